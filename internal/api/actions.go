@@ -1,0 +1,115 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+type acknowledgeBody struct {
+	Message string `json:"message"`
+}
+
+type resolveBody struct {
+	Summary   string `json:"summary"`
+	RootCause string `json:"root_cause"`
+}
+
+type closeBody struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) {
+	var body acknowledgeBody
+	s.act(w, r, &body, func(v *validator) {
+		v.required("message", body.Message, 5000)
+	}, workflows.UpdateAcknowledge, func(actor string) any {
+		return workflows.AcknowledgeRequest{Actor: actor, Message: body.Message}
+	})
+}
+
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
+	var body resolveBody
+	s.act(w, r, &body, func(v *validator) {
+		v.required("summary", body.Summary, 5000)
+		v.required("root_cause", body.RootCause, 5000)
+	}, workflows.UpdateResolve, func(actor string) any {
+		return workflows.ResolveRequest{Actor: actor, Summary: body.Summary, RootCause: body.RootCause}
+	})
+}
+
+func (s *Server) closeComplaint(w http.ResponseWriter, r *http.Request) {
+	var body closeBody
+	s.act(w, r, &body, func(v *validator) {
+		v.optional("reason", body.Reason, 2000)
+	}, workflows.UpdateClose, func(actor string) any {
+		return workflows.CloseRequest{Actor: actor, Reason: body.Reason}
+	})
+}
+
+// act runs an agent action as a workflow update and answers with the complaint as
+// recorded afterwards. The workflow's validator has the last word: a rejected action
+// is a 409 with its reason and leaves no trace in the workflow history. An
+// Idempotency-Key header becomes the update ID, so a retried request is applied once.
+func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	if p := decodeJSON(w, r, body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	check(&v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if c.Status == complaint.StatusClosed {
+		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
+		return
+	}
+	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
+		WorkflowID:   c.WorkflowID,
+		UpdateID:     r.Header.Get("Idempotency-Key"),
+		UpdateName:   update,
+		Args:         []any{args(principalFrom(r.Context()).Name)},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var state workflows.ComplaintState
+		err = handle.Get(r.Context(), &state)
+	}
+	var appErr *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
+		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
+		return
+	case errors.As(err, &notFound):
+		// The workflow finished between our read and the update: it closed.
+		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	c, err = s.store.Complaint(r.Context(), c.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+c.ID))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewOf(c))
+}

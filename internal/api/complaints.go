@@ -1,0 +1,376 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// fileRequest is the body of POST /v1/complaints.
+type fileRequest struct {
+	ExternalID  string   `json:"external_id"`
+	Channel     string   `json:"channel"`
+	Customer    customer `json:"customer"`
+	Category    string   `json:"category"`
+	Urgency     string   `json:"urgency"`
+	Subject     string   `json:"subject"`
+	Description string   `json:"description"`
+}
+
+type customer struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Tier    string `json:"tier"`
+	Phone   string `json:"phone,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Address string `json:"address,omitempty"`
+}
+
+var levelNames = []string{string(complaint.High), string(complaint.Medium), string(complaint.Low)}
+
+func (req *fileRequest) validate() *Problem {
+	var v validator
+	v.required("external_id", req.ExternalID, 200)
+	v.oneOf("channel", req.Channel, complaint.Channels)
+	v.required("customer.id", req.Customer.ID, 200)
+	v.required("customer.name", req.Customer.Name, 200)
+	v.oneOf("customer.tier", req.Customer.Tier, levelNames)
+	v.optional("customer.phone", req.Customer.Phone, 40)
+	if p := req.Customer.Phone; p != "" && strings.Trim(p, "+0123456789 -().") != "" {
+		v.add("customer.phone", "may hold only digits, spaces, +, -, ( ) and .")
+	}
+	v.optional("customer.email", req.Customer.Email, 254)
+	if e := req.Customer.Email; e != "" {
+		if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e {
+			v.add("customer.email", "is not an e-mail address")
+		}
+	}
+	v.optional("customer.address", req.Customer.Address, 500)
+	v.oneOf("category", req.Category, complaint.Categories)
+	v.oneOf("urgency", req.Urgency, levelNames)
+	v.required("subject", req.Subject, 200)
+	v.required("description", req.Description, 10000)
+	return v.problem()
+}
+
+// hash fingerprints the request so a retry can be told from a different complaint
+// reusing an external_id. Struct encoding has a fixed field order.
+func (req *fileRequest) hash() string {
+	b, _ := json.Marshal(req)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// complaintView is the API representation of a complaint.
+type complaintView struct {
+	ID                 string        `json:"id"`
+	ExternalID         string        `json:"external_id"`
+	WorkflowID         string        `json:"workflow_id"`
+	Status             string        `json:"status"`
+	Channel            string        `json:"channel"`
+	Customer           customer      `json:"customer"`
+	Category           string        `json:"category"`
+	Urgency            string        `json:"urgency"`
+	Subject            string        `json:"subject"`
+	Description        string        `json:"description"`
+	Owner              *string       `json:"owner"`
+	SLA                slaView       `json:"sla"`
+	Resolution         *resolutionVw `json:"resolution,omitempty"`
+	CreatedAt          time.Time     `json:"created_at"`
+	UpdatedAt          time.Time     `json:"updated_at"`
+	ClosedAt           *time.Time    `json:"closed_at,omitempty"`
+	FirstResponseDueAt time.Time     `json:"first_response_due_at"`
+	ResolutionDueAt    *time.Time    `json:"resolution_due_at"`
+}
+
+// slaView is the policy the complaint was filed under and how it is doing.
+type slaView struct {
+	FirstResponse         string     `json:"first_response"`
+	Resolution            *string    `json:"resolution"`
+	FirstResponseAt       *time.Time `json:"first_response_at"`
+	FirstResponseBreached bool       `json:"first_response_breached"`
+	ResolvedAt            *time.Time `json:"resolved_at"`
+	ResolutionBreached    bool       `json:"resolution_breached"`
+}
+
+type resolutionVw struct {
+	Summary   string `json:"summary"`
+	RootCause string `json:"root_cause"`
+}
+
+func viewOf(c store.Complaint) complaintView {
+	v := complaintView{
+		ID: c.ID, ExternalID: c.ExternalID, WorkflowID: c.WorkflowID, Status: string(c.Status), Channel: c.Channel,
+		Customer: customer{
+			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
+			Phone: c.CustomerPhone.String, Email: c.CustomerEmail.String, Address: c.CustomerAddress.String,
+		},
+		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
+		Owner:     nullString(c.Owner),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: nullTime(c.ClosedAt),
+		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
+		ResolutionDueAt:    nullTime(c.ResolutionDueAt),
+		SLA: slaView{
+			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
+			FirstResponseAt:       nullTime(c.FirstResponseAt),
+			FirstResponseBreached: c.FirstResponseBreached,
+			ResolvedAt:            nullTime(c.ResolvedAt),
+			ResolutionBreached:    c.ResolutionBreached,
+		},
+	}
+	if c.SLAResolutionSeconds.Valid {
+		d := (time.Duration(c.SLAResolutionSeconds.Int64) * time.Second).String()
+		v.SLA.Resolution = &d
+	}
+	if c.ResolutionSummary.Valid {
+		v.Resolution = &resolutionVw{Summary: c.ResolutionSummary.String, RootCause: c.RootCause.String}
+	}
+	return v
+}
+
+func nullString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func newID() string { return uuid.NewString() }
+
+// fileComplaint is intake: idempotent on external_id. The row is written first and
+// the workflow started after; a retry after a failed start starts it then, and
+// starting an existing workflow is a no-op, so a complaint is never left without its
+// SLA clocks once the caller has seen a success.
+func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
+	var req fileRequest
+	if p := decodeJSON(w, r, &req); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if p := req.validate(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	id := newID()
+	c, created, err := s.store.CreateComplaint(r.Context(), store.NewComplaint{
+		ID: id, ExternalID: req.ExternalID, RequestHash: req.hash(), WorkflowID: workflows.ComplaintWorkflowID(id),
+		Channel: req.Channel, CustomerID: req.Customer.ID, CustomerName: req.Customer.Name,
+		CustomerTier:    complaint.Level(req.Customer.Tier),
+		CustomerPhone:   sql.NullString{String: req.Customer.Phone, Valid: req.Customer.Phone != ""},
+		CustomerEmail:   sql.NullString{String: req.Customer.Email, Valid: req.Customer.Email != ""},
+		CustomerAddress: sql.NullString{String: req.Customer.Address, Valid: req.Customer.Address != ""},
+		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
+		Subject: req.Subject, Description: req.Description,
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(w, r, problem(http.StatusConflict,
+			"external_id "+req.ExternalID+" was already filed with a different body (complaint "+c.ID+")"))
+		return
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, r, fieldProblem(http.StatusUnprocessableEntity,
+			FieldError{Field: "urgency", Detail: "no SLA policy for urgency " + req.Urgency + " and tier " + req.Customer.Tier}))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.startComplaintWorkflow(r.Context(), c); err != nil {
+		s.log.ErrorContext(r.Context(), "starting complaint workflow failed", "complaint_id", c.ID, "error", err)
+		writeProblem(w, r, problem(http.StatusServiceUnavailable,
+			"the complaint was recorded but its workflow could not be started; retry the same request"))
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/v1/complaints/"+c.ID)
+		s.log.InfoContext(r.Context(), "complaint filed", "complaint_id", c.ID, "channel", c.Channel,
+			"urgency", c.Urgency, "tier", c.CustomerTier, "category", c.Category)
+	}
+	writeJSON(w, status, viewOf(c))
+}
+
+func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) error {
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        c.WorkflowID,
+		TaskQueue: s.taskQueue,
+		// A retried intake joins the running workflow; a finished one stays finished.
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SearchAttrStatus.ValueSet(string(complaint.StatusOpen)),
+			workflows.SearchAttrUrgency.ValueSet(string(c.Urgency)),
+			workflows.SearchAttrTier.ValueSet(string(c.CustomerTier)),
+			workflows.SearchAttrCategory.ValueSet(c.Category),
+			workflows.SearchAttrBreached.ValueSet(false),
+		),
+	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, viewOf(c))
+}
+
+func (s *Server) complaintFromPath(w http.ResponseWriter, r *http.Request) (store.Complaint, bool) {
+	id := r.PathValue("id")
+	if _, err := uuid.Parse(id); err != nil {
+		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
+		return store.Complaint{}, false
+	}
+	c, err := s.store.Complaint(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
+		return c, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+type eventView struct {
+	ID         int64           `json:"id"`
+	Kind       string          `json:"kind"`
+	Actor      string          `json:"actor"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Data       json.RawMessage `json:"data"`
+}
+
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	events, err := s.store.Events(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := make([]eventView, len(events))
+	for i, e := range events {
+		out[i] = eventView{ID: e.ID, Kind: e.Kind, Actor: e.Actor, OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Data: e.Data}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	for name := range q {
+		if name != "status" && name != "urgency" && name != "limit" && name != "cursor" {
+			v.add(name, "unknown query parameter; use status, urgency, limit, cursor")
+		}
+	}
+	f := store.ComplaintFilter{Limit: defaultPageSize}
+	if st := q.Get("status"); st != "" {
+		statuses := make([]string, len(complaint.Statuses))
+		for i, s := range complaint.Statuses {
+			statuses[i] = string(s)
+		}
+		v.oneOf("status", st, statuses)
+		f.Status = complaint.Status(st)
+	}
+	if u := q.Get("urgency"); u != "" {
+		v.oneOf("urgency", u, levelNames)
+		f.Urgency = complaint.Level(u)
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxPageSize {
+			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+		}
+		f.Limit = n
+	}
+	if cur := q.Get("cursor"); cur != "" {
+		at, id, err := decodeCursor(cur)
+		if err != nil {
+			v.add("cursor", "is not a cursor this API returned")
+		}
+		f.AfterCreatedAt, f.AfterID = at, id
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	cs, err := s.store.Complaints(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]complaintView, len(cs))
+	for i, c := range cs {
+		items[i] = viewOf(c)
+	}
+	var next *string
+	if len(cs) == f.Limit {
+		last := cs[len(cs)-1]
+		cur := encodeCursor(last.CreatedAt, last.ID)
+		next = &cur
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+func encodeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+func decodeCursor(cur string) (time.Time, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return time.Time{}, "", errors.New("malformed cursor")
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return time.Time{}, "", err
+	}
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	return at, id, err
+}

@@ -1,0 +1,202 @@
+// Package api is complaintflow's HTTP front door: JSON under /v1, RFC 9457 problem
+// details for errors, bearer tokens with roles. It starts, updates and queries
+// workflows through the Temporal client and reads PostgreSQL.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// Server serves the API.
+type Server struct {
+	store     *store.Store
+	temporal  client.Client
+	taskQueue string
+	log       *slog.Logger
+	registry  *prometheus.Registry
+
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+
+	tokens sync.Map // hash → cachedPrincipal; saves a query per request
+}
+
+type cachedPrincipal struct {
+	principal auth.Principal
+	until     time.Time
+}
+
+// tokenCacheTTL bounds how long a revoked token keeps working in a running process.
+const tokenCacheTTL = 30 * time.Second
+
+// New builds the server. Its metrics go into registry, which /metrics serves.
+func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, registry *prometheus.Registry) *Server {
+	s := &Server{
+		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "complaintflow_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "method"}),
+	}
+	registry.MustRegister(s.requests, s.latency)
+	return s
+}
+
+// Bootstrap seeds the first admin token, so a fresh installation can be administered.
+func (s *Server) Bootstrap(ctx context.Context, adminSecret string) error {
+	if adminSecret == "" {
+		return nil
+	}
+	return s.store.EnsureToken(ctx, store.Token{
+		ID: newID(), Name: "bootstrap-admin", Role: string(auth.RoleAdmin),
+		Hash: auth.Hash(adminSecret), CreatedBy: "BOOTSTRAP_ADMIN_TOKEN",
+	})
+}
+
+// Handler returns the routed, instrumented handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
+	staff := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleAdmin}
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+
+	mux.Handle("POST /v1/complaints", s.authorize(s.fileComplaint, auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
+	mux.Handle("GET /v1/complaints", s.authorize(s.listComplaints, everyone...))
+	mux.Handle("GET /v1/complaints/{id}", s.authorize(s.getComplaint, everyone...))
+	mux.Handle("GET /v1/complaints/{id}/events", s.authorize(s.listEvents, everyone...))
+	mux.Handle("POST /v1/complaints/{id}/acknowledge", s.authorize(s.acknowledge, staff...))
+	mux.Handle("POST /v1/complaints/{id}/resolve", s.authorize(s.resolve, staff...))
+	mux.Handle("POST /v1/complaints/{id}/close", s.authorize(s.closeComplaint, staff...))
+
+	mux.Handle("GET /v1/sla-policies", s.authorize(s.listPolicies, everyone...))
+	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))
+
+	mux.Handle("POST /v1/tokens", s.authorize(s.createToken, auth.RoleAdmin))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))
+	})
+	return s.instrument(mux)
+}
+
+type principalKey struct{}
+
+func principalFrom(ctx context.Context) auth.Principal {
+	p, _ := ctx.Value(principalKey{}).(auth.Principal)
+	return p
+}
+
+// authorize admits a request whose bearer token holds one of the roles: 401 without
+// a valid token, 403 with the wrong role.
+func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(secret) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow"`)
+			writeProblem(w, r, problem(http.StatusUnauthorized, "a bearer token is required"))
+			return
+		}
+		p, err := s.principal(r.Context(), strings.TrimSpace(secret))
+		if errors.Is(err, store.ErrNotFound) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow", error="invalid_token"`)
+			writeProblem(w, r, problem(http.StatusUnauthorized, "the bearer token is not valid"))
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !p.Allowed(roles...) {
+			writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+r.Method+" "+r.Pattern))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, error) {
+	hash := auth.Hash(secret)
+	key := string(hash)
+	if c, ok := s.tokens.Load(key); ok && time.Now().Before(c.(cachedPrincipal).until) {
+		return c.(cachedPrincipal).principal, nil
+	}
+	t, err := s.store.TokenByHash(ctx, hash)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role)}
+	s.tokens.Store(key, cachedPrincipal{principal: p, until: time.Now().Add(tokenCacheTTL)})
+	return p, nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz reports ready only when both PostgreSQL and Temporal answer.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"postgres": "ok", "temporal": "ok"}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		checks["postgres"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, checks)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	writeProblem(w, r, problem(http.StatusInternalServerError, "internal error; see the server log"))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// instrument counts and times requests by route pattern (never by raw path, which
+// would explode the label set) and logs them.
+func (s *Server) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		route := r.Pattern
+		if route == "" || route == "/" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
+		s.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
+		s.log.DebugContext(r.Context(), "http", "method", r.Method, "route", route, "status", rec.status, "duration", elapsed)
+	})
+}

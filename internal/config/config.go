@@ -1,0 +1,107 @@
+// Package config reads complaintflow's configuration from the environment. Every
+// setting has a default that works for local development (`make run`).
+package config
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// Config is the whole configuration of the worker and the API process.
+type Config struct {
+	DatabaseURL string // DATABASE_URL
+
+	TemporalAddress   string // TEMPORAL_ADDRESS
+	TemporalNamespace string // TEMPORAL_NAMESPACE
+	TaskQueue         string // TEMPORAL_TASK_QUEUE
+	TemporalAPIKey    string // TEMPORAL_API_KEY (Temporal Cloud)
+	TemporalTLSCert   string // TEMPORAL_TLS_CERT: client certificate file (mTLS)
+	TemporalTLSKey    string // TEMPORAL_TLS_KEY: client key file (mTLS)
+	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA bundle for the server certificate
+	TemporalTLS       bool   // TEMPORAL_TLS: use TLS without client certificates
+
+	HTTPAddr            string        // HTTP_ADDR of the API (starter)
+	MetricsAddr         string        // METRICS_ADDR of the worker's /metrics
+	BootstrapAdminToken string        // BOOTSTRAP_ADMIN_TOKEN seeds the first admin
+	ShutdownTimeout     time.Duration // SHUTDOWN_TIMEOUT
+	LogLevel            slog.Level    // LOG_LEVEL: debug, info, warn, error
+}
+
+// FromEnv reads the configuration, falling back to local defaults.
+func FromEnv() (Config, error) {
+	c := Config{
+		DatabaseURL:         env("DATABASE_URL", "postgres://complaintflow@127.0.0.1:5432/complaintflow?sslmode=disable"),
+		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:           env("TEMPORAL_TASK_QUEUE", workflows.TaskQueue),
+		TemporalAPIKey:      os.Getenv("TEMPORAL_API_KEY"),
+		TemporalTLSCert:     os.Getenv("TEMPORAL_TLS_CERT"),
+		TemporalTLSKey:      os.Getenv("TEMPORAL_TLS_KEY"),
+		TemporalTLSCA:       os.Getenv("TEMPORAL_TLS_CA"),
+		TemporalTLS:         strings.EqualFold(os.Getenv("TEMPORAL_TLS"), "true"),
+		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:         env("METRICS_ADDR", "127.0.0.1:9464"),
+		BootstrapAdminToken: os.Getenv("BOOTSTRAP_ADMIN_TOKEN"),
+	}
+	var err error
+	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT", "20s")); err != nil {
+		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
+	}
+	return c, nil
+}
+
+// TemporalClientOptions turns the Temporal settings into SDK client options:
+// plain for the dev server, mTLS for a self-hosted cluster, API key for Temporal Cloud.
+func (c Config) TemporalClientOptions() (client.Options, error) {
+	opts := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	useTLS := c.TemporalTLS || c.TemporalAPIKey != "" || c.TemporalTLSCert != "" || c.TemporalTLSCA != ""
+	if !useTLS {
+		return opts, nil
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.TemporalTLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TemporalTLSCert, c.TemporalTLSKey)
+		if err != nil {
+			return opts, fmt.Errorf("load Temporal client certificate: %w", err)
+		}
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	}
+	if c.TemporalTLSCA != "" {
+		pem, err := os.ReadFile(c.TemporalTLSCA)
+		if err != nil {
+			return opts, fmt.Errorf("read TEMPORAL_TLS_CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return opts, fmt.Errorf("TEMPORAL_TLS_CA %s holds no PEM certificate", c.TemporalTLSCA)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	opts.ConnectionOptions.TLS = tlsCfg
+	if c.TemporalAPIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
+	}
+	return opts, nil
+}
+
+func env(key, fallback string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return fallback
+}

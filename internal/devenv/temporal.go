@@ -1,0 +1,352 @@
+package devenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+)
+
+// TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run.
+const TemporalCLIVersion = "v1.5.1"
+
+// TemporalInstallCommand installs the pinned Temporal CLI into $(go env GOPATH)/bin.
+const TemporalInstallCommand = "go install github.com/temporalio/cli/cmd/temporal@" + TemporalCLIVersion
+
+// TemporalOptions configures StartTemporal.
+type TemporalOptions struct {
+	Port      int    // gRPC frontend port on 127.0.0.1; 0 picks a free one
+	UIPort    int    // Web UI port; 0 picks a free one; ignored when Headless
+	Headless  bool   // no Web UI
+	DBFile    string // SQLite file for persistent state; "" keeps everything in memory
+	Namespace string // created at start; "" means "default"
+	// SearchAttributes to register, as NAME=TYPE (e.g. "ComplaintStatus=Keyword").
+	SearchAttributes []string
+	LogFile          string // server output; "" means a temp file removed by Stop
+}
+
+// Temporal is a running `temporal server start-dev` started by StartTemporal.
+type Temporal struct {
+	port, uiPort int
+	namespace    string
+	logPath      string
+	removeLog    bool
+	proc         *Process
+}
+
+const temporalStartTimeout = 60 * time.Second
+
+// StartTemporal starts a Temporal dev server and waits until it is healthy, the
+// namespace is registered and every search attribute is visible.
+func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
+	cli, err := FindTemporalCLI()
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := parseSearchAttributes(opts.SearchAttributes)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if opts.DBFile != "" {
+		if opts.DBFile, err = filepath.Abs(opts.DBFile); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(opts.DBFile), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	logFile, created, err := openLog(opts.LogFile, "devenv-temporal-*.log")
+	if err != nil {
+		return nil, fmt.Errorf("open temporal log: %w", err)
+	}
+	defer logFile.Close() // the child holds its own copy
+	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created}
+
+	// Ports picked for us may be taken before the server binds them; try again.
+	attempts := 1
+	if opts.Port == 0 && (opts.UIPort == 0 || opts.Headless) {
+		attempts = 3
+	}
+	for i := 0; i < attempts; i++ {
+		if err = t.start(ctx, cli, opts, attrs, logFile); err == nil {
+			return t, nil
+		}
+		if ctx.Err() != nil || opts.DBFile != "" {
+			break // a persistent store failing is not about ports
+		}
+	}
+	err = withLog(err, t.logPath)
+	if t.removeLog {
+		os.Remove(t.logPath)
+	}
+	return nil, err
+}
+
+func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, attrs map[string]enumspb.IndexedValueType, logFile *os.File) error {
+	var err error
+	if t.port = opts.Port; t.port == 0 {
+		if t.port, err = FreePort(); err != nil {
+			return err
+		}
+	}
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(t.port)}
+	if opts.Headless {
+		t.uiPort = 0
+		args = append(args, "--headless")
+	} else {
+		if t.uiPort = opts.UIPort; t.uiPort == 0 {
+			if t.uiPort, err = FreePort(); err != nil {
+				return err
+			}
+		}
+		args = append(args, "--ui-port", strconv.Itoa(t.uiPort))
+	}
+	if opts.DBFile != "" {
+		args = append(args, "--db-filename", opts.DBFile)
+	}
+	// CLI v1.5.1 accepts --namespace and --search-attribute for ones that already
+	// exist in a persistent store, so we can pass them all on every start.
+	args = append(args, "--namespace", t.namespace, "--log-level", "warn", "--color", "never")
+	for _, def := range opts.SearchAttributes {
+		args = append(args, "--search-attribute", def)
+	}
+	cmd := exec.Command(cli, args...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = serverEnv()
+	fmt.Fprintf(logFile, "--- %s %s\n", cli, strings.Join(args, " "))
+	proc, err := StartProcess(cmd)
+	if err != nil {
+		return fmt.Errorf("start temporal: %w", err)
+	}
+	t.proc = proc
+	if err := t.waitReady(ctx, attrs); err != nil {
+		_ = proc.Stop(syscall.SIGKILL, 0)
+		t.proc = nil
+		return err
+	}
+	return nil
+}
+
+// serverEnv is our environment without TEMPORAL_* variables, which the CLI reads
+// as client settings (address, namespace, TLS) and which describe the stack we
+// are starting, not the server's own configuration.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TEMPORAL_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// waitReady retries until the server is healthy and the namespace and search
+// attributes are usable, the process exits, or the start timeout passes.
+func (t *Temporal) waitReady(ctx context.Context, attrs map[string]enumspb.IndexedValueType) error {
+	ctx, cancel := context.WithTimeout(ctx, temporalStartTimeout)
+	defer cancel()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := t.checkReady(ctx, attrs)
+		if err == nil {
+			return nil
+		}
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		select {
+		case <-t.proc.Done():
+			return exitError("temporal server", t.proc)
+		case <-ctx.Done():
+			return fmt.Errorf("temporal dev server on %s not ready within %s: %w", t.Address(), temporalStartTimeout, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// fatalError marks a readiness failure that waiting will not fix.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+
+func (t *Temporal) checkReady(ctx context.Context, attrs map[string]enumspb.IndexedValueType) error {
+	dialCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, client.Options{
+		HostPort:  t.Address(),
+		Namespace: t.namespace,
+		Logger:    quietLogger(),
+	})
+	if err != nil {
+		return fmt.Errorf("dial: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.CheckHealth(dialCtx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Errorf("health check: %w", err)
+	}
+	if _, err := c.WorkflowService().DescribeNamespace(dialCtx,
+		&workflowservice.DescribeNamespaceRequest{Namespace: t.namespace}); err != nil {
+		return fmt.Errorf("namespace %s: %w", t.namespace, err)
+	}
+	return ensureSearchAttributes(dialCtx, c, t.namespace, attrs)
+}
+
+// ensureSearchAttributes adds the attributes the server does not list yet (the
+// CLI registers them at start, this is the safety net) and reports whether all
+// are visible with the expected type.
+func ensureSearchAttributes(ctx context.Context, c client.Client, namespace string, want map[string]enumspb.IndexedValueType) error {
+	if len(want) == 0 {
+		return nil
+	}
+	resp, err := c.OperatorService().ListSearchAttributes(ctx,
+		&operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	have := resp.GetCustomAttributes()
+	missing := map[string]enumspb.IndexedValueType{}
+	for name, typ := range want {
+		got, ok := have[name]
+		switch {
+		case !ok:
+			missing[name] = typ
+		case got != typ:
+			return &fatalError{fmt.Errorf("search attribute %s exists as %s, want %s (a persistent Temporal DB from an older schema? delete it)",
+				name, got, typ)}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	}); err != nil {
+		return fmt.Errorf("add search attributes %s: %w", strings.Join(sortedKeys(missing), ", "), err)
+	}
+	return fmt.Errorf("search attributes %s just added, waiting until visible", strings.Join(sortedKeys(missing), ", "))
+}
+
+func sortedKeys(m map[string]enumspb.IndexedValueType) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var searchAttributeTypes = map[string]enumspb.IndexedValueType{
+	"text":        enumspb.INDEXED_VALUE_TYPE_TEXT,
+	"keyword":     enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	"int":         enumspb.INDEXED_VALUE_TYPE_INT,
+	"double":      enumspb.INDEXED_VALUE_TYPE_DOUBLE,
+	"bool":        enumspb.INDEXED_VALUE_TYPE_BOOL,
+	"datetime":    enumspb.INDEXED_VALUE_TYPE_DATETIME,
+	"keywordlist": enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+}
+
+// parseSearchAttributes turns NAME=TYPE definitions into the API's types, so a
+// typo fails before a server starts.
+func parseSearchAttributes(defs []string) (map[string]enumspb.IndexedValueType, error) {
+	out := make(map[string]enumspb.IndexedValueType, len(defs))
+	for _, def := range defs {
+		name, typ, ok := strings.Cut(def, "=")
+		t, known := searchAttributeTypes[strings.ToLower(typ)]
+		if !ok || name == "" || !known {
+			return nil, fmt.Errorf("search attribute %q: want NAME=TYPE with TYPE one of Text, Keyword, Int, Double, Bool, Datetime, KeywordList", def)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func quietLogger() tlog.Logger {
+	return tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// Address is the gRPC host:port for client.Options.HostPort.
+func (t *Temporal) Address() string { return "127.0.0.1:" + strconv.Itoa(t.port) }
+
+// UIURL is the Web UI's URL, or "" when headless.
+func (t *Temporal) UIURL() string {
+	if t.uiPort == 0 {
+		return ""
+	}
+	return "http://127.0.0.1:" + strconv.Itoa(t.uiPort)
+}
+
+// Namespace is the namespace the server was started with.
+func (t *Temporal) Namespace() string { return t.namespace }
+
+// LogFile is the path of the server log.
+func (t *Temporal) LogFile() string { return t.logPath }
+
+// Done is closed when the server process has exited.
+func (t *Temporal) Done() <-chan struct{} { return t.proc.Done() }
+
+// Stop sends SIGTERM, kills the server if it is still running after 10 s, and
+// removes the log file if it was a temp file of ours.
+func (t *Temporal) Stop() error {
+	var err error
+	if t.proc != nil {
+		err = t.proc.Stop(syscall.SIGTERM, 10*time.Second)
+		t.proc = nil
+	}
+	if t.removeLog {
+		os.Remove(t.logPath)
+	}
+	return err
+}
+
+// FindTemporalCLI returns the path of the `temporal` binary: $PATH, then $GOBIN,
+// $(go env GOPATH)/bin and $HOME/go/bin, where `go install` puts it.
+func FindTemporalCLI() (string, error) {
+	if path, err := exec.LookPath("temporal"); err == nil {
+		return path, nil
+	}
+	var dirs []string
+	if gobin := os.Getenv("GOBIN"); gobin != "" {
+		dirs = append(dirs, gobin)
+	}
+	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) > 0 && strings.TrimSpace(lines[0]) != "" {
+			dirs = append(dirs, strings.TrimSpace(lines[0]))
+		}
+		if len(lines) > 1 {
+			for _, p := range filepath.SplitList(strings.TrimSpace(lines[1])) {
+				dirs = append(dirs, filepath.Join(p, "bin"))
+			}
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, "go", "bin"))
+	}
+	for _, dir := range dirs {
+		if path := filepath.Join(dir, "temporal"); isExecutable(path) {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("temporal CLI not found in $PATH or %s; install it with `%s` (takes a few minutes the first time)",
+		strings.Join(dirs, ", "), TemporalInstallCommand)
+}

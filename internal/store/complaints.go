@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// Complaint is a row of the complaints table: the current state of one complaint.
+type Complaint struct {
+	ID                      string           `db:"id"`
+	ExternalID              string           `db:"external_id"`
+	RequestHash             string           `db:"request_hash"`
+	WorkflowID              string           `db:"workflow_id"`
+	Channel                 string           `db:"channel"`
+	CustomerID              string           `db:"customer_id"`
+	CustomerName            string           `db:"customer_name"`
+	CustomerTier            complaint.Level  `db:"customer_tier"`
+	CustomerPhone           sql.NullString   `db:"customer_phone"`
+	CustomerEmail           sql.NullString   `db:"customer_email"`
+	CustomerAddress         sql.NullString   `db:"customer_address"`
+	Category                string           `db:"category"`
+	Urgency                 complaint.Level  `db:"urgency"`
+	Subject                 string           `db:"subject"`
+	Description             string           `db:"description"`
+	Status                  complaint.Status `db:"status"`
+	Owner                   sql.NullString   `db:"owner"`
+	SLAFirstResponseSeconds int64            `db:"sla_first_response_seconds"`
+	SLAResolutionSeconds    sql.NullInt64    `db:"sla_resolution_seconds"`
+	CreatedAt               time.Time        `db:"created_at"`
+	UpdatedAt               time.Time        `db:"updated_at"`
+	FirstResponseDueAt      time.Time        `db:"first_response_due_at"`
+	FirstResponseAt         sql.NullTime     `db:"first_response_at"`
+	FirstResponseBreached   bool             `db:"first_response_breached"`
+	ResolutionDueAt         sql.NullTime     `db:"resolution_due_at"`
+	ResolvedAt              sql.NullTime     `db:"resolved_at"`
+	ResolutionBreached      bool             `db:"resolution_breached"`
+	ResolutionSummary       sql.NullString   `db:"resolution_summary"`
+	RootCause               sql.NullString   `db:"root_cause"`
+	ClosedAt                sql.NullTime     `db:"closed_at"`
+}
+
+const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
+	customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
+	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
+	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
+	resolution_breached, resolution_summary, root_cause, closed_at`
+
+// NewComplaint is what intake files. The store stamps the SLA from the policy in
+// force at that moment.
+type NewComplaint struct {
+	ID              string          `db:"id"`
+	ExternalID      string          `db:"external_id"`
+	RequestHash     string          `db:"request_hash"`
+	WorkflowID      string          `db:"workflow_id"`
+	Channel         string          `db:"channel"`
+	CustomerID      string          `db:"customer_id"`
+	CustomerName    string          `db:"customer_name"`
+	CustomerTier    complaint.Level `db:"customer_tier"`
+	CustomerPhone   sql.NullString  `db:"customer_phone"`
+	CustomerEmail   sql.NullString  `db:"customer_email"`
+	CustomerAddress sql.NullString  `db:"customer_address"`
+	Category        string          `db:"category"`
+	Urgency         complaint.Level `db:"urgency"`
+	Subject         string          `db:"subject"`
+	Description     string          `db:"description"`
+}
+
+// CreateComplaint files a complaint once per external ID. It returns the stored
+// complaint and whether this call created it. A second call with the same external ID
+// and the same request hash returns the first complaint; with a different hash it
+// returns ErrConflict.
+func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint, bool, error) {
+	// One statement reads the policy and stamps the due times, so a concurrent
+	// policy change applies wholly or not at all.
+	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
+			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
+			sla_first_response_seconds, sla_resolution_seconds, first_response_due_at, resolution_due_at)
+		SELECT :id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
+			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
+			p.first_response_seconds, p.resolution_seconds,
+			now() + make_interval(secs => p.first_response_seconds),
+			now() + make_interval(secs => p.resolution_seconds)
+		FROM sla_policies p WHERE p.urgency = :urgency AND p.tier = :customer_tier
+		ON CONFLICT (external_id) DO NOTHING
+		RETURNING ` + complaintColumns
+	rows, err := s.db.NamedQueryContext(ctx, q, c)
+	if err != nil {
+		return Complaint{}, false, fmt.Errorf("insert complaint: %w", err)
+	}
+	var created Complaint
+	inserted := rows.Next()
+	if inserted {
+		err = rows.StructScan(&created)
+	}
+	rows.Close()
+	if err != nil {
+		return Complaint{}, false, fmt.Errorf("insert complaint: %w", err)
+	}
+	if inserted {
+		return created, true, nil
+	}
+
+	existing, err := s.ComplaintByExternalID(ctx, c.ExternalID)
+	if errors.Is(err, ErrNotFound) {
+		// Nothing inserted and nothing there: the policy cell is missing.
+		return Complaint{}, false, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", c.Urgency, c.CustomerTier, ErrNotFound)
+	}
+	if err != nil {
+		return Complaint{}, false, err
+	}
+	if existing.RequestHash != c.RequestHash {
+		return existing, false, fmt.Errorf("external_id %q was filed with a different body: %w", c.ExternalID, ErrConflict)
+	}
+	return existing, false, nil
+}
+
+// Complaint reads one complaint by ID.
+func (s *Store) Complaint(ctx context.Context, id string) (Complaint, error) {
+	return s.oneComplaint(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id = $1`, id)
+}
+
+// ComplaintByExternalID reads one complaint by its intake system's ID.
+func (s *Store) ComplaintByExternalID(ctx context.Context, externalID string) (Complaint, error) {
+	return s.oneComplaint(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE external_id = $1`, externalID)
+}
+
+func (s *Store) oneComplaint(ctx context.Context, q string, arg any) (Complaint, error) {
+	var c Complaint
+	err := s.db.GetContext(ctx, &c, q, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("read complaint: %w", err)
+	}
+	return c, nil
+}
+
+// ComplaintFilter selects complaints for a listing page. Empty fields match anything.
+type ComplaintFilter struct {
+	Status  complaint.Status
+	Urgency complaint.Level
+	// After is the (created_at, id) of the last row of the previous page.
+	AfterCreatedAt time.Time
+	AfterID        string
+	Limit          int
+}
+
+// Complaints lists complaints newest first, one page at a time (keyset pagination,
+// so a page is cheap however deep it is).
+func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
+	var where []string
+	args := map[string]any{"limit": f.Limit}
+	if f.Status != "" {
+		where = append(where, "status = :status")
+		args["status"] = f.Status
+	}
+	if f.Urgency != "" {
+		where = append(where, "urgency = :urgency")
+		args["urgency"] = f.Urgency
+	}
+	if f.AfterID != "" {
+		where = append(where, "(created_at, id) < (:after_created_at, :after_id)")
+		args["after_created_at"] = f.AfterCreatedAt
+		args["after_id"] = f.AfterID
+	}
+	q := `SELECT ` + complaintColumns + ` FROM complaints`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT :limit`
+	q, qargs, err := s.db.BindNamed(q, args)
+	if err != nil {
+		return nil, fmt.Errorf("list complaints: %w", err)
+	}
+	var cs []Complaint
+	if err := s.db.SelectContext(ctx, &cs, q, qargs...); err != nil {
+		return nil, fmt.Errorf("list complaints: %w", err)
+	}
+	return cs, nil
+}
+
+// SLA returns the SLA a complaint was filed under, for its workflow.
+func (s *Store) SLA(ctx context.Context, id string) (complaint.SLA, error) {
+	c, err := s.Complaint(ctx, id)
+	if err != nil {
+		return complaint.SLA{}, err
+	}
+	sla := complaint.SLA{
+		ComplaintID:      c.ID,
+		Urgency:          c.Urgency,
+		Tier:             c.CustomerTier,
+		Category:         c.Category,
+		Status:           c.Status,
+		Owner:            c.Owner.String,
+		OpenedAt:         c.CreatedAt,
+		FirstResponseDue: c.FirstResponseDueAt,
+	}
+	if c.ResolutionDueAt.Valid {
+		due := c.ResolutionDueAt.Time
+		sla.ResolutionDue = &due
+	}
+	return sla, nil
+}
+
+// EventRow is a row of the append-only complaint event log.
+type EventRow struct {
+	ID             int64           `db:"id"`
+	ComplaintID    string          `db:"complaint_id"`
+	IdempotencyKey string          `db:"idempotency_key"`
+	Kind           string          `db:"kind"`
+	Actor          string          `db:"actor"`
+	OccurredAt     time.Time       `db:"occurred_at"`
+	RecordedAt     time.Time       `db:"recorded_at"`
+	Data           json.RawMessage `db:"data"`
+}
+
+// RecordEvent appends a transition to the event log and applies it to the complaint
+// row, in one transaction. It reports false, and changes nothing, when an event with
+// the same key was recorded before (a retried activity).
+func (s *Store) RecordEvent(ctx context.Context, e complaint.Event) (bool, error) {
+	data, err := json.Marshal(eventData(e))
+	if err != nil {
+		return false, fmt.Errorf("encode event: %w", err)
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("record event: %w", err)
+	}
+	defer tx.Rollback()
+
+	const insert = `INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (idempotency_key) DO NOTHING`
+	res, err := tx.ExecContext(ctx, insert, e.ComplaintID, e.Key, e.Kind, e.Actor, e.At, data)
+	if err != nil {
+		return false, fmt.Errorf("record %s event: %w", e.Kind, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if err := applyEvent(ctx, tx, e); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("record %s event: %w", e.Kind, err)
+	}
+	return true, nil
+}
+
+// applyEvent moves the complaint row to the state the event describes.
+func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
+	var q string
+	args := []any{e.ComplaintID, e.At}
+	switch e.Kind {
+	case complaint.EventOpened:
+		return nil
+	case complaint.EventAcknowledged:
+		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
+			first_response_at = COALESCE(first_response_at, $2), updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, e.Owner)
+	case complaint.EventSLABreached:
+		column := "first_response_breached"
+		if e.Clock == complaint.ClockResolution {
+			column = "resolution_breached"
+		}
+		q = `UPDATE complaints SET ` + column + ` = true, updated_at = now() WHERE id = $1`
+		args = args[:1]
+	case complaint.EventResolved:
+		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
+			first_response_at = COALESCE(first_response_at, $2), resolved_at = $2,
+			resolution_summary = $5, root_cause = $6, updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause)
+	case complaint.EventClosed:
+		q = `UPDATE complaints SET status = $3, closed_at = $2, updated_at = now() WHERE id = $1`
+		args = append(args, e.Status)
+	default:
+		return fmt.Errorf("record event: unknown kind %q", e.Kind)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("apply %s event: %w", e.Kind, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("apply %s event to complaint %s: %w", e.Kind, e.ComplaintID, ErrNotFound)
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// eventData is the JSON payload of an event: everything but the columns of its own.
+func eventData(e complaint.Event) map[string]any {
+	d := map[string]any{}
+	put := func(k, v string) {
+		if v != "" {
+			d[k] = v
+		}
+	}
+	put("status", string(e.Status))
+	put("owner", e.Owner)
+	put("message", e.Message)
+	put("summary", e.Summary)
+	put("root_cause", e.RootCause)
+	put("reason", e.Reason)
+	put("clock", string(e.Clock))
+	if !e.DueAt.IsZero() {
+		d["due_at"] = e.DueAt.UTC().Format(time.RFC3339Nano)
+		d["fired_at"] = e.At.UTC().Format(time.RFC3339Nano)
+	}
+	return d
+}
+
+// Events lists a complaint's history, oldest first.
+func (s *Store) Events(ctx context.Context, complaintID string) ([]EventRow, error) {
+	const q = `SELECT id, complaint_id, idempotency_key, kind, actor, occurred_at, recorded_at, data
+		FROM complaint_events WHERE complaint_id = $1 ORDER BY id`
+	var es []EventRow
+	if err := s.db.SelectContext(ctx, &es, q, complaintID); err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return es, nil
+}

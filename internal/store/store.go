@@ -1,0 +1,59 @@
+// Package store is complaintflow's system of record: PostgreSQL through sqlx and
+// lib/pq. Every write a workflow asks for is idempotent, keyed by a value the
+// workflow chose, so a retried activity never writes twice.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Errors the API maps to HTTP statuses.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means an idempotency key was reused with a different request.
+	ErrConflict = errors.New("conflict")
+)
+
+// Store reads and writes complaintflow's tables.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Open connects to PostgreSQL and checks the connection.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// New wraps an open connection pool.
+func New(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// DB exposes the pool, for migrations and tests.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database is reachable, for /readyz.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func isUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// sampleComplaint is the body of the curl we print: a high-urgency logistics complaint.
+const sampleComplaint = `{"external_id":"demo-1","channel":"web","customer":{"id":"c-1","name":"Li Lei","tier":"high","phone":"+86 138 0000 0000"},"category":"logistics","urgency":"high","subject":"Parcel late","description":"物流慢, the parcel is a week late"}`
+
+func sampleCurl(c settings) string {
+	return fmt.Sprintf("curl -s -X POST http://%s/v1/complaints -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '%s'",
+		c.httpAddr, c.adminToken, sampleComplaint)
+}
+
+// demoPolicy is short enough that the first-response SLA breaches while you watch.
+var demoPolicy = map[string]string{"first_response": "20s", "resolution": "45s"}
+
+func demoComplaints(suffix string) []map[string]any {
+	return []map[string]any{
+		{
+			"external_id": "demo-web-" + suffix, "channel": "web", "category": "logistics", "urgency": "high",
+			"customer": map[string]any{"id": "c-1001", "name": "Li Lei", "tier": "high", "phone": "+86 138 0000 0000"},
+			"subject":  "Parcel late", "description": "物流慢, the parcel is a week late",
+		},
+		{
+			"external_id": "demo-wechat-" + suffix, "channel": "wechat", "category": "product", "urgency": "high",
+			"customer": map[string]any{"id": "c-1002", "name": "韩梅梅", "tier": "medium", "email": "hanmeimei@example.com"},
+			"subject":  "收到的商品有破损", "description": "包装破损，杯子碎了，请尽快处理退换货。",
+		},
+		{
+			"external_id": "demo-app-" + suffix, "channel": "app", "category": "service", "urgency": "high",
+			"customer": map[string]any{"id": "c-1003", "name": "Jane Doe", "tier": "low", "email": "jane@example.com"},
+			"subject":  "Charged twice", "description": "My card was charged twice for order 42.",
+		},
+	}
+}
+
+// runDemo makes every high-urgency SLA seconds long and files three complaints.
+func runDemo(ctx context.Context, c settings, out *console) error {
+	api := &apiClient{base: "http://" + c.httpAddr, token: c.adminToken}
+	for _, tier := range []string{"high", "medium", "low"} {
+		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
+			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
+		}
+	}
+	out.Say("demo: SLA for urgency high is now 20s first response / 45s resolution (all tiers)")
+
+	suffix := time.Now().Format("20060102-150405")
+	var ids []string
+	for _, complaint := range demoComplaints(suffix) {
+		body, err := api.do(ctx, http.MethodPost, "/v1/complaints", complaint)
+		if err != nil {
+			return fmt.Errorf("file complaint %s: %w", complaint["external_id"], err)
+		}
+		id, err := complaintID(body)
+		if err != nil {
+			return fmt.Errorf("file complaint %s: %w: %s", complaint["external_id"], err, body)
+		}
+		ids = append(ids, id)
+		out.Say("demo: filed %s (%s, tier %s) → id %s", complaint["external_id"], complaint["channel"],
+			complaint["customer"].(map[string]any)["tier"], id)
+	}
+	out.Say(`demo: the first-response SLA breaches in ~20 s unless someone acknowledges. Watch:
+  curl -s http://%s/v1/complaints/%s -H 'Authorization: Bearer %s'
+  temporal workflow list --address %s --namespace %s --query 'SLABreached = true'`,
+		c.httpAddr, ids[0], c.adminToken, c.temporalAddress, c.namespace)
+	return nil
+}
+
+type apiClient struct {
+	base, token string
+}
+
+// do sends a JSON request and returns the body of a 2xx answer.
+func (a *apiClient) do(ctx context.Context, method, path string, body any) ([]byte, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	req.Header.Set("Content-Type", "application/json")
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(data)))
+	}
+	return data, nil
+}
+
+// complaintID finds the new complaint's id at the top level or under "complaint".
+func complaintID(body []byte) (string, error) {
+	var resp struct {
+		ID        string `json:"id"`
+		Complaint struct {
+			ID string `json:"id"`
+		} `json:"complaint"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return "", err
+	}
+	if resp.ID != "" {
+		return resp.ID, nil
+	}
+	if resp.Complaint.ID != "" {
+		return resp.Complaint.ID, nil
+	}
+	return "", errNoID
+}
+
+// httpStatus is the status code of GET url, or 0 if the request failed.
+func httpStatus(ctx context.Context, url string) int {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}

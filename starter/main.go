@@ -1,0 +1,120 @@
+// Command starter is complaintflow's front door: the HTTP API that files complaints,
+// starts, updates and queries their workflows, and reads PostgreSQL.
+//
+//	starter [serve]   run the API on HTTP_ADDR (the default)
+//	starter migrate   apply database migrations and exit
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/service"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/telemetry"
+	"github.com/complaintflow/complaintflow/migrations"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := "serve"
+	if len(os.Args) > 1 {
+		cmd = os.Args[1]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx)
+	case "migrate":
+		err = migrate(ctx)
+	default:
+		fmt.Fprintf(os.Stderr, "usage: starter [serve|migrate]\n")
+		os.Exit(2)
+	}
+	if err != nil {
+		slog.Error("starter "+cmd+" failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+func migrate(ctx context.Context) error {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := migrations.Up(ctx, st.DB().DB); err != nil {
+		return err
+	}
+	version, err := migrations.Version(ctx, st.DB().DB)
+	if err != nil {
+		return err
+	}
+	slog.Info("database migrated", "version", version)
+	return nil
+}
+
+func serve(ctx context.Context) error {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	log := telemetry.NewLogger(cfg.LogLevel)
+	metrics, err := telemetry.NewMetrics()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tc, err := service.DialTemporal(ctx, cfg, log, metrics.Temporal)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+
+	srv := api.New(st, tc, cfg.TaskQueue, log, metrics.Registry)
+	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
+		return fmt.Errorf("seed bootstrap admin token: %w", err)
+	}
+	httpServer := &http.Server{
+		Addr:              cfg.HTTPAddr,
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.ListenAndServe() }()
+	log.Info("API listening", "addr", cfg.HTTPAddr, "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("API stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+// Command worker runs complaintflow's Temporal worker: it polls the task queue and
+// executes the complaint workflows and their activities. Configuration comes from the
+// environment (see internal/config and the README).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/service"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/telemetry"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		slog.Error("worker stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	log := telemetry.NewLogger(cfg.LogLevel)
+	metrics, err := telemetry.NewMetrics()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tc, err := service.DialTemporal(ctx, cfg, log, metrics.Temporal)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+
+	metricsServer := &http.Server{
+		Addr:              cfg.MetricsAddr,
+		Handler:           promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	go func() {
+		if err := metricsServer.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server", "error", err)
+		}
+	}()
+	defer metricsServer.Close()
+
+	w := service.NewWorker(tc, cfg.TaskQueue, st, notify.Log{Logger: log})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
+		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr)
+	<-ctx.Done()
+	// Stop waits for running activities to finish; workflows need no draining, their
+	// state is in Temporal.
+	log.Info("worker stopping")
+	w.Stop()
+	return nil
+}

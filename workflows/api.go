@@ -1,0 +1,50 @@
+// Package workflows holds the deterministic Temporal workflow code of complaintflow.
+// Everything a caller needs to address a workflow (task queue, IDs, update, query and
+// search-attribute names) lives in this file, so the API, the worker and the tests
+// agree on one spelling.
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the task queue the worker polls and the API starts workflows on.
+const TaskQueue = "complaintflow"
+
+// ComplaintWorkflowID is the workflow ID of the complaint with the given ID: one
+// execution per complaint, so a second start for the same complaint is a no-op.
+func ComplaintWorkflowID(complaintID string) string { return "complaint:" + complaintID }
+
+// Update names for agent actions on a complaint. Each has a validator: an invalid
+// action is rejected with a reason and never enters the workflow history.
+const (
+	UpdateAcknowledge = "acknowledge"
+	UpdateResolve     = "resolve"
+	UpdateClose       = "close"
+)
+
+// QueryState returns the complaint's current ComplaintState.
+const QueryState = "state"
+
+// Typed search attributes, so operators can find work with
+// `temporal workflow list --query 'SLABreached = true'`.
+var (
+	SearchAttrStatus   = temporal.NewSearchAttributeKeyKeyword("ComplaintStatus")
+	SearchAttrUrgency  = temporal.NewSearchAttributeKeyKeyword("ComplaintUrgency")
+	SearchAttrCategory = temporal.NewSearchAttributeKeyKeyword("ComplaintCategory")
+	SearchAttrTier     = temporal.NewSearchAttributeKeyKeyword("CustomerTier")
+	SearchAttrBreached = temporal.NewSearchAttributeKeyBool("SLABreached")
+)
+
+// SearchAttributeDefinitions lists the custom search attributes as NAME=TYPE pairs,
+// the form `temporal server start-dev --search-attribute` and
+// `temporal operator search-attribute create` take.
+func SearchAttributeDefinitions() []string {
+	return []string{
+		"ComplaintStatus=Keyword",
+		"ComplaintUrgency=Keyword",
+		"ComplaintCategory=Keyword",
+		"CustomerTier=Keyword",
+		"SLABreached=Bool",
+	}
+}
