@@ -1,0 +1,138 @@
+package activities_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+type countingNotifier struct {
+	sends atomic.Int32
+	last  notify.Message
+	fail  bool
+}
+
+func (*countingNotifier) Channel() string { return "test" }
+
+func (n *countingNotifier) Send(_ context.Context, m notify.Message) error {
+	n.sends.Add(1)
+	n.last = m
+	if n.fail {
+		return errors.New("channel down")
+	}
+	return nil
+}
+
+func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivityEnvironment, store.Complaint) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	id := uuid.NewString()
+	c, _, err := st.CreateComplaint(ctx, store.NewComplaint{
+		ID: id, ExternalID: "ext-" + id, RequestHash: "h", WorkflowID: "complaint:" + id, Channel: "wechat",
+		CustomerID: "c1", CustomerName: "Li Lei", CustomerTier: complaint.High,
+		CustomerEmail: sql.NullString{String: "li.lei@example.com", Valid: true},
+		Category:      "service", Urgency: complaint.High, Subject: "rude agent", Description: "态度差",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &countingNotifier{}
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	env.RegisterActivity(&activities.Activities{Store: st, Notifier: n})
+	return st, n, env, c
+}
+
+func TestOpenComplaintLoadsTheSLAAndRecordsOpenedOnce(t *testing.T) {
+	st, _, env, c := setup(t)
+	in := activities.OpenComplaintInput{ComplaintID: c.ID, EventKey: c.WorkflowID + "/opened/1", At: c.CreatedAt}
+	var a *activities.Activities
+	for range 2 { // a retried activity
+		v, err := env.ExecuteActivity(a.OpenComplaint, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sla complaint.SLA
+		if err := v.Get(&sla); err != nil {
+			t.Fatal(err)
+		}
+		if !sla.FirstResponseDue.Equal(c.FirstResponseDueAt) || sla.ResolutionDue == nil || !sla.ResolutionDue.Equal(c.ResolutionDueAt.Time) {
+			t.Fatalf("got SLA %+v, want the due times stamped at filing", sla)
+		}
+	}
+	events, _ := st.Events(context.Background(), c.ID)
+	if len(events) != 1 || events[0].Kind != "opened" {
+		t.Fatalf("got events %+v, want one opened", events)
+	}
+}
+
+func TestOpenComplaintOfAMissingComplaintIsNotRetried(t *testing.T) {
+	_, _, env, _ := setup(t)
+	var a *activities.Activities
+	_, err := env.ExecuteActivity(a.OpenComplaint, activities.OpenComplaintInput{ComplaintID: uuid.NewString(), EventKey: "k"})
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeNotFound || !appErr.NonRetryable() {
+		t.Fatalf("got %v, want a non-retryable %s error", err, activities.ErrTypeNotFound)
+	}
+}
+
+func TestNotifySendsOnceAndMasksPersonalData(t *testing.T) {
+	st, n, env, c := setup(t)
+	notice := activities.Notice{
+		ComplaintID: c.ID, EventKey: c.WorkflowID + "/sla_breached/1", EventKind: complaint.EventSLABreached,
+		Recipient: "agent-ann", Subject: "breach", Body: "call the customer at +86 138 0013 8000 or li.lei@example.com",
+	}
+	var a *activities.Activities
+	for range 3 {
+		if _, err := env.ExecuteActivity(a.Notify, notice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := n.sends.Load(); got != 1 {
+		t.Fatalf("notifier called %d times, want 1", got)
+	}
+	if want := "call the customer at ***8000 or l***@example.com"; n.last.Body != want {
+		t.Errorf("body %q, want %q", n.last.Body, want)
+	}
+	rows, err := st.Notifications(context.Background(), c.ID)
+	if err != nil || len(rows) != 1 || !rows[0].SentAt.Valid {
+		t.Fatalf("got %d notification rows (err %v), want 1 sent", len(rows), err)
+	}
+}
+
+func TestNotifyRetriesAFailedSend(t *testing.T) {
+	st, n, env, c := setup(t)
+	n.fail = true
+	notice := activities.Notice{ComplaintID: c.ID, EventKey: "k", EventKind: complaint.EventSLABreached, Recipient: "ann", Subject: "s", Body: "b"}
+	var a *activities.Activities
+	if _, err := env.ExecuteActivity(a.Notify, notice); err == nil {
+		t.Fatal("a failed send reported success")
+	}
+	n.fail = false
+	if _, err := env.ExecuteActivity(a.Notify, notice); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := st.Notifications(context.Background(), c.ID)
+	if n.sends.Load() != 2 || len(rows) != 1 || !rows[0].SentAt.Valid {
+		t.Fatalf("sends=%d rows=%d, want the retry to send and record once", n.sends.Load(), len(rows))
+	}
+}

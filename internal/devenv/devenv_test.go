@@ -1,0 +1,136 @@
+package devenv
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPostgresKeepsDataDir restarts a server on the same directory, as `make run`
+// does with .data/postgres, and expects the data to survive without a new initdb.
+func TestPostgresKeepsDataDir(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dataDir := filepath.Join(traversableTempDir(t), "pg")
+
+	pg := startPG(ctx, t, dataDir)
+	if err := pg.CreateDatabase(ctx, "keep"); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.CreateDatabase(ctx, "keep"); err != nil {
+		t.Fatalf("CreateDatabase is not idempotent: %v", err)
+	}
+	mustExec(t, pg.DSN("keep"), `CREATE TABLE marker (id int); INSERT INTO marker VALUES (42)`)
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); err != nil {
+		t.Fatalf("Stop removed a caller's data dir: %v", err)
+	}
+
+	pg = startPG(ctx, t, dataDir)
+	defer pg.Stop()
+	db, err := sql.Open("postgres", pg.DSN("keep"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var id int
+	if err := db.QueryRow(`SELECT id FROM marker`).Scan(&id); err != nil || id != 42 {
+		t.Fatalf("marker after restart: %d, %v", id, err)
+	}
+}
+
+func TestPostgresTempDirRemoved(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pg, err := StartPostgres(ctx, PostgresOptions{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := pg.DataDir()
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("temp data dir %s still there after Stop (%v)", dir, err)
+	}
+}
+
+// TestTemporalPersistentRestart starts a dev server with a UI and a SQLite file
+// twice: the second start finds the search attributes already registered.
+func TestTemporalPersistentRestart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	opts := TemporalOptions{
+		DBFile:           filepath.Join(t.TempDir(), "temporal.db"),
+		Namespace:        "devenv-test",
+		SearchAttributes: []string{"DevenvKeyword=Keyword", "DevenvFlag=Bool"},
+	}
+	for i := 0; i < 2; i++ {
+		tmp, err := StartTemporal(ctx, opts)
+		if err != nil {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
+		if !strings.HasPrefix(tmp.UIURL(), "http://127.0.0.1:") {
+			t.Errorf("UIURL = %q", tmp.UIURL())
+		}
+		if err := tmp.Stop(); err != nil {
+			t.Fatalf("stop %d: %v", i+1, err)
+		}
+	}
+}
+
+func TestTemporalRejectsBadSearchAttribute(t *testing.T) {
+	_, err := StartTemporal(context.Background(), TemporalOptions{Headless: true, SearchAttributes: []string{"X=Bogus"}})
+	if err == nil || !strings.Contains(err.Error(), "X=Bogus") {
+		t.Fatalf("err = %v, want a complaint about X=Bogus", err)
+	}
+}
+
+func TestFindTemporalCLIExplainsInstall(t *testing.T) {
+	t.Setenv("PATH", "")
+	t.Setenv("GOBIN", "")
+	t.Setenv("HOME", t.TempDir())
+	_, err := FindTemporalCLI()
+	if err == nil || !strings.Contains(err.Error(), TemporalInstallCommand) {
+		t.Fatalf("err = %v, want the install command", err)
+	}
+}
+
+func startPG(ctx context.Context, t *testing.T, dataDir string) *Postgres {
+	t.Helper()
+	pg, err := StartPostgres(ctx, PostgresOptions{DataDir: dataDir, Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pg
+}
+
+func mustExec(t *testing.T, dsn, query string) {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// traversableTempDir is a t.TempDir the postgres user can reach when we are root
+// (t.TempDir's directories are 0700).
+func traversableTempDir(t *testing.T) string {
+	dir := t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
