@@ -1,0 +1,424 @@
+// Package e2e drives complaintflow end to end: the HTTP API, a worker, a real
+// Temporal dev server and a real PostgreSQL, as a user's intake system would.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+
+	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/service"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/telemetry"
+	"github.com/complaintflow/complaintflow/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const adminToken = "e2e-admin-secret"
+
+// stack is one isolated complaintflow: its own database and task queue on the
+// shared servers.
+type stack struct {
+	t        *testing.T
+	url      string
+	store    *store.Store
+	temporal client.Client
+	queue    string
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	metrics, err := telemetry.NewMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := client.Dial(client.Options{
+		HostPort: testenv.Temporal(t), Namespace: "default",
+		Logger: tlog.NewStructuredLogger(log), MetricsHandler: metrics.Temporal,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	queue := "e2e-" + strings.ReplaceAll(strings.ToLower(t.Name()), "/", "-")
+
+	w := service.NewWorker(tc, queue, st, notify.Log{Logger: log})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+
+	srv := api.New(st, tc, queue, log, metrics.Registry)
+	if err := srv.Bootstrap(ctx, adminToken); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &stack{t: t, url: hs.URL, store: st, temporal: tc, queue: queue}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func (s *stack) do(method, path, token string, body any) response {
+	s.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		r = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, s.url+path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := response{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func (s *stack) must(want int, res response) response {
+	s.t.Helper()
+	if res.status != want {
+		s.t.Fatalf("got HTTP %d, want %d: %s", res.status, want, res.raw)
+	}
+	return res
+}
+
+func (s *stack) token(role string) string {
+	s.t.Helper()
+	res := s.must(201, s.do("POST", "/v1/tokens", adminToken, map[string]string{"role": role, "name": role + "-bot"}))
+	return res.body["token"].(string)
+}
+
+func complaintBody(externalID, urgency, tier string) map[string]any {
+	return map[string]any{
+		"external_id": externalID,
+		"channel":     "wechat",
+		"customer": map[string]any{
+			"id": "cust-42", "name": "张伟", "tier": tier, "phone": "+86 138 0013 8000", "email": "zhang.wei@example.com",
+		},
+		"category":    "logistics",
+		"urgency":     urgency,
+		"subject":     "包裹一周未到",
+		"description": "物流慢，客服态度差 — the parcel is a week late",
+	}
+}
+
+// eventually polls cond until it holds or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (s *stack) eventKinds(id string) []string {
+	events, err := s.store.Events(context.Background(), id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	kinds := make([]string, len(events))
+	for i, e := range events {
+		kinds[i] = e.Kind
+	}
+	return kinds
+}
+
+func (s *stack) countWorkflows(query string) int64 {
+	s.t.Helper()
+	res, err := s.temporal.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default", Query: query})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return res.GetCount()
+}
+
+func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
+	s := newStack(t)
+	intake, agent := s.token("intake"), s.token("agent")
+	ext := "crm-" + fmt.Sprint(time.Now().UnixNano())
+
+	// File.
+	filed := s.must(201, s.do("POST", "/v1/complaints", intake, complaintBody(ext, "high", "high")))
+	id := filed.body["id"].(string)
+	if filed.body["workflow_id"] != "complaint:"+id || filed.body["status"] != "open" {
+		t.Fatalf("filed: %s", filed.raw)
+	}
+	created, _ := time.Parse(time.RFC3339Nano, filed.body["created_at"].(string))
+	due, _ := time.Parse(time.RFC3339Nano, filed.body["first_response_due_at"].(string))
+	if due.Sub(created) != 2*time.Hour {
+		t.Errorf("first response due %v after filing, want 2h", due.Sub(created))
+	}
+	if got := filed.header.Get("Location"); got != "/v1/complaints/"+id {
+		t.Errorf("Location %q", got)
+	}
+
+	// The same external_id again: the same complaint, no second workflow.
+	dup := s.must(200, s.do("POST", "/v1/complaints", intake, complaintBody(ext, "high", "high")))
+	if dup.body["id"] != id {
+		t.Fatalf("duplicate filed a new complaint: %s", dup.raw)
+	}
+	// The same external_id with a different body: 409.
+	conflict := s.do("POST", "/v1/complaints", intake, complaintBody(ext, "low", "high"))
+	if conflict.status != 409 || conflict.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("different body: got %d %s", conflict.status, conflict.raw)
+	}
+	eventually(t, 10*time.Second, "workflow visible", func() bool {
+		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s'", s.queue)) == 1
+	})
+
+	// Auth: no token, bad token, wrong role.
+	s.must(401, s.do("GET", "/v1/complaints/"+id, "", nil))
+	s.must(401, s.do("GET", "/v1/complaints/"+id, "not-a-token", nil))
+	s.must(403, s.do("POST", "/v1/complaints/"+id+"/resolve", intake, map[string]string{"summary": "x", "root_cause": "y"}))
+
+	// Acknowledge, then resolve.
+	ack := s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们正在处理"}))
+	if ack.body["status"] != "in_progress" || ack.body["owner"] != "agent-bot" {
+		t.Fatalf("acknowledged: %s", ack.raw)
+	}
+	s.must(409, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "again"}))
+	missing := s.must(400, s.do("POST", "/v1/complaints/"+id+"/resolve", agent, map[string]string{"summary": "reshipped"}))
+	if !strings.Contains(missing.raw, "root_cause") {
+		t.Errorf("missing root cause not named: %s", missing.raw)
+	}
+	res := s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
+		map[string]string{"summary": "Reshipped by express, coupon issued", "root_cause": "Depot backlog after a storm"}))
+	if res.body["status"] != "resolved" {
+		t.Fatalf("resolved: %s", res.raw)
+	}
+	again := s.must(409, s.do("POST", "/v1/complaints/"+id+"/resolve", agent, map[string]string{"summary": "s", "root_cause": "r"}))
+	if !strings.Contains(again.raw, "already resolved") {
+		t.Errorf("resolve twice: %s", again.raw)
+	}
+
+	// PostgreSQL holds the state and the history.
+	c, err := s.store.Complaint(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != "resolved" || c.RootCause.String != "Depot backlog after a storm" || !c.FirstResponseAt.Valid || c.FirstResponseBreached {
+		t.Errorf("complaint row: %+v", c)
+	}
+	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	events := s.must(200, s.do("GET", "/v1/complaints/"+id+"/events", agent, nil))
+	if n := len(events.body["items"].([]any)); n != 3 {
+		t.Errorf("events API returned %d events, want 3", n)
+	}
+
+	// The workflow's search attributes find it.
+	eventually(t, 10*time.Second, "search attributes", func() bool {
+		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s' AND ComplaintStatus = 'resolved' AND ComplaintUrgency = 'high'", s.queue)) == 1
+	})
+
+	// Close: the workflow completes; later actions are refused.
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/close", agent, map[string]string{"reason": "customer confirmed"}))
+	s.must(409, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "late"}))
+	run := s.temporal.GetWorkflow(context.Background(), "complaint:"+id, "")
+	if err := run.Get(context.Background(), nil); err != nil {
+		t.Fatalf("workflow did not complete cleanly: %v", err)
+	}
+
+	// Listing with filters and pagination.
+	list := s.must(200, s.do("GET", "/v1/complaints?status=closed&urgency=high&limit=10", agent, nil))
+	if n := len(list.body["items"].([]any)); n != 1 {
+		t.Errorf("listed %d closed complaints, want 1", n)
+	}
+	s.must(400, s.do("GET", "/v1/complaints?status=lost", agent, nil))
+}
+
+func TestBreachWithASecondsLongPolicy(t *testing.T) {
+	s := newStack(t)
+	// An admin tightens the high-urgency, high-tier cell to seconds.
+	pol := s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{"first_response": "2s", "resolution": "4s"}))
+	if pol.body["first_response_seconds"].(float64) != 2 {
+		t.Fatalf("policy: %s", pol.raw)
+	}
+	s.must(403, s.do("PUT", "/v1/sla-policies/high/high", s.token("agent"), map[string]any{"first_response": "1s"}))
+
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("breach-1", "high", "high")))
+	id := filed.body["id"].(string)
+
+	eventually(t, 20*time.Second, "both breaches recorded", func() bool {
+		c, err := s.store.Complaint(context.Background(), id)
+		return err == nil && c.FirstResponseBreached && c.ResolutionBreached
+	})
+	events, err := s.store.Events(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var breaches []map[string]string
+	for _, e := range events {
+		if e.Kind == "sla_breached" {
+			var d map[string]string
+			_ = json.Unmarshal(e.Data, &d)
+			breaches = append(breaches, d)
+			due, _ := time.Parse(time.RFC3339Nano, d["due_at"])
+			lateness := e.OccurredAt.Sub(due)
+			if lateness < 0 || lateness > 2*time.Second {
+				t.Errorf("%s breach fired %v after its deadline", d["clock"], lateness)
+			}
+		}
+	}
+	if len(breaches) != 2 || breaches[0]["clock"] != "first_response" || breaches[1]["clock"] != "resolution" {
+		t.Fatalf("breach events %v, want first_response then resolution", breaches)
+	}
+	notes, err := s.store.Notifications(context.Background(), id)
+	if err != nil || len(notes) != 2 {
+		t.Fatalf("got %d notifications (err %v), want one per breach", len(notes), err)
+	}
+	for _, n := range notes {
+		if strings.Contains(n.Body, "0013") || strings.Contains(n.Body, "zhang.wei") {
+			t.Errorf("notification leaks personal data: %s", n.Body)
+		}
+	}
+	eventually(t, 10*time.Second, "SLABreached search attribute", func() bool {
+		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s' AND SLABreached = true", s.queue)) == 1
+	})
+	got := s.must(200, s.do("GET", "/v1/complaints/"+id, adminToken, nil))
+	sla := got.body["sla"].(map[string]any)
+	if sla["first_response_breached"] != true || sla["resolution_breached"] != true {
+		t.Errorf("API view of breached complaint: %s", got.raw)
+	}
+}
+
+func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
+	s := newStack(t)
+	intake := s.token("intake")
+	valid := func(mutate func(m map[string]any)) []byte {
+		m := complaintBody("bad-"+fmt.Sprint(time.Now().UnixNano()), "high", "medium")
+		mutate(m)
+		b, _ := json.Marshal(m)
+		return b
+	}
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		names  string // what the problem must mention
+	}{
+		{"malformed JSON", `{"external_id": "x",`, 400, "malformed JSON"},
+		{"not an object", `[1,2]`, 400, "JSON object"},
+		{"two objects", `{} {}`, 400, "single JSON object"},
+		{"empty body", ``, 400, "empty"},
+		{"unknown field", valid(func(m map[string]any) { m["priority"] = "p1" }), 400, "priority"},
+		{"unknown nested field", valid(func(m map[string]any) { m["customer"].(map[string]any)["vip"] = true }), 400, "vip"},
+		{"missing external_id", valid(func(m map[string]any) { delete(m, "external_id") }), 400, "external_id"},
+		{"missing customer name", valid(func(m map[string]any) { delete(m["customer"].(map[string]any), "name") }), 400, "customer.name"},
+		{"bad urgency", valid(func(m map[string]any) { m["urgency"] = "urgent" }), 400, "urgency"},
+		{"bad tier", valid(func(m map[string]any) { m["customer"].(map[string]any)["tier"] = "gold" }), 400, "customer.tier"},
+		{"bad channel", valid(func(m map[string]any) { m["channel"] = "fax" }), 400, "channel"},
+		{"bad category", valid(func(m map[string]any) { m["category"] = "weather" }), 400, "category"},
+		{"wrong type", valid(func(m map[string]any) { m["subject"] = 42 }), 400, "subject"},
+		{"bad email", valid(func(m map[string]any) { m["customer"].(map[string]any)["email"] = "not-an-email" }), 400, "customer.email"},
+		{"bad phone", valid(func(m map[string]any) { m["customer"].(map[string]any)["phone"] = "call me maybe" }), 400, "customer.phone"},
+		{"too long subject", valid(func(m map[string]any) { m["subject"] = strings.Repeat("长", 201) }), 400, "subject"},
+		{"over 64 KiB", valid(func(m map[string]any) { m["description"] = strings.Repeat("x", 70<<10) }), 413, "exceeds"},
+		{"invalid UTF-8", append([]byte(`{"external_id": "`), 0xff, 0xfe, '"', '}'), 400, "UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := s.do("POST", "/v1/complaints", intake, tt.body)
+			if res.status != tt.status {
+				t.Fatalf("got %d, want %d: %s", res.status, tt.status, res.raw)
+			}
+			if ct := res.header.Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("Content-Type %q, want application/problem+json", ct)
+			}
+			if !strings.Contains(res.raw, tt.names) {
+				t.Errorf("problem does not name %q: %s", tt.names, res.raw)
+			}
+		})
+	}
+	wrongType := s.do("POST", "/v1/complaints", intake, nil)
+	if wrongType.status != 400 {
+		t.Errorf("no body: got %d", wrongType.status)
+	}
+
+	var n int
+	if err := s.store.DB().Get(&n, `SELECT count(*) FROM complaints`); err != nil || n != 0 {
+		t.Fatalf("bad input wrote %d complaints (err %v)", n, err)
+	}
+	// Nothing reached Temporal either (visibility lags, so give it a moment to show
+	// anything that was started).
+	time.Sleep(time.Second)
+	if got := s.countWorkflows(fmt.Sprintf("TaskQueue = '%s'", s.queue)); got != 0 {
+		t.Fatalf("bad input started %d workflows", got)
+	}
+
+	// Bad policy input is named too, and leaves the policy alone.
+	bad := s.must(400, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{"first_response": "soon"}))
+	if !strings.Contains(bad.raw, "first_response") {
+		t.Errorf("bad policy problem: %s", bad.raw)
+	}
+	s.must(400, s.do("PUT", "/v1/sla-policies/urgent/high", adminToken, map[string]any{"first_response": "1h"}))
+	p, err := s.store.Policy(context.Background(), "high", "high")
+	if err != nil || p.FirstResponseSeconds != 7200 {
+		t.Fatalf("policy changed by bad input: %+v %v", p, err)
+	}
+	s.must(400, s.do("POST", "/v1/tokens", adminToken, map[string]string{"role": "root", "name": "x"}))
+}
+
+func TestOperability(t *testing.T) {
+	s := newStack(t)
+	s.must(200, s.do("GET", "/healthz", "", nil))
+	ready := s.must(200, s.do("GET", "/readyz", "", nil))
+	if ready.body["postgres"] != "ok" || ready.body["temporal"] != "ok" {
+		t.Fatalf("readyz: %s", ready.raw)
+	}
+	s.must(200, s.do("GET", "/v1/sla-policies", adminToken, nil))
+	metrics := s.must(200, s.do("GET", "/metrics", "", nil))
+	for _, want := range []string{"complaintflow_http_requests_total", "go_goroutines", "temporal_long_request", "temporal_request"} {
+		if !strings.Contains(metrics.raw, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, metrics.raw)
+		}
+	}
+}
