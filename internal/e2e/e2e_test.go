@@ -12,11 +12,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 
@@ -26,6 +31,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
 	"github.com/complaintflow/complaintflow/internal/testenv"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -266,6 +272,7 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	if err := run.Get(context.Background(), nil); err != nil {
 		t.Fatalf("workflow did not complete cleanly: %v", err)
 	}
+	s.checkHistory("complaint:"+id, "complaint_lifecycle")
 
 	// Listing with filters and pagination.
 	list := s.must(200, s.do("GET", "/v1/complaints?status=closed&urgency=high&limit=10", agent, nil))
@@ -328,6 +335,9 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	if sla["first_response_breached"] != true || sla["resolution_breached"] != true {
 		t.Errorf("API view of breached complaint: %s", got.raw)
 	}
+	// Late actions still work on a breached complaint.
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", adminToken, map[string]string{"summary": "late fix", "root_cause": "understaffed"}))
+	s.checkHistory("complaint:"+id, "complaint_breached_then_resolved")
 }
 
 func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
@@ -420,5 +430,37 @@ func TestOperability(t *testing.T) {
 		if !strings.Contains(metrics.raw, want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, metrics.raw)
 		}
+	}
+}
+
+// checkHistory replays the workflow's real history against the current code, so a
+// non-deterministic change fails here first. With RECORD_HISTORIES=1 it also stores
+// the history under workflows/testdata, where the replay tests keep it for good.
+func (s *stack) checkHistory(workflowID, name string) {
+	s.t.Helper()
+	ctx := context.Background()
+	hist := &historypb.History{}
+	iter := s.temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		e, err := iter.Next()
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		hist.Events = append(hist.Events, e)
+	}
+	replayer := worker.NewWorkflowReplayer()
+	replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
+	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+		s.t.Fatalf("replaying %s: %v", workflowID, err)
+	}
+	if os.Getenv("RECORD_HISTORIES") == "" {
+		return
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", name+".json"), b, 0o644); err != nil {
+		s.t.Fatal(err)
 	}
 }
