@@ -1,0 +1,49 @@
+# complaintflow — dev stack and test orchestration.
+#   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
+#   make demo   the same, plus a seconds-long SLA policy and sample complaints
+#   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
+
+SHELL := /bin/bash
+export GOFLAGS := -buildvcs=false
+
+TEMPORAL_CLI_VERSION := v1.5.1
+WORKFLOWCHECK_VERSION := v0.6.0
+GOBIN := $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
+TEMPORAL := $(GOBIN)/temporal
+export PATH := $(GOBIN):$(PATH)
+
+.PHONY: run demo test lint build bench temporal-cli record-histories clean
+
+## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
+temporal-cli: $(TEMPORAL)
+$(TEMPORAL):
+	@echo "Installing Temporal CLI $(TEMPORAL_CLI_VERSION) (first time only, ~4 min on 2 cores)…"
+	go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+run: temporal-cli
+	go run ./scripts/devstack
+
+demo: temporal-cli
+	go run ./scripts/devstack -demo
+
+build:
+	go build -o bin/ ./worker ./starter
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+	go run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
+
+test: temporal-cli lint
+	go test -race -count=1 -timeout 30m ./...
+
+## record-histories: refresh workflows/testdata from a real run (after a versioned change)
+record-histories: temporal-cli
+	RECORD_HISTORIES=1 go test -count=1 -run 'TestComplaintLifecycle|TestBreach' ./internal/e2e
+
+bench: temporal-cli
+	go run ./scripts/bench
+
+clean:
+	rm -rf bin .data
