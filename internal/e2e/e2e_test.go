@@ -46,6 +46,8 @@ type stack struct {
 	store    *store.Store
 	temporal client.Client
 	queue    string
+	worker   worker.Worker
+	log      *slog.Logger
 }
 
 func newStack(t *testing.T) *stack {
@@ -71,11 +73,9 @@ func newStack(t *testing.T) *stack {
 	t.Cleanup(tc.Close)
 	queue := "e2e-" + strings.ReplaceAll(strings.ToLower(t.Name()), "/", "-")
 
-	w := service.NewWorker(tc, queue, st, notify.Log{Logger: log})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log}
+	s.startWorker()
+	t.Cleanup(func() { s.worker.Stop() })
 
 	srv := api.New(st, tc, queue, log, metrics.Registry)
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
@@ -83,7 +83,17 @@ func newStack(t *testing.T) *stack {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &stack{t: t, url: hs.URL, store: st, temporal: tc, queue: queue}
+	s.url = hs.URL
+	return s
+}
+
+// startWorker starts a fresh worker, as a restarted worker process would.
+func (s *stack) startWorker() {
+	s.t.Helper()
+	s.worker = service.NewWorker(s.temporal, s.queue, s.store, notify.Log{Logger: s.log})
+	if err := s.worker.Start(); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 type response struct {
@@ -338,6 +348,30 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	// Late actions still work on a breached complaint.
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", adminToken, map[string]string{"summary": "late fix", "root_cause": "understaffed"}))
 	s.checkHistory("complaint:"+id, "complaint_breached_then_resolved")
+}
+
+func TestBreachSurvivesAWorkerOutageOverTheDeadline(t *testing.T) {
+	s := newStack(t)
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{"first_response": "2s", "resolution": "3s"}))
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("outage-1", "medium", "low")))
+	id := filed.body["id"].(string)
+	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
+
+	// The worker dies before either deadline and comes back after both.
+	s.worker.Stop()
+	time.Sleep(4 * time.Second)
+	if got := s.eventKinds(id); len(got) != 1 {
+		t.Fatalf("events with no worker running: %v", got)
+	}
+	s.startWorker()
+
+	eventually(t, 20*time.Second, "both breaches after the restart", func() bool {
+		return strings.Join(s.eventKinds(id), ",") == "opened,sla_breached,sla_breached"
+	})
+	notes, err := s.store.Notifications(context.Background(), id)
+	if err != nil || len(notes) != 2 {
+		t.Fatalf("got %d notifications (err %v), want exactly one per breach", len(notes), err)
+	}
 }
 
 func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
