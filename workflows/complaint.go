@@ -153,6 +153,8 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 		return w.state, err
 	}
 	for w.state.Status != complaint.StatusClosed {
+		// A deadline that passed is recorded even if an action raced it.
+		w.recordBreaches(ctx)
 		if w.state.Status == complaint.StatusResolved {
 			if err := w.awaitClose(ctx); err != nil {
 				return w.state, err
@@ -164,10 +166,8 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 		}); err != nil {
 			return w.state, err
 		}
-		if c := w.firedClock(); c != nil {
-			w.breach(ctx, c)
-		}
 	}
+	w.recordBreaches(ctx)
 	// Let an update that is still recording its event finish before completing.
 	err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	return w.state, err
@@ -236,6 +236,12 @@ func (w *complaintWorkflow) firedClock() *slaClock {
 		}
 	}
 	return nil
+}
+
+func (w *complaintWorkflow) recordBreaches(ctx workflow.Context) {
+	for c := w.firedClock(); c != nil; c = w.firedClock() {
+		w.breach(ctx, c)
+	}
 }
 
 // breach records a missed deadline and tells the owner.
