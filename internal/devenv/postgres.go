@@ -28,19 +28,20 @@ type PostgresOptions struct {
 	// Fast trades durability for speed (fsync, synchronous_commit and
 	// full_page_writes off): right for tests, wrong for data you want to keep.
 	Fast bool
-	// LogFile receives initdb's and the server's output; "" means a file in a
-	// temporary directory.
+	// LogFile receives initdb's and the server's output; "" means a temporary
+	// file removed by Stop.
 	LogFile string
 }
 
 // Postgres is a running PostgreSQL server started by StartPostgres.
 type Postgres struct {
-	port    int
-	dataDir string
-	logPath string
-	tempDir string // removed by Stop; "" if the caller owns DataDir
-	proc    *Process
-	admin   *sql.DB // connection to the "postgres" database, for CREATE/DROP DATABASE
+	port      int
+	dataDir   string
+	logPath   string
+	tempDir   string // removed by Stop; "" if the caller owns DataDir
+	removeLog bool   // logPath is a temp file of ours, removed by Stop
+	proc      *Process
+	admin     *sql.DB // connection to the "postgres" database, for CREATE/DROP DATABASE
 }
 
 const pgStartTimeout = 60 * time.Second
@@ -84,6 +85,9 @@ func StartPostgres(ctx context.Context, opts PostgresOptions) (_ *Postgres, err 
 			if pg.port, err = FreePort(); err != nil {
 				return nil, err
 			}
+		}
+		if err = checkPortFree("postgres", pg.port); err != nil {
+			continue
 		}
 		if err = pg.start(ctx, bin, opts.Fast, owner, logFile); err == nil {
 			return pg, nil
@@ -137,11 +141,11 @@ func (pg *Postgres) openLog(path string) (*os.File, error) {
 	if path == "" && pg.tempDir != "" {
 		path = filepath.Join(pg.tempDir, "postgres.log") // removed together with the cluster
 	}
-	f, _, err := openLog(path, "devenv-postgres-*.log")
+	f, created, err := openLog(path, "devenv-postgres-*.log")
 	if err != nil {
 		return nil, fmt.Errorf("open postgres log: %w", err)
 	}
-	pg.logPath = f.Name()
+	pg.logPath, pg.removeLog = f.Name(), created
 	return f, nil
 }
 
@@ -210,7 +214,9 @@ func (pg *Postgres) socketDir() string {
 
 // waitReady polls until the server answers a query on the "postgres" database.
 func (pg *Postgres) waitReady(ctx context.Context) error {
-	db, err := sql.Open("postgres", pg.DSN("postgres"))
+	// connect_timeout: a port answered by something that is not PostgreSQL must
+	// not hang the probe.
+	db, err := sql.Open("postgres", pg.DSN("postgres")+"&connect_timeout=5")
 	if err != nil {
 		return err
 	}
@@ -223,7 +229,7 @@ func (pg *Postgres) waitReady(ctx context.Context) error {
 		pingCtx, pingCancel := context.WithTimeout(ctx, 2*time.Second)
 		lastErr = db.PingContext(pingCtx)
 		pingCancel()
-		if lastErr == nil {
+		if lastErr == nil && !exited(pg.proc) {
 			db.SetMaxOpenConns(4)
 			pg.admin = db
 			return nil
@@ -250,7 +256,7 @@ func (pg *Postgres) DataDir() string { return pg.dataDir }
 func (pg *Postgres) LogFile() string { return pg.logPath }
 
 // Done is closed when the server process has exited.
-func (pg *Postgres) Done() <-chan struct{} { return pg.proc.Done() }
+func (pg *Postgres) Done() <-chan struct{} { return doneOf(pg.proc) }
 
 // DSN is a lib/pq / pgx connection URL for the given database as the superuser.
 func (pg *Postgres) DSN(dbname string) string {
@@ -305,6 +311,10 @@ func (pg *Postgres) cleanup() error {
 	if pg.tempDir != "" {
 		errs = append(errs, os.RemoveAll(pg.tempDir))
 		pg.tempDir = ""
+	}
+	if pg.removeLog {
+		os.Remove(pg.logPath)
+		pg.removeLog = false
 	}
 	return errors.Join(errs...)
 }

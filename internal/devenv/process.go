@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -102,6 +103,17 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// checkPortFree fails with a clear message when something already listens on
+// 127.0.0.1:port. Without it, a server that cannot bind exits while our readiness
+// probe may be answered by whoever holds the port.
+func checkPortFree(what string, port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("%s port %d: %w (another instance still running?)", what, port, errPortInUse)
+	}
+	return l.Close()
+}
+
 // openLog opens path for appending, or a fresh temp file when path is "".
 // created reports whether the file is ours to remove.
 func openLog(path, pattern string) (f *os.File, created bool, err error) {
@@ -135,9 +147,34 @@ func logTail(path string, lines int) string {
 	return strings.Join(all, "\n")
 }
 
+// errPortInUse: the server was never started, so its log has nothing to add.
+var errPortInUse = errors.New("already in use")
+
 // withLog wraps err with the tail of the log file, so a failed start explains itself.
 func withLog(err error, logPath string) error {
+	if errors.Is(err, errPortInUse) {
+		return err
+	}
 	return fmt.Errorf("%w\n--- last lines of %s ---\n%s", err, logPath, logTail(logPath, 30))
+}
+
+// doneOf is p.Done(), or a closed channel once a server's Stop has dropped p.
+func doneOf(p *Process) <-chan struct{} {
+	if p == nil {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	return p.Done()
+}
+
+func exited(p *Process) bool {
+	select {
+	case <-p.Done():
+		return true
+	default:
+		return false
+	}
 }
 
 // exitError describes how a child ended, for "exited during start" errors.

@@ -128,6 +128,14 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 	for _, def := range opts.SearchAttributes {
 		args = append(args, "--search-attribute", def)
 	}
+	if err := checkPortFree("temporal", t.port); err != nil {
+		return err
+	}
+	if t.uiPort != 0 {
+		if err := checkPortFree("temporal UI", t.uiPort); err != nil {
+			return err
+		}
+	}
 	cmd := exec.Command(cli, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Env = serverEnv()
@@ -167,7 +175,7 @@ func (t *Temporal) waitReady(ctx context.Context, attrs map[string]enumspb.Index
 	defer tick.Stop()
 	for {
 		err := t.checkReady(ctx, attrs)
-		if err == nil {
+		if err == nil && !exited(t.proc) {
 			return nil
 		}
 		var fatal *fatalError
@@ -302,7 +310,7 @@ func (t *Temporal) Namespace() string { return t.namespace }
 func (t *Temporal) LogFile() string { return t.logPath }
 
 // Done is closed when the server process has exited.
-func (t *Temporal) Done() <-chan struct{} { return t.proc.Done() }
+func (t *Temporal) Done() <-chan struct{} { return doneOf(t.proc) }
 
 // Stop sends SIGTERM, kills the server if it is still running after 10 s, and
 // removes the log file if it was a temp file of ours.

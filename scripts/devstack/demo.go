@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,8 +16,8 @@ import (
 const sampleComplaint = `{"external_id":"demo-1","channel":"web","customer":{"id":"c-1","name":"Li Lei","tier":"high","phone":"+86 138 0000 0000"},"category":"logistics","urgency":"high","subject":"Parcel late","description":"物流慢, the parcel is a week late"}`
 
 func sampleCurl(c settings) string {
-	return fmt.Sprintf("curl -s -X POST http://%s/v1/complaints -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '%s'",
-		c.httpAddr, c.adminToken, sampleComplaint)
+	return fmt.Sprintf("curl -s -X POST %s/v1/complaints -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '%s'",
+		c.apiURL(), c.adminToken, sampleComplaint)
 }
 
 // demoPolicy is short enough that the first-response SLA breaches while you watch.
@@ -44,7 +45,7 @@ func demoComplaints(suffix string) []map[string]any {
 
 // runDemo makes every high-urgency SLA seconds long and files three complaints.
 func runDemo(ctx context.Context, c settings, out *console) error {
-	api := &apiClient{base: "http://" + c.httpAddr, token: c.adminToken}
+	api := &apiClient{base: c.apiURL(), token: c.adminToken}
 	for _, tier := range []string{"high", "medium", "low"} {
 		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
 			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
@@ -68,9 +69,9 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 			complaint["customer"].(map[string]any)["tier"], id)
 	}
 	out.Say(`demo: the first-response SLA breaches in ~20 s unless someone acknowledges. Watch:
-  curl -s http://%s/v1/complaints/%s -H 'Authorization: Bearer %s'
+  curl -s %s/v1/complaints/%s -H 'Authorization: Bearer %s'
   temporal workflow list --address %s --namespace %s --query 'SLABreached = true'`,
-		c.httpAddr, ids[0], c.adminToken, c.temporalAddress, c.namespace)
+		c.apiURL(), ids[0], c.adminToken, c.temporalAddress, c.namespace)
 	return nil
 }
 
@@ -102,6 +103,8 @@ func (a *apiClient) do(ctx context.Context, method, path string, body any) ([]by
 	}
 	return data, nil
 }
+
+var errNoID = errors.New("response has no id")
 
 // complaintID finds the new complaint's id at the top level or under "complaint".
 func complaintID(body []byte) (string, error) {

@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -64,9 +63,9 @@ func (s *stack) run(ctx context.Context, stopSignals func()) int {
 	if err == nil {
 		err = s.wait(ctx)
 	}
+	interrupted := ctx.Err() != nil // read first: stopSignals cancels ctx too
 	// From here a second Ctrl-C kills us at once; the children then die too (Pdeathsig).
 	stopSignals()
-	interrupted := ctx.Err() != nil
 	if interrupted {
 		s.out.Say("stopping (press Ctrl-C again to force)…")
 	} else {
@@ -223,7 +222,7 @@ func (s *stack) startApp(name string, isAPI bool, args ...string) (*devenv.Proce
 func (s *stack) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	url := "http://" + s.cfg.httpAddr + "/readyz"
+	url := s.cfg.apiURL() + "/readyz"
 	for {
 		if httpStatus(ctx, url) == 200 {
 			return nil
@@ -254,11 +253,20 @@ func (s *stack) anyExit() <-chan string {
 	watch := func(name string, done <-chan struct{}) {
 		go func() { <-done; exited <- name }()
 	}
+	watchApp := func(name string, p *devenv.Process) {
+		go func() {
+			<-p.Done()
+			if err := p.Err(); err != nil {
+				name += " (" + err.Error() + ")"
+			}
+			exited <- name
+		}()
+	}
 	if s.starter != nil {
-		watch("starter", s.starter.Done())
+		watchApp("starter", s.starter)
 	}
 	if s.worker != nil {
-		watch("worker", s.worker.Done())
+		watchApp("worker", s.worker)
 	}
 	if s.temporal != nil {
 		watch("Temporal dev server (log: "+s.temporal.LogFile()+")", s.temporal.Done())
@@ -315,14 +323,12 @@ func (s *stack) printWelcome() {
 	}
 	s.out.Say(`complaintflow is running — Ctrl-C stops everything.
 
-  API:          http://%s
+  API:          %s
   Temporal UI:  %s
   Admin token:  %s
   Database:     %s
 
 Try:
   %s
-`, c.httpAddr, ui, c.adminToken, c.databaseURL, sampleCurl(c))
+`, c.apiURL(), ui, c.adminToken, c.databaseURL, sampleCurl(c))
 }
-
-var errNoID = errors.New("response has no id")

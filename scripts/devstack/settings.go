@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"strconv"
 )
@@ -51,6 +52,19 @@ func (c settings) appEnv(worker bool) []string {
 		env = append(env, "METRICS_ADDR="+c.metricsAddr)
 	}
 	return env // later entries win in os/exec
+}
+
+// apiURL is where to reach the API: a wildcard listen address (":8080",
+// "0.0.0.0:8080") is reached on loopback.
+func (c settings) apiURL() string {
+	host, port, err := net.SplitHostPort(c.httpAddr)
+	if err != nil {
+		return "http://" + c.httpAddr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func envOr(key, fallback string) string {
