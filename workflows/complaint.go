@@ -176,7 +176,9 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 // open loads the SLA, records `opened` and starts the clocks.
 func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	var sla complaint.SLA
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.OpenComplaint, activities.OpenComplaintInput{
+	// A local activity: one short read and one insert, run inside the first workflow
+	// task, so filing a complaint costs the server no activity task round trip.
+	err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.OpenComplaint, activities.OpenComplaintInput{
 		ComplaintID: w.in.ComplaintID,
 		EventKey:    w.eventKey(complaint.EventOpened),
 		At:          workflow.Now(ctx),
@@ -193,7 +195,11 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 		w.clocks = append(w.clocks, w.startClock(ctx, complaint.ClockResolution, *sla.ResolutionDue))
 	}
 	w.loaded = true
-	w.upsertSearchAttributes(ctx)
+	// The API sets the search attributes when it starts the workflow; set them here
+	// only for a workflow started without them.
+	if _, ok := workflow.GetTypedSearchAttributes(ctx).GetKeyword(SearchAttrStatus); !ok {
+		w.upsertSearchAttributes(ctx)
+	}
 	return nil
 }
 
@@ -449,17 +455,28 @@ func (w *complaintWorkflow) upsertSearchAttributes(ctx workflow.Context) {
 // acts is only used to name activity methods; the worker registers the real ones.
 var acts *activities.Activities
 
+// localActivityContext is activityContext for local activities: retried in the
+// worker with the same backoff, so a database blip delays opening, never loses it.
+func localActivityContext(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy:         activityRetryPolicy,
+	})
+}
+
+var activityRetryPolicy = &temporal.RetryPolicy{
+	InitialInterval:        time.Second,
+	BackoffCoefficient:     2,
+	MaximumInterval:        time.Minute,
+	NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
+}
+
 // activityContext applies the activity options all complaint activities share: a
 // short start-to-close timeout and retries without a cap, so a database outage delays
 // an event but never loses it. A missing complaint is not retried.
 func activityContext(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
-		},
+		RetryPolicy:         activityRetryPolicy,
 	})
 }

@@ -38,7 +38,12 @@ func DialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger, metr
 
 // NewWorker registers every workflow and activity on the task queue.
 func NewWorker(c client.Client, taskQueue string, st *store.Store, n notify.Notifier) worker.Worker {
-	w := worker.New(c, taskQueue, worker.Options{})
+	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
+	// the SDK's fixed default of two pollers.
+	w := worker.New(c, taskQueue, worker.Options{
+		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+	})
 	w.RegisterWorkflow(workflows.ComplaintWorkflow)
 	w.RegisterActivity(&activities.Activities{Store: st, Notifier: n})
 	return w

@@ -1,0 +1,262 @@
+// Command bench measures intake: complaints filed through POST /v1/complaints
+// against raw SDK ExecuteWorkflow starts of an equivalent bare workflow (one long
+// durable timer), on the same Temporal server, worker and task queue, in one run.
+//
+//	go run ./scripts/bench [flags]
+//
+// Unless -database-url / -temporal point at existing servers, it starts a private
+// PostgreSQL (fsync off) and a headless, in-memory Temporal dev server, and stops
+// them at the end. The API, the worker (the real complaint workflow and activities
+// plus the bare workflow) and the load generator run in this process; all traffic
+// is on 127.0.0.1.
+//
+// Phase 1, sustainable throughput: after a warm-up, each contender sends -n
+// requests from -c concurrent callers in a closed loop, alternating over -rounds
+// rounds (api,raw then raw,api, …) to cancel drift; the worker is left to catch up
+// between runs. ratio = median(api throughput) / median(raw throughput).
+//
+// The raw contender starts the bare workflow with the same start options the API
+// uses (search attributes, ID conflict/reuse policies), so the ratio measures what
+// the API adds to an equivalent start; -raw-options none drops them.
+//
+// Phase 2, latency: each contender in turn gets an open-loop schedule at half the
+// sustainable rate for -d, and every request is timed from its scheduled send time
+// (no coordinated omission). The sustainable rate is the lower of the api's median
+// intake throughput and its median end-to-end rate (filing until the worker has
+// opened every complaint): a rate the worker cannot keep up with builds a backlog
+// without bound, so it is not sustainable however fast intake answers.
+//
+// Targets: ratio ≥ 0.9, and api p99 < 100 ms at half the sustainable rate.
+//
+// Besides throughput and latency, each run reports how long the worker took to
+// catch up afterwards (and so the end-to-end rate), the mean time in the API
+// handler and in the SDK's StartWorkflowExecution call, and CPU per request by
+// process (this one, temporal, postgres; from /proc, Linux only). Diagnostic flags
+// change what is compared, and the report says so: -raw-options chooses the raw
+// starts' options, -no-worker runs no worker, -worker-pollers
+// changes the worker's poller counts, -cpuprofile profiles this process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	databaseURL  string
+	temporalAddr string
+	namespace    string
+	taskQueue    string
+	temporalDB   bool
+
+	conc         int
+	n            int
+	warmup       int
+	rounds       int
+	duration     time.Duration
+	rate         float64 // phase 2's rate; 0 means half the api's median throughput
+	timeout      time.Duration
+	drainTimeout time.Duration
+	maxInFlight  int
+
+	rawOptions    string
+	workerPollers int
+	noWorker      bool
+	cpuProfileDir string
+	logLevel      slog.Level
+	markdownOut   string
+}
+
+// idleWindow is how long the idle CPU baseline is sampled.
+const idleWindow = 5 * time.Second
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL to use (migrated by the bench); default: start a private one")
+	flag.StringVar(&cfg.temporalAddr, "temporal", "", "Temporal frontend host:port to use; default: start a private dev server")
+	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
+	flag.StringVar(&cfg.taskQueue, "task-queue", "bench", "task queue of the worker, the API and the raw starts")
+	flag.BoolVar(&cfg.temporalDB, "temporal-db-file", false, "private dev server keeps state in a temp SQLite file instead of in memory")
+	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
+	flag.IntVar(&cfg.n, "n", 2000, "phase 1: requests per contender per round")
+	flag.IntVar(&cfg.warmup, "warmup", 200, "requests per contender before measuring")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "phase 1: rounds, alternating the contenders' order")
+	flag.DurationVar(&cfg.duration, "d", 20*time.Second, "phase 2: open-loop duration per contender")
+	flag.Float64Var(&cfg.rate, "rate", 0, "phase 2: requests/s (default: half the api's median sustainable throughput)")
+	flag.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
+	flag.DurationVar(&cfg.drainTimeout, "drain-timeout", 3*time.Minute, "longest wait for the worker to catch up between runs")
+	flag.IntVar(&cfg.maxInFlight, "max-in-flight", 1000, "phase 2: most requests outstanding at once (the schedule waits beyond it)")
+	flag.StringVar(&cfg.rawOptions, "raw-options", "api", "start options of the raw starts: api (the API's: search attributes and ID policies), search-attributes, id-policies, or none")
+	flag.IntVar(&cfg.workerPollers, "worker-pollers", 0, "diagnostic: run the worker with this many workflow and activity task pollers (0: service.NewWorker's defaults, as production)")
+	flag.BoolVar(&cfg.noWorker, "no-worker", false, "diagnostic: run no worker, so only the starts themselves load the servers (workflows never run)")
+	flag.StringVar(&cfg.cpuProfileDir, "cpuprofile", "", "directory for a Go CPU profile of each phase-1 run (this process only)")
+	flag.StringVar(&cfg.markdownOut, "markdown", "", "also write the Markdown table to this file")
+	logLevel := flag.String("log-level", "warn", "log level of the API and worker (debug, info, warn, error); logs go to stderr")
+	flag.Parse()
+	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -log-level:", err)
+		os.Exit(2)
+	}
+	switch cfg.rawOptions {
+	case "none", "search-attributes", "id-policies", "api":
+	default:
+		fmt.Fprintln(os.Stderr, "bench: -raw-options must be api, search-attributes, id-policies or none")
+		os.Exit(2)
+	}
+	if cfg.conc < 1 || cfg.n < 1 || cfg.rounds < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.maxInFlight < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -c, -n, -rounds, -d and -max-in-flight must be positive")
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg config) error {
+	s := &stack{cfg: cfg, log: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))}
+	defer s.stop()
+	startCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	err := s.start(startCtx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	runID := time.Now().UTC().Format("20060102t150405") + "-" + randomHex(3)
+	httpClient := newHTTPClient(max(4*cfg.conc, 256))
+	defer httpClient.CloseIdleConnections()
+	apiC, rawC := newAPIContender(s, runID, httpClient), newRawContender(s, runID, cfg.rawOptions)
+	rep := &report{cfg: cfg, runID: runID, env: describeEnv(s)}
+
+	// Warm-up: connections, pools, caches (token, sticky workflows), server state.
+	s.say("run %s: API at %s, Temporal at %s, task queue %q", runID, s.baseURL, s.hostPort, cfg.taskQueue)
+	if cfg.warmup > 0 {
+		for _, c := range []*contender{apiC, rawC} {
+			s.say("warm-up: %d × %s", cfg.warmup, c.name)
+			r := closedLoop(ctx, c, cfg.warmup, cfg.conc, cfg.timeout)
+			if r.errors > 0 {
+				return fmt.Errorf("warm-up %s: %d of %d failed; first: %s", c.name, r.errors, r.requests, r.firstErr)
+			}
+			if _, err := s.quiesce(ctx); err != nil {
+				return err
+			}
+		}
+	}
+
+	// The stack's own background CPU, to tell it from the work a run causes.
+	s.say("measuring idle CPU for %s", idleWindow)
+	idleBefore, idleStart := sampleCPU(), time.Now()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(idleWindow):
+	}
+	rep.idle, rep.idleFor = sampleCPU().sub(idleBefore), time.Since(idleStart)
+
+	// Phase 1.
+	for round := 1; round <= cfg.rounds; round++ {
+		order := []*contender{apiC, rawC}
+		if round%2 == 0 {
+			order = []*contender{rawC, apiC}
+		}
+		for _, c := range order {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			stopProfile, err := startProfile(cfg.cpuProfileDir, fmt.Sprintf("phase1-%s-round%d.pprof", c.name, round))
+			if err != nil {
+				return err
+			}
+			before, tBefore := sampleCPU(), s.timings()
+			r := closedLoop(ctx, c, cfg.n, cfg.conc, cfg.timeout)
+			r.cpuRun, r.timings = sampleCPU().sub(before), s.timings().sub(tBefore)
+			stopProfile()
+			drain, err := s.quiesce(ctx)
+			if err != nil {
+				return err
+			}
+			r.drain = drain
+			r.cpu = sampleCPU().sub(before)
+			rep.phase1 = append(rep.phase1, roundResult{round: round, runResult: r})
+			lat := summarize(r.latencies)
+			s.say("round %d %-3s: %d ok, %d errors, %.1f/s, p50 %s p99 %s, worker caught up %s later",
+				round, c.name, r.ok(), r.errors, r.throughput(), ms(lat.p50), ms(lat.p99), r.drain.Round(100*time.Millisecond))
+		}
+	}
+	rep.computePhase1()
+
+	// Phase 2.
+	rate := rep.medianAPI / 2
+	if !cfg.noWorker && rep.e2eAPI > 0 {
+		rate = min(rep.medianAPI, rep.e2eAPI) / 2
+	}
+	if cfg.rate > 0 {
+		rate = cfg.rate
+	}
+	if rate <= 0 || rate != rate {
+		return errors.New("no api throughput measured; cannot pick phase 2's rate")
+	}
+	rep.rate = rate
+	for _, c := range []*contender{apiC, rawC} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.say("phase 2 %s: open loop at %.1f/s for %s", c.name, rate, cfg.duration)
+		before, tBefore := sampleCPU(), s.timings()
+		r := openLoop(ctx, c, rate, cfg.duration, cfg.timeout, cfg.maxInFlight)
+		r.cpuRun, r.timings = sampleCPU().sub(before), s.timings().sub(tBefore)
+		drain, err := s.quiesce(ctx)
+		if err != nil {
+			return err
+		}
+		r.drain = drain
+		r.cpu = sampleCPU().sub(before)
+		rep.phase2 = append(rep.phase2, r)
+	}
+
+	// Check the complaints really were filed and opened by their workflows.
+	if err := rep.checkStore(ctx, s); err != nil {
+		return err
+	}
+	rep.print(os.Stdout)
+	if cfg.markdownOut != "" {
+		if err := os.WriteFile(cfg.markdownOut, []byte(rep.markdown()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startProfile starts a CPU profile of this process into dir/name; a no-op without dir.
+func startProfile(dir, name string) (func(), error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/lib/pq" // database/sql driver "postgres"
+	dto "github.com/prometheus/client_model/go"
+	enumspb "go.temporal.io/api/enums/v1"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/devenv"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/service"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/telemetry"
+	"github.com/complaintflow/complaintflow/migrations"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// BareWorkflowName is the name the bare workflow is registered under.
+const BareWorkflowName = "BenchBareWorkflow"
+
+// BareWorkflow is what a complaint workflow does minus complaintflow's code: it
+// starts, then waits on one long durable timer. The raw contender starts it with
+// client.ExecuteWorkflow, so it measures Temporal's own cost of a start.
+func BareWorkflow(ctx workflow.Context, id string) error {
+	return workflow.Sleep(ctx, 24*time.Hour)
+}
+
+// stack is the whole complaintflow, in process, against real servers.
+type stack struct {
+	cfg config
+	log *slog.Logger
+
+	pg       *devenv.Postgres
+	temporal *devenv.Temporal
+	dsn      string
+	hostPort string
+
+	store   *store.Store
+	metrics *telemetry.Metrics
+	tc      client.Client
+	worker  worker.Worker
+	http    *http.Server
+	baseURL string
+
+	adminSecret string
+	intakeToken string
+	tempDirs    []string
+
+	// Versions of what we measure against, for the report.
+	postgresVersion string
+	temporalVersion string
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// start brings everything up; on error the caller still calls stop.
+func (s *stack) start(ctx context.Context) error {
+	if s.cfg.databaseURL == "" {
+		s.say("starting a private PostgreSQL (fsync off)…")
+		pg, err := devenv.StartPostgres(ctx, devenv.PostgresOptions{Fast: true})
+		if err != nil {
+			return fmt.Errorf("start PostgreSQL: %w", err)
+		}
+		s.pg = pg
+		if err := pg.CreateDatabase(ctx, "complaintflow_bench"); err != nil {
+			return err
+		}
+		s.dsn = pg.DSN("complaintflow_bench")
+	} else {
+		s.dsn = s.cfg.databaseURL
+	}
+	if err := migrate(ctx, s.dsn); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+
+	if s.cfg.temporalAddr == "" {
+		s.say("starting a private Temporal dev server (headless)…")
+		opts := devenv.TemporalOptions{
+			Headless: true, Namespace: s.cfg.namespace,
+			SearchAttributes: workflows.SearchAttributeDefinitions(),
+		}
+		if s.cfg.temporalDB {
+			dir, err := os.MkdirTemp("", "bench-temporal-")
+			if err != nil {
+				return err
+			}
+			s.tempDirs = append(s.tempDirs, dir)
+			opts.DBFile = filepath.Join(dir, "temporal.db")
+		}
+		t, err := devenv.StartTemporal(ctx, opts)
+		if err != nil {
+			return fmt.Errorf("start Temporal: %w", err)
+		}
+		s.temporal = t
+		s.hostPort = t.Address()
+	} else {
+		s.hostPort = s.cfg.temporalAddr
+	}
+
+	st, err := store.Open(ctx, s.dsn)
+	if err != nil {
+		return err
+	}
+	s.store = st
+	if err := st.DB().GetContext(ctx, &s.postgresVersion, `SHOW server_version`); err != nil {
+		return err
+	}
+	if err := s.checkPolicies(ctx); err != nil {
+		return err
+	}
+
+	metrics, err := telemetry.NewMetrics()
+	if err != nil {
+		return err
+	}
+	s.metrics = metrics
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort: s.hostPort, Namespace: s.cfg.namespace,
+		Logger: tlog.NewStructuredLogger(s.log), MetricsHandler: metrics.Temporal,
+	})
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", s.hostPort, err)
+	}
+	s.tc = tc
+	if info, err := tc.WorkflowService().GetSystemInfo(ctx, &workflowservice.GetSystemInfoRequest{}); err == nil {
+		s.temporalVersion = info.GetServerVersion()
+	}
+
+	// The real worker (complaint workflow + activities) and the bare workflow, on
+	// one worker, one task queue.
+	if s.cfg.noWorker {
+		// Diagnostic: starts only; what they start waits on the task queue.
+	} else if s.cfg.workerPollers > 0 {
+		// Diagnostic: what service.NewWorker registers, with more pollers.
+		s.worker = worker.New(tc, s.cfg.taskQueue, worker.Options{
+			MaxConcurrentWorkflowTaskPollers: s.cfg.workerPollers,
+			MaxConcurrentActivityTaskPollers: s.cfg.workerPollers,
+		})
+		s.worker.RegisterWorkflow(workflows.ComplaintWorkflow)
+		s.worker.RegisterActivity(&activities.Activities{Store: st, Notifier: notify.Log{Logger: s.log}})
+	} else {
+		s.worker = service.NewWorker(tc, s.cfg.taskQueue, st, notify.Log{Logger: s.log})
+	}
+	if s.worker != nil {
+		s.worker.RegisterWorkflowWithOptions(BareWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})
+		if err := s.worker.Start(); err != nil {
+			return fmt.Errorf("start worker: %w", err)
+		}
+	}
+
+	// The API, configured as starter serves it, on a real loopback listener.
+	srv := api.New(st, tc, s.cfg.taskQueue, s.log, metrics.Registry)
+	s.adminSecret = "bench-admin-" + randomHex(16)
+	if err := srv.Bootstrap(ctx, s.adminSecret); err != nil {
+		return fmt.Errorf("bootstrap admin token: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	s.baseURL = "http://" + ln.Addr().String()
+	s.http = &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server", "error", err)
+		}
+	}()
+
+	tok, err := s.createToken(ctx, "intake", "bench-intake")
+	if err != nil {
+		return fmt.Errorf("create intake token: %w", err)
+	}
+	s.intakeToken = tok
+	return nil
+}
+
+func migrate(ctx context.Context, dsn string) error {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return migrations.Up(ctx, db)
+}
+
+// checkPolicies refuses to run when an SLA policy is short enough for breaches to
+// fire during the run: breach handling is not what we measure.
+func (s *stack) checkPolicies(ctx context.Context) error {
+	var minSeconds int64
+	if err := s.store.DB().GetContext(ctx, &minSeconds, `SELECT coalesce(min(first_response_seconds), 0) FROM sla_policies`); err != nil {
+		return err
+	}
+	if minSeconds < 3600 {
+		return fmt.Errorf("the shortest first-response SLA is %ds; the benchmark wants the default hours-long policies so no breach fires during the run", minSeconds)
+	}
+	return nil
+}
+
+func (s *stack) createToken(ctx context.Context, role, name string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"role": role, "name": name})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.baseURL+"/v1/tokens", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.adminSecret)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("POST /v1/tokens: HTTP %d: %s", res.StatusCode, raw)
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil || out.Token == "" {
+		return "", fmt.Errorf("POST /v1/tokens: no token in %s", raw)
+	}
+	return out.Token, nil
+}
+
+func (s *stack) say(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+// stop tears down in reverse order; every step runs even if one fails.
+func (s *stack) stop() {
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = s.http.Shutdown(ctx)
+		cancel()
+	}
+	if s.worker != nil {
+		s.worker.Stop()
+	}
+	if s.tc != nil {
+		s.tc.Close()
+	}
+	if s.store != nil {
+		s.store.Close()
+	}
+	if s.temporal != nil {
+		if err := s.temporal.Stop(); err != nil {
+			s.say("stopping Temporal: %v", err)
+		}
+	}
+	if s.pg != nil {
+		if err := s.pg.Stop(); err != nil {
+			s.say("stopping PostgreSQL: %v", err)
+		}
+	}
+	for _, dir := range s.tempDirs {
+		os.RemoveAll(dir)
+	}
+}
+
+// workerTasks is how many workflow and activity tasks the worker has executed, from
+// the Temporal SDK's own metrics.
+func (s *stack) workerTasks() (float64, error) {
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return 0, err
+	}
+	var total float64
+	found := false
+	for _, f := range families {
+		name := f.GetName()
+		if !strings.Contains(name, "workflow_task_execution_latency") && !strings.Contains(name, "activity_execution_latency") {
+			continue
+		}
+		found = true
+		for _, m := range f.GetMetric() {
+			total += float64(sampleCount(m))
+		}
+	}
+	if !found {
+		return 0, nil
+	}
+	return total, nil
+}
+
+func sampleCount(m *dto.Metric) uint64 {
+	if h := m.GetHistogram(); h != nil {
+		return h.GetSampleCount()
+	}
+	if c := m.GetCounter(); c != nil {
+		return uint64(c.GetValue())
+	}
+	return 0
+}
+
+// backlog is the approximate number of tasks waiting on the task queue, workflow
+// and activity tasks together.
+func (s *stack) backlog(ctx context.Context) (int64, error) {
+	var total int64
+	for _, typ := range []enumspb.TaskQueueType{enumspb.TASK_QUEUE_TYPE_WORKFLOW, enumspb.TASK_QUEUE_TYPE_ACTIVITY} {
+		res, err := s.tc.WorkflowService().DescribeTaskQueue(ctx, &workflowservice.DescribeTaskQueueRequest{
+			Namespace:     s.cfg.namespace,
+			TaskQueue:     &taskqueuepb.TaskQueue{Name: s.cfg.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
+			TaskQueueType: typ,
+			ReportStats:   true,
+		})
+		if err != nil {
+			return 0, err
+		}
+		total += res.GetStats().GetApproximateBacklogCount()
+	}
+	return total, nil
+}
+
+// quiesce waits until the worker has caught up with what the last run started (no
+// backlog and no task executed for a whole second), so one contender's leftovers
+// never load the next one's measurement. It returns how long that took.
+func (s *stack) quiesce(ctx context.Context) (time.Duration, error) {
+	if s.worker == nil {
+		return 0, nil // -no-worker: nothing will catch up
+	}
+	start := time.Now()
+	deadline := start.Add(s.cfg.drainTimeout)
+	const poll = 250 * time.Millisecond
+	const quietFor = time.Second
+	last, err := s.workerTasks()
+	if err != nil {
+		return 0, err
+	}
+	quietSince := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return time.Since(start), ctx.Err()
+		case <-time.After(poll):
+		}
+		now, err := s.workerTasks()
+		if err != nil {
+			return 0, err
+		}
+		if now != last {
+			last, quietSince = now, time.Now()
+		}
+		if time.Since(quietSince) >= quietFor {
+			bl, err := s.backlog(ctx)
+			if err != nil {
+				return 0, err
+			}
+			if bl == 0 {
+				return time.Since(start) - quietFor, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return time.Since(start), fmt.Errorf("worker still busy after %v", s.cfg.drainTimeout)
+		}
+	}
+}
+
+// histogram is a count and sum read from the metrics registry.
+type histogram struct {
+	count uint64
+	sum   float64
+}
+
+func (h histogram) sub(before histogram) histogram {
+	return histogram{count: h.count - before.count, sum: h.sum - before.sum}
+}
+
+// mean is the mean observation, in the histogram's unit (seconds) as a Duration.
+func (h histogram) mean() time.Duration {
+	if h.count == 0 {
+		return 0
+	}
+	return time.Duration(h.sum / float64(h.count) * float64(time.Second))
+}
+
+// timings are the histograms that split an intake request's time: the API
+// handler's own latency and the SDK's StartWorkflowExecution calls.
+type timings struct {
+	handler, start histogram
+}
+
+func (t timings) sub(before timings) timings {
+	return timings{handler: t.handler.sub(before.handler), start: t.start.sub(before.start)}
+}
+
+func (s *stack) timings() timings {
+	var t timings
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return t
+	}
+	for _, f := range families {
+		switch name := f.GetName(); {
+		case name == "complaintflow_http_request_duration_seconds":
+			for _, m := range f.GetMetric() {
+				if label(m, "route") == "POST /v1/complaints" {
+					t.handler.count += m.GetHistogram().GetSampleCount()
+					t.handler.sum += m.GetHistogram().GetSampleSum()
+				}
+			}
+		case strings.HasPrefix(name, "temporal_request_latency"):
+			for _, m := range f.GetMetric() {
+				if label(m, "operation") == "StartWorkflowExecution" {
+					t.start.count += m.GetHistogram().GetSampleCount()
+					t.start.sum += m.GetHistogram().GetSampleSum()
+				}
+			}
+		}
+	}
+	return t
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
