@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 
+	_ "github.com/lib/pq" // the "postgres" driver for UpDSN
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -35,6 +36,16 @@ func Up(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrate up: %w", err)
 	}
 	return nil
+}
+
+// UpDSN connects to the database at dsn and applies every migration not yet applied.
+func UpDSN(ctx context.Context, dsn string) error {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	defer db.Close()
+	return Up(ctx, db)
 }
 
 // DownTo rolls the schema back to the given version (0 removes everything).

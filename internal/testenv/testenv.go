@@ -19,7 +19,6 @@ package testenv
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -111,19 +110,10 @@ func NewDatabase(t testing.TB) (dsn string) {
 		}
 	})
 	dsn = server.DSN(name)
-	if err := migrate(ctx, dsn); err != nil {
+	if err := migrations.UpDSN(ctx, dsn); err != nil {
 		t.Fatalf("testenv: migrate %s: %v", name, err)
 	}
 	return dsn
-}
-
-func migrate(ctx context.Context, dsn string) error {
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return migrations.Up(ctx, db)
 }
 
 var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -99,7 +98,7 @@ func (s *stack) start(ctx context.Context) error {
 	} else {
 		s.dsn = s.cfg.databaseURL
 	}
-	if err := migrate(ctx, s.dsn); err != nil {
+	if err := migrations.UpDSN(ctx, s.dsn); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 
@@ -209,15 +208,6 @@ func (s *stack) start(ctx context.Context) error {
 	}
 	s.intakeToken = tok
 	return nil
-}
-
-func migrate(ctx context.Context, dsn string) error {
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return migrations.Up(ctx, db)
 }
 
 // checkPolicies refuses to run when an SLA policy is short enough for breaches to
