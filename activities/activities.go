@@ -24,7 +24,7 @@ const ErrTypeNotFound = "NotFound"
 
 // Store is what the activities need of the system of record.
 type Store interface {
-	SLA(ctx context.Context, complaintID string) (complaint.SLA, error)
+	OpenComplaint(ctx context.Context, complaintID, eventKey string, at time.Time) (complaint.SLA, error)
 	RecordEvent(ctx context.Context, e complaint.Event) (bool, error)
 	ClaimNotification(ctx context.Context, n store.Notification) (bool, error)
 	MarkNotificationSent(ctx context.Context, key string, at time.Time) error
@@ -47,18 +47,11 @@ type OpenComplaintInput struct {
 // OpenComplaint loads the SLA the complaint was filed under (the policy in force at
 // filing time) and records the `opened` event.
 func (a *Activities) OpenComplaint(ctx context.Context, in OpenComplaintInput) (complaint.SLA, error) {
-	sla, err := a.Store.SLA(ctx, in.ComplaintID)
+	sla, err := a.Store.OpenComplaint(ctx, in.ComplaintID, in.EventKey, in.At)
 	if errors.Is(err, store.ErrNotFound) {
 		return sla, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("complaint %s does not exist", in.ComplaintID), ErrTypeNotFound, err)
 	}
-	if err != nil {
-		return sla, err
-	}
-	err = a.RecordEvent(ctx, complaint.Event{
-		ComplaintID: in.ComplaintID, Key: in.EventKey, Kind: complaint.EventOpened,
-		Actor: "system", At: in.At, Status: sla.Status,
-	})
 	return sla, err
 }
 

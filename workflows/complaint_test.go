@@ -30,7 +30,10 @@ type fakeStore struct {
 	notifications map[string]bool
 }
 
-func (f *fakeStore) SLA(context.Context, string) (complaint.SLA, error) { return f.sla, nil }
+func (f *fakeStore) OpenComplaint(ctx context.Context, id, key string, at time.Time) (complaint.SLA, error) {
+	_, err := f.RecordEvent(ctx, complaint.Event{ComplaintID: id, Key: key, Kind: complaint.EventOpened, Actor: "system", At: at})
+	return f.sla, err
+}
 
 func (f *fakeStore) RecordEvent(_ context.Context, e complaint.Event) (bool, error) {
 	f.mu.Lock()

@@ -187,24 +187,44 @@ func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint,
 	return cs, nil
 }
 
-// SLA returns the SLA a complaint was filed under, for its workflow.
-func (s *Store) SLA(ctx context.Context, id string) (complaint.SLA, error) {
-	c, err := s.Complaint(ctx, id)
+// OpenComplaint records the complaint's `opened` event (once per key) and returns the
+// SLA it was filed under, in one statement: the first thing every complaint workflow
+// does, so it is kept to a single round trip.
+func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.Time) (complaint.SLA, error) {
+	const q = `WITH c AS (
+			SELECT id, urgency, customer_tier, category, status, COALESCE(owner, '') AS owner,
+				created_at, first_response_due_at, resolution_due_at
+			FROM complaints WHERE id = $1
+		), opened AS (
+			INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
+			SELECT id, $2, 'opened', 'system', $3, jsonb_build_object('status', status) FROM c
+			ON CONFLICT (idempotency_key) DO NOTHING
+		)
+		SELECT * FROM c`
+	var row struct {
+		ID                 string           `db:"id"`
+		Urgency            complaint.Level  `db:"urgency"`
+		Tier               complaint.Level  `db:"customer_tier"`
+		Category           string           `db:"category"`
+		Status             complaint.Status `db:"status"`
+		Owner              string           `db:"owner"`
+		CreatedAt          time.Time        `db:"created_at"`
+		FirstResponseDueAt time.Time        `db:"first_response_due_at"`
+		ResolutionDueAt    sql.NullTime     `db:"resolution_due_at"`
+	}
+	err := s.db.GetContext(ctx, &row, q, id, eventKey, at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return complaint.SLA{}, ErrNotFound
+	}
 	if err != nil {
-		return complaint.SLA{}, err
+		return complaint.SLA{}, fmt.Errorf("open complaint: %w", err)
 	}
 	sla := complaint.SLA{
-		ComplaintID:      c.ID,
-		Urgency:          c.Urgency,
-		Tier:             c.CustomerTier,
-		Category:         c.Category,
-		Status:           c.Status,
-		Owner:            c.Owner.String,
-		OpenedAt:         c.CreatedAt,
-		FirstResponseDue: c.FirstResponseDueAt,
+		ComplaintID: row.ID, Urgency: row.Urgency, Tier: row.Tier, Category: row.Category,
+		Status: row.Status, Owner: row.Owner, OpenedAt: row.CreatedAt, FirstResponseDue: row.FirstResponseDueAt,
 	}
-	if c.ResolutionDueAt.Valid {
-		due := c.ResolutionDueAt.Time
+	if row.ResolutionDueAt.Valid {
+		due := row.ResolutionDueAt.Time
 		sla.ResolutionDue = &due
 	}
 	return sla, nil
@@ -239,7 +259,7 @@ func (s *Store) RecordEvent(ctx context.Context, e complaint.Event) (bool, error
 	const insert = `INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (idempotency_key) DO NOTHING`
-	res, err := tx.ExecContext(ctx, insert, e.ComplaintID, e.Key, e.Kind, e.Actor, e.At, data)
+	res, err := tx.ExecContext(ctx, insert, e.ComplaintID, e.Key, e.Kind, e.Actor, e.At, string(data))
 	if err != nil {
 		return false, fmt.Errorf("record %s event: %w", e.Kind, err)
 	}

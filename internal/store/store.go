@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,7 +29,7 @@ type Store struct {
 
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -52,6 +54,22 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Ping checks the database is reachable, for /readyz.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// withBinaryParameters turns on lib/pq's binary_parameters unless the DSN sets it:
+// each parameterised query then takes one round trip instead of two. Byte-slice
+// arguments go over as binary, so jsonb values must be passed as strings.
+func withBinaryParameters(dsn string) string {
+	if strings.Contains(dsn, "binary_parameters") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " binary_parameters=yes"
+}
 
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
