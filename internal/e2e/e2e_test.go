@@ -283,7 +283,18 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	if err := run.Get(context.Background(), nil); err != nil {
 		t.Fatalf("workflow did not complete cleanly: %v", err)
 	}
-	s.checkHistory("complaint:"+id, "complaint_lifecycle")
+	hist := s.checkHistory("complaint:"+id, "complaint_lifecycle")
+	// The rejected actions (acknowledge twice, resolve twice, acknowledge when closed)
+	// left no trace: the history holds exactly the three accepted updates.
+	var accepted []string
+	for _, e := range hist.Events {
+		if a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes(); a != nil {
+			accepted = append(accepted, a.GetAcceptedRequest().GetInput().GetName())
+		}
+	}
+	if got, want := strings.Join(accepted, ","), "acknowledge,resolve,close"; got != want {
+		t.Errorf("accepted updates in history: %s, want %s", got, want)
+	}
 
 	// Listing with filters and pagination.
 	list := s.must(200, s.do("GET", "/v1/complaints?status=closed&urgency=high&limit=10", agent, nil))
@@ -490,7 +501,7 @@ func TestOperability(t *testing.T) {
 // checkHistory replays the workflow's real history against the current code, so a
 // non-deterministic change fails here first. With RECORD_HISTORIES=1 it also stores
 // the history under workflows/testdata, where the replay tests keep it for good.
-func (s *stack) checkHistory(workflowID, name string) {
+func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 	s.t.Helper()
 	ctx := context.Background()
 	hist := &historypb.History{}
@@ -508,7 +519,7 @@ func (s *stack) checkHistory(workflowID, name string) {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)
 	}
 	if os.Getenv("RECORD_HISTORIES") == "" {
-		return
+		return hist
 	}
 	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
 	if err != nil {
@@ -517,4 +528,5 @@ func (s *stack) checkHistory(workflowID, name string) {
 	if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", name+".json"), b, 0o644); err != nil {
 		s.t.Fatal(err)
 	}
+	return hist
 }
