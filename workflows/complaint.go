@@ -99,13 +99,13 @@ type complaintWorkflow struct {
 	logger      log.Logger
 }
 
-// slaClock is one SLA deadline as a durable timer.
+// slaClock is one SLA deadline. The workflow keeps a single durable timer, for the
+// nearest deadline of the clocks still running, rather than one per clock.
 type slaClock struct {
 	name    complaint.Clock
 	due     time.Time
-	cancel  workflow.CancelFunc
+	running bool // neither met nor breached yet
 	fired   bool // the deadline passed while the clock ran
-	stopped bool // met before the deadline
 	handled bool // breach recorded
 }
 
@@ -161,9 +161,7 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 			}
 			continue
 		}
-		if err := workflow.Await(ctx, func() bool {
-			return w.firedClock() != nil || !w.state.Status.Active()
-		}); err != nil {
+		if err := w.awaitNextDeadline(ctx); err != nil {
 			return w.state, err
 		}
 	}
@@ -190,9 +188,9 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	w.state.OpenedAt = sla.OpenedAt
 	w.state.FirstResponseDueAt = sla.FirstResponseDue
 	w.state.ResolutionDueAt = sla.ResolutionDue
-	w.clocks = append(w.clocks, w.startClock(ctx, complaint.ClockFirstResponse, sla.FirstResponseDue))
+	w.clocks = append(w.clocks, &slaClock{name: complaint.ClockFirstResponse, due: sla.FirstResponseDue, running: true})
 	if sla.ResolutionDue != nil {
-		w.clocks = append(w.clocks, w.startClock(ctx, complaint.ClockResolution, *sla.ResolutionDue))
+		w.clocks = append(w.clocks, &slaClock{name: complaint.ClockResolution, due: *sla.ResolutionDue, running: true})
 	}
 	w.loaded = true
 	// The API sets the search attributes when it starts the workflow; set them here
@@ -203,27 +201,52 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	return nil
 }
 
-// startClock runs a durable timer until the deadline. Stopping the clock cancels the
-// timer; a timer that fires marks the clock for the main loop to record the breach.
-func (w *complaintWorkflow) startClock(ctx workflow.Context, name complaint.Clock, due time.Time) *slaClock {
-	timerCtx, cancel := workflow.WithCancel(ctx)
-	c := &slaClock{name: name, due: due, cancel: cancel}
-	wait := max(due.Sub(workflow.Now(ctx)), 0)
-	timer := workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: string(name) + " SLA"})
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		if err := timer.Get(ctx, nil); err == nil && !c.stopped {
-			c.fired = true
+// awaitNextDeadline sleeps on a durable timer until the nearest running deadline, or
+// until an action stops that clock or settles the complaint; the timer is cancelled
+// if it did not fire.
+func (w *complaintWorkflow) awaitNextDeadline(ctx workflow.Context) error {
+	var next *slaClock
+	for _, c := range w.clocks {
+		if c.running && (next == nil || c.due.Before(next.due)) {
+			next = c
 		}
-	})
-	return c
+	}
+	if next == nil {
+		return workflow.Await(ctx, func() bool { return !w.state.Status.Active() })
+	}
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	wait := max(next.due.Sub(workflow.Now(ctx)), 0)
+	timer := workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: string(next.name) + " SLA"})
+	if err := workflow.Await(ctx, func() bool {
+		return timer.IsReady() || !next.running || !w.state.Status.Active()
+	}); err != nil {
+		return err
+	}
+	if timer.IsReady() && timer.Get(ctx, nil) == nil {
+		w.expireClocks(workflow.Now(ctx))
+	}
+	return nil
 }
 
-func (c *slaClock) stop() {
-	if c == nil || c.fired || c.stopped {
+// expireClocks marks every running clock whose deadline has passed as breached.
+func (w *complaintWorkflow) expireClocks(now time.Time) {
+	for _, c := range w.clocks {
+		if c.running && !now.Before(c.due) {
+			c.running, c.fired = false, true
+		}
+	}
+}
+
+// stop ends the clock with an action taken at the given time: met when before the
+// deadline, breached when the action came after it (whether or not the timer had
+// been processed yet), so the outcome never depends on event ordering.
+func (c *slaClock) stop(at time.Time) {
+	if c == nil || !c.running {
 		return
 	}
-	c.stopped = true
-	c.cancel()
+	c.running = false
+	c.fired = !at.Before(c.due)
 }
 
 func (w *complaintWorkflow) clock(name complaint.Clock) *slaClock {
@@ -315,7 +338,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
-	w.clock(complaint.ClockFirstResponse).stop()
+	w.clock(complaint.ClockFirstResponse).stop(now)
 	w.state.Status = complaint.StatusInProgress
 	if w.clock(complaint.ClockResolution) == nil {
 		// No resolution clock in the policy: the complaint joins the improvement backlog.
@@ -347,8 +370,8 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 	}
 	now := workflow.Now(ctx)
 	// Resolving at first contact is also the first response.
-	w.clock(complaint.ClockFirstResponse).stop()
-	w.clock(complaint.ClockResolution).stop()
+	w.clock(complaint.ClockFirstResponse).stop(now)
+	w.clock(complaint.ClockResolution).stop(now)
 	if w.state.FirstResponseAt == nil {
 		w.state.FirstResponseAt = &now
 	}
