@@ -246,9 +246,6 @@ func (pg *Postgres) waitReady(ctx context.Context) error {
 	}
 }
 
-// Port is the TCP port the server listens on at 127.0.0.1.
-func (pg *Postgres) Port() int { return pg.port }
-
 // DataDir is the absolute path of the cluster directory.
 func (pg *Postgres) DataDir() string { return pg.dataDir }
 

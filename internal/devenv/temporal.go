@@ -303,9 +303,6 @@ func (t *Temporal) UIURL() string {
 	return "http://127.0.0.1:" + strconv.Itoa(t.uiPort)
 }
 
-// Namespace is the namespace the server was started with.
-func (t *Temporal) Namespace() string { return t.namespace }
-
 // LogFile is the path of the server log.
 func (t *Temporal) LogFile() string { return t.logPath }
 

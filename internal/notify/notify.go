@@ -78,12 +78,3 @@ func MaskEmail(e string) string {
 	}
 	return string([]rune(local)[:1]) + "***@" + domain
 }
-
-// MaskAddress keeps only the first few characters, usually the city or district.
-func MaskAddress(a string) string {
-	r := []rune(strings.TrimSpace(a))
-	if len(r) <= 3 {
-		return "***"
-	}
-	return string(r[:3]) + "***"
-}

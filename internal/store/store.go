@@ -43,9 +43,6 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
-// New wraps an open connection pool.
-func New(db *sqlx.DB) *Store { return &Store{db: db} }
-
 // DB exposes the pool, for migrations and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
 

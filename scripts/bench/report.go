@@ -40,7 +40,6 @@ type report struct {
 	cfg   config
 	runID string
 	env   env
-	when  time.Time
 
 	phase1               []roundResult
 	medianAPI, medianRaw float64
