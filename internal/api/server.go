@@ -92,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))
 
 	mux.Handle("POST /v1/tokens", s.authorize(s.createToken, auth.RoleAdmin))
+	s.registerDirectoryRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

@@ -12,22 +12,24 @@ import (
 // Status is where a complaint stands in its life cycle.
 type Status string
 
-// The statuses a complaint moves through: open → in_progress (or backlog when the
-// policy has no resolution clock) → resolved → closed.
+// The statuses a complaint moves through: open → in_progress ⇄ waiting_on_customer
+// (or backlog when the policy has no resolution clock) → resolved → closed; a
+// resolved complaint may be reopened (back to in_progress).
 const (
-	StatusOpen       Status = "open"
-	StatusInProgress Status = "in_progress"
-	StatusBacklog    Status = "backlog"
-	StatusResolved   Status = "resolved"
-	StatusClosed     Status = "closed"
+	StatusOpen              Status = "open"
+	StatusInProgress        Status = "in_progress"
+	StatusWaitingOnCustomer Status = "waiting_on_customer"
+	StatusBacklog           Status = "backlog"
+	StatusResolved          Status = "resolved"
+	StatusClosed            Status = "closed"
 )
 
 // Statuses lists every status, in life-cycle order.
-var Statuses = []Status{StatusOpen, StatusInProgress, StatusBacklog, StatusResolved, StatusClosed}
+var Statuses = []Status{StatusOpen, StatusInProgress, StatusWaitingOnCustomer, StatusBacklog, StatusResolved, StatusClosed}
 
 // Active reports whether the complaint still awaits resolution.
 func (s Status) Active() bool {
-	return s == StatusOpen || s == StatusInProgress || s == StatusBacklog
+	return s == StatusOpen || s == StatusInProgress || s == StatusWaitingOnCustomer || s == StatusBacklog
 }
 
 // Level is a three-step grade used for both urgency and customer tier.
@@ -42,6 +44,35 @@ const (
 
 // Levels lists the grades from highest to lowest.
 var Levels = []Level{High, Medium, Low}
+
+// Sentiments an intake system may report (e.g. call-centre emotion detection).
+var Sentiments = []string{"positive", "neutral", "negative", "angry"}
+
+// Role is a person's rank in the reporting chain (DOMAIN.md §6).
+type Role string
+
+// Ranks from lowest to highest: agent → team lead → manager → director.
+const (
+	RoleAgent    Role = "agent"
+	RoleTeamLead Role = "team_lead"
+	RoleManager  Role = "manager"
+	RoleDirector Role = "director"
+)
+
+// Roles lists the ranks, lowest first.
+var Roles = []Role{RoleAgent, RoleTeamLead, RoleManager, RoleDirector}
+
+// Rank orders roles: a higher rank outranks a lower one; unknown roles rank 0.
+func (r Role) Rank() int { return slices.Index(Roles, r) + 1 }
+
+// AtLeast reports whether r ranks at or above min.
+func (r Role) AtLeast(min Role) bool { return r.Rank() >= min.Rank() && r.Rank() > 0 }
+
+// Member is one person of a reporting chain.
+type Member struct {
+	ID   string `json:"id"`
+	Role Role   `json:"role"`
+}
 
 // Channels a complaint may arrive through (DOMAIN.md §2 "Collect").
 var Channels = []string{
