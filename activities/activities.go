@@ -5,7 +5,6 @@ package activities
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -26,15 +25,17 @@ const ErrTypeNotFound = "NotFound"
 type Store interface {
 	OpenComplaint(ctx context.Context, complaintID, eventKey string, at time.Time) (complaint.SLA, error)
 	RecordEvent(ctx context.Context, e complaint.Event) (bool, error)
-	ClaimNotification(ctx context.Context, n store.Notification) (bool, error)
-	MarkNotificationSent(ctx context.Context, key string, at time.Time) error
 }
 
 // Activities are the activity implementations, with their dependencies injected.
 type Activities struct {
-	Store    Store
-	Notifier notify.Notifier
-	Now      func() time.Time
+	Store     Store
+	Directory Directory
+	// Notifications records deliveries; Notifiers are the configured channels, at
+	// most one per channel name (see Notify).
+	Notifications NotificationStore
+	Notifiers     []notify.Notifier
+	Now           func() time.Time
 }
 
 // OpenComplaintInput asks to load a complaint's SLA and record that it opened.
@@ -69,50 +70,4 @@ func (a *Activities) RecordEvent(ctx context.Context, e complaint.Event) error {
 		activity.GetLogger(ctx).Info("event already recorded", "key", e.Key)
 	}
 	return nil
-}
-
-// Notice is a notification about a complaint event for one recipient.
-type Notice struct {
-	ComplaintID string
-	EventKey    string
-	EventKind   complaint.EventKind
-	Recipient   string
-	Subject     string
-	Body        string
-}
-
-// Notify records the notice and sends it, at most once per (event, recipient,
-// channel) however often the activity is retried.
-func (a *Activities) Notify(ctx context.Context, n Notice) error {
-	channel := a.Notifier.Channel()
-	key := n.EventKey + "|" + n.Recipient + "|" + channel
-	send, err := a.Store.ClaimNotification(ctx, store.Notification{
-		IdempotencyKey: key,
-		ComplaintID:    sql.NullString{String: n.ComplaintID, Valid: n.ComplaintID != ""},
-		EventKind:      string(n.EventKind),
-		Recipient:      n.Recipient,
-		Channel:        channel,
-		// Staff notices never carry customer contact details.
-		Subject: notify.MaskText(n.Subject),
-		Body:    notify.MaskText(n.Body),
-	})
-	if err != nil {
-		return err
-	}
-	if !send {
-		activity.GetLogger(ctx).Info("notification already sent", "key", key)
-		return nil
-	}
-	msg := notify.Message{Key: key, Recipient: n.Recipient, Subject: notify.MaskText(n.Subject), Body: notify.MaskText(n.Body)}
-	if err := a.Notifier.Send(ctx, msg); err != nil {
-		return fmt.Errorf("send %s notification to %s: %w", channel, n.Recipient, err)
-	}
-	return a.Store.MarkNotificationSent(ctx, key, a.now())
-}
-
-func (a *Activities) now() time.Time {
-	if a.Now != nil {
-		return a.Now()
-	}
-	return time.Now()
 }

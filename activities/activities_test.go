@@ -58,7 +58,7 @@ func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivi
 	n := &countingNotifier{}
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{Store: st, Notifier: n})
+	env.RegisterActivity(&activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{n}})
 	return st, n, env, c
 }
 
@@ -92,47 +92,5 @@ func TestOpenComplaintOfAMissingComplaintIsNotRetried(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeNotFound || !appErr.NonRetryable() {
 		t.Fatalf("got %v, want a non-retryable %s error", err, activities.ErrTypeNotFound)
-	}
-}
-
-func TestNotifySendsOnceAndMasksPersonalData(t *testing.T) {
-	st, n, env, c := setup(t)
-	notice := activities.Notice{
-		ComplaintID: c.ID, EventKey: c.WorkflowID + "/sla_breached/1", EventKind: complaint.EventSLABreached,
-		Recipient: "agent-ann", Subject: "breach", Body: "call the customer at +86 138 0013 8000 or li.lei@example.com",
-	}
-	var a *activities.Activities
-	for range 3 {
-		if _, err := env.ExecuteActivity(a.Notify, notice); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := n.sends.Load(); got != 1 {
-		t.Fatalf("notifier called %d times, want 1", got)
-	}
-	if want := "call the customer at ***8000 or l***@example.com"; n.last.Body != want {
-		t.Errorf("body %q, want %q", n.last.Body, want)
-	}
-	rows, err := st.Notifications(context.Background(), c.ID)
-	if err != nil || len(rows) != 1 || !rows[0].SentAt.Valid {
-		t.Fatalf("got %d notification rows (err %v), want 1 sent", len(rows), err)
-	}
-}
-
-func TestNotifyRetriesAFailedSend(t *testing.T) {
-	st, n, env, c := setup(t)
-	n.fail = true
-	notice := activities.Notice{ComplaintID: c.ID, EventKey: "k", EventKind: complaint.EventSLABreached, Recipient: "ann", Subject: "s", Body: "b"}
-	var a *activities.Activities
-	if _, err := env.ExecuteActivity(a.Notify, notice); err == nil {
-		t.Fatal("a failed send reported success")
-	}
-	n.fail = false
-	if _, err := env.ExecuteActivity(a.Notify, notice); err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := st.Notifications(context.Background(), c.ID)
-	if n.sends.Load() != 2 || len(rows) != 1 || !rows[0].SentAt.Valid {
-		t.Fatalf("sends=%d rows=%d, want the retry to send and record once", n.sends.Load(), len(rows))
 	}
 }

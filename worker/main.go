@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/complaintflow/complaintflow/internal/config"
-	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
@@ -65,7 +64,7 @@ func run(ctx context.Context) error {
 	}()
 	defer metricsServer.Close()
 
-	w := service.NewWorker(tc, cfg.TaskQueue, st, notify.Log{Logger: log})
+	w := service.NewWorker(tc, cfg.TaskQueue, st, service.Notifiers(cfg, log)...)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
 	"os"
 	"strings"
 	"time"
@@ -34,6 +36,14 @@ type Config struct {
 	BootstrapAdminToken string        // BOOTSTRAP_ADMIN_TOKEN seeds the first admin
 	ShutdownTimeout     time.Duration // SHUTDOWN_TIMEOUT
 	LogLevel            slog.Level    // LOG_LEVEL: debug, info, warn, error
+
+	SMTPAddr     string // SMTP_ADDR host:port; empty disables e-mail
+	SMTPFrom     string // SMTP_FROM sender address
+	SMTPUsername string // SMTP_USERNAME: PLAIN authentication when set
+	SMTPPassword string // SMTP_PASSWORD
+	SMTPTLS      string // SMTP_TLS: none, starttls or tls
+	// WEBHOOK_SIGNING_SECRET signs webhook notices; empty disables the webhook channel.
+	WebhookSigningSecret string
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -51,6 +61,13 @@ func FromEnv() (Config, error) {
 		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
 		MetricsAddr:         env("METRICS_ADDR", "127.0.0.1:9464"),
 		BootstrapAdminToken: os.Getenv("BOOTSTRAP_ADMIN_TOKEN"),
+
+		SMTPAddr:             os.Getenv("SMTP_ADDR"),
+		SMTPFrom:             env("SMTP_FROM", "complaintflow@localhost"),
+		SMTPUsername:         os.Getenv("SMTP_USERNAME"),
+		SMTPPassword:         os.Getenv("SMTP_PASSWORD"),
+		SMTPTLS:              strings.ToLower(env("SMTP_TLS", "starttls")),
+		WebhookSigningSecret: os.Getenv("WEBHOOK_SIGNING_SECRET"),
 	}
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT", "20s")); err != nil {
@@ -62,7 +79,39 @@ func FromEnv() (Config, error) {
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
 	}
+	if err := c.checkSMTP(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// checkSMTP refuses SMTP settings that would fail on the first notice, and a
+// password sent in clear text to another machine.
+func (c Config) checkSMTP() error {
+	switch c.SMTPTLS {
+	case "none", "starttls", "tls":
+	default:
+		return fmt.Errorf("SMTP_TLS: %q is not one of none, starttls, tls", c.SMTPTLS)
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return fmt.Errorf("SMTP_FROM: %w", err)
+	}
+	if c.SMTPAddr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.SMTPAddr)
+	if err != nil {
+		return fmt.Errorf("SMTP_ADDR: %w", err)
+	}
+	if c.SMTPUsername != "" && c.SMTPTLS == "none" && !isLoopback(host) {
+		return fmt.Errorf("SMTP_USERNAME with SMTP_TLS=none would send the password in clear text to %s", host)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // TemporalClientOptions turns the Temporal settings into SDK client options:

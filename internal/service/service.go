@@ -36,8 +36,30 @@ func DialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger, metr
 	return c, nil
 }
 
-// NewWorker registers every workflow and activity on the task queue.
-func NewWorker(c client.Client, taskQueue string, st *store.Store, n notify.Notifier) worker.Worker {
+// Notifiers builds the notification channels the configuration enables: the log
+// always, e-mail when SMTP_ADDR is set, the webhook when WEBHOOK_SIGNING_SECRET is.
+func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
+	ns := []notify.Notifier{notify.Log{Logger: log}}
+	if cfg.SMTPAddr != "" {
+		ns = append(ns, notify.SMTP{
+			Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS,
+		})
+	} else {
+		log.Info("SMTP_ADDR is not set: e-mail notices are disabled")
+	}
+	if cfg.WebhookSigningSecret != "" {
+		ns = append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret)})
+	} else {
+		// Unsigned webhooks would let anyone forge notices, so there are none.
+		log.Warn("WEBHOOK_SIGNING_SECRET is not set: webhook notices are disabled, people's webhook URLs are ignored")
+	}
+	return ns
+}
+
+// NewWorker registers every workflow and activity on the task queue. Notices go out
+// on the given channels (see Notifiers); the log channel covers recipients no
+// other channel reaches.
+func NewWorker(c client.Client, taskQueue string, st *store.Store, notifiers ...notify.Notifier) worker.Worker {
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	w := worker.New(c, taskQueue, worker.Options{
@@ -45,6 +67,6 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, n notify.Noti
 		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
 	})
 	w.RegisterWorkflow(workflows.ComplaintWorkflow)
-	w.RegisterActivity(&activities.Activities{Store: st, Notifier: n})
+	w.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st, Notifiers: notifiers})
 	return w
 }

@@ -3,61 +3,142 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
 
+// NotificationStatus is where a delivery stands.
+//
+//	pending ──claim──▶ sending ──▶ sent | failed | uncertain
+//	   ▲                  │
+//	   └── retryable ─────┘
+//
+// A row stays in sending only while one attempt is sending it, or when that attempt
+// died with the outcome unknown; ClaimNotification resolves the second case.
+type NotificationStatus string
+
+// Delivery states.
+const (
+	NotificationPending   NotificationStatus = "pending"
+	NotificationSending   NotificationStatus = "sending"
+	NotificationSent      NotificationStatus = "sent"
+	NotificationFailed    NotificationStatus = "failed"
+	NotificationUncertain NotificationStatus = "uncertain" // may or may not have arrived; never resent
+)
+
 // Notification is one notice to one recipient over one channel.
 type Notification struct {
-	IdempotencyKey string         `db:"idempotency_key"`
-	ComplaintID    sql.NullString `db:"complaint_id"`
-	EventKind      string         `db:"event_kind"`
-	Recipient      string         `db:"recipient"`
-	Channel        string         `db:"channel"`
-	Subject        string         `db:"subject"`
-	Body           string         `db:"body"`
-	CreatedAt      time.Time      `db:"created_at"`
-	SentAt         sql.NullTime   `db:"sent_at"`
+	IdempotencyKey string             `db:"idempotency_key"`
+	ComplaintID    sql.NullString     `db:"complaint_id"`
+	EventKind      string             `db:"event_kind"`
+	Recipient      string             `db:"recipient"`
+	Channel        string             `db:"channel"`
+	Address        sql.NullString     `db:"address"`
+	Subject        string             `db:"subject"`
+	Body           string             `db:"body"`
+	Status         NotificationStatus `db:"status"`
+	Attempts       int                `db:"attempts"`
+	LastError      sql.NullString     `db:"last_error"`
+	CreatedAt      time.Time          `db:"created_at"`
+	UpdatedAt      time.Time          `db:"updated_at"`
+	SentAt         sql.NullTime       `db:"sent_at"`
 }
 
-// ClaimNotification records a notification before it is sent. It reports whether the
-// caller should send it: false when a notification with the same key was already
-// sent, so a retried activity never sends a notice twice.
-func (s *Store) ClaimNotification(ctx context.Context, n Notification) (bool, error) {
-	const q = `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel, subject, body)
-		VALUES (:idempotency_key, :complaint_id, :event_kind, :recipient, :channel, :subject, :body)
-		ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
-		RETURNING sent_at`
-	rows, err := s.db.NamedQueryContext(ctx, q, n)
+const notificationColumns = `idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body,
+	status, attempts, last_error, created_at, updated_at, sent_at`
+
+// ClaimNotification records n unless a notification with its key exists, and claims
+// it for sending. It returns the row as the call left it and whether the caller
+// won the claim and must now send and then call FinishNotification. Exactly one of
+// concurrent callers wins:
+//
+//   - pending: moved to sending, attempts+1, claimed;
+//   - sending, untouched for at least stale (the attempt that claimed it died
+//     mid-send): if resend, claimed again (attempts+1), for channels whose receivers
+//     deduplicate on the key; otherwise moved to uncertain and not claimed;
+//   - sending more recently: not claimed, another attempt may still be sending;
+//   - sent, failed, uncertain: not claimed, nothing more to do.
+func (s *Store) ClaimNotification(ctx context.Context, n Notification, stale time.Duration, resend bool) (Notification, bool, error) {
+	const insert = `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body)
+		VALUES (:idempotency_key, :complaint_id, :event_kind, :recipient, :channel, :address, :subject, :body)
+		ON CONFLICT (idempotency_key) DO NOTHING`
+	if _, err := s.db.NamedExecContext(ctx, insert, n); err != nil {
+		return n, false, fmt.Errorf("record notification: %w", err)
+	}
+	// One statement, so the row lock decides between concurrent claims: the loser
+	// re-reads the row the winner left and no longer matches.
+	const claim = `UPDATE notifications SET
+			status = CASE WHEN status = 'pending' OR $3 THEN 'sending' ELSE 'uncertain' END,
+			attempts = attempts + CASE WHEN status = 'pending' OR $3 THEN 1 ELSE 0 END,
+			updated_at = now()
+		WHERE idempotency_key = $1 AND (status = 'pending'
+			OR (status = 'sending' AND updated_at <= now() - make_interval(secs => $2)))
+		RETURNING ` + notificationColumns
+	var got Notification
+	err := s.db.GetContext(ctx, &got, claim, n.IdempotencyKey, stale.Seconds(), resend)
+	if err == nil {
+		return got, got.Status == NotificationSending, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return n, false, fmt.Errorf("claim notification: %w", err)
+	}
+	const read = `SELECT ` + notificationColumns + ` FROM notifications WHERE idempotency_key = $1`
+	if err := s.db.GetContext(ctx, &got, read, n.IdempotencyKey); err != nil {
+		return n, false, fmt.Errorf("read notification: %w", err)
+	}
+	return got, false, nil
+}
+
+// FinishNotification records the outcome of the send that claim attempt made:
+// sent (at at), failed, uncertain, or back to pending for a retry, with lastError.
+// It does nothing, and reports false, when the row is no longer that attempt's: it
+// was given up as stale and claimed or settled by another.
+func (s *Store) FinishNotification(ctx context.Context, key string, attempt int, status NotificationStatus, lastError string, at time.Time) (bool, error) {
+	const q = `UPDATE notifications SET status = $3, last_error = COALESCE(NULLIF($4, ''), last_error),
+			sent_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE sent_at END, updated_at = now()
+		WHERE idempotency_key = $1 AND status = 'sending' AND attempts = $2`
+	res, err := s.db.ExecContext(ctx, q, key, attempt, string(status), lastError, at)
 	if err != nil {
-		return false, fmt.Errorf("claim notification: %w", err)
+		return false, fmt.Errorf("finish notification: %w", err)
 	}
-	defer rows.Close()
-	var sentAt sql.NullTime
-	if rows.Next() {
-		if err := rows.Scan(&sentAt); err != nil {
-			return false, fmt.Errorf("claim notification: %w", err)
-		}
-	}
-	return !sentAt.Valid, rows.Err()
-}
-
-// MarkNotificationSent records that a notification went out.
-func (s *Store) MarkNotificationSent(ctx context.Context, key string, at time.Time) error {
-	const q = `UPDATE notifications SET sent_at = $2 WHERE idempotency_key = $1 AND sent_at IS NULL`
-	if _, err := s.db.ExecContext(ctx, q, key, at); err != nil {
-		return fmt.Errorf("mark notification sent: %w", err)
-	}
-	return nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // Notifications lists the notifications about a complaint, oldest first.
 func (s *Store) Notifications(ctx context.Context, complaintID string) ([]Notification, error) {
-	const q = `SELECT idempotency_key, complaint_id, event_kind, recipient, channel, subject, body, created_at, sent_at
-		FROM notifications WHERE complaint_id = $1 ORDER BY id`
+	const q = `SELECT ` + notificationColumns + ` FROM notifications WHERE complaint_id = $1 ORDER BY id`
 	var ns []Notification
 	if err := s.db.SelectContext(ctx, &ns, q, complaintID); err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
 	return ns, nil
+}
+
+// Contacts are the addresses a notice can reach, and the customer's personal data
+// that notices to staff must not show. Empty means unknown.
+type Contacts struct {
+	PersonEmail      string `db:"person_email"`
+	PersonWebhookURL string `db:"person_webhook_url"`
+	CustomerPhone    string `db:"customer_phone"`
+	CustomerEmail    string `db:"customer_email"`
+	CustomerAddress  string `db:"customer_address"`
+}
+
+// NotificationContacts returns the e-mail and webhook URL of personID, if that is
+// an active person of the directory, and the contact details of the customer of
+// complaintID, if that is a complaint. Either ID may be empty.
+func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (Contacts, error) {
+	const q = `SELECT COALESCE(p.email, '') AS person_email, COALESCE(p.webhook_url, '') AS person_webhook_url,
+			COALESCE(c.customer_phone, '') AS customer_phone, COALESCE(c.customer_email, '') AS customer_email,
+			COALESCE(c.customer_address, '') AS customer_address
+		FROM (VALUES (1)) AS one (x)
+		LEFT JOIN complaints c ON c.id = NULLIF($1, '')::uuid
+		LEFT JOIN people p ON p.id = $2 AND p.active`
+	var c Contacts
+	if err := s.db.GetContext(ctx, &c, q, complaintID, personID); err != nil {
+		return c, fmt.Errorf("notification contacts: %w", err)
+	}
+	return c, nil
 }

@@ -1,0 +1,281 @@
+package activities
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// ErrTypeNotificationFailed marks a notice that some channel could not deliver and
+// that no retry will: a rejected address, a webhook answering 4xx, or retries
+// exhausted. Notify fails with it, non-retryable, so the failure shows in Temporal;
+// the reason is in the notification's row. Workflows do not wait on notices, so it
+// never fails a complaint.
+const ErrTypeNotificationFailed = "NotificationFailed"
+
+// CustomerRecipient is the Notice.Recipient of notices to the complaint's customer.
+const CustomerRecipient = "customer"
+
+// NotificationStore is what Notify needs of the system of record.
+type NotificationStore interface {
+	NotificationContacts(ctx context.Context, complaintID, personID string) (store.Contacts, error)
+	ClaimNotification(ctx context.Context, n store.Notification, stale time.Duration, resend bool) (store.Notification, bool, error)
+	FinishNotification(ctx context.Context, key string, attempt int, status store.NotificationStatus, lastError string, at time.Time) (bool, error)
+}
+
+// Notice is a notification about a complaint event for one recipient: a person of
+// the directory (by ID), CustomerRecipient, or any other name ("unassigned:logistics",
+// "role:director"), which only the log channel reaches.
+type Notice struct {
+	ComplaintID string
+	EventKey    string
+	EventKind   complaint.EventKind
+	Recipient   string
+	Subject     string
+	Body        string
+}
+
+// recordTimeout bounds recording a send's outcome, which runs even when the
+// activity's context has ended: a message that went out must be marked sent.
+const recordTimeout = 5 * time.Second
+
+// Notify delivers the notice on each channel that reaches the recipient: e-mail
+// and webhook for a person who has those addresses and whose channel is configured,
+// e-mail for the customer, the log otherwise. Each channel is one delivery, recorded
+// in PostgreSQL under the key EventKey|Recipient|channel and sent at most once
+// however often the activity is retried or runs concurrently with itself. A
+// delivery whose outcome is unknown (the worker died mid-send) is sent again with
+// the same key on the webhook, whose receivers deduplicate on it, and never again
+// by e-mail: that row is marked uncertain.
+//
+// Notify returns a retryable error while a delivery may still succeed, the
+// non-retryable ErrTypeNotificationFailed once one cannot, and nil when every
+// delivery is sent (or uncertain). Notices to staff never show the customer's
+// phone, e-mail or address.
+func (a *Activities) Notify(ctx context.Context, n Notice) error {
+	personID := n.Recipient
+	if personID == CustomerRecipient {
+		personID = ""
+	}
+	contacts, err := a.Notifications.NotificationContacts(ctx, n.ComplaintID, personID)
+	if err != nil {
+		return err
+	}
+	info := activity.GetInfo(ctx)
+	ds := a.deliveries(n, contacts)
+	errs := make([]error, len(ds))
+	var wg sync.WaitGroup
+	for i, d := range ds {
+		wg.Go(func() { errs[i] = a.deliver(ctx, d, staleAfter(info), lastAttempt(info)) })
+	}
+	wg.Wait()
+
+	var retry, failed []error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case notify.IsPermanent(err):
+			failed = append(failed, err)
+		default:
+			retry = append(retry, err)
+		}
+	}
+	if len(retry) > 0 {
+		return errors.Join(retry...)
+	}
+	if len(failed) > 0 {
+		return temporal.NewNonRetryableApplicationError(errors.Join(failed...).Error(), ErrTypeNotificationFailed, nil)
+	}
+	return nil
+}
+
+// delivery is a notice on one channel.
+type delivery struct {
+	channel notify.Notifier
+	msg     notify.Message
+	row     store.Notification
+}
+
+// deliveries routes the notice to its channels and masks what staff must not see.
+func (a *Activities) deliveries(n Notice, c store.Contacts) []delivery {
+	subject, body := n.Subject, n.Body
+	if n.Recipient != CustomerRecipient {
+		subject, body = maskCustomer(subject, c), maskCustomer(body, c)
+	}
+	type target struct {
+		channel notify.Notifier
+		address string
+	}
+	var targets []target
+	add := func(channel, address string) {
+		if ch := a.notifier(channel); ch != nil && address != "" {
+			targets = append(targets, target{ch, address})
+		}
+	}
+	if n.Recipient == CustomerRecipient {
+		add(notify.ChannelEmail, c.CustomerEmail)
+	} else {
+		add(notify.ChannelEmail, c.PersonEmail)
+		add(notify.ChannelWebhook, c.PersonWebhookURL)
+	}
+	if len(targets) == 0 {
+		log := a.notifier(notify.ChannelLog)
+		if log == nil {
+			log = notify.Log{Logger: slog.Default()}
+		}
+		targets = append(targets, target{log, ""})
+	}
+
+	ds := make([]delivery, 0, len(targets))
+	for _, t := range targets {
+		key := n.EventKey + "|" + n.Recipient + "|" + t.channel.Channel()
+		stored := t.address
+		if n.Recipient == CustomerRecipient && stored != "" {
+			stored = notify.MaskEmail(stored) // the row is read by staff
+		}
+		ds = append(ds, delivery{
+			channel: t.channel,
+			msg: notify.Message{
+				Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
+				Address: t.address, Subject: subject, Body: body,
+			},
+			row: store.Notification{
+				IdempotencyKey: key,
+				ComplaintID:    sql.NullString{String: n.ComplaintID, Valid: n.ComplaintID != ""},
+				EventKind:      string(n.EventKind),
+				Recipient:      n.Recipient,
+				Channel:        t.channel.Channel(),
+				Address:        sql.NullString{String: stored, Valid: stored != ""},
+				Subject:        subject,
+				Body:           body,
+			},
+		})
+	}
+	return ds
+}
+
+// deliver runs one delivery through its row's state machine (see
+// store.NotificationStatus). It returns nil when there is nothing left to do, an
+// error marked notify.Permanent when the delivery failed for good, and any other
+// error when a retry of the activity should try again.
+func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duration, last bool) error {
+	log := activity.GetLogger(ctx)
+	key := d.row.IdempotencyKey
+	row, claimed, err := a.Notifications.ClaimNotification(ctx, d.row, stale, notify.Resendable(d.channel))
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		switch row.Status {
+		case store.NotificationSending:
+			return fmt.Errorf("notification %s is being sent by another attempt", key)
+		case store.NotificationFailed:
+			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, row.LastError.String))
+		case store.NotificationUncertain:
+			log.Warn("notification may or may not have been delivered; not sending it again", "key", key)
+		default:
+			log.Info("notification already sent", "key", key)
+		}
+		return nil
+	}
+
+	sendErr := d.channel.Send(ctx, d.msg)
+	status, errText := store.NotificationSent, ""
+	if sendErr != nil {
+		// Errors may quote an address back (SMTP "550 <li.lei@…> unknown"): they are
+		// stored, logged and kept in Temporal's history only masked.
+		errText = notify.MaskText(sendErr.Error())
+		switch {
+		case notify.IsUncertain(sendErr):
+			status = store.NotificationUncertain
+		case notify.IsPermanent(sendErr) || last:
+			status = store.NotificationFailed
+		default:
+			status = store.NotificationPending
+		}
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if ok, err := a.Notifications.FinishNotification(rctx, key, row.Attempts, status, errText, a.now()); err != nil {
+		// The row stays in sending; a later attempt finds it stale and resolves it.
+		return err
+	} else if !ok {
+		log.Warn("notification was taken over by another attempt", "key", key)
+	}
+
+	switch status {
+	case store.NotificationSent:
+		return nil
+	case store.NotificationUncertain:
+		log.Warn("notification may or may not have been delivered; not sending it again", "key", key, "error", errText)
+		return nil
+	case store.NotificationFailed:
+		log.Error("notification failed", "key", key, "attempt", row.Attempts, "error", errText)
+		return notify.Permanent(fmt.Errorf("notification %s: %s", key, errText))
+	default:
+		return fmt.Errorf("notification %s: %s", key, errText)
+	}
+}
+
+func (a *Activities) notifier(channel string) notify.Notifier {
+	for _, n := range a.Notifiers {
+		if n.Channel() == channel {
+			return n
+		}
+	}
+	return nil
+}
+
+// maskCustomer hides the customer's own phone, e-mail and address wherever they
+// appear verbatim, then anything else shaped like a phone number or an e-mail.
+func maskCustomer(s string, c store.Contacts) string {
+	for _, r := range [][2]string{
+		{c.CustomerAddress, notify.MaskAddress(c.CustomerAddress)},
+		{c.CustomerEmail, notify.MaskEmail(c.CustomerEmail)},
+		{c.CustomerPhone, notify.MaskPhone(c.CustomerPhone)},
+	} {
+		if r[0] != "" {
+			s = strings.ReplaceAll(s, r[0], r[1])
+		}
+	}
+	return notify.MaskText(s)
+}
+
+// lastAttempt reports whether Temporal will not retry this attempt. Without a
+// retry policy in the task (older servers, the SDK's test environment), it assumes
+// it will.
+func lastAttempt(info activity.Info) bool {
+	p := info.RetryPolicy
+	return p != nil && p.MaximumAttempts > 0 && info.Attempt >= p.MaximumAttempts
+}
+
+// staleAfter is how long a delivery may stay in sending before the attempt that
+// claimed it is surely gone: an attempt's context ends at its deadline, which ends
+// its send, and it then has recordTimeout to record the outcome. The row's age is
+// measured by PostgreSQL's clock alone, so worker clocks do not matter.
+func staleAfter(info activity.Info) time.Duration {
+	attempt := info.Deadline.Sub(info.StartedTime)
+	if attempt <= 0 {
+		attempt = time.Minute
+	}
+	return attempt + recordTimeout + 5*time.Second
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}

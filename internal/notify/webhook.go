@@ -1,0 +1,143 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// SendTimeout bounds one delivery attempt on the webhook and SMTP channels. It stays
+// well below the Notify activity's start-to-close timeout, so an attempt reports its
+// outcome before Temporal gives up on it.
+const SendTimeout = 10 * time.Second
+
+// Webhook headers. Receivers must deduplicate on IdempotencyKeyHeader (equal to the
+// payload's "id"): after a worker dies mid-send the same notice is posted again with
+// the same key, and a 2xx for a key already seen is the right answer.
+const (
+	IdempotencyKeyHeader = "Idempotency-Key"
+	TimestampHeader      = "X-Complaintflow-Timestamp"
+	SignatureHeader      = "X-Complaintflow-Signature"
+)
+
+// Webhook posts notices as JSON to the recipient's webhook URL (Message.Address),
+// signed with HMAC-SHA256 so the receiver can tell them from forgeries.
+type Webhook struct {
+	Secret []byte
+	// Client sends the requests; nil means one that follows no redirects (a
+	// redirected POST would arrive as a GET without its body). Whatever the client,
+	// a request takes at most SendTimeout.
+	Client *http.Client
+}
+
+// Channel names the channel.
+func (Webhook) Channel() string { return ChannelWebhook }
+
+// Resendable is true: receivers deduplicate on the Idempotency-Key header.
+func (Webhook) Resendable() bool { return true }
+
+type webhookPayload struct {
+	ID          string    `json:"id"`
+	ComplaintID string    `json:"complaint_id"`
+	EventKind   string    `json:"event_kind"`
+	Recipient   string    `json:"recipient"`
+	Subject     string    `json:"subject"`
+	Body        string    `json:"body"`
+	SentAt      time.Time `json:"sent_at"`
+}
+
+var defaultWebhookClient = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// Send posts the message. A 2xx answer delivered it; 408, 429, 5xx and network
+// errors are worth a retry; any other answer is permanent.
+func (w Webhook) Send(ctx context.Context, m Message) error {
+	u, err := url.Parse(m.Address)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		// The URL itself stays out of the error: webhook URLs often carry tokens.
+		return Permanent(fmt.Errorf("webhook of %s: not an http(s) URL", m.Recipient))
+	}
+	now := time.Now()
+	body, err := json.Marshal(webhookPayload{
+		ID: m.Key, ComplaintID: m.ComplaintID, EventKind: m.EventKind, Recipient: m.Recipient,
+		Subject: m.Subject, Body: m.Body, SentAt: now.UTC().Truncate(time.Second),
+	})
+	if err != nil {
+		return Permanent(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return Permanent(fmt.Errorf("webhook of %s: %w", m.Recipient, err))
+	}
+	ts := strconv.FormatInt(now.Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "complaintflow-webhook")
+	req.Header.Set(IdempotencyKeyHeader, m.Key)
+	req.Header.Set(TimestampHeader, ts)
+	req.Header.Set(SignatureHeader, Sign(w.Secret, ts, body))
+
+	client := w.Client
+	if client == nil {
+		client = defaultWebhookClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // without the URL
+		}
+		return fmt.Errorf("webhook of %s: %w", m.Recipient, err)
+	}
+	// Drain a little so the connection can be reused; the answer's content is not ours.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	switch code := resp.StatusCode; {
+	case code >= 200 && code < 300:
+		return nil
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+		return fmt.Errorf("webhook of %s answered %s", m.Recipient, resp.Status)
+	default:
+		return Permanent(fmt.Errorf("webhook of %s answered %s", m.Recipient, resp.Status))
+	}
+}
+
+// Sign returns the X-Complaintflow-Signature value of a webhook request:
+// "sha256=" and the hex HMAC-SHA256, under secret, of the timestamp header, a dot
+// and the request body. Binding the timestamp lets receivers refuse replays.
+func Sign(secret []byte, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte{'.'})
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// VerifySignature checks a webhook request as a receiver should: the signature
+// matches (compared in constant time) and the timestamp is within maxAge of now,
+// either way, so a captured request cannot be replayed later.
+func VerifySignature(secret []byte, timestamp, signature string, body []byte, maxAge time.Duration, now time.Time) error {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return fmt.Errorf("webhook timestamp %q is not unix seconds", timestamp)
+	}
+	if age := now.Sub(time.Unix(sec, 0)); age > maxAge || age < -maxAge {
+		return fmt.Errorf("webhook timestamp is %v away from now, more than %v", age.Round(time.Second), maxAge)
+	}
+	if !hmac.Equal([]byte(signature), []byte(Sign(secret, timestamp, body))) {
+		return errors.New("webhook signature does not match")
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+func notification(key string) store.Notification {
+	return store.Notification{IdempotencyKey: key, EventKind: "sla_breached", Recipient: "ann", Channel: "email",
+		Address: sql.NullString{String: "ann@example.com", Valid: true}, Subject: "s", Body: "b"}
+}
+
+const stale = time.Minute
+
+func claim(t *testing.T, st *store.Store, n store.Notification, resend bool) (store.Notification, bool) {
+	t.Helper()
+	got, claimed, err := st.ClaimNotification(context.Background(), n, stale, resend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, claimed
+}
+
+func finish(t *testing.T, st *store.Store, key string, attempt int, status store.NotificationStatus, lastError string) bool {
+	t.Helper()
+	ok, err := st.FinishNotification(context.Background(), key, attempt, status, lastError, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+func TestNotificationDeliveryStates(t *testing.T) {
+	st := newStore(t)
+	n := notification("k1")
+
+	got, claimed := claim(t, st, n, false)
+	if !claimed || got.Status != store.NotificationSending || got.Attempts != 1 || got.Address.String != "ann@example.com" {
+		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
+	}
+	if got, claimed := claim(t, st, n, true); claimed || got.Status != store.NotificationSending {
+		t.Fatalf("claim while sending: claimed=%v status %s, want not claimed", claimed, got.Status)
+	}
+	// A retryable failure puts it back for the next attempt.
+	if !finish(t, st, "k1", 1, store.NotificationPending, "451 try later") {
+		t.Fatal("finish of the claiming attempt refused")
+	}
+	got, claimed = claim(t, st, n, false)
+	if !claimed || got.Attempts != 2 || got.LastError.String != "451 try later" {
+		t.Fatalf("retry claim: claimed=%v %+v, want attempt 2 with the last error", claimed, got)
+	}
+	if finish(t, st, "k1", 1, store.NotificationSent, "") {
+		t.Fatal("an attempt that lost its claim finished the row")
+	}
+	if !finish(t, st, "k1", 2, store.NotificationSent, "") {
+		t.Fatal("finish sent refused")
+	}
+	for _, resend := range []bool{false, true} {
+		if got, claimed := claim(t, st, n, resend); claimed || got.Status != store.NotificationSent || !got.SentAt.Valid || got.Attempts != 2 {
+			t.Fatalf("claim after sent: claimed=%v %+v, want nothing to do", claimed, got)
+		}
+	}
+
+	failed := notification("k2")
+	claim(t, st, failed, false)
+	finish(t, st, "k2", 1, store.NotificationFailed, "550 no such user")
+	if got, claimed := claim(t, st, failed, true); claimed || got.Status != store.NotificationFailed || got.LastError.String != "550 no such user" {
+		t.Fatalf("claim after failed: claimed=%v %+v", claimed, got)
+	}
+}
+
+// A row left in sending by an attempt that died: resent only by channels whose
+// receivers deduplicate, otherwise uncertain for good.
+func TestStaleSendingNotification(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	for _, key := range []string{"webhook", "email"} {
+		claim(t, st, notification(key), false)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE notifications SET updated_at = now() - interval '2 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+
+	got, claimed := claim(t, st, notification("webhook"), true)
+	if !claimed || got.Status != store.NotificationSending || got.Attempts != 2 {
+		t.Fatalf("stale webhook: claimed=%v %+v, want claimed again, attempt 2", claimed, got)
+	}
+	if finish(t, st, "webhook", 1, store.NotificationSent, "") || !finish(t, st, "webhook", 2, store.NotificationSent, "") {
+		t.Fatal("only the attempt that retook the row may finish it")
+	}
+
+	got, claimed = claim(t, st, notification("email"), false)
+	if claimed || got.Status != store.NotificationUncertain || got.Attempts != 1 {
+		t.Fatalf("stale e-mail: claimed=%v %+v, want uncertain, not claimed", claimed, got)
+	}
+	if finish(t, st, "email", 1, store.NotificationSent, "") {
+		t.Fatal("an uncertain row was finished")
+	}
+	if got, claimed := claim(t, st, notification("email"), true); claimed || got.Status != store.NotificationUncertain {
+		t.Fatalf("uncertain is final: claimed=%v status %s", claimed, got.Status)
+	}
+}
+
+func TestConcurrentClaimsHaveOneWinner(t *testing.T) {
+	st := newStore(t)
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			_, claimed, err := st.ClaimNotification(context.Background(), notification("k"), stale, true)
+			if err != nil {
+				t.Error(err)
+			}
+			if claimed {
+				wins.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("%d claims won, want 1", wins.Load())
+	}
+}
+
+func TestNotificationContacts(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	nc := newComplaint("ext-contacts", complaint.High, complaint.High)
+	nc.CustomerEmail = sql.NullString{String: "wang.fang@example.com", Valid: true}
+	nc.CustomerAddress = sql.NullString{String: "北京市朝阳区建国路88号", Valid: true}
+	c, _, err := st.CreateComplaint(ctx, nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO people (id, name, role, email, webhook_url, active, updated_by) VALUES
+		('ann', 'Ann', 'agent', 'ann@example.com', 'https://hooks.example.com/ann', true, 'test'),
+		('bob', 'Bob', 'agent', 'bob@example.com', NULL, false, 'test')`); err != nil {
+		t.Fatal(err)
+	}
+	customer := store.Contacts{CustomerPhone: "+86 138 0013 8000", CustomerEmail: "wang.fang@example.com", CustomerAddress: "北京市朝阳区建国路88号"}
+	for _, tc := range []struct {
+		complaintID, personID string
+		want                  store.Contacts
+	}{
+		{c.ID, "ann", store.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann",
+			CustomerPhone: customer.CustomerPhone, CustomerEmail: customer.CustomerEmail, CustomerAddress: customer.CustomerAddress}},
+		{c.ID, "bob", customer}, // inactive: reached by no channel
+		{c.ID, "unassigned:logistics", customer},
+		{c.ID, "", customer},
+		{"", "ann", store.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann"}},
+		{"", "", store.Contacts{}},
+	} {
+		got, err := st.NotificationContacts(ctx, tc.complaintID, tc.personID)
+		if err != nil || got != tc.want {
+			t.Errorf("NotificationContacts(%q, %q) = %+v, %v; want %+v", tc.complaintID, tc.personID, got, err, tc.want)
+		}
+	}
+}
