@@ -1,7 +1,471 @@
 package api
 
-import "net/http"
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
 
 // registerDirectoryRoutes adds the directory (people, teams, routing) and calendar
-// admin routes.
-func (s *Server) registerDirectoryRoutes(mux *http.ServeMux) {}
+// admin routes. Admins write; everyone who works complaints may read, except intake
+// systems, which have no use for the organisation chart.
+func (s *Server) registerDirectoryRoutes(mux *http.ServeMux) {
+	readers := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
+
+	mux.Handle("PUT /v1/teams/{id}", s.authorize(s.putTeam, auth.RoleAdmin))
+	mux.Handle("GET /v1/teams", s.authorize(s.listTeams, readers...))
+	mux.Handle("GET /v1/teams/{id}", s.authorize(s.getTeam, readers...))
+
+	mux.Handle("PUT /v1/people/{id}", s.authorize(s.putPerson, auth.RoleAdmin))
+	mux.Handle("GET /v1/people", s.authorize(s.listPeople, readers...))
+	mux.Handle("GET /v1/people/{id}", s.authorize(s.getPerson, readers...))
+	mux.Handle("DELETE /v1/people/{id}", s.authorize(s.deactivatePerson, auth.RoleAdmin))
+
+	mux.Handle("PUT /v1/routing/{category}", s.authorize(s.putRoute, auth.RoleAdmin))
+	mux.Handle("GET /v1/routing", s.authorize(s.listRoutes, readers...))
+	mux.Handle("DELETE /v1/routing/{category}", s.authorize(s.deleteRoute, auth.RoleAdmin))
+
+	mux.Handle("PUT /v1/calendars/{id}", s.authorize(s.putCalendar, auth.RoleAdmin))
+	mux.Handle("GET /v1/calendars", s.authorize(s.listCalendars, readers...))
+	mux.Handle("GET /v1/calendars/{id}", s.authorize(s.getCalendar, readers...))
+	mux.Handle("DELETE /v1/calendars/{id}", s.authorize(s.deleteCalendar, auth.RoleAdmin))
+}
+
+// directoryID is the form of team, person and calendar IDs (the tables check it too).
+var directoryID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+const idRule = "must be 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
+
+func (v *validator) id(field, value string) {
+	if value == "" {
+		v.add(field, "is required")
+		return
+	}
+	v.optionalID(field, value)
+}
+
+func (v *validator) optionalID(field, value string) {
+	if value != "" && !directoryID.MatchString(value) {
+		v.add(field, idRule)
+	}
+}
+
+func (v *validator) email(field, value string) {
+	v.optional(field, value, 254)
+	if value == "" {
+		return
+	}
+	if addr, err := mail.ParseAddress(value); err != nil || addr.Address != value {
+		v.add(field, "is not an e-mail address")
+	}
+}
+
+// webhookURL accepts absolute http(s) URLs only: the notifier posts to it.
+func (v *validator) webhookURL(field, value string) {
+	v.optional(field, value, 2000)
+	if value == "" {
+		return
+	}
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.add(field, "must be an absolute http or https URL")
+	}
+}
+
+// storeError answers a write the store refused because of a field (400, or 409
+// when it clashes with other rows) or because other rows still use the target (409).
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	var fe *store.FieldError
+	var inUse *store.InUseError
+	switch {
+	case errors.As(err, &fe) && errors.Is(err, store.ErrConflict):
+		p := fieldProblem(http.StatusConflict, FieldError{Field: fe.Field, Detail: fe.Reason})
+		p.Type, p.Title = "https://complaintflow.dev/problems/conflict", "Conflict"
+		writeProblem(w, r, p)
+	case errors.As(err, &fe):
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Detail: fe.Reason}))
+	case errors.As(err, &inUse):
+		writeProblem(w, r, problem(http.StatusConflict, inUse.Error()))
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// unusablePerson says why id may not be referenced ("" when it may): it must name
+// an active person.
+func (s *Server) unusablePerson(ctx context.Context, id string) (string, error) {
+	p, err := s.store.Person(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "no person " + id, nil
+	case err != nil:
+		return "", err
+	case !p.Active:
+		return "person " + id + " is not active", nil
+	}
+	return "", nil
+}
+
+// writePut answers a create-or-replace: 201 with Location when created, 200 when replaced.
+func writePut(w http.ResponseWriter, r *http.Request, created bool, v any) {
+	if created {
+		w.Header().Set("Location", r.URL.Path)
+		writeJSON(w, http.StatusCreated, v)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func optionalString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// --- teams
+
+type putTeamBody struct {
+	Name   string `json:"name"`
+	LeadID string `json:"lead_id,omitempty"`
+}
+
+type teamView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	LeadID    *string   `json:"lead_id"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+func teamViewOf(t store.Team) teamView {
+	return teamView{
+		ID: t.ID, Name: t.Name, LeadID: nullString(t.LeadID),
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), UpdatedBy: t.UpdatedBy,
+	}
+}
+
+func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	id := r.PathValue("id")
+	v.id("id", id)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var body putTeamBody
+	if p := decodeJSON(w, r, &body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.required("name", body.Name, 200)
+	v.optionalID("lead_id", body.LeadID)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	t, created, err := s.store.PutTeam(r.Context(), store.Team{
+		ID: id, Name: body.Name, LeadID: optionalString(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
+	})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writePut(w, r, created, teamViewOf(t))
+}
+
+func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.store.Teams(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]teamView, len(ts))
+	for i, t := range ts {
+		items[i] = teamViewOf(t)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// getTeam shows a team with its active members.
+func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	t, err := s.store.Team(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no team "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	active := true
+	people, err := s.store.People(r.Context(), store.PeopleFilter{TeamID: id, Active: &active})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		teamView
+		Members []personView `json:"members"`
+	}{teamViewOf(t), personViewsOf(people)})
+}
+
+// --- people
+
+type putPersonBody struct {
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	TeamID     string `json:"team_id,omitempty"`
+	ManagerID  string `json:"manager_id,omitempty"`
+	Email      string `json:"email,omitempty"`
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// Active defaults to true; false keeps the person out of every chain.
+	Active *bool `json:"active,omitempty"`
+}
+
+var personRoles = func() []string {
+	names := make([]string, len(complaint.Roles))
+	for i, r := range complaint.Roles {
+		names[i] = string(r)
+	}
+	return names
+}()
+
+func (b *putPersonBody) validate(v *validator) {
+	v.required("name", b.Name, 200)
+	v.oneOf("role", b.Role, personRoles)
+	v.optionalID("team_id", b.TeamID)
+	v.optionalID("manager_id", b.ManagerID)
+	v.email("email", b.Email)
+	v.webhookURL("webhook_url", b.WebhookURL)
+}
+
+type personView struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Role       string    `json:"role"`
+	TeamID     *string   `json:"team_id"`
+	ManagerID  *string   `json:"manager_id"`
+	Email      *string   `json:"email"`
+	WebhookURL *string   `json:"webhook_url"`
+	Active     bool      `json:"active"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  string    `json:"updated_by"`
+}
+
+func personViewOf(p store.Person) personView {
+	return personView{
+		ID: p.ID, Name: p.Name, Role: string(p.Role), TeamID: nullString(p.TeamID), ManagerID: nullString(p.ManagerID),
+		Email: nullString(p.Email), WebhookURL: nullString(p.WebhookURL), Active: p.Active,
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
+	}
+}
+
+func personViewsOf(ps []store.Person) []personView {
+	views := make([]personView, len(ps))
+	for i, p := range ps {
+		views[i] = personViewOf(p)
+	}
+	return views
+}
+
+func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	id := r.PathValue("id")
+	v.id("id", id)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var body putPersonBody
+	if p := decodeJSON(w, r, &body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	body.validate(&v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	p, created, err := s.store.PutPerson(r.Context(), store.Person{
+		ID: id, Name: body.Name, Role: complaint.Role(body.Role),
+		TeamID: optionalString(body.TeamID), ManagerID: optionalString(body.ManagerID),
+		Email: optionalString(body.Email), WebhookURL: optionalString(body.WebhookURL),
+		Active: body.Active == nil || *body.Active, UpdatedBy: principalFrom(r.Context()).Actor(),
+	})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writePut(w, r, created, personViewOf(p))
+}
+
+// listPeople filters by ?team=, ?role= and ?active=true|false; all people by default.
+func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	for name := range q {
+		if !slices.Contains([]string{"team", "role", "active"}, name) {
+			v.add(name, "unknown query parameter; use team, role, active")
+		}
+	}
+	f := store.PeopleFilter{TeamID: q.Get("team"), Role: complaint.Role(q.Get("role"))}
+	v.optionalID("team", f.TeamID)
+	if f.Role != "" {
+		v.oneOf("role", string(f.Role), personRoles)
+	}
+	if a := q.Get("active"); a != "" {
+		v.oneOf("active", a, []string{"true", "false"})
+		active := a == "true"
+		f.Active = &active
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	ps, err := s.store.People(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": personViewsOf(ps)})
+}
+
+// getPerson shows a person with their reporting chain: themselves (when active)
+// and every active manager above them, lowest first.
+func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.personFromPath(w, r)
+	if !ok {
+		return
+	}
+	chain, err := s.store.Chain(r.Context(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		personView
+		Chain []complaint.Member `json:"chain"`
+	}{personViewOf(p), chain})
+}
+
+// deactivatePerson is DELETE: people stay in the directory, inactive, because past
+// events and escalations name them.
+func (s *Server) deactivatePerson(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	p, err := s.store.DeactivatePerson(r.Context(), id, principalFrom(r.Context()).Actor())
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, personViewOf(p))
+}
+
+func (s *Server) personFromPath(w http.ResponseWriter, r *http.Request) (store.Person, bool) {
+	id := r.PathValue("id")
+	p, err := s.store.Person(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
+		return p, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return p, false
+	}
+	return p, true
+}
+
+// --- routing
+
+type putRouteBody struct {
+	TeamID  string `json:"team_id"`
+	OwnerID string `json:"owner_id,omitempty"`
+}
+
+type routeView struct {
+	Category  string    `json:"category"`
+	TeamID    string    `json:"team_id"`
+	OwnerID   *string   `json:"owner_id"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+func routeViewOf(rt store.Route) routeView {
+	return routeView{
+		Category: rt.Category, TeamID: rt.TeamID, OwnerID: nullString(rt.OwnerID),
+		UpdatedAt: rt.UpdatedAt.UTC(), UpdatedBy: rt.UpdatedBy,
+	}
+}
+
+// routeCategories are the categories a rule may name: each complaint category and
+// the default route.
+var routeCategories = append(slices.Clone(complaint.Categories), store.DefaultRoute)
+
+func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	category := r.PathValue("category")
+	v.oneOf("category", category, routeCategories)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var body putRouteBody
+	if p := decodeJSON(w, r, &body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.id("team_id", body.TeamID)
+	v.optionalID("owner_id", body.OwnerID)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	rt, created, err := s.store.PutRoute(r.Context(), store.Route{
+		Category: category, TeamID: body.TeamID, OwnerID: optionalString(body.OwnerID),
+		UpdatedBy: principalFrom(r.Context()).Actor(),
+	})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writePut(w, r, created, routeViewOf(rt))
+}
+
+func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.store.Routes(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]routeView, len(rs))
+	for i, rt := range rs {
+		items[i] = routeViewOf(rt)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
+	category := r.PathValue("category")
+	err := s.store.DeleteRoute(r.Context(), category)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no routing rule for category "+category))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

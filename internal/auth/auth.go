@@ -33,6 +33,18 @@ type Principal struct {
 	TokenID string
 	Name    string
 	Role    Role
+	// PersonID is the directory person the token acts for; "" for a token that
+	// belongs to a system (an intake channel, a script) rather than a person.
+	PersonID string
+}
+
+// Actor is the identity recorded on the principal's actions and checked by
+// manager-approval validators: the person when the token has one, else its name.
+func (p Principal) Actor() string {
+	if p.PersonID != "" {
+		return p.PersonID
+	}
+	return p.Name
 }
 
 // Allowed reports whether the principal holds one of the roles.

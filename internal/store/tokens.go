@@ -17,16 +17,23 @@ type Token struct {
 	CreatedAt time.Time    `db:"created_at"`
 	CreatedBy string       `db:"created_by"`
 	RevokedAt sql.NullTime `db:"revoked_at"`
+	// PersonID is the directory person the token acts for, if any: the identity
+	// recorded on its actions and checked by manager approvals.
+	PersonID sql.NullString `db:"person_id"`
 }
 
-// CreateToken stores a new token.
+// CreateToken stores a new token. A person it acts for must exist (people are never
+// deleted, so the foreign key is the whole check).
 func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
-	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by)
-		VALUES ($1, $2, $3, $4, $5) RETURNING created_at`
-	if err := s.db.GetContext(ctx, &t.CreatedAt, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy); err != nil {
-		if isUniqueViolation(err) {
-			return t, fmt.Errorf("token already exists: %w", ErrConflict)
-		}
+	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at`
+	err := s.db.GetContext(ctx, &t.CreatedAt, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy, t.PersonID)
+	switch {
+	case isUniqueViolation(err):
+		return t, fmt.Errorf("token already exists: %w", ErrConflict)
+	case isForeignKeyViolation(err):
+		return t, invalidField("person_id", "no person "+t.PersonID.String)
+	case err != nil:
 		return t, fmt.Errorf("create token: %w", err)
 	}
 	return t, nil
@@ -35,9 +42,9 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 // EnsureToken stores a token unless one with the same hash exists; used to seed the
 // bootstrap admin token on every start without duplicating it.
 func (s *Store) EnsureToken(ctx context.Context, t Token) error {
-	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`
-	if _, err := s.db.ExecContext(ctx, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy); err != nil {
+	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_hash) DO NOTHING`
+	if _, err := s.db.ExecContext(ctx, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy, t.PersonID); err != nil {
 		return fmt.Errorf("ensure token: %w", err)
 	}
 	return nil
@@ -45,7 +52,7 @@ func (s *Store) EnsureToken(ctx context.Context, t Token) error {
 
 // TokenByHash finds an unrevoked token by the hash of its secret.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
-	const q = `SELECT id, name, role, token_hash, created_at, created_by, revoked_at
+	const q = `SELECT id, name, role, token_hash, created_at, created_by, revoked_at, person_id
 		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`
 	var t Token
 	err := s.db.GetContext(ctx, &t, q, hash)

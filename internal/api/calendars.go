@@ -1,0 +1,183 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/calendar"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// putCalendarBody is a calendar's name and its calendar.Spec, spelled out rather
+// than embedded so the body's fields stay this API's, whatever the Spec type grows.
+type putCalendarBody struct {
+	Name        string                     `json:"name"`
+	TimeZone    string                     `json:"time_zone"`
+	WeeklyHours map[string][]calendar.Span `json:"weekly_hours"`
+	Holidays    []string                   `json:"holidays,omitempty"`
+	WorkingDays []string                   `json:"working_days,omitempty"`
+}
+
+func (b putCalendarBody) spec() calendar.Spec {
+	return calendar.Spec{TimeZone: b.TimeZone, WeeklyHours: b.WeeklyHours, Holidays: b.Holidays, WorkingDays: b.WorkingDays}
+}
+
+type calendarView struct {
+	ID          string                     `json:"id"`
+	Name        string                     `json:"name"`
+	TimeZone    string                     `json:"time_zone"`
+	WeeklyHours map[string][]calendar.Span `json:"weekly_hours"`
+	Holidays    []string                   `json:"holidays"`
+	WorkingDays []string                   `json:"working_days"`
+	CreatedAt   time.Time                  `json:"created_at"`
+	UpdatedAt   time.Time                  `json:"updated_at"`
+	UpdatedBy   string                     `json:"updated_by"`
+}
+
+func calendarViewOf(c store.Calendar) calendarView {
+	v := calendarView{
+		ID: c.ID, Name: c.Name, TimeZone: c.Spec.TimeZone, WeeklyHours: c.Spec.WeeklyHours,
+		Holidays: c.Spec.Holidays, WorkingDays: c.Spec.WorkingDays,
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), UpdatedBy: c.UpdatedBy,
+	}
+	// Empty lists, not nulls: clients iterate them.
+	if v.Holidays == nil {
+		v.Holidays = []string{}
+	}
+	if v.WorkingDays == nil {
+		v.WorkingDays = []string{}
+	}
+	return v
+}
+
+// specIndex turns the calendar package's "weekly_hours.mon[0].end" into the JSON
+// pointer "/weekly_hours/mon/0/end".
+var specIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+func specPointer(field string) string {
+	return "/" + strings.ReplaceAll(specIndex.ReplaceAllString(field, ".$1"), ".", "/")
+}
+
+func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	id := r.PathValue("id")
+	v.id("id", id)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var body putCalendarBody
+	if p := decodeJSON(w, r, &body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.required("name", body.Name, 200)
+	for _, e := range body.spec().Validate() {
+		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Detail: e.Reason})
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	c, created, err := s.store.PutCalendar(r.Context(), store.Calendar{
+		ID: id, Name: body.Name, Spec: body.spec(), UpdatedBy: principalFrom(r.Context()).Actor(),
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writePut(w, r, created, calendarViewOf(c))
+}
+
+func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.store.Calendars(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]calendarView, len(cs))
+	for i, c := range cs {
+		items[i] = calendarViewOf(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// getCalendar shows a calendar or, given ?from=<RFC 3339>&add=<duration>, previews
+// the deadline a clock of that length started at from would get on it.
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	c, err := s.store.Calendar(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no calendar "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	if len(q) == 0 {
+		writeJSON(w, http.StatusOK, calendarViewOf(c))
+		return
+	}
+	from, add, p := parsePreview(q)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	compiled, err := calendar.Compile(c.Spec)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("stored calendar %s does not compile: %w", c.ID, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"calendar_id": c.ID, "from": from.UTC(), "add": add.String(),
+		"deadline": compiled.Add(from, add).UTC(),
+	})
+}
+
+// parsePreview reads the from and add query parameters of a deadline preview.
+func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
+	var v validator
+	for name := range q {
+		if name != "from" && name != "add" {
+			v.add(name, "unknown query parameter; use from and add")
+		}
+	}
+	get := func(name string) string {
+		if vals := q[name]; len(vals) > 0 {
+			return vals[0]
+		}
+		return ""
+	}
+	from, err := time.Parse(time.RFC3339, get("from"))
+	if err != nil {
+		v.add("from", "is required with add: an RFC 3339 time like 2025-01-06T09:00:00Z")
+	}
+	add, err := time.ParseDuration(get("add"))
+	switch {
+	case err != nil:
+		v.add("add", `is required with from: a duration like "90m" or "24h"`)
+	case add < 0 || add > maxSLA:
+		v.add("add", "must be between 0s and 8784h")
+	}
+	return from, add, v.problem()
+}
+
+func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	err := s.store.DeleteCalendar(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no calendar "+id))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,401 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// ErrInvalid means a write named a row that does not exist or may not be used there.
+var ErrInvalid = errors.New("invalid reference")
+
+// FieldError refuses a directory write because of one field's value, named as the
+// API names it. It wraps ErrInvalid (the value itself is wrong: no such team, an
+// inactive manager) or ErrConflict (the value clashes with other rows: a manager who
+// already reports to the person).
+type FieldError struct {
+	Field  string
+	Reason string
+	kind   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+func (e *FieldError) Unwrap() error { return e.kind }
+
+func invalidField(field, reason string) error {
+	return &FieldError{Field: field, Reason: reason, kind: ErrInvalid}
+}
+
+// DefaultRoute is the routing category that catches every category without a rule.
+const DefaultRoute = "*"
+
+// MaxChainDepth bounds a reporting chain: the store refuses cycles, but a chain read
+// must terminate even on rows written around it.
+const MaxChainDepth = 32
+
+// directoryLock serialises directory writes (a PostgreSQL advisory lock key), so the
+// checks a write makes — the manager is active, no cycle — still hold when it
+// commits. Directory writes are rare admin actions; the lock costs nothing.
+const directoryLock int64 = 0x0d12ec7021
+
+// Team is a group of people sharing a queue; its lead receives the first escalation
+// of the team's complaints.
+type Team struct {
+	ID        string         `db:"id"`
+	Name      string         `db:"name"`
+	LeadID    sql.NullString `db:"lead_id"`
+	CreatedAt time.Time      `db:"created_at"`
+	UpdatedAt time.Time      `db:"updated_at"`
+	UpdatedBy string         `db:"updated_by"`
+}
+
+// Person is someone of the directory. People are deactivated, never deleted: past
+// events, escalations and tokens keep naming them.
+type Person struct {
+	ID         string         `db:"id"`
+	Name       string         `db:"name"`
+	Role       complaint.Role `db:"role"`
+	TeamID     sql.NullString `db:"team_id"`
+	ManagerID  sql.NullString `db:"manager_id"`
+	Email      sql.NullString `db:"email"`
+	WebhookURL sql.NullString `db:"webhook_url"`
+	Active     bool           `db:"active"`
+	CreatedAt  time.Time      `db:"created_at"`
+	UpdatedAt  time.Time      `db:"updated_at"`
+	UpdatedBy  string         `db:"updated_by"`
+}
+
+// Route sends new complaints of a category to a team, and optionally to an owner.
+type Route struct {
+	Category  string         `db:"category"`
+	TeamID    string         `db:"team_id"`
+	OwnerID   sql.NullString `db:"owner_id"`
+	UpdatedAt time.Time      `db:"updated_at"`
+	UpdatedBy string         `db:"updated_by"`
+}
+
+// PeopleFilter narrows People; zero fields match everyone.
+type PeopleFilter struct {
+	TeamID string
+	Role   complaint.Role
+	Active *bool
+}
+
+const (
+	teamColumns   = `id, name, lead_id, created_at, updated_at, updated_by`
+	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, active, created_at, updated_at, updated_by`
+	routeColumns  = `category, team_id, owner_id, updated_at, updated_by`
+)
+
+// inDirectoryTx runs fn in a transaction holding the directory lock.
+func (s *Store) inDirectoryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, directoryLock); err != nil {
+		return fmt.Errorf("lock directory: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// PutTeam creates or replaces a team and reports whether it was created. A lead must
+// be an active person.
+func (s *Store) PutTeam(ctx context.Context, t Team) (Team, bool, error) {
+	const q = `INSERT INTO teams (id, name, lead_id, updated_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, lead_id = EXCLUDED.lead_id,
+			updated_at = now(), updated_by = EXCLUDED.updated_by
+		RETURNING ` + teamColumns + `, (xmax = 0) AS created`
+	var out struct {
+		Team
+		Created bool `db:"created"`
+	}
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkActivePerson(ctx, tx, "lead_id", t.LeadID); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &out, q, t.ID, t.Name, t.LeadID, t.UpdatedBy)
+	})
+	if err != nil {
+		return t, false, fmt.Errorf("put team %s: %w", t.ID, err)
+	}
+	return out.Team, out.Created, nil
+}
+
+// Team reads one team.
+func (s *Store) Team(ctx context.Context, id string) (Team, error) {
+	var t Team
+	err := s.db.GetContext(ctx, &t, `SELECT `+teamColumns+` FROM teams WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, fmt.Errorf("read team %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// Teams lists every team by ID.
+func (s *Store) Teams(ctx context.Context) ([]Team, error) {
+	ts := []Team{}
+	if err := s.db.SelectContext(ctx, &ts, `SELECT `+teamColumns+` FROM teams ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	return ts, nil
+}
+
+// TeamLead returns the ID of the team's lead, or "" when the team has no active lead
+// (or does not exist): an escalation then goes to the next level instead.
+func (s *Store) TeamLead(ctx context.Context, teamID string) (string, error) {
+	const q = `SELECT coalesce((SELECT p.id FROM teams t JOIN people p ON p.id = t.lead_id
+		WHERE t.id = $1 AND p.active), '')`
+	var id string
+	if err := s.db.GetContext(ctx, &id, q, teamID); err != nil {
+		return "", fmt.Errorf("read lead of team %s: %w", teamID, err)
+	}
+	return id, nil
+}
+
+// PutPerson creates or replaces a person and reports whether they were created. The
+// team must exist; the manager must be an active person who does not already report,
+// directly or not, to this person — the reporting chain stays acyclic.
+func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
+	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, active, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+			team_id = EXCLUDED.team_id, manager_id = EXCLUDED.manager_id, email = EXCLUDED.email,
+			webhook_url = EXCLUDED.webhook_url, active = EXCLUDED.active,
+			updated_at = now(), updated_by = EXCLUDED.updated_by
+		RETURNING ` + personColumns + `, (xmax = 0) AS created`
+	var out struct {
+		Person
+		Created bool `db:"created"`
+	}
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkTeam(ctx, tx, "team_id", p.TeamID); err != nil {
+			return err
+		}
+		if err := checkManager(ctx, tx, p.ID, p.ManagerID); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
+			p.Email, p.WebhookURL, p.Active, p.UpdatedBy)
+	})
+	if err != nil {
+		return p, false, fmt.Errorf("put person %s: %w", p.ID, err)
+	}
+	return out.Person, out.Created, nil
+}
+
+func checkTeam(ctx context.Context, tx *sqlx.Tx, field string, id sql.NullString) error {
+	if !id.Valid {
+		return nil
+	}
+	var exists bool
+	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)`, id.String); err != nil {
+		return err
+	}
+	if !exists {
+		return invalidField(field, "no team "+id.String)
+	}
+	return nil
+}
+
+func checkActivePerson(ctx context.Context, tx *sqlx.Tx, field string, id sql.NullString) error {
+	if !id.Valid {
+		return nil
+	}
+	var active bool
+	err := tx.GetContext(ctx, &active, `SELECT active FROM people WHERE id = $1`, id.String)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return invalidField(field, "no person "+id.String)
+	case err != nil:
+		return err
+	case !active:
+		return invalidField(field, "person "+id.String+" is not active")
+	}
+	return nil
+}
+
+// checkManager refuses a manager that is inactive, missing, the person themselves, or
+// someone in the person's reports (which would close a cycle). UNION, not UNION ALL,
+// makes the walk stop even if a cycle was written around the store.
+func checkManager(ctx context.Context, tx *sqlx.Tx, personID string, managerID sql.NullString) error {
+	if !managerID.Valid {
+		return nil
+	}
+	if managerID.String == personID {
+		return invalidField("manager_id", "a person cannot be their own manager")
+	}
+	if err := checkActivePerson(ctx, tx, "manager_id", managerID); err != nil {
+		return err
+	}
+	const q = `WITH RECURSIVE above (id, manager_id) AS (
+			SELECT id, manager_id FROM people WHERE id = $1
+			UNION
+			SELECT p.id, p.manager_id FROM above a JOIN people p ON p.id = a.manager_id
+		)
+		SELECT EXISTS (SELECT 1 FROM above WHERE id = $2)`
+	var cycle bool
+	if err := tx.GetContext(ctx, &cycle, q, managerID.String, personID); err != nil {
+		return fmt.Errorf("check reporting chain: %w", err)
+	}
+	if cycle {
+		return &FieldError{Field: "manager_id", kind: ErrConflict,
+			Reason: managerID.String + " reports to " + personID + " already; this would make the reporting chain a cycle"}
+	}
+	return nil
+}
+
+// Person reads one person, active or not.
+func (s *Store) Person(ctx context.Context, id string) (Person, error) {
+	var p Person
+	err := s.db.GetContext(ctx, &p, `SELECT `+personColumns+` FROM people WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("read person %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// People lists the people matching f, by ID.
+func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
+	const q = `SELECT ` + personColumns + ` FROM people
+		WHERE ($1 = '' OR team_id = $1) AND ($2 = '' OR role = $2) AND ($3::boolean IS NULL OR active = $3)
+		ORDER BY id`
+	ps := []Person{}
+	if err := s.db.SelectContext(ctx, &ps, q, f.TeamID, string(f.Role), f.Active); err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	return ps, nil
+}
+
+// DeactivatePerson marks a person inactive (idempotently). Their reports keep them as
+// manager until reassigned; Chain walks through them to the next active manager.
+func (s *Store) DeactivatePerson(ctx context.Context, id, by string) (Person, error) {
+	const q = `UPDATE people SET active = false, updated_at = now(), updated_by = $2
+		WHERE id = $1 RETURNING ` + personColumns
+	var p Person
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &p, q, id, by)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("deactivate person %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Chain returns the person's reporting chain, lowest first: the person, their manager,
+// the manager's manager, … at most MaxChainDepth people deep. Inactive people are
+// left out but walked through, so a departed manager's manager still counts.
+// ErrNotFound if the person does not exist.
+func (s *Store) Chain(ctx context.Context, personID string) ([]complaint.Member, error) {
+	const q = `WITH RECURSIVE chain (id, role, active, manager_id, depth) AS (
+			SELECT id, role, active, manager_id, 1 FROM people WHERE id = $1
+			UNION ALL
+			SELECT p.id, p.role, p.active, p.manager_id, c.depth + 1
+			FROM chain c JOIN people p ON p.id = c.manager_id
+			WHERE c.depth < $2
+		)
+		SELECT id, role, active FROM chain ORDER BY depth`
+	var rows []struct {
+		complaint.Member
+		Active bool `db:"active"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, personID, MaxChainDepth); err != nil {
+		return nil, fmt.Errorf("read chain of %s: %w", personID, err)
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	chain := []complaint.Member{}
+	for _, r := range rows {
+		if r.Active {
+			chain = append(chain, r.Member)
+		}
+	}
+	return chain, nil
+}
+
+// PutRoute creates or replaces the routing rule of a category and reports whether it
+// was created. The team must exist; an owner must be an active person.
+func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
+	const q = `INSERT INTO routing_rules (category, team_id, owner_id, updated_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (category) DO UPDATE SET team_id = EXCLUDED.team_id, owner_id = EXCLUDED.owner_id,
+			updated_at = now(), updated_by = EXCLUDED.updated_by
+		RETURNING ` + routeColumns + `, (xmax = 0) AS created`
+	var out struct {
+		Route
+		Created bool `db:"created"`
+	}
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkTeam(ctx, tx, "team_id", sql.NullString{String: r.TeamID, Valid: true}); err != nil {
+			return err
+		}
+		if err := checkActivePerson(ctx, tx, "owner_id", r.OwnerID); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &out, q, r.Category, r.TeamID, r.OwnerID, r.UpdatedBy)
+	})
+	if err != nil {
+		return r, false, fmt.Errorf("put route %s: %w", r.Category, err)
+	}
+	return out.Route, out.Created, nil
+}
+
+// Routes lists every routing rule by category (the default route "*" first).
+func (s *Store) Routes(ctx context.Context) ([]Route, error) {
+	rs := []Route{}
+	if err := s.db.SelectContext(ctx, &rs, `SELECT `+routeColumns+` FROM routing_rules ORDER BY category`); err != nil {
+		return nil, fmt.Errorf("list routes: %w", err)
+	}
+	return rs, nil
+}
+
+// RouteFor returns the rule for a category, or the default route when the category
+// has none; ErrNotFound when neither exists. An owner who is no longer active is
+// left out: the complaint then waits in the team's queue.
+func (s *Store) RouteFor(ctx context.Context, category string) (Route, error) {
+	const q = `SELECT r.category, r.team_id, CASE WHEN p.active THEN r.owner_id END AS owner_id,
+			r.updated_at, r.updated_by
+		FROM routing_rules r LEFT JOIN people p ON p.id = r.owner_id
+		WHERE r.category IN ($1, $2)
+		ORDER BY r.category = $2 LIMIT 1`
+	var r Route
+	err := s.db.GetContext(ctx, &r, q, category, DefaultRoute)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("route %s: %w", category, err)
+	}
+	return r, nil
+}
+
+// DeleteRoute removes a category's rule; its complaints then take the default route.
+func (s *Store) DeleteRoute(ctx context.Context, category string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1`, category)
+	if err != nil {
+		return fmt.Errorf("delete route %s: %w", category, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
