@@ -18,9 +18,14 @@ func ComplaintWorkflowID(complaintID string) string { return "complaint:" + comp
 // Update names for agent actions on a complaint. Each has a validator: an invalid
 // action is rejected with a reason and never enters the workflow history.
 const (
-	UpdateAcknowledge = "acknowledge"
-	UpdateResolve     = "resolve"
-	UpdateClose       = "close"
+	UpdateAcknowledge       = "acknowledge"
+	UpdateResolve           = "resolve"
+	UpdateClose             = "close"
+	UpdatePause             = "pause"
+	UpdateResume            = "resume"
+	UpdateReopen            = "reopen"
+	UpdateRequestEscalation = "request_escalation"
+	UpdateDecideEscalation  = "decide_escalation"
 )
 
 // QueryState returns the complaint's current ComplaintState.
@@ -34,6 +39,11 @@ var (
 	SearchAttrCategory = temporal.NewSearchAttributeKeyKeyword("ComplaintCategory")
 	SearchAttrTier     = temporal.NewSearchAttributeKeyKeyword("CustomerTier")
 	SearchAttrBreached = temporal.NewSearchAttributeKeyBool("SLABreached")
+	// The highest breach level of the escalation ladder that fired (0: none).
+	SearchAttrEscalationLevel = temporal.NewSearchAttributeKeyInt64("EscalationLevel")
+	// An escalation request awaits a manager's decision.
+	SearchAttrEscalationPending = temporal.NewSearchAttributeKeyBool("EscalationPending")
+	SearchAttrOwner             = temporal.NewSearchAttributeKeyKeyword("ComplaintOwner")
 )
 
 // SearchAttributeDefinitions lists the custom search attributes as NAME=TYPE pairs,
@@ -46,5 +56,8 @@ func SearchAttributeDefinitions() []string {
 		"ComplaintCategory=Keyword",
 		"CustomerTier=Keyword",
 		"SLABreached=Bool",
+		"EscalationLevel=Int",
+		"EscalationPending=Bool",
+		"ComplaintOwner=Keyword",
 	}
 }

@@ -2,7 +2,7 @@ package workflows
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
@@ -20,6 +21,17 @@ const DefaultCloseAfterResolved = 72 * time.Hour
 // ErrTypeInvalidAction is the application-error type of a rejected agent action, so
 // callers can tell a business rejection from an infrastructure failure.
 const ErrTypeInvalidAction = "InvalidAction"
+
+// versionLadder marks executions started once the escalation ladder existed.
+// Executions without the marker (filed before) keep the exact commands they were
+// recorded with: synchronous notices and the original search attributes.
+const versionLadder = "escalation-ladder"
+
+// Defaults for policies snapshotted without a value.
+const (
+	defaultDecisionTime = 4 * time.Hour
+	defaultFollowUp     = 24 * time.Hour
+)
 
 // ComplaintInput starts a complaint workflow. One struct, so fields can be added
 // without breaking running workflows.
@@ -32,8 +44,27 @@ type ComplaintInput struct {
 // Breach is a missed SLA deadline.
 type Breach struct {
 	Clock   complaint.Clock
+	Round   int `json:",omitempty"`
 	DueAt   time.Time
 	FiredAt time.Time
+}
+
+// Warning is a pre-breach warning that fired.
+type Warning struct {
+	Clock   complaint.Clock
+	Round   int `json:",omitempty"`
+	Percent int
+	DueAt   time.Time
+	FiredAt time.Time
+}
+
+// LadderStep is a breach level of the escalation ladder that fired.
+type LadderStep struct {
+	Clock     complaint.Clock
+	Round     int `json:",omitempty"`
+	Level     int
+	Recipient string
+	FiredAt   time.Time
 }
 
 // ComplaintState is what the state query and every update return.
@@ -43,43 +74,43 @@ type ComplaintState struct {
 	Urgency            complaint.Level
 	Tier               complaint.Level
 	Category           string
+	Sentiment          string `json:",omitempty"`
+	Team               string `json:",omitempty"`
 	Owner              string
+	Chain              []complaint.Member `json:",omitempty"`
 	OpenedAt           time.Time
 	FirstResponseDueAt time.Time
 	FirstResponseAt    *time.Time
 	ResolutionDueAt    *time.Time
 	ResolvedAt         *time.Time
 	ClosedAt           *time.Time
+	WaitingSince       *time.Time    `json:",omitempty"`
+	PausedFor          time.Duration `json:",omitempty"` // wall time waiting on the customer
+	Reopened           int           `json:",omitempty"`
+	Extended           time.Duration `json:",omitempty"`
+	EscalationLevel    int           `json:",omitempty"`
 	Breaches           []Breach
+	Warnings           []Warning                    `json:",omitempty"`
+	Ladder             []LadderStep                 `json:",omitempty"`
+	Escalations        []complaint.EscalationRecord `json:",omitempty"`
 }
 
 // Breached reports whether any SLA deadline was missed.
 func (s ComplaintState) Breached() bool { return len(s.Breaches) > 0 }
 
-// AcknowledgeRequest is an agent's first response to the customer.
-type AcknowledgeRequest struct {
-	Actor   string
-	Message string
-}
-
-// ResolveRequest resolves a complaint; summary and root cause are required, so every
-// resolution feeds systematic improvement.
-type ResolveRequest struct {
-	Actor     string
-	Summary   string
-	RootCause string
-}
-
-// CloseRequest closes a resolved complaint.
-type CloseRequest struct {
-	Actor  string
-	Reason string
+// PendingEscalation returns the escalation awaiting a decision, if any.
+func (s ComplaintState) PendingEscalation() *complaint.EscalationRecord {
+	if n := len(s.Escalations); n > 0 && s.Escalations[n-1].Status == "pending" {
+		return &s.Escalations[n-1]
+	}
+	return nil
 }
 
 // ComplaintWorkflow runs one complaint from filing to closure: it loads the SLA the
-// complaint was filed under, runs the first-response and resolution clocks as durable
-// timers, records breaches and notifies the owner, and takes agent actions as
-// validated updates.
+// complaint was filed under, runs the first-response and resolution clocks (on the
+// policy's business-hours calendar) with one durable timer for the nearest warning,
+// breach or ladder level, routes escalation requests to the right manager, and takes
+// agent and manager actions as validated updates.
 func ComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (ComplaintState, error) {
 	w, err := newComplaintWorkflow(ctx, in)
 	if err != nil {
@@ -91,22 +122,18 @@ func ComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (ComplaintState,
 type complaintWorkflow struct {
 	in     ComplaintInput
 	id     string
+	legacy bool // started before the escalation ladder; see versionLadder
 	state  ComplaintState
 	loaded bool
-	// Clocks in the order breaches are handled when they fire together.
-	clocks      []*slaClock
+	policy complaint.Policy
+	cal    *calendar.Calendar // nil: around the clock
+	// Clocks in the order their marks are handled when they fire together.
+	clocks []*slaClock
+	// Marks that fired and still need their events and notices.
+	fired       []firedMark
+	notices     []workflow.Future
 	eventCounts map[complaint.EventKind]int
 	logger      log.Logger
-}
-
-// slaClock is one SLA deadline. The workflow keeps a single durable timer, for the
-// nearest deadline of the clocks still running, rather than one per clock.
-type slaClock struct {
-	name    complaint.Clock
-	due     time.Time
-	running bool // neither met nor breached yet
-	fired   bool // the deadline passed while the clock ran
-	handled bool // breach recorded
 }
 
 func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWorkflow, error) {
@@ -119,6 +146,7 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 	w := &complaintWorkflow{
 		in:          in,
 		id:          workflow.GetInfo(ctx).WorkflowExecution.ID,
+		legacy:      workflow.GetVersion(ctx, versionLadder, workflow.DefaultVersion, 1) == workflow.DefaultVersion,
 		state:       ComplaintState{ComplaintID: in.ComplaintID, Status: complaint.StatusOpen},
 		eventCounts: map[complaint.EventKind]int{},
 		logger:      log.With(workflow.GetLogger(ctx), "ComplaintID", in.ComplaintID),
@@ -138,6 +166,11 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 		{UpdateAcknowledge, w.acknowledge, w.validateAcknowledge},
 		{UpdateResolve, w.resolve, w.validateResolve},
 		{UpdateClose, w.close, w.validateClose},
+		{UpdatePause, w.pause, w.validatePause},
+		{UpdateResume, w.resume, w.validateResume},
+		{UpdateReopen, w.reopen, w.validateReopen},
+		{UpdateRequestEscalation, w.requestEscalation, w.validateRequestEscalation},
+		{UpdateDecideEscalation, w.decideEscalation, w.validateDecideEscalation},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
@@ -154,27 +187,32 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 	}
 	for w.state.Status != complaint.StatusClosed {
 		// A deadline that passed is recorded even if an action raced it.
-		w.recordBreaches(ctx)
+		w.handleFired(ctx)
 		if w.state.Status == complaint.StatusResolved {
 			if err := w.awaitClose(ctx); err != nil {
 				return w.state, err
 			}
 			continue
 		}
-		if err := w.awaitNextDeadline(ctx); err != nil {
+		if err := w.awaitNextWake(ctx); err != nil {
 			return w.state, err
 		}
 	}
-	w.recordBreaches(ctx)
-	// Let an update that is still recording its event finish before completing.
+	w.handleFired(ctx)
+	// Let updates still recording their events, and notices still being delivered,
+	// finish before completing.
 	err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	for _, f := range w.notices {
+		_ = f.Get(ctx, nil) // failures are logged by the activity and kept in PostgreSQL
+	}
 	return w.state, err
 }
 
-// open loads the SLA, records `opened` and starts the clocks.
+// open loads the SLA, records `opened`, starts the clocks and, when the policy says
+// so, requests an escalation for an angry or high-tier customer.
 func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	var sla complaint.SLA
-	// A local activity: one short read and one insert, run inside the first workflow
+	// A local activity: short reads and one insert, run inside the first workflow
 	// task, so filing a complaint costs the server no activity task round trip.
 	err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.OpenComplaint, activities.OpenComplaintInput{
 		ComplaintID: w.in.ComplaintID,
@@ -185,129 +223,165 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 		return fmt.Errorf("open complaint: %w", err)
 	}
 	w.state.Urgency, w.state.Tier, w.state.Category = sla.Urgency, sla.Tier, sla.Category
+	w.state.Sentiment, w.state.Team, w.state.Owner, w.state.Chain = sla.Sentiment, sla.Team, sla.Owner, sla.Chain
 	w.state.OpenedAt = sla.OpenedAt
-	w.state.FirstResponseDueAt = sla.FirstResponseDue
-	w.state.ResolutionDueAt = sla.ResolutionDue
-	w.clocks = append(w.clocks, &slaClock{name: complaint.ClockFirstResponse, due: sla.FirstResponseDue, running: true})
-	if sla.ResolutionDue != nil {
-		w.clocks = append(w.clocks, &slaClock{name: complaint.ClockResolution, due: *sla.ResolutionDue, running: true})
+	w.policy = legacyPolicy(sla)
+	if sla.Policy != nil {
+		w.policy = *sla.Policy
 	}
+	if w.policy.Calendar != nil {
+		if w.cal, err = calendar.Compile(*w.policy.Calendar); err != nil {
+			// Validated when saved; a zone missing from this worker's tzdata must not
+			// stall the complaint, so its clocks run around the clock instead.
+			w.logger.Error("calendar unusable; clocks run around the clock", "Error", err)
+		}
+	}
+	w.clocks = append(w.clocks, w.newClock(complaint.ClockFirstResponse, 0, sla.OpenedAt, secs(w.policy.FirstResponseSeconds)))
+	if w.policy.ResolutionSeconds != nil {
+		w.clocks = append(w.clocks, w.newClock(complaint.ClockResolution, 0, sla.OpenedAt, secs(*w.policy.ResolutionSeconds)))
+	}
+	w.state.FirstResponseDueAt = w.clock(complaint.ClockFirstResponse).due(w.cal)
+	w.state.ResolutionDueAt = w.resolutionDue()
 	w.loaded = true
 	// The API sets the search attributes when it starts the workflow; set them here
 	// only for a workflow started without them.
 	if _, ok := workflow.GetTypedSearchAttributes(ctx).GetKeyword(SearchAttrStatus); !ok {
 		w.upsertSearchAttributes(ctx)
 	}
+	if reason := w.autoEscalationReason(); reason != "" {
+		w.openEscalation(ctx, "system", reason, true)
+	}
 	return nil
 }
 
-// awaitNextDeadline sleeps on a durable timer until the nearest running deadline, or
-// until an action stops that clock or settles the complaint; the timer is cancelled
-// if it did not fire.
-func (w *complaintWorkflow) awaitNextDeadline(ctx workflow.Context) error {
-	var next *slaClock
-	for _, c := range w.clocks {
-		if c.running && (next == nil || c.due.Before(next.due)) {
-			next = c
-		}
+// legacyPolicy is the policy of a complaint filed before policies were snapshotted:
+// the two deadlines stamped at filing, no warnings and no ladder.
+func legacyPolicy(sla complaint.SLA) complaint.Policy {
+	p := complaint.Policy{FirstResponseSeconds: int64(sla.FirstResponseDue.Sub(sla.OpenedAt) / time.Second)}
+	if sla.ResolutionDue != nil {
+		r := int64(sla.ResolutionDue.Sub(sla.OpenedAt) / time.Second)
+		p.ResolutionSeconds = &r
 	}
-	if next == nil {
-		return workflow.Await(ctx, func() bool { return !w.state.Status.Active() })
+	return p
+}
+
+func secs(n int64) time.Duration { return time.Duration(n) * time.Second }
+
+// awaitNextWake sleeps on one durable timer until the nearest warning, breach, ladder
+// level or decision deadline, or until an action changes what that is; the timer is
+// cancelled if it did not fire.
+func (w *complaintWorkflow) awaitNextWake(ctx workflow.Context) error {
+	next, ok := w.nextWake()
+	if !ok {
+		return workflow.Await(ctx, func() bool {
+			_, ok := w.nextWake()
+			return ok || !w.state.Status.Active() || len(w.fired) > 0
+		})
 	}
 	timerCtx, cancel := workflow.WithCancel(ctx)
 	defer cancel()
-	wait := max(next.due.Sub(workflow.Now(ctx)), 0)
-	timer := workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: string(next.name) + " SLA"})
+	wait := max(next.at.Sub(workflow.Now(ctx)), 0)
+	timer := workflow.NewTimerWithOptions(timerCtx, wait, workflow.TimerOptions{Summary: next.what})
 	if err := workflow.Await(ctx, func() bool {
-		return timer.IsReady() || !next.running || !w.state.Status.Active()
+		now, ok := w.nextWake()
+		return timer.IsReady() || !ok || !now.same(next) || !w.state.Status.Active() || len(w.fired) > 0
 	}); err != nil {
 		return err
 	}
 	if timer.IsReady() && timer.Get(ctx, nil) == nil {
-		w.expireClocks(workflow.Now(ctx))
+		now := workflow.Now(ctx)
+		for _, c := range w.clocks {
+			w.fireDue(c, now)
+		}
+		w.moveUpOverdue(ctx, now)
 	}
 	return nil
 }
 
-// expireClocks marks every running clock whose deadline has passed as breached.
-func (w *complaintWorkflow) expireClocks(now time.Time) {
-	for _, c := range w.clocks {
-		if c.running && !now.Before(c.due) {
-			c.running, c.fired = false, true
+// wake is the next moment the workflow has something to do.
+type wake struct {
+	at   time.Time
+	what string
+}
+
+func (a wake) same(b wake) bool { return a.at.Equal(b.at) && a.what == b.what }
+
+func (w *complaintWorkflow) nextWake() (wake, bool) {
+	var best wake
+	found := false
+	consider := func(at time.Time, what string) {
+		if !found || at.Before(best.at) {
+			best, found = wake{at: at, what: what}, true
 		}
+	}
+	for _, c := range w.clocks {
+		if m := c.nextMark(); c.running && m != nil {
+			consider(c.timeOf(m, w.cal), c.describe(m))
+		}
+	}
+	if e := w.state.PendingEscalation(); e != nil && e.DecisionDueAt != nil {
+		consider(*e.DecisionDueAt, fmt.Sprintf("escalation %d decision, level %d", e.Seq, e.Level))
+	}
+	return best, found
+}
+
+// fireDue marks every mark of the clock whose time has come as fired.
+func (w *complaintWorkflow) fireDue(c *slaClock, now time.Time) {
+	if !c.running {
+		return
+	}
+	used, due := c.usedAt(now, w.cal), c.due(w.cal)
+	for m := c.nextMark(); m != nil && m.offset(c.budget) <= used; m = c.nextMark() {
+		m.fired = true
+		w.fired = append(w.fired, firedMark{clock: c, mark: m, at: now, due: due})
 	}
 }
 
-// stop ends the clock with an action taken at the given time: met when before the
-// deadline, breached when the action came after it (whether or not the timer had
-// been processed yet), so the outcome never depends on event ordering.
-func (c *slaClock) stop(at time.Time) {
+// stopClock ends a clock with an action taken at the given time: met when before
+// the deadline, breached when the action came after it (whether or not the timer had
+// been processed yet), so the outcome never depends on event ordering. Warnings and
+// ladder levels still to come are dropped.
+func (w *complaintWorkflow) stopClock(c *slaClock, at time.Time) {
+	if c == nil || c.stopped {
+		return
+	}
+	if b := c.breachMark(); !b.fired && c.usedAt(at, w.cal) >= c.budget {
+		b.fired = true
+		w.fired = append(w.fired, firedMark{clock: c, mark: b, at: at, due: c.due(w.cal)})
+	}
+	c.running, c.stopped = false, true
+}
+
+// pauseClock stops the clock consuming time; marks whose time has come fire first.
+func (w *complaintWorkflow) pauseClock(c *slaClock, now time.Time) {
 	if c == nil || !c.running {
 		return
 	}
-	c.running = false
-	c.fired = !at.Before(c.due)
+	w.fireDue(c, now)
+	c.pause(now, w.cal)
 }
 
 func (w *complaintWorkflow) clock(name complaint.Clock) *slaClock {
+	var found *slaClock
 	for _, c := range w.clocks {
 		if c.name == name {
-			return c
+			found = c // the latest round
 		}
 	}
-	return nil
+	return found
 }
 
-func (w *complaintWorkflow) firedClock() *slaClock {
-	for _, c := range w.clocks {
-		if c.fired && !c.handled {
-			return c
-		}
+func (w *complaintWorkflow) resolutionDue() *time.Time {
+	c := w.clock(complaint.ClockResolution)
+	if c == nil || c.stopped {
+		return w.state.ResolutionDueAt
 	}
-	return nil
+	due := c.due(w.cal)
+	return &due
 }
 
-func (w *complaintWorkflow) recordBreaches(ctx workflow.Context) {
-	for c := w.firedClock(); c != nil; c = w.firedClock() {
-		w.breach(ctx, c)
-	}
-}
-
-// breach records a missed deadline and tells the owner.
-func (w *complaintWorkflow) breach(ctx workflow.Context, c *slaClock) {
-	c.handled = true
-	firedAt := workflow.Now(ctx)
-	w.state.Breaches = append(w.state.Breaches, Breach{Clock: c.name, DueAt: c.due, FiredAt: firedAt})
-	w.logger.Warn("SLA breached", "Clock", c.name, "DueAt", c.due, "FiredAt", firedAt)
-	w.upsertSearchAttributes(ctx)
-	key := w.eventKey(complaint.EventSLABreached)
-	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventSLABreached, Actor: "system", At: firedAt, Clock: c.name, DueAt: c.due,
-	}); err != nil {
-		w.logger.Error("recording breach failed", "Error", err)
-		return
-	}
-	recipient := w.state.Owner
-	if recipient == "" {
-		recipient = "unassigned:" + w.state.Category
-	}
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.Notify, activities.Notice{
-		ComplaintID: w.in.ComplaintID,
-		EventKey:    key,
-		EventKind:   complaint.EventSLABreached,
-		Recipient:   recipient,
-		Subject:     fmt.Sprintf("SLA breached: %s deadline of complaint %s", strings.ReplaceAll(string(c.name), "_", "-"), w.in.ComplaintID),
-		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s) missed its %s deadline due %s; the timer fired at %s.",
-			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, c.name,
-			c.due.UTC().Format(time.RFC3339), firedAt.UTC().Format(time.RFC3339)),
-	}).Get(ctx, nil)
-	if err != nil {
-		w.logger.Error("breach notification failed", "Error", err)
-	}
-}
-
-// awaitClose waits for an explicit close, or closes the complaint itself when the
-// feedback window passes.
+// awaitClose waits for an explicit close or a reopening, or closes the complaint
+// itself when the feedback window passes.
 func (w *complaintWorkflow) awaitClose(ctx workflow.Context) error {
 	changed, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 		Timeout:      w.in.CloseAfterResolved,
@@ -326,127 +400,6 @@ func (w *complaintWorkflow) awaitClose(ctx workflow.Context) error {
 	})
 }
 
-func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
-	if err := w.requireStatus("acknowledge", complaint.StatusOpen); err != nil {
-		return err
-	}
-	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
-}
-
-func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeRequest) (ComplaintState, error) {
-	if err := w.awaitLoaded(ctx, func() error { return w.validateAcknowledge(ctx, req) }); err != nil {
-		return w.state, err
-	}
-	now := workflow.Now(ctx)
-	w.clock(complaint.ClockFirstResponse).stop(now)
-	w.state.Status = complaint.StatusInProgress
-	if w.clock(complaint.ClockResolution) == nil {
-		// No resolution clock in the policy: the complaint joins the improvement backlog.
-		w.state.Status = complaint.StatusBacklog
-	}
-	if w.state.Owner == "" {
-		w.state.Owner = req.Actor
-	}
-	w.state.FirstResponseAt = &now
-	w.upsertSearchAttributes(ctx)
-	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventAcknowledged, Actor: req.Actor, At: now, Status: w.state.Status,
-		Owner: w.state.Owner, Message: req.Message,
-	})
-	return w.state, err
-}
-
-func (w *complaintWorkflow) validateResolve(_ workflow.Context, req ResolveRequest) error {
-	if err := w.requireStatus("resolve", complaint.StatusOpen, complaint.StatusInProgress, complaint.StatusBacklog); err != nil {
-		return err
-	}
-	return requireFields(map[string]string{"actor": req.Actor, "summary": req.Summary, "root_cause": req.RootCause},
-		"actor", "summary", "root_cause")
-}
-
-func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (ComplaintState, error) {
-	if err := w.awaitLoaded(ctx, func() error { return w.validateResolve(ctx, req) }); err != nil {
-		return w.state, err
-	}
-	now := workflow.Now(ctx)
-	// Resolving at first contact is also the first response.
-	w.clock(complaint.ClockFirstResponse).stop(now)
-	w.clock(complaint.ClockResolution).stop(now)
-	if w.state.FirstResponseAt == nil {
-		w.state.FirstResponseAt = &now
-	}
-	if w.state.Owner == "" {
-		w.state.Owner = req.Actor
-	}
-	w.state.Status = complaint.StatusResolved
-	w.state.ResolvedAt = &now
-	w.upsertSearchAttributes(ctx)
-	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventResolved, Actor: req.Actor, At: now, Status: complaint.StatusResolved,
-		Owner: w.state.Owner, Summary: req.Summary, RootCause: req.RootCause,
-	})
-	return w.state, err
-}
-
-func (w *complaintWorkflow) validateClose(_ workflow.Context, req CloseRequest) error {
-	if err := w.requireStatus("close", complaint.StatusResolved); err != nil {
-		return err
-	}
-	return requireFields(map[string]string{"actor": req.Actor}, "actor")
-}
-
-func (w *complaintWorkflow) close(ctx workflow.Context, req CloseRequest) (ComplaintState, error) {
-	if err := w.validateClose(ctx, req); err != nil {
-		return w.state, err
-	}
-	now := workflow.Now(ctx)
-	w.state.Status = complaint.StatusClosed
-	w.state.ClosedAt = &now
-	w.upsertSearchAttributes(ctx)
-	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventClosed, Actor: req.Actor, At: now, Status: complaint.StatusClosed, Reason: req.Reason,
-	})
-	return w.state, err
-}
-
-// awaitLoaded waits for the SLA to load, then validates again: another action may
-// have been accepted while this one waited.
-func (w *complaintWorkflow) awaitLoaded(ctx workflow.Context, validate func() error) error {
-	if err := workflow.Await(ctx, func() bool { return w.loaded }); err != nil {
-		return err
-	}
-	return validate()
-}
-
-func (w *complaintWorkflow) requireStatus(action string, allowed ...complaint.Status) error {
-	if complaint.Valid(w.state.Status, allowed) {
-		return nil
-	}
-	reason := fmt.Sprintf("cannot %s a complaint that is %s", action, w.state.Status)
-	switch {
-	case w.state.Status == complaint.StatusClosed:
-		reason = fmt.Sprintf("cannot %s: the complaint is closed", action)
-	case action == "acknowledge" && w.state.FirstResponseAt != nil:
-		reason = "cannot acknowledge: the complaint was already acknowledged"
-	case action == "resolve" && w.state.Status == complaint.StatusResolved:
-		reason = "cannot resolve: the complaint is already resolved"
-	}
-	return invalidAction(reason)
-}
-
-func requireFields(values map[string]string, order ...string) error {
-	for _, name := range order {
-		if strings.TrimSpace(values[name]) == "" {
-			return invalidAction(name + " is required")
-		}
-	}
-	return nil
-}
-
-func invalidAction(reason string) error {
-	return temporal.NewNonRetryableApplicationError(reason, ErrTypeInvalidAction, nil)
-}
-
 // record writes an event through the RecordEvent activity. The key is derived from
 // the workflow ID and the event's ordinal, so replays and retries reuse it.
 func (w *complaintWorkflow) record(ctx workflow.Context, e complaint.Event) error {
@@ -463,14 +416,22 @@ func (w *complaintWorkflow) eventKey(kind complaint.EventKind) string {
 }
 
 func (w *complaintWorkflow) upsertSearchAttributes(ctx workflow.Context) {
-	err := workflow.UpsertTypedSearchAttributes(ctx,
+	updates := []temporal.SearchAttributeUpdate{
 		SearchAttrStatus.ValueSet(string(w.state.Status)),
 		SearchAttrUrgency.ValueSet(string(w.state.Urgency)),
 		SearchAttrTier.ValueSet(string(w.state.Tier)),
 		SearchAttrCategory.ValueSet(w.state.Category),
 		SearchAttrBreached.ValueSet(w.state.Breached()),
-	)
-	if err != nil {
+	}
+	if !w.legacy {
+		// Executions filed before these attributes existed keep their recorded set.
+		updates = append(updates,
+			SearchAttrEscalationLevel.ValueSet(int64(w.state.EscalationLevel)),
+			SearchAttrEscalationPending.ValueSet(w.state.PendingEscalation() != nil),
+			SearchAttrOwner.ValueSet(w.state.Owner),
+		)
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		w.logger.Error("upserting search attributes failed", "Error", err)
 	}
 }
@@ -502,4 +463,33 @@ func activityContext(ctx workflow.Context) workflow.Context {
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         activityRetryPolicy,
 	})
+}
+
+// noticeContext is for notices: retried with backoff for about an hour and a half,
+// then given up (the notification row keeps the last error), so a dead webhook never
+// holds up a complaint.
+func noticeContext(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    2 * time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+			MaximumAttempts:    25,
+		},
+	})
+}
+
+// notify sends a notice. Newer executions do not wait for delivery; the futures are
+// awaited before the workflow completes.
+func (w *complaintWorkflow) notify(ctx workflow.Context, n activities.Notice) {
+	n.ComplaintID = w.in.ComplaintID
+	if w.legacy {
+		if err := workflow.ExecuteActivity(activityContext(ctx), acts.Notify, n).Get(ctx, nil); err != nil {
+			w.logger.Error("notification failed", "Error", err, "Recipient", n.Recipient)
+		}
+		return
+	}
+	w.notices = slices.DeleteFunc(w.notices, func(f workflow.Future) bool { return f.IsReady() })
+	w.notices = append(w.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, n))
 }

@@ -26,6 +26,14 @@ type closeBody struct {
 	Reason string `json:"reason"`
 }
 
+type reasonBody struct {
+	Reason string `json:"reason"`
+}
+
+type resumeBody struct {
+	Note string `json:"note"`
+}
+
 func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) {
 	var body acknowledgeBody
 	s.act(w, r, &body, func(v *validator) {
@@ -54,34 +62,72 @@ func (s *Server) closeComplaint(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// pause stops the resolution clock while the agent waits on the customer.
+func (s *Server) pause(w http.ResponseWriter, r *http.Request) {
+	var body reasonBody
+	s.act(w, r, &body, func(v *validator) {
+		v.required("reason", body.Reason, 2000)
+	}, workflows.UpdatePause, func(actor string) any {
+		return workflows.PauseRequest{Actor: actor, Reason: body.Reason}
+	})
+}
+
+func (s *Server) resume(w http.ResponseWriter, r *http.Request) {
+	var body resumeBody
+	s.act(w, r, &body, func(v *validator) {
+		v.optional("note", body.Note, 2000)
+	}, workflows.UpdateResume, func(actor string) any {
+		return workflows.ResumeRequest{Actor: actor, Note: body.Note}
+	})
+}
+
+// reopen reopens a resolved complaint the customer says is not solved.
+func (s *Server) reopen(w http.ResponseWriter, r *http.Request) {
+	var body reasonBody
+	s.act(w, r, &body, func(v *validator) {
+		v.required("reason", body.Reason, 2000)
+	}, workflows.UpdateReopen, func(actor string) any {
+		return workflows.ReopenRequest{Actor: actor, Reason: body.Reason}
+	})
+}
+
 // act runs an agent action as a workflow update and answers with the complaint as
-// recorded afterwards. The workflow's validator has the last word: a rejected action
-// is a 409 with its reason and leaves no trace in the workflow history. An
-// Idempotency-Key header becomes the update ID, so a retried request is applied once.
+// recorded afterwards.
 func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) {
+	if c, ok := s.update(w, r, body, check, update, args); ok {
+		writeJSON(w, http.StatusOK, viewOf(c))
+	}
+}
+
+// update decodes and checks the body, then runs the workflow update and returns the
+// complaint as recorded afterwards; on failure it has written the problem. The
+// workflow's validator has the last word: a rejected action is a 409 with its reason
+// and leaves no trace in the workflow history. An Idempotency-Key header becomes the
+// update ID, so a retried request is applied once.
+func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) (store.Complaint, bool) {
 	c, ok := s.complaintFromPath(w, r)
 	if !ok {
-		return
+		return c, false
 	}
 	if p := decodeJSON(w, r, body); p != nil {
 		writeProblem(w, r, p)
-		return
+		return c, false
 	}
 	var v validator
 	check(&v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
-		return
+		return c, false
 	}
 	if c.Status == complaint.StatusClosed {
 		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
-		return
+		return c, false
 	}
 	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
 		WorkflowID:   c.WorkflowID,
 		UpdateID:     r.Header.Get("Idempotency-Key"),
 		UpdateName:   update,
-		Args:         []any{args(principalFrom(r.Context()).Name)},
+		Args:         []any{args(principalFrom(r.Context()).Actor())},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -93,23 +139,24 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check fun
 	switch {
 	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
 		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
-		return
+		return c, false
 	case errors.As(err, &notFound):
 		// The workflow finished between our read and the update: it closed.
 		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
-		return
+		return c, false
 	case err != nil:
 		s.serverError(w, r, err)
-		return
+		return c, false
 	}
-	c, err = s.store.Complaint(r.Context(), c.ID)
+	id := c.ID
+	c, err = s.store.Complaint(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+c.ID))
-		return
+		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
+		return c, false
 	}
 	if err != nil {
 		s.serverError(w, r, err)
-		return
+		return c, false
 	}
-	writeJSON(w, http.StatusOK, viewOf(c))
+	return c, true
 }

@@ -14,25 +14,53 @@ import (
 
 // policyView shows durations in Go's duration syntax ("2h0m0s") and in seconds.
 type policyView struct {
-	Urgency              string    `json:"urgency"`
-	Tier                 string    `json:"tier"`
-	FirstResponse        string    `json:"first_response"`
-	FirstResponseSeconds int64     `json:"first_response_seconds"`
-	Resolution           *string   `json:"resolution"`
-	ResolutionSeconds    *int64    `json:"resolution_seconds"`
-	UpdatedAt            time.Time `json:"updated_at"`
-	UpdatedBy            string    `json:"updated_by"`
+	Urgency              string      `json:"urgency"`
+	Tier                 string      `json:"tier"`
+	FirstResponse        string      `json:"first_response"`
+	FirstResponseSeconds int64       `json:"first_response_seconds"`
+	Resolution           *string     `json:"resolution"`
+	ResolutionSeconds    *int64      `json:"resolution_seconds"`
+	WarningPercents      []int       `json:"warning_percents"`
+	EscalationLevels     []levelView `json:"escalation_levels"`
+	FollowUp             string      `json:"follow_up"`
+	DecisionTime         string      `json:"decision_time"`
+	MaxExtension         string      `json:"max_extension"`
+	AutoEscalateAngry    bool        `json:"auto_escalate_angry"`
+	AutoEscalateHighTier bool        `json:"auto_escalate_high_tier"`
+	CalendarID           *string     `json:"calendar_id"`
+	UpdatedAt            time.Time   `json:"updated_at"`
+	UpdatedBy            string      `json:"updated_by"`
 }
+
+// levelView is one breach level: after the breach (on the policy's calendar), the
+// nearest person of rank notify or higher above the owner is told.
+type levelView struct {
+	Level  int    `json:"level"`
+	After  string `json:"after"`
+	Notify string `json:"notify"`
+}
+
+func seconds(n int64) string { return (time.Duration(n) * time.Second).String() }
 
 func policyViewOf(p store.Policy) policyView {
 	v := policyView{
 		Urgency: string(p.Urgency), Tier: string(p.Tier),
-		FirstResponse:        (time.Duration(p.FirstResponseSeconds) * time.Second).String(),
+		FirstResponse:        seconds(p.FirstResponseSeconds),
 		FirstResponseSeconds: p.FirstResponseSeconds,
-		UpdatedAt:            p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
+		WarningPercents:      p.WarningPercents,
+		EscalationLevels:     []levelView{},
+		FollowUp:             seconds(p.FollowUpSeconds),
+		DecisionTime:         seconds(p.DecisionSeconds),
+		MaxExtension:         seconds(p.MaxExtensionSeconds),
+		AutoEscalateAngry:    p.AutoEscalateAngry, AutoEscalateHighTier: p.AutoEscalateHighTier,
+		CalendarID: nullString(p.CalendarID),
+		UpdatedAt:  p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
+	}
+	for _, l := range p.EscalationLevels {
+		v.EscalationLevels = append(v.EscalationLevels, levelView{Level: l.Level, After: seconds(l.AfterSeconds), Notify: string(l.Notify)})
 	}
 	if p.ResolutionSeconds.Valid {
-		d := (time.Duration(p.ResolutionSeconds.Int64) * time.Second).String()
+		d := seconds(p.ResolutionSeconds.Int64)
 		v.Resolution, v.ResolutionSeconds = &d, &p.ResolutionSeconds.Int64
 	}
 	return v
@@ -52,15 +80,28 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request) {
 }
 
 // putPolicyBody sets one cell of the SLA matrix. Durations use Go syntax ("90s",
-// "2h", "48h"); a null resolution means no resolution clock (the backlog).
+// "2h", "48h"); a null resolution means no resolution clock (the backlog). The
+// escalation fields are optional: left out, they keep their current value.
 type putPolicyBody struct {
-	FirstResponse *string `json:"first_response"`
-	Resolution    *string `json:"resolution"`
+	FirstResponse        *string      `json:"first_response"`
+	Resolution           *string      `json:"resolution"`
+	WarningPercents      *[]int       `json:"warning_percents"`
+	EscalationLevels     *[]levelView `json:"escalation_levels"`
+	FollowUp             *string      `json:"follow_up"`
+	DecisionTime         *string      `json:"decision_time"`
+	MaxExtension         *string      `json:"max_extension"`
+	AutoEscalateAngry    *bool        `json:"auto_escalate_angry"`
+	AutoEscalateHighTier *bool        `json:"auto_escalate_high_tier"`
+	CalendarID           *string      `json:"calendar_id"`
 }
 
 const maxSLA = 366 * 24 * time.Hour
 
 func parseSLA(v *validator, field string, value *string, required bool) (sql.NullInt64, bool) {
+	return parseDuration(v, field, value, required, time.Second)
+}
+
+func parseDuration(v *validator, field string, value *string, required bool, least time.Duration) (sql.NullInt64, bool) {
 	if value == nil {
 		if required {
 			v.add(field, "is required, e.g. \"2h\"")
@@ -71,14 +112,81 @@ func parseSLA(v *validator, field string, value *string, required bool) (sql.Nul
 	switch {
 	case err != nil:
 		v.add(field, fmt.Sprintf("%q is not a duration like \"90s\", \"2h\" or \"48h\"", *value))
-	case d < time.Second || d > maxSLA:
-		v.add(field, "must be between 1s and 8784h")
+	case d < least || d > maxSLA:
+		v.add(field, fmt.Sprintf("must be between %s and 8784h", least))
 	case d%time.Second != 0:
 		v.add(field, "must be a whole number of seconds")
 	default:
 		return sql.NullInt64{Int64: int64(d / time.Second), Valid: true}, true
 	}
 	return sql.NullInt64{}, false
+}
+
+// apply merges the body into the current policy, validating as it goes.
+func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
+	first, _ := parseSLA(v, "first_response", b.FirstResponse, true)
+	resolution, ok := parseSLA(v, "resolution", b.Resolution, false)
+	if ok && resolution.Int64 < first.Int64 {
+		v.add("resolution", "must not be shorter than first_response")
+	}
+	p.FirstResponseSeconds, p.ResolutionSeconds = first.Int64, resolution
+	if b.WarningPercents != nil {
+		p.WarningPercents = *b.WarningPercents
+		for i, w := range p.WarningPercents {
+			field := fmt.Sprintf("warning_percents[%d]", i)
+			switch {
+			case w < 1 || w > 99:
+				v.add(field, "must be from 1 to 99")
+			case i > 0 && w <= p.WarningPercents[i-1]:
+				v.add(field, "must be larger than the one before")
+			}
+		}
+	}
+	if b.EscalationLevels != nil {
+		p.EscalationLevels = nil
+		roles := make([]string, len(complaint.Roles))
+		for i, r := range complaint.Roles {
+			roles[i] = string(r)
+		}
+		var last int64
+		for i, l := range *b.EscalationLevels {
+			field := fmt.Sprintf("escalation_levels[%d]", i)
+			if l.Level != i+1 {
+				v.add(field+".level", fmt.Sprintf("must be %d: levels count up from 1", i+1))
+			}
+			v.oneOf(field+".notify", l.Notify, roles)
+			after, ok := parseDuration(v, field+".after", &l.After, true, 0)
+			if ok && after.Int64 < last {
+				v.add(field+".after", "must not be earlier than the level before")
+			}
+			last = after.Int64
+			p.EscalationLevels = append(p.EscalationLevels, complaint.LadderLevel{
+				Level: l.Level, AfterSeconds: after.Int64, Notify: complaint.Role(l.Notify)})
+		}
+	}
+	for _, d := range []struct {
+		field string
+		value *string
+		least time.Duration
+		dst   *int64
+	}{
+		{"follow_up", b.FollowUp, time.Second, &p.FollowUpSeconds},
+		{"decision_time", b.DecisionTime, time.Second, &p.DecisionSeconds},
+		{"max_extension", b.MaxExtension, 0, &p.MaxExtensionSeconds},
+	} {
+		if n, ok := parseDuration(v, d.field, d.value, false, d.least); ok {
+			*d.dst = n.Int64
+		}
+	}
+	if b.AutoEscalateAngry != nil {
+		p.AutoEscalateAngry = *b.AutoEscalateAngry
+	}
+	if b.AutoEscalateHighTier != nil {
+		p.AutoEscalateHighTier = *b.AutoEscalateHighTier
+	}
+	if b.CalendarID != nil {
+		p.CalendarID = sql.NullString{String: *b.CalendarID, Valid: *b.CalendarID != ""}
+	}
 }
 
 func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
@@ -95,20 +203,22 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	first, _ := parseSLA(&v, "first_response", body.FirstResponse, true)
-	resolution, ok := parseSLA(&v, "resolution", body.Resolution, false)
-	if ok && resolution.Int64 < first.Int64 {
-		v.add("resolution", "must not be shorter than first_response")
+	current, err := s.store.Policy(r.Context(), complaint.Level(urgency), complaint.Level(tier))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
+	body.apply(&v, &current)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	p, err := s.store.PutPolicy(r.Context(), store.Policy{
-		Urgency: complaint.Level(urgency), Tier: complaint.Level(tier),
-		FirstResponseSeconds: first.Int64, ResolutionSeconds: resolution,
-		UpdatedBy: principalFrom(r.Context()).Name,
-	})
+	current.UpdatedBy = principalFrom(r.Context()).Actor()
+	p, err := s.store.PutPolicy(r.Context(), current)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + current.CalendarID.String}))
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -120,6 +230,9 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 type createTokenBody struct {
 	Role string `json:"role"`
 	Name string `json:"name"`
+	// PersonID makes the token act for an active person of the directory: their ID is
+	// recorded on its actions and decides which escalations it may approve.
+	PersonID string `json:"person_id,omitempty"`
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
@@ -135,6 +248,16 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	v.oneOf("role", body.Role, roles)
 	v.required("name", body.Name, 200)
+	if body.PersonID != "" {
+		reason, err := s.unusablePerson(r.Context(), body.PersonID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if reason != "" {
+			v.add("person_id", reason)
+		}
+	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -142,18 +265,20 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	secret := auth.NewSecret()
 	t, err := s.store.CreateToken(r.Context(), store.Token{
 		ID: newID(), Name: body.Name, Role: body.Role, Hash: auth.Hash(secret),
-		CreatedBy: principalFrom(r.Context()).Name,
+		CreatedBy: principalFrom(r.Context()).Actor(),
+		PersonID:  sql.NullString{String: body.PersonID, Valid: body.PersonID != ""},
 	})
 	if errors.Is(err, store.ErrConflict) {
 		writeProblem(w, r, problem(http.StatusConflict, "token collision; try again"))
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"id": t.ID, "name": t.Name, "role": t.Role, "created_at": t.CreatedAt.UTC(),
+		"person_id": nullString(t.PersonID),
 		// Shown once: only its hash is stored.
 		"token": secret,
 	})

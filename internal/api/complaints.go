@@ -35,6 +35,8 @@ type fileRequest struct {
 	Urgency     string   `json:"urgency"`
 	Subject     string   `json:"subject"`
 	Description string   `json:"description"`
+	// Sentiment is optional (e.g. call-centre emotion detection); "angry" may escalate at once.
+	Sentiment string `json:"sentiment,omitempty"`
 }
 
 type customer struct {
@@ -70,6 +72,9 @@ func (req *fileRequest) validate() *Problem {
 	v.oneOf("urgency", req.Urgency, levelNames)
 	v.required("subject", req.Subject, 200)
 	v.required("description", req.Description, 10000)
+	if req.Sentiment != "" {
+		v.oneOf("sentiment", req.Sentiment, complaint.Sentiments)
+	}
 	return v.problem()
 }
 
@@ -101,6 +106,13 @@ type complaintView struct {
 	ClosedAt           *time.Time    `json:"closed_at,omitempty"`
 	FirstResponseDueAt time.Time     `json:"first_response_due_at"`
 	ResolutionDueAt    *time.Time    `json:"resolution_due_at"`
+	Sentiment          *string       `json:"sentiment"`
+	TeamID             *string       `json:"team_id"`
+	EscalationLevel    int           `json:"escalation_level"`
+	WaitingSince       *time.Time    `json:"waiting_since"`
+	PausedSeconds      float64       `json:"paused_seconds"`
+	ReopenedCount      int           `json:"reopened_count"`
+	ExtendedSeconds    int64         `json:"extended_seconds"`
 }
 
 // slaView is the policy the complaint was filed under and how it is doing.
@@ -130,6 +142,9 @@ func viewOf(c store.Complaint) complaintView {
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: nullTime(c.ClosedAt),
 		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
 		ResolutionDueAt:    nullTime(c.ResolutionDueAt),
+		Sentiment:          nullString(c.Sentiment), TeamID: nullString(c.TeamID),
+		EscalationLevel: c.EscalationLevel, WaitingSince: nullTime(c.PausedAt), PausedSeconds: c.PausedSeconds,
+		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
 			FirstResponseAt:       nullTime(c.FirstResponseAt),
@@ -189,6 +204,7 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		CustomerAddress: sql.NullString{String: req.Customer.Address, Valid: req.Customer.Address != ""},
 		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
 		Subject: req.Subject, Description: req.Description,
+		Sentiment: sql.NullString{String: req.Sentiment, Valid: req.Sentiment != ""},
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -232,6 +248,9 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrTier.ValueSet(string(c.CustomerTier)),
 			workflows.SearchAttrCategory.ValueSet(c.Category),
 			workflows.SearchAttrBreached.ValueSet(false),
+			workflows.SearchAttrEscalationLevel.ValueSet(0),
+			workflows.SearchAttrEscalationPending.ValueSet(false),
+			workflows.SearchAttrOwner.ValueSet(c.Owner.String),
 		),
 	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -87,6 +87,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/complaints/{id}/acknowledge", s.authorize(s.acknowledge, staff...))
 	mux.Handle("POST /v1/complaints/{id}/resolve", s.authorize(s.resolve, staff...))
 	mux.Handle("POST /v1/complaints/{id}/close", s.authorize(s.closeComplaint, staff...))
+	mux.Handle("POST /v1/complaints/{id}/pause", s.authorize(s.pause, staff...))
+	mux.Handle("POST /v1/complaints/{id}/resume", s.authorize(s.resume, staff...))
+	mux.Handle("POST /v1/complaints/{id}/reopen", s.authorize(s.reopen, staff...))
+	mux.Handle("POST /v1/complaints/{id}/escalations", s.authorize(s.requestEscalation, staff...))
+	mux.Handle("GET /v1/complaints/{id}/escalations", s.authorize(s.listComplaintEscalations, everyone...))
+	mux.Handle("POST /v1/complaints/{id}/escalations/{seq}/decision",
+		s.authorize(s.decideEscalation, auth.RoleManager, auth.RoleAdmin))
+	mux.Handle("GET /v1/escalations", s.authorize(s.escalationInbox, auth.RoleManager, auth.RoleAdmin))
 
 	mux.Handle("GET /v1/sla-policies", s.authorize(s.listPolicies, everyone...))
 	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))
@@ -145,7 +153,7 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role)}
+	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: t.PersonID.String}
 	s.tokens.Store(key, cachedPrincipal{principal: p, until: time.Now().Add(tokenCacheTTL)})
 	return p, nil
 }

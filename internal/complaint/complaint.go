@@ -1,12 +1,14 @@
 // Package complaint holds the vocabulary shared by the API, the store, the
 // activities and the workflows: statuses, urgencies, tiers, channels, categories and
-// the events that make up a complaint's history. It has no dependencies, so the
-// deterministic workflow code can use it freely.
+// the events that make up a complaint's history. It depends only on the pure
+// calendar package, so the deterministic workflow code can use it freely.
 package complaint
 
 import (
 	"slices"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/calendar"
 )
 
 // Status is where a complaint stands in its life cycle.
@@ -102,9 +104,21 @@ type EventKind string
 const (
 	EventOpened       EventKind = "opened"
 	EventAcknowledged EventKind = "acknowledged"
+	EventSLAWarning   EventKind = "sla_warning"
 	EventSLABreached  EventKind = "sla_breached"
-	EventResolved     EventKind = "resolved"
-	EventClosed       EventKind = "closed"
+	// A breach level of the ladder fired: the level's recipient was told.
+	EventSLAEscalated       EventKind = "sla_escalated"
+	EventPaused             EventKind = "paused"
+	EventResumed            EventKind = "resumed"
+	EventResolved           EventKind = "resolved"
+	EventReopened           EventKind = "reopened"
+	EventClosed             EventKind = "closed"
+	EventEscalationRequest  EventKind = "escalation_requested"
+	EventEscalationMovedUp  EventKind = "escalation_moved_up"
+	EventEscalationOverdue  EventKind = "escalation_overdue"
+	EventEscalationDecision EventKind = "escalation_decided"
+	// The complaint was resolved while an escalation still awaited a decision.
+	EventEscalationCancelled EventKind = "escalation_cancelled"
 )
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
@@ -118,17 +132,108 @@ type Event struct {
 	// Status after the event; empty leaves it unchanged.
 	Status Status `json:"status,omitempty"`
 
-	Owner     string    `json:"owner,omitempty"`      // acknowledged: owner taking the complaint
+	Owner     string    `json:"owner,omitempty"`      // acknowledged, escalation_decided: owner of the complaint
 	Message   string    `json:"message,omitempty"`    // acknowledged: first response to the customer
 	Summary   string    `json:"summary,omitempty"`    // resolved
 	RootCause string    `json:"root_cause,omitempty"` // resolved
-	Reason    string    `json:"reason,omitempty"`     // closed
-	Clock     Clock     `json:"clock,omitempty"`      // sla_breached
-	DueAt     time.Time `json:"due_at,omitzero"`      // sla_breached
+	Reason    string    `json:"reason,omitempty"`     // closed, paused, reopened, escalation_*
+	Clock     Clock     `json:"clock,omitempty"`      // sla_warning, sla_breached, sla_escalated
+	Round     int       `json:"round,omitempty"`      // the clock's round: 0, then 1… after each reopening
+	DueAt     time.Time `json:"due_at,omitzero"`      // sla_warning, sla_breached, sla_escalated
+	Percent   int       `json:"percent,omitempty"`    // sla_warning: share of the clock used
+	Level     int       `json:"level,omitempty"`      // sla_escalated, escalation_*: ladder or approval level
+	Recipient string    `json:"recipient,omitempty"`  // sla_escalated: who was told
+	// ResolutionDueAt is the resolution deadline after the event (resumed, reopened,
+	// escalation_decided); zero leaves it unchanged.
+	ResolutionDueAt time.Time `json:"resolution_due_at,omitzero"`
+	Urgency         Level     `json:"urgency,omitempty"`        // escalation_decided: raised urgency
+	PausedSeconds   float64   `json:"paused_seconds,omitempty"` // resumed: length of the pause
+	ExtendedSeconds int64     `json:"extended_seconds,omitempty"`
+
+	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*
+}
+
+// EscalationRecord is the state of an escalation request as an event leaves it.
+type EscalationRecord struct {
+	ID            string     `json:"id"` // <complaint id>/<seq>
+	Seq           int        `json:"seq"`
+	Status        string     `json:"status"`
+	RequestedBy   string     `json:"requested_by"`
+	RequestedAt   time.Time  `json:"requested_at"`
+	Reason        string     `json:"reason"`
+	Automatic     bool       `json:"automatic,omitempty"`
+	Level         int        `json:"level"`
+	Approver      string     `json:"approver,omitempty"`
+	Eligible      []string   `json:"eligible"`
+	DecisionDueAt *time.Time `json:"decision_due_at,omitempty"`
+	DecidedBy     string     `json:"decided_by,omitempty"`
+	DecidedAt     *time.Time `json:"decided_at,omitempty"`
+	Decision      *Decision  `json:"decision,omitempty"`
+}
+
+// DecisionKind is what a manager decided on an escalation.
+type DecisionKind string
+
+// Decisions a manager may take (DOMAIN.md §6).
+const (
+	DecisionApprove    DecisionKind = "approve"
+	DecisionReject     DecisionKind = "reject"
+	DecisionReassign   DecisionKind = "reassign"
+	DecisionExtend     DecisionKind = "extend"
+	DecisionCompensate DecisionKind = "compensate"
+)
+
+// Decisions lists every decision kind.
+var Decisions = []DecisionKind{DecisionApprove, DecisionReject, DecisionReassign, DecisionExtend, DecisionCompensate}
+
+// Decision is a manager's decision on an escalation.
+type Decision struct {
+	Kind             DecisionKind  `json:"decision"`
+	Reason           string        `json:"reason,omitempty"`
+	Urgency          Level         `json:"urgency,omitempty"`           // approve: raised urgency
+	Owner            string        `json:"owner,omitempty"`             // approve, reassign: new owner
+	ExtensionSeconds int64         `json:"extension_seconds,omitempty"` // extend
+	Compensation     *Compensation `json:"compensation,omitempty"`      // compensate: service recovery
+}
+
+// CompensationKinds are the forms of service recovery a manager may grant.
+var CompensationKinds = []string{"coupon", "voucher", "refund", "upgrade", "gift", "points", "other"}
+
+// Compensation is service recovery granted to the customer.
+type Compensation struct {
+	Kind     string  `json:"kind"`
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency,omitempty"`
+	Note     string  `json:"note,omitempty"`
+}
+
+// LadderLevel is one breach level of the escalation ladder: AfterSeconds after the
+// breach (counted on the policy's calendar), the nearest person of rank Notify or
+// higher above the owner is told.
+type LadderLevel struct {
+	Level        int   `json:"level"`
+	AfterSeconds int64 `json:"after_seconds"`
+	Notify       Role  `json:"notify"`
+}
+
+// Policy is an SLA policy as snapshotted into a complaint when it is filed: a later
+// change to the policy or its calendar affects only complaints filed after it.
+type Policy struct {
+	FirstResponseSeconds int64          `json:"first_response_seconds"`
+	ResolutionSeconds    *int64         `json:"resolution_seconds,omitempty"` // nil: backlog after acknowledgement
+	WarningPercents      []int          `json:"warning_percents,omitempty"`
+	EscalationLevels     []LadderLevel  `json:"escalation_levels,omitempty"`
+	FollowUpSeconds      int64          `json:"follow_up_seconds,omitempty"`
+	DecisionSeconds      int64          `json:"decision_seconds,omitempty"`
+	MaxExtensionSeconds  int64          `json:"max_extension_seconds,omitempty"`
+	AutoEscalateAngry    bool           `json:"auto_escalate_angry,omitempty"`
+	AutoEscalateHighTier bool           `json:"auto_escalate_high_tier,omitempty"`
+	CalendarID           string         `json:"calendar_id,omitempty"`
+	Calendar             *calendar.Spec `json:"calendar,omitempty"` // nil: around the clock
 }
 
 // SLA is the service-level agreement a complaint was filed under: the policy in force
-// at filing time, turned into due times.
+// at filing time, turned into due times, and who answers for the complaint.
 type SLA struct {
 	ComplaintID      string     `json:"complaint_id"`
 	Urgency          Level      `json:"urgency"`
@@ -139,4 +244,12 @@ type SLA struct {
 	OpenedAt         time.Time  `json:"opened_at"`
 	FirstResponseDue time.Time  `json:"first_response_due"`
 	ResolutionDue    *time.Time `json:"resolution_due,omitempty"` // nil: backlog after acknowledgement
+
+	// Policy is nil for complaints filed before the escalation ladder existed.
+	Policy    *Policy `json:"policy,omitempty"`
+	Sentiment string  `json:"sentiment,omitempty"`
+	Team      string  `json:"team,omitempty"`
+	// Chain is the reporting chain the complaint escalates along: the owner (or, for
+	// an unassigned complaint, the team lead) first, then upward.
+	Chain []Member `json:"chain,omitempty"`
 }

@@ -48,13 +48,17 @@ type stack struct {
 	queue    string
 	worker   worker.Worker
 	log      *slog.Logger
+	// notifiers are the channels besides the log the worker delivers on.
+	notifiers []notify.Notifier
+	dsn       string
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	dsn := testenv.NewDatabase(t)
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func newStack(t *testing.T) *stack {
 	// Unique per run: the dev server outlives a test, and -count=N reruns it.
 	queue := fmt.Sprintf("e2e-%s-%d", strings.ReplaceAll(strings.ToLower(t.Name()), "/", "-"), time.Now().UnixNano())
 
-	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log}
+	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log, notifiers: notifiers, dsn: dsn}
 	s.startWorker()
 	t.Cleanup(func() { s.worker.Stop() })
 
@@ -91,7 +95,7 @@ func newStack(t *testing.T) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, s.store, notify.Log{Logger: s.log})
+	s.worker = service.NewWorker(s.temporal, s.queue, s.store, append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -307,7 +311,9 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	s := newStack(t)
 	// An admin tightens the high-urgency, high-tier cell to seconds.
-	pol := s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{"first_response": "2s", "resolution": "4s"}))
+	pol := s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{
+		"first_response": "2s", "resolution": "4s", "warning_percents": []int{}, "escalation_levels": []any{},
+	}))
 	if pol.body["first_response_seconds"].(float64) != 2 {
 		t.Fatalf("policy: %s", pol.raw)
 	}
@@ -361,7 +367,10 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 
 func TestBreachSurvivesAWorkerOutageOverTheDeadline(t *testing.T) {
 	s := newStack(t)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{"first_response": "2s", "resolution": "3s"}))
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{
+		// Breaches only: the ladder has tests of its own (escalation_test.go).
+		"first_response": "2s", "resolution": "3s", "warning_percents": []int{}, "escalation_levels": []any{},
+	}))
 	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("outage-1", "medium", "low")))
 	id := filed.body["id"].(string)
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
@@ -44,13 +46,21 @@ type Complaint struct {
 	ResolutionSummary       sql.NullString   `db:"resolution_summary"`
 	RootCause               sql.NullString   `db:"root_cause"`
 	ClosedAt                sql.NullTime     `db:"closed_at"`
+	Sentiment               sql.NullString   `db:"sentiment"`
+	TeamID                  sql.NullString   `db:"team_id"`
+	PausedAt                sql.NullTime     `db:"paused_at"`
+	PausedSeconds           float64          `db:"paused_seconds"`
+	ReopenedCount           int              `db:"reopened_count"`
+	EscalationLevel         int              `db:"escalation_level"`
+	ExtendedSeconds         int64            `db:"extended_seconds"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 	customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
-	resolution_breached, resolution_summary, root_cause, closed_at`
+	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
+	paused_seconds, reopened_count, escalation_level, extended_seconds`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -70,27 +80,94 @@ type NewComplaint struct {
 	Urgency         complaint.Level `db:"urgency"`
 	Subject         string          `db:"subject"`
 	Description     string          `db:"description"`
+	Sentiment       sql.NullString  `db:"sentiment"`
+}
+
+// intake is what filing needs besides the complaint: the policy cell with its
+// calendar, and the route for the category.
+type intake struct {
+	policy complaint.Policy
+	team   sql.NullString
+	owner  sql.NullString
+}
+
+// intakeFor reads the policy cell, its calendar and the category's route (or the
+// default route "*") in one query.
+func (s *Store) intakeFor(ctx context.Context, urgency, tier complaint.Level, category string) (intake, error) {
+	const q = `SELECT ` + policySnapshotColumns + `, r.team_id, r.owner_id
+		FROM sla_policies p
+		LEFT JOIN calendars cal ON cal.id = p.calendar_id
+		LEFT JOIN LATERAL (
+			SELECT team_id, owner_id FROM routing_rules WHERE category IN ($3, '*')
+			ORDER BY category = '*' LIMIT 1
+		) r ON true
+		WHERE p.urgency = $1 AND p.tier = $2`
+	var row struct {
+		policyRow
+		TeamID  sql.NullString `db:"team_id"`
+		OwnerID sql.NullString `db:"owner_id"`
+	}
+	err := s.db.GetContext(ctx, &row, q, urgency, tier, category)
+	if errors.Is(err, sql.ErrNoRows) {
+		return intake{}, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", urgency, tier, ErrNotFound)
+	}
+	if err != nil {
+		return intake{}, fmt.Errorf("read policy: %w", err)
+	}
+	p, err := row.snapshot()
+	return intake{policy: p, team: row.TeamID, owner: row.OwnerID}, err
 }
 
 // CreateComplaint files a complaint once per external ID. It returns the stored
 // complaint and whether this call created it. A second call with the same external ID
 // and the same request hash returns the first complaint; with a different hash it
 // returns ErrConflict.
+//
+// The complaint keeps a snapshot of the policy (ladder, follow-up SLA, calendar) in
+// force when it was filed, and is routed to a team and owner by category. Due times
+// are computed on the policy's calendar with the same code the workflow runs.
 func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint, bool, error) {
-	// One statement reads the policy and stamps the due times, so a concurrent
-	// policy change applies wholly or not at all.
+	in, err := s.intakeFor(ctx, c.Urgency, c.CustomerTier, c.Category)
+	if err != nil {
+		return Complaint{}, false, err
+	}
+	cal, err := compileCalendar(in.policy.Calendar)
+	if err != nil {
+		return Complaint{}, false, err
+	}
+	snapshot, err := json.Marshal(in.policy)
+	if err != nil {
+		return Complaint{}, false, fmt.Errorf("encode policy snapshot: %w", err)
+	}
+	filedAt := time.Now().UTC().Truncate(time.Microsecond)
+	args := struct {
+		NewComplaint
+		TeamID        sql.NullString `db:"team_id"`
+		Owner         sql.NullString `db:"owner"`
+		Snapshot      string         `db:"sla_snapshot"`
+		FirstSeconds  int64          `db:"first_seconds"`
+		ResSeconds    sql.NullInt64  `db:"res_seconds"`
+		CreatedAt     time.Time      `db:"created_at"`
+		FirstDueAt    time.Time      `db:"first_due_at"`
+		ResolutionDue sql.NullTime   `db:"resolution_due_at"`
+	}{NewComplaint: c, TeamID: in.team, Owner: in.owner, Snapshot: string(snapshot),
+		FirstSeconds: in.policy.FirstResponseSeconds, CreatedAt: filedAt,
+		FirstDueAt: cal.Add(filedAt, time.Duration(in.policy.FirstResponseSeconds)*time.Second).UTC()}
+	if r := in.policy.ResolutionSeconds; r != nil {
+		args.ResSeconds = sql.NullInt64{Int64: *r, Valid: true}
+		args.ResolutionDue = sql.NullTime{Time: cal.Add(filedAt, time.Duration(*r)*time.Second).UTC(), Valid: true}
+	}
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
-			sla_first_response_seconds, sla_resolution_seconds, first_response_due_at, resolution_due_at)
-		SELECT :id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
+			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
+			created_at, updated_at, first_response_due_at, resolution_due_at)
+		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
-			p.first_response_seconds, p.resolution_seconds,
-			now() + make_interval(secs => p.first_response_seconds),
-			now() + make_interval(secs => p.resolution_seconds)
-		FROM sla_policies p WHERE p.urgency = :urgency AND p.tier = :customer_tier
+			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
+			:created_at, :created_at, :first_due_at, :resolution_due_at)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
-	rows, err := s.db.NamedQueryContext(ctx, q, c)
+	rows, err := s.db.NamedQueryContext(ctx, q, args)
 	if err != nil {
 		return Complaint{}, false, fmt.Errorf("insert complaint: %w", err)
 	}
@@ -108,10 +185,6 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	}
 
 	existing, err := s.ComplaintByExternalID(ctx, c.ExternalID)
-	if errors.Is(err, ErrNotFound) {
-		// Nothing inserted and nothing there: the policy cell is missing.
-		return Complaint{}, false, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", c.Urgency, c.CustomerTier, ErrNotFound)
-	}
 	if err != nil {
 		return Complaint{}, false, err
 	}
@@ -188,12 +261,13 @@ func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint,
 }
 
 // OpenComplaint records the complaint's `opened` event (once per key) and returns the
-// SLA it was filed under, in one statement: the first thing every complaint workflow
-// does, so it is kept to a single round trip.
+// SLA it was filed under with the reporting chain it escalates along: the first
+// thing every complaint workflow does, so it is kept to few round trips.
 func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.Time) (complaint.SLA, error) {
 	const q = `WITH c AS (
 			SELECT id, urgency, customer_tier, category, status, COALESCE(owner, '') AS owner,
-				created_at, first_response_due_at, resolution_due_at
+				created_at, first_response_due_at, resolution_due_at, sla_snapshot,
+				COALESCE(sentiment, '') AS sentiment, COALESCE(team_id, '') AS team_id
 			FROM complaints WHERE id = $1
 		), opened AS (
 			INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
@@ -211,6 +285,9 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 		CreatedAt          time.Time        `db:"created_at"`
 		FirstResponseDueAt time.Time        `db:"first_response_due_at"`
 		ResolutionDueAt    sql.NullTime     `db:"resolution_due_at"`
+		Snapshot           []byte           `db:"sla_snapshot"`
+		Sentiment          string           `db:"sentiment"`
+		TeamID             string           `db:"team_id"`
 	}
 	err := s.db.GetContext(ctx, &row, q, id, eventKey, at)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -222,12 +299,42 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 	sla := complaint.SLA{
 		ComplaintID: row.ID, Urgency: row.Urgency, Tier: row.Tier, Category: row.Category,
 		Status: row.Status, Owner: row.Owner, OpenedAt: row.CreatedAt, FirstResponseDue: row.FirstResponseDueAt,
+		Sentiment: row.Sentiment, Team: row.TeamID,
 	}
 	if row.ResolutionDueAt.Valid {
 		due := row.ResolutionDueAt.Time
 		sla.ResolutionDue = &due
 	}
-	return sla, nil
+	if len(row.Snapshot) > 0 {
+		sla.Policy = &complaint.Policy{}
+		if err := json.Unmarshal(row.Snapshot, sla.Policy); err != nil {
+			return sla, fmt.Errorf("decode policy snapshot of complaint %s: %w", id, err)
+		}
+	}
+	sla.Chain, err = s.routedChain(ctx, sla.Owner, sla.Team)
+	return sla, err
+}
+
+// routedChain is the chain a complaint escalates along: its owner's, or for a
+// complaint waiting in a team's queue, the team lead's. Empty when the directory
+// knows neither.
+func (s *Store) routedChain(ctx context.Context, owner, team string) ([]complaint.Member, error) {
+	start := owner
+	if start == "" && team != "" {
+		lead, err := s.TeamLead(ctx, team)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		start = lead
+	}
+	if start == "" {
+		return nil, nil
+	}
+	chain, err := s.Chain(ctx, start)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return chain, err
 }
 
 // EventRow is a row of the append-only complaint event log.
@@ -275,12 +382,18 @@ func (s *Store) RecordEvent(ctx context.Context, e complaint.Event) (bool, error
 	return true, nil
 }
 
-// applyEvent moves the complaint row to the state the event describes.
+// applyEvent moves the complaint row to the state the event describes, and keeps the
+// escalations table in step with escalation events.
 func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
+	if e.Escalation != nil {
+		if err := putEscalation(ctx, tx, e.ComplaintID, *e.Escalation); err != nil {
+			return err
+		}
+	}
 	var q string
 	args := []any{e.ComplaintID, e.At}
 	switch e.Kind {
-	case complaint.EventOpened:
+	case complaint.EventOpened, complaint.EventSLAWarning:
 		return nil
 	case complaint.EventAcknowledged:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
@@ -293,14 +406,38 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		}
 		q = `UPDATE complaints SET ` + column + ` = true, updated_at = now() WHERE id = $1`
 		args = args[:1]
+	case complaint.EventSLAEscalated:
+		q = `UPDATE complaints SET escalation_level = GREATEST(escalation_level, $2), updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Level}
+	case complaint.EventPaused:
+		q = `UPDATE complaints SET status = $3, paused_at = $2, updated_at = now() WHERE id = $1`
+		args = append(args, e.Status)
+	case complaint.EventResumed:
+		q = `UPDATE complaints SET status = $3, paused_at = NULL, paused_seconds = paused_seconds + $4,
+			resolution_due_at = $5, updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, e.PausedSeconds, e.ResolutionDueAt)
 	case complaint.EventResolved:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
 			first_response_at = COALESCE(first_response_at, $2), resolved_at = $2,
-			resolution_summary = $5, root_cause = $6, updated_at = now() WHERE id = $1`
-		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause)
+			resolution_summary = $5, root_cause = $6, paused_at = NULL, paused_seconds = paused_seconds + $7,
+			updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause, e.PausedSeconds)
+	case complaint.EventReopened:
+		q = `UPDATE complaints SET status = $3, resolved_at = NULL, reopened_count = reopened_count + 1,
+			resolution_due_at = $4, updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, e.ResolutionDueAt)
 	case complaint.EventClosed:
 		q = `UPDATE complaints SET status = $3, closed_at = $2, updated_at = now() WHERE id = $1`
 		args = append(args, e.Status)
+	case complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
+		complaint.EventEscalationCancelled:
+		q = `UPDATE complaints SET updated_at = now() WHERE id = $1`
+		args = args[:1]
+	case complaint.EventEscalationDecision:
+		q = `UPDATE complaints SET owner = COALESCE(NULLIF($2, ''), owner), urgency = COALESCE(NULLIF($3, ''), urgency),
+			resolution_due_at = COALESCE($4, resolution_due_at), extended_seconds = $5,
+			status = COALESCE(NULLIF($6, ''), status), updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Owner, string(e.Urgency), nullTime(e.ResolutionDueAt), e.ExtendedSeconds, string(e.Status)}
 	default:
 		return fmt.Errorf("record event: unknown kind %q", e.Kind)
 	}
@@ -310,6 +447,39 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("apply %s event to complaint %s: %w", e.Kind, e.ComplaintID, ErrNotFound)
+	}
+	return nil
+}
+
+func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
+
+// putEscalation writes the escalation as the event leaves it.
+func putEscalation(ctx context.Context, tx execer, complaintID string, e complaint.EscalationRecord) error {
+	var decision sql.NullString
+	if e.Decision != nil {
+		b, err := json.Marshal(e.Decision)
+		if err != nil {
+			return fmt.Errorf("encode decision: %w", err)
+		}
+		decision = sql.NullString{String: string(b), Valid: true}
+	}
+	var due, decidedAt sql.NullTime
+	if e.DecisionDueAt != nil {
+		due = sql.NullTime{Time: *e.DecisionDueAt, Valid: true}
+	}
+	if e.DecidedAt != nil {
+		decidedAt = sql.NullTime{Time: *e.DecidedAt, Valid: true}
+	}
+	const q = `INSERT INTO escalations (id, complaint_id, seq, status, requested_by, requested_at, reason, automatic,
+			approver_id, eligible, level, decision_due_at, decided_by, decided_at, decision)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, $11, $12, NULLIF($13, ''), $14, $15)
+		ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, approver_id = EXCLUDED.approver_id,
+			eligible = EXCLUDED.eligible, level = EXCLUDED.level, decision_due_at = EXCLUDED.decision_due_at,
+			decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, decision = EXCLUDED.decision`
+	_, err := tx.ExecContext(ctx, q, e.ID, complaintID, e.Seq, e.Status, e.RequestedBy, e.RequestedAt, e.Reason,
+		e.Automatic, e.Approver, pq.StringArray(e.Eligible), e.Level, due, e.DecidedBy, decidedAt, decision)
+	if err != nil {
+		return fmt.Errorf("write escalation %s: %w", e.ID, err)
 	}
 	return nil
 }
@@ -333,9 +503,26 @@ func eventData(e complaint.Event) map[string]any {
 	put("root_cause", e.RootCause)
 	put("reason", e.Reason)
 	put("clock", string(e.Clock))
+	put("recipient", e.Recipient)
+	put("urgency", string(e.Urgency))
 	if !e.DueAt.IsZero() {
 		d["due_at"] = e.DueAt.UTC().Format(time.RFC3339Nano)
 		d["fired_at"] = e.At.UTC().Format(time.RFC3339Nano)
+	}
+	if !e.ResolutionDueAt.IsZero() {
+		d["resolution_due_at"] = e.ResolutionDueAt.UTC().Format(time.RFC3339Nano)
+	}
+	for k, v := range map[string]int64{"round": int64(e.Round), "percent": int64(e.Percent), "level": int64(e.Level),
+		"extended_seconds": e.ExtendedSeconds} {
+		if v != 0 {
+			d[k] = v
+		}
+	}
+	if e.PausedSeconds != 0 {
+		d["paused_seconds"] = e.PausedSeconds
+	}
+	if e.Escalation != nil {
+		d["escalation"] = e.Escalation
 	}
 	return d
 }

@@ -3,72 +3,185 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
-// Policy is the SLA for one urgency × customer-tier cell.
+// Policy is the SLA for one urgency × customer-tier cell, with its escalation ladder.
 type Policy struct {
-	Urgency              complaint.Level `db:"urgency"`
-	Tier                 complaint.Level `db:"tier"`
-	FirstResponseSeconds int64           `db:"first_response_seconds"`
-	ResolutionSeconds    sql.NullInt64   `db:"resolution_seconds"`
-	UpdatedAt            time.Time       `db:"updated_at"`
-	UpdatedBy            string          `db:"updated_by"`
+	Urgency              complaint.Level         `db:"urgency"`
+	Tier                 complaint.Level         `db:"tier"`
+	FirstResponseSeconds int64                   `db:"first_response_seconds"`
+	ResolutionSeconds    sql.NullInt64           `db:"resolution_seconds"`
+	WarningPercents      []int                   `db:"-"`
+	EscalationLevels     []complaint.LadderLevel `db:"-"`
+	FollowUpSeconds      int64                   `db:"follow_up_seconds"`
+	DecisionSeconds      int64                   `db:"decision_seconds"`
+	MaxExtensionSeconds  int64                   `db:"max_extension_seconds"`
+	AutoEscalateAngry    bool                    `db:"auto_escalate_angry"`
+	AutoEscalateHighTier bool                    `db:"auto_escalate_high_tier"`
+	CalendarID           sql.NullString          `db:"calendar_id"`
+	UpdatedAt            time.Time               `db:"updated_at"`
+	UpdatedBy            string                  `db:"updated_by"`
 }
+
+// policyColumns reads a whole policy row; warning_percents and escalation_levels
+// need conversion (see policyRow).
+const policyColumns = `p.urgency, p.tier, p.first_response_seconds, p.resolution_seconds, p.warning_percents,
+	p.escalation_levels, p.follow_up_seconds, p.decision_seconds, p.max_extension_seconds, p.auto_escalate_angry,
+	p.auto_escalate_high_tier, p.calendar_id, p.updated_at, p.updated_by`
+
+// policySnapshotColumns adds the calendar's definition, for snapshots.
+const policySnapshotColumns = policyColumns + `, cal.spec AS calendar_spec`
+
+type policyRow struct {
+	Policy
+	Warnings     pq.Int64Array `db:"warning_percents"`
+	Levels       []byte        `db:"escalation_levels"`
+	CalendarSpec []byte        `db:"calendar_spec"`
+}
+
+func (r policyRow) policy() (Policy, error) {
+	p := r.Policy
+	p.WarningPercents = make([]int, len(r.Warnings))
+	for i, w := range r.Warnings {
+		p.WarningPercents[i] = int(w)
+	}
+	if err := json.Unmarshal(r.Levels, &p.EscalationLevels); err != nil {
+		return p, fmt.Errorf("decode escalation levels: %w", err)
+	}
+	return p, nil
+}
+
+// snapshot is the policy as a complaint keeps it.
+func (r policyRow) snapshot() (complaint.Policy, error) {
+	p, err := r.policy()
+	if err != nil {
+		return complaint.Policy{}, err
+	}
+	out := complaint.Policy{
+		FirstResponseSeconds: p.FirstResponseSeconds, WarningPercents: p.WarningPercents,
+		EscalationLevels: p.EscalationLevels, FollowUpSeconds: p.FollowUpSeconds, DecisionSeconds: p.DecisionSeconds,
+		MaxExtensionSeconds: p.MaxExtensionSeconds, AutoEscalateAngry: p.AutoEscalateAngry,
+		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: p.CalendarID.String,
+	}
+	if p.ResolutionSeconds.Valid {
+		r := p.ResolutionSeconds.Int64
+		out.ResolutionSeconds = &r
+	}
+	if len(r.CalendarSpec) > 0 {
+		out.Calendar = &calendar.Spec{}
+		if err := json.Unmarshal(r.CalendarSpec, out.Calendar); err != nil {
+			return out, fmt.Errorf("decode calendar %s: %w", p.CalendarID.String, err)
+		}
+	}
+	return out, nil
+}
+
+// compileCalendar compiles a snapshotted calendar; nil means around the clock.
+func compileCalendar(spec *calendar.Spec) (*calendar.Calendar, error) {
+	if spec == nil {
+		return nil, nil
+	}
+	cal, err := calendar.Compile(*spec)
+	if err != nil {
+		return nil, fmt.Errorf("compile calendar: %w", err)
+	}
+	return cal, nil
+}
+
+const policyOrder = ` ORDER BY array_position(ARRAY['high','medium','low'], p.urgency),
+	array_position(ARRAY['high','medium','low'], p.tier)`
 
 // Policies lists the whole matrix.
 func (s *Store) Policies(ctx context.Context) ([]Policy, error) {
-	const q = `SELECT urgency, tier, first_response_seconds, resolution_seconds, updated_at, updated_by
-		FROM sla_policies
-		ORDER BY array_position(ARRAY['high','medium','low'], urgency), array_position(ARRAY['high','medium','low'], tier)`
-	var ps []Policy
-	if err := s.db.SelectContext(ctx, &ps, q); err != nil {
+	var rows []policyRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+policyColumns+` FROM sla_policies p`+policyOrder); err != nil {
 		return nil, fmt.Errorf("list policies: %w", err)
+	}
+	ps := make([]Policy, len(rows))
+	for i, r := range rows {
+		var err error
+		if ps[i], err = r.policy(); err != nil {
+			return nil, err
+		}
 	}
 	return ps, nil
 }
 
 // Policy reads one cell of the matrix.
 func (s *Store) Policy(ctx context.Context, urgency, tier complaint.Level) (Policy, error) {
-	const q = `SELECT urgency, tier, first_response_seconds, resolution_seconds, updated_at, updated_by
-		FROM sla_policies WHERE urgency = $1 AND tier = $2`
-	var p Policy
-	err := s.db.GetContext(ctx, &p, q, urgency, tier)
+	var r policyRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+policyColumns+` FROM sla_policies p WHERE p.urgency = $1 AND p.tier = $2`, urgency, tier)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
+		return Policy{}, ErrNotFound
 	}
 	if err != nil {
-		return p, fmt.Errorf("read policy: %w", err)
+		return Policy{}, fmt.Errorf("read policy: %w", err)
 	}
-	return p, nil
+	return r.policy()
+}
+
+// PolicySnapshot reads one cell as a complaint would snapshot it, calendar included.
+func (s *Store) PolicySnapshot(ctx context.Context, urgency, tier complaint.Level) (complaint.Policy, error) {
+	var r policyRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+policySnapshotColumns+` FROM sla_policies p
+		LEFT JOIN calendars cal ON cal.id = p.calendar_id WHERE p.urgency = $1 AND p.tier = $2`, urgency, tier)
+	if errors.Is(err, sql.ErrNoRows) {
+		return complaint.Policy{}, ErrNotFound
+	}
+	if err != nil {
+		return complaint.Policy{}, fmt.Errorf("read policy: %w", err)
+	}
+	return r.snapshot()
 }
 
 // PutPolicy creates or replaces one cell. Complaints already filed keep the SLA they
-// were filed under; only later complaints see the change.
+// were filed under; only later complaints see the change. A calendar_id that names
+// no calendar is ErrNotFound.
 func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
-	const q = `INSERT INTO sla_policies (urgency, tier, first_response_seconds, resolution_seconds, updated_at, updated_by)
-		VALUES (:urgency, :tier, :first_response_seconds, :resolution_seconds, now(), :updated_by)
+	levels, err := json.Marshal(p.EscalationLevels)
+	if err != nil {
+		return p, fmt.Errorf("encode escalation levels: %w", err)
+	}
+	warnings := make(pq.Int64Array, len(p.WarningPercents))
+	for i, w := range p.WarningPercents {
+		warnings[i] = int64(w)
+	}
+	const q = `INSERT INTO sla_policies AS p (urgency, tier, first_response_seconds, resolution_seconds,
+			warning_percents, escalation_levels, follow_up_seconds, decision_seconds, max_extension_seconds,
+			auto_escalate_angry, auto_escalate_high_tier, calendar_id, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13)
 		ON CONFLICT (urgency, tier) DO UPDATE SET
 			first_response_seconds = EXCLUDED.first_response_seconds,
 			resolution_seconds = EXCLUDED.resolution_seconds,
+			warning_percents = EXCLUDED.warning_percents,
+			escalation_levels = EXCLUDED.escalation_levels,
+			follow_up_seconds = EXCLUDED.follow_up_seconds,
+			decision_seconds = EXCLUDED.decision_seconds,
+			max_extension_seconds = EXCLUDED.max_extension_seconds,
+			auto_escalate_angry = EXCLUDED.auto_escalate_angry,
+			auto_escalate_high_tier = EXCLUDED.auto_escalate_high_tier,
+			calendar_id = EXCLUDED.calendar_id,
 			updated_at = EXCLUDED.updated_at,
 			updated_by = EXCLUDED.updated_by
-		RETURNING urgency, tier, first_response_seconds, resolution_seconds, updated_at, updated_by`
-	rows, err := s.db.NamedQueryContext(ctx, q, p)
+		RETURNING ` + policyColumns
+	var r policyRow
+	err = s.db.GetContext(ctx, &r, q, p.Urgency, p.Tier, p.FirstResponseSeconds, p.ResolutionSeconds,
+		warnings, string(levels), p.FollowUpSeconds, p.DecisionSeconds, p.MaxExtensionSeconds,
+		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy)
+	if isForeignKeyViolation(err) {
+		return p, fmt.Errorf("no calendar %q: %w", p.CalendarID.String, ErrNotFound)
+	}
 	if err != nil {
 		return p, fmt.Errorf("put policy: %w", err)
 	}
-	defer rows.Close()
-	var out Policy
-	if !rows.Next() {
-		return p, fmt.Errorf("put policy: no row returned")
-	}
-	if err := rows.StructScan(&out); err != nil {
-		return p, fmt.Errorf("put policy: %w", err)
-	}
-	return out, rows.Err()
+	return r.policy()
 }

@@ -1,0 +1,338 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/testenv"
+)
+
+const webhookSecret = "e2e-webhook-signing-secret"
+
+// webhookReceiver is a person's webhook endpoint: it verifies every signature and
+// counts deliveries per idempotency key.
+type webhookReceiver struct {
+	*httptest.Server
+	mu         sync.Mutex
+	deliveries map[string][]string // path → idempotency keys, in arrival order
+	forged     int
+}
+
+func startWebhookReceiver(t *testing.T) *webhookReceiver {
+	rcv := &webhookReceiver{deliveries: map[string][]string{}}
+	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rcv.mu.Lock()
+		defer rcv.mu.Unlock()
+		err := notify.VerifySignature([]byte(webhookSecret), r.Header.Get(notify.TimestampHeader),
+			r.Header.Get(notify.SignatureHeader), body, 5*time.Minute, time.Now())
+		if err != nil {
+			rcv.forged++
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		rcv.deliveries[r.URL.Path] = append(rcv.deliveries[r.URL.Path], r.Header.Get(notify.IdempotencyKeyHeader))
+	}))
+	t.Cleanup(rcv.Close)
+	return rcv
+}
+
+func (r *webhookReceiver) keys(path string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.deliveries[path])
+}
+
+// directory sets up, through the admin API: team care led by lee; agent ann (e-mail)
+// → team lead lee (webhook) → manager max (webhook) → director dora; logistics
+// complaints go to ann.
+func (s *stack) directory(hook string) {
+	s.t.Helper()
+	s.must(201, s.do("PUT", "/v1/teams/care", adminToken, map[string]any{"name": "Customer care"}))
+	people := []map[string]any{
+		{"id": "dora", "name": "Dora", "role": "director", "email": "dora@example.com"},
+		{"id": "max", "name": "Max", "role": "manager", "manager_id": "dora", "webhook_url": hook + "/max"},
+		{"id": "lee", "name": "Lee", "role": "team_lead", "team_id": "care", "manager_id": "max", "webhook_url": hook + "/lee"},
+		{"id": "ann", "name": "Ann", "role": "agent", "team_id": "care", "manager_id": "lee", "email": "ann@example.com"},
+	}
+	for _, p := range people {
+		id := p["id"].(string)
+		delete(p, "id")
+		s.must(201, s.do("PUT", "/v1/people/"+id, adminToken, p))
+	}
+	s.must(200, s.do("PUT", "/v1/teams/care", adminToken, map[string]any{"name": "Customer care", "lead_id": "lee"}))
+	s.must(201, s.do("PUT", "/v1/routing/logistics", adminToken, map[string]any{"team_id": "care", "owner_id": "ann"}))
+}
+
+// personToken issues a token that acts for a person of the directory.
+func (s *stack) personToken(role, person string) string {
+	s.t.Helper()
+	res := s.must(201, s.do("POST", "/v1/tokens", adminToken, map[string]string{"role": role, "name": person, "person_id": person}))
+	return res.body["token"].(string)
+}
+
+func (s *stack) notifications(id string) []store.Notification {
+	s.t.Helper()
+	ns, err := s.store.Notifications(context.Background(), id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return ns
+}
+
+func (s *stack) count(id, kind string) int {
+	n := 0
+	for _, k := range s.eventKinds(id) {
+		if k == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// The whole escalation story on real servers: a seconds-long policy warns, breaches
+// and climbs the ladder; the owner hears by e-mail (a real SMTP exchange), the team
+// lead and the manager by signed webhook, each exactly once; a manager decides an
+// escalation through the API; PostgreSQL holds the events and the notification log.
+func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
+	mailServer := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	hooks := startWebhookReceiver(t)
+	s := newStack(t,
+		notify.SMTP{Addr: mailServer.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone},
+		notify.Webhook{Secret: []byte(webhookSecret)})
+	s.directory(hooks.URL)
+	s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{
+		"first_response": "3s", "resolution": "1m", "warning_percents": []int{50}, "max_extension": "30s",
+		"escalation_levels": []map[string]any{
+			{"level": 1, "after": "0s", "notify": "team_lead"},
+			{"level": 2, "after": "1s", "notify": "manager"},
+		},
+	}))
+
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("ladder-1", "high", "high")))
+	id := filed.body["id"].(string)
+	if filed.body["owner"] != "ann" || filed.body["team_id"] != "care" {
+		t.Fatalf("routing: owner %v team %v, want ann in care", filed.body["owner"], filed.body["team_id"])
+	}
+	eventually(t, 30*time.Second, "the first-response ladder to reach level 2", func() bool {
+		return s.count(id, "sla_escalated") == 2
+	})
+
+	// Warning and breach went to ann by e-mail, level 1 to lee and level 2 to max by
+	// webhook: once each, signed, with the personal data masked.
+	eventually(t, 10*time.Second, "the notices to be delivered", func() bool {
+		return len(mailServer.Mails()) >= 2 && len(hooks.keys("/lee")) >= 1 && len(hooks.keys("/max")) >= 1
+	})
+	time.Sleep(time.Second) // a second delivery, if there were one, would arrive by now
+	mails := mailServer.Mails()
+	if len(mails) != 2 {
+		t.Fatalf("SMTP server got %d mails, want 2 (warning, breach)", len(mails))
+	}
+	for _, m := range mails {
+		if !slices.Equal(m.To, []string{"ann@example.com"}) {
+			t.Errorf("mail %q went to %v, want ann", m.Subject, m.To)
+		}
+		if strings.Contains(m.Body, "0013 8000") || strings.Contains(m.Body, "zhang.wei@") {
+			t.Errorf("mail to staff leaks customer contact details: %s", m.Body)
+		}
+	}
+	if lee, max := hooks.keys("/lee"), hooks.keys("/max"); len(lee) != 1 || len(max) != 1 {
+		t.Fatalf("webhook deliveries lee %v max %v, want one each", lee, max)
+	}
+	if hooks.forged != 0 {
+		t.Errorf("%d webhook deliveries failed signature verification", hooks.forged)
+	}
+
+	// Ann asks for more time; lee (a team lead) may not decide; max may.
+	ann := s.personToken("agent", "ann")
+	requested := s.must(201, s.do("POST", "/v1/complaints/"+id+"/escalations", ann, map[string]string{
+		"reason": "the carrier needs 20 more seconds to trace the parcel"}))
+	if requested.body["approver"] != "max" {
+		t.Fatalf("escalation routed to %v, want max: %s", requested.body["approver"], requested.raw)
+	}
+	max := s.personToken("manager", "max")
+	inbox := s.must(200, s.do("GET", "/v1/escalations?status=pending", max, nil))
+	if items := inbox.body["items"].([]any); len(items) != 1 {
+		t.Fatalf("max's inbox holds %d escalations, want 1", len(items))
+	}
+	lee := s.personToken("manager", "lee")
+	if items := s.must(200, s.do("GET", "/v1/escalations", lee, nil)).body["items"].([]any); len(items) != 0 {
+		t.Errorf("lee's inbox holds %d escalations; a team lead may decide none", len(items))
+	}
+	decision := "/v1/complaints/" + id + "/escalations/1/decision"
+	s.must(409, s.do("POST", decision, lee, map[string]any{"decision": "extend", "extend_by": "20s"}))
+	s.must(400, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "soon"}))
+	over := s.must(409, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "40s"}))
+	if !strings.Contains(over.raw, "exceeds the policy's bound") {
+		t.Errorf("extension past the bound: %s", over.raw)
+	}
+	before, _ := s.store.Complaint(context.Background(), id)
+	decided := s.must(200, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "20s"}))
+	if decided.body["status"] != "extended" || decided.body["decided_by"] != "max" {
+		t.Fatalf("decision: %s", decided.raw)
+	}
+	after, _ := s.store.Complaint(context.Background(), id)
+	if moved := after.ResolutionDueAt.Time.Sub(before.ResolutionDueAt.Time); moved != 20*time.Second {
+		t.Errorf("the resolution deadline moved %v, want 20s", moved)
+	}
+
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", ann, map[string]string{"message": "抱歉，我们正在追踪您的包裹"}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", ann, map[string]string{"summary": "parcel found", "root_cause": "mislabelled at depot"}))
+
+	// The event log tells the whole story, in order.
+	want := []string{"opened", "sla_warning", "sla_breached", "sla_escalated", "sla_escalated",
+		"escalation_requested", "escalation_decided", "acknowledged", "resolved"}
+	if got := s.eventKinds(id); !slices.Equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+	// The notification log: one row per (event, recipient, channel), every one sent.
+	eventually(t, 10*time.Second, "every notice sent", func() bool {
+		for _, n := range s.notifications(id) {
+			if !n.SentAt.Valid {
+				return false
+			}
+		}
+		return true
+	})
+	seen := map[string]bool{}
+	var lines []string
+	for _, n := range s.notifications(id) {
+		if seen[n.IdempotencyKey] {
+			t.Errorf("notification %s recorded twice", n.IdempotencyKey)
+		}
+		seen[n.IdempotencyKey] = true
+		lines = append(lines, fmt.Sprintf("%s %s %s", n.EventKind, n.Recipient, n.Channel))
+	}
+	for _, want := range []string{
+		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
+		"escalation_requested max webhook", "escalation_decided ann email", "acknowledged customer email",
+		"resolved customer email",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("notification log lacks %q: %v", want, lines)
+		}
+	}
+	s.checkHistory(filed.body["workflow_id"].(string), "complaint_ladder_escalation")
+}
+
+// Kill -9 the worker process in the middle of a ladder and start it again: every
+// warning and level is recorded once and every notice delivered once.
+func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
+	hooks := startWebhookReceiver(t)
+	s := newStack(t)
+	s.worker.Stop() // this test runs the worker as a separate process
+	s.directory(hooks.URL)
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
+		"first_response": "4s", "resolution": "12s", "warning_percents": []int{25, 50, 75},
+		"escalation_levels": []map[string]any{
+			{"level": 1, "after": "0s", "notify": "team_lead"},
+			{"level": 2, "after": "2s", "notify": "manager"},
+		},
+	}))
+	bin := buildWorker(t)
+	worker := s.startWorkerProcess(bin)
+
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("kill-1", "medium", "medium")))
+	id := filed.body["id"].(string)
+	eventually(t, 30*time.Second, "the first warnings", func() bool { return s.count(id, "sla_warning") >= 2 })
+	if err := worker.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = worker.Wait()
+	time.Sleep(5 * time.Second) // deadlines pass while no worker runs
+	s.startWorkerProcess(bin)
+
+	eventually(t, 60*time.Second, "both ladders to finish", func() bool { return s.count(id, "sla_escalated") == 4 })
+	time.Sleep(2 * time.Second)
+	counts := map[string]int{}
+	for _, k := range s.eventKinds(id) {
+		counts[k]++
+	}
+	if counts["sla_warning"] != 6 || counts["sla_breached"] != 2 || counts["sla_escalated"] != 4 {
+		t.Errorf("events %v, want 6 warnings, 2 breaches, 4 levels — none lost, none doubled", counts)
+	}
+	// Levels went to lee and max by webhook; no key arrived twice.
+	for _, path := range []string{"/lee", "/max"} {
+		keys := hooks.keys(path)
+		if len(keys) != 2 || keys[0] == keys[1] {
+			t.Errorf("%s received %v, want two distinct level notices", path, keys)
+		}
+	}
+	eventually(t, 10*time.Second, "every notice sent", func() bool {
+		for _, n := range s.notifications(id) {
+			if !n.SentAt.Valid {
+				return false
+			}
+		}
+		return len(s.notifications(id)) == 6+2+4
+	})
+}
+
+var workerBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// buildWorker builds the worker command once per test binary.
+func buildWorker(t *testing.T) string {
+	t.Helper()
+	workerBinary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "complaintflow-worker")
+		if err != nil {
+			workerBinary.err = err
+			return
+		}
+		workerBinary.path = filepath.Join(dir, "worker")
+		out, err := exec.Command("go", "build", "-o", workerBinary.path, "github.com/complaintflow/complaintflow/worker").CombinedOutput()
+		if err != nil {
+			workerBinary.err = fmt.Errorf("go build worker: %v\n%s", err, out)
+		}
+	})
+	if workerBinary.err != nil {
+		t.Fatal(workerBinary.err)
+	}
+	return workerBinary.path
+}
+
+// startWorkerProcess runs the worker command against this stack's database and task
+// queue, with signed webhooks on.
+func (s *stack) startWorkerProcess(bin string) *exec.Cmd {
+	s.t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	metricsAddr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"DATABASE_URL="+s.dsn, "TEMPORAL_ADDRESS="+testenv.Temporal(s.t), "TEMPORAL_TASK_QUEUE="+s.queue,
+		"METRICS_ADDR="+metricsAddr, "WEBHOOK_SIGNING_SECRET="+webhookSecret, "LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	return cmd
+}

@@ -1,0 +1,164 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/calendar"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// directory sets up team "care" led by lee: agent ann → lee → manager max.
+func directory(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	some := func(s string) sql.NullString { return sql.NullString{String: s, Valid: true} }
+	must := func(_ any, _ bool, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", UpdatedBy: "t"}))
+	must(st.PutPerson(ctx, store.Person{ID: "max", Name: "Max", Role: complaint.RoleManager, Active: true, UpdatedBy: "t"}))
+	must(st.PutPerson(ctx, store.Person{ID: "lee", Name: "Lee", Role: complaint.RoleTeamLead, TeamID: some("care"),
+		ManagerID: some("max"), Active: true, UpdatedBy: "t"}))
+	must(st.PutPerson(ctx, store.Person{ID: "ann", Name: "Ann", Role: complaint.RoleAgent, TeamID: some("care"),
+		ManagerID: some("lee"), Active: true, UpdatedBy: "t"}))
+	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", LeadID: some("lee"), UpdatedBy: "t"}))
+}
+
+func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	directory(t, st)
+	if _, _, err := st.PutRoute(ctx, store.Route{Category: "*", TeamID: "care", UpdatedBy: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.PutRoute(ctx, store.Route{Category: "logistics", TeamID: "care",
+		OwnerID: sql.NullString{String: "ann", Valid: true}, UpdatedBy: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	// A calendar open only on Sunday 2099-01-04 in Shanghai and later: every
+	// deadline lands on a Sunday, which a 24×7 computation would not.
+	spec := calendar.Spec{TimeZone: "Asia/Shanghai", WeeklyHours: map[string][]calendar.Span{"sun": {{Start: "09:00", End: "10:00"}}}}
+	if _, _, err := st.PutCalendar(ctx, store.Calendar{ID: "sundays", Name: "Sunday mornings", Spec: spec, UpdatedBy: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Policy(ctx, complaint.High, complaint.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.CalendarID, p.UpdatedBy = sql.NullString{String: "sundays", Valid: true}, "t"
+	if _, err := st.PutPolicy(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+
+	routed, _, err := st.CreateComplaint(ctx, newComplaint("routed", complaint.High, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if routed.Owner.String != "ann" || routed.TeamID.String != "care" {
+		t.Errorf("logistics routed to owner %q team %q, want ann in care", routed.Owner.String, routed.TeamID.String)
+	}
+	cal, _ := calendar.Compile(spec)
+	if want := cal.Add(routed.CreatedAt, 2*time.Hour); !routed.FirstResponseDueAt.Equal(want) {
+		t.Errorf("first response due %s, want %s on the calendar", routed.FirstResponseDueAt, want)
+	}
+	if local := routed.FirstResponseDueAt.In(cal.Location()); local.Weekday() != time.Sunday {
+		t.Errorf("due %s is not on a Sunday", local)
+	}
+
+	sla, err := st.OpenComplaint(ctx, routed.ID, "k/opened/1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sla.Policy == nil || sla.Policy.Calendar == nil || sla.Policy.Calendar.TimeZone != "Asia/Shanghai" {
+		t.Fatalf("policy snapshot %+v lacks the calendar", sla.Policy)
+	}
+	if got := sla.Policy.WarningPercents; len(got) != 3 || got[0] != 50 || got[2] != 90 {
+		t.Errorf("warning percents %v, want the defaults 50/75/90", got)
+	}
+	if len(sla.Policy.EscalationLevels) != 3 || sla.Policy.EscalationLevels[2].Notify != complaint.RoleDirector {
+		t.Errorf("ladder %+v, want the three default levels", sla.Policy.EscalationLevels)
+	}
+	want := []complaint.Member{{ID: "ann", Role: complaint.RoleAgent}, {ID: "lee", Role: complaint.RoleTeamLead},
+		{ID: "max", Role: complaint.RoleManager}}
+	if len(sla.Chain) != 3 || sla.Chain[0] != want[0] || sla.Chain[2] != want[2] {
+		t.Errorf("chain %+v, want %+v", sla.Chain, want)
+	}
+
+	// A category without its own route takes the default route: the team's queue,
+	// escalating along the team lead's chain.
+	queued := newComplaint("queued", complaint.Medium, complaint.Medium)
+	queued.Category = "product"
+	c, _, err := st.CreateComplaint(ctx, queued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sla, err = st.OpenComplaint(ctx, c.ID, "k2/opened/1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Owner.Valid || sla.Team != "care" || len(sla.Chain) != 2 || sla.Chain[0].ID != "lee" {
+		t.Errorf("default route: owner %v team %q chain %+v, want no owner, care, [lee max]", c.Owner, sla.Team, sla.Chain)
+	}
+}
+
+func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	directory(t, st)
+	c, _, err := st.CreateComplaint(ctx, newComplaint("esc", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	due := now.Add(4 * time.Hour)
+	e := complaint.EscalationRecord{ID: c.ID + "/1", Seq: 1, Status: "pending", RequestedBy: "ann", RequestedAt: now,
+		Reason: "press", Level: 1, Approver: "max", Eligible: []string{"max"}, DecisionDueAt: &due}
+	record := func(ev complaint.Event) {
+		t.Helper()
+		ev.ComplaintID, ev.At, ev.Actor = c.ID, now, "ann"
+		for range 2 { // a retried activity changes nothing
+			if _, err := st.RecordEvent(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	record(complaint.Event{Key: "k/escalation_requested/1", Kind: complaint.EventEscalationRequest, Escalation: &e})
+	inbox, err := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10})
+	if err != nil || len(inbox) != 1 || inbox[0].ApproverID.String != "max" {
+		t.Fatalf("max's inbox: %+v, %v; want the request", inbox, err)
+	}
+	if others, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "lee", Limit: 10}); len(others) != 0 {
+		t.Errorf("lee may not decide, but their inbox holds %d", len(others))
+	}
+
+	decidedAt := now.Add(time.Hour)
+	e.Status, e.DecidedBy, e.DecidedAt, e.DecisionDueAt = "approved", "max", &decidedAt, nil
+	e.Decision = &complaint.Decision{Kind: complaint.DecisionApprove, Urgency: complaint.High, Owner: "lee"}
+	record(complaint.Event{Key: "k/escalation_decided/1", Kind: complaint.EventEscalationDecision, Escalation: &e,
+		Owner: "lee", Urgency: complaint.High, ResolutionDueAt: now.Add(20 * time.Hour), ExtendedSeconds: 0})
+
+	es, err := st.Escalations(ctx, c.ID)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("escalations %+v, %v", es, err)
+	}
+	if es[0].Status != "approved" || es[0].DecidedBy.String != "max" || es[0].DecisionDueAt.Valid {
+		t.Errorf("escalation after the decision: %+v", es[0])
+	}
+	got, err := st.Complaint(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Owner.String != "lee" || got.Urgency != complaint.High || !got.ResolutionDueAt.Time.Equal(now.Add(20*time.Hour)) {
+		t.Errorf("complaint after approval: owner %q urgency %s due %s", got.Owner.String, got.Urgency, got.ResolutionDueAt.Time)
+	}
+	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10}); len(pending) != 0 {
+		t.Errorf("decided escalation still pending: %+v", pending)
+	}
+}

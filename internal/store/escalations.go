@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Escalation is a row of the escalations table: a request for a manager's decision.
+type Escalation struct {
+	ID            string          `db:"id"`
+	ComplaintID   string          `db:"complaint_id"`
+	Seq           int             `db:"seq"`
+	Status        string          `db:"status"`
+	RequestedBy   string          `db:"requested_by"`
+	RequestedAt   time.Time       `db:"requested_at"`
+	Reason        string          `db:"reason"`
+	Automatic     bool            `db:"automatic"`
+	ApproverID    sql.NullString  `db:"approver_id"`
+	Eligible      pq.StringArray  `db:"eligible"`
+	Level         int             `db:"level"`
+	DecisionDueAt sql.NullTime    `db:"decision_due_at"`
+	DecidedBy     sql.NullString  `db:"decided_by"`
+	DecidedAt     sql.NullTime    `db:"decided_at"`
+	Decision      json.RawMessage `db:"decision"`
+}
+
+const escalationColumns = `id, complaint_id, seq, status, requested_by, requested_at, reason, automatic,
+	approver_id, eligible, level, decision_due_at, decided_by, decided_at, COALESCE(decision, 'null') AS decision`
+
+// Escalations lists a complaint's escalations, oldest first.
+func (s *Store) Escalations(ctx context.Context, complaintID string) ([]Escalation, error) {
+	var es []Escalation
+	q := `SELECT ` + escalationColumns + ` FROM escalations WHERE complaint_id = $1 ORDER BY seq`
+	if err := s.db.SelectContext(ctx, &es, q, complaintID); err != nil {
+		return nil, fmt.Errorf("list escalations: %w", err)
+	}
+	return es, nil
+}
+
+// EscalationFilter selects escalations for an inbox.
+type EscalationFilter struct {
+	Status string
+	// Person limits the list to escalations this person may decide; empty lists all.
+	Person string
+	Limit  int
+}
+
+// EscalationInbox lists escalations by status, the most urgent decision first.
+func (s *Store) EscalationInbox(ctx context.Context, f EscalationFilter) ([]Escalation, error) {
+	q := `SELECT ` + escalationColumns + ` FROM escalations WHERE status = $1 AND ($2 = '' OR $2 = ANY (eligible))
+		ORDER BY decision_due_at NULLS LAST, requested_at LIMIT $3`
+	var es []Escalation
+	if err := s.db.SelectContext(ctx, &es, q, f.Status, f.Person, f.Limit); err != nil {
+		return nil, fmt.Errorf("list escalation inbox: %w", err)
+	}
+	return es, nil
+}

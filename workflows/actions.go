@@ -1,0 +1,330 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// AcknowledgeRequest is an agent's first response to the customer.
+type AcknowledgeRequest struct {
+	Actor   string
+	Message string
+}
+
+// ResolveRequest resolves a complaint; summary and root cause are required, so every
+// resolution feeds systematic improvement.
+type ResolveRequest struct {
+	Actor     string
+	Summary   string
+	RootCause string
+}
+
+// CloseRequest closes a resolved complaint.
+type CloseRequest struct {
+	Actor  string
+	Reason string
+}
+
+// PauseRequest stops the resolution clock while the agent waits on the customer.
+type PauseRequest struct {
+	Actor  string
+	Reason string
+}
+
+// ResumeRequest restarts the resolution clock.
+type ResumeRequest struct {
+	Actor string
+	Note  string
+}
+
+// ReopenRequest reopens a resolved complaint the customer says is not solved; a new
+// resolution clock runs on the policy's follow-up SLA.
+type ReopenRequest struct {
+	Actor  string
+	Reason string
+}
+
+func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
+	if err := w.requireStatus("acknowledge", complaint.StatusOpen); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
+}
+
+func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateAcknowledge(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
+	w.state.Status = complaint.StatusInProgress
+	if w.clock(complaint.ClockResolution) == nil {
+		// No resolution clock in the policy: the complaint joins the improvement backlog.
+		w.state.Status = complaint.StatusBacklog
+	}
+	if w.state.Owner == "" {
+		w.takeOwnership(ctx, req.Actor)
+	}
+	w.state.FirstResponseAt = &now
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventAcknowledged)
+	err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventAcknowledged, Actor: req.Actor, At: now, Status: w.state.Status,
+		Owner: w.state.Owner, Message: req.Message,
+	})
+	if err == nil {
+		w.tellCustomer(ctx, key, complaint.EventAcknowledged, "We have received your complaint", req.Message)
+	}
+	return w.state, err
+}
+
+func (w *complaintWorkflow) validateResolve(_ workflow.Context, req ResolveRequest) error {
+	if err := w.requireStatus("resolve", complaint.StatusOpen, complaint.StatusInProgress,
+		complaint.StatusWaitingOnCustomer, complaint.StatusBacklog); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor, "summary": req.Summary, "root_cause": req.RootCause},
+		"actor", "summary", "root_cause")
+}
+
+func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateResolve(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	// Resolving at first contact is also the first response.
+	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
+	w.stopClock(w.clock(complaint.ClockResolution), now)
+	w.endWaiting(now)
+	if w.state.FirstResponseAt == nil {
+		w.state.FirstResponseAt = &now
+	}
+	if w.state.Owner == "" {
+		w.takeOwnership(ctx, req.Actor)
+	}
+	w.state.Status = complaint.StatusResolved
+	w.state.ResolvedAt = &now
+	if err := w.cancelPendingEscalation(ctx, now); err != nil {
+		return w.state, err
+	}
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventResolved)
+	err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventResolved, Actor: req.Actor, At: now, Status: complaint.StatusResolved,
+		Owner: w.state.Owner, Summary: req.Summary, RootCause: req.RootCause,
+	})
+	if err == nil {
+		w.tellCustomer(ctx, key, complaint.EventResolved, "Your complaint has been resolved", req.Summary)
+	}
+	return w.state, err
+}
+
+func (w *complaintWorkflow) validateClose(_ workflow.Context, req CloseRequest) error {
+	if err := w.requireStatus("close", complaint.StatusResolved); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor}, "actor")
+}
+
+func (w *complaintWorkflow) close(ctx workflow.Context, req CloseRequest) (ComplaintState, error) {
+	if err := w.validateClose(ctx, req); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	w.state.Status = complaint.StatusClosed
+	w.state.ClosedAt = &now
+	w.upsertSearchAttributes(ctx)
+	err := w.record(ctx, complaint.Event{
+		Kind: complaint.EventClosed, Actor: req.Actor, At: now, Status: complaint.StatusClosed, Reason: req.Reason,
+	})
+	return w.state, err
+}
+
+func (w *complaintWorkflow) validatePause(_ workflow.Context, req PauseRequest) error {
+	if err := w.requireStatus("pause", complaint.StatusInProgress); err != nil {
+		return err
+	}
+	if c := w.clock(complaint.ClockResolution); c == nil || c.stopped {
+		return invalidAction("cannot pause: the complaint has no resolution clock")
+	}
+	return requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason")
+}
+
+// pause stops the resolution clock while the agent waits on the customer; the time
+// waited counts toward neither the SLA nor the resolution time.
+func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validatePause(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	w.pauseClock(w.clock(complaint.ClockResolution), now)
+	w.state.Status = complaint.StatusWaitingOnCustomer
+	w.state.WaitingSince = &now
+	w.upsertSearchAttributes(ctx)
+	err := w.record(ctx, complaint.Event{
+		Kind: complaint.EventPaused, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Reason,
+	})
+	return w.state, err
+}
+
+func (w *complaintWorkflow) validateResume(_ workflow.Context, req ResumeRequest) error {
+	if err := w.requireStatus("resume", complaint.StatusWaitingOnCustomer); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor}, "actor")
+}
+
+func (w *complaintWorkflow) resume(ctx workflow.Context, req ResumeRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateResume(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	paused := w.endWaiting(now)
+	w.clock(complaint.ClockResolution).resume(now)
+	w.state.Status = complaint.StatusInProgress
+	w.state.ResolutionDueAt = w.resolutionDue()
+	w.upsertSearchAttributes(ctx)
+	err := w.record(ctx, complaint.Event{
+		Kind: complaint.EventResumed, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Note,
+		PausedSeconds: paused.Seconds(), ResolutionDueAt: *w.state.ResolutionDueAt,
+	})
+	return w.state, err
+}
+
+// endWaiting ends a wait on the customer and returns how long it lasted.
+func (w *complaintWorkflow) endWaiting(now time.Time) time.Duration {
+	if w.state.WaitingSince == nil {
+		return 0
+	}
+	paused := now.Sub(*w.state.WaitingSince)
+	w.state.PausedFor += paused
+	w.state.WaitingSince = nil
+	return paused
+}
+
+func (w *complaintWorkflow) validateReopen(_ workflow.Context, req ReopenRequest) error {
+	if err := w.requireStatus("reopen", complaint.StatusResolved); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason")
+}
+
+// reopen starts a new resolution clock on the policy's follow-up SLA.
+func (w *complaintWorkflow) reopen(ctx workflow.Context, req ReopenRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateReopen(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	followUp := secs(w.policy.FollowUpSeconds)
+	if followUp <= 0 {
+		followUp = defaultFollowUp
+	}
+	w.state.Reopened++
+	w.clocks = append(w.clocks, w.newClock(complaint.ClockResolution, w.state.Reopened, now, followUp))
+	w.state.Status = complaint.StatusInProgress
+	w.state.ResolvedAt = nil
+	w.state.ResolutionDueAt = w.resolutionDue()
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventReopened)
+	err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventReopened, Actor: req.Actor, At: now, Status: w.state.Status,
+		Reason: req.Reason, Round: w.state.Reopened, ResolutionDueAt: *w.state.ResolutionDueAt,
+	})
+	if err != nil {
+		return w.state, err
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventReopened, Recipient: w.ownerRecipient(),
+		Subject: "Complaint " + w.in.ComplaintID + " was reopened",
+		Body: fmt.Sprintf("Complaint %s was reopened by %s: %s. The new resolution deadline is %s.",
+			w.in.ComplaintID, req.Actor, req.Reason, formatTime(*w.state.ResolutionDueAt)),
+	})
+	w.tellCustomer(ctx, key, complaint.EventReopened, "We have reopened your complaint",
+		"We are working on it again and expect to resolve it by "+formatTime(*w.state.ResolutionDueAt)+".")
+	return w.state, nil
+}
+
+// takeOwnership makes the actor the owner and loads their reporting chain, which
+// escalations then follow. An actor missing from the directory keeps the chain the
+// complaint was routed with.
+func (w *complaintWorkflow) takeOwnership(ctx workflow.Context, owner string) {
+	w.state.Owner = owner
+	if w.legacy {
+		return
+	}
+	if chain, err := w.loadChain(ctx, owner); err == nil {
+		w.state.Chain = chain
+	}
+}
+
+func (w *complaintWorkflow) loadChain(ctx workflow.Context, person string) ([]complaint.Member, error) {
+	var chain []complaint.Member
+	err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadChain, person).Get(ctx, &chain)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeNotFound {
+		w.logger.Info("owner is not in the directory; keeping the routed chain", "Owner", person)
+	}
+	return chain, err
+}
+
+// customerRecipient addresses the complaint's customer in a notice.
+const customerRecipient = "customer"
+
+// tellCustomer keeps the customer informed (LESCANT "notify").
+func (w *complaintWorkflow) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
+	if w.legacy {
+		return
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: kind, Recipient: customerRecipient,
+		Subject: subject + " (" + w.in.ComplaintID + ")", Body: body,
+	})
+}
+
+// awaitLoaded waits for the SLA to load, then validates again: another action may
+// have been accepted while this one waited.
+func (w *complaintWorkflow) awaitLoaded(ctx workflow.Context, validate func() error) error {
+	if err := workflow.Await(ctx, func() bool { return w.loaded }); err != nil {
+		return err
+	}
+	return validate()
+}
+
+func (w *complaintWorkflow) requireStatus(action string, allowed ...complaint.Status) error {
+	if complaint.Valid(w.state.Status, allowed) {
+		return nil
+	}
+	reason := fmt.Sprintf("cannot %s a complaint that is %s", action, w.state.Status)
+	switch {
+	case w.state.Status == complaint.StatusClosed:
+		reason = fmt.Sprintf("cannot %s: the complaint is closed", action)
+	case action == "acknowledge" && w.state.FirstResponseAt != nil:
+		reason = "cannot acknowledge: the complaint was already acknowledged"
+	case action == "resolve" && w.state.Status == complaint.StatusResolved:
+		reason = "cannot resolve: the complaint is already resolved"
+	case action == "pause" && w.state.Status == complaint.StatusWaitingOnCustomer:
+		reason = "cannot pause: the complaint is already waiting on the customer"
+	}
+	return invalidAction(reason)
+}
+
+func requireFields(values map[string]string, order ...string) error {
+	for _, name := range order {
+		if strings.TrimSpace(values[name]) == "" {
+			return invalidAction(name + " is required")
+		}
+	}
+	return nil
+}
+
+func invalidAction(reason string) error {
+	return temporal.NewNonRetryableApplicationError(reason, ErrTypeInvalidAction, nil)
+}

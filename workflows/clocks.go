@@ -1,0 +1,278 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/calendar"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// slaClock is one SLA clock: a budget of business time (on the policy's calendar)
+// consumed while the clock runs. Pausing stops consumption; extending raises the
+// budget. Marks are the moments something happens: warnings at shares of the budget,
+// the breach at the budget, ladder levels after it.
+type slaClock struct {
+	name   complaint.Clock
+	round  int // 0, then 1… for the clock of each reopening
+	budget time.Duration
+	used   time.Duration // business time consumed before since
+	since  time.Time     // start of the running stretch
+	// running: consuming business time; stopped: met or finished, no more marks.
+	running, stopped bool
+	marks            []*mark
+}
+
+type markKind int
+
+// Order matters: marks at the same offset fire warning, breach, then level.
+const (
+	markWarning markKind = iota
+	markBreach
+	markLevel
+)
+
+type mark struct {
+	kind    markKind
+	percent int                   // warning
+	level   complaint.LadderLevel // level
+	fired   bool
+}
+
+// offset is how much business time must be used before the mark fires.
+func (m *mark) offset(budget time.Duration) time.Duration {
+	switch m.kind {
+	case markWarning:
+		return budget * time.Duration(m.percent) / 100
+	case markLevel:
+		return budget + secs(m.level.AfterSeconds)
+	default:
+		return budget
+	}
+}
+
+type firedMark struct {
+	clock *slaClock
+	mark  *mark
+	at    time.Time // when it fired
+	due   time.Time // the clock's deadline at that moment
+}
+
+func (w *complaintWorkflow) newClock(name complaint.Clock, round int, since time.Time, budget time.Duration) *slaClock {
+	c := &slaClock{name: name, round: round, budget: budget, since: since, running: true}
+	for _, p := range w.policy.WarningPercents {
+		if p > 0 && p < 100 {
+			c.marks = append(c.marks, &mark{kind: markWarning, percent: p})
+		}
+	}
+	c.marks = append(c.marks, &mark{kind: markBreach})
+	for _, l := range w.policy.EscalationLevels {
+		c.marks = append(c.marks, &mark{kind: markLevel, level: l})
+	}
+	return c
+}
+
+// nextMark is the unfired mark with the smallest offset.
+func (c *slaClock) nextMark() *mark {
+	var next *mark
+	for _, m := range c.marks {
+		if m.fired {
+			continue
+		}
+		if next == nil || m.offset(c.budget) < next.offset(c.budget) ||
+			(m.offset(c.budget) == next.offset(c.budget) && m.kind < next.kind) {
+			next = m
+		}
+	}
+	return next
+}
+
+func (c *slaClock) breachMark() *mark {
+	for _, m := range c.marks {
+		if m.kind == markBreach {
+			return m
+		}
+	}
+	return nil
+}
+
+func (c *slaClock) breached() bool { return c.breachMark().fired }
+
+// usedAt is the business time consumed by the given moment.
+func (c *slaClock) usedAt(now time.Time, cal *calendar.Calendar) time.Duration {
+	if !c.running || now.Before(c.since) {
+		return c.used
+	}
+	return c.used + cal.Between(c.since, now)
+}
+
+// timeOf is when the mark fires if the clock keeps running.
+func (c *slaClock) timeOf(m *mark, cal *calendar.Calendar) time.Time {
+	left := m.offset(c.budget) - c.used
+	if left <= 0 {
+		return c.since
+	}
+	return cal.Add(c.since, left)
+}
+
+// due is the deadline if the clock keeps running.
+func (c *slaClock) due(cal *calendar.Calendar) time.Time { return c.timeOf(c.breachMark(), cal) }
+
+// pause keeps since at the pause, so due reads "the deadline if resumed now".
+func (c *slaClock) pause(now time.Time, cal *calendar.Calendar) {
+	c.used = c.usedAt(now, cal)
+	c.since, c.running = now, false
+}
+
+func (c *slaClock) resume(now time.Time) {
+	c.since, c.running = now, true
+}
+
+func (c *slaClock) describe(m *mark) string {
+	name := strings.ReplaceAll(string(c.name), "_", "-")
+	switch m.kind {
+	case markWarning:
+		return fmt.Sprintf("%s %d%% warning", name, m.percent)
+	case markLevel:
+		return fmt.Sprintf("%s breach level %d", name, m.level.Level)
+	default:
+		return name + " SLA"
+	}
+}
+
+// handleFired records the events of fired marks and sends their notices, in the
+// order they fired.
+func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
+	for len(w.fired) > 0 {
+		f := w.fired[0]
+		w.fired = w.fired[1:]
+		switch f.mark.kind {
+		case markWarning:
+			w.warn(ctx, f)
+		case markBreach:
+			w.breach(ctx, f)
+		case markLevel:
+			w.escalateLevel(ctx, f)
+		}
+	}
+}
+
+func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
+	due := f.due
+	w.state.Warnings = append(w.state.Warnings, Warning{
+		Clock: f.clock.name, Round: f.clock.round, Percent: f.mark.percent, DueAt: due, FiredAt: f.at,
+	})
+	key := w.eventKey(complaint.EventSLAWarning)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventSLAWarning, Actor: "system", At: f.at,
+		Clock: f.clock.name, Round: f.clock.round, Percent: f.mark.percent, DueAt: due,
+	}); err != nil {
+		w.logger.Error("recording warning failed", "Error", err)
+		return
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: w.ownerRecipient(),
+		Subject: fmt.Sprintf("%d%% of the %s time used: complaint %s", f.mark.percent, clockLabel(f.clock.name), w.in.ComplaintID),
+		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s) has used %d%% of its %s time; the deadline is %s.",
+			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, f.mark.percent,
+			clockLabel(f.clock.name), formatTime(due)),
+	})
+}
+
+// breach records a missed deadline and tells the owner.
+func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
+	c, due := f.clock, f.due
+	w.state.Breaches = append(w.state.Breaches, Breach{Clock: c.name, Round: c.round, DueAt: due, FiredAt: f.at})
+	w.logger.Warn("SLA breached", "Clock", c.name, "DueAt", due, "FiredAt", f.at)
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventSLABreached)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventSLABreached, Actor: "system", At: f.at, Clock: c.name, Round: c.round, DueAt: due,
+	}); err != nil {
+		w.logger.Error("recording breach failed", "Error", err)
+		return
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey:  key,
+		EventKind: complaint.EventSLABreached,
+		Recipient: w.ownerRecipient(),
+		Subject:   fmt.Sprintf("SLA breached: %s deadline of complaint %s", strings.ReplaceAll(string(c.name), "_", "-"), w.in.ComplaintID),
+		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s) missed its %s deadline due %s; the timer fired at %s.",
+			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, c.name,
+			formatTime(due), formatTime(f.at)),
+	})
+}
+
+// escalateLevel tells the level's recipient: the nearest person above the owner whose
+// rank is at least the level's.
+func (w *complaintWorkflow) escalateLevel(ctx workflow.Context, f firedMark) {
+	level := f.mark.level
+	recipient := w.ladderRecipient(level.Notify)
+	w.state.Ladder = append(w.state.Ladder, LadderStep{
+		Clock: f.clock.name, Round: f.clock.round, Level: level.Level, Recipient: recipient, FiredAt: f.at,
+	})
+	w.state.EscalationLevel = max(w.state.EscalationLevel, level.Level)
+	w.upsertSearchAttributes(ctx)
+	due := f.due
+	key := w.eventKey(complaint.EventSLAEscalated)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventSLAEscalated, Actor: "system", At: f.at, Clock: f.clock.name,
+		Round: f.clock.round, DueAt: due, Level: level.Level, Recipient: recipient,
+	}); err != nil {
+		w.logger.Error("recording ladder level failed", "Error", err)
+		return
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventSLAEscalated, Recipient: recipient,
+		Subject: fmt.Sprintf("Escalation level %d: complaint %s is past its %s deadline", level.Level, w.in.ComplaintID, clockLabel(f.clock.name)),
+		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s, owner %s) missed its %s deadline of %s and has reached escalation level %d.",
+			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, orNone(w.state.Owner),
+			clockLabel(f.clock.name), formatTime(due), level.Level),
+	})
+}
+
+// ownerRecipient is who hears about the complaint's own clocks: the owner, else the
+// team lead of the queue it waits in, else the category's unassigned queue.
+func (w *complaintWorkflow) ownerRecipient() string {
+	switch {
+	case w.state.Owner != "":
+		return w.state.Owner
+	case len(w.state.Chain) > 0:
+		return w.state.Chain[0].ID
+	}
+	return "unassigned:" + w.state.Category
+}
+
+// above is the reporting chain above the owner (the whole chain, starting with the
+// team lead, for an unassigned complaint).
+func (w *complaintWorkflow) above() []complaint.Member {
+	chain := w.state.Chain
+	if w.state.Owner != "" && len(chain) > 0 && chain[0].ID == w.state.Owner {
+		return chain[1:]
+	}
+	return chain
+}
+
+func (w *complaintWorkflow) ladderRecipient(role complaint.Role) string {
+	i := slices.IndexFunc(w.above(), func(m complaint.Member) bool { return m.Role.AtLeast(role) })
+	if i < 0 {
+		return "role:" + string(role)
+	}
+	return w.above()[i].ID
+}
+
+func clockLabel(c complaint.Clock) string { return strings.ReplaceAll(string(c), "_", " ") }
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

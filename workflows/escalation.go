@@ -1,0 +1,399 @@
+package workflows
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// EscalationRequest asks a manager to step in.
+type EscalationRequest struct {
+	Actor  string
+	Reason string
+}
+
+// DecisionRequest is a manager's decision on the pending escalation Seq.
+type DecisionRequest struct {
+	Actor    string
+	Seq      int
+	Decision complaint.Decision
+}
+
+const escalationPending = "pending"
+
+// decisionStatus is the escalation status each decision leaves.
+var decisionStatus = map[complaint.DecisionKind]string{
+	complaint.DecisionApprove:    "approved",
+	complaint.DecisionReject:     "rejected",
+	complaint.DecisionReassign:   "reassigned",
+	complaint.DecisionExtend:     "extended",
+	complaint.DecisionCompensate: "compensated",
+}
+
+// approvers are the people who may decide an escalation: managers and above in the
+// reporting chain above the owner, nearest first.
+func (w *complaintWorkflow) approvers() []complaint.Member {
+	var out []complaint.Member
+	for _, m := range w.above() {
+		if m.Role.AtLeast(complaint.RoleManager) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func memberIDs(ms []complaint.Member) []string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
+func (w *complaintWorkflow) autoEscalationReason() string {
+	switch {
+	case w.policy.AutoEscalateAngry && w.state.Sentiment == "angry":
+		return "angry customer: the policy escalates at once (DOMAIN.md §1)"
+	case w.policy.AutoEscalateHighTier && w.state.Tier == complaint.High:
+		return "high-tier customer: the policy escalates at once"
+	}
+	return ""
+}
+
+func (w *complaintWorkflow) decisionDue(from time.Time) *time.Time {
+	d := secs(w.policy.DecisionSeconds)
+	if d <= 0 {
+		d = defaultDecisionTime
+	}
+	due := w.cal.Add(from, d)
+	return &due
+}
+
+func (w *complaintWorkflow) validateRequestEscalation(_ workflow.Context, req EscalationRequest) error {
+	if !w.state.Status.Active() {
+		return w.requireStatus("escalate")
+	}
+	if e := w.state.PendingEscalation(); e != nil {
+		return invalidAction(fmt.Sprintf("cannot escalate: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
+	}
+	if err := requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason"); err != nil {
+		return err
+	}
+	if w.loaded && len(w.approvers()) == 0 {
+		return invalidAction("cannot escalate: no manager in the reporting chain of " + w.ownerRecipient() + " (see the directory)")
+	}
+	return nil
+}
+
+func (w *complaintWorkflow) requestEscalation(ctx workflow.Context, req EscalationRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateRequestEscalation(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	err := w.openEscalation(ctx, req.Actor, req.Reason, false)
+	return w.state, err
+}
+
+// openEscalation records a request and routes it to the nearest approver, who has
+// the policy's decision time before it moves up a level.
+func (w *complaintWorkflow) openEscalation(ctx workflow.Context, actor, reason string, automatic bool) error {
+	approvers := w.approvers()
+	if len(approvers) == 0 {
+		w.logger.Warn("no manager in the reporting chain; escalation not requested", "Reason", reason)
+		return nil
+	}
+	now := workflow.Now(ctx)
+	seq := len(w.state.Escalations) + 1
+	w.state.Escalations = append(w.state.Escalations, complaint.EscalationRecord{
+		ID: fmt.Sprintf("%s/%d", w.in.ComplaintID, seq), Seq: seq, Status: escalationPending,
+		RequestedBy: actor, RequestedAt: now, Reason: reason, Automatic: automatic,
+		Level: 1, Approver: approvers[0].ID, Eligible: memberIDs(approvers), DecisionDueAt: w.decisionDue(now),
+	})
+	e := w.state.Escalations[seq-1]
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventEscalationRequest)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventEscalationRequest, Actor: actor, At: now, Reason: reason,
+		Level: 1, Escalation: &e,
+	}); err != nil {
+		return err
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventEscalationRequest, Recipient: e.Approver,
+		Subject: fmt.Sprintf("Decision needed: escalation %d of complaint %s", seq, w.in.ComplaintID),
+		Body: fmt.Sprintf("%s asks for a decision on complaint %s (urgency %s, tier %s, category %s, owner %s): %s. Decide by %s, or it moves up a level.",
+			actor, w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, orNone(w.state.Owner),
+			reason, formatTime(*e.DecisionDueAt)),
+	})
+	return nil
+}
+
+// moveUpOverdue moves a pending escalation whose decision deadline passed to the
+// next approver up the chain; at the top it stays there, marked overdue.
+func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
+	e := w.state.PendingEscalation()
+	if e == nil || e.DecisionDueAt == nil || now.Before(*e.DecisionDueAt) {
+		return
+	}
+	approvers := w.approvers()
+	kind := complaint.EventEscalationOverdue
+	if e.Level < len(approvers) {
+		kind = complaint.EventEscalationMovedUp
+		e.Level++
+		e.Approver = approvers[e.Level-1].ID
+		e.Eligible = memberIDs(approvers[e.Level-1:])
+		e.DecisionDueAt = w.decisionDue(now)
+	} else {
+		e.DecisionDueAt = nil
+	}
+	snapshot := *e
+	key := w.eventKey(kind)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: kind, Actor: "system", At: now, Level: e.Level, Escalation: &snapshot,
+	}); err != nil {
+		w.logger.Error("recording escalation move failed", "Error", err)
+		return
+	}
+	body := fmt.Sprintf("Escalation %d of complaint %s was not decided in time and is now yours (level %d): %s.",
+		e.Seq, w.in.ComplaintID, e.Level, e.Reason)
+	if kind == complaint.EventEscalationOverdue {
+		body = fmt.Sprintf("Escalation %d of complaint %s is overdue and there is no one above you in the chain: %s.",
+			e.Seq, w.in.ComplaintID, e.Reason)
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: kind, Recipient: e.Approver,
+		Subject: fmt.Sprintf("Overdue decision: escalation %d of complaint %s", e.Seq, w.in.ComplaintID),
+		Body:    body,
+	})
+}
+
+func (w *complaintWorkflow) validateDecideEscalation(_ workflow.Context, req DecisionRequest) error {
+	e := w.state.PendingEscalation()
+	if e == nil || e.Seq != req.Seq {
+		if req.Seq >= 1 && req.Seq <= len(w.state.Escalations) {
+			done := w.state.Escalations[req.Seq-1]
+			return invalidAction(fmt.Sprintf("escalation %d was already %s by %s", req.Seq, done.Status, orNone(done.DecidedBy)))
+		}
+		return invalidAction(fmt.Sprintf("escalation %d is not pending", req.Seq))
+	}
+	if err := w.checkDecider(e, req.Actor); err != nil {
+		return err
+	}
+	d := req.Decision
+	switch d.Kind {
+	case complaint.DecisionApprove:
+		if d.Urgency == "" && d.Owner == "" {
+			return invalidAction("approve needs a raised urgency, a senior owner, or both")
+		}
+		if d.Urgency != "" && !complaint.Valid(d.Urgency, complaint.Levels) {
+			return invalidAction(fmt.Sprintf("urgency %q is not one of high, medium, low", d.Urgency))
+		}
+		if d.Urgency != "" && levelRank(d.Urgency) <= levelRank(w.state.Urgency) {
+			return invalidAction(fmt.Sprintf("urgency must be higher than the current %s", w.state.Urgency))
+		}
+		if d.Owner != "" && d.Owner == w.state.Owner {
+			return invalidAction(d.Owner + " already owns the complaint")
+		}
+	case complaint.DecisionReject:
+		return requireFields(map[string]string{"reason": d.Reason}, "reason")
+	case complaint.DecisionReassign:
+		if err := requireFields(map[string]string{"owner": d.Owner}, "owner"); err != nil {
+			return err
+		}
+		if d.Owner == w.state.Owner {
+			return invalidAction(d.Owner + " already owns the complaint")
+		}
+	case complaint.DecisionExtend:
+		return w.checkExtension(d.ExtensionSeconds)
+	case complaint.DecisionCompensate:
+		c := d.Compensation
+		switch {
+		case c == nil:
+			return invalidAction("compensation is required")
+		case !slices.Contains(complaint.CompensationKinds, c.Kind):
+			return invalidAction(fmt.Sprintf("compensation kind %q is not one of %v", c.Kind, complaint.CompensationKinds))
+		case c.Amount < 0 || math.IsNaN(c.Amount) || math.IsInf(c.Amount, 0):
+			return invalidAction("compensation amount must be zero or more")
+		}
+	default:
+		return invalidAction(fmt.Sprintf("decision %q is not one of %v", d.Kind, complaint.Decisions))
+	}
+	return nil
+}
+
+// checkDecider accepts only the escalation's current approver or a manager above
+// them in the owner's reporting chain.
+func (w *complaintWorkflow) checkDecider(e *complaint.EscalationRecord, actor string) error {
+	if slices.Contains(e.Eligible, actor) {
+		return nil
+	}
+	i := slices.IndexFunc(w.state.Chain, func(m complaint.Member) bool { return m.ID == actor })
+	switch {
+	case actor == "":
+		return invalidAction("actor is required")
+	case i >= 0 && !w.state.Chain[i].Role.AtLeast(complaint.RoleManager):
+		return invalidAction(fmt.Sprintf("%s is a %s; only a manager or higher in the owner's chain may decide", actor, w.state.Chain[i].Role))
+	case i >= 0:
+		return invalidAction(fmt.Sprintf("escalation %d has moved up to level %d; only %v may decide", e.Seq, e.Level, e.Eligible))
+	}
+	return invalidAction(fmt.Sprintf("%s is not a manager in the reporting chain of %s", actor, w.ownerRecipient()))
+}
+
+func (w *complaintWorkflow) checkExtension(seconds int64) error {
+	c := w.clock(complaint.ClockResolution)
+	switch {
+	case seconds <= 0:
+		return invalidAction("extension must be positive")
+	case c == nil || c.stopped:
+		return invalidAction("cannot extend: the complaint has no running resolution clock")
+	case c.breached():
+		return invalidAction("cannot extend: the resolution deadline was already missed")
+	}
+	bound := secs(w.policy.MaxExtensionSeconds)
+	if left := bound - w.state.Extended; secs(seconds) > left {
+		return invalidAction(fmt.Sprintf("extension of %s exceeds the policy's bound: %s of %s left", secs(seconds), left, bound))
+	}
+	return nil
+}
+
+func levelRank(l complaint.Level) int { return len(complaint.Levels) - slices.Index(complaint.Levels, l) }
+
+func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateDecideEscalation(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	d := req.Decision
+	// Everything that can fail runs before the state changes, so a failed decision
+	// leaves the complaint as it was.
+	var chain []complaint.Member
+	if d.Owner != "" && d.Kind != complaint.DecisionReject {
+		var err error
+		if chain, err = w.loadChain(ctx, d.Owner); err != nil {
+			return w.state, invalidAction(fmt.Sprintf("cannot assign %s: %v", d.Owner, err))
+		}
+	}
+	var raised *complaint.Policy
+	if d.Urgency != "" && d.Kind == complaint.DecisionApprove {
+		var p complaint.Policy
+		err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadPolicy,
+			activities.LoadPolicyInput{Urgency: d.Urgency, Tier: w.state.Tier}).Get(ctx, &p)
+		if err != nil {
+			return w.state, err
+		}
+		raised = &p
+	}
+	// Another decision may have been accepted while this one loaded.
+	if err := w.validateDecideEscalation(ctx, req); err != nil {
+		return w.state, err
+	}
+	now := workflow.Now(ctx)
+	switch {
+	case chain != nil:
+		w.state.Owner, w.state.Chain = d.Owner, chain
+	case d.Kind == complaint.DecisionExtend:
+		w.clock(complaint.ClockResolution).budget += secs(d.ExtensionSeconds)
+		w.state.Extended += secs(d.ExtensionSeconds)
+	}
+	if raised != nil {
+		w.raiseUrgency(d.Urgency, *raised, now)
+	}
+	w.state.ResolutionDueAt = w.resolutionDue()
+	e := w.state.PendingEscalation()
+	e.Status, e.DecidedBy, e.DecidedAt, e.Decision, e.DecisionDueAt = decisionStatus[d.Kind], req.Actor, &now, &d, nil
+	snapshot := *e
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventEscalationDecision)
+	event := complaint.Event{
+		Key: key, Kind: complaint.EventEscalationDecision, Actor: req.Actor, At: now, Reason: d.Reason,
+		Status: w.state.Status, Level: e.Level, Escalation: &snapshot, Urgency: d.Urgency,
+		ExtendedSeconds: int64(w.state.Extended / time.Second),
+	}
+	if chain != nil {
+		event.Owner = d.Owner
+	}
+	if w.state.ResolutionDueAt != nil {
+		event.ResolutionDueAt = *w.state.ResolutionDueAt
+	}
+	if err := w.record(ctx, event); err != nil {
+		return w.state, err
+	}
+	w.announceDecision(ctx, key, snapshot)
+	return w.state, nil
+}
+
+// raiseUrgency applies the tighter policy from now on: no deadline moves later, and
+// a complaint in the backlog gets a resolution clock.
+func (w *complaintWorkflow) raiseUrgency(urgency complaint.Level, p complaint.Policy, now time.Time) {
+	w.state.Urgency = urgency
+	tighten := func(c *slaClock, budget time.Duration) {
+		if c == nil || c.stopped {
+			return
+		}
+		if used := c.usedAt(now, w.cal); budget < c.budget-used {
+			c.budget = used + budget
+		}
+	}
+	tighten(w.clock(complaint.ClockFirstResponse), secs(p.FirstResponseSeconds))
+	if p.ResolutionSeconds == nil {
+		return
+	}
+	if c := w.clock(complaint.ClockResolution); c != nil {
+		tighten(c, secs(*p.ResolutionSeconds))
+	} else {
+		w.clocks = append(w.clocks, w.newClock(complaint.ClockResolution, w.state.Reopened, now, secs(*p.ResolutionSeconds)))
+		if w.state.Status == complaint.StatusBacklog {
+			w.state.Status = complaint.StatusInProgress
+		}
+	}
+	if c := w.clock(complaint.ClockFirstResponse); !c.stopped {
+		w.state.FirstResponseDueAt = c.due(w.cal)
+	}
+}
+
+// announceDecision tells the requester and the owner; the customer hears of
+// compensation granted (service recovery).
+func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e complaint.EscalationRecord) {
+	d := e.Decision
+	body := fmt.Sprintf("%s decided escalation %d of complaint %s: %s.", e.DecidedBy, e.Seq, w.in.ComplaintID, d.Kind)
+	if d.Reason != "" {
+		body += " Reason: " + d.Reason + "."
+	}
+	if w.state.ResolutionDueAt != nil {
+		body += " Resolution deadline: " + formatTime(*w.state.ResolutionDueAt) + "."
+	}
+	var told []string
+	for _, to := range []string{e.RequestedBy, w.state.Owner} {
+		if to == "" || to == "system" || slices.Contains(told, to) {
+			continue
+		}
+		told = append(told, to)
+		w.notify(ctx, activities.Notice{
+			EventKey: key, EventKind: complaint.EventEscalationDecision, Recipient: to,
+			Subject: fmt.Sprintf("Escalation %d of complaint %s: %s", e.Seq, w.in.ComplaintID, e.Status),
+			Body:    body,
+		})
+	}
+	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil {
+		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, "We are sorry: compensation for your complaint",
+			fmt.Sprintf("As an apology we have granted you a %s of %g %s.", c.Kind, c.Amount, c.Currency))
+	}
+}
+
+// cancelPendingEscalation closes a request that resolving the complaint made moot.
+func (w *complaintWorkflow) cancelPendingEscalation(ctx workflow.Context, now time.Time) error {
+	e := w.state.PendingEscalation()
+	if e == nil {
+		return nil
+	}
+	e.Status, e.DecisionDueAt = "cancelled", nil
+	snapshot := *e
+	return w.record(ctx, complaint.Event{
+		Kind: complaint.EventEscalationCancelled, Actor: "system", At: now, Level: e.Level,
+		Reason: "the complaint was resolved", Escalation: &snapshot,
+	})
+}
