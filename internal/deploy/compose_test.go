@@ -17,6 +17,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 const (
@@ -377,12 +379,11 @@ func TestComposeSearchAttributes(t *testing.T) {
 	}
 
 	got := searchAttributes(t, append(slices.Clone([]string(s.Entrypoint)), s.Command...))
-	want := map[string]string{
-		"ComplaintStatus":   "Keyword",
-		"ComplaintUrgency":  "Keyword",
-		"ComplaintCategory": "Keyword",
-		"CustomerTier":      "Keyword",
-		"SLABreached":       "Bool",
+	// The workflows' own list, so a new attribute cannot be forgotten here.
+	want := map[string]string{}
+	for _, def := range workflows.SearchAttributeDefinitions() {
+		name, typ, _ := strings.Cut(def, "=")
+		want[name] = typ
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("search attributes: got %v, want %v", got, want)

@@ -202,31 +202,33 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 	// The notification log: one row per (event, recipient, channel), every one sent.
-	eventually(t, 10*time.Second, "every notice sent", func() bool {
+	wantLog := []string{
+		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
+		"escalation_requested max webhook", "escalation_decided ann email", "acknowledged customer email",
+		"resolved customer email",
+	}
+	var lines []string
+	eventually(t, 15*time.Second, "every notice recorded and sent", func() bool {
+		lines = nil
+		sent := true
 		for _, n := range s.notifications(id) {
-			if !n.SentAt.Valid {
-				return false
-			}
+			lines = append(lines, fmt.Sprintf("%s %s %s", n.EventKind, n.Recipient, n.Channel))
+			sent = sent && n.SentAt.Valid
 		}
-		return true
+		for _, w := range wantLog {
+			sent = sent && slices.Contains(lines, w)
+		}
+		return sent
 	})
 	seen := map[string]bool{}
-	var lines []string
 	for _, n := range s.notifications(id) {
 		if seen[n.IdempotencyKey] {
 			t.Errorf("notification %s recorded twice", n.IdempotencyKey)
 		}
 		seen[n.IdempotencyKey] = true
-		lines = append(lines, fmt.Sprintf("%s %s %s", n.EventKind, n.Recipient, n.Channel))
 	}
-	for _, want := range []string{
-		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
-		"escalation_requested max webhook", "escalation_decided ann email", "acknowledged customer email",
-		"resolved customer email",
-	} {
-		if !slices.Contains(lines, want) {
-			t.Errorf("notification log lacks %q: %v", want, lines)
-		}
+	if len(lines) != len(wantLog) {
+		t.Errorf("notification log %v, want exactly %v", lines, wantLog)
 	}
 	s.checkHistory(filed.body["workflow_id"].(string), "complaint_ladder_escalation")
 }
