@@ -239,7 +239,7 @@ func (s *ComplaintSuite) TestHighUrgencyBreachesFirstResponseAt2hAndResolutionAt
 	breaches := s.acts.eventsOf(complaint.EventSLABreached)
 	s.Require().Len(breaches, 2)
 	s.Equal(complaint.ClockFirstResponse, breaches[0].Clock)
-	s.True(s.start.Add(2*time.Hour).Equal(breaches[0].DueAt))
+	s.True(s.start.Add(2 * time.Hour).Equal(breaches[0].DueAt))
 	s.Equal(2*time.Hour, breaches[0].At.Sub(s.start), "first-response breach must fire exactly at the deadline")
 	s.Equal(complaint.ClockResolution, breaches[1].Clock)
 	s.Equal(24*time.Hour, breaches[1].At.Sub(s.start), "resolution breach must fire exactly at the deadline")

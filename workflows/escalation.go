@@ -261,7 +261,9 @@ func (w *complaintWorkflow) checkExtension(seconds int64) error {
 	return nil
 }
 
-func levelRank(l complaint.Level) int { return len(complaint.Levels) - slices.Index(complaint.Levels, l) }
+func levelRank(l complaint.Level) int {
+	return len(complaint.Levels) - slices.Index(complaint.Levels, l)
+}
 
 func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionRequest) (ComplaintState, error) {
 	if err := w.awaitLoaded(ctx, func() error { return w.validateDecideEscalation(ctx, req) }); err != nil {

@@ -167,6 +167,8 @@ func (s Spec) compile() (*Calendar, []FieldError) {
 		open = open || len(spans) > 0
 	}
 	var unknown []string
+	// Map order does not leak: the keys are sorted before use.
+	//workflowcheck:ignore
 	for key := range s.WeeklyHours {
 		if !slices.Contains(dayKeys[:], key) {
 			unknown = append(unknown, key)
