@@ -20,8 +20,31 @@ func sampleCurl(c settings) string {
 		c.apiURL(), c.adminToken, sampleComplaint)
 }
 
-// demoPolicy is short enough that the first-response SLA breaches while you watch.
-var demoPolicy = map[string]string{"first_response": "20s", "resolution": "45s"}
+// demoPolicy is short enough that the first-response SLA warns, breaches and climbs
+// the escalation ladder while you watch.
+var demoPolicy = map[string]any{
+	"first_response": "20s", "resolution": "45s", "decision_time": "30s",
+	"escalation_levels": []map[string]any{
+		{"level": 1, "after": "0s", "notify": "team_lead"},
+		{"level": 2, "after": "10s", "notify": "manager"},
+		{"level": 3, "after": "20s", "notify": "director"},
+	},
+}
+
+// demoDirectory is a small reporting chain: agent ann → team lead lee → manager max
+// → director dora, in team "care", which takes every complaint (the "*" route).
+var demoDirectory = []struct {
+	path string
+	body map[string]any
+}{
+	{"/v1/teams/care", map[string]any{"name": "Customer care"}},
+	{"/v1/people/dora", map[string]any{"name": "Dora", "role": "director"}},
+	{"/v1/people/max", map[string]any{"name": "Max", "role": "manager", "manager_id": "dora"}},
+	{"/v1/people/lee", map[string]any{"name": "Lee", "role": "team_lead", "team_id": "care", "manager_id": "max"}},
+	{"/v1/people/ann", map[string]any{"name": "Ann", "role": "agent", "team_id": "care", "manager_id": "lee"}},
+	{"/v1/teams/care", map[string]any{"name": "Customer care", "lead_id": "lee"}},
+	{"/v1/routing/*", map[string]any{"team_id": "care", "owner_id": "ann"}},
+}
 
 func demoComplaints(suffix string) []map[string]any {
 	return []map[string]any{
@@ -34,6 +57,8 @@ func demoComplaints(suffix string) []map[string]any {
 			"external_id": "demo-wechat-" + suffix, "channel": "wechat", "category": "product", "urgency": "high",
 			"customer": map[string]any{"id": "c-1002", "name": "韩梅梅", "tier": "medium", "email": "hanmeimei@example.com"},
 			"subject":  "收到的商品有破损", "description": "包装破损，杯子碎了，请尽快处理退换货。",
+			// An angry customer: the policy requests a manager's decision at once.
+			"sentiment": "angry",
 		},
 		{
 			"external_id": "demo-app-" + suffix, "channel": "app", "category": "service", "urgency": "high",
@@ -46,12 +71,18 @@ func demoComplaints(suffix string) []map[string]any {
 // runDemo makes every high-urgency SLA seconds long and files three complaints.
 func runDemo(ctx context.Context, c settings, out *console) error {
 	api := &apiClient{base: c.apiURL(), token: c.adminToken}
+	for _, d := range demoDirectory {
+		if _, err := api.do(ctx, http.MethodPut, d.path, d.body); err != nil {
+			return fmt.Errorf("set up the demo directory (%s): %w", d.path, err)
+		}
+	}
+	out.Say("demo: directory ann (agent) → lee (team lead) → max (manager) → dora (director); every complaint goes to ann")
 	for _, tier := range []string{"high", "medium", "low"} {
 		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
 			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
 		}
 	}
-	out.Say("demo: SLA for urgency high is now 20s first response / 45s resolution (all tiers)")
+	out.Say("demo: SLA for urgency high is now 20s first response / 45s resolution (all tiers), warnings at 50/75/90 %%, ladder levels at +0s, +10s, +20s")
 
 	suffix := time.Now().Format("20060102-150405")
 	var ids []string
@@ -68,10 +99,11 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 		out.Say("demo: filed %s (%s, tier %s) → id %s", complaint["external_id"], complaint["channel"],
 			complaint["customer"].(map[string]any)["tier"], id)
 	}
-	out.Say(`demo: the first-response SLA breaches in ~20 s unless someone acknowledges. Watch:
-  curl -s %s/v1/complaints/%s -H 'Authorization: Bearer %s'
-  temporal workflow list --address %s --namespace %s --query 'SLABreached = true'`,
-		c.apiURL(), ids[0], c.adminToken, c.temporalAddress, c.namespace)
+	out.Say(`demo: warnings at 10/15/18 s, the breach at ~20 s, then lee, max and dora hear of it (worker log). Watch:
+  curl -s %s/v1/complaints/%s/events -H 'Authorization: Bearer %s'
+  curl -s "%s/v1/escalations?status=pending" -H 'Authorization: Bearer %s'
+  temporal workflow list --address %s --namespace %s --query 'EscalationLevel >= 2'`,
+		c.apiURL(), ids[0], c.adminToken, c.apiURL(), c.adminToken, c.temporalAddress, c.namespace)
 	return nil
 }
 
