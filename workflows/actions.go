@@ -275,16 +275,13 @@ func (w *complaintWorkflow) loadChain(ctx workflow.Context, person string) ([]co
 	return chain, err
 }
 
-// customerRecipient addresses the complaint's customer in a notice.
-const customerRecipient = "customer"
-
 // tellCustomer keeps the customer informed (LESCANT "notify").
 func (w *complaintWorkflow) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
 	if w.legacy {
 		return
 	}
 	w.notify(ctx, activities.Notice{
-		EventKey: key, EventKind: kind, Recipient: customerRecipient,
+		EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
 		Subject: subject + " (" + w.in.ComplaintID + ")", Body: body,
 	})
 }

@@ -338,3 +338,80 @@ func (s *stack) startWorkerProcess(bin string) *exec.Cmd {
 	})
 	return cmd
 }
+
+// Bad input to the new actions is refused with the field named, before anything is
+// recorded; an action the workflow refuses is a 409 and leaves no event.
+func TestBadEscalationInputChangesNothing(t *testing.T) {
+	hooks := startWebhookReceiver(t)
+	s := newStack(t)
+	s.directory(hooks.URL)
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("bad-esc-1", "medium", "medium")))
+	id := filed.body["id"].(string)
+	ann, max := s.personToken("agent", "ann"), s.personToken("manager", "max")
+	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
+
+	path := "/v1/complaints/" + id
+	decision := path + "/escalations/1/decision"
+	tests := []struct {
+		name, method, path, token string
+		body                      any
+		status                    int
+		names                     string
+	}{
+		{"pause without reason", "POST", path + "/pause", ann, map[string]any{}, 400, "reason"},
+		{"pause before acknowledging", "POST", path + "/pause", ann, map[string]any{"reason": "x"}, 409, "cannot pause"},
+		{"resume when not waiting", "POST", path + "/resume", ann, map[string]any{}, 409, "cannot resume"},
+		{"reopen an open complaint", "POST", path + "/reopen", ann, map[string]any{"reason": "x"}, 409, "cannot reopen"},
+		{"escalation without reason", "POST", path + "/escalations", ann, map[string]any{"reason": " "}, 400, "reason"},
+		{"escalation with unknown field", "POST", path + "/escalations", ann, map[string]any{"reason": "x", "level": 3}, 400, "level"},
+		{"decision by an agent token", "POST", decision, ann, map[string]any{"decision": "reject", "reason": "x"}, 403, "may not"},
+		{"unknown decision", "POST", decision, max, map[string]any{"decision": "ignore"}, 400, "decision"},
+		{"reject without reason", "POST", decision, max, map[string]any{"decision": "reject"}, 400, "reason"},
+		{"extend without duration", "POST", decision, max, map[string]any{"decision": "extend"}, 400, "extend_by"},
+		{"compensation without amount", "POST", decision, max, map[string]any{"decision": "compensate",
+			"compensation": map[string]any{"kind": "coupon"}}, 400, "compensation.amount"},
+		{"compensation of an unknown kind", "POST", decision, max, map[string]any{"decision": "compensate",
+			"compensation": map[string]any{"kind": "cash", "amount": 5}}, 400, "compensation.kind"},
+		{"reassign to nobody in the directory", "POST", decision, max, map[string]any{"decision": "reassign", "owner": "ghost"}, 400, "owner"},
+		{"decision with no escalation pending", "POST", decision, max, map[string]any{"decision": "reject", "reason": "x"}, 409, "not pending"},
+		{"seq that is not a number", "POST", path + "/escalations/one/decision", max, map[string]any{"decision": "reject", "reason": "x"}, 404, "seq"},
+		{"inbox with a bad status", "GET", "/v1/escalations?status=lost", max, nil, 400, "status"},
+		{"warning percent out of range", "PUT", "/v1/sla-policies/medium/medium", adminToken,
+			map[string]any{"first_response": "24h", "resolution": "48h", "warning_percents": []int{50, 120}}, 400, "warning_percents[1]"},
+		{"ladder level notifying no rank", "PUT", "/v1/sla-policies/medium/medium", adminToken,
+			map[string]any{"first_response": "24h", "resolution": "48h",
+				"escalation_levels": []map[string]any{{"level": 1, "after": "0s", "notify": "ceo"}}}, 400, "escalation_levels[0].notify"},
+		{"calendar that does not exist", "PUT", "/v1/sla-policies/medium/medium", adminToken,
+			map[string]any{"first_response": "24h", "resolution": "48h", "calendar_id": "nowhere"}, 400, "calendar_id"},
+		{"bad sentiment at intake", "POST", "/v1/complaints", adminToken, func() map[string]any {
+			b := complaintBody("bad-esc-2", "medium", "medium")
+			b["sentiment"] = "furious"
+			return b
+		}(), 400, "sentiment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := s.do(tt.method, tt.path, tt.token, tt.body)
+			if res.status != tt.status || !strings.Contains(res.raw, tt.names) {
+				t.Errorf("got %d %s, want %d naming %q", res.status, res.raw, tt.status, tt.names)
+			}
+			if ct := res.header.Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("Content-Type %q, want application/problem+json", ct)
+			}
+		})
+	}
+	if got := s.eventKinds(id); !slices.Equal(got, []string{"opened"}) {
+		t.Errorf("bad input recorded events: %v", got)
+	}
+	if es, err := s.store.Escalations(context.Background(), id); err != nil || len(es) != 0 {
+		t.Errorf("bad input recorded escalations: %+v %v", es, err)
+	}
+	p, err := s.store.Policy(context.Background(), "medium", "medium")
+	if err != nil || len(p.WarningPercents) != 3 || len(p.EscalationLevels) != 3 || p.CalendarID.Valid {
+		t.Errorf("bad input changed the policy: %+v %v", p, err)
+	}
+	var n int
+	if err := s.store.DB().Get(&n, `SELECT count(*) FROM complaints`); err != nil || n != 1 {
+		t.Errorf("complaints: %d (err %v), want 1", n, err)
+	}
+}
