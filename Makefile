@@ -12,7 +12,7 @@ GOBIN := $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
 TEMPORAL := $(GOBIN)/temporal
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: run demo test lint build bench temporal-cli record-histories clean
+.PHONY: run demo test lint build bench bench-breach temporal-cli record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -44,6 +44,10 @@ record-histories: temporal-cli
 
 bench: temporal-cli
 	go run ./scripts/bench
+
+## bench-breach: breach lateness of complaintflow vs a bare Temporal timer and a cron poller (~9 min)
+bench-breach: temporal-cli
+	go run ./scripts/bench -mode breach
 
 clean:
 	rm -rf bin .data

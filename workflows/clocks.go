@@ -146,8 +146,21 @@ func (c *slaClock) describe(m *mark) string {
 }
 
 // handleFired records the events of fired marks and sends their notices, in the
-// order they fired.
+// order they fired; notices of marks that fired together go out in one activity.
 func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
+	if len(w.fired) == 0 {
+		return
+	}
+	if !w.legacy {
+		var batch []activities.Notice
+		w.batch = &batch
+		defer func() {
+			w.batch = nil
+			if len(batch) > 0 {
+				w.track(workflow.ExecuteActivity(noticeContext(ctx), acts.NotifyAll, batch))
+			}
+		}()
+	}
 	for len(w.fired) > 0 {
 		f := w.fired[0]
 		w.fired = w.fired[1:]

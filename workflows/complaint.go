@@ -130,8 +130,10 @@ type complaintWorkflow struct {
 	// Clocks in the order their marks are handled when they fire together.
 	clocks []*slaClock
 	// Marks that fired and still need their events and notices.
-	fired       []firedMark
-	notices     []workflow.Future
+	fired   []firedMark
+	notices []workflow.Future
+	// batch, while set, collects notices to send together in one activity.
+	batch       *[]activities.Notice
 	eventCounts map[complaint.EventKind]int
 	logger      log.Logger
 }
@@ -407,7 +409,13 @@ func (w *complaintWorkflow) record(ctx workflow.Context, e complaint.Event) erro
 	if e.Key == "" {
 		e.Key = w.eventKey(e.Kind)
 	}
-	return workflow.ExecuteActivity(activityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
+	if w.legacy {
+		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
+	}
+	// A local activity: the event is written within the workflow task that decided
+	// it, with no activity task round trip through the server — a breach lands in
+	// PostgreSQL as soon as its timer's task runs.
+	return workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
 }
 
 func (w *complaintWorkflow) eventKey(kind complaint.EventKind) string {
@@ -484,12 +492,20 @@ func noticeContext(ctx workflow.Context) workflow.Context {
 // awaited before the workflow completes.
 func (w *complaintWorkflow) notify(ctx workflow.Context, n activities.Notice) {
 	n.ComplaintID = w.in.ComplaintID
+	if w.batch != nil {
+		*w.batch = append(*w.batch, n)
+		return
+	}
 	if w.legacy {
 		if err := workflow.ExecuteActivity(activityContext(ctx), acts.Notify, n).Get(ctx, nil); err != nil {
 			w.logger.Error("notification failed", "Error", err, "Recipient", n.Recipient)
 		}
 		return
 	}
+	w.track(workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, n))
+}
+
+func (w *complaintWorkflow) track(f workflow.Future) {
 	w.notices = slices.DeleteFunc(w.notices, func(f workflow.Future) bool { return f.IsReady() })
-	w.notices = append(w.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, n))
+	w.notices = append(w.notices, f)
 }

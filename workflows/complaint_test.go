@@ -62,6 +62,15 @@ func (f *fakeActivities) Notify(_ context.Context, n activities.Notice) error {
 	return nil
 }
 
+func (f *fakeActivities) NotifyAll(ctx context.Context, ns []activities.Notice) error {
+	for _, n := range ns {
+		if err := f.Notify(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *fakeActivities) LoadChain(_ context.Context, person string) ([]complaint.Member, error) {
 	chain, ok := f.chains[person]
 	if !ok {
