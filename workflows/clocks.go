@@ -157,7 +157,7 @@ func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
 		defer func() {
 			w.batch = nil
 			if len(batch) > 0 {
-				w.track(workflow.ExecuteActivity(noticeContext(ctx), acts.NotifyAll, batch))
+				w.sendNow(ctx, batch)
 			}
 		}()
 	}

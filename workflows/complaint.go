@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -503,6 +504,25 @@ func (w *complaintWorkflow) notify(ctx workflow.Context, n activities.Notice) {
 		return
 	}
 	w.track(workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, n))
+}
+
+// sendNow delivers notices from within the workflow task (a local activity: no
+// activity task round trip through the server, which is what a burst of breaches
+// would queue on). If that does not get them all out within seconds, a regular
+// activity takes over and retries with backoff, not awaited; deliveries already
+// sent are not repeated.
+func (w *complaintWorkflow) sendNow(ctx workflow.Context, notices []activities.Notice) {
+	fast := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 12 * time.Second,
+		StartToCloseTimeout:    11 * time.Second, // channels give up after 10 s
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, MaximumInterval: 2 * time.Second},
+	})
+	err := workflow.ExecuteLocalActivity(fast, acts.NotifyAll, notices).Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	if err == nil || (errors.As(err, &appErr) && appErr.NonRetryable()) {
+		return
+	}
+	w.track(workflow.ExecuteActivity(noticeContext(ctx), acts.NotifyAll, notices))
 }
 
 func (w *complaintWorkflow) track(f workflow.Future) {

@@ -35,6 +35,16 @@
 // change what is compared, and the report says so: -raw-options chooses the raw
 // starts' options, -no-worker runs no worker, -worker-pollers
 // changes the worker's poller counts, -cpuprofile profiles this process.
+//
+// -mode breach measures breach lateness instead (see breach.go): how long after each
+// SLA deadline its breach is recorded in PostgreSQL, for complaintflow (N complaints
+// under a seconds-long policy, filed through the API, the real worker and
+// workflow), a bare Temporal timer workflow (the engine's floor) and a robfig/cron
+// poller scanning PostgreSQL every minute, one after the other in one run.
+//
+//	go run ./scripts/bench -mode breach [-n 2000] [-rounds 1] [-breach-rate 60] [-breach-first-response 90s]
+//
+// Target: complaintflow p99 ≤ 2 s and ≤ 1.5 × the bare timer's p99.
 package main
 
 import (
@@ -47,11 +57,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 )
 
 type config struct {
+	mode         string // intake or breach
 	databaseURL  string
 	temporalAddr string
 	namespace    string
@@ -74,6 +86,15 @@ type config struct {
 	cpuProfileDir string
 	logLevel      slog.Level
 	markdownOut   string
+
+	// -mode breach.
+	breachRate          float64       // complaints (timers, items) per second, open loop
+	breachFirstResponse time.Duration // the first-response SLA set for every policy cell
+	breachResolution    time.Duration // the resolution SLA set for cells that have one
+	breachWait          time.Duration // longest wait for the breaches after the last deadline
+	breachWarnings      string        // pre-breach warning percents for every cell: "50,75,90" or "none"
+	breachArms          []string      // which arms run
+	breachCSV           string        // write every breach to this file
 }
 
 // idleWindow is how long the idle CPU baseline is sampled.
@@ -81,27 +102,48 @@ const idleWindow = 5 * time.Second
 
 func main() {
 	var cfg config
+	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency) or breach (breach lateness against a bare timer and a cron poller)")
 	flag.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL to use (migrated by the bench); default: start a private one")
 	flag.StringVar(&cfg.temporalAddr, "temporal", "", "Temporal frontend host:port to use; default: start a private dev server")
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.StringVar(&cfg.taskQueue, "task-queue", "bench", "task queue of the worker, the API and the raw starts")
 	flag.BoolVar(&cfg.temporalDB, "temporal-db-file", false, "private dev server keeps state in a temp SQLite file instead of in memory")
 	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
-	flag.IntVar(&cfg.n, "n", 2000, "phase 1: requests per contender per round")
+	flag.IntVar(&cfg.n, "n", 2000, "intake: phase 1 requests per contender per round; breach: complaints, timers and poller items per arm")
 	flag.IntVar(&cfg.warmup, "warmup", 200, "requests per contender before measuring")
-	flag.IntVar(&cfg.rounds, "rounds", 3, "phase 1: rounds, alternating the contenders' order")
+	flag.IntVar(&cfg.rounds, "rounds", 0, "rounds, alternating the order of the contenders (intake phase 1, default 3) or of the Temporal arms (breach, default 1)")
 	flag.DurationVar(&cfg.duration, "d", 20*time.Second, "phase 2: open-loop duration per contender")
 	flag.Float64Var(&cfg.rate, "rate", 0, "phase 2: requests/s (default: half the api's median sustainable throughput)")
 	flag.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
 	flag.DurationVar(&cfg.drainTimeout, "drain-timeout", 3*time.Minute, "longest wait for the worker to catch up between runs")
-	flag.IntVar(&cfg.maxInFlight, "max-in-flight", 1000, "phase 2: most requests outstanding at once (the schedule waits beyond it)")
+	flag.IntVar(&cfg.maxInFlight, "max-in-flight", 1000, "open loops (intake phase 2, breach): most requests outstanding at once (the schedule waits beyond it)")
 	flag.StringVar(&cfg.rawOptions, "raw-options", "api", "start options of the raw starts: api (the API's: search attributes and ID policies), search-attributes, id-policies, or none")
 	flag.IntVar(&cfg.workerPollers, "worker-pollers", 0, "diagnostic: run the worker with this many workflow and activity task pollers (0: service.NewWorker's defaults, as production)")
 	flag.BoolVar(&cfg.noWorker, "no-worker", false, "diagnostic: run no worker, so only the starts themselves load the servers (workflows never run)")
 	flag.StringVar(&cfg.cpuProfileDir, "cpuprofile", "", "directory for a Go CPU profile of each phase-1 run (this process only)")
 	flag.StringVar(&cfg.markdownOut, "markdown", "", "also write the Markdown table to this file")
-	logLevel := flag.String("log-level", "warn", "log level of the API and worker (debug, info, warn, error); logs go to stderr")
+	flag.Float64Var(&cfg.breachRate, "breach-rate", 60, "breach: complaints filed (timers started, items inserted) per second, open loop; sets the deadlines' spread")
+	flag.DurationVar(&cfg.breachFirstResponse, "breach-first-response", 90*time.Second, "breach: first-response SLA for every policy cell; all N must be filed before the first deadline")
+	flag.DurationVar(&cfg.breachResolution, "breach-resolution", time.Hour, "breach: resolution SLA for the cells that have one (kept beyond the run, so it neither warns nor breaches)")
+	flag.StringVar(&cfg.breachWarnings, "breach-warnings", "50,75,90", `breach: pre-breach warning percents set for every policy cell ("none": breaches and the ladder only, like for like with the bare timer)`)
+	flag.DurationVar(&cfg.breachWait, "breach-wait", 3*time.Minute, "breach: longest wait for the last breach after the last deadline (the cron arm needs up to a minute)")
+	breachArms := flag.String("breach-arms", strings.Join(arms, ","), "breach: the arms to run, comma-separated (diagnostic; the report needs complaintflow and timer for the ratio)")
+	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
+	logLevel := flag.String("log-level", "", "log level of the API and worker (debug, info, warn, error; default warn, error in breach mode); logs go to stderr")
 	flag.Parse()
+	if *logLevel == "" {
+		*logLevel = "warn"
+		if cfg.mode == "breach" {
+			*logLevel = "error" // the workflow logs every breach at warn
+		}
+	}
+	cfg.breachArms = strings.Split(*breachArms, ",")
+	if cfg.rounds == 0 {
+		cfg.rounds = 3
+		if cfg.mode == "breach" {
+			cfg.rounds = 1
+		}
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: -log-level:", err)
 		os.Exit(2)
@@ -117,9 +159,23 @@ func main() {
 		os.Exit(2)
 	}
 
+	runMode := run
+	switch cfg.mode {
+	case "intake":
+	case "breach":
+		if err := cfg.checkBreach(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		runMode = runBreach
+	default:
+		fmt.Fprintln(os.Stderr, "bench: -mode must be intake or breach")
+		os.Exit(2)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	if err := runMode(ctx, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

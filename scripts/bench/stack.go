@@ -134,8 +134,10 @@ func (s *stack) start(ctx context.Context) error {
 	if err := st.DB().GetContext(ctx, &s.postgresVersion, `SHOW server_version`); err != nil {
 		return err
 	}
-	if err := s.checkPolicies(ctx); err != nil {
-		return err
+	if s.cfg.mode != "breach" { // breach mode sets a seconds-long policy itself
+		if err := s.checkPolicies(ctx); err != nil {
+			return err
+		}
 	}
 
 	metrics, err := telemetry.NewMetrics()
@@ -166,12 +168,14 @@ func (s *stack) start(ctx context.Context) error {
 			MaxConcurrentActivityTaskPollers: s.cfg.workerPollers,
 		})
 		s.worker.RegisterWorkflow(workflows.ComplaintWorkflow)
-		s.worker.RegisterActivity(&activities.Activities{Store: st, Notifier: notify.Log{Logger: s.log}})
+		s.worker.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st,
+			Notifiers: []notify.Notifier{notify.Log{Logger: s.log}}})
 	} else {
 		s.worker = service.NewWorker(tc, s.cfg.taskQueue, st, notify.Log{Logger: s.log})
 	}
 	if s.worker != nil {
 		s.worker.RegisterWorkflowWithOptions(BareWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})
+		registerBreachTimer(s.worker, st)
 		if err := s.worker.Start(); err != nil {
 			return fmt.Errorf("start worker: %w", err)
 		}
