@@ -72,11 +72,7 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]policyView, len(ps))
-	for i, p := range ps {
-		items[i] = policyViewOf(p)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, ps, policyViewOf)
 }
 
 // putPolicyBody sets one cell of the SLA matrix. Durations use Go syntax ("90s",

@@ -99,11 +99,7 @@ func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]calendarView, len(cs))
-	for i, c := range cs {
-		items[i] = calendarViewOf(c)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, cs, calendarViewOf)
 }
 
 // getCalendar shows a calendar or, given ?from=<RFC 3339>&add=<duration>, previews

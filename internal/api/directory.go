@@ -186,11 +186,7 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]teamView, len(ts))
-	for i, t := range ts {
-		items[i] = teamViewOf(t)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, ts, teamViewOf)
 }
 
 // getTeam shows a team with its active members.
@@ -449,11 +445,7 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]routeView, len(rs))
-	for i, rt := range rs {
-		items[i] = routeViewOf(rt)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, rs, routeViewOf)
 }
 
 func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {

@@ -82,11 +82,7 @@ func (s *Server) listComplaintEscalations(w http.ResponseWriter, r *http.Request
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]escalationView, len(es))
-	for i, e := range es {
-		items[i] = escalationViewOf(e)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, es, escalationViewOf)
 }
 
 // decisionBody is a manager's decision. extend_by uses Go duration syntax ("6h").
@@ -252,9 +248,5 @@ func (s *Server) escalationInbox(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]escalationView, len(es))
-	for i, e := range es {
-		items[i] = escalationViewOf(e)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeItems(w, es, escalationViewOf)
 }

@@ -70,6 +70,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads a JSON object into dst strictly: JSON content type, at most
 // maxBodyBytes, valid UTF-8, one object, no unknown fields, right types. Each failure
 // is a problem naming what was wrong.
+// writeItems answers a listing: {"items": [view of each]}.
+func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
+	items := make([]V, len(xs))
+	for i, x := range xs {
+		items[i] = view(x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return problem(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+ct)
