@@ -525,6 +525,8 @@ func (s *ComplaintSuite) TestDecisionValidatorsAcceptOnlyManagersInTheChainWithi
 		s.reject(workflows.UpdateDecideEscalation, decide("max", complaint.Decision{Kind: complaint.DecisionCompensate,
 			Compensation: &complaint.Compensation{Kind: "cash-in-envelope", Amount: 5}}))
 		s.reject(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: 2, Decision: extend(time.Hour)})
+		s.reject(workflows.UpdateDecideEscalation, decide("max", complaint.Decision{
+			Kind: complaint.DecisionExtend, ExtensionSeconds: 3600, Owner: "lee"}))
 		s.update(workflows.UpdateDecideEscalation, decide("max", extend(20*time.Hour)))
 	})
 	s.at(3*time.Hour, func() {
@@ -551,6 +553,7 @@ func (s *ComplaintSuite) TestDecisionValidatorsAcceptOnlyManagersInTheChainWithi
 		"urgency must be higher than the current medium",
 		`compensation kind "cash-in-envelope" is not one of [coupon voucher refund upgrade gift points other]`,
 		"escalation 2 is not pending",
+		"owner applies only to approve and reassign",
 		"escalation 1 was already extended by max",
 		"extension of 5h0m0s exceeds the policy's bound: 4h0m0s of 24h0m0s left",
 	}, s.rejections)

@@ -185,6 +185,12 @@ func (w *complaintWorkflow) validateDecideEscalation(_ workflow.Context, req Dec
 		return err
 	}
 	d := req.Decision
+	if d.Owner != "" && d.Kind != complaint.DecisionApprove && d.Kind != complaint.DecisionReassign {
+		return invalidAction("owner applies only to approve and reassign")
+	}
+	if d.Urgency != "" && d.Kind != complaint.DecisionApprove {
+		return invalidAction("urgency applies only to approve")
+	}
 	switch d.Kind {
 	case complaint.DecisionApprove:
 		if d.Urgency == "" && d.Owner == "" {
@@ -273,14 +279,14 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 	// Everything that can fail runs before the state changes, so a failed decision
 	// leaves the complaint as it was.
 	var chain []complaint.Member
-	if d.Owner != "" && d.Kind != complaint.DecisionReject {
+	if d.Owner != "" {
 		var err error
 		if chain, err = w.loadChain(ctx, d.Owner); err != nil {
 			return w.state, invalidAction(fmt.Sprintf("cannot assign %s: %v", d.Owner, err))
 		}
 	}
 	var raised *complaint.Policy
-	if d.Urgency != "" && d.Kind == complaint.DecisionApprove {
+	if d.Urgency != "" {
 		var p complaint.Policy
 		err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadPolicy,
 			activities.LoadPolicyInput{Urgency: d.Urgency, Tier: w.state.Tier}).Get(ctx, &p)
@@ -294,10 +300,10 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
-	switch {
-	case chain != nil:
+	if chain != nil {
 		w.state.Owner, w.state.Chain = d.Owner, chain
-	case d.Kind == complaint.DecisionExtend:
+	}
+	if d.Kind == complaint.DecisionExtend {
 		w.clock(complaint.ClockResolution).budget += secs(d.ExtensionSeconds)
 		w.state.Extended += secs(d.ExtensionSeconds)
 	}

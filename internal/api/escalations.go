@@ -114,6 +114,12 @@ func (b *decisionBody) check(v *validator) complaint.Decision {
 		v.oneOf("urgency", b.Urgency, levelNames)
 		d.Urgency = complaint.Level(b.Urgency)
 	}
+	if b.Owner != "" && d.Kind != complaint.DecisionApprove && d.Kind != complaint.DecisionReassign {
+		v.add("owner", "applies only to approve and reassign")
+	}
+	if b.Urgency != "" && d.Kind != complaint.DecisionApprove {
+		v.add("urgency", "applies only to approve")
+	}
 	switch d.Kind {
 	case complaint.DecisionApprove:
 		if b.Urgency == "" && b.Owner == "" {

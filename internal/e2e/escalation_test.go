@@ -368,6 +368,7 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 		{"unknown decision", "POST", decision, max, map[string]any{"decision": "ignore"}, 400, "decision"},
 		{"reject without reason", "POST", decision, max, map[string]any{"decision": "reject"}, 400, "reason"},
 		{"extend without duration", "POST", decision, max, map[string]any{"decision": "extend"}, 400, "extend_by"},
+		{"extend with an owner", "POST", decision, max, map[string]any{"decision": "extend", "extend_by": "1h", "owner": "lee"}, 400, "owner"},
 		{"compensation without amount", "POST", decision, max, map[string]any{"decision": "compensate",
 			"compensation": map[string]any{"kind": "coupon"}}, 400, "compensation.amount"},
 		{"compensation of an unknown kind", "POST", decision, max, map[string]any{"decision": "compensate",
