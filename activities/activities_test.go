@@ -37,7 +37,9 @@ func (n *countingNotifier) Send(_ context.Context, m notify.Message) error {
 	return nil
 }
 
-func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivityEnvironment, store.Complaint) {
+// fileTestComplaint opens a fresh database and files one complaint in it; mutate
+// adjusts the complaint before filing.
+func fileTestComplaint(t *testing.T, mutate func(*store.NewComplaint)) (*store.Store, store.Complaint) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, testenv.NewDatabase(t))
@@ -46,15 +48,25 @@ func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivi
 	}
 	t.Cleanup(func() { st.Close() })
 	id := uuid.NewString()
-	c, _, err := st.CreateComplaint(ctx, store.NewComplaint{
+	nc := store.NewComplaint{
 		ID: id, ExternalID: "ext-" + id, RequestHash: "h", WorkflowID: "complaint:" + id, Channel: "wechat",
 		CustomerID: "c1", CustomerName: "Li Lei", CustomerTier: complaint.High,
 		CustomerEmail: sql.NullString{String: "li.lei@example.com", Valid: true},
 		Category:      "service", Urgency: complaint.High, Subject: "rude agent", Description: "态度差",
-	})
+	}
+	if mutate != nil {
+		mutate(&nc)
+	}
+	c, _, err := st.CreateComplaint(ctx, nc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, c
+}
+
+func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivityEnvironment, store.Complaint) {
+	t.Helper()
+	st, c := fileTestComplaint(t, nil)
 	n := &countingNotifier{}
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestActivityEnvironment()

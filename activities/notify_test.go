@@ -54,24 +54,13 @@ type notifyFixture struct {
 
 func newNotifyFixture(t *testing.T) *notifyFixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	id := uuid.NewString()
-	c, _, err := st.CreateComplaint(ctx, store.NewComplaint{
-		ID: id, ExternalID: "ext-" + id, RequestHash: "h", WorkflowID: "complaint:" + id, Channel: "phone",
-		CustomerID: "c1", CustomerName: "王芳", CustomerTier: complaint.High,
-		CustomerPhone:   sql.NullString{String: customerPhone, Valid: true},
-		CustomerEmail:   sql.NullString{String: customerEmail, Valid: true},
-		CustomerAddress: sql.NullString{String: customerAddress, Valid: true},
-		Category:        "logistics", Urgency: complaint.High, Subject: "包裹一周未到", Description: "物流慢",
+	st, c := fileTestComplaint(t, func(nc *store.NewComplaint) {
+		nc.Channel, nc.CustomerName = "phone", "王芳"
+		nc.CustomerPhone = sql.NullString{String: customerPhone, Valid: true}
+		nc.CustomerEmail = sql.NullString{String: customerEmail, Valid: true}
+		nc.CustomerAddress = sql.NullString{String: customerAddress, Valid: true}
+		nc.Category, nc.Subject, nc.Description = "logistics", "包裹一周未到", "物流慢"
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	f := &notifyFixture{st: st, c: c, smtp: notifytest.StartSMTP(t, notifytest.SMTPOptions{}), hook: newHookReceiver(t), log: &syncBuffer{}}
 	f.acts = &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{
 		notify.Log{Logger: slog.New(slog.NewJSONHandler(f.log, nil))},
