@@ -416,3 +416,46 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 		t.Errorf("complaints: %d (err %v), want 1", n, err)
 	}
 }
+
+// A policy on a business-hours calendar: the API's due time, the workflow's own
+// deadline (computed in workflow code on the real server) and the calendar preview
+// agree, and all fall inside the calendar's opening hours.
+func TestCalendarDeadlinesAgreeAcrossAPIWorkflowAndPreview(t *testing.T) {
+	s := newStack(t)
+	s.must(201, s.do("PUT", "/v1/calendars/mornings", adminToken, map[string]any{
+		"name": "Shanghai mornings", "time_zone": "Asia/Shanghai",
+		"weekly_hours": map[string]any{"mon": []map[string]string{{"start": "09:00", "end": "10:00"}},
+			"wed": []map[string]string{{"start": "09:00", "end": "10:00"}}},
+	}))
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{
+		"first_response": "90m", "resolution": "3h", "calendar_id": "mornings"}))
+	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("calendar-1", "medium", "low")))
+	id := filed.body["id"].(string)
+
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	created, _ := time.Parse(time.RFC3339Nano, filed.body["created_at"].(string))
+	due, _ := time.Parse(time.RFC3339Nano, filed.body["first_response_due_at"].(string))
+	if local := due.In(shanghai); (local.Weekday() != time.Monday && local.Weekday() != time.Wednesday) || local.Hour() != 9 && !(local.Hour() == 10 && local.Minute() == 0) {
+		t.Errorf("first response due %s, not within Mon/Wed 09:00–10:00 Shanghai", local)
+	}
+	preview := s.must(200, s.do("GET", "/v1/calendars/mornings?from="+created.UTC().Format(time.RFC3339Nano)+"&add=90m", adminToken, nil))
+	if p, _ := time.Parse(time.RFC3339Nano, preview.body["deadline"].(string)); !p.Equal(due) {
+		t.Errorf("calendar preview %s, intake %s", p, due)
+	}
+	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
+	v, err := s.temporal.QueryWorkflow(context.Background(), filed.body["workflow_id"].(string), "", "state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct{ FirstResponseDueAt, ResolutionDueAt time.Time }
+	if err := v.Get(&state); err != nil {
+		t.Fatal(err)
+	}
+	if !state.FirstResponseDueAt.Equal(due) {
+		t.Errorf("workflow deadline %s, intake %s", state.FirstResponseDueAt, due)
+	}
+	resolution, _ := time.Parse(time.RFC3339Nano, filed.body["resolution_due_at"].(string))
+	if !state.ResolutionDueAt.Equal(resolution) || resolution.Sub(due) < 24*time.Hour {
+		t.Errorf("resolution due: workflow %s, intake %s (3 h of mornings spans days)", state.ResolutionDueAt, resolution)
+	}
+}
