@@ -101,6 +101,9 @@ func (s *Server) Handler() http.Handler {
 
 	mux.Handle("POST /v1/tokens", s.authorize(s.createToken, auth.RoleAdmin))
 	s.registerDirectoryRoutes(mux)
+	s.registerSurveyRoutes(mux)
+	s.registerFeedbackRoutes(mux)
+	s.registerMetricsRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

@@ -5,6 +5,7 @@
 package complaint
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -119,6 +120,14 @@ const (
 	EventEscalationDecision EventKind = "escalation_decided"
 	// The complaint was resolved while an escalation still awaited a decision.
 	EventEscalationCancelled EventKind = "escalation_cancelled"
+	// The feedback loop after a resolution (DOMAIN.md §2 "feed back → verify").
+	EventSurveySent     EventKind = "survey_sent"
+	EventSurveyReminded EventKind = "survey_reminded"
+	EventSurveyAnswered EventKind = "survey_answered"
+	// No answer before the survey's timeout, or the survey was withdrawn because an
+	// agent reopened or closed the complaint first.
+	EventSurveyExpired   EventKind = "survey_expired"
+	EventSurveyCancelled EventKind = "survey_cancelled"
 )
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
@@ -151,6 +160,53 @@ type Event struct {
 	ExtendedSeconds int64     `json:"extended_seconds,omitempty"`
 
 	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*
+
+	SurveyID string        `json:"survey_id,omitempty"` // survey_*
+	Survey   *SurveyAnswer `json:"survey,omitempty"`    // survey_answered
+	// Verification is how a closing was verified (closed).
+	Verification Verification `json:"verification,omitempty"`
+}
+
+// Verification is whether the customer confirmed the fix before the complaint closed.
+type Verification string
+
+// Closing outcomes: verified by a satisfied survey answer; unverified when the survey
+// timed out or an agent closed the complaint without one.
+const (
+	Verified   Verification = "verified"
+	Unverified Verification = "unverified"
+)
+
+// SurveyAnswer is the customer's answer to the satisfaction survey (DOMAIN.md §2):
+// CSAT 1–5, NPS 0–10, CES 1–7 (lower is better), whether the problem was solved and
+// a comment. NPS and CES are optional.
+type SurveyAnswer struct {
+	CSAT    int    `json:"csat"`
+	NPS     *int   `json:"nps,omitempty"`
+	CES     *int   `json:"ces,omitempty"`
+	Solved  bool   `json:"solved"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Dissatisfied reports whether the answer sends the complaint back: CSAT ≤ 2, an NPS
+// detractor (0–6) or "not solved". Anything else verifies the fix.
+func (a SurveyAnswer) Dissatisfied() bool {
+	return a.CSAT <= 2 || (a.NPS != nil && *a.NPS <= 6) || !a.Solved
+}
+
+// Reasons lists why the answer is dissatisfied, for the reopening and the customer.
+func (a SurveyAnswer) Reasons() []string {
+	var why []string
+	if !a.Solved {
+		why = append(why, "the customer says the problem is not solved")
+	}
+	if a.CSAT <= 2 {
+		why = append(why, fmt.Sprintf("CSAT %d of 5", a.CSAT))
+	}
+	if a.NPS != nil && *a.NPS <= 6 {
+		why = append(why, fmt.Sprintf("NPS %d (detractor)", *a.NPS))
+	}
+	return why
 }
 
 // EscalationRecord is the state of an escalation request as an event leaves it.

@@ -427,8 +427,28 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 			resolution_due_at = $4, updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, e.ResolutionDueAt)
 	case complaint.EventClosed:
-		q = `UPDATE complaints SET status = $3, closed_at = $2, updated_at = now() WHERE id = $1`
-		args = append(args, e.Status)
+		q = `UPDATE complaints SET status = $3, closed_at = $2, verification = NULLIF($4, ''), updated_at = now() WHERE id = $1`
+		args = append(args, e.Status, string(e.Verification))
+	case complaint.EventSurveySent:
+		return nil // the survey row is written when the survey is opened
+	case complaint.EventSurveyReminded:
+		q = `UPDATE surveys SET reminded_at = $2 WHERE id = $1`
+		args = []any{e.SurveyID, e.At}
+	case complaint.EventSurveyAnswered:
+		if e.Survey == nil {
+			return fmt.Errorf("record survey_answered event: no answer")
+		}
+		a := e.Survey
+		q = `UPDATE surveys SET status = 'answered', answered_at = $2, closed_at = $2,
+			csat = $3, nps = $4, ces = $5, solved = $6, comment = NULLIF($7, '') WHERE id = $1`
+		args = []any{e.SurveyID, e.At, a.CSAT, a.NPS, a.CES, a.Solved, a.Comment}
+	case complaint.EventSurveyExpired, complaint.EventSurveyCancelled:
+		q = `UPDATE surveys SET status = $3, closed_at = $2 WHERE id = $1`
+		status := "expired"
+		if e.Kind == complaint.EventSurveyCancelled {
+			status = "cancelled"
+		}
+		args = []any{e.SurveyID, e.At, status}
 	case complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
 		complaint.EventEscalationCancelled:
 		q = `UPDATE complaints SET updated_at = now() WHERE id = $1`
