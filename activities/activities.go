@@ -35,6 +35,8 @@ type Activities struct {
 	// most one per channel name (see Notify).
 	Notifications NotificationStore
 	Notifiers     []notify.Notifier
+	Surveys       SurveyStore
+	SurveyLinks   SurveyLinks
 	Now           func() time.Time
 }
 

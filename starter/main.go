@@ -90,6 +90,7 @@ func serve(ctx context.Context) error {
 	defer tc.Close()
 
 	srv := api.New(st, tc, cfg.TaskQueue, log, metrics.Registry)
+	srv.UseSurveySecret(cfg.SurveySigningSecret)
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}

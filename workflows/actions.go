@@ -138,14 +138,24 @@ func (w *complaintWorkflow) close(ctx workflow.Context, req CloseRequest) (Compl
 	if err := w.validateClose(ctx, req); err != nil {
 		return w.state, err
 	}
+	// Closed by an agent: whatever the survey would have said, the customer did not
+	// confirm the fix.
+	_, err := w.closeAs(ctx, req.Actor, complaint.Unverified, req.Reason)
+	return w.state, err
+}
+
+// closeAs closes the complaint with the given verification and returns the event key.
+func (w *complaintWorkflow) closeAs(ctx workflow.Context, actor string, v complaint.Verification, reason string) (string, error) {
 	now := workflow.Now(ctx)
 	w.state.Status = complaint.StatusClosed
 	w.state.ClosedAt = &now
+	w.state.Verification = v
 	w.upsertSearchAttributes(ctx)
-	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventClosed, Actor: req.Actor, At: now, Status: complaint.StatusClosed, Reason: req.Reason,
+	key := w.eventKey(complaint.EventClosed)
+	return key, w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventClosed, Actor: actor, At: now, Status: complaint.StatusClosed,
+		Reason: reason, Verification: v,
 	})
-	return w.state, err
 }
 
 func (w *complaintWorkflow) validatePause(_ workflow.Context, req PauseRequest) error {
@@ -222,6 +232,14 @@ func (w *complaintWorkflow) reopen(ctx workflow.Context, req ReopenRequest) (Com
 	if err := w.awaitLoaded(ctx, func() error { return w.validateReopen(ctx, req) }); err != nil {
 		return w.state, err
 	}
+	_, err := w.reopenWith(ctx, req.Actor, req.Reason,
+		"We are working on it again and expect to resolve it by %s.")
+	return w.state, err
+}
+
+// reopenWith reopens the complaint on the follow-up SLA, tells the owner and tells
+// the customer (customerBody formats the new deadline). It returns the event key.
+func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason, customerBody string) (string, error) {
 	now := workflow.Now(ctx)
 	followUp := secs(w.policy.FollowUpSeconds)
 	if followUp <= 0 {
@@ -235,21 +253,21 @@ func (w *complaintWorkflow) reopen(ctx workflow.Context, req ReopenRequest) (Com
 	w.upsertSearchAttributes(ctx)
 	key := w.eventKey(complaint.EventReopened)
 	err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventReopened, Actor: req.Actor, At: now, Status: w.state.Status,
-		Reason: req.Reason, Round: w.state.Reopened, ResolutionDueAt: *w.state.ResolutionDueAt,
+		Key: key, Kind: complaint.EventReopened, Actor: actor, At: now, Status: w.state.Status,
+		Reason: reason, Round: w.state.Reopened, ResolutionDueAt: *w.state.ResolutionDueAt,
 	})
 	if err != nil {
-		return w.state, err
+		return key, err
 	}
 	w.notify(ctx, activities.Notice{
 		EventKey: key, EventKind: complaint.EventReopened, Recipient: w.ownerRecipient(),
 		Subject: "Complaint " + w.in.ComplaintID + " was reopened",
 		Body: fmt.Sprintf("Complaint %s was reopened by %s: %s. The new resolution deadline is %s.",
-			w.in.ComplaintID, req.Actor, req.Reason, formatTime(*w.state.ResolutionDueAt)),
+			w.in.ComplaintID, actor, reason, formatTime(*w.state.ResolutionDueAt)),
 	})
 	w.tellCustomer(ctx, key, complaint.EventReopened, "We have reopened your complaint",
-		"We are working on it again and expect to resolve it by "+formatTime(*w.state.ResolutionDueAt)+".")
-	return w.state, nil
+		fmt.Sprintf(customerBody, formatTime(*w.state.ResolutionDueAt)))
+	return key, nil
 }
 
 // takeOwnership makes the actor the owner and loads their reporting chain, which

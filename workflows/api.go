@@ -5,6 +5,8 @@
 package workflows
 
 import (
+	"fmt"
+
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -26,7 +28,15 @@ const (
 	UpdateReopen            = "reopen"
 	UpdateRequestEscalation = "request_escalation"
 	UpdateDecideEscalation  = "decide_escalation"
+	// UpdateAnswerSurvey delivers a customer's survey answer to the feedback loop.
+	UpdateAnswerSurvey = "answer_survey"
 )
+
+// FeedbackWorkflowID is the workflow ID of a complaint's feedback loop after its
+// resolution round (0 for the first resolution, then one per reopening).
+func FeedbackWorkflowID(complaintID string, round int) string {
+	return fmt.Sprintf("%s/feedback/%d", ComplaintWorkflowID(complaintID), round)
+}
 
 // QueryState returns the complaint's current ComplaintState.
 const QueryState = "state"

@@ -15,8 +15,8 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
-// DefaultCloseAfterResolved is how long a resolved complaint waits for an explicit
-// close before it closes itself (the customer-feedback window).
+// DefaultCloseAfterResolved is how long a resolved complaint filed before the
+// feedback loop existed waits for an explicit close before it closes itself.
 const DefaultCloseAfterResolved = 72 * time.Hour
 
 // ErrTypeInvalidAction is the application-error type of a rejected agent action, so
@@ -28,6 +28,10 @@ const ErrTypeInvalidAction = "InvalidAction"
 // recorded with: synchronous notices and the original search attributes.
 const versionLadder = "escalation-ladder"
 
+// versionFeedback marks executions that run the feedback loop after a resolution
+// instead of closing themselves after DefaultCloseAfterResolved.
+const versionFeedback = "feedback-loop"
+
 // Defaults for policies snapshotted without a value.
 const (
 	defaultDecisionTime = 4 * time.Hour
@@ -38,7 +42,8 @@ const (
 // without breaking running workflows.
 type ComplaintInput struct {
 	ComplaintID string
-	// CloseAfterResolved overrides DefaultCloseAfterResolved when positive.
+	// CloseAfterResolved overrides DefaultCloseAfterResolved when positive (only
+	// executions without the feedback loop use it).
 	CloseAfterResolved time.Duration
 }
 
@@ -94,6 +99,16 @@ type ComplaintState struct {
 	Warnings           []Warning                    `json:",omitempty"`
 	Ladder             []LadderStep                 `json:",omitempty"`
 	Escalations        []complaint.EscalationRecord `json:",omitempty"`
+	// The latest feedback loop, and how the closing was verified.
+	Survey       *SurveyRound           `json:",omitempty"`
+	Verification complaint.Verification `json:",omitempty"`
+}
+
+// SurveyRound is the feedback loop of one resolution round.
+type SurveyRound struct {
+	Round      int
+	WorkflowID string
+	Outcome    FeedbackOutcome `json:",omitempty"` // empty while it runs or if withdrawn
 }
 
 // Breached reports whether any SLA deadline was missed.
@@ -192,7 +207,7 @@ func (w *complaintWorkflow) run(ctx workflow.Context) (ComplaintState, error) {
 		// A deadline that passed is recorded even if an action raced it.
 		w.handleFired(ctx)
 		if w.state.Status == complaint.StatusResolved {
-			if err := w.awaitClose(ctx); err != nil {
+			if err := w.afterResolution(ctx); err != nil {
 				return w.state, err
 			}
 			continue

@@ -79,6 +79,13 @@ func (f *fakeActivities) LoadChain(_ context.Context, person string) ([]complain
 	return chain, nil
 }
 
+// OpenSurvey returns one survey per round, as the store does.
+func (f *fakeActivities) OpenSurvey(_ context.Context, in activities.OpenSurveyInput) (activities.SurveyTicket, error) {
+	id := fmt.Sprintf("survey-%s-%d", in.ComplaintID, in.Round)
+	return activities.SurveyTicket{SurveyID: id, Link: "https://cf.example/v1/surveys/token-" + id,
+		ExpiresAt: in.SentAt.Add(in.Timeout)}, nil
+}
+
 func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyInput) (complaint.Policy, error) {
 	return f.policies[in.Urgency], nil
 }
@@ -126,6 +133,7 @@ type ComplaintSuite struct {
 	start time.Time
 	// rejections collects validator reasons in the order they arrive.
 	rejections []string
+	rejected   int // answers sent to be refused, for their update IDs
 }
 
 func TestComplaintWorkflow(t *testing.T) { suite.Run(t, new(ComplaintSuite)) }
@@ -144,6 +152,7 @@ func (s *ComplaintSuite) SetupTest() {
 	}, policies: map[complaint.Level]complaint.Policy{}}
 	s.rejections = nil
 	s.env.RegisterActivity(s.acts)
+	s.env.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
 }
 
 func (s *ComplaintSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -286,10 +295,11 @@ func (s *ComplaintSuite) TestAcknowledgingBeforeTheDeadlineStopsTheFirstResponse
 	s.Equal("customer", s.acts.noticesOf(complaint.EventAcknowledged)[0].Recipient)
 	s.Equal("Sorry — we are on it.", s.acts.noticesOf(complaint.EventAcknowledged)[0].Body)
 	s.Len(s.acts.noticesOf(complaint.EventResolved), 1)
-	// No explicit close: the complaint closes itself when the feedback window passes.
+	// No answer to the survey: the complaint closes unverified when it times out.
 	s.Equal(complaint.StatusClosed, state.Status)
+	s.Equal(complaint.Unverified, state.Verification)
 	s.Require().NotNil(state.ClosedAt)
-	s.Equal(20*time.Hour+workflows.DefaultCloseAfterResolved, state.ClosedAt.Sub(s.start))
+	s.Equal(20*time.Hour+workflows.DefaultSurveyTimeout, state.ClosedAt.Sub(s.start))
 }
 
 func (s *ComplaintSuite) TestLowUrgencyGoesToTheBacklogWithoutAResolutionClock() {

@@ -28,6 +28,8 @@ type policyView struct {
 	AutoEscalateAngry    bool        `json:"auto_escalate_angry"`
 	AutoEscalateHighTier bool        `json:"auto_escalate_high_tier"`
 	CalendarID           *string     `json:"calendar_id"`
+	SurveyReminder       string      `json:"survey_reminder"`
+	SurveyTimeout        string      `json:"survey_timeout"`
 	UpdatedAt            time.Time   `json:"updated_at"`
 	UpdatedBy            string      `json:"updated_by"`
 }
@@ -53,8 +55,9 @@ func policyViewOf(p store.Policy) policyView {
 		DecisionTime:         seconds(p.DecisionSeconds),
 		MaxExtension:         seconds(p.MaxExtensionSeconds),
 		AutoEscalateAngry:    p.AutoEscalateAngry, AutoEscalateHighTier: p.AutoEscalateHighTier,
-		CalendarID: nullString(p.CalendarID),
-		UpdatedAt:  p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
+		CalendarID:     nullString(p.CalendarID),
+		SurveyReminder: seconds(p.SurveyReminderSeconds), SurveyTimeout: seconds(p.SurveyTimeoutSeconds),
+		UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
 	}
 	for _, l := range p.EscalationLevels {
 		v.EscalationLevels = append(v.EscalationLevels, levelView{Level: l.Level, After: seconds(l.AfterSeconds), Notify: string(l.Notify)})
@@ -89,6 +92,8 @@ type putPolicyBody struct {
 	AutoEscalateAngry    *bool        `json:"auto_escalate_angry"`
 	AutoEscalateHighTier *bool        `json:"auto_escalate_high_tier"`
 	CalendarID           *string      `json:"calendar_id"`
+	SurveyReminder       *string      `json:"survey_reminder"`
+	SurveyTimeout        *string      `json:"survey_timeout"`
 }
 
 const maxSLA = 366 * 24 * time.Hour
@@ -169,10 +174,15 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		{"follow_up", b.FollowUp, time.Second, &p.FollowUpSeconds},
 		{"decision_time", b.DecisionTime, time.Second, &p.DecisionSeconds},
 		{"max_extension", b.MaxExtension, 0, &p.MaxExtensionSeconds},
+		{"survey_reminder", b.SurveyReminder, time.Second, &p.SurveyReminderSeconds},
+		{"survey_timeout", b.SurveyTimeout, time.Second, &p.SurveyTimeoutSeconds},
 	} {
 		if n, ok := parseDuration(v, d.field, d.value, false, d.least); ok {
 			*d.dst = n.Int64
 		}
+	}
+	if p.SurveyReminderSeconds >= p.SurveyTimeoutSeconds {
+		v.add("survey_reminder", "must be shorter than survey_timeout ("+seconds(p.SurveyTimeoutSeconds)+")")
 	}
 	if b.AutoEscalateAngry != nil {
 		p.AutoEscalateAngry = *b.AutoEscalateAngry

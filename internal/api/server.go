@@ -33,6 +33,8 @@ type Server struct {
 	latency  *prometheus.HistogramVec
 
 	tokens sync.Map // hash → cachedPrincipal; saves a query per request
+
+	surveyKey surveyKey
 }
 
 type cachedPrincipal struct {

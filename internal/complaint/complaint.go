@@ -286,6 +286,9 @@ type Policy struct {
 	AutoEscalateHighTier bool           `json:"auto_escalate_high_tier,omitempty"`
 	CalendarID           string         `json:"calendar_id,omitempty"`
 	Calendar             *calendar.Spec `json:"calendar,omitempty"` // nil: around the clock
+	// The feedback loop after a resolution; 0 in snapshots taken before it existed.
+	SurveyReminderSeconds int64 `json:"survey_reminder_seconds,omitempty"`
+	SurveyTimeoutSeconds  int64 `json:"survey_timeout_seconds,omitempty"`
 }
 
 // SLA is the service-level agreement a complaint was filed under: the policy in force

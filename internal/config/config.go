@@ -44,6 +44,12 @@ type Config struct {
 	SMTPTLS      string // SMTP_TLS: none, starttls or tls
 	// WEBHOOK_SIGNING_SECRET signs webhook notices; empty disables the webhook channel.
 	WebhookSigningSecret string
+
+	// PUBLIC_BASE_URL is where customers reach the API: survey links point there.
+	PublicBaseURL string
+	// SURVEY_SIGNING_SECRET signs survey links; empty: a key generated on first use
+	// and kept in PostgreSQL (the worker and the API share it through the database).
+	SurveySigningSecret string
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -68,7 +74,9 @@ func FromEnv() (Config, error) {
 		SMTPPassword:         os.Getenv("SMTP_PASSWORD"),
 		SMTPTLS:              strings.ToLower(env("SMTP_TLS", "starttls")),
 		WebhookSigningSecret: os.Getenv("WEBHOOK_SIGNING_SECRET"),
+		SurveySigningSecret:  os.Getenv("SURVEY_SIGNING_SECRET"),
 	}
+	c.PublicBaseURL = env("PUBLIC_BASE_URL", "http://"+c.HTTPAddr)
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT", "20s")); err != nil {
 		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)

@@ -25,6 +25,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -79,9 +80,6 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	queue := fmt.Sprintf("e2e-%s-%d", strings.ReplaceAll(strings.ToLower(t.Name()), "/", "-"), time.Now().UnixNano())
 
 	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log, notifiers: notifiers, dsn: dsn}
-	s.startWorker()
-	t.Cleanup(func() { s.worker.Stop() })
-
 	srv := api.New(st, tc, queue, log, metrics.Registry)
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
 		t.Fatal(err)
@@ -89,13 +87,17 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	s.url = hs.URL
+
+	// The worker signs survey links to this API with the key kept in PostgreSQL.
+	s.startWorker()
+	t.Cleanup(func() { s.worker.Stop() })
 	return s
 }
 
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, s.store, append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}

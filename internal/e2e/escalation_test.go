@@ -326,7 +326,8 @@ func (s *stack) startWorkerProcess(bin string) *exec.Cmd {
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+s.dsn, "TEMPORAL_ADDRESS="+testenv.Temporal(s.t), "TEMPORAL_TASK_QUEUE="+s.queue,
-		"METRICS_ADDR="+metricsAddr, "WEBHOOK_SIGNING_SECRET="+webhookSecret, "LOG_LEVEL=warn")
+		"METRICS_ADDR="+metricsAddr, "WEBHOOK_SIGNING_SECRET="+webhookSecret, "LOG_LEVEL=warn",
+		"PUBLIC_BASE_URL="+s.url)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

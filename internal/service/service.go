@@ -56,10 +56,15 @@ func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 	return ns
 }
 
+// SurveyLinks is how the worker builds survey links from the configuration.
+func SurveyLinks(cfg config.Config) activities.SurveyLinks {
+	return activities.SurveyLinks{BaseURL: cfg.PublicBaseURL, SigningSecret: cfg.SurveySigningSecret}
+}
+
 // NewWorker registers every workflow and activity on the task queue. Notices go out
 // on the given channels (see Notifiers); the log channel covers recipients no
 // other channel reaches.
-func NewWorker(c client.Client, taskQueue string, st *store.Store, notifiers ...notify.Notifier) worker.Worker {
+func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, notifiers ...notify.Notifier) worker.Worker {
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	w := worker.New(c, taskQueue, worker.Options{
@@ -67,6 +72,9 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, notifiers ...
 		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
 	})
 	w.RegisterWorkflow(workflows.ComplaintWorkflow)
-	w.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st, Notifiers: notifiers})
+	w.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
+	w.RegisterActivity(&activities.Activities{
+		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
+	})
 	return w
 }

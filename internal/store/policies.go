@@ -16,27 +16,30 @@ import (
 
 // Policy is the SLA for one urgency × customer-tier cell, with its escalation ladder.
 type Policy struct {
-	Urgency              complaint.Level         `db:"urgency"`
-	Tier                 complaint.Level         `db:"tier"`
-	FirstResponseSeconds int64                   `db:"first_response_seconds"`
-	ResolutionSeconds    sql.NullInt64           `db:"resolution_seconds"`
-	WarningPercents      []int                   `db:"-"`
-	EscalationLevels     []complaint.LadderLevel `db:"-"`
-	FollowUpSeconds      int64                   `db:"follow_up_seconds"`
-	DecisionSeconds      int64                   `db:"decision_seconds"`
-	MaxExtensionSeconds  int64                   `db:"max_extension_seconds"`
-	AutoEscalateAngry    bool                    `db:"auto_escalate_angry"`
-	AutoEscalateHighTier bool                    `db:"auto_escalate_high_tier"`
-	CalendarID           sql.NullString          `db:"calendar_id"`
-	UpdatedAt            time.Time               `db:"updated_at"`
-	UpdatedBy            string                  `db:"updated_by"`
+	Urgency               complaint.Level         `db:"urgency"`
+	Tier                  complaint.Level         `db:"tier"`
+	FirstResponseSeconds  int64                   `db:"first_response_seconds"`
+	ResolutionSeconds     sql.NullInt64           `db:"resolution_seconds"`
+	WarningPercents       []int                   `db:"-"`
+	EscalationLevels      []complaint.LadderLevel `db:"-"`
+	FollowUpSeconds       int64                   `db:"follow_up_seconds"`
+	DecisionSeconds       int64                   `db:"decision_seconds"`
+	MaxExtensionSeconds   int64                   `db:"max_extension_seconds"`
+	AutoEscalateAngry     bool                    `db:"auto_escalate_angry"`
+	AutoEscalateHighTier  bool                    `db:"auto_escalate_high_tier"`
+	CalendarID            sql.NullString          `db:"calendar_id"`
+	SurveyReminderSeconds int64                   `db:"survey_reminder_seconds"`
+	SurveyTimeoutSeconds  int64                   `db:"survey_timeout_seconds"`
+	UpdatedAt             time.Time               `db:"updated_at"`
+	UpdatedBy             string                  `db:"updated_by"`
 }
 
 // policyColumns reads a whole policy row; warning_percents and escalation_levels
 // need conversion (see policyRow).
 const policyColumns = `p.urgency, p.tier, p.first_response_seconds, p.resolution_seconds, p.warning_percents,
 	p.escalation_levels, p.follow_up_seconds, p.decision_seconds, p.max_extension_seconds, p.auto_escalate_angry,
-	p.auto_escalate_high_tier, p.calendar_id, p.updated_at, p.updated_by`
+	p.auto_escalate_high_tier, p.calendar_id, p.survey_reminder_seconds, p.survey_timeout_seconds,
+	p.updated_at, p.updated_by`
 
 // policySnapshotColumns adds the calendar's definition, for snapshots.
 const policySnapshotColumns = policyColumns + `, cal.spec AS calendar_spec`
@@ -71,6 +74,7 @@ func (r policyRow) snapshot() (complaint.Policy, error) {
 		EscalationLevels: p.EscalationLevels, FollowUpSeconds: p.FollowUpSeconds, DecisionSeconds: p.DecisionSeconds,
 		MaxExtensionSeconds: p.MaxExtensionSeconds, AutoEscalateAngry: p.AutoEscalateAngry,
 		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: p.CalendarID.String,
+		SurveyReminderSeconds: p.SurveyReminderSeconds, SurveyTimeoutSeconds: p.SurveyTimeoutSeconds,
 	}
 	if p.ResolutionSeconds.Valid {
 		r := p.ResolutionSeconds.Int64
@@ -157,8 +161,9 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 	}
 	const q = `INSERT INTO sla_policies AS p (urgency, tier, first_response_seconds, resolution_seconds,
 			warning_percents, escalation_levels, follow_up_seconds, decision_seconds, max_extension_seconds,
-			auto_escalate_angry, auto_escalate_high_tier, calendar_id, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13)
+			auto_escalate_angry, auto_escalate_high_tier, calendar_id, survey_reminder_seconds,
+			survey_timeout_seconds, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, now(), $13)
 		ON CONFLICT (urgency, tier) DO UPDATE SET
 			first_response_seconds = EXCLUDED.first_response_seconds,
 			resolution_seconds = EXCLUDED.resolution_seconds,
@@ -170,13 +175,16 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 			auto_escalate_angry = EXCLUDED.auto_escalate_angry,
 			auto_escalate_high_tier = EXCLUDED.auto_escalate_high_tier,
 			calendar_id = EXCLUDED.calendar_id,
+			survey_reminder_seconds = EXCLUDED.survey_reminder_seconds,
+			survey_timeout_seconds = EXCLUDED.survey_timeout_seconds,
 			updated_at = EXCLUDED.updated_at,
 			updated_by = EXCLUDED.updated_by
 		RETURNING ` + policyColumns
 	var r policyRow
 	err = s.db.GetContext(ctx, &r, q, p.Urgency, p.Tier, p.FirstResponseSeconds, p.ResolutionSeconds,
 		warnings, string(levels), p.FollowUpSeconds, p.DecisionSeconds, p.MaxExtensionSeconds,
-		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy)
+		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy,
+		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds)
 	if isForeignKeyViolation(err) {
 		return p, fmt.Errorf("no calendar %q: %w", p.CalendarID.String, ErrNotFound)
 	}

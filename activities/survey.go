@@ -1,0 +1,70 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
+)
+
+// SurveyStore is what the survey activities need of the system of record.
+type SurveyStore interface {
+	SigningKey(ctx context.Context, name, configured string) ([]byte, error)
+	OpenSurvey(ctx context.Context, s store.Survey) (store.Survey, error)
+}
+
+// SurveyLinks says how survey links are built: the API's public base URL (the
+// customer opens <BaseURL>/v1/surveys/<token>) and the signing secret (empty: the
+// key the service generated and keeps in PostgreSQL).
+type SurveyLinks struct {
+	BaseURL       string
+	SigningSecret string
+}
+
+// OpenSurveyInput asks for the survey of one resolution round.
+type OpenSurveyInput struct {
+	ComplaintID string
+	Round       int
+	WorkflowID  string // the feedback loop that takes the answer
+	SentAt      time.Time
+	Timeout     time.Duration
+}
+
+// SurveyTicket is an opened survey and the signed link the customer answers through.
+type SurveyTicket struct {
+	SurveyID  string
+	Link      string
+	ExpiresAt time.Time
+}
+
+// OpenSurvey creates the round's survey (or finds the one a previous attempt
+// created) and signs its link; the link expires when the feedback loop stops waiting.
+func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (SurveyTicket, error) {
+	sv, err := a.Surveys.OpenSurvey(ctx, store.Survey{
+		ID: uuid.NewString(), ComplaintID: in.ComplaintID, Round: in.Round, WorkflowID: in.WorkflowID,
+		SentAt: in.SentAt, ExpiresAt: in.SentAt.Add(in.Timeout).Truncate(time.Second),
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return SurveyTicket{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return SurveyTicket{}, err
+	}
+	key, err := a.Surveys.SigningKey(ctx, store.SurveyKeySetting, a.SurveyLinks.SigningSecret)
+	if err != nil {
+		return SurveyTicket{}, err
+	}
+	token := survey.Sign(key, survey.Token{SurveyID: sv.ID, ExpiresAt: sv.ExpiresAt})
+	return SurveyTicket{
+		SurveyID:  sv.ID,
+		Link:      fmt.Sprintf("%s/v1/surveys/%s", strings.TrimRight(a.SurveyLinks.BaseURL, "/"), token),
+		ExpiresAt: sv.ExpiresAt.UTC(),
+	}, nil
+}

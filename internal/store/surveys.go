@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SurveyKeySetting names the survey-link signing key in the settings table.
+const SurveyKeySetting = "survey_signing_key"
+
+// SigningKey returns the configured key, or else the key stored under name,
+// generating and storing a random one the first time. The worker (which signs) and
+// the API (which verifies) thus agree without configuration, and links survive
+// restarts.
+func (s *Store) SigningKey(ctx context.Context, name, configured string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	random := make([]byte, 32)
+	if _, err := rand.Read(random); err != nil {
+		return nil, fmt.Errorf("generate %s: %w", name, err)
+	}
+	const q = `WITH ins AS (
+			INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value
+		)
+		SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE name = $1 LIMIT 1`
+	var value string
+	err := s.db.GetContext(ctx, &value, q, name, hex.EncodeToString(random))
+	if errors.Is(err, sql.ErrNoRows) {
+		// Another process inserted it after this statement's snapshot: it is there now.
+		err = s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return []byte(value), nil
+}
+
+// Survey is one satisfaction survey: sent after a resolution, answered at most once.
+type Survey struct {
+	ID          string         `db:"id"`
+	ComplaintID string         `db:"complaint_id"`
+	Round       int            `db:"round"`
+	WorkflowID  string         `db:"workflow_id"`
+	Status      string         `db:"status"`
+	SentAt      time.Time      `db:"sent_at"`
+	RemindedAt  sql.NullTime   `db:"reminded_at"`
+	ExpiresAt   time.Time      `db:"expires_at"`
+	AnsweredAt  sql.NullTime   `db:"answered_at"`
+	CSAT        sql.NullInt16  `db:"csat"`
+	NPS         sql.NullInt16  `db:"nps"`
+	CES         sql.NullInt16  `db:"ces"`
+	Solved      sql.NullBool   `db:"solved"`
+	Comment     sql.NullString `db:"comment"`
+	ClosedAt    sql.NullTime   `db:"closed_at"`
+}
+
+const surveyColumns = `id, complaint_id, round, workflow_id, status, sent_at, reminded_at, expires_at,
+	answered_at, csat, nps, ces, solved, comment, closed_at`
+
+// OpenSurvey creates the survey of a complaint's resolution round, or returns the
+// one already created for it: a retried activity gets the same survey (and so the
+// same link).
+func (s *Store) OpenSurvey(ctx context.Context, sv Survey) (Survey, error) {
+	q := `WITH ins AS (
+			INSERT INTO surveys (id, complaint_id, round, workflow_id, sent_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (complaint_id, round) DO NOTHING
+			RETURNING ` + surveyColumns + `
+		)
+		SELECT * FROM ins UNION ALL
+		SELECT ` + surveyColumns + ` FROM surveys WHERE complaint_id = $2 AND round = $3 LIMIT 1`
+	var out Survey
+	err := s.db.GetContext(ctx, &out, q, sv.ID, sv.ComplaintID, sv.Round, sv.WorkflowID, sv.SentAt, sv.ExpiresAt)
+	if isForeignKeyViolation(err) {
+		return out, fmt.Errorf("open survey: complaint %s: %w", sv.ComplaintID, ErrNotFound)
+	}
+	if err != nil {
+		return out, fmt.Errorf("open survey: %w", err)
+	}
+	return out, nil
+}
+
+// Survey reads one survey.
+func (s *Store) Survey(ctx context.Context, id string) (Survey, error) {
+	var out Survey
+	err := s.db.GetContext(ctx, &out, `SELECT `+surveyColumns+` FROM surveys WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, ErrNotFound
+	}
+	if err != nil {
+		return out, fmt.Errorf("read survey: %w", err)
+	}
+	return out, nil
+}
+
+// Surveys lists a complaint's surveys, first round first.
+func (s *Store) Surveys(ctx context.Context, complaintID string) ([]Survey, error) {
+	out := []Survey{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+surveyColumns+` FROM surveys WHERE complaint_id = $1 ORDER BY round`, complaintID)
+	if err != nil {
+		return nil, fmt.Errorf("list surveys: %w", err)
+	}
+	return out, nil
+}

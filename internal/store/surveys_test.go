@@ -1,0 +1,89 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+func TestSigningKeyIsGeneratedOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	first, err := st.SigningKey(ctx, store.SurveyKeySetting, "")
+	if err != nil || len(first) < 32 {
+		t.Fatalf("SigningKey = %q, %v", first, err)
+	}
+	again, err := st.SigningKey(ctx, store.SurveyKeySetting, "")
+	if err != nil || !bytes.Equal(first, again) {
+		t.Fatalf("second SigningKey = %q, %v; want the stored %q", again, err, first)
+	}
+	configured, _ := st.SigningKey(ctx, store.SurveyKeySetting, "from-env")
+	if string(configured) != "from-env" {
+		t.Fatalf("configured key = %q", configured)
+	}
+}
+
+// One survey per round however often it is opened; its events keep the row in step.
+func TestSurveyRowFollowsItsEvents(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	c, _, err := st.CreateComplaint(ctx, newComplaint("sv", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	open := store.Survey{ID: uuid.NewString(), ComplaintID: c.ID, Round: 0, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(72 * time.Hour)}
+	sv, err := st.OpenSurvey(ctx, open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := open
+	retry.ID = uuid.NewString() // a retried activity draws a new ID; the first survey wins
+	again, err := st.OpenSurvey(ctx, retry)
+	if err != nil || again.ID != sv.ID || sv.ID != open.ID {
+		t.Fatalf("reopened survey %s (err %v), want %s", again.ID, err, sv.ID)
+	}
+	if _, err := st.OpenSurvey(ctx, store.Survey{ID: uuid.NewString(), ComplaintID: uuid.NewString(), SentAt: sent, ExpiresAt: sent}); err == nil {
+		t.Fatal("a survey of no complaint was opened")
+	}
+
+	nps := 3
+	for _, e := range []complaint.Event{
+		{Kind: complaint.EventSurveyReminded, At: sent.Add(24 * time.Hour)},
+		{Kind: complaint.EventSurveyAnswered, At: sent.Add(30 * time.Hour),
+			Survey: &complaint.SurveyAnswer{CSAT: 2, NPS: &nps, Solved: false, Comment: "还是没到"}},
+	} {
+		e.ComplaintID, e.Key, e.Actor, e.SurveyID = c.ID, "wf/"+string(e.Kind), "customer", sv.ID
+		if _, err := st.RecordEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.Survey(ctx, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "answered" || !got.RemindedAt.Valid || got.CSAT.Int16 != 2 || got.NPS.Int16 != 3 ||
+		got.CES.Valid || got.Solved.Bool || got.Comment.String != "还是没到" || !got.AnsweredAt.Time.Equal(sent.Add(30*time.Hour)) {
+		t.Fatalf("survey after its events: %+v", got)
+	}
+	list, err := st.Surveys(ctx, c.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Surveys = %d, %v", len(list), err)
+	}
+
+	closed := complaint.Event{ComplaintID: c.ID, Key: "c/closed", Kind: complaint.EventClosed, Actor: "customer",
+		At: sent.Add(31 * time.Hour), Status: complaint.StatusClosed, Verification: complaint.Verified}
+	if _, err := st.RecordEvent(ctx, closed); err != nil {
+		t.Fatal(err)
+	}
+	var verification string
+	if err := st.DB().GetContext(ctx, &verification, `SELECT verification FROM complaints WHERE id = $1`, c.ID); err != nil || verification != "verified" {
+		t.Fatalf("verification = %q, %v", verification, err)
+	}
+}

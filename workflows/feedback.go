@@ -1,0 +1,342 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// Defaults of the feedback loop for policies snapshotted before it existed.
+const (
+	DefaultSurveyReminder = 24 * time.Hour
+	DefaultSurveyTimeout  = 72 * time.Hour
+)
+
+// FeedbackInput starts the feedback loop of one resolution round of a complaint.
+type FeedbackInput struct {
+	ComplaintID string
+	Round       int
+	Reminder    time.Duration // after sending, if unanswered
+	Timeout     time.Duration // after sending: no answer closes the complaint unverified
+}
+
+// FeedbackOutcome is how a feedback loop ended.
+type FeedbackOutcome string
+
+// Outcomes of the feedback loop (DOMAIN.md §2 "feed back → verify").
+const (
+	// The customer's answer confirms the fix: the complaint closes verified.
+	OutcomeVerified FeedbackOutcome = "verified"
+	// CSAT ≤ 2, an NPS detractor or "not solved": the complaint reopens.
+	OutcomeDissatisfied FeedbackOutcome = "dissatisfied"
+	// No answer before the timeout: the complaint closes unverified.
+	OutcomeUnverified FeedbackOutcome = "unverified"
+)
+
+// FeedbackState is what the feedback loop's query and answer update return, and its
+// result.
+type FeedbackState struct {
+	ComplaintID string
+	Round       int
+	SurveyID    string
+	SentAt      time.Time
+	ExpiresAt   time.Time
+	RemindedAt  *time.Time `json:",omitempty"`
+	AnsweredAt  *time.Time `json:",omitempty"`
+	Answer      *complaint.SurveyAnswer
+	Outcome     FeedbackOutcome `json:",omitempty"` // empty while waiting
+}
+
+// SurveyAnswerRequest carries a customer's answer, sent by the API once it has
+// checked the survey link's signature.
+type SurveyAnswerRequest struct {
+	SurveyID string
+	Answer   complaint.SurveyAnswer
+}
+
+// FeedbackLoopWorkflow sends the customer a satisfaction survey with a signed,
+// expiring link, reminds them once, and ends with the customer's verdict: verified,
+// dissatisfied, or unverified when no answer came before the timeout. It takes
+// exactly one answer (the answer_survey update). The complaint workflow acts on the
+// outcome; cancelling the loop (the complaint was reopened or closed by an agent
+// meanwhile) withdraws the survey.
+func FeedbackLoopWorkflow(ctx workflow.Context, in FeedbackInput) (FeedbackState, error) {
+	if in.ComplaintID == "" || in.Reminder <= 0 || in.Timeout <= in.Reminder {
+		return FeedbackState{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("invalid feedback input: complaint %q, reminder %s, timeout %s", in.ComplaintID, in.Reminder, in.Timeout),
+			"InvalidInput", nil)
+	}
+	f := &feedbackLoop{
+		in:     in,
+		id:     workflow.GetInfo(ctx).WorkflowExecution.ID,
+		state:  FeedbackState{ComplaintID: in.ComplaintID, Round: in.Round},
+		logger: log.With(workflow.GetLogger(ctx), "ComplaintID", in.ComplaintID, "Round", in.Round),
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (FeedbackState, error) { return f.state, nil }); err != nil {
+		return f.state, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerSurvey, f.answer,
+		workflow.UpdateHandlerOptions{Validator: f.validateAnswer}); err != nil {
+		return f.state, err
+	}
+	err := f.run(ctx)
+	if temporal.IsCanceledError(err) {
+		f.withdraw(ctx)
+	}
+	return f.state, err
+}
+
+type feedbackLoop struct {
+	in      FeedbackInput
+	id      string
+	state   FeedbackState
+	sent    bool
+	closed  bool // expired or withdrawn: no answer is taken any more
+	notices []workflow.Future
+	logger  log.Logger
+}
+
+func (f *feedbackLoop) run(ctx workflow.Context) error {
+	var ticket activities.SurveyTicket
+	err := workflow.ExecuteActivity(activityContext(ctx), acts.OpenSurvey, activities.OpenSurveyInput{
+		ComplaintID: f.in.ComplaintID, Round: f.in.Round, WorkflowID: f.id,
+		SentAt: workflow.Now(ctx), Timeout: f.in.Timeout,
+	}).Get(ctx, &ticket)
+	if err != nil {
+		return fmt.Errorf("open survey: %w", err)
+	}
+	f.state.SurveyID, f.state.SentAt, f.state.ExpiresAt = ticket.SurveyID, workflow.Now(ctx), ticket.ExpiresAt
+	key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveySent, Actor: "system", At: f.state.SentAt})
+	if err != nil {
+		return err
+	}
+	f.sent = true
+	f.tellCustomer(ctx, key, complaint.EventSurveySent, "How did we do?", fmt.Sprintf(
+		"Your complaint %s was resolved. Please tell us whether the problem is solved and how satisfied you are: %s\n"+
+			"The link works once and until %s.", f.in.ComplaintID, ticket.Link, formatTime(ticket.ExpiresAt)))
+
+	answered := func() bool { return f.state.Answer != nil }
+	ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+		Timeout: f.in.Reminder, TimerOptions: workflow.TimerOptions{Summary: "survey reminder"},
+	}, answered)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		now := workflow.Now(ctx)
+		f.state.RemindedAt = &now
+		key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveyReminded, Actor: "system", At: now})
+		if err != nil {
+			return err
+		}
+		f.tellCustomer(ctx, key, complaint.EventSurveyReminded, "A reminder: how did we do?", fmt.Sprintf(
+			"We have not heard from you about complaint %s yet. The survey takes a minute: %s\nThe link works until %s.",
+			f.in.ComplaintID, ticket.Link, formatTime(ticket.ExpiresAt)))
+		if ok, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+			Timeout: f.in.Timeout - f.in.Reminder, TimerOptions: workflow.TimerOptions{Summary: "survey timeout"},
+		}, answered); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		f.closed = true
+		f.state.Outcome = OutcomeUnverified
+		if _, err := f.record(ctx, complaint.Event{
+			Kind: complaint.EventSurveyExpired, Actor: "system", At: workflow.Now(ctx),
+			Reason: "no answer within " + f.in.Timeout.String(),
+		}); err != nil {
+			return err
+		}
+	}
+	// The answer's handler may still be recording it.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	for _, n := range f.notices {
+		_ = n.Get(ctx, nil) // failures are kept in the notification's row
+	}
+	return nil
+}
+
+func (f *feedbackLoop) validateAnswer(_ workflow.Context, req SurveyAnswerRequest) error {
+	switch {
+	case !f.sent || req.SurveyID != f.state.SurveyID:
+		return invalidAction("survey " + req.SurveyID + " is not the open survey of this feedback loop")
+	case f.state.Answer != nil:
+		return invalidAction("the survey was already answered")
+	case f.closed:
+		return invalidAction("the survey is closed: " + orNone(string(f.state.Outcome)))
+	}
+	return validateSurveyAnswer(req.Answer)
+}
+
+// validateSurveyAnswer checks the scales (DOMAIN.md §2): CSAT 1–5, NPS 0–10, CES 1–7.
+func validateSurveyAnswer(a complaint.SurveyAnswer) error {
+	switch {
+	case a.CSAT < 1 || a.CSAT > 5:
+		return invalidAction(fmt.Sprintf("csat %d is not from 1 to 5", a.CSAT))
+	case a.NPS != nil && (*a.NPS < 0 || *a.NPS > 10):
+		return invalidAction(fmt.Sprintf("nps %d is not from 0 to 10", *a.NPS))
+	case a.CES != nil && (*a.CES < 1 || *a.CES > 7):
+		return invalidAction(fmt.Sprintf("ces %d is not from 1 to 7", *a.CES))
+	}
+	return nil
+}
+
+// answer takes the customer's answer; the outcome is decided at once, the event
+// recorded before the update returns.
+func (f *feedbackLoop) answer(ctx workflow.Context, req SurveyAnswerRequest) (FeedbackState, error) {
+	if err := f.validateAnswer(ctx, req); err != nil {
+		return f.state, err
+	}
+	now := workflow.Now(ctx)
+	answer := req.Answer
+	f.state.Answer, f.state.AnsweredAt = &answer, &now
+	f.state.Outcome = OutcomeVerified
+	if answer.Dissatisfied() {
+		f.state.Outcome = OutcomeDissatisfied
+	}
+	_, err := f.record(ctx, complaint.Event{
+		Kind: complaint.EventSurveyAnswered, Actor: "customer", At: now, Survey: &answer,
+		Reason: strings.Join(answer.Reasons(), "; "),
+	})
+	return f.state, err
+}
+
+// withdraw marks the survey cancelled after the loop was cancelled; it runs on a
+// disconnected context because the loop's own context is already done.
+func (f *feedbackLoop) withdraw(ctx workflow.Context) {
+	f.closed = true
+	if !f.sent || f.state.Answer != nil {
+		return
+	}
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if _, err := f.record(dctx, complaint.Event{
+		Kind: complaint.EventSurveyCancelled, Actor: "system", At: workflow.Now(dctx),
+		Reason: "the complaint was reopened or closed before the customer answered",
+	}); err != nil {
+		f.logger.Error("recording the withdrawn survey failed", "Error", err)
+	}
+}
+
+// record writes a survey event to the complaint's history, keyed by this loop's ID
+// (one per complaint round) and the kind: each kind happens once per loop.
+func (f *feedbackLoop) record(ctx workflow.Context, e complaint.Event) (string, error) {
+	e.ComplaintID, e.SurveyID, e.Round = f.in.ComplaintID, f.state.SurveyID, f.in.Round
+	e.Key = fmt.Sprintf("%s/%s", f.id, e.Kind)
+	err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("record %s: %w", e.Kind, err)
+	}
+	return e.Key, nil
+}
+
+func (f *feedbackLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
+	f.notices = append(f.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, activities.Notice{
+		ComplaintID: f.in.ComplaintID, EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
+		Subject: subject + " (" + f.in.ComplaintID + ")", Body: body,
+	}))
+}
+
+// afterResolution runs the feedback loop of the resolution round and acts on its
+// outcome; executions filed before the loop existed close themselves after
+// CloseAfterResolved as they always did.
+func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
+	if w.legacy || workflow.GetVersion(ctx, versionFeedback, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return w.awaitClose(ctx)
+	}
+	round := w.state.Reopened
+	reminder, timeout := secs(w.policy.SurveyReminderSeconds), secs(w.policy.SurveyTimeoutSeconds)
+	if reminder <= 0 || timeout <= reminder {
+		reminder, timeout = DefaultSurveyReminder, DefaultSurveyTimeout
+	}
+	loopCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	loopCtx = workflow.WithChildOptions(loopCtx, workflow.ChildWorkflowOptions{
+		WorkflowID: FeedbackWorkflowID(w.in.ComplaintID, round),
+		// Wait for a withdrawn survey to be marked so before the complaint moves on.
+		WaitForCancellation: true,
+		StaticSummary:       fmt.Sprintf("feedback loop of complaint %s, round %d", w.in.ComplaintID, round),
+	})
+	loop := workflow.ExecuteChildWorkflow(loopCtx, FeedbackLoopWorkflow, FeedbackInput{
+		ComplaintID: w.in.ComplaintID, Round: round, Reminder: reminder, Timeout: timeout,
+	})
+	w.state.Survey = &SurveyRound{Round: round, WorkflowID: FeedbackWorkflowID(w.in.ComplaintID, round)}
+	if err := workflow.Await(ctx, func() bool {
+		return loop.IsReady() || w.state.Status != complaint.StatusResolved
+	}); err != nil {
+		return err
+	}
+	if w.state.Status != complaint.StatusResolved {
+		// An agent reopened or closed the complaint first: withdraw the survey.
+		cancel()
+		_ = loop.Get(ctx, nil)
+		return nil
+	}
+	var result FeedbackState
+	if err := loop.Get(ctx, &result); err != nil {
+		// The loop's activities retry without end, so this is a bug or an operator
+		// terminating it; the fix cannot be verified, but the complaint must not hang.
+		w.logger.Error("feedback loop failed; closing unverified", "Error", err)
+		_, err := w.closeAs(ctx, "system", complaint.Unverified, "the feedback loop failed: "+err.Error())
+		return err
+	}
+	w.state.Survey.Outcome = result.Outcome
+	return w.actOnFeedback(ctx, result)
+}
+
+// actOnFeedback closes the complaint or reopens it, as the customer's verdict says,
+// and tells the customer the result (DOMAIN.md §2 "feed back").
+func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r FeedbackState) error {
+	switch r.Outcome {
+	case OutcomeVerified:
+		key, err := w.closeAs(ctx, "customer", complaint.Verified,
+			fmt.Sprintf("the customer confirmed the fix (CSAT %d/5)", r.Answer.CSAT))
+		if err == nil {
+			w.tellCustomer(ctx, key, complaint.EventClosed, "Thank you — your complaint is closed",
+				"Thank you for confirming that the problem is solved. We have closed your complaint.")
+		}
+		return err
+	case OutcomeDissatisfied:
+		reason := "customer dissatisfied: " + strings.Join(r.Answer.Reasons(), "; ")
+		if c := strings.TrimSpace(r.Answer.Comment); c != "" {
+			reason += ` ("` + c + `")`
+		}
+		key, err := w.reopenWith(ctx, "customer", reason, "We are sorry the problem is not solved ("+
+			strings.Join(r.Answer.Reasons(), "; ")+"). Your complaint is open again with a follow-up deadline; "+
+			"we expect to resolve it by %s.")
+		if err != nil {
+			return err
+		}
+		w.notify(ctx, activities.Notice{
+			EventKey: key, EventKind: complaint.EventReopened, Recipient: w.ladderRecipient(complaint.RoleManager),
+			Subject: "Customer dissatisfied: complaint " + w.in.ComplaintID + " reopened",
+			Body: fmt.Sprintf("The customer's survey sent complaint %s (owner %s) back: %s. Follow-up deadline %s.",
+				w.in.ComplaintID, orNone(w.state.Owner), reason, formatTime(*w.state.ResolutionDueAt)),
+		})
+		return nil
+	default:
+		key, err := w.closeAs(ctx, "system", complaint.Unverified,
+			fmt.Sprintf("no answer to the satisfaction survey within %s", w.surveyTimeout()))
+		if err == nil {
+			w.tellCustomer(ctx, key, complaint.EventClosed, "Your complaint is closed",
+				"We did not hear back from you, so we have closed your complaint. If the problem persists, "+
+					"contact us quoting complaint "+w.in.ComplaintID+".")
+		}
+		return err
+	}
+}
+
+func (w *complaintWorkflow) surveyTimeout() time.Duration {
+	if t := secs(w.policy.SurveyTimeoutSeconds); t > secs(w.policy.SurveyReminderSeconds) && w.policy.SurveyReminderSeconds > 0 {
+		return t
+	}
+	return DefaultSurveyTimeout
+}
