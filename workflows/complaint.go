@@ -463,14 +463,21 @@ func (w *complaintWorkflow) upsertSearchAttributes(ctx workflow.Context) {
 // acts is only used to name activity methods; the worker registers the real ones.
 var acts *activities.Activities
 
-// localActivityContext is activityContext for local activities: retried in the
-// worker with the same backoff, so a database blip delays opening, never loses it.
+// localActivityContext is activityContext for local activities: retried with the
+// same backoff for as long as it takes, so a database outage delays an event, never
+// loses it and never fails the complaint. (Without a schedule-to-close timeout the
+// SDK would stop retrying once the start-to-close timeout had passed in total.)
 func localActivityContext(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         activityRetryPolicy,
+		ScheduleToCloseTimeout: localActivityRetryLimit,
+		StartToCloseTimeout:    10 * time.Second,
+		RetryPolicy:            activityRetryPolicy,
 	})
 }
+
+// localActivityRetryLimit bounds a local activity's retries: far beyond any outage
+// someone would wait out rather than fix.
+const localActivityRetryLimit = 365 * 24 * time.Hour
 
 var activityRetryPolicy = &temporal.RetryPolicy{
 	InitialInterval:        time.Second,

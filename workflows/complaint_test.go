@@ -31,6 +31,8 @@ type fakeActivities struct {
 	notices  []activities.Notice
 	chains   map[string][]complaint.Member
 	policies map[complaint.Level]complaint.Policy
+	// failures makes RecordEvent fail this many more times for a kind (an outage).
+	failures map[complaint.EventKind]int
 }
 
 func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenComplaintInput) (complaint.SLA, error) {
@@ -41,6 +43,10 @@ func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenCo
 func (f *fakeActivities) RecordEvent(_ context.Context, e complaint.Event) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failures[e.Kind] > 0 {
+		f.failures[e.Kind]--
+		return errors.New("database unavailable")
+	}
 	for _, old := range f.events {
 		if old.Key == e.Key {
 			return nil
@@ -149,7 +155,7 @@ func (s *ComplaintSuite) SetupTest() {
 		"max": {max_, dora},
 		"bob": {bob, mia},
 		"mia": {mia},
-	}, policies: map[complaint.Level]complaint.Policy{}}
+	}, policies: map[complaint.Level]complaint.Policy{}, failures: map[complaint.EventKind]int{}}
 	s.rejections = nil
 	s.env.RegisterActivity(s.acts)
 	s.env.RegisterWorkflow(workflows.FeedbackLoopWorkflow)

@@ -228,3 +228,19 @@ func surveyIDs(events []complaint.Event) []string {
 	}
 	return out
 }
+
+// A database outage longer than a local activity's start-to-close timeout delays the
+// event and never fails the complaint: 6 failed attempts span 1+2+4+8+16 = 31 s of
+// backoff, three times the 10 s timeout.
+func (s *ComplaintSuite) TestAnOutageLongerThanTheActivityTimeoutDelaysTheEvent() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.acts.failures[complaint.EventSurveyAnswered] = 6
+	s.resolveAt(time.Hour)
+	s.at(2*time.Hour, func() { s.answer(0, complaint.SurveyAnswer{CSAT: 5, Solved: true}) })
+
+	state := s.run()
+
+	s.Equal(complaint.Verified, state.Verification)
+	s.Len(s.acts.eventsOf(complaint.EventSurveyAnswered), 1)
+	s.Zero(s.acts.failures[complaint.EventSurveyAnswered])
+}

@@ -245,11 +245,11 @@ func (s *Server) answerSurvey(w http.ResponseWriter, r *http.Request) {
 }
 
 func answerDigest(a complaint.SurveyAnswer) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%d|%v|%v|%t|%s", a.CSAT, deref(a.NPS), deref(a.CES), a.Solved, a.Comment))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d|%v|%v|%t|%s", a.CSAT, orDash(a.NPS), orDash(a.CES), a.Solved, a.Comment))
 	return hex.EncodeToString(sum[:8])
 }
 
-func deref(p *int) any {
+func orDash(p *int) any {
 	if p == nil {
 		return "-"
 	}

@@ -413,9 +413,9 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		q = `UPDATE complaints SET status = $3, paused_at = $2, updated_at = now() WHERE id = $1`
 		args = append(args, e.Status)
 	case complaint.EventResumed:
-		q = `UPDATE complaints SET status = $3, paused_at = NULL, paused_seconds = paused_seconds + $4,
-			resolution_due_at = $5, updated_at = now() WHERE id = $1`
-		args = append(args, e.Status, e.PausedSeconds, e.ResolutionDueAt)
+		q = `UPDATE complaints SET status = $2, paused_at = NULL, paused_seconds = paused_seconds + $3,
+			resolution_due_at = $4, updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Status, e.PausedSeconds, e.ResolutionDueAt}
 	case complaint.EventResolved:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
 			first_response_at = COALESCE(first_response_at, $2), resolved_at = $2,
@@ -423,9 +423,9 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 			updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause, e.PausedSeconds)
 	case complaint.EventReopened:
-		q = `UPDATE complaints SET status = $3, resolved_at = NULL, reopened_count = reopened_count + 1,
-			resolution_due_at = $4, updated_at = now() WHERE id = $1`
-		args = append(args, e.Status, e.ResolutionDueAt)
+		q = `UPDATE complaints SET status = $2, resolved_at = NULL, reopened_count = reopened_count + 1,
+			resolution_due_at = $3, updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Status, e.ResolutionDueAt}
 	case complaint.EventClosed:
 		q = `UPDATE complaints SET status = $3, closed_at = $2, verification = NULLIF($4, ''), updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, string(e.Verification))

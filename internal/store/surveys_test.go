@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -85,5 +86,56 @@ func TestSurveyRowFollowsItsEvents(t *testing.T) {
 	var verification string
 	if err := st.DB().GetContext(ctx, &verification, `SELECT verification FROM complaints WHERE id = $1`, c.ID); err != nil || verification != "verified" {
 		t.Fatalf("verification = %q, %v", verification, err)
+	}
+}
+
+// Every event kind the workflows write applies to PostgreSQL: a statement that
+// PostgreSQL refuses would stall the complaint behind endless retries.
+func TestEveryEventKindApplies(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	c, _, err := st.CreateComplaint(ctx, newComplaint("kinds", complaint.High, complaint.High))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	sv, err := st.OpenSurvey(ctx, store.Survey{ID: uuid.NewString(), ComplaintID: c.ID, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := sent
+	esc := &complaint.EscalationRecord{ID: c.ID + "/1", Seq: 1, Status: "pending", RequestedBy: "ann", RequestedAt: at, Reason: "r", Level: 1, Eligible: []string{}}
+	events := []complaint.Event{
+		{Kind: complaint.EventOpened},
+		{Kind: complaint.EventAcknowledged, Status: complaint.StatusInProgress, Owner: "ann"},
+		{Kind: complaint.EventSLAWarning, Clock: complaint.ClockResolution, Percent: 50, DueAt: at},
+		{Kind: complaint.EventSLABreached, Clock: complaint.ClockResolution, DueAt: at},
+		{Kind: complaint.EventSLAEscalated, Clock: complaint.ClockResolution, Level: 1, Recipient: "lee"},
+		{Kind: complaint.EventEscalationRequest, Escalation: esc},
+		{Kind: complaint.EventEscalationMovedUp, Escalation: esc},
+		{Kind: complaint.EventEscalationOverdue, Escalation: esc},
+		{Kind: complaint.EventEscalationDecision, Escalation: esc, ResolutionDueAt: at.Add(time.Hour)},
+		{Kind: complaint.EventEscalationCancelled, Escalation: esc},
+		{Kind: complaint.EventPaused, Status: complaint.StatusWaitingOnCustomer},
+		{Kind: complaint.EventResumed, Status: complaint.StatusInProgress, PausedSeconds: 60, ResolutionDueAt: at.Add(time.Hour)},
+		{Kind: complaint.EventResolved, Status: complaint.StatusResolved, Summary: "s", RootCause: "r"},
+		{Kind: complaint.EventSurveySent, SurveyID: sv.ID},
+		{Kind: complaint.EventSurveyReminded, SurveyID: sv.ID},
+		{Kind: complaint.EventSurveyAnswered, SurveyID: sv.ID, Survey: &complaint.SurveyAnswer{CSAT: 1}},
+		{Kind: complaint.EventReopened, Status: complaint.StatusInProgress, Round: 1, ResolutionDueAt: at.Add(2 * time.Hour)},
+		{Kind: complaint.EventSurveyExpired, SurveyID: sv.ID},
+		{Kind: complaint.EventSurveyCancelled, SurveyID: sv.ID},
+		{Kind: complaint.EventClosed, Status: complaint.StatusClosed, Verification: complaint.Unverified},
+	}
+	for i, e := range events {
+		at = at.Add(time.Minute)
+		e.ComplaintID, e.Key, e.Actor, e.At = c.ID, fmt.Sprintf("k/%d", i), "ann", at
+		if _, err := st.RecordEvent(ctx, e); err != nil {
+			t.Errorf("%s: %v", e.Kind, err)
+		}
+	}
+	got, err := st.Complaint(ctx, c.ID)
+	if err != nil || got.Status != complaint.StatusClosed || got.ReopenedCount != 1 || got.PausedSeconds != 60 {
+		t.Fatalf("after every kind: %+v, %v", got, err)
 	}
 }
