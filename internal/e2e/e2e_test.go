@@ -123,7 +123,10 @@ func (s *stack) do(method, path, token string, body any) response {
 		j, _ := json.Marshal(b)
 		r = bytes.NewReader(j)
 	}
-	req, _ := http.NewRequest(method, s.url+path, r)
+	req, err := http.NewRequest(method, s.url+path, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -526,6 +529,7 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 	}
 	replayer := worker.NewWorkflowReplayer()
 	replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
+	replayer.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)
 	}

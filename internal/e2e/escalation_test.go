@@ -205,7 +205,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	wantLog := []string{
 		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
 		"escalation_requested max webhook", "escalation_decided ann email", "acknowledged customer email",
-		"resolved customer email",
+		"resolved customer email", "survey_sent customer email",
 	}
 	var lines []string
 	eventually(t, 15*time.Second, "every notice recorded and sent", func() bool {

@@ -1,0 +1,281 @@
+package e2e_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+const customerEmail = "zhang.wei@example.com"
+
+var surveyLink = regexp.MustCompile(`https?://\S+/v1/surveys/[A-Za-z0-9_.-]+`)
+
+// mailsTo returns the customer's mails whose subject starts with prefix.
+func mailsTo(server *notifytest.SMTPServer, prefix string) []notifytest.Mail {
+	var out []notifytest.Mail
+	for _, m := range server.Mails() {
+		if len(m.To) == 1 && m.To[0] == customerEmail && strings.HasPrefix(m.Subject, prefix) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// awaitSurveyPath waits for the round's survey mail and returns its link's path.
+func (s *stack) awaitSurveyPath(mails *notifytest.SMTPServer, round int) string {
+	s.t.Helper()
+	eventually(s.t, 30*time.Second, "the survey mail", func() bool { return len(mailsTo(mails, "How did we do?")) > round })
+	link := surveyLink.FindString(mailsTo(mails, "How did we do?")[round].Body)
+	if !strings.HasPrefix(link, s.url+"/v1/surveys/") {
+		s.t.Fatalf("survey mail without a link to this API (%s): %q", s.url, mailsTo(mails, "How did we do?")[round].Body)
+	}
+	return strings.TrimPrefix(link, s.url)
+}
+
+// fileAndResolve files a complaint for the customer and resolves it through the API.
+func (s *stack) fileAndResolve(externalID, agent string) string {
+	s.t.Helper()
+	id := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody(externalID, "medium", "medium"))).body["id"].(string)
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们马上处理"}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
+		map[string]string{"summary": "Reshipped by express", "root_cause": "Parcel lost at the depot"}))
+	return id
+}
+
+func (s *stack) surveyRow(complaintID string, round int) store.Survey {
+	s.t.Helper()
+	svs, err := s.store.Surveys(context.Background(), complaintID)
+	if err != nil || len(svs) <= round {
+		s.t.Fatalf("surveys of %s: %d, %v", complaintID, len(svs), err)
+	}
+	return svs[round]
+}
+
+// Resolve → the survey reaches the customer by e-mail → the answer through the
+// token endpoint verifies the fix and the complaint closes; a forged token, a bad
+// answer and a reused token are refused and change nothing.
+func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T) {
+	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
+	agent := s.token("agent")
+	id := s.fileAndResolve("survey-verified", agent)
+	path := s.awaitSurveyPath(mails, 0)
+
+	questions := s.must(200, s.do("GET", path, "", nil))
+	if questions.body["survey"].(map[string]any)["status"] != "open" || len(questions.body["questions"].([]any)) != 5 {
+		t.Fatalf("survey page: %s", questions.raw)
+	}
+
+	// Refused, and nothing changes.
+	eventsBefore := strings.Join(s.eventKinds(id), ",")
+	token := strings.TrimPrefix(path, "/v1/surveys/")
+	payload, _, _ := strings.Cut(token, ".")
+	sv := s.surveyRow(id, 0)
+	good := map[string]any{"csat": 5, "nps": 9, "ces": 2, "solved": true, "comment": "很快解决了，谢谢"}
+	for name, forged := range map[string]string{
+		"other key":       survey.Sign([]byte("not-the-key"), survey.Token{SurveyID: sv.ID, ExpiresAt: sv.ExpiresAt}),
+		"longer expiry":   survey.Sign([]byte("not-the-key"), survey.Token{SurveyID: sv.ID, ExpiresAt: sv.ExpiresAt.Add(1000 * time.Hour)}),
+		"signature cut":   token[:len(token)-4],
+		"payload only":    payload,
+		"another survey":  strings.Replace(token, payload, payload[:len(payload)-2]+"AA", 1),
+		"not even base64": "!!!.~~~",
+	} {
+		res := s.do("POST", "/v1/surveys/"+forged, "", good)
+		if res.status != 401 || res.header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: got %d %s, want 401 problem", name, res.status, res.raw)
+		}
+	}
+	for name, bad := range map[string]struct {
+		body  any
+		field string
+	}{
+		"csat out of range":  {map[string]any{"csat": 9, "solved": true}, "csat"},
+		"csat missing":       {map[string]any{"solved": true}, "csat"},
+		"solved missing":     {map[string]any{"csat": 4}, "solved"},
+		"nps out of range":   {map[string]any{"csat": 4, "solved": true, "nps": 11}, "nps"},
+		"ces out of range":   {map[string]any{"csat": 4, "solved": true, "ces": 0}, "ces"},
+		"solved not boolean": {`{"csat": 4, "solved": "yes"}`, "solved"},
+		"unknown field":      {map[string]any{"csat": 4, "solved": true, "mood": "ok"}, "mood"},
+		"comment too long":   {map[string]any{"csat": 4, "solved": true, "comment": strings.Repeat("长", 2001)}, "comment"},
+	} {
+		res := s.do("POST", path, "", bad.body)
+		if res.status != 400 || !strings.Contains(res.raw, bad.field) {
+			t.Errorf("%s: got %d %s, want 400 naming %s", name, res.status, res.raw, bad.field)
+		}
+	}
+	if got := strings.Join(s.eventKinds(id), ","); got != eventsBefore {
+		t.Fatalf("refused answers changed the history: %s → %s", eventsBefore, got)
+	}
+	if row := s.surveyRow(id, 0); row.Status != "open" || row.AnsweredAt.Valid {
+		t.Fatalf("refused answers changed the survey: %+v", row)
+	}
+
+	answered := s.must(200, s.do("POST", path, "", good))
+	if answered.body["outcome"] != "verified" {
+		t.Fatalf("answer: %s", answered.raw)
+	}
+	// One answer per token.
+	s.must(409, s.do("POST", path, "", good))
+	s.must(409, s.do("POST", path, "", map[string]any{"csat": 1, "solved": false}))
+
+	eventually(t, 20*time.Second, "the complaint to close verified", func() bool {
+		c, err := s.store.Complaint(context.Background(), id)
+		return err == nil && c.Status == "closed"
+	})
+	var verification string
+	if err := s.store.DB().Get(&verification, `SELECT verification FROM complaints WHERE id = $1`, id); err != nil || verification != "verified" {
+		t.Fatalf("verification %q, %v", verification, err)
+	}
+	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved,survey_sent,survey_answered,closed"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	row := s.surveyRow(id, 0)
+	if row.Status != "answered" || row.CSAT.Int16 != 5 || row.NPS.Int16 != 9 || row.CES.Int16 != 2 || !row.Solved.Bool || row.Comment.String != "很快解决了，谢谢" {
+		t.Errorf("survey row: %+v", row)
+	}
+	listed := s.must(200, s.do("GET", "/v1/complaints/"+id+"/surveys", agent, nil))
+	if items := listed.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "answered" {
+		t.Errorf("surveys listing: %s", listed.raw)
+	}
+	eventually(t, 20*time.Second, "the customer's thank-you mail", func() bool {
+		return len(mailsTo(mails, "Thank you — your complaint is closed")) == 1
+	})
+	for _, wf := range []string{workflows.ComplaintWorkflowID(id), workflows.FeedbackWorkflowID(id, 0)} {
+		if err := s.temporal.GetWorkflow(context.Background(), wf, "").Get(context.Background(), nil); err != nil {
+			t.Fatalf("%s did not complete cleanly: %v", wf, err)
+		}
+	}
+	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_verified")
+	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_answered")
+	// The answered link still shows the survey, answered.
+	if page := s.must(200, s.do("GET", path, "", nil)); page.body["survey"].(map[string]any)["status"] != "answered" {
+		t.Errorf("answered survey page: %s", page.raw)
+	}
+}
+
+// "Not solved" reopens the complaint on the follow-up SLA, the owner's manager hears
+// by signed webhook, the customer is told why and by when; the next resolution sends
+// a new survey and the old link no longer works.
+func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
+	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	hooks := startWebhookReceiver(t)
+	s := newStack(t,
+		notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone},
+		notify.Webhook{Secret: []byte(webhookSecret)})
+	s.directory(hooks.URL)
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
+		"first_response": "24h", "resolution": "48h", "follow_up": "1h", "warning_percents": []int{}, "escalation_levels": []any{},
+	}))
+	ann := s.personToken("agent", "ann")
+	id := s.fileAndResolve("survey-reopened", ann)
+	path := s.awaitSurveyPath(mails, 0)
+
+	answered := s.must(200, s.do("POST", path, "", map[string]any{"csat": 2, "solved": false, "comment": "还是没有收到包裹"}))
+	if answered.body["outcome"] != "dissatisfied" {
+		t.Fatalf("answer: %s", answered.raw)
+	}
+	var c store.Complaint
+	defer func() {
+		if t.Failed() {
+			t.Logf("events: %v; complaint %+v", s.eventKinds(id), c)
+		}
+	}()
+	eventually(t, 20*time.Second, "the complaint to reopen", func() bool {
+		var err error
+		c, err = s.store.Complaint(context.Background(), id)
+		return err == nil && c.Status == "in_progress"
+	})
+	events, err := s.store.Events(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened := events[len(events)-1]
+	if reopened.Kind != "reopened" || reopened.Actor != "customer" {
+		t.Fatalf("last event %s by %s, want reopened by customer", reopened.Kind, reopened.Actor)
+	}
+	if due := c.ResolutionDueAt.Time.Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
+		t.Errorf("follow-up deadline %v after reopening, want 1h", due)
+	}
+	eventually(t, 20*time.Second, "the manager's webhook", func() bool { return len(hooks.keys("/max")) == 1 })
+	eventually(t, 20*time.Second, "the customer's reopened mail", func() bool {
+		return len(mailsTo(mails, "We have reopened your complaint")) == 1
+	})
+	told := mailsTo(mails, "We have reopened your complaint")[0].Body
+	if !strings.Contains(told, "not solved") || !strings.Contains(told, c.ResolutionDueAt.Time.UTC().Format(time.RFC3339)) {
+		t.Errorf("the customer is not told why and by when: %q", told)
+	}
+	var toManager []string
+	for _, n := range s.notifications(id) {
+		if n.Recipient == "max" {
+			toManager = append(toManager, n.EventKind+"/"+n.Channel+"/"+string(n.Status))
+		}
+	}
+	if strings.Join(toManager, ",") != "reopened/webhook/sent" {
+		t.Errorf("notices to the manager: %v", toManager)
+	}
+
+	// The used link stays used; the next resolution gets a new survey.
+	s.must(409, s.do("POST", path, "", map[string]any{"csat": 5, "solved": true}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", ann,
+		map[string]string{"summary": "Found the parcel, delivered by hand", "root_cause": "Mislabelled at the depot"}))
+	second := s.awaitSurveyPath(mails, 1)
+	if second == path {
+		t.Fatal("the second round reused the first survey's link")
+	}
+	s.must(200, s.do("POST", second, "", map[string]any{"csat": 4, "solved": true}))
+	eventually(t, 20*time.Second, "the complaint to close", func() bool {
+		c, err := s.store.Complaint(context.Background(), id)
+		return err == nil && c.Status == "closed"
+	})
+	if s.count(id, "survey_sent") != 2 || s.count(id, "survey_answered") != 2 || s.count(id, "reopened") != 1 {
+		t.Errorf("events: %v", s.eventKinds(id))
+	}
+	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_reopened")
+}
+
+// No answer: one reminder, then the complaint closes unverified and the link is gone.
+func TestUnansweredSurveyClosesUnverified(t *testing.T) {
+	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
+	bad := s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
+		"first_response": "24h", "resolution": "48h", "survey_reminder": "5s", "survey_timeout": "5s",
+	})
+	if bad.status != 400 || !strings.Contains(bad.raw, "survey_reminder") {
+		t.Fatalf("reminder not before the timeout: %d %s", bad.status, bad.raw)
+	}
+	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
+		"first_response": "24h", "resolution": "48h", "survey_reminder": "2s", "survey_timeout": "5s",
+	}))
+	id := s.fileAndResolve("survey-unanswered", s.token("agent"))
+	path := s.awaitSurveyPath(mails, 0)
+	eventually(t, 20*time.Second, "the reminder", func() bool { return len(mailsTo(mails, "A reminder: how did we do?")) == 1 })
+	eventually(t, 20*time.Second, "the complaint to close", func() bool {
+		c, err := s.store.Complaint(context.Background(), id)
+		return err == nil && c.Status == "closed"
+	})
+	var verification string
+	if err := s.store.DB().Get(&verification, `SELECT verification FROM complaints WHERE id = $1`, id); err != nil || verification != "unverified" {
+		t.Fatalf("verification %q, %v", verification, err)
+	}
+	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved,survey_sent,survey_reminded,survey_expired,closed"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	row := s.surveyRow(id, 0)
+	if reminded := row.RemindedAt.Time.Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
+		t.Errorf("survey row %+v (reminded %v after sending)", row, reminded)
+	}
+	res := s.do("POST", path, "", map[string]any{"csat": 5, "solved": true})
+	if res.status != 410 {
+		t.Errorf("answer after expiry: %d %s, want 410", res.status, res.raw)
+	}
+	eventually(t, 20*time.Second, "the customer's closing mail", func() bool { return len(mailsTo(mails, "Your complaint is closed")) == 1 })
+	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_expired")
+}
