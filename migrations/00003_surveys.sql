@@ -46,7 +46,11 @@ CREATE TABLE surveys (
 
 CREATE INDEX surveys_by_complaint ON surveys (complaint_id, round);
 
+-- GET /v1/metrics picks its cohort by the time complaints opened.
+CREATE INDEX complaint_events_opened_at ON complaint_events (occurred_at) WHERE kind = 'opened';
+
 -- +goose Down
+DROP INDEX complaint_events_opened_at;
 DROP TABLE surveys;
 DROP TABLE settings;
 ALTER TABLE complaints DROP COLUMN verification;

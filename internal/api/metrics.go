@@ -1,5 +1,108 @@
 package api
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
 
-func (s *Server) registerMetricsRoutes(mux *http.ServeMux) {}
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// The period GET /v1/metrics reports on: the last 30 days unless asked otherwise,
+// and never more than a year and a day, which bounds the query's cost.
+const (
+	defaultMetricsSpan = 30 * 24 * time.Hour
+	maxMetricsSpan     = 366 * 24 * time.Hour
+)
+
+func (s *Server) registerMetricsRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /v1/metrics", s.authorize(s.getMetrics,
+		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
+}
+
+// metricsView is the answer of GET /v1/metrics; group_by is null when not grouped.
+type metricsView struct {
+	From    time.Time            `json:"from"`
+	To      time.Time            `json:"to"`
+	GroupBy *string              `json:"group_by"`
+	Total   store.MetricsGroup   `json:"total"`
+	Groups  []store.MetricsGroup `json:"groups"`
+}
+
+// getMetrics reports the metrics of the complaints opened in [from, to), in total
+// and, with group_by, per category, channel, team, urgency or customer tier.
+func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
+	q, p := parseMetricsQuery(r.URL.Query(), time.Now())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	report, err := s.store.Metrics(r.Context(), q.from, q.to, q.groupBy)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), Total: report.Total, Groups: report.Groups}
+	if q.groupBy != "" {
+		view.GroupBy = &q.groupBy
+	}
+	if view.Groups == nil {
+		view.Groups = []store.MetricsGroup{}
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+type metricsParams struct {
+	from, to time.Time
+	groupBy  string
+}
+
+// parseMetricsQuery reads from, to (RFC 3339; to defaults to now, from to 30 days
+// before to) and group_by, naming every bad parameter.
+func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
+	var v validator
+	for name := range q {
+		if name != "from" && name != "to" && name != "group_by" {
+			v.add(name, "unknown query parameter; use from, to, group_by")
+		}
+	}
+	out := metricsParams{to: now.UTC().Truncate(time.Second)}
+	toOK, fromOK := true, true
+	if raw := q.Get("to"); raw != "" {
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			v.add("to", "must be an RFC 3339 time like 2025-04-01T00:00:00Z")
+			toOK = false
+		}
+		out.to = t
+	}
+	out.from = out.to.Add(-defaultMetricsSpan)
+	if raw := q.Get("from"); raw != "" {
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			v.add("from", "must be an RFC 3339 time like 2025-03-01T00:00:00Z")
+			fromOK = false
+		}
+		out.from = t
+	}
+	if fromOK && toOK {
+		switch {
+		case !out.from.Before(out.to):
+			v.add("from", "must be before to ("+out.to.UTC().Format(time.RFC3339)+")")
+		case out.to.Sub(out.from) > maxMetricsSpan:
+			v.add("from", fmt.Sprintf("must be at most %d days before to", int(maxMetricsSpan.Hours()/24)))
+		}
+	}
+	if q.Has("group_by") {
+		g, groupings := q.Get("group_by"), store.MetricsGroupings()
+		if !slices.Contains(groupings, g) {
+			v.add("group_by", fmt.Sprintf("%q is not one of %s", g, strings.Join(groupings, ", ")))
+		}
+		out.groupBy = g
+	}
+	return out, v.problem()
+}

@@ -525,6 +525,11 @@ func eventData(e complaint.Event) map[string]any {
 	put("clock", string(e.Clock))
 	put("recipient", e.Recipient)
 	put("urgency", string(e.Urgency))
+	put("survey_id", e.SurveyID)
+	put("verification", string(e.Verification))
+	if e.Survey != nil {
+		d["survey"] = e.Survey
+	}
 	if !e.DueAt.IsZero() {
 		d["due_at"] = e.DueAt.UTC().Format(time.RFC3339Nano)
 		d["fired_at"] = e.At.UTC().Format(time.RFC3339Nano)

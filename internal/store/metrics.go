@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ErrUnknownGrouping means Metrics was asked to group by a dimension it does not know.
+var ErrUnknownGrouping = errors.New("unknown metrics grouping")
+
+// metricsGroupings maps each group_by value to the SQL expression over the complaints
+// row (alias c) that names a complaint's group. Only these fixed expressions ever
+// reach the query text; the caller's string is a map key, never SQL.
+var metricsGroupings = map[string]string{
+	"category": "c.category",
+	"channel":  "c.channel",
+	"team":     "COALESCE(c.team_id, 'unassigned')",
+	"urgency":  "c.urgency",
+	"tier":     "c.customer_tier",
+}
+
+// MetricsGroupings lists the dimensions Metrics can group by, sorted.
+func MetricsGroupings() []string {
+	names := make([]string, 0, len(metricsGroupings))
+	for name := range metricsGroupings {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// MetricsReport is the service's performance over the complaints opened in [From, To):
+// the whole cohort, and the cohort split by GroupBy ("" = not split, Groups empty).
+type MetricsReport struct {
+	From    time.Time      `json:"from"`
+	To      time.Time      `json:"to"`
+	GroupBy string         `json:"group_by,omitempty"`
+	Total   MetricsGroup   `json:"total"`
+	Groups  []MetricsGroup `json:"groups"`
+}
+
+// Percentiles summarises a duration, in seconds, over the complaints that have one.
+// P50 and P90 are interpolated (percentile_cont) and nil when Count is 0.
+type Percentiles struct {
+	Count int64    `json:"count"`
+	P50   *float64 `json:"p50"`
+	P90   *float64 `json:"p90"`
+}
+
+// MetricsGroup holds the metrics of one group of the cohort (or of all of it, with an
+// empty Key). Every rate comes with the counts it divides, so a reader can check it;
+// a rate whose denominator is 0 is nil (JSON null), never 0. Percentages are 0–100,
+// rounded to 2 decimals.
+type MetricsGroup struct {
+	Key    string `json:"key,omitempty"`
+	Volume int64  `json:"volume"`
+	// From the opened event to the first acknowledged or resolved event.
+	FirstResponseSeconds Percentiles `json:"first_response_seconds"`
+	// From the opened event to the first resolved event, less the time paused before it.
+	ResolutionSeconds Percentiles `json:"resolution_seconds"`
+	// Complaints with a resolved event: the denominator of reopen, FCR and loop closure.
+	Resolved int64 `json:"resolved"`
+	// Complaints whose SLA outcome is known (resolved or breached), and those of them never breached.
+	SLAKnown         int64    `json:"sla_known"`
+	SLAMet           int64    `json:"sla_met"`
+	SLACompliancePct *float64 `json:"sla_compliance_pct"`
+	// Complaints with an sla_escalated or escalation_requested event, of Volume.
+	Escalated         int64    `json:"escalated"`
+	EscalationRatePct *float64 `json:"escalation_rate_pct"`
+	// Resolved complaints reopened at least once, of Resolved.
+	Reopened      int64    `json:"reopened"`
+	ReopenRatePct *float64 `json:"reopen_rate_pct"`
+	// Resolved complaints resolved without an acknowledgement first and never reopened, of Resolved.
+	FirstContactResolved int64    `json:"first_contact_resolved"`
+	FCRPct               *float64 `json:"fcr_pct"`
+	// Survey answers of the cohort, and those with CSAT 4 or 5.
+	CSATAnswers      int64    `json:"csat_answers"`
+	CSATSatisfied    int64    `json:"csat_satisfied"`
+	CSATSatisfiedPct *float64 `json:"csat_satisfied_pct"`
+	// Answers with an NPS score: promoters 9–10, detractors 0–6; NPS = %promoters − %detractors.
+	NPSAnswers    int64    `json:"nps_answers"`
+	NPSPromoters  int64    `json:"nps_promoters"`
+	NPSDetractors int64    `json:"nps_detractors"`
+	NPS           *float64 `json:"nps"`
+	// Answers with a CES score (1–7, lower is better), and their mean.
+	CESAnswers int64    `json:"ces_answers"`
+	CES        *float64 `json:"ces"`
+	// Resolved complaints closed as verified by the customer, of Resolved.
+	Verified       int64    `json:"verified"`
+	LoopClosurePct *float64 `json:"loop_closure_pct"`
+}
+
+// metricsQuery computes every metric from the event log in one statement. %s is the
+// group expression, taken from metricsGroupings; $1 and $2 bound the cohort. Rates
+// are computed in numeric and rounded to 2 decimals, percentiles to the millisecond,
+// so the answer carries no floating-point noise.
+//
+// Events of a complaint are ordered by (occurred_at, id), so two events at the same
+// instant keep the order they were recorded in.
+const metricsQuery = `
+WITH cohort AS (
+    -- Complaints whose (first) opened event falls in [from, to).
+    SELECT o.complaint_id, o.occurred_at AS opened_at
+    FROM complaint_events o
+    WHERE o.kind = 'opened' AND o.occurred_at >= $1 AND o.occurred_at < $2
+      AND NOT EXISTS (
+          SELECT 1 FROM complaint_events p
+          WHERE p.complaint_id = o.complaint_id AND p.kind = 'opened'
+            AND (p.occurred_at, p.id) < (o.occurred_at, o.id))
+), ev AS (
+    SELECT e.complaint_id, e.kind, e.occurred_at, e.data,
+        -- Resolutions before this event: 0 means the event precedes the first resolution.
+        count(*) FILTER (WHERE e.kind = 'resolved')
+            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS resolved_before,
+        -- For a pause: when it ended, at the next resumed or resolved event.
+        min(e.occurred_at) FILTER (WHERE e.kind IN ('resumed', 'resolved'))
+            OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS pause_end
+    FROM complaint_events e
+    JOIN cohort USING (complaint_id)
+    WINDOW w AS (PARTITION BY e.complaint_id ORDER BY e.occurred_at, e.id)
+), per AS (
+    -- One row of facts per complaint of the cohort.
+    SELECT complaint_id,
+        min(occurred_at) FILTER (WHERE kind IN ('acknowledged', 'resolved')) AS responded_at,
+        min(occurred_at) FILTER (WHERE kind = 'resolved') AS resolved_at,
+        COALESCE(sum(extract(epoch FROM pause_end - occurred_at))
+            FILTER (WHERE kind = 'paused' AND resolved_before = 0), 0)::float8 AS paused_seconds,
+        bool_or(kind = 'resolved') AS resolved,
+        bool_or(kind = 'acknowledged' AND resolved_before = 0) AS acknowledged_first,
+        bool_or(kind = 'sla_breached') AS breached,
+        bool_or(kind IN ('sla_escalated', 'escalation_requested')) AS escalated,
+        bool_or(kind = 'reopened') AS reopened,
+        bool_or(kind = 'closed' AND data->>'verification' = 'verified') AS verified,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL) AS csat_answers,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'csat')::int >= 4) AS csat_satisfied,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'nps' IS NOT NULL) AS nps_answers,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int >= 9) AS nps_promoters,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int <= 6) AS nps_detractors,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'ces' IS NOT NULL) AS ces_answers,
+        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum
+    FROM ev
+    GROUP BY complaint_id
+), facts AS (
+    SELECT %s AS grp, per.*,
+        extract(epoch FROM per.responded_at - cohort.opened_at)::float8 AS first_response_s,
+        (extract(epoch FROM per.resolved_at - cohort.opened_at) - per.paused_seconds)::float8 AS resolution_s,
+        per.resolved OR per.breached AS sla_known,
+        per.resolved AND NOT per.acknowledged_first AND NOT per.reopened AS fcr
+    FROM per
+    JOIN cohort USING (complaint_id)
+    JOIN complaints c ON c.id = per.complaint_id
+)
+SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
+    count(*) AS volume,
+    count(first_response_s) AS first_response_count,
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_s)::numeric, 3)::float8 AS first_response_p50,
+    round(percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response_s)::numeric, 3)::float8 AS first_response_p90,
+    count(resolution_s) AS resolution_count,
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_s)::numeric, 3)::float8 AS resolution_p50,
+    round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resolution_s)::numeric, 3)::float8 AS resolution_p90,
+    count(*) FILTER (WHERE resolved) AS resolved,
+    count(*) FILTER (WHERE sla_known) AS sla_known,
+    count(*) FILTER (WHERE sla_known AND NOT breached) AS sla_met,
+    round(100 * (count(*) FILTER (WHERE sla_known AND NOT breached))::numeric
+        / NULLIF(count(*) FILTER (WHERE sla_known), 0), 2)::float8 AS sla_compliance_pct,
+    count(*) FILTER (WHERE escalated) AS escalated,
+    round(100 * (count(*) FILTER (WHERE escalated))::numeric / NULLIF(count(*), 0), 2)::float8 AS escalation_rate_pct,
+    count(*) FILTER (WHERE resolved AND reopened) AS reopened,
+    round(100 * (count(*) FILTER (WHERE resolved AND reopened))::numeric
+        / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS reopen_rate_pct,
+    count(*) FILTER (WHERE fcr) AS first_contact_resolved,
+    round(100 * (count(*) FILTER (WHERE fcr))::numeric
+        / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS fcr_pct,
+    COALESCE(sum(csat_answers), 0)::bigint AS csat_answers,
+    COALESCE(sum(csat_satisfied), 0)::bigint AS csat_satisfied,
+    round(100 * sum(csat_satisfied) / NULLIF(sum(csat_answers), 0), 2)::float8 AS csat_satisfied_pct,
+    COALESCE(sum(nps_answers), 0)::bigint AS nps_answers,
+    COALESCE(sum(nps_promoters), 0)::bigint AS nps_promoters,
+    COALESCE(sum(nps_detractors), 0)::bigint AS nps_detractors,
+    round(100 * (sum(nps_promoters) - sum(nps_detractors)) / NULLIF(sum(nps_answers), 0), 2)::float8 AS nps,
+    COALESCE(sum(ces_answers), 0)::bigint AS ces_answers,
+    round(sum(ces_sum) / NULLIF(sum(ces_answers), 0), 2)::float8 AS ces,
+    count(*) FILTER (WHERE resolved AND verified) AS verified,
+    round(100 * (count(*) FILTER (WHERE resolved AND verified))::numeric
+        / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS loop_closure_pct
+FROM facts
+GROUP BY GROUPING SETS ((grp), ())`
+
+// metricsRow is one row of metricsQuery: a group, or the total.
+type metricsRow struct {
+	IsTotal              bool     `db:"is_total"`
+	Key                  string   `db:"key"`
+	Volume               int64    `db:"volume"`
+	FirstResponseCount   int64    `db:"first_response_count"`
+	FirstResponseP50     *float64 `db:"first_response_p50"`
+	FirstResponseP90     *float64 `db:"first_response_p90"`
+	ResolutionCount      int64    `db:"resolution_count"`
+	ResolutionP50        *float64 `db:"resolution_p50"`
+	ResolutionP90        *float64 `db:"resolution_p90"`
+	Resolved             int64    `db:"resolved"`
+	SLAKnown             int64    `db:"sla_known"`
+	SLAMet               int64    `db:"sla_met"`
+	SLACompliancePct     *float64 `db:"sla_compliance_pct"`
+	Escalated            int64    `db:"escalated"`
+	EscalationRatePct    *float64 `db:"escalation_rate_pct"`
+	Reopened             int64    `db:"reopened"`
+	ReopenRatePct        *float64 `db:"reopen_rate_pct"`
+	FirstContactResolved int64    `db:"first_contact_resolved"`
+	FCRPct               *float64 `db:"fcr_pct"`
+	CSATAnswers          int64    `db:"csat_answers"`
+	CSATSatisfied        int64    `db:"csat_satisfied"`
+	CSATSatisfiedPct     *float64 `db:"csat_satisfied_pct"`
+	NPSAnswers           int64    `db:"nps_answers"`
+	NPSPromoters         int64    `db:"nps_promoters"`
+	NPSDetractors        int64    `db:"nps_detractors"`
+	NPS                  *float64 `db:"nps"`
+	CESAnswers           int64    `db:"ces_answers"`
+	CES                  *float64 `db:"ces"`
+	Verified             int64    `db:"verified"`
+	LoopClosurePct       *float64 `db:"loop_closure_pct"`
+}
+
+func (r metricsRow) group() MetricsGroup {
+	return MetricsGroup{
+		Key: r.Key, Volume: r.Volume,
+		FirstResponseSeconds: Percentiles{Count: r.FirstResponseCount, P50: r.FirstResponseP50, P90: r.FirstResponseP90},
+		ResolutionSeconds:    Percentiles{Count: r.ResolutionCount, P50: r.ResolutionP50, P90: r.ResolutionP90},
+		Resolved:             r.Resolved,
+		SLAKnown:             r.SLAKnown, SLAMet: r.SLAMet, SLACompliancePct: r.SLACompliancePct,
+		Escalated: r.Escalated, EscalationRatePct: r.EscalationRatePct,
+		Reopened: r.Reopened, ReopenRatePct: r.ReopenRatePct,
+		FirstContactResolved: r.FirstContactResolved, FCRPct: r.FCRPct,
+		CSATAnswers: r.CSATAnswers, CSATSatisfied: r.CSATSatisfied, CSATSatisfiedPct: r.CSATSatisfiedPct,
+		NPSAnswers: r.NPSAnswers, NPSPromoters: r.NPSPromoters, NPSDetractors: r.NPSDetractors, NPS: r.NPS,
+		CESAnswers: r.CESAnswers, CES: r.CES,
+		Verified: r.Verified, LoopClosurePct: r.LoopClosurePct,
+	}
+}
+
+// Metrics computes the service's metrics (DOMAIN.md §2) over the complaints whose
+// opened event falls in [from, to), from the event log alone: the total, and when
+// groupBy is one of MetricsGroupings, one group per value, sorted by key. Events
+// after to still count for a complaint of the cohort, so a period's figures settle
+// as its complaints are resolved and answered.
+func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string) (MetricsReport, error) {
+	report := MetricsReport{From: from, To: to, GroupBy: groupBy, Groups: []MetricsGroup{}}
+	if !from.Before(to) {
+		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	expr := "NULL::text" // no grouping: the one group equals the total and is dropped
+	if groupBy != "" {
+		var ok bool
+		if expr, ok = metricsGroupings[groupBy]; !ok {
+			return report, fmt.Errorf("metrics: group by %q: %w", groupBy, ErrUnknownGrouping)
+		}
+	}
+	var rows []metricsRow
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr), from, to); err != nil {
+		return report, fmt.Errorf("compute metrics: %w", err)
+	}
+	for _, r := range rows {
+		switch {
+		case r.IsTotal:
+			report.Total = r.group()
+		case groupBy != "":
+			report.Groups = append(report.Groups, r.group())
+		}
+	}
+	slices.SortFunc(report.Groups, func(a, b MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
+	return report, nil
+}
