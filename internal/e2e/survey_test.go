@@ -50,6 +50,23 @@ func (s *stack) fileAndResolve(externalID, agent string) string {
 	return id
 }
 
+// metricsSince returns the total of GET /v1/metrics over complaints filed since from.
+func (s *stack) metricsSince(from time.Time) map[string]any {
+	s.t.Helper()
+	q := "/v1/metrics?from=" + from.UTC().Format(time.RFC3339) + "&to=" + time.Now().Add(time.Minute).UTC().Format(time.RFC3339)
+	return s.must(200, s.do("GET", q, adminToken, nil)).body["total"].(map[string]any)
+}
+
+// expectMetrics compares the named metrics (JSON numbers, or nil for null).
+func expectMetrics(t *testing.T, got map[string]any, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("metric %s = %v, want %v", k, got[k], w)
+		}
+	}
+}
+
 func (s *stack) surveyRow(complaintID string, round int) store.Survey {
 	s.t.Helper()
 	svs, err := s.store.Surveys(context.Background(), complaintID)
@@ -66,6 +83,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
 	agent := s.token("agent")
+	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-verified", agent)
 	path := s.awaitSurveyPath(mails, 0)
 
@@ -153,6 +171,11 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 			t.Fatalf("%s did not complete cleanly: %v", wf, err)
 		}
 	}
+	// The metrics read the answer and the verified closing from the event log.
+	expectMetrics(t, s.metricsSince(start), map[string]any{
+		"volume": 1.0, "resolved": 1.0, "csat_answers": 1.0, "csat_satisfied_pct": 100.0, "nps": 100.0, "ces": 2.0,
+		"verified": 1.0, "loop_closure_pct": 100.0, "reopen_rate_pct": 0.0, "fcr_pct": 0.0,
+	})
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_verified")
 	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_answered")
 	// The answered link still shows the survey, answered.
@@ -175,6 +198,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		"first_response": "24h", "resolution": "48h", "follow_up": "1h", "warning_percents": []int{}, "escalation_levels": []any{},
 	}))
 	ann := s.personToken("agent", "ann")
+	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-reopened", ann)
 	path := s.awaitSurveyPath(mails, 0)
 
@@ -238,6 +262,11 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	if s.count(id, "survey_sent") != 2 || s.count(id, "survey_answered") != 2 || s.count(id, "reopened") != 1 {
 		t.Errorf("events: %v", s.eventKinds(id))
 	}
+	// Two answers (CSAT 2 then 4), one reopening, finally verified.
+	expectMetrics(t, s.metricsSince(start), map[string]any{
+		"volume": 1.0, "resolved": 1.0, "reopened": 1.0, "reopen_rate_pct": 100.0, "csat_answers": 2.0,
+		"csat_satisfied_pct": 50.0, "nps": nil, "verified": 1.0, "loop_closure_pct": 100.0,
+	})
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_reopened")
 }
 
@@ -254,6 +283,7 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
 		"first_response": "24h", "resolution": "48h", "survey_reminder": "2s", "survey_timeout": "5s",
 	}))
+	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-unanswered", s.token("agent"))
 	path := s.awaitSurveyPath(mails, 0)
 	eventually(t, 20*time.Second, "the reminder", func() bool { return len(mailsTo(mails, "A reminder: how did we do?")) == 1 })
@@ -277,5 +307,8 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 		t.Errorf("answer after expiry: %d %s, want 410", res.status, res.raw)
 	}
 	eventually(t, 20*time.Second, "the customer's closing mail", func() bool { return len(mailsTo(mails, "Your complaint is closed")) == 1 })
+	expectMetrics(t, s.metricsSince(start), map[string]any{
+		"volume": 1.0, "resolved": 1.0, "csat_answers": 0.0, "csat_satisfied_pct": nil, "verified": 0.0, "loop_closure_pct": 0.0,
+	})
 	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_expired")
 }
