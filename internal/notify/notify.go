@@ -126,8 +126,24 @@ var (
 )
 
 // MaskText hides e-mail addresses and phone numbers inside free text (PIPL: personal
-// data must not leak into logs or notices to staff).
+// data must not leak into logs or notices to staff). Links are kept whole: a host
+// like 127.0.0.1 or a signed token is not a phone number, and a mangled link is
+// useless to whoever must open it.
 func MaskText(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range linkPattern.FindAllStringIndex(s, -1) {
+		b.WriteString(maskPlain(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(maskPlain(s[last:]))
+	return b.String()
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s@]+(?:\s|$)`)
+
+func maskPlain(s string) string {
 	s = emailPattern.ReplaceAllStringFunc(s, MaskEmail)
 	return phonePattern.ReplaceAllStringFunc(s, func(m string) string {
 		if sub := phonePattern.FindStringSubmatch(m); sub[1] != m {

@@ -24,6 +24,7 @@ func sampleCurl(c settings) string {
 // the escalation ladder while you watch.
 var demoPolicy = map[string]any{
 	"first_response": "20s", "resolution": "45s", "decision_time": "30s",
+	"survey_reminder": "30s", "survey_timeout": "2m",
 	"escalation_levels": []map[string]any{
 		{"level": 1, "after": "0s", "notify": "team_lead"},
 		{"level": 2, "after": "10s", "notify": "manager"},
@@ -99,6 +100,16 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 		out.Say("demo: filed %s (%s, tier %s) → id %s", complaint["external_id"], complaint["channel"],
 			complaint["customer"].(map[string]any)["tier"], id)
 	}
+	// Resolve the third at once: its customer gets a survey (in the worker log, as
+	// make run has no SMTP server), reminded after 30 s, closed unverified after 2 min.
+	if _, err := api.do(ctx, http.MethodPost, "/v1/complaints/"+ids[2]+"/resolve", map[string]string{
+		"summary": "Refunded the duplicate charge", "root_cause": "Payment retried after a gateway timeout",
+	}); err != nil {
+		return fmt.Errorf("resolve complaint %s: %w", ids[2], err)
+	}
+	out.Say(`demo: resolved %s — its survey link is in the worker log ("How did we do?"); answer it with
+  curl -s -X POST <link> -H 'Content-Type: application/json' -d '{"solved":false,"csat":2,"comment":"still charged twice"}'
+  (dissatisfied: the complaint reopens on the follow-up SLA and max is told) or {"solved":true,"csat":5} (closes verified)`, ids[2])
 	out.Say(`demo: warnings at 10/15/18 s, the breach at ~20 s, then lee, max and dora hear of it (worker log). Watch:
   curl -s %s/v1/complaints/%s/events -H 'Authorization: Bearer %s'
   curl -s "%s/v1/escalations?status=pending" -H 'Authorization: Bearer %s'
