@@ -2,10 +2,13 @@ package api
 
 import (
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,13 +137,33 @@ func (s *Server) surveyFromToken(w http.ResponseWriter, r *http.Request) (store.
 	return sv, true
 }
 
+// getSurvey describes the survey and its questions: JSON for apps, or a small form
+// for a customer who opened the e-mailed link in a browser.
 func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
 	sv, ok := s.surveyFromToken(w, r)
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"survey": surveyViewOf(sv), "questions": surveyQuestions})
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		writeJSON(w, http.StatusOK, map[string]any{"survey": surveyViewOf(sv), "questions": surveyQuestions})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'")
+	err := surveyPage.Execute(w, map[string]any{
+		"ComplaintID": sv.ComplaintID, "Status": sv.Status, "ExpiresAt": sv.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"),
+		"CSAT": []int{1, 2, 3, 4, 5}, "NPS": []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "CES": []int{1, 2, 3, 4, 5, 6, 7},
+	})
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "rendering the survey page", "error", err)
+	}
 }
+
+//go:embed templates/survey.html
+var surveyPageSource string
+
+var surveyPage = template.Must(template.New("survey").Parse(surveyPageSource))
 
 // surveyAnswerBody is the customer's answer. csat and solved are required.
 type surveyAnswerBody struct {

@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,6 +92,20 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	questions := s.must(200, s.do("GET", path, "", nil))
 	if questions.body["survey"].(map[string]any)["status"] != "open" || len(questions.body["questions"].([]any)) != 5 {
 		t.Fatalf("survey page: %s", questions.raw)
+	}
+
+	// A customer opening the link in a browser gets the form.
+	req, _ := http.NewRequest("GET", s.url+path, nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	page, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if page.StatusCode != 200 || !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(html), `name="csat" value="5"`) || !strings.Contains(string(html), id) {
+		t.Errorf("survey page: %d %s", page.StatusCode, html)
 	}
 
 	// Refused, and nothing changes.
