@@ -37,6 +37,12 @@ type fileRequest struct {
 	Description string   `json:"description"`
 	// Sentiment is optional (e.g. call-centre emotion detection); "angry" may escalate at once.
 	Sentiment string `json:"sentiment,omitempty"`
+
+	// Set when the text was classified already (feedback filed as a complaint);
+	// unexported, so not part of the body or its hash.
+	analysed bool
+	keywords []string
+	scope    string
 }
 
 type customer struct {
@@ -194,8 +200,39 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	c, created, err := s.file(r.Context(), req)
+	var p *Problem
+	switch {
+	case errors.As(err, &p):
+		writeProblem(w, r, p)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/v1/complaints/"+c.ID)
+	}
+	writeJSON(w, status, viewOf(c))
+}
+
+// file is the one intake path for a validated complaint, shared by POST
+// /v1/complaints and feedback that becomes a complaint: keywords and scope from the
+// text, the row, then the workflow. Errors the caller can act on are *Problem.
+func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bool, error) {
+	if !req.analysed {
+		cl, err := s.classifier(ctx)
+		if err != nil {
+			return store.Complaint{}, false, err
+		}
+		// Segmentation only: the dictionary is loaded once per process.
+		res := cl.Classify(req.Subject + "\n" + req.Description)
+		req.keywords, req.scope = res.Keywords, res.Scope
+	}
 	id := newID()
-	c, created, err := s.store.CreateComplaint(r.Context(), store.NewComplaint{
+	c, created, err := s.store.CreateComplaint(ctx, store.NewComplaint{
 		ID: id, ExternalID: req.ExternalID, RequestHash: req.hash(), WorkflowID: workflows.ComplaintWorkflowID(id),
 		Channel: req.Channel, CustomerID: req.Customer.ID, CustomerName: req.Customer.Name,
 		CustomerTier:    complaint.Level(req.Customer.Tier),
@@ -205,34 +242,28 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
 		Subject: req.Subject, Description: req.Description,
 		Sentiment: sql.NullString{String: req.Sentiment, Valid: req.Sentiment != ""},
+		Keywords:  req.keywords, Scope: req.scope,
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		writeProblem(w, r, problem(http.StatusConflict,
-			"external_id "+req.ExternalID+" was already filed with a different body (complaint "+c.ID+")"))
-		return
+		return c, false, problem(http.StatusConflict,
+			"external_id "+req.ExternalID+" was already filed with a different body (complaint "+c.ID+")")
 	case errors.Is(err, store.ErrNotFound):
-		writeProblem(w, r, fieldProblem(http.StatusUnprocessableEntity,
-			FieldError{Field: "urgency", Detail: "no SLA policy for urgency " + req.Urgency + " and tier " + req.Customer.Tier}))
-		return
+		return c, false, fieldProblem(http.StatusUnprocessableEntity,
+			FieldError{Field: "urgency", Detail: "no SLA policy for urgency " + req.Urgency + " and tier " + req.Customer.Tier})
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return c, false, err
 	}
-	if err := s.startComplaintWorkflow(r.Context(), c); err != nil {
-		s.log.ErrorContext(r.Context(), "starting complaint workflow failed", "complaint_id", c.ID, "error", err)
-		writeProblem(w, r, problem(http.StatusServiceUnavailable,
-			"the complaint was recorded but its workflow could not be started; retry the same request"))
-		return
+	if err := s.startComplaintWorkflow(ctx, c); err != nil {
+		s.log.ErrorContext(ctx, "starting complaint workflow failed", "complaint_id", c.ID, "error", err)
+		return c, false, problem(http.StatusServiceUnavailable,
+			"the complaint was recorded but its workflow could not be started; retry the same request")
 	}
-	status := http.StatusOK
 	if created {
-		status = http.StatusCreated
-		w.Header().Set("Location", "/v1/complaints/"+c.ID)
-		s.log.InfoContext(r.Context(), "complaint filed", "complaint_id", c.ID, "channel", c.Channel,
+		s.log.InfoContext(ctx, "complaint filed", "complaint_id", c.ID, "channel", c.Channel,
 			"urgency", c.Urgency, "tier", c.CustomerTier, "category", c.Category)
 	}
-	writeJSON(w, status, viewOf(c))
+	return c, created, nil
 }
 
 func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) error {

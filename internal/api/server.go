@@ -35,6 +35,7 @@ type Server struct {
 	tokens sync.Map // hash → cachedPrincipal; saves a query per request
 
 	surveyKey surveyKey
+	rules     ruleCache // compiled classification rules (feedback.go)
 }
 
 type cachedPrincipal struct {

@@ -81,6 +81,10 @@ type NewComplaint struct {
 	Subject         string          `db:"subject"`
 	Description     string          `db:"description"`
 	Sentiment       sql.NullString  `db:"sentiment"`
+	// Keywords and Scope come from the text at intake (package classify), for the
+	// heat map; empty means none and "individual".
+	Keywords pq.StringArray `db:"keywords"`
+	Scope    string         `db:"scope"`
 }
 
 // intake is what filing needs besides the complaint: the policy cell with its
@@ -160,11 +164,12 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
-			created_at, updated_at, first_response_due_at, resolution_due_at)
+			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
-			:created_at, :created_at, :first_due_at, :resolution_due_at)
+			:created_at, :created_at, :first_due_at, :resolution_due_at,
+			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'))
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)

@@ -1,0 +1,67 @@
+package classify
+
+import (
+	"fmt"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// Disposition is what becomes of a piece of feedback.
+type Disposition string
+
+// Dispositions (DOMAIN.md §1, 002 §9.3): a complaint under the SLA, an item of the
+// improvement backlog, or only recorded (for the heat map and the metrics).
+const (
+	DispositionComplaint Disposition = "complaint"
+	DispositionBacklog   Disposition = "backlog"
+	DispositionRecorded  Disposition = "recorded"
+)
+
+// Dispositions lists every disposition.
+var Dispositions = []Disposition{DispositionComplaint, DispositionBacklog, DispositionRecorded}
+
+// Feedback is what the disposition depends on besides the classification.
+type Feedback struct {
+	Kind    string
+	Rating  int // 1–5; 0 when there is none
+	HasText bool
+}
+
+// Decision is the disposition of a piece of feedback, the urgency it is handled
+// with and why, in words an operator can read.
+type Decision struct {
+	Disposition Disposition
+	Urgency     string
+	Reason      string
+}
+
+// Dispose routes classified feedback:
+//
+//   - a rating of 1 or 2 is a complaint: urgency at least medium;
+//   - high urgency → a complaint, whatever the rating;
+//   - a positive rating (4 or 5) → recorded;
+//   - medium urgency → a complaint (negative mention, dissatisfied rating, defect);
+//   - low urgency with text → the improvement backlog, no complaint SLA;
+//   - low urgency without text (a bare 3-star rating) → recorded.
+func Dispose(f Feedback, urgency string) Decision {
+	d := Decision{Urgency: urgency}
+	if f.Rating >= 1 && f.Rating <= 2 && urgency == string(complaint.Low) {
+		d.Urgency = string(complaint.Medium)
+	}
+	rated := fmt.Sprintf("rating %d of 5", f.Rating)
+	switch {
+	case d.Urgency == string(complaint.High):
+		d.Disposition, d.Reason = DispositionComplaint, "high urgency: filed as a complaint under the SLA"
+	case f.Rating >= 4:
+		d.Disposition, d.Reason = DispositionRecorded, "positive "+rated+": recorded"
+	case f.Rating >= 1 && f.Rating <= 2:
+		d.Disposition, d.Reason = DispositionComplaint, "dissatisfied "+rated+": filed as a complaint under the SLA"
+	case d.Urgency == string(complaint.Medium):
+		d.Disposition, d.Reason = DispositionComplaint, "medium urgency: filed as a complaint under the SLA"
+	case !f.HasText:
+		d.Disposition, d.Reason = DispositionRecorded, "low urgency and no text to act on: recorded"
+	default:
+		d.Disposition, d.Reason = DispositionBacklog, "low urgency "+f.Kind+": improvement backlog, no complaint SLA"
+	}
+	return d
+}

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Feedback is a row of the feedback table, with the backlog item it became, if any.
+type Feedback struct {
+	ID                string         `db:"id"`
+	ExternalID        sql.NullString `db:"external_id"`
+	RequestHash       string         `db:"request_hash"`
+	Kind              string         `db:"kind"`
+	Channel           string         `db:"channel"`
+	Text              string         `db:"text"`
+	Rating            sql.NullInt64  `db:"rating"`
+	CustomerID        sql.NullString `db:"customer_id"`
+	CustomerName      sql.NullString `db:"customer_name"`
+	CustomerTier      sql.NullString `db:"customer_tier"`
+	CustomerPhone     sql.NullString `db:"customer_phone"`
+	CustomerEmail     sql.NullString `db:"customer_email"`
+	CustomerAddress   sql.NullString `db:"customer_address"`
+	ProblemType       string         `db:"problem_type"`
+	Urgency           string         `db:"urgency"`
+	Scope             string         `db:"scope"`
+	MatchedRules      string         `db:"matched_rules"` // JSON array
+	Keywords          pq.StringArray `db:"keywords"`
+	Disposition       string         `db:"disposition"`
+	DispositionReason string         `db:"disposition_reason"`
+	ComplaintID       sql.NullString `db:"complaint_id"`
+	BacklogID         sql.NullString `db:"backlog_id"`
+	ReceivedAt        time.Time      `db:"received_at"`
+}
+
+const feedbackColumns = `f.id, f.external_id, f.request_hash, f.kind, f.channel, f.text, f.rating, f.customer_id,
+	f.customer_name, f.customer_tier, f.customer_phone, f.customer_email, f.customer_address, f.problem_type,
+	f.urgency, f.scope, CAST(f.matched_rules AS text) AS matched_rules, f.keywords, f.disposition, f.disposition_reason,
+	f.complaint_id, b.id AS backlog_id, f.received_at`
+
+const feedbackFrom = ` FROM feedback f LEFT JOIN improvement_backlog b ON b.feedback_id = f.id`
+
+// NewFeedback is classified feedback as intake records it. With disposition
+// "backlog" an improvement item titled BacklogTitle is created with it.
+type NewFeedback struct {
+	ID                string         `db:"id"`
+	ExternalID        sql.NullString `db:"external_id"`
+	RequestHash       string         `db:"request_hash"`
+	Kind              string         `db:"kind"`
+	Channel           string         `db:"channel"`
+	Text              string         `db:"text"`
+	Rating            sql.NullInt64  `db:"rating"`
+	CustomerID        sql.NullString `db:"customer_id"`
+	CustomerName      sql.NullString `db:"customer_name"`
+	CustomerTier      sql.NullString `db:"customer_tier"`
+	CustomerPhone     sql.NullString `db:"customer_phone"`
+	CustomerEmail     sql.NullString `db:"customer_email"`
+	CustomerAddress   sql.NullString `db:"customer_address"`
+	ProblemType       string         `db:"problem_type"`
+	Urgency           string         `db:"urgency"`
+	Scope             string         `db:"scope"`
+	MatchedRules      string         `db:"matched_rules"` // JSON array, as text (binary parameters)
+	Keywords          pq.StringArray `db:"keywords"`
+	Disposition       string         `db:"disposition"`
+	DispositionReason string         `db:"disposition_reason"`
+	BacklogID         string         `db:"backlog_id"`
+	BacklogTitle      string         `db:"backlog_title"`
+}
+
+// CreateFeedback records feedback, and its backlog item, in one transaction: a retry
+// never makes a second item. Feedback with an external ID is recorded once: a second
+// call with the same request hash returns the first row (created false), with a
+// different hash ErrConflict.
+func (s *Store) CreateFeedback(ctx context.Context, f NewFeedback) (Feedback, bool, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Feedback{}, false, fmt.Errorf("create feedback: %w", err)
+	}
+	defer tx.Rollback()
+	const insert = `INSERT INTO feedback (id, external_id, request_hash, kind, channel, text, rating, customer_id,
+			customer_name, customer_tier, customer_phone, customer_email, customer_address, problem_type, urgency,
+			scope, matched_rules, keywords, disposition, disposition_reason)
+		VALUES (:id, :external_id, :request_hash, :kind, :channel, :text, :rating, :customer_id,
+			:customer_name, :customer_tier, :customer_phone, :customer_email, :customer_address, :problem_type, :urgency,
+			:scope, CAST(:matched_rules AS jsonb), COALESCE(CAST(:keywords AS text[]), '{}'), :disposition, :disposition_reason)
+		ON CONFLICT (external_id) DO NOTHING`
+	res, err := tx.NamedExecContext(ctx, insert, f)
+	if err != nil {
+		return Feedback{}, false, fmt.Errorf("insert feedback: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		tx.Rollback()
+		existing, err := s.FeedbackByExternalID(ctx, f.ExternalID.String)
+		if err != nil {
+			return Feedback{}, false, err
+		}
+		if existing.RequestHash != f.RequestHash {
+			return existing, false, fmt.Errorf("external_id %q was sent with a different body: %w", f.ExternalID.String, ErrConflict)
+		}
+		return existing, false, nil
+	}
+	if f.Disposition == "backlog" {
+		const item = `INSERT INTO improvement_backlog (id, feedback_id, title, problem_type, keywords)
+			VALUES (:backlog_id, :id, :backlog_title, :problem_type, COALESCE(CAST(:keywords AS text[]), '{}'))`
+		if _, err := tx.NamedExecContext(ctx, item, f); err != nil {
+			return Feedback{}, false, fmt.Errorf("insert backlog item: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Feedback{}, false, fmt.Errorf("create feedback: %w", err)
+	}
+	created, err := s.Feedback(ctx, f.ID)
+	return created, true, err
+}
+
+// SetFeedbackComplaint links feedback to the complaint it was filed as. Linking the
+// same complaint again is a no-op; another complaint is ErrConflict.
+func (s *Store) SetFeedbackComplaint(ctx context.Context, feedbackID, complaintID string) error {
+	const q = `UPDATE feedback SET complaint_id = $2
+		WHERE id = $1 AND disposition = 'complaint' AND (complaint_id IS NULL OR complaint_id = $2)`
+	res, err := s.db.ExecContext(ctx, q, feedbackID, complaintID)
+	if err != nil {
+		return fmt.Errorf("link feedback %s to complaint: %w", feedbackID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("link feedback %s to complaint %s: %w", feedbackID, complaintID, ErrConflict)
+	}
+	return nil
+}
+
+// Feedback reads one piece of feedback by ID.
+func (s *Store) Feedback(ctx context.Context, id string) (Feedback, error) {
+	return s.oneFeedback(ctx, `SELECT `+feedbackColumns+feedbackFrom+` WHERE f.id = $1`, id)
+}
+
+// FeedbackByExternalID reads one piece of feedback by its intake system's ID.
+func (s *Store) FeedbackByExternalID(ctx context.Context, externalID string) (Feedback, error) {
+	return s.oneFeedback(ctx, `SELECT `+feedbackColumns+feedbackFrom+` WHERE f.external_id = $1`, externalID)
+}
+
+func (s *Store) oneFeedback(ctx context.Context, q string, arg any) (Feedback, error) {
+	var f Feedback
+	err := s.db.GetContext(ctx, &f, q, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	if err != nil {
+		return f, fmt.Errorf("read feedback: %w", err)
+	}
+	return f, nil
+}
+
+// FeedbackFilter selects feedback for a listing page. Empty fields match anything.
+type FeedbackFilter struct {
+	Kind        string
+	Disposition string
+	// After is the (received_at, id) of the last row of the previous page.
+	AfterReceivedAt time.Time
+	AfterID         string
+	Limit           int
+}
+
+// FeedbackList lists feedback newest first, one keyset page at a time.
+func (s *Store) FeedbackList(ctx context.Context, f FeedbackFilter) ([]Feedback, error) {
+	var where []string
+	args := map[string]any{"limit": f.Limit}
+	if f.Kind != "" {
+		where = append(where, "f.kind = :kind")
+		args["kind"] = f.Kind
+	}
+	if f.Disposition != "" {
+		where = append(where, "f.disposition = :disposition")
+		args["disposition"] = f.Disposition
+	}
+	if f.AfterID != "" {
+		where = append(where, "(f.received_at, f.id) < (:after_at, :after_id)")
+		args["after_at"], args["after_id"] = f.AfterReceivedAt, f.AfterID
+	}
+	q := `SELECT ` + feedbackColumns + feedbackFrom
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY f.received_at DESC, f.id DESC LIMIT :limit`
+	q, qargs, err := s.db.BindNamed(q, args)
+	if err != nil {
+		return nil, fmt.Errorf("list feedback: %w", err)
+	}
+	var out []Feedback
+	if err := s.db.SelectContext(ctx, &out, q, qargs...); err != nil {
+		return nil, fmt.Errorf("list feedback: %w", err)
+	}
+	return out, nil
+}
+
+// BacklogItem is a row of improvement_backlog.
+type BacklogItem struct {
+	ID          string         `db:"id"`
+	FeedbackID  string         `db:"feedback_id"`
+	Title       string         `db:"title"`
+	ProblemType string         `db:"problem_type"`
+	Keywords    pq.StringArray `db:"keywords"`
+	Status      string         `db:"status"`
+	CreatedAt   time.Time      `db:"created_at"`
+	UpdatedAt   time.Time      `db:"updated_at"`
+	UpdatedBy   string         `db:"updated_by"`
+}
+
+// BacklogStatuses lists the statuses of a backlog item.
+var BacklogStatuses = []string{"new", "planned", "done", "rejected"}
+
+const backlogColumns = `id, feedback_id, title, problem_type, keywords, status, created_at, updated_at, updated_by`
+
+// BacklogFilter selects backlog items for a listing page.
+type BacklogFilter struct {
+	Status         string
+	ProblemType    string
+	AfterCreatedAt time.Time
+	AfterID        string
+	Limit          int
+}
+
+// BacklogItems lists improvement items newest first, one keyset page at a time.
+func (s *Store) BacklogItems(ctx context.Context, f BacklogFilter) ([]BacklogItem, error) {
+	var where []string
+	args := map[string]any{"limit": f.Limit}
+	if f.Status != "" {
+		where = append(where, "status = :status")
+		args["status"] = f.Status
+	}
+	if f.ProblemType != "" {
+		where = append(where, "problem_type = :problem_type")
+		args["problem_type"] = f.ProblemType
+	}
+	if f.AfterID != "" {
+		where = append(where, "(created_at, id) < (:after_at, :after_id)")
+		args["after_at"], args["after_id"] = f.AfterCreatedAt, f.AfterID
+	}
+	q := `SELECT ` + backlogColumns + ` FROM improvement_backlog`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT :limit`
+	q, qargs, err := s.db.BindNamed(q, args)
+	if err != nil {
+		return nil, fmt.Errorf("list backlog: %w", err)
+	}
+	var out []BacklogItem
+	if err := s.db.SelectContext(ctx, &out, q, qargs...); err != nil {
+		return nil, fmt.Errorf("list backlog: %w", err)
+	}
+	return out, nil
+}
+
+// SetBacklogStatus moves an item to status; ErrNotFound for an unknown item.
+func (s *Store) SetBacklogStatus(ctx context.Context, id, status, by string) (BacklogItem, error) {
+	const q = `UPDATE improvement_backlog SET status = $2, updated_by = $3, updated_at = now()
+		WHERE id = $1 RETURNING ` + backlogColumns
+	var it BacklogItem
+	err := s.db.GetContext(ctx, &it, q, id, status, by)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, ErrNotFound
+	}
+	if err != nil {
+		return it, fmt.Errorf("update backlog item %s: %w", id, err)
+	}
+	return it, nil
+}

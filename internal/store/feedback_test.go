@@ -1,0 +1,316 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/migrations"
+)
+
+func newFeedback(externalID, disposition string, keywords ...string) store.NewFeedback {
+	return store.NewFeedback{
+		ID: uuid.NewString(), ExternalID: sql.NullString{String: externalID, Valid: externalID != ""},
+		RequestHash: "hash-" + externalID, Kind: "suggestion", Channel: "app", Text: "建议增加夜间配送",
+		ProblemType: "logistics", Urgency: "low", Scope: "individual", MatchedRules: `[]`,
+		Keywords: keywords, Disposition: disposition, DispositionReason: "test",
+		BacklogID: uuid.NewString(), BacklogTitle: "建议增加夜间配送",
+	}
+}
+
+func count(t *testing.T, st *store.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := st.DB().Get(&n, `SELECT count(*) FROM `+table); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestFeedbackMigrationSeedsRulesAndGoesDownAndUp(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	rules, err := st.ClassificationRules(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every problem type, high urgency, group and industry scope, in Chinese and English.
+	covered := map[string][2]bool{}
+	for _, r := range rules {
+		key := r.Dimension + "/" + r.Value
+		c := covered[key]
+		for _, k := range r.Keywords {
+			if k[0] < 0x80 {
+				c[1] = true
+			} else {
+				c[0] = true
+			}
+		}
+		covered[key] = c
+	}
+	for _, want := range []string{"problem_type/product", "problem_type/service", "problem_type/logistics",
+		"problem_type/after_sales", "urgency/high", "urgency/medium", "urgency/low", "scope/group", "scope/industry"} {
+		if c := covered[want]; !c[0] || !c[1] {
+			t.Errorf("seeded rules for %s: Chinese %v, English %v; want both", want, c[0], c[1])
+		}
+	}
+
+	db := st.DB().DB
+	if err := migrations.DownTo(ctx, db, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"feedback", "improvement_backlog", "classification_rules"} {
+		var exists bool
+		if err := db.QueryRow(`SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || exists {
+			t.Errorf("%s after down: exists=%v err=%v", table, exists, err)
+		}
+	}
+	var columns int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.columns
+		WHERE table_name = 'complaints' AND column_name IN ('keywords', 'scope')`).Scan(&columns); err != nil || columns != 0 {
+		t.Errorf("complaints keeps %d of keywords, scope after down (err %v)", columns, err)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.ClassificationRules(ctx)
+	if err != nil || len(again) != len(rules) {
+		t.Fatalf("rules after up again: %d (err %v), want %d", len(again), err, len(rules))
+	}
+}
+
+func TestCreateComplaintStoresKeywordsAndScope(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	nc := newComplaint("kw-1", complaint.Medium, complaint.Low)
+	nc.Keywords, nc.Scope = pq.StringArray{"物流慢", "态度差"}, "group"
+	c, _, err := st.CreateComplaint(ctx, nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, err := st.CreateComplaint(ctx, newComplaint("kw-2", complaint.Medium, complaint.Low))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string][2]string{c.ID: {"{物流慢,态度差}", "group"}, plain.ID: {"{}", "individual"}} {
+		var kw, scope string
+		if err := st.DB().QueryRow(`SELECT keywords::text, scope FROM complaints WHERE id = $1`, id).Scan(&kw, &scope); err != nil {
+			t.Fatal(err)
+		}
+		if kw != want[0] || scope != want[1] {
+			t.Errorf("complaint %s: keywords %s scope %s, want %s %s", id, kw, scope, want[0], want[1])
+		}
+	}
+}
+
+func TestCreateFeedbackIsIdempotentAndMakesOneBacklogItem(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	nf := newFeedback("fb-1", "backlog", "夜间配送")
+	f, created, err := st.CreateFeedback(ctx, nf)
+	if err != nil || !created {
+		t.Fatalf("first: created=%v err=%v", created, err)
+	}
+	if !f.BacklogID.Valid || f.BacklogID.String != nf.BacklogID || f.Disposition != "backlog" || !slices.Equal(f.Keywords, []string{"夜间配送"}) {
+		t.Errorf("created feedback: %+v", f)
+	}
+
+	retry := nf
+	retry.ID, retry.BacklogID = uuid.NewString(), uuid.NewString() // a retry makes new IDs; the first win
+	again, created, err := st.CreateFeedback(ctx, retry)
+	if err != nil || created || again.ID != f.ID || again.BacklogID != f.BacklogID {
+		t.Fatalf("retry: got %s/%v created=%v err=%v, want %s/%v", again.ID, again.BacklogID, created, err, f.ID, f.BacklogID)
+	}
+	different := retry
+	different.RequestHash = "another body"
+	if _, _, err := st.CreateFeedback(ctx, different); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("different body: got %v, want ErrConflict", err)
+	}
+	if n := count(t, st, "feedback"); n != 1 {
+		t.Errorf("%d feedback rows, want 1", n)
+	}
+	if n := count(t, st, "improvement_backlog"); n != 1 {
+		t.Errorf("%d backlog items, want 1", n)
+	}
+
+	// Without an external ID every call is new feedback.
+	for range 2 {
+		if _, created, err := st.CreateFeedback(ctx, newFeedback("", "recorded")); err != nil || !created {
+			t.Fatalf("anonymous feedback: created=%v err=%v", created, err)
+		}
+	}
+	if n := count(t, st, "feedback"); n != 3 {
+		t.Errorf("%d feedback rows, want 3", n)
+	}
+	if n := count(t, st, "improvement_backlog"); n != 1 {
+		t.Errorf("recorded feedback made backlog items: %d", n)
+	}
+}
+
+func TestSetFeedbackComplaint(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	f, _, err := st.CreateFeedback(ctx, newFeedback("fb-c", "complaint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := st.CreateComplaint(ctx, newComplaint("feedback:"+f.ID, complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // linking the same complaint again is a no-op
+		if err := st.SetFeedbackComplaint(ctx, f.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other, _, err := st.CreateComplaint(ctx, newComplaint("other", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetFeedbackComplaint(ctx, f.ID, other.ID); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("second complaint: got %v, want ErrConflict", err)
+	}
+	got, err := st.Feedback(ctx, f.ID)
+	if err != nil || got.ComplaintID.String != c.ID {
+		t.Errorf("feedback complaint %v (err %v), want %s", got.ComplaintID, err, c.ID)
+	}
+	backlog, _, err := st.CreateFeedback(ctx, newFeedback("fb-b", "backlog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetFeedbackComplaint(ctx, backlog.ID, c.ID); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("backlog feedback linked to a complaint: %v", err)
+	}
+}
+
+func TestFeedbackAndBacklogPageAndFilter(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	for i, d := range []string{"backlog", "recorded", "backlog", "backlog", "recorded"} {
+		if _, _, err := st.CreateFeedback(ctx, newFeedback("p"+string(rune('a'+i)), d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	f := store.FeedbackFilter{Disposition: "backlog", Limit: 2}
+	for range 5 {
+		page, err := st.FeedbackList(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fb := range page {
+			seen = append(seen, fb.ExternalID.String)
+		}
+		if len(page) < f.Limit {
+			break
+		}
+		f.AfterReceivedAt, f.AfterID = page[len(page)-1].ReceivedAt, page[len(page)-1].ID
+	}
+	if want := []string{"pd", "pc", "pa"}; !slices.Equal(seen, want) {
+		t.Errorf("feedback pages %v, want %v", seen, want)
+	}
+
+	items, err := st.BacklogItems(ctx, store.BacklogFilter{Status: "new", Limit: 10})
+	if err != nil || len(items) != 3 {
+		t.Fatalf("%d new items (err %v), want 3", len(items), err)
+	}
+	moved, err := st.SetBacklogStatus(ctx, items[0].ID, "planned", "quality-lead")
+	if err != nil || moved.Status != "planned" || moved.UpdatedBy != "quality-lead" {
+		t.Fatalf("planned: %+v err %v", moved, err)
+	}
+	if _, err := st.SetBacklogStatus(ctx, uuid.NewString(), "done", "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown item: %v", err)
+	}
+	if _, err := st.SetBacklogStatus(ctx, items[1].ID, "someday", "x"); err == nil {
+		t.Error("the database accepted status someday")
+	}
+	planned, err := st.BacklogItems(ctx, store.BacklogFilter{Status: "planned", ProblemType: "logistics", Limit: 10})
+	if err != nil || len(planned) != 1 || planned[0].ID != items[0].ID {
+		t.Errorf("planned items: %+v err %v", planned, err)
+	}
+}
+
+func TestReplaceClassificationRules(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	want := []store.ClassificationRule{
+		{Dimension: "urgency", Value: "high", Keywords: pq.StringArray{"起火", "fire"}, Priority: 9},
+		{Dimension: "problem_type", Value: "logistics", Keywords: pq.StringArray{"物流"}, Priority: 1},
+	}
+	got, err := st.ReplaceClassificationRules(ctx, want, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Value != "high" || got[1].Value != "logistics" || got[0].UpdatedBy != "admin" ||
+		!slices.Equal(got[0].Keywords, want[0].Keywords) {
+		t.Errorf("replaced rules: %+v", got)
+	}
+	bad := []store.ClassificationRule{want[0], {Dimension: "urgency", Value: "logistics", Keywords: pq.StringArray{"x"}}}
+	if _, err := st.ReplaceClassificationRules(ctx, bad, "admin"); err == nil {
+		t.Fatal("the database accepted urgency logistics")
+	}
+	if after, _ := st.ClassificationRules(ctx); len(after) != 2 {
+		t.Errorf("a failed replacement left %d rules, want the 2 before it", len(after))
+	}
+}
+
+func TestHeatmapCountsKeywordsByCategory(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	file := func(ext, category string, keywords ...string) {
+		nc := newComplaint(ext, complaint.Medium, complaint.Low)
+		nc.Category, nc.Keywords = category, keywords
+		if _, _, err := st.CreateComplaint(ctx, nc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file("c1", "logistics", "物流慢", "包裹")
+	file("c2", "logistics", "物流慢")
+	file("c3", "service", "态度差", "物流慢")
+	if _, _, err := st.CreateFeedback(ctx, newFeedback("f1", "backlog", "物流慢", "夜间配送")); err != nil {
+		t.Fatal(err)
+	}
+	// Filed as a complaint: with source all it counts through its complaint only.
+	if _, _, err := st.CreateFeedback(ctx, newFeedback("f2", "complaint", "物流慢")); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	period := store.HeatmapQuery{From: now.Add(-time.Hour), To: now.Add(time.Hour), Limit: 10}
+	tests := []struct {
+		source string
+		limit  int
+		want   []store.HeatCell
+	}{
+		{store.HeatmapAll, 10, []store.HeatCell{
+			{"物流慢", "logistics", 3, 4}, {"物流慢", "service", 1, 4},
+			{"包裹", "logistics", 1, 1}, {"夜间配送", "logistics", 1, 1}, {"态度差", "service", 1, 1},
+		}},
+		{store.HeatmapComplaints, 1, []store.HeatCell{{"物流慢", "logistics", 2, 3}, {"物流慢", "service", 1, 3}}},
+		{store.HeatmapFeedback, 10, []store.HeatCell{{"物流慢", "logistics", 2, 2}, {"夜间配送", "logistics", 1, 1}}},
+	}
+	for _, tt := range tests {
+		q := period
+		q.Source, q.Limit = tt.source, tt.limit
+		got, err := st.Heatmap(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Keywords of equal count come in byte order, whatever the database's collation.
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("source %s: got %v, want %v", tt.source, got, tt.want)
+		}
+	}
+	before := period
+	before.Source, before.From, before.To = store.HeatmapAll, now.Add(-2*time.Hour), now.Add(-time.Hour)
+	if got, err := st.Heatmap(ctx, before); err != nil || len(got) != 0 {
+		t.Errorf("an earlier period: %v (err %v), want nothing", got, err)
+	}
+}
