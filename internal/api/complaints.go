@@ -119,6 +119,10 @@ type complaintView struct {
 	PausedSeconds      float64       `json:"paused_seconds"`
 	ReopenedCount      int           `json:"reopened_count"`
 	ExtendedSeconds    int64         `json:"extended_seconds"`
+	// How the closing was verified (verified | unverified); null while open.
+	Verification *string  `json:"verification"`
+	Scope        string   `json:"scope"`
+	Keywords     []string `json:"keywords"`
 }
 
 // slaView is the policy the complaint was filed under and how it is doing.
@@ -151,6 +155,7 @@ func viewOf(c store.Complaint) complaintView {
 		Sentiment:          nullString(c.Sentiment), TeamID: nullString(c.TeamID),
 		EscalationLevel: c.EscalationLevel, WaitingSince: nullTime(c.PausedAt), PausedSeconds: c.PausedSeconds,
 		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
+		Verification: nullString(c.Verification), Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
 			FirstResponseAt:       nullTime(c.FirstResponseAt),

@@ -175,6 +175,10 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	if row.Status != "answered" || row.CSAT.Int16 != 5 || row.NPS.Int16 != 9 || row.CES.Int16 != 2 || !row.Solved.Bool || row.Comment.String != "很快解决了，谢谢" {
 		t.Errorf("survey row: %+v", row)
 	}
+	view := s.must(200, s.do("GET", "/v1/complaints/"+id, agent, nil))
+	if view.body["verification"] != "verified" || view.body["scope"] != "individual" || !strings.Contains(view.raw, `"物流慢"`) {
+		t.Errorf("complaint view: verification %v, scope %v, keywords %v", view.body["verification"], view.body["scope"], view.body["keywords"])
+	}
 	listed := s.must(200, s.do("GET", "/v1/complaints/"+id+"/surveys", agent, nil))
 	if items := listed.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "answered" {
 		t.Errorf("surveys listing: %s", listed.raw)

@@ -53,6 +53,9 @@ type Complaint struct {
 	ReopenedCount           int              `db:"reopened_count"`
 	EscalationLevel         int              `db:"escalation_level"`
 	ExtendedSeconds         int64            `db:"extended_seconds"`
+	Verification            sql.NullString   `db:"verification"`
+	Scope                   string           `db:"scope"`
+	Keywords                pq.StringArray   `db:"keywords"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -60,7 +63,7 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
-	paused_seconds, reopened_count, escalation_level, extended_seconds`
+	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
