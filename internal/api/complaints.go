@@ -8,10 +8,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 
@@ -356,12 +354,8 @@ const (
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	for name := range q {
-		if name != "status" && name != "urgency" && name != "limit" && name != "cursor" {
-			v.add(name, "unknown query parameter; use status, urgency, limit, cursor")
-		}
-	}
-	f := store.ComplaintFilter{Limit: defaultPageSize}
+	f := store.ComplaintFilter{}
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, "status", "urgency")
 	if st := q.Get("status"); st != "" {
 		statuses := make([]string, len(complaint.Statuses))
 		for i, s := range complaint.Statuses {
@@ -374,20 +368,6 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		v.oneOf("urgency", u, levelNames)
 		f.Urgency = complaint.Level(u)
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxPageSize {
-			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
-		}
-		f.Limit = n
-	}
-	if cur := q.Get("cursor"); cur != "" {
-		at, id, err := decodeCursor(cur)
-		if err != nil {
-			v.add("cursor", "is not a cursor this API returned")
-		}
-		f.AfterCreatedAt, f.AfterID = at, id
-	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -397,17 +377,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]complaintView, len(cs))
-	for i, c := range cs {
-		items[i] = viewOf(c)
-	}
-	var next *string
-	if len(cs) == f.Limit {
-		last := cs[len(cs)-1]
-		cur := encodeCursor(last.CreatedAt, last.ID)
-		next = &cur
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	writePage(w, cs, f.Limit, viewOf, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
 }
 
 func encodeCursor(at time.Time, id string) string {

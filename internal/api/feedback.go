@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -513,48 +514,6 @@ func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, feedbackViewOf(fb))
 }
 
-// page reads the limit and cursor of a keyset listing and rejects parameters not in
-// allowed.
-func page(v *validator, q map[string][]string, allowed ...string) (limit int, at time.Time, id string) {
-	allowed = append(allowed, "limit", "cursor")
-	for name := range q {
-		if !contains(allowed, name) {
-			v.add(name, "unknown query parameter; use "+strings.Join(allowed, ", "))
-		}
-	}
-	limit = defaultPageSize
-	if l := first(q, "limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxPageSize {
-			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
-		}
-		limit = n
-	}
-	if cur := first(q, "cursor"); cur != "" {
-		var err error
-		if at, id, err = decodeCursor(cur); err != nil {
-			v.add("cursor", "is not a cursor this API returned")
-		}
-	}
-	return limit, at, id
-}
-
-func first(q map[string][]string, name string) string {
-	if vs := q[name]; len(vs) > 0 {
-		return vs[0]
-	}
-	return ""
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
@@ -581,17 +540,7 @@ func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]feedbackView, len(fbs))
-	for i, fb := range fbs {
-		items[i] = feedbackViewOf(fb)
-	}
-	var next *string
-	if len(fbs) == f.Limit {
-		last := fbs[len(fbs)-1]
-		cur := encodeCursor(last.ReceivedAt, last.ID)
-		next = &cur
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	writePage(w, fbs, f.Limit, feedbackViewOf, func(fb store.Feedback) (time.Time, string) { return fb.ReceivedAt, fb.ID })
 }
 
 // --- improvement backlog --------------------------------------------------------
@@ -639,17 +588,7 @@ func (s *Server) listBacklog(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	views := make([]backlogView, len(items))
-	for i, it := range items {
-		views[i] = backlogViewOf(it)
-	}
-	var next *string
-	if len(items) == f.Limit {
-		last := items[len(items)-1]
-		cur := encodeCursor(last.CreatedAt, last.ID)
-		next = &cur
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": views, "next_cursor": next})
+	writePage(w, items, f.Limit, backlogViewOf, func(b store.BacklogItem) (time.Time, string) { return b.CreatedAt, b.ID })
 }
 
 type backlogPatch struct {
@@ -709,7 +648,7 @@ func (s *Server) heatmap(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	for name := range q {
-		if !contains([]string{"from", "to", "source", "limit"}, name) {
+		if !slices.Contains([]string{"from", "to", "source", "limit"}, name) {
 			v.add(name, "unknown query parameter; use from, to, source, limit")
 		}
 	}

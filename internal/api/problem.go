@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -77,6 +80,54 @@ func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
 		items[i] = view(x)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// page reads the limit and cursor of a keyset listing and rejects parameters not in
+// allowed.
+func page(v *validator, q map[string][]string, allowed ...string) (limit int, at time.Time, id string) {
+	allowed = append(allowed, "limit", "cursor")
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			v.add(name, "unknown query parameter; use "+strings.Join(allowed, ", "))
+		}
+	}
+	limit = defaultPageSize
+	if l := first(q, "limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxPageSize {
+			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+		}
+		limit = n
+	}
+	if cur := first(q, "cursor"); cur != "" {
+		var err error
+		if at, id, err = decodeCursor(cur); err != nil {
+			v.add("cursor", "is not a cursor this API returned")
+		}
+	}
+	return limit, at, id
+}
+
+func first(q map[string][]string, name string) string {
+	if vs := q[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// writePage answers a keyset-paginated listing: the items, and the cursor of the
+// last one when the page is full (there may be more).
+func writePage[T, V any](w http.ResponseWriter, xs []T, limit int, view func(T) V, key func(T) (time.Time, string)) {
+	items := make([]V, len(xs))
+	for i, x := range xs {
+		items[i] = view(x)
+	}
+	var next *string
+	if len(xs) > 0 && len(xs) == limit {
+		cur := encodeCursor(key(xs[len(xs)-1]))
+		next = &cur
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
