@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -237,35 +236,11 @@ type ComplaintFilter struct {
 // Complaints lists complaints newest first, one page at a time (keyset pagination,
 // so a page is cheap however deep it is).
 func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
-	var where []string
-	args := map[string]any{"limit": f.Limit}
-	if f.Status != "" {
-		where = append(where, "status = :status")
-		args["status"] = f.Status
-	}
-	if f.Urgency != "" {
-		where = append(where, "urgency = :urgency")
-		args["urgency"] = f.Urgency
-	}
-	if f.AfterID != "" {
-		where = append(where, "(created_at, id) < (:after_created_at, :after_id)")
-		args["after_created_at"] = f.AfterCreatedAt
-		args["after_id"] = f.AfterID
-	}
-	q := `SELECT ` + complaintColumns + ` FROM complaints`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT :limit`
-	q, qargs, err := s.db.BindNamed(q, args)
-	if err != nil {
-		return nil, fmt.Errorf("list complaints: %w", err)
-	}
-	var cs []Complaint
-	if err := s.db.SelectContext(ctx, &cs, q, qargs...); err != nil {
-		return nil, fmt.Errorf("list complaints: %w", err)
-	}
-	return cs, nil
+	return selectPage[Complaint](ctx, s, keyset{
+		what: "complaints", query: `SELECT ` + complaintColumns + ` FROM complaints`, at: "created_at", id: "id",
+		filters: []filter{{"status", string(f.Status)}, {"urgency", string(f.Urgency)}},
+		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
+	})
 }
 
 // OpenComplaint records the complaint's `opened` event (once per key) and returns the

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -167,34 +166,11 @@ type FeedbackFilter struct {
 
 // FeedbackList lists feedback newest first, one keyset page at a time.
 func (s *Store) FeedbackList(ctx context.Context, f FeedbackFilter) ([]Feedback, error) {
-	var where []string
-	args := map[string]any{"limit": f.Limit}
-	if f.Kind != "" {
-		where = append(where, "f.kind = :kind")
-		args["kind"] = f.Kind
-	}
-	if f.Disposition != "" {
-		where = append(where, "f.disposition = :disposition")
-		args["disposition"] = f.Disposition
-	}
-	if f.AfterID != "" {
-		where = append(where, "(f.received_at, f.id) < (:after_at, :after_id)")
-		args["after_at"], args["after_id"] = f.AfterReceivedAt, f.AfterID
-	}
-	q := `SELECT ` + feedbackColumns + feedbackFrom
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY f.received_at DESC, f.id DESC LIMIT :limit`
-	q, qargs, err := s.db.BindNamed(q, args)
-	if err != nil {
-		return nil, fmt.Errorf("list feedback: %w", err)
-	}
-	var out []Feedback
-	if err := s.db.SelectContext(ctx, &out, q, qargs...); err != nil {
-		return nil, fmt.Errorf("list feedback: %w", err)
-	}
-	return out, nil
+	return selectPage[Feedback](ctx, s, keyset{
+		what: "feedback", query: `SELECT ` + feedbackColumns + feedbackFrom, at: "f.received_at", id: "f.id",
+		filters: []filter{{"f.kind", f.Kind}, {"f.disposition", f.Disposition}},
+		afterAt: f.AfterReceivedAt, afterID: f.AfterID, limit: f.Limit,
+	})
 }
 
 // BacklogItem is a row of improvement_backlog.
@@ -226,34 +202,11 @@ type BacklogFilter struct {
 
 // BacklogItems lists improvement items newest first, one keyset page at a time.
 func (s *Store) BacklogItems(ctx context.Context, f BacklogFilter) ([]BacklogItem, error) {
-	var where []string
-	args := map[string]any{"limit": f.Limit}
-	if f.Status != "" {
-		where = append(where, "status = :status")
-		args["status"] = f.Status
-	}
-	if f.ProblemType != "" {
-		where = append(where, "problem_type = :problem_type")
-		args["problem_type"] = f.ProblemType
-	}
-	if f.AfterID != "" {
-		where = append(where, "(created_at, id) < (:after_at, :after_id)")
-		args["after_at"], args["after_id"] = f.AfterCreatedAt, f.AfterID
-	}
-	q := `SELECT ` + backlogColumns + ` FROM improvement_backlog`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT :limit`
-	q, qargs, err := s.db.BindNamed(q, args)
-	if err != nil {
-		return nil, fmt.Errorf("list backlog: %w", err)
-	}
-	var out []BacklogItem
-	if err := s.db.SelectContext(ctx, &out, q, qargs...); err != nil {
-		return nil, fmt.Errorf("list backlog: %w", err)
-	}
-	return out, nil
+	return selectPage[BacklogItem](ctx, s, keyset{
+		what: "backlog", query: `SELECT ` + backlogColumns + ` FROM improvement_backlog`, at: "created_at", id: "id",
+		filters: []filter{{"status", f.Status}, {"problem_type", f.ProblemType}},
+		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
+	})
 }
 
 // SetBacklogStatus moves an item to status; ErrNotFound for an unknown item.

@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// keyset is one page of a newest-first listing: rows matching every filter (an
+// empty value matches anything), ordered by (at, id) descending, after the last
+// row of the previous page.
+type keyset struct {
+	what    string // for errors: "complaints"
+	query   string // SELECT … FROM …, without WHERE
+	at, id  string // the ordering columns
+	filters []filter
+	afterAt time.Time
+	afterID string
+	limit   int
+}
+
+type filter struct{ column, value string }
+
+// selectPage runs the page's query; column names come from code, values are bound.
+func selectPage[T any](ctx context.Context, s *Store, k keyset) ([]T, error) {
+	var where []string
+	var args []any
+	bind := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	for _, f := range k.filters {
+		if f.value != "" {
+			where = append(where, f.column+" = "+bind(f.value))
+		}
+	}
+	if k.afterID != "" {
+		where = append(where, fmt.Sprintf("(%s, %s) < (%s, %s)", k.at, k.id, bind(k.afterAt), bind(k.afterID)))
+	}
+	q := k.query
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY %s DESC, %s DESC LIMIT %s", k.at, k.id, bind(k.limit))
+	var out []T
+	if err := s.db.SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.what, err)
+	}
+	return out, nil
+}
