@@ -253,10 +253,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 		return w.awaitClose(ctx)
 	}
 	round := w.state.Reopened
-	reminder, timeout := secs(w.policy.SurveyReminderSeconds), secs(w.policy.SurveyTimeoutSeconds)
-	if reminder <= 0 || timeout <= reminder {
-		reminder, timeout = DefaultSurveyReminder, DefaultSurveyTimeout
-	}
+	reminder, timeout := w.surveyTimes()
 	loopCtx, cancel := workflow.WithCancel(ctx)
 	defer cancel()
 	loopCtx = workflow.WithChildOptions(loopCtx, workflow.ChildWorkflowOptions{
@@ -323,8 +320,9 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r FeedbackState)
 		})
 		return nil
 	default:
+		_, timeout := w.surveyTimes()
 		key, err := w.closeAs(ctx, "system", complaint.Unverified,
-			fmt.Sprintf("no answer to the satisfaction survey within %s", w.surveyTimeout()))
+			fmt.Sprintf("no answer to the satisfaction survey within %s", timeout))
 		if err == nil {
 			w.tellCustomer(ctx, key, complaint.EventClosed, "Your complaint is closed",
 				"We did not hear back from you, so we have closed your complaint. If the problem persists, "+
@@ -334,9 +332,12 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r FeedbackState)
 	}
 }
 
-func (w *complaintWorkflow) surveyTimeout() time.Duration {
-	if t := secs(w.policy.SurveyTimeoutSeconds); t > secs(w.policy.SurveyReminderSeconds) && w.policy.SurveyReminderSeconds > 0 {
-		return t
+// surveyTimes are the policy's reminder delay and timeout, or the defaults for a
+// snapshot taken before the feedback loop existed.
+func (w *complaintWorkflow) surveyTimes() (reminder, timeout time.Duration) {
+	reminder, timeout = secs(w.policy.SurveyReminderSeconds), secs(w.policy.SurveyTimeoutSeconds)
+	if reminder <= 0 || timeout <= reminder {
+		return DefaultSurveyReminder, DefaultSurveyTimeout
 	}
-	return DefaultSurveyTimeout
+	return reminder, timeout
 }
