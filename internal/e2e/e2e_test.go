@@ -272,12 +272,14 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	if c.Status != "resolved" || c.RootCause.String != "Depot backlog after a storm" || !c.FirstResponseAt.Valid || c.FirstResponseBreached {
 		t.Errorf("complaint row: %+v", c)
 	}
-	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved"; got != want {
+	// The resolution starts the feedback loop, which records the survey it sends.
+	eventually(t, 10*time.Second, "the survey to be sent", func() bool { return s.count(id, "survey_sent") == 1 })
+	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved,survey_sent"; got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}
 	events := s.must(200, s.do("GET", "/v1/complaints/"+id+"/events", agent, nil))
-	if n := len(events.body["items"].([]any)); n != 3 {
-		t.Errorf("events API returned %d events, want 3", n)
+	if n := len(events.body["items"].([]any)); n != 4 {
+		t.Errorf("events API returned %d events, want 4", n)
 	}
 
 	// The workflow's search attributes find it.

@@ -195,9 +195,10 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", ann, map[string]string{"message": "抱歉，我们正在追踪您的包裹"}))
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", ann, map[string]string{"summary": "parcel found", "root_cause": "mislabelled at depot"}))
 
-	// The event log tells the whole story, in order.
+	// The event log tells the whole story, in order, up to the survey the resolution sends.
+	eventually(t, 10*time.Second, "the survey to be sent", func() bool { return s.count(id, "survey_sent") == 1 })
 	want := []string{"opened", "sla_warning", "sla_breached", "sla_escalated", "sla_escalated",
-		"escalation_requested", "escalation_decided", "acknowledged", "resolved"}
+		"escalation_requested", "escalation_decided", "acknowledged", "resolved", "survey_sent"}
 	if got := s.eventKinds(id); !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
