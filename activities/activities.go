@@ -37,6 +37,13 @@ type Activities struct {
 	Notifiers     []notify.Notifier
 	Surveys       SurveyStore
 	SurveyLinks   SurveyLinks
+	// Continuous improvement: the quality team (a directory team ID), reviews, PDCA
+	// cycles and risk alerts.
+	Teams         TeamStore
+	QualityTeamID string
+	Reviews       ReviewStore
+	Cycles        CycleStore
+	Risks         RiskStore
 	Now           func() time.Time
 }
 

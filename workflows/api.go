@@ -71,3 +71,34 @@ func SearchAttributeDefinitions() []string {
 		"ComplaintOwner=Keyword",
 	}
 }
+
+// Continuous improvement (DOMAIN.md §3–4): review schedules start ReviewWorkflow
+// (monthly planning, weekly tracking) or RiskMonitorWorkflow; a review proposes
+// PDCA cycles, the monitor opens risk alerts, each its own workflow.
+
+// ReviewScheduleID is the ID of the Temporal Schedule of a review schedule. The
+// workflows it starts get IDs "<schedule ID>-<scheduled time>" from Temporal.
+func ReviewScheduleID(scheduleID string) string { return "review-schedule:" + scheduleID }
+
+// PDCAWorkflowID is the workflow ID of a PDCA cycle; every iteration of the spiral
+// continues as new under the same ID.
+func PDCAWorkflowID(cycleID string) string { return "pdca:" + cycleID }
+
+// RiskAlertWorkflowID is the workflow ID of a risk alert's handling.
+func RiskAlertWorkflowID(alertID string) string { return "risk-alert:" + alertID }
+
+// Updates of a PDCA cycle (quality team), each with a validator.
+const (
+	UpdateSubmitPlan     = "submit_plan"
+	UpdateDecidePlan     = "decide_plan"
+	UpdateReportProgress = "report_progress"
+	UpdateAct            = "act"
+	UpdateWithdraw       = "withdraw"
+)
+
+// Updates of a risk alert: the owner responds (contingency plan, analysis report or
+// rectification plan, by grade), then closes it with a ledger entry.
+const (
+	UpdateRespondAlert = "respond_alert"
+	UpdateCloseAlert   = "close_alert"
+)

@@ -107,6 +107,9 @@ func (s *Server) Handler() http.Handler {
 	s.registerSurveyRoutes(mux)
 	s.registerFeedbackRoutes(mux)
 	s.registerMetricsRoutes(mux)
+	s.registerReviewRoutes(mux)
+	s.registerCycleRoutes(mux)
+	s.registerRiskRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

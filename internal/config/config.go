@@ -50,6 +50,10 @@ type Config struct {
 	// SURVEY_SIGNING_SECRET signs survey links; empty: a key generated on first use
 	// and kept in PostgreSQL (the worker and the API share it through the database).
 	SurveySigningSecret string
+
+	// QUALITY_TEAM is the directory team that owns reviews, PDCA cycles and risk
+	// alerts (default "quality"): its lead approves plans and owns alerts.
+	QualityTeam string
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -75,6 +79,7 @@ func FromEnv() (Config, error) {
 		SMTPTLS:              strings.ToLower(env("SMTP_TLS", "starttls")),
 		WebhookSigningSecret: os.Getenv("WEBHOOK_SIGNING_SECRET"),
 		SurveySigningSecret:  os.Getenv("SURVEY_SIGNING_SECRET"),
+		QualityTeam:          env("QUALITY_TEAM", "quality"),
 	}
 	c.PublicBaseURL = env("PUBLIC_BASE_URL", "http://"+c.HTTPAddr)
 	var err error

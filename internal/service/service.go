@@ -64,7 +64,7 @@ func SurveyLinks(cfg config.Config) activities.SurveyLinks {
 // NewWorker registers every workflow and activity on the task queue. Notices go out
 // on the given channels (see Notifiers); the log channel covers recipients no
 // other channel reaches.
-func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, notifiers ...notify.Notifier) worker.Worker {
+func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	w := worker.New(c, taskQueue, worker.Options{
@@ -73,8 +73,13 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activ
 	})
 	w.RegisterWorkflow(workflows.ComplaintWorkflow)
 	w.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
+	w.RegisterWorkflow(workflows.ReviewWorkflow)
+	w.RegisterWorkflow(workflows.PDCACycleWorkflow)
+	w.RegisterWorkflow(workflows.RiskMonitorWorkflow)
+	w.RegisterWorkflow(workflows.RiskAlertWorkflow)
 	w.RegisterActivity(&activities.Activities{
 		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
+		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st,
 	})
 	return w
 }

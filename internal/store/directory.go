@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
@@ -398,4 +399,23 @@ func (s *Store) DeleteRoute(ctx context.Context, category string) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// TeamRoster returns a team's lead ("" if none, or inactive) and its active members
+// (the lead included), sorted by ID. A team that does not exist has neither: the
+// quality team is optional.
+func (s *Store) TeamRoster(ctx context.Context, teamID string) (leadID string, members []string, err error) {
+	const q = `SELECT COALESCE((SELECT t.lead_id FROM teams t JOIN people l ON l.id = t.lead_id AND l.active
+			WHERE t.id = $1), '') AS lead_id,
+		COALESCE(ARRAY(SELECT p.id FROM people p
+			WHERE p.active AND (p.team_id = $1 OR p.id = (SELECT lead_id FROM teams WHERE id = $1))
+			ORDER BY p.id), '{}') AS members`
+	var row struct {
+		LeadID  string         `db:"lead_id"`
+		Members pq.StringArray `db:"members"`
+	}
+	if err := s.db.GetContext(ctx, &row, q, teamID); err != nil {
+		return "", nil, fmt.Errorf("team roster %s: %w", teamID, err)
+	}
+	return row.LeadID, row.Members, nil
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // ErrUnknownGrouping means Metrics was asked to group by a dimension it does not know.
@@ -272,4 +275,48 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 	}
 	slices.SortFunc(report.Groups, func(a, b MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
 	return report, nil
+}
+
+// Value returns one of the group's metrics by name: nil when the group has no
+// denominator for it, or for KeywordVolume, which is not a column of the report
+// (see KeywordVolume).
+func (g MetricsGroup) Value(m quality.Metric) *float64 {
+	switch m {
+	case quality.ResolutionRate:
+		if g.Volume == 0 {
+			return nil
+		}
+		pct := math.Round(float64(g.Resolved)*10000/float64(g.Volume)) / 100
+		return &pct
+	case quality.SLACompliance:
+		return g.SLACompliancePct
+	case quality.CSATSatisfied:
+		return g.CSATSatisfiedPct
+	case quality.FCR:
+		return g.FCRPct
+	case quality.LoopClosure:
+		return g.LoopClosurePct
+	case quality.NPS:
+		return g.NPS
+	case quality.ReopenRate:
+		return g.ReopenRatePct
+	case quality.EscalationRate:
+		return g.EscalationRatePct
+	case quality.Volume:
+		v := float64(g.Volume)
+		return &v
+	}
+	return nil
+}
+
+// KeywordVolume counts the complaints opened in [from, to) whose intake keywords
+// include keyword, within category unless it is "".
+func (s *Store) KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error) {
+	const q = `SELECT count(*) FROM complaints
+		WHERE created_at >= $1 AND created_at < $2 AND $3 = ANY (keywords) AND ($4 = '' OR category = $4)`
+	var n int64
+	if err := s.db.GetContext(ctx, &n, q, from, to, keyword, category); err != nil {
+		return 0, fmt.Errorf("keyword volume: %w", err)
+	}
+	return n, nil
 }

@@ -1,0 +1,4 @@
+package activities
+
+// ReviewStore is what the review activities need of the system of record.
+type ReviewStore interface{}

@@ -1,0 +1,5 @@
+package api
+
+import "net/http"
+
+func (s *Server) registerReviewRoutes(mux *http.ServeMux) {}
