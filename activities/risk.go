@@ -1,4 +1,99 @@
 package activities
 
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// ErrTypeAlertConflict marks an alert transition its status no longer allows (a
+// response to a closed alert); the workflow's validators make it rare, no retry
+// fixes it.
+const ErrTypeAlertConflict = "AlertConflict"
+
 // RiskStore is what the risk activities need of the system of record.
-type RiskStore interface{}
+type RiskStore interface {
+	EvaluateRisks(ctx context.Context, at time.Time) (store.RiskEvaluation, error)
+	OpenRiskAlert(ctx context.Context, a store.NewRiskAlert) (store.RiskAlert, bool, error)
+	RiskAlert(ctx context.Context, id string) (store.RiskAlert, error)
+	RecordRiskAlertEvent(ctx context.Context, e store.RiskAlertEvent) (bool, error)
+}
+
+// EvaluateRisksInput names the moment every window of the evaluation ends at: the
+// monitor run's workflow time, so a retry judges the same windows.
+type EvaluateRisksInput struct {
+	At time.Time
+}
+
+// EvaluateRisks checks every risk condition against the thresholds in force.
+func (a *Activities) EvaluateRisks(ctx context.Context, in EvaluateRisksInput) (store.RiskEvaluation, error) {
+	return a.Risks.EvaluateRisks(ctx, in.At)
+}
+
+// OpenAlertInput asks to open an alert for a check whose condition holds.
+type OpenAlertInput struct {
+	MonitorRun string // the monitor's workflow ID
+	Check      store.RiskCheck
+	At         time.Time
+}
+
+// OpenedAlert is the alert for the condition: new (Created), or the one already open.
+type OpenedAlert struct {
+	AlertID string
+	Created bool
+}
+
+// OpenAlert opens an alert owned by the quality lead, once per monitor run and
+// condition: a retry returns what the first attempt did, Created included, so the
+// monitor starts the alert's workflow even if it failed right after opening it.
+func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAlert, error) {
+	var owner string
+	if a.Teams != nil {
+		lead, _, err := a.Teams.TeamRoster(ctx, a.QualityTeamID)
+		if err != nil {
+			return OpenedAlert{}, err
+		}
+		owner = lead
+	}
+	alert, created, err := a.Risks.OpenRiskAlert(ctx, store.NewRiskAlert{
+		ID: uuid.NewString(), Key: in.MonitorRun + "/" + string(in.Check.Condition), MonitorRun: in.MonitorRun,
+		Check: in.Check, At: in.At, OwnerID: owner,
+	})
+	if err != nil {
+		return OpenedAlert{}, err
+	}
+	return OpenedAlert{AlertID: alert.ID, Created: created}, nil
+}
+
+// LoadAlert reads an alert; a missing one is a non-retryable NotFound.
+func (a *Activities) LoadAlert(ctx context.Context, alertID string) (store.RiskAlert, error) {
+	alert, err := a.Risks.RiskAlert(ctx, alertID)
+	if errors.Is(err, store.ErrNotFound) {
+		return alert, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	return alert, err
+}
+
+// RecordAlertEvent appends an event to an alert's history and applies it (level,
+// deadline, status, ledger), once per event key.
+func (a *Activities) RecordAlertEvent(ctx context.Context, e store.RiskAlertEvent) error {
+	recorded, err := a.Risks.RecordRiskAlertEvent(ctx, e)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	case errors.Is(err, store.ErrConflict):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeAlertConflict, err)
+	case err != nil:
+		return err
+	}
+	if !recorded {
+		activity.GetLogger(ctx).Info("risk alert event already recorded", "key", e.Key)
+	}
+	return nil
+}

@@ -1,0 +1,686 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// RiskThresholdsSetting names the risk thresholds' JSON document in settings.
+const RiskThresholdsSetting = "risk_thresholds"
+
+// RiskThresholds are the risk monitor's thresholds (DOMAIN.md §4). Points are
+// percentage points; handling periods are seconds.
+type RiskThresholds struct {
+	// CSAT: % of answers with CSAT 4–5 in the last 7 days against the 7 days before.
+	CSATDropPoints    float64 `json:"csat_drop_points"`     // drop ≥ this: yellow
+	CSATDropRedPoints float64 `json:"csat_drop_red_points"` // drop ≥ this: red
+	CSATMinAnswers    int64   `json:"csat_min_answers"`     // per week; fewer: no verdict
+	// Volume: complaints opened in the last 24 h against the daily average of the
+	// trailing days before them.
+	VolumeSpikePct        float64 `json:"volume_spike_pct"`     // ≥ this % over the average: yellow
+	VolumeSpikeRedPct     float64 `json:"volume_spike_red_pct"` // ≥ this % over: red
+	VolumeTrailingDays    int     `json:"volume_trailing_days"`
+	VolumeMinDailyAverage float64 `json:"volume_min_daily_average"` // below: no verdict
+	// SLA compliance of the complaints whose SLA outcome became known in the last 24 h.
+	SLATargetPct      float64 `json:"sla_target_pct"`
+	SLABlueBandPoints float64 `json:"sla_blue_band_points"` // under target by at most this: blue; more: yellow
+	SLARedPoints      float64 `json:"sla_red_points"`       // under target by this or more: red
+	SLAMinKnown       int64   `json:"sla_min_known"`        // fewer outcomes: no verdict
+	// Handling deadlines by grade.
+	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
+	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
+	BlueHandlingSeconds   int64 `json:"blue_handling_seconds"`
+
+	UpdatedAt *time.Time `json:"updated_at,omitempty"` // nil: the defaults, never stored
+	UpdatedBy string     `json:"updated_by,omitempty"`
+}
+
+// DefaultRiskThresholds are the thresholds in force until someone stores others.
+func DefaultRiskThresholds() RiskThresholds {
+	return RiskThresholds{
+		CSATDropPoints: 5, CSATDropRedPoints: 15, CSATMinAnswers: 10,
+		VolumeSpikePct: 30, VolumeSpikeRedPct: 100, VolumeTrailingDays: 7, VolumeMinDailyAverage: 1,
+		SLATargetPct: 90, SLABlueBandPoints: 5, SLARedPoints: 20, SLAMinKnown: 10,
+		RedHandlingSeconds:    int64(quality.Red.DefaultHandling() / time.Second),
+		YellowHandlingSeconds: int64(quality.Yellow.DefaultHandling() / time.Second),
+		BlueHandlingSeconds:   int64(quality.Blue.DefaultHandling() / time.Second),
+	}
+}
+
+// HandlingSeconds is the handling period of a grade.
+func (t RiskThresholds) HandlingSeconds(g quality.Grade) int64 {
+	switch g {
+	case quality.Red:
+		return t.RedHandlingSeconds
+	case quality.Yellow:
+		return t.YellowHandlingSeconds
+	default:
+		return t.BlueHandlingSeconds
+	}
+}
+
+// RiskThresholds reads the thresholds: the stored document over the defaults, so a
+// threshold added later gets its default in documents stored before it.
+func (s *Store) RiskThresholds(ctx context.Context) (RiskThresholds, error) {
+	t := DefaultRiskThresholds()
+	var doc string
+	err := s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, RiskThresholdsSetting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, nil
+	}
+	if err != nil {
+		return t, fmt.Errorf("read risk thresholds: %w", err)
+	}
+	if err := json.Unmarshal([]byte(doc), &t); err != nil {
+		return t, fmt.Errorf("read risk thresholds: %w", err)
+	}
+	return t, nil
+}
+
+// PutRiskThresholds stores the thresholds (checked by the caller), stamped with who
+// and when.
+func (s *Store) PutRiskThresholds(ctx context.Context, t RiskThresholds, by string, at time.Time) (RiskThresholds, error) {
+	at = at.UTC().Truncate(time.Microsecond)
+	t.UpdatedAt, t.UpdatedBy = &at, by
+	doc, err := json.Marshal(t)
+	if err != nil {
+		return t, fmt.Errorf("store risk thresholds: %w", err)
+	}
+	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
+	if _, err := s.db.ExecContext(ctx, q, RiskThresholdsSetting, string(doc)); err != nil {
+		return t, fmt.Errorf("store risk thresholds: %w", err)
+	}
+	return t, nil
+}
+
+// --- evaluation ------------------------------------------------------------------
+
+// RiskDetails are the counts behind a check and the windows they cover.
+type RiskDetails struct {
+	From         time.Time        `json:"from"` // the observed window [from, to)
+	To           time.Time        `json:"to"`
+	BaselineFrom *time.Time       `json:"baseline_from,omitempty"` // the window the baseline comes from, if any
+	BaselineTo   *time.Time       `json:"baseline_to,omitempty"`
+	Counts       map[string]int64 `json:"counts"`
+}
+
+// Scan reads details stored as JSON.
+func (d *RiskDetails) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		return json.Unmarshal(v, d)
+	case string:
+		return json.Unmarshal([]byte(v), d)
+	case nil:
+		*d = RiskDetails{}
+		return nil
+	}
+	return fmt.Errorf("risk details: cannot scan %T", src)
+}
+
+// RiskCheck is the verdict on one condition at one moment. Grade is "" when the
+// condition does not hold; Note then says why no verdict was possible, if so.
+// Observed and Baseline are in the condition's unit (CSAT and SLA: %; volume:
+// complaints a day). Threshold is the observed value at which Grade begins (or, when
+// the condition does not hold, at which the lowest grade would): CSAT ≤ baseline −
+// drop points, volume ≥ baseline × (1 + spike %), SLA compliance under target.
+type RiskCheck struct {
+	Condition       quality.Condition `json:"condition"`
+	Grade           quality.Grade     `json:"grade,omitempty"`
+	Note            string            `json:"note,omitempty"`
+	Observed        float64           `json:"observed"`
+	Baseline        float64           `json:"baseline"`
+	Threshold       float64           `json:"threshold"`
+	HandlingSeconds int64             `json:"handling_seconds,omitempty"` // of Grade, from the thresholds in force
+	Details         RiskDetails       `json:"details"`
+}
+
+// Holds reports whether the check found the condition.
+func (c RiskCheck) Holds() bool { return c.Grade != "" }
+
+// RiskEvaluation is the risk monitor's look at the event log at one moment.
+type RiskEvaluation struct {
+	At         time.Time      `json:"at"`
+	Thresholds RiskThresholds `json:"thresholds"`
+	Checks     []RiskCheck    `json:"checks"` // one per condition, in quality.Conditions order
+}
+
+// Findings are the checks whose condition holds.
+func (e RiskEvaluation) Findings() []RiskCheck {
+	var out []RiskCheck
+	for _, c := range e.Checks {
+		if c.Holds() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// riskCounts are what the checks need from the event log.
+type riskCounts struct {
+	CSATAnswers           int64 `db:"csat_answers"`
+	CSATSatisfied         int64 `db:"csat_satisfied"`
+	PreviousCSATAnswers   int64 `db:"previous_csat_answers"`
+	PreviousCSATSatisfied int64 `db:"previous_csat_satisfied"`
+	Opened                int64 `db:"opened"`
+	TrailingOpened        int64 `db:"trailing_opened"`
+	SLAKnown              int64 `db:"sla_known"`
+	SLAMet                int64 `db:"sla_met"`
+}
+
+// riskCountsQuery counts, with every window ending at the monitor's time $1 (never
+// SQL's now()), mirroring store.Metrics' definitions:
+//   - survey answers with a CSAT (and those of 4–5) in [$4, $1) and [$5, $4), $4 = $1−7d, $5 = $1−14d;
+//   - complaints whose first opened event is in [$2, $1) and [$3, $2), $2 = $1−24h, $3 = $2 − trailing days;
+//   - complaints whose SLA outcome became known in [$2, $1) — their first resolved or
+//     sla_breached event is in it — and those of them with no sla_breached event before $1.
+const riskCountsQuery = `
+WITH answers AS (
+    SELECT occurred_at, (data->'survey'->>'csat')::int AS csat
+    FROM complaint_events
+    WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL
+      AND occurred_at >= $5 AND occurred_at < $1
+), opened AS (
+    SELECT o.occurred_at
+    FROM complaint_events o
+    WHERE o.kind = 'opened' AND o.occurred_at >= $3 AND o.occurred_at < $1
+      AND NOT EXISTS (
+          SELECT 1 FROM complaint_events p
+          WHERE p.complaint_id = o.complaint_id AND p.kind = 'opened'
+            AND (p.occurred_at, p.id) < (o.occurred_at, o.id))
+), known AS (
+    SELECT DISTINCT k.complaint_id
+    FROM complaint_events k
+    WHERE k.kind IN ('resolved', 'sla_breached') AND k.occurred_at >= $2 AND k.occurred_at < $1
+      AND NOT EXISTS (
+          SELECT 1 FROM complaint_events p
+          WHERE p.complaint_id = k.complaint_id AND p.kind IN ('resolved', 'sla_breached') AND p.occurred_at < $2)
+)
+SELECT
+    (SELECT count(*) FROM answers WHERE occurred_at >= $4) AS csat_answers,
+    (SELECT count(*) FROM answers WHERE occurred_at >= $4 AND csat >= 4) AS csat_satisfied,
+    (SELECT count(*) FROM answers WHERE occurred_at < $4) AS previous_csat_answers,
+    (SELECT count(*) FROM answers WHERE occurred_at < $4 AND csat >= 4) AS previous_csat_satisfied,
+    (SELECT count(*) FROM opened WHERE occurred_at >= $2) AS opened,
+    (SELECT count(*) FROM opened WHERE occurred_at < $2) AS trailing_opened,
+    (SELECT count(*) FROM known) AS sla_known,
+    (SELECT count(*) FROM known WHERE NOT EXISTS (
+        SELECT 1 FROM complaint_events b
+        WHERE b.complaint_id = known.complaint_id AND b.kind = 'sla_breached' AND b.occurred_at < $1)) AS sla_met`
+
+// EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
+// the thresholds in force.
+func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (RiskEvaluation, error) {
+	t, err := s.RiskThresholds(ctx)
+	if err != nil {
+		return RiskEvaluation{}, err
+	}
+	at = at.UTC()
+	day, week := at.Add(-24*time.Hour), at.Add(-7*24*time.Hour)
+	trailing := day.Add(-time.Duration(t.VolumeTrailingDays) * 24 * time.Hour)
+	twoWeeks := at.Add(-14 * 24 * time.Hour)
+	var c riskCounts
+	if err := s.db.GetContext(ctx, &c, riskCountsQuery, at, day, trailing, week, twoWeeks); err != nil {
+		return RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+	}
+	w := riskWindows{at: at, day: day, week: week, twoWeeks: twoWeeks, trailing: trailing}
+	return RiskEvaluation{At: at, Thresholds: t, Checks: []RiskCheck{
+		checkCSAT(c, t, w), checkVolume(c, t, w), checkSLA(c, t, w),
+	}}, nil
+}
+
+type riskWindows struct{ at, day, week, twoWeeks, trailing time.Time }
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+func pct(part, whole int64) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return round2(100 * float64(part) / float64(whole))
+}
+
+func graded(c RiskCheck, t RiskThresholds, g quality.Grade, threshold float64) RiskCheck {
+	c.Grade, c.Threshold, c.HandlingSeconds = g, threshold, t.HandlingSeconds(g)
+	return c
+}
+
+// checkCSAT: the drop is previous % − current %, in points rounded to 2 decimals.
+func checkCSAT(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+	c := RiskCheck{
+		Condition: quality.CSATDrop,
+		Observed:  pct(n.CSATSatisfied, n.CSATAnswers), Baseline: pct(n.PreviousCSATSatisfied, n.PreviousCSATAnswers),
+		Details: RiskDetails{From: w.week, To: w.at, BaselineFrom: &w.twoWeeks, BaselineTo: &w.week, Counts: map[string]int64{
+			"answers": n.CSATAnswers, "satisfied": n.CSATSatisfied,
+			"previous_answers": n.PreviousCSATAnswers, "previous_satisfied": n.PreviousCSATSatisfied,
+		}},
+	}
+	c.Threshold = round2(c.Baseline - t.CSATDropPoints)
+	if n.CSATAnswers < t.CSATMinAnswers || n.PreviousCSATAnswers < t.CSATMinAnswers {
+		c.Note = fmt.Sprintf("too few survey answers for a verdict: %d this week and %d the week before, %d needed in each",
+			n.CSATAnswers, n.PreviousCSATAnswers, t.CSATMinAnswers)
+		return c
+	}
+	drop := round2(c.Baseline - c.Observed)
+	switch {
+	case drop >= t.CSATDropRedPoints:
+		return graded(c, t, quality.Red, round2(c.Baseline-t.CSATDropRedPoints))
+	case drop >= t.CSATDropPoints:
+		return graded(c, t, quality.Yellow, c.Threshold)
+	}
+	return c
+}
+
+// checkVolume compares in whole numbers (opened × 100 × days against trailing ×
+// (100 + spike %)), so a count exactly at the threshold triggers.
+func checkVolume(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+	days := float64(t.VolumeTrailingDays)
+	c := RiskCheck{
+		Condition: quality.VolumeSpike,
+		Observed:  float64(n.Opened), Baseline: round2(float64(n.TrailingOpened) / days),
+		Details: RiskDetails{From: w.day, To: w.at, BaselineFrom: &w.trailing, BaselineTo: &w.day, Counts: map[string]int64{
+			"opened": n.Opened, "trailing_opened": n.TrailingOpened, "trailing_days": int64(t.VolumeTrailingDays),
+		}},
+	}
+	over := func(spikePct float64) bool {
+		return float64(n.Opened)*100*days >= float64(n.TrailingOpened)*(100+spikePct)
+	}
+	threshold := func(spikePct float64) float64 {
+		return round2(float64(n.TrailingOpened) * (100 + spikePct) / (100 * days))
+	}
+	c.Threshold = threshold(t.VolumeSpikePct)
+	if float64(n.TrailingOpened) < t.VolumeMinDailyAverage*days {
+		c.Note = fmt.Sprintf("the trailing daily average (%d complaints in %d days) is under %g, too low for a verdict",
+			n.TrailingOpened, t.VolumeTrailingDays, t.VolumeMinDailyAverage)
+		return c
+	}
+	switch {
+	case over(t.VolumeSpikeRedPct):
+		return graded(c, t, quality.Red, threshold(t.VolumeSpikeRedPct))
+	case over(t.VolumeSpikePct):
+		return graded(c, t, quality.Yellow, c.Threshold)
+	}
+	return c
+}
+
+// checkSLA grades the shortfall under target (points, rounded to 2 decimals): up to
+// the blue band blue, beyond it yellow, from the red points on red.
+func checkSLA(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+	c := RiskCheck{
+		Condition: quality.SLAShortfall,
+		Observed:  pct(n.SLAMet, n.SLAKnown), Baseline: t.SLATargetPct, Threshold: t.SLATargetPct,
+		Details: RiskDetails{From: w.day, To: w.at, Counts: map[string]int64{"known": n.SLAKnown, "met": n.SLAMet}},
+	}
+	if n.SLAKnown < t.SLAMinKnown {
+		c.Note = fmt.Sprintf("too few SLA outcomes for a verdict: %d in the last 24 h, %d needed", n.SLAKnown, t.SLAMinKnown)
+		return c
+	}
+	shortfall := round2(t.SLATargetPct - c.Observed)
+	switch {
+	case shortfall >= t.SLARedPoints:
+		return graded(c, t, quality.Red, round2(t.SLATargetPct-t.SLARedPoints))
+	case shortfall > t.SLABlueBandPoints:
+		return graded(c, t, quality.Yellow, round2(t.SLATargetPct-t.SLABlueBandPoints))
+	case shortfall > 0:
+		return graded(c, t, quality.Blue, t.SLATargetPct)
+	}
+	return c
+}
+
+// --- alerts ------------------------------------------------------------------------
+
+// RiskAlertStatus is where an alert stands.
+type RiskAlertStatus string
+
+// An alert is open until its owner responds (contingency plan, analysis report or
+// rectification plan), then closed with its ledger entry.
+const (
+	RiskOpen      RiskAlertStatus = "open"
+	RiskResponded RiskAlertStatus = "responded"
+	RiskClosed    RiskAlertStatus = "closed"
+)
+
+// RiskAlertStatuses lists the statuses.
+var RiskAlertStatuses = []RiskAlertStatus{RiskOpen, RiskResponded, RiskClosed}
+
+// RiskAlert is a row of risk_alerts. Nil pointers are NULL columns.
+type RiskAlert struct {
+	ID              string            `db:"id"`
+	Condition       quality.Condition `db:"condition"`
+	Grade           quality.Grade     `db:"grade"`
+	Status          RiskAlertStatus   `db:"status"`
+	OpenedAt        time.Time         `db:"opened_at"`
+	HandlingSeconds int64             `db:"handling_seconds"`
+	HandlingDueAt   time.Time         `db:"handling_due_at"`
+	EscalationLevel int               `db:"escalation_level"`
+	EscalatedTo     *string           `db:"escalated_to"`
+	Observed        float64           `db:"observed"`
+	Baseline        float64           `db:"baseline"`
+	Threshold       float64           `db:"threshold"`
+	Details         RiskDetails       `db:"details"`
+	MonitorRun      string            `db:"monitor_run"`
+	OwnerID         *string           `db:"owner_id"`
+	Response        *string           `db:"response"`
+	RespondedAt     *time.Time        `db:"responded_at"`
+	RespondedBy     *string           `db:"responded_by"`
+	RootCause       *string           `db:"root_cause"`
+	Solution        *string           `db:"solution"`
+	Executor        *string           `db:"executor"`
+	ActionDeadline  *time.Time        `db:"action_deadline"`
+	Verification    *string           `db:"verification"`
+	ClosedAt        *time.Time        `db:"closed_at"`
+	ClosedBy        *string           `db:"closed_by"`
+	LastSeenAt      time.Time         `db:"last_seen_at"`
+	SeenCount       int               `db:"seen_count"`
+}
+
+const riskAlertColumns = `id, condition, grade, status, opened_at, handling_seconds, handling_due_at,
+	escalation_level, escalated_to, observed::float8 AS observed, baseline::float8 AS baseline,
+	threshold::float8 AS threshold, CAST(details AS text) AS details, monitor_run, owner_id, response,
+	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
+	closed_by, last_seen_at, seen_count`
+
+// RiskEventKind is the kind of an alert's event.
+type RiskEventKind string
+
+// What happens to an alert.
+const (
+	RiskEventOpened    RiskEventKind = "opened"
+	RiskEventSeenAgain RiskEventKind = "seen_again" // a later monitor run found the open alert's condition again
+	RiskEventNotified  RiskEventKind = "notified"
+	RiskEventEscalated RiskEventKind = "escalated"
+	RiskEventOverdue   RiskEventKind = "overdue" // past the top of the owner's chain
+	RiskEventResponded RiskEventKind = "responded"
+	RiskEventClosed    RiskEventKind = "closed"
+)
+
+// RiskLedgerEntry is what closing an alert records (DOMAIN.md §1 "风险处置台账").
+type RiskLedgerEntry struct {
+	RootCause      string    `json:"root_cause"`
+	Solution       string    `json:"solution"`
+	Executor       string    `json:"executor"`
+	ActionDeadline time.Time `json:"action_deadline"`
+	Verification   string    `json:"verification"`
+}
+
+// RiskEventData is an alert event's payload; each kind sets its own fields.
+type RiskEventData struct {
+	MonitorRun string           `json:"monitor_run,omitempty"` // opened, seen_again
+	Check      *RiskCheck       `json:"check,omitempty"`       // opened, seen_again: what the monitor saw
+	Recipients []string         `json:"recipients,omitempty"`  // notified, escalated, overdue
+	Level      int              `json:"level,omitempty"`       // escalated: 1 for the first step up
+	To         string           `json:"to,omitempty"`          // escalated
+	NextDueAt  *time.Time       `json:"next_due_at,omitempty"` // escalated
+	Response   string           `json:"response,omitempty"`    // responded
+	Ledger     *RiskLedgerEntry `json:"ledger,omitempty"`      // closed
+	Reason     string           `json:"reason,omitempty"`
+}
+
+// Scan reads event data stored as JSON.
+func (d *RiskEventData) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		return json.Unmarshal(v, d)
+	case string:
+		return json.Unmarshal([]byte(v), d)
+	case nil:
+		*d = RiskEventData{}
+		return nil
+	}
+	return fmt.Errorf("risk event data: cannot scan %T", src)
+}
+
+// RiskAlertEvent is a row of risk_alert_events.
+type RiskAlertEvent struct {
+	AlertID string        `db:"alert_id"`
+	Key     string        `db:"idempotency_key"`
+	Kind    RiskEventKind `db:"kind"`
+	At      time.Time     `db:"occurred_at"`
+	Actor   string        `db:"actor"`
+	Data    RiskEventData `db:"data"`
+}
+
+// NewRiskAlert asks to open an alert for a check whose condition holds. Key (the
+// monitor run and the condition) makes the request idempotent.
+type NewRiskAlert struct {
+	ID         string
+	Key        string
+	MonitorRun string
+	Check      RiskCheck
+	At         time.Time
+	OwnerID    string // "" for none
+}
+
+// OpenRiskAlert opens an alert for the check's condition, or, when one is already
+// open (or responded) for it, returns that one (created false) and records that it
+// was seen again. A retry with the same key returns what the first call did.
+func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, bool, error) {
+	if !a.Check.Holds() || a.Check.HandlingSeconds <= 0 {
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: check %s has no grade or handling period", a.Check.Condition)
+	}
+	for attempt := 0; ; attempt++ {
+		alert, created, err := s.openRiskAlert(ctx, a)
+		// The open alert closed between the insert and the update: try again.
+		if errors.Is(err, errAlertClosedMeanwhile) && attempt < 3 {
+			continue
+		}
+		return alert, created, err
+	}
+}
+
+var errAlertClosedMeanwhile = errors.New("the open alert closed meanwhile")
+
+func (s *Store) openRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, bool, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	}
+	defer tx.Rollback()
+
+	var prior struct {
+		AlertID string        `db:"alert_id"`
+		Kind    RiskEventKind `db:"kind"`
+	}
+	err = tx.GetContext(ctx, &prior, `SELECT alert_id, kind FROM risk_alert_events WHERE idempotency_key = $1`, a.Key)
+	switch {
+	case err == nil:
+		tx.Rollback()
+		alert, err := s.RiskAlert(ctx, prior.AlertID)
+		return alert, prior.Kind == RiskEventOpened, err
+	case !errors.Is(err, sql.ErrNoRows):
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	}
+
+	details, err := json.Marshal(a.Check.Details)
+	if err != nil {
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	}
+	var owner *string
+	if a.OwnerID != "" {
+		owner = &a.OwnerID
+	}
+	at := a.At.UTC()
+	due := at.Add(time.Duration(a.Check.HandlingSeconds) * time.Second)
+	const insert = `INSERT INTO risk_alerts (id, condition, grade, opened_at, handling_seconds, handling_due_at,
+			observed, baseline, threshold, details, monitor_run, owner_id, last_seen_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS jsonb), $11, $12, $4)
+		ON CONFLICT (condition) WHERE status <> 'closed' DO NOTHING
+		RETURNING id`
+	var id string
+	kind := RiskEventOpened
+	err = tx.GetContext(ctx, &id, insert, a.ID, a.Check.Condition, a.Check.Grade, at, a.Check.HandlingSeconds, due,
+		a.Check.Observed, a.Check.Baseline, a.Check.Threshold, string(details), a.MonitorRun, owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		kind = RiskEventSeenAgain
+		const seen = `UPDATE risk_alerts SET last_seen_at = GREATEST(last_seen_at, $2), seen_count = seen_count + 1
+			WHERE condition = $1 AND status <> 'closed' RETURNING id`
+		err = tx.GetContext(ctx, &id, seen, a.Check.Condition, at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return RiskAlert{}, false, errAlertClosedMeanwhile
+		}
+	}
+	if err != nil {
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	}
+	check := a.Check
+	if err := insertRiskEvent(ctx, tx, RiskAlertEvent{
+		AlertID: id, Key: a.Key, Kind: kind, At: at, Actor: "risk-monitor",
+		Data: RiskEventData{MonitorRun: a.MonitorRun, Check: &check},
+	}); err != nil {
+		return RiskAlert{}, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	}
+	alert, err := s.RiskAlert(ctx, id)
+	return alert, kind == RiskEventOpened, err
+}
+
+// insertRiskEvent appends an event, whose key is new within the transaction.
+func insertRiskEvent(ctx context.Context, db execer, e RiskAlertEvent) error {
+	_, err := insertRiskEventOnce(ctx, db, e)
+	return err
+}
+
+// insertRiskEventOnce appends an event; false when its key was already recorded.
+func insertRiskEventOnce(ctx context.Context, db execer, e RiskAlertEvent) (bool, error) {
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return false, fmt.Errorf("record risk alert event: %w", err)
+	}
+	const q = `INSERT INTO risk_alert_events (alert_id, idempotency_key, kind, occurred_at, actor, data)
+		VALUES ($1, $2, $3, $4, $5, CAST($6 AS jsonb)) ON CONFLICT (idempotency_key) DO NOTHING`
+	res, err := db.ExecContext(ctx, q, e.AlertID, e.Key, e.Kind, e.At.UTC(), e.Actor, string(data))
+	if isForeignKeyViolation(err) {
+		return false, fmt.Errorf("risk alert %s: %w", e.AlertID, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("record risk alert event: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// RecordRiskAlertEvent appends an event to an alert's history and applies it to the
+// alert, once per key (false: already recorded). An escalation moves the level and
+// the deadline; a response or a closing the status and, on closing, the ledger. A
+// transition the alert's status does not allow (a response to a closed alert) is
+// ErrConflict and records nothing.
+func (s *Store) RecordRiskAlertEvent(ctx context.Context, e RiskAlertEvent) (bool, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("record risk alert event: %w", err)
+	}
+	defer tx.Rollback()
+	recorded, err := insertRiskEventOnce(ctx, tx, e)
+	if err != nil || !recorded {
+		return false, err
+	}
+	at := e.At.UTC()
+	var res sql.Result
+	switch e.Kind {
+	case RiskEventEscalated:
+		res, err = tx.ExecContext(ctx, `UPDATE risk_alerts
+			SET escalation_level = $2, escalated_to = $3, handling_due_at = COALESCE($4, handling_due_at)
+			WHERE id = $1 AND status = 'open'`, e.AlertID, e.Data.Level, e.Data.To, e.Data.NextDueAt)
+	case RiskEventResponded:
+		res, err = tx.ExecContext(ctx, `UPDATE risk_alerts SET status = 'responded', response = $2, responded_at = $3,
+			responded_by = $4 WHERE id = $1 AND status = 'open'`, e.AlertID, e.Data.Response, at, e.Actor)
+	case RiskEventClosed:
+		l := e.Data.Ledger
+		if l == nil {
+			return false, fmt.Errorf("record risk alert event: closing %s without a ledger entry", e.AlertID)
+		}
+		// Closing implies a response: an alert closed straight from open takes the
+		// solution as its response.
+		res, err = tx.ExecContext(ctx, `UPDATE risk_alerts SET status = 'closed', root_cause = $2, solution = $3,
+				executor = $4, action_deadline = $5, verification = $6, closed_at = $7, closed_by = $8,
+				response = COALESCE(response, $3), responded_at = COALESCE(responded_at, $7),
+				responded_by = COALESCE(responded_by, $8)
+			WHERE id = $1 AND status <> 'closed'`,
+			e.AlertID, l.RootCause, l.Solution, l.Executor, l.ActionDeadline.UTC(), l.Verification, at, e.Actor)
+	}
+	if err != nil {
+		return false, fmt.Errorf("record risk alert %s: %w", e.Kind, err)
+	}
+	if res != nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			return false, fmt.Errorf("record risk alert %s: alert %s is not in a state that allows it: %w", e.Kind, e.AlertID, ErrConflict)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("record risk alert event: %w", err)
+	}
+	return true, nil
+}
+
+// RiskAlert reads one alert.
+func (s *Store) RiskAlert(ctx context.Context, id string) (RiskAlert, error) {
+	var a RiskAlert
+	err := s.db.GetContext(ctx, &a, `SELECT `+riskAlertColumns+` FROM risk_alerts WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("risk alert %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("read risk alert: %w", err)
+	}
+	return a, nil
+}
+
+// RiskAlertEvents lists an alert's events in the order they were recorded.
+func (s *Store) RiskAlertEvents(ctx context.Context, alertID string) ([]RiskAlertEvent, error) {
+	out := []RiskAlertEvent{}
+	const q = `SELECT alert_id, idempotency_key, kind, occurred_at, actor, CAST(data AS text) AS data
+		FROM risk_alert_events WHERE alert_id = $1 ORDER BY id`
+	if err := s.db.SelectContext(ctx, &out, q, alertID); err != nil {
+		return nil, fmt.Errorf("list risk alert events: %w", err)
+	}
+	return out, nil
+}
+
+// RiskAlertFilter selects alerts for a listing page; empty fields match anything.
+type RiskAlertFilter struct {
+	Status    string
+	Grade     string
+	Condition string
+	// After is the (opened_at, id) of the last row of the previous page.
+	AfterOpenedAt time.Time
+	AfterID       string
+	Limit         int
+}
+
+// RiskAlerts lists alerts newest first, one keyset page at a time.
+func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]RiskAlert, error) {
+	return selectPage[RiskAlert](ctx, s, keyset{
+		what: "risk alerts", query: `SELECT ` + riskAlertColumns + ` FROM risk_alerts`, at: "opened_at", id: "id",
+		filters: []filter{{"status", f.Status}, {"grade", f.Grade}, {"condition", f.Condition}},
+		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
+	})
+}
+
+// RiskLedger lists the closed alerts opened in [from, to) (a zero bound is open),
+// oldest first, as a ledger reads.
+func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]RiskAlert, error) {
+	bound := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC()
+	}
+	out := []RiskAlert{}
+	q := `SELECT ` + riskAlertColumns + ` FROM risk_alerts
+		WHERE status = 'closed' AND ($1::timestamptz IS NULL OR opened_at >= $1)
+		  AND ($2::timestamptz IS NULL OR opened_at < $2)
+		ORDER BY opened_at, id`
+	if err := s.db.SelectContext(ctx, &out, q, bound(from), bound(to)); err != nil {
+		return nil, fmt.Errorf("list risk ledger: %w", err)
+	}
+	return out, nil
+}
