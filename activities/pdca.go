@@ -2,14 +2,29 @@ package activities
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // CycleStore is what the PDCA activities need of the system of record.
-type CycleStore interface{}
+type CycleStore interface {
+	ProposeCycle(ctx context.Context, c store.NewCycle) (store.Cycle, bool, error)
+	Cycle(ctx context.Context, id string) (store.Cycle, error)
+	RecordCycleEvent(ctx context.Context, e store.CycleEvent, st store.CycleState) (bool, error)
+	RecordCycleCheck(ctx context.Context, c store.CycleCheck) (store.CycleCheck, error)
+	Metrics(ctx context.Context, from, to time.Time, groupBy string) (store.MetricsReport, error)
+	KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error)
+}
 
 // Proposal is an improvement opportunity a review found, to become a proposed PDCA
 // cycle (DOMAIN.md §3 Plan).
@@ -39,12 +54,289 @@ type Proposal struct {
 // ProposeCycle records a proposed PDCA cycle, once per open opportunity: created is
 // false when a cycle with the same Key is still open (its ID is returned). The
 // caller then starts PDCACycleWorkflow for a created cycle.
+//
+// A review's proposal gets an ID derived from the review and the key, so a retry
+// of this activity after its first attempt committed still answers created=true
+// and the review starts the workflow (starting it twice is harmless: one ID).
 func (a *Activities) ProposeCycle(ctx context.Context, p Proposal) (ProposedCycle, error) {
-	return ProposedCycle{}, errors.New("not implemented") // TODO(issue 5)
+	if p.Key == "" || !p.Metric.Valid() {
+		return ProposedCycle{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("invalid proposal: key %q, metric %q", p.Key, p.Metric), "InvalidInput", nil)
+	}
+	id := uuid.NewString()
+	if p.ReviewID != "" {
+		id = uuid.NewSHA1(uuid.NameSpaceURL, []byte("complaintflow:pdca:"+p.ReviewID+"|"+p.Key)).String()
+	}
+	c, created, err := a.Cycles.ProposeCycle(ctx, store.NewCycle{
+		ID: id, WorkflowID: CycleWorkflowID(id), ReviewID: p.ReviewID, OpportunityKey: p.Key,
+		Title: p.Title, Rule: p.Rule, Evidence: p.Evidence, Metric: p.Metric, Category: p.Category,
+		Keyword: p.Keyword, Baseline: cycleNullFloat(p.Baseline), Target: cycleNullFloat(p.Target), TimeZone: p.TimeZone,
+		CheckSpec: p.CheckSpec, MaxIterations: p.MaxIterations, PeriodFrom: cycleNullTime(p.PeriodFrom),
+		PeriodTo: cycleNullTime(p.PeriodTo), OpenedAt: a.now().UTC(), Actor: cycleProposer(p.ReviewID),
+	})
+	if err != nil {
+		return ProposedCycle{}, err
+	}
+	return ProposedCycle{CycleID: c.ID, Created: created}, nil
 }
 
 // ProposedCycle is ProposeCycle's answer.
 type ProposedCycle struct {
 	CycleID string
 	Created bool
+}
+
+// CycleWorkflowID is workflows.PDCAWorkflowID, which this package cannot import.
+func CycleWorkflowID(cycleID string) string { return "pdca:" + cycleID }
+
+func cycleProposer(reviewID string) string {
+	if reviewID == "" {
+		return "system"
+	}
+	return reviewID
+}
+
+func cycleNullFloat(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
+}
+
+func cycleNullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
+
+func cycleFloatPtr(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
+// CycleDefinition is what a cycle was proposed with: the workflow's starting point.
+type CycleDefinition struct {
+	CycleID       string
+	Title         string
+	Metric        quality.Metric
+	Category      string
+	Keyword       string
+	Baseline      *float64
+	Target        *float64
+	TimeZone      string
+	CheckSpec     string
+	MaxIterations int
+	OpenedAt      time.Time
+	Stage         string
+	Outcome       string // set once closed
+}
+
+// LoadCycle reads a cycle's definition; a missing cycle is a non-retryable NotFound.
+func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefinition, error) {
+	c, err := a.Cycles.Cycle(ctx, cycleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return CycleDefinition{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return CycleDefinition{}, err
+	}
+	return CycleDefinition{
+		CycleID: c.ID, Title: c.Title, Metric: c.Metric, Category: c.Category, Keyword: c.Keyword,
+		Baseline: cycleFloatPtr(c.Baseline), Target: cycleFloatPtr(c.Target), TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
+		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage, Outcome: c.Outcome.String,
+	}, nil
+}
+
+// CycleMeasure is one measure of a plan: what, who (a directory person), by when.
+type CycleMeasure struct {
+	Description string    `json:"description"`
+	Owner       string    `json:"owner"`
+	Due         time.Time `json:"due"`
+	// The latest progress reported on the measure, 0–100.
+	Percent *int `json:"percent,omitempty"`
+}
+
+// CyclePlan is one iteration's SMART plan: measures with owners and due dates, the
+// baseline and the target of the cycle's metric, and the iteration's deadline.
+type CyclePlan struct {
+	Measures    []CycleMeasure `json:"measures"`
+	Baseline    float64        `json:"baseline"`
+	Target      float64        `json:"target"`
+	Due         time.Time      `json:"due"`
+	SubmittedBy string         `json:"submitted_by"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	DecidedBy   string         `json:"decided_by,omitempty"`
+	DecidedAt   *time.Time     `json:"decided_at,omitempty"`
+	// Why the plan was last sent back.
+	SentBackReason string `json:"sent_back_reason,omitempty"`
+}
+
+// CycleCheck is one comparison of the metric with the target, over the complaints
+// opened in [WindowFrom, WindowTo). Value is nil when there were none to compute a
+// rate over; such a check does not meet the target.
+type CycleCheck struct {
+	Iteration  int       `json:"iteration"`
+	CheckedAt  time.Time `json:"checked_at"`
+	WindowFrom time.Time `json:"window_from"`
+	WindowTo   time.Time `json:"window_to"`
+	Value      *float64  `json:"value"`
+	Baseline   *float64  `json:"baseline"`
+	Target     float64   `json:"target"`
+	Met        bool      `json:"met"`
+	Final      bool      `json:"final"`
+}
+
+// CycleIteration is a finished iteration of the spiral, kept in the cycle's history.
+type CycleIteration struct {
+	Iteration int          `json:"iteration"`
+	Plan      CyclePlan    `json:"plan"`
+	Checks    []CycleCheck `json:"checks"`
+	RootCause string       `json:"root_cause"`
+	DecidedBy string       `json:"decided_by"`
+	DecidedAt time.Time    `json:"decided_at"`
+}
+
+// CycleSnapshot is the cycle's state after an event, written to its row.
+type CycleSnapshot struct {
+	Seq            int64
+	Stage          string
+	Iteration      int
+	Plan           *CyclePlan
+	PlanStatus     string
+	DueAt          *time.Time
+	LastProgressAt *time.Time
+	Baseline       *float64
+	Target         *float64
+	SOPChange      string
+	RootCause      string
+	History        []CycleIteration
+	ClosedAt       *time.Time
+	Outcome        string
+}
+
+// CycleRecord is an event of a cycle and the state after it.
+type CycleRecord struct {
+	CycleID   string
+	Key       string // "pdca:<cycle>/<iteration>/<kind>/<n>"
+	Kind      string
+	Iteration int
+	Actor     string
+	At        time.Time
+	Data      map[string]any
+	State     CycleSnapshot
+}
+
+// RecordCycleEvent appends the event to the cycle's log and stores the state after
+// it, once per key.
+func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error {
+	data, err := json.Marshal(r.Data)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError("event data: "+err.Error(), "InvalidInput", err)
+	}
+	st := store.CycleState{
+		Seq: r.State.Seq, Stage: r.State.Stage, Iteration: r.State.Iteration, PlanStatus: r.State.PlanStatus,
+		Baseline: cycleNullFloat(r.State.Baseline), Target: cycleNullFloat(r.State.Target),
+		SOPChange: sql.NullString{String: r.State.SOPChange, Valid: r.State.SOPChange != ""},
+		RootCause: sql.NullString{String: r.State.RootCause, Valid: r.State.RootCause != ""},
+		Outcome:   sql.NullString{String: r.State.Outcome, Valid: r.State.Outcome != ""},
+		DueAt:     cycleNullTimePtr(r.State.DueAt), LastProgressAt: cycleNullTimePtr(r.State.LastProgressAt),
+		ClosedAt: cycleNullTimePtr(r.State.ClosedAt),
+	}
+	if r.State.Plan != nil {
+		plan, err := json.Marshal(r.State.Plan)
+		if err != nil {
+			return err
+		}
+		st.Plan = sql.NullString{String: string(plan), Valid: true}
+	}
+	history := r.State.History
+	if history == nil {
+		history = []CycleIteration{}
+	}
+	h, err := json.Marshal(history)
+	if err != nil {
+		return err
+	}
+	st.History = string(h)
+	recorded, err := a.Cycles.RecordCycleEvent(ctx, store.CycleEvent{
+		CycleID: r.CycleID, Key: r.Key, Kind: r.Kind, Iteration: r.Iteration, Actor: r.Actor,
+		OccurredAt: r.At, Data: string(data),
+	}, st)
+	if errors.Is(err, store.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return err
+	}
+	if !recorded {
+		activity.GetLogger(ctx).Info("cycle event already recorded", "key", r.Key)
+	}
+	return nil
+}
+
+func cycleNullTimePtr(t *time.Time) sql.NullTime {
+	if t == nil {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: *t, Valid: true}
+}
+
+// MeasureInput asks for a check of a cycle's metric over [From, To).
+type MeasureInput struct {
+	CycleID   string
+	Iteration int
+	Metric    quality.Metric
+	Category  string
+	Keyword   string
+	From, To  time.Time // To is the check's time
+	Baseline  *float64
+	Target    float64
+	Final     bool
+}
+
+// MeasureCycleMetric computes the cycle's metric over the complaints opened in
+// [From, To) — within its category, or all of them — and records the check. A retry
+// returns the check the first attempt recorded.
+func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (CycleCheck, error) {
+	var value *float64
+	if in.Metric == quality.KeywordVolume {
+		n, err := a.Cycles.KeywordVolume(ctx, in.Keyword, in.Category, in.From, in.To)
+		if err != nil {
+			return CycleCheck{}, err
+		}
+		v := float64(n)
+		value = &v
+	} else {
+		groupBy := ""
+		if in.Category != "" {
+			groupBy = "category"
+		}
+		report, err := a.Cycles.Metrics(ctx, in.From, in.To, groupBy)
+		if err != nil {
+			return CycleCheck{}, err
+		}
+		group := report.Total
+		if in.Category != "" {
+			group = store.MetricsGroup{Key: in.Category} // no complaints of the category: empty
+			for _, g := range report.Groups {
+				if g.Key == in.Category {
+					group = g
+				}
+			}
+		}
+		value = group.Value(in.Metric)
+	}
+	met := value != nil && in.Metric.Met(*value, in.Target)
+	c, err := a.Cycles.RecordCycleCheck(ctx, store.CycleCheck{
+		CycleID: in.CycleID, Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To,
+		Value: cycleNullFloat(value), Baseline: cycleNullFloat(in.Baseline), Target: in.Target, Met: met, Final: in.Final,
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return CycleCheck{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	if err != nil {
+		return CycleCheck{}, err
+	}
+	return CycleCheck{
+		Iteration: c.Iteration, CheckedAt: c.CheckedAt.UTC(), WindowFrom: c.WindowFrom.UTC(), WindowTo: c.WindowTo.UTC(),
+		Value: cycleFloatPtr(c.Value), Baseline: cycleFloatPtr(c.Baseline), Target: c.Target, Met: c.Met, Final: c.Final,
+	}, nil
 }

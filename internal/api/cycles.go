@@ -1,5 +1,600 @@
 package api
 
-import "net/http"
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
 
-func (s *Server) registerCycleRoutes(mux *http.ServeMux) {}
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// PDCA cycles (DOMAIN.md §3): the quality team opens cycles by hand (reviews
+// propose them too), submits and decides plans, reports progress, decides the Act
+// stage, or withdraws a cycle. Every action is a validated update of the cycle's
+// workflow; the answer is the cycle as recorded afterwards.
+func (s *Server) registerCycleRoutes(mux *http.ServeMux) {
+	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
+	writers := []auth.Role{auth.RoleQuality, auth.RoleAdmin}
+	mux.Handle("POST /v1/pdca-cycles", s.authorize(s.openCycle, writers...))
+	mux.Handle("GET /v1/pdca-cycles", s.authorize(s.listCycles, readers...))
+	mux.Handle("GET /v1/pdca-cycles/{id}", s.authorize(s.getCycle, readers...))
+	mux.Handle("GET /v1/pdca-cycles/{id}/events", s.authorize(s.listCycleEvents, readers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/plan", s.authorize(s.submitCyclePlan, writers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/decision", s.authorize(s.decideCyclePlan, writers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/progress", s.authorize(s.reportCycleProgress, writers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/act", s.authorize(s.actOnCycle, writers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/withdraw", s.authorize(s.withdrawCycle, writers...))
+}
+
+// maxCycleIterations bounds the spiral (the column's CHECK agrees).
+const maxCycleIterations = 24
+
+type cycleBody struct {
+	Title         string   `json:"title"`
+	Metric        string   `json:"metric"`
+	Category      string   `json:"category"`
+	Keyword       string   `json:"keyword"`
+	Baseline      *float64 `json:"baseline"`
+	Target        *float64 `json:"target"`
+	TimeZone      string   `json:"time_zone"`
+	CheckSpec     string   `json:"check_spec"`
+	MaxIterations *int     `json:"max_iterations"`
+}
+
+func (b *cycleBody) check(v *validator) {
+	v.required("title", b.Title, 200)
+	names := make([]string, len(quality.Metrics))
+	for i, m := range quality.Metrics {
+		names[i] = string(m)
+	}
+	v.oneOf("metric", b.Metric, names)
+	metric := quality.Metric(b.Metric)
+	v.optional("category", b.Category, 100)
+	switch {
+	case metric == quality.KeywordVolume:
+		v.required("keyword", b.Keyword, 100)
+	case b.Keyword != "":
+		v.add("keyword", "applies to keyword_volume only")
+	}
+	if _, err := quality.LoadZone(b.TimeZone); err != nil {
+		v.add("time_zone", err.Error())
+	} else if b.CheckSpec != "" {
+		if _, err := quality.ParseSpec(b.CheckSpec, b.TimeZone); err != nil {
+			v.add("check_spec", err.Error())
+		}
+	}
+	if b.MaxIterations != nil && (*b.MaxIterations < 1 || *b.MaxIterations > maxCycleIterations) {
+		v.add("max_iterations", fmt.Sprintf("must be from 1 to %d", maxCycleIterations))
+	}
+	if b.Baseline != nil && b.Target != nil && metric.Valid() && !metric.Improves(*b.Baseline, *b.Target) {
+		v.add("target", fmt.Sprintf("%g does not improve on the baseline %g", *b.Target, *b.Baseline))
+	}
+}
+
+// openCycle opens a cycle by hand and starts its workflow. An Idempotency-Key
+// header names the opportunity ("manual/<key>"): a retry while the cycle is open
+// answers 200 with it.
+func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
+	var body cycleBody
+	if p := decodeJSON(w, r, &body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	body.check(&v)
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		v.add("Idempotency-Key", "must be at most 200 characters")
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if key == "" {
+		key = uuid.NewString()
+	}
+	id := uuid.NewString()
+	maxIterations := 0
+	if body.MaxIterations != nil {
+		maxIterations = *body.MaxIterations
+	}
+	c, created, err := s.store.ProposeCycle(r.Context(), store.NewCycle{
+		ID: id, WorkflowID: workflows.PDCAWorkflowID(id), OpportunityKey: "manual/" + key,
+		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
+		Category: body.Category, Keyword: body.Keyword, Baseline: cycleNullFloat(body.Baseline), Target: cycleNullFloat(body.Target),
+		TimeZone: body.TimeZone, CheckSpec: strings.TrimSpace(body.CheckSpec), MaxIterations: maxIterations,
+		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(),
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.startCycleWorkflow(r.Context(), c); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/v1/pdca-cycles/"+c.ID)
+	}
+	writeJSON(w, status, cycleViewOf(c, nil))
+}
+
+func cycleNullFloat(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
+}
+
+func (s *Server) startCycleWorkflow(ctx context.Context, c store.Cycle) error {
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        c.WorkflowID,
+		TaskQueue: s.taskQueue,
+		// A retried request joins the running workflow; a finished one stays finished.
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            "PDCA cycle: " + c.Title,
+	}, workflows.PDCACycleWorkflow, workflows.PDCAInput{CycleID: c.ID})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+var cycleStages = []string{store.StagePlan, store.StageDo, store.StageAct, store.StageClosed}
+
+func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	var f store.CycleFilter
+	f.Limit, f.AfterOpenedAt, f.AfterID = page(&v, q, "stage", "open")
+	if st := q.Get("stage"); st != "" {
+		v.oneOf("stage", st, cycleStages)
+		f.Stage = st
+	}
+	switch open := q.Get("open"); open {
+	case "":
+	case "true", "false":
+		b := open == "true"
+		f.Open = &b
+	default:
+		v.add("open", "must be true or false")
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	cs, err := s.store.Cycles(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writePage(w, cs, f.Limit, func(c store.Cycle) cycleView { return cycleViewOf(c, nil) },
+		func(c store.Cycle) (time.Time, string) { return c.OpenedAt, c.ID })
+}
+
+func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.cycleFromPath(w, r)
+	if !ok {
+		return
+	}
+	s.writeCycle(w, r, c)
+}
+
+// writeCycle answers with the cycle and its checks.
+func (s *Server) writeCycle(w http.ResponseWriter, r *http.Request, c store.Cycle) {
+	checks, err := s.store.CycleChecks(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cycleViewOf(c, checks))
+}
+
+func (s *Server) listCycleEvents(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.cycleFromPath(w, r)
+	if !ok {
+		return
+	}
+	es, err := s.store.CycleEvents(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, es, func(e store.CycleEvent) cycleEventView {
+		return cycleEventView{ID: e.ID, Kind: e.Kind, Iteration: e.Iteration, Actor: e.Actor,
+			OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Data: json.RawMessage(e.Data)}
+	})
+}
+
+func (s *Server) cycleFromPath(w http.ResponseWriter, r *http.Request) (store.Cycle, bool) {
+	id := r.PathValue("id")
+	if _, err := uuid.Parse(id); err != nil {
+		writeProblem(w, r, problem(http.StatusNotFound, "no PDCA cycle "+id))
+		return store.Cycle{}, false
+	}
+	c, err := s.store.Cycle(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no PDCA cycle "+id))
+		return c, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// --- actions ---------------------------------------------------------------------
+
+type cycleMeasureBody struct {
+	Description string `json:"description"`
+	Owner       string `json:"owner"`
+	Due         string `json:"due"`
+}
+
+type cyclePlanBody struct {
+	Measures []cycleMeasureBody `json:"measures"`
+	Target   *float64           `json:"target"`
+	Due      string             `json:"due"`
+	Baseline *float64           `json:"baseline"`
+}
+
+// request checks the plan's fields — the times are RFC 3339, the measures' owners
+// active people — then the SMART rules the workflow applies (workflows.CheckPlan),
+// each problem named under prefix.
+func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b cyclePlanBody, c store.Cycle, actor string) (workflows.PlanRequest, error) {
+	req := workflows.PlanRequest{By: actor, Target: b.Target, Baseline: b.Baseline}
+	unparsed := map[string]bool{}
+	parseTime := func(field, value string) time.Time {
+		if value == "" {
+			return time.Time{} // CheckPlan names it as required
+		}
+		t, err := time.Parse(time.RFC3339, value)
+		if err != nil {
+			unparsed[field] = true
+			v.add(prefix+field, "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00+08:00")
+		}
+		return t
+	}
+	req.Due = parseTime("due", b.Due)
+	for i, m := range b.Measures {
+		field := fmt.Sprintf("measures[%d]", i)
+		v.optional(prefix+field+".description", m.Description, 2000)
+		req.Measures = append(req.Measures, workflows.PlanMeasure{
+			Description: m.Description, Owner: strings.TrimSpace(m.Owner), Due: parseTime(field+".due", m.Due),
+		})
+		if owner := strings.TrimSpace(m.Owner); owner != "" {
+			p, err := s.store.Person(ctx, owner)
+			switch {
+			case errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active):
+				v.add(prefix+field+".owner", fmt.Sprintf("%q is not an active person of the directory", owner))
+			case err != nil:
+				return req, err
+			}
+		}
+	}
+	for _, p := range workflows.CheckPlan(req, c.Metric, cycleBaseline(c), time.Now()) {
+		if !unparsed[p.Field] { // an unparseable time is named once
+			v.add(prefix+p.Field, p.Detail)
+		}
+	}
+	return req, nil
+}
+
+func cycleBaseline(c store.Cycle) *float64 {
+	if !c.Baseline.Valid {
+		return nil
+	}
+	return &c.Baseline.Float64
+}
+
+func (s *Server) submitCyclePlan(w http.ResponseWriter, r *http.Request) {
+	var body cyclePlanBody
+	var req workflows.PlanRequest
+	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+		var err error
+		req, err = s.planRequest(r.Context(), v, "", body, c, actor)
+		return err
+	}, workflows.UpdateSubmitPlan, func() any { return req })
+}
+
+type cycleDecisionBody struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (s *Server) decideCyclePlan(w http.ResponseWriter, r *http.Request) {
+	var body cycleDecisionBody
+	var req workflows.DecidePlanRequest
+	s.cycleAction(w, r, &body, func(v *validator, _ store.Cycle, actor string) error {
+		v.oneOf("decision", body.Decision, []string{workflows.PlanApprove, workflows.PlanSendBack})
+		v.optional("reason", body.Reason, 2000)
+		if body.Decision == workflows.PlanSendBack && strings.TrimSpace(body.Reason) == "" {
+			v.add("reason", "is required to send a plan back")
+		}
+		req = workflows.DecidePlanRequest{By: actor, Decision: body.Decision, Reason: body.Reason}
+		return nil
+	}, workflows.UpdateDecidePlan, func() any { return req })
+}
+
+type cycleProgressBody struct {
+	Note    string `json:"note"`
+	Measure *int   `json:"measure"`
+	Percent *int   `json:"percent"`
+}
+
+func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
+	var body cycleProgressBody
+	var req workflows.ProgressRequest
+	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+		v.required("note", body.Note, 2000)
+		if body.Measure != nil {
+			var plan activities.CyclePlan
+			_ = json.Unmarshal([]byte(c.Plan.String), &plan) // no plan: no measures
+			if n := len(plan.Measures); *body.Measure < 0 || *body.Measure >= n {
+				v.add("measure", fmt.Sprintf("must be the index of one of the plan's %d measures, from 0", n))
+			}
+		}
+		if body.Percent != nil {
+			if *body.Percent < 0 || *body.Percent > 100 {
+				v.add("percent", "must be from 0 to 100")
+			}
+			if body.Measure == nil {
+				v.add("measure", "is required with percent")
+			}
+		}
+		req = workflows.ProgressRequest{By: actor, Note: body.Note, Measure: body.Measure, Percent: body.Percent}
+		return nil
+	}, workflows.UpdateReportProgress, func() any { return req })
+}
+
+type cycleActBody struct {
+	SOPChange    string         `json:"sop_change"`
+	RootCause    string         `json:"root_cause"`
+	AdjustedPlan *cyclePlanBody `json:"adjusted_plan"`
+}
+
+// actOnCycle decides the Act stage. What is required follows the final check: the
+// SOP change when it met the target; the root cause, and below the iteration limit
+// an adjusted plan, when it did not.
+func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
+	var body cycleActBody
+	var req workflows.ActRequest
+	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+		v.optional("sop_change", body.SOPChange, 5000)
+		v.optional("root_cause", body.RootCause, 5000)
+		req = workflows.ActRequest{By: actor, SOPChange: body.SOPChange, RootCause: body.RootCause}
+		if body.AdjustedPlan != nil {
+			plan, err := s.planRequest(r.Context(), v, "adjusted_plan.", *body.AdjustedPlan, c, actor)
+			if err != nil {
+				return err
+			}
+			req.AdjustedPlan = &plan
+		}
+		if c.Stage != store.StageAct {
+			return nil // the workflow refuses it for the stage: 409
+		}
+		final, err := s.finalCheck(r.Context(), c)
+		if err != nil || final == nil {
+			return err
+		}
+		switch {
+		case final.Met && strings.TrimSpace(body.SOPChange) == "":
+			v.add("sop_change", "is required: the final check met the target")
+		case final.Met && body.AdjustedPlan != nil:
+			v.add("adjusted_plan", "is not taken: the final check met the target")
+		case final.Met:
+		case strings.TrimSpace(body.RootCause) == "":
+			v.add("root_cause", "is required: the final check missed the target")
+		case body.AdjustedPlan == nil && c.Iteration < c.MaxIterations:
+			v.add("adjusted_plan", "is required: the final check missed the target")
+		}
+		return nil
+	}, workflows.UpdateAct, func() any { return req })
+}
+
+// finalCheck is the final check of the cycle's current iteration, if it has one.
+func (s *Server) finalCheck(ctx context.Context, c store.Cycle) (*store.CycleCheck, error) {
+	checks, err := s.store.CycleChecks(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(checks) - 1; i >= 0; i-- {
+		if checks[i].Iteration == c.Iteration && checks[i].Final {
+			return &checks[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *Server) withdrawCycle(w http.ResponseWriter, r *http.Request) {
+	var body reasonBody
+	var req workflows.WithdrawRequest
+	s.cycleAction(w, r, &body, func(v *validator, _ store.Cycle, actor string) error {
+		v.required("reason", body.Reason, 2000)
+		req = workflows.WithdrawRequest{By: actor, Reason: body.Reason}
+		return nil
+	}, workflows.UpdateWithdraw, func() any { return req })
+}
+
+// cycleAction reads the cycle, decodes and checks the body (400 naming each bad
+// field, nothing changed), refuses a closed cycle (409), then runs the workflow
+// update: its validator has the last word, a refusal for the cycle's state being a
+// 409 with its reason. The Idempotency-Key header becomes the update ID. The answer
+// is the cycle as recorded afterwards.
+func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
+	check func(v *validator, c store.Cycle, actor string) error, update string, args func() any) {
+	c, ok := s.cycleFromPath(w, r)
+	if !ok {
+		return
+	}
+	if p := decodeJSON(w, r, body); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	if err := check(&v, c, principalFrom(r.Context()).Actor()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if c.ClosedAt.Valid {
+		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+c.Outcome.String))
+		return
+	}
+	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
+		WorkflowID:   c.WorkflowID,
+		UpdateID:     r.Header.Get("Idempotency-Key"),
+		UpdateName:   update,
+		Args:         []any{args()},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var state workflows.PDCAState
+		err = handle.Get(r.Context(), &state)
+	}
+	var appErr *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
+		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
+		return
+	case errors.As(err, &notFound):
+		writeProblem(w, r, problem(http.StatusConflict, "the cycle's workflow is not running"))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	c, err = s.store.Cycle(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.writeCycle(w, r, c)
+}
+
+// --- views -----------------------------------------------------------------------
+
+type cycleView struct {
+	ID             string           `json:"id"`
+	WorkflowID     string           `json:"workflow_id"`
+	Title          string           `json:"title"`
+	Metric         string           `json:"metric"`
+	Category       string           `json:"category"`
+	Keyword        string           `json:"keyword,omitempty"`
+	OpportunityKey string           `json:"opportunity_key"`
+	ReviewID       string           `json:"review_id,omitempty"`
+	Rule           string           `json:"rule"`
+	Evidence       string           `json:"evidence,omitempty"`
+	Baseline       *float64         `json:"baseline"`
+	Target         *float64         `json:"target"`
+	TimeZone       string           `json:"time_zone"`
+	CheckSpec      string           `json:"check_spec"`
+	MaxIterations  int              `json:"max_iterations"`
+	Stage          string           `json:"stage"`
+	Iteration      int              `json:"iteration"`
+	PlanStatus     string           `json:"plan_status"`
+	Plan           json.RawMessage  `json:"plan"`
+	DueAt          *time.Time       `json:"due_at"`
+	LastProgressAt *time.Time       `json:"last_progress_at"`
+	SOPChange      *string          `json:"sop_change"`
+	RootCause      *string          `json:"root_cause"`
+	History        json.RawMessage  `json:"history"`
+	OpenedAt       time.Time        `json:"opened_at"`
+	ClosedAt       *time.Time       `json:"closed_at"`
+	Outcome        *string          `json:"outcome"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+	Checks         []cycleCheckView `json:"checks,omitempty"` // the detail view only
+}
+
+type cycleCheckView struct {
+	Iteration  int       `json:"iteration"`
+	CheckedAt  time.Time `json:"checked_at"`
+	WindowFrom time.Time `json:"window_from"`
+	WindowTo   time.Time `json:"window_to"`
+	Value      *float64  `json:"value"`
+	Baseline   *float64  `json:"baseline"`
+	Target     float64   `json:"target"`
+	Met        bool      `json:"met"`
+	Final      bool      `json:"final"`
+}
+
+type cycleEventView struct {
+	ID         int64           `json:"id"`
+	Kind       string          `json:"kind"`
+	Iteration  int             `json:"iteration"`
+	Actor      string          `json:"actor"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Data       json.RawMessage `json:"data"`
+}
+
+func cycleViewOf(c store.Cycle, checks []store.CycleCheck) cycleView {
+	v := cycleView{
+		ID: c.ID, WorkflowID: c.WorkflowID, Title: c.Title, Metric: string(c.Metric), Category: c.Category,
+		Keyword: c.Keyword, OpportunityKey: c.OpportunityKey, ReviewID: c.ReviewID, Rule: c.Rule, Evidence: c.Evidence,
+		Baseline: cycleBaseline(c), Target: cycleFloat(c.Target), TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
+		MaxIterations: c.MaxIterations, Stage: c.Stage, Iteration: c.Iteration, PlanStatus: c.PlanStatus,
+		Plan: json.RawMessage("null"), DueAt: cycleTime(c.DueAt), LastProgressAt: cycleTime(c.LastProgressAt),
+		SOPChange: cycleString(c.SOPChange), RootCause: cycleString(c.RootCause), History: json.RawMessage(c.History),
+		OpenedAt: c.OpenedAt.UTC(), ClosedAt: cycleTime(c.ClosedAt), Outcome: cycleString(c.Outcome), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+	if c.Plan.Valid {
+		v.Plan = json.RawMessage(c.Plan.String)
+	}
+	if c.History == "" {
+		v.History = json.RawMessage("[]")
+	}
+	for _, k := range checks {
+		v.Checks = append(v.Checks, cycleCheckView{
+			Iteration: k.Iteration, CheckedAt: k.CheckedAt.UTC(), WindowFrom: k.WindowFrom.UTC(), WindowTo: k.WindowTo.UTC(),
+			Value: cycleFloat(k.Value), Baseline: cycleFloat(k.Baseline), Target: k.Target, Met: k.Met, Final: k.Final,
+		})
+	}
+	return v
+}
+
+func cycleFloat(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
+func cycleTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func cycleString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}

@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// Defaults of a proposed PDCA cycle: checks on the 1st and 15th at 09:00 (every two
+// weeks, DOMAIN.md §3 Check), in UTC, and a spiral of at most six iterations.
+const (
+	DefaultCycleCheckSpec     = "0 9 1,15 * *"
+	DefaultCycleTimeZone      = "UTC"
+	DefaultCycleMaxIterations = 6
+)
+
+// PDCA stages, plan statuses and outcomes, as the pdca_cycles columns hold them.
+const (
+	StagePlan   = "plan"
+	StageDo     = "do"
+	StageAct    = "act"
+	StageClosed = "closed"
+
+	PlanDraft     = "draft"
+	PlanSubmitted = "submitted"
+	PlanSentBack  = "sent_back"
+	PlanApproved  = "approved"
+
+	OutcomeStandardised = "standardised"
+	OutcomeNotMet       = "not_met"
+	OutcomeWithdrawn    = "withdrawn"
+)
+
+// Cycle is a row of pdca_cycles. Plan and History hold JSON.
+type Cycle struct {
+	ID             string          `db:"id"`
+	WorkflowID     string          `db:"workflow_id"`
+	ReviewID       string          `db:"review_id"`
+	OpportunityKey string          `db:"opportunity_key"`
+	Title          string          `db:"title"`
+	Rule           string          `db:"rule"`
+	Evidence       string          `db:"evidence"`
+	Metric         quality.Metric  `db:"metric"`
+	Category       string          `db:"category"`
+	Keyword        string          `db:"keyword"`
+	Baseline       sql.NullFloat64 `db:"baseline"`
+	Target         sql.NullFloat64 `db:"target"`
+	TimeZone       string          `db:"time_zone"`
+	CheckSpec      string          `db:"check_spec"`
+	MaxIterations  int             `db:"max_iterations"`
+	PeriodFrom     sql.NullTime    `db:"period_from"`
+	PeriodTo       sql.NullTime    `db:"period_to"`
+	Stage          string          `db:"stage"`
+	Iteration      int             `db:"iteration"`
+	Plan           sql.NullString  `db:"plan"`
+	PlanStatus     string          `db:"plan_status"`
+	DueAt          sql.NullTime    `db:"due_at"`
+	LastProgressAt sql.NullTime    `db:"last_progress_at"`
+	SOPChange      sql.NullString  `db:"sop_change"`
+	RootCause      sql.NullString  `db:"root_cause"`
+	History        string          `db:"history"`
+	OpenedAt       time.Time       `db:"opened_at"`
+	ClosedAt       sql.NullTime    `db:"closed_at"`
+	Outcome        sql.NullString  `db:"outcome"`
+	StateSeq       int64           `db:"state_seq"`
+	UpdatedAt      time.Time       `db:"updated_at"`
+}
+
+const cycleColumns = `id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric, category,
+	keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, stage, iteration,
+	plan, plan_status, due_at, last_progress_at, sop_change, root_cause, history, opened_at, closed_at, outcome,
+	state_seq, updated_at`
+
+// NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
+// the defaults; WorkflowID is derived by the caller (workflows.PDCAWorkflowID).
+type NewCycle struct {
+	ID             string
+	WorkflowID     string
+	ReviewID       string
+	OpportunityKey string
+	Title          string
+	Rule           string
+	Evidence       string
+	Metric         quality.Metric
+	Category       string
+	Keyword        string
+	Baseline       sql.NullFloat64
+	Target         sql.NullFloat64
+	TimeZone       string
+	CheckSpec      string
+	MaxIterations  int
+	PeriodFrom     sql.NullTime
+	PeriodTo       sql.NullTime
+	OpenedAt       time.Time
+	Actor          string // recorded on the proposed event; default the review, else "system"
+}
+
+// ProposedEventKey is the key of a cycle's proposed event.
+func ProposedEventKey(workflowID string) string { return workflowID + "/1/proposed/1" }
+
+// ProposeCycle inserts a cycle in stage plan with its proposed event, once per open
+// opportunity: while a cycle with the same OpportunityKey is open, it returns that
+// cycle and created is false — unless that cycle has c.ID, which a retry of the
+// same proposal carries, so the retry learns it created it.
+func (s *Store) ProposeCycle(ctx context.Context, c NewCycle) (Cycle, bool, error) {
+	if c.CheckSpec == "" {
+		c.CheckSpec = DefaultCycleCheckSpec
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = DefaultCycleTimeZone
+	}
+	if c.MaxIterations <= 0 {
+		c.MaxIterations = DefaultCycleMaxIterations
+	}
+	if c.Actor == "" {
+		c.Actor = c.ReviewID // "" for neither: the system
+	}
+	var out Cycle
+	created := false
+	err := s.inCycleTx(ctx, func(tx *sqlx.Tx) error {
+		q := `INSERT INTO pdca_cycles (id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric,
+				category, keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, opened_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			ON CONFLICT DO NOTHING
+			RETURNING ` + cycleColumns
+		err := tx.GetContext(ctx, &out, q, c.ID, c.WorkflowID, c.ReviewID, c.OpportunityKey, c.Title, c.Rule,
+			c.Evidence, c.Metric, c.Category, c.Keyword, c.Baseline, c.Target, c.TimeZone, c.CheckSpec,
+			c.MaxIterations, c.PeriodFrom, c.PeriodTo, c.OpenedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The opportunity is open already (or this very proposal was recorded and closed).
+			err = tx.GetContext(ctx, &out, `SELECT `+cycleColumns+` FROM pdca_cycles
+				WHERE (opportunity_key = $1 AND closed_at IS NULL) OR id = $2
+				ORDER BY closed_at IS NULL DESC LIMIT 1`, c.OpportunityKey, c.ID)
+			if err != nil {
+				return fmt.Errorf("find open cycle %s: %w", c.OpportunityKey, err)
+			}
+			created = out.ID == c.ID && !out.ClosedAt.Valid
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("insert cycle: %w", err)
+		}
+		created = true
+		data, err := json.Marshal(map[string]any{
+			"opportunity_key": c.OpportunityKey, "review_id": c.ReviewID, "rule": c.Rule, "evidence": c.Evidence,
+			"metric": c.Metric, "category": c.Category, "keyword": c.Keyword,
+			"baseline": cycleFloat(c.Baseline), "target": cycleFloat(c.Target),
+		})
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO pdca_events (cycle_id, idempotency_key, kind, iteration, actor, occurred_at, data)
+			VALUES ($1, $2, 'proposed', 1, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+			out.ID, ProposedEventKey(out.WorkflowID), cycleActor(c.Actor), c.OpenedAt, string(data))
+		if err != nil {
+			return fmt.Errorf("record proposed event: %w", err)
+		}
+		return nil
+	})
+	return out, created, err
+}
+
+func cycleFloat(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
+func cycleActor(actor string) string {
+	if actor == "" {
+		return "system"
+	}
+	return actor
+}
+
+func (s *Store) inCycleTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Cycle reads one cycle; ErrNotFound if there is none.
+func (s *Store) Cycle(ctx context.Context, id string) (Cycle, error) {
+	var c Cycle
+	err := s.db.GetContext(ctx, &c, `SELECT `+cycleColumns+` FROM pdca_cycles WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read cycle: %w", err)
+	}
+	return c, nil
+}
+
+// CycleFilter narrows Cycles; zero fields match every cycle.
+type CycleFilter struct {
+	Stage         string
+	Open          *bool
+	AfterOpenedAt time.Time
+	AfterID       string
+	Limit         int
+}
+
+// Cycles lists cycles, newest first, one keyset page at a time.
+func (s *Store) Cycles(ctx context.Context, f CycleFilter) ([]Cycle, error) {
+	open := ""
+	if f.Open != nil {
+		open = fmt.Sprint(*f.Open)
+	}
+	out, err := selectPage[Cycle](ctx, s, keyset{
+		what: "cycles", query: `SELECT ` + cycleColumns + ` FROM pdca_cycles`, at: "opened_at", id: "id",
+		// The filter column is an expression from code, compared as text.
+		filters: []filter{{"stage", f.Stage}, {"(closed_at IS NULL)::text", open}},
+		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
+	})
+	if out == nil && err == nil {
+		out = []Cycle{}
+	}
+	return out, err
+}
+
+// CycleState is the state of a cycle after an event, as the workflow holds it.
+type CycleState struct {
+	Seq            int64 // increases with every event of the cycle, across iterations
+	Stage          string
+	Iteration      int
+	Plan           sql.NullString // JSON
+	PlanStatus     string
+	DueAt          sql.NullTime
+	LastProgressAt sql.NullTime
+	Baseline       sql.NullFloat64
+	Target         sql.NullFloat64
+	SOPChange      sql.NullString
+	RootCause      sql.NullString
+	History        string // JSON array
+	ClosedAt       sql.NullTime
+	Outcome        sql.NullString
+}
+
+// CycleEvent is a row of pdca_events.
+type CycleEvent struct {
+	ID         int64     `db:"id"`
+	CycleID    string    `db:"cycle_id"`
+	Key        string    `db:"idempotency_key"`
+	Kind       string    `db:"kind"`
+	Iteration  int       `db:"iteration"`
+	Actor      string    `db:"actor"`
+	OccurredAt time.Time `db:"occurred_at"`
+	RecordedAt time.Time `db:"recorded_at"`
+	Data       string    `db:"data"` // JSON object
+}
+
+// RecordCycleEvent appends an event to the cycle's log and stores the state after
+// it, once per event key: a retry records nothing and reports false. The state is
+// only written if it is newer (a higher Seq) than the one stored. ErrNotFound if the
+// cycle does not exist.
+func (s *Store) RecordCycleEvent(ctx context.Context, e CycleEvent, st CycleState) (bool, error) {
+	if e.Data == "" {
+		e.Data = "{}"
+	}
+	if st.History == "" {
+		st.History = "[]"
+	}
+	recorded := false
+	err := s.inCycleTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO pdca_events (cycle_id, idempotency_key, kind, iteration, actor, occurred_at, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+			e.CycleID, e.Key, e.Kind, e.Iteration, cycleActor(e.Actor), e.OccurredAt, e.Data)
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("record cycle event: cycle %s: %w", e.CycleID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("record cycle event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		recorded = true
+		_, err = tx.ExecContext(ctx, `UPDATE pdca_cycles SET state_seq = $2, stage = $3, iteration = $4, plan = $5,
+				plan_status = $6, due_at = $7, last_progress_at = $8, baseline = $9, target = $10, sop_change = $11,
+				root_cause = $12, history = $13, closed_at = $14, outcome = $15, updated_at = now()
+			WHERE id = $1 AND state_seq < $2`,
+			e.CycleID, st.Seq, st.Stage, st.Iteration, st.Plan, st.PlanStatus, st.DueAt, st.LastProgressAt,
+			st.Baseline, st.Target, st.SOPChange, st.RootCause, st.History, st.ClosedAt, st.Outcome)
+		if err != nil {
+			return fmt.Errorf("update cycle state: %w", err)
+		}
+		return nil
+	})
+	return recorded, err
+}
+
+// CycleEvents lists a cycle's events in the order they were recorded.
+func (s *Store) CycleEvents(ctx context.Context, cycleID string) ([]CycleEvent, error) {
+	out := []CycleEvent{}
+	err := s.db.SelectContext(ctx, &out, `SELECT id, cycle_id, idempotency_key, kind, iteration, actor, occurred_at,
+		recorded_at, data FROM pdca_events WHERE cycle_id = $1 ORDER BY id`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("list cycle events: %w", err)
+	}
+	return out, nil
+}
+
+// CycleCheck is a row of pdca_checks: the metric over [WindowFrom, WindowTo).
+type CycleCheck struct {
+	CycleID    string          `db:"cycle_id"`
+	Iteration  int             `db:"iteration"`
+	CheckedAt  time.Time       `db:"checked_at"`
+	WindowFrom time.Time       `db:"window_from"`
+	WindowTo   time.Time       `db:"window_to"`
+	Value      sql.NullFloat64 `db:"value"`
+	Baseline   sql.NullFloat64 `db:"baseline"`
+	Target     float64         `db:"target"`
+	Met        bool            `db:"met"`
+	Final      bool            `db:"final"`
+	RecordedAt time.Time       `db:"recorded_at"`
+}
+
+const checkColumns = `cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final, recorded_at`
+
+// RecordCycleCheck records a check once per (cycle, iteration, checked_at) and
+// returns the stored row: a retry gets the first measurement, even if the data has
+// moved since, so the workflow's decision never depends on which attempt answered.
+func (s *Store) RecordCycleCheck(ctx context.Context, c CycleCheck) (CycleCheck, error) {
+	q := `WITH ins AS (
+			INSERT INTO pdca_checks (cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (cycle_id, iteration, checked_at) DO NOTHING
+			RETURNING ` + checkColumns + `
+		)
+		SELECT * FROM ins UNION ALL
+		SELECT ` + checkColumns + ` FROM pdca_checks WHERE cycle_id = $1 AND iteration = $2 AND checked_at = $3 LIMIT 1`
+	var out CycleCheck
+	err := s.db.GetContext(ctx, &out, q, c.CycleID, c.Iteration, c.CheckedAt, c.WindowFrom, c.WindowTo,
+		c.Value, c.Baseline, c.Target, c.Met, c.Final)
+	if isForeignKeyViolation(err) {
+		return out, fmt.Errorf("record check: cycle %s: %w", c.CycleID, ErrNotFound)
+	}
+	if err != nil {
+		return out, fmt.Errorf("record check: %w", err)
+	}
+	return out, nil
+}
+
+// CycleChecks lists a cycle's checks, oldest first.
+func (s *Store) CycleChecks(ctx context.Context, cycleID string) ([]CycleCheck, error) {
+	out := []CycleCheck{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+checkColumns+` FROM pdca_checks
+		WHERE cycle_id = $1 ORDER BY iteration, checked_at`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("list checks: %w", err)
+	}
+	return out, nil
+}
