@@ -1,8 +1,18 @@
 package workflows
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -13,7 +23,248 @@ type ReviewInput struct {
 	TimeZone   string
 }
 
-// ReviewWorkflow runs one monthly planning or weekly tracking review.
+// The notices a review sends the quality team.
+const (
+	EventPlanningReview complaint.EventKind = "planning_review"
+	EventTrackingReview complaint.EventKind = "tracking_review"
+)
+
+// ReviewWorkflow runs one review, started by a review schedule (DOMAIN.md §3).
+//
+// Monthly planning judges the previous calendar month in the schedule's time zone
+// (1st 00:00 to 1st 00:00 local): it records the month's metrics and the
+// improvement opportunities the review rules find, proposes a PDCA cycle for each
+// (ProposeCycle), starts PDCACycleWorkflow as an abandoned child for each cycle it
+// opened, records which cycle took on each opportunity, and tells the quality team.
+//
+// Weekly tracking judges the previous ISO week (Monday 00:00 to Monday 00:00 local)
+// against the week before and lists the open PDCA cycles, flagging those without
+// progress in the week; it tells the quality team and opens no cycles.
+//
+// The review's ID is its workflow ID, which keys its row and its notices.
 func ReviewWorkflow(ctx workflow.Context, in ReviewInput) error {
-	return nil // TODO(issue 5): reviews
+	loc, err := quality.LoadZone(in.TimeZone)
+	if err == nil && in.ScheduleID == "" {
+		err = fmt.Errorf("no schedule ID")
+	}
+	if err == nil && in.Kind != quality.MonthlyPlanning && in.Kind != quality.WeeklyTracking {
+		err = fmt.Errorf("kind %q is not a review (monthly_planning, weekly_tracking)", in.Kind)
+	}
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError("invalid review input: "+err.Error(), "InvalidInput", err)
+	}
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	r := &reviewRun{
+		in: in, loc: loc,
+		period: reviewPeriod(in, id, workflow.Now(ctx), loc),
+		logger: log.With(workflow.GetLogger(ctx), "ReviewID", id, "ScheduleID", in.ScheduleID, "Kind", in.Kind),
+	}
+	if in.Kind == quality.MonthlyPlanning {
+		return r.planning(ctx)
+	}
+	return r.tracking(ctx)
+}
+
+type reviewRun struct {
+	in     ReviewInput
+	loc    *time.Location
+	period activities.ReviewPeriod
+	logger log.Logger
+}
+
+// reviewPeriod is the period a review started at now judges, and the one before it.
+func reviewPeriod(in ReviewInput, id string, now time.Time, loc *time.Location) activities.ReviewPeriod {
+	local := now.In(loc)
+	var prevFrom, from, to time.Time
+	if in.Kind == quality.MonthlyPlanning {
+		y, m := local.Year(), local.Month()
+		to = time.Date(y, m, 1, 0, 0, 0, 0, loc)
+		from = time.Date(y, m-1, 1, 0, 0, 0, 0, loc)
+		prevFrom = time.Date(y, m-2, 1, 0, 0, 0, 0, loc)
+	} else {
+		sinceMonday := (int(local.Weekday()) + 6) % 7
+		y, m, d := local.Date()
+		to = time.Date(y, m, d-sinceMonday, 0, 0, 0, 0, loc)
+		from = time.Date(y, m, d-sinceMonday-7, 0, 0, 0, 0, loc)
+		prevFrom = time.Date(y, m, d-sinceMonday-14, 0, 0, 0, 0, loc)
+	}
+	return activities.ReviewPeriod{
+		ReviewID: id, ScheduleID: in.ScheduleID, Kind: in.Kind, TimeZone: loc.String(),
+		PrevFrom: prevFrom.UTC(), From: from.UTC(), To: to.UTC(), StartedAt: now.UTC(),
+	}
+}
+
+// reviewActivityContext is for the review's reads and writes: a month of metrics
+// may take a while; retried with backoff, but a review that cannot finish within
+// six hours fails where operators see it instead of skipping every later run.
+func reviewActivityContext(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		ScheduleToCloseTimeout: 6 * time.Hour,
+		RetryPolicy:            activityRetryPolicy,
+	})
+}
+
+func (r *reviewRun) planning(ctx workflow.Context) error {
+	var found activities.PlanningResult
+	if err := workflow.ExecuteActivity(reviewActivityContext(ctx), acts.PlanningReview, r.period).Get(ctx, &found); err != nil {
+		return fmt.Errorf("planning review: %w", err)
+	}
+	opps := make([]activities.Opportunity, 0, len(found.Proposals))
+	for _, p := range found.Proposals {
+		var c activities.ProposedCycle
+		if err := workflow.ExecuteActivity(reviewActivityContext(ctx), acts.ProposeCycle, p).Get(ctx, &c); err != nil {
+			return fmt.Errorf("propose cycle %s: %w", p.Key, err)
+		}
+		if c.Created {
+			if err := startProposedCycle(ctx, c.CycleID); err != nil {
+				return err
+			}
+		}
+		opps = append(opps, activities.OpportunityOf(p, &c))
+	}
+	subject, body := r.planningSummary(found.Volume, opps)
+	r.tellQualityTeam(ctx, EventPlanningReview, subject, body)
+	return r.finish(ctx, opps, subject+"\n\n"+body)
+}
+
+// startProposedCycle starts a proposed cycle's workflow. It outlives the review
+// (abandoned), and a cycle already started is fine.
+func startProposedCycle(ctx workflow.Context, cycleID string) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        PDCAWorkflowID(cycleID),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	err := workflow.ExecuteChildWorkflow(cctx, PDCACycleWorkflow, PDCAInput{CycleID: cycleID}).
+		GetChildWorkflowExecution().Get(ctx, nil)
+	if err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		return fmt.Errorf("start PDCA cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
+func (r *reviewRun) tracking(ctx workflow.Context) error {
+	var found activities.TrackingResult
+	if err := workflow.ExecuteActivity(reviewActivityContext(ctx), acts.TrackingReview, r.period).Get(ctx, &found); err != nil {
+		return fmt.Errorf("tracking review: %w", err)
+	}
+	subject, body := r.trackingSummary(found)
+	r.tellQualityTeam(ctx, EventTrackingReview, subject, body)
+	return r.finish(ctx, nil, subject+"\n\n"+body)
+}
+
+// tellQualityTeam sends the summary to every member of the quality team, once per
+// member (key review:<review ID>/summary). A failed notice is logged, not fatal:
+// the review is recorded either way.
+func (r *reviewRun) tellQualityTeam(ctx workflow.Context, kind complaint.EventKind, subject, body string) {
+	var team activities.QualityTeam
+	if err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadQualityTeam).Get(ctx, &team); err != nil {
+		r.logger.Error("loading the quality team failed; telling role:quality", "Error", err)
+		team = activities.QualityTeam{}
+	}
+	var notices []activities.Notice
+	for _, to := range team.Recipients() {
+		notices = append(notices, activities.Notice{
+			EventKey: "review:" + r.period.ReviewID + "/summary", EventKind: kind,
+			Recipient: to, Subject: subject, Body: body,
+		})
+	}
+	if err := workflow.ExecuteActivity(noticeContext(ctx), acts.NotifyAll, notices).Get(ctx, nil); err != nil {
+		r.logger.Error("review summary not delivered", "Error", err)
+	}
+}
+
+func (r *reviewRun) finish(ctx workflow.Context, opps []activities.Opportunity, summary string) error {
+	err := workflow.ExecuteActivity(reviewActivityContext(ctx), acts.FinishReview, activities.FinishReviewInput{
+		ReviewID: r.period.ReviewID, Opportunities: opps, Summary: summary, FinishedAt: workflow.Now(ctx).UTC(),
+	}).Get(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish review: %w", err)
+	}
+	return nil
+}
+
+// days names the period for people, in the schedule's zone, last day inclusive.
+func (r *reviewRun) days() string {
+	from, to := r.period.From.In(r.loc), r.period.To.In(r.loc).AddDate(0, 0, -1)
+	return fmt.Sprintf("%s to %s (%s)", from.Format("2006-01-02"), to.Format("2006-01-02"), r.loc)
+}
+
+func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity) (subject, body string) {
+	month := r.period.From.In(r.loc).Format("2006-01")
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("Monthly planning review of %s: %d complaints opened.\n", r.days(), volume))
+	if len(opps) == 0 {
+		b.WriteString("\nNo improvement opportunities: every review rule is met.\n")
+		return fmt.Sprintf("Monthly planning review %s: no opportunities", month), b.String()
+	}
+	b.WriteString(fmt.Sprintf("\n%s:\n", reviewPlural(len(opps), "improvement opportunity", "improvement opportunities")))
+	for i, o := range opps {
+		b.WriteString(fmt.Sprintf("\n%d. %s\n   %s\n", i+1, o.Title, o.Evidence))
+		if o.CycleOpened != nil && *o.CycleOpened {
+			b.WriteString(fmt.Sprintf("   Proposed PDCA cycle %s: it awaits its plan.\n", o.CycleID))
+		} else {
+			b.WriteString(fmt.Sprintf("   Already taken on by open PDCA cycle %s.\n", o.CycleID))
+		}
+	}
+	return fmt.Sprintf("Monthly planning review %s: %s", month, reviewPlural(len(opps), "opportunity", "opportunities")), b.String()
+}
+
+func (r *reviewRun) trackingSummary(t activities.TrackingResult) (subject, body string) {
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("Weekly tracking review of %s, against the week before.\n\n", r.days()))
+	b.WriteString(fmt.Sprintf("All complaints: %s\n", reviewTrendLine(t.Total)))
+	if len(t.Categories) > 0 {
+		b.WriteString("\nBy category:\n")
+		for _, c := range t.Categories {
+			b.WriteString(fmt.Sprintf("- %s: %s\n", c.Category, reviewTrendLine(c)))
+		}
+	}
+	stalled := 0
+	for _, c := range t.Cycles {
+		if c.Stalled {
+			stalled++
+		}
+	}
+	if len(t.Cycles) == 0 {
+		b.WriteString("\nNo open PDCA cycles.\n")
+	} else {
+		b.WriteString(fmt.Sprintf("\n%s, %d without progress this week:\n", reviewPlural(len(t.Cycles), "open PDCA cycle", "open PDCA cycles"), stalled))
+		for _, c := range t.Cycles {
+			last := "never"
+			if c.LastProgressAt != nil {
+				last = c.LastProgressAt.In(r.loc).Format("2006-01-02 15:04")
+			}
+			flag := ""
+			if c.Stalled {
+				flag = "NO PROGRESS THIS WEEK; "
+			}
+			b.WriteString(fmt.Sprintf("- %s (%s): %s, iteration %d, %s; %slast progress %s\n",
+				c.Title, c.ID, c.Metric, c.Iteration, c.Stage, flag, last))
+		}
+	}
+	week := r.period.From.In(r.loc).Format("2006-01-02")
+	return fmt.Sprintf("Weekly tracking review %s: %s, %d without progress", week,
+		reviewPlural(len(t.Cycles), "open cycle", "open cycles"), stalled), b.String()
+}
+
+func reviewTrendLine(t activities.WeekTrend) string {
+	return fmt.Sprintf("%d opened (before %d); resolution rate %s (before %s); SLA compliance %s (before %s); CSAT satisfied %s (before %s)",
+		t.Now.Volume, t.Before.Volume, reviewPct(t.Now.ResolutionRatePct), reviewPct(t.Before.ResolutionRatePct),
+		reviewPct(t.Now.SLACompliancePct), reviewPct(t.Before.SLACompliancePct), reviewPct(t.Now.CSATSatisfiedPct), reviewPct(t.Before.CSATSatisfiedPct))
+}
+
+// reviewPct shows a percentage, or "n/a" when there was nothing to divide by.
+func reviewPct(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64) + " %"
+}
+
+func reviewPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

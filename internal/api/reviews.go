@@ -1,5 +1,651 @@
 package api
 
-import "net/http"
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
 
-func (s *Server) registerReviewRoutes(mux *http.ServeMux) {}
+	"github.com/robfig/cron/v3"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// Review schedules (DOMAIN.md §3–4): each is a row of review_schedules, the source
+// of truth for the API, and a Temporal Schedule that starts the reviews. Every
+// write changes the row in a transaction, changes the Temporal Schedule while
+// holding the row's lock, and commits only if Temporal succeeded; if the commit
+// fails, the Temporal change is undone. So the two never disagree for longer than a
+// failed request, and a retry repairs what a crash between the two left behind
+// (create adopts a Temporal Schedule left without a row).
+
+func (s *Server) registerReviewRoutes(mux *http.ServeMux) {
+	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
+	writers := []auth.Role{auth.RoleQuality, auth.RoleAdmin}
+
+	mux.Handle("POST /v1/review-schedules", s.authorize(s.createReviewSchedule, writers...))
+	mux.Handle("GET /v1/review-schedules", s.authorize(s.listReviewSchedules, readers...))
+	mux.Handle("GET /v1/review-schedules/{id}", s.authorize(s.getReviewSchedule, readers...))
+	mux.Handle("PATCH /v1/review-schedules/{id}", s.authorize(s.patchReviewSchedule, writers...))
+	mux.Handle("DELETE /v1/review-schedules/{id}", s.authorize(s.deleteReviewSchedule, writers...))
+	mux.Handle("POST /v1/review-schedules/{id}/trigger", s.authorize(s.triggerReviewSchedule, writers...))
+	mux.Handle("GET /v1/review-rules", s.authorize(s.getReviewRules, readers...))
+	mux.Handle("PUT /v1/review-rules", s.authorize(s.putReviewRules, writers...))
+	mux.Handle("GET /v1/reviews", s.authorize(s.listReviews, readers...))
+	mux.Handle("GET /v1/reviews/{id}", s.authorize(s.getReview, readers...))
+}
+
+// reviewNextRunCount is how many upcoming runs a schedule's answer previews.
+const reviewNextRunCount = 5
+
+// reviewActionTimeout bounds one review run, so that a stuck run (no worker, say)
+// does not make the schedule skip every later one.
+const reviewActionTimeout = 12 * time.Hour
+
+var reviewScheduleIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+type reviewScheduleView struct {
+	ID                 string               `json:"id"`
+	Kind               quality.ScheduleKind `json:"kind"`
+	CronSpec           string               `json:"cron_spec"`
+	TimeZone           string               `json:"time_zone"`
+	Paused             bool                 `json:"paused"`
+	Note               string               `json:"note"`
+	TemporalScheduleID string               `json:"temporal_schedule_id"`
+	NextRuns           []time.Time          `json:"next_runs"`
+	CreatedAt          time.Time            `json:"created_at"`
+	CreatedBy          string               `json:"created_by"`
+	UpdatedAt          time.Time            `json:"updated_at"`
+	UpdatedBy          string               `json:"updated_by"`
+	Temporal           *reviewTemporalView  `json:"temporal,omitempty"`
+}
+
+// reviewTemporalView is what Temporal says of the schedule (GET one only).
+type reviewTemporalView struct {
+	Paused           bool               `json:"paused"`
+	Note             string             `json:"note"`
+	NextActionTimes  []time.Time        `json:"next_action_times"`
+	RecentActions    []reviewActionView `json:"recent_actions"`
+	RunningWorkflows []string           `json:"running_workflows"`
+}
+
+type reviewActionView struct {
+	ScheduledAt time.Time `json:"scheduled_at"`
+	StartedAt   time.Time `json:"started_at"`
+	WorkflowID  string    `json:"workflow_id"`
+}
+
+func reviewScheduleViewOf(rs store.ReviewSchedule) reviewScheduleView {
+	v := reviewScheduleView{
+		ID: rs.ID, Kind: rs.Kind, CronSpec: rs.CronSpec, TimeZone: rs.TimeZone, Paused: rs.Paused, Note: rs.Note,
+		TemporalScheduleID: workflows.ReviewScheduleID(rs.ID), NextRuns: []time.Time{},
+		CreatedAt: rs.CreatedAt.UTC(), CreatedBy: rs.CreatedBy, UpdatedAt: rs.UpdatedAt.UTC(), UpdatedBy: rs.UpdatedBy,
+	}
+	if spec, err := quality.ParseSpec(rs.CronSpec, rs.TimeZone); err == nil {
+		v.NextRuns = quality.NextRuns(spec, time.Now(), reviewNextRunCount)
+	}
+	return v
+}
+
+type reviewScheduleRequest struct {
+	ID       *string `json:"id"`
+	Kind     string  `json:"kind"`
+	CronSpec *string `json:"cron_spec"`
+	TimeZone *string `json:"time_zone"`
+	Paused   bool    `json:"paused"`
+	Note     string  `json:"note"`
+}
+
+// checkReviewZone validates a time zone as Temporal will load it: an IANA name
+// ("Local" would mean the server's own zone, which the API cannot see).
+func checkReviewZone(v *validator, field, zone string) bool {
+	if zone == "Local" {
+		v.add(field, `"Local" is not an IANA time zone; name one, like Asia/Shanghai`)
+		return false
+	}
+	if _, err := quality.LoadZone(zone); err != nil {
+		v.add(field, err.Error()+"; use an IANA name like Asia/Shanghai or UTC")
+		return false
+	}
+	return true
+}
+
+// checkReviewCronSpec parses spec with robfig, naming field with the parser's reason;
+// a spec that never fires (0 0 30 2 *) is refused too.
+func checkReviewCronSpec(v *validator, field, spec, zone string) *cron.SpecSchedule {
+	parsed, err := quality.ParseSpec(spec, zone)
+	if err != nil {
+		v.add(field, "invalid cron spec: "+err.Error())
+		return nil
+	}
+	if len(quality.NextRuns(parsed, time.Now(), 1)) == 0 {
+		v.add(field, "the spec never fires within five years")
+		return nil
+	}
+	return parsed
+}
+
+func (s *Server) createReviewSchedule(w http.ResponseWriter, r *http.Request) {
+	var req reviewScheduleRequest
+	if p := decodeJSON(w, r, &req); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	row := store.ReviewSchedule{ID: newID(), Kind: quality.ScheduleKind(req.Kind), TimeZone: "UTC",
+		Paused: req.Paused, Note: req.Note, CreatedBy: principalFrom(r.Context()).Actor()}
+	if req.ID != nil {
+		row.ID = *req.ID
+		if !reviewScheduleIDPattern.MatchString(row.ID) {
+			v.add("id", "must be a slug matching "+reviewScheduleIDPattern.String())
+		}
+	}
+	kinds := make([]string, len(quality.ScheduleKinds))
+	for i, k := range quality.ScheduleKinds {
+		kinds[i] = string(k)
+	}
+	v.oneOf("kind", req.Kind, kinds)
+	if req.TimeZone != nil {
+		row.TimeZone = *req.TimeZone
+	}
+	zoneOK := checkReviewZone(&v, "time_zone", row.TimeZone)
+	row.CronSpec = row.Kind.DefaultSpec()
+	if req.CronSpec != nil {
+		row.CronSpec = strings.TrimSpace(*req.CronSpec)
+	}
+	var spec *cron.SpecSchedule
+	if req.CronSpec != nil || row.Kind.Valid() {
+		spec = checkReviewCronSpec(&v, "cron_spec", row.CronSpec, reviewZoneIf(zoneOK, row.TimeZone))
+	}
+	v.optional("note", req.Note, 500)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	saved, created, err := s.store.CreateReviewSchedule(r.Context(), row, func(row store.ReviewSchedule) (func(), error) {
+		return s.createTemporalSchedule(r.Context(), row, spec)
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(w, r, problem(http.StatusConflict,
+			fmt.Sprintf("review schedule %q exists with another definition; PATCH it or choose another id", row.ID)))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		s.log.InfoContext(r.Context(), "review schedule created", "id", saved.ID, "kind", saved.Kind,
+			"cron_spec", saved.CronSpec, "time_zone", saved.TimeZone, "by", saved.CreatedBy)
+	}
+	writeJSON(w, status, reviewScheduleViewOf(saved))
+}
+
+func reviewZoneIf(ok bool, zone string) string {
+	if ok {
+		return zone
+	}
+	return "UTC" // the zone is blamed on its own; judge the spec alone
+}
+
+// scheduleAction is what the Temporal Schedule of row starts: the review workflow,
+// or the risk monitor, with workflow ID "review:<id>" (Temporal appends the
+// scheduled time).
+func (s *Server) scheduleAction(row store.ReviewSchedule) *client.ScheduleWorkflowAction {
+	a := &client.ScheduleWorkflowAction{ID: "review:" + row.ID, TaskQueue: s.taskQueue}
+	if row.Kind == quality.RiskMonitor {
+		a.Workflow, a.Args = workflows.RiskMonitorWorkflow, []any{workflows.RiskMonitorInput{ScheduleID: row.ID}}
+		return a
+	}
+	a.Workflow = workflows.ReviewWorkflow
+	a.Args = []any{workflows.ReviewInput{ScheduleID: row.ID, Kind: row.Kind, TimeZone: row.TimeZone}}
+	a.WorkflowExecutionTimeout = reviewActionTimeout
+	return a
+}
+
+// createTemporalSchedule creates the Temporal Schedule of a new row, or adopts one
+// a failed earlier attempt left behind; undo deletes it.
+func (s *Server) createTemporalSchedule(ctx context.Context, row store.ReviewSchedule, spec *cron.SpecSchedule) (func(), error) {
+	sc := s.temporal.ScheduleClient()
+	_, err := sc.Create(ctx, client.ScheduleOptions{
+		ID:      workflows.ReviewScheduleID(row.ID),
+		Spec:    quality.ScheduleSpec(spec, row.TimeZone),
+		Action:  s.scheduleAction(row),
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		Paused:  row.Paused,
+		Note:    row.Note,
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		err = s.syncTemporalSchedule(ctx, nil, row)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create Temporal schedule: %w", err)
+	}
+	return func() { s.deleteTemporalSchedule(row.ID) }, nil
+}
+
+// syncTemporalSchedule makes the Temporal Schedule of from (nil: unknown) match
+// to: the spec, action and note through Update, a change of the paused state
+// through Pause or Unpause. Update carries the paused state too: the server applies
+// a pause before an update that arrives with it, so an update carrying the old
+// state would undo the pause.
+func (s *Server) syncTemporalSchedule(ctx context.Context, from *store.ReviewSchedule, to store.ReviewSchedule) error {
+	h := s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(to.ID))
+	if from == nil || from.CronSpec != to.CronSpec || from.TimeZone != to.TimeZone || from.Note != to.Note {
+		spec, err := quality.ParseSpec(to.CronSpec, to.TimeZone)
+		if err != nil {
+			return err
+		}
+		err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			sched := in.Description.Schedule
+			newSpec := quality.ScheduleSpec(spec, to.TimeZone)
+			sched.Spec = &newSpec
+			sched.Action = s.scheduleAction(to)
+			if sched.Policy == nil {
+				sched.Policy = &client.SchedulePolicies{}
+			}
+			sched.Policy.Overlap = enumspb.SCHEDULE_OVERLAP_POLICY_SKIP
+			if sched.State == nil {
+				sched.State = &client.ScheduleState{}
+			}
+			sched.State.Paused, sched.State.Note = to.Paused, to.Note
+			return &client.ScheduleUpdate{Schedule: &sched}, nil
+		}})
+		if err != nil {
+			return fmt.Errorf("update Temporal schedule: %w", err)
+		}
+	}
+	if from == nil || from.Paused == to.Paused {
+		return nil
+	}
+	var err error
+	note := to.Note
+	if to.Paused {
+		if note == "" {
+			note = "paused by " + to.UpdatedBy
+		}
+		err = h.Pause(ctx, client.SchedulePauseOptions{Note: note})
+	} else {
+		if note == "" {
+			note = "unpaused by " + to.UpdatedBy
+		}
+		err = h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: note})
+	}
+	if err != nil {
+		return fmt.Errorf("pause or unpause Temporal schedule: %w", err)
+	}
+	return nil
+}
+
+// deleteTemporalSchedule undoes a create whose row did not commit; it runs after
+// the request may have ended, so it has its own deadline.
+func (s *Server) deleteTemporalSchedule(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id)).Delete(ctx)
+	var notFound *serviceerror.NotFound
+	if err != nil && !errors.As(err, &notFound) {
+		s.log.Error("undoing a Temporal schedule failed; the next create of the same id adopts it", "id", id, "error", err)
+	}
+}
+
+func (s *Server) listReviewSchedules(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.store.ReviewSchedules(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, rows, reviewScheduleViewOf)
+}
+
+func (s *Server) getReviewSchedule(w http.ResponseWriter, r *http.Request) {
+	row, ok := s.reviewScheduleFromPath(w, r)
+	if !ok {
+		return
+	}
+	view := reviewScheduleViewOf(row)
+	desc, err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(row.ID)).Describe(r.Context())
+	if err != nil {
+		// The row still answers; "temporal" is left out and the reason logged.
+		s.log.WarnContext(r.Context(), "describing the Temporal schedule failed", "id", row.ID, "error", err)
+		writeJSON(w, http.StatusOK, view)
+		return
+	}
+	t := &reviewTemporalView{NextActionTimes: []time.Time{}, RecentActions: []reviewActionView{}, RunningWorkflows: []string{}}
+	if st := desc.Schedule.State; st != nil {
+		t.Paused, t.Note = st.Paused, st.Note
+	}
+	for _, at := range desc.Info.NextActionTimes {
+		t.NextActionTimes = append(t.NextActionTimes, at.UTC())
+	}
+	for _, a := range desc.Info.RecentActions {
+		av := reviewActionView{ScheduledAt: a.ScheduleTime.UTC(), StartedAt: a.ActualTime.UTC()}
+		if a.StartWorkflowResult != nil {
+			av.WorkflowID = a.StartWorkflowResult.WorkflowID
+		}
+		t.RecentActions = append(t.RecentActions, av)
+	}
+	for _, wf := range desc.Info.RunningWorkflows {
+		t.RunningWorkflows = append(t.RunningWorkflows, wf.WorkflowID)
+	}
+	view.Temporal = t
+	writeJSON(w, http.StatusOK, view)
+}
+
+func (s *Server) reviewScheduleFromPath(w http.ResponseWriter, r *http.Request) (store.ReviewSchedule, bool) {
+	id := r.PathValue("id")
+	row, err := s.store.ReviewSchedule(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
+		return row, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return row, false
+	}
+	return row, true
+}
+
+type reviewSchedulePatch struct {
+	CronSpec *string `json:"cron_spec"`
+	TimeZone *string `json:"time_zone"`
+	Paused   *bool   `json:"paused"`
+	Note     *string `json:"note"`
+}
+
+// patchReviewSchedule changes the spec, the zone, the note or the paused state, in
+// the row and in Temporal (see the top of this file).
+func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
+	var req reviewSchedulePatch
+	if p := decodeJSON(w, r, &req); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	if req.CronSpec == nil && req.TimeZone == nil && req.Paused == nil && req.Note == nil {
+		v.add("cron_spec", "give at least one of cron_spec, time_zone, paused, note")
+	}
+	zoneOK := true
+	if req.TimeZone != nil {
+		zoneOK = checkReviewZone(&v, "time_zone", *req.TimeZone)
+	}
+	if req.CronSpec != nil {
+		zone := "UTC"
+		if req.TimeZone != nil {
+			zone = reviewZoneIf(zoneOK, *req.TimeZone)
+		}
+		checkReviewCronSpec(&v, "cron_spec", strings.TrimSpace(*req.CronSpec), zone)
+	}
+	if req.Note != nil {
+		v.optional("note", *req.Note, 500)
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	actor := principalFrom(r.Context()).Actor()
+	id := r.PathValue("id")
+	row, err := s.store.UpdateReviewSchedule(r.Context(), id, func(old store.ReviewSchedule) (store.ReviewSchedule, store.Apply, error) {
+		next := old
+		if req.CronSpec != nil {
+			next.CronSpec = strings.TrimSpace(*req.CronSpec)
+		}
+		if req.TimeZone != nil {
+			next.TimeZone = *req.TimeZone
+		}
+		if req.Paused != nil {
+			next.Paused = *req.Paused
+		}
+		if req.Note != nil {
+			next.Note = *req.Note
+		}
+		next.UpdatedBy = actor
+		if next.SameDefinition(old) {
+			return next, nil, nil
+		}
+		return next, func(store.ReviewSchedule) (func(), error) {
+			if err := s.syncTemporalSchedule(r.Context(), &old, next); err != nil {
+				return nil, err
+			}
+			return func() { s.restoreTemporalSchedule(next, old) }, nil
+		}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "review schedule changed", "id", row.ID, "cron_spec", row.CronSpec,
+		"time_zone", row.TimeZone, "paused", row.Paused, "by", actor)
+	writeJSON(w, http.StatusOK, reviewScheduleViewOf(row))
+}
+
+// restoreTemporalSchedule undoes a change whose row did not commit.
+func (s *Server) restoreTemporalSchedule(next, old store.ReviewSchedule) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.syncTemporalSchedule(ctx, &next, old); err != nil {
+		s.log.Error("restoring a Temporal schedule failed; PATCH it again to repair", "id", old.ID, "error", err)
+	}
+}
+
+// deleteReviewSchedule deletes the Temporal Schedule, then the row. Reviews already
+// started run on and keep their rows.
+func (s *Server) deleteReviewSchedule(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	err := s.store.DeleteReviewSchedule(r.Context(), id, func(row store.ReviewSchedule) (func(), error) {
+		err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(id)).Delete(r.Context())
+		var notFound *serviceerror.NotFound
+		if err != nil && !errors.As(err, &notFound) {
+			return nil, fmt.Errorf("delete Temporal schedule: %w", err)
+		}
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			spec, err := quality.ParseSpec(row.CronSpec, row.TimeZone)
+			if err == nil {
+				_, err = s.createTemporalSchedule(ctx, row, spec)
+			}
+			if err != nil {
+				s.log.Error("recreating a Temporal schedule failed", "id", id, "error", err)
+			}
+		}, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "review schedule deleted", "id", id, "by", principalFrom(r.Context()).Actor())
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// triggerReviewSchedule starts a run now, whatever the spec says; it may overlap a
+// run under way (a manual run is deliberate).
+func (s *Server) triggerReviewSchedule(w http.ResponseWriter, r *http.Request) {
+	row, ok := s.reviewScheduleFromPath(w, r)
+	if !ok {
+		return
+	}
+	at := time.Now().UTC()
+	err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(row.ID)).
+		Trigger(r.Context(), client.ScheduleTriggerOptions{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "review schedule triggered", "id", row.ID, "by", principalFrom(r.Context()).Actor())
+	writeJSON(w, http.StatusAccepted, map[string]any{
+		"id": row.ID, "temporal_schedule_id": workflows.ReviewScheduleID(row.ID),
+		"workflow_id_prefix": "review:" + row.ID, "triggered_at": at,
+	})
+}
+
+// --- opportunity rules ----------------------------------------------------------
+
+func (s *Server) getReviewRules(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.store.ReviewRules(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rules)
+}
+
+// putReviewRules replaces the rules; a field left out takes its default.
+func (s *Server) putReviewRules(w http.ResponseWriter, r *http.Request) {
+	rules := store.DefaultReviewRules()
+	if p := decodeJSON(w, r, &rules); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	percent := func(field string, x float64) {
+		if x <= 0 || x > 100 {
+			v.add(field, "must be a percentage above 0 and at most 100")
+		}
+	}
+	between := func(field string, x, lo, hi int) {
+		if x < lo || x > hi {
+			v.add(field, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
+		}
+	}
+	percent("resolution_rate_target_pct", rules.ResolutionRateTargetPct)
+	percent("sla_compliance_target_pct", rules.SLAComplianceTargetPct)
+	percent("csat_drop_points", rules.CSATDropPoints)
+	between("keyword_cluster_min", rules.KeywordClusterMin, 2, 1_000_000)
+	between("min_volume", rules.MinVolume, 1, 1_000_000)
+	between("max_iterations", rules.MaxIterations, 1, 24)
+	rules.CheckSpec = strings.TrimSpace(rules.CheckSpec)
+	checkReviewCronSpec(&v, "check_spec", rules.CheckSpec, "UTC")
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if err := s.store.PutReviewRules(r.Context(), rules); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "review rules replaced", "by", principalFrom(r.Context()).Actor())
+	writeJSON(w, http.StatusOK, rules)
+}
+
+// --- reviews --------------------------------------------------------------------
+
+type reviewView struct {
+	ID            string               `json:"id"`
+	ScheduleID    string               `json:"schedule_id"`
+	Kind          quality.ScheduleKind `json:"kind"`
+	TimeZone      string               `json:"time_zone"`
+	PeriodFrom    time.Time            `json:"period_from"`
+	PeriodTo      time.Time            `json:"period_to"`
+	StartedAt     time.Time            `json:"started_at"`
+	FinishedAt    *time.Time           `json:"finished_at"`
+	Opportunities json.RawMessage      `json:"opportunities"`
+	Cycles        json.RawMessage      `json:"cycles"`
+	Summary       string               `json:"summary"`
+	Metrics       json.RawMessage      `json:"metrics,omitempty"` // GET one only: it is large
+}
+
+func reviewViewOf(rv store.Review) reviewView {
+	v := reviewView{
+		ID: rv.ID, ScheduleID: rv.ScheduleID, Kind: rv.Kind, TimeZone: rv.TimeZone,
+		PeriodFrom: rv.PeriodFrom.UTC(), PeriodTo: rv.PeriodTo.UTC(), StartedAt: rv.StartedAt.UTC(),
+		Opportunities: json.RawMessage(reviewJSONOr(rv.Opportunities, "[]")), Cycles: json.RawMessage(reviewJSONOr(rv.Cycles, "[]")),
+		Summary: rv.Summary,
+	}
+	if rv.FinishedAt.Valid {
+		at := rv.FinishedAt.Time.UTC()
+		v.FinishedAt = &at
+	}
+	return v
+}
+
+func reviewJSONOr(doc, empty string) string {
+	if doc == "" {
+		return empty
+	}
+	return doc
+}
+
+func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	f := store.ReviewFilter{}
+	// Review IDs are workflow IDs, not UUIDs, which page's cursor check expects.
+	rest := url.Values{}
+	for k, vs := range q {
+		if k != "cursor" {
+			rest[k] = vs
+		}
+	}
+	f.Limit, _, _ = page(&v, rest, "kind")
+	if cur := q.Get("cursor"); cur != "" {
+		var ok bool
+		if f.AfterStarted, f.AfterID, ok = decodeReviewCursor(cur); !ok {
+			v.add("cursor", "is not a cursor this API returned")
+		}
+	}
+	if k := q.Get("kind"); q.Has("kind") {
+		v.oneOf("kind", k, []string{string(quality.MonthlyPlanning), string(quality.WeeklyTracking)})
+		f.Kind = k
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	rows, err := s.store.Reviews(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writePage(w, rows, f.Limit, reviewViewOf, func(rv store.Review) (time.Time, string) { return rv.StartedAt, rv.ID })
+}
+
+// decodeReviewCursor reads a cursor writePage wrote (encodeCursor's format).
+func decodeReviewCursor(cur string) (time.Time, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	return at, id, ok && err == nil && id != ""
+}
+
+func (s *Server) getReview(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rv, err := s.store.Review(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no review "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view := reviewViewOf(rv)
+	view.Metrics = json.RawMessage(reviewJSONOr(rv.Metrics, "{}"))
+	writeJSON(w, http.StatusOK, view)
+}

@@ -1,0 +1,292 @@
+package activities_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+	"github.com/stretchr/testify/require"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/testenv"
+)
+
+// reviewSeed is a complaint written straight into complaints and complaint_events: opened
+// at `opened`, then resolved (an hour later), breached, answered with a CSAT score.
+type reviewSeed struct {
+	category string
+	opened   time.Time
+	resolved bool
+	breached bool
+	csat     int // 0: no answer
+	keywords []string
+}
+
+func seedReviewComplaints(t *testing.T, st *store.Store, cs ...reviewSeed) {
+	t.Helper()
+	for _, c := range cs {
+		id := uuid.NewString()
+		_, err := st.DB().Exec(`INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id,
+				customer_name, customer_tier, category, urgency, subject, description, sla_first_response_seconds,
+				created_at, first_response_due_at, keywords)
+			VALUES ($1, $2, 'h', $3, 'web', 'c', 'n', 'medium', $4, 'medium', 's', 'd', 86400, $5, $5, $6)`,
+			id, "ext-"+id, "complaint:"+id, c.category, c.opened, pq.StringArray(append([]string{}, c.keywords...)))
+		require.NoError(t, err)
+		events := []complaint.Event{{Kind: complaint.EventOpened}}
+		if c.breached {
+			events = append(events, complaint.Event{Kind: complaint.EventSLABreached, Clock: complaint.ClockResolution})
+		}
+		if c.resolved {
+			events = append(events, complaint.Event{Kind: complaint.EventResolved})
+		}
+		if c.csat > 0 {
+			events = append(events, complaint.Event{Kind: complaint.EventSurveyAnswered,
+				Survey: &complaint.SurveyAnswer{CSAT: c.csat, Solved: c.csat >= 3}})
+		}
+		for i, e := range events {
+			e.ComplaintID, e.Key, e.Actor = id, fmt.Sprintf("%s/%d", id, i), "seed"
+			e.At = c.opened.Add(time.Duration(i) * time.Hour)
+			data, err := json.Marshal(e)
+			require.NoError(t, err)
+			_, err = st.DB().Exec(`INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
+				VALUES ($1, $2, $3, $4, $5, $6)`, id, e.Key, e.Kind, e.Actor, e.At, string(data))
+			require.NoError(t, err)
+		}
+	}
+}
+
+// reviewMany repeats a complaint n times, an hour apart, with fn adjusting the i-th.
+func reviewMany(n int, c reviewSeed, fn func(i int, c *reviewSeed)) []reviewSeed {
+	out := make([]reviewSeed, n)
+	for i := range out {
+		out[i] = c
+		out[i].opened = c.opened.Add(time.Duration(i) * time.Hour)
+		if fn != nil {
+			fn(i, &out[i])
+		}
+	}
+	return out
+}
+
+func reviewStore(t *testing.T) (*store.Store, *activities.Activities) {
+	t.Helper()
+	st, err := store.Open(context.Background(), testenv.NewDatabase(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return st, &activities.Activities{Reviews: st}
+}
+
+var (
+	reviewJan = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	reviewFeb = time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	reviewMar = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func reviewFebruary(id string) activities.ReviewPeriod {
+	return activities.ReviewPeriod{ReviewID: id, ScheduleID: "monthly", Kind: quality.MonthlyPlanning,
+		TimeZone: "UTC", PrevFrom: reviewJan, From: reviewFeb, To: reviewMar, StartedAt: reviewMar.Add(9 * time.Hour)}
+}
+
+func reviewFP(v float64) *float64 { return &v }
+
+func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
+	ctx := context.Background()
+	st, a := reviewStore(t)
+	day := reviewFeb.Add(24 * time.Hour)
+	// logistics: 6 of 10 resolved = 60 % < 80 %; SLA 6 of 6 met.
+	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "logistics", opened: day}, func(i int, c *reviewSeed) { c.resolved = i < 6 })...)
+	// product: 8 of 10 resolved = 80 %, at the target; SLA 7 of 8 met = 87.5 % < 90 %.
+	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "product", opened: day}, func(i int, c *reviewSeed) {
+		c.resolved, c.breached = i < 8, i == 0
+	})...)
+	// service: 0 of 9 resolved, but fewer than min_volume (10) complaints: not judged.
+	seedReviewComplaints(t, st, reviewMany(9, reviewSeed{category: "service", opened: day}, nil)...)
+	// Outside the period: would pull logistics under 60 % and product's SLA down.
+	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: reviewMar}, nil)...)
+	seedReviewComplaints(t, st, reviewSeed{category: "product", opened: reviewFeb.Add(-time.Hour), resolved: true, breached: true})
+
+	got, err := a.PlanningReview(ctx, reviewFebruary("review:m-feb"))
+	require.NoError(t, err)
+	common := activities.Proposal{ReviewID: "review:m-feb", CheckSpec: "0 9 1,15 * *", TimeZone: "UTC", MaxIterations: 6,
+		PeriodFrom: reviewFeb, PeriodTo: reviewMar}
+	logistics, product := common, common
+	logistics.Key, logistics.Rule, logistics.Metric, logistics.Category = "resolution_rate/category:logistics", "resolution_rate", quality.ResolutionRate, "logistics"
+	logistics.Title, logistics.Evidence = "Raise the logistics resolution rate to 80 %", "logistics resolution rate 60 % < 80 % (6 of 10 resolved)"
+	logistics.Baseline, logistics.Target = reviewFP(60), reviewFP(80)
+	product.Key, product.Rule, product.Metric, product.Category = "sla_compliance/category:product", "sla_compliance", quality.SLACompliance, "product"
+	product.Title, product.Evidence = "Raise the product SLA compliance to 90 %", "product SLA compliance 87.5 % < 90 % (7 of 8 met)"
+	product.Baseline, product.Target = reviewFP(87.5), reviewFP(90)
+	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, product}}, got)
+
+	// The review is recorded with what it found; a retry rewrites the same row.
+	_, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb"))
+	require.NoError(t, err)
+	row, err := st.Review(ctx, "review:m-feb")
+	require.NoError(t, err)
+	require.Equal(t, quality.MonthlyPlanning, row.Kind)
+	require.True(t, row.PeriodFrom.Equal(reviewFeb) && row.PeriodTo.Equal(reviewMar))
+	var opps []activities.Opportunity
+	require.NoError(t, json.Unmarshal([]byte(row.Opportunities), &opps))
+	require.Equal(t, []activities.Opportunity{activities.OpportunityOf(logistics, nil), activities.OpportunityOf(product, nil)}, opps)
+	var metrics struct {
+		Current  store.MetricsReport `json:"current"`
+		Previous store.MetricsReport `json:"previous"`
+		Rules    store.ReviewRules   `json:"rules"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(row.Metrics), &metrics))
+	require.Equal(t, int64(29), metrics.Current.Total.Volume)
+	require.Len(t, metrics.Current.Groups, 3)
+	require.Equal(t, int64(1), metrics.Previous.Total.Volume)
+	require.Equal(t, store.DefaultReviewRules(), metrics.Rules)
+
+	// The cycles each opportunity opened are recorded at the end.
+	created := activities.ProposedCycle{CycleID: "c-1", Created: true}
+	require.NoError(t, a.FinishReview(ctx, activities.FinishReviewInput{ReviewID: "review:m-feb",
+		Opportunities: []activities.Opportunity{activities.OpportunityOf(logistics, &created), activities.OpportunityOf(product, &activities.ProposedCycle{CycleID: "c-0"})},
+		Summary:       "two", FinishedAt: reviewMar.Add(10 * time.Hour)}))
+	row, err = st.Review(ctx, "review:m-feb")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(row.Opportunities), &opps))
+	require.Equal(t, "c-1", opps[0].CycleID)
+	require.Equal(t, true, *opps[0].CycleOpened)
+	require.Equal(t, "c-0", opps[1].CycleID)
+	require.Equal(t, false, *opps[1].CycleOpened)
+	require.Equal(t, "two", row.Summary)
+
+	// Rules switched off find nothing.
+	rules := store.DefaultReviewRules()
+	rules.ResolutionRateEnabled, rules.SLAComplianceEnabled = false, false
+	require.NoError(t, st.PutReviewRules(ctx, rules))
+	got, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb-2"))
+	require.NoError(t, err)
+	require.Empty(t, got.Proposals)
+}
+
+func TestPlanningReviewKeywordClusterAtItsSize(t *testing.T) {
+	ctx := context.Background()
+	st, a := reviewStore(t)
+	rules := store.DefaultReviewRules()
+	rules.KeywordClusterMin, rules.CheckSpec, rules.MaxIterations = 5, "0 9 * * MON", 3
+	require.NoError(t, st.PutReviewRules(ctx, rules))
+	day := reviewFeb.Add(48 * time.Hour)
+	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: day, keywords: []string{"物流慢", "late"}}, func(i int, c *reviewSeed) {
+		if i == 4 {
+			c.keywords = []string{"物流慢"} // "late": 4 complaints, one short of a cluster
+		}
+	})...)
+	seedReviewComplaints(t, st, reviewSeed{category: "logistics", opened: reviewMar, keywords: []string{"late"}}) // next month
+
+	in := reviewFebruary("review:kw")
+	in.TimeZone = "Asia/Shanghai"
+	got, err := a.PlanningReview(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, []activities.Proposal{{
+		Key: "keyword_cluster/keyword:物流慢", ReviewID: "review:kw", Title: `Reduce complaints about "物流慢"`,
+		Rule: "keyword_cluster", Evidence: `keyword "物流慢" in 5 complaints (cluster at 5)`,
+		Metric: quality.KeywordVolume, Keyword: "物流慢", Baseline: reviewFP(5), Target: reviewFP(4),
+		CheckSpec: "0 9 * * MON", TimeZone: "Asia/Shanghai", MaxIterations: 3, PeriodFrom: reviewFeb, PeriodTo: reviewMar,
+	}}, got.Proposals)
+}
+
+func TestPlanningReviewCSATDropAtTheThreshold(t *testing.T) {
+	ctx := context.Background()
+	st, a := reviewStore(t)
+	// January: 10 of 10 satisfied (100 %); February: 9 of 10 (90 %), down 10 points.
+	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "service", opened: reviewJan.Add(24 * time.Hour), resolved: true, csat: 5}, nil)...)
+	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "service", opened: reviewFeb.Add(24 * time.Hour), resolved: true, csat: 4}, func(i int, c *reviewSeed) {
+		if i == 0 {
+			c.csat = 2
+		}
+	})...)
+	rules := store.DefaultReviewRules()
+	for _, c := range []struct {
+		points    float64
+		minVolume int
+		want      bool
+	}{
+		{10, 10, true},     // exactly the threshold: an opportunity
+		{10.01, 10, false}, // just over it: none
+		{5, 11, false},     // fewer answers than min_volume: not judged
+	} {
+		rules.CSATDropPoints, rules.MinVolume = c.points, c.minVolume
+		require.NoError(t, st.PutReviewRules(ctx, rules))
+		got, err := a.PlanningReview(ctx, reviewFebruary(fmt.Sprintf("review:csat-%v-%d", c.points, c.minVolume)))
+		require.NoError(t, err)
+		if !c.want {
+			require.Empty(t, got.Proposals, "points %v min volume %d", c.points, c.minVolume)
+			continue
+		}
+		require.Len(t, got.Proposals, 1)
+		p := got.Proposals[0]
+		require.Equal(t, "csat_drop/all", p.Key)
+		require.Equal(t, quality.CSATSatisfied, p.Metric)
+		require.Equal(t, "", p.Category)
+		require.Equal(t, "Recover CSAT to 100 % satisfied", p.Title)
+		require.Equal(t, "CSAT 90 % satisfied (9 of 10 answers) vs 100 % the period before: down 10 points (threshold 10)", p.Evidence)
+		require.Equal(t, reviewFP(90), p.Baseline)
+		require.Equal(t, reviewFP(100), p.Target)
+	}
+}
+
+func TestTrackingReviewComparesTheWeekAndFlagsStalledCycles(t *testing.T) {
+	ctx := context.Background()
+	st, a := reviewStore(t)
+	week := time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC) // Monday 00:00 in New York (EST)
+	next := time.Date(2026, 3, 9, 4, 0, 0, 0, time.UTC) // the next Monday 00:00 (EDT)
+	prev := week.AddDate(0, 0, -7)
+	seedReviewComplaints(t, st,
+		reviewSeed{category: "logistics", opened: week, resolved: true, csat: 5},
+		reviewSeed{category: "logistics", opened: next.Add(-2 * time.Hour)},
+		reviewSeed{category: "product", opened: prev, resolved: true},
+		reviewSeed{category: "product", opened: next}, // the week after
+	)
+	ids := []string{uuid.NewString(), uuid.NewString(), uuid.NewString()}
+	for i, c := range []struct {
+		title    string
+		progress any
+	}{
+		{"Faster logistics", week.Add(50 * time.Hour)}, // progress this week
+		{"Fewer refunds", week.Add(-time.Minute)},      // last progress the week before
+		{"Kinder agents", nil},                         // never
+	} {
+		_, err := st.DB().Exec(`INSERT INTO pdca_cycles (id, workflow_id, opportunity_key, title, metric, stage, last_progress_at, opened_at)
+			VALUES ($1, $2, $3, $4, 'resolution_rate_pct', 'do', $5, $6)`,
+			ids[i], "pdca:"+ids[i], "k/"+ids[i], c.title, c.progress, prev)
+		require.NoError(t, err)
+	}
+	in := activities.ReviewPeriod{ReviewID: "review:w", ScheduleID: "weekly", Kind: quality.WeeklyTracking,
+		TimeZone: "America/New_York", PrevFrom: prev, From: week, To: next, StartedAt: next.Add(9 * time.Hour)}
+
+	got, err := a.TrackingReview(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, activities.WeekTrend{
+		Now:    activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(50), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)},
+		Before: activities.PeriodFigures{Volume: 1, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100)},
+	}, got.Total)
+	require.Equal(t, []activities.WeekTrend{
+		{Category: "logistics", Now: activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(50), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)}},
+		{Category: "product", Before: activities.PeriodFigures{Volume: 1, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100)}},
+	}, got.Categories)
+	progressed := week.Add(50 * time.Hour)
+	before := week.Add(-time.Minute)
+	require.Equal(t, []activities.TrackedCycle{
+		{ID: ids[0], Title: "Faster logistics", Metric: "resolution_rate_pct", Stage: "do", Iteration: 1, LastProgressAt: &progressed},
+		{ID: ids[1], Title: "Fewer refunds", Metric: "resolution_rate_pct", Stage: "do", Iteration: 1, LastProgressAt: &before, Stalled: true},
+		{ID: ids[2], Title: "Kinder agents", Metric: "resolution_rate_pct", Stage: "do", Iteration: 1, Stalled: true},
+	}, got.Cycles)
+
+	row, err := st.Review(ctx, "review:w")
+	require.NoError(t, err)
+	require.Equal(t, quality.WeeklyTracking, row.Kind)
+	var cycles []activities.TrackedCycle
+	require.NoError(t, json.Unmarshal([]byte(row.Cycles), &cycles))
+	require.Equal(t, got.Cycles, cycles)
+	require.JSONEq(t, `[]`, row.Opportunities)
+}
