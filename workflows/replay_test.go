@@ -26,6 +26,10 @@ func TestReplayRecordedHistories(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
 			replayer.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
+			replayer.RegisterWorkflow(workflows.ReviewWorkflow)
+			replayer.RegisterWorkflow(workflows.PDCACycleWorkflow)
+			replayer.RegisterWorkflow(workflows.RiskMonitorWorkflow)
+			replayer.RegisterWorkflow(workflows.RiskAlertWorkflow)
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
 				t.Fatalf("replay of %s failed: %v", file, err)
 			}

@@ -51,9 +51,14 @@ func (s *Server) registerReviewRoutes(mux *http.ServeMux) {
 // reviewNextRunCount is how many upcoming runs a schedule's answer previews.
 const reviewNextRunCount = 5
 
-// reviewActionTimeout bounds one review run, so that a stuck run (no worker, say)
-// does not make the schedule skip every later one.
-const reviewActionTimeout = 12 * time.Hour
+// reviewActionTimeout and monitorActionTimeout bound one run, so that a stuck run
+// (no worker, say) does not make the schedule skip every later one. A monitor run
+// takes seconds and the default cadence is 15 minutes; the alerts it opens are
+// workflows of their own and outlive it.
+const (
+	reviewActionTimeout  = 12 * time.Hour
+	monitorActionTimeout = 10 * time.Minute
+)
 
 var reviewScheduleIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
@@ -210,6 +215,7 @@ func (s *Server) scheduleAction(row store.ReviewSchedule) *client.ScheduleWorkfl
 	a := &client.ScheduleWorkflowAction{ID: "review:" + row.ID, TaskQueue: s.taskQueue}
 	if row.Kind == quality.RiskMonitor {
 		a.Workflow, a.Args = workflows.RiskMonitorWorkflow, []any{workflows.RiskMonitorInput{ScheduleID: row.ID}}
+		a.WorkflowExecutionTimeout = monitorActionTimeout
 		return a
 	}
 	a.Workflow = workflows.ReviewWorkflow

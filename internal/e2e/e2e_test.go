@@ -532,6 +532,10 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 	replayer := worker.NewWorkflowReplayer()
 	replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
 	replayer.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
+	replayer.RegisterWorkflow(workflows.ReviewWorkflow)
+	replayer.RegisterWorkflow(workflows.PDCACycleWorkflow)
+	replayer.RegisterWorkflow(workflows.RiskMonitorWorkflow)
+	replayer.RegisterWorkflow(workflows.RiskAlertWorkflow)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)
 	}
