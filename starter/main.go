@@ -94,6 +94,11 @@ func serve(ctx context.Context) error {
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}
+	if cfg.RiskMonitorSchedule != "off" {
+		if err := srv.EnsureRiskMonitor(ctx, cfg.RiskMonitorSchedule); err != nil {
+			return fmt.Errorf("default risk monitor (RISK_MONITOR_SCHEDULE): %w", err)
+		}
+	}
 	httpServer := &http.Server{
 		Addr:              cfg.HTTPAddr,
 		Handler:           srv.Handler(),

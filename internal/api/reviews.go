@@ -655,3 +655,37 @@ func (s *Server) getReview(w http.ResponseWriter, r *http.Request) {
 	view.Metrics = json.RawMessage(reviewJSONOr(rv.Metrics, "{}"))
 	writeJSON(w, http.StatusOK, view)
 }
+
+// DefaultRiskMonitorID is the ID of the risk-monitor schedule EnsureRiskMonitor creates.
+const DefaultRiskMonitorID = "risk-monitor"
+
+// EnsureRiskMonitor creates the default risk-monitor schedule (DOMAIN.md §4 asks for
+// continuous monitoring) with spec in UTC, unless a risk-monitor schedule exists
+// already — paused counts, so pausing it is how a team turns it off for good.
+func (s *Server) EnsureRiskMonitor(ctx context.Context, spec string) error {
+	rows, err := s.store.ReviewSchedules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if row.Kind == quality.RiskMonitor {
+			return nil
+		}
+	}
+	parsed, err := quality.ParseSpec(spec, "UTC")
+	if err != nil {
+		return fmt.Errorf("risk monitor spec %q: %w", spec, err)
+	}
+	row := store.ReviewSchedule{ID: DefaultRiskMonitorID, Kind: quality.RiskMonitor, CronSpec: spec, TimeZone: "UTC",
+		Note: "default risk monitor", CreatedBy: "RISK_MONITOR_SCHEDULE"}
+	_, created, err := s.store.CreateReviewSchedule(ctx, row, func(row store.ReviewSchedule) (func(), error) {
+		return s.createTemporalSchedule(ctx, row, parsed)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return nil // a schedule of another kind took the ID; the team chose
+	}
+	if created {
+		s.log.InfoContext(ctx, "default risk monitor scheduled", "id", row.ID, "cron_spec", spec)
+	}
+	return err
+}

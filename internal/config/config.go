@@ -54,6 +54,10 @@ type Config struct {
 	// QUALITY_TEAM is the directory team that owns reviews, PDCA cycles and risk
 	// alerts (default "quality"): its lead approves plans and owns alerts.
 	QualityTeam string
+	// RISK_MONITOR_SCHEDULE is the cron spec (UTC) of the risk-monitor schedule the
+	// API creates at start when there is none (default every 15 minutes); "off"
+	// creates none.
+	RiskMonitorSchedule string
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -80,6 +84,7 @@ func FromEnv() (Config, error) {
 		WebhookSigningSecret: os.Getenv("WEBHOOK_SIGNING_SECRET"),
 		SurveySigningSecret:  os.Getenv("SURVEY_SIGNING_SECRET"),
 		QualityTeam:          env("QUALITY_TEAM", "quality"),
+		RiskMonitorSchedule:  env("RISK_MONITOR_SCHEDULE", "*/15 * * * *"),
 	}
 	c.PublicBaseURL = env("PUBLIC_BASE_URL", "http://"+c.HTTPAddr)
 	var err error
