@@ -45,6 +45,17 @@ var demoDirectory = []struct {
 	{"/v1/people/ann", map[string]any{"name": "Ann", "role": "agent", "team_id": "care", "manager_id": "lee"}},
 	{"/v1/teams/care", map[string]any{"name": "Customer care", "lead_id": "lee"}},
 	{"/v1/routing/*", map[string]any{"team_id": "care", "owner_id": "ann"}},
+	// The quality team (QUALITY_TEAM=quality): qin leads it and reports to dora.
+	{"/v1/teams/quality", map[string]any{"name": "Quality"}},
+	{"/v1/people/qin", map[string]any{"name": "Qin", "role": "manager", "team_id": "quality", "manager_id": "dora"}},
+	{"/v1/people/quinn", map[string]any{"name": "Quinn", "role": "agent", "team_id": "quality", "manager_id": "qin"}},
+	{"/v1/teams/quality", map[string]any{"name": "Quality", "lead_id": "qin"}},
+}
+
+// demoSchedules are the quality team's reviews; the API made the risk monitor.
+var demoSchedules = []map[string]any{
+	{"id": "monthly-planning", "kind": "monthly_planning", "cron_spec": "0 9 1 * *", "time_zone": "Asia/Shanghai"},
+	{"id": "weekly-tracking", "kind": "weekly_tracking", "cron_spec": "0 9 * * MON", "time_zone": "Asia/Shanghai"},
 }
 
 func demoComplaints(suffix string) []map[string]any {
@@ -77,7 +88,20 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 			return fmt.Errorf("set up the demo directory (%s): %w", d.path, err)
 		}
 	}
-	out.Say("demo: directory ann (agent) → lee (team lead) → max (manager) → dora (director); every complaint goes to ann")
+	out.Say("demo: directory ann (agent) → lee (team lead) → max (manager) → dora (director); every complaint goes to ann; quality team qin (lead) and quinn")
+	for _, sch := range demoSchedules {
+		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules", sch); err != nil {
+			return fmt.Errorf("create review schedule %s: %w", sch["id"], err)
+		}
+		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules/"+sch["id"].(string)+"/trigger", nil); err != nil {
+			return fmt.Errorf("trigger review schedule %s: %w", sch["id"], err)
+		}
+	}
+	out.Say(`demo: review schedules monthly-planning and weekly-tracking created and triggered once (summaries to qin and quinn in the worker log). Watch:
+  curl -s %s/v1/review-schedules -H 'Authorization: Bearer %s'
+  curl -s %s/v1/reviews -H 'Authorization: Bearer %s'
+  curl -s "%s/v1/risk-alerts?status=open" -H 'Authorization: Bearer %s'`,
+		c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken)
 	for _, tier := range []string{"high", "medium", "low"} {
 		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
 			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
