@@ -303,21 +303,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) complaintFromPath(w http.ResponseWriter, r *http.Request) (store.Complaint, bool) {
-	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
-		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
-		return store.Complaint{}, false
-	}
-	c, err := s.store.Complaint(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
-		return c, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return c, false
-	}
-	return c, true
+	return fromPath(s, w, r, "complaint", true, s.store.Complaint)
 }
 
 type eventView struct {

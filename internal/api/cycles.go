@@ -226,21 +226,7 @@ func (s *Server) listCycleEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cycleFromPath(w http.ResponseWriter, r *http.Request) (store.Cycle, bool) {
-	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
-		writeProblem(w, r, problem(http.StatusNotFound, "no PDCA cycle "+id))
-		return store.Cycle{}, false
-	}
-	c, err := s.store.Cycle(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no PDCA cycle "+id))
-		return c, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return c, false
-	}
-	return c, true
+	return fromPath(s, w, r, "PDCA cycle", true, s.store.Cycle)
 }
 
 // --- actions ---------------------------------------------------------------------

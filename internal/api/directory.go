@@ -370,17 +370,7 @@ func (s *Server) deactivatePerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personFromPath(w http.ResponseWriter, r *http.Request) (store.Person, bool) {
-	id := r.PathValue("id")
-	p, err := s.store.Person(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
-		return p, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return p, false
-	}
-	return p, true
+	return fromPath(s, w, r, "person", false, s.store.Person)
 }
 
 // --- routing

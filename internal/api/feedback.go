@@ -497,18 +497,8 @@ func backlogTitle(text string) string {
 }
 
 func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
-		writeProblem(w, r, problem(http.StatusNotFound, "no feedback "+id))
-		return
-	}
-	fb, err := s.store.Feedback(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no feedback "+id))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	fb, ok := fromPath(s, w, r, "feedback", true, s.store.Feedback)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, feedbackViewOf(fb))

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // maxBodyBytes bounds every request body: a complaint is text, not an upload.
@@ -238,4 +243,29 @@ func (v *validator) problem() *Problem {
 		return nil
 	}
 	return fieldProblem(http.StatusBadRequest, v.errs...)
+}
+
+// fromPath loads what the path's {id} names with load; on failure it has written
+// the problem: 404 naming what for an unknown id — or, when ids are UUIDs, one that
+// is not a UUID (PostgreSQL would refuse it as a uuid parameter).
+func fromPath[T any](s *Server, w http.ResponseWriter, r *http.Request, what string, uuidIDs bool,
+	load func(context.Context, string) (T, error)) (T, bool) {
+	id := r.PathValue("id")
+	var row T
+	if uuidIDs {
+		if _, err := uuid.Parse(id); err != nil {
+			writeProblem(w, r, problem(http.StatusNotFound, "no "+what+" "+id))
+			return row, false
+		}
+	}
+	row, err := load(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no "+what+" "+id))
+		return row, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return row, false
+	}
+	return row, true
 }

@@ -354,17 +354,7 @@ func (s *Server) getReviewSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reviewScheduleFromPath(w http.ResponseWriter, r *http.Request) (store.ReviewSchedule, bool) {
-	id := r.PathValue("id")
-	row, err := s.store.ReviewSchedule(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
-		return row, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return row, false
-	}
-	return row, true
+	return fromPath(s, w, r, "review schedule", false, s.store.ReviewSchedule)
 }
 
 type reviewSchedulePatch struct {
@@ -641,14 +631,8 @@ func decodeReviewCursor(cur string) (time.Time, string, bool) {
 }
 
 func (s *Server) getReview(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rv, err := s.store.Review(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no review "+id))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	rv, ok := fromPath(s, w, r, "review", false, s.store.Review)
+	if !ok {
 		return
 	}
 	view := reviewViewOf(rv)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -334,21 +333,7 @@ func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 
 // riskAlertFromPath reads the alert the path names; on failure it has written the problem.
 func (s *Server) riskAlertFromPath(w http.ResponseWriter, r *http.Request) (store.RiskAlert, bool) {
-	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
-		writeProblem(w, r, problem(http.StatusNotFound, "no risk alert "+id))
-		return store.RiskAlert{}, false
-	}
-	a, err := s.store.RiskAlert(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no risk alert "+id))
-		return a, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return a, false
-	}
-	return a, true
+	return fromPath(s, w, r, "risk alert", true, s.store.RiskAlert)
 }
 
 func (s *Server) getRiskAlert(w http.ResponseWriter, r *http.Request) {
