@@ -191,7 +191,7 @@ func (r *reviewRun) days() string {
 }
 
 func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity) (subject, body string) {
-	month := r.period.From.In(r.loc).Format("2006-01")
+	month := r.period.From.In(r.loc).Format("January 2006") // "2026-10" reads like a phone number to the log masking
 	var b strings.Builder
 	b.WriteString(fmt.Sprintf("Monthly planning review of %s: %d complaints opened.\n", r.days(), volume))
 	if len(opps) == 0 {

@@ -170,7 +170,7 @@ func TestMonthlyPlanningJudgesLastMonthAndStartsOneCycleEachCreated(t *testing.T
 	require.Equal(t, "review:"+id+"/summary", n.EventKey)
 	require.Equal(t, workflows.EventPlanningReview, n.EventKind)
 	require.Empty(t, n.ComplaintID)
-	require.Equal(t, "Monthly planning review 2026-02: 3 opportunities", n.Subject)
+	require.Equal(t, "Monthly planning review February 2026: 3 opportunities", n.Subject)
 	require.Equal(t, `Monthly planning review of 2026-02-01 to 2026-02-28 (Asia/Shanghai): 120 complaints opened.
 
 3 improvement opportunities:
@@ -209,7 +209,7 @@ func TestMonthlyPlanningWithNoOpportunitiesStillRecordsAndTells(t *testing.T) {
 	// Without a quality team in the directory, the log channel's role:quality hears.
 	require.Len(t, acts.notices, 1)
 	require.Equal(t, activities.QualityRecipient, acts.notices[0].Recipient)
-	require.Equal(t, "Monthly planning review 2025-12: no opportunities", acts.notices[0].Subject)
+	require.Equal(t, "Monthly planning review December 2025: no opportunities", acts.notices[0].Subject)
 	require.Contains(t, acts.notices[0].Body, "7 complaints opened.\n\nNo improvement opportunities: every review rule is met.")
 }
 
