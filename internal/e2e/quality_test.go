@@ -273,6 +273,22 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	s.must(409, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "approve"}))
 	s.checkHistory(workflows.PDCAWorkflowID(cycleID), "pdca_plan_sent_back_approved_in_progress")
 
+	// Weekly tracking lists the cycle under way, with its stage and progress.
+	weekly := scheduleID("weekly")
+	s.createSchedule(map[string]any{"id": weekly, "kind": "weekly_tracking", "time_zone": "Asia/Shanghai"})
+	s.must(202, s.do("POST", "/v1/review-schedules/"+weekly+"/trigger", s.token("quality"), nil))
+	eventually(t, 60*time.Second, "the weekly tracking review recorded", func() bool {
+		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=weekly_tracking", s.token("quality"), nil)))
+		return len(list) == 1 && list[0]["finished_at"] != nil
+	})
+	tracking := items(s.must(200, s.do("GET", "/v1/reviews?kind=weekly_tracking", s.token("quality"), nil)))[0]
+	tracked, _ := s.must(200, s.do("GET", "/v1/reviews/"+tracking["id"].(string), s.token("quality"), nil)).body["cycles"].([]any)
+	if len(tracked) != 1 || tracked[0].(map[string]any)["id"] != cycleID || tracked[0].(map[string]any)["stage"] != "do" ||
+		tracked[0].(map[string]any)["last_progress_at"] == nil {
+		t.Fatalf("weekly tracking cycles %v, want the cycle in do with its progress", tracked)
+	}
+	s.checkHistory(tracking["id"].(string), "review_weekly_tracking")
+
 	// Pause, unpause and delete reach Temporal.
 	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": true}))
 	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
