@@ -289,6 +289,22 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	}
 	s.checkHistory(tracking["id"].(string), "review_weekly_tracking")
 
+	// A cycle opened by hand runs the same workflow; withdrawing it closes it.
+	manual := s.must(201, s.do("POST", "/v1/pdca-cycles", s.token("quality"), map[string]any{
+		"title": "Fewer reopenings", "metric": "reopen_rate_pct", "baseline": 12, "target": 8, "time_zone": "Asia/Shanghai"})).body
+	manualID := manual["id"].(string)
+	eventually(t, 30*time.Second, "the manual cycle's workflow takes a withdrawal", func() bool {
+		return s.do("POST", "/v1/pdca-cycles/"+manualID+"/withdraw", qin, map[string]any{"reason": "covered by the logistics cycle"}).status == 200
+	})
+	manual = s.must(200, s.do("GET", "/v1/pdca-cycles/"+manualID, s.token("quality"), nil)).body
+	if manual["stage"] != "closed" || manual["outcome"] != "withdrawn" {
+		t.Fatalf("withdrawn cycle %v", manual)
+	}
+	eventually(t, 30*time.Second, "the manual cycle's workflow completes", func() bool {
+		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.PDCAWorkflowID(manualID), "")
+		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
+	})
+
 	// Pause, unpause and delete reach Temporal.
 	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": true}))
 	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
