@@ -123,33 +123,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
 		return c, false
 	}
-	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
-		WorkflowID:   c.WorkflowID,
-		UpdateID:     r.Header.Get("Idempotency-Key"),
-		UpdateName:   update,
-		Args:         []any{args(principalFrom(r.Context()).Actor())},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		var state workflows.ComplaintState
-		err = handle.Get(r.Context(), &state)
-	}
-	var appErr *temporal.ApplicationError
-	var notFound *serviceerror.NotFound
-	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
-		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
-		return c, false
-	case errors.As(err, &notFound):
-		// The workflow finished between our read and the update: it closed.
-		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
-		return c, false
-	case err != nil:
-		s.serverError(w, r, err)
+	// A workflow that finished between our read and the update has closed.
+	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{
+		WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args(principalFrom(r.Context()).Actor())},
+	}, nil, problem(http.StatusConflict, "cannot "+update+": the complaint is closed")) {
 		return c, false
 	}
 	id := c.ID
-	c, err = s.store.Complaint(r.Context(), id)
+	c, err := s.store.Complaint(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no complaint "+id))
 		return c, false
@@ -159,4 +140,34 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 		return c, false
 	}
 	return c, true
+}
+
+// runUpdate runs a workflow update (its ID from the Idempotency-Key header unless
+// opts sets one), waits for its outcome and decodes it into result (nil: not
+// needed). On failure it has written the problem: the workflow's validator refusing
+// the action is a 409 with its reason (the action leaves no trace in the history),
+// a workflow that has already ended is ended, anything else a 500.
+func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.UpdateWorkflowOptions, result any, ended *Problem) bool {
+	if opts.UpdateID == "" {
+		opts.UpdateID = r.Header.Get("Idempotency-Key")
+	}
+	opts.WaitForStage = client.WorkflowUpdateStageCompleted
+	handle, err := s.temporal.UpdateWorkflow(r.Context(), opts)
+	if err == nil {
+		err = handle.Get(r.Context(), result)
+	}
+	var appErr *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
+		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
+		return false
+	case errors.As(err, &notFound):
+		writeProblem(w, r, ended)
+		return false
+	case err != nil:
+		s.serverError(w, r, err)
+		return false
+	}
+	return true
 }

@@ -14,7 +14,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -450,31 +449,11 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+c.Outcome.String))
 		return
 	}
-	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
-		WorkflowID:   c.WorkflowID,
-		UpdateID:     r.Header.Get("Idempotency-Key"),
-		UpdateName:   update,
-		Args:         []any{args()},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		var state workflows.PDCAState
-		err = handle.Get(r.Context(), &state)
-	}
-	var appErr *temporal.ApplicationError
-	var notFound *serviceerror.NotFound
-	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
-		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
-		return
-	case errors.As(err, &notFound):
-		writeProblem(w, r, problem(http.StatusConflict, "the cycle's workflow is not running"))
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args()}},
+		nil, problem(http.StatusConflict, "the cycle's workflow is not running")) {
 		return
 	}
-	c, err = s.store.Cycle(r.Context(), c.ID)
+	c, err := s.store.Cycle(r.Context(), c.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -544,9 +523,9 @@ func cycleViewOf(c store.Cycle, checks []store.CycleCheck) cycleView {
 		Keyword: c.Keyword, OpportunityKey: c.OpportunityKey, ReviewID: c.ReviewID, Rule: c.Rule, Evidence: c.Evidence,
 		Baseline: cycleBaseline(c), Target: cycleFloat(c.Target), TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
 		MaxIterations: c.MaxIterations, Stage: c.Stage, Iteration: c.Iteration, PlanStatus: c.PlanStatus,
-		Plan: json.RawMessage("null"), DueAt: cycleTime(c.DueAt), LastProgressAt: cycleTime(c.LastProgressAt),
-		SOPChange: cycleString(c.SOPChange), RootCause: cycleString(c.RootCause), History: json.RawMessage(c.History),
-		OpenedAt: c.OpenedAt.UTC(), ClosedAt: cycleTime(c.ClosedAt), Outcome: cycleString(c.Outcome), UpdatedAt: c.UpdatedAt.UTC(),
+		Plan: json.RawMessage("null"), DueAt: nullTime(c.DueAt), LastProgressAt: nullTime(c.LastProgressAt),
+		SOPChange: nullString(c.SOPChange), RootCause: nullString(c.RootCause), History: json.RawMessage(c.History),
+		OpenedAt: c.OpenedAt.UTC(), ClosedAt: nullTime(c.ClosedAt), Outcome: nullString(c.Outcome), UpdatedAt: c.UpdatedAt.UTC(),
 	}
 	if c.Plan.Valid {
 		v.Plan = json.RawMessage(c.Plan.String)
@@ -568,19 +547,4 @@ func cycleFloat(f sql.NullFloat64) *float64 {
 		return nil
 	}
 	return &f.Float64
-}
-
-func cycleTime(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
-}
-
-func cycleString(s sql.NullString) *string {
-	if !s.Valid {
-		return nil
-	}
-	return &s.String
 }

@@ -1,14 +1,11 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -433,32 +430,13 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, ch
 		writeProblem(w, r, problem(http.StatusConflict, reason))
 		return
 	}
-	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.RiskAlertWorkflowID(a.ID),
-		UpdateID:     r.Header.Get("Idempotency-Key"),
-		UpdateName:   update,
-		Args:         []any{args(principalFrom(r.Context()).Actor())},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		var state workflows.RiskAlertState
-		err = handle.Get(r.Context(), &state)
-	}
-	var appErr *temporal.ApplicationError
-	var notFound *serviceerror.NotFound
-	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
-		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
-		return
-	case errors.As(err, &notFound):
-		// The workflow ended between our read and the update: the alert closed.
-		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the alert's handling has ended"))
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+	// A workflow that ended between our read and the update: the alert closed.
+	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.RiskAlertWorkflowID(a.ID), UpdateName: update, Args: []any{args(principalFrom(r.Context()).Actor())},
+	}, nil, problem(http.StatusConflict, "cannot "+update+": the alert's handling has ended")) {
 		return
 	}
-	a, err = s.store.RiskAlert(r.Context(), a.ID)
+	a, err := s.store.RiskAlert(r.Context(), a.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -12,9 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -231,30 +229,15 @@ func (s *Server) answerSurvey(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusGone, "the survey is "+sv.Status))
 		return
 	}
-	handle, err := s.temporal.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
+	var state workflows.FeedbackState
+	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{
 		WorkflowID: sv.WorkflowID,
 		// The same answer retried is one update; a different one is a second update,
 		// which the loop's validator refuses.
-		UpdateID:     "survey:" + sv.ID + ":" + answerDigest(answer),
-		UpdateName:   workflows.UpdateAnswerSurvey,
-		Args:         []any{workflows.SurveyAnswerRequest{SurveyID: sv.ID, Answer: answer}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	var state workflows.FeedbackState
-	if err == nil {
-		err = handle.Get(r.Context(), &state)
-	}
-	var appErr *temporal.ApplicationError
-	var notFound *serviceerror.NotFound
-	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
-		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
-		return
-	case errors.As(err, &notFound):
-		writeProblem(w, r, problem(http.StatusGone, "the survey is closed"))
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+		UpdateID:   "survey:" + sv.ID + ":" + answerDigest(answer),
+		UpdateName: workflows.UpdateAnswerSurvey,
+		Args:       []any{workflows.SurveyAnswerRequest{SurveyID: sv.ID, Answer: answer}},
+	}, &state, problem(http.StatusGone, "the survey is closed")) {
 		return
 	}
 	message := "Thank you: your answer confirms the fix and your complaint will be closed."
