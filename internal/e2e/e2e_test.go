@@ -139,6 +139,7 @@ func (s *stack) do(method, path, token string, body any) response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
+	s.capture(method, path, res.StatusCode, raw)
 	out := response{status: res.StatusCode, header: res.Header, raw: string(raw)}
 	_ = json.Unmarshal(raw, &out.body)
 	return out
