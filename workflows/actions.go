@@ -339,7 +339,3 @@ func requireFields(values map[string]string, order ...string) error {
 	}
 	return nil
 }
-
-func invalidAction(reason string) error {
-	return temporal.NewNonRetryableApplicationError(reason, ErrTypeInvalidAction, nil)
-}

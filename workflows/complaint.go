@@ -19,10 +19,6 @@ import (
 // feedback loop existed waits for an explicit close before it closes itself.
 const DefaultCloseAfterResolved = 72 * time.Hour
 
-// ErrTypeInvalidAction is the application-error type of a rejected agent action, so
-// callers can tell a business rejection from an infrastructure failure.
-const ErrTypeInvalidAction = "InvalidAction"
-
 // versionLadder marks executions started once the escalation ladder existed.
 // Executions without the marker (filed before) keep the exact commands they were
 // recorded with: synchronous notices and the original search attributes.
@@ -458,57 +454,6 @@ func (w *complaintWorkflow) upsertSearchAttributes(ctx workflow.Context) {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		w.logger.Error("upserting search attributes failed", "Error", err)
 	}
-}
-
-// acts is only used to name activity methods; the worker registers the real ones.
-var acts *activities.Activities
-
-// localActivityContext is activityContext for local activities: retried with the
-// same backoff for as long as it takes, so a database outage delays an event, never
-// loses it and never fails the complaint. (Without a schedule-to-close timeout the
-// SDK would stop retrying once the start-to-close timeout had passed in total.)
-func localActivityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: localActivityRetryLimit,
-		StartToCloseTimeout:    10 * time.Second,
-		RetryPolicy:            activityRetryPolicy,
-	})
-}
-
-// localActivityRetryLimit bounds a local activity's retries: far beyond any outage
-// someone would wait out rather than fix.
-const localActivityRetryLimit = 365 * 24 * time.Hour
-
-var activityRetryPolicy = &temporal.RetryPolicy{
-	InitialInterval:        time.Second,
-	BackoffCoefficient:     2,
-	MaximumInterval:        time.Minute,
-	NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
-}
-
-// activityContext applies the activity options all complaint activities share: a
-// short start-to-close timeout and retries without a cap, so a database outage delays
-// an event but never loses it. A missing complaint is not retried.
-func activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy:         activityRetryPolicy,
-	})
-}
-
-// noticeContext is for notices: retried with backoff for about an hour and a half,
-// then given up (the notification row keeps the last error), so a dead webhook never
-// holds up a complaint.
-func noticeContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    2 * time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
-			MaximumAttempts:    25,
-		},
-	})
 }
 
 // notify sends a notice. Newer executions do not wait for delivery; the futures are
