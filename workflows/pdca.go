@@ -14,7 +14,6 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // PDCA timings: a reminder after a week without the awaited plan, decision,
@@ -229,7 +228,7 @@ func PDCACycleWorkflow(ctx workflow.Context, in PDCAInput) error {
 		counts: map[string]int{},
 		logger: log.With(workflow.GetLogger(ctx), "CycleID", in.CycleID, "Iteration", max(in.Iteration, 1)),
 	}
-	c.state = PDCAState{CycleID: in.CycleID, Iteration: max(in.Iteration, 1), Stage: store.StagePlan}
+	c.state = PDCAState{CycleID: in.CycleID, Iteration: max(in.Iteration, 1), Stage: quality.StagePlan}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (PDCAState, error) { return c.state, nil }); err != nil {
 		return err
 	}
@@ -278,8 +277,8 @@ func (c *pdcaCycle) run(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadCycle, c.in.CycleID).Get(ctx, &c.def); err != nil {
 		return fmt.Errorf("load cycle: %w", err)
 	}
-	if c.def.Stage == store.StageClosed {
-		c.state.Stage, c.state.Outcome = store.StageClosed, c.def.Outcome
+	if c.def.Stage == quality.StageClosed {
+		c.state.Stage, c.state.Outcome = quality.StageClosed, c.def.Outcome
 		return nil // started again after it ended: nothing to do
 	}
 	spec, err := quality.ParseSpec(c.def.CheckSpec, c.def.TimeZone)
@@ -292,10 +291,10 @@ func (c *pdcaCycle) run(ctx workflow.Context) error {
 	s := &c.state
 	s.Title, s.Metric, s.Category, s.Keyword = c.def.Title, c.def.Metric, c.def.Category, c.def.Keyword
 	s.MaxIterations = c.def.MaxIterations
-	s.Baseline, s.Target, s.PlanStatus = c.def.Baseline, c.def.Target, store.PlanDraft
+	s.Baseline, s.Target, s.PlanStatus = c.def.Baseline, c.def.Target, quality.PlanDraft
 	if c.in.Iteration > 0 { // continued: the adjusted plan awaits approval
 		s.History, s.Plan, s.Baseline = c.in.History, c.in.Plan, c.in.Baseline
-		s.PlanStatus = store.PlanSubmitted
+		s.PlanStatus = quality.PlanSubmitted
 		if s.Plan != nil {
 			due := s.Plan.Due
 			s.DueAt = &due
@@ -307,11 +306,11 @@ func (c *pdcaCycle) run(ctx workflow.Context) error {
 	c.setRemindFrom(now)
 	c.loaded = true
 
-	for s.Stage != store.StageClosed && c.next == nil {
+	for s.Stage != quality.StageClosed && c.next == nil {
 		at, what := c.nextWake()
 		changes := c.changes
 		fired, err := c.sleepUntil(ctx, at, what, func() bool {
-			return c.changes != changes || c.next != nil || s.Stage == store.StageClosed
+			return c.changes != changes || c.next != nil || s.Stage == quality.StageClosed
 		})
 		if err != nil {
 			return err
@@ -347,7 +346,7 @@ func (c *pdcaCycle) run(ctx workflow.Context) error {
 // the reminder of whatever is awaited (a check first when both fall together).
 func (c *pdcaCycle) nextWake() (time.Time, string) {
 	reminder := c.remindFrom.Add(PDCAReminderInterval)
-	if c.state.Stage == store.StageDo && c.state.NextCheckAt != nil && !c.state.NextCheckAt.After(reminder) {
+	if c.state.Stage == quality.StageDo && c.state.NextCheckAt != nil && !c.state.NextCheckAt.After(reminder) {
 		return *c.state.NextCheckAt, "check"
 	}
 	return reminder, "reminder"
@@ -386,7 +385,7 @@ func (c *pdcaCycle) check(ctx workflow.Context) error {
 	if err != nil {
 		return fmt.Errorf("measure %s: %w", s.Metric, err)
 	}
-	if s.Stage != store.StageDo { // withdrawn while measuring
+	if s.Stage != quality.StageDo { // withdrawn while measuring
 		return nil
 	}
 	s.Checks = append(s.Checks, chk)
@@ -394,7 +393,7 @@ func (c *pdcaCycle) check(ctx workflow.Context) error {
 	next := c.spec.Next(at).UTC()
 	s.NextCheckAt = &next
 	if final {
-		s.Stage, s.NextCheckAt = store.StageAct, nil
+		s.Stage, s.NextCheckAt = quality.StageAct, nil
 		c.setRemindFrom(workflow.Now(ctx))
 	}
 	key, err := c.record(ctx, "checked", "system", map[string]any{"check": chk})
@@ -438,22 +437,22 @@ func (c *pdcaCycle) remind(ctx workflow.Context) error {
 	s := &c.state
 	now := workflow.Now(ctx)
 	team := c.team(ctx)
-	if s.Stage == store.StageClosed || c.next != nil {
+	if s.Stage == quality.StageClosed || c.next != nil {
 		return nil // an update ended the iteration while the team was read
 	}
 	var what, subject string
 	recipients := []string{team.lead()}
 	switch {
-	case s.Stage == store.StageDo:
+	case s.Stage == quality.StageDo:
 		what, subject = "progress", "no progress reported for a week"
 		owners := make([]string, 0, len(s.Plan.Measures)+1)
 		for _, m := range s.Plan.Measures {
 			owners = append(owners, m.Owner)
 		}
 		recipients = append(owners, recipients...)
-	case s.Stage == store.StageAct:
+	case s.Stage == quality.StageAct:
 		what, subject = "act", "the act decision is awaited"
-	case s.PlanStatus == store.PlanSubmitted:
+	case s.PlanStatus == quality.PlanSubmitted:
 		what, subject = "decision", "the plan awaits a decision"
 	default:
 		what, subject = "plan", "a plan is awaited"
@@ -475,7 +474,7 @@ func (c *pdcaCycle) open() error {
 	switch {
 	case !c.loaded:
 		return invalidAction("the cycle is still loading; try again")
-	case c.state.Stage == store.StageClosed:
+	case c.state.Stage == quality.StageClosed:
 		return invalidAction("the cycle is closed: " + c.state.Outcome)
 	case c.next != nil:
 		return invalidAction("the cycle is moving to its next iteration; try again")
@@ -498,9 +497,9 @@ func (c *pdcaCycle) validateSubmitPlan(ctx workflow.Context, req PlanRequest) er
 		return err
 	}
 	switch {
-	case c.state.Stage != store.StagePlan:
+	case c.state.Stage != quality.StagePlan:
 		return invalidAction("a plan is submitted in stage plan; the cycle is in stage " + c.state.Stage)
-	case c.state.PlanStatus == store.PlanSubmitted:
+	case c.state.PlanStatus == quality.PlanSubmitted:
 		return invalidAction("a submitted plan awaits a decision")
 	}
 	return pdcaPlanError("", CheckPlan(req, c.state.Metric, c.state.Baseline, workflow.Now(ctx)))
@@ -511,7 +510,7 @@ func (c *pdcaCycle) submitPlan(ctx workflow.Context, req PlanRequest) (PDCAState
 	now := workflow.Now(ctx)
 	plan := c.planOf(req, now)
 	due := plan.Due
-	s.Plan, s.PlanStatus, s.DueAt = &plan, store.PlanSubmitted, &due
+	s.Plan, s.PlanStatus, s.DueAt = &plan, quality.PlanSubmitted, &due
 	c.setRemindFrom(now)
 	c.changes++
 	key, err := c.record(ctx, "plan_submitted", req.By, map[string]any{"plan": plan})
@@ -550,7 +549,7 @@ func (c *pdcaCycle) validateDecidePlan(_ workflow.Context, req DecidePlanRequest
 		return err
 	}
 	switch {
-	case c.state.Stage != store.StagePlan || c.state.PlanStatus != store.PlanSubmitted:
+	case c.state.Stage != quality.StagePlan || c.state.PlanStatus != quality.PlanSubmitted:
 		return invalidAction("no plan awaits a decision")
 	case req.Decision != PlanApprove && req.Decision != PlanSendBack:
 		return invalidAction(fmt.Sprintf("decision %q is not %s or %s", req.Decision, PlanApprove, PlanSendBack))
@@ -571,7 +570,7 @@ func (c *pdcaCycle) decidePlan(ctx workflow.Context, req DecidePlanRequest) (PDC
 	c.setRemindFrom(now)
 	if req.Decision == PlanSendBack {
 		plan.SentBackReason = strings.TrimSpace(req.Reason)
-		s.PlanStatus = store.PlanSentBack
+		s.PlanStatus = quality.PlanSentBack
 		c.changes++
 		key, err := c.record(ctx, "plan_sent_back", req.By, map[string]any{"reason": plan.SentBackReason})
 		if err == nil {
@@ -583,7 +582,7 @@ func (c *pdcaCycle) decidePlan(ctx workflow.Context, req DecidePlanRequest) (PDC
 		return c.state, err
 	}
 	plan.SentBackReason = ""
-	s.PlanStatus, s.Stage, s.ApprovedAt = store.PlanApproved, store.StageDo, &now
+	s.PlanStatus, s.Stage, s.ApprovedAt = quality.PlanApproved, quality.StageDo, &now
 	due := plan.Due
 	target := plan.Target
 	s.DueAt, s.Target = &due, &target
@@ -619,7 +618,7 @@ func (c *pdcaCycle) validateReportProgress(_ workflow.Context, req ProgressReque
 		return err
 	}
 	switch {
-	case c.state.Stage != store.StageDo:
+	case c.state.Stage != quality.StageDo:
 		return invalidAction("progress is reported in stage do; the cycle is in stage " + c.state.Stage)
 	case strings.TrimSpace(req.Note) == "":
 		return invalidAction("note is required")
@@ -670,7 +669,7 @@ func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
 	}
 	final := c.finalCheck()
 	switch {
-	case c.state.Stage != store.StageAct || final == nil:
+	case c.state.Stage != quality.StageAct || final == nil:
 		return invalidAction("no act decision is awaited; the cycle is in stage " + c.state.Stage)
 	case final.Met && strings.TrimSpace(req.SOPChange) == "":
 		return invalidAction("the final check met the target: sop_change is required")
@@ -698,7 +697,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 	if final.Met {
 		s.SOPChange = strings.TrimSpace(req.SOPChange)
 		s.History = append(slices.Clone(s.History), done)
-		c.close(now, store.OutcomeStandardised)
+		c.close(now, quality.OutcomeStandardised)
 		c.changes++
 		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": true, "sop_change": s.SOPChange}); err != nil {
 			return c.state, err
@@ -713,7 +712,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 	history := append(slices.Clone(s.History), done)
 	if s.Iteration >= s.MaxIterations {
 		s.History = history
-		c.close(now, store.OutcomeNotMet)
+		c.close(now, quality.OutcomeNotMet)
 		c.changes++
 		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": false, "root_cause": s.RootCause}); err != nil {
 			return c.state, err
@@ -730,7 +729,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 		return c.state, err
 	}
 	// The state of the next iteration, as its run starts.
-	s.Iteration, s.History, s.Plan, s.PlanStatus, s.Stage = s.Iteration+1, history, &plan, store.PlanSubmitted, store.StagePlan
+	s.Iteration, s.History, s.Plan, s.PlanStatus, s.Stage = s.Iteration+1, history, &plan, quality.PlanSubmitted, quality.StagePlan
 	due := plan.Due
 	s.Checks, s.Progress, s.ApprovedAt, s.DueAt, s.NextCheckAt, s.LastProgressAt = nil, nil, nil, &due, nil, nil
 	c.setRemindFrom(now)
@@ -749,7 +748,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 // close ends the cycle with an outcome.
 func (c *pdcaCycle) close(now time.Time, outcome string) {
 	s := &c.state
-	s.Stage, s.Outcome, s.ClosedAt = store.StageClosed, outcome, &now
+	s.Stage, s.Outcome, s.ClosedAt = quality.StageClosed, outcome, &now
 	s.NextCheckAt, s.NextReminderAt = nil, nil
 }
 
@@ -781,7 +780,7 @@ func (c *pdcaCycle) validateWithdraw(_ workflow.Context, req WithdrawRequest) er
 func (c *pdcaCycle) withdraw(ctx workflow.Context, req WithdrawRequest) (PDCAState, error) {
 	now := workflow.Now(ctx)
 	reason := strings.TrimSpace(req.Reason)
-	c.close(now, store.OutcomeWithdrawn)
+	c.close(now, quality.OutcomeWithdrawn)
 	c.changes++
 	if _, err := c.record(ctx, "withdrawn", req.By, map[string]any{"reason": reason}); err != nil {
 		return c.state, err

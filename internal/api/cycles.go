@@ -158,7 +158,7 @@ func (s *Server) startCycleWorkflow(ctx context.Context, c store.Cycle) error {
 	return err
 }
 
-var cycleStages = []string{store.StagePlan, store.StageDo, store.StageAct, store.StageClosed}
+var cycleStages = []string{quality.StagePlan, quality.StageDo, quality.StageAct, quality.StageClosed}
 
 func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -375,7 +375,7 @@ func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 			}
 			req.AdjustedPlan = &plan
 		}
-		if c.Stage != store.StageAct {
+		if c.Stage != quality.StageAct {
 			return nil // the workflow refuses it for the stage: 409
 		}
 		final, err := s.finalCheck(r.Context(), c)

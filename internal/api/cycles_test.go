@@ -130,20 +130,20 @@ func TestCyclesListDetailAndEvents(t *testing.T) {
 	withdrawn := proposeCycle(t, a.store, "withdrawn", t0.Add(2*time.Hour))
 	due := time.Date(2026, 1, 31, 1, 0, 0, 0, time.UTC)
 	moveCycle(t, a.store, doing, 1, "plan_approved", store.CycleState{
-		Stage: store.StageDo, PlanStatus: store.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
+		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
 		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: sql.NullFloat64{Float64: 75, Valid: true},
 	})
 	check := time.Date(2026, 1, 15, 1, 0, 0, 0, time.UTC)
 	recordCheck(t, a.store, doing, check, 65, false, false)
 	moveCycle(t, a.store, doing, 2, "checked", store.CycleState{
-		Stage: store.StageDo, PlanStatus: store.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
+		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
 		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: sql.NullFloat64{Float64: 75, Valid: true},
 	})
 	moveCycle(t, a.store, withdrawn, 1, "closed", store.CycleState{
-		Stage: store.StageClosed, PlanStatus: store.PlanDraft, ClosedAt: sql.NullTime{Time: t0.Add(5 * time.Hour), Valid: true},
-		Outcome: sql.NullString{String: store.OutcomeWithdrawn, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
+		Stage: quality.StageClosed, PlanStatus: quality.PlanDraft, ClosedAt: sql.NullTime{Time: t0.Add(5 * time.Hour), Valid: true},
+		Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 	})
 
 	for _, c := range []struct {
@@ -241,7 +241,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	}
 	t0 := time.Now().UTC().Add(-48 * time.Hour)
 	planning := proposeCycle(t, a.store, "planning", t0)
-	actState := store.CycleState{Stage: store.StageAct, PlanStatus: store.PlanApproved,
+	actState := store.CycleState{Stage: quality.StageAct, PlanStatus: quality.PlanApproved,
 		Plan: sql.NullString{String: approvedPlan, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true}}
 	met := proposeCycle(t, a.store, "met", t0)
 	recordCheck(t, a.store, met, t0.Add(time.Hour), 80, true, true)
@@ -250,7 +250,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	recordCheck(t, a.store, missed, t0.Add(time.Hour), 62, false, true)
 	moveCycle(t, a.store, missed, 1, "checked", actState)
 	closed := proposeCycle(t, a.store, "closed", t0)
-	moveCycle(t, a.store, closed, 1, "closed", store.CycleState{Stage: store.StageClosed, PlanStatus: store.PlanDraft,
+	moveCycle(t, a.store, closed, 1, "closed", store.CycleState{Stage: quality.StageClosed, PlanStatus: quality.PlanDraft,
 		ClosedAt: sql.NullTime{Time: t0, Valid: true}, Outcome: sql.NullString{String: "withdrawn", Valid: true}})
 
 	soon := time.Now().Add(10 * 24 * time.Hour).UTC().Format(time.RFC3339)
@@ -320,7 +320,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw, _ := json.Marshal(got)
-		if c.ID == planning.ID && (got.PlanStatus != store.PlanDraft || got.Plan.Valid || got.StateSeq != 0) {
+		if c.ID == planning.ID && (got.PlanStatus != quality.PlanDraft || got.Plan.Valid || got.StateSeq != 0) {
 			t.Errorf("planning cycle changed: %s", raw)
 		}
 		if c.ID != planning.ID && got.StateSeq != 1 {

@@ -13,31 +13,6 @@ import (
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
-// Defaults of a proposed PDCA cycle: checks on the 1st and 15th at 09:00 (every two
-// weeks, DOMAIN.md §3 Check), in UTC, and a spiral of at most six iterations.
-const (
-	DefaultCycleCheckSpec     = "0 9 1,15 * *"
-	DefaultCycleTimeZone      = "UTC"
-	DefaultCycleMaxIterations = 6
-)
-
-// PDCA stages, plan statuses and outcomes, as the pdca_cycles columns hold them.
-const (
-	StagePlan   = "plan"
-	StageDo     = "do"
-	StageAct    = "act"
-	StageClosed = "closed"
-
-	PlanDraft     = "draft"
-	PlanSubmitted = "submitted"
-	PlanSentBack  = "sent_back"
-	PlanApproved  = "approved"
-
-	OutcomeStandardised = "standardised"
-	OutcomeNotMet       = "not_met"
-	OutcomeWithdrawn    = "withdrawn"
-)
-
 // Cycle is a row of pdca_cycles. Plan and History hold JSON.
 type Cycle struct {
 	ID             string          `db:"id"`
@@ -111,13 +86,13 @@ func ProposedEventKey(workflowID string) string { return workflowID + "/1/propos
 // same proposal carries, so the retry learns it created it.
 func (s *Store) ProposeCycle(ctx context.Context, c NewCycle) (Cycle, bool, error) {
 	if c.CheckSpec == "" {
-		c.CheckSpec = DefaultCycleCheckSpec
+		c.CheckSpec = quality.DefaultCycleCheckSpec
 	}
 	if c.TimeZone == "" {
-		c.TimeZone = DefaultCycleTimeZone
+		c.TimeZone = quality.DefaultCycleTimeZone
 	}
 	if c.MaxIterations <= 0 {
-		c.MaxIterations = DefaultCycleMaxIterations
+		c.MaxIterations = quality.DefaultCycleMaxIterations
 	}
 	if c.Actor == "" {
 		c.Actor = c.ReviewID // "" for neither: the system

@@ -26,8 +26,8 @@ func closeCycle(t *testing.T, st *store.Store, c store.Cycle, at time.Time) {
 	t.Helper()
 	_, err := st.RecordCycleEvent(context.Background(), store.CycleEvent{
 		CycleID: c.ID, Key: c.WorkflowID + "/1/closed/1", Kind: "closed", Iteration: 1, Actor: "lee", OccurredAt: at,
-	}, store.CycleState{Seq: 1, Stage: store.StageClosed, Iteration: 1, PlanStatus: store.PlanDraft,
-		ClosedAt: sql.NullTime{Time: at, Valid: true}, Outcome: sql.NullString{String: store.OutcomeWithdrawn, Valid: true}})
+	}, store.CycleState{Seq: 1, Stage: quality.StageClosed, Iteration: 1, PlanStatus: quality.PlanDraft,
+		ClosedAt: sql.NullTime{Time: at, Valid: true}, Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestProposeCycleOncePerOpenOpportunity(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("first proposal: created=%v err=%v", created, err)
 	}
-	if c.Stage != store.StagePlan || c.PlanStatus != store.PlanDraft || c.Iteration != 1 || c.CheckSpec != "0 9 1,15 * *" ||
+	if c.Stage != quality.StagePlan || c.PlanStatus != quality.PlanDraft || c.Iteration != 1 || c.CheckSpec != "0 9 1,15 * *" ||
 		c.TimeZone != "UTC" || c.MaxIterations != 6 || c.History != "[]" || c.ClosedAt.Valid || !c.OpenedAt.Equal(opened) {
 		t.Errorf("proposed cycle: %+v", c)
 	}
@@ -99,7 +99,7 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 	plan := `{"measures":[{"description":"Route","owner":"ann","due":"2026-01-25T10:00:00Z"}],"target":75}`
 	approved := store.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_approved/1", Kind: "plan_approved",
 		Iteration: 1, Actor: "lee", OccurredAt: at, Data: `{"plan":` + plan + `}`}
-	doing := store.CycleState{Seq: 2, Stage: store.StageDo, Iteration: 1, PlanStatus: store.PlanApproved,
+	doing := store.CycleState{Seq: 2, Stage: quality.StageDo, Iteration: 1, PlanStatus: quality.PlanApproved,
 		Plan: sql.NullString{String: plan, Valid: true}, DueAt: sql.NullTime{Time: at.AddDate(0, 0, 25), Valid: true},
 		Baseline: sql.NullFloat64{Float64: 60, Valid: true}, Target: sql.NullFloat64{Float64: 75, Valid: true}}
 	for i, want := range []bool{true, false} {
@@ -109,7 +109,7 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 		}
 	}
 	// An event recorded concurrently with an older state: logged, but the state stays.
-	stale := store.CycleState{Seq: 1, Stage: store.StagePlan, Iteration: 1, PlanStatus: store.PlanSubmitted}
+	stale := store.CycleState{Seq: 1, Stage: quality.StagePlan, Iteration: 1, PlanStatus: quality.PlanSubmitted}
 	if ok, err := st.RecordCycleEvent(ctx, store.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_submitted/1",
 		Kind: "plan_submitted", Iteration: 1, Actor: "qin", OccurredAt: at.Add(-time.Minute)}, stale); err != nil || !ok {
 		t.Fatalf("stale event: recorded=%v err=%v", ok, err)
@@ -118,7 +118,7 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Stage != store.StageDo || got.PlanStatus != store.PlanApproved || got.StateSeq != 2 || got.Target.Float64 != 75 ||
+	if got.Stage != quality.StageDo || got.PlanStatus != quality.PlanApproved || got.StateSeq != 2 || got.Target.Float64 != 75 ||
 		!got.DueAt.Time.Equal(at.AddDate(0, 0, 25)) || !got.Plan.Valid {
 		t.Errorf("state after the stale event: %+v", got)
 	}
