@@ -145,30 +145,6 @@ func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefini
 	}, nil
 }
 
-// CycleMeasure is one measure of a plan: what, who (a directory person), by when.
-type CycleMeasure struct {
-	Description string    `json:"description"`
-	Owner       string    `json:"owner"`
-	Due         time.Time `json:"due"`
-	// The latest progress reported on the measure, 0–100.
-	Percent *int `json:"percent,omitempty"`
-}
-
-// CyclePlan is one iteration's SMART plan: measures with owners and due dates, the
-// baseline and the target of the cycle's metric, and the iteration's deadline.
-type CyclePlan struct {
-	Measures    []CycleMeasure `json:"measures"`
-	Baseline    float64        `json:"baseline"`
-	Target      float64        `json:"target"`
-	Due         time.Time      `json:"due"`
-	SubmittedBy string         `json:"submitted_by"`
-	SubmittedAt time.Time      `json:"submitted_at"`
-	DecidedBy   string         `json:"decided_by,omitempty"`
-	DecidedAt   *time.Time     `json:"decided_at,omitempty"`
-	// Why the plan was last sent back.
-	SentBackReason string `json:"sent_back_reason,omitempty"`
-}
-
 // CycleCheck is one comparison of the metric with the target, over the complaints
 // opened in [WindowFrom, WindowTo). Value is nil when there were none to compute a
 // rate over; such a check does not meet the target.
@@ -186,12 +162,12 @@ type CycleCheck struct {
 
 // CycleIteration is a finished iteration of the spiral, kept in the cycle's history.
 type CycleIteration struct {
-	Iteration int          `json:"iteration"`
-	Plan      CyclePlan    `json:"plan"`
-	Checks    []CycleCheck `json:"checks"`
-	RootCause string       `json:"root_cause"`
-	DecidedBy string       `json:"decided_by"`
-	DecidedAt time.Time    `json:"decided_at"`
+	Iteration int               `json:"iteration"`
+	Plan      quality.CyclePlan `json:"plan"`
+	Checks    []CycleCheck      `json:"checks"`
+	RootCause string            `json:"root_cause"`
+	DecidedBy string            `json:"decided_by"`
+	DecidedAt time.Time         `json:"decided_at"`
 }
 
 // CycleSnapshot is the cycle's state after an event, written to its row.
@@ -199,7 +175,7 @@ type CycleSnapshot struct {
 	Seq            int64
 	Stage          string
 	Iteration      int
-	Plan           *CyclePlan
+	Plan           *quality.CyclePlan
 	PlanStatus     string
 	DueAt          *time.Time
 	LastProgressAt *time.Time

@@ -97,7 +97,7 @@ func TestRecordCycleEventWritesTheStateOnce(t *testing.T) {
 	c := propose(t, env, activities.Proposal{Key: "k", Title: "t", Metric: quality.ResolutionRate})
 	at := time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC)
 	due := at.AddDate(0, 0, 25)
-	plan := &activities.CyclePlan{Measures: []activities.CycleMeasure{{Description: "Route", Owner: "ann", Due: due}},
+	plan := &quality.CyclePlan{Measures: []quality.CycleMeasure{{Description: "Route", Owner: "ann", Due: due}},
 		Baseline: 60, Target: 75, Due: due, SubmittedBy: "qin", SubmittedAt: at}
 	baseline, target := 60.0, 75.0
 	r := activities.CycleRecord{CycleID: c.CycleID, Key: "pdca:" + c.CycleID + "/1/plan_approved/1", Kind: "plan_approved",
@@ -116,7 +116,7 @@ func TestRecordCycleEventWritesTheStateOnce(t *testing.T) {
 		t.Fatalf("events %+v err %v, want proposed and one plan_approved", events, err)
 	}
 	row, _ := st.Cycle(context.Background(), c.CycleID)
-	var stored activities.CyclePlan
+	var stored quality.CyclePlan
 	if err := json.Unmarshal([]byte(row.Plan.String), &stored); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ type PDCAInput struct {
 	// Previous iterations, oldest first.
 	History []activities.CycleIteration `json:",omitempty"`
 	// The adjusted plan the last act decided, submitted and awaiting approval.
-	Plan *activities.CyclePlan `json:",omitempty"`
+	Plan *quality.CyclePlan `json:",omitempty"`
 	// The baseline the cycle is measured against (the first approved plan's).
 	Baseline *float64 `json:",omitempty"`
 	// The sequence number of the last recorded event, so the stored state only
@@ -68,7 +68,7 @@ type PDCAState struct {
 	MaxIterations  int
 	Baseline       *float64
 	Target         *float64
-	Plan           *activities.CyclePlan
+	Plan           *quality.CyclePlan
 	PlanStatus     string
 	ApprovedAt     *time.Time
 	DueAt          *time.Time // the current plan's due: the iteration's deadline
@@ -525,16 +525,16 @@ func (c *pdcaCycle) submitPlan(ctx workflow.Context, req PlanRequest) (PDCAState
 	return c.state, nil
 }
 
-func (c *pdcaCycle) planOf(req PlanRequest, now time.Time) activities.CyclePlan {
+func (c *pdcaCycle) planOf(req PlanRequest, now time.Time) quality.CyclePlan {
 	baseline := req.Baseline
 	if baseline == nil {
 		baseline = c.state.Baseline
 	}
-	plan := activities.CyclePlan{
+	plan := quality.CyclePlan{
 		Baseline: *baseline, Target: *req.Target, Due: req.Due.UTC(), SubmittedBy: req.By, SubmittedAt: now,
 	}
 	for _, m := range req.Measures {
-		plan.Measures = append(plan.Measures, activities.CycleMeasure{
+		plan.Measures = append(plan.Measures, quality.CycleMeasure{
 			Description: strings.TrimSpace(m.Description), Owner: strings.TrimSpace(m.Owner), Due: m.Due.UTC(),
 		})
 	}

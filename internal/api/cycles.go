@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -333,7 +332,7 @@ func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
 	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
 		v.required("note", body.Note, 2000)
 		if body.Measure != nil {
-			var plan activities.CyclePlan
+			var plan quality.CyclePlan
 			_ = json.Unmarshal([]byte(c.Plan.String), &plan) // no plan: no measures
 			if n := len(plan.Measures); *body.Measure < 0 || *body.Measure >= n {
 				v.add("measure", fmt.Sprintf("must be the index of one of the plan's %d measures, from 0", n))

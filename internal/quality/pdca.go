@@ -1,5 +1,7 @@
 package quality
 
+import "time"
+
 // Defaults of a proposed PDCA cycle: checks on the 1st and 15th at 09:00 (every two
 // weeks, DOMAIN.md §3 Check), in UTC, and a spiral of at most six iterations.
 const (
@@ -26,3 +28,29 @@ const (
 	OutcomeNotMet       = "not_met"
 	OutcomeWithdrawn    = "withdrawn"
 )
+
+// CycleMeasure is one measure of a plan: what, who (a directory person), by when.
+type CycleMeasure struct {
+	Description string    `json:"description"`
+	Owner       string    `json:"owner"`
+	Due         time.Time `json:"due"`
+	// The latest progress reported on the measure, 0–100.
+	Percent *int `json:"percent,omitempty"`
+}
+
+// CyclePlan is one iteration's SMART plan: measures with owners and due dates, the
+// baseline and the target of the cycle's metric, and the iteration's deadline. It
+// lives here because the workflow records it, the store keeps it as JSON and the API
+// reads it back; its JSON names are the stored and recorded form.
+type CyclePlan struct {
+	Measures    []CycleMeasure `json:"measures"`
+	Baseline    float64        `json:"baseline"`
+	Target      float64        `json:"target"`
+	Due         time.Time      `json:"due"`
+	SubmittedBy string         `json:"submitted_by"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	DecidedBy   string         `json:"decided_by,omitempty"`
+	DecidedAt   *time.Time     `json:"decided_at,omitempty"`
+	// Why the plan was last sent back.
+	SentBackReason string `json:"sent_back_reason,omitempty"`
+}
