@@ -54,7 +54,7 @@ type riskThresholdsView struct {
 	UpdatedBy             *string    `json:"updated_by"`
 }
 
-func riskThresholdsViewOf(t store.RiskThresholds) riskThresholdsView {
+func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
 	v := riskThresholdsView{
 		CSATDropPoints: t.CSATDropPoints, CSATDropRedPoints: t.CSATDropRedPoints, CSATMinAnswers: t.CSATMinAnswers,
 		VolumeSpikePct: t.VolumeSpikePct, VolumeSpikeRedPct: t.VolumeSpikeRedPct, VolumeTrailingDays: t.VolumeTrailingDays,
@@ -101,7 +101,7 @@ type putRiskThresholdsBody struct {
 }
 
 // apply merges the body into t, naming every value out of range.
-func (b putRiskThresholdsBody) apply(v *validator, t *store.RiskThresholds) {
+func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	set := func(dst *float64, src *float64) {
 		if src != nil {
 			*dst = *src

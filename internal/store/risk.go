@@ -15,61 +15,10 @@ import (
 // RiskThresholdsSetting names the risk thresholds' JSON document in settings.
 const RiskThresholdsSetting = "risk_thresholds"
 
-// RiskThresholds are the risk monitor's thresholds (DOMAIN.md §4). Points are
-// percentage points; handling periods are seconds.
-type RiskThresholds struct {
-	// CSAT: % of answers with CSAT 4–5 in the last 7 days against the 7 days before.
-	CSATDropPoints    float64 `json:"csat_drop_points"`     // drop ≥ this: yellow
-	CSATDropRedPoints float64 `json:"csat_drop_red_points"` // drop ≥ this: red
-	CSATMinAnswers    int64   `json:"csat_min_answers"`     // per week; fewer: no verdict
-	// Volume: complaints opened in the last 24 h against the daily average of the
-	// trailing days before them.
-	VolumeSpikePct        float64 `json:"volume_spike_pct"`     // ≥ this % over the average: yellow
-	VolumeSpikeRedPct     float64 `json:"volume_spike_red_pct"` // ≥ this % over: red
-	VolumeTrailingDays    int     `json:"volume_trailing_days"`
-	VolumeMinDailyAverage float64 `json:"volume_min_daily_average"` // below: no verdict
-	// SLA compliance of the complaints whose SLA outcome became known in the last 24 h.
-	SLATargetPct      float64 `json:"sla_target_pct"`
-	SLABlueBandPoints float64 `json:"sla_blue_band_points"` // under target by at most this: blue; more: yellow
-	SLARedPoints      float64 `json:"sla_red_points"`       // under target by this or more: red
-	SLAMinKnown       int64   `json:"sla_min_known"`        // fewer outcomes: no verdict
-	// Handling deadlines by grade.
-	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
-	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
-	BlueHandlingSeconds   int64 `json:"blue_handling_seconds"`
-
-	UpdatedAt *time.Time `json:"updated_at,omitempty"` // nil: the defaults, never stored
-	UpdatedBy string     `json:"updated_by,omitempty"`
-}
-
-// DefaultRiskThresholds are the thresholds in force until someone stores others.
-func DefaultRiskThresholds() RiskThresholds {
-	return RiskThresholds{
-		CSATDropPoints: 5, CSATDropRedPoints: 15, CSATMinAnswers: 10,
-		VolumeSpikePct: 30, VolumeSpikeRedPct: 100, VolumeTrailingDays: 7, VolumeMinDailyAverage: 1,
-		SLATargetPct: 90, SLABlueBandPoints: 5, SLARedPoints: 20, SLAMinKnown: 10,
-		RedHandlingSeconds:    int64(quality.Red.DefaultHandling() / time.Second),
-		YellowHandlingSeconds: int64(quality.Yellow.DefaultHandling() / time.Second),
-		BlueHandlingSeconds:   int64(quality.Blue.DefaultHandling() / time.Second),
-	}
-}
-
-// HandlingSeconds is the handling period of a grade.
-func (t RiskThresholds) HandlingSeconds(g quality.Grade) int64 {
-	switch g {
-	case quality.Red:
-		return t.RedHandlingSeconds
-	case quality.Yellow:
-		return t.YellowHandlingSeconds
-	default:
-		return t.BlueHandlingSeconds
-	}
-}
-
 // RiskThresholds reads the thresholds: the stored document over the defaults, so a
 // threshold added later gets its default in documents stored before it.
-func (s *Store) RiskThresholds(ctx context.Context) (RiskThresholds, error) {
-	t := DefaultRiskThresholds()
+func (s *Store) RiskThresholds(ctx context.Context) (quality.RiskThresholds, error) {
+	t := quality.DefaultRiskThresholds()
 	var doc string
 	err := s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, RiskThresholdsSetting)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -86,7 +35,7 @@ func (s *Store) RiskThresholds(ctx context.Context) (RiskThresholds, error) {
 
 // PutRiskThresholds stores the thresholds (checked by the caller), stamped with who
 // and when.
-func (s *Store) PutRiskThresholds(ctx context.Context, t RiskThresholds, by string, at time.Time) (RiskThresholds, error) {
+func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds, by string, at time.Time) (quality.RiskThresholds, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	t.UpdatedAt, t.UpdatedBy = &at, by
 	doc, err := json.Marshal(t)
@@ -147,9 +96,9 @@ func (c RiskCheck) Holds() bool { return c.Grade != "" }
 
 // RiskEvaluation is the risk monitor's look at the event log at one moment.
 type RiskEvaluation struct {
-	At         time.Time      `json:"at"`
-	Thresholds RiskThresholds `json:"thresholds"`
-	Checks     []RiskCheck    `json:"checks"` // one per condition, in quality.Conditions order
+	At         time.Time              `json:"at"`
+	Thresholds quality.RiskThresholds `json:"thresholds"`
+	Checks     []RiskCheck            `json:"checks"` // one per condition, in quality.Conditions order
 }
 
 // Findings are the checks whose condition holds.
@@ -247,13 +196,13 @@ func pct(part, whole int64) float64 {
 	return round2(100 * float64(part) / float64(whole))
 }
 
-func graded(c RiskCheck, t RiskThresholds, g quality.Grade, threshold float64) RiskCheck {
+func graded(c RiskCheck, t quality.RiskThresholds, g quality.Grade, threshold float64) RiskCheck {
 	c.Grade, c.Threshold, c.HandlingSeconds = g, threshold, t.HandlingSeconds(g)
 	return c
 }
 
 // checkCSAT: the drop is previous % − current %, in points rounded to 2 decimals.
-func checkCSAT(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+func checkCSAT(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
 	c := RiskCheck{
 		Condition: quality.CSATDrop,
 		Observed:  pct(n.CSATSatisfied, n.CSATAnswers), Baseline: pct(n.PreviousCSATSatisfied, n.PreviousCSATAnswers),
@@ -280,7 +229,7 @@ func checkCSAT(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
 
 // checkVolume compares in whole numbers (opened × 100 × days against trailing ×
 // (100 + spike %)), so a count exactly at the threshold triggers.
-func checkVolume(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+func checkVolume(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
 	days := float64(t.VolumeTrailingDays)
 	c := RiskCheck{
 		Condition: quality.VolumeSpike,
@@ -312,7 +261,7 @@ func checkVolume(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
 
 // checkSLA grades the shortfall under target (points, rounded to 2 decimals): up to
 // the blue band blue, beyond it yellow, from the red points on red.
-func checkSLA(n riskCounts, t RiskThresholds, w riskWindows) RiskCheck {
+func checkSLA(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
 	c := RiskCheck{
 		Condition: quality.SLAShortfall,
 		Observed:  pct(n.SLAMet, n.SLAKnown), Baseline: t.SLATargetPct, Threshold: t.SLATargetPct,

@@ -247,7 +247,7 @@ func TestRiskThresholdsDefaultAndStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != store.DefaultRiskThresholds() || got.RedHandlingSeconds != 3600 || got.YellowHandlingSeconds != 14400 ||
+	if got != quality.DefaultRiskThresholds() || got.RedHandlingSeconds != 3600 || got.YellowHandlingSeconds != 14400 ||
 		got.BlueHandlingSeconds != 86400 || got.UpdatedAt != nil {
 		t.Fatalf("unset thresholds %+v, want the defaults", got)
 	}

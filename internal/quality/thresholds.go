@@ -1,0 +1,54 @@
+package quality
+
+import "time"
+
+// RiskThresholds are the risk monitor's thresholds (DOMAIN.md §4). Points are
+// percentage points; handling periods are seconds.
+type RiskThresholds struct {
+	// CSAT: % of answers with CSAT 4–5 in the last 7 days against the 7 days before.
+	CSATDropPoints    float64 `json:"csat_drop_points"`     // drop ≥ this: yellow
+	CSATDropRedPoints float64 `json:"csat_drop_red_points"` // drop ≥ this: red
+	CSATMinAnswers    int64   `json:"csat_min_answers"`     // per week; fewer: no verdict
+	// Volume: complaints opened in the last 24 h against the daily average of the
+	// trailing days before them.
+	VolumeSpikePct        float64 `json:"volume_spike_pct"`     // ≥ this % over the average: yellow
+	VolumeSpikeRedPct     float64 `json:"volume_spike_red_pct"` // ≥ this % over: red
+	VolumeTrailingDays    int     `json:"volume_trailing_days"`
+	VolumeMinDailyAverage float64 `json:"volume_min_daily_average"` // below: no verdict
+	// SLA compliance of the complaints whose SLA outcome became known in the last 24 h.
+	SLATargetPct      float64 `json:"sla_target_pct"`
+	SLABlueBandPoints float64 `json:"sla_blue_band_points"` // under target by at most this: blue; more: yellow
+	SLARedPoints      float64 `json:"sla_red_points"`       // under target by this or more: red
+	SLAMinKnown       int64   `json:"sla_min_known"`        // fewer outcomes: no verdict
+	// Handling deadlines by grade.
+	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
+	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
+	BlueHandlingSeconds   int64 `json:"blue_handling_seconds"`
+
+	UpdatedAt *time.Time `json:"updated_at,omitempty"` // nil: the defaults, never stored
+	UpdatedBy string     `json:"updated_by,omitempty"`
+}
+
+// DefaultRiskThresholds are the thresholds in force until someone stores others.
+func DefaultRiskThresholds() RiskThresholds {
+	return RiskThresholds{
+		CSATDropPoints: 5, CSATDropRedPoints: 15, CSATMinAnswers: 10,
+		VolumeSpikePct: 30, VolumeSpikeRedPct: 100, VolumeTrailingDays: 7, VolumeMinDailyAverage: 1,
+		SLATargetPct: 90, SLABlueBandPoints: 5, SLARedPoints: 20, SLAMinKnown: 10,
+		RedHandlingSeconds:    int64(Red.DefaultHandling() / time.Second),
+		YellowHandlingSeconds: int64(Yellow.DefaultHandling() / time.Second),
+		BlueHandlingSeconds:   int64(Blue.DefaultHandling() / time.Second),
+	}
+}
+
+// HandlingSeconds is the handling period of a grade.
+func (t RiskThresholds) HandlingSeconds(g Grade) int64 {
+	switch g {
+	case Red:
+		return t.RedHandlingSeconds
+	case Yellow:
+		return t.YellowHandlingSeconds
+	default:
+		return t.BlueHandlingSeconds
+	}
+}
