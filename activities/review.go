@@ -15,7 +15,7 @@ import (
 
 // ReviewStore is what the review activities need of the system of record.
 type ReviewStore interface {
-	ReviewRules(ctx context.Context) (store.ReviewRules, error)
+	ReviewRules(ctx context.Context) (quality.ReviewRules, error)
 	Metrics(ctx context.Context, from, to time.Time, groupBy string) (store.MetricsReport, error)
 	KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]store.KeywordCount, error)
 	OpenCycles(ctx context.Context) ([]store.OpenCycle, error)
@@ -145,7 +145,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 //     this period's, target the previous period's: recover what was lost).
 //
 // Strictly under a target is an opportunity; at the target is not.
-func FindOpportunities(rules store.ReviewRules, in ReviewPeriod, cur store.MetricsReport, prev store.MetricsGroup, keywords []store.KeywordCount) []Proposal {
+func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur store.MetricsReport, prev store.MetricsGroup, keywords []store.KeywordCount) []Proposal {
 	common := func(p Proposal) Proposal {
 		p.ReviewID, p.CheckSpec, p.TimeZone, p.MaxIterations = in.ReviewID, rules.CheckSpec, in.TimeZone, rules.MaxIterations
 		p.PeriodFrom, p.PeriodTo = in.From, in.To

@@ -138,13 +138,13 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	var metrics struct {
 		Current  store.MetricsReport `json:"current"`
 		Previous store.MetricsReport `json:"previous"`
-		Rules    store.ReviewRules   `json:"rules"`
+		Rules    quality.ReviewRules `json:"rules"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(row.Metrics), &metrics))
 	require.Equal(t, int64(29), metrics.Current.Total.Volume)
 	require.Len(t, metrics.Current.Groups, 3)
 	require.Equal(t, int64(1), metrics.Previous.Total.Volume)
-	require.Equal(t, store.DefaultReviewRules(), metrics.Rules)
+	require.Equal(t, quality.DefaultReviewRules(), metrics.Rules)
 
 	// The cycles each opportunity opened are recorded at the end.
 	created := activities.ProposedCycle{CycleID: "c-1", Created: true}
@@ -161,7 +161,7 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	require.Equal(t, "two", row.Summary)
 
 	// Rules switched off find nothing.
-	rules := store.DefaultReviewRules()
+	rules := quality.DefaultReviewRules()
 	rules.ResolutionRateEnabled, rules.SLAComplianceEnabled = false, false
 	require.NoError(t, st.PutReviewRules(ctx, rules))
 	got, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb-2"))
@@ -172,7 +172,7 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 func TestPlanningReviewKeywordClusterAtItsSize(t *testing.T) {
 	ctx := context.Background()
 	st, a := reviewStore(t)
-	rules := store.DefaultReviewRules()
+	rules := quality.DefaultReviewRules()
 	rules.KeywordClusterMin, rules.CheckSpec, rules.MaxIterations = 5, "0 9 * * MON", 3
 	require.NoError(t, st.PutReviewRules(ctx, rules))
 	day := reviewFeb.Add(48 * time.Hour)
@@ -205,7 +205,7 @@ func TestPlanningReviewCSATDropAtTheThreshold(t *testing.T) {
 			c.csat = 2
 		}
 	})...)
-	rules := store.DefaultReviewRules()
+	rules := quality.DefaultReviewRules()
 	for _, c := range []struct {
 		points    float64
 		minVolume int

@@ -511,7 +511,7 @@ func (s *Server) getReviewRules(w http.ResponseWriter, r *http.Request) {
 
 // putReviewRules replaces the rules; a field left out takes its default.
 func (s *Server) putReviewRules(w http.ResponseWriter, r *http.Request) {
-	rules := store.DefaultReviewRules()
+	rules := quality.DefaultReviewRules()
 	if p := decodeJSON(w, r, &rules); p != nil {
 		writeProblem(w, r, p)
 		return

@@ -52,3 +52,38 @@ func (t RiskThresholds) HandlingSeconds(g Grade) int64 {
 		return t.BlueHandlingSeconds
 	}
 }
+
+// ReviewRules are the monthly planning review's opportunity rules (DOMAIN.md §3 Plan):
+// which figures make an improvement opportunity, and how the cycles it proposes check.
+type ReviewRules struct {
+	// A category's resolution rate (resolved of opened, %) under the target.
+	ResolutionRateEnabled   bool    `json:"resolution_rate_enabled"`
+	ResolutionRateTargetPct float64 `json:"resolution_rate_target_pct"`
+	// A category's SLA compliance under the target.
+	SLAComplianceEnabled   bool    `json:"sla_compliance_enabled"`
+	SLAComplianceTargetPct float64 `json:"sla_compliance_target_pct"`
+	// A keyword carried by at least this many complaints of the period.
+	KeywordClusterEnabled bool `json:"keyword_cluster_enabled"`
+	KeywordClusterMin     int  `json:"keyword_cluster_min"`
+	// CSAT % satisfied down at least this many points from the period before.
+	CSATDropEnabled bool    `json:"csat_drop_enabled"`
+	CSATDropPoints  float64 `json:"csat_drop_points"`
+	// Categories with fewer complaints in the period are not judged.
+	MinVolume int `json:"min_volume"`
+	// How the proposed cycles check (robfig spec in the schedule's zone) and how many
+	// iterations their spiral may take.
+	CheckSpec     string `json:"check_spec"`
+	MaxIterations int    `json:"max_iterations"`
+}
+
+// DefaultReviewRules are the rules until a quality team sets its own: DOMAIN.md's
+// example "logistics enquiries resolved only 60 %" is under an 80 % target.
+func DefaultReviewRules() ReviewRules {
+	return ReviewRules{
+		ResolutionRateEnabled: true, ResolutionRateTargetPct: 80,
+		SLAComplianceEnabled: true, SLAComplianceTargetPct: 90,
+		KeywordClusterEnabled: true, KeywordClusterMin: 20,
+		CSATDropEnabled: true, CSATDropPoints: 5,
+		MinVolume: 10, CheckSpec: "0 9 1,15 * *", MaxIterations: 6,
+	}
+}

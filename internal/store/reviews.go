@@ -175,45 +175,10 @@ func (s *Store) ReviewSchedules(ctx context.Context) ([]ReviewSchedule, error) {
 // ReviewRulesSetting names the opportunity rules in the settings table.
 const ReviewRulesSetting = "review_rules"
 
-// ReviewRules are the monthly planning review's opportunity rules (DOMAIN.md §3 Plan):
-// which figures make an improvement opportunity, and how the cycles it proposes check.
-type ReviewRules struct {
-	// A category's resolution rate (resolved of opened, %) under the target.
-	ResolutionRateEnabled   bool    `json:"resolution_rate_enabled"`
-	ResolutionRateTargetPct float64 `json:"resolution_rate_target_pct"`
-	// A category's SLA compliance under the target.
-	SLAComplianceEnabled   bool    `json:"sla_compliance_enabled"`
-	SLAComplianceTargetPct float64 `json:"sla_compliance_target_pct"`
-	// A keyword carried by at least this many complaints of the period.
-	KeywordClusterEnabled bool `json:"keyword_cluster_enabled"`
-	KeywordClusterMin     int  `json:"keyword_cluster_min"`
-	// CSAT % satisfied down at least this many points from the period before.
-	CSATDropEnabled bool    `json:"csat_drop_enabled"`
-	CSATDropPoints  float64 `json:"csat_drop_points"`
-	// Categories with fewer complaints in the period are not judged.
-	MinVolume int `json:"min_volume"`
-	// How the proposed cycles check (robfig spec in the schedule's zone) and how many
-	// iterations their spiral may take.
-	CheckSpec     string `json:"check_spec"`
-	MaxIterations int    `json:"max_iterations"`
-}
-
-// DefaultReviewRules are the rules until a quality team sets its own: DOMAIN.md's
-// example "logistics enquiries resolved only 60 %" is under an 80 % target.
-func DefaultReviewRules() ReviewRules {
-	return ReviewRules{
-		ResolutionRateEnabled: true, ResolutionRateTargetPct: 80,
-		SLAComplianceEnabled: true, SLAComplianceTargetPct: 90,
-		KeywordClusterEnabled: true, KeywordClusterMin: 20,
-		CSATDropEnabled: true, CSATDropPoints: 5,
-		MinVolume: 10, CheckSpec: "0 9 1,15 * *", MaxIterations: 6,
-	}
-}
-
 // ReviewRules reads the rules: the defaults overlaid with what was stored, so a rule
 // added later starts at its default.
-func (s *Store) ReviewRules(ctx context.Context) (ReviewRules, error) {
-	rules := DefaultReviewRules()
+func (s *Store) ReviewRules(ctx context.Context) (quality.ReviewRules, error) {
+	rules := quality.DefaultReviewRules()
 	var value string
 	err := s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, ReviewRulesSetting)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -229,7 +194,7 @@ func (s *Store) ReviewRules(ctx context.Context) (ReviewRules, error) {
 }
 
 // PutReviewRules replaces the rules.
-func (s *Store) PutReviewRules(ctx context.Context, rules ReviewRules) error {
+func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules) error {
 	value, err := json.Marshal(rules)
 	if err != nil {
 		return err

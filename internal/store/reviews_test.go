@@ -122,7 +122,7 @@ func TestReviewRulesDefaultAndOverlay(t *testing.T) {
 	st := newStore(t)
 	rules, err := st.ReviewRules(ctx)
 	require.NoError(t, err)
-	require.Equal(t, store.ReviewRules{
+	require.Equal(t, quality.ReviewRules{
 		ResolutionRateEnabled: true, ResolutionRateTargetPct: 80, SLAComplianceEnabled: true, SLAComplianceTargetPct: 90,
 		KeywordClusterEnabled: true, KeywordClusterMin: 20, CSATDropEnabled: true, CSATDropPoints: 5,
 		MinVolume: 10, CheckSpec: "0 9 1,15 * *", MaxIterations: 6,
@@ -139,7 +139,7 @@ func TestReviewRulesDefaultAndOverlay(t *testing.T) {
 	require.NoError(t, err)
 	got, err = st.ReviewRules(ctx)
 	require.NoError(t, err)
-	want := store.DefaultReviewRules()
+	want := quality.DefaultReviewRules()
 	want.MinVolume = 3
 	require.Equal(t, want, got)
 }
