@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -19,10 +20,10 @@ const ErrTypeAlertConflict = "AlertConflict"
 
 // RiskStore is what the risk activities need of the system of record.
 type RiskStore interface {
-	EvaluateRisks(ctx context.Context, at time.Time) (store.RiskEvaluation, error)
-	OpenRiskAlert(ctx context.Context, a store.NewRiskAlert) (store.RiskAlert, bool, error)
-	RiskAlert(ctx context.Context, id string) (store.RiskAlert, error)
-	RecordRiskAlertEvent(ctx context.Context, e store.RiskAlertEvent) (bool, error)
+	EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEvaluation, error)
+	OpenRiskAlert(ctx context.Context, a store.NewRiskAlert) (quality.RiskAlert, bool, error)
+	RiskAlert(ctx context.Context, id string) (quality.RiskAlert, error)
+	RecordRiskAlertEvent(ctx context.Context, e quality.RiskAlertEvent) (bool, error)
 }
 
 // EvaluateRisksInput names the moment every window of the evaluation ends at: the
@@ -32,14 +33,14 @@ type EvaluateRisksInput struct {
 }
 
 // EvaluateRisks checks every risk condition against the thresholds in force.
-func (a *Activities) EvaluateRisks(ctx context.Context, in EvaluateRisksInput) (store.RiskEvaluation, error) {
+func (a *Activities) EvaluateRisks(ctx context.Context, in EvaluateRisksInput) (quality.RiskEvaluation, error) {
 	return a.Risks.EvaluateRisks(ctx, in.At)
 }
 
 // OpenAlertInput asks to open an alert for a check whose condition holds.
 type OpenAlertInput struct {
 	MonitorRun string // the monitor's workflow ID
-	Check      store.RiskCheck
+	Check      quality.RiskCheck
 	At         time.Time
 }
 
@@ -72,7 +73,7 @@ func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAl
 }
 
 // LoadAlert reads an alert; a missing one is a non-retryable NotFound.
-func (a *Activities) LoadAlert(ctx context.Context, alertID string) (store.RiskAlert, error) {
+func (a *Activities) LoadAlert(ctx context.Context, alertID string) (quality.RiskAlert, error) {
 	alert, err := a.Risks.RiskAlert(ctx, alertID)
 	if errors.Is(err, store.ErrNotFound) {
 		return alert, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
@@ -82,7 +83,7 @@ func (a *Activities) LoadAlert(ctx context.Context, alertID string) (store.RiskA
 
 // RecordAlertEvent appends an event to an alert's history and applies it (level,
 // deadline, status, ledger), once per event key.
-func (a *Activities) RecordAlertEvent(ctx context.Context, e store.RiskAlertEvent) error {
+func (a *Activities) RecordAlertEvent(ctx context.Context, e quality.RiskAlertEvent) error {
 	recorded, err := a.Risks.RecordRiskAlertEvent(ctx, e)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -60,7 +60,7 @@ func TestOpenAlertIsIdempotentPerRunAndCondition(t *testing.T) {
 	st, env := riskSetup(t)
 	var a *activities.Activities
 	at := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-	check := store.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, Observed: 20, Baseline: 10, Threshold: 20,
+	check := quality.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, Observed: 20, Baseline: 10, Threshold: 20,
 		HandlingSeconds: 3600}
 	open := func(run string) activities.OpenedAlert {
 		t.Helper()
@@ -83,7 +83,7 @@ func TestOpenAlertIsIdempotentPerRunAndCondition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var alert store.RiskAlert
+	var alert quality.RiskAlert
 	if err := v.Get(&alert); err != nil {
 		t.Fatal(err)
 	}
@@ -96,22 +96,22 @@ func TestOpenAlertIsIdempotentPerRunAndCondition(t *testing.T) {
 	if appErrType(err) != activities.ErrTypeNotFound {
 		t.Fatalf("missing alert: %v, want %s", err, activities.ErrTypeNotFound)
 	}
-	_, err = env.ExecuteActivity(a.RecordAlertEvent, store.RiskAlertEvent{AlertID: uuid.NewString(), Key: "x",
-		Kind: store.RiskEventNotified, At: at, Actor: "system"})
+	_, err = env.ExecuteActivity(a.RecordAlertEvent, quality.RiskAlertEvent{AlertID: uuid.NewString(), Key: "x",
+		Kind: quality.RiskEventNotified, At: at, Actor: "system"})
 	if appErrType(err) != activities.ErrTypeNotFound {
 		t.Fatalf("event of a missing alert: %v, want %s", err, activities.ErrTypeNotFound)
 	}
 
-	closed := store.RiskAlertEvent{AlertID: first.AlertID, Key: "k/closed", Kind: store.RiskEventClosed, At: at, Actor: "lee",
-		Data: store.RiskEventData{Ledger: &store.RiskLedgerEntry{RootCause: "r", Solution: "s", Executor: "e",
+	closed := quality.RiskAlertEvent{AlertID: first.AlertID, Key: "k/closed", Kind: quality.RiskEventClosed, At: at, Actor: "lee",
+		Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{RootCause: "r", Solution: "s", Executor: "e",
 			ActionDeadline: at, Verification: "v"}}}
 	for range 2 { // the retry is a no-op
 		if _, err := env.ExecuteActivity(a.RecordAlertEvent, closed); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = env.ExecuteActivity(a.RecordAlertEvent, store.RiskAlertEvent{AlertID: first.AlertID, Key: "k/responded",
-		Kind: store.RiskEventResponded, At: at, Actor: "lee", Data: store.RiskEventData{Response: "late"}})
+	_, err = env.ExecuteActivity(a.RecordAlertEvent, quality.RiskAlertEvent{AlertID: first.AlertID, Key: "k/responded",
+		Kind: quality.RiskEventResponded, At: at, Actor: "lee", Data: quality.RiskEventData{Response: "late"}})
 	if appErrType(err) != activities.ErrTypeAlertConflict {
 		t.Fatalf("response to a closed alert: %v, want %s", err, activities.ErrTypeAlertConflict)
 	}
@@ -129,7 +129,7 @@ func TestEvaluateRisksJudgesAtTheGivenMoment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ev store.RiskEvaluation
+	var ev quality.RiskEvaluation
 	if err := v.Get(&ev); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // The notices a risk alert sends.
@@ -36,9 +35,9 @@ type RiskMonitorInput struct {
 // RiskMonitorResult is what one monitor run saw and did.
 type RiskMonitorResult struct {
 	At        time.Time
-	Checks    []store.RiskCheck // one per condition, held or not
-	Opened    []string          // alerts this run opened (and started the workflow of)
-	SeenAgain []string          // alerts already open for a condition found again
+	Checks    []quality.RiskCheck // one per condition, held or not
+	Opened    []string            // alerts this run opened (and started the workflow of)
+	SeenAgain []string            // alerts already open for a condition found again
 }
 
 // RiskMonitorWorkflow checks the risk thresholds once (DOMAIN.md §4), with every
@@ -49,7 +48,7 @@ func RiskMonitorWorkflow(ctx workflow.Context, in RiskMonitorInput) (RiskMonitor
 	runID := workflow.GetInfo(ctx).WorkflowExecution.ID
 	logger := log.With(workflow.GetLogger(ctx), "ScheduleID", in.ScheduleID)
 	res := RiskMonitorResult{At: workflow.Now(ctx)}
-	var ev store.RiskEvaluation
+	var ev quality.RiskEvaluation
 	if err := workflow.ExecuteActivity(activityContext(ctx), acts.EvaluateRisks,
 		activities.EvaluateRisksInput{At: res.At}).Get(ctx, &ev); err != nil {
 		return res, fmt.Errorf("evaluate risks: %w", err)
@@ -91,7 +90,7 @@ type RiskAlertState struct {
 	AlertID         string
 	Condition       quality.Condition
 	Grade           quality.Grade
-	Status          store.RiskAlertStatus
+	Status          quality.RiskAlertStatus
 	OwnerID         string // "" when the quality team has no lead: the team owns it
 	OpenedAt        time.Time
 	HandlingPeriod  time.Duration
@@ -102,7 +101,7 @@ type RiskAlertState struct {
 	Response        string     `json:",omitempty"`
 	RespondedBy     string     `json:",omitempty"`
 	RespondedAt     *time.Time `json:",omitempty"`
-	Ledger          *store.RiskLedgerEntry
+	Ledger          *quality.RiskLedgerEntry
 	ClosedBy        string     `json:",omitempty"`
 	ClosedAt        *time.Time `json:",omitempty"`
 }
@@ -162,7 +161,7 @@ type riskAlert struct {
 	id      string
 	state   RiskAlertState
 	loaded  bool
-	figures store.RiskAlert // observed, baseline and threshold at opening
+	figures quality.RiskAlert // observed, baseline and threshold at opening
 	team    activities.QualityTeam
 	chain   []complaint.Member // the owner, then upward; empty without an owner
 	mu      workflow.Mutex     // one alert write at a time, in the order they were decided
@@ -171,7 +170,7 @@ type riskAlert struct {
 }
 
 func (w *riskAlert) run(ctx workflow.Context) error {
-	var alert store.RiskAlert
+	var alert quality.RiskAlert
 	if err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadAlert, w.state.AlertID).Get(ctx, &alert); err != nil {
 		return fmt.Errorf("load alert: %w", err)
 	}
@@ -185,7 +184,7 @@ func (w *riskAlert) run(ctx workflow.Context) error {
 		w.state.EscalatedTo = *alert.EscalatedTo
 	}
 	w.figures, w.loaded = alert, true
-	if w.state.Status == store.RiskClosed {
+	if w.state.Status == quality.RiskClosed {
 		return nil
 	}
 	if err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadQualityTeam).Get(ctx, &w.team); err != nil {
@@ -203,7 +202,7 @@ func (w *riskAlert) run(ctx workflow.Context) error {
 		}
 	}
 
-	if w.state.Status == store.RiskOpen {
+	if w.state.Status == quality.RiskOpen {
 		if err := w.announce(ctx); err != nil {
 			return err
 		}
@@ -211,7 +210,7 @@ func (w *riskAlert) run(ctx workflow.Context) error {
 			return err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return w.state.Status == store.RiskClosed }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return w.state.Status == quality.RiskClosed }); err != nil {
 		return err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -247,8 +246,8 @@ func (w *riskAlert) announce(ctx workflow.Context) error {
 	if w.state.Grade == quality.Red {
 		to = riskAppendNew(to, w.director())
 	}
-	key, err := w.record(ctx, store.RiskAlertEvent{Kind: store.RiskEventNotified, Actor: "system",
-		At: workflow.Now(ctx), Data: store.RiskEventData{Recipients: to}})
+	key, err := w.record(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventNotified, Actor: "system",
+		At: workflow.Now(ctx), Data: quality.RiskEventData{Recipients: to}})
 	if err != nil {
 		return err
 	}
@@ -262,7 +261,7 @@ func (w *riskAlert) announce(ctx workflow.Context) error {
 // moves the alert a step up the owner's chain and sets the next deadline a
 // handling period later, until the chain's top is passed.
 func (w *riskAlert) escalateUntilAnswered(ctx workflow.Context, due time.Time) error {
-	answered := func() bool { return w.state.Status != store.RiskOpen }
+	answered := func() bool { return w.state.Status != quality.RiskOpen }
 	for !answered() {
 		current := due
 		w.state.DueAt = &current
@@ -294,7 +293,7 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 		return true, err
 	}
 	defer w.mu.Unlock()
-	if w.state.Status != store.RiskOpen { // answered while waiting for the lock
+	if w.state.Status != quality.RiskOpen { // answered while waiting for the lock
 		return true, nil
 	}
 	now := workflow.Now(ctx)
@@ -304,8 +303,8 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 		if w.state.EscalatedTo != "" {
 			to = riskAppendNew(to, w.state.EscalatedTo)
 		}
-		key, err := w.recordLocked(ctx, store.RiskAlertEvent{Kind: store.RiskEventOverdue, Actor: "system", At: now,
-			Data: store.RiskEventData{Recipients: to, Reason: "no response by " + formatTime(due) + " and nobody left to escalate to"}})
+		key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventOverdue, Actor: "system", At: now,
+			Data: quality.RiskEventData{Recipients: to, Reason: "no response by " + formatTime(due) + " and nobody left to escalate to"}})
 		if err != nil {
 			return true, err
 		}
@@ -318,8 +317,8 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 	next := due.Add(w.state.HandlingPeriod)
 	up := w.chain[level].ID
 	to := riskAppendNew([]string{up}, w.owners()...)
-	key, err := w.recordLocked(ctx, store.RiskAlertEvent{Kind: store.RiskEventEscalated, Actor: "system", At: now,
-		Data: store.RiskEventData{Level: level, To: up, NextDueAt: &next, Recipients: to}})
+	key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventEscalated, Actor: "system", At: now,
+		Data: quality.RiskEventData{Level: level, To: up, NextDueAt: &next, Recipients: to}})
 	if err != nil {
 		return true, err
 	}
@@ -334,7 +333,7 @@ func (w *riskAlert) validateRespond(_ workflow.Context, req RespondAlertRequest)
 	switch {
 	case !w.loaded:
 		return invalidAction("the alert is still loading; try again")
-	case w.state.Status != store.RiskOpen:
+	case w.state.Status != quality.RiskOpen:
 		return invalidAction("the alert is " + string(w.state.Status) + " already")
 	case strings.TrimSpace(req.By) == "":
 		return invalidAction("by is required")
@@ -350,10 +349,10 @@ func (w *riskAlert) respond(ctx workflow.Context, req RespondAlertRequest) (Risk
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
-	w.state.Status, w.state.DueAt = store.RiskResponded, nil
+	w.state.Status, w.state.DueAt = quality.RiskResponded, nil
 	w.state.Response, w.state.RespondedBy, w.state.RespondedAt = req.Response, req.By, &now
-	_, err := w.record(ctx, store.RiskAlertEvent{Kind: store.RiskEventResponded, Actor: req.By, At: now,
-		Data: store.RiskEventData{Response: req.Response}})
+	_, err := w.record(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventResponded, Actor: req.By, At: now,
+		Data: quality.RiskEventData{Response: req.Response}})
 	return w.state, err
 }
 
@@ -361,7 +360,7 @@ func (w *riskAlert) validateClose(_ workflow.Context, req CloseAlertRequest) err
 	if !w.loaded {
 		return invalidAction("the alert is still loading; try again")
 	}
-	if w.state.Status == store.RiskClosed {
+	if w.state.Status == quality.RiskClosed {
 		return invalidAction("the alert is closed already")
 	}
 	var missing []string
@@ -390,20 +389,20 @@ func (w *riskAlert) close(ctx workflow.Context, req CloseAlertRequest) (RiskAler
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
-	ledger := store.RiskLedgerEntry{RootCause: req.RootCause, Solution: req.Solution, Executor: req.Executor,
+	ledger := quality.RiskLedgerEntry{RootCause: req.RootCause, Solution: req.Solution, Executor: req.Executor,
 		ActionDeadline: req.ActionDeadline.UTC(), Verification: req.Verification}
-	w.state.Status, w.state.DueAt, w.state.Ledger = store.RiskClosed, nil, &ledger
+	w.state.Status, w.state.DueAt, w.state.Ledger = quality.RiskClosed, nil, &ledger
 	w.state.ClosedBy, w.state.ClosedAt = req.By, &now
 	if w.state.RespondedAt == nil { // closing implies a response
 		w.state.Response, w.state.RespondedBy, w.state.RespondedAt = req.Solution, req.By, &now
 	}
-	_, err := w.record(ctx, store.RiskAlertEvent{Kind: store.RiskEventClosed, Actor: req.By, At: now,
-		Data: store.RiskEventData{Ledger: &ledger}})
+	_, err := w.record(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventClosed, Actor: req.By, At: now,
+		Data: quality.RiskEventData{Ledger: &ledger}})
 	return w.state, err
 }
 
 // record writes an alert event under the alert's write lock.
-func (w *riskAlert) record(ctx workflow.Context, e store.RiskAlertEvent) (string, error) {
+func (w *riskAlert) record(ctx workflow.Context, e quality.RiskAlertEvent) (string, error) {
 	if err := w.mu.Lock(ctx); err != nil {
 		return "", err
 	}
@@ -413,10 +412,10 @@ func (w *riskAlert) record(ctx workflow.Context, e store.RiskAlertEvent) (string
 
 // recordLocked writes an alert event keyed by this workflow, the kind and, for an
 // escalation, its level: each happens once per alert.
-func (w *riskAlert) recordLocked(ctx workflow.Context, e store.RiskAlertEvent) (string, error) {
+func (w *riskAlert) recordLocked(ctx workflow.Context, e quality.RiskAlertEvent) (string, error) {
 	e.AlertID = w.state.AlertID
 	e.Key = w.id + "/" + string(e.Kind)
-	if e.Kind == store.RiskEventEscalated {
+	if e.Kind == quality.RiskEventEscalated {
 		e.Key += fmt.Sprintf("/%d", e.Data.Level)
 	}
 	if err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordAlertEvent, e).Get(ctx, nil); err != nil {

@@ -21,7 +21,6 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -30,18 +29,18 @@ import (
 // recipient).
 type fakeRiskActivities struct {
 	mu         sync.Mutex
-	alert      store.RiskAlert
+	alert      quality.RiskAlert
 	chains     map[string][]complaint.Member
 	team       activities.QualityTeam
-	evaluation store.RiskEvaluation
+	evaluation quality.RiskEvaluation
 	existing   map[quality.Condition]string // open alerts: OpenAlert answers created false
 	evaluated  []time.Time
 	opened     []activities.OpenAlertInput
-	events     []store.RiskAlertEvent
+	events     []quality.RiskAlertEvent
 	notices    []activities.Notice
 }
 
-func (f *fakeRiskActivities) EvaluateRisks(_ context.Context, in activities.EvaluateRisksInput) (store.RiskEvaluation, error) {
+func (f *fakeRiskActivities) EvaluateRisks(_ context.Context, in activities.EvaluateRisksInput) (quality.RiskEvaluation, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.evaluated = append(f.evaluated, in.At)
@@ -58,14 +57,14 @@ func (f *fakeRiskActivities) OpenAlert(_ context.Context, in activities.OpenAler
 	return activities.OpenedAlert{AlertID: "alert-" + string(in.Check.Condition), Created: true}, nil
 }
 
-func (f *fakeRiskActivities) LoadAlert(_ context.Context, id string) (store.RiskAlert, error) {
+func (f *fakeRiskActivities) LoadAlert(_ context.Context, id string) (quality.RiskAlert, error) {
 	if id != f.alert.ID {
-		return store.RiskAlert{}, temporal.NewNonRetryableApplicationError("no alert "+id, activities.ErrTypeNotFound, nil)
+		return quality.RiskAlert{}, temporal.NewNonRetryableApplicationError("no alert "+id, activities.ErrTypeNotFound, nil)
 	}
 	return f.alert, nil
 }
 
-func (f *fakeRiskActivities) RecordAlertEvent(_ context.Context, e store.RiskAlertEvent) error {
+func (f *fakeRiskActivities) RecordAlertEvent(_ context.Context, e quality.RiskAlertEvent) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, old := range f.events {
@@ -136,7 +135,7 @@ func (s *RiskAlertSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()
 // grade's default handling period, owned by owner ("" for none).
 func (s *RiskAlertSuite) opened(grade quality.Grade, owner string) {
 	period := grade.DefaultHandling()
-	s.acts.alert = store.RiskAlert{ID: "a-1", Condition: quality.VolumeSpike, Grade: grade, Status: store.RiskOpen,
+	s.acts.alert = quality.RiskAlert{ID: "a-1", Condition: quality.VolumeSpike, Grade: grade, Status: quality.RiskOpen,
 		OpenedAt: s.start, HandlingSeconds: int64(period / time.Second), HandlingDueAt: s.start.Add(period),
 		Observed: 20, Baseline: 10, Threshold: 20}
 	if owner != "" {
@@ -190,7 +189,7 @@ func (s *RiskAlertSuite) timeline() []string {
 	var out []string
 	for _, e := range s.acts.events {
 		line := fmt.Sprintf("%s %s", e.At.Sub(s.start), e.Kind)
-		if e.Kind == store.RiskEventEscalated {
+		if e.Kind == quality.RiskEventEscalated {
 			line += fmt.Sprintf("/%d→%s due %s", e.Data.Level, e.Data.To, e.Data.NextDueAt.Sub(s.start))
 		}
 		out = append(out, line)
@@ -243,7 +242,7 @@ func (s *RiskAlertSuite) TestRedAlertEscalatesHourlyThenIsOverdueOnce() {
 		s.Contains(n.Body, "contingency plan")
 		s.Equal(workflows.EventRiskAlertOpened, n.EventKind)
 	}
-	s.Equal(store.RiskClosed, state.Status)
+	s.Equal(quality.RiskClosed, state.Status)
 	s.True(state.Overdue)
 	s.Nil(state.DueAt)
 }
@@ -286,7 +285,7 @@ func (s *RiskAlertSuite) TestResponseStopsEscalation() {
 	s.False(state.Overdue)
 	ledger := s.acts.events[3].Data.Ledger
 	s.Require().NotNil(ledger)
-	s.Equal(store.RiskLedgerEntry{RootCause: "courier strike", Solution: "second courier", Executor: "logistics team",
+	s.Equal(quality.RiskLedgerEntry{RootCause: "courier strike", Solution: "second courier", Executor: "logistics team",
 		ActionDeadline: riskLedger.ActionDeadline, Verification: "volume back to 10 a day"}, *ledger)
 	s.Equal("lee", s.acts.events[3].Actor)
 }
@@ -401,13 +400,13 @@ func (r *riskMonitorRun) run(t *testing.T) workflows.RiskMonitorResult {
 // volume spike's alert is already open, so no second workflow starts.
 func TestRiskMonitorStartsAWorkflowOnlyForNewAlerts(t *testing.T) {
 	start := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-	csat := store.RiskCheck{Condition: quality.CSATDrop, Grade: quality.Yellow, Observed: 90, Baseline: 100, Threshold: 95,
+	csat := quality.RiskCheck{Condition: quality.CSATDrop, Grade: quality.Yellow, Observed: 90, Baseline: 100, Threshold: 95,
 		HandlingSeconds: 14400}
-	volume := store.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, Observed: 20, Baseline: 10, Threshold: 20,
+	volume := quality.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, Observed: 20, Baseline: 10, Threshold: 20,
 		HandlingSeconds: 3600}
-	sla := store.RiskCheck{Condition: quality.SLAShortfall, Observed: 95, Baseline: 90, Threshold: 90}
+	sla := quality.RiskCheck{Condition: quality.SLAShortfall, Observed: 95, Baseline: 90, Threshold: 90}
 	acts := &fakeRiskActivities{
-		evaluation: store.RiskEvaluation{At: start, Checks: []store.RiskCheck{csat, volume, sla}},
+		evaluation: quality.RiskEvaluation{At: start, Checks: []quality.RiskCheck{csat, volume, sla}},
 		existing:   map[quality.Condition]string{quality.VolumeSpike: "open-volume-alert"},
 	}
 	r := newRiskMonitorRun(start, acts)
@@ -441,7 +440,7 @@ func TestRiskMonitorStartsAWorkflowOnlyForNewAlerts(t *testing.T) {
 // A run that finds nothing opens nothing and starts nothing.
 func TestRiskMonitorFindingNothingDoesNothing(t *testing.T) {
 	start := time.Date(2026, 3, 15, 12, 15, 0, 0, time.UTC)
-	acts := &fakeRiskActivities{evaluation: store.RiskEvaluation{At: start, Checks: []store.RiskCheck{
+	acts := &fakeRiskActivities{evaluation: quality.RiskEvaluation{At: start, Checks: []quality.RiskCheck{
 		{Condition: quality.CSATDrop, Note: "too few survey answers"}, {Condition: quality.VolumeSpike}, {Condition: quality.SLAShortfall},
 	}}}
 	r := newRiskMonitorRun(start, acts)

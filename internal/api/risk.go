@@ -198,31 +198,31 @@ type riskLedgerView struct {
 }
 
 type riskAlertView struct {
-	ID              string            `json:"id"`
-	WorkflowID      string            `json:"workflow_id"`
-	Condition       string            `json:"condition"`
-	Grade           string            `json:"grade"`
-	Status          string            `json:"status"`
-	OpenedAt        time.Time         `json:"opened_at"`
-	Handling        string            `json:"handling"`
-	HandlingSeconds int64             `json:"handling_seconds"`
-	HandlingDueAt   time.Time         `json:"handling_due_at"`
-	EscalationLevel int               `json:"escalation_level"`
-	EscalatedTo     *string           `json:"escalated_to"`
-	Observed        float64           `json:"observed"`
-	Baseline        float64           `json:"baseline"`
-	Threshold       float64           `json:"threshold"`
-	Details         store.RiskDetails `json:"details"`
-	MonitorRun      string            `json:"monitor_run"`
-	OwnerID         *string           `json:"owner_id"`
-	Response        *string           `json:"response"`
-	RespondedAt     *time.Time        `json:"responded_at"`
-	RespondedBy     *string           `json:"responded_by"`
-	Ledger          *riskLedgerView   `json:"ledger"` // null until closed
-	ClosedAt        *time.Time        `json:"closed_at"`
-	ClosedBy        *string           `json:"closed_by"`
-	LastSeenAt      time.Time         `json:"last_seen_at"`
-	SeenCount       int               `json:"seen_count"`
+	ID              string              `json:"id"`
+	WorkflowID      string              `json:"workflow_id"`
+	Condition       string              `json:"condition"`
+	Grade           string              `json:"grade"`
+	Status          string              `json:"status"`
+	OpenedAt        time.Time           `json:"opened_at"`
+	Handling        string              `json:"handling"`
+	HandlingSeconds int64               `json:"handling_seconds"`
+	HandlingDueAt   time.Time           `json:"handling_due_at"`
+	EscalationLevel int                 `json:"escalation_level"`
+	EscalatedTo     *string             `json:"escalated_to"`
+	Observed        float64             `json:"observed"`
+	Baseline        float64             `json:"baseline"`
+	Threshold       float64             `json:"threshold"`
+	Details         quality.RiskDetails `json:"details"`
+	MonitorRun      string              `json:"monitor_run"`
+	OwnerID         *string             `json:"owner_id"`
+	Response        *string             `json:"response"`
+	RespondedAt     *time.Time          `json:"responded_at"`
+	RespondedBy     *string             `json:"responded_by"`
+	Ledger          *riskLedgerView     `json:"ledger"` // null until closed
+	ClosedAt        *time.Time          `json:"closed_at"`
+	ClosedBy        *string             `json:"closed_by"`
+	LastSeenAt      time.Time           `json:"last_seen_at"`
+	SeenCount       int                 `json:"seen_count"`
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -233,7 +233,7 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func riskAlertViewOf(a store.RiskAlert) riskAlertView {
+func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 	v := riskAlertView{
 		ID: a.ID, WorkflowID: workflows.RiskAlertWorkflowID(a.ID), Condition: string(a.Condition), Grade: string(a.Grade),
 		Status: string(a.Status), OpenedAt: a.OpenedAt.UTC(),
@@ -247,7 +247,7 @@ func riskAlertViewOf(a store.RiskAlert) riskAlertView {
 	if v.Details.Counts == nil {
 		v.Details.Counts = map[string]int64{}
 	}
-	if a.Status == store.RiskClosed && a.ActionDeadline != nil {
+	if a.Status == quality.RiskClosed && a.ActionDeadline != nil {
 		str := func(p *string) string {
 			if p == nil {
 				return ""
@@ -261,10 +261,10 @@ func riskAlertViewOf(a store.RiskAlert) riskAlertView {
 }
 
 type riskEventView struct {
-	Kind  string              `json:"kind"`
-	At    time.Time           `json:"at"`
-	Actor string              `json:"actor"`
-	Data  store.RiskEventData `json:"data"`
+	Kind  string                `json:"kind"`
+	At    time.Time             `json:"at"`
+	Actor string                `json:"actor"`
+	Data  quality.RiskEventData `json:"data"`
 }
 
 type riskAlertDetailView struct {
@@ -273,8 +273,8 @@ type riskAlertDetailView struct {
 }
 
 var riskAlertStatuses = func() []string {
-	out := make([]string, len(store.RiskAlertStatuses))
-	for i, st := range store.RiskAlertStatuses {
+	out := make([]string, len(quality.RiskAlertStatuses))
+	for i, st := range quality.RiskAlertStatuses {
 		out[i] = string(st)
 	}
 	return out
@@ -325,11 +325,11 @@ func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, alerts, f.Limit, riskAlertViewOf, func(a store.RiskAlert) (time.Time, string) { return a.OpenedAt, a.ID })
+	writePage(w, alerts, f.Limit, riskAlertViewOf, func(a quality.RiskAlert) (time.Time, string) { return a.OpenedAt, a.ID })
 }
 
 // riskAlertFromPath reads the alert the path names; on failure it has written the problem.
-func (s *Server) riskAlertFromPath(w http.ResponseWriter, r *http.Request) (store.RiskAlert, bool) {
+func (s *Server) riskAlertFromPath(w http.ResponseWriter, r *http.Request) (quality.RiskAlert, bool) {
 	return fromPath(s, w, r, "risk alert", true, s.store.RiskAlert)
 }
 
@@ -360,8 +360,8 @@ func (s *Server) respondRiskAlert(w http.ResponseWriter, r *http.Request) {
 	var body respondRiskAlertBody
 	s.riskUpdate(w, r, &body, func(v *validator) {
 		v.required("response", body.Response, 10000)
-	}, func(a store.RiskAlert) string {
-		if a.Status != store.RiskOpen {
+	}, func(a quality.RiskAlert) string {
+		if a.Status != quality.RiskOpen {
 			return "the alert is " + string(a.Status) + " already"
 		}
 		return ""
@@ -394,8 +394,8 @@ func (s *Server) closeRiskAlert(w http.ResponseWriter, r *http.Request) {
 			deadline = t.UTC()
 		}
 		v.required("verification", body.Verification, 5000)
-	}, func(a store.RiskAlert) string {
-		if a.Status == store.RiskClosed {
+	}, func(a quality.RiskAlert) string {
+		if a.Status == quality.RiskClosed {
 			return "the alert is closed already"
 		}
 		return ""
@@ -411,7 +411,7 @@ func (s *Server) closeRiskAlert(w http.ResponseWriter, r *http.Request) {
 // rejection is a 409 with its reason. An Idempotency-Key header becomes the update
 // ID, so a retried request is applied once.
 func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, check func(*validator),
-	conflict func(store.RiskAlert) string, update string, args func(actor string) any) {
+	conflict func(quality.RiskAlert) string, update string, args func(actor string) any) {
 	a, ok := s.riskAlertFromPath(w, r)
 	if !ok {
 		return
@@ -464,7 +464,7 @@ type riskLedgerEntryView struct {
 	ClosedBy string    `json:"closed_by"`
 }
 
-func riskLedgerEntryViewOf(a store.RiskAlert) riskLedgerEntryView {
+func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 	v := riskAlertViewOf(a)
 	out := riskLedgerEntryView{
 		ID: a.ID, Condition: v.Condition, Grade: v.Grade, OpenedAt: v.OpenedAt, Observed: a.Observed, Baseline: a.Baseline,

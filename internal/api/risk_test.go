@@ -82,12 +82,12 @@ func riskIDs(items any) []string {
 var riskAPIAt = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 
 // riskAlertRow opens an alert through the store, as the monitor does.
-func riskAlertRow(t *testing.T, st *store.Store, c quality.Condition, g quality.Grade, at time.Time) store.RiskAlert {
+func riskAlertRow(t *testing.T, st *store.Store, c quality.Condition, g quality.Grade, at time.Time) quality.RiskAlert {
 	t.Helper()
 	alert, created, err := st.OpenRiskAlert(context.Background(), store.NewRiskAlert{
 		ID: uuid.NewString(), Key: "run-" + at.String() + "/" + string(c), MonitorRun: "run-" + at.String(), At: at, OwnerID: "lee",
-		Check: store.RiskCheck{Condition: c, Grade: g, Observed: 20, Baseline: 10, Threshold: 13, HandlingSeconds: 3600,
-			Details: store.RiskDetails{From: at.Add(-24 * time.Hour), To: at, Counts: map[string]int64{"opened": 20}}},
+		Check: quality.RiskCheck{Condition: c, Grade: g, Observed: 20, Baseline: 10, Threshold: 13, HandlingSeconds: 3600,
+			Details: quality.RiskDetails{From: at.Add(-24 * time.Hour), To: at, Counts: map[string]int64{"opened": 20}}},
 	})
 	if err != nil || !created {
 		t.Fatalf("open alert: %v %v", created, err)
@@ -95,7 +95,7 @@ func riskAlertRow(t *testing.T, st *store.Store, c quality.Condition, g quality.
 	return alert
 }
 
-func riskRecord(t *testing.T, st *store.Store, e store.RiskAlertEvent) {
+func riskRecord(t *testing.T, st *store.Store, e quality.RiskAlertEvent) {
 	t.Helper()
 	if _, err := st.RecordRiskAlertEvent(context.Background(), e); err != nil {
 		t.Fatal(err)
@@ -104,18 +104,18 @@ func riskRecord(t *testing.T, st *store.Store, e store.RiskAlertEvent) {
 
 // Three alerts: a closed volume spike (in the ledger), a responded CSAT drop and an
 // open SLA shortfall.
-func seedRiskAlerts(t *testing.T, st *store.Store) (volume, csat, sla store.RiskAlert) {
+func seedRiskAlerts(t *testing.T, st *store.Store) (volume, csat, sla quality.RiskAlert) {
 	volume = riskAlertRow(t, st, quality.VolumeSpike, quality.Red, riskAPIAt)
 	csat = riskAlertRow(t, st, quality.CSATDrop, quality.Yellow, riskAPIAt.Add(time.Hour))
 	sla = riskAlertRow(t, st, quality.SLAShortfall, quality.Blue, riskAPIAt.Add(2*time.Hour))
-	riskRecord(t, st, store.RiskAlertEvent{AlertID: volume.ID, Key: "v/escalated/1", Kind: store.RiskEventEscalated,
-		At: riskAPIAt.Add(time.Hour), Actor: "system", Data: store.RiskEventData{Level: 1, To: "max", Recipients: []string{"max", "lee"}}})
-	riskRecord(t, st, store.RiskAlertEvent{AlertID: volume.ID, Key: "v/closed", Kind: store.RiskEventClosed,
-		At: riskAPIAt.Add(3 * time.Hour), Actor: "dora", Data: store.RiskEventData{Ledger: &store.RiskLedgerEntry{
+	riskRecord(t, st, quality.RiskAlertEvent{AlertID: volume.ID, Key: "v/escalated/1", Kind: quality.RiskEventEscalated,
+		At: riskAPIAt.Add(time.Hour), Actor: "system", Data: quality.RiskEventData{Level: 1, To: "max", Recipients: []string{"max", "lee"}}})
+	riskRecord(t, st, quality.RiskAlertEvent{AlertID: volume.ID, Key: "v/closed", Kind: quality.RiskEventClosed,
+		At: riskAPIAt.Add(3 * time.Hour), Actor: "dora", Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{
 			RootCause: "快递罢工", Solution: "second courier", Executor: "logistics team",
 			ActionDeadline: riskAPIAt.Add(72 * time.Hour), Verification: "volume back to 10 a day"}}})
-	riskRecord(t, st, store.RiskAlertEvent{AlertID: csat.ID, Key: "c/responded", Kind: store.RiskEventResponded,
-		At: riskAPIAt.Add(90 * time.Minute), Actor: "lee", Data: store.RiskEventData{Response: "analysis report"}})
+	riskRecord(t, st, quality.RiskAlertEvent{AlertID: csat.ID, Key: "c/responded", Kind: quality.RiskEventResponded,
+		At: riskAPIAt.Add(90 * time.Minute), Actor: "lee", Data: quality.RiskEventData{Response: "analysis report"}})
 	return volume, csat, sla
 }
 

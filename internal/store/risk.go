@@ -51,67 +51,6 @@ func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds,
 
 // --- evaluation ------------------------------------------------------------------
 
-// RiskDetails are the counts behind a check and the windows they cover.
-type RiskDetails struct {
-	From         time.Time        `json:"from"` // the observed window [from, to)
-	To           time.Time        `json:"to"`
-	BaselineFrom *time.Time       `json:"baseline_from,omitempty"` // the window the baseline comes from, if any
-	BaselineTo   *time.Time       `json:"baseline_to,omitempty"`
-	Counts       map[string]int64 `json:"counts"`
-}
-
-// Scan reads details stored as JSON.
-func (d *RiskDetails) Scan(src any) error {
-	switch v := src.(type) {
-	case []byte:
-		return json.Unmarshal(v, d)
-	case string:
-		return json.Unmarshal([]byte(v), d)
-	case nil:
-		*d = RiskDetails{}
-		return nil
-	}
-	return fmt.Errorf("risk details: cannot scan %T", src)
-}
-
-// RiskCheck is the verdict on one condition at one moment. Grade is "" when the
-// condition does not hold; Note then says why no verdict was possible, if so.
-// Observed and Baseline are in the condition's unit (CSAT and SLA: %; volume:
-// complaints a day). Threshold is the observed value at which Grade begins (or, when
-// the condition does not hold, at which the lowest grade would): CSAT ≤ baseline −
-// drop points, volume ≥ baseline × (1 + spike %), SLA compliance under target.
-type RiskCheck struct {
-	Condition       quality.Condition `json:"condition"`
-	Grade           quality.Grade     `json:"grade,omitempty"`
-	Note            string            `json:"note,omitempty"`
-	Observed        float64           `json:"observed"`
-	Baseline        float64           `json:"baseline"`
-	Threshold       float64           `json:"threshold"`
-	HandlingSeconds int64             `json:"handling_seconds,omitempty"` // of Grade, from the thresholds in force
-	Details         RiskDetails       `json:"details"`
-}
-
-// Holds reports whether the check found the condition.
-func (c RiskCheck) Holds() bool { return c.Grade != "" }
-
-// RiskEvaluation is the risk monitor's look at the event log at one moment.
-type RiskEvaluation struct {
-	At         time.Time              `json:"at"`
-	Thresholds quality.RiskThresholds `json:"thresholds"`
-	Checks     []RiskCheck            `json:"checks"` // one per condition, in quality.Conditions order
-}
-
-// Findings are the checks whose condition holds.
-func (e RiskEvaluation) Findings() []RiskCheck {
-	var out []RiskCheck
-	for _, c := range e.Checks {
-		if c.Holds() {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // riskCounts are what the checks need from the event log.
 type riskCounts struct {
 	CSATAnswers           int64 `db:"csat_answers"`
@@ -166,10 +105,10 @@ SELECT
 
 // EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
 // the thresholds in force.
-func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (RiskEvaluation, error) {
+func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEvaluation, error) {
 	t, err := s.RiskThresholds(ctx)
 	if err != nil {
-		return RiskEvaluation{}, err
+		return quality.RiskEvaluation{}, err
 	}
 	at = at.UTC()
 	day, week := at.Add(-24*time.Hour), at.Add(-7*24*time.Hour)
@@ -177,10 +116,10 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (RiskEvaluation
 	twoWeeks := at.Add(-14 * 24 * time.Hour)
 	var c riskCounts
 	if err := s.db.GetContext(ctx, &c, riskCountsQuery, at, day, trailing, week, twoWeeks); err != nil {
-		return RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
 	w := riskWindows{at: at, day: day, week: week, twoWeeks: twoWeeks, trailing: trailing}
-	return RiskEvaluation{At: at, Thresholds: t, Checks: []RiskCheck{
+	return quality.RiskEvaluation{At: at, Thresholds: t, Checks: []quality.RiskCheck{
 		checkCSAT(c, t, w), checkVolume(c, t, w), checkSLA(c, t, w),
 	}}, nil
 }
@@ -196,17 +135,17 @@ func pct(part, whole int64) float64 {
 	return round2(100 * float64(part) / float64(whole))
 }
 
-func graded(c RiskCheck, t quality.RiskThresholds, g quality.Grade, threshold float64) RiskCheck {
+func graded(c quality.RiskCheck, t quality.RiskThresholds, g quality.Grade, threshold float64) quality.RiskCheck {
 	c.Grade, c.Threshold, c.HandlingSeconds = g, threshold, t.HandlingSeconds(g)
 	return c
 }
 
 // checkCSAT: the drop is previous % − current %, in points rounded to 2 decimals.
-func checkCSAT(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
-	c := RiskCheck{
+func checkCSAT(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
+	c := quality.RiskCheck{
 		Condition: quality.CSATDrop,
 		Observed:  pct(n.CSATSatisfied, n.CSATAnswers), Baseline: pct(n.PreviousCSATSatisfied, n.PreviousCSATAnswers),
-		Details: RiskDetails{From: w.week, To: w.at, BaselineFrom: &w.twoWeeks, BaselineTo: &w.week, Counts: map[string]int64{
+		Details: quality.RiskDetails{From: w.week, To: w.at, BaselineFrom: &w.twoWeeks, BaselineTo: &w.week, Counts: map[string]int64{
 			"answers": n.CSATAnswers, "satisfied": n.CSATSatisfied,
 			"previous_answers": n.PreviousCSATAnswers, "previous_satisfied": n.PreviousCSATSatisfied,
 		}},
@@ -229,12 +168,12 @@ func checkCSAT(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck 
 
 // checkVolume compares in whole numbers (opened × 100 × days against trailing ×
 // (100 + spike %)), so a count exactly at the threshold triggers.
-func checkVolume(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
+func checkVolume(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
 	days := float64(t.VolumeTrailingDays)
-	c := RiskCheck{
+	c := quality.RiskCheck{
 		Condition: quality.VolumeSpike,
 		Observed:  float64(n.Opened), Baseline: round2(float64(n.TrailingOpened) / days),
-		Details: RiskDetails{From: w.day, To: w.at, BaselineFrom: &w.trailing, BaselineTo: &w.day, Counts: map[string]int64{
+		Details: quality.RiskDetails{From: w.day, To: w.at, BaselineFrom: &w.trailing, BaselineTo: &w.day, Counts: map[string]int64{
 			"opened": n.Opened, "trailing_opened": n.TrailingOpened, "trailing_days": int64(t.VolumeTrailingDays),
 		}},
 	}
@@ -261,11 +200,11 @@ func checkVolume(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskChec
 
 // checkSLA grades the shortfall under target (points, rounded to 2 decimals): up to
 // the blue band blue, beyond it yellow, from the red points on red.
-func checkSLA(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
-	c := RiskCheck{
+func checkSLA(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
+	c := quality.RiskCheck{
 		Condition: quality.SLAShortfall,
 		Observed:  pct(n.SLAMet, n.SLAKnown), Baseline: t.SLATargetPct, Threshold: t.SLATargetPct,
-		Details: RiskDetails{From: w.day, To: w.at, Counts: map[string]int64{"known": n.SLAKnown, "met": n.SLAMet}},
+		Details: quality.RiskDetails{From: w.day, To: w.at, Counts: map[string]int64{"known": n.SLAKnown, "met": n.SLAMet}},
 	}
 	if n.SLAKnown < t.SLAMinKnown {
 		c.Note = fmt.Sprintf("too few SLA outcomes for a verdict: %d in the last 24 h, %d needed", n.SLAKnown, t.SLAMinKnown)
@@ -285,116 +224,11 @@ func checkSLA(n riskCounts, t quality.RiskThresholds, w riskWindows) RiskCheck {
 
 // --- alerts ------------------------------------------------------------------------
 
-// RiskAlertStatus is where an alert stands.
-type RiskAlertStatus string
-
-// An alert is open until its owner responds (contingency plan, analysis report or
-// rectification plan), then closed with its ledger entry.
-const (
-	RiskOpen      RiskAlertStatus = "open"
-	RiskResponded RiskAlertStatus = "responded"
-	RiskClosed    RiskAlertStatus = "closed"
-)
-
-// RiskAlertStatuses lists the statuses.
-var RiskAlertStatuses = []RiskAlertStatus{RiskOpen, RiskResponded, RiskClosed}
-
-// RiskAlert is a row of risk_alerts. Nil pointers are NULL columns.
-type RiskAlert struct {
-	ID              string            `db:"id"`
-	Condition       quality.Condition `db:"condition"`
-	Grade           quality.Grade     `db:"grade"`
-	Status          RiskAlertStatus   `db:"status"`
-	OpenedAt        time.Time         `db:"opened_at"`
-	HandlingSeconds int64             `db:"handling_seconds"`
-	HandlingDueAt   time.Time         `db:"handling_due_at"`
-	EscalationLevel int               `db:"escalation_level"`
-	EscalatedTo     *string           `db:"escalated_to"`
-	Observed        float64           `db:"observed"`
-	Baseline        float64           `db:"baseline"`
-	Threshold       float64           `db:"threshold"`
-	Details         RiskDetails       `db:"details"`
-	MonitorRun      string            `db:"monitor_run"`
-	OwnerID         *string           `db:"owner_id"`
-	Response        *string           `db:"response"`
-	RespondedAt     *time.Time        `db:"responded_at"`
-	RespondedBy     *string           `db:"responded_by"`
-	RootCause       *string           `db:"root_cause"`
-	Solution        *string           `db:"solution"`
-	Executor        *string           `db:"executor"`
-	ActionDeadline  *time.Time        `db:"action_deadline"`
-	Verification    *string           `db:"verification"`
-	ClosedAt        *time.Time        `db:"closed_at"`
-	ClosedBy        *string           `db:"closed_by"`
-	LastSeenAt      time.Time         `db:"last_seen_at"`
-	SeenCount       int               `db:"seen_count"`
-}
-
 const riskAlertColumns = `id, condition, grade, status, opened_at, handling_seconds, handling_due_at,
 	escalation_level, escalated_to, observed::float8 AS observed, baseline::float8 AS baseline,
 	threshold::float8 AS threshold, CAST(details AS text) AS details, monitor_run, owner_id, response,
 	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
 	closed_by, last_seen_at, seen_count`
-
-// RiskEventKind is the kind of an alert's event.
-type RiskEventKind string
-
-// What happens to an alert.
-const (
-	RiskEventOpened    RiskEventKind = "opened"
-	RiskEventSeenAgain RiskEventKind = "seen_again" // a later monitor run found the open alert's condition again
-	RiskEventNotified  RiskEventKind = "notified"
-	RiskEventEscalated RiskEventKind = "escalated"
-	RiskEventOverdue   RiskEventKind = "overdue" // past the top of the owner's chain
-	RiskEventResponded RiskEventKind = "responded"
-	RiskEventClosed    RiskEventKind = "closed"
-)
-
-// RiskLedgerEntry is what closing an alert records (DOMAIN.md §1 "风险处置台账").
-type RiskLedgerEntry struct {
-	RootCause      string    `json:"root_cause"`
-	Solution       string    `json:"solution"`
-	Executor       string    `json:"executor"`
-	ActionDeadline time.Time `json:"action_deadline"`
-	Verification   string    `json:"verification"`
-}
-
-// RiskEventData is an alert event's payload; each kind sets its own fields.
-type RiskEventData struct {
-	MonitorRun string           `json:"monitor_run,omitempty"` // opened, seen_again
-	Check      *RiskCheck       `json:"check,omitempty"`       // opened, seen_again: what the monitor saw
-	Recipients []string         `json:"recipients,omitempty"`  // notified, escalated, overdue
-	Level      int              `json:"level,omitempty"`       // escalated: 1 for the first step up
-	To         string           `json:"to,omitempty"`          // escalated
-	NextDueAt  *time.Time       `json:"next_due_at,omitempty"` // escalated
-	Response   string           `json:"response,omitempty"`    // responded
-	Ledger     *RiskLedgerEntry `json:"ledger,omitempty"`      // closed
-	Reason     string           `json:"reason,omitempty"`
-}
-
-// Scan reads event data stored as JSON.
-func (d *RiskEventData) Scan(src any) error {
-	switch v := src.(type) {
-	case []byte:
-		return json.Unmarshal(v, d)
-	case string:
-		return json.Unmarshal([]byte(v), d)
-	case nil:
-		*d = RiskEventData{}
-		return nil
-	}
-	return fmt.Errorf("risk event data: cannot scan %T", src)
-}
-
-// RiskAlertEvent is a row of risk_alert_events.
-type RiskAlertEvent struct {
-	AlertID string        `db:"alert_id"`
-	Key     string        `db:"idempotency_key"`
-	Kind    RiskEventKind `db:"kind"`
-	At      time.Time     `db:"occurred_at"`
-	Actor   string        `db:"actor"`
-	Data    RiskEventData `db:"data"`
-}
 
 // NewRiskAlert asks to open an alert for a check whose condition holds. Key (the
 // monitor run and the condition) makes the request idempotent.
@@ -402,7 +236,7 @@ type NewRiskAlert struct {
 	ID         string
 	Key        string
 	MonitorRun string
-	Check      RiskCheck
+	Check      quality.RiskCheck
 	At         time.Time
 	OwnerID    string // "" for none
 }
@@ -410,9 +244,9 @@ type NewRiskAlert struct {
 // OpenRiskAlert opens an alert for the check's condition, or, when one is already
 // open (or responded) for it, returns that one (created false) and records that it
 // was seen again. A retry with the same key returns what the first call did.
-func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, bool, error) {
+func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (quality.RiskAlert, bool, error) {
 	if !a.Check.Holds() || a.Check.HandlingSeconds <= 0 {
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: check %s has no grade or handling period", a.Check.Condition)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: check %s has no grade or handling period", a.Check.Condition)
 	}
 	for attempt := 0; ; attempt++ {
 		alert, created, err := s.openRiskAlert(ctx, a)
@@ -426,30 +260,30 @@ func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, b
 
 var errAlertClosedMeanwhile = errors.New("the open alert closed meanwhile")
 
-func (s *Store) openRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, bool, error) {
+func (s *Store) openRiskAlert(ctx context.Context, a NewRiskAlert) (quality.RiskAlert, bool, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	defer tx.Rollback()
 
 	var prior struct {
-		AlertID string        `db:"alert_id"`
-		Kind    RiskEventKind `db:"kind"`
+		AlertID string                `db:"alert_id"`
+		Kind    quality.RiskEventKind `db:"kind"`
 	}
 	err = tx.GetContext(ctx, &prior, `SELECT alert_id, kind FROM risk_alert_events WHERE idempotency_key = $1`, a.Key)
 	switch {
 	case err == nil:
 		tx.Rollback()
 		alert, err := s.RiskAlert(ctx, prior.AlertID)
-		return alert, prior.Kind == RiskEventOpened, err
+		return alert, prior.Kind == quality.RiskEventOpened, err
 	case !errors.Is(err, sql.ErrNoRows):
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 
 	details, err := json.Marshal(a.Check.Details)
 	if err != nil {
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	var owner *string
 	if a.OwnerID != "" {
@@ -463,43 +297,43 @@ func (s *Store) openRiskAlert(ctx context.Context, a NewRiskAlert) (RiskAlert, b
 		ON CONFLICT (condition) WHERE status <> 'closed' DO NOTHING
 		RETURNING id`
 	var id string
-	kind := RiskEventOpened
+	kind := quality.RiskEventOpened
 	err = tx.GetContext(ctx, &id, insert, a.ID, a.Check.Condition, a.Check.Grade, at, a.Check.HandlingSeconds, due,
 		a.Check.Observed, a.Check.Baseline, a.Check.Threshold, string(details), a.MonitorRun, owner)
 	if errors.Is(err, sql.ErrNoRows) {
-		kind = RiskEventSeenAgain
+		kind = quality.RiskEventSeenAgain
 		const seen = `UPDATE risk_alerts SET last_seen_at = GREATEST(last_seen_at, $2), seen_count = seen_count + 1
 			WHERE condition = $1 AND status <> 'closed' RETURNING id`
 		err = tx.GetContext(ctx, &id, seen, a.Check.Condition, at)
 		if errors.Is(err, sql.ErrNoRows) {
-			return RiskAlert{}, false, errAlertClosedMeanwhile
+			return quality.RiskAlert{}, false, errAlertClosedMeanwhile
 		}
 	}
 	if err != nil {
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	check := a.Check
-	if err := insertRiskEvent(ctx, tx, RiskAlertEvent{
+	if err := insertRiskEvent(ctx, tx, quality.RiskAlertEvent{
 		AlertID: id, Key: a.Key, Kind: kind, At: at, Actor: "risk-monitor",
-		Data: RiskEventData{MonitorRun: a.MonitorRun, Check: &check},
+		Data: quality.RiskEventData{MonitorRun: a.MonitorRun, Check: &check},
 	}); err != nil {
-		return RiskAlert{}, false, err
+		return quality.RiskAlert{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	alert, err := s.RiskAlert(ctx, id)
-	return alert, kind == RiskEventOpened, err
+	return alert, kind == quality.RiskEventOpened, err
 }
 
 // insertRiskEvent appends an event, whose key is new within the transaction.
-func insertRiskEvent(ctx context.Context, db execer, e RiskAlertEvent) error {
+func insertRiskEvent(ctx context.Context, db execer, e quality.RiskAlertEvent) error {
 	_, err := insertRiskEventOnce(ctx, db, e)
 	return err
 }
 
 // insertRiskEventOnce appends an event; false when its key was already recorded.
-func insertRiskEventOnce(ctx context.Context, db execer, e RiskAlertEvent) (bool, error) {
+func insertRiskEventOnce(ctx context.Context, db execer, e quality.RiskAlertEvent) (bool, error) {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
 		return false, fmt.Errorf("record risk alert event: %w", err)
@@ -522,7 +356,7 @@ func insertRiskEventOnce(ctx context.Context, db execer, e RiskAlertEvent) (bool
 // the deadline; a response or a closing the status and, on closing, the ledger. A
 // transition the alert's status does not allow (a response to a closed alert) is
 // ErrConflict and records nothing.
-func (s *Store) RecordRiskAlertEvent(ctx context.Context, e RiskAlertEvent) (bool, error) {
+func (s *Store) RecordRiskAlertEvent(ctx context.Context, e quality.RiskAlertEvent) (bool, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("record risk alert event: %w", err)
@@ -535,14 +369,14 @@ func (s *Store) RecordRiskAlertEvent(ctx context.Context, e RiskAlertEvent) (boo
 	at := e.At.UTC()
 	var res sql.Result
 	switch e.Kind {
-	case RiskEventEscalated:
+	case quality.RiskEventEscalated:
 		res, err = tx.ExecContext(ctx, `UPDATE risk_alerts
 			SET escalation_level = $2, escalated_to = $3, handling_due_at = COALESCE($4, handling_due_at)
 			WHERE id = $1 AND status = 'open'`, e.AlertID, e.Data.Level, e.Data.To, e.Data.NextDueAt)
-	case RiskEventResponded:
+	case quality.RiskEventResponded:
 		res, err = tx.ExecContext(ctx, `UPDATE risk_alerts SET status = 'responded', response = $2, responded_at = $3,
 			responded_by = $4 WHERE id = $1 AND status = 'open'`, e.AlertID, e.Data.Response, at, e.Actor)
-	case RiskEventClosed:
+	case quality.RiskEventClosed:
 		l := e.Data.Ledger
 		if l == nil {
 			return false, fmt.Errorf("record risk alert event: closing %s without a ledger entry", e.AlertID)
@@ -571,8 +405,8 @@ func (s *Store) RecordRiskAlertEvent(ctx context.Context, e RiskAlertEvent) (boo
 }
 
 // RiskAlert reads one alert.
-func (s *Store) RiskAlert(ctx context.Context, id string) (RiskAlert, error) {
-	var a RiskAlert
+func (s *Store) RiskAlert(ctx context.Context, id string) (quality.RiskAlert, error) {
+	var a quality.RiskAlert
 	err := s.db.GetContext(ctx, &a, `SELECT `+riskAlertColumns+` FROM risk_alerts WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("risk alert %s: %w", id, ErrNotFound)
@@ -584,8 +418,8 @@ func (s *Store) RiskAlert(ctx context.Context, id string) (RiskAlert, error) {
 }
 
 // RiskAlertEvents lists an alert's events in the order they were recorded.
-func (s *Store) RiskAlertEvents(ctx context.Context, alertID string) ([]RiskAlertEvent, error) {
-	out := []RiskAlertEvent{}
+func (s *Store) RiskAlertEvents(ctx context.Context, alertID string) ([]quality.RiskAlertEvent, error) {
+	out := []quality.RiskAlertEvent{}
 	const q = `SELECT alert_id, idempotency_key, kind, occurred_at, actor, CAST(data AS text) AS data
 		FROM risk_alert_events WHERE alert_id = $1 ORDER BY id`
 	if err := s.db.SelectContext(ctx, &out, q, alertID); err != nil {
@@ -606,8 +440,8 @@ type RiskAlertFilter struct {
 }
 
 // RiskAlerts lists alerts newest first, one keyset page at a time.
-func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]RiskAlert, error) {
-	return selectPage[RiskAlert](ctx, s, keyset{
+func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]quality.RiskAlert, error) {
+	return selectPage[quality.RiskAlert](ctx, s, keyset{
 		what: "risk alerts", query: `SELECT ` + riskAlertColumns + ` FROM risk_alerts`, at: "opened_at", id: "id",
 		filters: []filter{{"status", f.Status}, {"grade", f.Grade}, {"condition", f.Condition}},
 		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
@@ -616,14 +450,14 @@ func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]RiskAlert,
 
 // RiskLedger lists the closed alerts opened in [from, to) (a zero bound is open),
 // oldest first, as a ledger reads.
-func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]RiskAlert, error) {
+func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.RiskAlert, error) {
 	bound := func(t time.Time) any {
 		if t.IsZero() {
 			return nil
 		}
 		return t.UTC()
 	}
-	out := []RiskAlert{}
+	out := []quality.RiskAlert{}
 	q := `SELECT ` + riskAlertColumns + ` FROM risk_alerts
 		WHERE status = 'closed' AND ($1::timestamptz IS NULL OR opened_at >= $1)
 		  AND ($2::timestamptz IS NULL OR opened_at < $2)

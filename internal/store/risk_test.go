@@ -61,7 +61,7 @@ func riskReset(t *testing.T, st *store.Store) {
 	}
 }
 
-func riskCheck(t *testing.T, st *store.Store, c quality.Condition) store.RiskCheck {
+func riskCheck(t *testing.T, st *store.Store, c quality.Condition) quality.RiskCheck {
 	t.Helper()
 	ev, err := st.EvaluateRisks(context.Background(), riskAt)
 	if err != nil {
@@ -73,7 +73,7 @@ func riskCheck(t *testing.T, st *store.Store, c quality.Condition) store.RiskChe
 		}
 	}
 	t.Fatalf("no %s check in %+v", c, ev)
-	return store.RiskCheck{}
+	return quality.RiskCheck{}
 }
 
 type riskWant struct {
@@ -83,7 +83,7 @@ type riskWant struct {
 	note                          bool
 }
 
-func assertRisk(t *testing.T, got store.RiskCheck, want riskWant) {
+func assertRisk(t *testing.T, got quality.RiskCheck, want riskWant) {
 	t.Helper()
 	if got.Grade != want.grade || got.Observed != want.observed || got.Baseline != want.baseline ||
 		got.Threshold != want.threshold || got.HandlingSeconds != want.handling || (got.Note != "") != want.note {
@@ -269,13 +269,13 @@ func TestRiskThresholdsDefaultAndStored(t *testing.T) {
 	assertRisk(t, riskCheck(t, st, quality.SLAShortfall), riskWant{quality.Red, 0, 95, 75, 3600, false})
 }
 
-func yellowCSAT() store.RiskCheck {
-	return store.RiskCheck{Condition: quality.CSATDrop, Grade: quality.Yellow, Observed: 95, Baseline: 100,
+func yellowCSAT() quality.RiskCheck {
+	return quality.RiskCheck{Condition: quality.CSATDrop, Grade: quality.Yellow, Observed: 95, Baseline: 100,
 		Threshold: 95, HandlingSeconds: 4 * 3600,
-		Details: store.RiskDetails{From: riskAt.Add(-7 * 24 * time.Hour), To: riskAt, Counts: map[string]int64{"answers": 20}}}
+		Details: quality.RiskDetails{From: riskAt.Add(-7 * 24 * time.Hour), To: riskAt, Counts: map[string]int64{"answers": 20}}}
 }
 
-func openRisk(t *testing.T, st *store.Store, run string, at time.Time, check store.RiskCheck) (store.RiskAlert, bool) {
+func openRisk(t *testing.T, st *store.Store, run string, at time.Time, check quality.RiskCheck) (quality.RiskAlert, bool) {
 	t.Helper()
 	a, created, err := st.OpenRiskAlert(context.Background(), store.NewRiskAlert{
 		ID: uuid.NewString(), Key: run + "/" + string(check.Condition), MonitorRun: run, Check: check, At: at, OwnerID: "lee",
@@ -286,13 +286,13 @@ func openRisk(t *testing.T, st *store.Store, run string, at time.Time, check sto
 	return a, created
 }
 
-func riskEventKinds(t *testing.T, st *store.Store, id string) []store.RiskEventKind {
+func riskEventKinds(t *testing.T, st *store.Store, id string) []quality.RiskEventKind {
 	t.Helper()
 	evs, err := st.RiskAlertEvents(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []store.RiskEventKind
+	var kinds []quality.RiskEventKind
 	for _, e := range evs {
 		kinds = append(kinds, e.Kind)
 	}
@@ -307,7 +307,7 @@ func TestOpenRiskAlertNeverDuplicatesAnOpenCondition(t *testing.T) {
 	st := newStore(t)
 
 	first, created := openRisk(t, st, "run-1", riskAt, yellowCSAT())
-	if !created || first.Status != store.RiskOpen || first.Grade != quality.Yellow || first.SeenCount != 1 ||
+	if !created || first.Status != quality.RiskOpen || first.Grade != quality.Yellow || first.SeenCount != 1 ||
 		!first.HandlingDueAt.Equal(riskAt.Add(4*time.Hour)) || *first.OwnerID != "lee" || first.MonitorRun != "run-1" ||
 		first.Observed != 95 || first.Details.Counts["answers"] != 20 {
 		t.Fatalf("first open: created %v alert %+v", created, first)
@@ -334,22 +334,22 @@ func TestOpenRiskAlertNeverDuplicatesAnOpenCondition(t *testing.T) {
 		t.Fatalf("events %s", got)
 	}
 	// Another condition is another alert.
-	if _, created := openRisk(t, st, "run-2", later, store.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red,
+	if _, created := openRisk(t, st, "run-2", later, quality.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red,
 		HandlingSeconds: 3600}); !created {
 		t.Fatal("a volume spike did not open its own alert")
 	}
 
 	// A responded alert still blocks a new one; a closed one does not.
-	respond := store.RiskAlertEvent{AlertID: first.ID, Key: "k/responded", Kind: store.RiskEventResponded, At: later,
-		Actor: "lee", Data: store.RiskEventData{Response: "analysis report attached"}}
+	respond := quality.RiskAlertEvent{AlertID: first.ID, Key: "k/responded", Kind: quality.RiskEventResponded, At: later,
+		Actor: "lee", Data: quality.RiskEventData{Response: "analysis report attached"}}
 	if ok, err := st.RecordRiskAlertEvent(ctx, respond); !ok || err != nil {
 		t.Fatalf("respond: %v %v", ok, err)
 	}
 	if _, created := openRisk(t, st, "run-3", later.Add(15*time.Minute), yellowCSAT()); created {
 		t.Fatal("a responded alert's condition opened a second alert")
 	}
-	closeEvent := store.RiskAlertEvent{AlertID: first.ID, Key: "k/closed", Kind: store.RiskEventClosed, At: later.Add(time.Hour),
-		Actor: "lee", Data: store.RiskEventData{Ledger: &store.RiskLedgerEntry{RootCause: "courier strike", Solution: "second courier",
+	closeEvent := quality.RiskAlertEvent{AlertID: first.ID, Key: "k/closed", Kind: quality.RiskEventClosed, At: later.Add(time.Hour),
+		Actor: "lee", Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{RootCause: "courier strike", Solution: "second courier",
 			Executor: "logistics team", ActionDeadline: riskAt.Add(72 * time.Hour), Verification: "CSAT back at 97 %"}}}
 	if ok, err := st.RecordRiskAlertEvent(ctx, closeEvent); !ok || err != nil {
 		t.Fatalf("close: %v %v", ok, err)
@@ -366,13 +366,13 @@ func TestRecordRiskAlertEventAppliesTransitionsOnce(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	a, _ := openRisk(t, st, "run-1", riskAt, yellowCSAT())
-	record := func(e store.RiskAlertEvent) (bool, error) {
+	record := func(e quality.RiskAlertEvent) (bool, error) {
 		e.AlertID = a.ID
 		return st.RecordRiskAlertEvent(ctx, e)
 	}
 	next := riskAt.Add(8 * time.Hour)
-	esc := store.RiskAlertEvent{Key: "esc/1", Kind: store.RiskEventEscalated, At: riskAt.Add(4 * time.Hour), Actor: "system",
-		Data: store.RiskEventData{Level: 1, To: "max", NextDueAt: &next, Recipients: []string{"max", "lee"}}}
+	esc := quality.RiskAlertEvent{Key: "esc/1", Kind: quality.RiskEventEscalated, At: riskAt.Add(4 * time.Hour), Actor: "system",
+		Data: quality.RiskEventData{Level: 1, To: "max", NextDueAt: &next, Recipients: []string{"max", "lee"}}}
 	if ok, err := record(esc); !ok || err != nil {
 		t.Fatalf("escalate: %v %v", ok, err)
 	}
@@ -384,21 +384,21 @@ func TestRecordRiskAlertEventAppliesTransitionsOnce(t *testing.T) {
 		t.Fatalf("after escalation %+v", got)
 	}
 
-	closed := store.RiskAlertEvent{Key: "closed", Kind: store.RiskEventClosed, At: riskAt.Add(5 * time.Hour), Actor: "max",
-		Data: store.RiskEventData{Ledger: &store.RiskLedgerEntry{RootCause: "rc", Solution: "fix", Executor: "ops",
+	closed := quality.RiskAlertEvent{Key: "closed", Kind: quality.RiskEventClosed, At: riskAt.Add(5 * time.Hour), Actor: "max",
+		Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{RootCause: "rc", Solution: "fix", Executor: "ops",
 			ActionDeadline: riskAt.Add(48 * time.Hour), Verification: "checked"}}}
 	if ok, err := record(closed); !ok || err != nil {
 		t.Fatalf("close from open: %v %v", ok, err)
 	}
 	got, _ = st.RiskAlert(ctx, a.ID)
-	if got.Status != store.RiskClosed || *got.RootCause != "rc" || *got.Solution != "fix" || *got.Executor != "ops" ||
+	if got.Status != quality.RiskClosed || *got.RootCause != "rc" || *got.Solution != "fix" || *got.Executor != "ops" ||
 		!got.ActionDeadline.Equal(riskAt.Add(48*time.Hour)) || *got.Verification != "checked" ||
 		!got.ClosedAt.Equal(riskAt.Add(5*time.Hour)) || *got.ClosedBy != "max" ||
 		*got.Response != "fix" || *got.RespondedBy != "max" || !got.RespondedAt.Equal(riskAt.Add(5*time.Hour)) {
 		t.Fatalf("closed alert %+v", got)
 	}
-	late := store.RiskAlertEvent{Key: "responded", Kind: store.RiskEventResponded, At: riskAt.Add(6 * time.Hour), Actor: "lee",
-		Data: store.RiskEventData{Response: "too late"}}
+	late := quality.RiskAlertEvent{Key: "responded", Kind: quality.RiskEventResponded, At: riskAt.Add(6 * time.Hour), Actor: "lee",
+		Data: quality.RiskEventData{Response: "too late"}}
 	if _, err := record(late); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("respond to a closed alert: %v, want ErrConflict", err)
 	}
@@ -411,7 +411,7 @@ func TestRecordRiskAlertEventAppliesTransitionsOnce(t *testing.T) {
 		t.Fatalf("event data %+v", evs)
 	}
 
-	if _, err := st.RecordRiskAlertEvent(ctx, store.RiskAlertEvent{AlertID: uuid.NewString(), Key: "x", Kind: store.RiskEventNotified,
+	if _, err := st.RecordRiskAlertEvent(ctx, quality.RiskAlertEvent{AlertID: uuid.NewString(), Key: "x", Kind: quality.RiskEventNotified,
 		At: riskAt, Actor: "system"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("event of an unknown alert: %v, want ErrNotFound", err)
 	}
@@ -424,10 +424,10 @@ func TestRiskAlertListingAndLedger(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	csat, _ := openRisk(t, st, "run-1", riskAt, yellowCSAT())
-	vol, _ := openRisk(t, st, "run-2", riskAt.Add(time.Hour), store.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, HandlingSeconds: 3600})
-	sla, _ := openRisk(t, st, "run-3", riskAt.Add(2*time.Hour), store.RiskCheck{Condition: quality.SLAShortfall, Grade: quality.Blue, HandlingSeconds: 86400})
-	if _, err := st.RecordRiskAlertEvent(ctx, store.RiskAlertEvent{AlertID: vol.ID, Key: "c", Kind: store.RiskEventClosed,
-		At: riskAt.Add(3 * time.Hour), Actor: "dora", Data: store.RiskEventData{Ledger: &store.RiskLedgerEntry{
+	vol, _ := openRisk(t, st, "run-2", riskAt.Add(time.Hour), quality.RiskCheck{Condition: quality.VolumeSpike, Grade: quality.Red, HandlingSeconds: 3600})
+	sla, _ := openRisk(t, st, "run-3", riskAt.Add(2*time.Hour), quality.RiskCheck{Condition: quality.SLAShortfall, Grade: quality.Blue, HandlingSeconds: 86400})
+	if _, err := st.RecordRiskAlertEvent(ctx, quality.RiskAlertEvent{AlertID: vol.ID, Key: "c", Kind: quality.RiskEventClosed,
+		At: riskAt.Add(3 * time.Hour), Actor: "dora", Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{
 			RootCause: "rc", Solution: "s", Executor: "e", ActionDeadline: riskAt, Verification: "v"}}}); err != nil {
 		t.Fatal(err)
 	}
