@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -50,18 +49,6 @@ func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds,
 }
 
 // --- evaluation ------------------------------------------------------------------
-
-// riskCounts are what the checks need from the event log.
-type riskCounts struct {
-	CSATAnswers           int64 `db:"csat_answers"`
-	CSATSatisfied         int64 `db:"csat_satisfied"`
-	PreviousCSATAnswers   int64 `db:"previous_csat_answers"`
-	PreviousCSATSatisfied int64 `db:"previous_csat_satisfied"`
-	Opened                int64 `db:"opened"`
-	TrailingOpened        int64 `db:"trailing_opened"`
-	SLAKnown              int64 `db:"sla_known"`
-	SLAMet                int64 `db:"sla_met"`
-}
 
 // riskCountsQuery counts, with every window ending at the monitor's time $1 (never
 // SQL's now()), mirroring store.Metrics' definitions:
@@ -110,116 +97,12 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEv
 	if err != nil {
 		return quality.RiskEvaluation{}, err
 	}
-	at = at.UTC()
-	day, week := at.Add(-24*time.Hour), at.Add(-7*24*time.Hour)
-	trailing := day.Add(-time.Duration(t.VolumeTrailingDays) * 24 * time.Hour)
-	twoWeeks := at.Add(-14 * 24 * time.Hour)
-	var c riskCounts
-	if err := s.db.GetContext(ctx, &c, riskCountsQuery, at, day, trailing, week, twoWeeks); err != nil {
+	w := quality.RiskWindowsAt(at, t)
+	var c quality.RiskCounts
+	if err := s.db.GetContext(ctx, &c, riskCountsQuery, w.At, w.Day, w.Trailing, w.Week, w.TwoWeeks); err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
-	w := riskWindows{at: at, day: day, week: week, twoWeeks: twoWeeks, trailing: trailing}
-	return quality.RiskEvaluation{At: at, Thresholds: t, Checks: []quality.RiskCheck{
-		checkCSAT(c, t, w), checkVolume(c, t, w), checkSLA(c, t, w),
-	}}, nil
-}
-
-type riskWindows struct{ at, day, week, twoWeeks, trailing time.Time }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }
-
-func pct(part, whole int64) float64 {
-	if whole == 0 {
-		return 0
-	}
-	return round2(100 * float64(part) / float64(whole))
-}
-
-func graded(c quality.RiskCheck, t quality.RiskThresholds, g quality.Grade, threshold float64) quality.RiskCheck {
-	c.Grade, c.Threshold, c.HandlingSeconds = g, threshold, t.HandlingSeconds(g)
-	return c
-}
-
-// checkCSAT: the drop is previous % − current %, in points rounded to 2 decimals.
-func checkCSAT(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
-	c := quality.RiskCheck{
-		Condition: quality.CSATDrop,
-		Observed:  pct(n.CSATSatisfied, n.CSATAnswers), Baseline: pct(n.PreviousCSATSatisfied, n.PreviousCSATAnswers),
-		Details: quality.RiskDetails{From: w.week, To: w.at, BaselineFrom: &w.twoWeeks, BaselineTo: &w.week, Counts: map[string]int64{
-			"answers": n.CSATAnswers, "satisfied": n.CSATSatisfied,
-			"previous_answers": n.PreviousCSATAnswers, "previous_satisfied": n.PreviousCSATSatisfied,
-		}},
-	}
-	c.Threshold = round2(c.Baseline - t.CSATDropPoints)
-	if n.CSATAnswers < t.CSATMinAnswers || n.PreviousCSATAnswers < t.CSATMinAnswers {
-		c.Note = fmt.Sprintf("too few survey answers for a verdict: %d this week and %d the week before, %d needed in each",
-			n.CSATAnswers, n.PreviousCSATAnswers, t.CSATMinAnswers)
-		return c
-	}
-	drop := round2(c.Baseline - c.Observed)
-	switch {
-	case drop >= t.CSATDropRedPoints:
-		return graded(c, t, quality.Red, round2(c.Baseline-t.CSATDropRedPoints))
-	case drop >= t.CSATDropPoints:
-		return graded(c, t, quality.Yellow, c.Threshold)
-	}
-	return c
-}
-
-// checkVolume compares in whole numbers (opened × 100 × days against trailing ×
-// (100 + spike %)), so a count exactly at the threshold triggers.
-func checkVolume(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
-	days := float64(t.VolumeTrailingDays)
-	c := quality.RiskCheck{
-		Condition: quality.VolumeSpike,
-		Observed:  float64(n.Opened), Baseline: round2(float64(n.TrailingOpened) / days),
-		Details: quality.RiskDetails{From: w.day, To: w.at, BaselineFrom: &w.trailing, BaselineTo: &w.day, Counts: map[string]int64{
-			"opened": n.Opened, "trailing_opened": n.TrailingOpened, "trailing_days": int64(t.VolumeTrailingDays),
-		}},
-	}
-	over := func(spikePct float64) bool {
-		return float64(n.Opened)*100*days >= float64(n.TrailingOpened)*(100+spikePct)
-	}
-	threshold := func(spikePct float64) float64 {
-		return round2(float64(n.TrailingOpened) * (100 + spikePct) / (100 * days))
-	}
-	c.Threshold = threshold(t.VolumeSpikePct)
-	if float64(n.TrailingOpened) < t.VolumeMinDailyAverage*days {
-		c.Note = fmt.Sprintf("the trailing daily average (%d complaints in %d days) is under %g, too low for a verdict",
-			n.TrailingOpened, t.VolumeTrailingDays, t.VolumeMinDailyAverage)
-		return c
-	}
-	switch {
-	case over(t.VolumeSpikeRedPct):
-		return graded(c, t, quality.Red, threshold(t.VolumeSpikeRedPct))
-	case over(t.VolumeSpikePct):
-		return graded(c, t, quality.Yellow, c.Threshold)
-	}
-	return c
-}
-
-// checkSLA grades the shortfall under target (points, rounded to 2 decimals): up to
-// the blue band blue, beyond it yellow, from the red points on red.
-func checkSLA(n riskCounts, t quality.RiskThresholds, w riskWindows) quality.RiskCheck {
-	c := quality.RiskCheck{
-		Condition: quality.SLAShortfall,
-		Observed:  pct(n.SLAMet, n.SLAKnown), Baseline: t.SLATargetPct, Threshold: t.SLATargetPct,
-		Details: quality.RiskDetails{From: w.day, To: w.at, Counts: map[string]int64{"known": n.SLAKnown, "met": n.SLAMet}},
-	}
-	if n.SLAKnown < t.SLAMinKnown {
-		c.Note = fmt.Sprintf("too few SLA outcomes for a verdict: %d in the last 24 h, %d needed", n.SLAKnown, t.SLAMinKnown)
-		return c
-	}
-	shortfall := round2(t.SLATargetPct - c.Observed)
-	switch {
-	case shortfall >= t.SLARedPoints:
-		return graded(c, t, quality.Red, round2(t.SLATargetPct-t.SLARedPoints))
-	case shortfall > t.SLABlueBandPoints:
-		return graded(c, t, quality.Yellow, round2(t.SLATargetPct-t.SLABlueBandPoints))
-	case shortfall > 0:
-		return graded(c, t, quality.Blue, t.SLATargetPct)
-	}
-	return c
+	return quality.EvaluateRisks(c, t, w), nil
 }
 
 // --- alerts ------------------------------------------------------------------------
