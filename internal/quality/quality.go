@@ -1,8 +1,11 @@
 // Package quality holds the vocabulary of continuous improvement (DOMAIN.md §3–4)
 // shared by the API, the store, the activities and the workflows: review schedule
 // kinds and their cron specs, the metrics improvement work is measured by, PDCA
-// stages and risk alert grades. Like package complaint it does no I/O beyond
-// loading time zones, so the deterministic workflow code can use it freely.
+// stages, statuses and plans (pdca.go), the review rules and risk thresholds with
+// their defaults (thresholds.go), risk checks, alerts and their events (risk.go)
+// and the rules that grade risks from counts (grading.go). Like package complaint
+// it does no I/O beyond loading time zones, so the deterministic workflow code can
+// use it freely; the store reads and writes these types but they do not need it.
 package quality
 
 import (
