@@ -102,79 +102,49 @@ type compensation struct {
 	Note     string   `json:"note"`
 }
 
+// check adds what is wrong with the body to v (complaint.CheckDecision's rules,
+// worded for the JSON form) and returns the decision it describes.
 func (b *decisionBody) check(v *validator) complaint.Decision {
-	kinds := make([]string, len(complaint.Decisions))
-	for i, k := range complaint.Decisions {
-		kinds[i] = string(k)
-	}
-	v.oneOf("decision", b.Decision, kinds)
-	v.optional("reason", b.Reason, 2000)
-	d := complaint.Decision{Kind: complaint.DecisionKind(b.Decision), Reason: b.Reason, Owner: b.Owner}
-	if b.Urgency != "" {
-		v.oneOf("urgency", b.Urgency, levelNames)
-		d.Urgency = complaint.Level(b.Urgency)
-	}
-	if b.Owner != "" && d.Kind != complaint.DecisionApprove && d.Kind != complaint.DecisionReassign {
-		v.add("owner", "applies only to approve and reassign")
-	}
-	if b.Urgency != "" && d.Kind != complaint.DecisionApprove {
-		v.add("urgency", "applies only to approve")
-	}
-	switch d.Kind {
-	case complaint.DecisionApprove:
-		if b.Urgency == "" && b.Owner == "" {
-			v.add("urgency", "approve needs urgency, owner, or both")
+	d, why := b.decision()
+	for _, p := range complaint.CheckDecision(d) {
+		if detail, ok := why[p.Rule]; ok {
+			p.Detail = detail
 		}
-	case complaint.DecisionReject:
-		v.required("reason", b.Reason, 2000)
-	case complaint.DecisionReassign:
-		v.required("owner", b.Owner, 64)
-	case complaint.DecisionExtend:
-		ext, err := time.ParseDuration(b.ExtendBy)
-		switch {
-		case b.ExtendBy == "":
-			v.add("extend_by", `is required, e.g. "6h"`)
-		case err != nil:
-			v.add("extend_by", fmt.Sprintf("%q is not a duration like \"90m\" or \"6h\"", b.ExtendBy))
-		case ext < time.Second || ext%time.Second != 0:
-			v.add("extend_by", "must be a positive whole number of seconds")
-		default:
-			d.ExtensionSeconds = int64(ext / time.Second)
-		}
-	case complaint.DecisionCompensate:
-		c := b.Compensation
-		if c == nil {
-			v.add("compensation", "is required: kind, amount and optionally currency and note")
-			break
-		}
-		v.oneOf("compensation.kind", c.Kind, complaint.CompensationKinds)
-		switch {
-		case c.Amount == nil:
-			v.add("compensation.amount", "is required")
-		case *c.Amount < 0 || math.IsInf(*c.Amount, 0) || *c.Amount > 1e9:
-			v.add("compensation.amount", "must be between 0 and 1e9")
-		}
-		if c.Currency != "" && !isCurrencyCode(c.Currency) {
-			v.add("compensation.currency", "must be an ISO 4217 code such as CNY")
-		}
-		v.optional("compensation.note", c.Note, 500)
-		if c.Amount != nil {
-			d.Compensation = &complaint.Compensation{Kind: c.Kind, Amount: *c.Amount, Currency: c.Currency, Note: c.Note}
-		}
+		v.add(p.Field, p.Detail)
 	}
 	return d
 }
 
-func isCurrencyCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for _, r := range s {
-		if r < 'A' || r > 'Z' {
-			return false
+// decision is the Decision the body describes, with only the fields of its kind.
+// Where the JSON form leaves out or misspells what the Decision cannot show as
+// missing, the decision holds a value CheckDecision refuses and why says how to
+// word that problem: no extend_by or one that is not a duration, no amount.
+func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRule]string) {
+	d := complaint.Decision{Kind: complaint.DecisionKind(b.Decision), Reason: b.Reason,
+		Urgency: complaint.Level(b.Urgency), Owner: b.Owner}
+	why := map[complaint.DecisionRule]string{}
+	switch d.Kind {
+	case complaint.DecisionExtend:
+		ext, err := time.ParseDuration(b.ExtendBy)
+		switch {
+		case b.ExtendBy == "":
+			why[complaint.RuleExtension] = `is required, e.g. "6h"`
+		case err != nil:
+			why[complaint.RuleExtension] = fmt.Sprintf("%q is not a duration like \"90m\" or \"6h\"", b.ExtendBy)
+		case ext%time.Second == 0:
+			d.ExtensionSeconds = int64(ext / time.Second) // 0 or less: CheckDecision refuses it
+		}
+	case complaint.DecisionCompensate:
+		if c := b.Compensation; c != nil {
+			d.Compensation = &complaint.Compensation{Kind: c.Kind, Amount: math.NaN(), Currency: c.Currency, Note: c.Note}
+			if c.Amount != nil {
+				d.Compensation.Amount = *c.Amount
+			} else {
+				why[complaint.RuleAmount] = "is required"
+			}
 		}
 	}
-	return true
+	return d, why
 }
 
 // decideEscalation is a manager's decision. The workflow's validator accepts only
