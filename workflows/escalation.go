@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -175,61 +174,81 @@ func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
 func (w *complaintWorkflow) validateDecideEscalation(_ workflow.Context, req DecisionRequest) error {
 	e := w.state.PendingEscalation()
 	if e == nil || e.Seq != req.Seq {
-		if req.Seq >= 1 && req.Seq <= len(w.state.Escalations) {
-			done := w.state.Escalations[req.Seq-1]
-			return invalidAction(fmt.Sprintf("escalation %d was already %s by %s", req.Seq, done.Status, orNone(done.DecidedBy)))
-		}
-		return invalidAction(fmt.Sprintf("escalation %d is not pending", req.Seq))
+		return w.notPending(req.Seq)
 	}
 	if err := w.checkDecider(e, req.Actor); err != nil {
 		return err
 	}
 	d := req.Decision
-	if d.Owner != "" && d.Kind != complaint.DecisionApprove && d.Kind != complaint.DecisionReassign {
-		return invalidAction("owner applies only to approve and reassign")
+	if err := decisionRefusal(d); err != nil {
+		return err
 	}
-	if d.Urgency != "" && d.Kind != complaint.DecisionApprove {
-		return invalidAction("urgency applies only to approve")
+	// What is left depends on the complaint. CheckDecision lets an urgency through
+	// only on approve, an owner only on approve and reassign.
+	if d.Urgency != "" && levelRank(d.Urgency) <= levelRank(w.state.Urgency) {
+		return invalidAction(fmt.Sprintf("urgency must be higher than the current %s", w.state.Urgency))
 	}
-	switch d.Kind {
-	case complaint.DecisionApprove:
-		if d.Urgency == "" && d.Owner == "" {
-			return invalidAction("approve needs a raised urgency, a senior owner, or both")
-		}
-		if d.Urgency != "" && !complaint.Valid(d.Urgency, complaint.Levels) {
-			return invalidAction(fmt.Sprintf("urgency %q is not one of high, medium, low", d.Urgency))
-		}
-		if d.Urgency != "" && levelRank(d.Urgency) <= levelRank(w.state.Urgency) {
-			return invalidAction(fmt.Sprintf("urgency must be higher than the current %s", w.state.Urgency))
-		}
-		if d.Owner != "" && d.Owner == w.state.Owner {
-			return invalidAction(d.Owner + " already owns the complaint")
-		}
-	case complaint.DecisionReject:
-		return requireFields(map[string]string{"reason": d.Reason}, "reason")
-	case complaint.DecisionReassign:
-		if err := requireFields(map[string]string{"owner": d.Owner}, "owner"); err != nil {
-			return err
-		}
-		if d.Owner == w.state.Owner {
-			return invalidAction(d.Owner + " already owns the complaint")
-		}
-	case complaint.DecisionExtend:
+	if d.Owner != "" && d.Owner == w.state.Owner {
+		return invalidAction(d.Owner + " already owns the complaint")
+	}
+	if d.Kind == complaint.DecisionExtend {
 		return w.checkExtension(d.ExtensionSeconds)
-	case complaint.DecisionCompensate:
-		c := d.Compensation
-		switch {
-		case c == nil:
-			return invalidAction("compensation is required")
-		case !slices.Contains(complaint.CompensationKinds, c.Kind):
-			return invalidAction(fmt.Sprintf("compensation kind %q is not one of %v", c.Kind, complaint.CompensationKinds))
-		case c.Amount < 0 || math.IsNaN(c.Amount) || math.IsInf(c.Amount, 0):
-			return invalidAction("compensation amount must be zero or more")
-		}
-	default:
-		return invalidAction(fmt.Sprintf("decision %q is not one of %v", d.Kind, complaint.Decisions))
 	}
 	return nil
+}
+
+// notPending refuses a decision on escalation seq, which awaits none.
+func (w *complaintWorkflow) notPending(seq int) error {
+	if seq >= 1 && seq <= len(w.state.Escalations) {
+		done := w.state.Escalations[seq-1]
+		return invalidAction(fmt.Sprintf("escalation %d was already %s by %s", seq, done.Status, orNone(done.DecidedBy)))
+	}
+	return invalidAction(fmt.Sprintf("escalation %d is not pending", seq))
+}
+
+// decisionRefusal refuses a decision complaint.CheckDecision finds fault with, as
+// the workflow always has: one reason, an owner or urgency where it does not apply
+// named first, in the workflow's own words.
+func decisionRefusal(d complaint.Decision) error {
+	var first string
+	for _, p := range complaint.CheckDecision(d) {
+		reason := refusalOf(p, d)
+		switch {
+		case reason == "":
+		case p.Rule == complaint.RuleApplies:
+			return invalidAction(reason)
+		case first == "":
+			first = reason
+		}
+	}
+	if first == "" {
+		return nil
+	}
+	return invalidAction(first)
+}
+
+// refusalOf words problem p of decision d as the workflow always has; "" for the
+// rules the API alone enforces (lengths, the currency's form, the amount's upper
+// bound). The workflow never refused those, and the handler validates again when
+// it replays: refusing them now could fail a decision a history recorded.
+func refusalOf(p complaint.DecisionProblem, d complaint.Decision) string {
+	switch p.Rule {
+	case complaint.RuleApplies, complaint.RuleUrgency, complaint.RuleReason, complaint.RuleOwner:
+		return p.String()
+	case complaint.RuleKind:
+		return fmt.Sprintf("decision %q is not one of %v", d.Kind, complaint.Decisions)
+	case complaint.RuleApproveChanges:
+		return "approve needs a raised urgency, a senior owner, or both"
+	case complaint.RuleExtension:
+		return "extension must be positive"
+	case complaint.RuleCompensation:
+		return "compensation is required"
+	case complaint.RuleCompensationKind:
+		return fmt.Sprintf("compensation kind %q is not one of %v", d.Compensation.Kind, complaint.CompensationKinds)
+	case complaint.RuleAmount:
+		return "compensation amount must be zero or more"
+	}
+	return ""
 }
 
 // checkDecider accepts only the escalation's current approver or a manager above
@@ -250,11 +269,11 @@ func (w *complaintWorkflow) checkDecider(e *complaint.EscalationRecord, actor st
 	return invalidAction(fmt.Sprintf("%s is not a manager in the reporting chain of %s", actor, w.ownerRecipient()))
 }
 
+// checkExtension accepts an extension (positive: CheckDecision saw to that) only of
+// a running resolution clock not yet breached, within the policy's bound.
 func (w *complaintWorkflow) checkExtension(seconds int64) error {
 	c := w.clock(complaint.ClockResolution)
 	switch {
-	case seconds <= 0:
-		return invalidAction("extension must be positive")
 	case c == nil || c.stopped:
 		return invalidAction("cannot extend: the complaint has no running resolution clock")
 	case c.breached():
