@@ -61,82 +61,89 @@ func (p DecisionProblem) String() string { return p.Field + " " + p.Detail }
 // does not apply is a problem. A NaN amount counts as out of range; the API passes
 // it for a missing amount and names the problem its own way.
 func CheckDecision(d Decision) []DecisionProblem {
-	var out []DecisionProblem
-	add := func(rule DecisionRule, field, detail string) {
-		out = append(out, DecisionProblem{rule, field, detail})
-	}
+	var out problems
 	if detail := oneOf(d.Kind, Decisions); detail != "" {
-		add(RuleKind, "decision", detail)
+		out.add(RuleKind, "decision", detail)
 	}
 	if tooLong(d.Reason, maxDecisionReason) {
-		add(RuleReasonLength, "reason", lengthDetail(maxDecisionReason))
+		out.add(RuleReasonLength, "reason", lengthDetail(maxDecisionReason))
 	}
 	if d.Urgency != "" {
 		if detail := oneOf(d.Urgency, Levels); detail != "" {
-			add(RuleUrgency, "urgency", detail)
+			out.add(RuleUrgency, "urgency", detail)
 		}
 	}
 	if d.Owner != "" && d.Kind != DecisionApprove && d.Kind != DecisionReassign {
-		add(RuleApplies, "owner", "applies only to approve and reassign")
+		out.add(RuleApplies, "owner", "applies only to approve and reassign")
 	}
 	if d.Urgency != "" && d.Kind != DecisionApprove {
-		add(RuleApplies, "urgency", "applies only to approve")
+		out.add(RuleApplies, "urgency", "applies only to approve")
 	}
+	return append(out, checkKindFields(d)...)
+}
+
+// problems collects what CheckDecision finds, in order.
+type problems []DecisionProblem
+
+func (ps *problems) add(rule DecisionRule, field, detail string) {
+	*ps = append(*ps, DecisionProblem{rule, field, detail})
+}
+
+// checkKindFields lists what is wrong with the fields of d's own kind.
+func checkKindFields(d Decision) problems {
+	var out problems
 	switch d.Kind {
 	case DecisionApprove:
 		if d.Urgency == "" && d.Owner == "" {
-			add(RuleApproveChanges, "urgency", "approve needs urgency, owner, or both")
+			out.add(RuleApproveChanges, "urgency", "approve needs urgency, owner, or both")
 		}
 	case DecisionReject:
 		switch {
 		case strings.TrimSpace(d.Reason) == "":
-			add(RuleReason, "reason", "is required")
+			out.add(RuleReason, "reason", "is required")
 		case tooLong(d.Reason, maxDecisionReason):
 			// Said twice, as the API always has: once for any kind, once for a reject.
-			add(RuleReasonLength, "reason", lengthDetail(maxDecisionReason))
+			out.add(RuleReasonLength, "reason", lengthDetail(maxDecisionReason))
 		}
 	case DecisionReassign:
 		switch {
 		case strings.TrimSpace(d.Owner) == "":
-			add(RuleOwner, "owner", "is required")
+			out.add(RuleOwner, "owner", "is required")
 		case tooLong(d.Owner, maxOwnerID):
-			add(RuleOwnerLength, "owner", lengthDetail(maxOwnerID))
+			out.add(RuleOwnerLength, "owner", lengthDetail(maxOwnerID))
 		}
 	case DecisionExtend:
 		if d.ExtensionSeconds <= 0 {
-			add(RuleExtension, "extend_by", "must be a positive whole number of seconds")
+			out.add(RuleExtension, "extend_by", "must be a positive whole number of seconds")
 		}
 	case DecisionCompensate:
-		out = append(out, checkCompensation(d.Compensation)...)
+		return checkCompensation(d.Compensation)
 	}
 	return out
 }
 
 // checkCompensation lists what is wrong with the compensation of a compensate
 // decision.
-func checkCompensation(c *Compensation) []DecisionProblem {
+func checkCompensation(c *Compensation) problems {
 	if c == nil {
-		return []DecisionProblem{{RuleCompensation, "compensation", "is required: kind, amount and optionally currency and note"}}
+		return problems{{RuleCompensation, "compensation", "is required: kind, amount and optionally currency and note"}}
 	}
-	var out []DecisionProblem
-	add := func(rule DecisionRule, field, detail string) {
-		out = append(out, DecisionProblem{rule, field, detail})
-	}
+	var out problems
 	if detail := oneOf(c.Kind, CompensationKinds); detail != "" {
-		add(RuleCompensationKind, "compensation.kind", detail)
+		out.add(RuleCompensationKind, "compensation.kind", detail)
 	}
 	const amountRange = "must be between 0 and 1e9"
 	switch {
 	case c.Amount < 0 || math.IsNaN(c.Amount) || math.IsInf(c.Amount, 0):
-		add(RuleAmount, "compensation.amount", amountRange)
+		out.add(RuleAmount, "compensation.amount", amountRange)
 	case c.Amount > MaxCompensation:
-		add(RuleAmountLimit, "compensation.amount", amountRange)
+		out.add(RuleAmountLimit, "compensation.amount", amountRange)
 	}
 	if c.Currency != "" && !isCurrencyCode(c.Currency) {
-		add(RuleCurrency, "compensation.currency", "must be an ISO 4217 code such as CNY")
+		out.add(RuleCurrency, "compensation.currency", "must be an ISO 4217 code such as CNY")
 	}
 	if tooLong(c.Note, maxCompensateNote) {
-		add(RuleNoteLength, "compensation.note", lengthDetail(maxCompensateNote))
+		out.add(RuleNoteLength, "compensation.note", lengthDetail(maxCompensateNote))
 	}
 	return out
 }
