@@ -18,6 +18,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
@@ -95,7 +96,7 @@ func serve(ctx context.Context) error {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}
 	if cfg.RiskMonitorSchedule != "off" {
-		if err := srv.EnsureRiskMonitor(ctx, cfg.RiskMonitorSchedule); err != nil {
+		if err := schedules.New(st, tc, cfg.TaskQueue, log).EnsureRiskMonitor(ctx, cfg.RiskMonitorSchedule); err != nil {
 			return fmt.Errorf("default risk monitor (RISK_MONITOR_SCHEDULE): %w", err)
 		}
 	}

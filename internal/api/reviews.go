@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,10 +12,6 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -24,13 +19,8 @@ import (
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
-// Review schedules (DOMAIN.md §3–4): each is a row of review_schedules, the source
-// of truth for the API, and a Temporal Schedule that starts the reviews. Every
-// write changes the row in a transaction, changes the Temporal Schedule while
-// holding the row's lock, and commits only if Temporal succeeded; if the commit
-// fails, the Temporal change is undone. So the two never disagree for longer than a
-// failed request, and a retry repairs what a crash between the two left behind
-// (create adopts a Temporal Schedule left without a row).
+// Review schedules (DOMAIN.md §3–4): the handlers check the request and answer;
+// internal/schedules keeps the row and its Temporal Schedule in step.
 
 func (s *Server) registerReviewRoutes(mux *http.ServeMux) {
 	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
@@ -50,15 +40,6 @@ func (s *Server) registerReviewRoutes(mux *http.ServeMux) {
 
 // reviewNextRunCount is how many upcoming runs a schedule's answer previews.
 const reviewNextRunCount = 5
-
-// reviewActionTimeout and monitorActionTimeout bound one run, so that a stuck run
-// (no worker, say) does not make the schedule skip every later one. A monitor run
-// takes seconds and the default cadence is 15 minutes; the alerts it opens are
-// workflows of their own and outlive it.
-const (
-	reviewActionTimeout  = 12 * time.Hour
-	monitorActionTimeout = 10 * time.Minute
-)
 
 var reviewScheduleIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
@@ -180,9 +161,7 @@ func (s *Server) createReviewSchedule(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	saved, created, err := s.store.CreateReviewSchedule(r.Context(), row, func(row store.ReviewSchedule) (func(), error) {
-		return s.createTemporalSchedule(r.Context(), row, spec)
-	})
+	saved, created, err := s.schedules.Create(r.Context(), row, spec)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		writeProblem(w, r, problem(http.StatusConflict,
@@ -208,108 +187,6 @@ func reviewZoneIf(ok bool, zone string) string {
 	return "UTC" // the zone is blamed on its own; judge the spec alone
 }
 
-// scheduleAction is what the Temporal Schedule of row starts: the review workflow,
-// or the risk monitor, with workflow ID "review:<id>" (Temporal appends the
-// scheduled time).
-func (s *Server) scheduleAction(row store.ReviewSchedule) *client.ScheduleWorkflowAction {
-	a := &client.ScheduleWorkflowAction{ID: "review:" + row.ID, TaskQueue: s.taskQueue}
-	if row.Kind == quality.RiskMonitor {
-		a.Workflow, a.Args = workflows.RiskMonitorWorkflow, []any{workflows.RiskMonitorInput{ScheduleID: row.ID}}
-		a.WorkflowExecutionTimeout = monitorActionTimeout
-		return a
-	}
-	a.Workflow = workflows.ReviewWorkflow
-	a.Args = []any{workflows.ReviewInput{ScheduleID: row.ID, Kind: row.Kind, TimeZone: row.TimeZone}}
-	a.WorkflowExecutionTimeout = reviewActionTimeout
-	return a
-}
-
-// createTemporalSchedule creates the Temporal Schedule of a new row, or adopts one
-// a failed earlier attempt left behind; undo deletes it.
-func (s *Server) createTemporalSchedule(ctx context.Context, row store.ReviewSchedule, spec *cron.SpecSchedule) (func(), error) {
-	sc := s.temporal.ScheduleClient()
-	_, err := sc.Create(ctx, client.ScheduleOptions{
-		ID:      workflows.ReviewScheduleID(row.ID),
-		Spec:    quality.ScheduleSpec(spec, row.TimeZone),
-		Action:  s.scheduleAction(row),
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
-		Paused:  row.Paused,
-		Note:    row.Note,
-	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		err = s.syncTemporalSchedule(ctx, nil, row)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create Temporal schedule: %w", err)
-	}
-	return func() { s.deleteTemporalSchedule(row.ID) }, nil
-}
-
-// syncTemporalSchedule makes the Temporal Schedule of from (nil: unknown) match
-// to: the spec, action and note through Update, a change of the paused state
-// through Pause or Unpause. Update carries the paused state too: the server applies
-// a pause before an update that arrives with it, so an update carrying the old
-// state would undo the pause.
-func (s *Server) syncTemporalSchedule(ctx context.Context, from *store.ReviewSchedule, to store.ReviewSchedule) error {
-	h := s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(to.ID))
-	if from == nil || from.CronSpec != to.CronSpec || from.TimeZone != to.TimeZone || from.Note != to.Note {
-		spec, err := quality.ParseSpec(to.CronSpec, to.TimeZone)
-		if err != nil {
-			return err
-		}
-		err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-			sched := in.Description.Schedule
-			newSpec := quality.ScheduleSpec(spec, to.TimeZone)
-			sched.Spec = &newSpec
-			sched.Action = s.scheduleAction(to)
-			if sched.Policy == nil {
-				sched.Policy = &client.SchedulePolicies{}
-			}
-			sched.Policy.Overlap = enumspb.SCHEDULE_OVERLAP_POLICY_SKIP
-			if sched.State == nil {
-				sched.State = &client.ScheduleState{}
-			}
-			sched.State.Paused, sched.State.Note = to.Paused, to.Note
-			return &client.ScheduleUpdate{Schedule: &sched}, nil
-		}})
-		if err != nil {
-			return fmt.Errorf("update Temporal schedule: %w", err)
-		}
-	}
-	if from == nil || from.Paused == to.Paused {
-		return nil
-	}
-	var err error
-	note := to.Note
-	if to.Paused {
-		if note == "" {
-			note = "paused by " + to.UpdatedBy
-		}
-		err = h.Pause(ctx, client.SchedulePauseOptions{Note: note})
-	} else {
-		if note == "" {
-			note = "unpaused by " + to.UpdatedBy
-		}
-		err = h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: note})
-	}
-	if err != nil {
-		return fmt.Errorf("pause or unpause Temporal schedule: %w", err)
-	}
-	return nil
-}
-
-// deleteTemporalSchedule undoes a create whose row did not commit; it runs after
-// the request may have ended, so it has its own deadline.
-func (s *Server) deleteTemporalSchedule(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id)).Delete(ctx)
-	var notFound *serviceerror.NotFound
-	if err != nil && !errors.As(err, &notFound) {
-		s.log.Error("undoing a Temporal schedule failed; the next create of the same id adopts it", "id", id, "error", err)
-	}
-}
-
 func (s *Server) listReviewSchedules(w http.ResponseWriter, r *http.Request) {
 	rows, err := s.store.ReviewSchedules(r.Context())
 	if err != nil {
@@ -325,7 +202,7 @@ func (s *Server) getReviewSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := reviewScheduleViewOf(row)
-	desc, err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(row.ID)).Describe(r.Context())
+	desc, err := s.schedules.Describe(r.Context(), row.ID)
 	if err != nil {
 		// The row still answers; "temporal" is left out and the reason logged.
 		s.log.WarnContext(r.Context(), "describing the Temporal schedule failed", "id", row.ID, "error", err)
@@ -396,7 +273,7 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := principalFrom(r.Context()).Actor()
 	id := r.PathValue("id")
-	row, err := s.store.UpdateReviewSchedule(r.Context(), id, func(old store.ReviewSchedule) (store.ReviewSchedule, store.Apply, error) {
+	row, err := s.schedules.Update(r.Context(), id, func(old store.ReviewSchedule) store.ReviewSchedule {
 		next := old
 		if req.CronSpec != nil {
 			next.CronSpec = strings.TrimSpace(*req.CronSpec)
@@ -411,15 +288,7 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 			next.Note = *req.Note
 		}
 		next.UpdatedBy = actor
-		if next.SameDefinition(old) {
-			return next, nil, nil
-		}
-		return next, func(store.ReviewSchedule) (func(), error) {
-			if err := s.syncTemporalSchedule(r.Context(), &old, next); err != nil {
-				return nil, err
-			}
-			return func() { s.restoreTemporalSchedule(next, old) }, nil
-		}, nil
+		return next
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
@@ -434,37 +303,11 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reviewScheduleViewOf(row))
 }
 
-// restoreTemporalSchedule undoes a change whose row did not commit.
-func (s *Server) restoreTemporalSchedule(next, old store.ReviewSchedule) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.syncTemporalSchedule(ctx, &next, old); err != nil {
-		s.log.Error("restoring a Temporal schedule failed; PATCH it again to repair", "id", old.ID, "error", err)
-	}
-}
-
 // deleteReviewSchedule deletes the Temporal Schedule, then the row. Reviews already
 // started run on and keep their rows.
 func (s *Server) deleteReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	err := s.store.DeleteReviewSchedule(r.Context(), id, func(row store.ReviewSchedule) (func(), error) {
-		err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(id)).Delete(r.Context())
-		var notFound *serviceerror.NotFound
-		if err != nil && !errors.As(err, &notFound) {
-			return nil, fmt.Errorf("delete Temporal schedule: %w", err)
-		}
-		return func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			spec, err := quality.ParseSpec(row.CronSpec, row.TimeZone)
-			if err == nil {
-				_, err = s.createTemporalSchedule(ctx, row, spec)
-			}
-			if err != nil {
-				s.log.Error("recreating a Temporal schedule failed", "id", id, "error", err)
-			}
-		}, nil
-	})
+	err := s.schedules.Delete(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
 		return
@@ -485,8 +328,7 @@ func (s *Server) triggerReviewSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at := time.Now().UTC()
-	err := s.temporal.ScheduleClient().GetHandle(r.Context(), workflows.ReviewScheduleID(row.ID)).
-		Trigger(r.Context(), client.ScheduleTriggerOptions{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL})
+	err := s.schedules.Trigger(r.Context(), row.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -638,38 +480,4 @@ func (s *Server) getReview(w http.ResponseWriter, r *http.Request) {
 	view := reviewViewOf(rv)
 	view.Metrics = json.RawMessage(reviewJSONOr(rv.Metrics, "{}"))
 	writeJSON(w, http.StatusOK, view)
-}
-
-// DefaultRiskMonitorID is the ID of the risk-monitor schedule EnsureRiskMonitor creates.
-const DefaultRiskMonitorID = "risk-monitor"
-
-// EnsureRiskMonitor creates the default risk-monitor schedule (DOMAIN.md §4 asks for
-// continuous monitoring) with spec in UTC, unless a risk-monitor schedule exists
-// already — paused counts, so pausing it is how a team turns it off for good.
-func (s *Server) EnsureRiskMonitor(ctx context.Context, spec string) error {
-	rows, err := s.store.ReviewSchedules(ctx)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if row.Kind == quality.RiskMonitor {
-			return nil
-		}
-	}
-	parsed, err := quality.ParseSpec(spec, "UTC")
-	if err != nil {
-		return fmt.Errorf("risk monitor spec %q: %w", spec, err)
-	}
-	row := store.ReviewSchedule{ID: DefaultRiskMonitorID, Kind: quality.RiskMonitor, CronSpec: spec, TimeZone: "UTC",
-		Note: "default risk monitor", CreatedBy: "RISK_MONITOR_SCHEDULE"}
-	_, created, err := s.store.CreateReviewSchedule(ctx, row, func(row store.ReviewSchedule) (func(), error) {
-		return s.createTemporalSchedule(ctx, row, parsed)
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil // a schedule of another kind took the ID; the team chose
-	}
-	if created {
-		s.log.InfoContext(ctx, "default risk monitor scheduled", "id", row.ID, "cron_spec", spec)
-	}
-	return err
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -458,35 +459,35 @@ func TestReviewsListNewestFirstAndShowOne(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, a.call(auth.RoleAgent, "GET", "/v1/reviews", "").status)
 }
 
-// TestEnsureRiskMonitorCreatesTheDefaultScheduleOnce: the API's start creates the
+// TestEnsureRiskMonitorCreatesTheDefaultScheduleOnce: the starter creates the
 // risk monitor every 15 minutes once; a second start, or a team's own (paused)
 // monitor, leaves things as they are.
 func TestEnsureRiskMonitorCreatesTheDefaultScheduleOnce(t *testing.T) {
 	a := newReviewAPI(t)
-	srv := api.New(a.store, a.temporal, a.queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	srv := schedules.New(a.store, a.temporal, a.queue, slog.New(slog.DiscardHandler))
 	ctx := context.Background()
 	t.Cleanup(func() {
-		_ = a.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(api.DefaultRiskMonitorID)).Delete(ctx)
+		_ = a.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(schedules.DefaultRiskMonitorID)).Delete(ctx)
 	})
 	require.Error(t, srv.EnsureRiskMonitor(ctx, "*/15 * * *"), "a bad spec fails the start")
-	_, err := a.store.ReviewSchedule(ctx, api.DefaultRiskMonitorID)
+	_, err := a.store.ReviewSchedule(ctx, schedules.DefaultRiskMonitorID)
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	require.NoError(t, srv.EnsureRiskMonitor(ctx, "*/15 * * * *"))
 	require.NoError(t, srv.EnsureRiskMonitor(ctx, "*/5 * * * *"))
-	row, err := a.store.ReviewSchedule(ctx, api.DefaultRiskMonitorID)
+	row, err := a.store.ReviewSchedule(ctx, schedules.DefaultRiskMonitorID)
 	require.NoError(t, err)
 	require.Equal(t, quality.RiskMonitor, row.Kind)
 	require.Equal(t, "*/15 * * * *", row.CronSpec, "the second start changed nothing")
-	next := a.mustDescribe(api.DefaultRiskMonitorID).Info.NextActionTimes
+	next := a.mustDescribe(schedules.DefaultRiskMonitorID).Info.NextActionTimes
 	require.NotEmpty(t, next)
 	require.Zero(t, next[0].Minute()%15, "next run %v", next[0])
 	require.Equal(t, 15*time.Minute, next[1].Sub(next[0]))
 
 	// Deleted, with a team's own paused monitor in place: nothing is recreated.
-	a.as(auth.RoleQuality, "DELETE", "/v1/review-schedules/"+api.DefaultRiskMonitorID, "", 204)
+	a.as(auth.RoleQuality, "DELETE", "/v1/review-schedules/"+schedules.DefaultRiskMonitorID, "", 204)
 	own := a.scheduleID("own-monitor")
 	a.as(auth.RoleQuality, "POST", "/v1/review-schedules", `{"id":"`+own+`","kind":"risk_monitor","paused":true}`, 201)
 	require.NoError(t, srv.EnsureRiskMonitor(ctx, "*/15 * * * *"))
-	a.requireNoSchedule(api.DefaultRiskMonitorID)
+	a.requireNoSchedule(schedules.DefaultRiskMonitorID)
 }

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -35,7 +36,8 @@ type Server struct {
 	tokens sync.Map // hash → cachedPrincipal; saves a query per request
 
 	surveyKey surveyKey
-	rules     ruleCache // compiled classification rules (feedback.go)
+	rules     ruleCache       // compiled classification rules (feedback.go)
+	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
 }
 
 type cachedPrincipal struct {
@@ -50,6 +52,7 @@ const tokenCacheTTL = 30 * time.Second
 func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, registry *prometheus.Registry) *Server {
 	s := &Server{
 		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
+		schedules: schedules.New(st, tc, taskQueue, log),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
 		}, []string{"route", "method", "status"}),
