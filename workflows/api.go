@@ -8,10 +8,40 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 )
 
 // TaskQueue is the task queue the worker polls and the API starts workflows on.
 const TaskQueue = "complaintflow"
+
+// SurveyWorkflowName is the registered type of SurveyWorkflow: the name it had when
+// it was called the feedback loop, kept because recorded and running histories
+// carry it.
+const SurveyWorkflowName = "FeedbackLoopWorkflow"
+
+// Registry is where workflows are registered: a worker, a replayer or a test
+// environment.
+type Registry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register registers every workflow under the type name histories record, so the
+// worker, the replay tests and the test environments agree.
+func Register(r Registry) {
+	for _, w := range []struct {
+		name string
+		fn   any
+	}{
+		{"ComplaintWorkflow", ComplaintWorkflow},
+		{SurveyWorkflowName, SurveyWorkflow},
+		{"ReviewWorkflow", ReviewWorkflow},
+		{"PDCACycleWorkflow", PDCACycleWorkflow},
+		{"RiskMonitorWorkflow", RiskMonitorWorkflow},
+		{"RiskAlertWorkflow", RiskAlertWorkflow},
+	} {
+		r.RegisterWorkflowWithOptions(w.fn, workflow.RegisterOptions{Name: w.name})
+	}
+}
 
 // ComplaintWorkflowID is the workflow ID of the complaint with the given ID: one
 // execution per complaint, so a second start for the same complaint is a no-op.
@@ -28,13 +58,14 @@ const (
 	UpdateReopen            = "reopen"
 	UpdateRequestEscalation = "request_escalation"
 	UpdateDecideEscalation  = "decide_escalation"
-	// UpdateAnswerSurvey delivers a customer's survey answer to the feedback loop.
+	// UpdateAnswerSurvey delivers a customer's survey answer to the survey workflow.
 	UpdateAnswerSurvey = "answer_survey"
 )
 
-// FeedbackWorkflowID is the workflow ID of a complaint's feedback loop after its
-// resolution round (0 for the first resolution, then one per reopening).
-func FeedbackWorkflowID(complaintID string, round int) string {
+// SurveyWorkflowID is the workflow ID of a complaint's survey after its resolution
+// round (0 for the first resolution, then one per reopening). "feedback" in the ID
+// is the survey loop's old name, kept for running executions.
+func SurveyWorkflowID(complaintID string, round int) string {
 	return fmt.Sprintf("%s/feedback/%d", ComplaintWorkflowID(complaintID), round)
 }
 

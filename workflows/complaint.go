@@ -24,9 +24,9 @@ const DefaultCloseAfterResolved = 72 * time.Hour
 // recorded with: synchronous notices and the original search attributes.
 const versionLadder = "escalation-ladder"
 
-// versionFeedback marks executions that run the feedback loop after a resolution
+// versionSurvey marks executions that run the feedback loop after a resolution
 // instead of closing themselves after DefaultCloseAfterResolved.
-const versionFeedback = "feedback-loop"
+const versionSurvey = "feedback-loop"
 
 // Defaults for policies snapshotted without a value.
 const (
@@ -104,7 +104,7 @@ type ComplaintState struct {
 type SurveyRound struct {
 	Round      int
 	WorkflowID string
-	Outcome    FeedbackOutcome `json:",omitempty"` // empty while it runs or if withdrawn
+	Outcome    SurveyOutcome `json:",omitempty"` // empty while it runs or if withdrawn
 }
 
 // Breached reports whether any SLA deadline was missed.

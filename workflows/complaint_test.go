@@ -14,6 +14,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/calendar"
@@ -158,7 +159,7 @@ func (s *ComplaintSuite) SetupTest() {
 	}, policies: map[complaint.Level]complaint.Policy{}, failures: map[complaint.EventKind]int{}}
 	s.rejections = nil
 	s.env.RegisterActivity(s.acts)
-	s.env.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
+	s.env.RegisterWorkflowWithOptions(workflows.SurveyWorkflow, workflow.RegisterOptions{Name: workflows.SurveyWorkflowName})
 }
 
 func (s *ComplaintSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }

@@ -24,12 +24,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
-			replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
-			replayer.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
-			replayer.RegisterWorkflow(workflows.ReviewWorkflow)
-			replayer.RegisterWorkflow(workflows.PDCACycleWorkflow)
-			replayer.RegisterWorkflow(workflows.RiskMonitorWorkflow)
-			replayer.RegisterWorkflow(workflows.RiskAlertWorkflow)
+			workflows.Register(replayer)
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
 				t.Fatalf("replay of %s failed: %v", file, err)
 			}

@@ -19,30 +19,30 @@ const (
 	DefaultSurveyTimeout  = 72 * time.Hour
 )
 
-// FeedbackInput starts the feedback loop of one resolution round of a complaint.
-type FeedbackInput struct {
+// SurveyInput starts the feedback loop of one resolution round of a complaint.
+type SurveyInput struct {
 	ComplaintID string
 	Round       int
 	Reminder    time.Duration // after sending, if unanswered
 	Timeout     time.Duration // after sending: no answer closes the complaint unverified
 }
 
-// FeedbackOutcome is how a feedback loop ended.
-type FeedbackOutcome string
+// SurveyOutcome is how a feedback loop ended.
+type SurveyOutcome string
 
 // Outcomes of the feedback loop (DOMAIN.md §2 "feed back → verify").
 const (
 	// The customer's answer confirms the fix: the complaint closes verified.
-	OutcomeVerified FeedbackOutcome = "verified"
+	OutcomeVerified SurveyOutcome = "verified"
 	// CSAT ≤ 2, an NPS detractor or "not solved": the complaint reopens.
-	OutcomeDissatisfied FeedbackOutcome = "dissatisfied"
+	OutcomeDissatisfied SurveyOutcome = "dissatisfied"
 	// No answer before the timeout: the complaint closes unverified.
-	OutcomeUnverified FeedbackOutcome = "unverified"
+	OutcomeUnverified SurveyOutcome = "unverified"
 )
 
-// FeedbackState is what the feedback loop's query and answer update return, and its
+// SurveyState is what the feedback loop's query and answer update return, and its
 // result.
-type FeedbackState struct {
+type SurveyState struct {
 	ComplaintID string
 	Round       int
 	SurveyID    string
@@ -51,7 +51,7 @@ type FeedbackState struct {
 	RemindedAt  *time.Time `json:",omitempty"`
 	AnsweredAt  *time.Time `json:",omitempty"`
 	Answer      *complaint.SurveyAnswer
-	Outcome     FeedbackOutcome `json:",omitempty"` // empty while waiting
+	Outcome     SurveyOutcome `json:",omitempty"` // empty while waiting
 }
 
 // SurveyAnswerRequest carries a customer's answer, sent by the API once it has
@@ -61,25 +61,25 @@ type SurveyAnswerRequest struct {
 	Answer   complaint.SurveyAnswer
 }
 
-// FeedbackLoopWorkflow sends the customer a satisfaction survey with a signed,
+// SurveyWorkflow sends the customer a satisfaction survey with a signed,
 // expiring link, reminds them once, and ends with the customer's verdict: verified,
 // dissatisfied, or unverified when no answer came before the timeout. It takes
 // exactly one answer (the answer_survey update). The complaint workflow acts on the
 // outcome; cancelling the loop (the complaint was reopened or closed by an agent
 // meanwhile) withdraws the survey.
-func FeedbackLoopWorkflow(ctx workflow.Context, in FeedbackInput) (FeedbackState, error) {
+func SurveyWorkflow(ctx workflow.Context, in SurveyInput) (SurveyState, error) {
 	if in.ComplaintID == "" || in.Reminder <= 0 || in.Timeout <= in.Reminder {
-		return FeedbackState{}, temporal.NewNonRetryableApplicationError(
+		return SurveyState{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("invalid feedback input: complaint %q, reminder %s, timeout %s", in.ComplaintID, in.Reminder, in.Timeout),
 			"InvalidInput", nil)
 	}
-	f := &feedbackLoop{
+	f := &surveyLoop{
 		in:     in,
 		id:     workflow.GetInfo(ctx).WorkflowExecution.ID,
-		state:  FeedbackState{ComplaintID: in.ComplaintID, Round: in.Round},
+		state:  SurveyState{ComplaintID: in.ComplaintID, Round: in.Round},
 		logger: log.With(workflow.GetLogger(ctx), "ComplaintID", in.ComplaintID, "Round", in.Round),
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (FeedbackState, error) { return f.state, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (SurveyState, error) { return f.state, nil }); err != nil {
 		return f.state, err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerSurvey, f.answer,
@@ -93,17 +93,17 @@ func FeedbackLoopWorkflow(ctx workflow.Context, in FeedbackInput) (FeedbackState
 	return f.state, err
 }
 
-type feedbackLoop struct {
-	in      FeedbackInput
+type surveyLoop struct {
+	in      SurveyInput
 	id      string
-	state   FeedbackState
+	state   SurveyState
 	sent    bool
 	closed  bool // expired or withdrawn: no answer is taken any more
 	notices []workflow.Future
 	logger  log.Logger
 }
 
-func (f *feedbackLoop) run(ctx workflow.Context) error {
+func (f *surveyLoop) run(ctx workflow.Context) error {
 	var ticket activities.SurveyTicket
 	err := workflow.ExecuteActivity(activityContext(ctx), acts.OpenSurvey, activities.OpenSurveyInput{
 		ComplaintID: f.in.ComplaintID, Round: f.in.Round, WorkflowID: f.id,
@@ -165,7 +165,7 @@ func (f *feedbackLoop) run(ctx workflow.Context) error {
 	return nil
 }
 
-func (f *feedbackLoop) validateAnswer(_ workflow.Context, req SurveyAnswerRequest) error {
+func (f *surveyLoop) validateAnswer(_ workflow.Context, req SurveyAnswerRequest) error {
 	switch {
 	case !f.sent || req.SurveyID != f.state.SurveyID:
 		return invalidAction("survey " + req.SurveyID + " is not the open survey of this feedback loop")
@@ -192,7 +192,7 @@ func validateSurveyAnswer(a complaint.SurveyAnswer) error {
 
 // answer takes the customer's answer; the outcome is decided at once, the event
 // recorded before the update returns.
-func (f *feedbackLoop) answer(ctx workflow.Context, req SurveyAnswerRequest) (FeedbackState, error) {
+func (f *surveyLoop) answer(ctx workflow.Context, req SurveyAnswerRequest) (SurveyState, error) {
 	if err := f.validateAnswer(ctx, req); err != nil {
 		return f.state, err
 	}
@@ -212,7 +212,7 @@ func (f *feedbackLoop) answer(ctx workflow.Context, req SurveyAnswerRequest) (Fe
 
 // withdraw marks the survey cancelled after the loop was cancelled; it runs on a
 // disconnected context because the loop's own context is already done.
-func (f *feedbackLoop) withdraw(ctx workflow.Context) {
+func (f *surveyLoop) withdraw(ctx workflow.Context) {
 	f.closed = true
 	if !f.sent || f.state.Answer != nil {
 		return
@@ -228,7 +228,7 @@ func (f *feedbackLoop) withdraw(ctx workflow.Context) {
 
 // record writes a survey event to the complaint's history, keyed by this loop's ID
 // (one per complaint round) and the kind: each kind happens once per loop.
-func (f *feedbackLoop) record(ctx workflow.Context, e complaint.Event) (string, error) {
+func (f *surveyLoop) record(ctx workflow.Context, e complaint.Event) (string, error) {
 	e.ComplaintID, e.SurveyID, e.Round = f.in.ComplaintID, f.state.SurveyID, f.in.Round
 	e.Key = fmt.Sprintf("%s/%s", f.id, e.Kind)
 	err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
@@ -238,7 +238,7 @@ func (f *feedbackLoop) record(ctx workflow.Context, e complaint.Event) (string, 
 	return e.Key, nil
 }
 
-func (f *feedbackLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
+func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
 	f.notices = append(f.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, activities.Notice{
 		ComplaintID: f.in.ComplaintID, EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
 		Subject: subject + " (" + f.in.ComplaintID + ")", Body: body,
@@ -249,7 +249,7 @@ func (f *feedbackLoop) tellCustomer(ctx workflow.Context, key string, kind compl
 // outcome; executions filed before the loop existed close themselves after
 // CloseAfterResolved as they always did.
 func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
-	if w.legacy || workflow.GetVersion(ctx, versionFeedback, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if w.legacy || workflow.GetVersion(ctx, versionSurvey, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return w.awaitClose(ctx)
 	}
 	round := w.state.Reopened
@@ -257,15 +257,15 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 	loopCtx, cancel := workflow.WithCancel(ctx)
 	defer cancel()
 	loopCtx = workflow.WithChildOptions(loopCtx, workflow.ChildWorkflowOptions{
-		WorkflowID: FeedbackWorkflowID(w.in.ComplaintID, round),
+		WorkflowID: SurveyWorkflowID(w.in.ComplaintID, round),
 		// Wait for a withdrawn survey to be marked so before the complaint moves on.
 		WaitForCancellation: true,
 		StaticSummary:       fmt.Sprintf("feedback loop of complaint %s, round %d", w.in.ComplaintID, round),
 	})
-	loop := workflow.ExecuteChildWorkflow(loopCtx, FeedbackLoopWorkflow, FeedbackInput{
+	loop := workflow.ExecuteChildWorkflow(loopCtx, SurveyWorkflowName, SurveyInput{
 		ComplaintID: w.in.ComplaintID, Round: round, Reminder: reminder, Timeout: timeout,
 	})
-	w.state.Survey = &SurveyRound{Round: round, WorkflowID: FeedbackWorkflowID(w.in.ComplaintID, round)}
+	w.state.Survey = &SurveyRound{Round: round, WorkflowID: SurveyWorkflowID(w.in.ComplaintID, round)}
 	if err := workflow.Await(ctx, func() bool {
 		return loop.IsReady() || w.state.Status != complaint.StatusResolved
 	}); err != nil {
@@ -277,7 +277,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 		_ = loop.Get(ctx, nil)
 		return nil
 	}
-	var result FeedbackState
+	var result SurveyState
 	if err := loop.Get(ctx, &result); err != nil {
 		// The loop's activities retry without end, so this is a bug or an operator
 		// terminating it; the fix cannot be verified, but the complaint must not hang.
@@ -291,7 +291,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 
 // actOnFeedback closes the complaint or reopens it, as the customer's verdict says,
 // and tells the customer the result (DOMAIN.md §2 "feed back").
-func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r FeedbackState) error {
+func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) error {
 	switch r.Outcome {
 	case OutcomeVerified:
 		key, err := w.closeAs(ctx, "customer", complaint.Verified,

@@ -16,7 +16,7 @@ func intp(n int) *int { return &n }
 // answer delivers the customer's answer to the round's feedback loop, as the API
 // does after checking the link; it fails the test unless the answer is taken.
 func (s *ComplaintSuite) answer(round int, a complaint.SurveyAnswer) {
-	id := workflows.FeedbackWorkflowID("c-1", round)
+	id := workflows.SurveyWorkflowID("c-1", round)
 	err := s.env.UpdateWorkflowByID(id, workflows.UpdateAnswerSurvey, "answer-"+s.env.Now().String(),
 		&testsuite.TestUpdateCallback{
 			OnReject:   func(err error) { s.Fail("answer rejected", "%v", err) },
@@ -29,7 +29,7 @@ func (s *ComplaintSuite) answer(round int, a complaint.SurveyAnswer) {
 // rejectAnswer sends an answer the feedback loop must refuse; reasons go to s.rejections.
 func (s *ComplaintSuite) rejectAnswer(round int, surveyID string, a complaint.SurveyAnswer) {
 	s.rejected++
-	err := s.env.UpdateWorkflowByID(workflows.FeedbackWorkflowID("c-1", round), workflows.UpdateAnswerSurvey,
+	err := s.env.UpdateWorkflowByID(workflows.SurveyWorkflowID("c-1", round), workflows.UpdateAnswerSurvey,
 		fmt.Sprintf("refused-%d", s.rejected),
 		&testsuite.TestUpdateCallback{
 			OnReject:   func(err error) { s.rejections = append(s.rejections, invalidActionMessage(s, err)) },

@@ -229,7 +229,7 @@ func (s *Server) answerSurvey(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusGone, "the survey is "+sv.Status))
 		return
 	}
-	var state workflows.FeedbackState
+	var state workflows.SurveyState
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{
 		WorkflowID: sv.WorkflowID,
 		// The same answer retried is one update; a different one is a second update,

@@ -531,12 +531,7 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 		hist.Events = append(hist.Events, e)
 	}
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflow(workflows.ComplaintWorkflow)
-	replayer.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
-	replayer.RegisterWorkflow(workflows.ReviewWorkflow)
-	replayer.RegisterWorkflow(workflows.PDCACycleWorkflow)
-	replayer.RegisterWorkflow(workflows.RiskMonitorWorkflow)
-	replayer.RegisterWorkflow(workflows.RiskAlertWorkflow)
+	workflows.Register(replayer)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)
 	}

@@ -186,7 +186,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	eventually(t, 20*time.Second, "the customer's thank-you mail", func() bool {
 		return len(mailsTo(mails, "Thank you — your complaint is closed")) == 1
 	})
-	for _, wf := range []string{workflows.ComplaintWorkflowID(id), workflows.FeedbackWorkflowID(id, 0)} {
+	for _, wf := range []string{workflows.ComplaintWorkflowID(id), workflows.SurveyWorkflowID(id, 0)} {
 		if err := s.temporal.GetWorkflow(context.Background(), wf, "").Get(context.Background(), nil); err != nil {
 			t.Fatalf("%s did not complete cleanly: %v", wf, err)
 		}
@@ -197,7 +197,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 		"verified": 1.0, "loop_closure_pct": 100.0, "reopen_rate_pct": 0.0, "fcr_pct": 0.0,
 	})
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_verified")
-	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_answered")
+	s.checkHistory(workflows.SurveyWorkflowID(id, 0), "feedback_answered")
 	// The answered link still shows the survey, answered.
 	if page := s.must(200, s.do("GET", path, "", nil)); page.body["survey"].(map[string]any)["status"] != "answered" {
 		t.Errorf("answered survey page: %s", page.raw)
@@ -330,5 +330,5 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	expectMetrics(t, s.metricsSince(start), map[string]any{
 		"volume": 1.0, "resolved": 1.0, "csat_answers": 0.0, "csat_satisfied_pct": nil, "verified": 0.0, "loop_closure_pct": 0.0,
 	})
-	s.checkHistory(workflows.FeedbackWorkflowID(id, 0), "feedback_expired")
+	s.checkHistory(workflows.SurveyWorkflowID(id, 0), "feedback_expired")
 }

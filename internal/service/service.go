@@ -71,12 +71,7 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activ
 		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
 		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
 	})
-	w.RegisterWorkflow(workflows.ComplaintWorkflow)
-	w.RegisterWorkflow(workflows.FeedbackLoopWorkflow)
-	w.RegisterWorkflow(workflows.ReviewWorkflow)
-	w.RegisterWorkflow(workflows.PDCACycleWorkflow)
-	w.RegisterWorkflow(workflows.RiskMonitorWorkflow)
-	w.RegisterWorkflow(workflows.RiskAlertWorkflow)
+	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{
 		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
 		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st,
