@@ -2,7 +2,6 @@ package activities_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -51,7 +50,7 @@ func fileTestComplaint(t *testing.T, mutate func(*store.NewComplaint)) (*store.S
 	nc := store.NewComplaint{
 		ID: id, ExternalID: "ext-" + id, RequestHash: "h", WorkflowID: "complaint:" + id, Channel: "wechat",
 		CustomerID: "c1", CustomerName: "Li Lei", CustomerTier: complaint.High,
-		CustomerEmail: sql.NullString{String: "li.lei@example.com", Valid: true},
+		CustomerEmail: new("li.lei@example.com"),
 		Category:      "service", Urgency: complaint.High, Subject: "rude agent", Description: "态度差",
 	}
 	if mutate != nil {
@@ -87,7 +86,7 @@ func TestOpenComplaintLoadsTheSLAAndRecordsOpenedOnce(t *testing.T) {
 		if err := v.Get(&sla); err != nil {
 			t.Fatal(err)
 		}
-		if !sla.FirstResponseDue.Equal(c.FirstResponseDueAt) || sla.ResolutionDue == nil || !sla.ResolutionDue.Equal(c.ResolutionDueAt.Time) {
+		if !sla.FirstResponseDue.Equal(c.FirstResponseDueAt) || sla.ResolutionDue == nil || c.ResolutionDueAt == nil || !sla.ResolutionDue.Equal(*c.ResolutionDueAt) {
 			t.Fatalf("got SLA %+v, want the due times stamped at filing", sla)
 		}
 	}

@@ -56,9 +56,7 @@ func newNotifyFixture(t *testing.T) *notifyFixture {
 	t.Helper()
 	st, c := fileTestComplaint(t, func(nc *store.NewComplaint) {
 		nc.Channel, nc.CustomerName = "phone", "王芳"
-		nc.CustomerPhone = sql.NullString{String: customerPhone, Valid: true}
-		nc.CustomerEmail = sql.NullString{String: customerEmail, Valid: true}
-		nc.CustomerAddress = sql.NullString{String: customerAddress, Valid: true}
+		nc.CustomerPhone, nc.CustomerEmail, nc.CustomerAddress = new(customerPhone), new(customerEmail), new(customerAddress)
 		nc.Category, nc.Subject, nc.Description = "logistics", "包裹一周未到", "物流慢"
 	})
 	f := &notifyFixture{st: st, c: c, smtp: notifytest.StartSMTP(t, notifytest.SMTPOptions{}), hook: newHookReceiver(t), log: &syncBuffer{}}

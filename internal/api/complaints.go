@@ -143,35 +143,61 @@ func viewOf(c store.Complaint) complaintView {
 		ID: c.ID, ExternalID: c.ExternalID, WorkflowID: c.WorkflowID, Status: string(c.Status), Channel: c.Channel,
 		Customer: customer{
 			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
-			Phone: c.CustomerPhone.String, Email: c.CustomerEmail.String, Address: c.CustomerAddress.String,
+			Phone: orEmpty(c.CustomerPhone), Email: orEmpty(c.CustomerEmail), Address: orEmpty(c.CustomerAddress),
 		},
 		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
-		Owner:     nullString(c.Owner),
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: nullTime(c.ClosedAt),
+		Owner:     c.Owner,
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
 		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
-		ResolutionDueAt:    nullTime(c.ResolutionDueAt),
-		Sentiment:          nullString(c.Sentiment), TeamID: nullString(c.TeamID),
-		EscalationLevel: c.EscalationLevel, WaitingSince: nullTime(c.PausedAt), PausedSeconds: c.PausedSeconds,
+		ResolutionDueAt:    utc(c.ResolutionDueAt),
+		Sentiment:          c.Sentiment, TeamID: c.TeamID,
+		EscalationLevel: c.EscalationLevel, WaitingSince: utc(c.PausedAt), PausedSeconds: c.PausedSeconds,
 		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
-		Verification: nullString(c.Verification), Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
+		Verification: c.Verification, Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
-			FirstResponseAt:       nullTime(c.FirstResponseAt),
+			FirstResponseAt:       utc(c.FirstResponseAt),
 			FirstResponseBreached: c.FirstResponseBreached,
-			ResolvedAt:            nullTime(c.ResolvedAt),
+			ResolvedAt:            utc(c.ResolvedAt),
 			ResolutionBreached:    c.ResolutionBreached,
 		},
 	}
-	if c.SLAResolutionSeconds.Valid {
-		d := (time.Duration(c.SLAResolutionSeconds.Int64) * time.Second).String()
+	if c.SLAResolutionSeconds != nil {
+		d := (time.Duration(*c.SLAResolutionSeconds) * time.Second).String()
 		v.SLA.Resolution = &d
 	}
-	if c.ResolutionSummary.Valid {
-		v.Resolution = &resolutionVw{Summary: c.ResolutionSummary.String, RootCause: c.RootCause.String}
+	if c.ResolutionSummary != nil {
+		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: orEmpty(c.RootCause)}
 	}
 	return v
 }
 
+// utc is t in UTC, as views show times; nil stays nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// orEmpty is *s, or "" for nil.
+func orEmpty(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// nonEmpty is s, or nil (SQL NULL) for "".
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// TODO(nulls): used by cycles.go until converted
 func nullString(s sql.NullString) *string {
 	if !s.Valid {
 		return nil
@@ -179,6 +205,7 @@ func nullString(s sql.NullString) *string {
 	return &s.String
 }
 
+// TODO(nulls): used by cycles.go until converted
 func nullTime(t sql.NullTime) *time.Time {
 	if !t.Valid {
 		return nil
@@ -239,12 +266,12 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		ID: id, ExternalID: req.ExternalID, RequestHash: req.hash(), WorkflowID: workflows.ComplaintWorkflowID(id),
 		Channel: req.Channel, CustomerID: req.Customer.ID, CustomerName: req.Customer.Name,
 		CustomerTier:    complaint.Level(req.Customer.Tier),
-		CustomerPhone:   sql.NullString{String: req.Customer.Phone, Valid: req.Customer.Phone != ""},
-		CustomerEmail:   sql.NullString{String: req.Customer.Email, Valid: req.Customer.Email != ""},
-		CustomerAddress: sql.NullString{String: req.Customer.Address, Valid: req.Customer.Address != ""},
+		CustomerPhone:   nonEmpty(req.Customer.Phone),
+		CustomerEmail:   nonEmpty(req.Customer.Email),
+		CustomerAddress: nonEmpty(req.Customer.Address),
 		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
 		Subject: req.Subject, Description: req.Description,
-		Sentiment: sql.NullString{String: req.Sentiment, Valid: req.Sentiment != ""},
+		Sentiment: nonEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
 	})
 	switch {
@@ -284,7 +311,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrBreached.ValueSet(false),
 			workflows.SearchAttrEscalationLevel.ValueSet(0),
 			workflows.SearchAttrEscalationPending.ValueSet(false),
-			workflows.SearchAttrOwner.ValueSet(c.Owner.String),
+			workflows.SearchAttrOwner.ValueSet(orEmpty(c.Owner)),
 		),
 	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -188,7 +188,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		t.Fatalf("decision: %s", decided.raw)
 	}
 	after, _ := s.store.Complaint(context.Background(), id)
-	if moved := after.ResolutionDueAt.Time.Sub(before.ResolutionDueAt.Time); moved != 20*time.Second {
+	if moved := deref(after.ResolutionDueAt).Sub(deref(before.ResolutionDueAt)); moved != 20*time.Second {
 		t.Errorf("the resolution deadline moved %v, want 20s", moved)
 	}
 

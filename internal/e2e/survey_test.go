@@ -245,7 +245,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	if reopened.Kind != "reopened" || reopened.Actor != "customer" {
 		t.Fatalf("last event %s by %s, want reopened by customer", reopened.Kind, reopened.Actor)
 	}
-	if due := c.ResolutionDueAt.Time.Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
+	if due := deref(c.ResolutionDueAt).Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
 		t.Errorf("follow-up deadline %v after reopening, want 1h", due)
 	}
 	eventually(t, 20*time.Second, "the manager's webhook", func() bool { return len(hooks.keys("/max")) == 1 })
@@ -253,7 +253,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		return len(mailsTo(mails, "We have reopened your complaint")) == 1
 	})
 	told := mailsTo(mails, "We have reopened your complaint")[0].Body
-	if !strings.Contains(told, "not solved") || !strings.Contains(told, c.ResolutionDueAt.Time.UTC().Format(time.RFC3339)) {
+	if !strings.Contains(told, "not solved") || !strings.Contains(told, deref(c.ResolutionDueAt).UTC().Format(time.RFC3339)) {
 		t.Errorf("the customer is not told why and by when: %q", told)
 	}
 	var toManager []string

@@ -23,36 +23,36 @@ type Complaint struct {
 	CustomerID              string           `db:"customer_id"`
 	CustomerName            string           `db:"customer_name"`
 	CustomerTier            complaint.Level  `db:"customer_tier"`
-	CustomerPhone           sql.NullString   `db:"customer_phone"`
-	CustomerEmail           sql.NullString   `db:"customer_email"`
-	CustomerAddress         sql.NullString   `db:"customer_address"`
+	CustomerPhone           *string          `db:"customer_phone"`
+	CustomerEmail           *string          `db:"customer_email"`
+	CustomerAddress         *string          `db:"customer_address"`
 	Category                string           `db:"category"`
 	Urgency                 complaint.Level  `db:"urgency"`
 	Subject                 string           `db:"subject"`
 	Description             string           `db:"description"`
 	Status                  complaint.Status `db:"status"`
-	Owner                   sql.NullString   `db:"owner"`
+	Owner                   *string          `db:"owner"`
 	SLAFirstResponseSeconds int64            `db:"sla_first_response_seconds"`
-	SLAResolutionSeconds    sql.NullInt64    `db:"sla_resolution_seconds"`
+	SLAResolutionSeconds    *int64           `db:"sla_resolution_seconds"`
 	CreatedAt               time.Time        `db:"created_at"`
 	UpdatedAt               time.Time        `db:"updated_at"`
 	FirstResponseDueAt      time.Time        `db:"first_response_due_at"`
-	FirstResponseAt         sql.NullTime     `db:"first_response_at"`
+	FirstResponseAt         *time.Time       `db:"first_response_at"`
 	FirstResponseBreached   bool             `db:"first_response_breached"`
-	ResolutionDueAt         sql.NullTime     `db:"resolution_due_at"`
-	ResolvedAt              sql.NullTime     `db:"resolved_at"`
+	ResolutionDueAt         *time.Time       `db:"resolution_due_at"`
+	ResolvedAt              *time.Time       `db:"resolved_at"`
 	ResolutionBreached      bool             `db:"resolution_breached"`
-	ResolutionSummary       sql.NullString   `db:"resolution_summary"`
-	RootCause               sql.NullString   `db:"root_cause"`
-	ClosedAt                sql.NullTime     `db:"closed_at"`
-	Sentiment               sql.NullString   `db:"sentiment"`
-	TeamID                  sql.NullString   `db:"team_id"`
-	PausedAt                sql.NullTime     `db:"paused_at"`
+	ResolutionSummary       *string          `db:"resolution_summary"`
+	RootCause               *string          `db:"root_cause"`
+	ClosedAt                *time.Time       `db:"closed_at"`
+	Sentiment               *string          `db:"sentiment"`
+	TeamID                  *string          `db:"team_id"`
+	PausedAt                *time.Time       `db:"paused_at"`
 	PausedSeconds           float64          `db:"paused_seconds"`
 	ReopenedCount           int              `db:"reopened_count"`
 	EscalationLevel         int              `db:"escalation_level"`
 	ExtendedSeconds         int64            `db:"extended_seconds"`
-	Verification            sql.NullString   `db:"verification"`
+	Verification            *string          `db:"verification"`
 	Scope                   string           `db:"scope"`
 	Keywords                pq.StringArray   `db:"keywords"`
 }
@@ -75,14 +75,14 @@ type NewComplaint struct {
 	CustomerID      string          `db:"customer_id"`
 	CustomerName    string          `db:"customer_name"`
 	CustomerTier    complaint.Level `db:"customer_tier"`
-	CustomerPhone   sql.NullString  `db:"customer_phone"`
-	CustomerEmail   sql.NullString  `db:"customer_email"`
-	CustomerAddress sql.NullString  `db:"customer_address"`
+	CustomerPhone   *string         `db:"customer_phone"`
+	CustomerEmail   *string         `db:"customer_email"`
+	CustomerAddress *string         `db:"customer_address"`
 	Category        string          `db:"category"`
 	Urgency         complaint.Level `db:"urgency"`
 	Subject         string          `db:"subject"`
 	Description     string          `db:"description"`
-	Sentiment       sql.NullString  `db:"sentiment"`
+	Sentiment       *string         `db:"sentiment"`
 	// Keywords and Scope come from the text at intake (package classify), for the
 	// heat map; empty means none and "individual".
 	Keywords pq.StringArray `db:"keywords"`
@@ -93,8 +93,8 @@ type NewComplaint struct {
 // calendar, and the route for the category.
 type intake struct {
 	policy complaint.Policy
-	team   sql.NullString
-	owner  sql.NullString
+	team   *string
+	owner  *string
 }
 
 // intakeFor reads the policy cell, its calendar and the category's route (or the
@@ -110,8 +110,8 @@ func (s *Store) intakeFor(ctx context.Context, urgency, tier complaint.Level, ca
 		WHERE p.urgency = $1 AND p.tier = $2`
 	var row struct {
 		policyRow
-		TeamID  sql.NullString `db:"team_id"`
-		OwnerID sql.NullString `db:"owner_id"`
+		TeamID  *string `db:"team_id"`
+		OwnerID *string `db:"owner_id"`
 	}
 	err := s.db.GetContext(ctx, &row, q, urgency, tier, category)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -148,20 +148,20 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	filedAt := time.Now().UTC().Truncate(time.Microsecond)
 	args := struct {
 		NewComplaint
-		TeamID        sql.NullString `db:"team_id"`
-		Owner         sql.NullString `db:"owner"`
-		Snapshot      string         `db:"sla_snapshot"`
-		FirstSeconds  int64          `db:"first_seconds"`
-		ResSeconds    sql.NullInt64  `db:"res_seconds"`
-		CreatedAt     time.Time      `db:"created_at"`
-		FirstDueAt    time.Time      `db:"first_due_at"`
-		ResolutionDue sql.NullTime   `db:"resolution_due_at"`
+		TeamID        *string    `db:"team_id"`
+		Owner         *string    `db:"owner"`
+		Snapshot      string     `db:"sla_snapshot"`
+		FirstSeconds  int64      `db:"first_seconds"`
+		ResSeconds    *int64     `db:"res_seconds"`
+		CreatedAt     time.Time  `db:"created_at"`
+		FirstDueAt    time.Time  `db:"first_due_at"`
+		ResolutionDue *time.Time `db:"resolution_due_at"`
 	}{NewComplaint: c, TeamID: in.team, Owner: in.owner, Snapshot: string(snapshot),
 		FirstSeconds: in.policy.FirstResponseSeconds, CreatedAt: filedAt,
 		FirstDueAt: cal.Add(filedAt, time.Duration(in.policy.FirstResponseSeconds)*time.Second).UTC()}
 	if r := in.policy.ResolutionSeconds; r != nil {
-		args.ResSeconds = sql.NullInt64{Int64: *r, Valid: true}
-		args.ResolutionDue = sql.NullTime{Time: cal.Add(filedAt, time.Duration(*r)*time.Second).UTC(), Valid: true}
+		due := cal.Add(filedAt, time.Duration(*r)*time.Second).UTC()
+		args.ResSeconds, args.ResolutionDue = r, &due
 	}
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
@@ -267,7 +267,7 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 		Owner              string           `db:"owner"`
 		CreatedAt          time.Time        `db:"created_at"`
 		FirstResponseDueAt time.Time        `db:"first_response_due_at"`
-		ResolutionDueAt    sql.NullTime     `db:"resolution_due_at"`
+		ResolutionDueAt    *time.Time       `db:"resolution_due_at"`
 		Snapshot           []byte           `db:"sla_snapshot"`
 		Sentiment          string           `db:"sentiment"`
 		TeamID             string           `db:"team_id"`
@@ -284,10 +284,7 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 		Status: row.Status, Owner: row.Owner, OpenedAt: row.CreatedAt, FirstResponseDue: row.FirstResponseDueAt,
 		Sentiment: row.Sentiment, Team: row.TeamID,
 	}
-	if row.ResolutionDueAt.Valid {
-		due := row.ResolutionDueAt.Time
-		sla.ResolutionDue = &due
-	}
+	sla.ResolutionDue = row.ResolutionDueAt
 	if len(row.Snapshot) > 0 {
 		sla.Policy = &complaint.Policy{}
 		if err := json.Unmarshal(row.Snapshot, sla.Policy); err != nil {
@@ -440,7 +437,7 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		q = `UPDATE complaints SET owner = COALESCE(NULLIF($2, ''), owner), urgency = COALESCE(NULLIF($3, ''), urgency),
 			resolution_due_at = COALESCE($4, resolution_due_at), extended_seconds = $5,
 			status = COALESCE(NULLIF($6, ''), status), updated_at = now() WHERE id = $1`
-		args = []any{e.ComplaintID, e.Owner, string(e.Urgency), nullTime(e.ResolutionDueAt), e.ExtendedSeconds, string(e.Status)}
+		args = []any{e.ComplaintID, e.Owner, string(e.Urgency), timeOrNil(e.ResolutionDueAt), e.ExtendedSeconds, string(e.Status)}
 	default:
 		return fmt.Errorf("record event: unknown kind %q", e.Kind)
 	}
@@ -454,24 +451,23 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	return nil
 }
 
-func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
+// timeOrNil is t, or nil (SQL NULL) for the zero time.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
 
 // putEscalation writes the escalation as the event leaves it.
 func putEscalation(ctx context.Context, tx execer, complaintID string, e complaint.EscalationRecord) error {
-	var decision sql.NullString
+	var decision *string
 	if e.Decision != nil {
 		b, err := json.Marshal(e.Decision)
 		if err != nil {
 			return fmt.Errorf("encode decision: %w", err)
 		}
-		decision = sql.NullString{String: string(b), Valid: true}
-	}
-	var due, decidedAt sql.NullTime
-	if e.DecisionDueAt != nil {
-		due = sql.NullTime{Time: *e.DecisionDueAt, Valid: true}
-	}
-	if e.DecidedAt != nil {
-		decidedAt = sql.NullTime{Time: *e.DecidedAt, Valid: true}
+		decision = new(string(b))
 	}
 	const q = `INSERT INTO escalations (id, complaint_id, seq, status, requested_by, requested_at, reason, automatic,
 			approver_id, eligible, level, decision_due_at, decided_by, decided_at, decision)
@@ -480,7 +476,7 @@ func putEscalation(ctx context.Context, tx execer, complaintID string, e complai
 			eligible = EXCLUDED.eligible, level = EXCLUDED.level, decision_due_at = EXCLUDED.decision_due_at,
 			decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, decision = EXCLUDED.decision`
 	_, err := tx.ExecContext(ctx, q, e.ID, complaintID, e.Seq, e.Status, e.RequestedBy, e.RequestedAt, e.Reason,
-		e.Automatic, e.Approver, pq.StringArray(e.Eligible), e.Level, due, e.DecidedBy, decidedAt, decision)
+		e.Automatic, e.Approver, pq.StringArray(e.Eligible), e.Level, e.DecisionDueAt, e.DecidedBy, e.DecidedAt, decision)
 	if err != nil {
 		return fmt.Errorf("write escalation %s: %w", e.ID, err)
 	}

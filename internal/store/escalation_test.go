@@ -61,8 +61,8 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if routed.Owner.String != "ann" || routed.TeamID.String != "care" {
-		t.Errorf("logistics routed to owner %q team %q, want ann in care", routed.Owner.String, routed.TeamID.String)
+	if deref(routed.Owner) != "ann" || deref(routed.TeamID) != "care" {
+		t.Errorf("logistics routed to owner %q team %q, want ann in care", deref(routed.Owner), deref(routed.TeamID))
 	}
 	cal, _ := calendar.Compile(spec)
 	if want := cal.Add(routed.CreatedAt, 2*time.Hour); !routed.FirstResponseDueAt.Equal(want) {
@@ -103,7 +103,7 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Owner.Valid || sla.Team != "care" || len(sla.Chain) != 2 || sla.Chain[0].ID != "lee" {
+	if c.Owner != nil || sla.Team != "care" || len(sla.Chain) != 2 || sla.Chain[0].ID != "lee" {
 		t.Errorf("default route: owner %v team %q chain %+v, want no owner, care, [lee max]", c.Owner, sla.Team, sla.Chain)
 	}
 }
@@ -155,8 +155,8 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Owner.String != "lee" || got.Urgency != complaint.High || !got.ResolutionDueAt.Time.Equal(now.Add(20*time.Hour)) {
-		t.Errorf("complaint after approval: owner %q urgency %s due %s", got.Owner.String, got.Urgency, got.ResolutionDueAt.Time)
+	if deref(got.Owner) != "lee" || got.Urgency != complaint.High || !deref(got.ResolutionDueAt).Equal(now.Add(20*time.Hour)) {
+		t.Errorf("complaint after approval: owner %q urgency %s due %s", deref(got.Owner), got.Urgency, deref(got.ResolutionDueAt))
 	}
 	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10}); len(pending) != 0 {
 		t.Errorf("decided escalation still pending: %+v", pending)

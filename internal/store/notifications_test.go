@@ -133,8 +133,8 @@ func TestNotificationContacts(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	nc := newComplaint("ext-contacts", complaint.High, complaint.High)
-	nc.CustomerEmail = sql.NullString{String: "wang.fang@example.com", Valid: true}
-	nc.CustomerAddress = sql.NullString{String: "北京市朝阳区建国路88号", Valid: true}
+	nc.CustomerEmail = new("wang.fang@example.com")
+	nc.CustomerAddress = new("北京市朝阳区建国路88号")
 	c, _, err := st.CreateComplaint(ctx, nc)
 	if err != nil {
 		t.Fatal(err)

@@ -32,9 +32,18 @@ func newComplaint(externalID string, urgency, tier complaint.Level) store.NewCom
 	return store.NewComplaint{
 		ID: id, ExternalID: externalID, RequestHash: "hash-" + externalID, WorkflowID: "complaint:" + id,
 		Channel: "web", CustomerID: "cust-1", CustomerName: "王芳", CustomerTier: tier,
-		CustomerPhone: sql.NullString{String: "+86 138 0013 8000", Valid: true},
+		CustomerPhone: new("+86 138 0013 8000"),
 		Category:      "logistics", Urgency: urgency, Subject: "包裹延误", Description: "物流慢，一周未到",
 	}
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }
 
 func TestSeededPoliciesMatchTheDomainDefaults(t *testing.T) {
@@ -69,7 +78,7 @@ func TestCreateComplaintStampsDueTimesAndIsIdempotent(t *testing.T) {
 	if got, want := c.FirstResponseDueAt.Sub(c.CreatedAt), 2*time.Hour; got != want {
 		t.Errorf("first-response due after %v, want %v", got, want)
 	}
-	if got, want := c.ResolutionDueAt.Time.Sub(c.CreatedAt), 24*time.Hour; got != want {
+	if got, want := deref(c.ResolutionDueAt).Sub(c.CreatedAt), 24*time.Hour; got != want {
 		t.Errorf("resolution due after %v, want %v", got, want)
 	}
 	if c.Status != complaint.StatusOpen {
@@ -120,7 +129,7 @@ func TestPolicyChangeAppliesOnlyToLaterComplaints(t *testing.T) {
 	if got := after.FirstResponseDueAt.Sub(after.CreatedAt); got != 30*time.Second {
 		t.Errorf("later complaint's first response due after %v, want 30s", got)
 	}
-	if got := after.ResolutionDueAt.Time.Sub(after.CreatedAt); got != time.Minute {
+	if got := deref(after.ResolutionDueAt).Sub(after.CreatedAt); got != time.Minute {
 		t.Errorf("later complaint's resolution due after %v, want 1m", got)
 	}
 }
@@ -155,8 +164,8 @@ func TestRecordEventIsIdempotentAndAppliesTheTransition(t *testing.T) {
 		t.Fatalf("got %d events (err %v), want 2", len(events), err)
 	}
 	got, _ := st.Complaint(ctx, c.ID)
-	if got.Status != complaint.StatusInProgress || got.Owner.String != "agent-ann" || !got.FirstResponseAt.Time.Equal(at) {
-		t.Errorf("after acknowledge: status=%s owner=%v first_response_at=%v", got.Status, got.Owner, got.FirstResponseAt)
+	if got.Status != complaint.StatusInProgress || deref(got.Owner) != "agent-ann" || !deref(got.FirstResponseAt).Equal(at) {
+		t.Errorf("after acknowledge: status=%s owner=%v first_response_at=%v", got.Status, deref(got.Owner), got.FirstResponseAt)
 	}
 	if !got.ResolutionBreached || got.FirstResponseBreached {
 		t.Errorf("breach flags: resolution=%v first_response=%v, want true/false", got.ResolutionBreached, got.FirstResponseBreached)
