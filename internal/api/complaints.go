@@ -143,7 +143,7 @@ func viewOf(c store.Complaint) complaintView {
 		ID: c.ID, ExternalID: c.ExternalID, WorkflowID: c.WorkflowID, Status: string(c.Status), Channel: c.Channel,
 		Customer: customer{
 			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
-			Phone: orEmpty(c.CustomerPhone), Email: orEmpty(c.CustomerEmail), Address: orEmpty(c.CustomerAddress),
+			Phone: deref(c.CustomerPhone), Email: deref(c.CustomerEmail), Address: deref(c.CustomerAddress),
 		},
 		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
 		Owner:     c.Owner,
@@ -167,7 +167,7 @@ func viewOf(c store.Complaint) complaintView {
 		v.SLA.Resolution = &d
 	}
 	if c.ResolutionSummary != nil {
-		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: orEmpty(c.RootCause)}
+		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: deref(c.RootCause)}
 	}
 	return v
 }
@@ -181,12 +181,13 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-// orEmpty is *s, or "" for nil.
-func orEmpty(s *string) string {
-	if s == nil {
-		return ""
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	return *s
+	return *p
 }
 
 // nonEmpty is s, or nil (SQL NULL) for "".
@@ -311,7 +312,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrBreached.ValueSet(false),
 			workflows.SearchAttrEscalationLevel.ValueSet(0),
 			workflows.SearchAttrEscalationPending.ValueSet(false),
-			workflows.SearchAttrOwner.ValueSet(orEmpty(c.Owner)),
+			workflows.SearchAttrOwner.ValueSet(deref(c.Owner)),
 		),
 	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

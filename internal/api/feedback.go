@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -241,13 +240,6 @@ func (s *Server) previewClassification(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-func deref(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
 // --- feedback -----------------------------------------------------------------
 
 var feedbackKinds = []string{"suggestion", "rating", "social_mention", "other"}
@@ -341,23 +333,21 @@ type classificationView struct {
 
 func feedbackViewOf(f store.Feedback) feedbackView {
 	v := feedbackView{
-		ID: f.ID, ExternalID: nullString(f.ExternalID), Kind: f.Kind, Channel: f.Channel, Text: f.Text,
+		ID: f.ID, ExternalID: f.ExternalID, Kind: f.Kind, Channel: f.Channel, Text: f.Text,
 		Classification: classificationView{
 			ProblemType: f.ProblemType, Urgency: f.Urgency, Scope: f.Scope, MatchedRules: json.RawMessage(f.MatchedRules),
 		},
 		Keywords: f.Keywords, Disposition: f.Disposition, DispositionReason: f.DispositionReason,
-		ComplaintID: nullString(f.ComplaintID), BacklogID: nullString(f.BacklogID), ReceivedAt: f.ReceivedAt.UTC(),
+		ComplaintID: f.ComplaintID, BacklogID: f.BacklogID, ReceivedAt: f.ReceivedAt.UTC(),
 	}
 	if v.Keywords == nil {
 		v.Keywords = []string{}
 	}
-	if f.Rating.Valid {
-		v.Rating = &f.Rating.Int64
-	}
-	if f.CustomerID.Valid {
+	v.Rating = f.Rating
+	if f.CustomerID != nil {
 		v.Customer = &customer{
-			ID: f.CustomerID.String, Name: f.CustomerName.String, Tier: f.CustomerTier.String,
-			Phone: f.CustomerPhone.String, Email: f.CustomerEmail.String, Address: f.CustomerAddress.String,
+			ID: *f.CustomerID, Name: deref(f.CustomerName), Tier: deref(f.CustomerTier),
+			Phone: deref(f.CustomerPhone), Email: deref(f.CustomerEmail), Address: deref(f.CustomerAddress),
 		}
 	}
 	return v
@@ -387,21 +377,18 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: deref(req.Rating), HasText: strings.TrimSpace(req.Text) != ""}, res.Urgency)
 	matched, _ := json.Marshal(res.Matched)
 	nf := store.NewFeedback{
-		ID: newID(), ExternalID: sql.NullString{String: req.ExternalID, Valid: req.ExternalID != ""}, RequestHash: req.hash(),
+		ID: newID(), ExternalID: nonEmpty(req.ExternalID), RequestHash: req.hash(),
 		Kind: req.Kind, Channel: req.Channel, Text: req.Text,
 		ProblemType: res.ProblemType, Urgency: d.Urgency, Scope: res.Scope, MatchedRules: string(matched),
 		Keywords: res.Keywords, Disposition: string(d.Disposition), DispositionReason: d.Reason,
 		BacklogID: newID(), BacklogTitle: backlogTitle(req.Text),
 	}
 	if req.Rating != nil {
-		nf.Rating = sql.NullInt64{Int64: int64(*req.Rating), Valid: true}
+		nf.Rating = new(int64(*req.Rating))
 	}
 	if c := req.Customer; c != nil {
-		nf.CustomerID, nf.CustomerName = sql.NullString{String: c.ID, Valid: true}, sql.NullString{String: c.Name, Valid: true}
-		nf.CustomerTier = sql.NullString{String: c.Tier, Valid: true}
-		nf.CustomerPhone = sql.NullString{String: c.Phone, Valid: c.Phone != ""}
-		nf.CustomerEmail = sql.NullString{String: c.Email, Valid: c.Email != ""}
-		nf.CustomerAddress = sql.NullString{String: c.Address, Valid: c.Address != ""}
+		nf.CustomerID, nf.CustomerName, nf.CustomerTier = new(c.ID), new(c.Name), new(c.Tier)
+		nf.CustomerPhone, nf.CustomerEmail, nf.CustomerAddress = nonEmpty(c.Phone), nonEmpty(c.Email), nonEmpty(c.Address)
 	}
 	fb, created, err := s.store.CreateFeedback(ctx, nf)
 	switch {
@@ -413,7 +400,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if fb.Disposition == string(classify.DispositionComplaint) && !fb.ComplaintID.Valid {
+	if fb.Disposition == string(classify.DispositionComplaint) && fb.ComplaintID == nil {
 		c, err := s.fileFeedbackComplaint(ctx, fb)
 		var p *Problem
 		switch {
@@ -426,7 +413,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		fb.ComplaintID = sql.NullString{String: c.ID, Valid: true}
+		fb.ComplaintID = &c.ID
 	}
 	status := http.StatusOK
 	if created {
@@ -455,18 +442,18 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		// The complaint carries the feedback's keywords: counted once, from its text.
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
 	}
-	if fb.CustomerID.Valid {
+	if fb.CustomerID != nil {
 		req.Customer = customer{
-			ID: fb.CustomerID.String, Name: fb.CustomerName.String, Tier: fb.CustomerTier.String,
-			Phone: fb.CustomerPhone.String, Email: fb.CustomerEmail.String, Address: fb.CustomerAddress.String,
+			ID: *fb.CustomerID, Name: deref(fb.CustomerName), Tier: deref(fb.CustomerTier),
+			Phone: deref(fb.CustomerPhone), Email: deref(fb.CustomerEmail), Address: deref(fb.CustomerAddress),
 		}
 	}
-	if fb.Rating.Valid {
-		rated := fmt.Sprintf("Rating %d of 5", fb.Rating.Int64)
+	if fb.Rating != nil {
+		rated := fmt.Sprintf("Rating %d of 5", *fb.Rating)
 		if strings.TrimSpace(fb.Text) == "" {
 			req.Subject, req.Description = rated, rated+", no comment."
 		}
-		if fb.Rating.Int64 <= 2 {
+		if *fb.Rating <= 2 {
 			req.Sentiment = "negative"
 		}
 	}

@@ -13,18 +13,18 @@ import (
 // Feedback is a row of the feedback table, with the backlog item it became, if any.
 type Feedback struct {
 	ID                string         `db:"id"`
-	ExternalID        sql.NullString `db:"external_id"`
+	ExternalID        *string        `db:"external_id"`
 	RequestHash       string         `db:"request_hash"`
 	Kind              string         `db:"kind"`
 	Channel           string         `db:"channel"`
 	Text              string         `db:"text"`
-	Rating            sql.NullInt64  `db:"rating"`
-	CustomerID        sql.NullString `db:"customer_id"`
-	CustomerName      sql.NullString `db:"customer_name"`
-	CustomerTier      sql.NullString `db:"customer_tier"`
-	CustomerPhone     sql.NullString `db:"customer_phone"`
-	CustomerEmail     sql.NullString `db:"customer_email"`
-	CustomerAddress   sql.NullString `db:"customer_address"`
+	Rating            *int64         `db:"rating"`
+	CustomerID        *string        `db:"customer_id"`
+	CustomerName      *string        `db:"customer_name"`
+	CustomerTier      *string        `db:"customer_tier"`
+	CustomerPhone     *string        `db:"customer_phone"`
+	CustomerEmail     *string        `db:"customer_email"`
+	CustomerAddress   *string        `db:"customer_address"`
 	ProblemType       string         `db:"problem_type"`
 	Urgency           string         `db:"urgency"`
 	Scope             string         `db:"scope"`
@@ -32,8 +32,8 @@ type Feedback struct {
 	Keywords          pq.StringArray `db:"keywords"`
 	Disposition       string         `db:"disposition"`
 	DispositionReason string         `db:"disposition_reason"`
-	ComplaintID       sql.NullString `db:"complaint_id"`
-	BacklogID         sql.NullString `db:"backlog_id"`
+	ComplaintID       *string        `db:"complaint_id"`
+	BacklogID         *string        `db:"backlog_id"`
 	ReceivedAt        time.Time      `db:"received_at"`
 }
 
@@ -48,18 +48,18 @@ const feedbackFrom = ` FROM feedback f LEFT JOIN improvement_backlog b ON b.feed
 // "backlog" an improvement item titled BacklogTitle is created with it.
 type NewFeedback struct {
 	ID                string         `db:"id"`
-	ExternalID        sql.NullString `db:"external_id"`
+	ExternalID        *string        `db:"external_id"`
 	RequestHash       string         `db:"request_hash"`
 	Kind              string         `db:"kind"`
 	Channel           string         `db:"channel"`
 	Text              string         `db:"text"`
-	Rating            sql.NullInt64  `db:"rating"`
-	CustomerID        sql.NullString `db:"customer_id"`
-	CustomerName      sql.NullString `db:"customer_name"`
-	CustomerTier      sql.NullString `db:"customer_tier"`
-	CustomerPhone     sql.NullString `db:"customer_phone"`
-	CustomerEmail     sql.NullString `db:"customer_email"`
-	CustomerAddress   sql.NullString `db:"customer_address"`
+	Rating            *int64         `db:"rating"`
+	CustomerID        *string        `db:"customer_id"`
+	CustomerName      *string        `db:"customer_name"`
+	CustomerTier      *string        `db:"customer_tier"`
+	CustomerPhone     *string        `db:"customer_phone"`
+	CustomerEmail     *string        `db:"customer_email"`
+	CustomerAddress   *string        `db:"customer_address"`
 	ProblemType       string         `db:"problem_type"`
 	Urgency           string         `db:"urgency"`
 	Scope             string         `db:"scope"`
@@ -94,12 +94,12 @@ func (s *Store) CreateFeedback(ctx context.Context, f NewFeedback) (Feedback, bo
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		tx.Rollback()
-		existing, err := s.FeedbackByExternalID(ctx, f.ExternalID.String)
+		existing, err := s.FeedbackByExternalID(ctx, deref(f.ExternalID))
 		if err != nil {
 			return Feedback{}, false, err
 		}
 		if existing.RequestHash != f.RequestHash {
-			return existing, false, fmt.Errorf("external_id %q was sent with a different body: %w", f.ExternalID.String, ErrConflict)
+			return existing, false, fmt.Errorf("external_id %q was sent with a different body: %w", deref(f.ExternalID), ErrConflict)
 		}
 		return existing, false, nil
 	}

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 	"testing"
@@ -17,8 +16,12 @@ import (
 )
 
 func newFeedback(externalID, disposition string, keywords ...string) store.NewFeedback {
+	var ext *string // none: NULL
+	if externalID != "" {
+		ext = &externalID
+	}
 	return store.NewFeedback{
-		ID: uuid.NewString(), ExternalID: sql.NullString{String: externalID, Valid: externalID != ""},
+		ID: uuid.NewString(), ExternalID: ext,
 		RequestHash: "hash-" + externalID, Kind: "suggestion", Channel: "app", Text: "建议增加夜间配送",
 		ProblemType: "logistics", Urgency: "low", Scope: "individual", MatchedRules: `[]`,
 		Keywords: keywords, Disposition: disposition, DispositionReason: "test",
@@ -119,15 +122,15 @@ func TestCreateFeedbackIsIdempotentAndMakesOneBacklogItem(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("first: created=%v err=%v", created, err)
 	}
-	if !f.BacklogID.Valid || f.BacklogID.String != nf.BacklogID || f.Disposition != "backlog" || !slices.Equal(f.Keywords, []string{"夜间配送"}) {
+	if f.BacklogID == nil || *f.BacklogID != nf.BacklogID || f.Disposition != "backlog" || !slices.Equal(f.Keywords, []string{"夜间配送"}) {
 		t.Errorf("created feedback: %+v", f)
 	}
 
 	retry := nf
 	retry.ID, retry.BacklogID = uuid.NewString(), uuid.NewString() // a retry makes new IDs; the first win
 	again, created, err := st.CreateFeedback(ctx, retry)
-	if err != nil || created || again.ID != f.ID || again.BacklogID != f.BacklogID {
-		t.Fatalf("retry: got %s/%v created=%v err=%v, want %s/%v", again.ID, again.BacklogID, created, err, f.ID, f.BacklogID)
+	if err != nil || created || again.ID != f.ID || deref(again.BacklogID) != deref(f.BacklogID) {
+		t.Fatalf("retry: got %s/%s created=%v err=%v, want %s/%s", again.ID, deref(again.BacklogID), created, err, f.ID, deref(f.BacklogID))
 	}
 	different := retry
 	different.RequestHash = "another body"
@@ -179,8 +182,8 @@ func TestSetFeedbackComplaint(t *testing.T) {
 		t.Errorf("second complaint: got %v, want ErrConflict", err)
 	}
 	got, err := st.Feedback(ctx, f.ID)
-	if err != nil || got.ComplaintID.String != c.ID {
-		t.Errorf("feedback complaint %v (err %v), want %s", got.ComplaintID, err, c.ID)
+	if err != nil || deref(got.ComplaintID) != c.ID {
+		t.Errorf("feedback complaint %q (err %v), want %s", deref(got.ComplaintID), err, c.ID)
 	}
 	backlog, _, err := st.CreateFeedback(ctx, newFeedback("fb-b", "backlog"))
 	if err != nil {
@@ -207,7 +210,7 @@ func TestFeedbackAndBacklogPageAndFilter(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, fb := range page {
-			seen = append(seen, fb.ExternalID.String)
+			seen = append(seen, deref(fb.ExternalID))
 		}
 		if len(page) < f.Limit {
 			break
