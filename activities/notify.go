@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -153,11 +152,11 @@ func (a *Activities) deliveries(n Notice, c store.Contacts) []delivery {
 			},
 			row: store.Notification{
 				IdempotencyKey: key,
-				ComplaintID:    sql.NullString{String: n.ComplaintID, Valid: n.ComplaintID != ""},
+				ComplaintID:    nonEmpty(n.ComplaintID),
 				EventKind:      string(n.EventKind),
 				Recipient:      n.Recipient,
 				Channel:        t.channel.Channel(),
-				Address:        sql.NullString{String: stored, Valid: stored != ""},
+				Address:        nonEmpty(stored),
 				Subject:        subject,
 				Body:           body,
 			},
@@ -182,7 +181,7 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 		case store.NotificationSending:
 			return fmt.Errorf("notification %s is being sent by another attempt", key)
 		case store.NotificationFailed:
-			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, row.LastError.String))
+			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, deref(row.LastError)))
 		case store.NotificationUncertain:
 			log.Warn("notification may or may not have been delivered; not sending it again", "key", key)
 		default:
@@ -278,4 +277,21 @@ func (a *Activities) now() time.Time {
 		return a.Now()
 	}
 	return time.Now()
+}
+
+// nonEmpty is s, or nil (SQL NULL) for "".
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

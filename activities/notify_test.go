@@ -3,7 +3,6 @@ package activities_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -219,8 +218,8 @@ func TestNotifyWebhookRetriesThenDeliversOnce(t *testing.T) {
 		t.Errorf("payload %v", p)
 	}
 	row := f.rows(t)["webhook"]
-	if row.Status != store.NotificationSent || row.Attempts != 2 || !row.SentAt.Valid ||
-		!strings.Contains(row.LastError.String, "500") || row.Address.String != f.hook.URL+"/ann" {
+	if row.Status != store.NotificationSent || row.Attempts != 2 || row.SentAt == nil ||
+		!strings.Contains(deref(row.LastError), "500") || deref(row.Address) != f.hook.URL+"/ann" {
 		t.Errorf("row %+v, want sent after 2 attempts, remembering the 500", row)
 	}
 	if len(f.smtp.Mails()) != 0 || strings.Contains(f.log.String(), "notification") {
@@ -241,7 +240,7 @@ func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
 	if got := len(f.hook.received()); got != 1 {
 		t.Errorf("webhook called %d times, want 1", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 1 || !strings.Contains(row.LastError.String, "400") {
+	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 1 || !strings.Contains(deref(row.LastError), "400") {
 		t.Errorf("row %+v, want failed after 1 attempt", row)
 	}
 }
@@ -273,7 +272,7 @@ func TestNotifyEmailRetriesThenDeliversOnce(t *testing.T) {
 		m.Subject != n.Subject || strings.TrimSpace(m.Body) != n.Body || m.Header.Get("X-Complaintflow-Key") != n.EventKey+"|ann|email" {
 		t.Errorf("got from %q to %v subject %q body %q headers %v", m.From, m.To, m.Subject, m.Body, m.Header)
 	}
-	if row := f.rows(t)["email"]; row.Status != store.NotificationSent || row.Attempts != 2 || !strings.Contains(row.LastError.String, "451") {
+	if row := f.rows(t)["email"]; row.Status != store.NotificationSent || row.Attempts != 2 || !strings.Contains(deref(row.LastError), "451") {
 		t.Errorf("row %+v, want sent after 2 attempts", row)
 	}
 }
@@ -288,7 +287,7 @@ func TestNotifyEmailRejectedFails(t *testing.T) {
 		t.Fatalf("550: got %v, want a non-retryable %s", err, activities.ErrTypeNotificationFailed)
 	}
 	row := f.rows(t)["email"]
-	if row.Status != store.NotificationFailed || !strings.Contains(row.LastError.String, "550") || strings.Contains(row.LastError.String, "ann@example.com") {
+	if row.Status != store.NotificationFailed || !strings.Contains(deref(row.LastError), "550") || strings.Contains(deref(row.LastError), "ann@example.com") {
 		t.Errorf("row %+v, want failed with the masked reply", row)
 	}
 }
@@ -302,7 +301,7 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 	n := f.notice("ann", "b")
 	for _, channel := range []string{"email", "webhook"} {
 		_, claimed, err := f.st.ClaimNotification(context.Background(), store.Notification{
-			IdempotencyKey: n.EventKey + "|ann|" + channel, ComplaintID: sql.NullString{String: f.c.ID, Valid: true},
+			IdempotencyKey: n.EventKey + "|ann|" + channel, ComplaintID: new(f.c.ID),
 			EventKind: "sla_breached", Recipient: "ann", Channel: channel, Subject: "s", Body: "b",
 		}, time.Minute, false)
 		if err != nil || !claimed {
@@ -353,7 +352,7 @@ func TestNotifyMasksTheCustomerForStaff(t *testing.T) {
 	}
 	seen = append(seen, f.log.String())
 	for _, row := range f.rows(t) {
-		seen = append(seen, row.Subject, row.Body, row.Address.String)
+		seen = append(seen, row.Subject, row.Body, deref(row.Address))
 	}
 	if len(seen) != 2+1+1+3*3 {
 		t.Fatalf("got %d texts, want e-mail, webhook, log and 3 rows", len(seen))
@@ -384,7 +383,7 @@ func TestNotifyCustomerByEmail(t *testing.T) {
 		t.Fatalf("got %+v, want the unmasked notice at the customer's address", mails)
 	}
 	rows := f.rows(t)
-	if row := rows["email"]; len(rows) != 1 || row.Status != store.NotificationSent || row.Address.String != "w***@example.com" ||
+	if row := rows["email"]; len(rows) != 1 || row.Status != store.NotificationSent || deref(row.Address) != "w***@example.com" ||
 		row.IdempotencyKey != n.EventKey+"|customer|email" {
 		t.Errorf("rows %+v, want one sent e-mail row with the address masked", rows)
 	}
@@ -405,7 +404,7 @@ func TestNotifyFallsBackToTheLog(t *testing.T) {
 		t.Fatalf("got %d rows, %d e-mails, %d webhooks; want 4 log rows only", len(ns), len(f.smtp.Mails()), len(f.hook.received()))
 	}
 	for _, n := range ns {
-		if n.Channel != notify.ChannelLog || n.Status != store.NotificationSent || n.Address.Valid {
+		if n.Channel != notify.ChannelLog || n.Status != store.NotificationSent || n.Address != nil {
 			t.Errorf("row %+v, want a sent log notice", n)
 		}
 	}
@@ -451,7 +450,7 @@ func TestNotifyGivesUpWhenRetriesAreExhausted(t *testing.T) {
 	if got := len(f.hook.received()); got != 3 {
 		t.Errorf("webhook called %d times, want 3", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 3 || !strings.Contains(row.LastError.String, "503") {
+	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 3 || !strings.Contains(deref(row.LastError), "503") {
 		t.Errorf("row %+v, want failed after 3 attempts", row)
 	}
 }

@@ -272,7 +272,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	t, err := s.store.CreateToken(r.Context(), store.Token{
 		ID: newID(), Name: body.Name, Role: body.Role, Hash: auth.Hash(secret),
 		CreatedBy: principalFrom(r.Context()).Actor(),
-		PersonID:  sql.NullString{String: body.PersonID, Valid: body.PersonID != ""},
+		PersonID:  nonEmpty(body.PersonID),
 	})
 	if errors.Is(err, store.ErrConflict) {
 		writeProblem(w, r, problem(http.StatusConflict, "token collision; try again"))
@@ -284,7 +284,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"id": t.ID, "name": t.Name, "role": t.Role, "created_at": t.CreatedAt.UTC(),
-		"person_id": nullString(t.PersonID),
+		"person_id": t.PersonID,
 		// Shown once: only its hash is stored.
 		"token": secret,
 	})

@@ -38,8 +38,8 @@ func escalationViewOf(e store.Escalation) escalationView {
 	v := escalationView{
 		ID: e.ID, ComplaintID: e.ComplaintID, Seq: e.Seq, Status: e.Status, RequestedBy: e.RequestedBy,
 		RequestedAt: e.RequestedAt.UTC(), Reason: e.Reason, Automatic: e.Automatic, Level: e.Level,
-		Approver: nullString(e.ApproverID), Eligible: e.Eligible, DecisionDueAt: nullTime(e.DecisionDueAt),
-		DecidedBy: nullString(e.DecidedBy), DecidedAt: nullTime(e.DecidedAt), Decision: e.Decision,
+		Approver: e.ApproverID, Eligible: e.Eligible, DecisionDueAt: utc(e.DecisionDueAt),
+		DecidedBy: e.DecidedBy, DecidedAt: utc(e.DecidedAt), Decision: e.Decision,
 	}
 	if v.Eligible == nil {
 		v.Eligible = []string{}

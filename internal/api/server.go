@@ -165,7 +165,7 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: t.PersonID.String}
+	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: deref(t.PersonID)}
 	s.tokens.Store(key, cachedPrincipal{principal: p, until: time.Now().Add(tokenCacheTTL)})
 	return p, nil
 }

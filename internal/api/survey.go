@@ -79,18 +79,16 @@ type answerDTO struct {
 func surveyViewOf(sv store.Survey) surveyView {
 	v := surveyView{
 		ID: sv.ID, ComplaintID: sv.ComplaintID, Round: sv.Round, Status: sv.Status,
-		SentAt: sv.SentAt.UTC(), RemindedAt: nullTime(sv.RemindedAt), ExpiresAt: sv.ExpiresAt.UTC(),
-		AnsweredAt: nullTime(sv.AnsweredAt),
+		SentAt: sv.SentAt.UTC(), RemindedAt: utc(sv.RemindedAt), ExpiresAt: sv.ExpiresAt.UTC(),
+		AnsweredAt: utc(sv.AnsweredAt),
 	}
-	if sv.CSAT.Valid {
-		v.Answer = &answerDTO{CSAT: int(sv.CSAT.Int16), Solved: sv.Solved.Bool, Comment: sv.Comment.String}
-		if sv.NPS.Valid {
-			n := int(sv.NPS.Int16)
-			v.Answer.NPS = &n
+	if sv.CSAT != nil {
+		v.Answer = &answerDTO{CSAT: int(*sv.CSAT), Solved: deref(sv.Solved), Comment: deref(sv.Comment)}
+		if sv.NPS != nil {
+			v.Answer.NPS = new(int(*sv.NPS))
 		}
-		if sv.CES.Valid {
-			n := int(sv.CES.Int16)
-			v.Answer.CES = &n
+		if sv.CES != nil {
+			v.Answer.CES = new(int(*sv.CES))
 		}
 	}
 	return v

@@ -424,7 +424,7 @@ func (s *stack) exactlyOneNoticePerBreach(id string, breaches int) []store.Notif
 		s.t.Fatalf("got %d notifications, want exactly one per breach (%d)", got, breaches)
 	}
 	for _, n := range notes {
-		if !n.SentAt.Valid {
+		if n.SentAt == nil {
 			s.t.Errorf("notification %s recorded but not sent", n.IdempotencyKey)
 		}
 	}

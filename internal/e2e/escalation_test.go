@@ -214,7 +214,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		sent := true
 		for _, n := range s.notifications(id) {
 			lines = append(lines, fmt.Sprintf("%s %s %s", n.EventKind, n.Recipient, n.Channel))
-			sent = sent && n.SentAt.Valid
+			sent = sent && n.SentAt != nil
 		}
 		for _, w := range wantLog {
 			sent = sent && slices.Contains(lines, w)
@@ -279,7 +279,7 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "every notice sent", func() bool {
 		for _, n := range s.notifications(id) {
-			if !n.SentAt.Valid {
+			if n.SentAt == nil {
 				return false
 			}
 		}

@@ -148,7 +148,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	if got := strings.Join(s.eventKinds(id), ","); got != eventsBefore {
 		t.Fatalf("refused answers changed the history: %s → %s", eventsBefore, got)
 	}
-	if row := s.surveyRow(id, 0); row.Status != "open" || row.AnsweredAt.Valid {
+	if row := s.surveyRow(id, 0); row.Status != "open" || row.AnsweredAt != nil {
 		t.Fatalf("refused answers changed the survey: %+v", row)
 	}
 
@@ -172,7 +172,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 		t.Errorf("events %s, want %s", got, want)
 	}
 	row := s.surveyRow(id, 0)
-	if row.Status != "answered" || row.CSAT.Int16 != 5 || row.NPS.Int16 != 9 || row.CES.Int16 != 2 || !row.Solved.Bool || row.Comment.String != "很快解决了，谢谢" {
+	if row.Status != "answered" || deref(row.CSAT) != 5 || deref(row.NPS) != 9 || deref(row.CES) != 2 || !deref(row.Solved) || deref(row.Comment) != "很快解决了，谢谢" {
 		t.Errorf("survey row: %+v", row)
 	}
 	view := s.must(200, s.do("GET", "/v1/complaints/"+id, agent, nil))
@@ -319,7 +319,7 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 		t.Errorf("events %s, want %s", got, want)
 	}
 	row := s.surveyRow(id, 0)
-	if reminded := row.RemindedAt.Time.Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
+	if reminded := deref(row.RemindedAt).Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
 		t.Errorf("survey row %+v (reminded %v after sending)", row, reminded)
 	}
 	res := s.do("POST", path, "", map[string]any{"csat": 5, "solved": true})

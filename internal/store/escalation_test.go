@@ -131,7 +131,7 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	}
 	record(complaint.Event{Key: "k/escalation_requested/1", Kind: complaint.EventEscalationRequest, Escalation: &e})
 	inbox, err := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10})
-	if err != nil || len(inbox) != 1 || inbox[0].ApproverID.String != "max" {
+	if err != nil || len(inbox) != 1 || deref(inbox[0].ApproverID) != "max" {
 		t.Fatalf("max's inbox: %+v, %v; want the request", inbox, err)
 	}
 	if others, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "lee", Limit: 10}); len(others) != 0 {
@@ -148,7 +148,7 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	if err != nil || len(es) != 1 {
 		t.Fatalf("escalations %+v, %v", es, err)
 	}
-	if es[0].Status != "approved" || es[0].DecidedBy.String != "max" || es[0].DecisionDueAt.Valid {
+	if es[0].Status != "approved" || deref(es[0].DecidedBy) != "max" || es[0].DecisionDueAt != nil {
 		t.Errorf("escalation after the decision: %+v", es[0])
 	}
 	got, err := st.Complaint(ctx, c.ID)

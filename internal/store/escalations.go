@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -20,12 +19,12 @@ type Escalation struct {
 	RequestedAt   time.Time       `db:"requested_at"`
 	Reason        string          `db:"reason"`
 	Automatic     bool            `db:"automatic"`
-	ApproverID    sql.NullString  `db:"approver_id"`
+	ApproverID    *string         `db:"approver_id"`
 	Eligible      pq.StringArray  `db:"eligible"`
 	Level         int             `db:"level"`
-	DecisionDueAt sql.NullTime    `db:"decision_due_at"`
-	DecidedBy     sql.NullString  `db:"decided_by"`
-	DecidedAt     sql.NullTime    `db:"decided_at"`
+	DecisionDueAt *time.Time      `db:"decision_due_at"`
+	DecidedBy     *string         `db:"decided_by"`
+	DecidedAt     *time.Time      `db:"decided_at"`
 	Decision      json.RawMessage `db:"decision"`
 }
 

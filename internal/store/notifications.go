@@ -30,19 +30,19 @@ const (
 // Notification is one notice to one recipient over one channel.
 type Notification struct {
 	IdempotencyKey string             `db:"idempotency_key"`
-	ComplaintID    sql.NullString     `db:"complaint_id"`
+	ComplaintID    *string            `db:"complaint_id"`
 	EventKind      string             `db:"event_kind"`
 	Recipient      string             `db:"recipient"`
 	Channel        string             `db:"channel"`
-	Address        sql.NullString     `db:"address"`
+	Address        *string            `db:"address"`
 	Subject        string             `db:"subject"`
 	Body           string             `db:"body"`
 	Status         NotificationStatus `db:"status"`
 	Attempts       int                `db:"attempts"`
-	LastError      sql.NullString     `db:"last_error"`
+	LastError      *string            `db:"last_error"`
 	CreatedAt      time.Time          `db:"created_at"`
 	UpdatedAt      time.Time          `db:"updated_at"`
-	SentAt         sql.NullTime       `db:"sent_at"`
+	SentAt         *time.Time         `db:"sent_at"`
 }
 
 const notificationColumns = `idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body,

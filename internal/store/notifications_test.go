@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,7 +13,7 @@ import (
 
 func notification(key string) store.Notification {
 	return store.Notification{IdempotencyKey: key, EventKind: "sla_breached", Recipient: "ann", Channel: "email",
-		Address: sql.NullString{String: "ann@example.com", Valid: true}, Subject: "s", Body: "b"}
+		Address: new("ann@example.com"), Subject: "s", Body: "b"}
 }
 
 const stale = time.Minute
@@ -42,7 +41,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	n := notification("k1")
 
 	got, claimed := claim(t, st, n, false)
-	if !claimed || got.Status != store.NotificationSending || got.Attempts != 1 || got.Address.String != "ann@example.com" {
+	if !claimed || got.Status != store.NotificationSending || got.Attempts != 1 || deref(got.Address) != "ann@example.com" {
 		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
 	}
 	if got, claimed := claim(t, st, n, true); claimed || got.Status != store.NotificationSending {
@@ -53,7 +52,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 		t.Fatal("finish of the claiming attempt refused")
 	}
 	got, claimed = claim(t, st, n, false)
-	if !claimed || got.Attempts != 2 || got.LastError.String != "451 try later" {
+	if !claimed || got.Attempts != 2 || deref(got.LastError) != "451 try later" {
 		t.Fatalf("retry claim: claimed=%v %+v, want attempt 2 with the last error", claimed, got)
 	}
 	if finish(t, st, "k1", 1, store.NotificationSent, "") {
@@ -63,7 +62,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 		t.Fatal("finish sent refused")
 	}
 	for _, resend := range []bool{false, true} {
-		if got, claimed := claim(t, st, n, resend); claimed || got.Status != store.NotificationSent || !got.SentAt.Valid || got.Attempts != 2 {
+		if got, claimed := claim(t, st, n, resend); claimed || got.Status != store.NotificationSent || got.SentAt == nil || got.Attempts != 2 {
 			t.Fatalf("claim after sent: claimed=%v %+v, want nothing to do", claimed, got)
 		}
 	}
@@ -71,7 +70,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	failed := notification("k2")
 	claim(t, st, failed, false)
 	finish(t, st, "k2", 1, store.NotificationFailed, "550 no such user")
-	if got, claimed := claim(t, st, failed, true); claimed || got.Status != store.NotificationFailed || got.LastError.String != "550 no such user" {
+	if got, claimed := claim(t, st, failed, true); claimed || got.Status != store.NotificationFailed || deref(got.LastError) != "550 no such user" {
 		t.Fatalf("claim after failed: claimed=%v %+v", claimed, got)
 	}
 }

@@ -43,21 +43,21 @@ func (s *Store) SigningKey(ctx context.Context, name, configured string) ([]byte
 
 // Survey is one satisfaction survey: sent after a resolution, answered at most once.
 type Survey struct {
-	ID          string         `db:"id"`
-	ComplaintID string         `db:"complaint_id"`
-	Round       int            `db:"round"`
-	WorkflowID  string         `db:"workflow_id"`
-	Status      string         `db:"status"`
-	SentAt      time.Time      `db:"sent_at"`
-	RemindedAt  sql.NullTime   `db:"reminded_at"`
-	ExpiresAt   time.Time      `db:"expires_at"`
-	AnsweredAt  sql.NullTime   `db:"answered_at"`
-	CSAT        sql.NullInt16  `db:"csat"`
-	NPS         sql.NullInt16  `db:"nps"`
-	CES         sql.NullInt16  `db:"ces"`
-	Solved      sql.NullBool   `db:"solved"`
-	Comment     sql.NullString `db:"comment"`
-	ClosedAt    sql.NullTime   `db:"closed_at"`
+	ID          string     `db:"id"`
+	ComplaintID string     `db:"complaint_id"`
+	Round       int        `db:"round"`
+	WorkflowID  string     `db:"workflow_id"`
+	Status      string     `db:"status"`
+	SentAt      time.Time  `db:"sent_at"`
+	RemindedAt  *time.Time `db:"reminded_at"`
+	ExpiresAt   time.Time  `db:"expires_at"`
+	AnsweredAt  *time.Time `db:"answered_at"`
+	CSAT        *int16     `db:"csat"`
+	NPS         *int16     `db:"nps"`
+	CES         *int16     `db:"ces"`
+	Solved      *bool      `db:"solved"`
+	Comment     *string    `db:"comment"`
+	ClosedAt    *time.Time `db:"closed_at"`
 }
 
 const surveyColumns = `id, complaint_id, round, workflow_id, status, sent_at, reminded_at, expires_at,

@@ -69,8 +69,8 @@ func TestSurveyRowFollowsItsEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != "answered" || !got.RemindedAt.Valid || got.CSAT.Int16 != 2 || got.NPS.Int16 != 3 ||
-		got.CES.Valid || got.Solved.Bool || got.Comment.String != "还是没到" || !got.AnsweredAt.Time.Equal(sent.Add(30*time.Hour)) {
+	if got.Status != "answered" || got.RemindedAt == nil || deref(got.CSAT) != 2 || deref(got.NPS) != 3 ||
+		got.CES != nil || deref(got.Solved) || deref(got.Comment) != "还是没到" || !deref(got.AnsweredAt).Equal(sent.Add(30*time.Hour)) {
 		t.Fatalf("survey after its events: %+v", got)
 	}
 	list, err := st.Surveys(ctx, c.ID)

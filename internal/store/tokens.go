@@ -10,16 +10,16 @@ import (
 
 // Token is an API bearer token. Only the SHA-256 of its secret is stored.
 type Token struct {
-	ID        string       `db:"id"`
-	Name      string       `db:"name"`
-	Role      string       `db:"role"`
-	Hash      []byte       `db:"token_hash"`
-	CreatedAt time.Time    `db:"created_at"`
-	CreatedBy string       `db:"created_by"`
-	RevokedAt sql.NullTime `db:"revoked_at"`
+	ID        string     `db:"id"`
+	Name      string     `db:"name"`
+	Role      string     `db:"role"`
+	Hash      []byte     `db:"token_hash"`
+	CreatedAt time.Time  `db:"created_at"`
+	CreatedBy string     `db:"created_by"`
+	RevokedAt *time.Time `db:"revoked_at"`
 	// PersonID is the directory person the token acts for, if any: the identity
 	// recorded on its actions and checked by manager approvals.
-	PersonID sql.NullString `db:"person_id"`
+	PersonID *string `db:"person_id"`
 }
 
 // CreateToken stores a new token. A person it acts for must exist (people are never
@@ -32,7 +32,7 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 	case isUniqueViolation(err):
 		return t, fmt.Errorf("token already exists: %w", ErrConflict)
 	case isForeignKeyViolation(err):
-		return t, invalidField("person_id", "no person "+t.PersonID.String)
+		return t, invalidField("person_id", "no person "+deref(t.PersonID))
 	case err != nil:
 		return t, fmt.Errorf("create token: %w", err)
 	}
