@@ -55,16 +55,16 @@ func policyViewOf(p store.Policy) policyView {
 		DecisionTime:         seconds(p.DecisionSeconds),
 		MaxExtension:         seconds(p.MaxExtensionSeconds),
 		AutoEscalateAngry:    p.AutoEscalateAngry, AutoEscalateHighTier: p.AutoEscalateHighTier,
-		CalendarID:     nullString(p.CalendarID),
+		CalendarID:     p.CalendarID,
 		SurveyReminder: seconds(p.SurveyReminderSeconds), SurveyTimeout: seconds(p.SurveyTimeoutSeconds),
 		UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
 	}
 	for _, l := range p.EscalationLevels {
 		v.EscalationLevels = append(v.EscalationLevels, levelView{Level: l.Level, After: seconds(l.AfterSeconds), Notify: string(l.Notify)})
 	}
-	if p.ResolutionSeconds.Valid {
-		d := seconds(p.ResolutionSeconds.Int64)
-		v.Resolution, v.ResolutionSeconds = &d, &p.ResolutionSeconds.Int64
+	if p.ResolutionSeconds != nil {
+		d := seconds(*p.ResolutionSeconds)
+		v.Resolution, v.ResolutionSeconds = &d, p.ResolutionSeconds
 	}
 	return v
 }
@@ -98,16 +98,27 @@ type putPolicyBody struct {
 
 const maxSLA = 366 * 24 * time.Hour
 
-func parseSLA(v *validator, field string, value *string, required bool) (sql.NullInt64, bool) {
-	return parseDuration(v, field, value, required, time.Second)
+func parseSLA(v *validator, field string, value *string, required bool) *int64 {
+	return parseSeconds(v, field, value, required, time.Second)
 }
 
+// TODO(nulls): used by risk.go until converted; parseSeconds replaces it.
 func parseDuration(v *validator, field string, value *string, required bool, least time.Duration) (sql.NullInt64, bool) {
+	n := parseSeconds(v, field, value, required, least)
+	if n == nil {
+		return sql.NullInt64{}, false
+	}
+	return sql.NullInt64{Int64: *n, Valid: true}, true
+}
+
+// parseSeconds reads a duration in Go syntax, from least to maxSLA and whole
+// seconds, as a number of seconds; nil when it is absent, or wrong (told to v).
+func parseSeconds(v *validator, field string, value *string, required bool, least time.Duration) *int64 {
 	if value == nil {
 		if required {
 			v.add(field, "is required, e.g. \"2h\"")
 		}
-		return sql.NullInt64{}, false
+		return nil
 	}
 	d, err := time.ParseDuration(*value)
 	switch {
@@ -118,19 +129,19 @@ func parseDuration(v *validator, field string, value *string, required bool, lea
 	case d%time.Second != 0:
 		v.add(field, "must be a whole number of seconds")
 	default:
-		return sql.NullInt64{Int64: int64(d / time.Second), Valid: true}, true
+		return new(int64(d / time.Second))
 	}
-	return sql.NullInt64{}, false
+	return nil
 }
 
 // apply merges the body into the current policy, validating as it goes.
 func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
-	first, _ := parseSLA(v, "first_response", b.FirstResponse, true)
-	resolution, ok := parseSLA(v, "resolution", b.Resolution, false)
-	if ok && resolution.Int64 < first.Int64 {
+	first := parseSLA(v, "first_response", b.FirstResponse, true)
+	resolution := parseSLA(v, "resolution", b.Resolution, false)
+	if resolution != nil && *resolution < deref(first) {
 		v.add("resolution", "must not be shorter than first_response")
 	}
-	p.FirstResponseSeconds, p.ResolutionSeconds = first.Int64, resolution
+	p.FirstResponseSeconds, p.ResolutionSeconds = deref(first), resolution
 	if b.WarningPercents != nil {
 		p.WarningPercents = *b.WarningPercents
 		for i, w := range p.WarningPercents {
@@ -156,13 +167,13 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 				v.add(field+".level", fmt.Sprintf("must be %d: levels count up from 1", i+1))
 			}
 			v.oneOf(field+".notify", l.Notify, roles)
-			after, ok := parseDuration(v, field+".after", &l.After, true, 0)
-			if ok && after.Int64 < last {
+			after := parseSeconds(v, field+".after", &l.After, true, 0)
+			if after != nil && *after < last {
 				v.add(field+".after", "must not be earlier than the level before")
 			}
-			last = after.Int64
+			last = deref(after)
 			p.EscalationLevels = append(p.EscalationLevels, complaint.LadderLevel{
-				Level: l.Level, AfterSeconds: after.Int64, Notify: complaint.Role(l.Notify)})
+				Level: l.Level, AfterSeconds: deref(after), Notify: complaint.Role(l.Notify)})
 		}
 	}
 	for _, d := range []struct {
@@ -177,8 +188,8 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		{"survey_reminder", b.SurveyReminder, time.Second, &p.SurveyReminderSeconds},
 		{"survey_timeout", b.SurveyTimeout, time.Second, &p.SurveyTimeoutSeconds},
 	} {
-		if n, ok := parseDuration(v, d.field, d.value, false, d.least); ok {
-			*d.dst = n.Int64
+		if n := parseSeconds(v, d.field, d.value, false, d.least); n != nil {
+			*d.dst = *n
 		}
 	}
 	if p.SurveyReminderSeconds >= p.SurveyTimeoutSeconds {
@@ -191,7 +202,7 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		p.AutoEscalateHighTier = *b.AutoEscalateHighTier
 	}
 	if b.CalendarID != nil {
-		p.CalendarID = sql.NullString{String: *b.CalendarID, Valid: *b.CalendarID != ""}
+		p.CalendarID = nonEmpty(*b.CalendarID)
 	}
 }
 
@@ -222,7 +233,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	current.UpdatedBy = principalFrom(r.Context()).Actor()
 	p, err := s.store.PutPolicy(r.Context(), current)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + current.CalendarID.String}))
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + deref(current.CalendarID)}))
 		return
 	}
 	if err != nil {

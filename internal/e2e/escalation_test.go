@@ -410,7 +410,7 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 		t.Errorf("bad input recorded escalations: %+v %v", es, err)
 	}
 	p, err := s.store.Policy(context.Background(), "medium", "medium")
-	if err != nil || len(p.WarningPercents) != 3 || len(p.EscalationLevels) != 3 || p.CalendarID.Valid {
+	if err != nil || len(p.WarningPercents) != 3 || len(p.EscalationLevels) != 3 || p.CalendarID != nil {
 		t.Errorf("bad input changed the policy: %+v %v", p, err)
 	}
 	var n int

@@ -52,7 +52,7 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.CalendarID, p.UpdatedBy = sql.NullString{String: "sundays", Valid: true}, "t"
+	p.CalendarID, p.UpdatedBy = new("sundays"), "t"
 	if _, err := st.PutPolicy(ctx, p); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ type Policy struct {
 	Urgency               complaint.Level         `db:"urgency"`
 	Tier                  complaint.Level         `db:"tier"`
 	FirstResponseSeconds  int64                   `db:"first_response_seconds"`
-	ResolutionSeconds     sql.NullInt64           `db:"resolution_seconds"`
+	ResolutionSeconds     *int64                  `db:"resolution_seconds"`
 	WarningPercents       []int                   `db:"-"`
 	EscalationLevels      []complaint.LadderLevel `db:"-"`
 	FollowUpSeconds       int64                   `db:"follow_up_seconds"`
@@ -27,7 +27,7 @@ type Policy struct {
 	MaxExtensionSeconds   int64                   `db:"max_extension_seconds"`
 	AutoEscalateAngry     bool                    `db:"auto_escalate_angry"`
 	AutoEscalateHighTier  bool                    `db:"auto_escalate_high_tier"`
-	CalendarID            sql.NullString          `db:"calendar_id"`
+	CalendarID            *string                 `db:"calendar_id"`
 	SurveyReminderSeconds int64                   `db:"survey_reminder_seconds"`
 	SurveyTimeoutSeconds  int64                   `db:"survey_timeout_seconds"`
 	UpdatedAt             time.Time               `db:"updated_at"`
@@ -73,17 +73,17 @@ func (r policyRow) snapshot() (complaint.Policy, error) {
 		FirstResponseSeconds: p.FirstResponseSeconds, WarningPercents: p.WarningPercents,
 		EscalationLevels: p.EscalationLevels, FollowUpSeconds: p.FollowUpSeconds, DecisionSeconds: p.DecisionSeconds,
 		MaxExtensionSeconds: p.MaxExtensionSeconds, AutoEscalateAngry: p.AutoEscalateAngry,
-		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: p.CalendarID.String,
+		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: deref(p.CalendarID),
 		SurveyReminderSeconds: p.SurveyReminderSeconds, SurveyTimeoutSeconds: p.SurveyTimeoutSeconds,
 	}
-	if p.ResolutionSeconds.Valid {
-		r := p.ResolutionSeconds.Int64
+	if p.ResolutionSeconds != nil {
+		r := *p.ResolutionSeconds
 		out.ResolutionSeconds = &r
 	}
 	if len(r.CalendarSpec) > 0 {
 		out.Calendar = &calendar.Spec{}
 		if err := json.Unmarshal(r.CalendarSpec, out.Calendar); err != nil {
-			return out, fmt.Errorf("decode calendar %s: %w", p.CalendarID.String, err)
+			return out, fmt.Errorf("decode calendar %s: %w", deref(p.CalendarID), err)
 		}
 	}
 	return out, nil
@@ -186,7 +186,7 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy,
 		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds)
 	if isForeignKeyViolation(err) {
-		return p, fmt.Errorf("no calendar %q: %w", p.CalendarID.String, ErrNotFound)
+		return p, fmt.Errorf("no calendar %q: %w", deref(p.CalendarID), ErrNotFound)
 	}
 	if err != nil {
 		return p, fmt.Errorf("put policy: %w", err)

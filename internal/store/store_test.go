@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -60,8 +59,8 @@ func TestSeededPoliciesMatchTheDomainDefaults(t *testing.T) {
 	}
 	for _, p := range ps {
 		w := want[p.Urgency]
-		if p.FirstResponseSeconds != w[0] || p.ResolutionSeconds.Int64 != w[1] || p.ResolutionSeconds.Valid != (w[1] != 0) {
-			t.Errorf("policy %s/%s: got %d/%v, want %d/%d", p.Urgency, p.Tier, p.FirstResponseSeconds, p.ResolutionSeconds, w[0], w[1])
+		if p.FirstResponseSeconds != w[0] || deref(p.ResolutionSeconds) != w[1] || (p.ResolutionSeconds != nil) != (w[1] != 0) {
+			t.Errorf("policy %s/%s: got %d/%d, want %d/%d", p.Urgency, p.Tier, p.FirstResponseSeconds, deref(p.ResolutionSeconds), w[0], w[1])
 		}
 	}
 }
@@ -114,7 +113,7 @@ func TestPolicyChangeAppliesOnlyToLaterComplaints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.FirstResponseSeconds, p.ResolutionSeconds, p.UpdatedBy = 30, sql.NullInt64{Int64: 60, Valid: true}, "admin"
+	p.FirstResponseSeconds, p.ResolutionSeconds, p.UpdatedBy = 30, new(int64(60)), "admin"
 	if _, err := st.PutPolicy(ctx, p); err != nil {
 		t.Fatal(err)
 	}
