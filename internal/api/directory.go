@@ -126,6 +126,8 @@ func writePut(w http.ResponseWriter, r *http.Request, created bool, v any) {
 	writeJSON(w, http.StatusOK, v)
 }
 
+// TODO(nulls): used for store.Team and store.Person until they take *string (see
+// store.Team); nonEmpty replaces it.
 func optionalString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // --- teams
@@ -390,7 +392,7 @@ type routeView struct {
 
 func routeViewOf(rt store.Route) routeView {
 	return routeView{
-		Category: rt.Category, TeamID: rt.TeamID, OwnerID: nullString(rt.OwnerID),
+		Category: rt.Category, TeamID: rt.TeamID, OwnerID: rt.OwnerID,
 		UpdatedAt: rt.UpdatedAt.UTC(), UpdatedBy: rt.UpdatedBy,
 	}
 }
@@ -419,7 +421,7 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, created, err := s.store.PutRoute(r.Context(), store.Route{
-		Category: category, TeamID: body.TeamID, OwnerID: optionalString(body.OwnerID),
+		Category: category, TeamID: body.TeamID, OwnerID: nonEmpty(body.OwnerID),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {

@@ -47,6 +47,9 @@ const directoryLock int64 = 0x0d12ec7021
 
 // Team is a group of people sharing a queue; its lead receives the first escalation
 // of the team's complaints.
+//
+// TODO(nulls): Team and Person keep sql.NullString until activities/risk_test.go,
+// which builds them, is converted; then *string like the rest of the store.
 type Team struct {
 	ID        string         `db:"id"`
 	Name      string         `db:"name"`
@@ -74,11 +77,11 @@ type Person struct {
 
 // Route sends new complaints of a category to a team, and optionally to an owner.
 type Route struct {
-	Category  string         `db:"category"`
-	TeamID    string         `db:"team_id"`
-	OwnerID   sql.NullString `db:"owner_id"`
-	UpdatedAt time.Time      `db:"updated_at"`
-	UpdatedBy string         `db:"updated_by"`
+	Category  string    `db:"category"`
+	TeamID    string    `db:"team_id"`
+	OwnerID   *string   `db:"owner_id"`
+	UpdatedAt time.Time `db:"updated_at"`
+	UpdatedBy string    `db:"updated_by"`
 }
 
 // PeopleFilter narrows People; zero fields match everyone.
@@ -122,7 +125,7 @@ func (s *Store) PutTeam(ctx context.Context, t Team) (Team, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkActivePerson(ctx, tx, "lead_id", t.LeadID); err != nil {
+		if err := checkActivePerson(ctx, tx, "lead_id", fromNull(t.LeadID)); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, t.ID, t.Name, t.LeadID, t.UpdatedBy)
@@ -183,10 +186,10 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkTeam(ctx, tx, "team_id", p.TeamID); err != nil {
+		if err := checkTeam(ctx, tx, "team_id", fromNull(p.TeamID)); err != nil {
 			return err
 		}
-		if err := checkManager(ctx, tx, p.ID, p.ManagerID); err != nil {
+		if err := checkManager(ctx, tx, p.ID, fromNull(p.ManagerID)); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
@@ -198,33 +201,43 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 	return out.Person, out.Created, nil
 }
 
-func checkTeam(ctx context.Context, tx *sqlx.Tx, field string, id sql.NullString) error {
-	if !id.Valid {
+// fromNull is s as a pointer, nil for NULL.
+//
+// TODO(nulls): delete with Team's and Person's sql.NullString fields.
+func fromNull(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+func checkTeam(ctx context.Context, tx *sqlx.Tx, field string, id *string) error {
+	if id == nil {
 		return nil
 	}
 	var exists bool
-	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)`, id.String); err != nil {
+	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)`, *id); err != nil {
 		return err
 	}
 	if !exists {
-		return invalidField(field, "no team "+id.String)
+		return invalidField(field, "no team "+*id)
 	}
 	return nil
 }
 
-func checkActivePerson(ctx context.Context, tx *sqlx.Tx, field string, id sql.NullString) error {
-	if !id.Valid {
+func checkActivePerson(ctx context.Context, tx *sqlx.Tx, field string, id *string) error {
+	if id == nil {
 		return nil
 	}
 	var active bool
-	err := tx.GetContext(ctx, &active, `SELECT active FROM people WHERE id = $1`, id.String)
+	err := tx.GetContext(ctx, &active, `SELECT active FROM people WHERE id = $1`, *id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return invalidField(field, "no person "+id.String)
+		return invalidField(field, "no person "+*id)
 	case err != nil:
 		return err
 	case !active:
-		return invalidField(field, "person "+id.String+" is not active")
+		return invalidField(field, "person "+*id+" is not active")
 	}
 	return nil
 }
@@ -232,11 +245,11 @@ func checkActivePerson(ctx context.Context, tx *sqlx.Tx, field string, id sql.Nu
 // checkManager refuses a manager that is inactive, missing, the person themselves, or
 // someone in the person's reports (which would close a cycle). UNION, not UNION ALL,
 // makes the walk stop even if a cycle was written around the store.
-func checkManager(ctx context.Context, tx *sqlx.Tx, personID string, managerID sql.NullString) error {
-	if !managerID.Valid {
+func checkManager(ctx context.Context, tx *sqlx.Tx, personID string, managerID *string) error {
+	if managerID == nil {
 		return nil
 	}
-	if managerID.String == personID {
+	if *managerID == personID {
 		return invalidField("manager_id", "a person cannot be their own manager")
 	}
 	if err := checkActivePerson(ctx, tx, "manager_id", managerID); err != nil {
@@ -249,12 +262,12 @@ func checkManager(ctx context.Context, tx *sqlx.Tx, personID string, managerID s
 		)
 		SELECT EXISTS (SELECT 1 FROM above WHERE id = $2)`
 	var cycle bool
-	if err := tx.GetContext(ctx, &cycle, q, managerID.String, personID); err != nil {
+	if err := tx.GetContext(ctx, &cycle, q, *managerID, personID); err != nil {
 		return fmt.Errorf("check reporting chain: %w", err)
 	}
 	if cycle {
 		return &FieldError{Field: "manager_id", kind: ErrConflict,
-			Reason: managerID.String + " reports to " + personID + " already; this would make the reporting chain a cycle"}
+			Reason: *managerID + " reports to " + personID + " already; this would make the reporting chain a cycle"}
 	}
 	return nil
 }
@@ -346,7 +359,7 @@ func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkTeam(ctx, tx, "team_id", sql.NullString{String: r.TeamID, Valid: true}); err != nil {
+		if err := checkTeam(ctx, tx, "team_id", &r.TeamID); err != nil {
 			return err
 		}
 		if err := checkActivePerson(ctx, tx, "owner_id", r.OwnerID); err != nil {

@@ -303,8 +303,8 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 		}
 	}
 	put(store.Route{Category: store.DefaultRoute, TeamID: "care"})
-	put(store.Route{Category: "logistics", TeamID: "logistics", OwnerID: some("a")})
-	if r, err := st.RouteFor(ctx, "logistics"); err != nil || r.TeamID != "logistics" || r.OwnerID.String != "a" {
+	put(store.Route{Category: "logistics", TeamID: "logistics", OwnerID: new("a")})
+	if r, err := st.RouteFor(ctx, "logistics"); err != nil || r.TeamID != "logistics" || deref(r.OwnerID) != "a" {
 		t.Errorf("logistics: got %+v, %v", r, err)
 	}
 	if r, err := st.RouteFor(ctx, "product"); err != nil || r.TeamID != "care" {
@@ -313,7 +313,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if _, err := st.DeactivatePerson(ctx, "a", "test"); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := st.RouteFor(ctx, "logistics"); r.OwnerID.Valid {
+	if r, _ := st.RouteFor(ctx, "logistics"); r.OwnerID != nil {
 		t.Errorf("an inactive owner still receives complaints: %+v", r)
 	}
 	_, _, err := st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"})

@@ -39,7 +39,7 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := st.PutRoute(ctx, store.Route{Category: "logistics", TeamID: "care",
-		OwnerID: sql.NullString{String: "ann", Valid: true}, UpdatedBy: "t"}); err != nil {
+		OwnerID: new("ann"), UpdatedBy: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	// A calendar open only on Sunday 2099-01-04 in Shanghai and later: every
