@@ -30,7 +30,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -355,11 +354,11 @@ func (b *breachBench) warm(ctx context.Context, arm string) error {
 // back (for -database-url; a private PostgreSQL goes away anyway).
 func savePolicies(ctx context.Context, db *sqlx.DB) (func(), error) {
 	type cell struct {
-		Urgency       string        `db:"urgency"`
-		Tier          string        `db:"tier"`
-		FirstResponse int64         `db:"first_response_seconds"`
-		Resolution    sql.NullInt64 `db:"resolution_seconds"`
-		Warnings      string        `db:"warning_percents"`
+		Urgency       string `db:"urgency"`
+		Tier          string `db:"tier"`
+		FirstResponse int64  `db:"first_response_seconds"`
+		Resolution    *int64 `db:"resolution_seconds"`
+		Warnings      string `db:"warning_percents"`
 	}
 	var old []cell
 	if err := db.SelectContext(ctx, &old, `SELECT urgency, tier, first_response_seconds, resolution_seconds,
@@ -746,11 +745,11 @@ func (b *breachBench) countBreaches(ctx context.Context, arm, runID string) (int
 // system stored it.
 func (b *breachBench) readLateness(ctx context.Context, r *armResult) error {
 	type row struct {
-		Key        string       `db:"key"`
-		StoredDue  time.Time    `db:"stored_due"` // complaintflow: the complaint's first_response_due_at
-		Due        sql.NullTime `db:"due"`        // the breach's own due time
-		FiredAt    sql.NullTime `db:"fired_at"`
-		RecordedAt time.Time    `db:"recorded_at"`
+		Key        string     `db:"key"`
+		StoredDue  time.Time  `db:"stored_due"` // complaintflow: the complaint's first_response_due_at
+		Due        *time.Time `db:"due"`        // the breach's own due time
+		FiredAt    *time.Time `db:"fired_at"`
+		RecordedAt time.Time  `db:"recorded_at"`
 	}
 	var rows []row
 	var err error
@@ -773,15 +772,18 @@ func (b *breachBench) readLateness(ctx context.Context, r *armResult) error {
 			return fmt.Errorf("%s breached twice", x.Key)
 		}
 		seen[x.Key] = true
-		if !x.Due.Valid || !x.Due.Time.Equal(x.StoredDue) {
-			return fmt.Errorf("%s: the breach's due time %v is not the stored deadline %v", x.Key, x.Due.Time, x.StoredDue)
+		if x.Due == nil || !x.Due.Equal(x.StoredDue) {
+			return fmt.Errorf("%s: the breach's due time %v is not the stored deadline %v", x.Key, x.Due, x.StoredDue)
 		}
-		r.lateness = append(r.lateness, x.RecordedAt.Sub(x.Due.Time))
-		r.rows = append(r.rows, breachRow{key: x.Key, due: x.Due.Time, fired: x.FiredAt.Time, recorded: x.RecordedAt})
-		if x.FiredAt.Valid {
-			r.toTask = append(r.toTask, x.FiredAt.Time.Sub(x.Due.Time))
-			r.toRecorded = append(r.toRecorded, x.RecordedAt.Sub(x.FiredAt.Time))
+		due := *x.Due
+		var fired time.Time // zero: not known
+		if x.FiredAt != nil {
+			fired = *x.FiredAt
+			r.toTask = append(r.toTask, fired.Sub(due))
+			r.toRecorded = append(r.toRecorded, x.RecordedAt.Sub(fired))
 		}
+		r.lateness = append(r.lateness, x.RecordedAt.Sub(due))
+		r.rows = append(r.rows, breachRow{key: x.Key, due: due, fired: fired, recorded: x.RecordedAt})
 	}
 	r.breaches = len(rows)
 	if r.arm == armCron {
