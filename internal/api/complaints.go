@@ -198,7 +198,8 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-// TODO(nulls): used by cycles.go until converted
+// TODO(nulls): used by cycles.go, and directory.go for store.Team and store.Person,
+// until converted.
 func nullString(s sql.NullString) *string {
 	if !s.Valid {
 		return nil
