@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -171,52 +168,6 @@ func viewOf(c store.Complaint) complaintView {
 	}
 	return v
 }
-
-// utc is t in UTC, as views show times; nil stays nil.
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
-// nonEmpty is s, or nil (SQL NULL) for "".
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// TODO(nulls): used by cycles.go, and directory.go for store.Team and store.Person,
-// until converted.
-func nullString(s sql.NullString) *string {
-	if !s.Valid {
-		return nil
-	}
-	return &s.String
-}
-
-// TODO(nulls): used by cycles.go until converted
-func nullTime(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
-}
-
-func newID() string { return uuid.NewString() }
 
 // fileComplaint is intake: idempotent on external_id. The row is written first and
 // the workflow started after; a retry after a failed start starts it then, and
@@ -393,24 +344,4 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePage(w, cs, f.Limit, viewOf, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
-}
-
-func encodeCursor(at time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
-}
-
-func decodeCursor(cur string) (time.Time, string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(cur)
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	ts, id, ok := strings.Cut(string(b), "|")
-	if !ok {
-		return time.Time{}, "", errors.New("malformed cursor")
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		return time.Time{}, "", err
-	}
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	return at, id, err
 }

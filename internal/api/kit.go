@@ -1,0 +1,252 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/google/uuid"
+)
+
+// The HTTP kit every handler file uses: JSON in and out, pages and cursors, the
+// resource a path's {id} names, and the conversions views need. Problems and the
+// field validator are in problem.go.
+
+// maxBodyBytes bounds every request body: a complaint is text, not an upload.
+const maxBodyBytes = 64 << 10
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decodeJSON reads a JSON object into dst strictly: JSON content type, at most
+// maxBodyBytes, valid UTF-8, one object, no unknown fields, right types. Each failure
+// is a problem naming what was wrong.
+// writeItems answers a listing: {"items": [view of each]}.
+func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
+	items := make([]V, len(xs))
+	for i, x := range xs {
+		items[i] = view(x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// page reads the limit and cursor of a keyset listing and rejects parameters not in
+// allowed.
+func page(v *validator, q map[string][]string, allowed ...string) (limit int, at time.Time, id string) {
+	allowed = append(allowed, "limit", "cursor")
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			v.add(name, "unknown query parameter; use "+strings.Join(allowed, ", "))
+		}
+	}
+	limit = defaultPageSize
+	if l := first(q, "limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxPageSize {
+			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+		}
+		limit = n
+	}
+	if cur := first(q, "cursor"); cur != "" {
+		var err error
+		if at, id, err = decodeCursor(cur); err != nil {
+			v.add("cursor", "is not a cursor this API returned")
+		}
+	}
+	return limit, at, id
+}
+
+func first(q map[string][]string, name string) string {
+	if vs := q[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// writePage answers a keyset-paginated listing: the items, and the cursor of the
+// last one when the page is full (there may be more).
+func writePage[T, V any](w http.ResponseWriter, xs []T, limit int, view func(T) V, key func(T) (time.Time, string)) {
+	items := make([]V, len(xs))
+	for i, x := range xs {
+		items[i] = view(x)
+	}
+	var next *string
+	if len(xs) > 0 && len(xs) == limit {
+		cur := encodeCursor(key(xs[len(xs)-1]))
+		next = &cur
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return problem(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxBodyBytes))
+	}
+	if err != nil {
+		return problem(http.StatusBadRequest, "reading request body: "+err.Error())
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return problem(http.StatusBadRequest, "request body is empty; a JSON object is required")
+	}
+	if !utf8.Valid(body) {
+		return problem(http.StatusBadRequest, "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeProblem(err)
+	}
+	if dec.More() {
+		return problem(http.StatusBadRequest, "request body must hold a single JSON object")
+	}
+	return nil
+}
+
+func decodeProblem(err error) *Problem {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntaxErr):
+		return problem(http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return problem(http.StatusBadRequest, "malformed JSON: unexpected end of input")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return problem(http.StatusBadRequest, "request body must be a JSON object")
+		}
+		return fieldProblem(http.StatusBadRequest, FieldError{Field: field, Detail: "must be a JSON " + jsonKind(typeErr.Type.Kind().String())})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fieldProblem(http.StatusBadRequest, FieldError{Field: field, Detail: "unknown field"})
+	default:
+		return problem(http.StatusBadRequest, "invalid JSON: "+err.Error())
+	}
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "struct", "map":
+		return "object"
+	case "slice", "array":
+		return "array"
+	case "bool":
+		return "boolean"
+	case "ptr":
+		return "value of the documented type"
+	default:
+		return "number"
+	}
+}
+
+// fromPath loads what the path's {id} names with load; on failure it has written
+// the problem: 404 naming what for an unknown id — or, when ids are UUIDs, one that
+// is not a UUID (PostgreSQL would refuse it as a uuid parameter).
+func fromPath[T any](s *Server, w http.ResponseWriter, r *http.Request, what string, uuidIDs bool,
+	load func(context.Context, string) (T, error)) (T, bool) {
+	id := r.PathValue("id")
+	var row T
+	if uuidIDs {
+		if _, err := uuid.Parse(id); err != nil {
+			writeProblem(w, r, problem(http.StatusNotFound, "no "+what+" "+id))
+			return row, false
+		}
+	}
+	row, err := load(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no "+what+" "+id))
+		return row, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return row, false
+	}
+	return row, true
+}
+
+// utc is t in UTC, as views show times; nil stays nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// deref is *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// nonEmpty is s, or nil (SQL NULL) for "".
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// TODO(nulls): used by cycles.go, and directory.go for store.Team and store.Person,
+// until converted.
+func nullString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+// TODO(nulls): used by cycles.go until converted
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func newID() string { return uuid.NewString() }
+
+func encodeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+func decodeCursor(cur string) (time.Time, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return time.Time{}, "", errors.New("malformed cursor")
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return time.Time{}, "", err
+	}
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	return at, id, err
+}
