@@ -1,0 +1,121 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/classify"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// Classification rules (admin) and the classification preview.
+
+type ruleView struct {
+	classify.Rule
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+func ruleViewOf(row store.ClassificationRule) ruleView {
+	return ruleView{Rule: ruleOf(row), UpdatedAt: row.UpdatedAt.UTC(), UpdatedBy: row.UpdatedBy}
+}
+
+func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.store.ClassificationRules(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, rows, ruleViewOf)
+}
+
+// maxRules bounds a rule set; every intake matches every rule.
+const maxRules = 500
+
+type rulesRequest struct {
+	Rules []classify.Rule `json:"rules"`
+}
+
+// putRules replaces the whole rule set. Every rule is checked first and every bad
+// field named ("rules[3].dimension"); nothing changes unless all are valid.
+func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
+	var req rulesRequest
+	if p := decodeJSON(w, r, &req); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	switch {
+	case len(req.Rules) == 0:
+		v.add("rules", "must hold at least one rule; without rules everything is other, low urgency, individual")
+	case len(req.Rules) > maxRules:
+		v.add("rules", fmt.Sprintf("must hold at most %d rules", maxRules))
+	}
+	rows := make([]store.ClassificationRule, len(req.Rules))
+	for i, rule := range req.Rules {
+		for _, e := range rule.Check() {
+			v.add(fmt.Sprintf("rules[%d].%s", i, e.Field), e.Detail)
+		}
+		rows[i] = store.ClassificationRule{Dimension: string(rule.Dimension), Value: rule.Value, Keywords: rule.Keywords, Priority: rule.Priority}
+	}
+	if p := v.problem(); p != nil {
+		for i, e := range p.Errors { // JSON pointers: /rules/3/dimension
+			p.Errors[i].Pointer = "/" + strings.NewReplacer("[", "/", "]", "", ".", "/").Replace(e.Field)
+		}
+		writeProblem(w, r, p)
+		return
+	}
+	stored, err := s.store.ReplaceClassificationRules(r.Context(), rows, principalFrom(r.Context()).Actor())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.useRules(r.Context(), stored)
+	s.log.InfoContext(r.Context(), "classification rules replaced", "rules", len(stored), "by", principalFrom(r.Context()).Actor())
+	writeItems(w, stored, ruleViewOf)
+}
+
+type classifyRequest struct {
+	Text   string `json:"text"`
+	Kind   string `json:"kind,omitempty"`
+	Rating *int   `json:"rating,omitempty"`
+}
+
+type classifyResponse struct {
+	classify.Result
+	Disposition       string `json:"disposition,omitempty"`
+	DispositionReason string `json:"disposition_reason,omitempty"`
+}
+
+// previewClassification classifies text without writing anything; with a kind it
+// also tells what POST /v1/feedback would do with it.
+func (s *Server) previewClassification(w http.ResponseWriter, r *http.Request) {
+	var req classifyRequest
+	if p := decodeJSON(w, r, &req); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var v validator
+	v.required("text", req.Text, maxFeedbackRunes)
+	if req.Kind != "" {
+		v.oneOf("kind", req.Kind, feedbackKinds)
+	}
+	checkRating(&v, req.Rating)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	cl, err := s.classifier(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	res := classifyResponse{Result: cl.Classify(req.Text)}
+	if req.Kind != "" {
+		d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: deref(req.Rating), HasText: true}, res.Urgency)
+		res.Urgency, res.Disposition, res.DispositionReason = d.Urgency, string(d.Disposition), d.Reason
+	}
+	writeJSON(w, http.StatusOK, res)
+}
