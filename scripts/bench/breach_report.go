@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -367,4 +368,20 @@ func fmtCores(cs []float64) string {
 		parts = append(parts, fmt.Sprintf("%.2f", c))
 	}
 	return strings.Join(parts, " / ")
+}
+
+// fmtLate formats a lateness: milliseconds under a second, seconds above.
+func fmtLate(d time.Duration) string {
+	if d < time.Second && d > -time.Second {
+		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// ratio is a/b, NaN when b is zero.
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
 }

@@ -449,3 +449,43 @@ func label(m *dto.Metric, name string) string {
 	}
 	return ""
 }
+
+// sdkStats are the Temporal SDK's worker histograms (count and sum), by short name.
+type sdkStats map[string]histogram
+
+var sdkHistograms = []struct{ key, prefix string }{
+	{"wft-sched", "temporal_workflow_task_schedule_to_start_latency"},
+	{"wft-exec", "temporal_workflow_task_execution_latency"},
+	{"act-sched", "temporal_activity_schedule_to_start_latency"},
+	{"act-exec", "temporal_activity_execution_latency"},
+}
+
+func (s *stack) sdkStats() sdkStats {
+	out := sdkStats{}
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return out
+	}
+	for _, f := range families {
+		for _, h := range sdkHistograms {
+			if !strings.HasPrefix(f.GetName(), h.prefix) {
+				continue
+			}
+			acc := out[h.key]
+			for _, m := range f.GetMetric() {
+				acc.count += m.GetHistogram().GetSampleCount()
+				acc.sum += m.GetHistogram().GetSampleSum()
+			}
+			out[h.key] = acc
+		}
+	}
+	return out
+}
+
+func (u sdkStats) sub(before sdkStats) sdkStats {
+	out := sdkStats{}
+	for k, v := range u {
+		out[k] = v.sub(before[k])
+	}
+	return out
+}
