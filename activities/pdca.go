@@ -22,7 +22,7 @@ type CycleStore interface {
 	Cycle(ctx context.Context, id string) (store.Cycle, error)
 	RecordCycleEvent(ctx context.Context, e store.CycleEvent, st store.CycleState) (bool, error)
 	RecordCycleCheck(ctx context.Context, c store.CycleCheck) (store.CycleCheck, error)
-	Metrics(ctx context.Context, from, to time.Time, groupBy string) (store.MetricsReport, error)
+	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
 	KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error)
 }
 
@@ -291,7 +291,7 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 		}
 		group := report.Total
 		if in.Category != "" {
-			group = store.MetricsGroup{Key: in.Category} // no complaints of the category: empty
+			group = quality.MetricsGroup{Key: in.Category} // no complaints of the category: empty
 			for _, g := range report.Groups {
 				if g.Key == in.Category {
 					group = g

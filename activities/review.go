@@ -16,7 +16,7 @@ import (
 // ReviewStore is what the review activities need of the system of record.
 type ReviewStore interface {
 	ReviewRules(ctx context.Context) (quality.ReviewRules, error)
-	Metrics(ctx context.Context, from, to time.Time, groupBy string) (store.MetricsReport, error)
+	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
 	KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]store.KeywordCount, error)
 	OpenCycles(ctx context.Context) ([]store.OpenCycle, error)
 	RecordReview(ctx context.Context, r store.Review) error
@@ -145,14 +145,14 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 //     this period's, target the previous period's: recover what was lost).
 //
 // Strictly under a target is an opportunity; at the target is not.
-func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur store.MetricsReport, prev store.MetricsGroup, keywords []store.KeywordCount) []Proposal {
+func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.MetricsReport, prev quality.MetricsGroup, keywords []store.KeywordCount) []Proposal {
 	common := func(p Proposal) Proposal {
 		p.ReviewID, p.CheckSpec, p.TimeZone, p.MaxIterations = in.ReviewID, rules.CheckSpec, in.TimeZone, rules.MaxIterations
 		p.PeriodFrom, p.PeriodTo = in.From, in.To
 		return p
 	}
 	var out []Proposal
-	categoryRule := func(rule string, m quality.Metric, enabled bool, target float64, what string, counts func(store.MetricsGroup) string) {
+	categoryRule := func(rule string, m quality.Metric, enabled bool, target float64, what string, counts func(quality.MetricsGroup) string) {
 		if !enabled {
 			return
 		}
@@ -170,9 +170,9 @@ func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur store.Met
 		}
 	}
 	categoryRule(RuleResolutionRate, quality.ResolutionRate, rules.ResolutionRateEnabled, rules.ResolutionRateTargetPct,
-		"resolution rate", func(g store.MetricsGroup) string { return fmt.Sprintf("%d of %d resolved", g.Resolved, g.Volume) })
+		"resolution rate", func(g quality.MetricsGroup) string { return fmt.Sprintf("%d of %d resolved", g.Resolved, g.Volume) })
 	categoryRule(RuleSLACompliance, quality.SLACompliance, rules.SLAComplianceEnabled, rules.SLAComplianceTargetPct,
-		"SLA compliance", func(g store.MetricsGroup) string { return fmt.Sprintf("%d of %d met", g.SLAMet, g.SLAKnown) })
+		"SLA compliance", func(g quality.MetricsGroup) string { return fmt.Sprintf("%d of %d met", g.SLAMet, g.SLAKnown) })
 
 	if rules.KeywordClusterEnabled {
 		for _, k := range keywords {
@@ -217,7 +217,7 @@ type PeriodFigures struct {
 	CSATSatisfiedPct  *float64 `json:"csat_satisfied_pct"`
 }
 
-func periodFiguresOf(g store.MetricsGroup) PeriodFigures {
+func periodFiguresOf(g quality.MetricsGroup) PeriodFigures {
 	return PeriodFigures{Volume: g.Volume, ResolutionRatePct: g.Value(quality.ResolutionRate),
 		SLACompliancePct: g.SLACompliancePct, CSATSatisfiedPct: g.CSATSatisfiedPct}
 }
@@ -269,7 +269,7 @@ func (a *Activities) TrackingReview(ctx context.Context, in ReviewPeriod) (Track
 	byKey := map[string]*WeekTrend{}
 	var keys []string
 	for _, side := range []struct {
-		groups []store.MetricsGroup
+		groups []quality.MetricsGroup
 		now    bool
 	}{{cur.Groups, true}, {prev.Groups, false}} {
 		for _, g := range side.groups {

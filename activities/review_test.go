@@ -136,9 +136,9 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(row.Opportunities), &opps))
 	require.Equal(t, []activities.Opportunity{activities.OpportunityOf(logistics, nil), activities.OpportunityOf(product, nil)}, opps)
 	var metrics struct {
-		Current  store.MetricsReport `json:"current"`
-		Previous store.MetricsReport `json:"previous"`
-		Rules    quality.ReviewRules `json:"rules"`
+		Current  quality.MetricsReport `json:"current"`
+		Previous quality.MetricsReport `json:"previous"`
+		Rules    quality.ReviewRules   `json:"rules"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(row.Metrics), &metrics))
 	require.Equal(t, int64(29), metrics.Current.Total.Volume)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -26,11 +27,11 @@ func (s *Server) registerMetricsRoutes(mux *http.ServeMux) {
 
 // metricsView is the answer of GET /v1/metrics; group_by is null when not grouped.
 type metricsView struct {
-	From    time.Time            `json:"from"`
-	To      time.Time            `json:"to"`
-	GroupBy *string              `json:"group_by"`
-	Total   store.MetricsGroup   `json:"total"`
-	Groups  []store.MetricsGroup `json:"groups"`
+	From    time.Time              `json:"from"`
+	To      time.Time              `json:"to"`
+	GroupBy *string                `json:"group_by"`
+	Total   quality.MetricsGroup   `json:"total"`
+	Groups  []quality.MetricsGroup `json:"groups"`
 }
 
 // getMetrics reports the metrics of the complaints opened in [from, to), in total
@@ -51,7 +52,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		view.GroupBy = &q.groupBy
 	}
 	if view.Groups == nil {
-		view.Groups = []store.MetricsGroup{}
+		view.Groups = []quality.MetricsGroup{}
 	}
 	writeJSON(w, http.StatusOK, view)
 }

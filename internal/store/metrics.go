@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -34,67 +33,6 @@ func MetricsGroupings() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// MetricsReport is the service's performance over the complaints opened in [From, To):
-// the whole cohort, and the cohort split by GroupBy ("" = not split, Groups empty).
-type MetricsReport struct {
-	From    time.Time      `json:"from"`
-	To      time.Time      `json:"to"`
-	GroupBy string         `json:"group_by,omitempty"`
-	Total   MetricsGroup   `json:"total"`
-	Groups  []MetricsGroup `json:"groups"`
-}
-
-// Percentiles summarises a duration, in seconds, over the complaints that have one.
-// P50 and P90 are interpolated (percentile_cont) and nil when Count is 0.
-type Percentiles struct {
-	Count int64    `json:"count"`
-	P50   *float64 `json:"p50"`
-	P90   *float64 `json:"p90"`
-}
-
-// MetricsGroup holds the metrics of one group of the cohort (or of all of it, with an
-// empty Key). Every rate comes with the counts it divides, so a reader can check it;
-// a rate whose denominator is 0 is nil (JSON null), never 0. Percentages are 0–100,
-// rounded to 2 decimals.
-type MetricsGroup struct {
-	Key    string `json:"key,omitempty"`
-	Volume int64  `json:"volume"`
-	// From the opened event to the first acknowledged or resolved event.
-	FirstResponseSeconds Percentiles `json:"first_response_seconds"`
-	// From the opened event to the first resolved event, less the time paused before it.
-	ResolutionSeconds Percentiles `json:"resolution_seconds"`
-	// Complaints with a resolved event: the denominator of reopen, FCR and loop closure.
-	Resolved int64 `json:"resolved"`
-	// Complaints whose SLA outcome is known (resolved or breached), and those of them never breached.
-	SLAKnown         int64    `json:"sla_known"`
-	SLAMet           int64    `json:"sla_met"`
-	SLACompliancePct *float64 `json:"sla_compliance_pct"`
-	// Complaints with an sla_escalated or escalation_requested event, of Volume.
-	Escalated         int64    `json:"escalated"`
-	EscalationRatePct *float64 `json:"escalation_rate_pct"`
-	// Resolved complaints reopened at least once, of Resolved.
-	Reopened      int64    `json:"reopened"`
-	ReopenRatePct *float64 `json:"reopen_rate_pct"`
-	// Resolved complaints resolved without an acknowledgement first and never reopened, of Resolved.
-	FirstContactResolved int64    `json:"first_contact_resolved"`
-	FCRPct               *float64 `json:"fcr_pct"`
-	// Survey answers of the cohort, and those with CSAT 4 or 5.
-	CSATAnswers      int64    `json:"csat_answers"`
-	CSATSatisfied    int64    `json:"csat_satisfied"`
-	CSATSatisfiedPct *float64 `json:"csat_satisfied_pct"`
-	// Answers with an NPS score: promoters 9–10, detractors 0–6; NPS = %promoters − %detractors.
-	NPSAnswers    int64    `json:"nps_answers"`
-	NPSPromoters  int64    `json:"nps_promoters"`
-	NPSDetractors int64    `json:"nps_detractors"`
-	NPS           *float64 `json:"nps"`
-	// Answers with a CES score (1–7, lower is better), and their mean.
-	CESAnswers int64    `json:"ces_answers"`
-	CES        *float64 `json:"ces"`
-	// Resolved complaints closed as verified by the customer, of Resolved.
-	Verified       int64    `json:"verified"`
-	LoopClosurePct *float64 `json:"loop_closure_pct"`
 }
 
 // metricsQuery computes every metric from the event log in one statement. %s is the
@@ -227,11 +165,11 @@ type metricsRow struct {
 	LoopClosurePct       *float64 `db:"loop_closure_pct"`
 }
 
-func (r metricsRow) group() MetricsGroup {
-	return MetricsGroup{
+func (r metricsRow) group() quality.MetricsGroup {
+	return quality.MetricsGroup{
 		Key: r.Key, Volume: r.Volume,
-		FirstResponseSeconds: Percentiles{Count: r.FirstResponseCount, P50: r.FirstResponseP50, P90: r.FirstResponseP90},
-		ResolutionSeconds:    Percentiles{Count: r.ResolutionCount, P50: r.ResolutionP50, P90: r.ResolutionP90},
+		FirstResponseSeconds: quality.Percentiles{Count: r.FirstResponseCount, P50: r.FirstResponseP50, P90: r.FirstResponseP90},
+		ResolutionSeconds:    quality.Percentiles{Count: r.ResolutionCount, P50: r.ResolutionP50, P90: r.ResolutionP90},
 		Resolved:             r.Resolved,
 		SLAKnown:             r.SLAKnown, SLAMet: r.SLAMet, SLACompliancePct: r.SLACompliancePct,
 		Escalated: r.Escalated, EscalationRatePct: r.EscalationRatePct,
@@ -249,8 +187,8 @@ func (r metricsRow) group() MetricsGroup {
 // groupBy is one of MetricsGroupings, one group per value, sorted by key. Events
 // after to still count for a complaint of the cohort, so a period's figures settle
 // as its complaints are resolved and answered.
-func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string) (MetricsReport, error) {
-	report := MetricsReport{From: from, To: to, GroupBy: groupBy, Groups: []MetricsGroup{}}
+func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error) {
+	report := quality.MetricsReport{From: from, To: to, GroupBy: groupBy, Groups: []quality.MetricsGroup{}}
 	if !from.Before(to) {
 		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
@@ -273,40 +211,8 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 			report.Groups = append(report.Groups, r.group())
 		}
 	}
-	slices.SortFunc(report.Groups, func(a, b MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(report.Groups, func(a, b quality.MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
 	return report, nil
-}
-
-// Value returns one of the group's metrics by name: nil when the group has no
-// denominator for it, or for KeywordVolume, which is not a column of the report
-// (see KeywordVolume).
-func (g MetricsGroup) Value(m quality.Metric) *float64 {
-	switch m {
-	case quality.ResolutionRate:
-		if g.Volume == 0 {
-			return nil
-		}
-		pct := math.Round(float64(g.Resolved)*10000/float64(g.Volume)) / 100
-		return &pct
-	case quality.SLACompliance:
-		return g.SLACompliancePct
-	case quality.CSATSatisfied:
-		return g.CSATSatisfiedPct
-	case quality.FCR:
-		return g.FCRPct
-	case quality.LoopClosure:
-		return g.LoopClosurePct
-	case quality.NPS:
-		return g.NPS
-	case quality.ReopenRate:
-		return g.ReopenRatePct
-	case quality.EscalationRate:
-		return g.EscalationRatePct
-	case quality.Volume:
-		v := float64(g.Volume)
-		return &v
-	}
-	return nil
 }
 
 // KeywordVolume counts the complaints opened in [from, to) whose intake keywords

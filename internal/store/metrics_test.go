@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -169,12 +170,12 @@ func insertMetricsFixture(t *testing.T, st *store.Store) {
 
 func fxNum(v float64) *float64 { return &v }
 
-func fxDist(n int64, p50, p90 *float64) store.Percentiles {
-	return store.Percentiles{Count: n, P50: p50, P90: p90}
+func fxDist(n int64, p50, p90 *float64) quality.Percentiles {
+	return quality.Percentiles{Count: n, P50: p50, P90: p90}
 }
 
 // wantTotal is the whole cohort, C1–C8 and C11 (volume 9).
-var wantTotal = store.MetricsGroup{
+var wantTotal = quality.MetricsGroup{
 	Volume: 9,
 	// 8 values: 1800 3600 3600 7200 10800 14400 21600 72000.
 	// p50: 0.5·7 = 3.5 → 7200 + 0.5·(10800−7200) = 9000; p90: 0.9·7 = 6.3 → 21600 + 0.3·(72000−21600) = 36720.
@@ -203,7 +204,7 @@ var wantTotal = store.MetricsGroup{
 }
 
 // wantGroups holds every group of every grouping.
-var wantGroups = map[string][]store.MetricsGroup{
+var wantGroups = map[string][]quality.MetricsGroup{
 	"category": {
 		{ // C5 C6 C11
 			Key: "logistics", Volume: 3,
@@ -492,7 +493,7 @@ func TestMetricsOfAnEmptyPeriodAreNull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareMetrics(t, "empty", r.Total, store.MetricsGroup{})
+	compareMetrics(t, "empty", r.Total, quality.MetricsGroup{})
 	if len(r.Groups) != 0 {
 		t.Errorf("empty period has groups %v", r.Groups)
 	}
@@ -512,7 +513,7 @@ func TestMetricsRefusesBadArguments(t *testing.T) {
 // compareMetrics compares every JSON field of the two groups, so a field added to
 // MetricsGroup is compared too. Numbers match within 1e-9: the store rounds rates to
 // 2 decimals and percentiles to the millisecond, so the hand values are exact.
-func compareMetrics(t *testing.T, label string, got, want store.MetricsGroup) {
+func compareMetrics(t *testing.T, label string, got, want quality.MetricsGroup) {
 	t.Helper()
 	g, w := metricsFields(t, got), metricsFields(t, want)
 	for name, wv := range w {
@@ -532,7 +533,7 @@ func compareMetrics(t *testing.T, label string, got, want store.MetricsGroup) {
 	}
 }
 
-func metricsFields(t *testing.T, m store.MetricsGroup) map[string]any {
+func metricsFields(t *testing.T, m quality.MetricsGroup) map[string]any {
 	t.Helper()
 	b, err := json.Marshal(m)
 	if err != nil {

@@ -1,0 +1,99 @@
+package quality
+
+import (
+	"math"
+	"time"
+)
+
+// MetricsReport is the service's performance over the complaints opened in [From, To):
+// the whole cohort, and the cohort split by GroupBy ("" = not split, Groups empty).
+type MetricsReport struct {
+	From    time.Time      `json:"from"`
+	To      time.Time      `json:"to"`
+	GroupBy string         `json:"group_by,omitempty"`
+	Total   MetricsGroup   `json:"total"`
+	Groups  []MetricsGroup `json:"groups"`
+}
+
+// Percentiles summarises a duration, in seconds, over the complaints that have one.
+// P50 and P90 are interpolated (percentile_cont) and nil when Count is 0.
+type Percentiles struct {
+	Count int64    `json:"count"`
+	P50   *float64 `json:"p50"`
+	P90   *float64 `json:"p90"`
+}
+
+// MetricsGroup holds the metrics of one group of the cohort (or of all of it, with an
+// empty Key). Every rate comes with the counts it divides, so a reader can check it;
+// a rate whose denominator is 0 is nil (JSON null), never 0. Percentages are 0–100,
+// rounded to 2 decimals.
+type MetricsGroup struct {
+	Key    string `json:"key,omitempty"`
+	Volume int64  `json:"volume"`
+	// From the opened event to the first acknowledged or resolved event.
+	FirstResponseSeconds Percentiles `json:"first_response_seconds"`
+	// From the opened event to the first resolved event, less the time paused before it.
+	ResolutionSeconds Percentiles `json:"resolution_seconds"`
+	// Complaints with a resolved event: the denominator of reopen, FCR and loop closure.
+	Resolved int64 `json:"resolved"`
+	// Complaints whose SLA outcome is known (resolved or breached), and those of them never breached.
+	SLAKnown         int64    `json:"sla_known"`
+	SLAMet           int64    `json:"sla_met"`
+	SLACompliancePct *float64 `json:"sla_compliance_pct"`
+	// Complaints with an sla_escalated or escalation_requested event, of Volume.
+	Escalated         int64    `json:"escalated"`
+	EscalationRatePct *float64 `json:"escalation_rate_pct"`
+	// Resolved complaints reopened at least once, of Resolved.
+	Reopened      int64    `json:"reopened"`
+	ReopenRatePct *float64 `json:"reopen_rate_pct"`
+	// Resolved complaints resolved without an acknowledgement first and never reopened, of Resolved.
+	FirstContactResolved int64    `json:"first_contact_resolved"`
+	FCRPct               *float64 `json:"fcr_pct"`
+	// Survey answers of the cohort, and those with CSAT 4 or 5.
+	CSATAnswers      int64    `json:"csat_answers"`
+	CSATSatisfied    int64    `json:"csat_satisfied"`
+	CSATSatisfiedPct *float64 `json:"csat_satisfied_pct"`
+	// Answers with an NPS score: promoters 9–10, detractors 0–6; NPS = %promoters − %detractors.
+	NPSAnswers    int64    `json:"nps_answers"`
+	NPSPromoters  int64    `json:"nps_promoters"`
+	NPSDetractors int64    `json:"nps_detractors"`
+	NPS           *float64 `json:"nps"`
+	// Answers with a CES score (1–7, lower is better), and their mean.
+	CESAnswers int64    `json:"ces_answers"`
+	CES        *float64 `json:"ces"`
+	// Resolved complaints closed as verified by the customer, of Resolved.
+	Verified       int64    `json:"verified"`
+	LoopClosurePct *float64 `json:"loop_closure_pct"`
+}
+
+// Value returns one of the group's metrics by name: nil when the group has no
+// denominator for it, or for KeywordVolume, which is not a column of the report
+// (the store counts it on its own: store.KeywordVolume).
+func (g MetricsGroup) Value(m Metric) *float64 {
+	switch m {
+	case ResolutionRate:
+		if g.Volume == 0 {
+			return nil
+		}
+		pct := math.Round(float64(g.Resolved)*10000/float64(g.Volume)) / 100
+		return &pct
+	case SLACompliance:
+		return g.SLACompliancePct
+	case CSATSatisfied:
+		return g.CSATSatisfiedPct
+	case FCR:
+		return g.FCRPct
+	case LoopClosure:
+		return g.LoopClosurePct
+	case NPS:
+		return g.NPS
+	case ReopenRate:
+		return g.ReopenRatePct
+	case EscalationRate:
+		return g.EscalationRatePct
+	case Volume:
+		v := float64(g.Volume)
+		return &v
+	}
+	return nil
+}
