@@ -18,10 +18,10 @@ import (
 
 // CycleStore is what the PDCA activities need of the system of record.
 type CycleStore interface {
-	ProposeCycle(ctx context.Context, c store.NewCycle) (store.Cycle, bool, error)
-	Cycle(ctx context.Context, id string) (store.Cycle, error)
-	RecordCycleEvent(ctx context.Context, e store.CycleEvent, st store.CycleState) (bool, error)
-	RecordCycleCheck(ctx context.Context, c store.CycleCheck) (store.CycleCheck, error)
+	ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.Cycle, bool, error)
+	Cycle(ctx context.Context, id string) (quality.Cycle, error)
+	RecordCycleEvent(ctx context.Context, e quality.CycleEvent, st quality.CycleState) (bool, error)
+	RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (quality.CycleCheck, error)
 	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
 	KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error)
 }
@@ -67,7 +67,7 @@ func (a *Activities) ProposeCycle(ctx context.Context, p Proposal) (ProposedCycl
 	if p.ReviewID != "" {
 		id = uuid.NewSHA1(uuid.NameSpaceURL, []byte("complaintflow:pdca:"+p.ReviewID+"|"+p.Key)).String()
 	}
-	c, created, err := a.Cycles.ProposeCycle(ctx, store.NewCycle{
+	c, created, err := a.Cycles.ProposeCycle(ctx, quality.NewCycle{
 		ID: id, WorkflowID: CycleWorkflowID(id), ReviewID: p.ReviewID, OpportunityKey: p.Key,
 		Title: p.Title, Rule: p.Rule, Evidence: p.Evidence, Metric: p.Metric, Category: p.Category,
 		Keyword: p.Keyword, Baseline: cycleNullFloat(p.Baseline), Target: cycleNullFloat(p.Target), TimeZone: p.TimeZone,
@@ -207,7 +207,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("event data: "+err.Error(), "InvalidInput", err)
 	}
-	st := store.CycleState{
+	st := quality.CycleState{
 		Seq: r.State.Seq, Stage: r.State.Stage, Iteration: r.State.Iteration, PlanStatus: r.State.PlanStatus,
 		Baseline: cycleNullFloat(r.State.Baseline), Target: cycleNullFloat(r.State.Target),
 		SOPChange: sql.NullString{String: r.State.SOPChange, Valid: r.State.SOPChange != ""},
@@ -232,7 +232,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		return err
 	}
 	st.History = string(h)
-	recorded, err := a.Cycles.RecordCycleEvent(ctx, store.CycleEvent{
+	recorded, err := a.Cycles.RecordCycleEvent(ctx, quality.CycleEvent{
 		CycleID: r.CycleID, Key: r.Key, Kind: r.Kind, Iteration: r.Iteration, Actor: r.Actor,
 		OccurredAt: r.At, Data: string(data),
 	}, st)
@@ -301,7 +301,7 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 		value = group.Value(in.Metric)
 	}
 	met := value != nil && in.Metric.Met(*value, in.Target)
-	c, err := a.Cycles.RecordCycleCheck(ctx, store.CycleCheck{
+	c, err := a.Cycles.RecordCycleCheck(ctx, quality.CycleCheck{
 		CycleID: in.CycleID, Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To,
 		Value: cycleNullFloat(value), Baseline: cycleNullFloat(in.Baseline), Target: in.Target, Met: met, Final: in.Final,
 	})

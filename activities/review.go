@@ -10,16 +10,15 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // ReviewStore is what the review activities need of the system of record.
 type ReviewStore interface {
 	ReviewRules(ctx context.Context) (quality.ReviewRules, error)
 	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
-	KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]store.KeywordCount, error)
-	OpenCycles(ctx context.Context) ([]store.OpenCycle, error)
-	RecordReview(ctx context.Context, r store.Review) error
+	KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]quality.KeywordCount, error)
+	OpenCycles(ctx context.Context) ([]quality.OpenCycle, error)
+	RecordReview(ctx context.Context, r quality.Review) error
 	FinishReview(ctx context.Context, id, opportunities, summary string, at time.Time) error
 }
 
@@ -101,7 +100,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	if err != nil {
 		return PlanningResult{}, err
 	}
-	keywords := []store.KeywordCount{}
+	keywords := []quality.KeywordCount{}
 	if rules.KeywordClusterEnabled {
 		if keywords, err = a.Reviews.KeywordCounts(ctx, in.From, in.To, rules.KeywordClusterMin); err != nil {
 			return PlanningResult{}, err
@@ -120,7 +119,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	if err != nil {
 		return PlanningResult{}, err
 	}
-	err = a.Reviews.RecordReview(ctx, store.Review{
+	err = a.Reviews.RecordReview(ctx, quality.Review{
 		ID: in.ReviewID, ScheduleID: in.ScheduleID, Kind: in.Kind, TimeZone: in.TimeZone,
 		PeriodFrom: in.From, PeriodTo: in.To, StartedAt: in.StartedAt,
 		Metrics: string(metrics), Opportunities: string(oppsJSON),
@@ -145,7 +144,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 //     this period's, target the previous period's: recover what was lost).
 //
 // Strictly under a target is an opportunity; at the target is not.
-func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.MetricsReport, prev quality.MetricsGroup, keywords []store.KeywordCount) []Proposal {
+func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.MetricsReport, prev quality.MetricsGroup, keywords []quality.KeywordCount) []Proposal {
 	common := func(p Proposal) Proposal {
 		p.ReviewID, p.CheckSpec, p.TimeZone, p.MaxIterations = in.ReviewID, rules.CheckSpec, in.TimeZone, rules.MaxIterations
 		p.PeriodFrom, p.PeriodTo = in.From, in.To
@@ -307,7 +306,7 @@ func (a *Activities) TrackingReview(ctx context.Context, in ReviewPeriod) (Track
 	if err != nil {
 		return res, err
 	}
-	err = a.Reviews.RecordReview(ctx, store.Review{
+	err = a.Reviews.RecordReview(ctx, quality.Review{
 		ID: in.ReviewID, ScheduleID: in.ScheduleID, Kind: in.Kind, TimeZone: in.TimeZone,
 		PeriodFrom: in.From, PeriodTo: in.To, StartedAt: in.StartedAt,
 		Metrics: string(metrics), Cycles: string(cycles),

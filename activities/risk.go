@@ -21,7 +21,7 @@ const ErrTypeAlertConflict = "AlertConflict"
 // RiskStore is what the risk activities need of the system of record.
 type RiskStore interface {
 	EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEvaluation, error)
-	OpenRiskAlert(ctx context.Context, a store.NewRiskAlert) (quality.RiskAlert, bool, error)
+	OpenRiskAlert(ctx context.Context, a quality.NewRiskAlert) (quality.RiskAlert, bool, error)
 	RiskAlert(ctx context.Context, id string) (quality.RiskAlert, error)
 	RecordRiskAlertEvent(ctx context.Context, e quality.RiskAlertEvent) (bool, error)
 }
@@ -62,7 +62,7 @@ func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAl
 		}
 		owner = lead
 	}
-	alert, created, err := a.Risks.OpenRiskAlert(ctx, store.NewRiskAlert{
+	alert, created, err := a.Risks.OpenRiskAlert(ctx, quality.NewRiskAlert{
 		ID: uuid.NewString(), Key: in.MonitorRun + "/" + string(in.Check.Condition), MonitorRun: in.MonitorRun,
 		Check: in.Check, At: in.At, OwnerID: owner,
 	})

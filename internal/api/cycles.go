@@ -111,7 +111,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 	if body.MaxIterations != nil {
 		maxIterations = *body.MaxIterations
 	}
-	c, created, err := s.store.ProposeCycle(r.Context(), store.NewCycle{
+	c, created, err := s.store.ProposeCycle(r.Context(), quality.NewCycle{
 		ID: id, WorkflowID: workflows.PDCAWorkflowID(id), OpportunityKey: "manual/" + key,
 		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
 		Category: body.Category, Keyword: body.Keyword, Baseline: cycleNullFloat(body.Baseline), Target: cycleNullFloat(body.Target),
@@ -141,7 +141,7 @@ func cycleNullFloat(f *float64) sql.NullFloat64 {
 	return sql.NullFloat64{Float64: *f, Valid: true}
 }
 
-func (s *Server) startCycleWorkflow(ctx context.Context, c store.Cycle) error {
+func (s *Server) startCycleWorkflow(ctx context.Context, c quality.Cycle) error {
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        c.WorkflowID,
 		TaskQueue: s.taskQueue,
@@ -185,8 +185,8 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, cs, f.Limit, func(c store.Cycle) cycleView { return cycleViewOf(c, nil) },
-		func(c store.Cycle) (time.Time, string) { return c.OpenedAt, c.ID })
+	writePage(w, cs, f.Limit, func(c quality.Cycle) cycleView { return cycleViewOf(c, nil) },
+		func(c quality.Cycle) (time.Time, string) { return c.OpenedAt, c.ID })
 }
 
 func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +198,7 @@ func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeCycle answers with the cycle and its checks.
-func (s *Server) writeCycle(w http.ResponseWriter, r *http.Request, c store.Cycle) {
+func (s *Server) writeCycle(w http.ResponseWriter, r *http.Request, c quality.Cycle) {
 	checks, err := s.store.CycleChecks(r.Context(), c.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -217,13 +217,13 @@ func (s *Server) listCycleEvents(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeItems(w, es, func(e store.CycleEvent) cycleEventView {
+	writeItems(w, es, func(e quality.CycleEvent) cycleEventView {
 		return cycleEventView{ID: e.ID, Kind: e.Kind, Iteration: e.Iteration, Actor: e.Actor,
 			OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Data: json.RawMessage(e.Data)}
 	})
 }
 
-func (s *Server) cycleFromPath(w http.ResponseWriter, r *http.Request) (store.Cycle, bool) {
+func (s *Server) cycleFromPath(w http.ResponseWriter, r *http.Request) (quality.Cycle, bool) {
 	return fromPath(s, w, r, "PDCA cycle", true, s.store.Cycle)
 }
 
@@ -245,7 +245,7 @@ type cyclePlanBody struct {
 // request checks the plan's fields — the times are RFC 3339, the measures' owners
 // active people — then the SMART rules the workflow applies (workflows.CheckPlan),
 // each problem named under prefix.
-func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b cyclePlanBody, c store.Cycle, actor string) (workflows.PlanRequest, error) {
+func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b cyclePlanBody, c quality.Cycle, actor string) (workflows.PlanRequest, error) {
 	req := workflows.PlanRequest{By: actor, Target: b.Target, Baseline: b.Baseline}
 	unparsed := map[string]bool{}
 	parseTime := func(field, value string) time.Time {
@@ -284,7 +284,7 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 	return req, nil
 }
 
-func cycleBaseline(c store.Cycle) *float64 {
+func cycleBaseline(c quality.Cycle) *float64 {
 	if !c.Baseline.Valid {
 		return nil
 	}
@@ -294,7 +294,7 @@ func cycleBaseline(c store.Cycle) *float64 {
 func (s *Server) submitCyclePlan(w http.ResponseWriter, r *http.Request) {
 	var body cyclePlanBody
 	var req workflows.PlanRequest
-	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+	s.cycleAction(w, r, &body, func(v *validator, c quality.Cycle, actor string) error {
 		var err error
 		req, err = s.planRequest(r.Context(), v, "", body, c, actor)
 		return err
@@ -309,7 +309,7 @@ type cycleDecisionBody struct {
 func (s *Server) decideCyclePlan(w http.ResponseWriter, r *http.Request) {
 	var body cycleDecisionBody
 	var req workflows.DecidePlanRequest
-	s.cycleAction(w, r, &body, func(v *validator, _ store.Cycle, actor string) error {
+	s.cycleAction(w, r, &body, func(v *validator, _ quality.Cycle, actor string) error {
 		v.oneOf("decision", body.Decision, []string{workflows.PlanApprove, workflows.PlanSendBack})
 		v.optional("reason", body.Reason, 2000)
 		if body.Decision == workflows.PlanSendBack && strings.TrimSpace(body.Reason) == "" {
@@ -329,7 +329,7 @@ type cycleProgressBody struct {
 func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
 	var body cycleProgressBody
 	var req workflows.ProgressRequest
-	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+	s.cycleAction(w, r, &body, func(v *validator, c quality.Cycle, actor string) error {
 		v.required("note", body.Note, 2000)
 		if body.Measure != nil {
 			var plan quality.CyclePlan
@@ -363,7 +363,7 @@ type cycleActBody struct {
 func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 	var body cycleActBody
 	var req workflows.ActRequest
-	s.cycleAction(w, r, &body, func(v *validator, c store.Cycle, actor string) error {
+	s.cycleAction(w, r, &body, func(v *validator, c quality.Cycle, actor string) error {
 		v.optional("sop_change", body.SOPChange, 5000)
 		v.optional("root_cause", body.RootCause, 5000)
 		req = workflows.ActRequest{By: actor, SOPChange: body.SOPChange, RootCause: body.RootCause}
@@ -397,7 +397,7 @@ func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 }
 
 // finalCheck is the final check of the cycle's current iteration, if it has one.
-func (s *Server) finalCheck(ctx context.Context, c store.Cycle) (*store.CycleCheck, error) {
+func (s *Server) finalCheck(ctx context.Context, c quality.Cycle) (*quality.CycleCheck, error) {
 	checks, err := s.store.CycleChecks(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -413,7 +413,7 @@ func (s *Server) finalCheck(ctx context.Context, c store.Cycle) (*store.CycleChe
 func (s *Server) withdrawCycle(w http.ResponseWriter, r *http.Request) {
 	var body reasonBody
 	var req workflows.WithdrawRequest
-	s.cycleAction(w, r, &body, func(v *validator, _ store.Cycle, actor string) error {
+	s.cycleAction(w, r, &body, func(v *validator, _ quality.Cycle, actor string) error {
 		v.required("reason", body.Reason, 2000)
 		req = workflows.WithdrawRequest{By: actor, Reason: body.Reason}
 		return nil
@@ -426,7 +426,7 @@ func (s *Server) withdrawCycle(w http.ResponseWriter, r *http.Request) {
 // 409 with its reason. The Idempotency-Key header becomes the update ID. The answer
 // is the cycle as recorded afterwards.
 func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
-	check func(v *validator, c store.Cycle, actor string) error, update string, args func() any) {
+	check func(v *validator, c quality.Cycle, actor string) error, update string, args func() any) {
 	c, ok := s.cycleFromPath(w, r)
 	if !ok {
 		return
@@ -516,7 +516,7 @@ type cycleEventView struct {
 	Data       json.RawMessage `json:"data"`
 }
 
-func cycleViewOf(c store.Cycle, checks []store.CycleCheck) cycleView {
+func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 	v := cycleView{
 		ID: c.ID, WorkflowID: c.WorkflowID, Title: c.Title, Metric: string(c.Metric), Category: c.Category,
 		Keyword: c.Keyword, OpportunityKey: c.OpportunityKey, ReviewID: c.ReviewID, Rule: c.Rule, Evidence: c.Evidence,

@@ -20,10 +20,10 @@ import (
 )
 
 // proposeCycle writes a cycle through the store, as a review or the API does.
-func proposeCycle(t *testing.T, st *store.Store, title string, opened time.Time) store.Cycle {
+func proposeCycle(t *testing.T, st *store.Store, title string, opened time.Time) quality.Cycle {
 	t.Helper()
 	id := uuid.NewString()
-	c, created, err := st.ProposeCycle(context.Background(), store.NewCycle{
+	c, created, err := st.ProposeCycle(context.Background(), quality.NewCycle{
 		ID: id, WorkflowID: "pdca:" + id, OpportunityKey: "test/" + title, Title: title, Rule: "resolution_rate",
 		Metric: quality.ResolutionRate, Category: "logistics", Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: sql.NullFloat64{Float64: 80, Valid: true}, OpenedAt: opened,
@@ -35,13 +35,13 @@ func proposeCycle(t *testing.T, st *store.Store, title string, opened time.Time)
 }
 
 // moveCycle records an event of the cycle with the state after it.
-func moveCycle(t *testing.T, st *store.Store, c store.Cycle, seq int64, kind string, state store.CycleState) {
+func moveCycle(t *testing.T, st *store.Store, c quality.Cycle, seq int64, kind string, state quality.CycleState) {
 	t.Helper()
 	state.Seq = seq
 	if state.Iteration == 0 {
 		state.Iteration = 1
 	}
-	_, err := st.RecordCycleEvent(context.Background(), store.CycleEvent{
+	_, err := st.RecordCycleEvent(context.Background(), quality.CycleEvent{
 		CycleID: c.ID, Key: fmt.Sprintf("%s/1/%s/%d", c.WorkflowID, kind, seq), Kind: kind, Iteration: 1,
 		Actor: "lee", OccurredAt: c.OpenedAt.Add(time.Duration(seq) * time.Hour), Data: `{"test": true}`,
 	}, state)
@@ -50,9 +50,9 @@ func moveCycle(t *testing.T, st *store.Store, c store.Cycle, seq int64, kind str
 	}
 }
 
-func recordCheck(t *testing.T, st *store.Store, c store.Cycle, at time.Time, value float64, met, final bool) {
+func recordCheck(t *testing.T, st *store.Store, c quality.Cycle, at time.Time, value float64, met, final bool) {
 	t.Helper()
-	_, err := st.RecordCycleCheck(context.Background(), store.CycleCheck{
+	_, err := st.RecordCycleCheck(context.Background(), quality.CycleCheck{
 		CycleID: c.ID, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -14), WindowTo: at,
 		Value: sql.NullFloat64{Float64: value, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: 75, Met: met, Final: final,
@@ -129,19 +129,19 @@ func TestCyclesListDetailAndEvents(t *testing.T) {
 	doing := proposeCycle(t, a.store, "doing", t0.Add(time.Hour))
 	withdrawn := proposeCycle(t, a.store, "withdrawn", t0.Add(2*time.Hour))
 	due := time.Date(2026, 1, 31, 1, 0, 0, 0, time.UTC)
-	moveCycle(t, a.store, doing, 1, "plan_approved", store.CycleState{
+	moveCycle(t, a.store, doing, 1, "plan_approved", quality.CycleState{
 		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
 		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: sql.NullFloat64{Float64: 75, Valid: true},
 	})
 	check := time.Date(2026, 1, 15, 1, 0, 0, 0, time.UTC)
 	recordCheck(t, a.store, doing, check, 65, false, false)
-	moveCycle(t, a.store, doing, 2, "checked", store.CycleState{
+	moveCycle(t, a.store, doing, 2, "checked", quality.CycleState{
 		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
 		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 		Target: sql.NullFloat64{Float64: 75, Valid: true},
 	})
-	moveCycle(t, a.store, withdrawn, 1, "closed", store.CycleState{
+	moveCycle(t, a.store, withdrawn, 1, "closed", quality.CycleState{
 		Stage: quality.StageClosed, PlanStatus: quality.PlanDraft, ClosedAt: sql.NullTime{Time: t0.Add(5 * time.Hour), Valid: true},
 		Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
 	})
@@ -241,7 +241,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	}
 	t0 := time.Now().UTC().Add(-48 * time.Hour)
 	planning := proposeCycle(t, a.store, "planning", t0)
-	actState := store.CycleState{Stage: quality.StageAct, PlanStatus: quality.PlanApproved,
+	actState := quality.CycleState{Stage: quality.StageAct, PlanStatus: quality.PlanApproved,
 		Plan: sql.NullString{String: approvedPlan, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true}}
 	met := proposeCycle(t, a.store, "met", t0)
 	recordCheck(t, a.store, met, t0.Add(time.Hour), 80, true, true)
@@ -250,7 +250,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	recordCheck(t, a.store, missed, t0.Add(time.Hour), 62, false, true)
 	moveCycle(t, a.store, missed, 1, "checked", actState)
 	closed := proposeCycle(t, a.store, "closed", t0)
-	moveCycle(t, a.store, closed, 1, "closed", store.CycleState{Stage: quality.StageClosed, PlanStatus: quality.PlanDraft,
+	moveCycle(t, a.store, closed, 1, "closed", quality.CycleState{Stage: quality.StageClosed, PlanStatus: quality.PlanDraft,
 		ClosedAt: sql.NullTime{Time: t0, Valid: true}, Outcome: sql.NullString{String: "withdrawn", Valid: true}})
 
 	soon := time.Now().Add(10 * 24 * time.Hour).UTC().Format(time.RFC3339)
@@ -263,7 +263,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 		return fmt.Sprintf(`{"measures":[%s],"target":%g,"due":%q}`, strings.Join(measures, ","), target, due)
 	}
 	for _, c := range []struct {
-		cycle  store.Cycle
+		cycle  quality.Cycle
 		action string
 		body   string
 		fields []string
@@ -314,7 +314,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	if n := countCycleRows(t, a.store, "pdca_events"); n != 4+3 {
 		t.Errorf("got %d events, want the 4 proposed and 3 written by the test", n)
 	}
-	for _, c := range []store.Cycle{planning, met, missed} {
+	for _, c := range []quality.Cycle{planning, met, missed} {
 		got, err := a.store.Cycle(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -406,7 +406,7 @@ type reviewView struct {
 	Metrics       json.RawMessage      `json:"metrics,omitempty"` // GET one only: it is large
 }
 
-func reviewViewOf(rv store.Review) reviewView {
+func reviewViewOf(rv quality.Review) reviewView {
 	v := reviewView{
 		ID: rv.ID, ScheduleID: rv.ScheduleID, Kind: rv.Kind, TimeZone: rv.TimeZone,
 		PeriodFrom: rv.PeriodFrom.UTC(), PeriodTo: rv.PeriodTo.UTC(), StartedAt: rv.StartedAt.UTC(),
@@ -458,7 +458,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, rows, f.Limit, reviewViewOf, func(rv store.Review) (time.Time, string) { return rv.StartedAt, rv.ID })
+	writePage(w, rows, f.Limit, reviewViewOf, func(rv quality.Review) (time.Time, string) { return rv.StartedAt, rv.ID })
 }
 
 // decodeReviewCursor reads a cursor writePage wrote (encodeCursor's format).

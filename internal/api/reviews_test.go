@@ -417,7 +417,7 @@ func TestReviewsListNewestFirstAndShowOne(t *testing.T) {
 	a := newDirectoryAPI(t)
 	ctx := context.Background()
 	from := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	for i, r := range []store.Review{
+	for i, r := range []quality.Review{
 		{ID: "review:m-1", ScheduleID: "m", Kind: quality.MonthlyPlanning, TimeZone: "UTC", PeriodFrom: from,
 			PeriodTo: from.AddDate(0, 1, 0), StartedAt: from.AddDate(0, 1, 0), Metrics: `{"current": {"total": {"volume": 3}}}`,
 			Opportunities: `[{"key": "csat_drop/all", "cycle_id": "c-1", "cycle_opened": true}]`},

@@ -84,7 +84,7 @@ var riskAPIAt = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 // riskAlertRow opens an alert through the store, as the monitor does.
 func riskAlertRow(t *testing.T, st *store.Store, c quality.Condition, g quality.Grade, at time.Time) quality.RiskAlert {
 	t.Helper()
-	alert, created, err := st.OpenRiskAlert(context.Background(), store.NewRiskAlert{
+	alert, created, err := st.OpenRiskAlert(context.Background(), quality.NewRiskAlert{
 		ID: uuid.NewString(), Key: "run-" + at.String() + "/" + string(c), MonitorRun: "run-" + at.String(), At: at, OwnerID: "lee",
 		Check: quality.RiskCheck{Condition: c, Grade: g, Observed: 20, Baseline: 10, Threshold: 13, HandlingSeconds: 3600,
 			Details: quality.RiskDetails{From: at.Add(-24 * time.Hour), To: at, Counts: map[string]int64{"opened": 20}}},

@@ -178,3 +178,14 @@ type RiskAlertEvent struct {
 	Actor   string        `db:"actor"`
 	Data    RiskEventData `db:"data"`
 }
+
+// NewRiskAlert asks to open an alert for a check whose condition holds. Key (the
+// monitor run and the condition) makes the request idempotent.
+type NewRiskAlert struct {
+	ID         string
+	Key        string
+	MonitorRun string
+	Check      RiskCheck
+	At         time.Time
+	OwnerID    string // "" for none
+}

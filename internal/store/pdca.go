@@ -13,69 +13,10 @@ import (
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
-// Cycle is a row of pdca_cycles. Plan and History hold JSON.
-type Cycle struct {
-	ID             string          `db:"id"`
-	WorkflowID     string          `db:"workflow_id"`
-	ReviewID       string          `db:"review_id"`
-	OpportunityKey string          `db:"opportunity_key"`
-	Title          string          `db:"title"`
-	Rule           string          `db:"rule"`
-	Evidence       string          `db:"evidence"`
-	Metric         quality.Metric  `db:"metric"`
-	Category       string          `db:"category"`
-	Keyword        string          `db:"keyword"`
-	Baseline       sql.NullFloat64 `db:"baseline"`
-	Target         sql.NullFloat64 `db:"target"`
-	TimeZone       string          `db:"time_zone"`
-	CheckSpec      string          `db:"check_spec"`
-	MaxIterations  int             `db:"max_iterations"`
-	PeriodFrom     sql.NullTime    `db:"period_from"`
-	PeriodTo       sql.NullTime    `db:"period_to"`
-	Stage          string          `db:"stage"`
-	Iteration      int             `db:"iteration"`
-	Plan           sql.NullString  `db:"plan"`
-	PlanStatus     string          `db:"plan_status"`
-	DueAt          sql.NullTime    `db:"due_at"`
-	LastProgressAt sql.NullTime    `db:"last_progress_at"`
-	SOPChange      sql.NullString  `db:"sop_change"`
-	RootCause      sql.NullString  `db:"root_cause"`
-	History        string          `db:"history"`
-	OpenedAt       time.Time       `db:"opened_at"`
-	ClosedAt       sql.NullTime    `db:"closed_at"`
-	Outcome        sql.NullString  `db:"outcome"`
-	StateSeq       int64           `db:"state_seq"`
-	UpdatedAt      time.Time       `db:"updated_at"`
-}
-
 const cycleColumns = `id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric, category,
 	keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, stage, iteration,
 	plan, plan_status, due_at, last_progress_at, sop_change, root_cause, history, opened_at, closed_at, outcome,
 	state_seq, updated_at`
-
-// NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
-// the defaults; WorkflowID is derived by the caller (workflows.PDCAWorkflowID).
-type NewCycle struct {
-	ID             string
-	WorkflowID     string
-	ReviewID       string
-	OpportunityKey string
-	Title          string
-	Rule           string
-	Evidence       string
-	Metric         quality.Metric
-	Category       string
-	Keyword        string
-	Baseline       sql.NullFloat64
-	Target         sql.NullFloat64
-	TimeZone       string
-	CheckSpec      string
-	MaxIterations  int
-	PeriodFrom     sql.NullTime
-	PeriodTo       sql.NullTime
-	OpenedAt       time.Time
-	Actor          string // recorded on the proposed event; default the review, else "system"
-}
 
 // ProposedEventKey is the key of a cycle's proposed event.
 func ProposedEventKey(workflowID string) string { return workflowID + "/1/proposed/1" }
@@ -84,7 +25,7 @@ func ProposedEventKey(workflowID string) string { return workflowID + "/1/propos
 // opportunity: while a cycle with the same OpportunityKey is open, it returns that
 // cycle and created is false — unless that cycle has c.ID, which a retry of the
 // same proposal carries, so the retry learns it created it.
-func (s *Store) ProposeCycle(ctx context.Context, c NewCycle) (Cycle, bool, error) {
+func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.Cycle, bool, error) {
 	if c.CheckSpec == "" {
 		c.CheckSpec = quality.DefaultCycleCheckSpec
 	}
@@ -97,7 +38,7 @@ func (s *Store) ProposeCycle(ctx context.Context, c NewCycle) (Cycle, bool, erro
 	if c.Actor == "" {
 		c.Actor = c.ReviewID // "" for neither: the system
 	}
-	var out Cycle
+	var out quality.Cycle
 	created := false
 	err := s.inCycleTx(ctx, func(tx *sqlx.Tx) error {
 		q := `INSERT INTO pdca_cycles (id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric,
@@ -169,8 +110,8 @@ func (s *Store) inCycleTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 }
 
 // Cycle reads one cycle; ErrNotFound if there is none.
-func (s *Store) Cycle(ctx context.Context, id string) (Cycle, error) {
-	var c Cycle
+func (s *Store) Cycle(ctx context.Context, id string) (quality.Cycle, error) {
+	var c quality.Cycle
 	err := s.db.GetContext(ctx, &c, `SELECT `+cycleColumns+` FROM pdca_cycles WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
@@ -191,59 +132,28 @@ type CycleFilter struct {
 }
 
 // Cycles lists cycles, newest first, one keyset page at a time.
-func (s *Store) Cycles(ctx context.Context, f CycleFilter) ([]Cycle, error) {
+func (s *Store) Cycles(ctx context.Context, f CycleFilter) ([]quality.Cycle, error) {
 	open := ""
 	if f.Open != nil {
 		open = fmt.Sprint(*f.Open)
 	}
-	out, err := selectPage[Cycle](ctx, s, keyset{
+	out, err := selectPage[quality.Cycle](ctx, s, keyset{
 		what: "cycles", query: `SELECT ` + cycleColumns + ` FROM pdca_cycles`, at: "opened_at", id: "id",
 		// The filter column is an expression from code, compared as text.
 		filters: []filter{{"stage", f.Stage}, {"(closed_at IS NULL)::text", open}},
 		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
 	})
 	if out == nil && err == nil {
-		out = []Cycle{}
+		out = []quality.Cycle{}
 	}
 	return out, err
-}
-
-// CycleState is the state of a cycle after an event, as the workflow holds it.
-type CycleState struct {
-	Seq            int64 // increases with every event of the cycle, across iterations
-	Stage          string
-	Iteration      int
-	Plan           sql.NullString // JSON
-	PlanStatus     string
-	DueAt          sql.NullTime
-	LastProgressAt sql.NullTime
-	Baseline       sql.NullFloat64
-	Target         sql.NullFloat64
-	SOPChange      sql.NullString
-	RootCause      sql.NullString
-	History        string // JSON array
-	ClosedAt       sql.NullTime
-	Outcome        sql.NullString
-}
-
-// CycleEvent is a row of pdca_events.
-type CycleEvent struct {
-	ID         int64     `db:"id"`
-	CycleID    string    `db:"cycle_id"`
-	Key        string    `db:"idempotency_key"`
-	Kind       string    `db:"kind"`
-	Iteration  int       `db:"iteration"`
-	Actor      string    `db:"actor"`
-	OccurredAt time.Time `db:"occurred_at"`
-	RecordedAt time.Time `db:"recorded_at"`
-	Data       string    `db:"data"` // JSON object
 }
 
 // RecordCycleEvent appends an event to the cycle's log and stores the state after
 // it, once per event key: a retry records nothing and reports false. The state is
 // only written if it is newer (a higher Seq) than the one stored. ErrNotFound if the
 // cycle does not exist.
-func (s *Store) RecordCycleEvent(ctx context.Context, e CycleEvent, st CycleState) (bool, error) {
+func (s *Store) RecordCycleEvent(ctx context.Context, e quality.CycleEvent, st quality.CycleState) (bool, error) {
 	if e.Data == "" {
 		e.Data = "{}"
 	}
@@ -280,8 +190,8 @@ func (s *Store) RecordCycleEvent(ctx context.Context, e CycleEvent, st CycleStat
 }
 
 // CycleEvents lists a cycle's events in the order they were recorded.
-func (s *Store) CycleEvents(ctx context.Context, cycleID string) ([]CycleEvent, error) {
-	out := []CycleEvent{}
+func (s *Store) CycleEvents(ctx context.Context, cycleID string) ([]quality.CycleEvent, error) {
+	out := []quality.CycleEvent{}
 	err := s.db.SelectContext(ctx, &out, `SELECT id, cycle_id, idempotency_key, kind, iteration, actor, occurred_at,
 		recorded_at, data FROM pdca_events WHERE cycle_id = $1 ORDER BY id`, cycleID)
 	if err != nil {
@@ -290,27 +200,12 @@ func (s *Store) CycleEvents(ctx context.Context, cycleID string) ([]CycleEvent, 
 	return out, nil
 }
 
-// CycleCheck is a row of pdca_checks: the metric over [WindowFrom, WindowTo).
-type CycleCheck struct {
-	CycleID    string          `db:"cycle_id"`
-	Iteration  int             `db:"iteration"`
-	CheckedAt  time.Time       `db:"checked_at"`
-	WindowFrom time.Time       `db:"window_from"`
-	WindowTo   time.Time       `db:"window_to"`
-	Value      sql.NullFloat64 `db:"value"`
-	Baseline   sql.NullFloat64 `db:"baseline"`
-	Target     float64         `db:"target"`
-	Met        bool            `db:"met"`
-	Final      bool            `db:"final"`
-	RecordedAt time.Time       `db:"recorded_at"`
-}
-
 const checkColumns = `cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final, recorded_at`
 
 // RecordCycleCheck records a check once per (cycle, iteration, checked_at) and
 // returns the stored row: a retry gets the first measurement, even if the data has
 // moved since, so the workflow's decision never depends on which attempt answered.
-func (s *Store) RecordCycleCheck(ctx context.Context, c CycleCheck) (CycleCheck, error) {
+func (s *Store) RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (quality.CycleCheck, error) {
 	q := `WITH ins AS (
 			INSERT INTO pdca_checks (cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -319,7 +214,7 @@ func (s *Store) RecordCycleCheck(ctx context.Context, c CycleCheck) (CycleCheck,
 		)
 		SELECT * FROM ins UNION ALL
 		SELECT ` + checkColumns + ` FROM pdca_checks WHERE cycle_id = $1 AND iteration = $2 AND checked_at = $3 LIMIT 1`
-	var out CycleCheck
+	var out quality.CycleCheck
 	err := s.db.GetContext(ctx, &out, q, c.CycleID, c.Iteration, c.CheckedAt, c.WindowFrom, c.WindowTo,
 		c.Value, c.Baseline, c.Target, c.Met, c.Final)
 	if isForeignKeyViolation(err) {
@@ -332,8 +227,8 @@ func (s *Store) RecordCycleCheck(ctx context.Context, c CycleCheck) (CycleCheck,
 }
 
 // CycleChecks lists a cycle's checks, oldest first.
-func (s *Store) CycleChecks(ctx context.Context, cycleID string) ([]CycleCheck, error) {
-	out := []CycleCheck{}
+func (s *Store) CycleChecks(ctx context.Context, cycleID string) ([]quality.CycleCheck, error) {
+	out := []quality.CycleCheck{}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+checkColumns+` FROM pdca_checks
 		WHERE cycle_id = $1 ORDER BY iteration, checked_at`, cycleID)
 	if err != nil {

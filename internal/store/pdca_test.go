@@ -13,20 +13,20 @@ import (
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
-func newCycle(key string, opened time.Time) store.NewCycle {
+func newCycle(key string, opened time.Time) quality.NewCycle {
 	id := uuid.NewString()
-	return store.NewCycle{
+	return quality.NewCycle{
 		ID: id, WorkflowID: "pdca:" + id, ReviewID: "review-1", OpportunityKey: key, Title: "Logistics resolution",
 		Rule: "resolution_rate", Evidence: "logistics resolution rate 60 % < 80 %", Metric: quality.ResolutionRate,
 		Category: "logistics", Baseline: sql.NullFloat64{Float64: 60, Valid: true}, OpenedAt: opened,
 	}
 }
 
-func closeCycle(t *testing.T, st *store.Store, c store.Cycle, at time.Time) {
+func closeCycle(t *testing.T, st *store.Store, c quality.Cycle, at time.Time) {
 	t.Helper()
-	_, err := st.RecordCycleEvent(context.Background(), store.CycleEvent{
+	_, err := st.RecordCycleEvent(context.Background(), quality.CycleEvent{
 		CycleID: c.ID, Key: c.WorkflowID + "/1/closed/1", Kind: "closed", Iteration: 1, Actor: "lee", OccurredAt: at,
-	}, store.CycleState{Seq: 1, Stage: quality.StageClosed, Iteration: 1, PlanStatus: quality.PlanDraft,
+	}, quality.CycleState{Seq: 1, Stage: quality.StageClosed, Iteration: 1, PlanStatus: quality.PlanDraft,
 		ClosedAt: sql.NullTime{Time: at, Valid: true}, Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,9 +97,9 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := `{"measures":[{"description":"Route","owner":"ann","due":"2026-01-25T10:00:00Z"}],"target":75}`
-	approved := store.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_approved/1", Kind: "plan_approved",
+	approved := quality.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_approved/1", Kind: "plan_approved",
 		Iteration: 1, Actor: "lee", OccurredAt: at, Data: `{"plan":` + plan + `}`}
-	doing := store.CycleState{Seq: 2, Stage: quality.StageDo, Iteration: 1, PlanStatus: quality.PlanApproved,
+	doing := quality.CycleState{Seq: 2, Stage: quality.StageDo, Iteration: 1, PlanStatus: quality.PlanApproved,
 		Plan: sql.NullString{String: plan, Valid: true}, DueAt: sql.NullTime{Time: at.AddDate(0, 0, 25), Valid: true},
 		Baseline: sql.NullFloat64{Float64: 60, Valid: true}, Target: sql.NullFloat64{Float64: 75, Valid: true}}
 	for i, want := range []bool{true, false} {
@@ -109,8 +109,8 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 		}
 	}
 	// An event recorded concurrently with an older state: logged, but the state stays.
-	stale := store.CycleState{Seq: 1, Stage: quality.StagePlan, Iteration: 1, PlanStatus: quality.PlanSubmitted}
-	if ok, err := st.RecordCycleEvent(ctx, store.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_submitted/1",
+	stale := quality.CycleState{Seq: 1, Stage: quality.StagePlan, Iteration: 1, PlanStatus: quality.PlanSubmitted}
+	if ok, err := st.RecordCycleEvent(ctx, quality.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_submitted/1",
 		Kind: "plan_submitted", Iteration: 1, Actor: "qin", OccurredAt: at.Add(-time.Minute)}, stale); err != nil || !ok {
 		t.Fatalf("stale event: recorded=%v err=%v", ok, err)
 	}
@@ -151,7 +151,7 @@ func TestRecordCycleCheckKeepsTheFirstMeasurement(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 1, 15, 1, 0, 0, 0, time.UTC)
-	check := store.CycleCheck{CycleID: c.ID, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -9), WindowTo: at,
+	check := quality.CycleCheck{CycleID: c.ID, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -9), WindowTo: at,
 		Value: sql.NullFloat64{Float64: 65.5, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true}, Target: 75}
 	first, err := st.RecordCycleCheck(ctx, check)
 	if err != nil {

@@ -206,31 +206,13 @@ func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules) e
 	return nil
 }
 
-// Review is a row of reviews: one run of a monthly planning or weekly tracking
-// review. Metrics, Opportunities and Cycles are JSON documents (the activities
-// define their shape).
-type Review struct {
-	ID            string               `db:"id"`
-	ScheduleID    string               `db:"schedule_id"`
-	Kind          quality.ScheduleKind `db:"kind"`
-	TimeZone      string               `db:"time_zone"`
-	PeriodFrom    time.Time            `db:"period_from"`
-	PeriodTo      time.Time            `db:"period_to"`
-	StartedAt     time.Time            `db:"started_at"`
-	FinishedAt    sql.NullTime         `db:"finished_at"`
-	Metrics       string               `db:"metrics"`
-	Opportunities string               `db:"opportunities"`
-	Cycles        string               `db:"cycles"`
-	Summary       string               `db:"summary"`
-}
-
 const reviewColumns = `id, schedule_id, kind, time_zone, period_from, period_to, started_at, finished_at,
 	CAST(metrics AS text) AS metrics, CAST(opportunities AS text) AS opportunities, CAST(cycles AS text) AS cycles, summary`
 
 // RecordReview writes what a review found, keyed by its ID: a retried activity
 // rewrites the row with what it computed (which is what the workflow acts on), until
 // the review is finished.
-func (s *Store) RecordReview(ctx context.Context, r Review) error {
+func (s *Store) RecordReview(ctx context.Context, r quality.Review) error {
 	const q = `INSERT INTO reviews (id, schedule_id, kind, time_zone, period_from, period_to, started_at,
 			metrics, opportunities, cycles, summary)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS jsonb), CAST($9 AS jsonb), CAST($10 AS jsonb), $11)
@@ -277,8 +259,8 @@ func orJSON(doc, empty string) string {
 }
 
 // Review reads one review.
-func (s *Store) Review(ctx context.Context, id string) (Review, error) {
-	var r Review
+func (s *Store) Review(ctx context.Context, id string) (quality.Review, error) {
+	var r quality.Review
 	err := s.db.GetContext(ctx, &r, `SELECT `+reviewColumns+` FROM reviews WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
@@ -299,49 +281,33 @@ type ReviewFilter struct {
 }
 
 // Reviews lists reviews newest first, one keyset page at a time.
-func (s *Store) Reviews(ctx context.Context, f ReviewFilter) ([]Review, error) {
-	return selectPage[Review](ctx, s, keyset{
+func (s *Store) Reviews(ctx context.Context, f ReviewFilter) ([]quality.Review, error) {
+	return selectPage[quality.Review](ctx, s, keyset{
 		what: "reviews", query: `SELECT ` + reviewColumns + ` FROM reviews`, at: "started_at", id: "id",
 		filters: []filter{{"kind", f.Kind}}, afterAt: f.AfterStarted, afterID: f.AfterID, limit: f.Limit,
 	})
 }
 
-// KeywordCount is how many complaints of a period carry a keyword.
-type KeywordCount struct {
-	Keyword    string `db:"keyword" json:"keyword"`
-	Complaints int64  `db:"complaints" json:"complaints"`
-}
-
 // KeywordCounts lists the keywords carried by at least min complaints created in
 // [from, to) (the cohort KeywordVolume counts), the most frequent first.
-func (s *Store) KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]KeywordCount, error) {
+func (s *Store) KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]quality.KeywordCount, error) {
 	const q = `SELECT k AS keyword, count(*) AS complaints
 		FROM complaints, unnest(keywords) AS k
 		WHERE created_at >= $1 AND created_at < $2
 		GROUP BY k HAVING count(*) >= $3
 		ORDER BY complaints DESC, keyword`
-	out := []KeywordCount{}
+	out := []quality.KeywordCount{}
 	if err := s.db.SelectContext(ctx, &out, q, from, to, min); err != nil {
 		return nil, fmt.Errorf("keyword counts: %w", err)
 	}
 	return out, nil
 }
 
-// OpenCycle is a PDCA cycle not yet closed, as weekly tracking reports it.
-type OpenCycle struct {
-	ID             string       `db:"id"`
-	Title          string       `db:"title"`
-	Metric         string       `db:"metric"`
-	Stage          string       `db:"stage"`
-	Iteration      int          `db:"iteration"`
-	LastProgressAt sql.NullTime `db:"last_progress_at"`
-}
-
 // OpenCycles lists the PDCA cycles not yet closed, by title.
-func (s *Store) OpenCycles(ctx context.Context) ([]OpenCycle, error) {
+func (s *Store) OpenCycles(ctx context.Context) ([]quality.OpenCycle, error) {
 	const q = `SELECT CAST(id AS text) AS id, title, metric, stage, iteration, last_progress_at
 		FROM pdca_cycles WHERE closed_at IS NULL ORDER BY title, id`
-	out := []OpenCycle{}
+	out := []quality.OpenCycle{}
 	if err := s.db.SelectContext(ctx, &out, q); err != nil {
 		return nil, fmt.Errorf("open cycles: %w", err)
 	}

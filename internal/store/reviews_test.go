@@ -148,7 +148,7 @@ func TestRecordReviewRewritesUntilFinished(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	from := time.Date(2026, 1, 31, 16, 0, 0, 0, time.UTC)
-	r := store.Review{ID: "review:m-1", ScheduleID: "m", Kind: quality.MonthlyPlanning, TimeZone: "Asia/Shanghai",
+	r := quality.Review{ID: "review:m-1", ScheduleID: "m", Kind: quality.MonthlyPlanning, TimeZone: "Asia/Shanghai",
 		PeriodFrom: from, PeriodTo: from.AddDate(0, 1, 0), StartedAt: from.AddDate(0, 1, 0).Add(9 * time.Hour),
 		Metrics: `{"current": 1}`, Opportunities: `[{"key": "a"}]`}
 	require.NoError(t, st.RecordReview(ctx, r))
@@ -178,7 +178,7 @@ func TestRecordReviewRewritesUntilFinished(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	// Weekly: "" keeps the opportunities recorded.
-	w := store.Review{ID: "review:w-1", ScheduleID: "w", Kind: quality.WeeklyTracking, TimeZone: "UTC",
+	w := quality.Review{ID: "review:w-1", ScheduleID: "w", Kind: quality.WeeklyTracking, TimeZone: "UTC",
 		PeriodFrom: from, PeriodTo: from.AddDate(0, 0, 7), StartedAt: from.AddDate(0, 0, 8), Cycles: `[{"id": "c"}]`}
 	require.NoError(t, st.RecordReview(ctx, w))
 	require.NoError(t, st.FinishReview(ctx, w.ID, "", "weekly summary", w.StartedAt))
@@ -202,7 +202,7 @@ func TestRecordReviewRewritesUntilFinished(t *testing.T) {
 	require.Equal(t, []string{"review:w-1"}, reviewIDs(list))
 }
 
-func reviewIDs(rs []store.Review) []string {
+func reviewIDs(rs []quality.Review) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.ID)
@@ -233,10 +233,10 @@ func TestKeywordCountsAtTheClusterSize(t *testing.T) {
 
 	got, err := st.KeywordCounts(ctx, from, to, 3)
 	require.NoError(t, err)
-	require.Equal(t, []store.KeywordCount{{Keyword: "物流慢", Complaints: 4}, {Keyword: "late", Complaints: 3}}, got)
+	require.Equal(t, []quality.KeywordCount{{Keyword: "物流慢", Complaints: 4}, {Keyword: "late", Complaints: 3}}, got)
 	got, err = st.KeywordCounts(ctx, from, to, 4)
 	require.NoError(t, err)
-	require.Equal(t, []store.KeywordCount{{Keyword: "物流慢", Complaints: 4}}, got)
+	require.Equal(t, []quality.KeywordCount{{Keyword: "物流慢", Complaints: 4}}, got)
 }
 
 func TestOpenCyclesListsCyclesNotClosed(t *testing.T) {

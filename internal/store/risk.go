@@ -113,21 +113,10 @@ const riskAlertColumns = `id, condition, grade, status, opened_at, handling_seco
 	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
 	closed_by, last_seen_at, seen_count`
 
-// NewRiskAlert asks to open an alert for a check whose condition holds. Key (the
-// monitor run and the condition) makes the request idempotent.
-type NewRiskAlert struct {
-	ID         string
-	Key        string
-	MonitorRun string
-	Check      quality.RiskCheck
-	At         time.Time
-	OwnerID    string // "" for none
-}
-
 // OpenRiskAlert opens an alert for the check's condition, or, when one is already
 // open (or responded) for it, returns that one (created false) and records that it
 // was seen again. A retry with the same key returns what the first call did.
-func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (quality.RiskAlert, bool, error) {
+func (s *Store) OpenRiskAlert(ctx context.Context, a quality.NewRiskAlert) (quality.RiskAlert, bool, error) {
 	if !a.Check.Holds() || a.Check.HandlingSeconds <= 0 {
 		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: check %s has no grade or handling period", a.Check.Condition)
 	}
@@ -143,7 +132,7 @@ func (s *Store) OpenRiskAlert(ctx context.Context, a NewRiskAlert) (quality.Risk
 
 var errAlertClosedMeanwhile = errors.New("the open alert closed meanwhile")
 
-func (s *Store) openRiskAlert(ctx context.Context, a NewRiskAlert) (quality.RiskAlert, bool, error) {
+func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (quality.RiskAlert, bool, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)

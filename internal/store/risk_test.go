@@ -277,7 +277,7 @@ func yellowCSAT() quality.RiskCheck {
 
 func openRisk(t *testing.T, st *store.Store, run string, at time.Time, check quality.RiskCheck) (quality.RiskAlert, bool) {
 	t.Helper()
-	a, created, err := st.OpenRiskAlert(context.Background(), store.NewRiskAlert{
+	a, created, err := st.OpenRiskAlert(context.Background(), quality.NewRiskAlert{
 		ID: uuid.NewString(), Key: run + "/" + string(check.Condition), MonitorRun: run, Check: check, At: at, OwnerID: "lee",
 	})
 	if err != nil {

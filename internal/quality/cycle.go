@@ -1,0 +1,121 @@
+package quality
+
+import (
+	"database/sql"
+	"time"
+)
+
+// Cycle is a row of pdca_cycles. Plan and History hold JSON.
+type Cycle struct {
+	ID             string          `db:"id"`
+	WorkflowID     string          `db:"workflow_id"`
+	ReviewID       string          `db:"review_id"`
+	OpportunityKey string          `db:"opportunity_key"`
+	Title          string          `db:"title"`
+	Rule           string          `db:"rule"`
+	Evidence       string          `db:"evidence"`
+	Metric         Metric          `db:"metric"`
+	Category       string          `db:"category"`
+	Keyword        string          `db:"keyword"`
+	Baseline       sql.NullFloat64 `db:"baseline"`
+	Target         sql.NullFloat64 `db:"target"`
+	TimeZone       string          `db:"time_zone"`
+	CheckSpec      string          `db:"check_spec"`
+	MaxIterations  int             `db:"max_iterations"`
+	PeriodFrom     sql.NullTime    `db:"period_from"`
+	PeriodTo       sql.NullTime    `db:"period_to"`
+	Stage          string          `db:"stage"`
+	Iteration      int             `db:"iteration"`
+	Plan           sql.NullString  `db:"plan"`
+	PlanStatus     string          `db:"plan_status"`
+	DueAt          sql.NullTime    `db:"due_at"`
+	LastProgressAt sql.NullTime    `db:"last_progress_at"`
+	SOPChange      sql.NullString  `db:"sop_change"`
+	RootCause      sql.NullString  `db:"root_cause"`
+	History        string          `db:"history"`
+	OpenedAt       time.Time       `db:"opened_at"`
+	ClosedAt       sql.NullTime    `db:"closed_at"`
+	Outcome        sql.NullString  `db:"outcome"`
+	StateSeq       int64           `db:"state_seq"`
+	UpdatedAt      time.Time       `db:"updated_at"`
+}
+
+// NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
+// the defaults; WorkflowID is derived by the caller (workflows.PDCAWorkflowID).
+type NewCycle struct {
+	ID             string
+	WorkflowID     string
+	ReviewID       string
+	OpportunityKey string
+	Title          string
+	Rule           string
+	Evidence       string
+	Metric         Metric
+	Category       string
+	Keyword        string
+	Baseline       sql.NullFloat64
+	Target         sql.NullFloat64
+	TimeZone       string
+	CheckSpec      string
+	MaxIterations  int
+	PeriodFrom     sql.NullTime
+	PeriodTo       sql.NullTime
+	OpenedAt       time.Time
+	Actor          string // recorded on the proposed event; default the review, else "system"
+}
+
+// CycleState is the state of a cycle after an event, as the workflow holds it.
+type CycleState struct {
+	Seq            int64 // increases with every event of the cycle, across iterations
+	Stage          string
+	Iteration      int
+	Plan           sql.NullString // JSON
+	PlanStatus     string
+	DueAt          sql.NullTime
+	LastProgressAt sql.NullTime
+	Baseline       sql.NullFloat64
+	Target         sql.NullFloat64
+	SOPChange      sql.NullString
+	RootCause      sql.NullString
+	History        string // JSON array
+	ClosedAt       sql.NullTime
+	Outcome        sql.NullString
+}
+
+// CycleEvent is a row of pdca_events.
+type CycleEvent struct {
+	ID         int64     `db:"id"`
+	CycleID    string    `db:"cycle_id"`
+	Key        string    `db:"idempotency_key"`
+	Kind       string    `db:"kind"`
+	Iteration  int       `db:"iteration"`
+	Actor      string    `db:"actor"`
+	OccurredAt time.Time `db:"occurred_at"`
+	RecordedAt time.Time `db:"recorded_at"`
+	Data       string    `db:"data"` // JSON object
+}
+
+// CycleCheck is a row of pdca_checks: the metric over [WindowFrom, WindowTo).
+type CycleCheck struct {
+	CycleID    string          `db:"cycle_id"`
+	Iteration  int             `db:"iteration"`
+	CheckedAt  time.Time       `db:"checked_at"`
+	WindowFrom time.Time       `db:"window_from"`
+	WindowTo   time.Time       `db:"window_to"`
+	Value      sql.NullFloat64 `db:"value"`
+	Baseline   sql.NullFloat64 `db:"baseline"`
+	Target     float64         `db:"target"`
+	Met        bool            `db:"met"`
+	Final      bool            `db:"final"`
+	RecordedAt time.Time       `db:"recorded_at"`
+}
+
+// OpenCycle is a PDCA cycle not yet closed, as weekly tracking reports it.
+type OpenCycle struct {
+	ID             string       `db:"id"`
+	Title          string       `db:"title"`
+	Metric         string       `db:"metric"`
+	Stage          string       `db:"stage"`
+	Iteration      int          `db:"iteration"`
+	LastProgressAt sql.NullTime `db:"last_progress_at"`
+}
