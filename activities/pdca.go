@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,9 +69,9 @@ func (a *Activities) ProposeCycle(ctx context.Context, p Proposal) (ProposedCycl
 	c, created, err := a.Cycles.ProposeCycle(ctx, quality.NewCycle{
 		ID: id, WorkflowID: CycleWorkflowID(id), ReviewID: p.ReviewID, OpportunityKey: p.Key,
 		Title: p.Title, Rule: p.Rule, Evidence: p.Evidence, Metric: p.Metric, Category: p.Category,
-		Keyword: p.Keyword, Baseline: cycleNullFloat(p.Baseline), Target: cycleNullFloat(p.Target), TimeZone: p.TimeZone,
-		CheckSpec: p.CheckSpec, MaxIterations: p.MaxIterations, PeriodFrom: cycleNullTime(p.PeriodFrom),
-		PeriodTo: cycleNullTime(p.PeriodTo), OpenedAt: a.now().UTC(), Actor: cycleProposer(p.ReviewID),
+		Keyword: p.Keyword, Baseline: p.Baseline, Target: p.Target, TimeZone: p.TimeZone,
+		CheckSpec: p.CheckSpec, MaxIterations: p.MaxIterations, PeriodFrom: cycleTime(p.PeriodFrom),
+		PeriodTo: cycleTime(p.PeriodTo), OpenedAt: a.now().UTC(), Actor: cycleProposer(p.ReviewID),
 	})
 	if err != nil {
 		return ProposedCycle{}, err
@@ -96,20 +95,20 @@ func cycleProposer(reviewID string) string {
 	return reviewID
 }
 
-func cycleNullFloat(f *float64) sql.NullFloat64 {
-	if f == nil {
-		return sql.NullFloat64{}
-	}
-	return sql.NullFloat64{Float64: *f, Valid: true}
-}
-
-func cycleNullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
-
-func cycleFloatPtr(f sql.NullFloat64) *float64 {
-	if !f.Valid {
+// cycleTime is t, or nil (NULL) for the zero time.
+func cycleTime(t time.Time) *time.Time {
+	if t.IsZero() {
 		return nil
 	}
-	return &f.Float64
+	return &t
+}
+
+// cycleText is s, or nil (NULL) for "".
+func cycleText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // CycleDefinition is what a cycle was proposed with: the workflow's starting point.
@@ -138,11 +137,15 @@ func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefini
 	if err != nil {
 		return CycleDefinition{}, err
 	}
-	return CycleDefinition{
+	def := CycleDefinition{
 		CycleID: c.ID, Title: c.Title, Metric: c.Metric, Category: c.Category, Keyword: c.Keyword,
-		Baseline: cycleFloatPtr(c.Baseline), Target: cycleFloatPtr(c.Target), TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
-		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage, Outcome: c.Outcome.String,
-	}, nil
+		Baseline: c.Baseline, Target: c.Target, TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
+		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage,
+	}
+	if c.Outcome != nil {
+		def.Outcome = *c.Outcome
+	}
+	return def, nil
 }
 
 // CycleCheck is one comparison of the metric with the target, over the complaints
@@ -209,19 +212,16 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 	}
 	st := quality.CycleState{
 		Seq: r.State.Seq, Stage: r.State.Stage, Iteration: r.State.Iteration, PlanStatus: r.State.PlanStatus,
-		Baseline: cycleNullFloat(r.State.Baseline), Target: cycleNullFloat(r.State.Target),
-		SOPChange: sql.NullString{String: r.State.SOPChange, Valid: r.State.SOPChange != ""},
-		RootCause: sql.NullString{String: r.State.RootCause, Valid: r.State.RootCause != ""},
-		Outcome:   sql.NullString{String: r.State.Outcome, Valid: r.State.Outcome != ""},
-		DueAt:     cycleNullTimePtr(r.State.DueAt), LastProgressAt: cycleNullTimePtr(r.State.LastProgressAt),
-		ClosedAt: cycleNullTimePtr(r.State.ClosedAt),
+		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: cycleText(r.State.SOPChange),
+		RootCause: cycleText(r.State.RootCause), Outcome: cycleText(r.State.Outcome),
+		DueAt: r.State.DueAt, LastProgressAt: r.State.LastProgressAt, ClosedAt: r.State.ClosedAt,
 	}
 	if r.State.Plan != nil {
 		plan, err := json.Marshal(r.State.Plan)
 		if err != nil {
 			return err
 		}
-		st.Plan = sql.NullString{String: string(plan), Valid: true}
+		st.Plan = cycleText(string(plan))
 	}
 	history := r.State.History
 	if history == nil {
@@ -246,13 +246,6 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		activity.GetLogger(ctx).Info("cycle event already recorded", "key", r.Key)
 	}
 	return nil
-}
-
-func cycleNullTimePtr(t *time.Time) sql.NullTime {
-	if t == nil {
-		return sql.NullTime{}
-	}
-	return sql.NullTime{Time: *t, Valid: true}
 }
 
 // MeasureInput asks for a check of a cycle's metric over [From, To).
@@ -303,7 +296,7 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 	met := value != nil && in.Metric.Met(*value, in.Target)
 	c, err := a.Cycles.RecordCycleCheck(ctx, quality.CycleCheck{
 		CycleID: in.CycleID, Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To,
-		Value: cycleNullFloat(value), Baseline: cycleNullFloat(in.Baseline), Target: in.Target, Met: met, Final: in.Final,
+		Value: value, Baseline: in.Baseline, Target: in.Target, Met: met, Final: in.Final,
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return CycleCheck{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
@@ -313,6 +306,6 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 	}
 	return CycleCheck{
 		Iteration: c.Iteration, CheckedAt: c.CheckedAt.UTC(), WindowFrom: c.WindowFrom.UTC(), WindowTo: c.WindowTo.UTC(),
-		Value: cycleFloatPtr(c.Value), Baseline: cycleFloatPtr(c.Baseline), Target: c.Target, Met: c.Met, Final: c.Final,
+		Value: c.Value, Baseline: c.Baseline, Target: c.Target, Met: c.Met, Final: c.Final,
 	}, nil
 }

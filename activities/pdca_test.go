@@ -71,7 +71,7 @@ func TestProposeCycleIsIdempotentPerReviewAndOpportunity(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.WorkflowID != "pdca:"+c.ID || c.TimeZone != "Asia/Shanghai" || c.CheckSpec != "0 9 1,15 * *" || c.MaxIterations != 6 ||
-		c.Baseline.Float64 != 60 || c.Target.Float64 != 80 || !c.OpenedAt.Equal(time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)) {
+		c.Baseline == nil || *c.Baseline != 60 || c.Target == nil || *c.Target != 80 || !c.OpenedAt.Equal(time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)) {
 		t.Errorf("cycle: %+v", c)
 	}
 
@@ -117,11 +117,11 @@ func TestRecordCycleEventWritesTheStateOnce(t *testing.T) {
 	}
 	row, _ := st.Cycle(context.Background(), c.CycleID)
 	var stored quality.CyclePlan
-	if err := json.Unmarshal([]byte(row.Plan.String), &stored); err != nil {
+	if err := json.Unmarshal([]byte(*row.Plan), &stored); err != nil {
 		t.Fatal(err)
 	}
-	if row.Stage != "do" || row.PlanStatus != "approved" || !row.DueAt.Time.Equal(due) || row.Target.Float64 != 75 ||
-		stored.Measures[0].Owner != "ann" || row.History != "[]" || row.LastProgressAt.Valid {
+	if row.Stage != "do" || row.PlanStatus != "approved" || !row.DueAt.Equal(due) || *row.Target != 75 ||
+		stored.Measures[0].Owner != "ann" || row.History != "[]" || row.LastProgressAt != nil {
 		t.Errorf("row after the event: %+v", row)
 	}
 	r.CycleID, r.Key = uuid.NewString(), "other"

@@ -291,8 +291,8 @@ func (a *Activities) TrackingReview(ctx context.Context, in ReviewPeriod) (Track
 	}
 	for _, c := range open {
 		tc := TrackedCycle{ID: c.ID, Title: c.Title, Metric: c.Metric, Stage: c.Stage, Iteration: c.Iteration}
-		if c.LastProgressAt.Valid {
-			at := c.LastProgressAt.Time.UTC()
+		if c.LastProgressAt != nil {
+			at := c.LastProgressAt.UTC()
 			tc.LastProgressAt = &at
 		}
 		tc.Stalled = tc.LastProgressAt == nil || tc.LastProgressAt.Before(in.From)

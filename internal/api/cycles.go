@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,7 +113,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 	c, created, err := s.store.ProposeCycle(r.Context(), quality.NewCycle{
 		ID: id, WorkflowID: workflows.PDCAWorkflowID(id), OpportunityKey: "manual/" + key,
 		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
-		Category: body.Category, Keyword: body.Keyword, Baseline: cycleNullFloat(body.Baseline), Target: cycleNullFloat(body.Target),
+		Category: body.Category, Keyword: body.Keyword, Baseline: body.Baseline, Target: body.Target,
 		TimeZone: body.TimeZone, CheckSpec: strings.TrimSpace(body.CheckSpec), MaxIterations: maxIterations,
 		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(),
 	})
@@ -132,13 +131,6 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/v1/pdca-cycles/"+c.ID)
 	}
 	writeJSON(w, status, cycleViewOf(c, nil))
-}
-
-func cycleNullFloat(f *float64) sql.NullFloat64 {
-	if f == nil {
-		return sql.NullFloat64{}
-	}
-	return sql.NullFloat64{Float64: *f, Valid: true}
 }
 
 func (s *Server) startCycleWorkflow(ctx context.Context, c quality.Cycle) error {
@@ -276,19 +268,12 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 			}
 		}
 	}
-	for _, p := range workflows.CheckPlan(req, c.Metric, cycleBaseline(c), time.Now()) {
+	for _, p := range workflows.CheckPlan(req, c.Metric, c.Baseline, time.Now()) {
 		if !unparsed[p.Field] { // an unparseable time is named once
 			v.add(prefix+p.Field, p.Detail)
 		}
 	}
 	return req, nil
-}
-
-func cycleBaseline(c quality.Cycle) *float64 {
-	if !c.Baseline.Valid {
-		return nil
-	}
-	return &c.Baseline.Float64
 }
 
 func (s *Server) submitCyclePlan(w http.ResponseWriter, r *http.Request) {
@@ -333,7 +318,9 @@ func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
 		v.required("note", body.Note, 2000)
 		if body.Measure != nil {
 			var plan quality.CyclePlan
-			_ = json.Unmarshal([]byte(c.Plan.String), &plan) // no plan: no measures
+			if c.Plan != nil { // no plan: no measures
+				_ = json.Unmarshal([]byte(*c.Plan), &plan)
+			}
 			if n := len(plan.Measures); *body.Measure < 0 || *body.Measure >= n {
 				v.add("measure", fmt.Sprintf("must be the index of one of the plan's %d measures, from 0", n))
 			}
@@ -444,8 +431,12 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 		writeProblem(w, r, p)
 		return
 	}
-	if c.ClosedAt.Valid {
-		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+c.Outcome.String))
+	if c.ClosedAt != nil {
+		outcome := ""
+		if c.Outcome != nil {
+			outcome = *c.Outcome
+		}
+		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+outcome))
 		return
 	}
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args()}},
@@ -520,14 +511,14 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 	v := cycleView{
 		ID: c.ID, WorkflowID: c.WorkflowID, Title: c.Title, Metric: string(c.Metric), Category: c.Category,
 		Keyword: c.Keyword, OpportunityKey: c.OpportunityKey, ReviewID: c.ReviewID, Rule: c.Rule, Evidence: c.Evidence,
-		Baseline: cycleBaseline(c), Target: cycleFloat(c.Target), TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
+		Baseline: c.Baseline, Target: c.Target, TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
 		MaxIterations: c.MaxIterations, Stage: c.Stage, Iteration: c.Iteration, PlanStatus: c.PlanStatus,
-		Plan: json.RawMessage("null"), DueAt: nullTime(c.DueAt), LastProgressAt: nullTime(c.LastProgressAt),
-		SOPChange: nullString(c.SOPChange), RootCause: nullString(c.RootCause), History: json.RawMessage(c.History),
-		OpenedAt: c.OpenedAt.UTC(), ClosedAt: nullTime(c.ClosedAt), Outcome: nullString(c.Outcome), UpdatedAt: c.UpdatedAt.UTC(),
+		Plan: json.RawMessage("null"), DueAt: cycleUTC(c.DueAt), LastProgressAt: cycleUTC(c.LastProgressAt),
+		SOPChange: c.SOPChange, RootCause: c.RootCause, History: json.RawMessage(c.History),
+		OpenedAt: c.OpenedAt.UTC(), ClosedAt: cycleUTC(c.ClosedAt), Outcome: c.Outcome, UpdatedAt: c.UpdatedAt.UTC(),
 	}
-	if c.Plan.Valid {
-		v.Plan = json.RawMessage(c.Plan.String)
+	if c.Plan != nil {
+		v.Plan = json.RawMessage(*c.Plan)
 	}
 	if c.History == "" {
 		v.History = json.RawMessage("[]")
@@ -535,15 +526,17 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 	for _, k := range checks {
 		v.Checks = append(v.Checks, cycleCheckView{
 			Iteration: k.Iteration, CheckedAt: k.CheckedAt.UTC(), WindowFrom: k.WindowFrom.UTC(), WindowTo: k.WindowTo.UTC(),
-			Value: cycleFloat(k.Value), Baseline: cycleFloat(k.Baseline), Target: k.Target, Met: k.Met, Final: k.Final,
+			Value: k.Value, Baseline: k.Baseline, Target: k.Target, Met: k.Met, Final: k.Final,
 		})
 	}
 	return v
 }
 
-func cycleFloat(f sql.NullFloat64) *float64 {
-	if !f.Valid {
+// cycleUTC is the time in UTC, nil for none.
+func cycleUTC(t *time.Time) *time.Time {
+	if t == nil {
 		return nil
 	}
-	return &f.Float64
+	u := t.UTC()
+	return &u
 }

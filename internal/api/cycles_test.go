@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,8 +24,8 @@ func proposeCycle(t *testing.T, st *store.Store, title string, opened time.Time)
 	id := uuid.NewString()
 	c, created, err := st.ProposeCycle(context.Background(), quality.NewCycle{
 		ID: id, WorkflowID: "pdca:" + id, OpportunityKey: "test/" + title, Title: title, Rule: "resolution_rate",
-		Metric: quality.ResolutionRate, Category: "logistics", Baseline: sql.NullFloat64{Float64: 60, Valid: true},
-		Target: sql.NullFloat64{Float64: 80, Valid: true}, OpenedAt: opened,
+		Metric: quality.ResolutionRate, Category: "logistics", Baseline: cyclePtr(60.0),
+		Target: cyclePtr(80.0), OpenedAt: opened,
 	})
 	if err != nil || !created {
 		t.Fatalf("propose %s: created=%v err=%v", title, created, err)
@@ -54,7 +53,7 @@ func recordCheck(t *testing.T, st *store.Store, c quality.Cycle, at time.Time, v
 	t.Helper()
 	_, err := st.RecordCycleCheck(context.Background(), quality.CycleCheck{
 		CycleID: c.ID, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -14), WindowTo: at,
-		Value: sql.NullFloat64{Float64: value, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
+		Value: cyclePtr(value), Baseline: cyclePtr(60.0),
 		Target: 75, Met: met, Final: final,
 	})
 	if err != nil {
@@ -130,20 +129,20 @@ func TestCyclesListDetailAndEvents(t *testing.T) {
 	withdrawn := proposeCycle(t, a.store, "withdrawn", t0.Add(2*time.Hour))
 	due := time.Date(2026, 1, 31, 1, 0, 0, 0, time.UTC)
 	moveCycle(t, a.store, doing, 1, "plan_approved", quality.CycleState{
-		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
-		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
-		Target: sql.NullFloat64{Float64: 75, Valid: true},
+		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: cyclePtr(approvedPlan),
+		DueAt: cyclePtr(due), Baseline: cyclePtr(60.0),
+		Target: cyclePtr(75.0),
 	})
 	check := time.Date(2026, 1, 15, 1, 0, 0, 0, time.UTC)
 	recordCheck(t, a.store, doing, check, 65, false, false)
 	moveCycle(t, a.store, doing, 2, "checked", quality.CycleState{
-		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: sql.NullString{String: approvedPlan, Valid: true},
-		DueAt: sql.NullTime{Time: due, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
-		Target: sql.NullFloat64{Float64: 75, Valid: true},
+		Stage: quality.StageDo, PlanStatus: quality.PlanApproved, Plan: cyclePtr(approvedPlan),
+		DueAt: cyclePtr(due), Baseline: cyclePtr(60.0),
+		Target: cyclePtr(75.0),
 	})
 	moveCycle(t, a.store, withdrawn, 1, "closed", quality.CycleState{
-		Stage: quality.StageClosed, PlanStatus: quality.PlanDraft, ClosedAt: sql.NullTime{Time: t0.Add(5 * time.Hour), Valid: true},
-		Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true},
+		Stage: quality.StageClosed, PlanStatus: quality.PlanDraft, ClosedAt: cyclePtr(t0.Add(5 * time.Hour)),
+		Outcome: cyclePtr(quality.OutcomeWithdrawn), Baseline: cyclePtr(60.0),
 	})
 
 	for _, c := range []struct {
@@ -242,7 +241,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	t0 := time.Now().UTC().Add(-48 * time.Hour)
 	planning := proposeCycle(t, a.store, "planning", t0)
 	actState := quality.CycleState{Stage: quality.StageAct, PlanStatus: quality.PlanApproved,
-		Plan: sql.NullString{String: approvedPlan, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true}}
+		Plan: cyclePtr(approvedPlan), Baseline: cyclePtr(60.0)}
 	met := proposeCycle(t, a.store, "met", t0)
 	recordCheck(t, a.store, met, t0.Add(time.Hour), 80, true, true)
 	moveCycle(t, a.store, met, 1, "checked", actState)
@@ -251,7 +250,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	moveCycle(t, a.store, missed, 1, "checked", actState)
 	closed := proposeCycle(t, a.store, "closed", t0)
 	moveCycle(t, a.store, closed, 1, "closed", quality.CycleState{Stage: quality.StageClosed, PlanStatus: quality.PlanDraft,
-		ClosedAt: sql.NullTime{Time: t0, Valid: true}, Outcome: sql.NullString{String: "withdrawn", Valid: true}})
+		ClosedAt: cyclePtr(t0), Outcome: cyclePtr("withdrawn")})
 
 	soon := time.Now().Add(10 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	later := time.Now().Add(20 * 24 * time.Hour).UTC().Format(time.RFC3339)
@@ -320,7 +319,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw, _ := json.Marshal(got)
-		if c.ID == planning.ID && (got.PlanStatus != quality.PlanDraft || got.Plan.Valid || got.StateSeq != 0) {
+		if c.ID == planning.ID && (got.PlanStatus != quality.PlanDraft || got.Plan != nil || got.StateSeq != 0) {
 			t.Errorf("planning cycle changed: %s", raw)
 		}
 		if c.ID != planning.ID && got.StateSeq != 1 {
@@ -328,3 +327,5 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 		}
 	}
 }
+
+func cyclePtr[T any](v T) *T { return &v }

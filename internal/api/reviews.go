@@ -413,8 +413,8 @@ func reviewViewOf(rv quality.Review) reviewView {
 		Opportunities: json.RawMessage(reviewJSONOr(rv.Opportunities, "[]")), Cycles: json.RawMessage(reviewJSONOr(rv.Cycles, "[]")),
 		Summary: rv.Summary,
 	}
-	if rv.FinishedAt.Valid {
-		at := rv.FinishedAt.Time.UTC()
+	if rv.FinishedAt != nil {
+		at := rv.FinishedAt.UTC()
 		v.FinishedAt = &at
 	}
 	return v

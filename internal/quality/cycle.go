@@ -1,43 +1,41 @@
 package quality
 
-import (
-	"database/sql"
-	"time"
-)
+import "time"
 
-// Cycle is a row of pdca_cycles. Plan and History hold JSON.
+// Cycle is a row of pdca_cycles. Plan and History hold JSON; a nil pointer is a
+// NULL column.
 type Cycle struct {
-	ID             string          `db:"id"`
-	WorkflowID     string          `db:"workflow_id"`
-	ReviewID       string          `db:"review_id"`
-	OpportunityKey string          `db:"opportunity_key"`
-	Title          string          `db:"title"`
-	Rule           string          `db:"rule"`
-	Evidence       string          `db:"evidence"`
-	Metric         Metric          `db:"metric"`
-	Category       string          `db:"category"`
-	Keyword        string          `db:"keyword"`
-	Baseline       sql.NullFloat64 `db:"baseline"`
-	Target         sql.NullFloat64 `db:"target"`
-	TimeZone       string          `db:"time_zone"`
-	CheckSpec      string          `db:"check_spec"`
-	MaxIterations  int             `db:"max_iterations"`
-	PeriodFrom     sql.NullTime    `db:"period_from"`
-	PeriodTo       sql.NullTime    `db:"period_to"`
-	Stage          string          `db:"stage"`
-	Iteration      int             `db:"iteration"`
-	Plan           sql.NullString  `db:"plan"`
-	PlanStatus     string          `db:"plan_status"`
-	DueAt          sql.NullTime    `db:"due_at"`
-	LastProgressAt sql.NullTime    `db:"last_progress_at"`
-	SOPChange      sql.NullString  `db:"sop_change"`
-	RootCause      sql.NullString  `db:"root_cause"`
-	History        string          `db:"history"`
-	OpenedAt       time.Time       `db:"opened_at"`
-	ClosedAt       sql.NullTime    `db:"closed_at"`
-	Outcome        sql.NullString  `db:"outcome"`
-	StateSeq       int64           `db:"state_seq"`
-	UpdatedAt      time.Time       `db:"updated_at"`
+	ID             string     `db:"id"`
+	WorkflowID     string     `db:"workflow_id"`
+	ReviewID       string     `db:"review_id"`
+	OpportunityKey string     `db:"opportunity_key"`
+	Title          string     `db:"title"`
+	Rule           string     `db:"rule"`
+	Evidence       string     `db:"evidence"`
+	Metric         Metric     `db:"metric"`
+	Category       string     `db:"category"`
+	Keyword        string     `db:"keyword"`
+	Baseline       *float64   `db:"baseline"`
+	Target         *float64   `db:"target"`
+	TimeZone       string     `db:"time_zone"`
+	CheckSpec      string     `db:"check_spec"`
+	MaxIterations  int        `db:"max_iterations"`
+	PeriodFrom     *time.Time `db:"period_from"`
+	PeriodTo       *time.Time `db:"period_to"`
+	Stage          string     `db:"stage"`
+	Iteration      int        `db:"iteration"`
+	Plan           *string    `db:"plan"`
+	PlanStatus     string     `db:"plan_status"`
+	DueAt          *time.Time `db:"due_at"`
+	LastProgressAt *time.Time `db:"last_progress_at"`
+	SOPChange      *string    `db:"sop_change"`
+	RootCause      *string    `db:"root_cause"`
+	History        string     `db:"history"`
+	OpenedAt       time.Time  `db:"opened_at"`
+	ClosedAt       *time.Time `db:"closed_at"`
+	Outcome        *string    `db:"outcome"`
+	StateSeq       int64      `db:"state_seq"`
+	UpdatedAt      time.Time  `db:"updated_at"`
 }
 
 // NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
@@ -53,13 +51,13 @@ type NewCycle struct {
 	Metric         Metric
 	Category       string
 	Keyword        string
-	Baseline       sql.NullFloat64
-	Target         sql.NullFloat64
+	Baseline       *float64
+	Target         *float64
 	TimeZone       string
 	CheckSpec      string
 	MaxIterations  int
-	PeriodFrom     sql.NullTime
-	PeriodTo       sql.NullTime
+	PeriodFrom     *time.Time
+	PeriodTo       *time.Time
 	OpenedAt       time.Time
 	Actor          string // recorded on the proposed event; default the review, else "system"
 }
@@ -69,17 +67,17 @@ type CycleState struct {
 	Seq            int64 // increases with every event of the cycle, across iterations
 	Stage          string
 	Iteration      int
-	Plan           sql.NullString // JSON
+	Plan           *string // JSON
 	PlanStatus     string
-	DueAt          sql.NullTime
-	LastProgressAt sql.NullTime
-	Baseline       sql.NullFloat64
-	Target         sql.NullFloat64
-	SOPChange      sql.NullString
-	RootCause      sql.NullString
+	DueAt          *time.Time
+	LastProgressAt *time.Time
+	Baseline       *float64
+	Target         *float64
+	SOPChange      *string
+	RootCause      *string
 	History        string // JSON array
-	ClosedAt       sql.NullTime
-	Outcome        sql.NullString
+	ClosedAt       *time.Time
+	Outcome        *string
 }
 
 // CycleEvent is a row of pdca_events.
@@ -97,25 +95,25 @@ type CycleEvent struct {
 
 // CycleCheck is a row of pdca_checks: the metric over [WindowFrom, WindowTo).
 type CycleCheck struct {
-	CycleID    string          `db:"cycle_id"`
-	Iteration  int             `db:"iteration"`
-	CheckedAt  time.Time       `db:"checked_at"`
-	WindowFrom time.Time       `db:"window_from"`
-	WindowTo   time.Time       `db:"window_to"`
-	Value      sql.NullFloat64 `db:"value"`
-	Baseline   sql.NullFloat64 `db:"baseline"`
-	Target     float64         `db:"target"`
-	Met        bool            `db:"met"`
-	Final      bool            `db:"final"`
-	RecordedAt time.Time       `db:"recorded_at"`
+	CycleID    string    `db:"cycle_id"`
+	Iteration  int       `db:"iteration"`
+	CheckedAt  time.Time `db:"checked_at"`
+	WindowFrom time.Time `db:"window_from"`
+	WindowTo   time.Time `db:"window_to"`
+	Value      *float64  `db:"value"`
+	Baseline   *float64  `db:"baseline"`
+	Target     float64   `db:"target"`
+	Met        bool      `db:"met"`
+	Final      bool      `db:"final"`
+	RecordedAt time.Time `db:"recorded_at"`
 }
 
 // OpenCycle is a PDCA cycle not yet closed, as weekly tracking reports it.
 type OpenCycle struct {
-	ID             string       `db:"id"`
-	Title          string       `db:"title"`
-	Metric         string       `db:"metric"`
-	Stage          string       `db:"stage"`
-	Iteration      int          `db:"iteration"`
-	LastProgressAt sql.NullTime `db:"last_progress_at"`
+	ID             string     `db:"id"`
+	Title          string     `db:"title"`
+	Metric         string     `db:"metric"`
+	Stage          string     `db:"stage"`
+	Iteration      int        `db:"iteration"`
+	LastProgressAt *time.Time `db:"last_progress_at"`
 }

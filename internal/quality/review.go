@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"database/sql"
 	"time"
 )
 
@@ -16,7 +15,7 @@ type Review struct {
 	PeriodFrom    time.Time    `db:"period_from"`
 	PeriodTo      time.Time    `db:"period_to"`
 	StartedAt     time.Time    `db:"started_at"`
-	FinishedAt    sql.NullTime `db:"finished_at"`
+	FinishedAt    *time.Time   `db:"finished_at"`
 	Metrics       string       `db:"metrics"`
 	Opportunities string       `db:"opportunities"`
 	Cycles        string       `db:"cycles"`

@@ -57,7 +57,7 @@ func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.C
 			if err != nil {
 				return fmt.Errorf("find open cycle %s: %w", c.OpportunityKey, err)
 			}
-			created = out.ID == c.ID && !out.ClosedAt.Valid
+			created = out.ID == c.ID && out.ClosedAt == nil
 			return nil
 		}
 		if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.C
 		data, err := json.Marshal(map[string]any{
 			"opportunity_key": c.OpportunityKey, "review_id": c.ReviewID, "rule": c.Rule, "evidence": c.Evidence,
 			"metric": c.Metric, "category": c.Category, "keyword": c.Keyword,
-			"baseline": cycleFloat(c.Baseline), "target": cycleFloat(c.Target),
+			"baseline": c.Baseline, "target": c.Target,
 		})
 		if err != nil {
 			return err
@@ -81,13 +81,6 @@ func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.C
 		return nil
 	})
 	return out, created, err
-}
-
-func cycleFloat(f sql.NullFloat64) *float64 {
-	if !f.Valid {
-		return nil
-	}
-	return &f.Float64
 }
 
 func cycleActor(actor string) string {

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -18,7 +17,7 @@ func newCycle(key string, opened time.Time) quality.NewCycle {
 	return quality.NewCycle{
 		ID: id, WorkflowID: "pdca:" + id, ReviewID: "review-1", OpportunityKey: key, Title: "Logistics resolution",
 		Rule: "resolution_rate", Evidence: "logistics resolution rate 60 % < 80 %", Metric: quality.ResolutionRate,
-		Category: "logistics", Baseline: sql.NullFloat64{Float64: 60, Valid: true}, OpenedAt: opened,
+		Category: "logistics", Baseline: pdcaPtr(60.0), OpenedAt: opened,
 	}
 }
 
@@ -27,7 +26,7 @@ func closeCycle(t *testing.T, st *store.Store, c quality.Cycle, at time.Time) {
 	_, err := st.RecordCycleEvent(context.Background(), quality.CycleEvent{
 		CycleID: c.ID, Key: c.WorkflowID + "/1/closed/1", Kind: "closed", Iteration: 1, Actor: "lee", OccurredAt: at,
 	}, quality.CycleState{Seq: 1, Stage: quality.StageClosed, Iteration: 1, PlanStatus: quality.PlanDraft,
-		ClosedAt: sql.NullTime{Time: at, Valid: true}, Outcome: sql.NullString{String: quality.OutcomeWithdrawn, Valid: true}})
+		ClosedAt: pdcaPtr(at), Outcome: pdcaPtr(quality.OutcomeWithdrawn)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +43,7 @@ func TestProposeCycleOncePerOpenOpportunity(t *testing.T) {
 		t.Fatalf("first proposal: created=%v err=%v", created, err)
 	}
 	if c.Stage != quality.StagePlan || c.PlanStatus != quality.PlanDraft || c.Iteration != 1 || c.CheckSpec != "0 9 1,15 * *" ||
-		c.TimeZone != "UTC" || c.MaxIterations != 6 || c.History != "[]" || c.ClosedAt.Valid || !c.OpenedAt.Equal(opened) {
+		c.TimeZone != "UTC" || c.MaxIterations != 6 || c.History != "[]" || c.ClosedAt != nil || !c.OpenedAt.Equal(opened) {
 		t.Errorf("proposed cycle: %+v", c)
 	}
 
@@ -100,8 +99,8 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 	approved := quality.CycleEvent{CycleID: c.ID, Key: c.WorkflowID + "/1/plan_approved/1", Kind: "plan_approved",
 		Iteration: 1, Actor: "lee", OccurredAt: at, Data: `{"plan":` + plan + `}`}
 	doing := quality.CycleState{Seq: 2, Stage: quality.StageDo, Iteration: 1, PlanStatus: quality.PlanApproved,
-		Plan: sql.NullString{String: plan, Valid: true}, DueAt: sql.NullTime{Time: at.AddDate(0, 0, 25), Valid: true},
-		Baseline: sql.NullFloat64{Float64: 60, Valid: true}, Target: sql.NullFloat64{Float64: 75, Valid: true}}
+		Plan: pdcaPtr(plan), DueAt: pdcaPtr(at.AddDate(0, 0, 25)),
+		Baseline: pdcaPtr(60.0), Target: pdcaPtr(75.0)}
 	for i, want := range []bool{true, false} {
 		got, err := st.RecordCycleEvent(ctx, approved, doing)
 		if err != nil || got != want {
@@ -118,8 +117,8 @@ func TestRecordCycleEventIsIdempotentAndOnlyMovesTheStateForward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Stage != quality.StageDo || got.PlanStatus != quality.PlanApproved || got.StateSeq != 2 || got.Target.Float64 != 75 ||
-		!got.DueAt.Time.Equal(at.AddDate(0, 0, 25)) || !got.Plan.Valid {
+	if got.Stage != quality.StageDo || got.PlanStatus != quality.PlanApproved || got.StateSeq != 2 || *got.Target != 75 ||
+		!got.DueAt.Equal(at.AddDate(0, 0, 25)) || got.Plan == nil {
 		t.Errorf("state after the stale event: %+v", got)
 	}
 	events, _ := st.CycleEvents(ctx, c.ID)
@@ -152,27 +151,27 @@ func TestRecordCycleCheckKeepsTheFirstMeasurement(t *testing.T) {
 	}
 	at := time.Date(2026, 1, 15, 1, 0, 0, 0, time.UTC)
 	check := quality.CycleCheck{CycleID: c.ID, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -9), WindowTo: at,
-		Value: sql.NullFloat64{Float64: 65.5, Valid: true}, Baseline: sql.NullFloat64{Float64: 60, Valid: true}, Target: 75}
+		Value: pdcaPtr(65.5), Baseline: pdcaPtr(60.0), Target: 75}
 	first, err := st.RecordCycleCheck(ctx, check)
 	if err != nil {
 		t.Fatal(err)
 	}
 	retry := check
-	retry.Value.Float64, retry.Met = 80, true // the data moved between attempts
+	retry.Value, retry.Met = pdcaPtr(80.0), true // the data moved between attempts
 	second, err := st.RecordCycleCheck(ctx, retry)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Value.Float64 != 65.5 || second.Value.Float64 != 65.5 || second.Met || !second.CheckedAt.Equal(at) {
+	if *first.Value != 65.5 || *second.Value != 65.5 || second.Met || !second.CheckedAt.Equal(at) {
 		t.Errorf("first %+v, retry %+v: want the first measurement both times", first, second)
 	}
 	noData := check
-	noData.CheckedAt, noData.Value = at.AddDate(0, 0, 17), sql.NullFloat64{}
+	noData.CheckedAt, noData.Value = at.AddDate(0, 0, 17), nil
 	if _, err := st.RecordCycleCheck(ctx, noData); err != nil {
 		t.Fatal(err)
 	}
 	checks, err := st.CycleChecks(ctx, c.ID)
-	if err != nil || len(checks) != 2 || checks[1].Value.Valid {
+	if err != nil || len(checks) != 2 || checks[1].Value != nil {
 		t.Errorf("checks: %+v err %v, want two, the second without a value", checks, err)
 	}
 	unknown := check
@@ -181,3 +180,5 @@ func TestRecordCycleCheckKeepsTheFirstMeasurement(t *testing.T) {
 		t.Errorf("check of an unknown cycle: got %v, want ErrNotFound", err)
 	}
 }
+
+func pdcaPtr[T any](v T) *T { return &v }

@@ -158,7 +158,7 @@ func TestRecordReviewRewritesUntilFinished(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"current": 2}`, got.Metrics)
 	require.JSONEq(t, `[]`, got.Cycles)
-	require.False(t, got.FinishedAt.Valid)
+	require.Nil(t, got.FinishedAt)
 
 	done := r.StartedAt.Add(time.Minute)
 	require.NoError(t, st.FinishReview(ctx, r.ID, `[{"key": "a", "cycle_id": "c"}]`, "summary", done))
@@ -170,7 +170,8 @@ func TestRecordReviewRewritesUntilFinished(t *testing.T) {
 	require.JSONEq(t, `{"current": 2}`, got.Metrics)
 	require.JSONEq(t, `[{"key": "a", "cycle_id": "c"}]`, got.Opportunities)
 	require.Equal(t, "summary", got.Summary)
-	require.True(t, got.FinishedAt.Time.Equal(done))
+	require.NotNil(t, got.FinishedAt)
+	require.True(t, got.FinishedAt.Equal(done))
 	require.True(t, got.PeriodFrom.Equal(from))
 
 	require.ErrorIs(t, st.FinishReview(ctx, "review:none", "", "x", done), store.ErrNotFound)
@@ -269,10 +270,11 @@ func TestOpenCyclesListsCyclesNotClosed(t *testing.T) {
 	require.Len(t, got, 2)
 	require.Equal(t, open2, got[0].ID)
 	require.Equal(t, "A keyword", got[0].Title)
-	require.False(t, got[0].LastProgressAt.Valid)
+	require.Nil(t, got[0].LastProgressAt)
 	require.Equal(t, open1, got[1].ID)
 	require.Equal(t, "do", got[1].Stage)
 	require.Equal(t, 2, got[1].Iteration)
 	require.Equal(t, "resolution_rate_pct", got[1].Metric)
-	require.True(t, got[1].LastProgressAt.Time.Equal(progress))
+	require.NotNil(t, got[1].LastProgressAt)
+	require.True(t, got[1].LastProgressAt.Equal(progress))
 }
