@@ -15,12 +15,30 @@ import (
 	"github.com/lib/pq"
 )
 
-// Errors the API maps to HTTP statuses.
+// Errors the API maps to HTTP statuses. Packages that do not import the store
+// recognise them by behaviour: ErrNotFound has a NotFound method and ErrConflict a
+// Conflict method, both answering true (see errors.As).
 var (
-	ErrNotFound = errors.New("not found")
+	ErrNotFound error = &sentinel{msg: "not found", notFound: true}
 	// ErrConflict means an idempotency key was reused with a different request.
-	ErrConflict = errors.New("conflict")
+	ErrConflict error = &sentinel{msg: "conflict", conflict: true}
 )
+
+// sentinel is the type of the store's sentinel errors; each is one pointer, so
+// errors.Is still compares identity.
+type sentinel struct {
+	msg      string
+	notFound bool
+	conflict bool
+}
+
+func (e *sentinel) Error() string { return e.msg }
+
+// NotFound reports whether the error means a missing row.
+func (e *sentinel) NotFound() bool { return e.notFound }
+
+// Conflict reports whether the error means a conflict with what is stored.
+func (e *sentinel) Conflict() bool { return e.conflict }
 
 // Store reads and writes complaintflow's tables.
 type Store struct {
