@@ -14,12 +14,25 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // ErrTypeNotFound marks a business failure that no retry can fix: the complaint the
 // workflow is about does not exist.
 const ErrTypeNotFound = "NotFound"
+
+// notFound reports whether err means a missing row: an error of its chain says so
+// with a NotFound method (the store's ErrNotFound does).
+func notFound(err error) bool {
+	var e interface{ NotFound() bool }
+	return errors.As(err, &e) && e.NotFound()
+}
+
+// conflict reports whether err means a conflict with what is stored: an error of
+// its chain says so with a Conflict method (the store's ErrConflict does).
+func conflict(err error) bool {
+	var e interface{ Conflict() bool }
+	return errors.As(err, &e) && e.Conflict()
+}
 
 // Store is what the activities need of the system of record.
 type Store interface {
@@ -58,7 +71,7 @@ type OpenComplaintInput struct {
 // filing time) and records the `opened` event.
 func (a *Activities) OpenComplaint(ctx context.Context, in OpenComplaintInput) (complaint.SLA, error) {
 	sla, err := a.Store.OpenComplaint(ctx, in.ComplaintID, in.EventKey, in.At)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return sla, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("complaint %s does not exist", in.ComplaintID), ErrTypeNotFound, err)
 	}
@@ -69,7 +82,7 @@ func (a *Activities) OpenComplaint(ctx context.Context, in OpenComplaintInput) (
 // complaint's current state, once per event key.
 func (a *Activities) RecordEvent(ctx context.Context, e complaint.Event) error {
 	recorded, err := a.Store.RecordEvent(ctx, e)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	if err != nil {

@@ -2,13 +2,11 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // Directory is what the activities read of the directory and the SLA policies.
@@ -21,7 +19,7 @@ type Directory interface {
 // person missing from the directory is a non-retryable NotFound.
 func (a *Activities) LoadChain(ctx context.Context, personID string) ([]complaint.Member, error) {
 	chain, err := a.Directory.Chain(ctx, personID)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("no person %q in the directory", personID), ErrTypeNotFound, err)
 	}
@@ -38,7 +36,7 @@ type LoadPolicyInput struct {
 // complaint whose urgency a manager raised.
 func (a *Activities) LoadPolicy(ctx context.Context, in LoadPolicyInput) (complaint.Policy, error) {
 	p, err := a.Directory.PolicySnapshot(ctx, in.Urgency, in.Tier)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return p, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("no SLA policy for urgency %s and tier %s", in.Urgency, in.Tier), ErrTypeNotFound, err)
 	}

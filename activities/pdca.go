@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // CycleStore is what the PDCA activities need of the system of record.
@@ -131,7 +129,7 @@ type CycleDefinition struct {
 // LoadCycle reads a cycle's definition; a missing cycle is a non-retryable NotFound.
 func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefinition, error) {
 	c, err := a.Cycles.Cycle(ctx, cycleID)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return CycleDefinition{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	if err != nil {
@@ -236,7 +234,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		CycleID: r.CycleID, Key: r.Key, Kind: r.Kind, Iteration: r.Iteration, Actor: r.Actor,
 		OccurredAt: r.At, Data: string(data),
 	}, st)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	if err != nil {
@@ -298,7 +296,7 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 		CycleID: in.CycleID, Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To,
 		Value: value, Baseline: in.Baseline, Target: in.Target, Met: met, Final: in.Final,
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return CycleCheck{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,7 +9,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // ErrTypeAlertConflict marks an alert transition its status no longer allows (a
@@ -75,7 +73,7 @@ func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAl
 // LoadAlert reads an alert; a missing one is a non-retryable NotFound.
 func (a *Activities) LoadAlert(ctx context.Context, alertID string) (quality.RiskAlert, error) {
 	alert, err := a.Risks.RiskAlert(ctx, alertID)
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return alert, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	return alert, err
@@ -86,9 +84,9 @@ func (a *Activities) LoadAlert(ctx context.Context, alertID string) (quality.Ris
 func (a *Activities) RecordAlertEvent(ctx context.Context, e quality.RiskAlertEvent) error {
 	recorded, err := a.Risks.RecordRiskAlertEvent(ctx, e)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case notFound(err):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
-	case errors.Is(err, store.ErrConflict):
+	case conflict(err):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeAlertConflict, err)
 	case err != nil:
 		return err

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -51,7 +50,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (Survey
 		ID: uuid.NewString(), ComplaintID: in.ComplaintID, Round: in.Round, WorkflowID: in.WorkflowID,
 		SentAt: in.SentAt, ExpiresAt: in.SentAt.Add(in.Timeout).Truncate(time.Second),
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	if notFound(err) {
 		return SurveyTicket{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	if err != nil {
