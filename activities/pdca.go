@@ -101,14 +101,6 @@ func cycleTime(t time.Time) *time.Time {
 	return &t
 }
 
-// cycleText is s, or nil (NULL) for "".
-func cycleText(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // CycleDefinition is what a cycle was proposed with: the workflow's starting point.
 type CycleDefinition struct {
 	CycleID       string
@@ -135,15 +127,11 @@ func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefini
 	if err != nil {
 		return CycleDefinition{}, err
 	}
-	def := CycleDefinition{
+	return CycleDefinition{
 		CycleID: c.ID, Title: c.Title, Metric: c.Metric, Category: c.Category, Keyword: c.Keyword,
 		Baseline: c.Baseline, Target: c.Target, TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
-		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage,
-	}
-	if c.Outcome != nil {
-		def.Outcome = *c.Outcome
-	}
-	return def, nil
+		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage, Outcome: deref(c.Outcome),
+	}, nil
 }
 
 // CycleCheck is one comparison of the metric with the target, over the complaints
@@ -210,8 +198,8 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 	}
 	st := quality.CycleState{
 		Seq: r.State.Seq, Stage: r.State.Stage, Iteration: r.State.Iteration, PlanStatus: r.State.PlanStatus,
-		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: cycleText(r.State.SOPChange),
-		RootCause: cycleText(r.State.RootCause), Outcome: cycleText(r.State.Outcome),
+		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: nonEmpty(r.State.SOPChange),
+		RootCause: nonEmpty(r.State.RootCause), Outcome: nonEmpty(r.State.Outcome),
 		DueAt: r.State.DueAt, LastProgressAt: r.State.LastProgressAt, ClosedAt: r.State.ClosedAt,
 	}
 	if r.State.Plan != nil {
@@ -219,7 +207,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		if err != nil {
 			return err
 		}
-		st.Plan = cycleText(string(plan))
+		st.Plan = nonEmpty(string(plan))
 	}
 	history := r.State.History
 	if history == nil {

@@ -432,11 +432,7 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 		return
 	}
 	if c.ClosedAt != nil {
-		outcome := ""
-		if c.Outcome != nil {
-			outcome = *c.Outcome
-		}
-		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+outcome))
+		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+deref(c.Outcome)))
 		return
 	}
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args()}},
@@ -513,9 +509,9 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 		Keyword: c.Keyword, OpportunityKey: c.OpportunityKey, ReviewID: c.ReviewID, Rule: c.Rule, Evidence: c.Evidence,
 		Baseline: c.Baseline, Target: c.Target, TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
 		MaxIterations: c.MaxIterations, Stage: c.Stage, Iteration: c.Iteration, PlanStatus: c.PlanStatus,
-		Plan: json.RawMessage("null"), DueAt: cycleUTC(c.DueAt), LastProgressAt: cycleUTC(c.LastProgressAt),
+		Plan: json.RawMessage("null"), DueAt: utc(c.DueAt), LastProgressAt: utc(c.LastProgressAt),
 		SOPChange: c.SOPChange, RootCause: c.RootCause, History: json.RawMessage(c.History),
-		OpenedAt: c.OpenedAt.UTC(), ClosedAt: cycleUTC(c.ClosedAt), Outcome: c.Outcome, UpdatedAt: c.UpdatedAt.UTC(),
+		OpenedAt: c.OpenedAt.UTC(), ClosedAt: utc(c.ClosedAt), Outcome: c.Outcome, UpdatedAt: c.UpdatedAt.UTC(),
 	}
 	if c.Plan != nil {
 		v.Plan = json.RawMessage(*c.Plan)
@@ -530,13 +526,4 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 		})
 	}
 	return v
-}
-
-// cycleUTC is the time in UTC, nil for none.
-func cycleUTC(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

@@ -211,22 +211,12 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-// TODO(nulls): used by cycles.go, and directory.go for store.Team and store.Person,
-// until converted.
+// TODO(nulls): used by directory.go for store.Team and store.Person, until converted.
 func nullString(s sql.NullString) *string {
 	if !s.Valid {
 		return nil
 	}
 	return &s.String
-}
-
-// TODO(nulls): used by cycles.go until converted
-func nullTime(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 func newID() string { return uuid.NewString() }
