@@ -2,7 +2,6 @@ package activities_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -32,10 +31,10 @@ func riskSetup(t *testing.T) (*store.Store, *testsuite.TestActivityEnvironment) 
 		t.Fatal(err)
 	}
 	if _, _, err := st.PutPerson(ctx, store.Person{ID: "lee", Name: "Lee", Role: complaint.RoleTeamLead,
-		TeamID: sql.NullString{String: "quality", Valid: true}, Active: true, UpdatedBy: "test"}); err != nil {
+		TeamID: new("quality"), Active: true, UpdatedBy: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.PutTeam(ctx, store.Team{ID: "quality", Name: "Quality", LeadID: sql.NullString{String: "lee", Valid: true},
+	if _, _, err := st.PutTeam(ctx, store.Team{ID: "quality", Name: "Quality", LeadID: new("lee"),
 		UpdatedBy: "test"}); err != nil {
 		t.Fatal(err)
 	}

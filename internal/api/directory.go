@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -126,10 +125,6 @@ func writePut(w http.ResponseWriter, r *http.Request, created bool, v any) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-// TODO(nulls): used for store.Team and store.Person until they take *string (see
-// store.Team); nonEmpty replaces it.
-func optionalString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
-
 // --- teams
 
 type putTeamBody struct {
@@ -148,7 +143,7 @@ type teamView struct {
 
 func teamViewOf(t store.Team) teamView {
 	return teamView{
-		ID: t.ID, Name: t.Name, LeadID: nullString(t.LeadID),
+		ID: t.ID, Name: t.Name, LeadID: t.LeadID,
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), UpdatedBy: t.UpdatedBy,
 	}
 }
@@ -173,7 +168,7 @@ func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, created, err := s.store.PutTeam(r.Context(), store.Team{
-		ID: id, Name: body.Name, LeadID: optionalString(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
+		ID: id, Name: body.Name, LeadID: nonEmpty(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {
 		s.storeError(w, r, err)
@@ -261,8 +256,8 @@ type personView struct {
 
 func personViewOf(p store.Person) personView {
 	return personView{
-		ID: p.ID, Name: p.Name, Role: string(p.Role), TeamID: nullString(p.TeamID), ManagerID: nullString(p.ManagerID),
-		Email: nullString(p.Email), WebhookURL: nullString(p.WebhookURL), Active: p.Active,
+		ID: p.ID, Name: p.Name, Role: string(p.Role), TeamID: p.TeamID, ManagerID: p.ManagerID,
+		Email: p.Email, WebhookURL: p.WebhookURL, Active: p.Active,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
 	}
 }
@@ -295,8 +290,8 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	}
 	p, created, err := s.store.PutPerson(r.Context(), store.Person{
 		ID: id, Name: body.Name, Role: complaint.Role(body.Role),
-		TeamID: optionalString(body.TeamID), ManagerID: optionalString(body.ManagerID),
-		Email: optionalString(body.Email), WebhookURL: optionalString(body.WebhookURL),
+		TeamID: nonEmpty(body.TeamID), ManagerID: nonEmpty(body.ManagerID),
+		Email: nonEmpty(body.Email), WebhookURL: nonEmpty(body.WebhookURL),
 		Active: body.Active == nil || *body.Active, UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -209,14 +208,6 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// TODO(nulls): used by directory.go for store.Team and store.Person, until converted.
-func nullString(s sql.NullString) *string {
-	if !s.Valid {
-		return nil
-	}
-	return &s.String
 }
 
 func newID() string { return uuid.NewString() }

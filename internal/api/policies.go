@@ -1,7 +1,6 @@
 package api
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -99,15 +98,6 @@ const maxSLA = 366 * 24 * time.Hour
 
 func parseSLA(v *validator, field string, value *string, required bool) *int64 {
 	return parseSeconds(v, field, value, required, time.Second)
-}
-
-// TODO(nulls): used by risk.go until converted; parseSeconds replaces it.
-func parseDuration(v *validator, field string, value *string, required bool, least time.Duration) (sql.NullInt64, bool) {
-	n := parseSeconds(v, field, value, required, least)
-	if n == nil {
-		return sql.NullInt64{}, false
-	}
-	return sql.NullInt64{Int64: *n, Valid: true}, true
 }
 
 // parseSeconds reads a duration in Go syntax, from least to maxSLA and whole

@@ -155,8 +155,8 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 		{"yellow_handling", b.YellowHandling, &t.YellowHandlingSeconds},
 		{"blue_handling", b.BlueHandling, &t.BlueHandlingSeconds},
 	} {
-		if n, ok := parseDuration(v, d.field, d.value, false, time.Minute); ok {
-			*d.dst = n.Int64
+		if n := parseSeconds(v, d.field, d.value, false, time.Minute); n != nil {
+			*d.dst = *n
 		}
 	}
 }
@@ -225,14 +225,6 @@ type riskAlertView struct {
 	SeenCount       int                 `json:"seen_count"`
 }
 
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 	v := riskAlertView{
 		ID: a.ID, WorkflowID: workflows.RiskAlertWorkflowID(a.ID), Condition: string(a.Condition), Grade: string(a.Grade),
@@ -241,8 +233,8 @@ func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 		EscalationLevel: a.EscalationLevel, EscalatedTo: a.EscalatedTo,
 		Observed: a.Observed, Baseline: a.Baseline, Threshold: a.Threshold, Details: a.Details,
 		MonitorRun: a.MonitorRun, OwnerID: a.OwnerID,
-		Response: a.Response, RespondedAt: utcPtr(a.RespondedAt), RespondedBy: a.RespondedBy,
-		ClosedAt: utcPtr(a.ClosedAt), ClosedBy: a.ClosedBy, LastSeenAt: a.LastSeenAt.UTC(), SeenCount: a.SeenCount,
+		Response: a.Response, RespondedAt: utc(a.RespondedAt), RespondedBy: a.RespondedBy,
+		ClosedAt: utc(a.ClosedAt), ClosedBy: a.ClosedBy, LastSeenAt: a.LastSeenAt.UTC(), SeenCount: a.SeenCount,
 	}
 	if v.Details.Counts == nil {
 		v.Details.Counts = map[string]int64{}

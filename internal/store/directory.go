@@ -47,16 +47,13 @@ const directoryLock int64 = 0x0d12ec7021
 
 // Team is a group of people sharing a queue; its lead receives the first escalation
 // of the team's complaints.
-//
-// TODO(nulls): Team and Person keep sql.NullString until activities/risk_test.go,
-// which builds them, is converted; then *string like the rest of the store.
 type Team struct {
-	ID        string         `db:"id"`
-	Name      string         `db:"name"`
-	LeadID    sql.NullString `db:"lead_id"`
-	CreatedAt time.Time      `db:"created_at"`
-	UpdatedAt time.Time      `db:"updated_at"`
-	UpdatedBy string         `db:"updated_by"`
+	ID        string    `db:"id"`
+	Name      string    `db:"name"`
+	LeadID    *string   `db:"lead_id"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
+	UpdatedBy string    `db:"updated_by"`
 }
 
 // Person is someone of the directory. People are deactivated, never deleted: past
@@ -65,10 +62,10 @@ type Person struct {
 	ID         string         `db:"id"`
 	Name       string         `db:"name"`
 	Role       complaint.Role `db:"role"`
-	TeamID     sql.NullString `db:"team_id"`
-	ManagerID  sql.NullString `db:"manager_id"`
-	Email      sql.NullString `db:"email"`
-	WebhookURL sql.NullString `db:"webhook_url"`
+	TeamID     *string        `db:"team_id"`
+	ManagerID  *string        `db:"manager_id"`
+	Email      *string        `db:"email"`
+	WebhookURL *string        `db:"webhook_url"`
 	Active     bool           `db:"active"`
 	CreatedAt  time.Time      `db:"created_at"`
 	UpdatedAt  time.Time      `db:"updated_at"`
@@ -125,7 +122,7 @@ func (s *Store) PutTeam(ctx context.Context, t Team) (Team, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkActivePerson(ctx, tx, "lead_id", fromNull(t.LeadID)); err != nil {
+		if err := checkActivePerson(ctx, tx, "lead_id", t.LeadID); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, t.ID, t.Name, t.LeadID, t.UpdatedBy)
@@ -186,10 +183,10 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkTeam(ctx, tx, "team_id", fromNull(p.TeamID)); err != nil {
+		if err := checkTeam(ctx, tx, "team_id", p.TeamID); err != nil {
 			return err
 		}
-		if err := checkManager(ctx, tx, p.ID, fromNull(p.ManagerID)); err != nil {
+		if err := checkManager(ctx, tx, p.ID, p.ManagerID); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
@@ -199,16 +196,6 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 		return p, false, fmt.Errorf("put person %s: %w", p.ID, err)
 	}
 	return out.Person, out.Created, nil
-}
-
-// fromNull is s as a pointer, nil for NULL.
-//
-// TODO(nulls): delete with Team's and Person's sql.NullString fields.
-func fromNull(s sql.NullString) *string {
-	if !s.Valid {
-		return nil
-	}
-	return &s.String
 }
 
 func checkTeam(ctx context.Context, tx *sqlx.Tx, field string, id *string) error {

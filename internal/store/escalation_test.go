@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 func directory(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	some := func(s string) sql.NullString { return sql.NullString{String: s, Valid: true} }
+	some := func(s string) *string { return &s }
 	must := func(_ any, _ bool, err error) {
 		t.Helper()
 		if err != nil {
