@@ -1,0 +1,237 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"go.temporal.io/sdk/workflow"
+)
+
+// The Do, Act and withdraw updates of a PDCA cycle: progress reports, the act
+// after the final check, closing and withdrawing.
+
+// ProgressRequest reports progress in the Do stage, optionally on one measure
+// (its index in the plan) with a percentage done.
+type ProgressRequest struct {
+	By      string
+	Note    string
+	Measure *int
+	Percent *int
+}
+
+// ActRequest decides the Act stage: the SOP change when the final check met the
+// target; otherwise the root cause and, below the iteration limit, the adjusted plan
+// of the next iteration.
+type ActRequest struct {
+	By           string
+	SOPChange    string
+	RootCause    string
+	AdjustedPlan *PlanRequest
+}
+
+// WithdrawRequest abandons a cycle.
+type WithdrawRequest struct {
+	By     string
+	Reason string
+}
+
+func (c *pdcaCycle) open() error {
+	switch {
+	case !c.loaded:
+		return invalidAction("the cycle is still loading; try again")
+	case c.state.Stage == quality.StageClosed:
+		return invalidAction("the cycle is closed: " + c.state.Outcome)
+	case c.next != nil:
+		return invalidAction("the cycle is moving to its next iteration; try again")
+	}
+	return nil
+}
+
+func pdcaRequireBy(by string) error {
+	if strings.TrimSpace(by) == "" {
+		return invalidAction("by is required")
+	}
+	return nil
+}
+
+func (c *pdcaCycle) validateReportProgress(_ workflow.Context, req ProgressRequest) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	if err := pdcaRequireBy(req.By); err != nil {
+		return err
+	}
+	switch {
+	case c.state.Stage != quality.StageDo:
+		return invalidAction("progress is reported in stage do; the cycle is in stage " + c.state.Stage)
+	case strings.TrimSpace(req.Note) == "":
+		return invalidAction("note is required")
+	case req.Measure != nil && (*req.Measure < 0 || *req.Measure >= len(c.state.Plan.Measures)):
+		return invalidAction(fmt.Sprintf("measure %d is not a measure of the plan (0 to %d)", *req.Measure, len(c.state.Plan.Measures)-1))
+	case req.Percent != nil && (*req.Percent < 0 || *req.Percent > 100):
+		return invalidAction(fmt.Sprintf("percent %d is not from 0 to 100", *req.Percent))
+	case req.Percent != nil && req.Measure == nil:
+		return invalidAction("percent needs the measure it is about")
+	}
+	return nil
+}
+
+func (c *pdcaCycle) reportProgress(ctx workflow.Context, req ProgressRequest) (PDCAState, error) {
+	s := &c.state
+	now := workflow.Now(ctx)
+	report := ProgressReport{By: req.By, At: now, Note: strings.TrimSpace(req.Note), Measure: req.Measure, Percent: req.Percent}
+	s.Progress = append(s.Progress, report)
+	s.LastProgressAt = &now
+	if req.Measure != nil && req.Percent != nil {
+		plan := *s.Plan
+		plan.Measures = slices.Clone(plan.Measures)
+		pct := *req.Percent
+		plan.Measures[*req.Measure].Percent = &pct
+		s.Plan = &plan
+	}
+	c.setRemindFrom(now)
+	c.changes++
+	_, err := c.record(ctx, "progress_reported", req.By, map[string]any{
+		"note": report.Note, "measure": req.Measure, "percent": req.Percent,
+	})
+	return c.state, err
+}
+
+func (c *pdcaCycle) finalCheck() *activities.CycleCheck {
+	if n := len(c.state.Checks); n > 0 && c.state.Checks[n-1].Final {
+		return &c.state.Checks[n-1]
+	}
+	return nil
+}
+
+func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	if err := pdcaRequireBy(req.By); err != nil {
+		return err
+	}
+	final := c.finalCheck()
+	switch {
+	case c.state.Stage != quality.StageAct || final == nil:
+		return invalidAction("no act decision is awaited; the cycle is in stage " + c.state.Stage)
+	case final.Met && strings.TrimSpace(req.SOPChange) == "":
+		return invalidAction("the final check met the target: sop_change is required")
+	case final.Met && req.AdjustedPlan != nil:
+		return invalidAction("the final check met the target: no adjusted_plan is taken")
+	case final.Met:
+		return nil
+	case strings.TrimSpace(req.RootCause) == "":
+		return invalidAction("the final check missed the target: root_cause is required")
+	case c.state.Iteration >= c.state.MaxIterations:
+		return nil // the last iteration: the cycle closes not_met
+	case req.AdjustedPlan == nil:
+		return invalidAction("the final check missed the target: adjusted_plan is required")
+	}
+	return pdcaPlanError("adjusted_plan.", CheckPlan(*req.AdjustedPlan, c.state.Metric, c.state.Baseline, workflow.Now(ctx)))
+}
+
+func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error) {
+	s := &c.state
+	now := workflow.Now(ctx)
+	final := *c.finalCheck()
+	done := activities.CycleIteration{
+		Iteration: s.Iteration, Plan: *s.Plan, Checks: s.Checks, DecidedBy: req.By, DecidedAt: now,
+	}
+	if final.Met {
+		s.SOPChange = strings.TrimSpace(req.SOPChange)
+		s.History = append(slices.Clone(s.History), done)
+		c.close(now, quality.OutcomeStandardised)
+		c.changes++
+		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": true, "sop_change": s.SOPChange}); err != nil {
+			return c.state, err
+		}
+		if _, err := c.record(ctx, "standardised", req.By, map[string]any{"sop_change": s.SOPChange}); err != nil {
+			return c.state, err
+		}
+		return c.closed(ctx, req.By, "the target was met and the measures are standardised: "+s.SOPChange)
+	}
+	s.RootCause = strings.TrimSpace(req.RootCause)
+	done.RootCause = s.RootCause
+	history := append(slices.Clone(s.History), done)
+	if s.Iteration >= s.MaxIterations {
+		s.History = history
+		c.close(now, quality.OutcomeNotMet)
+		c.changes++
+		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": false, "root_cause": s.RootCause}); err != nil {
+			return c.state, err
+		}
+		return c.closed(ctx, req.By, fmt.Sprintf("the target was not met after %d iterations; root cause: %s",
+			s.Iteration, s.RootCause))
+	}
+	plan := c.planOf(*req.AdjustedPlan, now)
+	c.next = &PDCAInput{CycleID: c.in.CycleID, Iteration: s.Iteration + 1, History: history, Plan: &plan, Baseline: s.Baseline}
+	c.changes++
+	if _, err := c.record(ctx, "act_decided", req.By, map[string]any{
+		"met": false, "root_cause": s.RootCause, "adjusted_plan": plan,
+	}); err != nil {
+		return c.state, err
+	}
+	// The state of the next iteration, as its run starts.
+	s.Iteration, s.History, s.Plan, s.PlanStatus, s.Stage = s.Iteration+1, history, &plan, quality.PlanSubmitted, quality.StagePlan
+	due := plan.Due
+	s.Checks, s.Progress, s.ApprovedAt, s.DueAt, s.NextCheckAt, s.LastProgressAt = nil, nil, nil, &due, nil, nil
+	c.setRemindFrom(now)
+	key, err := c.record(ctx, "continued", req.By, map[string]any{"next_iteration": s.Iteration, "plan": plan})
+	if err != nil {
+		return c.state, err
+	}
+	team := c.team(ctx)
+	c.notify(ctx, key, "pdca_continued", []string{team.lead()},
+		fmt.Sprintf("PDCA cycle %q: iteration %d's adjusted plan awaits your decision", s.Title, s.Iteration),
+		fmt.Sprintf("%s recorded the root cause (%s) and an adjusted plan: target %g, due %s.",
+			req.By, s.RootCause, plan.Target, formatTime(plan.Due)))
+	return c.state, nil
+}
+
+// close ends the cycle with an outcome.
+func (c *pdcaCycle) close(now time.Time, outcome string) {
+	s := &c.state
+	s.Stage, s.Outcome, s.ClosedAt = quality.StageClosed, outcome, &now
+	s.NextCheckAt, s.NextReminderAt = nil, nil
+}
+
+func (c *pdcaCycle) closed(ctx workflow.Context, by string, why string) (PDCAState, error) {
+	key, err := c.record(ctx, "closed", by, map[string]any{"outcome": c.state.Outcome})
+	if err != nil {
+		return c.state, err
+	}
+	team := c.team(ctx)
+	c.notify(ctx, key, "pdca_closed", team.Recipients(),
+		fmt.Sprintf("PDCA cycle %q closed: %s", c.state.Title, c.state.Outcome),
+		fmt.Sprintf("Cycle %q closed after iteration %d: %s.", c.state.Title, c.state.Iteration, why))
+	return c.state, nil
+}
+
+func (c *pdcaCycle) validateWithdraw(_ workflow.Context, req WithdrawRequest) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	if err := pdcaRequireBy(req.By); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Reason) == "" {
+		return invalidAction("reason is required")
+	}
+	return nil
+}
+
+func (c *pdcaCycle) withdraw(ctx workflow.Context, req WithdrawRequest) (PDCAState, error) {
+	now := workflow.Now(ctx)
+	reason := strings.TrimSpace(req.Reason)
+	c.close(now, quality.OutcomeWithdrawn)
+	c.changes++
+	if _, err := c.record(ctx, "withdrawn", req.By, map[string]any{"reason": reason}); err != nil {
+		return c.state, err
+	}
+	return c.closed(ctx, req.By, "withdrawn by "+req.By+": "+reason)
+}
