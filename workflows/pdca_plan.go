@@ -5,8 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/complaintflow/complaintflow/internal/quality"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // The Plan stage of a PDCA cycle: the plan's shape, the SMART rules both the API

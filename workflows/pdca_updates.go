@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/quality"
-	"go.temporal.io/sdk/workflow"
 )
 
 // The Do, Act and withdraw updates of a PDCA cycle: progress reports, the act

@@ -14,8 +14,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // The HTTP kit every handler file uses: JSON in and out, pages and cursors, the
