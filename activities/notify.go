@@ -14,7 +14,6 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
-	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // ErrTypeNotificationFailed marks a notice that some channel could not deliver and
@@ -29,9 +28,9 @@ const CustomerRecipient = "customer"
 
 // NotificationStore is what Notify needs of the system of record.
 type NotificationStore interface {
-	NotificationContacts(ctx context.Context, complaintID, personID string) (store.Contacts, error)
-	ClaimNotification(ctx context.Context, n store.Notification, stale time.Duration, resend bool) (store.Notification, bool, error)
-	FinishNotification(ctx context.Context, key string, attempt int, status store.NotificationStatus, lastError string, at time.Time) (bool, error)
+	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
+	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
+	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
 }
 
 // Notice is a notification about a complaint event for one recipient: a person of
@@ -104,11 +103,11 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 type delivery struct {
 	channel notify.Notifier
 	msg     notify.Message
-	row     store.Notification
+	row     notify.Notification
 }
 
 // deliveries routes the notice to its channels and masks what staff must not see.
-func (a *Activities) deliveries(n Notice, c store.Contacts) []delivery {
+func (a *Activities) deliveries(n Notice, c notify.Contacts) []delivery {
 	subject, body := n.Subject, n.Body
 	if n.Recipient != CustomerRecipient {
 		subject, body = maskCustomer(subject, c), maskCustomer(body, c)
@@ -150,7 +149,7 @@ func (a *Activities) deliveries(n Notice, c store.Contacts) []delivery {
 				Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
 				Address: t.address, Subject: subject, Body: body,
 			},
-			row: store.Notification{
+			row: notify.Notification{
 				IdempotencyKey: key,
 				ComplaintID:    nonEmpty(n.ComplaintID),
 				EventKind:      string(n.EventKind),
@@ -166,7 +165,7 @@ func (a *Activities) deliveries(n Notice, c store.Contacts) []delivery {
 }
 
 // deliver runs one delivery through its row's state machine (see
-// store.NotificationStatus). It returns nil when there is nothing left to do, an
+// notify.NotificationStatus). It returns nil when there is nothing left to do, an
 // error marked notify.Permanent when the delivery failed for good, and any other
 // error when a retry of the activity should try again.
 func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duration, last bool) error {
@@ -178,11 +177,11 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	}
 	if !claimed {
 		switch row.Status {
-		case store.NotificationSending:
+		case notify.NotificationSending:
 			return fmt.Errorf("notification %s is being sent by another attempt", key)
-		case store.NotificationFailed:
+		case notify.NotificationFailed:
 			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, deref(row.LastError)))
-		case store.NotificationUncertain:
+		case notify.NotificationUncertain:
 			log.Warn("notification may or may not have been delivered; not sending it again", "key", key)
 		default:
 			log.Info("notification already sent", "key", key)
@@ -191,18 +190,18 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	}
 
 	sendErr := d.channel.Send(ctx, d.msg)
-	status, errText := store.NotificationSent, ""
+	status, errText := notify.NotificationSent, ""
 	if sendErr != nil {
 		// Errors may quote an address back (SMTP "550 <li.lei@…> unknown"): they are
 		// stored, logged and kept in Temporal's history only masked.
 		errText = notify.MaskText(sendErr.Error())
 		switch {
 		case notify.IsUncertain(sendErr):
-			status = store.NotificationUncertain
+			status = notify.NotificationUncertain
 		case notify.IsPermanent(sendErr) || last:
-			status = store.NotificationFailed
+			status = notify.NotificationFailed
 		default:
-			status = store.NotificationPending
+			status = notify.NotificationPending
 		}
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -215,12 +214,12 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	}
 
 	switch status {
-	case store.NotificationSent:
+	case notify.NotificationSent:
 		return nil
-	case store.NotificationUncertain:
+	case notify.NotificationUncertain:
 		log.Warn("notification may or may not have been delivered; not sending it again", "key", key, "error", errText)
 		return nil
-	case store.NotificationFailed:
+	case notify.NotificationFailed:
 		log.Error("notification failed", "key", key, "attempt", row.Attempts, "error", errText)
 		return notify.Permanent(fmt.Errorf("notification %s: %s", key, errText))
 	default:
@@ -239,7 +238,7 @@ func (a *Activities) notifier(channel string) notify.Notifier {
 
 // maskCustomer hides the customer's own phone, e-mail and address wherever they
 // appear verbatim, then anything else shaped like a phone number or an e-mail.
-func maskCustomer(s string, c store.Contacts) string {
+func maskCustomer(s string, c notify.Contacts) string {
 	for _, r := range [][2]string{
 		{c.CustomerAddress, notify.MaskAddress(c.CustomerAddress)},
 		{c.CustomerEmail, notify.MaskEmail(c.CustomerEmail)},

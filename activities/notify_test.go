@@ -95,13 +95,13 @@ func (f *notifyFixture) notify(n activities.Notice) error {
 	return err
 }
 
-func (f *notifyFixture) rows(t *testing.T) map[string]store.Notification {
+func (f *notifyFixture) rows(t *testing.T) map[string]notify.Notification {
 	t.Helper()
 	ns, err := f.st.Notifications(context.Background(), f.c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byChannel := map[string]store.Notification{}
+	byChannel := map[string]notify.Notification{}
 	for _, n := range ns {
 		byChannel[n.Channel] = n
 	}
@@ -218,7 +218,7 @@ func TestNotifyWebhookRetriesThenDeliversOnce(t *testing.T) {
 		t.Errorf("payload %v", p)
 	}
 	row := f.rows(t)["webhook"]
-	if row.Status != store.NotificationSent || row.Attempts != 2 || row.SentAt == nil ||
+	if row.Status != notify.NotificationSent || row.Attempts != 2 || row.SentAt == nil ||
 		!strings.Contains(deref(row.LastError), "500") || deref(row.Address) != f.hook.URL+"/ann" {
 		t.Errorf("row %+v, want sent after 2 attempts, remembering the 500", row)
 	}
@@ -240,7 +240,7 @@ func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
 	if got := len(f.hook.received()); got != 1 {
 		t.Errorf("webhook called %d times, want 1", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 1 || !strings.Contains(deref(row.LastError), "400") {
+	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(deref(row.LastError), "400") {
 		t.Errorf("row %+v, want failed after 1 attempt", row)
 	}
 }
@@ -272,7 +272,7 @@ func TestNotifyEmailRetriesThenDeliversOnce(t *testing.T) {
 		m.Subject != n.Subject || strings.TrimSpace(m.Body) != n.Body || m.Header.Get("X-Complaintflow-Key") != n.EventKey+"|ann|email" {
 		t.Errorf("got from %q to %v subject %q body %q headers %v", m.From, m.To, m.Subject, m.Body, m.Header)
 	}
-	if row := f.rows(t)["email"]; row.Status != store.NotificationSent || row.Attempts != 2 || !strings.Contains(deref(row.LastError), "451") {
+	if row := f.rows(t)["email"]; row.Status != notify.NotificationSent || row.Attempts != 2 || !strings.Contains(deref(row.LastError), "451") {
 		t.Errorf("row %+v, want sent after 2 attempts", row)
 	}
 }
@@ -287,7 +287,7 @@ func TestNotifyEmailRejectedFails(t *testing.T) {
 		t.Fatalf("550: got %v, want a non-retryable %s", err, activities.ErrTypeNotificationFailed)
 	}
 	row := f.rows(t)["email"]
-	if row.Status != store.NotificationFailed || !strings.Contains(deref(row.LastError), "550") || strings.Contains(deref(row.LastError), "ann@example.com") {
+	if row.Status != notify.NotificationFailed || !strings.Contains(deref(row.LastError), "550") || strings.Contains(deref(row.LastError), "ann@example.com") {
 		t.Errorf("row %+v, want failed with the masked reply", row)
 	}
 }
@@ -300,7 +300,7 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 	f.person(t, "ann", "ann@example.com", f.hook.URL+"/ann")
 	n := f.notice("ann", "b")
 	for _, channel := range []string{"email", "webhook"} {
-		_, claimed, err := f.st.ClaimNotification(context.Background(), store.Notification{
+		_, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
 			IdempotencyKey: n.EventKey + "|ann|" + channel, ComplaintID: new(f.c.ID),
 			EventKind: "sla_breached", Recipient: "ann", Channel: channel, Subject: "s", Body: "b",
 		}, time.Minute, false)
@@ -321,11 +321,11 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 		}
 	}
 	rows := f.rows(t)
-	if len(f.smtp.Mails()) != 0 || rows["email"].Status != store.NotificationUncertain {
+	if len(f.smtp.Mails()) != 0 || rows["email"].Status != notify.NotificationUncertain {
 		t.Errorf("e-mail: %d sent, row %s; want none sent and uncertain", len(f.smtp.Mails()), rows["email"].Status)
 	}
 	if reqs := f.hook.received(); len(reqs) != 1 || reqs[0].key != n.EventKey+"|ann|webhook" ||
-		rows["webhook"].Status != store.NotificationSent || rows["webhook"].Attempts != 2 {
+		rows["webhook"].Status != notify.NotificationSent || rows["webhook"].Attempts != 2 {
 		t.Errorf("webhook: %d requests, row %+v; want one resend with the same key", len(reqs), rows["webhook"])
 	}
 }
@@ -383,7 +383,7 @@ func TestNotifyCustomerByEmail(t *testing.T) {
 		t.Fatalf("got %+v, want the unmasked notice at the customer's address", mails)
 	}
 	rows := f.rows(t)
-	if row := rows["email"]; len(rows) != 1 || row.Status != store.NotificationSent || deref(row.Address) != "w***@example.com" ||
+	if row := rows["email"]; len(rows) != 1 || row.Status != notify.NotificationSent || deref(row.Address) != "w***@example.com" ||
 		row.IdempotencyKey != n.EventKey+"|customer|email" {
 		t.Errorf("rows %+v, want one sent e-mail row with the address masked", rows)
 	}
@@ -404,7 +404,7 @@ func TestNotifyFallsBackToTheLog(t *testing.T) {
 		t.Fatalf("got %d rows, %d e-mails, %d webhooks; want 4 log rows only", len(ns), len(f.smtp.Mails()), len(f.hook.received()))
 	}
 	for _, n := range ns {
-		if n.Channel != notify.ChannelLog || n.Status != store.NotificationSent || n.Address != nil {
+		if n.Channel != notify.ChannelLog || n.Status != notify.NotificationSent || n.Address != nil {
 			t.Errorf("row %+v, want a sent log notice", n)
 		}
 	}
@@ -450,7 +450,7 @@ func TestNotifyGivesUpWhenRetriesAreExhausted(t *testing.T) {
 	if got := len(f.hook.received()); got != 3 {
 		t.Errorf("webhook called %d times, want 3", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != store.NotificationFailed || row.Attempts != 3 || !strings.Contains(deref(row.LastError), "503") {
+	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 3 || !strings.Contains(deref(row.LastError), "503") {
 		t.Errorf("row %+v, want failed after 3 attempts", row)
 	}
 }

@@ -408,9 +408,9 @@ func TestBreachSurvivesAWorkerOutageOverTheDeadline(t *testing.T) {
 
 // exactlyOneNoticePerBreach waits for the breach notices (sent after the breach is
 // recorded) and checks that no retry or restart sent any twice.
-func (s *stack) exactlyOneNoticePerBreach(id string, breaches int) []store.Notification {
+func (s *stack) exactlyOneNoticePerBreach(id string, breaches int) []notify.Notification {
 	s.t.Helper()
-	var notes []store.Notification
+	var notes []notify.Notification
 	count := func() int {
 		var err error
 		if notes, err = s.store.Notifications(context.Background(), id); err != nil {

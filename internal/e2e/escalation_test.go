@@ -19,7 +19,6 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 )
 
@@ -87,7 +86,7 @@ func (s *stack) personToken(role, person string) string {
 	return res.body["token"].(string)
 }
 
-func (s *stack) notifications(id string) []store.Notification {
+func (s *stack) notifications(id string) []notify.Notification {
 	s.t.Helper()
 	ns, err := s.store.Notifications(context.Background(), id)
 	if err != nil {

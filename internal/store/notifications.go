@@ -6,44 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
 )
-
-// NotificationStatus is where a delivery stands.
-//
-//	pending ──claim──▶ sending ──▶ sent | failed | uncertain
-//	   ▲                  │
-//	   └── retryable ─────┘
-//
-// A row stays in sending only while one attempt is sending it, or when that attempt
-// died with the outcome unknown; ClaimNotification resolves the second case.
-type NotificationStatus string
-
-// Delivery states.
-const (
-	NotificationPending   NotificationStatus = "pending"
-	NotificationSending   NotificationStatus = "sending"
-	NotificationSent      NotificationStatus = "sent"
-	NotificationFailed    NotificationStatus = "failed"
-	NotificationUncertain NotificationStatus = "uncertain" // may or may not have arrived; never resent
-)
-
-// Notification is one notice to one recipient over one channel.
-type Notification struct {
-	IdempotencyKey string             `db:"idempotency_key"`
-	ComplaintID    *string            `db:"complaint_id"`
-	EventKind      string             `db:"event_kind"`
-	Recipient      string             `db:"recipient"`
-	Channel        string             `db:"channel"`
-	Address        *string            `db:"address"`
-	Subject        string             `db:"subject"`
-	Body           string             `db:"body"`
-	Status         NotificationStatus `db:"status"`
-	Attempts       int                `db:"attempts"`
-	LastError      *string            `db:"last_error"`
-	CreatedAt      time.Time          `db:"created_at"`
-	UpdatedAt      time.Time          `db:"updated_at"`
-	SentAt         *time.Time         `db:"sent_at"`
-}
 
 const notificationColumns = `idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body,
 	status, attempts, last_error, created_at, updated_at, sent_at`
@@ -59,7 +24,7 @@ const notificationColumns = `idempotency_key, complaint_id, event_kind, recipien
 //     deduplicate on the key; otherwise moved to uncertain and not claimed;
 //   - sending more recently: not claimed, another attempt may still be sending;
 //   - sent, failed, uncertain: not claimed, nothing more to do.
-func (s *Store) ClaimNotification(ctx context.Context, n Notification, stale time.Duration, resend bool) (Notification, bool, error) {
+func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error) {
 	const insert = `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body)
 		VALUES (:idempotency_key, :complaint_id, :event_kind, :recipient, :channel, :address, :subject, :body)
 		ON CONFLICT (idempotency_key) DO NOTHING`
@@ -75,10 +40,10 @@ func (s *Store) ClaimNotification(ctx context.Context, n Notification, stale tim
 		WHERE idempotency_key = $1 AND (status = 'pending'
 			OR (status = 'sending' AND updated_at <= now() - make_interval(secs => $2)))
 		RETURNING ` + notificationColumns
-	var got Notification
+	var got notify.Notification
 	err := s.db.GetContext(ctx, &got, claim, n.IdempotencyKey, stale.Seconds(), resend)
 	if err == nil {
-		return got, got.Status == NotificationSending, nil
+		return got, got.Status == notify.NotificationSending, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return n, false, fmt.Errorf("claim notification: %w", err)
@@ -94,7 +59,7 @@ func (s *Store) ClaimNotification(ctx context.Context, n Notification, stale tim
 // sent (at at), failed, uncertain, or back to pending for a retry, with lastError.
 // It does nothing, and reports false, when the row is no longer that attempt's: it
 // was given up as stale and claimed or settled by another.
-func (s *Store) FinishNotification(ctx context.Context, key string, attempt int, status NotificationStatus, lastError string, at time.Time) (bool, error) {
+func (s *Store) FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error) {
 	const q = `UPDATE notifications SET status = $3, last_error = COALESCE(NULLIF($4, ''), last_error),
 			sent_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE sent_at END, updated_at = now()
 		WHERE idempotency_key = $1 AND status = 'sending' AND attempts = $2`
@@ -107,36 +72,26 @@ func (s *Store) FinishNotification(ctx context.Context, key string, attempt int,
 }
 
 // Notifications lists the notifications about a complaint, oldest first.
-func (s *Store) Notifications(ctx context.Context, complaintID string) ([]Notification, error) {
+func (s *Store) Notifications(ctx context.Context, complaintID string) ([]notify.Notification, error) {
 	const q = `SELECT ` + notificationColumns + ` FROM notifications WHERE complaint_id = $1 ORDER BY id`
-	var ns []Notification
+	var ns []notify.Notification
 	if err := s.db.SelectContext(ctx, &ns, q, complaintID); err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
 	return ns, nil
 }
 
-// Contacts are the addresses a notice can reach, and the customer's personal data
-// that notices to staff must not show. Empty means unknown.
-type Contacts struct {
-	PersonEmail      string `db:"person_email"`
-	PersonWebhookURL string `db:"person_webhook_url"`
-	CustomerPhone    string `db:"customer_phone"`
-	CustomerEmail    string `db:"customer_email"`
-	CustomerAddress  string `db:"customer_address"`
-}
-
 // NotificationContacts returns the e-mail and webhook URL of personID, if that is
 // an active person of the directory, and the contact details of the customer of
 // complaintID, if that is a complaint. Either ID may be empty.
-func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (Contacts, error) {
+func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error) {
 	const q = `SELECT COALESCE(p.email, '') AS person_email, COALESCE(p.webhook_url, '') AS person_webhook_url,
 			COALESCE(c.customer_phone, '') AS customer_phone, COALESCE(c.customer_email, '') AS customer_email,
 			COALESCE(c.customer_address, '') AS customer_address
 		FROM (VALUES (1)) AS one (x)
 		LEFT JOIN complaints c ON c.id = NULLIF($1, '')::uuid
 		LEFT JOIN people p ON p.id = $2 AND p.active`
-	var c Contacts
+	var c notify.Contacts
 	if err := s.db.GetContext(ctx, &c, q, complaintID, personID); err != nil {
 		return c, fmt.Errorf("notification contacts: %w", err)
 	}

@@ -8,17 +8,18 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
-func notification(key string) store.Notification {
-	return store.Notification{IdempotencyKey: key, EventKind: "sla_breached", Recipient: "ann", Channel: "email",
+func notification(key string) notify.Notification {
+	return notify.Notification{IdempotencyKey: key, EventKind: "sla_breached", Recipient: "ann", Channel: "email",
 		Address: new("ann@example.com"), Subject: "s", Body: "b"}
 }
 
 const stale = time.Minute
 
-func claim(t *testing.T, st *store.Store, n store.Notification, resend bool) (store.Notification, bool) {
+func claim(t *testing.T, st *store.Store, n notify.Notification, resend bool) (notify.Notification, bool) {
 	t.Helper()
 	got, claimed, err := st.ClaimNotification(context.Background(), n, stale, resend)
 	if err != nil {
@@ -27,7 +28,7 @@ func claim(t *testing.T, st *store.Store, n store.Notification, resend bool) (st
 	return got, claimed
 }
 
-func finish(t *testing.T, st *store.Store, key string, attempt int, status store.NotificationStatus, lastError string) bool {
+func finish(t *testing.T, st *store.Store, key string, attempt int, status notify.NotificationStatus, lastError string) bool {
 	t.Helper()
 	ok, err := st.FinishNotification(context.Background(), key, attempt, status, lastError, time.Now())
 	if err != nil {
@@ -41,36 +42,36 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	n := notification("k1")
 
 	got, claimed := claim(t, st, n, false)
-	if !claimed || got.Status != store.NotificationSending || got.Attempts != 1 || deref(got.Address) != "ann@example.com" {
+	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 1 || deref(got.Address) != "ann@example.com" {
 		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
 	}
-	if got, claimed := claim(t, st, n, true); claimed || got.Status != store.NotificationSending {
+	if got, claimed := claim(t, st, n, true); claimed || got.Status != notify.NotificationSending {
 		t.Fatalf("claim while sending: claimed=%v status %s, want not claimed", claimed, got.Status)
 	}
 	// A retryable failure puts it back for the next attempt.
-	if !finish(t, st, "k1", 1, store.NotificationPending, "451 try later") {
+	if !finish(t, st, "k1", 1, notify.NotificationPending, "451 try later") {
 		t.Fatal("finish of the claiming attempt refused")
 	}
 	got, claimed = claim(t, st, n, false)
 	if !claimed || got.Attempts != 2 || deref(got.LastError) != "451 try later" {
 		t.Fatalf("retry claim: claimed=%v %+v, want attempt 2 with the last error", claimed, got)
 	}
-	if finish(t, st, "k1", 1, store.NotificationSent, "") {
+	if finish(t, st, "k1", 1, notify.NotificationSent, "") {
 		t.Fatal("an attempt that lost its claim finished the row")
 	}
-	if !finish(t, st, "k1", 2, store.NotificationSent, "") {
+	if !finish(t, st, "k1", 2, notify.NotificationSent, "") {
 		t.Fatal("finish sent refused")
 	}
 	for _, resend := range []bool{false, true} {
-		if got, claimed := claim(t, st, n, resend); claimed || got.Status != store.NotificationSent || got.SentAt == nil || got.Attempts != 2 {
+		if got, claimed := claim(t, st, n, resend); claimed || got.Status != notify.NotificationSent || got.SentAt == nil || got.Attempts != 2 {
 			t.Fatalf("claim after sent: claimed=%v %+v, want nothing to do", claimed, got)
 		}
 	}
 
 	failed := notification("k2")
 	claim(t, st, failed, false)
-	finish(t, st, "k2", 1, store.NotificationFailed, "550 no such user")
-	if got, claimed := claim(t, st, failed, true); claimed || got.Status != store.NotificationFailed || deref(got.LastError) != "550 no such user" {
+	finish(t, st, "k2", 1, notify.NotificationFailed, "550 no such user")
+	if got, claimed := claim(t, st, failed, true); claimed || got.Status != notify.NotificationFailed || deref(got.LastError) != "550 no such user" {
 		t.Fatalf("claim after failed: claimed=%v %+v", claimed, got)
 	}
 }
@@ -88,21 +89,21 @@ func TestStaleSendingNotification(t *testing.T) {
 	}
 
 	got, claimed := claim(t, st, notification("webhook"), true)
-	if !claimed || got.Status != store.NotificationSending || got.Attempts != 2 {
+	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 2 {
 		t.Fatalf("stale webhook: claimed=%v %+v, want claimed again, attempt 2", claimed, got)
 	}
-	if finish(t, st, "webhook", 1, store.NotificationSent, "") || !finish(t, st, "webhook", 2, store.NotificationSent, "") {
+	if finish(t, st, "webhook", 1, notify.NotificationSent, "") || !finish(t, st, "webhook", 2, notify.NotificationSent, "") {
 		t.Fatal("only the attempt that retook the row may finish it")
 	}
 
 	got, claimed = claim(t, st, notification("email"), false)
-	if claimed || got.Status != store.NotificationUncertain || got.Attempts != 1 {
+	if claimed || got.Status != notify.NotificationUncertain || got.Attempts != 1 {
 		t.Fatalf("stale e-mail: claimed=%v %+v, want uncertain, not claimed", claimed, got)
 	}
-	if finish(t, st, "email", 1, store.NotificationSent, "") {
+	if finish(t, st, "email", 1, notify.NotificationSent, "") {
 		t.Fatal("an uncertain row was finished")
 	}
-	if got, claimed := claim(t, st, notification("email"), true); claimed || got.Status != store.NotificationUncertain {
+	if got, claimed := claim(t, st, notification("email"), true); claimed || got.Status != notify.NotificationUncertain {
 		t.Fatalf("uncertain is final: claimed=%v status %s", claimed, got.Status)
 	}
 }
@@ -143,18 +144,18 @@ func TestNotificationContacts(t *testing.T) {
 		('bob', 'Bob', 'agent', 'bob@example.com', NULL, false, 'test')`); err != nil {
 		t.Fatal(err)
 	}
-	customer := store.Contacts{CustomerPhone: "+86 138 0013 8000", CustomerEmail: "wang.fang@example.com", CustomerAddress: "北京市朝阳区建国路88号"}
+	customer := notify.Contacts{CustomerPhone: "+86 138 0013 8000", CustomerEmail: "wang.fang@example.com", CustomerAddress: "北京市朝阳区建国路88号"}
 	for _, tc := range []struct {
 		complaintID, personID string
-		want                  store.Contacts
+		want                  notify.Contacts
 	}{
-		{c.ID, "ann", store.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann",
+		{c.ID, "ann", notify.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann",
 			CustomerPhone: customer.CustomerPhone, CustomerEmail: customer.CustomerEmail, CustomerAddress: customer.CustomerAddress}},
 		{c.ID, "bob", customer}, // inactive: reached by no channel
 		{c.ID, "unassigned:logistics", customer},
 		{c.ID, "", customer},
-		{"", "ann", store.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann"}},
-		{"", "", store.Contacts{}},
+		{"", "ann", notify.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann"}},
+		{"", "", notify.Contacts{}},
 	} {
 		got, err := st.NotificationContacts(ctx, tc.complaintID, tc.personID)
 		if err != nil || got != tc.want {

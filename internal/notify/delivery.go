@@ -1,0 +1,50 @@
+package notify
+
+import "time"
+
+// NotificationStatus is where a delivery stands.
+//
+//	pending ──claim──▶ sending ──▶ sent | failed | uncertain
+//	   ▲                  │
+//	   └── retryable ─────┘
+//
+// A row stays in sending only while one attempt is sending it, or when that attempt
+// died with the outcome unknown; the store's ClaimNotification resolves the second case.
+type NotificationStatus string
+
+// Delivery states.
+const (
+	NotificationPending   NotificationStatus = "pending"
+	NotificationSending   NotificationStatus = "sending"
+	NotificationSent      NotificationStatus = "sent"
+	NotificationFailed    NotificationStatus = "failed"
+	NotificationUncertain NotificationStatus = "uncertain" // may or may not have arrived; never resent
+)
+
+// Notification is one notice to one recipient over one channel.
+type Notification struct {
+	IdempotencyKey string             `db:"idempotency_key"`
+	ComplaintID    *string            `db:"complaint_id"`
+	EventKind      string             `db:"event_kind"`
+	Recipient      string             `db:"recipient"`
+	Channel        string             `db:"channel"`
+	Address        *string            `db:"address"`
+	Subject        string             `db:"subject"`
+	Body           string             `db:"body"`
+	Status         NotificationStatus `db:"status"`
+	Attempts       int                `db:"attempts"`
+	LastError      *string            `db:"last_error"`
+	CreatedAt      time.Time          `db:"created_at"`
+	UpdatedAt      time.Time          `db:"updated_at"`
+	SentAt         *time.Time         `db:"sent_at"`
+}
+
+// Contacts are the addresses a notice can reach, and the customer's personal data
+// that notices to staff must not show. Empty means unknown.
+type Contacts struct {
+	PersonEmail      string `db:"person_email"`
+	PersonWebhookURL string `db:"person_webhook_url"`
+	CustomerPhone    string `db:"customer_phone"`
+	CustomerEmail    string `db:"customer_email"`
+	CustomerAddress  string `db:"customer_address"`
+}
