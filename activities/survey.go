@@ -16,7 +16,7 @@ import (
 // SurveyStore is what the survey activities need of the system of record.
 type SurveyStore interface {
 	SigningKey(ctx context.Context, name, configured string) ([]byte, error)
-	OpenSurvey(ctx context.Context, s store.Survey) (store.Survey, error)
+	OpenSurvey(ctx context.Context, s survey.Survey) (survey.Survey, error)
 }
 
 // SurveyLinks says how survey links are built: the API's public base URL (the
@@ -46,7 +46,7 @@ type SurveyTicket struct {
 // OpenSurvey creates the round's survey (or finds the one a previous attempt
 // created) and signs its link; the link expires when the feedback loop stops waiting.
 func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (SurveyTicket, error) {
-	sv, err := a.Surveys.OpenSurvey(ctx, store.Survey{
+	sv, err := a.Surveys.OpenSurvey(ctx, survey.Survey{
 		ID: uuid.NewString(), ComplaintID: in.ComplaintID, Round: in.Round, WorkflowID: in.WorkflowID,
 		SentAt: in.SentAt, ExpiresAt: in.SentAt.Add(in.Timeout).Truncate(time.Second),
 	})

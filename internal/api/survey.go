@@ -76,7 +76,7 @@ type answerDTO struct {
 	Comment string `json:"comment,omitempty"`
 }
 
-func surveyViewOf(sv store.Survey) surveyView {
+func surveyViewOf(sv survey.Survey) surveyView {
 	v := surveyView{
 		ID: sv.ID, ComplaintID: sv.ComplaintID, Round: sv.Round, Status: sv.Status,
 		SentAt: sv.SentAt.UTC(), RemindedAt: utc(sv.RemindedAt), ExpiresAt: sv.ExpiresAt.UTC(),
@@ -105,20 +105,20 @@ var surveyQuestions = []map[string]any{
 
 // surveyFromToken checks the link's token and loads its survey. A forged token is
 // 401 and an expired one 410, both before any lookup.
-func (s *Server) surveyFromToken(w http.ResponseWriter, r *http.Request) (store.Survey, bool) {
+func (s *Server) surveyFromToken(w http.ResponseWriter, r *http.Request) (survey.Survey, bool) {
 	key, err := s.surveySigningKey(r)
 	if err != nil {
 		s.serverError(w, r, err)
-		return store.Survey{}, false
+		return survey.Survey{}, false
 	}
 	token, err := survey.Verify(key, r.PathValue("token"), time.Now())
 	switch {
 	case errors.Is(err, survey.ErrForged):
 		writeProblem(w, r, problem(http.StatusUnauthorized, "the survey link is not valid"))
-		return store.Survey{}, false
+		return survey.Survey{}, false
 	case errors.Is(err, survey.ErrExpired):
 		writeProblem(w, r, problem(http.StatusGone, "the survey link expired at "+token.ExpiresAt.Format(time.RFC3339)))
-		return store.Survey{}, false
+		return survey.Survey{}, false
 	}
 	sv, err := s.store.Survey(r.Context(), token.SurveyID)
 	if errors.Is(err, store.ErrNotFound) {

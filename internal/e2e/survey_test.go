@@ -69,7 +69,7 @@ func expectMetrics(t *testing.T, got map[string]any, want map[string]any) {
 	}
 }
 
-func (s *stack) surveyRow(complaintID string, round int) store.Survey {
+func (s *stack) surveyRow(complaintID string, round int) survey.Survey {
 	s.t.Helper()
 	svs, err := s.store.Surveys(context.Background(), complaintID)
 	if err != nil || len(svs) <= round {

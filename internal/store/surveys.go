@@ -7,7 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // SurveyKeySetting names the survey-link signing key in the settings table.
@@ -41,32 +42,13 @@ func (s *Store) SigningKey(ctx context.Context, name, configured string) ([]byte
 	return []byte(value), nil
 }
 
-// Survey is one satisfaction survey: sent after a resolution, answered at most once.
-type Survey struct {
-	ID          string     `db:"id"`
-	ComplaintID string     `db:"complaint_id"`
-	Round       int        `db:"round"`
-	WorkflowID  string     `db:"workflow_id"`
-	Status      string     `db:"status"`
-	SentAt      time.Time  `db:"sent_at"`
-	RemindedAt  *time.Time `db:"reminded_at"`
-	ExpiresAt   time.Time  `db:"expires_at"`
-	AnsweredAt  *time.Time `db:"answered_at"`
-	CSAT        *int16     `db:"csat"`
-	NPS         *int16     `db:"nps"`
-	CES         *int16     `db:"ces"`
-	Solved      *bool      `db:"solved"`
-	Comment     *string    `db:"comment"`
-	ClosedAt    *time.Time `db:"closed_at"`
-}
-
 const surveyColumns = `id, complaint_id, round, workflow_id, status, sent_at, reminded_at, expires_at,
 	answered_at, csat, nps, ces, solved, comment, closed_at`
 
 // OpenSurvey creates the survey of a complaint's resolution round, or returns the
 // one already created for it: a retried activity gets the same survey (and so the
 // same link).
-func (s *Store) OpenSurvey(ctx context.Context, sv Survey) (Survey, error) {
+func (s *Store) OpenSurvey(ctx context.Context, sv survey.Survey) (survey.Survey, error) {
 	q := `WITH ins AS (
 			INSERT INTO surveys (id, complaint_id, round, workflow_id, sent_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6)
@@ -75,7 +57,7 @@ func (s *Store) OpenSurvey(ctx context.Context, sv Survey) (Survey, error) {
 		)
 		SELECT * FROM ins UNION ALL
 		SELECT ` + surveyColumns + ` FROM surveys WHERE complaint_id = $2 AND round = $3 LIMIT 1`
-	var out Survey
+	var out survey.Survey
 	err := s.db.GetContext(ctx, &out, q, sv.ID, sv.ComplaintID, sv.Round, sv.WorkflowID, sv.SentAt, sv.ExpiresAt)
 	if isForeignKeyViolation(err) {
 		return out, fmt.Errorf("open survey: complaint %s: %w", sv.ComplaintID, ErrNotFound)
@@ -87,8 +69,8 @@ func (s *Store) OpenSurvey(ctx context.Context, sv Survey) (Survey, error) {
 }
 
 // Survey reads one survey.
-func (s *Store) Survey(ctx context.Context, id string) (Survey, error) {
-	var out Survey
+func (s *Store) Survey(ctx context.Context, id string) (survey.Survey, error) {
+	var out survey.Survey
 	err := s.db.GetContext(ctx, &out, `SELECT `+surveyColumns+` FROM surveys WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, ErrNotFound
@@ -100,8 +82,8 @@ func (s *Store) Survey(ctx context.Context, id string) (Survey, error) {
 }
 
 // Surveys lists a complaint's surveys, first round first.
-func (s *Store) Surveys(ctx context.Context, complaintID string) ([]Survey, error) {
-	out := []Survey{}
+func (s *Store) Surveys(ctx context.Context, complaintID string) ([]survey.Survey, error) {
+	out := []survey.Survey{}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+surveyColumns+` FROM surveys WHERE complaint_id = $1 ORDER BY round`, complaintID)
 	if err != nil {
 		return nil, fmt.Errorf("list surveys: %w", err)

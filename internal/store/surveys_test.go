@@ -11,6 +11,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 func TestSigningKeyIsGeneratedOnceAndKept(t *testing.T) {
@@ -39,7 +40,7 @@ func TestSurveyRowFollowsItsEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	open := store.Survey{ID: uuid.NewString(), ComplaintID: c.ID, Round: 0, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(72 * time.Hour)}
+	open := survey.Survey{ID: uuid.NewString(), ComplaintID: c.ID, Round: 0, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(72 * time.Hour)}
 	sv, err := st.OpenSurvey(ctx, open)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,7 @@ func TestSurveyRowFollowsItsEvents(t *testing.T) {
 	if err != nil || again.ID != sv.ID || sv.ID != open.ID {
 		t.Fatalf("reopened survey %s (err %v), want %s", again.ID, err, sv.ID)
 	}
-	if _, err := st.OpenSurvey(ctx, store.Survey{ID: uuid.NewString(), ComplaintID: uuid.NewString(), SentAt: sent, ExpiresAt: sent}); err == nil {
+	if _, err := st.OpenSurvey(ctx, survey.Survey{ID: uuid.NewString(), ComplaintID: uuid.NewString(), SentAt: sent, ExpiresAt: sent}); err == nil {
 		t.Fatal("a survey of no complaint was opened")
 	}
 
@@ -99,7 +100,7 @@ func TestEveryEventKindApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	sv, err := st.OpenSurvey(ctx, store.Survey{ID: uuid.NewString(), ComplaintID: c.ID, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(time.Hour)})
+	sv, err := st.OpenSurvey(ctx, survey.Survey{ID: uuid.NewString(), ComplaintID: c.ID, WorkflowID: "wf", SentAt: sent, ExpiresAt: sent.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
