@@ -9,13 +9,12 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // SurveyStore is what the survey activities need of the system of record.
 type SurveyStore interface {
-	SigningKey(ctx context.Context, name, configured string) ([]byte, error)
+	SurveySigningKey(ctx context.Context, configured string) ([]byte, error)
 	OpenSurvey(ctx context.Context, s survey.Survey) (survey.Survey, error)
 }
 
@@ -56,7 +55,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (Survey
 	if err != nil {
 		return SurveyTicket{}, err
 	}
-	key, err := a.Surveys.SigningKey(ctx, store.SurveyKeySetting, a.SurveyLinks.SigningSecret)
+	key, err := a.Surveys.SurveySigningKey(ctx, a.SurveyLinks.SigningSecret)
 	if err != nil {
 		return SurveyTicket{}, err
 	}

@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/complaintflow/complaintflow/activities"
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
@@ -45,7 +44,7 @@ func TestOpenSurveyIsIdempotentAndSignsAnExpiringLink(t *testing.T) {
 	if !ok {
 		t.Fatalf("link %q", tickets[0].Link)
 	}
-	key, err := st.SigningKey(context.Background(), store.SurveyKeySetting, "")
+	key, err := st.SurveySigningKey(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

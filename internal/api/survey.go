@@ -38,7 +38,7 @@ func (s *Server) surveySigningKey(r *http.Request) ([]byte, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.key == nil {
-		key, err := s.store.SigningKey(r.Context(), store.SurveyKeySetting, k.configured)
+		key, err := s.store.SurveySigningKey(r.Context(), k.configured)
 		if err != nil {
 			return nil, err
 		}

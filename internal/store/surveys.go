@@ -11,14 +11,20 @@ import (
 	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
-// SurveyKeySetting names the survey-link signing key in the settings table.
-const SurveyKeySetting = "survey_signing_key"
+// surveyKeySetting names the survey-link signing key in the settings table.
+const surveyKeySetting = "survey_signing_key"
 
-// SigningKey returns the configured key, or else the key stored under name,
-// generating and storing a random one the first time. The worker (which signs) and
-// the API (which verifies) thus agree without configuration, and links survive
-// restarts.
-func (s *Store) SigningKey(ctx context.Context, name, configured string) ([]byte, error) {
+// SurveySigningKey returns the key survey links are signed with: configured, if
+// not empty, or else the key kept in the settings table, generated and stored the
+// first time. The worker (which signs) and the API (which verifies) thus agree
+// without configuration, and links survive restarts.
+func (s *Store) SurveySigningKey(ctx context.Context, configured string) ([]byte, error) {
+	return s.signingKey(ctx, surveyKeySetting, configured)
+}
+
+// signingKey returns configured, if not empty, or else the key stored under name,
+// generating and storing a random one the first time.
+func (s *Store) signingKey(ctx context.Context, name, configured string) ([]byte, error) {
 	if configured != "" {
 		return []byte(configured), nil
 	}

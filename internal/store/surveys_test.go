@@ -10,22 +10,21 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
-	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
-func TestSigningKeyIsGeneratedOnceAndKept(t *testing.T) {
+func TestSurveySigningKeyIsGeneratedOnceAndKept(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	first, err := st.SigningKey(ctx, store.SurveyKeySetting, "")
+	first, err := st.SurveySigningKey(ctx, "")
 	if err != nil || len(first) < 32 {
-		t.Fatalf("SigningKey = %q, %v", first, err)
+		t.Fatalf("SurveySigningKey = %q, %v", first, err)
 	}
-	again, err := st.SigningKey(ctx, store.SurveyKeySetting, "")
+	again, err := st.SurveySigningKey(ctx, "")
 	if err != nil || !bytes.Equal(first, again) {
-		t.Fatalf("second SigningKey = %q, %v; want the stored %q", again, err, first)
+		t.Fatalf("second SurveySigningKey = %q, %v; want the stored %q", again, err, first)
 	}
-	configured, _ := st.SigningKey(ctx, store.SurveyKeySetting, "from-env")
+	configured, _ := st.SurveySigningKey(ctx, "from-env")
 	if string(configured) != "from-env" {
 		t.Fatalf("configured key = %q", configured)
 	}
