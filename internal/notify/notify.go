@@ -1,8 +1,8 @@
 // Package notify delivers notices to people over channels: webhook, e-mail (SMTP)
 // and the log. Channels implement Notifier; the activities record every notice in
-// PostgreSQL first, so a channel is asked to send a given notice at most once (or,
-// for a channel that is Resendable, again with the same key after a send whose
-// outcome is unknown).
+// PostgreSQL first (a Notification, whose NotificationStatus the store keeps), so a
+// channel is asked to send a given notice at most once (or, for a channel that is
+// Resendable, again with the same key after a send whose outcome is unknown).
 package notify
 
 import (

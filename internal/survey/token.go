@@ -1,4 +1,5 @@
-// Package survey signs and checks the tokens of satisfaction-survey links. A token
+// Package survey holds satisfaction surveys: the record of one (Survey, which the
+// store fills) and the tokens of their links, which it signs and checks. A token
 // names one survey and when it expires, signed with HMAC-SHA256 under a key only the
 // service knows, so a customer can answer without an account and nobody can answer a
 // survey they were not sent.
