@@ -19,15 +19,6 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 type countingNotifier struct {
 	sends atomic.Int32
 	last  notify.Message

@@ -14,6 +14,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // ErrTypeNotificationFailed marks a notice that some channel could not deliver and
@@ -151,11 +152,11 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts) []delivery {
 			},
 			row: notify.Notification{
 				IdempotencyKey: key,
-				ComplaintID:    nonEmpty(n.ComplaintID),
+				ComplaintID:    null.IfEmpty(n.ComplaintID),
 				EventKind:      string(n.EventKind),
 				Recipient:      n.Recipient,
 				Channel:        t.channel.Channel(),
-				Address:        nonEmpty(stored),
+				Address:        null.IfEmpty(stored),
 				Subject:        subject,
 				Body:           body,
 			},
@@ -180,7 +181,7 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 		case notify.NotificationSending:
 			return fmt.Errorf("notification %s is being sent by another attempt", key)
 		case notify.NotificationFailed:
-			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, deref(row.LastError)))
+			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, null.Value(row.LastError)))
 		case notify.NotificationUncertain:
 			log.Warn("notification may or may not have been delivered; not sending it again", "key", key)
 		default:
@@ -276,21 +277,4 @@ func (a *Activities) now() time.Time {
 		return a.Now()
 	}
 	return time.Now()
-}
-
-// nonEmpty is s, or nil (SQL NULL) for "".
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 )
@@ -219,7 +220,7 @@ func TestNotifyWebhookRetriesThenDeliversOnce(t *testing.T) {
 	}
 	row := f.rows(t)["webhook"]
 	if row.Status != notify.NotificationSent || row.Attempts != 2 || row.SentAt == nil ||
-		!strings.Contains(deref(row.LastError), "500") || deref(row.Address) != f.hook.URL+"/ann" {
+		!strings.Contains(null.Value(row.LastError), "500") || null.Value(row.Address) != f.hook.URL+"/ann" {
 		t.Errorf("row %+v, want sent after 2 attempts, remembering the 500", row)
 	}
 	if len(f.smtp.Mails()) != 0 || strings.Contains(f.log.String(), "notification") {
@@ -240,7 +241,7 @@ func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
 	if got := len(f.hook.received()); got != 1 {
 		t.Errorf("webhook called %d times, want 1", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(deref(row.LastError), "400") {
+	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(null.Value(row.LastError), "400") {
 		t.Errorf("row %+v, want failed after 1 attempt", row)
 	}
 }
@@ -272,7 +273,7 @@ func TestNotifyEmailRetriesThenDeliversOnce(t *testing.T) {
 		m.Subject != n.Subject || strings.TrimSpace(m.Body) != n.Body || m.Header.Get("X-Complaintflow-Key") != n.EventKey+"|ann|email" {
 		t.Errorf("got from %q to %v subject %q body %q headers %v", m.From, m.To, m.Subject, m.Body, m.Header)
 	}
-	if row := f.rows(t)["email"]; row.Status != notify.NotificationSent || row.Attempts != 2 || !strings.Contains(deref(row.LastError), "451") {
+	if row := f.rows(t)["email"]; row.Status != notify.NotificationSent || row.Attempts != 2 || !strings.Contains(null.Value(row.LastError), "451") {
 		t.Errorf("row %+v, want sent after 2 attempts", row)
 	}
 }
@@ -287,7 +288,7 @@ func TestNotifyEmailRejectedFails(t *testing.T) {
 		t.Fatalf("550: got %v, want a non-retryable %s", err, activities.ErrTypeNotificationFailed)
 	}
 	row := f.rows(t)["email"]
-	if row.Status != notify.NotificationFailed || !strings.Contains(deref(row.LastError), "550") || strings.Contains(deref(row.LastError), "ann@example.com") {
+	if row.Status != notify.NotificationFailed || !strings.Contains(null.Value(row.LastError), "550") || strings.Contains(null.Value(row.LastError), "ann@example.com") {
 		t.Errorf("row %+v, want failed with the masked reply", row)
 	}
 }
@@ -352,7 +353,7 @@ func TestNotifyMasksTheCustomerForStaff(t *testing.T) {
 	}
 	seen = append(seen, f.log.String())
 	for _, row := range f.rows(t) {
-		seen = append(seen, row.Subject, row.Body, deref(row.Address))
+		seen = append(seen, row.Subject, row.Body, null.Value(row.Address))
 	}
 	if len(seen) != 2+1+1+3*3 {
 		t.Fatalf("got %d texts, want e-mail, webhook, log and 3 rows", len(seen))
@@ -383,7 +384,7 @@ func TestNotifyCustomerByEmail(t *testing.T) {
 		t.Fatalf("got %+v, want the unmasked notice at the customer's address", mails)
 	}
 	rows := f.rows(t)
-	if row := rows["email"]; len(rows) != 1 || row.Status != notify.NotificationSent || deref(row.Address) != "w***@example.com" ||
+	if row := rows["email"]; len(rows) != 1 || row.Status != notify.NotificationSent || null.Value(row.Address) != "w***@example.com" ||
 		row.IdempotencyKey != n.EventKey+"|customer|email" {
 		t.Errorf("rows %+v, want one sent e-mail row with the address masked", rows)
 	}
@@ -450,7 +451,7 @@ func TestNotifyGivesUpWhenRetriesAreExhausted(t *testing.T) {
 	if got := len(f.hook.received()); got != 3 {
 		t.Errorf("webhook called %d times, want 3", got)
 	}
-	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 3 || !strings.Contains(deref(row.LastError), "503") {
+	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 3 || !strings.Contains(null.Value(row.LastError), "503") {
 		t.Errorf("row %+v, want failed after 3 attempts", row)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -130,7 +131,7 @@ func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefini
 	return CycleDefinition{
 		CycleID: c.ID, Title: c.Title, Metric: c.Metric, Category: c.Category, Keyword: c.Keyword,
 		Baseline: c.Baseline, Target: c.Target, TimeZone: c.TimeZone, CheckSpec: c.CheckSpec,
-		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage, Outcome: deref(c.Outcome),
+		MaxIterations: c.MaxIterations, OpenedAt: c.OpenedAt.UTC(), Stage: c.Stage, Outcome: null.Value(c.Outcome),
 	}, nil
 }
 
@@ -198,8 +199,8 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 	}
 	st := quality.CycleState{
 		Seq: r.State.Seq, Stage: r.State.Stage, Iteration: r.State.Iteration, PlanStatus: r.State.PlanStatus,
-		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: nonEmpty(r.State.SOPChange),
-		RootCause: nonEmpty(r.State.RootCause), Outcome: nonEmpty(r.State.Outcome),
+		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: null.IfEmpty(r.State.SOPChange),
+		RootCause: null.IfEmpty(r.State.RootCause), Outcome: null.IfEmpty(r.State.Outcome),
 		DueAt: r.State.DueAt, LastProgressAt: r.State.LastProgressAt, ClosedAt: r.State.ClosedAt,
 	}
 	if r.State.Plan != nil {
@@ -207,7 +208,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		if err != nil {
 			return err
 		}
-		st.Plan = nonEmpty(string(plan))
+		st.Plan = null.IfEmpty(string(plan))
 	}
 	history := r.State.History
 	if history == nil {

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -140,7 +141,7 @@ func viewOf(c store.Complaint) complaintView {
 		ID: c.ID, ExternalID: c.ExternalID, WorkflowID: c.WorkflowID, Status: string(c.Status), Channel: c.Channel,
 		Customer: customer{
 			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
-			Phone: deref(c.CustomerPhone), Email: deref(c.CustomerEmail), Address: deref(c.CustomerAddress),
+			Phone: null.Value(c.CustomerPhone), Email: null.Value(c.CustomerEmail), Address: null.Value(c.CustomerAddress),
 		},
 		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
 		Owner:     c.Owner,
@@ -164,7 +165,7 @@ func viewOf(c store.Complaint) complaintView {
 		v.SLA.Resolution = &d
 	}
 	if c.ResolutionSummary != nil {
-		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: deref(c.RootCause)}
+		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: null.Value(c.RootCause)}
 	}
 	return v
 }
@@ -219,12 +220,12 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		ID: id, ExternalID: req.ExternalID, RequestHash: req.hash(), WorkflowID: workflows.ComplaintWorkflowID(id),
 		Channel: req.Channel, CustomerID: req.Customer.ID, CustomerName: req.Customer.Name,
 		CustomerTier:    complaint.Level(req.Customer.Tier),
-		CustomerPhone:   nonEmpty(req.Customer.Phone),
-		CustomerEmail:   nonEmpty(req.Customer.Email),
-		CustomerAddress: nonEmpty(req.Customer.Address),
+		CustomerPhone:   null.IfEmpty(req.Customer.Phone),
+		CustomerEmail:   null.IfEmpty(req.Customer.Email),
+		CustomerAddress: null.IfEmpty(req.Customer.Address),
 		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
 		Subject: req.Subject, Description: req.Description,
-		Sentiment: nonEmpty(req.Sentiment),
+		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
 	})
 	switch {
@@ -264,7 +265,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrBreached.ValueSet(false),
 			workflows.SearchAttrEscalationLevel.ValueSet(0),
 			workflows.SearchAttrEscalationPending.ValueSet(false),
-			workflows.SearchAttrOwner.ValueSet(deref(c.Owner)),
+			workflows.SearchAttrOwner.ValueSet(null.Value(c.Owner)),
 		),
 	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

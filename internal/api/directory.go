@@ -12,6 +12,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -168,7 +169,7 @@ func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, created, err := s.store.PutTeam(r.Context(), store.Team{
-		ID: id, Name: body.Name, LeadID: nonEmpty(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
+		ID: id, Name: body.Name, LeadID: null.IfEmpty(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {
 		s.storeError(w, r, err)
@@ -290,8 +291,8 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	}
 	p, created, err := s.store.PutPerson(r.Context(), store.Person{
 		ID: id, Name: body.Name, Role: complaint.Role(body.Role),
-		TeamID: nonEmpty(body.TeamID), ManagerID: nonEmpty(body.ManagerID),
-		Email: nonEmpty(body.Email), WebhookURL: nonEmpty(body.WebhookURL),
+		TeamID: null.IfEmpty(body.TeamID), ManagerID: null.IfEmpty(body.ManagerID),
+		Email: null.IfEmpty(body.Email), WebhookURL: null.IfEmpty(body.WebhookURL),
 		Active: body.Active == nil || *body.Active, UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {
@@ -416,7 +417,7 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, created, err := s.store.PutRoute(r.Context(), store.Route{
-		Category: category, TeamID: body.TeamID, OwnerID: nonEmpty(body.OwnerID),
+		Category: category, TeamID: body.TeamID, OwnerID: null.IfEmpty(body.OwnerID),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -158,8 +159,8 @@ func feedbackViewOf(f store.Feedback) feedbackView {
 	v.Rating = f.Rating
 	if f.CustomerID != nil {
 		v.Customer = &customer{
-			ID: *f.CustomerID, Name: deref(f.CustomerName), Tier: deref(f.CustomerTier),
-			Phone: deref(f.CustomerPhone), Email: deref(f.CustomerEmail), Address: deref(f.CustomerAddress),
+			ID: *f.CustomerID, Name: null.Value(f.CustomerName), Tier: null.Value(f.CustomerTier),
+			Phone: null.Value(f.CustomerPhone), Email: null.Value(f.CustomerEmail), Address: null.Value(f.CustomerAddress),
 		}
 	}
 	return v
@@ -186,10 +187,10 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := cl.Classify(req.Text)
-	d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: deref(req.Rating), HasText: strings.TrimSpace(req.Text) != ""}, res.Urgency)
+	d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: strings.TrimSpace(req.Text) != ""}, res.Urgency)
 	matched, _ := json.Marshal(res.Matched)
 	nf := store.NewFeedback{
-		ID: newID(), ExternalID: nonEmpty(req.ExternalID), RequestHash: req.hash(),
+		ID: newID(), ExternalID: null.IfEmpty(req.ExternalID), RequestHash: req.hash(),
 		Kind: req.Kind, Channel: req.Channel, Text: req.Text,
 		ProblemType: res.ProblemType, Urgency: d.Urgency, Scope: res.Scope, MatchedRules: string(matched),
 		Keywords: res.Keywords, Disposition: string(d.Disposition), DispositionReason: d.Reason,
@@ -200,7 +201,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	if c := req.Customer; c != nil {
 		nf.CustomerID, nf.CustomerName, nf.CustomerTier = new(c.ID), new(c.Name), new(c.Tier)
-		nf.CustomerPhone, nf.CustomerEmail, nf.CustomerAddress = nonEmpty(c.Phone), nonEmpty(c.Email), nonEmpty(c.Address)
+		nf.CustomerPhone, nf.CustomerEmail, nf.CustomerAddress = null.IfEmpty(c.Phone), null.IfEmpty(c.Email), null.IfEmpty(c.Address)
 	}
 	fb, created, err := s.store.CreateFeedback(ctx, nf)
 	switch {
@@ -256,8 +257,8 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 	}
 	if fb.CustomerID != nil {
 		req.Customer = customer{
-			ID: *fb.CustomerID, Name: deref(fb.CustomerName), Tier: deref(fb.CustomerTier),
-			Phone: deref(fb.CustomerPhone), Email: deref(fb.CustomerEmail), Address: deref(fb.CustomerAddress),
+			ID: *fb.CustomerID, Name: null.Value(fb.CustomerName), Tier: null.Value(fb.CustomerTier),
+			Phone: null.Value(fb.CustomerPhone), Email: null.Value(fb.CustomerEmail), Address: null.Value(fb.CustomerAddress),
 		}
 	}
 	if fb.Rating != nil {

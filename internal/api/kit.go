@@ -194,23 +194,6 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
-// nonEmpty is s, or nil (SQL NULL) for "".
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func newID() string { return uuid.NewString() }
 
 func encodeCursor(at time.Time, id string) string {

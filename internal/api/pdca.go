@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -432,7 +433,7 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 		return
 	}
 	if c.ClosedAt != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+deref(c.Outcome)))
+		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+null.Value(c.Outcome)))
 		return
 	}
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args()}},

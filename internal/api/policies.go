@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -127,10 +128,10 @@ func parseSeconds(v *validator, field string, value *string, required bool, leas
 func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 	first := parseSLA(v, "first_response", b.FirstResponse, true)
 	resolution := parseSLA(v, "resolution", b.Resolution, false)
-	if resolution != nil && *resolution < deref(first) {
+	if resolution != nil && *resolution < null.Value(first) {
 		v.add("resolution", "must not be shorter than first_response")
 	}
-	p.FirstResponseSeconds, p.ResolutionSeconds = deref(first), resolution
+	p.FirstResponseSeconds, p.ResolutionSeconds = null.Value(first), resolution
 	if b.WarningPercents != nil {
 		p.WarningPercents = *b.WarningPercents
 		for i, w := range p.WarningPercents {
@@ -160,9 +161,9 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 			if after != nil && *after < last {
 				v.add(field+".after", "must not be earlier than the level before")
 			}
-			last = deref(after)
+			last = null.Value(after)
 			p.EscalationLevels = append(p.EscalationLevels, complaint.LadderLevel{
-				Level: l.Level, AfterSeconds: deref(after), Notify: complaint.Role(l.Notify)})
+				Level: l.Level, AfterSeconds: null.Value(after), Notify: complaint.Role(l.Notify)})
 		}
 	}
 	for _, d := range []struct {
@@ -191,7 +192,7 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		p.AutoEscalateHighTier = *b.AutoEscalateHighTier
 	}
 	if b.CalendarID != nil {
-		p.CalendarID = nonEmpty(*b.CalendarID)
+		p.CalendarID = null.IfEmpty(*b.CalendarID)
 	}
 }
 
@@ -222,7 +223,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	current.UpdatedBy = principalFrom(r.Context()).Actor()
 	p, err := s.store.PutPolicy(r.Context(), current)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + deref(current.CalendarID)}))
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + null.Value(current.CalendarID)}))
 		return
 	}
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -165,7 +166,7 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: deref(t.PersonID)}
+	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID)}
 	s.tokens.Store(key, cachedPrincipal{principal: p, until: time.Now().Add(tokenCacheTTL)})
 	return p, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -83,7 +84,7 @@ func surveyViewOf(sv survey.Survey) surveyView {
 		AnsweredAt: utc(sv.AnsweredAt),
 	}
 	if sv.CSAT != nil {
-		v.Answer = &answerDTO{CSAT: int(*sv.CSAT), Solved: deref(sv.Solved), Comment: deref(sv.Comment)}
+		v.Answer = &answerDTO{CSAT: int(*sv.CSAT), Solved: null.Value(sv.Solved), Comment: null.Value(sv.Comment)}
 		if sv.NPS != nil {
 			v.Answer.NPS = new(int(*sv.NPS))
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	t, err := s.store.CreateToken(r.Context(), store.Token{
 		ID: newID(), Name: body.Name, Role: body.Role, Hash: auth.Hash(secret),
 		CreatedBy: principalFrom(r.Context()).Actor(),
-		PersonID:  nonEmpty(body.PersonID),
+		PersonID:  null.IfEmpty(body.PersonID),
 	})
 	if errors.Is(err, store.ErrConflict) {
 		writeProblem(w, r, problem(http.StatusConflict, "token collision; try again"))

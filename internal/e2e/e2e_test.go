@@ -28,6 +28,7 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
@@ -36,15 +37,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
-
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
 
 const adminToken = "e2e-admin-secret"
 
@@ -279,7 +271,7 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != "resolved" || deref(c.RootCause) != "Depot backlog after a storm" || c.FirstResponseAt == nil || c.FirstResponseBreached {
+	if c.Status != "resolved" || null.Value(c.RootCause) != "Depot backlog after a storm" || c.FirstResponseAt == nil || c.FirstResponseBreached {
 		t.Errorf("complaint row: %+v", c)
 	}
 	// The resolution starts the feedback loop, which records the survey it sends.

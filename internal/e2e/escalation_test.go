@@ -19,6 +19,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 )
 
@@ -187,7 +188,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		t.Fatalf("decision: %s", decided.raw)
 	}
 	after, _ := s.store.Complaint(context.Background(), id)
-	if moved := deref(after.ResolutionDueAt).Sub(deref(before.ResolutionDueAt)); moved != 20*time.Second {
+	if moved := null.Value(after.ResolutionDueAt).Sub(null.Value(before.ResolutionDueAt)); moved != 20*time.Second {
 		t.Errorf("the resolution deadline moved %v, want 20s", moved)
 	}
 

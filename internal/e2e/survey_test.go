@@ -11,6 +11,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -172,7 +173,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 		t.Errorf("events %s, want %s", got, want)
 	}
 	row := s.surveyRow(id, 0)
-	if row.Status != "answered" || deref(row.CSAT) != 5 || deref(row.NPS) != 9 || deref(row.CES) != 2 || !deref(row.Solved) || deref(row.Comment) != "很快解决了，谢谢" {
+	if row.Status != "answered" || null.Value(row.CSAT) != 5 || null.Value(row.NPS) != 9 || null.Value(row.CES) != 2 || !null.Value(row.Solved) || null.Value(row.Comment) != "很快解决了，谢谢" {
 		t.Errorf("survey row: %+v", row)
 	}
 	view := s.must(200, s.do("GET", "/v1/complaints/"+id, agent, nil))
@@ -245,7 +246,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	if reopened.Kind != "reopened" || reopened.Actor != "customer" {
 		t.Fatalf("last event %s by %s, want reopened by customer", reopened.Kind, reopened.Actor)
 	}
-	if due := deref(c.ResolutionDueAt).Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
+	if due := null.Value(c.ResolutionDueAt).Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
 		t.Errorf("follow-up deadline %v after reopening, want 1h", due)
 	}
 	eventually(t, 20*time.Second, "the manager's webhook", func() bool { return len(hooks.keys("/max")) == 1 })
@@ -253,7 +254,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		return len(mailsTo(mails, "We have reopened your complaint")) == 1
 	})
 	told := mailsTo(mails, "We have reopened your complaint")[0].Body
-	if !strings.Contains(told, "not solved") || !strings.Contains(told, deref(c.ResolutionDueAt).UTC().Format(time.RFC3339)) {
+	if !strings.Contains(told, "not solved") || !strings.Contains(told, null.Value(c.ResolutionDueAt).UTC().Format(time.RFC3339)) {
 		t.Errorf("the customer is not told why and by when: %q", told)
 	}
 	var toManager []string
@@ -319,7 +320,7 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 		t.Errorf("events %s, want %s", got, want)
 	}
 	row := s.surveyRow(id, 0)
-	if reminded := deref(row.RemindedAt).Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
+	if reminded := null.Value(row.RemindedAt).Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
 		t.Errorf("survey row %+v (reminded %v after sending)", row, reminded)
 	}
 	res := s.do("POST", path, "", map[string]any{"csat": 5, "solved": true})

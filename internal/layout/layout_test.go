@@ -93,13 +93,16 @@ func eachFile(t *testing.T, keep func(path string) bool, check func(path, text s
 	}
 }
 
+// nullTypes is spelled in two parts so that this file does not find itself.
+const nullTypes = "sql." + "Null"
+
 // TestOneNullConvention: nullable columns are pointers everywhere; database/sql's
 // null types may appear only inside the store.
 func TestOneNullConvention(t *testing.T) {
 	outsideStore := func(f string) bool { return !strings.HasPrefix(f, "internal/store/") }
 	eachFile(t, outsideStore, func(f, text string) {
-		if strings.Contains(text, "sql.Null") {
-			t.Errorf("%s uses sql.Null*; use a pointer", f)
+		if strings.Contains(text, nullTypes) {
+			t.Errorf("%s uses %s*; use a pointer", f, nullTypes)
 		}
 	})
 }

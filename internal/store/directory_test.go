@@ -12,6 +12,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -308,7 +309,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	}
 	put(store.Route{Category: store.DefaultRoute, TeamID: "care"})
 	put(store.Route{Category: "logistics", TeamID: "logistics", OwnerID: new("a")})
-	if r, err := st.RouteFor(ctx, "logistics"); err != nil || r.TeamID != "logistics" || deref(r.OwnerID) != "a" {
+	if r, err := st.RouteFor(ctx, "logistics"); err != nil || r.TeamID != "logistics" || null.Value(r.OwnerID) != "a" {
 		t.Errorf("logistics: got %+v, %v", r, err)
 	}
 	if r, err := st.RouteFor(ctx, "product"); err != nil || r.TeamID != "care" {
@@ -392,7 +393,7 @@ func TestTokenActsForAPerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, err := st.TokenByHash(ctx, auth.Hash(secret))
-	if err != nil || deref(tok.PersonID) != "m" {
+	if err != nil || null.Value(tok.PersonID) != "m" {
 		t.Fatalf("got %+v, %v; want person m", tok, err)
 	}
 	_, err = st.CreateToken(ctx, store.Token{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -60,8 +61,8 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if deref(routed.Owner) != "ann" || deref(routed.TeamID) != "care" {
-		t.Errorf("logistics routed to owner %q team %q, want ann in care", deref(routed.Owner), deref(routed.TeamID))
+	if null.Value(routed.Owner) != "ann" || null.Value(routed.TeamID) != "care" {
+		t.Errorf("logistics routed to owner %q team %q, want ann in care", null.Value(routed.Owner), null.Value(routed.TeamID))
 	}
 	cal, _ := calendar.Compile(spec)
 	if want := cal.Add(routed.CreatedAt, 2*time.Hour); !routed.FirstResponseDueAt.Equal(want) {
@@ -130,7 +131,7 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	}
 	record(complaint.Event{Key: "k/escalation_requested/1", Kind: complaint.EventEscalationRequest, Escalation: &e})
 	inbox, err := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10})
-	if err != nil || len(inbox) != 1 || deref(inbox[0].ApproverID) != "max" {
+	if err != nil || len(inbox) != 1 || null.Value(inbox[0].ApproverID) != "max" {
 		t.Fatalf("max's inbox: %+v, %v; want the request", inbox, err)
 	}
 	if others, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "lee", Limit: 10}); len(others) != 0 {
@@ -147,15 +148,15 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	if err != nil || len(es) != 1 {
 		t.Fatalf("escalations %+v, %v", es, err)
 	}
-	if es[0].Status != "approved" || deref(es[0].DecidedBy) != "max" || es[0].DecisionDueAt != nil {
+	if es[0].Status != "approved" || null.Value(es[0].DecidedBy) != "max" || es[0].DecisionDueAt != nil {
 		t.Errorf("escalation after the decision: %+v", es[0])
 	}
 	got, err := st.Complaint(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if deref(got.Owner) != "lee" || got.Urgency != complaint.High || !deref(got.ResolutionDueAt).Equal(now.Add(20*time.Hour)) {
-		t.Errorf("complaint after approval: owner %q urgency %s due %s", deref(got.Owner), got.Urgency, deref(got.ResolutionDueAt))
+	if null.Value(got.Owner) != "lee" || got.Urgency != complaint.High || !null.Value(got.ResolutionDueAt).Equal(now.Add(20*time.Hour)) {
+		t.Errorf("complaint after approval: owner %q urgency %s due %s", null.Value(got.Owner), got.Urgency, null.Value(got.ResolutionDueAt))
 	}
 	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10}); len(pending) != 0 {
 		t.Errorf("decided escalation still pending: %+v", pending)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // Feedback is a row of the feedback table, with the backlog item it became, if any.
@@ -94,12 +96,12 @@ func (s *Store) CreateFeedback(ctx context.Context, f NewFeedback) (Feedback, bo
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		tx.Rollback()
-		existing, err := s.FeedbackByExternalID(ctx, deref(f.ExternalID))
+		existing, err := s.FeedbackByExternalID(ctx, null.Value(f.ExternalID))
 		if err != nil {
 			return Feedback{}, false, err
 		}
 		if existing.RequestHash != f.RequestHash {
-			return existing, false, fmt.Errorf("external_id %q was sent with a different body: %w", deref(f.ExternalID), ErrConflict)
+			return existing, false, fmt.Errorf("external_id %q was sent with a different body: %w", null.Value(f.ExternalID), ErrConflict)
 		}
 		return existing, false, nil
 	}

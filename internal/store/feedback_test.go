@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/migrations"
 )
@@ -129,8 +130,8 @@ func TestCreateFeedbackIsIdempotentAndMakesOneBacklogItem(t *testing.T) {
 	retry := nf
 	retry.ID, retry.BacklogID = uuid.NewString(), uuid.NewString() // a retry makes new IDs; the first win
 	again, created, err := st.CreateFeedback(ctx, retry)
-	if err != nil || created || again.ID != f.ID || deref(again.BacklogID) != deref(f.BacklogID) {
-		t.Fatalf("retry: got %s/%s created=%v err=%v, want %s/%s", again.ID, deref(again.BacklogID), created, err, f.ID, deref(f.BacklogID))
+	if err != nil || created || again.ID != f.ID || null.Value(again.BacklogID) != null.Value(f.BacklogID) {
+		t.Fatalf("retry: got %s/%s created=%v err=%v, want %s/%s", again.ID, null.Value(again.BacklogID), created, err, f.ID, null.Value(f.BacklogID))
 	}
 	different := retry
 	different.RequestHash = "another body"
@@ -182,8 +183,8 @@ func TestSetFeedbackComplaint(t *testing.T) {
 		t.Errorf("second complaint: got %v, want ErrConflict", err)
 	}
 	got, err := st.Feedback(ctx, f.ID)
-	if err != nil || deref(got.ComplaintID) != c.ID {
-		t.Errorf("feedback complaint %q (err %v), want %s", deref(got.ComplaintID), err, c.ID)
+	if err != nil || null.Value(got.ComplaintID) != c.ID {
+		t.Errorf("feedback complaint %q (err %v), want %s", null.Value(got.ComplaintID), err, c.ID)
 	}
 	backlog, _, err := st.CreateFeedback(ctx, newFeedback("fb-b", "backlog"))
 	if err != nil {
@@ -210,7 +211,7 @@ func TestFeedbackAndBacklogPageAndFilter(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, fb := range page {
-			seen = append(seen, deref(fb.ExternalID))
+			seen = append(seen, null.Value(fb.ExternalID))
 		}
 		if len(page) < f.Limit {
 			break

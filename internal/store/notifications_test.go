@@ -9,6 +9,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -42,7 +43,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	n := notification("k1")
 
 	got, claimed := claim(t, st, n, false)
-	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 1 || deref(got.Address) != "ann@example.com" {
+	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 1 || null.Value(got.Address) != "ann@example.com" {
 		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
 	}
 	if got, claimed := claim(t, st, n, true); claimed || got.Status != notify.NotificationSending {
@@ -53,7 +54,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 		t.Fatal("finish of the claiming attempt refused")
 	}
 	got, claimed = claim(t, st, n, false)
-	if !claimed || got.Attempts != 2 || deref(got.LastError) != "451 try later" {
+	if !claimed || got.Attempts != 2 || null.Value(got.LastError) != "451 try later" {
 		t.Fatalf("retry claim: claimed=%v %+v, want attempt 2 with the last error", claimed, got)
 	}
 	if finish(t, st, "k1", 1, notify.NotificationSent, "") {
@@ -71,7 +72,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	failed := notification("k2")
 	claim(t, st, failed, false)
 	finish(t, st, "k2", 1, notify.NotificationFailed, "550 no such user")
-	if got, claimed := claim(t, st, failed, true); claimed || got.Status != notify.NotificationFailed || deref(got.LastError) != "550 no such user" {
+	if got, claimed := claim(t, st, failed, true); claimed || got.Status != notify.NotificationFailed || null.Value(got.LastError) != "550 no such user" {
 		t.Fatalf("claim after failed: claimed=%v %+v", claimed, got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // Policy is the SLA for one urgency × customer-tier cell, with its escalation ladder.
@@ -73,7 +74,7 @@ func (r policyRow) snapshot() (complaint.Policy, error) {
 		FirstResponseSeconds: p.FirstResponseSeconds, WarningPercents: p.WarningPercents,
 		EscalationLevels: p.EscalationLevels, FollowUpSeconds: p.FollowUpSeconds, DecisionSeconds: p.DecisionSeconds,
 		MaxExtensionSeconds: p.MaxExtensionSeconds, AutoEscalateAngry: p.AutoEscalateAngry,
-		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: deref(p.CalendarID),
+		AutoEscalateHighTier: p.AutoEscalateHighTier, CalendarID: null.Value(p.CalendarID),
 		SurveyReminderSeconds: p.SurveyReminderSeconds, SurveyTimeoutSeconds: p.SurveyTimeoutSeconds,
 	}
 	if p.ResolutionSeconds != nil {
@@ -83,7 +84,7 @@ func (r policyRow) snapshot() (complaint.Policy, error) {
 	if len(r.CalendarSpec) > 0 {
 		out.Calendar = &calendar.Spec{}
 		if err := json.Unmarshal(r.CalendarSpec, out.Calendar); err != nil {
-			return out, fmt.Errorf("decode calendar %s: %w", deref(p.CalendarID), err)
+			return out, fmt.Errorf("decode calendar %s: %w", null.Value(p.CalendarID), err)
 		}
 	}
 	return out, nil
@@ -186,7 +187,7 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy,
 		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds)
 	if isForeignKeyViolation(err) {
-		return p, fmt.Errorf("no calendar %q: %w", deref(p.CalendarID), ErrNotFound)
+		return p, fmt.Errorf("no calendar %q: %w", null.Value(p.CalendarID), ErrNotFound)
 	}
 	if err != nil {
 		return p, fmt.Errorf("put policy: %w", err)

@@ -86,15 +86,6 @@ func withBinaryParameters(dsn string) string {
 	return dsn + " binary_parameters=yes"
 }
 
-// deref is *p, or the zero value for nil (SQL NULL).
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"

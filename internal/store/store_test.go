@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 	"github.com/complaintflow/complaintflow/migrations"
@@ -36,15 +37,6 @@ func newComplaint(externalID string, urgency, tier complaint.Level) store.NewCom
 	}
 }
 
-// deref is *p, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 func TestSeededPoliciesMatchTheDomainDefaults(t *testing.T) {
 	st := newStore(t)
 	ps, err := st.Policies(context.Background())
@@ -59,8 +51,8 @@ func TestSeededPoliciesMatchTheDomainDefaults(t *testing.T) {
 	}
 	for _, p := range ps {
 		w := want[p.Urgency]
-		if p.FirstResponseSeconds != w[0] || deref(p.ResolutionSeconds) != w[1] || (p.ResolutionSeconds != nil) != (w[1] != 0) {
-			t.Errorf("policy %s/%s: got %d/%d, want %d/%d", p.Urgency, p.Tier, p.FirstResponseSeconds, deref(p.ResolutionSeconds), w[0], w[1])
+		if p.FirstResponseSeconds != w[0] || null.Value(p.ResolutionSeconds) != w[1] || (p.ResolutionSeconds != nil) != (w[1] != 0) {
+			t.Errorf("policy %s/%s: got %d/%d, want %d/%d", p.Urgency, p.Tier, p.FirstResponseSeconds, null.Value(p.ResolutionSeconds), w[0], w[1])
 		}
 	}
 }
@@ -77,7 +69,7 @@ func TestCreateComplaintStampsDueTimesAndIsIdempotent(t *testing.T) {
 	if got, want := c.FirstResponseDueAt.Sub(c.CreatedAt), 2*time.Hour; got != want {
 		t.Errorf("first-response due after %v, want %v", got, want)
 	}
-	if got, want := deref(c.ResolutionDueAt).Sub(c.CreatedAt), 24*time.Hour; got != want {
+	if got, want := null.Value(c.ResolutionDueAt).Sub(c.CreatedAt), 24*time.Hour; got != want {
 		t.Errorf("resolution due after %v, want %v", got, want)
 	}
 	if c.Status != complaint.StatusOpen {
@@ -128,7 +120,7 @@ func TestPolicyChangeAppliesOnlyToLaterComplaints(t *testing.T) {
 	if got := after.FirstResponseDueAt.Sub(after.CreatedAt); got != 30*time.Second {
 		t.Errorf("later complaint's first response due after %v, want 30s", got)
 	}
-	if got := deref(after.ResolutionDueAt).Sub(after.CreatedAt); got != time.Minute {
+	if got := null.Value(after.ResolutionDueAt).Sub(after.CreatedAt); got != time.Minute {
 		t.Errorf("later complaint's resolution due after %v, want 1m", got)
 	}
 }
@@ -163,8 +155,8 @@ func TestRecordEventIsIdempotentAndAppliesTheTransition(t *testing.T) {
 		t.Fatalf("got %d events (err %v), want 2", len(events), err)
 	}
 	got, _ := st.Complaint(ctx, c.ID)
-	if got.Status != complaint.StatusInProgress || deref(got.Owner) != "agent-ann" || !deref(got.FirstResponseAt).Equal(at) {
-		t.Errorf("after acknowledge: status=%s owner=%v first_response_at=%v", got.Status, deref(got.Owner), got.FirstResponseAt)
+	if got.Status != complaint.StatusInProgress || null.Value(got.Owner) != "agent-ann" || !null.Value(got.FirstResponseAt).Equal(at) {
+		t.Errorf("after acknowledge: status=%s owner=%v first_response_at=%v", got.Status, null.Value(got.Owner), got.FirstResponseAt)
 	}
 	if !got.ResolutionBreached || got.FirstResponseBreached {
 		t.Errorf("breach flags: resolution=%v first_response=%v, want true/false", got.ResolutionBreached, got.FirstResponseBreached)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
@@ -69,8 +70,8 @@ func TestSurveyRowFollowsItsEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != "answered" || got.RemindedAt == nil || deref(got.CSAT) != 2 || deref(got.NPS) != 3 ||
-		got.CES != nil || deref(got.Solved) || deref(got.Comment) != "还是没到" || !deref(got.AnsweredAt).Equal(sent.Add(30*time.Hour)) {
+	if got.Status != "answered" || got.RemindedAt == nil || null.Value(got.CSAT) != 2 || null.Value(got.NPS) != 3 ||
+		got.CES != nil || null.Value(got.Solved) || null.Value(got.Comment) != "还是没到" || !null.Value(got.AnsweredAt).Equal(sent.Add(30*time.Hour)) {
 		t.Fatalf("survey after its events: %+v", got)
 	}
 	list, err := st.Surveys(ctx, c.ID)

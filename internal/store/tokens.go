@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // Token is an API bearer token. Only the SHA-256 of its secret is stored.
@@ -32,7 +34,7 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 	case isUniqueViolation(err):
 		return t, fmt.Errorf("token already exists: %w", ErrConflict)
 	case isForeignKeyViolation(err):
-		return t, invalidField("person_id", "no person "+deref(t.PersonID))
+		return t, invalidField("person_id", "no person "+null.Value(t.PersonID))
 	case err != nil:
 		return t, fmt.Errorf("create token: %w", err)
 	}
