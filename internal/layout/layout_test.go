@@ -61,6 +61,26 @@ func TestVocabularyPackagesSeeNoDatabase(t *testing.T) {
 	}
 }
 
+// TestAPIStartsWorkflowsNotActivities: the API imports workflows (names, update
+// payloads) and the vocabulary packages, never the activities' implementation.
+func TestAPIStartsWorkflowsNotActivities(t *testing.T) {
+	cmd := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "./internal/api")
+	cmd.Dir = root(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list ./internal/api: %v", err)
+	}
+	imports := strings.Fields(string(out))
+	if len(imports) == 0 {
+		t.Fatal("go list printed no imports for ./internal/api")
+	}
+	for _, d := range imports {
+		if d == module+"activities" {
+			t.Errorf("internal/api imports %s", d)
+		}
+	}
+}
+
 // goFiles lists the module's tracked .go files.
 func goFiles(t *testing.T) []string {
 	t.Helper()
