@@ -16,7 +16,7 @@ import (
 )
 
 // DefaultCloseAfterResolved is how long a resolved complaint filed before the
-// feedback loop existed waits for an explicit close before it closes itself.
+// survey existed waits for an explicit close before it closes itself.
 const DefaultCloseAfterResolved = 72 * time.Hour
 
 // versionLadder marks executions started once the escalation ladder existed.
@@ -24,7 +24,7 @@ const DefaultCloseAfterResolved = 72 * time.Hour
 // recorded with: synchronous notices and the original search attributes.
 const versionLadder = "escalation-ladder"
 
-// versionSurvey marks executions that run the feedback loop after a resolution
+// versionSurvey marks executions that run the survey after a resolution
 // instead of closing themselves after DefaultCloseAfterResolved.
 const versionSurvey = "feedback-loop"
 
@@ -39,7 +39,7 @@ const (
 type ComplaintInput struct {
 	ComplaintID string
 	// CloseAfterResolved overrides DefaultCloseAfterResolved when positive (only
-	// executions without the feedback loop use it).
+	// executions without the survey use it).
 	CloseAfterResolved time.Duration
 }
 
@@ -95,12 +95,12 @@ type ComplaintState struct {
 	Warnings           []Warning                    `json:",omitempty"`
 	Ladder             []LadderStep                 `json:",omitempty"`
 	Escalations        []complaint.EscalationRecord `json:",omitempty"`
-	// The latest feedback loop, and how the closing was verified.
+	// The latest survey, and how the closing was verified.
 	Survey       *SurveyRound           `json:",omitempty"`
 	Verification complaint.Verification `json:",omitempty"`
 }
 
-// SurveyRound is the feedback loop of one resolution round.
+// SurveyRound is the survey of one resolution round.
 type SurveyRound struct {
 	Round      int
 	WorkflowID string

@@ -13,13 +13,13 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
-// Defaults of the feedback loop for policies snapshotted before it existed.
+// Defaults of the survey for policies snapshotted before it existed.
 const (
 	DefaultSurveyReminder = 24 * time.Hour
 	DefaultSurveyTimeout  = 72 * time.Hour
 )
 
-// SurveyInput starts the feedback loop of one resolution round of a complaint.
+// SurveyInput starts the survey of one resolution round of a complaint.
 type SurveyInput struct {
 	ComplaintID string
 	Round       int
@@ -27,10 +27,10 @@ type SurveyInput struct {
 	Timeout     time.Duration // after sending: no answer closes the complaint unverified
 }
 
-// SurveyOutcome is how a feedback loop ended.
+// SurveyOutcome is how a survey ended.
 type SurveyOutcome string
 
-// Outcomes of the feedback loop (DOMAIN.md §2 "feed back → verify").
+// Outcomes of the survey (DOMAIN.md §2 "feed back → verify").
 const (
 	// The customer's answer confirms the fix: the complaint closes verified.
 	OutcomeVerified SurveyOutcome = "verified"
@@ -40,7 +40,7 @@ const (
 	OutcomeUnverified SurveyOutcome = "unverified"
 )
 
-// SurveyState is what the feedback loop's query and answer update return, and its
+// SurveyState is what the survey's query and answer update return, and its
 // result.
 type SurveyState struct {
 	ComplaintID string
@@ -245,7 +245,7 @@ func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complai
 	}))
 }
 
-// afterResolution runs the feedback loop of the resolution round and acts on its
+// afterResolution runs the survey of the resolution round and acts on its
 // outcome; executions filed before the loop existed close themselves after
 // CloseAfterResolved as they always did.
 func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
@@ -333,7 +333,7 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 }
 
 // surveyTimes are the policy's reminder delay and timeout, or the defaults for a
-// snapshot taken before the feedback loop existed.
+// snapshot taken before the survey existed.
 func (w *complaintWorkflow) surveyTimes() (reminder, timeout time.Duration) {
 	reminder, timeout = secs(w.policy.SurveyReminderSeconds), secs(w.policy.SurveyTimeoutSeconds)
 	if reminder <= 0 || timeout <= reminder {

@@ -13,7 +13,7 @@ import (
 
 func intp(n int) *int { return &n }
 
-// answer delivers the customer's answer to the round's feedback loop, as the API
+// answer delivers the customer's answer to the round's survey, as the API
 // does after checking the link; it fails the test unless the answer is taken.
 func (s *ComplaintSuite) answer(round int, a complaint.SurveyAnswer) {
 	id := workflows.SurveyWorkflowID("c-1", round)
@@ -26,7 +26,7 @@ func (s *ComplaintSuite) answer(round int, a complaint.SurveyAnswer) {
 	s.NoError(err)
 }
 
-// rejectAnswer sends an answer the feedback loop must refuse; reasons go to s.rejections.
+// rejectAnswer sends an answer the survey must refuse; reasons go to s.rejections.
 func (s *ComplaintSuite) rejectAnswer(round int, surveyID string, a complaint.SurveyAnswer) {
 	s.rejected++
 	err := s.env.UpdateWorkflowByID(workflows.SurveyWorkflowID("c-1", round), workflows.UpdateAnswerSurvey,

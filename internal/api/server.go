@@ -37,7 +37,7 @@ type Server struct {
 	tokens sync.Map // hash → cachedPrincipal; saves a query per request
 
 	surveyKey surveyKey
-	rules     ruleCache       // compiled classification rules (feedback.go)
+	rules     ruleCache       // compiled classification rules (classifier.go)
 	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
 }
 
