@@ -109,11 +109,11 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 	if !ok {
 		return c, false
 	}
-	if p := decodeJSON(w, r, body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, body, &v); p != nil {
 		writeProblem(w, r, p)
 		return c, false
 	}
-	var v validator
 	check(&v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -160,7 +160,7 @@ func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.U
 	var notFound *serviceerror.NotFound
 	switch {
 	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
-		writeProblem(w, r, problem(http.StatusConflict, appErr.Message()))
+		writeProblem(w, r, problemWithCode(http.StatusConflict, CodeInvalidAction, appErr.Message()))
 		return false
 	case errors.As(err, &notFound):
 		writeProblem(w, r, ended)

@@ -58,6 +58,17 @@ func calendarViewOf(c store.Calendar) calendarView {
 // pointer "/weekly_hours/mon/0/end".
 var specIndex = regexp.MustCompile(`\[(\d+)\]`)
 
+// calendarCode is the field code of a reason the calendar package gives.
+func calendarCode(reason string) string {
+	switch {
+	case reason == "required":
+		return FieldRequired
+	case strings.HasPrefix(reason, "want ") || strings.HasPrefix(reason, "unknown "):
+		return FieldInvalidFormat
+	}
+	return FieldInvalid
+}
+
 func specPointer(field string) string {
 	return "/" + strings.ReplaceAll(specIndex.ReplaceAllString(field, ".$1"), ".", "/")
 }
@@ -71,13 +82,13 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body putCalendarBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	v.required("name", body.Name, 200)
 	for _, e := range body.spec().Validate() {
-		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Detail: e.Reason})
+		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Code: calendarCode(e.Reason), Message: e.Reason})
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

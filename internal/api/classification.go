@@ -43,11 +43,11 @@ type rulesRequest struct {
 // field named ("rules[3].dimension"); nothing changes unless all are valid.
 func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 	var req rulesRequest
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	switch {
 	case len(req.Rules) == 0:
 		v.add("rules", "must hold at least one rule; without rules everything is other, low urgency, individual")
@@ -94,11 +94,11 @@ type classifyResponse struct {
 // also tells what POST /v1/feedback would do with it.
 func (s *Server) previewClassification(w http.ResponseWriter, r *http.Request) {
 	var req classifyRequest
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	v.required("text", req.Text, maxFeedbackRunes)
 	if req.Kind != "" {
 		v.oneOf("kind", req.Kind, feedbackKinds)

@@ -52,8 +52,7 @@ type customer struct {
 
 var levelNames = []string{string(complaint.High), string(complaint.Medium), string(complaint.Low)}
 
-func (req *fileRequest) validate() *Problem {
-	var v validator
+func (req *fileRequest) validate(v *validator) {
 	v.required("external_id", req.ExternalID, 200)
 	v.oneOf("channel", req.Channel, complaint.Channels)
 	v.required("customer.id", req.Customer.ID, 200)
@@ -77,7 +76,6 @@ func (req *fileRequest) validate() *Problem {
 	if req.Sentiment != "" {
 		v.oneOf("sentiment", req.Sentiment, complaint.Sentiments)
 	}
-	return v.problem()
 }
 
 // hash fingerprints the request so a retry can be told from a different complaint
@@ -176,11 +174,13 @@ func viewOf(c store.Complaint) complaintView {
 // SLA clocks once the caller has seen a success.
 func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 	var req fileRequest
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	if p := req.validate(); p != nil {
+	req.validate(&v)
+	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -234,7 +234,7 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 			"external_id "+req.ExternalID+" was already filed with a different body (complaint "+c.ID+")")
 	case errors.Is(err, store.ErrNotFound):
 		return c, false, fieldProblem(http.StatusUnprocessableEntity,
-			FieldError{Field: "urgency", Detail: "no SLA policy for urgency " + req.Urgency + " and tier " + req.Customer.Tier})
+			FieldError{Field: "urgency", Code: FieldNotFound, Message: "no SLA policy for urgency " + req.Urgency + " and tier " + req.Customer.Tier})
 	case err != nil:
 		return c, false, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -82,6 +83,18 @@ func (v *validator) webhookURL(field, value string) {
 	}
 }
 
+// storeFieldCode is the field code of a reason the store gives for refusing a
+// directory write: a reference to no row, to an inactive person, or another rule.
+func storeFieldCode(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "no "):
+		return FieldNotFound
+	case strings.HasSuffix(reason, " is not active"):
+		return FieldInactive
+	}
+	return FieldInvalid
+}
+
 // storeError answers a write the store refused because of a field (400, or 409
 // when it clashes with other rows) or because other rows still use the target (409).
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -89,11 +102,11 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	var inUse *store.InUseError
 	switch {
 	case errors.As(err, &fe) && errors.Is(err, store.ErrConflict):
-		p := fieldProblem(http.StatusConflict, FieldError{Field: fe.Field, Detail: fe.Reason})
+		p := fieldProblem(http.StatusConflict, FieldError{Field: fe.Field, Code: FieldConflict, Message: fe.Reason})
 		p.Type, p.Title = "https://complaintflow.dev/problems/conflict", "Conflict"
 		writeProblem(w, r, p)
 	case errors.As(err, &fe):
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Detail: fe.Reason}))
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Code: storeFieldCode(fe.Reason), Message: fe.Reason}))
 	case errors.As(err, &inUse):
 		writeProblem(w, r, problem(http.StatusConflict, inUse.Error()))
 	default:
@@ -158,7 +171,7 @@ func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body putTeamBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -280,7 +293,7 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body putPersonBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -406,7 +419,7 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body putRouteBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}

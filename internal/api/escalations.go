@@ -152,7 +152,7 @@ func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRul
 func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request) {
 	seq, err := strconv.Atoi(r.PathValue("seq"))
 	if err != nil || seq < 1 {
-		writeProblem(w, r, fieldProblem(http.StatusNotFound, FieldError{Field: "seq", Detail: "is not an escalation number"}))
+		writeProblem(w, r, fieldProblem(http.StatusNotFound, FieldError{Field: "seq", Code: FieldNotFound, Message: "is not an escalation number"}))
 		return
 	}
 	var body decisionBody

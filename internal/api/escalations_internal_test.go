@@ -49,7 +49,7 @@ func TestDecisionBodyCheck(t *testing.T) {
 		d := b.check(&v)
 		var got []string
 		for _, e := range v.errs {
-			got = append(got, e.Field+": "+e.Detail)
+			got = append(got, e.Field+": "+e.Message)
 		}
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %q, want %q", tt.body, got, tt.want)

@@ -70,8 +70,7 @@ type feedbackRequest struct {
 	Customer   *customer `json:"customer,omitempty"`
 }
 
-func (req *feedbackRequest) validate() *Problem {
-	var v validator
+func (req *feedbackRequest) validate(v *validator) {
 	v.optional("external_id", req.ExternalID, 200)
 	if req.ExternalID != "" && strings.TrimSpace(req.ExternalID) == "" {
 		v.add("external_id", "must not be blank")
@@ -86,7 +85,7 @@ func (req *feedbackRequest) validate() *Problem {
 	} else {
 		v.required("text", req.Text, maxFeedbackRunes)
 	}
-	checkRating(&v, req.Rating)
+	checkRating(v, req.Rating)
 	if c := req.Customer; c != nil {
 		v.required("customer.id", c.ID, 200)
 		v.required("customer.name", c.Name, 200)
@@ -103,7 +102,6 @@ func (req *feedbackRequest) validate() *Problem {
 		}
 		v.optional("customer.address", c.Address, 500)
 	}
-	return v.problem()
 }
 
 func checkRating(v *validator, rating *int) {
@@ -172,11 +170,13 @@ func feedbackViewOf(f store.Feedback) feedbackView {
 // the first result and completes a complaint a failed attempt left unfiled.
 func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	var req feedbackRequest
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	if p := req.validate(); p != nil {
+	req.validate(&v)
+	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -270,7 +270,9 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 			req.Sentiment = "negative"
 		}
 	}
-	if p := req.validate(); p != nil {
+	var v validator
+	req.validate(&v)
+	if p := v.problem(); p != nil {
 		return store.Complaint{}, fmt.Errorf("feedback %s makes an invalid complaint: %s", fb.ID, p.Detail)
 	}
 	c, _, err := s.file(ctx, req)
@@ -394,11 +396,11 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req backlogPatch
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	v.oneOf("status", req.Status, store.BacklogStatuses)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

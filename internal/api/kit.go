@@ -6,13 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -32,9 +31,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decodeJSON reads a JSON object into dst strictly: JSON content type, at most
-// maxBodyBytes, valid UTF-8, one object, no unknown fields, right types. Each failure
-// is a problem naming what was wrong.
 // writeItems answers a listing: {"items": [view of each]}.
 func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
 	items := make([]V, len(xs))
@@ -90,74 +86,6 @@ func writePage[T, V any](w http.ResponseWriter, xs []T, limit int, view func(T) 
 		next = &cur
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-}
-
-func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		return problem(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+ct)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxBodyBytes))
-	}
-	if err != nil {
-		return problem(http.StatusBadRequest, "reading request body: "+err.Error())
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return problem(http.StatusBadRequest, "request body is empty; a JSON object is required")
-	}
-	if !utf8.Valid(body) {
-		return problem(http.StatusBadRequest, "request body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return decodeProblem(err)
-	}
-	if dec.More() {
-		return problem(http.StatusBadRequest, "request body must hold a single JSON object")
-	}
-	return nil
-}
-
-func decodeProblem(err error) *Problem {
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntaxErr):
-		return problem(http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return problem(http.StatusBadRequest, "malformed JSON: unexpected end of input")
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			return problem(http.StatusBadRequest, "request body must be a JSON object")
-		}
-		return fieldProblem(http.StatusBadRequest, FieldError{Field: field, Detail: "must be a JSON " + jsonKind(typeErr.Type.Kind().String())})
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return fieldProblem(http.StatusBadRequest, FieldError{Field: field, Detail: "unknown field"})
-	default:
-		return problem(http.StatusBadRequest, "invalid JSON: "+err.Error())
-	}
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "struct", "map":
-		return "object"
-	case "slice", "array":
-		return "array"
-	case "bool":
-		return "boolean"
-	case "ptr":
-		return "value of the documented type"
-	default:
-		return "number"
-	}
 }
 
 // fromPath loads what the path's {id} names with load; on failure it has written

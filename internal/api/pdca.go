@@ -89,11 +89,11 @@ func (b *cycleBody) check(v *validator) {
 // answers 200 with it.
 func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 	var body cycleBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	body.check(&v)
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 200 {
@@ -419,11 +419,11 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 	if !ok {
 		return
 	}
-	if p := decodeJSON(w, r, body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	if err := check(&v, c, principalFrom(r.Context()).Actor()); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -296,7 +296,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 		}
 	}
 	r := a.call(auth.RoleQuality, "POST", "/v1/pdca-cycles/"+planning.ID+"/plan", plan(75, "tomorrow", m("Route", "ann", soon)))
-	if d := r.body["errors"].([]any)[0].(map[string]any)["detail"]; d != "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00+08:00" {
+	if d := r.body["errors"].([]any)[0].(map[string]any)["message"]; d != "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00+08:00" {
 		t.Errorf("unparseable due: %v", d)
 	}
 	if r := a.call(auth.RoleQuality, "POST", "/v1/pdca-cycles/"+closed.ID+"/withdraw", `{"reason":"again"}`); r.status != http.StatusConflict ||

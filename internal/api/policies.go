@@ -206,7 +206,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body putPolicyBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -223,7 +223,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	current.UpdatedBy = principalFrom(r.Context()).Actor()
 	p, err := s.store.PutPolicy(r.Context(), current)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Detail: "no calendar " + null.Value(current.CalendarID)}))
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Code: FieldNotFound, Message: "no calendar " + null.Value(current.CalendarID)}))
 		return
 	}
 	if err != nil {

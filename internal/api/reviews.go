@@ -126,11 +126,11 @@ func checkReviewCronSpec(v *validator, field, spec, zone string) *cron.SpecSched
 
 func (s *Server) createReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	var req reviewScheduleRequest
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	row := store.ReviewSchedule{ID: newID(), Kind: quality.ScheduleKind(req.Kind), TimeZone: "UTC",
 		Paused: req.Paused, Note: req.Note, CreatedBy: principalFrom(r.Context()).Actor()}
 	if req.ID != nil {
@@ -245,13 +245,14 @@ type reviewSchedulePatch struct {
 // the row and in Temporal (see the top of this file).
 func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	var req reviewSchedulePatch
-	if p := decodeJSON(w, r, &req); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
-	if req.CronSpec == nil && req.TimeZone == nil && req.Paused == nil && req.Note == nil {
-		v.add("cron_spec", "give at least one of cron_spec, time_zone, paused, note")
+	// A field of the wrong type was given, even if decoding left it out.
+	if req.CronSpec == nil && req.TimeZone == nil && req.Paused == nil && req.Note == nil && len(v.errs) == 0 {
+		v.reject("cron_spec", FieldRequired, "give at least one of cron_spec, time_zone, paused, note")
 	}
 	zoneOK := true
 	if req.TimeZone != nil {
@@ -354,11 +355,11 @@ func (s *Server) getReviewRules(w http.ResponseWriter, r *http.Request) {
 // putReviewRules replaces the rules; a field left out takes its default.
 func (s *Server) putReviewRules(w http.ResponseWriter, r *http.Request) {
 	rules := quality.DefaultReviewRules()
-	if p := decodeJSON(w, r, &rules); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &rules, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	percent := func(field string, x float64) {
 		if x <= 0 || x > 100 {
 			v.add(field, "must be a percentage above 0 and at most 100")

@@ -163,7 +163,8 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 
 func (s *Server) putRiskThresholds(w http.ResponseWriter, r *http.Request) {
 	var body putRiskThresholdsBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -172,7 +173,6 @@ func (s *Server) putRiskThresholds(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	var v validator
 	body.apply(&v, &t)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -408,11 +408,11 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, ch
 	if !ok {
 		return
 	}
-	if p := decodeJSON(w, r, body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	check(&v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

@@ -242,7 +242,7 @@ func TestRiskAlertActionsAreCheckedBeforeTheWorkflow(t *testing.T) {
 		fields string
 	}{
 		{auth.RoleQuality, "/v1/risk-alerts/" + sla.ID + "/respond", `{"response": "  "}`, 400, "[response]"},
-		{auth.RoleQuality, "/v1/risk-alerts/" + sla.ID + "/respond", `{"plan": "x"}`, 400, "[plan]"},
+		{auth.RoleQuality, "/v1/risk-alerts/" + sla.ID + "/respond", `{"plan": "x"}`, 400, "[plan response]"},
 		{auth.RoleManager, "/v1/risk-alerts/" + sla.ID + "/close", `{"solution": "s"}`, 400,
 			"[root_cause executor action_deadline verification]"},
 		{auth.RoleAdmin, "/v1/risk-alerts/" + sla.ID + "/close", `{"root_cause": "r", "solution": "s", "executor": "e",

@@ -149,7 +149,7 @@ func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler 
 			return
 		}
 		if !p.Allowed(roles...) {
-			writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+r.Method+" "+r.Pattern))
+			writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+actionOf(r.Pattern)))
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))

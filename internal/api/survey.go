@@ -210,11 +210,11 @@ func (s *Server) answerSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body surveyAnswerBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	answer := body.check(&v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

@@ -19,11 +19,11 @@ type createTokenBody struct {
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	var body createTokenBody
-	if p := decodeJSON(w, r, &body); p != nil {
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	var v validator
 	roles := make([]string, len(auth.Roles))
 	for i, role := range auth.Roles {
 		roles[i] = string(role)
