@@ -58,17 +58,6 @@ func calendarViewOf(c store.Calendar) calendarView {
 // pointer "/weekly_hours/mon/0/end".
 var specIndex = regexp.MustCompile(`\[(\d+)\]`)
 
-// calendarCode is the field code of a reason the calendar package gives.
-func calendarCode(reason string) string {
-	switch {
-	case reason == "required":
-		return FieldRequired
-	case strings.HasPrefix(reason, "want ") || strings.HasPrefix(reason, "unknown "):
-		return FieldInvalidFormat
-	}
-	return FieldInvalid
-}
-
 func specPointer(field string) string {
 	return "/" + strings.ReplaceAll(specIndex.ReplaceAllString(field, ".$1"), ".", "/")
 }
@@ -88,7 +77,7 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	v.required("name", body.Name, 200)
 	for _, e := range body.spec().Validate() {
-		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Code: calendarCode(e.Reason), Message: e.Reason})
+		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Code: codeOfReason(e.Reason), Message: e.Reason})
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -152,7 +141,7 @@ func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
 	var v validator
 	for name := range q {
 		if name != "from" && name != "add" {
-			v.add(name, "unknown query parameter; use from and add")
+			v.reject(name, FieldUnknown, "unknown query parameter; use from and add")
 		}
 	}
 	get := func(name string) string {
@@ -163,14 +152,14 @@ func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
 	}
 	from, err := time.Parse(time.RFC3339, get("from"))
 	if err != nil {
-		v.add("from", "is required with add: an RFC 3339 time like 2025-01-06T09:00:00Z")
+		v.reject("from", FieldRequired, "is required with add: an RFC 3339 time like 2025-01-06T09:00:00Z")
 	}
 	add, err := time.ParseDuration(get("add"))
 	switch {
 	case err != nil:
-		v.add("add", `is required with from: a duration like "90m" or "24h"`)
+		v.reject("add", FieldRequired, `is required with from: a duration like "90m" or "24h"`)
 	case add < 0 || add > maxSLA:
-		v.add("add", "must be between 0s and 8784h")
+		v.reject("add", FieldOutOfRange, "must be between 0s and 8784h")
 	}
 	return from, add, v.problem()
 }

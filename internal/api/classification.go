@@ -50,14 +50,14 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(req.Rules) == 0:
-		v.add("rules", "must hold at least one rule; without rules everything is other, low urgency, individual")
+		v.reject("rules", FieldOutOfRange, "must hold at least one rule; without rules everything is other, low urgency, individual")
 	case len(req.Rules) > maxRules:
-		v.add("rules", fmt.Sprintf("must hold at most %d rules", maxRules))
+		v.reject("rules", FieldOutOfRange, fmt.Sprintf("must hold at most %d rules", maxRules))
 	}
 	rows := make([]store.ClassificationRule, len(req.Rules))
 	for i, rule := range req.Rules {
 		for _, e := range rule.Check() {
-			v.add(fmt.Sprintf("rules[%d].%s", i, e.Field), e.Detail)
+			v.reject(fmt.Sprintf("rules[%d].%s", i, e.Field), codeOfReason(e.Detail), e.Detail)
 		}
 		rows[i] = store.ClassificationRule{Dimension: string(rule.Dimension), Value: rule.Value, Keywords: rule.Keywords, Priority: rule.Priority}
 	}

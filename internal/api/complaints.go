@@ -60,12 +60,12 @@ func (req *fileRequest) validate(v *validator) {
 	v.oneOf("customer.tier", req.Customer.Tier, levelNames)
 	v.optional("customer.phone", req.Customer.Phone, 40)
 	if p := req.Customer.Phone; p != "" && strings.Trim(p, "+0123456789 -().") != "" {
-		v.add("customer.phone", "may hold only digits, spaces, +, -, ( ) and .")
+		v.reject("customer.phone", FieldInvalidFormat, "may hold only digits, spaces, +, -, ( ) and .")
 	}
 	v.optional("customer.email", req.Customer.Email, 254)
 	if e := req.Customer.Email; e != "" {
 		if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e {
-			v.add("customer.email", "is not an e-mail address")
+			v.reject("customer.email", FieldInvalidFormat, "is not an e-mail address")
 		}
 	}
 	v.optional("customer.address", req.Customer.Address, 500)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -49,7 +48,7 @@ const idRule = "must be 1–64 of a-z, 0-9, '.', '_', '-', starting with a lette
 
 func (v *validator) id(field, value string) {
 	if value == "" {
-		v.add(field, "is required")
+		v.reject(field, FieldRequired, "is required")
 		return
 	}
 	v.optionalID(field, value)
@@ -57,7 +56,7 @@ func (v *validator) id(field, value string) {
 
 func (v *validator) optionalID(field, value string) {
 	if value != "" && !directoryID.MatchString(value) {
-		v.add(field, idRule)
+		v.reject(field, FieldInvalidFormat, idRule)
 	}
 }
 
@@ -67,7 +66,7 @@ func (v *validator) email(field, value string) {
 		return
 	}
 	if addr, err := mail.ParseAddress(value); err != nil || addr.Address != value {
-		v.add(field, "is not an e-mail address")
+		v.reject(field, FieldInvalidFormat, "is not an e-mail address")
 	}
 }
 
@@ -79,20 +78,8 @@ func (v *validator) webhookURL(field, value string) {
 	}
 	u, err := url.Parse(value)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.add(field, "must be an absolute http or https URL")
+		v.reject(field, FieldInvalidFormat, "must be an absolute http or https URL")
 	}
-}
-
-// storeFieldCode is the field code of a reason the store gives for refusing a
-// directory write: a reference to no row, to an inactive person, or another rule.
-func storeFieldCode(reason string) string {
-	switch {
-	case strings.HasPrefix(reason, "no "):
-		return FieldNotFound
-	case strings.HasSuffix(reason, " is not active"):
-		return FieldInactive
-	}
-	return FieldInvalid
 }
 
 // storeError answers a write the store refused because of a field (400, or 409
@@ -106,7 +93,7 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Type, p.Title = "https://complaintflow.dev/problems/conflict", "Conflict"
 		writeProblem(w, r, p)
 	case errors.As(err, &fe):
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Code: storeFieldCode(fe.Reason), Message: fe.Reason}))
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Code: codeOfReason(fe.Reason), Message: fe.Reason}))
 	case errors.As(err, &inUse):
 		writeProblem(w, r, problem(http.StatusConflict, inUse.Error()))
 	default:
@@ -321,7 +308,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	for name := range q {
 		if !slices.Contains([]string{"team", "role", "active"}, name) {
-			v.add(name, "unknown query parameter; use team, role, active")
+			v.reject(name, FieldUnknown, "unknown query parameter; use team, role, active")
 		}
 	}
 	f := store.PeopleFilter{TeamID: q.Get("team"), Role: complaint.Role(q.Get("role"))}

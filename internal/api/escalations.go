@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -107,30 +108,57 @@ type compensation struct {
 func (b *decisionBody) check(v *validator) complaint.Decision {
 	d, why := b.decision()
 	for _, p := range complaint.CheckDecision(d) {
-		if detail, ok := why[p.Rule]; ok {
-			p.Detail = detail
+		code := decisionCodes[p.Rule]
+		if w, ok := why[p.Rule]; ok {
+			p.Detail, code = w.message, w.code
 		}
-		v.add(p.Field, p.Detail)
+		if code == FieldNotAllowed && p.Detail != "" && strings.HasPrefix(p.Detail, "is required") {
+			code = FieldRequired // an enum left out
+		}
+		v.reject(p.Field, code, p.Detail)
 	}
 	return d
 }
+
+// decisionCodes is the field code of each rule of complaint.CheckDecision.
+var decisionCodes = map[complaint.DecisionRule]string{
+	complaint.RuleKind:             FieldNotAllowed,
+	complaint.RuleReasonLength:     FieldTooLong,
+	complaint.RuleUrgency:          FieldNotAllowed,
+	complaint.RuleApplies:          FieldNotApplicable,
+	complaint.RuleApproveChanges:   FieldRequired,
+	complaint.RuleReason:           FieldRequired,
+	complaint.RuleOwner:            FieldRequired,
+	complaint.RuleOwnerLength:      FieldTooLong,
+	complaint.RuleExtension:        FieldOutOfRange,
+	complaint.RuleCompensation:     FieldRequired,
+	complaint.RuleCompensationKind: FieldNotAllowed,
+	complaint.RuleAmount:           FieldOutOfRange,
+	complaint.RuleAmountLimit:      FieldOutOfRange,
+	complaint.RuleCurrency:         FieldInvalidFormat,
+	complaint.RuleNoteLength:       FieldTooLong,
+}
+
+// rewording is how the API words a rule's problem where the JSON form says more
+// than the Decision can: its message and field code.
+type rewording struct{ code, message string }
 
 // decision is the Decision the body describes, with only the fields of its kind.
 // Where the JSON form leaves out or misspells what the Decision cannot show as
 // missing, the decision holds a value CheckDecision refuses and why says how to
 // word that problem: no extend_by or one that is not a duration, no amount.
-func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRule]string) {
+func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRule]rewording) {
 	d := complaint.Decision{Kind: complaint.DecisionKind(b.Decision), Reason: b.Reason,
 		Urgency: complaint.Level(b.Urgency), Owner: b.Owner}
-	why := map[complaint.DecisionRule]string{}
+	why := map[complaint.DecisionRule]rewording{}
 	switch d.Kind {
 	case complaint.DecisionExtend:
 		ext, err := time.ParseDuration(b.ExtendBy)
 		switch {
 		case b.ExtendBy == "":
-			why[complaint.RuleExtension] = `is required, e.g. "6h"`
+			why[complaint.RuleExtension] = rewording{FieldRequired, `is required, e.g. "6h"`}
 		case err != nil:
-			why[complaint.RuleExtension] = fmt.Sprintf("%q is not a duration like \"90m\" or \"6h\"", b.ExtendBy)
+			why[complaint.RuleExtension] = rewording{FieldInvalidFormat, fmt.Sprintf("%q is not a duration like \"90m\" or \"6h\"", b.ExtendBy)}
 		case ext%time.Second == 0:
 			d.ExtensionSeconds = int64(ext / time.Second) // 0 or less: CheckDecision refuses it
 		}
@@ -140,7 +168,7 @@ func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRul
 			if c.Amount != nil {
 				d.Compensation.Amount = *c.Amount
 			} else {
-				why[complaint.RuleAmount] = "is required"
+				why[complaint.RuleAmount] = rewording{FieldRequired, "is required"}
 			}
 		}
 	}
@@ -181,11 +209,11 @@ func (s *Server) checkOwner(r *http.Request, v *validator, id string) {
 	p, err := s.store.Person(r.Context(), id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		v.add("owner", "no person "+id+" in the directory")
+		v.reject("owner", FieldNotFound, "no person "+id+" in the directory")
 	case err != nil:
 		v.add("owner", "could not be checked: "+err.Error())
 	case !p.Active:
-		v.add("owner", id+" is not active")
+		v.reject("owner", FieldInactive, id+" is not active")
 	}
 }
 
@@ -201,7 +229,7 @@ func (s *Server) escalationInbox(w http.ResponseWriter, r *http.Request) {
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 500 {
-			v.add("limit", "must be a number from 1 to 500")
+			v.reject("limit", FieldOutOfRange, "must be a number from 1 to 500")
 		}
 		limit = n
 	}

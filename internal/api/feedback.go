@@ -73,14 +73,14 @@ type feedbackRequest struct {
 func (req *feedbackRequest) validate(v *validator) {
 	v.optional("external_id", req.ExternalID, 200)
 	if req.ExternalID != "" && strings.TrimSpace(req.ExternalID) == "" {
-		v.add("external_id", "must not be blank")
+		v.reject("external_id", FieldRequired, "must not be blank")
 	}
 	v.oneOf("kind", req.Kind, feedbackKinds)
 	v.oneOf("channel", req.Channel, complaint.Channels)
 	if req.Kind == "rating" {
 		v.optional("text", req.Text, maxFeedbackRunes)
 		if req.Rating == nil {
-			v.add("rating", "is required for kind rating; 1 to 5")
+			v.reject("rating", FieldRequired, "is required for kind rating; 1 to 5")
 		}
 	} else {
 		v.required("text", req.Text, maxFeedbackRunes)
@@ -92,12 +92,12 @@ func (req *feedbackRequest) validate(v *validator) {
 		v.oneOf("customer.tier", c.Tier, levelNames)
 		v.optional("customer.phone", c.Phone, 40)
 		if c.Phone != "" && strings.Trim(c.Phone, "+0123456789 -().") != "" {
-			v.add("customer.phone", "may hold only digits, spaces, +, -, ( ) and .")
+			v.reject("customer.phone", FieldInvalidFormat, "may hold only digits, spaces, +, -, ( ) and .")
 		}
 		v.optional("customer.email", c.Email, 254)
 		if c.Email != "" {
 			if addr, err := mail.ParseAddress(c.Email); err != nil || addr.Address != c.Email {
-				v.add("customer.email", "is not an e-mail address")
+				v.reject("customer.email", FieldInvalidFormat, "is not an e-mail address")
 			}
 		}
 		v.optional("customer.address", c.Address, 500)
@@ -106,7 +106,7 @@ func (req *feedbackRequest) validate(v *validator) {
 
 func checkRating(v *validator, rating *int) {
 	if rating != nil && (*rating < 1 || *rating > 5) {
-		v.add("rating", "must be an integer from 1 to 5")
+		v.reject("rating", FieldOutOfRange, "must be an integer from 1 to 5")
 	}
 }
 

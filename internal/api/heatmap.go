@@ -34,7 +34,7 @@ func (s *Server) heatmap(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	for name := range q {
 		if !slices.Contains([]string{"from", "to", "source", "limit"}, name) {
-			v.add(name, "unknown query parameter; use from, to, source, limit")
+			v.reject(name, FieldUnknown, "unknown query parameter; use from, to, source, limit")
 		}
 	}
 	hq := store.HeatmapQuery{Source: store.HeatmapAll, Limit: defaultHeatmapKeywords, To: time.Now().UTC()}
@@ -53,16 +53,16 @@ func (s *Server) heatmap(w http.ResponseWriter, r *http.Request) {
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxPageSize {
-			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+			v.reject("limit", FieldOutOfRange, fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
 		}
 		hq.Limit = n
 	}
 	if len(v.errs) == 0 {
 		switch {
 		case !hq.From.Before(hq.To):
-			v.add("to", "must be after from")
+			v.reject("to", FieldOutOfRange, "must be after from")
 		case hq.To.Sub(hq.From) > maxHeatmapPeriod:
-			v.add("from", "the period may span at most 366 days")
+			v.reject("from", FieldOutOfRange, "the period may span at most 366 days")
 		}
 	}
 	if p := v.problem(); p != nil {
@@ -102,6 +102,6 @@ func parseInstant(v *validator, name, value string) (time.Time, bool) {
 	if t, err := time.Parse(time.DateOnly, value); err == nil {
 		return t, true
 	}
-	v.add(name, "must be an RFC 3339 time (2026-11-01T00:00:00Z) or a date (2026-11-01)")
+	v.reject(name, FieldInvalidFormat, "must be an RFC 3339 time (2026-11-01T00:00:00Z) or a date (2026-11-01)")
 	return time.Time{}, false
 }

@@ -46,21 +46,21 @@ func page(v *validator, q map[string][]string, allowed ...string) (limit int, at
 	allowed = append(allowed, "limit", "cursor")
 	for name := range q {
 		if !slices.Contains(allowed, name) {
-			v.add(name, "unknown query parameter; use "+strings.Join(allowed, ", "))
+			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(allowed, ", "))
 		}
 	}
 	limit = defaultPageSize
 	if l := first(q, "limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxPageSize {
-			v.add("limit", fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+			v.reject("limit", FieldOutOfRange, fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
 		}
 		limit = n
 	}
 	if cur := first(q, "cursor"); cur != "" {
 		var err error
 		if at, id, err = decodeCursor(cur); err != nil {
-			v.add("cursor", "is not a cursor this API returned")
+			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned")
 		}
 	}
 	return limit, at, id

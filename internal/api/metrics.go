@@ -68,7 +68,7 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	var v validator
 	for name := range q {
 		if name != "from" && name != "to" && name != "group_by" {
-			v.add(name, "unknown query parameter; use from, to, group_by")
+			v.reject(name, FieldUnknown, "unknown query parameter; use from, to, group_by")
 		}
 	}
 	out := metricsParams{to: now.UTC().Truncate(time.Second)}
@@ -76,7 +76,7 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	if raw := q.Get("to"); raw != "" {
 		t, err := time.Parse(time.RFC3339, raw)
 		if err != nil {
-			v.add("to", "must be an RFC 3339 time like 2025-04-01T00:00:00Z")
+			v.reject("to", FieldInvalidFormat, "must be an RFC 3339 time like 2025-04-01T00:00:00Z")
 			toOK = false
 		}
 		out.to = t
@@ -85,7 +85,7 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	if raw := q.Get("from"); raw != "" {
 		t, err := time.Parse(time.RFC3339, raw)
 		if err != nil {
-			v.add("from", "must be an RFC 3339 time like 2025-03-01T00:00:00Z")
+			v.reject("from", FieldInvalidFormat, "must be an RFC 3339 time like 2025-03-01T00:00:00Z")
 			fromOK = false
 		}
 		out.from = t
@@ -93,15 +93,15 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	if fromOK && toOK {
 		switch {
 		case !out.from.Before(out.to):
-			v.add("from", "must be before to ("+out.to.UTC().Format(time.RFC3339)+")")
+			v.reject("from", FieldOutOfRange, "must be before to ("+out.to.UTC().Format(time.RFC3339)+")")
 		case out.to.Sub(out.from) > maxMetricsSpan:
-			v.add("from", fmt.Sprintf("must be at most %d days before to", int(maxMetricsSpan.Hours()/24)))
+			v.reject("from", FieldOutOfRange, fmt.Sprintf("must be at most %d days before to", int(maxMetricsSpan.Hours()/24)))
 		}
 	}
 	if q.Has("group_by") {
 		g, groupings := q.Get("group_by"), store.MetricsGroupings()
 		if !slices.Contains(groupings, g) {
-			v.add("group_by", fmt.Sprintf("%q is not one of %s", g, strings.Join(groupings, ", ")))
+			v.reject("group_by", FieldNotAllowed, fmt.Sprintf("%q is not one of %s", g, strings.Join(groupings, ", ")))
 		}
 		out.groupBy = g
 	}

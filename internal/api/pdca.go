@@ -67,20 +67,20 @@ func (b *cycleBody) check(v *validator) {
 	case metric == quality.KeywordVolume:
 		v.required("keyword", b.Keyword, 100)
 	case b.Keyword != "":
-		v.add("keyword", "applies to keyword_volume only")
+		v.reject("keyword", FieldNotApplicable, "applies to keyword_volume only")
 	}
 	if _, err := quality.LoadZone(b.TimeZone); err != nil {
-		v.add("time_zone", err.Error())
+		v.reject("time_zone", FieldInvalidFormat, err.Error())
 	} else if b.CheckSpec != "" {
 		if _, err := quality.ParseSpec(b.CheckSpec, b.TimeZone); err != nil {
-			v.add("check_spec", err.Error())
+			v.reject("check_spec", FieldInvalidFormat, err.Error())
 		}
 	}
 	if b.MaxIterations != nil && (*b.MaxIterations < 1 || *b.MaxIterations > maxCycleIterations) {
-		v.add("max_iterations", fmt.Sprintf("must be from 1 to %d", maxCycleIterations))
+		v.reject("max_iterations", FieldOutOfRange, fmt.Sprintf("must be from 1 to %d", maxCycleIterations))
 	}
 	if b.Baseline != nil && b.Target != nil && metric.Valid() && !metric.Improves(*b.Baseline, *b.Target) {
-		v.add("target", fmt.Sprintf("%g does not improve on the baseline %g", *b.Target, *b.Baseline))
+		v.reject("target", FieldOutOfRange, fmt.Sprintf("%g does not improve on the baseline %g", *b.Target, *b.Baseline))
 	}
 }
 
@@ -97,7 +97,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 	body.check(&v)
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 200 {
-		v.add("Idempotency-Key", "must be at most 200 characters")
+		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -167,7 +167,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) {
 		b := open == "true"
 		f.Open = &b
 	default:
-		v.add("open", "must be true or false")
+		v.reject("open", FieldInvalidFormat, "must be true or false")
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -248,7 +248,7 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 		t, err := time.Parse(time.RFC3339, value)
 		if err != nil {
 			unparsed[field] = true
-			v.add(prefix+field, "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00+08:00")
+			v.reject(prefix+field, FieldInvalidFormat, "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00+08:00")
 		}
 		return t
 	}
@@ -263,7 +263,7 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 			p, err := s.store.Person(ctx, owner)
 			switch {
 			case errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active):
-				v.add(prefix+field+".owner", fmt.Sprintf("%q is not an active person of the directory", owner))
+				v.reject(prefix+field+".owner", FieldNotFound, fmt.Sprintf("%q is not an active person of the directory", owner))
 			case err != nil:
 				return req, err
 			}
@@ -271,7 +271,7 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 	}
 	for _, p := range workflows.CheckPlan(req, c.Metric, c.Baseline, time.Now()) {
 		if !unparsed[p.Field] { // an unparseable time is named once
-			v.add(prefix+p.Field, p.Detail)
+			v.reject(prefix+p.Field, codeOfReason(p.Detail), p.Detail)
 		}
 	}
 	return req, nil
@@ -299,7 +299,7 @@ func (s *Server) decideCyclePlan(w http.ResponseWriter, r *http.Request) {
 		v.oneOf("decision", body.Decision, []string{workflows.PlanApprove, workflows.PlanSendBack})
 		v.optional("reason", body.Reason, 2000)
 		if body.Decision == workflows.PlanSendBack && strings.TrimSpace(body.Reason) == "" {
-			v.add("reason", "is required to send a plan back")
+			v.reject("reason", FieldRequired, "is required to send a plan back")
 		}
 		req = workflows.DecidePlanRequest{By: actor, Decision: body.Decision, Reason: body.Reason}
 		return nil
@@ -323,15 +323,15 @@ func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
 				_ = json.Unmarshal([]byte(*c.Plan), &plan)
 			}
 			if n := len(plan.Measures); *body.Measure < 0 || *body.Measure >= n {
-				v.add("measure", fmt.Sprintf("must be the index of one of the plan's %d measures, from 0", n))
+				v.reject("measure", FieldNotFound, fmt.Sprintf("must be the index of one of the plan's %d measures, from 0", n))
 			}
 		}
 		if body.Percent != nil {
 			if *body.Percent < 0 || *body.Percent > 100 {
-				v.add("percent", "must be from 0 to 100")
+				v.reject("percent", FieldOutOfRange, "must be from 0 to 100")
 			}
 			if body.Measure == nil {
-				v.add("measure", "is required with percent")
+				v.reject("measure", FieldRequired, "is required with percent")
 			}
 		}
 		req = workflows.ProgressRequest{By: actor, Note: body.Note, Measure: body.Measure, Percent: body.Percent}
@@ -371,14 +371,14 @@ func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 		}
 		switch {
 		case final.Met && strings.TrimSpace(body.SOPChange) == "":
-			v.add("sop_change", "is required: the final check met the target")
+			v.reject("sop_change", FieldRequired, "is required: the final check met the target")
 		case final.Met && body.AdjustedPlan != nil:
-			v.add("adjusted_plan", "is not taken: the final check met the target")
+			v.reject("adjusted_plan", FieldNotApplicable, "is not taken: the final check met the target")
 		case final.Met:
 		case strings.TrimSpace(body.RootCause) == "":
-			v.add("root_cause", "is required: the final check missed the target")
+			v.reject("root_cause", FieldRequired, "is required: the final check missed the target")
 		case body.AdjustedPlan == nil && c.Iteration < c.MaxIterations:
-			v.add("adjusted_plan", "is required: the final check missed the target")
+			v.reject("adjusted_plan", FieldRequired, "is required: the final check missed the target")
 		}
 		return nil
 	}, workflows.UpdateAct, func() any { return req })

@@ -106,18 +106,18 @@ func parseSLA(v *validator, field string, value *string, required bool) *int64 {
 func parseSeconds(v *validator, field string, value *string, required bool, least time.Duration) *int64 {
 	if value == nil {
 		if required {
-			v.add(field, "is required, e.g. \"2h\"")
+			v.reject(field, FieldRequired, "is required, e.g. \"2h\"")
 		}
 		return nil
 	}
 	d, err := time.ParseDuration(*value)
 	switch {
 	case err != nil:
-		v.add(field, fmt.Sprintf("%q is not a duration like \"90s\", \"2h\" or \"48h\"", *value))
+		v.reject(field, FieldInvalidFormat, fmt.Sprintf("%q is not a duration like \"90s\", \"2h\" or \"48h\"", *value))
 	case d < least || d > maxSLA:
-		v.add(field, fmt.Sprintf("must be between %s and 8784h", least))
+		v.reject(field, FieldOutOfRange, fmt.Sprintf("must be between %s and 8784h", least))
 	case d%time.Second != 0:
-		v.add(field, "must be a whole number of seconds")
+		v.reject(field, FieldInvalidFormat, "must be a whole number of seconds")
 	default:
 		return new(int64(d / time.Second))
 	}
@@ -129,7 +129,7 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 	first := parseSLA(v, "first_response", b.FirstResponse, true)
 	resolution := parseSLA(v, "resolution", b.Resolution, false)
 	if resolution != nil && *resolution < null.Value(first) {
-		v.add("resolution", "must not be shorter than first_response")
+		v.reject("resolution", FieldOutOfRange, "must not be shorter than first_response")
 	}
 	p.FirstResponseSeconds, p.ResolutionSeconds = null.Value(first), resolution
 	if b.WarningPercents != nil {
@@ -138,9 +138,9 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 			field := fmt.Sprintf("warning_percents[%d]", i)
 			switch {
 			case w < 1 || w > 99:
-				v.add(field, "must be from 1 to 99")
+				v.reject(field, FieldOutOfRange, "must be from 1 to 99")
 			case i > 0 && w <= p.WarningPercents[i-1]:
-				v.add(field, "must be larger than the one before")
+				v.reject(field, FieldOutOfRange, "must be larger than the one before")
 			}
 		}
 	}
@@ -154,12 +154,12 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		for i, l := range *b.EscalationLevels {
 			field := fmt.Sprintf("escalation_levels[%d]", i)
 			if l.Level != i+1 {
-				v.add(field+".level", fmt.Sprintf("must be %d: levels count up from 1", i+1))
+				v.reject(field+".level", FieldOutOfRange, fmt.Sprintf("must be %d: levels count up from 1", i+1))
 			}
 			v.oneOf(field+".notify", l.Notify, roles)
 			after := parseSeconds(v, field+".after", &l.After, true, 0)
 			if after != nil && *after < last {
-				v.add(field+".after", "must not be earlier than the level before")
+				v.reject(field+".after", FieldOutOfRange, "must not be earlier than the level before")
 			}
 			last = null.Value(after)
 			p.EscalationLevels = append(p.EscalationLevels, complaint.LadderLevel{
@@ -183,7 +183,7 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 		}
 	}
 	if p.SurveyReminderSeconds >= p.SurveyTimeoutSeconds {
-		v.add("survey_reminder", "must be shorter than survey_timeout ("+seconds(p.SurveyTimeoutSeconds)+")")
+		v.reject("survey_reminder", FieldOutOfRange, "must be shorter than survey_timeout ("+seconds(p.SurveyTimeoutSeconds)+")")
 	}
 	if b.AutoEscalateAngry != nil {
 		p.AutoEscalateAngry = *b.AutoEscalateAngry

@@ -178,3 +178,25 @@ func shadowed(ptr string, roots []string) bool {
 	}
 	return false
 }
+
+// codeOfReason is the field code of a reason worded by a package that checks
+// without codes (the calendar's spec, the store's directory writes, classification
+// rules, PDCA plans): it tells the few kinds they use apart by their fixed wording,
+// and is FieldInvalid for the rest.
+func codeOfReason(reason string) string {
+	switch {
+	case reason == "required" || strings.HasPrefix(reason, "is required"):
+		return FieldRequired
+	case strings.HasPrefix(reason, "no "):
+		return FieldNotFound
+	case strings.HasSuffix(reason, "is not active"):
+		return FieldInactive
+	case strings.Contains(reason, "is not one of"):
+		return FieldNotAllowed
+	case strings.HasPrefix(reason, "must be at most") && strings.HasSuffix(reason, "characters"):
+		return FieldTooLong
+	case strings.HasPrefix(reason, "want ") || strings.HasPrefix(reason, "unknown "):
+		return FieldInvalidFormat
+	}
+	return FieldInvalid
+}

@@ -99,11 +99,11 @@ type reviewScheduleRequest struct {
 // ("Local" would mean the server's own zone, which the API cannot see).
 func checkReviewZone(v *validator, field, zone string) bool {
 	if zone == "Local" {
-		v.add(field, `"Local" is not an IANA time zone; name one, like Asia/Shanghai`)
+		v.reject(field, FieldInvalidFormat, `"Local" is not an IANA time zone; name one, like Asia/Shanghai`)
 		return false
 	}
 	if _, err := quality.LoadZone(zone); err != nil {
-		v.add(field, err.Error()+"; use an IANA name like Asia/Shanghai or UTC")
+		v.reject(field, FieldInvalidFormat, err.Error()+"; use an IANA name like Asia/Shanghai or UTC")
 		return false
 	}
 	return true
@@ -114,11 +114,11 @@ func checkReviewZone(v *validator, field, zone string) bool {
 func checkReviewCronSpec(v *validator, field, spec, zone string) *cron.SpecSchedule {
 	parsed, err := quality.ParseSpec(spec, zone)
 	if err != nil {
-		v.add(field, "invalid cron spec: "+err.Error())
+		v.reject(field, FieldInvalidFormat, "invalid cron spec: "+err.Error())
 		return nil
 	}
 	if len(quality.NextRuns(parsed, time.Now(), 1)) == 0 {
-		v.add(field, "the spec never fires within five years")
+		v.reject(field, FieldOutOfRange, "the spec never fires within five years")
 		return nil
 	}
 	return parsed
@@ -136,7 +136,7 @@ func (s *Server) createReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	if req.ID != nil {
 		row.ID = *req.ID
 		if !reviewScheduleIDPattern.MatchString(row.ID) {
-			v.add("id", "must be a slug matching "+reviewScheduleIDPattern.String())
+			v.reject("id", FieldInvalidFormat, "must be a slug matching "+reviewScheduleIDPattern.String())
 		}
 	}
 	kinds := make([]string, len(quality.ScheduleKinds))
@@ -362,12 +362,12 @@ func (s *Server) putReviewRules(w http.ResponseWriter, r *http.Request) {
 	}
 	percent := func(field string, x float64) {
 		if x <= 0 || x > 100 {
-			v.add(field, "must be a percentage above 0 and at most 100")
+			v.reject(field, FieldOutOfRange, "must be a percentage above 0 and at most 100")
 		}
 	}
 	between := func(field string, x, lo, hi int) {
 		if x < lo || x > hi {
-			v.add(field, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
+			v.reject(field, FieldOutOfRange, fmt.Sprintf("must be an integer from %d to %d", lo, hi))
 		}
 	}
 	percent("resolution_rate_target_pct", rules.ResolutionRateTargetPct)
@@ -443,7 +443,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) {
 	if cur := q.Get("cursor"); cur != "" {
 		var ok bool
 		if f.AfterStarted, f.AfterID, ok = decodeReviewCursor(cur); !ok {
-			v.add("cursor", "is not a cursor this API returned")
+			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned")
 		}
 	}
 	if k := q.Get("kind"); q.Has("kind") {

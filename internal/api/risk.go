@@ -131,7 +131,7 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 			if !leastIncluded {
 				bound = "above"
 			}
-			v.add(field, fmt.Sprintf("must be %s %g up to %g", bound, least, most))
+			v.reject(field, FieldOutOfRange, fmt.Sprintf("must be %s %g up to %g", bound, least, most))
 		}
 	}
 	between("csat_drop_points", t.CSATDropPoints, 0, 100, false)
@@ -379,9 +379,9 @@ func (s *Server) closeRiskAlert(w http.ResponseWriter, r *http.Request) {
 		v.required("solution", body.Solution, 5000)
 		v.required("executor", body.Executor, 200)
 		if body.ActionDeadline == "" {
-			v.add("action_deadline", "is required, an RFC 3339 time like 2026-04-01T00:00:00Z")
+			v.reject("action_deadline", FieldRequired, "is required, an RFC 3339 time like 2026-04-01T00:00:00Z")
 		} else if t, err := time.Parse(time.RFC3339, body.ActionDeadline); err != nil {
-			v.add("action_deadline", "must be an RFC 3339 time like 2026-04-01T00:00:00Z")
+			v.reject("action_deadline", FieldInvalidFormat, "must be an RFC 3339 time like 2026-04-01T00:00:00Z")
 		} else {
 			deadline = t.UTC()
 		}
@@ -482,7 +482,7 @@ func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	for name := range q {
 		if name != "from" && name != "to" {
-			v.add(name, "unknown query parameter; use from, to")
+			v.reject(name, FieldUnknown, "unknown query parameter; use from, to")
 		}
 	}
 	var bounds [2]time.Time
@@ -490,13 +490,13 @@ func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 		if raw := q.Get(name); raw != "" {
 			t, err := time.Parse(time.RFC3339, raw)
 			if err != nil {
-				v.add(name, "must be an RFC 3339 time like 2026-03-01T00:00:00Z")
+				v.reject(name, FieldInvalidFormat, "must be an RFC 3339 time like 2026-03-01T00:00:00Z")
 			}
 			bounds[i] = t
 		}
 	}
 	if !bounds[0].IsZero() && !bounds[1].IsZero() && !bounds[0].Before(bounds[1]) {
-		v.add("from", "must be before to ("+bounds[1].UTC().Format(time.RFC3339)+")")
+		v.reject("from", FieldOutOfRange, "must be before to ("+bounds[1].UTC().Format(time.RFC3339)+")")
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

@@ -175,16 +175,16 @@ func (b surveyAnswerBody) check(v *validator) complaint.SurveyAnswer {
 	scale := func(field string, value *int, lo, hi int, required bool) {
 		switch {
 		case value == nil && required:
-			v.add(field, fmt.Sprintf("is required: an integer from %d to %d", lo, hi))
+			v.reject(field, FieldRequired, fmt.Sprintf("is required: an integer from %d to %d", lo, hi))
 		case value != nil && (*value < lo || *value > hi):
-			v.add(field, fmt.Sprintf("%d is not from %d to %d", *value, lo, hi))
+			v.reject(field, FieldOutOfRange, fmt.Sprintf("%d is not from %d to %d", *value, lo, hi))
 		}
 	}
 	scale("csat", b.CSAT, 1, 5, true)
 	scale("nps", b.NPS, 0, 10, false)
 	scale("ces", b.CES, 1, 7, false)
 	if b.Solved == nil {
-		v.add("solved", "is required: true or false")
+		v.reject("solved", FieldRequired, "is required: true or false")
 	}
 	a := complaint.SurveyAnswer{NPS: b.NPS, CES: b.CES}
 	if b.Comment != nil {

@@ -37,7 +37,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if reason != "" {
-			v.add("person_id", reason)
+			v.reject("person_id", codeOfReason(reason), reason)
 		}
 	}
 	if p := v.problem(); p != nil {

@@ -182,6 +182,9 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	if !strings.Contains(over.raw, "exceeds the policy's bound") {
 		t.Errorf("extension past the bound: %s", over.raw)
 	}
+	if over.body["code"] != "invalid_action" { // the workflow's validator refused it
+		t.Errorf("validator's 409 code %v, want invalid_action", over.body["code"])
+	}
 	before, _ := s.store.Complaint(context.Background(), id)
 	decided := s.must(200, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "20s"}))
 	if decided.body["status"] != "extended" || decided.body["decided_by"] != "max" {
