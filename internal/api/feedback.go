@@ -40,17 +40,6 @@ func (s *Server) registerFeedbackRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/improvement-backlog", s.authorize(s.listBacklog, improvers...))
 	mux.Handle("PATCH /v1/improvement-backlog/{id}", s.authorize(s.patchBacklog, improvers...))
 	mux.Handle("GET /v1/heatmap", s.authorize(s.heatmap, analysts...))
-
-	// Load the Chinese dictionary now, off the request path: the first intake after
-	// a start would otherwise wait for it.
-	go func() {
-		took, err := classify.Warm()
-		if err != nil {
-			s.log.Error("loading the Chinese dictionary failed; Chinese keywords degrade", "error", err)
-			return
-		}
-		s.log.Info("Chinese dictionary loaded", "duration", took)
-	}()
 }
 
 // --- feedback -----------------------------------------------------------------

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,7 +19,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
-	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -34,26 +35,25 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 
-	tokens sync.Map // hash → cachedPrincipal; saves a query per request
+	tokens tokenCache // principals by secret, dropped on any token change (tokens.go)
+
+	// warmup loads the Chinese dictionary, once, when the handler is built; ready
+	// answers 503 until it has returned (readiness.go).
+	warmup     func() (time.Duration, error)
+	warmOnce   sync.Once
+	dictionary atomic.Pointer[string] // nil while loading, then "ok" or why it failed
 
 	surveyKey surveyKey
 	rules     ruleCache       // compiled classification rules (classifier.go)
 	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
 }
 
-type cachedPrincipal struct {
-	principal auth.Principal
-	until     time.Time
-}
-
-// tokenCacheTTL bounds how long a revoked token keeps working in a running process.
-const tokenCacheTTL = 30 * time.Second
-
 // New builds the server. Its metrics go into registry, which /metrics serves.
 func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, registry *prometheus.Registry) *Server {
 	s := &Server{
 		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
 		schedules: schedules.New(st, tc, taskQueue, log),
+		warmup:    classify.Warm,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
 		}, []string{"route", "method", "status"}),
@@ -85,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	s.warmOnce.Do(s.warm)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 
 	mux.Handle("POST /v1/complaints", s.authorize(s.fileComplaint, auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
@@ -106,7 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /v1/sla-policies", s.authorize(s.listPolicies, everyone...))
 	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))
 
-	mux.Handle("POST /v1/tokens", s.authorize(s.createToken, auth.RoleAdmin))
+	s.registerTokenRoutes(mux)
 	s.registerDirectoryRoutes(mux)
 	s.registerSurveyRoutes(mux)
 	s.registerFeedbackRoutes(mux)
@@ -156,38 +157,8 @@ func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler 
 	})
 }
 
-func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, error) {
-	hash := auth.Hash(secret)
-	key := string(hash)
-	if c, ok := s.tokens.Load(key); ok && time.Now().Before(c.(cachedPrincipal).until) {
-		return c.(cachedPrincipal).principal, nil
-	}
-	t, err := s.store.TokenByHash(ctx, hash)
-	if err != nil {
-		return auth.Principal{}, err
-	}
-	p := auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID)}
-	s.tokens.Store(key, cachedPrincipal{principal: p, until: time.Now().Add(tokenCacheTTL)})
-	return p, nil
-}
-
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// readyz reports ready only when both PostgreSQL and Temporal answer.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	checks := map[string]string{"postgres": "ok", "temporal": "ok"}
-	status := http.StatusOK
-	if err := s.store.Ping(ctx); err != nil {
-		checks["postgres"], status = err.Error(), http.StatusServiceUnavailable
-	}
-	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], status = err.Error(), http.StatusServiceUnavailable
-	}
-	writeJSON(w, status, checks)
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
