@@ -218,7 +218,8 @@ func (s *stack) startApp(name string, isAPI bool, args ...string) (*devenv.Proce
 	return p, nil
 }
 
-// waitReady polls the API's /readyz (PostgreSQL and Temporal both answer).
+// waitReady polls the API's /readyz (PostgreSQL and Temporal answer, the Chinese
+// dictionary is loaded: docs/tokens.md).
 func (s *stack) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
