@@ -37,15 +37,22 @@ $$;
 -- +goose StatementEnd
 
 -- Every change that can make a cached principal wrong, including one made by hand in
--- psql; last_used_at is not listed, so recording use invalidates nothing.
+-- psql. Row-level with WHEN, so an UPDATE that changes nothing (revoking a revoked
+-- token) bumps nothing; last_used_at is not listed, so recording use bumps nothing.
 CREATE TRIGGER api_tokens_changed
-    AFTER UPDATE OF token_hash, role, name, person_id, revoked_at, expires_at OR DELETE
-    ON api_tokens FOR EACH STATEMENT EXECUTE FUNCTION api_tokens_changed();
+    AFTER UPDATE OF token_hash, role, name, person_id, revoked_at, expires_at ON api_tokens
+    FOR EACH ROW
+    WHEN ((OLD.token_hash, OLD.role, OLD.name, OLD.person_id, OLD.revoked_at, OLD.expires_at)
+          IS DISTINCT FROM (NEW.token_hash, NEW.role, NEW.name, NEW.person_id, NEW.revoked_at, NEW.expires_at))
+    EXECUTE FUNCTION api_tokens_changed();
+CREATE TRIGGER api_tokens_deleted
+    AFTER DELETE ON api_tokens FOR EACH ROW EXECUTE FUNCTION api_tokens_changed();
 CREATE TRIGGER api_tokens_truncated
     AFTER TRUNCATE ON api_tokens FOR EACH STATEMENT EXECUTE FUNCTION api_tokens_changed();
 
 -- +goose Down
 DROP TRIGGER api_tokens_truncated ON api_tokens;
+DROP TRIGGER api_tokens_deleted ON api_tokens;
 DROP TRIGGER api_tokens_changed ON api_tokens;
 DROP FUNCTION api_tokens_changed();
 DROP TABLE api_token_generation;

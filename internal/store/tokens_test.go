@@ -70,6 +70,8 @@ func TestRevokeIsIdempotentAndBumpsTheGeneration(t *testing.T) {
 	if g1 <= g0 {
 		t.Errorf("generation after revoke: got %d, want > %d", g1, g0)
 	}
+	// Neither a revocation that changes nothing nor recording use is a change a
+	// cached principal depends on: the generation stays.
 	again, err := st.RevokeToken(ctx, tok.ID)
 	if err != nil || !again.RevokedAt.Equal(*first.RevokedAt) {
 		t.Errorf("second revoke: got %v, %v; want the first revocation time %v", again.RevokedAt, err, first.RevokedAt)
@@ -77,12 +79,18 @@ func TestRevokeIsIdempotentAndBumpsTheGeneration(t *testing.T) {
 	if _, err := st.RevokeToken(ctx, uuid.NewString()); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown token: got %v, want ErrNotFound", err)
 	}
-	// Recording use is not a change any cached principal depends on.
 	if err := st.TouchToken(ctx, tok.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if g := generation(t, st); g != g1 {
-		t.Errorf("generation after TouchToken: got %d, want %d", g, g1)
+		t.Errorf("generation after a repeated revoke and TouchToken: got %d, want %d", g, g1)
+	}
+	// A change by hand is announced too.
+	if _, err := st.DB().Exec(`UPDATE api_tokens SET role = 'admin' WHERE id = $1`, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if g := generation(t, st); g != g1+1 {
+		t.Errorf("generation after a role change: got %d, want %d", g, g1+1)
 	}
 }
 
