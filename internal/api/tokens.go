@@ -44,8 +44,8 @@ type expiryFields struct {
 // check validates the expiry against now; set is false when neither field is given.
 func (e expiryFields) check(v *validator, now time.Time) (at *time.Time, set bool) {
 	if e.ExpiresIn != "" && e.ExpiresAt != "" {
-		v.add("expires_in", "give expires_in or expires_at, not both")
-		v.add("expires_at", "give expires_in or expires_at, not both")
+		v.reject("expires_in", FieldConflict, "give expires_in or expires_at, not both")
+		v.reject("expires_at", FieldConflict, "give expires_in or expires_at, not both")
 		return nil, false
 	}
 	bounds := "must be from " + minTokenLifetime.String() + " to " + maxTokenLifetime.String() + " from now"
@@ -53,11 +53,11 @@ func (e expiryFields) check(v *validator, now time.Time) (at *time.Time, set boo
 	case e.ExpiresIn != "":
 		d, err := time.ParseDuration(e.ExpiresIn)
 		if err != nil {
-			v.add("expires_in", `must be a duration such as "720h"`)
+			v.reject("expires_in", FieldInvalidFormat, `must be a duration such as "720h"`)
 			return nil, false
 		}
 		if d < minTokenLifetime || d > maxTokenLifetime {
-			v.add("expires_in", bounds)
+			v.reject("expires_in", FieldOutOfRange, bounds)
 			return nil, false
 		}
 		t := now.Add(d)
@@ -65,11 +65,11 @@ func (e expiryFields) check(v *validator, now time.Time) (at *time.Time, set boo
 	case e.ExpiresAt != "":
 		t, err := time.Parse(time.RFC3339, e.ExpiresAt)
 		if err != nil {
-			v.add("expires_at", "must be an RFC 3339 time such as 2030-01-02T15:04:05Z")
+			v.reject("expires_at", FieldInvalidFormat, "must be an RFC 3339 time such as 2030-01-02T15:04:05Z")
 			return nil, false
 		}
 		if d := t.Sub(now); d < minTokenLifetime || d > maxTokenLifetime {
-			v.add("expires_at", bounds)
+			v.reject("expires_at", FieldOutOfRange, bounds)
 			return nil, false
 		}
 		return &t, true
@@ -206,13 +206,13 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 // otherwise stays.
 func (s *Server) rotateToken(w http.ResponseWriter, r *http.Request) {
 	var body expiryFields
+	var v validator
 	if r.ContentLength != 0 {
-		if p := decodeJSON(w, r, &body); p != nil {
+		if p := decodeBody(w, r, &body, &v); p != nil {
 			writeProblem(w, r, p)
 			return
 		}
 	}
-	var v validator
 	expires, set := body.check(&v, time.Now())
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
