@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -318,24 +320,16 @@ const (
 	maxPageSize     = 200
 )
 
+// complaintFilters are the query parameters of GET /v1/complaints besides limit and
+// cursor (docs/queries.md).
+var complaintFilters = []string{"external_id", "customer_id", "owner", "team_id", "status", "urgency", "category",
+	"channel", "breached", "escalation_pending", "created_from", "created_to", "q"}
+
+// listComplaints lists complaints newest first, filtered by every parameter given
+// (AND; a parameter with several values matches any of them).
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var v validator
-	f := store.ComplaintFilter{}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, "status", "urgency")
-	if st := q.Get("status"); st != "" {
-		statuses := make([]string, len(complaint.Statuses))
-		for i, s := range complaint.Statuses {
-			statuses[i] = string(s)
-		}
-		v.oneOf("status", st, statuses)
-		f.Status = complaint.Status(st)
-	}
-	if u := q.Get("urgency"); u != "" {
-		v.oneOf("urgency", u, levelNames)
-		f.Urgency = complaint.Level(u)
-	}
-	if p := v.problem(); p != nil {
+	f, p := complaintFilter(r.URL.Query(), principalFrom(r.Context()))
+	if p != nil {
 		writeProblem(w, r, p)
 		return
 	}
@@ -345,4 +339,33 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePage(w, cs, f.Limit, viewOf, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
+}
+
+// complaintFilter reads the listing's parameters; the problem names every bad one.
+// owner=me is the person the caller's token acts for.
+func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter, *Problem) {
+	var v validator
+	f := store.ComplaintFilter{}
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, complaintFilters...)
+	f.ExternalID = once(&v, q, "external_id", 200)
+	f.CustomerID = once(&v, q, "customer_id", 200)
+	f.Owner = once(&v, q, "owner", 200)
+	if f.Owner == "me" {
+		if f.Owner = caller.PersonID; f.Owner == "" {
+			v.add("owner", "is me, but this token acts for no person of the directory")
+		}
+	}
+	f.TeamID = once(&v, q, "team_id", 200)
+	f.Statuses = typed[complaint.Status](anyOf(&v, q, "status", stringsOf(complaint.Statuses)))
+	f.Urgencies = typed[complaint.Level](anyOf(&v, q, "urgency", levelNames))
+	f.Categories = anyOf(&v, q, "category", complaint.Categories)
+	f.Channels = anyOf(&v, q, "channel", complaint.Channels)
+	f.Breached = boolean(&v, q, "breached")
+	f.EscalationPending = boolean(&v, q, "escalation_pending")
+	f.CreatedFrom, f.CreatedTo = instant(&v, q, "created_from"), instant(&v, q, "created_to")
+	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedTo.After(*f.CreatedFrom) {
+		v.add("created_to", "must be after created_from")
+	}
+	f.Text = strings.TrimSpace(once(&v, q, "q", 200))
+	return f, v.problem()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,4 +143,88 @@ func decodeCursor(cur string) (time.Time, string, error) {
 	}
 	at, err := time.Parse(time.RFC3339Nano, ts)
 	return at, id, err
+}
+
+// The readers of a listing's filter parameters: each names what is wrong with a
+// value on the parameter, so one 400 lists every bad parameter. An empty value
+// filters nothing.
+
+// once is the value of a parameter that may be given at most once.
+func once(v *validator, q url.Values, name string, maxRunes int) string {
+	vs := q[name]
+	if len(vs) > 1 {
+		v.add(name, "may be given once")
+	}
+	val := first(q, name)
+	v.optional(name, val, maxRunes)
+	return val
+}
+
+// anyOf is the values of a parameter that may repeat or hold comma-separated
+// values (status=open&status=resolved, status=open,resolved), each one of allowed.
+func anyOf(v *validator, q url.Values, name string, allowed []string) []string {
+	var out []string
+	for _, raw := range q[name] {
+		for val := range strings.SplitSeq(raw, ",") {
+			if val = strings.TrimSpace(val); val == "" {
+				continue
+			}
+			if !slices.Contains(allowed, val) {
+				v.add(name, fmt.Sprintf("%q is not one of %s", val, strings.Join(allowed, ", ")))
+				continue
+			}
+			if !slices.Contains(out, val) {
+				out = append(out, val)
+			}
+		}
+	}
+	return out
+}
+
+// boolean is a parameter that is true or false; nil when absent or empty.
+func boolean(v *validator, q url.Values, name string) *bool {
+	switch val := once(v, q, name, 5); val {
+	case "":
+		return nil
+	case "true", "false":
+		return new(val == "true")
+	default:
+		v.add(name, fmt.Sprintf("%q is not true or false", val))
+		return nil
+	}
+}
+
+// instant is a parameter holding an RFC 3339 time; nil when absent or empty.
+func instant(v *validator, q url.Values, name string) *time.Time {
+	val := once(v, q, name, 64)
+	if val == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, val)
+	if err != nil {
+		v.add(name, fmt.Sprintf("%q is not an RFC 3339 time such as 2025-01-31T16:00:00Z or 2025-02-01T00:00:00%%2B08:00 (a + in a URL is %%2B)", val))
+		return nil
+	}
+	return &t
+}
+
+// stringsOf converts named string types to the strings anyOf checks against.
+func stringsOf[S ~string](xs []S) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// typed converts anyOf's strings back to a named string type.
+func typed[S ~string](xs []string) []S {
+	if len(xs) == 0 {
+		return nil
+	}
+	out := make([]S, len(xs))
+	for i, x := range xs {
+		out[i] = S(x)
+	}
+	return out
 }

@@ -223,26 +223,6 @@ func (s *Store) oneComplaint(ctx context.Context, q string, arg any) (Complaint,
 	return c, nil
 }
 
-// ComplaintFilter selects complaints for a listing page. Empty fields match anything.
-type ComplaintFilter struct {
-	Status  complaint.Status
-	Urgency complaint.Level
-	// After is the (created_at, id) of the last row of the previous page.
-	AfterCreatedAt time.Time
-	AfterID        string
-	Limit          int
-}
-
-// Complaints lists complaints newest first, one page at a time (keyset pagination,
-// so a page is cheap however deep it is).
-func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
-	return selectPage[Complaint](ctx, s, keyset{
-		what: "complaints", query: `SELECT ` + complaintColumns + ` FROM complaints`, at: "created_at", id: "id",
-		filters: []filter{{"status", string(f.Status)}, {"urgency", string(f.Urgency)}},
-		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
-	})
-}
-
 // OpenComplaint records the complaint's `opened` event (once per key) and returns the
 // SLA it was filed under with the reporting chain it escalates along: the first
 // thing every complaint workflow does, so it is kept to few round trips.

@@ -160,6 +160,8 @@ func (s *Store) oneFeedback(ctx context.Context, q string, arg any) (Feedback, e
 type FeedbackFilter struct {
 	Kind        string
 	Disposition string
+	// CustomerID is the customer as named at intake; feedback without one never matches.
+	CustomerID string
 	// After is the (received_at, id) of the last row of the previous page.
 	AfterReceivedAt time.Time
 	AfterID         string
@@ -170,7 +172,7 @@ type FeedbackFilter struct {
 func (s *Store) FeedbackList(ctx context.Context, f FeedbackFilter) ([]Feedback, error) {
 	return selectPage[Feedback](ctx, s, keyset{
 		what: "feedback", query: `SELECT ` + feedbackColumns + feedbackFrom, at: "f.received_at", id: "f.id",
-		filters: []filter{{"f.kind", f.Kind}, {"f.disposition", f.Disposition}},
+		filters: []filter{{"f.kind", f.Kind}, {"f.disposition", f.Disposition}, {"f.customer_id", f.CustomerID}},
 		afterAt: f.AfterReceivedAt, afterID: f.AfterID, limit: f.Limit,
 	})
 }

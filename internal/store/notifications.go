@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/notify"
 )
@@ -79,6 +82,42 @@ func (s *Store) Notifications(ctx context.Context, complaintID string) ([]notify
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
 	return ns, nil
+}
+
+// SentNotification is a notification with its row ID, the key of a listing's pages.
+type SentNotification struct {
+	ID int64 `db:"id"`
+	notify.Notification
+}
+
+// NotificationFilter selects notifications for a listing page. Empty fields match
+// anything; any of Statuses may match.
+type NotificationFilter struct {
+	ComplaintID string
+	Recipient   string
+	Statuses    []notify.NotificationStatus
+	// After is the (created_at, id) of the last row of the previous page; 0 for the first.
+	AfterCreatedAt time.Time
+	AfterID        int64
+	Limit          int
+}
+
+// NotificationPage lists notifications newest first, one keyset page at a time.
+func (s *Store) NotificationPage(ctx context.Context, f NotificationFilter) ([]SentNotification, error) {
+	var preds []pred
+	if len(f.Statuses) > 0 {
+		preds = append(preds, pred{"status = ANY(?)", []any{pq.Array(f.Statuses)}})
+	}
+	after := ""
+	if f.AfterID > 0 {
+		after = strconv.FormatInt(f.AfterID, 10)
+	}
+	return selectPage[SentNotification](ctx, s, keyset{
+		what: "notifications", query: `SELECT id, ` + notificationColumns + ` FROM notifications`, at: "created_at", id: "id",
+		filters: []filter{{"complaint_id", f.ComplaintID}, {"recipient", f.Recipient}},
+		preds:   preds,
+		afterAt: f.AfterCreatedAt, afterID: after, limit: f.Limit,
+	})
 }
 
 // NotificationContacts returns the e-mail and webhook URL of personID, if that is

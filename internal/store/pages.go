@@ -15,12 +15,20 @@ type keyset struct {
 	query   string // SELECT … FROM …, without WHERE
 	at, id  string // the ordering columns
 	filters []filter
+	preds   []pred
 	afterAt time.Time
 	afterID string
 	limit   int
 }
 
 type filter struct{ column, value string }
+
+// pred is a condition beyond column = value: SQL from code in which each "?" binds
+// the next of args, in order.
+type pred struct {
+	sql  string
+	args []any
+}
 
 // selectPage runs the page's query; column names come from code, values are bound.
 func selectPage[T any](ctx context.Context, s *Store, k keyset) ([]T, error) {
@@ -34,6 +42,20 @@ func selectPage[T any](ctx context.Context, s *Store, k keyset) ([]T, error) {
 		if f.value != "" {
 			where = append(where, f.column+" = "+bind(f.value))
 		}
+	}
+	for _, p := range k.preds {
+		parts := strings.Split(p.sql, "?")
+		if len(parts) != len(p.args)+1 {
+			return nil, fmt.Errorf("list %s: condition %q has %d arguments", k.what, p.sql, len(p.args))
+		}
+		var b strings.Builder
+		for i, part := range parts {
+			b.WriteString(part)
+			if i < len(p.args) {
+				b.WriteString(bind(p.args[i]))
+			}
+		}
+		where = append(where, "("+b.String()+")")
 	}
 	if k.afterID != "" {
 		where = append(where, fmt.Sprintf("(%s, %s) < (%s, %s)", k.at, k.id, bind(k.afterAt), bind(k.afterID)))

@@ -185,7 +185,7 @@ func TestComplaintsPagesAndFilters(t *testing.T) {
 		}
 	}
 	var seen []string
-	f := store.ComplaintFilter{Urgency: complaint.High, Limit: 2}
+	f := store.ComplaintFilter{Urgencies: []complaint.Level{complaint.High}, Limit: 2}
 	for page := 0; page < 5; page++ {
 		cs, err := st.Complaints(ctx, f)
 		if err != nil {
