@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -162,5 +163,91 @@ func TestNotificationContacts(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("NotificationContacts(%q, %q) = %+v, %v; want %+v", tc.complaintID, tc.personID, got, err, tc.want)
 		}
+	}
+}
+
+func TestNotificationPagesFilterAndPage(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	a, _, err := st.CreateComplaint(ctx, newComplaint("n-a", complaint.High, complaint.Low))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := st.CreateComplaint(ctx, newComplaint("n-b", complaint.High, complaint.Low))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// key, complaint, recipient, outcome ("" stays pending)
+	for _, n := range []struct {
+		key         string
+		complaint   string
+		recipient   string
+		status      notify.NotificationStatus
+		lastError   string
+	}{
+		{"k1", a.ID, "ann", notify.NotificationSent, ""},
+		{"k2", a.ID, "bob", notify.NotificationFailed, "550 no such user"},
+		{"k3", b.ID, "ann", notify.NotificationSent, ""},
+		{"k4", b.ID, "customer", "", ""},
+		{"k5", a.ID, "ann", notify.NotificationUncertain, ""},
+	} {
+		nn := notification(n.key)
+		nn.ComplaintID, nn.Recipient = new(n.complaint), n.recipient
+		if n.status == "" {
+			if _, err := st.DB().NamedExec(`INSERT INTO notifications (idempotency_key, complaint_id, event_kind,
+				recipient, channel, address, subject, body) VALUES (:idempotency_key, :complaint_id, :event_kind,
+				:recipient, :channel, :address, :subject, :body)`, nn); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, _ := claim(t, st, nn, false)
+		finish(t, st, n.key, got.Attempts, n.status, n.lastError)
+	}
+	keys := func(f store.NotificationFilter) [][]string {
+		t.Helper()
+		var pages [][]string
+		for range 5 {
+			ns, err := st.NotificationPage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := []string{}
+			for _, n := range ns {
+				page = append(page, n.IdempotencyKey)
+			}
+			pages = append(pages, page)
+			if len(ns) < f.Limit {
+				break
+			}
+			f.AfterCreatedAt, f.AfterID = ns[len(ns)-1].CreatedAt, ns[len(ns)-1].ID
+		}
+		return pages
+	}
+	for _, tc := range []struct {
+		name string
+		f    store.NotificationFilter
+		want [][]string
+	}{
+		{"all", store.NotificationFilter{Limit: 10}, [][]string{{"k5", "k4", "k3", "k2", "k1"}}},
+		{"by complaint", store.NotificationFilter{ComplaintID: a.ID, Limit: 10}, [][]string{{"k5", "k2", "k1"}}},
+		{"by recipient, paged", store.NotificationFilter{Recipient: "ann", Limit: 2}, [][]string{{"k5", "k3"}, {"k1"}}},
+		{"by statuses", store.NotificationFilter{Statuses: []notify.NotificationStatus{"failed", "pending"}, Limit: 10},
+			[][]string{{"k4", "k2"}}},
+		{"combined", store.NotificationFilter{ComplaintID: a.ID, Recipient: "ann",
+			Statuses: []notify.NotificationStatus{"sent"}, Limit: 10}, [][]string{{"k1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := keys(tc.f); !slices.EqualFunc(got, tc.want, slices.Equal) {
+				t.Errorf("got pages %v, want %v", got, tc.want)
+			}
+		})
+	}
+	ns, err := st.NotificationPage(ctx, store.NotificationFilter{Statuses: []notify.NotificationStatus{"failed"}, Limit: 1})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("failed notices: %v %v", ns, err)
+	}
+	if n := ns[0]; n.ID == 0 || n.Attempts != 1 || null.Value(n.LastError) != "550 no such user" || n.Recipient != "bob" {
+		t.Errorf("failed notice: got %+v, want id, 1 attempt, its last error, recipient bob", n)
 	}
 }
