@@ -179,11 +179,11 @@ func TestNotificationPagesFilterAndPage(t *testing.T) {
 	}
 	// key, complaint, recipient, outcome ("" stays pending)
 	for _, n := range []struct {
-		key         string
-		complaint   string
-		recipient   string
-		status      notify.NotificationStatus
-		lastError   string
+		key       string
+		complaint string
+		recipient string
+		status    notify.NotificationStatus
+		lastError string
 	}{
 		{"k1", a.ID, "ann", notify.NotificationSent, ""},
 		{"k2", a.ID, "bob", notify.NotificationFailed, "550 no such user"},
