@@ -115,6 +115,8 @@ func (s *Server) Handler() http.Handler {
 	s.registerReviewRoutes(mux)
 	s.registerCycleRoutes(mux)
 	s.registerRiskRoutes(mux)
+	s.registerCustomerRoutes(mux)
+	s.registerNotificationRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

@@ -21,6 +21,11 @@ const (
 	NotificationUncertain NotificationStatus = "uncertain" // may or may not have arrived; never resent
 )
 
+// NotificationStatuses lists every delivery state.
+var NotificationStatuses = []NotificationStatus{
+	NotificationPending, NotificationSending, NotificationSent, NotificationFailed, NotificationUncertain,
+}
+
 // Notification is one notice to one recipient over one channel.
 type Notification struct {
 	IdempotencyKey string             `db:"idempotency_key"`

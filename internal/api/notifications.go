@@ -1,0 +1,113 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// The notices the system sent (or tried to), so a manager sees what reached whom
+// without reading logs. Subjects and errors are masked as the log masks them; bodies
+// and addresses are not shown.
+
+func (s *Server) registerNotificationRoutes(mux *http.ServeMux) {
+	// Agents see only their own notices (listNotifications); intake systems none.
+	mux.Handle("GET /v1/notifications", s.authorize(s.listNotifications,
+		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
+}
+
+type notificationView struct {
+	ID          int64      `json:"id"`
+	ComplaintID *string    `json:"complaint_id"`
+	EventKind   string     `json:"event_kind"`
+	Recipient   string     `json:"recipient"`
+	Channel     string     `json:"channel"`
+	Subject     string     `json:"subject"`
+	Status      string     `json:"status"`
+	Attempts    int        `json:"attempts"`
+	LastError   *string    `json:"last_error"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SentAt      *time.Time `json:"sent_at"`
+}
+
+func notificationViewOf(n store.SentNotification) notificationView {
+	v := notificationView{
+		ID: n.ID, ComplaintID: n.ComplaintID, EventKind: n.EventKind, Recipient: n.Recipient, Channel: n.Channel,
+		Subject: notify.MaskText(n.Subject), Status: string(n.Status), Attempts: n.Attempts,
+		CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(), SentAt: utc(n.SentAt),
+	}
+	if n.LastError != nil {
+		v.LastError = new(notify.MaskText(*n.LastError))
+	}
+	return v
+}
+
+// listNotifications lists notices newest first, filtered by complaint_id,
+// recipient (a person ID, "customer", "me" for the caller's person) and status.
+// An agent sees only notices to the person its token acts for.
+func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	caller := principalFrom(r.Context())
+	var v validator
+	f := store.NotificationFilter{}
+	// Notification IDs are numbers, not the UUIDs page's cursor check expects.
+	rest := make(map[string][]string, len(q))
+	for k, vs := range q {
+		if k != "cursor" {
+			rest[k] = vs
+		}
+	}
+	f.Limit, _, _ = page(&v, rest, "complaint_id", "recipient", "status")
+	if cur := q.Get("cursor"); cur != "" {
+		at, id, ok := decodeReviewCursor(cur)
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil || n < 1 {
+			v.add("cursor", "is not a cursor this API returned")
+		}
+		f.AfterCreatedAt, f.AfterID = at, n
+	}
+	if f.ComplaintID = once(&v, q, "complaint_id", 36); f.ComplaintID != "" {
+		if _, err := uuid.Parse(f.ComplaintID); err != nil {
+			v.add("complaint_id", "is not a complaint ID (a UUID)")
+		}
+	}
+	f.Recipient = once(&v, q, "recipient", 200)
+	if f.Recipient == "me" {
+		if f.Recipient = caller.PersonID; f.Recipient == "" {
+			v.add("recipient", "is me, but this token acts for no person of the directory")
+		}
+	}
+	f.Statuses = typed[notify.NotificationStatus](anyOf(&v, q, "status", stringsOf(notify.NotificationStatuses)))
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if caller.Role == auth.RoleAgent {
+		switch {
+		case caller.PersonID == "":
+			writeProblem(w, r, problem(http.StatusForbidden,
+				"an agent sees its own notices: this token must act for a person of the directory"))
+			return
+		case f.Recipient == "":
+			f.Recipient = caller.PersonID
+		case f.Recipient != caller.PersonID:
+			writeProblem(w, r, problem(http.StatusForbidden, "an agent sees only notices to "+caller.PersonID))
+			return
+		}
+	}
+	ns, err := s.store.NotificationPage(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writePage(w, ns, f.Limit, notificationViewOf, func(n store.SentNotification) (time.Time, string) {
+		return n.CreatedAt, strconv.FormatInt(n.ID, 10)
+	})
+}
