@@ -352,7 +352,7 @@ func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter
 	f.Owner = once(&v, q, "owner", 200)
 	if f.Owner == "me" {
 		if f.Owner = caller.PersonID; f.Owner == "" {
-			v.add("owner", "is me, but this token acts for no person of the directory")
+			v.reject("owner", FieldNotApplicable, "is me, but this token acts for no person of the directory")
 		}
 	}
 	f.TeamID = once(&v, q, "team_id", 200)
@@ -364,7 +364,7 @@ func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter
 	f.EscalationPending = boolean(&v, q, "escalation_pending")
 	f.CreatedFrom, f.CreatedTo = instant(&v, q, "created_from"), instant(&v, q, "created_to")
 	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedTo.After(*f.CreatedFrom) {
-		v.add("created_to", "must be after created_from")
+		v.reject("created_to", FieldOutOfRange, "must be after created_from")
 	}
 	f.Text = strings.TrimSpace(once(&v, q, "q", 200))
 	return f, v.problem()

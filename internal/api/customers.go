@@ -63,7 +63,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	limit, _, _ := page(&v, q)
 	if q.Has("cursor") {
-		v.add("cursor", "a history has two lists; page on with the links in complaints.next and feedback.next")
+		v.reject("cursor", FieldNotApplicable, "a history has two lists; page on with the links in complaints.next and feedback.next")
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

@@ -153,7 +153,7 @@ func decodeCursor(cur string) (time.Time, string, error) {
 func once(v *validator, q url.Values, name string, maxRunes int) string {
 	vs := q[name]
 	if len(vs) > 1 {
-		v.add(name, "may be given once")
+		v.reject(name, FieldNotAllowed, "may be given once")
 	}
 	val := first(q, name)
 	v.optional(name, val, maxRunes)
@@ -170,7 +170,7 @@ func anyOf(v *validator, q url.Values, name string, allowed []string) []string {
 				continue
 			}
 			if !slices.Contains(allowed, val) {
-				v.add(name, fmt.Sprintf("%q is not one of %s", val, strings.Join(allowed, ", ")))
+				v.reject(name, FieldNotAllowed, fmt.Sprintf("%q is not one of %s", val, strings.Join(allowed, ", ")))
 				continue
 			}
 			if !slices.Contains(out, val) {
@@ -189,7 +189,7 @@ func boolean(v *validator, q url.Values, name string) *bool {
 	case "true", "false":
 		return new(val == "true")
 	default:
-		v.add(name, fmt.Sprintf("%q is not true or false", val))
+		v.reject(name, FieldInvalidFormat, fmt.Sprintf("%q is not true or false", val))
 		return nil
 	}
 }
@@ -202,7 +202,7 @@ func instant(v *validator, q url.Values, name string) *time.Time {
 	}
 	t, err := time.Parse(time.RFC3339Nano, val)
 	if err != nil {
-		v.add(name, fmt.Sprintf("%q is not an RFC 3339 time such as 2025-01-31T16:00:00Z or 2025-02-01T00:00:00%%2B08:00 (a + in a URL is %%2B)", val))
+		v.reject(name, FieldInvalidFormat, fmt.Sprintf("%q is not an RFC 3339 time such as 2025-01-31T16:00:00Z or 2025-02-01T00:00:00%%2B08:00 (a + in a URL is %%2B)", val))
 		return nil
 	}
 	return &t

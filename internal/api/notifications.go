@@ -35,6 +35,9 @@ type notificationView struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	SentAt      *time.Time `json:"sent_at"`
+	// Body is shown to admins only: a customer's notice carries their survey link,
+	// which is the customer's credential.
+	Body *string `json:"body,omitempty"`
 }
 
 func notificationViewOf(n store.SentNotification) notificationView {
@@ -69,19 +72,19 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		at, id, ok := decodeReviewCursor(cur)
 		n, err := strconv.ParseInt(id, 10, 64)
 		if !ok || err != nil || n < 1 {
-			v.add("cursor", "is not a cursor this API returned")
+			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned")
 		}
 		f.AfterCreatedAt, f.AfterID = at, n
 	}
 	if f.ComplaintID = once(&v, q, "complaint_id", 36); f.ComplaintID != "" {
 		if _, err := uuid.Parse(f.ComplaintID); err != nil {
-			v.add("complaint_id", "is not a complaint ID (a UUID)")
+			v.reject("complaint_id", FieldInvalidFormat, "is not a complaint ID (a UUID)")
 		}
 	}
 	f.Recipient = once(&v, q, "recipient", 200)
 	if f.Recipient == "me" {
 		if f.Recipient = caller.PersonID; f.Recipient == "" {
-			v.add("recipient", "is me, but this token acts for no person of the directory")
+			v.reject("recipient", FieldNotApplicable, "is me, but this token acts for no person of the directory")
 		}
 	}
 	f.Statuses = typed[notify.NotificationStatus](anyOf(&v, q, "status", stringsOf(notify.NotificationStatuses)))
@@ -107,7 +110,15 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, ns, f.Limit, notificationViewOf, func(n store.SentNotification) (time.Time, string) {
+	view := notificationViewOf
+	if caller.Role == auth.RoleAdmin {
+		view = func(n store.SentNotification) notificationView {
+			v := notificationViewOf(n)
+			v.Body = new(notify.MaskText(n.Body))
+			return v
+		}
+	}
+	writePage(w, ns, f.Limit, view, func(n store.SentNotification) (time.Time, string) {
 		return n.CreatedAt, strconv.FormatInt(n.ID, 10)
 	})
 }

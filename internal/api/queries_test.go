@@ -246,7 +246,11 @@ func TestNotificationsListingAndRoles(t *testing.T) {
 		t.Errorf("notice: got %v, want failed after 1 attempt, with subject and error masked", n)
 	}
 	if _, ok := n["body"]; ok {
-		t.Errorf("notice shows its body: %v", n)
+		t.Errorf("notice shows its body to a manager: %v", n)
+	}
+	admin := a.as(auth.RoleAdmin, "GET", "/v1/notifications?recipient=mia", "", http.StatusOK)
+	if got := admin.body["items"].([]any)[0].(map[string]any)["body"]; got != "b" {
+		t.Errorf("notice body for an admin: got %v, want b", got)
 	}
 	// Pages.
 	first := a.as(auth.RoleAdmin, "GET", "/v1/notifications?limit=3", "", http.StatusOK)

@@ -23,6 +23,8 @@ var routeActions = map[string]string{
 	"GET /v1/complaints/{id}/surveys":                     "read a complaint's surveys",
 	"GET /v1/sla-policies":                                "list SLA policies",
 	"PUT /v1/sla-policies/{urgency}/{tier}":               "change SLA policies",
+	"GET /v1/customers/{id}":                              "read customer histories",
+	"GET /v1/notifications":                               "list notifications",
 	"POST /v1/tokens":                                     "create tokens",
 	"GET /v1/tokens":                                      "list tokens",
 	"GET /v1/tokens/{id}":                                 "read tokens",
