@@ -58,7 +58,7 @@ func memberIDs(ms []complaint.Member) []string {
 func (w *complaintWorkflow) autoEscalationReason() string {
 	switch {
 	case w.policy.AutoEscalateAngry && w.state.Sentiment == "angry":
-		return "angry customer: the policy escalates at once (DOMAIN.md §1)"
+		return "angry customer: the policy escalates at once"
 	case w.policy.AutoEscalateHighTier && w.state.Tier == complaint.High:
 		return "high-tier customer: the policy escalates at once"
 	}
