@@ -20,11 +20,13 @@ $(TEMPORAL):
 	@echo "Installing Temporal CLI $(TEMPORAL_CLI_VERSION) (first time only, ~4 min on 2 cores)…"
 	go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
 
+# Built, then exec'd: `go run` would turn the Ctrl-C that stops the stack into a
+# make error line.
 run: temporal-cli
-	go run ./scripts/devstack
+	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack
 
 demo: temporal-cli
-	go run ./scripts/devstack -demo
+	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -demo
 
 build:
 	go build -o bin/ ./worker ./starter

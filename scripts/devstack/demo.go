@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-// sampleComplaint is the body of the curl we print: a high-urgency logistics complaint.
-const sampleComplaint = `{"external_id":"demo-1","channel":"web","customer":{"id":"c-1","name":"Li Lei","tier":"high","phone":"+86 138 0000 0000"},"category":"logistics","urgency":"high","subject":"Parcel late","description":"物流慢, the parcel is a week late"}`
-
-func sampleCurl(c settings) string {
-	return fmt.Sprintf("curl -s -X POST %s/v1/complaints -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '%s'",
-		c.apiURL(), c.adminToken, sampleComplaint)
-}
-
 // demoPolicy is short enough that the first-response SLA warns, breaches and climbs
 // the escalation ladder while you watch.
 var demoPolicy = map[string]any{

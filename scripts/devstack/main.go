@@ -329,7 +329,9 @@ func (s *stack) printWelcome() {
   Admin token:  %s
   Database:     %s
 
-Try:
-  %s
-`, c.apiURL(), ui, c.adminToken, c.databaseURL, sampleCurl(c))
+Next: the quick start in README.md — in another terminal, with curl and jq:
+  CF=%s ADMIN=%s
+then paste its blocks: a directory, tokens, a complaint filed, acknowledged,
+escalated, decided, resolved and verified by the customer's survey answer.
+`, c.apiURL(), ui, c.adminToken, c.databaseURL, c.apiURL(), c.adminToken)
 }
