@@ -32,6 +32,7 @@ type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
+	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
 }
 
 // Notice is a notification about a complaint event for one recipient: a person of
@@ -52,7 +53,8 @@ const recordTimeout = 5 * time.Second
 
 // Notify delivers the notice on each channel that reaches the recipient: e-mail
 // and webhook for a person who has those addresses and whose channel is configured,
-// e-mail for the customer, the log otherwise. Each channel is one delivery, recorded
+// e-mail for the customer, the log otherwise; a notice to the customer also goes to
+// the callback of the intake integration the complaint was filed through (see callback). Each channel is one delivery, recorded
 // in PostgreSQL under the key EventKey|Recipient|channel and sent at most once
 // however often the activity is retried or runs concurrently with itself. A
 // delivery whose outcome is unknown (the worker died mid-send) is sent again with
@@ -74,6 +76,16 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	}
 	info := activity.GetInfo(ctx)
 	ds := a.deliveries(n, contacts)
+	if n.Recipient == CustomerRecipient {
+		// What the customer is told, the intake system they came through is told too.
+		cb, ok, err := a.callback(ctx, n)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ds = append(ds, cb)
+		}
+	}
 	errs := make([]error, len(ds))
 	var wg sync.WaitGroup
 	for i, d := range ds {
@@ -190,6 +202,9 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 		return nil
 	}
 
+	// What goes out is what the row recorded first, so every attempt of a delivery
+	// sends the same words (a callback the same bytes).
+	d.msg.Subject, d.msg.Body = row.Subject, row.Body
 	sendErr := d.channel.Send(ctx, d.msg)
 	status, errText := notify.NotificationSent, ""
 	if sendErr != nil {

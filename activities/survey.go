@@ -55,14 +55,19 @@ func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (Survey
 	if err != nil {
 		return SurveyTicket{}, err
 	}
-	key, err := a.Surveys.SurveySigningKey(ctx, a.SurveyLinks.SigningSecret)
+	link, err := a.surveyLink(ctx, sv.ID, sv.ExpiresAt)
 	if err != nil {
 		return SurveyTicket{}, err
 	}
-	token := survey.Sign(key, survey.Token{SurveyID: sv.ID, ExpiresAt: sv.ExpiresAt})
-	return SurveyTicket{
-		SurveyID:  sv.ID,
-		Link:      fmt.Sprintf("%s/v1/surveys/%s", strings.TrimRight(a.SurveyLinks.BaseURL, "/"), token),
-		ExpiresAt: sv.ExpiresAt.UTC(),
-	}, nil
+	return SurveyTicket{SurveyID: sv.ID, Link: link, ExpiresAt: sv.ExpiresAt.UTC()}, nil
+}
+
+// surveyLink signs the link to a survey; the same survey always gets the same link.
+func (a *Activities) surveyLink(ctx context.Context, surveyID string, expiresAt time.Time) (string, error) {
+	key, err := a.Surveys.SurveySigningKey(ctx, a.SurveyLinks.SigningSecret)
+	if err != nil {
+		return "", err
+	}
+	token := survey.Sign(key, survey.Token{SurveyID: surveyID, ExpiresAt: expiresAt})
+	return fmt.Sprintf("%s/v1/surveys/%s", strings.TrimRight(a.SurveyLinks.BaseURL, "/"), token), nil
 }

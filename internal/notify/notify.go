@@ -19,6 +19,9 @@ const (
 	ChannelLog     = "log"
 	ChannelEmail   = "email"
 	ChannelWebhook = "webhook"
+	// ChannelCallback posts a complaint's customer-visible changes to the intake
+	// system it was filed through (see Callback).
+	ChannelCallback = "callback"
 )
 
 // Message is one notice to one recipient over one channel.
@@ -34,6 +37,9 @@ type Message struct {
 	Address string
 	Subject string
 	Body    string
+	// Secret signs the message for a recipient with a key of its own (an intake
+	// integration's callbacks); channels with one key for everyone ignore it.
+	Secret []byte
 }
 
 // Notifier sends a message over one channel. Send returns nil when the message was

@@ -63,11 +63,6 @@ var defaultWebhookClient = &http.Client{
 // Send posts the message. A 2xx answer delivered it; 408, 429, 5xx and network
 // errors are worth a retry; any other answer is permanent.
 func (w Webhook) Send(ctx context.Context, m Message) error {
-	u, err := url.Parse(m.Address)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		// The URL itself stays out of the error: webhook URLs often carry tokens.
-		return Permanent(fmt.Errorf("webhook of %s: not an http(s) URL", m.Recipient))
-	}
 	now := time.Now()
 	body, err := json.Marshal(webhookPayload{
 		ID: m.Key, ComplaintID: m.ComplaintID, EventKind: m.EventKind, Recipient: m.Recipient,
@@ -76,20 +71,32 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return Permanent(err)
 	}
+	return postSigned(ctx, w.Client, w.Secret, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+}
+
+// postSigned is the one way notices are posted to a URL, by the webhook and the
+// callback channels alike: body as JSON, the idempotency key, the timestamp and the
+// HMAC-SHA256 signature (Sign) as headers. A 2xx answer delivered it; 408, 429,
+// 5xx and network errors are worth a retry; any other answer is permanent. what
+// names the destination in errors, which never quote the URL (URLs often carry tokens).
+func postSigned(ctx context.Context, client *http.Client, secret []byte, what, address, key string, body []byte, now time.Time) error {
+	u, err := url.Parse(address)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return Permanent(fmt.Errorf("%s: not an http(s) URL", what))
+	}
 	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return Permanent(fmt.Errorf("webhook of %s: %w", m.Recipient, err))
+		return Permanent(fmt.Errorf("%s: %w", what, err))
 	}
 	ts := strconv.FormatInt(now.Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "complaintflow-webhook")
-	req.Header.Set(IdempotencyKeyHeader, m.Key)
+	req.Header.Set(IdempotencyKeyHeader, key)
 	req.Header.Set(TimestampHeader, ts)
-	req.Header.Set(SignatureHeader, Sign(w.Secret, ts, body))
+	req.Header.Set(SignatureHeader, Sign(secret, ts, body))
 
-	client := w.Client
 	if client == nil {
 		client = defaultWebhookClient
 	}
@@ -99,7 +106,7 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 		if errors.As(err, &uerr) {
 			err = uerr.Err // without the URL
 		}
-		return fmt.Errorf("webhook of %s: %w", m.Recipient, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	// Drain a little so the connection can be reused; the answer's content is not ours.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -108,9 +115,9 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	case code >= 200 && code < 300:
 		return nil
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return fmt.Errorf("webhook of %s answered %s", m.Recipient, resp.Status)
+		return fmt.Errorf("%s answered %s", what, resp.Status)
 	default:
-		return Permanent(fmt.Errorf("webhook of %s answered %s", m.Recipient, resp.Status))
+		return Permanent(fmt.Errorf("%s answered %s", what, resp.Status))
 	}
 }
 

@@ -55,6 +55,7 @@ type Complaint struct {
 	Verification            *string          `db:"verification"`
 	Scope                   string           `db:"scope"`
 	Keywords                pq.StringArray   `db:"keywords"`
+	IntegrationID           *string          `db:"integration_id"` // the intake integration it was filed through
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -62,7 +63,7 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
-	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords`
+	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -87,6 +88,9 @@ type NewComplaint struct {
 	// heat map; empty means none and "individual".
 	Keywords pq.StringArray `db:"keywords"`
 	Scope    string         `db:"scope"`
+	// IntegrationID is the intake integration of the filing token; a deleted one is
+	// not recorded.
+	IntegrationID *string `db:"integration_id"`
 }
 
 // intake is what filing needs besides the complaint: the policy cell with its
@@ -166,12 +170,13 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
-			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope)
+			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
-			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'))
+			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
+			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL))
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)

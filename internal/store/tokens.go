@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,20 +32,25 @@ type Token struct {
 	LastUsedAt *time.Time `db:"last_used_at"`
 	// RotatedAt is when the secret was last replaced; nil if never.
 	RotatedAt *time.Time `db:"rotated_at"`
+	// IntegrationID is the intake integration an intake token files for: its
+	// complaints' customer-visible changes are posted to the integration's callback.
+	IntegrationID *string `db:"integration_id"`
 }
 
 const tokenColumns = `id, name, role, token_hash, created_at, created_by, revoked_at, person_id,
-	expires_at, last_used_at, rotated_at`
+	expires_at, last_used_at, rotated_at, integration_id`
 
 // CreateToken stores a new token. A person it acts for must exist (people are never
 // deleted, so the foreign key is the whole check).
 func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
-	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`
-	err := s.db.GetContext(ctx, &t.CreatedAt, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy, t.PersonID, t.ExpiresAt)
+	const q = `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id, expires_at, integration_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at`
+	err := s.db.GetContext(ctx, &t.CreatedAt, q, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy, t.PersonID, t.ExpiresAt, t.IntegrationID)
 	switch {
 	case isUniqueViolation(err):
 		return t, fmt.Errorf("token already exists: %w", ErrConflict)
+	case isForeignKeyViolation(err) && strings.Contains(err.Error(), "integration"):
+		return t, invalidField("integration_id", "no integration "+null.Value(t.IntegrationID))
 	case isForeignKeyViolation(err):
 		return t, invalidField("person_id", "no person "+null.Value(t.PersonID))
 	case err != nil:

@@ -1,0 +1,80 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
+)
+
+// IntakeRecipient is the recipient of callbacks: the intake system a complaint was
+// filed through.
+const IntakeRecipient = "intake"
+
+// callback is the delivery of a customer notice to the complaint's intake
+// integration, if it has one: a signed JSON document (notify.CallbackPayload) about
+// the event the notice is about, under the key EventKey|intake|callback, so it is
+// posted once per event however often Notify is retried; the Idempotency-Key header
+// and the payload's event_id are the event key. The document is built from the
+// recorded event, and the first one built is stored with the delivery and sent on
+// every attempt.
+func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, error) {
+	t, ok, err := a.Notifications.CallbackTarget(ctx, n.ComplaintID, n.EventKey)
+	if err != nil || !ok {
+		return delivery{}, false, err
+	}
+	var ev struct {
+		Status          string     `json:"status"`
+		Summary         string     `json:"summary"`
+		Reason          string     `json:"reason"`
+		Verification    string     `json:"verification"`
+		ResolutionDueAt *time.Time `json:"resolution_due_at"`
+		Round           int        `json:"round"`
+		SurveyID        string     `json:"survey_id"`
+	}
+	if len(t.EventData) > 0 {
+		if err := json.Unmarshal(t.EventData, &ev); err != nil {
+			return delivery{}, false, fmt.Errorf("event %s: %w", n.EventKey, err)
+		}
+	}
+	p := notify.CallbackPayload{
+		EventID: n.EventKey, Kind: string(n.EventKind), ComplaintID: n.ComplaintID, ExternalID: t.ExternalID,
+		OccurredAt: t.OccurredAt.UTC(),
+		Data: notify.CallbackData{
+			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
+			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
+		},
+	}
+	if ev.SurveyID != "" && t.SurveyExpiresAt != nil && a.Surveys != nil {
+		link, err := a.surveyLink(ctx, ev.SurveyID, *t.SurveyExpiresAt)
+		if err != nil {
+			return delivery{}, false, err
+		}
+		expires := t.SurveyExpiresAt.UTC()
+		p.Data.SurveyLink, p.Data.SurveyExpiresAt = link, &expires
+	}
+	body, err := p.Encode()
+	if err != nil {
+		return delivery{}, false, err
+	}
+	ch := a.notifier(notify.ChannelCallback)
+	if ch == nil {
+		ch = notify.Callback{}
+	}
+	key := n.EventKey + "|" + IntakeRecipient + "|" + notify.ChannelCallback
+	return delivery{
+		channel: ch,
+		msg: notify.Message{
+			Key: n.EventKey, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: IntakeRecipient,
+			Address: t.URL, Subject: string(n.EventKind), Body: body, Secret: []byte(t.Secret),
+		},
+		row: notify.Notification{
+			IdempotencyKey: key, ComplaintID: null.IfEmpty(n.ComplaintID), EventKind: string(n.EventKind),
+			Recipient: IntakeRecipient, Channel: notify.ChannelCallback, Address: null.IfEmpty(t.URL),
+			Subject: string(n.EventKind), Body: body,
+		},
+	}, true, nil
+}

@@ -1,0 +1,81 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// Callback posts a complaint's customer-visible changes to the intake system the
+// complaint was filed through: Message.Body is the JSON document (a CallbackPayload),
+// sent exactly as given, so every attempt of one event carries the same bytes;
+// Message.Key is the Idempotency-Key header and Message.Secret the integration's
+// signing key. Signing and status handling are the webhook's (see Sign).
+type Callback struct {
+	// Client sends the requests; nil means the webhook's default (no redirects).
+	Client *http.Client
+}
+
+// Channel names the channel.
+func (Callback) Channel() string { return ChannelCallback }
+
+// Resendable is true: intake systems deduplicate on the Idempotency-Key header.
+func (Callback) Resendable() bool { return true }
+
+// Send posts the payload, signed with the integration's secret. A 2xx answer
+// delivered it; 408, 429, 5xx and network errors are worth a retry; any other
+// answer is permanent.
+func (c Callback) Send(ctx context.Context, m Message) error {
+	return postSigned(ctx, c.Client, m.Secret, "callback to "+m.Recipient, m.Address, m.Key, []byte(m.Body), time.Now())
+}
+
+// CallbackPayload is the JSON document a callback posts: one complaint event as the
+// intake system needs it. EventID is the complaint event's key, equal to the
+// Idempotency-Key header.
+type CallbackPayload struct {
+	EventID     string       `json:"event_id"`
+	Kind        string       `json:"kind"`
+	ComplaintID string       `json:"complaint_id"`
+	ExternalID  string       `json:"external_id"`
+	OccurredAt  time.Time    `json:"occurred_at"`
+	Data        CallbackData `json:"data"`
+}
+
+// CallbackData is what changed, as far as the customer may know it: the notice the
+// customer was sent and the event's customer-facing facts.
+type CallbackData struct {
+	// Subject and Message are the notice sent to the customer (for acknowledged,
+	// Message is the agent's first response; for resolved, the resolution summary).
+	Subject string `json:"subject"`
+	Message string `json:"message"`
+	// Status is the complaint's status after the event, when the event changed it.
+	Status          string     `json:"status,omitempty"`
+	Summary         string     `json:"summary,omitempty"`           // resolved
+	Reason          string     `json:"reason,omitempty"`            // reopened, closed
+	Verification    string     `json:"verification,omitempty"`      // closed: verified or unverified
+	ResolutionDueAt *time.Time `json:"resolution_due_at,omitempty"` // reopened, escalation_decided
+	Round           int        `json:"round,omitempty"`             // reopened, survey_*
+	SurveyLink      string     `json:"survey_link,omitempty"`       // survey_sent, survey_reminded
+	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // survey_sent, survey_reminded
+}
+
+// CallbackTarget is a complaint's intake integration and the event to tell it
+// about, as the store reads them for a callback.
+type CallbackTarget struct {
+	IntegrationID string    `db:"integration_id"`
+	URL           string    `db:"callback_url"`
+	Secret        string    `db:"secret"`
+	ExternalID    string    `db:"external_id"`
+	OccurredAt    time.Time `db:"occurred_at"`
+	// EventData is the recorded event's data (JSON), empty when the event is not
+	// recorded; SurveyExpiresAt is set for events of a survey.
+	EventData       []byte     `db:"event_data"`
+	SurveyExpiresAt *time.Time `db:"survey_expires_at"`
+}
+
+// Encode returns the payload's JSON.
+func (p CallbackPayload) Encode() (string, error) {
+	b, err := json.Marshal(p)
+	return string(b), err
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+)
+
+// Integration is an intake system that files complaints through its intake tokens
+// and is told of their customer-visible changes at CallbackURL, signed with Secret.
+type Integration struct {
+	ID          string     `db:"id"`
+	Name        string     `db:"name"`
+	CallbackURL string     `db:"callback_url"`
+	Secret      string     `db:"secret"`
+	CreatedAt   time.Time  `db:"created_at"`
+	CreatedBy   string     `db:"created_by"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+	UpdatedBy   string     `db:"updated_by"`
+	DeletedAt   *time.Time `db:"deleted_at"`
+}
+
+const integrationColumns = `id, name, callback_url, secret, created_at, created_by, updated_at, updated_by, deleted_at`
+
+// PutIntegration creates or replaces an integration and reports whether it was
+// created and whether it now signs with secret. A new integration, one deleted
+// before, or one asked to rotate takes secret; any other keeps its own.
+func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool) (Integration, bool, bool, error) {
+	const q = `INSERT INTO integrations (id, name, callback_url, secret, created_by, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $5)
+		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, callback_url = EXCLUDED.callback_url,
+			secret = CASE WHEN integrations.deleted_at IS NOT NULL OR $6 THEN EXCLUDED.secret ELSE integrations.secret END,
+			deleted_at = NULL, updated_at = now(), updated_by = EXCLUDED.updated_by
+		RETURNING ` + integrationColumns + `, (xmax = 0) AS created`
+	var out struct {
+		Integration
+		Created bool `db:"created"`
+	}
+	if err := s.db.GetContext(ctx, &out, q, in.ID, in.Name, in.CallbackURL, in.Secret, in.UpdatedBy, rotate); err != nil {
+		return in, false, false, fmt.Errorf("put integration %s: %w", in.ID, err)
+	}
+	return out.Integration, out.Created, out.Secret == in.Secret, nil
+}
+
+// Integration reads one integration that is not deleted.
+func (s *Store) Integration(ctx context.Context, id string) (Integration, error) {
+	var in Integration
+	err := s.db.GetContext(ctx, &in, `SELECT `+integrationColumns+` FROM integrations WHERE id = $1 AND deleted_at IS NULL`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, ErrNotFound
+	}
+	if err != nil {
+		return in, fmt.Errorf("read integration %s: %w", id, err)
+	}
+	return in, nil
+}
+
+// Integrations lists the integrations that are not deleted, by ID.
+func (s *Store) Integrations(ctx context.Context) ([]Integration, error) {
+	var ins []Integration
+	err := s.db.SelectContext(ctx, &ins, `SELECT `+integrationColumns+` FROM integrations WHERE deleted_at IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list integrations: %w", err)
+	}
+	return ins, nil
+}
+
+// DeleteIntegration stops an integration's callbacks: complaints filed through it
+// are no longer posted about, and its tokens file complaints without it. The row
+// stays for the tokens and complaints that name it.
+func (s *Store) DeleteIntegration(ctx context.Context, id, by string) error {
+	const q = `UPDATE integrations SET deleted_at = now(), updated_at = now(), updated_by = $2
+		WHERE id = $1 AND deleted_at IS NULL`
+	res, err := s.db.ExecContext(ctx, q, id, by)
+	if err != nil {
+		return fmt.Errorf("delete integration %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CallbackTarget returns the integration a complaint was filed through, if it
+// still exists, with the event eventKey as recorded; false when there is no
+// integration to call back.
+func (s *Store) CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error) {
+	const q = `SELECT i.id AS integration_id, i.callback_url, i.secret, c.external_id,
+			COALESCE(e.occurred_at, now()) AS occurred_at, COALESCE(e.data, '{}') AS event_data,
+			sv.expires_at AS survey_expires_at
+		FROM complaints c
+		JOIN integrations i ON i.id = c.integration_id AND i.deleted_at IS NULL
+		LEFT JOIN complaint_events e ON e.complaint_id = c.id AND e.idempotency_key = $2
+		LEFT JOIN surveys sv ON sv.id = NULLIF(e.data->>'survey_id', '')::uuid
+		WHERE c.id = $1`
+	var t notify.CallbackTarget
+	err := s.db.GetContext(ctx, &t, q, complaintID, eventKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("callback target of %s: %w", complaintID, err)
+	}
+	return t, true, nil
+}
+
+// Callbacks lists the callback deliveries about a complaint, oldest first.
+func (s *Store) Callbacks(ctx context.Context, complaintID string) ([]notify.Notification, error) {
+	const q = `SELECT ` + notificationColumns + ` FROM notifications
+		WHERE complaint_id = $1 AND channel = 'callback' ORDER BY id`
+	var ns []notify.Notification
+	if err := s.db.SelectContext(ctx, &ns, q, complaintID); err != nil {
+		return nil, fmt.Errorf("list callbacks: %w", err)
+	}
+	return ns, nil
+}
+
+// IntegrationDeliveries lists the newest callback deliveries to an integration
+// (deleted or not), at most limit, newest first.
+func (s *Store) IntegrationDeliveries(ctx context.Context, integrationID string, limit int) ([]notify.Notification, error) {
+	const q = `SELECT n.idempotency_key, n.complaint_id, n.event_kind, n.recipient, n.channel, n.address,
+			n.subject, n.body, n.status, n.attempts, n.last_error, n.created_at, n.updated_at, n.sent_at
+		FROM notifications n JOIN complaints c ON c.id = n.complaint_id
+		WHERE c.integration_id = $1 AND n.channel = 'callback' ORDER BY n.id DESC LIMIT $2`
+	var ns []notify.Notification
+	if err := s.db.SelectContext(ctx, &ns, q, integrationID, limit); err != nil {
+		return nil, fmt.Errorf("list deliveries of %s: %w", integrationID, err)
+	}
+	return ns, nil
+}
