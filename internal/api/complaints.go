@@ -41,6 +41,9 @@ type fileRequest struct {
 	analysed bool
 	keywords []string
 	scope    string
+	// integrationID is the intake integration of the filing token, told of the
+	// complaint's changes (see docs/callbacks.md).
+	integrationID string
 }
 
 type customer struct {
@@ -119,6 +122,8 @@ type complaintView struct {
 	Verification *string  `json:"verification"`
 	Scope        string   `json:"scope"`
 	Keywords     []string `json:"keywords"`
+	// The intake integration told of the complaint's changes; null for none.
+	IntegrationID *string `json:"integration_id"`
 }
 
 // slaView is the policy the complaint was filed under and how it is doing.
@@ -152,6 +157,7 @@ func viewOf(c store.Complaint) complaintView {
 		EscalationLevel: c.EscalationLevel, WaitingSince: utc(c.PausedAt), PausedSeconds: c.PausedSeconds,
 		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
 		Verification: c.Verification, Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
+		IntegrationID: c.IntegrationID,
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
 			FirstResponseAt:       utc(c.FirstResponseAt),
@@ -186,6 +192,7 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	req.integrationID = principalFrom(r.Context()).IntegrationID
 	c, created, err := s.file(r.Context(), req)
 	var p *Problem
 	switch {
@@ -229,6 +236,7 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		Subject: req.Subject, Description: req.Description,
 		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
+		IntegrationID: null.IfEmpty(req.integrationID),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):

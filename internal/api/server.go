@@ -117,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	s.registerRiskRoutes(mux)
 	s.registerCustomerRoutes(mux)
 	s.registerNotificationRoutes(mux)
+	s.registerIntegrationRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

@@ -84,6 +84,9 @@ type createTokenBody struct {
 	// recorded on its actions and decides which escalations it may approve.
 	PersonID string `json:"person_id,omitempty"`
 	expiryFields
+	// IntegrationID binds an intake token to an intake integration: complaints it
+	// files are reported to the integration's callback URL.
+	IntegrationID string `json:"integration_id,omitempty"`
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +113,16 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 			v.reject("person_id", codeOfReason(reason), reason)
 		}
 	}
+	if body.IntegrationID != "" {
+		if body.Role != string(auth.RoleIntake) {
+			v.reject("integration_id", FieldNotApplicable, "only intake tokens belong to an integration")
+		} else if _, err := s.store.Integration(r.Context(), body.IntegrationID); errors.Is(err, store.ErrNotFound) {
+			v.reject("integration_id", FieldNotFound, "no integration "+body.IntegrationID)
+		} else if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -119,6 +132,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		ID: newID(), Name: body.Name, Role: body.Role, Hash: auth.Hash(secret),
 		CreatedBy: principalFrom(r.Context()).Actor(),
 		PersonID:  null.IfEmpty(body.PersonID), ExpiresAt: expires,
+		IntegrationID: null.IfEmpty(body.IntegrationID),
 	})
 	if errors.Is(err, store.ErrConflict) {
 		writeProblem(w, r, problem(http.StatusConflict, "token collision; try again"))
@@ -134,17 +148,19 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 // tokenView is a token as the API shows it: never its secret or hash, except the
 // secret once, in the answer that created or rotated it.
 type tokenView struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Role       string     `json:"role"`
-	PersonID   *string    `json:"person_id"`
-	State      string     `json:"state"`
-	CreatedAt  time.Time  `json:"created_at"`
-	CreatedBy  string     `json:"created_by"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	RotatedAt  *time.Time `json:"rotated_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Role     string  `json:"role"`
+	PersonID *string `json:"person_id"`
+	// IntegrationID is the intake integration an intake token files for.
+	IntegrationID *string    `json:"integration_id"`
+	State         string     `json:"state"`
+	CreatedAt     time.Time  `json:"created_at"`
+	CreatedBy     string     `json:"created_by"`
+	LastUsedAt    *time.Time `json:"last_used_at"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	RotatedAt     *time.Time `json:"rotated_at"`
+	RevokedAt     *time.Time `json:"revoked_at"`
 	// Token is the secret, shown once: only its hash is stored.
 	Token string `json:"token,omitempty"`
 }
@@ -158,7 +174,7 @@ func tokenViewOf(t store.Token) tokenView {
 		state = "expired"
 	}
 	return tokenView{
-		ID: t.ID, Name: t.Name, Role: t.Role, PersonID: t.PersonID, State: state,
+		ID: t.ID, Name: t.Name, Role: t.Role, PersonID: t.PersonID, IntegrationID: t.IntegrationID, State: state,
 		CreatedAt: t.CreatedAt.UTC(), CreatedBy: t.CreatedBy, LastUsedAt: utc(t.LastUsedAt),
 		ExpiresAt: utc(t.ExpiresAt), RotatedAt: utc(t.RotatedAt), RevokedAt: utc(t.RevokedAt),
 	}
@@ -352,7 +368,8 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 		if err != nil {
 			return auth.Principal{}, err
 		}
-		p = auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID)}
+		p = auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID),
+			IntegrationID: null.Value(t.IntegrationID)}
 		s.tokens.put(key, cachedPrincipal{principal: p, expires: t.ExpiresAt, generation: gen, until: now.Add(tokenCacheTTL)})
 	}
 	s.recordUse(p.TokenID, now)

@@ -36,6 +36,9 @@ type Principal struct {
 	// PersonID is the directory person the token acts for; "" for a token that
 	// belongs to a system (an intake channel, a script) rather than a person.
 	PersonID string
+	// IntegrationID is the intake integration the token files complaints for; ""
+	// when it files for none.
+	IntegrationID string
 }
 
 // Actor is the identity recorded on the principal's actions and checked by

@@ -120,8 +120,16 @@ func (s *Store) Callbacks(ctx context.Context, complaintID string) ([]notify.Not
 }
 
 // IntegrationDeliveries lists the newest callback deliveries to an integration
-// (deleted or not), at most limit, newest first.
+// (deleted or not), at most limit, newest first; ErrNotFound when there never was
+// such an integration.
 func (s *Store) IntegrationDeliveries(ctx context.Context, integrationID string, limit int) ([]notify.Notification, error) {
+	var exists bool
+	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT FROM integrations WHERE id = $1)`, integrationID); err != nil {
+		return nil, fmt.Errorf("read integration %s: %w", integrationID, err)
+	}
+	if !exists {
+		return nil, ErrNotFound
+	}
 	const q = `SELECT n.idempotency_key, n.complaint_id, n.event_kind, n.recipient, n.channel, n.address,
 			n.subject, n.body, n.status, n.attempts, n.last_error, n.created_at, n.updated_at, n.sent_at
 		FROM notifications n JOIN complaints c ON c.id = n.complaint_id

@@ -1,0 +1,183 @@
+package activities_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// intakeReceiver is an intake system's callback endpoint: it checks the signature
+// with the integration's secret, keeps every request and answers the scripted
+// statuses, then 200.
+type intakeReceiver struct {
+	*httptest.Server
+	secret   []byte
+	mu       sync.Mutex
+	statuses []int
+	requests []hookRequest
+}
+
+func newIntakeReceiver(t *testing.T, secret string) *intakeReceiver {
+	h := &intakeReceiver{secret: []byte(secret)}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := notify.VerifySignature(h.secret, r.Header.Get(notify.TimestampHeader),
+			r.Header.Get(notify.SignatureHeader), body, time.Minute, time.Now()); err != nil {
+			t.Errorf("callback: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.requests = append(h.requests, hookRequest{key: r.Header.Get(notify.IdempotencyKeyHeader), body: string(body)})
+		status := http.StatusOK
+		if len(h.statuses) > 0 {
+			status, h.statuses = h.statuses[0], h.statuses[1:]
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *intakeReceiver) answer(statuses ...int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.statuses = statuses
+}
+
+func (h *intakeReceiver) received() []hookRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hookRequest(nil), h.requests...)
+}
+
+// withIntegration registers an integration whose callbacks reach a new receiver,
+// binds the fixture's complaint to it and records an acknowledged event.
+func (f *notifyFixture) withIntegration(t *testing.T) (*intakeReceiver, activities.Notice) {
+	t.Helper()
+	ctx := context.Background()
+	const secret = "cbsec_test"
+	rcv := newIntakeReceiver(t, secret)
+	if _, _, _, err := f.st.PutIntegration(ctx, store.Integration{
+		ID: "crm", Name: "CRM", CallbackURL: rcv.URL + "/callbacks", Secret: secret, UpdatedBy: "test",
+	}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DB().ExecContext(ctx, `UPDATE complaints SET integration_id = 'crm' WHERE id = $1`, f.c.ID); err != nil {
+		t.Fatal(err)
+	}
+	key := f.c.WorkflowID + "/acknowledged"
+	at := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	if _, err := f.st.RecordEvent(ctx, complaint.Event{
+		ComplaintID: f.c.ID, Key: key, Kind: complaint.EventAcknowledged, Actor: "ann", At: at,
+		Status: complaint.StatusInProgress, Owner: "ann", Message: "我们正在处理",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rcv, activities.Notice{
+		ComplaintID: f.c.ID, EventKey: key, EventKind: complaint.EventAcknowledged,
+		Recipient: activities.CustomerRecipient, Subject: "We have received your complaint", Body: "我们正在处理",
+	}
+}
+
+func TestNotifyCallsBackTheIntakeOncePerEvent(t *testing.T) {
+	f := newNotifyFixture(t)
+	rcv, n := f.withIntegration(t)
+	rcv.answer(http.StatusServiceUnavailable)
+
+	if err := f.notify(n); errKind(err) != "retry" {
+		t.Fatalf("503: got %v, want a retryable error", err)
+	}
+	for range 2 { // the retry delivers; a further retry sends nothing
+		if err := f.notify(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := rcv.received()
+	if len(reqs) != 2 || reqs[0].key != n.EventKey || reqs[1].key != n.EventKey || reqs[0].body != reqs[1].body {
+		t.Fatalf("got %d requests %+v, want 2 equal ones with Idempotency-Key %q", len(reqs), reqs, n.EventKey)
+	}
+	var got notify.CallbackPayload
+	if err := json.Unmarshal([]byte(reqs[1].body), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := notify.CallbackPayload{
+		EventID: n.EventKey, Kind: "acknowledged", ComplaintID: f.c.ID, ExternalID: f.c.ExternalID,
+		OccurredAt: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC),
+		Data:       notify.CallbackData{Subject: n.Subject, Message: "我们正在处理", Status: "in_progress"},
+	}
+	if gotJSON, wantJSON := mustJSON(t, got), mustJSON(t, want); gotJSON != wantJSON {
+		t.Errorf("payload\n got %s\nwant %s", gotJSON, wantJSON)
+	}
+	rows := f.rows(t)
+	cb := rows["callback"]
+	if cb.Status != notify.NotificationSent || cb.Attempts != 2 || cb.Recipient != activities.IntakeRecipient ||
+		cb.IdempotencyKey != n.EventKey+"|intake|callback" || !strings.Contains(null.Value(cb.LastError), "503") ||
+		cb.Body != reqs[0].body {
+		t.Errorf("callback row %+v, want sent after 2 attempts with the posted body", cb)
+	}
+	if rows["email"].Status != notify.NotificationSent || len(f.smtp.Mails()) != 1 {
+		t.Errorf("customer e-mail: row %s, %d mails; want sent once despite the callback's retry",
+			rows["email"].Status, len(f.smtp.Mails()))
+	}
+}
+
+func TestNotifyCallbackRejectedFails(t *testing.T) {
+	f := newNotifyFixture(t)
+	rcv, n := f.withIntegration(t)
+	rcv.answer(http.StatusGone)
+	if err := f.notify(n); errKind(err) != "final:"+activities.ErrTypeNotificationFailed {
+		t.Fatalf("410: got %v, want a final NotificationFailed", err)
+	}
+	if err := f.notify(n); errKind(err) != "final:"+activities.ErrTypeNotificationFailed || len(rcv.received()) != 1 {
+		t.Fatalf("retry after 410: got %v with %d requests, want final again and no resend", err, len(rcv.received()))
+	}
+	if row := f.rows(t)["callback"]; row.Status != notify.NotificationFailed || !strings.Contains(null.Value(row.LastError), "410") {
+		t.Errorf("row %+v, want failed with the 410", row)
+	}
+}
+
+func TestNotifyCallsBackOnlyForCustomerNoticesOfLiveIntegrations(t *testing.T) {
+	f := newNotifyFixture(t)
+	rcv, n := f.withIntegration(t)
+	f.person(t, "ann", "ann@example.com", "")
+	staff := n
+	staff.Recipient = "ann"
+	if err := f.notify(staff); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.DeleteIntegration(context.Background(), "crm", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.notify(n); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := rcv.received(); len(reqs) != 0 {
+		t.Errorf("got %d callbacks, want none: staff notices and deleted integrations are not called back", len(reqs))
+	}
+	if cbs, err := f.st.Callbacks(context.Background(), f.c.ID); err != nil || len(cbs) != 0 {
+		t.Errorf("callback rows %+v, %v; want none", cbs, err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,209 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// registerIntegrationRoutes adds intake integrations, whose callback URL is told of
+// every customer-visible change of the complaints their intake tokens file, and the
+// delivery log of those callbacks (docs/callbacks.md). Admins manage integrations;
+// whoever may read a complaint may read its callbacks.
+func (s *Server) registerIntegrationRoutes(mux *http.ServeMux) {
+	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
+	mux.Handle("PUT /v1/integrations/{id}", s.authorize(s.putIntegration, auth.RoleAdmin))
+	mux.Handle("GET /v1/integrations", s.authorize(s.listIntegrations, auth.RoleAdmin))
+	mux.Handle("GET /v1/integrations/{id}", s.authorize(s.getIntegration, auth.RoleAdmin))
+	mux.Handle("DELETE /v1/integrations/{id}", s.authorize(s.deleteIntegration, auth.RoleAdmin))
+	mux.Handle("GET /v1/integrations/{id}/deliveries", s.authorize(s.integrationDeliveries, auth.RoleAdmin))
+	mux.Handle("GET /v1/complaints/{id}/callbacks", s.authorize(s.listCallbacks, everyone...))
+}
+
+type putIntegrationBody struct {
+	Name        string `json:"name"`
+	CallbackURL string `json:"callback_url"`
+	// RotateSecret replaces the signing secret; the answer shows the new one, once.
+	RotateSecret bool `json:"rotate_secret,omitempty"`
+}
+
+type integrationView struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	CallbackURL string    `json:"callback_url"`
+	CreatedAt   time.Time `json:"created_at"`
+	CreatedBy   string    `json:"created_by"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	UpdatedBy   string    `json:"updated_by"`
+	// Secret signs the callbacks. Only the answer that creates or rotates it shows
+	// it; it is never shown again.
+	Secret string `json:"secret,omitempty"`
+}
+
+func integrationViewOf(in store.Integration) integrationView {
+	return integrationView{
+		ID: in.ID, Name: in.Name, CallbackURL: in.CallbackURL, CreatedAt: in.CreatedAt.UTC(), CreatedBy: in.CreatedBy,
+		UpdatedAt: in.UpdatedAt.UTC(), UpdatedBy: in.UpdatedBy,
+	}
+}
+
+// newCallbackSecret returns a fresh signing secret for an integration.
+func newCallbackSecret() string {
+	return "cbsec_" + strings.TrimPrefix(auth.NewSecret(), "cf_")
+}
+
+// putIntegration creates an integration (201, with its secret, shown once) or
+// updates its name and callback URL (200, without the secret unless rotated).
+func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	id := r.PathValue("id")
+	v.id("id", id)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var body putIntegrationBody
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.required("name", body.Name, 200)
+	if body.CallbackURL == "" {
+		v.reject("callback_url", FieldRequired, "is required")
+	} else {
+		v.webhookURL("callback_url", body.CallbackURL)
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	in, created, issued, err := s.store.PutIntegration(r.Context(), store.Integration{
+		ID: id, Name: body.Name, CallbackURL: body.CallbackURL, Secret: newCallbackSecret(),
+		UpdatedBy: principalFrom(r.Context()).Actor(),
+	}, body.RotateSecret)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view := integrationViewOf(in)
+	if issued {
+		view.Secret = in.Secret
+	}
+	writePut(w, r, created, view)
+}
+
+func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request) {
+	ins, err := s.store.Integrations(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, ins, integrationViewOf)
+}
+
+func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request) {
+	in, ok := fromPath(s, w, r, "integration", false, s.store.Integration)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, integrationViewOf(in))
+}
+
+// deleteIntegration stops the integration's callbacks; its tokens keep filing
+// complaints, without callbacks.
+func (s *Server) deleteIntegration(w http.ResponseWriter, r *http.Request) {
+	in, ok := fromPath(s, w, r, "integration", false, s.store.Integration)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteIntegration(r.Context(), in.ID, principalFrom(r.Context()).Actor()); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// callbackView is one callback delivery: an event posted (or being posted) to an
+// intake integration, with its attempts and last error.
+type callbackView struct {
+	Key         string     `json:"key"`
+	ComplaintID *string    `json:"complaint_id"`
+	EventKind   string     `json:"event_kind"`
+	Status      string     `json:"status"`
+	Attempts    int        `json:"attempts"`
+	LastError   *string    `json:"last_error"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SentAt      *time.Time `json:"sent_at"`
+	// Payload is the JSON document posted, byte for byte on every attempt.
+	Payload rawJSON `json:"payload"`
+}
+
+// rawJSON is a stored JSON document shown as JSON, not as a string.
+type rawJSON string
+
+// MarshalJSON writes the document as it is.
+func (j rawJSON) MarshalJSON() ([]byte, error) { return []byte(j), nil }
+
+func callbackViewOf(n notify.Notification) callbackView {
+	return callbackView{
+		Key: n.IdempotencyKey, ComplaintID: n.ComplaintID, EventKind: n.EventKind, Status: string(n.Status),
+		Attempts: n.Attempts, LastError: n.LastError, CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(),
+		SentAt: utc(n.SentAt), Payload: rawJSON(n.Body),
+	}
+}
+
+func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	ns, err := s.store.Callbacks(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, ns, callbackViewOf)
+}
+
+// integrationDeliveries lists the newest callbacks to an integration, deleted or
+// not; ?limit= takes 1–200 (default 50).
+func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	q := r.URL.Query()
+	for name := range q {
+		if name != "limit" {
+			v.reject(name, FieldUnknown, "unknown query parameter; use limit")
+		}
+	}
+	limit := defaultPageSize
+	if l := first(q, "limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxPageSize {
+			v.reject("limit", FieldOutOfRange, fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
+		}
+		limit = n
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	id := r.PathValue("id")
+	ns, err := s.store.IntegrationDeliveries(r.Context(), id, limit)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no integration "+id))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeItems(w, ns, callbackViewOf)
+}
