@@ -1,0 +1,156 @@
+package e2e_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+)
+
+// intakeSystem is an intake system's callback endpoint: it verifies every request
+// as docs/callbacks.md tells receivers to, and keeps the ones that pass.
+type intakeSystem struct {
+	*httptest.Server
+	t        *testing.T
+	mu       sync.Mutex
+	secret   []byte
+	received []intakeCallback
+}
+
+type intakeCallback struct {
+	key     string
+	payload notify.CallbackPayload
+	raw     string
+}
+
+func startIntakeSystem(t *testing.T) *intakeSystem {
+	in := &intakeSystem{t: t}
+	in.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if err := notify.VerifySignature(in.secret, r.Header.Get(notify.TimestampHeader),
+			r.Header.Get(notify.SignatureHeader), body, 5*time.Minute, time.Now()); err != nil {
+			t.Errorf("callback signature: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var p notify.CallbackPayload
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Errorf("callback payload %s: %v", body, err)
+		}
+		in.received = append(in.received, intakeCallback{key: r.Header.Get(notify.IdempotencyKeyHeader), payload: p, raw: string(body)})
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(in.Close)
+	return in
+}
+
+func (in *intakeSystem) setSecret(secret string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.secret = []byte(secret)
+}
+
+// ofKind returns the callbacks received about one kind of event.
+func (in *intakeSystem) ofKind(kind string) []intakeCallback {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var out []intakeCallback
+	for _, c := range in.received {
+		if c.payload.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// A complaint filed through an intake token bound to an integration: acknowledging,
+// resolving and the customer's verifying answer each reach the integration's
+// callback URL exactly once, signed with its secret, with the event key as
+// Idempotency-Key; the delivery log shows them sent.
+func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T) {
+	crm := startIntakeSystem(t)
+	s := newStack(t)
+	reg := s.must(201, s.do("PUT", "/v1/integrations/crm", adminToken,
+		map[string]string{"name": "CRM", "callback_url": crm.URL + "/complaintflow"}))
+	crm.setSecret(reg.body["secret"].(string))
+	intake := s.must(201, s.do("POST", "/v1/tokens", adminToken,
+		map[string]string{"role": "intake", "name": "crm-intake", "integration_id": "crm"})).body["token"].(string)
+	agent := s.token("agent")
+
+	filed := s.must(201, s.do("POST", "/v1/complaints", intake, complaintBody("crm-4711", "medium", "medium")))
+	id := filed.body["id"].(string)
+	if filed.body["integration_id"] != "crm" {
+		t.Fatalf("filed: %s, want integration crm", filed.raw)
+	}
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们马上处理"}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
+		map[string]string{"summary": "Reshipped by express", "root_cause": "Parcel lost at the depot"}))
+
+	eventually(t, 30*time.Second, "the acknowledged, resolved and survey_sent callbacks", func() bool {
+		return len(crm.ofKind("acknowledged")) > 0 && len(crm.ofKind("resolved")) > 0 && len(crm.ofKind("survey_sent")) > 0
+	})
+	ack, resolved, sent := crm.ofKind("acknowledged")[0], crm.ofKind("resolved")[0], crm.ofKind("survey_sent")[0]
+	for _, c := range []intakeCallback{ack, resolved, sent} {
+		p := c.payload
+		if c.key == "" || c.key != p.EventID || p.ComplaintID != id || p.ExternalID != "crm-4711" || p.OccurredAt.IsZero() {
+			t.Errorf("%s callback: key %q, payload %s", p.Kind, c.key, c.raw)
+		}
+	}
+	if d := ack.payload.Data; d.Message != "非常抱歉，我们马上处理" || d.Status != "in_progress" {
+		t.Errorf("acknowledged data %+v, want the agent's message", d)
+	}
+	if d := resolved.payload.Data; d.Summary != "Reshipped by express" || d.Status != "resolved" {
+		t.Errorf("resolved data %+v, want the summary", d)
+	}
+	link := sent.payload.Data.SurveyLink
+	if !strings.HasPrefix(link, s.url+"/v1/surveys/") || sent.payload.Data.SurveyExpiresAt == nil ||
+		!strings.Contains(sent.payload.Data.Message, link) {
+		t.Fatalf("survey_sent data %+v, want the survey link the customer got", sent.payload.Data)
+	}
+
+	// The customer answers through the link the intake system was given.
+	s.must(200, s.do("POST", strings.TrimPrefix(link, s.url), "", map[string]any{"csat": 5, "solved": true}))
+	eventually(t, 30*time.Second, "the closed callback", func() bool { return len(crm.ofKind("closed")) > 0 })
+	if d := crm.ofKind("closed")[0].payload.Data; d.Verification != "verified" || d.Status != "closed" {
+		t.Errorf("closed data %+v, want verified", d)
+	}
+
+	time.Sleep(time.Second) // a duplicate would have arrived by now
+	kinds := []string{"acknowledged", "resolved", "survey_sent", "closed"}
+	for _, kind := range kinds {
+		if n := len(crm.ofKind(kind)); n != 1 {
+			t.Errorf("%d %s callbacks, want exactly 1", n, kind)
+		}
+	}
+	log := items(s.must(200, s.do("GET", "/v1/complaints/"+id+"/callbacks", intake, nil)))
+	if len(log) != len(kinds) {
+		t.Fatalf("delivery log: %v, want %d deliveries", log, len(kinds))
+	}
+	for i, d := range log {
+		if d["event_kind"] != kinds[i] || d["status"] != "sent" || d["attempts"] != 1.0 || d["sent_at"] == nil ||
+			d["payload"].(map[string]any)["event_id"] != crm.ofKind(kinds[i])[0].key {
+			t.Errorf("delivery %d: %v, want %s sent once with the posted payload", i, d, kinds[i])
+		}
+	}
+	if got := items(s.must(200, s.do("GET", "/v1/integrations/crm/deliveries", adminToken, nil))); len(got) != len(kinds) {
+		t.Errorf("integration deliveries: %d, want %d", len(got), len(kinds))
+	}
+
+	// A complaint filed by a token without an integration is not called back.
+	other := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("web-1", "medium", "medium"))).body["id"].(string)
+	s.must(200, s.do("POST", "/v1/complaints/"+other+"/acknowledge", agent, map[string]string{"message": "ok"}))
+	eventually(t, 20*time.Second, "the acknowledgement of the other complaint", func() bool {
+		return strings.Contains(strings.Join(s.eventKinds(other), ","), "acknowledged")
+	})
+	if got := items(s.must(200, s.do("GET", "/v1/complaints/"+other+"/callbacks", adminToken, nil))); len(got) != 0 {
+		t.Errorf("callbacks of a complaint without integration: %v", got)
+	}
+}
