@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 )
@@ -21,6 +22,11 @@ const IntakeRecipient = "intake"
 // and the payload's event_id are the event key. The document is built from the
 // recorded event, and the first one built is stored with the delivery and sent on
 // every attempt.
+//
+// An escalation decision is posted when the customer sees its effect: an extended
+// deadline (deadline_extended) or compensation (compensation_granted). Any notice
+// about the decision, to staff or to the customer, may be the first to post it, so
+// its document carries the event's facts and no notice text.
 func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, error) {
 	t, ok, err := a.Notifications.CallbackTarget(ctx, n.ComplaintID, n.EventKey)
 	if err != nil || !ok {
@@ -34,6 +40,9 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		ResolutionDueAt *time.Time `json:"resolution_due_at"`
 		Round           int        `json:"round"`
 		SurveyID        string     `json:"survey_id"`
+		Escalation      *struct {
+			Decision *complaint.Decision `json:"decision"`
+		} `json:"escalation"`
 	}
 	if len(t.EventData) > 0 {
 		if err := json.Unmarshal(t.EventData, &ev); err != nil {
@@ -47,6 +56,23 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
 			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
 		},
+	}
+	if n.EventKind == complaint.EventEscalationDecision {
+		var d complaint.Decision
+		if ev.Escalation != nil && ev.Escalation.Decision != nil {
+			d = *ev.Escalation.Decision
+		}
+		p.Data = notify.CallbackData{ResolutionDueAt: ev.ResolutionDueAt}
+		switch {
+		case d.Kind == complaint.DecisionExtend:
+			p.Kind, p.Data.ExtensionSeconds = notify.CallbackDeadlineExtended, d.ExtensionSeconds
+		case d.Kind == complaint.DecisionCompensate && d.Compensation != nil:
+			c := d.Compensation
+			p.Kind = notify.CallbackCompensationGranted
+			p.Data.Compensation = &notify.CallbackCompensation{Kind: c.Kind, Amount: c.Amount, Currency: c.Currency}
+		default:
+			return delivery{}, false, nil // approvals and reassignments are internal
+		}
 	}
 	if ev.SurveyID != "" && t.SurveyExpiresAt != nil && a.Surveys != nil {
 		link, err := a.surveyLink(ctx, ev.SurveyID, *t.SurveyExpiresAt)
@@ -68,13 +94,13 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 	return delivery{
 		channel: ch,
 		msg: notify.Message{
-			Key: n.EventKey, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: IntakeRecipient,
-			Address: t.URL, Subject: string(n.EventKind), Body: body, Secret: []byte(t.Secret),
+			Key: n.EventKey, ComplaintID: n.ComplaintID, EventKind: p.Kind, Recipient: IntakeRecipient,
+			Address: t.URL, Subject: p.Kind, Body: body, Secret: []byte(t.Secret),
 		},
 		row: notify.Notification{
-			IdempotencyKey: key, ComplaintID: null.IfEmpty(n.ComplaintID), EventKind: string(n.EventKind),
+			IdempotencyKey: key, ComplaintID: null.IfEmpty(n.ComplaintID), EventKind: p.Kind,
 			Recipient: IntakeRecipient, Channel: notify.ChannelCallback, Address: null.IfEmpty(t.URL),
-			Subject: string(n.EventKind), Body: body,
+			Subject: p.Kind, Body: body,
 		},
 	}, true, nil
 }

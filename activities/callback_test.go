@@ -181,3 +181,56 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestEscalationDecisionsTheCustomerSeesAreCalledBackOnce(t *testing.T) {
+	due := time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		decision complaint.Decision
+		want     string // callback kind; "" for none
+	}{
+		{complaint.Decision{Kind: complaint.DecisionExtend, ExtensionSeconds: 7200}, notify.CallbackDeadlineExtended},
+		{complaint.Decision{Kind: complaint.DecisionCompensate, Compensation: &complaint.Compensation{Kind: "coupon", Amount: 50, Currency: "CNY", Note: "internal"}},
+			notify.CallbackCompensationGranted},
+		{complaint.Decision{Kind: complaint.DecisionApprove, Urgency: complaint.High}, ""},
+	} {
+		t.Run(string(tc.decision.Kind), func(t *testing.T) {
+			f := newNotifyFixture(t)
+			rcv, _ := f.withIntegration(t)
+			f.person(t, "ann", "ann@example.com", "")
+			key := f.c.WorkflowID + "/escalation/1/decided"
+			d := tc.decision
+			if _, err := f.st.RecordEvent(context.Background(), complaint.Event{
+				ComplaintID: f.c.ID, Key: key, Kind: complaint.EventEscalationDecision, Actor: "mgr", At: due.Add(-48 * time.Hour),
+				ResolutionDueAt: due, Escalation: &complaint.EscalationRecord{ID: f.c.ID + "/1", Seq: 1, Status: "approved", RequestedBy: "ann",
+					RequestedAt: due.Add(-50 * time.Hour), Reason: "slow", Level: 1, Eligible: []string{"mgr"}, Decision: &d},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// The staff notice and (for compensation) the customer's, in either order.
+			for _, to := range []string{"ann", activities.CustomerRecipient} {
+				if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: key, EventKind: complaint.EventEscalationDecision,
+					Recipient: to, Subject: "Escalation 1 decided", Body: "internal words"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			reqs := rcv.received()
+			if tc.want == "" {
+				if len(reqs) != 0 {
+					t.Fatalf("got %d callbacks, want none", len(reqs))
+				}
+				return
+			}
+			if len(reqs) != 1 || reqs[0].key != key {
+				t.Fatalf("got %d callbacks %+v, want one keyed %s", len(reqs), reqs, key)
+			}
+			var got notify.CallbackPayload
+			if err := json.Unmarshal([]byte(reqs[0].body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Kind != tc.want || got.Data.ResolutionDueAt == nil || !got.Data.ResolutionDueAt.Equal(due) ||
+				got.Data.Message != "" || strings.Contains(reqs[0].body, "internal") {
+				t.Errorf("payload %s, want %s with the deadline and no staff text", reqs[0].body, tc.want)
+			}
+		})
+	}
+}

@@ -76,8 +76,9 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	}
 	info := activity.GetInfo(ctx)
 	ds := a.deliveries(n, contacts)
-	if n.Recipient == CustomerRecipient {
-		// What the customer is told, the intake system they came through is told too.
+	if n.Recipient == CustomerRecipient || n.EventKind == complaint.EventEscalationDecision {
+		// What the customer is told, the intake system they came through is told too;
+		// of an escalation decision, whoever is told of it first (see callback).
 		cb, ok, err := a.callback(ctx, n)
 		if err != nil {
 			return err

@@ -46,9 +46,10 @@ type CallbackPayload struct {
 // customer was sent and the event's customer-facing facts.
 type CallbackData struct {
 	// Subject and Message are the notice sent to the customer (for acknowledged,
-	// Message is the agent's first response; for resolved, the resolution summary).
-	Subject string `json:"subject"`
-	Message string `json:"message"`
+	// Message is the agent's first response; for resolved, the resolution summary);
+	// empty for the escalation decisions, which staff notices may announce first.
+	Subject string `json:"subject,omitempty"`
+	Message string `json:"message,omitempty"`
 	// Status is the complaint's status after the event, when the event changed it.
 	Status          string     `json:"status,omitempty"`
 	Summary         string     `json:"summary,omitempty"`           // resolved
@@ -58,7 +59,25 @@ type CallbackData struct {
 	Round           int        `json:"round,omitempty"`             // reopened, survey_*
 	SurveyLink      string     `json:"survey_link,omitempty"`       // survey_sent, survey_reminded
 	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // survey_sent, survey_reminded
+	// ExtensionSeconds is how much a deadline_extended decision added.
+	ExtensionSeconds int64 `json:"extension_seconds,omitempty"`
+	// Compensation is what a compensation_granted decision gave the customer.
+	Compensation *CallbackCompensation `json:"compensation,omitempty"`
 }
+
+// CallbackCompensation is service recovery granted to the customer.
+type CallbackCompensation struct {
+	Kind     string  `json:"kind"`
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency,omitempty"`
+}
+
+// Callback kinds that are not complaint event kinds: an escalation decision the
+// customer sees, named by what it did.
+const (
+	CallbackDeadlineExtended    = "deadline_extended"
+	CallbackCompensationGranted = "compensation_granted"
+)
 
 // CallbackTarget is a complaint's intake integration and the event to tell it
 // about, as the store reads them for a callback.
