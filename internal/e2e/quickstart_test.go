@@ -13,7 +13,8 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
-// bashBlock matches a fenced bash block of Markdown.
+// bashBlock matches a fenced bash block of Markdown. Only ```bash blocks run;
+// ```sh blocks are for reading (an SLA that takes hours, a server's setting).
 var bashBlock = regexp.MustCompile("(?s)```bash\n(.*?)```")
 
 // section is the text of the Markdown section under heading, up to the next heading
@@ -32,40 +33,63 @@ func section(t *testing.T, doc, heading string) string {
 	return rest
 }
 
+// bashBlocks is every ```bash block of a Markdown file of the repository (a path
+// from its root), in order; with a heading, only those of that section. It fails
+// the test when there are fewer than min: a walkthrough that lost its blocks
+// would otherwise pass by running nothing.
+func bashBlocks(t *testing.T, file, heading string, min int) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	if heading != "" {
+		doc = section(t, doc, heading)
+	}
+	var blocks []string
+	for _, m := range bashBlock.FindAllStringSubmatch(doc, -1) {
+		blocks = append(blocks, m[1])
+	}
+	if len(blocks) < min {
+		t.Fatalf("%s %s: %d bash blocks, want at least %d (the whole walkthrough)", file, heading, len(blocks), min)
+	}
+	return blocks
+}
+
+// runBlocks pastes blocks, in order, into one bash under set -euo pipefail against
+// the stack, as a reader would paste them into a terminal: CF is the API, ADMIN
+// the bootstrap admin token. Every curl of a walkthrough uses -f, so an error
+// status fails the script and the test. It returns the script's output.
+func (s *stack) runBlocks(name string, blocks []string, timeout time.Duration) string {
+	s.t.Helper()
+	if _, err := exec.LookPath("jq"); err != nil {
+		s.t.Fatal("the walkthroughs need jq (Debian package jq): ", err)
+	}
+	script := "set -euo pipefail\n" + strings.Join(blocks, "")
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", script)
+	cmd.Env = append(os.Environ(), "CF="+s.url, "ADMIN="+adminToken)
+	out, err := cmd.CombinedOutput()
+	s.t.Logf("%s output:\n%s", name, out)
+	if err != nil {
+		s.t.Fatalf("%s failed: %v", name, err)
+	}
+	return string(out)
+}
+
 // TestReadmeQuickStartRunsAsWritten pastes the README's quick start into bash
 // against a real stack (API, worker, Temporal dev server, PostgreSQL), as a new
 // user would, and checks that it did what the README says: every curl succeeds
 // (-f fails the script on an error status) and the complaint ends closed and
 // verified by the customer's answer.
 func TestReadmeQuickStartRunsAsWritten(t *testing.T) {
-	if _, err := exec.LookPath("jq"); err != nil {
-		t.Fatal("the quick start needs jq (Debian package jq): ", err)
-	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := bashBlock.FindAllStringSubmatch(section(t, string(readme), "## Quick start"), -1)
-	if len(blocks) < 8 {
-		t.Fatalf("found %d bash blocks in the quick start, want the whole walk-through", len(blocks))
-	}
-	var script strings.Builder
-	script.WriteString("set -euo pipefail\n")
-	for _, b := range blocks {
-		script.WriteString(b[1])
-	}
-
+	blocks := bashBlocks(t, "README.md", "## Quick start", 8)
 	s := newStack(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
-	cmd.Env = append(os.Environ(), "CF="+s.url, "ADMIN="+adminToken)
-	out, err := cmd.CombinedOutput()
-	t.Logf("quick start output:\n%s", out)
-	if err != nil {
-		t.Fatalf("the quick start failed: %v", err)
-	}
+	s.runBlocks("the quick start", blocks, 3*time.Minute)
 
+	ctx := context.Background()
 	var id string
 	if err := s.store.DB().GetContext(ctx, &id, `SELECT id FROM complaints WHERE external_id = 'web-1001'`); err != nil {
 		t.Fatalf("the quick start's complaint: %v", err)

@@ -1,0 +1,71 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// The walkthroughs under docs/ run as written, each against a fresh stack, so
+// their examples cannot rot: a renamed field, a missing header or a step out of
+// order fails the script (every curl uses -f), and each test then checks in the
+// store that the walkthrough did what its prose says.
+
+// complaintByExternalID is the complaint a walkthrough filed.
+func (s *stack) complaintByExternalID(externalID string) store.Complaint {
+	s.t.Helper()
+	var id string
+	if err := s.store.DB().Get(&id, `SELECT id FROM complaints WHERE external_id = $1`, externalID); err != nil {
+		s.t.Fatalf("complaint %s: %v", externalID, err)
+	}
+	c, err := s.store.Complaint(context.Background(), id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
+// hasInOrder reports whether want appears in got as a subsequence.
+func hasInOrder(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
+
+func TestAPIGuideRunsAsWritten(t *testing.T) {
+	blocks := bashBlocks(t, "docs/api-guide.md", "", 15)
+	s := newStack(t)
+	s.runBlocks("docs/api-guide.md", blocks, 4*time.Minute)
+
+	first := s.complaintByExternalID("callcentre-20261123-0042")
+	if first.Status != complaint.StatusClosed {
+		t.Errorf("the first complaint is %s, want closed", first.Status)
+	}
+	if got, want := s.eventKinds(first.ID), []string{"opened", "acknowledged", "resolved", "reopened", "paused", "resumed", "resolved", "closed"}; !hasInOrder(got, want) {
+		t.Errorf("the first complaint's events %v, want %v in order", got, want)
+	}
+	second := s.complaintByExternalID("web-7731")
+	if second.Status != complaint.StatusInProgress || second.Urgency != "high" || second.Owner == nil || *second.Owner != "lee" {
+		t.Errorf("the escalated complaint: status %s, urgency %s, owner %v; want in_progress, high, lee", second.Status, second.Urgency, second.Owner)
+	}
+	if got, want := s.eventKinds(second.ID), []string{"escalation_requested", "escalation_decided", "resolved", "survey_answered", "reopened"}; !hasInOrder(got, want) {
+		t.Errorf("the escalated complaint's events %v, want %v in order", got, want)
+	}
+	// The bad examples changed nothing: two complaints, one calendar the policy uses.
+	if n := s.countWhere("complaints", "true"); n != 2 {
+		t.Errorf("%d complaints, want the walkthrough's 2", n)
+	}
+	if n := s.countWhere("sla_policies", "urgency = 'high' AND tier = 'high' AND calendar_id = 'shanghai-office'"); n != 1 {
+		t.Errorf("the high/high policy does not use the calendar")
+	}
+	if s.countWhere("people", "id = 'dora' AND manager_id IS NULL") != 1 {
+		t.Errorf("the refused reporting cycle changed dora")
+	}
+}
