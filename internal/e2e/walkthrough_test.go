@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -68,4 +69,48 @@ func TestAPIGuideRunsAsWritten(t *testing.T) {
 	if s.countWhere("people", "id = 'dora' AND manager_id IS NULL") != 1 {
 		t.Errorf("the refused reporting cycle changed dora")
 	}
+}
+
+func TestFeedbackGuideRunsAsWritten(t *testing.T) {
+	blocks := bashBlocks(t, "docs/feedback.md", "", 9)
+	s := newStack(t)
+	s.runBlocks("docs/feedback.md", blocks, 3*time.Minute)
+
+	// The suggestion, sent twice, is one piece of feedback and one backlog item, planned.
+	if n := s.countWhere("feedback", "external_id = 'app-123'"); n != 1 {
+		t.Errorf("%d feedback rows for app-123, want 1", n)
+	}
+	if n := s.countWhere("improvement_backlog", "status = 'planned'"); n != 1 {
+		t.Errorf("%d planned backlog items, want the suggestion's", n)
+	}
+	// The mention and the 2-star rating became complaints with workflows; the bad
+	// feedback left no row.
+	if n := s.countWhere("feedback", "true"); n != 3 {
+		t.Errorf("%d feedback rows, want 3", n)
+	}
+	mention := s.complaintByExternalID(s.feedbackExternalID("weibo-987"))
+	if mention.Urgency != "high" || mention.Category != "product" {
+		t.Errorf("the mention's complaint: urgency %s, category %s; want high product", mention.Urgency, mention.Category)
+	}
+	eventually(t, 30*time.Second, "the mention's complaint acknowledged by its workflow", func() bool {
+		return slices.Contains(s.eventKinds(mention.ID), "opened")
+	})
+	if n := s.countWhere("complaints", "external_id LIKE 'feedback:%'"); n != 2 {
+		t.Errorf("%d complaints from feedback, want the mention's and the rating's", n)
+	}
+	// The added rule is part of the set.
+	if n := s.countWhere("classification_rules", "dimension = 'urgency' AND value = 'high' AND 'swollen battery' = ANY(keywords)"); n != 1 {
+		t.Errorf("%d rules with the added keyword, want 1", n)
+	}
+}
+
+// feedbackExternalID is the external_id of the complaint filed from a piece of
+// feedback: feedback:<feedback id>.
+func (s *stack) feedbackExternalID(external string) string {
+	s.t.Helper()
+	var id string
+	if err := s.store.DB().Get(&id, `SELECT id FROM feedback WHERE external_id = $1`, external); err != nil {
+		s.t.Fatal(err)
+	}
+	return "feedback:" + id
 }
