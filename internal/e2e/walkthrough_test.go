@@ -8,6 +8,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // The walkthroughs under docs/ run as written, each against a fresh stack, so
@@ -113,4 +114,31 @@ func (s *stack) feedbackExternalID(external string) string {
 		s.t.Fatal(err)
 	}
 	return "feedback:" + id
+}
+
+func TestQualityGuideRunsAsWritten(t *testing.T) {
+	blocks := bashBlocks(t, "docs/quality.md", "", 10)
+	s := newStack(t)
+	// Schedule IDs are global in the shared dev server's namespace: the walkthrough
+	// deletes its own, and should it fail half-way, so does the test.
+	t.Cleanup(func() {
+		for _, id := range []string{"monthly", "weekly", "risk-now"} {
+			_ = s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Delete(context.Background())
+		}
+	})
+	s.runBlocks("docs/quality.md", blocks, 4*time.Minute)
+
+	if n := s.countWhere("reviews", "finished_at IS NOT NULL"); n != 2 {
+		t.Errorf("%d finished reviews, want the monthly and the weekly one", n)
+	}
+	var stage string
+	if err := s.store.DB().Get(&stage, `SELECT stage FROM pdca_cycles WHERE title = 'Logistics resolution'`); err != nil || stage != "do" {
+		t.Errorf("the cycle's stage %q (%v), want do", stage, err)
+	}
+	if n := s.countWhere("risk_alerts", "condition = 'sla_compliance' AND grade = 'red' AND status = 'closed' AND root_cause IS NOT NULL"); n != 1 {
+		t.Errorf("%d closed red SLA alerts with a ledger entry, want 1", n)
+	}
+	if n := s.countWhere("review_schedules", "true"); n != 0 {
+		t.Errorf("%d review schedules left, want the walkthrough to delete its own", n)
+	}
 }
