@@ -64,15 +64,9 @@ func specPointer(field string) string {
 
 func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	id := r.PathValue("id")
-	v.id("id", id)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	var body putCalendarBody
-	if p := decodeBody(w, r, &body, &v); p != nil {
-		writeProblem(w, r, p)
+	id, ok := decodePut(w, r, &v, &body)
+	if !ok {
 		return
 	}
 	v.required("name", body.Name, 200)

@@ -151,15 +151,9 @@ func teamViewOf(t store.Team) teamView {
 
 func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	id := r.PathValue("id")
-	v.id("id", id)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	var body putTeamBody
-	if p := decodeBody(w, r, &body, &v); p != nil {
-		writeProblem(w, r, p)
+	id, ok := decodePut(w, r, &v, &body)
+	if !ok {
 		return
 	}
 	v.required("name", body.Name, 200)
@@ -273,15 +267,9 @@ func personViewsOf(ps []store.Person) []personView {
 
 func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	id := r.PathValue("id")
-	v.id("id", id)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	var body putPersonBody
-	if p := decodeBody(w, r, &body, &v); p != nil {
-		writeProblem(w, r, p)
+	id, ok := decodePut(w, r, &v, &body)
+	if !ok {
 		return
 	}
 	body.validate(&v)

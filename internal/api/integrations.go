@@ -63,15 +63,9 @@ func newCallbackSecret() string {
 // updates its name and callback URL (200, without the secret unless rotated).
 func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	id := r.PathValue("id")
-	v.id("id", id)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
 	var body putIntegrationBody
-	if p := decodeBody(w, r, &body, &v); p != nil {
-		writeProblem(w, r, p)
+	id, ok := decodePut(w, r, &v, &body)
+	if !ok {
 		return
 	}
 	v.required("name", body.Name, 200)

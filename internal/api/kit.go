@@ -228,3 +228,19 @@ func typed[S ~string](xs []string) []S {
 	}
 	return out
 }
+
+// decodePut checks the {id} a PUT names and decodes its body into body; ok is false
+// when it wrote a problem. The handler's own checks then add to v.
+func decodePut(w http.ResponseWriter, r *http.Request, v *validator, body any) (id string, ok bool) {
+	id = r.PathValue("id")
+	v.id("id", id)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return "", false
+	}
+	if p := decodeBody(w, r, body, v); p != nil {
+		writeProblem(w, r, p)
+		return "", false
+	}
+	return id, true
+}
