@@ -1031,7 +1031,7 @@ type Complaint struct {
 	Id                 openapi_types.UUID `json:"id"`
 	Keywords           []string           `json:"keywords"`
 	Owner              *NullableString    `json:"owner"`
-	PausedSeconds      float32            `json:"paused_seconds"`
+	PausedSeconds      float64            `json:"paused_seconds"`
 	ReopenedCount      int                `json:"reopened_count"`
 
 	// Resolution Left out until resolved.
@@ -1151,7 +1151,7 @@ type Customer struct {
 
 // Cycle defines model for Cycle.
 type Cycle struct {
-	Baseline  *float32 `json:"baseline"`
+	Baseline  *float64 `json:"baseline"`
 	Category  string   `json:"category"`
 	CheckSpec string   `json:"check_spec"`
 
@@ -1187,7 +1187,7 @@ type Cycle struct {
 	Rule       string          `json:"rule"`
 	SopChange  *NullableString `json:"sop_change"`
 	Stage      CycleStage      `json:"stage"`
-	Target     *float32        `json:"target"`
+	Target     *float64        `json:"target"`
 	TimeZone   string          `json:"time_zone"`
 	Title      string          `json:"title"`
 	UpdatedAt  Time            `json:"updated_at"`
@@ -1210,13 +1210,13 @@ type CycleActRequest struct {
 
 // CycleCheck defines model for CycleCheck.
 type CycleCheck struct {
-	Baseline   *float32 `json:"baseline"`
+	Baseline   *float64 `json:"baseline"`
 	CheckedAt  Time     `json:"checked_at"`
 	Final      bool     `json:"final"`
 	Iteration  int      `json:"iteration"`
 	Met        bool     `json:"met"`
-	Target     float32  `json:"target"`
-	Value      *float32 `json:"value"`
+	Target     float64  `json:"target"`
+	Value      *float64 `json:"value"`
 	WindowFrom Time     `json:"window_from"`
 	WindowTo   Time     `json:"window_to"`
 }
@@ -1247,7 +1247,7 @@ type CycleEvent struct {
 
 // CyclePlanRequest defines model for CyclePlanRequest.
 type CyclePlanRequest struct {
-	Baseline *float32 `json:"baseline,omitempty"`
+	Baseline *float64 `json:"baseline,omitempty"`
 
 	// Due An RFC 3339 time.
 	Due      *string `json:"due,omitempty"`
@@ -1260,7 +1260,7 @@ type CyclePlanRequest struct {
 		// Owner An active person of the directory.
 		Owner *string `json:"owner,omitempty"`
 	} `json:"measures,omitempty"`
-	Target *float32 `json:"target,omitempty"`
+	Target *float64 `json:"target,omitempty"`
 }
 
 // CycleProgressRequest defines model for CycleProgressRequest.
@@ -1278,7 +1278,7 @@ type CycleStage string
 type DecisionRequest struct {
 	// Compensation compensate only.
 	Compensation *struct {
-		Amount float32 `json:"amount"`
+		Amount float64 `json:"amount"`
 
 		// Currency An ISO 4217 code such as CNY.
 		Currency *string                         `json:"currency,omitempty"`
@@ -1467,14 +1467,14 @@ type Metric string
 
 // MetricsGroup Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
 type MetricsGroup struct {
-	Ces                  *float32 `json:"ces"`
+	Ces                  *float64 `json:"ces"`
 	CesAnswers           int64    `json:"ces_answers"`
 	CsatAnswers          int64    `json:"csat_answers"`
 	CsatSatisfied        int64    `json:"csat_satisfied"`
-	CsatSatisfiedPct     *float32 `json:"csat_satisfied_pct"`
+	CsatSatisfiedPct     *float64 `json:"csat_satisfied_pct"`
 	Escalated            int64    `json:"escalated"`
-	EscalationRatePct    *float32 `json:"escalation_rate_pct"`
-	FcrPct               *float32 `json:"fcr_pct"`
+	EscalationRatePct    *float64 `json:"escalation_rate_pct"`
+	FcrPct               *float64 `json:"fcr_pct"`
 	FirstContactResolved int64    `json:"first_contact_resolved"`
 
 	// FirstResponseSeconds A duration in seconds over the complaints that have one; p50 and p90 are null when count is 0.
@@ -1482,18 +1482,18 @@ type MetricsGroup struct {
 
 	// Key The group's value; left out for the total.
 	Key            *string  `json:"key,omitempty"`
-	LoopClosurePct *float32 `json:"loop_closure_pct"`
-	Nps            *float32 `json:"nps"`
+	LoopClosurePct *float64 `json:"loop_closure_pct"`
+	Nps            *float64 `json:"nps"`
 	NpsAnswers     int64    `json:"nps_answers"`
 	NpsDetractors  int64    `json:"nps_detractors"`
 	NpsPromoters   int64    `json:"nps_promoters"`
-	ReopenRatePct  *float32 `json:"reopen_rate_pct"`
+	ReopenRatePct  *float64 `json:"reopen_rate_pct"`
 	Reopened       int64    `json:"reopened"`
 
 	// ResolutionSeconds A duration in seconds over the complaints that have one; p50 and p90 are null when count is 0.
 	ResolutionSeconds Percentiles `json:"resolution_seconds"`
 	Resolved          int64       `json:"resolved"`
-	SlaCompliancePct  *float32    `json:"sla_compliance_pct"`
+	SlaCompliancePct  *float64    `json:"sla_compliance_pct"`
 	SlaKnown          int64       `json:"sla_known"`
 	SlaMet            int64       `json:"sla_met"`
 	Verified          int64       `json:"verified"`
@@ -1528,7 +1528,7 @@ type NullableTime = time.Time
 
 // OpenCycleRequest defines model for OpenCycleRequest.
 type OpenCycleRequest struct {
-	Baseline *float32 `json:"baseline,omitempty"`
+	Baseline *float64 `json:"baseline,omitempty"`
 	Category *string  `json:"category,omitempty"`
 
 	// CheckSpec A cron spec in the zone.
@@ -1540,7 +1540,7 @@ type OpenCycleRequest struct {
 	Metric        Metric  `json:"metric"`
 
 	// Target Must improve on the baseline.
-	Target *float32 `json:"target,omitempty"`
+	Target *float64 `json:"target,omitempty"`
 
 	// TimeZone An IANA zone.
 	TimeZone string `json:"time_zone"`
@@ -1558,8 +1558,8 @@ type PatchReviewScheduleRequest struct {
 // Percentiles A duration in seconds over the complaints that have one; p50 and p90 are null when count is 0.
 type Percentiles struct {
 	Count int64    `json:"count"`
-	P50   *float32 `json:"p50"`
-	P90   *float32 `json:"p90"`
+	P50   *float64 `json:"p50"`
+	P90   *float64 `json:"p90"`
 }
 
 // Person defines model for Person.
@@ -1750,19 +1750,19 @@ type PutPolicyRequest struct {
 type PutRiskThresholdsRequest struct {
 	// BlueHandling A Go duration ("4h0m0s"), or null.
 	BlueHandling      *NullableDuration `json:"blue_handling,omitempty"`
-	CsatDropPoints    *float32          `json:"csat_drop_points,omitempty"`
-	CsatDropRedPoints *float32          `json:"csat_drop_red_points,omitempty"`
+	CsatDropPoints    *float64          `json:"csat_drop_points,omitempty"`
+	CsatDropRedPoints *float64          `json:"csat_drop_red_points,omitempty"`
 	CsatMinAnswers    *int64            `json:"csat_min_answers,omitempty"`
 
 	// RedHandling A Go duration ("4h0m0s"), or null.
 	RedHandling           *NullableDuration `json:"red_handling,omitempty"`
-	SlaBlueBandPoints     *float32          `json:"sla_blue_band_points,omitempty"`
+	SlaBlueBandPoints     *float64          `json:"sla_blue_band_points,omitempty"`
 	SlaMinKnown           *int64            `json:"sla_min_known,omitempty"`
-	SlaRedPoints          *float32          `json:"sla_red_points,omitempty"`
-	SlaTargetPct          *float32          `json:"sla_target_pct,omitempty"`
-	VolumeMinDailyAverage *float32          `json:"volume_min_daily_average,omitempty"`
-	VolumeSpikePct        *float32          `json:"volume_spike_pct,omitempty"`
-	VolumeSpikeRedPct     *float32          `json:"volume_spike_red_pct,omitempty"`
+	SlaRedPoints          *float64          `json:"sla_red_points,omitempty"`
+	SlaTargetPct          *float64          `json:"sla_target_pct,omitempty"`
+	VolumeMinDailyAverage *float64          `json:"volume_min_daily_average,omitempty"`
+	VolumeSpikePct        *float64          `json:"volume_spike_pct,omitempty"`
+	VolumeSpikeRedPct     *float64          `json:"volume_spike_red_pct,omitempty"`
 	VolumeTrailingDays    *int              `json:"volume_trailing_days,omitempty"`
 
 	// YellowHandling A Go duration ("4h0m0s"), or null.
@@ -1838,15 +1838,15 @@ type ReviewRules struct {
 	// CheckSpec The cron spec the proposed cycles check by.
 	CheckSpec               string  `json:"check_spec"`
 	CsatDropEnabled         bool    `json:"csat_drop_enabled"`
-	CsatDropPoints          float32 `json:"csat_drop_points"`
+	CsatDropPoints          float64 `json:"csat_drop_points"`
 	KeywordClusterEnabled   bool    `json:"keyword_cluster_enabled"`
 	KeywordClusterMin       int     `json:"keyword_cluster_min"`
 	MaxIterations           int     `json:"max_iterations"`
 	MinVolume               int     `json:"min_volume"`
 	ResolutionRateEnabled   bool    `json:"resolution_rate_enabled"`
-	ResolutionRateTargetPct float32 `json:"resolution_rate_target_pct"`
+	ResolutionRateTargetPct float64 `json:"resolution_rate_target_pct"`
 	SlaComplianceEnabled    bool    `json:"sla_compliance_enabled"`
-	SlaComplianceTargetPct  float32 `json:"sla_compliance_target_pct"`
+	SlaComplianceTargetPct  float64 `json:"sla_compliance_target_pct"`
 }
 
 // ReviewRulesRequest The review rules; fields left out take their defaults.
@@ -1854,15 +1854,15 @@ type ReviewRulesRequest struct {
 	// CheckSpec The cron spec the proposed cycles check by.
 	CheckSpec               *string  `json:"check_spec,omitempty"`
 	CsatDropEnabled         *bool    `json:"csat_drop_enabled,omitempty"`
-	CsatDropPoints          *float32 `json:"csat_drop_points,omitempty"`
+	CsatDropPoints          *float64 `json:"csat_drop_points,omitempty"`
 	KeywordClusterEnabled   *bool    `json:"keyword_cluster_enabled,omitempty"`
 	KeywordClusterMin       *int     `json:"keyword_cluster_min,omitempty"`
 	MaxIterations           *int     `json:"max_iterations,omitempty"`
 	MinVolume               *int     `json:"min_volume,omitempty"`
 	ResolutionRateEnabled   *bool    `json:"resolution_rate_enabled,omitempty"`
-	ResolutionRateTargetPct *float32 `json:"resolution_rate_target_pct,omitempty"`
+	ResolutionRateTargetPct *float64 `json:"resolution_rate_target_pct,omitempty"`
 	SlaComplianceEnabled    *bool    `json:"sla_compliance_enabled,omitempty"`
-	SlaComplianceTargetPct  *float32 `json:"sla_compliance_target_pct,omitempty"`
+	SlaComplianceTargetPct  *float64 `json:"sla_compliance_target_pct,omitempty"`
 }
 
 // ReviewSchedule defines model for ReviewSchedule.
@@ -1909,7 +1909,7 @@ type ReviewTriggered struct {
 
 // RiskAlert defines model for RiskAlert.
 type RiskAlert struct {
-	Baseline        float32         `json:"baseline"`
+	Baseline        float64         `json:"baseline"`
 	ClosedAt        *NullableTime   `json:"closed_at"`
 	ClosedBy        *NullableString `json:"closed_by"`
 	Condition       RiskCondition   `json:"condition"`
@@ -1930,7 +1930,7 @@ type RiskAlert struct {
 	// Ledger The ledger entry; null until closed.
 	Ledger      *RiskLedger     `json:"ledger"`
 	MonitorRun  string          `json:"monitor_run"`
-	Observed    float32         `json:"observed"`
+	Observed    float64         `json:"observed"`
 	OpenedAt    Time            `json:"opened_at"`
 	OwnerId     *NullableString `json:"owner_id"`
 	RespondedAt *NullableTime   `json:"responded_at"`
@@ -1938,13 +1938,13 @@ type RiskAlert struct {
 	Response    *NullableString `json:"response"`
 	SeenCount   int             `json:"seen_count"`
 	Status      RiskAlertStatus `json:"status"`
-	Threshold   float32         `json:"threshold"`
+	Threshold   float64         `json:"threshold"`
 	WorkflowId  string          `json:"workflow_id"`
 }
 
 // RiskAlertDetail defines model for RiskAlertDetail.
 type RiskAlertDetail struct {
-	Baseline        float32         `json:"baseline"`
+	Baseline        float64         `json:"baseline"`
 	ClosedAt        *NullableTime   `json:"closed_at"`
 	ClosedBy        *NullableString `json:"closed_by"`
 	Condition       RiskCondition   `json:"condition"`
@@ -1966,7 +1966,7 @@ type RiskAlertDetail struct {
 	// Ledger The ledger entry; null until closed.
 	Ledger      *RiskLedger     `json:"ledger"`
 	MonitorRun  string          `json:"monitor_run"`
-	Observed    float32         `json:"observed"`
+	Observed    float64         `json:"observed"`
 	OpenedAt    Time            `json:"opened_at"`
 	OwnerId     *NullableString `json:"owner_id"`
 	RespondedAt *NullableTime   `json:"responded_at"`
@@ -1974,7 +1974,7 @@ type RiskAlertDetail struct {
 	Response    *NullableString `json:"response"`
 	SeenCount   int             `json:"seen_count"`
 	Status      RiskAlertStatus `json:"status"`
-	Threshold   float32         `json:"threshold"`
+	Threshold   float64         `json:"threshold"`
 	WorkflowId  string          `json:"workflow_id"`
 }
 
@@ -1983,14 +1983,14 @@ type RiskAlertStatus string
 
 // RiskCheck defines model for RiskCheck.
 type RiskCheck struct {
-	Baseline        float32       `json:"baseline"`
+	Baseline        float64       `json:"baseline"`
 	Condition       RiskCondition `json:"condition"`
 	Details         RiskDetails   `json:"details"`
 	Grade           *RiskGrade    `json:"grade,omitempty"`
 	HandlingSeconds *int64        `json:"handling_seconds,omitempty"`
 	Note            *string       `json:"note,omitempty"`
-	Observed        float32       `json:"observed"`
-	Threshold       float32       `json:"threshold"`
+	Observed        float64       `json:"observed"`
+	Threshold       float64       `json:"threshold"`
 }
 
 // RiskCondition defines model for RiskCondition.
@@ -2043,7 +2043,7 @@ type RiskLedger struct {
 // RiskLedgerEntry defines model for RiskLedgerEntry.
 type RiskLedgerEntry struct {
 	ActionDeadline  Time               `json:"action_deadline"`
-	Baseline        float32            `json:"baseline"`
+	Baseline        float64            `json:"baseline"`
 	ClosedAt        Time               `json:"closed_at"`
 	ClosedBy        string             `json:"closed_by"`
 	Condition       RiskCondition      `json:"condition"`
@@ -2051,14 +2051,14 @@ type RiskLedgerEntry struct {
 	Executor        string             `json:"executor"`
 	Grade           RiskGrade          `json:"grade"`
 	Id              openapi_types.UUID `json:"id"`
-	Observed        float32            `json:"observed"`
+	Observed        float64            `json:"observed"`
 	OpenedAt        Time               `json:"opened_at"`
 	RespondedAt     *NullableTime      `json:"responded_at"`
 	RespondedBy     *NullableString    `json:"responded_by"`
 	Response        *NullableString    `json:"response"`
 	RootCause       string             `json:"root_cause"`
 	Solution        string             `json:"solution"`
-	Threshold       float32            `json:"threshold"`
+	Threshold       float64            `json:"threshold"`
 	Verification    string             `json:"verification"`
 }
 
@@ -2069,8 +2069,8 @@ type RiskThresholds struct {
 	// Examples: 4h0m0s
 	BlueHandling        Duration `json:"blue_handling"`
 	BlueHandlingSeconds int64    `json:"blue_handling_seconds"`
-	CsatDropPoints      float32  `json:"csat_drop_points"`
-	CsatDropRedPoints   float32  `json:"csat_drop_red_points"`
+	CsatDropPoints      float64  `json:"csat_drop_points"`
+	CsatDropRedPoints   float64  `json:"csat_drop_red_points"`
 	CsatMinAnswers      int64    `json:"csat_min_answers"`
 
 	// RedHandling A Go duration: "90s", "2h", "1h30m0s".
@@ -2078,17 +2078,17 @@ type RiskThresholds struct {
 	// Examples: 4h0m0s
 	RedHandling        Duration `json:"red_handling"`
 	RedHandlingSeconds int64    `json:"red_handling_seconds"`
-	SlaBlueBandPoints  float32  `json:"sla_blue_band_points"`
+	SlaBlueBandPoints  float64  `json:"sla_blue_band_points"`
 	SlaMinKnown        int64    `json:"sla_min_known"`
-	SlaRedPoints       float32  `json:"sla_red_points"`
-	SlaTargetPct       float32  `json:"sla_target_pct"`
+	SlaRedPoints       float64  `json:"sla_red_points"`
+	SlaTargetPct       float64  `json:"sla_target_pct"`
 
 	// UpdatedAt Null while the defaults apply.
 	UpdatedAt             *NullableTime   `json:"updated_at"`
 	UpdatedBy             *NullableString `json:"updated_by"`
-	VolumeMinDailyAverage float32         `json:"volume_min_daily_average"`
-	VolumeSpikePct        float32         `json:"volume_spike_pct"`
-	VolumeSpikeRedPct     float32         `json:"volume_spike_red_pct"`
+	VolumeMinDailyAverage float64         `json:"volume_min_daily_average"`
+	VolumeSpikePct        float64         `json:"volume_spike_pct"`
+	VolumeSpikeRedPct     float64         `json:"volume_spike_red_pct"`
 	VolumeTrailingDays    int             `json:"volume_trailing_days"`
 
 	// YellowHandling A Go duration: "90s", "2h", "1h30m0s".

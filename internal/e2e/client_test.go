@@ -1,0 +1,81 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// The e2e tests drive the API through the client generated from the OpenAPI document,
+// as an integrator would; raw calls (stack.do) remain for bodies the document
+// forbids on purpose and for calls not converted yet.
+
+// statusCoder is any response of the generated client.
+type statusCoder interface{ StatusCode() int }
+
+// api is the generated client acting with token ("" for none). Its exchanges are
+// captured like do's (E2E_CAPTURE).
+func (s *stack) api(token string) *apiclient.ClientWithResponses {
+	s.t.Helper()
+	c, err := apiclient.NewClientWithResponses(s.url,
+		apiclient.WithHTTPClient(capturingDoer{s}),
+		apiclient.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			if token != "" {
+				r.Header.Set("Authorization", "Bearer "+token)
+			}
+			return nil
+		}))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
+// want fails the test unless the call answered the status.
+func (s *stack) want(status int, res statusCoder, err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if res.StatusCode() != status {
+		s.t.Fatalf("got HTTP %d, want %d: %s", res.StatusCode(), status, s.last)
+	}
+}
+
+// capturingDoer sends a request with the default client and records the answer.
+type capturingDoer struct{ s *stack }
+
+func (d capturingDoer) Do(req *http.Request) (*http.Response, error) {
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(raw))
+	d.s.last = raw
+	d.s.capture(req.Method, req.URL.RequestURI(), res.StatusCode, raw)
+	return res, nil
+}
+
+// complaintRequest is a complaint an intake system files.
+func complaintRequest(externalID string, urgency, tier apiclient.Level) apiclient.FileComplaintRequest {
+	phone, email := "+86 138 0013 8000", openapi_types.Email("zhang.wei@example.com")
+	return apiclient.FileComplaintRequest{
+		ExternalId:  externalID,
+		Channel:     apiclient.ChannelWechat,
+		Customer:    apiclient.Customer{Id: "cust-42", Name: "张伟", Tier: tier, Phone: &phone, Email: &email},
+		Category:    apiclient.CategoryLogistics,
+		Urgency:     urgency,
+		Subject:     "包裹一周未到",
+		Description: "物流慢，客服态度差 — the parcel is a week late",
+	}
+}
