@@ -2130,6 +2130,15 @@ type Scope string
 // Sentiment defines model for Sentiment.
 type Sentiment string
 
+// Span Opening hours of a day, local to the calendar's zone.
+type Span struct {
+	// End HH:MM
+	End string `json:"end"`
+
+	// Start HH:MM
+	Start string `json:"start"`
+}
+
 // StoredClassificationRule defines model for StoredClassificationRule.
 type StoredClassificationRule struct {
 	Dimension StoredClassificationRuleDimension `json:"dimension"`
@@ -2246,13 +2255,7 @@ type TeamDetail struct {
 type Time = time.Time
 
 // WeeklyHours Opening spans by weekday (`mon` … `sun`).
-type WeeklyHours map[string]*[]struct {
-	// End HH:MM
-	End string `json:"end"`
-
-	// Start HH:MM
-	Start string `json:"start"`
-}
+type WeeklyHours map[string]*[]Span
 
 // ComplaintID defines model for ComplaintID.
 type ComplaintID = openapi_types.UUID
@@ -3718,7 +3721,8 @@ type ClientInterface interface {
 
 	// PutPolicyWithBody Change an SLA policy
 	//
-	// `first_response` is required; every other field left out keeps its value.
+	// `first_response` is required. `resolution` left out (or null) means no
+	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
 	// Roles: admin.
@@ -3730,7 +3734,8 @@ type ClientInterface interface {
 
 	// PutPolicy Change an SLA policy
 	//
-	// `first_response` is required; every other field left out keeps its value.
+	// `first_response` is required. `resolution` left out (or null) means no
+	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
 	// Roles: admin.
@@ -5734,7 +5739,8 @@ func (c *Client) ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn
 
 // PutPolicyWithBody Change an SLA policy
 //
-// `first_response` is required; every other field left out keeps its value.
+// `first_response` is required. `resolution` left out (or null) means no
+// resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
 // Roles: admin.
@@ -5756,7 +5762,8 @@ func (c *Client) PutPolicyWithBody(ctx context.Context, urgency Level, tier Leve
 
 // PutPolicy Change an SLA policy
 //
-// `first_response` is required; every other field left out keeps its value.
+// `first_response` is required. `resolution` left out (or null) means no
+// resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
 // Roles: admin.
@@ -10672,7 +10679,8 @@ type ClientWithResponsesInterface interface {
 
 	// PutPolicyWithBodyWithResponse Change an SLA policy
 	//
-	// `first_response` is required; every other field left out keeps its value.
+	// `first_response` is required. `resolution` left out (or null) means no
+	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
 	// Roles: admin.
@@ -10684,7 +10692,8 @@ type ClientWithResponsesInterface interface {
 
 	// PutPolicyWithResponse Change an SLA policy
 	//
-	// `first_response` is required; every other field left out keeps its value.
+	// `first_response` is required. `resolution` left out (or null) means no
+	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
 	// Roles: admin.
@@ -18854,7 +18863,8 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, reqE
 
 // PutPolicyWithBodyWithResponse Change an SLA policy
 //
-// `first_response` is required; every other field left out keeps its value.
+// `first_response` is required. `resolution` left out (or null) means no
+// resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
 // Roles: admin.
@@ -18872,7 +18882,8 @@ func (c *ClientWithResponses) PutPolicyWithBodyWithResponse(ctx context.Context,
 
 // PutPolicyWithResponse Change an SLA policy
 //
-// `first_response` is required; every other field left out keeps its value.
+// `first_response` is required. `resolution` left out (or null) means no
+// resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
 // Roles: admin.

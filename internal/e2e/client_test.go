@@ -79,3 +79,28 @@ func complaintRequest(externalID string, urgency, tier apiclient.Level) apiclien
 		Description: "物流慢，客服态度差 — the parcel is a week late",
 	}
 }
+
+// ptr is a pointer to v, for the client's optional fields.
+func ptr[T any](v T) *T { return &v }
+
+// file files a complaint as token through the client and wants it created.
+func (s *stack) file(token, externalID string, urgency, tier apiclient.Level) apiclient.Complaint {
+	s.t.Helper()
+	res, err := s.api(token).FileComplaintWithResponse(context.Background(), complaintRequest(externalID, urgency, tier))
+	s.want(201, res, err)
+	return *res.JSON201
+}
+
+// putPolicy changes an SLA policy as the admin through the client.
+func (s *stack) putPolicy(urgency, tier apiclient.Level, p apiclient.PutPolicyRequest) apiclient.Policy {
+	s.t.Helper()
+	res, err := s.api(adminToken).PutPolicyWithResponse(context.Background(), urgency, tier, p)
+	s.want(200, res, err)
+	return *res.JSON200
+}
+
+// noLadder is a policy's empty warnings and escalation ladder: breaches only.
+func noLadder(p apiclient.PutPolicyRequest) apiclient.PutPolicyRequest {
+	p.WarningPercents, p.EscalationLevels = &[]int{}, &[]apiclient.EscalationLevel{}
+	return p
+}

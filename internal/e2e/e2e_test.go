@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -345,16 +346,15 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	s := newStack(t)
 	// An admin tightens the high-urgency, high-tier cell to seconds.
-	pol := s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{
-		"first_response": "2s", "resolution": "4s", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
-	if pol.body["first_response_seconds"].(float64) != 2 {
-		t.Fatalf("policy: %s", pol.raw)
+	pol := s.putPolicy(apiclient.High, apiclient.High, noLadder(apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("4s")}))
+	if pol.FirstResponseSeconds != 2 {
+		t.Fatalf("policy: %s", s.last)
 	}
-	s.must(403, s.do("PUT", "/v1/sla-policies/high/high", s.token("agent"), map[string]any{"first_response": "1s"}))
+	forbidden, err := s.api(s.token("agent")).PutPolicyWithResponse(context.Background(), apiclient.High, apiclient.High,
+		apiclient.PutPolicyRequest{FirstResponse: "1s"})
+	s.want(403, forbidden, err)
 
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("breach-1", "high", "high")))
-	id := filed.body["id"].(string)
+	id := s.file(adminToken, "breach-1", apiclient.High, apiclient.High).Id.String()
 
 	eventually(t, 20*time.Second, "both breaches recorded", func() bool {
 		c, err := s.store.Complaint(context.Background(), id)
@@ -389,24 +389,24 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	eventually(t, 10*time.Second, "SLABreached search attribute", func() bool {
 		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s' AND SLABreached = true", s.queue)) == 1
 	})
-	got := s.must(200, s.do("GET", "/v1/complaints/"+id, adminToken, nil))
-	sla := got.body["sla"].(map[string]any)
-	if sla["first_response_breached"] != true || sla["resolution_breached"] != true {
-		t.Errorf("API view of breached complaint: %s", got.raw)
+	admin, cid := s.api(adminToken), uuid.MustParse(id)
+	got, err := admin.GetComplaintWithResponse(context.Background(), cid)
+	s.want(200, got, err)
+	if sla := got.JSON200.Sla; !sla.FirstResponseBreached || !sla.ResolutionBreached {
+		t.Errorf("API view of breached complaint: %s", got.Body)
 	}
 	// Late actions still work on a breached complaint.
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", adminToken, map[string]string{"summary": "late fix", "root_cause": "understaffed"}))
+	late, err := admin.ResolveComplaintWithResponse(context.Background(), cid, nil,
+		apiclient.ResolveRequest{Summary: "late fix", RootCause: "understaffed"})
+	s.want(200, late, err)
 	s.checkHistory("complaint:"+id, "complaint_breached_then_resolved")
 }
 
 func TestBreachSurvivesAWorkerOutageOverTheDeadline(t *testing.T) {
 	s := newStack(t)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{
-		// Breaches only: the ladder has tests of its own (escalation_test.go).
-		"first_response": "2s", "resolution": "3s", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("outage-1", "medium", "low")))
-	id := filed.body["id"].(string)
+	// Breaches only: the ladder has tests of its own (escalation_test.go).
+	s.putPolicy(apiclient.Medium, apiclient.Low, noLadder(apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("3s")}))
+	id := s.file(adminToken, "outage-1", apiclient.Medium, apiclient.Low).Id.String()
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
 
 	// The worker dies before either deadline and comes back after both.
