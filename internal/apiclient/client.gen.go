@@ -1245,22 +1245,25 @@ type CycleEvent struct {
 	RecordedAt Time    `json:"recorded_at"`
 }
 
+// CycleMeasure One measure of a plan; the workflow's plan check names what is missing.
+type CycleMeasure struct {
+	Description *string `json:"description,omitempty"`
+
+	// Due An RFC 3339 time.
+	Due *string `json:"due,omitempty"`
+
+	// Owner An active person of the directory.
+	Owner *string `json:"owner,omitempty"`
+}
+
 // CyclePlanRequest defines model for CyclePlanRequest.
 type CyclePlanRequest struct {
 	Baseline *float64 `json:"baseline,omitempty"`
 
 	// Due An RFC 3339 time.
-	Due      *string `json:"due,omitempty"`
-	Measures *[]struct {
-		Description *string `json:"description,omitempty"`
-
-		// Due An RFC 3339 time.
-		Due *string `json:"due,omitempty"`
-
-		// Owner An active person of the directory.
-		Owner *string `json:"owner,omitempty"`
-	} `json:"measures,omitempty"`
-	Target *float64 `json:"target,omitempty"`
+	Due      *string         `json:"due,omitempty"`
+	Measures *[]CycleMeasure `json:"measures,omitempty"`
+	Target   *float64        `json:"target,omitempty"`
 }
 
 // CycleProgressRequest defines model for CycleProgressRequest.

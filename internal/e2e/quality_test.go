@@ -14,7 +14,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -53,17 +55,22 @@ func (s *stack) seedComplaint(category string, opened time.Time, events map[time
 // director dora.
 func (s *stack) qualityTeam() {
 	s.t.Helper()
-	s.must(201, s.do("PUT", "/v1/teams/quality", adminToken, map[string]any{"name": "Quality"}))
-	for _, p := range []map[string]any{
-		{"id": "dora", "name": "Dora", "role": "director", "email": "dora@example.com"},
-		{"id": "qin", "name": "Qin", "role": "manager", "team_id": "quality", "manager_id": "dora", "email": "qin@example.com"},
-		{"id": "quinn", "name": "Quinn", "role": "agent", "team_id": "quality", "manager_id": "qin", "email": "quinn@example.com"},
+	ctx, admin := context.Background(), s.api(adminToken)
+	team, err := admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality"})
+	s.want(201, team, err)
+	for _, p := range []struct {
+		id     string
+		person apiclient.PutPersonRequest
+	}{
+		{"dora", apiclient.PutPersonRequest{Name: "Dora", Role: apiclient.PersonRoleDirector, Email: ptr("dora@example.com")}},
+		{"qin", apiclient.PutPersonRequest{Name: "Qin", Role: apiclient.PersonRoleManager, TeamId: ptr("quality"), ManagerId: ptr("dora"), Email: ptr("qin@example.com")}},
+		{"quinn", apiclient.PutPersonRequest{Name: "Quinn", Role: apiclient.PersonRoleAgent, TeamId: ptr("quality"), ManagerId: ptr("qin"), Email: ptr("quinn@example.com")}},
 	} {
-		id := p["id"].(string)
-		delete(p, "id")
-		s.must(201, s.do("PUT", "/v1/people/"+id, adminToken, p))
+		res, err := admin.PutPersonWithResponse(ctx, p.id, p.person)
+		s.want(201, res, err)
 	}
-	s.must(200, s.do("PUT", "/v1/teams/quality", adminToken, map[string]any{"name": "Quality", "lead_id": "qin"}))
+	team, err = admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality", LeadId: ptr("qin")})
+	s.want(200, team, err)
 }
 
 // scheduleID is unique per run: schedules live in the shared dev server's namespace.
@@ -244,33 +251,47 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	// (nobody approves their own plan).
 	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
 	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
-	plan := map[string]any{
-		"measures": []map[string]any{{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
-		"target":   80, "due": due.Format(time.RFC3339),
-	}
 	badPlan := s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, map[string]any{"measures": []any{}, "target": 80, "due": due.Format(time.RFC3339)})
 	if badPlan.status != 400 || !slices.Contains(fieldsOf(badPlan), "measures") {
 		t.Fatalf("plan without measures: %d %s", badPlan.status, badPlan.raw)
 	}
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, plan))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "send_back", "reason": "name a second measure"}))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, plan))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "approve"}))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/progress", quinn, map[string]any{"note": "courier reviews started", "measure": 0, "percent": 10}))
-	cycle = s.must(200, s.do("GET", "/v1/pdca-cycles/"+cycleID, s.token("quality"), nil)).body
-	if cycle["stage"] != "do" {
-		t.Fatalf("cycle after approval %v", cycle)
+	ctx, cid := context.Background(), uuid.MustParse(cycleID)
+	planner, lead, reader := s.api(quinn), s.api(qin), s.api(s.token("quality"))
+	plan := apiclient.CyclePlanRequest{
+		Measures: &[]apiclient.CycleMeasure{{Description: ptr("daily courier SLA review"), Owner: ptr("quinn"),
+			Due: ptr(due.AddDate(0, 0, -7).Format(time.RFC3339))}},
+		Target: ptr(80.0), Due: ptr(due.Format(time.RFC3339)),
 	}
+	acted, err := planner.SubmitCyclePlanWithResponse(ctx, cid, nil, plan)
+	s.want(200, acted, err)
+	decided, err := lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{
+		Decision: apiclient.CycleDecisionRequestDecisionSendBack, Reason: ptr("name a second measure")})
+	s.want(200, decided, err)
+	acted, err = planner.SubmitCyclePlanWithResponse(ctx, cid, nil, plan)
+	s.want(200, acted, err)
+	decided, err = lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{Decision: apiclient.CycleDecisionRequestDecisionApprove})
+	s.want(200, decided, err)
+	progressed, err := planner.ReportCycleProgressWithResponse(ctx, cid, nil,
+		apiclient.CycleProgressRequest{Note: "courier reviews started", Measure: ptr(0), Percent: ptr(10)})
+	s.want(200, progressed, err)
+	got, err := reader.GetCycleWithResponse(ctx, cid)
+	s.want(200, got, err)
+	if got.JSON200.Stage != apiclient.CycleStageDo {
+		t.Fatalf("cycle after approval %s", got.Body)
+	}
+	events, err := reader.ListCycleEventsWithResponse(ctx, cid)
+	s.want(200, events, err)
 	var kinds []string
-	for _, e := range items(s.must(200, s.do("GET", "/v1/pdca-cycles/"+cycleID+"/events", s.token("quality"), nil))) {
-		kinds = append(kinds, e["kind"].(string))
+	for _, e := range events.JSON200.Items {
+		kinds = append(kinds, e.Kind)
 	}
 	want := []string{"proposed", "plan_submitted", "plan_sent_back", "plan_submitted", "plan_approved", "progress_reported"}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("cycle events %v, want %v", kinds, want)
 	}
 	// Deciding again is refused by the workflow's validator: nothing awaits a decision.
-	s.must(409, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "approve"}))
+	decided, err = lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{Decision: apiclient.CycleDecisionRequestDecisionApprove})
+	s.want(409, decided, err)
 	s.checkHistory(workflows.PDCAWorkflowID(cycleID), "pdca_plan_sent_back_approved_in_progress")
 
 	// Weekly tracking lists the cycle under way, with its stage and progress.
@@ -290,15 +311,18 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	s.checkHistory(tracking["id"].(string), "review_weekly_tracking")
 
 	// A cycle opened by hand runs the same workflow; withdrawing it closes it.
-	manual := s.must(201, s.do("POST", "/v1/pdca-cycles", s.token("quality"), map[string]any{
-		"title": "Fewer reopenings", "metric": "reopen_rate_pct", "baseline": 12, "target": 8, "time_zone": "Asia/Shanghai"})).body
-	manualID := manual["id"].(string)
+	opened, err := reader.OpenCycleWithResponse(ctx, nil, apiclient.OpenCycleRequest{
+		Title: "Fewer reopenings", Metric: apiclient.ReopenRatePct, Baseline: ptr(12.0), Target: ptr(8.0), TimeZone: "Asia/Shanghai"})
+	s.want(201, opened, err)
+	manualID := opened.JSON201.Id.String()
 	eventually(t, 30*time.Second, "the manual cycle's workflow takes a withdrawal", func() bool {
-		return s.do("POST", "/v1/pdca-cycles/"+manualID+"/withdraw", qin, map[string]any{"reason": "covered by the logistics cycle"}).status == 200
+		res, err := lead.WithdrawCycleWithResponse(ctx, opened.JSON201.Id, nil, apiclient.ReasonRequest{Reason: "covered by the logistics cycle"})
+		return err == nil && res.StatusCode() == 200
 	})
-	manual = s.must(200, s.do("GET", "/v1/pdca-cycles/"+manualID, s.token("quality"), nil)).body
-	if manual["stage"] != "closed" || manual["outcome"] != "withdrawn" {
-		t.Fatalf("withdrawn cycle %v", manual)
+	manual, err := reader.GetCycleWithResponse(ctx, opened.JSON201.Id)
+	s.want(200, manual, err)
+	if m := manual.JSON200; m.Stage != apiclient.CycleStageClosed || null.Value(m.Outcome) != "withdrawn" {
+		t.Fatalf("withdrawn cycle %s", manual.Body)
 	}
 	eventually(t, 30*time.Second, "the manual cycle's workflow completes", func() bool {
 		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.PDCAWorkflowID(manualID), "")
@@ -306,21 +330,25 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	})
 
 	// Pause, unpause and delete reach Temporal.
-	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": true}))
+	patched, err := reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(true)})
+	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
 		t.Fatalf("paused: %v %v", err, desc)
 	}
-	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": false, "cron_spec": "30 8 * * MON"}))
+	patched, err = reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(false), CronSpec: ptr("30 8 * * MON")})
+	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || desc.Schedule.State.Paused ||
 		desc.Info.NextActionTimes[0].In(shanghai).Weekday() != time.Monday || desc.Info.NextActionTimes[0].In(shanghai).Hour() != 8 {
 		t.Fatalf("after unpause and a new spec: %v %+v", err, desc.Info.NextActionTimes)
 	}
-	s.must(204, s.do("DELETE", "/v1/review-schedules/"+id, s.token("quality"), nil))
+	deleted, err := reader.DeleteReviewScheduleWithResponse(ctx, id)
+	s.want(204, deleted, err)
 	var notFound *serviceerror.NotFound
 	if _, err := handle.Describe(context.Background()); !errors.As(err, &notFound) {
 		t.Fatalf("describe after delete: %v", err)
 	}
-	s.must(404, s.do("GET", "/v1/review-schedules/"+id, s.token("quality"), nil))
+	gone, err := reader.GetReviewScheduleWithResponse(ctx, id)
+	s.want(404, gone, err)
 }
 
 func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
@@ -402,7 +430,9 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	if res.status != 400 || !slices.Contains(fieldsOf(res), "verification") {
 		t.Fatalf("close without verification: %d %s", res.status, res.raw)
 	}
-	s.must(200, s.do("POST", "/v1/risk-alerts/"+alertID+"/respond", s.token("quality"), map[string]any{"response": "contingency plan started: depot reroute"}))
+	responded, err := s.api(s.token("quality")).RespondRiskAlertWithResponse(context.Background(), uuid.MustParse(alertID), nil,
+		apiclient.RespondRiskAlertRequest{Response: "contingency plan started: depot reroute"})
+	s.want(200, responded, err)
 	s.must(200, s.do("POST", "/v1/risk-alerts/"+alertID+"/close", s.token("quality"), ledger))
 	eventually(t, 30*time.Second, "the alert's workflow completes", func() bool {
 		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.RiskAlertWorkflowID(alertID), "")
