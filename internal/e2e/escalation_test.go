@@ -264,13 +264,13 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 	s := newStack(t)
 	s.worker.Stop() // this test runs the worker as a separate process
 	s.directory(hooks.URL)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "4s", "resolution": "12s", "warning_percents": []int{25, 50, 75},
-		"escalation_levels": []map[string]any{
-			{"level": 1, "after": "0s", "notify": "team_lead"},
-			{"level": 2, "after": "2s", "notify": "manager"},
+	s.putPolicy(apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "4s", Resolution: ptr("12s"), WarningPercents: &[]int{25, 50, 75},
+		EscalationLevels: &[]apiclient.EscalationLevel{
+			{Level: 1, After: "0s", Notify: apiclient.PersonRoleTeamLead},
+			{Level: 2, After: "2s", Notify: apiclient.PersonRoleManager},
 		},
-	}))
+	})
 	bin := buildWorker(t)
 	worker := s.startWorkerProcess(bin)
 

@@ -90,6 +90,13 @@ func (s *stack) createSchedule(body map[string]any) response {
 	return res
 }
 
+// trigger runs a review schedule now, as the quality team, through the client.
+func (s *stack) trigger(id string) {
+	s.t.Helper()
+	res, err := s.api(s.token("quality")).TriggerReviewScheduleWithResponse(context.Background(), id)
+	s.want(202, res, err)
+}
+
 // count_ counts a table's rows that match a condition.
 func (s *stack) countWhere(table, where string) int {
 	s.t.Helper()
@@ -182,7 +189,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	}
 
 	// Trigger now: the review reads last month and proposes one cycle.
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	var review map[string]any
 	eventually(t, 60*time.Second, "the review recorded", func() bool {
 		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=monthly_planning", s.token("quality"), nil)))
@@ -224,7 +231,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	// Temporal names a triggered run after the trigger's second, so two triggers in
 	// one second start one run.
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	defer func() {
 		if t.Failed() {
 			d, err := handle.Describe(context.Background())
@@ -297,7 +304,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	// Weekly tracking lists the cycle under way, with its stage and progress.
 	weekly := scheduleID("weekly")
 	s.createSchedule(map[string]any{"id": weekly, "kind": "weekly_tracking", "time_zone": "Asia/Shanghai"})
-	s.must(202, s.do("POST", "/v1/review-schedules/"+weekly+"/trigger", s.token("quality"), nil))
+	s.trigger(weekly)
 	eventually(t, 60*time.Second, "the weekly tracking review recorded", func() bool {
 		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=weekly_tracking", s.token("quality"), nil)))
 		return len(list) == 1 && list[0]["finished_at"] != nil
@@ -390,10 +397,10 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 			return true
 		})
 	}
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	monitorDone(1)
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // see the planning test
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	monitorDone(2)
 
 	alerts := items(s.must(200, s.do("GET", "/v1/risk-alerts?status=open", s.token("quality"), nil)))

@@ -233,9 +233,8 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone},
 		notify.Webhook{Secret: []byte(webhookSecret)})
 	s.directory(hooks.URL)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "follow_up": "1h", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
+	s.putPolicy(apiclient.Medium, apiclient.Medium, noLadder(apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), FollowUp: ptr("1h")}))
 	ann := s.personToken("agent", "ann")
 	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-reopened", ann)
@@ -320,15 +319,15 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
-	bad := s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "survey_reminder": "5s", "survey_timeout": "5s",
-	})
-	if bad.status != 400 || !strings.Contains(bad.raw, "survey_reminder") {
-		t.Fatalf("reminder not before the timeout: %d %s", bad.status, bad.raw)
+	ctx := context.Background()
+	bad, err := s.api(adminToken).PutPolicyWithResponse(ctx, apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), SurveyReminder: ptr("5s"), SurveyTimeout: ptr("5s")})
+	s.want(400, bad, err)
+	if p := bad.ApplicationproblemJSON400; p.Errors == nil || (*p.Errors)[0].Field != "survey_reminder" {
+		t.Fatalf("reminder not before the timeout: %s", bad.Body)
 	}
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "survey_reminder": "2s", "survey_timeout": "5s",
-	}))
+	s.putPolicy(apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), SurveyReminder: ptr("2s"), SurveyTimeout: ptr("5s")})
 	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-unanswered", s.token("agent"))
 	path := s.awaitSurveyPath(mails, 0)
@@ -348,9 +347,9 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	if reminded := null.Value(row.RemindedAt).Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
 		t.Errorf("survey row %+v (reminded %v after sending)", row, reminded)
 	}
-	res := s.do("POST", path, "", map[string]any{"csat": 5, "solved": true})
-	if res.status != 410 {
-		t.Errorf("answer after expiry: %d %s, want 410", res.status, res.raw)
+	late, err := s.api("").AnswerSurveyWithResponse(ctx, strings.TrimPrefix(path, "/v1/surveys/"), apiclient.SurveyAnswerRequest{Csat: 5, Solved: true})
+	if err != nil || late.StatusCode() != 410 {
+		t.Errorf("answer after expiry: %v %s, want 410", err, late.Body)
 	}
 	eventually(t, 20*time.Second, "the customer's closing mail", func() bool { return len(mailsTo(mails, "Your complaint is closed")) == 1 })
 	expectMetrics(t, s.metricsSince(start), map[string]any{
