@@ -2342,49 +2342,49 @@ type ListComplaintsParams struct {
 
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CloseComplaintParams defines parameters for CloseComplaint.
 type CloseComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RequestEscalationParams defines parameters for RequestEscalation.
 type RequestEscalationParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideEscalationParams defines parameters for DecideEscalation.
 type DecideEscalationParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // PauseComplaintParams defines parameters for PauseComplaint.
 type PauseComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReopenComplaintParams defines parameters for ReopenComplaint.
 type ReopenComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResolveComplaintParams defines parameters for ResolveComplaint.
 type ResolveComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResumeComplaintParams defines parameters for ResumeComplaint.
 type ResumeComplaintParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2455,37 +2455,37 @@ type ListCyclesParamsOpen string
 
 // OpenCycleParams defines parameters for OpenCycle.
 type OpenCycleParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
-	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+	// IdempotencyKey Opens the cycle once under this key (at most 200 characters).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
 // ActOnCycleParams defines parameters for ActOnCycle.
 type ActOnCycleParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitCyclePlanParams defines parameters for SubmitCyclePlan.
 type SubmitCyclePlanParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReportCycleProgressParams defines parameters for ReportCycleProgress.
 type ReportCycleProgressParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawCycleParams defines parameters for WithdrawCycle.
 type WithdrawCycleParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2528,13 +2528,13 @@ type ListRiskAlertsParams struct {
 
 // CloseRiskAlertParams defines parameters for CloseRiskAlert.
 type CloseRiskAlertParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RespondRiskAlertParams defines parameters for RespondRiskAlert.
 type RespondRiskAlertParams struct {
-	// IdempotencyKey Makes a retried action apply once (at most 200 characters).
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 

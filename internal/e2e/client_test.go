@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"testing"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -103,4 +104,38 @@ func (s *stack) putPolicy(urgency, tier apiclient.Level, p apiclient.PutPolicyRe
 func noLadder(p apiclient.PutPolicyRequest) apiclient.PutPolicyRequest {
 	p.WarningPercents, p.EscalationLevels = &[]int{}, &[]apiclient.EscalationLevel{}
 	return p
+}
+
+// TestWaitingAndReopeningThroughTheClient drives the complaint actions the other
+// tests do not: waiting on the customer, resuming, reopening, and a complaint's
+// escalation listing.
+func TestWaitingAndReopeningThroughTheClient(t *testing.T) {
+	s := newStack(t)
+	ctx, agent := context.Background(), s.api(s.token("agent"))
+	c := s.file(adminToken, "reopen-1", apiclient.Medium, apiclient.Medium)
+
+	ack, err := agent.AcknowledgeComplaintWithResponse(ctx, c.Id, nil, apiclient.AcknowledgeRequest{Message: "我们正在处理"})
+	s.want(200, ack, err)
+	paused, err := agent.PauseComplaintWithResponse(ctx, c.Id, nil, apiclient.ReasonRequest{Reason: "waiting for the order number"})
+	s.want(200, paused, err)
+	if v := paused.JSON200; v.Status != apiclient.ComplaintStatusWaitingOnCustomer || v.WaitingSince == nil {
+		t.Fatalf("paused: %s", paused.Body)
+	}
+	resumed, err := agent.ResumeComplaintWithResponse(ctx, c.Id, nil, apiclient.ResumeRequest{Note: ptr("the customer answered")})
+	s.want(200, resumed, err)
+	if v := resumed.JSON200; v.Status != apiclient.ComplaintStatusInProgress || v.WaitingSince != nil {
+		t.Fatalf("resumed: %s", resumed.Body)
+	}
+	resolved, err := agent.ResolveComplaintWithResponse(ctx, c.Id, nil, apiclient.ResolveRequest{Summary: "refunded", RootCause: "wrong size shipped"})
+	s.want(200, resolved, err)
+	reopened, err := agent.ReopenComplaintWithResponse(ctx, c.Id, nil, apiclient.ReasonRequest{Reason: "the refund never arrived"})
+	s.want(200, reopened, err)
+	if v := reopened.JSON200; v.Status == apiclient.ComplaintStatusResolved || v.ReopenedCount != 1 {
+		t.Fatalf("reopened: %s", reopened.Body)
+	}
+	escalations, err := agent.ListComplaintEscalationsWithResponse(ctx, c.Id)
+	s.want(200, escalations, err)
+	if n := len(escalations.JSON200.Items); n != 0 {
+		t.Errorf("%d escalations, want none", n)
+	}
 }
