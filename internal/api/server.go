@@ -79,8 +79,7 @@ func (s *Server) Bootstrap(ctx context.Context, adminSecret string) error {
 
 // Handler returns the routed, instrumented handler.
 func (s *Server) Handler() http.Handler {
-	mux := s.routes()
-	return s.instrument(mux)
+	return s.instrument(s.routes())
 }
 
 // Route is one route Handler registers: its ServeMux pattern ("GET
@@ -96,11 +95,36 @@ func (s *Server) Routes() []Route {
 	return s.routes().registered
 }
 
+// serveMux is a ServeMux that records the routes registered on it.
+type serveMux struct {
+	*http.ServeMux
+	registered []Route
+}
+
+// Handle registers h and records its pattern with the roles authorize was given;
+// the method-less fallback ("/") is no route and is not recorded.
+func (m *serveMux) Handle(pattern string, h http.Handler) {
+	if strings.Contains(pattern, " ") {
+		route := Route{Pattern: pattern}
+		if a, ok := h.(authorized); ok {
+			route.Roles = a.roles
+		}
+		m.registered = append(m.registered, route)
+	}
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers a handler that needs no token.
+func (m *serveMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
 // routes registers every route on a fresh mux, recording each pattern and its roles.
 func (s *Server) routes() *serveMux {
 	mux := &serveMux{ServeMux: http.NewServeMux()}
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	staff := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleAdmin}
+	s.registerReferenceRoutes(mux)
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -133,34 +157,11 @@ func (s *Server) routes() *serveMux {
 	s.registerReviewRoutes(mux)
 	s.registerCycleRoutes(mux)
 	s.registerRiskRoutes(mux)
-	s.registerReferenceRoutes(mux)
 
-	// The fallback is no route: it is not recorded.
-	mux.ServeMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))
 	})
 	return mux
-}
-
-// serveMux is a ServeMux that records what is registered on it.
-type serveMux struct {
-	*http.ServeMux
-	registered []Route
-}
-
-// Handle registers h and records the pattern with the roles authorize was given.
-func (m *serveMux) Handle(pattern string, h http.Handler) {
-	route := Route{Pattern: pattern}
-	if a, ok := h.(authorized); ok {
-		route.Roles = a.roles
-	}
-	m.registered = append(m.registered, route)
-	m.ServeMux.Handle(pattern, h)
-}
-
-// HandleFunc registers a handler that needs no token.
-func (m *serveMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
-	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 type principalKey struct{}
@@ -173,38 +174,35 @@ func principalFrom(ctx context.Context) auth.Principal {
 // authorize admits a request whose bearer token holds one of the roles: 401 without
 // a valid token, 403 with the wrong role.
 func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler {
-	return authorized{s: s, h: h, roles: roles}
+	return authorized{roles: roles, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(secret) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow"`)
+			writeProblem(w, r, problem(http.StatusUnauthorized, "a bearer token is required"))
+			return
+		}
+		p, err := s.principal(r.Context(), strings.TrimSpace(secret))
+		if errors.Is(err, store.ErrNotFound) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow", error="invalid_token"`)
+			writeProblem(w, r, problem(http.StatusUnauthorized, "the bearer token is not valid"))
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !p.Allowed(roles...) {
+			writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+r.Method+" "+r.Pattern))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})}
 }
 
-// authorized is a handler behind authorize; the mux reads its roles.
+// authorized is a handler behind authorize; the mux records its roles.
 type authorized struct {
-	s     *Server
-	h     http.HandlerFunc
+	http.Handler
 	roles []auth.Role
-}
-
-func (a authorized) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || strings.TrimSpace(secret) == "" {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow"`)
-		writeProblem(w, r, problem(http.StatusUnauthorized, "a bearer token is required"))
-		return
-	}
-	p, err := a.s.principal(r.Context(), strings.TrimSpace(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow", error="invalid_token"`)
-		writeProblem(w, r, problem(http.StatusUnauthorized, "the bearer token is not valid"))
-		return
-	}
-	if err != nil {
-		a.s.serverError(w, r, err)
-		return
-	}
-	if !p.Allowed(a.roles...) {
-		writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+r.Method+" "+r.Pattern))
-		return
-	}
-	a.h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
 func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, error) {
