@@ -78,16 +78,17 @@ func scheduleID(prefix string) string { return fmt.Sprintf("%s-%d", prefix, time
 
 // createSchedule creates a review schedule and deletes it (through the API, then
 // directly as a fallback) when the test ends.
-func (s *stack) createSchedule(body map[string]any) response {
+func (s *stack) createSchedule(body apiclient.CreateReviewScheduleRequest) apiclient.ReviewSchedule {
 	s.t.Helper()
-	res := s.must(201, s.do("POST", "/v1/review-schedules", s.token("quality"), body))
-	id := res.body["id"].(string)
+	res, err := s.api(s.token("quality")).CreateReviewScheduleWithResponse(context.Background(), body)
+	s.want(201, res, err)
+	id := res.JSON201.Id
 	s.t.Cleanup(func() {
 		if res := s.do("DELETE", "/v1/review-schedules/"+id, adminToken, nil); res.status != 204 && res.status != 404 {
 			_ = s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Delete(context.Background())
 		}
 	})
-	return res
+	return *res.JSON201
 }
 
 // trigger runs a review schedule now, as the quality team, through the client.
@@ -115,19 +116,6 @@ func fieldsOf(res response) []string {
 		names = append(names, e.(map[string]any)["field"].(string))
 	}
 	return names
-}
-
-func times(t *testing.T, v any) []time.Time {
-	t.Helper()
-	var out []time.Time
-	for _, x := range v.([]any) {
-		at, err := time.Parse(time.RFC3339, x.(string))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, at.UTC())
-	}
-	return out
 }
 
 func items(res response) []map[string]any {
@@ -168,9 +156,9 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	}
 
 	id := scheduleID("planning")
-	created := s.createSchedule(map[string]any{
-		"id": id, "kind": "monthly_planning", "cron_spec": "0 9 1 * *", "time_zone": "Asia/Shanghai"})
-	preview := times(t, created.body["next_runs"])
+	created := s.createSchedule(apiclient.CreateReviewScheduleRequest{
+		Id: &id, Kind: apiclient.ReviewScheduleKindMonthlyPlanning, CronSpec: ptr("0 9 1 * *"), TimeZone: ptr("Asia/Shanghai")})
+	preview := created.NextRuns
 	nextFirst := thisMonth.AddDate(0, 1, 0).Add(9 * time.Hour)
 	if len(preview) != 5 || !preview[0].Equal(nextFirst) || !preview[4].Equal(nextFirst.AddDate(0, 4, 0)) {
 		t.Fatalf("preview %v, want 5 runs from %v", preview, nextFirst)
@@ -303,7 +291,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 
 	// Weekly tracking lists the cycle under way, with its stage and progress.
 	weekly := scheduleID("weekly")
-	s.createSchedule(map[string]any{"id": weekly, "kind": "weekly_tracking", "time_zone": "Asia/Shanghai"})
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &weekly, Kind: apiclient.ReviewScheduleKindWeeklyTracking, TimeZone: ptr("Asia/Shanghai")})
 	s.trigger(weekly)
 	eventually(t, 60*time.Second, "the weekly tracking review recorded", func() bool {
 		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=weekly_tracking", s.token("quality"), nil)))
@@ -374,7 +362,7 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	}
 
 	id := scheduleID("risk")
-	s.createSchedule(map[string]any{"id": id, "kind": "risk_monitor", "time_zone": "UTC"})
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &id, Kind: apiclient.ReviewScheduleKindRiskMonitor, TimeZone: ptr("UTC")})
 	runs := func() []client.ScheduleActionResult {
 		desc, err := s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Describe(context.Background())
 		if err != nil {
@@ -403,16 +391,16 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	s.trigger(id)
 	monitorDone(2)
 
-	alerts := items(s.must(200, s.do("GET", "/v1/risk-alerts?status=open", s.token("quality"), nil)))
-	if len(alerts) != 1 {
-		t.Fatalf("%d open alerts after two runs, want exactly 1: %v", len(alerts), alerts)
+	ctx, quality := context.Background(), s.api(s.token("quality"))
+	alerts, err := quality.ListRiskAlertsWithResponse(ctx, &apiclient.ListRiskAlertsParams{Status: ptr(apiclient.RiskAlertStatusOpen)})
+	s.want(200, alerts, err)
+	if n := len(alerts.JSON200.Items); n != 1 {
+		t.Fatalf("%d open alerts after two runs, want exactly 1: %s", n, alerts.Body)
 	}
-	alert := alerts[0]
-	alertID := alert["id"].(string)
-	opened, _ := time.Parse(time.RFC3339Nano, alert["opened_at"].(string))
-	due, _ := time.Parse(time.RFC3339Nano, alert["handling_due_at"].(string))
-	if alert["condition"] != "volume_spike" || alert["grade"] != "red" || due.Sub(opened) != time.Hour {
-		t.Fatalf("alert %v: want a red volume spike due within 1 h", alert)
+	alert := alerts.JSON200.Items[0]
+	alertID := alert.Id.String()
+	if alert.Condition != apiclient.VolumeSpike || alert.Grade != apiclient.Red || alert.HandlingDueAt.Sub(alert.OpenedAt) != time.Hour {
+		t.Fatalf("alert %+v: want a red volume spike due within 1 h", alert)
 	}
 	if n := s.countWhere("risk_alerts", "true"); n != 1 {
 		t.Fatalf("%d alert rows, want 1", n)
@@ -437,10 +425,16 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	if res.status != 400 || !slices.Contains(fieldsOf(res), "verification") {
 		t.Fatalf("close without verification: %d %s", res.status, res.raw)
 	}
-	responded, err := s.api(s.token("quality")).RespondRiskAlertWithResponse(context.Background(), uuid.MustParse(alertID), nil,
+	responded, err := quality.RespondRiskAlertWithResponse(ctx, alert.Id, nil,
 		apiclient.RespondRiskAlertRequest{Response: "contingency plan started: depot reroute"})
 	s.want(200, responded, err)
-	s.must(200, s.do("POST", "/v1/risk-alerts/"+alertID+"/close", s.token("quality"), ledger))
+	closed, err := quality.CloseRiskAlertWithResponse(ctx, alert.Id, nil, apiclient.CloseRiskAlertRequest{
+		RootCause: ledger["root_cause"].(string), Solution: ledger["solution"].(string), Executor: ledger["executor"].(string),
+		ActionDeadline: ledger["action_deadline"].(string), Verification: ledger["verification"].(string)})
+	s.want(200, closed, err)
+	if l := closed.JSON200.Ledger; l == nil || l.Executor != "quinn" {
+		t.Fatalf("closed alert without its ledger: %s", closed.Body)
+	}
 	eventually(t, 30*time.Second, "the alert's workflow completes", func() bool {
 		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.RiskAlertWorkflowID(alertID), "")
 		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
@@ -448,9 +442,10 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	s.checkHistory(workflows.RiskAlertWorkflowID(alertID), "risk_alert_responded_closed")
 	s.checkHistory(runs()[0].StartWorkflowResult.WorkflowID, "risk_monitor_opened_alert")
 	s.checkHistory(runs()[1].StartWorkflowResult.WorkflowID, "risk_monitor_alert_already_open")
-	entries := items(s.must(200, s.do("GET", "/v1/risk-ledger", s.token("quality"), nil)))
-	if len(entries) != 1 || entries[0]["root_cause"] != ledger["root_cause"] || entries[0]["verification"] != ledger["verification"] ||
-		entries[0]["executor"] != "quinn" {
-		t.Fatalf("ledger %v", entries)
+	entries, err := quality.RiskLedgerWithResponse(ctx, nil)
+	s.want(200, entries, err)
+	if e := entries.JSON200.Items; len(e) != 1 || e[0].RootCause != ledger["root_cause"] || e[0].Verification != ledger["verification"] ||
+		e[0].Executor != "quinn" {
+		t.Fatalf("ledger %s", entries.Body)
 	}
 }
