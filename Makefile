@@ -12,7 +12,9 @@ GOBIN := $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
 TEMPORAL := $(GOBIN)/temporal
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: run demo test lint build bench bench-breach temporal-cli record-histories clean
+OAPI_CODEGEN_VERSION := v2.8.2
+
+.PHONY: run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -36,6 +38,19 @@ lint:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	go run go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION) ./workflows/...
+	$(MAKE) lint-openapi
+
+## lint-openapi: lint the OpenAPI document with the pinned @redocly/cli (redocly.yaml)
+lint-openapi: node_modules/.package-lock.json
+	npx --no-install redocly lint complaintflow
+
+# npm ci installs exactly the lockfile's packages, on a fresh machine or after it changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## generate: regenerate the Go client (internal/apiclient) from the OpenAPI document
+generate:
+	go generate ./internal/apiclient
 
 test: temporal-cli lint
 	go test -race -count=1 -timeout 30m ./...

@@ -15,7 +15,7 @@ import (
 // one customer ID, from every channel. Customers are not a table of their own; the
 // ID is the one intake systems send as customer.id.
 
-func (s *Server) registerCustomerRoutes(mux *http.ServeMux) {
+func (s *Server) registerCustomerRoutes(mux *serveMux) {
 	// As for complaints and feedback, which this shows together.
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	mux.Handle("GET /v1/customers/{id}", s.authorize(s.getCustomer, everyone...))

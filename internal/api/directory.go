@@ -19,7 +19,7 @@ import (
 // registerDirectoryRoutes adds the directory (people, teams, routing) and calendar
 // admin routes. Admins write; everyone who works complaints may read, except intake
 // systems, which have no use for the organisation chart.
-func (s *Server) registerDirectoryRoutes(mux *http.ServeMux) {
+func (s *Server) registerDirectoryRoutes(mux *serveMux) {
 	readers := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 
 	mux.Handle("PUT /v1/teams/{id}", s.authorize(s.putTeam, auth.RoleAdmin))

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
@@ -40,7 +41,7 @@ func newDirectoryAPI(t *testing.T) *directoryAPI {
 	}
 	t.Cleanup(func() { st.Close() })
 	srv := api.New(st, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
 	a := &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}
 	for _, role := range auth.Roles {

@@ -26,7 +26,7 @@ import (
 // classified by keyword rules; low urgency goes to the improvement backlog, medium
 // and high urgency become complaints through the complaint intake path.
 
-func (s *Server) registerFeedbackRoutes(mux *http.ServeMux) {
+func (s *Server) registerFeedbackRoutes(mux *serveMux) {
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	analysts := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	improvers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}

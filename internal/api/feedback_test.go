@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
@@ -39,7 +40,7 @@ func newFeedbackAPI(t *testing.T) *directoryAPI {
 	t.Cleanup(tc.Close)
 	queue := fmt.Sprintf("api-%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
 	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
 	a := &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}
 	for _, role := range auth.Roles {

@@ -17,7 +17,7 @@ import (
 // every customer-visible change of the complaints their intake tokens file, and the
 // delivery log of those callbacks (docs/callbacks.md). Admins manage integrations;
 // whoever may read a complaint may read its callbacks.
-func (s *Server) registerIntegrationRoutes(mux *http.ServeMux) {
+func (s *Server) registerIntegrationRoutes(mux *serveMux) {
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	mux.Handle("PUT /v1/integrations/{id}", s.authorize(s.putIntegration, auth.RoleAdmin))
 	mux.Handle("GET /v1/integrations", s.authorize(s.listIntegrations, auth.RoleAdmin))

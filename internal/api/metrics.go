@@ -20,7 +20,7 @@ const (
 	maxMetricsSpan     = 366 * 24 * time.Hour
 )
 
-func (s *Server) registerMetricsRoutes(mux *http.ServeMux) {
+func (s *Server) registerMetricsRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/metrics", s.authorize(s.getMetrics,
 		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
 }

@@ -16,7 +16,7 @@ import (
 // without reading logs. Subjects and errors are masked as the log masks them; bodies
 // and addresses are not shown.
 
-func (s *Server) registerNotificationRoutes(mux *http.ServeMux) {
+func (s *Server) registerNotificationRoutes(mux *serveMux) {
 	// Agents see only their own notices (listNotifications); intake systems none.
 	mux.Handle("GET /v1/notifications", s.authorize(s.listNotifications,
 		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))

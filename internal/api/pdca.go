@@ -25,7 +25,7 @@ import (
 // propose them too), submits and decides plans, reports progress, decides the Act
 // stage, or withdraws a cycle. Every action is a validated update of the cycle's
 // workflow; the answer is the cycle as recorded afterwards.
-func (s *Server) registerCycleRoutes(mux *http.ServeMux) {
+func (s *Server) registerCycleRoutes(mux *serveMux) {
 	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
 	writers := []auth.Role{auth.RoleQuality, auth.RoleAdmin}
 	mux.Handle("POST /v1/pdca-cycles", s.authorize(s.openCycle, writers...))

@@ -22,7 +22,7 @@ import (
 // Review schedules (DOMAIN.md §3–4): the handlers check the request and answer;
 // internal/schedules keeps the row and its Temporal Schedule in step.
 
-func (s *Server) registerReviewRoutes(mux *http.ServeMux) {
+func (s *Server) registerReviewRoutes(mux *serveMux) {
 	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
 	writers := []auth.Role{auth.RoleQuality, auth.RoleAdmin}
 

@@ -24,6 +24,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/schedules"
@@ -53,7 +54,7 @@ func newReviewAPI(t *testing.T) *reviewAPI {
 	t.Cleanup(tc.Close)
 	queue := "reviews-test-" + uuid.NewString()
 	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
 	a := &reviewAPI{directoryAPI: &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}, temporal: tc, queue: queue}
 	for _, role := range auth.Roles {

@@ -16,7 +16,7 @@ import (
 // The risk monitor (DOMAIN.md §4): its thresholds, the alerts it opens, their
 // handling (respond, close with a ledger entry) and the risk ledger.
 
-func (s *Server) registerRiskRoutes(mux *http.ServeMux) {
+func (s *Server) registerRiskRoutes(mux *serveMux) {
 	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
 	handlers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
 

@@ -79,9 +79,52 @@ func (s *Server) Bootstrap(ctx context.Context, adminSecret string) error {
 
 // Handler returns the routed, instrumented handler.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	return s.instrument(s.routes())
+}
+
+// Route is one route Handler registers: its ServeMux pattern ("GET
+// /v1/complaints/{id}") and the roles that may call it (none: no token needed).
+type Route struct {
+	Pattern string
+	Roles   []auth.Role
+}
+
+// Routes lists the routes Handler registers, in the order it registers them: the
+// seam the OpenAPI document is checked against, both ways.
+func (s *Server) Routes() []Route {
+	return s.routes().registered
+}
+
+// serveMux is a ServeMux that records the routes registered on it.
+type serveMux struct {
+	*http.ServeMux
+	registered []Route
+}
+
+// Handle registers h and records its pattern with the roles authorize was given;
+// the method-less fallback ("/") is no route and is not recorded.
+func (m *serveMux) Handle(pattern string, h http.Handler) {
+	if strings.Contains(pattern, " ") {
+		route := Route{Pattern: pattern}
+		if a, ok := h.(authorized); ok {
+			route.Roles = a.roles
+		}
+		m.registered = append(m.registered, route)
+	}
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers a handler that needs no token.
+func (m *serveMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// routes registers every route on a fresh mux, recording each pattern and its roles.
+func (s *Server) routes() *serveMux {
+	mux := &serveMux{ServeMux: http.NewServeMux()}
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	staff := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleAdmin}
+	s.registerReferenceRoutes(mux)
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -122,7 +165,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))
 	})
-	return s.instrument(mux)
+	return mux
 }
 
 type principalKey struct{}
@@ -135,7 +178,7 @@ func principalFrom(ctx context.Context) auth.Principal {
 // authorize admits a request whose bearer token holds one of the roles: 401 without
 // a valid token, 403 with the wrong role.
 func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return authorized{roles: roles, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || strings.TrimSpace(secret) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow"`)
@@ -157,7 +200,13 @@ func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler 
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
-	})
+	})}
+}
+
+// authorized is a handler behind authorize; the mux records its roles.
+type authorized struct {
+	http.Handler
+	roles []auth.Role
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

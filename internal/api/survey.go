@@ -48,7 +48,7 @@ func (s *Server) surveySigningKey(r *http.Request) ([]byte, error) {
 	return k.key, nil
 }
 
-func (s *Server) registerSurveyRoutes(mux *http.ServeMux) {
+func (s *Server) registerSurveyRoutes(mux *serveMux) {
 	// Public: the signed token in the link is the customer's credential.
 	mux.HandleFunc("GET /v1/surveys/{token}", s.getSurvey)
 	mux.HandleFunc("POST /v1/surveys/{token}", s.answerSurvey)

@@ -24,7 +24,7 @@ const (
 	maxTokenLifetime = 366 * 24 * time.Hour
 )
 
-func (s *Server) registerTokenRoutes(mux *http.ServeMux) {
+func (s *Server) registerTokenRoutes(mux *serveMux) {
 	mux.Handle("POST /v1/tokens", s.authorize(s.createToken, auth.RoleAdmin))
 	mux.Handle("GET /v1/tokens", s.authorize(s.listTokens, auth.RoleAdmin))
 	mux.Handle("GET /v1/tokens/{id}", s.authorize(s.getToken, auth.RoleAdmin))

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -27,6 +28,8 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -53,6 +56,8 @@ type stack struct {
 	// notifiers are the channels besides the log the worker delivers on.
 	notifiers []notify.Notifier
 	dsn       string
+	// last is the body of the last answer the generated client got, for failures.
+	last []byte
 }
 
 func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
@@ -85,7 +90,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
 	s.url = hs.URL
 
@@ -156,8 +161,10 @@ func (s *stack) must(want int, res response) response {
 
 func (s *stack) token(role string) string {
 	s.t.Helper()
-	res := s.must(201, s.do("POST", "/v1/tokens", adminToken, map[string]string{"role": role, "name": role + "-bot"}))
-	return res.body["token"].(string)
+	res, err := s.api(adminToken).CreateTokenWithResponse(context.Background(),
+		apiclient.CreateTokenRequest{Role: apiclient.Role(role), Name: role + "-bot"})
+	s.want(201, res, err)
+	return res.JSON201.Token
 }
 
 func complaintBody(externalID, urgency, tier string) map[string]any {
@@ -209,78 +216,91 @@ func (s *stack) countWorkflows(query string) int64 {
 
 func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	s := newStack(t)
-	intake, agent := s.token("intake"), s.token("agent")
+	ctx := context.Background()
+	intakeToken, agentToken := s.token("intake"), s.token("agent")
+	intake, agent := s.api(intakeToken), s.api(agentToken)
 	ext := "crm-" + fmt.Sprint(time.Now().UnixNano())
 
 	// File.
-	filed := s.must(201, s.do("POST", "/v1/complaints", intake, complaintBody(ext, "high", "high")))
-	id := filed.body["id"].(string)
-	if filed.body["workflow_id"] != "complaint:"+id || filed.body["status"] != "open" {
-		t.Fatalf("filed: %s", filed.raw)
+	filed, err := intake.FileComplaintWithResponse(ctx, complaintRequest(ext, apiclient.High, apiclient.High))
+	s.want(201, filed, err)
+	c := filed.JSON201
+	id := c.Id.String()
+	if c.WorkflowId != "complaint:"+id || c.Status != apiclient.ComplaintStatusOpen {
+		t.Fatalf("filed: %s", filed.Body)
 	}
-	created, _ := time.Parse(time.RFC3339Nano, filed.body["created_at"].(string))
-	due, _ := time.Parse(time.RFC3339Nano, filed.body["first_response_due_at"].(string))
-	if due.Sub(created) != 2*time.Hour {
-		t.Errorf("first response due %v after filing, want 2h", due.Sub(created))
+	if due := c.FirstResponseDueAt.Sub(c.CreatedAt); due != 2*time.Hour {
+		t.Errorf("first response due %v after filing, want 2h", due)
 	}
-	if got := filed.header.Get("Location"); got != "/v1/complaints/"+id {
+	if got := filed.HTTPResponse.Header.Get("Location"); got != "/v1/complaints/"+id {
 		t.Errorf("Location %q", got)
 	}
 
 	// The same external_id again: the same complaint, no second workflow.
-	dup := s.must(200, s.do("POST", "/v1/complaints", intake, complaintBody(ext, "high", "high")))
-	if dup.body["id"] != id {
-		t.Fatalf("duplicate filed a new complaint: %s", dup.raw)
+	dup, err := intake.FileComplaintWithResponse(ctx, complaintRequest(ext, apiclient.High, apiclient.High))
+	s.want(200, dup, err)
+	if dup.JSON200.Id != c.Id {
+		t.Fatalf("duplicate filed a new complaint: %s", dup.Body)
 	}
 	// The same external_id with a different body: 409.
-	conflict := s.do("POST", "/v1/complaints", intake, complaintBody(ext, "low", "high"))
-	if conflict.status != 409 || conflict.header.Get("Content-Type") != "application/problem+json" {
-		t.Fatalf("different body: got %d %s", conflict.status, conflict.raw)
+	conflict, err := intake.FileComplaintWithResponse(ctx, complaintRequest(ext, apiclient.Low, apiclient.High))
+	s.want(409, conflict, err)
+	if conflict.ApplicationproblemJSON409 == nil {
+		t.Fatalf("different body: not a problem: %s", conflict.Body)
 	}
 	eventually(t, 10*time.Second, "workflow visible", func() bool {
 		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s'", s.queue)) == 1
 	})
 
 	// Auth: no token, bad token, wrong role.
-	s.must(401, s.do("GET", "/v1/complaints/"+id, "", nil))
-	s.must(401, s.do("GET", "/v1/complaints/"+id, "not-a-token", nil))
-	s.must(403, s.do("POST", "/v1/complaints/"+id+"/resolve", intake, map[string]string{"summary": "x", "root_cause": "y"}))
+	res, err := s.api("").GetComplaintWithResponse(ctx, c.Id)
+	s.want(401, res, err)
+	res, err = s.api("not-a-token").GetComplaintWithResponse(ctx, c.Id)
+	s.want(401, res, err)
+	forbidden, err := intake.ResolveComplaintWithResponse(ctx, c.Id, nil, apiclient.ResolveRequest{Summary: "x", RootCause: "y"})
+	s.want(403, forbidden, err)
 
 	// Acknowledge, then resolve.
-	ack := s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们正在处理"}))
-	if ack.body["status"] != "in_progress" || ack.body["owner"] != "agent-bot" {
-		t.Fatalf("acknowledged: %s", ack.raw)
+	ack, err := agent.AcknowledgeComplaintWithResponse(ctx, c.Id, nil, apiclient.AcknowledgeRequest{Message: "非常抱歉，我们正在处理"})
+	s.want(200, ack, err)
+	if ack.JSON200.Status != apiclient.ComplaintStatusInProgress || ack.JSON200.Owner == nil || *ack.JSON200.Owner != "agent-bot" {
+		t.Fatalf("acknowledged: %s", ack.Body)
 	}
-	s.must(409, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "again"}))
-	missing := s.must(400, s.do("POST", "/v1/complaints/"+id+"/resolve", agent, map[string]string{"summary": "reshipped"}))
+	ack, err = agent.AcknowledgeComplaintWithResponse(ctx, c.Id, nil, apiclient.AcknowledgeRequest{Message: "again"})
+	s.want(409, ack, err)
+	// A body the document forbids (no root_cause) is sent raw: the client would not.
+	missing := s.must(400, s.do("POST", "/v1/complaints/"+id+"/resolve", agentToken, map[string]string{"summary": "reshipped"}))
 	if !strings.Contains(missing.raw, "root_cause") {
 		t.Errorf("missing root cause not named: %s", missing.raw)
 	}
-	res := s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
-		map[string]string{"summary": "Reshipped by express, coupon issued", "root_cause": "Depot backlog after a storm"}))
-	if res.body["status"] != "resolved" {
-		t.Fatalf("resolved: %s", res.raw)
+	resolved, err := agent.ResolveComplaintWithResponse(ctx, c.Id, nil,
+		apiclient.ResolveRequest{Summary: "Reshipped by express, coupon issued", RootCause: "Depot backlog after a storm"})
+	s.want(200, resolved, err)
+	if resolved.JSON200.Status != apiclient.ComplaintStatusResolved {
+		t.Fatalf("resolved: %s", resolved.Body)
 	}
-	again := s.must(409, s.do("POST", "/v1/complaints/"+id+"/resolve", agent, map[string]string{"summary": "s", "root_cause": "r"}))
-	if !strings.Contains(again.raw, "already resolved") {
-		t.Errorf("resolve twice: %s", again.raw)
+	again, err := agent.ResolveComplaintWithResponse(ctx, c.Id, nil, apiclient.ResolveRequest{Summary: "s", RootCause: "r"})
+	s.want(409, again, err)
+	if p := again.ApplicationproblemJSON409; p.Detail == nil || !strings.Contains(*p.Detail, "already resolved") {
+		t.Errorf("resolve twice: %s", again.Body)
 	}
 
 	// PostgreSQL holds the state and the history.
-	c, err := s.store.Complaint(context.Background(), id)
+	row, err := s.store.Complaint(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != "resolved" || null.Value(c.RootCause) != "Depot backlog after a storm" || c.FirstResponseAt == nil || c.FirstResponseBreached {
-		t.Errorf("complaint row: %+v", c)
+	if row.Status != "resolved" || null.Value(row.RootCause) != "Depot backlog after a storm" || row.FirstResponseAt == nil || row.FirstResponseBreached {
+		t.Errorf("complaint row: %+v", row)
 	}
 	// The resolution starts the feedback loop, which records the survey it sends.
 	eventually(t, 10*time.Second, "the survey to be sent", func() bool { return s.count(id, "survey_sent") == 1 })
 	if got, want := strings.Join(s.eventKinds(id), ","), "opened,acknowledged,resolved,survey_sent"; got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}
-	events := s.must(200, s.do("GET", "/v1/complaints/"+id+"/events", agent, nil))
-	if n := len(events.body["items"].([]any)); n != 4 {
+	events, err := agent.ListComplaintEventsWithResponse(ctx, c.Id)
+	s.want(200, events, err)
+	if n := len(events.JSON200.Items); n != 4 {
 		t.Errorf("events API returned %d events, want 4", n)
 	}
 
@@ -290,10 +310,13 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	})
 
 	// Close: the workflow completes; later actions are refused.
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/close", agent, map[string]string{"reason": "customer confirmed"}))
-	s.must(409, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "late"}))
-	run := s.temporal.GetWorkflow(context.Background(), "complaint:"+id, "")
-	if err := run.Get(context.Background(), nil); err != nil {
+	reason := "customer confirmed"
+	closed, err := agent.CloseComplaintWithResponse(ctx, c.Id, nil, apiclient.CloseRequest{Reason: &reason})
+	s.want(200, closed, err)
+	ack, err = agent.AcknowledgeComplaintWithResponse(ctx, c.Id, nil, apiclient.AcknowledgeRequest{Message: "late"})
+	s.want(409, ack, err)
+	run := s.temporal.GetWorkflow(ctx, "complaint:"+id, "")
+	if err := run.Get(ctx, nil); err != nil {
 		t.Fatalf("workflow did not complete cleanly: %v", err)
 	}
 	hist := s.checkHistory("complaint:"+id, "complaint_lifecycle")
@@ -310,26 +333,28 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	}
 
 	// Listing with filters and pagination.
-	list := s.must(200, s.do("GET", "/v1/complaints?status=closed&urgency=high&limit=10", agent, nil))
-	if n := len(list.body["items"].([]any)); n != 1 {
+	status, urgency, limit := apiclient.ComplaintStatusClosed, apiclient.High, 10
+	list, err := agent.ListComplaintsWithResponse(ctx, &apiclient.ListComplaintsParams{Status: &status, Urgency: &urgency, Limit: &limit})
+	s.want(200, list, err)
+	if n := len(list.JSON200.Items); n != 1 {
 		t.Errorf("listed %d closed complaints, want 1", n)
 	}
-	s.must(400, s.do("GET", "/v1/complaints?status=lost", agent, nil))
+	// A status the document does not know is sent raw: the client's type forbids it.
+	s.must(400, s.do("GET", "/v1/complaints?status=lost", agentToken, nil))
 }
 
 func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	s := newStack(t)
 	// An admin tightens the high-urgency, high-tier cell to seconds.
-	pol := s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{
-		"first_response": "2s", "resolution": "4s", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
-	if pol.body["first_response_seconds"].(float64) != 2 {
-		t.Fatalf("policy: %s", pol.raw)
+	pol := s.putPolicy(apiclient.High, apiclient.High, noLadder(apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("4s")}))
+	if pol.FirstResponseSeconds != 2 {
+		t.Fatalf("policy: %s", s.last)
 	}
-	s.must(403, s.do("PUT", "/v1/sla-policies/high/high", s.token("agent"), map[string]any{"first_response": "1s"}))
+	forbidden, err := s.api(s.token("agent")).PutPolicyWithResponse(context.Background(), apiclient.High, apiclient.High,
+		apiclient.PutPolicyRequest{FirstResponse: "1s"})
+	s.want(403, forbidden, err)
 
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("breach-1", "high", "high")))
-	id := filed.body["id"].(string)
+	id := s.file(adminToken, "breach-1", apiclient.High, apiclient.High).Id.String()
 
 	eventually(t, 20*time.Second, "both breaches recorded", func() bool {
 		c, err := s.store.Complaint(context.Background(), id)
@@ -364,24 +389,24 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	eventually(t, 10*time.Second, "SLABreached search attribute", func() bool {
 		return s.countWorkflows(fmt.Sprintf("TaskQueue = '%s' AND SLABreached = true", s.queue)) == 1
 	})
-	got := s.must(200, s.do("GET", "/v1/complaints/"+id, adminToken, nil))
-	sla := got.body["sla"].(map[string]any)
-	if sla["first_response_breached"] != true || sla["resolution_breached"] != true {
-		t.Errorf("API view of breached complaint: %s", got.raw)
+	admin, cid := s.api(adminToken), uuid.MustParse(id)
+	got, err := admin.GetComplaintWithResponse(context.Background(), cid)
+	s.want(200, got, err)
+	if sla := got.JSON200.Sla; !sla.FirstResponseBreached || !sla.ResolutionBreached {
+		t.Errorf("API view of breached complaint: %s", got.Body)
 	}
 	// Late actions still work on a breached complaint.
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", adminToken, map[string]string{"summary": "late fix", "root_cause": "understaffed"}))
+	late, err := admin.ResolveComplaintWithResponse(context.Background(), cid, nil,
+		apiclient.ResolveRequest{Summary: "late fix", RootCause: "understaffed"})
+	s.want(200, late, err)
 	s.checkHistory("complaint:"+id, "complaint_breached_then_resolved")
 }
 
 func TestBreachSurvivesAWorkerOutageOverTheDeadline(t *testing.T) {
 	s := newStack(t)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{
-		// Breaches only: the ladder has tests of its own (escalation_test.go).
-		"first_response": "2s", "resolution": "3s", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("outage-1", "medium", "low")))
-	id := filed.body["id"].(string)
+	// Breaches only: the ladder has tests of its own (escalation_test.go).
+	s.putPolicy(apiclient.Medium, apiclient.Low, noLadder(apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("3s")}))
+	id := s.file(adminToken, "outage-1", apiclient.Medium, apiclient.Low).Id.String()
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
 
 	// The worker dies before either deadline and comes back after both.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/internal/null"
@@ -64,27 +65,35 @@ func (r *webhookReceiver) keys(path string) []string {
 // complaints go to ann.
 func (s *stack) directory(hook string) {
 	s.t.Helper()
-	s.must(201, s.do("PUT", "/v1/teams/care", adminToken, map[string]any{"name": "Customer care"}))
-	people := []map[string]any{
-		{"id": "dora", "name": "Dora", "role": "director", "email": "dora@example.com"},
-		{"id": "max", "name": "Max", "role": "manager", "manager_id": "dora", "webhook_url": hook + "/max"},
-		{"id": "lee", "name": "Lee", "role": "team_lead", "team_id": "care", "manager_id": "max", "webhook_url": hook + "/lee"},
-		{"id": "ann", "name": "Ann", "role": "agent", "team_id": "care", "manager_id": "lee", "email": "ann@example.com"},
+	ctx, admin := context.Background(), s.api(adminToken)
+	team, err := admin.PutTeamWithResponse(ctx, "care", apiclient.PutTeamRequest{Name: "Customer care"})
+	s.want(201, team, err)
+	people := []struct {
+		id     string
+		person apiclient.PutPersonRequest
+	}{
+		{"dora", apiclient.PutPersonRequest{Name: "Dora", Role: apiclient.PersonRoleDirector, Email: ptr("dora@example.com")}},
+		{"max", apiclient.PutPersonRequest{Name: "Max", Role: apiclient.PersonRoleManager, ManagerId: ptr("dora"), WebhookUrl: ptr(hook + "/max")}},
+		{"lee", apiclient.PutPersonRequest{Name: "Lee", Role: apiclient.PersonRoleTeamLead, TeamId: ptr("care"), ManagerId: ptr("max"), WebhookUrl: ptr(hook + "/lee")}},
+		{"ann", apiclient.PutPersonRequest{Name: "Ann", Role: apiclient.PersonRoleAgent, TeamId: ptr("care"), ManagerId: ptr("lee"), Email: ptr("ann@example.com")}},
 	}
 	for _, p := range people {
-		id := p["id"].(string)
-		delete(p, "id")
-		s.must(201, s.do("PUT", "/v1/people/"+id, adminToken, p))
+		res, err := admin.PutPersonWithResponse(ctx, p.id, p.person)
+		s.want(201, res, err)
 	}
-	s.must(200, s.do("PUT", "/v1/teams/care", adminToken, map[string]any{"name": "Customer care", "lead_id": "lee"}))
-	s.must(201, s.do("PUT", "/v1/routing/logistics", adminToken, map[string]any{"team_id": "care", "owner_id": "ann"}))
+	team, err = admin.PutTeamWithResponse(ctx, "care", apiclient.PutTeamRequest{Name: "Customer care", LeadId: ptr("lee")})
+	s.want(200, team, err)
+	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryLogistics, apiclient.PutRouteRequest{TeamId: "care", OwnerId: ptr("ann")})
+	s.want(201, route, err)
 }
 
 // personToken issues a token that acts for a person of the directory.
 func (s *stack) personToken(role, person string) string {
 	s.t.Helper()
-	res := s.must(201, s.do("POST", "/v1/tokens", adminToken, map[string]string{"role": role, "name": person, "person_id": person}))
-	return res.body["token"].(string)
+	res, err := s.api(adminToken).CreateTokenWithResponse(context.Background(),
+		apiclient.CreateTokenRequest{Role: apiclient.Role(role), Name: person, PersonId: &person})
+	s.want(201, res, err)
+	return res.JSON201.Token
 }
 
 func (s *stack) notifications(id string) []notify.Notification {
@@ -117,18 +126,18 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		notify.SMTP{Addr: mailServer.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone},
 		notify.Webhook{Secret: []byte(webhookSecret)})
 	s.directory(hooks.URL)
-	s.must(200, s.do("PUT", "/v1/sla-policies/high/high", adminToken, map[string]any{
-		"first_response": "3s", "resolution": "1m", "warning_percents": []int{50}, "max_extension": "30s",
-		"escalation_levels": []map[string]any{
-			{"level": 1, "after": "0s", "notify": "team_lead"},
-			{"level": 2, "after": "1s", "notify": "manager"},
+	s.putPolicy(apiclient.High, apiclient.High, apiclient.PutPolicyRequest{
+		FirstResponse: "3s", Resolution: ptr("1m"), WarningPercents: &[]int{50}, MaxExtension: ptr("30s"),
+		EscalationLevels: &[]apiclient.EscalationLevel{
+			{Level: 1, After: "0s", Notify: apiclient.PersonRoleTeamLead},
+			{Level: 2, After: "1s", Notify: apiclient.PersonRoleManager},
 		},
-	}))
+	})
 
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("ladder-1", "high", "high")))
-	id := filed.body["id"].(string)
-	if filed.body["owner"] != "ann" || filed.body["team_id"] != "care" {
-		t.Fatalf("routing: owner %v team %v, want ann in care", filed.body["owner"], filed.body["team_id"])
+	filed := s.file(adminToken, "ladder-1", apiclient.High, apiclient.High)
+	id := filed.Id.String()
+	if null.Value(filed.Owner) != "ann" || null.Value(filed.TeamId) != "care" {
+		t.Fatalf("routing: owner %v team %v, want ann in care", filed.Owner, filed.TeamId)
 	}
 	eventually(t, 30*time.Second, "the first-response ladder to reach level 2", func() bool {
 		return s.count(id, "sla_escalated") == 2
@@ -160,43 +169,57 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	}
 
 	// Ann asks for more time; lee (a team lead) may not decide; max may.
-	ann := s.personToken("agent", "ann")
-	requested := s.must(201, s.do("POST", "/v1/complaints/"+id+"/escalations", ann, map[string]string{
-		"reason": "the carrier needs 20 more seconds to trace the parcel"}))
-	if requested.body["approver"] != "max" {
-		t.Fatalf("escalation routed to %v, want max: %s", requested.body["approver"], requested.raw)
+	ctx := context.Background()
+	ann := s.api(s.personToken("agent", "ann"))
+	requested, err := ann.RequestEscalationWithResponse(ctx, filed.Id, nil,
+		apiclient.ReasonRequest{Reason: "the carrier needs 20 more seconds to trace the parcel"})
+	s.want(201, requested, err)
+	if approver := null.Value(requested.JSON201.Approver); approver != "max" {
+		t.Fatalf("escalation routed to %v, want max: %s", approver, requested.Body)
 	}
-	max := s.personToken("manager", "max")
-	inbox := s.must(200, s.do("GET", "/v1/escalations?status=pending", max, nil))
-	if items := inbox.body["items"].([]any); len(items) != 1 {
+	max := s.api(s.personToken("manager", "max"))
+	inbox, err := max.EscalationInboxWithResponse(ctx, &apiclient.EscalationInboxParams{Status: ptr(apiclient.EscalationStatusPending)})
+	s.want(200, inbox, err)
+	if items := inbox.JSON200.Items; len(items) != 1 {
 		t.Fatalf("max's inbox holds %d escalations, want 1", len(items))
 	}
-	lee := s.personToken("manager", "lee")
-	if items := s.must(200, s.do("GET", "/v1/escalations", lee, nil)).body["items"].([]any); len(items) != 0 {
+	lee := s.api(s.personToken("manager", "lee"))
+	leeInbox, err := lee.EscalationInboxWithResponse(ctx, nil)
+	s.want(200, leeInbox, err)
+	if items := leeInbox.JSON200.Items; len(items) != 0 {
 		t.Errorf("lee's inbox holds %d escalations; a team lead may decide none", len(items))
 	}
-	decision := "/v1/complaints/" + id + "/escalations/1/decision"
-	s.must(409, s.do("POST", decision, lee, map[string]any{"decision": "extend", "extend_by": "20s"}))
-	s.must(400, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "soon"}))
-	over := s.must(409, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "40s"}))
-	if !strings.Contains(over.raw, "exceeds the policy's bound") {
-		t.Errorf("extension past the bound: %s", over.raw)
+	extend := func(by string) apiclient.DecisionRequest {
+		return apiclient.DecisionRequest{Decision: apiclient.DecisionRequestDecisionExtend, ExtendBy: &by}
 	}
-	if over.body["code"] != "invalid_action" { // the workflow's validator refused it
-		t.Errorf("validator's 409 code %v, want invalid_action", over.body["code"])
+	res, err := lee.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("20s"))
+	s.want(409, res, err)
+	res, err = max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("soon"))
+	s.want(400, res, err)
+	res, err = max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("40s"))
+	s.want(409, res, err)
+	if !strings.Contains(string(res.Body), "exceeds the policy's bound") {
+		t.Errorf("extension past the bound: %s", res.Body)
 	}
-	before, _ := s.store.Complaint(context.Background(), id)
-	decided := s.must(200, s.do("POST", decision, max, map[string]any{"decision": "extend", "extend_by": "20s"}))
-	if decided.body["status"] != "extended" || decided.body["decided_by"] != "max" {
-		t.Fatalf("decision: %s", decided.raw)
+	if !strings.Contains(string(res.Body), `"code":"invalid_action"`) { // the workflow's validator refused it
+		t.Errorf("validator's 409 carries no invalid_action code: %s", res.Body)
 	}
-	after, _ := s.store.Complaint(context.Background(), id)
+	before, _ := s.store.Complaint(ctx, id)
+	decided, err := max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("20s"))
+	s.want(200, decided, err)
+	if d := decided.JSON200; d.Status != apiclient.EscalationStatusExtended || null.Value(d.DecidedBy) != "max" {
+		t.Fatalf("decision: %s", decided.Body)
+	}
+	after, _ := s.store.Complaint(ctx, id)
 	if moved := null.Value(after.ResolutionDueAt).Sub(null.Value(before.ResolutionDueAt)); moved != 20*time.Second {
 		t.Errorf("the resolution deadline moved %v, want 20s", moved)
 	}
 
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", ann, map[string]string{"message": "抱歉，我们正在追踪您的包裹"}))
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", ann, map[string]string{"summary": "parcel found", "root_cause": "mislabelled at depot"}))
+	ack, err := ann.AcknowledgeComplaintWithResponse(ctx, filed.Id, nil, apiclient.AcknowledgeRequest{Message: "抱歉，我们正在追踪您的包裹"})
+	s.want(200, ack, err)
+	resolved, err := ann.ResolveComplaintWithResponse(ctx, filed.Id, nil,
+		apiclient.ResolveRequest{Summary: "parcel found", RootCause: "mislabelled at depot"})
+	s.want(200, resolved, err)
 
 	// The event log tells the whole story, in order, up to the survey the resolution sends.
 	eventually(t, 10*time.Second, "the survey to be sent", func() bool { return s.count(id, "survey_sent") == 1 })
@@ -234,7 +257,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	if len(lines) != len(wantLog) {
 		t.Errorf("notification log %v, want exactly %v", lines, wantLog)
 	}
-	s.checkHistory(filed.body["workflow_id"].(string), "complaint_ladder_escalation")
+	s.checkHistory(filed.WorkflowId, "complaint_ladder_escalation")
 }
 
 // Kill -9 the worker process in the middle of a ladder and start it again: every
@@ -244,18 +267,17 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 	s := newStack(t)
 	s.worker.Stop() // this test runs the worker as a separate process
 	s.directory(hooks.URL)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "4s", "resolution": "12s", "warning_percents": []int{25, 50, 75},
-		"escalation_levels": []map[string]any{
-			{"level": 1, "after": "0s", "notify": "team_lead"},
-			{"level": 2, "after": "2s", "notify": "manager"},
+	s.putPolicy(apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "4s", Resolution: ptr("12s"), WarningPercents: &[]int{25, 50, 75},
+		EscalationLevels: &[]apiclient.EscalationLevel{
+			{Level: 1, After: "0s", Notify: apiclient.PersonRoleTeamLead},
+			{Level: 2, After: "2s", Notify: apiclient.PersonRoleManager},
 		},
-	}))
+	})
 	bin := buildWorker(t)
 	worker := s.startWorkerProcess(bin)
 
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("kill-1", "medium", "medium")))
-	id := filed.body["id"].(string)
+	id := s.file(adminToken, "kill-1", apiclient.Medium, apiclient.Medium).Id.String()
 	eventually(t, 30*time.Second, "the first warnings", func() bool { return s.count(id, "sla_warning") >= 2 })
 	if err := worker.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -350,8 +372,7 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 	hooks := startWebhookReceiver(t)
 	s := newStack(t)
 	s.directory(hooks.URL)
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("bad-esc-1", "medium", "medium")))
-	id := filed.body["id"].(string)
+	id := s.file(adminToken, "bad-esc-1", apiclient.Medium, apiclient.Medium).Id.String()
 	ann, max := s.personToken("agent", "ann"), s.personToken("manager", "max")
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
 
@@ -427,28 +448,34 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 // agree, and all fall inside the calendar's opening hours.
 func TestCalendarDeadlinesAgreeAcrossAPIWorkflowAndPreview(t *testing.T) {
 	s := newStack(t)
-	s.must(201, s.do("PUT", "/v1/calendars/mornings", adminToken, map[string]any{
-		"name": "Shanghai mornings", "time_zone": "Asia/Shanghai",
-		"weekly_hours": map[string]any{"mon": []map[string]string{{"start": "09:00", "end": "10:00"}},
-			"wed": []map[string]string{{"start": "09:00", "end": "10:00"}}},
-	}))
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/low", adminToken, map[string]any{
-		"first_response": "90m", "resolution": "3h", "calendar_id": "mornings"}))
-	filed := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody("calendar-1", "medium", "low")))
-	id := filed.body["id"].(string)
+	ctx, admin := context.Background(), s.api(adminToken)
+	mornings := &[]apiclient.Span{{Start: "09:00", End: "10:00"}}
+	cal, err := admin.PutCalendarWithResponse(ctx, "mornings", apiclient.PutCalendarRequest{
+		Name: "Shanghai mornings", TimeZone: "Asia/Shanghai",
+		WeeklyHours: apiclient.WeeklyHours{"mon": mornings, "wed": mornings},
+	})
+	s.want(201, cal, err)
+	s.putPolicy(apiclient.Medium, apiclient.Low, apiclient.PutPolicyRequest{
+		FirstResponse: "90m", Resolution: ptr("3h"), CalendarId: ptr("mornings")})
+	filed := s.file(adminToken, "calendar-1", apiclient.Medium, apiclient.Low)
+	id := filed.Id.String()
 
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
-	created, _ := time.Parse(time.RFC3339Nano, filed.body["created_at"].(string))
-	due, _ := time.Parse(time.RFC3339Nano, filed.body["first_response_due_at"].(string))
+	created, due := filed.CreatedAt, filed.FirstResponseDueAt
 	if local := due.In(shanghai); (local.Weekday() != time.Monday && local.Weekday() != time.Wednesday) || local.Hour() != 9 && !(local.Hour() == 10 && local.Minute() == 0) {
 		t.Errorf("first response due %s, not within Mon/Wed 09:00–10:00 Shanghai", local)
 	}
-	preview := s.must(200, s.do("GET", "/v1/calendars/mornings?from="+created.UTC().Format(time.RFC3339Nano)+"&add=90m", adminToken, nil))
-	if p, _ := time.Parse(time.RFC3339Nano, preview.body["deadline"].(string)); !p.Equal(due) {
-		t.Errorf("calendar preview %s, intake %s", p, due)
+	preview, err := admin.GetCalendarWithResponse(ctx, "mornings", &apiclient.GetCalendarParams{From: ptr(created.UTC()), Add: ptr("90m")})
+	s.want(200, preview, err)
+	deadline, err := preview.JSON200.AsCalendarPreview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !deadline.Deadline.Equal(due) {
+		t.Errorf("calendar preview %s, intake %s", deadline.Deadline, due)
 	}
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
-	v, err := s.temporal.QueryWorkflow(context.Background(), filed.body["workflow_id"].(string), "", "state")
+	v, err := s.temporal.QueryWorkflow(ctx, filed.WorkflowId, "", "state")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +486,7 @@ func TestCalendarDeadlinesAgreeAcrossAPIWorkflowAndPreview(t *testing.T) {
 	if !state.FirstResponseDueAt.Equal(due) {
 		t.Errorf("workflow deadline %s, intake %s", state.FirstResponseDueAt, due)
 	}
-	resolution, _ := time.Parse(time.RFC3339Nano, filed.body["resolution_due_at"].(string))
+	resolution := null.Value(filed.ResolutionDueAt)
 	if !state.ResolutionDueAt.Equal(resolution) || resolution.Sub(due) < 24*time.Hour {
 		t.Errorf("resolution due: workflow %s, intake %s (3 h of mornings spans days)", state.ResolutionDueAt, resolution)
 	}

@@ -1,10 +1,17 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 func (s *stack) rows(table string) int {
@@ -26,31 +33,35 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	run := fmt.Sprint(time.Now().UnixNano())
 	onQueue := fmt.Sprintf("TaskQueue = '%s'", s.queue)
 
-	suggestion := map[string]any{
-		"external_id": "app-" + run, "kind": "suggestion", "channel": "app",
-		"text": "建议增加夜间配送时段，希望晚上也能送货",
+	ctx, intakeAPI, qualityAPI := context.Background(), s.api(intake), s.api(quality)
+	suggestion := apiclient.FeedbackRequest{
+		ExternalId: ptr("app-" + run), Kind: apiclient.FeedbackKindSuggestion, Channel: apiclient.ChannelApp,
+		Text: ptr("建议增加夜间配送时段，希望晚上也能送货"),
 	}
-	sug := s.must(201, s.do("POST", "/v1/feedback", intake, suggestion))
-	if sug.body["disposition"] != "backlog" || sug.body["complaint_id"] != nil || sug.body["backlog_id"] == nil {
-		t.Fatalf("suggestion: %s", sug.raw)
+	sug, err := intakeAPI.PostFeedbackWithResponse(ctx, suggestion)
+	s.want(201, sug, err)
+	if f := sug.JSON201; f.Disposition != apiclient.DispositionBacklog || f.ComplaintId != nil || f.BacklogId == nil {
+		t.Fatalf("suggestion: %s", sug.Body)
 	}
-	backlog := s.must(200, s.do("GET", "/v1/improvement-backlog", quality, nil))
-	if items := backlog.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != sug.body["backlog_id"] {
-		t.Fatalf("backlog: %s", backlog.raw)
+	backlog, err := qualityAPI.ListBacklogWithResponse(ctx, nil)
+	s.want(200, backlog, err)
+	if items := backlog.JSON200.Items; len(items) != 1 || items[0].Id.String() != *sug.JSON201.BacklogId {
+		t.Fatalf("backlog: %s", backlog.Body)
 	}
 
-	mention := map[string]any{
-		"external_id": "weibo-" + run, "kind": "social_mention", "channel": "social_media",
-		"text": "这家的充电器质量太差了，用了两天就起火，孩子的手都受伤了！已经投诉到12315，大家千万别买",
+	mention := apiclient.FeedbackRequest{
+		ExternalId: ptr("weibo-" + run), Kind: apiclient.FeedbackKindSocialMention, Channel: apiclient.ChannelSocialMedia,
+		Text: ptr("这家的充电器质量太差了，用了两天就起火，孩子的手都受伤了！已经投诉到12315，大家千万别买"),
 	}
-	filed := s.must(201, s.do("POST", "/v1/feedback", intake, mention))
-	cl := filed.body["classification"].(map[string]any)
-	id, _ := filed.body["complaint_id"].(string)
-	if filed.body["disposition"] != "complaint" || id == "" || cl["urgency"] != "high" || cl["problem_type"] != "product" || cl["scope"] != "group" {
-		t.Fatalf("mention: %s", filed.raw)
+	filed, err := intakeAPI.PostFeedbackWithResponse(ctx, mention)
+	s.want(201, filed, err)
+	fb := filed.JSON201
+	cl, id := fb.Classification, null.Value(fb.ComplaintId)
+	if fb.Disposition != apiclient.DispositionComplaint || id == "" || cl.Urgency != "high" || cl.ProblemType != "product" || cl.Scope != "group" {
+		t.Fatalf("mention: %s", filed.Body)
 	}
-	if !strings.Contains(filed.raw, "质量差") || !strings.Contains(filed.raw, "充电器") {
-		t.Errorf("mention keywords: %v", filed.body["keywords"])
+	if !slices.Contains(fb.Keywords, "质量差") || !slices.Contains(fb.Keywords, "充电器") {
+		t.Errorf("mention keywords: %v", fb.Keywords)
 	}
 	// The complaint's workflow runs: it records the opening and carries the SLA.
 	eventually(t, 10*time.Second, "the complaint workflow opened the complaint", func() bool {
@@ -59,21 +70,23 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	eventually(t, 10*time.Second, "the workflow visible with its category", func() bool {
 		return s.countWorkflows(onQueue+" AND ComplaintCategory = 'product' AND ComplaintUrgency = 'high'") == 1
 	})
-	c := s.must(200, s.do("GET", "/v1/complaints/"+id, intake, nil))
-	created, _ := time.Parse(time.RFC3339Nano, c.body["created_at"].(string))
-	due, _ := time.Parse(time.RFC3339Nano, c.body["first_response_due_at"].(string))
-	if c.body["external_id"] != "feedback:"+filed.body["id"].(string) || due.Sub(created) != 2*time.Hour {
-		t.Errorf("complaint from the mention: %s", c.raw)
+	c, err := intakeAPI.GetComplaintWithResponse(ctx, uuid.MustParse(id))
+	s.want(200, c, err)
+	if v := c.JSON200; v.ExternalId != "feedback:"+fb.Id.String() || v.FirstResponseDueAt.Sub(v.CreatedAt) != 2*time.Hour {
+		t.Errorf("complaint from the mention: %s", c.Body)
 	}
 
 	// Retries: the same answers, nothing new anywhere.
-	again := s.must(200, s.do("POST", "/v1/feedback", intake, mention))
-	if again.body["complaint_id"] != id || again.body["id"] != filed.body["id"] {
-		t.Errorf("retried mention: %s", again.raw)
+	again, err := intakeAPI.PostFeedbackWithResponse(ctx, mention)
+	s.want(200, again, err)
+	if null.Value(again.JSON200.ComplaintId) != id || again.JSON200.Id != fb.Id {
+		t.Errorf("retried mention: %s", again.Body)
 	}
-	s.must(200, s.do("POST", "/v1/feedback", intake, suggestion))
-	mention["text"] = "换了一段话"
-	s.must(409, s.do("POST", "/v1/feedback", intake, mention))
+	again, err = intakeAPI.PostFeedbackWithResponse(ctx, suggestion)
+	s.want(200, again, err)
+	mention.Text = ptr("换了一段话")
+	again, err = intakeAPI.PostFeedbackWithResponse(ctx, mention)
+	s.want(409, again, err)
 	counts := func() [3]int { return [3]int{s.rows("feedback"), s.rows("improvement_backlog"), s.rows("complaints")} }
 	if got := counts(); got != [3]int{2, 1, 1} {
 		t.Fatalf("feedback, backlog, complaints after retries: %v, want [2 1 1]", got)
@@ -109,10 +122,15 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	}
 
 	// The heat map counts the mention (through its complaint) and the suggestion.
-	hm := s.must(200, s.do("GET", "/v1/heatmap?source=all&limit=50", quality, nil))
-	for _, want := range []string{`"keyword":"质量差"`, `"keyword":"配送"`} {
-		if !strings.Contains(hm.raw, want) {
-			t.Errorf("heat map lacks %s: %s", want, hm.raw)
+	hm, err := qualityAPI.HeatmapWithResponse(ctx, &apiclient.HeatmapParams{Source: ptr(apiclient.HeatmapSourceAll), Limit: ptr(50)})
+	s.want(200, hm, err)
+	var keywords []string
+	for _, row := range hm.JSON200.Items {
+		keywords = append(keywords, row.Keyword)
+	}
+	for _, want := range []string{"质量差", "配送"} {
+		if !slices.Contains(keywords, want) {
+			t.Errorf("heat map lacks %s: %v", want, keywords)
 		}
 	}
 }

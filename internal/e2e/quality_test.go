@@ -14,7 +14,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -53,17 +55,22 @@ func (s *stack) seedComplaint(category string, opened time.Time, events map[time
 // director dora.
 func (s *stack) qualityTeam() {
 	s.t.Helper()
-	s.must(201, s.do("PUT", "/v1/teams/quality", adminToken, map[string]any{"name": "Quality"}))
-	for _, p := range []map[string]any{
-		{"id": "dora", "name": "Dora", "role": "director", "email": "dora@example.com"},
-		{"id": "qin", "name": "Qin", "role": "manager", "team_id": "quality", "manager_id": "dora", "email": "qin@example.com"},
-		{"id": "quinn", "name": "Quinn", "role": "agent", "team_id": "quality", "manager_id": "qin", "email": "quinn@example.com"},
+	ctx, admin := context.Background(), s.api(adminToken)
+	team, err := admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality"})
+	s.want(201, team, err)
+	for _, p := range []struct {
+		id     string
+		person apiclient.PutPersonRequest
+	}{
+		{"dora", apiclient.PutPersonRequest{Name: "Dora", Role: apiclient.PersonRoleDirector, Email: ptr("dora@example.com")}},
+		{"qin", apiclient.PutPersonRequest{Name: "Qin", Role: apiclient.PersonRoleManager, TeamId: ptr("quality"), ManagerId: ptr("dora"), Email: ptr("qin@example.com")}},
+		{"quinn", apiclient.PutPersonRequest{Name: "Quinn", Role: apiclient.PersonRoleAgent, TeamId: ptr("quality"), ManagerId: ptr("qin"), Email: ptr("quinn@example.com")}},
 	} {
-		id := p["id"].(string)
-		delete(p, "id")
-		s.must(201, s.do("PUT", "/v1/people/"+id, adminToken, p))
+		res, err := admin.PutPersonWithResponse(ctx, p.id, p.person)
+		s.want(201, res, err)
 	}
-	s.must(200, s.do("PUT", "/v1/teams/quality", adminToken, map[string]any{"name": "Quality", "lead_id": "qin"}))
+	team, err = admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality", LeadId: ptr("qin")})
+	s.want(200, team, err)
 }
 
 // scheduleID is unique per run: schedules live in the shared dev server's namespace.
@@ -71,16 +78,24 @@ func scheduleID(prefix string) string { return fmt.Sprintf("%s-%d", prefix, time
 
 // createSchedule creates a review schedule and deletes it (through the API, then
 // directly as a fallback) when the test ends.
-func (s *stack) createSchedule(body map[string]any) response {
+func (s *stack) createSchedule(body apiclient.CreateReviewScheduleRequest) apiclient.ReviewSchedule {
 	s.t.Helper()
-	res := s.must(201, s.do("POST", "/v1/review-schedules", s.token("quality"), body))
-	id := res.body["id"].(string)
+	res, err := s.api(s.token("quality")).CreateReviewScheduleWithResponse(context.Background(), body)
+	s.want(201, res, err)
+	id := res.JSON201.Id
 	s.t.Cleanup(func() {
 		if res := s.do("DELETE", "/v1/review-schedules/"+id, adminToken, nil); res.status != 204 && res.status != 404 {
 			_ = s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Delete(context.Background())
 		}
 	})
-	return res
+	return *res.JSON201
+}
+
+// trigger runs a review schedule now, as the quality team, through the client.
+func (s *stack) trigger(id string) {
+	s.t.Helper()
+	res, err := s.api(s.token("quality")).TriggerReviewScheduleWithResponse(context.Background(), id)
+	s.want(202, res, err)
 }
 
 // count_ counts a table's rows that match a condition.
@@ -101,19 +116,6 @@ func fieldsOf(res response) []string {
 		names = append(names, e.(map[string]any)["field"].(string))
 	}
 	return names
-}
-
-func times(t *testing.T, v any) []time.Time {
-	t.Helper()
-	var out []time.Time
-	for _, x := range v.([]any) {
-		at, err := time.Parse(time.RFC3339, x.(string))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, at.UTC())
-	}
-	return out
 }
 
 func items(res response) []map[string]any {
@@ -154,9 +156,9 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	}
 
 	id := scheduleID("planning")
-	created := s.createSchedule(map[string]any{
-		"id": id, "kind": "monthly_planning", "cron_spec": "0 9 1 * *", "time_zone": "Asia/Shanghai"})
-	preview := times(t, created.body["next_runs"])
+	created := s.createSchedule(apiclient.CreateReviewScheduleRequest{
+		Id: &id, Kind: apiclient.ReviewScheduleKindMonthlyPlanning, CronSpec: ptr("0 9 1 * *"), TimeZone: ptr("Asia/Shanghai")})
+	preview := created.NextRuns
 	nextFirst := thisMonth.AddDate(0, 1, 0).Add(9 * time.Hour)
 	if len(preview) != 5 || !preview[0].Equal(nextFirst) || !preview[4].Equal(nextFirst.AddDate(0, 4, 0)) {
 		t.Fatalf("preview %v, want 5 runs from %v", preview, nextFirst)
@@ -175,7 +177,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	}
 
 	// Trigger now: the review reads last month and proposes one cycle.
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	var review map[string]any
 	eventually(t, 60*time.Second, "the review recorded", func() bool {
 		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=monthly_planning", s.token("quality"), nil)))
@@ -217,7 +219,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	// Temporal names a triggered run after the trigger's second, so two triggers in
 	// one second start one run.
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	defer func() {
 		if t.Failed() {
 			d, err := handle.Describe(context.Background())
@@ -244,39 +246,53 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	// (nobody approves their own plan).
 	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
 	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
-	plan := map[string]any{
-		"measures": []map[string]any{{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
-		"target":   80, "due": due.Format(time.RFC3339),
-	}
 	badPlan := s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, map[string]any{"measures": []any{}, "target": 80, "due": due.Format(time.RFC3339)})
 	if badPlan.status != 400 || !slices.Contains(fieldsOf(badPlan), "measures") {
 		t.Fatalf("plan without measures: %d %s", badPlan.status, badPlan.raw)
 	}
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, plan))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "send_back", "reason": "name a second measure"}))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/plan", quinn, plan))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "approve"}))
-	s.must(200, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/progress", quinn, map[string]any{"note": "courier reviews started", "measure": 0, "percent": 10}))
-	cycle = s.must(200, s.do("GET", "/v1/pdca-cycles/"+cycleID, s.token("quality"), nil)).body
-	if cycle["stage"] != "do" {
-		t.Fatalf("cycle after approval %v", cycle)
+	ctx, cid := context.Background(), uuid.MustParse(cycleID)
+	planner, lead, reader := s.api(quinn), s.api(qin), s.api(s.token("quality"))
+	plan := apiclient.CyclePlanRequest{
+		Measures: &[]apiclient.CycleMeasure{{Description: ptr("daily courier SLA review"), Owner: ptr("quinn"),
+			Due: ptr(due.AddDate(0, 0, -7).Format(time.RFC3339))}},
+		Target: ptr(80.0), Due: ptr(due.Format(time.RFC3339)),
 	}
+	acted, err := planner.SubmitCyclePlanWithResponse(ctx, cid, nil, plan)
+	s.want(200, acted, err)
+	decided, err := lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{
+		Decision: apiclient.CycleDecisionRequestDecisionSendBack, Reason: ptr("name a second measure")})
+	s.want(200, decided, err)
+	acted, err = planner.SubmitCyclePlanWithResponse(ctx, cid, nil, plan)
+	s.want(200, acted, err)
+	decided, err = lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{Decision: apiclient.CycleDecisionRequestDecisionApprove})
+	s.want(200, decided, err)
+	progressed, err := planner.ReportCycleProgressWithResponse(ctx, cid, nil,
+		apiclient.CycleProgressRequest{Note: "courier reviews started", Measure: ptr(0), Percent: ptr(10)})
+	s.want(200, progressed, err)
+	got, err := reader.GetCycleWithResponse(ctx, cid)
+	s.want(200, got, err)
+	if got.JSON200.Stage != apiclient.CycleStageDo {
+		t.Fatalf("cycle after approval %s", got.Body)
+	}
+	events, err := reader.ListCycleEventsWithResponse(ctx, cid)
+	s.want(200, events, err)
 	var kinds []string
-	for _, e := range items(s.must(200, s.do("GET", "/v1/pdca-cycles/"+cycleID+"/events", s.token("quality"), nil))) {
-		kinds = append(kinds, e["kind"].(string))
+	for _, e := range events.JSON200.Items {
+		kinds = append(kinds, e.Kind)
 	}
 	want := []string{"proposed", "plan_submitted", "plan_sent_back", "plan_submitted", "plan_approved", "progress_reported"}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("cycle events %v, want %v", kinds, want)
 	}
 	// Deciding again is refused by the workflow's validator: nothing awaits a decision.
-	s.must(409, s.do("POST", "/v1/pdca-cycles/"+cycleID+"/decision", qin, map[string]any{"decision": "approve"}))
+	decided, err = lead.DecideCyclePlanWithResponse(ctx, cid, nil, apiclient.CycleDecisionRequest{Decision: apiclient.CycleDecisionRequestDecisionApprove})
+	s.want(409, decided, err)
 	s.checkHistory(workflows.PDCAWorkflowID(cycleID), "pdca_plan_sent_back_approved_in_progress")
 
 	// Weekly tracking lists the cycle under way, with its stage and progress.
 	weekly := scheduleID("weekly")
-	s.createSchedule(map[string]any{"id": weekly, "kind": "weekly_tracking", "time_zone": "Asia/Shanghai"})
-	s.must(202, s.do("POST", "/v1/review-schedules/"+weekly+"/trigger", s.token("quality"), nil))
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &weekly, Kind: apiclient.ReviewScheduleKindWeeklyTracking, TimeZone: ptr("Asia/Shanghai")})
+	s.trigger(weekly)
 	eventually(t, 60*time.Second, "the weekly tracking review recorded", func() bool {
 		list := items(s.must(200, s.do("GET", "/v1/reviews?kind=weekly_tracking", s.token("quality"), nil)))
 		return len(list) == 1 && list[0]["finished_at"] != nil
@@ -290,15 +306,18 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	s.checkHistory(tracking["id"].(string), "review_weekly_tracking")
 
 	// A cycle opened by hand runs the same workflow; withdrawing it closes it.
-	manual := s.must(201, s.do("POST", "/v1/pdca-cycles", s.token("quality"), map[string]any{
-		"title": "Fewer reopenings", "metric": "reopen_rate_pct", "baseline": 12, "target": 8, "time_zone": "Asia/Shanghai"})).body
-	manualID := manual["id"].(string)
+	opened, err := reader.OpenCycleWithResponse(ctx, nil, apiclient.OpenCycleRequest{
+		Title: "Fewer reopenings", Metric: apiclient.ReopenRatePct, Baseline: ptr(12.0), Target: ptr(8.0), TimeZone: "Asia/Shanghai"})
+	s.want(201, opened, err)
+	manualID := opened.JSON201.Id.String()
 	eventually(t, 30*time.Second, "the manual cycle's workflow takes a withdrawal", func() bool {
-		return s.do("POST", "/v1/pdca-cycles/"+manualID+"/withdraw", qin, map[string]any{"reason": "covered by the logistics cycle"}).status == 200
+		res, err := lead.WithdrawCycleWithResponse(ctx, opened.JSON201.Id, nil, apiclient.ReasonRequest{Reason: "covered by the logistics cycle"})
+		return err == nil && res.StatusCode() == 200
 	})
-	manual = s.must(200, s.do("GET", "/v1/pdca-cycles/"+manualID, s.token("quality"), nil)).body
-	if manual["stage"] != "closed" || manual["outcome"] != "withdrawn" {
-		t.Fatalf("withdrawn cycle %v", manual)
+	manual, err := reader.GetCycleWithResponse(ctx, opened.JSON201.Id)
+	s.want(200, manual, err)
+	if m := manual.JSON200; m.Stage != apiclient.CycleStageClosed || null.Value(m.Outcome) != "withdrawn" {
+		t.Fatalf("withdrawn cycle %s", manual.Body)
 	}
 	eventually(t, 30*time.Second, "the manual cycle's workflow completes", func() bool {
 		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.PDCAWorkflowID(manualID), "")
@@ -306,21 +325,25 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	})
 
 	// Pause, unpause and delete reach Temporal.
-	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": true}))
+	patched, err := reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(true)})
+	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
 		t.Fatalf("paused: %v %v", err, desc)
 	}
-	s.must(200, s.do("PATCH", "/v1/review-schedules/"+id, s.token("quality"), map[string]any{"paused": false, "cron_spec": "30 8 * * MON"}))
+	patched, err = reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(false), CronSpec: ptr("30 8 * * MON")})
+	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || desc.Schedule.State.Paused ||
 		desc.Info.NextActionTimes[0].In(shanghai).Weekday() != time.Monday || desc.Info.NextActionTimes[0].In(shanghai).Hour() != 8 {
 		t.Fatalf("after unpause and a new spec: %v %+v", err, desc.Info.NextActionTimes)
 	}
-	s.must(204, s.do("DELETE", "/v1/review-schedules/"+id, s.token("quality"), nil))
+	deleted, err := reader.DeleteReviewScheduleWithResponse(ctx, id)
+	s.want(204, deleted, err)
 	var notFound *serviceerror.NotFound
 	if _, err := handle.Describe(context.Background()); !errors.As(err, &notFound) {
 		t.Fatalf("describe after delete: %v", err)
 	}
-	s.must(404, s.do("GET", "/v1/review-schedules/"+id, s.token("quality"), nil))
+	gone, err := reader.GetReviewScheduleWithResponse(ctx, id)
+	s.want(404, gone, err)
 }
 
 func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
@@ -339,7 +362,7 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	}
 
 	id := scheduleID("risk")
-	s.createSchedule(map[string]any{"id": id, "kind": "risk_monitor", "time_zone": "UTC"})
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &id, Kind: apiclient.ReviewScheduleKindRiskMonitor, TimeZone: ptr("UTC")})
 	runs := func() []client.ScheduleActionResult {
 		desc, err := s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Describe(context.Background())
 		if err != nil {
@@ -362,22 +385,22 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 			return true
 		})
 	}
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	monitorDone(1)
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // see the planning test
-	s.must(202, s.do("POST", "/v1/review-schedules/"+id+"/trigger", s.token("quality"), nil))
+	s.trigger(id)
 	monitorDone(2)
 
-	alerts := items(s.must(200, s.do("GET", "/v1/risk-alerts?status=open", s.token("quality"), nil)))
-	if len(alerts) != 1 {
-		t.Fatalf("%d open alerts after two runs, want exactly 1: %v", len(alerts), alerts)
+	ctx, quality := context.Background(), s.api(s.token("quality"))
+	alerts, err := quality.ListRiskAlertsWithResponse(ctx, &apiclient.ListRiskAlertsParams{Status: ptr(apiclient.RiskAlertStatusOpen)})
+	s.want(200, alerts, err)
+	if n := len(alerts.JSON200.Items); n != 1 {
+		t.Fatalf("%d open alerts after two runs, want exactly 1: %s", n, alerts.Body)
 	}
-	alert := alerts[0]
-	alertID := alert["id"].(string)
-	opened, _ := time.Parse(time.RFC3339Nano, alert["opened_at"].(string))
-	due, _ := time.Parse(time.RFC3339Nano, alert["handling_due_at"].(string))
-	if alert["condition"] != "volume_spike" || alert["grade"] != "red" || due.Sub(opened) != time.Hour {
-		t.Fatalf("alert %v: want a red volume spike due within 1 h", alert)
+	alert := alerts.JSON200.Items[0]
+	alertID := alert.Id.String()
+	if alert.Condition != apiclient.VolumeSpike || alert.Grade != apiclient.Red || alert.HandlingDueAt.Sub(alert.OpenedAt) != time.Hour {
+		t.Fatalf("alert %+v: want a red volume spike due within 1 h", alert)
 	}
 	if n := s.countWhere("risk_alerts", "true"); n != 1 {
 		t.Fatalf("%d alert rows, want 1", n)
@@ -402,8 +425,16 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	if res.status != 400 || !slices.Contains(fieldsOf(res), "verification") {
 		t.Fatalf("close without verification: %d %s", res.status, res.raw)
 	}
-	s.must(200, s.do("POST", "/v1/risk-alerts/"+alertID+"/respond", s.token("quality"), map[string]any{"response": "contingency plan started: depot reroute"}))
-	s.must(200, s.do("POST", "/v1/risk-alerts/"+alertID+"/close", s.token("quality"), ledger))
+	responded, err := quality.RespondRiskAlertWithResponse(ctx, alert.Id, nil,
+		apiclient.RespondRiskAlertRequest{Response: "contingency plan started: depot reroute"})
+	s.want(200, responded, err)
+	closed, err := quality.CloseRiskAlertWithResponse(ctx, alert.Id, nil, apiclient.CloseRiskAlertRequest{
+		RootCause: ledger["root_cause"].(string), Solution: ledger["solution"].(string), Executor: ledger["executor"].(string),
+		ActionDeadline: ledger["action_deadline"].(string), Verification: ledger["verification"].(string)})
+	s.want(200, closed, err)
+	if l := closed.JSON200.Ledger; l == nil || l.Executor != "quinn" {
+		t.Fatalf("closed alert without its ledger: %s", closed.Body)
+	}
 	eventually(t, 30*time.Second, "the alert's workflow completes", func() bool {
 		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.RiskAlertWorkflowID(alertID), "")
 		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
@@ -411,9 +442,10 @@ func TestRiskConditionOpensExactlyOneAlert(t *testing.T) {
 	s.checkHistory(workflows.RiskAlertWorkflowID(alertID), "risk_alert_responded_closed")
 	s.checkHistory(runs()[0].StartWorkflowResult.WorkflowID, "risk_monitor_opened_alert")
 	s.checkHistory(runs()[1].StartWorkflowResult.WorkflowID, "risk_monitor_alert_already_open")
-	entries := items(s.must(200, s.do("GET", "/v1/risk-ledger", s.token("quality"), nil)))
-	if len(entries) != 1 || entries[0]["root_cause"] != ledger["root_cause"] || entries[0]["verification"] != ledger["verification"] ||
-		entries[0]["executor"] != "quinn" {
-		t.Fatalf("ledger %v", entries)
+	entries, err := quality.RiskLedgerWithResponse(ctx, nil)
+	s.want(200, entries, err)
+	if e := entries.JSON200.Items; len(e) != 1 || e[0].RootCause != ledger["root_cause"] || e[0].Verification != ledger["verification"] ||
+		e[0].Executor != "quinn" {
+		t.Fatalf("ledger %s", entries.Body)
 	}
 }

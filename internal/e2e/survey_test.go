@@ -5,10 +5,14 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/internal/null"
@@ -46,11 +50,14 @@ func (s *stack) awaitSurveyPath(mails *notifytest.SMTPServer, round int) string 
 // fileAndResolve files a complaint for the customer and resolves it through the API.
 func (s *stack) fileAndResolve(externalID, agent string) string {
 	s.t.Helper()
-	id := s.must(201, s.do("POST", "/v1/complaints", adminToken, complaintBody(externalID, "medium", "medium"))).body["id"].(string)
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们马上处理"}))
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
-		map[string]string{"summary": "Reshipped by express", "root_cause": "Parcel lost at the depot"}))
-	return id
+	ctx, api := context.Background(), s.api(agent)
+	c := s.file(adminToken, externalID, apiclient.Medium, apiclient.Medium)
+	ack, err := api.AcknowledgeComplaintWithResponse(ctx, c.Id, nil, apiclient.AcknowledgeRequest{Message: "非常抱歉，我们马上处理"})
+	s.want(200, ack, err)
+	res, err := api.ResolveComplaintWithResponse(ctx, c.Id, nil,
+		apiclient.ResolveRequest{Summary: "Reshipped by express", RootCause: "Parcel lost at the depot"})
+	s.want(200, res, err)
+	return c.Id.String()
 }
 
 // metricsSince returns the total of GET /v1/metrics over complaints filed since from.
@@ -90,9 +97,12 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	id := s.fileAndResolve("survey-verified", agent)
 	path := s.awaitSurveyPath(mails, 0)
 
-	questions := s.must(200, s.do("GET", path, "", nil))
-	if questions.body["survey"].(map[string]any)["status"] != "open" || len(questions.body["questions"].([]any)) != 5 {
-		t.Fatalf("survey page: %s", questions.raw)
+	ctx, customer := context.Background(), s.api("")
+	token := strings.TrimPrefix(path, "/v1/surveys/")
+	questions, err := customer.GetSurveyWithResponse(ctx, token)
+	s.want(200, questions, err)
+	if q := questions.JSON200; q.Survey.Status != apiclient.SurveyStatusOpen || len(q.Questions) != 5 {
+		t.Fatalf("survey page: %s", questions.Body)
 	}
 
 	// A customer opening the link in a browser gets the form.
@@ -111,7 +121,6 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 
 	// Refused, and nothing changes.
 	eventsBefore := strings.Join(s.eventKinds(id), ",")
-	token := strings.TrimPrefix(path, "/v1/surveys/")
 	payload, _, _ := strings.Cut(token, ".")
 	sv := s.surveyRow(id, 0)
 	good := map[string]any{"csat": 5, "nps": 9, "ces": 2, "solved": true, "comment": "很快解决了，谢谢"}
@@ -153,13 +162,17 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 		t.Fatalf("refused answers changed the survey: %+v", row)
 	}
 
-	answered := s.must(200, s.do("POST", path, "", good))
-	if answered.body["outcome"] != "verified" {
-		t.Fatalf("answer: %s", answered.raw)
+	goodAnswer := apiclient.SurveyAnswerRequest{Csat: 5, Nps: ptr(9), Ces: ptr(2), Solved: true, Comment: ptr("很快解决了，谢谢")}
+	answered, err := customer.AnswerSurveyWithResponse(ctx, token, goodAnswer)
+	s.want(200, answered, err)
+	if answered.JSON200.Outcome != "verified" {
+		t.Fatalf("answer: %s", answered.Body)
 	}
 	// One answer per token.
-	s.must(409, s.do("POST", path, "", good))
-	s.must(409, s.do("POST", path, "", map[string]any{"csat": 1, "solved": false}))
+	answered, err = customer.AnswerSurveyWithResponse(ctx, token, goodAnswer)
+	s.want(409, answered, err)
+	answered, err = customer.AnswerSurveyWithResponse(ctx, token, apiclient.SurveyAnswerRequest{Csat: 1, Solved: false})
+	s.want(409, answered, err)
 
 	eventually(t, 20*time.Second, "the complaint to close verified", func() bool {
 		c, err := s.store.Complaint(context.Background(), id)
@@ -176,13 +189,16 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	if row.Status != "answered" || null.Value(row.CSAT) != 5 || null.Value(row.NPS) != 9 || null.Value(row.CES) != 2 || !null.Value(row.Solved) || null.Value(row.Comment) != "很快解决了，谢谢" {
 		t.Errorf("survey row: %+v", row)
 	}
-	view := s.must(200, s.do("GET", "/v1/complaints/"+id, agent, nil))
-	if view.body["verification"] != "verified" || view.body["scope"] != "individual" || !strings.Contains(view.raw, `"物流慢"`) {
-		t.Errorf("complaint view: verification %v, scope %v, keywords %v", view.body["verification"], view.body["scope"], view.body["keywords"])
+	staff, cid := s.api(agent), uuid.MustParse(id)
+	view, err := staff.GetComplaintWithResponse(ctx, cid)
+	s.want(200, view, err)
+	if c := view.JSON200; null.Value(c.Verification) != "verified" || c.Scope != "individual" || !slices.Contains(c.Keywords, "物流慢") {
+		t.Errorf("complaint view: verification %v, scope %v, keywords %v", c.Verification, c.Scope, c.Keywords)
 	}
-	listed := s.must(200, s.do("GET", "/v1/complaints/"+id+"/surveys", agent, nil))
-	if items := listed.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "answered" {
-		t.Errorf("surveys listing: %s", listed.raw)
+	listed, err := staff.ListComplaintSurveysWithResponse(ctx, cid)
+	s.want(200, listed, err)
+	if items := listed.JSON200.Items; len(items) != 1 || items[0].Status != apiclient.SurveyStatusAnswered {
+		t.Errorf("surveys listing: %s", listed.Body)
 	}
 	eventually(t, 20*time.Second, "the customer's thank-you mail", func() bool {
 		return len(mailsTo(mails, "Thank you — your complaint is closed")) == 1
@@ -200,8 +216,10 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_verified")
 	s.checkHistory(workflows.SurveyWorkflowID(id, 0), "feedback_answered")
 	// The answered link still shows the survey, answered.
-	if page := s.must(200, s.do("GET", path, "", nil)); page.body["survey"].(map[string]any)["status"] != "answered" {
-		t.Errorf("answered survey page: %s", page.raw)
+	shown, err := customer.GetSurveyWithResponse(ctx, token)
+	s.want(200, shown, err)
+	if shown.JSON200.Survey.Status != apiclient.SurveyStatusAnswered {
+		t.Errorf("answered survey page: %s", shown.Body)
 	}
 }
 
@@ -215,17 +233,20 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone},
 		notify.Webhook{Secret: []byte(webhookSecret)})
 	s.directory(hooks.URL)
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "follow_up": "1h", "warning_percents": []int{}, "escalation_levels": []any{},
-	}))
+	s.putPolicy(apiclient.Medium, apiclient.Medium, noLadder(apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), FollowUp: ptr("1h")}))
 	ann := s.personToken("agent", "ann")
 	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-reopened", ann)
 	path := s.awaitSurveyPath(mails, 0)
 
-	answered := s.must(200, s.do("POST", path, "", map[string]any{"csat": 2, "solved": false, "comment": "还是没有收到包裹"}))
-	if answered.body["outcome"] != "dissatisfied" {
-		t.Fatalf("answer: %s", answered.raw)
+	ctx, customer := context.Background(), s.api("")
+	token := strings.TrimPrefix(path, "/v1/surveys/")
+	answered, err := customer.AnswerSurveyWithResponse(ctx, token,
+		apiclient.SurveyAnswerRequest{Csat: 2, Solved: false, Comment: ptr("还是没有收到包裹")})
+	s.want(200, answered, err)
+	if answered.JSON200.Outcome != "dissatisfied" {
+		t.Fatalf("answer: %s", answered.Body)
 	}
 	var c store.Complaint
 	defer func() {
@@ -268,14 +289,17 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	}
 
 	// The used link stays used; the next resolution gets a new survey.
-	s.must(409, s.do("POST", path, "", map[string]any{"csat": 5, "solved": true}))
-	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", ann,
-		map[string]string{"summary": "Found the parcel, delivered by hand", "root_cause": "Mislabelled at the depot"}))
+	answered, err = customer.AnswerSurveyWithResponse(ctx, token, apiclient.SurveyAnswerRequest{Csat: 5, Solved: true})
+	s.want(409, answered, err)
+	resolved, err := s.api(ann).ResolveComplaintWithResponse(ctx, uuid.MustParse(id), nil,
+		apiclient.ResolveRequest{Summary: "Found the parcel, delivered by hand", RootCause: "Mislabelled at the depot"})
+	s.want(200, resolved, err)
 	second := s.awaitSurveyPath(mails, 1)
 	if second == path {
 		t.Fatal("the second round reused the first survey's link")
 	}
-	s.must(200, s.do("POST", second, "", map[string]any{"csat": 4, "solved": true}))
+	answered, err = customer.AnswerSurveyWithResponse(ctx, strings.TrimPrefix(second, "/v1/surveys/"), apiclient.SurveyAnswerRequest{Csat: 4, Solved: true})
+	s.want(200, answered, err)
 	eventually(t, 20*time.Second, "the complaint to close", func() bool {
 		c, err := s.store.Complaint(context.Background(), id)
 		return err == nil && c.Status == "closed"
@@ -295,15 +319,15 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
-	bad := s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "survey_reminder": "5s", "survey_timeout": "5s",
-	})
-	if bad.status != 400 || !strings.Contains(bad.raw, "survey_reminder") {
-		t.Fatalf("reminder not before the timeout: %d %s", bad.status, bad.raw)
+	ctx := context.Background()
+	bad, err := s.api(adminToken).PutPolicyWithResponse(ctx, apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), SurveyReminder: ptr("5s"), SurveyTimeout: ptr("5s")})
+	s.want(400, bad, err)
+	if p := bad.ApplicationproblemJSON400; p.Errors == nil || (*p.Errors)[0].Field != "survey_reminder" {
+		t.Fatalf("reminder not before the timeout: %s", bad.Body)
 	}
-	s.must(200, s.do("PUT", "/v1/sla-policies/medium/medium", adminToken, map[string]any{
-		"first_response": "24h", "resolution": "48h", "survey_reminder": "2s", "survey_timeout": "5s",
-	}))
+	s.putPolicy(apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+		FirstResponse: "24h", Resolution: ptr("48h"), SurveyReminder: ptr("2s"), SurveyTimeout: ptr("5s")})
 	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-unanswered", s.token("agent"))
 	path := s.awaitSurveyPath(mails, 0)
@@ -323,9 +347,9 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	if reminded := null.Value(row.RemindedAt).Sub(row.SentAt); row.Status != "expired" || reminded < 2*time.Second || reminded > 4*time.Second {
 		t.Errorf("survey row %+v (reminded %v after sending)", row, reminded)
 	}
-	res := s.do("POST", path, "", map[string]any{"csat": 5, "solved": true})
-	if res.status != 410 {
-		t.Errorf("answer after expiry: %d %s, want 410", res.status, res.raw)
+	late, err := s.api("").AnswerSurveyWithResponse(ctx, strings.TrimPrefix(path, "/v1/surveys/"), apiclient.SurveyAnswerRequest{Csat: 5, Solved: true})
+	if err != nil || late.StatusCode() != 410 {
+		t.Errorf("answer after expiry: %v %s, want 410", err, late.Body)
 	}
 	eventually(t, 20*time.Second, "the customer's closing mail", func() bool { return len(mailsTo(mails, "Your complaint is closed")) == 1 })
 	expectMetrics(t, s.metricsSince(start), map[string]any{

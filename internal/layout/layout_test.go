@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -130,10 +131,17 @@ func TestOneNullConvention(t *testing.T) {
 // maxLines is the size past which a product file is split by concern.
 const maxLines = 600
 
-// TestNoProductFileOverMaxLines keeps files small enough to read as one concern.
+// generated matches the header Go marks generated code with (go help generate).
+var generated = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
+
+// TestNoProductFileOverMaxLines keeps files small enough to read as one concern;
+// generated code (the API client) is read as its source, the OpenAPI document.
 func TestNoProductFileOverMaxLines(t *testing.T) {
 	product := func(f string) bool { return !strings.HasSuffix(f, "_test.go") }
 	eachFile(t, product, func(f, text string) {
+		if generated.MatchString(text) {
+			return
+		}
 		if n := strings.Count(text, "\n"); n > maxLines {
 			t.Errorf("%s has %d lines; split it by concern (at most %d)", f, n, maxLines)
 		}

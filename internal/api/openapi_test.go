@@ -1,0 +1,130 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/api/openapi"
+)
+
+// documented lists the document's operations as ServeMux patterns with their x-roles.
+func documented(t *testing.T) map[string][]string {
+	t.Helper()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string][]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			var roles []string
+			if rs, ok := op.Extensions["x-roles"].([]any); ok {
+				for _, r := range rs {
+					roles = append(roles, fmt.Sprint(r))
+				}
+			}
+			ops[method+" "+path] = roles
+		}
+	}
+	return ops
+}
+
+// TestTheDocumentDescribesEveryRouteAndNoOther compares the router with the document
+// both ways: a route the document lacks fails, and so does an operation no route serves.
+func TestTheDocumentDescribesEveryRouteAndNoOther(t *testing.T) {
+	srv := api.New(nil, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	ops := documented(t)
+	routes := map[string]bool{}
+	for _, r := range srv.Routes() {
+		routes[r.Pattern] = true
+		if _, ok := ops[r.Pattern]; !ok {
+			t.Errorf("route %q is not in the OpenAPI document", r.Pattern)
+		}
+	}
+	for op := range ops {
+		if !routes[op] {
+			t.Errorf("the OpenAPI document has %q, which no route serves", op)
+		}
+	}
+}
+
+// TestTheDocumentNamesTheRolesTheRouterEnforces holds x-roles, and the "Roles: …"
+// sentence of each description, to the roles authorize is given.
+func TestTheDocumentNamesTheRolesTheRouterEnforces(t *testing.T) {
+	srv := api.New(nil, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := documented(t)
+	for _, r := range srv.Routes() {
+		want := make([]string, len(r.Roles))
+		for i, role := range r.Roles {
+			want[i] = string(role)
+		}
+		got, ok := ops[r.Pattern]
+		if !ok {
+			continue // TestTheDocumentDescribesEveryRouteAndNoOther names it
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: x-roles %v, want %v", r.Pattern, got, want)
+		}
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		op := doc.Paths.Value(path).GetOperation(method)
+		public := op.Security != nil && len(*op.Security) == 0
+		switch {
+		case len(r.Roles) == 0 && !public:
+			t.Errorf("%s needs no token, but the document asks for one (security: [] is missing)", r.Pattern)
+		case len(r.Roles) > 0 && public:
+			t.Errorf("%s needs a token, but the document says it does not", r.Pattern)
+		case len(r.Roles) > 0 && !strings.Contains(op.Description, "Roles: "):
+			t.Errorf("%s: the description does not say which roles may call it", r.Pattern)
+		case len(r.Roles) > 0:
+			sentence := op.Description[strings.Index(op.Description, "Roles: ")+len("Roles: "):]
+			sentence, _, _ = strings.Cut(sentence, ".")
+			named := strings.Split(sentence, ", ")
+			slices.Sort(named)
+			if !slices.Equal(named, want) {
+				t.Errorf("%s: the description names roles %v, want %v", r.Pattern, named, want)
+			}
+		}
+	}
+}
+
+func TestTheAPIServesItsDocumentAndReferencePageWithoutAToken(t *testing.T) {
+	a := newDirectoryAPI(t)
+	r := a.call("", "GET", "/v1/openapi.json", "")
+	if r.status != 200 || r.body["openapi"] != "3.1.0" {
+		t.Fatalf("GET /v1/openapi.json: got %d, openapi %v; want 200, 3.1.0", r.status, r.body["openapi"])
+	}
+	res, err := http.Get(a.url + "/v1/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	page, _ := io.ReadAll(res.Body)
+	if got, want := res.Header.Get("Content-Type"), "text/html; charset=utf-8"; res.StatusCode != 200 || got != want {
+		t.Fatalf("GET /v1/docs: got %d %q, want 200 %q", res.StatusCode, got, want)
+	}
+	for _, want := range []string{`id="op-fileComplaint"`, "Roles: <code>intake</code>, <code>agent</code>, <code>admin</code>", `id="schema-Complaint"`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the reference page lacks %s", want)
+		}
+	}
+	for _, external := range []string{"<script", `src="http`, `href="http`} {
+		if strings.Contains(string(page), external) {
+			t.Errorf("the reference page holds %s: it must work offline, without scripts", external)
+		}
+	}
+}
