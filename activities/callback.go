@@ -28,6 +28,9 @@ const IntakeRecipient = "intake"
 // about the decision, to staff or to the customer, may be the first to post it, so
 // its document carries the event's facts and no notice text.
 func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, error) {
+	if n.EventKind == complaint.EventResolved {
+		return delivery{}, false, nil // posted with its survey link, when the survey goes out
+	}
 	t, ok, err := a.Notifications.CallbackTarget(ctx, n.ComplaintID, n.EventKey)
 	if err != nil || !ok {
 		return delivery{}, false, err
@@ -56,6 +59,20 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
 			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
 		},
+	}
+	if n.EventKind == complaint.EventSurveySent {
+		// The intake system hears of the resolution once, with the link it can pass
+		// on to the customer: the survey is opened just after the resolution.
+		var res struct {
+			Status  string `json:"status"`
+			Summary string `json:"summary"`
+		}
+		if len(t.ResolutionData) > 0 {
+			if err := json.Unmarshal(t.ResolutionData, &res); err != nil {
+				return delivery{}, false, fmt.Errorf("resolution of %s: %w", n.ComplaintID, err)
+			}
+		}
+		p.Kind, p.Data.Status, p.Data.Summary = string(complaint.EventResolved), res.Status, res.Summary
 	}
 	if n.EventKind == complaint.EventEscalationDecision {
 		var d complaint.Decision

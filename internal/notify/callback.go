@@ -46,7 +46,8 @@ type CallbackPayload struct {
 // customer was sent and the event's customer-facing facts.
 type CallbackData struct {
 	// Subject and Message are the notice sent to the customer (for acknowledged,
-	// Message is the agent's first response; for resolved, the resolution summary);
+	// Message is the agent's first response; for resolved, the survey invitation
+	// with its link);
 	// empty for the escalation decisions, which staff notices may announce first.
 	Subject string `json:"subject,omitempty"`
 	Message string `json:"message,omitempty"`
@@ -56,9 +57,9 @@ type CallbackData struct {
 	Reason          string     `json:"reason,omitempty"`            // reopened, closed
 	Verification    string     `json:"verification,omitempty"`      // closed: verified or unverified
 	ResolutionDueAt *time.Time `json:"resolution_due_at,omitempty"` // reopened, escalation_decided
-	Round           int        `json:"round,omitempty"`             // reopened, survey_*
-	SurveyLink      string     `json:"survey_link,omitempty"`       // survey_sent, survey_reminded
-	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // survey_sent, survey_reminded
+	Round           int        `json:"round,omitempty"`             // resolved, reopened, survey_reminded
+	SurveyLink      string     `json:"survey_link,omitempty"`       // resolved, survey_reminded
+	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // resolved, survey_reminded
 	// ExtensionSeconds is how much a deadline_extended decision added.
 	ExtensionSeconds int64 `json:"extension_seconds,omitempty"`
 	// Compensation is what a compensation_granted decision gave the customer.
@@ -91,6 +92,9 @@ type CallbackTarget struct {
 	// recorded; SurveyExpiresAt is set for events of a survey.
 	EventData       []byte     `db:"event_data"`
 	SurveyExpiresAt *time.Time `db:"survey_expires_at"`
+	// ResolutionData is the data of the complaint's latest resolved event ({} if
+	// none): the resolved callback goes out with the survey and carries both.
+	ResolutionData []byte `db:"resolution_data"`
 }
 
 // Encode returns the payload's JSON.

@@ -91,11 +91,15 @@ func (s *Store) DeleteIntegration(ctx context.Context, id, by string) error {
 func (s *Store) CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error) {
 	const q = `SELECT i.id AS integration_id, i.callback_url, i.secret, c.external_id,
 			COALESCE(e.occurred_at, now()) AS occurred_at, COALESCE(e.data, '{}') AS event_data,
-			sv.expires_at AS survey_expires_at
+			sv.expires_at AS survey_expires_at, COALESCE(res.data, '{}') AS resolution_data
 		FROM complaints c
 		JOIN integrations i ON i.id = c.integration_id AND i.deleted_at IS NULL
 		LEFT JOIN complaint_events e ON e.complaint_id = c.id AND e.idempotency_key = $2
 		LEFT JOIN surveys sv ON sv.id = NULLIF(e.data->>'survey_id', '')::uuid
+		LEFT JOIN LATERAL (
+			SELECT r.data FROM complaint_events r
+			WHERE r.complaint_id = c.id AND r.kind = 'resolved'
+			ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) res ON true
 		WHERE c.id = $1`
 	var t notify.CallbackTarget
 	err := s.db.GetContext(ctx, &t, q, complaintID, eventKey)
