@@ -179,9 +179,14 @@ func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (Compl
 	w.state.Status = complaint.StatusWaitingOnCustomer
 	w.state.WaitingSince = &now
 	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventPaused)
 	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventPaused, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Reason,
+		Key: key, Kind: complaint.EventPaused, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Reason,
 	})
+	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
+		w.tellCustomer(ctx, key, complaint.EventPaused, "We are waiting for your reply",
+			"We have paused work on your complaint until we hear from you: "+req.Reason)
+	}
 	return w.state, err
 }
 
@@ -202,10 +207,16 @@ func (w *complaintWorkflow) resume(ctx workflow.Context, req ResumeRequest) (Com
 	w.state.Status = complaint.StatusInProgress
 	w.state.ResolutionDueAt = w.resolutionDue()
 	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventResumed)
 	err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventResumed, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Note,
+		Key: key, Kind: complaint.EventResumed, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Note,
 		PausedSeconds: paused.Seconds(), ResolutionDueAt: *w.state.ResolutionDueAt,
 	})
+	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
+		w.tellCustomer(ctx, key, complaint.EventResumed, "We are working on your complaint again",
+			"Thank you. We are working on your complaint again and will resolve it by "+
+				formatTime(*w.state.ResolutionDueAt)+".")
+	}
 	return w.state, err
 }
 

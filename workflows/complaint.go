@@ -28,6 +28,11 @@ const versionLadder = "escalation-ladder"
 // instead of closing themselves after DefaultCloseAfterResolved.
 const versionSurvey = "feedback-loop"
 
+// versionPauseNotice marks executions that tell the customer (and so the intake
+// system's callback) when work waits on them and when it resumes; executions
+// without the marker paused and resumed silently.
+const versionPauseNotice = "pause-notice"
+
 // Defaults for policies snapshotted without a value.
 const (
 	defaultDecisionTime = 4 * time.Hour

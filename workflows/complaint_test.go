@@ -424,6 +424,15 @@ func (s *ComplaintSuite) TestPausedTimeIsExcludedFromTheResolutionClock() {
 	resumed := s.acts.eventsOf(complaint.EventResumed)
 	s.Require().Len(resumed, 1)
 	s.InDelta(5*3600, resumed[0].PausedSeconds, 0.001)
+	// The customer hears of both, and so does the intake system through its callback.
+	paused := s.acts.noticesOf(complaint.EventPaused)
+	s.Require().Len(paused, 1)
+	s.Equal(activities.CustomerRecipient, paused[0].Recipient)
+	s.Contains(paused[0].Body, "waiting for photos of the damage")
+	back := s.acts.noticesOf(complaint.EventResumed)
+	s.Require().Len(back, 1)
+	s.Equal(activities.CustomerRecipient, back[0].Recipient)
+	s.Contains(back[0].Body, "resolve it by")
 	s.Equal([]string{"cannot pause: the complaint is already waiting on the customer"}, s.rejections)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // intakeSystem is an intake system's callback endpoint: it verifies every request
@@ -91,6 +92,8 @@ func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T)
 		t.Fatalf("filed: %s, want integration crm", filed.raw)
 	}
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", agent, map[string]string{"message": "非常抱歉，我们马上处理"}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/pause", agent, map[string]string{"reason": "waiting for the tracking number"}))
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resume", agent, map[string]string{"note": "tracking number received"}))
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/resolve", agent,
 		map[string]string{"summary": "Reshipped by express", "root_cause": "Parcel lost at the depot"}))
 
@@ -106,6 +109,15 @@ func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T)
 	}
 	if d := ack.payload.Data; d.Message != "非常抱歉，我们马上处理" || d.Status != "in_progress" {
 		t.Errorf("acknowledged data %+v, want the agent's message", d)
+	}
+	eventually(t, 30*time.Second, "the paused and resumed callbacks", func() bool {
+		return len(crm.ofKind("paused")) > 0 && len(crm.ofKind("resumed")) > 0
+	})
+	if d := crm.ofKind("paused")[0].payload.Data; d.Status != "waiting_on_customer" || d.Reason != "waiting for the tracking number" {
+		t.Errorf("paused data %+v, want the wait and its reason", d)
+	}
+	if d := crm.ofKind("resumed")[0].payload.Data; d.Status != "in_progress" || d.ResolutionDueAt == nil {
+		t.Errorf("resumed data %+v, want in progress with the resolution deadline", d)
 	}
 	if d := resolved.payload.Data; d.Summary != "Reshipped by express" || d.Status != "resolved" {
 		t.Errorf("resolved data %+v, want the summary", d)
@@ -124,8 +136,9 @@ func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T)
 		t.Errorf("closed data %+v, want verified", d)
 	}
 
+	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_paused_resumed_called_back")
 	time.Sleep(time.Second) // a duplicate would have arrived by now
-	kinds := []string{"acknowledged", "resolved", "closed"}
+	kinds := []string{"acknowledged", "paused", "resumed", "resolved", "closed"}
 	for _, kind := range kinds {
 		if n := len(crm.ofKind(kind)); n != 1 {
 			t.Errorf("%d %s callbacks, want exactly 1", n, kind)

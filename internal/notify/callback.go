@@ -54,9 +54,9 @@ type CallbackData struct {
 	// Status is the complaint's status after the event, when the event changed it.
 	Status          string     `json:"status,omitempty"`
 	Summary         string     `json:"summary,omitempty"`           // resolved
-	Reason          string     `json:"reason,omitempty"`            // reopened, closed
+	Reason          string     `json:"reason,omitempty"`            // paused, resumed, reopened, closed
 	Verification    string     `json:"verification,omitempty"`      // closed: verified or unverified
-	ResolutionDueAt *time.Time `json:"resolution_due_at,omitempty"` // reopened, escalation_decided
+	ResolutionDueAt *time.Time `json:"resolution_due_at,omitempty"` // resumed, reopened, escalation_decided
 	Round           int        `json:"round,omitempty"`             // resolved, reopened, survey_reminded
 	SurveyLink      string     `json:"survey_link,omitempty"`       // resolved, survey_reminded
 	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // resolved, survey_reminded
