@@ -5,7 +5,8 @@ import "net/http"
 // The codes a program acts on. Every problem carries one problem code, and every
 // item of its errors list one field code; both sets are stable (a code is never
 // renamed or given a new meaning; a new one may be added). docs/errors.md lists
-// them with their HTTP status and an example.
+// them with their HTTP status and an example; the OpenAPI document enumerates them
+// (ProblemCode, FieldErrorCode), and a test holds it to this file.
 
 // Problem codes: the problem's "code", one per kind of failure.
 const (

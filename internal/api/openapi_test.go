@@ -3,10 +3,14 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -125,6 +129,55 @@ func TestTheAPIServesItsDocumentAndReferencePageWithoutAToken(t *testing.T) {
 	for _, external := range []string{"<script", `src="http`, `href="http`} {
 		if strings.Contains(string(page), external) {
 			t.Errorf("the reference page holds %s: it must work offline, without scripts", external)
+		}
+	}
+}
+
+// TestTheDocumentEnumeratesTheErrorCodes holds the ProblemCode and FieldErrorCode
+// enums to the constants of codes.go, both ways: a code added there and not to the
+// document (or left in the document after its removal) fails here, before any test
+// happens to provoke it.
+func TestTheDocumentEnumeratesTheErrorCodes(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), "codes.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string][]string{} // name prefix → values
+	for _, decl := range file.Decls {
+		gen, ok := decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gen.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					continue
+				}
+				value, _ := strconv.Unquote(lit.Value)
+				for _, prefix := range []string{"Code", "Field"} {
+					if strings.HasPrefix(name.Name, prefix) {
+						consts[prefix] = append(consts[prefix], value)
+					}
+				}
+			}
+		}
+	}
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ schema, prefix string }{{"ProblemCode", "Code"}, {"FieldErrorCode", "Field"}} {
+		var got []string
+		for _, v := range doc.Components.Schemas[tc.schema].Value.Enum {
+			got = append(got, fmt.Sprint(v))
+		}
+		want := consts[tc.prefix]
+		slices.Sort(got)
+		slices.Sort(want)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s enumerates %v, want the %s* constants of codes.go: %v", tc.schema, got, tc.prefix, want)
 		}
 	}
 }

@@ -22,9 +22,11 @@ type Problem struct {
 
 // FieldError names one bad field: Pointer as a JSON pointer into the request body
 // (RFC 6901), as RFC 9457's examples do, Field in dotted form, Code one of the
-// field codes of codes.go and Message what is wrong, for people.
+// field codes of codes.go and Message what is wrong, for people. All four are
+// always sent: a body the handler's types could not hold at all has pointer ""
+// (RFC 6901's whole document) and field "".
 type FieldError struct {
-	Pointer string `json:"pointer,omitempty"`
+	Pointer string `json:"pointer"`
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`

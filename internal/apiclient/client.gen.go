@@ -369,6 +369,54 @@ func (e FeedbackKind) Valid() bool {
 	}
 }
 
+// Defines values for FieldErrorCode.
+const (
+	FieldErrorCodeConflict      FieldErrorCode = "conflict"
+	FieldErrorCodeInactive      FieldErrorCode = "inactive"
+	FieldErrorCodeInvalid       FieldErrorCode = "invalid"
+	FieldErrorCodeInvalidFormat FieldErrorCode = "invalid_format"
+	FieldErrorCodeInvalidType   FieldErrorCode = "invalid_type"
+	FieldErrorCodeNotAllowed    FieldErrorCode = "not_allowed"
+	FieldErrorCodeNotApplicable FieldErrorCode = "not_applicable"
+	FieldErrorCodeNotFound      FieldErrorCode = "not_found"
+	FieldErrorCodeOutOfRange    FieldErrorCode = "out_of_range"
+	FieldErrorCodeRequired      FieldErrorCode = "required"
+	FieldErrorCodeTooLong       FieldErrorCode = "too_long"
+	FieldErrorCodeUnknownField  FieldErrorCode = "unknown_field"
+)
+
+// Valid indicates whether the value is a known member of the FieldErrorCode enum.
+func (e FieldErrorCode) Valid() bool {
+	switch e {
+	case FieldErrorCodeConflict:
+		return true
+	case FieldErrorCodeInactive:
+		return true
+	case FieldErrorCodeInvalid:
+		return true
+	case FieldErrorCodeInvalidFormat:
+		return true
+	case FieldErrorCodeInvalidType:
+		return true
+	case FieldErrorCodeNotAllowed:
+		return true
+	case FieldErrorCodeNotApplicable:
+		return true
+	case FieldErrorCodeNotFound:
+		return true
+	case FieldErrorCodeOutOfRange:
+		return true
+	case FieldErrorCodeRequired:
+		return true
+	case FieldErrorCodeTooLong:
+		return true
+	case FieldErrorCodeUnknownField:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HeatmapSource.
 const (
 	HeatmapSourceAll        HeatmapSource = "all"
@@ -384,6 +432,27 @@ func (e HeatmapSource) Valid() bool {
 	case HeatmapSourceComplaints:
 		return true
 	case HeatmapSourceFeedback:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssuedTokenState.
+const (
+	IssuedTokenStateActive  IssuedTokenState = "active"
+	IssuedTokenStateExpired IssuedTokenState = "expired"
+	IssuedTokenStateRevoked IssuedTokenState = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the IssuedTokenState enum.
+func (e IssuedTokenState) Valid() bool {
+	switch e {
+	case IssuedTokenStateActive:
+		return true
+	case IssuedTokenStateExpired:
+		return true
+	case IssuedTokenStateRevoked:
 		return true
 	default:
 		return false
@@ -480,6 +549,33 @@ func (e MetricsGrouping) Valid() bool {
 	}
 }
 
+// Defines values for NotificationStatus.
+const (
+	NotificationStatusFailed    NotificationStatus = "failed"
+	NotificationStatusPending   NotificationStatus = "pending"
+	NotificationStatusSending   NotificationStatus = "sending"
+	NotificationStatusSent      NotificationStatus = "sent"
+	NotificationStatusUncertain NotificationStatus = "uncertain"
+)
+
+// Valid indicates whether the value is a known member of the NotificationStatus enum.
+func (e NotificationStatus) Valid() bool {
+	switch e {
+	case NotificationStatusFailed:
+		return true
+	case NotificationStatusPending:
+		return true
+	case NotificationStatusSending:
+		return true
+	case NotificationStatusSent:
+		return true
+	case NotificationStatusUncertain:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PersonRole.
 const (
 	PersonRoleAgent    PersonRole = "agent"
@@ -498,6 +594,57 @@ func (e PersonRole) Valid() bool {
 	case PersonRoleManager:
 		return true
 	case PersonRoleTeamLead:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProblemCode.
+const (
+	ProblemCodeConflict             ProblemCode = "conflict"
+	ProblemCodeForbidden            ProblemCode = "forbidden"
+	ProblemCodeGone                 ProblemCode = "gone"
+	ProblemCodeInternal             ProblemCode = "internal"
+	ProblemCodeInvalidAction        ProblemCode = "invalid_action"
+	ProblemCodeInvalidRequest       ProblemCode = "invalid_request"
+	ProblemCodeMalformedJson        ProblemCode = "malformed_json"
+	ProblemCodeNotFound             ProblemCode = "not_found"
+	ProblemCodePayloadTooLarge      ProblemCode = "payload_too_large"
+	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
+	ProblemCodeUnavailable          ProblemCode = "unavailable"
+	ProblemCodeUnprocessable        ProblemCode = "unprocessable"
+	ProblemCodeUnsupportedMediaType ProblemCode = "unsupported_media_type"
+)
+
+// Valid indicates whether the value is a known member of the ProblemCode enum.
+func (e ProblemCode) Valid() bool {
+	switch e {
+	case ProblemCodeConflict:
+		return true
+	case ProblemCodeForbidden:
+		return true
+	case ProblemCodeGone:
+		return true
+	case ProblemCodeInternal:
+		return true
+	case ProblemCodeInvalidAction:
+		return true
+	case ProblemCodeInvalidRequest:
+		return true
+	case ProblemCodeMalformedJson:
+		return true
+	case ProblemCodeNotFound:
+		return true
+	case ProblemCodePayloadTooLarge:
+		return true
+	case ProblemCodeUnauthorized:
+		return true
+	case ProblemCodeUnavailable:
+		return true
+	case ProblemCodeUnprocessable:
+		return true
+	case ProblemCodeUnsupportedMediaType:
 		return true
 	default:
 		return false
@@ -825,6 +972,27 @@ func (e SurveyFormQuestionsType) Valid() bool {
 	}
 }
 
+// Defines values for TokenState.
+const (
+	TokenStateActive  TokenState = "active"
+	TokenStateExpired TokenState = "expired"
+	TokenStateRevoked TokenState = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the TokenState enum.
+func (e TokenState) Valid() bool {
+	switch e {
+	case TokenStateActive:
+		return true
+	case TokenStateExpired:
+		return true
+	case TokenStateRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Healthz200JSONResponseBodyStatus.
 const (
 	Ok Healthz200JSONResponseBodyStatus = "ok"
@@ -834,6 +1002,42 @@ const (
 func (e Healthz200JSONResponseBodyStatus) Valid() bool {
 	switch e {
 	case Ok:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListComplaintsParamsBreached.
+const (
+	ListComplaintsParamsBreachedFalse ListComplaintsParamsBreached = "false"
+	ListComplaintsParamsBreachedTrue  ListComplaintsParamsBreached = "true"
+)
+
+// Valid indicates whether the value is a known member of the ListComplaintsParamsBreached enum.
+func (e ListComplaintsParamsBreached) Valid() bool {
+	switch e {
+	case ListComplaintsParamsBreachedFalse:
+		return true
+	case ListComplaintsParamsBreachedTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListComplaintsParamsEscalationPending.
+const (
+	ListComplaintsParamsEscalationPendingFalse ListComplaintsParamsEscalationPending = "false"
+	ListComplaintsParamsEscalationPendingTrue  ListComplaintsParamsEscalationPending = "true"
+)
+
+// Valid indicates whether the value is a known member of the ListComplaintsParamsEscalationPending enum.
+func (e ListComplaintsParamsEscalationPending) Valid() bool {
+	switch e {
+	case ListComplaintsParamsEscalationPendingFalse:
+		return true
+	case ListComplaintsParamsEscalationPendingTrue:
 		return true
 	default:
 		return false
@@ -955,6 +1159,24 @@ type CalendarPreview struct {
 	From       Time     `json:"from"`
 }
 
+// Callback One callback delivery to an intake integration.
+type Callback struct {
+	Attempts    int             `json:"attempts"`
+	ComplaintId *NullableString `json:"complaint_id"`
+	CreatedAt   Time            `json:"created_at"`
+	EventKind   string          `json:"event_kind"`
+
+	// Key The delivery's idempotency key.
+	Key       string          `json:"key"`
+	LastError *NullableString `json:"last_error"`
+
+	// Payload The JSON document posted, byte for byte on every attempt.
+	Payload   AnyJSON            `json:"payload"`
+	SentAt    *NullableTime      `json:"sent_at"`
+	Status    NotificationStatus `json:"status"`
+	UpdatedAt Time               `json:"updated_at"`
+}
+
 // Category defines model for Category.
 type Category string
 
@@ -1029,10 +1251,13 @@ type Complaint struct {
 	ExternalId         string             `json:"external_id"`
 	FirstResponseDueAt Time               `json:"first_response_due_at"`
 	Id                 openapi_types.UUID `json:"id"`
-	Keywords           []string           `json:"keywords"`
-	Owner              *NullableString    `json:"owner"`
-	PausedSeconds      float64            `json:"paused_seconds"`
-	ReopenedCount      int                `json:"reopened_count"`
+
+	// IntegrationId The intake integration told of the complaint's changes; null for none.
+	IntegrationId *string         `json:"integration_id"`
+	Keywords      []string        `json:"keywords"`
+	Owner         *NullableString `json:"owner"`
+	PausedSeconds float64         `json:"paused_seconds"`
+	ReopenedCount int             `json:"reopened_count"`
 
 	// Resolution Left out until resolved.
 	Resolution *struct {
@@ -1112,27 +1337,21 @@ type CreateReviewScheduleRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	Name string `json:"name"`
+	// ExpiresAt An RFC 3339 time 1 minute to 366 days from now; not with expires_in.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// ExpiresIn A Go duration ("720h") from now, 1m to 8784h; not with expires_at.
+	ExpiresIn *string `json:"expires_in,omitempty"`
+
+	// IntegrationId An intake integration; intake tokens only.
+	IntegrationId *string `json:"integration_id,omitempty"`
+	Name          string  `json:"name"`
 
 	// PersonId An active person of the directory the token acts for.
 	PersonId *string `json:"person_id,omitempty"`
 
 	// Role An API token's role.
 	Role Role `json:"role"`
-}
-
-// CreatedToken defines model for CreatedToken.
-type CreatedToken struct {
-	CreatedAt Time               `json:"created_at"`
-	Id        openapi_types.UUID `json:"id"`
-	Name      string             `json:"name"`
-	PersonId  *NullableString    `json:"person_id"`
-
-	// Role An API token's role.
-	Role Role `json:"role"`
-
-	// Token The secret; shown this once.
-	Token string `json:"token"`
 }
 
 // Customer defines model for Customer.
@@ -1147,6 +1366,29 @@ type Customer struct {
 
 	// Tier An urgency or a customer tier.
 	Tier Level `json:"tier"`
+}
+
+// CustomerHistory A customer's complaints and feedback.
+type CustomerHistory struct {
+	Complaints struct {
+		Items []Complaint `json:"items"`
+
+		// Next The listing that continues this one (GET /v1/complaints?customer_id=…); null when the page is not full.
+		Next *string `json:"next"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	} `json:"complaints"`
+	Customer Customer `json:"customer"`
+	Feedback struct {
+		Items []Feedback `json:"items"`
+
+		// Next The listing that continues this one (GET /v1/feedback?customer_id=…); null when the page is not full.
+		Next *string `json:"next"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	} `json:"feedback"`
 }
 
 // Cycle defines model for Cycle.
@@ -1407,23 +1649,35 @@ type FeedbackRequest struct {
 	Text *string `json:"text,omitempty"`
 }
 
-// FieldError One bad field of the request.
+// FieldError One bad field (or query parameter) of the request.
 type FieldError struct {
-	// Code A stable, machine-readable name of what is wrong.
-	Code *string `json:"code,omitempty"`
+	// Code How the field is wrong; stable like the problem codes. required (missing,
+	// empty or blank), too_long, invalid_type (the wrong JSON type), unknown_field,
+	// not_allowed (not one of the allowed values), invalid_format (does not parse),
+	// out_of_range, not_applicable (does not apply to the rest of the request),
+	// not_found (refers to nothing), inactive (refers to an inactive person),
+	// conflict (clashes with existing data), invalid (any other rule; the message
+	// says which).
+	Code FieldErrorCode `json:"code"`
 
-	// Detail What is wrong, for people.
-	Detail *string `json:"detail,omitempty"`
-
-	// Field The field in dotted form: `customer.email`, `rules[3].value`.
+	// Field The same place in dotted form: `customer.email`, `rules[3].value`.
 	Field string `json:"field"`
 
-	// Message What is wrong, for people.
-	Message *string `json:"message,omitempty"`
+	// Message What is wrong, for people; may be reworded.
+	Message string `json:"message"`
 
-	// Pointer A JSON pointer (RFC 6901) into the request body.
-	Pointer *string `json:"pointer,omitempty"`
+	// Pointer A JSON pointer (RFC 6901) into the request body: `/customer/email`; a query parameter's is `/` + its name.
+	Pointer string `json:"pointer"`
 }
+
+// FieldErrorCode How the field is wrong; stable like the problem codes. required (missing,
+// empty or blank), too_long, invalid_type (the wrong JSON type), unknown_field,
+// not_allowed (not one of the allowed values), invalid_format (does not parse),
+// out_of_range, not_applicable (does not apply to the rest of the request),
+// not_found (refers to nothing), inactive (refers to an inactive person),
+// conflict (clashes with existing data), invalid (any other rule; the message
+// says which).
+type FieldErrorCode string
 
 // FileComplaintRequest defines model for FileComplaintRequest.
 type FileComplaintRequest struct {
@@ -1461,6 +1715,54 @@ type Heatmap struct {
 
 // HeatmapSource defines model for HeatmapSource.
 type HeatmapSource string
+
+// Integration defines model for Integration.
+type Integration struct {
+	CallbackUrl string `json:"callback_url"`
+	CreatedAt   Time   `json:"created_at"`
+	CreatedBy   string `json:"created_by"`
+
+	// Id 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
+	Id   DirectoryID `json:"id"`
+	Name string      `json:"name"`
+
+	// Secret The secret that signs the callbacks; only in the answer that created or rotated it.
+	Secret    *string `json:"secret,omitempty"`
+	UpdatedAt Time    `json:"updated_at"`
+	UpdatedBy string  `json:"updated_by"`
+}
+
+// IssuedToken A token with its secret, in the answer that created or rotated it only.
+type IssuedToken struct {
+	CreatedAt Time   `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+
+	// ExpiresAt Null when it never expires.
+	ExpiresAt *NullableTime      `json:"expires_at"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// IntegrationId The intake integration it files for.
+	IntegrationId *string `json:"integration_id"`
+
+	// LastUsedAt Recorded at most once a minute per process.
+	LastUsedAt *NullableTime `json:"last_used_at"`
+	Name       string        `json:"name"`
+
+	// PersonId The person of the directory it acts for.
+	PersonId  *string       `json:"person_id"`
+	RevokedAt *NullableTime `json:"revoked_at"`
+
+	// Role An API token's role.
+	Role      Role             `json:"role"`
+	RotatedAt *NullableTime    `json:"rotated_at"`
+	State     IssuedTokenState `json:"state"`
+
+	// Token The secret; shown this once.
+	Token string `json:"token"`
+}
+
+// IssuedTokenState defines model for IssuedToken.State.
+type IssuedTokenState string
 
 // Level An urgency or a customer tier.
 type Level string
@@ -1519,6 +1821,30 @@ type MetricsReport struct {
 
 // NextCursor Pass as `cursor` for the next page; null when this page is not full.
 type NextCursor = string
+
+// Notification A notice sent (or being sent); subject and error masked.
+type Notification struct {
+	Attempts int `json:"attempts"`
+
+	// Body The body, masked; for admin tokens only.
+	Body        *string         `json:"body,omitempty"`
+	Channel     string          `json:"channel"`
+	ComplaintId *NullableString `json:"complaint_id"`
+	CreatedAt   Time            `json:"created_at"`
+	EventKind   string          `json:"event_kind"`
+	Id          int64           `json:"id"`
+	LastError   *NullableString `json:"last_error"`
+
+	// Recipient A person's id, `customer`, `role:quality` …
+	Recipient string             `json:"recipient"`
+	SentAt    *NullableTime      `json:"sent_at"`
+	Status    NotificationStatus `json:"status"`
+	Subject   string             `json:"subject"`
+	UpdatedAt Time               `json:"updated_at"`
+}
+
+// NotificationStatus defines model for NotificationStatus.
+type NotificationStatus string
 
 // NullableDuration A Go duration ("4h0m0s"), or null.
 type NullableDuration = string
@@ -1664,10 +1990,17 @@ type Policy struct {
 	WarningPercents *[]int `json:"warning_percents"`
 }
 
-// Problem An RFC 9457 problem detail.
+// Problem An RFC 9457 problem detail (docs/errors.md).
 type Problem struct {
-	// Code A stable, machine-readable name of the problem.
-	Code   *string `json:"code,omitempty"`
+	// Code What a program acts on; stable (a code is never renamed or given a new
+	// meaning; one may be added). invalid_request and malformed_json (400),
+	// unauthorized (401), forbidden (403), not_found (404), conflict and
+	// invalid_action (409: the workflow refused the action), gone (410),
+	// payload_too_large (413), unsupported_media_type (415), unprocessable (422),
+	// internal (500), unavailable (503: retry).
+	Code ProblemCode `json:"code"`
+
+	// Detail What went wrong, for people; may be reworded.
 	Detail *string `json:"detail,omitempty"`
 
 	// Errors Every bad field of the request.
@@ -1681,6 +2014,14 @@ type Problem struct {
 	// Type A URI naming the kind of problem; `about:blank` when the status says it all.
 	Type string `json:"type"`
 }
+
+// ProblemCode What a program acts on; stable (a code is never renamed or given a new
+// meaning; one may be added). invalid_request and malformed_json (400),
+// unauthorized (401), forbidden (403), not_found (404), conflict and
+// invalid_action (409: the workflow refused the action), gone (410),
+// payload_too_large (413), unsupported_media_type (415), unprocessable (422),
+// internal (500), unavailable (503: retry).
+type ProblemCode string
 
 // PutCalendarRequest defines model for PutCalendarRequest.
 type PutCalendarRequest struct {
@@ -1696,6 +2037,16 @@ type PutCalendarRequest struct {
 // PutClassificationRulesRequest defines model for PutClassificationRulesRequest.
 type PutClassificationRulesRequest struct {
 	Rules *[]ClassificationRule `json:"rules"`
+}
+
+// PutIntegrationRequest defines model for PutIntegrationRequest.
+type PutIntegrationRequest struct {
+	// CallbackUrl An absolute http or https URL.
+	CallbackUrl string `json:"callback_url"`
+	Name        string `json:"name"`
+
+	// RotateSecret Issue a new signing secret (shown in the answer); the old one stops signing.
+	RotateSecret *bool `json:"rotate_secret,omitempty"`
 }
 
 // PutPersonRequest defines model for PutPersonRequest.
@@ -1787,6 +2138,9 @@ type PutTeamRequest struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
+	// Dictionary The Chinese dictionary: `loading`, `ok`, or `failed, Chinese keywords degrade: <error>`.
+	Dictionary string `json:"dictionary"`
+
 	// Postgres `ok` or the error.
 	Postgres string `json:"postgres"`
 
@@ -2257,6 +2611,44 @@ type TeamDetail struct {
 // Time defines model for Time.
 type Time = time.Time
 
+// Token An API token, never with its secret or hash.
+type Token struct {
+	CreatedAt Time   `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+
+	// ExpiresAt Null when it never expires.
+	ExpiresAt *NullableTime      `json:"expires_at"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// IntegrationId The intake integration it files for.
+	IntegrationId *string `json:"integration_id"`
+
+	// LastUsedAt Recorded at most once a minute per process.
+	LastUsedAt *NullableTime `json:"last_used_at"`
+	Name       string        `json:"name"`
+
+	// PersonId The person of the directory it acts for.
+	PersonId  *string       `json:"person_id"`
+	RevokedAt *NullableTime `json:"revoked_at"`
+
+	// Role An API token's role.
+	Role      Role          `json:"role"`
+	RotatedAt *NullableTime `json:"rotated_at"`
+	State     TokenState    `json:"state"`
+}
+
+// TokenState defines model for Token.State.
+type TokenState string
+
+// TokenExpiry A new expiry for a rotated token; without either field the expiry stays.
+type TokenExpiry struct {
+	// ExpiresAt An RFC 3339 time 1 minute to 366 days from now; not with expires_in.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// ExpiresIn A Go duration ("720h") from now, 1m to 8784h; not with expires_at.
+	ExpiresIn *string `json:"expires_in,omitempty"`
+}
+
 // WeeklyHours Opening spans by weekday (`mon` … `sun`).
 type WeeklyHours map[string]*[]Span
 
@@ -2278,37 +2670,37 @@ type ReviewScheduleID = string
 // UUID defines model for UUID.
 type UUID = openapi_types.UUID
 
-// BadRequest An RFC 9457 problem detail.
+// BadRequest An RFC 9457 problem detail (docs/errors.md).
 type BadRequest = Problem
 
-// Conflict An RFC 9457 problem detail.
+// Conflict An RFC 9457 problem detail (docs/errors.md).
 type Conflict = Problem
 
-// Forbidden An RFC 9457 problem detail.
+// Forbidden An RFC 9457 problem detail (docs/errors.md).
 type Forbidden = Problem
 
-// Gone An RFC 9457 problem detail.
+// Gone An RFC 9457 problem detail (docs/errors.md).
 type Gone = Problem
 
-// InternalError An RFC 9457 problem detail.
+// InternalError An RFC 9457 problem detail (docs/errors.md).
 type InternalError = Problem
 
-// NotFound An RFC 9457 problem detail.
+// NotFound An RFC 9457 problem detail (docs/errors.md).
 type NotFound = Problem
 
-// PayloadTooLarge An RFC 9457 problem detail.
+// PayloadTooLarge An RFC 9457 problem detail (docs/errors.md).
 type PayloadTooLarge = Problem
 
-// ServiceUnavailable An RFC 9457 problem detail.
+// ServiceUnavailable An RFC 9457 problem detail (docs/errors.md).
 type ServiceUnavailable = Problem
 
-// Unauthorized An RFC 9457 problem detail.
+// Unauthorized An RFC 9457 problem detail (docs/errors.md).
 type Unauthorized = Problem
 
-// UnprocessableEntity An RFC 9457 problem detail.
+// UnprocessableEntity An RFC 9457 problem detail (docs/errors.md).
 type UnprocessableEntity = Problem
 
-// UnsupportedMediaType An RFC 9457 problem detail.
+// UnsupportedMediaType An RFC 9457 problem detail (docs/errors.md).
 type UnsupportedMediaType = Problem
 
 // Healthz200JSONResponseBodyStatus defines parameters for Healthz.
@@ -2330,8 +2722,44 @@ type GetCalendar200JSONResponseBody struct {
 
 // ListComplaintsParams defines parameters for ListComplaints.
 type ListComplaintsParams struct {
-	Status  *ComplaintStatus `form:"status,omitempty" json:"status,omitempty"`
-	Urgency *Level           `form:"urgency,omitempty" json:"urgency,omitempty"`
+	// ExternalId The intake system's id; how an intake system finds its complaint.
+	ExternalId *string `form:"external_id,omitempty" json:"external_id,omitempty"`
+
+	// CustomerId The `customer.id` sent at intake.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Owner A person's id, or `me` for the person the token acts for (400 when it acts for none).
+	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
+
+	// TeamId The team the complaint was routed to.
+	TeamId *string `form:"team_id,omitempty" json:"team_id,omitempty"`
+
+	// Status Any of open, in_progress, waiting_on_customer, backlog, resolved, closed.
+	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
+
+	// Urgency Any of high, medium, low.
+	Urgency *[]string `form:"urgency,omitempty" json:"urgency,omitempty"`
+
+	// Category Any of product, service, logistics, after_sales, other.
+	Category *[]string `form:"category,omitempty" json:"category,omitempty"`
+
+	// Channel Any of phone, web, app, mini_program, wechat, email, social_media, marketplace, mystery_shopper, survey, other.
+	Channel *[]string `form:"channel,omitempty" json:"channel,omitempty"`
+
+	// Breached Either SLA clock breached (true), or neither (false).
+	Breached *ListComplaintsParamsBreached `form:"breached,omitempty" json:"breached,omitempty"`
+
+	// EscalationPending An escalation waits for a decision (true), or none does (false).
+	EscalationPending *ListComplaintsParamsEscalationPending `form:"escalation_pending,omitempty" json:"escalation_pending,omitempty"`
+
+	// CreatedFrom Filed at or after this RFC 3339 time (write `+` as `%2B`).
+	CreatedFrom *time.Time `form:"created_from,omitempty" json:"created_from,omitempty"`
+
+	// CreatedTo Filed before this RFC 3339 time; after `created_from`.
+	CreatedTo *time.Time `form:"created_to,omitempty" json:"created_to,omitempty"`
+
+	// Q A case-insensitive substring of the subject or the description.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2339,6 +2767,12 @@ type ListComplaintsParams struct {
 	// Cursor The `next_cursor` of the page before.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// ListComplaintsParamsBreached defines parameters for ListComplaints.
+type ListComplaintsParamsBreached string
+
+// ListComplaintsParamsEscalationPending defines parameters for ListComplaints.
+type ListComplaintsParamsEscalationPending string
 
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
@@ -2388,6 +2822,12 @@ type ResumeComplaintParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetCustomerHistoryParams defines parameters for GetCustomerHistory.
+type GetCustomerHistoryParams struct {
+	// Limit The size of each list.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // EscalationInboxParams defines parameters for EscalationInbox.
 type EscalationInboxParams struct {
 	Status *EscalationStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -2398,6 +2838,9 @@ type EscalationInboxParams struct {
 type ListFeedbackParams struct {
 	Kind        *FeedbackKind `form:"kind,omitempty" json:"kind,omitempty"`
 	Disposition *Disposition  `form:"disposition,omitempty" json:"disposition,omitempty"`
+
+	// CustomerId The `customer.id` the feedback was sent with.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2431,11 +2874,34 @@ type ListBacklogParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListIntegrationDeliveriesParams defines parameters for ListIntegrationDeliveries.
+type ListIntegrationDeliveriesParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // GetMetricsParams defines parameters for GetMetrics.
 type GetMetricsParams struct {
 	From    *time.Time       `form:"from,omitempty" json:"from,omitempty"`
 	To      *time.Time       `form:"to,omitempty" json:"to,omitempty"`
 	GroupBy *MetricsGrouping `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// ListNotificationsParams defines parameters for ListNotifications.
+type ListNotificationsParams struct {
+	ComplaintId *openapi_types.UUID `form:"complaint_id,omitempty" json:"complaint_id,omitempty"`
+
+	// Recipient A person's id, `customer`, `role:quality` …, or `me` for the person the token acts for (400 when it acts for none).
+	Recipient *string `form:"recipient,omitempty" json:"recipient,omitempty"`
+
+	// Status Any of pending, sending, sent, failed, uncertain; may repeat or hold comma-separated values.
+	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the page before.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListCyclesParams defines parameters for ListCycles.
@@ -2544,6 +3010,15 @@ type RiskLedgerParams struct {
 	To   *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// ListTokensParams defines parameters for ListTokens.
+type ListTokensParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the page before.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // PutCalendarJSONRequestBody defines body for PutCalendar for application/json ContentType.
 type PutCalendarJSONRequestBody = PutCalendarRequest
 
@@ -2585,6 +3060,9 @@ type PostFeedbackJSONRequestBody = FeedbackRequest
 
 // PatchBacklogItemJSONRequestBody defines body for PatchBacklogItem for application/json ContentType.
 type PatchBacklogItemJSONRequestBody = BacklogPatch
+
+// PutIntegrationJSONRequestBody defines body for PutIntegration for application/json ContentType.
+type PutIntegrationJSONRequestBody = PutIntegrationRequest
 
 // OpenCycleJSONRequestBody defines body for OpenCycle for application/json ContentType.
 type OpenCycleJSONRequestBody = OpenCycleRequest
@@ -2639,6 +3117,9 @@ type PutTeamJSONRequestBody = PutTeamRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
+
+// RotateTokenJSONRequestBody defines body for RotateToken for application/json ContentType.
+type RotateTokenJSONRequestBody = TokenExpiry
 
 // AsCalendar returns the union data inside the GetCalendar200JSONResponseBody as a Calendar
 func (t GetCalendar200JSONResponseBody) AsCalendar() (Calendar, error) {
@@ -2792,7 +3273,10 @@ type ClientInterface interface {
 
 	// Readyz Readiness
 	//
-	// Ready only when both PostgreSQL and Temporal answer; each check says `ok` or its error. No token.
+	// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
+	// been loaded (a 503 while it loads, so intake is never served slowly); each
+	// check says `ok`, `loading` or its error. A dictionary that failed to load does
+	// not keep the API unready: keywords degrade instead. No token.
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2896,7 +3380,11 @@ type ClientInterface interface {
 
 	// ListComplaints List complaints
 	//
-	// Newest first, keyset-paginated.
+	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
+	// filter given must hold; `status`, `urgency`, `category` and `channel` may
+	// repeat or hold comma-separated values (`status=open&status=resolved` is
+	// `status=open,resolved`) and then match any of them. An empty value filters
+	// nothing; the other parameters may be given once. Unknown parameters are a 400.
 	//
 	// Roles: intake, agent, manager, quality, admin.
 	//
@@ -2965,6 +3453,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/complaints/{id}/acknowledge (the `AcknowledgeComplaint` operationId).
 	AcknowledgeComplaint(ctx context.Context, id ComplaintID, params *AcknowledgeComplaintParams, body AcknowledgeComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListComplaintCallbacks A complaint's callbacks
+	//
+	// The callbacks posted (or being posted) to the intake integration of the
+	// complaint's filing token, oldest first; empty when it has none.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/complaints/{id}/callbacks (the `ListComplaintCallbacks` operationId).
+	ListComplaintCallbacks(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseComplaintWithBody Close
 	//
@@ -3151,6 +3649,18 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/complaints/{id}/surveys (the `ListComplaintSurveys` operationId).
 	ListComplaintSurveys(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCustomerHistory A customer's history
+	//
+	// The customer as the newest complaint or feedback names them, and the first
+	// page of their complaints and of their feedback, newest first, each with the
+	// listing that continues it (`next`). No `cursor`: page each list on with its
+	// `next`. A 404 when nothing was ever filed under the id.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/customers/{id} (the `GetCustomerHistory` operationId).
+	GetCustomerHistory(ctx context.Context, id string, params *GetCustomerHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDocs API reference
 	//
 	// This document rendered as an HTML reference page, without scripts or external resources. No token.
@@ -3248,6 +3758,66 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListIntegrations Intake integrations
+	//
+	// Without their signing secrets.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/integrations (the `ListIntegrations` operationId).
+	ListIntegrations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteIntegration Delete an intake integration
+	//
+	// Stops its callbacks; its tokens keep filing complaints, without callbacks.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
+	DeleteIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIntegration Get an intake integration
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/integrations/{id} (the `GetIntegration` operationId).
+	GetIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIntegrationWithBody Create or update an intake integration
+	//
+	// Creating it issues its signing secret, shown in this answer only; updating
+	// changes its name and callback URL and shows no secret unless `rotate_secret`
+	// asks for a new one.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+	PutIntegrationWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIntegration Create or update an intake integration
+	//
+	// Creating it issues its signing secret, shown in this answer only; updating
+	// changes its name and callback URL and shows no secret unless `rotate_secret`
+	// asks for a new one.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+	PutIntegration(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListIntegrationDeliveries An integration's callback deliveries
+	//
+	// The newest callbacks to the integration, deleted or not.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
+	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMetrics Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
@@ -3258,6 +3828,19 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNotifications The notices sent
+	//
+	// The notices the system sent or tried to send, newest first, keyset-paginated.
+	// Subjects and errors are masked as the log masks them; addresses are never
+	// shown, bodies (masked) to admins only. An agent sees only the notices to the
+	// person its token acts for: another `recipient`, or an agent token acting for
+	// no person, is a 403.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/notifications (the `ListNotifications` operationId).
+	ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPI This document
 	//
@@ -3809,10 +4392,23 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
 	PutTeam(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTokens API tokens
+	//
+	// Every token, revoked and expired ones included, without secrets; newest
+	// first, keyset-paginated.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+	ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateTokenWithBody Create an API token
 	//
 	// The secret is in the answer only; the server keeps its hash. A token with a
-	// `person_id` acts for that (active) person of the directory.
+	// `person_id` acts for that (active) person of the directory; an intake token
+	// with an `integration_id` files for that integration. It expires after
+	// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+	// now), or never.
 	//
 	// Roles: admin.
 	//
@@ -3824,7 +4420,10 @@ type ClientInterface interface {
 	// CreateToken Create an API token
 	//
 	// The secret is in the answer only; the server keeps its hash. A token with a
-	// `person_id` acts for that (active) person of the directory.
+	// `person_id` acts for that (active) person of the directory; an intake token
+	// with an `integration_id` files for that integration. It expires after
+	// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+	// now), or never.
 	//
 	// Roles: admin.
 	//
@@ -3832,6 +4431,51 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
 	CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeToken Revoke an API token
+	//
+	// For good, within a second on every API process. Idempotent: revoking it again
+	// answers the same revoked token.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+	RevokeToken(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetToken Get an API token
+	//
+	// Without its secret.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
+	GetToken(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateTokenWithBody Rotate an API token
+	//
+	// A new secret, shown once in the answer; the old one stops working. The body
+	// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+	// otherwise stays. A revoked or expired token is a 409.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+	RotateTokenWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateToken Rotate an API token
+	//
+	// A new secret, shown once in the answer; the old one stops working. The body
+	// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+	// otherwise stays. A revoked or expired token is a 409.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+	RotateToken(ctx context.Context, id UUID, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Healthz Liveness
@@ -3870,7 +4514,10 @@ func (c *Client) PrometheusMetrics(ctx context.Context, reqEditors ...RequestEdi
 
 // Readyz Readiness
 //
-// Ready only when both PostgreSQL and Temporal answer; each check says `ok` or its error. No token.
+// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
+// been loaded (a 503 while it loads, so intake is never served slowly); each
+// check says `ok`, `loading` or its error. A dictionary that failed to load does
+// not keep the API unready: keywords degrade instead. No token.
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4084,7 +4731,11 @@ func (c *Client) ClassifyText(ctx context.Context, body ClassifyTextJSONRequestB
 
 // ListComplaints List complaints
 //
-// Newest first, keyset-paginated.
+// Newest first, keyset-paginated (send the same filters with `cursor`). Every
+// filter given must hold; `status`, `urgency`, `category` and `channel` may
+// repeat or hold comma-separated values (`status=open&status=resolved` is
+// `status=open,resolved`) and then match any of them. An empty value filters
+// nothing; the other parameters may be given once. Unknown parameters are a 400.
 //
 // Roles: intake, agent, manager, quality, admin.
 //
@@ -4204,6 +4855,26 @@ func (c *Client) AcknowledgeComplaintWithBody(ctx context.Context, id ComplaintI
 // Corresponds with POST /v1/complaints/{id}/acknowledge (the `AcknowledgeComplaint` operationId).
 func (c *Client) AcknowledgeComplaint(ctx context.Context, id ComplaintID, params *AcknowledgeComplaintParams, body AcknowledgeComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAcknowledgeComplaintRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListComplaintCallbacks A complaint's callbacks
+//
+// The callbacks posted (or being posted) to the intake integration of the
+// complaint's filing token, oldest first; empty when it has none.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/complaints/{id}/callbacks (the `ListComplaintCallbacks` operationId).
+func (c *Client) ListComplaintCallbacks(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListComplaintCallbacksRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -4569,6 +5240,28 @@ func (c *Client) ListComplaintSurveys(ctx context.Context, id ComplaintID, reqEd
 	return c.Client.Do(req)
 }
 
+// GetCustomerHistory A customer's history
+//
+// The customer as the newest complaint or feedback names them, and the first
+// page of their complaints and of their feedback, newest first, each with the
+// listing that continues it (`next`). No `cursor`: page each list on with its
+// `next`. A 404 when nothing was ever filed under the id.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/customers/{id} (the `GetCustomerHistory` operationId).
+func (c *Client) GetCustomerHistory(ctx context.Context, id string, params *GetCustomerHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerHistoryRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetDocs API reference
 //
 // This document rendered as an HTML reference page, without scripts or external resources. No token.
@@ -4766,6 +5459,126 @@ func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklo
 	return c.Client.Do(req)
 }
 
+// ListIntegrations Intake integrations
+//
+// Without their signing secrets.
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/integrations (the `ListIntegrations` operationId).
+func (c *Client) ListIntegrations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListIntegrationsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteIntegration Delete an intake integration
+//
+// Stops its callbacks; its tokens keep filing complaints, without callbacks.
+//
+// Roles: admin.
+//
+// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
+func (c *Client) DeleteIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteIntegrationRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIntegration Get an intake integration
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/integrations/{id} (the `GetIntegration` operationId).
+func (c *Client) GetIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIntegrationRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIntegrationWithBody Create or update an intake integration
+//
+// Creating it issues its signing secret, shown in this answer only; updating
+// changes its name and callback URL and shows no secret unless `rotate_secret`
+// asks for a new one.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+func (c *Client) PutIntegrationWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIntegrationRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIntegration Create or update an intake integration
+//
+// Creating it issues its signing secret, shown in this answer only; updating
+// changes its name and callback URL and shows no secret unless `rotate_secret`
+// asks for a new one.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIntegrationRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListIntegrationDeliveries An integration's callback deliveries
+//
+// The newest callbacks to the integration, deleted or not.
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
+func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListIntegrationDeliveriesRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMetrics Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
@@ -4777,6 +5590,29 @@ func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklo
 // Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 func (c *Client) GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetricsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNotifications The notices sent
+//
+// The notices the system sent or tried to send, newest first, keyset-paginated.
+// Subjects and errors are masked as the log masks them; addresses are never
+// shown, bodies (masked) to admins only. An agent sees only the notices to the
+// person its token acts for: another `recipient`, or an agent token acting for
+// no person, is a 403.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/notifications (the `ListNotifications` operationId).
+func (c *Client) ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotificationsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5917,10 +6753,33 @@ func (c *Client) PutTeam(ctx context.Context, id DirectoryID, body PutTeamJSONRe
 	return c.Client.Do(req)
 }
 
+// ListTokens API tokens
+//
+// Every token, revoked and expired ones included, without secrets; newest
+// first, keyset-paginated.
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+func (c *Client) ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateTokenWithBody Create an API token
 //
 // The secret is in the answer only; the server keeps its hash. A token with a
-// `person_id` acts for that (active) person of the directory.
+// `person_id` acts for that (active) person of the directory; an intake token
+// with an `integration_id` files for that integration. It expires after
+// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+// now), or never.
 //
 // Roles: admin.
 //
@@ -5942,7 +6801,10 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // CreateToken Create an API token
 //
 // The secret is in the answer only; the server keeps its hash. A token with a
-// `person_id` acts for that (active) person of the directory.
+// `person_id` acts for that (active) person of the directory; an intake token
+// with an `integration_id` files for that integration. It expires after
+// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+// now), or never.
 //
 // Roles: admin.
 //
@@ -5951,6 +6813,91 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // Corresponds with POST /v1/tokens (the `CreateToken` operationId).
 func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeToken Revoke an API token
+//
+// For good, within a second on every API process. Idempotent: revoking it again
+// answers the same revoked token.
+//
+// Roles: admin.
+//
+// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+func (c *Client) RevokeToken(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeTokenRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetToken Get an API token
+//
+// Without its secret.
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
+func (c *Client) GetToken(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTokenRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateTokenWithBody Rotate an API token
+//
+// A new secret, shown once in the answer; the old one stops working. The body
+// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+// otherwise stays. A revoked or expired token is a 409.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+func (c *Client) RotateTokenWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateTokenRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateToken Rotate an API token
+//
+// A new secret, shown once in the answer; the old one stops working. The body
+// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+// otherwise stays. A revoked or expired token is a 409.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+func (c *Client) RotateToken(ctx context.Context, id UUID, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateTokenRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6358,9 +7305,57 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.ExternalId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "external_id", *params.ExternalId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CustomerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TeamId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "team_id", *params.TeamId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Status != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6372,7 +7367,91 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 
 		if params.Urgency != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "urgency", *params.Urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "urgency", *params.Urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Category != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Breached != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "breached", *params.Breached, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EscalationPending != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "escalation_pending", *params.EscalationPending, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "created_from", *params.CreatedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "created_to", *params.CreatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6551,6 +7630,40 @@ func NewAcknowledgeComplaintRequestWithBody(server string, id ComplaintID, param
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListComplaintCallbacksRequest constructs an http.Request for the ListComplaintCallbacks method
+func NewListComplaintCallbacksRequest(server string, id ComplaintID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/callbacks", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -7099,6 +8212,67 @@ func NewListComplaintSurveysRequest(server string, id ComplaintID) (*http.Reques
 	return req, nil
 }
 
+// NewGetCustomerHistoryRequest constructs an http.Request for the GetCustomerHistory method
+func NewGetCustomerHistoryRequest(server string, id string, params *GetCustomerHistoryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/customers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetDocsRequest constructs an http.Request for the GetDocs method
 func NewGetDocsRequest(server string) (*http.Request, error) {
 	var err error
@@ -7235,6 +8409,18 @@ func NewListFeedbackRequest(server string, params *ListFeedbackParams) (*http.Re
 		if params.Disposition != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "disposition", *params.Disposition, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CustomerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7583,6 +8769,209 @@ func NewPatchBacklogItemRequestWithBody(server string, id UUID, contentType stri
 	return req, nil
 }
 
+// NewListIntegrationsRequest constructs an http.Request for the ListIntegrations method
+func NewListIntegrationsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteIntegrationRequest constructs an http.Request for the DeleteIntegration method
+func NewDeleteIntegrationRequest(server string, id DirectoryID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetIntegrationRequest constructs an http.Request for the GetIntegration method
+func NewGetIntegrationRequest(server string, id DirectoryID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutIntegrationRequest calls the generic PutIntegration builder with application/json body
+func NewPutIntegrationRequest(server string, id DirectoryID, body PutIntegrationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutIntegrationRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPutIntegrationRequestWithBody constructs an http.Request for the PutIntegration method, with any body, and a specified content type
+func NewPutIntegrationRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListIntegrationDeliveriesRequest constructs an http.Request for the ListIntegrationDeliveries method
+func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *ListIntegrationDeliveriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations/%s/deliveries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMetricsRequest constructs an http.Request for the GetMetrics method
 func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Request, error) {
 	var err error
@@ -7638,6 +9027,108 @@ func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Reques
 		if params.GroupBy != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_by", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListNotificationsRequest constructs an http.Request for the ListNotifications method
+func NewListNotificationsRequest(server string, params *ListNotificationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/notifications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ComplaintId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "complaint_id", *params.ComplaintId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Recipient != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "recipient", *params.Recipient, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9570,6 +11061,72 @@ func NewPutTeamRequestWithBody(server string, id DirectoryID, contentType string
 	return req, nil
 }
 
+// NewListTokensRequest constructs an http.Request for the ListTokens method
+func NewListTokensRequest(server string, params *ListTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateTokenRequest calls the generic CreateToken builder with application/json body
 func NewCreateTokenRequest(server string, body CreateTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9591,6 +11148,121 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	operationPath := fmt.Sprintf("/v1/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRevokeTokenRequest constructs an http.Request for the RevokeToken method
+func NewRevokeTokenRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTokenRequest constructs an http.Request for the GetToken method
+func NewGetTokenRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRotateTokenRequest calls the generic RotateToken builder with application/json body
+func NewRotateTokenRequest(server string, id UUID, body RotateTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRotateTokenRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewRotateTokenRequestWithBody constructs an http.Request for the RotateToken method, with any body, and a specified content type
+func NewRotateTokenRequestWithBody(server string, id UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens/%s/rotate", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -9674,7 +11346,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Readiness
 	//
-	// Ready only when both PostgreSQL and Temporal answer; each check says `ok` or its error. No token.
+	// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
+	// been loaded (a 503 while it loads, so intake is never served slowly); each
+	// check says `ok`, `loading` or its error. A dictionary that failed to load does
+	// not keep the API unready: keywords degrade instead. No token.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9788,7 +11463,11 @@ type ClientWithResponsesInterface interface {
 
 	// ListComplaintsWithResponse List complaints
 	//
-	// Newest first, keyset-paginated.
+	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
+	// filter given must hold; `status`, `urgency`, `category` and `channel` may
+	// repeat or hold comma-separated values (`status=open&status=resolved` is
+	// `status=open,resolved`) and then match any of them. An empty value filters
+	// nothing; the other parameters may be given once. Unknown parameters are a 400.
 	//
 	// Roles: intake, agent, manager, quality, admin.
 	//
@@ -9861,6 +11540,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/complaints/{id}/acknowledge (the `AcknowledgeComplaint` operationId).
 	AcknowledgeComplaintWithResponse(ctx context.Context, id ComplaintID, params *AcknowledgeComplaintParams, body AcknowledgeComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*AcknowledgeComplaintResponse, error)
+
+	// ListComplaintCallbacksWithResponse A complaint's callbacks
+	//
+	// The callbacks posted (or being posted) to the intake integration of the
+	// complaint's filing token, oldest first; empty when it has none.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/complaints/{id}/callbacks (the `ListComplaintCallbacks` operationId).
+	ListComplaintCallbacksWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListComplaintCallbacksResponse, error)
 
 	// CloseComplaintWithBodyWithResponse Close
 	//
@@ -10053,6 +11744,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/complaints/{id}/surveys (the `ListComplaintSurveys` operationId).
 	ListComplaintSurveysWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListComplaintSurveysResponse, error)
 
+	// GetCustomerHistoryWithResponse A customer's history
+	//
+	// The customer as the newest complaint or feedback names them, and the first
+	// page of their complaints and of their feedback, newest first, each with the
+	// listing that continues it (`next`). No `cursor`: page each list on with its
+	// `next`. A 404 when nothing was ever filed under the id.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/customers/{id} (the `GetCustomerHistory` operationId).
+	GetCustomerHistoryWithResponse(ctx context.Context, id string, params *GetCustomerHistoryParams, reqEditors ...RequestEditorFn) (*GetCustomerHistoryResponse, error)
+
 	// GetDocsWithResponse API reference
 	//
 	// This document rendered as an HTML reference page, without scripts or external resources. No token.
@@ -10162,6 +11867,74 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithResponse(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
 
+	// ListIntegrationsWithResponse Intake integrations
+	//
+	// Without their signing secrets.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/integrations (the `ListIntegrations` operationId).
+	ListIntegrationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListIntegrationsResponse, error)
+
+	// DeleteIntegrationWithResponse Delete an intake integration
+	//
+	// Stops its callbacks; its tokens keep filing complaints, without callbacks.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
+	DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error)
+
+	// GetIntegrationWithResponse Get an intake integration
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/integrations/{id} (the `GetIntegration` operationId).
+	GetIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*GetIntegrationResponse, error)
+
+	// PutIntegrationWithBodyWithResponse Create or update an intake integration
+	//
+	// Creating it issues its signing secret, shown in this answer only; updating
+	// changes its name and callback URL and shows no secret unless `rotate_secret`
+	// asks for a new one.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+	PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
+
+	// PutIntegrationWithResponse Create or update an intake integration
+	//
+	// Creating it issues its signing secret, shown in this answer only; updating
+	// changes its name and callback URL and shows no secret unless `rotate_secret`
+	// asks for a new one.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+	PutIntegrationWithResponse(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
+
+	// ListIntegrationDeliveriesWithResponse An integration's callback deliveries
+	//
+	// The newest callbacks to the integration, deleted or not.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
+	ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error)
+
 	// GetMetricsWithResponse Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
@@ -10174,6 +11947,21 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
+
+	// ListNotificationsWithResponse The notices sent
+	//
+	// The notices the system sent or tried to send, newest first, keyset-paginated.
+	// Subjects and errors are masked as the log masks them; addresses are never
+	// shown, bodies (masked) to admins only. An agent sees only the notices to the
+	// person its token acts for: another `recipient`, or an agent token acting for
+	// no person, is a 403.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/notifications (the `ListNotifications` operationId).
+	ListNotificationsWithResponse(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*ListNotificationsResponse, error)
 
 	// GetOpenAPIWithResponse This document
 	//
@@ -10773,10 +12561,25 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
 	PutTeamWithResponse(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*PutTeamResponse, error)
 
+	// ListTokensWithResponse API tokens
+	//
+	// Every token, revoked and expired ones included, without secrets; newest
+	// first, keyset-paginated.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+	ListTokensWithResponse(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*ListTokensResponse, error)
+
 	// CreateTokenWithBodyWithResponse Create an API token
 	//
 	// The secret is in the answer only; the server keeps its hash. A token with a
-	// `person_id` acts for that (active) person of the directory.
+	// `person_id` acts for that (active) person of the directory; an intake token
+	// with an `integration_id` files for that integration. It expires after
+	// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+	// now), or never.
 	//
 	// Roles: admin.
 	//
@@ -10788,7 +12591,10 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithResponse Create an API token
 	//
 	// The secret is in the answer only; the server keeps its hash. A token with a
-	// `person_id` acts for that (active) person of the directory.
+	// `person_id` acts for that (active) person of the directory; an intake token
+	// with an `integration_id` files for that integration. It expires after
+	// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+	// now), or never.
 	//
 	// Roles: admin.
 	//
@@ -10796,6 +12602,55 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
 	CreateTokenWithResponse(ctx context.Context, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// RevokeTokenWithResponse Revoke an API token
+	//
+	// For good, within a second on every API process. Idempotent: revoking it again
+	// answers the same revoked token.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+	RevokeTokenWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
+
+	// GetTokenWithResponse Get an API token
+	//
+	// Without its secret.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
+	GetTokenWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetTokenResponse, error)
+
+	// RotateTokenWithBodyWithResponse Rotate an API token
+	//
+	// A new secret, shown once in the answer; the old one stops working. The body
+	// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+	// otherwise stays. A revoked or expired token is a 409.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+	RotateTokenWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
+
+	// RotateTokenWithResponse Rotate an API token
+	//
+	// A new secret, shown once in the answer; the old one stops working. The body
+	// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+	// otherwise stays. A revoked or expired token is a 409.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+	RotateTokenWithResponse(ctx context.Context, id UUID, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
 }
 
 type HealthzResponse struct {
@@ -11909,6 +13764,86 @@ func (r AcknowledgeComplaintResponse) ContentType() string {
 	return ""
 }
 
+// ListComplaintCallbacksResponse401Headers the declared response headers of an HTTP 401 response for ListComplaintCallbacks
+type ListComplaintCallbacksResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListComplaintCallbacksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Callback `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListComplaintCallbacksResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListComplaintCallbacksResponse) GetJSON200() *struct {
+	Items []Callback `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListComplaintCallbacksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListComplaintCallbacksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListComplaintCallbacksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListComplaintCallbacksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CloseComplaintResponse401Headers the declared response headers of an HTTP 401 response for CloseComplaint
 type CloseComplaintResponse401Headers struct {
 	WWWAuthenticate *string
@@ -12884,6 +14819,89 @@ func (r ListComplaintSurveysResponse) ContentType() string {
 	return ""
 }
 
+// GetCustomerHistoryResponse401Headers the declared response headers of an HTTP 401 response for GetCustomerHistory
+type GetCustomerHistoryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCustomerHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerHistory
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCustomerHistoryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomerHistoryResponse) GetJSON200() *CustomerHistory {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomerHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomerHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomerHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomerHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetDocsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13551,6 +15569,415 @@ func (r PatchBacklogItemResponse) ContentType() string {
 	return ""
 }
 
+// ListIntegrationsResponse401Headers the declared response headers of an HTTP 401 response for ListIntegrations
+type ListIntegrationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListIntegrationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Integration `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListIntegrationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListIntegrationsResponse) GetJSON200() *struct {
+	Items []Integration `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListIntegrationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListIntegrationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListIntegrationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListIntegrationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListIntegrationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListIntegrationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListIntegrationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteIntegrationResponse401Headers the declared response headers of an HTTP 401 response for DeleteIntegration
+type DeleteIntegrationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteIntegrationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteIntegrationResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteIntegrationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteIntegrationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteIntegrationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteIntegrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetIntegrationResponse401Headers the declared response headers of an HTTP 401 response for GetIntegration
+type GetIntegrationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetIntegrationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Integration
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetIntegrationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetIntegrationResponse) GetJSON200() *Integration {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetIntegrationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetIntegrationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetIntegrationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIntegrationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIntegrationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIntegrationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIntegrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutIntegrationResponse201Headers the declared response headers of an HTTP 201 response for PutIntegration
+type PutIntegrationResponse201Headers struct {
+	Location *string
+}
+
+// PutIntegrationResponse401Headers the declared response headers of an HTTP 401 response for PutIntegration
+type PutIntegrationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutIntegrationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Integration
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Integration
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PutIntegrationResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutIntegrationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutIntegrationResponse) GetJSON200() *Integration {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutIntegrationResponse) GetJSON201() *Integration {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutIntegrationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutIntegrationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutIntegrationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutIntegrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListIntegrationDeliveriesResponse401Headers the declared response headers of an HTTP 401 response for ListIntegrationDeliveries
+type ListIntegrationDeliveriesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListIntegrationDeliveriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Callback `json:"items"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListIntegrationDeliveriesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListIntegrationDeliveriesResponse) GetJSON200() *struct {
+	Items []Callback `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListIntegrationDeliveriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListIntegrationDeliveriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListIntegrationDeliveriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListIntegrationDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMetricsResponse401Headers the declared response headers of an HTTP 401 response for GetMetrics
 type GetMetricsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -13621,6 +16048,92 @@ func (r GetMetricsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNotificationsResponse401Headers the declared response headers of an HTTP 401 response for ListNotifications
+type ListNotificationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListNotificationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Notification `json:"items"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListNotificationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNotificationsResponse) GetJSON200() *struct {
+	Items []Notification `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+	NextCursor *NextCursor `json:"next_cursor"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListNotificationsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListNotificationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListNotificationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListNotificationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNotificationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNotificationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNotificationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNotificationsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17165,6 +19678,92 @@ func (r PutTeamResponse) ContentType() string {
 	return ""
 }
 
+// ListTokensResponse401Headers the declared response headers of an HTTP 401 response for ListTokens
+type ListTokensResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Token `json:"items"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTokensResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTokensResponse) GetJSON200() *struct {
+	Items []Token `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+	NextCursor *NextCursor `json:"next_cursor"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateTokenResponse401Headers the declared response headers of an HTTP 401 response for CreateToken
 type CreateTokenResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17174,7 +19773,7 @@ type CreateTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *CreatedToken
+	JSON201 *IssuedToken
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -17194,7 +19793,7 @@ type CreateTokenResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateTokenResponse) GetJSON201() *CreatedToken {
+func (r CreateTokenResponse) GetJSON201() *IssuedToken {
 	return r.JSON201
 }
 
@@ -17262,6 +19861,262 @@ func (r CreateTokenResponse) ContentType() string {
 	return ""
 }
 
+// RevokeTokenResponse401Headers the declared response headers of an HTTP 401 response for RevokeToken
+type RevokeTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RevokeTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Token
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RevokeTokenResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RevokeTokenResponse) GetJSON200() *Token {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTokenResponse401Headers the declared response headers of an HTTP 401 response for GetToken
+type GetTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Token
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTokenResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTokenResponse) GetJSON200() *Token {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RotateTokenResponse401Headers the declared response headers of an HTTP 401 response for RotateToken
+type RotateTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RotateTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IssuedToken
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RotateTokenResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateTokenResponse) GetJSON200() *IssuedToken {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // HealthzWithResponse Liveness
 //
 // Answers while the process runs. No token.
@@ -17294,7 +20149,10 @@ func (c *ClientWithResponses) PrometheusMetricsWithResponse(ctx context.Context,
 
 // ReadyzWithResponse Readiness
 //
-// Ready only when both PostgreSQL and Temporal answer; each check says `ok` or its error. No token.
+// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
+// been loaded (a 503 while it loads, so intake is never served slowly); each
+// check says `ok`, `loading` or its error. A dictionary that failed to load does
+// not keep the API unready: keywords degrade instead. No token.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17474,7 +20332,11 @@ func (c *ClientWithResponses) ClassifyTextWithResponse(ctx context.Context, body
 
 // ListComplaintsWithResponse List complaints
 //
-// Newest first, keyset-paginated.
+// Newest first, keyset-paginated (send the same filters with `cursor`). Every
+// filter given must hold; `status`, `urgency`, `category` and `channel` may
+// repeat or hold comma-separated values (`status=open&status=resolved` is
+// `status=open,resolved`) and then match any of them. An empty value filters
+// nothing; the other parameters may be given once. Unknown parameters are a 400.
 //
 // Roles: intake, agent, manager, quality, admin.
 //
@@ -17582,6 +20444,24 @@ func (c *ClientWithResponses) AcknowledgeComplaintWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseAcknowledgeComplaintResponse(rsp)
+}
+
+// ListComplaintCallbacksWithResponse A complaint's callbacks
+//
+// The callbacks posted (or being posted) to the intake integration of the
+// complaint's filing token, oldest first; empty when it has none.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/complaints/{id}/callbacks (the `ListComplaintCallbacks` operationId).
+func (c *ClientWithResponses) ListComplaintCallbacksWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListComplaintCallbacksResponse, error) {
+	rsp, err := c.ListComplaintCallbacks(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListComplaintCallbacksResponse(rsp)
 }
 
 // CloseComplaintWithBodyWithResponse Close
@@ -17877,6 +20757,26 @@ func (c *ClientWithResponses) ListComplaintSurveysWithResponse(ctx context.Conte
 	return ParseListComplaintSurveysResponse(rsp)
 }
 
+// GetCustomerHistoryWithResponse A customer's history
+//
+// The customer as the newest complaint or feedback names them, and the first
+// page of their complaints and of their feedback, newest first, each with the
+// listing that continues it (`next`). No `cursor`: page each list on with its
+// `next`. A 404 when nothing was ever filed under the id.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/customers/{id} (the `GetCustomerHistory` operationId).
+func (c *ClientWithResponses) GetCustomerHistoryWithResponse(ctx context.Context, id string, params *GetCustomerHistoryParams, reqEditors ...RequestEditorFn) (*GetCustomerHistoryResponse, error) {
+	rsp, err := c.GetCustomerHistory(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomerHistoryResponse(rsp)
+}
+
 // GetDocsWithResponse API reference
 //
 // This document rendered as an HTML reference page, without scripts or external resources. No token.
@@ -18046,6 +20946,110 @@ func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, 
 	return ParsePatchBacklogItemResponse(rsp)
 }
 
+// ListIntegrationsWithResponse Intake integrations
+//
+// Without their signing secrets.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/integrations (the `ListIntegrations` operationId).
+func (c *ClientWithResponses) ListIntegrationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListIntegrationsResponse, error) {
+	rsp, err := c.ListIntegrations(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListIntegrationsResponse(rsp)
+}
+
+// DeleteIntegrationWithResponse Delete an intake integration
+//
+// Stops its callbacks; its tokens keep filing complaints, without callbacks.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
+func (c *ClientWithResponses) DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error) {
+	rsp, err := c.DeleteIntegration(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteIntegrationResponse(rsp)
+}
+
+// GetIntegrationWithResponse Get an intake integration
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/integrations/{id} (the `GetIntegration` operationId).
+func (c *ClientWithResponses) GetIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*GetIntegrationResponse, error) {
+	rsp, err := c.GetIntegration(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIntegrationResponse(rsp)
+}
+
+// PutIntegrationWithBodyWithResponse Create or update an intake integration
+//
+// Creating it issues its signing secret, shown in this answer only; updating
+// changes its name and callback URL and shows no secret unless `rotate_secret`
+// asks for a new one.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+func (c *ClientWithResponses) PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
+	rsp, err := c.PutIntegrationWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIntegrationResponse(rsp)
+}
+
+// PutIntegrationWithResponse Create or update an intake integration
+//
+// Creating it issues its signing secret, shown in this answer only; updating
+// changes its name and callback URL and shows no secret unless `rotate_secret`
+// asks for a new one.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
+func (c *ClientWithResponses) PutIntegrationWithResponse(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
+	rsp, err := c.PutIntegration(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIntegrationResponse(rsp)
+}
+
+// ListIntegrationDeliveriesWithResponse An integration's callback deliveries
+//
+// The newest callbacks to the integration, deleted or not.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
+func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error) {
+	rsp, err := c.ListIntegrationDeliveries(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListIntegrationDeliveriesResponse(rsp)
+}
+
 // GetMetricsWithResponse Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
@@ -18063,6 +21067,27 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, params
 		return nil, err
 	}
 	return ParseGetMetricsResponse(rsp)
+}
+
+// ListNotificationsWithResponse The notices sent
+//
+// The notices the system sent or tried to send, newest first, keyset-paginated.
+// Subjects and errors are masked as the log masks them; addresses are never
+// shown, bodies (masked) to admins only. An agent sees only the notices to the
+// person its token acts for: another `recipient`, or an agent token acting for
+// no person, is a 403.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/notifications (the `ListNotifications` operationId).
+func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*ListNotificationsResponse, error) {
+	rsp, err := c.ListNotifications(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNotificationsResponse(rsp)
 }
 
 // GetOpenAPIWithResponse This document
@@ -19011,10 +22036,31 @@ func (c *ClientWithResponses) PutTeamWithResponse(ctx context.Context, id Direct
 	return ParsePutTeamResponse(rsp)
 }
 
+// ListTokensWithResponse API tokens
+//
+// Every token, revoked and expired ones included, without secrets; newest
+// first, keyset-paginated.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+func (c *ClientWithResponses) ListTokensWithResponse(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*ListTokensResponse, error) {
+	rsp, err := c.ListTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTokensResponse(rsp)
+}
+
 // CreateTokenWithBodyWithResponse Create an API token
 //
 // The secret is in the answer only; the server keeps its hash. A token with a
-// `person_id` acts for that (active) person of the directory.
+// `person_id` acts for that (active) person of the directory; an intake token
+// with an `integration_id` files for that integration. It expires after
+// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+// now), or never.
 //
 // Roles: admin.
 //
@@ -19032,7 +22078,10 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // CreateTokenWithResponse Create an API token
 //
 // The secret is in the answer only; the server keeps its hash. A token with a
-// `person_id` acts for that (active) person of the directory.
+// `person_id` acts for that (active) person of the directory; an intake token
+// with an `integration_id` files for that integration. It expires after
+// `expires_in` or at `expires_at` (at most one, from 1 minute to 366 days from
+// now), or never.
 //
 // Roles: admin.
 //
@@ -19045,6 +22094,79 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body 
 		return nil, err
 	}
 	return ParseCreateTokenResponse(rsp)
+}
+
+// RevokeTokenWithResponse Revoke an API token
+//
+// For good, within a second on every API process. Idempotent: revoking it again
+// answers the same revoked token.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error) {
+	rsp, err := c.RevokeToken(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeTokenResponse(rsp)
+}
+
+// GetTokenWithResponse Get an API token
+//
+// Without its secret.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
+func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetTokenResponse, error) {
+	rsp, err := c.GetToken(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTokenResponse(rsp)
+}
+
+// RotateTokenWithBodyWithResponse Rotate an API token
+//
+// A new secret, shown once in the answer; the old one stops working. The body
+// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+// otherwise stays. A revoked or expired token is a 409.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
+	rsp, err := c.RotateTokenWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateTokenResponse(rsp)
+}
+
+// RotateTokenWithResponse Rotate an API token
+//
+// A new secret, shown once in the answer; the old one stops working. The body
+// is optional: a new `expires_in` or `expires_at` replaces the expiry, which
+// otherwise stays. A revoked or expired token is a 409.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tokens/{id}/rotate (the `RotateToken` operationId).
+func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, id UUID, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
+	rsp, err := c.RotateToken(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateTokenResponse(rsp)
 }
 
 // ParseHealthzResponse parses an HTTP response from a HealthzWithResponse call
@@ -20007,6 +23129,75 @@ func ParseAcknowledgeComplaintResponse(rsp *http.Response) (*AcknowledgeComplain
 	return response, nil
 }
 
+// ParseListComplaintCallbacksResponse parses an HTTP response from a ListComplaintCallbacksWithResponse call
+func ParseListComplaintCallbacksResponse(rsp *http.Response) (*ListComplaintCallbacksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListComplaintCallbacksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Callback `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListComplaintCallbacksResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCloseComplaintResponse parses an HTTP response from a CloseComplaintWithResponse call
 func ParseCloseComplaintResponse(rsp *http.Response) (*CloseComplaintResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20889,6 +24080,80 @@ func ParseListComplaintSurveysResponse(rsp *http.Response) (*ListComplaintSurvey
 	return response, nil
 }
 
+// ParseGetCustomerHistoryResponse parses an HTTP response from a GetCustomerHistoryWithResponse call
+func ParseGetCustomerHistoryResponse(rsp *http.Response) (*GetCustomerHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomerHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerHistory
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCustomerHistoryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
 func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21469,6 +24734,372 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 	return response, nil
 }
 
+// ParseListIntegrationsResponse parses an HTTP response from a ListIntegrationsWithResponse call
+func ParseListIntegrationsResponse(rsp *http.Response) (*ListIntegrationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListIntegrationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Integration `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListIntegrationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteIntegrationResponse parses an HTTP response from a DeleteIntegrationWithResponse call
+func ParseDeleteIntegrationResponse(rsp *http.Response) (*DeleteIntegrationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteIntegrationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteIntegrationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetIntegrationResponse parses an HTTP response from a GetIntegrationWithResponse call
+func ParseGetIntegrationResponse(rsp *http.Response) (*GetIntegrationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIntegrationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Integration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetIntegrationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutIntegrationResponse parses an HTTP response from a PutIntegrationWithResponse call
+func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutIntegrationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Integration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Integration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PutIntegrationResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutIntegrationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListIntegrationDeliveriesResponse parses an HTTP response from a ListIntegrationDeliveriesWithResponse call
+func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegrationDeliveriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListIntegrationDeliveriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Callback `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListIntegrationDeliveriesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMetricsResponse parses an HTTP response from a GetMetricsWithResponse call
 func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21523,6 +25154,78 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetMetricsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNotificationsResponse parses an HTTP response from a ListNotificationsWithResponse call
+func ParseListNotificationsResponse(rsp *http.Response) (*ListNotificationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNotificationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Notification `json:"items"`
+
+			// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+			NextCursor *NextCursor `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListNotificationsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -24691,6 +28394,78 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 	return response, nil
 }
 
+// ParseListTokensResponse parses an HTTP response from a ListTokensWithResponse call
+func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Token `json:"items"`
+
+			// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+			NextCursor *NextCursor `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTokensResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateTokenResponse parses an HTTP response from a CreateTokenWithResponse call
 func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -24706,7 +28481,7 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest CreatedToken
+		var dest IssuedToken
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -24766,6 +28541,235 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CreateTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevokeTokenResponse parses an HTTP response from a RevokeTokenWithResponse call
+func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Token
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RevokeTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTokenResponse parses an HTTP response from a GetTokenWithResponse call
+func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Token
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotateTokenResponse parses an HTTP response from a RotateTokenWithResponse call
+func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuedToken
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RotateTokenResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

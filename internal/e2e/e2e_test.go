@@ -333,7 +333,8 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	}
 
 	// Listing with filters and pagination.
-	status, urgency, limit := apiclient.ComplaintStatusClosed, apiclient.High, 10
+	// status and urgency may repeat or hold comma-separated values, so the client takes strings.
+	status, urgency, limit := []string{string(apiclient.ComplaintStatusClosed)}, []string{string(apiclient.High)}, 10
 	list, err := agent.ListComplaintsWithResponse(ctx, &apiclient.ListComplaintsParams{Status: &status, Urgency: &urgency, Limit: &limit})
 	s.want(200, list, err)
 	if n := len(list.JSON200.Items); n != 1 {
