@@ -368,12 +368,17 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 		if err != nil {
 			return auth.Principal{}, err
 		}
-		p = auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID),
-			IntegrationID: null.Value(t.IntegrationID)}
+		p = principalOf(t)
 		s.tokens.put(key, cachedPrincipal{principal: p, expires: t.ExpiresAt, generation: gen, until: now.Add(tokenCacheTTL)})
 	}
 	s.recordUse(p.TokenID, now)
 	return p, nil
+}
+
+// principalOf is the caller a token row stands for.
+func principalOf(t store.Token) auth.Principal {
+	return auth.Principal{TokenID: t.ID, Name: t.Name, Role: auth.Role(t.Role), PersonID: null.Value(t.PersonID),
+		IntegrationID: null.Value(t.IntegrationID)}
 }
 
 // recordUse writes last_used_at in the background, at most once per tokenUseInterval
