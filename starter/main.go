@@ -18,6 +18,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -100,9 +101,13 @@ func serve(ctx context.Context) error {
 			return fmt.Errorf("default risk monitor (RISK_MONITOR_SCHEDULE): %w", err)
 		}
 	}
+	con, err := console.New(srv, st, log)
+	if err != nil {
+		return fmt.Errorf("web console: %w", err)
+	}
 	httpServer := &http.Server{
 		Addr:              cfg.HTTPAddr,
-		Handler:           srv.Handler(),
+		Handler:           con.Beside(srv.Handler()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -1,0 +1,112 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// inProcess is a RoundTripper that hands a request to the API's handler in memory:
+// the console speaks to /v1 exactly as a remote client would, minus the network.
+type inProcess struct{ handler http.Handler }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	w := &memoryWriter{header: http.Header{}, status: http.StatusOK}
+	t.handler.ServeHTTP(w, r)
+	return &http.Response{
+		Status: http.StatusText(w.status), StatusCode: w.status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: w.header, Body: io.NopCloser(&w.body), ContentLength: int64(w.body.Len()), Request: r,
+	}, nil
+}
+
+// memoryWriter is the ResponseWriter inProcess gives the API handler.
+type memoryWriter struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (w *memoryWriter) Header() http.Header { return w.header }
+
+func (w *memoryWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.status, w.wrote = status, true
+	}
+}
+
+func (w *memoryWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
+}
+
+// problem is the API's RFC 9457 answer to a refused request.
+type problem struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// refusal is a problem as a form shows it: a message per field, and the rest.
+type refusal struct {
+	Status int
+	Fields map[string]string
+	Detail string
+}
+
+// into returns the reader of an API answer that decodes a success into out (nil to
+// ignore it), written so a client call's two results can be passed straight in:
+// into(&v)(c.client.GetComplaint(ctx, id)).
+func into(out any) func(*http.Response, error) (*refusal, error) {
+	return func(res *http.Response, err error) (*refusal, error) { return read(res, err, out) }
+}
+
+// read decodes a successful answer into out, or returns the API's refusal; err is
+// for answers that are neither (a transport failure, a 5xx, bad JSON).
+func read(res *http.Response, err error, out any) (*refusal, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode >= 500 {
+		return nil, fmt.Errorf("API answered %d: %s", res.StatusCode, body)
+	}
+	if res.StatusCode >= 400 {
+		var p problem
+		if err := json.Unmarshal(body, &p); err != nil {
+			return nil, fmt.Errorf("API answered %d with no problem: %s", res.StatusCode, body)
+		}
+		ref := &refusal{Status: res.StatusCode, Fields: map[string]string{}, Detail: p.Detail}
+		if ref.Detail == "" {
+			ref.Detail = p.Title
+		}
+		for _, e := range p.Errors {
+			ref.Fields[e.Field] = e.Message
+		}
+		return ref, nil
+	}
+	if out == nil {
+		return nil, nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return nil, fmt.Errorf("decode API answer: %w", err)
+	}
+	return nil, nil
+}
+
+// jsonBody is a form's values as the JSON body of an API call.
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
+}

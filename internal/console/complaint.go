@@ -1,0 +1,124 @@
+package console
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// event is one entry of the complaint's event log.
+type event struct {
+	Kind       string          `json:"kind"`
+	Actor      string          `json:"actor"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// escalation is an escalation request as the API shows it.
+type escalation struct {
+	ID            string          `json:"id"`
+	ComplaintID   string          `json:"complaint_id"`
+	Seq           int             `json:"seq"`
+	Status        string          `json:"status"`
+	RequestedBy   string          `json:"requested_by"`
+	RequestedAt   time.Time       `json:"requested_at"`
+	Reason        string          `json:"reason"`
+	Level         int             `json:"level"`
+	Approver      *string         `json:"approver"`
+	DecidedBy     *string         `json:"decided_by"`
+	DecisionDueAt *time.Time      `json:"decision_due_at"`
+	Decision      json.RawMessage `json:"decision"`
+}
+
+// actions are the complaint forms: the form fields each sends as its JSON body, and
+// the generated client's call.
+var actions = map[string]struct {
+	fields []string
+	call   func(c *apiclient.Client, r *http.Request, id uuid.UUID, body io.Reader) (*http.Response, error)
+}{
+	"acknowledge": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.AcknowledgeComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"pause": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.PauseComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"resume": {[]string{"note"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.ResumeComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"resolve": {[]string{"summary", "root_cause"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.ResolveComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"escalate": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.RequestEscalationWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+}
+
+func (c *Console) complaint(w http.ResponseWriter, r *http.Request) {
+	c.showComplaint(w, r, http.StatusOK, "", nil, nil)
+}
+
+// showComplaint renders the complaint page; form, ref and input are the refused
+// form, the API's refusal and what the person typed, to show again.
+func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such complaint", http.StatusNotFound)
+		return
+	}
+	var cm complaint
+	var events page[event]
+	var escs page[escalation]
+	for _, get := range []func() (*refusal, error){
+		func() (*refusal, error) { return into(&cm)(c.client.GetComplaint(r.Context(), id)) },
+		func() (*refusal, error) { return into(&events)(c.client.ListComplaintEvents(r.Context(), id)) },
+		func() (*refusal, error) { return into(&escs)(c.client.ListComplaintEscalations(r.Context(), id)) },
+	} {
+		pageRef, err := get()
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if pageRef != nil {
+			http.Error(w, pageRef.Detail, pageRef.Status)
+			return
+		}
+	}
+	c.render(w, r, status, "complaint", map[string]any{
+		"C": cm, "Events": events.Items, "Escalations": escs.Items,
+		"Form": form, "Refusal": ref, "Input": input,
+	})
+}
+
+// act sends a complaint form to the API; a refusal comes back inline on the form.
+func (c *Console) act(w http.ResponseWriter, r *http.Request) {
+	action, ok := actions[r.PathValue("action")]
+	id, err := uuid.Parse(r.PathValue("id"))
+	if !ok || err != nil {
+		http.Error(w, "no such action", http.StatusNotFound)
+		return
+	}
+	input := map[string]string{}
+	body := map[string]string{}
+	for _, f := range action.fields {
+		input[f] = r.PostFormValue(f)
+		if v := strings.TrimSpace(input[f]); v != "" || f != "note" {
+			body[f] = v
+		}
+	}
+	ref, err := into(nil)(action.call(c.client, r, id, jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showComplaint(w, r, ref.Status, r.PathValue("action"), ref, input)
+		return
+	}
+	http.Redirect(w, r, "/console/complaints/"+id.String(), http.StatusSeeOther)
+}

@@ -1,0 +1,162 @@
+// Package console is complaintflow's web console for agents and managers: server-
+// rendered pages under /console/ that read and act only through the /v1 API, called
+// in process as the signed-in person's token, so every rule and refusal stays the
+// API's (docs/console.md).
+package console
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// sessionLifetime bounds a sign-in: a working day, after which the person signs in again.
+const sessionLifetime = 8 * time.Hour
+
+// csp allows only the console's own files: no inline script or style, no framing.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// Console serves the web console.
+type Console struct {
+	api     *api.Server
+	store   *store.Store
+	log     *slog.Logger
+	client  *apiclient.Client
+	pages   map[string]*template.Template
+	fragRow *template.Template
+}
+
+// New builds the console over the API server whose handler it calls in process, and
+// the store that keeps its sessions.
+func New(srv *api.Server, st *store.Store, log *slog.Logger) (*Console, error) {
+	client, err := apiclient.NewClient("http://in-process", apiclient.WithHTTPClient(
+		&http.Client{Transport: inProcess{handler: srv.Handler()}}))
+	if err != nil {
+		return nil, err
+	}
+	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}}
+	for _, page := range []string{"login", "queue", "complaint", "escalations"} {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/rows.html", "templates/"+page+".html")
+		if err != nil {
+			return nil, err
+		}
+		c.pages[page] = t
+	}
+	c.fragRow, err = template.New("rows.html").Funcs(funcs).ParseFS(templateFiles, "templates/rows.html")
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Handler serves everything under /console/.
+func (c *Console) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /console/login", c.loginForm)
+	mux.HandleFunc("POST /console/login", c.signIn)
+	mux.Handle("POST /console/logout", c.session(c.signOut))
+	mux.Handle("GET /console/{$}", c.session(c.queue))
+	mux.Handle("GET /console/queue/rows", c.session(c.queueRows))
+	mux.Handle("GET /console/complaints/{id}", c.session(c.complaint))
+	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
+	mux.Handle("GET /console/escalations", c.session(c.escalations))
+	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))
+	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such console page", http.StatusNotFound)
+	})
+	return secured(mux)
+}
+
+// secured sets the security headers on every answer and refuses cross-site writes:
+// a browser tells us the origin of a POST, and only our own pages may send one.
+func secured(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && crossSite(r) {
+			http.Error(w, "cross-site request refused", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossSite reports whether the browser says the request came from another site.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return true
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		return origin != scheme+"://"+r.Host
+	}
+	return false
+}
+
+// viewer is the signed-in person a page is rendered for.
+type viewer struct {
+	auth.Principal
+	CSRF string
+}
+
+type viewerKey struct{}
+
+func viewerFrom(ctx context.Context) viewer {
+	v, _ := ctx.Value(viewerKey{}).(viewer)
+	return v
+}
+
+// render writes a page with the viewer and data, at status.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Viewer"] = viewerFrom(r.Context())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.pages[page].ExecuteTemplate(w, "layout.html", data); err != nil {
+		c.log.ErrorContext(r.Context(), "console page failed", "page", page, "error", err)
+	}
+}
+
+// fail answers a page whose API call failed unexpectedly.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	c.log.ErrorContext(r.Context(), "console request failed", "path", r.URL.Path, "error", err)
+	http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+}
+
+// Beside serves the console under /console/ and everything else with api, so one
+// listener carries both and /v1 stays exactly the API's.
+func (c *Console) Beside(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/console/", c.Handler())
+	mux.Handle("/", api)
+	return mux
+}
