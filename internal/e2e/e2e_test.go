@@ -30,6 +30,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -90,7 +91,11 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
+	con, err := console.New(srv, st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(con.Beside(openapitest.Handler(t, srv.Handler())))
 	t.Cleanup(hs.Close)
 	s.url = hs.URL
 
