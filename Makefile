@@ -2,6 +2,7 @@
 #   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
 #   make demo   the same, plus a seconds-long SLA policy and sample complaints
 #   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
+#               and a real browser (chromium, installed when missing)
 
 SHELL := /bin/bash
 export GOFLAGS := -buildvcs=false
@@ -14,7 +15,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
+.PHONY: chromium run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -52,7 +53,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 generate:
 	go generate ./internal/apiclient
 
-test: temporal-cli lint
+## chromium: install Debian's chromium for the console's browser tests, when missing (as root)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: temporal-cli chromium lint
 	go test -race -count=1 -timeout 30m ./...
 
 ## record-histories: refresh workflows/testdata from a real run (after a versioned change)

@@ -1,0 +1,48 @@
+package console
+
+import (
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Writes from another site are refused before any handler runs; reads are not, and
+// every answer carries the strict Content-Security-Policy.
+func TestSecuredRefusesCrossSiteWrites(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	h := secured(ok)
+	for _, tc := range []struct {
+		name, method, origin, fetchSite string
+		tls                             bool
+		want                            int
+	}{
+		{name: "same-origin POST", method: "POST", origin: "http://console.test", fetchSite: "same-origin", want: 204},
+		{name: "POST without browser headers", method: "POST", want: 204},
+		{name: "cross-site fetch metadata", method: "POST", fetchSite: "cross-site", want: 403},
+		{name: "same-site is not same-origin", method: "POST", fetchSite: "same-site", want: 403},
+		{name: "foreign Origin", method: "POST", origin: "https://evil.example", want: 403},
+		{name: "scheme differs", method: "POST", origin: "http://console.test", tls: true, want: 403},
+		{name: "TLS same origin", method: "POST", origin: "https://console.test", tls: true, want: 204},
+		{name: "cross-site GET is a read", method: "GET", fetchSite: "cross-site", want: 204},
+	} {
+		r := httptest.NewRequest(tc.method, "http://console.test/console/logout", nil)
+		if tc.origin != "" {
+			r.Header.Set("Origin", tc.origin)
+		}
+		if tc.fetchSite != "" {
+			r.Header.Set("Sec-Fetch-Site", tc.fetchSite)
+		}
+		if tc.tls {
+			r.TLS = &tls.ConnectionState{}
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if got := rec.Code; got != tc.want {
+			t.Errorf("%s: got %d, want %d", tc.name, got, tc.want)
+		}
+		if got := rec.Header().Get("Content-Security-Policy"); got != csp {
+			t.Errorf("%s: CSP %q, want %q", tc.name, got, csp)
+		}
+	}
+}
