@@ -4,6 +4,15 @@
 # /usr/local/bin/starter. docker-compose.yml picks the process with `command:`
 # (["worker"], ["starter", "migrate"] or ["starter", "serve"]).
 
+# ---- console assets ---------------------------------------------------------
+# The console's chart library comes from npm's lockfile, as `make console-assets`
+# takes it on a developer machine.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund && \
+    mkdir -p /out/vendor && cp node_modules/echarts/dist/echarts.min.js /out/vendor/
+
 # ---- build ------------------------------------------------------------------
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
@@ -14,6 +23,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go mod download
 
 COPY . .
+COPY --from=assets /out/vendor internal/console/static/vendor
 
 # Set by BuildKit for multi-platform builds (docker buildx build --platform ...).
 ARG TARGETOS

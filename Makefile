@@ -15,7 +15,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: chromium run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
+.PHONY: console-assets chromium run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -25,13 +25,13 @@ $(TEMPORAL):
 
 # Built, then exec'd: `go run` would turn the Ctrl-C that stops the stack into a
 # make error line.
-run: temporal-cli
+run: temporal-cli console-assets
 	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack
 
-demo: temporal-cli
+demo: temporal-cli console-assets
 	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -demo
 
-build:
+build: console-assets
 	go build -o bin/ ./worker ./starter
 
 lint:
@@ -49,6 +49,12 @@ lint-openapi: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+## console-assets: the console's front-end packages, from npm's lockfile into the
+## embedded static files (internal/console/static/vendor, not committed)
+console-assets: internal/console/static/vendor/echarts.min.js
+internal/console/static/vendor/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(@D) && cp node_modules/echarts/dist/echarts.min.js $@
+
 ## generate: regenerate the Go client (internal/apiclient) from the OpenAPI document
 generate:
 	go generate ./internal/apiclient
@@ -57,7 +63,7 @@ generate:
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-test: temporal-cli chromium lint
+test: temporal-cli chromium console-assets lint
 	go test -race -count=1 -timeout 30m ./...
 
 ## record-histories: refresh workflows/testdata from a real run (after a versioned change)
