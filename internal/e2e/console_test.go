@@ -60,6 +60,24 @@ func (b *browser) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// navigate loads url. A form submitted just before may still be finishing its own
+// navigation (POST, redirect, page) and abort this one; then it tries again.
+func (b *browser) navigate(url string) {
+	b.t.Helper()
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		err := chromedp.Do(ctx, chromedp.Navigate(url))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "ERR_ABORTED") || attempt == 5 {
+			b.t.Fatalf("navigate to %s: %v", url, err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
 // get runs one step that reads a value.
 func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
@@ -150,14 +168,16 @@ func TestConsoleInABrowser(t *testing.T) {
 	eventually(t, 15*time.Second, "the resolution", func() bool { return s.count(id, "resolved") == 1 })
 
 	// Ann asks for an escalation of the second complaint through its form.
+	b.navigate(s.url + "/console/complaints/" + second.Id.String())
 	b.run("request escalation",
-		chromedp.Navigate(s.url+"/console/complaints/"+second.Id.String()),
+		chromedp.WaitVisible(chromedp.CSS(`#escalate-reason`)),
 		chromedp.SendKeys(chromedp.CSS(`#escalate-reason`), "the customer asks for a manager"),
 		chromedp.Click(chromedp.CSS(`#form-escalate button`)))
 	eventually(t, 15*time.Second, "the escalation request", func() bool { return s.count(second.Id.String(), "escalation_requested") == 1 })
 
 	// Writes need the session's CSRF token and come from the console's own pages.
-	b.run("complaint page", chromedp.Navigate(s.url+"/console/complaints/"+second.Id.String()),
+	b.navigate(s.url + "/console/complaints/" + second.Id.String())
+	b.run("complaint page",
 		chromedp.WaitVisible(chromedp.CSS(`#form-pause`)))
 	csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(`#form-pause input[name=csrf]`)))
 	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
@@ -209,7 +229,8 @@ func TestConsoleInABrowser(t *testing.T) {
 	// The manager's inbox: the complaint's context, a refusal inline, then a decision.
 	b.signIn(maxTok)
 	section := `#esc-` + second.Id.String() + `-1`
-	b.run("inbox", chromedp.Navigate(s.url+"/console/escalations"), chromedp.WaitVisible(chromedp.CSS(section)))
+	b.navigate(s.url + "/console/escalations")
+	b.run("inbox", chromedp.WaitVisible(chromedp.CSS(section)))
 	if got := b.text(section + ` h2`); got != second.Subject {
 		t.Errorf("inbox shows %q, want the complaint's subject %q", got, second.Subject)
 	}
@@ -226,5 +247,6 @@ func TestConsoleInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(section+` input[name=reason]`), "a manager already called the customer"),
 		chromedp.Click(chromedp.CSS(section+` button`)))
 	eventually(t, 15*time.Second, "the decision", func() bool { return s.count(second.Id.String(), "escalation_decided") == 1 })
-	b.run("inbox empty", chromedp.Navigate(s.url+"/console/escalations"), chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
+	b.navigate(s.url + "/console/escalations")
+	b.run("inbox empty", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
 }
