@@ -3,8 +3,8 @@ package console
 import (
 	"encoding/json"
 	"html/template"
-	"strconv"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
