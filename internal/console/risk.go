@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -191,16 +192,25 @@ func writeLedger(w io.Writer, entries []ledgerEntry) error {
 		if s == nil {
 			return ""
 		}
-		return *s
+		return text(*s)
 	}
 	for _, e := range entries {
 		if err := out.Write([]string{e.ID, e.Condition, e.Grade, e.OpenedAt.UTC().Format(time.RFC3339),
 			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), trimFloat(float64(e.EscalationLevel)),
-			str(e.Response), str(e.RespondedBy), e.RootCause, e.Solution, e.Executor,
-			e.ActionDeadline.UTC().Format(time.RFC3339), e.Verification, e.ClosedAt.UTC().Format(time.RFC3339), e.ClosedBy}); err != nil {
+			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
+			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {
 			return err
 		}
 	}
 	out.Flush()
 	return out.Error()
+}
+
+// text is a free-text cell made safe for spreadsheets: one starting like a formula
+// gets a leading apostrophe, so opening the file never runs what someone typed.
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

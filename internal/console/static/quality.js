@@ -4,7 +4,8 @@
 "use strict";
 
 // drawChecks plots each check's value against its baseline and target, in order,
-// labelled by iteration; the table under the chart says the same in words.
+// labelled by iteration; each series has its own line style and marker shape, so
+// colour is never the only signal, and the table under the chart says it in words.
 function drawChecks(el) {
   const data = JSON.parse(el.dataset.chart || "{}");
   const checks = data.checks || [];
@@ -21,8 +22,8 @@ function drawChecks(el) {
     yAxis: { type: "value", scale: true },
     series: [
       line("value", function (c) { return c.value; }, { symbol: "circle", symbolSize: 10 }),
-      line("baseline", function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "none" }),
-      line("target", function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "none" }),
+      line("baseline", function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "rect", symbolSize: 7 }),
+      line("target", function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "triangle", symbolSize: 9 }),
     ],
   });
   window.addEventListener("resize", function () { chart.resize(); });
