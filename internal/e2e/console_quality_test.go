@@ -162,6 +162,17 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	if paused := s.do("GET", "/v1/review-schedules/"+sched, qin, nil).body["paused"]; paused != true {
 		t.Errorf("schedule paused = %v after the console's pause, want true", paused)
 	}
+
+	// Run now: the review it starts is listed with its findings (last month is empty
+	// on a fresh stack, so none).
+	b.run("run it now", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/trigger"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)))
+	eventually(t, 60*time.Second, "the review listed", func() bool {
+		_, html := b.fetch("/console/reviews")
+		return strings.Contains(html, "Schedule "+sched+"; started") && strings.Contains(html, "; finished ") && strings.Contains(html, "No improvement opportunity found.")
+	})
+	b.run("reviews page", chromedp.Navigate(s.url+"/console/reviews"), chromedp.WaitVisible(chromedp.CSS(`section.review`)))
+	b.screenshot("quality-reviews-run")
 }
 
 // A risk alert in the browser: the monitor opens a red alert, the quality lead
