@@ -1,0 +1,264 @@
+package console
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// cycle is a PDCA cycle as the API shows it, with its checks on the detail view.
+type cycle struct {
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Metric         string     `json:"metric"`
+	Category       string     `json:"category"`
+	Keyword        string     `json:"keyword"`
+	Rule           string     `json:"rule"`
+	Evidence       string     `json:"evidence"`
+	Baseline       *float64   `json:"baseline"`
+	Target         *float64   `json:"target"`
+	TimeZone       string     `json:"time_zone"`
+	CheckSpec      string     `json:"check_spec"`
+	MaxIterations  int        `json:"max_iterations"`
+	Stage          string     `json:"stage"`
+	Iteration      int        `json:"iteration"`
+	PlanStatus     string     `json:"plan_status"`
+	Plan           *cyclePlan `json:"plan"`
+	DueAt          *time.Time `json:"due_at"`
+	LastProgressAt *time.Time `json:"last_progress_at"`
+	SOPChange      *string    `json:"sop_change"`
+	RootCause      *string    `json:"root_cause"`
+	OpenedAt       time.Time  `json:"opened_at"`
+	ClosedAt       *time.Time `json:"closed_at"`
+	Outcome        *string    `json:"outcome"`
+	Checks         []check    `json:"checks"`
+}
+
+// cyclePlan is the iteration's SMART plan.
+type cyclePlan struct {
+	Measures []struct {
+		Description string    `json:"description"`
+		Owner       string    `json:"owner"`
+		Due         time.Time `json:"due"`
+		Percent     *int      `json:"percent"`
+	} `json:"measures"`
+	Baseline    float64    `json:"baseline"`
+	Target      float64    `json:"target"`
+	Due         time.Time  `json:"due"`
+	SubmittedBy string     `json:"submitted_by"`
+	SubmittedAt time.Time  `json:"submitted_at"`
+	DecidedBy   string     `json:"decided_by"`
+	DecidedAt   *time.Time `json:"decided_at"`
+}
+
+// check is one measurement of the cycle's metric against baseline and target.
+type check struct {
+	Iteration  int       `json:"iteration"`
+	CheckedAt  time.Time `json:"checked_at"`
+	WindowFrom time.Time `json:"window_from"`
+	WindowTo   time.Time `json:"window_to"`
+	Value      *float64  `json:"value"`
+	Baseline   *float64  `json:"baseline"`
+	Target     float64   `json:"target"`
+	Met        bool      `json:"met"`
+	Final      bool      `json:"final"`
+}
+
+// boardColumns are the board's columns. The API's stages are plan, do, act and
+// closed; "check" is a Do cycle past its plan's due date, awaiting its final check.
+var boardColumns = []string{"plan", "do", "check", "act", "closed"}
+
+// column is one column of the PDCA board.
+type column struct {
+	Stage  string
+	Cycles []cycle
+}
+
+func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
+	var cycles page[cycle]
+	limit := 200
+	ref, err := into(&cycles)(c.client.ListCycles(r.Context(), &apiclient.ListCyclesParams{Limit: &limit}))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.render(w, r, ref.Status, "pdca", map[string]any{"PageRefusal": ref})
+		return
+	}
+	cols := make([]column, len(boardColumns))
+	at := map[string]int{}
+	for i, s := range boardColumns {
+		cols[i].Stage, at[s] = s, i
+	}
+	now := time.Now()
+	for _, cy := range cycles.Items {
+		stage := cy.Stage
+		if stage == "do" && cy.DueAt != nil && now.After(*cy.DueAt) {
+			stage = "check"
+		}
+		if i, ok := at[stage]; ok {
+			cols[i].Cycles = append(cols[i].Cycles, cy)
+		}
+	}
+	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Columns": cols})
+}
+
+func (c *Console) cycle(w http.ResponseWriter, r *http.Request) {
+	c.showCycle(w, r, http.StatusOK, "", nil, nil)
+}
+
+// chartData is what the cycle page's chart draws: each check with its baseline and
+// target, labelled by iteration.
+type chartData struct {
+	Checks []chartPoint `json:"checks"`
+}
+
+type chartPoint struct {
+	Label     string   `json:"label"`
+	Iteration int      `json:"iteration"`
+	Value     *float64 `json:"value"`
+	Baseline  *float64 `json:"baseline"`
+	Target    float64  `json:"target"`
+	Met       bool     `json:"met"`
+	Final     bool     `json:"final"`
+}
+
+// showCycle renders the cycle page; form, ref and input are a refused form's.
+func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such cycle", http.StatusNotFound)
+		return
+	}
+	var cy cycle
+	var events page[event]
+	for _, get := range []func() (*refusal, error){
+		func() (*refusal, error) { return into(&cy)(c.client.GetCycle(r.Context(), id)) },
+		func() (*refusal, error) { return into(&events)(c.client.ListCycleEvents(r.Context(), id)) },
+	} {
+		pageRef, err := get()
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if pageRef != nil {
+			http.Error(w, pageRef.Detail, pageRef.Status)
+			return
+		}
+	}
+	var data chartData
+	for _, k := range cy.Checks {
+		data.Checks = append(data.Checks, chartPoint{Label: fmt.Sprintf("#%d %s", k.Iteration, k.CheckedAt.UTC().Format("2006-01-02")),
+			Iteration: k.Iteration, Value: k.Value, Baseline: k.Baseline, Target: k.Target, Met: k.Met, Final: k.Final})
+	}
+	chart, err := json.Marshal(data)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if input == nil {
+		input = map[string]string{}
+	}
+	c.render(w, r, status, "cycle", map[string]any{
+		"Cy": cy, "Events": events.Items, "Chart": string(chart), "Measures": []int{0, 1, 2},
+		"Form": form, "Refusal": ref, "Input": input,
+	})
+}
+
+// cycleForms are the cycle page's forms: the fields each reads, how it builds the
+// API's body, and the generated client's call.
+var cycleForms = map[string]struct {
+	fields []string
+	body   func(in map[string]string) map[string]any
+	call   func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error)
+}{
+	"plan": {planFields(), planBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.SubmitCyclePlanWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"decision": {[]string{"decision", "reason"}, textBody("decision", "reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.DecideCyclePlanWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"progress": {[]string{"note", "measure", "percent"}, progressBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.ReportCycleProgressWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"act": {[]string{"sop_change", "root_cause"}, textBody("sop_change", "root_cause"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.ActOnCycleWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"withdraw": {[]string{"reason"}, textBody("reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.WithdrawCycleWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+}
+
+// planFields are the plan form's fields: three measure rows, the target and due date.
+func planFields() []string {
+	out := []string{"target", "due"}
+	for i := range 3 {
+		for _, f := range []string{"description", "owner", "due"} {
+			out = append(out, fmt.Sprintf("measures[%d].%s", i, f))
+		}
+	}
+	return out
+}
+
+// planBody is the plan form as the API's plan: measure rows left wholly empty are
+// not measures.
+func planBody(in map[string]string) map[string]any {
+	body := map[string]any{}
+	number(body, "target", in["target"])
+	if in["due"] != "" {
+		body["due"] = withDay(in["due"])
+	}
+	measures := []map[string]string{}
+	for i := range 3 {
+		key := func(f string) string { return fmt.Sprintf("measures[%d].%s", i, f) }
+		m := map[string]string{"description": in[key("description")], "owner": in[key("owner")], "due": withDay(in[key("due")])}
+		if m["description"] == "" && m["owner"] == "" && m["due"] == "" {
+			continue
+		}
+		measures = append(measures, m)
+	}
+	body["measures"] = measures
+	return body
+}
+
+func progressBody(in map[string]string) map[string]any {
+	body := map[string]any{"note": in["note"]}
+	number(body, "measure", in["measure"])
+	number(body, "percent", in["percent"])
+	return body
+}
+
+// textBody sends the named fields as strings, leaving out the empty ones.
+func textBody(names ...string) func(map[string]string) map[string]any {
+	return func(in map[string]string) map[string]any {
+		body := map[string]any{}
+		for _, n := range names {
+			if in[n] != "" {
+				body[n] = in[n]
+			}
+		}
+		return body
+	}
+}
+
+// cycleAction sends a cycle form to the API; a refusal comes back inline on the form.
+func (c *Console) cycleAction(w http.ResponseWriter, r *http.Request) {
+	form, ok := cycleForms[r.PathValue("action")]
+	id, err := uuid.Parse(r.PathValue("id"))
+	if !ok || err != nil {
+		http.Error(w, "no such action", http.StatusNotFound)
+		return
+	}
+	input := formInput(r, form.fields...)
+	res, err := form.call(c.client, r, id, jsonBody(form.body(input)))
+	c.posted(w, r, res, err, "/console/pdca/"+id.String(), func(status int, ref *refusal) {
+		c.showCycle(w, r, status, r.PathValue("action"), ref, input)
+	})
+}

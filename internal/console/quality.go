@@ -1,0 +1,108 @@
+package console
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// qualityPages are the quality team's pages (docs/console.md, "Quality pages").
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk"}
+
+// registerQuality parses the quality pages and adds their routes. The templates are
+// embedded, so a parse error is a programming error caught by any test.
+func (c *Console) registerQuality(mux *http.ServeMux) {
+	for _, page := range qualityPages {
+		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(qualityFuncs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/rows.html", "templates/quality.html", "templates/"+page+".html"))
+	}
+	mux.Handle("GET /console/reviews", c.session(c.reviews))
+	mux.Handle("POST /console/reviews/schedules", c.session(c.createSchedule))
+	mux.Handle("POST /console/reviews/schedules/{id}/{action}", c.session(c.scheduleAction))
+	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
+	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
+	mux.Handle("POST /console/pdca/{id}/{action}", c.session(c.cycleAction))
+	mux.Handle("GET /console/risk", c.session(c.risk))
+	mux.Handle("GET /console/risk/ledger.csv", c.session(c.ledgerCSV))
+	mux.Handle("POST /console/risk/{id}/{action}", c.session(c.riskAction))
+}
+
+// qualityFuncs are the quality templates' helpers: formatting only.
+var qualityFuncs = template.FuncMap{
+	"num": func(f *float64) string {
+		if f == nil {
+			return "—"
+		}
+		return trimFloat(*f)
+	},
+	// opened: whether an opportunity opened its cycle (false: an open one covers it).
+	"opened": func(b *bool) bool { return b == nil || *b },
+	"whenp": func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	},
+}
+
+// formInput reads the named form fields, trimmed.
+func formInput(r *http.Request, names ...string) map[string]string {
+	in := map[string]string{}
+	for _, n := range names {
+		in[n] = strings.TrimSpace(r.PostFormValue(n))
+	}
+	return in
+}
+
+// withDay turns a date picker's YYYY-MM-DD into the end of that day in UTC, the
+// RFC 3339 time the API takes; anything else goes as typed, for the API to name.
+func withDay(s string) string {
+	if d, err := time.Parse("2006-01-02", s); err == nil {
+		return d.Add(24*time.Hour - time.Second).Format(time.RFC3339)
+	}
+	return s
+}
+
+// number sends a typed number as a JSON number, anything else as typed, so the API
+// names the field with its own reason; empty is left out.
+func number(body map[string]any, key, s string) {
+	if s == "" {
+		return
+	}
+	if isNumber(s) {
+		body[key] = jsonNumber(s)
+		return
+	}
+	body[key] = s
+}
+
+// posted sends one form's call and either redirects to next or shows the page again
+// with the API's refusal.
+func (c *Console) posted(w http.ResponseWriter, r *http.Request, res *http.Response, err error, next string,
+	again func(status int, ref *refusal)) {
+	ref, err := read(res, err, nil)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		again(ref.Status, ref)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+func jsonNumber(s string) json.Number {
+	f, _ := strconv.ParseFloat(s, 64)
+	return json.Number(trimFloat(f))
+}
+
+func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,49 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// The plan form becomes the API's plan body: dates to end-of-day RFC 3339, numbers
+// as numbers, anything else as typed (for the API to name), empty measure rows left out.
+func TestPlanBody(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   map[string]string
+		want string
+	}{
+		{"one measure", map[string]string{"target": "80", "due": "2027-01-31",
+			"measures[0].description": "audit", "measures[0].owner": "quinn", "measures[0].due": "2027-01-10"},
+			`{"due":"2027-01-31T23:59:59Z","measures":[{"description":"audit","due":"2027-01-10T23:59:59Z","owner":"quinn"}],"target":80}`},
+		{"typed as is", map[string]string{"target": "eighty", "due": "soon", "measures[1].owner": "x"},
+			`{"due":"soon","measures":[{"description":"","due":"","owner":"x"}],"target":"eighty"}`},
+		{"empty", map[string]string{}, `{"measures":[]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := json.Marshal(planBody(tc.in))
+			if string(got) != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWriteLedger(t *testing.T) {
+	at := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+	resp := "rerouted, at once"
+	e := ledgerEntry{ID: "a1", Condition: "volume_spike", Grade: "red", OpenedAt: at, Observed: 10, Baseline: 2, Threshold: 4,
+		Response: &resp, ledgerPart: ledgerPart{RootCause: "depot closed", Solution: "north depot", Executor: "quinn",
+			ActionDeadline: at.AddDate(0, 0, 2), Verification: "=HYPERLINK(1)"}, ClosedAt: at.Add(time.Hour), ClosedBy: "qin"}
+	var buf bytes.Buffer
+	if err := writeLedger(&buf, []ledgerEntry{e}); err != nil {
+		t.Fatal(err)
+	}
+	want := "id,condition,grade,opened_at,observed,baseline,threshold,escalation_level,response,responded_by,root_cause,solution,executor,action_deadline,verification,closed_at,closed_by\n" +
+		"a1,volume_spike,red,2026-03-01T02:00:00Z,10,2,4,0,\"rerouted, at once\",,depot closed,north depot,quinn,2026-03-03T02:00:00Z,'=HYPERLINK(1),2026-03-01T03:00:00Z,qin\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

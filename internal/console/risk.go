@@ -1,0 +1,216 @@
+package console
+
+import (
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// riskAlert is a risk alert as the API shows it.
+type riskAlert struct {
+	ID              string      `json:"id"`
+	Condition       string      `json:"condition"`
+	Grade           string      `json:"grade"`
+	Status          string      `json:"status"`
+	OpenedAt        time.Time   `json:"opened_at"`
+	Handling        string      `json:"handling"`
+	HandlingSeconds int64       `json:"handling_seconds"`
+	HandlingDueAt   time.Time   `json:"handling_due_at"`
+	EscalationLevel int         `json:"escalation_level"`
+	EscalatedTo     *string     `json:"escalated_to"`
+	Observed        float64     `json:"observed"`
+	Baseline        float64     `json:"baseline"`
+	Threshold       float64     `json:"threshold"`
+	OwnerID         *string     `json:"owner_id"`
+	Response        *string     `json:"response"`
+	RespondedBy     *string     `json:"responded_by"`
+	Ledger          *ledgerPart `json:"ledger"`
+	ClosedAt        *time.Time  `json:"closed_at"`
+	SeenCount       int         `json:"seen_count"`
+}
+
+// ledgerPart is the ledger fields a closed alert carries.
+type ledgerPart struct {
+	RootCause      string    `json:"root_cause"`
+	Solution       string    `json:"solution"`
+	Executor       string    `json:"executor"`
+	ActionDeadline time.Time `json:"action_deadline"`
+	Verification   string    `json:"verification"`
+}
+
+// ledgerEntry is one line of the risk ledger (风险处置台账).
+type ledgerEntry struct {
+	ID              string     `json:"id"`
+	Condition       string     `json:"condition"`
+	Grade           string     `json:"grade"`
+	OpenedAt        time.Time  `json:"opened_at"`
+	Observed        float64    `json:"observed"`
+	Baseline        float64    `json:"baseline"`
+	Threshold       float64    `json:"threshold"`
+	EscalationLevel int        `json:"escalation_level"`
+	Response        *string    `json:"response"`
+	RespondedBy     *string    `json:"responded_by"`
+	RespondedAt     *time.Time `json:"responded_at"`
+	ledgerPart
+	ClosedAt time.Time `json:"closed_at"`
+	ClosedBy string    `json:"closed_by"`
+}
+
+// Clock is the alert's handling deadline as the countdown markup reads it; it stops
+// once the alert is responded to (responding stops the escalation).
+func (a riskAlert) Clock() clock {
+	if a.Status != "open" {
+		return clock{}
+	}
+	return clock{Name: "Handling", Start: a.HandlingDueAt.Add(-time.Duration(a.HandlingSeconds) * time.Second), Due: a.HandlingDueAt}
+}
+
+// grades are the alert grades, worst first, each with the words that say it.
+var grades = []struct{ Grade, Label string }{
+	{"red", "Red — act within 1 h (an executive leads)"},
+	{"yellow", "Yellow — act within 4 h"},
+	{"blue", "Blue — act within 24 h"},
+}
+
+// gradeGroup is the alerts of one grade.
+type gradeGroup struct {
+	Grade, Label string
+	Alerts       []riskAlert
+}
+
+func (c *Console) risk(w http.ResponseWriter, r *http.Request) {
+	c.showRisk(w, r, http.StatusOK, "", nil, nil)
+}
+
+// showRisk renders alerts by grade and the ledger; form names the alert and form a
+// refusal and input belong to ("<id>/respond").
+func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	var alerts page[riskAlert]
+	var ledger page[ledgerEntry]
+	limit := 200
+	for _, get := range []func() (*refusal, error){
+		func() (*refusal, error) {
+			return into(&alerts)(c.client.ListRiskAlerts(r.Context(), &apiclient.ListRiskAlertsParams{Limit: &limit}))
+		},
+		func() (*refusal, error) { return into(&ledger)(c.client.RiskLedger(r.Context(), nil)) },
+	} {
+		pageRef, err := get()
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if pageRef != nil {
+			c.render(w, r, pageRef.Status, "risk", map[string]any{"PageRefusal": pageRef})
+			return
+		}
+	}
+	groups := make([]gradeGroup, len(grades))
+	for i, g := range grades {
+		groups[i] = gradeGroup{Grade: g.Grade, Label: g.Label}
+		for _, a := range alerts.Items {
+			if a.Grade == g.Grade {
+				groups[i].Alerts = append(groups[i].Alerts, a)
+			}
+		}
+	}
+	if input == nil {
+		input = map[string]string{}
+	}
+	c.render(w, r, status, "risk", map[string]any{
+		"Groups": groups, "Ledger": ledger.Items, "Form": form, "Refusal": ref, "Input": input,
+	})
+}
+
+// riskFields are the respond and close forms' fields.
+var riskFields = map[string][]string{
+	"respond": {"response"},
+	"close":   {"root_cause", "solution", "executor", "action_deadline", "verification"},
+}
+
+// riskAction responds to or closes an alert; the API decides who may and what a
+// complete ledger entry is.
+func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
+	action := r.PathValue("action")
+	fields, ok := riskFields[action]
+	id, err := uuid.Parse(r.PathValue("id"))
+	if !ok || err != nil {
+		http.Error(w, "no such action", http.StatusNotFound)
+		return
+	}
+	input := formInput(r, fields...)
+	body := textBody(fields...)(input)
+	if d, ok := body["action_deadline"].(string); ok {
+		body["action_deadline"] = withDay(d)
+	}
+	var res *http.Response
+	if action == "respond" {
+		res, err = c.client.RespondRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body))
+	} else {
+		res, err = c.client.CloseRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body))
+	}
+	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
+		c.showRisk(w, r, status, id.String()+"/"+action, ref, input)
+	})
+}
+
+// ledgerCSV downloads the risk ledger the API lists, one closed alert a row.
+func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
+	var ledger page[ledgerEntry]
+	ref, err := into(&ledger)(c.client.RiskLedger(r.Context(), nil))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		http.Error(w, ref.Detail, ref.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="risk-ledger.csv"`)
+	if err := writeLedger(w, ledger.Items); err != nil {
+		c.log.ErrorContext(r.Context(), "risk ledger CSV failed", "error", err)
+	}
+}
+
+// ledgerHeader names the CSV's columns.
+var ledgerHeader = []string{"id", "condition", "grade", "opened_at", "observed", "baseline", "threshold",
+	"escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
+	"verification", "closed_at", "closed_by"}
+
+func writeLedger(w io.Writer, entries []ledgerEntry) error {
+	out := csv.NewWriter(w)
+	if err := out.Write(ledgerHeader); err != nil {
+		return err
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return text(*s)
+	}
+	for _, e := range entries {
+		if err := out.Write([]string{e.ID, e.Condition, e.Grade, e.OpenedAt.UTC().Format(time.RFC3339),
+			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), trimFloat(float64(e.EscalationLevel)),
+			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
+			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {
+			return err
+		}
+	}
+	out.Flush()
+	return out.Error()
+}
+
+// text is a free-text cell made safe for spreadsheets: one starting like a formula
+// gets a leading apostrophe, so opening the file never runs what someone typed.
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,35 @@
+// complaintflow console, quality pages: the PDCA cycle's checks drawn with Apache
+// ECharts from the JSON in the chart element's data-chart attribute (no inline script:
+// the Content-Security-Policy forbids it).
+"use strict";
+
+// drawChecks plots each check's value against its baseline and target, in order,
+// labelled by iteration; each series has its own line style and marker shape, so
+// colour is never the only signal, and the table under the chart says it in words.
+function drawChecks(el) {
+  const data = JSON.parse(el.dataset.chart || "{}");
+  const checks = data.checks || [];
+  const labels = checks.map(function (c) { return c.label; });
+  const line = function (name, pick, extra) {
+    return Object.assign({ name: name, type: "line", data: checks.map(pick), connectNulls: false }, extra || {});
+  };
+  const chart = echarts.init(el, null, { renderer: "svg" });
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: "axis" },
+    legend: { data: ["value", "baseline", "target"] },
+    xAxis: { type: "category", data: labels, name: "iteration · check" },
+    yAxis: { type: "value", scale: true },
+    series: [
+      line("value", function (c) { return c.value; }, { symbol: "circle", symbolSize: 10 }),
+      line("baseline", function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "rect", symbolSize: 7 }),
+      line("target", function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "triangle", symbolSize: 9 }),
+    ],
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  const el = document.getElementById("cycle-chart");
+  if (el && window.echarts) drawChecks(el);
+});

@@ -1,0 +1,252 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// signInAs signs in with a token and waits for the console's navigation: a quality
+// person's landing page is the queue, which their role may or may not list.
+func (b *browser) signInAs(token string) {
+	b.t.Helper()
+	b.run("sign in",
+		chromedp.Navigate(b.base+"/console/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), token),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/pdca"]`)))
+}
+
+// fetch GETs a console path with the browser's session cookies.
+func (b *browser) fetch(path string) (int, string) {
+	b.t.Helper()
+	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	for _, c := range jar.Cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+// The PDCA cycle in the browser: the owner's plan (sent through the API) is approved
+// by the quality lead on the cycle page, and a check's value reaches the chart.
+func TestConsoleQualityPDCA(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
+
+	open := s.do("POST", "/v1/pdca-cycles", qin, map[string]any{"title": "Logistics resolution",
+		"metric": "resolution_rate_pct", "category": "logistics", "baseline": 60, "target": 80, "time_zone": "UTC"})
+	if open.status != 201 {
+		t.Fatalf("open cycle: HTTP %d %v", open.status, open.body)
+	}
+	id := open.body["id"].(string)
+	eventually(t, 30*time.Second, "the cycle proposed", func() bool {
+		for _, e := range items(s.do("GET", "/v1/pdca-cycles/"+id+"/events", qin, nil)) {
+			if e["kind"] == "proposed" {
+				return true
+			}
+		}
+		return false
+	})
+	day := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.RFC3339) }
+	// The workflow may still be loading the cycle a moment after "proposed": retry.
+	var plan response
+	eventually(t, 30*time.Second, "the plan submitted", func() bool {
+		plan = s.do("POST", "/v1/pdca-cycles/"+id+"/plan", quinn, map[string]any{"target": 80, "due": day(30),
+			"measures": []map[string]any{{"description": "daily courier SLA review", "owner": "quinn", "due": day(21)}}})
+		return plan.status != 409
+	})
+	if plan.status != 200 {
+		t.Fatalf("submit plan: HTTP %d %v", plan.status, plan.body)
+	}
+
+	b := newBrowser(t, s.url)
+	b.signInAs(qin)
+	page := s.url + "/console/pdca/" + id
+	b.run("cycle page", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#form-decision`)))
+	if got := b.text(`#cycle-plan-status`); got != "submitted" {
+		t.Errorf("plan status %q, want submitted", got)
+	}
+	b.screenshot("quality-cycle-submitted")
+
+	// Sending back without a reason is the API's refusal, shown at the reason field.
+	b.run("send back without a reason",
+		chromedp.SetValue(chromedp.CSS(`#decision`), "send_back"),
+		chromedp.Click(chromedp.CSS(`#form-decision button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#decision-reason-error`)))
+	b.screenshot("quality-cycle-refused")
+
+	b.run("approve",
+		chromedp.SetValue(chromedp.CSS(`#decision`), "approve"),
+		chromedp.Click(chromedp.CSS(`#form-decision button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#cycle-stage`)))
+	eventually(t, 15*time.Second, "the plan approved", func() bool {
+		return s.do("GET", "/v1/pdca-cycles/"+id, qin, nil).body["stage"] == "do"
+	})
+
+	// A check exists (recorded as the workflow's check activity records it); the
+	// page's chart is given its value, baseline and target.
+	at := time.Now().UTC().Truncate(time.Second)
+	value, baseline := 67.5, 60.0
+	if _, err := s.store.RecordCycleCheck(context.Background(), quality.CycleCheck{CycleID: id, Iteration: 1, CheckedAt: at,
+		WindowFrom: at.AddDate(0, 0, -14), WindowTo: at, Value: &value, Baseline: &baseline, Target: 80}); err != nil {
+		t.Fatal(err)
+	}
+	b.run("cycle page with its check", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#cycle-chart svg`)))
+	type series struct {
+		Name string     `json:"name"`
+		Data []*float64 `json:"data"`
+	}
+	option := get(b, "read the chart", chromedp.Evaluate[[]series](
+		`echarts.getInstanceByDom(document.getElementById("cycle-chart")).getOption().series.map(s => ({name: s.name, data: s.data}))`))
+	got := map[string][]float64{}
+	for _, sr := range option {
+		for _, d := range sr.Data {
+			if d != nil {
+				got[sr.Name] = append(got[sr.Name], *d)
+			}
+		}
+	}
+	want := map[string][]float64{"value": {67.5}, "baseline": {60}, "target": {80}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("chart series %v, want %v", got, want)
+	}
+	if got := b.text(`#cycle-stage`); got != "do" {
+		t.Errorf("stage %q after approval, want do", got)
+	}
+	b.screenshot("quality-cycle")
+
+	b.run("board", chromedp.Navigate(s.url+"/console/pdca"),
+		chromedp.WaitVisible(chromedp.CSS(`#column-do li[data-id="`+id+`"]`)))
+	b.screenshot("quality-pdca-board")
+
+	// Review schedules: a created schedule shows the API's preview of its next runs;
+	// pause goes through PATCH.
+	sched := scheduleID("console")
+	t.Cleanup(func() { s.do("DELETE", "/v1/review-schedules/"+sched, adminToken, nil) })
+	b.run("create a schedule", chromedp.Navigate(s.url+"/console/reviews"),
+		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)),
+		chromedp.SendKeys(chromedp.CSS(`#schedule-id`), sched),
+		chromedp.SendKeys(chromedp.CSS(`#schedule-cron`), "0 9 1 * *"),
+		chromedp.SetValue(chromedp.CSS(`#schedule-zone`), "Asia/Shanghai"),
+		chromedp.Click(chromedp.CSS(`#form-schedule button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#next-runs`)))
+	runs := get(b, "next runs", chromedp.Evaluate[int](`document.querySelectorAll("#next-runs li").length`))
+	if runs != 5 || !strings.Contains(b.text(`#next-runs li`), "01:00:00 UTC") {
+		t.Errorf("%d next runs (%q), want 5 at 01:00 UTC", runs, b.text(`#next-runs`))
+	}
+	b.screenshot("quality-reviews")
+	b.run("pause it", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/pause"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/unpause"]`)))
+	if paused := s.do("GET", "/v1/review-schedules/"+sched, qin, nil).body["paused"]; paused != true {
+		t.Errorf("schedule paused = %v after the console's pause, want true", paused)
+	}
+
+	// Run now: the review it starts is listed with its findings (last month is empty
+	// on a fresh stack, so none).
+	b.run("run it now", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/trigger"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)))
+	eventually(t, 60*time.Second, "the review listed", func() bool {
+		_, html := b.fetch("/console/reviews")
+		return strings.Contains(html, "Schedule "+sched+"; started") && strings.Contains(html, "; finished ") && strings.Contains(html, "No improvement opportunity found.")
+	})
+	b.run("reviews page", chromedp.Navigate(s.url+"/console/reviews"), chromedp.WaitVisible(chromedp.CSS(`section.review`)))
+	b.screenshot("quality-reviews-run")
+}
+
+// A risk alert in the browser: the monitor opens a red alert, the quality lead
+// responds and closes it with the ledger fields, and finds it in the ledger and CSV.
+func TestConsoleQualityRisk(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin := s.personToken("quality", "qin")
+	now := time.Now().UTC()
+	// As TestRiskConditionOpensExactlyOneAlert: a red volume spike.
+	for day := 1; day <= 7; day++ {
+		for i := range 2 {
+			s.seedComplaint("product", now.Add(-time.Duration(day)*24*time.Hour-time.Duration(i+1)*time.Hour), nil)
+		}
+	}
+	for i := range 10 {
+		s.seedComplaint("logistics", now.Add(-time.Duration(i+1)*2*time.Hour), nil)
+	}
+	sched := scheduleID("console-risk")
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &sched, Kind: apiclient.ReviewScheduleKindRiskMonitor, TimeZone: ptr("UTC")})
+	s.trigger(sched)
+	var id string
+	eventually(t, 60*time.Second, "a red alert", func() bool {
+		for _, a := range items(s.do("GET", "/v1/risk-alerts?status=open", qin, nil)) {
+			id = a["id"].(string)
+		}
+		return id != ""
+	})
+
+	b := newBrowser(t, s.url)
+	b.signInAs(qin)
+	alert := `#alert-` + id
+	b.run("risk page", chromedp.Navigate(s.url+"/console/risk"),
+		chromedp.WaitVisible(chromedp.CSS(`#grade-red `+alert+` .countdown`)))
+	if got := b.text(alert + ` .countdown`); !strings.Contains(got, "left") {
+		t.Errorf("handling countdown %q, want a running countdown", got)
+	}
+	b.screenshot("quality-risk-open")
+
+	b.run("respond",
+		chromedp.SendKeys(chromedp.CSS(`#respond-`+id), "contingency plan started: reroute via the north depot"),
+		chromedp.Click(chromedp.CSS(alert+` .form-respond button`)),
+		chromedp.WaitVisible(chromedp.CSS(alert+` .form-close`)))
+	eventually(t, 15*time.Second, "the response", func() bool {
+		return s.do("GET", "/v1/risk-alerts/"+id, qin, nil).body["status"] == "responded"
+	})
+
+	// A close without the other ledger fields is refused at each of them.
+	b.run("close with a root cause only", chromedp.Navigate(s.url+"/console/risk"),
+		chromedp.WaitVisible(chromedp.CSS(`#root_cause-`+id)),
+		chromedp.SendKeys(chromedp.CSS(`#root_cause-`+id), "a courier depot closed"),
+		chromedp.Click(chromedp.CSS(alert+` .form-close button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#executor-`+id+`-error`)))
+	for _, f := range []string{"solution", "action_deadline", "verification"} {
+		b.run("refusal at "+f, chromedp.WaitVisible(chromedp.CSS(`#`+f+`-`+id+`-error`)))
+	}
+	b.screenshot("quality-risk-refused")
+
+	deadline := time.Now().UTC().AddDate(0, 0, 2).Format("2006-01-02")
+	b.run("close with the ledger",
+		chromedp.SendKeys(chromedp.CSS(`#solution-`+id), "rerouted to the north depot"),
+		chromedp.SendKeys(chromedp.CSS(`#executor-`+id), "quinn"),
+		chromedp.SetValue(chromedp.CSS(`#action_deadline-`+id), deadline),
+		chromedp.SendKeys(chromedp.CSS(`#verification-`+id), "volume back to 2 a day on day 3"),
+		chromedp.Click(chromedp.CSS(alert+` .form-close button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ledger tr[data-id="`+id+`"]`)))
+	if got := b.text(`#ledger tr[data-id="` + id + `"]`); !strings.Contains(got, "a courier depot closed") || !strings.Contains(got, "quinn") {
+		t.Errorf("ledger row %q, want the root cause and executor", got)
+	}
+	b.screenshot("quality-risk-ledger")
+
+	status, csv := b.fetch("/console/risk/ledger.csv")
+	if status != 200 || !strings.HasPrefix(csv, "id,condition,grade,") ||
+		!strings.Contains(csv, id+",volume_spike,red,") || !strings.Contains(csv, "rerouted to the north depot,quinn,"+deadline) {
+		t.Errorf("ledger CSV (HTTP %d):\n%s", status, csv)
+	}
+}
