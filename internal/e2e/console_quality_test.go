@@ -20,8 +20,8 @@ import (
 // person's landing page is the queue, which their role may or may not list.
 func (b *browser) signInAs(token string) {
 	b.t.Helper()
+	b.navigate(b.base + "/console/login")
 	b.run("sign in",
-		chromedp.Navigate(b.base+"/console/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), token),
 		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
@@ -84,7 +84,9 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	b := newBrowser(t, s.url)
 	b.signInAs(qin)
 	page := s.url + "/console/pdca/" + id
-	b.run("cycle page", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#form-decision`)))
+	b.navigate(page)
+	b.run("cycle page",
+		chromedp.WaitVisible(chromedp.CSS(`#form-decision`)))
 	if got := b.text(`#cycle-plan-status`); got != "submitted" {
 		t.Errorf("plan status %q, want submitted", got)
 	}
@@ -113,7 +115,9 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		WindowFrom: at.AddDate(0, 0, -14), WindowTo: at, Value: &value, Baseline: &baseline, Target: 80}); err != nil {
 		t.Fatal(err)
 	}
-	b.run("cycle page with its check", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#cycle-chart svg`)))
+	b.navigate(page)
+	b.run("cycle page with its check",
+		chromedp.WaitVisible(chromedp.CSS(`#cycle-chart svg`)))
 	type series struct {
 		Name string     `json:"name"`
 		Data []*float64 `json:"data"`
@@ -137,7 +141,8 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	}
 	b.screenshot("quality-cycle")
 
-	b.run("board", chromedp.Navigate(s.url+"/console/pdca"),
+	b.navigate(s.url + "/console/pdca")
+	b.run("board",
 		chromedp.WaitVisible(chromedp.CSS(`#column-do li[data-id="`+id+`"]`)))
 	b.screenshot("quality-pdca-board")
 
@@ -145,7 +150,8 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	// pause goes through PATCH.
 	sched := scheduleID("console")
 	t.Cleanup(func() { s.do("DELETE", "/v1/review-schedules/"+sched, adminToken, nil) })
-	b.run("create a schedule", chromedp.Navigate(s.url+"/console/reviews"),
+	b.navigate(s.url + "/console/reviews")
+	b.run("create a schedule",
 		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)),
 		chromedp.SendKeys(chromedp.CSS(`#schedule-id`), sched),
 		chromedp.SendKeys(chromedp.CSS(`#schedule-cron`), "0 9 1 * *"),
@@ -171,7 +177,9 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		_, html := b.fetch("/console/reviews")
 		return strings.Contains(html, "Schedule "+sched+"; started") && strings.Contains(html, "; finished ") && strings.Contains(html, "No improvement opportunity found.")
 	})
-	b.run("reviews page", chromedp.Navigate(s.url+"/console/reviews"), chromedp.WaitVisible(chromedp.CSS(`section.review`)))
+	b.navigate(s.url + "/console/reviews")
+	b.run("reviews page",
+		chromedp.WaitVisible(chromedp.CSS(`section.review`)))
 	b.screenshot("quality-reviews-run")
 }
 
@@ -205,7 +213,8 @@ func TestConsoleQualityRisk(t *testing.T) {
 	b := newBrowser(t, s.url)
 	b.signInAs(qin)
 	alert := `#alert-` + id
-	b.run("risk page", chromedp.Navigate(s.url+"/console/risk"),
+	b.navigate(s.url + "/console/risk")
+	b.run("risk page",
 		chromedp.WaitVisible(chromedp.CSS(`#grade-red `+alert+` .countdown`)))
 	if got := b.text(alert + ` .countdown`); !strings.Contains(got, "left") {
 		t.Errorf("handling countdown %q, want a running countdown", got)
@@ -221,7 +230,8 @@ func TestConsoleQualityRisk(t *testing.T) {
 	})
 
 	// A close without the other ledger fields is refused at each of them.
-	b.run("close with a root cause only", chromedp.Navigate(s.url+"/console/risk"),
+	b.navigate(s.url + "/console/risk")
+	b.run("close with a root cause only",
 		chromedp.WaitVisible(chromedp.CSS(`#root_cause-`+id)),
 		chromedp.SendKeys(chromedp.CSS(`#root_cause-`+id), "a courier depot closed"),
 		chromedp.Click(chromedp.CSS(alert+` .form-close button`)),
