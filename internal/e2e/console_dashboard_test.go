@@ -149,6 +149,18 @@ func TestConsoleDashboard(t *testing.T) {
 	check("chart-nps", "nps", func(i int) any { return totals[i]["nps"] })
 	check("chart-ces", "ces", func(i int) any { return totals[i]["ces"] })
 
+	// The breakdown of the whole period by channel is the API's grouped answer.
+	whole := url.Values{"from": {buckets[0].From}, "to": {buckets[len(buckets)-1].To}, "group_by": {"channel"}}
+	var wantGroups, gotGroups []any
+	for _, g := range s.must(200, s.do("GET", "/v1/metrics?"+whole.Encode(), adminToken, nil)).body["groups"].([]any) {
+		wantGroups = append(wantGroups, g.(map[string]any)["volume"])
+	}
+	br := b.option("chart-breakdown")
+	gotGroups = br.Series[0].Data
+	if !reflect.DeepEqual(gotGroups, wantGroups) || len(br.XAxis[0].Data) != len(wantGroups) {
+		t.Errorf("breakdown volumes %v (%v), want the API's %v", gotGroups, br.XAxis[0].Data, wantGroups)
+	}
+
 	// The heat map's cells are GET /v1/heatmap's counts, category × keyword.
 	q := url.Values{"from": {buckets[0].From}, "to": {buckets[len(buckets)-1].To}}
 	heat := s.must(200, s.do("GET", "/v1/heatmap?"+q.Encode(), adminToken, nil)).body
@@ -176,7 +188,7 @@ func TestConsoleDashboard(t *testing.T) {
 	b.screenshot("dashboard")
 
 	// Each table's CSV, fetched with the session, holds the table's rows.
-	for _, table := range []string{"volume-channel", "rates", "times", "voice", "heatmap", "breakdown"} {
+	for _, table := range []string{"volume-channel", "volume-category", "rates", "times", "voice", "heatmap", "breakdown"} {
 		href := get(b, "CSV link of "+table, chromedp.AttributeValue(chromedp.CSS(`#table-`+table+` a.csv`), "href")).Value
 		raw := get(b, "fetch "+href, chromedp.Evaluate[string](
 			`fetch(`+jsString(href)+`).then(r => Promise.all([r.headers.get("Content-Disposition"), r.text()])).then(a => a.join("\n"))`, chromedp.EvalAwaitPromise))
