@@ -74,8 +74,8 @@ type check struct {
 // closed; "check" is a Do cycle past its plan's due date, awaiting its final check.
 var boardColumns = []string{"plan", "do", "check", "act", "closed"}
 
-// column is one column of the PDCA board.
-type column struct {
+// boardColumn is one column of the PDCA board.
+type boardColumn struct {
 	Stage  string
 	Cycles []cycle
 }
@@ -92,7 +92,7 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, ref.Status, "pdca", map[string]any{"PageRefusal": ref})
 		return
 	}
-	cols := make([]column, len(boardColumns))
+	cols := make([]boardColumn, len(boardColumns))
 	at := map[string]int{}
 	for i, s := range boardColumns {
 		cols[i].Stage, at[s] = s, i

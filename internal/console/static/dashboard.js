@@ -1,0 +1,46 @@
+// complaintflow console: the dashboard's charts. Each chart's figures come from the
+// server in the data-chart attribute (the same numbers as the table beneath it); this
+// file only turns them into an ECharts option. No inline script (the CSP forbids it).
+"use strict";
+
+// option builds the ECharts option of one chart description.
+function option(c) {
+  const base = {
+    title: { text: c.title, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: c.kind === "heatmap" ? "item" : "axis" },
+    grid: { left: 60, right: 20, top: 60, bottom: 70, containLabel: true },
+    aria: { enabled: true, decal: { show: true } }, // patterns as well as colours
+  };
+  if (c.kind === "heatmap") {
+    return Object.assign(base, {
+      xAxis: { type: "category", data: c.x, splitArea: { show: true } },
+      yAxis: { type: "category", data: c.y, inverse: true, splitArea: { show: true } },
+      visualMap: { min: 0, max: Math.max(1, c.max), calculable: true, orient: "horizontal", left: "center", bottom: 0 },
+      series: [{ id: "cells", name: c.unit, type: "heatmap", data: c.cells, label: { show: true } }],
+    });
+  }
+  return Object.assign(base, {
+    legend: { type: "scroll", top: 25 },
+    xAxis: { type: "category", data: c.x },
+    yAxis: { type: "value", name: c.unit },
+    series: c.series.map(function (s) {
+      const one = { id: s.id, name: s.name, type: c.kind, data: s.data, connectNulls: false };
+      if (c.kind === "bar") one.stack = "total";
+      if (c.kind === "line") one.symbolSize = 8;
+      return one;
+    }),
+  });
+}
+
+function drawCharts() {
+  if (typeof echarts === "undefined") return;
+  const charts = [];
+  document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(option(JSON.parse(el.dataset.chart)));
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+}
+
+drawCharts();
