@@ -79,6 +79,7 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
 	mux.Handle("GET /console/escalations", c.session(c.escalations))
 	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))
+	c.registerAdmin(mux)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such console page", http.StatusNotFound)
 	})
