@@ -81,6 +81,7 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))
 	c.registerQuality(mux)
 	c.registerDashboard(mux)
+	c.registerAdmin(mux)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such console page", http.StatusNotFound)
 	})

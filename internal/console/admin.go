@@ -1,0 +1,130 @@
+package console
+
+import (
+	"html/template"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// adminSections are the admin area's pages in sub-navigation order: the path under
+// /console/admin/ and the label.
+var adminSections = [][2]string{
+	{"policies", "SLA policies"}, {"directory", "Directory"}, {"routing", "Routing"},
+	{"calendars", "Calendars"}, {"classification", "Classification"}, {"tokens", "Tokens"},
+}
+
+// adminFuncs are the admin templates' helpers, beside funcs.
+var adminFuncs = template.FuncMap{
+	"sections": func() [][2]string { return adminSections },
+	// errorsOf collects the API's messages for a form field and its parts: the
+	// "warning_percents" input shows "warning_percents[1]" too.
+	"errorsOf": func(r *refusal, name string) []string {
+		if r == nil {
+			return nil
+		}
+		var out []string
+		for f, m := range r.Fields {
+			if f == name || strings.HasPrefix(f, name+"[") || strings.HasPrefix(f, name+".") {
+				if f != name {
+					m = f + ": " + m
+				}
+				out = append(out, m)
+			}
+		}
+		sort.Strings(out)
+		return out
+	},
+	// unclaimed is the refusal's field messages no form field of names shows.
+	"unclaimed": func(r *refusal, names ...string) []string {
+		if r == nil {
+			return nil
+		}
+		var out []string
+	fields:
+		for f, m := range r.Fields {
+			for _, n := range names {
+				if f == n || strings.HasPrefix(f, n+"[") || strings.HasPrefix(f, n+".") {
+					continue fields
+				}
+			}
+			out = append(out, f+": "+m)
+		}
+		sort.Strings(out)
+		return out
+	},
+	"join": strings.Join,
+}
+
+// registerAdmin parses the admin pages and serves them. Every read and write is an
+// admin-only /v1 call, so the API's 403 is what another role sees.
+func (c *Console) registerAdmin(mux *http.ServeMux) {
+	for _, s := range adminSections {
+		page := "admin_" + s[0]
+		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(adminFuncs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/rows.html", "templates/admin_nav.html", "templates/"+page+".html"))
+	}
+	mux.Handle("GET /console/admin/{$}", c.session(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/console/admin/policies", http.StatusSeeOther)
+	}))
+	mux.Handle("GET /console/admin/policies", c.session(c.policies))
+	mux.Handle("POST /console/admin/policies/{urgency}/{tier}", c.session(c.putPolicy))
+	mux.Handle("GET /console/admin/directory", c.session(c.directory))
+	mux.Handle("POST /console/admin/teams", c.session(c.putTeam))
+	mux.Handle("POST /console/admin/people", c.session(c.putPerson))
+	mux.Handle("GET /console/admin/routing", c.session(c.routing))
+	mux.Handle("POST /console/admin/routing", c.session(c.putRoute))
+	mux.Handle("POST /console/admin/routing/{category}/delete", c.session(c.deleteRoute))
+	mux.Handle("GET /console/admin/calendars", c.session(c.calendars))
+	mux.Handle("POST /console/admin/calendars", c.session(c.putCalendar))
+	mux.Handle("GET /console/admin/classification", c.session(c.classification))
+	mux.Handle("POST /console/admin/classification", c.session(c.putRules))
+	mux.Handle("GET /console/admin/tokens", c.session(c.tokens))
+	mux.Handle("POST /console/admin/tokens", c.session(c.createToken))
+	mux.Handle("POST /console/admin/tokens/{id}/{action}", c.session(c.tokenAction))
+}
+
+// adminForm is a refused admin form to show again: which form, the API's refusal
+// and what the person typed.
+type adminForm struct {
+	Name    string
+	Refusal *refusal
+	Input   map[string]string
+}
+
+// formValues reads the named form fields, trimmed.
+func formValues(r *http.Request, names ...string) map[string]string {
+	in := map[string]string{}
+	for _, n := range names {
+		in[n] = strings.TrimSpace(r.PostFormValue(n))
+	}
+	return in
+}
+
+// setIfGiven copies the non-empty inputs into body: an empty field is left out, so
+// the API applies its default or keeps the current value.
+func setIfGiven(body map[string]any, in map[string]string, names ...string) {
+	for _, n := range names {
+		if in[n] != "" {
+			body[n] = in[n]
+		}
+	}
+}
+
+// renderAdmin renders an admin page, or the API's refusal of its read (a 403 for
+// anyone but an admin) in its place.
+func (c *Console) renderAdmin(w http.ResponseWriter, r *http.Request, status int, section string, pageRef *refusal, form adminForm, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Section"], data["Form"] = section, form
+	if pageRef != nil {
+		data["PageRefusal"] = pageRef
+		if form.Refusal != nil {
+			status = form.Refusal.Status
+		} else {
+			status = pageRef.Status
+		}
+	}
+	c.render(w, r, status, "admin_"+section, data)
+}

@@ -1,0 +1,135 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// team is a team of the directory as the API shows it.
+type team struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	LeadID *string `json:"lead_id"`
+}
+
+// person is a person of the directory as the API shows it; Chain is theirs when read
+// one by one: themselves and each manager above, nearest first.
+type person struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	Role       string  `json:"role"`
+	TeamID     *string `json:"team_id"`
+	ManagerID  *string `json:"manager_id"`
+	Email      *string `json:"email"`
+	WebhookURL *string `json:"webhook_url"`
+	Active     bool    `json:"active"`
+	Chain      []struct {
+		ID   string `json:"id"`
+		Role string `json:"role"`
+	} `json:"chain"`
+}
+
+var (
+	teamFields   = []string{"id", "name", "lead_id"}
+	personFields = []string{"id", "name", "role", "team_id", "manager_id", "email", "webhook_url"}
+	// personRoles are the directory's roles, lowest first.
+	personRoles = []string{"agent", "team_lead", "manager", "director", "executive"}
+)
+
+func (c *Console) directory(w http.ResponseWriter, r *http.Request) {
+	c.showDirectory(w, r, http.StatusOK, adminForm{})
+}
+
+// showDirectory renders teams and people, each person with their reporting chain;
+// ?team= and ?person= open that entry in its form.
+func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
+	var teams page[team]
+	var people page[person]
+	ref, err := into(&teams)(c.client.ListTeams(r.Context()))
+	if err == nil && ref == nil {
+		ref, err = into(&people)(c.client.ListPeople(r.Context(), nil))
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	// The list leaves chains out; each person's own read has it.
+	for i := range people.Items {
+		if _, err := into(&people.Items[i])(c.client.GetPerson(r.Context(), people.Items[i].ID)); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
+	teamIn, personIn := map[string]string{}, map[string]string{"role": "agent"}
+	var teamRef, personRef *refusal
+	switch form.Name {
+	case "team":
+		teamIn, teamRef = form.Input, form.Refusal
+	case "person":
+		personIn, personRef = form.Input, form.Refusal
+	}
+	q := r.URL.Query()
+	for _, t := range teams.Items {
+		if form.Name == "" && t.ID == q.Get("team") {
+			teamIn = map[string]string{"id": t.ID, "name": t.Name, "lead_id": deref(t.LeadID)}
+		}
+	}
+	for _, p := range people.Items {
+		if form.Name == "" && p.ID == q.Get("person") {
+			personIn = map[string]string{"id": p.ID, "name": p.Name, "role": p.Role, "team_id": deref(p.TeamID),
+				"manager_id": deref(p.ManagerID), "email": deref(p.Email), "webhook_url": deref(p.WebhookURL)}
+			if p.Active {
+				personIn["active"] = "on"
+			}
+		}
+	}
+	if _, editing := personIn["id"]; !editing {
+		personIn["active"] = "on"
+	}
+	c.renderAdmin(w, r, status, "directory", ref, form, map[string]any{
+		"Teams": teams.Items, "People": people.Items, "Roles": personRoles, "TeamIn": teamIn, "PersonIn": personIn,
+		"TeamRef": teamRef, "PersonRef": personRef,
+	})
+}
+
+// putTeam creates or changes a team.
+func (c *Console) putTeam(w http.ResponseWriter, r *http.Request) {
+	in := formValues(r, teamFields...)
+	body := map[string]any{"name": in["name"]}
+	setIfGiven(body, in, "lead_id")
+	c.putEntry(w, r, "team", in, func() (*refusal, error) {
+		return into(nil)(c.client.PutTeamWithBody(r.Context(), in["id"], "application/json", jsonBody(body)))
+	}, "/console/admin/directory?team="+url.QueryEscape(in["id"]))
+}
+
+// putPerson creates or changes a person.
+func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
+	in := formValues(r, personFields...)
+	in["active"] = r.PostFormValue("active")
+	body := map[string]any{"name": in["name"], "role": in["role"], "active": in["active"] == "on"}
+	setIfGiven(body, in, "team_id", "manager_id", "email", "webhook_url")
+	c.putEntry(w, r, "person", in, func() (*refusal, error) {
+		return into(nil)(c.client.PutPersonWithBody(r.Context(), in["id"], "application/json", jsonBody(body)))
+	}, "/console/admin/directory?person="+url.QueryEscape(in["id"]))
+}
+
+// putEntry sends a directory form; an ID is part of the path, so a missing one is
+// refused here as the API would refuse an empty path segment.
+func (c *Console) putEntry(w http.ResponseWriter, r *http.Request, name string, in map[string]string, put func() (*refusal, error), next string) {
+	var ref *refusal
+	var err error
+	if in["id"] == "" {
+		ref = &refusal{Status: http.StatusBadRequest, Detail: "the " + name + " needs an ID", Fields: map[string]string{"id": "is required"}}
+	} else {
+		ref, err = put()
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showDirectory(w, r, ref.Status, adminForm{Name: name, Refusal: ref, Input: in})
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

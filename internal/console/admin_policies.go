@@ -1,0 +1,166 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// policy is one cell of the SLA matrix as the API shows it.
+type policy struct {
+	Urgency              string  `json:"urgency"`
+	Tier                 string  `json:"tier"`
+	FirstResponse        string  `json:"first_response"`
+	Resolution           *string `json:"resolution"`
+	WarningPercents      []int   `json:"warning_percents"`
+	EscalationLevels     []level `json:"escalation_levels"`
+	FollowUp             string  `json:"follow_up"`
+	DecisionTime         string  `json:"decision_time"`
+	MaxExtension         string  `json:"max_extension"`
+	AutoEscalateAngry    bool    `json:"auto_escalate_angry"`
+	AutoEscalateHighTier bool    `json:"auto_escalate_high_tier"`
+	CalendarID           *string `json:"calendar_id"`
+	SurveyReminder       string  `json:"survey_reminder"`
+	SurveyTimeout        string  `json:"survey_timeout"`
+	UpdatedBy            string  `json:"updated_by"`
+}
+
+// level is one escalation level of a policy.
+type level struct {
+	Level  int    `json:"level"`
+	After  string `json:"after"`
+	Notify string `json:"notify"`
+}
+
+// policyFields are the policy form's text fields, named as the API's.
+var policyFields = []string{"first_response", "resolution", "warning_percents", "escalation_levels",
+	"follow_up", "decision_time", "max_extension", "calendar_id", "survey_reminder", "survey_timeout"}
+
+// levels are the matrix's rows (urgency) and columns (tier), as the API's contract
+// names them, highest first.
+var levels = []string{string(apiclient.High), string(apiclient.Medium), string(apiclient.Low)}
+
+// input is the policy as its form shows it: lists as text, one level a line.
+func (p policy) input() map[string]string {
+	in := map[string]string{
+		"first_response": p.FirstResponse, "resolution": deref(p.Resolution), "follow_up": p.FollowUp,
+		"decision_time": p.DecisionTime, "max_extension": p.MaxExtension, "calendar_id": deref(p.CalendarID),
+		"survey_reminder": p.SurveyReminder, "survey_timeout": p.SurveyTimeout,
+	}
+	var ws, ls []string
+	for _, w := range p.WarningPercents {
+		ws = append(ws, strconv.Itoa(w))
+	}
+	for _, l := range p.EscalationLevels {
+		ls = append(ls, strconv.Itoa(l.Level)+" "+l.After+" "+l.Notify)
+	}
+	in["warning_percents"], in["escalation_levels"] = strings.Join(ws, ", "), strings.Join(ls, "\n")
+	if p.AutoEscalateAngry {
+		in["auto_escalate_angry"] = "on"
+	}
+	if p.AutoEscalateHighTier {
+		in["auto_escalate_high_tier"] = "on"
+	}
+	return in
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (c *Console) policies(w http.ResponseWriter, r *http.Request) {
+	c.showPolicies(w, r, http.StatusOK, r.URL.Query().Get("edit"), adminForm{})
+}
+
+// showPolicies renders the matrix, with the form of the cell edit ("high/gold") open.
+func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status int, edit string, form adminForm) {
+	var list page[policy]
+	ref, err := into(&list)(c.client.ListPolicies(r.Context()))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	cells := map[string]policy{}
+	for _, p := range list.Items {
+		cells[p.Urgency+"/"+p.Tier] = p
+	}
+	if p, ok := cells[edit]; ok && form.Input == nil {
+		form.Input = p.input()
+	}
+	c.renderAdmin(w, r, status, "policies", ref, form, map[string]any{
+		"Levels": levels, "Cells": cells, "Edit": edit, "Saved": r.URL.Query().Get("saved"),
+	})
+}
+
+// putPolicy sends a cell's form as the API's body: lists are parsed from their
+// text, and what does not parse goes as typed, for the API to refuse by name.
+func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
+	urgency, tier := r.PathValue("urgency"), r.PathValue("tier")
+	in := formValues(r, policyFields...)
+	in["auto_escalate_angry"], in["auto_escalate_high_tier"] = r.PostFormValue("auto_escalate_angry"), r.PostFormValue("auto_escalate_high_tier")
+	body := map[string]any{
+		"first_response": in["first_response"], "calendar_id": in["calendar_id"],
+		"auto_escalate_angry": in["auto_escalate_angry"] == "on", "auto_escalate_high_tier": in["auto_escalate_high_tier"] == "on",
+	}
+	setIfGiven(body, in, "resolution", "follow_up", "decision_time", "max_extension", "survey_reminder", "survey_timeout")
+	if in["warning_percents"] != "" {
+		body["warning_percents"] = numbersOrText(in["warning_percents"])
+	}
+	if in["escalation_levels"] != "" {
+		body["escalation_levels"] = levelsOf(in["escalation_levels"])
+	}
+	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier), "application/json", jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showPolicies(w, r, ref.Status, urgency+"/"+tier, adminForm{Name: "policy", Refusal: ref, Input: in})
+		return
+	}
+	http.Redirect(w, r, "/console/admin/policies?saved="+urgency+"/"+tier, http.StatusSeeOther)
+}
+
+// numbersOrText reads "50, 75, 90" as numbers; a part that is no number stays text.
+func numbersOrText(s string) []any {
+	var out []any
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if n, err := strconv.Atoi(part); err == nil {
+			out = append(out, n)
+		} else {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// levelsOf reads one escalation level a line, "1 30m team_lead".
+func levelsOf(s string) []map[string]any {
+	out := []map[string]any{}
+	for _, line := range strings.Split(s, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		l := map[string]any{"after": "", "notify": ""}
+		if n, err := strconv.Atoi(f[0]); err == nil {
+			l["level"] = n
+		} else {
+			l["level"] = json.Number("0")
+		}
+		if len(f) > 1 {
+			l["after"] = f[1]
+		}
+		if len(f) > 2 {
+			l["notify"] = f[2]
+		}
+		out = append(out, l)
+	}
+	return out
+}

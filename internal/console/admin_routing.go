@@ -1,0 +1,75 @@
+package console
+
+import (
+	"net/http"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// route sends a category's complaints to a team and, optionally, an owner.
+type route struct {
+	Category string  `json:"category"`
+	TeamID   string  `json:"team_id"`
+	OwnerID  *string `json:"owner_id"`
+}
+
+// routeCategories are the categories a route may name ("*" for the rest), as the
+// API's contract lists them.
+var routeCategories = []string{
+	string(apiclient.RouteCategoryLogistics), string(apiclient.RouteCategoryProduct), string(apiclient.RouteCategoryService),
+	string(apiclient.RouteCategoryAfterSales), string(apiclient.RouteCategoryOther), string(apiclient.RouteCategoryAsterisk),
+}
+
+func (c *Console) routing(w http.ResponseWriter, r *http.Request) {
+	c.showRouting(w, r, http.StatusOK, adminForm{})
+}
+
+// showRouting renders the routes; ?edit= opens that category's route in the form.
+func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
+	var routes page[route]
+	ref, err := into(&routes)(c.client.ListRoutes(r.Context()))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if form.Input == nil {
+		form.Input = map[string]string{}
+		for _, rt := range routes.Items {
+			if rt.Category == r.URL.Query().Get("edit") {
+				form.Input = map[string]string{"category": rt.Category, "team_id": rt.TeamID, "owner_id": deref(rt.OwnerID)}
+			}
+		}
+	}
+	c.renderAdmin(w, r, status, "routing", ref, form, map[string]any{"Routes": routes.Items, "Categories": routeCategories})
+}
+
+// putRoute creates or changes a category's route.
+func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
+	in := formValues(r, "category", "team_id", "owner_id")
+	body := map[string]any{"team_id": in["team_id"]}
+	setIfGiven(body, in, "owner_id")
+	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), "application/json", jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showRouting(w, r, ref.Status, adminForm{Name: "route", Refusal: ref, Input: in})
+		return
+	}
+	http.Redirect(w, r, "/console/admin/routing", http.StatusSeeOther)
+}
+
+// deleteRoute removes a category's route.
+func (c *Console) deleteRoute(w http.ResponseWriter, r *http.Request) {
+	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category"))))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showRouting(w, r, ref.Status, adminForm{Name: "route", Refusal: ref, Input: map[string]string{"category": r.PathValue("category")}})
+		return
+	}
+	http.Redirect(w, r, "/console/admin/routing", http.StatusSeeOther)
+}

@@ -1,0 +1,49 @@
+package console
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// The policy form's lists reach the API as its body's shapes; what does not parse
+// goes as typed, so the API, not the console, names it.
+func TestPolicyFormLists(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  any
+		want string
+	}{
+		{"percents", numbersOrText("50, 75 90"), `[50,75,90]`},
+		{"a bad percent", numbersOrText("50, lots"), `[50,"lots"]`},
+		{"levels", levelsOf("1 0s team_lead\n\n2 2h manager"), `[{"after":"0s","level":1,"notify":"team_lead"},{"after":"2h","level":2,"notify":"manager"}]`},
+		{"a bad level", levelsOf("first 1h"), `[{"after":"1h","level":0,"notify":""}]`},
+	} {
+		b, _ := json.Marshal(tc.got)
+		if string(b) != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, b, tc.want)
+		}
+	}
+}
+
+// A form field shows the API's messages for itself and its parts, and only those.
+func TestErrorsOf(t *testing.T) {
+	ref := &refusal{Fields: map[string]string{
+		"warning_percents[1]": "must be larger", "first_response": "is required", "resolution_x": "other",
+	}}
+	errorsOf := adminFuncs["errorsOf"].(func(*refusal, string) []string)
+	unclaimed := adminFuncs["unclaimed"].(func(*refusal, ...string) []string)
+	for _, tc := range []struct {
+		name      string
+		got, want []string
+	}{
+		{"itself", errorsOf(ref, "first_response"), []string{"is required"}},
+		{"its parts", errorsOf(ref, "warning_percents"), []string{"warning_percents[1]: must be larger"}},
+		{"not a prefix", errorsOf(ref, "resolution"), nil},
+		{"no refusal", errorsOf(nil, "resolution"), nil},
+		{"unclaimed", unclaimed(ref, "first_response", "warning_percents"), []string{"resolution_x: other"}},
+	} {
+		if len(tc.got) != len(tc.want) || (len(tc.got) > 0 && tc.got[0] != tc.want[0]) {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package console
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/auth"
+)
+
+// token is an API token as the API lists it: never its secret.
+type token struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	PersonID   *string    `json:"person_id"`
+	State      string     `json:"state"`
+	CreatedAt  time.Time  `json:"created_at"`
+	CreatedBy  string     `json:"created_by"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	// Token is the secret, in the answer to a creation or rotation only.
+	Token string `json:"token"`
+}
+
+var (
+	tokenFields = []string{"name", "role", "person_id", "expires_in"}
+	tokenRoles  = func() []string {
+		out := make([]string, len(auth.Roles))
+		for i, r := range auth.Roles {
+			out[i] = string(r)
+		}
+		return out
+	}()
+)
+
+func (c *Console) tokens(w http.ResponseWriter, r *http.Request) {
+	c.showTokens(w, r, http.StatusOK, adminForm{}, nil)
+}
+
+// showTokens renders the tokens; secret is a token just created or rotated, whose
+// secret this answer shows once (the page is not cached and not redirected to).
+func (c *Console) showTokens(w http.ResponseWriter, r *http.Request, status int, form adminForm, secret *token) {
+	var tokens page[token]
+	limit := apiclient.Limit(200)
+	ref, err := into(&tokens)(c.client.ListTokens(r.Context(), &apiclient.ListTokensParams{Limit: &limit}))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if form.Input == nil {
+		form.Input = map[string]string{"role": "agent"}
+	}
+	c.renderAdmin(w, r, status, "tokens", ref, form, map[string]any{"Tokens": tokens.Items, "Roles": tokenRoles, "Secret": secret})
+}
+
+// createToken creates a token and shows its secret once.
+func (c *Console) createToken(w http.ResponseWriter, r *http.Request) {
+	in := formValues(r, tokenFields...)
+	body := map[string]any{"name": in["name"], "role": in["role"]}
+	setIfGiven(body, in, "person_id", "expires_in")
+	var created token
+	ref, err := into(&created)(c.client.CreateTokenWithBody(r.Context(), "application/json", jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showTokens(w, r, ref.Status, adminForm{Name: "token", Refusal: ref, Input: in}, nil)
+		return
+	}
+	c.showTokens(w, r, http.StatusCreated, adminForm{}, &created)
+}
+
+// tokenAction revokes or rotates a token; a rotation shows the new secret once.
+func (c *Console) tokenAction(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	action := r.PathValue("action")
+	if err != nil || (action != "revoke" && action != "rotate") {
+		http.Error(w, "no such token action", http.StatusNotFound)
+		return
+	}
+	var rotated token
+	var ref *refusal
+	if action == "revoke" {
+		ref, err = into(nil)(c.client.RevokeToken(r.Context(), id))
+	} else {
+		ref, err = into(&rotated)(c.client.RotateTokenWithBody(r.Context(), id, "application/json", jsonBody(map[string]any{})))
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showTokens(w, r, ref.Status, adminForm{Name: "token-" + id.String(), Refusal: ref}, nil)
+		return
+	}
+	if action == "rotate" {
+		c.showTokens(w, r, http.StatusOK, adminForm{}, &rotated)
+		return
+	}
+	http.Redirect(w, r, "/console/admin/tokens", http.StatusSeeOther)
+}
