@@ -150,7 +150,9 @@ func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) 
 			return "", err
 		}
 		if ok {
-			return fmt.Sprintf("%s/console/escalations/%s/%d", base, url.PathEscape(n.ComplaintID), seq), nil
+			// The inbox's entry for it, by its anchor: the decision form is there
+			// for whoever may decide, and nowhere for anyone else.
+			return fmt.Sprintf("%s/console/escalations#esc-%s-%d", base, url.PathEscape(n.ComplaintID), seq), nil
 		}
 	}
 	return fmt.Sprintf("%s/console/complaints/%s", base, url.PathEscape(n.ComplaintID)), nil

@@ -25,7 +25,7 @@ func TestNotifyLinksStaffNoticesToTheConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	complaintLink := "https://cf.example/console/complaints/" + f.c.ID
-	decisionLink := "https://cf.example/console/escalations/" + f.c.ID + "/1"
+	decisionLink := "https://cf.example/console/escalations#esc-" + f.c.ID + "-1"
 
 	breach := f.notice("ann", "breached")
 	escalation := activities.Notice{ComplaintID: f.c.ID, EventKey: escKey, EventKind: complaint.EventEscalationRequest,
