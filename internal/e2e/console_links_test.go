@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -98,8 +100,8 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	csrf := get(b, "tom's CSRF token", chromedp.Value(chromedp.CSS(`.signout input[name=csrf]`)))
 	status, body := b.postForm("/console/escalations/"+id+"/1/decide",
 		url.Values{"csrf": {csrf}, "decision": {"approve"}, "urgency": {"high"}})
-	if (status != http.StatusForbidden && status != http.StatusConflict) || !strings.Contains(body, "not a manager in the reporting chain") {
-		t.Errorf("tom's posted decision: HTTP %d, want 403 or 409 with the API's refusal shown:\n%s", status, body)
+	if status != http.StatusConflict || !strings.Contains(body, "not a manager in the reporting chain") {
+		t.Errorf("tom's posted decision: HTTP %d, want the API's 409 with its refusal shown:\n%s", status, body)
 	}
 	if n := s.count(id, "escalation_decided"); n != 0 {
 		t.Fatalf("tom's refused decision decided the escalation")
@@ -112,7 +114,7 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	if target := get(b, "the linked entry", chromedp.Evaluate[string](`document.querySelector(":target")?.id ?? ""`)); target != strings.TrimPrefix(section, "#") {
 		t.Errorf("the page targets %q, want the linked escalation", target)
 	}
-	b.screenshot("escalations")
+	b.screenshot("escalation-linked")
 	b.run("approve",
 		chromedp.SetValue(chromedp.CSS(section+` select[name=decision]`), "approve"),
 		chromedp.SendKeys(chromedp.CSS(section+` input[name=urgency]`), "high"),
@@ -190,5 +192,11 @@ func TestConsoleComplaintShowsSurveyAndNotices(t *testing.T) {
 	if !b.exists(`#form-reopen`) || !b.exists(`#form-close`) || !b.exists(`#pauses`) {
 		t.Errorf("the complaint page lacks the reopen or close form or the pause history")
 	}
-	b.screenshot("complaint")
+	b.screenshot("complaint-full")
+	// The README's picture: the record part of the page, one screen high.
+	b.run("scroll to the record", chromedp.ScrollIntoView(chromedp.CSS(`#pauses`)))
+	png := get(b, "screenshot complaint-record", chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(b.shot, "complaint-record.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
