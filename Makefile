@@ -66,6 +66,15 @@ chromium:
 test: temporal-cli chromium console-assets lint
 	go test -race -count=1 -timeout 30m ./...
 
+## screenshots: run the console's browser tests saving their screenshots in docs/screenshots
+## (the README shows a few of them; the others are ignored by git); a small CJK font is
+## installed when none is, so the sample complaints' Chinese text is legible
+.PHONY: screenshots
+screenshots: temporal-cli chromium console-assets
+	@fc-list :lang=zh | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei)
+	mkdir -p docs/screenshots
+	CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -timeout 15m -run 'Console' ./internal/e2e
+
 ## record-histories: refresh workflows/testdata from a real run (after a versioned change)
 record-histories: temporal-cli
 	RECORD_HISTORIES=1 go test -count=1 -run 'TestComplaintLifecycle|TestBreach|TestLadder|TestSurvey|TestDissatisfied|TestUnanswered' ./internal/e2e

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +35,7 @@ type NotificationStore interface {
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
+	EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error)
 }
 
 // Notice is a notification about a complaint event for one recipient: a person of
@@ -64,7 +67,8 @@ const recordTimeout = 5 * time.Second
 // Notify returns a retryable error while a delivery may still succeed, the
 // non-retryable ErrTypeNotificationFailed once one cannot, and nil when every
 // delivery is sent (or uncertain). Notices to staff never show the customer's
-// phone, e-mail or address.
+// phone, e-mail or address, and end with a deep link into the web console (see
+// consoleLink); the customer's and the intake callback's do not.
 func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	personID := n.Recipient
 	if personID == CustomerRecipient {
@@ -74,8 +78,12 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	if err != nil {
 		return err
 	}
+	link, err := a.consoleLink(ctx, n)
+	if err != nil {
+		return err
+	}
 	info := activity.GetInfo(ctx)
-	ds := a.deliveries(n, contacts)
+	ds := a.deliveries(n, contacts, link)
 	if n.Recipient == CustomerRecipient || n.EventKind == complaint.EventEscalationDecision {
 		// What the customer is told, the intake system they came through is told too;
 		// of an escalation decision, whoever is told of it first (see callback).
@@ -120,11 +128,47 @@ type delivery struct {
 	row     notify.Notification
 }
 
-// deliveries routes the notice to its channels and masks what staff must not see.
-func (a *Activities) deliveries(n Notice, c notify.Contacts) []delivery {
+// consoleLinkKinds are the notices that ask their recipient for an escalation
+// decision: their link opens the decision rather than the complaint.
+var consoleLinkKinds = []complaint.EventKind{
+	complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
+}
+
+// consoleLink is where a staff notice sends its reader in the web console: the
+// decision an escalation notice asks for, or the complaint. It is empty for the
+// customer, for a notice about no complaint and when no public base URL is set.
+// It depends only on the notice and recorded events, so every retry builds the
+// same body.
+func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) {
+	base := strings.TrimRight(a.SurveyLinks.BaseURL, "/")
+	if base == "" || n.ComplaintID == "" || n.Recipient == CustomerRecipient {
+		return "", nil
+	}
+	if slices.Contains(consoleLinkKinds, n.EventKind) {
+		seq, ok, err := a.Notifications.EscalationSeq(ctx, n.ComplaintID, n.EventKey)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			// The inbox's entry for it, by its anchor: the decision form is there
+			// for whoever may decide, and nowhere for anyone else.
+			return fmt.Sprintf("%s/console/escalations#esc-%s-%d", base, url.PathEscape(n.ComplaintID), seq), nil
+		}
+	}
+	return fmt.Sprintf("%s/console/complaints/%s", base, url.PathEscape(n.ComplaintID)), nil
+}
+
+// deliveries routes the notice to its channels, masks what staff must not see and
+// ends a staff notice's body with its console link.
+func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []delivery {
 	subject, body := n.Subject, n.Body
 	if n.Recipient != CustomerRecipient {
 		subject, body = maskCustomer(subject, c), maskCustomer(body, c)
+	}
+	if link != "" {
+		// Appended after masking: the link holds no customer data, and masking
+		// must not mangle it.
+		body += "\n\nOpen in the console: " + link
 	}
 	type target struct {
 		channel notify.Notifier

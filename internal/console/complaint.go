@@ -54,10 +54,20 @@ var actions = map[string]struct {
 	"resolve": {[]string{"summary", "root_cause"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.ResolveComplaintWithBody(r.Context(), id, nil, "application/json", b)
 	}},
+	"reopen": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.ReopenComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"close": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.CloseComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
 	"escalate": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.RequestEscalationWithBody(r.Context(), id, nil, "application/json", b)
 	}},
 }
+
+// optionalFields are the form fields left out of the API call when empty; any
+// other empty field is sent, for the API to name.
+var optionalFields = map[string]bool{"resume.note": true, "close.reason": true}
 
 func (c *Console) complaint(w http.ResponseWriter, r *http.Request) {
 	c.showComplaint(w, r, http.StatusOK, "", nil, nil)
@@ -89,8 +99,13 @@ func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status i
 			return
 		}
 	}
+	rec, err := c.complaintRecord(r, id, events.Items)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
 	c.render(w, r, status, "complaint", map[string]any{
-		"C": cm, "Events": events.Items, "Escalations": escs.Items,
+		"C": cm, "Events": events.Items, "Escalations": escs.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input,
 	})
 }
@@ -107,7 +122,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 	body := map[string]string{}
 	for _, f := range action.fields {
 		input[f] = r.PostFormValue(f)
-		if v := strings.TrimSpace(input[f]); v != "" || f != "note" {
+		if v := strings.TrimSpace(input[f]); v != "" || !optionalFields[r.PathValue("action")+"."+f] {
 			body[f] = v
 		}
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,8 +41,16 @@ func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, 
 		c.fail(w, r, err)
 		return
 	}
+	// A refusal of an escalation not in this inbox (someone who may not decide it
+	// posted the form anyway) has no entry to show next to: it shows on top.
+	unlisted := refused != ""
+	for _, e := range entries {
+		if fmt.Sprintf("%s/%d", e.E.ComplaintID, e.E.Seq) == refused {
+			unlisted = false
+		}
+	}
 	c.render(w, r, status, "escalations", map[string]any{
-		"Entries": entries, "Refused": refused, "Refusal": ref, "Input": input,
+		"Entries": entries, "Refused": refused, "Refusal": ref, "Input": input, "Unlisted": unlisted,
 	})
 }
 

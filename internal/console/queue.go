@@ -82,12 +82,14 @@ type page[T any] struct {
 // queueFilters are the list API's filters the queue offers, read from the query.
 type queueFilters struct {
 	Owner, Team, Status, Urgency, Breached, Q string
+	Category, Channel, EscalationPending      string
 }
 
 func filtersOf(r *http.Request, p auth.Principal) queueFilters {
 	q := r.URL.Query()
 	f := queueFilters{Owner: q.Get("owner"), Team: q.Get("team_id"), Status: q.Get("status"),
-		Urgency: q.Get("urgency"), Breached: q.Get("breached"), Q: q.Get("q")}
+		Urgency: q.Get("urgency"), Breached: q.Get("breached"), Q: q.Get("q"),
+		Category: q.Get("category"), Channel: q.Get("channel"), EscalationPending: q.Get("escalation_pending")}
 	// An agent starts on their own queue; "any" is the explicit choice of all.
 	if !q.Has("owner") && p.Role == auth.RoleAgent && p.PersonID != "" {
 		f.Owner = "me"
@@ -99,7 +101,8 @@ func filtersOf(r *http.Request, p auth.Principal) queueFilters {
 func (f queueFilters) Query() template.URL {
 	v := url.Values{}
 	v.Set("owner", f.Owner)
-	for k, s := range map[string]string{"team_id": f.Team, "status": f.Status, "urgency": f.Urgency, "breached": f.Breached, "q": f.Q} {
+	for k, s := range map[string]string{"team_id": f.Team, "status": f.Status, "urgency": f.Urgency, "breached": f.Breached, "q": f.Q,
+		"category": f.Category, "channel": f.Channel, "escalation_pending": f.EscalationPending} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -128,6 +131,16 @@ func (f queueFilters) params() *apiclient.ListComplaintsParams {
 	if f.Breached != "" {
 		b := apiclient.ListComplaintsParamsBreached(f.Breached)
 		p.Breached = &b
+	}
+	if f.Category != "" {
+		p.Category = &[]string{f.Category}
+	}
+	if f.Channel != "" {
+		p.Channel = &[]string{f.Channel}
+	}
+	if f.EscalationPending != "" {
+		e := apiclient.ListComplaintsParamsEscalationPending(f.EscalationPending)
+		p.EscalationPending = &e
 	}
 	return p
 }
@@ -190,6 +203,7 @@ func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 // funcs are the templates' helpers: formatting only.
 var funcs = template.FuncMap{
 	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"seconds": func(s float64) string { return time.Duration(s * float64(time.Second)).Round(time.Second).String() },
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"

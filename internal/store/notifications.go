@@ -136,3 +136,20 @@ func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID 
 	}
 	return c, nil
 }
+
+// EscalationSeq is the sequence number of the escalation request an escalation
+// event of the complaint recorded (escalation_requested, escalation_moved_up, …);
+// false when no such event is recorded or it names no escalation.
+func (s *Store) EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error) {
+	const q = `SELECT COALESCE((data->'escalation'->>'seq')::int, 0) FROM complaint_events
+		WHERE complaint_id = NULLIF($1, '')::uuid AND idempotency_key = $2`
+	var seq int
+	err := s.db.GetContext(ctx, &seq, q, complaintID, eventKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("escalation of event %s: %w", eventKey, err)
+	}
+	return seq, seq > 0, nil
+}
