@@ -88,11 +88,17 @@ func runConsole(ctx context.Context, cfg config) error {
 	}
 	var results []consoleResult
 	for _, p := range probes {
-		s.say("%s: %d warm-up + %d requests, %d at a time", p.name, cfg.warmup, cfg.consoleRequests, cfg.consoleConc)
-		r, err := measureProbe(ctx, s, httpClient, p, cfg)
+		n := cfg.consoleRequests
+		if p.target == consoleDataTarget {
+			n = cfg.consoleDataRequests
+		}
+		s.say("%s: %d warm-up + %d requests, %d at a time", p.name, cfg.warmup, n, cfg.consoleConc)
+		r, err := measureProbe(ctx, s, httpClient, p, cfg, n)
 		if err != nil {
 			return err
 		}
+		sum := summarize95(r.ttfb)
+		s.say("%s: p50 %s p95 %s", p.name, ms(sum.p50), ms(sum.p95))
 		results = append(results, r)
 	}
 	table := consoleTable(results, counts.Open, counts.All, counts.Events, cfg, describeEnv(s))
@@ -139,7 +145,7 @@ func consoleProbes(ctx context.Context, s *stack, hc *http.Client) ([]consolePro
 	fixed := func(p string) func(int) string { return func(int) string { return p } }
 	return []consoleProbe{
 		{name: "queue: my queue (agent)", target: consolePageTarget, path: fixed("/console/"), cookie: agent, want: "<tr data-id="},
-		{name: "queue: all open (manager)", target: consolePageTarget, path: fixed("/console/?owner=any"), cookie: manager, want: "<tr data-id="},
+		{name: "queue: all owners (manager)", target: consolePageTarget, path: fixed("/console/?owner=any"), cookie: manager, want: "<tr data-id="},
 		{name: "queue: text search (manager)", target: consolePageTarget, path: fixed("/console/?owner=any&q=refund"), cookie: manager, want: "Refund"},
 		{name: "queue rows fragment (agent)", target: consolePageTarget, path: fixed("/console/queue/rows?owner=me"), cookie: agent, want: "<tr data-id="},
 		{name: "queue rows fragment (manager)", target: consolePageTarget, path: fixed("/console/queue/rows?owner=any"), cookie: manager, want: "<tr data-id="},
@@ -175,9 +181,9 @@ func consoleSignIn(ctx context.Context, s *stack, hc *http.Client, token string)
 	return "", fmt.Errorf("POST /console/login: HTTP %d and no session cookie", res.StatusCode)
 }
 
-// measureProbe sends cfg.warmup unmeasured then cfg.consoleRequests measured
-// requests, cfg.consoleConc at a time, and checks every answer.
-func measureProbe(ctx context.Context, s *stack, hc *http.Client, p consoleProbe, cfg config) (consoleResult, error) {
+// measureProbe sends cfg.warmup unmeasured then n measured requests,
+// cfg.consoleConc at a time, and checks every answer.
+func measureProbe(ctx context.Context, s *stack, hc *http.Client, p consoleProbe, cfg config, n int) (consoleResult, error) {
 	r := consoleResult{probe: p}
 	var mu sync.Mutex
 	var firstErr error
@@ -212,7 +218,7 @@ func measureProbe(ctx context.Context, s *stack, hc *http.Client, p consoleProbe
 	}
 	runN(cfg.warmup, false)
 	before := apiHistogram(s)
-	runN(cfg.consoleRequests, true)
+	runN(n, true)
 	r.apiCalls = apiHistogram(s).sub(before)
 	if firstErr == nil {
 		firstErr = ctx.Err()
@@ -289,8 +295,8 @@ func consoleTable(results []consoleResult, open, all, events int, cfg config, e 
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nconsole benchmark: %d complaints (%d open) and %d events over the last 30 days in %s\n",
 		all, open, events, e.postgres)
-	fmt.Fprintf(&b, "%d requests per row after %d warm-up, %d at a time, on %s (%d CPUs, GOMAXPROCS %d), %s\n\n",
-		cfg.consoleRequests, cfg.warmup, cfg.consoleConc, e.cpuModel, e.cpus, e.gomaxprocs, e.goVersion)
+	fmt.Fprintf(&b, "%d requests per page row, %d per dashboard row, after %d warm-up, %d at a time, on %s (%d CPUs, GOMAXPROCS %d), %s\n\n",
+		cfg.consoleRequests, cfg.consoleDataRequests, cfg.warmup, cfg.consoleConc, e.cpuModel, e.cpus, e.gomaxprocs, e.goVersion)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "request\tp50 TTFB\tp95 TTFB\tmax TTFB\tp95 total\tAPI calls/req\tAPI ms/req\tbytes\ttarget p95\tmet\t")
 	for _, r := range results {

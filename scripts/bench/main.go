@@ -50,11 +50,12 @@
 // (see console.go): it seeds -console-open open and -console-closed resolved or
 // closed complaints with a month of events straight into PostgreSQL, signs in
 // through POST /console/login, and times GET /console/ (queue), /console/queue/rows
-// and /console/complaints/{id}, then GET /v1/metrics (over the month, total and
-// grouped) and /v1/heatmap, -console-requests times each, with the console mounted
+// and /console/complaints/{id} -console-requests times each, then GET /v1/metrics
+// (over the month, total and grouped) and /v1/heatmap -console-data-requests times
+// each, with the console mounted beside the API as the starter serves them.
 // beside the API as the starter serves them.
 //
-//	go run ./scripts/bench -mode console [-console-requests 300] [-console-c 1]
+//	go run ./scripts/bench -mode console [-console-requests 300] [-console-data-requests 50] [-console-c 1]
 //
 // Targets: pages p95 < 100 ms server time, the dashboard's data p95 < 500 ms.
 package main
@@ -109,10 +110,11 @@ type config struct {
 	breachCSV           string        // write every breach to this file
 
 	// -mode console.
-	consoleOpen     int // open complaints seeded
-	consoleClosed   int // resolved or closed complaints seeded, over the same month
-	consoleRequests int // measured requests per page or endpoint
-	consoleConc     int // requests in flight at once
+	consoleOpen         int // open complaints seeded
+	consoleClosed       int // resolved or closed complaints seeded, over the same month
+	consoleRequests     int // measured requests per page
+	consoleDataRequests int // measured requests per dashboard endpoint (each scans the month)
+	consoleConc         int // requests in flight at once
 }
 
 // idleWindow is how long the idle CPU baseline is sampled.
@@ -149,7 +151,8 @@ func main() {
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
 	flag.IntVar(&cfg.consoleClosed, "console-closed", 10000, "console: resolved or closed complaints seeded over the same month")
-	flag.IntVar(&cfg.consoleRequests, "console-requests", 300, "console: measured requests per page or endpoint")
+	flag.IntVar(&cfg.consoleRequests, "console-requests", 300, "console: measured requests per page")
+	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	logLevel := flag.String("log-level", "", "log level of the API and worker (debug, info, warn, error; default warn, error in breach mode); logs go to stderr")
 	flag.Parse()
@@ -191,8 +194,8 @@ func main() {
 		}
 		runMode = runBreach
 	case "console":
-		if cfg.consoleOpen < 100 || cfg.consoleClosed < 0 || cfg.consoleRequests < 1 || cfg.consoleConc < 1 {
-			fmt.Fprintln(os.Stderr, "bench: -console-open must be ≥ 100, -console-closed ≥ 0, -console-requests and -console-c positive")
+		if cfg.consoleOpen < 100 || cfg.consoleClosed < 0 || cfg.consoleRequests < 1 || cfg.consoleDataRequests < 1 || cfg.consoleConc < 1 {
+			fmt.Fprintln(os.Stderr, "bench: -console-open must be ≥ 100, -console-closed ≥ 0, -console-requests, -console-data-requests and -console-c positive")
 			os.Exit(2)
 		}
 		if !isFlagSet("warmup") {
