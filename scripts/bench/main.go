@@ -53,7 +53,6 @@
 // and /console/complaints/{id} -console-requests times each, then GET /v1/metrics
 // (over the month, total and grouped) and /v1/heatmap -console-data-requests times
 // each, with the console mounted beside the API as the starter serves them.
-// beside the API as the starter serves them.
 //
 //	go run ./scripts/bench -mode console [-console-requests 300] [-console-data-requests 50] [-console-c 1]
 //
