@@ -15,7 +15,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo test lint lint-openapi generate build bench bench-breach temporal-cli record-histories clean
+.PHONY: console-assets chromium run demo test lint lint-openapi generate build bench bench-breach bench-console temporal-cli record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -85,6 +85,10 @@ bench: temporal-cli
 ## bench-breach: breach lateness of complaintflow vs a bare Temporal timer and a cron poller (~9 min)
 bench-breach: temporal-cli
 	go run ./scripts/bench -mode breach
+
+## bench-console: console pages and dashboard data over 10,000 open complaints and a month of events (~5 min)
+bench-console: temporal-cli console-assets
+	go run ./scripts/bench -mode console
 
 clean:
 	rm -rf bin .data

@@ -45,6 +45,18 @@
 //	go run ./scripts/bench -mode breach [-n 2000] [-rounds 1] [-breach-rate 60] [-breach-first-response 90s]
 //
 // Target: complaintflow p99 ≤ 2 s and ≤ 1.5 × the bare timer's p99.
+//
+// -mode console measures the web console's pages and the dashboard's data instead
+// (see console.go): it seeds -console-open open and -console-closed resolved or
+// closed complaints with a month of events straight into PostgreSQL, signs in
+// through POST /console/login, and times GET /console/ (queue), /console/queue/rows
+// and /console/complaints/{id} -console-requests times each, then GET /v1/metrics
+// (over the month, total and grouped) and /v1/heatmap -console-data-requests times
+// each, with the console mounted beside the API as the starter serves them.
+//
+//	go run ./scripts/bench -mode console [-console-requests 300] [-console-data-requests 50] [-console-c 1]
+//
+// Targets: pages p95 < 100 ms server time, the dashboard's data p95 < 500 ms.
 package main
 
 import (
@@ -63,7 +75,7 @@ import (
 )
 
 type config struct {
-	mode         string // intake or breach
+	mode         string // intake, breach or console
 	databaseURL  string
 	temporalAddr string
 	namespace    string
@@ -95,6 +107,13 @@ type config struct {
 	breachWarnings      string        // pre-breach warning percents for every cell: "50,75,90" or "none"
 	breachArms          []string      // which arms run
 	breachCSV           string        // write every breach to this file
+
+	// -mode console.
+	consoleOpen         int // open complaints seeded
+	consoleClosed       int // resolved or closed complaints seeded, over the same month
+	consoleRequests     int // measured requests per page
+	consoleDataRequests int // measured requests per dashboard endpoint (each scans the month)
+	consoleConc         int // requests in flight at once
 }
 
 // idleWindow is how long the idle CPU baseline is sampled.
@@ -102,7 +121,7 @@ const idleWindow = 5 * time.Second
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency) or breach (breach lateness against a bare timer and a cron poller)")
+	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency), breach (breach lateness against a bare timer and a cron poller) or console (console pages and dashboard data over a seeded month)")
 	flag.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL to use (migrated by the bench); default: start a private one")
 	flag.StringVar(&cfg.temporalAddr, "temporal", "", "Temporal frontend host:port to use; default: start a private dev server")
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
@@ -129,6 +148,11 @@ func main() {
 	flag.DurationVar(&cfg.breachWait, "breach-wait", 3*time.Minute, "breach: longest wait for the last breach after the last deadline (the cron arm needs up to a minute)")
 	breachArms := flag.String("breach-arms", strings.Join(arms, ","), "breach: the arms to run, comma-separated (diagnostic; the report needs complaintflow and timer for the ratio)")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
+	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
+	flag.IntVar(&cfg.consoleClosed, "console-closed", 10000, "console: resolved or closed complaints seeded over the same month")
+	flag.IntVar(&cfg.consoleRequests, "console-requests", 300, "console: measured requests per page")
+	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
+	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	logLevel := flag.String("log-level", "", "log level of the API and worker (debug, info, warn, error; default warn, error in breach mode); logs go to stderr")
 	flag.Parse()
 	if *logLevel == "" {
@@ -168,8 +192,17 @@ func main() {
 			os.Exit(2)
 		}
 		runMode = runBreach
+	case "console":
+		if cfg.consoleOpen < 100 || cfg.consoleClosed < 0 || cfg.consoleRequests < 1 || cfg.consoleDataRequests < 1 || cfg.consoleConc < 1 {
+			fmt.Fprintln(os.Stderr, "bench: -console-open must be ≥ 100, -console-closed ≥ 0, -console-requests, -console-data-requests and -console-c positive")
+			os.Exit(2)
+		}
+		if !isFlagSet("warmup") {
+			cfg.warmup = 20
+		}
+		runMode = runConsole
 	default:
-		fmt.Fprintln(os.Stderr, "bench: -mode must be intake or breach")
+		fmt.Fprintln(os.Stderr, "bench: -mode must be intake, breach or console")
 		os.Exit(2)
 	}
 
@@ -293,6 +326,13 @@ func run(ctx context.Context, cfg config) error {
 		}
 	}
 	return nil
+}
+
+// isFlagSet reports whether the command line gave the flag.
+func isFlagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // startProfile starts a CPU profile of this process into dir/name; a no-op without dir.

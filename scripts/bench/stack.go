@@ -29,6 +29,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -192,8 +193,17 @@ func (s *stack) start(ctx context.Context) error {
 		return err
 	}
 	s.baseURL = "http://" + ln.Addr().String()
+	handler := srv.Handler()
+	if s.cfg.mode == "console" {
+		// As the starter serves them: the console under /console/, the API beside it.
+		con, err := console.New(srv, st, s.log)
+		if err != nil {
+			return fmt.Errorf("web console: %w", err)
+		}
+		handler = con.Beside(handler)
+	}
 	s.http = &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -228,7 +238,13 @@ func (s *stack) checkPolicies(ctx context.Context) error {
 }
 
 func (s *stack) createToken(ctx context.Context, role, name string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"role": role, "name": name})
+	return s.createTokenFor(ctx, map[string]string{"role": role, "name": name})
+}
+
+// createTokenFor creates a token from the body of POST /v1/tokens (role, name,
+// person_id, …) with the admin secret and returns its secret.
+func (s *stack) createTokenFor(ctx context.Context, fields map[string]string) (string, error) {
+	body, _ := json.Marshal(fields)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.baseURL+"/v1/tokens", bytes.NewReader(body))
 	if err != nil {
 		return "", err
