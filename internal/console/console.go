@@ -72,6 +72,7 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /console/login", c.loginForm)
 	mux.HandleFunc("POST /console/login", c.signIn)
+	mux.HandleFunc("GET /console/lang", c.setLang)
 	mux.Handle("POST /console/logout", c.session(c.signOut))
 	mux.Handle("GET /console/{$}", c.session(c.queue))
 	mux.Handle("GET /console/queue/rows", c.session(c.queueRows))
@@ -142,6 +143,8 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 		data = map[string]any{}
 	}
 	data["Viewer"] = viewerFrom(r.Context())
+	data["Lang"] = langOf(r)
+	data["Here"] = r.URL.RequestURI()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := c.pages[page].ExecuteTemplate(w, "layout.html", data); err != nil {

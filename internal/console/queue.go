@@ -217,6 +217,8 @@ var funcs = template.FuncMap{
 		return *s
 	},
 	"list": func(s ...string) []string { return s },
+	"t":    translate,
+	"at":   localTime,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
