@@ -1,13 +1,11 @@
 package e2e_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -23,28 +21,6 @@ func fill(sel, value string) chromedp.Action[chromedp.Void] {
 func (b *browser) count(sel string) int {
 	b.t.Helper()
 	return get(b, "count "+sel, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
-}
-
-// postAs sends a console form as the browser's session would, outside the page: the
-// session cookie and the form, same-origin.
-func (b *browser) postAs(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for _, c := range jar.Cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
 }
 
 // The admin pages in a real browser: an admin builds the directory through its
@@ -167,7 +143,7 @@ func TestConsoleAdminInABrowser(t *testing.T) {
 	}
 	b.screenshot("admin-agent-refused")
 	csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(`.signout input[name=csrf]`)))
-	status, body := b.postAs("/console/admin/teams", url.Values{"csrf": {csrf}, "id": {"rogue"}, "name": {"Rogue"}})
+	status, body := b.request("POST", "/console/admin/teams", url.Values{"csrf": {csrf}, "id": {"rogue"}, "name": {"Rogue"}})
 	if status != http.StatusForbidden || !strings.Contains(body, "may not") {
 		t.Errorf("an agent's team form: HTTP %d, want the API's 403 refusal shown", status)
 	}

@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -22,28 +20,6 @@ import (
 
 // consoleLink finds the console deep link a notice ends with.
 var consoleLink = regexp.MustCompile(`https?://\S+/console/\S+`)
-
-// postForm sends a console form from outside the browser with the browser's
-// session cookies, as a hand-made request would; it returns the status and body.
-func (b *browser) postForm(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for _, c := range jar.Cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
 
 // exists reports whether the page has an element matching the CSS selector.
 func (b *browser) exists(sel string) bool {
@@ -100,7 +76,7 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 		t.Errorf("tom, outside the chain, got the decision form")
 	}
 	csrf := get(b, "tom's CSRF token", chromedp.Value(chromedp.CSS(`.signout input[name=csrf]`)))
-	status, body := b.postForm("/console/escalations/"+id+"/1/decide",
+	status, body := b.request("POST", "/console/escalations/"+id+"/1/decide",
 		url.Values{"csrf": {csrf}, "decision": {"approve"}, "urgency": {"high"}})
 	if status != http.StatusConflict || !strings.Contains(body, "not a manager in the reporting chain") {
 		t.Errorf("tom's posted decision: HTTP %d, want the API's 409 with its refusal shown:\n%s", status, body)

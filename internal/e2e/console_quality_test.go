@@ -3,13 +3,10 @@ package e2e_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -26,26 +23,6 @@ func (b *browser) signInAs(token string) {
 		chromedp.SendKeys(chromedp.CSS(`#token`), token),
 		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/pdca"]`)))
-}
-
-// fetch GETs a console path with the browser's session cookies.
-func (b *browser) fetch(path string) (int, string) {
-	b.t.Helper()
-	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", b.base+path, nil)
-	for _, c := range jar.Cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
 }
 
 // The PDCA cycle in the browser: the owner's plan (sent through the API) is approved
@@ -174,7 +151,7 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	b.run("run it now", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/trigger"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)))
 	eventually(t, 60*time.Second, "the review listed", func() bool {
-		_, html := b.fetch("/console/reviews")
+		_, html := b.request("GET", "/console/reviews", nil)
 		return strings.Contains(html, "Schedule "+sched+"; started") && strings.Contains(html, "; finished ") && strings.Contains(html, "No improvement opportunity found.")
 	})
 	b.navigate(s.url + "/console/reviews")
@@ -254,7 +231,7 @@ func TestConsoleQualityRisk(t *testing.T) {
 	}
 	b.screenshot("quality-risk-ledger")
 
-	status, csv := b.fetch("/console/risk/ledger.csv")
+	status, csv := b.request("GET", "/console/risk/ledger.csv", nil)
 	if status != 200 || !strings.HasPrefix(csv, "id,condition,grade,") ||
 		!strings.Contains(csv, id+",volume_spike,red,") || !strings.Contains(csv, "rerouted to the north depot,quinn,"+deadline) {
 		t.Errorf("ledger CSV (HTTP %d):\n%s", status, csv)

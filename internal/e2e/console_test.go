@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -88,6 +89,35 @@ func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 		b.t.Fatalf("%s: %v", what, err)
 	}
 	return v
+}
+
+// request sends method path with the browser's session cookies from outside the
+// page (a form when form is not nil), as a hand-made request would; it returns the
+// status and body.
+func (b *browser) request(method, path string, form url.Values) (int, string) {
+	b.t.Helper()
+	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range jar.Cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(out)
 }
 
 // screenshot saves the page as name.png in the screenshot directory.
