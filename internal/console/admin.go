@@ -1,8 +1,10 @@
 package console
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -53,7 +55,21 @@ var adminFuncs = template.FuncMap{
 		sort.Strings(out)
 		return out
 	},
-	"join": strings.Join,
+	"join": join,
+}
+
+// join writes a list of the API's (strings, dates; or a pointer to one, nil for
+// none) as one line.
+func join(list any, sep string) string {
+	v := reflect.Indirect(reflect.ValueOf(list))
+	if !v.IsValid() || v.Kind() != reflect.Slice {
+		return ""
+	}
+	parts := make([]string, v.Len())
+	for i := range parts {
+		parts[i] = fmt.Sprint(v.Index(i).Interface())
+	}
+	return strings.Join(parts, sep)
 }
 
 // registerAdmin parses the admin pages and serves them. Every read and write is an

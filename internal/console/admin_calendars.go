@@ -7,25 +7,21 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// calendarEntry is a business-hours calendar as the API shows it.
-type calendarEntry struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	TimeZone    string          `json:"time_zone"`
-	WeeklyHours json.RawMessage `json:"weekly_hours"`
-	Holidays    []string        `json:"holidays"`
-	WorkingDays []string        `json:"working_days"`
-	UpdatedBy   string          `json:"updated_by"`
-}
+// calendar is the API's calendar (the generated type) with its weekly hours as the
+// JSON the form edits.
+type calendar struct{ apiclient.Calendar }
 
-// preview is the API's answer to a deadline preview.
-type preview struct {
-	CalendarID string    `json:"calendar_id"`
-	From       time.Time `json:"from"`
-	Add        string    `json:"add"`
-	Deadline   time.Time `json:"deadline"`
+// WeeklyJSON is the weekly hours as the API takes them back.
+func (c calendar) WeeklyJSON() string {
+	b, err := json.Marshal(c.WeeklyHours)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 var calendarFields = []string{"id", "name", "time_zone", "weekly_hours", "holidays", "working_days"}
@@ -37,8 +33,8 @@ func (c *Console) calendars(w http.ResponseWriter, r *http.Request) {
 // showCalendars renders the calendars, the edit form (?edit= opens one) and, given
 // ?preview=<id>&from=&add=, the deadline the API computes on that calendar.
 func (c *Console) showCalendars(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
-	var cals page[calendarEntry]
-	ref, err := into(&cals)(c.client.ListCalendars(r.Context()))
+	var list page[apiclient.Calendar]
+	ref, err := into(&list)(c.client.ListCalendars(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -46,15 +42,17 @@ func (c *Console) showCalendars(w http.ResponseWriter, r *http.Request, status i
 	q := r.URL.Query()
 	if form.Input == nil {
 		form.Input = map[string]string{"weekly_hours": `{"mon": [{"start": "09:00", "end": "18:00"}]}`}
-		for _, cal := range cals.Items {
-			if cal.ID == q.Get("edit") {
-				form.Input = map[string]string{"id": cal.ID, "name": cal.Name, "time_zone": cal.TimeZone,
-					"weekly_hours": string(cal.WeeklyHours), "holidays": strings.Join(cal.Holidays, ", "),
-					"working_days": strings.Join(cal.WorkingDays, ", ")}
-			}
+	}
+	cals := make([]calendar, len(list.Items))
+	for i, cal := range list.Items {
+		cals[i] = calendar{cal}
+		if form.Name == "" && cal.Id == q.Get("edit") {
+			form.Input = map[string]string{"id": cal.Id, "name": cal.Name, "time_zone": cal.TimeZone,
+				"weekly_hours": cals[i].WeeklyJSON(), "holidays": join(cal.Holidays, ", "),
+				"working_days": join(cal.WorkingDays, ", ")}
 		}
 	}
-	data := map[string]any{"Calendars": cals.Items}
+	data := map[string]any{"Calendars": cals}
 	pv := map[string]string{"preview": q.Get("preview"), "from": q.Get("from"), "add": q.Get("add")}
 	if pv["from"] == "" {
 		pv["from"] = time.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)
@@ -63,7 +61,7 @@ func (c *Console) showCalendars(w http.ResponseWriter, r *http.Request, status i
 	var pref *refusal // typed, for the template's field helpers
 	data["PreviewRefusal"] = pref
 	if ref == nil && pv["preview"] != "" {
-		var got preview
+		var got apiclient.CalendarPreview
 		pref, err = into(&got)(c.client.GetCalendar(r.Context(), pv["preview"], nil, withQuery(url.Values{"from": {pv["from"]}, "add": {pv["add"]}})))
 		if err != nil {
 			c.fail(w, r, err)

@@ -4,16 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-)
 
-// rule is a classification rule as the API shows it.
-type rule struct {
-	Dimension string   `json:"dimension"`
-	Value     string   `json:"value"`
-	Keywords  []string `json:"keywords"`
-	Priority  int      `json:"priority"`
-	UpdatedBy string   `json:"updated_by"`
-}
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
 
 func (c *Console) classification(w http.ResponseWriter, r *http.Request) {
 	c.showRules(w, r, http.StatusOK, adminForm{})
@@ -22,7 +15,7 @@ func (c *Console) classification(w http.ResponseWriter, r *http.Request) {
 // showRules renders the rule set and a JSON textarea holding it, to edit and send
 // back whole: the API replaces every rule or none.
 func (c *Console) showRules(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
-	var rules page[rule]
+	var rules page[apiclient.StoredClassificationRule]
 	ref, err := into(&rules)(c.client.ListClassificationRules(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
@@ -37,7 +30,11 @@ func (c *Console) showRules(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		es := make([]editable, 0, len(rules.Items))
 		for _, rl := range rules.Items {
-			es = append(es, editable{rl.Dimension, rl.Value, rl.Keywords, rl.Priority})
+			var kw []string
+			if rl.Keywords != nil {
+				kw = *rl.Keywords
+			}
+			es = append(es, editable{string(rl.Dimension), rl.Value, kw, rl.Priority})
 		}
 		text, _ := json.MarshalIndent(es, "", "  ")
 		form.Input = map[string]string{"rules": string(text)}

@@ -3,31 +3,9 @@ package console
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
-
-// team is a team of the directory as the API shows it.
-type team struct {
-	ID     string  `json:"id"`
-	Name   string  `json:"name"`
-	LeadID *string `json:"lead_id"`
-}
-
-// person is a person of the directory as the API shows it; Chain is theirs when read
-// one by one: themselves and each manager above, nearest first.
-type person struct {
-	ID         string  `json:"id"`
-	Name       string  `json:"name"`
-	Role       string  `json:"role"`
-	TeamID     *string `json:"team_id"`
-	ManagerID  *string `json:"manager_id"`
-	Email      *string `json:"email"`
-	WebhookURL *string `json:"webhook_url"`
-	Active     bool    `json:"active"`
-	Chain      []struct {
-		ID   string `json:"id"`
-		Role string `json:"role"`
-	} `json:"chain"`
-}
 
 var (
 	teamFields   = []string{"id", "name", "lead_id"}
@@ -43,8 +21,8 @@ func (c *Console) directory(w http.ResponseWriter, r *http.Request) {
 // showDirectory renders teams and people, each person with their reporting chain;
 // ?team= and ?person= open that entry in its form.
 func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
-	var teams page[team]
-	var people page[person]
+	var teams page[apiclient.Team]
+	var people page[apiclient.PersonDetail]
 	ref, err := into(&teams)(c.client.ListTeams(r.Context()))
 	if err == nil && ref == nil {
 		ref, err = into(&people)(c.client.ListPeople(r.Context(), nil))
@@ -55,7 +33,7 @@ func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status i
 	}
 	// The list leaves chains out; each person's own read has it.
 	for i := range people.Items {
-		if _, err := into(&people.Items[i])(c.client.GetPerson(r.Context(), people.Items[i].ID)); err != nil {
+		if _, err := into(&people.Items[i])(c.client.GetPerson(r.Context(), people.Items[i].Id)); err != nil {
 			c.fail(w, r, err)
 			return
 		}
@@ -70,14 +48,14 @@ func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status i
 	}
 	q := r.URL.Query()
 	for _, t := range teams.Items {
-		if form.Name == "" && t.ID == q.Get("team") {
-			teamIn = map[string]string{"id": t.ID, "name": t.Name, "lead_id": deref(t.LeadID)}
+		if form.Name == "" && t.Id == q.Get("team") {
+			teamIn = map[string]string{"id": t.Id, "name": t.Name, "lead_id": deref(t.LeadId)}
 		}
 	}
 	for _, p := range people.Items {
-		if form.Name == "" && p.ID == q.Get("person") {
-			personIn = map[string]string{"id": p.ID, "name": p.Name, "role": p.Role, "team_id": deref(p.TeamID),
-				"manager_id": deref(p.ManagerID), "email": deref(p.Email), "webhook_url": deref(p.WebhookURL)}
+		if form.Name == "" && p.Id == q.Get("person") {
+			personIn = map[string]string{"id": p.Id, "name": p.Name, "role": string(p.Role), "team_id": deref(p.TeamId),
+				"manager_id": deref(p.ManagerId), "email": deref(p.Email), "webhook_url": deref(p.WebhookUrl)}
 			if p.Active {
 				personIn["active"] = "on"
 			}

@@ -9,31 +9,8 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// policy is one cell of the SLA matrix as the API shows it.
-type policy struct {
-	Urgency              string  `json:"urgency"`
-	Tier                 string  `json:"tier"`
-	FirstResponse        string  `json:"first_response"`
-	Resolution           *string `json:"resolution"`
-	WarningPercents      []int   `json:"warning_percents"`
-	EscalationLevels     []level `json:"escalation_levels"`
-	FollowUp             string  `json:"follow_up"`
-	DecisionTime         string  `json:"decision_time"`
-	MaxExtension         string  `json:"max_extension"`
-	AutoEscalateAngry    bool    `json:"auto_escalate_angry"`
-	AutoEscalateHighTier bool    `json:"auto_escalate_high_tier"`
-	CalendarID           *string `json:"calendar_id"`
-	SurveyReminder       string  `json:"survey_reminder"`
-	SurveyTimeout        string  `json:"survey_timeout"`
-	UpdatedBy            string  `json:"updated_by"`
-}
-
-// level is one escalation level of a policy.
-type level struct {
-	Level  int    `json:"level"`
-	After  string `json:"after"`
-	Notify string `json:"notify"`
-}
+// policy is the API's SLA policy (the generated type), one cell of the matrix.
+type policy struct{ apiclient.Policy }
 
 // policyFields are the policy form's text fields, named as the API's.
 var policyFields = []string{"first_response", "resolution", "warning_percents", "escalation_levels",
@@ -47,15 +24,17 @@ var levels = []string{string(apiclient.High), string(apiclient.Medium), string(a
 func (p policy) input() map[string]string {
 	in := map[string]string{
 		"first_response": p.FirstResponse, "resolution": deref(p.Resolution), "follow_up": p.FollowUp,
-		"decision_time": p.DecisionTime, "max_extension": p.MaxExtension, "calendar_id": deref(p.CalendarID),
+		"decision_time": p.DecisionTime, "max_extension": p.MaxExtension, "calendar_id": deref(p.CalendarId),
 		"survey_reminder": p.SurveyReminder, "survey_timeout": p.SurveyTimeout,
 	}
 	var ws, ls []string
-	for _, w := range p.WarningPercents {
-		ws = append(ws, strconv.Itoa(w))
+	if p.WarningPercents != nil {
+		for _, w := range *p.WarningPercents {
+			ws = append(ws, strconv.Itoa(w))
+		}
 	}
 	for _, l := range p.EscalationLevels {
-		ls = append(ls, strconv.Itoa(l.Level)+" "+l.After+" "+l.Notify)
+		ls = append(ls, strconv.Itoa(l.Level)+" "+l.After+" "+string(l.Notify))
 	}
 	in["warning_percents"], in["escalation_levels"] = strings.Join(ws, ", "), strings.Join(ls, "\n")
 	if p.AutoEscalateAngry {
@@ -80,7 +59,7 @@ func (c *Console) policies(w http.ResponseWriter, r *http.Request) {
 
 // showPolicies renders the matrix, with the form of the cell edit ("high/gold") open.
 func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status int, edit string, form adminForm) {
-	var list page[policy]
+	var list page[apiclient.Policy]
 	ref, err := into(&list)(c.client.ListPolicies(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
@@ -88,7 +67,7 @@ func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status in
 	}
 	cells := map[string]policy{}
 	for _, p := range list.Items {
-		cells[p.Urgency+"/"+p.Tier] = p
+		cells[string(p.Urgency)+"/"+string(p.Tier)] = policy{p}
 	}
 	if p, ok := cells[edit]; ok && form.Input == nil {
 		form.Input = p.input()

@@ -6,13 +6,6 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// route sends a category's complaints to a team and, optionally, an owner.
-type route struct {
-	Category string  `json:"category"`
-	TeamID   string  `json:"team_id"`
-	OwnerID  *string `json:"owner_id"`
-}
-
 // routeCategories are the categories a route may name ("*" for the rest), as the
 // API's contract lists them.
 var routeCategories = []string{
@@ -26,7 +19,7 @@ func (c *Console) routing(w http.ResponseWriter, r *http.Request) {
 
 // showRouting renders the routes; ?edit= opens that category's route in the form.
 func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
-	var routes page[route]
+	var routes page[apiclient.Route]
 	ref, err := into(&routes)(c.client.ListRoutes(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
@@ -35,8 +28,8 @@ func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int
 	if form.Input == nil {
 		form.Input = map[string]string{}
 		for _, rt := range routes.Items {
-			if rt.Category == r.URL.Query().Get("edit") {
-				form.Input = map[string]string{"category": rt.Category, "team_id": rt.TeamID, "owner_id": deref(rt.OwnerID)}
+			if string(rt.Category) == r.URL.Query().Get("edit") {
+				form.Input = map[string]string{"category": string(rt.Category), "team_id": rt.TeamId, "owner_id": deref(rt.OwnerId)}
 			}
 		}
 	}

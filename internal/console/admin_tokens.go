@@ -2,29 +2,12 @@ package console
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
-
-// token is an API token as the API lists it: never its secret.
-type token struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Role       string     `json:"role"`
-	PersonID   *string    `json:"person_id"`
-	State      string     `json:"state"`
-	CreatedAt  time.Time  `json:"created_at"`
-	CreatedBy  string     `json:"created_by"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
-	// Token is the secret, in the answer to a creation or rotation only.
-	Token string `json:"token"`
-}
 
 var (
 	tokenFields = []string{"name", "role", "person_id", "expires_in"}
@@ -43,8 +26,8 @@ func (c *Console) tokens(w http.ResponseWriter, r *http.Request) {
 
 // showTokens renders the tokens; secret is a token just created or rotated, whose
 // secret this answer shows once (the page is not cached and not redirected to).
-func (c *Console) showTokens(w http.ResponseWriter, r *http.Request, status int, form adminForm, secret *token) {
-	var tokens page[token]
+func (c *Console) showTokens(w http.ResponseWriter, r *http.Request, status int, form adminForm, secret *apiclient.IssuedToken) {
+	var tokens page[apiclient.Token]
 	limit := apiclient.Limit(200)
 	ref, err := into(&tokens)(c.client.ListTokens(r.Context(), &apiclient.ListTokensParams{Limit: &limit}))
 	if err != nil {
@@ -62,7 +45,7 @@ func (c *Console) createToken(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, tokenFields...)
 	body := map[string]any{"name": in["name"], "role": in["role"]}
 	setIfGiven(body, in, "person_id", "expires_in")
-	var created token
+	var created apiclient.IssuedToken
 	ref, err := into(&created)(c.client.CreateTokenWithBody(r.Context(), "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
@@ -83,7 +66,7 @@ func (c *Console) tokenAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such token action", http.StatusNotFound)
 		return
 	}
-	var rotated token
+	var rotated apiclient.IssuedToken
 	var ref *refusal
 	if action == "revoke" {
 		ref, err = into(nil)(c.client.RevokeToken(r.Context(), id))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
 // inProcess is a RoundTripper that hands a request to the API's handler in memory:
@@ -42,18 +44,6 @@ func (w *memoryWriter) Write(p []byte) (int, error) {
 	return w.body.Write(p)
 }
 
-// problem is the API's RFC 9457 answer to a refused request.
-type problem struct {
-	Status int    `json:"status"`
-	Title  string `json:"title"`
-	Code   string `json:"code"`
-	Detail string `json:"detail"`
-	Errors []struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
-}
-
 // refusal is a problem as a form shows it: a message per field, and the rest.
 type refusal struct {
 	Status int
@@ -83,16 +73,18 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 		return nil, fmt.Errorf("API answered %d: %s", res.StatusCode, body)
 	}
 	if res.StatusCode >= 400 {
-		var p problem
+		var p apiclient.Problem
 		if err := json.Unmarshal(body, &p); err != nil {
 			return nil, fmt.Errorf("API answered %d with no problem: %s", res.StatusCode, body)
 		}
-		ref := &refusal{Status: res.StatusCode, Fields: map[string]string{}, Detail: p.Detail}
-		if ref.Detail == "" {
-			ref.Detail = p.Title
+		ref := &refusal{Status: res.StatusCode, Fields: map[string]string{}, Detail: p.Title}
+		if p.Detail != nil && *p.Detail != "" {
+			ref.Detail = *p.Detail
 		}
-		for _, e := range p.Errors {
-			ref.Fields[e.Field] = e.Message
+		if p.Errors != nil {
+			for _, e := range *p.Errors {
+				ref.Fields[e.Field] = e.Message
+			}
 		}
 		return ref, nil
 	}

@@ -1,40 +1,14 @@
 package console
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
-
-// event is one entry of the complaint's event log.
-type event struct {
-	Kind       string          `json:"kind"`
-	Actor      string          `json:"actor"`
-	OccurredAt time.Time       `json:"occurred_at"`
-	Data       json.RawMessage `json:"data"`
-}
-
-// escalation is an escalation request as the API shows it.
-type escalation struct {
-	ID            string          `json:"id"`
-	ComplaintID   string          `json:"complaint_id"`
-	Seq           int             `json:"seq"`
-	Status        string          `json:"status"`
-	RequestedBy   string          `json:"requested_by"`
-	RequestedAt   time.Time       `json:"requested_at"`
-	Reason        string          `json:"reason"`
-	Level         int             `json:"level"`
-	Approver      *string         `json:"approver"`
-	DecidedBy     *string         `json:"decided_by"`
-	DecisionDueAt *time.Time      `json:"decision_due_at"`
-	Decision      json.RawMessage `json:"decision"`
-}
 
 // actions are the complaint forms: the form fields each sends as its JSON body, and
 // the generated client's call.
@@ -82,10 +56,10 @@ func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	var cm complaint
-	var events page[event]
-	var escs page[escalation]
+	var events page[apiclient.ComplaintEvent]
+	var escs page[apiclient.Escalation]
 	for _, get := range []func() (*refusal, error){
-		func() (*refusal, error) { return into(&cm)(c.client.GetComplaint(r.Context(), id)) },
+		func() (*refusal, error) { return into(&cm.Complaint)(c.client.GetComplaint(r.Context(), id)) },
 		func() (*refusal, error) { return into(&events)(c.client.ListComplaintEvents(r.Context(), id)) },
 		func() (*refusal, error) { return into(&escs)(c.client.ListComplaintEscalations(r.Context(), id)) },
 	} {

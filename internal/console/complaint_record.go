@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -9,34 +8,6 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
-
-// notice is a notification about the complaint as the API lists it.
-type notice struct {
-	Channel   string     `json:"channel"`
-	EventKind string     `json:"event_kind"`
-	Recipient string     `json:"recipient"`
-	Status    string     `json:"status"`
-	Subject   string     `json:"subject"`
-	Body      string     `json:"body"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at"`
-}
-
-// survey is a satisfaction survey of the complaint and its answer, if any.
-type survey struct {
-	Round      int        `json:"round"`
-	Status     string     `json:"status"`
-	SentAt     time.Time  `json:"sent_at"`
-	ExpiresAt  time.Time  `json:"expires_at"`
-	AnsweredAt *time.Time `json:"answered_at"`
-	Answer     *struct {
-		CSAT    int    `json:"csat"`
-		NPS     *int   `json:"nps"`
-		CES     *int   `json:"ces"`
-		Solved  bool   `json:"solved"`
-		Comment string `json:"comment"`
-	} `json:"answer"`
-}
 
 // pause is one wait on the customer: from the paused event to the resumed one
 // (zero while it lasts), with the reason and the length the workflow recorded.
@@ -50,22 +21,22 @@ type pause struct {
 // sent, the surveys and the pauses. A list the viewer may not read is replaced by
 // the API's refusal, and the rest of the page still shows.
 type record struct {
-	Notices        []notice
+	Notices        []apiclient.Notification
 	NoticesRefusal *refusal
-	Surveys        []survey
+	Surveys        []apiclient.Survey
 	SurveysRefusal *refusal
 	Pauses         []pause
 }
 
-func (c *Console) complaintRecord(r *http.Request, id uuid.UUID, events []event) (record, error) {
+func (c *Console) complaintRecord(r *http.Request, id uuid.UUID, events []apiclient.ComplaintEvent) (record, error) {
 	var rec record
-	var notices page[notice]
+	var notices page[apiclient.Notification]
 	ref, err := into(&notices)(c.client.ListNotifications(r.Context(), &apiclient.ListNotificationsParams{ComplaintId: &id}))
 	if err != nil {
 		return rec, err
 	}
 	rec.Notices, rec.NoticesRefusal = notices.Items, ref
-	var surveys page[survey]
+	var surveys page[apiclient.Survey]
 	if ref, err = into(&surveys)(c.client.ListComplaintSurveys(r.Context(), id)); err != nil {
 		return rec, err
 	}
@@ -75,20 +46,20 @@ func (c *Console) complaintRecord(r *http.Request, id uuid.UUID, events []event)
 }
 
 // pausesOf pairs the paused and resumed events of the log, oldest first.
-func pausesOf(events []event) []pause {
+func pausesOf(events []apiclient.ComplaintEvent) []pause {
 	var out []pause
 	for _, e := range events {
-		var d struct {
-			Reason        string  `json:"reason"`
-			PausedSeconds float64 `json:"paused_seconds"`
-		}
-		_ = json.Unmarshal(e.Data, &d) // a log entry without data is still an entry
+		// The document leaves an event's data open; a log entry without it is still
+		// an entry.
+		d, _ := e.Data.(map[string]any)
 		switch e.Kind {
 		case "paused":
-			out = append(out, pause{From: e.OccurredAt, Reason: d.Reason})
+			reason, _ := d["reason"].(string)
+			out = append(out, pause{From: e.OccurredAt, Reason: reason})
 		case "resumed":
 			if n := len(out); n > 0 && out[n-1].Until.IsZero() {
-				out[n-1].Until, out[n-1].Seconds = e.OccurredAt, d.PausedSeconds
+				secs, _ := d["paused_seconds"].(float64)
+				out[n-1].Until, out[n-1].Seconds = e.OccurredAt, secs
 			}
 		}
 	}

@@ -5,22 +5,28 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
 // Pauses pair each paused event with the resumed one after it; a pause still
 // running has no end.
 func TestPausesOf(t *testing.T) {
 	at := func(m int) time.Time { return time.Date(2026, 3, 1, 9, m, 0, 0, time.UTC) }
-	ev := func(kind string, m int, data string) event {
-		return event{Kind: kind, OccurredAt: at(m), Data: json.RawMessage(data)}
+	ev := func(kind string, m int, data string) apiclient.ComplaintEvent {
+		var d any
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			t.Fatal(err)
+		}
+		return apiclient.ComplaintEvent{Kind: kind, OccurredAt: at(m), Data: d}
 	}
 	for _, tc := range []struct {
 		name   string
-		events []event
+		events []apiclient.ComplaintEvent
 		want   []pause
 	}{
-		{"never paused", []event{ev("opened", 0, `{}`), ev("acknowledged", 1, `{}`)}, nil},
-		{"paused and resumed twice, then paused", []event{
+		{"never paused", []apiclient.ComplaintEvent{ev("opened", 0, `{}`), ev("acknowledged", 1, `{}`)}, nil},
+		{"paused and resumed twice, then paused", []apiclient.ComplaintEvent{
 			ev("opened", 0, `{}`),
 			ev("paused", 1, `{"reason":"waiting for photos"}`),
 			ev("resumed", 4, `{"paused_seconds":180}`),
@@ -32,7 +38,7 @@ func TestPausesOf(t *testing.T) {
 			{From: at(5), Until: at(6), Reason: "waiting for the invoice", Seconds: 60},
 			{From: at(7), Reason: "again"},
 		}},
-		{"a resume without a pause is ignored", []event{ev("resumed", 2, `{"paused_seconds":5}`)}, nil},
+		{"a resume without a pause is ignored", []apiclient.ComplaintEvent{ev("resumed", 2, `{"paused_seconds":5}`)}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := pausesOf(tc.events); !reflect.DeepEqual(got, tc.want) {

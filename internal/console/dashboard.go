@@ -156,22 +156,6 @@ func plot(id, kind, title, unit string, t dashTable, cols ...int) dashChart {
 	return ch
 }
 
-// metricsAnswer is the part of GET /v1/metrics the dashboard reads.
-type metricsAnswer struct {
-	Total  apiclient.MetricsGroup   `json:"total"`
-	Groups []apiclient.MetricsGroup `json:"groups"`
-}
-
-// heatAnswer is GET /v1/heatmap's answer.
-type heatAnswer struct {
-	Categories []string `json:"categories"`
-	Items      []struct {
-		Keyword string         `json:"keyword"`
-		Total   int            `json:"total"`
-		Counts  map[string]int `json:"counts"`
-	} `json:"items"`
-}
-
 // dashboard is everything the page shows.
 type dashboard struct {
 	Period, GroupBy string
@@ -238,8 +222,8 @@ func dashFilters(r *http.Request) (period, groupBy string, ref *refusal) {
 }
 
 // metrics calls GET /v1/metrics for [from, to), grouped when groupBy is not empty.
-func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (metricsAnswer, *refusal, error) {
-	var m metricsAnswer
+func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (apiclient.MetricsReport, *refusal, error) {
+	var m apiclient.MetricsReport
 	params := &apiclient.GetMetricsParams{From: &from, To: &to}
 	if groupBy != "" {
 		g := apiclient.MetricsGrouping(groupBy)
@@ -252,8 +236,8 @@ func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (
 // buildDashboard makes the dashboard's calls and lays out its tables and charts.
 func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashboard, *refusal, error) {
 	d := dashboard{Period: period, GroupBy: groupBy, Buckets: buckets(period, time.Now()), Tables: map[string]dashTable{}}
-	byChannel := make([]metricsAnswer, len(d.Buckets))
-	byCategory := make([]metricsAnswer, len(d.Buckets))
+	byChannel := make([]apiclient.MetricsReport, len(d.Buckets))
+	byCategory := make([]apiclient.MetricsReport, len(d.Buckets))
 	for i, b := range d.Buckets {
 		var ref *refusal
 		var err error
@@ -269,7 +253,7 @@ func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashb
 	if err != nil || ref != nil {
 		return d, ref, err
 	}
-	var heat heatAnswer
+	var heat apiclient.Heatmap
 	fromS, toS := from.Format(time.RFC3339), to.Format(time.RFC3339)
 	if ref, err := into(&heat)(c.client.Heatmap(r.Context(), &apiclient.HeatmapParams{From: &fromS, To: &toS})); err != nil || ref != nil {
 		return d, ref, err
@@ -347,7 +331,7 @@ var voiceCols = []field{
 }
 
 // seriesTable is one row per bucket of the total's fields.
-func seriesTable(id, caption string, bs []bucket, ms []metricsAnswer, fs []field) dashTable {
+func seriesTable(id, caption string, bs []bucket, ms []apiclient.MetricsReport, fs []field) dashTable {
 	t := dashTable{ID: id, Caption: caption, First: "period"}
 	for _, f := range fs {
 		t.Cols = append(t.Cols, f.column)
@@ -364,7 +348,7 @@ func seriesTable(id, caption string, bs []bucket, ms []metricsAnswer, fs []field
 
 // volumeTable is one row per bucket of the volume of each group met in any bucket
 // (0 where a bucket has none of it), then the total.
-func volumeTable(id, caption string, bs []bucket, ms []metricsAnswer) dashTable {
+func volumeTable(id, caption string, bs []bucket, ms []apiclient.MetricsReport) dashTable {
 	var keys []string
 	for _, m := range ms {
 		for _, g := range m.Groups {
@@ -409,7 +393,7 @@ var breakdownCols = slices.Concat([]field{
 }, rateCols, timeCols, voiceCols[:2])
 
 // breakdownTable is one row per group of the whole period, then the total.
-func breakdownTable(groupBy string, m metricsAnswer) dashTable {
+func breakdownTable(groupBy string, m apiclient.MetricsReport) dashTable {
 	t := dashTable{ID: "breakdown", Caption: "The whole period by " + groupBy, First: groupBy}
 	for _, f := range breakdownCols {
 		t.Cols = append(t.Cols, f.column)
@@ -434,16 +418,16 @@ func groupsOnly(t dashTable) dashTable {
 }
 
 // heatTable is one row per keyword: its count in each category, then its total.
-func heatTable(h heatAnswer) dashTable {
+func heatTable(h apiclient.Heatmap) dashTable {
 	t := dashTable{ID: "heatmap", Caption: "Keywords by category (complaints and feedback)", First: "keyword"}
 	for _, c := range h.Categories {
-		t.Cols = append(t.Cols, column{c, c})
+		t.Cols = append(t.Cols, column{string(c), string(c)})
 	}
 	t.Cols = append(t.Cols, column{"total", "total"})
 	for _, it := range h.Items {
 		row := dashRow{Label: it.Keyword}
 		for _, c := range h.Categories {
-			row.Values = append(row.Values, count(int64(it.Counts[c])))
+			row.Values = append(row.Values, count(int64(it.Counts[string(c)])))
 		}
 		row.Values = append(row.Values, count(int64(it.Total)))
 		t.Rows = append(t.Rows, row)

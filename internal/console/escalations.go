@@ -14,7 +14,7 @@ import (
 
 // pending is an inbox entry: the escalation with its complaint's context.
 type pending struct {
-	E escalation
+	E apiclient.Escalation
 	C complaint
 }
 
@@ -25,7 +25,7 @@ func (c *Console) escalations(w http.ResponseWriter, r *http.Request) {
 // showInbox renders the manager's pending escalations; refused names the
 // escalation whose form ref and input belong to.
 func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, refused string, ref *refusal, input map[string]string) {
-	var inbox page[escalation]
+	var inbox page[apiclient.Escalation]
 	pending := apiclient.EscalationStatusPending
 	pageRef, err := into(&inbox)(c.client.EscalationInbox(r.Context(), &apiclient.EscalationInboxParams{Status: &pending}))
 	if err != nil {
@@ -45,7 +45,7 @@ func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, 
 	// posted the form anyway) has no entry to show next to: it shows on top.
 	unlisted := refused != ""
 	for _, e := range entries {
-		if fmt.Sprintf("%s/%d", e.E.ComplaintID, e.E.Seq) == refused {
+		if fmt.Sprintf("%s/%d", e.E.ComplaintId, e.E.Seq) == refused {
 			unlisted = false
 		}
 	}
@@ -56,15 +56,11 @@ func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, 
 
 // withComplaints fetches each escalation's complaint, for its subject, customer
 // and SLA state.
-func (c *Console) withComplaints(r *http.Request, es []escalation) ([]pending, error) {
+func (c *Console) withComplaints(r *http.Request, es []apiclient.Escalation) ([]pending, error) {
 	out := make([]pending, 0, len(es))
 	for _, e := range es {
 		p := pending{E: e}
-		id, err := uuid.Parse(e.ComplaintID)
-		if err != nil {
-			return nil, err
-		}
-		if ref, err := into(&p.C)(c.client.GetComplaint(r.Context(), id)); err != nil {
+		if ref, err := into(&p.C.Complaint)(c.client.GetComplaint(r.Context(), e.ComplaintId)); err != nil {
 			return nil, err
 		} else if ref != nil {
 			p.C.Subject = "(not visible: " + ref.Detail + ")"

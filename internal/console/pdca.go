@@ -12,35 +12,17 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// cycle is a PDCA cycle as the API shows it, with its checks on the detail view.
+// cycle is the API's PDCA cycle (the generated type) with the two parts a page
+// reads that the generated type leaves loose: the plan, whose shape the document
+// leaves open, and the checks, an empty list when there are none.
 type cycle struct {
-	ID             string     `json:"id"`
-	Title          string     `json:"title"`
-	Metric         string     `json:"metric"`
-	Category       string     `json:"category"`
-	Keyword        string     `json:"keyword"`
-	Rule           string     `json:"rule"`
-	Evidence       string     `json:"evidence"`
-	Baseline       *float64   `json:"baseline"`
-	Target         *float64   `json:"target"`
-	TimeZone       string     `json:"time_zone"`
-	CheckSpec      string     `json:"check_spec"`
-	MaxIterations  int        `json:"max_iterations"`
-	Stage          string     `json:"stage"`
-	Iteration      int        `json:"iteration"`
-	PlanStatus     string     `json:"plan_status"`
-	Plan           *cyclePlan `json:"plan"`
-	DueAt          *time.Time `json:"due_at"`
-	LastProgressAt *time.Time `json:"last_progress_at"`
-	SOPChange      *string    `json:"sop_change"`
-	RootCause      *string    `json:"root_cause"`
-	OpenedAt       time.Time  `json:"opened_at"`
-	ClosedAt       *time.Time `json:"closed_at"`
-	Outcome        *string    `json:"outcome"`
-	Checks         []check    `json:"checks"`
+	apiclient.Cycle
+	Plan   *cyclePlan
+	Checks []apiclient.CycleCheck
 }
 
-// cyclePlan is the iteration's SMART plan.
+// cyclePlan is the page's reading of the iteration's SMART plan (the document gives
+// the plan as an open object).
 type cyclePlan struct {
 	Measures []struct {
 		Description string    `json:"description"`
@@ -57,17 +39,21 @@ type cyclePlan struct {
 	DecidedAt   *time.Time `json:"decided_at"`
 }
 
-// check is one measurement of the cycle's metric against baseline and target.
-type check struct {
-	Iteration  int       `json:"iteration"`
-	CheckedAt  time.Time `json:"checked_at"`
-	WindowFrom time.Time `json:"window_from"`
-	WindowTo   time.Time `json:"window_to"`
-	Value      *float64  `json:"value"`
-	Baseline   *float64  `json:"baseline"`
-	Target     float64   `json:"target"`
-	Met        bool      `json:"met"`
-	Final      bool      `json:"final"`
+// cycleOf is the page's view of an API cycle.
+func cycleOf(api apiclient.Cycle) cycle {
+	cy := cycle{Cycle: api}
+	if api.Checks != nil {
+		cy.Checks = *api.Checks
+	}
+	if api.Plan != nil {
+		// The plan is an open object in the document: re-read it as the page's view;
+		// one that does not fit shows as no plan rather than failing the page.
+		var p cyclePlan
+		if b, err := json.Marshal(*api.Plan); err == nil && json.Unmarshal(b, &p) == nil {
+			cy.Plan = &p
+		}
+	}
+	return cy
 }
 
 // boardColumns are the board's columns. The API's stages are plan, do, act and
@@ -81,7 +67,7 @@ type boardColumn struct {
 }
 
 func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
-	var cycles page[cycle]
+	var cycles page[apiclient.Cycle]
 	limit := 200
 	ref, err := into(&cycles)(c.client.ListCycles(r.Context(), &apiclient.ListCyclesParams{Limit: &limit}))
 	if err != nil {
@@ -99,12 +85,12 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	for _, cy := range cycles.Items {
-		stage := cy.Stage
+		stage := string(cy.Stage)
 		if stage == "do" && cy.DueAt != nil && now.After(*cy.DueAt) {
 			stage = "check"
 		}
 		if i, ok := at[stage]; ok {
-			cols[i].Cycles = append(cols[i].Cycles, cy)
+			cols[i].Cycles = append(cols[i].Cycles, cycleOf(cy))
 		}
 	}
 	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Columns": cols})
@@ -137,10 +123,10 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 		http.Error(w, "no such cycle", http.StatusNotFound)
 		return
 	}
-	var cy cycle
-	var events page[event]
+	var api apiclient.Cycle
+	var events page[apiclient.CycleEvent]
 	for _, get := range []func() (*refusal, error){
-		func() (*refusal, error) { return into(&cy)(c.client.GetCycle(r.Context(), id)) },
+		func() (*refusal, error) { return into(&api)(c.client.GetCycle(r.Context(), id)) },
 		func() (*refusal, error) { return into(&events)(c.client.ListCycleEvents(r.Context(), id)) },
 	} {
 		pageRef, err := get()
@@ -153,6 +139,7 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 	}
+	cy := cycleOf(api)
 	var data chartData
 	for _, k := range cy.Checks {
 		data.Checks = append(data.Checks, chartPoint{Label: fmt.Sprintf("#%d %s", k.Iteration, k.CheckedAt.UTC().Format("2006-01-02")),

@@ -11,37 +11,9 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
 
-// complaint is the part of the API's complaint the pages show.
-type complaint struct {
-	ID           string         `json:"id"`
-	Status       string         `json:"status"`
-	Channel      string         `json:"channel"`
-	Category     string         `json:"category"`
-	Urgency      string         `json:"urgency"`
-	Subject      string         `json:"subject"`
-	Description  string         `json:"description"`
-	Owner        *string        `json:"owner"`
-	TeamID       *string        `json:"team_id"`
-	Scope        string         `json:"scope"`
-	Keywords     []string       `json:"keywords"`
-	CreatedAt    time.Time      `json:"created_at"`
-	WaitingSince *time.Time     `json:"waiting_since"`
-	FirstDue     time.Time      `json:"first_response_due_at"`
-	ResolveDue   *time.Time     `json:"resolution_due_at"`
-	Customer     map[string]any `json:"customer"`
-	SLA          struct {
-		FirstResponse         string     `json:"first_response"`
-		Resolution            *string    `json:"resolution"`
-		FirstResponseAt       *time.Time `json:"first_response_at"`
-		FirstResponseBreached bool       `json:"first_response_breached"`
-		ResolvedAt            *time.Time `json:"resolved_at"`
-		ResolutionBreached    bool       `json:"resolution_breached"`
-	} `json:"sla"`
-	Resolution *struct {
-		Summary   string `json:"summary"`
-		RootCause string `json:"root_cause"`
-	} `json:"resolution"`
-}
+// complaint is the API's complaint (the generated type, so its shape is the
+// OpenAPI document's) with the page's reading of its SLA clocks.
+type complaint struct{ apiclient.Complaint }
 
 // clock is one SLA deadline as the countdown script reads it from data attributes.
 type clock struct {
@@ -56,11 +28,11 @@ type clock struct {
 // clocks are the complaint's SLA deadlines, as the API reported them.
 func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
-	out := []clock{{Name: "First response", Start: c.CreatedAt, Due: c.FirstDue,
-		Done: c.SLA.FirstResponseAt != nil, Breached: c.SLA.FirstResponseBreached, Paused: paused}}
-	if c.ResolveDue != nil {
-		out = append(out, clock{Name: "Resolution", Start: c.CreatedAt, Due: *c.ResolveDue,
-			Done: c.SLA.ResolvedAt != nil, Breached: c.SLA.ResolutionBreached, Paused: paused})
+	out := []clock{{Name: "First response", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
+		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused}}
+	if c.ResolutionDueAt != nil {
+		out = append(out, clock{Name: "Resolution", Start: c.CreatedAt, Due: *c.ResolutionDueAt,
+			Done: c.Sla.ResolvedAt != nil, Breached: c.Sla.ResolutionBreached, Paused: paused})
 	}
 	return out
 }
@@ -75,6 +47,7 @@ func (c complaint) Next() clock {
 	return clock{}
 }
 
+// page is a list answer of the API: its items, as the generated type T.
 type page[T any] struct {
 	Items []T `json:"items"`
 }
@@ -148,12 +121,16 @@ func (f queueFilters) params() *apiclient.ListComplaintsParams {
 // list asks the API for the filtered complaints, nearest deadline first (the order
 // is presentation; the API decides what is listed).
 func (c *Console) list(r *http.Request, f queueFilters) ([]complaint, *refusal, error) {
-	var got page[complaint]
+	var got page[apiclient.Complaint]
 	ref, err := into(&got)(c.client.ListComplaints(r.Context(), f.params()))
 	if ref != nil || err != nil {
 		return nil, ref, err
 	}
-	slices.SortStableFunc(got.Items, func(a, b complaint) int {
+	items := make([]complaint, len(got.Items))
+	for i, cm := range got.Items {
+		items[i] = complaint{cm}
+	}
+	slices.SortStableFunc(items, func(a, b complaint) int {
 		da, db := a.Next().Due, b.Next().Due
 		switch {
 		case da.IsZero() != db.IsZero():
@@ -165,7 +142,7 @@ func (c *Console) list(r *http.Request, f queueFilters) ([]complaint, *refusal, 
 			return da.Compare(db)
 		}
 	})
-	return got.Items, nil, nil
+	return items, nil, nil
 }
 
 func (c *Console) queue(w http.ResponseWriter, r *http.Request) {

@@ -1,51 +1,61 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// schedule is a review schedule as the API shows it.
-type schedule struct {
-	ID       string      `json:"id"`
-	Kind     string      `json:"kind"`
-	CronSpec string      `json:"cron_spec"`
-	TimeZone string      `json:"time_zone"`
-	Paused   bool        `json:"paused"`
-	Note     string      `json:"note"`
-	NextRuns []time.Time `json:"next_runs"`
+// review is the API's review (the generated type) with its findings as the page
+// reads them: the document gives opportunities and cycles as open objects.
+type review struct {
+	apiclient.Review
+	Opportunities []opportunity
+	Cycles        []reviewCycle
 }
 
-// review is a finished or running review with its findings.
-type review struct {
-	ID            string     `json:"id"`
-	ScheduleID    string     `json:"schedule_id"`
-	Kind          string     `json:"kind"`
-	PeriodFrom    time.Time  `json:"period_from"`
-	PeriodTo      time.Time  `json:"period_to"`
-	StartedAt     time.Time  `json:"started_at"`
-	FinishedAt    *time.Time `json:"finished_at"`
-	Summary       string     `json:"summary"`
-	Opportunities []struct {
-		Title       string   `json:"title"`
-		Rule        string   `json:"rule"`
-		Evidence    string   `json:"evidence"`
-		Metric      string   `json:"metric"`
-		Baseline    *float64 `json:"baseline"`
-		Target      *float64 `json:"target"`
-		CycleID     string   `json:"cycle_id"`
-		CycleOpened *bool    `json:"cycle_opened"`
-	} `json:"opportunities"`
-	Cycles []struct {
-		ID             string     `json:"id"`
-		Title          string     `json:"title"`
-		Stage          string     `json:"stage"`
-		Iteration      int        `json:"iteration"`
-		LastProgressAt *time.Time `json:"last_progress_at"`
-		Stalled        bool       `json:"stalled"`
-	} `json:"cycles"`
+// opportunity is the page's reading of an improvement opportunity of a review.
+type opportunity struct {
+	Title       string   `json:"title"`
+	Rule        string   `json:"rule"`
+	Evidence    string   `json:"evidence"`
+	Metric      string   `json:"metric"`
+	Baseline    *float64 `json:"baseline"`
+	Target      *float64 `json:"target"`
+	CycleID     string   `json:"cycle_id"`
+	CycleOpened *bool    `json:"cycle_opened"`
+}
+
+// reviewCycle is the page's reading of a cycle a weekly tracking review followed.
+type reviewCycle struct {
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Stage          string     `json:"stage"`
+	Iteration      int        `json:"iteration"`
+	LastProgressAt *time.Time `json:"last_progress_at"`
+	Stalled        bool       `json:"stalled"`
+}
+
+// reviewOf is the page's view of an API review; a finding that does not fit the
+// page's reading is left out rather than failing the page.
+func reviewOf(api apiclient.Review) review {
+	rv := review{Review: api}
+	if api.Opportunities != nil {
+		reread(*api.Opportunities, &rv.Opportunities)
+	}
+	if api.Cycles != nil {
+		reread(*api.Cycles, &rv.Cycles)
+	}
+	return rv
+}
+
+// reread decodes an open JSON value of an answer into the page's view of it.
+func reread(v any, out any) {
+	if b, err := json.Marshal(v); err == nil {
+		_ = json.Unmarshal(b, out)
+	}
 }
 
 // scheduleFields are the create form's fields, sent under the API's names.
@@ -58,8 +68,8 @@ func (c *Console) reviews(w http.ResponseWriter, r *http.Request) {
 // showReviews renders the schedules and the reviews; extra carries a form's refusal
 // and input, or the schedule just created.
 func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
-	var schedules page[schedule]
-	var reviews page[review]
+	var schedules page[apiclient.ReviewSchedule]
+	var reviews page[apiclient.Review]
 	for _, get := range []func() (*refusal, error){
 		func() (*refusal, error) { return into(&schedules)(c.client.ListReviewSchedules(r.Context())) },
 		func() (*refusal, error) { return into(&reviews)(c.client.ListReviews(r.Context(), nil)) },
@@ -74,7 +84,11 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 	}
-	extra["Schedules"], extra["Reviews"] = schedules.Items, reviews.Items
+	views := make([]review, len(reviews.Items))
+	for i, rv := range reviews.Items {
+		views[i] = reviewOf(rv)
+	}
+	extra["Schedules"], extra["Reviews"] = schedules.Items, views
 	if extra["Input"] == nil {
 		extra["Input"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
 	}
@@ -91,7 +105,7 @@ func (c *Console) createSchedule(w http.ResponseWriter, r *http.Request) {
 			body[f] = input[f]
 		}
 	}
-	var created schedule
+	var created apiclient.ReviewSchedule
 	ref, err := into(&created)(c.client.CreateReviewScheduleWithBody(r.Context(), "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)

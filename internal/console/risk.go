@@ -12,55 +12,8 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// riskAlert is a risk alert as the API shows it.
-type riskAlert struct {
-	ID              string      `json:"id"`
-	Condition       string      `json:"condition"`
-	Grade           string      `json:"grade"`
-	Status          string      `json:"status"`
-	OpenedAt        time.Time   `json:"opened_at"`
-	Handling        string      `json:"handling"`
-	HandlingSeconds int64       `json:"handling_seconds"`
-	HandlingDueAt   time.Time   `json:"handling_due_at"`
-	EscalationLevel int         `json:"escalation_level"`
-	EscalatedTo     *string     `json:"escalated_to"`
-	Observed        float64     `json:"observed"`
-	Baseline        float64     `json:"baseline"`
-	Threshold       float64     `json:"threshold"`
-	OwnerID         *string     `json:"owner_id"`
-	Response        *string     `json:"response"`
-	RespondedBy     *string     `json:"responded_by"`
-	Ledger          *ledgerPart `json:"ledger"`
-	ClosedAt        *time.Time  `json:"closed_at"`
-	SeenCount       int         `json:"seen_count"`
-}
-
-// ledgerPart is the ledger fields a closed alert carries.
-type ledgerPart struct {
-	RootCause      string    `json:"root_cause"`
-	Solution       string    `json:"solution"`
-	Executor       string    `json:"executor"`
-	ActionDeadline time.Time `json:"action_deadline"`
-	Verification   string    `json:"verification"`
-}
-
-// ledgerEntry is one line of the risk ledger (风险处置台账).
-type ledgerEntry struct {
-	ID              string     `json:"id"`
-	Condition       string     `json:"condition"`
-	Grade           string     `json:"grade"`
-	OpenedAt        time.Time  `json:"opened_at"`
-	Observed        float64    `json:"observed"`
-	Baseline        float64    `json:"baseline"`
-	Threshold       float64    `json:"threshold"`
-	EscalationLevel int        `json:"escalation_level"`
-	Response        *string    `json:"response"`
-	RespondedBy     *string    `json:"responded_by"`
-	RespondedAt     *time.Time `json:"responded_at"`
-	ledgerPart
-	ClosedAt time.Time `json:"closed_at"`
-	ClosedBy string    `json:"closed_by"`
-}
+// riskAlert is the API's risk alert (the generated type) with its handling clock.
+type riskAlert struct{ apiclient.RiskAlert }
 
 // Clock is the alert's handling deadline as the countdown markup reads it; it stops
 // once the alert is responded to (responding stops the escalation).
@@ -91,8 +44,8 @@ func (c *Console) risk(w http.ResponseWriter, r *http.Request) {
 // showRisk renders alerts by grade and the ledger; form names the alert and form a
 // refusal and input belong to ("<id>/respond").
 func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
-	var alerts page[riskAlert]
-	var ledger page[ledgerEntry]
+	var alerts page[apiclient.RiskAlert]
+	var ledger page[apiclient.RiskLedgerEntry]
 	limit := 200
 	for _, get := range []func() (*refusal, error){
 		func() (*refusal, error) {
@@ -114,8 +67,8 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 	for i, g := range grades {
 		groups[i] = gradeGroup{Grade: g.Grade, Label: g.Label}
 		for _, a := range alerts.Items {
-			if a.Grade == g.Grade {
-				groups[i].Alerts = append(groups[i].Alerts, a)
+			if string(a.Grade) == g.Grade {
+				groups[i].Alerts = append(groups[i].Alerts, riskAlert{a})
 			}
 		}
 	}
@@ -161,7 +114,7 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 
 // ledgerCSV downloads the risk ledger the API lists, one closed alert a row.
 func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
-	var ledger page[ledgerEntry]
+	var ledger page[apiclient.RiskLedgerEntry]
 	ref, err := into(&ledger)(c.client.RiskLedger(r.Context(), nil))
 	if err != nil {
 		c.fail(w, r, err)
@@ -183,7 +136,7 @@ var ledgerHeader = []string{"id", "condition", "grade", "opened_at", "observed",
 	"escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
 	"verification", "closed_at", "closed_by"}
 
-func writeLedger(w io.Writer, entries []ledgerEntry) error {
+func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 	out := csv.NewWriter(w)
 	if err := out.Write(ledgerHeader); err != nil {
 		return err
@@ -195,7 +148,7 @@ func writeLedger(w io.Writer, entries []ledgerEntry) error {
 		return text(*s)
 	}
 	for _, e := range entries {
-		if err := out.Write([]string{e.ID, e.Condition, e.Grade, e.OpenedAt.UTC().Format(time.RFC3339),
+		if err := out.Write([]string{e.Id.String(), string(e.Condition), string(e.Grade), e.OpenedAt.UTC().Format(time.RFC3339),
 			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), trimFloat(float64(e.EscalationLevel)),
 			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
 			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {
