@@ -52,3 +52,7 @@ func AccessOf(v Viewer, r Record) Access {
 // WhoMayReveal words the rule for a refusal.
 const WhoMayReveal = "only the complaint's owner, managers in the owner's reporting chain, admins " +
 	"and the token that filed it may see its personal data in full"
+
+// WhoMayRevealFeedback words the rule for feedback.
+const WhoMayRevealFeedback = "only admins, the token that sent it and, once it became a complaint, " +
+	"that complaint's owner and the managers in the owner's reporting chain may see its personal data in full"
