@@ -29,6 +29,8 @@ type complaint struct {
 	FirstDue     time.Time      `json:"first_response_due_at"`
 	ResolveDue   *time.Time     `json:"resolution_due_at"`
 	Customer     map[string]any `json:"customer"`
+	// PersonalData is "masked" when the customer's personal fields are (docs/privacy.md).
+	PersonalData string `json:"personal_data"`
 	SLA          struct {
 		FirstResponse         string     `json:"first_response"`
 		Resolution            *string    `json:"resolution"`
