@@ -17,6 +17,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/privacy"
 )
 
 // ErrTypeNotificationFailed marks a notice that some channel could not deliver and
@@ -199,7 +200,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		key := n.EventKey + "|" + n.Recipient + "|" + t.channel.Channel()
 		stored := t.address
 		if n.Recipient == CustomerRecipient && stored != "" {
-			stored = notify.MaskEmail(stored) // the row is read by staff
+			stored = privacy.Email(stored) // the row is read by staff
 		}
 		ds = append(ds, delivery{
 			channel: t.channel,
@@ -255,7 +256,7 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	if sendErr != nil {
 		// Errors may quote an address back (SMTP "550 <li.lei@…> unknown"): they are
 		// stored, logged and kept in Temporal's history only masked.
-		errText = notify.MaskText(sendErr.Error())
+		errText = privacy.Text(sendErr.Error())
 		switch {
 		case notify.IsUncertain(sendErr):
 			status = notify.NotificationUncertain
@@ -297,19 +298,10 @@ func (a *Activities) notifier(channel string) notify.Notifier {
 	return nil
 }
 
-// maskCustomer hides the customer's own phone, e-mail and address wherever they
-// appear verbatim, then anything else shaped like a phone number or an e-mail.
+// maskCustomer is what a notice to staff may say of the customer (privacy.Staff):
+// reads and notices follow one rule.
 func maskCustomer(s string, c notify.Contacts) string {
-	for _, r := range [][2]string{
-		{c.CustomerAddress, notify.MaskAddress(c.CustomerAddress)},
-		{c.CustomerEmail, notify.MaskEmail(c.CustomerEmail)},
-		{c.CustomerPhone, notify.MaskPhone(c.CustomerPhone)},
-	} {
-		if r[0] != "" {
-			s = strings.ReplaceAll(s, r[0], r[1])
-		}
-	}
-	return notify.MaskText(s)
+	return privacy.Staff(s, privacy.Contacts{Phone: c.CustomerPhone, Email: c.CustomerEmail, Address: c.CustomerAddress})
 }
 
 // lastAttempt reports whether Temporal will not retry this attempt. Without a

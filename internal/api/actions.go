@@ -95,7 +95,7 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) {
 // recorded afterwards.
 func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) {
 	if c, ok := s.update(w, r, body, check, update, args); ok {
-		writeJSON(w, http.StatusOK, viewOf(c))
+		writeJSON(w, http.StatusOK, viewOf(c, principalFrom(r.Context())))
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -44,6 +45,9 @@ type fileRequest struct {
 	// integrationID is the intake integration of the filing token, told of the
 	// complaint's changes (see docs/callbacks.md).
 	integrationID string
+	// filedBy is the ID of the filing token, which reads the complaint's personal
+	// data in full (docs/privacy.md).
+	filedBy string
 }
 
 type customer struct {
@@ -124,6 +128,9 @@ type complaintView struct {
 	Keywords     []string `json:"keywords"`
 	// The intake integration told of the complaint's changes; null for none.
 	IntegrationID *string `json:"integration_id"`
+	// PersonalData says whether the customer's personal fields are shown in full or
+	// masked (docs/privacy.md).
+	PersonalData string `json:"personal_data"`
 }
 
 // slaView is the policy the complaint was filed under and how it is doing.
@@ -141,16 +148,19 @@ type resolutionVw struct {
 	RootCause string `json:"root_cause"`
 }
 
-func viewOf(c store.Complaint) complaintView {
+// viewOf is the complaint as the caller may read it: the customer's personal data
+// in full for the token that filed it, masked for everyone else (docs/privacy.md).
+func viewOf(c store.Complaint, caller auth.Principal) complaintView {
+	contacts := complaintContacts(c)
+	full := privacy.AccessOf(viewer(caller), privacy.Record{FiledBy: null.Value(c.FiledBy)}) == privacy.Full
 	v := complaintView{
 		ID: c.ID, ExternalID: c.ExternalID, WorkflowID: c.WorkflowID, Status: string(c.Status), Channel: c.Channel,
-		Customer: customer{
-			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
-			Phone: null.Value(c.CustomerPhone), Email: null.Value(c.CustomerEmail), Address: null.Value(c.CustomerAddress),
-		},
-		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
-		Owner:     c.Owner,
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
+		Customer: customerView(c.CustomerID, string(c.CustomerTier), contacts, full),
+		Category: c.Category, Urgency: string(c.Urgency),
+		Subject: personalText(c.Subject, contacts, full), Description: personalText(c.Description, contacts, full),
+		PersonalData: personalData(full),
+		Owner:        c.Owner,
+		CreatedAt:    c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
 		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
 		ResolutionDueAt:    utc(c.ResolutionDueAt),
 		Sentiment:          c.Sentiment, TeamID: c.TeamID,
@@ -193,6 +203,7 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.integrationID = principalFrom(r.Context()).IntegrationID
+	req.filedBy = principalFrom(r.Context()).TokenID
 	c, created, err := s.file(r.Context(), req)
 	var p *Problem
 	switch {
@@ -208,7 +219,7 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/v1/complaints/"+c.ID)
 	}
-	writeJSON(w, status, viewOf(c))
+	writeJSON(w, status, viewOf(c, principalFrom(r.Context())))
 }
 
 // file is the one intake path for a validated complaint, shared by POST
@@ -237,6 +248,7 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
 		IntegrationID: null.IfEmpty(req.integrationID),
+		FiledBy:       null.IfEmpty(req.filedBy),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -290,7 +302,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, viewOf(c))
+	writeJSON(w, http.StatusOK, viewOf(c, principalFrom(r.Context())))
 }
 
 func (s *Server) complaintFromPath(w http.ResponseWriter, r *http.Request) (store.Complaint, bool) {
@@ -346,7 +358,8 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, cs, f.Limit, viewOf, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
+	caller := principalFrom(r.Context())
+	writePage(w, cs, f.Limit, func(c store.Complaint) complaintView { return viewOf(c, caller) }, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
 }
 
 // complaintFilter reads the listing's parameters; the problem names every bad one.

@@ -85,6 +85,9 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	esc := url.QueryEscape(id)
+	caller := principalFrom(ctx)
+	viewOf := func(c store.Complaint) complaintView { return viewOf(c, caller) }
+	feedbackViewOf := func(fb store.Feedback) feedbackView { return feedbackViewOf(fb, caller) }
 	out := customerHistoryView{
 		Complaints: section(cs, limit, viewOf, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID },
 			"/v1/complaints?customer_id="+esc),

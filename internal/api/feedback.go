@@ -19,6 +19,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -122,6 +123,9 @@ type feedbackView struct {
 	ComplaintID       *string            `json:"complaint_id"`
 	BacklogID         *string            `json:"backlog_id"`
 	ReceivedAt        time.Time          `json:"received_at"`
+	// PersonalData says whether the customer's personal fields are shown in full or
+	// masked (docs/privacy.md); "full" when there is no customer.
+	PersonalData string `json:"personal_data"`
 }
 
 type classificationView struct {
@@ -131,9 +135,14 @@ type classificationView struct {
 	MatchedRules json.RawMessage `json:"matched_rules"`
 }
 
-func feedbackViewOf(f store.Feedback) feedbackView {
+// feedbackViewOf is the feedback as the caller may read it: personal data in full
+// for the token that sent it, masked for everyone else (docs/privacy.md).
+func feedbackViewOf(f store.Feedback, caller auth.Principal) feedbackView {
+	contacts := feedbackContacts(f)
+	full := f.CustomerID == nil || privacy.AccessOf(viewer(caller), privacy.Record{FiledBy: null.Value(f.FiledBy)}) == privacy.Full
 	v := feedbackView{
-		ID: f.ID, ExternalID: f.ExternalID, Kind: f.Kind, Channel: f.Channel, Text: f.Text,
+		ID: f.ID, ExternalID: f.ExternalID, Kind: f.Kind, Channel: f.Channel, Text: personalText(f.Text, contacts, full),
+		PersonalData: personalData(full),
 		Classification: classificationView{
 			ProblemType: f.ProblemType, Urgency: f.Urgency, Scope: f.Scope, MatchedRules: json.RawMessage(f.MatchedRules),
 		},
@@ -145,10 +154,8 @@ func feedbackViewOf(f store.Feedback) feedbackView {
 	}
 	v.Rating = f.Rating
 	if f.CustomerID != nil {
-		v.Customer = &customer{
-			ID: *f.CustomerID, Name: null.Value(f.CustomerName), Tier: null.Value(f.CustomerTier),
-			Phone: null.Value(f.CustomerPhone), Email: null.Value(f.CustomerEmail), Address: null.Value(f.CustomerAddress),
-		}
+		c := customerView(*f.CustomerID, null.Value(f.CustomerTier), contacts, full)
+		v.Customer = &c
 	}
 	return v
 }
@@ -188,6 +195,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	if req.Rating != nil {
 		nf.Rating = new(int64(*req.Rating))
 	}
+	nf.FiledBy = null.IfEmpty(principalFrom(ctx).TokenID)
 	if c := req.Customer; c != nil {
 		nf.CustomerID, nf.CustomerName, nf.CustomerTier = new(c.ID), new(c.Name), new(c.Tier)
 		nf.CustomerPhone, nf.CustomerEmail, nf.CustomerAddress = null.IfEmpty(c.Phone), null.IfEmpty(c.Email), null.IfEmpty(c.Address)
@@ -224,7 +232,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		s.log.InfoContext(ctx, "feedback received", "feedback_id", fb.ID, "kind", fb.Kind, "channel", fb.Channel,
 			"problem_type", fb.ProblemType, "urgency", fb.Urgency, "disposition", fb.Disposition)
 	}
-	writeJSON(w, status, feedbackViewOf(fb))
+	writeJSON(w, status, feedbackViewOf(fb, principalFrom(ctx)))
 }
 
 // anonymousTier is the tier of a complaint filed from feedback that names no
@@ -243,6 +251,8 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		Subject: backlogTitle(fb.Text), Description: fb.Text,
 		// The complaint carries the feedback's keywords: counted once, from its text.
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
+		// Filed by the token that sent the feedback: it supplied the personal data.
+		filedBy: null.Value(fb.FiledBy),
 	}
 	if fb.CustomerID != nil {
 		req.Customer = customer{
@@ -292,7 +302,7 @@ func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, feedbackViewOf(fb))
+	writeJSON(w, http.StatusOK, feedbackViewOf(fb, principalFrom(r.Context())))
 }
 
 func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
@@ -322,7 +332,8 @@ func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, fbs, f.Limit, feedbackViewOf, func(fb store.Feedback) (time.Time, string) { return fb.ReceivedAt, fb.ID })
+	caller := principalFrom(r.Context())
+	writePage(w, fbs, f.Limit, func(fb store.Feedback) feedbackView { return feedbackViewOf(fb, caller) }, func(fb store.Feedback) (time.Time, string) { return fb.ReceivedAt, fb.ID })
 }
 
 // --- improvement backlog --------------------------------------------------------

@@ -9,6 +9,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -43,11 +44,11 @@ type notificationView struct {
 func notificationViewOf(n store.SentNotification) notificationView {
 	v := notificationView{
 		ID: n.ID, ComplaintID: n.ComplaintID, EventKind: n.EventKind, Recipient: n.Recipient, Channel: n.Channel,
-		Subject: notify.MaskText(n.Subject), Status: string(n.Status), Attempts: n.Attempts,
+		Subject: privacy.Text(n.Subject), Status: string(n.Status), Attempts: n.Attempts,
 		CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(), SentAt: utc(n.SentAt),
 	}
 	if n.LastError != nil {
-		v.LastError = new(notify.MaskText(*n.LastError))
+		v.LastError = new(privacy.Text(*n.LastError))
 	}
 	return v
 }
@@ -114,7 +115,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 	if caller.Role == auth.RoleAdmin {
 		view = func(n store.SentNotification) notificationView {
 			v := notificationViewOf(n)
-			v.Body = new(notify.MaskText(n.Body))
+			v.Body = new(privacy.Text(n.Body))
 			return v
 		}
 	}

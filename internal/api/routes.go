@@ -10,6 +10,8 @@ var routeActions = map[string]string{
 	"GET /v1/complaints":                                  "list complaints",
 	"GET /v1/complaints/{id}":                             "read complaints",
 	"GET /v1/complaints/{id}/events":                      "read a complaint's events",
+	"POST /v1/complaints/{id}/reveal":                     "reveal a complaint's personal data",
+	"POST /v1/feedback/{id}/reveal":                       "reveal feedback's personal data",
 	"POST /v1/complaints/{id}/acknowledge":                "acknowledge complaints",
 	"POST /v1/complaints/{id}/resolve":                    "resolve complaints",
 	"POST /v1/complaints/{id}/close":                      "close complaints",

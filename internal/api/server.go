@@ -161,6 +161,7 @@ func (s *Server) routes() *serveMux {
 	s.registerCustomerRoutes(mux)
 	s.registerNotificationRoutes(mux)
 	s.registerIntegrationRoutes(mux)
+	s.registerPrivacyRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

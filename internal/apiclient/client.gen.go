@@ -135,6 +135,24 @@ func (e ClassificationRuleDimension) Valid() bool {
 	}
 }
 
+// Defines values for ComplaintPersonalData.
+const (
+	ComplaintPersonalDataFull   ComplaintPersonalData = "full"
+	ComplaintPersonalDataMasked ComplaintPersonalData = "masked"
+)
+
+// Valid indicates whether the value is a known member of the ComplaintPersonalData enum.
+func (e ComplaintPersonalData) Valid() bool {
+	switch e {
+	case ComplaintPersonalDataFull:
+		return true
+	case ComplaintPersonalDataMasked:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ComplaintStatus.
 const (
 	ComplaintStatusBacklog           ComplaintStatus = "backlog"
@@ -339,6 +357,24 @@ func (e EscalationStatus) Valid() bool {
 	case EscalationStatusReassigned:
 		return true
 	case EscalationStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedbackPersonalData.
+const (
+	FeedbackPersonalDataFull   FeedbackPersonalData = "full"
+	FeedbackPersonalDataMasked FeedbackPersonalData = "masked"
+)
+
+// Valid indicates whether the value is a known member of the FeedbackPersonalData enum.
+func (e FeedbackPersonalData) Valid() bool {
+	switch e {
+	case FeedbackPersonalDataFull:
+		return true
+	case FeedbackPersonalDataMasked:
 		return true
 	default:
 		return false
@@ -594,6 +630,30 @@ func (e PersonRole) Valid() bool {
 	case PersonRoleManager:
 		return true
 	case PersonRoleTeamLead:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PersonalDataRevealFields.
+const (
+	PersonalDataRevealFieldsAddress PersonalDataRevealFields = "address"
+	PersonalDataRevealFieldsEmail   PersonalDataRevealFields = "email"
+	PersonalDataRevealFieldsName    PersonalDataRevealFields = "name"
+	PersonalDataRevealFieldsPhone   PersonalDataRevealFields = "phone"
+)
+
+// Valid indicates whether the value is a known member of the PersonalDataRevealFields enum.
+func (e PersonalDataRevealFields) Valid() bool {
+	switch e {
+	case PersonalDataRevealFieldsAddress:
+		return true
+	case PersonalDataRevealFieldsEmail:
+		return true
+	case PersonalDataRevealFieldsName:
+		return true
+	case PersonalDataRevealFieldsPhone:
 		return true
 	default:
 		return false
@@ -1242,8 +1302,10 @@ type Complaint struct {
 	Channel  string `json:"channel"`
 
 	// ClosedAt Left out while open.
-	ClosedAt           *Time              `json:"closed_at,omitempty"`
-	CreatedAt          Time               `json:"created_at"`
+	ClosedAt  *Time `json:"closed_at,omitempty"`
+	CreatedAt Time  `json:"created_at"`
+
+	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
 	Customer           Customer           `json:"customer"`
 	Description        string             `json:"description"`
 	EscalationLevel    int                `json:"escalation_level"`
@@ -1257,7 +1319,10 @@ type Complaint struct {
 	Keywords      []string        `json:"keywords"`
 	Owner         *NullableString `json:"owner"`
 	PausedSeconds float64         `json:"paused_seconds"`
-	ReopenedCount int             `json:"reopened_count"`
+
+	// PersonalData Whether the customer's name, phone, e-mail and address (and their copies in the text) are shown in full (to the token that filed it) or masked; see POST …/reveal.
+	PersonalData  ComplaintPersonalData `json:"personal_data"`
+	ReopenedCount int                   `json:"reopened_count"`
 
 	// Resolution Left out until resolved.
 	Resolution *struct {
@@ -1289,6 +1354,9 @@ type Complaint struct {
 	WaitingSince *NullableTime `json:"waiting_since"`
 	WorkflowId   string        `json:"workflow_id"`
 }
+
+// ComplaintPersonalData Whether the customer's name, phone, e-mail and address (and their copies in the text) are shown in full (to the token that filed it) or masked; see POST …/reveal.
+type ComplaintPersonalData string
 
 // ComplaintEvent defines model for ComplaintEvent.
 type ComplaintEvent struct {
@@ -1354,7 +1422,7 @@ type CreateTokenRequest struct {
 	Role Role `json:"role"`
 }
 
-// Customer defines model for Customer.
+// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
 type Customer struct {
 	Address *string              `json:"address,omitempty"`
 	Email   *openapi_types.Email `json:"email,omitempty"`
@@ -1379,6 +1447,8 @@ type CustomerHistory struct {
 		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
 		NextCursor *NextCursor `json:"next_cursor"`
 	} `json:"complaints"`
+
+	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
 	Customer Customer `json:"customer"`
 	Feedback struct {
 		Items []Feedback `json:"items"`
@@ -1625,10 +1695,16 @@ type Feedback struct {
 	Id                openapi_types.UUID `json:"id"`
 	Keywords          []string           `json:"keywords"`
 	Kind              FeedbackKind       `json:"kind"`
-	Rating            *int64             `json:"rating"`
-	ReceivedAt        Time               `json:"received_at"`
-	Text              string             `json:"text"`
+
+	// PersonalData Whether the customer's name, phone, e-mail and address (and their copies in the text) are shown in full (to the token that sent it, or when there is no customer) or masked; see POST …/reveal.
+	PersonalData FeedbackPersonalData `json:"personal_data"`
+	Rating       *int64               `json:"rating"`
+	ReceivedAt   Time                 `json:"received_at"`
+	Text         string               `json:"text"`
 }
+
+// FeedbackPersonalData Whether the customer's name, phone, e-mail and address (and their copies in the text) are shown in full (to the token that sent it, or when there is no customer) or masked; see POST …/reveal.
+type FeedbackPersonalData string
 
 // FeedbackKind defines model for FeedbackKind.
 type FeedbackKind string
@@ -1681,8 +1757,10 @@ type FieldErrorCode string
 
 // FileComplaintRequest defines model for FileComplaintRequest.
 type FileComplaintRequest struct {
-	Category    Category `json:"category"`
-	Channel     Channel  `json:"channel"`
+	Category Category `json:"category"`
+	Channel  Channel  `json:"channel"`
+
+	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
 	Customer    Customer `json:"customer"`
 	Description string   `json:"description"`
 
@@ -1937,6 +2015,26 @@ type PersonDetail struct {
 
 // PersonRole A person's rank in the reporting chain, lowest first.
 type PersonRole string
+
+// PersonalDataReveal A customer's personal data in full, and the record of who saw it (docs/privacy.md).
+type PersonalDataReveal struct {
+	ComplaintId *openapi_types.UUID `json:"complaint_id"`
+
+	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
+	Customer   Customer            `json:"customer"`
+	FeedbackId *openapi_types.UUID `json:"feedback_id"`
+
+	// Fields The personal fields shown, those the record holds.
+	Fields     []PersonalDataRevealFields `json:"fields"`
+	Id         openapi_types.UUID         `json:"id"`
+	RevealedAt Time                       `json:"revealed_at"`
+
+	// RevealedBy The person the token acts for, else the token's name.
+	RevealedBy string `json:"revealed_by"`
+}
+
+// PersonalDataRevealFields defines model for PersonalDataReveal.Fields.
+type PersonalDataRevealFields string
 
 // Policy defines model for Policy.
 type Policy struct {
@@ -3640,6 +3738,21 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/resume (the `ResumeComplaint` operationId).
 	ResumeComplaint(ctx context.Context, id ComplaintID, params *ResumeComplaintParams, body ResumeComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RevealComplaintPersonalData Reveal the customer's personal data
+	//
+	// Answers the customer's name, phone, e-mail and address in full, which every
+	// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
+	// the complaint's log naming who saw which fields and when: each call is one
+	// reveal, recorded once. No body.
+	//
+	// Entitled: the complaint's owner, managers in the owner's reporting chain,
+	// admins and the token that filed it; anyone else gets a 403 naming the rule.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with POST /v1/complaints/{id}/reveal (the `RevealComplaintPersonalData` operationId).
+	RevealComplaintPersonalData(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComplaintSurveys A complaint's surveys
 	//
 	// One per resolution, oldest first.
@@ -3720,6 +3833,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/feedback/{id} (the `GetFeedback` operationId).
 	GetFeedback(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevealFeedbackPersonalData Reveal the customer's personal data
+	//
+	// As for complaints: the feedback's customer in full, the reveal recorded once
+	// per call. Entitled: admins, the token that sent it and, once it became a
+	// complaint, that complaint's owner and the managers in the owner's chain. 404
+	// when the feedback names no customer. No body.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with POST /v1/feedback/{id}/reveal (the `RevealFeedbackPersonalData` operationId).
+	RevealFeedbackPersonalData(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Heatmap Keyword heat map
 	//
@@ -5221,6 +5346,31 @@ func (c *Client) ResumeComplaint(ctx context.Context, id ComplaintID, params *Re
 	return c.Client.Do(req)
 }
 
+// RevealComplaintPersonalData Reveal the customer's personal data
+//
+// Answers the customer's name, phone, e-mail and address in full, which every
+// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
+// the complaint's log naming who saw which fields and when: each call is one
+// reveal, recorded once. No body.
+//
+// Entitled: the complaint's owner, managers in the owner's reporting chain,
+// admins and the token that filed it; anyone else gets a 403 naming the rule.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with POST /v1/complaints/{id}/reveal (the `RevealComplaintPersonalData` operationId).
+func (c *Client) RevealComplaintPersonalData(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevealComplaintPersonalDataRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListComplaintSurveys A complaint's surveys
 //
 // One per resolution, oldest first.
@@ -5372,6 +5522,28 @@ func (c *Client) PostFeedback(ctx context.Context, body PostFeedbackJSONRequestB
 // Corresponds with GET /v1/feedback/{id} (the `GetFeedback` operationId).
 func (c *Client) GetFeedback(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFeedbackRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevealFeedbackPersonalData Reveal the customer's personal data
+//
+// As for complaints: the feedback's customer in full, the reveal recorded once
+// per call. Entitled: admins, the token that sent it and, once it became a
+// complaint, that complaint's owner and the managers in the owner's chain. 404
+// when the feedback names no customer. No body.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with POST /v1/feedback/{id}/reveal (the `RevealFeedbackPersonalData` operationId).
+func (c *Client) RevealFeedbackPersonalData(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevealFeedbackPersonalDataRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -8178,6 +8350,40 @@ func NewResumeComplaintRequestWithBody(server string, id ComplaintID, params *Re
 	return req, nil
 }
 
+// NewRevealComplaintPersonalDataRequest constructs an http.Request for the RevealComplaintPersonalData method
+func NewRevealComplaintPersonalDataRequest(server string, id ComplaintID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/reveal", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListComplaintSurveysRequest constructs an http.Request for the ListComplaintSurveys method
 func NewListComplaintSurveysRequest(server string, id ComplaintID) (*http.Request, error) {
 	var err error
@@ -8535,6 +8741,40 @@ func NewGetFeedbackRequest(server string, id UUID) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRevealFeedbackPersonalDataRequest constructs an http.Request for the RevealFeedbackPersonalData method
+func NewRevealFeedbackPersonalDataRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/feedback/%s/reveal", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -11733,6 +11973,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/resume (the `ResumeComplaint` operationId).
 	ResumeComplaintWithResponse(ctx context.Context, id ComplaintID, params *ResumeComplaintParams, body ResumeComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*ResumeComplaintResponse, error)
 
+	// RevealComplaintPersonalDataWithResponse Reveal the customer's personal data
+	//
+	// Answers the customer's name, phone, e-mail and address in full, which every
+	// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
+	// the complaint's log naming who saw which fields and when: each call is one
+	// reveal, recorded once. No body.
+	//
+	// Entitled: the complaint's owner, managers in the owner's reporting chain,
+	// admins and the token that filed it; anyone else gets a 403 naming the rule.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/reveal (the `RevealComplaintPersonalData` operationId).
+	RevealComplaintPersonalDataWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*RevealComplaintPersonalDataResponse, error)
+
 	// ListComplaintSurveysWithResponse A complaint's surveys
 	//
 	// One per resolution, oldest first.
@@ -11825,6 +12082,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/feedback/{id} (the `GetFeedback` operationId).
 	GetFeedbackWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetFeedbackResponse, error)
+
+	// RevealFeedbackPersonalDataWithResponse Reveal the customer's personal data
+	//
+	// As for complaints: the feedback's customer in full, the reveal recorded once
+	// per call. Entitled: admins, the token that sent it and, once it became a
+	// complaint, that complaint's owner and the managers in the owner's chain. 404
+	// when the feedback names no customer. No body.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/feedback/{id}/reveal (the `RevealFeedbackPersonalData` operationId).
+	RevealFeedbackPersonalDataWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RevealFeedbackPersonalDataResponse, error)
 
 	// HeatmapWithResponse Keyword heat map
 	//
@@ -14739,6 +15010,82 @@ func (r ResumeComplaintResponse) ContentType() string {
 	return ""
 }
 
+// RevealComplaintPersonalDataResponse401Headers the declared response headers of an HTTP 401 response for RevealComplaintPersonalData
+type RevealComplaintPersonalDataResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RevealComplaintPersonalDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalDataReveal
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RevealComplaintPersonalDataResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RevealComplaintPersonalDataResponse) GetJSON200() *PersonalDataReveal {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RevealComplaintPersonalDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevealComplaintPersonalDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevealComplaintPersonalDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevealComplaintPersonalDataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListComplaintSurveysResponse401Headers the declared response headers of an HTTP 401 response for ListComplaintSurveys
 type ListComplaintSurveysResponse401Headers struct {
 	WWWAuthenticate *string
@@ -15304,6 +15651,82 @@ func (r GetFeedbackResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetFeedbackResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RevealFeedbackPersonalDataResponse401Headers the declared response headers of an HTTP 401 response for RevealFeedbackPersonalData
+type RevealFeedbackPersonalDataResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RevealFeedbackPersonalDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonalDataReveal
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RevealFeedbackPersonalDataResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RevealFeedbackPersonalDataResponse) GetJSON200() *PersonalDataReveal {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RevealFeedbackPersonalDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevealFeedbackPersonalDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevealFeedbackPersonalDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevealFeedbackPersonalDataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20740,6 +21163,29 @@ func (c *ClientWithResponses) ResumeComplaintWithResponse(ctx context.Context, i
 	return ParseResumeComplaintResponse(rsp)
 }
 
+// RevealComplaintPersonalDataWithResponse Reveal the customer's personal data
+//
+// Answers the customer's name, phone, e-mail and address in full, which every
+// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
+// the complaint's log naming who saw which fields and when: each call is one
+// reveal, recorded once. No body.
+//
+// Entitled: the complaint's owner, managers in the owner's reporting chain,
+// admins and the token that filed it; anyone else gets a 403 naming the rule.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/reveal (the `RevealComplaintPersonalData` operationId).
+func (c *ClientWithResponses) RevealComplaintPersonalDataWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*RevealComplaintPersonalDataResponse, error) {
+	rsp, err := c.RevealComplaintPersonalData(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevealComplaintPersonalDataResponse(rsp)
+}
+
 // ListComplaintSurveysWithResponse A complaint's surveys
 //
 // One per resolution, oldest first.
@@ -20879,6 +21325,26 @@ func (c *ClientWithResponses) GetFeedbackWithResponse(ctx context.Context, id UU
 		return nil, err
 	}
 	return ParseGetFeedbackResponse(rsp)
+}
+
+// RevealFeedbackPersonalDataWithResponse Reveal the customer's personal data
+//
+// As for complaints: the feedback's customer in full, the reveal recorded once
+// per call. Entitled: admins, the token that sent it and, once it became a
+// complaint, that complaint's owner and the managers in the owner's chain. 404
+// when the feedback names no customer. No body.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/feedback/{id}/reveal (the `RevealFeedbackPersonalData` operationId).
+func (c *ClientWithResponses) RevealFeedbackPersonalDataWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RevealFeedbackPersonalDataResponse, error) {
+	rsp, err := c.RevealFeedbackPersonalData(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevealFeedbackPersonalDataResponse(rsp)
 }
 
 // HeatmapWithResponse Keyword heat map
@@ -24011,6 +24477,73 @@ func ParseResumeComplaintResponse(rsp *http.Response) (*ResumeComplaintResponse,
 	return response, nil
 }
 
+// ParseRevealComplaintPersonalDataResponse parses an HTTP response from a RevealComplaintPersonalDataWithResponse call
+func ParseRevealComplaintPersonalDataResponse(rsp *http.Response) (*RevealComplaintPersonalDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevealComplaintPersonalDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalDataReveal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RevealComplaintPersonalDataResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListComplaintSurveysResponse parses an HTTP response from a ListComplaintSurveysWithResponse call
 func ParseListComplaintSurveysResponse(rsp *http.Response) (*ListComplaintSurveysResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -24494,6 +25027,73 @@ func ParseGetFeedbackResponse(rsp *http.Response) (*GetFeedbackResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetFeedbackResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevealFeedbackPersonalDataResponse parses an HTTP response from a RevealFeedbackPersonalDataWithResponse call
+func ParseRevealFeedbackPersonalDataResponse(rsp *http.Response) (*RevealFeedbackPersonalDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevealFeedbackPersonalDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonalDataReveal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RevealFeedbackPersonalDataResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

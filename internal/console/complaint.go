@@ -50,6 +50,36 @@ func (c *Console) complaint(w http.ResponseWriter, r *http.Request) {
 // showComplaint renders the complaint page; form, ref and input are the refused
 // form, the API's refusal and what the person typed, to show again.
 func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	c.showComplaintRevealed(w, r, status, form, ref, input, nil)
+}
+
+// reveal asks the API for the customer's personal data in full (docs/privacy.md)
+// and shows the page with it, this once: the values are in this answer only, never
+// in the session or a redirect, and the API records the reveal in the timeline. A
+// refusal comes back inline next to the button.
+func (c *Console) reveal(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such complaint", http.StatusNotFound)
+		return
+	}
+	var rv apiclient.PersonalDataReveal
+	ref, err := into(&rv)(c.client.RevealComplaintPersonalData(r.Context(), id))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showComplaint(w, r, ref.Status, "reveal", ref, nil)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	c.showComplaintRevealed(w, r, http.StatusOK, "", nil, nil, &rv)
+}
+
+// showComplaintRevealed is showComplaint with the personal data a reveal answered.
+func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal,
+	input map[string]string, rv *apiclient.PersonalDataReveal) {
 	id, err := uuid.Parse(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such complaint", http.StatusNotFound)
@@ -80,7 +110,7 @@ func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status i
 	}
 	c.render(w, r, status, "complaint", map[string]any{
 		"C": cm, "Events": events.Items, "Escalations": escs.Items, "Record": rec,
-		"Form": form, "Refusal": ref, "Input": input,
+		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv,
 	})
 }
 

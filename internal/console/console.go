@@ -77,6 +77,7 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("GET /console/{$}", c.session(c.queue))
 	mux.Handle("GET /console/queue/rows", c.session(c.queueRows))
 	mux.Handle("GET /console/complaints/{id}", c.session(c.complaint))
+	mux.Handle("POST /console/complaints/{id}/reveal", c.session(c.reveal))
 	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
 	mux.Handle("GET /console/escalations", c.session(c.escalations))
 	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))

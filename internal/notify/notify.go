@@ -9,8 +9,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"regexp"
-	"strings"
+
+	"github.com/complaintflow/complaintflow/internal/privacy"
 )
 
 // Channel names, as Notifier.Channel returns them and the notifications table
@@ -116,75 +116,6 @@ func (Log) Resendable() bool { return true }
 // Send logs the notice, with personal data masked.
 func (l Log) Send(ctx context.Context, m Message) error {
 	l.Logger.InfoContext(ctx, "notification",
-		"key", m.Key, "recipient", m.Recipient, "subject", MaskText(m.Subject), "body", MaskText(m.Body))
+		"key", m.Key, "recipient", m.Recipient, "subject", privacy.Text(m.Subject), "body", privacy.Text(m.Body))
 	return nil
-}
-
-var (
-	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	// Seven or more digits, possibly split by spaces, dashes, dots or brackets, with
-	// an optional leading +: phone numbers in the formats customers type them. UUIDs
-	// and dates (with an optional time) come first in the alternation and are kept:
-	// complaint IDs and deadlines in notices look like phone numbers to the last part.
-	phonePattern = regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}` +
-		`|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?` +
-		`|(\+?\d[\d\s\-().]{5,}\d)`)
-)
-
-// MaskText hides e-mail addresses and phone numbers inside free text (PIPL: personal
-// data must not leak into logs or notices to staff). Links are kept whole: a host
-// like 127.0.0.1 or a signed token is not a phone number, and a mangled link is
-// useless to whoever must open it.
-func MaskText(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, loc := range linkPattern.FindAllStringIndex(s, -1) {
-		b.WriteString(maskPlain(s[last:loc[0]]))
-		b.WriteString(s[loc[0]:loc[1]])
-		last = loc[1]
-	}
-	b.WriteString(maskPlain(s[last:]))
-	return b.String()
-}
-
-var linkPattern = regexp.MustCompile(`https?://[^\s@]+(?:\s|$)`)
-
-func maskPlain(s string) string {
-	s = emailPattern.ReplaceAllStringFunc(s, MaskEmail)
-	return phonePattern.ReplaceAllStringFunc(s, func(m string) string {
-		if sub := phonePattern.FindStringSubmatch(m); sub[1] != m {
-			return m // a UUID or a date
-		}
-		return MaskPhone(m)
-	})
-}
-
-// MaskPhone keeps the last four digits: "+86 138 0013 8000" → "***8000".
-func MaskPhone(p string) string {
-	digits := make([]rune, 0, len(p))
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			digits = append(digits, r)
-		}
-	}
-	if len(digits) <= 4 {
-		return "***"
-	}
-	return "***" + string(digits[len(digits)-4:])
-}
-
-// MaskEmail keeps the first letter and the domain: "li.lei@example.com" → "l***@example.com".
-func MaskEmail(e string) string {
-	local, domain, ok := strings.Cut(e, "@")
-	if !ok || local == "" {
-		return "***"
-	}
-	return string([]rune(local)[:1]) + "***@" + domain
-}
-
-// MaskAddress keeps the start of a postal address, the region, up to six characters
-// and never more than half: "北京市朝阳区建国路88号" → "北京市朝阳区***".
-func MaskAddress(a string) string {
-	r := []rune(strings.TrimSpace(a))
-	return string(r[:min(6, len(r)/2)]) + "***"
 }

@@ -56,6 +56,7 @@ type Complaint struct {
 	Scope                   string           `db:"scope"`
 	Keywords                pq.StringArray   `db:"keywords"`
 	IntegrationID           *string          `db:"integration_id"` // the intake integration it was filed through
+	FiledBy                 *string          `db:"filed_by"`       // the ID of the token that filed it
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -63,7 +64,7 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
-	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id`
+	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -91,6 +92,9 @@ type NewComplaint struct {
 	// IntegrationID is the intake integration of the filing token; a deleted one is
 	// not recorded.
 	IntegrationID *string `db:"integration_id"`
+	// FiledBy is the ID of the filing token: it reads the personal data it supplied
+	// in full (docs/privacy.md).
+	FiledBy *string `db:"filed_by"`
 }
 
 // intake is what filing needs besides the complaint: the policy cell with its
@@ -170,13 +174,13 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
-			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id)
+			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
-			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL))
+			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)

@@ -1,0 +1,157 @@
+// Package privacy is the one rule for a customer's personal data (seed 002 §1.4,
+// "minimum necessary"): how a phone, an e-mail, an address or a name is masked,
+// wherever it is shown (API views, staff notices, logs), and who may see it in full.
+// It is stateless and does no I/O: the API and the activities both call it.
+package privacy
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Contacts are a customer's personal fields as stored; "" for an absent one.
+type Contacts struct {
+	Name    string
+	Phone   string
+	Email   string
+	Address string
+}
+
+// Masked returns the contacts with every present field masked; absent fields stay "".
+func (c Contacts) Masked() Contacts {
+	out := Contacts{}
+	if c.Name != "" {
+		out.Name = Name(c.Name)
+	}
+	if c.Phone != "" {
+		out.Phone = Phone(c.Phone)
+	}
+	if c.Email != "" {
+		out.Email = Email(c.Email)
+	}
+	if c.Address != "" {
+		out.Address = Address(c.Address)
+	}
+	return out
+}
+
+// Fields names the fields present, in a fixed order: what a reveal shows.
+func (c Contacts) Fields() []string {
+	fields := []string{}
+	for _, f := range []struct{ name, value string }{
+		{FieldName, c.Name}, {FieldPhone, c.Phone}, {FieldEmail, c.Email}, {FieldAddress, c.Address},
+	} {
+		if f.value != "" {
+			fields = append(fields, f.name)
+		}
+	}
+	return fields
+}
+
+// The personal fields, as the API and the reveal event name them.
+const (
+	FieldName    = "name"
+	FieldPhone   = "phone"
+	FieldEmail   = "email"
+	FieldAddress = "address"
+)
+
+// Redact hides the customer's own contacts wherever they appear verbatim in free
+// text (a description quoting the phone number), leaving all else as it is.
+func Redact(s string, c Contacts) string {
+	for _, r := range [][2]string{
+		{c.Address, Address(c.Address)},
+		{c.Email, Email(c.Email)},
+		{c.Phone, Phone(c.Phone)},
+	} {
+		if r[0] != "" {
+			s = strings.ReplaceAll(s, r[0], r[1])
+		}
+	}
+	return s
+}
+
+// Staff is what a notice to staff may say: the customer's own contacts redacted,
+// then anything else shaped like a phone number or an e-mail masked (Text).
+func Staff(s string, c Contacts) string {
+	return Text(Redact(s, c))
+}
+
+var (
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	// Seven or more digits, possibly split by spaces, dashes, dots or brackets, with
+	// an optional leading +: phone numbers in the formats customers type them. UUIDs
+	// and dates (with an optional time) come first in the alternation and are kept:
+	// complaint IDs and deadlines in notices look like phone numbers to the last part.
+	phonePattern = regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}` +
+		`|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?` +
+		`|(\+?\d[\d\s\-().]{5,}\d)`)
+	linkPattern = regexp.MustCompile(`https?://[^\s@]+(?:\s|$)`)
+)
+
+// Text hides e-mail addresses and phone numbers inside free text (PIPL: personal
+// data must not leak into logs or notices to staff). Links are kept whole: a host
+// like 127.0.0.1 or a signed token is not a phone number, and a mangled link is
+// useless to whoever must open it.
+func Text(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range linkPattern.FindAllStringIndex(s, -1) {
+		b.WriteString(maskPlain(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(maskPlain(s[last:]))
+	return b.String()
+}
+
+func maskPlain(s string) string {
+	s = emailPattern.ReplaceAllStringFunc(s, Email)
+	return phonePattern.ReplaceAllStringFunc(s, func(m string) string {
+		if sub := phonePattern.FindStringSubmatch(m); sub[1] != m {
+			return m // a UUID or a date
+		}
+		return Phone(m)
+	})
+}
+
+// Phone keeps the last four digits: "+86 138 0013 8000" → "***8000".
+func Phone(p string) string {
+	digits := make([]rune, 0, len(p))
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			digits = append(digits, r)
+		}
+	}
+	if len(digits) <= 4 {
+		return "***"
+	}
+	return "***" + string(digits[len(digits)-4:])
+}
+
+// Email keeps the first letter and the domain: "li.lei@example.com" → "l***@example.com".
+func Email(e string) string {
+	local, domain, ok := strings.Cut(e, "@")
+	if !ok || local == "" {
+		return "***"
+	}
+	return string([]rune(local)[:1]) + "***@" + domain
+}
+
+// Address keeps the start of a postal address, the region, up to six characters
+// and never more than half: "北京市朝阳区建国路88号" → "北京市朝阳区***".
+func Address(a string) string {
+	r := []rune(strings.TrimSpace(a))
+	return string(r[:min(6, len(r)/2)]) + "***"
+}
+
+// Name keeps the first character: "Li Lei" → "L*", "李雷" → "李*". A name is
+// personal data too (it identifies the customer); the first character is enough
+// for staff to tell two customers of one list apart.
+func Name(n string) string {
+	r := []rune(strings.TrimSpace(n))
+	if len(r) == 0 {
+		return "*"
+	}
+	return string(r[:1]) + "*"
+}

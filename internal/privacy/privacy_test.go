@@ -1,0 +1,96 @@
+package privacy_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/complaintflow/complaintflow/internal/privacy"
+)
+
+func TestText(t *testing.T) {
+	for in, want := range map[string]string{
+		"call +86 138 0013 8000 or li.lei@example.com": "call ***8000 or l***@example.com",
+		"tel (010) 6552-9988, ext 12":                  "tel (***9988, ext 12",
+		// Complaint IDs and deadlines are not phone numbers.
+		"complaint 550e8400-e29b-41d4-a716-446655440000 due 2026-11-23T11:00:00Z": "complaint 550e8400-e29b-41d4-a716-446655440000 due 2026-11-23T11:00:00Z",
+		"filed 2026-11-23 09:30, phone 13800138000":                               "filed 2026-11-23 09:30, phone ***8000",
+		// Links stay whole (a survey link's host and token); text around them is masked.
+		"answer at http://127.0.0.1:8080/v1/surveys/MTIzNDU2Nzg5MA.x-1 call 13800138000": "answer at http://127.0.0.1:8080/v1/surveys/MTIzNDU2Nzg5MA.x-1 call ***8000",
+		// A link with an e-mail address in it is not kept.
+		"see https://x.example/u?mail=li.lei@example.com": "see https://x.example/u?mail=l***@example.com",
+	} {
+		if got := privacy.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFields(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		mask func(string) string
+		want string
+	}{
+		{"北京市朝阳区建国路88号", privacy.Address, "北京市朝阳区***"},
+		{"上海市", privacy.Address, "上***"},
+		{"1 Main St", privacy.Address, "1 Ma***"},
+		{"", privacy.Address, "***"},
+		{"+86 138 0013 8000", privacy.Phone, "***8000"},
+		{"123", privacy.Phone, "***"},
+		{"li.lei@example.com", privacy.Email, "l***@example.com"},
+		{"@example.com", privacy.Email, "***"},
+		{"Li Lei", privacy.Name, "L*"},
+		{"李雷", privacy.Name, "李*"},
+		{" ", privacy.Name, "*"},
+	} {
+		if got := tc.mask(tc.in); got != tc.want {
+			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestContacts(t *testing.T) {
+	c := privacy.Contacts{Name: "Li Lei", Phone: "+86 138 0013 8000", Address: "北京市朝阳区建国路88号"}
+	got := c.Masked()
+	want := privacy.Contacts{Name: "L*", Phone: "***8000", Address: "北京市朝阳区***"}
+	if got != want {
+		t.Errorf("Masked() = %+v, want %+v", got, want)
+	}
+	if got, want := c.Fields(), []string{"name", "phone", "address"}; !slices.Equal(got, want) {
+		t.Errorf("Fields() = %v, want %v", got, want)
+	}
+	text := "call me on +86 138 0013 8000 at 北京市朝阳区建国路88号, order 12345678"
+	if got, want := privacy.Redact(text, c), "call me on ***8000 at 北京市朝阳区***, order 12345678"; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+	if got, want := privacy.Staff(text, c), "call me on ***8000 at 北京市朝阳区***, order ***5678"; got != want {
+		t.Errorf("Staff = %q, want %q", got, want)
+	}
+}
+
+func TestAccessOf(t *testing.T) {
+	rec := privacy.Record{FiledBy: "tok-intake", Owner: "ann", Managers: []string{"lee", "max"}}
+	for _, tc := range []struct {
+		name string
+		v    privacy.Viewer
+		r    privacy.Record
+		want privacy.Access
+	}{
+		{"the filing token", privacy.Viewer{Role: "intake", TokenID: "tok-intake"}, rec, privacy.Full},
+		{"another intake token", privacy.Viewer{Role: "intake", TokenID: "tok-other"}, rec, privacy.Masked},
+		{"admin", privacy.Viewer{Role: "admin", TokenID: "t"}, rec, privacy.Revealable},
+		{"the owner", privacy.Viewer{Role: "agent", TokenID: "t", PersonID: "ann"}, rec, privacy.Revealable},
+		{"another agent", privacy.Viewer{Role: "agent", TokenID: "t", PersonID: "bob"}, rec, privacy.Masked},
+		{"agent without a person", privacy.Viewer{Role: "agent", TokenID: "t"}, rec, privacy.Masked},
+		{"manager in the chain", privacy.Viewer{Role: "manager", TokenID: "t", PersonID: "max"}, rec, privacy.Revealable},
+		{"manager elsewhere", privacy.Viewer{Role: "manager", TokenID: "t", PersonID: "zed"}, rec, privacy.Masked},
+		{"agent in the chain", privacy.Viewer{Role: "agent", TokenID: "t", PersonID: "lee"}, rec, privacy.Masked},
+		{"quality", privacy.Viewer{Role: "quality", TokenID: "t", PersonID: "q"}, rec, privacy.Masked},
+		{"unowned, agent", privacy.Viewer{Role: "agent", TokenID: "t", PersonID: "ann"}, privacy.Record{}, privacy.Masked},
+		{"unowned, admin", privacy.Viewer{Role: "admin", TokenID: "t"}, privacy.Record{}, privacy.Revealable},
+	} {
+		if got := privacy.AccessOf(tc.v, tc.r); got != tc.want {
+			t.Errorf("%s: AccessOf = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
