@@ -126,3 +126,7 @@ func CheckHandover(h Handover) string {
 	}
 	return ""
 }
+
+// CurrencyCode reports whether s has the form of an ISO 4217 code (three capital
+// letters), as a limit or a compensation names its currency.
+func CurrencyCode(s string) bool { return isCurrencyCode(s) }
