@@ -49,6 +49,11 @@ type Notice struct {
 	Recipient   string
 	Subject     string
 	Body        string
+	// Template names the message for per-locale templates (e.g. "compensation"); ""
+	// for a notice that is its Subject and Body alone. Data holds the template's
+	// named values (amount, currency, kind, status …).
+	Template string            `json:",omitempty"`
+	Data     map[string]string `json:",omitempty"`
 }
 
 // recordTimeout bounds recording a send's outcome, which runs even when the

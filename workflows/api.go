@@ -58,6 +58,11 @@ const (
 	UpdateReopen            = "reopen"
 	UpdateRequestEscalation = "request_escalation"
 	UpdateDecideEscalation  = "decide_escalation"
+	// UpdateCompensate records a front-line refund or compensation: granted within
+	// the actor's limit, else an escalation to the manager.
+	UpdateCompensate = "compensate"
+	// UpdateHandover hands the complaint to another member of its team.
+	UpdateHandover = "handover"
 	// UpdateAnswerSurvey delivers a customer's survey answer to the survey workflow.
 	UpdateAnswerSurvey = "answer_survey"
 )

@@ -100,6 +100,8 @@ type ComplaintState struct {
 	Warnings           []Warning                    `json:",omitempty"`
 	Ladder             []LadderStep                 `json:",omitempty"`
 	Escalations        []complaint.EscalationRecord `json:",omitempty"`
+	// Front-line refunds and compensation (002 §3.1), in the order recorded.
+	Compensations []complaint.CompensationRecord `json:",omitempty"`
 	// The latest survey, and how the closing was verified.
 	Survey       *SurveyRound           `json:",omitempty"`
 	Verification complaint.Verification `json:",omitempty"`
@@ -190,6 +192,8 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 		{UpdateReopen, w.reopen, w.validateReopen},
 		{UpdateRequestEscalation, w.requestEscalation, w.validateRequestEscalation},
 		{UpdateDecideEscalation, w.decideEscalation, w.validateDecideEscalation},
+		{UpdateCompensate, w.compensate, w.validateCompensate},
+		{UpdateHandover, w.handover, w.validateHandover},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,

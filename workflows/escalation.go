@@ -350,7 +350,8 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 		return w.state, err
 	}
 	w.announceDecision(ctx, key, snapshot)
-	return w.state, nil
+	// A front-line compensation over the limit is settled by the decision.
+	return w.state, w.settleCompensation(ctx, snapshot)
 }
 
 // raiseUrgency applies the tighter policy from now on: no deadline moves later, and
@@ -405,7 +406,8 @@ func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e
 			Body:    body,
 		})
 	}
-	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil {
+	// A compensation a front-line request asked for is told by settleCompensation.
+	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil && w.compensationOf(e.Seq) == nil {
 		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, "We are sorry: compensation for your complaint",
 			fmt.Sprintf("As an apology we have granted you a %s of %g %s.", c.Kind, c.Amount, c.Currency))
 	}
@@ -419,8 +421,11 @@ func (w *complaintWorkflow) cancelPendingEscalation(ctx workflow.Context, now ti
 	}
 	e.Status, e.DecisionDueAt = "cancelled", nil
 	snapshot := *e
-	return w.record(ctx, complaint.Event{
+	if err := w.record(ctx, complaint.Event{
 		Kind: complaint.EventEscalationCancelled, Actor: "system", At: now, Level: e.Level,
 		Reason: "the complaint was resolved", Escalation: &snapshot,
-	})
+	}); err != nil {
+		return err
+	}
+	return w.cancelCompensation(ctx, snapshot.Seq)
 }

@@ -54,6 +54,12 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	if view.Groups == nil {
 		view.Groups = []quality.MetricsGroup{}
 	}
+	// None granted is an empty cost of recovery, not null.
+	for _, g := range append([]*quality.MetricsGroup{&view.Total}, pointers(view.Groups)...) {
+		if g.RecoveryCost == nil {
+			g.RecoveryCost = []quality.RecoveryCost{}
+		}
+	}
 	writeJSON(w, http.StatusOK, view)
 }
 
@@ -106,4 +112,13 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 		out.groupBy = g
 	}
 	return out, v.problem()
+}
+
+// pointers returns a pointer to each element of xs.
+func pointers[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
 }

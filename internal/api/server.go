@@ -146,6 +146,11 @@ func (s *Server) routes() *serveMux {
 	mux.Handle("POST /v1/complaints/{id}/escalations/{seq}/decision",
 		s.authorize(s.decideEscalation, auth.RoleManager, auth.RoleAdmin))
 	mux.Handle("GET /v1/escalations", s.authorize(s.escalationInbox, auth.RoleManager, auth.RoleAdmin))
+	mux.Handle("POST /v1/complaints/{id}/compensations", s.authorize(s.compensate, staff...))
+	mux.Handle("GET /v1/complaints/{id}/compensations", s.authorize(s.listCompensations, everyone...))
+	mux.Handle("POST /v1/complaints/{id}/handover", s.authorize(s.handover, staff...))
+	mux.Handle("GET /v1/compensation-limits", s.authorize(s.listCompensationLimits, staff...))
+	mux.Handle("PUT /v1/compensation-limits", s.authorize(s.putCompensationLimits, auth.RoleAdmin))
 
 	mux.Handle("GET /v1/sla-policies", s.authorize(s.listPolicies, everyone...))
 	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))

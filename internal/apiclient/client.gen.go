@@ -135,6 +135,30 @@ func (e ClassificationRuleDimension) Valid() bool {
 	}
 }
 
+// Defines values for CompensationStatus.
+const (
+	CompensationStatusCancelled CompensationStatus = "cancelled"
+	CompensationStatusDeclined  CompensationStatus = "declined"
+	CompensationStatusGranted   CompensationStatus = "granted"
+	CompensationStatusRequested CompensationStatus = "requested"
+)
+
+// Valid indicates whether the value is a known member of the CompensationStatus enum.
+func (e CompensationStatus) Valid() bool {
+	switch e {
+	case CompensationStatusCancelled:
+		return true
+	case CompensationStatusDeclined:
+		return true
+	case CompensationStatusGranted:
+		return true
+	case CompensationStatusRequested:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ComplaintPersonalData.
 const (
 	ComplaintPersonalDataFull   ComplaintPersonalData = "full"
@@ -705,6 +729,24 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnprocessable:
 		return true
 	case ProblemCodeUnsupportedMediaType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RecoveryKind.
+const (
+	RecoveryKindCompensation RecoveryKind = "compensation"
+	RecoveryKindRefund       RecoveryKind = "refund"
+)
+
+// Valid indicates whether the value is a known member of the RecoveryKind enum.
+func (e RecoveryKind) Valid() bool {
+	switch e {
+	case RecoveryKindCompensation:
+		return true
+	case RecoveryKindRefund:
 		return true
 	default:
 		return false
@@ -1296,6 +1338,74 @@ type CloseRiskAlertRequest struct {
 	Verification   string `json:"verification"`
 }
 
+// CompensateRequest defines model for CompensateRequest.
+type CompensateRequest struct {
+	// Amount At most 2 decimals.
+	Amount float64 `json:"amount"`
+
+	// Currency An ISO 4217 code.
+	//
+	// Examples: CNY
+	Currency Currency `json:"currency"`
+
+	// Kind What an agent grants on their own authority (002 §3.1).
+	Kind RecoveryKind `json:"kind"`
+	Note *string      `json:"note,omitempty"`
+}
+
+// Compensation defines model for Compensation.
+type Compensation struct {
+	// Amount Granted by a manager: the amount they granted.
+	Amount      float64            `json:"amount"`
+	ComplaintId openapi_types.UUID `json:"complaint_id"`
+	Currency    string             `json:"currency"`
+	DecidedAt   *time.Time         `json:"decided_at"`
+	DecidedBy   *string            `json:"decided_by"`
+
+	// EscalationSeq Over the limit: the escalation asking the manager.
+	EscalationSeq *int `json:"escalation_seq"`
+
+	// Kind What an agent grants on their own authority (002 §3.1).
+	Kind RecoveryKind `json:"kind"`
+
+	// Limit The requester's limit when it was recorded; null when none.
+	Limit       *float64  `json:"limit"`
+	Note        *string   `json:"note"`
+	RequestedAt time.Time `json:"requested_at"`
+	RequestedBy string    `json:"requested_by"`
+	Seq         int       `json:"seq"`
+
+	// Status granted (within the limit, or by a manager's compensate decision); requested
+	// (an escalation awaits the manager); declined (the manager decided otherwise);
+	// cancelled (the complaint was resolved first).
+	Status CompensationStatus `json:"status"`
+}
+
+// CompensationStatus granted (within the limit, or by a manager's compensate decision); requested
+// (an escalation awaits the manager); declined (the manager decided otherwise);
+// cancelled (the complaint was resolved first).
+type CompensationStatus string
+
+// CompensationLimit defines model for CompensationLimit.
+type CompensationLimit struct {
+	// Amount Amounts strictly below are granted at once.
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+
+	// Kind What an agent grants on their own authority (002 §3.1).
+	Kind RecoveryKind `json:"kind"`
+
+	// Role A person's rank in the reporting chain, lowest first.
+	Role      PersonRole `json:"role"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	UpdatedBy string     `json:"updated_by"`
+}
+
+// CompensationLimitList defines model for CompensationLimitList.
+type CompensationLimitList struct {
+	Items []CompensationLimit `json:"items"`
+}
+
 // Complaint defines model for Complaint.
 type Complaint struct {
 	Category string `json:"category"`
@@ -1421,6 +1531,11 @@ type CreateTokenRequest struct {
 	// Role An API token's role.
 	Role Role `json:"role"`
 }
+
+// Currency An ISO 4217 code.
+//
+// Examples: CNY
+type Currency = string
 
 // Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
 type Customer struct {
@@ -1775,6 +1890,14 @@ type FileComplaintRequest struct {
 	Urgency Level `json:"urgency"`
 }
 
+// HandoverRequest defines model for HandoverRequest.
+type HandoverRequest struct {
+	Reason string `json:"reason"`
+
+	// ToPersonId 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
+	ToPersonId DirectoryID `json:"to_person_id"`
+}
+
 // Heatmap defines model for Heatmap.
 type Heatmap struct {
 	Categories []Category `json:"categories"`
@@ -1870,8 +1993,11 @@ type MetricsGroup struct {
 	NpsAnswers     int64    `json:"nps_answers"`
 	NpsDetractors  int64    `json:"nps_detractors"`
 	NpsPromoters   int64    `json:"nps_promoters"`
-	ReopenRatePct  *float64 `json:"reopen_rate_pct"`
-	Reopened       int64    `json:"reopened"`
+
+	// RecoveryCost The cost of recovery (002 §3.1): compensations granted to the complaints, summed per currency.
+	RecoveryCost  []RecoveryCost `json:"recovery_cost"`
+	ReopenRatePct *float64       `json:"reopen_rate_pct"`
+	Reopened      int64          `json:"reopened"`
 
 	// ResolutionSeconds A duration in seconds over the complaints that have one; p50 and p90 are null when count is 0.
 	ResolutionSeconds Percentiles `json:"resolution_seconds"`
@@ -2137,6 +2263,24 @@ type PutClassificationRulesRequest struct {
 	Rules *[]ClassificationRule `json:"rules"`
 }
 
+// PutCompensationLimitsRequest defines model for PutCompensationLimitsRequest.
+type PutCompensationLimitsRequest struct {
+	Items []struct {
+		Amount float64 `json:"amount"`
+
+		// Currency An ISO 4217 code.
+		//
+		// Examples: CNY
+		Currency Currency `json:"currency"`
+
+		// Kind What an agent grants on their own authority (002 §3.1).
+		Kind RecoveryKind `json:"kind"`
+
+		// Role A person's rank in the reporting chain, lowest first.
+		Role PersonRole `json:"role"`
+	} `json:"items"`
+}
+
 // PutIntegrationRequest defines model for PutIntegrationRequest.
 type PutIntegrationRequest struct {
 	// CallbackUrl An absolute http or https URL.
@@ -2250,6 +2394,19 @@ type Readiness struct {
 type ReasonRequest struct {
 	Reason string `json:"reason"`
 }
+
+// RecoveryCost defines model for RecoveryCost.
+type RecoveryCost struct {
+	// Amount The sum granted in the currency.
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+
+	// Granted How many compensations.
+	Granted int64 `json:"granted"`
+}
+
+// RecoveryKind What an agent grants on their own authority (002 §3.1).
+type RecoveryKind string
 
 // ResolveRequest defines model for ResolveRequest.
 type ResolveRequest struct {
@@ -2884,6 +3041,12 @@ type CloseComplaintParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CompensateParams defines parameters for Compensate.
+type CompensateParams struct {
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // RequestEscalationParams defines parameters for RequestEscalation.
 type RequestEscalationParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
@@ -2892,6 +3055,12 @@ type RequestEscalationParams struct {
 
 // DecideEscalationParams defines parameters for DecideEscalation.
 type DecideEscalationParams struct {
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// HandoverComplaintParams defines parameters for HandoverComplaint.
+type HandoverComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -3126,6 +3295,9 @@ type PutClassificationRulesJSONRequestBody = PutClassificationRulesRequest
 // ClassifyTextJSONRequestBody defines body for ClassifyText for application/json ContentType.
 type ClassifyTextJSONRequestBody = ClassifyRequest
 
+// PutCompensationLimitsJSONRequestBody defines body for PutCompensationLimits for application/json ContentType.
+type PutCompensationLimitsJSONRequestBody = PutCompensationLimitsRequest
+
 // FileComplaintJSONRequestBody defines body for FileComplaint for application/json ContentType.
 type FileComplaintJSONRequestBody = FileComplaintRequest
 
@@ -3135,11 +3307,17 @@ type AcknowledgeComplaintJSONRequestBody = AcknowledgeRequest
 // CloseComplaintJSONRequestBody defines body for CloseComplaint for application/json ContentType.
 type CloseComplaintJSONRequestBody = CloseRequest
 
+// CompensateJSONRequestBody defines body for Compensate for application/json ContentType.
+type CompensateJSONRequestBody = CompensateRequest
+
 // RequestEscalationJSONRequestBody defines body for RequestEscalation for application/json ContentType.
 type RequestEscalationJSONRequestBody = ReasonRequest
 
 // DecideEscalationJSONRequestBody defines body for DecideEscalation for application/json ContentType.
 type DecideEscalationJSONRequestBody = DecisionRequest
+
+// HandoverComplaintJSONRequestBody defines body for HandoverComplaint for application/json ContentType.
+type HandoverComplaintJSONRequestBody = HandoverRequest
 
 // PauseComplaintJSONRequestBody defines body for PauseComplaint for application/json ContentType.
 type PauseComplaintJSONRequestBody = ReasonRequest
@@ -3476,6 +3654,40 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/classify (the `ClassifyText` operationId).
 	ClassifyText(ctx context.Context, body ClassifyTextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCompensationLimits Front-line compensation limits
+	//
+	// Per role, kind and currency: amounts strictly below a limit are granted at
+	// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Corresponds with GET /v1/compensation-limits (the `ListCompensationLimits` operationId).
+	ListCompensationLimits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutCompensationLimitsWithBody Replace the compensation limits
+	//
+	// Replaces the whole set; a role, kind and currency left out has no
+	// authority (its requests go to the manager).
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+	PutCompensationLimitsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutCompensationLimits Replace the compensation limits
+	//
+	// Replaces the whole set; a role, kind and currency left out has no
+	// authority (its requests go to the manager).
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+	PutCompensationLimits(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComplaints List complaints
 	//
 	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
@@ -3584,6 +3796,49 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/close (the `CloseComplaint` operationId).
 	CloseComplaint(ctx context.Context, id ComplaintID, params *CloseComplaintParams, body CloseComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCompensations A complaint's compensations
+	//
+	// Oldest first.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/complaints/{id}/compensations (the `ListCompensations` operationId).
+	ListCompensations(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompensateWithBody Grant a refund or compensation
+	//
+	// Front-line authority (002 §3.1): the amount is granted at once (status
+	// `granted`, the customer is told) when it is strictly below the limit of the
+	// caller's role in the directory for the kind and currency (see
+	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+	// automatically (status `requested`, 409 while another escalation is pending),
+	// and the manager's `compensate` decision grants it. A token acting for no
+	// person has no limit. `Idempotency-Key` makes a retry apply once.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+	CompensateWithBody(ctx context.Context, id ComplaintID, params *CompensateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Compensate Grant a refund or compensation
+	//
+	// Front-line authority (002 §3.1): the amount is granted at once (status
+	// `granted`, the customer is told) when it is strictly below the limit of the
+	// caller's role in the directory for the kind and currency (see
+	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+	// automatically (status `requested`, 409 while another escalation is pending),
+	// and the manager's `compensate` decision grants it. A token acting for no
+	// person has no limit. `Idempotency-Key` makes a retry apply once.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+	Compensate(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComplaintEscalations A complaint's escalations
 	//
 	// Oldest first.
@@ -3649,6 +3904,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/complaints/{id}/events (the `ListComplaintEvents` operationId).
 	ListComplaintEvents(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HandoverComplaintWithBody Hand over inside the team
+	//
+	// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+	// hands it to another active member of the team without a manager's
+	// escalation (409 with the reason otherwise). The new owner is told; the SLA
+	// clocks run on untouched.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+	HandoverComplaintWithBody(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HandoverComplaint Hand over inside the team
+	//
+	// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+	// hands it to another active member of the team without a manager's
+	// escalation (409 with the reason otherwise). The new owner is told; the SLA
+	// clocks run on untouched.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+	HandoverComplaint(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, body HandoverComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PauseComplaintWithBody Wait on the customer
 	//
@@ -4854,6 +5137,70 @@ func (c *Client) ClassifyText(ctx context.Context, body ClassifyTextJSONRequestB
 	return c.Client.Do(req)
 }
 
+// ListCompensationLimits Front-line compensation limits
+//
+// Per role, kind and currency: amounts strictly below a limit are granted at
+// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
+//
+// Roles: agent, manager, admin.
+//
+// Corresponds with GET /v1/compensation-limits (the `ListCompensationLimits` operationId).
+func (c *Client) ListCompensationLimits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompensationLimitsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutCompensationLimitsWithBody Replace the compensation limits
+//
+// Replaces the whole set; a role, kind and currency left out has no
+// authority (its requests go to the manager).
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+func (c *Client) PutCompensationLimitsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompensationLimitsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutCompensationLimits Replace the compensation limits
+//
+// Replaces the whole set; a role, kind and currency left out has no
+// authority (its requests go to the manager).
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+func (c *Client) PutCompensationLimits(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompensationLimitsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListComplaints List complaints
 //
 // Newest first, keyset-paginated (send the same filters with `cursor`). Every
@@ -5052,6 +5399,79 @@ func (c *Client) CloseComplaint(ctx context.Context, id ComplaintID, params *Clo
 	return c.Client.Do(req)
 }
 
+// ListCompensations A complaint's compensations
+//
+// Oldest first.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/complaints/{id}/compensations (the `ListCompensations` operationId).
+func (c *Client) ListCompensations(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompensationsRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompensateWithBody Grant a refund or compensation
+//
+// Front-line authority (002 §3.1): the amount is granted at once (status
+// `granted`, the customer is told) when it is strictly below the limit of the
+// caller's role in the directory for the kind and currency (see
+// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+// automatically (status `requested`, 409 while another escalation is pending),
+// and the manager's `compensate` decision grants it. A token acting for no
+// person has no limit. `Idempotency-Key` makes a retry apply once.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+func (c *Client) CompensateWithBody(ctx context.Context, id ComplaintID, params *CompensateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompensateRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Compensate Grant a refund or compensation
+//
+// Front-line authority (002 §3.1): the amount is granted at once (status
+// `granted`, the customer is told) when it is strictly below the limit of the
+// caller's role in the directory for the kind and currency (see
+// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+// automatically (status `requested`, 409 while another escalation is pending),
+// and the manager's `compensate` decision grants it. A token acting for no
+// person has no limit. `Idempotency-Key` makes a retry apply once.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+func (c *Client) Compensate(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompensateRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListComplaintEscalations A complaint's escalations
 //
 // Oldest first.
@@ -5168,6 +5588,54 @@ func (c *Client) DecideEscalation(ctx context.Context, id ComplaintID, seq int, 
 // Corresponds with GET /v1/complaints/{id}/events (the `ListComplaintEvents` operationId).
 func (c *Client) ListComplaintEvents(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListComplaintEventsRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HandoverComplaintWithBody Hand over inside the team
+//
+// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+// hands it to another active member of the team without a manager's
+// escalation (409 with the reason otherwise). The new owner is told; the SLA
+// clocks run on untouched.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+func (c *Client) HandoverComplaintWithBody(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHandoverComplaintRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HandoverComplaint Hand over inside the team
+//
+// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+// hands it to another active member of the team without a manager's
+// escalation (409 with the reason otherwise). The new owner is told; the SLA
+// clocks run on untouched.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+func (c *Client) HandoverComplaint(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, body HandoverComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHandoverComplaintRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7449,6 +7917,73 @@ func NewClassifyTextRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewListCompensationLimitsRequest constructs an http.Request for the ListCompensationLimits method
+func NewListCompensationLimitsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/compensation-limits")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutCompensationLimitsRequest calls the generic PutCompensationLimits builder with application/json body
+func NewPutCompensationLimitsRequest(server string, body PutCompensationLimitsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutCompensationLimitsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutCompensationLimitsRequestWithBody constructs an http.Request for the PutCompensationLimits method, with any body, and a specified content type
+func NewPutCompensationLimitsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/compensation-limits")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListComplaintsRequest constructs an http.Request for the ListComplaints method
 func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*http.Request, error) {
 	var err error
@@ -7903,6 +8438,102 @@ func NewCloseComplaintRequestWithBody(server string, id ComplaintID, params *Clo
 	return req, nil
 }
 
+// NewListCompensationsRequest constructs an http.Request for the ListCompensations method
+func NewListCompensationsRequest(server string, id ComplaintID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/compensations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCompensateRequest calls the generic Compensate builder with application/json body
+func NewCompensateRequest(server string, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompensateRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCompensateRequestWithBody constructs an http.Request for the Compensate method, with any body, and a specified content type
+func NewCompensateRequestWithBody(server string, id ComplaintID, params *CompensateParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/compensations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListComplaintEscalationsRequest constructs an http.Request for the ListComplaintEscalations method
 func NewListComplaintEscalationsRequest(server string, id ComplaintID) (*http.Request, error) {
 	var err error
@@ -8097,6 +8728,68 @@ func NewListComplaintEventsRequest(server string, id ComplaintID) (*http.Request
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHandoverComplaintRequest calls the generic HandoverComplaint builder with application/json body
+func NewHandoverComplaintRequest(server string, id ComplaintID, params *HandoverComplaintParams, body HandoverComplaintJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHandoverComplaintRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewHandoverComplaintRequestWithBody constructs an http.Request for the HandoverComplaint method, with any body, and a specified content type
+func NewHandoverComplaintRequestWithBody(server string, id ComplaintID, params *HandoverComplaintParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/handover", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -11701,6 +12394,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/classify (the `ClassifyText` operationId).
 	ClassifyTextWithResponse(ctx context.Context, body ClassifyTextJSONRequestBody, reqEditors ...RequestEditorFn) (*ClassifyTextResponse, error)
 
+	// ListCompensationLimitsWithResponse Front-line compensation limits
+	//
+	// Per role, kind and currency: amounts strictly below a limit are granted at
+	// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/compensation-limits (the `ListCompensationLimits` operationId).
+	ListCompensationLimitsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListCompensationLimitsResponse, error)
+
+	// PutCompensationLimitsWithBodyWithResponse Replace the compensation limits
+	//
+	// Replaces the whole set; a role, kind and currency left out has no
+	// authority (its requests go to the manager).
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+	PutCompensationLimitsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
+
+	// PutCompensationLimitsWithResponse Replace the compensation limits
+	//
+	// Replaces the whole set; a role, kind and currency left out has no
+	// authority (its requests go to the manager).
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+	PutCompensationLimitsWithResponse(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
+
 	// ListComplaintsWithResponse List complaints
 	//
 	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
@@ -11815,6 +12544,51 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/close (the `CloseComplaint` operationId).
 	CloseComplaintWithResponse(ctx context.Context, id ComplaintID, params *CloseComplaintParams, body CloseComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseComplaintResponse, error)
 
+	// ListCompensationsWithResponse A complaint's compensations
+	//
+	// Oldest first.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/complaints/{id}/compensations (the `ListCompensations` operationId).
+	ListCompensationsWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListCompensationsResponse, error)
+
+	// CompensateWithBodyWithResponse Grant a refund or compensation
+	//
+	// Front-line authority (002 §3.1): the amount is granted at once (status
+	// `granted`, the customer is told) when it is strictly below the limit of the
+	// caller's role in the directory for the kind and currency (see
+	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+	// automatically (status `requested`, 409 while another escalation is pending),
+	// and the manager's `compensate` decision grants it. A token acting for no
+	// person has no limit. `Idempotency-Key` makes a retry apply once.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+	CompensateWithBodyWithResponse(ctx context.Context, id ComplaintID, params *CompensateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompensateResponse, error)
+
+	// CompensateWithResponse Grant a refund or compensation
+	//
+	// Front-line authority (002 §3.1): the amount is granted at once (status
+	// `granted`, the customer is told) when it is strictly below the limit of the
+	// caller's role in the directory for the kind and currency (see
+	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+	// automatically (status `requested`, 409 while another escalation is pending),
+	// and the manager's `compensate` decision grants it. A token acting for no
+	// person has no limit. `Idempotency-Key` makes a retry apply once.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+	CompensateWithResponse(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*CompensateResponse, error)
+
 	// ListComplaintEscalationsWithResponse A complaint's escalations
 	//
 	// Oldest first.
@@ -11884,6 +12658,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/complaints/{id}/events (the `ListComplaintEvents` operationId).
 	ListComplaintEventsWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListComplaintEventsResponse, error)
+
+	// HandoverComplaintWithBodyWithResponse Hand over inside the team
+	//
+	// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+	// hands it to another active member of the team without a manager's
+	// escalation (409 with the reason otherwise). The new owner is told; the SLA
+	// clocks run on untouched.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+	HandoverComplaintWithBodyWithResponse(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HandoverComplaintResponse, error)
+
+	// HandoverComplaintWithResponse Hand over inside the team
+	//
+	// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+	// hands it to another active member of the team without a manager's
+	// escalation (409 with the reason otherwise). The new owner is told; the SLA
+	// clocks run on untouched.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+	HandoverComplaintWithResponse(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, body HandoverComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*HandoverComplaintResponse, error)
 
 	// PauseComplaintWithBodyWithResponse Wait on the customer
 	//
@@ -13644,6 +14446,165 @@ func (r ClassifyTextResponse) ContentType() string {
 	return ""
 }
 
+// ListCompensationLimitsResponse401Headers the declared response headers of an HTTP 401 response for ListCompensationLimits
+type ListCompensationLimitsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListCompensationLimitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompensationLimitList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCompensationLimitsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompensationLimitsResponse) GetJSON200() *CompensationLimitList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCompensationLimitsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCompensationLimitsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCompensationLimitsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompensationLimitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompensationLimitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompensationLimitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompensationLimitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutCompensationLimitsResponse401Headers the declared response headers of an HTTP 401 response for PutCompensationLimits
+type PutCompensationLimitsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutCompensationLimitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompensationLimitList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutCompensationLimitsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutCompensationLimitsResponse) GetJSON200() *CompensationLimitList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutCompensationLimitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutCompensationLimitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutCompensationLimitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutCompensationLimitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListComplaintsResponse401Headers the declared response headers of an HTTP 401 response for ListComplaints
 type ListComplaintsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -14219,6 +15180,197 @@ func (r CloseComplaintResponse) ContentType() string {
 	return ""
 }
 
+// ListCompensationsResponse401Headers the declared response headers of an HTTP 401 response for ListCompensations
+type ListCompensationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListCompensationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Compensation `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCompensationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompensationsResponse) GetJSON200() *struct {
+	Items []Compensation `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCompensationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCompensationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListCompensationsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCompensationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompensationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompensationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompensationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompensationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CompensateResponse201Headers the declared response headers of an HTTP 201 response for Compensate
+type CompensateResponse201Headers struct {
+	Location *string
+}
+
+// CompensateResponse401Headers the declared response headers of an HTTP 401 response for Compensate
+type CompensateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CompensateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Compensation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CompensateResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CompensateResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CompensateResponse) GetJSON201() *Compensation {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CompensateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CompensateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompensateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CompensateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListComplaintEscalationsResponse401Headers the declared response headers of an HTTP 401 response for ListComplaintEscalations
 type ListComplaintEscalationsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -14588,6 +15740,110 @@ func (r ListComplaintEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListComplaintEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HandoverComplaintResponse401Headers the declared response headers of an HTTP 401 response for HandoverComplaint
+type HandoverComplaintResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type HandoverComplaintResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Complaint
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HandoverComplaintResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HandoverComplaintResponse) GetJSON200() *Complaint {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r HandoverComplaintResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HandoverComplaintResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HandoverComplaintResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HandoverComplaintResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20753,6 +22009,60 @@ func (c *ClientWithResponses) ClassifyTextWithResponse(ctx context.Context, body
 	return ParseClassifyTextResponse(rsp)
 }
 
+// ListCompensationLimitsWithResponse Front-line compensation limits
+//
+// Per role, kind and currency: amounts strictly below a limit are granted at
+// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
+//
+// Roles: agent, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/compensation-limits (the `ListCompensationLimits` operationId).
+func (c *ClientWithResponses) ListCompensationLimitsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListCompensationLimitsResponse, error) {
+	rsp, err := c.ListCompensationLimits(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompensationLimitsResponse(rsp)
+}
+
+// PutCompensationLimitsWithBodyWithResponse Replace the compensation limits
+//
+// Replaces the whole set; a role, kind and currency left out has no
+// authority (its requests go to the manager).
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+func (c *ClientWithResponses) PutCompensationLimitsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
+	rsp, err := c.PutCompensationLimitsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutCompensationLimitsResponse(rsp)
+}
+
+// PutCompensationLimitsWithResponse Replace the compensation limits
+//
+// Replaces the whole set; a role, kind and currency left out has no
+// authority (its requests go to the manager).
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
+func (c *ClientWithResponses) PutCompensationLimitsWithResponse(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
+	rsp, err := c.PutCompensationLimits(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutCompensationLimitsResponse(rsp)
+}
+
 // ListComplaintsWithResponse List complaints
 //
 // Newest first, keyset-paginated (send the same filters with `cursor`). Every
@@ -20921,6 +22231,69 @@ func (c *ClientWithResponses) CloseComplaintWithResponse(ctx context.Context, id
 	return ParseCloseComplaintResponse(rsp)
 }
 
+// ListCompensationsWithResponse A complaint's compensations
+//
+// Oldest first.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/complaints/{id}/compensations (the `ListCompensations` operationId).
+func (c *ClientWithResponses) ListCompensationsWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListCompensationsResponse, error) {
+	rsp, err := c.ListCompensations(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompensationsResponse(rsp)
+}
+
+// CompensateWithBodyWithResponse Grant a refund or compensation
+//
+// Front-line authority (002 §3.1): the amount is granted at once (status
+// `granted`, the customer is told) when it is strictly below the limit of the
+// caller's role in the directory for the kind and currency (see
+// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+// automatically (status `requested`, 409 while another escalation is pending),
+// and the manager's `compensate` decision grants it. A token acting for no
+// person has no limit. `Idempotency-Key` makes a retry apply once.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+func (c *ClientWithResponses) CompensateWithBodyWithResponse(ctx context.Context, id ComplaintID, params *CompensateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompensateResponse, error) {
+	rsp, err := c.CompensateWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompensateResponse(rsp)
+}
+
+// CompensateWithResponse Grant a refund or compensation
+//
+// Front-line authority (002 §3.1): the amount is granted at once (status
+// `granted`, the customer is told) when it is strictly below the limit of the
+// caller's role in the directory for the kind and currency (see
+// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
+// automatically (status `requested`, 409 while another escalation is pending),
+// and the manager's `compensate` decision grants it. A token acting for no
+// person has no limit. `Idempotency-Key` makes a retry apply once.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
+func (c *ClientWithResponses) CompensateWithResponse(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*CompensateResponse, error) {
+	rsp, err := c.Compensate(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompensateResponse(rsp)
+}
+
 // ListComplaintEscalationsWithResponse A complaint's escalations
 //
 // Oldest first.
@@ -21025,6 +22398,46 @@ func (c *ClientWithResponses) ListComplaintEventsWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseListComplaintEventsResponse(rsp)
+}
+
+// HandoverComplaintWithBodyWithResponse Hand over inside the team
+//
+// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+// hands it to another active member of the team without a manager's
+// escalation (409 with the reason otherwise). The new owner is told; the SLA
+// clocks run on untouched.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+func (c *ClientWithResponses) HandoverComplaintWithBodyWithResponse(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HandoverComplaintResponse, error) {
+	rsp, err := c.HandoverComplaintWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHandoverComplaintResponse(rsp)
+}
+
+// HandoverComplaintWithResponse Hand over inside the team
+//
+// Three-tier support (000 §7.1): the lead of the complaint's team, or its owner,
+// hands it to another active member of the team without a manager's
+// escalation (409 with the reason otherwise). The new owner is told; the SLA
+// clocks run on untouched.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/handover (the `HandoverComplaint` operationId).
+func (c *ClientWithResponses) HandoverComplaintWithResponse(ctx context.Context, id ComplaintID, params *HandoverComplaintParams, body HandoverComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*HandoverComplaintResponse, error) {
+	rsp, err := c.HandoverComplaint(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHandoverComplaintResponse(rsp)
 }
 
 // PauseComplaintWithBodyWithResponse Wait on the customer
@@ -23242,6 +24655,147 @@ func ParseClassifyTextResponse(rsp *http.Response) (*ClassifyTextResponse, error
 	return response, nil
 }
 
+// ParseListCompensationLimitsResponse parses an HTTP response from a ListCompensationLimitsWithResponse call
+func ParseListCompensationLimitsResponse(rsp *http.Response) (*ListCompensationLimitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompensationLimitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompensationLimitList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCompensationLimitsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutCompensationLimitsResponse parses an HTTP response from a PutCompensationLimitsWithResponse call
+func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLimitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutCompensationLimitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompensationLimitList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutCompensationLimitsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListComplaintsResponse parses an HTTP response from a ListComplaintsWithResponse call
 func ParseListComplaintsResponse(rsp *http.Response) (*ListComplaintsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23759,6 +25313,180 @@ func ParseCloseComplaintResponse(rsp *http.Response) (*CloseComplaintResponse, e
 	return response, nil
 }
 
+// ParseListCompensationsResponse parses an HTTP response from a ListCompensationsWithResponse call
+func ParseListCompensationsResponse(rsp *http.Response) (*ListCompensationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompensationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Compensation `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCompensationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCompensateResponse parses an HTTP response from a CompensateWithResponse call
+func ParseCompensateResponse(rsp *http.Response) (*CompensateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompensateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Compensation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CompensateResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CompensateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListComplaintEscalationsResponse parses an HTTP response from a ListComplaintEscalationsWithResponse call
 func ParseListComplaintEscalationsResponse(rsp *http.Response) (*ListComplaintEscalationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -24084,6 +25812,101 @@ func ParseListComplaintEventsResponse(rsp *http.Response) (*ListComplaintEventsR
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListComplaintEventsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHandoverComplaintResponse parses an HTTP response from a HandoverComplaintWithResponse call
+func ParseHandoverComplaintResponse(rsp *http.Response) (*HandoverComplaintResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HandoverComplaintResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Complaint
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HandoverComplaintResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -160,6 +160,10 @@ type Event struct {
 	ExtendedSeconds int64     `json:"extended_seconds,omitempty"`
 
 	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*
+	// compensation_*: the front-line refund or compensation as the event leaves it.
+	Compensation *CompensationRecord `json:"compensation,omitempty"`
+	// handed_over: the owner before; Owner is the new one.
+	PreviousOwner string `json:"previous_owner,omitempty"`
 
 	SurveyID string        `json:"survey_id,omitempty"` // survey_*
 	Survey   *SurveyAnswer `json:"survey,omitempty"`    // survey_answered

@@ -3,6 +3,7 @@ package console
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -37,11 +38,21 @@ var actions = map[string]struct {
 	"escalate": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.RequestEscalationWithBody(r.Context(), id, nil, "application/json", b)
 	}},
+	"compensate": {[]string{"kind", "amount", "currency", "note"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.CompensateWithBody(r.Context(), id, nil, "application/json", b)
+	}},
+	"handover": {[]string{"to_person_id", "reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.HandoverComplaintWithBody(r.Context(), id, nil, "application/json", b)
+	}},
 }
 
 // optionalFields are the form fields left out of the API call when empty; any
 // other empty field is sent, for the API to name.
-var optionalFields = map[string]bool{"resume.note": true, "close.reason": true}
+var optionalFields = map[string]bool{"resume.note": true, "close.reason": true, "compensate.note": true}
+
+// numberFields are sent as JSON numbers when they read as one; otherwise as typed,
+// for the API to name.
+var numberFields = map[string]bool{"compensate.amount": true}
 
 func (c *Console) complaint(w http.ResponseWriter, r *http.Request) {
 	c.showComplaint(w, r, http.StatusOK, "", nil, nil)
@@ -88,10 +99,12 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 	var cm complaint
 	var events page[apiclient.ComplaintEvent]
 	var escs page[apiclient.Escalation]
+	var comps page[apiclient.Compensation]
 	for _, get := range []func() (*refusal, error){
 		func() (*refusal, error) { return into(&cm.Complaint)(c.client.GetComplaint(r.Context(), id)) },
 		func() (*refusal, error) { return into(&events)(c.client.ListComplaintEvents(r.Context(), id)) },
 		func() (*refusal, error) { return into(&escs)(c.client.ListComplaintEscalations(r.Context(), id)) },
+		func() (*refusal, error) { return into(&comps)(c.client.ListCompensations(r.Context(), id)) },
 	} {
 		pageRef, err := get()
 		if err != nil {
@@ -109,7 +122,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	c.render(w, r, status, "complaint", map[string]any{
-		"C": cm, "Events": events.Items, "Escalations": escs.Items, "Record": rec,
+		"C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv,
 	})
 }
@@ -123,10 +136,14 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	input := map[string]string{}
-	body := map[string]string{}
+	body := map[string]any{}
 	for _, f := range action.fields {
 		input[f] = r.PostFormValue(f)
-		if v := strings.TrimSpace(input[f]); v != "" || !optionalFields[r.PathValue("action")+"."+f] {
+		name := r.PathValue("action") + "." + f
+		v := strings.TrimSpace(input[f])
+		if n, err := strconv.ParseFloat(v, 64); err == nil && numberFields[name] {
+			body[f] = n
+		} else if v != "" || !optionalFields[name] {
 			body[f] = v
 		}
 	}

@@ -64,6 +64,16 @@ type MetricsGroup struct {
 	// Resolved complaints closed as verified by the customer, of Resolved.
 	Verified       int64    `json:"verified"`
 	LoopClosurePct *float64 `json:"loop_closure_pct"`
+	// The cost of recovery (002 §3.1): compensations granted to the cohort, summed
+	// per currency (sorted); nil when none was granted.
+	RecoveryCost []RecoveryCost `json:"recovery_cost"`
+}
+
+// RecoveryCost is what was granted in one currency: the sum and how many grants.
+type RecoveryCost struct {
+	Currency string  `json:"currency"`
+	Amount   float64 `json:"amount"`
+	Granted  int64   `json:"granted"`
 }
 
 // Value returns one of the group's metrics by name: nil when the group has no

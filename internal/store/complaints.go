@@ -359,6 +359,11 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 			return err
 		}
 	}
+	if e.Compensation != nil {
+		if err := putCompensation(ctx, tx, e.ComplaintID, *e.Compensation); err != nil {
+			return err
+		}
+	}
 	var q string
 	args := []any{e.ComplaintID, e.At}
 	switch e.Kind {
@@ -419,9 +424,13 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		}
 		args = []any{e.SurveyID, e.At, status}
 	case complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
-		complaint.EventEscalationCancelled:
+		complaint.EventEscalationCancelled, complaint.EventCompensationGranted, complaint.EventCompensationRequested,
+		complaint.EventCompensationDeclined, complaint.EventCompensationCancelled:
 		q = `UPDATE complaints SET updated_at = now() WHERE id = $1`
 		args = args[:1]
+	case complaint.EventHandedOver:
+		q = `UPDATE complaints SET owner = $2, updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Owner}
 	case complaint.EventEscalationDecision:
 		q = `UPDATE complaints SET owner = COALESCE(NULLIF($2, ''), owner), urgency = COALESCE(NULLIF($3, ''), urgency),
 			resolution_due_at = COALESCE($4, resolution_due_at), extended_seconds = $5,
@@ -495,6 +504,10 @@ func eventData(e complaint.Event) map[string]any {
 	put("urgency", string(e.Urgency))
 	put("survey_id", e.SurveyID)
 	put("verification", string(e.Verification))
+	put("previous_owner", e.PreviousOwner)
+	if e.Compensation != nil {
+		d["compensation"] = e.Compensation
+	}
 	if e.Survey != nil {
 		d["survey"] = e.Survey
 	}

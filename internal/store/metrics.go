@@ -212,7 +212,58 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 		}
 	}
 	slices.SortFunc(report.Groups, func(a, b quality.MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
-	return report, nil
+	return report, s.addRecoveryCost(ctx, &report, expr, groupBy != "")
+}
+
+// recoveryQuery sums the compensations granted to the cohort per group and
+// currency, and per currency over all; %s is the group expression.
+const recoveryQuery = `
+WITH cohort AS (
+    SELECT o.complaint_id
+    FROM complaint_events o
+    WHERE o.kind = 'opened' AND o.occurred_at >= $1 AND o.occurred_at < $2
+      AND NOT EXISTS (
+          SELECT 1 FROM complaint_events p
+          WHERE p.complaint_id = o.complaint_id AND p.kind = 'opened'
+            AND (p.occurred_at, p.id) < (o.occurred_at, o.id))
+), granted AS (
+    SELECT %s AS grp, k.currency, k.amount
+    FROM compensations k
+    JOIN cohort USING (complaint_id)
+    JOIN complaints c ON c.id = k.complaint_id
+    WHERE k.status = 'granted'
+)
+SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key, currency,
+    sum(amount)::float8 AS amount, count(*) AS granted
+FROM granted
+GROUP BY GROUPING SETS ((grp, currency), (currency))
+ORDER BY currency`
+
+// addRecoveryCost fills the cost of recovery of the report's total and groups.
+func (s *Store) addRecoveryCost(ctx context.Context, report *quality.MetricsReport, expr string, grouped bool) error {
+	var rows []struct {
+		IsTotal bool   `db:"is_total"`
+		Key     string `db:"key"`
+		quality.RecoveryCost
+	}
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(recoveryQuery, expr), report.From, report.To); err != nil {
+		return fmt.Errorf("compute the cost of recovery: %w", err)
+	}
+	for _, r := range rows {
+		if r.IsTotal {
+			report.Total.RecoveryCost = append(report.Total.RecoveryCost, r.RecoveryCost)
+			continue
+		}
+		if !grouped {
+			continue
+		}
+		for i := range report.Groups {
+			if report.Groups[i].Key == r.Key {
+				report.Groups[i].RecoveryCost = append(report.Groups[i].RecoveryCost, r.RecoveryCost)
+			}
+		}
+	}
+	return nil
 }
 
 // KeywordVolume counts the complaints opened in [from, to) whose intake keywords

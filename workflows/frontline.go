@@ -1,0 +1,246 @@
+package workflows
+
+import (
+	"fmt"
+	"math"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// versionFrontLine marks executions that took a front-line refund or compensation
+// (002 §3.1): its events, the escalation it may open and the customer notice.
+const versionFrontLine = "comp-frontline"
+
+// versionHandover marks executions handed over inside the team (000 §7.1).
+const versionHandover = "handover-team"
+
+// CompensateRequest is a front-line refund or compensation. Limit is the actor's
+// limit for Kind in Currency when the request was made (nil: none), which the API
+// reads from the compensation limits; the workflow applies complaint.WithinAuthority.
+type CompensateRequest struct {
+	Actor    string
+	Kind     complaint.RecoveryKind
+	Amount   float64
+	Currency string
+	Note     string
+	Limit    *float64
+}
+
+// HandoverRequest hands the complaint to another member of its team. TeamLead,
+// ToTeam and ToActive are the directory as the API read it.
+type HandoverRequest struct {
+	Actor    string
+	To       string
+	Reason   string
+	TeamLead string
+	ToTeam   string
+	ToActive bool
+}
+
+func (w *complaintWorkflow) validateCompensate(_ workflow.Context, req CompensateRequest) error {
+	if !w.state.Status.Active() {
+		return w.requireStatus("compensate")
+	}
+	if err := requireFields(map[string]string{"actor": req.Actor, "currency": req.Currency}, "actor", "currency"); err != nil {
+		return err
+	}
+	if !complaint.Valid(req.Kind, complaint.RecoveryKinds) {
+		return invalidAction(fmt.Sprintf("kind %q is not one of %v", req.Kind, complaint.RecoveryKinds))
+	}
+	if req.Amount <= 0 || math.IsNaN(req.Amount) || req.Amount > complaint.MaxCompensation {
+		return invalidAction("amount must be more than 0 and at most 1e9")
+	}
+	if complaint.WithinAuthority(req.Amount, req.Limit) {
+		return nil
+	}
+	// Over the limit: the manager decides, through an escalation.
+	if e := w.state.PendingEscalation(); e != nil {
+		return invalidAction(fmt.Sprintf("cannot request compensation over your limit: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
+	}
+	if w.loaded && len(w.approvers()) == 0 {
+		return invalidAction("cannot request compensation over your limit: no manager in the reporting chain of " + w.ownerRecipient())
+	}
+	return nil
+}
+
+// compensate grants a refund or compensation within the actor's limit at once, and
+// tells the customer; over it, it opens an escalation to the manager, whose
+// "compensate" decision grants it.
+func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateCompensate(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	if workflow.GetVersion(ctx, versionFrontLine, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return w.state, invalidAction("cannot compensate: this complaint predates front-line compensation")
+	}
+	now := workflow.Now(ctx)
+	rec := complaint.CompensationRecord{
+		Seq: len(w.state.Compensations) + 1, Kind: req.Kind, Amount: req.Amount, Currency: req.Currency,
+		Note: req.Note, RequestedBy: req.Actor, RequestedAt: now, Limit: req.Limit,
+	}
+	if complaint.WithinAuthority(req.Amount, req.Limit) {
+		rec.Status, rec.DecidedBy, rec.DecidedAt = complaint.CompensationGranted, req.Actor, &now
+		w.state.Compensations = append(w.state.Compensations, rec)
+		return w.state, w.grantCompensation(ctx, req.Actor, rec)
+	}
+	rec.Status, rec.EscalationSeq = complaint.CompensationRequested, len(w.state.Escalations)+1
+	w.state.Compensations = append(w.state.Compensations, rec)
+	key := w.eventKey(complaint.EventCompensationRequested)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventCompensationRequested, Actor: req.Actor, At: now, Compensation: &rec,
+	}); err != nil {
+		return w.state, err
+	}
+	limit := "none"
+	if req.Limit != nil {
+		limit = fmt.Sprintf("%g %s", *req.Limit, req.Currency)
+	}
+	reason := fmt.Sprintf("compensation %d: %s of %g %s asks for approval (the requester's limit: %s)",
+		rec.Seq, rec.Kind, rec.Amount, rec.Currency, limit)
+	if rec.Note != "" {
+		reason += ": " + rec.Note
+	}
+	return w.state, w.openEscalation(ctx, req.Actor, reason, true)
+}
+
+// grantCompensation records a granted compensation and tells the customer.
+func (w *complaintWorkflow) grantCompensation(ctx workflow.Context, actor string, rec complaint.CompensationRecord) error {
+	key := w.eventKey(complaint.EventCompensationGranted)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventCompensationGranted, Actor: actor, At: *rec.DecidedAt, Compensation: &rec,
+	}); err != nil {
+		return err
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventCompensationGranted, Recipient: activities.CustomerRecipient,
+		Subject: "We are sorry: compensation for your complaint (" + w.in.ComplaintID + ")",
+		Body:    fmt.Sprintf("As an apology we have granted you a %s of %g %s.", rec.Kind, rec.Amount, rec.Currency),
+		// The lead wires this to the per-locale customer templates.
+		Template: complaint.CompensationTemplate, Data: rec.CompensationFields(),
+	})
+	return nil
+}
+
+// compensationOf returns the compensation awaiting escalation seq, if any.
+func (w *complaintWorkflow) compensationOf(seq int) *complaint.CompensationRecord {
+	for i := range w.state.Compensations {
+		if c := &w.state.Compensations[i]; c.EscalationSeq == seq && c.Status == complaint.CompensationRequested {
+			return c
+		}
+	}
+	return nil
+}
+
+// settleCompensation ends the compensation escalation e asked for: a "compensate"
+// decision grants it (at the amount the manager granted), any other declines it.
+func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint.EscalationRecord) error {
+	c := w.compensationOf(e.Seq)
+	if c == nil || e.Decision == nil {
+		return nil
+	}
+	c.DecidedBy, c.DecidedAt = e.DecidedBy, e.DecidedAt
+	if d := e.Decision; d.Kind == complaint.DecisionCompensate && d.Compensation != nil {
+		c.Status, c.Amount = complaint.CompensationGranted, d.Compensation.Amount
+		if d.Compensation.Currency != "" {
+			c.Currency = d.Compensation.Currency
+		}
+		return w.grantCompensation(ctx, e.DecidedBy, *c)
+	}
+	c.Status = complaint.CompensationDeclined
+	snapshot := *c
+	return w.record(ctx, complaint.Event{
+		Kind: complaint.EventCompensationDeclined, Actor: e.DecidedBy, At: *e.DecidedAt,
+		Reason: e.Decision.Reason, Compensation: &snapshot,
+	})
+}
+
+// cancelCompensation cancels the compensation escalation seq asked for, which
+// resolving the complaint made moot.
+func (w *complaintWorkflow) cancelCompensation(ctx workflow.Context, seq int) error {
+	c := w.compensationOf(seq)
+	if c == nil {
+		return nil
+	}
+	c.Status = complaint.CompensationCancelled
+	snapshot := *c
+	return w.record(ctx, complaint.Event{
+		Kind: complaint.EventCompensationCancelled, Actor: "system", At: workflow.Now(ctx),
+		Reason: "the complaint was resolved", Compensation: &snapshot,
+	})
+}
+
+func (w *complaintWorkflow) validateHandover(_ workflow.Context, req HandoverRequest) error {
+	if !w.state.Status.Active() {
+		return w.requireStatus("hand over")
+	}
+	if err := requireFields(map[string]string{"actor": req.Actor, "to_person_id": req.To, "reason": req.Reason},
+		"actor", "to_person_id", "reason"); err != nil {
+		return err
+	}
+	if why := complaint.CheckHandover(complaint.Handover{
+		Actor: req.Actor, Owner: w.state.Owner, Team: w.state.Team, TeamLead: req.TeamLead,
+		To: req.To, ToTeam: req.ToTeam, ToActive: req.ToActive,
+	}); why != "" {
+		return invalidAction("cannot hand over: " + why)
+	}
+	return nil
+}
+
+// handover makes another member of the team the owner, with their reporting chain;
+// the clocks run on untouched. The new owner is told, and the previous one when
+// someone else handed their complaint over.
+func (w *complaintWorkflow) handover(ctx workflow.Context, req HandoverRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateHandover(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	if workflow.GetVersion(ctx, versionHandover, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return w.state, invalidAction("cannot hand over: this complaint predates hand-over")
+	}
+	chain, err := w.loadChain(ctx, req.To)
+	if err != nil {
+		return w.state, invalidAction(fmt.Sprintf("cannot hand over to %s: %v", req.To, err))
+	}
+	// Another action may have been accepted while the chain loaded.
+	if err := w.validateHandover(ctx, req); err != nil {
+		return w.state, err
+	}
+	now, previous := workflow.Now(ctx), w.state.Owner
+	w.state.Owner, w.state.Chain = req.To, chain
+	w.upsertSearchAttributes(ctx)
+	key := w.eventKey(complaint.EventHandedOver)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventHandedOver, Actor: req.Actor, At: now,
+		Owner: req.To, PreviousOwner: previous, Reason: req.Reason,
+	}); err != nil {
+		return w.state, err
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventHandedOver, Recipient: req.To,
+		Subject: "Complaint " + w.in.ComplaintID + " was handed over to you",
+		Body: fmt.Sprintf("%s handed complaint %s (urgency %s, category %s) over to you from %s: %s.%s",
+			req.Actor, w.in.ComplaintID, w.state.Urgency, w.state.Category, orNone(previous), req.Reason, w.dueText()),
+	})
+	if previous != "" && previous != req.Actor {
+		w.notify(ctx, activities.Notice{
+			EventKey: key, EventKind: complaint.EventHandedOver, Recipient: previous,
+			Subject: "Complaint " + w.in.ComplaintID + " was handed over to " + req.To,
+			Body:    fmt.Sprintf("%s handed complaint %s over to %s: %s.", req.Actor, w.in.ComplaintID, req.To, req.Reason),
+		})
+	}
+	return w.state, nil
+}
+
+// dueText words the deadlines still running, for the new owner.
+func (w *complaintWorkflow) dueText() string {
+	out := ""
+	if c := w.clock(complaint.ClockFirstResponse); c != nil && !c.stopped {
+		out += " First response due " + formatTime(w.state.FirstResponseDueAt) + "."
+	}
+	if w.state.ResolutionDueAt != nil && w.state.ResolvedAt == nil {
+		out += " Resolution due " + formatTime(*w.state.ResolutionDueAt) + "."
+	}
+	return out
+}
