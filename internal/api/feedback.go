@@ -243,6 +243,7 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		Subject: backlogTitle(fb.Text), Description: fb.Text,
 		// The complaint carries the feedback's keywords: counted once, from its text.
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
+		source: classify.Source(classify.Feedback{Kind: fb.Kind, Rating: int(null.Value(fb.Rating))}),
 	}
 	if fb.CustomerID != nil {
 		req.Customer = customer{

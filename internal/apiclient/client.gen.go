@@ -118,6 +118,7 @@ func (e Channel) Valid() bool {
 const (
 	ClassificationRuleDimensionProblemType ClassificationRuleDimension = "problem_type"
 	ClassificationRuleDimensionScope       ClassificationRuleDimension = "scope"
+	ClassificationRuleDimensionSentiment   ClassificationRuleDimension = "sentiment"
 	ClassificationRuleDimensionUrgency     ClassificationRuleDimension = "urgency"
 )
 
@@ -128,7 +129,69 @@ func (e ClassificationRuleDimension) Valid() bool {
 		return true
 	case ClassificationRuleDimensionScope:
 		return true
+	case ClassificationRuleDimensionSentiment:
+		return true
 	case ClassificationRuleDimensionUrgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyResultSentiment.
+const (
+	ClassifiedAngry ClassifyResultSentiment = "angry"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyResultSentiment enum.
+func (e ClassifyResultSentiment) Valid() bool {
+	switch e {
+	case ClassifiedAngry:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComplaintAngerRaisedFrom.
+const (
+	RaisedFromLow    ComplaintAngerRaisedFrom = "low"
+	RaisedFromMedium ComplaintAngerRaisedFrom = "medium"
+	RaisedFromNull   ComplaintAngerRaisedFrom = "<nil>"
+)
+
+// Valid indicates whether the value is a known member of the ComplaintAngerRaisedFrom enum.
+func (e ComplaintAngerRaisedFrom) Valid() bool {
+	switch e {
+	case RaisedFromLow:
+		return true
+	case RaisedFromMedium:
+		return true
+	case RaisedFromNull:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComplaintSource.
+const (
+	ComplaintSourceDirect           ComplaintSource = "direct"
+	ComplaintSourceFeedback         ComplaintSource = "feedback"
+	ComplaintSourceNegativeFeedback ComplaintSource = "negative_feedback"
+	ComplaintSourceSocialMention    ComplaintSource = "social_mention"
+)
+
+// Valid indicates whether the value is a known member of the ComplaintSource enum.
+func (e ComplaintSource) Valid() bool {
+	switch e {
+	case ComplaintSourceDirect:
+		return true
+	case ComplaintSourceFeedback:
+		return true
+	case ComplaintSourceNegativeFeedback:
+		return true
+	case ComplaintSourceSocialMention:
 		return true
 	default:
 		return false
@@ -600,6 +663,30 @@ func (e PersonRole) Valid() bool {
 	}
 }
 
+// Defines values for PolicyLevel.
+const (
+	PolicyAny    PolicyLevel = "*"
+	PolicyHigh   PolicyLevel = "high"
+	PolicyLow    PolicyLevel = "low"
+	PolicyMedium PolicyLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the PolicyLevel enum.
+func (e PolicyLevel) Valid() bool {
+	switch e {
+	case PolicyAny:
+		return true
+	case PolicyHigh:
+		return true
+	case PolicyLow:
+		return true
+	case PolicyMedium:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemCode.
 const (
 	ProblemCodeConflict             ProblemCode = "conflict"
@@ -825,10 +912,59 @@ func (e RouteCategory) Valid() bool {
 	}
 }
 
+// Defines values for RouteChannel.
+const (
+	RouteAnyChannel     RouteChannel = "*"
+	RouteApp            RouteChannel = "app"
+	RouteEmail          RouteChannel = "email"
+	RouteMarketplace    RouteChannel = "marketplace"
+	RouteMiniProgram    RouteChannel = "mini_program"
+	RouteMysteryShopper RouteChannel = "mystery_shopper"
+	RouteOther          RouteChannel = "other"
+	RoutePhone          RouteChannel = "phone"
+	RouteSocialMedia    RouteChannel = "social_media"
+	RouteSurvey         RouteChannel = "survey"
+	RouteWeb            RouteChannel = "web"
+	RouteWechat         RouteChannel = "wechat"
+)
+
+// Valid indicates whether the value is a known member of the RouteChannel enum.
+func (e RouteChannel) Valid() bool {
+	switch e {
+	case RouteAnyChannel:
+		return true
+	case RouteApp:
+		return true
+	case RouteEmail:
+		return true
+	case RouteMarketplace:
+		return true
+	case RouteMiniProgram:
+		return true
+	case RouteMysteryShopper:
+		return true
+	case RouteOther:
+		return true
+	case RoutePhone:
+		return true
+	case RouteSocialMedia:
+		return true
+	case RouteSurvey:
+		return true
+	case RouteWeb:
+		return true
+	case RouteWechat:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RuleMatchDimension.
 const (
 	RuleMatchDimensionProblemType RuleMatchDimension = "problem_type"
 	RuleMatchDimensionScope       RuleMatchDimension = "scope"
+	RuleMatchDimensionSentiment   RuleMatchDimension = "sentiment"
 	RuleMatchDimensionUrgency     RuleMatchDimension = "urgency"
 )
 
@@ -838,6 +974,8 @@ func (e RuleMatchDimension) Valid() bool {
 	case RuleMatchDimensionProblemType:
 		return true
 	case RuleMatchDimensionScope:
+		return true
+	case RuleMatchDimensionSentiment:
 		return true
 	case RuleMatchDimensionUrgency:
 		return true
@@ -895,6 +1033,7 @@ func (e Sentiment) Valid() bool {
 const (
 	StoredClassificationRuleDimensionProblemType StoredClassificationRuleDimension = "problem_type"
 	StoredClassificationRuleDimensionScope       StoredClassificationRuleDimension = "scope"
+	StoredClassificationRuleDimensionSentiment   StoredClassificationRuleDimension = "sentiment"
 	StoredClassificationRuleDimensionUrgency     StoredClassificationRuleDimension = "urgency"
 )
 
@@ -904,6 +1043,8 @@ func (e StoredClassificationRuleDimension) Valid() bool {
 	case StoredClassificationRuleDimensionProblemType:
 		return true
 	case StoredClassificationRuleDimensionScope:
+		return true
+	case StoredClassificationRuleDimensionSentiment:
 		return true
 	case StoredClassificationRuleDimensionUrgency:
 		return true
@@ -1189,7 +1330,7 @@ type ClassificationRule struct {
 	Keywords  *[]string                   `json:"keywords"`
 	Priority  int                         `json:"priority"`
 
-	// Value A value of the dimension: a category, an urgency or a scope.
+	// Value A value of the dimension: a category, an urgency, a scope, or `angry` for sentiment.
 	Value string `json:"value"`
 }
 
@@ -1217,9 +1358,15 @@ type ClassifyResult struct {
 	// Scope How many customers a problem touches.
 	Scope Scope `json:"scope"`
 
+	// Sentiment `angry` when anger words matched (002 §3.2); left out otherwise.
+	Sentiment *ClassifyResultSentiment `json:"sentiment,omitempty"`
+
 	// Urgency An urgency or a customer tier.
 	Urgency Level `json:"urgency"`
 }
+
+// ClassifyResultSentiment `angry` when anger words matched (002 §3.2); left out otherwise.
+type ClassifyResultSentiment string
 
 // CloseRequest defines model for CloseRequest.
 type CloseRequest struct {
@@ -1238,6 +1385,14 @@ type CloseRiskAlertRequest struct {
 
 // Complaint defines model for Complaint.
 type Complaint struct {
+	// Anger Why intake took the customer as angry (002 §3.2: the intake system's
+	// sentiment, or anger words of the classification rules in the text) and
+	// raised the urgency one level; null when not angry.
+	Anger *struct {
+		// RaisedFrom The urgency asked for; null when it was already high.
+		RaisedFrom *ComplaintAngerRaisedFrom `json:"raised_from"`
+		Reason     string                    `json:"reason"`
+	} `json:"anger"`
 	Category string `json:"category"`
 	Channel  string `json:"channel"`
 
@@ -1273,7 +1428,11 @@ type Complaint struct {
 	Sentiment *string `json:"sentiment"`
 
 	// Sla The policy the complaint was filed under and how it is doing.
-	Sla       ComplaintSLA    `json:"sla"`
+	Sla ComplaintSLA `json:"sla"`
+
+	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	Source    ComplaintSource `json:"source"`
 	Status    ComplaintStatus `json:"status"`
 	Subject   string          `json:"subject"`
 	TeamId    *NullableString `json:"team_id"`
@@ -1289,6 +1448,9 @@ type Complaint struct {
 	WaitingSince *NullableTime `json:"waiting_since"`
 	WorkflowId   string        `json:"workflow_id"`
 }
+
+// ComplaintAngerRaisedFrom The urgency asked for; null when it was already high.
+type ComplaintAngerRaisedFrom string
 
 // ComplaintEvent defines model for ComplaintEvent.
 type ComplaintEvent struct {
@@ -1311,11 +1473,32 @@ type ComplaintSLA struct {
 	FirstResponseAt       *NullableTime `json:"first_response_at"`
 	FirstResponseBreached bool          `json:"first_response_breached"`
 
+	// Policy The policy applied and why it was chosen (docs/policies.md); `id` is
+	// `<source>/<urgency>/<tier>`, `*` meaning any. Null for complaints filed
+	// before policies had sources.
+	Policy *struct {
+		Id     string `json:"id"`
+		Reason string `json:"reason"`
+
+		// Source A complaint source, or `*` for the urgency × tier matrix.
+		Source string `json:"source"`
+
+		// Tier An urgency or a customer tier, or `*` for any.
+		Tier PolicyLevel `json:"tier"`
+
+		// Urgency An urgency or a customer tier, or `*` for any.
+		Urgency PolicyLevel `json:"urgency"`
+	} `json:"policy"`
+
 	// Resolution A Go duration ("4h0m0s"), or null.
 	Resolution         *NullableDuration `json:"resolution"`
 	ResolutionBreached bool              `json:"resolution_breached"`
 	ResolvedAt         *NullableTime     `json:"resolved_at"`
 }
+
+// ComplaintSource Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+type ComplaintSource string
 
 // ComplaintStatus defines model for ComplaintStatus.
 type ComplaintStatus string
@@ -1990,6 +2173,9 @@ type Policy struct {
 	WarningPercents *[]int `json:"warning_percents"`
 }
 
+// PolicyLevel An urgency or a customer tier, or `*` for any.
+type PolicyLevel string
+
 // Problem An RFC 9457 problem detail (docs/errors.md).
 type Problem struct {
 	// Code What a program acts on; stable (a code is never renamed or given a new
@@ -2460,15 +2646,24 @@ type Role string
 
 // Route defines model for Route.
 type Route struct {
-	Category  RouteCategory   `json:"category"`
-	OwnerId   *NullableString `json:"owner_id"`
-	TeamId    string          `json:"team_id"`
-	UpdatedAt Time            `json:"updated_at"`
-	UpdatedBy string          `json:"updated_by"`
+	Category RouteCategory `json:"category"`
+
+	// Channel A channel, or `*` for any.
+	Channel RouteChannel    `json:"channel"`
+	OwnerId *NullableString `json:"owner_id"`
+	TeamId  string          `json:"team_id"`
+
+	// Tier An urgency or a customer tier, or `*` for any.
+	Tier      PolicyLevel `json:"tier"`
+	UpdatedAt Time        `json:"updated_at"`
+	UpdatedBy string      `json:"updated_by"`
 }
 
 // RouteCategory defines model for RouteCategory.
 type RouteCategory string
+
+// RouteChannel A channel, or `*` for any.
+type RouteChannel string
 
 // RuleMatch defines model for RuleMatch.
 type RuleMatch struct {
@@ -2486,6 +2681,62 @@ type Scope string
 
 // Sentiment defines model for Sentiment.
 type Sentiment string
+
+// SourcePolicy A policy chosen by the complaint's source; urgency and tier may be `*` (any).
+type SourcePolicy struct {
+	AutoEscalateAngry    bool            `json:"auto_escalate_angry"`
+	AutoEscalateHighTier bool            `json:"auto_escalate_high_tier"`
+	CalendarId           *NullableString `json:"calendar_id"`
+
+	// DecisionTime A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	DecisionTime     Duration          `json:"decision_time"`
+	EscalationLevels []EscalationLevel `json:"escalation_levels"`
+
+	// FirstResponse A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	FirstResponse        Duration `json:"first_response"`
+	FirstResponseSeconds int64    `json:"first_response_seconds"`
+
+	// FollowUp A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	FollowUp Duration `json:"follow_up"`
+
+	// MaxExtension A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	MaxExtension Duration `json:"max_extension"`
+
+	// Resolution A Go duration ("4h0m0s"), or null.
+	Resolution        *NullableDuration `json:"resolution"`
+	ResolutionSeconds *int64            `json:"resolution_seconds"`
+
+	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	Source ComplaintSource `json:"source"`
+
+	// SurveyReminder A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	SurveyReminder Duration `json:"survey_reminder"`
+
+	// SurveyTimeout A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	SurveyTimeout Duration `json:"survey_timeout"`
+
+	// Tier An urgency or a customer tier, or `*` for any.
+	Tier      PolicyLevel `json:"tier"`
+	UpdatedAt Time        `json:"updated_at"`
+	UpdatedBy string      `json:"updated_by"`
+
+	// Urgency An urgency or a customer tier, or `*` for any.
+	Urgency         PolicyLevel `json:"urgency"`
+	WarningPercents *[]int      `json:"warning_percents"`
+}
 
 // Span Opening hours of a day, local to the calendar's zone.
 type Span struct {
@@ -3010,6 +3261,24 @@ type RiskLedgerParams struct {
 	To   *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// DeleteRouteParams defines parameters for DeleteRoute.
+type DeleteRouteParams struct {
+	// Tier The customer tier the rule is for; left out or `*` for every tier.
+	Tier *PolicyLevel `form:"tier,omitempty" json:"tier,omitempty"`
+
+	// Channel The channel the rule is for; left out or `*` for every channel.
+	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
+// PutRouteParams defines parameters for PutRoute.
+type PutRouteParams struct {
+	// Tier The customer tier the rule is for; left out or `*` for every tier.
+	Tier *PolicyLevel `form:"tier,omitempty" json:"tier,omitempty"`
+
+	// Channel The channel the rule is for; left out or `*` for every channel.
+	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
 	// Limit Page size.
@@ -3105,6 +3374,9 @@ type PutRiskThresholdsJSONRequestBody = PutRiskThresholdsRequest
 
 // PutRouteJSONRequestBody defines body for PutRoute for application/json ContentType.
 type PutRouteJSONRequestBody = PutRouteRequest
+
+// PutSourcePolicyJSONRequestBody defines body for PutSourcePolicy for application/json ContentType.
+type PutSourcePolicyJSONRequestBody = PutPolicyRequest
 
 // PutPolicyJSONRequestBody defines body for PutPolicy for application/json ContentType.
 type PutPolicyJSONRequestBody = PutPolicyRequest
@@ -4264,7 +4536,9 @@ type ClientInterface interface {
 
 	// ListRoutes Routing rules
 	//
-	// Which team (and owner) gets a new complaint of each category.
+	// Which team (and owner) gets a new complaint, by category, customer tier and
+	// channel. The most specific matching rule wins: one naming the tier outranks
+	// any that does not, then the channel decides, then the category (docs/policies.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -4276,7 +4550,7 @@ type ClientInterface interface {
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-	DeleteRoute(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteRoute(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRouteWithBody Create or replace a routing rule
 	//
@@ -4285,7 +4559,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithBody(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRouteWithBody(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRoute Create or replace a routing rule
 	//
@@ -4294,7 +4568,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRoute(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies SLA policies
 	//
@@ -4304,6 +4578,53 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 	ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSourcePolicies SLA policies of complaint sources
+	//
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// complaint's source outranks the urgency × tier matrix; among a source's
+	// policies the most specific wins, urgency before tier (docs/policies.md).
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+	ListSourcePolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSourcePolicy Delete a source's SLA policy
+	//
+	// Its complaints fall back to a wider policy of the source, or the matrix.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+	DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSourcePolicyWithBody Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSourcePolicy Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutPolicyWithBody Change an SLA policy
 	//
@@ -6485,7 +6806,9 @@ func (c *Client) PutRiskThresholds(ctx context.Context, body PutRiskThresholdsJS
 
 // ListRoutes Routing rules
 //
-// Which team (and owner) gets a new complaint of each category.
+// Which team (and owner) gets a new complaint, by category, customer tier and
+// channel. The most specific matching rule wins: one naming the tier outranks
+// any that does not, then the channel decides, then the category (docs/policies.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -6507,8 +6830,8 @@ func (c *Client) ListRoutes(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRouteRequest(c.Server, category)
+func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRouteRequest(c.Server, category, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6526,8 +6849,8 @@ func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, reqEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRouteRequestWithBody(c.Server, category, contentType, body)
+func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRouteRequestWithBody(c.Server, category, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6545,8 +6868,8 @@ func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, c
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *Client) PutRoute(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRouteRequest(c.Server, category, body)
+func (c *Client) PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRouteRequest(c.Server, category, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6566,6 +6889,93 @@ func (c *Client) PutRoute(ctx context.Context, category RouteCategory, body PutR
 // Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 func (c *Client) ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPoliciesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSourcePolicies SLA policies of complaint sources
+//
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// complaint's source outranks the urgency × tier matrix; among a source's
+// policies the most specific wins, urgency before tier (docs/policies.md).
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+func (c *Client) ListSourcePolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourcePoliciesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSourcePolicy Delete a source's SLA policy
+//
+// Its complaints fall back to a wider policy of the source, or the matrix.
+//
+// Roles: admin.
+//
+// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+func (c *Client) DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSourcePolicyRequest(c.Server, source, urgency, tier)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSourcePolicyWithBody Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *Client) PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequestWithBody(c.Server, source, urgency, tier, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSourcePolicy Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *Client) PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequest(c.Server, source, urgency, tier, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10711,7 +11121,7 @@ func NewListRoutesRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteRouteRequest constructs an http.Request for the DeleteRoute method
-func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request, error) {
+func NewDeleteRouteRequest(server string, category RouteCategory, params *DeleteRouteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10734,6 +11144,45 @@ func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tier", *params.Tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
@@ -10745,18 +11194,18 @@ func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request
 }
 
 // NewPutRouteRequest calls the generic PutRoute builder with application/json body
-func NewPutRouteRequest(server string, category RouteCategory, body PutRouteJSONRequestBody) (*http.Request, error) {
+func NewPutRouteRequest(server string, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutRouteRequestWithBody(server, category, "application/json", bodyReader)
+	return NewPutRouteRequestWithBody(server, category, params, "application/json", bodyReader)
 }
 
 // NewPutRouteRequestWithBody constructs an http.Request for the PutRoute method, with any body, and a specified content type
-func NewPutRouteRequestWithBody(server string, category RouteCategory, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutRouteRequestWithBody(server string, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10779,6 +11228,45 @@ func NewPutRouteRequestWithBody(server string, category RouteCategory, contentTy
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tier", *params.Tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
@@ -10814,6 +11302,142 @@ func NewListPoliciesRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListSourcePoliciesRequest constructs an http.Request for the ListSourcePolicies method
+func NewListSourcePoliciesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteSourcePolicyRequest constructs an http.Request for the DeleteSourcePolicy method
+func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "source", source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "urgency", urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "tier", tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutSourcePolicyRequest calls the generic PutSourcePolicy builder with application/json body
+func NewPutSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutSourcePolicyRequestWithBody(server, source, urgency, tier, "application/json", bodyReader)
+}
+
+// NewPutSourcePolicyRequestWithBody constructs an http.Request for the PutSourcePolicy method, with any body, and a specified content type
+func NewPutSourcePolicyRequestWithBody(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "source", source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "urgency", urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "tier", tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -12421,7 +13045,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListRoutesWithResponse Routing rules
 	//
-	// Which team (and owner) gets a new complaint of each category.
+	// Which team (and owner) gets a new complaint, by category, customer tier and
+	// channel. The most specific matching rule wins: one naming the tier outranks
+	// any that does not, then the channel decides, then the category (docs/policies.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -12437,7 +13063,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-	DeleteRouteWithResponse(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error)
+	DeleteRouteWithResponse(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error)
 
 	// PutRouteWithBodyWithResponse Create or replace a routing rule
 	//
@@ -12446,7 +13072,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+	PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
 
 	// PutRouteWithResponse Create or replace a routing rule
 	//
@@ -12455,7 +13081,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithResponse(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+	PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
 
 	// ListPoliciesWithResponse SLA policies
 	//
@@ -12467,6 +13093,57 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 	ListPoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListPoliciesResponse, error)
+
+	// ListSourcePoliciesWithResponse SLA policies of complaint sources
+	//
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// complaint's source outranks the urgency × tier matrix; among a source's
+	// policies the most specific wins, urgency before tier (docs/policies.md).
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+	ListSourcePoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSourcePoliciesResponse, error)
+
+	// DeleteSourcePolicyWithResponse Delete a source's SLA policy
+	//
+	// Its complaints fall back to a wider policy of the source, or the matrix.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+	DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error)
+
+	// PutSourcePolicyWithBodyWithResponse Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
+
+	// PutSourcePolicyWithResponse Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
 
 	// PutPolicyWithBodyWithResponse Change an SLA policy
 	//
@@ -19148,6 +19825,252 @@ func (r ListPoliciesResponse) ContentType() string {
 	return ""
 }
 
+// ListSourcePoliciesResponse401Headers the declared response headers of an HTTP 401 response for ListSourcePolicies
+type ListSourcePoliciesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListSourcePoliciesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []SourcePolicy `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourcePoliciesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourcePoliciesResponse) GetJSON200() *struct {
+	Items []SourcePolicy `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourcePoliciesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourcePoliciesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourcePoliciesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourcePoliciesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSourcePolicyResponse401Headers the declared response headers of an HTTP 401 response for DeleteSourcePolicy
+type DeleteSourcePolicyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteSourcePolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSourcePolicyResponse401Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSourcePolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSourcePolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSourcePolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSourcePolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutSourcePolicyResponse201Headers the declared response headers of an HTTP 201 response for PutSourcePolicy
+type PutSourcePolicyResponse201Headers struct {
+	Location *string
+}
+
+// PutSourcePolicyResponse401Headers the declared response headers of an HTTP 401 response for PutSourcePolicy
+type PutSourcePolicyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutSourcePolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourcePolicy
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SourcePolicy
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PutSourcePolicyResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutSourcePolicyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutSourcePolicyResponse) GetJSON200() *SourcePolicy {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutSourcePolicyResponse) GetJSON201() *SourcePolicy {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutSourcePolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutSourcePolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutSourcePolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutSourcePolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PutPolicyResponse401Headers the declared response headers of an HTTP 401 response for PutPolicy
 type PutPolicyResponse401Headers struct {
 	WWWAuthenticate *string
@@ -21812,7 +22735,9 @@ func (c *ClientWithResponses) PutRiskThresholdsWithResponse(ctx context.Context,
 
 // ListRoutesWithResponse Routing rules
 //
-// Which team (and owner) gets a new complaint of each category.
+// Which team (and owner) gets a new complaint, by category, customer tier and
+// channel. The most specific matching rule wins: one naming the tier outranks
+// any that does not, then the channel decides, then the category (docs/policies.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -21834,8 +22759,8 @@ func (c *ClientWithResponses) ListRoutesWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error) {
-	rsp, err := c.DeleteRoute(ctx, category, reqEditors...)
+func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error) {
+	rsp, err := c.DeleteRoute(ctx, category, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -21849,8 +22774,8 @@ func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, categ
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
-	rsp, err := c.PutRouteWithBody(ctx, category, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
+	rsp, err := c.PutRouteWithBody(ctx, category, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -21864,8 +22789,8 @@ func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
-	rsp, err := c.PutRoute(ctx, category, body, reqEditors...)
+func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
+	rsp, err := c.PutRoute(ctx, category, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -21887,6 +22812,81 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, reqE
 		return nil, err
 	}
 	return ParseListPoliciesResponse(rsp)
+}
+
+// ListSourcePoliciesWithResponse SLA policies of complaint sources
+//
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// complaint's source outranks the urgency × tier matrix; among a source's
+// policies the most specific wins, urgency before tier (docs/policies.md).
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+func (c *ClientWithResponses) ListSourcePoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSourcePoliciesResponse, error) {
+	rsp, err := c.ListSourcePolicies(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourcePoliciesResponse(rsp)
+}
+
+// DeleteSourcePolicyWithResponse Delete a source's SLA policy
+//
+// Its complaints fall back to a wider policy of the source, or the matrix.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+func (c *ClientWithResponses) DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error) {
+	rsp, err := c.DeleteSourcePolicy(ctx, source, urgency, tier, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSourcePolicyResponse(rsp)
+}
+
+// PutSourcePolicyWithBodyWithResponse Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *ClientWithResponses) PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicyWithBody(ctx, source, urgency, tier, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSourcePolicyResponse(rsp)
+}
+
+// PutSourcePolicyWithResponse Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *ClientWithResponses) PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicy(ctx, source, urgency, tier, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSourcePolicyResponse(rsp)
 }
 
 // PutPolicyWithBodyWithResponse Change an SLA policy
@@ -27901,6 +28901,229 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListPoliciesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourcePoliciesResponse parses an HTTP response from a ListSourcePoliciesWithResponse call
+func ParseListSourcePoliciesResponse(rsp *http.Response) (*ListSourcePoliciesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourcePoliciesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []SourcePolicy `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSourcePoliciesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSourcePolicyResponse parses an HTTP response from a DeleteSourcePolicyWithResponse call
+func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSourcePolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSourcePolicyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutSourcePolicyResponse parses an HTTP response from a PutSourcePolicyWithResponse call
+func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutSourcePolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourcePolicy
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SourcePolicy
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PutSourcePolicyResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutSourcePolicyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

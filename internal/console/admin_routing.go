@@ -41,7 +41,7 @@ func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, "category", "team_id", "owner_id")
 	body := map[string]any{"team_id": in["team_id"]}
 	setIfGiven(body, in, "owner_id")
-	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), "application/json", jsonBody(body)))
+	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), nil, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -55,7 +55,7 @@ func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
 
 // deleteRoute removes a category's route.
 func (c *Console) deleteRoute(w http.ResponseWriter, r *http.Request) {
-	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category"))))
+	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category")), nil))
 	if err != nil {
 		c.fail(w, r, err)
 		return
