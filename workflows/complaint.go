@@ -33,6 +33,12 @@ const versionSurvey = "feedback-loop"
 // without the marker paused and resumed silently.
 const versionPauseNotice = "pause-notice"
 
+// versionAngerRaise marks executions that record an angry customer's urgency raise
+// (done at intake, 002 §3.2) as an event and escalate for anger found in the text
+// as for an angry sentiment; executions without the marker escalated only for the
+// intake system's "angry" sentiment and recorded no raise.
+const versionAngerRaise = "policy-anger-raise"
+
 // Defaults for policies snapshotted without a value.
 const (
 	defaultDecisionTime = 4 * time.Hour
@@ -154,7 +160,10 @@ type complaintWorkflow struct {
 	// batch, while set, collects notices to send together in one activity.
 	batch       *[]activities.Notice
 	eventCounts map[complaint.EventKind]int
-	logger      log.Logger
+	// anger is why intake took the customer as angry; set only on executions with
+	// versionAngerRaise.
+	anger  string
+	logger log.Logger
 }
 
 func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWorkflow, error) {
@@ -270,6 +279,17 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	// only for a workflow started without them.
 	if _, ok := workflow.GetTypedSearchAttributes(ctx).GetKeyword(SearchAttrStatus); !ok {
 		w.upsertSearchAttributes(ctx)
+	}
+	if workflow.GetVersion(ctx, versionAngerRaise, workflow.DefaultVersion, 1) == 1 && sla.Anger != "" {
+		w.anger = sla.Anger
+		if sla.RaisedFrom != "" {
+			if err := w.record(ctx, complaint.Event{
+				Kind: complaint.EventUrgencyRaised, Actor: "system", At: workflow.Now(ctx), Urgency: sla.Urgency,
+				Reason: fmt.Sprintf("urgency raised from %s to %s: %s", sla.RaisedFrom, sla.Urgency, sla.Anger),
+			}); err != nil {
+				return err
+			}
+		}
 	}
 	if reason := w.autoEscalationReason(); reason != "" {
 		w.openEscalation(ctx, "system", reason, true)

@@ -57,6 +57,8 @@ func memberIDs(ms []complaint.Member) []string {
 
 func (w *complaintWorkflow) autoEscalationReason() string {
 	switch {
+	case w.policy.AutoEscalateAngry && w.anger != "":
+		return "angry customer (" + w.anger + "): the policy escalates at once"
 	case w.policy.AutoEscalateAngry && w.state.Sentiment == "angry":
 		return "angry customer: the policy escalates at once"
 	case w.policy.AutoEscalateHighTier && w.state.Tier == complaint.High:

@@ -42,6 +42,8 @@ type fileRequest struct {
 	analysed bool
 	keywords []string
 	scope    string
+	// source selects a source policy (complaint.PickPolicy); empty is direct.
+	source complaint.Source
 	// integrationID is the intake integration of the filing token, told of the
 	// complaint's changes (see docs/callbacks.md).
 	integrationID string
@@ -131,6 +133,29 @@ type complaintView struct {
 	// PersonalData says whether the customer's personal fields are shown in full or
 	// masked (docs/privacy.md).
 	PersonalData string `json:"personal_data"`
+	// Source is where the complaint came from: direct, negative_feedback,
+	// social_mention or feedback.
+	Source string `json:"source"`
+	// Anger is why intake took the customer as angry and raised the urgency; null
+	// when it did not.
+	Anger *angerView `json:"anger"`
+}
+
+// angerView is an angry customer's treatment at intake (002 §3.2).
+type angerView struct {
+	Reason string `json:"reason"`
+	// RaisedFrom is the urgency asked for; null when it was already the highest.
+	RaisedFrom *string `json:"raised_from"`
+}
+
+// appliedPolicyView names the SLA policy a complaint was filed under and why that
+// one was chosen (docs/policies.md).
+type appliedPolicyView struct {
+	ID      string `json:"id"`
+	Source  string `json:"source"`
+	Urgency string `json:"urgency"`
+	Tier    string `json:"tier"`
+	Reason  string `json:"reason"`
 }
 
 // slaView is the policy the complaint was filed under and how it is doing.
@@ -141,6 +166,9 @@ type slaView struct {
 	FirstResponseBreached bool       `json:"first_response_breached"`
 	ResolvedAt            *time.Time `json:"resolved_at"`
 	ResolutionBreached    bool       `json:"resolution_breached"`
+	// Policy is the policy applied; null for complaints filed before policies had
+	// sources.
+	Policy *appliedPolicyView `json:"policy"`
 }
 
 type resolutionVw struct {
@@ -167,7 +195,7 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 		EscalationLevel: c.EscalationLevel, WaitingSince: utc(c.PausedAt), PausedSeconds: c.PausedSeconds,
 		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
 		Verification: c.Verification, Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
-		IntegrationID: c.IntegrationID,
+		IntegrationID: c.IntegrationID, Source: string(c.Source),
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
 			FirstResponseAt:       utc(c.FirstResponseAt),
@@ -179,6 +207,13 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 	if c.SLAResolutionSeconds != nil {
 		d := (time.Duration(*c.SLAResolutionSeconds) * time.Second).String()
 		v.SLA.Resolution = &d
+	}
+	if c.PolicySource != nil {
+		k := complaint.PolicyKey{Source: *c.PolicySource, Urgency: null.Value(c.PolicyUrgency), Tier: null.Value(c.PolicyTier)}
+		v.SLA.Policy = &appliedPolicyView{ID: k.ID(), Source: k.Source, Urgency: k.Urgency, Tier: k.Tier, Reason: null.Value(c.PolicyReason)}
+	}
+	if c.AngerReason != nil {
+		v.Anger = &angerView{Reason: *c.AngerReason, RaisedFrom: c.UrgencyRaisedFrom}
 	}
 	if c.ResolutionSummary != nil {
 		v.Resolution = &resolutionVw{Summary: *c.ResolutionSummary, RootCause: null.Value(c.RootCause)}
@@ -226,14 +261,24 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 // /v1/complaints and feedback that becomes a complaint: keywords and scope from the
 // text, the row, then the workflow. Errors the caller can act on are *Problem.
 func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bool, error) {
+	cl, err := s.classifier(ctx)
+	if err != nil {
+		return store.Complaint{}, false, err
+	}
+	// Segmentation only: the dictionary is loaded once per process.
+	res := cl.Classify(req.Subject + "\n" + req.Description)
 	if !req.analysed {
-		cl, err := s.classifier(ctx)
-		if err != nil {
-			return store.Complaint{}, false, err
-		}
-		// Segmentation only: the dictionary is loaded once per process.
-		res := cl.Classify(req.Subject + "\n" + req.Description)
 		req.keywords, req.scope = res.Keywords, res.Scope
+	}
+	// An angry customer (002 §3.2) is raised one urgency level here, before the
+	// policy is chosen; the workflow records the raise and escalates.
+	urgency := complaint.Level(req.Urgency)
+	var anger, raisedFrom *string
+	if why := complaint.AngerReason(req.Sentiment, res.AngerWords); why != "" {
+		anger = &why
+		if up, ok := urgency.Raised(); ok {
+			raisedFrom, urgency = new(string(urgency)), up
+		}
 	}
 	id := newID()
 	c, created, err := s.store.CreateComplaint(ctx, store.NewComplaint{
@@ -243,7 +288,8 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		CustomerPhone:   null.IfEmpty(req.Customer.Phone),
 		CustomerEmail:   null.IfEmpty(req.Customer.Email),
 		CustomerAddress: null.IfEmpty(req.Customer.Address),
-		Category:        req.Category, Urgency: complaint.Level(req.Urgency),
+		Category:        req.Category, Urgency: urgency,
+		Source: req.source, AngerReason: anger, UrgencyRaisedFrom: raisedFrom,
 		Subject: req.Subject, Description: req.Description,
 		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -368,6 +369,8 @@ type putRouteBody struct {
 
 type routeView struct {
 	Category  string    `json:"category"`
+	Tier      string    `json:"tier"`
+	Channel   string    `json:"channel"`
 	TeamID    string    `json:"team_id"`
 	OwnerID   *string   `json:"owner_id"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -376,7 +379,7 @@ type routeView struct {
 
 func routeViewOf(rt store.Route) routeView {
 	return routeView{
-		Category: rt.Category, TeamID: rt.TeamID, OwnerID: rt.OwnerID,
+		Category: rt.Category, Tier: rt.Tier, Channel: rt.Channel, TeamID: rt.TeamID, OwnerID: rt.OwnerID,
 		UpdatedAt: rt.UpdatedAt.UTC(), UpdatedBy: rt.UpdatedBy,
 	}
 }
@@ -385,10 +388,30 @@ func routeViewOf(rt store.Route) routeView {
 // the default route.
 var routeCategories = append(slices.Clone(complaint.Categories), store.DefaultRoute)
 
+// routeKeyOf reads a rule's key: the category from the path, the tier and the
+// channel from the query (absent or "*": every one). Precedence between rules is
+// complaint.PickRoute's: tier, then channel, then category.
+func routeKeyOf(v *validator, r *http.Request) complaint.RouteKey {
+	q := r.URL.Query()
+	for name := range q {
+		if name != "tier" && name != "channel" {
+			v.reject(name, FieldUnknown, "unknown query parameter; use tier, channel")
+		}
+	}
+	k := complaint.RouteKey{
+		Category: r.PathValue("category"),
+		Tier:     cmp.Or(once(v, q, "tier", 20), complaint.Any),
+		Channel:  cmp.Or(once(v, q, "channel", 40), complaint.Any),
+	}
+	v.oneOf("category", k.Category, routeCategories)
+	v.oneOf("tier", k.Tier, append(slices.Clone(levelNames), complaint.Any))
+	v.oneOf("channel", k.Channel, append(slices.Clone(complaint.Channels), complaint.Any))
+	return k
+}
+
 func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	category := r.PathValue("category")
-	v.oneOf("category", category, routeCategories)
+	key := routeKeyOf(&v, r)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -405,7 +428,7 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, created, err := s.store.PutRoute(r.Context(), store.Route{
-		Category: category, TeamID: body.TeamID, OwnerID: null.IfEmpty(body.OwnerID),
+		Category: key.Category, Tier: key.Tier, Channel: key.Channel, TeamID: body.TeamID, OwnerID: null.IfEmpty(body.OwnerID),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
 	})
 	if err != nil {
@@ -425,10 +448,16 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
-	category := r.PathValue("category")
-	err := s.store.DeleteRoute(r.Context(), category)
+	var v validator
+	key := routeKeyOf(&v, r)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	err := s.store.DeleteRoute(r.Context(), key)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no routing rule for category "+category))
+		writeProblem(w, r, problem(http.StatusNotFound, "no routing rule for category "+key.Category+
+			", tier "+key.Tier+" and channel "+key.Channel))
 		return
 	}
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 )
@@ -284,7 +285,7 @@ func TestRoutingRules(t *testing.T) {
 	}
 	a.admin("DELETE", "/v1/routing/logistics", "", http.StatusNoContent)
 	a.admin("DELETE", "/v1/routing/logistics", "", http.StatusNotFound)
-	if route, err := a.store.RouteFor(context.Background(), "logistics"); err != nil || route.TeamID != "care" {
+	if route, err := a.store.RouteFor(context.Background(), complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); err != nil || route.TeamID != "care" {
 		t.Errorf("after delete, logistics takes the default route: got %+v, %v", route, err)
 	}
 }

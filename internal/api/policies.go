@@ -13,6 +13,8 @@ import (
 
 // policyView shows durations in Go's duration syntax ("2h0m0s") and in seconds.
 type policyView struct {
+	// Source is left out for the urgency × tier matrix.
+	Source               string      `json:"source,omitempty"`
 	Urgency              string      `json:"urgency"`
 	Tier                 string      `json:"tier"`
 	FirstResponse        string      `json:"first_response"`
@@ -57,6 +59,9 @@ func policyViewOf(p store.Policy) policyView {
 		CalendarID:     p.CalendarID,
 		SurveyReminder: seconds(p.SurveyReminderSeconds), SurveyTimeout: seconds(p.SurveyTimeoutSeconds),
 		UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
+	}
+	if p.Source != complaint.Any {
+		v.Source = p.Source
 	}
 	for _, l := range p.EscalationLevels {
 		v.EscalationLevels = append(v.EscalationLevels, levelView{Level: l.Level, After: seconds(l.AfterSeconds), Notify: string(l.Notify)})

@@ -154,6 +154,9 @@ func (s *Server) routes() *serveMux {
 
 	mux.Handle("GET /v1/sla-policies", s.authorize(s.listPolicies, everyone...))
 	mux.Handle("PUT /v1/sla-policies/{urgency}/{tier}", s.authorize(s.putPolicy, auth.RoleAdmin))
+	mux.Handle("GET /v1/sla-policies/sources", s.authorize(s.listSourcePolicies, everyone...))
+	mux.Handle("PUT /v1/sla-policies/sources/{source}/{urgency}/{tier}", s.authorize(s.putSourcePolicy, auth.RoleAdmin))
+	mux.Handle("DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier}", s.authorize(s.deleteSourcePolicy, auth.RoleAdmin))
 
 	s.registerTokenRoutes(mux)
 	s.registerDirectoryRoutes(mux)

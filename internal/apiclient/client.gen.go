@@ -118,6 +118,7 @@ func (e Channel) Valid() bool {
 const (
 	ClassificationRuleDimensionProblemType ClassificationRuleDimension = "problem_type"
 	ClassificationRuleDimensionScope       ClassificationRuleDimension = "scope"
+	ClassificationRuleDimensionSentiment   ClassificationRuleDimension = "sentiment"
 	ClassificationRuleDimensionUrgency     ClassificationRuleDimension = "urgency"
 )
 
@@ -128,7 +129,24 @@ func (e ClassificationRuleDimension) Valid() bool {
 		return true
 	case ClassificationRuleDimensionScope:
 		return true
+	case ClassificationRuleDimensionSentiment:
+		return true
 	case ClassificationRuleDimensionUrgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyResultSentiment.
+const (
+	ClassifiedAngry ClassifyResultSentiment = "angry"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyResultSentiment enum.
+func (e ClassifyResultSentiment) Valid() bool {
+	switch e {
+	case ClassifiedAngry:
 		return true
 	default:
 		return false
@@ -159,6 +177,27 @@ func (e CompensationStatus) Valid() bool {
 	}
 }
 
+// Defines values for ComplaintAngerRaisedFrom.
+const (
+	RaisedFromLow    ComplaintAngerRaisedFrom = "low"
+	RaisedFromMedium ComplaintAngerRaisedFrom = "medium"
+	RaisedFromNull   ComplaintAngerRaisedFrom = "<nil>"
+)
+
+// Valid indicates whether the value is a known member of the ComplaintAngerRaisedFrom enum.
+func (e ComplaintAngerRaisedFrom) Valid() bool {
+	switch e {
+	case RaisedFromLow:
+		return true
+	case RaisedFromMedium:
+		return true
+	case RaisedFromNull:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ComplaintPersonalData.
 const (
 	ComplaintPersonalDataFull   ComplaintPersonalData = "full"
@@ -171,6 +210,30 @@ func (e ComplaintPersonalData) Valid() bool {
 	case ComplaintPersonalDataFull:
 		return true
 	case ComplaintPersonalDataMasked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComplaintSource.
+const (
+	ComplaintSourceDirect           ComplaintSource = "direct"
+	ComplaintSourceFeedback         ComplaintSource = "feedback"
+	ComplaintSourceNegativeFeedback ComplaintSource = "negative_feedback"
+	ComplaintSourceSocialMention    ComplaintSource = "social_mention"
+)
+
+// Valid indicates whether the value is a known member of the ComplaintSource enum.
+func (e ComplaintSource) Valid() bool {
+	switch e {
+	case ComplaintSourceDirect:
+		return true
+	case ComplaintSourceFeedback:
+		return true
+	case ComplaintSourceNegativeFeedback:
+		return true
+	case ComplaintSourceSocialMention:
 		return true
 	default:
 		return false
@@ -684,6 +747,30 @@ func (e PersonalDataRevealFields) Valid() bool {
 	}
 }
 
+// Defines values for PolicyLevel.
+const (
+	PolicyAny    PolicyLevel = "*"
+	PolicyHigh   PolicyLevel = "high"
+	PolicyLow    PolicyLevel = "low"
+	PolicyMedium PolicyLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the PolicyLevel enum.
+func (e PolicyLevel) Valid() bool {
+	switch e {
+	case PolicyAny:
+		return true
+	case PolicyHigh:
+		return true
+	case PolicyLow:
+		return true
+	case PolicyMedium:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemCode.
 const (
 	ProblemCodeConflict             ProblemCode = "conflict"
@@ -927,10 +1014,59 @@ func (e RouteCategory) Valid() bool {
 	}
 }
 
+// Defines values for RouteChannel.
+const (
+	RouteAnyChannel     RouteChannel = "*"
+	RouteApp            RouteChannel = "app"
+	RouteEmail          RouteChannel = "email"
+	RouteMarketplace    RouteChannel = "marketplace"
+	RouteMiniProgram    RouteChannel = "mini_program"
+	RouteMysteryShopper RouteChannel = "mystery_shopper"
+	RouteOther          RouteChannel = "other"
+	RoutePhone          RouteChannel = "phone"
+	RouteSocialMedia    RouteChannel = "social_media"
+	RouteSurvey         RouteChannel = "survey"
+	RouteWeb            RouteChannel = "web"
+	RouteWechat         RouteChannel = "wechat"
+)
+
+// Valid indicates whether the value is a known member of the RouteChannel enum.
+func (e RouteChannel) Valid() bool {
+	switch e {
+	case RouteAnyChannel:
+		return true
+	case RouteApp:
+		return true
+	case RouteEmail:
+		return true
+	case RouteMarketplace:
+		return true
+	case RouteMiniProgram:
+		return true
+	case RouteMysteryShopper:
+		return true
+	case RouteOther:
+		return true
+	case RoutePhone:
+		return true
+	case RouteSocialMedia:
+		return true
+	case RouteSurvey:
+		return true
+	case RouteWeb:
+		return true
+	case RouteWechat:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RuleMatchDimension.
 const (
 	RuleMatchDimensionProblemType RuleMatchDimension = "problem_type"
 	RuleMatchDimensionScope       RuleMatchDimension = "scope"
+	RuleMatchDimensionSentiment   RuleMatchDimension = "sentiment"
 	RuleMatchDimensionUrgency     RuleMatchDimension = "urgency"
 )
 
@@ -940,6 +1076,8 @@ func (e RuleMatchDimension) Valid() bool {
 	case RuleMatchDimensionProblemType:
 		return true
 	case RuleMatchDimensionScope:
+		return true
+	case RuleMatchDimensionSentiment:
 		return true
 	case RuleMatchDimensionUrgency:
 		return true
@@ -997,6 +1135,7 @@ func (e Sentiment) Valid() bool {
 const (
 	StoredClassificationRuleDimensionProblemType StoredClassificationRuleDimension = "problem_type"
 	StoredClassificationRuleDimensionScope       StoredClassificationRuleDimension = "scope"
+	StoredClassificationRuleDimensionSentiment   StoredClassificationRuleDimension = "sentiment"
 	StoredClassificationRuleDimensionUrgency     StoredClassificationRuleDimension = "urgency"
 )
 
@@ -1006,6 +1145,8 @@ func (e StoredClassificationRuleDimension) Valid() bool {
 	case StoredClassificationRuleDimensionProblemType:
 		return true
 	case StoredClassificationRuleDimensionScope:
+		return true
+	case StoredClassificationRuleDimensionSentiment:
 		return true
 	case StoredClassificationRuleDimensionUrgency:
 		return true
@@ -1291,7 +1432,7 @@ type ClassificationRule struct {
 	Keywords  *[]string                   `json:"keywords"`
 	Priority  int                         `json:"priority"`
 
-	// Value A value of the dimension: a category, an urgency or a scope.
+	// Value A value of the dimension: a category, an urgency, a scope, or `angry` for sentiment.
 	Value string `json:"value"`
 }
 
@@ -1319,9 +1460,15 @@ type ClassifyResult struct {
 	// Scope How many customers a problem touches.
 	Scope Scope `json:"scope"`
 
+	// Sentiment `angry` when anger words matched (002 §3.2); left out otherwise.
+	Sentiment *ClassifyResultSentiment `json:"sentiment,omitempty"`
+
 	// Urgency An urgency or a customer tier.
 	Urgency Level `json:"urgency"`
 }
+
+// ClassifyResultSentiment `angry` when anger words matched (002 §3.2); left out otherwise.
+type ClassifyResultSentiment string
 
 // CloseRequest defines model for CloseRequest.
 type CloseRequest struct {
@@ -1408,6 +1555,14 @@ type CompensationLimitList struct {
 
 // Complaint defines model for Complaint.
 type Complaint struct {
+	// Anger Why intake took the customer as angry (002 §3.2: the intake system's
+	// sentiment, or anger words of the classification rules in the text) and
+	// raised the urgency one level; null when not angry.
+	Anger *struct {
+		// RaisedFrom The urgency asked for; null when it was already high.
+		RaisedFrom *ComplaintAngerRaisedFrom `json:"raised_from"`
+		Reason     string                    `json:"reason"`
+	} `json:"anger"`
 	Category string `json:"category"`
 	Channel  string `json:"channel"`
 
@@ -1448,7 +1603,11 @@ type Complaint struct {
 	Sentiment *string `json:"sentiment"`
 
 	// Sla The policy the complaint was filed under and how it is doing.
-	Sla       ComplaintSLA    `json:"sla"`
+	Sla ComplaintSLA `json:"sla"`
+
+	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	Source    ComplaintSource `json:"source"`
 	Status    ComplaintStatus `json:"status"`
 	Subject   string          `json:"subject"`
 	TeamId    *NullableString `json:"team_id"`
@@ -1464,6 +1623,9 @@ type Complaint struct {
 	WaitingSince *NullableTime `json:"waiting_since"`
 	WorkflowId   string        `json:"workflow_id"`
 }
+
+// ComplaintAngerRaisedFrom The urgency asked for; null when it was already high.
+type ComplaintAngerRaisedFrom string
 
 // ComplaintPersonalData Whether the customer's name, phone, e-mail and address (and their copies in the text) are shown in full (to the token that filed it) or masked; see POST …/reveal.
 type ComplaintPersonalData string
@@ -1489,11 +1651,32 @@ type ComplaintSLA struct {
 	FirstResponseAt       *NullableTime `json:"first_response_at"`
 	FirstResponseBreached bool          `json:"first_response_breached"`
 
+	// Policy The policy applied and why it was chosen (docs/policies.md); `id` is
+	// `<source>/<urgency>/<tier>`, `*` meaning any. Null for complaints filed
+	// before policies had sources.
+	Policy *struct {
+		Id     string `json:"id"`
+		Reason string `json:"reason"`
+
+		// Source A complaint source, or `*` for the urgency × tier matrix.
+		Source string `json:"source"`
+
+		// Tier An urgency or a customer tier, or `*` for any.
+		Tier PolicyLevel `json:"tier"`
+
+		// Urgency An urgency or a customer tier, or `*` for any.
+		Urgency PolicyLevel `json:"urgency"`
+	} `json:"policy"`
+
 	// Resolution A Go duration ("4h0m0s"), or null.
 	Resolution         *NullableDuration `json:"resolution"`
 	ResolutionBreached bool              `json:"resolution_breached"`
 	ResolvedAt         *NullableTime     `json:"resolved_at"`
 }
+
+// ComplaintSource Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+type ComplaintSource string
 
 // ComplaintStatus defines model for ComplaintStatus.
 type ComplaintStatus string
@@ -2214,6 +2397,9 @@ type Policy struct {
 	WarningPercents *[]int `json:"warning_percents"`
 }
 
+// PolicyLevel An urgency or a customer tier, or `*` for any.
+type PolicyLevel string
+
 // Problem An RFC 9457 problem detail (docs/errors.md).
 type Problem struct {
 	// Code What a program acts on; stable (a code is never renamed or given a new
@@ -2715,15 +2901,24 @@ type Role string
 
 // Route defines model for Route.
 type Route struct {
-	Category  RouteCategory   `json:"category"`
-	OwnerId   *NullableString `json:"owner_id"`
-	TeamId    string          `json:"team_id"`
-	UpdatedAt Time            `json:"updated_at"`
-	UpdatedBy string          `json:"updated_by"`
+	Category RouteCategory `json:"category"`
+
+	// Channel A channel, or `*` for any.
+	Channel RouteChannel    `json:"channel"`
+	OwnerId *NullableString `json:"owner_id"`
+	TeamId  string          `json:"team_id"`
+
+	// Tier An urgency or a customer tier, or `*` for any.
+	Tier      PolicyLevel `json:"tier"`
+	UpdatedAt Time        `json:"updated_at"`
+	UpdatedBy string      `json:"updated_by"`
 }
 
 // RouteCategory defines model for RouteCategory.
 type RouteCategory string
+
+// RouteChannel A channel, or `*` for any.
+type RouteChannel string
 
 // RuleMatch defines model for RuleMatch.
 type RuleMatch struct {
@@ -2741,6 +2936,62 @@ type Scope string
 
 // Sentiment defines model for Sentiment.
 type Sentiment string
+
+// SourcePolicy A policy chosen by the complaint's source; urgency and tier may be `*` (any).
+type SourcePolicy struct {
+	AutoEscalateAngry    bool            `json:"auto_escalate_angry"`
+	AutoEscalateHighTier bool            `json:"auto_escalate_high_tier"`
+	CalendarId           *NullableString `json:"calendar_id"`
+
+	// DecisionTime A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	DecisionTime     Duration          `json:"decision_time"`
+	EscalationLevels []EscalationLevel `json:"escalation_levels"`
+
+	// FirstResponse A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	FirstResponse        Duration `json:"first_response"`
+	FirstResponseSeconds int64    `json:"first_response_seconds"`
+
+	// FollowUp A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	FollowUp Duration `json:"follow_up"`
+
+	// MaxExtension A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	MaxExtension Duration `json:"max_extension"`
+
+	// Resolution A Go duration ("4h0m0s"), or null.
+	Resolution        *NullableDuration `json:"resolution"`
+	ResolutionSeconds *int64            `json:"resolution_seconds"`
+
+	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
+	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	Source ComplaintSource `json:"source"`
+
+	// SurveyReminder A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	SurveyReminder Duration `json:"survey_reminder"`
+
+	// SurveyTimeout A Go duration: "90s", "2h", "1h30m0s".
+	//
+	// Examples: 4h0m0s
+	SurveyTimeout Duration `json:"survey_timeout"`
+
+	// Tier An urgency or a customer tier, or `*` for any.
+	Tier      PolicyLevel `json:"tier"`
+	UpdatedAt Time        `json:"updated_at"`
+	UpdatedBy string      `json:"updated_by"`
+
+	// Urgency An urgency or a customer tier, or `*` for any.
+	Urgency         PolicyLevel `json:"urgency"`
+	WarningPercents *[]int      `json:"warning_percents"`
+}
 
 // Span Opening hours of a day, local to the calendar's zone.
 type Span struct {
@@ -3277,6 +3528,24 @@ type RiskLedgerParams struct {
 	To   *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// DeleteRouteParams defines parameters for DeleteRoute.
+type DeleteRouteParams struct {
+	// Tier The customer tier the rule is for; left out or `*` for every tier.
+	Tier *PolicyLevel `form:"tier,omitempty" json:"tier,omitempty"`
+
+	// Channel The channel the rule is for; left out or `*` for every channel.
+	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
+// PutRouteParams defines parameters for PutRoute.
+type PutRouteParams struct {
+	// Tier The customer tier the rule is for; left out or `*` for every tier.
+	Tier *PolicyLevel `form:"tier,omitempty" json:"tier,omitempty"`
+
+	// Channel The channel the rule is for; left out or `*` for every channel.
+	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
 	// Limit Page size.
@@ -3381,6 +3650,9 @@ type PutRiskThresholdsJSONRequestBody = PutRiskThresholdsRequest
 
 // PutRouteJSONRequestBody defines body for PutRoute for application/json ContentType.
 type PutRouteJSONRequestBody = PutRouteRequest
+
+// PutSourcePolicyJSONRequestBody defines body for PutSourcePolicy for application/json ContentType.
+type PutSourcePolicyJSONRequestBody = PutPolicyRequest
 
 // PutPolicyJSONRequestBody defines body for PutPolicy for application/json ContentType.
 type PutPolicyJSONRequestBody = PutPolicyRequest
@@ -4672,7 +4944,9 @@ type ClientInterface interface {
 
 	// ListRoutes Routing rules
 	//
-	// Which team (and owner) gets a new complaint of each category.
+	// Which team (and owner) gets a new complaint, by category, customer tier and
+	// channel. The most specific matching rule wins: one naming the tier outranks
+	// any that does not, then the channel decides, then the category (docs/policies.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -4684,7 +4958,7 @@ type ClientInterface interface {
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-	DeleteRoute(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteRoute(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRouteWithBody Create or replace a routing rule
 	//
@@ -4693,7 +4967,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithBody(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRouteWithBody(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRoute Create or replace a routing rule
 	//
@@ -4702,7 +4976,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRoute(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies SLA policies
 	//
@@ -4712,6 +4986,53 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 	ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSourcePolicies SLA policies of complaint sources
+	//
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// complaint's source outranks the urgency × tier matrix; among a source's
+	// policies the most specific wins, urgency before tier (docs/policies.md).
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+	ListSourcePolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSourcePolicy Delete a source's SLA policy
+	//
+	// Its complaints fall back to a wider policy of the source, or the matrix.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+	DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSourcePolicyWithBody Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutSourcePolicy Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutPolicyWithBody Change an SLA policy
 	//
@@ -7125,7 +7446,9 @@ func (c *Client) PutRiskThresholds(ctx context.Context, body PutRiskThresholdsJS
 
 // ListRoutes Routing rules
 //
-// Which team (and owner) gets a new complaint of each category.
+// Which team (and owner) gets a new complaint, by category, customer tier and
+// channel. The most specific matching rule wins: one naming the tier outranks
+// any that does not, then the channel decides, then the category (docs/policies.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -7147,8 +7470,8 @@ func (c *Client) ListRoutes(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRouteRequest(c.Server, category)
+func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRouteRequest(c.Server, category, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7166,8 +7489,8 @@ func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, reqEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRouteRequestWithBody(c.Server, category, contentType, body)
+func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRouteRequestWithBody(c.Server, category, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7185,8 +7508,8 @@ func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, c
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *Client) PutRoute(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRouteRequest(c.Server, category, body)
+func (c *Client) PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRouteRequest(c.Server, category, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7206,6 +7529,93 @@ func (c *Client) PutRoute(ctx context.Context, category RouteCategory, body PutR
 // Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 func (c *Client) ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPoliciesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSourcePolicies SLA policies of complaint sources
+//
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// complaint's source outranks the urgency × tier matrix; among a source's
+// policies the most specific wins, urgency before tier (docs/policies.md).
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+func (c *Client) ListSourcePolicies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourcePoliciesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSourcePolicy Delete a source's SLA policy
+//
+// Its complaints fall back to a wider policy of the source, or the matrix.
+//
+// Roles: admin.
+//
+// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+func (c *Client) DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSourcePolicyRequest(c.Server, source, urgency, tier)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSourcePolicyWithBody Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *Client) PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequestWithBody(c.Server, source, urgency, tier, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutSourcePolicy Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *Client) PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequest(c.Server, source, urgency, tier, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11644,7 +12054,7 @@ func NewListRoutesRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteRouteRequest constructs an http.Request for the DeleteRoute method
-func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request, error) {
+func NewDeleteRouteRequest(server string, category RouteCategory, params *DeleteRouteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11667,6 +12077,45 @@ func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tier", *params.Tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
@@ -11678,18 +12127,18 @@ func NewDeleteRouteRequest(server string, category RouteCategory) (*http.Request
 }
 
 // NewPutRouteRequest calls the generic PutRoute builder with application/json body
-func NewPutRouteRequest(server string, category RouteCategory, body PutRouteJSONRequestBody) (*http.Request, error) {
+func NewPutRouteRequest(server string, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutRouteRequestWithBody(server, category, "application/json", bodyReader)
+	return NewPutRouteRequestWithBody(server, category, params, "application/json", bodyReader)
 }
 
 // NewPutRouteRequestWithBody constructs an http.Request for the PutRoute method, with any body, and a specified content type
-func NewPutRouteRequestWithBody(server string, category RouteCategory, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutRouteRequestWithBody(server string, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11712,6 +12161,45 @@ func NewPutRouteRequestWithBody(server string, category RouteCategory, contentTy
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tier", *params.Tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
@@ -11747,6 +12235,142 @@ func NewListPoliciesRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListSourcePoliciesRequest constructs an http.Request for the ListSourcePolicies method
+func NewListSourcePoliciesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteSourcePolicyRequest constructs an http.Request for the DeleteSourcePolicy method
+func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "source", source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "urgency", urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "tier", tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutSourcePolicyRequest calls the generic PutSourcePolicy builder with application/json body
+func NewPutSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutSourcePolicyRequestWithBody(server, source, urgency, tier, "application/json", bodyReader)
+}
+
+// NewPutSourcePolicyRequestWithBody constructs an http.Request for the PutSourcePolicy method, with any body, and a specified content type
+func NewPutSourcePolicyRequestWithBody(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "source", source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "urgency", urgency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "tier", tier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sla-policies/sources/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -13494,7 +14118,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListRoutesWithResponse Routing rules
 	//
-	// Which team (and owner) gets a new complaint of each category.
+	// Which team (and owner) gets a new complaint, by category, customer tier and
+	// channel. The most specific matching rule wins: one naming the tier outranks
+	// any that does not, then the channel decides, then the category (docs/policies.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -13510,7 +14136,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-	DeleteRouteWithResponse(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error)
+	DeleteRouteWithResponse(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error)
 
 	// PutRouteWithBodyWithResponse Create or replace a routing rule
 	//
@@ -13519,7 +14145,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+	PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
 
 	// PutRouteWithResponse Create or replace a routing rule
 	//
@@ -13528,7 +14154,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-	PutRouteWithResponse(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+	PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
 
 	// ListPoliciesWithResponse SLA policies
 	//
@@ -13540,6 +14166,57 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/sla-policies (the `ListPolicies` operationId).
 	ListPoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListPoliciesResponse, error)
+
+	// ListSourcePoliciesWithResponse SLA policies of complaint sources
+	//
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// complaint's source outranks the urgency × tier matrix; among a source's
+	// policies the most specific wins, urgency before tier (docs/policies.md).
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+	ListSourcePoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSourcePoliciesResponse, error)
+
+	// DeleteSourcePolicyWithResponse Delete a source's SLA policy
+	//
+	// Its complaints fall back to a wider policy of the source, or the matrix.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+	DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error)
+
+	// PutSourcePolicyWithBodyWithResponse Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
+
+	// PutSourcePolicyWithResponse Create or replace a source's SLA policy
+	//
+	// Validated as a matrix cell is. `first_response` is required; other fields
+	// left out keep their value or, for a new policy, start from the matrix cell
+	// it narrows (medium for `*`). Complaints filed before keep their policy.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+	PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
 
 	// PutPolicyWithBodyWithResponse Change an SLA policy
 	//
@@ -20582,6 +21259,8 @@ type DeleteRouteResponse401Headers struct {
 type DeleteRouteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -20592,6 +21271,11 @@ type DeleteRouteResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteRouteResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteRouteResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -20821,6 +21505,259 @@ func (r ListPoliciesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListPoliciesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourcePoliciesResponse401Headers the declared response headers of an HTTP 401 response for ListSourcePolicies
+type ListSourcePoliciesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListSourcePoliciesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []SourcePolicy `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourcePoliciesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourcePoliciesResponse) GetJSON200() *struct {
+	Items []SourcePolicy `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourcePoliciesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourcePoliciesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourcePoliciesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourcePoliciesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSourcePolicyResponse401Headers the declared response headers of an HTTP 401 response for DeleteSourcePolicy
+type DeleteSourcePolicyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteSourcePolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSourcePolicyResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSourcePolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSourcePolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSourcePolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSourcePolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutSourcePolicyResponse201Headers the declared response headers of an HTTP 201 response for PutSourcePolicy
+type PutSourcePolicyResponse201Headers struct {
+	Location *string
+}
+
+// PutSourcePolicyResponse401Headers the declared response headers of an HTTP 401 response for PutSourcePolicy
+type PutSourcePolicyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutSourcePolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourcePolicy
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SourcePolicy
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PutSourcePolicyResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutSourcePolicyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutSourcePolicyResponse) GetJSON200() *SourcePolicy {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutSourcePolicyResponse) GetJSON201() *SourcePolicy {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutSourcePolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutSourcePolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutSourcePolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutSourcePolicyResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23691,7 +24628,9 @@ func (c *ClientWithResponses) PutRiskThresholdsWithResponse(ctx context.Context,
 
 // ListRoutesWithResponse Routing rules
 //
-// Which team (and owner) gets a new complaint of each category.
+// Which team (and owner) gets a new complaint, by category, customer tier and
+// channel. The most specific matching rule wins: one naming the tier outranks
+// any that does not, then the channel decides, then the category (docs/policies.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -23713,8 +24652,8 @@ func (c *ClientWithResponses) ListRoutesWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
-func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, category RouteCategory, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error) {
-	rsp, err := c.DeleteRoute(ctx, category, reqEditors...)
+func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, category RouteCategory, params *DeleteRouteParams, reqEditors ...RequestEditorFn) (*DeleteRouteResponse, error) {
+	rsp, err := c.DeleteRoute(ctx, category, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -23728,8 +24667,8 @@ func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, categ
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
-	rsp, err := c.PutRouteWithBody(ctx, category, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
+	rsp, err := c.PutRouteWithBody(ctx, category, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -23743,8 +24682,8 @@ func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
-func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category RouteCategory, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
-	rsp, err := c.PutRoute(ctx, category, body, reqEditors...)
+func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error) {
+	rsp, err := c.PutRoute(ctx, category, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -23766,6 +24705,81 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, reqE
 		return nil, err
 	}
 	return ParseListPoliciesResponse(rsp)
+}
+
+// ListSourcePoliciesWithResponse SLA policies of complaint sources
+//
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
+// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// complaint's source outranks the urgency × tier matrix; among a source's
+// policies the most specific wins, urgency before tier (docs/policies.md).
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sla-policies/sources (the `ListSourcePolicies` operationId).
+func (c *ClientWithResponses) ListSourcePoliciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSourcePoliciesResponse, error) {
+	rsp, err := c.ListSourcePolicies(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourcePoliciesResponse(rsp)
+}
+
+// DeleteSourcePolicyWithResponse Delete a source's SLA policy
+//
+// Its complaints fall back to a wider policy of the source, or the matrix.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
+func (c *ClientWithResponses) DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error) {
+	rsp, err := c.DeleteSourcePolicy(ctx, source, urgency, tier, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSourcePolicyResponse(rsp)
+}
+
+// PutSourcePolicyWithBodyWithResponse Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *ClientWithResponses) PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicyWithBody(ctx, source, urgency, tier, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSourcePolicyResponse(rsp)
+}
+
+// PutSourcePolicyWithResponse Create or replace a source's SLA policy
+//
+// Validated as a matrix cell is. `first_response` is required; other fields
+// left out keep their value or, for a new policy, start from the matrix cell
+// it narrows (medium for `*`). Complaints filed before keep their policy.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
+func (c *ClientWithResponses) PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicy(ctx, source, urgency, tier, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutSourcePolicyResponse(rsp)
 }
 
 // PutPolicyWithBodyWithResponse Change an SLA policy
@@ -30124,6 +31138,13 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30324,6 +31345,236 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListPoliciesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourcePoliciesResponse parses an HTTP response from a ListSourcePoliciesWithResponse call
+func ParseListSourcePoliciesResponse(rsp *http.Response) (*ListSourcePoliciesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourcePoliciesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []SourcePolicy `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSourcePoliciesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSourcePolicyResponse parses an HTTP response from a DeleteSourcePolicyWithResponse call
+func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSourcePolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSourcePolicyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutSourcePolicyResponse parses an HTTP response from a PutSourcePolicyWithResponse call
+func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutSourcePolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourcePolicy
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SourcePolicy
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PutSourcePolicyResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutSourcePolicyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -18,15 +18,17 @@ import (
 // Dimension is what a rule decides.
 type Dimension string
 
-// The three dimensions of DOMAIN.md §2.
+// The three dimensions of DOMAIN.md §2, and the customer's sentiment: anger words
+// (002 §3.2 "angry customer detected") raise a complaint's urgency and escalate it.
 const (
 	DimProblemType Dimension = "problem_type"
 	DimUrgency     Dimension = "urgency"
 	DimScope       Dimension = "scope"
+	DimSentiment   Dimension = "sentiment"
 )
 
 // Dimensions lists the dimensions in the order results report them.
-var Dimensions = []Dimension{DimProblemType, DimUrgency, DimScope}
+var Dimensions = []Dimension{DimProblemType, DimUrgency, DimScope, DimSentiment}
 
 // Values a rule of each dimension may assign, in tie-break order: when two rules of
 // equal priority and equal evidence disagree, the value listed first wins (the more
@@ -35,6 +37,7 @@ var Values = map[Dimension][]string{
 	DimProblemType: complaint.Categories,
 	DimUrgency:     {string(complaint.High), string(complaint.Medium), string(complaint.Low)},
 	DimScope:       {ScopeIndustry, ScopeGroup, ScopeIndividual},
+	DimSentiment:   {complaint.SentimentAngry},
 }
 
 // Scopes: how many customers a problem touches.
@@ -144,11 +147,15 @@ type Match struct {
 
 // Result is the classification of one text.
 type Result struct {
-	ProblemType string   `json:"problem_type"`
-	Urgency     string   `json:"urgency"`
-	Scope       string   `json:"scope"`
-	Matched     []Match  `json:"matched_rules"`
-	Keywords    []string `json:"keywords"`
+	ProblemType string `json:"problem_type"`
+	Urgency     string `json:"urgency"`
+	Scope       string `json:"scope"`
+	// Sentiment is "angry" when a sentiment rule matched; empty otherwise.
+	Sentiment string   `json:"sentiment,omitempty"`
+	Matched   []Match  `json:"matched_rules"`
+	Keywords  []string `json:"keywords"`
+	// AngerWords are the keywords of the sentiment rule that decided "angry".
+	AngerWords []string `json:"-"`
 }
 
 // Classifier applies one rule set. It is immutable and safe for concurrent use; a
@@ -262,6 +269,9 @@ func (c *Classifier) Classify(text string) Result {
 			res.Urgency = h.rule.Value
 		case DimScope:
 			res.Scope = h.rule.Value
+		case DimSentiment:
+			res.Sentiment = h.rule.Value
+			res.AngerWords = h.words
 		}
 	}
 	return res

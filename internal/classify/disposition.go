@@ -65,3 +65,16 @@ func Dispose(f Feedback, urgency string) Decision {
 	}
 	return d
 }
+
+// Source is where feedback filed as a complaint comes from, which may select a
+// policy of its own (complaint.PickPolicy): a rating of 1 or 2 is negative
+// touch-point feedback (001 "实时反馈机制": first response within 15 minutes).
+func Source(f Feedback) complaint.Source {
+	switch {
+	case f.Rating >= 1 && f.Rating <= 2:
+		return complaint.SourceNegativeFeedback
+	case f.Kind == "social_mention":
+		return complaint.SourceSocialMention
+	}
+	return complaint.SourceFeedback
+}

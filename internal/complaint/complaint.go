@@ -128,6 +128,8 @@ const (
 	// agent reopened or closed the complaint first.
 	EventSurveyExpired   EventKind = "survey_expired"
 	EventSurveyCancelled EventKind = "survey_cancelled"
+	// An angry customer's urgency was raised one level at intake (002 §3.2).
+	EventUrgencyRaised EventKind = "urgency_raised"
 )
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
@@ -311,7 +313,11 @@ type SLA struct {
 	// Policy is nil for complaints filed before the escalation ladder existed.
 	Policy    *Policy `json:"policy,omitempty"`
 	Sentiment string  `json:"sentiment,omitempty"`
-	Team      string  `json:"team,omitempty"`
+	// Anger says why intake took the customer as angry (AngerReason); RaisedFrom is
+	// the urgency asked for when that raised it. Empty when not.
+	Anger      string `json:"anger,omitempty"`
+	RaisedFrom Level  `json:"raised_from,omitempty"`
+	Team       string `json:"team,omitempty"`
 	// Chain is the reporting chain the complaint escalates along: the owner (or, for
 	// an unassigned complaint, the team lead) first, then upward.
 	Chain []Member `json:"chain,omitempty"`

@@ -86,6 +86,8 @@ func (c *Console) registerAdmin(mux *http.ServeMux) {
 	}))
 	mux.Handle("GET /console/admin/policies", c.session(c.policies))
 	mux.Handle("POST /console/admin/policies/{urgency}/{tier}", c.session(c.putPolicy))
+	mux.Handle("POST /console/admin/policies/sources", c.session(c.putSourcePolicy))
+	mux.Handle("POST /console/admin/policies/sources/{source}/{urgency}/{tier}/delete", c.session(c.deleteSourcePolicy))
 	mux.Handle("GET /console/admin/directory", c.session(c.directory))
 	mux.Handle("POST /console/admin/teams", c.session(c.putTeam))
 	mux.Handle("POST /console/admin/people", c.session(c.putPerson))

@@ -72,15 +72,37 @@ func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status in
 	if p, ok := cells[edit]; ok && form.Input == nil {
 		form.Input = p.input()
 	}
-	c.renderAdmin(w, r, status, "policies", ref, form, map[string]any{
-		"Levels": levels, "Cells": cells, "Edit": edit, "Saved": r.URL.Query().Get("saved"),
-	})
+	data := map[string]any{"Levels": levels, "Cells": cells, "Edit": edit, "Saved": r.URL.Query().Get("saved")}
+	if ref == nil {
+		var srcRef *refusal
+		if srcRef, err = c.sourcePolicies(r, form, data); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		ref = srcRef
+	}
+	c.renderAdmin(w, r, status, "policies", ref, form, data)
 }
 
-// putPolicy sends a cell's form as the API's body: lists are parsed from their
-// text, and what does not parse goes as typed, for the API to refuse by name.
+// putPolicy sends a cell's form as the API's body.
 func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
 	urgency, tier := r.PathValue("urgency"), r.PathValue("tier")
+	in, body := policyBody(r)
+	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier), "application/json", jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showPolicies(w, r, ref.Status, urgency+"/"+tier, adminForm{Name: "policy", Refusal: ref, Input: in})
+		return
+	}
+	http.Redirect(w, r, "/console/admin/policies?saved="+urgency+"/"+tier, http.StatusSeeOther)
+}
+
+// policyBody reads a policy form as the API's body: lists are parsed from their
+// text, and what does not parse goes as typed, for the API to refuse by name.
+func policyBody(r *http.Request) (map[string]string, map[string]any) {
 	in := formValues(r, policyFields...)
 	in["auto_escalate_angry"], in["auto_escalate_high_tier"] = r.PostFormValue("auto_escalate_angry"), r.PostFormValue("auto_escalate_high_tier")
 	body := map[string]any{
@@ -94,16 +116,7 @@ func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
 	if in["escalation_levels"] != "" {
 		body["escalation_levels"] = levelsOf(in["escalation_levels"])
 	}
-	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier), "application/json", jsonBody(body)))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.showPolicies(w, r, ref.Status, urgency+"/"+tier, adminForm{Name: "policy", Refusal: ref, Input: in})
-		return
-	}
-	http.Redirect(w, r, "/console/admin/policies?saved="+urgency+"/"+tier, http.StatusSeeOther)
+	return in, body
 }
 
 // numbersOrText reads "50, 75, 90" as numbers; a part that is no number stays text.

@@ -17,7 +17,28 @@ func (c *Console) routing(w http.ResponseWriter, r *http.Request) {
 	c.showRouting(w, r, http.StatusOK, adminForm{})
 }
 
-// showRouting renders the routes; ?edit= opens that category's route in the form.
+// routeChannels are the channels a route may name, "*" (any) first.
+var routeChannels = []string{
+	string(apiclient.RouteAnyChannel), string(apiclient.RoutePhone), string(apiclient.RouteWeb), string(apiclient.RouteApp),
+	string(apiclient.RouteMiniProgram), string(apiclient.RouteWechat), string(apiclient.RouteEmail),
+	string(apiclient.RouteSocialMedia), string(apiclient.RouteMarketplace), string(apiclient.RouteMysteryShopper),
+	string(apiclient.RouteSurvey), string(apiclient.RouteOther),
+}
+
+// routeParams is a rule's tier and channel as the API's query parameters.
+func routeParams(tier, channel string) (*apiclient.PutRouteParams, *apiclient.DeleteRouteParams) {
+	t, ch := apiclient.PolicyLevel(tier), apiclient.RouteChannel(channel)
+	put, del := &apiclient.PutRouteParams{}, &apiclient.DeleteRouteParams{}
+	if tier != "" {
+		put.Tier, del.Tier = &t, &t
+	}
+	if channel != "" {
+		put.Channel, del.Channel = &ch, &ch
+	}
+	return put, del
+}
+
+// showRouting renders the routes; ?edit=&tier=&channel= opens that route in the form.
 func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
 	var routes page[apiclient.Route]
 	ref, err := into(&routes)(c.client.ListRoutes(r.Context()))
@@ -28,20 +49,24 @@ func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int
 	if form.Input == nil {
 		form.Input = map[string]string{}
 		for _, rt := range routes.Items {
-			if string(rt.Category) == r.URL.Query().Get("edit") {
-				form.Input = map[string]string{"category": string(rt.Category), "team_id": rt.TeamId, "owner_id": deref(rt.OwnerId)}
+			q := r.URL.Query()
+			if string(rt.Category) == q.Get("edit") && string(rt.Tier) == q.Get("tier") && string(rt.Channel) == q.Get("channel") {
+				form.Input = map[string]string{"category": string(rt.Category), "tier": string(rt.Tier),
+					"channel": string(rt.Channel), "team_id": rt.TeamId, "owner_id": deref(rt.OwnerId)}
 			}
 		}
 	}
-	c.renderAdmin(w, r, status, "routing", ref, form, map[string]any{"Routes": routes.Items, "Categories": routeCategories})
+	c.renderAdmin(w, r, status, "routing", ref, form, map[string]any{"Routes": routes.Items, "Categories": routeCategories,
+		"Tiers": anyLevels, "Channels": routeChannels})
 }
 
-// putRoute creates or changes a category's route.
+// putRoute creates or changes a route of a category, tier and channel.
 func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
-	in := formValues(r, "category", "team_id", "owner_id")
+	in := formValues(r, "category", "tier", "channel", "team_id", "owner_id")
 	body := map[string]any{"team_id": in["team_id"]}
 	setIfGiven(body, in, "owner_id")
-	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), "application/json", jsonBody(body)))
+	params, _ := routeParams(in["tier"], in["channel"])
+	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), params, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -53,9 +78,10 @@ func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/console/admin/routing", http.StatusSeeOther)
 }
 
-// deleteRoute removes a category's route.
+// deleteRoute removes a route of a category, tier and channel.
 func (c *Console) deleteRoute(w http.ResponseWriter, r *http.Request) {
-	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category"))))
+	_, params := routeParams(r.PostFormValue("tier"), r.PostFormValue("channel"))
+	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category")), params))
 	if err != nil {
 		c.fail(w, r, err)
 		return

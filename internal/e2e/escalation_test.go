@@ -83,7 +83,7 @@ func (s *stack) directory(hook string) {
 	}
 	team, err = admin.PutTeamWithResponse(ctx, "care", apiclient.PutTeamRequest{Name: "Customer care", LeadId: ptr("lee")})
 	s.want(200, team, err)
-	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryLogistics, apiclient.PutRouteRequest{TeamId: "care", OwnerId: ptr("ann")})
+	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryLogistics, nil, apiclient.PutRouteRequest{TeamId: "care", OwnerId: ptr("ann")})
 	s.want(201, route, err)
 }
 

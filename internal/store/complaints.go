@@ -57,6 +57,16 @@ type Complaint struct {
 	Keywords                pq.StringArray   `db:"keywords"`
 	IntegrationID           *string          `db:"integration_id"` // the intake integration it was filed through
 	FiledBy                 *string          `db:"filed_by"`       // the ID of the token that filed it
+	Source                  complaint.Source `db:"source"`
+	// The policy applied at filing and why; nil for complaints filed before.
+	PolicySource  *string `db:"policy_source"`
+	PolicyUrgency *string `db:"policy_urgency"`
+	PolicyTier    *string `db:"policy_tier"`
+	PolicyReason  *string `db:"policy_reason"`
+	// Why the customer was taken as angry at intake, and the urgency asked for when
+	// that raised it; nil when not.
+	AngerReason       *string `db:"anger_reason"`
+	UrgencyRaisedFrom *string `db:"urgency_raised_from"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -64,7 +74,8 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
-	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by`
+	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by,
+	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -95,41 +106,70 @@ type NewComplaint struct {
 	// FiledBy is the ID of the filing token: it reads the personal data it supplied
 	// in full (docs/privacy.md).
 	FiledBy *string `db:"filed_by"`
+	// Source selects a source policy (complaint.PickPolicy); empty is direct.
+	Source complaint.Source `db:"source"`
+	// AngerReason and UrgencyRaisedFrom record an angry customer's raise at intake:
+	// Urgency is already the raised one.
+	AngerReason       *string `db:"anger_reason"`
+	UrgencyRaisedFrom *string `db:"urgency_raised_from"`
 }
 
-// intake is what filing needs besides the complaint: the policy cell with its
-// calendar, and the route for the category.
+// intake is what filing needs besides the complaint: the policy that applies with
+// its calendar and why it was chosen, and the route.
 type intake struct {
 	policy complaint.Policy
+	key    complaint.PolicyKey
+	reason string
 	team   *string
 	owner  *string
 }
 
-// intakeFor reads the policy cell, its calendar and the category's route (or the
-// default route "*") in one query.
-func (s *Store) intakeFor(ctx context.Context, urgency, tier complaint.Level, category string) (intake, error) {
-	const q = `SELECT ` + policySnapshotColumns + `, r.team_id, r.owner_id
-		FROM sla_policies p
-		LEFT JOIN calendars cal ON cal.id = p.calendar_id
-		LEFT JOIN LATERAL (
-			SELECT team_id, owner_id FROM routing_rules WHERE category IN ($3, '*')
-			ORDER BY category = '*' LIMIT 1
-		) r ON true
-		WHERE p.urgency = $1 AND p.tier = $2`
-	var row struct {
-		policyRow
-		TeamID  *string `db:"team_id"`
-		OwnerID *string `db:"owner_id"`
+// intakeFor reads the policies and routing rules that could apply to a complaint
+// and picks the most specific of each with the rules of package complaint
+// (PickPolicy, PickRoute), so the precedence is written once.
+func (s *Store) intakeFor(ctx context.Context, c NewComplaint) (intake, error) {
+	const policies = `SELECT ` + policySnapshotColumns + `
+		FROM sla_policies p LEFT JOIN calendars cal ON cal.id = p.calendar_id
+		WHERE p.source IN ($1, '*') AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')`
+	var rows []policyRow
+	if err := s.db.SelectContext(ctx, &rows, policies, c.Source, c.Urgency, c.CustomerTier); err != nil {
+		return intake{}, fmt.Errorf("read policies: %w", err)
 	}
-	err := s.db.GetContext(ctx, &row, q, urgency, tier, category)
-	if errors.Is(err, sql.ErrNoRows) {
-		return intake{}, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", urgency, tier, ErrNotFound)
+	want := complaint.PolicyKey{Source: string(c.Source), Urgency: string(c.Urgency), Tier: string(c.CustomerTier)}
+	keys := make([]complaint.PolicyKey, len(rows))
+	for i, r := range rows {
+		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
 	}
+	i, reason := complaint.PickPolicy(want, keys)
+	if i < 0 {
+		return intake{}, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", c.Urgency, c.CustomerTier, ErrNotFound)
+	}
+	p, err := rows[i].snapshot()
 	if err != nil {
-		return intake{}, fmt.Errorf("read policy: %w", err)
+		return intake{}, err
 	}
-	p, err := row.snapshot()
-	return intake{policy: p, team: row.TeamID, owner: row.OwnerID}, err
+	in := intake{policy: p, key: keys[i], reason: reason}
+
+	const routes = `SELECT tier, channel, category, team_id, owner_id FROM routing_rules
+		WHERE category IN ($1, '*') AND tier IN ($2, '*') AND channel IN ($3, '*')`
+	var rs []struct {
+		Tier     string  `db:"tier"`
+		Channel  string  `db:"channel"`
+		Category string  `db:"category"`
+		TeamID   *string `db:"team_id"`
+		OwnerID  *string `db:"owner_id"`
+	}
+	if err := s.db.SelectContext(ctx, &rs, routes, c.Category, c.CustomerTier, c.Channel); err != nil {
+		return intake{}, fmt.Errorf("read routes: %w", err)
+	}
+	routeKeys := make([]complaint.RouteKey, len(rs))
+	for i, r := range rs {
+		routeKeys[i] = complaint.RouteKey{Tier: r.Tier, Channel: r.Channel, Category: r.Category}
+	}
+	if i := complaint.PickRoute(complaint.RouteKey{Tier: string(c.CustomerTier), Channel: c.Channel, Category: c.Category}, routeKeys); i >= 0 {
+		in.team, in.owner = rs[i].TeamID, rs[i].OwnerID
+	}
+	return in, nil
 }
 
 // CreateComplaint files a complaint once per external ID. It returns the stored
@@ -141,7 +181,10 @@ func (s *Store) intakeFor(ctx context.Context, urgency, tier complaint.Level, ca
 // force when it was filed, and is routed to a team and owner by category. Due times
 // are computed on the policy's calendar with the same code the workflow runs.
 func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint, bool, error) {
-	in, err := s.intakeFor(ctx, c.Urgency, c.CustomerTier, c.Category)
+	if c.Source == "" {
+		c.Source = complaint.SourceDirect
+	}
+	in, err := s.intakeFor(ctx, c)
 	if err != nil {
 		return Complaint{}, false, err
 	}
@@ -164,7 +207,12 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 		CreatedAt     time.Time  `db:"created_at"`
 		FirstDueAt    time.Time  `db:"first_due_at"`
 		ResolutionDue *time.Time `db:"resolution_due_at"`
+		PolicySource  string     `db:"policy_source"`
+		PolicyUrgency string     `db:"policy_urgency"`
+		PolicyTier    string     `db:"policy_tier"`
+		PolicyReason  string     `db:"policy_reason"`
 	}{NewComplaint: c, TeamID: in.team, Owner: in.owner, Snapshot: string(snapshot),
+		PolicySource: in.key.Source, PolicyUrgency: in.key.Urgency, PolicyTier: in.key.Tier, PolicyReason: in.reason,
 		FirstSeconds: in.policy.FirstResponseSeconds, CreatedAt: filedAt,
 		FirstDueAt: cal.Add(filedAt, time.Duration(in.policy.FirstResponseSeconds)*time.Second).UTC()}
 	if r := in.policy.ResolutionSeconds; r != nil {
@@ -174,13 +222,15 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
-			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by)
+			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by,
+			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
-			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by)
+			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
+			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)
@@ -239,7 +289,8 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 	const q = `WITH c AS (
 			SELECT id, urgency, customer_tier, category, status, COALESCE(owner, '') AS owner,
 				created_at, first_response_due_at, resolution_due_at, sla_snapshot,
-				COALESCE(sentiment, '') AS sentiment, COALESCE(team_id, '') AS team_id
+				COALESCE(sentiment, '') AS sentiment, COALESCE(team_id, '') AS team_id,
+				COALESCE(anger_reason, '') AS anger_reason, COALESCE(urgency_raised_from, '') AS urgency_raised_from
 			FROM complaints WHERE id = $1
 		), opened AS (
 			INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
@@ -260,6 +311,8 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 		Snapshot           []byte           `db:"sla_snapshot"`
 		Sentiment          string           `db:"sentiment"`
 		TeamID             string           `db:"team_id"`
+		AngerReason        string           `db:"anger_reason"`
+		RaisedFrom         complaint.Level  `db:"urgency_raised_from"`
 	}
 	err := s.db.GetContext(ctx, &row, q, id, eventKey, at)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -271,7 +324,7 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 	sla := complaint.SLA{
 		ComplaintID: row.ID, Urgency: row.Urgency, Tier: row.Tier, Category: row.Category,
 		Status: row.Status, Owner: row.Owner, OpenedAt: row.CreatedAt, FirstResponseDue: row.FirstResponseDueAt,
-		Sentiment: row.Sentiment, Team: row.TeamID,
+		Sentiment: row.Sentiment, Team: row.TeamID, Anger: row.AngerReason, RaisedFrom: row.RaisedFrom,
 	}
 	sla.ResolutionDue = row.ResolutionDueAt
 	if len(row.Snapshot) > 0 {
@@ -367,8 +420,8 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	var q string
 	args := []any{e.ComplaintID, e.At}
 	switch e.Kind {
-	case complaint.EventOpened, complaint.EventSLAWarning:
-		return nil
+	case complaint.EventOpened, complaint.EventSLAWarning, complaint.EventUrgencyRaised:
+		return nil // urgency_raised: intake stamped the raised urgency already
 	case complaint.EventAcknowledged:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
 			first_response_at = COALESCE(first_response_at, $2), updated_at = now() WHERE id = $1`

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -75,6 +76,8 @@ type Person struct {
 // Route sends new complaints of a category to a team, and optionally to an owner.
 type Route struct {
 	Category  string    `db:"category"`
+	Tier      string    `db:"tier"`    // complaint.Any: every tier
+	Channel   string    `db:"channel"` // complaint.Any: every channel
 	TeamID    string    `db:"team_id"`
 	OwnerID   *string   `db:"owner_id"`
 	UpdatedAt time.Time `db:"updated_at"`
@@ -91,7 +94,7 @@ type PeopleFilter struct {
 const (
 	teamColumns   = `id, name, lead_id, created_at, updated_at, updated_by`
 	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, active, created_at, updated_at, updated_by`
-	routeColumns  = `category, team_id, owner_id, updated_at, updated_by`
+	routeColumns  = `category, tier, channel, team_id, owner_id, updated_at, updated_by`
 )
 
 // inDirectoryTx runs fn in a transaction holding the directory lock.
@@ -334,13 +337,16 @@ func (s *Store) Chain(ctx context.Context, personID string) ([]complaint.Member,
 	return chain, nil
 }
 
-// PutRoute creates or replaces the routing rule of a category and reports whether it
-// was created. The team must exist; an owner must be an active person.
+// PutRoute creates or replaces the routing rule of a category, tier and channel
+// (each complaint.Any for every value) and reports whether it was created. The team
+// must exist; an owner must be an active person.
 func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
-	const q = `INSERT INTO routing_rules (category, team_id, owner_id, updated_by) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (category) DO UPDATE SET team_id = EXCLUDED.team_id, owner_id = EXCLUDED.owner_id,
+	const q = `INSERT INTO routing_rules (category, tier, channel, team_id, owner_id, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (category, tier, channel) DO UPDATE SET team_id = EXCLUDED.team_id, owner_id = EXCLUDED.owner_id,
 			updated_at = now(), updated_by = EXCLUDED.updated_by
 		RETURNING ` + routeColumns + `, (xmax = 0) AS created`
+	r.Tier, r.Channel = cmp.Or(r.Tier, complaint.Any), cmp.Or(r.Channel, complaint.Any)
 	var out struct {
 		Route
 		Created bool `db:"created"`
@@ -352,48 +358,53 @@ func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
 		if err := checkActivePerson(ctx, tx, "owner_id", r.OwnerID); err != nil {
 			return err
 		}
-		return tx.GetContext(ctx, &out, q, r.Category, r.TeamID, r.OwnerID, r.UpdatedBy)
+		return tx.GetContext(ctx, &out, q, r.Category, r.Tier, r.Channel, r.TeamID, r.OwnerID, r.UpdatedBy)
 	})
 	if err != nil {
-		return r, false, fmt.Errorf("put route %s: %w", r.Category, err)
+		return r, false, fmt.Errorf("put route %s/%s/%s: %w", r.Category, r.Tier, r.Channel, err)
 	}
 	return out.Route, out.Created, nil
 }
 
-// Routes lists every routing rule by category (the default route "*" first).
+// Routes lists every routing rule by category, tier and channel ("*" first).
 func (s *Store) Routes(ctx context.Context) ([]Route, error) {
 	rs := []Route{}
-	if err := s.db.SelectContext(ctx, &rs, `SELECT `+routeColumns+` FROM routing_rules ORDER BY category`); err != nil {
+	if err := s.db.SelectContext(ctx, &rs, `SELECT `+routeColumns+` FROM routing_rules
+		ORDER BY category, tier, channel`); err != nil {
 		return nil, fmt.Errorf("list routes: %w", err)
 	}
 	return rs, nil
 }
 
-// RouteFor returns the rule for a category, or the default route when the category
-// has none; ErrNotFound when neither exists. An owner who is no longer active is
-// left out: the complaint then waits in the team's queue.
-func (s *Store) RouteFor(ctx context.Context, category string) (Route, error) {
-	const q = `SELECT r.category, r.team_id, CASE WHEN p.active THEN r.owner_id END AS owner_id,
+// RouteFor returns the most specific rule for a complaint's tier, channel and
+// category (complaint.PickRoute); ErrNotFound when none matches. An owner who is no
+// longer active is left out: the complaint then waits in the team's queue.
+func (s *Store) RouteFor(ctx context.Context, want complaint.RouteKey) (Route, error) {
+	const q = `SELECT r.category, r.tier, r.channel, r.team_id, CASE WHEN p.active THEN r.owner_id END AS owner_id,
 			r.updated_at, r.updated_by
 		FROM routing_rules r LEFT JOIN people p ON p.id = r.owner_id
-		WHERE r.category IN ($1, $2)
-		ORDER BY r.category = $2 LIMIT 1`
-	var r Route
-	err := s.db.GetContext(ctx, &r, q, category, DefaultRoute)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
+		WHERE r.category IN ($1, '*') AND r.tier IN ($2, '*') AND r.channel IN ($3, '*')`
+	var rs []Route
+	if err := s.db.SelectContext(ctx, &rs, q, want.Category, want.Tier, want.Channel); err != nil {
+		return Route{}, fmt.Errorf("route %v: %w", want, err)
 	}
-	if err != nil {
-		return r, fmt.Errorf("route %s: %w", category, err)
+	keys := make([]complaint.RouteKey, len(rs))
+	for i, r := range rs {
+		keys[i] = complaint.RouteKey{Tier: r.Tier, Channel: r.Channel, Category: r.Category}
 	}
-	return r, nil
+	i := complaint.PickRoute(want, keys)
+	if i < 0 {
+		return Route{}, ErrNotFound
+	}
+	return rs[i], nil
 }
 
-// DeleteRoute removes a category's rule; its complaints then take the default route.
-func (s *Store) DeleteRoute(ctx context.Context, category string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1`, category)
+// DeleteRoute removes a rule; its complaints then take the next most specific one.
+func (s *Store) DeleteRoute(ctx context.Context, k complaint.RouteKey) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1 AND tier = $2 AND channel = $3`,
+		k.Category, cmp.Or(k.Tier, complaint.Any), cmp.Or(k.Channel, complaint.Any))
 	if err != nil {
-		return fmt.Errorf("delete route %s: %w", category, err)
+		return fmt.Errorf("delete route %s: %w", k.Category, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound

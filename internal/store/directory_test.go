@@ -297,7 +297,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.RouteFor(ctx, "logistics"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("no rules: got %v, want ErrNotFound", err)
 	}
 	put := func(r store.Route) {
@@ -309,16 +309,16 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	}
 	put(store.Route{Category: store.DefaultRoute, TeamID: "care"})
 	put(store.Route{Category: "logistics", TeamID: "logistics", OwnerID: new("a")})
-	if r, err := st.RouteFor(ctx, "logistics"); err != nil || r.TeamID != "logistics" || null.Value(r.OwnerID) != "a" {
+	if r, err := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); err != nil || r.TeamID != "logistics" || null.Value(r.OwnerID) != "a" {
 		t.Errorf("logistics: got %+v, %v", r, err)
 	}
-	if r, err := st.RouteFor(ctx, "product"); err != nil || r.TeamID != "care" {
+	if r, err := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "product"}); err != nil || r.TeamID != "care" {
 		t.Errorf("product takes the default route: got %+v, %v", r, err)
 	}
 	if _, err := st.DeactivatePerson(ctx, "a", "test"); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := st.RouteFor(ctx, "logistics"); r.OwnerID != nil {
+	if r, _ := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); r.OwnerID != nil {
 		t.Errorf("an inactive owner still receives complaints: %+v", r)
 	}
 	_, _, err := st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"})
@@ -326,10 +326,10 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Field != "team_id" {
 		t.Errorf("unknown team: got %v, want team_id invalid", err)
 	}
-	if err := st.DeleteRoute(ctx, "logistics"); err != nil {
+	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteRoute(ctx, "logistics"); !errors.Is(err, store.ErrNotFound) {
+	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: got %v, want ErrNotFound", err)
 	}
 	if rs, _ := st.Routes(ctx); len(rs) != 1 || rs[0].Category != store.DefaultRoute {

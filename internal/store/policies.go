@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -16,7 +17,10 @@ import (
 )
 
 // Policy is the SLA for one urgency × customer-tier cell, with its escalation ladder.
+// Source is complaint.Any for the matrix; a source policy names its source and may
+// leave Urgency or Tier complaint.Any (precedence: complaint.PickPolicy).
 type Policy struct {
+	Source                string                  `db:"source"`
 	Urgency               complaint.Level         `db:"urgency"`
 	Tier                  complaint.Level         `db:"tier"`
 	FirstResponseSeconds  int64                   `db:"first_response_seconds"`
@@ -37,7 +41,7 @@ type Policy struct {
 
 // policyColumns reads a whole policy row; warning_percents and escalation_levels
 // need conversion (see policyRow).
-const policyColumns = `p.urgency, p.tier, p.first_response_seconds, p.resolution_seconds, p.warning_percents,
+const policyColumns = `p.source, p.urgency, p.tier, p.first_response_seconds, p.resolution_seconds, p.warning_percents,
 	p.escalation_levels, p.follow_up_seconds, p.decision_seconds, p.max_extension_seconds, p.auto_escalate_angry,
 	p.auto_escalate_high_tier, p.calendar_id, p.survey_reminder_seconds, p.survey_timeout_seconds,
 	p.updated_at, p.updated_by`
@@ -102,13 +106,22 @@ func compileCalendar(spec *calendar.Spec) (*calendar.Calendar, error) {
 	return cal, nil
 }
 
-const policyOrder = ` ORDER BY array_position(ARRAY['high','medium','low'], p.urgency),
-	array_position(ARRAY['high','medium','low'], p.tier)`
+const policyOrder = ` ORDER BY p.source, array_position(ARRAY['high','medium','low','*'], p.urgency),
+	array_position(ARRAY['high','medium','low','*'], p.tier)`
 
 // Policies lists the whole matrix.
 func (s *Store) Policies(ctx context.Context) ([]Policy, error) {
+	return s.listPolicies(ctx, `p.source = '*'`)
+}
+
+// SourcePolicies lists the policies of sources, by source.
+func (s *Store) SourcePolicies(ctx context.Context) ([]Policy, error) {
+	return s.listPolicies(ctx, `p.source <> '*'`)
+}
+
+func (s *Store) listPolicies(ctx context.Context, where string) ([]Policy, error) {
 	var rows []policyRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+policyColumns+` FROM sla_policies p`+policyOrder); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+policyColumns+` FROM sla_policies p WHERE `+where+policyOrder); err != nil {
 		return nil, fmt.Errorf("list policies: %w", err)
 	}
 	ps := make([]Policy, len(rows))
@@ -123,8 +136,14 @@ func (s *Store) Policies(ctx context.Context) ([]Policy, error) {
 
 // Policy reads one cell of the matrix.
 func (s *Store) Policy(ctx context.Context, urgency, tier complaint.Level) (Policy, error) {
+	return s.SourcePolicy(ctx, complaint.PolicyKey{Source: complaint.Any, Urgency: string(urgency), Tier: string(tier)})
+}
+
+// SourcePolicy reads the policy of one key (a matrix cell has Source complaint.Any).
+func (s *Store) SourcePolicy(ctx context.Context, k complaint.PolicyKey) (Policy, error) {
 	var r policyRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+policyColumns+` FROM sla_policies p WHERE p.urgency = $1 AND p.tier = $2`, urgency, tier)
+	err := s.db.GetContext(ctx, &r, `SELECT `+policyColumns+` FROM sla_policies p
+		WHERE p.source = $1 AND p.urgency = $2 AND p.tier = $3`, k.Source, k.Urgency, k.Tier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Policy{}, ErrNotFound
 	}
@@ -138,7 +157,7 @@ func (s *Store) Policy(ctx context.Context, urgency, tier complaint.Level) (Poli
 func (s *Store) PolicySnapshot(ctx context.Context, urgency, tier complaint.Level) (complaint.Policy, error) {
 	var r policyRow
 	err := s.db.GetContext(ctx, &r, `SELECT `+policySnapshotColumns+` FROM sla_policies p
-		LEFT JOIN calendars cal ON cal.id = p.calendar_id WHERE p.urgency = $1 AND p.tier = $2`, urgency, tier)
+		LEFT JOIN calendars cal ON cal.id = p.calendar_id WHERE p.source = '*' AND p.urgency = $1 AND p.tier = $2`, urgency, tier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return complaint.Policy{}, ErrNotFound
 	}
@@ -160,12 +179,12 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 	for i, w := range p.WarningPercents {
 		warnings[i] = int64(w)
 	}
-	const q = `INSERT INTO sla_policies AS p (urgency, tier, first_response_seconds, resolution_seconds,
+	const q = `INSERT INTO sla_policies AS p (source, urgency, tier, first_response_seconds, resolution_seconds,
 			warning_percents, escalation_levels, follow_up_seconds, decision_seconds, max_extension_seconds,
 			auto_escalate_angry, auto_escalate_high_tier, calendar_id, survey_reminder_seconds,
 			survey_timeout_seconds, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, now(), $13)
-		ON CONFLICT (urgency, tier) DO UPDATE SET
+		VALUES ($16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, now(), $13)
+		ON CONFLICT (source, urgency, tier) DO UPDATE SET
 			first_response_seconds = EXCLUDED.first_response_seconds,
 			resolution_seconds = EXCLUDED.resolution_seconds,
 			warning_percents = EXCLUDED.warning_percents,
@@ -185,7 +204,7 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 	err = s.db.GetContext(ctx, &r, q, p.Urgency, p.Tier, p.FirstResponseSeconds, p.ResolutionSeconds,
 		warnings, string(levels), p.FollowUpSeconds, p.DecisionSeconds, p.MaxExtensionSeconds,
 		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy,
-		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds)
+		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds, cmp.Or(p.Source, complaint.Any))
 	if isForeignKeyViolation(err) {
 		return p, fmt.Errorf("no calendar %q: %w", null.Value(p.CalendarID), ErrNotFound)
 	}
@@ -193,4 +212,19 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 		return p, fmt.Errorf("put policy: %w", err)
 	}
 	return r.policy()
+}
+
+// DeleteSourcePolicy removes a source's policy; its complaints then fall back to a
+// wider policy of the source or to the matrix. ErrNotFound when there is none; the
+// matrix itself cannot be deleted (ErrNotFound too).
+func (s *Store) DeleteSourcePolicy(ctx context.Context, k complaint.PolicyKey) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sla_policies
+		WHERE source <> '*' AND source = $1 AND urgency = $2 AND tier = $3`, k.Source, k.Urgency, k.Tier)
+	if err != nil {
+		return fmt.Errorf("delete policy %s: %w", k.ID(), err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

@@ -55,8 +55,8 @@ func TestNewDatabaseIsPrivate(t *testing.T) {
 	if err := dbB.QueryRow(`SELECT count(*) FROM sla_policies`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 9 { // the seeded urgency × tier matrix
-		t.Fatalf("sla_policies in the second database: %d rows, want 9", n)
+	if n != 10 { // the seeded urgency × tier matrix and the negative-feedback source policy
+		t.Fatalf("sla_policies in the second database: %d rows, want 10", n)
 	}
 }
 
