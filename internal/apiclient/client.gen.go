@@ -1379,10 +1379,16 @@ type ComplaintSLA struct {
 	FirstResponseAt       *NullableTime `json:"first_response_at"`
 	FirstResponseBreached bool          `json:"first_response_breached"`
 
+	// FirstResponseBusinessLeftSeconds Working time left to the first-response deadline on the complaint's business-hours calendar (the one snapshotted at filing; around the clock without one), in seconds, counted from now — or from the pause while the complaint waits on the customer; 0 once past the deadline, null once the clock has stopped. Only in GET /v1/complaints/{id}.
+	FirstResponseBusinessLeftSeconds *int64 `json:"first_response_business_left_seconds,omitempty"`
+
 	// Resolution A Go duration ("4h0m0s"), or null.
 	Resolution         *NullableDuration `json:"resolution"`
 	ResolutionBreached bool              `json:"resolution_breached"`
-	ResolvedAt         *NullableTime     `json:"resolved_at"`
+
+	// ResolutionBusinessLeftSeconds The same for the resolution deadline; null without a resolution clock or once resolved. Only in GET /v1/complaints/{id}.
+	ResolutionBusinessLeftSeconds *int64        `json:"resolution_business_left_seconds,omitempty"`
+	ResolvedAt                    *NullableTime `json:"resolved_at"`
 }
 
 // ComplaintStatus defines model for ComplaintStatus.
