@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/privacy"
@@ -169,6 +170,10 @@ type slaView struct {
 	// Policy is the policy applied; null for complaints filed before policies had
 	// sources.
 	Policy *appliedPolicyView `json:"policy"`
+	// Business time left to each running clock's deadline, in seconds, on the
+	// complaint's calendar; only in GET /v1/complaints/{id} (see businessLeft).
+	FirstResponseBusinessLeft *int64 `json:"first_response_business_left_seconds,omitempty"`
+	ResolutionBusinessLeft    *int64 `json:"resolution_business_left_seconds,omitempty"`
 }
 
 type resolutionVw struct {
@@ -348,7 +353,37 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, viewOf(c, principalFrom(r.Context())))
+	v := viewOf(c, principalFrom(r.Context()))
+	cal, err := s.store.ComplaintCalendar(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.SLA.FirstResponseBusinessLeft, v.SLA.ResolutionBusinessLeft = businessLeft(cal, c, time.Now())
+	writeJSON(w, http.StatusOK, v)
+}
+
+// businessLeft is the working time from now to each running SLA deadline on the
+// complaint's calendar (nil: around the clock): what an agent really has, since a
+// deadline at 10:00 on Monday leaves one hour at 17:00 on Friday. A clock that has
+// stopped (met) has none; one past its deadline has 0. While the complaint waits on
+// the customer its clocks stand still, so the time left is counted from the pause.
+func businessLeft(cal *calendar.Calendar, c store.Complaint, now time.Time) (first, resolution *int64) {
+	from := now
+	if c.PausedAt != nil {
+		from = *c.PausedAt
+	}
+	left := func(due time.Time) *int64 {
+		s := int64(cal.Between(from, due) / time.Second)
+		return &s
+	}
+	if c.FirstResponseAt == nil {
+		first = left(c.FirstResponseDueAt)
+	}
+	if c.ResolvedAt == nil && c.ResolutionDueAt != nil {
+		resolution = left(*c.ResolutionDueAt)
+	}
+	return first, resolution
 }
 
 func (s *Server) complaintFromPath(w http.ResponseWriter, r *http.Request) (store.Complaint, bool) {

@@ -1651,6 +1651,9 @@ type ComplaintSLA struct {
 	FirstResponseAt       *NullableTime `json:"first_response_at"`
 	FirstResponseBreached bool          `json:"first_response_breached"`
 
+	// FirstResponseBusinessLeftSeconds Working time left to the first-response deadline on the complaint's business-hours calendar (the one snapshotted at filing; around the clock without one), in seconds, counted from now — or from the pause while the complaint waits on the customer; 0 once past the deadline, null once the clock has stopped. Only in GET /v1/complaints/{id}.
+	FirstResponseBusinessLeftSeconds *int64 `json:"first_response_business_left_seconds,omitempty"`
+
 	// Policy The policy applied and why it was chosen (docs/policies.md); `id` is
 	// `<source>/<urgency>/<tier>`, `*` meaning any. Null for complaints filed
 	// before policies had sources.
@@ -1671,7 +1674,10 @@ type ComplaintSLA struct {
 	// Resolution A Go duration ("4h0m0s"), or null.
 	Resolution         *NullableDuration `json:"resolution"`
 	ResolutionBreached bool              `json:"resolution_breached"`
-	ResolvedAt         *NullableTime     `json:"resolved_at"`
+
+	// ResolutionBusinessLeftSeconds The same for the resolution deadline; null without a resolution clock or once resolved. Only in GET /v1/complaints/{id}.
+	ResolutionBusinessLeftSeconds *int64        `json:"resolution_business_left_seconds,omitempty"`
+	ResolvedAt                    *NullableTime `json:"resolved_at"`
 }
 
 // ComplaintSource Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`

@@ -15,6 +15,7 @@ var adminSections = [][2]string{
 	{"policies", "SLA policies"}, {"directory", "Directory"}, {"routing", "Routing"},
 	{"calendars", "Calendars"}, {"classification", "Classification"}, {"tokens", "Tokens"},
 	{"limits", "Compensation limits"},
+	{"integrations", "Integrations"},
 }
 
 // adminFuncs are the admin templates' helpers, beside funcs.
@@ -93,7 +94,6 @@ func (c *Console) registerAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /console/admin/people", c.session(c.putPerson))
 	mux.Handle("GET /console/admin/routing", c.session(c.routing))
 	mux.Handle("POST /console/admin/routing", c.session(c.putRoute))
-	mux.Handle("POST /console/admin/routing/{category}/delete", c.session(c.deleteRoute))
 	mux.Handle("GET /console/admin/calendars", c.session(c.calendars))
 	mux.Handle("POST /console/admin/calendars", c.session(c.putCalendar))
 	mux.Handle("GET /console/admin/classification", c.session(c.classification))
@@ -103,6 +103,8 @@ func (c *Console) registerAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /console/admin/tokens/{id}/{action}", c.session(c.tokenAction))
 	mux.Handle("GET /console/admin/limits", c.session(c.limits))
 	mux.Handle("POST /console/admin/limits/{action}", c.session(c.putLimit))
+	mux.Handle("GET /console/admin/integrations", c.session(c.integrations))
+	c.registerRemovals(mux)
 }
 
 // adminForm is a refused admin form to show again: which form, the API's refusal

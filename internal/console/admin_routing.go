@@ -77,18 +77,3 @@ func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/console/admin/routing", http.StatusSeeOther)
 }
-
-// deleteRoute removes a route of a category, tier and channel.
-func (c *Console) deleteRoute(w http.ResponseWriter, r *http.Request) {
-	_, params := routeParams(r.PostFormValue("tier"), r.PostFormValue("channel"))
-	ref, err := into(nil)(c.client.DeleteRoute(r.Context(), apiclient.RouteCategory(r.PathValue("category")), params))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.showRouting(w, r, ref.Status, adminForm{Name: "route", Refusal: ref, Input: map[string]string{"category": r.PathValue("category")}})
-		return
-	}
-	http.Redirect(w, r, "/console/admin/routing", http.StatusSeeOther)
-}

@@ -58,21 +58,16 @@ func (c *Console) createToken(w http.ResponseWriter, r *http.Request) {
 	c.showTokens(w, r, http.StatusCreated, adminForm{}, &created)
 }
 
-// tokenAction revokes or rotates a token; a rotation shows the new secret once.
+// tokenAction rotates a token and shows the new secret once (revoking goes through
+// the confirmation page, confirm.go).
 func (c *Console) tokenAction(w http.ResponseWriter, r *http.Request) {
 	id, err := uuid.Parse(r.PathValue("id"))
-	action := r.PathValue("action")
-	if err != nil || (action != "revoke" && action != "rotate") {
+	if err != nil || r.PathValue("action") != "rotate" {
 		http.Error(w, "no such token action", http.StatusNotFound)
 		return
 	}
 	var rotated apiclient.IssuedToken
-	var ref *refusal
-	if action == "revoke" {
-		ref, err = into(nil)(c.client.RevokeToken(r.Context(), id))
-	} else {
-		ref, err = into(&rotated)(c.client.RotateTokenWithBody(r.Context(), id, "application/json", jsonBody(map[string]any{})))
-	}
+	ref, err := into(&rotated)(c.client.RotateTokenWithBody(r.Context(), id, "application/json", jsonBody(map[string]any{})))
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -81,9 +76,5 @@ func (c *Console) tokenAction(w http.ResponseWriter, r *http.Request) {
 		c.showTokens(w, r, ref.Status, adminForm{Name: "token-" + id.String(), Refusal: ref}, nil)
 		return
 	}
-	if action == "rotate" {
-		c.showTokens(w, r, http.StatusOK, adminForm{}, &rotated)
-		return
-	}
-	http.Redirect(w, r, "/console/admin/tokens", http.StatusSeeOther)
+	c.showTokens(w, r, http.StatusOK, adminForm{}, &rotated)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -184,12 +185,7 @@ func (d dashboard) Unit() string {
 
 // dashFuncs are the dashboard template's own helpers.
 var dashFuncs = template.FuncMap{
-	"periodName": func(p string) string {
-		if periods[p].month {
-			return fmt.Sprintf("last %d months", periods[p].n)
-		}
-		return fmt.Sprintf("last %d weeks", periods[p].n)
-	},
+	"periodName": func(lang, p string) string { return translate(lang, "dash.period."+p) },
 }
 
 // BucketsJSON are the buckets' bounds, for the page's readers and tests.
@@ -234,7 +230,7 @@ func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (
 }
 
 // buildDashboard makes the dashboard's calls and lays out its tables and charts.
-func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashboard, *refusal, error) {
+func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy string) (dashboard, *refusal, error) {
 	d := dashboard{Period: period, GroupBy: groupBy, Buckets: buckets(period, time.Now()), Tables: map[string]dashTable{}}
 	byChannel := make([]apiclient.MetricsReport, len(d.Buckets))
 	byCategory := make([]apiclient.MetricsReport, len(d.Buckets))
@@ -259,7 +255,8 @@ func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashb
 		return d, ref, err
 	}
 
-	add := func(t dashTable) dashTable { d.Tables[t.ID] = t; return t }
+	tr := func(id string) string { return translate(lang, id) }
+	add := func(t dashTable) dashTable { t = localized(t, lang); d.Tables[t.ID] = t; return t }
 	ch := add(volumeTable("volume-channel", "Complaints opened, by channel", d.Buckets, byChannel))
 	ca := add(volumeTable("volume-category", "Complaints opened, by category", d.Buckets, byCategory))
 	rates := add(seriesTable("rates", "Rates (%)", d.Buckets, byChannel, rateCols))
@@ -268,16 +265,48 @@ func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashb
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
 	d.Sections = []section{
-		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, "complaints", ch, seq(len(ch.Cols)-1)...)}},
-		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, "complaints", ca, seq(len(ca.Cols)-1)...)}},
-		{rates, []dashChart{plot("chart-rates", "line", "SLA compliance, escalation, reopen, FCR, CSAT and loop closure", "%", rates)}},
-		{times, []dashChart{plot("chart-times", "line", "First response and resolution p50 / p90", "hours", times)}},
+		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, tr("dash.unit.complaints"), ch, seq(len(ch.Cols)-1)...)}},
+		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, tr("dash.unit.complaints"), ca, seq(len(ca.Cols)-1)...)}},
+		{rates, []dashChart{plot("chart-rates", "line", tr("dash.chart.rates"), "%", rates)}},
+		{times, []dashChart{plot("chart-times", "line", tr("dash.chart.times"), tr("dash.unit.hours"), times)}},
 		{voice, []dashChart{plot("chart-nps", "line", "NPS", "−100 … 100", voice, 0),
-			plot("chart-ces", "line", "CES (1–7, lower is better)", "1 … 7", voice, 1)}},
-		{hm, []dashChart{heatChart(hm)}},
-		{br, []dashChart{plot("chart-breakdown", "bar", "Complaints opened by "+groupBy+" over the period", "complaints", groupsOnly(br), 0)}},
+			plot("chart-ces", "line", tr("dash.chart.ces"), "1 … 7", voice, 1)}},
+		{hm, []dashChart{heatChart(hm, tr("dash.unit.mentions"))}},
+		{br, []dashChart{plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0)}},
 	}
 	return d, nil, nil
+}
+
+// localized is the table in lang: its caption, first column, the headings of the
+// API's figures and the row labels the console made ("week of …", "total"); the
+// API's own values (a category, a keyword) stay as they are.
+func localized(t dashTable, lang string) dashTable {
+	t.Caption = translate(lang, "dash.cap."+t.ID)
+	if t.ID == "breakdown" {
+		t.Caption += " " + translate(lang, "dash.group."+t.First)
+	}
+	t.First = translate(lang, "dash.first."+t.First)
+	cols := make([]column, len(t.Cols))
+	for i, c := range t.Cols {
+		if c.Head == "total" {
+			c.Head = translate(lang, "dash.total")
+		} else if _, ok := messages["dash.col."+c.Key]; ok {
+			c.Head = translate(lang, "dash.col."+c.Key)
+		}
+		cols[i] = c
+	}
+	t.Cols = cols
+	rows := make([]dashRow, len(t.Rows))
+	for i, r := range t.Rows {
+		if rest, ok := strings.CutPrefix(r.Label, "week of "); ok {
+			r.Label = translate(lang, "dash.weekof") + " " + rest
+		} else if r.Label == "total" {
+			r.Label = translate(lang, "dash.total")
+		}
+		rows[i] = r
+	}
+	t.Rows = rows
+	return t
 }
 
 // seq is 0, 1, …, n-1.
@@ -436,8 +465,8 @@ func heatTable(h apiclient.Heatmap) dashTable {
 }
 
 // heatChart draws the heat map: categories across, keywords down, [x, y, count].
-func heatChart(t dashTable) dashChart {
-	ch := dashChart{ID: "chart-heatmap", Kind: "heatmap", Title: t.Caption, Unit: "mentions", Table: t.ID,
+func heatChart(t dashTable, unit string) dashChart {
+	ch := dashChart{ID: "chart-heatmap", Kind: "heatmap", Title: t.Caption, Unit: unit, Table: t.ID,
 		X: []string{}, Y: []string{}, Cells: [][3]float64{}}
 	cats := t.Cols[:len(t.Cols)-1]
 	for _, c := range cats {
@@ -472,7 +501,7 @@ func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, bad.Status, "dashboard", data)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, period, groupBy)
+	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -493,7 +522,7 @@ func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, period, groupBy)
+	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy)
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -74,9 +74,19 @@ func translate(lang, id string) string {
 	return m.en
 }
 
-// localTime is a time for the viewer's zone: console.js rewrites its text from the
-// datetime attribute; without script it reads in UTC.
-func localTime(t time.Time) template.HTML {
+// localTime is a time (a time.Time, or a *time.Time where nil is none) for the
+// viewer's zone: console.js rewrites its text from the datetime attribute; without
+// script it reads in UTC.
+func localTime(v any) template.HTML {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x != nil {
+			t = *x
+		}
+	}
 	if t.IsZero() {
 		return "—"
 	}
@@ -88,7 +98,24 @@ func localTime(t time.Time) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = map[string]message{
+var messages = merged(coreMessages, pageMessages)
+
+// merged is one catalog of several; an id in two is a mistake caught at start.
+func merged(parts ...map[string]message) map[string]message {
+	out := map[string]message{}
+	for _, p := range parts {
+		for id, m := range p {
+			if _, dup := out[id]; dup {
+				panic("console: message " + id + " is defined twice")
+			}
+			out[id] = m
+		}
+	}
+	return out
+}
+
+// coreMessages are the layout's, sign-in's, queue's, complaint page's and inbox's texts.
+var coreMessages = map[string]message{
 	"title":           {"complaintflow console", "complaintflow 控制台"},
 	"nav.label":       {"Console", "控制台"},
 	"nav.queue":       {"Queue", "队列"},

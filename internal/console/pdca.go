@@ -175,7 +175,7 @@ var cycleForms = map[string]struct {
 	"progress": {[]string{"note", "measure", "percent"}, progressBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.ReportCycleProgressWithBody(r.Context(), id, nil, "application/json", b)
 	}},
-	"act": {[]string{"sop_change", "root_cause"}, textBody("sop_change", "root_cause"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+	"act": {actFields(), actBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.ActOnCycleWithBody(r.Context(), id, nil, "application/json", b)
 	}},
 	"withdraw": {[]string{"reason"}, textBody("reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
@@ -212,6 +212,36 @@ func planBody(in map[string]string) map[string]any {
 		measures = append(measures, m)
 	}
 	body["measures"] = measures
+	return body
+}
+
+// adjusted is the act form's prefix of the adjusted plan's fields, as the API names
+// them ("adjusted_plan.measures[0].owner").
+const adjusted = "adjusted_plan."
+
+// actFields are the act form's fields: the SOP change or the root cause, and the
+// adjusted plan of the next iteration (the plan form's fields under adjusted).
+func actFields() []string {
+	out := []string{"sop_change", "root_cause"}
+	for _, f := range planFields() {
+		out = append(out, adjusted+f)
+	}
+	return out
+}
+
+// actBody is the act form as the API's body: the adjusted plan goes only when any
+// of its fields was filled, so acting on a met target sends none.
+func actBody(in map[string]string) map[string]any {
+	body := textBody("sop_change", "root_cause")(in)
+	plan := map[string]string{}
+	given := false
+	for _, f := range planFields() {
+		plan[f] = in[adjusted+f]
+		given = given || plan[f] != ""
+	}
+	if given {
+		body["adjusted_plan"] = planBody(plan)
+	}
 	return body
 }
 

@@ -35,6 +35,33 @@ func TestPlanBody(t *testing.T) {
 	}
 }
 
+// The act form sends the adjusted plan only when any of its fields was filled, under
+// the API's adjusted_plan with the plan form's reading.
+func TestActBody(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   map[string]string
+		want string
+	}{
+		{"met: the SOP change alone", map[string]string{"sop_change": "new script"}, `{"sop_change":"new script"}`},
+		{"missed: root cause and the next plan", map[string]string{"root_cause": "night shift",
+			"adjusted_plan.target": "70", "adjusted_plan.due": "2027-03-31", "adjusted_plan.measures[0].description": "cover nights",
+			"adjusted_plan.measures[0].owner": "quinn", "adjusted_plan.measures[0].due": "2027-03-01"},
+			`{"adjusted_plan":{"due":"2027-03-31T23:59:59Z","measures":[{"description":"cover nights","due":"2027-03-01T23:59:59Z","owner":"quinn"}],"target":70},"root_cause":"night shift"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := map[string]string{}
+			for _, f := range actFields() {
+				in[f] = tc.in[f]
+			}
+			got, _ := json.Marshal(actBody(in))
+			if string(got) != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestWriteLedger(t *testing.T) {
 	at := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	resp := "rerouted, at once"

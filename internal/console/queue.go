@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -17,22 +18,29 @@ type complaint struct{ apiclient.Complaint }
 
 // clock is one SLA deadline as the countdown script reads it from data attributes.
 type clock struct {
-	Name     string
+	Name string
+	Key  string // the name's message id
+
 	Start    time.Time
 	Due      time.Time
 	Done     bool // met: the response was given or the complaint resolved
 	Breached bool
 	Paused   bool
+	// BusinessLeft is the working time to Due on the complaint's calendar, in
+	// seconds, as the API computed it for the complaint's own read (nil elsewhere).
+	BusinessLeft *int64
 }
 
 // clocks are the complaint's SLA deadlines, as the API reported them.
 func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
-	out := []clock{{Name: "First response", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
-		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused}}
+	out := []clock{{Name: "First response", Key: "clock.first", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
+		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused,
+		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds}}
 	if c.ResolutionDueAt != nil {
-		out = append(out, clock{Name: "Resolution", Start: c.CreatedAt, Due: *c.ResolutionDueAt,
-			Done: c.Sla.ResolvedAt != nil, Breached: c.Sla.ResolutionBreached, Paused: paused})
+		out = append(out, clock{Name: "Resolution", Key: "clock.resolution", Start: c.CreatedAt, Due: *c.ResolutionDueAt,
+			Done: c.Sla.ResolvedAt != nil, Breached: c.Sla.ResolutionBreached, Paused: paused,
+			BusinessLeft: c.Sla.ResolutionBusinessLeftSeconds})
 	}
 	return out
 }
@@ -172,7 +180,7 @@ func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := c.fragRow.ExecuteTemplate(w, "rows", items); err != nil {
+	if err := c.fragRow.ExecuteTemplate(w, "rows", map[string]any{"Items": items, "Lang": langOf(r)}); err != nil {
 		c.log.ErrorContext(r.Context(), "console rows failed", "error", err)
 	}
 }
@@ -194,8 +202,13 @@ var funcs = template.FuncMap{
 		return *s
 	},
 	"list": func(s ...string) []string { return s },
-	"t":    translate,
-	"at":   localTime,
+	// span is a length of working time as hours and minutes: "26h 5m".
+	"span": func(secs int64) string {
+		d := time.Duration(secs) * time.Second
+		return fmt.Sprintf("%dh %dm", int64(d.Hours()), int64(d.Minutes())%60)
+	},
+	"t":  translate,
+	"at": localTime,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -21,14 +21,15 @@ func (a riskAlert) Clock() clock {
 	if a.Status != "open" {
 		return clock{}
 	}
-	return clock{Name: "Handling", Start: a.HandlingDueAt.Add(-time.Duration(a.HandlingSeconds) * time.Second), Due: a.HandlingDueAt}
+	return clock{Name: "Handling", Key: "clock.handling", Start: a.HandlingDueAt.Add(-time.Duration(a.HandlingSeconds) * time.Second), Due: a.HandlingDueAt}
 }
 
-// grades are the alert grades, worst first, each with the words that say it.
+// grades are the alert grades, worst first, each with the message id of the words
+// that say it.
 var grades = []struct{ Grade, Label string }{
-	{"red", "Red — act within 1 h (an executive leads)"},
-	{"yellow", "Yellow — act within 4 h"},
-	{"blue", "Blue — act within 24 h"},
+	{"red", "rk.label.red"},
+	{"yellow", "rk.label.yellow"},
+	{"blue", "rk.label.blue"},
 }
 
 // gradeGroup is the alerts of one grade.

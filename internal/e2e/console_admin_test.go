@@ -97,8 +97,9 @@ func TestConsoleAdminInABrowser(t *testing.T) {
 	b.run("preview a deadline", chromedp.SetValue(chromedp.CSS(`#preview-calendar`), "office"),
 		fill(`#preview-from`, "2026-01-05T17:00:00Z"), fill(`#preview-add`, "2h"),
 		chromedp.Click(chromedp.CSS(`#preview-form button`)), chromedp.WaitVisible(chromedp.CSS(`#preview-result`)))
-	if got := b.text(`#preview-result`); !strings.Contains(got, "2026-01-06 10:00:00 UTC") {
-		t.Errorf("preview reads %q, want the deadline Tuesday 10:00", got)
+	// The deadline shows in the viewer's zone; its instant is the datetime attribute.
+	if got := get(b, "the deadline", chromedp.Evaluate[string](`document.querySelector("#preview-result strong time").getAttribute("datetime")`)); got != "2026-01-06T10:00:00Z" {
+		t.Errorf("preview deadline %q, want Tuesday 10:00 UTC", got)
 	}
 	b.screenshot("admin-calendars")
 
@@ -123,7 +124,9 @@ func TestConsoleAdminInABrowser(t *testing.T) {
 	if n := b.count(`#secret-value`); n != 0 {
 		t.Error("the secret is shown again")
 	}
-	b.run("revoke it", chromedp.Click(chromedp.CSS(`button[aria-label="Revoke temp-bot"]`)),
+	b.run("revoke it, confirmed", chromedp.Click(chromedp.CSS(`button[aria-label="Revoke temp-bot"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), chromedp.Click(chromedp.CSS(`#confirm-yes`)),
+		chromedp.WaitVisible(chromedp.CSS(`#tokens`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`button[aria-label="Revoke temp-bot"]`)))
 	s.must(401, s.do("GET", "/v1/sla-policies", secret, nil))
 

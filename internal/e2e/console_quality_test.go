@@ -136,8 +136,9 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#form-schedule button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#next-runs`)))
 	runs := get(b, "next runs", chromedp.Evaluate[int](`document.querySelectorAll("#next-runs li").length`))
-	if runs != 5 || !strings.Contains(b.text(`#next-runs li`), "01:00:00 UTC") {
-		t.Errorf("%d next runs (%q), want 5 at 01:00 UTC", runs, b.text(`#next-runs`))
+	first := get(b, "first run", chromedp.Evaluate[string](`document.querySelector("#next-runs li time").getAttribute("datetime")`))
+	if runs != 5 || !strings.HasSuffix(first, "T01:00:00Z") {
+		t.Errorf("%d next runs (first %q), want 5 at 01:00 UTC", runs, first)
 	}
 	b.screenshot("quality-reviews")
 	b.run("pause it", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/pause"] button`)),

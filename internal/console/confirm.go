@@ -1,0 +1,93 @@
+package console
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// removal is one kind of thing the API deletes (or deactivates): the call, the
+// page to go back to, and the message ids that name the kind and the act.
+type removal struct {
+	call func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error)
+	back string
+	noun string // message id of the kind, e.g. "rm.calendar"
+	verb string // message id of the act, e.g. "rm.delete"
+}
+
+// removals are every delete and deactivation the API offers, each behind a
+// confirmation page: a button leads to it, and only its form sends the DELETE.
+var removals = map[string]removal{
+	"calendar": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		return c.DeleteCalendar(ctx, id)
+	}, "/console/admin/calendars", "rm.calendar", "rm.delete"},
+	"route": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		// A route is named category:tier:channel, as its row's button does.
+		category, rest, _ := strings.Cut(id, ":")
+		tier, channel, _ := strings.Cut(rest, ":")
+		_, params := routeParams(tier, channel)
+		return c.DeleteRoute(ctx, apiclient.RouteCategory(category), params)
+	}, "/console/admin/routing", "rm.route", "rm.delete"},
+	"person": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		return c.DeactivatePerson(ctx, id)
+	}, "/console/admin/directory", "rm.person", "rm.deactivate"},
+	"integration": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		return c.DeleteIntegration(ctx, id)
+	}, "/console/admin/integrations", "rm.integration", "rm.delete"},
+	"token": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		u, err := uuid.Parse(id)
+		if err != nil {
+			// Not a token's ID: the API's own answer for an unknown token.
+			return c.RevokeToken(ctx, uuid.Nil)
+		}
+		return c.RevokeToken(ctx, u)
+	}, "/console/admin/tokens", "rm.token", "rm.revoke"},
+	"schedule": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+		return c.DeleteReviewSchedule(ctx, id)
+	}, "/console/reviews", "rm.schedule", "rm.delete"},
+}
+
+// registerRemovals parses the confirmation page and serves it and its action.
+func (c *Console) registerRemovals(mux *http.ServeMux) {
+	c.pages["confirm"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/confirm.html"))
+	mux.Handle("GET /console/confirm/{kind}/{id}", c.session(c.confirmRemoval))
+	mux.Handle("POST /console/remove/{kind}/{id}", c.session(c.remove))
+}
+
+// confirmRemoval asks whether to delete (or deactivate) the thing; nothing changes
+// until its form is sent.
+func (c *Console) confirmRemoval(w http.ResponseWriter, r *http.Request) {
+	c.showConfirm(w, r, http.StatusOK, nil)
+}
+
+func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int, ref *refusal) {
+	kind := r.PathValue("kind")
+	rm, ok := removals[kind]
+	if !ok {
+		http.Error(w, "no such kind", http.StatusNotFound)
+		return
+	}
+	c.render(w, r, status, "confirm", map[string]any{
+		"Kind": kind, "ID": r.PathValue("id"), "Noun": rm.noun, "Verb": rm.verb, "Back": rm.back,
+		"Action": "/console/remove/" + url.PathEscape(kind) + "/" + url.PathEscape(r.PathValue("id")), "Refusal": ref,
+	})
+}
+
+// remove sends the DELETE; a refusal (a calendar a policy still uses, a schedule
+// already gone) is shown on the confirmation page.
+func (c *Console) remove(w http.ResponseWriter, r *http.Request) {
+	rm, ok := removals[r.PathValue("kind")]
+	if !ok {
+		http.Error(w, "no such kind", http.StatusNotFound)
+		return
+	}
+	res, err := rm.call(r.Context(), c.client, r.PathValue("id"))
+	c.posted(w, r, res, err, rm.back, func(status int, ref *refusal) { c.showConfirm(w, r, status, ref) })
+}
