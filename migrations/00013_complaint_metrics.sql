@@ -39,7 +39,7 @@ CREATE TABLE complaint_metrics (
     nps_detractors     bigint      NOT NULL DEFAULT 0,
     ces_answers        bigint      NOT NULL DEFAULT 0,
     ces_sum            bigint      NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 80); -- room on each page for the updates to stay HOT
 
 -- A period's cohort is a range of opened_at.
 CREATE INDEX complaint_metrics_by_opened ON complaint_metrics (opened_at) WHERE opened_at IS NOT NULL;
@@ -103,9 +103,21 @@ BEGIN
         nps_answers = per.nps_answers, nps_promoters = per.nps_promoters, nps_detractors = per.nps_detractors,
         ces_answers = per.ces_answers, ces_sum = per.ces_sum
     FROM per
-    WHERE m.complaint_id = per.complaint_id;
+    WHERE m.complaint_id = per.complaint_id
+      -- An event that moves no fact (a second acknowledgement…) writes no row version.
+      AND (m.opened_at, m.responded_at, m.resolved_at, m.paused_seconds, m.resolved, m.acknowledged_first,
+           m.breached, m.escalated, m.reopened, m.verified, m.csat_answers, m.csat_satisfied,
+           m.nps_answers, m.nps_promoters, m.nps_detractors, m.ces_answers, m.ces_sum)
+          IS DISTINCT FROM
+          (per.opened_at, per.responded_at, per.resolved_at, per.paused_seconds, per.resolved, per.acknowledged_first,
+           per.breached, per.escalated, per.reopened, per.verified, per.csat_answers, per.csat_satisfied,
+           per.nps_answers, per.nps_promoters, per.nps_detractors, per.ces_answers, per.ces_sum);
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql
+-- Plan its statements once per session, not per call: a custom plan for each call
+-- costs more to make (~1 ms) than a refresh of one complaint does to run (~0.1 ms),
+-- and the generic plan (index lookups by complaint) suits a bulk load too.
+SET plan_cache_mode = force_generic_plan;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
