@@ -39,20 +39,23 @@ func MetricsGroupings() []string {
 // complaint_metrics rows of its complaints (migration 00013): one narrow row of facts
 // per complaint, kept by PostgreSQL from the complaint's events whenever events are
 // added, with the expressions this query used to apply to the whole event log. Here
-// only the cohort's rows are read, through the opened_at index, and aggregated. %s is
-// the group expression, taken from metricsGroupings, over the complaint's current
-// row; $1 and $2 bound the cohort. Rates are computed in numeric and rounded to 2
-// decimals, percentiles to the millisecond, so the answer carries no floating-point
-// noise.
+// only the cohort's rows are read, through the opened_at index, and aggregated.
+// %[1]s is the group expression, taken from metricsGroupings, over the complaint's
+// current row, and %[2]s the join that brings that row (none for the total); $1 and
+// $2 bound the cohort. Rates are computed in numeric and rounded to 2 decimals,
+// percentiles to the millisecond, so the answer carries no floating-point noise.
 const metricsQuery = `
 WITH facts AS (
-    SELECT %s AS grp, f.*,
+    SELECT %[1]s AS grp,
+        f.resolved, f.breached, f.escalated, f.reopened, f.verified,
+        f.csat_answers, f.csat_satisfied, f.nps_answers, f.nps_promoters, f.nps_detractors,
+        f.ces_answers, f.ces_sum,
         extract(epoch FROM f.responded_at - f.opened_at)::float8 AS first_response_s,
         (extract(epoch FROM f.resolved_at - f.opened_at) - f.paused_seconds)::float8 AS resolution_s,
         f.resolved OR f.breached AS sla_known,
         f.resolved AND NOT f.acknowledged_first AND NOT f.reopened AS fcr
     FROM complaint_metrics f
-    JOIN complaints c ON c.id = f.complaint_id
+    %[2]s
     -- The cohort: complaints whose first opened event falls in [from, to).
     WHERE f.opened_at >= $1 AND f.opened_at < $2
 )
@@ -154,15 +157,18 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 	if !from.Before(to) {
 		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
-	expr := "NULL::text" // no grouping: the one group equals the total and is dropped
+	// No grouping: the one group equals the total and is dropped, and the
+	// complaints rows are not needed.
+	expr, join := "NULL::text", ""
 	if groupBy != "" {
 		var ok bool
 		if expr, ok = metricsGroupings[groupBy]; !ok {
 			return report, fmt.Errorf("metrics: group by %q: %w", groupBy, ErrUnknownGrouping)
 		}
+		join = "JOIN complaints c ON c.id = f.complaint_id"
 	}
 	var rows []metricsRow
-	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr), from, to); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr, join), from, to); err != nil {
 		return report, fmt.Errorf("compute metrics: %w", err)
 	}
 	for _, r := range rows {
