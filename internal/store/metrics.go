@@ -35,65 +35,29 @@ func MetricsGroupings() []string {
 	return names
 }
 
-// metricsQuery computes every metric from the event log in one statement. %s is the
-// group expression, taken from metricsGroupings; $1 and $2 bound the cohort. Rates
-// are computed in numeric and rounded to 2 decimals, percentiles to the millisecond,
-// so the answer carries no floating-point noise.
-//
-// Events of a complaint are ordered by (occurred_at, id), so two events at the same
-// instant keep the order they were recorded in.
+// metricsQuery computes every metric of a cohort in one statement, from the
+// complaint_metrics rows of its complaints (migration 00013): one narrow row of facts
+// per complaint, kept by PostgreSQL from the complaint's events whenever events are
+// added, with the expressions this query used to apply to the whole event log. Here
+// only the cohort's rows are read, through the opened_at index, and aggregated.
+// %[1]s is the group expression, taken from metricsGroupings, over the complaint's
+// current row, and %[2]s the join that brings that row (none for the total); $1 and
+// $2 bound the cohort. Rates are computed in numeric and rounded to 2 decimals,
+// percentiles to the millisecond, so the answer carries no floating-point noise.
 const metricsQuery = `
-WITH cohort AS (
-    -- Complaints whose (first) opened event falls in [from, to).
-    SELECT o.complaint_id, o.occurred_at AS opened_at
-    FROM complaint_events o
-    WHERE o.kind = 'opened' AND o.occurred_at >= $1 AND o.occurred_at < $2
-      AND NOT EXISTS (
-          SELECT 1 FROM complaint_events p
-          WHERE p.complaint_id = o.complaint_id AND p.kind = 'opened'
-            AND (p.occurred_at, p.id) < (o.occurred_at, o.id))
-), ev AS (
-    SELECT e.complaint_id, e.kind, e.occurred_at, e.data,
-        -- Resolutions before this event: 0 means the event precedes the first resolution.
-        count(*) FILTER (WHERE e.kind = 'resolved')
-            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS resolved_before,
-        -- For a pause: when it ended, at the next resumed or resolved event.
-        min(e.occurred_at) FILTER (WHERE e.kind IN ('resumed', 'resolved'))
-            OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS pause_end
-    FROM complaint_events e
-    JOIN cohort USING (complaint_id)
-    WINDOW w AS (PARTITION BY e.complaint_id ORDER BY e.occurred_at, e.id)
-), per AS (
-    -- One row of facts per complaint of the cohort.
-    SELECT complaint_id,
-        min(occurred_at) FILTER (WHERE kind IN ('acknowledged', 'resolved')) AS responded_at,
-        min(occurred_at) FILTER (WHERE kind = 'resolved') AS resolved_at,
-        COALESCE(sum(extract(epoch FROM pause_end - occurred_at))
-            FILTER (WHERE kind = 'paused' AND resolved_before = 0), 0)::float8 AS paused_seconds,
-        bool_or(kind = 'resolved') AS resolved,
-        bool_or(kind = 'acknowledged' AND resolved_before = 0) AS acknowledged_first,
-        bool_or(kind = 'sla_breached') AS breached,
-        bool_or(kind IN ('sla_escalated', 'escalation_requested')) AS escalated,
-        bool_or(kind = 'reopened') AS reopened,
-        bool_or(kind = 'closed' AND data->>'verification' = 'verified') AS verified,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL) AS csat_answers,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'csat')::int >= 4) AS csat_satisfied,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'nps' IS NOT NULL) AS nps_answers,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int >= 9) AS nps_promoters,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int <= 6) AS nps_detractors,
-        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'ces' IS NOT NULL) AS ces_answers,
-        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum
-    FROM ev
-    GROUP BY complaint_id
-), facts AS (
-    SELECT %s AS grp, per.*,
-        extract(epoch FROM per.responded_at - cohort.opened_at)::float8 AS first_response_s,
-        (extract(epoch FROM per.resolved_at - cohort.opened_at) - per.paused_seconds)::float8 AS resolution_s,
-        per.resolved OR per.breached AS sla_known,
-        per.resolved AND NOT per.acknowledged_first AND NOT per.reopened AS fcr
-    FROM per
-    JOIN cohort USING (complaint_id)
-    JOIN complaints c ON c.id = per.complaint_id
+WITH facts AS (
+    SELECT %[1]s AS grp,
+        f.resolved, f.breached, f.escalated, f.reopened, f.verified,
+        f.csat_answers, f.csat_satisfied, f.nps_answers, f.nps_promoters, f.nps_detractors,
+        f.ces_answers, f.ces_sum,
+        extract(epoch FROM f.responded_at - f.opened_at)::float8 AS first_response_s,
+        (extract(epoch FROM f.resolved_at - f.opened_at) - f.paused_seconds)::float8 AS resolution_s,
+        f.resolved OR f.breached AS sla_known,
+        f.resolved AND NOT f.acknowledged_first AND NOT f.reopened AS fcr
+    FROM complaint_metrics f
+    %[2]s
+    -- The cohort: complaints whose first opened event falls in [from, to).
+    WHERE f.opened_at >= $1 AND f.opened_at < $2
 )
 SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
     count(*) AS volume,
@@ -183,24 +147,28 @@ func (r metricsRow) group() quality.MetricsGroup {
 }
 
 // Metrics computes the service's metrics (DOMAIN.md §2) over the complaints whose
-// opened event falls in [from, to), from the event log alone: the total, and when
-// groupBy is one of MetricsGroupings, one group per value, sorted by key. Events
-// after to still count for a complaint of the cohort, so a period's figures settle
-// as its complaints are resolved and answered.
+// opened event falls in [from, to), from the facts PostgreSQL keeps of each
+// complaint's event log (complaint_metrics): the total, and when groupBy is one of
+// MetricsGroupings, one group per value, sorted by key. Events after to still count
+// for a complaint of the cohort, so a period's figures settle as its complaints are
+// resolved and answered.
 func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error) {
 	report := quality.MetricsReport{From: from, To: to, GroupBy: groupBy, Groups: []quality.MetricsGroup{}}
 	if !from.Before(to) {
 		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
-	expr := "NULL::text" // no grouping: the one group equals the total and is dropped
+	// No grouping: the one group equals the total and is dropped, and the
+	// complaints rows are not needed.
+	expr, join := "NULL::text", ""
 	if groupBy != "" {
 		var ok bool
 		if expr, ok = metricsGroupings[groupBy]; !ok {
 			return report, fmt.Errorf("metrics: group by %q: %w", groupBy, ErrUnknownGrouping)
 		}
+		join = "JOIN complaints c ON c.id = f.complaint_id"
 	}
 	var rows []metricsRow
-	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr), from, to); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr, join), from, to); err != nil {
 		return report, fmt.Errorf("compute metrics: %w", err)
 	}
 	for _, r := range rows {

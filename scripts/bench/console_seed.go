@@ -73,7 +73,7 @@ func seedConsole(ctx context.Context, s *stack, template string, open, closed in
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	_, err = s.store.DB().ExecContext(ctx, `ANALYZE complaints; ANALYZE complaint_events`)
+	_, err = s.store.DB().ExecContext(ctx, `ANALYZE complaints; ANALYZE complaint_events; ANALYZE complaint_metrics`)
 	return err
 }
 
