@@ -58,6 +58,8 @@ const (
 	UpdateReopen            = "reopen"
 	UpdateRequestEscalation = "request_escalation"
 	UpdateDecideEscalation  = "decide_escalation"
+	// UpdateSendProgress sends the customer a progress update.
+	UpdateSendProgress = "send_progress"
 	// UpdateAnswerSurvey delivers a customer's survey answer to the survey workflow.
 	UpdateAnswerSurvey = "answer_survey"
 )

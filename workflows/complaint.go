@@ -33,6 +33,11 @@ const versionSurvey = "feedback-loop"
 // without the marker paused and resumed silently.
 const versionPauseNotice = "pause-notice"
 
+// versionExtensionNotice marks executions that tell the customer the new
+// resolution time when an extension is approved; executions without the marker
+// told only staff.
+const versionExtensionNotice = "notices-extension"
+
 // Defaults for policies snapshotted without a value.
 const (
 	defaultDecisionTime = 4 * time.Hour
@@ -190,6 +195,7 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 		{UpdateReopen, w.reopen, w.validateReopen},
 		{UpdateRequestEscalation, w.requestEscalation, w.validateRequestEscalation},
 		{UpdateDecideEscalation, w.decideEscalation, w.validateDecideEscalation},
+		{UpdateSendProgress, w.sendProgress, w.validateSendProgress},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,

@@ -31,6 +31,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/console"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -108,7 +109,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -589,4 +590,16 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 		s.t.Fatal(err)
 	}
 	return hist
+}
+
+// customerMessages are the e2e worker's customer texts: the defaults production
+// starts with (zh-CN, Asia/Shanghai), templates from the stack's store.
+var customerMessages = activities.CustomerMessages{DefaultLocale: message.ZhCN, Zone: mustZone("Asia/Shanghai")}
+
+func mustZone(name string) *time.Location {
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return z
 }

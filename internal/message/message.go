@@ -281,3 +281,17 @@ func walkBranch(walk func(parse.Node), b *parse.BranchNode) {
 		walk(b.ElseList)
 	}
 }
+
+// Template is an admin's version of a customer text in one locale, as the store
+// keeps it.
+type Template struct {
+	Key       Key       `db:"key"`
+	Locale    Locale    `db:"locale"`
+	Subject   string    `db:"subject"`
+	Body      string    `db:"body"`
+	UpdatedBy string    `db:"updated_by"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// Text is the template's subject and body.
+func (t Template) Text() Text { return Text{Subject: t.Subject, Body: t.Body} }

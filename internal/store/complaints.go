@@ -26,6 +26,7 @@ type Complaint struct {
 	CustomerPhone           *string          `db:"customer_phone"`
 	CustomerEmail           *string          `db:"customer_email"`
 	CustomerAddress         *string          `db:"customer_address"`
+	CustomerLocale          string           `db:"customer_locale"`
 	Category                string           `db:"category"`
 	Urgency                 complaint.Level  `db:"urgency"`
 	Subject                 string           `db:"subject"`
@@ -63,7 +64,8 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	status, owner, sla_first_response_seconds, sla_resolution_seconds, created_at, updated_at,
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
-	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id`
+	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id,
+	customer_locale`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -79,11 +81,13 @@ type NewComplaint struct {
 	CustomerPhone   *string         `db:"customer_phone"`
 	CustomerEmail   *string         `db:"customer_email"`
 	CustomerAddress *string         `db:"customer_address"`
-	Category        string          `db:"category"`
-	Urgency         complaint.Level `db:"urgency"`
-	Subject         string          `db:"subject"`
-	Description     string          `db:"description"`
-	Sentiment       *string         `db:"sentiment"`
+	// CustomerLocale is the language the customer is told in (internal/message).
+	CustomerLocale string          `db:"customer_locale"`
+	Category       string          `db:"category"`
+	Urgency        complaint.Level `db:"urgency"`
+	Subject        string          `db:"subject"`
+	Description    string          `db:"description"`
+	Sentiment      *string         `db:"sentiment"`
 	// Keywords and Scope come from the text at intake (package classify), for the
 	// heat map; empty means none and "individual".
 	Keywords pq.StringArray `db:"keywords"`
@@ -170,13 +174,14 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
-			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id)
+			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, customer_locale)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
-			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL))
+			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL),
+			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'))
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)
@@ -358,7 +363,7 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	var q string
 	args := []any{e.ComplaintID, e.At}
 	switch e.Kind {
-	case complaint.EventOpened, complaint.EventSLAWarning:
+	case complaint.EventOpened, complaint.EventSLAWarning, complaint.EventProgressSent:
 		return nil
 	case complaint.EventAcknowledged:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
@@ -405,8 +410,9 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		}
 		a := e.Survey
 		q = `UPDATE surveys SET status = 'answered', answered_at = $2, closed_at = $2,
-			csat = $3, nps = $4, ces = $5, solved = $6, comment = NULLIF($7, '') WHERE id = $1`
-		args = []any{e.SurveyID, e.At, a.CSAT, a.NPS, a.CES, a.Solved, a.Comment}
+			csat = $3, nps = $4, ces = $5, solved = $6, comment = NULLIF($7, ''),
+			response_speed = $8, problem_solved = $9, service_attitude = $10 WHERE id = $1`
+		args = []any{e.SurveyID, e.At, a.CSAT, a.NPS, a.CES, a.Solved, a.Comment, a.ResponseSpeed, a.ProblemSolved, a.ServiceAttitude}
 	case complaint.EventSurveyExpired, complaint.EventSurveyCancelled:
 		q = `UPDATE surveys SET status = $3, closed_at = $2 WHERE id = $1`
 		status := "expired"

@@ -82,7 +82,15 @@ WITH cohort AS (
         count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int >= 9) AS nps_promoters,
         count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int <= 6) AS nps_detractors,
         count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'ces' IS NOT NULL) AS ces_answers,
-        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum
+        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL) AS csat_n,
+        COALESCE(sum((data->'survey'->>'csat')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS csat_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'response_speed' IS NOT NULL) AS speed_n,
+        COALESCE(sum((data->'survey'->>'response_speed')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS speed_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'problem_solved' IS NOT NULL) AS solved_n,
+        COALESCE(sum((data->'survey'->>'problem_solved')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS solved_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'service_attitude' IS NOT NULL) AS attitude_n,
+        COALESCE(sum((data->'survey'->>'service_attitude')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS attitude_sum
     FROM ev
     GROUP BY complaint_id
 ), facts AS (
@@ -125,6 +133,14 @@ SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
     round(100 * (sum(nps_promoters) - sum(nps_detractors)) / NULLIF(sum(nps_answers), 0), 2)::float8 AS nps,
     COALESCE(sum(ces_answers), 0)::bigint AS ces_answers,
     round(sum(ces_sum) / NULLIF(sum(ces_answers), 0), 2)::float8 AS ces,
+    COALESCE(sum(csat_n), 0)::bigint AS csat_n,
+    round(sum(csat_sum)::numeric / NULLIF(sum(csat_n), 0), 2)::float8 AS csat_mean,
+    COALESCE(sum(speed_n), 0)::bigint AS speed_n,
+    round(sum(speed_sum)::numeric / NULLIF(sum(speed_n), 0), 2)::float8 AS speed_mean,
+    COALESCE(sum(solved_n), 0)::bigint AS solved_n,
+    round(sum(solved_sum)::numeric / NULLIF(sum(solved_n), 0), 2)::float8 AS solved_mean,
+    COALESCE(sum(attitude_n), 0)::bigint AS attitude_n,
+    round(sum(attitude_sum)::numeric / NULLIF(sum(attitude_n), 0), 2)::float8 AS attitude_mean,
     count(*) FILTER (WHERE resolved AND verified) AS verified,
     round(100 * (count(*) FILTER (WHERE resolved AND verified))::numeric
         / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS loop_closure_pct
@@ -161,6 +177,14 @@ type metricsRow struct {
 	NPS                  *float64 `db:"nps"`
 	CESAnswers           int64    `db:"ces_answers"`
 	CES                  *float64 `db:"ces"`
+	CSATN                int64    `db:"csat_n"`
+	CSATMean             *float64 `db:"csat_mean"`
+	SpeedN               int64    `db:"speed_n"`
+	SpeedMean            *float64 `db:"speed_mean"`
+	SolvedN              int64    `db:"solved_n"`
+	SolvedMean           *float64 `db:"solved_mean"`
+	AttitudeN            int64    `db:"attitude_n"`
+	AttitudeMean         *float64 `db:"attitude_mean"`
 	Verified             int64    `db:"verified"`
 	LoopClosurePct       *float64 `db:"loop_closure_pct"`
 }
@@ -178,6 +202,12 @@ func (r metricsRow) group() quality.MetricsGroup {
 		CSATAnswers: r.CSATAnswers, CSATSatisfied: r.CSATSatisfied, CSATSatisfiedPct: r.CSATSatisfiedPct,
 		NPSAnswers: r.NPSAnswers, NPSPromoters: r.NPSPromoters, NPSDetractors: r.NPSDetractors, NPS: r.NPS,
 		CESAnswers: r.CESAnswers, CES: r.CES,
+		Survey: quality.SurveyDimensions{
+			OverallSatisfaction: quality.Mean{Answers: r.CSATN, Mean: r.CSATMean},
+			ResponseSpeed:       quality.Mean{Answers: r.SpeedN, Mean: r.SpeedMean},
+			ProblemSolved:       quality.Mean{Answers: r.SolvedN, Mean: r.SolvedMean},
+			ServiceAttitude:     quality.Mean{Answers: r.AttitudeN, Mean: r.AttitudeMean},
+		},
 		Verified: r.Verified, LoopClosurePct: r.LoopClosurePct,
 	}
 }
