@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -35,6 +36,9 @@ type fileRequest struct {
 	Description string   `json:"description"`
 	// Sentiment is optional (e.g. call-centre emotion detection); "angry" may escalate at once.
 	Sentiment string `json:"sentiment,omitempty"`
+	// CustomerLocale is the language the customer is told in (zh-CN, en); empty
+	// takes the configured default (UseCustomerLocale).
+	CustomerLocale string `json:"customer_locale,omitempty"`
 
 	// Set when the text was classified already (feedback filed as a complaint);
 	// unexported, so not part of the body or its hash.
@@ -81,6 +85,9 @@ func (req *fileRequest) validate(v *validator) {
 	if req.Sentiment != "" {
 		v.oneOf("sentiment", req.Sentiment, complaint.Sentiments)
 	}
+	if req.CustomerLocale != "" {
+		v.oneOf("customer_locale", req.CustomerLocale, localeNames)
+	}
 }
 
 // hash fingerprints the request so a retry can be told from a different complaint
@@ -99,6 +106,7 @@ type complaintView struct {
 	Status             string        `json:"status"`
 	Channel            string        `json:"channel"`
 	Customer           customer      `json:"customer"`
+	CustomerLocale     string        `json:"customer_locale"`
 	Category           string        `json:"category"`
 	Urgency            string        `json:"urgency"`
 	Subject            string        `json:"subject"`
@@ -148,7 +156,8 @@ func viewOf(c store.Complaint) complaintView {
 			ID: c.CustomerID, Name: c.CustomerName, Tier: string(c.CustomerTier),
 			Phone: null.Value(c.CustomerPhone), Email: null.Value(c.CustomerEmail), Address: null.Value(c.CustomerAddress),
 		},
-		Category: c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
+		CustomerLocale: c.CustomerLocale,
+		Category:       c.Category, Urgency: string(c.Urgency), Subject: c.Subject, Description: c.Description,
 		Owner:     c.Owner,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
 		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
@@ -236,7 +245,8 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		Subject: req.Subject, Description: req.Description,
 		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
-		IntegrationID: null.IfEmpty(req.integrationID),
+		IntegrationID:  null.IfEmpty(req.integrationID),
+		CustomerLocale: cmp.Or(req.CustomerLocale, string(s.customerLocale())),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):

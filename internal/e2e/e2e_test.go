@@ -89,6 +89,9 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 
 	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log, notifiers: notifiers, dsn: dsn}
 	srv := api.New(st, tc, queue, log, metrics.Registry)
+	// English unless a test files in zh-CN (production's default), so the tests
+	// can read what customers are told.
+	srv.UseCustomerLocale(message.En, customerMessages.Zone)
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	token := strings.TrimPrefix(path, "/v1/surveys/")
 	questions, err := customer.GetSurveyWithResponse(ctx, token)
 	s.want(200, questions, err)
-	if q := questions.JSON200; q.Survey.Status != apiclient.SurveyStatusOpen || len(q.Questions) != 5 {
+	if q := questions.JSON200; q.Survey.Status != apiclient.SurveyStatusOpen || len(q.Questions) != 8 {
 		t.Fatalf("survey page: %s", questions.Body)
 	}
 
