@@ -275,7 +275,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		return len(mailsTo(mails, "We have reopened your complaint")) == 1
 	})
 	told := mailsTo(mails, "We have reopened your complaint")[0].Body
-	if !strings.Contains(told, "not solved") || !strings.Contains(told, null.Value(c.ResolutionDueAt).UTC().Format(time.RFC3339)) {
+	if !strings.Contains(told, "not solved") || !strings.Contains(told, null.Value(c.ResolutionDueAt).In(customerMessages.Zone).Format("2 January 2006, 15:04")) {
 		t.Errorf("the customer is not told why and by when: %q", told)
 	}
 	var toManager []string
