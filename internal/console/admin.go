@@ -14,6 +14,7 @@ import (
 var adminSections = [][2]string{
 	{"policies", "SLA policies"}, {"directory", "Directory"}, {"routing", "Routing"},
 	{"calendars", "Calendars"}, {"classification", "Classification"}, {"tokens", "Tokens"},
+	{"messages", "Customer messages"},
 }
 
 // adminFuncs are the admin templates' helpers, beside funcs.
@@ -98,6 +99,8 @@ func (c *Console) registerAdmin(mux *http.ServeMux) {
 	mux.Handle("GET /console/admin/tokens", c.session(c.tokens))
 	mux.Handle("POST /console/admin/tokens", c.session(c.createToken))
 	mux.Handle("POST /console/admin/tokens/{id}/{action}", c.session(c.tokenAction))
+	mux.Handle("GET /console/admin/messages", c.session(c.messageTemplates))
+	mux.Handle("POST /console/admin/messages", c.session(c.putMessageTemplate))
 }
 
 // adminForm is a refused admin form to show again: which form, the API's refusal
