@@ -57,7 +57,9 @@ type Activities struct {
 	Reviews       ReviewStore
 	Cycles        CycleStore
 	Risks         RiskStore
-	Now           func() time.Time
+	// Messages renders customer notices (see Notice.Template).
+	Messages CustomerMessages
+	Now      func() time.Time
 }
 
 // OpenComplaintInput asks to load a complaint's SLA and record that it opened.

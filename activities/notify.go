@@ -49,11 +49,11 @@ type Notice struct {
 	Recipient   string
 	Subject     string
 	Body        string
-	// Template names the message for per-locale templates (e.g. "compensation"); ""
-	// for a notice that is its Subject and Body alone. Data holds the template's
-	// named values (amount, currency, kind, status …).
+	// Template names the customer text (a message.Key) the activity renders in the
+	// customer's locale when it delivers, from Vars; Subject and Body are then
+	// ignored. Customer notices name one, so no customer wording is in a history.
 	Template string            `json:",omitempty"`
-	Data     map[string]string `json:",omitempty"`
+	Vars     map[string]string `json:",omitempty"`
 }
 
 // recordTimeout bounds recording a send's outcome, which runs even when the
@@ -82,6 +82,9 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	}
 	contacts, err := a.Notifications.NotificationContacts(ctx, n.ComplaintID, personID)
 	if err != nil {
+		return err
+	}
+	if n, err = a.render(ctx, n, contacts); err != nil {
 		return err
 	}
 	link, err := a.consoleLink(ctx, n)

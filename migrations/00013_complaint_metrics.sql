@@ -38,7 +38,15 @@ CREATE TABLE complaint_metrics (
     nps_promoters      bigint      NOT NULL DEFAULT 0,
     nps_detractors     bigint      NOT NULL DEFAULT 0,
     ces_answers        bigint      NOT NULL DEFAULT 0,
-    ces_sum            bigint      NOT NULL DEFAULT 0
+    ces_sum            bigint      NOT NULL DEFAULT 0,
+    -- The seeds' survey dimensions (002 §10.1): answers and their sum, for means.
+    csat_sum           bigint      NOT NULL DEFAULT 0,
+    speed_n            bigint      NOT NULL DEFAULT 0,
+    speed_sum          bigint      NOT NULL DEFAULT 0,
+    solved_n           bigint      NOT NULL DEFAULT 0,
+    solved_sum         bigint      NOT NULL DEFAULT 0,
+    attitude_n         bigint      NOT NULL DEFAULT 0,
+    attitude_sum       bigint      NOT NULL DEFAULT 0
 ) WITH (fillfactor = 80); -- room on each page for the updates to stay HOT
 
 -- A period's cohort is a range of opened_at.
@@ -91,7 +99,14 @@ BEGIN
             count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int >= 9) AS nps_promoters,
             count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int <= 6) AS nps_detractors,
             count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'ces' IS NOT NULL) AS ces_answers,
-            COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum
+            COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum,
+            COALESCE(sum((data->'survey'->>'csat')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS csat_sum,
+            count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'response_speed' IS NOT NULL) AS speed_n,
+            COALESCE(sum((data->'survey'->>'response_speed')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS speed_sum,
+            count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'problem_solved' IS NOT NULL) AS solved_n,
+            COALESCE(sum((data->'survey'->>'problem_solved')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS solved_sum,
+            count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'service_attitude' IS NOT NULL) AS attitude_n,
+            COALESCE(sum((data->'survey'->>'service_attitude')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS attitude_sum
         FROM ev
         GROUP BY complaint_id
     )
@@ -101,17 +116,20 @@ BEGIN
         breached = per.breached, escalated = per.escalated, reopened = per.reopened, verified = per.verified,
         csat_answers = per.csat_answers, csat_satisfied = per.csat_satisfied,
         nps_answers = per.nps_answers, nps_promoters = per.nps_promoters, nps_detractors = per.nps_detractors,
-        ces_answers = per.ces_answers, ces_sum = per.ces_sum
+        ces_answers = per.ces_answers, ces_sum = per.ces_sum,
+        csat_sum = per.csat_sum, speed_n = per.speed_n, speed_sum = per.speed_sum, solved_n = per.solved_n, solved_sum = per.solved_sum, attitude_n = per.attitude_n, attitude_sum = per.attitude_sum
     FROM per
     WHERE m.complaint_id = per.complaint_id
       -- An event that moves no fact (a second acknowledgement…) writes no row version.
       AND (m.opened_at, m.responded_at, m.resolved_at, m.paused_seconds, m.resolved, m.acknowledged_first,
            m.breached, m.escalated, m.reopened, m.verified, m.csat_answers, m.csat_satisfied,
-           m.nps_answers, m.nps_promoters, m.nps_detractors, m.ces_answers, m.ces_sum)
+           m.nps_answers, m.nps_promoters, m.nps_detractors, m.ces_answers, m.ces_sum,
+           m.csat_sum, m.speed_n, m.speed_sum, m.solved_n, m.solved_sum, m.attitude_n, m.attitude_sum)
           IS DISTINCT FROM
           (per.opened_at, per.responded_at, per.resolved_at, per.paused_seconds, per.resolved, per.acknowledged_first,
            per.breached, per.escalated, per.reopened, per.verified, per.csat_answers, per.csat_satisfied,
-           per.nps_answers, per.nps_promoters, per.nps_detractors, per.ces_answers, per.ces_sum);
+           per.nps_answers, per.nps_promoters, per.nps_detractors, per.ces_answers, per.ces_sum,
+           per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum);
 END;
 $$ LANGUAGE plpgsql
 -- Plan its statements once per session, not per call: a custom plan for each call

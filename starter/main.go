@@ -93,6 +93,7 @@ func serve(ctx context.Context) error {
 
 	srv := api.New(st, tc, cfg.TaskQueue, log, metrics.Registry)
 	srv.UseSurveySecret(cfg.SurveySigningSecret)
+	srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}

@@ -64,7 +64,7 @@ func run(ctx context.Context) error {
 	}()
 	defer metricsServer.Close()
 
-	w := service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), cfg.QualityTeam, service.Notifiers(cfg, log)...)
+	w := service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

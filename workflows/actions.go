@@ -11,6 +11,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 )
 
 // AcknowledgeRequest is an agent's first response to the customer.
@@ -52,6 +53,12 @@ type ReopenRequest struct {
 	Reason string
 }
 
+// CustomerProgressRequest is an agent's progress update to the customer.
+type CustomerProgressRequest struct {
+	Actor   string
+	Message string
+}
+
 func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
 	if err := w.requireStatus("acknowledge", complaint.StatusOpen); err != nil {
 		return err
@@ -81,7 +88,8 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		Owner: w.state.Owner, Message: req.Message,
 	})
 	if err == nil {
-		w.tellCustomer(ctx, key, complaint.EventAcknowledged, "We have received your complaint", req.Message)
+		w.tellCustomer(ctx, key, complaint.EventAcknowledged, message.Acknowledgement,
+			w.withDue(map[string]string{"message": req.Message}))
 	}
 	return w.state, err
 }
@@ -122,7 +130,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 		Owner: w.state.Owner, Summary: req.Summary, RootCause: req.RootCause,
 	})
 	if err == nil {
-		w.tellCustomer(ctx, key, complaint.EventResolved, "Your complaint has been resolved", req.Summary)
+		w.tellCustomer(ctx, key, complaint.EventResolved, message.Resolution, map[string]string{"summary": req.Summary})
 	}
 	return w.state, err
 }
@@ -184,8 +192,7 @@ func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (Compl
 		Key: key, Kind: complaint.EventPaused, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Reason,
 	})
 	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
-		w.tellCustomer(ctx, key, complaint.EventPaused, "We are waiting for your reply",
-			"We have paused work on your complaint until we hear from you: "+req.Reason)
+		w.tellCustomer(ctx, key, complaint.EventPaused, message.Paused, map[string]string{"reason": req.Reason})
 	}
 	return w.state, err
 }
@@ -213,9 +220,7 @@ func (w *complaintWorkflow) resume(ctx workflow.Context, req ResumeRequest) (Com
 		PausedSeconds: paused.Seconds(), ResolutionDueAt: *w.state.ResolutionDueAt,
 	})
 	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
-		w.tellCustomer(ctx, key, complaint.EventResumed, "We are working on your complaint again",
-			"Thank you. We are working on your complaint again and will resolve it by "+
-				formatTime(*w.state.ResolutionDueAt)+".")
+		w.tellCustomer(ctx, key, complaint.EventResumed, message.Resumed, w.withDue(nil))
 	}
 	return w.state, err
 }
@@ -243,14 +248,13 @@ func (w *complaintWorkflow) reopen(ctx workflow.Context, req ReopenRequest) (Com
 	if err := w.awaitLoaded(ctx, func() error { return w.validateReopen(ctx, req) }); err != nil {
 		return w.state, err
 	}
-	_, err := w.reopenWith(ctx, req.Actor, req.Reason,
-		"We are working on it again and expect to resolve it by %s.")
+	_, err := w.reopenWith(ctx, req.Actor, req.Reason, message.Reopened, nil)
 	return w.state, err
 }
 
 // reopenWith reopens the complaint on the follow-up SLA, tells the owner and tells
-// the customer (customerBody formats the new deadline). It returns the event key.
-func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason, customerBody string) (string, error) {
+// the customer (the text tmpl, with vars and the new deadline). It returns the event key.
+func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason string, tmpl message.Key, vars map[string]string) (string, error) {
 	now := workflow.Now(ctx)
 	followUp := secs(w.policy.FollowUpSeconds)
 	if followUp <= 0 {
@@ -276,8 +280,7 @@ func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason, cust
 		Body: fmt.Sprintf("Complaint %s was reopened by %s: %s. The new resolution deadline is %s.",
 			w.in.ComplaintID, actor, reason, formatTime(*w.state.ResolutionDueAt)),
 	})
-	w.tellCustomer(ctx, key, complaint.EventReopened, "We have reopened your complaint",
-		fmt.Sprintf(customerBody, formatTime(*w.state.ResolutionDueAt)))
+	w.tellCustomer(ctx, key, complaint.EventReopened, tmpl, w.withDue(vars))
 	return key, nil
 }
 
@@ -304,15 +307,27 @@ func (w *complaintWorkflow) loadChain(ctx workflow.Context, person string) ([]co
 	return chain, err
 }
 
-// tellCustomer keeps the customer informed (LESCANT "notify").
-func (w *complaintWorkflow) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
+// tellCustomer keeps the customer informed (LESCANT "notify"): the notice names
+// the customer text and its variables, which the activity renders in the
+// customer's language when it delivers (internal/message).
+func (w *complaintWorkflow) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, tmpl message.Key, vars map[string]string) {
 	if w.legacy {
 		return
 	}
 	w.notify(ctx, activities.Notice{
-		EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
-		Subject: subject + " (" + w.in.ComplaintID + ")", Body: body,
+		EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient, Template: string(tmpl), Vars: vars,
 	})
+}
+
+// withDue adds the committed resolution time, when there is one, to vars.
+func (w *complaintWorkflow) withDue(vars map[string]string) map[string]string {
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	if w.state.ResolutionDueAt != nil {
+		vars["resolution_due_at"] = message.Time(*w.state.ResolutionDueAt)
+	}
+	return vars
 }
 
 // awaitLoaded waits for the SLA to load, then validates again: another action may
@@ -349,4 +364,29 @@ func requireFields(values map[string]string, order ...string) error {
 		}
 	}
 	return nil
+}
+
+func (w *complaintWorkflow) validateSendProgress(_ workflow.Context, req CustomerProgressRequest) error {
+	if err := w.requireStatus("send progress on", complaint.StatusOpen, complaint.StatusInProgress,
+		complaint.StatusWaitingOnCustomer, complaint.StatusBacklog); err != nil {
+		return err
+	}
+	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
+}
+
+// sendProgress records an agent's progress update and tells the customer, with the
+// resolution time still committed to (001 LESCANT "Notify"). It changes no clock.
+func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgressRequest) (ComplaintState, error) {
+	if err := w.awaitLoaded(ctx, func() error { return w.validateSendProgress(ctx, req) }); err != nil {
+		return w.state, err
+	}
+	key := w.eventKey(complaint.EventProgressSent)
+	err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventProgressSent, Actor: req.Actor, At: workflow.Now(ctx), Message: req.Message,
+	})
+	if err == nil {
+		w.tellCustomer(ctx, key, complaint.EventProgressSent, message.Progress,
+			w.withDue(map[string]string{"message": req.Message}))
+	}
+	return w.state, err
 }

@@ -63,6 +63,8 @@ const (
 	UpdateCompensate = "compensate"
 	// UpdateHandover hands the complaint to another member of its team.
 	UpdateHandover = "handover"
+	// UpdateSendProgress sends the customer a progress update.
+	UpdateSendProgress = "send_progress"
 	// UpdateAnswerSurvey delivers a customer's survey answer to the survey workflow.
 	UpdateAnswerSurvey = "answer_survey"
 )

@@ -39,6 +39,11 @@ const versionPauseNotice = "pause-notice"
 // intake system's "angry" sentiment and recorded no raise.
 const versionAngerRaise = "policy-anger-raise"
 
+// versionExtensionNotice marks executions that tell the customer the new
+// resolution time when an extension is approved; executions without the marker
+// told only staff.
+const versionExtensionNotice = "notices-extension"
+
 // Defaults for policies snapshotted without a value.
 const (
 	defaultDecisionTime = 4 * time.Hour
@@ -203,6 +208,8 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 		{UpdateDecideEscalation, w.decideEscalation, w.validateDecideEscalation},
 		{UpdateCompensate, w.compensate, w.validateCompensate},
 		{UpdateHandover, w.handover, w.validateHandover},
+
+		{UpdateSendProgress, w.sendProgress, w.validateSendProgress},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,

@@ -19,6 +19,7 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -300,7 +301,10 @@ func (s *ComplaintSuite) TestAcknowledgingBeforeTheDeadlineStopsTheFirstResponse
 	// The customer hears the agent's first response and the resolution (LESCANT "notify").
 	s.Len(s.acts.noticesOf(complaint.EventAcknowledged), 1)
 	s.Equal("customer", s.acts.noticesOf(complaint.EventAcknowledged)[0].Recipient)
-	s.Equal("Sorry — we are on it.", s.acts.noticesOf(complaint.EventAcknowledged)[0].Body)
+	ack := s.acts.noticesOf(complaint.EventAcknowledged)[0]
+	s.Equal(string(message.Acknowledgement), ack.Template)
+	s.Equal("Sorry — we are on it.", ack.Vars["message"])
+	s.NotEmpty(ack.Vars["resolution_due_at"], "the acknowledgement commits to a resolution time")
 	s.Len(s.acts.noticesOf(complaint.EventResolved), 1)
 	// No answer to the survey: the complaint closes unverified when it times out.
 	s.Equal(complaint.StatusClosed, state.Status)
@@ -428,11 +432,12 @@ func (s *ComplaintSuite) TestPausedTimeIsExcludedFromTheResolutionClock() {
 	paused := s.acts.noticesOf(complaint.EventPaused)
 	s.Require().Len(paused, 1)
 	s.Equal(activities.CustomerRecipient, paused[0].Recipient)
-	s.Contains(paused[0].Body, "waiting for photos of the damage")
+	s.Equal("waiting for photos of the damage", paused[0].Vars["reason"])
 	back := s.acts.noticesOf(complaint.EventResumed)
 	s.Require().Len(back, 1)
 	s.Equal(activities.CustomerRecipient, back[0].Recipient)
-	s.Contains(back[0].Body, "resolve it by")
+	s.Equal(string(message.Resumed), back[0].Template)
+	s.NotEmpty(back[0].Vars["resolution_due_at"])
 	s.Equal([]string{"cannot pause: the complaint is already waiting on the customer"}, s.rejections)
 }
 
@@ -592,10 +597,11 @@ func (s *ComplaintSuite) TestDecisionValidatorsAcceptOnlyManagersInTheChainWithi
 	var toCustomer []string
 	for _, n := range s.acts.noticesOf(complaint.EventEscalationDecision) {
 		if n.Recipient == "customer" {
-			toCustomer = append(toCustomer, n.Body)
+			toCustomer = append(toCustomer, n.Template+" "+n.Vars["resolution_due_at"]+n.Vars["amount"]+" "+n.Vars["currency"])
 		}
 	}
-	s.Equal([]string{"As an apology we have granted you a coupon of 50 CNY."}, toCustomer)
+	// The extension tells the customer the new time; the compensation its amount.
+	s.Equal([]string{"extension " + message.Time(s.start.Add(68*time.Hour)) + " ", "compensation 50 CNY"}, toCustomer)
 }
 
 func (s *ComplaintSuite) TestApprovingHigherUrgencyTightensTheDeadline() {

@@ -3,12 +3,14 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 )
 
 // EscalationRequest asks a manager to step in.
@@ -410,8 +412,16 @@ func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e
 	}
 	// A compensation a front-line request asked for is told by settleCompensation.
 	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil && w.compensationOf(e.Seq) == nil {
-		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, "We are sorry: compensation for your complaint",
-			fmt.Sprintf("As an apology we have granted you a %s of %g %s.", c.Kind, c.Amount, c.Currency))
+		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, message.Compensation, map[string]string{
+			"amount": strconv.FormatFloat(c.Amount, 'f', -1, 64), "currency": c.Currency, "kind": c.Kind,
+			"status": "granted", "note": c.Note,
+		})
+	}
+	if d.Kind == complaint.DecisionExtend && w.state.ResolutionDueAt != nil &&
+		workflow.GetVersion(ctx, versionExtensionNotice, workflow.DefaultVersion, 1) == 1 {
+		// 001 "give a concrete time commitment": the customer hears the new time.
+		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, message.Extension,
+			w.withDue(map[string]string{"reason": d.Reason}))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 )
 
 // versionFrontLine marks executions that took a front-line refund or compensation
@@ -114,13 +115,7 @@ func (w *complaintWorkflow) grantCompensation(ctx workflow.Context, actor string
 	}); err != nil {
 		return err
 	}
-	w.notify(ctx, activities.Notice{
-		EventKey: key, EventKind: complaint.EventCompensationGranted, Recipient: activities.CustomerRecipient,
-		Subject: "We are sorry: compensation for your complaint (" + w.in.ComplaintID + ")",
-		Body:    fmt.Sprintf("As an apology we have granted you a %s of %g %s.", rec.Kind, rec.Amount, rec.Currency),
-		// The lead wires this to the per-locale customer templates.
-		Template: complaint.CompensationTemplate, Data: rec.CompensationFields(),
-	})
+	w.tellCustomer(ctx, key, complaint.EventCompensationGranted, message.Compensation, rec.CompensationFields())
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -66,8 +67,8 @@ func (s *ComplaintSuite) TestOverLimitCompensationEscalatesAutomatically() {
 	s.Require().Len(notices, 2, "the customer hears of each grant once")
 	for i, n := range notices {
 		s.Equal(activities.CustomerRecipient, n.Recipient)
-		s.Equal(complaint.CompensationTemplate, n.Template)
-		s.Equal(map[string]string{"amount": []string{"150", "300"}[i], "currency": "CNY", "kind": "compensation", "status": "granted"}, n.Data)
+		s.Equal(string(message.Compensation), n.Template)
+		s.Equal(map[string]string{"amount": []string{"150", "300"}[i], "currency": "CNY", "kind": "compensation", "status": "granted", "note": "late parcel"}, n.Vars)
 	}
 	for _, n := range s.acts.noticesOf(complaint.EventEscalationDecision) {
 		s.NotEqual(activities.CustomerRecipient, n.Recipient, "the grant is told once, by its own notice")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 )
 
 // Defaults of the survey for policies snapshotted before it existed.
@@ -118,9 +119,8 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 		return err
 	}
 	f.sent = true
-	f.tellCustomer(ctx, key, complaint.EventSurveySent, "How did we do?", fmt.Sprintf(
-		"Your complaint %s was resolved. Please tell us whether the problem is solved and how satisfied you are: %s\n"+
-			"The link works once and until %s.", f.in.ComplaintID, ticket.Link, formatTime(ticket.ExpiresAt)))
+	link := map[string]string{"link": ticket.Link, "expires_at": message.Time(ticket.ExpiresAt)}
+	f.tellCustomer(ctx, key, complaint.EventSurveySent, message.Survey, link)
 
 	answered := func() bool { return f.state.Answer != nil }
 	ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
@@ -136,9 +136,7 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
-		f.tellCustomer(ctx, key, complaint.EventSurveyReminded, "A reminder: how did we do?", fmt.Sprintf(
-			"We have not heard from you about complaint %s yet. The survey takes a minute: %s\nThe link works until %s.",
-			f.in.ComplaintID, ticket.Link, formatTime(ticket.ExpiresAt)))
+		f.tellCustomer(ctx, key, complaint.EventSurveyReminded, message.SurveyReminder, link)
 		if ok, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 			Timeout: f.in.Timeout - f.in.Reminder, TimerOptions: workflow.TimerOptions{Summary: "survey timeout"},
 		}, answered); err != nil {
@@ -238,10 +236,10 @@ func (f *surveyLoop) record(ctx workflow.Context, e complaint.Event) (string, er
 	return e.Key, nil
 }
 
-func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, subject, body string) {
+func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, tmpl message.Key, vars map[string]string) {
 	f.notices = append(f.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, activities.Notice{
 		ComplaintID: f.in.ComplaintID, EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
-		Subject: subject + " (" + f.in.ComplaintID + ")", Body: body,
+		Template: string(tmpl), Vars: vars,
 	}))
 }
 
@@ -297,8 +295,7 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		key, err := w.closeAs(ctx, "customer", complaint.Verified,
 			fmt.Sprintf("the customer confirmed the fix (CSAT %d/5)", r.Answer.CSAT))
 		if err == nil {
-			w.tellCustomer(ctx, key, complaint.EventClosed, "Thank you — your complaint is closed",
-				"Thank you for confirming that the problem is solved. We have closed your complaint.")
+			w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedVerified, nil)
 		}
 		return err
 	case OutcomeDissatisfied:
@@ -306,9 +303,8 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		if c := strings.TrimSpace(r.Answer.Comment); c != "" {
 			reason += ` ("` + c + `")`
 		}
-		key, err := w.reopenWith(ctx, "customer", reason, "We are sorry the problem is not solved ("+
-			strings.Join(r.Answer.Reasons(), "; ")+"). Your complaint is open again with a follow-up deadline; "+
-			"we expect to resolve it by %s.")
+		key, err := w.reopenWith(ctx, "customer", reason, message.ReopenedDissatisfied,
+			map[string]string{"reasons": strings.Join(r.Answer.Reasons(), "; ")})
 		if err != nil {
 			return err
 		}
@@ -324,9 +320,7 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		key, err := w.closeAs(ctx, "system", complaint.Unverified,
 			fmt.Sprintf("no answer to the satisfaction survey within %s", timeout))
 		if err == nil {
-			w.tellCustomer(ctx, key, complaint.EventClosed, "Your complaint is closed",
-				"We did not hear back from you, so we have closed your complaint. If the problem persists, "+
-					"contact us quoting complaint "+w.in.ComplaintID+".")
+			w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedUnverified, nil)
 		}
 		return err
 	}

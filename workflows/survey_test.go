@@ -70,7 +70,7 @@ func (s *ComplaintSuite) TestUnansweredSurveyRemindsAt24hAndClosesUnverifiedAt72
 	sent := s.acts.noticesOf(complaint.EventSurveySent)
 	s.Require().Len(sent, 1)
 	s.Equal("customer", sent[0].Recipient)
-	s.Contains(sent[0].Body, "https://cf.example/v1/surveys/token-survey-c-1-0", "the survey goes out with its link")
+	s.Equal("https://cf.example/v1/surveys/token-survey-c-1-0", sent[0].Vars["link"], "the survey goes out with its link")
 	s.Len(s.acts.noticesOf(complaint.EventSurveyReminded), 1)
 	s.Len(s.acts.noticesOf(complaint.EventClosed), 1, "the customer is told the complaint closed")
 }
@@ -164,7 +164,7 @@ func (s *ComplaintSuite) TestDissatisfiedAnswerReopensWithTheFollowUpSLA() {
 		case "max":
 			toManager = append(toManager, n.Subject)
 		case "customer":
-			toCustomer = append(toCustomer, n.Body)
+			toCustomer = append(toCustomer, n.Template+": "+n.Vars["reasons"]+" by "+n.Vars["resolution_due_at"])
 		}
 	}
 	s.Equal([]string{"Customer dissatisfied: complaint c-1 reopened"}, toManager, "the owner's manager is told")

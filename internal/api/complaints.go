@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -37,6 +38,9 @@ type fileRequest struct {
 	Description string   `json:"description"`
 	// Sentiment is optional (e.g. call-centre emotion detection); "angry" may escalate at once.
 	Sentiment string `json:"sentiment,omitempty"`
+	// CustomerLocale is the language the customer is told in (zh-CN, en); empty
+	// takes the configured default (UseCustomerLocale).
+	CustomerLocale string `json:"customer_locale,omitempty"`
 
 	// Set when the text was classified already (feedback filed as a complaint);
 	// unexported, so not part of the body or its hash.
@@ -88,6 +92,9 @@ func (req *fileRequest) validate(v *validator) {
 	if req.Sentiment != "" {
 		v.oneOf("sentiment", req.Sentiment, complaint.Sentiments)
 	}
+	if req.CustomerLocale != "" {
+		v.oneOf("customer_locale", req.CustomerLocale, localeNames)
+	}
 }
 
 // hash fingerprints the request so a retry can be told from a different complaint
@@ -106,6 +113,7 @@ type complaintView struct {
 	Status             string        `json:"status"`
 	Channel            string        `json:"channel"`
 	Customer           customer      `json:"customer"`
+	CustomerLocale     string        `json:"customer_locale"`
 	Category           string        `json:"category"`
 	Urgency            string        `json:"urgency"`
 	Subject            string        `json:"subject"`
@@ -191,9 +199,10 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 		Customer: customerView(c.CustomerID, string(c.CustomerTier), contacts, full),
 		Category: c.Category, Urgency: string(c.Urgency),
 		Subject: personalText(c.Subject, contacts, full), Description: personalText(c.Description, contacts, full),
-		PersonalData: personalData(full),
-		Owner:        c.Owner,
-		CreatedAt:    c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
+		PersonalData:   personalData(full),
+		CustomerLocale: c.CustomerLocale,
+		Owner:          c.Owner,
+		CreatedAt:      c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ClosedAt: utc(c.ClosedAt),
 		FirstResponseDueAt: c.FirstResponseDueAt.UTC(),
 		ResolutionDueAt:    utc(c.ResolutionDueAt),
 		Sentiment:          c.Sentiment, TeamID: c.TeamID,
@@ -298,8 +307,9 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		Subject: req.Subject, Description: req.Description,
 		Sentiment: null.IfEmpty(req.Sentiment),
 		Keywords:  req.keywords, Scope: req.scope,
-		IntegrationID: null.IfEmpty(req.integrationID),
-		FiledBy:       null.IfEmpty(req.filedBy),
+		IntegrationID:  null.IfEmpty(req.integrationID),
+		FiledBy:        null.IfEmpty(req.filedBy),
+		CustomerLocale: cmp.Or(req.CustomerLocale, string(s.customerLocale())),
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):

@@ -96,6 +96,10 @@ var routeActions = map[string]string{
 	"POST /v1/risk-alerts/{id}/respond":                         "respond to risk alerts",
 	"POST /v1/risk-alerts/{id}/close":                           "close risk alerts",
 	"GET /v1/risk-ledger":                                       "read the risk ledger",
+	"POST /v1/complaints/{id}/progress":                         "send customers progress updates",
+	"GET /v1/message-templates":                                 "list customer message templates",
+	"GET /v1/message-templates/{key}/{locale}":                  "read customer message templates",
+	"PUT /v1/message-templates/{key}/{locale}":                  "change customer message templates",
 }
 
 // actionOf words what the route pattern does: from routeActions, else from the

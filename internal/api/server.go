@@ -20,6 +20,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -44,6 +45,9 @@ type Server struct {
 	dictionary atomic.Pointer[string] // nil while loading, then "ok" or why it failed
 
 	surveyKey surveyKey
+	// locale is the customer locale of complaints filed without one (CUSTOMER_LOCALE).
+	locale    message.Locale
+	zone      *time.Location  // CUSTOMER_TIME_ZONE: times shown to customers
 	rules     ruleCache       // compiled classification rules (classifier.go)
 	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
 }
@@ -170,6 +174,7 @@ func (s *Server) routes() *serveMux {
 	s.registerNotificationRoutes(mux)
 	s.registerIntegrationRoutes(mux)
 	s.registerPrivacyRoutes(mux)
+	s.registerMessageRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
@@ -75,6 +76,17 @@ type answerDTO struct {
 	CES     *int   `json:"ces,omitempty"`
 	Solved  bool   `json:"solved"`
 	Comment string `json:"comment,omitempty"`
+	// 002 §10.1's dimensions, 1–5.
+	ResponseSpeed   *int `json:"response_speed,omitempty"`
+	ProblemSolved   *int `json:"problem_solved,omitempty"`
+	ServiceAttitude *int `json:"service_attitude,omitempty"`
+}
+
+func intOf(p *int16) *int {
+	if p == nil {
+		return nil
+	}
+	return new(int(*p))
 }
 
 func surveyViewOf(sv survey.Survey) surveyView {
@@ -85,23 +97,42 @@ func surveyViewOf(sv survey.Survey) surveyView {
 	}
 	if sv.CSAT != nil {
 		v.Answer = &answerDTO{CSAT: int(*sv.CSAT), Solved: null.Value(sv.Solved), Comment: null.Value(sv.Comment)}
-		if sv.NPS != nil {
-			v.Answer.NPS = new(int(*sv.NPS))
-		}
-		if sv.CES != nil {
-			v.Answer.CES = new(int(*sv.CES))
-		}
+		v.Answer.NPS, v.Answer.CES = intOf(sv.NPS), intOf(sv.CES)
+		v.Answer.ResponseSpeed, v.Answer.ProblemSolved = intOf(sv.ResponseSpeed), intOf(sv.ProblemSolved)
+		v.Answer.ServiceAttitude = intOf(sv.ServiceAttitude)
 	}
 	return v
 }
 
-// surveyQuestions describe the answer POST /v1/surveys/{token} takes (DOMAIN.md §2).
-var surveyQuestions = []map[string]any{
-	{"field": "solved", "question": "Is your problem solved?", "type": "boolean", "required": true},
-	{"field": "csat", "question": "How satisfied are you with how we handled it?", "type": "integer", "min": 1, "max": 5, "required": true},
-	{"field": "nps", "question": "How likely are you to recommend us to a friend?", "type": "integer", "min": 0, "max": 10},
-	{"field": "ces", "question": "How much effort did it take to get your problem handled? (1 = very little)", "type": "integer", "min": 1, "max": 7},
-	{"field": "comment", "question": "Anything else you want to tell us?", "type": "string", "max_length": 2000},
+// surveyQuestions describe the answer POST /v1/surveys/{token} takes (DOMAIN.md §2,
+// 002 §10.1), in the customer's locale.
+func surveyQuestions(locale message.Locale) []map[string]any {
+	var out []map[string]any
+	for _, q := range message.SurveyQuestions(locale) {
+		m := map[string]any{"field": q.Field, "question": q.Text, "type": q.Kind, "required": q.Required}
+		switch q.Kind {
+		case "integer":
+			m["min"], m["max"] = q.Min, q.Max
+		case "string":
+			m["max_length"] = q.Max
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// surveyLocale is the locale of the survey's customer; the default when the
+// complaint cannot be read.
+func (s *Server) surveyLocale(r *http.Request, sv survey.Survey) (message.Locale, store.Complaint) {
+	c, err := s.store.Complaint(r.Context(), sv.ComplaintID)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "survey page: reading the complaint", "error", err)
+		return s.customerLocale(), c
+	}
+	if l, ok := message.ParseLocale(c.CustomerLocale); ok {
+		return l, c
+	}
+	return s.customerLocale(), c
 }
 
 // surveyFromToken checks the link's token and loads its survey. A forged token is
@@ -141,20 +172,55 @@ func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	locale, c := s.surveyLocale(r, sv)
 	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		writeJSON(w, http.StatusOK, map[string]any{"survey": surveyViewOf(sv), "questions": surveyQuestions})
+		writeJSON(w, http.StatusOK, map[string]any{"survey": surveyViewOf(sv), "questions": surveyQuestions(locale)})
+		return
+	}
+	page, err := s.surveyPageText(r, locale, sv, c)
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'")
-	err := surveyPage.Execute(w, map[string]any{
-		"ComplaintID": sv.ComplaintID, "Status": sv.Status, "ExpiresAt": sv.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"),
-		"CSAT": []int{1, 2, 3, 4, 5}, "NPS": []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "CES": []int{1, 2, 3, 4, 5, 6, 7},
+	var questions []surveyPageQuestion
+	for _, q := range message.SurveyQuestions(locale) {
+		pq := surveyPageQuestion{Question: q}
+		for n := q.Min; q.Kind == "integer" && n <= q.Max; n++ {
+			pq.Scale = append(pq.Scale, n)
+		}
+		questions = append(questions, pq)
+	}
+	err = surveyPage.Execute(w, map[string]any{
+		"Lang": string(locale), "Title": page.Subject, "Intro": page.Body, "Status": sv.Status,
+		"Questions": questions, "Words": message.SurveyPageWords(locale),
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "rendering the survey page", "error", err)
 	}
+}
+
+// surveyPageQuestion is a question with the choices of its scale.
+type surveyPageQuestion struct {
+	message.Question
+	Scale []int
+}
+
+// surveyPageText is the page's title and introduction: the admins' survey_page
+// text in the customer's locale, else the seeded one.
+func (s *Server) surveyPageText(r *http.Request, locale message.Locale, sv survey.Survey, c store.Complaint) (message.Text, error) {
+	t, found, err := s.store.MessageTemplateText(r.Context(), message.SurveyPage, locale)
+	if err != nil {
+		return t, err
+	}
+	if !found {
+		t, _ = message.Seed(message.SurveyPage, locale)
+	}
+	return message.Render(message.SurveyPage, locale, t, map[string]string{
+		"complaint_id": sv.ComplaintID, "customer_name": c.CustomerName, "expires_at": message.Time(sv.ExpiresAt),
+	}, s.zone)
 }
 
 //go:embed templates/survey.html
@@ -169,6 +235,10 @@ type surveyAnswerBody struct {
 	CES     *int    `json:"ces"`
 	Solved  *bool   `json:"solved"`
 	Comment *string `json:"comment"`
+	// 002 §10.1's dimensions, 1–5, optional.
+	ResponseSpeed   *int `json:"response_speed"`
+	ProblemSolved   *int `json:"problem_solved"`
+	ServiceAttitude *int `json:"service_attitude"`
 }
 
 func (b surveyAnswerBody) check(v *validator) complaint.SurveyAnswer {
@@ -183,10 +253,14 @@ func (b surveyAnswerBody) check(v *validator) complaint.SurveyAnswer {
 	scale("csat", b.CSAT, 1, 5, true)
 	scale("nps", b.NPS, 0, 10, false)
 	scale("ces", b.CES, 1, 7, false)
+	scale("response_speed", b.ResponseSpeed, 1, 5, false)
+	scale("problem_solved", b.ProblemSolved, 1, 5, false)
+	scale("service_attitude", b.ServiceAttitude, 1, 5, false)
 	if b.Solved == nil {
 		v.reject("solved", FieldRequired, "is required: true or false")
 	}
-	a := complaint.SurveyAnswer{NPS: b.NPS, CES: b.CES}
+	a := complaint.SurveyAnswer{NPS: b.NPS, CES: b.CES,
+		ResponseSpeed: b.ResponseSpeed, ProblemSolved: b.ProblemSolved, ServiceAttitude: b.ServiceAttitude}
 	if b.Comment != nil {
 		v.optional("comment", *b.Comment, 2000)
 		a.Comment = *b.Comment
@@ -239,18 +313,21 @@ func (s *Server) answerSurvey(w http.ResponseWriter, r *http.Request) {
 	}, &state, problem(http.StatusGone, "the survey is closed")) {
 		return
 	}
-	message := "Thank you: your answer confirms the fix and your complaint will be closed."
+	locale, _ := s.surveyLocale(r, sv)
+	words := message.SurveyPageWords(locale)
+	thanks := words.Verified
 	if state.Outcome == workflows.OutcomeDissatisfied {
-		message = "Thank you. We are sorry the problem is not solved: your complaint is open again and its owner's manager has been told."
+		thanks = words.Dissatisfied
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"survey_id": sv.ID, "complaint_id": sv.ComplaintID, "status": "answered",
-		"outcome": state.Outcome, "message": message,
+		"outcome": state.Outcome, "message": thanks,
 	})
 }
 
 func answerDigest(a complaint.SurveyAnswer) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%d|%v|%v|%t|%s", a.CSAT, orDash(a.NPS), orDash(a.CES), a.Solved, a.Comment))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d|%v|%v|%t|%s|%v|%v|%v", a.CSAT, orDash(a.NPS), orDash(a.CES), a.Solved, a.Comment,
+		orDash(a.ResponseSpeed), orDash(a.ProblemSolved), orDash(a.ServiceAttitude)))
 	return hex.EncodeToString(sum[:8])
 }
 

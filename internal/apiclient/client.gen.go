@@ -603,6 +603,42 @@ func (e Level) Valid() bool {
 	}
 }
 
+// Defines values for Locale.
+const (
+	En   Locale = "en"
+	ZhCN Locale = "zh-CN"
+)
+
+// Valid indicates whether the value is a known member of the Locale enum.
+func (e Locale) Valid() bool {
+	switch e {
+	case En:
+		return true
+	case ZhCN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageTemplateVariablesKind.
+const (
+	MessageTemplateVariablesKindText MessageTemplateVariablesKind = "text"
+	MessageTemplateVariablesKindTime MessageTemplateVariablesKind = "time"
+)
+
+// Valid indicates whether the value is a known member of the MessageTemplateVariablesKind enum.
+func (e MessageTemplateVariablesKind) Valid() bool {
+	switch e {
+	case MessageTemplateVariablesKindText:
+		return true
+	case MessageTemplateVariablesKindTime:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Metric.
 const (
 	ComplaintVolume   Metric = "complaint_volume"
@@ -1571,7 +1607,10 @@ type Complaint struct {
 	CreatedAt Time  `json:"created_at"`
 
 	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
-	Customer           Customer           `json:"customer"`
+	Customer Customer `json:"customer"`
+
+	// CustomerLocale A customer's language.
+	CustomerLocale     Locale             `json:"customer_locale"`
 	Description        string             `json:"description"`
 	EscalationLevel    int                `json:"escalation_level"`
 	ExtendedSeconds    int64              `json:"extended_seconds"`
@@ -2065,8 +2104,11 @@ type FileComplaintRequest struct {
 	Channel  Channel  `json:"channel"`
 
 	// Customer The customer. In answers the name, phone, e-mail and address are masked ("L*", "***8000", "l***@example.com", "北京市朝阳区***") except for the token that filed the record; see personal_data and docs/privacy.md.
-	Customer    Customer `json:"customer"`
-	Description string   `json:"description"`
+	Customer Customer `json:"customer"`
+
+	// CustomerLocale The language the customer is told in; left out, the configured default (CUSTOMER_LOCALE, zh-CN).
+	CustomerLocale *Locale `json:"customer_locale,omitempty"`
+	Description    string  `json:"description"`
 
 	// ExternalId The intake system's id: the idempotency key.
 	ExternalId string `json:"external_id"`
@@ -2157,6 +2199,42 @@ type IssuedTokenState string
 // Level An urgency or a customer tier.
 type Level string
 
+// Locale A customer's language.
+type Locale string
+
+// MessageTemplate defines model for MessageTemplate.
+type MessageTemplate struct {
+	// Body Go text/template.
+	Body string `json:"body"`
+
+	// Customized false: the seeded text.
+	Customized  bool   `json:"customized"`
+	Description string `json:"description"`
+
+	// Key The customer text, e.g. acknowledgement, progress, survey_page, compensation.
+	Key string `json:"key"`
+
+	// Locale A customer's language.
+	Locale Locale `json:"locale"`
+
+	// Subject Go text/template.
+	Subject   string  `json:"subject"`
+	UpdatedAt *Time   `json:"updated_at"`
+	UpdatedBy *string `json:"updated_by"`
+
+	// Variables The variables the template may use, as {{.name}}.
+	Variables []struct {
+		Description string `json:"description"`
+
+		// Kind A time is shown in the customer's locale and time zone.
+		Kind MessageTemplateVariablesKind `json:"kind"`
+		Name string                       `json:"name"`
+	} `json:"variables"`
+}
+
+// MessageTemplateVariablesKind A time is shown in the customer's locale and time zone.
+type MessageTemplateVariablesKind string
+
 // Metric defines model for Metric.
 type Metric string
 
@@ -2194,8 +2272,16 @@ type MetricsGroup struct {
 	SlaCompliancePct  *float64    `json:"sla_compliance_pct"`
 	SlaKnown          int64       `json:"sla_known"`
 	SlaMet            int64       `json:"sla_met"`
-	Verified          int64       `json:"verified"`
-	Volume            int64       `json:"volume"`
+
+	// Survey The mean of each 5-point question of the seeds' survey (002 §10.1); overall satisfaction is CSAT.
+	Survey struct {
+		OverallSatisfaction SurveyMean `json:"overall_satisfaction"`
+		ProblemSolved       SurveyMean `json:"problem_solved"`
+		ResponseSpeed       SurveyMean `json:"response_speed"`
+		ServiceAttitude     SurveyMean `json:"service_attitude"`
+	} `json:"survey"`
+	Verified int64 `json:"verified"`
+	Volume   int64 `json:"volume"`
 }
 
 // MetricsGrouping defines model for MetricsGrouping.
@@ -2439,6 +2525,12 @@ type Problem struct {
 // internal (500), unavailable (503: retry).
 type ProblemCode string
 
+// ProgressRequest defines model for ProgressRequest.
+type ProgressRequest struct {
+	// Message What the customer is told.
+	Message string `json:"message"`
+}
+
 // PutCalendarRequest defines model for PutCalendarRequest.
 type PutCalendarRequest struct {
 	Holidays *[]string `json:"holidays,omitempty"`
@@ -2481,6 +2573,12 @@ type PutIntegrationRequest struct {
 
 	// RotateSecret Issue a new signing secret (shown in the answer); the old one stops signing.
 	RotateSecret *bool `json:"rotate_secret,omitempty"`
+}
+
+// PutMessageTemplateRequest defines model for PutMessageTemplateRequest.
+type PutMessageTemplateRequest struct {
+	Body    string `json:"body"`
+	Subject string `json:"subject"`
 }
 
 // PutPersonRequest defines model for PutPersonRequest.
@@ -3025,11 +3123,14 @@ type StoredClassificationRuleDimension string
 type Survey struct {
 	// Answer Left out until answered.
 	Answer *struct {
-		Ces     *int    `json:"ces,omitempty"`
-		Comment *string `json:"comment,omitempty"`
-		Csat    int     `json:"csat"`
-		Nps     *int    `json:"nps,omitempty"`
-		Solved  bool    `json:"solved"`
+		Ces             *int    `json:"ces,omitempty"`
+		Comment         *string `json:"comment,omitempty"`
+		Csat            int     `json:"csat"`
+		Nps             *int    `json:"nps,omitempty"`
+		ProblemSolved   *int    `json:"problem_solved,omitempty"`
+		ResponseSpeed   *int    `json:"response_speed,omitempty"`
+		ServiceAttitude *int    `json:"service_attitude,omitempty"`
+		Solved          bool    `json:"solved"`
 	} `json:"answer,omitempty"`
 
 	// AnsweredAt Left out until answered.
@@ -3058,8 +3159,17 @@ type SurveyAnswerRequest struct {
 	Csat int `json:"csat"`
 
 	// Nps How likely to recommend us.
-	Nps    *int `json:"nps,omitempty"`
-	Solved bool `json:"solved"`
+	Nps *int `json:"nps,omitempty"`
+
+	// ProblemSolved 002 §10.1: how well the problem was solved, 1–5.
+	ProblemSolved *int `json:"problem_solved,omitempty"`
+
+	// ResponseSpeed 002 §10.1: how fast we responded, 1–5.
+	ResponseSpeed *int `json:"response_speed,omitempty"`
+
+	// ServiceAttitude 002 §10.1: our staff's attitude, 1–5.
+	ServiceAttitude *int `json:"service_attitude,omitempty"`
+	Solved          bool `json:"solved"`
 }
 
 // SurveyAnswered defines model for SurveyAnswered.
@@ -3094,6 +3204,15 @@ type SurveyForm struct {
 
 // SurveyFormQuestionsType defines model for SurveyForm.Questions.Type.
 type SurveyFormQuestionsType string
+
+// SurveyMean defines model for SurveyMean.
+type SurveyMean struct {
+	// Answers Answers with this question.
+	Answers int64 `json:"answers"`
+
+	// Mean Their mean, 1–5, rounded to 2 decimals; null without answers.
+	Mean *float64 `json:"mean"`
+}
 
 // Team defines model for Team.
 type Team struct {
@@ -3324,6 +3443,12 @@ type HandoverComplaintParams struct {
 
 // PauseComplaintParams defines parameters for PauseComplaint.
 type PauseComplaintParams struct {
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SendProgressParams defines parameters for SendProgress.
+type SendProgressParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -3597,6 +3722,9 @@ type HandoverComplaintJSONRequestBody = HandoverRequest
 // PauseComplaintJSONRequestBody defines body for PauseComplaint for application/json ContentType.
 type PauseComplaintJSONRequestBody = ReasonRequest
 
+// SendProgressJSONRequestBody defines body for SendProgress for application/json ContentType.
+type SendProgressJSONRequestBody = ProgressRequest
+
 // ReopenComplaintJSONRequestBody defines body for ReopenComplaint for application/json ContentType.
 type ReopenComplaintJSONRequestBody = ReasonRequest
 
@@ -3614,6 +3742,9 @@ type PatchBacklogItemJSONRequestBody = BacklogPatch
 
 // PutIntegrationJSONRequestBody defines body for PutIntegration for application/json ContentType.
 type PutIntegrationJSONRequestBody = PutIntegrationRequest
+
+// PutMessageTemplateJSONRequestBody defines body for PutMessageTemplate for application/json ContentType.
+type PutMessageTemplateJSONRequestBody = PutMessageTemplateRequest
 
 // OpenCycleJSONRequestBody defines body for OpenCycle for application/json ContentType.
 type OpenCycleJSONRequestBody = OpenCycleRequest
@@ -4233,6 +4364,34 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/pause (the `PauseComplaint` operationId).
 	PauseComplaint(ctx context.Context, id ComplaintID, params *PauseComplaintParams, body PauseComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SendProgressWithBody Send the customer a progress update
+	//
+	// Tells the customer how work is going, in their language, with the resolution
+	// time still committed to (template `progress`); recorded as a `progress_sent`
+	// event and posted to the intake integration's callback. Refused (409) once the
+	// complaint is resolved or closed.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+	SendProgressWithBody(ctx context.Context, id ComplaintID, params *SendProgressParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SendProgress Send the customer a progress update
+	//
+	// Tells the customer how work is going, in their language, with the resolution
+	// time still committed to (template `progress`); recorded as a `progress_sent`
+	// event and posted to the intake integration's callback. Refused (409) once the
+	// complaint is resolved or closed.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+	SendProgress(ctx context.Context, id ComplaintID, params *SendProgressParams, body SendProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReopenComplaintWithBody Reopen
 	//
 	// Reopens a resolved complaint the customer says is not solved.
@@ -4503,6 +4662,48 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMessageTemplates List the customer texts
+	//
+	// Every customer text in every locale: the admins' version, or the seeded one.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/message-templates (the `ListMessageTemplates` operationId).
+	ListMessageTemplates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMessageTemplate Get a customer text
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /v1/message-templates/{key}/{locale} (the `GetMessageTemplate` operationId).
+	GetMessageTemplate(ctx context.Context, key string, locale string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutMessageTemplateWithBody Change a customer text
+	//
+	// Replaces the text of one key in one locale; the next notice renders it. A
+	// template that does not parse (`invalid_format`) or uses a variable its key
+	// does not offer (`not_found`, naming it) is refused with 400.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+	PutMessageTemplateWithBody(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutMessageTemplate Change a customer text
+	//
+	// Replaces the text of one key in one locale; the next notice renders it. A
+	// template that does not parse (`invalid_format`) or uses a variable its key
+	// does not offer (`not_found`, naming it) is refused with 400.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+	PutMessageTemplate(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Service metrics
 	//
@@ -6015,6 +6216,54 @@ func (c *Client) PauseComplaint(ctx context.Context, id ComplaintID, params *Pau
 	return c.Client.Do(req)
 }
 
+// SendProgressWithBody Send the customer a progress update
+//
+// Tells the customer how work is going, in their language, with the resolution
+// time still committed to (template `progress`); recorded as a `progress_sent`
+// event and posted to the intake integration's callback. Refused (409) once the
+// complaint is resolved or closed.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+func (c *Client) SendProgressWithBody(ctx context.Context, id ComplaintID, params *SendProgressParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendProgressRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SendProgress Send the customer a progress update
+//
+// Tells the customer how work is going, in their language, with the resolution
+// time still committed to (template `progress`); recorded as a `progress_sent`
+// event and posted to the intake integration's callback. Refused (409) once the
+// complaint is resolved or closed.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+func (c *Client) SendProgress(ctx context.Context, id ComplaintID, params *SendProgressParams, body SendProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendProgressRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReopenComplaintWithBody Reopen
 //
 // Reopens a resolved complaint the customer says is not solved.
@@ -6536,6 +6785,88 @@ func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, body PutInt
 // Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListIntegrationDeliveriesRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMessageTemplates List the customer texts
+//
+// Every customer text in every locale: the admins' version, or the seeded one.
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/message-templates (the `ListMessageTemplates` operationId).
+func (c *Client) ListMessageTemplates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMessageTemplatesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMessageTemplate Get a customer text
+//
+// Roles: admin.
+//
+// Corresponds with GET /v1/message-templates/{key}/{locale} (the `GetMessageTemplate` operationId).
+func (c *Client) GetMessageTemplate(ctx context.Context, key string, locale string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMessageTemplateRequest(c.Server, key, locale)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutMessageTemplateWithBody Change a customer text
+//
+// Replaces the text of one key in one locale; the next notice renders it. A
+// template that does not parse (`invalid_format`) or uses a variable its key
+// does not offer (`not_found`, naming it) is refused with 400.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+func (c *Client) PutMessageTemplateWithBody(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutMessageTemplateRequestWithBody(c.Server, key, locale, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutMessageTemplate Change a customer text
+//
+// Replaces the text of one key in one locale; the next notice renders it. A
+// template that does not parse (`invalid_format`) or uses a variable its key
+// does not offer (`not_found`, naming it) is refused with 400.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+func (c *Client) PutMessageTemplate(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutMessageTemplateRequest(c.Server, key, locale, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9273,6 +9604,68 @@ func NewPauseComplaintRequestWithBody(server string, id ComplaintID, params *Pau
 	return req, nil
 }
 
+// NewSendProgressRequest calls the generic SendProgress builder with application/json body
+func NewSendProgressRequest(server string, id ComplaintID, params *SendProgressParams, body SendProgressJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSendProgressRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewSendProgressRequestWithBody constructs an http.Request for the SendProgress method, with any body, and a specified content type
+func NewSendProgressRequestWithBody(server string, id ComplaintID, params *SendProgressParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/progress", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewReopenComplaintRequest calls the generic ReopenComplaint builder with application/json body
 func NewReopenComplaintRequest(server string, id ComplaintID, params *ReopenComplaintParams, body ReopenComplaintJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -10317,6 +10710,128 @@ func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListMessageTemplatesRequest constructs an http.Request for the ListMessageTemplates method
+func NewListMessageTemplatesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/message-templates")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMessageTemplateRequest constructs an http.Request for the GetMessageTemplate method
+func NewGetMessageTemplateRequest(server string, key string, locale string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "key", key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "locale", locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/message-templates/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutMessageTemplateRequest calls the generic PutMessageTemplate builder with application/json body
+func NewPutMessageTemplateRequest(server string, key string, locale string, body PutMessageTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutMessageTemplateRequestWithBody(server, key, locale, "application/json", bodyReader)
+}
+
+// NewPutMessageTemplateRequestWithBody constructs an http.Request for the PutMessageTemplate method, with any body, and a specified content type
+func NewPutMessageTemplateRequestWithBody(server string, key string, locale string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "key", key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "locale", locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/message-templates/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -13339,6 +13854,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/pause (the `PauseComplaint` operationId).
 	PauseComplaintWithResponse(ctx context.Context, id ComplaintID, params *PauseComplaintParams, body PauseComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*PauseComplaintResponse, error)
 
+	// SendProgressWithBodyWithResponse Send the customer a progress update
+	//
+	// Tells the customer how work is going, in their language, with the resolution
+	// time still committed to (template `progress`); recorded as a `progress_sent`
+	// event and posted to the intake integration's callback. Refused (409) once the
+	// complaint is resolved or closed.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+	SendProgressWithBodyWithResponse(ctx context.Context, id ComplaintID, params *SendProgressParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendProgressResponse, error)
+
+	// SendProgressWithResponse Send the customer a progress update
+	//
+	// Tells the customer how work is going, in their language, with the resolution
+	// time still committed to (template `progress`); recorded as a `progress_sent`
+	// event and posted to the intake integration's callback. Refused (409) once the
+	// complaint is resolved or closed.
+	//
+	// Roles: agent, manager, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+	SendProgressWithResponse(ctx context.Context, id ComplaintID, params *SendProgressParams, body SendProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*SendProgressResponse, error)
+
 	// ReopenComplaintWithBodyWithResponse Reopen
 	//
 	// Reopens a resolved complaint the customer says is not solved.
@@ -13637,6 +14180,52 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error)
+
+	// ListMessageTemplatesWithResponse List the customer texts
+	//
+	// Every customer text in every locale: the admins' version, or the seeded one.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/message-templates (the `ListMessageTemplates` operationId).
+	ListMessageTemplatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMessageTemplatesResponse, error)
+
+	// GetMessageTemplateWithResponse Get a customer text
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/message-templates/{key}/{locale} (the `GetMessageTemplate` operationId).
+	GetMessageTemplateWithResponse(ctx context.Context, key string, locale string, reqEditors ...RequestEditorFn) (*GetMessageTemplateResponse, error)
+
+	// PutMessageTemplateWithBodyWithResponse Change a customer text
+	//
+	// Replaces the text of one key in one locale; the next notice renders it. A
+	// template that does not parse (`invalid_format`) or uses a variable its key
+	// does not offer (`not_found`, naming it) is refused with 400.
+	//
+	// Roles: admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+	PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
+
+	// PutMessageTemplateWithResponse Change a customer text
+	//
+	// Replaces the text of one key in one locale; the next notice renders it. A
+	// template that does not parse (`invalid_format`) or uses a variable its key
+	// does not offer (`not_found`, naming it) is refused with 400.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+	PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
 
 	// GetMetricsWithResponse Service metrics
 	//
@@ -16637,6 +17226,110 @@ func (r PauseComplaintResponse) ContentType() string {
 	return ""
 }
 
+// SendProgressResponse401Headers the declared response headers of an HTTP 401 response for SendProgress
+type SendProgressResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SendProgressResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Complaint
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SendProgressResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SendProgressResponse) GetJSON200() *Complaint {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SendProgressResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SendProgressResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SendProgressResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SendProgressResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ReopenComplaintResponse401Headers the declared response headers of an HTTP 401 response for ReopenComplaint
 type ReopenComplaintResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18334,6 +19027,266 @@ func (r ListIntegrationDeliveriesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListIntegrationDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListMessageTemplatesResponse401Headers the declared response headers of an HTTP 401 response for ListMessageTemplates
+type ListMessageTemplatesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListMessageTemplatesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []MessageTemplate `json:"items"`
+	}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListMessageTemplatesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMessageTemplatesResponse) GetJSON200() *struct {
+	Items []MessageTemplate `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListMessageTemplatesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListMessageTemplatesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListMessageTemplatesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMessageTemplatesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMessageTemplatesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMessageTemplatesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMessageTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMessageTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetMessageTemplate
+type GetMessageTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetMessageTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageTemplate
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMessageTemplateResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMessageTemplateResponse) GetJSON200() *MessageTemplate {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetMessageTemplateResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMessageTemplateResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetMessageTemplateResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetMessageTemplateResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMessageTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMessageTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMessageTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMessageTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutMessageTemplateResponse201Headers the declared response headers of an HTTP 201 response for PutMessageTemplate
+type PutMessageTemplateResponse201Headers struct {
+	Location *string
+}
+
+// PutMessageTemplateResponse401Headers the declared response headers of an HTTP 401 response for PutMessageTemplate
+type PutMessageTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutMessageTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageTemplate
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MessageTemplate
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PutMessageTemplateResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutMessageTemplateResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutMessageTemplateResponse) GetJSON200() *MessageTemplate {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PutMessageTemplateResponse) GetJSON201() *MessageTemplate {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutMessageTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutMessageTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutMessageTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutMessageTemplateResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23417,6 +24370,46 @@ func (c *ClientWithResponses) PauseComplaintWithResponse(ctx context.Context, id
 	return ParsePauseComplaintResponse(rsp)
 }
 
+// SendProgressWithBodyWithResponse Send the customer a progress update
+//
+// Tells the customer how work is going, in their language, with the resolution
+// time still committed to (template `progress`); recorded as a `progress_sent`
+// event and posted to the intake integration's callback. Refused (409) once the
+// complaint is resolved or closed.
+//
+// Roles: agent, manager, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+func (c *ClientWithResponses) SendProgressWithBodyWithResponse(ctx context.Context, id ComplaintID, params *SendProgressParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendProgressResponse, error) {
+	rsp, err := c.SendProgressWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSendProgressResponse(rsp)
+}
+
+// SendProgressWithResponse Send the customer a progress update
+//
+// Tells the customer how work is going, in their language, with the resolution
+// time still committed to (template `progress`); recorded as a `progress_sent`
+// event and posted to the intake integration's callback. Refused (409) once the
+// complaint is resolved or closed.
+//
+// Roles: agent, manager, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/complaints/{id}/progress (the `SendProgress` operationId).
+func (c *ClientWithResponses) SendProgressWithResponse(ctx context.Context, id ComplaintID, params *SendProgressParams, body SendProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*SendProgressResponse, error) {
+	rsp, err := c.SendProgress(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSendProgressResponse(rsp)
+}
+
 // ReopenComplaintWithBodyWithResponse Reopen
 //
 // Reopens a resolved complaint the customer says is not solved.
@@ -23870,6 +24863,76 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 		return nil, err
 	}
 	return ParseListIntegrationDeliveriesResponse(rsp)
+}
+
+// ListMessageTemplatesWithResponse List the customer texts
+//
+// Every customer text in every locale: the admins' version, or the seeded one.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/message-templates (the `ListMessageTemplates` operationId).
+func (c *ClientWithResponses) ListMessageTemplatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMessageTemplatesResponse, error) {
+	rsp, err := c.ListMessageTemplates(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMessageTemplatesResponse(rsp)
+}
+
+// GetMessageTemplateWithResponse Get a customer text
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/message-templates/{key}/{locale} (the `GetMessageTemplate` operationId).
+func (c *ClientWithResponses) GetMessageTemplateWithResponse(ctx context.Context, key string, locale string, reqEditors ...RequestEditorFn) (*GetMessageTemplateResponse, error) {
+	rsp, err := c.GetMessageTemplate(ctx, key, locale, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMessageTemplateResponse(rsp)
+}
+
+// PutMessageTemplateWithBodyWithResponse Change a customer text
+//
+// Replaces the text of one key in one locale; the next notice renders it. A
+// template that does not parse (`invalid_format`) or uses a variable its key
+// does not offer (`not_found`, naming it) is refused with 400.
+//
+// Roles: admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+func (c *ClientWithResponses) PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
+	rsp, err := c.PutMessageTemplateWithBody(ctx, key, locale, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutMessageTemplateResponse(rsp)
+}
+
+// PutMessageTemplateWithResponse Change a customer text
+//
+// Replaces the text of one key in one locale; the next notice renders it. A
+// template that does not parse (`invalid_format`) or uses a variable its key
+// does not offer (`not_found`, naming it) is refused with 400.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
+func (c *ClientWithResponses) PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
+	rsp, err := c.PutMessageTemplate(ctx, key, locale, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutMessageTemplateResponse(rsp)
 }
 
 // GetMetricsWithResponse Service metrics
@@ -27035,6 +28098,101 @@ func ParsePauseComplaintResponse(rsp *http.Response) (*PauseComplaintResponse, e
 	return response, nil
 }
 
+// ParseSendProgressResponse parses an HTTP response from a SendProgressWithResponse call
+func ParseSendProgressResponse(rsp *http.Response) (*SendProgressResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SendProgressResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Complaint
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SendProgressResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseReopenComplaintResponse parses an HTTP response from a ReopenComplaintWithResponse call
 func ParseReopenComplaintResponse(rsp *http.Response) (*ReopenComplaintResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -28530,6 +29688,240 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListIntegrationDeliveriesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListMessageTemplatesResponse parses an HTTP response from a ListMessageTemplatesWithResponse call
+func ParseListMessageTemplatesResponse(rsp *http.Response) (*ListMessageTemplatesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMessageTemplatesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []MessageTemplate `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListMessageTemplatesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMessageTemplateResponse parses an HTTP response from a GetMessageTemplateWithResponse call
+func ParseGetMessageTemplateResponse(rsp *http.Response) (*GetMessageTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMessageTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMessageTemplateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutMessageTemplateResponse parses an HTTP response from a PutMessageTemplateWithResponse call
+func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutMessageTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MessageTemplate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PutMessageTemplateResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutMessageTemplateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -108,7 +108,9 @@ const (
 	EventSLAWarning   EventKind = "sla_warning"
 	EventSLABreached  EventKind = "sla_breached"
 	// A breach level of the ladder fired: the level's recipient was told.
-	EventSLAEscalated       EventKind = "sla_escalated"
+	EventSLAEscalated EventKind = "sla_escalated"
+	// An agent told the customer how work on the complaint is going (LESCANT "notify").
+	EventProgressSent       EventKind = "progress_sent"
 	EventPaused             EventKind = "paused"
 	EventResumed            EventKind = "resumed"
 	EventResolved           EventKind = "resolved"
@@ -192,6 +194,11 @@ type SurveyAnswer struct {
 	CES     *int   `json:"ces,omitempty"`
 	Solved  bool   `json:"solved"`
 	Comment string `json:"comment,omitempty"`
+	// The seeds' survey (002 §10.1) on 5-point scales, beside CSAT as overall
+	// satisfaction; optional.
+	ResponseSpeed   *int `json:"response_speed,omitempty"`
+	ProblemSolved   *int `json:"problem_solved,omitempty"`
+	ServiceAttitude *int `json:"service_attitude,omitempty"`
 }
 
 // Dissatisfied reports whether the answer sends the complaint back: CSAT ≤ 2, an NPS

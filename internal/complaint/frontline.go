@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -81,19 +82,17 @@ type CompensationRecord struct {
 	DecidedAt     *time.Time `json:"decided_at,omitempty"`
 }
 
-// CompensationFields are the named values of the customer notice of a granted
-// compensation, for per-locale templates keyed CompensationTemplate.
+// CompensationFields are the variables of the customer's "compensation" message
+// (internal/message) for a granted compensation.
 func (c CompensationRecord) CompensationFields() map[string]string {
 	return map[string]string{
-		"amount":   fmt.Sprintf("%g", c.Amount),
+		"amount":   strconv.FormatFloat(c.Amount, 'f', -1, 64),
 		"currency": c.Currency,
 		"kind":     string(c.Kind),
 		"status":   c.Status,
+		"note":     c.Note,
 	}
 }
-
-// CompensationTemplate is the key of the customer notice of a granted compensation.
-const CompensationTemplate = "compensation"
 
 // Handover is what the hand-over rule needs to know (000 §7.1 three-tier
 // support): who acts, the complaint's owner and team, the team's lead, and the

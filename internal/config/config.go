@@ -15,6 +15,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -58,6 +59,12 @@ type Config struct {
 	// API creates at start when there is none (default every 15 minutes); "off"
 	// creates none.
 	RiskMonitorSchedule string
+
+	// CUSTOMER_LOCALE is the language of customers whose complaint names none
+	// (default zh-CN; see internal/message).
+	CustomerLocale message.Locale
+	// CUSTOMER_TIME_ZONE shows times to customers (default Asia/Shanghai).
+	CustomerZone *time.Location
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -93,6 +100,14 @@ func FromEnv() (Config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	locale, ok := message.ParseLocale(env("CUSTOMER_LOCALE", string(message.DefaultLocale)))
+	if !ok {
+		return c, fmt.Errorf("CUSTOMER_LOCALE: %q is not one of %v", os.Getenv("CUSTOMER_LOCALE"), message.Locales)
+	}
+	c.CustomerLocale = locale
+	if c.CustomerZone, err = time.LoadLocation(env("CUSTOMER_TIME_ZONE", "Asia/Shanghai")); err != nil {
+		return c, fmt.Errorf("CUSTOMER_TIME_ZONE: %w", err)
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")

@@ -16,6 +16,7 @@ var adminSections = [][2]string{
 	{"calendars", "Calendars"}, {"classification", "Classification"}, {"tokens", "Tokens"},
 	{"limits", "Compensation limits"},
 	{"integrations", "Integrations"},
+	{"messages", "Customer messages"},
 }
 
 // adminFuncs are the admin templates' helpers, beside funcs.
@@ -105,6 +106,8 @@ func (c *Console) registerAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /console/admin/limits/{action}", c.session(c.putLimit))
 	mux.Handle("GET /console/admin/integrations", c.session(c.integrations))
 	c.registerRemovals(mux)
+	mux.Handle("GET /console/admin/messages", c.session(c.messageTemplates))
+	mux.Handle("POST /console/admin/messages", c.session(c.putMessageTemplate))
 }
 
 // adminForm is a refused admin form to show again: which form, the API's refusal

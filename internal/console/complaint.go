@@ -20,6 +20,9 @@ var actions = map[string]struct {
 	"acknowledge": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.AcknowledgeComplaintWithBody(r.Context(), id, nil, "application/json", b)
 	}},
+	"progress": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.SendProgressWithBody(r.Context(), id, nil, "application/json", b)
+	}},
 	"pause": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.PauseComplaintWithBody(r.Context(), id, nil, "application/json", b)
 	}},

@@ -12,6 +12,7 @@ var pageMessages = map[string]message{
 	"adm.classification":           {"Classification", "分类规则"},
 	"adm.tokens":                   {"Tokens", "API 令牌"},
 	"adm.limits":                   {"Compensation limits", "补偿权限额度"},
+	"adm.messages":                 {"Customer messages", "客户消息模板"},
 	"adm.integrations":             {"Integrations", "集成"},
 	"adm.edit":                     {"Edit", "编辑"},
 	"adm.name":                     {"Name", "名称"},

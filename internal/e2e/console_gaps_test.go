@@ -133,6 +133,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/admin/tokens":         "/console/admin/tokens",
 		"/console/admin/integrations":   "/console/admin/integrations",
 		"/console/admin/limits":         "/console/admin/limits",
+		"/console/admin/messages":       "/console/admin/messages",
 		"/console/confirm/{kind}/{id}":  "/console/confirm/calendar/walk-cal",
 	}
 	// Routes that answer something other than a page.

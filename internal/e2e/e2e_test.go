@@ -31,6 +31,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/console"
+	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -88,6 +89,9 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 
 	s := &stack{t: t, store: st, temporal: tc, queue: queue, log: log, notifiers: notifiers, dsn: dsn}
 	srv := api.New(st, tc, queue, log, metrics.Registry)
+	// English unless a test files in zh-CN (production's default), so the tests
+	// can read what customers are told.
+	srv.UseCustomerLocale(message.En, customerMessages.Zone)
 	if err := srv.Bootstrap(ctx, adminToken); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +112,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -589,4 +593,16 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 		s.t.Fatal(err)
 	}
 	return hist
+}
+
+// customerMessages are the e2e worker's customer texts: the defaults production
+// starts with (zh-CN, Asia/Shanghai), templates from the stack's store.
+var customerMessages = activities.CustomerMessages{DefaultLocale: message.ZhCN, Zone: mustZone("Asia/Shanghai")}
+
+func mustZone(name string) *time.Location {
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return z
 }

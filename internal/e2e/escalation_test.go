@@ -231,7 +231,8 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	// The notification log: one row per (event, recipient, channel), every one sent.
 	wantLog := []string{
 		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
-		"escalation_requested max webhook", "escalation_decided ann email", "acknowledged customer email",
+		"escalation_requested max webhook", "escalation_decided ann email", "escalation_decided customer email",
+		"acknowledged customer email",
 		"resolved customer email", "survey_sent customer email",
 	}
 	var lines []string

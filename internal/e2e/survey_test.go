@@ -101,7 +101,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	token := strings.TrimPrefix(path, "/v1/surveys/")
 	questions, err := customer.GetSurveyWithResponse(ctx, token)
 	s.want(200, questions, err)
-	if q := questions.JSON200; q.Survey.Status != apiclient.SurveyStatusOpen || len(q.Questions) != 5 {
+	if q := questions.JSON200; q.Survey.Status != apiclient.SurveyStatusOpen || len(q.Questions) != 8 {
 		t.Fatalf("survey page: %s", questions.Body)
 	}
 
@@ -275,7 +275,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		return len(mailsTo(mails, "We have reopened your complaint")) == 1
 	})
 	told := mailsTo(mails, "We have reopened your complaint")[0].Body
-	if !strings.Contains(told, "not solved") || !strings.Contains(told, null.Value(c.ResolutionDueAt).UTC().Format(time.RFC3339)) {
+	if !strings.Contains(told, "not solved") || !strings.Contains(told, null.Value(c.ResolutionDueAt).In(customerMessages.Zone).Format("2 January 2006, 15:04")) {
 		t.Errorf("the customer is not told why and by when: %q", told)
 	}
 	var toManager []string

@@ -52,4 +52,7 @@ type Contacts struct {
 	CustomerPhone    string `db:"customer_phone"`
 	CustomerEmail    string `db:"customer_email"`
 	CustomerAddress  string `db:"customer_address"`
+	// CustomerName and CustomerLocale fill and choose the customer's texts.
+	CustomerName   string `db:"customer_name"`
+	CustomerLocale string `db:"customer_locale"`
 }

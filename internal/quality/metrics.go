@@ -61,6 +61,8 @@ type MetricsGroup struct {
 	// Answers with a CES score (1–7, lower is better), and their mean.
 	CESAnswers int64    `json:"ces_answers"`
 	CES        *float64 `json:"ces"`
+	// Survey is the mean of each of the seeds' survey dimensions (002 §10.1).
+	Survey SurveyDimensions `json:"survey"`
 	// Resolved complaints closed as verified by the customer, of Resolved.
 	Verified       int64    `json:"verified"`
 	LoopClosurePct *float64 `json:"loop_closure_pct"`
@@ -74,6 +76,22 @@ type RecoveryCost struct {
 	Currency string  `json:"currency"`
 	Amount   float64 `json:"amount"`
 	Granted  int64   `json:"granted"`
+}
+
+// Mean is the mean of a 1–5 survey question over the answers that have it; nil
+// when none does.
+type Mean struct {
+	Answers int64    `json:"answers"`
+	Mean    *float64 `json:"mean"`
+}
+
+// SurveyDimensions are the seeds' survey questions on 5-point scales (002 §10.1:
+// 整体满意度、响应速度、问题解决、服务态度); overall satisfaction is CSAT.
+type SurveyDimensions struct {
+	OverallSatisfaction Mean `json:"overall_satisfaction"`
+	ResponseSpeed       Mean `json:"response_speed"`
+	ProblemSolved       Mean `json:"problem_solved"`
+	ServiceAttitude     Mean `json:"service_attitude"`
 }
 
 // Value returns one of the group's metrics by name: nil when the group has no

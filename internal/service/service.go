@@ -61,10 +61,20 @@ func SurveyLinks(cfg config.Config) activities.SurveyLinks {
 	return activities.SurveyLinks{BaseURL: cfg.PublicBaseURL, SigningSecret: cfg.SurveySigningSecret}
 }
 
+// CustomerMessages is how the worker tells customers from the configuration: their
+// texts kept in st, in the configured default locale and time zone.
+func CustomerMessages(cfg config.Config, st *store.Store) activities.CustomerMessages {
+	return activities.CustomerMessages{Templates: st, DefaultLocale: cfg.CustomerLocale, Zone: cfg.CustomerZone}
+}
+
 // NewWorker registers every workflow and activity on the task queue. Notices go out
 // on the given channels (see Notifiers); the log channel covers recipients no
-// other channel reaches.
-func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
+// other channel reaches. Customer notices are rendered with messages; without
+// templates there, with those kept in st.
+func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, messages activities.CustomerMessages, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
+	if messages.Templates == nil && st != nil {
+		messages.Templates = st
+	}
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	w := worker.New(c, taskQueue, worker.Options{
@@ -74,7 +84,7 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activ
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{
 		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
-		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st,
+		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st, Messages: messages,
 	})
 	return w
 }

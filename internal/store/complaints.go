@@ -26,6 +26,7 @@ type Complaint struct {
 	CustomerPhone           *string          `db:"customer_phone"`
 	CustomerEmail           *string          `db:"customer_email"`
 	CustomerAddress         *string          `db:"customer_address"`
+	CustomerLocale          string           `db:"customer_locale"`
 	Category                string           `db:"category"`
 	Urgency                 complaint.Level  `db:"urgency"`
 	Subject                 string           `db:"subject"`
@@ -75,7 +76,8 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	first_response_due_at, first_response_at, first_response_breached, resolution_due_at, resolved_at,
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
 	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by,
-	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from`
+	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from,
+	customer_locale`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -91,11 +93,13 @@ type NewComplaint struct {
 	CustomerPhone   *string         `db:"customer_phone"`
 	CustomerEmail   *string         `db:"customer_email"`
 	CustomerAddress *string         `db:"customer_address"`
-	Category        string          `db:"category"`
-	Urgency         complaint.Level `db:"urgency"`
-	Subject         string          `db:"subject"`
-	Description     string          `db:"description"`
-	Sentiment       *string         `db:"sentiment"`
+	// CustomerLocale is the language the customer is told in (internal/message).
+	CustomerLocale string          `db:"customer_locale"`
+	Category       string          `db:"category"`
+	Urgency        complaint.Level `db:"urgency"`
+	Subject        string          `db:"subject"`
+	Description    string          `db:"description"`
+	Sentiment      *string         `db:"sentiment"`
 	// Keywords and Scope come from the text at intake (package classify), for the
 	// heat map; empty means none and "individual".
 	Keywords pq.StringArray `db:"keywords"`
@@ -112,64 +116,6 @@ type NewComplaint struct {
 	// Urgency is already the raised one.
 	AngerReason       *string `db:"anger_reason"`
 	UrgencyRaisedFrom *string `db:"urgency_raised_from"`
-}
-
-// intake is what filing needs besides the complaint: the policy that applies with
-// its calendar and why it was chosen, and the route.
-type intake struct {
-	policy complaint.Policy
-	key    complaint.PolicyKey
-	reason string
-	team   *string
-	owner  *string
-}
-
-// intakeFor reads the policies and routing rules that could apply to a complaint
-// and picks the most specific of each with the rules of package complaint
-// (PickPolicy, PickRoute), so the precedence is written once.
-func (s *Store) intakeFor(ctx context.Context, c NewComplaint) (intake, error) {
-	const policies = `SELECT ` + policySnapshotColumns + `
-		FROM sla_policies p LEFT JOIN calendars cal ON cal.id = p.calendar_id
-		WHERE p.source IN ($1, '*') AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')`
-	var rows []policyRow
-	if err := s.db.SelectContext(ctx, &rows, policies, c.Source, c.Urgency, c.CustomerTier); err != nil {
-		return intake{}, fmt.Errorf("read policies: %w", err)
-	}
-	want := complaint.PolicyKey{Source: string(c.Source), Urgency: string(c.Urgency), Tier: string(c.CustomerTier)}
-	keys := make([]complaint.PolicyKey, len(rows))
-	for i, r := range rows {
-		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
-	}
-	i, reason := complaint.PickPolicy(want, keys)
-	if i < 0 {
-		return intake{}, fmt.Errorf("no SLA policy for urgency %q and tier %q: %w", c.Urgency, c.CustomerTier, ErrNotFound)
-	}
-	p, err := rows[i].snapshot()
-	if err != nil {
-		return intake{}, err
-	}
-	in := intake{policy: p, key: keys[i], reason: reason}
-
-	const routes = `SELECT tier, channel, category, team_id, owner_id FROM routing_rules
-		WHERE category IN ($1, '*') AND tier IN ($2, '*') AND channel IN ($3, '*')`
-	var rs []struct {
-		Tier     string  `db:"tier"`
-		Channel  string  `db:"channel"`
-		Category string  `db:"category"`
-		TeamID   *string `db:"team_id"`
-		OwnerID  *string `db:"owner_id"`
-	}
-	if err := s.db.SelectContext(ctx, &rs, routes, c.Category, c.CustomerTier, c.Channel); err != nil {
-		return intake{}, fmt.Errorf("read routes: %w", err)
-	}
-	routeKeys := make([]complaint.RouteKey, len(rs))
-	for i, r := range rs {
-		routeKeys[i] = complaint.RouteKey{Tier: r.Tier, Channel: r.Channel, Category: r.Category}
-	}
-	if i := complaint.PickRoute(complaint.RouteKey{Tier: string(c.CustomerTier), Channel: c.Channel, Category: c.Category}, routeKeys); i >= 0 {
-		in.team, in.owner = rs[i].TeamID, rs[i].OwnerID
-	}
-	return in, nil
 }
 
 // CreateComplaint files a complaint once per external ID. It returns the stored
@@ -223,14 +169,15 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
 			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by,
-			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from)
+			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
 			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
-			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from)
+			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from,
+			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'))
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)
@@ -420,7 +367,7 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	var q string
 	args := []any{e.ComplaintID, e.At}
 	switch e.Kind {
-	case complaint.EventOpened, complaint.EventSLAWarning, complaint.EventUrgencyRaised:
+	case complaint.EventOpened, complaint.EventSLAWarning, complaint.EventUrgencyRaised, complaint.EventProgressSent:
 		return nil // urgency_raised: intake stamped the raised urgency already
 	case complaint.EventAcknowledged:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
@@ -467,8 +414,9 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		}
 		a := e.Survey
 		q = `UPDATE surveys SET status = 'answered', answered_at = $2, closed_at = $2,
-			csat = $3, nps = $4, ces = $5, solved = $6, comment = NULLIF($7, '') WHERE id = $1`
-		args = []any{e.SurveyID, e.At, a.CSAT, a.NPS, a.CES, a.Solved, a.Comment}
+			csat = $3, nps = $4, ces = $5, solved = $6, comment = NULLIF($7, ''),
+			response_speed = $8, problem_solved = $9, service_attitude = $10 WHERE id = $1`
+		args = []any{e.SurveyID, e.At, a.CSAT, a.NPS, a.CES, a.Solved, a.Comment, a.ResponseSpeed, a.ProblemSolved, a.ServiceAttitude}
 	case complaint.EventSurveyExpired, complaint.EventSurveyCancelled:
 		q = `UPDATE surveys SET status = $3, closed_at = $2 WHERE id = $1`
 		status := "expired"

@@ -49,7 +49,8 @@ WITH facts AS (
     SELECT %[1]s AS grp,
         f.resolved, f.breached, f.escalated, f.reopened, f.verified,
         f.csat_answers, f.csat_satisfied, f.nps_answers, f.nps_promoters, f.nps_detractors,
-        f.ces_answers, f.ces_sum,
+        f.ces_answers, f.ces_sum, f.csat_sum, f.speed_n, f.speed_sum, f.solved_n, f.solved_sum,
+        f.attitude_n, f.attitude_sum,
         extract(epoch FROM f.responded_at - f.opened_at)::float8 AS first_response_s,
         (extract(epoch FROM f.resolved_at - f.opened_at) - f.paused_seconds)::float8 AS resolution_s,
         f.resolved OR f.breached AS sla_known,
@@ -89,6 +90,14 @@ SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
     round(100 * (sum(nps_promoters) - sum(nps_detractors)) / NULLIF(sum(nps_answers), 0), 2)::float8 AS nps,
     COALESCE(sum(ces_answers), 0)::bigint AS ces_answers,
     round(sum(ces_sum) / NULLIF(sum(ces_answers), 0), 2)::float8 AS ces,
+    COALESCE(sum(csat_answers), 0)::bigint AS csat_n,
+    round(sum(csat_sum)::numeric / NULLIF(sum(csat_answers), 0), 2)::float8 AS csat_mean,
+    COALESCE(sum(speed_n), 0)::bigint AS speed_n,
+    round(sum(speed_sum)::numeric / NULLIF(sum(speed_n), 0), 2)::float8 AS speed_mean,
+    COALESCE(sum(solved_n), 0)::bigint AS solved_n,
+    round(sum(solved_sum)::numeric / NULLIF(sum(solved_n), 0), 2)::float8 AS solved_mean,
+    COALESCE(sum(attitude_n), 0)::bigint AS attitude_n,
+    round(sum(attitude_sum)::numeric / NULLIF(sum(attitude_n), 0), 2)::float8 AS attitude_mean,
     count(*) FILTER (WHERE resolved AND verified) AS verified,
     round(100 * (count(*) FILTER (WHERE resolved AND verified))::numeric
         / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS loop_closure_pct
@@ -125,6 +134,14 @@ type metricsRow struct {
 	NPS                  *float64 `db:"nps"`
 	CESAnswers           int64    `db:"ces_answers"`
 	CES                  *float64 `db:"ces"`
+	CSATN                int64    `db:"csat_n"`
+	CSATMean             *float64 `db:"csat_mean"`
+	SpeedN               int64    `db:"speed_n"`
+	SpeedMean            *float64 `db:"speed_mean"`
+	SolvedN              int64    `db:"solved_n"`
+	SolvedMean           *float64 `db:"solved_mean"`
+	AttitudeN            int64    `db:"attitude_n"`
+	AttitudeMean         *float64 `db:"attitude_mean"`
 	Verified             int64    `db:"verified"`
 	LoopClosurePct       *float64 `db:"loop_closure_pct"`
 }
@@ -142,6 +159,12 @@ func (r metricsRow) group() quality.MetricsGroup {
 		CSATAnswers: r.CSATAnswers, CSATSatisfied: r.CSATSatisfied, CSATSatisfiedPct: r.CSATSatisfiedPct,
 		NPSAnswers: r.NPSAnswers, NPSPromoters: r.NPSPromoters, NPSDetractors: r.NPSDetractors, NPS: r.NPS,
 		CESAnswers: r.CESAnswers, CES: r.CES,
+		Survey: quality.SurveyDimensions{
+			OverallSatisfaction: quality.Mean{Answers: r.CSATN, Mean: r.CSATMean},
+			ResponseSpeed:       quality.Mean{Answers: r.SpeedN, Mean: r.SpeedMean},
+			ProblemSolved:       quality.Mean{Answers: r.SolvedN, Mean: r.SolvedMean},
+			ServiceAttitude:     quality.Mean{Answers: r.AttitudeN, Mean: r.AttitudeMean},
+		},
 		Verified: r.Verified, LoopClosurePct: r.LoopClosurePct,
 	}
 }

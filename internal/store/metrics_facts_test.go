@@ -66,6 +66,11 @@ func randomLogs(t *testing.T, db *sqlx.DB, r *rand.Rand, n int) []factsEvent {
 				if r.IntN(2) == 0 {
 					answer["ces"] = 1 + r.IntN(7)
 				}
+				for _, dim := range []string{"response_speed", "problem_solved", "service_attitude"} {
+					if r.IntN(2) == 0 {
+						answer[dim] = 1 + r.IntN(5)
+					}
+				}
 				data["survey"] = answer
 			}
 			at := opened.Add(time.Duration(r.IntN(100)-4) * 30 * time.Minute)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,16 @@ func fxStep(hours float64, kind complaint.EventKind) metricsStep {
 
 func fxBreach(hours float64, clock complaint.Clock) metricsStep {
 	return metricsStep{hours: hours, event: complaint.Event{Kind: complaint.EventSLABreached, Clock: clock}}
+}
+
+// fxSurvey is the survey dimensions of a group whose answers have only CSAT: the
+// overall satisfaction is their mean, the other questions have no answers.
+func fxSurvey(answers int64, mean float64) quality.SurveyDimensions {
+	d := quality.SurveyDimensions{OverallSatisfaction: quality.Mean{Answers: answers}}
+	if answers > 0 {
+		d.OverallSatisfaction.Mean = fxNum(mean)
+	}
+	return d
 }
 
 func fxAnswer(hours float64, csat int, nps, ces *int) metricsStep {
@@ -195,6 +206,7 @@ var wantTotal = quality.MetricsGroup{
 	FirstContactResolved: 2, FCRPct: fxNum(28.57),
 	// csat 5 4 3 4 2 5: 4 of 6 ≥ 4 = 66.67 %.
 	CSATAnswers: 6, CSATSatisfied: 4, CSATSatisfiedPct: fxNum(66.67),
+	Survey: fxSurvey(6, 3.83), // overall satisfaction: the mean CSAT
 	// nps 10 7 8 5 9: promoters 10, 9 = 2; detractors 5 = 1; (2 − 1)/5 = 20.
 	NPSAnswers: 5, NPSPromoters: 2, NPSDetractors: 1, NPS: fxNum(20),
 	// ces 2 4 5 1: 12/4 = 3.
@@ -217,6 +229,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C11
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 4 2 5
+			Survey:     fxSurvey(3, 3.67),                                   // overall satisfaction: the mean CSAT
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 1, NPS: fxNum(0), // 8 5 9: (1−1)/3
 			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
 			Verified: 2, LoopClosurePct: fxNum(66.67), // C5 C6 of 3
@@ -232,6 +245,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2 of 2
 			CSATAnswers: 2, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(100), // 5 4
+			Survey:     fxSurvey(2, 4.5),                                      // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(100), // 10
 			CESAnswers: 1, CES: fxNum(2),
 			Verified: 2, LoopClosurePct: fxNum(100),
@@ -247,6 +261,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
 			CSATAnswers: 1, CSATSatisfied: 0, CSATSatisfiedPct: fxNum(0), // 3
+			Survey:     fxSurvey(1, 3),                                      // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 0, NPSDetractors: 0, NPS: fxNum(0), // 7 is passive
 			CESAnswers: 1, CES: fxNum(4),
 			Verified: 1, LoopClosurePct: fxNum(50), // C3 of 2
@@ -265,6 +280,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C11
 			// No answers at all: every survey metric is null.
 			CSATAnswers: 0, CSATSatisfied: 0, CSATSatisfiedPct: nil,
+			Survey:     fxSurvey(0, 0),
 			NPSAnswers: 0, NPSPromoters: 0, NPSDetractors: 0, NPS: nil,
 			CESAnswers: 0, CES: nil,
 			Verified: 0, LoopClosurePct: fxNum(0), // C4 unverified, C11 not closed
@@ -280,6 +296,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2
 			CSATAnswers: 2, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(100), // 4 4
+			Survey:     fxSurvey(2, 4),                                      // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 0, NPSDetractors: 0, NPS: fxNum(0), // 8
 			CESAnswers: 0, CES: nil, // neither answer had a CES
 			Verified: 2, LoopClosurePct: fxNum(100),
@@ -295,6 +312,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 0, FCRPct: fxNum(0), // C6 was reopened
 			CSATAnswers: 4, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(50), // 5 3 2 5
+			Survey:     fxSurvey(4, 3.75),                                    // overall satisfaction: the mean CSAT
 			NPSAnswers: 4, NPSPromoters: 2, NPSDetractors: 1, NPS: fxNum(25), // 10 7 5 9: (2−1)/4
 			CESAnswers: 4, CES: fxNum(3), // (2+4+5+1)/4
 			Verified: 3, LoopClosurePct: fxNum(100),
@@ -312,6 +330,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C2
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 4 3
+			Survey:     fxSurvey(3, 4),                                       // overall satisfaction: the mean CSAT
 			NPSAnswers: 2, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(50), // 10 7
 			CESAnswers: 2, CES: fxNum(3), // (2+4)/2
 			Verified: 3, LoopClosurePct: fxNum(100),
@@ -327,6 +346,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 1, ReopenRatePct: fxNum(25), // C6
 			FirstContactResolved: 1, FCRPct: fxNum(25), // C11
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 4 2 5
+			Survey:     fxSurvey(3, 3.67),                                   // overall satisfaction: the mean CSAT
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 1, NPS: fxNum(0), // 8 5 9
 			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
 			Verified: 2, LoopClosurePct: fxNum(50), // C5 C6 of 4
@@ -341,6 +361,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: nil,
 			FirstContactResolved: 0, FCRPct: nil,
 			CSATAnswers: 0, CSATSatisfiedPct: nil, NPS: nil, CES: nil,
+			Survey:   fxSurvey(0, 0),
 			Verified: 0, LoopClosurePct: nil,
 		},
 	},
@@ -356,6 +377,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 3 4
+			Survey:     fxSurvey(3, 4),                                          // overall satisfaction: the mean CSAT
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(33.33), // 10 7 8
 			CESAnswers: 2, CES: fxNum(3), // (2+4)/2
 			Verified: 3, LoopClosurePct: fxNum(100),
@@ -371,6 +393,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 1, ReopenRatePct: fxNum(100),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
 			CSATAnswers: 2, CSATSatisfied: 1, CSATSatisfiedPct: fxNum(50), // 2 5
+			Survey:     fxSurvey(2, 3.5),                                    // overall satisfaction: the mean CSAT
 			NPSAnswers: 2, NPSPromoters: 1, NPSDetractors: 1, NPS: fxNum(0), // 5 9
 			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
 			Verified: 1, LoopClosurePct: fxNum(100),
@@ -386,7 +409,8 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 2, FCRPct: fxNum(66.67), // C2 C11
 			CSATAnswers: 1, CSATSatisfied: 1, CSATSatisfiedPct: fxNum(100), // C2's 4
-			NPSAnswers: 0, NPS: nil, // C2 gave no NPS
+			Survey:     fxSurvey(1, 4), // overall satisfaction: the mean CSAT
+			NPSAnswers: 0, NPS: nil,    // C2 gave no NPS
 			CESAnswers: 0, CES: nil,
 			Verified: 1, LoopClosurePct: fxNum(33.33), // C2
 		},
@@ -403,6 +427,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2
 			CSATAnswers: 2, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(100), // 5 4
+			Survey:     fxSurvey(2, 4.5),                    // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 1, NPS: fxNum(100), // 10
 			CESAnswers: 1, CES: fxNum(2),
 			Verified: 2, LoopClosurePct: fxNum(100),
@@ -418,6 +443,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 0, FCRPct: fxNum(0),
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 4 2 5
+			Survey:     fxSurvey(3, 3.67),                                   // overall satisfaction: the mean CSAT
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 1, NPS: fxNum(0), // 8 5 9
 			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
 			Verified: 2, LoopClosurePct: fxNum(66.67), // C5 C6 of 3
@@ -433,6 +459,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C11
 			CSATAnswers: 1, CSATSatisfied: 0, CSATSatisfiedPct: fxNum(0), // 3
+			Survey:     fxSurvey(1, 3),   // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPS: fxNum(0), // 7
 			CESAnswers: 1, CES: fxNum(4),
 			Verified: 1, LoopClosurePct: fxNum(50), // C3 of 2
@@ -543,16 +570,22 @@ func metricsFields(t *testing.T, m quality.MetricsGroup) map[string]any {
 	if err := json.Unmarshal(b, &fields); err != nil {
 		t.Fatal(err)
 	}
-	// Flatten the percentile objects into "first_response_seconds.p50" and so on.
-	for name, v := range fields {
-		if obj, ok := v.(map[string]any); ok {
-			delete(fields, name)
-			for k, sub := range obj {
-				fields[name+"."+k] = sub
-			}
+	// Flatten the objects into "first_response_seconds.p50",
+	// "survey.response_speed.mean" and so on.
+	flat := map[string]any{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			flat[prefix] = v
+			return
+		}
+		for k, sub := range obj {
+			walk(strings.TrimPrefix(prefix+"."+k, "."), sub)
 		}
 	}
-	return fields
+	walk("", fields)
+	return flat
 }
 
 func sameMetric(got, want any) bool {

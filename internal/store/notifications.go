@@ -126,7 +126,8 @@ func (s *Store) NotificationPage(ctx context.Context, f NotificationFilter) ([]S
 func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error) {
 	const q = `SELECT COALESCE(p.email, '') AS person_email, COALESCE(p.webhook_url, '') AS person_webhook_url,
 			COALESCE(c.customer_phone, '') AS customer_phone, COALESCE(c.customer_email, '') AS customer_email,
-			COALESCE(c.customer_address, '') AS customer_address
+			COALESCE(c.customer_address, '') AS customer_address,
+			COALESCE(c.customer_name, '') AS customer_name, COALESCE(c.customer_locale, '') AS customer_locale
 		FROM (VALUES (1)) AS one (x)
 		LEFT JOIN complaints c ON c.id = NULLIF($1, '')::uuid
 		LEFT JOIN people p ON p.id = $2 AND p.active`

@@ -137,6 +137,7 @@ func TestNotificationContacts(t *testing.T) {
 	nc := newComplaint("ext-contacts", complaint.High, complaint.High)
 	nc.CustomerEmail = new("wang.fang@example.com")
 	nc.CustomerAddress = new("北京市朝阳区建国路88号")
+	nc.CustomerLocale = "en"
 	c, _, err := st.CreateComplaint(ctx, nc)
 	if err != nil {
 		t.Fatal(err)
@@ -146,13 +147,15 @@ func TestNotificationContacts(t *testing.T) {
 		('bob', 'Bob', 'agent', 'bob@example.com', NULL, false, 'test')`); err != nil {
 		t.Fatal(err)
 	}
-	customer := notify.Contacts{CustomerPhone: "+86 138 0013 8000", CustomerEmail: "wang.fang@example.com", CustomerAddress: "北京市朝阳区建国路88号"}
+	customer := notify.Contacts{CustomerPhone: "+86 138 0013 8000", CustomerEmail: "wang.fang@example.com", CustomerAddress: "北京市朝阳区建国路88号",
+		CustomerName: nc.CustomerName, CustomerLocale: "en"}
 	for _, tc := range []struct {
 		complaintID, personID string
 		want                  notify.Contacts
 	}{
 		{c.ID, "ann", notify.Contacts{PersonEmail: "ann@example.com", PersonWebhookURL: "https://hooks.example.com/ann",
-			CustomerPhone: customer.CustomerPhone, CustomerEmail: customer.CustomerEmail, CustomerAddress: customer.CustomerAddress}},
+			CustomerPhone: customer.CustomerPhone, CustomerEmail: customer.CustomerEmail, CustomerAddress: customer.CustomerAddress,
+			CustomerName: customer.CustomerName, CustomerLocale: customer.CustomerLocale}},
 		{c.ID, "bob", customer}, // inactive: reached by no channel
 		{c.ID, "unassigned:logistics", customer},
 		{c.ID, "", customer},

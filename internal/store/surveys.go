@@ -49,7 +49,7 @@ func (s *Store) signingKey(ctx context.Context, name, configured string) ([]byte
 }
 
 const surveyColumns = `id, complaint_id, round, workflow_id, status, sent_at, reminded_at, expires_at,
-	answered_at, csat, nps, ces, solved, comment, closed_at`
+	answered_at, csat, nps, ces, solved, comment, closed_at, response_speed, problem_solved, service_attitude`
 
 // OpenSurvey creates the survey of a complaint's resolution round, or returns the
 // one already created for it: a retried activity gets the same survey (and so the

@@ -18,5 +18,9 @@ type Survey struct {
 	CES         *int16     `db:"ces"`
 	Solved      *bool      `db:"solved"`
 	Comment     *string    `db:"comment"`
-	ClosedAt    *time.Time `db:"closed_at"`
+	// 002 §10.1's dimensions, 1–5.
+	ResponseSpeed   *int16     `db:"response_speed"`
+	ProblemSolved   *int16     `db:"problem_solved"`
+	ServiceAttitude *int16     `db:"service_attitude"`
+	ClosedAt        *time.Time `db:"closed_at"`
 }

@@ -123,7 +123,7 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 	}); err != nil {
 		return fmt.Errorf("resolve complaint %s: %w", ids[2], err)
 	}
-	out.Say(`demo: resolved %s — its survey link is in the worker log ("How did we do?"); answer it with
+	out.Say(`demo: resolved %s — its survey link is in the worker log ("请评价我们的服务", or "How did we do?" for an en customer); answer it with
   curl -s -X POST <link> -H 'Content-Type: application/json' -d '{"solved":false,"csat":2,"comment":"still charged twice"}'
   (dissatisfied: the complaint reopens on the follow-up SLA and max is told) or {"solved":true,"csat":5} (closes verified)`, ids[2])
 	out.Say(`demo: warnings at 10/15/18 s, the breach at ~20 s, then lee, max and dora hear of it (worker log). Watch:

@@ -38,12 +38,19 @@ WITH cohort AS (
         count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int >= 9) AS nps_promoters,
         count(*) FILTER (WHERE kind = 'survey_answered' AND (data->'survey'->>'nps')::int <= 6) AS nps_detractors,
         count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'ces' IS NOT NULL) AS ces_answers,
-        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum
+        COALESCE(sum((data->'survey'->>'ces')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS ces_sum,
+        COALESCE(sum((data->'survey'->>'csat')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS csat_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'response_speed' IS NOT NULL) AS speed_n,
+        COALESCE(sum((data->'survey'->>'response_speed')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS speed_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'problem_solved' IS NOT NULL) AS solved_n,
+        COALESCE(sum((data->'survey'->>'problem_solved')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS solved_sum,
+        count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'service_attitude' IS NOT NULL) AS attitude_n,
+        COALESCE(sum((data->'survey'->>'service_attitude')::int) FILTER (WHERE kind = 'survey_answered'), 0) AS attitude_sum
     FROM ev
     GROUP BY complaint_id
 )
 SELECT per.complaint_id, cohort.opened_at, per.responded_at, per.resolved_at, per.paused_seconds,
     per.resolved, per.acknowledged_first, per.breached, per.escalated, per.reopened, per.verified,
     per.csat_answers, per.csat_satisfied, per.nps_answers, per.nps_promoters, per.nps_detractors,
-    per.ces_answers, per.ces_sum
+    per.ces_answers, per.ces_sum, per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum
 FROM per JOIN cohort USING (complaint_id)
