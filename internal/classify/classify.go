@@ -149,6 +149,9 @@ type Result struct {
 	Scope       string   `json:"scope"`
 	Matched     []Match  `json:"matched_rules"`
 	Keywords    []string `json:"keywords"`
+	// Sentiment is a dimension of its own, from the sentiment model and its cues,
+	// not from the rules (sentiment.go).
+	Sentiment Sentiment `json:"sentiment"`
 }
 
 // Classifier applies one rule set. It is immutable and safe for concurrent use; a
@@ -207,7 +210,7 @@ func (c *Classifier) Classify(text string) Result {
 	d := analyse(text)
 	res := Result{
 		ProblemType: DefaultProblemType, Urgency: DefaultUrgency, Scope: DefaultScope,
-		Matched: []Match{}, Keywords: d.keywords(c.verbs),
+		Matched: []Match{}, Keywords: d.keywords(c.verbs), Sentiment: AnalyseSentiment(text),
 	}
 	type hit struct {
 		rule  *compiledRule

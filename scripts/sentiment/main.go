@@ -1,0 +1,64 @@
+// Command sentiment trains the sentiment model from the labelled data in
+// ../shared/data (`make model`) and evaluates the classifier on its held-out rows
+// (`make eval-classify`). See docs/classification.md.
+package main
+
+import (
+	"crypto/sha256"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/classify"
+	"github.com/complaintflow/complaintflow/internal/classify/evaluation"
+)
+
+func main() {
+	mode := flag.String("mode", "eval", "train (write the model file) or eval (print the held-out report)")
+	out := flag.String("out", "internal/classify/sentiment.model.gz", "model file to write in train mode")
+	flag.Parse()
+	dir, err := evaluation.DataDir()
+	if err != nil {
+		log.Fatal(err)
+	}
+	rows, err := evaluation.Load(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	switch *mode {
+	case "train":
+		ex := evaluation.TrainingExamples(rows)
+		start := time.Now()
+		sm, err := classify.TrainSentiment(ex, classify.DefaultTrainOptions)
+		if err != nil {
+			log.Fatal(err)
+		}
+		b, err := sm.Encode()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("trained on %d rows in %s: %s, %d bytes, sha256 %x\n", len(ex), time.Since(start).Round(time.Millisecond), *out, len(b), sha256.Sum256(b))
+	case "eval":
+		rules, err := evaluation.SeedRules()
+		if err != nil {
+			log.Fatal(err)
+		}
+		c, err := classify.New(rules)
+		if err != nil {
+			log.Fatal(err)
+		}
+		took, err := classify.WarmSentiment()
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("sentiment model loaded in %s\n\n", took.Round(time.Millisecond))
+		evaluation.Print(os.Stdout, evaluation.Evaluate(c, rows))
+	default:
+		log.Fatalf("unknown mode %q", *mode)
+	}
+}
