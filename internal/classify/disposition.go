@@ -46,8 +46,8 @@ type Decision struct {
 //   - a rating of 1 or 2 is a complaint: urgency at least medium;
 //   - high urgency → a complaint, whatever the rating or sentiment;
 //   - a positive rating (4 or 5) → recorded;
-//   - praise (positive sentiment) → recorded and counted as praise, even when a rule
-//     keyword matched ("一点都不慢" holds "慢");
+//   - praise (positive sentiment, not sent as a suggestion) → recorded and counted
+//     as praise, even when a rule keyword matched ("一点都不慢" holds "慢");
 //   - negative sentiment naming a delivery or service failure ("太慢", "凉了",
 //     "态度差") → a complaint, urgency at least medium;
 //   - medium urgency → a complaint (negative mention, dissatisfied rating, defect);
@@ -73,7 +73,7 @@ func Dispose(f Feedback, urgency string) Decision {
 		d.Disposition, d.Reason = DispositionRecorded, "positive "+rated+": recorded"
 	case f.Rating >= 1 && f.Rating <= 2:
 		d.Disposition, d.Reason = DispositionComplaint, angry+"dissatisfied "+rated+": filed as a complaint under the SLA"
-	case s != nil && s.Label == SentimentPositive && f.HasText:
+	case s != nil && s.Label == SentimentPositive && f.HasText && f.Kind != "suggestion":
 		d.Disposition, d.Reason = DispositionRecorded, fmt.Sprintf("praise (sentiment %+.2f): recorded", s.Score)
 	case s != nil && s.Label == SentimentNegative && len(s.Failures) > 0:
 		if d.Urgency == string(complaint.Low) {

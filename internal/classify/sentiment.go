@@ -76,6 +76,11 @@ func AnalyseSentiment(text string) Sentiment {
 		z := m.logit(feats) + negatedCueLogit*float64(countNegated(plain, negatableCues))
 		s.Score = math.Round((2*sigmoid(z)-1)*1000) / 1000
 	}
+	// A suggestion ("建议增加夜间配送") reads friendly but asks for work: neutral
+	// unless the praise is clear.
+	if s.Score > 0 && s.Score < suggestionPraise && len(findCues(plain, suggestionCues)) > 0 {
+		s.Score = math.Min(s.Score, NeutralBand/2)
+	}
 	switch {
 	case s.Score >= NeutralBand:
 		s.Label = SentimentPositive
@@ -233,6 +238,14 @@ var failureCues = cues(
 	"not arrived", "still waiting", "still no", "missing", "wrong order", "wrong item", "rude", "no reply", "no response",
 	"on hold", "hung up", "not working", "doesnt work", "broken", "damaged", "cancelled", "canceled", "charged twice",
 )
+
+// suggestionPraise is the score above which a text with a suggestion cue is
+// still praise ("很好吃，希望继续保持").
+const suggestionPraise = 0.6
+
+// suggestionCues ask for a change (the seed rules' low-urgency words).
+var suggestionCues = cues("建议", "希望", "能否", "能不能", "可否", "如果能", "最好能", "改进", "优化", "增加", "添加",
+	"suggest", "would be nice", "would love", "feature request", "could you", "please add", "wish")
 
 // negatableCues are complaints that, negated, praise: "不慢", "没凉", "not late".
 var negatableCues = cues("慢", "凉", "冷", "差", "难吃", "贵", "咸", "油腻", "脏", "晚",
