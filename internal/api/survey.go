@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -75,6 +76,10 @@ type answerDTO struct {
 	CES     *int   `json:"ces,omitempty"`
 	Solved  bool   `json:"solved"`
 	Comment string `json:"comment,omitempty"`
+	// CommentSentiment is the comment's sentiment, analysed when read: the model
+	// is stateless and fast, and the answer's record in the survey workflow stays
+	// as it is.
+	CommentSentiment *classify.Sentiment `json:"comment_sentiment,omitempty"`
 }
 
 func surveyViewOf(sv survey.Survey) surveyView {
@@ -85,6 +90,10 @@ func surveyViewOf(sv survey.Survey) surveyView {
 	}
 	if sv.CSAT != nil {
 		v.Answer = &answerDTO{CSAT: int(*sv.CSAT), Solved: null.Value(sv.Solved), Comment: null.Value(sv.Comment)}
+		if strings.TrimSpace(v.Answer.Comment) != "" {
+			s := classify.AnalyseSentiment(v.Answer.Comment)
+			v.Answer.CommentSentiment = &s
+		}
 		if sv.NPS != nil {
 			v.Answer.NPS = new(int(*sv.NPS))
 		}

@@ -2561,9 +2561,12 @@ type Survey struct {
 	Answer *struct {
 		Ces     *int    `json:"ces,omitempty"`
 		Comment *string `json:"comment,omitempty"`
-		Csat    int     `json:"csat"`
-		Nps     *int    `json:"nps,omitempty"`
-		Solved  bool    `json:"solved"`
+
+		// CommentSentiment The sentiment of the comment (docs/classification.md); left out without a comment.
+		CommentSentiment *TextSentiment `json:"comment_sentiment,omitempty"`
+		Csat             int            `json:"csat"`
+		Nps              *int           `json:"nps,omitempty"`
+		Solved           bool           `json:"solved"`
 	} `json:"answer,omitempty"`
 
 	// AnsweredAt Left out until answered.

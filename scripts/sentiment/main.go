@@ -17,6 +17,7 @@ import (
 
 func main() {
 	mode := flag.String("mode", "eval", "train (write the model file) or eval (print the held-out report)")
+	errs := flag.Int("errors", 0, "in eval mode, also list this many misjudged held-out rows per set")
 	out := flag.String("out", "internal/classify/sentiment.model.gz", "model file to write in train mode")
 	flag.Parse()
 	dir, err := evaluation.DataDir()
@@ -58,7 +59,25 @@ func main() {
 		}
 		fmt.Printf("sentiment model loaded in %s\n\n", took.Round(time.Millisecond))
 		evaluation.Print(os.Stdout, evaluation.Evaluate(c, rows))
+		if *errs > 0 {
+			listErrors(c, rows, *errs)
+		}
 	default:
 		log.Fatalf("unknown mode %q", *mode)
+	}
+}
+
+// listErrors prints held-out rows whose polarity the classifier got wrong.
+func listErrors(c *classify.Classifier, rows []evaluation.Row, n int) {
+	shown := map[string]int{}
+	for _, r := range rows {
+		if !r.HeldOut() || shown[r.Set] >= n {
+			continue
+		}
+		s := c.Classify(r.Text).Sentiment
+		if (s.Score > 0) != r.Positive {
+			shown[r.Set]++
+			fmt.Printf("%s %s labelled positive=%t, score %+.2f: %.120s\n", r.Set, r.ID, r.Positive, s.Score, r.Text)
+		}
 	}
 }
