@@ -54,7 +54,7 @@ func hashFeature(kind byte, text string) uint32 {
 
 // Contrast markers: what follows outweighs what precedes.
 var (
-	hanContrasts   = []string{"但是", "可是", "不过", "但", "却", "只是", "就是"}
+	hanContrasts   = []string{"但是", "可是", "不过", "但", "却"}
 	latinContrasts = set("but", "however", "though", "although", "yet")
 	latinNegators  = set("not", "no", "never", "nothing", "nobody", "cannot", "cant", "dont", "didnt", "doesnt", "isnt",
 		"wasnt", "wont", "havent", "hasnt", "arent", "werent", "couldnt", "wouldnt", "shouldnt")
@@ -115,6 +115,11 @@ func sentimentFeatures(text string) []feature {
 				tagged = "not_" + word
 			}
 			feats = append(feats, feature{hashFeature('w', tagged), weight})
+			if padded := "<" + word + ">"; len(padded) > 4 {
+				for k := 0; k+4 <= len(padded); k++ {
+					feats = append(feats, feature{hashFeature('c', padded[k:k+4]), weight / 2})
+				}
+			}
 			if prevWord != "" {
 				feats = append(feats, feature{hashFeature('b', prevWord+" "+word), weight})
 			}
