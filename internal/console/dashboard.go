@@ -267,6 +267,9 @@ func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashb
 	voice := add(seriesTable("voice", "Customer voice", d.Buckets, byChannel, voiceCols))
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
+	lang := langOf(r)
+	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.sentiment.category"), "category", whole.Sentiment.ByCategory, lang))
+	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.sentiment.channel"), "channel", whole.Sentiment.ByChannel, lang))
 	d.Sections = []section{
 		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, "complaints", ch, seq(len(ch.Cols)-1)...)}},
 		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, "complaints", ca, seq(len(ca.Cols)-1)...)}},
@@ -276,6 +279,8 @@ func (c *Console) buildDashboard(r *http.Request, period, groupBy string) (dashb
 			plot("chart-ces", "line", "CES (1–7, lower is better)", "1 … 7", voice, 1)}},
 		{hm, []dashChart{heatChart(hm)}},
 		{br, []dashChart{plot("chart-breakdown", "bar", "Complaints opened by "+groupBy+" over the period", "complaints", groupsOnly(br), 0)}},
+		{sc, []dashChart{plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2)}},
+		{sn, []dashChart{plot("chart-sentiment-channel", "bar", sn.Caption, translate(lang, "dash.sentiment.unit"), sn, 0, 1, 2)}},
 	}
 	return d, nil, nil
 }
@@ -407,6 +412,21 @@ func breakdownTable(groupBy string, m apiclient.MetricsReport) dashTable {
 			row.Values = append(row.Values, f.get(g))
 		}
 		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// sentimentTable is one row per category or channel: the feedback of the whole
+// period counted by the sentiment of its text, as GET /v1/metrics reports it
+// (praise next to complaints, issue 16); the chart stacks the first three.
+func sentimentTable(id, caption, first string, shares []apiclient.SentimentShare, lang string) dashTable {
+	t := dashTable{ID: id, Caption: caption, First: first}
+	for _, k := range []string{"negative", "neutral", "positive", "angry", "feedback"} {
+		t.Cols = append(t.Cols, column{translate(lang, "dash.sentiment."+k), k})
+	}
+	for _, sh := range shares {
+		t.Rows = append(t.Rows, dashRow{Label: sh.Key, Values: []*float64{
+			count(sh.Negative), count(sh.Neutral), count(sh.Positive), count(sh.Angry), count(sh.Feedback)}})
 	}
 	return t
 }
