@@ -90,5 +90,15 @@ bench-breach: temporal-cli
 bench-console: temporal-cli console-assets
 	go run ./scripts/bench -mode console
 
+## model: retrain the sentiment model (internal/classify/sentiment.model.gz, committed) from
+## the labelled data in ../shared/data; the same data and options give the same bytes
+.PHONY: model eval-classify
+model:
+	go run ./scripts/sentiment -mode train
+
+## eval-classify: accuracy, macro-F1, dispositions and complaint detection on the held-out rows
+eval-classify:
+	go run ./scripts/sentiment -mode eval
+
 clean:
 	rm -rf bin .data

@@ -115,7 +115,7 @@ func (s *Server) previewClassification(w http.ResponseWriter, r *http.Request) {
 	}
 	res := classifyResponse{Result: cl.Classify(req.Text)}
 	if req.Kind != "" {
-		d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: true}, res.Urgency)
+		d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: true, Sentiment: &res.Sentiment}, res.Urgency)
 		res.Urgency, res.Disposition, res.DispositionReason = d.Urgency, string(d.Disposition), d.Reason
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -288,7 +288,12 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 	// policy is chosen; the workflow records the raise and escalates.
 	urgency := complaint.Level(req.Urgency)
 	var anger, raisedFrom *string
-	if why := complaint.AngerReason(req.Sentiment, res.AngerWords); why != "" {
+	// Anger words are the rules' and the sentiment model's (threats, 12315 …).
+	var words []string
+	if res.Sentiment.Anger {
+		words = res.Sentiment.AngerReasons
+	}
+	if why := complaint.AngerReason(req.Sentiment, words); why != "" {
 		anger = &why
 		if up, ok := urgency.Raised(); ok {
 			raisedFrom, urgency = new(string(urgency)), up

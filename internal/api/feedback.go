@@ -133,6 +133,9 @@ type classificationView struct {
 	Urgency      string          `json:"urgency"`
 	Scope        string          `json:"scope"`
 	MatchedRules json.RawMessage `json:"matched_rules"`
+	// Sentiment as analysed at intake; feedback recorded before sentiment analysis
+	// reads neutral, score 0.
+	Sentiment classify.Sentiment `json:"sentiment"`
 }
 
 // feedbackViewOf is the feedback as the caller may read it: personal data in full
@@ -145,6 +148,10 @@ func feedbackViewOf(f store.Feedback, caller auth.Principal) feedbackView {
 		PersonalData: personalData(full),
 		Classification: classificationView{
 			ProblemType: f.ProblemType, Urgency: f.Urgency, Scope: f.Scope, MatchedRules: json.RawMessage(f.MatchedRules),
+			Sentiment: classify.Sentiment{
+				Label: f.Sentiment, Score: f.SentimentScore, Anger: f.Anger,
+				AngerReasons: nonNil(f.AngerReasons), Failures: nonNil(f.Failures),
+			},
 		},
 		Keywords: f.Keywords, Disposition: f.Disposition, DispositionReason: f.DispositionReason,
 		ComplaintID: f.ComplaintID, BacklogID: f.BacklogID, ReceivedAt: f.ReceivedAt.UTC(),
@@ -183,7 +190,12 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := cl.Classify(req.Text)
-	d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: strings.TrimSpace(req.Text) != ""}, res.Urgency)
+	hasText := strings.TrimSpace(req.Text) != ""
+	f := classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: hasText}
+	if hasText {
+		f.Sentiment = &res.Sentiment
+	}
+	d := classify.Dispose(f, res.Urgency)
 	matched, _ := json.Marshal(res.Matched)
 	nf := store.NewFeedback{
 		ID: newID(), ExternalID: null.IfEmpty(req.ExternalID), RequestHash: req.hash(),
@@ -191,6 +203,10 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		ProblemType: res.ProblemType, Urgency: d.Urgency, Scope: res.Scope, MatchedRules: string(matched),
 		Keywords: res.Keywords, Disposition: string(d.Disposition), DispositionReason: d.Reason,
 		BacklogID: newID(), BacklogTitle: backlogTitle(req.Text),
+		FeedbackSentiment: store.FeedbackSentiment{
+			Sentiment: res.Sentiment.Label, SentimentScore: res.Sentiment.Score, Anger: res.Sentiment.Anger,
+			AngerReasons: res.Sentiment.AngerReasons, Failures: res.Sentiment.Failures,
+		},
 	}
 	if req.Rating != nil {
 		nf.Rating = new(int64(*req.Rating))
@@ -270,6 +286,14 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 			req.Sentiment = "negative"
 		}
 	}
+	// The complaint carries what the text said: an angry author ("angry", which the
+	// SLA policy may escalate at once, 002 §3.2) or a negative one.
+	switch {
+	case fb.Anger:
+		req.Sentiment = "angry"
+	case fb.Sentiment == classify.SentimentNegative:
+		req.Sentiment = "negative"
+	}
 	var v validator
 	req.validate(&v)
 	if p := v.problem(); p != nil {
@@ -283,6 +307,14 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		return c, err
 	}
 	return c, nil
+}
+
+// nonNil is the slice, or an empty one: JSON arrays, never null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // backlogTitle is the first line of the text, at most 120 characters.

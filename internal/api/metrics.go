@@ -32,6 +32,14 @@ type metricsView struct {
 	GroupBy *string                `json:"group_by"`
 	Total   quality.MetricsGroup   `json:"total"`
 	Groups  []quality.MetricsGroup `json:"groups"`
+	// Sentiment counts the feedback received in the period by sentiment, per
+	// category (problem type) and per channel; complaints are not in it.
+	Sentiment sentimentSharesView `json:"sentiment"`
+}
+
+type sentimentSharesView struct {
+	ByCategory []store.SentimentShare `json:"by_category"`
+	ByChannel  []store.SentimentShare `json:"by_channel"`
 }
 
 // getMetrics reports the metrics of the complaints opened in [from, to), in total
@@ -47,7 +55,13 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), Total: report.Total, Groups: report.Groups}
+	byCategory, byChannel, err := s.store.SentimentShares(r.Context(), q.from, q.to)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), Total: report.Total, Groups: report.Groups,
+		Sentiment: sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel}}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/null"
@@ -80,6 +81,10 @@ type answerDTO struct {
 	ResponseSpeed   *int `json:"response_speed,omitempty"`
 	ProblemSolved   *int `json:"problem_solved,omitempty"`
 	ServiceAttitude *int `json:"service_attitude,omitempty"`
+	// CommentSentiment is the comment's sentiment, analysed when read: the model
+	// is stateless and fast, and the answer's record in the survey workflow stays
+	// as it is.
+	CommentSentiment *classify.Sentiment `json:"comment_sentiment,omitempty"`
 }
 
 func intOf(p *int16) *int {
@@ -100,6 +105,10 @@ func surveyViewOf(sv survey.Survey) surveyView {
 		v.Answer.NPS, v.Answer.CES = intOf(sv.NPS), intOf(sv.CES)
 		v.Answer.ResponseSpeed, v.Answer.ProblemSolved = intOf(sv.ResponseSpeed), intOf(sv.ProblemSolved)
 		v.Answer.ServiceAttitude = intOf(sv.ServiceAttitude)
+		if strings.TrimSpace(v.Answer.Comment) != "" {
+			s := classify.AnalyseSentiment(v.Answer.Comment)
+			v.Answer.CommentSentiment = &s
+		}
 	}
 	return v
 }

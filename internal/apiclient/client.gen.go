@@ -138,21 +138,6 @@ func (e ClassificationRuleDimension) Valid() bool {
 	}
 }
 
-// Defines values for ClassifyResultSentiment.
-const (
-	ClassifiedAngry ClassifyResultSentiment = "angry"
-)
-
-// Valid indicates whether the value is a known member of the ClassifyResultSentiment enum.
-func (e ClassifyResultSentiment) Valid() bool {
-	switch e {
-	case ClassifiedAngry:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CompensationStatus.
 const (
 	CompensationStatusCancelled CompensationStatus = "cancelled"
@@ -1145,22 +1130,22 @@ func (e Scope) Valid() bool {
 
 // Defines values for Sentiment.
 const (
-	Angry    Sentiment = "angry"
-	Negative Sentiment = "negative"
-	Neutral  Sentiment = "neutral"
-	Positive Sentiment = "positive"
+	SentimentAngry    Sentiment = "angry"
+	SentimentNegative Sentiment = "negative"
+	SentimentNeutral  Sentiment = "neutral"
+	SentimentPositive Sentiment = "positive"
 )
 
 // Valid indicates whether the value is a known member of the Sentiment enum.
 func (e Sentiment) Valid() bool {
 	switch e {
-	case Angry:
+	case SentimentAngry:
 		return true
-	case Negative:
+	case SentimentNegative:
 		return true
-	case Neutral:
+	case SentimentNeutral:
 		return true
-	case Positive:
+	case SentimentPositive:
 		return true
 	default:
 		return false
@@ -1245,6 +1230,27 @@ func (e SurveyFormQuestionsType) Valid() bool {
 	case Integer:
 		return true
 	case String:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TextSentimentLabel.
+const (
+	TextSentimentLabelNegative TextSentimentLabel = "negative"
+	TextSentimentLabelNeutral  TextSentimentLabel = "neutral"
+	TextSentimentLabelPositive TextSentimentLabel = "positive"
+)
+
+// Valid indicates whether the value is a known member of the TextSentimentLabel enum.
+func (e TextSentimentLabel) Valid() bool {
+	switch e {
+	case TextSentimentLabelNegative:
+		return true
+	case TextSentimentLabelNeutral:
+		return true
+	case TextSentimentLabelPositive:
 		return true
 	default:
 		return false
@@ -1496,15 +1502,12 @@ type ClassifyResult struct {
 	// Scope How many customers a problem touches.
 	Scope Scope `json:"scope"`
 
-	// Sentiment `angry` when anger words matched (002 §3.2); left out otherwise.
-	Sentiment *ClassifyResultSentiment `json:"sentiment,omitempty"`
+	// Sentiment The feeling of a text (docs/classification.md): a label, a score from -1 (surely negative) to +1 (surely positive), anger (a threat to go to a regulator, the media or court, or strong words in a negative text) with its reasons, and the delivery or service failures the text names ("太慢", "凉了", "态度差").
+	Sentiment TextSentiment `json:"sentiment"`
 
 	// Urgency An urgency or a customer tier.
 	Urgency Level `json:"urgency"`
 }
-
-// ClassifyResultSentiment `angry` when anger words matched (002 §3.2); left out otherwise.
-type ClassifyResultSentiment string
 
 // CloseRequest defines model for CloseRequest.
 type CloseRequest struct {
@@ -2026,7 +2029,10 @@ type Feedback struct {
 		MatchedRules *[]RuleMatch `json:"matched_rules"`
 		ProblemType  string       `json:"problem_type"`
 		Scope        string       `json:"scope"`
-		Urgency      string       `json:"urgency"`
+
+		// Sentiment The feeling of a text (docs/classification.md): a label, a score from -1 (surely negative) to +1 (surely positive), anger (a threat to go to a regulator, the media or court, or strong words in a negative text) with its reasons, and the delivery or service failures the text names ("太慢", "凉了", "态度差").
+		Sentiment TextSentiment `json:"sentiment"`
+		Urgency   string        `json:"urgency"`
 	} `json:"classification"`
 
 	// ComplaintId The complaint it was filed as.
@@ -2292,7 +2298,13 @@ type MetricsReport struct {
 	From    Time           `json:"from"`
 	GroupBy *string        `json:"group_by"`
 	Groups  []MetricsGroup `json:"groups"`
-	To      Time           `json:"to"`
+
+	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.
+	Sentiment struct {
+		ByCategory []SentimentShare `json:"by_category"`
+		ByChannel  []SentimentShare `json:"by_channel"`
+	} `json:"sentiment"`
+	To Time `json:"to"`
 
 	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
 	Total MetricsGroup `json:"total"`
@@ -3041,6 +3053,19 @@ type Scope string
 // Sentiment defines model for Sentiment.
 type Sentiment string
 
+// SentimentShare defines model for SentimentShare.
+type SentimentShare struct {
+	// Angry Feedback whose text showed anger.
+	Angry    int64 `json:"angry"`
+	Feedback int64 `json:"feedback"`
+
+	// Key The problem type or channel.
+	Key      string `json:"key"`
+	Negative int64  `json:"negative"`
+	Neutral  int64  `json:"neutral"`
+	Positive int64  `json:"positive"`
+}
+
 // SourcePolicy A policy chosen by the complaint's source; urgency and tier may be `*` (any).
 type SourcePolicy struct {
 	AutoEscalateAngry    bool            `json:"auto_escalate_angry"`
@@ -3123,14 +3148,17 @@ type StoredClassificationRuleDimension string
 type Survey struct {
 	// Answer Left out until answered.
 	Answer *struct {
-		Ces             *int    `json:"ces,omitempty"`
-		Comment         *string `json:"comment,omitempty"`
-		Csat            int     `json:"csat"`
-		Nps             *int    `json:"nps,omitempty"`
-		ProblemSolved   *int    `json:"problem_solved,omitempty"`
-		ResponseSpeed   *int    `json:"response_speed,omitempty"`
-		ServiceAttitude *int    `json:"service_attitude,omitempty"`
-		Solved          bool    `json:"solved"`
+		Ces     *int    `json:"ces,omitempty"`
+		Comment *string `json:"comment,omitempty"`
+
+		// CommentSentiment The sentiment of the comment (docs/classification.md); left out without a comment.
+		CommentSentiment *TextSentiment `json:"comment_sentiment,omitempty"`
+		Csat             int            `json:"csat"`
+		Nps              *int           `json:"nps,omitempty"`
+		ProblemSolved    *int           `json:"problem_solved,omitempty"`
+		ResponseSpeed    *int           `json:"response_speed,omitempty"`
+		ServiceAttitude  *int           `json:"service_attitude,omitempty"`
+		Solved           bool           `json:"solved"`
 	} `json:"answer,omitempty"`
 
 	// AnsweredAt Left out until answered.
@@ -3238,6 +3266,18 @@ type TeamDetail struct {
 	UpdatedAt Time            `json:"updated_at"`
 	UpdatedBy string          `json:"updated_by"`
 }
+
+// TextSentiment The feeling of a text (docs/classification.md): a label, a score from -1 (surely negative) to +1 (surely positive), anger (a threat to go to a regulator, the media or court, or strong words in a negative text) with its reasons, and the delivery or service failures the text names ("太慢", "凉了", "态度差").
+type TextSentiment struct {
+	Anger        bool               `json:"anger"`
+	AngerReasons *[]string          `json:"anger_reasons"`
+	Failures     *[]string          `json:"failures"`
+	Label        TextSentimentLabel `json:"label"`
+	Score        float32            `json:"score"`
+}
+
+// TextSentimentLabel defines model for TextSentiment.Label.
+type TextSentimentLabel string
 
 // Time defines model for Time.
 type Time = time.Time

@@ -147,15 +147,14 @@ type Match struct {
 
 // Result is the classification of one text.
 type Result struct {
-	ProblemType string `json:"problem_type"`
-	Urgency     string `json:"urgency"`
-	Scope       string `json:"scope"`
-	// Sentiment is "angry" when a sentiment rule matched; empty otherwise.
-	Sentiment string   `json:"sentiment,omitempty"`
-	Matched   []Match  `json:"matched_rules"`
-	Keywords  []string `json:"keywords"`
-	// AngerWords are the keywords of the sentiment rule that decided "angry".
-	AngerWords []string `json:"-"`
+	ProblemType string   `json:"problem_type"`
+	Urgency     string   `json:"urgency"`
+	Scope       string   `json:"scope"`
+	Matched     []Match  `json:"matched_rules"`
+	Keywords    []string `json:"keywords"`
+	// Sentiment is a dimension of its own, from the sentiment model and its cues,
+	// not from the rules (sentiment.go).
+	Sentiment Sentiment `json:"sentiment"`
 }
 
 // Classifier applies one rule set. It is immutable and safe for concurrent use; a
@@ -214,7 +213,7 @@ func (c *Classifier) Classify(text string) Result {
 	d := analyse(text)
 	res := Result{
 		ProblemType: DefaultProblemType, Urgency: DefaultUrgency, Scope: DefaultScope,
-		Matched: []Match{}, Keywords: d.keywords(c.verbs),
+		Matched: []Match{}, Keywords: d.keywords(c.verbs), Sentiment: AnalyseSentiment(text),
 	}
 	type hit struct {
 		rule  *compiledRule
@@ -270,8 +269,13 @@ func (c *Classifier) Classify(text string) Result {
 		case DimScope:
 			res.Scope = h.rule.Value
 		case DimSentiment:
-			res.Sentiment = h.rule.Value
-			res.AngerWords = h.words
+			// Anger words of the rules ("angry") join the model's anger reasons, once each.
+			res.Sentiment.Anger = true
+			for _, w := range h.words {
+				if !slices.Contains(res.Sentiment.AngerReasons, w) {
+					res.Sentiment.AngerReasons = append(res.Sentiment.AngerReasons, w)
+				}
+			}
 		}
 	}
 	return res

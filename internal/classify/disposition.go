@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
@@ -25,6 +26,9 @@ type Feedback struct {
 	Kind    string
 	Rating  int // 1–5; 0 when there is none
 	HasText bool
+	// Sentiment of the text; nil when it was not analysed (the keyword rules alone
+	// decide then).
+	Sentiment *Sentiment
 }
 
 // Decision is the disposition of a piece of feedback, the urgency it is handled
@@ -37,31 +41,57 @@ type Decision struct {
 
 // Dispose routes classified feedback:
 //
+//   - anger makes it a complaint (002 §3.2: an angry customer reaches a human at
+//     once); the complaint's intake raises its urgency one level, once
+//     (complaint.Level.Raised), and records why;
 //   - a rating of 1 or 2 is a complaint: urgency at least medium;
-//   - high urgency → a complaint, whatever the rating;
+//   - high urgency → a complaint, whatever the rating or sentiment;
 //   - a positive rating (4 or 5) → recorded;
+//   - praise (positive sentiment, not sent as a suggestion) → recorded and counted
+//     as praise, even when a rule keyword matched ("一点都不慢" holds "慢");
+//   - negative sentiment naming a delivery or service failure ("太慢", "凉了",
+//     "态度差") → a complaint, urgency at least medium;
 //   - medium urgency → a complaint (negative mention, dissatisfied rating, defect);
-//   - low urgency with text → the improvement backlog, no complaint SLA;
+//   - low urgency with text (a neutral suggestion, a negative text without a
+//     concrete failure) → the improvement backlog, no complaint SLA;
 //   - low urgency without text (a bare 3-star rating) → recorded.
 func Dispose(f Feedback, urgency string) Decision {
 	d := Decision{Urgency: urgency}
-	if f.Rating >= 1 && f.Rating <= 2 && urgency == string(complaint.Low) {
+	s := f.Sentiment
+	angry := ""
+	if s != nil && s.Anger {
+		angry = "anger (" + strings.Join(s.AngerReasons, ", ") + "): the complaint's urgency is raised at filing; "
+	}
+	if f.Rating >= 1 && f.Rating <= 2 && d.Urgency == string(complaint.Low) {
 		d.Urgency = string(complaint.Medium)
 	}
 	rated := fmt.Sprintf("rating %d of 5", f.Rating)
 	switch {
 	case d.Urgency == string(complaint.High):
-		d.Disposition, d.Reason = DispositionComplaint, "high urgency: filed as a complaint under the SLA"
+		d.Disposition, d.Reason = DispositionComplaint, angry+"high urgency: filed as a complaint under the SLA"
+	case angry != "":
+		d.Disposition, d.Reason = DispositionComplaint, angry+"filed as a complaint under the SLA"
 	case f.Rating >= 4:
 		d.Disposition, d.Reason = DispositionRecorded, "positive "+rated+": recorded"
 	case f.Rating >= 1 && f.Rating <= 2:
-		d.Disposition, d.Reason = DispositionComplaint, "dissatisfied "+rated+": filed as a complaint under the SLA"
+		d.Disposition, d.Reason = DispositionComplaint, angry+"dissatisfied "+rated+": filed as a complaint under the SLA"
+	case s != nil && s.Label == SentimentPositive && f.HasText && f.Kind != "suggestion":
+		d.Disposition, d.Reason = DispositionRecorded, fmt.Sprintf("praise (sentiment %+.2f): recorded", s.Score)
+	case s != nil && s.Label == SentimentNegative && len(s.Failures) > 0:
+		if d.Urgency == string(complaint.Low) {
+			d.Urgency = string(complaint.Medium)
+		}
+		d.Disposition, d.Reason = DispositionComplaint, angry+"negative, names a delivery or service failure ("+
+			strings.Join(s.Failures, ", ")+"): filed as a complaint under the SLA"
 	case d.Urgency == string(complaint.Medium):
-		d.Disposition, d.Reason = DispositionComplaint, "medium urgency: filed as a complaint under the SLA"
+		d.Disposition, d.Reason = DispositionComplaint, angry+"medium urgency: filed as a complaint under the SLA"
 	case !f.HasText:
 		d.Disposition, d.Reason = DispositionRecorded, "low urgency and no text to act on: recorded"
 	default:
 		d.Disposition, d.Reason = DispositionBacklog, "low urgency "+f.Kind+": improvement backlog, no complaint SLA"
+		if s != nil && s.Label == SentimentNegative {
+			d.Reason = "negative " + f.Kind + " without a delivery or service failure: improvement backlog, no complaint SLA"
+		}
 	}
 	return d
 }

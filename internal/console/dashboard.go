@@ -264,6 +264,8 @@ func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy string) 
 	voice := add(seriesTable("voice", "Customer voice", d.Buckets, byChannel, voiceCols))
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
+	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.sentiment.category"), "category", whole.Sentiment.ByCategory, lang))
+	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.sentiment.channel"), "channel", whole.Sentiment.ByChannel, lang))
 	d.Sections = []section{
 		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, tr("dash.unit.complaints"), ch, seq(len(ch.Cols)-1)...)}},
 		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, tr("dash.unit.complaints"), ca, seq(len(ca.Cols)-1)...)}},
@@ -273,6 +275,8 @@ func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy string) 
 			plot("chart-ces", "line", tr("dash.chart.ces"), "1 … 7", voice, 1)}},
 		{hm, []dashChart{heatChart(hm, tr("dash.unit.mentions"))}},
 		{br, []dashChart{plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0)}},
+		{sc, []dashChart{plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2)}},
+		{sn, []dashChart{plot("chart-sentiment-channel", "bar", sn.Caption, translate(lang, "dash.sentiment.unit"), sn, 0, 1, 2)}},
 	}
 	return d, nil, nil
 }
@@ -436,6 +440,21 @@ func breakdownTable(groupBy string, m apiclient.MetricsReport) dashTable {
 			row.Values = append(row.Values, f.get(g))
 		}
 		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// sentimentTable is one row per category or channel: the feedback of the whole
+// period counted by the sentiment of its text, as GET /v1/metrics reports it
+// (praise next to complaints, issue 16); the chart stacks the first three.
+func sentimentTable(id, caption, first string, shares []apiclient.SentimentShare, lang string) dashTable {
+	t := dashTable{ID: id, Caption: caption, First: first}
+	for _, k := range []string{"negative", "neutral", "positive", "angry", "feedback"} {
+		t.Cols = append(t.Cols, column{translate(lang, "dash.sentiment."+k), k})
+	}
+	for _, sh := range shares {
+		t.Rows = append(t.Rows, dashRow{Label: sh.Key, Values: []*float64{
+			count(sh.Negative), count(sh.Neutral), count(sh.Positive), count(sh.Angry), count(sh.Feedback)}})
 	}
 	return t
 }

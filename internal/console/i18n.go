@@ -124,9 +124,19 @@ var coreMessages = map[string]message{
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
 	"nav.dashboard":   {"Dashboard", "仪表板"},
-	"nav.admin":       {"Admin", "管理"},
-	"signout":         {"Sign out", "退出登录"},
-	"lang.label":      {"Language", "语言"},
+
+	// The dashboard's sentiment of feedback (docs/classification.md).
+	"dash.sentiment.category": {"Feedback sentiment by category, whole period", "反馈情感（按问题类型，整个期间）"},
+	"dash.sentiment.channel":  {"Feedback sentiment by channel, whole period", "反馈情感（按渠道，整个期间）"},
+	"dash.sentiment.unit":     {"feedback", "条反馈"},
+	"dash.sentiment.negative": {"negative", "负面"},
+	"dash.sentiment.neutral":  {"neutral", "中性"},
+	"dash.sentiment.positive": {"positive (praise)", "正面（表扬）"},
+	"dash.sentiment.angry":    {"angry", "愤怒"},
+	"dash.sentiment.feedback": {"feedback", "反馈总数"},
+	"nav.admin":               {"Admin", "管理"},
+	"signout":                 {"Sign out", "退出登录"},
+	"lang.label":              {"Language", "语言"},
 
 	"login.title":  {"Sign in", "登录"},
 	"login.token":  {"API token", "API 令牌"},

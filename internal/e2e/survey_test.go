@@ -221,6 +221,10 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	if shown.JSON200.Survey.Status != apiclient.SurveyStatusAnswered {
 		t.Errorf("answered survey page: %s", shown.Body)
 	}
+	// The comment gets the feedback's sentiment analysis ("很快解决了，谢谢" is praise).
+	if a := shown.JSON200.Survey.Answer; a == nil || a.CommentSentiment == nil || a.CommentSentiment.Label != apiclient.TextSentimentLabelPositive {
+		t.Errorf("answered survey's comment sentiment: %s", shown.Body)
+	}
 }
 
 // "Not solved" reopens the complaint on the follow-up SLA, the owner's manager hears

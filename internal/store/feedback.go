@@ -38,12 +38,23 @@ type Feedback struct {
 	BacklogID         *string        `db:"backlog_id"`
 	ReceivedAt        time.Time      `db:"received_at"`
 	FiledBy           *string        `db:"filed_by"` // the ID of the token that sent it
+	FeedbackSentiment
+}
+
+// FeedbackSentiment is the sentiment of feedback text at intake (migration 00019).
+type FeedbackSentiment struct {
+	Sentiment      string         `db:"sentiment"`
+	SentimentScore float64        `db:"sentiment_score"`
+	Anger          bool           `db:"anger"`
+	AngerReasons   pq.StringArray `db:"anger_reasons"`
+	Failures       pq.StringArray `db:"failures"`
 }
 
 const feedbackColumns = `f.id, f.external_id, f.request_hash, f.kind, f.channel, f.text, f.rating, f.customer_id,
 	f.customer_name, f.customer_tier, f.customer_phone, f.customer_email, f.customer_address, f.problem_type,
 	f.urgency, f.scope, CAST(f.matched_rules AS text) AS matched_rules, f.keywords, f.disposition, f.disposition_reason,
-	f.complaint_id, b.id AS backlog_id, f.received_at, f.filed_by`
+	f.complaint_id, b.id AS backlog_id, f.received_at, f.filed_by, f.sentiment, f.sentiment_score, f.anger, f.anger_reasons,
+	f.failures`
 
 const feedbackFrom = ` FROM feedback f LEFT JOIN improvement_backlog b ON b.feedback_id = f.id`
 
@@ -74,6 +85,7 @@ type NewFeedback struct {
 	BacklogTitle      string         `db:"backlog_title"`
 	// FiledBy is the ID of the sending token (docs/privacy.md).
 	FiledBy *string `db:"filed_by"`
+	FeedbackSentiment
 }
 
 // CreateFeedback records feedback, and its backlog item, in one transaction: a retry
@@ -88,10 +100,13 @@ func (s *Store) CreateFeedback(ctx context.Context, f NewFeedback) (Feedback, bo
 	defer tx.Rollback()
 	const insert = `INSERT INTO feedback (id, external_id, request_hash, kind, channel, text, rating, customer_id,
 			customer_name, customer_tier, customer_phone, customer_email, customer_address, problem_type, urgency,
-			scope, matched_rules, keywords, disposition, disposition_reason, filed_by)
+			scope, matched_rules, keywords, disposition, disposition_reason, filed_by, sentiment, sentiment_score, anger,
+			anger_reasons, failures)
 		VALUES (:id, :external_id, :request_hash, :kind, :channel, :text, :rating, :customer_id,
 			:customer_name, :customer_tier, :customer_phone, :customer_email, :customer_address, :problem_type, :urgency,
-			:scope, CAST(:matched_rules AS jsonb), COALESCE(CAST(:keywords AS text[]), '{}'), :disposition, :disposition_reason, :filed_by)
+			:scope, CAST(:matched_rules AS jsonb), COALESCE(CAST(:keywords AS text[]), '{}'), :disposition, :disposition_reason, :filed_by,
+			COALESCE(NULLIF(:sentiment, ''), 'neutral'), :sentiment_score, :anger,
+			COALESCE(CAST(:anger_reasons AS text[]), '{}'), COALESCE(CAST(:failures AS text[]), '{}'))
 		ON CONFLICT (external_id) DO NOTHING`
 	res, err := tx.NamedExecContext(ctx, insert, f)
 	if err != nil {

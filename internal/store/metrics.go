@@ -268,3 +268,35 @@ func (s *Store) KeywordVolume(ctx context.Context, keyword, category string, fro
 	}
 	return n, nil
 }
+
+// SentimentShare counts the feedback received in a period by sentiment, for one
+// problem type or channel (Key).
+type SentimentShare struct {
+	Key      string `db:"key" json:"key"`
+	Feedback int64  `db:"feedback" json:"feedback"`
+	Negative int64  `db:"negative" json:"negative"`
+	Neutral  int64  `db:"neutral" json:"neutral"`
+	Positive int64  `db:"positive" json:"positive"`
+	Angry    int64  `db:"angry" json:"angry"`
+}
+
+// SentimentShares counts the feedback received in [from, to) by sentiment, per
+// problem type and per channel (issue 16: what customers praise and where they
+// complain), each sorted by key.
+func (s *Store) SentimentShares(ctx context.Context, from, to time.Time) (byCategory, byChannel []SentimentShare, err error) {
+	const q = `SELECT %s AS key, count(*) AS feedback,
+			count(*) FILTER (WHERE sentiment = 'negative') AS negative,
+			count(*) FILTER (WHERE sentiment = 'neutral') AS neutral,
+			count(*) FILTER (WHERE sentiment = 'positive') AS positive,
+			count(*) FILTER (WHERE anger) AS angry
+		FROM feedback WHERE received_at >= $1 AND received_at < $2
+		GROUP BY 1 ORDER BY 1`
+	byCategory, byChannel = []SentimentShare{}, []SentimentShare{}
+	if err := s.db.SelectContext(ctx, &byCategory, fmt.Sprintf(q, "problem_type"), from, to); err != nil {
+		return nil, nil, fmt.Errorf("sentiment shares by category: %w", err)
+	}
+	if err := s.db.SelectContext(ctx, &byChannel, fmt.Sprintf(q, "channel"), from, to); err != nil {
+		return nil, nil, fmt.Errorf("sentiment shares by channel: %w", err)
+	}
+	return byCategory, byChannel, nil
+}

@@ -1,0 +1,45 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+)
+
+// TestFeedbackSentiment: praise is recorded, a delivery failure is a complaint, a
+// threat to go to 12315 is an angry complaint at high urgency, and the metrics count
+// the feedback by sentiment per category and channel.
+func TestFeedbackSentiment(t *testing.T) {
+	a := newFeedbackAPI(t)
+	tests := []struct {
+		text, disposition, urgency, label string
+		anger                             bool
+	}{
+		{"非常快，态度好", "recorded", "low", "positive", false},
+		{"送餐太慢了，菜都凉了", "complaint", "medium", "negative", false},
+		{"菜都凉了，我要投诉到12315", "complaint", "high", "negative", true},
+	}
+	for i, tt := range tests {
+		got := a.as(auth.RoleIntake, "POST", "/v1/feedback",
+			fmt.Sprintf(`{"external_id":"m%d","kind":"social_mention","channel":"social_media","text":%q}`, i, tt.text), http.StatusCreated)
+		cl := got.body["classification"].(map[string]any)
+		s := cl["sentiment"].(map[string]any)
+		if got.body["disposition"] != tt.disposition || cl["urgency"] != tt.urgency || s["label"] != tt.label || s["anger"] != tt.anger {
+			t.Errorf("%s: got %v / %v, sentiment %v; want %s / %s, %s anger %v", tt.text, got.body["disposition"], cl["urgency"], s, tt.disposition, tt.urgency, tt.label, tt.anger)
+		}
+	}
+	// The period ends in the future: now, truncated to the second, may precede the
+	// feedback's received_at.
+	m := a.as(auth.RoleManager, "GET", "/v1/metrics?to="+time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "", http.StatusOK)
+	byChannel := m.body["sentiment"].(map[string]any)["by_channel"].([]any)
+	if len(byChannel) != 1 {
+		t.Fatalf("by_channel = %v, want one channel", byChannel)
+	}
+	social := byChannel[0].(map[string]any)
+	if social["key"] != "social_media" || social["positive"] != 1.0 || social["negative"] != 2.0 || social["angry"] != 1.0 {
+		t.Errorf("by_channel[0] = %v, want social: 1 positive, 2 negative, 1 angry", social)
+	}
+}

@@ -1,0 +1,117 @@
+package classify_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/classify"
+)
+
+func TestSentimentSentences(t *testing.T) {
+	tests := []struct {
+		text    string
+		label   string
+		anger   bool
+		failure string // a failure that must be found, or "" for none
+	}{
+		{"非常快，态度好", classify.SentimentPositive, false, ""},
+		{"送餐一点都不慢，味道很好", classify.SentimentPositive, false, ""},
+		{"不慢，挺好吃的", classify.SentimentPositive, false, ""},
+		{"味道不太好", classify.SentimentNegative, false, ""},
+		{"非常差，再也不点了", classify.SentimentNegative, true, ""},
+		{"菜好吃但是送得太慢", classify.SentimentNegative, false, "太慢"},
+		{"送餐太慢了，菜都凉了", classify.SentimentNegative, false, "太慢"},
+		{"骑手态度很差", classify.SentimentNegative, false, "态度很差"},
+		{"菜都凉了，我要投诉到12315", classify.SentimentNegative, true, "凉了"},
+		{"Great service, arrived early, thank you!", classify.SentimentPositive, false, ""},
+		{"@airline my flight is delayed again and nobody answers", classify.SentimentNegative, false, "delayed"},
+		{"The food was not cold at all, loved it", classify.SentimentPositive, false, ""},
+		{"Worst service ever, I'm filing a complaint with the CFPB", classify.SentimentNegative, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got := classify.AnalyseSentiment(tt.text)
+			if got.Label != tt.label {
+				t.Errorf("label = %s (score %+.3f), want %s", got.Label, got.Score, tt.label)
+			}
+			if got.Anger != tt.anger {
+				t.Errorf("anger = %v (%q), want %v", got.Anger, got.AngerReasons, tt.anger)
+			}
+			if tt.failure != "" && !slices.Contains(got.Failures, tt.failure) {
+				t.Errorf("failures = %q, want %q among them", got.Failures, tt.failure)
+			}
+			if tt.failure == "" && tt.label == classify.SentimentPositive && len(got.Failures) > 0 {
+				t.Errorf("failures = %q in praise, want none", got.Failures)
+			}
+		})
+	}
+}
+
+func TestDisposeWithSentiment(t *testing.T) {
+	c := newClassifier(t, rules)
+	tests := []struct {
+		text        string
+		disposition classify.Disposition
+		urgency     string
+	}{
+		{"非常快，态度好", classify.DispositionRecorded, "low"},
+		{"送餐一点都不慢", classify.DispositionRecorded, "low"},
+		{"送餐太慢了，菜都凉了", classify.DispositionComplaint, "medium"},
+		{"菜好吃但是送得太慢", classify.DispositionComplaint, "medium"},
+		{"骑手态度很差", classify.DispositionComplaint, "medium"},
+		{"菜都凉了，我要投诉到12315", classify.DispositionComplaint, "high"},
+		{"建议增加素食套餐", classify.DispositionBacklog, "low"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res := c.Classify(tt.text)
+			d := classify.Dispose(classify.Feedback{Kind: "social_mention", HasText: true, Sentiment: &res.Sentiment}, res.Urgency)
+			if d.Disposition != tt.disposition || d.Urgency != tt.urgency {
+				t.Errorf("got %s/%s (%s; sentiment %+v), want %s/%s", d.Disposition, d.Urgency, d.Reason, res.Sentiment, tt.disposition, tt.urgency)
+			}
+		})
+	}
+}
+
+// TestSentimentModelLoadsFast measures the start-up cost of the model.
+func TestSentimentModelLoadsFast(t *testing.T) {
+	took, err := classify.WarmSentiment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("sentiment model loaded in %s", took)
+	if took > 3*time.Second {
+		t.Errorf("loading took %s, want under 3 s", took)
+	}
+}
+
+// BenchmarkClassifyP99 reports the p99 latency of classifying one text (rules,
+// keywords, sentiment) as a metric beside the mean.
+func BenchmarkClassifyP99(b *testing.B) {
+	c, err := classify.New(rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := classify.Warm(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := classify.WarmSentiment(); err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{
+		"送餐太慢了，菜都凉了", "非常快，态度好", "菜好吃但是送得太慢，骑手态度也很差，我要投诉到12315",
+		"@airline my flight is delayed again and nobody answers the phone, worst service ever",
+		"买的这款热水器用了三天就坏了，客服一直推诿，售后服务太差，强烈不推荐大家购买，希望厂家重视质量问题。",
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		c.Classify(texts[i%len(texts)])
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
