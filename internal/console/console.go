@@ -5,8 +5,10 @@
 package console
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -146,10 +148,17 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	data["Viewer"] = viewerFrom(r.Context())
 	data["Lang"] = langOf(r)
 	data["Here"] = r.URL.RequestURI()
+	// Rendered whole before anything is sent, so a template that fails is a 500, not
+	// a half page under a 200.
+	var buf bytes.Buffer
+	if err := c.pages[page].ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		c.fail(w, r, fmt.Errorf("page %s: %w", page, err))
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := c.pages[page].ExecuteTemplate(w, "layout.html", data); err != nil {
-		c.log.ErrorContext(r.Context(), "console page failed", "page", page, "error", err)
+	if _, err := buf.WriteTo(w); err != nil {
+		c.log.DebugContext(r.Context(), "console page not sent", "page", page, "error", err)
 	}
 }
 

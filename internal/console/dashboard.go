@@ -264,8 +264,8 @@ func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy string) 
 	voice := add(seriesTable("voice", "Customer voice", d.Buckets, byChannel, voiceCols))
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
-	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.sentiment.category"), "category", whole.Sentiment.ByCategory, lang))
-	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.sentiment.channel"), "channel", whole.Sentiment.ByChannel, lang))
+	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.cap.sentiment-category"), "category", whole.Sentiment.ByCategory, lang))
+	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.cap.sentiment-channel"), "channel", whole.Sentiment.ByChannel, lang))
 	d.Sections = []section{
 		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, tr("dash.unit.complaints"), ch, seq(len(ch.Cols)-1)...)}},
 		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, tr("dash.unit.complaints"), ca, seq(len(ca.Cols)-1)...)}},
