@@ -267,7 +267,10 @@ var negatableCues = cues("慢", "凉", "冷", "差", "难吃", "贵", "咸", "�
 // threatCues are threats to go to a regulator, the media or court (002 §3.2; issue
 // 16: "12315", "投诉到…").
 var threatCues = cues(
-	"12315", "投诉到", "去投诉", "举报", "曝光", "媒体", "记者", "消协", "消费者协会", "工商", "市场监管", "监管部门", "起诉",
+	"12315", "投诉到", "去投诉", "举报",
+	// Not "曝光" or "媒体" alone: a camera's exposure (曝光) and a phone's multimedia
+	// (多媒体) are praised in reviews.
+	"要曝光", "去曝光", "曝光你", "曝光他", "网上曝光", "媒体曝光", "找媒体", "联系媒体", "告诉媒体", "上媒体", "记者", "消协", "消费者协会", "工商", "市场监管", "监管部门", "起诉",
 	"律师", "法院", "报警", "维权",
 	"cfpb", "bbb", "better business bureau", "ftc", "regulator", "attorney general", "lawyer", "attorney", "sue",
 	"lawsuit", "court", "report you", "the media", "the press", "go public",
