@@ -164,6 +164,16 @@ type Classifier struct {
 	// verbs are rule keywords that are verbs to the segmenter ("投诉", "退款"): the
 	// rules say they matter, so extraction keeps them as keywords.
 	verbs map[string]bool
+	// sentiment is the model that scores texts; nil is the embedded one.
+	sentiment *SentimentModel
+}
+
+// WithSentiment is a copy of c that scores sentiment with sm instead of the
+// embedded model: the training command calibrates a model before it is embedded.
+func (c *Classifier) WithSentiment(sm *SentimentModel) *Classifier {
+	cc := *c
+	cc.sentiment = sm
+	return &cc
 }
 
 type compiledRule struct {
@@ -211,9 +221,15 @@ func New(rules []Rule) (*Classifier, error) {
 // earlier in the text, then to the value listed first in Values.
 func (c *Classifier) Classify(text string) Result {
 	d := analyse(text)
+	var sent Sentiment
+	if c.sentiment != nil {
+		sent = c.sentiment.Analyse(text)
+	} else {
+		sent = AnalyseSentiment(text)
+	}
 	res := Result{
 		ProblemType: DefaultProblemType, Urgency: DefaultUrgency, Scope: DefaultScope,
-		Matched: []Match{}, Keywords: d.keywords(c.verbs), Sentiment: AnalyseSentiment(text),
+		Matched: []Match{}, Keywords: d.keywords(c.verbs), Sentiment: sent,
 	}
 	type hit struct {
 		rule  *compiledRule

@@ -39,6 +39,12 @@ type Decision struct {
 	Reason      string
 }
 
+// SurelyNegative is the score at or below which a negative text is filed as a
+// complaint though it names no failure: the lowest threshold keeping complaint
+// precision on fold 1 of the training tweets at 0.85 (`go run ./scripts/sentiment
+// -mode validate`; docs/classification.md).
+const SurelyNegative = 0.6
+
 // Dispose routes classified feedback:
 //
 //   - anger makes it a complaint (002 §3.2: an angry customer reaches a human at
@@ -51,6 +57,8 @@ type Decision struct {
 //     as praise, even when a rule keyword matched ("一点都不慢" holds "慢");
 //   - negative sentiment naming a delivery or service failure ("太慢", "凉了",
 //     "态度差") → a complaint, urgency at least medium;
+//   - surely negative (score ≤ −SurelyNegative) → a complaint: the tweets' label
+//     is "complaint", and most complaint tweets name no concrete failure;
 //   - medium urgency → a complaint (negative mention, dissatisfied rating, defect);
 //   - low urgency with text (a neutral suggestion, a negative text without a
 //     concrete failure) → the improvement backlog, no complaint SLA;
@@ -83,6 +91,8 @@ func Dispose(f Feedback, urgency string) Decision {
 		}
 		d.Disposition, d.Reason = DispositionComplaint, angry+"negative, names a delivery or service failure ("+
 			strings.Join(s.Failures, ", ")+"): filed as a complaint under the SLA"
+	case s != nil && s.Label == SentimentNegative && s.Score <= -SurelyNegative:
+		d.Disposition, d.Reason = DispositionComplaint, fmt.Sprintf("surely negative (sentiment %+.2f): filed as a complaint under the SLA", s.Score)
 	case d.Urgency == string(complaint.Medium):
 		d.Disposition, d.Reason = DispositionComplaint, angry+"medium urgency: filed as a complaint under the SLA"
 	case !f.HasText:

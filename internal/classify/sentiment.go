@@ -64,22 +64,35 @@ func WarmSentiment() (time.Duration, error) {
 // AnalyseSentiment scores text with the embedded model and finds anger and failure
 // cues. A model that fails to load leaves every text neutral (Warm reports why).
 func AnalyseSentiment(text string) Sentiment {
+	m, err := sentimentModel()
+	if err != nil {
+		m = nil
+	}
+	return m.analyse(text)
+}
+
+// analyse is AnalyseSentiment with model m; a nil m scores every text 0.
+func (m *model) analyse(text string) Sentiment {
 	norm := normalize(text)
 	// Cues are written without apostrophes: "doesn't work" is "doesnt work".
 	plain := strings.ReplaceAll(norm, "'", "")
 	s := Sentiment{Label: SentimentNeutral, AngerReasons: []string{}, Failures: findCues(plain, failureCues)}
-	m, err := sentimentModel()
-	feats := sentimentFeatures(norm)
-	if err == nil && len(feats) > 1 { // the language feature alone says nothing
+	feats, zh := sentimentFeatures(norm)
+	if m != nil && len(feats) > 1 { // the language feature alone says nothing
 		// A negated failure ("不慢", "一点都不慢", "not cold") is praise the n-grams
 		// miss: their "慢" and "cold" weigh negative. Each adds negatedCueLogit.
-		z := m.logit(feats) + negatedCueLogit*float64(countNegated(plain, negatableCues))
+		z := m.logit(feats, zh) + negatedCueLogit*float64(countNegated(plain, negatableCues))
 		s.Score = math.Round((2*sigmoid(z)-1)*1000) / 1000
 	}
 	// A suggestion ("建议增加夜间配送") reads friendly but asks for work: neutral
 	// unless the praise is clear.
 	if s.Score > 0 && s.Score < suggestionPraise && len(findCues(plain, suggestionCues)) > 0 {
 		s.Score = math.Min(s.Score, NeutralBand/2)
+	}
+	// A failure named after a contrast ("菜好吃但是送得太慢") is the point of the
+	// text, whatever the praise before it: negative.
+	if at := lastContrast(plain); at >= 0 && s.Score > -NeutralBand && len(findCues(plain[at:], failureCues)) > 0 {
+		s.Score = -NeutralBand
 	}
 	switch {
 	case s.Score >= NeutralBand:
@@ -254,7 +267,10 @@ var negatableCues = cues("慢", "凉", "冷", "差", "难吃", "贵", "咸", "�
 // threatCues are threats to go to a regulator, the media or court (002 §3.2; issue
 // 16: "12315", "投诉到…").
 var threatCues = cues(
-	"12315", "投诉到", "去投诉", "举报", "曝光", "媒体", "记者", "消协", "消费者协会", "工商", "市场监管", "监管部门", "起诉",
+	"12315", "投诉到", "去投诉", "举报",
+	// Not "曝光" or "媒体" alone: a camera's exposure (曝光) and a phone's multimedia
+	// (多媒体) are praised in reviews.
+	"要曝光", "去曝光", "曝光你", "曝光他", "网上曝光", "媒体曝光", "找媒体", "联系媒体", "告诉媒体", "上媒体", "记者", "消协", "消费者协会", "工商", "市场监管", "监管部门", "起诉",
 	"律师", "法院", "报警", "维权",
 	"cfpb", "bbb", "better business bureau", "ftc", "regulator", "attorney general", "lawyer", "attorney", "sue",
 	"lawsuit", "court", "report you", "the media", "the press", "go public",

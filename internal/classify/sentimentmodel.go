@@ -24,7 +24,7 @@ import (
 // weights only — no word or phrase of the labelled data it was trained on.
 const (
 	modelBuckets = 1 << 18
-	modelMagic   = "CFSENT1\n"
+	modelMagic   = "CFSENT2\n"
 )
 
 // Feature weights around a contrast: before it and after it.
@@ -60,8 +60,9 @@ var (
 		"wasnt", "wont", "havent", "hasnt", "arent", "werent", "couldnt", "wouldnt", "shouldnt")
 )
 
-// sentimentFeatures extracts the features of text (already normalised).
-func sentimentFeatures(text string) []feature {
+// sentimentFeatures extracts the features of text (already normalised) and tells
+// whether the text is Chinese (more Han characters than Latin words).
+func sentimentFeatures(text string) ([]feature, bool) {
 	feats := make([]feature, 0, 3*len(text)/2+4)
 	weight := float32(1)
 	// The weight of everything before the last contrast drops, after it rises.
@@ -161,7 +162,7 @@ func sentimentFeatures(text string) []feature {
 	if hanChars >= latinWords {
 		lang = "zh"
 	}
-	return append(feats, feature{hashFeature('L', lang), 1})
+	return append(feats, feature{hashFeature('L', lang), 1}), lang == "zh"
 }
 
 // hanGrams appends the character 1-, 2- and 3-grams of a run of Han characters and
@@ -207,15 +208,29 @@ func lastContrast(text string) int {
 	return at
 }
 
-// model is a trained logistic regression: P(positive) = σ(bias + Σ w·x).
+// model is a trained logistic regression: P(positive) = σ(bias + Σ w·x + offset),
+// with a calibration offset per language chosen on a validation fold of the
+// training rows (Calibrate): the decision threshold that meets the disposition
+// targets, written into the model file.
 type model struct {
 	bias    float32
 	weights []float32
+	offsets Offsets
 }
 
-// logit is the model's log-odds of positive for the features.
-func (m *model) logit(feats []feature) float64 {
+// Offsets are the calibration offsets added to the model's log-odds, per language.
+type Offsets struct {
+	ZH, EN float32
+}
+
+// logit is the model's calibrated log-odds of positive for the features.
+func (m *model) logit(feats []feature, zh bool) float64 {
 	z := float64(m.bias)
+	if zh {
+		z += float64(m.offsets.ZH)
+	} else {
+		z += float64(m.offsets.EN)
+	}
 	for _, f := range feats {
 		z += float64(m.weights[f.slot] * f.weight)
 	}
@@ -223,10 +238,12 @@ func (m *model) logit(feats []feature) float64 {
 }
 
 // Example is a labelled text for training: Positive true for praise, false for a
-// complaint or negative review.
+// complaint or negative review. Weight scales its gradient (0 counts as 1): the
+// training command balances each set's two classes with it.
 type Example struct {
 	Text     string
 	Positive bool
+	Weight   float64
 }
 
 // TrainOptions steer training; the zero value is not useful, see DefaultTrainOptions.
@@ -248,6 +265,24 @@ func (sm *SentimentModel) Score(text string) float64 {
 	return 2*sigmoid(sm.m.logit(sentimentFeatures(normalize(text)))) - 1
 }
 
+// DecodeSentimentModel reads a model file that Encode wrote.
+func DecodeSentimentModel(data []byte) (*SentimentModel, error) {
+	m, err := decodeModel(data)
+	if err != nil {
+		return nil, err
+	}
+	return &SentimentModel{m: m}, nil
+}
+
+// Analyse is AnalyseSentiment with this model instead of the embedded one.
+func (sm *SentimentModel) Analyse(text string) Sentiment { return sm.m.analyse(text) }
+
+// Offsets are the model's calibration offsets.
+func (sm *SentimentModel) Offsets() Offsets { return sm.m.offsets }
+
+// SetOffsets sets the calibration offsets (Calibrate chooses them).
+func (sm *SentimentModel) SetOffsets(o Offsets) { sm.m.offsets = o }
+
 // Encode is the model file: compressed, reproducible bytes.
 func (sm *SentimentModel) Encode() ([]byte, error) { return encodeModel(sm.m) }
 
@@ -260,8 +295,13 @@ func TrainSentiment(examples []Example, opts TrainOptions) (*SentimentModel, err
 		return nil, errors.New("train sentiment: no examples")
 	}
 	feats := make([][]feature, len(examples))
+	weights := make([]float64, len(examples))
 	for i, e := range examples {
-		feats[i] = sentimentFeatures(normalize(e.Text))
+		feats[i], _ = sentimentFeatures(normalize(e.Text))
+		weights[i] = e.Weight
+		if weights[i] == 0 {
+			weights[i] = 1
+		}
 	}
 	w := make([]float64, modelBuckets)
 	g2 := make([]float64, modelBuckets)
@@ -282,7 +322,7 @@ func TrainSentiment(examples []Example, opts TrainOptions) (*SentimentModel, err
 			if examples[i].Positive {
 				y = 1
 			}
-			grad := sigmoid(z) - y
+			grad := (sigmoid(z) - y) * weights[i]
 			biasG2 += grad * grad
 			bias -= opts.LearningRate * grad / math.Sqrt(biasG2+1e-8)
 			for _, f := range feats[i] {
@@ -309,6 +349,7 @@ func encodeModel(m model) ([]byte, error) {
 	_ = binary.Write(&raw, binary.LittleEndian, uint32(len(m.weights)))
 	_ = binary.Write(&raw, binary.LittleEndian, m.bias)
 	_ = binary.Write(&raw, binary.LittleEndian, m.weights)
+	_ = binary.Write(&raw, binary.LittleEndian, m.offsets)
 	var out bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
 	if err != nil {
@@ -348,6 +389,9 @@ func decodeModel(data []byte) (model, error) {
 	}
 	if err := binary.Read(r, binary.LittleEndian, m.weights); err != nil {
 		return model{}, fmt.Errorf("decode sentiment model: %w", err)
+	}
+	if err := binary.Read(r, binary.LittleEndian, &m.offsets); err != nil {
+		return model{}, fmt.Errorf("decode sentiment model offsets: %w", err)
 	}
 	return m, nil
 }

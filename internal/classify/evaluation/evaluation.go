@@ -138,11 +138,37 @@ func Load(dir string) ([]Row, error) {
 // complaints and long, formal prose unlike intake text: they are evaluated, not
 // trained on.
 func TrainingExamples(rows []Row) []classify.Example {
-	var out []classify.Example
+	return Examples(rows, func(r Row) bool { return !r.HeldOut() })
+}
+
+// ValidationTrainingExamples are the training rows outside fold 1, which
+// validates: a model trained on them chooses the calibration offsets on fold 1.
+func ValidationTrainingExamples(rows []Row) []classify.Example {
+	return Examples(rows, func(r Row) bool { return r.Fold() > 1 })
+}
+
+// Examples are the rows keep accepts, CFPB aside, each weighted so that both
+// classes of a set weigh the same (n / (2 · n_class)): waimai holds twice as many
+// negative reviews as positive ones, the tweets the other way round, and an
+// unweighted model leans to each set's majority.
+func Examples(rows []Row, keep func(Row) bool) []classify.Example {
+	count := map[string]map[bool]int{}
+	var picked []Row
 	for _, r := range rows {
-		if !r.HeldOut() && r.Set != SetCFPB {
-			out = append(out, classify.Example{Text: r.Text, Positive: r.Positive})
+		if r.Set == SetCFPB || !keep(r) {
+			continue
 		}
+		if count[r.Set] == nil {
+			count[r.Set] = map[bool]int{}
+		}
+		count[r.Set][r.Positive]++
+		picked = append(picked, r)
+	}
+	out := make([]classify.Example, 0, len(picked))
+	for _, r := range picked {
+		c := count[r.Set]
+		w := float64(c[true]+c[false]) / float64(2*c[r.Positive])
+		out = append(out, classify.Example{Text: r.Text, Positive: r.Positive, Weight: w})
 	}
 	return out
 }
