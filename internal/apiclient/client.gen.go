@@ -670,6 +670,7 @@ func (e Metric) Valid() bool {
 const (
 	MetricsGroupingCategory MetricsGrouping = "category"
 	MetricsGroupingChannel  MetricsGrouping = "channel"
+	MetricsGroupingOwner    MetricsGrouping = "owner"
 	MetricsGroupingTeam     MetricsGrouping = "team"
 	MetricsGroupingTier     MetricsGrouping = "tier"
 	MetricsGroupingUrgency  MetricsGrouping = "urgency"
@@ -682,11 +683,34 @@ func (e MetricsGrouping) Valid() bool {
 		return true
 	case MetricsGroupingChannel:
 		return true
+	case MetricsGroupingOwner:
+		return true
 	case MetricsGroupingTeam:
 		return true
 	case MetricsGroupingTier:
 		return true
 	case MetricsGroupingUrgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MetricsInterval.
+const (
+	Day   MetricsInterval = "day"
+	Month MetricsInterval = "month"
+	Week  MetricsInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the MetricsInterval enum.
+func (e MetricsInterval) Valid() bool {
+	switch e {
+	case Day:
+		return true
+	case Month:
+		return true
+	case Week:
 		return true
 	default:
 		return false
@@ -1323,6 +1347,24 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 	case ListComplaintsParamsEscalationPendingFalse:
 		return true
 	case ListComplaintsParamsEscalationPendingTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetricsParamsFormat.
+const (
+	Csv  GetMetricsParamsFormat = "csv"
+	Json GetMetricsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetMetricsParamsFormat enum.
+func (e GetMetricsParamsFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Json:
 		return true
 	default:
 		return false
@@ -2293,18 +2335,40 @@ type MetricsGroup struct {
 // MetricsGrouping defines model for MetricsGrouping.
 type MetricsGrouping string
 
+// MetricsInterval defines model for MetricsInterval.
+type MetricsInterval string
+
+// MetricsPoint One interval of a series, a report over the complaints filed in [from, to).
+type MetricsPoint struct {
+	From   Time           `json:"from"`
+	Groups []MetricsGroup `json:"groups"`
+	To     Time           `json:"to"`
+
+	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
+	Total MetricsGroup `json:"total"`
+}
+
 // MetricsReport defines model for MetricsReport.
 type MetricsReport struct {
 	From    Time           `json:"from"`
 	GroupBy *string        `json:"group_by"`
 	Groups  []MetricsGroup `json:"groups"`
 
+	// Interval The series' interval; null without one.
+	Interval *string `json:"interval"`
+
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.
 	Sentiment struct {
 		ByCategory []SentimentShare `json:"by_category"`
 		ByChannel  []SentimentShare `json:"by_channel"`
 	} `json:"sentiment"`
-	To Time `json:"to"`
+
+	// Series The period cut at the interval's starts; [] without interval.
+	Series []MetricsPoint `json:"series"`
+
+	// TimeZone Where the series' intervals start (UTC unless asked).
+	TimeZone string `json:"time_zone"`
+	To       Time   `json:"to"`
 
 	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
 	Total MetricsGroup `json:"total"`
@@ -3574,7 +3638,19 @@ type GetMetricsParams struct {
 	From    *time.Time       `form:"from,omitempty" json:"from,omitempty"`
 	To      *time.Time       `form:"to,omitempty" json:"to,omitempty"`
 	GroupBy *MetricsGrouping `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Interval Also cut the period into a series of days, weeks or months (at most 367 points).
+	Interval *MetricsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// TimeZone IANA time zone where the series' days, weeks and months start; default UTC.
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+
+	// Format csv answers text/csv (as does Accept text/csv); default json.
+	Format *GetMetricsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
+
+// GetMetricsParamsFormat defines parameters for GetMetrics.
+type GetMetricsParamsFormat string
 
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
@@ -4748,8 +4824,12 @@ type ClientInterface interface {
 	// GetMetrics Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
-	// now, at most 366), in total and by `group_by`. Every rate comes with the
-	// counts it divides; a rate without a denominator is null.
+	// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+	// Every rate comes with the counts it divides; a rate without a denominator is null.
+	// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+	// months in `time_zone` into `series`, each point the same report over its own
+	// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+	// for the total and each group of the period, then of each point (docs/metrics.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -6920,8 +7000,12 @@ func (c *Client) PutMessageTemplate(ctx context.Context, key string, locale stri
 // GetMetrics Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
-// now, at most 366), in total and by `group_by`. Every rate comes with the
-// counts it divides; a rate without a denominator is null.
+// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+// Every rate comes with the counts it divides; a rate without a denominator is null.
+// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+// months in `time_zone` into `series`, each point the same report over its own
+// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+// for the total and each group of the period, then of each point (docs/metrics.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -10940,6 +11024,42 @@ func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Reques
 
 		}
 
+		if params.Interval != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "interval", *params.Interval, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -14270,8 +14390,12 @@ type ClientWithResponsesInterface interface {
 	// GetMetricsWithResponse Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
-	// now, at most 366), in total and by `group_by`. Every rate comes with the
-	// counts it divides; a rate without a denominator is null.
+	// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+	// Every rate comes with the counts it divides; a rate without a denominator is null.
+	// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+	// months in `time_zone` into `series`, each point the same report over its own
+	// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+	// for the total and each group of the period, then of each point (docs/metrics.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -24978,8 +25102,12 @@ func (c *ClientWithResponses) PutMessageTemplateWithResponse(ctx context.Context
 // GetMetricsWithResponse Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
-// now, at most 366), in total and by `group_by`. Every rate comes with the
-// counts it divides; a rate without a denominator is null.
+// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+// Every rate comes with the counts it divides; a rate without a denominator is null.
+// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+// months in `time_zone` into `series`, each point the same report over its own
+// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+// for the total and each group of the period, then of each point (docs/metrics.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -30023,6 +30151,9 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
