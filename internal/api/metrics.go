@@ -23,6 +23,7 @@ const (
 func (s *Server) registerMetricsRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/metrics", s.authorize(s.getMetrics,
 		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
+	s.registerPerformanceRoutes(mux)
 }
 
 // metricsView is the answer of GET /v1/metrics; group_by and interval are null when

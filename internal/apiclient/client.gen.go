@@ -2022,6 +2022,32 @@ type Disposition string
 // Examples: 4h0m0s
 type Duration = string
 
+// Efficiency defines model for Efficiency.
+type Efficiency struct {
+	CsatSatisfiedPct *NullablePct `json:"csat_satisfied_pct"`
+
+	// Handled Complaints filed that day that the agent owns.
+	Handled int64 `json:"handled"`
+
+	// HandlingSeconds Median resolution time net of pauses.
+	HandlingSeconds *float64 `json:"handling_seconds"`
+	Owner           string   `json:"owner"`
+
+	// QaScore Mean QA score 0–100; null until QA exists.
+	QaScore          *float64     `json:"qa_score"`
+	Resolved         int64        `json:"resolved"`
+	SlaCompliancePct *NullablePct `json:"sla_compliance_pct"`
+}
+
+// EfficiencyView defines model for EfficiencyView.
+type EfficiencyView struct {
+	Agents   []Efficiency       `json:"agents"`
+	Date     openapi_types.Date `json:"date"`
+	From     Time               `json:"from"`
+	TimeZone string             `json:"time_zone"`
+	To       Time               `json:"to"`
+}
+
 // Escalation defines model for Escalation.
 type Escalation struct {
 	Approver    *NullableString    `json:"approver"`
@@ -2403,6 +2429,9 @@ type NotificationStatus string
 
 // NullableDuration A Go duration ("4h0m0s"), or null.
 type NullableDuration = string
+
+// NullablePct defines model for NullablePct.
+type NullablePct = float64
 
 // NullableString defines model for NullableString.
 type NullableString = string
@@ -3130,6 +3159,16 @@ type SentimentShare struct {
 	Positive int64  `json:"positive"`
 }
 
+// ServiceStars defines model for ServiceStars.
+type ServiceStars struct {
+	Agents   []StarEntry `json:"agents"`
+	From     Time        `json:"from"`
+	Month    string      `json:"month"`
+	TimeZone string      `json:"time_zone"`
+	To       Time        `json:"to"`
+	Weights  StarWeights `json:"weights"`
+}
+
 // SourcePolicy A policy chosen by the complaint's source; urgency and tier may be `*` (any).
 type SourcePolicy struct {
 	AutoEscalateAngry    bool            `json:"auto_escalate_angry"`
@@ -3193,6 +3232,38 @@ type Span struct {
 
 	// Start HH:MM
 	Start string `json:"start"`
+}
+
+// StarEntry defines model for StarEntry.
+type StarEntry struct {
+	Inputs struct {
+		Quality      *NullablePct `json:"quality"`
+		Resolution   *NullablePct `json:"resolution"`
+		Satisfaction *NullablePct `json:"satisfaction"`
+		Teamwork     *NullablePct `json:"teamwork"`
+	} `json:"inputs"`
+	Owner string `json:"owner"`
+
+	// Rank 1 for the service star; equal scores share a rank; 0 when unscored.
+	Rank   int          `json:"rank"`
+	Score  *NullablePct `json:"score"`
+	Volume int64        `json:"volume"`
+}
+
+// StarWeights defines model for StarWeights.
+type StarWeights struct {
+	Quality      float64 `json:"quality"`
+	Resolution   float64 `json:"resolution"`
+	Satisfaction float64 `json:"satisfaction"`
+	Teamwork     float64 `json:"teamwork"`
+}
+
+// StarWeightsRequest defines model for StarWeightsRequest.
+type StarWeightsRequest struct {
+	Quality      *float64 `json:"quality,omitempty"`
+	Resolution   *float64 `json:"resolution,omitempty"`
+	Satisfaction *float64 `json:"satisfaction,omitempty"`
+	Teamwork     *float64 `json:"teamwork,omitempty"`
 }
 
 // StoredClassificationRule defines model for StoredClassificationRule.
@@ -3652,6 +3723,18 @@ type GetMetricsParams struct {
 // GetMetricsParamsFormat defines parameters for GetMetrics.
 type GetMetricsParamsFormat string
 
+// GetEfficiencyParams defines parameters for GetEfficiency.
+type GetEfficiencyParams struct {
+	Date     *openapi_types.Date `form:"date,omitempty" json:"date,omitempty"`
+	TimeZone *string             `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
+// GetServiceStarsParams defines parameters for GetServiceStars.
+type GetServiceStarsParams struct {
+	Month    *string `form:"month,omitempty" json:"month,omitempty"`
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	ComplaintId *openapi_types.UUID `form:"complaint_id,omitempty" json:"complaint_id,omitempty"`
@@ -3903,6 +3986,9 @@ type PutRiskThresholdsJSONRequestBody = PutRiskThresholdsRequest
 
 // PutRouteJSONRequestBody defines body for PutRoute for application/json ContentType.
 type PutRouteJSONRequestBody = PutRouteRequest
+
+// PutServiceStarWeightsJSONRequestBody defines body for PutServiceStarWeights for application/json ContentType.
+type PutServiceStarWeightsJSONRequestBody = StarWeightsRequest
 
 // PutSourcePolicyJSONRequestBody defines body for PutSourcePolicy for application/json ContentType.
 type PutSourcePolicyJSONRequestBody = PutPolicyRequest
@@ -4836,6 +4922,31 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetEfficiency Daily efficiency per agent
+	//
+	// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+	// resolved, the median handling time, SLA compliance, CSAT and the QA score
+	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+	GetEfficiency(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetServiceStars The monthly service star ranking
+	//
+	// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+	// is null (QA before quality inspection exists; teamwork, never measured) is
+	// left out with its weight.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+	GetServiceStars(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListNotifications The notices sent
 	//
 	// The notices the system sent or tried to send, newest first, keyset-paginated.
@@ -5304,6 +5415,37 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 	PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetServiceStarWeights Service star weights
+	//
+	// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+	GetServiceStarWeights(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStarWeightsWithBody Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStarWeights Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies SLA policies
 	//
@@ -7022,6 +7164,51 @@ func (c *Client) GetMetrics(ctx context.Context, params *GetMetricsParams, reqEd
 	return c.Client.Do(req)
 }
 
+// GetEfficiency Daily efficiency per agent
+//
+// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+// resolved, the median handling time, SLA compliance, CSAT and the QA score
+// (null until quality inspection scores exist). Complaints nobody owns are left out.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+func (c *Client) GetEfficiency(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEfficiencyRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetServiceStars The monthly service star ranking
+//
+// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+// is null (QA before quality inspection exists; teamwork, never measured) is
+// left out with its weight.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+func (c *Client) GetServiceStars(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceStarsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListNotifications The notices sent
 //
 // The notices the system sent or tried to send, newest first, keyset-paginated.
@@ -7971,6 +8158,67 @@ func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, p
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 func (c *Client) PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutRouteRequest(c.Server, category, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetServiceStarWeights Service star weights
+//
+// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+func (c *Client) GetServiceStarWeights(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceStarWeightsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStarWeightsWithBody Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *Client) PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStarWeights Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *Client) PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11074,6 +11322,138 @@ func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Reques
 	return req, nil
 }
 
+// NewGetEfficiencyRequest constructs an http.Request for the GetEfficiency method
+func NewGetEfficiencyRequest(server string, params *GetEfficiencyParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/metrics/efficiency")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Date != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetServiceStarsRequest constructs an http.Request for the GetServiceStars method
+func NewGetServiceStarsRequest(server string, params *GetServiceStarsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/metrics/service-stars")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Month != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "month", *params.Month, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListNotificationsRequest constructs an http.Request for the ListNotifications method
 func NewListNotificationsRequest(server string, params *ListNotificationsParams) (*http.Request, error) {
 	var err error
@@ -12893,6 +13273,73 @@ func NewPutRouteRequestWithBody(server string, category RouteCategory, params *P
 	return req, nil
 }
 
+// NewGetServiceStarWeightsRequest constructs an http.Request for the GetServiceStarWeights method
+func NewGetServiceStarWeightsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/service-star-weights")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutServiceStarWeightsRequest calls the generic PutServiceStarWeights builder with application/json body
+func NewPutServiceStarWeightsRequest(server string, body PutServiceStarWeightsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutServiceStarWeightsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutServiceStarWeightsRequestWithBody constructs an http.Request for the PutServiceStarWeights method, with any body, and a specified content type
+func NewPutServiceStarWeightsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/service-star-weights")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListPoliciesRequest constructs an http.Request for the ListPolicies method
 func NewListPoliciesRequest(server string) (*http.Request, error) {
 	var err error
@@ -14404,6 +14851,35 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
 
+	// GetEfficiencyWithResponse Daily efficiency per agent
+	//
+	// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+	// resolved, the median handling time, SLA compliance, CSAT and the QA score
+	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+	GetEfficiencyWithResponse(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*GetEfficiencyResponse, error)
+
+	// GetServiceStarsWithResponse The monthly service star ranking
+	//
+	// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+	// is null (QA before quality inspection exists; teamwork, never measured) is
+	// left out with its weight.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+	GetServiceStarsWithResponse(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*GetServiceStarsResponse, error)
+
 	// ListNotificationsWithResponse The notices sent
 	//
 	// The notices the system sent or tried to send, newest first, keyset-paginated.
@@ -14914,6 +15390,39 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 	PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+
+	// GetServiceStarWeightsWithResponse Service star weights
+	//
+	// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+	GetServiceStarWeightsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetServiceStarWeightsResponse, error)
+
+	// PutServiceStarWeightsWithBodyWithResponse Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
+
+	// PutServiceStarWeightsWithResponse Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
 
 	// ListPoliciesWithResponse SLA policies
 	//
@@ -19533,6 +20042,158 @@ func (r GetMetricsResponse) ContentType() string {
 	return ""
 }
 
+// GetEfficiencyResponse401Headers the declared response headers of an HTTP 401 response for GetEfficiency
+type GetEfficiencyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetEfficiencyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EfficiencyView
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEfficiencyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEfficiencyResponse) GetJSON200() *EfficiencyView {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEfficiencyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEfficiencyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEfficiencyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEfficiencyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetServiceStarsResponse401Headers the declared response headers of an HTTP 401 response for GetServiceStars
+type GetServiceStarsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetServiceStarsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceStars
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetServiceStarsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetServiceStarsResponse) GetJSON200() *ServiceStars {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetServiceStarsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetServiceStarsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetServiceStarsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetServiceStarsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListNotificationsResponse401Headers the declared response headers of an HTTP 401 response for ListNotifications
 type ListNotificationsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -22561,6 +23222,165 @@ func (r PutRouteResponse) ContentType() string {
 	return ""
 }
 
+// GetServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for GetServiceStarWeights
+type GetServiceStarWeightsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetServiceStarWeightsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StarWeights
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetServiceStarWeightsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetServiceStarWeightsResponse) GetJSON200() *StarWeights {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetServiceStarWeightsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetServiceStarWeightsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetServiceStarWeightsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetServiceStarWeightsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for PutServiceStarWeights
+type PutServiceStarWeightsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutServiceStarWeightsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StarWeights
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutServiceStarWeightsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutServiceStarWeightsResponse) GetJSON200() *StarWeights {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutServiceStarWeightsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutServiceStarWeightsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutServiceStarWeightsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutServiceStarWeightsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListPoliciesResponse401Headers the declared response headers of an HTTP 401 response for ListPolicies
 type ListPoliciesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -25122,6 +25942,47 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, params
 	return ParseGetMetricsResponse(rsp)
 }
 
+// GetEfficiencyWithResponse Daily efficiency per agent
+//
+// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+// resolved, the median handling time, SLA compliance, CSAT and the QA score
+// (null until quality inspection scores exist). Complaints nobody owns are left out.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+func (c *ClientWithResponses) GetEfficiencyWithResponse(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*GetEfficiencyResponse, error) {
+	rsp, err := c.GetEfficiency(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEfficiencyResponse(rsp)
+}
+
+// GetServiceStarsWithResponse The monthly service star ranking
+//
+// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+// is null (QA before quality inspection exists; teamwork, never measured) is
+// left out with its weight.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+func (c *ClientWithResponses) GetServiceStarsWithResponse(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*GetServiceStarsResponse, error) {
+	rsp, err := c.GetServiceStars(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetServiceStarsResponse(rsp)
+}
+
 // ListNotificationsWithResponse The notices sent
 //
 // The notices the system sent or tried to send, newest first, keyset-paginated.
@@ -25925,6 +26786,57 @@ func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category
 		return nil, err
 	}
 	return ParsePutRouteResponse(rsp)
+}
+
+// GetServiceStarWeightsWithResponse Service star weights
+//
+// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+func (c *ClientWithResponses) GetServiceStarWeightsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetServiceStarWeightsResponse, error) {
+	rsp, err := c.GetServiceStarWeights(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetServiceStarWeightsResponse(rsp)
+}
+
+// PutServiceStarWeightsWithBodyWithResponse Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *ClientWithResponses) PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeightsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStarWeightsResponse(rsp)
+}
+
+// PutServiceStarWeightsWithResponse Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *ClientWithResponses) PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeights(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStarWeightsResponse(rsp)
 }
 
 // ListPoliciesWithResponse SLA policies
@@ -30173,6 +31085,140 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	return response, nil
 }
 
+// ParseGetEfficiencyResponse parses an HTTP response from a GetEfficiencyWithResponse call
+func ParseGetEfficiencyResponse(rsp *http.Response) (*GetEfficiencyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEfficiencyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EfficiencyView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetEfficiencyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetServiceStarsResponse parses an HTTP response from a GetServiceStarsWithResponse call
+func ParseGetServiceStarsResponse(rsp *http.Response) (*GetServiceStarsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetServiceStarsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceStars
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetServiceStarsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListNotificationsResponse parses an HTTP response from a ListNotificationsWithResponse call
 func ParseListNotificationsResponse(rsp *http.Response) (*ListNotificationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32852,6 +33898,147 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutRouteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetServiceStarWeightsResponse parses an HTTP response from a GetServiceStarWeightsWithResponse call
+func ParseGetServiceStarWeightsResponse(rsp *http.Response) (*GetServiceStarWeightsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetServiceStarWeightsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StarWeights
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetServiceStarWeightsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutServiceStarWeightsResponse parses an HTTP response from a PutServiceStarWeightsWithResponse call
+func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeightsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutServiceStarWeightsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StarWeights
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutServiceStarWeightsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
