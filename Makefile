@@ -1,6 +1,6 @@
 # complaintflow — dev stack and test orchestration.
 #   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
-#   make demo   the same, plus a seconds-long SLA policy and sample complaints
+#   make demo   the same, plus a seconds-long SLA policy, sample complaints and two months of history
 #   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
 #               and a real browser (chromium, installed when missing)
 

@@ -23,18 +23,33 @@ const (
 func (s *Server) registerMetricsRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/metrics", s.authorize(s.getMetrics,
 		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
+	s.registerPerformanceRoutes(mux)
 }
 
-// metricsView is the answer of GET /v1/metrics; group_by is null when not grouped.
+// metricsView is the answer of GET /v1/metrics; group_by and interval are null when
+// not asked for, and then groups and series are [].
 type metricsView struct {
-	From    time.Time              `json:"from"`
-	To      time.Time              `json:"to"`
-	GroupBy *string                `json:"group_by"`
-	Total   quality.MetricsGroup   `json:"total"`
-	Groups  []quality.MetricsGroup `json:"groups"`
+	From     time.Time              `json:"from"`
+	To       time.Time              `json:"to"`
+	GroupBy  *string                `json:"group_by"`
+	Interval *string                `json:"interval"`
+	TimeZone string                 `json:"time_zone"`
+	Total    quality.MetricsGroup   `json:"total"`
+	Groups   []quality.MetricsGroup `json:"groups"`
+	// Series is the period cut at the interval's calendar starts (002 §7.2 trends):
+	// each point is the same report over its own cohort.
+	Series []seriesPoint `json:"series"`
 	// Sentiment counts the feedback received in the period by sentiment, per
 	// category (problem type) and per channel; complaints are not in it.
 	Sentiment sentimentSharesView `json:"sentiment"`
+}
+
+// seriesPoint is one interval of a series: its total and, with group_by, its groups.
+type seriesPoint struct {
+	From   time.Time              `json:"from"`
+	To     time.Time              `json:"to"`
+	Total  quality.MetricsGroup   `json:"total"`
+	Groups []quality.MetricsGroup `json:"groups"`
 }
 
 type sentimentSharesView struct {
@@ -46,6 +61,9 @@ type sentimentSharesView struct {
 // and, with group_by, per category, channel, team, urgency or customer tier.
 func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	q, p := parseMetricsQuery(r.URL.Query(), time.Now())
+	if p == nil && !r.URL.Query().Has("format") && wantsMetricsCSV(r) {
+		q.csv = true
+	}
 	if p != nil {
 		writeProblem(w, r, p)
 		return
@@ -60,19 +78,44 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), Total: report.Total, Groups: report.Groups,
+	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), TimeZone: q.loc.String(),
+		Total: report.Total, Groups: nonNilGroups(report.Groups), Series: []seriesPoint{},
 		Sentiment: sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel}}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}
-	if view.Groups == nil {
-		view.Groups = []quality.MetricsGroup{}
+	if q.interval != "" {
+		interval := string(q.interval)
+		view.Interval = &interval
+		// The buckets are checked in parseMetricsQuery; one report per point keeps each
+		// point's figures exactly those of GET /v1/metrics over its period.
+		buckets, err := quality.Buckets(q.from, q.to, q.interval, q.loc)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, b := range buckets {
+			p, err := s.store.Metrics(r.Context(), b.From, b.To, q.groupBy)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			view.Series = append(view.Series, seriesPoint{From: b.From, To: b.To, Total: p.Total, Groups: nonNilGroups(p.Groups)})
+		}
 	}
 	// None granted is an empty cost of recovery, not null.
-	for _, g := range append([]*quality.MetricsGroup{&view.Total}, pointers(view.Groups)...) {
+	groups := append([]*quality.MetricsGroup{&view.Total}, pointers(view.Groups)...)
+	for i := range view.Series {
+		groups = append(append(groups, &view.Series[i].Total), pointers(view.Series[i].Groups)...)
+	}
+	for _, g := range groups {
 		if g.RecoveryCost == nil {
 			g.RecoveryCost = []quality.RecoveryCost{}
 		}
+	}
+	if q.csv {
+		s.writeMetricsCSV(w, r, view)
+		return
 	}
 	writeJSON(w, http.StatusOK, view)
 }
@@ -80,18 +123,24 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 type metricsParams struct {
 	from, to time.Time
 	groupBy  string
+	interval quality.Interval
+	loc      *time.Location
+	csv      bool
 }
 
+// metricsParamNames are the query parameters GET /v1/metrics reads.
+var metricsParamNames = []string{"from", "to", "group_by", "interval", "time_zone", "format"}
+
 // parseMetricsQuery reads from, to (RFC 3339; to defaults to now, from to 30 days
-// before to) and group_by, naming every bad parameter.
+// before to), group_by, interval, time_zone and format, naming every bad parameter.
 func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	var v validator
 	for name := range q {
-		if name != "from" && name != "to" && name != "group_by" {
-			v.reject(name, FieldUnknown, "unknown query parameter; use from, to, group_by")
+		if !slices.Contains(metricsParamNames, name) {
+			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(metricsParamNames, ", "))
 		}
 	}
-	out := metricsParams{to: now.UTC().Truncate(time.Second)}
+	out := metricsParams{to: now.UTC().Truncate(time.Second), loc: time.UTC}
 	toOK, fromOK := true, true
 	if raw := q.Get("to"); raw != "" {
 		t, err := time.Parse(time.RFC3339, raw)
@@ -125,6 +174,7 @@ func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 		}
 		out.groupBy = g
 	}
+	parseSeriesQuery(q, &out, &v, fromOK && toOK)
 	return out, v.problem()
 }
 
@@ -135,4 +185,12 @@ func pointers[T any](xs []T) []*T {
 		out[i] = &xs[i]
 	}
 	return out
+}
+
+// nonNilGroups is groups, or [] for none.
+func nonNilGroups(groups []quality.MetricsGroup) []quality.MetricsGroup {
+	if groups == nil {
+		return []quality.MetricsGroup{}
+	}
+	return groups
 }

@@ -156,7 +156,11 @@ func TestMetricsRefusesBadParameters(t *testing.T) {
 		{"from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "[from]"},
 		{"from=2025-03-01T00:00:00Z&to=2025-03-01T00:00:00Z", "[from]"},
 		{"from=2024-01-01T00:00:00Z&to=2025-01-02T00:00:00Z", "[from]"}, // 367 days
-		{"group_by=owner", "[group_by]"},
+		{"group_by=assignee", "[group_by]"},
+		{"interval=hour", "[interval]"},
+		{"time_zone=Mars%2FBase", "[time_zone]"},
+		{"format=xml", "[format]"},
+		{"interval=year&format=pdf&time_zone=", "[time_zone interval format]"},
 		{"group_by=", "[group_by]"},
 		{"group_by=category%3B+DROP+TABLE+complaints", "[group_by]"},
 		{"limit=5", "[limit]"},

@@ -670,6 +670,7 @@ func (e Metric) Valid() bool {
 const (
 	MetricsGroupingCategory MetricsGrouping = "category"
 	MetricsGroupingChannel  MetricsGrouping = "channel"
+	MetricsGroupingOwner    MetricsGrouping = "owner"
 	MetricsGroupingTeam     MetricsGrouping = "team"
 	MetricsGroupingTier     MetricsGrouping = "tier"
 	MetricsGroupingUrgency  MetricsGrouping = "urgency"
@@ -682,11 +683,34 @@ func (e MetricsGrouping) Valid() bool {
 		return true
 	case MetricsGroupingChannel:
 		return true
+	case MetricsGroupingOwner:
+		return true
 	case MetricsGroupingTeam:
 		return true
 	case MetricsGroupingTier:
 		return true
 	case MetricsGroupingUrgency:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MetricsInterval.
+const (
+	Day   MetricsInterval = "day"
+	Month MetricsInterval = "month"
+	Week  MetricsInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the MetricsInterval enum.
+func (e MetricsInterval) Valid() bool {
+	switch e {
+	case Day:
+		return true
+	case Month:
+		return true
+	case Week:
 		return true
 	default:
 		return false
@@ -1323,6 +1347,24 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 	case ListComplaintsParamsEscalationPendingFalse:
 		return true
 	case ListComplaintsParamsEscalationPendingTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMetricsParamsFormat.
+const (
+	Csv  GetMetricsParamsFormat = "csv"
+	Json GetMetricsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetMetricsParamsFormat enum.
+func (e GetMetricsParamsFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Json:
 		return true
 	default:
 		return false
@@ -1980,6 +2022,32 @@ type Disposition string
 // Examples: 4h0m0s
 type Duration = string
 
+// Efficiency defines model for Efficiency.
+type Efficiency struct {
+	CsatSatisfiedPct *NullablePct `json:"csat_satisfied_pct"`
+
+	// Handled Complaints filed that day that the agent owns.
+	Handled int64 `json:"handled"`
+
+	// HandlingSeconds Median resolution time net of pauses.
+	HandlingSeconds *float64 `json:"handling_seconds"`
+	Owner           string   `json:"owner"`
+
+	// QaScore Mean QA score 0–100; null until QA exists.
+	QaScore          *float64     `json:"qa_score"`
+	Resolved         int64        `json:"resolved"`
+	SlaCompliancePct *NullablePct `json:"sla_compliance_pct"`
+}
+
+// EfficiencyView defines model for EfficiencyView.
+type EfficiencyView struct {
+	Agents   []Efficiency       `json:"agents"`
+	Date     openapi_types.Date `json:"date"`
+	From     Time               `json:"from"`
+	TimeZone string             `json:"time_zone"`
+	To       Time               `json:"to"`
+}
+
 // Escalation defines model for Escalation.
 type Escalation struct {
 	Approver    *NullableString    `json:"approver"`
@@ -2293,18 +2361,40 @@ type MetricsGroup struct {
 // MetricsGrouping defines model for MetricsGrouping.
 type MetricsGrouping string
 
+// MetricsInterval defines model for MetricsInterval.
+type MetricsInterval string
+
+// MetricsPoint One interval of a series, a report over the complaints filed in [from, to).
+type MetricsPoint struct {
+	From   Time           `json:"from"`
+	Groups []MetricsGroup `json:"groups"`
+	To     Time           `json:"to"`
+
+	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
+	Total MetricsGroup `json:"total"`
+}
+
 // MetricsReport defines model for MetricsReport.
 type MetricsReport struct {
 	From    Time           `json:"from"`
 	GroupBy *string        `json:"group_by"`
 	Groups  []MetricsGroup `json:"groups"`
 
+	// Interval The series' interval; null without one.
+	Interval *string `json:"interval"`
+
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.
 	Sentiment struct {
 		ByCategory []SentimentShare `json:"by_category"`
 		ByChannel  []SentimentShare `json:"by_channel"`
 	} `json:"sentiment"`
-	To Time `json:"to"`
+
+	// Series The period cut at the interval's starts; [] without interval.
+	Series []MetricsPoint `json:"series"`
+
+	// TimeZone Where the series' intervals start (UTC unless asked).
+	TimeZone string `json:"time_zone"`
+	To       Time   `json:"to"`
 
 	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
 	Total MetricsGroup `json:"total"`
@@ -2339,6 +2429,9 @@ type NotificationStatus string
 
 // NullableDuration A Go duration ("4h0m0s"), or null.
 type NullableDuration = string
+
+// NullablePct defines model for NullablePct.
+type NullablePct = float64
 
 // NullableString defines model for NullableString.
 type NullableString = string
@@ -3066,6 +3159,16 @@ type SentimentShare struct {
 	Positive int64  `json:"positive"`
 }
 
+// ServiceStars defines model for ServiceStars.
+type ServiceStars struct {
+	Agents   []StarEntry `json:"agents"`
+	From     Time        `json:"from"`
+	Month    string      `json:"month"`
+	TimeZone string      `json:"time_zone"`
+	To       Time        `json:"to"`
+	Weights  StarWeights `json:"weights"`
+}
+
 // SourcePolicy A policy chosen by the complaint's source; urgency and tier may be `*` (any).
 type SourcePolicy struct {
 	AutoEscalateAngry    bool            `json:"auto_escalate_angry"`
@@ -3129,6 +3232,38 @@ type Span struct {
 
 	// Start HH:MM
 	Start string `json:"start"`
+}
+
+// StarEntry defines model for StarEntry.
+type StarEntry struct {
+	Inputs struct {
+		Quality      *NullablePct `json:"quality"`
+		Resolution   *NullablePct `json:"resolution"`
+		Satisfaction *NullablePct `json:"satisfaction"`
+		Teamwork     *NullablePct `json:"teamwork"`
+	} `json:"inputs"`
+	Owner string `json:"owner"`
+
+	// Rank 1 for the service star; equal scores share a rank; 0 when unscored.
+	Rank   int          `json:"rank"`
+	Score  *NullablePct `json:"score"`
+	Volume int64        `json:"volume"`
+}
+
+// StarWeights defines model for StarWeights.
+type StarWeights struct {
+	Quality      float64 `json:"quality"`
+	Resolution   float64 `json:"resolution"`
+	Satisfaction float64 `json:"satisfaction"`
+	Teamwork     float64 `json:"teamwork"`
+}
+
+// StarWeightsRequest defines model for StarWeightsRequest.
+type StarWeightsRequest struct {
+	Quality      *float64 `json:"quality,omitempty"`
+	Resolution   *float64 `json:"resolution,omitempty"`
+	Satisfaction *float64 `json:"satisfaction,omitempty"`
+	Teamwork     *float64 `json:"teamwork,omitempty"`
 }
 
 // StoredClassificationRule defines model for StoredClassificationRule.
@@ -3574,6 +3709,30 @@ type GetMetricsParams struct {
 	From    *time.Time       `form:"from,omitempty" json:"from,omitempty"`
 	To      *time.Time       `form:"to,omitempty" json:"to,omitempty"`
 	GroupBy *MetricsGrouping `form:"group_by,omitempty" json:"group_by,omitempty"`
+
+	// Interval Also cut the period into a series of days, weeks or months (at most 367 points).
+	Interval *MetricsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// TimeZone IANA time zone where the series' days, weeks and months start; default UTC.
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+
+	// Format csv answers text/csv (as does Accept text/csv); default json.
+	Format *GetMetricsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// GetMetricsParamsFormat defines parameters for GetMetrics.
+type GetMetricsParamsFormat string
+
+// GetEfficiencyParams defines parameters for GetEfficiency.
+type GetEfficiencyParams struct {
+	Date     *openapi_types.Date `form:"date,omitempty" json:"date,omitempty"`
+	TimeZone *string             `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
+// GetServiceStarsParams defines parameters for GetServiceStars.
+type GetServiceStarsParams struct {
+	Month    *string `form:"month,omitempty" json:"month,omitempty"`
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
 // ListNotificationsParams defines parameters for ListNotifications.
@@ -3827,6 +3986,9 @@ type PutRiskThresholdsJSONRequestBody = PutRiskThresholdsRequest
 
 // PutRouteJSONRequestBody defines body for PutRoute for application/json ContentType.
 type PutRouteJSONRequestBody = PutRouteRequest
+
+// PutServiceStarWeightsJSONRequestBody defines body for PutServiceStarWeights for application/json ContentType.
+type PutServiceStarWeightsJSONRequestBody = StarWeightsRequest
 
 // PutSourcePolicyJSONRequestBody defines body for PutSourcePolicy for application/json ContentType.
 type PutSourcePolicyJSONRequestBody = PutPolicyRequest
@@ -4748,13 +4910,42 @@ type ClientInterface interface {
 	// GetMetrics Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
-	// now, at most 366), in total and by `group_by`. Every rate comes with the
-	// counts it divides; a rate without a denominator is null.
+	// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+	// Every rate comes with the counts it divides; a rate without a denominator is null.
+	// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+	// months in `time_zone` into `series`, each point the same report over its own
+	// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+	// for the total and each group of the period, then of each point (docs/metrics.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEfficiency Daily efficiency per agent
+	//
+	// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+	// resolved, the median handling time, SLA compliance, CSAT and the QA score
+	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+	GetEfficiency(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetServiceStars The monthly service star ranking
+	//
+	// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+	// is null (QA before quality inspection exists; teamwork, never measured) is
+	// left out with its weight.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+	GetServiceStars(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNotifications The notices sent
 	//
@@ -5224,6 +5415,37 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 	PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetServiceStarWeights Service star weights
+	//
+	// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+	GetServiceStarWeights(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStarWeightsWithBody Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStarWeights Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies SLA policies
 	//
@@ -6920,14 +7142,63 @@ func (c *Client) PutMessageTemplate(ctx context.Context, key string, locale stri
 // GetMetrics Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
-// now, at most 366), in total and by `group_by`. Every rate comes with the
-// counts it divides; a rate without a denominator is null.
+// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+// Every rate comes with the counts it divides; a rate without a denominator is null.
+// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+// months in `time_zone` into `series`, each point the same report over its own
+// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+// for the total and each group of the period, then of each point (docs/metrics.md).
 //
 // Roles: agent, manager, quality, admin.
 //
 // Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 func (c *Client) GetMetrics(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetricsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEfficiency Daily efficiency per agent
+//
+// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+// resolved, the median handling time, SLA compliance, CSAT and the QA score
+// (null until quality inspection scores exist). Complaints nobody owns are left out.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+func (c *Client) GetEfficiency(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEfficiencyRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetServiceStars The monthly service star ranking
+//
+// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+// is null (QA before quality inspection exists; teamwork, never measured) is
+// left out with its weight.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+func (c *Client) GetServiceStars(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceStarsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7887,6 +8158,67 @@ func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, p
 // Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 func (c *Client) PutRoute(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutRouteRequest(c.Server, category, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetServiceStarWeights Service star weights
+//
+// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+//
+// Roles: manager, quality, admin.
+//
+// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+func (c *Client) GetServiceStarWeights(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceStarWeightsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStarWeightsWithBody Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *Client) PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStarWeights Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *Client) PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10940,6 +11272,174 @@ func NewGetMetricsRequest(server string, params *GetMetricsParams) (*http.Reques
 
 		}
 
+		if params.Interval != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "interval", *params.Interval, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEfficiencyRequest constructs an http.Request for the GetEfficiency method
+func NewGetEfficiencyRequest(server string, params *GetEfficiencyParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/metrics/efficiency")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Date != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "date", *params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetServiceStarsRequest constructs an http.Request for the GetServiceStars method
+func NewGetServiceStarsRequest(server string, params *GetServiceStarsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/metrics/service-stars")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Month != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "month", *params.Month, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -12773,6 +13273,73 @@ func NewPutRouteRequestWithBody(server string, category RouteCategory, params *P
 	return req, nil
 }
 
+// NewGetServiceStarWeightsRequest constructs an http.Request for the GetServiceStarWeights method
+func NewGetServiceStarWeightsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/service-star-weights")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutServiceStarWeightsRequest calls the generic PutServiceStarWeights builder with application/json body
+func NewPutServiceStarWeightsRequest(server string, body PutServiceStarWeightsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutServiceStarWeightsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutServiceStarWeightsRequestWithBody constructs an http.Request for the PutServiceStarWeights method, with any body, and a specified content type
+func NewPutServiceStarWeightsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/service-star-weights")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListPoliciesRequest constructs an http.Request for the ListPolicies method
 func NewListPoliciesRequest(server string) (*http.Request, error) {
 	var err error
@@ -14270,8 +14837,12 @@ type ClientWithResponsesInterface interface {
 	// GetMetricsWithResponse Service metrics
 	//
 	// The metrics of the complaints filed in [from, to) (default the 30 days up to
-	// now, at most 366), in total and by `group_by`. Every rate comes with the
-	// counts it divides; a rate without a denominator is null.
+	// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+	// Every rate comes with the counts it divides; a rate without a denominator is null.
+	// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+	// months in `time_zone` into `series`, each point the same report over its own
+	// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+	// for the total and each group of the period, then of each point (docs/metrics.md).
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -14279,6 +14850,35 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, params *GetMetricsParams, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
+
+	// GetEfficiencyWithResponse Daily efficiency per agent
+	//
+	// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+	// resolved, the median handling time, SLA compliance, CSAT and the QA score
+	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+	GetEfficiencyWithResponse(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*GetEfficiencyResponse, error)
+
+	// GetServiceStarsWithResponse The monthly service star ranking
+	//
+	// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+	// is null (QA before quality inspection exists; teamwork, never measured) is
+	// left out with its weight.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+	GetServiceStarsWithResponse(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*GetServiceStarsResponse, error)
 
 	// ListNotificationsWithResponse The notices sent
 	//
@@ -14790,6 +15390,39 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v1/routing/{category} (the `PutRoute` operationId).
 	PutRouteWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, body PutRouteJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
+
+	// GetServiceStarWeightsWithResponse Service star weights
+	//
+	// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+	//
+	// Roles: manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+	GetServiceStarWeightsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetServiceStarWeightsResponse, error)
+
+	// PutServiceStarWeightsWithBodyWithResponse Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
+
+	// PutServiceStarWeightsWithResponse Replace the service star weights
+	//
+	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+	PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
 
 	// ListPoliciesWithResponse SLA policies
 	//
@@ -19409,6 +20042,158 @@ func (r GetMetricsResponse) ContentType() string {
 	return ""
 }
 
+// GetEfficiencyResponse401Headers the declared response headers of an HTTP 401 response for GetEfficiency
+type GetEfficiencyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetEfficiencyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EfficiencyView
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEfficiencyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEfficiencyResponse) GetJSON200() *EfficiencyView {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEfficiencyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEfficiencyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEfficiencyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEfficiencyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetServiceStarsResponse401Headers the declared response headers of an HTTP 401 response for GetServiceStars
+type GetServiceStarsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetServiceStarsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceStars
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetServiceStarsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetServiceStarsResponse) GetJSON200() *ServiceStars {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetServiceStarsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetServiceStarsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetServiceStarsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetServiceStarsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListNotificationsResponse401Headers the declared response headers of an HTTP 401 response for ListNotifications
 type ListNotificationsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -22437,6 +23222,165 @@ func (r PutRouteResponse) ContentType() string {
 	return ""
 }
 
+// GetServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for GetServiceStarWeights
+type GetServiceStarWeightsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetServiceStarWeightsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StarWeights
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetServiceStarWeightsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetServiceStarWeightsResponse) GetJSON200() *StarWeights {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetServiceStarWeightsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetServiceStarWeightsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetServiceStarWeightsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetServiceStarWeightsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for PutServiceStarWeights
+type PutServiceStarWeightsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutServiceStarWeightsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StarWeights
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutServiceStarWeightsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutServiceStarWeightsResponse) GetJSON200() *StarWeights {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutServiceStarWeightsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutServiceStarWeightsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutServiceStarWeightsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutServiceStarWeightsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListPoliciesResponse401Headers the declared response headers of an HTTP 401 response for ListPolicies
 type ListPoliciesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -24978,8 +25922,12 @@ func (c *ClientWithResponses) PutMessageTemplateWithResponse(ctx context.Context
 // GetMetricsWithResponse Service metrics
 //
 // The metrics of the complaints filed in [from, to) (default the 30 days up to
-// now, at most 366), in total and by `group_by`. Every rate comes with the
-// counts it divides; a rate without a denominator is null.
+// now, at most 366), in total and by `group_by` (`owner`: per agent, 002 §3.3).
+// Every rate comes with the counts it divides; a rate without a denominator is null.
+// With `interval` the period is also cut at the starts of days, weeks (Monday) or
+// months in `time_zone` into `series`, each point the same report over its own
+// cohort (002 §7.2 trends). `format=csv` or `Accept: text/csv` answers CSV: one row
+// for the total and each group of the period, then of each point (docs/metrics.md).
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -24992,6 +25940,47 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, params
 		return nil, err
 	}
 	return ParseGetMetricsResponse(rsp)
+}
+
+// GetEfficiencyWithResponse Daily efficiency per agent
+//
+// The daily efficiency view (002 §7.2): per agent, the complaints filed on `date`
+// (a day in `time_zone`; default yesterday) that the agent owns — how many,
+// resolved, the median handling time, SLA compliance, CSAT and the QA score
+// (null until quality inspection scores exist). Complaints nobody owns are left out.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/metrics/efficiency (the `GetEfficiency` operationId).
+func (c *ClientWithResponses) GetEfficiencyWithResponse(ctx context.Context, params *GetEfficiencyParams, reqEditors ...RequestEditorFn) (*GetEfficiencyResponse, error) {
+	rsp, err := c.GetEfficiency(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEfficiencyResponse(rsp)
+}
+
+// GetServiceStarsWithResponse The monthly service star ranking
+//
+// The agents ranked for `month` (YYYY-MM in `time_zone`; default last month) by
+// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
+// resolution (resolved %) of the complaints they own (002 §3.3); an input that
+// is null (QA before quality inspection exists; teamwork, never measured) is
+// left out with its weight.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/metrics/service-stars (the `GetServiceStars` operationId).
+func (c *ClientWithResponses) GetServiceStarsWithResponse(ctx context.Context, params *GetServiceStarsParams, reqEditors ...RequestEditorFn) (*GetServiceStarsResponse, error) {
+	rsp, err := c.GetServiceStars(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetServiceStarsResponse(rsp)
 }
 
 // ListNotificationsWithResponse The notices sent
@@ -25797,6 +26786,57 @@ func (c *ClientWithResponses) PutRouteWithResponse(ctx context.Context, category
 		return nil, err
 	}
 	return ParsePutRouteResponse(rsp)
+}
+
+// GetServiceStarWeightsWithResponse Service star weights
+//
+// The weights of the ranking's inputs; the seed's 40/30/20/10 until set.
+//
+// Roles: manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/service-star-weights (the `GetServiceStarWeights` operationId).
+func (c *ClientWithResponses) GetServiceStarWeightsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetServiceStarWeightsResponse, error) {
+	rsp, err := c.GetServiceStarWeights(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetServiceStarWeightsResponse(rsp)
+}
+
+// PutServiceStarWeightsWithBodyWithResponse Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *ClientWithResponses) PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeightsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStarWeightsResponse(rsp)
+}
+
+// PutServiceStarWeightsWithResponse Replace the service star weights
+//
+// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
+func (c *ClientWithResponses) PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeights(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStarWeightsResponse(rsp)
 }
 
 // ListPoliciesWithResponse SLA policies
@@ -30024,11 +31064,148 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetMetricsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEfficiencyResponse parses an HTTP response from a GetEfficiencyWithResponse call
+func ParseGetEfficiencyResponse(rsp *http.Response) (*GetEfficiencyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEfficiencyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EfficiencyView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetEfficiencyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetServiceStarsResponse parses an HTTP response from a GetServiceStarsWithResponse call
+func ParseGetServiceStarsResponse(rsp *http.Response) (*GetServiceStarsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetServiceStarsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceStars
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetServiceStarsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -32721,6 +33898,147 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutRouteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetServiceStarWeightsResponse parses an HTTP response from a GetServiceStarWeightsWithResponse call
+func ParseGetServiceStarWeightsResponse(rsp *http.Response) (*GetServiceStarWeightsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetServiceStarWeightsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StarWeights
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetServiceStarWeightsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutServiceStarWeightsResponse parses an HTTP response from a PutServiceStarWeightsWithResponse call
+func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeightsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutServiceStarWeightsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StarWeights
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutServiceStarWeightsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

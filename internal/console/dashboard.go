@@ -29,7 +29,7 @@ var periods = map[string]struct {
 var periodOrder = []string{"12w", "4w", "6m", "12m"}
 
 // groupings are GET /v1/metrics' group_by values; the first is the default.
-var groupings = []string{"category", "channel", "team", "urgency", "tier"}
+var groupings = []string{"category", "channel", "owner", "team", "urgency", "tier"}
 
 // bucket is one week (from Monday 00:00 UTC) or calendar month of the period.
 type bucket struct {
@@ -160,6 +160,7 @@ func plot(id, kind, title, unit string, t dashTable, cols ...int) dashChart {
 // dashboard is everything the page shows.
 type dashboard struct {
 	Period, GroupBy string
+	Interval        string // day, week or month: one row per bucket
 	Buckets         []bucket
 	Tables          map[string]dashTable
 	Sections        []section
@@ -176,12 +177,7 @@ func (d dashboard) From() time.Time { return d.Buckets[0].From }
 func (d dashboard) To() time.Time   { return d.Buckets[len(d.Buckets)-1].To }
 
 // Unit is the bucket's size in words.
-func (d dashboard) Unit() string {
-	if periods[d.Period].month {
-		return "month"
-	}
-	return "week"
-}
+func (d dashboard) Unit() string { return d.Interval }
 
 // dashFuncs are the dashboard template's own helpers.
 var dashFuncs = template.FuncMap{
@@ -194,10 +190,11 @@ func (d dashboard) BucketsJSON() string {
 	return string(b)
 }
 
-// dashFilters reads the pickers; a value not offered is named in the refusal.
-func dashFilters(r *http.Request) (period, groupBy string, ref *refusal) {
+// dashFilters reads the pickers; a value not offered is named in the refusal. The
+// interval defaults to the period's own unit (weeks for 4w and 12w, months else).
+func dashFilters(r *http.Request) (period, groupBy, interval string, ref *refusal) {
 	q := r.URL.Query()
-	period, groupBy = q.Get("period"), q.Get("group_by")
+	period, groupBy, interval = q.Get("period"), q.Get("group_by"), q.Get("interval")
 	ref = &refusal{Status: http.StatusBadRequest, Fields: map[string]string{}, Detail: "choose a period and a grouping offered"}
 	if period == "" {
 		period = periodOrder[0]
@@ -211,10 +208,20 @@ func dashFilters(r *http.Request) (period, groupBy string, ref *refusal) {
 		ref.Fields["group_by"] = fmt.Sprintf("%q is not one of %v", groupBy, groupings)
 		groupBy = groupings[0]
 	}
+	if interval != "" && !slices.Contains(intervalOrder, interval) {
+		ref.Fields["interval"] = fmt.Sprintf("%q is not one of %v", interval, intervalOrder)
+		interval = ""
+	}
+	if interval == "" {
+		interval = "week"
+		if periods[period].month {
+			interval = "month"
+		}
+	}
 	if len(ref.Fields) == 0 {
 		ref = nil
 	}
-	return period, groupBy, ref
+	return period, groupBy, interval, ref
 }
 
 // metrics calls GET /v1/metrics for [from, to), grouped when groupBy is not empty.
@@ -230,21 +237,19 @@ func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (
 }
 
 // buildDashboard makes the dashboard's calls and lays out its tables and charts.
-func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy string) (dashboard, *refusal, error) {
-	d := dashboard{Period: period, GroupBy: groupBy, Buckets: buckets(period, time.Now()), Tables: map[string]dashTable{}}
-	byChannel := make([]apiclient.MetricsReport, len(d.Buckets))
-	byCategory := make([]apiclient.MetricsReport, len(d.Buckets))
-	for i, b := range d.Buckets {
-		var ref *refusal
-		var err error
-		if byChannel[i], ref, err = c.metrics(r, b.From, b.To, "channel"); err != nil || ref != nil {
-			return d, ref, err
-		}
-		if byCategory[i], ref, err = c.metrics(r, b.From, b.To, "category"); err != nil || ref != nil {
-			return d, ref, err
-		}
-	}
+func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy, interval string) (dashboard, *refusal, error) {
+	d := dashboard{Period: period, GroupBy: groupBy, Interval: interval, Buckets: buckets(period, time.Now()), Tables: map[string]dashTable{}}
 	from, to := d.From(), d.To()
+	// One series call per grouping: the API cuts the period at the interval.
+	byChannel, cut, ref, err := c.series(r, from, to, "channel", interval)
+	if err != nil || ref != nil {
+		return d, ref, err
+	}
+	byCategory, _, ref, err := c.series(r, from, to, "category", interval)
+	if err != nil || ref != nil {
+		return d, ref, err
+	}
+	d.Buckets = cut
 	whole, ref, err := c.metrics(r, from, to, groupBy)
 	if err != nil || ref != nil {
 		return d, ref, err
@@ -513,14 +518,15 @@ func (c *Console) registerDashboard(mux *http.ServeMux) {
 // dashboardPage shows the charts and their tables; a refusal of the API (a role
 // without access) is shown as its message.
 func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
-	period, groupBy, bad := dashFilters(r)
-	data := map[string]any{"Period": period, "GroupBy": groupBy, "Periods": periodOrder, "Groupings": groupings}
+	period, groupBy, interval, bad := dashFilters(r)
+	data := map[string]any{"Period": period, "GroupBy": groupBy, "Interval": interval, "Periods": periodOrder,
+		"Groupings": groupings, "Intervals": intervalOrder}
 	if bad != nil {
 		data["PageRefusal"] = bad
 		c.render(w, r, bad.Status, "dashboard", data)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy)
+	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy, interval)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -536,12 +542,12 @@ func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
 
 // dashboardCSV downloads one table of the dashboard, for the same filters.
 func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
-	period, groupBy, bad := dashFilters(r)
+	period, groupBy, interval, bad := dashFilters(r)
 	if bad != nil {
 		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy)
+	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy, interval)
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -54,14 +54,15 @@ func TestTableRecords(t *testing.T) {
 // A picker value the page does not offer is named; the defaults are used instead.
 func TestDashFilters(t *testing.T) {
 	for _, tc := range []struct {
-		query, period, groupBy string
-		bad                    []string
+		query, period, groupBy, interval string
+		bad                              []string
 	}{
-		{"", "12w", "category", nil},
-		{"period=6m&group_by=team", "6m", "team", nil},
-		{"period=2y&group_by=moon", "12w", "category", []string{"group_by", "period"}},
+		{"", "12w", "category", "week", nil},
+		{"period=6m&group_by=team", "6m", "team", "month", nil},
+		{"period=4w&group_by=owner&interval=day", "4w", "owner", "day", nil},
+		{"period=2y&group_by=moon&interval=hour", "12w", "category", "week", []string{"group_by", "interval", "period"}},
 	} {
-		p, g, ref := dashFilters(httptest.NewRequest("GET", "/console/dashboard?"+tc.query, nil))
+		p, g, i, ref := dashFilters(httptest.NewRequest("GET", "/console/dashboard?"+tc.query, nil))
 		var bad []string
 		if ref != nil {
 			for f := range ref.Fields {
@@ -69,8 +70,8 @@ func TestDashFilters(t *testing.T) {
 			}
 		}
 		slices.Sort(bad)
-		if p != tc.period || g != tc.groupBy || !slices.Equal(bad, tc.bad) {
-			t.Errorf("%q: got %s, %s, bad %v; want %s, %s, bad %v", tc.query, p, g, bad, tc.period, tc.groupBy, tc.bad)
+		if p != tc.period || g != tc.groupBy || i != tc.interval || !slices.Equal(bad, tc.bad) {
+			t.Errorf("%q: got %s, %s, %s, bad %v; want %s, %s, %s, bad %v", tc.query, p, g, i, bad, tc.period, tc.groupBy, tc.interval, tc.bad)
 		}
 	}
 }

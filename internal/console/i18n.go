@@ -124,6 +124,7 @@ var coreMessages = map[string]message{
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
 	"nav.dashboard":   {"Dashboard", "仪表板"},
+	"nav.performance": {"Performance", "绩效"},
 
 	// The dashboard's sentiment of feedback (docs/classification.md).
 	"dash.cap.sentiment-category": {"Feedback sentiment by category, whole period", "反馈情感（按问题类型，整个期间）"},

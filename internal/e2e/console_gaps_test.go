@@ -124,6 +124,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/pdca/{id}":            "/console/pdca/" + cycle.body["id"].(string),
 		"/console/risk":                 "/console/risk",
 		"/console/dashboard":            "/console/dashboard",
+		"/console/performance":          "/console/performance",
 		"/console/admin/{$}":            "/console/admin/",
 		"/console/admin/policies":       "/console/admin/policies",
 		"/console/admin/directory":      "/console/admin/directory",

@@ -23,6 +23,8 @@ var metricsGroupings = map[string]string{
 	"team":     "COALESCE(c.team_id, 'unassigned')",
 	"urgency":  "c.urgency",
 	"tier":     "c.customer_tier",
+	// The agent who owns the complaint now (002 §3.3 per-agent performance).
+	"owner": "COALESCE(c.owner, 'unassigned')",
 }
 
 // MetricsGroupings lists the dimensions Metrics can group by, sorted.

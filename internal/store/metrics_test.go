@@ -33,6 +33,7 @@ import (
 //	C7   product   app     (none)      high    medium  escalation_requested 1h, breached 2h; never answered or resolved
 //	C8   service   phone   (none)      low     high    ack 20h; not resolved
 //	C11  logistics app     logi        medium  medium  opened 31 Mar 22:00, resolved 6h later (in April) with no ack, survey sent
+//	Owners (group_by=owner): ann C1 C3 C5, bob C2 C4 C6 C11, none C7 C8.
 //	C9   opened 28 Feb 23:59:59 — before the period; its bad answers and escalation must not count
 //	C10  opened 1 Apr 00:00 — at `to`, which the period excludes
 //
@@ -68,6 +69,7 @@ type metricsStep struct {
 type metricsComplaint struct {
 	name                                   string
 	category, channel, team, urgency, tier string // team "" leaves team_id NULL
+	owner                                  string // "" leaves owner NULL
 	opened                                 time.Time
 	steps                                  []metricsStep
 }
@@ -104,25 +106,25 @@ func fxClosed(hours float64, v complaint.Verification) metricsStep {
 }
 
 var metricsFixture = []metricsComplaint{
-	{name: "C1", category: "product", channel: "web", team: "care", urgency: "high", tier: "high", opened: fxDay(1),
+	{name: "C1", owner: "ann", category: "product", channel: "web", team: "care", urgency: "high", tier: "high", opened: fxDay(1),
 		steps: []metricsStep{fxStep(1, complaint.EventAcknowledged), fxStep(5, complaint.EventResolved),
 			fxAnswer(6, 5, fxInt(10), fxInt(2)), fxClosed(6, complaint.Verified)}},
-	{name: "C2", category: "product", channel: "phone", team: "care", urgency: "medium", tier: "high", opened: fxDay(2),
+	{name: "C2", owner: "bob", category: "product", channel: "phone", team: "care", urgency: "medium", tier: "high", opened: fxDay(2),
 		steps: []metricsStep{fxStep(2, complaint.EventResolved), fxAnswer(3, 4, nil, nil), fxClosed(3, complaint.Verified)}},
-	{name: "C3", category: "service", channel: "web", team: "care", urgency: "high", tier: "medium", opened: fxDay(3),
+	{name: "C3", owner: "ann", category: "service", channel: "web", team: "care", urgency: "high", tier: "medium", opened: fxDay(3),
 		steps: []metricsStep{fxStep(0.5, complaint.EventAcknowledged), fxStep(1, complaint.EventPaused),
 			fxStep(4, complaint.EventResumed), fxStep(10, complaint.EventResolved),
 			fxAnswer(11, 3, fxInt(7), fxInt(4)), fxClosed(11, complaint.Verified)}},
-	{name: "C4", category: "service", channel: "app", team: "logi", urgency: "medium", tier: "low", opened: fxDay(4),
+	{name: "C4", owner: "bob", category: "service", channel: "app", team: "logi", urgency: "medium", tier: "low", opened: fxDay(4),
 		steps: []metricsStep{fxStep(1, complaint.EventAcknowledged), fxStep(2, complaint.EventPaused),
 			fxStep(8, complaint.EventResolved), fxStep(8, complaint.EventSurveySent), fxStep(80, complaint.EventSurveyExpired),
 			fxClosed(80, complaint.Unverified)}},
-	{name: "C5", category: "logistics", channel: "phone", team: "logi", urgency: "high", tier: "low", opened: fxDay(5),
+	{name: "C5", owner: "ann", category: "logistics", channel: "phone", team: "logi", urgency: "high", tier: "low", opened: fxDay(5),
 		steps: []metricsStep{fxBreach(2, complaint.ClockFirstResponse), fxStep(2, complaint.EventSLAEscalated),
 			fxStep(2.5, complaint.EventEscalationRequest), fxStep(3, complaint.EventAcknowledged),
 			fxBreach(24, complaint.ClockResolution), fxStep(30, complaint.EventResolved),
 			fxAnswer(31, 4, fxInt(8), nil), fxClosed(31, complaint.Verified)}},
-	{name: "C6", category: "logistics", channel: "web", team: "logi", urgency: "low", tier: "low", opened: fxDay(6),
+	{name: "C6", owner: "bob", category: "logistics", channel: "web", team: "logi", urgency: "low", tier: "low", opened: fxDay(6),
 		steps: []metricsStep{fxStep(4, complaint.EventResolved), fxAnswer(5, 2, fxInt(5), fxInt(5)),
 			fxStep(5, complaint.EventReopened), fxStep(6, complaint.EventPaused), fxStep(7, complaint.EventResumed),
 			fxStep(9, complaint.EventResolved), fxAnswer(10, 5, fxInt(9), fxInt(1)), fxClosed(10, complaint.Verified)}},
@@ -130,7 +132,7 @@ var metricsFixture = []metricsComplaint{
 		steps: []metricsStep{fxStep(1, complaint.EventEscalationRequest), fxBreach(2, complaint.ClockFirstResponse)}},
 	{name: "C8", category: "service", channel: "phone", team: "", urgency: "low", tier: "high", opened: fxDay(8),
 		steps: []metricsStep{fxStep(20, complaint.EventAcknowledged)}},
-	{name: "C11", category: "logistics", channel: "app", team: "logi", urgency: "medium", tier: "medium",
+	{name: "C11", owner: "bob", category: "logistics", channel: "app", team: "logi", urgency: "medium", tier: "medium",
 		opened: time.Date(2025, 3, 31, 22, 0, 0, 0, time.UTC),
 		steps:  []metricsStep{fxStep(6, complaint.EventResolved), fxStep(6, complaint.EventSurveySent)}},
 	// Outside the period: were they counted, volume, CSAT, NPS and escalation would all move.
@@ -149,16 +151,19 @@ func insertMetricsFixture(t *testing.T, st *store.Store) {
 	db := st.DB()
 	for _, c := range metricsFixture {
 		id := uuid.NewString()
-		var team any
+		var team, owner any
 		if c.team != "" {
 			team = c.team
 		}
+		if c.owner != "" {
+			owner = c.owner
+		}
 		_, err := db.Exec(`INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id,
 				customer_name, customer_tier, category, urgency, subject, description, sla_first_response_seconds,
-				created_at, first_response_due_at, team_id)
-			VALUES ($1, $2, 'hash', $3, $4, 'cust', '客户', $5, $6, $7, 'subject', 'description', 7200, $8, $9, $10)`,
+				created_at, first_response_due_at, team_id, owner)
+			VALUES ($1, $2, 'hash', $3, $4, 'cust', '客户', $5, $6, $7, 'subject', 'description', 7200, $8, $9, $10, $11)`,
 			id, "metrics-"+c.name, "complaint:"+id, c.channel, c.tier, c.category, c.urgency,
-			c.opened, c.opened.Add(2*time.Hour), team)
+			c.opened, c.opened.Add(2*time.Hour), team, owner)
 		if err != nil {
 			t.Fatalf("insert %s: %v", c.name, err)
 		}
@@ -213,6 +218,21 @@ var wantTotal = quality.MetricsGroup{
 	CESAnswers: 4, CES: fxNum(3),
 	// verified C1 C2 C3 C5 C6 of 7 resolved = 71.43 % (of the 6 closed it would be 83.33 %).
 	Verified: 5, LoopClosurePct: fxNum(71.43),
+}
+
+// wantUnassigned is C7 and C8, which have neither team nor owner.
+var wantUnassigned = quality.MetricsGroup{
+	Key: "unassigned", Volume: 2,
+	FirstResponseSeconds: fxDist(1, fxNum(72000), fxNum(72000)), // C8 alone
+	ResolutionSeconds:    fxDist(0, nil, nil),
+	// Nothing resolved: every rate over the resolved complaints is null.
+	Resolved: 0, SLAKnown: 1, SLAMet: 0, SLACompliancePct: fxNum(0), // C7 breached
+	Escalated: 1, EscalationRatePct: fxNum(50), // C7
+	Reopened: 0, ReopenRatePct: nil,
+	FirstContactResolved: 0, FCRPct: nil,
+	CSATAnswers: 0, CSATSatisfiedPct: nil, NPS: nil, CES: nil,
+	Survey:   fxSurvey(0, 0),
+	Verified: 0, LoopClosurePct: nil,
 }
 
 // wantGroups holds every group of every grouping.
@@ -318,6 +338,41 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Verified: 3, LoopClosurePct: fxNum(100),
 		},
 	},
+	"owner": {
+		{ // C1 C3 C5
+			Key: "ann", Volume: 3,
+			// 1800 3600 10800: p50 3600; p90 1.8 → 3600 + 0.8·7200 = 9360.
+			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(9360)),
+			// 18000 25200 108000: p50 25200; p90 1.8 → 25200 + 0.8·82800 = 91440.
+			ResolutionSeconds: fxDist(3, fxNum(25200), fxNum(91440)),
+			Resolved:          3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
+			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
+			Reopened: 0, ReopenRatePct: fxNum(0),
+			FirstContactResolved: 0, FCRPct: fxNum(0), // all three acknowledged first
+			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 3 4
+			Survey:     fxSurvey(3, 4),                                          // (5+3+4)/3
+			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(33.33), // 10 7 8: (1−0)/3
+			CESAnswers: 2, CES: fxNum(3), // (2+4)/2
+			Verified: 3, LoopClosurePct: fxNum(100),
+		},
+		{ // C2 C4 C6 C11
+			Key: "bob", Volume: 4,
+			// 3600 7200 14400 21600: p50 1.5 → 7200 + 0.5·7200 = 10800; p90 2.7 → 14400 + 0.7·7200 = 19440.
+			FirstResponseSeconds: fxDist(4, fxNum(10800), fxNum(19440)),
+			// 7200 7200 14400 21600: p50 1.5 → 10800; p90 2.7 → 19440.
+			ResolutionSeconds: fxDist(4, fxNum(10800), fxNum(19440)),
+			Resolved:          4, SLAKnown: 4, SLAMet: 4, SLACompliancePct: fxNum(100),
+			Escalated: 0, EscalationRatePct: fxNum(0),
+			Reopened: 1, ReopenRatePct: fxNum(25), // C6
+			FirstContactResolved: 2, FCRPct: fxNum(50), // C2 C11
+			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 4 2 5
+			Survey:     fxSurvey(3, 3.67),                                   // 11/3
+			NPSAnswers: 2, NPSPromoters: 1, NPSDetractors: 1, NPS: fxNum(0), // 5 9
+			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
+			Verified: 2, LoopClosurePct: fxNum(50), // C2 C6 of 4 (C4 unverified, C11 not closed)
+		},
+		wantUnassigned,
+	},
 	"team": {
 		{ // C1 C2 C3
 			Key: "care", Volume: 3,
@@ -351,19 +406,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			CESAnswers: 2, CES: fxNum(3), // (5+1)/2
 			Verified: 2, LoopClosurePct: fxNum(50), // C5 C6 of 4
 		},
-		{ // C7 C8: team_id NULL
-			Key: "unassigned", Volume: 2,
-			FirstResponseSeconds: fxDist(1, fxNum(72000), fxNum(72000)), // C8 alone
-			ResolutionSeconds:    fxDist(0, nil, nil),
-			// Nothing resolved: every rate over the resolved complaints is null.
-			Resolved: 0, SLAKnown: 1, SLAMet: 0, SLACompliancePct: fxNum(0), // C7 breached
-			Escalated: 1, EscalationRatePct: fxNum(50), // C7
-			Reopened: 0, ReopenRatePct: nil,
-			FirstContactResolved: 0, FCRPct: nil,
-			CSATAnswers: 0, CSATSatisfiedPct: nil, NPS: nil, CES: nil,
-			Survey:   fxSurvey(0, 0),
-			Verified: 0, LoopClosurePct: nil,
-		},
+		wantUnassigned, // C7 C8: team_id NULL
 	},
 	"urgency": {
 		{ // C1 C3 C5 C7
@@ -482,7 +525,7 @@ func TestMetricsMatchTheHandComputedFixture(t *testing.T) {
 	}
 
 	groupings := store.MetricsGroupings()
-	if got := fmt.Sprint(groupings); got != "[category channel team tier urgency]" {
+	if got := fmt.Sprint(groupings); got != "[category channel owner team tier urgency]" {
 		t.Errorf("groupings %s", got)
 	}
 	for _, by := range groupings {

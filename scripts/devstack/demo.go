@@ -10,6 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/demo"
+	"github.com/complaintflow/complaintflow/internal/schedules"
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // demoPolicy is short enough that the first-response SLA warns, breaches and climbs
@@ -35,6 +39,7 @@ var demoDirectory = []struct {
 	{"/v1/people/max", map[string]any{"name": "Max", "role": "manager", "manager_id": "dora"}},
 	{"/v1/people/lee", map[string]any{"name": "Lee", "role": "team_lead", "team_id": "care", "manager_id": "max"}},
 	{"/v1/people/ann", map[string]any{"name": "Ann", "role": "agent", "team_id": "care", "manager_id": "lee"}},
+	{"/v1/people/ben", map[string]any{"name": "Ben", "role": "agent", "team_id": "care", "manager_id": "lee"}},
 	{"/v1/teams/care", map[string]any{"name": "Customer care", "lead_id": "lee"}},
 	{"/v1/routing/*", map[string]any{"team_id": "care", "owner_id": "ann"}},
 	// The quality team (QUALITY_TEAM=quality): qin leads it and reports to dora.
@@ -80,7 +85,10 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 			return fmt.Errorf("set up the demo directory (%s): %w", d.path, err)
 		}
 	}
-	out.Say("demo: directory ann (agent) → lee (team lead) → max (manager) → dora (director); every complaint goes to ann; quality team qin (lead) and quinn")
+	out.Say("demo: directory ann and ben (agents) → lee (team lead) → max (manager) → dora (director); every new complaint goes to ann; quality team qin (lead) and quinn")
+	if err := seedHistory(ctx, c, out); err != nil {
+		return err
+	}
 	for _, sch := range demoSchedules {
 		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules", sch); err != nil {
 			return fmt.Errorf("create review schedule %s: %w", sch["id"], err)
@@ -89,7 +97,15 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 			return fmt.Errorf("trigger review schedule %s: %w", sch["id"], err)
 		}
 	}
-	out.Say(`demo: review schedules monthly-planning and weekly-tracking created and triggered once (summaries to qin and quinn in the worker log). Watch:
+	// The risk monitor the API made runs every 15 minutes; once now finds the seeded
+	// CSAT drop at once.
+	if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules/"+schedules.DefaultRiskMonitorID+"/trigger", nil); err != nil {
+		out.Say("demo: could not trigger the risk monitor (%v); it runs every 15 minutes", err)
+	}
+	if err := startQASampling(ctx, api, out); err != nil {
+		return err
+	}
+	out.Say(`demo: review schedules monthly-planning and weekly-tracking created and triggered once, and the risk monitor triggered (summaries to qin and quinn in the worker log). Watch:
   curl -s %s/v1/review-schedules -H 'Authorization: Bearer %s'
   curl -s %s/v1/reviews -H 'Authorization: Bearer %s'
   curl -s "%s/v1/risk-alerts?status=open" -H 'Authorization: Bearer %s'`,
@@ -133,6 +149,32 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 		c.apiURL(), ids[0], c.adminToken, c.apiURL(), c.adminToken, c.temporalAddress, c.namespace)
 	return nil
 }
+
+// seedHistory writes two months of handled complaints, survey answers and feedback
+// (internal/demo) straight into the database, once: the planning review triggered
+// next reads last month and opens PDCA cycles, the risk monitor sees the CSAT drop.
+func seedHistory(ctx context.Context, c settings, out *console) error {
+	st, err := store.Open(ctx, c.databaseURL)
+	if err != nil {
+		return fmt.Errorf("seed the demo history: %w", err)
+	}
+	defer st.Close()
+	shanghai, err := time.LoadLocation("Asia/Shanghai") // the review schedules' zone
+	if err != nil {
+		return fmt.Errorf("seed the demo history: %w", err)
+	}
+	complaints, feedback := demo.History(time.Now(), shanghai)
+	if err := st.SeedHistory(ctx, complaints, feedback); err != nil {
+		return err
+	}
+	out.Say("demo: history seeded: %d complaints of the last two months and two weeks (owners ann and ben), their survey answers, %d feedback", len(complaints), len(feedback))
+	return nil
+}
+
+// startQASampling is the hook for the quality-inspection queue (issue 15 item 6,
+// built in parallel): once QA sampling exists, the demo starts it here over the
+// seeded history so the QA queue holds samples. Until then it does nothing.
+func startQASampling(_ context.Context, _ *apiClient, _ *console) error { return nil }
 
 type apiClient struct {
 	base, token string

@@ -1,0 +1,85 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// weightFields are the service-star weights form's fields, under the API's names.
+var weightFields = []string{"quality", "satisfaction", "resolution", "teamwork"}
+
+// performance shows the daily efficiency view and the monthly service-star ranking
+// (GET /v1/metrics/efficiency and /v1/metrics/service-stars) for the date and month
+// picked, and the weights form.
+func (c *Console) performance(w http.ResponseWriter, r *http.Request) {
+	c.showPerformance(w, r, http.StatusOK, map[string]any{})
+}
+
+func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	q := r.URL.Query()
+	date, month, zone := q.Get("date"), q.Get("month"), q.Get("time_zone")
+	var eff apiclient.EfficiencyView
+	var stars apiclient.ServiceStars
+	extra["Date"], extra["Month"], extra["Zone"] = date, month, zone
+	// The pickers' text goes to the API as typed: it parses them and names a bad one.
+	raw := func(name, value string) apiclient.RequestEditorFn {
+		return func(_ context.Context, req *http.Request) error {
+			v := url.Values{}
+			if value != "" {
+				v.Set(name, value)
+			}
+			if zone != "" {
+				v.Set("time_zone", zone)
+			}
+			req.URL.RawQuery = v.Encode()
+			return nil
+		}
+	}
+	for _, get := range []func() (*refusal, error){
+		func() (*refusal, error) {
+			return into(&eff)(c.client.GetEfficiency(r.Context(), nil, raw("date", date)))
+		},
+		func() (*refusal, error) {
+			return into(&stars)(c.client.GetServiceStars(r.Context(), nil, raw("month", month)))
+		},
+	} {
+		ref, err := get()
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if ref != nil {
+			extra["PageRefusal"] = ref
+			c.render(w, r, ref.Status, "performance", extra)
+			return
+		}
+	}
+	extra["Eff"], extra["Stars"] = eff, stars
+	if extra["Input"] == nil {
+		extra["Input"] = map[string]string{"quality": trimFloat(stars.Weights.Quality), "satisfaction": trimFloat(stars.Weights.Satisfaction),
+			"resolution": trimFloat(stars.Weights.Resolution), "teamwork": trimFloat(stars.Weights.Teamwork)}
+	}
+	c.render(w, r, status, "performance", extra)
+}
+
+// putWeights replaces the service-star weights; the API's refusal is shown by the form.
+func (c *Console) putWeights(w http.ResponseWriter, r *http.Request) {
+	input := formInput(r, weightFields...)
+	body := map[string]any{}
+	for _, f := range weightFields {
+		switch v := input[f]; {
+		case v == "":
+		case isNumber(v):
+			body[f] = jsonNumber(v)
+		default:
+			body[f] = v // not a number: the API names the field
+		}
+	}
+	res, err := c.client.PutServiceStarWeightsWithBody(r.Context(), "application/json", jsonBody(body))
+	c.posted(w, r, res, err, "/console/performance", func(status int, ref *refusal) {
+		c.showPerformance(w, r, status, map[string]any{"Form": "weights", "Refusal": ref, "Input": input})
+	})
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// StarWeightsSetting names the service-star weights in the settings table.
+const StarWeightsSetting = "service_star_weights"
+
+// StarWeights reads the service-star weights: the seed's defaults overlaid with
+// what was stored.
+func (s *Store) StarWeights(ctx context.Context) (quality.StarWeights, error) {
+	w := quality.DefaultStarWeights()
+	var value string
+	err := s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, StarWeightsSetting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, nil
+	}
+	if err != nil {
+		return w, fmt.Errorf("read service star weights: %w", err)
+	}
+	if err := json.Unmarshal([]byte(value), &w); err != nil {
+		return w, fmt.Errorf("read service star weights: %w", err)
+	}
+	return w, nil
+}
+
+// PutStarWeights replaces the service-star weights.
+func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights) error {
+	value, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
+	if _, err := s.db.ExecContext(ctx, q, StarWeightsSetting, string(value)); err != nil {
+		return fmt.Errorf("write service star weights: %w", err)
+	}
+	return nil
+}
+
+// AgentQAScores is the mean QA score (0–100) per owner of the complaints filed in
+// [from, to) — the quality input of the efficiency view and the service-star
+// ranking. Quality inspection (issue 15 item 6) is being built separately: until it
+// stores scores this returns none, so those inputs are null. When it lands, this is
+// the one query to write (the mean of the scorecard totals of the owner's sampled
+// complaints of the cohort).
+func (s *Store) AgentQAScores(_ context.Context, _, _ time.Time) (map[string]float64, error) {
+	return map[string]float64{}, nil
+}
