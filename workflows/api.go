@@ -132,6 +132,8 @@ const (
 	UpdateReportProgress = "report_progress"
 	UpdateAct            = "act"
 	UpdateWithdraw       = "withdraw"
+	// UpdateCheckNow runs a check of the Do stage now, outside the schedule.
+	UpdateCheckNow = "check_now"
 )
 
 // Updates of a risk alert: the owner responds (contingency plan, analysis report or

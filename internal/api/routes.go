@@ -79,6 +79,7 @@ var routeActions = map[string]string{
 	"POST /v1/pdca-cycles/{id}/progress":                        "report PDCA progress",
 	"POST /v1/pdca-cycles/{id}/act":                             "act on PDCA cycles",
 	"POST /v1/pdca-cycles/{id}/withdraw":                        "withdraw PDCA cycles",
+	"POST /v1/pdca-cycles/{id}/check":                           "check PDCA cycles",
 	"POST /v1/review-schedules":                                 "create review schedules",
 	"GET /v1/review-schedules":                                  "list review schedules",
 	"GET /v1/review-schedules/{id}":                             "read review schedules",

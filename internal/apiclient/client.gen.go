@@ -279,6 +279,57 @@ func (e CyclePlanStatus) Valid() bool {
 	}
 }
 
+// Defines values for CycleRootCauseCategory.
+const (
+	CycleRootCauseCategoryEnvironment CycleRootCauseCategory = "environment"
+	CycleRootCauseCategoryLessThannil CycleRootCauseCategory = "<nil>"
+	CycleRootCauseCategoryPeople      CycleRootCauseCategory = "people"
+	CycleRootCauseCategoryProcess     CycleRootCauseCategory = "process"
+	CycleRootCauseCategoryTechnology  CycleRootCauseCategory = "technology"
+)
+
+// Valid indicates whether the value is a known member of the CycleRootCauseCategory enum.
+func (e CycleRootCauseCategory) Valid() bool {
+	switch e {
+	case CycleRootCauseCategoryEnvironment:
+		return true
+	case CycleRootCauseCategoryLessThannil:
+		return true
+	case CycleRootCauseCategoryPeople:
+		return true
+	case CycleRootCauseCategoryProcess:
+		return true
+	case CycleRootCauseCategoryTechnology:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CycleActRequestRootCauseCategory.
+const (
+	CycleActRequestRootCauseCategoryEnvironment CycleActRequestRootCauseCategory = "environment"
+	CycleActRequestRootCauseCategoryPeople      CycleActRequestRootCauseCategory = "people"
+	CycleActRequestRootCauseCategoryProcess     CycleActRequestRootCauseCategory = "process"
+	CycleActRequestRootCauseCategoryTechnology  CycleActRequestRootCauseCategory = "technology"
+)
+
+// Valid indicates whether the value is a known member of the CycleActRequestRootCauseCategory enum.
+func (e CycleActRequestRootCauseCategory) Valid() bool {
+	switch e {
+	case CycleActRequestRootCauseCategoryEnvironment:
+		return true
+	case CycleActRequestRootCauseCategoryPeople:
+		return true
+	case CycleActRequestRootCauseCategoryProcess:
+		return true
+	case CycleActRequestRootCauseCategoryTechnology:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CycleDecisionRequestDecision.
 const (
 	CycleDecisionRequestDecisionApprove  CycleDecisionRequestDecision = "approve"
@@ -1829,6 +1880,9 @@ type Cycle struct {
 	LastProgressAt *NullableTime `json:"last_progress_at"`
 	MaxIterations  int           `json:"max_iterations"`
 	Metric         Metric        `json:"metric"`
+
+	// NextCheckAt When the Do stage checks next by its schedule; null outside do.
+	NextCheckAt    *NullableTime `json:"next_check_at"`
 	OpenedAt       Time          `json:"opened_at"`
 	OpportunityKey string        `json:"opportunity_key"`
 
@@ -1840,20 +1894,26 @@ type Cycle struct {
 	PlanStatus CyclePlanStatus         `json:"plan_status"`
 
 	// ReviewId The review that proposed it; left out for cycles opened by hand.
-	ReviewId   *string         `json:"review_id,omitempty"`
-	RootCause  *NullableString `json:"root_cause"`
-	Rule       string          `json:"rule"`
-	SopChange  *NullableString `json:"sop_change"`
-	Stage      CycleStage      `json:"stage"`
-	Target     *float64        `json:"target"`
-	TimeZone   string          `json:"time_zone"`
-	Title      string          `json:"title"`
-	UpdatedAt  Time            `json:"updated_at"`
-	WorkflowId string          `json:"workflow_id"`
+	ReviewId  *string         `json:"review_id,omitempty"`
+	RootCause *NullableString `json:"root_cause"`
+
+	// RootCauseCategory The root cause's fishbone category (002 §6.3).
+	RootCauseCategory *CycleRootCauseCategory `json:"root_cause_category"`
+	Rule              string                  `json:"rule"`
+	SopChange         *NullableString         `json:"sop_change"`
+	Stage             CycleStage              `json:"stage"`
+	Target            *float64                `json:"target"`
+	TimeZone          string                  `json:"time_zone"`
+	Title             string                  `json:"title"`
+	UpdatedAt         Time                    `json:"updated_at"`
+	WorkflowId        string                  `json:"workflow_id"`
 }
 
 // CyclePlanStatus defines model for Cycle.PlanStatus.
 type CyclePlanStatus string
+
+// CycleRootCauseCategory The root cause's fishbone category (002 §6.3).
+type CycleRootCauseCategory string
 
 // CycleActRequest defines model for CycleActRequest.
 type CycleActRequest struct {
@@ -1862,9 +1922,15 @@ type CycleActRequest struct {
 	// RootCause Required when it missed.
 	RootCause *string `json:"root_cause,omitempty"`
 
+	// RootCauseCategory The root cause's fishbone category (002 §6.3); optional.
+	RootCauseCategory *CycleActRequestRootCauseCategory `json:"root_cause_category,omitempty"`
+
 	// SopChange Required when the final check met the target.
 	SopChange *string `json:"sop_change,omitempty"`
 }
+
+// CycleActRequestRootCauseCategory The root cause's fishbone category (002 §6.3); optional.
+type CycleActRequestRootCauseCategory string
 
 // CycleCheck defines model for CycleCheck.
 type CycleCheck struct {
@@ -1878,6 +1944,9 @@ type CycleCheck struct {
 	WindowFrom Time     `json:"window_from"`
 	WindowTo   Time     `json:"window_to"`
 }
+
+// CycleCheckNowRequest defines model for CycleCheckNowRequest.
+type CycleCheckNowRequest = map[string]interface{}
 
 // CycleDecisionRequest defines model for CycleDecisionRequest.
 type CycleDecisionRequest struct {
@@ -1916,12 +1985,20 @@ type CycleMeasure struct {
 
 // CyclePlanRequest defines model for CyclePlanRequest.
 type CyclePlanRequest struct {
-	Baseline *float64 `json:"baseline,omitempty"`
+	// Approvers A committee (000 §8.1): active people of the directory, not the submitter, who must each approve the plan; left out, one approval by anyone else.
+	Approvers *[]string `json:"approvers,omitempty"`
+	Baseline  *float64  `json:"baseline,omitempty"`
 
 	// Due An RFC 3339 time.
 	Due      *string         `json:"due,omitempty"`
 	Measures *[]CycleMeasure `json:"measures,omitempty"`
-	Target   *float64        `json:"target,omitempty"`
+
+	// Resources What the plan needs (001's action-plan template).
+	Resources *string `json:"resources,omitempty"`
+
+	// Risks What may stop it and how that is met.
+	Risks  *string  `json:"risks,omitempty"`
+	Target *float64 `json:"target,omitempty"`
 }
 
 // CycleProgressRequest defines model for CycleProgressRequest.
@@ -3620,6 +3697,12 @@ type ActOnCycleParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CheckCycleNowParams defines parameters for CheckCycleNow.
+type CheckCycleNowParams struct {
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
@@ -3791,6 +3874,9 @@ type OpenCycleJSONRequestBody = OpenCycleRequest
 
 // ActOnCycleJSONRequestBody defines body for ActOnCycle for application/json ContentType.
 type ActOnCycleJSONRequestBody = CycleActRequest
+
+// CheckCycleNowJSONRequestBody defines body for CheckCycleNow for application/json ContentType.
+type CheckCycleNowJSONRequestBody = CycleCheckNowRequest
 
 // DecideCyclePlanJSONRequestBody defines body for DecideCyclePlan for application/json ContentType.
 type DecideCyclePlanJSONRequestBody = CycleDecisionRequest
@@ -4839,6 +4925,36 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/pdca-cycles/{id}/act (the `ActOnCycle` operationId).
 	ActOnCycle(ctx context.Context, id UUID, params *ActOnCycleParams, body ActOnCycleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckCycleNowWithBody Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithBody(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckCycleNow Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNow(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DecideCyclePlanWithBody Approve the plan or send it back
 	//
@@ -7092,6 +7208,56 @@ func (c *Client) ActOnCycleWithBody(ctx context.Context, id UUID, params *ActOnC
 // Corresponds with POST /v1/pdca-cycles/{id}/act (the `ActOnCycle` operationId).
 func (c *Client) ActOnCycle(ctx context.Context, id UUID, params *ActOnCycleParams, body ActOnCycleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewActOnCycleRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckCycleNowWithBody Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *Client) CheckCycleNowWithBody(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckCycleNowRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckCycleNow Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *Client) CheckCycleNow(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckCycleNowRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11324,6 +11490,68 @@ func NewActOnCycleRequestWithBody(server string, id UUID, params *ActOnCyclePara
 	return req, nil
 }
 
+// NewCheckCycleNowRequest calls the generic CheckCycleNow builder with application/json body
+func NewCheckCycleNowRequest(server string, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckCycleNowRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCheckCycleNowRequestWithBody constructs an http.Request for the CheckCycleNow method, with any body, and a specified content type
+func NewCheckCycleNowRequestWithBody(server string, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/pdca-cycles/%s/check", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewDecideCyclePlanRequest calls the generic DecideCyclePlan builder with application/json body
 func NewDecideCyclePlanRequest(server string, id UUID, params *DecideCyclePlanParams, body DecideCyclePlanJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -14371,6 +14599,36 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/pdca-cycles/{id}/act (the `ActOnCycle` operationId).
 	ActOnCycleWithResponse(ctx context.Context, id UUID, params *ActOnCycleParams, body ActOnCycleJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnCycleResponse, error)
+
+	// CheckCycleNowWithBodyWithResponse Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithBodyWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error)
+
+	// CheckCycleNowWithResponse Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error)
 
 	// DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
 	//
@@ -19913,6 +20171,110 @@ func (r ActOnCycleResponse) ContentType() string {
 	return ""
 }
 
+// CheckCycleNowResponse401Headers the declared response headers of an HTTP 401 response for CheckCycleNow
+type CheckCycleNowResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CheckCycleNowResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Cycle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CheckCycleNowResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckCycleNowResponse) GetJSON200() *Cycle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckCycleNowResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckCycleNowResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckCycleNowResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckCycleNowResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DecideCyclePlanResponse401Headers the declared response headers of an HTTP 401 response for DecideCyclePlan
 type DecideCyclePlanResponse401Headers struct {
 	WWWAuthenticate *string
@@ -25132,6 +25494,48 @@ func (c *ClientWithResponses) ActOnCycleWithResponse(ctx context.Context, id UUI
 		return nil, err
 	}
 	return ParseActOnCycleResponse(rsp)
+}
+
+// CheckCycleNowWithBodyWithResponse Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *ClientWithResponses) CheckCycleNowWithBodyWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error) {
+	rsp, err := c.CheckCycleNowWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckCycleNowResponse(rsp)
+}
+
+// CheckCycleNowWithResponse Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *ClientWithResponses) CheckCycleNowWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error) {
+	rsp, err := c.CheckCycleNow(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckCycleNowResponse(rsp)
 }
 
 // DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
@@ -30466,6 +30870,101 @@ func ParseActOnCycleResponse(rsp *http.Response) (*ActOnCycleResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ActOnCycleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCheckCycleNowResponse parses an HTTP response from a CheckCycleNowWithResponse call
+func ParseCheckCycleNowResponse(rsp *http.Response) (*CheckCycleNowResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckCycleNowResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Cycle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CheckCycleNowResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
