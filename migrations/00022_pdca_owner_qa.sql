@@ -36,7 +36,17 @@ CREATE TABLE qa_samples (
 CREATE INDEX qa_samples_by_sampled ON qa_samples (sampled_at DESC, id DESC);
 CREATE INDEX qa_samples_by_agent ON qa_samples (agent, scored_at);
 
+-- A review schedule may start the QA sampling run. (A branch that widens this CHECK
+-- too must list every kind.)
+ALTER TABLE review_schedules DROP CONSTRAINT review_schedules_kind_check;
+ALTER TABLE review_schedules ADD CONSTRAINT review_schedules_kind_check
+    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'risk_monitor', 'qa_sampling'));
+
 -- +goose Down
+DELETE FROM review_schedules WHERE kind = 'qa_sampling';
+ALTER TABLE review_schedules DROP CONSTRAINT review_schedules_kind_check;
+ALTER TABLE review_schedules ADD CONSTRAINT review_schedules_kind_check
+    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'risk_monitor'));
 DROP TABLE qa_samples;
 DROP TABLE qa_scorecard;
 ALTER TABLE pdca_cycles DROP COLUMN root_cause_category, DROP COLUMN next_check_at;
