@@ -10,7 +10,7 @@ import (
 )
 
 // qualityPages are the quality team's pages (docs/console.md, "Quality pages").
-var qualityPages = []string{"reviews", "pdca", "cycle", "risk"}
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "qa"}
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
@@ -28,6 +28,8 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	mux.Handle("GET /console/risk", c.session(c.risk))
 	mux.Handle("GET /console/risk/ledger.csv", c.session(c.ledgerCSV))
 	mux.Handle("POST /console/risk/{id}/{action}", c.session(c.riskAction))
+	mux.Handle("GET /console/qa", c.session(c.qaQueue))
+	mux.Handle("POST /console/qa/{id}/score", c.session(c.scoreQA))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.

@@ -1,11 +1,14 @@
 package e2e_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // The PDCA cycle in its owner's hands, in the browser: the plan form takes
@@ -63,4 +66,42 @@ func TestConsolePDCACommitteeAndCheckNow(t *testing.T) {
 	b.navigate(page)
 	b.run("cycle page with its check", chromedp.WaitVisible(chromedp.CSS(`#cycle-chart svg`)))
 	b.screenshot("qa-cycle-checked")
+}
+
+// The QA queue page: a sampled complaint is scored criterion by criterion; points
+// over a criterion's maximum are the API's refusal, shown at that field.
+func TestConsoleQAQueue(t *testing.T) {
+	s := newStack(t)
+	closed := time.Now().UTC().Add(-48 * time.Hour)
+	cid := s.seedComplaint("logistics", closed.Add(-time.Hour), nil)
+	if _, err := s.store.AddQASamples(context.Background(), "review:qa-test", closed.Add(-time.Hour), closed.Add(time.Hour),
+		[]quality.ClosedComplaint{{ID: cid, Agent: "ann", ClosedAt: closed}}); err != nil {
+		t.Fatal(err)
+	}
+	sample := items(s.must(200, s.do("GET", "/v1/qa-queue", s.token("quality"), nil)))[0]["id"].(string)
+
+	b := newBrowser(t, s.url)
+	b.signInAs(s.token("quality"))
+	b.navigate(s.url + "/console/qa")
+	field := func(key string) string { return "#score-" + sample + "-" + key }
+	b.run("score over the maximum",
+		chromedp.WaitVisible(chromedp.CSS(`#qa-queue`)),
+		chromedp.SendKeys(chromedp.CSS(field("response_speed")), "21"),
+		chromedp.SendKeys(chromedp.CSS(field("resolution")), "30"),
+		chromedp.SendKeys(chromedp.CSS(field("attitude")), "20"),
+		chromedp.SendKeys(chromedp.CSS(field("expertise")), "25"),
+		chromedp.Click(chromedp.CSS(`tr[data-id="`+sample+`"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(field("response_speed")+"-error")))
+	b.screenshot("qa-queue-refused")
+	b.run("score within it",
+		chromedp.SetValue(chromedp.CSS(field("response_speed")), "15"),
+		chromedp.Click(chromedp.CSS(`tr[data-id="`+sample+`"] button`)))
+	eventually(t, 15*time.Second, "the sample scored", func() bool {
+		return s.countWhere("qa_samples", "id = '"+sample+"' AND total = 90") == 1
+	})
+	b.navigate(s.url + "/console/qa")
+	b.run("queue emptied", chromedp.WaitVisible(chromedp.CSS(`#qa-queue`)))
+	if got := b.text(`#qa-queue tbody`); !strings.Contains(got, "Nothing awaits") && !strings.Contains(got, "暂无") {
+		t.Errorf("queue after scoring: %q", got)
+	}
 }
