@@ -57,6 +57,8 @@ type Activities struct {
 	Reviews       ReviewStore
 	Cycles        CycleStore
 	Risks         RiskStore
+	// QA is the quality-inspection queue and scorecard.
+	QA QAStore
 	// Messages renders customer notices (see Notice.Template).
 	Messages CustomerMessages
 	Now      func() time.Time

@@ -156,8 +156,10 @@ type CycleIteration struct {
 	Plan      quality.CyclePlan `json:"plan"`
 	Checks    []CycleCheck      `json:"checks"`
 	RootCause string            `json:"root_cause"`
-	DecidedBy string            `json:"decided_by"`
-	DecidedAt time.Time         `json:"decided_at"`
+	// The root cause's fishbone category (quality.RootCauseCategories).
+	RootCauseCategory string    `json:"root_cause_category,omitempty"`
+	DecidedBy         string    `json:"decided_by"`
+	DecidedAt         time.Time `json:"decided_at"`
 }
 
 // CycleSnapshot is the cycle's state after an event, written to its row.
@@ -176,6 +178,10 @@ type CycleSnapshot struct {
 	History        []CycleIteration
 	ClosedAt       *time.Time
 	Outcome        string
+	// The fishbone category of the root cause.
+	RootCauseCategory string `json:",omitempty"`
+	// When the Do stage checks next (nil outside Do), projected to the row.
+	NextCheckAt *time.Time `json:",omitempty"`
 }
 
 // CycleRecord is an event of a cycle and the state after it.
@@ -202,6 +208,7 @@ func (a *Activities) RecordCycleEvent(ctx context.Context, r CycleRecord) error 
 		Baseline: r.State.Baseline, Target: r.State.Target, SOPChange: null.IfEmpty(r.State.SOPChange),
 		RootCause: null.IfEmpty(r.State.RootCause), Outcome: null.IfEmpty(r.State.Outcome),
 		DueAt: r.State.DueAt, LastProgressAt: r.State.LastProgressAt, ClosedAt: r.State.ClosedAt,
+		RootCauseCategory: null.IfEmpty(r.State.RootCauseCategory), NextCheckAt: r.State.NextCheckAt,
 	}
 	if r.State.Plan != nil {
 		plan, err := json.Marshal(r.State.Plan)

@@ -38,6 +38,7 @@ func Register(r Registry) {
 		{"PDCACycleWorkflow", PDCACycleWorkflow},
 		{"RiskMonitorWorkflow", RiskMonitorWorkflow},
 		{"RiskAlertWorkflow", RiskAlertWorkflow},
+		{"QASamplingWorkflow", QASamplingWorkflow},
 	} {
 		r.RegisterWorkflowWithOptions(w.fn, workflow.RegisterOptions{Name: w.name})
 	}
@@ -132,6 +133,8 @@ const (
 	UpdateReportProgress = "report_progress"
 	UpdateAct            = "act"
 	UpdateWithdraw       = "withdraw"
+	// UpdateCheckNow runs a check of the Do stage now, outside the schedule.
+	UpdateCheckNow = "check_now"
 )
 
 // Updates of a risk alert: the owner responds (contingency plan, analysis report or

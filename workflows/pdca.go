@@ -79,8 +79,10 @@ type PDCAState struct {
 	History        []activities.CycleIteration `json:",omitempty"`
 	SOPChange      string                      `json:",omitempty"`
 	RootCause      string                      `json:",omitempty"`
-	Outcome        string                      `json:",omitempty"`
-	ClosedAt       *time.Time
+	// The fishbone category of the root cause (quality.RootCauseCategories).
+	RootCauseCategory string `json:",omitempty"`
+	Outcome           string `json:",omitempty"`
+	ClosedAt          *time.Time
 }
 
 // PDCACycleWorkflow runs a PDCA cycle (DOMAIN.md §3): Plan — a SMART plan is
@@ -116,6 +118,7 @@ func PDCACycleWorkflow(ctx workflow.Context, in PDCAInput) error {
 		{UpdateReportProgress, c.reportProgress, c.validateReportProgress},
 		{UpdateAct, c.act, c.validateAct},
 		{UpdateWithdraw, c.withdraw, c.validateWithdraw},
+		{UpdateCheckNow, c.checkNow, c.validateCheckNow},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
@@ -142,9 +145,12 @@ type pdcaCycle struct {
 	remindFrom time.Time
 	// windowFrom starts the next check's window: the approval or the last check.
 	windowFrom time.Time
-	next       *PDCAInput // set by an act that continues the spiral
-	notices    []workflow.Future
-	logger     log.Logger
+	// measuring is set while a check's measurement runs, so a scheduled check and a
+	// check on demand never measure the same window at once.
+	measuring bool
+	next      *PDCAInput // set by an act that continues the spiral
+	notices   []workflow.Future
+	logger    log.Logger
 }
 
 func (c *pdcaCycle) run(ctx workflow.Context) error {
@@ -174,7 +180,7 @@ func (c *pdcaCycle) run(ctx workflow.Context) error {
 			s.DueAt = &due
 		}
 		if n := len(s.History); n > 0 {
-			s.RootCause = s.History[n-1].RootCause
+			s.RootCause, s.RootCauseCategory = s.History[n-1].RootCause, s.History[n-1].RootCauseCategory
 		}
 	}
 	c.setRemindFrom(now)
@@ -248,31 +254,55 @@ func (c *pdcaCycle) setRemindFrom(t time.Time) {
 // check measures the metric over [windowFrom, check time); the first check at or
 // after the plan's due date is final and moves the cycle to Act.
 func (c *pdcaCycle) check(ctx workflow.Context) error {
+	if c.measuring { // a check on demand is measuring; the schedule waits for it
+		if err := workflow.Await(ctx, func() bool { return !c.measuring }); err != nil {
+			return err
+		}
+		if c.state.Stage != quality.StageDo {
+			return nil
+		}
+	}
+	_, err := c.measure(ctx, *c.state.NextCheckAt, "system", true)
+	return err
+}
+
+// measure checks the metric over [windowFrom, at) and records the check, by actor;
+// scheduled says whether at is a fire time of the spec (the next check then moves
+// to the following one; a check on demand leaves the schedule as it is).
+func (c *pdcaCycle) measure(ctx workflow.Context, at time.Time, actor string, scheduled bool) (activities.CycleCheck, error) {
 	s := &c.state
-	at := *s.NextCheckAt
 	final := s.DueAt != nil && !at.Before(*s.DueAt)
 	var chk activities.CycleCheck
+	c.measuring = true
+	defer func() { c.measuring = false }()
 	err := workflow.ExecuteActivity(activityContext(ctx), acts.MeasureCycleMetric, activities.MeasureInput{
 		CycleID: c.in.CycleID, Iteration: s.Iteration, Metric: s.Metric, Category: s.Category, Keyword: s.Keyword,
 		From: c.windowFrom, To: at, Baseline: s.Baseline, Target: s.Plan.Target, Final: final,
 	}).Get(ctx, &chk)
 	if err != nil {
-		return fmt.Errorf("measure %s: %w", s.Metric, err)
+		return chk, fmt.Errorf("measure %s: %w", s.Metric, err)
 	}
 	if s.Stage != quality.StageDo { // withdrawn while measuring
-		return nil
+		return chk, nil
 	}
 	s.Checks = append(s.Checks, chk)
 	c.windowFrom = at
-	next := c.spec.Next(at).UTC()
-	s.NextCheckAt = &next
+	if scheduled {
+		next := c.spec.Next(at).UTC()
+		s.NextCheckAt = &next
+	}
 	if final {
 		s.Stage, s.NextCheckAt = quality.StageAct, nil
 		c.setRemindFrom(workflow.Now(ctx))
 	}
-	key, err := c.record(ctx, "checked", "system", map[string]any{"check": chk})
+	data := map[string]any{"check": chk}
+	if !scheduled {
+		data["on_demand"] = true
+	}
+	c.changes++ // the main loop re-reads what it waits for
+	key, err := c.record(ctx, "checked", actor, data)
 	if err != nil || !final {
-		return err
+		return chk, err
 	}
 	verdict := "missed"
 	if chk.Met {
@@ -283,7 +313,7 @@ func (c *pdcaCycle) check(ctx workflow.Context) error {
 		fmt.Sprintf("PDCA cycle %q: final check %s the target — act now", s.Title, verdict),
 		fmt.Sprintf("The final check of iteration %d of cycle %q measured %s = %s against the target %g. %s",
 			s.Iteration, s.Title, s.Metric, pdcaValue(chk.Value), chk.Target, c.actAdvice(chk.Met)))
-	return nil
+	return chk, nil
 }
 
 func (c *pdcaCycle) actAdvice(met bool) string {
@@ -374,6 +404,7 @@ func (c *pdcaCycle) snapshot() activities.CycleSnapshot {
 		Seq: c.seq, Stage: s.Stage, Iteration: s.Iteration, Plan: s.Plan, PlanStatus: s.PlanStatus,
 		DueAt: s.DueAt, LastProgressAt: s.LastProgressAt, Baseline: s.Baseline, Target: s.Target,
 		SOPChange: s.SOPChange, RootCause: s.RootCause, History: s.History, ClosedAt: s.ClosedAt, Outcome: s.Outcome,
+		RootCauseCategory: s.RootCauseCategory, NextCheckAt: s.NextCheckAt,
 	}
 }
 

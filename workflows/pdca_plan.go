@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,11 @@ type PlanRequest struct {
 	Target   *float64
 	Due      time.Time
 	Baseline *float64
+	// What the plan needs and its risks (001's action-plan template).
+	Resources string `json:",omitempty"`
+	Risks     string `json:",omitempty"`
+	// The committee that must each approve the plan (000 §8.1); empty: one approval.
+	Approvers []string `json:",omitempty"`
 }
 
 // DecidePlanRequest approves a submitted plan or sends it back with a reason.
@@ -49,7 +55,8 @@ func (p PlanProblem) String() string { return p.Field + " " + p.Detail }
 // CheckPlan checks a plan is SMART at now: at least one measure, each with a
 // description, an owner and a due date in the future but not after the plan's; a
 // target that improves on the baseline (the plan's, else baseline) in the metric's
-// direction; and a deadline in the future within PDCAMaxPlanHorizon. The API runs
+// direction; a deadline in the future within PDCAMaxPlanHorizon; and a committee,
+// if any, of distinct people other than the submitter. The API runs
 // the same checks before asking the workflow.
 func CheckPlan(p PlanRequest, metric quality.Metric, baseline *float64, now time.Time) []PlanProblem {
 	var out []PlanProblem
@@ -90,6 +97,17 @@ func CheckPlan(p PlanRequest, metric quality.Metric, baseline *float64, now time
 		}
 		add("target", fmt.Sprintf("%g does not improve on the baseline %g (%s: %s is better)",
 			*p.Target, *baseline, metric, direction))
+	}
+	for i, a := range p.Approvers {
+		field := fmt.Sprintf("approvers[%d]", i)
+		switch {
+		case strings.TrimSpace(a) == "":
+			add(field, "is required")
+		case strings.TrimSpace(a) == p.By:
+			add(field, "must not be the plan's submitter: nobody approves their own plan")
+		case slices.Contains(p.Approvers[:i], a):
+			add(field, "is named twice")
+		}
 	}
 	switch {
 	case p.Due.IsZero():
@@ -142,7 +160,7 @@ func (c *pdcaCycle) submitPlan(ctx workflow.Context, req PlanRequest) (PDCAState
 		return c.state, err
 	}
 	team := c.team(ctx)
-	c.notify(ctx, key, "pdca_plan_submitted", []string{team.lead()},
+	c.notify(ctx, key, "pdca_plan_submitted", append([]string{team.lead()}, plan.Approvers...),
 		fmt.Sprintf("PDCA cycle %q: a plan awaits your decision", s.Title),
 		fmt.Sprintf("%s submitted the plan of iteration %d: %d measure(s), target %g (baseline %g), due %s.",
 			req.By, s.Iteration, len(plan.Measures), plan.Target, plan.Baseline, formatTime(plan.Due)))
@@ -156,6 +174,10 @@ func (c *pdcaCycle) planOf(req PlanRequest, now time.Time) quality.CyclePlan {
 	}
 	plan := quality.CyclePlan{
 		Baseline: *baseline, Target: *req.Target, Due: req.Due.UTC(), SubmittedBy: req.By, SubmittedAt: now,
+		Resources: strings.TrimSpace(req.Resources), Risks: strings.TrimSpace(req.Risks),
+	}
+	for _, a := range req.Approvers {
+		plan.Approvers = append(plan.Approvers, strings.TrimSpace(a))
 	}
 	for _, m := range req.Measures {
 		plan.Measures = append(plan.Measures, quality.CycleMeasure{
@@ -181,8 +203,42 @@ func (c *pdcaCycle) validateDecidePlan(_ workflow.Context, req DecidePlanRequest
 		return invalidAction("send_back needs a reason")
 	case req.Decision == PlanApprove && req.By == c.state.Plan.SubmittedBy:
 		return invalidAction("the plan's submitter cannot approve it; another member of the quality team must")
+	case len(c.state.Plan.Approvers) > 0 && !slices.Contains(c.state.Plan.Approvers, req.By):
+		return invalidAction(fmt.Sprintf("%s is not on the plan's committee (%s)", req.By, strings.Join(c.state.Plan.Approvers, ", ")))
+	case req.Decision == PlanApprove && len(c.state.Plan.Approvers) > 0 && !slices.Contains(c.state.Plan.Pending(), req.By):
+		return invalidAction(req.By + " has already approved the plan")
 	}
 	return nil
+}
+
+// approveAsMember records one committee member's approval; it reports whether the
+// committee is still incomplete (the plan then stays submitted).
+func (c *pdcaCycle) approveAsMember(ctx workflow.Context, req DecidePlanRequest, now time.Time) (bool, error) {
+	s := &c.state
+	if len(s.Plan.Approvers) == 0 {
+		return false, nil
+	}
+	// Recording a member's approval is a command older code did not give.
+	if workflow.GetVersion(ctx, pdcaCommitteeChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false, nil
+	}
+	plan := *s.Plan
+	plan.Approvals = append(slices.Clone(plan.Approvals), quality.CycleApproval{By: req.By, At: now})
+	s.Plan = &plan
+	pending := plan.Pending()
+	if len(pending) == 0 {
+		return false, nil
+	}
+	c.setRemindFrom(now)
+	c.changes++
+	key, err := c.record(ctx, "plan_approval_recorded", req.By, map[string]any{"pending": pending})
+	if err != nil {
+		return true, err
+	}
+	c.notify(ctx, key, "pdca_plan_submitted", pending,
+		fmt.Sprintf("PDCA cycle %q: the plan awaits your approval", s.Title),
+		fmt.Sprintf("%s approved the plan of iteration %d; still to approve: %s.", req.By, s.Iteration, strings.Join(pending, ", ")))
+	return true, nil
 }
 
 func (c *pdcaCycle) decidePlan(ctx workflow.Context, req DecidePlanRequest) (PDCAState, error) {
@@ -205,7 +261,12 @@ func (c *pdcaCycle) decidePlan(ctx workflow.Context, req DecidePlanRequest) (PDC
 		}
 		return c.state, err
 	}
+	if waiting, err := c.approveAsMember(ctx, req, now); waiting || err != nil {
+		return c.state, err
+	}
+	plan = *s.Plan
 	plan.SentBackReason = ""
+	s.Plan = &plan
 	s.PlanStatus, s.Stage, s.ApprovedAt = quality.PlanApproved, quality.StageDo, &now
 	due := plan.Due
 	target := plan.Target

@@ -32,6 +32,8 @@ type ActRequest struct {
 	SOPChange    string
 	RootCause    string
 	AdjustedPlan *PlanRequest
+	// The root cause's fishbone category (quality.RootCauseCategories), optional.
+	RootCauseCategory string `json:",omitempty"`
 }
 
 // WithdrawRequest abandons a cycle.
@@ -124,6 +126,9 @@ func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
 		return invalidAction("the final check met the target: sop_change is required")
 	case final.Met && req.AdjustedPlan != nil:
 		return invalidAction("the final check met the target: no adjusted_plan is taken")
+	case req.RootCauseCategory != "" && !slices.Contains(quality.RootCauseCategories, req.RootCauseCategory):
+		return invalidAction(fmt.Sprintf("root_cause_category %q is not one of %s", req.RootCauseCategory,
+			strings.Join(quality.RootCauseCategories, ", ")))
 	case final.Met:
 		return nil
 	case strings.TrimSpace(req.RootCause) == "":
@@ -156,14 +161,14 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 		}
 		return c.closed(ctx, req.By, "the target was met and the measures are standardised: "+s.SOPChange)
 	}
-	s.RootCause = strings.TrimSpace(req.RootCause)
-	done.RootCause = s.RootCause
+	s.RootCause, s.RootCauseCategory = strings.TrimSpace(req.RootCause), req.RootCauseCategory
+	done.RootCause, done.RootCauseCategory = s.RootCause, s.RootCauseCategory
 	history := append(slices.Clone(s.History), done)
 	if s.Iteration >= s.MaxIterations {
 		s.History = history
 		c.close(now, quality.OutcomeNotMet)
 		c.changes++
-		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": false, "root_cause": s.RootCause}); err != nil {
+		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": false, "root_cause": s.RootCause, "root_cause_category": s.RootCauseCategory}); err != nil {
 			return c.state, err
 		}
 		return c.closed(ctx, req.By, fmt.Sprintf("the target was not met after %d iterations; root cause: %s",
@@ -173,7 +178,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 	c.next = &PDCAInput{CycleID: c.in.CycleID, Iteration: s.Iteration + 1, History: history, Plan: &plan, Baseline: s.Baseline}
 	c.changes++
 	if _, err := c.record(ctx, "act_decided", req.By, map[string]any{
-		"met": false, "root_cause": s.RootCause, "adjusted_plan": plan,
+		"met": false, "root_cause": s.RootCause, "root_cause_category": s.RootCauseCategory, "adjusted_plan": plan,
 	}); err != nil {
 		return c.state, err
 	}
@@ -235,4 +240,44 @@ func (c *pdcaCycle) withdraw(ctx workflow.Context, req WithdrawRequest) (PDCASta
 		return c.state, err
 	}
 	return c.closed(ctx, req.By, "withdrawn by "+req.By+": "+reason)
+}
+
+// Change IDs of the PDCA workflow (workflow.GetVersion): a check on demand and a
+// committee member's approval are commands older code never gave.
+const (
+	pdcaCheckNowChange  = "pdca-check-now"
+	pdcaCommitteeChange = "pdca-committee"
+)
+
+// CheckNowRequest asks for a check of the Do stage now, outside the cycle's
+// schedule (the check_now update).
+type CheckNowRequest struct {
+	By string
+}
+
+func (c *pdcaCycle) validateCheckNow(_ workflow.Context, req CheckNowRequest) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	if err := pdcaRequireBy(req.By); err != nil {
+		return err
+	}
+	switch {
+	case c.state.Stage != quality.StageDo:
+		return invalidAction("a check runs in stage do; the cycle is in stage " + c.state.Stage)
+	case c.measuring:
+		return invalidAction("a check is being measured; try again")
+	}
+	return nil
+}
+
+// checkNow measures the metric over [the approval or the last check, now) and
+// records the check; the scheduled checks keep their times. A check on or after
+// the plan's due date is final, as a scheduled one would be.
+func (c *pdcaCycle) checkNow(ctx workflow.Context, req CheckNowRequest) (PDCAState, error) {
+	if workflow.GetVersion(ctx, pdcaCheckNowChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return c.state, invalidAction("this cycle's workflow predates checks on demand")
+	}
+	_, err := c.measure(ctx, workflow.Now(ctx).UTC(), req.By, false)
+	return c.state, err
 }

@@ -37,6 +37,7 @@ func (s *Server) registerCycleRoutes(mux *serveMux) {
 	mux.Handle("POST /v1/pdca-cycles/{id}/progress", s.authorize(s.reportCycleProgress, writers...))
 	mux.Handle("POST /v1/pdca-cycles/{id}/act", s.authorize(s.actOnCycle, writers...))
 	mux.Handle("POST /v1/pdca-cycles/{id}/withdraw", s.authorize(s.withdrawCycle, writers...))
+	mux.Handle("POST /v1/pdca-cycles/{id}/check", s.authorize(s.checkCycleNow, writers...))
 }
 
 // maxCycleIterations bounds the spiral (the column's CHECK agrees).
@@ -229,17 +230,39 @@ type cycleMeasureBody struct {
 }
 
 type cyclePlanBody struct {
-	Measures []cycleMeasureBody `json:"measures"`
-	Target   *float64           `json:"target"`
-	Due      string             `json:"due"`
-	Baseline *float64           `json:"baseline"`
+	Measures  []cycleMeasureBody `json:"measures"`
+	Target    *float64           `json:"target"`
+	Due       string             `json:"due"`
+	Baseline  *float64           `json:"baseline"`
+	Resources string             `json:"resources"`
+	Risks     string             `json:"risks"`
+	Approvers []string           `json:"approvers"`
 }
+
+// maxCycleApprovers bounds a plan's committee.
+const maxCycleApprovers = 10
 
 // request checks the plan's fields — the times are RFC 3339, the measures' owners
 // active people — then the SMART rules the workflow applies (workflows.CheckPlan),
 // each problem named under prefix.
 func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b cyclePlanBody, c quality.Cycle, actor string) (workflows.PlanRequest, error) {
-	req := workflows.PlanRequest{By: actor, Target: b.Target, Baseline: b.Baseline}
+	req := workflows.PlanRequest{By: actor, Target: b.Target, Baseline: b.Baseline,
+		Resources: b.Resources, Risks: b.Risks}
+	v.optional(prefix+"resources", b.Resources, 5000)
+	v.optional(prefix+"risks", b.Risks, 5000)
+	if len(b.Approvers) > maxCycleApprovers {
+		v.reject(prefix+"approvers", FieldOutOfRange, fmt.Sprintf("must name at most %d people", maxCycleApprovers))
+	}
+	for i, a := range b.Approvers {
+		a = strings.TrimSpace(a)
+		req.Approvers = append(req.Approvers, a)
+		if a == "" {
+			continue // CheckPlan names it as required
+		}
+		if err := s.activePerson(ctx, v, fmt.Sprintf("%sapprovers[%d]", prefix, i), a); err != nil {
+			return req, err
+		}
+	}
 	unparsed := map[string]bool{}
 	parseTime := func(field, value string) time.Time {
 		if value == "" {
@@ -260,11 +283,7 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 			Description: m.Description, Owner: strings.TrimSpace(m.Owner), Due: parseTime(field+".due", m.Due),
 		})
 		if owner := strings.TrimSpace(m.Owner); owner != "" {
-			p, err := s.store.Person(ctx, owner)
-			switch {
-			case errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active):
-				v.reject(prefix+field+".owner", FieldNotFound, fmt.Sprintf("%q is not an active person of the directory", owner))
-			case err != nil:
+			if err := s.activePerson(ctx, v, prefix+field+".owner", owner); err != nil {
 				return req, err
 			}
 		}
@@ -275,6 +294,18 @@ func (s *Server) planRequest(ctx context.Context, v *validator, prefix string, b
 		}
 	}
 	return req, nil
+}
+
+// activePerson names field unless id is an active person of the directory.
+func (s *Server) activePerson(ctx context.Context, v *validator, field, id string) error {
+	p, err := s.store.Person(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !p.Active):
+		v.reject(field, FieldNotFound, fmt.Sprintf("%q is not an active person of the directory", id))
+	case err != nil:
+		return err
+	}
+	return nil
 }
 
 func (s *Server) submitCyclePlan(w http.ResponseWriter, r *http.Request) {
@@ -340,9 +371,10 @@ func (s *Server) reportCycleProgress(w http.ResponseWriter, r *http.Request) {
 }
 
 type cycleActBody struct {
-	SOPChange    string         `json:"sop_change"`
-	RootCause    string         `json:"root_cause"`
-	AdjustedPlan *cyclePlanBody `json:"adjusted_plan"`
+	SOPChange         string         `json:"sop_change"`
+	RootCause         string         `json:"root_cause"`
+	RootCauseCategory string         `json:"root_cause_category"`
+	AdjustedPlan      *cyclePlanBody `json:"adjusted_plan"`
 }
 
 // actOnCycle decides the Act stage. What is required follows the final check: the
@@ -354,7 +386,11 @@ func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 	s.cycleAction(w, r, &body, func(v *validator, c quality.Cycle, actor string) error {
 		v.optional("sop_change", body.SOPChange, 5000)
 		v.optional("root_cause", body.RootCause, 5000)
-		req = workflows.ActRequest{By: actor, SOPChange: body.SOPChange, RootCause: body.RootCause}
+		if body.RootCauseCategory != "" {
+			v.oneOf("root_cause_category", body.RootCauseCategory, quality.RootCauseCategories)
+		}
+		req = workflows.ActRequest{By: actor, SOPChange: body.SOPChange, RootCause: body.RootCause,
+			RootCauseCategory: body.RootCauseCategory}
 		if body.AdjustedPlan != nil {
 			plan, err := s.planRequest(r.Context(), v, "adjusted_plan.", *body.AdjustedPlan, c, actor)
 			if err != nil {
@@ -408,6 +444,19 @@ func (s *Server) withdrawCycle(w http.ResponseWriter, r *http.Request) {
 	}, workflows.UpdateWithdraw, func() any { return req })
 }
 
+type cycleCheckNowBody struct{}
+
+// checkCycleNow runs a check of the Do stage now (the check_now update); the
+// schedule's checks keep their times.
+func (s *Server) checkCycleNow(w http.ResponseWriter, r *http.Request) {
+	var body cycleCheckNowBody
+	var req workflows.CheckNowRequest
+	s.cycleAction(w, r, &body, func(_ *validator, _ quality.Cycle, actor string) error {
+		req = workflows.CheckNowRequest{By: actor}
+		return nil
+	}, workflows.UpdateCheckNow, func() any { return req })
+}
+
 // cycleAction reads the cycle, decodes and checks the body (400 naming each bad
 // field, nothing changed), refuses a closed cycle (409), then runs the workflow
 // update: its validator has the last word, a refusal for the cycle's state being a
@@ -451,35 +500,38 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 // --- views -----------------------------------------------------------------------
 
 type cycleView struct {
-	ID             string           `json:"id"`
-	WorkflowID     string           `json:"workflow_id"`
-	Title          string           `json:"title"`
-	Metric         string           `json:"metric"`
-	Category       string           `json:"category"`
-	Keyword        string           `json:"keyword,omitempty"`
-	OpportunityKey string           `json:"opportunity_key"`
-	ReviewID       string           `json:"review_id,omitempty"`
-	Rule           string           `json:"rule"`
-	Evidence       string           `json:"evidence,omitempty"`
-	Baseline       *float64         `json:"baseline"`
-	Target         *float64         `json:"target"`
-	TimeZone       string           `json:"time_zone"`
-	CheckSpec      string           `json:"check_spec"`
-	MaxIterations  int              `json:"max_iterations"`
-	Stage          string           `json:"stage"`
-	Iteration      int              `json:"iteration"`
-	PlanStatus     string           `json:"plan_status"`
-	Plan           json.RawMessage  `json:"plan"`
-	DueAt          *time.Time       `json:"due_at"`
-	LastProgressAt *time.Time       `json:"last_progress_at"`
-	SOPChange      *string          `json:"sop_change"`
-	RootCause      *string          `json:"root_cause"`
-	History        json.RawMessage  `json:"history"`
-	OpenedAt       time.Time        `json:"opened_at"`
-	ClosedAt       *time.Time       `json:"closed_at"`
-	Outcome        *string          `json:"outcome"`
-	UpdatedAt      time.Time        `json:"updated_at"`
-	Checks         []cycleCheckView `json:"checks,omitempty"` // the detail view only
+	ID             string          `json:"id"`
+	WorkflowID     string          `json:"workflow_id"`
+	Title          string          `json:"title"`
+	Metric         string          `json:"metric"`
+	Category       string          `json:"category"`
+	Keyword        string          `json:"keyword,omitempty"`
+	OpportunityKey string          `json:"opportunity_key"`
+	ReviewID       string          `json:"review_id,omitempty"`
+	Rule           string          `json:"rule"`
+	Evidence       string          `json:"evidence,omitempty"`
+	Baseline       *float64        `json:"baseline"`
+	Target         *float64        `json:"target"`
+	TimeZone       string          `json:"time_zone"`
+	CheckSpec      string          `json:"check_spec"`
+	MaxIterations  int             `json:"max_iterations"`
+	Stage          string          `json:"stage"`
+	Iteration      int             `json:"iteration"`
+	PlanStatus     string          `json:"plan_status"`
+	Plan           json.RawMessage `json:"plan"`
+	DueAt          *time.Time      `json:"due_at"`
+	LastProgressAt *time.Time      `json:"last_progress_at"`
+	SOPChange      *string         `json:"sop_change"`
+	RootCause      *string         `json:"root_cause"`
+	// The root cause's fishbone category; when the Do stage checks next.
+	RootCauseCategory *string          `json:"root_cause_category"`
+	NextCheckAt       *time.Time       `json:"next_check_at"`
+	History           json.RawMessage  `json:"history"`
+	OpenedAt          time.Time        `json:"opened_at"`
+	ClosedAt          *time.Time       `json:"closed_at"`
+	Outcome           *string          `json:"outcome"`
+	UpdatedAt         time.Time        `json:"updated_at"`
+	Checks            []cycleCheckView `json:"checks,omitempty"` // the detail view only
 }
 
 type cycleCheckView struct {
@@ -512,6 +564,7 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 		MaxIterations: c.MaxIterations, Stage: c.Stage, Iteration: c.Iteration, PlanStatus: c.PlanStatus,
 		Plan: json.RawMessage("null"), DueAt: utc(c.DueAt), LastProgressAt: utc(c.LastProgressAt),
 		SOPChange: c.SOPChange, RootCause: c.RootCause, History: json.RawMessage(c.History),
+		RootCauseCategory: c.RootCauseCategory, NextCheckAt: utc(c.NextCheckAt),
 		OpenedAt: c.OpenedAt.UTC(), ClosedAt: utc(c.ClosedAt), Outcome: c.Outcome, UpdatedAt: c.UpdatedAt.UTC(),
 	}
 	if c.Plan != nil {

@@ -169,6 +169,7 @@ func (s *Server) routes() *serveMux {
 	s.registerMetricsRoutes(mux)
 	s.registerReviewRoutes(mux)
 	s.registerCycleRoutes(mux)
+	s.registerQARoutes(mux)
 	s.registerRiskRoutes(mux)
 	s.registerCustomerRoutes(mux)
 	s.registerNotificationRoutes(mux)

@@ -279,6 +279,57 @@ func (e CyclePlanStatus) Valid() bool {
 	}
 }
 
+// Defines values for CycleRootCauseCategory.
+const (
+	CycleRootCauseCategoryEnvironment CycleRootCauseCategory = "environment"
+	CycleRootCauseCategoryLessThannil CycleRootCauseCategory = "<nil>"
+	CycleRootCauseCategoryPeople      CycleRootCauseCategory = "people"
+	CycleRootCauseCategoryProcess     CycleRootCauseCategory = "process"
+	CycleRootCauseCategoryTechnology  CycleRootCauseCategory = "technology"
+)
+
+// Valid indicates whether the value is a known member of the CycleRootCauseCategory enum.
+func (e CycleRootCauseCategory) Valid() bool {
+	switch e {
+	case CycleRootCauseCategoryEnvironment:
+		return true
+	case CycleRootCauseCategoryLessThannil:
+		return true
+	case CycleRootCauseCategoryPeople:
+		return true
+	case CycleRootCauseCategoryProcess:
+		return true
+	case CycleRootCauseCategoryTechnology:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CycleActRequestRootCauseCategory.
+const (
+	CycleActRequestRootCauseCategoryEnvironment CycleActRequestRootCauseCategory = "environment"
+	CycleActRequestRootCauseCategoryPeople      CycleActRequestRootCauseCategory = "people"
+	CycleActRequestRootCauseCategoryProcess     CycleActRequestRootCauseCategory = "process"
+	CycleActRequestRootCauseCategoryTechnology  CycleActRequestRootCauseCategory = "technology"
+)
+
+// Valid indicates whether the value is a known member of the CycleActRequestRootCauseCategory enum.
+func (e CycleActRequestRootCauseCategory) Valid() bool {
+	switch e {
+	case CycleActRequestRootCauseCategoryEnvironment:
+		return true
+	case CycleActRequestRootCauseCategoryPeople:
+		return true
+	case CycleActRequestRootCauseCategoryProcess:
+		return true
+	case CycleActRequestRootCauseCategoryTechnology:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CycleDecisionRequestDecision.
 const (
 	CycleDecisionRequestDecisionApprove  CycleDecisionRequestDecision = "approve"
@@ -888,6 +939,7 @@ func (e RecoveryKind) Valid() bool {
 // Defines values for ReviewScheduleKind.
 const (
 	ReviewScheduleKindMonthlyPlanning ReviewScheduleKind = "monthly_planning"
+	ReviewScheduleKindQaSampling      ReviewScheduleKind = "qa_sampling"
 	ReviewScheduleKindRiskMonitor     ReviewScheduleKind = "risk_monitor"
 	ReviewScheduleKindWeeklyTracking  ReviewScheduleKind = "weekly_tracking"
 )
@@ -896,6 +948,8 @@ const (
 func (e ReviewScheduleKind) Valid() bool {
 	switch e {
 	case ReviewScheduleKindMonthlyPlanning:
+		return true
+	case ReviewScheduleKindQaSampling:
 		return true
 	case ReviewScheduleKindRiskMonitor:
 		return true
@@ -1407,6 +1461,24 @@ func (e ListPeopleParamsActive) Valid() bool {
 	}
 }
 
+// Defines values for ListQAQueueParamsStatus.
+const (
+	ListQAQueueParamsStatusPending ListQAQueueParamsStatus = "pending"
+	ListQAQueueParamsStatusScored  ListQAQueueParamsStatus = "scored"
+)
+
+// Valid indicates whether the value is a known member of the ListQAQueueParamsStatus enum.
+func (e ListQAQueueParamsStatus) Valid() bool {
+	switch e {
+	case ListQAQueueParamsStatusPending:
+		return true
+	case ListQAQueueParamsStatusScored:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListReviewsParamsKind.
 const (
 	ListReviewsParamsKindMonthlyPlanning ListReviewsParamsKind = "monthly_planning"
@@ -1871,6 +1943,9 @@ type Cycle struct {
 	LastProgressAt *NullableTime `json:"last_progress_at"`
 	MaxIterations  int           `json:"max_iterations"`
 	Metric         Metric        `json:"metric"`
+
+	// NextCheckAt When the Do stage checks next by its schedule; null outside do.
+	NextCheckAt    *NullableTime `json:"next_check_at"`
 	OpenedAt       Time          `json:"opened_at"`
 	OpportunityKey string        `json:"opportunity_key"`
 
@@ -1882,20 +1957,26 @@ type Cycle struct {
 	PlanStatus CyclePlanStatus         `json:"plan_status"`
 
 	// ReviewId The review that proposed it; left out for cycles opened by hand.
-	ReviewId   *string         `json:"review_id,omitempty"`
-	RootCause  *NullableString `json:"root_cause"`
-	Rule       string          `json:"rule"`
-	SopChange  *NullableString `json:"sop_change"`
-	Stage      CycleStage      `json:"stage"`
-	Target     *float64        `json:"target"`
-	TimeZone   string          `json:"time_zone"`
-	Title      string          `json:"title"`
-	UpdatedAt  Time            `json:"updated_at"`
-	WorkflowId string          `json:"workflow_id"`
+	ReviewId  *string         `json:"review_id,omitempty"`
+	RootCause *NullableString `json:"root_cause"`
+
+	// RootCauseCategory The root cause's fishbone category (002 §6.3).
+	RootCauseCategory *CycleRootCauseCategory `json:"root_cause_category"`
+	Rule              string                  `json:"rule"`
+	SopChange         *NullableString         `json:"sop_change"`
+	Stage             CycleStage              `json:"stage"`
+	Target            *float64                `json:"target"`
+	TimeZone          string                  `json:"time_zone"`
+	Title             string                  `json:"title"`
+	UpdatedAt         Time                    `json:"updated_at"`
+	WorkflowId        string                  `json:"workflow_id"`
 }
 
 // CyclePlanStatus defines model for Cycle.PlanStatus.
 type CyclePlanStatus string
+
+// CycleRootCauseCategory The root cause's fishbone category (002 §6.3).
+type CycleRootCauseCategory string
 
 // CycleActRequest defines model for CycleActRequest.
 type CycleActRequest struct {
@@ -1904,9 +1985,15 @@ type CycleActRequest struct {
 	// RootCause Required when it missed.
 	RootCause *string `json:"root_cause,omitempty"`
 
+	// RootCauseCategory The root cause's fishbone category (002 §6.3); optional.
+	RootCauseCategory *CycleActRequestRootCauseCategory `json:"root_cause_category,omitempty"`
+
 	// SopChange Required when the final check met the target.
 	SopChange *string `json:"sop_change,omitempty"`
 }
+
+// CycleActRequestRootCauseCategory The root cause's fishbone category (002 §6.3); optional.
+type CycleActRequestRootCauseCategory string
 
 // CycleCheck defines model for CycleCheck.
 type CycleCheck struct {
@@ -1920,6 +2007,9 @@ type CycleCheck struct {
 	WindowFrom Time     `json:"window_from"`
 	WindowTo   Time     `json:"window_to"`
 }
+
+// CycleCheckNowRequest defines model for CycleCheckNowRequest.
+type CycleCheckNowRequest = map[string]interface{}
 
 // CycleDecisionRequest defines model for CycleDecisionRequest.
 type CycleDecisionRequest struct {
@@ -1958,12 +2048,20 @@ type CycleMeasure struct {
 
 // CyclePlanRequest defines model for CyclePlanRequest.
 type CyclePlanRequest struct {
-	Baseline *float64 `json:"baseline,omitempty"`
+	// Approvers A committee (000 §8.1): active people of the directory, not the submitter, who must each approve the plan; left out, one approval by anyone else.
+	Approvers *[]string `json:"approvers,omitempty"`
+	Baseline  *float64  `json:"baseline,omitempty"`
 
 	// Due An RFC 3339 time.
 	Due      *string         `json:"due,omitempty"`
 	Measures *[]CycleMeasure `json:"measures,omitempty"`
-	Target   *float64        `json:"target,omitempty"`
+
+	// Resources What the plan needs (001's action-plan template).
+	Resources *string `json:"resources,omitempty"`
+
+	// Risks What may stop it and how that is met.
+	Risks  *string  `json:"risks,omitempty"`
+	Target *float64 `json:"target,omitempty"`
 }
 
 // CycleProgressRequest defines model for CycleProgressRequest.
@@ -2771,6 +2869,60 @@ type PutTeamRequest struct {
 	// LeadId A person of the directory.
 	LeadId *string `json:"lead_id,omitempty"`
 	Name   string  `json:"name"`
+}
+
+// QACriterion defines model for QACriterion.
+type QACriterion struct {
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	Points int    `json:"points"`
+}
+
+// QASample defines model for QASample.
+type QASample struct {
+	// Agent The complaint's owner.
+	Agent       string             `json:"agent"`
+	ClosedAt    Time               `json:"closed_at"`
+	ComplaintId openapi_types.UUID `json:"complaint_id"`
+
+	// Criteria The scorecard's criteria it was scored on; null while pending.
+	Criteria   *[]QACriterion     `json:"criteria"`
+	Id         openapi_types.UUID `json:"id"`
+	Note       *NullableString    `json:"note"`
+	PeriodFrom Time               `json:"period_from"`
+	PeriodTo   Time               `json:"period_to"`
+
+	// RunId The sampling workflow that added it.
+	RunId     string          `json:"run_id"`
+	SampledAt Time            `json:"sampled_at"`
+	ScoredAt  *NullableTime   `json:"scored_at"`
+	ScoredBy  *NullableString `json:"scored_by"`
+
+	// Scores Points per criterion key; null while pending.
+	Scores *map[string]int `json:"scores"`
+
+	// Total Out of 100.
+	Total *int `json:"total"`
+}
+
+// QAScoreRequest defines model for QAScoreRequest.
+type QAScoreRequest struct {
+	Note   *string         `json:"note,omitempty"`
+	Scores *map[string]int `json:"scores,omitempty"`
+}
+
+// QAScorecard defines model for QAScorecard.
+type QAScorecard struct {
+	Criteria  []QACriterion   `json:"criteria"`
+	SamplePct int             `json:"sample_pct"`
+	UpdatedAt *NullableTime   `json:"updated_at"`
+	UpdatedBy *NullableString `json:"updated_by"`
+}
+
+// QAScorecardRequest defines model for QAScorecardRequest.
+type QAScorecardRequest struct {
+	Criteria  *[]QACriterion `json:"criteria,omitempty"`
+	SamplePct *int           `json:"sample_pct,omitempty"`
 }
 
 // Readiness defines model for Readiness.
@@ -3779,6 +3931,12 @@ type ActOnCycleParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CheckCycleNowParams defines parameters for CheckCycleNow.
+type CheckCycleNowParams struct {
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
@@ -3812,6 +3970,23 @@ type ListPeopleParams struct {
 
 // ListPeopleParamsActive defines parameters for ListPeople.
 type ListPeopleParamsActive string
+
+// ListQAQueueParams defines parameters for ListQAQueue.
+type ListQAQueueParams struct {
+	Status *ListQAQueueParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Agent The agent (complaint owner) sampled.
+	Agent *string `form:"agent,omitempty" json:"agent,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the page before.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListQAQueueParamsStatus defines parameters for ListQAQueue.
+type ListQAQueueParamsStatus string
 
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
@@ -3951,6 +4126,9 @@ type OpenCycleJSONRequestBody = OpenCycleRequest
 // ActOnCycleJSONRequestBody defines body for ActOnCycle for application/json ContentType.
 type ActOnCycleJSONRequestBody = CycleActRequest
 
+// CheckCycleNowJSONRequestBody defines body for CheckCycleNow for application/json ContentType.
+type CheckCycleNowJSONRequestBody = CycleCheckNowRequest
+
 // DecideCyclePlanJSONRequestBody defines body for DecideCyclePlan for application/json ContentType.
 type DecideCyclePlanJSONRequestBody = CycleDecisionRequest
 
@@ -3965,6 +4143,12 @@ type WithdrawCycleJSONRequestBody = ReasonRequest
 
 // PutPersonJSONRequestBody defines body for PutPerson for application/json ContentType.
 type PutPersonJSONRequestBody = PutPersonRequest
+
+// ScoreQASampleJSONRequestBody defines body for ScoreQASample for application/json ContentType.
+type ScoreQASampleJSONRequestBody = QAScoreRequest
+
+// PutQAScorecardJSONRequestBody defines body for PutQAScorecard for application/json ContentType.
+type PutQAScorecardJSONRequestBody = QAScorecardRequest
 
 // PutReviewRulesJSONRequestBody defines body for PutReviewRules for application/json ContentType.
 type PutReviewRulesJSONRequestBody = ReviewRulesRequest
@@ -5031,6 +5215,36 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/pdca-cycles/{id}/act (the `ActOnCycle` operationId).
 	ActOnCycle(ctx context.Context, id UUID, params *ActOnCycleParams, body ActOnCycleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CheckCycleNowWithBody Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithBody(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckCycleNow Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNow(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DecideCyclePlanWithBody Approve the plan or send it back
 	//
 	// Roles: quality, admin.
@@ -5156,6 +5370,84 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPerson(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListQAQueue QA queue
+	//
+	// The sampled complaints, newest sample first, keyset-paginated.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/qa-queue (the `ListQAQueue` operationId).
+	ListQAQueue(ctx context.Context, params *ListQAQueueParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetQASample A QA sample
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/qa-queue/{id} (the `GetQASample` operationId).
+	GetQASample(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScoreQASampleWithBody Score a QA sample
+	//
+	// Points for every criterion of the scorecard in force, from 0 to its maximum
+	// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+	// scored once: again is a 409.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+	ScoreQASampleWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScoreQASample Score a QA sample
+	//
+	// Points for every criterion of the scorecard in force, from 0 to its maximum
+	// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+	// scored once: again is a 409.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+	ScoreQASample(ctx context.Context, id UUID, body ScoreQASampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetQAScorecard QA scorecard
+	//
+	// What QA staff score a sampled complaint on (002 §10.1; the seed's: response
+	// speed 20, resolution 30, attitude 25, expertise 25) and the share of each
+	// agent's closed complaints a qa_sampling run samples (002 §3.4: 10 %).
+	// `updated_at` and `updated_by` are null while the seed's apply.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/qa-scorecard (the `GetQAScorecard` operationId).
+	GetQAScorecard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutQAScorecardWithBody Replace the QA scorecard
+	//
+	// The criteria's points must add up to 100; `sample_pct` left out keeps its
+	// value. Samples scored before keep the criteria they were scored on.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+	PutQAScorecardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutQAScorecard Replace the QA scorecard
+	//
+	// The criteria's points must add up to 100; `sample_pct` left out keeps its
+	// value. Samples scored before keep the criteria they were scored on.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+	PutQAScorecard(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReviewRules Review rules
 	//
@@ -7373,6 +7665,56 @@ func (c *Client) ActOnCycle(ctx context.Context, id UUID, params *ActOnCyclePara
 	return c.Client.Do(req)
 }
 
+// CheckCycleNowWithBody Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *Client) CheckCycleNowWithBody(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckCycleNowRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckCycleNow Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *Client) CheckCycleNow(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckCycleNowRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DecideCyclePlanWithBody Approve the plan or send it back
 //
 // Roles: quality, admin.
@@ -7629,6 +7971,154 @@ func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, contentT
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 func (c *Client) PutPerson(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutPersonRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListQAQueue QA queue
+//
+// The sampled complaints, newest sample first, keyset-paginated.
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/qa-queue (the `ListQAQueue` operationId).
+func (c *Client) ListQAQueue(ctx context.Context, params *ListQAQueueParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListQAQueueRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetQASample A QA sample
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/qa-queue/{id} (the `GetQASample` operationId).
+func (c *Client) GetQASample(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetQASampleRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScoreQASampleWithBody Score a QA sample
+//
+// Points for every criterion of the scorecard in force, from 0 to its maximum
+// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+// scored once: again is a 409.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+func (c *Client) ScoreQASampleWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScoreQASampleRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScoreQASample Score a QA sample
+//
+// Points for every criterion of the scorecard in force, from 0 to its maximum
+// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+// scored once: again is a 409.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+func (c *Client) ScoreQASample(ctx context.Context, id UUID, body ScoreQASampleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScoreQASampleRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetQAScorecard QA scorecard
+//
+// What QA staff score a sampled complaint on (002 §10.1; the seed's: response
+// speed 20, resolution 30, attitude 25, expertise 25) and the share of each
+// agent's closed complaints a qa_sampling run samples (002 §3.4: 10 %).
+// `updated_at` and `updated_by` are null while the seed's apply.
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/qa-scorecard (the `GetQAScorecard` operationId).
+func (c *Client) GetQAScorecard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetQAScorecardRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutQAScorecardWithBody Replace the QA scorecard
+//
+// The criteria's points must add up to 100; `sample_pct` left out keeps its
+// value. Samples scored before keep the criteria they were scored on.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+func (c *Client) PutQAScorecardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutQAScorecardRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutQAScorecard Replace the QA scorecard
+//
+// The criteria's points must add up to 100; `sample_pct` left out keeps its
+// value. Samples scored before keep the criteria they were scored on.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+func (c *Client) PutQAScorecard(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutQAScorecardRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11824,6 +12314,68 @@ func NewActOnCycleRequestWithBody(server string, id UUID, params *ActOnCyclePara
 	return req, nil
 }
 
+// NewCheckCycleNowRequest calls the generic CheckCycleNow builder with application/json body
+func NewCheckCycleNowRequest(server string, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckCycleNowRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCheckCycleNowRequestWithBody constructs an http.Request for the CheckCycleNow method, with any body, and a specified content type
+func NewCheckCycleNowRequestWithBody(server string, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/pdca-cycles/%s/check", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewDecideCyclePlanRequest calls the generic DecideCyclePlan builder with application/json body
 func NewDecideCyclePlanRequest(server string, id UUID, params *DecideCyclePlanParams, body DecideCyclePlanJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -12280,6 +12832,244 @@ func NewPutPersonRequestWithBody(server string, id DirectoryID, contentType stri
 	}
 
 	operationPath := fmt.Sprintf("/v1/people/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListQAQueueRequest constructs an http.Request for the ListQAQueue method
+func NewListQAQueueRequest(server string, params *ListQAQueueParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/qa-queue")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Agent != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "agent", *params.Agent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetQASampleRequest constructs an http.Request for the GetQASample method
+func NewGetQASampleRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/qa-queue/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScoreQASampleRequest calls the generic ScoreQASample builder with application/json body
+func NewScoreQASampleRequest(server string, id UUID, body ScoreQASampleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScoreQASampleRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewScoreQASampleRequestWithBody constructs an http.Request for the ScoreQASample method, with any body, and a specified content type
+func NewScoreQASampleRequestWithBody(server string, id UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/qa-queue/%s/score", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetQAScorecardRequest constructs an http.Request for the GetQAScorecard method
+func NewGetQAScorecardRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/qa-scorecard")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutQAScorecardRequest calls the generic PutQAScorecard builder with application/json body
+func NewPutQAScorecardRequest(server string, body PutQAScorecardJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutQAScorecardRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutQAScorecardRequestWithBody constructs an http.Request for the PutQAScorecard method, with any body, and a specified content type
+func NewPutQAScorecardRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/qa-scorecard")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -14972,6 +15762,36 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/pdca-cycles/{id}/act (the `ActOnCycle` operationId).
 	ActOnCycleWithResponse(ctx context.Context, id UUID, params *ActOnCycleParams, body ActOnCycleJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnCycleResponse, error)
 
+	// CheckCycleNowWithBodyWithResponse Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithBodyWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error)
+
+	// CheckCycleNowWithResponse Run a check now
+	//
+	// Measures the cycle's metric over the window since the approval or the last
+	// check, up to now, and records the check (event `checked` with
+	// `on_demand: true`). The scheduled checks keep their times. A check on or
+	// after the plan's due date is final and moves the cycle to Act. Only in stage
+	// do (409 otherwise). The body is an empty object, `{}`.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+	CheckCycleNowWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error)
+
 	// DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
 	//
 	// Roles: quality, admin.
@@ -15105,6 +15925,90 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPersonWithResponse(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
+
+	// ListQAQueueWithResponse QA queue
+	//
+	// The sampled complaints, newest sample first, keyset-paginated.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/qa-queue (the `ListQAQueue` operationId).
+	ListQAQueueWithResponse(ctx context.Context, params *ListQAQueueParams, reqEditors ...RequestEditorFn) (*ListQAQueueResponse, error)
+
+	// GetQASampleWithResponse A QA sample
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/qa-queue/{id} (the `GetQASample` operationId).
+	GetQASampleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetQASampleResponse, error)
+
+	// ScoreQASampleWithBodyWithResponse Score a QA sample
+	//
+	// Points for every criterion of the scorecard in force, from 0 to its maximum
+	// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+	// scored once: again is a 409.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+	ScoreQASampleWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScoreQASampleResponse, error)
+
+	// ScoreQASampleWithResponse Score a QA sample
+	//
+	// Points for every criterion of the scorecard in force, from 0 to its maximum
+	// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+	// scored once: again is a 409.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+	ScoreQASampleWithResponse(ctx context.Context, id UUID, body ScoreQASampleJSONRequestBody, reqEditors ...RequestEditorFn) (*ScoreQASampleResponse, error)
+
+	// GetQAScorecardWithResponse QA scorecard
+	//
+	// What QA staff score a sampled complaint on (002 §10.1; the seed's: response
+	// speed 20, resolution 30, attitude 25, expertise 25) and the share of each
+	// agent's closed complaints a qa_sampling run samples (002 §3.4: 10 %).
+	// `updated_at` and `updated_by` are null while the seed's apply.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/qa-scorecard (the `GetQAScorecard` operationId).
+	GetQAScorecardWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetQAScorecardResponse, error)
+
+	// PutQAScorecardWithBodyWithResponse Replace the QA scorecard
+	//
+	// The criteria's points must add up to 100; `sample_pct` left out keeps its
+	// value. Samples scored before keep the criteria they were scored on.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+	PutQAScorecardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
+
+	// PutQAScorecardWithResponse Replace the QA scorecard
+	//
+	// The criteria's points must add up to 100; `sample_pct` left out keeps its
+	// value. Samples scored before keep the criteria they were scored on.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+	PutQAScorecardWithResponse(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
 
 	// GetReviewRulesWithResponse Review rules
 	//
@@ -20698,6 +21602,110 @@ func (r ActOnCycleResponse) ContentType() string {
 	return ""
 }
 
+// CheckCycleNowResponse401Headers the declared response headers of an HTTP 401 response for CheckCycleNow
+type CheckCycleNowResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CheckCycleNowResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Cycle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CheckCycleNowResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckCycleNowResponse) GetJSON200() *Cycle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckCycleNowResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckCycleNowResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckCycleNowResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckCycleNowResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DecideCyclePlanResponse401Headers the declared response headers of an HTTP 401 response for DecideCyclePlan
 type DecideCyclePlanResponse401Headers struct {
 	WWWAuthenticate *string
@@ -21531,6 +22539,431 @@ func (r PutPersonResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PutPersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListQAQueueResponse401Headers the declared response headers of an HTTP 401 response for ListQAQueue
+type ListQAQueueResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListQAQueueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []QASample `json:"items"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListQAQueueResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListQAQueueResponse) GetJSON200() *struct {
+	Items []QASample `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+	NextCursor *NextCursor `json:"next_cursor"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListQAQueueResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListQAQueueResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListQAQueueResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListQAQueueResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListQAQueueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListQAQueueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListQAQueueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListQAQueueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetQASampleResponse401Headers the declared response headers of an HTTP 401 response for GetQASample
+type GetQASampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetQASampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QASample
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetQASampleResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetQASampleResponse) GetJSON200() *QASample {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetQASampleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetQASampleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetQASampleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetQASampleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetQASampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetQASampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetQASampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetQASampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScoreQASampleResponse401Headers the declared response headers of an HTTP 401 response for ScoreQASample
+type ScoreQASampleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ScoreQASampleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QASample
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScoreQASampleResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ScoreQASampleResponse) GetJSON200() *QASample {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ScoreQASampleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScoreQASampleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScoreQASampleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScoreQASampleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetQAScorecardResponse401Headers the declared response headers of an HTTP 401 response for GetQAScorecard
+type GetQAScorecardResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetQAScorecardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QAScorecard
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetQAScorecardResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetQAScorecardResponse) GetJSON200() *QAScorecard {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetQAScorecardResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetQAScorecardResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetQAScorecardResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetQAScorecardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetQAScorecardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetQAScorecardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetQAScorecardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutQAScorecardResponse401Headers the declared response headers of an HTTP 401 response for PutQAScorecard
+type PutQAScorecardResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutQAScorecardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QAScorecard
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutQAScorecardResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutQAScorecardResponse) GetJSON200() *QAScorecard {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutQAScorecardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutQAScorecardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutQAScorecardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutQAScorecardResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26123,6 +27556,48 @@ func (c *ClientWithResponses) ActOnCycleWithResponse(ctx context.Context, id UUI
 	return ParseActOnCycleResponse(rsp)
 }
 
+// CheckCycleNowWithBodyWithResponse Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *ClientWithResponses) CheckCycleNowWithBodyWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error) {
+	rsp, err := c.CheckCycleNowWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckCycleNowResponse(rsp)
+}
+
+// CheckCycleNowWithResponse Run a check now
+//
+// Measures the cycle's metric over the window since the approval or the last
+// check, up to now, and records the check (event `checked` with
+// `on_demand: true`). The scheduled checks keep their times. A check on or
+// after the plan's due date is final and moves the cycle to Act. Only in stage
+// do (409 otherwise). The body is an empty object, `{}`.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pdca-cycles/{id}/check (the `CheckCycleNow` operationId).
+func (c *ClientWithResponses) CheckCycleNowWithResponse(ctx context.Context, id UUID, params *CheckCycleNowParams, body CheckCycleNowJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckCycleNowResponse, error) {
+	rsp, err := c.CheckCycleNow(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckCycleNowResponse(rsp)
+}
+
 // DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
 //
 // Roles: quality, admin.
@@ -26339,6 +27814,132 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 		return nil, err
 	}
 	return ParsePutPersonResponse(rsp)
+}
+
+// ListQAQueueWithResponse QA queue
+//
+// The sampled complaints, newest sample first, keyset-paginated.
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/qa-queue (the `ListQAQueue` operationId).
+func (c *ClientWithResponses) ListQAQueueWithResponse(ctx context.Context, params *ListQAQueueParams, reqEditors ...RequestEditorFn) (*ListQAQueueResponse, error) {
+	rsp, err := c.ListQAQueue(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListQAQueueResponse(rsp)
+}
+
+// GetQASampleWithResponse A QA sample
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/qa-queue/{id} (the `GetQASample` operationId).
+func (c *ClientWithResponses) GetQASampleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetQASampleResponse, error) {
+	rsp, err := c.GetQASample(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetQASampleResponse(rsp)
+}
+
+// ScoreQASampleWithBodyWithResponse Score a QA sample
+//
+// Points for every criterion of the scorecard in force, from 0 to its maximum
+// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+// scored once: again is a 409.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+func (c *ClientWithResponses) ScoreQASampleWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScoreQASampleResponse, error) {
+	rsp, err := c.ScoreQASampleWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScoreQASampleResponse(rsp)
+}
+
+// ScoreQASampleWithResponse Score a QA sample
+//
+// Points for every criterion of the scorecard in force, from 0 to its maximum
+// (400 naming each bad or missing one, e.g. `scores.resolution`). A sample is
+// scored once: again is a 409.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/qa-queue/{id}/score (the `ScoreQASample` operationId).
+func (c *ClientWithResponses) ScoreQASampleWithResponse(ctx context.Context, id UUID, body ScoreQASampleJSONRequestBody, reqEditors ...RequestEditorFn) (*ScoreQASampleResponse, error) {
+	rsp, err := c.ScoreQASample(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScoreQASampleResponse(rsp)
+}
+
+// GetQAScorecardWithResponse QA scorecard
+//
+// What QA staff score a sampled complaint on (002 §10.1; the seed's: response
+// speed 20, resolution 30, attitude 25, expertise 25) and the share of each
+// agent's closed complaints a qa_sampling run samples (002 §3.4: 10 %).
+// `updated_at` and `updated_by` are null while the seed's apply.
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/qa-scorecard (the `GetQAScorecard` operationId).
+func (c *ClientWithResponses) GetQAScorecardWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetQAScorecardResponse, error) {
+	rsp, err := c.GetQAScorecard(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetQAScorecardResponse(rsp)
+}
+
+// PutQAScorecardWithBodyWithResponse Replace the QA scorecard
+//
+// The criteria's points must add up to 100; `sample_pct` left out keeps its
+// value. Samples scored before keep the criteria they were scored on.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
+	rsp, err := c.PutQAScorecardWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutQAScorecardResponse(rsp)
+}
+
+// PutQAScorecardWithResponse Replace the QA scorecard
+//
+// The criteria's points must add up to 100; `sample_pct` left out keeps its
+// value. Samples scored before keep the criteria they were scored on.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
+func (c *ClientWithResponses) PutQAScorecardWithResponse(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
+	rsp, err := c.PutQAScorecard(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutQAScorecardResponse(rsp)
 }
 
 // GetReviewRulesWithResponse Review rules
@@ -31656,6 +33257,101 @@ func ParseActOnCycleResponse(rsp *http.Response) (*ActOnCycleResponse, error) {
 	return response, nil
 }
 
+// ParseCheckCycleNowResponse parses an HTTP response from a CheckCycleNowWithResponse call
+func ParseCheckCycleNowResponse(rsp *http.Response) (*CheckCycleNowResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckCycleNowResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Cycle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CheckCycleNowResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDecideCyclePlanResponse parses an HTTP response from a DecideCyclePlanWithResponse call
 func ParseDecideCyclePlanResponse(rsp *http.Response) (*DecideCyclePlanResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32400,6 +34096,381 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutPersonResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListQAQueueResponse parses an HTTP response from a ListQAQueueWithResponse call
+func ParseListQAQueueResponse(rsp *http.Response) (*ListQAQueueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListQAQueueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []QASample `json:"items"`
+
+			// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+			NextCursor *NextCursor `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListQAQueueResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetQASampleResponse parses an HTTP response from a GetQASampleWithResponse call
+func ParseGetQASampleResponse(rsp *http.Response) (*GetQASampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetQASampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QASample
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetQASampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScoreQASampleResponse parses an HTTP response from a ScoreQASampleWithResponse call
+func ParseScoreQASampleResponse(rsp *http.Response) (*ScoreQASampleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScoreQASampleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QASample
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScoreQASampleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetQAScorecardResponse parses an HTTP response from a GetQAScorecardWithResponse call
+func ParseGetQAScorecardResponse(rsp *http.Response) (*GetQAScorecardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetQAScorecardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QAScorecard
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetQAScorecardResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutQAScorecardResponse parses an HTTP response from a PutQAScorecardWithResponse call
+func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutQAScorecardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QAScorecard
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutQAScorecardResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -123,6 +123,7 @@ var coreMessages = map[string]message{
 	"nav.reviews":     {"Reviews", "评审"},
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
+	"nav.qa":          {"QA", "质检"},
 	"nav.dashboard":   {"Dashboard", "仪表板"},
 	"nav.performance": {"Performance", "绩效"},
 

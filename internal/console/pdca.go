@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,14 @@ type cyclePlan struct {
 	SubmittedAt time.Time  `json:"submitted_at"`
 	DecidedBy   string     `json:"decided_by"`
 	DecidedAt   *time.Time `json:"decided_at"`
+	Resources   string     `json:"resources"`
+	Risks       string     `json:"risks"`
+	// The committee, and who of it has approved.
+	Approvers []string `json:"approvers"`
+	Approvals []struct {
+		By string    `json:"by"`
+		At time.Time `json:"at"`
+	} `json:"approvals"`
 }
 
 // cycleOf is the page's view of an API cycle.
@@ -178,14 +187,18 @@ var cycleForms = map[string]struct {
 	"act": {actFields(), actBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.ActOnCycleWithBody(r.Context(), id, nil, "application/json", b)
 	}},
+	"check": {nil, func(map[string]string) map[string]any { return map[string]any{} }, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+		return c.CheckCycleNowWithBody(r.Context(), id, nil, "application/json", b)
+	}},
 	"withdraw": {[]string{"reason"}, textBody("reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.WithdrawCycleWithBody(r.Context(), id, nil, "application/json", b)
 	}},
 }
 
-// planFields are the plan form's fields: three measure rows, the target and due date.
+// planFields are the plan form's fields: three measure rows, the target and due
+// date, resources, risks and the committee (approvers, comma-separated).
 func planFields() []string {
-	out := []string{"target", "due"}
+	out := []string{"target", "due", "resources", "risks", "approvers"}
 	for i := range 3 {
 		for _, f := range []string{"description", "owner", "due"} {
 			out = append(out, fmt.Sprintf("measures[%d].%s", i, f))
@@ -201,6 +214,18 @@ func planBody(in map[string]string) map[string]any {
 	number(body, "target", in["target"])
 	if in["due"] != "" {
 		body["due"] = withDay(in["due"])
+	}
+	for _, f := range []string{"resources", "risks"} {
+		if in[f] != "" {
+			body[f] = in[f]
+		}
+	}
+	if in["approvers"] != "" {
+		var approvers []string
+		for _, a := range strings.Split(in["approvers"], ",") {
+			approvers = append(approvers, strings.TrimSpace(a))
+		}
+		body["approvers"] = approvers
 	}
 	measures := []map[string]string{}
 	for i := range 3 {
@@ -222,7 +247,7 @@ const adjusted = "adjusted_plan."
 // actFields are the act form's fields: the SOP change or the root cause, and the
 // adjusted plan of the next iteration (the plan form's fields under adjusted).
 func actFields() []string {
-	out := []string{"sop_change", "root_cause"}
+	out := []string{"sop_change", "root_cause", "root_cause_category"}
 	for _, f := range planFields() {
 		out = append(out, adjusted+f)
 	}
@@ -232,7 +257,7 @@ func actFields() []string {
 // actBody is the act form as the API's body: the adjusted plan goes only when any
 // of its fields was filled, so acting on a met target sends none.
 func actBody(in map[string]string) map[string]any {
-	body := textBody("sop_change", "root_cause")(in)
+	body := textBody("sop_change", "root_cause", "root_cause_category")(in)
 	plan := map[string]string{}
 	given := false
 	for _, f := range planFields() {

@@ -10,7 +10,7 @@ import (
 )
 
 // qualityPages are the quality team's pages (docs/console.md, "Quality pages").
-var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance"}
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa"}
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
@@ -30,6 +30,8 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	mux.Handle("POST /console/risk/{id}/{action}", c.session(c.riskAction))
 	mux.Handle("GET /console/performance", c.session(c.performance))
 	mux.Handle("POST /console/performance/weights", c.session(c.putWeights))
+	mux.Handle("GET /console/qa", c.session(c.qaQueue))
+	mux.Handle("POST /console/qa/{id}/score", c.session(c.scoreQA))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.

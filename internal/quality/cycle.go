@@ -30,12 +30,16 @@ type Cycle struct {
 	LastProgressAt *time.Time `db:"last_progress_at"`
 	SOPChange      *string    `db:"sop_change"`
 	RootCause      *string    `db:"root_cause"`
-	History        string     `db:"history"`
-	OpenedAt       time.Time  `db:"opened_at"`
-	ClosedAt       *time.Time `db:"closed_at"`
-	Outcome        *string    `db:"outcome"`
-	StateSeq       int64      `db:"state_seq"`
-	UpdatedAt      time.Time  `db:"updated_at"`
+	// The fishbone category of the root cause (RootCauseCategories).
+	RootCauseCategory *string `db:"root_cause_category"`
+	// When the Do stage checks next; nil outside Do.
+	NextCheckAt *time.Time `db:"next_check_at"`
+	History     string     `db:"history"`
+	OpenedAt    time.Time  `db:"opened_at"`
+	ClosedAt    *time.Time `db:"closed_at"`
+	Outcome     *string    `db:"outcome"`
+	StateSeq    int64      `db:"state_seq"`
+	UpdatedAt   time.Time  `db:"updated_at"`
 }
 
 // NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
@@ -75,9 +79,13 @@ type CycleState struct {
 	Target         *float64
 	SOPChange      *string
 	RootCause      *string
-	History        string // JSON array
-	ClosedAt       *time.Time
-	Outcome        *string
+	// The fishbone category of the root cause.
+	RootCauseCategory *string
+	// When the Do stage checks next.
+	NextCheckAt *time.Time
+	History     string // JSON array
+	ClosedAt    *time.Time
+	Outcome     *string
 }
 
 // CycleEvent is a row of pdca_events.

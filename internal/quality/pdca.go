@@ -53,4 +53,46 @@ type CyclePlan struct {
 	DecidedAt   *time.Time     `json:"decided_at,omitempty"`
 	// Why the plan was last sent back.
 	SentBackReason string `json:"sent_back_reason,omitempty"`
+	// What the plan needs and what may stop it (the action-plan template of 001:
+	// 资源需求 and 风险).
+	Resources string `json:"resources,omitempty"`
+	Risks     string `json:"risks,omitempty"`
+	// The committee (000 §8.1): the people who must each approve the plan before
+	// it is carried out. Empty: one approval by anyone but the submitter.
+	Approvers []string `json:"approvers,omitempty"`
+	// The committee's approvals so far, in the order given.
+	Approvals []CycleApproval `json:"approvals,omitempty"`
 }
+
+// CycleApproval is one committee member's approval of a plan.
+type CycleApproval struct {
+	By string    `json:"by"`
+	At time.Time `json:"at"`
+}
+
+// Pending lists the committee members who have not approved the plan yet.
+func (p CyclePlan) Pending() []string {
+	var out []string
+	for _, a := range p.Approvers {
+		approved := false
+		for _, g := range p.Approvals {
+			approved = approved || g.By == a
+		}
+		if !approved {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Fishbone categories of a root cause (002 §6.3: 魚骨圖 over people, process,
+// technology and environment).
+const (
+	CausePeople      = "people"
+	CauseProcess     = "process"
+	CauseTechnology  = "technology"
+	CauseEnvironment = "environment"
+)
+
+// RootCauseCategories are the fishbone categories, in the seed's order.
+var RootCauseCategories = []string{CausePeople, CauseProcess, CauseTechnology, CauseEnvironment}

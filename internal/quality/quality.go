@@ -31,7 +31,7 @@ const (
 )
 
 // ScheduleKinds lists every kind.
-var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, RiskMonitor}
+var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, RiskMonitor, QASampling}
 
 // Valid reports whether k is a known kind.
 func (k ScheduleKind) Valid() bool { return slices.Contains(ScheduleKinds, k) }
@@ -43,6 +43,8 @@ func (k ScheduleKind) DefaultSpec() string {
 		return "0 9 1 * *" // 09:00 on the 1st
 	case WeeklyTracking:
 		return "0 9 * * MON"
+	case QASampling:
+		return "0 6 * * MON"
 	default:
 		return "*/15 * * * *"
 	}

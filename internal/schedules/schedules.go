@@ -141,13 +141,18 @@ func (s *Sync) handle(ctx context.Context, id string) client.ScheduleHandle {
 	return s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id))
 }
 
-// action is what the Temporal Schedule of row starts: the review workflow, or the
-// risk monitor, with workflow ID "review:<id>" (Temporal appends the scheduled time).
+// action is what the Temporal Schedule of row starts: the review workflow, the
+// risk monitor or the QA sampling run, with workflow ID "review:<id>" (Temporal appends the scheduled time).
 func (s *Sync) action(row store.ReviewSchedule) *client.ScheduleWorkflowAction {
 	a := &client.ScheduleWorkflowAction{ID: "review:" + row.ID, TaskQueue: s.taskQueue}
 	if row.Kind == quality.RiskMonitor {
 		a.Workflow, a.Args = workflows.RiskMonitorWorkflow, []any{workflows.RiskMonitorInput{ScheduleID: row.ID}}
 		a.WorkflowExecutionTimeout = MonitorActionTimeout
+		return a
+	}
+	if row.Kind == quality.QASampling {
+		a.Workflow, a.Args = workflows.QASamplingWorkflow, []any{workflows.QASamplingInput{ScheduleID: row.ID, TimeZone: row.TimeZone}}
+		a.WorkflowExecutionTimeout = ReviewActionTimeout
 		return a
 	}
 	a.Workflow = workflows.ReviewWorkflow

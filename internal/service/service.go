@@ -84,7 +84,7 @@ func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activ
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{
 		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
-		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st, Messages: messages,
+		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st, QA: st, Messages: messages,
 	})
 	return w
 }

@@ -15,7 +15,7 @@ import (
 
 const cycleColumns = `id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric, category,
 	keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, stage, iteration,
-	plan, plan_status, due_at, last_progress_at, sop_change, root_cause, history, opened_at, closed_at, outcome,
+	plan, plan_status, due_at, last_progress_at, sop_change, root_cause, root_cause_category, next_check_at, history, opened_at, closed_at, outcome,
 	state_seq, updated_at`
 
 // ProposedEventKey is the key of a cycle's proposed event.
@@ -170,10 +170,12 @@ func (s *Store) RecordCycleEvent(ctx context.Context, e quality.CycleEvent, st q
 		recorded = true
 		_, err = tx.ExecContext(ctx, `UPDATE pdca_cycles SET state_seq = $2, stage = $3, iteration = $4, plan = $5,
 				plan_status = $6, due_at = $7, last_progress_at = $8, baseline = $9, target = $10, sop_change = $11,
-				root_cause = $12, history = $13, closed_at = $14, outcome = $15, updated_at = now()
+				root_cause = $12, history = $13, closed_at = $14, outcome = $15, root_cause_category = $16,
+				next_check_at = $17, updated_at = now()
 			WHERE id = $1 AND state_seq < $2`,
 			e.CycleID, st.Seq, st.Stage, st.Iteration, st.Plan, st.PlanStatus, st.DueAt, st.LastProgressAt,
-			st.Baseline, st.Target, st.SOPChange, st.RootCause, st.History, st.ClosedAt, st.Outcome)
+			st.Baseline, st.Target, st.SOPChange, st.RootCause, st.History, st.ClosedAt, st.Outcome,
+			st.RootCauseCategory, st.NextCheckAt)
 		if err != nil {
 			return fmt.Errorf("update cycle state: %w", err)
 		}

@@ -45,12 +45,20 @@ func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights) error
 	return nil
 }
 
-// AgentQAScores is the mean QA score (0–100) per owner of the complaints filed in
-// [from, to) — the quality input of the efficiency view and the service-star
-// ranking. Quality inspection (issue 15 item 6) is being built separately: until it
-// stores scores this returns none, so those inputs are null. When it lands, this is
-// the one query to write (the mean of the scorecard totals of the owner's sampled
-// complaints of the cohort).
-func (s *Store) AgentQAScores(_ context.Context, _, _ time.Time) (map[string]float64, error) {
-	return map[string]float64{}, nil
+// AgentQAScores is the mean QA score (0–100) per agent of the samples scored in
+// [from, to) (QAScores) — the quality input of the efficiency view and the
+// service-star ranking. Agents without a scored sample are left out, so their input
+// is null.
+func (s *Store) AgentQAScores(ctx context.Context, from, to time.Time) (map[string]float64, error) {
+	scores, err := s.QAScores(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(scores))
+	for _, sc := range scores {
+		if sc.Average != nil {
+			out[sc.Agent] = *sc.Average
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,90 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// The QA queue page (docs/quality.md, "Quality inspection"): the pending samples,
+// each with a scoring form over the scorecard's criteria; the API checks the points.
+
+func (c *Console) qaQueue(w http.ResponseWriter, r *http.Request) {
+	c.showQA(w, r, http.StatusOK, "", nil, nil)
+}
+
+// showQA renders the queue; form names the sample a refusal and input belong to.
+func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	var samples page[apiclient.QASample]
+	var card apiclient.QAScorecard
+	limit, pending := 100, apiclient.ListQAQueueParamsStatusPending
+	for _, get := range []func() (*refusal, error){
+		func() (*refusal, error) {
+			return into(&samples)(c.client.ListQAQueue(r.Context(), &apiclient.ListQAQueueParams{Status: &pending, Limit: &limit}))
+		},
+		func() (*refusal, error) { return into(&card)(c.client.GetQAScorecard(r.Context())) },
+	} {
+		pageRef, err := get()
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		if pageRef != nil {
+			c.render(w, r, pageRef.Status, "qa", map[string]any{"PageRefusal": pageRef})
+			return
+		}
+	}
+	if input == nil {
+		input = map[string]string{}
+	}
+	c.render(w, r, status, "qa", map[string]any{
+		"Samples": samples.Items, "Card": card, "Form": form, "Refusal": ref, "Input": input,
+	})
+}
+
+// scoreQA sends a sample's scoring form: a point field per criterion of the
+// scorecard ("scores.<key>") and a note; what is typed goes as typed for the API
+// to judge (a number that is not one is sent as -1, which the API names).
+func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such sample", http.StatusNotFound)
+		return
+	}
+	var card apiclient.QAScorecard
+	ref, err := into(&card)(c.client.GetQAScorecard(r.Context()))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		http.Error(w, ref.Detail, ref.Status)
+		return
+	}
+	fields := []string{"note"}
+	for _, k := range card.Criteria {
+		fields = append(fields, "scores."+k.Key)
+	}
+	input := formInput(r, fields...)
+	scores := map[string]int{}
+	for _, k := range card.Criteria {
+		if v := input["scores."+k.Key]; v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = -1
+			}
+			scores[k.Key] = n
+		}
+	}
+	body := map[string]any{"scores": scores}
+	if input["note"] != "" {
+		body["note"] = input["note"]
+	}
+	res, err := c.client.ScoreQASampleWithBody(r.Context(), id, "application/json", jsonBody(body))
+	c.posted(w, r, res, err, "/console/qa", func(status int, ref *refusal) {
+		c.showQA(w, r, status, id.String(), ref, input)
+	})
+}

@@ -1,0 +1,86 @@
+package e2e_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// PDCA in its owner's hands, on the real stack: a plan with resources, risks and a
+// committee of two goes to Do only when both have approved; the cycle shows its
+// next scheduled check; "check now" records a check at once and leaves the schedule.
+func TestPDCACommitteeAndCheckNow(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin, quinn, dora := s.personToken("quality", "qin"), s.personToken("quality", "quinn"), s.personToken("quality", "dora")
+	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
+		"title": "Logistics resolution", "metric": "resolution_rate_pct", "category": "logistics",
+		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
+	})).body
+	id := cycle["id"].(string)
+	path := "/v1/pdca-cycles/" + id
+	eventually(t, 30*time.Second, "the cycle's workflow records proposed", func() bool {
+		return s.countWhere("pdca_events", "cycle_id = '"+id+"' AND kind = 'proposed'") == 1
+	})
+
+	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
+	plan := map[string]any{
+		"measures":  []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
+		"target":    80,
+		"due":       due.Format(time.RFC3339),
+		"resources": "two agents for a week",
+		"risks":     "the courier desk is short-staffed",
+		"approvers": []string{"qin", "quinn", "nobody"},
+	}
+	bad := s.do("POST", path+"/plan", quinn, plan)
+	if bad.status != 400 || !slices.Equal(fieldsOf(bad), []string{"approvers[2]", "approvers[1]"}) && !slices.Equal(fieldsOf(bad), []string{"approvers[1]", "approvers[2]"}) {
+		t.Fatalf("plan with its submitter and a stranger on the committee: %d %s", bad.status, bad.raw)
+	}
+	if got := s.do("POST", path+"/check", qin, map[string]any{}); got.status != 409 {
+		t.Fatalf("check in plan: %d %s", got.status, got.raw)
+	}
+	plan["approvers"] = []string{"qin", "dora"}
+	submitted := s.must(200, s.do("POST", path+"/plan", quinn, plan)).body
+	got := submitted["plan"].(map[string]any)
+	if got["resources"] != "two agents for a week" || got["risks"] != "the courier desk is short-staffed" {
+		t.Fatalf("plan as recorded %v", got)
+	}
+	half := s.must(200, s.do("POST", path+"/decision", qin, map[string]any{"decision": "approve"})).body
+	if half["stage"] != "plan" || half["plan_status"] != "submitted" {
+		t.Fatalf("after one of two approvals: %v", half)
+	}
+	if res := s.do("POST", path+"/decision", qin, map[string]any{"decision": "approve"}); res.status != 409 {
+		t.Fatalf("second approval by the same member: %d %s", res.status, res.raw)
+	}
+	approved := s.must(200, s.do("POST", path+"/decision", dora, map[string]any{"decision": "approve"})).body
+	if approved["stage"] != "do" || approved["next_check_at"] == nil {
+		t.Fatalf("after the committee approved: %v", approved)
+	}
+	next := approved["next_check_at"].(string)
+
+	checked := s.must(200, s.do("POST", path+"/check", qin, map[string]any{})).body
+	checks, _ := checked["checks"].([]any)
+	if len(checks) != 1 || checked["next_check_at"] != next || checked["stage"] != "do" {
+		t.Fatalf("after check now: %v", checked)
+	}
+	events := items(s.must(200, s.do("GET", path+"/events", qin, nil)))
+	var kinds []string
+	for _, e := range events {
+		kinds = append(kinds, e["kind"].(string))
+	}
+	want := []string{"proposed", "plan_submitted", "plan_approval_recorded", "plan_approved", "checked"}
+	if !slices.Equal(kinds, want) {
+		t.Fatalf("events %v, want %v", kinds, want)
+	}
+	last := events[len(events)-1]
+	if last["actor"] != "qin" || last["data"].(map[string]any)["on_demand"] != true {
+		t.Fatalf("checked event %v", last)
+	}
+	s.must(200, s.do("POST", path+"/withdraw", qin, map[string]any{"reason": "end of test"}))
+	eventually(t, 30*time.Second, "the cycle's workflow ends", func() bool {
+		return s.countWhere("pdca_events", "cycle_id = '"+id+"' AND kind = 'closed'") == 1
+	})
+	s.checkHistory(workflows.PDCAWorkflowID(id), "pdca_committee_check_now_withdrawn")
+}

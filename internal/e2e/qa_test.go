@@ -1,0 +1,95 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// Quality inspection on the real stack: a qa_sampling schedule, triggered, samples
+// 10 % (rounded up) of each agent's complaints closed last week into the QA queue;
+// a second run adds nothing; QA staff score a sample on the scorecard (bad points
+// named field by field, a second score refused) and the agent's QA score follows.
+func TestQASamplingAndScoring(t *testing.T) {
+	s := newStack(t)
+	from, _ := workflows.QAPeriod(time.Now(), time.UTC)
+	closeAs := func(agent string, n int) {
+		for range n {
+			id := s.seedComplaint("logistics", from.Add(-time.Hour), nil)
+			if _, err := s.store.DB().Exec(`UPDATE complaints SET status = 'closed', owner = $2, closed_at = $3 WHERE id = $1`,
+				id, agent, from.Add(36*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	closeAs("ann", 20)
+	closeAs("bob", 3)
+
+	quality := s.token("quality")
+	card := s.must(200, s.do("GET", "/v1/qa-scorecard", quality, nil)).body
+	if card["sample_pct"] != 10.0 || len(card["criteria"].([]any)) != 4 {
+		t.Fatalf("seed scorecard %v", card)
+	}
+	bad := s.do("PUT", "/v1/qa-scorecard", quality, map[string]any{"criteria": []any{map[string]any{"key": "speed", "name": "Speed", "points": 50}}})
+	if bad.status != 400 || fieldsOf(bad)[0] != "criteria" {
+		t.Fatalf("scorecard of 50 points: %d %s", bad.status, bad.raw)
+	}
+
+	id := scheduleID("qa")
+	s.createSchedule(apiclient.CreateReviewScheduleRequest{Id: &id, Kind: apiclient.ReviewScheduleKindQaSampling, Paused: ptr(true)})
+	s.trigger(id)
+	eventually(t, 60*time.Second, "the sampling run fills the QA queue", func() bool {
+		return s.countWhere("qa_samples", "true") == 3
+	})
+	if ann, bob := s.countWhere("qa_samples", "agent = 'ann'"), s.countWhere("qa_samples", "agent = 'bob'"); ann != 2 || bob != 1 {
+		t.Fatalf("samples: ann %d bob %d, want 2 and 1", ann, bob)
+	}
+	var runID string
+	if err := s.store.DB().Get(&runID, `SELECT run_id FROM qa_samples LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, "the sampling run ends", func() bool {
+		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), runID, "")
+		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
+	})
+	s.checkHistory(runID, "qa_sampling_run")
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // a run of its own
+	s.trigger(id)
+	eventually(t, 60*time.Second, "the second run ends", func() bool {
+		res, err := s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.ReviewScheduleID(id)).Describe(context.Background())
+		if err != nil || len(res.Info.RecentActions) < 2 {
+			return false
+		}
+		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), res.Info.RecentActions[1].StartWorkflowResult.WorkflowID, "")
+		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
+	})
+	if n := s.countWhere("qa_samples", "true"); n != 3 {
+		t.Fatalf("%d samples after a second run over the same week, want 3", n)
+	}
+
+	queue := items(s.must(200, s.do("GET", "/v1/qa-queue?status=pending&agent=bob", quality, nil)))
+	if len(queue) != 1 || queue[0]["scores"] != nil {
+		t.Fatalf("bob's pending samples %v", queue)
+	}
+	path := "/v1/qa-queue/" + queue[0]["id"].(string) + "/score"
+	bad = s.do("POST", path, quality, map[string]any{"scores": map[string]any{"response_speed": 21, "resolution": 30, "attitude": 25}})
+	if bad.status != 400 || len(fieldsOf(bad)) != 2 || fieldsOf(bad)[0] != "scores.response_speed" || fieldsOf(bad)[1] != "scores.expertise" {
+		t.Fatalf("bad scores: %d %s", bad.status, bad.raw)
+	}
+	scored := s.must(200, s.do("POST", path, quality, map[string]any{
+		"scores": map[string]any{"response_speed": 15, "resolution": 30, "attitude": 20, "expertise": 25}, "note": "clear answer"})).body
+	if scored["total"] != 90.0 || scored["scored_by"] == nil {
+		t.Fatalf("scored %v", scored)
+	}
+	if again := s.do("POST", path, quality, map[string]any{
+		"scores": map[string]any{"response_speed": 15, "resolution": 30, "attitude": 20, "expertise": 25}}); again.status != 409 {
+		t.Fatalf("second score: %d %s", again.status, again.raw)
+	}
+	scores, err := s.store.QAScores(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || len(scores) != 1 || scores[0].Agent != "bob" || scores[0].Scored != 1 || *scores[0].Average != 90 {
+		t.Fatalf("QA scores %+v %v", scores, err)
+	}
+}
