@@ -567,48 +567,6 @@ func (e IssuedTokenState) Valid() bool {
 	}
 }
 
-// Defines values for KPI.
-const (
-	KPICsatSatisfiedPct     KPI = "csat_satisfied_pct"
-	KPICsatScore            KPI = "csat_score"
-	KPIEscalationRatePct    KPI = "escalation_rate_pct"
-	KPIFcrPct               KPI = "fcr_pct"
-	KPIFirstResponseMinutes KPI = "first_response_minutes"
-	KPILoopClosurePct       KPI = "loop_closure_pct"
-	KPINps                  KPI = "nps"
-	KPIReopenRatePct        KPI = "reopen_rate_pct"
-	KPIResolutionRatePct    KPI = "resolution_rate_pct"
-	KPISlaCompliancePct     KPI = "sla_compliance_pct"
-)
-
-// Valid indicates whether the value is a known member of the KPI enum.
-func (e KPI) Valid() bool {
-	switch e {
-	case KPICsatSatisfiedPct:
-		return true
-	case KPICsatScore:
-		return true
-	case KPIEscalationRatePct:
-		return true
-	case KPIFcrPct:
-		return true
-	case KPIFirstResponseMinutes:
-		return true
-	case KPILoopClosurePct:
-		return true
-	case KPINps:
-		return true
-	case KPIReopenRatePct:
-		return true
-	case KPIResolutionRatePct:
-		return true
-	case KPISlaCompliancePct:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for Level.
 const (
 	High   Level = "high"
@@ -668,40 +626,40 @@ func (e MessageTemplateVariablesKind) Valid() bool {
 
 // Defines values for Metric.
 const (
-	MetricComplaintVolume   Metric = "complaint_volume"
-	MetricCsatSatisfiedPct  Metric = "csat_satisfied_pct"
-	MetricEscalationRatePct Metric = "escalation_rate_pct"
-	MetricFcrPct            Metric = "fcr_pct"
-	MetricKeywordVolume     Metric = "keyword_volume"
-	MetricLoopClosurePct    Metric = "loop_closure_pct"
-	MetricNps               Metric = "nps"
-	MetricReopenRatePct     Metric = "reopen_rate_pct"
-	MetricResolutionRatePct Metric = "resolution_rate_pct"
-	MetricSlaCompliancePct  Metric = "sla_compliance_pct"
+	ComplaintVolume   Metric = "complaint_volume"
+	CsatSatisfiedPct  Metric = "csat_satisfied_pct"
+	EscalationRatePct Metric = "escalation_rate_pct"
+	FcrPct            Metric = "fcr_pct"
+	KeywordVolume     Metric = "keyword_volume"
+	LoopClosurePct    Metric = "loop_closure_pct"
+	Nps               Metric = "nps"
+	ReopenRatePct     Metric = "reopen_rate_pct"
+	ResolutionRatePct Metric = "resolution_rate_pct"
+	SlaCompliancePct  Metric = "sla_compliance_pct"
 )
 
 // Valid indicates whether the value is a known member of the Metric enum.
 func (e Metric) Valid() bool {
 	switch e {
-	case MetricComplaintVolume:
+	case ComplaintVolume:
 		return true
-	case MetricCsatSatisfiedPct:
+	case CsatSatisfiedPct:
 		return true
-	case MetricEscalationRatePct:
+	case EscalationRatePct:
 		return true
-	case MetricFcrPct:
+	case FcrPct:
 		return true
-	case MetricKeywordVolume:
+	case KeywordVolume:
 		return true
-	case MetricLoopClosurePct:
+	case LoopClosurePct:
 		return true
-	case MetricNps:
+	case Nps:
 		return true
-	case MetricReopenRatePct:
+	case ReopenRatePct:
 		return true
-	case MetricResolutionRatePct:
+	case ResolutionRatePct:
 		return true
-	case MetricSlaCompliancePct:
+	case SlaCompliancePct:
 		return true
 	default:
 		return false
@@ -2256,15 +2214,21 @@ type IssuedToken struct {
 // IssuedTokenState defines model for IssuedToken.State.
 type IssuedTokenState string
 
-// KPI defines model for KPI.
-type KPI string
+// KPI One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+// names are those of the metrics, whose generated constants they would clash with).
+type KPI = string
 
 // KPITarget defines model for KPITarget.
 type KPITarget struct {
-	Enabled bool    `json:"enabled"`
-	Kpi     KPI     `json:"kpi"`
-	Note    *string `json:"note,omitempty"`
-	Target  float64 `json:"target"`
+	Enabled bool `json:"enabled"`
+
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+	// names are those of the metrics, whose generated constants they would clash with).
+	Kpi    KPI     `json:"kpi"`
+	Note   *string `json:"note,omitempty"`
+	Target float64 `json:"target"`
 }
 
 // KPITargets defines model for KPITargets.
