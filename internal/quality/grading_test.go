@@ -183,26 +183,29 @@ func TestCheckKPITargets(t *testing.T) {
 
 // 002 §6.3 「客户满意度连续两个月低于目标值10%」: under 90 % of the target in both months.
 func TestSatisfactionSlipping(t *testing.T) {
-	month := func(mean float64) quality.MetricsGroup {
-		g := quality.MetricsGroup{Volume: 10}
-		g.Survey.OverallSatisfaction.Mean = ptr(mean)
-		return g
+	month := func(pct float64) quality.MetricsGroup {
+		return quality.MetricsGroup{CSATAnswers: 10, CSATSatisfiedPct: ptr(pct)}
 	}
-	// CSAT score target 85: 90 % of it is 76.5, a mean of 3.825.
+	// Complaint-handling satisfaction target 90 %: 90 % of it is 81.
 	cases := []struct {
 		name        string
 		first, then quality.MetricsGroup
 		want        bool
 	}{
-		{"both months under 76.5", month(3.8), month(3.8), true},
-		{"exactly 76.5 is not under", month(3.825), month(3.8), false},
-		{"one month only", month(4.5), month(3.0), false},
-		{"a month without data", quality.MetricsGroup{Volume: 10}, month(3.0), false},
+		{"both months under 81", month(80), month(80.99), true},
+		{"exactly 81 is not under", month(81), month(70), false},
+		{"one month only", month(90), month(60), false},
+		{"a month with too few answers", quality.MetricsGroup{CSATAnswers: 9, CSATSatisfiedPct: ptr(10)}, month(60), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, got := quality.SatisfactionSlipping(quality.DefaultKPITargets(), [2]quality.MetricsGroup{c.first, c.then}, 10)
 			require.Equal(t, c.want, got)
 		})
+	}
+	off := quality.DefaultKPITargets()
+	off.Targets[2].Enabled = false
+	if _, _, got := quality.SatisfactionSlipping(off, [2]quality.MetricsGroup{month(10), month(10)}, 10); got {
+		t.Error("a disabled target triggered")
 	}
 }

@@ -170,25 +170,21 @@ func CheckKPITargets(g MetricsGroup, r KPITargets, t RiskThresholds, w RiskWindo
 }
 
 // SatisfactionSlipping reports 002 §6.3's trigger for a PDCA cycle: 「客户满意度连续
-// 两个月低于目标值10%」 — satisfaction (CSAT score, or CSAT % satisfied when no score
-// target is kept) under 90 % of its target in each of the two months given, oldest
-// first. It returns the KPI and its values; ok false when either month has no value.
-func SatisfactionSlipping(r KPITargets, months [2]MetricsGroup, minVolume int64) (kpi KPITarget, values [2]float64, ok bool) {
-	for _, k := range []KPI{CSATScore, KPI(CSATSatisfied)} {
-		t, found := r.Target(k)
-		if !found || !t.Enabled {
-			continue
-		}
-		for i, g := range months {
-			v := k.Value(g)
-			if g.Volume < minVolume || v == nil {
-				return t, values, false
-			}
-			values[i] = *v
-		}
-		// value < 0.9 × target, in whole numbers: value × 10 < target × 9.
-		slipping := values[0]*10 < t.Target*9 && values[1]*10 < t.Target*9
-		return t, values, slipping
+// 两个月低于目标值10%」 — complaint-handling satisfaction (CSAT % satisfied, a figure
+// a PDCA cycle can target) under 90 % of its target in each of the two months given,
+// oldest first, each with at least minAnswers survey answers. It returns the target
+// and the two values; ok false when the target is off or a month has too few answers.
+func SatisfactionSlipping(r KPITargets, months [2]MetricsGroup, minAnswers int64) (target KPITarget, values [2]float64, ok bool) {
+	t, found := r.Target(KPI(CSATSatisfied))
+	if !found || !t.Enabled {
+		return t, values, false
 	}
-	return KPITarget{}, values, false
+	for i, g := range months {
+		if g.CSATAnswers < minAnswers || g.CSATSatisfiedPct == nil {
+			return t, values, false
+		}
+		values[i] = *g.CSATSatisfiedPct
+	}
+	// value < 0.9 × target, in whole numbers: value × 10 < target × 9.
+	return t, values, values[0]*10 < t.Target*9 && values[1]*10 < t.Target*9
 }
