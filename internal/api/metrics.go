@@ -35,6 +35,9 @@ type metricsView struct {
 	// Sentiment counts the feedback received in the period by sentiment, per
 	// category (problem type) and per channel; complaints are not in it.
 	Sentiment sentimentSharesView `json:"sentiment"`
+	// KPITargets is each enabled standing target against the period's total (000
+	// §3.1, 002 §2.1): actual and met are null when the period has no data for it.
+	KPITargets []quality.KPIStanding `json:"kpi_targets"`
 }
 
 type sentimentSharesView struct {
@@ -60,8 +63,14 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	targets, err := s.store.KPITargets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), Total: report.Total, Groups: report.Groups,
-		Sentiment: sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel}}
+		Sentiment:  sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel},
+		KPITargets: targets.Standings(report.Total, 1)}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}

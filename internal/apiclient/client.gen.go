@@ -2219,6 +2219,20 @@ type IssuedTokenState string
 // names are those of the metrics, whose generated constants they would clash with).
 type KPI = string
 
+// KPIStanding defines model for KPIStanding.
+type KPIStanding struct {
+	Actual  *float64 `json:"actual"`
+	Enabled bool     `json:"enabled"`
+
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+	// names are those of the metrics, whose generated constants they would clash with).
+	Kpi    KPI     `json:"kpi"`
+	Met    *bool   `json:"met"`
+	Note   *string `json:"note,omitempty"`
+	Target float64 `json:"target"`
+}
+
 // KPITarget defines model for KPITarget.
 type KPITarget struct {
 	Enabled bool `json:"enabled"`
@@ -2336,6 +2350,9 @@ type MetricsReport struct {
 	From    Time           `json:"from"`
 	GroupBy *string        `json:"group_by"`
 	Groups  []MetricsGroup `json:"groups"`
+
+	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total; actual and met are null when the period has no data for the figure.
+	KpiTargets []KPIStanding `json:"kpi_targets"`
 
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.
 	Sentiment struct {

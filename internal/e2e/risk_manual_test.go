@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -98,6 +99,28 @@ func TestKPITargetsRegister(t *testing.T) {
 	}
 	if len(want) != 0 || got.JSON200.UpdatedAt != nil {
 		t.Fatalf("defaults %s: missing %v", got.Body, want)
+	}
+
+	// Metrics show each target against the period: two complaints resolved without
+	// an acknowledgement, one reopened: FCR 50 % < 80 %; no survey, so no NPS.
+	now := time.Now().UTC()
+	s.seedComplaint("product", now.Add(-48*time.Hour), map[time.Duration]complaint.Event{time.Hour: {Kind: complaint.EventResolved}})
+	s.seedComplaint("product", now.Add(-47*time.Hour), map[time.Duration]complaint.Event{
+		time.Hour: {Kind: complaint.EventResolved}, 2 * time.Hour: {Kind: complaint.EventReopened}})
+	metrics := s.do("GET", "/v1/metrics", s.token("quality"), nil)
+	if metrics.status != 200 {
+		t.Fatalf("metrics: %d %s", metrics.status, metrics.raw)
+	}
+	standings := map[string]map[string]any{}
+	for _, st := range metrics.body["kpi_targets"].([]any) {
+		m := st.(map[string]any)
+		standings[m["kpi"].(string)] = m
+	}
+	if fcr := standings["fcr_pct"]; fcr["actual"] != 50.0 || fcr["target"] != 80.0 || fcr["met"] != false {
+		t.Errorf("fcr standing %v, want 50 against 80, missed", fcr)
+	}
+	if nps := standings["nps"]; nps["actual"] != nil || nps["met"] != nil {
+		t.Errorf("nps standing %v, want no data", nps)
 	}
 
 	bad := s.do("PUT", "/v1/kpi-targets", s.token("quality"), map[string]any{"targets": []any{
