@@ -67,10 +67,18 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 	a, created, err := s.store.OpenManualRiskAlert(ctx, quality.NewManualRiskAlert{
 		ID: id, Grade: grade, Description: strings.TrimSpace(body.Description),
 		HandlingSeconds: t.HandlingSeconds(grade), At: time.Now(), By: principalFrom(ctx).Actor(), OwnerID: owner,
-	}, func(a quality.RiskAlert) error { return s.startRiskAlertWorkflow(ctx, a) })
+	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	// After the commit, so the workflow reads the row; again on a retry, so an alert
+	// whose start failed gets its workflow (starting twice is harmless).
+	if a.Status != quality.RiskClosed {
+		if err := s.startRiskAlertWorkflow(ctx, a); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	status := http.StatusOK
 	if created {

@@ -218,10 +218,10 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 
 // OpenManualRiskAlert opens an alert by hand (002 §9.1: an outage or a major
 // complaint is red at once): the given grade, handling period and description, owned
-// by ownerID ("" for none), recorded as opened by by. start runs before the commit
-// (the alert's workflow); its error undoes the insert. An ID used before returns
-// that alert, created false.
-func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRiskAlert, start func(quality.RiskAlert) error) (quality.RiskAlert, bool, error) {
+// by ownerID ("" for none), recorded as opened by by. An ID used before returns that
+// alert, created false. The caller starts the alert's workflow after: the workflow
+// reads the committed row.
+func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRiskAlert) (quality.RiskAlert, bool, error) {
 	if !a.Grade.Valid() || a.HandlingSeconds <= 0 {
 		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: grade %q or handling period invalid", a.Grade)
 	}
@@ -255,17 +255,11 @@ func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRisk
 	}); err != nil {
 		return quality.RiskAlert{}, false, err
 	}
-	var alert quality.RiskAlert
-	if err := tx.GetContext(ctx, &alert, `SELECT `+riskAlertColumns+` FROM risk_alerts WHERE id = $1`, a.ID); err != nil {
-		return alert, false, fmt.Errorf("open manual risk alert: %w", err)
-	}
-	if err := start(alert); err != nil {
-		return alert, false, err
-	}
 	if err := tx.Commit(); err != nil {
-		return alert, false, fmt.Errorf("open manual risk alert: %w", err)
+		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: %w", err)
 	}
-	return alert, true, nil
+	alert, err := s.RiskAlert(ctx, a.ID)
+	return alert, err == nil, err
 }
 
 // insertRiskEvent appends an event, whose key is new within the transaction.
