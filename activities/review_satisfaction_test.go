@@ -38,7 +38,9 @@ func (f *reviewSideEffects) LoadQualityTeam(context.Context) (activities.Quality
 
 func (f *reviewSideEffects) NotifyAll(context.Context, []activities.Notice) error { return nil }
 
-func (f *reviewSideEffects) FinishReview(context.Context, activities.FinishReviewInput) error { return nil }
+func (f *reviewSideEffects) FinishReview(context.Context, activities.FinishReviewInput) error {
+	return nil
+}
 
 // 002 §6.3 「客户满意度连续两个月低于目标值10%」, run as the scheduled monthly review on
 // 1 March over the real store: complaint-handling satisfaction (target 90 %, so 81 %
