@@ -28,6 +28,7 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	mux.Handle("GET /console/risk", c.session(c.risk))
 	mux.Handle("GET /console/risk/ledger.csv", c.session(c.ledgerCSV))
 	mux.Handle("POST /console/risk/{id}/{action}", c.session(c.riskAction))
+	mux.Handle("POST /console/risk/open", c.session(c.openRiskAlert))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.
