@@ -20,6 +20,7 @@ type ReviewStore interface {
 	OpenCycles(ctx context.Context) ([]quality.OpenCycle, error)
 	RecordReview(ctx context.Context, r quality.Review) error
 	FinishReview(ctx context.Context, id, opportunities, summary string, at time.Time) error
+	KPITargets(ctx context.Context) (quality.KPITargets, error)
 }
 
 // ReviewPeriod is one review run: the review's ID (its workflow ID), the schedule
@@ -81,6 +82,9 @@ const (
 	RuleSLACompliance  = "sla_compliance"
 	RuleKeywordCluster = "keyword_cluster"
 	RuleCSATDrop       = "csat_drop"
+	// RuleSatisfactionSlipping is 002 §6.3's trigger: satisfaction 10 % under its
+	// standing target two months running.
+	RuleSatisfactionSlipping = "satisfaction_slipping"
 )
 
 // PlanningReview computes the period's metrics per category and in total, the
@@ -107,6 +111,13 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 		}
 	}
 	proposals := FindOpportunities(rules, in, cur, prev.Total, keywords)
+	targets, err := a.Reviews.KPITargets(ctx)
+	if err != nil {
+		return PlanningResult{}, err
+	}
+	if p, ok := SatisfactionOpportunity(rules, in, targets, prev.Total, cur.Total); ok {
+		proposals = append(proposals, p)
+	}
 	opps := make([]Opportunity, len(proposals))
 	for i, p := range proposals {
 		opps[i] = OpportunityOf(p, nil)
@@ -202,6 +213,27 @@ func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.M
 		}
 	}
 	return out
+}
+
+// SatisfactionOpportunity is 002 §6.3's adjustment trigger 「客户满意度连续两个月低于
+// 目标值10%」: complaint-handling satisfaction (CSAT % satisfied) under 90 % of its
+// standing KPI target in the period before and in the period, each with at least
+// MinVolume answers. The cycle it proposes raises satisfaction from this period's
+// value to the target.
+func SatisfactionOpportunity(rules quality.ReviewRules, in ReviewPeriod, targets quality.KPITargets, prev, cur quality.MetricsGroup) (Proposal, bool) {
+	t, v, ok := quality.SatisfactionSlipping(targets, [2]quality.MetricsGroup{prev, cur}, int64(rules.MinVolume))
+	if !ok {
+		return Proposal{}, false
+	}
+	return Proposal{
+		Key: RuleSatisfactionSlipping + "/all", Rule: RuleSatisfactionSlipping, Metric: quality.CSATSatisfied,
+		Title: fmt.Sprintf("Bring satisfaction back to its %s %% target", reviewNum(t.Target)),
+		Evidence: fmt.Sprintf("satisfaction %s %% then %s %% (%d of %d answers): two periods running under 90 %% of the %s %% target (%s %%)",
+			reviewNum(v[0]), reviewNum(v[1]), cur.CSATSatisfied, cur.CSATAnswers, reviewNum(t.Target), reviewNum(t.Target*0.9)),
+		Baseline: reviewPtr(v[1]), Target: reviewPtr(t.Target),
+		ReviewID: in.ReviewID, CheckSpec: rules.CheckSpec, TimeZone: in.TimeZone, MaxIterations: rules.MaxIterations,
+		PeriodFrom: in.From, PeriodTo: in.To,
+	}, true
 }
 
 func reviewNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

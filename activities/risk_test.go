@@ -132,7 +132,7 @@ func TestEvaluateRisksJudgesAtTheGivenMoment(t *testing.T) {
 	if err := v.Get(&ev); err != nil {
 		t.Fatal(err)
 	}
-	if !ev.At.Equal(at) || len(ev.Checks) != 3 || len(ev.Findings()) != 0 {
+	if !ev.At.Equal(at) || len(ev.Checks) != len(quality.Conditions) || len(ev.Findings()) != 0 {
 		t.Fatalf("evaluation %+v", ev)
 	}
 	for i, c := range ev.Checks {

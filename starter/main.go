@@ -94,6 +94,7 @@ func serve(ctx context.Context) error {
 	srv := api.New(st, tc, cfg.TaskQueue, log, metrics.Registry)
 	srv.UseSurveySecret(cfg.SurveySigningSecret)
 	srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
+	srv.UseQualityTeam(cfg.QualityTeam)
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}
@@ -126,6 +127,11 @@ func serve(ctx context.Context) error {
 	log.Info("API stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	defer func() {
+		if err := srv.FlushLatencies(shutdownCtx); err != nil {
+			log.Warn("last request latencies not stored", "err", err)
+		}
+	}()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -441,6 +441,15 @@ func (w *riskAlert) title() string {
 		return "complaint volume spiked"
 	case quality.SLAShortfall:
 		return "SLA compliance under target"
+	case quality.SlowResponse:
+		return "system responding slowly"
+	case quality.StaffTurnover:
+		return "staff turnover over the monthly limit"
+	case quality.KPIMissed:
+		return "KPI target missed"
+	case quality.Manual:
+		title, _, _ := strings.Cut(w.figures.Description, "\n")
+		return title
 	}
 	return string(w.state.Condition)
 }
@@ -459,6 +468,16 @@ func (w *riskAlert) summary() string {
 	case quality.SLAShortfall:
 		what = fmt.Sprintf("SLA compliance was %g%% in the 24 h to %s, against the target %g%%; the %s grade is at %g%%.",
 			a.Observed, at, a.Baseline, w.state.Grade, a.Threshold)
+	case quality.SlowResponse:
+		what = fmt.Sprintf("%g%% of the API's requests took over 5 s in the window to %s (%d of %d); the %s grade is at %g%%.",
+			a.Observed, at, a.Details.Counts["slow"], a.Details.Counts["requests"], w.state.Grade, a.Threshold)
+	case quality.StaffTurnover:
+		what = fmt.Sprintf("%d of %d people left in the 30 days to %s (%g%%), over the %g%% limit.",
+			a.Details.Counts["departed"], a.Details.Counts["headcount"], at, a.Observed, a.Threshold)
+	case quality.KPIMissed:
+		what = fmt.Sprintf("%g of %g KPI targets judged were missed in the window to %s.", a.Observed, a.Baseline, at)
+	case quality.Manual:
+		what = fmt.Sprintf("Opened by hand by %s at %s: %s", a.OpenedBy, at, a.Description)
 	}
 	return fmt.Sprintf("Risk alert %s (%s, %s). %s", w.state.AlertID, w.state.Condition, w.state.Grade, what)
 }

@@ -42,6 +42,9 @@ type metricsView struct {
 	// Sentiment counts the feedback received in the period by sentiment, per
 	// category (problem type) and per channel; complaints are not in it.
 	Sentiment sentimentSharesView `json:"sentiment"`
+	// KPITargets is each enabled standing target against the period's total (000
+	// §3.1, 002 §2.1): actual and met are null when the period has no data for it.
+	KPITargets []quality.KPIStanding `json:"kpi_targets"`
 }
 
 // seriesPoint is one interval of a series: its total and, with group_by, its groups.
@@ -78,9 +81,15 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	targets, err := s.store.KPITargets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), TimeZone: q.loc.String(),
 		Total: report.Total, Groups: nonNilGroups(report.Groups), Series: []seriesPoint{},
-		Sentiment: sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel}}
+		Sentiment:  sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel},
+		KPITargets: targets.Standings(report.Total, 1)}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}

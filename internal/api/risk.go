@@ -23,6 +23,9 @@ func (s *Server) registerRiskRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/risk-thresholds", s.authorize(s.getRiskThresholds, readers...))
 	mux.Handle("PUT /v1/risk-thresholds", s.authorize(s.putRiskThresholds, auth.RoleQuality, auth.RoleAdmin))
 	mux.Handle("GET /v1/risk-alerts", s.authorize(s.listRiskAlerts, readers...))
+	mux.Handle("POST /v1/risk-alerts", s.authorize(s.openRiskAlert, handlers...))
+	mux.Handle("GET /v1/kpi-targets", s.authorize(s.getKPITargets, readers...))
+	mux.Handle("PUT /v1/kpi-targets", s.authorize(s.putKPITargets, auth.RoleQuality, auth.RoleAdmin))
 	mux.Handle("GET /v1/risk-alerts/{id}", s.authorize(s.getRiskAlert, readers...))
 	mux.Handle("POST /v1/risk-alerts/{id}/respond", s.authorize(s.respondRiskAlert, handlers...))
 	mux.Handle("POST /v1/risk-alerts/{id}/close", s.authorize(s.closeRiskAlert, handlers...))
@@ -41,9 +44,16 @@ type riskThresholdsView struct {
 	VolumeTrailingDays    int        `json:"volume_trailing_days"`
 	VolumeMinDailyAverage float64    `json:"volume_min_daily_average"`
 	SLATargetPct          float64    `json:"sla_target_pct"`
-	SLABlueBandPoints     float64    `json:"sla_blue_band_points"`
 	SLARedPoints          float64    `json:"sla_red_points"`
 	SLAMinKnown           int64      `json:"sla_min_known"`
+	SlowWindowMinutes     int        `json:"slow_window_minutes"`
+	SlowPct               float64    `json:"slow_pct"`
+	SlowRedPct            float64    `json:"slow_red_pct"`
+	SlowMinRequests       int64      `json:"slow_min_requests"`
+	TurnoverPct           float64    `json:"turnover_pct"`
+	TurnoverMinHeadcount  int64      `json:"turnover_min_headcount"`
+	KPIWindowDays         int        `json:"kpi_window_days"`
+	KPIMinVolume          int64      `json:"kpi_min_volume"`
 	RedHandling           string     `json:"red_handling"`
 	RedHandlingSeconds    int64      `json:"red_handling_seconds"`
 	YellowHandling        string     `json:"yellow_handling"`
@@ -59,8 +69,10 @@ func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
 		CSATDropPoints: t.CSATDropPoints, CSATDropRedPoints: t.CSATDropRedPoints, CSATMinAnswers: t.CSATMinAnswers,
 		VolumeSpikePct: t.VolumeSpikePct, VolumeSpikeRedPct: t.VolumeSpikeRedPct, VolumeTrailingDays: t.VolumeTrailingDays,
 		VolumeMinDailyAverage: t.VolumeMinDailyAverage,
-		SLATargetPct:          t.SLATargetPct, SLABlueBandPoints: t.SLABlueBandPoints, SLARedPoints: t.SLARedPoints,
-		SLAMinKnown: t.SLAMinKnown,
+		SLATargetPct:          t.SLATargetPct, SLARedPoints: t.SLARedPoints, SLAMinKnown: t.SLAMinKnown,
+		SlowWindowMinutes: t.SlowWindowMinutes, SlowPct: t.SlowPct, SlowRedPct: t.SlowRedPct, SlowMinRequests: t.SlowMinRequests,
+		TurnoverPct: t.TurnoverPct, TurnoverMinHeadcount: t.TurnoverMinHeadcount,
+		KPIWindowDays: t.KPIWindowDays, KPIMinVolume: t.KPIMinVolume,
 		RedHandling: seconds(t.RedHandlingSeconds), RedHandlingSeconds: t.RedHandlingSeconds,
 		YellowHandling: seconds(t.YellowHandlingSeconds), YellowHandlingSeconds: t.YellowHandlingSeconds,
 		BlueHandling: seconds(t.BlueHandlingSeconds), BlueHandlingSeconds: t.BlueHandlingSeconds,
@@ -92,9 +104,16 @@ type putRiskThresholdsBody struct {
 	VolumeTrailingDays    *int     `json:"volume_trailing_days"`
 	VolumeMinDailyAverage *float64 `json:"volume_min_daily_average"`
 	SLATargetPct          *float64 `json:"sla_target_pct"`
-	SLABlueBandPoints     *float64 `json:"sla_blue_band_points"`
 	SLARedPoints          *float64 `json:"sla_red_points"`
 	SLAMinKnown           *int64   `json:"sla_min_known"`
+	SlowWindowMinutes     *int     `json:"slow_window_minutes"`
+	SlowPct               *float64 `json:"slow_pct"`
+	SlowRedPct            *float64 `json:"slow_red_pct"`
+	SlowMinRequests       *int64   `json:"slow_min_requests"`
+	TurnoverPct           *float64 `json:"turnover_pct"`
+	TurnoverMinHeadcount  *int64   `json:"turnover_min_headcount"`
+	KPIWindowDays         *int     `json:"kpi_window_days"`
+	KPIMinVolume          *int64   `json:"kpi_min_volume"`
 	RedHandling           *string  `json:"red_handling"`
 	YellowHandling        *string  `json:"yellow_handling"`
 	BlueHandling          *string  `json:"blue_handling"`
@@ -113,8 +132,24 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	set(&t.VolumeSpikeRedPct, b.VolumeSpikeRedPct)
 	set(&t.VolumeMinDailyAverage, b.VolumeMinDailyAverage)
 	set(&t.SLATargetPct, b.SLATargetPct)
-	set(&t.SLABlueBandPoints, b.SLABlueBandPoints)
 	set(&t.SLARedPoints, b.SLARedPoints)
+	set(&t.SlowPct, b.SlowPct)
+	set(&t.SlowRedPct, b.SlowRedPct)
+	set(&t.TurnoverPct, b.TurnoverPct)
+	setInt := func(dst *int64, src *int64) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	setInt(&t.SlowMinRequests, b.SlowMinRequests)
+	setInt(&t.TurnoverMinHeadcount, b.TurnoverMinHeadcount)
+	setInt(&t.KPIMinVolume, b.KPIMinVolume)
+	if b.SlowWindowMinutes != nil {
+		t.SlowWindowMinutes = *b.SlowWindowMinutes
+	}
+	if b.KPIWindowDays != nil {
+		t.KPIWindowDays = *b.KPIWindowDays
+	}
 	if b.CSATMinAnswers != nil {
 		t.CSATMinAnswers = *b.CSATMinAnswers
 	}
@@ -143,8 +178,15 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	// 0 would make any count a spike over an empty week.
 	between("volume_min_daily_average", t.VolumeMinDailyAverage, 0, 1e6, false)
 	between("sla_target_pct", t.SLATargetPct, 0, 100, false)
-	between("sla_blue_band_points", t.SLABlueBandPoints, 0, 100, true)
-	between("sla_red_points", t.SLARedPoints, t.SLABlueBandPoints, 100, false)
+	between("sla_red_points", t.SLARedPoints, 0, 100, false)
+	between("slow_window_minutes", float64(t.SlowWindowMinutes), 1, 1440, true)
+	between("slow_pct", t.SlowPct, 0, 100, false)
+	between("slow_red_pct", t.SlowRedPct, t.SlowPct, 100, true)
+	between("slow_min_requests", float64(t.SlowMinRequests), 1, 1e9, true)
+	between("turnover_pct", t.TurnoverPct, 0, 100, true)
+	between("turnover_min_headcount", float64(t.TurnoverMinHeadcount), 1, 1e6, true)
+	between("kpi_window_days", float64(t.KPIWindowDays), 1, 366, true)
+	between("kpi_min_volume", float64(t.KPIMinVolume), 1, 1e6, true)
 	between("sla_min_known", float64(t.SLAMinKnown), 1, 1e6, true)
 	for _, d := range []struct {
 		field string
@@ -223,6 +265,8 @@ type riskAlertView struct {
 	ClosedBy        *string             `json:"closed_by"`
 	LastSeenAt      time.Time           `json:"last_seen_at"`
 	SeenCount       int                 `json:"seen_count"`
+	Description     string              `json:"description"`
+	OpenedBy        string              `json:"opened_by"`
 }
 
 func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
@@ -235,6 +279,7 @@ func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 		MonitorRun: a.MonitorRun, OwnerID: a.OwnerID,
 		Response: a.Response, RespondedAt: utc(a.RespondedAt), RespondedBy: a.RespondedBy,
 		ClosedAt: utc(a.ClosedAt), ClosedBy: a.ClosedBy, LastSeenAt: a.LastSeenAt.UTC(), SeenCount: a.SeenCount,
+		Description: a.Description, OpenedBy: a.OpenedBy,
 	}
 	if v.Details.Counts == nil {
 		v.Details.Counts = map[string]int64{}
@@ -281,11 +326,11 @@ var riskGrades = func() []string {
 }()
 
 var riskConditions = func() []string {
-	out := make([]string, len(quality.Conditions))
+	out := make([]string, len(quality.Conditions), len(quality.Conditions)+1)
 	for i, c := range quality.Conditions {
 		out[i] = string(c)
 	}
-	return out
+	return append(out, string(quality.Manual))
 }()
 
 // listRiskAlerts lists alerts newest first, filtered by status, grade and condition.

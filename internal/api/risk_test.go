@@ -47,13 +47,16 @@ func TestRiskThresholdsRoundTripAndBadInput(t *testing.T) {
 		fields []string
 	}{
 		{`{"csat_drop_points": 0, "csat_drop_red_points": 200, "volume_trailing_days": 0, "red_handling": "soon",
-			"sla_red_points": 3, "volume_min_daily_average": 0, "blue_handling": "30s"}`,
+			"sla_red_points": 0, "volume_min_daily_average": 0, "blue_handling": "30s"}`,
 			[]string{"csat_drop_points", "csat_drop_red_points", "volume_trailing_days", "volume_min_daily_average",
 				"sla_red_points", "red_handling", "blue_handling"}},
 		{`{"csat_drop_red_points": 4}`, []string{"csat_drop_red_points"}}, // under the yellow drop
 		{`{"volume_spike_pct": 150}`, []string{"volume_spike_red_pct"}},   // yellow above red
 		{`{"sla_target_pct": 101, "sla_min_known": 0}`, []string{"sla_target_pct", "sla_min_known"}},
 		{`{"csat_min_answers": 1.5}`, []string{"csat_min_answers"}},
+		{`{"slow_window_minutes": 0, "slow_pct": 0, "turnover_pct": 101, "turnover_min_headcount": 0, "kpi_window_days": 400, "kpi_min_volume": 0}`,
+			[]string{"slow_window_minutes", "slow_pct", "turnover_pct", "turnover_min_headcount", "kpi_window_days", "kpi_min_volume"}},
+		{`{"slow_pct": 60}`, []string{"slow_red_pct"}}, // yellow above red
 		{`{"red_handling": 3600}`, []string{"red_handling"}},
 		{`{"threshold": 5}`, []string{"threshold"}},
 	} {

@@ -50,14 +50,21 @@ type Server struct {
 	zone      *time.Location  // CUSTOMER_TIME_ZONE: times shown to customers
 	rules     ruleCache       // compiled classification rules (classifier.go)
 	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
+	lat       latencies       // request latencies for the risk monitor (latency.go)
+	// qualityTeam is the directory team whose lead owns manual risk alerts (QUALITY_TEAM).
+	qualityTeam string
 }
+
+// UseQualityTeam names the directory team whose lead owns risk alerts opened by
+// hand (QUALITY_TEAM; "quality" until set).
+func (s *Server) UseQualityTeam(id string) { s.qualityTeam = id }
 
 // New builds the server. Its metrics go into registry, which /metrics serves.
 func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, registry *prometheus.Registry) *Server {
 	s := &Server{
 		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
 		schedules: schedules.New(st, tc, taskQueue, log),
-		warmup:    classify.Warm,
+		warmup:    classify.Warm, qualityTeam: "quality",
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
 		}, []string{"route", "method", "status"}),
@@ -266,6 +273,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		elapsed := time.Since(start)
 		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
 		s.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
+		if s.lat.observe(start, elapsed) {
+			s.flushLatenciesSoon()
+		}
 		s.log.DebugContext(r.Context(), "http", "method", r.Method, "route", route, "status", rec.status, "duration", elapsed)
 	})
 }

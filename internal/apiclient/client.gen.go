@@ -984,7 +984,11 @@ func (e RiskAlertStatus) Valid() bool {
 // Defines values for RiskCondition.
 const (
 	CsatDrop      RiskCondition = "csat_drop"
+	KpiTarget     RiskCondition = "kpi_target"
+	Manual        RiskCondition = "manual"
 	SlaCompliance RiskCondition = "sla_compliance"
+	SlowResponse  RiskCondition = "slow_response"
+	StaffTurnover RiskCondition = "staff_turnover"
 	VolumeSpike   RiskCondition = "volume_spike"
 )
 
@@ -993,7 +997,15 @@ func (e RiskCondition) Valid() bool {
 	switch e {
 	case CsatDrop:
 		return true
+	case KpiTarget:
+		return true
+	case Manual:
+		return true
 	case SlaCompliance:
+		return true
+	case SlowResponse:
+		return true
+	case StaffTurnover:
 		return true
 	case VolumeSpike:
 		return true
@@ -2368,6 +2380,46 @@ type IssuedToken struct {
 // IssuedTokenState defines model for IssuedToken.State.
 type IssuedTokenState string
 
+// KPI One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+// names are those of the metrics, whose generated constants they would clash with).
+type KPI = string
+
+// KPIStanding defines model for KPIStanding.
+type KPIStanding struct {
+	Actual  *float64 `json:"actual"`
+	Enabled bool     `json:"enabled"`
+
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+	// names are those of the metrics, whose generated constants they would clash with).
+	Kpi    KPI     `json:"kpi"`
+	Met    *bool   `json:"met"`
+	Note   *string `json:"note,omitempty"`
+	Target float64 `json:"target"`
+}
+
+// KPITarget defines model for KPITarget.
+type KPITarget struct {
+	Enabled bool `json:"enabled"`
+
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+	// names are those of the metrics, whose generated constants they would clash with).
+	Kpi    KPI     `json:"kpi"`
+	Note   *string `json:"note,omitempty"`
+	Target float64 `json:"target"`
+}
+
+// KPITargets defines model for KPITargets.
+type KPITargets struct {
+	Targets []KPITarget `json:"targets"`
+
+	// UpdatedAt Null while the seeds' defaults apply.
+	UpdatedAt *NullableTime   `json:"updated_at"`
+	UpdatedBy *NullableString `json:"updated_by"`
+}
+
 // Level An urgency or a customer tier.
 type Level string
 
@@ -2481,6 +2533,9 @@ type MetricsReport struct {
 	// Interval The series' interval; null without one.
 	Interval *string `json:"interval"`
 
+	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total; actual and met are null when the period has no data for the figure.
+	KpiTargets []KPIStanding `json:"kpi_targets"`
+
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.
 	Sentiment struct {
 		ByCategory []SentimentShare `json:"by_category"`
@@ -2556,6 +2611,12 @@ type OpenCycleRequest struct {
 	// TimeZone An IANA zone.
 	TimeZone string `json:"time_zone"`
 	Title    string `json:"title"`
+}
+
+// OpenRiskAlertRequest defines model for OpenRiskAlertRequest.
+type OpenRiskAlertRequest struct {
+	Description string    `json:"description"`
+	Grade       RiskGrade `json:"grade"`
 }
 
 // PatchReviewScheduleRequest defines model for PatchReviewScheduleRequest.
@@ -2778,6 +2839,16 @@ type PutIntegrationRequest struct {
 	RotateSecret *bool `json:"rotate_secret,omitempty"`
 }
 
+// PutKPITargetsRequest defines model for PutKPITargetsRequest.
+type PutKPITargetsRequest struct {
+	Targets []struct {
+		Enabled *bool    `json:"enabled,omitempty"`
+		Kpi     string   `json:"kpi"`
+		Note    *string  `json:"note,omitempty"`
+		Target  *float64 `json:"target"`
+	} `json:"targets"`
+}
+
 // PutMessageTemplateRequest defines model for PutMessageTemplateRequest.
 type PutMessageTemplateRequest struct {
 	Body    string `json:"body"`
@@ -2842,13 +2913,20 @@ type PutRiskThresholdsRequest struct {
 	CsatDropPoints    *float64          `json:"csat_drop_points,omitempty"`
 	CsatDropRedPoints *float64          `json:"csat_drop_red_points,omitempty"`
 	CsatMinAnswers    *int64            `json:"csat_min_answers,omitempty"`
+	KpiMinVolume      *int64            `json:"kpi_min_volume,omitempty"`
+	KpiWindowDays     *int              `json:"kpi_window_days,omitempty"`
 
 	// RedHandling A Go duration ("4h0m0s"), or null.
 	RedHandling           *NullableDuration `json:"red_handling,omitempty"`
-	SlaBlueBandPoints     *float64          `json:"sla_blue_band_points,omitempty"`
 	SlaMinKnown           *int64            `json:"sla_min_known,omitempty"`
 	SlaRedPoints          *float64          `json:"sla_red_points,omitempty"`
 	SlaTargetPct          *float64          `json:"sla_target_pct,omitempty"`
+	SlowMinRequests       *int64            `json:"slow_min_requests,omitempty"`
+	SlowPct               *float64          `json:"slow_pct,omitempty"`
+	SlowRedPct            *float64          `json:"slow_red_pct,omitempty"`
+	SlowWindowMinutes     *int              `json:"slow_window_minutes,omitempty"`
+	TurnoverMinHeadcount  *int64            `json:"turnover_min_headcount,omitempty"`
+	TurnoverPct           *float64          `json:"turnover_pct,omitempty"`
 	VolumeMinDailyAverage *float64          `json:"volume_min_daily_average,omitempty"`
 	VolumeSpikePct        *float64          `json:"volume_spike_pct,omitempty"`
 	VolumeSpikeRedPct     *float64          `json:"volume_spike_red_pct,omitempty"`
@@ -3068,10 +3146,13 @@ type ReviewTriggered struct {
 
 // RiskAlert defines model for RiskAlert.
 type RiskAlert struct {
-	Baseline        float64         `json:"baseline"`
-	ClosedAt        *NullableTime   `json:"closed_at"`
-	ClosedBy        *NullableString `json:"closed_by"`
-	Condition       RiskCondition   `json:"condition"`
+	Baseline  float64         `json:"baseline"`
+	ClosedAt  *NullableTime   `json:"closed_at"`
+	ClosedBy  *NullableString `json:"closed_by"`
+	Condition RiskCondition   `json:"condition"`
+
+	// Description A manual alert's description; empty for the monitor's.
+	Description     string          `json:"description"`
 	Details         RiskDetails     `json:"details"`
 	EscalatedTo     *NullableString `json:"escalated_to"`
 	EscalationLevel int             `json:"escalation_level"`
@@ -3087,10 +3168,13 @@ type RiskAlert struct {
 	LastSeenAt      Time               `json:"last_seen_at"`
 
 	// Ledger The ledger entry; null until closed.
-	Ledger      *RiskLedger     `json:"ledger"`
-	MonitorRun  string          `json:"monitor_run"`
-	Observed    float64         `json:"observed"`
-	OpenedAt    Time            `json:"opened_at"`
+	Ledger     *RiskLedger `json:"ledger"`
+	MonitorRun string      `json:"monitor_run"`
+	Observed   float64     `json:"observed"`
+	OpenedAt   Time        `json:"opened_at"`
+
+	// OpenedBy risk-monitor, or who opened the alert by hand.
+	OpenedBy    string          `json:"opened_by"`
 	OwnerId     *NullableString `json:"owner_id"`
 	RespondedAt *NullableTime   `json:"responded_at"`
 	RespondedBy *NullableString `json:"responded_by"`
@@ -3103,10 +3187,13 @@ type RiskAlert struct {
 
 // RiskAlertDetail defines model for RiskAlertDetail.
 type RiskAlertDetail struct {
-	Baseline        float64         `json:"baseline"`
-	ClosedAt        *NullableTime   `json:"closed_at"`
-	ClosedBy        *NullableString `json:"closed_by"`
-	Condition       RiskCondition   `json:"condition"`
+	Baseline  float64         `json:"baseline"`
+	ClosedAt  *NullableTime   `json:"closed_at"`
+	ClosedBy  *NullableString `json:"closed_by"`
+	Condition RiskCondition   `json:"condition"`
+
+	// Description A manual alert's description; empty for the monitor's.
+	Description     *string         `json:"description,omitempty"`
 	Details         RiskDetails     `json:"details"`
 	EscalatedTo     *NullableString `json:"escalated_to"`
 	EscalationLevel int             `json:"escalation_level"`
@@ -3123,10 +3210,13 @@ type RiskAlertDetail struct {
 	LastSeenAt      Time               `json:"last_seen_at"`
 
 	// Ledger The ledger entry; null until closed.
-	Ledger      *RiskLedger     `json:"ledger"`
-	MonitorRun  string          `json:"monitor_run"`
-	Observed    float64         `json:"observed"`
-	OpenedAt    Time            `json:"opened_at"`
+	Ledger     *RiskLedger `json:"ledger"`
+	MonitorRun string      `json:"monitor_run"`
+	Observed   float64     `json:"observed"`
+	OpenedAt   Time        `json:"opened_at"`
+
+	// OpenedBy risk-monitor, or who opened the alert by hand.
+	OpenedBy    *string         `json:"opened_by,omitempty"`
 	OwnerId     *NullableString `json:"owner_id"`
 	RespondedAt *NullableTime   `json:"responded_at"`
 	RespondedBy *NullableString `json:"responded_by"`
@@ -3231,16 +3321,23 @@ type RiskThresholds struct {
 	CsatDropPoints      float64  `json:"csat_drop_points"`
 	CsatDropRedPoints   float64  `json:"csat_drop_red_points"`
 	CsatMinAnswers      int64    `json:"csat_min_answers"`
+	KpiMinVolume        int64    `json:"kpi_min_volume"`
+	KpiWindowDays       int      `json:"kpi_window_days"`
 
 	// RedHandling A Go duration: "90s", "2h", "1h30m0s".
 	//
 	// Examples: 4h0m0s
-	RedHandling        Duration `json:"red_handling"`
-	RedHandlingSeconds int64    `json:"red_handling_seconds"`
-	SlaBlueBandPoints  float64  `json:"sla_blue_band_points"`
-	SlaMinKnown        int64    `json:"sla_min_known"`
-	SlaRedPoints       float64  `json:"sla_red_points"`
-	SlaTargetPct       float64  `json:"sla_target_pct"`
+	RedHandling          Duration `json:"red_handling"`
+	RedHandlingSeconds   int64    `json:"red_handling_seconds"`
+	SlaMinKnown          int64    `json:"sla_min_known"`
+	SlaRedPoints         float64  `json:"sla_red_points"`
+	SlaTargetPct         float64  `json:"sla_target_pct"`
+	SlowMinRequests      int64    `json:"slow_min_requests"`
+	SlowPct              float64  `json:"slow_pct"`
+	SlowRedPct           float64  `json:"slow_red_pct"`
+	SlowWindowMinutes    int      `json:"slow_window_minutes"`
+	TurnoverMinHeadcount int64    `json:"turnover_min_headcount"`
+	TurnoverPct          float64  `json:"turnover_pct"`
 
 	// UpdatedAt Null while the defaults apply.
 	UpdatedAt             *NullableTime   `json:"updated_at"`
@@ -4015,6 +4112,11 @@ type ListRiskAlertsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// OpenRiskAlertParams defines parameters for OpenRiskAlert.
+type OpenRiskAlertParams struct {
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // CloseRiskAlertParams defines parameters for CloseRiskAlert.
 type CloseRiskAlertParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
@@ -4117,6 +4219,9 @@ type PatchBacklogItemJSONRequestBody = BacklogPatch
 // PutIntegrationJSONRequestBody defines body for PutIntegration for application/json ContentType.
 type PutIntegrationJSONRequestBody = PutIntegrationRequest
 
+// PutKPITargetsJSONRequestBody defines body for PutKPITargets for application/json ContentType.
+type PutKPITargetsJSONRequestBody = PutKPITargetsRequest
+
 // PutMessageTemplateJSONRequestBody defines body for PutMessageTemplate for application/json ContentType.
 type PutMessageTemplateJSONRequestBody = PutMessageTemplateRequest
 
@@ -4158,6 +4263,9 @@ type CreateReviewScheduleJSONRequestBody = CreateReviewScheduleRequest
 
 // PatchReviewScheduleJSONRequestBody defines body for PatchReviewSchedule for application/json ContentType.
 type PatchReviewScheduleJSONRequestBody = PatchReviewScheduleRequest
+
+// OpenRiskAlertJSONRequestBody defines body for OpenRiskAlert for application/json ContentType.
+type OpenRiskAlertJSONRequestBody = OpenRiskAlertRequest
 
 // CloseRiskAlertJSONRequestBody defines body for CloseRiskAlert for application/json ContentType.
 type CloseRiskAlertJSONRequestBody = CloseRiskAlertRequest
@@ -5049,6 +5157,37 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetKPITargets Standing KPI targets
+	//
+	// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/kpi-targets (the `GetKPITargets` operationId).
+	GetKPITargets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutKPITargetsWithBody Replace the standing KPI targets
+	//
+	// One target per figure; `enabled` defaults to true.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+	PutKPITargetsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutKPITargets Replace the standing KPI targets
+	//
+	// One target per figure; `enabled` defaults to true.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+	PutKPITargets(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListMessageTemplates List the customer texts
 	//
 	// Every customer text in every locale: the admins' version, or the seeded one.
@@ -5584,6 +5723,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/risk-alerts (the `ListRiskAlerts` operationId).
 	ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OpenRiskAlertWithBody Open a risk alert by hand
+	//
+	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+	// an outage or a major complaint is red at once). Its workflow tells the quality lead
+	// and, of a red alert, the nearest director at once; the handling deadline of the
+	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+	OpenRiskAlertWithBody(ctx context.Context, params *OpenRiskAlertParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OpenRiskAlert Open a risk alert by hand
+	//
+	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+	// an outage or a major complaint is red at once). Its workflow tells the quality lead
+	// and, of a red alert, the nearest director at once; the handling deadline of the
+	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+	OpenRiskAlert(ctx context.Context, params *OpenRiskAlertParams, body OpenRiskAlertJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRiskAlert A risk alert with its events
 	//
@@ -7349,6 +7516,67 @@ func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, 
 	return c.Client.Do(req)
 }
 
+// GetKPITargets Standing KPI targets
+//
+// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/kpi-targets (the `GetKPITargets` operationId).
+func (c *Client) GetKPITargets(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetKPITargetsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutKPITargetsWithBody Replace the standing KPI targets
+//
+// One target per figure; `enabled` defaults to true.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+func (c *Client) PutKPITargetsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutKPITargetsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutKPITargets Replace the standing KPI targets
+//
+// One target per figure; `enabled` defaults to true.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+func (c *Client) PutKPITargets(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutKPITargetsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListMessageTemplates List the customer texts
 //
 // Every customer text in every locale: the admins' version, or the seeded one.
@@ -8395,6 +8623,54 @@ func (c *Client) GetReview(ctx context.Context, id string, reqEditors ...Request
 // Corresponds with GET /v1/risk-alerts (the `ListRiskAlerts` operationId).
 func (c *Client) ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRiskAlertsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OpenRiskAlertWithBody Open a risk alert by hand
+//
+// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+// an outage or a major complaint is red at once). Its workflow tells the quality lead
+// and, of a red alert, the nearest director at once; the handling deadline of the
+// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+//
+// Roles: quality, manager, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+func (c *Client) OpenRiskAlertWithBody(ctx context.Context, params *OpenRiskAlertParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOpenRiskAlertRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OpenRiskAlert Open a risk alert by hand
+//
+// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+// an outage or a major complaint is red at once). Its workflow tells the quality lead
+// and, of a red alert, the nearest director at once; the handling deadline of the
+// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+//
+// Roles: quality, manager, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+func (c *Client) OpenRiskAlert(ctx context.Context, params *OpenRiskAlertParams, body OpenRiskAlertJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOpenRiskAlertRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11576,6 +11852,73 @@ func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *
 	return req, nil
 }
 
+// NewGetKPITargetsRequest constructs an http.Request for the GetKPITargets method
+func NewGetKPITargetsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/kpi-targets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutKPITargetsRequest calls the generic PutKPITargets builder with application/json body
+func NewPutKPITargetsRequest(server string, body PutKPITargetsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutKPITargetsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutKPITargetsRequestWithBody constructs an http.Request for the PutKPITargets method, with any body, and a specified content type
+func NewPutKPITargetsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/kpi-targets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListMessageTemplatesRequest constructs an http.Request for the ListMessageTemplates method
 func NewListMessageTemplatesRequest(server string) (*http.Request, error) {
 	var err error
@@ -13586,6 +13929,61 @@ func NewListRiskAlertsRequest(server string, params *ListRiskAlertsParams) (*htt
 	return req, nil
 }
 
+// NewOpenRiskAlertRequest calls the generic OpenRiskAlert builder with application/json body
+func NewOpenRiskAlertRequest(server string, params *OpenRiskAlertParams, body OpenRiskAlertJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOpenRiskAlertRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewOpenRiskAlertRequestWithBody constructs an http.Request for the OpenRiskAlert method, with any body, and a specified content type
+func NewOpenRiskAlertRequestWithBody(server string, params *OpenRiskAlertParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/risk-alerts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetRiskAlertRequest constructs an http.Request for the GetRiskAlert method
 func NewGetRiskAlertRequest(server string, id UUID) (*http.Request, error) {
 	var err error
@@ -15578,6 +15976,39 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error)
 
+	// GetKPITargetsWithResponse Standing KPI targets
+	//
+	// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/kpi-targets (the `GetKPITargets` operationId).
+	GetKPITargetsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetKPITargetsResponse, error)
+
+	// PutKPITargetsWithBodyWithResponse Replace the standing KPI targets
+	//
+	// One target per figure; `enabled` defaults to true.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+	PutKPITargetsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
+
+	// PutKPITargetsWithResponse Replace the standing KPI targets
+	//
+	// One target per figure; `enabled` defaults to true.
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+	PutKPITargetsWithResponse(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
+
 	// ListMessageTemplatesWithResponse List the customer texts
 	//
 	// Every customer text in every locale: the admins' version, or the seeded one.
@@ -16161,6 +16592,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/risk-alerts (the `ListRiskAlerts` operationId).
 	ListRiskAlertsWithResponse(ctx context.Context, params *ListRiskAlertsParams, reqEditors ...RequestEditorFn) (*ListRiskAlertsResponse, error)
+
+	// OpenRiskAlertWithBodyWithResponse Open a risk alert by hand
+	//
+	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+	// an outage or a major complaint is red at once). Its workflow tells the quality lead
+	// and, of a red alert, the nearest director at once; the handling deadline of the
+	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+	OpenRiskAlertWithBodyWithResponse(ctx context.Context, params *OpenRiskAlertParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OpenRiskAlertResponse, error)
+
+	// OpenRiskAlertWithResponse Open a risk alert by hand
+	//
+	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+	// an outage or a major complaint is red at once). Its workflow tells the quality lead
+	// and, of a red alert, the nearest director at once; the handling deadline of the
+	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+	OpenRiskAlertWithResponse(ctx context.Context, params *OpenRiskAlertParams, body OpenRiskAlertJSONRequestBody, reqEditors ...RequestEditorFn) (*OpenRiskAlertResponse, error)
 
 	// GetRiskAlertWithResponse A risk alert with its events
 	//
@@ -20610,6 +21069,165 @@ func (r ListIntegrationDeliveriesResponse) ContentType() string {
 	return ""
 }
 
+// GetKPITargetsResponse401Headers the declared response headers of an HTTP 401 response for GetKPITargets
+type GetKPITargetsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetKPITargetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KPITargets
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetKPITargetsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetKPITargetsResponse) GetJSON200() *KPITargets {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetKPITargetsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetKPITargetsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetKPITargetsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetKPITargetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetKPITargetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetKPITargetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetKPITargetsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutKPITargetsResponse401Headers the declared response headers of an HTTP 401 response for PutKPITargets
+type PutKPITargetsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutKPITargetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KPITargets
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutKPITargetsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutKPITargetsResponse) GetJSON200() *KPITargets {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PutKPITargetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutKPITargetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutKPITargetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutKPITargetsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListMessageTemplatesResponse401Headers the declared response headers of an HTTP 401 response for ListMessageTemplates
 type ListMessageTemplatesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23866,6 +24484,103 @@ func (r ListRiskAlertsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListRiskAlertsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OpenRiskAlertResponse401Headers the declared response headers of an HTTP 401 response for OpenRiskAlert
+type OpenRiskAlertResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type OpenRiskAlertResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RiskAlert
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RiskAlert
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *OpenRiskAlertResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OpenRiskAlertResponse) GetJSON200() *RiskAlert {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r OpenRiskAlertResponse) GetJSON201() *RiskAlert {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r OpenRiskAlertResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OpenRiskAlertResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OpenRiskAlertResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OpenRiskAlertResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -27282,6 +27997,57 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 	return ParseListIntegrationDeliveriesResponse(rsp)
 }
 
+// GetKPITargetsWithResponse Standing KPI targets
+//
+// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/kpi-targets (the `GetKPITargets` operationId).
+func (c *ClientWithResponses) GetKPITargetsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetKPITargetsResponse, error) {
+	rsp, err := c.GetKPITargets(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetKPITargetsResponse(rsp)
+}
+
+// PutKPITargetsWithBodyWithResponse Replace the standing KPI targets
+//
+// One target per figure; `enabled` defaults to true.
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+func (c *ClientWithResponses) PutKPITargetsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
+	rsp, err := c.PutKPITargetsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutKPITargetsResponse(rsp)
+}
+
+// PutKPITargetsWithResponse Replace the standing KPI targets
+//
+// One target per figure; `enabled` defaults to true.
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
+func (c *ClientWithResponses) PutKPITargetsWithResponse(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
+	rsp, err := c.PutKPITargets(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutKPITargetsResponse(rsp)
+}
+
 // ListMessageTemplatesWithResponse List the customer texts
 //
 // Every customer text in every locale: the admins' version, or the seeded one.
@@ -28176,6 +28942,46 @@ func (c *ClientWithResponses) ListRiskAlertsWithResponse(ctx context.Context, pa
 		return nil, err
 	}
 	return ParseListRiskAlertsResponse(rsp)
+}
+
+// OpenRiskAlertWithBodyWithResponse Open a risk alert by hand
+//
+// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+// an outage or a major complaint is red at once). Its workflow tells the quality lead
+// and, of a red alert, the nearest director at once; the handling deadline of the
+// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+//
+// Roles: quality, manager, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+func (c *ClientWithResponses) OpenRiskAlertWithBodyWithResponse(ctx context.Context, params *OpenRiskAlertParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OpenRiskAlertResponse, error) {
+	rsp, err := c.OpenRiskAlertWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOpenRiskAlertResponse(rsp)
+}
+
+// OpenRiskAlertWithResponse Open a risk alert by hand
+//
+// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
+// an outage or a major complaint is red at once). Its workflow tells the quality lead
+// and, of a red alert, the nearest director at once; the handling deadline of the
+// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+//
+// Roles: quality, manager, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/risk-alerts (the `OpenRiskAlert` operationId).
+func (c *ClientWithResponses) OpenRiskAlertWithResponse(ctx context.Context, params *OpenRiskAlertParams, body OpenRiskAlertJSONRequestBody, reqEditors ...RequestEditorFn) (*OpenRiskAlertResponse, error) {
+	rsp, err := c.OpenRiskAlert(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOpenRiskAlertResponse(rsp)
 }
 
 // GetRiskAlertWithResponse A risk alert with its events
@@ -32382,6 +33188,147 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 	return response, nil
 }
 
+// ParseGetKPITargetsResponse parses an HTTP response from a GetKPITargetsWithResponse call
+func ParseGetKPITargetsResponse(rsp *http.Response) (*GetKPITargetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetKPITargetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KPITargets
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetKPITargetsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutKPITargetsResponse parses an HTTP response from a PutKPITargetsWithResponse call
+func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutKPITargetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KPITargets
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutKPITargetsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListMessageTemplatesResponse parses an HTTP response from a ListMessageTemplatesWithResponse call
 func ParseListMessageTemplatesResponse(rsp *http.Response) (*ListMessageTemplatesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -35265,6 +36212,94 @@ func ParseListRiskAlertsResponse(rsp *http.Response) (*ListRiskAlertsResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListRiskAlertsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOpenRiskAlertResponse parses an HTTP response from a OpenRiskAlertWithResponse call
+func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OpenRiskAlertResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RiskAlert
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RiskAlert
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers OpenRiskAlertResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

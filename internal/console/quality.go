@@ -32,6 +32,7 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	mux.Handle("POST /console/performance/weights", c.session(c.putWeights))
 	mux.Handle("GET /console/qa", c.session(c.qaQueue))
 	mux.Handle("POST /console/qa/{id}/score", c.session(c.scoreQA))
+	mux.Handle("POST /console/risk/open", c.session(c.openRiskAlert))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.

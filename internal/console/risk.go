@@ -47,8 +47,11 @@ func (c *Console) risk(w http.ResponseWriter, r *http.Request) {
 func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
 	var alerts page[apiclient.RiskAlert]
 	var ledger page[apiclient.RiskLedgerEntry]
+	var metrics apiclient.MetricsReport
 	limit := 200
 	for _, get := range []func() (*refusal, error){
+		// The standing KPI targets against the last 30 days (the API's default period).
+		func() (*refusal, error) { return into(&metrics)(c.client.GetMetrics(r.Context(), nil)) },
 		func() (*refusal, error) {
 			return into(&alerts)(c.client.ListRiskAlerts(r.Context(), &apiclient.ListRiskAlertsParams{Limit: &limit}))
 		},
@@ -78,6 +81,7 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	c.render(w, r, status, "risk", map[string]any{
 		"Groups": groups, "Ledger": ledger.Items, "Form": form, "Refusal": ref, "Input": input,
+		"KPIs": kpiRowsOf(metrics.KpiTargets), "KPIFrom": metrics.From, "KPITo": metrics.To, "Grades": grades,
 	})
 }
 
@@ -110,6 +114,16 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	}
 	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
 		c.showRisk(w, r, status, id.String()+"/"+action, ref, input)
+	})
+}
+
+// openRiskAlert opens an alert by hand with a grade and a description; the API
+// decides who may and what a complete request is.
+func (c *Console) openRiskAlert(w http.ResponseWriter, r *http.Request) {
+	input := formInput(r, "grade", "description")
+	res, err := c.client.OpenRiskAlertWithBody(r.Context(), nil, "application/json", jsonBody(textBody("grade", "description")(input)))
+	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
+		c.showRisk(w, r, status, "open", ref, input)
 	})
 }
 
@@ -167,4 +181,24 @@ func text(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// kpiRow is a standing KPI target as the risk page shows it; Met is the message id
+// of its verdict ("" without data).
+type kpiRow struct {
+	Kpi    string
+	Actual *float64
+	Target float64
+	Met    string
+}
+
+func kpiRowsOf(standings []apiclient.KPIStanding) []kpiRow {
+	out := make([]kpiRow, len(standings))
+	for i, s := range standings {
+		out[i] = kpiRow{Kpi: string(s.Kpi), Actual: s.Actual, Target: s.Target}
+		if s.Met != nil {
+			out[i].Met = map[bool]string{true: "rk.kpi.yes", false: "rk.kpi.no"}[*s.Met]
+		}
+	}
+	return out
 }

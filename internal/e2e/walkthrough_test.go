@@ -138,6 +138,12 @@ func TestQualityGuideRunsAsWritten(t *testing.T) {
 	if n := s.countWhere("risk_alerts", "condition = 'sla_compliance' AND grade = 'red' AND status = 'closed' AND root_cause IS NOT NULL"); n != 1 {
 		t.Errorf("%d closed red SLA alerts with a ledger entry, want 1", n)
 	}
+	if n := s.countWhere("risk_alerts", "condition = 'manual' AND grade = 'red' AND status = 'closed' AND opened_by = 'qin'"); n != 1 {
+		t.Errorf("%d closed manual red alerts opened by qin, want 1", n)
+	}
+	if n := s.countWhere("notifications", "recipient = 'dora' AND subject LIKE '[RED] Risk alert: Ticket system down%'"); n != 1 {
+		t.Errorf("%d notices of the manual red alert to the director, want 1", n)
+	}
 	if n := s.countWhere("review_schedules", "true"); n != 0 {
 		t.Errorf("%d review schedules left, want the walkthrough to delete its own", n)
 	}

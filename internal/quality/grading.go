@@ -21,12 +21,21 @@ type RiskCounts struct {
 	TrailingOpened        int64 `db:"trailing_opened"`
 	SLAKnown              int64 `db:"sla_known"`
 	SLAMet                int64 `db:"sla_met"`
+	// The API's requests in the slow-response window, those over 5 s and the slowest.
+	Requests     int64 `db:"requests"`
+	SlowRequests int64 `db:"slow_requests"`
+	MaxMillis    int64 `db:"max_ms"`
+	// People active at the start of the turnover window, and those deactivated in it.
+	Headcount int64 `db:"headcount"`
+	Departed  int64 `db:"departed"`
 }
 
 // RiskWindows are the windows an evaluation at one moment counts over, all ending
 // at At: the last 24 h start at Day, the last 7 days at Week, the 7 days before
 // them at TwoWeeks, and the trailing days before the last 24 h at Trailing.
-type RiskWindows struct{ At, Day, Week, TwoWeeks, Trailing time.Time }
+// Slow starts the slow-response window, Month the turnover window (30 days), KPI the
+// KPI targets' window.
+type RiskWindows struct{ At, Day, Week, TwoWeeks, Trailing, Slow, Month, KPI time.Time }
 
 // RiskWindowsAt are the windows of an evaluation at the moment at (in UTC) under
 // the thresholds t, whose VolumeTrailingDays sets the trailing window.
@@ -35,14 +44,27 @@ func RiskWindowsAt(at time.Time, t RiskThresholds) RiskWindows {
 	day, week := at.Add(-24*time.Hour), at.Add(-7*24*time.Hour)
 	trailing := day.Add(-time.Duration(t.VolumeTrailingDays) * 24 * time.Hour)
 	twoWeeks := at.Add(-14 * 24 * time.Hour)
-	return RiskWindows{At: at, Day: day, Week: week, TwoWeeks: twoWeeks, Trailing: trailing}
+	slow := at.Add(-time.Duration(t.SlowWindowMinutes) * time.Minute)
+	month := at.Add(-TurnoverWindow)
+	kpi := at.Add(-time.Duration(t.KPIWindowDays) * 24 * time.Hour)
+	return RiskWindows{At: at, Day: day, Week: week, TwoWeeks: twoWeeks, Trailing: trailing, Slow: slow, Month: month, KPI: kpi}
 }
 
-// EvaluateRisks grades every condition of DOMAIN.md §4 from the counts of the
-// windows w under the thresholds t: one check per condition, in Conditions order.
-func EvaluateRisks(n RiskCounts, t RiskThresholds, w RiskWindows) RiskEvaluation {
+// TurnoverWindow is the "month" of 002 §9.1's monthly turnover: the 30 days before
+// the run, so every run judges a whole month.
+const TurnoverWindow = 30 * 24 * time.Hour
+
+// SlowRequest is how long a request may take before it counts as slow: 002 §9.1
+// 「系统故障(响应时间>5秒)」. The API's latency aggregates count requests over it.
+const SlowRequest = 5 * time.Second
+
+// EvaluateRisks grades every condition of DOMAIN.md §4 and 002 §9.1 from the counts
+// of the windows w and the KPI window's metrics under the thresholds t and the
+// targets: one check per condition, in Conditions order.
+func EvaluateRisks(n RiskCounts, kpi MetricsGroup, targets KPITargets, t RiskThresholds, w RiskWindows) RiskEvaluation {
 	return RiskEvaluation{At: w.At, Thresholds: t, Checks: []RiskCheck{
 		CheckCSAT(n, t, w), CheckVolume(n, t, w), CheckSLA(n, t, w),
+		CheckSlowResponse(n, t, w), CheckTurnover(n, t, w), CheckKPITargets(kpi, targets, t, w),
 	}}
 }
 
@@ -120,8 +142,9 @@ func CheckVolume(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
 	return c
 }
 
-// CheckSLA grades the shortfall under target (points, rounded to 2 decimals): up to
-// the blue band blue, beyond it yellow, from the red points on red.
+// CheckSLA grades the shortfall under target (points, rounded to 2 decimals): any
+// shortfall is a missed KPI, yellow (002 §9.1 「关键指标未达标」); from the red points
+// on red.
 func CheckSLA(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
 	c := RiskCheck{
 		Condition: SLAShortfall,
@@ -136,10 +159,59 @@ func CheckSLA(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
 	switch {
 	case shortfall >= t.SLARedPoints:
 		return graded(c, t, Red, round2(t.SLATargetPct-t.SLARedPoints))
-	case shortfall > t.SLABlueBandPoints:
-		return graded(c, t, Yellow, round2(t.SLATargetPct-t.SLABlueBandPoints))
 	case shortfall > 0:
-		return graded(c, t, Blue, t.SLATargetPct)
+		return graded(c, t, Yellow, t.SLATargetPct)
+	}
+	return c
+}
+
+// CheckSlowResponse grades the share of the API's requests in the window that took
+// over 5 s (%, rounded to 2 decimals): from SlowPct yellow, from SlowRedPct red. It
+// compares in whole numbers (slow × 100 against requests × %), so a share exactly
+// at the threshold triggers.
+func CheckSlowResponse(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
+	c := RiskCheck{
+		Condition: SlowResponse,
+		Observed:  pct(n.SlowRequests, n.Requests), Baseline: 0, Threshold: t.SlowPct,
+		Details: RiskDetails{From: w.Slow, To: w.At, Counts: map[string]int64{
+			"requests": n.Requests, "slow": n.SlowRequests, "max_ms": n.MaxMillis,
+			"slow_over_ms": int64(SlowRequest / time.Millisecond),
+		}},
+	}
+	if n.Requests < t.SlowMinRequests {
+		c.Note = fmt.Sprintf("too few requests for a verdict: %d in the last %d minutes, %d needed",
+			n.Requests, t.SlowWindowMinutes, t.SlowMinRequests)
+		return c
+	}
+	over := func(p float64) bool { return float64(n.SlowRequests)*100 >= float64(n.Requests)*p }
+	switch {
+	case over(t.SlowRedPct):
+		return graded(c, t, Red, t.SlowRedPct)
+	case over(t.SlowPct):
+		return graded(c, t, Yellow, t.SlowPct)
+	}
+	return c
+}
+
+// CheckTurnover grades the people deactivated in the last 30 days against those
+// active at its start (%, rounded to 2 decimals): strictly over TurnoverPct is
+// yellow — a missed people KPI; the seed names no red for it.
+func CheckTurnover(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
+	c := RiskCheck{
+		Condition: StaffTurnover,
+		Observed:  pct(n.Departed, n.Headcount), Baseline: 0, Threshold: t.TurnoverPct,
+		Details: RiskDetails{From: w.Month, To: w.At, Counts: map[string]int64{
+			"headcount": n.Headcount, "departed": n.Departed,
+		}},
+	}
+	if n.Headcount < t.TurnoverMinHeadcount {
+		c.Note = fmt.Sprintf("too few people for a verdict: %d active at the start of the month, %d needed",
+			n.Headcount, t.TurnoverMinHeadcount)
+		return c
+	}
+	// departed/headcount > pct/100, in whole numbers.
+	if float64(n.Departed)*100 > float64(n.Headcount)*t.TurnoverPct {
+		return graded(c, t, Yellow, t.TurnoverPct)
 	}
 	return c
 }

@@ -76,8 +76,8 @@ func TestCheckSLAGradesExactlyAtItsThresholds(t *testing.T) {
 		want       gradingWant
 	}{
 		{"on target is nothing", 100, 90, gradingWant{"", 90, 90, 90, 0, false}},
-		{"5 points under is blue", 100, 85, gradingWant{quality.Blue, 85, 90, 90, 24 * 3600, false}},
-		{"6 points under is yellow", 100, 84, gradingWant{quality.Yellow, 84, 90, 85, 4 * 3600, false}},
+		{"1 point under is a missed KPI, yellow", 100, 89, gradingWant{quality.Yellow, 89, 90, 90, 4 * 3600, false}},
+		{"19 points under is yellow", 100, 71, gradingWant{quality.Yellow, 71, 90, 90, 4 * 3600, false}},
 		{"20 points under is red", 100, 70, gradingWant{quality.Red, 70, 90, 70, 3600, false}},
 		{"9 outcomes is no verdict", 9, 0, gradingWant{"", 0, 90, 90, 0, true}},
 	}
@@ -94,7 +94,10 @@ func TestEvaluateRisksChecksEveryConditionOverItsWindows(t *testing.T) {
 	require.Equal(t, gradingAt, w.At)
 	require.Equal(t, gradingAt.Add(-24*time.Hour), w.Day)
 	require.Equal(t, gradingAt.Add(-8*24*time.Hour), w.Trailing)
-	ev := quality.EvaluateRisks(quality.RiskCounts{}, th, w)
+	require.Equal(t, gradingAt.Add(-15*time.Minute), w.Slow)
+	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.Month)
+	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.KPI)
+	ev := quality.EvaluateRisks(quality.RiskCounts{}, quality.MetricsGroup{}, quality.DefaultKPITargets(), th, w)
 	require.Equal(t, gradingAt, ev.At)
 	var conditions []quality.Condition
 	for _, c := range ev.Checks {
@@ -102,4 +105,107 @@ func TestEvaluateRisksChecksEveryConditionOverItsWindows(t *testing.T) {
 	}
 	require.Equal(t, quality.Conditions, conditions)
 	require.Empty(t, ev.Findings())
+}
+
+// 002 §9.1 「系统故障(响应时间>5秒)」: the share of requests over 5 s, at its edges.
+func TestCheckSlowResponseGradesExactlyAtItsThresholds(t *testing.T) {
+	th := quality.DefaultRiskThresholds()
+	w := quality.RiskWindowsAt(gradingAt, th)
+	cases := []struct {
+		name           string
+		requests, slow int64
+		want           gradingWant
+	}{
+		{"4 % slow is nothing", 100, 4, gradingWant{"", 4, 0, 5, 0, false}},
+		{"5 % slow is yellow", 100, 5, gradingWant{quality.Yellow, 5, 0, 5, 4 * 3600, false}},
+		{"49 % slow is yellow", 100, 49, gradingWant{quality.Yellow, 49, 0, 5, 4 * 3600, false}},
+		{"half slow is red", 40, 20, gradingWant{quality.Red, 50, 0, 50, 3600, false}},
+		{"19 requests is no verdict", 19, 19, gradingWant{"", 100, 0, 5, 0, true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := quality.RiskCounts{Requests: c.requests, SlowRequests: c.slow}
+			assertGrading(t, quality.CheckSlowResponse(n, th, w), c.want)
+		})
+	}
+}
+
+// 002 §9.1 「人员流失率(单月>15%)」: strictly over 15 %.
+func TestCheckTurnoverGradesExactlyAtItsThreshold(t *testing.T) {
+	th := quality.DefaultRiskThresholds()
+	w := quality.RiskWindowsAt(gradingAt, th)
+	cases := []struct {
+		name                string
+		headcount, departed int64
+		want                gradingWant
+	}{
+		{"15 % is nothing", 20, 3, gradingWant{"", 15, 0, 15, 0, false}},
+		{"over 15 % is yellow", 19, 3, gradingWant{quality.Yellow, 15.79, 0, 15, 4 * 3600, false}},
+		{"9 people is no verdict", 9, 9, gradingWant{"", 100, 0, 15, 0, true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := quality.RiskCounts{Headcount: c.headcount, Departed: c.departed}
+			assertGrading(t, quality.CheckTurnover(n, th, w), c.want)
+		})
+	}
+}
+
+func ptr(v float64) *float64 { return &v }
+
+// A missed KPI target is yellow (002 §9.1 「关键指标未达标」); a target without data is
+// not judged.
+func TestCheckKPITargets(t *testing.T) {
+	th := quality.DefaultRiskThresholds()
+	w := quality.RiskWindowsAt(gradingAt, th)
+	onTarget := quality.MetricsGroup{Volume: 10, FirstResponseSeconds: quality.Percentiles{Count: 10, P90: ptr(1800)},
+		CSATSatisfiedPct: ptr(90), NPS: ptr(45), FCRPct: ptr(80), SLACompliancePct: ptr(90)}
+	onTarget.Survey.OverallSatisfaction.Mean = ptr(4.25)
+	late := onTarget
+	late.FirstResponseSeconds.P90 = ptr(1801)
+	cases := []struct {
+		name string
+		g    quality.MetricsGroup
+		want gradingWant
+	}{
+		{"every target met is nothing", onTarget, gradingWant{"", 0, 6, 1, 0, false}},
+		{"first response 30.02 min is yellow", late, gradingWant{quality.Yellow, 1, 6, 1, 4 * 3600, true}},
+		{"9 complaints is no verdict", quality.MetricsGroup{Volume: 9}, gradingWant{"", 0, 0, 1, 0, true}},
+		{"no survey data judges the rest", quality.MetricsGroup{Volume: 10, FCRPct: ptr(79.99)},
+			gradingWant{quality.Yellow, 1, 1, 1, 4 * 3600, true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assertGrading(t, quality.CheckKPITargets(c.g, quality.DefaultKPITargets(), th, w), c.want)
+		})
+	}
+}
+
+// 002 §6.3 「客户满意度连续两个月低于目标值10%」: under 90 % of the target in both months.
+func TestSatisfactionSlipping(t *testing.T) {
+	month := func(pct float64) quality.MetricsGroup {
+		return quality.MetricsGroup{CSATAnswers: 10, CSATSatisfiedPct: ptr(pct)}
+	}
+	// Complaint-handling satisfaction target 90 %: 90 % of it is 81.
+	cases := []struct {
+		name        string
+		first, then quality.MetricsGroup
+		want        bool
+	}{
+		{"both months under 81", month(80), month(80.99), true},
+		{"exactly 81 is not under", month(81), month(70), false},
+		{"one month only", month(90), month(60), false},
+		{"a month with too few answers", quality.MetricsGroup{CSATAnswers: 9, CSATSatisfiedPct: ptr(10)}, month(60), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, got := quality.SatisfactionSlipping(quality.DefaultKPITargets(), [2]quality.MetricsGroup{c.first, c.then}, 10)
+			require.Equal(t, c.want, got)
+		})
+	}
+	off := quality.DefaultKPITargets()
+	off.Targets[2].Enabled = false
+	if _, _, got := quality.SatisfactionSlipping(off, [2]quality.MetricsGroup{month(10), month(10)}, 10); got {
+		t.Error("a disabled target triggered")
+	}
 }

@@ -189,15 +189,19 @@ func (g Grade) DefaultHandling() time.Duration {
 }
 
 // Condition is a risk the monitor watches for; at most one alert per condition is
-// open at a time.
+// open at a time. Manual alerts are the exception: any number may be open.
 type Condition string
 
-// The conditions of DOMAIN.md §4.
+// The conditions of DOMAIN.md §4 and 002 §9.1.
 const (
-	CSATDrop     Condition = "csat_drop"      // CSAT % satisfied down week on week
-	VolumeSpike  Condition = "volume_spike"   // complaints of the last 24 h over the trailing daily average
-	SLAShortfall Condition = "sla_compliance" // SLA compliance under target
+	CSATDrop      Condition = "csat_drop"      // CSAT % satisfied down week on week
+	VolumeSpike   Condition = "volume_spike"   // complaints of the last 24 h over the trailing daily average
+	SLAShortfall  Condition = "sla_compliance" // SLA compliance under target
+	SlowResponse  Condition = "slow_response"  // the API's requests taking over 5 s
+	StaffTurnover Condition = "staff_turnover" // people leaving the directory, over 15 % in a month
+	KPIMissed     Condition = "kpi_target"     // a standing KPI target missed
+	Manual        Condition = "manual"         // opened by hand with a grade and a description
 )
 
-// Conditions lists every condition.
-var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall}
+// Conditions lists every condition the monitor checks, in the order it checks them.
+var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall, SlowResponse, StaffTurnover, KPIMissed}

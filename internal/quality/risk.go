@@ -117,6 +117,8 @@ type RiskAlert struct {
 	ClosedBy        *string         `db:"closed_by"`
 	LastSeenAt      time.Time       `db:"last_seen_at"`
 	SeenCount       int             `db:"seen_count"`
+	Description     string          `db:"description"` // a manual alert's; "" for the monitor's
+	OpenedBy        string          `db:"opened_by"`   // risk-monitor, or who opened it by hand
 }
 
 // RiskEventKind is the kind of an alert's event.
@@ -188,4 +190,17 @@ type NewRiskAlert struct {
 	Check      RiskCheck
 	At         time.Time
 	OwnerID    string // "" for none
+}
+
+// NewManualRiskAlert asks to open an alert by hand (002 §9.1): a quality lead or a
+// manager names the grade and describes the risk — an outage or a major complaint is
+// red at once. ID makes the request idempotent.
+type NewManualRiskAlert struct {
+	ID              string
+	Grade           Grade
+	Description     string
+	HandlingSeconds int64
+	At              time.Time
+	By              string
+	OwnerID         string // "" for none
 }

@@ -16,10 +16,24 @@ type RiskThresholds struct {
 	VolumeTrailingDays    int     `json:"volume_trailing_days"`
 	VolumeMinDailyAverage float64 `json:"volume_min_daily_average"` // below: no verdict
 	// SLA compliance of the complaints whose SLA outcome became known in the last 24 h.
-	SLATargetPct      float64 `json:"sla_target_pct"`
-	SLABlueBandPoints float64 `json:"sla_blue_band_points"` // under target by at most this: blue; more: yellow
-	SLARedPoints      float64 `json:"sla_red_points"`       // under target by this or more: red
-	SLAMinKnown       int64   `json:"sla_min_known"`        // fewer outcomes: no verdict
+	// Under target is a missed KPI, yellow (002 §9.1); far under it, red.
+	SLATargetPct float64 `json:"sla_target_pct"`
+	SLARedPoints float64 `json:"sla_red_points"` // under target by this or more: red
+	SLAMinKnown  int64   `json:"sla_min_known"`  // fewer outcomes: no verdict
+	// System response (002 §9.1 「系统故障(响应时间>5秒)」): of the API's requests in
+	// the last window minutes, the % that took over 5 s.
+	SlowWindowMinutes int     `json:"slow_window_minutes"`
+	SlowPct           float64 `json:"slow_pct"`          // ≥ this % of requests over 5 s: yellow
+	SlowRedPct        float64 `json:"slow_red_pct"`      // ≥ this %: red, the system is as good as down
+	SlowMinRequests   int64   `json:"slow_min_requests"` // fewer requests in the window: no verdict
+	// Staff turnover (002 §9.1 「人员流失率(单月>15%)」): people deactivated in the last
+	// 30 days of those active at its start.
+	TurnoverPct          float64 `json:"turnover_pct"`           // over this %: yellow
+	TurnoverMinHeadcount int64   `json:"turnover_min_headcount"` // fewer people at the start: no verdict
+	// KPI targets (000 §3.1, 002 §2.1): judged over the last KPI window days, each
+	// metric only with at least KPIMinVolume complaints opened in it.
+	KPIWindowDays int   `json:"kpi_window_days"`
+	KPIMinVolume  int64 `json:"kpi_min_volume"`
 	// Handling deadlines by grade.
 	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
 	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
@@ -34,7 +48,10 @@ func DefaultRiskThresholds() RiskThresholds {
 	return RiskThresholds{
 		CSATDropPoints: 5, CSATDropRedPoints: 15, CSATMinAnswers: 10,
 		VolumeSpikePct: 30, VolumeSpikeRedPct: 100, VolumeTrailingDays: 7, VolumeMinDailyAverage: 1,
-		SLATargetPct: 90, SLABlueBandPoints: 5, SLARedPoints: 20, SLAMinKnown: 10,
+		SLATargetPct: 90, SLARedPoints: 20, SLAMinKnown: 10,
+		SlowWindowMinutes: 15, SlowPct: 5, SlowRedPct: 50, SlowMinRequests: 20,
+		TurnoverPct: 15, TurnoverMinHeadcount: 10,
+		KPIWindowDays: 30, KPIMinVolume: 10,
 		RedHandlingSeconds:    int64(Red.DefaultHandling() / time.Second),
 		YellowHandlingSeconds: int64(Yellow.DefaultHandling() / time.Second),
 		BlueHandlingSeconds:   int64(Blue.DefaultHandling() / time.Second),

@@ -174,12 +174,15 @@ func (s *Store) TeamLead(ctx context.Context, teamID string) (string, error) {
 // team must exist; the manager must be an active person who does not already report,
 // directly or not, to this person — the reporting chain stays acyclic.
 func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
-	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, active, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, active, updated_by, deactivated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 THEN NULL ELSE now() END)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
 			team_id = EXCLUDED.team_id, manager_id = EXCLUDED.manager_id, email = EXCLUDED.email,
 			webhook_url = EXCLUDED.webhook_url, active = EXCLUDED.active,
-			updated_at = now(), updated_by = EXCLUDED.updated_by
+			updated_at = now(), updated_by = EXCLUDED.updated_by,
+			-- When they left, for the monthly staff turnover (002 §9.1); back again, not left.
+			deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN people.active THEN now()
+				ELSE people.deactivated_at END
 		RETURNING ` + personColumns + `, (xmax = 0) AS created`
 	var out struct {
 		Person
@@ -290,7 +293,8 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 // DeactivatePerson marks a person inactive (idempotently). Their reports keep them as
 // manager until reassigned; Chain walks through them to the next active manager.
 func (s *Store) DeactivatePerson(ctx context.Context, id, by string) (Person, error) {
-	const q = `UPDATE people SET active = false, updated_at = now(), updated_by = $2
+	const q = `UPDATE people SET active = false, updated_at = now(), updated_by = $2,
+			deactivated_at = CASE WHEN active THEN now() ELSE deactivated_at END
 		WHERE id = $1 RETURNING ` + personColumns
 	var p Person
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {

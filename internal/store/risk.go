@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -55,7 +57,10 @@ func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds,
 //   - survey answers with a CSAT (and those of 4–5) in [$4, $1) and [$5, $4), $4 = $1−7d, $5 = $1−14d;
 //   - complaints whose first opened event is in [$2, $1) and [$3, $2), $2 = $1−24h, $3 = $2 − trailing days;
 //   - complaints whose SLA outcome became known in [$2, $1) — their first resolved or
-//     sla_breached event is in it — and those of them with no sla_breached event before $1.
+//     sla_breached event is in it — and those of them with no sla_breached event before $1;
+//   - the API's requests of the minutes in [$6, $1), those over 5 s and the slowest;
+//   - people active at $7 (created before it, not deactivated by it) and those
+//     deactivated in [$7, $1).
 const riskCountsQuery = `
 WITH answers AS (
     SELECT occurred_at, (data->'survey'->>'csat')::int AS csat
@@ -88,7 +93,12 @@ SELECT
     (SELECT count(*) FROM known) AS sla_known,
     (SELECT count(*) FROM known WHERE NOT EXISTS (
         SELECT 1 FROM complaint_events b
-        WHERE b.complaint_id = known.complaint_id AND b.kind = 'sla_breached' AND b.occurred_at < $1)) AS sla_met`
+        WHERE b.complaint_id = known.complaint_id AND b.kind = 'sla_breached' AND b.occurred_at < $1)) AS sla_met,
+    (SELECT COALESCE(sum(requests), 0) FROM api_latency_minutes WHERE minute >= $6 AND minute < $1) AS requests,
+    (SELECT COALESCE(sum(slow), 0) FROM api_latency_minutes WHERE minute >= $6 AND minute < $1) AS slow_requests,
+    (SELECT COALESCE(max(max_ms), 0) FROM api_latency_minutes WHERE minute >= $6 AND minute < $1) AS max_ms,
+    (SELECT count(*) FROM people WHERE created_at < $7 AND (deactivated_at IS NULL OR deactivated_at >= $7)) AS headcount,
+    (SELECT count(*) FROM people WHERE deactivated_at >= $7 AND deactivated_at < $1) AS departed`
 
 // EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
 // the thresholds in force.
@@ -99,10 +109,18 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEv
 	}
 	w := quality.RiskWindowsAt(at, t)
 	var c quality.RiskCounts
-	if err := s.db.GetContext(ctx, &c, riskCountsQuery, w.At, w.Day, w.Trailing, w.Week, w.TwoWeeks); err != nil {
+	if err := s.db.GetContext(ctx, &c, riskCountsQuery, w.At, w.Day, w.Trailing, w.Week, w.TwoWeeks, w.Slow, w.Month); err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
-	return quality.EvaluateRisks(c, t, w), nil
+	targets, err := s.KPITargets(ctx)
+	if err != nil {
+		return quality.RiskEvaluation{}, err
+	}
+	kpi, err := s.Metrics(ctx, w.KPI, w.At, "")
+	if err != nil {
+		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+	}
+	return quality.EvaluateRisks(c, kpi.Total, targets, t, w), nil
 }
 
 // --- alerts ------------------------------------------------------------------------
@@ -111,7 +129,7 @@ const riskAlertColumns = `id, condition, grade, status, opened_at, handling_seco
 	escalation_level, escalated_to, observed::float8 AS observed, baseline::float8 AS baseline,
 	threshold::float8 AS threshold, CAST(details AS text) AS details, monitor_run, owner_id, response,
 	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
-	closed_by, last_seen_at, seen_count`
+	closed_by, last_seen_at, seen_count, description, opened_by`
 
 // OpenRiskAlert opens an alert for the check's condition, or, when one is already
 // open (or responded) for it, returns that one (created false) and records that it
@@ -166,7 +184,7 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 	const insert = `INSERT INTO risk_alerts (id, condition, grade, opened_at, handling_seconds, handling_due_at,
 			observed, baseline, threshold, details, monitor_run, owner_id, last_seen_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS jsonb), $11, $12, $4)
-		ON CONFLICT (condition) WHERE status <> 'closed' DO NOTHING
+		ON CONFLICT (condition) WHERE status <> 'closed' AND condition <> 'manual' DO NOTHING
 		RETURNING id`
 	var id string
 	kind := quality.RiskEventOpened
@@ -196,6 +214,52 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 	}
 	alert, err := s.RiskAlert(ctx, id)
 	return alert, kind == quality.RiskEventOpened, err
+}
+
+// OpenManualRiskAlert opens an alert by hand (002 §9.1: an outage or a major
+// complaint is red at once): the given grade, handling period and description, owned
+// by ownerID ("" for none), recorded as opened by by. An ID used before returns that
+// alert, created false. The caller starts the alert's workflow after: the workflow
+// reads the committed row.
+func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRiskAlert) (quality.RiskAlert, bool, error) {
+	if !a.Grade.Valid() || a.HandlingSeconds <= 0 {
+		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: grade %q or handling period invalid", a.Grade)
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: %w", err)
+	}
+	defer tx.Rollback()
+	var owner *string
+	if a.OwnerID != "" {
+		owner = &a.OwnerID
+	}
+	at := a.At.UTC()
+	const insert = `INSERT INTO risk_alerts (id, condition, grade, opened_at, handling_seconds, handling_due_at,
+			observed, baseline, threshold, monitor_run, owner_id, last_seen_at, description, opened_by)
+		VALUES ($1, 'manual', $2, $3, $4, $5, 0, 0, 0, '', $6, $3, $7, $8)
+		ON CONFLICT (id) DO NOTHING`
+	res, err := tx.ExecContext(ctx, insert, a.ID, a.Grade, at, a.HandlingSeconds,
+		at.Add(time.Duration(a.HandlingSeconds)*time.Second), owner, a.Description, a.By)
+	if err != nil {
+		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		tx.Rollback()
+		alert, err := s.RiskAlert(ctx, a.ID)
+		return alert, false, err
+	}
+	if err := insertRiskEvent(ctx, tx, quality.RiskAlertEvent{
+		AlertID: a.ID, Key: "manual:" + a.ID + "/opened", Kind: quality.RiskEventOpened, At: at, Actor: a.By,
+		Data: quality.RiskEventData{Reason: a.Description},
+	}); err != nil {
+		return quality.RiskAlert{}, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: %w", err)
+	}
+	alert, err := s.RiskAlert(ctx, a.ID)
+	return alert, err == nil, err
 }
 
 // insertRiskEvent appends an event, whose key is new within the transaction.
@@ -338,4 +402,77 @@ func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.R
 		return nil, fmt.Errorf("list risk ledger: %w", err)
 	}
 	return out, nil
+}
+
+// --- KPI targets -------------------------------------------------------------------
+
+// KPITargetsSetting names the KPI targets' JSON document in settings.
+const KPITargetsSetting = "kpi_targets"
+
+// KPITargets reads the register: the stored one, or the seeds' defaults.
+func (s *Store) KPITargets(ctx context.Context) (quality.KPITargets, error) {
+	var doc string
+	err := s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, KPITargetsSetting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return quality.DefaultKPITargets(), nil
+	}
+	if err != nil {
+		return quality.KPITargets{}, fmt.Errorf("read KPI targets: %w", err)
+	}
+	var r quality.KPITargets
+	if err := json.Unmarshal([]byte(doc), &r); err != nil {
+		return r, fmt.Errorf("read KPI targets: %w", err)
+	}
+	return r, nil
+}
+
+// PutKPITargets replaces the register (checked by the caller), stamped with who and when.
+func (s *Store) PutKPITargets(ctx context.Context, r quality.KPITargets, by string, at time.Time) (quality.KPITargets, error) {
+	at = at.UTC().Truncate(time.Microsecond)
+	r.UpdatedAt, r.UpdatedBy = &at, by
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return r, fmt.Errorf("store KPI targets: %w", err)
+	}
+	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
+	if _, err := s.db.ExecContext(ctx, q, KPITargetsSetting, string(doc)); err != nil {
+		return r, fmt.Errorf("store KPI targets: %w", err)
+	}
+	return r, nil
+}
+
+// --- request latencies -------------------------------------------------------------
+
+// LatencyMinute is one minute of the API's request latencies, as its middleware
+// aggregates them.
+type LatencyMinute struct {
+	Minute   time.Time
+	Requests int64
+	TotalMS  int64
+	MaxMS    int64
+	Slow     int64 // over quality.SlowRequest
+}
+
+// AddLatencies adds a batch of per-minute aggregates to the stored ones, in one
+// statement: a minute flushed twice (two batches, or two API processes) sums.
+func (s *Store) AddLatencies(ctx context.Context, batch []LatencyMinute) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	minutes := make([]string, len(batch))
+	requests, total, maxMS, slow := make([]int64, len(batch)), make([]int64, len(batch)), make([]int64, len(batch)), make([]int64, len(batch))
+	for i, m := range batch {
+		minutes[i] = m.Minute.UTC().Truncate(time.Minute).Format(time.RFC3339)
+		requests[i], total[i], maxMS[i], slow[i] = m.Requests, m.TotalMS, m.MaxMS, m.Slow
+	}
+	const q = `INSERT INTO api_latency_minutes (minute, requests, total_ms, max_ms, slow)
+		SELECT * FROM unnest($1::timestamptz[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+		ON CONFLICT (minute) DO UPDATE SET requests = api_latency_minutes.requests + EXCLUDED.requests,
+			total_ms = api_latency_minutes.total_ms + EXCLUDED.total_ms,
+			max_ms = GREATEST(api_latency_minutes.max_ms, EXCLUDED.max_ms),
+			slow = api_latency_minutes.slow + EXCLUDED.slow`
+	if _, err := s.db.ExecContext(ctx, q, pq.Array(minutes), pq.Array(requests), pq.Array(total), pq.Array(maxMS), pq.Array(slow)); err != nil {
+		return fmt.Errorf("store request latencies: %w", err)
+	}
+	return nil
 }

@@ -199,10 +199,8 @@ func TestSLAComplianceTriggersExactlyAtItsThresholds(t *testing.T) {
 		want        riskWant
 	}{
 		{"on target is nothing", 90, 10, riskWant{"", 90, 90, 90, 0, false}},
-		{"1 point under is blue", 89, 11, riskWant{quality.Blue, 89, 90, 90, 24 * 3600, false}},
-		{"5 points under is blue", 85, 15, riskWant{quality.Blue, 85, 90, 90, 24 * 3600, false}},
-		{"6 points under is yellow", 84, 16, riskWant{quality.Yellow, 84, 90, 85, 4 * 3600, false}},
-		{"19 points under is yellow", 71, 29, riskWant{quality.Yellow, 71, 90, 85, 4 * 3600, false}},
+		{"1 point under is a missed KPI, yellow", 89, 11, riskWant{quality.Yellow, 89, 90, 90, 4 * 3600, false}},
+		{"19 points under is yellow", 71, 29, riskWant{quality.Yellow, 71, 90, 90, 4 * 3600, false}},
 		{"20 points under is red", 70, 30, riskWant{quality.Red, 70, 90, 70, 3600, false}},
 		{"9 outcomes is no verdict", 0, 9, riskWant{"", 0, 90, 90, 0, true}},
 	}
@@ -233,7 +231,7 @@ func TestSLAComplianceTriggersExactlyAtItsThresholds(t *testing.T) {
 		riskEvents(t, st, later, 1, "sla_breached", riskAt, "{}")
 		got := riskCheck(t, st, quality.SLAShortfall)
 		// 10 of 12 = 83.33 %: 6.67 points under.
-		assertRisk(t, got, riskWant{quality.Yellow, 83.33, 90, 85, 4 * 3600, false})
+		assertRisk(t, got, riskWant{quality.Yellow, 83.33, 90, 90, 4 * 3600, false})
 		if got.Details.Counts["known"] != 12 || got.Details.Counts["met"] != 10 {
 			t.Errorf("counts %v, want known 12 met 10", got.Details.Counts)
 		}

@@ -1,0 +1,88 @@
+package activities_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// The risk monitor's new conditions (002 §9.1 「系统故障(响应时间>5秒)、人员流失率(单月>
+// 15%)」) at their thresholds, run as the scheduled monitor with the real evaluation
+// and alert activities over the store: 5 % of the requests of the last 15 minutes
+// over 5 s opens a yellow slow_response alert, 4 % nothing; 4 of 20 people leaving
+// in 30 days (20 %) opens a yellow staff_turnover alert, 3 of 20 (15 %) nothing.
+func TestRiskMonitorOpensTheNewConditionsAtTheirThresholds(t *testing.T) {
+	at := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name       string
+		slow, left int
+		want       map[quality.Condition]quality.Grade
+	}{
+		{"at both thresholds", 5, 4, map[quality.Condition]quality.Grade{quality.SlowResponse: quality.Yellow, quality.StaffTurnover: quality.Yellow}},
+		{"just under both", 4, 3, map[quality.Condition]quality.Grade{}},
+		{"half the requests slow is red", 50, 0, map[quality.Condition]quality.Grade{quality.SlowResponse: quality.Red}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st, _ := riskSetup(t)
+			ctx := context.Background()
+			// lee (the lead, in riskSetup) plus 19 more, all there a month and a day ago.
+			if _, err := st.DB().Exec(`UPDATE people SET created_at = $1`, at.Add(-31*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 19 {
+				var left *time.Time
+				if i < c.left {
+					v := at.Add(-time.Duration(i+1) * 24 * time.Hour)
+					left = &v
+				}
+				_, err := st.DB().Exec(`INSERT INTO people (id, name, role, active, created_at, updated_at, updated_by, deactivated_at)
+					VALUES ($1, $1, 'agent', $3::timestamptz IS NULL, $2, $2, 'fixture', $3)`,
+					fmt.Sprintf("agent-%d", i), at.Add(-31*24*time.Hour), left)
+				require.NoError(t, err)
+			}
+			require.NoError(t, st.AddLatencies(ctx, []store.LatencyMinute{
+				{Minute: at.Add(-10 * time.Minute), Requests: 100, TotalMS: 100000, MaxMS: 8000, Slow: int64(c.slow)}}))
+
+			var ts testsuite.WorkflowTestSuite
+			env := ts.NewTestWorkflowEnvironment()
+			env.SetStartTime(at)
+			env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "review-schedule:risk-2026-03-15T12:00:00Z"})
+			env.RegisterActivity(&activities.Activities{Risks: st, Teams: st, QualityTeamID: "quality"})
+			env.RegisterWorkflow(workflows.RiskAlertWorkflow)
+			var alerts []string
+			env.OnWorkflow(workflows.RiskAlertWorkflow, mock.Anything, mock.Anything).Return(
+				func(_ workflow.Context, in workflows.RiskAlertInput) (workflows.RiskAlertState, error) {
+					alerts = append(alerts, in.AlertID)
+					return workflows.RiskAlertState{}, nil
+				})
+			env.ExecuteWorkflow(workflows.RiskMonitorWorkflow, workflows.RiskMonitorInput{ScheduleID: "risk"})
+			require.True(t, env.IsWorkflowCompleted())
+			require.NoError(t, env.GetWorkflowError())
+			var res workflows.RiskMonitorResult
+			require.NoError(t, env.GetWorkflowResult(&res))
+
+			got := map[quality.Condition]quality.Grade{}
+			for _, id := range res.Opened {
+				a, err := st.RiskAlert(ctx, id)
+				require.NoError(t, err)
+				got[a.Condition] = a.Grade
+				require.Equal(t, "lee", *a.OwnerID)
+			}
+			require.Equal(t, c.want, got)
+			require.ElementsMatch(t, res.Opened, alerts, "one alert workflow per alert opened")
+		})
+	}
+}

@@ -1,0 +1,211 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// Manual risk alerts (002 §9.1 「红色风险(如系统宕机、重大客诉)需1小时内启动应急预案」) and
+// the standing KPI targets (000 §3.1, 002 §2.1).
+
+type openRiskAlertBody struct {
+	Grade       string `json:"grade"`
+	Description string `json:"description"`
+}
+
+// openRiskAlert opens an alert by hand with a grade and a description and starts its
+// workflow, which tells the owner (the quality lead) and, of a red alert, the
+// nearest director at once. An Idempotency-Key makes a retry return the same alert.
+func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
+	var body openRiskAlertBody
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.required("grade", body.Grade, 20)
+	if body.Grade != "" {
+		v.oneOf("grade", body.Grade, riskGrades)
+	}
+	v.required("description", body.Description, 10000)
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	id := uuid.NewString()
+	if key != "" {
+		id = uuid.NewSHA1(uuid.NameSpaceURL, []byte("complaintflow:risk-alert:"+key)).String()
+	}
+	ctx := r.Context()
+	t, err := s.store.RiskThresholds(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	owner, _, err := s.store.TeamRoster(ctx, s.qualityTeam)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	grade := quality.Grade(body.Grade)
+	a, created, err := s.store.OpenManualRiskAlert(ctx, quality.NewManualRiskAlert{
+		ID: id, Grade: grade, Description: strings.TrimSpace(body.Description),
+		HandlingSeconds: t.HandlingSeconds(grade), At: time.Now(), By: principalFrom(ctx).Actor(), OwnerID: owner,
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// After the commit, so the workflow reads the row; again on a retry, so an alert
+	// whose start failed gets its workflow (starting twice is harmless).
+	if a.Status != quality.RiskClosed {
+		if err := s.startRiskAlertWorkflow(ctx, a); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/v1/risk-alerts/"+a.ID)
+		s.log.InfoContext(ctx, "risk alert opened by hand", "alert", a.ID, "grade", a.Grade, "by", a.OpenedBy)
+	}
+	writeJSON(w, status, riskAlertViewOf(a))
+}
+
+// startRiskAlertWorkflow starts the alert's workflow; one already started is fine.
+func (s *Server) startRiskAlertWorkflow(ctx context.Context, a quality.RiskAlert) error {
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.RiskAlertWorkflowID(a.ID),
+		TaskQueue:                s.taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            fmt.Sprintf("Risk alert (%s, manual)", a.Grade),
+	}, workflows.RiskAlertWorkflow, workflows.RiskAlertInput{AlertID: a.ID})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("start the workflow of risk alert %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// --- KPI targets ----------------------------------------------------------------------
+
+type kpiTargetsView struct {
+	Targets   []quality.KPITarget `json:"targets"`
+	UpdatedAt *time.Time          `json:"updated_at"` // null: the seeds' defaults
+	UpdatedBy *string             `json:"updated_by"`
+}
+
+func kpiTargetsViewOf(r quality.KPITargets) kpiTargetsView {
+	v := kpiTargetsView{Targets: r.Targets}
+	if v.Targets == nil {
+		v.Targets = []quality.KPITarget{}
+	}
+	if r.UpdatedAt != nil {
+		at := r.UpdatedAt.UTC()
+		v.UpdatedAt, v.UpdatedBy = &at, &r.UpdatedBy
+	}
+	return v
+}
+
+func (s *Server) getKPITargets(w http.ResponseWriter, r *http.Request) {
+	t, err := s.store.KPITargets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, kpiTargetsViewOf(t))
+}
+
+type putKPITargetsBody struct {
+	Targets []struct {
+		KPI     string   `json:"kpi"`
+		Target  *float64 `json:"target"`
+		Enabled *bool    `json:"enabled"`
+		Note    string   `json:"note"`
+	} `json:"targets"`
+}
+
+var kpiNames = func() []string {
+	out := make([]string, len(quality.KPIs))
+	for i, k := range quality.KPIs {
+		out[i] = string(k)
+	}
+	return out
+}()
+
+// putKPITargets replaces the register: one target per figure, each named, with a
+// target in the figure's range; a bad one is a 400 naming targets[i].field.
+func (s *Server) putKPITargets(w http.ResponseWriter, r *http.Request) {
+	var body putKPITargetsBody
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if body.Targets == nil {
+		v.reject("targets", FieldRequired, "is required")
+	}
+	out := quality.KPITargets{Targets: []quality.KPITarget{}}
+	seen := map[string]bool{}
+	for i, t := range body.Targets {
+		field := func(name string) string { return fmt.Sprintf("targets[%d].%s", i, name) }
+		v.required(field("kpi"), t.KPI, 60)
+		if t.KPI != "" {
+			v.oneOf(field("kpi"), t.KPI, kpiNames)
+			if seen[t.KPI] {
+				v.reject(field("kpi"), FieldInvalid, "appears twice; one target per figure")
+			}
+			seen[t.KPI] = true
+		}
+		v.optional(field("note"), t.Note, 500)
+		switch {
+		case t.Target == nil:
+			v.reject(field("target"), FieldRequired, "is required")
+		case quality.KPI(t.KPI) == quality.KPI(quality.NPS) && (*t.Target < -100 || *t.Target > 100):
+			v.reject(field("target"), FieldOutOfRange, "must be from -100 up to 100")
+		case quality.KPI(t.KPI) == quality.FirstResponseMinutes && (*t.Target <= 0 || *t.Target > 100000):
+			v.reject(field("target"), FieldOutOfRange, "must be above 0 up to 100000")
+		case quality.KPI(t.KPI) != quality.KPI(quality.NPS) && quality.KPI(t.KPI) != quality.FirstResponseMinutes &&
+			(*t.Target < 0 || *t.Target > 100):
+			v.reject(field("target"), FieldOutOfRange, "must be from 0 up to 100")
+		}
+		if v.problem() != nil || t.Target == nil {
+			continue
+		}
+		enabled := t.Enabled == nil || *t.Enabled
+		out.Targets = append(out.Targets, quality.KPITarget{KPI: quality.KPI(t.KPI), Target: *t.Target, Enabled: enabled,
+			Note: strings.TrimSpace(t.Note)})
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	stored, err := s.store.PutKPITargets(r.Context(), out, principalFrom(r.Context()).Actor(), time.Now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "KPI targets changed", "by", stored.UpdatedBy)
+	writeJSON(w, http.StatusOK, kpiTargetsViewOf(stored))
+}

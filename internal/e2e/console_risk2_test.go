@@ -1,0 +1,57 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+)
+
+// An alert opened by hand in the browser, and the standing KPI targets against the
+// last 30 days: the API's refusal shows at the field; a red alert tells the director.
+func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin := s.personToken("quality", "qin")
+	// One complaint resolved at first contact: FCR 100 % against 80 %, met.
+	s.seedComplaint("product", time.Now().UTC().Add(-48*time.Hour), map[time.Duration]complaint.Event{time.Hour: {Kind: complaint.EventResolved}})
+
+	b := newBrowser(t, s.url)
+	b.signInAs(qin)
+	b.navigate(s.url + "/console/risk")
+	b.run("risk page", chromedp.WaitVisible(chromedp.CSS(`#open-alert`)), chromedp.WaitVisible(chromedp.CSS(`#kpi-targets`)))
+	if got := b.text(`#kpi-targets tr[data-kpi="fcr_pct"]`); !strings.Contains(got, "100") || !strings.Contains(got, "80") || !strings.Contains(got, "yes") {
+		t.Errorf("FCR row %q, want 100 against 80, met", got)
+	}
+	if got := b.text(`#kpi-targets tr[data-kpi="nps"]`); !strings.Contains(got, "45") || !strings.Contains(got, "—") {
+		t.Errorf("NPS row %q, want the 45 target without data", got)
+	}
+
+	// Without a grade, the API refuses at the grade and opens nothing.
+	b.run("open without a grade",
+		chromedp.SendKeys(chromedp.CSS(`#open-description`), "Ticket system down"),
+		chromedp.Click(chromedp.CSS(`#open-alert button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#open-grade-error`)))
+	if n := s.countWhere("risk_alerts", "true"); n != 0 {
+		t.Fatalf("%d alerts after a refusal", n)
+	}
+	if got := get(b, "read the description", chromedp.Value(chromedp.CSS(`#open-description`))); got != "Ticket system down" {
+		t.Errorf("description kept as %q", got)
+	}
+	b.screenshot("risk-open-refused")
+
+	b.run("open a red alert",
+		chromedp.SetValue(chromedp.CSS(`#open-grade`), "red"),
+		chromedp.Click(chromedp.CSS(`#open-alert button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#grade-red .alert-description`)))
+	if got := b.text(`#grade-red .alert-description`); !strings.Contains(got, "Ticket system down") || !strings.Contains(got, "qin") {
+		t.Errorf("alert description %q", got)
+	}
+	eventually(t, 30*time.Second, "the director told at once", func() bool {
+		return s.countWhere("notifications", "recipient = 'dora' AND subject LIKE '[RED]%Ticket system down%'") == 1
+	})
+	b.screenshot("risk-open-red")
+}
