@@ -38,6 +38,7 @@ func Register(r Registry) {
 		{"PDCACycleWorkflow", PDCACycleWorkflow},
 		{"RiskMonitorWorkflow", RiskMonitorWorkflow},
 		{"RiskAlertWorkflow", RiskAlertWorkflow},
+		{"SuggestionDoneWorkflow", SuggestionDoneWorkflow},
 	} {
 		r.RegisterWorkflowWithOptions(w.fn, workflow.RegisterOptions{Name: w.name})
 	}

@@ -1393,20 +1393,40 @@ type AnyJSON = interface{}
 
 // BacklogItem defines model for BacklogItem.
 type BacklogItem struct {
-	CreatedAt   Time               `json:"created_at"`
-	FeedbackId  openapi_types.UUID `json:"feedback_id"`
-	Id          openapi_types.UUID `json:"id"`
-	Keywords    []string           `json:"keywords"`
-	ProblemType string             `json:"problem_type"`
-	Status      BacklogStatus      `json:"status"`
-	Title       string             `json:"title"`
-	UpdatedAt   Time               `json:"updated_at"`
-	UpdatedBy   string             `json:"updated_by"`
+	CreatedAt Time `json:"created_at"`
+
+	// CycleId The PDCA cycle that took the item up.
+	CycleId *openapi_types.UUID `json:"cycle_id"`
+
+	// DoneAt When the item was done.
+	DoneAt *NullableTime `json:"done_at"`
+
+	// DueOn When the item is due.
+	DueOn      *openapi_types.Date `json:"due_on"`
+	FeedbackId openapi_types.UUID  `json:"feedback_id"`
+	Id         openapi_types.UUID  `json:"id"`
+	Keywords   []string            `json:"keywords"`
+
+	// Owner The person of the directory who owns the item.
+	Owner       *NullableString `json:"owner"`
+	ProblemType string          `json:"problem_type"`
+	Status      BacklogStatus   `json:"status"`
+	Title       string          `json:"title"`
+	UpdatedAt   Time            `json:"updated_at"`
+	UpdatedBy   string          `json:"updated_by"`
 }
 
 // BacklogPatch defines model for BacklogPatch.
 type BacklogPatch struct {
-	Status BacklogStatus `json:"status"`
+	// CycleId A PDCA cycle ID; "" clears it.
+	CycleId *string `json:"cycle_id,omitempty"`
+
+	// DueOn A date (2026-12-31); "" clears it.
+	DueOn *string `json:"due_on,omitempty"`
+
+	// Owner A person ID; "" clears it.
+	Owner  *string        `json:"owner,omitempty"`
+	Status *BacklogStatus `json:"status,omitempty"`
 }
 
 // BacklogStatus defines model for BacklogStatus.
@@ -4625,7 +4645,13 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/improvement-backlog (the `ListBacklog` operationId).
 	ListBacklog(ctx context.Context, params *ListBacklogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBacklogItemWithBody Move a backlog item
+	// PatchBacklogItemWithBody Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -4634,7 +4660,13 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBacklogItem Move a backlog item
+	// PatchBacklogItem Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -6677,7 +6709,13 @@ func (c *Client) ListBacklog(ctx context.Context, params *ListBacklogParams, req
 	return c.Client.Do(req)
 }
 
-// PatchBacklogItemWithBody Move a backlog item
+// PatchBacklogItemWithBody Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -6696,7 +6734,13 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentT
 	return c.Client.Do(req)
 }
 
-// PatchBacklogItem Move a backlog item
+// PatchBacklogItem Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -14135,7 +14179,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/improvement-backlog (the `ListBacklog` operationId).
 	ListBacklogWithResponse(ctx context.Context, params *ListBacklogParams, reqEditors ...RequestEditorFn) (*ListBacklogResponse, error)
 
-	// PatchBacklogItemWithBodyWithResponse Move a backlog item
+	// PatchBacklogItemWithBodyWithResponse Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -14144,7 +14194,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
 
-	// PatchBacklogItemWithResponse Move a backlog item
+	// PatchBacklogItemWithResponse Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -24771,7 +24827,13 @@ func (c *ClientWithResponses) ListBacklogWithResponse(ctx context.Context, param
 	return ParseListBacklogResponse(rsp)
 }
 
-// PatchBacklogItemWithBodyWithResponse Move a backlog item
+// PatchBacklogItemWithBodyWithResponse Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -24786,7 +24848,13 @@ func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.C
 	return ParsePatchBacklogItemResponse(rsp)
 }
 
-// PatchBacklogItemWithResponse Move a backlog item
+// PatchBacklogItemWithResponse Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //

@@ -1,0 +1,71 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
+	"github.com/complaintflow/complaintflow/workflows"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+)
+
+// A backlog item done tells the customer (002 §3.4): the quality team gives a
+// suggestion an owner and a due date, refuses bad values naming each field, and
+// marks it done; the customer who suggested it gets one mail, however often it is
+// marked done.
+func TestBacklogItemDoneTellsTheCustomer(t *testing.T) {
+	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
+	s.qualityTeam()
+	ctx, quality := context.Background(), s.token("quality")
+	email := openapi_types.Email(customerEmail)
+	sug, err := s.api(s.token("intake")).PostFeedbackWithResponse(ctx, apiclient.FeedbackRequest{
+		ExternalId: ptr(fmt.Sprint("app-", time.Now().UnixNano())), Kind: apiclient.FeedbackKindSuggestion, Channel: apiclient.ChannelApp,
+		Text:     ptr("建议增加夜间配送时段，希望晚上也能送货"),
+		Customer: &apiclient.Customer{Id: "cust-1", Name: "张伟", Tier: apiclient.Medium, Email: &email},
+	})
+	s.want(201, sug, err)
+	id := *sug.JSON201.BacklogId
+	path := "/v1/improvement-backlog/" + id
+
+	bad := s.do("PATCH", path, quality, map[string]any{"owner": "Nobody Here", "due_on": "31/12/2026", "cycle_id": "x"})
+	if got := fieldsOf(bad); bad.status != 400 || !slices.Equal(got, []string{"owner", "due_on", "cycle_id"}) {
+		t.Fatalf("bad patch: %d %s", bad.status, bad.raw)
+	}
+	unknown := s.do("PATCH", path, quality, map[string]any{"owner": "nobody"})
+	if unknown.status != 400 || !slices.Equal(fieldsOf(unknown), []string{"owner"}) {
+		t.Fatalf("unknown owner: %d %s", unknown.status, unknown.raw)
+	}
+	planned := s.must(200, s.do("PATCH", path, quality, map[string]any{"status": "planned", "owner": "quinn", "due_on": "2026-12-31"})).body
+	if planned["owner"] != "quinn" || planned["due_on"] != "2026-12-31" || planned["done_at"] != nil {
+		t.Fatalf("planned: %v", planned)
+	}
+	if n := s.countWhere("notifications", "recipient = 'customer'"); n != 0 {
+		t.Fatalf("%d customer notices before done", n)
+	}
+
+	done := s.must(200, s.do("PATCH", path, quality, map[string]any{"status": "done"})).body
+	if done["done_at"] == nil || done["owner"] != "quinn" {
+		t.Fatalf("done: %v", done)
+	}
+	mail := awaitMail(t, mails, "感谢您的建议")
+	if !strings.Contains(mail.Body, "张伟") || !strings.Contains(mail.Body, "建议增加夜间配送时段") {
+		t.Errorf("mail: %s", mail.Body)
+	}
+	s.must(200, s.do("PATCH", path, quality, map[string]any{"status": "done"}))
+	eventually(t, 30*time.Second, "the notice workflow done", func() bool {
+		d, err := s.temporal.DescribeWorkflowExecution(ctx, workflows.SuggestionDoneWorkflowID(id), "")
+		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Completed"
+	})
+	time.Sleep(time.Second)
+	if n := len(mailsTo(mails, "感谢您的建议")); n != 1 {
+		t.Errorf("%d mails, want 1", n)
+	}
+	s.checkHistory(workflows.SuggestionDoneWorkflowID(id), "suggestion_done_told_customer")
+}
