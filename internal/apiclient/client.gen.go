@@ -861,17 +861,41 @@ func (e RecoveryKind) Valid() bool {
 	}
 }
 
+// Defines values for ReviewKind.
+const (
+	ReviewKindMonthlyPlanning   ReviewKind = "monthly_planning"
+	ReviewKindQuarterlyPlanning ReviewKind = "quarterly_planning"
+	ReviewKindWeeklyTracking    ReviewKind = "weekly_tracking"
+)
+
+// Valid indicates whether the value is a known member of the ReviewKind enum.
+func (e ReviewKind) Valid() bool {
+	switch e {
+	case ReviewKindMonthlyPlanning:
+		return true
+	case ReviewKindQuarterlyPlanning:
+		return true
+	case ReviewKindWeeklyTracking:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReviewScheduleKind.
 const (
-	ReviewScheduleKindMonthlyPlanning ReviewScheduleKind = "monthly_planning"
-	ReviewScheduleKindRiskMonitor     ReviewScheduleKind = "risk_monitor"
-	ReviewScheduleKindWeeklyTracking  ReviewScheduleKind = "weekly_tracking"
+	ReviewScheduleKindMonthlyPlanning   ReviewScheduleKind = "monthly_planning"
+	ReviewScheduleKindQuarterlyPlanning ReviewScheduleKind = "quarterly_planning"
+	ReviewScheduleKindRiskMonitor       ReviewScheduleKind = "risk_monitor"
+	ReviewScheduleKindWeeklyTracking    ReviewScheduleKind = "weekly_tracking"
 )
 
 // Valid indicates whether the value is a known member of the ReviewScheduleKind enum.
 func (e ReviewScheduleKind) Valid() bool {
 	switch e {
 	case ReviewScheduleKindMonthlyPlanning:
+		return true
+	case ReviewScheduleKindQuarterlyPlanning:
 		return true
 	case ReviewScheduleKindRiskMonitor:
 		return true
@@ -1359,24 +1383,6 @@ func (e ListPeopleParamsActive) Valid() bool {
 	case ListPeopleParamsActiveFalse:
 		return true
 	case ListPeopleParamsActiveTrue:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ListReviewsParamsKind.
-const (
-	ListReviewsParamsKindMonthlyPlanning ListReviewsParamsKind = "monthly_planning"
-	ListReviewsParamsKindWeeklyTracking  ListReviewsParamsKind = "weekly_tracking"
-)
-
-// Valid indicates whether the value is a known member of the ListReviewsParamsKind enum.
-func (e ListReviewsParamsKind) Valid() bool {
-	switch e {
-	case ListReviewsParamsKindMonthlyPlanning:
-		return true
-	case ListReviewsParamsKindWeeklyTracking:
 		return true
 	default:
 		return false
@@ -2767,6 +2773,9 @@ type Review struct {
 	TimeZone      string                    `json:"time_zone"`
 }
 
+// ReviewKind defines model for ReviewKind.
+type ReviewKind string
+
 // ReviewRules defines model for ReviewRules.
 type ReviewRules struct {
 	// CheckSpec The cron spec the proposed cycles check by.
@@ -3676,7 +3685,7 @@ type ListPeopleParamsActive string
 
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
-	Kind *ListReviewsParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
+	Kind *ReviewKind `form:"kind,omitempty" json:"kind,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -3685,8 +3694,16 @@ type ListReviewsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
-// ListReviewsParamsKind defines parameters for ListReviews.
-type ListReviewsParamsKind string
+// RunReviewJSONBody defines parameters for RunReview.
+type RunReviewJSONBody struct {
+	Kind ReviewKind `json:"kind"`
+
+	// Period Examples: 2026-10, 2026-Q3, 2026-W42, 2026-10-01/2026-10-15
+	Period string `json:"period"`
+
+	// TimeZone IANA time zone the period is read in; UTC when left out.
+	TimeZone *string `json:"time_zone,omitempty"`
+}
 
 // ListRiskAlertsParams defines parameters for ListRiskAlerts.
 type ListRiskAlertsParams struct {
@@ -3835,6 +3852,9 @@ type CreateReviewScheduleJSONRequestBody = CreateReviewScheduleRequest
 
 // PatchReviewScheduleJSONRequestBody defines body for PatchReviewSchedule for application/json ContentType.
 type PatchReviewScheduleJSONRequestBody = PatchReviewScheduleRequest
+
+// RunReviewJSONRequestBody defines body for RunReview for application/json ContentType.
+type RunReviewJSONRequestBody RunReviewJSONBody
 
 // CloseRiskAlertJSONRequestBody defines body for CloseRiskAlert for application/json ContentType.
 type CloseRiskAlertJSONRequestBody = CloseRiskAlertRequest
@@ -5117,6 +5137,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 	ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReviewWithBody Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReview Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReview(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReview A review with its metrics
 	//
@@ -7642,6 +7696,60 @@ func (c *Client) TriggerReviewSchedule(ctx context.Context, id ReviewScheduleID,
 // Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 func (c *Client) ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListReviewsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReviewWithBody Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *Client) RunReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReviewRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReview Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *Client) RunReview(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReviewRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12204,6 +12312,46 @@ func NewListReviewsRequest(server string, params *ListReviewsParams) (*http.Requ
 	return req, nil
 }
 
+// NewRunReviewRequest calls the generic RunReview builder with application/json body
+func NewRunReviewRequest(server string, body RunReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRunReviewRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRunReviewRequestWithBody constructs an http.Request for the RunReview method, with any body, and a specified content type
+func NewRunReviewRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reviews")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetReviewRequest constructs an http.Request for the GetReview method
 func NewGetReviewRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -14693,6 +14841,40 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 	ListReviewsWithResponse(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*ListReviewsResponse, error)
+
+	// RunReviewWithBodyWithResponse Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReviewResponse, error)
+
+	// RunReviewWithResponse Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithResponse(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReviewResponse, error)
 
 	// GetReviewWithResponse A review with its metrics
 	//
@@ -21548,6 +21730,117 @@ func (r ListReviewsResponse) ContentType() string {
 	return ""
 }
 
+// RunReviewResponse202Headers the declared response headers of an HTTP 202 response for RunReview
+type RunReviewResponse202Headers struct {
+	Location *string
+}
+
+// RunReviewResponse401Headers the declared response headers of an HTTP 401 response for RunReview
+type RunReviewResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RunReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *struct {
+		Id         string     `json:"id"`
+		Kind       ReviewKind `json:"kind"`
+		PeriodFrom Time       `json:"period_from"`
+		PeriodTo   Time       `json:"period_to"`
+		StartedAt  Time       `json:"started_at"`
+		TimeZone   string     `json:"time_zone"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *RunReviewResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RunReviewResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RunReviewResponse) GetJSON202() *struct {
+	Id         string     `json:"id"`
+	Kind       ReviewKind `json:"kind"`
+	PeriodFrom Time       `json:"period_from"`
+	PeriodTo   Time       `json:"period_to"`
+	StartedAt  Time       `json:"started_at"`
+	TimeZone   string     `json:"time_zone"`
+} {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RunReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RunReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RunReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RunReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReviewResponse401Headers the declared response headers of an HTTP 401 response for GetReview
 type GetReviewResponse401Headers struct {
 	WWWAuthenticate *string
@@ -25622,6 +25915,52 @@ func (c *ClientWithResponses) ListReviewsWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseListReviewsResponse(rsp)
+}
+
+// RunReviewWithBodyWithResponse Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *ClientWithResponses) RunReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReviewResponse, error) {
+	rsp, err := c.RunReviewWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReviewResponse(rsp)
+}
+
+// RunReviewWithResponse Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *ClientWithResponses) RunReviewWithResponse(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReviewResponse, error) {
+	rsp, err := c.RunReview(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReviewResponse(rsp)
 }
 
 // GetReviewWithResponse A review with its metrics
@@ -31946,6 +32285,104 @@ func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListReviewsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRunReviewResponse parses an HTTP response from a RunReviewWithResponse call
+func ParseRunReviewResponse(rsp *http.Response) (*RunReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RunReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest struct {
+			Id         string     `json:"id"`
+			Kind       ReviewKind `json:"kind"`
+			PeriodFrom Time       `json:"period_from"`
+			PeriodTo   Time       `json:"period_to"`
+			StartedAt  Time       `json:"started_at"`
+			TimeZone   string     `json:"time_zone"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers RunReviewResponse202Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers RunReviewResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

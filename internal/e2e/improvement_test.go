@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -68,4 +69,66 @@ func TestBacklogItemDoneTellsTheCustomer(t *testing.T) {
 		t.Errorf("%d mails, want 1", n)
 	}
 	s.checkHistory(workflows.SuggestionDoneWorkflowID(id), "suggestion_done_told_customer")
+}
+
+// An on-demand review of a chosen period opens a cycle: two months ago (not the
+// month a schedule would judge) logistics resolved 6 of 12; a monthly planning
+// review of that month, asked for now, proposes the cycle and starts it.
+func TestOnDemandReviewOfAChosenPeriodOpensACycle(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	quality := s.token("quality")
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Now().In(shanghai)
+	chosen := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, shanghai)
+	for i := range 12 {
+		opened := chosen.Add(48*time.Hour + time.Duration(i)*time.Hour)
+		if i%2 == 0 {
+			s.seedComplaint("logistics", opened, map[time.Duration]complaint.Event{2 * time.Hour: {Kind: complaint.EventResolved}})
+		} else {
+			s.seedComplaint("logistics", opened, nil)
+		}
+	}
+
+	bad := s.do("POST", "/v1/reviews", quality, map[string]any{"kind": "yearly", "period": "last month", "time_zone": "Mars/Base"})
+	if got := fieldsOf(bad); bad.status != 400 || !slices.Equal(got, []string{"kind", "time_zone", "period"}) {
+		t.Fatalf("bad review: %d %s", bad.status, bad.raw)
+	}
+	if s.countWhere("reviews", "true") != 0 {
+		t.Fatal("a refused request recorded a review")
+	}
+	res, err := s.api(quality).RunReviewWithResponse(context.Background(), apiclient.RunReviewJSONRequestBody{
+		Kind: apiclient.ReviewKindMonthlyPlanning, Period: chosen.Format("2006-01"), TimeZone: ptr("Asia/Shanghai")})
+	s.want(202, res, err)
+	started := res.JSON202
+	if !started.PeriodFrom.Equal(chosen) || !started.PeriodTo.Equal(chosen.AddDate(0, 1, 0)) {
+		t.Fatalf("period %v – %v, want %v", started.PeriodFrom, started.PeriodTo, chosen)
+	}
+	var review map[string]any
+	eventually(t, 60*time.Second, "the review recorded", func() bool {
+		r := s.do("GET", "/v1/reviews/"+started.Id, quality, nil)
+		review = r.body
+		return r.status == 200 && review["finished_at"] != nil
+	})
+	if review["schedule_id"] != "on-demand" {
+		t.Errorf("schedule_id %v", review["schedule_id"])
+	}
+	opps := review["opportunities"].([]any)
+	if len(opps) != 1 {
+		t.Fatalf("opportunities %v", opps)
+	}
+	opp := opps[0].(map[string]any)
+	cycleID, _ := opp["cycle_id"].(string)
+	if opp["category"] != "logistics" || opp["cycle_opened"] != true || cycleID == "" {
+		t.Fatalf("opportunity %v", opp)
+	}
+	eventually(t, 30*time.Second, "the cycle's workflow runs", func() bool {
+		d, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.PDCAWorkflowID(cycleID), "")
+		return err == nil && d.WorkflowExecutionInfo.GetStatus().String() == "Running"
+	})
+	list := items(s.must(200, s.do("GET", "/v1/reviews?kind=monthly_planning", quality, nil)))
+	if len(list) != 1 || list[0]["id"] != started.Id {
+		t.Errorf("reviews %v", list)
+	}
+	s.checkHistory(started.Id, "review_on_demand_opened_cycle")
 }

@@ -31,7 +31,7 @@ const (
 )
 
 // ScheduleKinds lists every kind.
-var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, RiskMonitor}
+var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, QuarterlyPlanning, RiskMonitor}
 
 // Valid reports whether k is a known kind.
 func (k ScheduleKind) Valid() bool { return slices.Contains(ScheduleKinds, k) }
@@ -43,6 +43,8 @@ func (k ScheduleKind) DefaultSpec() string {
 		return "0 9 1 * *" // 09:00 on the 1st
 	case WeeklyTracking:
 		return "0 9 * * MON"
+	case QuarterlyPlanning:
+		return "0 9 1 1,4,7,10 *" // 09:00 on the first day of each quarter
 	default:
 		return "*/15 * * * *"
 	}
