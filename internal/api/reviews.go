@@ -36,6 +36,7 @@ func (s *Server) registerReviewRoutes(mux *serveMux) {
 	mux.Handle("PUT /v1/review-rules", s.authorize(s.putReviewRules, writers...))
 	mux.Handle("GET /v1/reviews", s.authorize(s.listReviews, readers...))
 	mux.Handle("POST /v1/reviews", s.authorize(s.runReview, writers...))
+	mux.Handle("GET /v1/insight-report", s.authorize(s.getInsightReport, readers...))
 	mux.Handle("GET /v1/reviews/{id}", s.authorize(s.getReview, readers...))
 }
 

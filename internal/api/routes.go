@@ -89,6 +89,7 @@ var routeActions = map[string]string{
 	"PUT /v1/review-rules":                                      "change review rules",
 	"GET /v1/reviews":                                           "list reviews",
 	"POST /v1/reviews":                                          "run reviews",
+	"GET /v1/insight-report":                                    "read the insight report",
 	"GET /v1/reviews/{id}":                                      "read reviews",
 	"GET /v1/risk-thresholds":                                   "read risk thresholds",
 	"PUT /v1/risk-thresholds":                                   "change risk thresholds",

@@ -1353,6 +1353,24 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 	}
 }
 
+// Defines values for GetInsightReportParamsFormat.
+const (
+	Csv  GetInsightReportParamsFormat = "csv"
+	Json GetInsightReportParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetInsightReportParamsFormat enum.
+func (e GetInsightReportParamsFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Json:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListCyclesParamsOpen.
 const (
 	ListCyclesParamsOpenFalse ListCyclesParamsOpen = "false"
@@ -2180,6 +2198,49 @@ type Heatmap struct {
 // HeatmapSource defines model for HeatmapSource.
 type HeatmapSource string
 
+// InsightReport defines model for InsightReport.
+type InsightReport struct {
+	// Backlog The improvement list at the period's end (current statuses).
+	Backlog struct {
+		// Done Done within the period.
+		Done       int `json:"done"`
+		Open       int `json:"open"`
+		Overdue    int `json:"overdue"`
+		Unassigned int `json:"unassigned"`
+	} `json:"backlog"`
+	ComplaintKeywords []KeywordTrend `json:"complaint_keywords"`
+	FeedbackKeywords  []KeywordTrend `json:"feedback_keywords"`
+	From              Time           `json:"from"`
+
+	// KpiGaps Each KPI target against the period's total (no category) and each category.
+	// Until the KPI-target register exists the targets are the review rules' on
+	// thresholds (resolution rate, SLA compliance).
+	KpiGaps []struct {
+		Category *string `json:"category,omitempty"`
+
+		// Gap How far short of the target (negative when better).
+		Gap    *float32 `json:"gap"`
+		Metric string   `json:"metric"`
+		Missed bool     `json:"missed"`
+		Target float32  `json:"target"`
+		Value  *float32 `json:"value"`
+	} `json:"kpi_gaps"`
+	Period       string `json:"period"`
+	PreviousFrom Time   `json:"previous_from"`
+	RootCauses   []struct {
+		Category   string `json:"category"`
+		Complaints int    `json:"complaints"`
+
+		// RootCause Trimmed and lower-cased.
+		RootCause string `json:"root_cause"`
+	} `json:"root_causes"`
+
+	// Suggestions Backlog items created in the period, oldest first.
+	Suggestions []BacklogItem `json:"suggestions"`
+	TimeZone    string        `json:"time_zone"`
+	To          Time          `json:"to"`
+}
+
 // Integration defines model for Integration.
 type Integration struct {
 	CallbackUrl string `json:"callback_url"`
@@ -2227,6 +2288,16 @@ type IssuedToken struct {
 
 // IssuedTokenState defines model for IssuedToken.State.
 type IssuedTokenState string
+
+// KeywordTrend defines model for KeywordTrend.
+type KeywordTrend struct {
+	// Before Carried in the period before.
+	Before  int    `json:"before"`
+	Keyword string `json:"keyword"`
+
+	// Now Carried in the period.
+	Now int `json:"now"`
+}
 
 // Level An urgency or a customer tier.
 type Level string
@@ -3592,6 +3663,16 @@ type ListBacklogParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetInsightReportParams defines parameters for GetInsightReport.
+type GetInsightReportParams struct {
+	Period   string                        `form:"period" json:"period"`
+	TimeZone *string                       `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+	Format   *GetInsightReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// GetInsightReportParamsFormat defines parameters for GetInsightReport.
+type GetInsightReportParamsFormat string
+
 // ListIntegrationDeliveriesParams defines parameters for ListIntegrationDeliveries.
 type ListIntegrationDeliveriesParams struct {
 	// Limit Page size.
@@ -4694,6 +4775,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInsightReport The customer-needs insight report of a period
+	//
+	// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+	// improvement backlog received, the improvement list's tracking at the period's
+	// end, the keyword trends of feedback and complaints against the period before,
+	// the root causes of the period's complaints and its KPIs against their targets.
+	// `format=csv` answers the same as one CSV table (section, item, category, now,
+	// before, value, target, gap, missed, status, owner, due_on).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+	GetInsightReport(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIntegrations Intake integrations
 	//
@@ -6803,6 +6899,31 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentT
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchBacklogItemRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInsightReport The customer-needs insight report of a period
+//
+// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+// improvement backlog received, the improvement list's tracking at the period's
+// end, the keyword trends of feedback and complaints against the period before,
+// the root causes of the period's complaints and its KPIs against their targets.
+// `format=csv` answers the same as one CSV table (section, item, category, now,
+// before, value, target, gap, missed, status, owner, due_on).
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+func (c *Client) GetInsightReport(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInsightReportRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10703,6 +10824,80 @@ func NewPatchBacklogItemRequestWithBody(server string, id UUID, contentType stri
 	return req, nil
 }
 
+// NewGetInsightReportRequest constructs an http.Request for the GetInsightReport method
+func NewGetInsightReportRequest(server string, params *GetInsightReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/insight-report")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListIntegrationsRequest constructs an http.Request for the ListIntegrations method
 func NewListIntegrationsRequest(server string) (*http.Request, error) {
 	var err error
@@ -14356,6 +14551,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithResponse(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
+
+	// GetInsightReportWithResponse The customer-needs insight report of a period
+	//
+	// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+	// improvement backlog received, the improvement list's tracking at the period's
+	// end, the keyword trends of feedback and complaints against the period before,
+	// the root causes of the period's complaints and its KPIs against their targets.
+	// `format=csv` answers the same as one CSV table (section, item, category, now,
+	// before, value, target, gap, missed, status, owner, due_on).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+	GetInsightReportWithResponse(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*GetInsightReportResponse, error)
 
 	// ListIntegrationsWithResponse Intake integrations
 	//
@@ -18896,6 +19108,82 @@ func (r PatchBacklogItemResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PatchBacklogItemResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetInsightReportResponse401Headers the declared response headers of an HTTP 401 response for GetInsightReport
+type GetInsightReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetInsightReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InsightReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetInsightReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInsightReportResponse) GetJSON200() *InsightReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInsightReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInsightReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInsightReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInsightReportResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -25162,6 +25450,29 @@ func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, 
 	return ParsePatchBacklogItemResponse(rsp)
 }
 
+// GetInsightReportWithResponse The customer-needs insight report of a period
+//
+// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+// improvement backlog received, the improvement list's tracking at the period's
+// end, the keyword trends of feedback and complaints against the period before,
+// the root causes of the period's complaints and its KPIs against their targets.
+// `format=csv` answers the same as one CSV table (section, item, category, now,
+// before, value, target, gap, missed, status, owner, due_on).
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+func (c *ClientWithResponses) GetInsightReportWithResponse(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*GetInsightReportResponse, error) {
+	rsp, err := c.GetInsightReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInsightReportResponse(rsp)
+}
+
 // ListIntegrationsWithResponse Intake integrations
 //
 // Without their signing secrets.
@@ -29769,6 +30080,76 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 	switch {
 	case rsp.StatusCode == 401:
 		var headers PatchBacklogItemResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetInsightReportResponse parses an HTTP response from a GetInsightReportWithResponse call
+func ParseGetInsightReportResponse(rsp *http.Response) (*GetInsightReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInsightReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InsightReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetInsightReportResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

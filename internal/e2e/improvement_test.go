@@ -69,6 +69,25 @@ func TestBacklogItemDoneTellsTheCustomer(t *testing.T) {
 		t.Errorf("%d mails, want 1", n)
 	}
 	s.checkHistory(workflows.SuggestionDoneWorkflowID(id), "suggestion_done_told_customer")
+
+	// The month's insight report lists the suggestion, done, and its keywords; as CSV too.
+	month := time.Now().UTC().Format("2006-01")
+	report := s.must(200, s.do("GET", "/v1/insight-report?period="+month, quality, nil)).body
+	sugs := report["suggestions"].([]any)
+	if len(sugs) != 1 || sugs[0].(map[string]any)["id"] != id || report["backlog"].(map[string]any)["done"] != 1.0 {
+		t.Errorf("insight report: %v", report)
+	}
+	if kws := report["feedback_keywords"].([]any); len(kws) == 0 {
+		t.Errorf("no feedback keywords: %v", report)
+	}
+	csv := s.do("GET", "/v1/insight-report?format=csv&period="+month, quality, nil)
+	if csv.status != 200 || !strings.HasPrefix(csv.raw, "section,item,category,now,before") || !strings.Contains(csv.raw, "\nsuggestion,建议增加夜间配送时段") {
+		t.Errorf("insight CSV: %d %s", csv.status, csv.raw)
+	}
+	badQuery := s.do("GET", "/v1/insight-report?period=2026-13&format=pdf", quality, nil)
+	if got := fieldsOf(badQuery); badQuery.status != 400 || !slices.Equal(got, []string{"format", "period"}) {
+		t.Errorf("bad report query: %d %s", badQuery.status, badQuery.raw)
+	}
 }
 
 // An on-demand review of a chosen period opens a cycle: two months ago (not the

@@ -36,3 +36,35 @@ func TestParsePeriodAndPreviousPeriod(t *testing.T) {
 		}
 	}
 }
+
+func TestKPIGaps(t *testing.T) {
+	rules := DefaultReviewRules()
+	rules.SLAComplianceEnabled = false
+	targets := InsightKPITargets(rules)
+	if len(targets) != 1 || targets[0] != (KPITarget{ResolutionRate, 80}) {
+		t.Fatalf("targets %v", targets)
+	}
+	targets = append(targets, KPITarget{ReopenRate, 5})
+	pct := func(v float64) *float64 { return &v }
+	r := MetricsReport{
+		Total:  MetricsGroup{Volume: 4, Resolved: 3, ReopenRatePct: pct(7.5)},
+		Groups: []MetricsGroup{{Key: "logistics", Volume: 0}},
+	}
+	got := KPIGaps(targets, r)
+	want := []KPIGap{
+		{Metric: ResolutionRate, Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
+		{Metric: ResolutionRate, Category: "logistics", Target: 80},
+		{Metric: ReopenRate, Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
+		{Metric: ReopenRate, Category: "logistics", Target: 5},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d gaps, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Metric != w.Metric || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
+			(g.Gap == nil) != (w.Gap == nil) || g.Value != nil && *g.Value != *w.Value || g.Gap != nil && *g.Gap != *w.Gap {
+			t.Errorf("gap %d: got %+v, want %+v", i, g, w)
+		}
+	}
+}
