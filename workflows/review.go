@@ -150,6 +150,7 @@ func (r *reviewRun) planning(ctx workflow.Context) error {
 		opps = append(opps, activities.OpportunityOf(p, &c))
 	}
 	subject, body := r.planningSummary(found.Volume, opps)
+	body += planningFeedbackSummary(found)
 	r.tellQualityTeam(ctx, EventPlanningReview, subject, body)
 	return r.finish(ctx, opps, subject+"\n\n"+body)
 }
@@ -241,6 +242,23 @@ func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity)
 		}
 	}
 	return fmt.Sprintf("%s %s: %s", title, month, reviewPlural(len(opps), "opportunity", "opportunities")), b.String()
+}
+
+// planningFeedbackSummary is what the planning review read beyond complaints: the
+// feedback keywords and the improvement list (002 §3.4).
+func planningFeedbackSummary(found activities.PlanningResult) string {
+	var b strings.Builder
+	if len(found.FeedbackKeywords) > 0 {
+		b.WriteString("\nMost frequent feedback keywords (this period, the period before):\n")
+		for _, k := range found.FeedbackKeywords {
+			b.WriteString(fmt.Sprintf("- %s: %d (%d)\n", k.Keyword, k.Now, k.Before))
+		}
+	}
+	if t := found.Backlog; t != nil {
+		b.WriteString(fmt.Sprintf("\nImprovement list: %d open, %d overdue, %d without an owner; %d done this period.\n",
+			t.Open, t.Overdue, t.Unassigned, t.Done))
+	}
+	return b.String()
 }
 
 func (r *reviewRun) trackingSummary(t activities.TrackingResult) (subject, body string) {

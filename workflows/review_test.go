@@ -312,7 +312,9 @@ func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
 			from, to, day(2026, 9, 16), "Planning review on demand 2026-10-01 to 2026-10-15 (Asia/Shanghai): 1 opportunity"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			acts := &fakeReviewActivities{planning: activities.PlanningResult{Volume: 3, Proposals: []activities.Proposal{{Key: "csat_drop/all", Title: "Recover CSAT"}}}}
+			acts := &fakeReviewActivities{planning: activities.PlanningResult{Volume: 3, Proposals: []activities.Proposal{{Key: "csat_drop/all", Title: "Recover CSAT"}},
+				FeedbackKeywords: []quality.KeywordTrend{{Keyword: "夜间配送", Now: 3, Before: 1}},
+				Backlog:          &quality.BacklogTracking{Open: 2, Overdue: 1, Unassigned: 1}}}
 			r := newReviewRun(t, time.Date(2026, 11, 20, 9, 0, 0, 0, sh), "review:x", acts)
 			r.env.ExecuteWorkflow(workflows.ReviewWorkflow, tc.in)
 			require.NoError(t, r.env.GetWorkflowError())
@@ -322,6 +324,9 @@ func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
 			require.Equal(t, tc.prevFrom, p.PrevFrom)
 			require.Equal(t, []string{"pdca:cycle-csat_drop/all"}, r.children)
 			require.Equal(t, tc.subject, acts.notices[0].Subject)
+			// It read the feedback and the improvement list, not only complaints.
+			require.Contains(t, acts.notices[0].Body, "\nMost frequent feedback keywords (this period, the period before):\n- 夜间配送: 3 (1)\n")
+			require.Contains(t, acts.notices[0].Body, "\nImprovement list: 2 open, 1 overdue, 1 without an owner; 0 done this period.\n")
 		})
 	}
 	acts := &fakeReviewActivities{}
