@@ -21,6 +21,7 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /console/reviews", c.session(c.reviews))
 	mux.Handle("POST /console/reviews/schedules", c.session(c.createSchedule))
+	mux.Handle("POST /console/reviews/run", c.session(c.runReview))
 	mux.Handle("POST /console/reviews/schedules/{id}/{action}", c.session(c.scheduleAction))
 	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
 	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
