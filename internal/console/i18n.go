@@ -121,6 +121,7 @@ var coreMessages = map[string]message{
 	"nav.queue":       {"Queue", "队列"},
 	"nav.escalations": {"Escalations", "升级"},
 	"nav.reviews":     {"Reviews", "评审"},
+	"nav.backlog":     {"Improvement list", "改进清单"},
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
 	"nav.dashboard":   {"Dashboard", "仪表板"},

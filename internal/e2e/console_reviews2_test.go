@@ -39,3 +39,46 @@ func TestConsoleReviewNow(t *testing.T) {
 		return s.countWhere("reviews", "schedule_id = 'on-demand' AND finished_at IS NOT NULL") == 1
 	})
 }
+
+// The improvement list in the browser: an unknown owner is the API's refusal at
+// the owner field; an owner and a due date are saved; done shows when.
+func TestConsoleBacklogOwnerDueDone(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	sug := s.must(201, s.do("POST", "/v1/feedback", s.token("intake"), map[string]any{
+		"kind": "suggestion", "channel": "app", "text": "建议增加夜间配送时段，希望晚上也能送货"})).body
+	id := sug["backlog_id"].(string)
+	b := newBrowser(t, s.url)
+	b.signInAs(s.personToken("quality", "qin"))
+	b.navigate(s.url + "/console/backlog")
+	b.run("unknown owner",
+		chromedp.WaitVisible(chromedp.CSS(`#form-`+id)),
+		chromedp.SetValue(chromedp.CSS(`#owner-`+id), "nobody"),
+		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#owner-`+id+`-error`)))
+	b.run("owner and due date",
+		chromedp.SetValue(chromedp.CSS(`#owner-`+id), "quinn"),
+		chromedp.SetValue(chromedp.CSS(`#due-`+id), "2026-12-31"),
+		chromedp.SetValue(chromedp.CSS(`#status-`+id), "planned"),
+		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#backlog`)))
+	var item map[string]any
+	eventually(t, 10*time.Second, "the owner and due date saved", func() bool {
+		item = items(s.must(200, s.do("GET", "/v1/improvement-backlog", s.token("quality"), nil)))[0]
+		return item["owner"] == "quinn" && item["due_on"] == "2026-12-31" && item["status"] == "planned"
+	})
+	b.run("the saved row", chromedp.WaitNotPresent(chromedp.CSS(`#owner-`+id+`-error`)))
+	if owner := get(b, "the owner field", chromedp.Value(chromedp.CSS(`#owner-`+id))); owner != "quinn" {
+		t.Errorf("owner field %q after save", owner)
+	}
+	b.run("done",
+		chromedp.WaitVisible(chromedp.CSS(`#status-`+id)),
+		chromedp.SetValue(chromedp.CSS(`#status-`+id), "done"),
+		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#backlog`)))
+	b.screenshot("backlog-done")
+	eventually(t, 10*time.Second, "the item done", func() bool {
+		item = items(s.must(200, s.do("GET", "/v1/improvement-backlog", s.token("quality"), nil)))[0]
+		return item["status"] == "done" && item["done_at"] != nil && item["owner"] == "quinn"
+	})
+}
