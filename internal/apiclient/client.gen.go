@@ -2219,11 +2219,11 @@ type InsightReport struct {
 		Category *string `json:"category,omitempty"`
 
 		// Gap How far short of the target (negative when better).
-		Gap    *float32 `json:"gap"`
+		Gap    *float64 `json:"gap"`
 		Metric string   `json:"metric"`
 		Missed bool     `json:"missed"`
-		Target float32  `json:"target"`
-		Value  *float32 `json:"value"`
+		Target float64  `json:"target"`
+		Value  *float64 `json:"value"`
 	} `json:"kpi_gaps"`
 	Period       string `json:"period"`
 	PreviousFrom Time   `json:"previous_from"`

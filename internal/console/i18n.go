@@ -122,6 +122,7 @@ var coreMessages = map[string]message{
 	"nav.escalations": {"Escalations", "升级"},
 	"nav.reviews":     {"Reviews", "评审"},
 	"nav.backlog":     {"Improvement list", "改进清单"},
+	"nav.insight":     {"Insight report", "需求洞察报告"},
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
 	"nav.dashboard":   {"Dashboard", "仪表板"},

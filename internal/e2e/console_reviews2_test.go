@@ -82,3 +82,27 @@ func TestConsoleBacklogOwnerDueDone(t *testing.T) {
 		return item["status"] == "done" && item["done_at"] != nil && item["owner"] == "quinn"
 	})
 }
+
+// The insight report in the browser: a bad period is refused at its field; the
+// month's report lists the suggestion and offers the CSV, which downloads.
+func TestConsoleInsightReport(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	s.must(201, s.do("POST", "/v1/feedback", s.token("intake"), map[string]any{
+		"kind": "suggestion", "channel": "app", "text": "建议增加夜间配送时段，希望晚上也能送货"}))
+	b := newBrowser(t, s.url)
+	b.signInAs(s.personToken("quality", "qin"))
+	b.navigate(s.url + "/console/insight?period=2026-13")
+	b.run("refused period", chromedp.WaitVisible(chromedp.CSS(`#insight-period-error`)))
+	month := time.Now().UTC().Format("2006-01")
+	b.navigate(s.url + "/console/insight?period=" + month + "&time_zone=UTC")
+	b.run("the report", chromedp.WaitVisible(chromedp.CSS(`#insight-report`)))
+	if got := b.text(`#insight-suggestions tbody`); !strings.Contains(got, "建议增加夜间配送时段") {
+		t.Errorf("suggestions %q", got)
+	}
+	b.screenshot("insight-report")
+	status, body := b.request("GET", "/console/insight.csv?period="+month+"&time_zone=UTC", nil)
+	if status != 200 || !strings.HasPrefix(body, "section,item,") || !strings.Contains(body, "suggestion,建议增加夜间配送时段") {
+		t.Errorf("CSV: %d %s", status, body)
+	}
+}
