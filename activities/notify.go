@@ -33,6 +33,7 @@ const CustomerRecipient = "customer"
 // NotificationStore is what Notify needs of the system of record.
 type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
+	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
@@ -54,6 +55,9 @@ type Notice struct {
 	// ignored. Customer notices name one, so no customer wording is in a history.
 	Template string            `json:",omitempty"`
 	Vars     map[string]string `json:",omitempty"`
+	// FeedbackID names the feedback whose customer a notice about no complaint is
+	// for (an improvement they suggested is done): their contacts come from it.
+	FeedbackID string `json:",omitempty"`
 }
 
 // recordTimeout bounds recording a send's outcome, which runs even when the
@@ -81,6 +85,9 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 		personID = ""
 	}
 	contacts, err := a.Notifications.NotificationContacts(ctx, n.ComplaintID, personID)
+	if err == nil && n.FeedbackID != "" && n.Recipient == CustomerRecipient {
+		contacts, err = a.Notifications.FeedbackContacts(ctx, n.FeedbackID)
+	}
 	if err != nil {
 		return err
 	}
@@ -93,7 +100,7 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	}
 	info := activity.GetInfo(ctx)
 	ds := a.deliveries(n, contacts, link)
-	if n.Recipient == CustomerRecipient || n.EventKind == complaint.EventEscalationDecision {
+	if n.ComplaintID != "" && (n.Recipient == CustomerRecipient || n.EventKind == complaint.EventEscalationDecision) {
 		// What the customer is told, the intake system they came through is told too;
 		// of an escalation decision, whoever is told of it first (see callback).
 		cb, ok, err := a.callback(ctx, n)

@@ -17,6 +17,8 @@ type ReviewStore interface {
 	ReviewRules(ctx context.Context) (quality.ReviewRules, error)
 	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
 	KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]quality.KeywordCount, error)
+	KeywordTrends(ctx context.Context, source string, prevFrom, from, to time.Time, limit int) ([]quality.KeywordTrend, error)
+	BacklogTracking(ctx context.Context, from, to time.Time, zone string) (quality.BacklogTracking, error)
 	OpenCycles(ctx context.Context) ([]quality.OpenCycle, error)
 	RecordReview(ctx context.Context, r quality.Review) error
 	FinishReview(ctx context.Context, id, opportunities, summary string, at time.Time) error
@@ -74,7 +76,15 @@ func OpportunityOf(p Proposal, c *ProposedCycle) Opportunity {
 type PlanningResult struct {
 	Volume    int64
 	Proposals []Proposal
+	// What customers said outside complaints (002 §3.4): the period's most frequent
+	// feedback keywords against the period before, and the improvement list at the
+	// period's end. Empty in histories recorded before the planning review read them.
+	FeedbackKeywords []quality.KeywordTrend   `json:",omitempty"`
+	Backlog          *quality.BacklogTracking `json:",omitempty"`
 }
+
+// planningFeedbackKeywords is how many feedback keywords a planning review reports.
+const planningFeedbackKeywords = 5
 
 // The opportunity rules, as Proposal.Rule and the first part of Proposal.Key.
 const (
@@ -110,6 +120,14 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 			return PlanningResult{}, err
 		}
 	}
+	feedback, err := a.Reviews.KeywordTrends(ctx, "feedback", in.PrevFrom, in.From, in.To, planningFeedbackKeywords)
+	if err != nil {
+		return PlanningResult{}, err
+	}
+	backlog, err := a.Reviews.BacklogTracking(ctx, in.From, in.To, in.TimeZone)
+	if err != nil {
+		return PlanningResult{}, err
+	}
 	proposals := FindOpportunities(rules, in, cur, prev.Total, keywords)
 	targets, err := a.Reviews.KPITargets(ctx)
 	if err != nil {
@@ -122,7 +140,8 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	for i, p := range proposals {
 		opps[i] = OpportunityOf(p, nil)
 	}
-	metrics, err := json.Marshal(map[string]any{"current": cur, "previous": prev, "keywords": keywords, "rules": rules})
+	metrics, err := json.Marshal(map[string]any{"current": cur, "previous": prev, "keywords": keywords, "rules": rules,
+		"feedback_keywords": feedback, "backlog": backlog})
 	if err != nil {
 		return PlanningResult{}, err
 	}
@@ -138,7 +157,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	if err != nil {
 		return PlanningResult{}, err
 	}
-	return PlanningResult{Volume: cur.Total.Volume, Proposals: proposals}, nil
+	return PlanningResult{Volume: cur.Total.Volume, Proposals: proposals, FeedbackKeywords: feedback, Backlog: &backlog}, nil
 }
 
 // FindOpportunities applies the rules to a period's metrics (cur, grouped by

@@ -123,7 +123,9 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	product.Key, product.Rule, product.Metric, product.Category = "sla_compliance/category:product", "sla_compliance", quality.SLACompliance, "product"
 	product.Title, product.Evidence = "Raise the product SLA compliance to 90 %", "product SLA compliance 87.5 % < 90 % (7 of 8 met)"
 	product.Baseline, product.Target = reviewFP(87.5), reviewFP(90)
-	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, product}}, got)
+	// No feedback and an empty improvement list: read, and reported as such.
+	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, product},
+		FeedbackKeywords: []quality.KeywordTrend{}, Backlog: &quality.BacklogTracking{}}, got)
 
 	// The review is recorded with what it found; a retry rewrites the same row.
 	_, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb"))

@@ -40,13 +40,13 @@ CREATE INDEX qa_samples_by_agent ON qa_samples (agent, scored_at);
 -- too must list every kind.)
 ALTER TABLE review_schedules DROP CONSTRAINT review_schedules_kind_check;
 ALTER TABLE review_schedules ADD CONSTRAINT review_schedules_kind_check
-    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'risk_monitor', 'qa_sampling'));
+    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'quarterly_planning', 'risk_monitor', 'qa_sampling'));
 
 -- +goose Down
 DELETE FROM review_schedules WHERE kind = 'qa_sampling';
 ALTER TABLE review_schedules DROP CONSTRAINT review_schedules_kind_check;
 ALTER TABLE review_schedules ADD CONSTRAINT review_schedules_kind_check
-    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'risk_monitor'));
+    CHECK (kind IN ('monthly_planning', 'weekly_tracking', 'quarterly_planning', 'risk_monitor'));
 DROP TABLE qa_samples;
 DROP TABLE qa_scorecard;
 ALTER TABLE pdca_cycles DROP COLUMN root_cause_category, DROP COLUMN next_check_at;

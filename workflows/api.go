@@ -39,6 +39,7 @@ func Register(r Registry) {
 		{"RiskMonitorWorkflow", RiskMonitorWorkflow},
 		{"RiskAlertWorkflow", RiskAlertWorkflow},
 		{"QASamplingWorkflow", QASamplingWorkflow},
+		{"SuggestionDoneWorkflow", SuggestionDoneWorkflow},
 	} {
 		r.RegisterWorkflowWithOptions(w.fn, workflow.RegisterOptions{Name: w.name})
 	}

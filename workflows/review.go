@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,14 @@ type ReviewInput struct {
 	ScheduleID string
 	Kind       quality.ScheduleKind
 	TimeZone   string
+	// From and To name the period of a review run on demand (POST /v1/reviews);
+	// nil for a scheduled run, which judges the period before it started.
+	From *time.Time `json:",omitempty"`
+	To   *time.Time `json:",omitempty"`
 }
+
+// OnDemandScheduleID is the ScheduleID of reviews run on demand.
+const OnDemandScheduleID = "on-demand"
 
 // The notices a review sends the quality team.
 const (
@@ -37,6 +45,12 @@ const (
 // (ProposeCycle), starts PDCACycleWorkflow as an abandoned child for each cycle it
 // opened, records which cycle took on each opportunity, and tells the quality team.
 //
+// Quarterly planning is monthly planning over the previous calendar quarter,
+// compared with the quarter before (000 §4.1).
+//
+// A review run on demand (From and To set) judges that period instead, compared
+// with the period of the same length before it (quality.PreviousPeriod).
+//
 // Weekly tracking judges the previous ISO week (Monday 00:00 to Monday 00:00 local)
 // against the week before and lists the open PDCA cycles, flagging those without
 // progress in the week; it tells the quality team and opens no cycles.
@@ -47,8 +61,11 @@ func ReviewWorkflow(ctx workflow.Context, in ReviewInput) error {
 	if err == nil && in.ScheduleID == "" {
 		err = fmt.Errorf("no schedule ID")
 	}
-	if err == nil && in.Kind != quality.MonthlyPlanning && in.Kind != quality.WeeklyTracking {
-		err = fmt.Errorf("kind %q is not a review (monthly_planning, weekly_tracking)", in.Kind)
+	if err == nil && !slices.Contains(quality.ReviewKinds, in.Kind) {
+		err = fmt.Errorf("kind %q is not a review (monthly_planning, weekly_tracking, quarterly_planning)", in.Kind)
+	}
+	if err == nil && ((in.From == nil) != (in.To == nil) || in.From != nil && !in.To.After(*in.From)) {
+		err = fmt.Errorf("a period on demand needs From before To")
 	}
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("invalid review input: "+err.Error(), "InvalidInput", err)
@@ -59,7 +76,7 @@ func ReviewWorkflow(ctx workflow.Context, in ReviewInput) error {
 		period: reviewPeriod(in, id, workflow.Now(ctx), loc),
 		logger: log.With(workflow.GetLogger(ctx), "ReviewID", id, "ScheduleID", in.ScheduleID, "Kind", in.Kind),
 	}
-	if in.Kind == quality.MonthlyPlanning {
+	if in.Kind.Plans() {
 		return r.planning(ctx)
 	}
 	return r.tracking(ctx)
@@ -76,12 +93,21 @@ type reviewRun struct {
 func reviewPeriod(in ReviewInput, id string, now time.Time, loc *time.Location) activities.ReviewPeriod {
 	local := now.In(loc)
 	var prevFrom, from, to time.Time
-	if in.Kind == quality.MonthlyPlanning {
+	switch {
+	case in.From != nil:
+		from, to = *in.From, *in.To
+		prevFrom = quality.PreviousPeriod(from, to, loc)
+	case in.Kind == quality.MonthlyPlanning:
 		y, m := local.Year(), local.Month()
 		to = time.Date(y, m, 1, 0, 0, 0, 0, loc)
 		from = time.Date(y, m-1, 1, 0, 0, 0, 0, loc)
 		prevFrom = time.Date(y, m-2, 1, 0, 0, 0, 0, loc)
-	} else {
+	case in.Kind == quality.QuarterlyPlanning:
+		y, q := local.Year(), (int(local.Month())-1)/3
+		to = time.Date(y, time.Month(3*q+1), 1, 0, 0, 0, 0, loc)
+		from = to.AddDate(0, -3, 0)
+		prevFrom = to.AddDate(0, -6, 0)
+	default:
 		sinceMonday := (int(local.Weekday()) + 6) % 7
 		y, m, d := local.Date()
 		to = time.Date(y, m, d-sinceMonday, 0, 0, 0, 0, loc)
@@ -124,6 +150,7 @@ func (r *reviewRun) planning(ctx workflow.Context) error {
 		opps = append(opps, activities.OpportunityOf(p, &c))
 	}
 	subject, body := r.planningSummary(found.Volume, opps)
+	body += planningFeedbackSummary(found)
 	r.tellQualityTeam(ctx, EventPlanningReview, subject, body)
 	return r.finish(ctx, opps, subject+"\n\n"+body)
 }
@@ -192,11 +219,18 @@ func (r *reviewRun) days() string {
 
 func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity) (subject, body string) {
 	month := r.period.From.In(r.loc).Format("January 2006") // "2026-10" reads like a phone number to the log masking
+	title := "Monthly planning review"
+	switch {
+	case r.in.From != nil:
+		title, month = "Planning review on demand", r.days()
+	case r.in.Kind == quality.QuarterlyPlanning:
+		title = "Quarterly planning review"
+	}
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("Monthly planning review of %s: %d complaints opened.\n", r.days(), volume))
+	b.WriteString(fmt.Sprintf("%s of %s: %d complaints opened.\n", title, r.days(), volume))
 	if len(opps) == 0 {
 		b.WriteString("\nNo improvement opportunities: every review rule is met.\n")
-		return fmt.Sprintf("Monthly planning review %s: no opportunities", month), b.String()
+		return fmt.Sprintf("%s %s: no opportunities", title, month), b.String()
 	}
 	b.WriteString(fmt.Sprintf("\n%s:\n", reviewPlural(len(opps), "improvement opportunity", "improvement opportunities")))
 	for i, o := range opps {
@@ -207,7 +241,24 @@ func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity)
 			b.WriteString(fmt.Sprintf("   Already taken on by open PDCA cycle %s.\n", o.CycleID))
 		}
 	}
-	return fmt.Sprintf("Monthly planning review %s: %s", month, reviewPlural(len(opps), "opportunity", "opportunities")), b.String()
+	return fmt.Sprintf("%s %s: %s", title, month, reviewPlural(len(opps), "opportunity", "opportunities")), b.String()
+}
+
+// planningFeedbackSummary is what the planning review read beyond complaints: the
+// feedback keywords and the improvement list (002 §3.4).
+func planningFeedbackSummary(found activities.PlanningResult) string {
+	var b strings.Builder
+	if len(found.FeedbackKeywords) > 0 {
+		b.WriteString("\nMost frequent feedback keywords (this period, the period before):\n")
+		for _, k := range found.FeedbackKeywords {
+			b.WriteString(fmt.Sprintf("- %s: %d (%d)\n", k.Keyword, k.Now, k.Before))
+		}
+	}
+	if t := found.Backlog; t != nil {
+		b.WriteString(fmt.Sprintf("\nImprovement list: %d open, %d overdue, %d without an owner; %d done this period.\n",
+			t.Open, t.Overdue, t.Unassigned, t.Done))
+	}
+	return b.String()
 }
 
 func (r *reviewRun) trackingSummary(t activities.TrackingResult) (subject, body string) {

@@ -292,3 +292,45 @@ func TestReviewRefusesARiskMonitorInput(t *testing.T) {
 	require.Contains(t, appErr.Error(), `kind "risk_monitor" is not a review`)
 	require.Empty(t, acts.periods)
 }
+
+// A quarterly review judges the previous calendar quarter, compared with the one
+// before; a review on demand judges the period it names, compared with the period
+// of the same length before it; both propose cycles as planning does.
+func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
+	sh := reviewZone(t, "Asia/Shanghai")
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, sh).UTC() }
+	from, to := day(2026, 10, 1), day(2026, 10, 16)
+	for _, tc := range []struct {
+		name               string
+		in                 workflows.ReviewInput
+		from, to, prevFrom time.Time
+		subject            string
+	}{
+		{"quarterly", workflows.ReviewInput{ScheduleID: "q", Kind: quality.QuarterlyPlanning, TimeZone: "Asia/Shanghai"},
+			day(2026, 7, 1), day(2026, 10, 1), day(2026, 4, 1), "Quarterly planning review July 2026: 1 opportunity"},
+		{"on demand", workflows.ReviewInput{ScheduleID: workflows.OnDemandScheduleID, Kind: quality.MonthlyPlanning, TimeZone: "Asia/Shanghai", From: &from, To: &to},
+			from, to, day(2026, 9, 16), "Planning review on demand 2026-10-01 to 2026-10-15 (Asia/Shanghai): 1 opportunity"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acts := &fakeReviewActivities{planning: activities.PlanningResult{Volume: 3, Proposals: []activities.Proposal{{Key: "csat_drop/all", Title: "Recover CSAT"}},
+				FeedbackKeywords: []quality.KeywordTrend{{Keyword: "夜间配送", Now: 3, Before: 1}},
+				Backlog:          &quality.BacklogTracking{Open: 2, Overdue: 1, Unassigned: 1}}}
+			r := newReviewRun(t, time.Date(2026, 11, 20, 9, 0, 0, 0, sh), "review:x", acts)
+			r.env.ExecuteWorkflow(workflows.ReviewWorkflow, tc.in)
+			require.NoError(t, r.env.GetWorkflowError())
+			p := acts.periods[0]
+			require.Equal(t, tc.from, p.From)
+			require.Equal(t, tc.to, p.To)
+			require.Equal(t, tc.prevFrom, p.PrevFrom)
+			require.Equal(t, []string{"pdca:cycle-csat_drop/all"}, r.children)
+			require.Equal(t, tc.subject, acts.notices[0].Subject)
+			// It read the feedback and the improvement list, not only complaints.
+			require.Contains(t, acts.notices[0].Body, "\nMost frequent feedback keywords (this period, the period before):\n- 夜间配送: 3 (1)\n")
+			require.Contains(t, acts.notices[0].Body, "\nImprovement list: 2 open, 1 overdue, 1 without an owner; 0 done this period.\n")
+		})
+	}
+	acts := &fakeReviewActivities{}
+	r := newReviewRun(t, time.Date(2026, 11, 20, 9, 0, 0, 0, sh), "review:bad", acts)
+	r.env.ExecuteWorkflow(workflows.ReviewWorkflow, workflows.ReviewInput{ScheduleID: "x", Kind: quality.MonthlyPlanning, From: &to, To: &from})
+	require.ErrorContains(t, r.env.GetWorkflowError(), "From before To")
+}

@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -367,87 +365,4 @@ func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	caller := principalFrom(r.Context())
 	writePage(w, fbs, f.Limit, func(fb store.Feedback) feedbackView { return feedbackViewOf(fb, caller) }, func(fb store.Feedback) (time.Time, string) { return fb.ReceivedAt, fb.ID })
-}
-
-// --- improvement backlog --------------------------------------------------------
-
-type backlogView struct {
-	ID          string    `json:"id"`
-	FeedbackID  string    `json:"feedback_id"`
-	Title       string    `json:"title"`
-	ProblemType string    `json:"problem_type"`
-	Keywords    []string  `json:"keywords"`
-	Status      string    `json:"status"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	UpdatedBy   string    `json:"updated_by"`
-}
-
-func backlogViewOf(b store.BacklogItem) backlogView {
-	kw := []string(b.Keywords)
-	if kw == nil {
-		kw = []string{}
-	}
-	return backlogView{ID: b.ID, FeedbackID: b.FeedbackID, Title: b.Title, ProblemType: b.ProblemType, Keywords: kw,
-		Status: b.Status, CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(), UpdatedBy: b.UpdatedBy}
-}
-
-func (s *Server) listBacklog(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var v validator
-	f := store.BacklogFilter{}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, "status", "problem_type")
-	if st := q.Get("status"); st != "" {
-		v.oneOf("status", st, store.BacklogStatuses)
-		f.Status = st
-	}
-	if pt := q.Get("problem_type"); pt != "" {
-		v.oneOf("problem_type", pt, complaint.Categories)
-		f.ProblemType = pt
-	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	items, err := s.store.BacklogItems(r.Context(), f)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writePage(w, items, f.Limit, backlogViewOf, func(b store.BacklogItem) (time.Time, string) { return b.CreatedAt, b.ID })
-}
-
-type backlogPatch struct {
-	Status string `json:"status"`
-}
-
-// patchBacklog moves an item through new → planned → done, or to rejected. Any
-// status may follow any other: a rejected idea may come back when it recurs.
-func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
-		writeProblem(w, r, problem(http.StatusNotFound, "no backlog item "+id))
-		return
-	}
-	var req backlogPatch
-	var v validator
-	if p := decodeBody(w, r, &req, &v); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	v.oneOf("status", req.Status, store.BacklogStatuses)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	it, err := s.store.SetBacklogStatus(r.Context(), id, req.Status, principalFrom(r.Context()).Actor())
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no backlog item "+id))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, backlogViewOf(it))
 }

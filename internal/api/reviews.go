@@ -35,6 +35,8 @@ func (s *Server) registerReviewRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/review-rules", s.authorize(s.getReviewRules, readers...))
 	mux.Handle("PUT /v1/review-rules", s.authorize(s.putReviewRules, writers...))
 	mux.Handle("GET /v1/reviews", s.authorize(s.listReviews, readers...))
+	mux.Handle("POST /v1/reviews", s.authorize(s.runReview, writers...))
+	mux.Handle("GET /v1/insight-report", s.authorize(s.getInsightReport, readers...))
 	mux.Handle("GET /v1/reviews/{id}", s.authorize(s.getReview, readers...))
 }
 
@@ -447,7 +449,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if k := q.Get("kind"); q.Has("kind") {
-		v.oneOf("kind", k, []string{string(quality.MonthlyPlanning), string(quality.WeeklyTracking)})
+		v.oneOf("kind", k, reviewKindNames())
 		f.Kind = k
 	}
 	if p := v.problem(); p != nil {

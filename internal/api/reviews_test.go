@@ -246,7 +246,7 @@ func TestCreateReviewScheduleRefusesBadInputAndCreatesNothing(t *testing.T) {
 		{`{"id": "%s", "kind": "monthly_planning", "cron_spec": "0 0 30 2 *"}`, []string{"cron_spec"}, "never fires"},
 		{`{"id": "%s", "kind": "monthly_planning", "time_zone": "Mars/Base"}`, []string{"time_zone"}, `unknown time zone "Mars/Base"`},
 		{`{"id": "%s", "kind": "monthly_planning", "time_zone": "Local"}`, []string{"time_zone"}, "not an IANA time zone"},
-		{`{"id": "%s", "kind": "quarterly"}`, []string{"kind"}, `"quarterly" is not one of monthly_planning, weekly_tracking, risk_monitor`},
+		{`{"id": "%s", "kind": "quarterly"}`, []string{"kind"}, `"quarterly" is not one of monthly_planning, weekly_tracking, quarterly_planning, risk_monitor, qa_sampling`},
 		{`{"id": "%s"}`, []string{"kind"}, "kind: is required"},
 		{`{"id": "%s", "kind": "risk_monitor", "cron_spec": "x", "time_zone": "Nowhere"}`, []string{"time_zone", "cron_spec"}, "cron_spec: invalid cron spec"},
 		{`{"id": "%s", "kind": "monthly_planning", "note": "` + strings.Repeat("n", 501) + `"}`, []string{"note"}, "at most 500"},

@@ -98,6 +98,8 @@ var routeActions = map[string]string{
 	"GET /v1/review-rules":                                      "read review rules",
 	"PUT /v1/review-rules":                                      "change review rules",
 	"GET /v1/reviews":                                           "list reviews",
+	"POST /v1/reviews":                                          "run reviews",
+	"GET /v1/insight-report":                                    "read the insight report",
 	"GET /v1/reviews/{id}":                                      "read reviews",
 	"GET /v1/risk-thresholds":                                   "read risk thresholds",
 	"PUT /v1/risk-thresholds":                                   "change risk thresholds",

@@ -936,12 +936,34 @@ func (e RecoveryKind) Valid() bool {
 	}
 }
 
+// Defines values for ReviewKind.
+const (
+	ReviewKindMonthlyPlanning   ReviewKind = "monthly_planning"
+	ReviewKindQuarterlyPlanning ReviewKind = "quarterly_planning"
+	ReviewKindWeeklyTracking    ReviewKind = "weekly_tracking"
+)
+
+// Valid indicates whether the value is a known member of the ReviewKind enum.
+func (e ReviewKind) Valid() bool {
+	switch e {
+	case ReviewKindMonthlyPlanning:
+		return true
+	case ReviewKindQuarterlyPlanning:
+		return true
+	case ReviewKindWeeklyTracking:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReviewScheduleKind.
 const (
-	ReviewScheduleKindMonthlyPlanning ReviewScheduleKind = "monthly_planning"
-	ReviewScheduleKindQaSampling      ReviewScheduleKind = "qa_sampling"
-	ReviewScheduleKindRiskMonitor     ReviewScheduleKind = "risk_monitor"
-	ReviewScheduleKindWeeklyTracking  ReviewScheduleKind = "weekly_tracking"
+	ReviewScheduleKindMonthlyPlanning   ReviewScheduleKind = "monthly_planning"
+	ReviewScheduleKindQaSampling        ReviewScheduleKind = "qa_sampling"
+	ReviewScheduleKindQuarterlyPlanning ReviewScheduleKind = "quarterly_planning"
+	ReviewScheduleKindRiskMonitor       ReviewScheduleKind = "risk_monitor"
+	ReviewScheduleKindWeeklyTracking    ReviewScheduleKind = "weekly_tracking"
 )
 
 // Valid indicates whether the value is a known member of the ReviewScheduleKind enum.
@@ -950,6 +972,8 @@ func (e ReviewScheduleKind) Valid() bool {
 	case ReviewScheduleKindMonthlyPlanning:
 		return true
 	case ReviewScheduleKindQaSampling:
+		return true
+	case ReviewScheduleKindQuarterlyPlanning:
 		return true
 	case ReviewScheduleKindRiskMonitor:
 		return true
@@ -1419,18 +1443,36 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 	}
 }
 
+// Defines values for GetInsightReportParamsFormat.
+const (
+	GetInsightReportParamsFormatCsv  GetInsightReportParamsFormat = "csv"
+	GetInsightReportParamsFormatJson GetInsightReportParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetInsightReportParamsFormat enum.
+func (e GetInsightReportParamsFormat) Valid() bool {
+	switch e {
+	case GetInsightReportParamsFormatCsv:
+		return true
+	case GetInsightReportParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetMetricsParamsFormat.
 const (
-	Csv  GetMetricsParamsFormat = "csv"
-	Json GetMetricsParamsFormat = "json"
+	GetMetricsParamsFormatCsv  GetMetricsParamsFormat = "csv"
+	GetMetricsParamsFormatJson GetMetricsParamsFormat = "json"
 )
 
 // Valid indicates whether the value is a known member of the GetMetricsParamsFormat enum.
 func (e GetMetricsParamsFormat) Valid() bool {
 	switch e {
-	case Csv:
+	case GetMetricsParamsFormatCsv:
 		return true
-	case Json:
+	case GetMetricsParamsFormatJson:
 		return true
 	default:
 		return false
@@ -1491,24 +1533,6 @@ func (e ListQAQueueParamsStatus) Valid() bool {
 	}
 }
 
-// Defines values for ListReviewsParamsKind.
-const (
-	ListReviewsParamsKindMonthlyPlanning ListReviewsParamsKind = "monthly_planning"
-	ListReviewsParamsKindWeeklyTracking  ListReviewsParamsKind = "weekly_tracking"
-)
-
-// Valid indicates whether the value is a known member of the ListReviewsParamsKind enum.
-func (e ListReviewsParamsKind) Valid() bool {
-	switch e {
-	case ListReviewsParamsKindMonthlyPlanning:
-		return true
-	case ListReviewsParamsKindWeeklyTracking:
-		return true
-	default:
-		return false
-	}
-}
-
 // AcknowledgeRequest defines model for AcknowledgeRequest.
 type AcknowledgeRequest struct {
 	Message string `json:"message"`
@@ -1519,20 +1543,40 @@ type AnyJSON = interface{}
 
 // BacklogItem defines model for BacklogItem.
 type BacklogItem struct {
-	CreatedAt   Time               `json:"created_at"`
-	FeedbackId  openapi_types.UUID `json:"feedback_id"`
-	Id          openapi_types.UUID `json:"id"`
-	Keywords    []string           `json:"keywords"`
-	ProblemType string             `json:"problem_type"`
-	Status      BacklogStatus      `json:"status"`
-	Title       string             `json:"title"`
-	UpdatedAt   Time               `json:"updated_at"`
-	UpdatedBy   string             `json:"updated_by"`
+	CreatedAt Time `json:"created_at"`
+
+	// CycleId The PDCA cycle that took the item up.
+	CycleId *openapi_types.UUID `json:"cycle_id"`
+
+	// DoneAt When the item was done.
+	DoneAt *NullableTime `json:"done_at"`
+
+	// DueOn When the item is due.
+	DueOn      *openapi_types.Date `json:"due_on"`
+	FeedbackId openapi_types.UUID  `json:"feedback_id"`
+	Id         openapi_types.UUID  `json:"id"`
+	Keywords   []string            `json:"keywords"`
+
+	// Owner The person of the directory who owns the item.
+	Owner       *NullableString `json:"owner"`
+	ProblemType string          `json:"problem_type"`
+	Status      BacklogStatus   `json:"status"`
+	Title       string          `json:"title"`
+	UpdatedAt   Time            `json:"updated_at"`
+	UpdatedBy   string          `json:"updated_by"`
 }
 
 // BacklogPatch defines model for BacklogPatch.
 type BacklogPatch struct {
-	Status BacklogStatus `json:"status"`
+	// CycleId A PDCA cycle ID; "" clears it.
+	CycleId *string `json:"cycle_id,omitempty"`
+
+	// DueOn A date (2026-12-31); "" clears it.
+	DueOn *string `json:"due_on,omitempty"`
+
+	// Owner A person ID; "" clears it.
+	Owner  *string        `json:"owner,omitempty"`
+	Status *BacklogStatus `json:"status,omitempty"`
 }
 
 // BacklogStatus defines model for BacklogStatus.
@@ -2332,6 +2376,49 @@ type Heatmap struct {
 // HeatmapSource defines model for HeatmapSource.
 type HeatmapSource string
 
+// InsightReport defines model for InsightReport.
+type InsightReport struct {
+	// Backlog The improvement list at the period's end (current statuses).
+	Backlog struct {
+		// Done Done within the period.
+		Done       int `json:"done"`
+		Open       int `json:"open"`
+		Overdue    int `json:"overdue"`
+		Unassigned int `json:"unassigned"`
+	} `json:"backlog"`
+	ComplaintKeywords []KeywordTrend `json:"complaint_keywords"`
+	FeedbackKeywords  []KeywordTrend `json:"feedback_keywords"`
+	From              Time           `json:"from"`
+
+	// KpiGaps Each KPI target against the period's total (no category) and each category.
+	// Until the KPI-target register exists the targets are the review rules' on
+	// thresholds (resolution rate, SLA compliance).
+	KpiGaps []struct {
+		Category *string `json:"category,omitempty"`
+
+		// Gap How far short of the target (negative when better).
+		Gap    *float64 `json:"gap"`
+		Metric string   `json:"metric"`
+		Missed bool     `json:"missed"`
+		Target float64  `json:"target"`
+		Value  *float64 `json:"value"`
+	} `json:"kpi_gaps"`
+	Period       string `json:"period"`
+	PreviousFrom Time   `json:"previous_from"`
+	RootCauses   []struct {
+		Category   string `json:"category"`
+		Complaints int    `json:"complaints"`
+
+		// RootCause Trimmed and lower-cased.
+		RootCause string `json:"root_cause"`
+	} `json:"root_causes"`
+
+	// Suggestions Backlog items created in the period, oldest first.
+	Suggestions []BacklogItem `json:"suggestions"`
+	TimeZone    string        `json:"time_zone"`
+	To          Time          `json:"to"`
+}
+
 // Integration defines model for Integration.
 type Integration struct {
 	CallbackUrl string `json:"callback_url"`
@@ -2418,6 +2505,16 @@ type KPITargets struct {
 	// UpdatedAt Null while the seeds' defaults apply.
 	UpdatedAt *NullableTime   `json:"updated_at"`
 	UpdatedBy *NullableString `json:"updated_by"`
+}
+
+// KeywordTrend defines model for KeywordTrend.
+type KeywordTrend struct {
+	// Before Carried in the period before.
+	Before  int    `json:"before"`
+	Keyword string `json:"keyword"`
+
+	// Now Carried in the period.
+	Now int `json:"now"`
 }
 
 // Level An urgency or a customer tier.
@@ -3069,6 +3166,9 @@ type Review struct {
 	Summary       string                    `json:"summary"`
 	TimeZone      string                    `json:"time_zone"`
 }
+
+// ReviewKind defines model for ReviewKind.
+type ReviewKind string
 
 // ReviewRules defines model for ReviewRules.
 type ReviewRules struct {
@@ -3947,6 +4047,16 @@ type ListBacklogParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetInsightReportParams defines parameters for GetInsightReport.
+type GetInsightReportParams struct {
+	Period   string                        `form:"period" json:"period"`
+	TimeZone *string                       `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+	Format   *GetInsightReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// GetInsightReportParamsFormat defines parameters for GetInsightReport.
+type GetInsightReportParamsFormat string
+
 // ListIntegrationDeliveriesParams defines parameters for ListIntegrationDeliveries.
 type ListIntegrationDeliveriesParams struct {
 	// Limit Page size.
@@ -4087,7 +4197,7 @@ type ListQAQueueParamsStatus string
 
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
-	Kind *ListReviewsParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
+	Kind *ReviewKind `form:"kind,omitempty" json:"kind,omitempty"`
 
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -4096,8 +4206,16 @@ type ListReviewsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
-// ListReviewsParamsKind defines parameters for ListReviews.
-type ListReviewsParamsKind string
+// RunReviewJSONBody defines parameters for RunReview.
+type RunReviewJSONBody struct {
+	Kind ReviewKind `json:"kind"`
+
+	// Period Examples: 2026-10, 2026-Q3, 2026-W42, 2026-10-01/2026-10-15
+	Period string `json:"period"`
+
+	// TimeZone IANA time zone the period is read in; UTC when left out.
+	TimeZone *string `json:"time_zone,omitempty"`
+}
 
 // ListRiskAlertsParams defines parameters for ListRiskAlerts.
 type ListRiskAlertsParams struct {
@@ -4263,6 +4381,9 @@ type CreateReviewScheduleJSONRequestBody = CreateReviewScheduleRequest
 
 // PatchReviewScheduleJSONRequestBody defines body for PatchReviewSchedule for application/json ContentType.
 type PatchReviewScheduleJSONRequestBody = PatchReviewScheduleRequest
+
+// RunReviewJSONRequestBody defines body for RunReview for application/json ContentType.
+type RunReviewJSONRequestBody RunReviewJSONBody
 
 // OpenRiskAlertJSONRequestBody defines body for OpenRiskAlert for application/json ContentType.
 type OpenRiskAlertJSONRequestBody = OpenRiskAlertRequest
@@ -5079,7 +5200,13 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/improvement-backlog (the `ListBacklog` operationId).
 	ListBacklog(ctx context.Context, params *ListBacklogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBacklogItemWithBody Move a backlog item
+	// PatchBacklogItemWithBody Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -5088,7 +5215,13 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBacklogItem Move a backlog item
+	// PatchBacklogItem Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -5096,6 +5229,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInsightReport The customer-needs insight report of a period
+	//
+	// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+	// improvement backlog received, the improvement list's tracking at the period's
+	// end, the keyword trends of feedback and complaints against the period before,
+	// the root causes of the period's complaints and its KPIs against their targets.
+	// `format=csv` answers the same as one CSV table (section, item, category, now,
+	// before, value, target, gap, missed, status, owner, due_on).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+	GetInsightReport(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIntegrations Intake integrations
 	//
@@ -5707,6 +5855,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 	ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReviewWithBody Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReview Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReview(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReview A review with its metrics
 	//
@@ -7358,7 +7540,13 @@ func (c *Client) ListBacklog(ctx context.Context, params *ListBacklogParams, req
 	return c.Client.Do(req)
 }
 
-// PatchBacklogItemWithBody Move a backlog item
+// PatchBacklogItemWithBody Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -7377,7 +7565,13 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentT
 	return c.Client.Do(req)
 }
 
-// PatchBacklogItem Move a backlog item
+// PatchBacklogItem Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -7386,6 +7580,31 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentT
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchBacklogItemRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInsightReport The customer-needs insight report of a period
+//
+// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+// improvement backlog received, the improvement list's tracking at the period's
+// end, the keyword trends of feedback and complaints against the period before,
+// the root causes of the period's complaints and its KPIs against their targets.
+// `format=csv` answers the same as one CSV table (section, item, category, now,
+// before, value, target, gap, missed, status, owner, due_on).
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+func (c *Client) GetInsightReport(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInsightReportRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8587,6 +8806,60 @@ func (c *Client) TriggerReviewSchedule(ctx context.Context, id ReviewScheduleID,
 // Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 func (c *Client) ListReviews(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListReviewsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReviewWithBody Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *Client) RunReviewWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReviewRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReview Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *Client) RunReview(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReviewRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11649,6 +11922,80 @@ func NewPatchBacklogItemRequestWithBody(server string, id UUID, contentType stri
 	return req, nil
 }
 
+// NewGetInsightReportRequest constructs an http.Request for the GetInsightReport method
+func NewGetInsightReportRequest(server string, params *GetInsightReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/insight-report")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListIntegrationsRequest constructs an http.Request for the ListIntegrations method
 func NewListIntegrationsRequest(server string) (*http.Request, error) {
 	var err error
@@ -13793,6 +14140,46 @@ func NewListReviewsRequest(server string, params *ListReviewsParams) (*http.Requ
 	return req, nil
 }
 
+// NewRunReviewRequest calls the generic RunReview builder with application/json body
+func NewRunReviewRequest(server string, body RunReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRunReviewRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRunReviewRequestWithBody constructs an http.Request for the RunReview method, with any body, and a specified content type
+func NewRunReviewRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reviews")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetReviewRequest constructs an http.Request for the GetReview method
 func NewGetReviewRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -15890,7 +16277,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/improvement-backlog (the `ListBacklog` operationId).
 	ListBacklogWithResponse(ctx context.Context, params *ListBacklogParams, reqEditors ...RequestEditorFn) (*ListBacklogResponse, error)
 
-	// PatchBacklogItemWithBodyWithResponse Move a backlog item
+	// PatchBacklogItemWithBodyWithResponse Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -15899,7 +16292,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
 
-	// PatchBacklogItemWithResponse Move a backlog item
+	// PatchBacklogItemWithResponse Change a backlog item
+	//
+	// Moves the item through new → planned → done (or rejected) and sets its owner
+	// (a person of the directory), due date and the PDCA cycle that took it up (002
+	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+	// or cycle_id clears it. An item done tells the customer whose feedback it came
+	// from, once (customer text `suggestion_done`).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -15907,6 +16306,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
 	PatchBacklogItemWithResponse(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
+
+	// GetInsightReportWithResponse The customer-needs insight report of a period
+	//
+	// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+	// improvement backlog received, the improvement list's tracking at the period's
+	// end, the keyword trends of feedback and complaints against the period before,
+	// the root causes of the period's complaints and its KPIs against their targets.
+	// `format=csv` answers the same as one CSV table (section, item, category, now,
+	// before, value, target, gap, missed, status, owner, due_on).
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+	GetInsightReportWithResponse(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*GetInsightReportResponse, error)
 
 	// ListIntegrationsWithResponse Intake integrations
 	//
@@ -16572,6 +16988,40 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/reviews (the `ListReviews` operationId).
 	ListReviewsWithResponse(ctx context.Context, params *ListReviewsParams, reqEditors ...RequestEditorFn) (*ListReviewsResponse, error)
+
+	// RunReviewWithBodyWithResponse Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReviewResponse, error)
+
+	// RunReviewWithResponse Run a review of a period now
+	//
+	// Starts a review of the period named, in `time_zone` (default UTC): a month
+	// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+	// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+	// the same length before it. A planning kind (`monthly_planning`,
+	// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+	// one does; `weekly_tracking` reports. The review is under its `id` in
+	// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+	//
+	// Roles: quality, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+	RunReviewWithResponse(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReviewResponse, error)
 
 	// GetReviewWithResponse A review with its metrics
 	//
@@ -20660,6 +21110,82 @@ func (r PatchBacklogItemResponse) ContentType() string {
 	return ""
 }
 
+// GetInsightReportResponse401Headers the declared response headers of an HTTP 401 response for GetInsightReport
+type GetInsightReportResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetInsightReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InsightReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetInsightReportResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInsightReportResponse) GetJSON200() *InsightReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInsightReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInsightReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInsightReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInsightReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListIntegrationsResponse401Headers the declared response headers of an HTTP 401 response for ListIntegrations
 type ListIntegrationsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -24328,6 +24854,117 @@ func (r ListReviewsResponse) ContentType() string {
 	return ""
 }
 
+// RunReviewResponse202Headers the declared response headers of an HTTP 202 response for RunReview
+type RunReviewResponse202Headers struct {
+	Location *string
+}
+
+// RunReviewResponse401Headers the declared response headers of an HTTP 401 response for RunReview
+type RunReviewResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RunReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *struct {
+		Id         string     `json:"id"`
+		Kind       ReviewKind `json:"kind"`
+		PeriodFrom Time       `json:"period_from"`
+		PeriodTo   Time       `json:"period_to"`
+		StartedAt  Time       `json:"started_at"`
+		TimeZone   string     `json:"time_zone"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *RunReviewResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RunReviewResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RunReviewResponse) GetJSON202() *struct {
+	Id         string     `json:"id"`
+	Kind       ReviewKind `json:"kind"`
+	PeriodFrom Time       `json:"period_from"`
+	PeriodTo   Time       `json:"period_to"`
+	StartedAt  Time       `json:"started_at"`
+	TimeZone   string     `json:"time_zone"`
+} {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RunReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RunReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RunReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RunReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReviewResponse401Headers the declared response headers of an HTTP 401 response for GetReview
 type GetReviewResponse401Headers struct {
 	WWWAuthenticate *string
@@ -27863,7 +28500,13 @@ func (c *ClientWithResponses) ListBacklogWithResponse(ctx context.Context, param
 	return ParseListBacklogResponse(rsp)
 }
 
-// PatchBacklogItemWithBodyWithResponse Move a backlog item
+// PatchBacklogItemWithBodyWithResponse Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -27878,7 +28521,13 @@ func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.C
 	return ParsePatchBacklogItemResponse(rsp)
 }
 
-// PatchBacklogItemWithResponse Move a backlog item
+// PatchBacklogItemWithResponse Change a backlog item
+//
+// Moves the item through new → planned → done (or rejected) and sets its owner
+// (a person of the directory), due date and the PDCA cycle that took it up (002
+// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
+// or cycle_id clears it. An item done tells the customer whose feedback it came
+// from, once (customer text `suggestion_done`).
 //
 // Roles: manager, quality, admin.
 //
@@ -27891,6 +28540,29 @@ func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParsePatchBacklogItemResponse(rsp)
+}
+
+// GetInsightReportWithResponse The customer-needs insight report of a period
+//
+// 002 §2.1 「每月输出客户需求洞察报告」, §7.3: for the period named (as in
+// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
+// improvement backlog received, the improvement list's tracking at the period's
+// end, the keyword trends of feedback and complaints against the period before,
+// the root causes of the period's complaints and its KPIs against their targets.
+// `format=csv` answers the same as one CSV table (section, item, category, now,
+// before, value, target, gap, missed, status, owner, due_on).
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/insight-report (the `GetInsightReport` operationId).
+func (c *ClientWithResponses) GetInsightReportWithResponse(ctx context.Context, params *GetInsightReportParams, reqEditors ...RequestEditorFn) (*GetInsightReportResponse, error) {
+	rsp, err := c.GetInsightReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInsightReportResponse(rsp)
 }
 
 // ListIntegrationsWithResponse Intake integrations
@@ -28910,6 +29582,52 @@ func (c *ClientWithResponses) ListReviewsWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseListReviewsResponse(rsp)
+}
+
+// RunReviewWithBodyWithResponse Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *ClientWithResponses) RunReviewWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReviewResponse, error) {
+	rsp, err := c.RunReviewWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReviewResponse(rsp)
+}
+
+// RunReviewWithResponse Run a review of a period now
+//
+// Starts a review of the period named, in `time_zone` (default UTC): a month
+// `2026-10`, a quarter `2026-Q3`, an ISO week `2026-W42` or days
+// `2026-10-01/2026-10-15` (last day included). It is compared with the period of
+// the same length before it. A planning kind (`monthly_planning`,
+// `quarterly_planning`) proposes a PDCA cycle for each opportunity, as a scheduled
+// one does; `weekly_tracking` reports. The review is under its `id` in
+// `/v1/reviews/{id}` once it has judged the period (schedule_id `on-demand`).
+//
+// Roles: quality, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reviews (the `RunReview` operationId).
+func (c *ClientWithResponses) RunReviewWithResponse(ctx context.Context, body RunReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReviewResponse, error) {
+	rsp, err := c.RunReview(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReviewResponse(rsp)
 }
 
 // GetReviewWithResponse A review with its metrics
@@ -32822,6 +33540,76 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 	return response, nil
 }
 
+// ParseGetInsightReportResponse parses an HTTP response from a GetInsightReportWithResponse call
+func ParseGetInsightReportResponse(rsp *http.Response) (*GetInsightReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInsightReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InsightReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetInsightReportResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListIntegrationsResponse parses an HTTP response from a ListIntegrationsWithResponse call
 func ParseListIntegrationsResponse(rsp *http.Response) (*ListIntegrationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -36073,6 +36861,104 @@ func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListReviewsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRunReviewResponse parses an HTTP response from a RunReviewWithResponse call
+func ParseRunReviewResponse(rsp *http.Response) (*RunReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RunReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest struct {
+			Id         string     `json:"id"`
+			Kind       ReviewKind `json:"kind"`
+			PeriodFrom Time       `json:"period_from"`
+			PeriodTo   Time       `json:"period_to"`
+			StartedAt  Time       `json:"started_at"`
+			TimeZone   string     `json:"time_zone"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers RunReviewResponse202Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers RunReviewResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

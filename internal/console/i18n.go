@@ -121,6 +121,8 @@ var coreMessages = map[string]message{
 	"nav.queue":       {"Queue", "队列"},
 	"nav.escalations": {"Escalations", "升级"},
 	"nav.reviews":     {"Reviews", "评审"},
+	"nav.backlog":     {"Improvement list", "改进清单"},
+	"nav.insight":     {"Insight report", "需求洞察报告"},
 	"nav.pdca":        {"PDCA", "PDCA"},
 	"nav.risk":        {"Risk", "风险"},
 	"nav.qa":          {"QA", "质检"},

@@ -10,7 +10,7 @@ import (
 )
 
 // qualityPages are the quality team's pages (docs/console.md, "Quality pages").
-var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa"}
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa", "backlog", "insight"}
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
@@ -21,7 +21,12 @@ func (c *Console) registerQuality(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /console/reviews", c.session(c.reviews))
 	mux.Handle("POST /console/reviews/schedules", c.session(c.createSchedule))
+	mux.Handle("POST /console/reviews/run", c.session(c.runReview))
 	mux.Handle("POST /console/reviews/schedules/{id}/{action}", c.session(c.scheduleAction))
+	mux.Handle("GET /console/backlog", c.session(c.backlog))
+	mux.Handle("GET /console/insight", c.session(c.insight))
+	mux.Handle("GET /console/insight.csv", c.session(c.insightCSV))
+	mux.Handle("POST /console/backlog/{id}", c.session(c.changeBacklogItem))
 	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
 	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
 	mux.Handle("POST /console/pdca/{id}/{action}", c.session(c.cycleAction))

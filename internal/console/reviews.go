@@ -92,6 +92,9 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 	if extra["Input"] == nil {
 		extra["Input"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
 	}
+	if extra["RunInput"] == nil {
+		extra["RunInput"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
+	}
 	c.render(w, r, status, "reviews", extra)
 }
 
@@ -136,4 +139,36 @@ func (c *Console) scheduleAction(w http.ResponseWriter, r *http.Request) {
 	c.posted(w, r, res, err, "/console/reviews", func(status int, ref *refusal) {
 		c.showReviews(w, r, status, map[string]any{"Form": "schedule-" + id, "Refusal": ref})
 	})
+}
+
+// runFields are the "review now" form's fields, sent under the API's names.
+var runFields = []string{"kind", "period", "time_zone"}
+
+// runReview starts a review of the period the form names; the page then lists it
+// among the reviews once it has judged the period.
+func (c *Console) runReview(w http.ResponseWriter, r *http.Request) {
+	input := formInput(r, runFields...)
+	body := map[string]any{}
+	for _, f := range runFields {
+		if input[f] != "" {
+			body[f] = input[f]
+		}
+	}
+	var started struct {
+		ID         string    `json:"id"`
+		Kind       string    `json:"kind"`
+		TimeZone   string    `json:"time_zone"`
+		PeriodFrom time.Time `json:"period_from"`
+		PeriodTo   time.Time `json:"period_to"`
+	}
+	ref, err := into(&started)(c.client.RunReviewWithBody(r.Context(), "application/json", jsonBody(body)))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showReviews(w, r, ref.Status, map[string]any{"Form": "run", "Refusal": ref, "RunInput": input})
+		return
+	}
+	c.showReviews(w, r, http.StatusAccepted, map[string]any{"Started": &started})
 }

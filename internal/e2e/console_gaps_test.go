@@ -135,6 +135,8 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/admin/tokens":         "/console/admin/tokens",
 		"/console/admin/integrations":   "/console/admin/integrations",
 		"/console/admin/limits":         "/console/admin/limits",
+		"/console/backlog":              "/console/backlog",
+		"/console/insight":              "/console/insight?period=2026-11",
 		"/console/admin/messages":       "/console/admin/messages",
 		"/console/confirm/{kind}/{id}":  "/console/confirm/calendar/walk-cal",
 	}
@@ -143,6 +145,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/static/":         "the console's files",
 		"/console/queue/rows":      "the queue's table body, fetched by its script",
 		"/console/risk/ledger.csv": "a CSV download",
+		"/console/insight.csv":     "a CSV download",
 		"/console/dashboard.csv":   "a CSV download",
 		"/console/lang":            "sets the language and redirects",
 	}

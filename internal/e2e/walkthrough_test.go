@@ -128,8 +128,11 @@ func TestQualityGuideRunsAsWritten(t *testing.T) {
 	})
 	s.runBlocks("docs/quality.md", blocks, 4*time.Minute)
 
-	if n := s.countWhere("reviews", "finished_at IS NOT NULL"); n != 2 {
-		t.Errorf("%d finished reviews, want the monthly and the weekly one", n)
+	if n := s.countWhere("reviews", "finished_at IS NOT NULL AND schedule_id <> 'on-demand'"); n != 2 {
+		t.Errorf("%d finished scheduled reviews, want the monthly and the weekly one", n)
+	}
+	if n := s.countWhere("improvement_backlog", "status = 'done' AND owner = 'quinn' AND done_at IS NOT NULL"); n != 1 {
+		t.Errorf("%d backlog items done by quinn, want the guide's one", n)
 	}
 	var stage string
 	if err := s.store.DB().Get(&stage, `SELECT stage FROM pdca_cycles WHERE title = 'Logistics resolution'`); err != nil || stage != "do" {

@@ -68,6 +68,9 @@ const (
 	ClosedVerified       Key = "closed_verified"
 	ClosedUnverified     Key = "closed_unverified"
 	Compensation         Key = "compensation"
+	// SuggestionDone tells a customer that the improvement their feedback proposed
+	// is done (002 §3.4: the loop closes for suggestions too).
+	SuggestionDone Key = "suggestion_done"
 )
 
 // VarKind is how a variable's value is shown.

@@ -108,4 +108,13 @@ var definitions = []Definition{
 			En: {"We are sorry: compensation for your complaint ({{.complaint_id}})",
 				"As an apology we have granted you a {{.kind}} of {{.amount}} {{.currency}} ({{.status}}).{{if .note}}\n{{.note}}{{end}}"},
 		}},
+	{Key: SuggestionDone, Description: "an improvement the customer's feedback suggested is done (improvement list)",
+		Vars: vars(
+			Var{"title", KindText, "the improvement item's title"},
+		), Seeds: map[Locale]Text{
+			ZhCN: {"感谢您的建议：我们已完成改进",
+				"您好{{if .customer_name}}，{{.customer_name}}{{end}}：您此前提出的建议「{{.title}}」已完成改进。感谢您帮助我们做得更好。"},
+			En: {"Thank you: your suggestion is done",
+				"Hello{{if .customer_name}} {{.customer_name}}{{end}}, the improvement you suggested (\"{{.title}}\") is now done. Thank you for helping us do better."},
+		}},
 }

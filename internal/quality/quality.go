@@ -31,7 +31,7 @@ const (
 )
 
 // ScheduleKinds lists every kind.
-var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, RiskMonitor, QASampling}
+var ScheduleKinds = []ScheduleKind{MonthlyPlanning, WeeklyTracking, QuarterlyPlanning, RiskMonitor, QASampling}
 
 // Valid reports whether k is a known kind.
 func (k ScheduleKind) Valid() bool { return slices.Contains(ScheduleKinds, k) }
@@ -45,6 +45,8 @@ func (k ScheduleKind) DefaultSpec() string {
 		return "0 9 * * MON"
 	case QASampling:
 		return "0 6 * * MON"
+	case QuarterlyPlanning:
+		return "0 9 1 1,4,7,10 *" // 09:00 on the first day of each quarter
 	default:
 		return "*/15 * * * *"
 	}

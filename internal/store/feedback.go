@@ -206,12 +206,19 @@ type BacklogItem struct {
 	CreatedAt   time.Time      `db:"created_at"`
 	UpdatedAt   time.Time      `db:"updated_at"`
 	UpdatedBy   string         `db:"updated_by"`
+	// The improvement list (migration 00021): who owns the item, when it is due
+	// (a date, "2006-01-02"), the PDCA cycle that took it up and when it was done.
+	Owner   *string    `db:"owner"`
+	DueOn   *string    `db:"due_on"`
+	CycleID *string    `db:"cycle_id"`
+	DoneAt  *time.Time `db:"done_at"`
 }
 
 // BacklogStatuses lists the statuses of a backlog item.
 var BacklogStatuses = []string{"new", "planned", "done", "rejected"}
 
-const backlogColumns = `id, feedback_id, title, problem_type, keywords, status, created_at, updated_at, updated_by`
+const backlogColumns = `id, feedback_id, title, problem_type, keywords, status, created_at, updated_at, updated_by,
+	owner, to_char(due_on, 'YYYY-MM-DD') AS due_on, cycle_id, done_at`
 
 // BacklogFilter selects backlog items for a listing page.
 type BacklogFilter struct {
@@ -231,17 +238,56 @@ func (s *Store) BacklogItems(ctx context.Context, f BacklogFilter) ([]BacklogIte
 	})
 }
 
-// SetBacklogStatus moves an item to status; ErrNotFound for an unknown item.
-func (s *Store) SetBacklogStatus(ctx context.Context, id, status, by string) (BacklogItem, error) {
-	const q = `UPDATE improvement_backlog SET status = $2, updated_by = $3, updated_at = now()
-		WHERE id = $1 RETURNING ` + backlogColumns
-	var it BacklogItem
-	err := s.db.GetContext(ctx, &it, q, id, status, by)
-	if errors.Is(err, sql.ErrNoRows) {
-		return it, ErrNotFound
-	}
+// BacklogChange is a change to a backlog item: nil fields are kept; an empty Owner,
+// DueOn or CycleID clears it.
+type BacklogChange struct {
+	Status  *string
+	Owner   *string
+	DueOn   *string
+	CycleID *string
+	By      string
+}
+
+// ChangeBacklogItem applies a change to an item and answers the item as it was
+// before and after (done_at is set when it first becomes done, cleared when it
+// leaves done). ErrNotFound for an unknown item; ErrInvalid when the owner or the
+// cycle does not exist.
+func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChange) (before, after BacklogItem, err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return it, fmt.Errorf("update backlog item %s: %w", id, err)
+		return before, after, fmt.Errorf("change backlog item %s: %w", id, err)
 	}
-	return it, nil
+	defer tx.Rollback()
+	err = func() error {
+		if err := tx.GetContext(ctx, &before, `SELECT `+backlogColumns+` FROM improvement_backlog WHERE id = $1 FOR UPDATE`, id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		const q = `UPDATE improvement_backlog SET
+				status   = COALESCE($2, status),
+				owner    = CASE WHEN $3::text IS NULL THEN owner ELSE NULLIF($3, '') END,
+				due_on   = CASE WHEN $4::text IS NULL THEN due_on ELSE CAST(NULLIF($4, '') AS date) END,
+				cycle_id = CASE WHEN $5::text IS NULL THEN cycle_id ELSE CAST(NULLIF($5, '') AS uuid) END,
+				done_at  = CASE WHEN COALESCE($2, status) <> 'done' THEN NULL ELSE COALESCE(done_at, now()) END,
+				updated_by = $6, updated_at = now()
+			WHERE id = $1 RETURNING ` + backlogColumns
+		err := tx.GetContext(ctx, &after, q, id, c.Status, c.Owner, c.DueOn, c.CycleID, c.By)
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "23503" { // foreign_key_violation
+			if pqErr.Constraint == "improvement_backlog_owner_fkey" {
+				return invalidField("owner", "no person "+null.Value(c.Owner)+" in the directory")
+			}
+			return invalidField("cycle_id", "no PDCA cycle "+null.Value(c.CycleID))
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) {
+		err = fmt.Errorf("change backlog item %s: %w", id, err)
+	}
+	return before, after, err
 }

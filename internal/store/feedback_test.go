@@ -226,14 +226,14 @@ func TestFeedbackAndBacklogPageAndFilter(t *testing.T) {
 	if err != nil || len(items) != 3 {
 		t.Fatalf("%d new items (err %v), want 3", len(items), err)
 	}
-	moved, err := st.SetBacklogStatus(ctx, items[0].ID, "planned", "quality-lead")
-	if err != nil || moved.Status != "planned" || moved.UpdatedBy != "quality-lead" {
-		t.Fatalf("planned: %+v err %v", moved, err)
+	moved := changeBacklog(t, st, items[0].ID, store.BacklogChange{Status: ptr("planned"), By: "quality-lead"})
+	if moved.Status != "planned" || moved.UpdatedBy != "quality-lead" {
+		t.Fatalf("planned: %+v", moved)
 	}
-	if _, err := st.SetBacklogStatus(ctx, uuid.NewString(), "done", "x"); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := st.ChangeBacklogItem(ctx, uuid.NewString(), store.BacklogChange{Status: ptr("done")}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown item: %v", err)
 	}
-	if _, err := st.SetBacklogStatus(ctx, items[1].ID, "someday", "x"); err == nil {
+	if _, _, err := st.ChangeBacklogItem(ctx, items[1].ID, store.BacklogChange{Status: ptr("someday")}); err == nil {
 		t.Error("the database accepted status someday")
 	}
 	planned, err := st.BacklogItems(ctx, store.BacklogFilter{Status: "planned", ProblemType: "logistics", Limit: 10})
@@ -318,3 +318,62 @@ func TestHeatmapCountsKeywordsByCategory(t *testing.T) {
 		t.Errorf("an earlier period: %v (err %v), want nothing", got, err)
 	}
 }
+
+func changeBacklog(t *testing.T, st *store.Store, id string, c store.BacklogChange) store.BacklogItem {
+	t.Helper()
+	_, after, err := st.ChangeBacklogItem(context.Background(), id, c)
+	if err != nil {
+		t.Fatalf("change %+v: %v", c, err)
+	}
+	return after
+}
+
+// The improvement list: owner, due date and cycle are kept when left out and
+// cleared by ""; done_at is set once on done and cleared when the item leaves
+// done; an unknown owner or cycle is named.
+func TestChangeBacklogItemOwnerDueCycleDone(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	if _, _, err := st.CreateFeedback(ctx, newFeedback("imp", "backlog")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO people (id, name, role, updated_by) VALUES ('olga', 'Olga', 'agent', 't')`); err != nil {
+		t.Fatal(err)
+	}
+	items, err := st.BacklogItems(ctx, store.BacklogFilter{Limit: 1})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("items %v err %v", items, err)
+	}
+	id := items[0].ID
+	got := changeBacklog(t, st, id, store.BacklogChange{Owner: ptr("olga"), DueOn: ptr("2026-12-31"), By: "q"})
+	if null.Value(got.Owner) != "olga" || null.Value(got.DueOn) != "2026-12-31" || got.Status != "new" || got.DoneAt != nil {
+		t.Fatalf("owner and due: %+v", got)
+	}
+	done := changeBacklog(t, st, id, store.BacklogChange{Status: ptr("done"), By: "q"})
+	if done.DoneAt == nil || null.Value(done.Owner) != "olga" || null.Value(done.DueOn) != "2026-12-31" {
+		t.Fatalf("done: %+v", done)
+	}
+	before, again, err := st.ChangeBacklogItem(ctx, id, store.BacklogChange{Status: ptr("done"), By: "q"})
+	if err != nil || before.Status != "done" || again.DoneAt == nil || !again.DoneAt.Equal(*done.DoneAt) {
+		t.Fatalf("done twice: before %+v after %+v err %v", before, again, err)
+	}
+	back := changeBacklog(t, st, id, store.BacklogChange{Status: ptr("planned"), Owner: ptr(""), By: "q"})
+	if back.DoneAt != nil || back.Owner != nil || null.Value(back.DueOn) != "2026-12-31" {
+		t.Fatalf("back to planned, owner cleared: %+v", back)
+	}
+	for _, tc := range []struct {
+		change store.BacklogChange
+		field  string
+	}{
+		{store.BacklogChange{Owner: ptr("nobody")}, "owner"},
+		{store.BacklogChange{CycleID: ptr(uuid.NewString())}, "cycle_id"},
+	} {
+		_, _, err := st.ChangeBacklogItem(ctx, id, tc.change)
+		var fe *store.FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("%+v: got %v, want a field error on %s", tc.change, err, tc.field)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

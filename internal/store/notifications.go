@@ -138,6 +138,24 @@ func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID 
 	return c, nil
 }
 
+// FeedbackContacts returns the contact details of the customer who sent feedbackID
+// (a notice about an improvement their feedback suggested; no locale is recorded
+// with feedback, so the default is used).
+func (s *Store) FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error) {
+	const q = `SELECT COALESCE(customer_phone, '') AS customer_phone, COALESCE(customer_email, '') AS customer_email,
+			COALESCE(customer_address, '') AS customer_address, COALESCE(customer_name, '') AS customer_name
+		FROM feedback WHERE id = $1`
+	var c notify.Contacts
+	err := s.db.GetContext(ctx, &c, q, feedbackID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("feedback contacts: %w", err)
+	}
+	return c, nil
+}
+
 // EscalationSeq is the sequence number of the escalation request an escalation
 // event of the complaint recorded (escalation_requested, escalation_moved_up, …);
 // false when no such event is recorded or it names no escalation.

@@ -1,0 +1,71 @@
+package console
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// The customer-needs insight report (002 §2.1, §7.3): the API's report of a period
+// as a printable page (console.css has the print rules) and its CSV.
+
+// insightParams reads the page's query into the API's.
+func insightParams(r *http.Request, format apiclient.GetInsightReportParamsFormat) *apiclient.GetInsightReportParams {
+	p := &apiclient.GetInsightReportParams{Period: strings.TrimSpace(r.URL.Query().Get("period")), Format: &format}
+	if z := strings.TrimSpace(r.URL.Query().Get("time_zone")); z != "" {
+		p.TimeZone = &z
+	}
+	return p
+}
+
+func (c *Console) insight(w http.ResponseWriter, r *http.Request) {
+	p := insightParams(r, apiclient.GetInsightReportParamsFormatJson)
+	input := map[string]string{"period": p.Period, "time_zone": "UTC"}
+	if p.TimeZone != nil {
+		input["time_zone"] = *p.TimeZone
+	}
+	data := map[string]any{"Input": input, "Query": r.URL.RawQuery}
+	if p.Period == "" {
+		c.render(w, r, http.StatusOK, "insight", data)
+		return
+	}
+	var rep apiclient.InsightReport
+	ref, err := into(&rep)(c.client.GetInsightReport(r.Context(), p))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		data["Form"], data["Refusal"] = "insight", ref
+		c.render(w, r, ref.Status, "insight", data)
+		return
+	}
+	data["Report"] = &rep
+	c.render(w, r, http.StatusOK, "insight", data)
+}
+
+// insightCSV passes the API's CSV on as a download.
+func (c *Console) insightCSV(w http.ResponseWriter, r *http.Request) {
+	res, err := c.client.GetInsightReport(r.Context(), insightParams(r, apiclient.GetInsightReportParamsFormatCsv))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		ref, err := read(res, nil, nil)
+		if err != nil || ref == nil {
+			c.fail(w, r, err)
+			return
+		}
+		http.Error(w, ref.Detail, ref.Status)
+		return
+	}
+	w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+	w.Header().Set("Content-Disposition", res.Header.Get("Content-Disposition"))
+	if _, err := io.Copy(w, res.Body); err != nil {
+		c.log.ErrorContext(r.Context(), "insight CSV failed", "error", err)
+	}
+}

@@ -1,0 +1,70 @@
+package quality
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParsePeriodAndPreviousPeriod(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, sh) }
+	for _, tc := range []struct {
+		in               string
+		from, to, before time.Time
+	}{
+		{"2026-10", day(2026, 10, 1), day(2026, 11, 1), day(2026, 9, 1)},
+		{"2026-01", day(2026, 1, 1), day(2026, 2, 1), day(2025, 12, 1)},
+		{"2026-Q3", day(2026, 7, 1), day(2026, 10, 1), day(2026, 4, 1)},
+		{"2026-Q1", day(2026, 1, 1), day(2026, 4, 1), day(2025, 10, 1)},
+		{"2026-W01", day(2025, 12, 29), day(2026, 1, 5), day(2025, 12, 22)},
+		{"2026-W42", day(2026, 10, 12), day(2026, 10, 19), day(2026, 10, 5)},
+		{"2026-10-01/2026-10-15", day(2026, 10, 1), day(2026, 10, 16), day(2026, 9, 16)},
+		{"2026-10-05/2026-10-05", day(2026, 10, 5), day(2026, 10, 6), day(2026, 10, 4)},
+	} {
+		from, to, err := ParsePeriod(tc.in, sh)
+		if err != nil || !from.Equal(tc.from) || !to.Equal(tc.to) {
+			t.Errorf("ParsePeriod(%q) = %v, %v, %v; want %v, %v", tc.in, from, to, err, tc.from, tc.to)
+			continue
+		}
+		if got := PreviousPeriod(from, to, sh); !got.Equal(tc.before) {
+			t.Errorf("PreviousPeriod(%q) = %v, want %v", tc.in, got, tc.before)
+		}
+	}
+	for _, bad := range []string{"", "2026-13", "2026-Q5", "2026-W54", "2025-W53", "2026-10-15/2026-10-01", "2026-02-30/2026-03-01", "last month"} {
+		if _, _, err := ParsePeriod(bad, sh); err == nil {
+			t.Errorf("ParsePeriod(%q) accepted", bad)
+		}
+	}
+}
+
+func TestKPIGaps(t *testing.T) {
+	rules := DefaultReviewRules()
+	rules.SLAComplianceEnabled = false
+	targets := InsightKPITargets(rules)
+	if len(targets) != 1 || targets[0] != (MetricTarget{ResolutionRate, 80}) {
+		t.Fatalf("targets %v", targets)
+	}
+	targets = append(targets, MetricTarget{ReopenRate, 5})
+	pct := func(v float64) *float64 { return &v }
+	r := MetricsReport{
+		Total:  MetricsGroup{Volume: 4, Resolved: 3, ReopenRatePct: pct(7.5)},
+		Groups: []MetricsGroup{{Key: "logistics", Volume: 0}},
+	}
+	got := KPIGaps(targets, r)
+	want := []KPIGap{
+		{Metric: ResolutionRate, Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
+		{Metric: ResolutionRate, Category: "logistics", Target: 80},
+		{Metric: ReopenRate, Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
+		{Metric: ReopenRate, Category: "logistics", Target: 5},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d gaps, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Metric != w.Metric || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
+			(g.Gap == nil) != (w.Gap == nil) || g.Value != nil && *g.Value != *w.Value || g.Gap != nil && *g.Gap != *w.Gap {
+			t.Errorf("gap %d: got %+v, want %+v", i, g, w)
+		}
+	}
+}
