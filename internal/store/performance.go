@@ -2,10 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -18,31 +14,13 @@ const StarWeightsSetting = "service_star_weights"
 // what was stored.
 func (s *Store) StarWeights(ctx context.Context) (quality.StarWeights, error) {
 	w := quality.DefaultStarWeights()
-	var value string
-	err := s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, StarWeightsSetting)
-	if errors.Is(err, sql.ErrNoRows) {
-		return w, nil
-	}
-	if err != nil {
-		return w, fmt.Errorf("read service star weights: %w", err)
-	}
-	if err := json.Unmarshal([]byte(value), &w); err != nil {
-		return w, fmt.Errorf("read service star weights: %w", err)
-	}
-	return w, nil
+	_, err := s.readSetting(ctx, StarWeightsSetting, &w)
+	return w, err
 }
 
 // PutStarWeights replaces the service-star weights.
 func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights) error {
-	value, err := json.Marshal(w)
-	if err != nil {
-		return err
-	}
-	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
-	if _, err := s.db.ExecContext(ctx, q, StarWeightsSetting, string(value)); err != nil {
-		return fmt.Errorf("write service star weights: %w", err)
-	}
-	return nil
+	return s.writeSetting(ctx, StarWeightsSetting, w)
 }
 
 // AgentQAScores is the mean QA score (0–100) per agent of the samples scored in

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -179,31 +178,13 @@ const ReviewRulesSetting = "review_rules"
 // added later starts at its default.
 func (s *Store) ReviewRules(ctx context.Context) (quality.ReviewRules, error) {
 	rules := quality.DefaultReviewRules()
-	var value string
-	err := s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, ReviewRulesSetting)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rules, nil
-	}
-	if err != nil {
-		return rules, fmt.Errorf("read review rules: %w", err)
-	}
-	if err := json.Unmarshal([]byte(value), &rules); err != nil {
-		return rules, fmt.Errorf("read review rules: %w", err)
-	}
-	return rules, nil
+	_, err := s.readSetting(ctx, ReviewRulesSetting, &rules)
+	return rules, err
 }
 
 // PutReviewRules replaces the rules.
 func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules) error {
-	value, err := json.Marshal(rules)
-	if err != nil {
-		return err
-	}
-	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
-	if _, err := s.db.ExecContext(ctx, q, ReviewRulesSetting, string(value)); err != nil {
-		return fmt.Errorf("write review rules: %w", err)
-	}
-	return nil
+	return s.writeSetting(ctx, ReviewRulesSetting, rules)
 }
 
 const reviewColumns = `id, schedule_id, kind, time_zone, period_from, period_to, started_at, finished_at,

@@ -20,18 +20,8 @@ const RiskThresholdsSetting = "risk_thresholds"
 // threshold added later gets its default in documents stored before it.
 func (s *Store) RiskThresholds(ctx context.Context) (quality.RiskThresholds, error) {
 	t := quality.DefaultRiskThresholds()
-	var doc string
-	err := s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, RiskThresholdsSetting)
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, nil
-	}
-	if err != nil {
-		return t, fmt.Errorf("read risk thresholds: %w", err)
-	}
-	if err := json.Unmarshal([]byte(doc), &t); err != nil {
-		return t, fmt.Errorf("read risk thresholds: %w", err)
-	}
-	return t, nil
+	_, err := s.readSetting(ctx, RiskThresholdsSetting, &t)
+	return t, err
 }
 
 // PutRiskThresholds stores the thresholds (checked by the caller), stamped with who
@@ -39,15 +29,7 @@ func (s *Store) RiskThresholds(ctx context.Context) (quality.RiskThresholds, err
 func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds, by string, at time.Time) (quality.RiskThresholds, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	t.UpdatedAt, t.UpdatedBy = &at, by
-	doc, err := json.Marshal(t)
-	if err != nil {
-		return t, fmt.Errorf("store risk thresholds: %w", err)
-	}
-	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
-	if _, err := s.db.ExecContext(ctx, q, RiskThresholdsSetting, string(doc)); err != nil {
-		return t, fmt.Errorf("store risk thresholds: %w", err)
-	}
-	return t, nil
+	return t, s.writeSetting(ctx, RiskThresholdsSetting, t)
 }
 
 // --- evaluation ------------------------------------------------------------------
@@ -411,34 +393,19 @@ const KPITargetsSetting = "kpi_targets"
 
 // KPITargets reads the register: the stored one, or the seeds' defaults.
 func (s *Store) KPITargets(ctx context.Context) (quality.KPITargets, error) {
-	var doc string
-	err := s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, KPITargetsSetting)
-	if errors.Is(err, sql.ErrNoRows) {
-		return quality.DefaultKPITargets(), nil
-	}
-	if err != nil {
-		return quality.KPITargets{}, fmt.Errorf("read KPI targets: %w", err)
-	}
 	var r quality.KPITargets
-	if err := json.Unmarshal([]byte(doc), &r); err != nil {
-		return r, fmt.Errorf("read KPI targets: %w", err)
+	found, err := s.readSetting(ctx, KPITargetsSetting, &r)
+	if !found && err == nil {
+		r = quality.DefaultKPITargets()
 	}
-	return r, nil
+	return r, err
 }
 
 // PutKPITargets replaces the register (checked by the caller), stamped with who and when.
 func (s *Store) PutKPITargets(ctx context.Context, r quality.KPITargets, by string, at time.Time) (quality.KPITargets, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	r.UpdatedAt, r.UpdatedBy = &at, by
-	doc, err := json.Marshal(r)
-	if err != nil {
-		return r, fmt.Errorf("store KPI targets: %w", err)
-	}
-	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
-	if _, err := s.db.ExecContext(ctx, q, KPITargetsSetting, string(doc)); err != nil {
-		return r, fmt.Errorf("store KPI targets: %w", err)
-	}
-	return r, nil
+	return r, s.writeSetting(ctx, KPITargetsSetting, r)
 }
 
 // --- request latencies -------------------------------------------------------------
