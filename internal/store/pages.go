@@ -65,7 +65,8 @@ func selectPage[T any](ctx context.Context, s *Store, k keyset) ([]T, error) {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += fmt.Sprintf(" ORDER BY %s DESC, %s DESC LIMIT %s", k.at, k.id, bind(k.limit))
-	var out []T
+	// An empty page is [], not nil, so no caller has to say so again.
+	out := []T{}
 	if err := s.db.SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("list %s: %w", k.what, err)
 	}

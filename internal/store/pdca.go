@@ -130,16 +130,12 @@ func (s *Store) Cycles(ctx context.Context, f CycleFilter) ([]quality.Cycle, err
 	if f.Open != nil {
 		open = fmt.Sprint(*f.Open)
 	}
-	out, err := selectPage[quality.Cycle](ctx, s, keyset{
+	return selectPage[quality.Cycle](ctx, s, keyset{
 		what: "cycles", query: `SELECT ` + cycleColumns + ` FROM pdca_cycles`, at: "opened_at", id: "id",
 		// The filter column is an expression from code, compared as text.
 		filters: []filter{{"stage", f.Stage}, {"(closed_at IS NULL)::text", open}},
 		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
 	})
-	if out == nil && err == nil {
-		out = []quality.Cycle{}
-	}
-	return out, err
 }
 
 // RecordCycleEvent appends an event to the cycle's log and stores the state after

@@ -107,15 +107,11 @@ func (s *Store) QASamples(ctx context.Context, f QASampleFilter) ([]quality.QASa
 	if f.Scored != nil {
 		scored = fmt.Sprint(*f.Scored)
 	}
-	out, err := selectPage[quality.QASample](ctx, s, keyset{
+	return selectPage[quality.QASample](ctx, s, keyset{
 		what: "QA samples", query: `SELECT ` + qaSampleColumns + ` FROM qa_samples`, at: "sampled_at", id: "id",
 		filters: []filter{{"agent", f.Agent}, {"(scored_at IS NOT NULL)::text", scored}},
 		afterAt: f.AfterSampledAt, afterID: f.AfterID, limit: f.Limit,
 	})
-	if out == nil && err == nil {
-		out = []quality.QASample{}
-	}
-	return out, err
 }
 
 // QASample reads one sample; ErrNotFound if there is none.
