@@ -79,16 +79,31 @@ func (b *browser) navigate(url string) {
 	}
 }
 
-// get runs one step that reads a value.
+// get runs one step that reads a value. Pages reload themselves when their
+// complaint changes; a read that meets the old page detaching is read again from the
+// new one (reads have no side effects, so repeating one is safe).
 func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		v, err := chromedp.Run(ctx, a)
+		cancel()
+		if err == nil {
+			return v
+		}
+		if !pageReloading(err) || attempt == 5 {
+			b.t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
-	return v
+}
+
+// pageReloading tells the errors of a page being replaced by its next load.
+func pageReloading(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Not attached to an active page") ||
+		strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed")
 }
 
 // request sends method path with the browser's session cookies from outside the
