@@ -14,7 +14,7 @@ RUN npm ci --no-audit --no-fund && \
     mkdir -p /out/vendor && cp node_modules/echarts/dist/echarts.min.js /out/vendor/
 
 # ---- build ------------------------------------------------------------------
-FROM golang:1.26-bookworm AS build
+FROM golang:1.27-bookworm AS build
 WORKDIR /src
 
 # Dependencies first so that they are cached across source edits.

@@ -6,6 +6,9 @@
 
 SHELL := /bin/bash
 export GOFLAGS := -buildvcs=false
+# go.mod needs Go 1.27.3 (the standard library's fixes for net/http, html/template,
+# crypto/tls and crypto/x509); the machine's own Go fetches it from the module proxy.
+export GOTOOLCHAIN := go1.27.3
 
 TEMPORAL_CLI_VERSION := v1.5.1
 WORKFLOWCHECK_VERSION := v0.6.0

@@ -439,7 +439,7 @@ func TestDockerfile(t *testing.T) {
 		what string
 		re   string
 	}{
-		{"build stage on golang:1.26", `(?m)^FROM\s+golang:1\.26\S*\s+AS\s+\w+`},
+		{"build stage on golang:1.27", `(?m)^FROM\s+golang:1\.27\S*\s+AS\s+\w+`},
 		{"runtime stage", `(?m)^FROM\s+(gcr\.io/distroless/static-debian12:nonroot|debian:bookworm-slim)\b`},
 		{"static builds", `CGO_ENABLED=0`},
 		{"builds ./worker", `go build [^\n]*-trimpath[^\n]*-o\s+\S*/worker\s+\./worker\b`},
