@@ -151,5 +151,6 @@ func (s *ComplaintSuite) TestHandoverKeepsTheClocks() {
 	for _, n := range s.acts.noticesOf(complaint.EventHandedOver) {
 		to = append(to, n.Recipient)
 	}
-	s.Equal([]string{"bob", "ann"}, to)
+	// Two concurrent activities: who hears first is not part of the contract.
+	s.ElementsMatch([]string{"bob", "ann"}, to)
 }
