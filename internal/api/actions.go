@@ -99,14 +99,14 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check fun
 	}
 }
 
-// update decodes and checks the body, then runs the workflow update and returns the
+// update checks the caller may act on the complaint (acting.go), decodes and checks the body, then runs the workflow update and returns the
 // complaint as recorded afterwards; on failure it has written the problem. The
 // workflow's validator has the last word: a rejected action is a 409 with its reason
 // and leaves no trace in the workflow history. An Idempotency-Key header becomes the
 // update ID, so a retried request is applied once.
 func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) (store.Complaint, bool) {
 	c, ok := s.complaintFromPath(w, r)
-	if !ok {
+	if !ok || !s.mayAct(w, r, c, update) {
 		return c, false
 	}
 	var v validator

@@ -77,15 +77,20 @@ func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, 
 	return s
 }
 
-// Bootstrap seeds the first admin token, so a fresh installation can be administered.
+// Bootstrap seeds the first admin token, so a fresh installation can be administered;
+// a changed secret replaces the token the previous one seeded (store.SeedBootstrapToken).
 func (s *Server) Bootstrap(ctx context.Context, adminSecret string) error {
 	if adminSecret == "" {
 		return nil
 	}
-	return s.store.EnsureToken(ctx, store.Token{
+	replaced, err := s.store.SeedBootstrapToken(ctx, store.Token{
 		ID: newID(), Name: "bootstrap-admin", Role: string(auth.RoleAdmin),
 		Hash: auth.Hash(adminSecret), CreatedBy: "BOOTSTRAP_ADMIN_TOKEN",
 	})
+	if replaced > 0 {
+		s.log.InfoContext(ctx, "BOOTSTRAP_ADMIN_TOKEN changed: the previous bootstrap admin token is revoked", "revoked", replaced)
+	}
+	return err
 }
 
 // Handler returns the routed, instrumented handler.

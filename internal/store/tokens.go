@@ -73,6 +73,45 @@ func (s *Store) EnsureToken(ctx context.Context, t Token) error {
 	return nil
 }
 
+// SeedBootstrapToken stores the bootstrap admin token as EnsureToken does and, when
+// its secret is new (neither stored nor retired), revokes every other token seeded
+// the same way (created_by t.CreatedBy), also one rotated since: a changed
+// BOOTSTRAP_ADMIN_TOKEN replaces the old one rather than adding a second admin.
+// Restarting with an unchanged (or rotated-away) secret changes nothing.
+func (s *Store) SeedBootstrapToken(ctx context.Context, t Token) (replaced int, err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	err = func() error {
+		const insert = `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id)
+			SELECT $1, $2, $3, $4, $5, $6
+			WHERE NOT EXISTS (SELECT 1 FROM api_token_retired_hashes WHERE token_hash = $4)
+			ON CONFLICT (token_hash) DO NOTHING`
+		res, err := tx.ExecContext(ctx, insert, t.ID, t.Name, t.Role, t.Hash, t.CreatedBy, t.PersonID)
+		if err != nil {
+			return fmt.Errorf("seed bootstrap token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		const revoke = `UPDATE api_tokens SET revoked_at = now()
+			WHERE created_by = $1 AND id <> $2 AND revoked_at IS NULL`
+		res, err = tx.ExecContext(ctx, revoke, t.CreatedBy, t.ID)
+		if err != nil {
+			return fmt.Errorf("revoke replaced bootstrap tokens: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		replaced = int(n)
+		return nil
+	}()
+	if err != nil {
+		return 0, err
+	}
+	return replaced, tx.Commit()
+}
+
 // TokenByHash finds a usable token — neither revoked nor expired — by the hash of
 // its secret.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
