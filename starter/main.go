@@ -95,6 +95,8 @@ func serve(ctx context.Context) error {
 	srv.UseSurveySecret(cfg.SurveySigningSecret)
 	srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
 	srv.UseQualityTeam(cfg.QualityTeam)
+	srv.UseLimits(api.Limits{BadTokensPerMinute: cfg.AuthFailuresPerMinute, BadTokenBurst: cfg.AuthFailuresBurst,
+		IntakePerSecond: cfg.IntakePerSecond, IntakeBurst: cfg.IntakeBurst})
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}

@@ -38,6 +38,9 @@ const (
 	// CodeUnprocessable: the request is well formed but cannot be carried out as
 	// asked (422).
 	CodeUnprocessable = "unprocessable"
+	// CodeTooManyRequests: the client sent too many invalid tokens, or the token files
+	// faster than its rate allows; retry after Retry-After seconds (429).
+	CodeTooManyRequests = "too_many_requests"
 	// CodeInternal: the server failed; the log says why (500).
 	CodeInternal = "internal"
 	// CodeUnavailable: a dependency is down or busy; retry later (503).
@@ -90,6 +93,7 @@ var statusCodes = map[int]string{
 	http.StatusRequestEntityTooLarge: CodePayloadTooLarge,
 	http.StatusUnsupportedMediaType:  CodeUnsupportedMediaType,
 	http.StatusUnprocessableEntity:   CodeUnprocessable,
+	http.StatusTooManyRequests:       CodeTooManyRequests,
 	http.StatusInternalServerError:   CodeInternal,
 	http.StatusServiceUnavailable:    CodeUnavailable,
 }

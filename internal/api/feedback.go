@@ -33,7 +33,7 @@ func (s *Server) registerFeedbackRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/classification-rules", s.authorize(s.listRules, analysts...))
 	mux.Handle("PUT /v1/classification-rules", s.authorize(s.putRules, auth.RoleAdmin))
 	mux.Handle("POST /v1/classify", s.authorize(s.previewClassification, everyone...))
-	mux.Handle("POST /v1/feedback", s.authorize(s.postFeedback, auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
+	mux.Handle("POST /v1/feedback", s.authorize(s.rateLimited(s.postFeedback), auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
 	mux.Handle("GET /v1/feedback", s.authorize(s.listFeedback, everyone...))
 	mux.Handle("GET /v1/feedback/{id}", s.authorize(s.getFeedback, everyone...))
 	mux.Handle("GET /v1/improvement-backlog", s.authorize(s.listBacklog, improvers...))

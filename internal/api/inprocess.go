@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -19,9 +20,20 @@ import (
 type actingKey struct{}
 
 // SignIn resolves a token's secret to the principal it acts as, as the bearer
-// check does; store.ErrNotFound when the secret is unknown, revoked or expired.
-func (s *Server) SignIn(ctx context.Context, secret string) (auth.Principal, error) {
-	return s.principal(ctx, secret)
+// check does, throttled as it is (Throttled); store.ErrNotFound when the secret is
+// unknown, revoked or expired.
+func (s *Server) SignIn(r *http.Request, secret string) (auth.Principal, error) {
+	return s.principal(r, secret)
+}
+
+// Throttled reports whether err is SignIn refusing to look a token up because its
+// client sent too many bad ones, and how long the client must wait.
+func Throttled(err error) (time.Duration, bool) {
+	var t throttledError
+	if errors.As(err, &t) {
+		return t.wait, true
+	}
+	return 0, false
 }
 
 // ActingAs returns ctx marked so that the Handler serves requests made with it as

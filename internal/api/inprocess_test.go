@@ -88,10 +88,11 @@ func TestActingAsServesAsALiveTokenUnderItsRole(t *testing.T) {
 	if got := serve(ctx, "GET", "/v1/sla-policies", ""); got != http.StatusUnauthorized {
 		t.Errorf("unmarked request without a token: got %d, want 401", got)
 	}
-	if p, err := srv.SignIn(ctx, "secret-agent"); err != nil || p.TokenID != tokens["agent"].ID {
+	signIn := httptest.NewRequestWithContext(ctx, "POST", "/console/login", nil)
+	if p, err := srv.SignIn(signIn, "secret-agent"); err != nil || p.TokenID != tokens["agent"].ID {
 		t.Errorf("SignIn: got %+v, %v; want the agent token", p, err)
 	}
-	if _, err := srv.SignIn(ctx, "secret-revoked"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := srv.SignIn(signIn, "secret-revoked"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SignIn with a revoked secret: got %v, want ErrNotFound", err)
 	}
 }

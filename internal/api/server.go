@@ -37,6 +37,9 @@ type Server struct {
 	latency  *prometheus.HistogramVec
 
 	tokens tokenCache // principals by secret, dropped on any token change (tokens.go)
+	// Throttling budgets (throttle.go): refused tokens per client address and per
+	// token prefix, filings per intake token.
+	badByAddr, badByPrefix, intake buckets
 
 	// warmup loads the Chinese dictionary, once, when the handler is built; ready
 	// answers 503 until it has returned (readiness.go).
@@ -74,6 +77,7 @@ func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, 
 		}, []string{"route", "method"}),
 	}
 	registry.MustRegister(s.requests, s.latency)
+	s.UseLimits(DefaultLimits)
 	return s
 }
 
@@ -147,7 +151,7 @@ func (s *Server) routes() *serveMux {
 	s.warmOnce.Do(s.warm)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 
-	mux.Handle("POST /v1/complaints", s.authorize(s.fileComplaint, auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
+	mux.Handle("POST /v1/complaints", s.authorize(s.rateLimited(s.fileComplaint), auth.RoleIntake, auth.RoleAgent, auth.RoleAdmin))
 	mux.Handle("GET /v1/complaints", s.authorize(s.listComplaints, everyone...))
 	mux.Handle("GET /v1/complaints/{id}", s.authorize(s.getComplaint, everyone...))
 	mux.Handle("GET /v1/complaints/{id}/events", s.authorize(s.listEvents, everyone...))
@@ -216,7 +220,12 @@ func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler 
 			writeProblem(w, r, problem(http.StatusUnauthorized, "a bearer token is required"))
 			return
 		}
-		p, err := s.principal(r.Context(), strings.TrimSpace(secret))
+		p, err := s.principal(r, strings.TrimSpace(secret))
+		var throttled throttledError
+		if errors.As(err, &throttled) {
+			tooMany(w, r, throttled.wait, "too many invalid tokens from this client")
+			return
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow", error="invalid_token"`)
 			writeProblem(w, r, problem(http.StatusUnauthorized, "the bearer token is not valid"))

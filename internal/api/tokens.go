@@ -281,7 +281,15 @@ type tokenCache struct {
 	generation int64
 	checked    time.Time            // when generation was last read; zero forces a read
 	used       map[string]time.Time // token ID → when its use was last recorded
+	// bad holds hashes of secrets the store did not know, under the current
+	// generation: a client repeating one bad token costs no query. A new generation
+	// (any token change) drops them, as it drops the principals.
+	bad map[string]struct{}
 }
+
+// maxBadTokens bounds the negative cache; past it the cache starts over (a guesser
+// sending fresh secrets is stopped by the budgets in throttle.go, not by this).
+const maxBadTokens = 1024
 
 type cachedPrincipal struct {
 	principal  auth.Principal
@@ -304,7 +312,7 @@ func (c *tokenCache) current(ctx context.Context, st *store.Store) (int64, error
 		return 0, err
 	}
 	if g != c.generation || c.entries == nil {
-		c.entries = map[string]cachedPrincipal{}
+		c.entries, c.bad = map[string]cachedPrincipal{}, map[string]struct{}{}
 	}
 	c.generation, c.checked = g, time.Now()
 	return g, nil
@@ -326,6 +334,27 @@ func (c *tokenCache) put(key string, e cachedPrincipal) {
 	if c.entries != nil && e.generation == c.generation {
 		c.entries[key] = e
 	}
+}
+
+// isBad reports whether key was refused under generation.
+func (c *tokenCache) isBad(key string, generation int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.bad[key]
+	return ok && generation == c.generation
+}
+
+// putBad notes that key was refused under generation.
+func (c *tokenCache) putBad(key string, generation int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bad == nil || generation != c.generation {
+		return
+	}
+	if len(c.bad) >= maxBadTokens {
+		c.bad = map[string]struct{}{}
+	}
+	c.bad[key] = struct{}{}
 }
 
 // recheck makes the next lookup read the generation: after a change made through
@@ -350,9 +379,20 @@ func (c *tokenCache) dueForUse(id string, now time.Time) bool {
 	return true
 }
 
-// principal finds the caller behind a secret: from the cache when its entry was read
-// under the current generation, else from the store.
-func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, error) {
+// throttledError: the client's budget of refused tokens is spent (throttle.go); its
+// token was not looked up.
+type throttledError struct{ wait time.Duration }
+
+func (e throttledError) Error() string {
+	return "too many invalid tokens; retry after " + e.wait.String()
+}
+
+// principal finds the caller behind a secret, sent by the client of r: from the cache
+// when its entry was read under the current generation; else, unless the client's
+// bad-token budget is spent (throttledError) or the secret was refused already,
+// from the store. A refused secret is charged to the client's budget.
+func (s *Server) principal(r *http.Request, secret string) (auth.Principal, error) {
+	ctx := r.Context()
 	hash := auth.Hash(secret)
 	key := string(hash)
 	// The generation is read before the token row, so an entry can only be tagged
@@ -364,7 +404,18 @@ func (s *Server) principal(ctx context.Context, secret string) (auth.Principal, 
 	now := time.Now()
 	p, ok := s.tokens.get(key, gen, now)
 	if !ok {
+		if wait := s.guessing(r, secret); wait > 0 {
+			return auth.Principal{}, throttledError{wait}
+		}
+		if s.tokens.isBad(key, gen) {
+			s.refused(r, secret)
+			return auth.Principal{}, store.ErrNotFound
+		}
 		t, err := s.store.TokenByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			s.tokens.putBad(key, gen)
+			s.refused(r, secret)
+		}
 		if err != nil {
 			return auth.Principal{}, err
 		}

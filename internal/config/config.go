@@ -7,9 +7,11 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +62,16 @@ type Config struct {
 	// creates none.
 	RiskMonitorSchedule string
 
+	// Throttling of the API (docs/tokens.md, "Throttling"); 0 disables a limit.
+	// AUTH_FAILURES_PER_MINUTE refills, and AUTH_FAILURES_BURST bounds, the refused
+	// tokens a client address or token prefix may send before it gets 429.
+	AuthFailuresPerMinute float64
+	AuthFailuresBurst     int
+	// INTAKE_RATE_PER_SECOND and INTAKE_BURST bound how fast one token files
+	// complaints and feedback.
+	IntakePerSecond float64
+	IntakeBurst     int
+
 	// CUSTOMER_LOCALE is the language of customers whose complaint names none
 	// (default zh-CN; see internal/message).
 	CustomerLocale message.Locale
@@ -101,6 +113,9 @@ func FromEnv() (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
+	if err := c.readLimits(); err != nil {
+		return c, err
+	}
 	locale, ok := message.ParseLocale(env("CUSTOMER_LOCALE", string(message.DefaultLocale)))
 	if !ok {
 		return c, fmt.Errorf("CUSTOMER_LOCALE: %q is not one of %v", os.Getenv("CUSTOMER_LOCALE"), message.Locales)
@@ -116,6 +131,33 @@ func FromEnv() (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// readLimits reads the throttling budgets: numbers of zero or more, with defaults
+// that stop a script guessing tokens and let an intake system file steadily.
+func (c *Config) readLimits() error {
+	for _, l := range []struct {
+		name, def string
+		set       func(float64)
+		whole     bool
+	}{
+		{"AUTH_FAILURES_PER_MINUTE", "30", func(v float64) { c.AuthFailuresPerMinute = v }, false},
+		{"AUTH_FAILURES_BURST", "20", func(v float64) { c.AuthFailuresBurst = int(v) }, true},
+		{"INTAKE_RATE_PER_SECOND", "20", func(v float64) { c.IntakePerSecond = v }, false},
+		{"INTAKE_BURST", "40", func(v float64) { c.IntakeBurst = int(v) }, true},
+	} {
+		raw := env(l.name, l.def)
+		v, err := strconv.ParseFloat(raw, 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || (l.whole && v != math.Trunc(v)) {
+			kind := "a number"
+			if l.whole {
+				kind = "a whole number"
+			}
+			return fmt.Errorf("%s: %q is not %s of 0 or more", l.name, raw, kind)
+		}
+		l.set(v)
+	}
+	return nil
 }
 
 // checkSMTP refuses SMTP settings that would fail on the first notice, and a

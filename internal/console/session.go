@@ -7,10 +7,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -40,7 +43,12 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusBadRequest, "login", map[string]any{"Error": "Enter your API token."})
 		return
 	}
-	p, err := c.api.SignIn(r.Context(), secret)
+	p, err := c.api.SignIn(r, secret)
+	if wait, ok := api.Throttled(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		c.render(w, r, http.StatusTooManyRequests, "login", map[string]any{"Error": "Too many invalid tokens from this address; try again in a minute."})
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		c.render(w, r, http.StatusUnauthorized, "login", map[string]any{"Error": "This token is not valid (unknown, revoked or expired)."})
 		return
