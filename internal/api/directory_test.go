@@ -29,6 +29,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 type directoryAPI struct {
 	t      *testing.T
 	url    string
+	srv    *api.Server
 	store  *store.Store
 	tokens map[auth.Role]string
 }
@@ -44,7 +45,7 @@ func newDirectoryAPI(t *testing.T) *directoryAPI {
 	srv := api.New(st, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
-	a := &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}
+	a := &directoryAPI{t: t, url: hs.URL, srv: srv, store: st, tokens: map[auth.Role]string{}}
 	for _, role := range auth.Roles {
 		secret := "test-" + string(role)
 		if err := st.EnsureToken(ctx, store.Token{

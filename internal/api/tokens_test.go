@@ -32,7 +32,7 @@ func (a *directoryAPI) otherProcess() *directoryAPI {
 	srv := api.New(a.store, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	hs := httptest.NewServer(srv.Handler())
 	a.t.Cleanup(hs.Close)
-	return &directoryAPI{t: a.t, url: hs.URL, store: a.store, tokens: a.tokens}
+	return &directoryAPI{t: a.t, url: hs.URL, srv: srv, store: a.store, tokens: a.tokens}
 }
 
 // newSecret creates a token through the API and keeps its secret under name.
