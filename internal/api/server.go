@@ -35,6 +35,9 @@ type Server struct {
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// lookups counts token lookups in PostgreSQL by outcome: what a guesser costs
+	// once throttled (nothing) shows here.
+	lookups *prometheus.CounterVec
 
 	tokens tokenCache // principals by secret, dropped on any token change (tokens.go)
 	// Throttling budgets (throttle.go): refused tokens per client address and per
@@ -76,7 +79,10 @@ func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, 
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "method"}),
 	}
-	registry.MustRegister(s.requests, s.latency)
+	s.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "complaintflow_token_lookups_total", Help: "Bearer token lookups in PostgreSQL by result (found, unknown, error).",
+	}, []string{"result"})
+	registry.MustRegister(s.requests, s.latency, s.lookups)
 	s.UseLimits(DefaultLimits)
 	return s
 }

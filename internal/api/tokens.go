@@ -412,9 +412,15 @@ func (s *Server) principal(r *http.Request, secret string) (auth.Principal, erro
 			return auth.Principal{}, store.ErrNotFound
 		}
 		t, err := s.store.TokenByHash(ctx, hash)
-		if errors.Is(err, store.ErrNotFound) {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			s.lookups.WithLabelValues("unknown").Inc()
 			s.tokens.putBad(key, gen)
 			s.refused(r, secret)
+		case err != nil:
+			s.lookups.WithLabelValues("error").Inc()
+		default:
+			s.lookups.WithLabelValues("found").Inc()
 		}
 		if err != nil {
 			return auth.Principal{}, err
