@@ -260,7 +260,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 // a fresh UUID for other IDs, plausible words for the rest.
 func concrete(path, complaintID string) string {
 	fill := map[string]string{"{seq}": "1", "{urgency}": "high", "{tier}": "high", "{source}": "negative_feedback",
-		"{key}": "acknowledged", "{locale}": "en", "{category}": "logistics", "{token}": "not-a-survey-token", "{$}": ""}
+		"{key}": "acknowledged", "{locale}": "en", "{category}": "logistics", "{token}": "not-a-survey-token",
+		"{action}": "acknowledge", "{kind}": "calendar"}
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
 		switch {

@@ -77,7 +77,7 @@ func join(list any, sep string) string {
 
 // registerAdmin parses the admin pages and serves them. Every read and write is an
 // admin-only /v1 call, so the API's 403 is what another role sees.
-func (c *Console) registerAdmin(mux *http.ServeMux) {
+func (c *Console) registerAdmin(mux *routeMux) {
 	for _, s := range adminSections {
 		page := "admin_" + s[0]
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(adminFuncs).ParseFS(templateFiles,

@@ -54,7 +54,7 @@ var removals = map[string]removal{
 }
 
 // registerRemovals parses the confirmation page and serves it and its action.
-func (c *Console) registerRemovals(mux *http.ServeMux) {
+func (c *Console) registerRemovals(mux *routeMux) {
 	c.pages["confirm"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
 		"templates/layout.html", "templates/rows.html", "templates/confirm.html"))
 	mux.Handle("GET /console/confirm/{kind}/{id}", c.session(c.confirmRemoval))

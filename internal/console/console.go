@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
@@ -69,7 +70,46 @@ func New(srv *api.Server, st *store.Store, log *slog.Logger) (*Console, error) {
 
 // Handler serves everything under /console/.
 func (c *Console) Handler() http.Handler {
-	mux := http.NewServeMux()
+	return secured(c.routes())
+}
+
+// Route is one console route: its ServeMux pattern and whether it needs a signed-in
+// session (the roles are the API's: every page calls it as the session's token).
+type Route struct {
+	Pattern string
+	Session bool
+}
+
+// Routes lists the routes Handler registers: the seam the role × route matrix test
+// walks, so a new page cannot escape it.
+func (c *Console) Routes() []Route {
+	return c.routes().registered
+}
+
+// routeMux is a ServeMux that records the routes registered on it.
+type routeMux struct {
+	*http.ServeMux
+	registered []Route
+}
+
+// Handle registers h and records its pattern and whether session guards it; the
+// method-less fallback is no route and is not recorded.
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	if strings.Contains(pattern, " ") {
+		_, session := h.(sessioned)
+		m.registered = append(m.registered, Route{Pattern: pattern, Session: session})
+	}
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers a handler that needs no session.
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// routes registers every console route on a fresh mux.
+func (c *Console) routes() *routeMux {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /console/login", c.loginForm)
@@ -89,7 +129,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such console page", http.StatusNotFound)
 	})
-	return secured(mux)
+	return mux
 }
 
 // secured sets the security headers on every answer and refuses cross-site writes:

@@ -508,7 +508,7 @@ func heatChart(t dashTable, unit string) dashChart {
 }
 
 // registerDashboard adds the dashboard's routes, and parses its page.
-func (c *Console) registerDashboard(mux *http.ServeMux) {
+func (c *Console) registerDashboard(mux *routeMux) {
 	c.pages["dashboard"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(dashFuncs).ParseFS(templateFiles,
 		"templates/layout.html", "templates/rows.html", "templates/dashboard.html"))
 	mux.Handle("GET /console/dashboard", c.session(c.dashboardPage))

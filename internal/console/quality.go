@@ -14,7 +14,7 @@ var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
-func (c *Console) registerQuality(mux *http.ServeMux) {
+func (c *Console) registerQuality(mux *routeMux) {
 	for _, page := range qualityPages {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(qualityFuncs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/rows.html", "templates/quality.html", "templates/"+page+".html"))

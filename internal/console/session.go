@@ -89,7 +89,7 @@ func (c *Console) signOut(w http.ResponseWriter, r *http.Request) {
 // CSRF token of a write, and marks the context so API calls act as the session's
 // token. Without a session a page goes to the sign-in form and a write gets 401.
 func (c *Console) session(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return sessioned{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, v, err := c.signedIn(r)
 		if errors.Is(err, store.ErrNotFound) {
 			if r.Method == http.MethodGet {
@@ -108,8 +108,11 @@ func (c *Console) session(h http.HandlerFunc) http.Handler {
 			return
 		}
 		h(w, r.WithContext(context.WithValue(ctx, viewerKey{}, v)))
-	})
+	})}
 }
+
+// sessioned is a handler behind session; the mux records that it needs one.
+type sessioned struct{ http.Handler }
 
 // signedIn finds the request's session and the principal of its token, which must
 // still be live; store.ErrNotFound when there is none.
