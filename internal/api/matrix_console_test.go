@@ -184,3 +184,36 @@ func consoleCall(h http.Handler, method, path, cookie string) (status int, locat
 	h.ServeHTTP(w, r)
 	return w.Code, w.Header().Get("Location")
 }
+
+// TestConsoleSignInIsThrottled: the sign-in form spends the same bad-token budget
+// as the API; past it the form answers 429 with Retry-After, and a valid token
+// already known to the process still signs in.
+func TestConsoleSignInIsThrottled(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.srv.UseLimits(api.Limits{BadTokensPerMinute: 6, BadTokenBurst: 2})
+	c, err := console.New(a.srv, a.store, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.Handler()
+	signIn(t, h, a.tokens[auth.RoleAgent]) // known to the process from now on
+	try := func(secret string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/console/login", strings.NewReader(url.Values{"token": {secret}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	for i, want := range []int{401, 401, 429} {
+		got := try("cf_wrong-" + string(rune('a'+i)))
+		if got.Code != want {
+			t.Fatalf("bad sign-in %d: got %d, want %d", i, got.Code, want)
+		}
+		if want == 429 && got.Header().Get("Retry-After") == "" {
+			t.Errorf("429 without Retry-After")
+		}
+	}
+	if got := try(a.tokens[auth.RoleAgent]); got.Code != http.StatusSeeOther {
+		t.Errorf("a known valid token while throttled: got %d, want 303", got.Code)
+	}
+}

@@ -148,7 +148,7 @@ func (c *Config) readLimits() error {
 	} {
 		raw := env(l.name, l.def)
 		v, err := strconv.ParseFloat(raw, 64)
-		if err != nil || v < 0 || math.IsInf(v, 0) || (l.whole && v != math.Trunc(v)) {
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) || (l.whole && v != math.Trunc(v)) {
 			kind := "a number"
 			if l.whole {
 				kind = "a whole number"
