@@ -19,7 +19,7 @@ func TestBadTokensAreThrottled(t *testing.T) {
 	a := newDirectoryAPI(t)
 	const burst = 5
 	a.srv.UseLimits(api.Limits{BadTokensPerMinute: 6, BadTokenBurst: burst}) // one back every 10 s
-	a.accepts(string(auth.RoleAgent))                                                 // cached from now on
+	a.accepts(string(auth.RoleAgent))                                        // cached from now on
 
 	for i := range burst {
 		a.tokens["bad"] = "cf_wrong-" + strconv.Itoa(i) // fresh secrets: no negative-cache help
