@@ -16,18 +16,19 @@ func (a Assignment) Unassigned() bool { return a.Owner == "" && a.Team == "" }
 
 // MayActOn says why p may not act on a complaint with assignment a — "" when it
 // may. personTeam is the team of p's person ("" for none). Managers and admins act
-// on every complaint; an agent acts for their person on the complaints they own or
-// their team holds, and on unassigned ones (the common pool); an agent token
-// without a person acts only on unassigned complaints, because a name is no
-// identity the directory can place.
+// on every complaint. An agent acts for their person on the complaints they own or
+// their team holds, and on unassigned ones (the common pool). An agent token
+// without a person acts only on complaints no team holds (an installation without
+// routing): a name is no identity the directory can place in a team.
 func (p Principal) MayActOn(a Assignment, personTeam string) string {
-	if p.Role != RoleAgent || a.Unassigned() {
+	switch {
+	case p.Role != RoleAgent:
 		return ""
-	}
-	if p.PersonID == "" {
-		return "this agent token does not act for a person of the directory, so it may act only on unassigned complaints; create one with person_id"
-	}
-	if a.Owner == p.PersonID || (a.Team != "" && a.Team == personTeam) {
+	case p.PersonID == "" && a.Team == "":
+		return ""
+	case p.PersonID == "":
+		return "this agent token does not act for a person of the directory, so it may act only on complaints no team holds; create one with person_id"
+	case a.Unassigned(), a.Owner == p.PersonID, a.Team != "" && a.Team == personTeam:
 		return ""
 	}
 	return p.PersonID + " may act only on complaints they own or their team holds"
