@@ -113,6 +113,34 @@ func EvaluateFold(c *classify.Classifier, rows []Row, fold int) []SetReport {
 	return out
 }
 
+// Merge adds the counts of more to reports, set by set (rates are not merged):
+// cross-validation pools the dispositions of its folds.
+func Merge(reports, more []SetReport) []SetReport {
+	for _, m := range more {
+		i := slices.IndexFunc(reports, func(r SetReport) bool { return r.Set == m.Set })
+		if i < 0 {
+			reports = append(reports, SetReport{Set: m.Set,
+				Labels:       map[bool]map[string]int{true: {}, false: {}},
+				Dispositions: map[bool]map[classify.Disposition]int{true: {}, false: {}}})
+			i = len(reports) - 1
+		}
+		r := &reports[i]
+		r.Rows += m.Rows
+		r.Failures += m.Failures
+		r.FailureComplaints += m.FailureComplaints
+		r.Angry += m.Angry
+		for _, pos := range []bool{true, false} {
+			for l, n := range m.Labels[pos] {
+				r.Labels[pos][l] += n
+			}
+			for d, n := range m.Dispositions[pos] {
+				r.Dispositions[pos][d] += n
+			}
+		}
+	}
+	return reports
+}
+
 func f1(tp, fp, fn int) float64 {
 	if tp == 0 {
 		return 0
