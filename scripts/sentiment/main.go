@@ -182,7 +182,7 @@ func calibrate(rows []evaluation.Row, verbose bool) classify.Offsets {
 	return o
 }
 
-// validate prints the calibration sweep on fold 1, then, with the chosen offsets,
+// validate prints the calibration sweep (cross-validation), then, with the chosen offsets,
 // complaint detection on fold 1's tweets when a negative text scoring at or
 // below −t is filed as a complaint: how classify.SurelyNegative was chosen.
 func validate(rows []evaluation.Row) {

@@ -142,7 +142,7 @@ func TrainingExamples(rows []Row) []classify.Example {
 }
 
 // ValidationTrainingExamples are the training rows outside fold 1, which
-// validates: a model trained on them chooses the calibration offsets on fold 1.
+// validates: a model trained on them chose classify.SurelyNegative on fold 1.
 func ValidationTrainingExamples(rows []Row) []classify.Example {
 	return Examples(rows, func(r Row) bool { return r.Fold() > 1 })
 }
