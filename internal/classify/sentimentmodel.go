@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -315,27 +316,31 @@ func (sm *SentimentModel) Encode() ([]byte, error) { return encodeModel(sm.m) }
 // multiply-adds elsewhere).
 func TrainSentiment(examples []Example, opts TrainOptions) (*SentimentModel, error) {
 	if opts.Bags > 1 {
-		n := opts.Bags
-		var out *SentimentModel
-		for b := 0; b < n; b++ {
+		// The bags are independent: trained side by side, summed in seed order, so
+		// the bytes do not depend on which finishes first.
+		bags := make([]*SentimentModel, opts.Bags)
+		errs := make([]error, opts.Bags)
+		var wg sync.WaitGroup
+		for b := range bags {
 			o := opts
 			o.Seed, o.Bags = opts.Seed+uint64(b), 1
-			sm, err := trainOne(examples, o)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil {
-				out = sm
-				continue
-			}
+			wg.Go(func() { bags[b], errs[b] = trainOne(examples, o) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		out := bags[0]
+		for _, sm := range bags[1:] {
 			out.m.bias += sm.m.bias
 			for i, x := range sm.m.weights {
 				out.m.weights[i] += x
 			}
 		}
-		out.m.bias /= float32(n)
+		n := float32(opts.Bags)
+		out.m.bias /= n
 		for i := range out.m.weights {
-			out.m.weights[i] /= float32(n)
+			out.m.weights[i] /= n
 		}
 		return out, nil
 	}
