@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -94,7 +93,7 @@ var backlogOwnerPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // customer; asking again is harmless (one notice per item).
 func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if _, err := uuid.Parse(id); err != nil {
+	if !isUUID(id) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no backlog item "+id))
 		return
 	}
@@ -119,7 +118,7 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if req.CycleID != nil && *req.CycleID != "" {
-		if _, err := uuid.Parse(*req.CycleID); err != nil {
+		if !isUUID(*req.CycleID) {
 			v.reject("cycle_id", FieldInvalidFormat, "must be the ID of a PDCA cycle, or empty to clear it")
 		}
 	}

@@ -69,10 +69,7 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v.required("name", body.Name, 200)
-	for _, e := range body.spec().Validate() {
-		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Code: codeOfReason(e.Reason), Message: e.Reason})
-	}
+	body.validate(&v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -85,6 +82,15 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePut(w, r, created, calendarViewOf(c))
+}
+
+// validate names every bad field of the calendar: its name, and what the calendar
+// package finds wrong with its spec.
+func (b putCalendarBody) validate(v *validator) {
+	v.required("name", b.Name, 200)
+	for _, e := range b.spec().Validate() {
+		v.errs = append(v.errs, FieldError{Field: e.Field, Pointer: specPointer(e.Field), Code: codeOfReason(e.Reason), Message: e.Reason})
+	}
 }
 
 func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request) {

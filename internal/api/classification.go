@@ -39,15 +39,8 @@ type rulesRequest struct {
 	Rules []classify.Rule `json:"rules"`
 }
 
-// putRules replaces the whole rule set. Every rule is checked first and every bad
-// field named ("rules[3].dimension"); nothing changes unless all are valid.
-func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
-	var req rulesRequest
-	var v validator
-	if p := decodeBody(w, r, &req, &v); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
+// validate names every bad rule's fields and returns the rules as stored.
+func (req rulesRequest) validate(v *validator) []store.ClassificationRule {
 	switch {
 	case len(req.Rules) == 0:
 		v.reject("rules", FieldOutOfRange, "must hold at least one rule; without rules everything is other, low urgency, individual")
@@ -61,6 +54,19 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 		}
 		rows[i] = store.ClassificationRule{Dimension: string(rule.Dimension), Value: rule.Value, Keywords: rule.Keywords, Priority: rule.Priority}
 	}
+	return rows
+}
+
+// putRules replaces the whole rule set. Every rule is checked first and every bad
+// field named ("rules[3].dimension"); nothing changes unless all are valid.
+func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
+	var req rulesRequest
+	var v validator
+	if p := decodeBody(w, r, &req, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	rows := req.validate(&v)
 	if p := v.problem(); p != nil {
 		for i, e := range p.Errors { // JSON pointers: /rules/3/dimension
 			p.Errors[i].Pointer = "/" + strings.NewReplacer("[", "/", "]", "", ".", "/").Replace(e.Field)

@@ -79,6 +79,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, v *validator) *
 		return malformed("request body must be a JSON object")
 	}
 	before := len(v.errs)
+	noNUL(doc, "", "", v)
 	kept, _ := walk(doc, target, "", "", v)
 	if len(v.errs) == before {
 		kept = doc
@@ -91,6 +92,31 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, v *validator) *
 		v.rejectAt("", "", FieldInvalid, "invalid JSON: "+err.Error())
 	}
 	return nil
+}
+
+// noNUL names every member name and string in x holding a NUL ("\u0000" is valid
+// JSON): no field of this API holds one, and PostgreSQL refuses it in text, so
+// letting it through would be a 500 at the first write or lookup.
+func noNUL(x any, ptr, field string, v *validator) {
+	switch x := x.(type) {
+	case string:
+		if strings.ContainsRune(x, 0) {
+			v.rejectAt(ptr, field, FieldInvalidFormat, "must not contain a NUL character")
+		}
+	case []any:
+		for i, e := range x {
+			noNUL(e, ptr+"/"+strconv.Itoa(i), fmt.Sprintf("%s[%d]", field, i), v)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			p, f := ptr+"/"+escapePointer(k), join(field, k)
+			if strings.ContainsRune(k, 0) {
+				v.rejectAt(p, f, FieldInvalidFormat, "a member name must not contain a NUL character")
+				continue
+			}
+			noNUL(x[k], p, f, v)
+		}
+	}
 }
 
 // accepts reports whether the top level of a body may be doc for a destination of

@@ -97,7 +97,7 @@ func fromPath[T any](s *Server, w http.ResponseWriter, r *http.Request, what str
 	id := r.PathValue("id")
 	var row T
 	if uuidIDs {
-		if _, err := uuid.Parse(id); err != nil {
+		if !isUUID(id) {
 			writeProblem(w, r, problem(http.StatusNotFound, "no "+what+" "+id))
 			return row, false
 		}
@@ -138,8 +138,8 @@ func decodeCursor(cur string) (time.Time, string, error) {
 	if !ok {
 		return time.Time{}, "", errors.New("malformed cursor")
 	}
-	if _, err := uuid.Parse(id); err != nil {
-		return time.Time{}, "", err
+	if !isUUID(id) {
+		return time.Time{}, "", errors.New("malformed cursor")
 	}
 	at, err := time.Parse(time.RFC3339Nano, ts)
 	return at, id, err

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/privacy"
@@ -78,7 +76,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		f.AfterCreatedAt, f.AfterID = at, n
 	}
 	if f.ComplaintID = once(&v, q, "complaint_id", 36); f.ComplaintID != "" {
-		if _, err := uuid.Parse(f.ComplaintID); err != nil {
+		if !isUUID(f.ComplaintID) {
 			v.reject("complaint_id", FieldInvalidFormat, "is not a complaint ID (a UUID)")
 		}
 	}

@@ -30,7 +30,6 @@ func (s *Server) reference(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	writeHTMLHeaders(w, "style-src"+styleHashes(page))
 	_, _ = w.Write(page)
 }

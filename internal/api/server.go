@@ -128,12 +128,15 @@ type serveMux struct {
 }
 
 // Handle registers h and records its pattern with the roles authorize was given;
-// the method-less fallback ("/") is no route and is not recorded.
+// the method-less fallback ("/") is no route and is not recorded. Every route's
+// path, query and Idempotency-Key are checked before its handler (checkedInput).
 func (m *serveMux) Handle(pattern string, h http.Handler) {
 	if strings.Contains(pattern, " ") {
 		route := Route{Pattern: pattern}
 		if a, ok := h.(authorized); ok {
 			route.Roles = a.roles
+		} else {
+			h = checkedInput(h) // authorize checks after the token (admit)
 		}
 		m.registered = append(m.registered, route)
 	}
@@ -251,7 +254,7 @@ func admit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, p auth.Pr
 		writeProblem(w, r, problem(http.StatusForbidden, "role "+string(p.Role)+" may not "+actionOf(r.Pattern)))
 		return
 	}
-	h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	checkedInput(h).ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
 // authorized is a handler behind authorize; the mux records its roles.
@@ -284,6 +287,9 @@ func (r *statusRecorder) WriteHeader(status int) {
 func (s *Server) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// No answer of the API is to be read as another type than it says (a JSON
+		// echo of a field sniffed as HTML).
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		route := r.Pattern

@@ -191,9 +191,10 @@ func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'")
+	// The form's script and style run by this answer's nonce; its script posts the
+	// answer back to this URL (connect-src 'self').
+	nonce := newNonce()
+	writeHTMLHeaders(w, "script-src 'nonce-"+nonce+"'; style-src 'nonce-"+nonce+"'; connect-src 'self'")
 	var questions []surveyPageQuestion
 	for _, q := range message.SurveyQuestions(locale) {
 		pq := surveyPageQuestion{Question: q}
@@ -204,7 +205,7 @@ func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
 	}
 	err = surveyPage.Execute(w, map[string]any{
 		"Lang": string(locale), "Title": page.Subject, "Intro": page.Body, "Status": sv.Status,
-		"Questions": questions, "Words": message.SurveyPageWords(locale),
+		"Questions": questions, "Words": message.SurveyPageWords(locale), "Nonce": nonce,
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "rendering the survey page", "error", err)

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,29 @@ func TestSecuredRefusesCrossSiteWrites(t *testing.T) {
 		}
 		if got := rec.Header().Get("Content-Security-Policy"); got != csp {
 			t.Errorf("%s: CSP %q, want %q", tc.name, got, csp)
+		}
+		for name, want := range map[string]string{
+			"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+			"Referrer-Policy": "same-origin", "Cache-Control": "no-store",
+		} {
+			if got := rec.Header().Get(name); got != want {
+				t.Errorf("%s: %s %q, want %q", tc.name, name, got, want)
+			}
+		}
+	}
+}
+
+// The console's CSP runs only its own files: no inline script or style (nonce-less
+// 'unsafe-inline' would let an injected <script> run), no framing, no plugins.
+func TestCSPAllowsNothingInline(t *testing.T) {
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	for _, banned := range []string{"unsafe-inline", "unsafe-eval", "*", "data:"} {
+		if strings.Contains(csp, banned) {
+			t.Errorf("CSP %q allows %s", csp, banned)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -117,6 +118,22 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	if page.StatusCode != 200 || !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(string(html), `name="csat" value="5"`) || !strings.Contains(string(html), id) {
 		t.Errorf("survey page: %d %s", page.StatusCode, html)
+	}
+
+	// In a real browser the page's own style and script run under its CSP (by
+	// nonce, no 'unsafe-inline'), and the browser reports no violation.
+	b := newBrowser(t, s.url)
+	errs := b.watchErrors()
+	b.navigate(s.url + path)
+	if got := get(b, "the survey page's style", chromedp.Evaluate[string](`getComputedStyle(document.body).maxWidth`)); got != "576px" {
+		t.Errorf("the survey page's own style did not apply: body max-width %q", got)
+	}
+	if got := get(b, "the survey page's script", chromedp.Evaluate[bool](
+		`document.querySelectorAll("script[nonce]").length === 1 && document.querySelector("script[nonce]").nonce !== ""`)); !got {
+		t.Error("the survey page's script carries no nonce")
+	}
+	for _, e := range errs.take() {
+		t.Errorf("survey page in the browser: %s", e)
 	}
 
 	// Refused, and nothing changes.

@@ -80,11 +80,14 @@ func Staff(s string, c Contacts) string {
 var (
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 	// Seven or more digits, possibly split by spaces, dashes, dots or brackets, with
-	// an optional leading +: phone numbers in the formats customers type them. UUIDs
-	// and dates (with an optional time) come first in the alternation and are kept:
-	// complaint IDs and deadlines in notices look like phone numbers to the last part.
+	// an optional leading +: phone numbers in the formats customers type them. UUIDs,
+	// dates (with an optional time) and IPv4 addresses (with an optional port) come
+	// first in the alternation and are kept: complaint IDs, deadlines and the
+	// addresses in logs look like phone numbers to the last part ("127.0.0.1:8333"
+	// became "***7001:8333").
 	phonePattern = regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}` +
 		`|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?` +
+		`|\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b(?::\d{1,5}\b)?` +
 		`|(\+?\d[\d\s\-().]{5,}\d)`)
 	linkPattern = regexp.MustCompile(`https?://[^\s@]+(?:\s|$)`)
 )
@@ -109,7 +112,7 @@ func maskPlain(s string) string {
 	s = emailPattern.ReplaceAllStringFunc(s, Email)
 	return phonePattern.ReplaceAllStringFunc(s, func(m string) string {
 		if sub := phonePattern.FindStringSubmatch(m); sub[1] != m {
-			return m // a UUID or a date
+			return m // a UUID, a date or an IP address
 		}
 		return Phone(m)
 	})

@@ -16,6 +16,13 @@ func TestText(t *testing.T) {
 		"filed 2026-11-23 09:30, phone 13800138000":                               "filed 2026-11-23 09:30, phone ***8000",
 		// Links stay whole (a survey link's host and token); text around them is masked.
 		"answer at http://127.0.0.1:8080/v1/surveys/MTIzNDU2Nzg5MA.x-1 call 13800138000": "answer at http://127.0.0.1:8080/v1/surveys/MTIzNDU2Nzg5MA.x-1 call ***8000",
+		// IP addresses and ports stay readable (a delivery error in the log), around
+		// masked contacts; a dotted phone number is still masked.
+		"dial tcp 127.0.0.1:8333: connect: connection refused":            "dial tcp 127.0.0.1:8333: connect: connection refused",
+		"smtp 10.20.30.40:587 refused 13800138000 and li.lei@example.com": "smtp 10.20.30.40:587 refused ***8000 and l***@example.com",
+		"from 192.168.1.254 via [::1]:7233 and 2001:db8::7001:8333":       "from 192.168.1.254 via [::1]:7233 and 2001:db8::7001:8333",
+		"phone 138.0013.8000":   "phone ***8000",
+		"phone 010.6552.9988.1": "phone ***9881",
 		// A link with an e-mail address in it is not kept.
 		"see https://x.example/u?mail=li.lei@example.com": "see https://x.example/u?mail=l***@example.com",
 	} {
