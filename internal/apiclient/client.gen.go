@@ -1541,6 +1541,17 @@ type AcknowledgeRequest struct {
 	Message string `json:"message"`
 }
 
+// AgentQAScore defines model for AgentQAScore.
+type AgentQAScore struct {
+	Agent string `json:"agent"`
+
+	// Average Their mean total
+	Average *float64 `json:"average"`
+
+	// Scored Samples scored.
+	Scored int `json:"scored"`
+}
+
 // AnyJSON Any JSON value, as recorded.
 type AnyJSON = interface{}
 
@@ -2393,22 +2404,26 @@ type InsightReport struct {
 	FeedbackKeywords  []KeywordTrend `json:"feedback_keywords"`
 	From              Time           `json:"from"`
 
-	// KpiGaps Each KPI target against the period's total (no category) and each category.
-	// Until the KPI-target register exists the targets are the review rules' on
-	// thresholds (resolution rate, SLA compliance).
+	// KpiGaps Each enabled standing KPI target (GET /v1/kpi-targets, in its order) against the period's total (no
+	// category) and each category.
 	KpiGaps []struct {
 		Category *string `json:"category,omitempty"`
 
 		// Gap How far short of the target (negative when better).
-		Gap    *float64 `json:"gap"`
-		Metric string   `json:"metric"`
+		Gap *float64 `json:"gap"`
+
+		// Kpi The figure
+		Kpi    string   `json:"kpi"`
 		Missed bool     `json:"missed"`
 		Target float64  `json:"target"`
 		Value  *float64 `json:"value"`
 	} `json:"kpi_gaps"`
 	Period       string `json:"period"`
 	PreviousFrom Time   `json:"previous_from"`
-	RootCauses   []struct {
+
+	// QaScores Each agent's QA samples scored in the period and their average total (0–100), by agent.
+	QaScores   []AgentQAScore `json:"qa_scores"`
+	RootCauses []struct {
 		Category   string `json:"category"`
 		Complaints int    `json:"complaints"`
 
