@@ -1545,7 +1545,7 @@ type AcknowledgeRequest struct {
 type AgentQAScore struct {
 	Agent string `json:"agent"`
 
-	// Average Their mean total
+	// Average Their mean total, two decimals.
 	Average *float64 `json:"average"`
 
 	// Scored Samples scored.
@@ -2412,7 +2412,7 @@ type InsightReport struct {
 		// Gap How far short of the target (negative when better).
 		Gap *float64 `json:"gap"`
 
-		// Kpi The figure
+		// Kpi The figure, as the KPI register names it.
 		Kpi    string   `json:"kpi"`
 		Missed bool     `json:"missed"`
 		Target float64  `json:"target"`
