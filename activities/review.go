@@ -23,6 +23,7 @@ type ReviewStore interface {
 	RecordReview(ctx context.Context, r quality.Review) error
 	FinishReview(ctx context.Context, id, opportunities, summary string, at time.Time) error
 	KPITargets(ctx context.Context) (quality.KPITargets, error)
+	QAScores(ctx context.Context, from, to time.Time) ([]quality.AgentQAScore, error)
 }
 
 // ReviewPeriod is one review run: the review's ID (its workflow ID), the schedule
@@ -81,6 +82,10 @@ type PlanningResult struct {
 	// period's end. Empty in histories recorded before the planning review read them.
 	FeedbackKeywords []quality.KeywordTrend   `json:",omitempty"`
 	Backlog          *quality.BacklogTracking `json:",omitempty"`
+	// QAScores are each agent's QA samples scored in the period and their average
+	// (quality inspection feeds the review, 002 §10.1). Empty in histories recorded
+	// before the planning review read them, and when nothing was scored.
+	QAScores []quality.AgentQAScore `json:",omitempty"`
 }
 
 // planningFeedbackKeywords is how many feedback keywords a planning review reports.
@@ -128,6 +133,11 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	if err != nil {
 		return PlanningResult{}, err
 	}
+	qa, err := a.Reviews.QAScores(ctx, in.From, in.To)
+	if err != nil {
+		return PlanningResult{}, err
+	}
+	qa = quality.RoundedQAScores(qa)
 	proposals := FindOpportunities(rules, in, cur, prev.Total, keywords)
 	targets, err := a.Reviews.KPITargets(ctx)
 	if err != nil {
@@ -141,7 +151,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 		opps[i] = OpportunityOf(p, nil)
 	}
 	metrics, err := json.Marshal(map[string]any{"current": cur, "previous": prev, "keywords": keywords, "rules": rules,
-		"feedback_keywords": feedback, "backlog": backlog})
+		"feedback_keywords": feedback, "backlog": backlog, "qa_scores": qa})
 	if err != nil {
 		return PlanningResult{}, err
 	}
@@ -157,7 +167,7 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 	if err != nil {
 		return PlanningResult{}, err
 	}
-	return PlanningResult{Volume: cur.Total.Volume, Proposals: proposals, FeedbackKeywords: feedback, Backlog: &backlog}, nil
+	return PlanningResult{Volume: cur.Total.Volume, Proposals: proposals, FeedbackKeywords: feedback, Backlog: &backlog, QAScores: qa}, nil
 }
 
 // FindOpportunities applies the rules to a period's metrics (cur, grouped by

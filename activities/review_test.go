@@ -96,6 +96,8 @@ func reviewFebruary(id string) activities.ReviewPeriod {
 
 func reviewFP(v float64) *float64 { return &v }
 
+func reviewPtrTo[T any](v T) *T { return &v }
+
 func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	ctx := context.Background()
 	st, a := reviewStore(t)
@@ -112,6 +114,30 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: reviewMar}, nil)...)
 	seedReviewComplaints(t, st, reviewSeed{category: "product", opened: reviewFeb.Add(-time.Hour), resolved: true, breached: true})
 
+	// QA scores (quality inspection feeds the review): ann scored 80 and 85 in February
+	// = 82.5, one sample of hers pending; ben 70 in February, 100 in March (outside).
+	var ids []string
+	require.NoError(t, st.DB().Select(&ids, `SELECT id FROM complaints WHERE category = 'logistics' ORDER BY id LIMIT 5`))
+	card := quality.DefaultQAScorecard()
+	for i, s := range []struct {
+		agent    string
+		total    int
+		scoredAt time.Time
+	}{{"ann", 80, day}, {"ann", 85, day.Add(time.Hour)}, {"ann", 0, time.Time{}}, {"ben", 70, day}, {"ben", 100, reviewMar.Add(time.Hour)}} {
+		_, err := st.AddQASamples(ctx, "qa-run", reviewFeb, reviewMar, []quality.ClosedComplaint{{ID: ids[i], Agent: s.agent, ClosedAt: day}})
+		require.NoError(t, err)
+		if s.total == 0 {
+			continue
+		}
+		samples, err := st.QASamples(ctx, store.QASampleFilter{Agent: s.agent, Scored: reviewPtrTo(false), Limit: 10})
+		require.NoError(t, err)
+		// The points add up to the total: speed 20 at most, the rest on resolution and attitude.
+		points := map[string]int{"response_speed": min(s.total, 20), "resolution": min(max(s.total-20, 0), 30),
+			"attitude": min(max(s.total-50, 0), 25), "expertise": max(s.total-75, 0)}
+		_, err = st.ScoreQASample(ctx, samples[0].ID, card.Criteria, points, s.total, nil, "quinn", s.scoredAt)
+		require.NoError(t, err)
+	}
+
 	got, err := a.PlanningReview(ctx, reviewFebruary("review:m-feb"))
 	require.NoError(t, err)
 	common := activities.Proposal{ReviewID: "review:m-feb", CheckSpec: "0 9 1,15 * *", TimeZone: "UTC", MaxIterations: 6,
@@ -125,7 +151,8 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	product.Baseline, product.Target = reviewFP(87.5), reviewFP(90)
 	// No feedback and an empty improvement list: read, and reported as such.
 	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, product},
-		FeedbackKeywords: []quality.KeywordTrend{}, Backlog: &quality.BacklogTracking{}}, got)
+		FeedbackKeywords: []quality.KeywordTrend{}, Backlog: &quality.BacklogTracking{},
+		QAScores: []quality.AgentQAScore{{Agent: "ann", Scored: 2, Average: reviewFP(82.5)}, {Agent: "ben", Scored: 1, Average: reviewFP(70)}}}, got)
 
 	// The review is recorded with what it found; a retry rewrites the same row.
 	_, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb"))

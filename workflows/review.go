@@ -245,7 +245,7 @@ func (r *reviewRun) planningSummary(volume int64, opps []activities.Opportunity)
 }
 
 // planningFeedbackSummary is what the planning review read beyond complaints: the
-// feedback keywords and the improvement list (002 §3.4).
+// feedback keywords and the improvement list (002 §3.4), and the QA scores.
 func planningFeedbackSummary(found activities.PlanningResult) string {
 	var b strings.Builder
 	if len(found.FeedbackKeywords) > 0 {
@@ -257,6 +257,16 @@ func planningFeedbackSummary(found activities.PlanningResult) string {
 	if t := found.Backlog; t != nil {
 		b.WriteString(fmt.Sprintf("\nImprovement list: %d open, %d overdue, %d without an owner; %d done this period.\n",
 			t.Open, t.Overdue, t.Unassigned, t.Done))
+	}
+	if len(found.QAScores) > 0 {
+		b.WriteString("\nQA scores by agent (samples scored this period, average of 100):\n")
+		for _, q := range found.QAScores {
+			avg := "—"
+			if q.Average != nil {
+				avg = strconv.FormatFloat(*q.Average, 'f', -1, 64)
+			}
+			b.WriteString(fmt.Sprintf("- %s: %s (%d scored)\n", q.Agent, avg, q.Scored))
+		}
 	}
 	return b.String()
 }

@@ -314,7 +314,8 @@ func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			acts := &fakeReviewActivities{planning: activities.PlanningResult{Volume: 3, Proposals: []activities.Proposal{{Key: "csat_drop/all", Title: "Recover CSAT"}},
 				FeedbackKeywords: []quality.KeywordTrend{{Keyword: "夜间配送", Now: 3, Before: 1}},
-				Backlog:          &quality.BacklogTracking{Open: 2, Overdue: 1, Unassigned: 1}}}
+				Backlog:          &quality.BacklogTracking{Open: 2, Overdue: 1, Unassigned: 1},
+				QAScores:         []quality.AgentQAScore{{Agent: "ann", Scored: 3, Average: ptrTo(83.33)}, {Agent: "ben", Scored: 1, Average: ptrTo(90.0)}}}}
 			r := newReviewRun(t, time.Date(2026, 11, 20, 9, 0, 0, 0, sh), "review:x", acts)
 			r.env.ExecuteWorkflow(workflows.ReviewWorkflow, tc.in)
 			require.NoError(t, r.env.GetWorkflowError())
@@ -327,6 +328,8 @@ func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
 			// It read the feedback and the improvement list, not only complaints.
 			require.Contains(t, acts.notices[0].Body, "\nMost frequent feedback keywords (this period, the period before):\n- 夜间配送: 3 (1)\n")
 			require.Contains(t, acts.notices[0].Body, "\nImprovement list: 2 open, 1 overdue, 1 without an owner; 0 done this period.\n")
+			// And the QA scores of the period, per agent.
+			require.Contains(t, acts.notices[0].Body, "\nQA scores by agent (samples scored this period, average of 100):\n- ann: 83.33 (3 scored)\n- ben: 90 (1 scored)\n")
 		})
 	}
 	acts := &fakeReviewActivities{}
@@ -334,3 +337,5 @@ func TestQuarterlyAndOnDemandReviewsJudgeTheirPeriod(t *testing.T) {
 	r.env.ExecuteWorkflow(workflows.ReviewWorkflow, workflows.ReviewInput{ScheduleID: "x", Kind: quality.MonthlyPlanning, From: &to, To: &from})
 	require.ErrorContains(t, r.env.GetWorkflowError(), "From before To")
 }
+
+func ptrTo[T any](v T) *T { return &v }

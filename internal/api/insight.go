@@ -13,8 +13,9 @@ import (
 // The monthly customer-needs insight report (002 §2.1 「每月输出客户需求洞察报告」,
 // §7.3): for a period, the suggestions the improvement backlog received, the keyword
 // trends of feedback and complaints against the period before, the root causes the
-// complaints were resolved with, the KPIs against their targets and the improvement
-// list's tracking. As JSON, or as CSV with format=csv.
+// complaints were resolved with, the KPIs against the standing targets (the KPI
+// register), the improvement list's tracking and each agent's QA score (quality
+// inspection, 002 §10.1). As JSON, or as CSV with format=csv.
 
 // insightKeywordLimit is how many keywords each trend lists.
 const insightKeywordLimit = 20
@@ -31,6 +32,7 @@ type insightReport struct {
 	ComplaintKeywords []quality.KeywordTrend   `json:"complaint_keywords"`
 	RootCauses        []quality.RootCauseCount `json:"root_causes"`
 	KPIGaps           []quality.KPIGap         `json:"kpi_gaps"`
+	QAScores          []quality.AgentQAScore   `json:"qa_scores"`
 }
 
 func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
@@ -86,12 +88,18 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 		rep.RootCauses, err = s.store.RootCauses(ctx, from, to)
 	}
 	if err == nil {
-		var rules quality.ReviewRules
-		if rules, err = s.store.ReviewRules(ctx); err == nil {
+		var targets quality.KPITargets
+		if targets, err = s.store.KPITargets(ctx); err == nil {
 			var m quality.MetricsReport
 			if m, err = s.store.Metrics(ctx, from, to, "category"); err == nil {
-				rep.KPIGaps = quality.KPIGaps(quality.InsightKPITargets(rules), m)
+				rep.KPIGaps = quality.KPIGaps(targets, m)
 			}
+		}
+	}
+	if err == nil {
+		var scores []quality.AgentQAScore
+		if scores, err = s.store.QAScores(ctx, from, to); err == nil {
+			rep.QAScores = quality.RoundedQAScores(scores)
 		}
 	}
 	if err != nil {
@@ -106,7 +114,8 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeInsightCSV writes the report as one table: section, item, category, then
-// the section's figures (now and before for trends; value, target and gap for KPIs).
+// the section's figures (now and before for trends; value, target and gap for KPIs;
+// now the samples scored and value the average for QA scores).
 func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	name := "insight-" + strings.NewReplacer("/", "_", ":", "_").Replace(rep.Period) + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -142,8 +151,11 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	}
 	for _, g := range rep.KPIGaps {
 		target := g.Target
-		rows = append(rows, []string{"kpi", string(g.Metric), g.Category, "", "", num(g.Value), num(&target), num(g.Gap),
+		rows = append(rows, []string{"kpi", string(g.KPI), g.Category, "", "", num(g.Value), num(&target), num(g.Gap),
 			strconv.FormatBool(g.Missed), "", "", ""})
+	}
+	for _, q := range rep.QAScores {
+		rows = append(rows, []string{"qa_score", q.Agent, "", strconv.Itoa(q.Scored), "", num(q.Average), "", "", "", "", "", ""})
 	}
 	_ = cw.WriteAll(rows) // the status is sent; a broken connection is the client's
 }

@@ -81,12 +81,16 @@ func writePage[T, V any](w http.ResponseWriter, xs []T, limit int, view func(T) 
 	for i, x := range xs {
 		items[i] = view(x)
 	}
-	var next *string
-	if len(xs) > 0 && len(xs) == limit {
-		cur := encodeCursor(key(xs[len(xs)-1]))
-		next = &cur
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": nextCursor(xs, limit, key)})
+}
+
+// nextCursor is the cursor of the page after a full one, nil after the last.
+func nextCursor[T any](xs []T, limit int, key func(T) (time.Time, string)) *string {
+	if len(xs) == 0 || len(xs) < limit {
+		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	cur := encodeCursor(key(xs[len(xs)-1]))
+	return &cur
 }
 
 // fromPath loads what the path's {id} names with load; on failure it has written

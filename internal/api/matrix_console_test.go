@@ -45,6 +45,8 @@ var consoleRoutes = map[string]bool{
 	"POST /console/risk/{id}/{action}":              true,
 	"GET /console/performance":                      true,
 	"POST /console/performance/weights":             true,
+	"GET /console/kpi-targets":                      true,
+	"POST /console/kpi-targets":                     true,
 	"GET /console/qa":                               true,
 	"POST /console/qa/{id}/score":                   true,
 	"POST /console/risk/open":                       true,

@@ -2,7 +2,7 @@ package api
 
 import (
 	"net/http"
-	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -40,14 +40,16 @@ type starsView struct {
 }
 
 // parseCalendarQuery reads the one calendar parameter name (a date or a month in
-// layout) and time_zone; a missing name is def(today in the zone).
-func parseCalendarQuery(q url.Values, name, layout, example string, def func(time.Time) time.Time, now time.Time) (time.Time, *time.Location, *Problem) {
+// layout), time_zone and format (csvAsked); a missing name is def(today in the zone).
+func parseCalendarQuery(r *http.Request, name, layout, example string, def func(time.Time) time.Time, now time.Time) (time.Time, *time.Location, bool, *Problem) {
 	var v validator
+	q := r.URL.Query()
 	for key := range q {
-		if key != name && key != "time_zone" {
-			v.reject(key, FieldUnknown, "unknown query parameter; use "+name+", time_zone")
+		if key != name && key != "time_zone" && key != "format" {
+			v.reject(key, FieldUnknown, "unknown query parameter; use "+name+", time_zone, format")
 		}
 	}
+	asCSV := csvAsked(r, &v)
 	loc := time.UTC
 	if q.Has("time_zone") {
 		raw := q.Get("time_zone")
@@ -67,14 +69,14 @@ func parseCalendarQuery(q url.Values, name, layout, example string, def func(tim
 		}
 		start = t
 	}
-	return start, loc, v.problem()
+	return start, loc, asCSV, v.problem()
 }
 
 // getEfficiency is the daily efficiency view: per agent, the complaints filed that
 // day (in time_zone; default yesterday) that the agent owns.
 func (s *Server) getEfficiency(w http.ResponseWriter, r *http.Request) {
 	yesterday := func(today time.Time) time.Time { return today.AddDate(0, 0, -1) }
-	from, loc, p := parseCalendarQuery(r.URL.Query(), "date", time.DateOnly, "2025-03-01", yesterday, time.Now())
+	from, loc, asCSV, p := parseCalendarQuery(r, "date", time.DateOnly, "2025-03-01", yesterday, time.Now())
 	if p != nil {
 		writeProblem(w, r, p)
 		return
@@ -90,8 +92,18 @@ func (s *Server) getEfficiency(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, efficiencyView{Date: from.Format(time.DateOnly), TimeZone: loc.String(),
-		From: from.UTC(), To: to.UTC(), Agents: quality.EfficiencyOf(report.Groups, qa)})
+	view := efficiencyView{Date: from.Format(time.DateOnly), TimeZone: loc.String(),
+		From: from.UTC(), To: to.UTC(), Agents: quality.EfficiencyOf(report.Groups, qa)}
+	if asCSV {
+		rows := [][]string{{"date", "owner", "handled", "resolved", "handling_seconds", "sla_compliance_pct", "csat_satisfied_pct", "qa_score"}}
+		for _, e := range view.Agents {
+			rows = append(rows, []string{view.Date, csvText(e.Owner), strconv.FormatInt(e.Handled, 10), strconv.FormatInt(e.Resolved, 10),
+				csvNum(e.HandlingSeconds), csvNum(e.SLACompliancePct), csvNum(e.CSATSatisfiedPct), csvNum(e.QAScore)})
+		}
+		s.writeCSV(w, r, "efficiency-"+view.Date+".csv", rows)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
 }
 
 // getServiceStars ranks the agents for a month (in time_zone; default last month)
@@ -100,7 +112,7 @@ func (s *Server) getServiceStars(w http.ResponseWriter, r *http.Request) {
 	lastMonth := func(today time.Time) time.Time {
 		return time.Date(today.Year(), today.Month()-1, 1, 0, 0, 0, 0, today.Location())
 	}
-	from, loc, p := parseCalendarQuery(r.URL.Query(), "month", "2006-01", "2025-03", lastMonth, time.Now())
+	from, loc, asCSV, p := parseCalendarQuery(r, "month", "2006-01", "2025-03", lastMonth, time.Now())
 	if p != nil {
 		writeProblem(w, r, p)
 		return
@@ -121,8 +133,26 @@ func (s *Server) getServiceStars(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, starsView{Month: from.Format("2006-01"), TimeZone: loc.String(), From: from.UTC(), To: to.UTC(),
-		Weights: weights, Agents: quality.RankStars(report.Groups, qa, weights)})
+	view := starsView{Month: from.Format("2006-01"), TimeZone: loc.String(), From: from.UTC(), To: to.UTC(),
+		Weights: weights, Agents: quality.RankStars(report.Groups, qa, weights)}
+	if asCSV {
+		// The weights in force are in each row, so a downloaded ranking says how it was scored.
+		rows := [][]string{{"month", "rank", "owner", "volume", "quality", "satisfaction", "resolution", "teamwork", "score",
+			"weight_quality", "weight_satisfaction", "weight_resolution", "weight_teamwork"}}
+		for _, e := range view.Agents {
+			rank := ""
+			if e.Rank > 0 {
+				rank = strconv.Itoa(e.Rank)
+			}
+			in := e.Inputs
+			rows = append(rows, []string{view.Month, rank, csvText(e.Owner), strconv.FormatInt(e.Volume, 10),
+				csvNum(in.Quality), csvNum(in.Satisfaction), csvNum(in.Resolution), csvNum(in.Teamwork), csvNum(e.Score),
+				csvNum(&weights.Quality), csvNum(&weights.Satisfaction), csvNum(&weights.Resolution), csvNum(&weights.Teamwork)})
+		}
+		s.writeCSV(w, r, "service-stars-"+view.Month+".csv", rows)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
 }
 
 func (s *Server) getStarWeights(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,9 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,7 +120,8 @@ func (s *Server) listQAQueue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	var f store.QASampleFilter
-	f.Limit, f.AfterSampledAt, f.AfterID = page(&v, q, "status", "agent")
+	f.Limit, f.AfterSampledAt, f.AfterID = page(&v, q, "status", "agent", "format")
+	asCSV := csvAsked(r, &v)
 	switch st := q.Get("status"); st {
 	case "":
 	case "pending", "scored":
@@ -137,7 +140,47 @@ func (s *Server) listQAQueue(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writePage(w, qs, f.Limit, qaSampleViewOf, func(q quality.QASample) (time.Time, string) { return q.SampledAt, q.ID })
+	key := func(q quality.QASample) (time.Time, string) { return q.SampledAt, q.ID }
+	if asCSV {
+		s.writeQAScoresCSV(w, r, qs, nextCursor(qs, f.Limit, key))
+		return
+	}
+	writePage(w, qs, f.Limit, qaSampleViewOf, key)
+}
+
+// writeQAScoresCSV answers a page of the QA queue as CSV, one sample a row, its
+// points per criterion in one cell in the scorecard's order it was scored on
+// ("response_speed=15; resolution=30; …"). The next page is the Link header's
+// rel="next" (RFC 8288), the same query with the cursor.
+func (s *Server) writeQAScoresCSV(w http.ResponseWriter, r *http.Request, qs []quality.QASample, next *string) {
+	if next != nil {
+		u := *r.URL
+		q := u.Query()
+		q.Set("cursor", *next)
+		u.RawQuery = q.Encode()
+		w.Header().Set("Link", "<"+u.RequestURI()+`>; rel="next"`)
+	}
+	rows := [][]string{{"id", "complaint_id", "agent", "closed_at", "sampled_at", "scored_at", "scored_by", "total", "scores", "note"}}
+	at := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano) // as the JSON has it
+	}
+	for _, q := range qs {
+		v := qaSampleViewOf(q)
+		var total string
+		if v.Total != nil {
+			total = strconv.Itoa(*v.Total)
+		}
+		points := make([]string, 0, len(v.Criteria))
+		for _, c := range v.Criteria {
+			points = append(points, fmt.Sprintf("%s=%d", c.Key, v.Scores[c.Key]))
+		}
+		rows = append(rows, []string{v.ID, v.ComplaintID, csvText(v.Agent), at(&v.ClosedAt), at(&v.SampledAt), at(v.ScoredAt),
+			csvText(deref(v.ScoredBy)), total, strings.Join(points, "; "), csvText(deref(v.Note))})
+	}
+	s.writeCSV(w, r, "qa-scores.csv", rows)
 }
 
 func (s *Server) getQASample(w http.ResponseWriter, r *http.Request) {

@@ -1482,6 +1482,42 @@ func (e GetMetricsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for GetEfficiencyParamsFormat.
+const (
+	GetEfficiencyParamsFormatCsv  GetEfficiencyParamsFormat = "csv"
+	GetEfficiencyParamsFormatJson GetEfficiencyParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetEfficiencyParamsFormat enum.
+func (e GetEfficiencyParamsFormat) Valid() bool {
+	switch e {
+	case GetEfficiencyParamsFormatCsv:
+		return true
+	case GetEfficiencyParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetServiceStarsParamsFormat.
+const (
+	GetServiceStarsParamsFormatCsv  GetServiceStarsParamsFormat = "csv"
+	GetServiceStarsParamsFormatJson GetServiceStarsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetServiceStarsParamsFormat enum.
+func (e GetServiceStarsParamsFormat) Valid() bool {
+	switch e {
+	case GetServiceStarsParamsFormatCsv:
+		return true
+	case GetServiceStarsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListCyclesParamsOpen.
 const (
 	ListCyclesParamsOpenFalse ListCyclesParamsOpen = "false"
@@ -1536,9 +1572,38 @@ func (e ListQAQueueParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListQAQueueParamsFormat.
+const (
+	ListQAQueueParamsFormatCsv  ListQAQueueParamsFormat = "csv"
+	ListQAQueueParamsFormatJson ListQAQueueParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListQAQueueParamsFormat enum.
+func (e ListQAQueueParamsFormat) Valid() bool {
+	switch e {
+	case ListQAQueueParamsFormatCsv:
+		return true
+	case ListQAQueueParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // AcknowledgeRequest defines model for AcknowledgeRequest.
 type AcknowledgeRequest struct {
 	Message string `json:"message"`
+}
+
+// AgentQAScore defines model for AgentQAScore.
+type AgentQAScore struct {
+	Agent string `json:"agent"`
+
+	// Average Their mean total, two decimals.
+	Average *float64 `json:"average"`
+
+	// Scored Samples scored.
+	Scored int `json:"scored"`
 }
 
 // AnyJSON Any JSON value, as recorded.
@@ -2393,22 +2458,26 @@ type InsightReport struct {
 	FeedbackKeywords  []KeywordTrend `json:"feedback_keywords"`
 	From              Time           `json:"from"`
 
-	// KpiGaps Each KPI target against the period's total (no category) and each category.
-	// Until the KPI-target register exists the targets are the review rules' on
-	// thresholds (resolution rate, SLA compliance).
+	// KpiGaps Each enabled standing KPI target (GET /v1/kpi-targets, in its order) against the period's total (no
+	// category) and each category.
 	KpiGaps []struct {
 		Category *string `json:"category,omitempty"`
 
 		// Gap How far short of the target (negative when better).
-		Gap    *float64 `json:"gap"`
-		Metric string   `json:"metric"`
+		Gap *float64 `json:"gap"`
+
+		// Kpi The figure, as the KPI register names it.
+		Kpi    string   `json:"kpi"`
 		Missed bool     `json:"missed"`
 		Target float64  `json:"target"`
 		Value  *float64 `json:"value"`
 	} `json:"kpi_gaps"`
 	Period       string `json:"period"`
 	PreviousFrom Time   `json:"previous_from"`
-	RootCauses   []struct {
+
+	// QaScores Each agent's QA samples scored in the period and their average total (0–100), by agent.
+	QaScores   []AgentQAScore `json:"qa_scores"`
+	RootCauses []struct {
 		Category   string `json:"category"`
 		Complaints int    `json:"complaints"`
 
@@ -4094,13 +4163,25 @@ type GetMetricsParamsFormat string
 type GetEfficiencyParams struct {
 	Date     *openapi_types.Date `form:"date,omitempty" json:"date,omitempty"`
 	TimeZone *string             `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+
+	// Format csv answers text/csv (as does Accept text/csv); default json.
+	Format *GetEfficiencyParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
+
+// GetEfficiencyParamsFormat defines parameters for GetEfficiency.
+type GetEfficiencyParamsFormat string
 
 // GetServiceStarsParams defines parameters for GetServiceStars.
 type GetServiceStarsParams struct {
 	Month    *string `form:"month,omitempty" json:"month,omitempty"`
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+
+	// Format csv answers text/csv (as does Accept text/csv); default json.
+	Format *GetServiceStarsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
+
+// GetServiceStarsParamsFormat defines parameters for GetServiceStars.
+type GetServiceStarsParamsFormat string
 
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
@@ -4198,10 +4279,16 @@ type ListQAQueueParams struct {
 
 	// Cursor The `next_cursor` of the page before.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Format csv answers text/csv (as does Accept text/csv); default json.
+	Format *ListQAQueueParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // ListQAQueueParamsStatus defines parameters for ListQAQueue.
 type ListQAQueueParamsStatus string
+
+// ListQAQueueParamsFormat defines parameters for ListQAQueue.
+type ListQAQueueParamsFormat string
 
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
@@ -5407,6 +5494,8 @@ type ClientInterface interface {
 	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
 	// resolved, the median handling time, SLA compliance, CSAT and the QA score
 	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	// `format=csv` or `Accept: text/csv` answers CSV: one row per agent (`date, owner, handled,
+	// resolved, handling_seconds, sla_compliance_pct, csat_satisfied_pct, qa_score`; null is empty).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -5419,7 +5508,9 @@ type ClientInterface interface {
 	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
 	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
 	// is null (QA before quality inspection exists; teamwork, never measured) is
-	// left out with its weight.
+	// left out with its weight. `format=csv` or `Accept: text/csv` answers CSV: one row per
+	// agent in rank order (`month, rank, owner, volume, quality, satisfaction, resolution,
+	// teamwork, score`, then the four weights in force; null is empty).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -5669,6 +5760,10 @@ type ClientInterface interface {
 	// ListQAQueue QA queue
 	//
 	// The sampled complaints, newest sample first, keyset-paginated.
+	// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
+	// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
+	// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
+	// order), the next page in the `Link` header (`rel="next"`).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -7917,6 +8012,8 @@ func (c *Client) GetMetrics(ctx context.Context, params *GetMetricsParams, reqEd
 // (a day in `time_zone`; default yesterday) that the agent owns — how many,
 // resolved, the median handling time, SLA compliance, CSAT and the QA score
 // (null until quality inspection scores exist). Complaints nobody owns are left out.
+// `format=csv` or `Accept: text/csv` answers CSV: one row per agent (`date, owner, handled,
+// resolved, handling_seconds, sla_compliance_pct, csat_satisfied_pct, qa_score`; null is empty).
 //
 // Roles: manager, quality, admin.
 //
@@ -7939,7 +8036,9 @@ func (c *Client) GetEfficiency(ctx context.Context, params *GetEfficiencyParams,
 // the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
 // resolution (resolved %) of the complaints they own (002 §3.3); an input that
 // is null (QA before quality inspection exists; teamwork, never measured) is
-// left out with its weight.
+// left out with its weight. `format=csv` or `Accept: text/csv` answers CSV: one row per
+// agent in rank order (`month, rank, owner, volume, quality, satisfaction, resolution,
+// teamwork, score`, then the four weights in force; null is empty).
 //
 // Roles: manager, quality, admin.
 //
@@ -8439,6 +8538,10 @@ func (c *Client) PutPerson(ctx context.Context, id DirectoryID, body PutPersonJS
 // ListQAQueue QA queue
 //
 // The sampled complaints, newest sample first, keyset-paginated.
+// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
+// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
+// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
+// order), the next page in the `Link` header (`rel="next"`).
 //
 // Roles: quality, manager, admin.
 //
@@ -12562,6 +12665,18 @@ func NewGetEfficiencyRequest(server string, params *GetEfficiencyParams) (*http.
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -12619,6 +12734,18 @@ func NewGetServiceStarsRequest(server string, params *GetServiceStarsParams) (*h
 		if params.TimeZone != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13616,6 +13743,18 @@ func NewListQAQueueRequest(server string, params *ListQAQueueParams) (*http.Requ
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16502,6 +16641,8 @@ type ClientWithResponsesInterface interface {
 	// (a day in `time_zone`; default yesterday) that the agent owns — how many,
 	// resolved, the median handling time, SLA compliance, CSAT and the QA score
 	// (null until quality inspection scores exist). Complaints nobody owns are left out.
+	// `format=csv` or `Accept: text/csv` answers CSV: one row per agent (`date, owner, handled,
+	// resolved, handling_seconds, sla_compliance_pct, csat_satisfied_pct, qa_score`; null is empty).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -16516,7 +16657,9 @@ type ClientWithResponsesInterface interface {
 	// the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
 	// resolution (resolved %) of the complaints they own (002 §3.3); an input that
 	// is null (QA before quality inspection exists; teamwork, never measured) is
-	// left out with its weight.
+	// left out with its weight. `format=csv` or `Accept: text/csv` answers CSV: one row per
+	// agent in rank order (`month, rank, owner, volume, quality, satisfaction, resolution,
+	// teamwork, score`, then the four weights in force; null is empty).
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -16784,6 +16927,10 @@ type ClientWithResponsesInterface interface {
 	// ListQAQueueWithResponse QA queue
 	//
 	// The sampled complaints, newest sample first, keyset-paginated.
+	// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
+	// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
+	// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
+	// order), the next page in the `Link` header (`rel="next"`).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -24635,6 +24782,11 @@ func (r PutPersonResponse) ContentType() string {
 	return ""
 }
 
+// ListQAQueueResponse200Headers the declared response headers of an HTTP 200 response for ListQAQueue
+type ListQAQueueResponse200Headers struct {
+	Link *string
+}
+
 // ListQAQueueResponse401Headers the declared response headers of an HTTP 401 response for ListQAQueue
 type ListQAQueueResponse401Headers struct {
 	WWWAuthenticate *string
@@ -24665,6 +24817,8 @@ type ListQAQueueResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListQAQueueResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListQAQueueResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -30353,6 +30507,8 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, params
 // (a day in `time_zone`; default yesterday) that the agent owns — how many,
 // resolved, the median handling time, SLA compliance, CSAT and the QA score
 // (null until quality inspection scores exist). Complaints nobody owns are left out.
+// `format=csv` or `Accept: text/csv` answers CSV: one row per agent (`date, owner, handled,
+// resolved, handling_seconds, sla_compliance_pct, csat_satisfied_pct, qa_score`; null is empty).
 //
 // Roles: manager, quality, admin.
 //
@@ -30373,7 +30529,9 @@ func (c *ClientWithResponses) GetEfficiencyWithResponse(ctx context.Context, par
 // the weighted mean of quality (QA score), satisfaction (CSAT % satisfied) and
 // resolution (resolved %) of the complaints they own (002 §3.3); an input that
 // is null (QA before quality inspection exists; teamwork, never measured) is
-// left out with its weight.
+// left out with its weight. `format=csv` or `Accept: text/csv` answers CSV: one row per
+// agent in rank order (`month, rank, owner, volume, quality, satisfaction, resolution,
+// teamwork, score`, then the four weights in force; null is empty).
 //
 // Roles: manager, quality, admin.
 //
@@ -30791,6 +30949,10 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 // ListQAQueueWithResponse QA queue
 //
 // The sampled complaints, newest sample first, keyset-paginated.
+// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
+// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
+// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
+// order), the next page in the `Link` header (`rel="next"`).
 //
 // Roles: quality, manager, admin.
 //
@@ -36861,6 +37023,9 @@ func ParseGetEfficiencyResponse(rsp *http.Response) (*GetEfficiencyResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -36944,6 +37109,9 @@ func ParseGetServiceStarsResponse(rsp *http.Response) (*GetServiceStarsResponse,
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 
@@ -38578,9 +38746,22 @@ func ParseListQAQueueResponse(rsp *http.Response) (*ListQAQueueResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListQAQueueResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListQAQueueResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {

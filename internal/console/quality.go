@@ -10,7 +10,7 @@ import (
 )
 
 // qualityPages are the quality team's pages (docs/console.md, "Quality pages").
-var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa", "backlog", "insight"}
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa", "backlog", "insight", "kpi"}
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
@@ -38,6 +38,8 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("GET /console/qa", c.session(c.qaQueue))
 	mux.Handle("POST /console/qa/{id}/score", c.session(c.scoreQA))
 	mux.Handle("POST /console/risk/open", c.session(c.openRiskAlert))
+	mux.Handle("GET /console/kpi-targets", c.session(c.kpiTargets))
+	mux.Handle("POST /console/kpi-targets", c.session(c.putKPITargets))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.

@@ -1,8 +1,9 @@
 // Package demo is the history `make demo` seeds (issue 15 item 8): two months of
 // handled complaints, survey answers and feedback, and the last two weeks' answers,
 // shaped so that, within minutes of start, the monthly planning review finds
-// improvement opportunities and opens PDCA cycles, and the risk monitor opens an
-// alert. It is data only; scripts/devstack writes it through the store.
+// improvement opportunities and opens PDCA cycles, the risk monitor opens an alert
+// and QA sampling fills the QA queue; and the review schedules the demo creates.
+// It is data only; scripts/devstack writes it through the store and the API.
 package demo
 
 import (
@@ -19,6 +20,25 @@ var Agents = []string{"ann", "ben"}
 
 // Team is the team that handled the history.
 const Team = "care"
+
+// Schedule is a review schedule the demo creates and triggers once at start (a
+// POST /v1/review-schedules body).
+type Schedule struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	CronSpec string `json:"cron_spec"`
+	TimeZone string `json:"time_zone"`
+}
+
+// Schedules are the demo's: the quality team's reviews, and the weekly QA sampling
+// — triggered at start, it samples the history's last ISO week (the complaints
+// closed 1 to 13 days ago always reach into it), so the QA queue holds samples of
+// both agents at once. The risk monitor is the API's own.
+var Schedules = []Schedule{
+	{ID: "monthly-planning", Kind: "monthly_planning", CronSpec: "0 9 1 * *", TimeZone: "Asia/Shanghai"},
+	{ID: "weekly-tracking", Kind: "weekly_tracking", CronSpec: "0 9 * * MON", TimeZone: "Asia/Shanghai"},
+	{ID: "qa-sampling", Kind: "qa_sampling", CronSpec: "0 8 * * MON", TimeZone: "Asia/Shanghai"},
+}
 
 var (
 	categories = []string{"logistics", "product", "service"}

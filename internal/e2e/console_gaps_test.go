@@ -126,6 +126,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/qa":                   "/console/qa",
 		"/console/dashboard":            "/console/dashboard",
 		"/console/performance":          "/console/performance",
+		"/console/kpi-targets":          "/console/kpi-targets",
 		"/console/admin/{$}":            "/console/admin/",
 		"/console/admin/policies":       "/console/admin/policies",
 		"/console/admin/directory":      "/console/admin/directory",

@@ -2,6 +2,10 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,5 +95,28 @@ func TestQASamplingAndScoring(t *testing.T) {
 	scores, err := s.store.QAScores(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	if err != nil || len(scores) != 1 || scores[0].Agent != "bob" || scores[0].Scored != 1 || *scores[0].Average != 90 {
 		t.Fatalf("QA scores %+v %v", scores, err)
+	}
+
+	// The scores feed the month's insight report, as JSON and CSV; its KPI gaps
+	// measure the KPI register's targets (77: no review rule has that number).
+	s.must(200, s.do("PUT", "/v1/kpi-targets", quality, map[string]any{"targets": []any{
+		map[string]any{"kpi": "resolution_rate_pct", "target": 77}, map[string]any{"kpi": "nps", "target": 45, "enabled": false}}}))
+	month := time.Now().UTC().Format("2006-01")
+	report := s.must(200, s.do("GET", "/v1/insight-report?period="+month, quality, nil)).body
+	if got := fmt.Sprint(report["qa_scores"]); got != "[map[agent:bob average:90 scored:1]]" {
+		t.Errorf("insight report's QA scores %s", got)
+	}
+	gaps := report["kpi_gaps"].([]any)
+	for _, g := range gaps {
+		if g := g.(map[string]any); g["kpi"] != "resolution_rate_pct" || g["target"] != 77.0 {
+			t.Errorf("KPI gap not from the register: %v", g)
+		}
+	}
+	if len(gaps) == 0 {
+		t.Error("no KPI gaps")
+	}
+	rows, err := csv.NewReader(strings.NewReader(s.do("GET", "/v1/insight-report?format=csv&period="+month, quality, nil).raw)).ReadAll()
+	if err != nil || !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[:6], []string{"qa_score", "bob", "", "1", "", "90"}) }) {
+		t.Errorf("insight CSV without bob's QA score: %v %v", rows, err)
 	}
 }

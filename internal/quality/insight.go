@@ -28,18 +28,13 @@ type BacklogTracking struct {
 	Done       int64 `db:"done" json:"done"`
 }
 
-// MetricTarget is a target a metric is held to in the insight report's KPI gaps.
-type MetricTarget struct {
-	Metric Metric  `json:"metric"`
-	Target float64 `json:"target"`
-}
-
-// KPIGap is a metric of a period against its target: Value is nil when the period
-// had nothing to measure; Missed when a value does not reach the target in the
-// metric's direction; Gap is target − value for a metric where higher is better,
-// value − target otherwise (positive: short of the target).
+// KPIGap is a standing KPI target (the register, GET /v1/kpi-targets) against a
+// period: Value is nil when the period had nothing to measure; Missed when a value
+// does not reach the target in the figure's direction; Gap is target − value for a
+// figure where higher is better, value − target otherwise (positive: short of the
+// target).
 type KPIGap struct {
-	Metric   Metric   `json:"metric"`
+	KPI      KPI      `json:"kpi"`
 	Category string   `json:"category,omitempty"`
 	Value    *float64 `json:"value"`
 	Target   float64  `json:"target"`
@@ -47,39 +42,27 @@ type KPIGap struct {
 	Missed   bool     `json:"missed"`
 }
 
-// InsightKPITargets are the targets the insight report measures a period's KPIs
-// against. Until the standing KPI-target register exists (issue 15 item 2,
-// GET/PUT /v1/kpi-targets) they are the review rules' thresholds that are on: the
-// resolution-rate and SLA-compliance targets. At merge, point this function at the
-// register and the report follows.
-func InsightKPITargets(rules ReviewRules) []MetricTarget {
-	var out []MetricTarget
-	if rules.ResolutionRateEnabled {
-		out = append(out, MetricTarget{Metric: ResolutionRate, Target: rules.ResolutionRateTargetPct})
-	}
-	if rules.SLAComplianceEnabled {
-		out = append(out, MetricTarget{Metric: SLACompliance, Target: rules.SLAComplianceTargetPct})
-	}
-	return out
-}
-
-// KPIGaps measures the report's total and each group against each target, in the
-// targets' order, the total first.
-func KPIGaps(targets []MetricTarget, r MetricsReport) []KPIGap {
+// KPIGaps measures the report's total and each group against each enabled target
+// of the register, in the register's order, the total first. The register is the
+// one source of targets: the metrics, the risk monitor and this report read it.
+func KPIGaps(targets KPITargets, r MetricsReport) []KPIGap {
 	out := []KPIGap{}
-	for _, t := range targets {
+	for _, t := range targets.Targets {
+		if !t.Enabled {
+			continue
+		}
 		for i, g := range append([]MetricsGroup{r.Total}, r.Groups...) {
-			gap := KPIGap{Metric: t.Metric, Target: t.Target, Value: g.Value(t.Metric)}
+			gap := KPIGap{KPI: t.KPI, Target: t.Target, Value: t.KPI.Value(g)}
 			if i > 0 {
 				gap.Category = g.Key
 			}
 			if gap.Value != nil {
 				d := t.Target - *gap.Value
-				if !t.Metric.HigherIsBetter() {
+				if !t.KPI.HigherIsBetter() {
 					d = -d
 				}
 				d = math.Round(d*100) / 100
-				gap.Gap, gap.Missed = &d, !t.Metric.Met(*gap.Value, t.Target)
+				gap.Gap, gap.Missed = &d, !t.KPI.Met(*gap.Value, t.Target)
 			}
 			out = append(out, gap)
 		}

@@ -38,31 +38,34 @@ func TestParsePeriodAndPreviousPeriod(t *testing.T) {
 }
 
 func TestKPIGaps(t *testing.T) {
-	rules := DefaultReviewRules()
-	rules.SLAComplianceEnabled = false
-	targets := InsightKPITargets(rules)
-	if len(targets) != 1 || targets[0] != (MetricTarget{ResolutionRate, 80}) {
-		t.Fatalf("targets %v", targets)
-	}
-	targets = append(targets, MetricTarget{ReopenRate, 5})
+	// The register's enabled targets, in its order; the disabled one is left out.
+	targets := KPITargets{Targets: []KPITarget{
+		{KPI: KPI(ResolutionRate), Target: 80, Enabled: true},
+		{KPI: KPI(SLACompliance), Target: 90, Enabled: false},
+		{KPI: KPI(ReopenRate), Target: 5, Enabled: true},
+		{KPI: FirstResponseMinutes, Target: 30, Enabled: true},
+	}}
 	pct := func(v float64) *float64 { return &v }
 	r := MetricsReport{
-		Total:  MetricsGroup{Volume: 4, Resolved: 3, ReopenRatePct: pct(7.5)},
+		// p90 first response 1440 s = 24 min: 6 under the 30-minute target.
+		Total:  MetricsGroup{Volume: 4, Resolved: 3, ReopenRatePct: pct(7.5), FirstResponseSeconds: Percentiles{P90: pct(1440)}},
 		Groups: []MetricsGroup{{Key: "logistics", Volume: 0}},
 	}
 	got := KPIGaps(targets, r)
 	want := []KPIGap{
-		{Metric: ResolutionRate, Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
-		{Metric: ResolutionRate, Category: "logistics", Target: 80},
-		{Metric: ReopenRate, Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
-		{Metric: ReopenRate, Category: "logistics", Target: 5},
+		{KPI: KPI(ResolutionRate), Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
+		{KPI: KPI(ResolutionRate), Category: "logistics", Target: 80},
+		{KPI: KPI(ReopenRate), Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
+		{KPI: KPI(ReopenRate), Category: "logistics", Target: 5},
+		{KPI: FirstResponseMinutes, Value: pct(24), Target: 30, Gap: pct(-6)},
+		{KPI: FirstResponseMinutes, Category: "logistics", Target: 30},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d gaps, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.Metric != w.Metric || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
+		if g.KPI != w.KPI || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
 			(g.Gap == nil) != (w.Gap == nil) || g.Value != nil && *g.Value != *w.Value || g.Gap != nil && *g.Gap != *w.Gap {
 			t.Errorf("gap %d: got %+v, want %+v", i, g, w)
 		}

@@ -190,7 +190,21 @@ type QASample struct {
 // AgentQAScore is one agent's QA figures over a period: samples scored in it and
 // their average total (nil when none was scored).
 type AgentQAScore struct {
-	Agent   string   `db:"agent"`
-	Scored  int      `db:"scored"`
-	Average *float64 `db:"average"`
+	Agent   string   `db:"agent" json:"agent"`
+	Scored  int      `db:"scored" json:"scored"`
+	Average *float64 `db:"average" json:"average"`
+}
+
+// RoundedQAScores are scores with each average rounded to two decimals, as reports
+// show them.
+func RoundedQAScores(scores []AgentQAScore) []AgentQAScore {
+	out := make([]AgentQAScore, len(scores))
+	for i, s := range scores {
+		out[i] = s
+		if s.Average != nil {
+			v := round2(*s.Average)
+			out[i].Average = &v
+		}
+	}
+	return out
 }

@@ -52,19 +52,24 @@ func (s *Store) SeedHistory(ctx context.Context, complaints []HistoricComplaint,
 		}
 		id, opened := uuid.NewString(), c.Events[0].At
 		var last time.Time
+		var closed *time.Time // the closed event's time, as a live complaint's row has it (QA sampling reads it)
 		for _, e := range c.Events {
 			if e.At.After(last) {
 				last = e.At
 			}
+			if e.Kind == complaint.EventClosed && c.Status == complaint.StatusClosed {
+				at := e.At
+				closed = &at
+			}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel,
 				customer_id, customer_name, customer_tier, category, urgency, subject, description, status, owner,
-				team_id, keywords, sla_first_response_seconds, created_at, updated_at, first_response_due_at)
+				team_id, keywords, sla_first_response_seconds, created_at, updated_at, first_response_due_at, closed_at)
 			VALUES ($1, $2, 'seeded', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), NULLIF($14, ''),
-				$15, 7200, $16, $17, $18)
+				$15, 7200, $16, $17, $18, $19)
 			ON CONFLICT (external_id) DO NOTHING`,
 			id, c.ExternalID, "seeded:"+id, c.Channel, c.CustomerID, c.CustomerName, c.Tier, c.Category, c.Urgency,
-			c.Subject, c.Description, c.Status, c.Owner, c.Team, words(c.Keywords), opened, last, opened.Add(2*time.Hour))
+			c.Subject, c.Description, c.Status, c.Owner, c.Team, words(c.Keywords), opened, last, opened.Add(2*time.Hour), closed)
 		if err != nil {
 			return fmt.Errorf("seed complaint %s: %w", c.ExternalID, err)
 		}

@@ -49,12 +49,6 @@ var demoDirectory = []struct {
 	{"/v1/teams/quality", map[string]any{"name": "Quality", "lead_id": "qin"}},
 }
 
-// demoSchedules are the quality team's reviews; the API made the risk monitor.
-var demoSchedules = []map[string]any{
-	{"id": "monthly-planning", "kind": "monthly_planning", "cron_spec": "0 9 1 * *", "time_zone": "Asia/Shanghai"},
-	{"id": "weekly-tracking", "kind": "weekly_tracking", "cron_spec": "0 9 * * MON", "time_zone": "Asia/Shanghai"},
-}
-
 func demoComplaints(suffix string) []map[string]any {
 	return []map[string]any{
 		{
@@ -89,12 +83,12 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 	if err := seedHistory(ctx, c, out); err != nil {
 		return err
 	}
-	for _, sch := range demoSchedules {
+	for _, sch := range demo.Schedules {
 		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules", sch); err != nil {
-			return fmt.Errorf("create review schedule %s: %w", sch["id"], err)
+			return fmt.Errorf("create review schedule %s: %w", sch.ID, err)
 		}
-		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules/"+sch["id"].(string)+"/trigger", nil); err != nil {
-			return fmt.Errorf("trigger review schedule %s: %w", sch["id"], err)
+		if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules/"+sch.ID+"/trigger", nil); err != nil {
+			return fmt.Errorf("trigger review schedule %s: %w", sch.ID, err)
 		}
 	}
 	// The risk monitor the API made runs every 15 minutes; once now finds the seeded
@@ -102,14 +96,13 @@ func runDemo(ctx context.Context, c settings, out *console) error {
 	if _, err := api.do(ctx, http.MethodPost, "/v1/review-schedules/"+schedules.DefaultRiskMonitorID+"/trigger", nil); err != nil {
 		out.Say("demo: could not trigger the risk monitor (%v); it runs every 15 minutes", err)
 	}
-	if err := startQASampling(ctx, api, out); err != nil {
-		return err
-	}
-	out.Say(`demo: review schedules monthly-planning and weekly-tracking created and triggered once, and the risk monitor triggered (summaries to qin and quinn in the worker log). Watch:
+	out.Say(`demo: review schedules monthly-planning, weekly-tracking and qa-sampling created and triggered once, and the risk monitor triggered (summaries to qin and quinn in the worker log). Watch:
   curl -s %s/v1/review-schedules -H 'Authorization: Bearer %s'
   curl -s %s/v1/reviews -H 'Authorization: Bearer %s'
-  curl -s "%s/v1/risk-alerts?status=open" -H 'Authorization: Bearer %s'`,
-		c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken)
+  curl -s %s/v1/pdca-cycles -H 'Authorization: Bearer %s'
+  curl -s "%s/v1/risk-alerts?status=open" -H 'Authorization: Bearer %s'
+  curl -s "%s/v1/qa-queue?status=pending" -H 'Authorization: Bearer %s'`,
+		c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken)
 	for _, tier := range []string{"high", "medium", "low"} {
 		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
 			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
@@ -170,11 +163,6 @@ func seedHistory(ctx context.Context, c settings, out *console) error {
 	out.Say("demo: history seeded: %d complaints of the last two months and two weeks (owners ann and ben), their survey answers, %d feedback", len(complaints), len(feedback))
 	return nil
 }
-
-// startQASampling is the hook for the quality-inspection queue (issue 15 item 6,
-// built in parallel): once QA sampling exists, the demo starts it here over the
-// seeded history so the QA queue holds samples. Until then it does nothing.
-func startQASampling(_ context.Context, _ *apiClient, _ *console) error { return nil }
 
 type apiClient struct {
 	base, token string
