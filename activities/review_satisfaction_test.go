@@ -77,7 +77,7 @@ func TestMonthlyReviewProposesACycleWhenSatisfactionSlipsTwoMonthsRunning(t *tes
 			month(reviewFeb, c.feb)
 
 			var ts testsuite.WorkflowTestSuite
-			env := ts.NewTestWorkflowEnvironment()
+			env := ts.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 			env.SetStartTime(reviewMar.Add(9 * time.Hour))
 			env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "review:monthly-2026-03-01T09:00:00Z"})
 			fakes := &reviewSideEffects{}

@@ -57,7 +57,7 @@ func TestRiskMonitorOpensTheNewConditionsAtTheirThresholds(t *testing.T) {
 				{Minute: at.Add(-10 * time.Minute), Requests: 100, TotalMS: 100000, MaxMS: 8000, Slow: int64(c.slow)}}))
 
 			var ts testsuite.WorkflowTestSuite
-			env := ts.NewTestWorkflowEnvironment()
+			env := ts.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 			env.SetStartTime(at)
 			env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "review-schedule:risk-2026-03-15T12:00:00Z"})
 			env.RegisterActivity(&activities.Activities{Risks: st, Teams: st, QualityTeamID: "quality"})

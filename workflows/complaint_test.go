@@ -148,7 +148,7 @@ func TestComplaintWorkflow(t *testing.T) { suite.Run(t, new(ComplaintSuite)) }
 
 func (s *ComplaintSuite) SetupTest() {
 	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	s.env = s.NewTestWorkflowEnvironment()
+	s.env = s.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 	s.start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	s.env.SetStartTime(s.start)
 	s.acts = &fakeActivities{chains: map[string][]complaint.Member{

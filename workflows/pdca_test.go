@@ -163,7 +163,7 @@ func (s *PDCASuite) SetupTest() {
 
 // newRun starts a fresh test environment at start, as a continued run starts.
 func (s *PDCASuite) newRun(start time.Time) {
-	s.env = s.NewTestWorkflowEnvironment()
+	s.env = s.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 	s.envStart = start
 	s.env.SetStartTime(start)
 	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PDCAWorkflowID("c-1")})

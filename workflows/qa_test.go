@@ -72,7 +72,7 @@ func TestQASampling(t *testing.T) {
 
 	var suite testsuite.WorkflowTestSuite
 	run := func(id string) workflows.QASamplingResult {
-		env := suite.NewTestWorkflowEnvironment()
+		env := suite.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 		env.SetStartTime(week.AddDate(0, 0, 7).Add(6 * time.Hour)) // Monday 12 January, 06:00
 		env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: id})
 		env.RegisterActivity(&activities.Activities{QA: f})

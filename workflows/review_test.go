@@ -88,7 +88,7 @@ type reviewTestRun struct {
 // cycle workflow mocked to record each start.
 func newReviewRun(t *testing.T, start time.Time, workflowID string, acts *fakeReviewActivities) *reviewTestRun {
 	var ts testsuite.WorkflowTestSuite
-	r := &reviewTestRun{env: ts.NewTestWorkflowEnvironment(), acts: acts}
+	r := &reviewTestRun{env: ts.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad), acts: acts}
 	r.env.SetStartTime(start)
 	r.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflowID})
 	r.env.RegisterActivity(acts)

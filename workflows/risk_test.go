@@ -114,7 +114,7 @@ func TestRiskAlertWorkflow(t *testing.T) { suite.Run(t, new(RiskAlertSuite)) }
 // The quality lead lee reports to max (manager), who reports to dora (director).
 func (s *RiskAlertSuite) SetupTest() {
 	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	s.env = s.NewTestWorkflowEnvironment()
+	s.env = s.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
 	s.start = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 	s.env.SetStartTime(s.start)
 	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.RiskAlertWorkflowID("a-1")})
@@ -369,7 +369,7 @@ type riskMonitorRun struct {
 
 func newRiskMonitorRun(start time.Time, acts *fakeRiskActivities) *riskMonitorRun {
 	var ts testsuite.WorkflowTestSuite
-	r := &riskMonitorRun{env: ts.NewTestWorkflowEnvironment(), acts: acts}
+	r := &riskMonitorRun{env: ts.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad), acts: acts}
 	r.env.SetStartTime(start)
 	r.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "review-schedule:s-1-2026-03-15T12:00:00Z"})
 	r.env.RegisterActivity(acts)
