@@ -23,6 +23,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // Server serves the API.
@@ -265,7 +266,8 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	// The path of a survey link holds its token, the customer's credential.
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", survey.MaskLinks(r.URL.Path), "error", err)
 	writeProblem(w, r, problem(http.StatusInternalServerError, "internal error; see the server log"))
 }
 
