@@ -255,6 +255,12 @@ func admit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, p auth.Pr
 	h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
+// RequireAdmin guards a handler served beside the API (the Temporal codec
+// endpoint) with the API's tokens: admins only.
+func (s *Server) RequireAdmin(h http.Handler) http.Handler {
+	return s.authorize(h.ServeHTTP, auth.RoleAdmin)
+}
+
 // authorized is a handler behind authorize; the mux records its roles.
 type authorized struct {
 	http.Handler

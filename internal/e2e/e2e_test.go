@@ -76,9 +76,13 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Encrypted as production is with TEMPORAL_PAYLOAD_KEYS (privacy_temporal_test.go
+	// reads the histories without the key).
+	keys := testenv.PayloadCodec()
 	tc, err := client.Dial(client.Options{
 		HostPort: testenv.Temporal(t), Namespace: "default",
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: metrics.Temporal,
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -577,7 +581,13 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 		}
 		hist.Events = append(hist.Events, e)
 	}
-	replayer := worker.NewWorkflowReplayer()
+	keys := testenv.PayloadCodec()
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	workflows.Register(replayer)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)
