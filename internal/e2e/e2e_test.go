@@ -450,7 +450,7 @@ func (s *stack) exactlyOneNoticePerBreach(id string, breaches int) []notify.Noti
 		return len(notes)
 	}
 	eventually(s.t, 10*time.Second, "breach notices", func() bool { return count() >= breaches })
-	time.Sleep(500 * time.Millisecond)
+	s.settled(workflows.ComplaintWorkflowID(id))
 	if got := count(); got != breaches {
 		s.t.Fatalf("got %d notifications, want exactly one per breach (%d)", got, breaches)
 	}
@@ -519,10 +519,9 @@ func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
 	if err := s.store.DB().Get(&n, `SELECT count(*) FROM complaints`); err != nil || n != 0 {
 		t.Fatalf("bad input wrote %d complaints (err %v)", n, err)
 	}
-	// Nothing reached Temporal either (visibility lags, so give it a moment to show
-	// anything that was started).
-	time.Sleep(time.Second)
-	if got := s.countWorkflows(fmt.Sprintf("TaskQueue = '%s'", s.queue)); got != 0 {
+	// Nothing reached Temporal either: once visibility shows a workflow started
+	// after the bad input, it would show one the bad input started.
+	if got := s.visibleBesides(fmt.Sprintf("TaskQueue = '%s'", s.queue)); got != 0 {
 		t.Fatalf("bad input started %d workflows", got)
 	}
 
