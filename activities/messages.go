@@ -65,6 +65,15 @@ func (a *Activities) render(ctx context.Context, n Notice, c notify.Contacts) (N
 	for k, v := range n.Vars {
 		vars[k] = v
 	}
+	if n.SurveyID != "" && a.Surveys != nil {
+		sv, err := a.Surveys.Survey(ctx, n.SurveyID)
+		if err != nil {
+			return n, err
+		}
+		if vars["link"], err = a.surveyLink(ctx, sv.ID, sv.ExpiresAt); err != nil {
+			return n, err
+		}
+	}
 	out, err := message.Render(key, locale, text, vars, a.Messages.Zone)
 	if err != nil {
 		return n, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadTemplate, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/privacy"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // ErrTypeNotificationFailed marks a notice that some channel could not deliver and
@@ -58,6 +59,9 @@ type Notice struct {
 	// FeedbackID names the feedback whose customer a notice about no complaint is
 	// for (an improvement they suggested is done): their contacts come from it.
 	FeedbackID string `json:",omitempty"`
+	// SurveyID names the survey whose link the template's {{.link}} is: the activity
+	// signs it when it delivers, so the customer's credential is in no history.
+	SurveyID string `json:",omitempty"`
 }
 
 // recordTimeout bounds recording a send's outcome, which runs even when the
@@ -245,6 +249,8 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duration, last bool) error {
 	log := activity.GetLogger(ctx)
 	key := d.row.IdempotencyKey
+	// Staff read the rows: a survey link, the customer's credential, is kept masked.
+	d.row.Subject, d.row.Body = survey.MaskLinks(d.row.Subject), survey.MaskLinks(d.row.Body)
 	row, claimed, err := a.Notifications.ClaimNotification(ctx, d.row, stale, notify.Resendable(d.channel))
 	if err != nil {
 		return err
@@ -264,8 +270,10 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	}
 
 	// What goes out is what the row recorded first, so every attempt of a delivery
-	// sends the same words (a callback the same bytes).
-	d.msg.Subject, d.msg.Body = row.Subject, row.Body
+	// sends the same words (a callback the same bytes); the row holds survey links
+	// masked, and this attempt's own message gives their tokens back.
+	d.msg.Subject = survey.RestoreLinks(row.Subject, d.msg.Subject)
+	d.msg.Body = survey.RestoreLinks(row.Body, d.msg.Body)
 	sendErr := d.channel.Send(ctx, d.msg)
 	status, errText := notify.NotificationSent, ""
 	if sendErr != nil {

@@ -16,6 +16,7 @@ import (
 type SurveyStore interface {
 	SurveySigningKey(ctx context.Context, configured string) ([]byte, error)
 	OpenSurvey(ctx context.Context, s survey.Survey) (survey.Survey, error)
+	Survey(ctx context.Context, id string) (survey.Survey, error)
 }
 
 // SurveyLinks says how survey links are built: the API's public base URL (the
@@ -35,15 +36,17 @@ type OpenSurveyInput struct {
 	Timeout     time.Duration
 }
 
-// SurveyTicket is an opened survey and the signed link the customer answers through.
+// SurveyTicket is an opened survey. Its signed link, the customer's credential, is
+// not in it (a ticket is kept in Temporal's history): Notify signs the link of
+// Notice.SurveyID when it delivers. Histories recorded before kept a Link field,
+// which decoding now ignores.
 type SurveyTicket struct {
 	SurveyID  string
-	Link      string
 	ExpiresAt time.Time
 }
 
 // OpenSurvey creates the round's survey (or finds the one a previous attempt
-// created) and signs its link; the link expires when the feedback loop stops waiting.
+// created); its link expires when the feedback loop stops waiting.
 func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (SurveyTicket, error) {
 	sv, err := a.Surveys.OpenSurvey(ctx, survey.Survey{
 		ID: uuid.NewString(), ComplaintID: in.ComplaintID, Round: in.Round, WorkflowID: in.WorkflowID,
@@ -55,11 +58,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in OpenSurveyInput) (Survey
 	if err != nil {
 		return SurveyTicket{}, err
 	}
-	link, err := a.surveyLink(ctx, sv.ID, sv.ExpiresAt)
-	if err != nil {
-		return SurveyTicket{}, err
-	}
-	return SurveyTicket{SurveyID: sv.ID, Link: link, ExpiresAt: sv.ExpiresAt.UTC()}, nil
+	return SurveyTicket{SurveyID: sv.ID, ExpiresAt: sv.ExpiresAt.UTC()}, nil
 }
 
 // surveyLink signs the link to a survey; the same survey always gets the same link.

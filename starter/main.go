@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
+	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/schedules"
@@ -117,8 +118,14 @@ func serve(ctx context.Context) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpServer.ListenAndServe() }()
+	if cfg.CodecAddr != "" {
+		codecServer := codecServer(cfg, srv)
+		go func() { errc <- codecServer.ListenAndServe() }()
+		defer codecServer.Close()
+		log.Info("Temporal codec listening", "addr", cfg.CodecAddr, "origins", cfg.CodecOrigins)
+	}
 	log.Info("API listening", "addr", cfg.HTTPAddr, "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
 
 	select {
@@ -138,4 +145,16 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// codecServer serves the payload keys' codec to the Temporal Web UI, to admins
+// (docs/privacy.md).
+func codecServer(cfg config.Config, srv *api.Server) *http.Server {
+	return &http.Server{
+		Addr:              cfg.CodecAddr,
+		Handler:           codec.Handler(cfg.PayloadKeys, cfg.CodecOrigins, srv.RequireAdmin),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+	}
 }

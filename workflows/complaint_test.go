@@ -90,8 +90,7 @@ func (f *fakeActivities) LoadChain(_ context.Context, person string) ([]complain
 // OpenSurvey returns one survey per round, as the store does.
 func (f *fakeActivities) OpenSurvey(_ context.Context, in activities.OpenSurveyInput) (activities.SurveyTicket, error) {
 	id := fmt.Sprintf("survey-%s-%d", in.ComplaintID, in.Round)
-	return activities.SurveyTicket{SurveyID: id, Link: "https://cf.example/v1/surveys/token-" + id,
-		ExpiresAt: in.SentAt.Add(in.Timeout)}, nil
+	return activities.SurveyTicket{SurveyID: id, ExpiresAt: in.SentAt.Add(in.Timeout)}, nil
 }
 
 func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyInput) (complaint.Policy, error) {

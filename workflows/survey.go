@@ -119,7 +119,8 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 		return err
 	}
 	f.sent = true
-	link := map[string]string{"link": ticket.Link, "expires_at": message.Time(ticket.ExpiresAt)}
+	// The link itself is signed by Notify (Notice.SurveyID): it is in no history.
+	link := map[string]string{"expires_at": message.Time(ticket.ExpiresAt)}
 	f.tellCustomer(ctx, key, complaint.EventSurveySent, message.Survey, link)
 
 	answered := func() bool { return f.state.Answer != nil }
@@ -239,7 +240,7 @@ func (f *surveyLoop) record(ctx workflow.Context, e complaint.Event) (string, er
 func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complaint.EventKind, tmpl message.Key, vars map[string]string) {
 	f.notices = append(f.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, activities.Notice{
 		ComplaintID: f.in.ComplaintID, EventKey: key, EventKind: kind, Recipient: activities.CustomerRecipient,
-		Template: string(tmpl), Vars: vars,
+		Template: string(tmpl), Vars: vars, SurveyID: f.state.SurveyID,
 	}))
 }
 

@@ -70,8 +70,11 @@ func (s *ComplaintSuite) TestUnansweredSurveyRemindsAt24hAndClosesUnverifiedAt72
 	sent := s.acts.noticesOf(complaint.EventSurveySent)
 	s.Require().Len(sent, 1)
 	s.Equal("customer", sent[0].Recipient)
-	s.Equal("https://cf.example/v1/surveys/token-survey-c-1-0", sent[0].Vars["link"], "the survey goes out with its link")
-	s.Len(s.acts.noticesOf(complaint.EventSurveyReminded), 1)
+	s.Equal("survey-c-1-0", sent[0].SurveyID, "the survey goes out with its link, which Notify signs")
+	s.NotContains(sent[0].Vars, "link", "the link, the customer's credential, is in no history")
+	reminded := s.acts.noticesOf(complaint.EventSurveyReminded)
+	s.Require().Len(reminded, 1)
+	s.Equal("survey-c-1-0", reminded[0].SurveyID)
 	s.Len(s.acts.noticesOf(complaint.EventClosed), 1, "the customer is told the complaint closed")
 }
 

@@ -34,8 +34,8 @@ type notificationView struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	SentAt      *time.Time `json:"sent_at"`
-	// Body is shown to admins only: a customer's notice carries their survey link,
-	// which is the customer's credential.
+	// Body is shown to admins only; a customer's survey link, their credential, is
+	// masked in it (survey.MaskLinks) as in every stored notice.
 	Body *string `json:"body,omitempty"`
 }
 

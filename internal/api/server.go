@@ -23,6 +23,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // Server serves the API.
@@ -257,6 +258,12 @@ func admit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, p auth.Pr
 	checkedInput(h).ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
+// RequireAdmin guards a handler served beside the API (the Temporal codec
+// endpoint) with the API's tokens: admins only.
+func (s *Server) RequireAdmin(h http.Handler) http.Handler {
+	return s.authorize(h.ServeHTTP, auth.RoleAdmin)
+}
+
 // authorized is a handler behind authorize; the mux records its roles.
 type authorized struct {
 	http.Handler
@@ -268,7 +275,8 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	// The path of a survey link holds its token, the customer's credential.
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", survey.MaskLinks(r.URL.Path), "error", err)
 	writeProblem(w, r, problem(http.StatusInternalServerError, "internal error; see the server log"))
 }
 

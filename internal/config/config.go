@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -33,6 +34,14 @@ type Config struct {
 	TemporalTLSKey    string // TEMPORAL_TLS_KEY: client key file (mTLS)
 	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA bundle for the server certificate
 	TemporalTLS       bool   // TEMPORAL_TLS: use TLS without client certificates
+	// TEMPORAL_PAYLOAD_KEYS encrypts what the processes hand Temporal ("id=base64,…",
+	// the first encrypts; see internal/codec and docs/privacy.md). Empty: plaintext.
+	PayloadKeys codec.Keys
+	// TEMPORAL_CODEC_ADDR serves the keys' codec to the Temporal Web UI (API
+	// process; empty: not served), for TEMPORAL_CODEC_ORIGINS (the UI's origins,
+	// comma-separated).
+	CodecAddr    string
+	CodecOrigins []string
 
 	HTTPAddr            string        // HTTP_ADDR of the API (starter)
 	MetricsAddr         string        // METRICS_ADDR of the worker's /metrics
@@ -124,6 +133,18 @@ func FromEnv() (Config, error) {
 	if c.CustomerZone, err = time.LoadLocation(env("CUSTOMER_TIME_ZONE", "Asia/Shanghai")); err != nil {
 		return c, fmt.Errorf("CUSTOMER_TIME_ZONE: %w", err)
 	}
+	if c.PayloadKeys, err = codec.ParseKeys(os.Getenv("TEMPORAL_PAYLOAD_KEYS")); err != nil {
+		return c, fmt.Errorf("TEMPORAL_PAYLOAD_KEYS: %w", err)
+	}
+	c.CodecAddr = os.Getenv("TEMPORAL_CODEC_ADDR")
+	for _, o := range strings.Split(os.Getenv("TEMPORAL_CODEC_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CodecOrigins = append(c.CodecOrigins, o)
+		}
+	}
+	if c.CodecAddr != "" && !c.PayloadKeys.Enabled() {
+		return c, fmt.Errorf("TEMPORAL_CODEC_ADDR needs TEMPORAL_PAYLOAD_KEYS")
+	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
 	}
@@ -190,9 +211,13 @@ func isLoopback(host string) bool {
 }
 
 // TemporalClientOptions turns the Temporal settings into SDK client options:
-// plain for the dev server, mTLS for a self-hosted cluster, API key for Temporal Cloud.
+// plain for the dev server, mTLS for a self-hosted cluster, API key for Temporal
+// Cloud; payloads encrypted when there are payload keys.
 func (c Config) TemporalClientOptions() (client.Options, error) {
 	opts := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	if c.PayloadKeys.Enabled() {
+		opts.DataConverter, opts.FailureConverter = c.PayloadKeys.DataConverter(), c.PayloadKeys.FailureConverter()
+	}
 	useTLS := c.TemporalTLS || c.TemporalAPIKey != "" || c.TemporalTLSCert != "" || c.TemporalTLSCA != ""
 	if !useTLS {
 		return opts, nil

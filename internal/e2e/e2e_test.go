@@ -76,9 +76,13 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Encrypted as production is with TEMPORAL_PAYLOAD_KEYS (privacy_temporal_test.go
+	// reads the histories without the key).
+	keys := testenv.PayloadCodec()
 	tc, err := client.Dial(client.Options{
 		HostPort: testenv.Temporal(t), Namespace: "default",
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: metrics.Temporal,
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -446,7 +450,7 @@ func (s *stack) exactlyOneNoticePerBreach(id string, breaches int) []notify.Noti
 		return len(notes)
 	}
 	eventually(s.t, 10*time.Second, "breach notices", func() bool { return count() >= breaches })
-	time.Sleep(500 * time.Millisecond)
+	s.settled(workflows.ComplaintWorkflowID(id))
 	if got := count(); got != breaches {
 		s.t.Fatalf("got %d notifications, want exactly one per breach (%d)", got, breaches)
 	}
@@ -515,10 +519,9 @@ func TestBadInputIsRejectedAndChangesNothing(t *testing.T) {
 	if err := s.store.DB().Get(&n, `SELECT count(*) FROM complaints`); err != nil || n != 0 {
 		t.Fatalf("bad input wrote %d complaints (err %v)", n, err)
 	}
-	// Nothing reached Temporal either (visibility lags, so give it a moment to show
-	// anything that was started).
-	time.Sleep(time.Second)
-	if got := s.countWorkflows(fmt.Sprintf("TaskQueue = '%s'", s.queue)); got != 0 {
+	// Nothing reached Temporal either: once visibility shows a workflow started
+	// after the bad input, it would show one the bad input started.
+	if got := s.visibleBesides(fmt.Sprintf("TaskQueue = '%s'", s.queue)); got != 0 {
 		t.Fatalf("bad input started %d workflows", got)
 	}
 
@@ -577,7 +580,13 @@ func (s *stack) checkHistory(workflowID, name string) *historypb.History {
 		}
 		hist.Events = append(hist.Events, e)
 	}
-	replayer := worker.NewWorkflowReplayer()
+	keys := testenv.PayloadCodec()
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	workflows.Register(replayer)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replaying %s: %v", workflowID, err)

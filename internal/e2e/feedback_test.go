@@ -116,8 +116,7 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	if got := counts(); got != [3]int{2, 1, 1} {
 		t.Errorf("bad input changed feedback, backlog, complaints to %v", got)
 	}
-	time.Sleep(time.Second) // visibility lags; anything started would show by now
-	if n := s.countWorkflows(onQueue); n != 1 {
+	if n := s.visibleBesides(onQueue); n != 1 {
 		t.Errorf("%d workflows, want only the mention's", n)
 	}
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 
 	"github.com/complaintflow/complaintflow/internal/privacy"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // Channel names, as Notifier.Channel returns them and the notifications table
@@ -113,9 +114,9 @@ func (Log) Channel() string { return ChannelLog }
 // Resendable is true: a repeated log line reaches nobody.
 func (Log) Resendable() bool { return true }
 
-// Send logs the notice, with personal data masked.
+// Send logs the notice, with personal data and survey links masked.
 func (l Log) Send(ctx context.Context, m Message) error {
-	l.Logger.InfoContext(ctx, "notification",
-		"key", m.Key, "recipient", m.Recipient, "subject", privacy.Text(m.Subject), "body", privacy.Text(m.Body))
+	l.Logger.InfoContext(ctx, "notification", "key", m.Key, "recipient", m.Recipient,
+		"subject", privacy.Text(survey.MaskLinks(m.Subject)), "body", privacy.Text(survey.MaskLinks(m.Body)))
 	return nil
 }

@@ -2,16 +2,21 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
+	"github.com/complaintflow/complaintflow/migrations"
 )
 
 func notification(key string) notify.Notification {
@@ -252,5 +257,38 @@ func TestNotificationPagesFilterAndPage(t *testing.T) {
 	}
 	if n := ns[0]; n.ID == 0 || n.Attempts != 1 || null.Value(n.LastError) != "550 no such user" || n.Recipient != "bob" {
 		t.Errorf("failed notice: got %+v, want id, 1 attempt, its last error, recipient bob", n)
+	}
+}
+
+// Migration 00026 masks the survey links of rows written before they were masked,
+// exactly as survey.MaskLinks does: the next attempt can still restore the token.
+func TestMigrationMasksTheSurveyLinksOfOldRows(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	db := st.DB().DB
+	if err := migrations.DownTo(ctx, db, 25); err != nil {
+		t.Fatal(err)
+	}
+	token := survey.Sign([]byte("k"), survey.Token{SurveyID: "6f1c6d1e-0000-4000-8000-000000000001", ExpiresAt: time.Unix(1_800_000_000, 0)})
+	plain := "Please answer: https://cf.example/v1/surveys/" + token + "\n{\"survey_link\":\"https://cf.example/v1/surveys/" + token + "\"}"
+	other := "no link here: /v1/surveys/abc"
+	for i, body := range []string{plain, other} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO notifications (idempotency_key, event_kind, recipient, channel, subject, body)
+			VALUES ($1, 'survey_sent', 'customer', 'email', 's', $2)`, fmt.Sprintf("k%d", i), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	if err := db.QueryRowContext(ctx, `SELECT array_agg(body ORDER BY idempotency_key) FROM notifications`).Scan(pq.Array(&bodies)); err != nil {
+		t.Fatal(err)
+	}
+	if len(bodies) != 2 || bodies[0] != survey.MaskLinks(plain) || bodies[1] != other {
+		t.Fatalf("bodies after the migration %q, want %q and %q unchanged", bodies, survey.MaskLinks(plain), other)
+	}
+	if survey.RestoreLinks(bodies[0], plain) != plain {
+		t.Fatalf("the masked row cannot be restored")
 	}
 }

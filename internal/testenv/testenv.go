@@ -31,10 +31,25 @@ import (
 
 	_ "github.com/lib/pq" // database/sql driver "postgres"
 
+	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/migrations"
 	"github.com/complaintflow/complaintflow/workflows"
 )
+
+// PayloadKeys are the tests' TEMPORAL_PAYLOAD_KEYS: the end-to-end stacks encrypt
+// their payloads with them, as production does, and the replay tests read the
+// histories recorded so (workflows/testdata) with them. A test key, known to all.
+const PayloadKeys = "test-1=Y29tcGxhaW50Zmxvdy10ZXN0LWtleS0xLTMyYnl0ZXM="
+
+// PayloadCodec is PayloadKeys parsed.
+func PayloadCodec() codec.Keys {
+	ks, err := codec.ParseKeys(PayloadKeys)
+	if err != nil {
+		panic(err)
+	}
+	return ks
+}
 
 // startTimeout bounds starting one server, including its readiness checks.
 const startTimeout = 90 * time.Second

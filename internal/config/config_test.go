@@ -1,0 +1,168 @@
+package config
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clean unsets every variable FromEnv reads that a test may set, for this test.
+func clean(t *testing.T) {
+	for _, k := range []string{"TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS",
+		"SMTP_ADDR", "SMTP_USERNAME", "SMTP_TLS", "SMTP_FROM", "TEMPORAL_PAYLOAD_KEYS", "TEMPORAL_CODEC_ADDR", "TEMPORAL_CODEC_ORIGINS"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestSMTPPasswordIsNeverSentInClearTextToAnotherMachine(t *testing.T) {
+	for _, tc := range []struct {
+		addr, tls, user string
+		refused         bool
+	}{
+		{"mail.example.com:25", "none", "cf", true},
+		{"10.0.0.5:25", "none", "cf", true},
+		{"127.0.0.1:1025", "none", "cf", false}, // the dev relay on this machine
+		{"localhost:1025", "none", "cf", false},
+		{"[::1]:1025", "none", "cf", false},
+		{"mail.example.com:587", "starttls", "cf", false},
+		{"mail.example.com:465", "tls", "cf", false},
+		{"mail.example.com:25", "none", "", false}, // no password to leak
+	} {
+		clean(t)
+		t.Setenv("SMTP_ADDR", tc.addr)
+		t.Setenv("SMTP_TLS", tc.tls)
+		t.Setenv("SMTP_USERNAME", tc.user)
+		_, err := FromEnv()
+		if refused := err != nil && strings.Contains(err.Error(), "clear text"); refused != tc.refused {
+			t.Errorf("%s %s user %q: err %v, want refused %v", tc.addr, tc.tls, tc.user, err, tc.refused)
+		}
+	}
+	clean(t)
+	for k, v := range map[string]string{"SMTP_TLS": "ssl", "SMTP_FROM": "not an address", "SMTP_ADDR": "no-port"} {
+		t.Setenv(k, v)
+		if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: err %v, want one naming it", k, v, err)
+		}
+		clean(t)
+	}
+}
+
+// certFiles writes a self-signed certificate and its key.
+func certFiles(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "complaintflow"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+func options(t *testing.T, env map[string]string) (Config, error) {
+	t.Helper()
+	clean(t)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	return FromEnv()
+}
+
+func TestTemporalClientOptions(t *testing.T) {
+	c, err := options(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := c.TemporalClientOptions()
+	if err != nil || opts.ConnectionOptions.TLS != nil || opts.Credentials != nil || opts.DataConverter != nil {
+		t.Fatalf("the dev server: %+v, %v; want plain, no credentials, no codec", opts.ConnectionOptions, err)
+	}
+
+	cert, key := certFiles(t)
+	c, err = options(t, map[string]string{"TEMPORAL_TLS_CERT": cert, "TEMPORAL_TLS_KEY": key, "TEMPORAL_TLS_CA": cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err = c.TemporalClientOptions()
+	if err != nil || opts.ConnectionOptions.TLS == nil || len(opts.ConnectionOptions.TLS.Certificates) != 1 ||
+		opts.ConnectionOptions.TLS.RootCAs == nil || opts.Credentials != nil {
+		t.Fatalf("mTLS: %+v, %v", opts.ConnectionOptions.TLS, err)
+	}
+
+	c, err = options(t, map[string]string{"TEMPORAL_API_KEY": "cloud-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err = c.TemporalClientOptions()
+	if err != nil || opts.ConnectionOptions.TLS == nil || opts.Credentials == nil || opts.ConnectionOptions.TLS.Certificates != nil {
+		t.Fatalf("Temporal Cloud: TLS %+v, credentials %v, %v; want TLS with the API key", opts.ConnectionOptions.TLS, opts.Credentials, err)
+	}
+
+	c, err = options(t, map[string]string{"TEMPORAL_TLS": "true"})
+	if opts, err = c.TemporalClientOptions(); err != nil || opts.ConnectionOptions.TLS == nil || opts.Credentials != nil {
+		t.Fatalf("TEMPORAL_TLS: %+v, %v", opts.ConnectionOptions.TLS, err)
+	}
+
+	if _, err := options(t, map[string]string{"TEMPORAL_TLS_CERT": cert}); err == nil || !strings.Contains(err.Error(), "together") {
+		t.Errorf("a certificate without its key: %v", err)
+	}
+	c, _ = options(t, map[string]string{"TEMPORAL_TLS_CA": key}) // a key is no certificate
+	if _, err := c.TemporalClientOptions(); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("a CA file without certificates: %v", err)
+	}
+	c, _ = options(t, map[string]string{"TEMPORAL_TLS_CERT": cert, "TEMPORAL_TLS_KEY": cert})
+	if _, err := c.TemporalClientOptions(); err == nil {
+		t.Errorf("a certificate as its own key was accepted")
+	}
+}
+
+func TestPayloadKeysEncryptTheClientsPayloads(t *testing.T) {
+	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+	c, err := options(t, map[string]string{"TEMPORAL_PAYLOAD_KEYS": "k2=" + key + ",k1=" + key[:len(key)-4] + "ZWY=",
+		"TEMPORAL_CODEC_ADDR": "127.0.0.1:0", "TEMPORAL_CODEC_ORIGINS": "http://ui:8233, http://ui2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := c.TemporalClientOptions()
+	if err != nil || opts.DataConverter == nil || opts.FailureConverter == nil || c.PayloadKeys.ActiveKeyID() != "k2" {
+		t.Fatalf("options %+v, %v", opts, err)
+	}
+	p, err := opts.DataConverter.ToPayload("张伟")
+	if err != nil || string(p.Metadata["encryption-key-id"]) != "k2" {
+		t.Fatalf("payload %v, %v", p, err)
+	}
+	if len(c.CodecOrigins) != 2 || c.CodecOrigins[1] != "http://ui2" {
+		t.Errorf("origins %q", c.CodecOrigins)
+	}
+	if _, err := options(t, map[string]string{"TEMPORAL_PAYLOAD_KEYS": "k1=short"}); err == nil || !strings.Contains(err.Error(), "TEMPORAL_PAYLOAD_KEYS") {
+		t.Errorf("a short key: %v", err)
+	}
+	if _, err := options(t, map[string]string{"TEMPORAL_CODEC_ADDR": "127.0.0.1:0"}); err == nil {
+		t.Errorf("a codec endpoint without keys was accepted")
+	}
+}
