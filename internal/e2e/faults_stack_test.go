@@ -39,9 +39,9 @@ import (
 // Temporal are, when asked for, private servers the test may kill.
 type faultStack struct {
 	*stack
-	pg       *devenv.Postgres // nil: the shared server, never stopped
-	tempo    *devenv.Temporal // nil: the shared server, never stopped
-	temporalAt string // host:port
+	pg         *devenv.Postgres // nil: the shared server, never stopped
+	tempo      *devenv.Temporal // nil: the shared server, never stopped
+	temporalAt string           // host:port
 	apiAddr    string
 	hooks      *webhookReceiver
 	apiProc    *exec.Cmd
