@@ -20,6 +20,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
+	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -81,12 +82,15 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	// Neither dependency is needed to start: the API comes up unready while one is
+	// down (see /readyz), answers 503 with Retry-After meanwhile, and needs no
+	// restart when it returns.
+	st, err := store.Dial(cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := service.DialTemporal(ctx, cfg, log, metrics.Temporal)
+	tc, err := service.DialTemporal(cfg, log, metrics.Temporal)
 	if err != nil {
 		return err
 	}
@@ -98,14 +102,26 @@ func serve(ctx context.Context) error {
 	srv.UseQualityTeam(cfg.QualityTeam)
 	srv.UseLimits(api.Limits{BadTokensPerMinute: cfg.AuthFailuresPerMinute, BadTokenBurst: cfg.AuthFailuresBurst,
 		IntakePerSecond: cfg.IntakePerSecond, IntakeBurst: cfg.IntakeBurst})
-	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
-		return fmt.Errorf("seed bootstrap admin token: %w", err)
-	}
-	if cfg.RiskMonitorSchedule != "off" {
-		if err := schedules.New(st, tc, cfg.TaskQueue, log).EnsureRiskMonitor(ctx, cfg.RiskMonitorSchedule); err != nil {
-			return fmt.Errorf("default risk monitor (RISK_MONITOR_SCHEDULE): %w", err)
+	// Start-up steps wait for their dependency; /readyz names them until done.
+	bootstrapped := srv.Starting("bootstrap_admin_token")
+	go func() {
+		if service.Retry(ctx, log, "seed the bootstrap admin token", func(ctx context.Context) error {
+			return srv.Bootstrap(ctx, cfg.BootstrapAdminToken)
+		}) == nil {
+			bootstrapped()
 		}
+	}()
+	if cfg.RiskMonitorSchedule != "off" {
+		monitored := srv.Starting("risk_monitor")
+		go func() {
+			defer monitored()
+			_ = service.Retry(ctx, log, "create the default risk monitor (RISK_MONITOR_SCHEDULE)", func(ctx context.Context) error {
+				return schedules.New(st, tc, cfg.TaskQueue, log).EnsureRiskMonitor(ctx, cfg.RiskMonitorSchedule)
+			})
+		}()
 	}
+	// Complaints whose workflow start failed at filing get it here.
+	go reconcile.New(st, srv.StartComplaintWorkflow, log).Run(ctx)
 	con, err := console.New(srv, st, log)
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)

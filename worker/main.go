@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -41,20 +42,26 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	// Neither dependency is needed to start: the worker comes up unready while
+	// one is down and becomes ready when it returns (see /readyz).
+	st, err := store.Dial(cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := service.DialTemporal(ctx, cfg, log, metrics.Temporal)
+	tc, err := service.DialTemporal(cfg, log, metrics.Temporal)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
 
+	ready := &service.WorkerReadiness{Store: st, Temporal: tc}
+	mux := http.NewServeMux()
+	mux.Handle("/", promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /readyz", ready)
 	metricsServer := &http.Server{
 		Addr:              cfg.MetricsAddr,
-		Handler:           promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}),
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {
@@ -64,10 +71,19 @@ func run(ctx context.Context) error {
 	}()
 	defer metricsServer.Close()
 
-	w := service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
-	if err := w.Start(); err != nil {
+	// Starting checks the namespace with Temporal, so it waits for Temporal; a
+	// failed start leaves a worker that cannot be started again, hence a new one
+	// each attempt.
+	notifiers := service.Notifiers(cfg, log)
+	var w worker.Worker
+	err = service.Retry(ctx, log, "start worker", func(context.Context) error {
+		w = service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, notifiers...)
+		return w.Start()
+	})
+	if err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	ready.Polling.Store(true)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr)
 	<-ctx.Done()

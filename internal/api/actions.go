@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -119,7 +120,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 		writeProblem(w, r, p)
 		return c, false
 	}
-	if c.Status == complaint.StatusClosed {
+	// A retry (same Idempotency-Key) of an action that closed the complaint goes
+	// to Temporal, which answers with the first attempt's outcome.
+	if c.Status == complaint.StatusClosed && r.Header.Get("Idempotency-Key") == "" {
 		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
 		return c, false
 	}
@@ -146,15 +149,23 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 // opts sets one), waits for its outcome and decodes it into result (nil: not
 // needed). On failure it has written the problem: the workflow's validator refusing
 // the action is a 409 with its reason (the action leaves no trace in the history),
-// a workflow that has already ended is ended, anything else a 500.
+// a workflow that has already ended is ended, no worker running the update within
+// updateWait (or Temporal down) a 503 with Retry-After, anything else a 500.
+//
+// The 503 for a missing worker is honest about what happened: Temporal may still
+// run the update when a worker returns. A retry with the same Idempotency-Key
+// is the same update, so it is answered with that update's outcome — applied once —
+// and never refused as a repeat of itself.
 func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.UpdateWorkflowOptions, result any, ended *Problem) bool {
 	if opts.UpdateID == "" {
 		opts.UpdateID = r.Header.Get("Idempotency-Key")
 	}
 	opts.WaitForStage = client.WorkflowUpdateStageCompleted
-	handle, err := s.temporal.UpdateWorkflow(r.Context(), opts)
+	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
+	defer cancel()
+	handle, err := s.temporal.UpdateWorkflow(ctx, opts)
 	if err == nil {
-		err = handle.Get(r.Context(), result)
+		err = handle.Get(ctx, result)
 	}
 	var appErr *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
@@ -164,6 +175,14 @@ func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.U
 		return false
 	case errors.As(err, &notFound):
 		writeProblem(w, r, ended)
+		return false
+	case unavailable(err):
+		detail := "the action was not confirmed within " + updateWait.String() + " (no worker, or Temporal unavailable); " +
+			"it may still be applied: retry with the same Idempotency-Key to learn its outcome"
+		if opts.UpdateID == "" {
+			detail += " (this request had none, so a retry is a new action)"
+		}
+		s.writeUnavailable(w, r, err, detail)
 		return false
 	case err != nil:
 		s.serverError(w, r, err)

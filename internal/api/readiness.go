@@ -42,10 +42,21 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 		checks["temporal"], status = err.Error(), http.StatusServiceUnavailable
 	}
+	s.startup.Range(func(name, _ any) bool {
+		checks[name.(string)], status = "starting", http.StatusServiceUnavailable
+		return true
+	})
 	if d := s.dictionary.Load(); d != nil {
 		checks["dictionary"] = *d
 	} else {
 		status = http.StatusServiceUnavailable
 	}
 	writeJSON(w, status, checks)
+}
+
+// Starting marks a start-up step (seeding the admin token, say) that waits for a
+// dependency: readyz names it "starting" and stays unready until done is called.
+func (s *Server) Starting(name string) (done func()) {
+	s.startup.Store(name, true)
+	return func() { s.startup.Delete(name) }
 }

@@ -50,6 +50,9 @@ type Server struct {
 	warmup     func() (time.Duration, error)
 	warmOnce   sync.Once
 	dictionary atomic.Pointer[string] // nil while loading, then "ok" or why it failed
+	// startup holds the names of start-up steps still waiting for a dependency
+	// (see Starting); readyz reports each until it is done.
+	startup sync.Map
 
 	surveyKey surveyKey
 	// locale is the customer locale of complaints filed without one (CUSTOMER_LOCALE).
@@ -274,7 +277,13 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// serverError answers an unexpected error: a dependency that is down is a 503 with
+// Retry-After (the request may be retried as is), anything else a 500.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if unavailable(err) {
+		s.writeUnavailable(w, r, err, "a dependency is unavailable; retry later")
+		return
+	}
 	// The path of a survey link holds its token, the customer's credential.
 	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", survey.MaskLinks(r.URL.Path), "error", err)
 	writeProblem(w, r, problem(http.StatusInternalServerError, "internal error; see the server log"))

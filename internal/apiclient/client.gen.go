@@ -3176,11 +3176,17 @@ type QAScorecardRequest struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
+	// BootstrapAdminToken `starting` while the bootstrap admin token waits for PostgreSQL to be seeded; absent once done.
+	BootstrapAdminToken *string `json:"bootstrap_admin_token,omitempty"`
+
 	// Dictionary The Chinese dictionary: `loading`, `ok`, or `failed, Chinese keywords degrade: <error>`.
 	Dictionary string `json:"dictionary"`
 
 	// Postgres `ok` or the error.
 	Postgres string `json:"postgres"`
+
+	// RiskMonitor `starting` while the default risk-monitor schedule waits to be created; absent once done.
+	RiskMonitor *string `json:"risk_monitor,omitempty"`
 
 	// Temporal `ok` or the error.
 	Temporal string `json:"temporal"`
@@ -3929,6 +3935,9 @@ type TooManyRequests = Problem
 // Unauthorized An RFC 9457 problem detail (docs/errors.md).
 type Unauthorized = Problem
 
+// Unavailable An RFC 9457 problem detail (docs/errors.md).
+type Unavailable = Problem
+
 // UnprocessableEntity An RFC 9457 problem detail (docs/errors.md).
 type UnprocessableEntity = Problem
 
@@ -4008,67 +4017,100 @@ type ListComplaintsParamsEscalationPending string
 
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CloseComplaintParams defines parameters for CloseComplaint.
 type CloseComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CompensateParams defines parameters for Compensate.
 type CompensateParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RequestEscalationParams defines parameters for RequestEscalation.
 type RequestEscalationParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideEscalationParams defines parameters for DecideEscalation.
 type DecideEscalationParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // HandoverComplaintParams defines parameters for HandoverComplaint.
 type HandoverComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // PauseComplaintParams defines parameters for PauseComplaint.
 type PauseComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SendProgressParams defines parameters for SendProgress.
 type SendProgressParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReopenComplaintParams defines parameters for ReopenComplaint.
 type ReopenComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResolveComplaintParams defines parameters for ResolveComplaint.
 type ResolveComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResumeComplaintParams defines parameters for ResumeComplaint.
 type ResumeComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4223,37 +4265,55 @@ type OpenCycleParams struct {
 
 // ActOnCycleParams defines parameters for ActOnCycle.
 type ActOnCycleParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CheckCycleNowParams defines parameters for CheckCycleNow.
 type CheckCycleNowParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitCyclePlanParams defines parameters for SubmitCyclePlan.
 type SubmitCyclePlanParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReportCycleProgressParams defines parameters for ReportCycleProgress.
 type ReportCycleProgressParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawCycleParams defines parameters for WithdrawCycle.
 type WithdrawCycleParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4332,13 +4392,19 @@ type OpenRiskAlertParams struct {
 
 // CloseRiskAlertParams defines parameters for CloseRiskAlert.
 type CloseRiskAlertParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RespondRiskAlertParams defines parameters for RespondRiskAlert.
 type RespondRiskAlertParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once.
+	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
+	// no worker confirms an action within 10 s the answer is a 503 with
+	// `Retry-After`: the action may still be applied, and a retry with the same key
+	// is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4668,8 +4734,8 @@ type ClientInterface interface {
 
 	// Readyz Readiness
 	//
-	// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
-	// been loaded (a 503 while it loads, so intake is never served slowly); each
+	// Ready only when PostgreSQL and Temporal answer, the start-up steps that need
+	// them are done, and the Chinese dictionary has been loaded (a 503 while it loads, so intake is never served slowly); each
 	// check says `ok`, `loading` or its error. A dictionary that failed to load does
 	// not keep the API unready: keywords degrade instead. No token.
 	//
@@ -6456,8 +6522,8 @@ func (c *Client) PrometheusMetrics(ctx context.Context, reqEditors ...RequestEdi
 
 // Readyz Readiness
 //
-// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
-// been loaded (a 503 while it loads, so intake is never served slowly); each
+// Ready only when PostgreSQL and Temporal answer, the start-up steps that need
+// them are done, and the Chinese dictionary has been loaded (a 503 while it loads, so intake is never served slowly); each
 // check says `ok`, `loading` or its error. A dictionary that failed to load does
 // not keep the API unready: keywords degrade instead. No token.
 //
@@ -15753,8 +15819,8 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Readiness
 	//
-	// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
-	// been loaded (a 503 while it loads, so intake is never served slowly); each
+	// Ready only when PostgreSQL and Temporal answer, the start-up steps that need
+	// them are done, and the Chinese dictionary has been loaded (a 503 while it loads, so intake is never served slowly); each
 	// check says `ok`, `loading` or its error. A dictionary that failed to load does
 	// not keep the API unready: keywords degrade instead. No token.
 	//
@@ -17776,6 +17842,11 @@ type ListCalendarsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCalendarsResponse503Headers the declared response headers of an HTTP 503 response for ListCalendars
+type ListCalendarsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCalendarsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17791,10 +17862,14 @@ type ListCalendarsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCalendarsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCalendarsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCalendarsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17822,6 +17897,11 @@ func (r ListCalendarsResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListCalendarsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCalendarsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -17863,6 +17943,11 @@ type DeleteCalendarResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeleteCalendarResponse503Headers the declared response headers of an HTTP 503 response for DeleteCalendar
+type DeleteCalendarResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteCalendarResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17878,10 +17963,14 @@ type DeleteCalendarResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteCalendarResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteCalendarResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteCalendarResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -17912,6 +18001,11 @@ func (r DeleteCalendarResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteCalendarResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteCalendarResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -17953,6 +18047,11 @@ type GetCalendarResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetCalendarResponse503Headers the declared response headers of an HTTP 503 response for GetCalendar
+type GetCalendarResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCalendarResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17970,10 +18069,14 @@ type GetCalendarResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCalendarResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetCalendarResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCalendarResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18009,6 +18112,11 @@ func (r GetCalendarResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetCalendarResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCalendarResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -18055,6 +18163,11 @@ type PutCalendarResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutCalendarResponse503Headers the declared response headers of an HTTP 503 response for PutCalendar
+type PutCalendarResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutCalendarResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18076,12 +18189,16 @@ type PutCalendarResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutCalendarResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutCalendarResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutCalendarResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutCalendarResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18129,6 +18246,11 @@ func (r PutCalendarResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutCalendarResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutCalendarResponse) GetBody() []byte {
 	return r.Body
@@ -18168,6 +18290,11 @@ type ListClassificationRulesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListClassificationRulesResponse503Headers the declared response headers of an HTTP 503 response for ListClassificationRules
+type ListClassificationRulesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListClassificationRulesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18183,10 +18310,14 @@ type ListClassificationRulesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListClassificationRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListClassificationRulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListClassificationRulesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18214,6 +18345,11 @@ func (r ListClassificationRulesResponse) GetApplicationproblemJSON429() *TooMany
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListClassificationRulesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListClassificationRulesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -18255,6 +18391,11 @@ type PutClassificationRulesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutClassificationRulesResponse503Headers the declared response headers of an HTTP 503 response for PutClassificationRules
+type PutClassificationRulesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutClassificationRulesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18276,10 +18417,14 @@ type PutClassificationRulesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutClassificationRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutClassificationRulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutClassificationRulesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18324,6 +18469,11 @@ func (r PutClassificationRulesResponse) GetApplicationproblemJSON500() *Internal
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutClassificationRulesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutClassificationRulesResponse) GetBody() []byte {
 	return r.Body
@@ -18363,6 +18513,11 @@ type ClassifyTextResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ClassifyTextResponse503Headers the declared response headers of an HTTP 503 response for ClassifyText
+type ClassifyTextResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ClassifyTextResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18382,10 +18537,14 @@ type ClassifyTextResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ClassifyTextResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ClassifyTextResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ClassifyTextResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18428,6 +18587,11 @@ func (r ClassifyTextResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ClassifyTextResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ClassifyTextResponse) GetBody() []byte {
 	return r.Body
@@ -18467,6 +18631,11 @@ type ListCompensationLimitsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCompensationLimitsResponse503Headers the declared response headers of an HTTP 503 response for ListCompensationLimits
+type ListCompensationLimitsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCompensationLimitsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18480,10 +18649,14 @@ type ListCompensationLimitsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCompensationLimitsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCompensationLimitsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCompensationLimitsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18509,6 +18682,11 @@ func (r ListCompensationLimitsResponse) GetApplicationproblemJSON429() *TooManyR
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListCompensationLimitsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCompensationLimitsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -18550,6 +18728,11 @@ type PutCompensationLimitsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutCompensationLimitsResponse503Headers the declared response headers of an HTTP 503 response for PutCompensationLimits
+type PutCompensationLimitsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutCompensationLimitsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18569,10 +18752,14 @@ type PutCompensationLimitsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutCompensationLimitsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutCompensationLimitsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutCompensationLimitsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18615,6 +18802,11 @@ func (r PutCompensationLimitsResponse) GetApplicationproblemJSON500() *InternalE
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutCompensationLimitsResponse) GetBody() []byte {
 	return r.Body
@@ -18654,6 +18846,11 @@ type ListComplaintsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListComplaintsResponse503Headers the declared response headers of an HTTP 503 response for ListComplaints
+type ListComplaintsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListComplaintsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18674,10 +18871,14 @@ type ListComplaintsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListComplaintsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListComplaintsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18713,6 +18914,11 @@ func (r ListComplaintsResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListComplaintsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -18759,6 +18965,11 @@ type FileComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// FileComplaintResponse503Headers the declared response headers of an HTTP 503 response for FileComplaint
+type FileComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type FileComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18792,6 +19003,8 @@ type FileComplaintResponse struct {
 	Headers401 *FileComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *FileComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *FileComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18893,6 +19106,11 @@ type GetComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetComplaintResponse503Headers the declared response headers of an HTTP 503 response for GetComplaint
+type GetComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18908,10 +19126,14 @@ type GetComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18942,6 +19164,11 @@ func (r GetComplaintResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetComplaintResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -18983,6 +19210,11 @@ type AcknowledgeComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// AcknowledgeComplaintResponse503Headers the declared response headers of an HTTP 503 response for AcknowledgeComplaint
+type AcknowledgeComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type AcknowledgeComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19006,10 +19238,14 @@ type AcknowledgeComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcknowledgeComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AcknowledgeComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AcknowledgeComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19062,6 +19298,11 @@ func (r AcknowledgeComplaintResponse) GetApplicationproblemJSON500() *InternalEr
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AcknowledgeComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AcknowledgeComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -19101,6 +19342,11 @@ type ListComplaintCallbacksResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListComplaintCallbacksResponse503Headers the declared response headers of an HTTP 503 response for ListComplaintCallbacks
+type ListComplaintCallbacksResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListComplaintCallbacksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19118,10 +19364,14 @@ type ListComplaintCallbacksResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListComplaintCallbacksResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintCallbacksResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListComplaintCallbacksResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19154,6 +19404,11 @@ func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON429() *TooManyR
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintCallbacksResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -19195,6 +19450,11 @@ type CloseComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CloseComplaintResponse503Headers the declared response headers of an HTTP 503 response for CloseComplaint
+type CloseComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CloseComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19218,10 +19478,14 @@ type CloseComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CloseComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CloseComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CloseComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19274,6 +19538,11 @@ func (r CloseComplaintResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CloseComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CloseComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -19313,6 +19582,11 @@ type ListCompensationsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCompensationsResponse503Headers the declared response headers of an HTTP 503 response for ListCompensations
+type ListCompensationsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCompensationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19330,10 +19604,14 @@ type ListCompensationsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCompensationsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCompensationsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCompensationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19366,6 +19644,11 @@ func (r ListCompensationsResponse) GetApplicationproblemJSON429() *TooManyReques
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListCompensationsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCompensationsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -19412,6 +19695,11 @@ type CompensateResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CompensateResponse503Headers the declared response headers of an HTTP 503 response for Compensate
+type CompensateResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CompensateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19435,12 +19723,16 @@ type CompensateResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CompensateResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CompensateResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CompensateResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CompensateResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -19493,6 +19785,11 @@ func (r CompensateResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CompensateResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CompensateResponse) GetBody() []byte {
 	return r.Body
@@ -19532,6 +19829,11 @@ type ListComplaintEscalationsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListComplaintEscalationsResponse503Headers the declared response headers of an HTTP 503 response for ListComplaintEscalations
+type ListComplaintEscalationsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListComplaintEscalationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19549,10 +19851,14 @@ type ListComplaintEscalationsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListComplaintEscalationsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintEscalationsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListComplaintEscalationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19585,6 +19891,11 @@ func (r ListComplaintEscalationsResponse) GetApplicationproblemJSON429() *TooMan
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListComplaintEscalationsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintEscalationsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -19631,6 +19942,11 @@ type RequestEscalationResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RequestEscalationResponse503Headers the declared response headers of an HTTP 503 response for RequestEscalation
+type RequestEscalationResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RequestEscalationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19654,12 +19970,16 @@ type RequestEscalationResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *RequestEscalationResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RequestEscalationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RequestEscalationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RequestEscalationResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -19712,6 +20032,11 @@ func (r RequestEscalationResponse) GetApplicationproblemJSON500() *InternalError
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RequestEscalationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RequestEscalationResponse) GetBody() []byte {
 	return r.Body
@@ -19751,6 +20076,11 @@ type DecideEscalationResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DecideEscalationResponse503Headers the declared response headers of an HTTP 503 response for DecideEscalation
+type DecideEscalationResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DecideEscalationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19774,10 +20104,14 @@ type DecideEscalationResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DecideEscalationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DecideEscalationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DecideEscalationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19830,6 +20164,11 @@ func (r DecideEscalationResponse) GetApplicationproblemJSON500() *InternalError 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DecideEscalationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r DecideEscalationResponse) GetBody() []byte {
 	return r.Body
@@ -19869,6 +20208,11 @@ type ListComplaintEventsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListComplaintEventsResponse503Headers the declared response headers of an HTTP 503 response for ListComplaintEvents
+type ListComplaintEventsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListComplaintEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19886,10 +20230,14 @@ type ListComplaintEventsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListComplaintEventsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintEventsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListComplaintEventsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -19922,6 +20270,11 @@ func (r ListComplaintEventsResponse) GetApplicationproblemJSON429() *TooManyRequ
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListComplaintEventsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintEventsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -19963,6 +20316,11 @@ type HandoverComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// HandoverComplaintResponse503Headers the declared response headers of an HTTP 503 response for HandoverComplaint
+type HandoverComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type HandoverComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19986,10 +20344,14 @@ type HandoverComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *HandoverComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *HandoverComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HandoverComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20042,6 +20404,11 @@ func (r HandoverComplaintResponse) GetApplicationproblemJSON500() *InternalError
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r HandoverComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r HandoverComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -20081,6 +20448,11 @@ type PauseComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PauseComplaintResponse503Headers the declared response headers of an HTTP 503 response for PauseComplaint
+type PauseComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PauseComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20104,10 +20476,14 @@ type PauseComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PauseComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PauseComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PauseComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20160,6 +20536,11 @@ func (r PauseComplaintResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PauseComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PauseComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -20199,6 +20580,11 @@ type SendProgressResponse429Headers struct {
 	RetryAfter *int
 }
 
+// SendProgressResponse503Headers the declared response headers of an HTTP 503 response for SendProgress
+type SendProgressResponse503Headers struct {
+	RetryAfter *int
+}
+
 type SendProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20222,10 +20608,14 @@ type SendProgressResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SendProgressResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *SendProgressResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SendProgressResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20278,6 +20668,11 @@ func (r SendProgressResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SendProgressResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r SendProgressResponse) GetBody() []byte {
 	return r.Body
@@ -20317,6 +20712,11 @@ type ReopenComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ReopenComplaintResponse503Headers the declared response headers of an HTTP 503 response for ReopenComplaint
+type ReopenComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReopenComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20340,10 +20740,14 @@ type ReopenComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReopenComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReopenComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReopenComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20396,6 +20800,11 @@ func (r ReopenComplaintResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReopenComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ReopenComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -20435,6 +20844,11 @@ type ResolveComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ResolveComplaintResponse503Headers the declared response headers of an HTTP 503 response for ResolveComplaint
+type ResolveComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ResolveComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20458,10 +20872,14 @@ type ResolveComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ResolveComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ResolveComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ResolveComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20514,6 +20932,11 @@ func (r ResolveComplaintResponse) GetApplicationproblemJSON500() *InternalError 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResolveComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ResolveComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -20553,6 +20976,11 @@ type ResumeComplaintResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ResumeComplaintResponse503Headers the declared response headers of an HTTP 503 response for ResumeComplaint
+type ResumeComplaintResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ResumeComplaintResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20576,10 +21004,14 @@ type ResumeComplaintResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ResumeComplaintResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ResumeComplaintResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ResumeComplaintResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20632,6 +21064,11 @@ func (r ResumeComplaintResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResumeComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ResumeComplaintResponse) GetBody() []byte {
 	return r.Body
@@ -20671,6 +21108,11 @@ type RevealComplaintPersonalDataResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RevealComplaintPersonalDataResponse503Headers the declared response headers of an HTTP 503 response for RevealComplaintPersonalData
+type RevealComplaintPersonalDataResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RevealComplaintPersonalDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20686,10 +21128,14 @@ type RevealComplaintPersonalDataResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RevealComplaintPersonalDataResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RevealComplaintPersonalDataResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RevealComplaintPersonalDataResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20720,6 +21166,11 @@ func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON429() *Too
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RevealComplaintPersonalDataResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -20761,6 +21212,11 @@ type ListComplaintSurveysResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListComplaintSurveysResponse503Headers the declared response headers of an HTTP 503 response for ListComplaintSurveys
+type ListComplaintSurveysResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListComplaintSurveysResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20778,10 +21234,14 @@ type ListComplaintSurveysResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListComplaintSurveysResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintSurveysResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListComplaintSurveysResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20814,6 +21274,11 @@ func (r ListComplaintSurveysResponse) GetApplicationproblemJSON429() *TooManyReq
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListComplaintSurveysResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintSurveysResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -20855,6 +21320,11 @@ type GetCustomerHistoryResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetCustomerHistoryResponse503Headers the declared response headers of an HTTP 503 response for GetCustomerHistory
+type GetCustomerHistoryResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCustomerHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -20872,10 +21342,14 @@ type GetCustomerHistoryResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCustomerHistoryResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetCustomerHistoryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCustomerHistoryResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -20911,6 +21385,11 @@ func (r GetCustomerHistoryResponse) GetApplicationproblemJSON429() *TooManyReque
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetCustomerHistoryResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCustomerHistoryResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -20993,6 +21472,11 @@ type EscalationInboxResponse429Headers struct {
 	RetryAfter *int
 }
 
+// EscalationInboxResponse503Headers the declared response headers of an HTTP 503 response for EscalationInbox
+type EscalationInboxResponse503Headers struct {
+	RetryAfter *int
+}
+
 type EscalationInboxResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21010,10 +21494,14 @@ type EscalationInboxResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *EscalationInboxResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *EscalationInboxResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EscalationInboxResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21046,6 +21534,11 @@ func (r EscalationInboxResponse) GetApplicationproblemJSON429() *TooManyRequests
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r EscalationInboxResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EscalationInboxResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21087,6 +21580,11 @@ type ListFeedbackResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListFeedbackResponse503Headers the declared response headers of an HTTP 503 response for ListFeedback
+type ListFeedbackResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListFeedbackResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21107,10 +21605,14 @@ type ListFeedbackResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListFeedbackResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListFeedbackResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListFeedbackResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21146,6 +21648,11 @@ func (r ListFeedbackResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListFeedbackResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListFeedbackResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21192,6 +21699,11 @@ type PostFeedbackResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PostFeedbackResponse503Headers the declared response headers of an HTTP 503 response for PostFeedback
+type PostFeedbackResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PostFeedbackResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21225,6 +21737,8 @@ type PostFeedbackResponse struct {
 	Headers401 *PostFeedbackResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PostFeedbackResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFeedbackResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21326,6 +21840,11 @@ type GetFeedbackResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetFeedbackResponse503Headers the declared response headers of an HTTP 503 response for GetFeedback
+type GetFeedbackResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetFeedbackResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21341,10 +21860,14 @@ type GetFeedbackResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetFeedbackResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetFeedbackResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFeedbackResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21375,6 +21898,11 @@ func (r GetFeedbackResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFeedbackResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFeedbackResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21416,6 +21944,11 @@ type RevealFeedbackPersonalDataResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RevealFeedbackPersonalDataResponse503Headers the declared response headers of an HTTP 503 response for RevealFeedbackPersonalData
+type RevealFeedbackPersonalDataResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RevealFeedbackPersonalDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21431,10 +21964,14 @@ type RevealFeedbackPersonalDataResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RevealFeedbackPersonalDataResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RevealFeedbackPersonalDataResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RevealFeedbackPersonalDataResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21465,6 +22002,11 @@ func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON429() *TooM
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RevealFeedbackPersonalDataResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21506,6 +22048,11 @@ type HeatmapResponse429Headers struct {
 	RetryAfter *int
 }
 
+// HeatmapResponse503Headers the declared response headers of an HTTP 503 response for Heatmap
+type HeatmapResponse503Headers struct {
+	RetryAfter *int
+}
+
 type HeatmapResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21521,10 +22068,14 @@ type HeatmapResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *HeatmapResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *HeatmapResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeatmapResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21555,6 +22106,11 @@ func (r HeatmapResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r HeatmapResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r HeatmapResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21596,6 +22152,11 @@ type ListBacklogResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListBacklogResponse503Headers the declared response headers of an HTTP 503 response for ListBacklog
+type ListBacklogResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListBacklogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21616,10 +22177,14 @@ type ListBacklogResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListBacklogResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListBacklogResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListBacklogResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21655,6 +22220,11 @@ func (r ListBacklogResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListBacklogResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListBacklogResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21696,6 +22266,11 @@ type PatchBacklogItemResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PatchBacklogItemResponse503Headers the declared response headers of an HTTP 503 response for PatchBacklogItem
+type PatchBacklogItemResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchBacklogItemResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21717,10 +22292,14 @@ type PatchBacklogItemResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PatchBacklogItemResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PatchBacklogItemResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchBacklogItemResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21768,6 +22347,11 @@ func (r PatchBacklogItemResponse) GetApplicationproblemJSON500() *InternalError 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PatchBacklogItemResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PatchBacklogItemResponse) GetBody() []byte {
 	return r.Body
@@ -21807,6 +22391,11 @@ type GetInsightReportResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetInsightReportResponse503Headers the declared response headers of an HTTP 503 response for GetInsightReport
+type GetInsightReportResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetInsightReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21822,10 +22411,14 @@ type GetInsightReportResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetInsightReportResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetInsightReportResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetInsightReportResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21856,6 +22449,11 @@ func (r GetInsightReportResponse) GetApplicationproblemJSON429() *TooManyRequest
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetInsightReportResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetInsightReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21897,6 +22495,11 @@ type ListIntegrationsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListIntegrationsResponse503Headers the declared response headers of an HTTP 503 response for ListIntegrations
+type ListIntegrationsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListIntegrationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21912,10 +22515,14 @@ type ListIntegrationsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListIntegrationsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListIntegrationsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListIntegrationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -21943,6 +22550,11 @@ func (r ListIntegrationsResponse) GetApplicationproblemJSON429() *TooManyRequest
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListIntegrationsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListIntegrationsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -21984,6 +22596,11 @@ type DeleteIntegrationResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeleteIntegrationResponse503Headers the declared response headers of an HTTP 503 response for DeleteIntegration
+type DeleteIntegrationResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteIntegrationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21997,10 +22614,14 @@ type DeleteIntegrationResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteIntegrationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteIntegrationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteIntegrationResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -22026,6 +22647,11 @@ func (r DeleteIntegrationResponse) GetApplicationproblemJSON429() *TooManyReques
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22067,6 +22693,11 @@ type GetIntegrationResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetIntegrationResponse503Headers the declared response headers of an HTTP 503 response for GetIntegration
+type GetIntegrationResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetIntegrationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22082,10 +22713,14 @@ type GetIntegrationResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetIntegrationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetIntegrationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetIntegrationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22116,6 +22751,11 @@ func (r GetIntegrationResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetIntegrationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22162,6 +22802,11 @@ type PutIntegrationResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutIntegrationResponse503Headers the declared response headers of an HTTP 503 response for PutIntegration
+type PutIntegrationResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutIntegrationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22183,12 +22828,16 @@ type PutIntegrationResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutIntegrationResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutIntegrationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutIntegrationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutIntegrationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22236,6 +22885,11 @@ func (r PutIntegrationResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutIntegrationResponse) GetBody() []byte {
 	return r.Body
@@ -22275,6 +22929,11 @@ type ListIntegrationDeliveriesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListIntegrationDeliveriesResponse503Headers the declared response headers of an HTTP 503 response for ListIntegrationDeliveries
+type ListIntegrationDeliveriesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListIntegrationDeliveriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22294,10 +22953,14 @@ type ListIntegrationDeliveriesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListIntegrationDeliveriesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListIntegrationDeliveriesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListIntegrationDeliveriesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22335,6 +22998,11 @@ func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON429() *TooMa
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListIntegrationDeliveriesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22376,6 +23044,11 @@ type GetKPITargetsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetKPITargetsResponse503Headers the declared response headers of an HTTP 503 response for GetKPITargets
+type GetKPITargetsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetKPITargetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22389,10 +23062,14 @@ type GetKPITargetsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetKPITargetsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetKPITargetsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetKPITargetsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22418,6 +23095,11 @@ func (r GetKPITargetsResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetKPITargetsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetKPITargetsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22459,6 +23141,11 @@ type PutKPITargetsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutKPITargetsResponse503Headers the declared response headers of an HTTP 503 response for PutKPITargets
+type PutKPITargetsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutKPITargetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22478,10 +23165,14 @@ type PutKPITargetsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutKPITargetsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutKPITargetsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutKPITargetsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22524,6 +23215,11 @@ func (r PutKPITargetsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutKPITargetsResponse) GetBody() []byte {
 	return r.Body
@@ -22563,6 +23259,11 @@ type ListMessageTemplatesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListMessageTemplatesResponse503Headers the declared response headers of an HTTP 503 response for ListMessageTemplates
+type ListMessageTemplatesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListMessageTemplatesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22578,10 +23279,14 @@ type ListMessageTemplatesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListMessageTemplatesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListMessageTemplatesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListMessageTemplatesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22609,6 +23314,11 @@ func (r ListMessageTemplatesResponse) GetApplicationproblemJSON429() *TooManyReq
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListMessageTemplatesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListMessageTemplatesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22650,6 +23360,11 @@ type GetMessageTemplateResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetMessageTemplateResponse503Headers the declared response headers of an HTTP 503 response for GetMessageTemplate
+type GetMessageTemplateResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetMessageTemplateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22665,10 +23380,14 @@ type GetMessageTemplateResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMessageTemplateResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMessageTemplateResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetMessageTemplateResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22699,6 +23418,11 @@ func (r GetMessageTemplateResponse) GetApplicationproblemJSON429() *TooManyReque
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetMessageTemplateResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetMessageTemplateResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22745,6 +23469,11 @@ type PutMessageTemplateResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutMessageTemplateResponse503Headers the declared response headers of an HTTP 503 response for PutMessageTemplate
+type PutMessageTemplateResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutMessageTemplateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22768,12 +23497,16 @@ type PutMessageTemplateResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutMessageTemplateResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutMessageTemplateResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutMessageTemplateResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutMessageTemplateResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22826,6 +23559,11 @@ func (r PutMessageTemplateResponse) GetApplicationproblemJSON500() *InternalErro
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutMessageTemplateResponse) GetBody() []byte {
 	return r.Body
@@ -22865,6 +23603,11 @@ type GetMetricsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetMetricsResponse503Headers the declared response headers of an HTTP 503 response for GetMetrics
+type GetMetricsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22880,10 +23623,14 @@ type GetMetricsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMetricsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMetricsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetMetricsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -22914,6 +23661,11 @@ func (r GetMetricsResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetMetricsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetMetricsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -22955,6 +23707,11 @@ type GetEfficiencyResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetEfficiencyResponse503Headers the declared response headers of an HTTP 503 response for GetEfficiency
+type GetEfficiencyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetEfficiencyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22970,10 +23727,14 @@ type GetEfficiencyResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetEfficiencyResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetEfficiencyResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetEfficiencyResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23004,6 +23765,11 @@ func (r GetEfficiencyResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetEfficiencyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetEfficiencyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -23045,6 +23811,11 @@ type GetServiceStarsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetServiceStarsResponse503Headers the declared response headers of an HTTP 503 response for GetServiceStars
+type GetServiceStarsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetServiceStarsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23060,10 +23831,14 @@ type GetServiceStarsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetServiceStarsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetServiceStarsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetServiceStarsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23094,6 +23869,11 @@ func (r GetServiceStarsResponse) GetApplicationproblemJSON429() *TooManyRequests
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetServiceStarsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetServiceStarsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -23135,6 +23915,11 @@ type ListNotificationsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListNotificationsResponse503Headers the declared response headers of an HTTP 503 response for ListNotifications
+type ListNotificationsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListNotificationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23155,10 +23940,14 @@ type ListNotificationsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListNotificationsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListNotificationsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListNotificationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23194,6 +23983,11 @@ func (r ListNotificationsResponse) GetApplicationproblemJSON429() *TooManyReques
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListNotificationsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListNotificationsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -23283,6 +24077,11 @@ type ListCyclesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCyclesResponse503Headers the declared response headers of an HTTP 503 response for ListCycles
+type ListCyclesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCyclesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23303,10 +24102,14 @@ type ListCyclesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCyclesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCyclesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCyclesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23342,6 +24145,11 @@ func (r ListCyclesResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListCyclesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCyclesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -23388,6 +24196,11 @@ type OpenCycleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// OpenCycleResponse503Headers the declared response headers of an HTTP 503 response for OpenCycle
+type OpenCycleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type OpenCycleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23409,12 +24222,16 @@ type OpenCycleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *OpenCycleResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *OpenCycleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *OpenCycleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OpenCycleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23462,6 +24279,11 @@ func (r OpenCycleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OpenCycleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r OpenCycleResponse) GetBody() []byte {
 	return r.Body
@@ -23501,6 +24323,11 @@ type GetCycleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetCycleResponse503Headers the declared response headers of an HTTP 503 response for GetCycle
+type GetCycleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetCycleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23516,10 +24343,14 @@ type GetCycleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCycleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetCycleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCycleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23550,6 +24381,11 @@ func (r GetCycleResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetCycleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCycleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -23591,6 +24427,11 @@ type ActOnCycleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ActOnCycleResponse503Headers the declared response headers of an HTTP 503 response for ActOnCycle
+type ActOnCycleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ActOnCycleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23614,10 +24455,14 @@ type ActOnCycleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ActOnCycleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ActOnCycleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ActOnCycleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23670,6 +24515,11 @@ func (r ActOnCycleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ActOnCycleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ActOnCycleResponse) GetBody() []byte {
 	return r.Body
@@ -23709,6 +24559,11 @@ type CheckCycleNowResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CheckCycleNowResponse503Headers the declared response headers of an HTTP 503 response for CheckCycleNow
+type CheckCycleNowResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CheckCycleNowResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23732,10 +24587,14 @@ type CheckCycleNowResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CheckCycleNowResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CheckCycleNowResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CheckCycleNowResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23788,6 +24647,11 @@ func (r CheckCycleNowResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CheckCycleNowResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CheckCycleNowResponse) GetBody() []byte {
 	return r.Body
@@ -23827,6 +24691,11 @@ type DecideCyclePlanResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DecideCyclePlanResponse503Headers the declared response headers of an HTTP 503 response for DecideCyclePlan
+type DecideCyclePlanResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DecideCyclePlanResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23850,10 +24719,14 @@ type DecideCyclePlanResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DecideCyclePlanResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DecideCyclePlanResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DecideCyclePlanResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23906,6 +24779,11 @@ func (r DecideCyclePlanResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DecideCyclePlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r DecideCyclePlanResponse) GetBody() []byte {
 	return r.Body
@@ -23945,6 +24823,11 @@ type ListCycleEventsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCycleEventsResponse503Headers the declared response headers of an HTTP 503 response for ListCycleEvents
+type ListCycleEventsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListCycleEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23962,10 +24845,14 @@ type ListCycleEventsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCycleEventsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCycleEventsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCycleEventsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23998,6 +24885,11 @@ func (r ListCycleEventsResponse) GetApplicationproblemJSON429() *TooManyRequests
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListCycleEventsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCycleEventsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24039,6 +24931,11 @@ type SubmitCyclePlanResponse429Headers struct {
 	RetryAfter *int
 }
 
+// SubmitCyclePlanResponse503Headers the declared response headers of an HTTP 503 response for SubmitCyclePlan
+type SubmitCyclePlanResponse503Headers struct {
+	RetryAfter *int
+}
+
 type SubmitCyclePlanResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24062,10 +24959,14 @@ type SubmitCyclePlanResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitCyclePlanResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *SubmitCyclePlanResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SubmitCyclePlanResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24118,6 +25019,11 @@ func (r SubmitCyclePlanResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SubmitCyclePlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r SubmitCyclePlanResponse) GetBody() []byte {
 	return r.Body
@@ -24157,6 +25063,11 @@ type ReportCycleProgressResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ReportCycleProgressResponse503Headers the declared response headers of an HTTP 503 response for ReportCycleProgress
+type ReportCycleProgressResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReportCycleProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24180,10 +25091,14 @@ type ReportCycleProgressResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReportCycleProgressResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportCycleProgressResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReportCycleProgressResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24236,6 +25151,11 @@ func (r ReportCycleProgressResponse) GetApplicationproblemJSON500() *InternalErr
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportCycleProgressResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ReportCycleProgressResponse) GetBody() []byte {
 	return r.Body
@@ -24275,6 +25195,11 @@ type WithdrawCycleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// WithdrawCycleResponse503Headers the declared response headers of an HTTP 503 response for WithdrawCycle
+type WithdrawCycleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type WithdrawCycleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24298,10 +25223,14 @@ type WithdrawCycleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WithdrawCycleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WithdrawCycleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WithdrawCycleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24354,6 +25283,11 @@ func (r WithdrawCycleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WithdrawCycleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r WithdrawCycleResponse) GetBody() []byte {
 	return r.Body
@@ -24393,6 +25327,11 @@ type ListPeopleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListPeopleResponse503Headers the declared response headers of an HTTP 503 response for ListPeople
+type ListPeopleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListPeopleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24410,10 +25349,14 @@ type ListPeopleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListPeopleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListPeopleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPeopleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24446,6 +25389,11 @@ func (r ListPeopleResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListPeopleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListPeopleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24487,6 +25435,11 @@ type DeactivatePersonResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeactivatePersonResponse503Headers the declared response headers of an HTTP 503 response for DeactivatePerson
+type DeactivatePersonResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeactivatePersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24502,10 +25455,14 @@ type DeactivatePersonResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeactivatePersonResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeactivatePersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeactivatePersonResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24536,6 +25493,11 @@ func (r DeactivatePersonResponse) GetApplicationproblemJSON429() *TooManyRequest
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeactivatePersonResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeactivatePersonResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24577,6 +25539,11 @@ type GetPersonResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetPersonResponse503Headers the declared response headers of an HTTP 503 response for GetPerson
+type GetPersonResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetPersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24592,10 +25559,14 @@ type GetPersonResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetPersonResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetPersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetPersonResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24626,6 +25597,11 @@ func (r GetPersonResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetPersonResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24672,6 +25648,11 @@ type PutPersonResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutPersonResponse503Headers the declared response headers of an HTTP 503 response for PutPerson
+type PutPersonResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutPersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24695,12 +25676,16 @@ type PutPersonResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutPersonResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutPersonResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutPersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutPersonResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24753,6 +25738,11 @@ func (r PutPersonResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutPersonResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutPersonResponse) GetBody() []byte {
 	return r.Body
@@ -24797,6 +25787,11 @@ type ListQAQueueResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListQAQueueResponse503Headers the declared response headers of an HTTP 503 response for ListQAQueue
+type ListQAQueueResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListQAQueueResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24817,12 +25812,16 @@ type ListQAQueueResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListQAQueueResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListQAQueueResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListQAQueueResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListQAQueueResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24858,6 +25857,11 @@ func (r ListQAQueueResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListQAQueueResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListQAQueueResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24899,6 +25903,11 @@ type GetQASampleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetQASampleResponse503Headers the declared response headers of an HTTP 503 response for GetQASample
+type GetQASampleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetQASampleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24914,10 +25923,14 @@ type GetQASampleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetQASampleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetQASampleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetQASampleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -24948,6 +25961,11 @@ func (r GetQASampleResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetQASampleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetQASampleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -24989,6 +26007,11 @@ type ScoreQASampleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ScoreQASampleResponse503Headers the declared response headers of an HTTP 503 response for ScoreQASample
+type ScoreQASampleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ScoreQASampleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25012,10 +26035,14 @@ type ScoreQASampleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ScoreQASampleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ScoreQASampleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ScoreQASampleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25068,6 +26095,11 @@ func (r ScoreQASampleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ScoreQASampleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ScoreQASampleResponse) GetBody() []byte {
 	return r.Body
@@ -25107,6 +26139,11 @@ type GetQAScorecardResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetQAScorecardResponse503Headers the declared response headers of an HTTP 503 response for GetQAScorecard
+type GetQAScorecardResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetQAScorecardResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25120,10 +26157,14 @@ type GetQAScorecardResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetQAScorecardResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetQAScorecardResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetQAScorecardResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25149,6 +26190,11 @@ func (r GetQAScorecardResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetQAScorecardResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetQAScorecardResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -25190,6 +26236,11 @@ type PutQAScorecardResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutQAScorecardResponse503Headers the declared response headers of an HTTP 503 response for PutQAScorecard
+type PutQAScorecardResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutQAScorecardResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25209,10 +26260,14 @@ type PutQAScorecardResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutQAScorecardResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutQAScorecardResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutQAScorecardResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25255,6 +26310,11 @@ func (r PutQAScorecardResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutQAScorecardResponse) GetBody() []byte {
 	return r.Body
@@ -25294,6 +26354,11 @@ type GetReviewRulesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetReviewRulesResponse503Headers the declared response headers of an HTTP 503 response for GetReviewRules
+type GetReviewRulesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetReviewRulesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25307,10 +26372,14 @@ type GetReviewRulesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReviewRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetReviewRulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReviewRulesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25336,6 +26405,11 @@ func (r GetReviewRulesResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetReviewRulesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReviewRulesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -25377,6 +26451,11 @@ type PutReviewRulesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutReviewRulesResponse503Headers the declared response headers of an HTTP 503 response for PutReviewRules
+type PutReviewRulesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutReviewRulesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25396,10 +26475,14 @@ type PutReviewRulesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutReviewRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutReviewRulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutReviewRulesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25442,6 +26525,11 @@ func (r PutReviewRulesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutReviewRulesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutReviewRulesResponse) GetBody() []byte {
 	return r.Body
@@ -25481,6 +26569,11 @@ type ListReviewSchedulesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListReviewSchedulesResponse503Headers the declared response headers of an HTTP 503 response for ListReviewSchedules
+type ListReviewSchedulesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListReviewSchedulesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25496,10 +26589,14 @@ type ListReviewSchedulesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListReviewSchedulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListReviewSchedulesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListReviewSchedulesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25527,6 +26624,11 @@ func (r ListReviewSchedulesResponse) GetApplicationproblemJSON429() *TooManyRequ
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListReviewSchedulesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListReviewSchedulesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -25568,6 +26670,11 @@ type CreateReviewScheduleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CreateReviewScheduleResponse503Headers the declared response headers of an HTTP 503 response for CreateReviewSchedule
+type CreateReviewScheduleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateReviewScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25591,10 +26698,14 @@ type CreateReviewScheduleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateReviewScheduleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateReviewScheduleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25647,6 +26758,11 @@ func (r CreateReviewScheduleResponse) GetApplicationproblemJSON500() *InternalEr
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateReviewScheduleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CreateReviewScheduleResponse) GetBody() []byte {
 	return r.Body
@@ -25686,6 +26802,11 @@ type DeleteReviewScheduleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeleteReviewScheduleResponse503Headers the declared response headers of an HTTP 503 response for DeleteReviewSchedule
+type DeleteReviewScheduleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteReviewScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25699,10 +26820,14 @@ type DeleteReviewScheduleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteReviewScheduleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteReviewScheduleResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -25728,6 +26853,11 @@ func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON429() *TooManyReq
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -25769,6 +26899,11 @@ type GetReviewScheduleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetReviewScheduleResponse503Headers the declared response headers of an HTTP 503 response for GetReviewSchedule
+type GetReviewScheduleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetReviewScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25784,10 +26919,14 @@ type GetReviewScheduleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetReviewScheduleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReviewScheduleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25818,6 +26957,11 @@ func (r GetReviewScheduleResponse) GetApplicationproblemJSON429() *TooManyReques
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetReviewScheduleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReviewScheduleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -25859,6 +27003,11 @@ type PatchReviewScheduleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PatchReviewScheduleResponse503Headers the declared response headers of an HTTP 503 response for PatchReviewSchedule
+type PatchReviewScheduleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PatchReviewScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25880,10 +27029,14 @@ type PatchReviewScheduleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PatchReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PatchReviewScheduleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchReviewScheduleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -25931,6 +27084,11 @@ func (r PatchReviewScheduleResponse) GetApplicationproblemJSON500() *InternalErr
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PatchReviewScheduleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PatchReviewScheduleResponse) GetBody() []byte {
 	return r.Body
@@ -25970,6 +27128,11 @@ type TriggerReviewScheduleResponse429Headers struct {
 	RetryAfter *int
 }
 
+// TriggerReviewScheduleResponse503Headers the declared response headers of an HTTP 503 response for TriggerReviewSchedule
+type TriggerReviewScheduleResponse503Headers struct {
+	RetryAfter *int
+}
+
 type TriggerReviewScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -25985,10 +27148,14 @@ type TriggerReviewScheduleResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *TriggerReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *TriggerReviewScheduleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *TriggerReviewScheduleResponse503Headers
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -26019,6 +27186,11 @@ func (r TriggerReviewScheduleResponse) GetApplicationproblemJSON429() *TooManyRe
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r TriggerReviewScheduleResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r TriggerReviewScheduleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -26060,6 +27232,11 @@ type ListReviewsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListReviewsResponse503Headers the declared response headers of an HTTP 503 response for ListReviews
+type ListReviewsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListReviewsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26080,10 +27257,14 @@ type ListReviewsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListReviewsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListReviewsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListReviewsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26119,6 +27300,11 @@ func (r ListReviewsResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListReviewsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListReviewsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -26165,6 +27351,11 @@ type RunReviewResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RunReviewResponse503Headers the declared response headers of an HTTP 503 response for RunReview
+type RunReviewResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RunReviewResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26191,12 +27382,16 @@ type RunReviewResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *RunReviewResponse202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RunReviewResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RunReviewResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RunReviewResponse503Headers
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -26246,6 +27441,11 @@ func (r RunReviewResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RunReviewResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RunReviewResponse) GetBody() []byte {
 	return r.Body
@@ -26285,6 +27485,11 @@ type GetReviewResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetReviewResponse503Headers the declared response headers of an HTTP 503 response for GetReview
+type GetReviewResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetReviewResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26300,10 +27505,14 @@ type GetReviewResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReviewResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetReviewResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReviewResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26334,6 +27543,11 @@ func (r GetReviewResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetReviewResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReviewResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -26375,6 +27589,11 @@ type ListRiskAlertsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListRiskAlertsResponse503Headers the declared response headers of an HTTP 503 response for ListRiskAlerts
+type ListRiskAlertsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListRiskAlertsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26395,10 +27614,14 @@ type ListRiskAlertsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListRiskAlertsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListRiskAlertsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListRiskAlertsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26434,6 +27657,11 @@ func (r ListRiskAlertsResponse) GetApplicationproblemJSON429() *TooManyRequests 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListRiskAlertsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListRiskAlertsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -26475,6 +27703,11 @@ type OpenRiskAlertResponse429Headers struct {
 	RetryAfter *int
 }
 
+// OpenRiskAlertResponse503Headers the declared response headers of an HTTP 503 response for OpenRiskAlert
+type OpenRiskAlertResponse503Headers struct {
+	RetryAfter *int
+}
+
 type OpenRiskAlertResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26496,10 +27729,14 @@ type OpenRiskAlertResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *OpenRiskAlertResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *OpenRiskAlertResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OpenRiskAlertResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26547,6 +27784,11 @@ func (r OpenRiskAlertResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r OpenRiskAlertResponse) GetBody() []byte {
 	return r.Body
@@ -26586,6 +27828,11 @@ type GetRiskAlertResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetRiskAlertResponse503Headers the declared response headers of an HTTP 503 response for GetRiskAlert
+type GetRiskAlertResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetRiskAlertResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26601,10 +27848,14 @@ type GetRiskAlertResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetRiskAlertResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetRiskAlertResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRiskAlertResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26635,6 +27886,11 @@ func (r GetRiskAlertResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetRiskAlertResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetRiskAlertResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -26676,6 +27932,11 @@ type CloseRiskAlertResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CloseRiskAlertResponse503Headers the declared response headers of an HTTP 503 response for CloseRiskAlert
+type CloseRiskAlertResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CloseRiskAlertResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26699,10 +27960,14 @@ type CloseRiskAlertResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CloseRiskAlertResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CloseRiskAlertResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CloseRiskAlertResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26755,6 +28020,11 @@ func (r CloseRiskAlertResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CloseRiskAlertResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CloseRiskAlertResponse) GetBody() []byte {
 	return r.Body
@@ -26794,6 +28064,11 @@ type RespondRiskAlertResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RespondRiskAlertResponse503Headers the declared response headers of an HTTP 503 response for RespondRiskAlert
+type RespondRiskAlertResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RespondRiskAlertResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26817,10 +28092,14 @@ type RespondRiskAlertResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RespondRiskAlertResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RespondRiskAlertResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RespondRiskAlertResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26873,6 +28152,11 @@ func (r RespondRiskAlertResponse) GetApplicationproblemJSON500() *InternalError 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RespondRiskAlertResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RespondRiskAlertResponse) GetBody() []byte {
 	return r.Body
@@ -26912,6 +28196,11 @@ type RiskLedgerResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RiskLedgerResponse503Headers the declared response headers of an HTTP 503 response for RiskLedger
+type RiskLedgerResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RiskLedgerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26929,10 +28218,14 @@ type RiskLedgerResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RiskLedgerResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RiskLedgerResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RiskLedgerResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -26965,6 +28258,11 @@ func (r RiskLedgerResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RiskLedgerResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RiskLedgerResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27006,6 +28304,11 @@ type GetRiskThresholdsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetRiskThresholdsResponse503Headers the declared response headers of an HTTP 503 response for GetRiskThresholds
+type GetRiskThresholdsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetRiskThresholdsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27019,10 +28322,14 @@ type GetRiskThresholdsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetRiskThresholdsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetRiskThresholdsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRiskThresholdsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27048,6 +28355,11 @@ func (r GetRiskThresholdsResponse) GetApplicationproblemJSON429() *TooManyReques
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetRiskThresholdsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetRiskThresholdsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27089,6 +28401,11 @@ type PutRiskThresholdsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutRiskThresholdsResponse503Headers the declared response headers of an HTTP 503 response for PutRiskThresholds
+type PutRiskThresholdsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutRiskThresholdsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27108,10 +28425,14 @@ type PutRiskThresholdsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutRiskThresholdsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutRiskThresholdsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutRiskThresholdsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27154,6 +28475,11 @@ func (r PutRiskThresholdsResponse) GetApplicationproblemJSON500() *InternalError
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutRiskThresholdsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutRiskThresholdsResponse) GetBody() []byte {
 	return r.Body
@@ -27193,6 +28519,11 @@ type ListRoutesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListRoutesResponse503Headers the declared response headers of an HTTP 503 response for ListRoutes
+type ListRoutesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListRoutesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27208,10 +28539,14 @@ type ListRoutesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListRoutesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListRoutesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListRoutesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27239,6 +28574,11 @@ func (r ListRoutesResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListRoutesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListRoutesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27280,6 +28620,11 @@ type DeleteRouteResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeleteRouteResponse503Headers the declared response headers of an HTTP 503 response for DeleteRoute
+type DeleteRouteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteRouteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27295,10 +28640,14 @@ type DeleteRouteResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteRouteResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteRouteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteRouteResponse503Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -27329,6 +28678,11 @@ func (r DeleteRouteResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteRouteResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteRouteResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27375,6 +28729,11 @@ type PutRouteResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutRouteResponse503Headers the declared response headers of an HTTP 503 response for PutRoute
+type PutRouteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutRouteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27398,12 +28757,16 @@ type PutRouteResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutRouteResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutRouteResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutRouteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutRouteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27456,6 +28819,11 @@ func (r PutRouteResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutRouteResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutRouteResponse) GetBody() []byte {
 	return r.Body
@@ -27495,6 +28863,11 @@ type GetServiceStarWeightsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetServiceStarWeightsResponse503Headers the declared response headers of an HTTP 503 response for GetServiceStarWeights
+type GetServiceStarWeightsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetServiceStarWeightsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27508,10 +28881,14 @@ type GetServiceStarWeightsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetServiceStarWeightsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetServiceStarWeightsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetServiceStarWeightsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27537,6 +28914,11 @@ func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON429() *TooManyRe
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetServiceStarWeightsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27578,6 +28960,11 @@ type PutServiceStarWeightsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutServiceStarWeightsResponse503Headers the declared response headers of an HTTP 503 response for PutServiceStarWeights
+type PutServiceStarWeightsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutServiceStarWeightsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27597,10 +28984,14 @@ type PutServiceStarWeightsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutServiceStarWeightsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutServiceStarWeightsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutServiceStarWeightsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27643,6 +29034,11 @@ func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON500() *InternalE
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutServiceStarWeightsResponse) GetBody() []byte {
 	return r.Body
@@ -27682,6 +29078,11 @@ type ListPoliciesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListPoliciesResponse503Headers the declared response headers of an HTTP 503 response for ListPolicies
+type ListPoliciesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListPoliciesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27697,10 +29098,14 @@ type ListPoliciesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListPoliciesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListPoliciesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPoliciesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27728,6 +29133,11 @@ func (r ListPoliciesResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListPoliciesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListPoliciesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27769,6 +29179,11 @@ type ListSourcePoliciesResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListSourcePoliciesResponse503Headers the declared response headers of an HTTP 503 response for ListSourcePolicies
+type ListSourcePoliciesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListSourcePoliciesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27784,10 +29199,14 @@ type ListSourcePoliciesResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListSourcePoliciesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListSourcePoliciesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListSourcePoliciesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -27815,6 +29234,11 @@ func (r ListSourcePoliciesResponse) GetApplicationproblemJSON429() *TooManyReque
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListSourcePoliciesResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListSourcePoliciesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27856,6 +29280,11 @@ type DeleteSourcePolicyResponse429Headers struct {
 	RetryAfter *int
 }
 
+// DeleteSourcePolicyResponse503Headers the declared response headers of an HTTP 503 response for DeleteSourcePolicy
+type DeleteSourcePolicyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteSourcePolicyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27871,10 +29300,14 @@ type DeleteSourcePolicyResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteSourcePolicyResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteSourcePolicyResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteSourcePolicyResponse503Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -27905,6 +29338,11 @@ func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON429() *TooManyReque
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -27951,6 +29389,11 @@ type PutSourcePolicyResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutSourcePolicyResponse503Headers the declared response headers of an HTTP 503 response for PutSourcePolicy
+type PutSourcePolicyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutSourcePolicyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27972,12 +29415,16 @@ type PutSourcePolicyResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutSourcePolicyResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutSourcePolicyResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutSourcePolicyResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutSourcePolicyResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28025,6 +29472,11 @@ func (r PutSourcePolicyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutSourcePolicyResponse) GetBody() []byte {
 	return r.Body
@@ -28064,6 +29516,11 @@ type PutPolicyResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutPolicyResponse503Headers the declared response headers of an HTTP 503 response for PutPolicy
+type PutPolicyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutPolicyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28083,10 +29540,14 @@ type PutPolicyResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutPolicyResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutPolicyResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutPolicyResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28127,6 +29588,11 @@ func (r PutPolicyResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PutPolicyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutPolicyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -28348,6 +29814,11 @@ type ListTeamsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListTeamsResponse503Headers the declared response headers of an HTTP 503 response for ListTeams
+type ListTeamsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListTeamsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28363,10 +29834,14 @@ type ListTeamsResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListTeamsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTeamsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListTeamsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28394,6 +29869,11 @@ func (r ListTeamsResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListTeamsResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListTeamsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -28435,6 +29915,11 @@ type GetTeamResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetTeamResponse503Headers the declared response headers of an HTTP 503 response for GetTeam
+type GetTeamResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetTeamResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28450,10 +29935,14 @@ type GetTeamResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetTeamResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetTeamResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTeamResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28484,6 +29973,11 @@ func (r GetTeamResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetTeamResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTeamResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -28530,6 +30024,11 @@ type PutTeamResponse429Headers struct {
 	RetryAfter *int
 }
 
+// PutTeamResponse503Headers the declared response headers of an HTTP 503 response for PutTeam
+type PutTeamResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutTeamResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28553,12 +30052,16 @@ type PutTeamResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutTeamResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutTeamResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutTeamResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutTeamResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28611,6 +30114,11 @@ func (r PutTeamResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutTeamResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PutTeamResponse) GetBody() []byte {
 	return r.Body
@@ -28650,6 +30158,11 @@ type ListTokensResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListTokensResponse503Headers the declared response headers of an HTTP 503 response for ListTokens
+type ListTokensResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListTokensResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28670,10 +30183,14 @@ type ListTokensResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListTokensResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTokensResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListTokensResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28709,6 +30226,11 @@ func (r ListTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListTokensResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -28750,6 +30272,11 @@ type CreateTokenResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CreateTokenResponse503Headers the declared response headers of an HTTP 503 response for CreateToken
+type CreateTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28771,10 +30298,14 @@ type CreateTokenResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateTokenResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateTokenResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -28822,6 +30353,11 @@ func (r CreateTokenResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CreateTokenResponse) GetBody() []byte {
 	return r.Body
@@ -28861,6 +30397,11 @@ type RevokeTokenResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RevokeTokenResponse503Headers the declared response headers of an HTTP 503 response for RevokeToken
+type RevokeTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RevokeTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28876,10 +30417,14 @@ type RevokeTokenResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RevokeTokenResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RevokeTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RevokeTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28910,6 +30455,11 @@ func (r RevokeTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RevokeTokenResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -28951,6 +30501,11 @@ type GetTokenResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetTokenResponse503Headers the declared response headers of an HTTP 503 response for GetToken
+type GetTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28966,10 +30521,14 @@ type GetTokenResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetTokenResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -29000,6 +30559,11 @@ func (r GetTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetTokenResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -29041,6 +30605,11 @@ type RotateTokenResponse429Headers struct {
 	RetryAfter *int
 }
 
+// RotateTokenResponse503Headers the declared response headers of an HTTP 503 response for RotateToken
+type RotateTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RotateTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -29064,10 +30633,14 @@ type RotateTokenResponse struct {
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RotateTokenResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RotateTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RotateTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -29118,6 +30691,11 @@ func (r RotateTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RotateTokenResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -29181,8 +30759,8 @@ func (c *ClientWithResponses) PrometheusMetricsWithResponse(ctx context.Context,
 
 // ReadyzWithResponse Readiness
 //
-// Ready only when PostgreSQL and Temporal answer and the Chinese dictionary has
-// been loaded (a 503 while it loads, so intake is never served slowly); each
+// Ready only when PostgreSQL and Temporal answer, the start-up steps that need
+// them are done, and the Chinese dictionary has been loaded (a 503 while it loads, so intake is never served slowly); each
 // check says `ok`, `loading` or its error. A dictionary that failed to load does
 // not keep the API unready: keywords degrade instead. No token.
 //
@@ -32160,6 +33738,13 @@ func ParseListCalendarsResponse(rsp *http.Response) (*ListCalendarsResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32183,6 +33768,16 @@ func ParseListCalendarsResponse(rsp *http.Response) (*ListCalendarsResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCalendarsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32247,6 +33842,13 @@ func ParseDeleteCalendarResponse(rsp *http.Response) (*DeleteCalendarResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32270,6 +33872,16 @@ func ParseDeleteCalendarResponse(rsp *http.Response) (*DeleteCalendarResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteCalendarResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32338,6 +33950,13 @@ func ParseGetCalendarResponse(rsp *http.Response) (*GetCalendarResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32361,6 +33980,16 @@ func ParseGetCalendarResponse(rsp *http.Response) (*GetCalendarResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCalendarResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32443,6 +34072,13 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32476,6 +34112,16 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutCalendarResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32532,6 +34178,13 @@ func ParseListClassificationRulesResponse(rsp *http.Response) (*ListClassificati
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32555,6 +34208,16 @@ func ParseListClassificationRulesResponse(rsp *http.Response) (*ListClassificati
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListClassificationRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32632,6 +34295,13 @@ func ParsePutClassificationRulesResponse(rsp *http.Response) (*PutClassification
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32655,6 +34325,16 @@ func ParsePutClassificationRulesResponse(rsp *http.Response) (*PutClassification
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutClassificationRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32730,6 +34410,13 @@ func ParseClassifyTextResponse(rsp *http.Response) (*ClassifyTextResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32753,6 +34440,16 @@ func ParseClassifyTextResponse(rsp *http.Response) (*ClassifyTextResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ClassifyTextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32807,6 +34504,13 @@ func ParseListCompensationLimitsResponse(rsp *http.Response) (*ListCompensationL
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32830,6 +34534,16 @@ func ParseListCompensationLimitsResponse(rsp *http.Response) (*ListCompensationL
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCompensationLimitsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32905,6 +34619,13 @@ func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLim
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -32928,6 +34649,16 @@ func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLim
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutCompensationLimitsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -32994,6 +34725,13 @@ func ParseListComplaintsResponse(rsp *http.Response) (*ListComplaintsResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33017,6 +34755,16 @@ func ParseListComplaintsResponse(rsp *http.Response) (*ListComplaintsResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListComplaintsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33153,6 +34901,16 @@ func ParseFileComplaintResponse(rsp *http.Response) (*FileComplaintResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers FileComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33214,6 +34972,13 @@ func ParseGetComplaintResponse(rsp *http.Response) (*GetComplaintResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33237,6 +35002,16 @@ func ParseGetComplaintResponse(rsp *http.Response) (*GetComplaintResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33326,6 +35101,13 @@ func ParseAcknowledgeComplaintResponse(rsp *http.Response) (*AcknowledgeComplain
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33349,6 +35131,16 @@ func ParseAcknowledgeComplaintResponse(rsp *http.Response) (*AcknowledgeComplain
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AcknowledgeComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33412,6 +35204,13 @@ func ParseListComplaintCallbacksResponse(rsp *http.Response) (*ListComplaintCall
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33435,6 +35234,16 @@ func ParseListComplaintCallbacksResponse(rsp *http.Response) (*ListComplaintCall
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListComplaintCallbacksResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33524,6 +35333,13 @@ func ParseCloseComplaintResponse(rsp *http.Response) (*CloseComplaintResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33547,6 +35363,16 @@ func ParseCloseComplaintResponse(rsp *http.Response) (*CloseComplaintResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CloseComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33610,6 +35436,13 @@ func ParseListCompensationsResponse(rsp *http.Response) (*ListCompensationsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33633,6 +35466,16 @@ func ParseListCompensationsResponse(rsp *http.Response) (*ListCompensationsRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCompensationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33722,6 +35565,13 @@ func ParseCompensateResponse(rsp *http.Response) (*CompensateResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33755,6 +35605,16 @@ func ParseCompensateResponse(rsp *http.Response) (*CompensateResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CompensateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33818,6 +35678,13 @@ func ParseListComplaintEscalationsResponse(rsp *http.Response) (*ListComplaintEs
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33841,6 +35708,16 @@ func ParseListComplaintEscalationsResponse(rsp *http.Response) (*ListComplaintEs
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListComplaintEscalationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -33930,6 +35807,13 @@ func ParseRequestEscalationResponse(rsp *http.Response) (*RequestEscalationRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -33963,6 +35847,16 @@ func ParseRequestEscalationResponse(rsp *http.Response) (*RequestEscalationRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RequestEscalationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34052,6 +35946,13 @@ func ParseDecideEscalationResponse(rsp *http.Response) (*DecideEscalationRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34075,6 +35976,16 @@ func ParseDecideEscalationResponse(rsp *http.Response) (*DecideEscalationRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DecideEscalationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34138,6 +36049,13 @@ func ParseListComplaintEventsResponse(rsp *http.Response) (*ListComplaintEventsR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34161,6 +36079,16 @@ func ParseListComplaintEventsResponse(rsp *http.Response) (*ListComplaintEventsR
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListComplaintEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34250,6 +36178,13 @@ func ParseHandoverComplaintResponse(rsp *http.Response) (*HandoverComplaintRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34273,6 +36208,16 @@ func ParseHandoverComplaintResponse(rsp *http.Response) (*HandoverComplaintRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers HandoverComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34362,6 +36307,13 @@ func ParsePauseComplaintResponse(rsp *http.Response) (*PauseComplaintResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34385,6 +36337,16 @@ func ParsePauseComplaintResponse(rsp *http.Response) (*PauseComplaintResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PauseComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34474,6 +36436,13 @@ func ParseSendProgressResponse(rsp *http.Response) (*SendProgressResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34497,6 +36466,16 @@ func ParseSendProgressResponse(rsp *http.Response) (*SendProgressResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SendProgressResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34586,6 +36565,13 @@ func ParseReopenComplaintResponse(rsp *http.Response) (*ReopenComplaintResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34609,6 +36595,16 @@ func ParseReopenComplaintResponse(rsp *http.Response) (*ReopenComplaintResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReopenComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34698,6 +36694,13 @@ func ParseResolveComplaintResponse(rsp *http.Response) (*ResolveComplaintRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34721,6 +36724,16 @@ func ParseResolveComplaintResponse(rsp *http.Response) (*ResolveComplaintRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ResolveComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34810,6 +36823,13 @@ func ParseResumeComplaintResponse(rsp *http.Response) (*ResumeComplaintResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34833,6 +36853,16 @@ func ParseResumeComplaintResponse(rsp *http.Response) (*ResumeComplaintResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ResumeComplaintResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34894,6 +36924,13 @@ func ParseRevealComplaintPersonalDataResponse(rsp *http.Response) (*RevealCompla
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -34917,6 +36954,16 @@ func ParseRevealComplaintPersonalDataResponse(rsp *http.Response) (*RevealCompla
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RevealComplaintPersonalDataResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -34980,6 +37027,13 @@ func ParseListComplaintSurveysResponse(rsp *http.Response) (*ListComplaintSurvey
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35003,6 +37057,16 @@ func ParseListComplaintSurveysResponse(rsp *http.Response) (*ListComplaintSurvey
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListComplaintSurveysResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35071,6 +37135,13 @@ func ParseGetCustomerHistoryResponse(rsp *http.Response) (*GetCustomerHistoryRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35094,6 +37165,16 @@ func ParseGetCustomerHistoryResponse(rsp *http.Response) (*GetCustomerHistoryRes
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCustomerHistoryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35183,6 +37264,13 @@ func ParseEscalationInboxResponse(rsp *http.Response) (*EscalationInboxResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35206,6 +37294,16 @@ func ParseEscalationInboxResponse(rsp *http.Response) (*EscalationInboxResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers EscalationInboxResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35272,6 +37370,13 @@ func ParseListFeedbackResponse(rsp *http.Response) (*ListFeedbackResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35295,6 +37400,16 @@ func ParseListFeedbackResponse(rsp *http.Response) (*ListFeedbackResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListFeedbackResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35431,6 +37546,16 @@ func ParsePostFeedbackResponse(rsp *http.Response) (*PostFeedbackResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFeedbackResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35492,6 +37617,13 @@ func ParseGetFeedbackResponse(rsp *http.Response) (*GetFeedbackResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35515,6 +37647,16 @@ func ParseGetFeedbackResponse(rsp *http.Response) (*GetFeedbackResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFeedbackResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35576,6 +37718,13 @@ func ParseRevealFeedbackPersonalDataResponse(rsp *http.Response) (*RevealFeedbac
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35599,6 +37748,16 @@ func ParseRevealFeedbackPersonalDataResponse(rsp *http.Response) (*RevealFeedbac
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RevealFeedbackPersonalDataResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35660,6 +37819,13 @@ func ParseHeatmapResponse(rsp *http.Response) (*HeatmapResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35683,6 +37849,16 @@ func ParseHeatmapResponse(rsp *http.Response) (*HeatmapResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeatmapResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35749,6 +37925,13 @@ func ParseListBacklogResponse(rsp *http.Response) (*ListBacklogResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35772,6 +37955,16 @@ func ParseListBacklogResponse(rsp *http.Response) (*ListBacklogResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListBacklogResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35854,6 +38047,13 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -35877,6 +38077,16 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchBacklogItemResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -35938,6 +38148,13 @@ func ParseGetInsightReportResponse(rsp *http.Response) (*GetInsightReportRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
@@ -35964,6 +38181,16 @@ func ParseGetInsightReportResponse(rsp *http.Response) (*GetInsightReportRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetInsightReportResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36020,6 +38247,13 @@ func ParseListIntegrationsResponse(rsp *http.Response) (*ListIntegrationsRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36043,6 +38277,16 @@ func ParseListIntegrationsResponse(rsp *http.Response) (*ListIntegrationsRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListIntegrationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36100,6 +38344,13 @@ func ParseDeleteIntegrationResponse(rsp *http.Response) (*DeleteIntegrationRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36123,6 +38374,16 @@ func ParseDeleteIntegrationResponse(rsp *http.Response) (*DeleteIntegrationRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteIntegrationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36184,6 +38445,13 @@ func ParseGetIntegrationResponse(rsp *http.Response) (*GetIntegrationResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36207,6 +38475,16 @@ func ParseGetIntegrationResponse(rsp *http.Response) (*GetIntegrationResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetIntegrationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36289,6 +38567,13 @@ func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36322,6 +38607,16 @@ func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutIntegrationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36392,6 +38687,13 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36415,6 +38717,16 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListIntegrationDeliveriesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36469,6 +38781,13 @@ func ParseGetKPITargetsResponse(rsp *http.Response) (*GetKPITargetsResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36492,6 +38811,16 @@ func ParseGetKPITargetsResponse(rsp *http.Response) (*GetKPITargetsResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetKPITargetsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36567,6 +38896,13 @@ func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36590,6 +38926,16 @@ func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutKPITargetsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36646,6 +38992,13 @@ func ParseListMessageTemplatesResponse(rsp *http.Response) (*ListMessageTemplate
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36669,6 +39022,16 @@ func ParseListMessageTemplatesResponse(rsp *http.Response) (*ListMessageTemplate
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListMessageTemplatesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36730,6 +39093,13 @@ func ParseGetMessageTemplateResponse(rsp *http.Response) (*GetMessageTemplateRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36753,6 +39123,16 @@ func ParseGetMessageTemplateResponse(rsp *http.Response) (*GetMessageTemplateRes
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetMessageTemplateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36842,6 +39222,13 @@ func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -36875,6 +39262,16 @@ func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateRes
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutMessageTemplateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -36936,6 +39333,13 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
@@ -36962,6 +39366,16 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetMetricsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37023,6 +39437,13 @@ func ParseGetEfficiencyResponse(rsp *http.Response) (*GetEfficiencyResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
@@ -37049,6 +39470,16 @@ func ParseGetEfficiencyResponse(rsp *http.Response) (*GetEfficiencyResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetEfficiencyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37110,6 +39541,13 @@ func ParseGetServiceStarsResponse(rsp *http.Response) (*GetServiceStarsResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
@@ -37136,6 +39574,16 @@ func ParseGetServiceStarsResponse(rsp *http.Response) (*GetServiceStarsResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetServiceStarsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37202,6 +39650,13 @@ func ParseListNotificationsResponse(rsp *http.Response) (*ListNotificationsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37225,6 +39680,16 @@ func ParseListNotificationsResponse(rsp *http.Response) (*ListNotificationsRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListNotificationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37324,6 +39789,13 @@ func ParseListCyclesResponse(rsp *http.Response) (*ListCyclesResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37347,6 +39819,16 @@ func ParseListCyclesResponse(rsp *http.Response) (*ListCyclesResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCyclesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37429,6 +39911,13 @@ func ParseOpenCycleResponse(rsp *http.Response) (*OpenCycleResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37462,6 +39951,16 @@ func ParseOpenCycleResponse(rsp *http.Response) (*OpenCycleResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OpenCycleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37523,6 +40022,13 @@ func ParseGetCycleResponse(rsp *http.Response) (*GetCycleResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37546,6 +40052,16 @@ func ParseGetCycleResponse(rsp *http.Response) (*GetCycleResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCycleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37635,6 +40151,13 @@ func ParseActOnCycleResponse(rsp *http.Response) (*ActOnCycleResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37658,6 +40181,16 @@ func ParseActOnCycleResponse(rsp *http.Response) (*ActOnCycleResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ActOnCycleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37747,6 +40280,13 @@ func ParseCheckCycleNowResponse(rsp *http.Response) (*CheckCycleNowResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37770,6 +40310,16 @@ func ParseCheckCycleNowResponse(rsp *http.Response) (*CheckCycleNowResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CheckCycleNowResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37859,6 +40409,13 @@ func ParseDecideCyclePlanResponse(rsp *http.Response) (*DecideCyclePlanResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37882,6 +40439,16 @@ func ParseDecideCyclePlanResponse(rsp *http.Response) (*DecideCyclePlanResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DecideCyclePlanResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -37945,6 +40512,13 @@ func ParseListCycleEventsResponse(rsp *http.Response) (*ListCycleEventsResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -37968,6 +40542,16 @@ func ParseListCycleEventsResponse(rsp *http.Response) (*ListCycleEventsResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCycleEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38057,6 +40641,13 @@ func ParseSubmitCyclePlanResponse(rsp *http.Response) (*SubmitCyclePlanResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38080,6 +40671,16 @@ func ParseSubmitCyclePlanResponse(rsp *http.Response) (*SubmitCyclePlanResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SubmitCyclePlanResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38169,6 +40770,13 @@ func ParseReportCycleProgressResponse(rsp *http.Response) (*ReportCycleProgressR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38192,6 +40800,16 @@ func ParseReportCycleProgressResponse(rsp *http.Response) (*ReportCycleProgressR
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReportCycleProgressResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38281,6 +40899,13 @@ func ParseWithdrawCycleResponse(rsp *http.Response) (*WithdrawCycleResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38304,6 +40929,16 @@ func ParseWithdrawCycleResponse(rsp *http.Response) (*WithdrawCycleResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WithdrawCycleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38367,6 +41002,13 @@ func ParseListPeopleResponse(rsp *http.Response) (*ListPeopleResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38390,6 +41032,16 @@ func ParseListPeopleResponse(rsp *http.Response) (*ListPeopleResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPeopleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38451,6 +41103,13 @@ func ParseDeactivatePersonResponse(rsp *http.Response) (*DeactivatePersonRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38474,6 +41133,16 @@ func ParseDeactivatePersonResponse(rsp *http.Response) (*DeactivatePersonRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeactivatePersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38535,6 +41204,13 @@ func ParseGetPersonResponse(rsp *http.Response) (*GetPersonResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38558,6 +41234,16 @@ func ParseGetPersonResponse(rsp *http.Response) (*GetPersonResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetPersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38647,6 +41333,13 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38680,6 +41373,16 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutPersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38746,6 +41449,13 @@ func ParseListQAQueueResponse(rsp *http.Response) (*ListQAQueueResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
@@ -38782,6 +41492,16 @@ func ParseListQAQueueResponse(rsp *http.Response) (*ListQAQueueResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListQAQueueResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38843,6 +41563,13 @@ func ParseGetQASampleResponse(rsp *http.Response) (*GetQASampleResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38866,6 +41593,16 @@ func ParseGetQASampleResponse(rsp *http.Response) (*GetQASampleResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetQASampleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -38955,6 +41692,13 @@ func ParseScoreQASampleResponse(rsp *http.Response) (*ScoreQASampleResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -38978,6 +41722,16 @@ func ParseScoreQASampleResponse(rsp *http.Response) (*ScoreQASampleResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ScoreQASampleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39032,6 +41786,13 @@ func ParseGetQAScorecardResponse(rsp *http.Response) (*GetQAScorecardResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39055,6 +41816,16 @@ func ParseGetQAScorecardResponse(rsp *http.Response) (*GetQAScorecardResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetQAScorecardResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39130,6 +41901,13 @@ func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39153,6 +41931,16 @@ func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutQAScorecardResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39207,6 +41995,13 @@ func ParseGetReviewRulesResponse(rsp *http.Response) (*GetReviewRulesResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39230,6 +42025,16 @@ func ParseGetReviewRulesResponse(rsp *http.Response) (*GetReviewRulesResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReviewRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39305,6 +42110,13 @@ func ParsePutReviewRulesResponse(rsp *http.Response) (*PutReviewRulesResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39328,6 +42140,16 @@ func ParsePutReviewRulesResponse(rsp *http.Response) (*PutReviewRulesResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutReviewRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39384,6 +42206,13 @@ func ParseListReviewSchedulesResponse(rsp *http.Response) (*ListReviewSchedulesR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39407,6 +42236,16 @@ func ParseListReviewSchedulesResponse(rsp *http.Response) (*ListReviewSchedulesR
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListReviewSchedulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39496,6 +42335,13 @@ func ParseCreateReviewScheduleResponse(rsp *http.Response) (*CreateReviewSchedul
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39519,6 +42365,16 @@ func ParseCreateReviewScheduleResponse(rsp *http.Response) (*CreateReviewSchedul
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateReviewScheduleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39576,6 +42432,13 @@ func ParseDeleteReviewScheduleResponse(rsp *http.Response) (*DeleteReviewSchedul
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39599,6 +42462,16 @@ func ParseDeleteReviewScheduleResponse(rsp *http.Response) (*DeleteReviewSchedul
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteReviewScheduleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39660,6 +42533,13 @@ func ParseGetReviewScheduleResponse(rsp *http.Response) (*GetReviewScheduleRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39683,6 +42563,16 @@ func ParseGetReviewScheduleResponse(rsp *http.Response) (*GetReviewScheduleRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReviewScheduleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39765,6 +42655,13 @@ func ParsePatchReviewScheduleResponse(rsp *http.Response) (*PatchReviewScheduleR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39788,6 +42685,16 @@ func ParsePatchReviewScheduleResponse(rsp *http.Response) (*PatchReviewScheduleR
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchReviewScheduleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39849,6 +42756,13 @@ func ParseTriggerReviewScheduleResponse(rsp *http.Response) (*TriggerReviewSched
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39872,6 +42786,16 @@ func ParseTriggerReviewScheduleResponse(rsp *http.Response) (*TriggerReviewSched
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers TriggerReviewScheduleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -39938,6 +42862,13 @@ func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -39961,6 +42892,16 @@ func ParseListReviewsResponse(rsp *http.Response) (*ListReviewsResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListReviewsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40043,6 +42984,13 @@ func ParseRunReviewResponse(rsp *http.Response) (*RunReviewResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40076,6 +43024,16 @@ func ParseRunReviewResponse(rsp *http.Response) (*RunReviewResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RunReviewResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40137,6 +43095,13 @@ func ParseGetReviewResponse(rsp *http.Response) (*GetReviewResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40160,6 +43125,16 @@ func ParseGetReviewResponse(rsp *http.Response) (*GetReviewResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReviewResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40226,6 +43201,13 @@ func ParseListRiskAlertsResponse(rsp *http.Response) (*ListRiskAlertsResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40249,6 +43231,16 @@ func ParseListRiskAlertsResponse(rsp *http.Response) (*ListRiskAlertsResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListRiskAlertsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40331,6 +43323,13 @@ func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40354,6 +43353,16 @@ func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OpenRiskAlertResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40415,6 +43424,13 @@ func ParseGetRiskAlertResponse(rsp *http.Response) (*GetRiskAlertResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40438,6 +43454,16 @@ func ParseGetRiskAlertResponse(rsp *http.Response) (*GetRiskAlertResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRiskAlertResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40527,6 +43553,13 @@ func ParseCloseRiskAlertResponse(rsp *http.Response) (*CloseRiskAlertResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40550,6 +43583,16 @@ func ParseCloseRiskAlertResponse(rsp *http.Response) (*CloseRiskAlertResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CloseRiskAlertResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40639,6 +43682,13 @@ func ParseRespondRiskAlertResponse(rsp *http.Response) (*RespondRiskAlertRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40662,6 +43712,16 @@ func ParseRespondRiskAlertResponse(rsp *http.Response) (*RespondRiskAlertRespons
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RespondRiskAlertResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40725,6 +43785,13 @@ func ParseRiskLedgerResponse(rsp *http.Response) (*RiskLedgerResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40748,6 +43815,16 @@ func ParseRiskLedgerResponse(rsp *http.Response) (*RiskLedgerResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RiskLedgerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40802,6 +43879,13 @@ func ParseGetRiskThresholdsResponse(rsp *http.Response) (*GetRiskThresholdsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40825,6 +43909,16 @@ func ParseGetRiskThresholdsResponse(rsp *http.Response) (*GetRiskThresholdsRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRiskThresholdsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40900,6 +43994,13 @@ func ParsePutRiskThresholdsResponse(rsp *http.Response) (*PutRiskThresholdsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -40923,6 +44024,16 @@ func ParsePutRiskThresholdsResponse(rsp *http.Response) (*PutRiskThresholdsRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutRiskThresholdsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -40979,6 +44090,13 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41002,6 +44120,16 @@ func ParseListRoutesResponse(rsp *http.Response) (*ListRoutesResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListRoutesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41066,6 +44194,13 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41089,6 +44224,16 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteRouteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41178,6 +44323,13 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41211,6 +44363,16 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutRouteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41265,6 +44427,13 @@ func ParseGetServiceStarWeightsResponse(rsp *http.Response) (*GetServiceStarWeig
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41288,6 +44457,16 @@ func ParseGetServiceStarWeightsResponse(rsp *http.Response) (*GetServiceStarWeig
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetServiceStarWeightsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41363,6 +44542,13 @@ func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeig
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41386,6 +44572,16 @@ func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeig
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutServiceStarWeightsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41442,6 +44638,13 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41465,6 +44668,16 @@ func ParseListPoliciesResponse(rsp *http.Response) (*ListPoliciesResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPoliciesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41521,6 +44734,13 @@ func ParseListSourcePoliciesResponse(rsp *http.Response) (*ListSourcePoliciesRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41544,6 +44764,16 @@ func ParseListSourcePoliciesResponse(rsp *http.Response) (*ListSourcePoliciesRes
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListSourcePoliciesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41608,6 +44838,13 @@ func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41631,6 +44868,16 @@ func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyRes
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteSourcePolicyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41713,6 +44960,13 @@ func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41746,6 +45000,16 @@ func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse,
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutSourcePolicyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -41821,6 +45085,13 @@ func ParsePutPolicyResponse(rsp *http.Response) (*PutPolicyResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -41844,6 +45115,16 @@ func ParsePutPolicyResponse(rsp *http.Response) (*PutPolicyResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutPolicyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42065,6 +45346,13 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42088,6 +45376,16 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListTeamsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42149,6 +45447,13 @@ func ParseGetTeamResponse(rsp *http.Response) (*GetTeamResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42172,6 +45477,16 @@ func ParseGetTeamResponse(rsp *http.Response) (*GetTeamResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTeamResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42261,6 +45576,13 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42294,6 +45616,16 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutTeamResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42360,6 +45692,13 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42383,6 +45722,16 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListTokensResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42465,6 +45814,13 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42488,6 +45844,16 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42549,6 +45915,13 @@ func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42572,6 +45945,16 @@ func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RevokeTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42633,6 +46016,13 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42656,6 +46046,16 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -42745,6 +46145,13 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -42768,6 +46175,16 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RotateTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

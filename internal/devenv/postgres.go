@@ -42,6 +42,7 @@ type Postgres struct {
 	removeLog bool   // logPath is a temp file of ours, removed by Stop
 	proc      *Process
 	admin     *sql.DB // connection to the "postgres" database, for CREATE/DROP DATABASE
+	fast      bool    // the server runs with PostgresOptions.Fast (for Restart)
 }
 
 const pgStartTimeout = 60 * time.Second
@@ -57,7 +58,7 @@ func StartPostgres(ctx context.Context, opts PostgresOptions) (_ *Postgres, err 
 	if err != nil {
 		return nil, err
 	}
-	pg := &Postgres{}
+	pg := &Postgres{fast: opts.Fast}
 	defer func() {
 		if err != nil {
 			pg.cleanup()
@@ -285,6 +286,48 @@ func (pg *Postgres) CreateDatabase(ctx context.Context, name string) error {
 func (pg *Postgres) DropDatabase(ctx context.Context, name string) error {
 	if _, err := pg.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
 		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+// StopImmediate stops the server the way `pg_ctl stop -m immediate` does — SIGQUIT
+// to the postmaster and its children: no checkpoint, every client cut off, crash
+// recovery at the next start — and waits for it to exit. Fault-injection tests use
+// it with Restart; the data directory stays.
+func (pg *Postgres) StopImmediate() error {
+	if pg.admin != nil {
+		pg.admin.Close()
+		pg.admin = nil
+	}
+	if pg.proc == nil {
+		return nil
+	}
+	err := pg.proc.Stop(syscall.SIGQUIT, 30*time.Second)
+	pg.proc = nil
+	return err
+}
+
+// Restart starts a server stopped by StopImmediate again, on the same port and
+// data directory, and waits until it accepts connections.
+func (pg *Postgres) Restart(ctx context.Context) error {
+	if pg.proc != nil {
+		return errors.New("postgres is running")
+	}
+	bin, err := postgresBinDir()
+	if err != nil {
+		return err
+	}
+	owner, err := postgresOwner()
+	if err != nil {
+		return err
+	}
+	logFile, err := os.OpenFile(pg.logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	if err := pg.start(ctx, bin, pg.fast, owner, logFile); err != nil {
+		return withLog(err, pg.logPath)
 	}
 	return nil
 }

@@ -47,6 +47,10 @@ type Temporal struct {
 	logPath      string
 	removeLog    bool
 	proc         *Process
+	// cli, opts and attrs start the same server again (Restart).
+	cli   string
+	opts  TemporalOptions
+	attrs map[string]enumspb.IndexedValueType
 }
 
 const temporalStartTimeout = 60 * time.Second
@@ -78,7 +82,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, fmt.Errorf("open temporal log: %w", err)
 	}
 	defer logFile.Close() // the child holds its own copy
-	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created}
+	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created, cli: cli, attrs: attrs}
 
 	// Ports picked for us may be taken before the server binds them; try again.
 	attempts := 1
@@ -87,6 +91,8 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	}
 	for i := 0; i < attempts; i++ {
 		if err = t.start(ctx, cli, opts, attrs, logFile); err == nil {
+			t.opts = opts
+			t.opts.Port, t.opts.UIPort = t.port, t.uiPort
 			return t, nil
 		}
 		if ctx.Err() != nil || opts.DBFile != "" {
@@ -308,6 +314,32 @@ func (t *Temporal) LogFile() string { return t.logPath }
 
 // Done is closed when the server process has exited.
 func (t *Temporal) Done() <-chan struct{} { return doneOf(t.proc) }
+
+// Kill ends the server with SIGKILL, as a crash would, and waits for it to exit.
+// With a DBFile, Restart brings it back with its state.
+func (t *Temporal) Kill() {
+	if t.proc != nil {
+		_ = t.proc.Stop(syscall.SIGKILL, 10*time.Second)
+		t.proc = nil
+	}
+}
+
+// Restart starts a killed server again on the same ports with the same options
+// and waits until it is ready.
+func (t *Temporal) Restart(ctx context.Context) error {
+	if t.proc != nil {
+		return errors.New("temporal is running")
+	}
+	logFile, err := os.OpenFile(t.logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	if err := t.start(ctx, t.cli, t.opts, t.attrs, logFile); err != nil {
+		return withLog(err, t.logPath)
+	}
+	return nil
+}
 
 // Stop sends SIGTERM, kills the server if it is still running after 10 s, and
 // removes the log file if it was a temp file of ours.

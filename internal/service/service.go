@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -20,21 +21,48 @@ import (
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
-// DialTemporal connects to Temporal with the configured address, namespace and
-// credentials.
-func DialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
+// DialTemporal makes a client for the configured address, namespace and
+// credentials. It does not connect: the first call does, and a Temporal that is
+// down fails calls, not the process — the API and the worker start while it is
+// away (and say so on /readyz) and carry on when it returns (issue 17, defect 3).
+func DialTemporal(cfg config.Config, log *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
 	opts, err := cfg.TemporalClientOptions()
 	if err != nil {
 		return nil, err
 	}
 	opts.Logger = tlog.NewStructuredLogger(log)
 	opts.MetricsHandler = metrics
-	c, err := client.DialContext(ctx, opts)
+	c, err := client.NewLazyClient(opts)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("Temporal client for %s: %w", cfg.TemporalAddress, err)
 	}
 	return c, nil
 }
+
+// Retry runs step until it succeeds or ctx ends, waiting between attempts from one
+// second up to retryCap: start-up work that needs a dependency (seeding a token,
+// creating a schedule, starting the worker) waits for it instead of ending the
+// process.
+func Retry(ctx context.Context, log *slog.Logger, what string, step func(context.Context) error) error {
+	wait := time.Second
+	for {
+		err := step(ctx)
+		if err == nil {
+			return nil
+		}
+		log.Warn(what+" failed; retrying", "error", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", what, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, retryCap)
+	}
+}
+
+// retryCap is Retry's longest wait, short enough that a process is ready within
+// seconds of its dependency's return.
+const retryCap = 5 * time.Second
 
 // Notifiers builds the notification channels the configuration enables: the log
 // always, e-mail when SMTP_ADDR is set, the webhook when WEBHOOK_SIGNING_SECRET is.

@@ -169,7 +169,8 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
 			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by,
-			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale)
+			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale,
+			workflow_start_pending)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
@@ -177,7 +178,7 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
 			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
 			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from,
-			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'))
+			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'), true)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
 	rows, err := s.db.NamedQueryContext(ctx, q, args)

@@ -5,10 +5,14 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -47,6 +51,22 @@ type Store struct {
 
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	st, err := Dial(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.db.PingContext(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return st, nil
+}
+
+// Dial sets the pool up without connecting: the first query connects, and a
+// database that is down fails that query only. The long-running processes start
+// with it, so they come up (unready) while PostgreSQL is away and need no restart
+// when it returns.
+func Dial(dsn string) (*Store, error) {
 	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -54,10 +74,6 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db.SetMaxOpenConns(40)
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	return &Store{db: db}, nil
 }
 
@@ -89,4 +105,24 @@ func withBinaryParameters(dsn string) string {
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+// Unavailable reports whether err means PostgreSQL could not be reached or is
+// shutting down or starting up — an outage a caller should wait out and retry —
+// rather than a query that failed on its own terms.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		// 08: connection exception; 57: operator intervention (admin or crash
+		// shutdown, cannot connect now); 53300: too many connections.
+		class := string(pqErr.Code.Class())
+		return class == "08" || class == "57" || pqErr.Code == "53300"
+	}
+	var netErr *net.OpError
+	return errors.As(err, &netErr) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }

@@ -1,0 +1,250 @@
+package e2e_test
+
+// Fault scenarios (issue 17 §1): complaints filed through the API, under the
+// seconds-long ladderPolicy, while a part dies; then every accepted complaint is
+// held to its promise (faultStack.check). Each logs a "figures:" line; the
+// figures in docs/reliability.md come from these lines.
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"os/exec"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// intake files n complaints, one every gap, from a few concurrent callers that
+// retry each until accepted (as a client honouring Retry-After does) or until
+// deadline. It returns at once; wait on the WaitGroup.
+func (f *faultStack) intake(prefix string, n int, gap time.Duration, deadline time.Time) ([]*filing, *sync.WaitGroup) {
+	filings := make([]*filing, n)
+	var wg sync.WaitGroup
+	for i := range filings {
+		filings[i] = &filing{externalID: prefix + "-" + strconv.Itoa(i)}
+		wg.Add(1)
+		go func(fl *filing, after time.Duration) {
+			defer wg.Done()
+			time.Sleep(after)
+			f.fileUntilAccepted(fl, deadline)
+		}(filings[i], time.Duration(i)*gap)
+	}
+	return filings, &wg
+}
+
+// figures logs a scenario's figures and fails on any loss or double.
+func (f *faultStack) figures(scenario string, tl tally, extra string) {
+	f.t.Helper()
+	f.t.Logf("figures: %s: %s; %s", scenario, tl, extra)
+	if tl.accepted != tl.sent {
+		f.t.Errorf("%d of %d complaints never accepted", tl.sent-tl.accepted, tl.sent)
+	}
+	if tl.other != 0 {
+		f.t.Errorf("%d answers were neither 2xx nor 503 (or no answer at all)", tl.other)
+	}
+}
+
+// Worker: SIGKILL three times at random moments during intake and the breach
+// window; each time a new worker process starts after a pause in which deadlines
+// pass unattended.
+func TestFaultsWorkerKilledThreeTimesDuringIntakeAndBreaches(t *testing.T) {
+	f := newFaultStack(t, faultOptions{})
+	f.ladderPolicy()
+	seed := time.Now().UnixNano()
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	// Intake runs 0–10 s, breaches 4–26 s; kills fall in 1–20 s, at least 4 s apart.
+	var kills []time.Duration
+	for len(kills) < 3 {
+		at := time.Second + time.Duration(rng.Int64N(int64(19*time.Second)))
+		if !slices.ContainsFunc(kills, func(k time.Duration) bool { return (k - at).Abs() < 4*time.Second }) {
+			kills = append(kills, at)
+		}
+	}
+	slices.Sort(kills)
+	t.Logf("seed %d, kills at %v", seed, kills)
+
+	start := time.Now()
+	filings, wg := f.intake("wk", 30, 330*time.Millisecond, start.Add(2*time.Minute))
+	var recoveries []time.Duration
+	for _, at := range kills {
+		time.Sleep(time.Until(start.Add(at)))
+		f.killWorker()
+		time.Sleep(2 * time.Second)
+		f.startWorker()
+		recoveries = append(recoveries, f.waitReady(2*time.Minute, "the restarted worker", "http://"+f.workerAt+"/readyz"))
+	}
+	wg.Wait()
+	tl := f.check(filings, 4*time.Minute)
+	f.figures("worker SIGKILL ×3", tl, "worker ready again after restart in "+durations(recoveries)+"; all done "+time.Since(start).Round(time.Second).String()+" after the first filing")
+}
+
+// PostgreSQL: stopped with `pg_ctl stop -m immediate` semantics (SIGQUIT) during
+// intake and the first breaches, started again 8 s later. Callers get 503 with
+// Retry-After meanwhile; the API and the worker recover without a restart.
+func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
+	f := newFaultStack(t, faultOptions{privatePostgres: true})
+	f.ladderPolicy()
+	start := time.Now()
+	filings, wg := f.intake("pg", 30, 330*time.Millisecond, start.Add(3*time.Minute))
+
+	time.Sleep(5 * time.Second) // intake under way, the first complaints' clocks running
+	if err := f.pg.StopImmediate(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	f.waitUnready(30*time.Second, "the API", f.url+"/readyz")
+	f.waitUnready(30*time.Second, "the worker", "http://"+f.workerAt+"/readyz")
+	time.Sleep(time.Until(stopped.Add(8 * time.Second)))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := f.pg.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted := time.Now()
+	apiBack := f.waitReady(2*time.Minute, "the API", f.url+"/readyz")
+	workerBack := f.waitReady(2*time.Minute, "the worker", "http://"+f.workerAt+"/readyz")
+	wg.Wait()
+	intakeDone := time.Since(restarted)
+	tl := f.check(filings, 4*time.Minute)
+	if tl.answered503 == 0 {
+		t.Errorf("no caller was answered 503 while PostgreSQL was down; the outage missed intake")
+	}
+	f.figures("PostgreSQL stop -m immediate", tl,
+		"down "+restarted.Sub(stopped).Round(100*time.Millisecond).String()+
+			"; API ready "+apiBack.Round(100*time.Millisecond).String()+", worker ready "+workerBack.Round(100*time.Millisecond).String()+
+			" after the restart; intake complete "+intakeDone.Round(100*time.Millisecond).String()+" after it")
+}
+
+// Temporal: the dev server (file DB) killed during the breach window and started
+// again 8 s later. /readyz goes unready and back; filings while it is down are
+// answered 503 promptly and, unretried, get their workflows from the reconciler
+// (defect 1: the orphan case); every timer fires once.
+func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
+	f := newFaultStack(t, faultOptions{privateTemporal: true})
+	f.ladderPolicy()
+	start := time.Now()
+	filings, wg := f.intake("tp", 20, 250*time.Millisecond, start.Add(time.Minute))
+	wg.Wait()
+	first := filings[0]
+	eventually(t, time.Minute, "the breach window", func() bool { return f.count(first.id, "sla_breached") >= 1 })
+
+	f.tempo.Kill()
+	killed := time.Now()
+	f.waitUnready(30*time.Second, "the API", f.url+"/readyz")
+	f.waitUnready(30*time.Second, "the worker", "http://"+f.workerAt+"/readyz")
+	// Filed while Temporal is down: a prompt 503 with Retry-After, and no retry.
+	var orphans []*filing
+	var slowest time.Duration
+	for i := range 5 {
+		fl := &filing{externalID: "tp-orphan-" + strconv.Itoa(i)}
+		status, took := f.fileOnce(fl)
+		if status != http.StatusServiceUnavailable {
+			t.Fatalf("filing while Temporal is down: HTTP %d, want 503", status)
+		}
+		slowest = max(slowest, took)
+		orphans = append(orphans, fl)
+	}
+	if slowest > 15*time.Second {
+		t.Errorf("a filing while Temporal was down took %v to be refused, want promptly (the 5 s bound and slack)", slowest)
+	}
+	time.Sleep(time.Until(killed.Add(8 * time.Second)))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := f.tempo.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted := time.Now()
+	apiBack := f.waitReady(2*time.Minute, "the API", f.url+"/readyz")
+	workerBack := f.waitReady(2*time.Minute, "the worker", "http://"+f.workerAt+"/readyz")
+
+	// The orphans were recorded; the reconciler starts them within a minute.
+	for _, fl := range orphans {
+		c, err := f.store.ComplaintByExternalID(context.Background(), fl.externalID)
+		if err != nil {
+			t.Fatalf("orphan %s not recorded: %v", fl.externalID, err)
+		}
+		fl.id, fl.reconciled = c.ID, true
+	}
+	eventually(t, time.Minute, "the reconciler to start every orphan's workflow", func() bool {
+		for _, fl := range orphans {
+			if !f.workflowExists(fl.id) {
+				return false
+			}
+		}
+		return true
+	})
+	reconciled := time.Since(restarted)
+	tl := f.check(append(filings, orphans...), 4*time.Minute)
+	// The orphans were sent and answered 503 on purpose: they are not "accepted".
+	tl.sent -= len(orphans)
+	f.figures("Temporal killed in the breach window", tl,
+		"down "+restarted.Sub(killed).Round(100*time.Millisecond).String()+
+			"; API ready "+apiBack.Round(100*time.Millisecond).String()+", worker ready "+workerBack.Round(100*time.Millisecond).String()+
+			" after the restart; 5 filings while down refused in at most "+slowest.Round(100*time.Millisecond).String()+
+			", their workflows started by the reconciler "+reconciled.Round(100*time.Millisecond).String()+" after the restart")
+}
+
+// Start-up (defect 3): the API and the worker start while PostgreSQL and Temporal
+// are both down, answer /readyz unready and callers 503 with Retry-After, and
+// become ready when the two return — no restart.
+func TestFaultsProcessesStartWhileDependenciesAreDown(t *testing.T) {
+	f := newFaultStack(t, faultOptions{privatePostgres: true, privateTemporal: true})
+	f.ladderPolicy()
+	for _, p := range []*exec.Cmd{f.apiProc, f.workerProc} {
+		_ = p.Process.Kill()
+		_ = p.Wait()
+	}
+	if err := f.pg.StopImmediate(); err != nil {
+		t.Fatal(err)
+	}
+	f.tempo.Kill()
+	f.startAPI()
+	f.startWorker()
+	for _, url := range []string{f.url + "/readyz", "http://" + f.workerAt + "/readyz"} {
+		eventually(t, time.Minute, url+" to answer 503", func() bool { return readyzStatus(url) == http.StatusServiceUnavailable })
+	}
+	fl := &filing{externalID: "startup-1"}
+	if status, _ := f.fileOnce(fl); status != http.StatusServiceUnavailable {
+		t.Fatalf("filing with both dependencies down: HTTP %d, want 503", status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := f.pg.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tempo.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now()
+	apiBack := f.waitReady(2*time.Minute, "the API", f.url+"/readyz")
+	workerBack := f.waitReady(2*time.Minute, "the worker", "http://"+f.workerAt+"/readyz")
+	f.fileUntilAccepted(fl, time.Now().Add(time.Minute))
+	tl := f.check([]*filing{fl}, 2*time.Minute)
+	f.figures("start-up with PostgreSQL and Temporal down", tl,
+		"API ready "+apiBack.Round(100*time.Millisecond).String()+", worker ready "+workerBack.Round(100*time.Millisecond).String()+
+			" after both returned; first complaint accepted "+time.Since(back).Round(100*time.Millisecond).String()+" after")
+}
+
+func readyzStatus(url string) int {
+	c := http.Client{Timeout: 5 * time.Second}
+	res, err := c.Get(url)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func durations(ds []time.Duration) string {
+	out := ""
+	for i, d := range ds {
+		if i > 0 {
+			out += ", "
+		}
+		out += d.Round(100 * time.Millisecond).String()
+	}
+	return out
+}

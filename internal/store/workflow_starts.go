@@ -1,0 +1,30 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PendingWorkflowStarts lists up to limit complaints filed more than grace ago
+// whose workflow start has not been confirmed (intake marks every new row so and
+// WorkflowStarted clears it), oldest first.
+func (s *Store) PendingWorkflowStarts(ctx context.Context, grace time.Duration, limit int) ([]Complaint, error) {
+	const q = `SELECT ` + complaintColumns + ` FROM complaints
+		WHERE workflow_start_pending AND created_at < now() - make_interval(secs => $1)
+		ORDER BY created_at LIMIT $2`
+	out := []Complaint{}
+	if err := s.db.SelectContext(ctx, &out, q, grace.Seconds(), limit); err != nil {
+		return nil, fmt.Errorf("list pending workflow starts: %w", err)
+	}
+	return out, nil
+}
+
+// WorkflowStarted records that Temporal holds the complaint's workflow.
+func (s *Store) WorkflowStarted(ctx context.Context, complaintID string) error {
+	const q = `UPDATE complaints SET workflow_start_pending = false WHERE id = $1 AND workflow_start_pending`
+	if _, err := s.db.ExecContext(ctx, q, complaintID); err != nil {
+		return fmt.Errorf("record workflow started: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// Intake marks a new complaint pending; it is listed once older than the grace and
+// until WorkflowStarted clears it. A retried intake (same external_id) does not
+// mark an already confirmed complaint again.
+func TestPendingWorkflowStartsUntilConfirmed(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	a, _, err := st.CreateComplaint(ctx, newComplaint("pending-a", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := st.CreateComplaint(ctx, newComplaint("pending-b", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingIDs(t, st, time.Hour); len(got) != 0 {
+		t.Errorf("within the grace: %v pending, want none", got)
+	}
+	if got := pendingIDs(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{a.ID, b.ID}) {
+		t.Errorf("pending %v, want [%s %s] oldest first", got, a.ID, b.ID)
+	}
+	if err := st.WorkflowStarted(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, created, err := st.CreateComplaint(ctx, newComplaint("pending-a", complaint.Medium, complaint.Medium)); err != nil || created {
+		t.Fatalf("retried intake: created=%v err=%v", created, err)
+	}
+	if got := pendingIDs(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{b.ID}) {
+		t.Errorf("after confirming %s: pending %v, want [%s]", a.ID, got, b.ID)
+	}
+}
+
+func pendingIDs(t *testing.T, st *store.Store, grace time.Duration) []string {
+	t.Helper()
+	cs, err := st.PendingWorkflowStarts(context.Background(), grace, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{}
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func TestUnavailableTellsAnOutageFromAFailedQuery(t *testing.T) {
+	down, err := store.Dial("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	pingErr := down.Ping(context.Background())
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", pingErr, true},
+		{"wrapped dial error", fmt.Errorf("read complaint: %w", &net.OpError{Op: "dial", Err: errors.New("refused")}), true},
+		{"admin shutdown", &pq.Error{Code: "57P01"}, true},
+		{"starting up", &pq.Error{Code: "57P03"}, true},
+		{"connection failure", &pq.Error{Code: "08006"}, true},
+		{"unique violation", &pq.Error{Code: "23505"}, false},
+		{"not found", store.ErrNotFound, false},
+		{"nil", nil, false},
+	} {
+		if got := store.Unavailable(tt.err); got != tt.want {
+			t.Errorf("%s (%v): Unavailable = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
