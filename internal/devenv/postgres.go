@@ -249,6 +249,9 @@ func (pg *Postgres) waitReady(ctx context.Context) error {
 // DataDir is the absolute path of the cluster directory.
 func (pg *Postgres) DataDir() string { return pg.dataDir }
 
+// Port is the server's TCP port on 127.0.0.1.
+func (pg *Postgres) Port() int { return pg.port }
+
 // LogFile is the path of the server log.
 func (pg *Postgres) LogFile() string { return pg.logPath }
 

@@ -17,9 +17,11 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run.
@@ -40,13 +42,17 @@ type TemporalOptions struct {
 	LogFile          string // server output; "" means a temp file removed by Stop
 }
 
-// Temporal is a running `temporal server start-dev` started by StartTemporal.
+// Temporal is a running Temporal server: `temporal server start-dev` started by
+// StartTemporal, or the real server started by StartTemporalServer.
 type Temporal struct {
 	port, uiPort int
 	namespace    string
 	logPath      string
 	removeLog    bool
 	proc         *Process
+	kind         string // "temporal dev server" or "temporal server", for messages
+	register     bool   // register the namespace when missing (start-dev does it itself)
+	removeDir    string // a temporary directory of ours, removed by Stop
 }
 
 const temporalStartTimeout = 60 * time.Second
@@ -78,7 +84,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, fmt.Errorf("open temporal log: %w", err)
 	}
 	defer logFile.Close() // the child holds its own copy
-	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created}
+	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created, kind: "temporal dev server"}
 
 	// Ports picked for us may be taken before the server binds them; try again.
 	attempts := 1
@@ -184,9 +190,9 @@ func (t *Temporal) waitReady(ctx context.Context, attrs map[string]enumspb.Index
 		}
 		select {
 		case <-t.proc.Done():
-			return exitError("temporal server", t.proc)
+			return exitError(t.kind, t.proc)
 		case <-ctx.Done():
-			return fmt.Errorf("temporal dev server on %s not ready within %s: %w", t.Address(), temporalStartTimeout, err)
+			return fmt.Errorf("%s on %s not ready within %s: %w", t.kind, t.Address(), temporalStartTimeout, err)
 		case <-tick.C:
 		}
 	}
@@ -214,10 +220,31 @@ func (t *Temporal) checkReady(ctx context.Context, attrs map[string]enumspb.Inde
 	}
 	if _, err := c.WorkflowService().DescribeNamespace(dialCtx,
 		&workflowservice.DescribeNamespaceRequest{Namespace: t.namespace}); err != nil {
+		var notFound *serviceerror.NamespaceNotFound
+		if t.register && errors.As(err, &notFound) {
+			return t.registerNamespace(dialCtx, c)
+		}
 		return fmt.Errorf("namespace %s: %w", t.namespace, err)
 	}
 	return ensureSearchAttributes(dialCtx, c, t.namespace, attrs)
 }
+
+// registerNamespace creates the namespace on a real server (start-dev creates its
+// own); the next readiness check sees whether the server has it yet.
+func (t *Temporal) registerNamespace(ctx context.Context, c client.Client) error {
+	_, err := c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+		Namespace:                        t.namespace,
+		WorkflowExecutionRetentionPeriod: durationpb.New(namespaceRetention),
+	})
+	var exists *serviceerror.NamespaceAlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("register namespace %s: %w", t.namespace, err)
+	}
+	return fmt.Errorf("namespace %s just registered, waiting until visible", t.namespace)
+}
+
+// namespaceRetention keeps closed workflows three days, as the docker-compose setup does.
+const namespaceRetention = 72 * time.Hour
 
 // ensureSearchAttributes adds the attributes the server does not list yet (the
 // CLI registers them at start, this is the safety net) and reports whether all
@@ -320,6 +347,9 @@ func (t *Temporal) Stop() error {
 	if t.removeLog {
 		os.Remove(t.logPath)
 	}
+	if t.removeDir != "" {
+		os.RemoveAll(t.removeDir)
+	}
 	return err
 }
 
@@ -329,6 +359,19 @@ func FindTemporalCLI() (string, error) {
 	if path, err := exec.LookPath("temporal"); err == nil {
 		return path, nil
 	}
+	dirs := goBinDirs()
+	for _, dir := range dirs {
+		if path := filepath.Join(dir, "temporal"); isExecutable(path) {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("temporal CLI not found in $PATH or %s; install it with `%s` (takes a few minutes the first time)",
+		strings.Join(dirs, ", "), TemporalInstallCommand)
+}
+
+// goBinDirs are where `go install` may have put a tool: $GOBIN, `go env GOBIN`,
+// each $(go env GOPATH)/bin and ~/go/bin.
+func goBinDirs() []string {
 	var dirs []string
 	if gobin := os.Getenv("GOBIN"); gobin != "" {
 		dirs = append(dirs, gobin)
@@ -347,11 +390,5 @@ func FindTemporalCLI() (string, error) {
 	if home, err := os.UserHomeDir(); err == nil {
 		dirs = append(dirs, filepath.Join(home, "go", "bin"))
 	}
-	for _, dir := range dirs {
-		if path := filepath.Join(dir, "temporal"); isExecutable(path) {
-			return path, nil
-		}
-	}
-	return "", fmt.Errorf("temporal CLI not found in $PATH or %s; install it with `%s` (takes a few minutes the first time)",
-		strings.Join(dirs, ", "), TemporalInstallCommand)
+	return dirs
 }
