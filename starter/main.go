@@ -95,6 +95,7 @@ func serve(ctx context.Context) error {
 	srv.UseSurveySecret(cfg.SurveySigningSecret)
 	srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
 	srv.UseQualityTeam(cfg.QualityTeam)
+	srv.UseWorkflowTaskTimeout(cfg.WorkflowTaskTimeout)
 	if err := srv.Bootstrap(ctx, cfg.BootstrapAdminToken); err != nil {
 		return fmt.Errorf("seed bootstrap admin token: %w", err)
 	}

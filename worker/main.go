@@ -64,12 +64,12 @@ func run(ctx context.Context) error {
 	}()
 	defer metricsServer.Close()
 
-	w := service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
+	w := service.NewWorker(tc, cfg.TaskQueue, cfg.Worker, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
-		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr)
+		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker))
 	<-ctx.Done()
 	// Stop waits for running activities to finish; workflows need no draining, their
 	// state is in Temporal.
