@@ -62,7 +62,8 @@ func TestPostgresTempDirRemoved(t *testing.T) {
 }
 
 // TestTemporalPersistentRestart starts a dev server with a UI and a SQLite file
-// twice: the second start finds the search attributes already registered.
+// twice: the second start finds the search attributes already registered, and the
+// file is in WAL mode.
 func TestTemporalPersistentRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -78,6 +79,10 @@ func TestTemporalPersistentRestart(t *testing.T) {
 		}
 		if !strings.HasPrefix(tmp.UIURL(), "http://127.0.0.1:") {
 			t.Errorf("UIURL = %q", tmp.UIURL())
+		}
+		// The SQLite pragmas reached the server: the file is in WAL mode.
+		if _, err := os.Stat(opts.DBFile + "-wal"); err != nil {
+			t.Errorf("no write-ahead log beside %s (journal_mode=wal not applied): %v", opts.DBFile, err)
 		}
 		if err := tmp.Stop(); err != nil {
 			t.Fatalf("stop %d: %v", i+1, err)
@@ -99,6 +104,16 @@ func TestFindTemporalCLIExplainsInstall(t *testing.T) {
 	_, err := FindTemporalCLI()
 	if err == nil || !strings.Contains(err.Error(), TemporalInstallCommand) {
 		t.Fatalf("err = %v, want the install command", err)
+	}
+}
+
+func TestFindTemporalServerExplainsInstall(t *testing.T) {
+	t.Setenv("GOBIN", t.TempDir())
+	t.Setenv("GOPATH", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	_, err := FindTemporalServer()
+	if err == nil || !strings.Contains(err.Error(), TemporalServerInstallCommand) || !strings.Contains(err.Error(), TemporalServerDirName) {
+		t.Fatalf("err = %v, want the install command and the directory", err)
 	}
 }
 

@@ -127,6 +127,9 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 	}
 	if opts.DBFile != "" {
 		args = append(args, "--db-filename", opts.DBFile)
+		for _, p := range sqlitePragmas {
+			args = append(args, "--sqlite-pragma", p)
+		}
 	}
 	// CLI v1.5.1 accepts --namespace and --search-attribute for ones that already
 	// exist in a persistent store, so we can pass them all on every start.
@@ -158,6 +161,16 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 	}
 	return nil
 }
+
+// sqlitePragmas for a file-backed dev server (make run). The server gives SQLite a
+// single connection, so every operation queues behind the one before; in the
+// default rollback journal with synchronous=FULL each commit waits for fsyncs, and
+// under sustained intake the queue outgrew the operations' deadlines (SQLite
+// "interrupted (9)" on everything, issue 18). WAL with synchronous=NORMAL commits
+// with one sequential write and no fsync per transaction (durable across a process
+// crash, not an OS crash — right for a dev stack); busy_timeout makes a lock held by
+// a checkpoint wait instead of failing.
+var sqlitePragmas = []string{"journal_mode=wal", "synchronous=normal", "busy_timeout=10000"}
 
 // serverEnv is our environment without TEMPORAL_* variables, which the CLI reads
 // as client settings (address, namespace, TLS) and which describe the stack we
