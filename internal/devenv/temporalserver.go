@@ -3,6 +3,7 @@ package devenv
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,16 +173,16 @@ func setupSchemas(ctx context.Context, bins TemporalServerBinaries, opts Tempora
 func (t *Temporal) startServer(ctx context.Context, bins TemporalServerBinaries, opts TemporalServerOptions, attrs map[string]enumspb.IndexedValueType, logFile *os.File) error {
 	var err error
 	if t.port = opts.Port; t.port == 0 {
-		if t.port, err = FreePort(); err != nil {
+		if t.port, err = freePortBlock(serviceOffsets); err != nil {
 			return err
 		}
 	}
-	membership, err := FreePort()
+	membership, err := freePortBlock(serviceOffsets[:4])
 	if err != nil {
 		return err
 	}
-	for _, p := range []int{t.port, t.port + 1, t.port + 2, t.port + 6, t.port + 10} {
-		if err := checkPortFree("temporal server", p); err != nil {
+	for _, off := range serviceOffsets {
+		if err := checkPortFree("temporal server", t.port+off); err != nil {
 			return err
 		}
 	}
@@ -207,6 +208,32 @@ func (t *Temporal) startServer(ctx context.Context, bins TemporalServerBinaries,
 		return err
 	}
 	return nil
+}
+
+// serviceOffsets are the ports the server uses above its base: frontend, history,
+// matching, worker service, then the frontend's HTTP port (gRPC ports only for
+// membership, which uses the first four).
+var serviceOffsets = []int{0, 1, 2, 6, 10}
+
+// freePortBlock finds a base port whose offsets are all free. The server records
+// membership ports in a smallint column, so the block stays below 32768, under
+// the kernel's ephemeral range where FreePort's ports come from.
+func freePortBlock(offsets []int) (int, error) {
+	const low, high = 20000, 32767 - 10
+	for range 100 {
+		base := low + rand.IntN(high-low)
+		free := true
+		for _, off := range offsets {
+			if checkPortFree("", base+off) != nil {
+				free = false
+				break
+			}
+		}
+		if free {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no free block of ports between %d and %d", low, high)
 }
 
 func writeServerConfig(opts TemporalServerOptions, port, membership int) error {

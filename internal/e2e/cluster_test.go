@@ -82,6 +82,7 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 		return append(append(os.Environ(),
 			"DATABASE_URL="+dsn, "TEMPORAL_ADDRESS="+ts.Address(), "TEMPORAL_NAMESPACE=default",
 			"BOOTSTRAP_ADMIN_TOKEN="+adminToken, "LOG_LEVEL=warn", "RISK_MONITOR_SCHEDULE=off",
+			"CUSTOMER_LOCALE=en", // as the in-process stacks, so the test reads what customers are told
 			"WEBHOOK_SIGNING_SECRET="+webhookSecret,
 			"SMTP_ADDR="+smtpAddr, "SMTP_TLS=none", "SMTP_FROM=complaintflow@example.com",
 			// Survey links point at the first API; the test answers through the second.
@@ -225,7 +226,7 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 		t.Fatalf("answer: %s", answered.Body)
 	}
 	eventually(t, 60*time.Second, "the complaint to close verified, read through API 1", func() bool {
-		got, err := s.through(c, 0).api(adminToken).GetComplaintWithResponse(ctx, life.Id, nil)
+		got, err := s.through(c, 0).api(adminToken).GetComplaintWithResponse(ctx, life.Id)
 		return err == nil && got.JSON200 != nil && got.JSON200.Status == apiclient.ComplaintStatusClosed
 	})
 	if got, want := strings.Join(s.eventKinds(life.Id.String()), ","), "opened,acknowledged,resolved,survey_sent,survey_answered,closed"; got != want {
