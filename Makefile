@@ -36,7 +36,7 @@ $(TEMPORAL):
 ## `server` and `sql`, kept in their own directory under GOBIN) from the Go module proxy
 temporal-server: $(TEMPORAL_SERVER_DIR)/server $(TEMPORAL_SERVER_DIR)/sql
 $(TEMPORAL_SERVER_DIR)/server:
-	@echo "Installing Temporal server $(TEMPORAL_SERVER_VERSION) (first time only, ~10–20 min on 2 cores)…"
+	@echo "Installing Temporal server $(TEMPORAL_SERVER_VERSION) (first time only: ~6 min of CPU, 30 min on a loaded 2-core machine)…"
 	GOBIN=$(TEMPORAL_SERVER_DIR) go install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
 $(TEMPORAL_SERVER_DIR)/sql:
 	GOBIN=$(TEMPORAL_SERVER_DIR) go install go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)

@@ -116,7 +116,11 @@ func (pg *Postgres) prepareDirs(opts PostgresOptions, owner *sysUser) error {
 		}
 		pg.dataDir = abs
 	}
-	// postgres insists on 0700 (or 0750) for the data directory.
+	// Parents we create must be traversable by the postgres user (when we are
+	// root); postgres insists on 0700 (or 0750) for the data directory itself.
+	if err := os.MkdirAll(filepath.Dir(pg.dataDir), 0o755); err != nil {
+		return fmt.Errorf("create postgres data dir: %w", err)
+	}
 	if err := os.MkdirAll(pg.dataDir, 0o700); err != nil {
 		return fmt.Errorf("create postgres data dir: %w", err)
 	}
