@@ -117,6 +117,20 @@ func TestFindTemporalServerExplainsInstall(t *testing.T) {
 	}
 }
 
+// The Makefile installs the release, into the directory, that FindTemporalServer
+// looks for: the version is written in both, so a test keeps them together.
+func TestMakefilePinsTheTemporalServerWeRun(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := string(raw)
+	if !strings.Contains(mk, "\nTEMPORAL_SERVER_VERSION := "+TemporalServerVersion+"\n") ||
+		!strings.Contains(mk, "TEMPORAL_SERVER_DIR := $(GOBIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)") {
+		t.Fatalf("the Makefile does not install Temporal server %s into GOBIN/%s", TemporalServerVersion, TemporalServerDirName)
+	}
+}
+
 func startPG(ctx context.Context, t *testing.T, dataDir string) *Postgres {
 	t.Helper()
 	pg, err := StartPostgres(ctx, PostgresOptions{DataDir: dataDir, Fast: true})
