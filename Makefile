@@ -1,6 +1,8 @@
 # complaintflow — dev stack and test orchestration.
 #   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
 #   make demo   the same, plus a seconds-long SLA policy, sample complaints and two months of history
+#   make cluster the production shape: the real Temporal server on PostgreSQL (16 history
+#               shards), two workers and two API processes (docs/cluster.md)
 #   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
 #               and a real browser (chromium, installed when missing)
 
@@ -14,17 +16,30 @@ TEMPORAL_CLI_VERSION := v1.5.1
 WORKFLOWCHECK_VERSION := v0.6.0
 GOBIN := $(or $(shell go env GOBIN),$(shell go env GOPATH)/bin)
 TEMPORAL := $(GOBIN)/temporal
+# The real Temporal server and its SQL tool, for `make cluster` and the cluster e2e
+# test; internal/devenv.TemporalServerVersion names the same release and directory.
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_SERVER_DIR := $(GOBIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)
 export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo test lint lint-openapi generate build bench bench-breach bench-console temporal-cli record-histories clean
+.PHONY: console-assets chromium run demo cluster test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
 $(TEMPORAL):
 	@echo "Installing Temporal CLI $(TEMPORAL_CLI_VERSION) (first time only, ~4 min on 2 cores)…"
 	go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+## temporal-server: install the pinned Temporal server and temporal-sql-tool (binaries
+## `server` and `sql`, kept in their own directory under GOBIN) from the Go module proxy
+temporal-server: $(TEMPORAL_SERVER_DIR)/server $(TEMPORAL_SERVER_DIR)/sql
+$(TEMPORAL_SERVER_DIR)/server:
+	@echo "Installing Temporal server $(TEMPORAL_SERVER_VERSION) (first time only: ~6 min of CPU, 30 min on a loaded 2-core machine)…"
+	GOBIN=$(TEMPORAL_SERVER_DIR) go install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
+$(TEMPORAL_SERVER_DIR)/sql:
+	GOBIN=$(TEMPORAL_SERVER_DIR) go install go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)
 
 # Built, then exec'd: `go run` would turn the Ctrl-C that stops the stack into a
 # make error line.
@@ -33,6 +48,9 @@ run: temporal-cli console-assets
 
 demo: temporal-cli console-assets
 	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -demo
+
+cluster: temporal-server console-assets
+	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -cluster
 
 build: console-assets
 	go build -o bin/ ./worker ./starter
@@ -66,7 +84,7 @@ generate:
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-test: temporal-cli chromium console-assets lint
+test: temporal-cli temporal-server chromium console-assets lint
 	go test -race -count=1 -timeout 30m ./...
 	$(MAKE) fuzz
 

@@ -102,6 +102,7 @@ func serve(ctx context.Context) error {
 	srv.UseQualityTeam(cfg.QualityTeam)
 	srv.UseLimits(api.Limits{BadTokensPerMinute: cfg.AuthFailuresPerMinute, BadTokenBurst: cfg.AuthFailuresBurst,
 		IntakePerSecond: cfg.IntakePerSecond, IntakeBurst: cfg.IntakeBurst})
+	srv.UseWorkflowTaskTimeout(cfg.WorkflowTaskTimeout)
 	// Start-up steps wait for their dependency; /readyz names them until done.
 	bootstrapped := srv.Starting("bootstrap_admin_token")
 	go func() {

@@ -77,7 +77,7 @@ func run(ctx context.Context) error {
 	notifiers := service.Notifiers(cfg, log)
 	var w worker.Worker
 	err = service.Retry(ctx, log, "start worker", func(context.Context) error {
-		w = service.NewWorker(tc, cfg.TaskQueue, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, notifiers...)
+		w = service.NewWorker(tc, cfg.TaskQueue, cfg.Worker, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, notifiers...)
 		return w.Start()
 	})
 	if err != nil {
@@ -85,7 +85,7 @@ func run(ctx context.Context) error {
 	}
 	ready.Polling.Store(true)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
-		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr)
+		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker))
 	<-ctx.Done()
 	// Stop waits for running activities to finish; workflows need no draining, their
 	// state is in Temporal.

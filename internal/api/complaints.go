@@ -359,8 +359,9 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 	ctx, cancel := context.WithTimeout(ctx, temporalCallWait)
 	defer cancel()
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        c.WorkflowID,
-		TaskQueue: s.taskQueue,
+		ID:                  c.WorkflowID,
+		TaskQueue:           s.taskQueue,
+		WorkflowTaskTimeout: s.workflowTaskTimeout, // 0: the server's default
 		// A retried intake joins the running workflow; a finished one stays finished.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,

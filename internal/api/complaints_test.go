@@ -18,6 +18,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -51,7 +52,7 @@ func newComplaintAPI(t *testing.T) *directoryAPI {
 	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
 	t.Cleanup(hs.Close)
-	w := service.NewWorker(tc, queue, st, activities.SurveyLinks{BaseURL: hs.URL},
+	w := service.NewWorker(tc, queue, config.WorkerSizing{}, st, activities.SurveyLinks{BaseURL: hs.URL},
 		activities.CustomerMessages{DefaultLocale: message.En, Zone: time.UTC}, "quality",
 		notify.Log{Logger: slog.New(slog.DiscardHandler)})
 	if err := w.Start(); err != nil {

@@ -31,8 +31,10 @@ type Server struct {
 	store     *store.Store
 	temporal  client.Client
 	taskQueue string
-	log       *slog.Logger
-	registry  *prometheus.Registry
+	// workflowTaskTimeout of complaint workflows; 0 is the server's default (10 s).
+	workflowTaskTimeout time.Duration
+	log                 *slog.Logger
+	registry            *prometheus.Registry
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -68,6 +70,10 @@ type Server struct {
 // UseQualityTeam names the directory team whose lead owns risk alerts opened by
 // hand (QUALITY_TEAM; "quality" until set).
 func (s *Server) UseQualityTeam(id string) { s.qualityTeam = id }
+
+// UseWorkflowTaskTimeout sets the workflow-task timeout of the complaint
+// workflows it starts (WORKFLOW_TASK_TIMEOUT); 0 keeps the server's default.
+func (s *Server) UseWorkflowTaskTimeout(d time.Duration) { s.workflowTaskTimeout = d }
 
 // New builds the server. Its metrics go into registry, which /metrics serves.
 func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, registry *prometheus.Registry) *Server {

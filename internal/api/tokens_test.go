@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,5 +288,33 @@ func TestReadyzWaitsForTheDictionary(t *testing.T) {
 				t.Fatalf("after warm-up: got %d %v, want 200 with dictionary %q", got.status, got.body, tt.wantAfter)
 			}
 		})
+	}
+}
+
+// A Temporal server that answers its health check but cannot serve our namespace
+// (as a wedged dev server answered "namespace not found") makes the API not ready,
+// naming the trouble.
+func TestReadyzReportsATemporalServerThatCannotServe(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "no-such-namespace",
+		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	srv := api.New(st, tc, "readyz-test", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	srv.SetWarmup(func() (time.Duration, error) { return time.Millisecond, nil })
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	a := &directoryAPI{t: t, url: hs.URL, store: st}
+	got := a.call("", "GET", "/readyz", "")
+	if trouble, _ := got.body["temporal"].(string); got.status != http.StatusServiceUnavailable ||
+		!strings.Contains(trouble, "cannot read its stores") || !strings.Contains(trouble, "no-such-namespace") || got.body["postgres"] != "ok" {
+		t.Fatalf("got %d %v, want 503 naming the namespace Temporal cannot serve", got.status, got.body)
 	}
 }

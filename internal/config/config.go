@@ -86,6 +86,26 @@ type Config struct {
 	CustomerLocale message.Locale
 	// CUSTOMER_TIME_ZONE shows times to customers (default Asia/Shanghai).
 	CustomerZone *time.Location
+
+	// Worker sizes the worker process (docs/operations.md, "Sizing the worker").
+	Worker WorkerSizing
+	// WORKFLOW_TASK_TIMEOUT is the workflow-task timeout of the complaint workflows
+	// the API starts (0: Temporal's 10 s). Raise it when workers are CPU-starved, so
+	// an overloaded task is not timed out and redone.
+	WorkflowTaskTimeout time.Duration
+}
+
+// WorkerSizing is what an operator may size in a worker process; zero values keep
+// the SDK's defaults.
+type WorkerSizing struct {
+	// WORKER_STICKY_CACHE_SIZE: workflows kept in memory between tasks (SDK default
+	// 10,000; ≈ 50–57 KiB RSS each).
+	StickyCacheSize int
+	// WORKER_WORKFLOW_TASK_SLOTS, WORKER_ACTIVITY_SLOTS, WORKER_LOCAL_ACTIVITY_SLOTS:
+	// tasks of each kind run at once (SDK default 1,000 each).
+	WorkflowTaskSlots, ActivitySlots, LocalActivitySlots int
+	// WORKER_MAX_POLLERS: the autoscaling pollers' ceiling per task kind (SDK default 100).
+	MaxPollers int
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -145,6 +165,9 @@ func FromEnv() (Config, error) {
 	if c.CodecAddr != "" && !c.PayloadKeys.Enabled() {
 		return c, fmt.Errorf("TEMPORAL_CODEC_ADDR needs TEMPORAL_PAYLOAD_KEYS")
 	}
+	if err := c.readSizing(); err != nil {
+		return c, err
+	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
 	}
@@ -177,6 +200,40 @@ func (c *Config) readLimits() error {
 			return fmt.Errorf("%s: %q is not %s of 0 or more", l.name, raw, kind)
 		}
 		l.set(v)
+	}
+	return nil
+}
+
+// readSizing reads the worker's sizes and the workflow-task timeout; a value that
+// is not a positive number is refused, not silently replaced by a default.
+func (c *Config) readSizing() error {
+	for _, v := range []struct {
+		key string
+		dst *int
+	}{
+		{"WORKER_STICKY_CACHE_SIZE", &c.Worker.StickyCacheSize},
+		{"WORKER_WORKFLOW_TASK_SLOTS", &c.Worker.WorkflowTaskSlots},
+		{"WORKER_ACTIVITY_SLOTS", &c.Worker.ActivitySlots},
+		{"WORKER_LOCAL_ACTIVITY_SLOTS", &c.Worker.LocalActivitySlots},
+		{"WORKER_MAX_POLLERS", &c.Worker.MaxPollers},
+	} {
+		raw := os.Getenv(v.key)
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("%s: %q is not a positive integer", v.key, raw)
+		}
+		*v.dst = n
+	}
+	if raw := os.Getenv("WORKFLOW_TASK_TIMEOUT"); raw != "" {
+		d, err := time.ParseDuration(raw)
+		// Temporal caps the workflow-task timeout at 120 s.
+		if err != nil || d <= 0 || d > 2*time.Minute {
+			return fmt.Errorf("WORKFLOW_TASK_TIMEOUT: %q is not a duration in (0, 2m]", raw)
+		}
+		c.WorkflowTaskTimeout = d
 	}
 	return nil
 }

@@ -12,12 +12,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -231,6 +233,18 @@ func TestComposeAppEnvironment(t *testing.T) {
 		}
 		if got := envValue(t, temporal, "DB"); got != "postgres12" {
 			t.Errorf("temporal DB: got %q, want %q", got, "postgres12")
+		}
+	})
+
+	// The shape make cluster runs (docs/cluster.md): the shard count
+	// devenv.DefaultHistoryShards and two workers.
+	t.Run("production shape", func(t *testing.T) {
+		if got, want := envValue(t, service(t, p, "temporal"), "NUM_HISTORY_SHARDS"), strconv.Itoa(devenv.DefaultHistoryShards); got != want {
+			t.Errorf("temporal NUM_HISTORY_SHARDS: got %q, want %q", got, want)
+		}
+		w := service(t, p, "worker")
+		if w.Deploy == nil || w.Deploy.Replicas == nil || *w.Deploy.Replicas != 2 {
+			t.Errorf("worker deploy: got %+v, want 2 replicas", w.Deploy)
 		}
 	})
 

@@ -62,7 +62,8 @@ func TestPostgresTempDirRemoved(t *testing.T) {
 }
 
 // TestTemporalPersistentRestart starts a dev server with a UI and a SQLite file
-// twice: the second start finds the search attributes already registered.
+// twice: the second start finds the search attributes already registered, and the
+// file is in WAL mode.
 func TestTemporalPersistentRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -78,6 +79,10 @@ func TestTemporalPersistentRestart(t *testing.T) {
 		}
 		if !strings.HasPrefix(tmp.UIURL(), "http://127.0.0.1:") {
 			t.Errorf("UIURL = %q", tmp.UIURL())
+		}
+		// The SQLite pragmas reached the server: the file is in WAL mode.
+		if _, err := os.Stat(opts.DBFile + "-wal"); err != nil {
+			t.Errorf("no write-ahead log beside %s (journal_mode=wal not applied): %v", opts.DBFile, err)
 		}
 		if err := tmp.Stop(); err != nil {
 			t.Fatalf("stop %d: %v", i+1, err)
@@ -99,6 +104,30 @@ func TestFindTemporalCLIExplainsInstall(t *testing.T) {
 	_, err := FindTemporalCLI()
 	if err == nil || !strings.Contains(err.Error(), TemporalInstallCommand) {
 		t.Fatalf("err = %v, want the install command", err)
+	}
+}
+
+func TestFindTemporalServerExplainsInstall(t *testing.T) {
+	t.Setenv("GOBIN", t.TempDir())
+	t.Setenv("GOPATH", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	_, err := FindTemporalServer()
+	if err == nil || !strings.Contains(err.Error(), TemporalServerInstallCommand) || !strings.Contains(err.Error(), TemporalServerDirName) {
+		t.Fatalf("err = %v, want the install command and the directory", err)
+	}
+}
+
+// The Makefile installs the release, into the directory, that FindTemporalServer
+// looks for: the version is written in both, so a test keeps them together.
+func TestMakefilePinsTheTemporalServerWeRun(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := string(raw)
+	if !strings.Contains(mk, "\nTEMPORAL_SERVER_VERSION := "+TemporalServerVersion+"\n") ||
+		!strings.Contains(mk, "TEMPORAL_SERVER_DIR := $(GOBIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)") {
+		t.Fatalf("the Makefile does not install Temporal server %s into GOBIN/%s", TemporalServerVersion, TemporalServerDirName)
 	}
 }
 

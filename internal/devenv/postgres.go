@@ -117,7 +117,11 @@ func (pg *Postgres) prepareDirs(opts PostgresOptions, owner *sysUser) error {
 		}
 		pg.dataDir = abs
 	}
-	// postgres insists on 0700 (or 0750) for the data directory.
+	// Parents we create must be traversable by the postgres user (when we are
+	// root); postgres insists on 0700 (or 0750) for the data directory itself.
+	if err := os.MkdirAll(filepath.Dir(pg.dataDir), 0o755); err != nil {
+		return fmt.Errorf("create postgres data dir: %w", err)
+	}
 	if err := os.MkdirAll(pg.dataDir, 0o700); err != nil {
 		return fmt.Errorf("create postgres data dir: %w", err)
 	}
@@ -249,6 +253,9 @@ func (pg *Postgres) waitReady(ctx context.Context) error {
 
 // DataDir is the absolute path of the cluster directory.
 func (pg *Postgres) DataDir() string { return pg.dataDir }
+
+// Port is the server's TCP port on 127.0.0.1.
+func (pg *Postgres) Port() int { return pg.port }
 
 // LogFile is the path of the server log.
 func (pg *Postgres) LogFile() string { return pg.logPath }

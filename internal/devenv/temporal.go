@@ -17,9 +17,11 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run.
@@ -40,7 +42,8 @@ type TemporalOptions struct {
 	LogFile          string // server output; "" means a temp file removed by Stop
 }
 
-// Temporal is a running `temporal server start-dev` started by StartTemporal.
+// Temporal is a running Temporal server: `temporal server start-dev` started by
+// StartTemporal, or the real server started by StartTemporalServer.
 type Temporal struct {
 	port, uiPort int
 	namespace    string
@@ -48,9 +51,12 @@ type Temporal struct {
 	removeLog    bool
 	proc         *Process
 	// cli, opts and attrs start the same server again (Restart).
-	cli   string
-	opts  TemporalOptions
-	attrs map[string]enumspb.IndexedValueType
+	cli       string
+	opts      TemporalOptions
+	attrs     map[string]enumspb.IndexedValueType
+	kind      string // "temporal dev server" or "temporal server", for messages
+	register  bool   // register the namespace when missing (start-dev does it itself)
+	removeDir string // a temporary directory of ours, removed by Stop
 }
 
 const temporalStartTimeout = 60 * time.Second
@@ -82,7 +88,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, fmt.Errorf("open temporal log: %w", err)
 	}
 	defer logFile.Close() // the child holds its own copy
-	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created, cli: cli, attrs: attrs}
+	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created, cli: cli, attrs: attrs, kind: "temporal dev server"}
 
 	// Ports picked for us may be taken before the server binds them; try again.
 	attempts := 1
@@ -127,6 +133,9 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 	}
 	if opts.DBFile != "" {
 		args = append(args, "--db-filename", opts.DBFile)
+		for _, p := range sqlitePragmas {
+			args = append(args, "--sqlite-pragma", p)
+		}
 	}
 	// CLI v1.5.1 accepts --namespace and --search-attribute for ones that already
 	// exist in a persistent store, so we can pass them all on every start.
@@ -159,6 +168,16 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 	return nil
 }
 
+// sqlitePragmas for a file-backed dev server (make run). The server gives SQLite a
+// single connection, so every operation queues behind the one before; in the
+// default rollback journal with synchronous=FULL each commit waits for fsyncs, and
+// under sustained intake the queue outgrew the operations' deadlines (SQLite
+// "interrupted (9)" on everything, issue 18). WAL with synchronous=NORMAL commits
+// with one sequential write and no fsync per transaction (durable across a process
+// crash, not an OS crash — right for a dev stack); busy_timeout makes a lock held by
+// a checkpoint wait instead of failing.
+var sqlitePragmas = []string{"journal_mode=wal", "synchronous=normal", "busy_timeout=10000"}
+
 // serverEnv is our environment without TEMPORAL_* variables, which the CLI reads
 // as client settings (address, namespace, TLS) and which describe the stack we
 // are starting, not the server's own configuration.
@@ -190,9 +209,9 @@ func (t *Temporal) waitReady(ctx context.Context, attrs map[string]enumspb.Index
 		}
 		select {
 		case <-t.proc.Done():
-			return exitError("temporal server", t.proc)
+			return exitError(t.kind, t.proc)
 		case <-ctx.Done():
-			return fmt.Errorf("temporal dev server on %s not ready within %s: %w", t.Address(), temporalStartTimeout, err)
+			return fmt.Errorf("%s on %s not ready within %s: %w", t.kind, t.Address(), temporalStartTimeout, err)
 		case <-tick.C:
 		}
 	}
@@ -220,10 +239,31 @@ func (t *Temporal) checkReady(ctx context.Context, attrs map[string]enumspb.Inde
 	}
 	if _, err := c.WorkflowService().DescribeNamespace(dialCtx,
 		&workflowservice.DescribeNamespaceRequest{Namespace: t.namespace}); err != nil {
+		var notFound *serviceerror.NamespaceNotFound
+		if t.register && errors.As(err, &notFound) {
+			return t.registerNamespace(dialCtx, c)
+		}
 		return fmt.Errorf("namespace %s: %w", t.namespace, err)
 	}
 	return ensureSearchAttributes(dialCtx, c, t.namespace, attrs)
 }
+
+// registerNamespace creates the namespace on a real server (start-dev creates its
+// own); the next readiness check sees whether the server has it yet.
+func (t *Temporal) registerNamespace(ctx context.Context, c client.Client) error {
+	_, err := c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+		Namespace:                        t.namespace,
+		WorkflowExecutionRetentionPeriod: durationpb.New(namespaceRetention),
+	})
+	var exists *serviceerror.NamespaceAlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("register namespace %s: %w", t.namespace, err)
+	}
+	return fmt.Errorf("namespace %s just registered, waiting until visible", t.namespace)
+}
+
+// namespaceRetention keeps closed workflows three days, as the docker-compose setup does.
+const namespaceRetention = 72 * time.Hour
 
 // ensureSearchAttributes adds the attributes the server does not list yet (the
 // CLI registers them at start, this is the safety net) and reports whether all
@@ -352,6 +392,9 @@ func (t *Temporal) Stop() error {
 	if t.removeLog {
 		os.Remove(t.logPath)
 	}
+	if t.removeDir != "" {
+		os.RemoveAll(t.removeDir)
+	}
 	return err
 }
 
@@ -361,6 +404,19 @@ func FindTemporalCLI() (string, error) {
 	if path, err := exec.LookPath("temporal"); err == nil {
 		return path, nil
 	}
+	dirs := goBinDirs()
+	for _, dir := range dirs {
+		if path := filepath.Join(dir, "temporal"); isExecutable(path) {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("temporal CLI not found in $PATH or %s; install it with `%s` (takes a few minutes the first time)",
+		strings.Join(dirs, ", "), TemporalInstallCommand)
+}
+
+// goBinDirs are where `go install` may have put a tool: $GOBIN, `go env GOBIN`,
+// each $(go env GOPATH)/bin and ~/go/bin.
+func goBinDirs() []string {
 	var dirs []string
 	if gobin := os.Getenv("GOBIN"); gobin != "" {
 		dirs = append(dirs, gobin)
@@ -379,11 +435,5 @@ func FindTemporalCLI() (string, error) {
 	if home, err := os.UserHomeDir(); err == nil {
 		dirs = append(dirs, filepath.Join(home, "go", "bin"))
 	}
-	for _, dir := range dirs {
-		if path := filepath.Join(dir, "temporal"); isExecutable(path) {
-			return path, nil
-		}
-	}
-	return "", fmt.Errorf("temporal CLI not found in $PATH or %s; install it with `%s` (takes a few minutes the first time)",
-		strings.Join(dirs, ", "), TemporalInstallCommand)
+	return dirs
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
@@ -116,7 +117,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	s.worker = service.NewWorker(s.temporal, s.queue, config.WorkerSizing{}, s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}

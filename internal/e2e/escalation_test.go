@@ -314,31 +314,36 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 	})
 }
 
-var workerBinary struct {
+var commandBinaries struct {
 	once sync.Once
-	path string
+	dir  string
 	err  error
 }
 
-// buildWorker builds the worker command once per test binary.
-func buildWorker(t *testing.T) string {
+// buildWorker builds the worker command (once per test binary, with the API's).
+func buildWorker(t *testing.T) string { return buildCommand(t, "worker") }
+
+// buildCommand returns the path of the worker or the starter (API) command, both
+// built in one go build the first time either is needed.
+func buildCommand(t *testing.T, name string) string {
 	t.Helper()
-	workerBinary.once.Do(func() {
-		dir, err := os.MkdirTemp("", "complaintflow-worker")
+	commandBinaries.once.Do(func() {
+		dir, err := os.MkdirTemp("", "complaintflow-commands")
 		if err != nil {
-			workerBinary.err = err
+			commandBinaries.err = err
 			return
 		}
-		workerBinary.path = filepath.Join(dir, "worker")
-		out, err := exec.Command("go", "build", "-o", workerBinary.path, "github.com/complaintflow/complaintflow/worker").CombinedOutput()
+		commandBinaries.dir = dir
+		out, err := exec.Command("go", "build", "-o", dir+"/",
+			"github.com/complaintflow/complaintflow/worker", "github.com/complaintflow/complaintflow/starter").CombinedOutput()
 		if err != nil {
-			workerBinary.err = fmt.Errorf("go build worker: %v\n%s", err, out)
+			commandBinaries.err = fmt.Errorf("go build worker starter: %v\n%s", err, out)
 		}
 	})
-	if workerBinary.err != nil {
-		t.Fatal(workerBinary.err)
+	if commandBinaries.err != nil {
+		t.Fatal(commandBinaries.err)
 	}
-	return workerBinary.path
+	return filepath.Join(commandBinaries.dir, name)
 }
 
 // startWorkerProcess runs the worker command against this stack's database and task

@@ -11,13 +11,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -189,45 +187,6 @@ func (f *faultStack) waitReady(timeout time.Duration, what, url string) time.Dur
 func (f *faultStack) waitUnready(timeout time.Duration, what, url string) {
 	f.t.Helper()
 	eventually(f.t, timeout, what+" to report unready", func() bool { return !ready(url) })
-}
-
-var commands struct {
-	sync.Mutex
-	paths map[string]string
-}
-
-// buildCommand builds ./<name> (starter, worker) once per test binary.
-func buildCommand(t *testing.T, name string) string {
-	t.Helper()
-	commands.Lock()
-	defer commands.Unlock()
-	if p, ok := commands.paths[name]; ok {
-		return p
-	}
-	dir, err := os.MkdirTemp("", "complaintflow-"+name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	out, err := exec.Command("go", "build", "-o", path, "github.com/complaintflow/complaintflow/"+name).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build %s: %v\n%s", name, err, out)
-	}
-	if commands.paths == nil {
-		commands.paths = map[string]string{}
-	}
-	commands.paths[name] = path
-	return path
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // ladderPolicy is the seconds-long policy of the fault scenarios: first response in

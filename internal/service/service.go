@@ -99,15 +99,24 @@ func CustomerMessages(cfg config.Config, st *store.Store) activities.CustomerMes
 // on the given channels (see Notifiers); the log channel covers recipients no
 // other channel reaches. Customer notices are rendered with messages; without
 // templates there, with those kept in st.
-func NewWorker(c client.Client, taskQueue string, st *store.Store, surveys activities.SurveyLinks, messages activities.CustomerMessages, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
+func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st *store.Store, surveys activities.SurveyLinks, messages activities.CustomerMessages, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
 	if messages.Templates == nil && st != nil {
 		messages.Templates = st
 	}
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
+	// The sticky cache is process-wide in the SDK and must be sized before the
+	// first worker starts.
+	if sizing.StickyCacheSize > 0 {
+		worker.SetStickyWorkflowCacheSize(sizing.StickyCacheSize)
+	}
+	pollers := worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: sizing.MaxPollers}
 	w := worker.New(c, taskQueue, worker.Options{
-		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
-		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		WorkflowTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
+		ActivityTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
+		MaxConcurrentWorkflowTaskExecutionSize:  sizing.WorkflowTaskSlots,
+		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
+		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
 	})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{

@@ -73,7 +73,7 @@ func demoComplaints(suffix string) []map[string]any {
 
 // runDemo makes every high-urgency SLA seconds long and files three complaints.
 func runDemo(ctx context.Context, c settings, out *console) error {
-	api := &apiClient{base: c.apiURL(), token: c.adminToken}
+	api := &apiClient{base: c.apiURL(0), token: c.adminToken}
 	for _, d := range demoDirectory {
 		if _, err := api.do(ctx, http.MethodPut, d.path, d.body); err != nil {
 			return fmt.Errorf("set up the demo directory (%s): %w", d.path, err)
@@ -102,7 +102,7 @@ func runDemo(ctx context.Context, c settings, out *console) error {
   curl -s %s/v1/pdca-cycles -H 'Authorization: Bearer %s'
   curl -s "%s/v1/risk-alerts?status=open" -H 'Authorization: Bearer %s'
   curl -s "%s/v1/qa-queue?status=pending" -H 'Authorization: Bearer %s'`,
-		c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken, c.apiURL(), c.adminToken)
+		c.apiURL(0), c.adminToken, c.apiURL(0), c.adminToken, c.apiURL(0), c.adminToken, c.apiURL(0), c.adminToken, c.apiURL(0), c.adminToken)
 	for _, tier := range []string{"high", "medium", "low"} {
 		if _, err := api.do(ctx, http.MethodPut, "/v1/sla-policies/high/"+tier, demoPolicy); err != nil {
 			return fmt.Errorf("set SLA policy high/%s: %w", tier, err)
@@ -139,7 +139,7 @@ func runDemo(ctx context.Context, c settings, out *console) error {
   curl -s %s/v1/complaints/%s/events -H 'Authorization: Bearer %s'
   curl -s "%s/v1/escalations?status=pending" -H 'Authorization: Bearer %s'
   temporal workflow list --address %s --namespace %s --query 'EscalationLevel >= 2'`,
-		c.apiURL(), ids[0], c.adminToken, c.apiURL(), c.adminToken, c.temporalAddress, c.namespace)
+		c.apiURL(0), ids[0], c.adminToken, c.apiURL(0), c.adminToken, c.temporalAddress, c.namespace)
 	return nil
 }
 

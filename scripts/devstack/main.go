@@ -1,17 +1,22 @@
 // Command devstack runs complaintflow locally with real servers — what `make run`
-// runs:
+// and `make cluster` run:
 //
-//	go run ./scripts/devstack [-demo]
+//	go run ./scripts/devstack [-demo] [-cluster]
 //
 // It starts PostgreSQL (data in .data/postgres) and a Temporal dev server (state
 // in .data/temporal.db, Web UI on :8233) unless DATABASE_URL / TEMPORAL_ADDRESS
 // point at existing ones, builds and runs the worker and the API, and stops
 // everything on Ctrl-C. -demo tightens the high-urgency SLA to seconds and files
 // sample complaints, so a breach shows up within half a minute.
+//
+// -cluster is the production shape (docs/cluster.md): the real Temporal server
+// with TEMPORAL_SHARDS history shards (default 16) on the stack's PostgreSQL (its
+// own databases; everything in .data/cluster), two workers and two API processes.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -26,7 +31,6 @@ import (
 )
 
 const (
-	dataDir      = ".data"
 	binDir       = ".data/bin"
 	databaseName = "complaintflow"
 	readyTimeout = 90 * time.Second
@@ -36,29 +40,31 @@ const (
 
 func main() {
 	demo := flag.Bool("demo", false, "after start, set seconds-long SLAs for urgency high and file sample complaints")
+	cluster := flag.Bool("cluster", false, "the production shape: the real Temporal server on PostgreSQL, two workers, two APIs")
 	flag.Parse()
 
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	s := &stack{out: newConsole(), demo: *demo}
+	s := &stack{out: newConsole(), demo: *demo, cluster: *cluster}
 	code := s.run(ctx, stopSignals)
 	os.Exit(code)
 }
 
 // stack is everything devstack started, stopped in reverse order.
 type stack struct {
-	out  *console
-	demo bool
-	cfg  settings
+	out     *console
+	demo    bool
+	cluster bool
+	cfg     settings
 
 	pg       *devenv.Postgres
 	temporal *devenv.Temporal
-	worker   *devenv.Process
-	starter  *devenv.Process
+	workers  []*devenv.Process
+	starters []*devenv.Process // the API processes
 }
 
 // run starts the stack, waits for Ctrl-C or a crash, and returns the exit code.
 func (s *stack) run(ctx context.Context, stopSignals func()) int {
-	s.cfg = settingsFromEnv()
+	s.cfg = settingsFromEnv(s.cluster)
 	err := s.start(ctx)
 	if err == nil {
 		err = s.wait(ctx)
@@ -96,10 +102,7 @@ func (s *stack) start(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
-	if err := s.startApps(); err != nil {
-		return err
-	}
-	if err := s.waitReady(ctx); err != nil {
+	if err := s.startApps(ctx); err != nil {
 		return err
 	}
 	s.printWelcome()
@@ -117,6 +120,11 @@ func (s *stack) start(ctx context.Context) error {
 func (s *stack) ensureTemporalCLI(ctx context.Context) error {
 	if s.cfg.externalTemporal {
 		return nil
+	}
+	if s.cluster {
+		// The real server's binaries are the Makefile's to install (`make cluster`).
+		_, err := devenv.FindTemporalServer()
+		return err
 	}
 	if _, err := devenv.FindTemporalCLI(); err == nil {
 		return nil
@@ -146,11 +154,11 @@ func (s *stack) startPostgres(ctx context.Context) error {
 		s.out.Say("using DATABASE_URL from the environment")
 		return nil
 	}
-	s.out.Say("starting PostgreSQL on 127.0.0.1:%d (data in %s/postgres)…", s.cfg.pgPort, dataDir)
+	s.out.Say("starting PostgreSQL on 127.0.0.1:%d (data in %s/postgres)…", s.cfg.pgPort, s.cfg.dataDir)
 	pg, err := devenv.StartPostgres(ctx, devenv.PostgresOptions{
-		DataDir: filepath.Join(dataDir, "postgres"),
+		DataDir: filepath.Join(s.cfg.dataDir, "postgres"),
 		Port:    s.cfg.pgPort,
-		LogFile: filepath.Join(dataDir, "postgres.log"),
+		LogFile: filepath.Join(s.cfg.dataDir, "postgres.log"),
 	})
 	if err != nil {
 		return err
@@ -168,14 +176,17 @@ func (s *stack) startTemporal(ctx context.Context) error {
 		s.out.Say("using TEMPORAL_ADDRESS=%s from the environment", s.cfg.temporalAddress)
 		return nil
 	}
-	s.out.Say("starting Temporal dev server on 127.0.0.1:%d (state in %s/temporal.db)…", s.cfg.temporalPort, dataDir)
+	if s.cluster {
+		return s.startTemporalServer(ctx)
+	}
+	s.out.Say("starting Temporal dev server on 127.0.0.1:%d (state in %s/temporal.db)…", s.cfg.temporalPort, s.cfg.dataDir)
 	t, err := devenv.StartTemporal(ctx, devenv.TemporalOptions{
 		Port:             s.cfg.temporalPort,
 		UIPort:           s.cfg.temporalUIPort,
-		DBFile:           filepath.Join(dataDir, "temporal.db"),
+		DBFile:           filepath.Join(s.cfg.dataDir, "temporal.db"),
 		Namespace:        s.cfg.namespace,
 		SearchAttributes: workflows.SearchAttributeDefinitions(),
-		LogFile:          filepath.Join(dataDir, "temporal.log"),
+		LogFile:          filepath.Join(s.cfg.dataDir, "temporal.log"),
 	})
 	if err != nil {
 		return err
@@ -186,10 +197,34 @@ func (s *stack) startTemporal(ctx context.Context) error {
 	return nil
 }
 
+// startTemporalServer runs the real Temporal server on the stack's PostgreSQL.
+func (s *stack) startTemporalServer(ctx context.Context) error {
+	if s.pg == nil {
+		return fmt.Errorf("-cluster keeps Temporal's databases on the stack's own PostgreSQL; unset DATABASE_URL")
+	}
+	s.out.Say("starting Temporal server %s on 127.0.0.1:%d (%d history shards, databases temporal and temporal_visibility)…",
+		devenv.TemporalServerVersion, s.cfg.temporalPort, s.cfg.shards)
+	t, err := devenv.StartTemporalServer(ctx, devenv.TemporalServerOptions{
+		Postgres:         s.pg,
+		Dir:              filepath.Join(s.cfg.dataDir, "temporal"),
+		Port:             s.cfg.temporalPort,
+		Shards:           s.cfg.shards,
+		Namespace:        s.cfg.namespace,
+		SearchAttributes: workflows.SearchAttributeDefinitions(),
+		LogFile:          filepath.Join(s.cfg.dataDir, "temporal.log"),
+	})
+	if err != nil {
+		return err
+	}
+	s.temporal = t
+	s.cfg.temporalAddress = t.Address()
+	return nil
+}
+
 // migrate applies the schema before the apps start, so neither races the other.
 func (s *stack) migrate(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "starter"), "migrate")
-	cmd.Env = s.cfg.appEnv(false)
+	cmd.Env = s.cfg.appEnv(false, 0)
 	cmd.Stdout, cmd.Stderr = s.out.Prefixed("[migrate] "), s.out.Prefixed("[migrate] ")
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("starter migrate: %w", err)
@@ -197,19 +232,37 @@ func (s *stack) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *stack) startApps() error {
-	var err error
-	if s.worker, err = s.startApp("worker", false); err != nil {
-		return err
+// startApps starts the workers, then the API processes one at a time, each ready
+// before the next starts, so their start-up writes (the bootstrap token, the risk
+// monitor's schedule) never race.
+func (s *stack) startApps(ctx context.Context) error {
+	for i := range s.cfg.workers {
+		p, err := s.startApp("worker", i, false)
+		if err != nil {
+			return err
+		}
+		s.workers = append(s.workers, p)
 	}
-	s.starter, err = s.startApp("starter", true, "serve")
-	return err
+	for i := range s.cfg.apis {
+		p, err := s.startApp("starter", i, true, "serve")
+		if err != nil {
+			return err
+		}
+		s.starters = append(s.starters, p)
+		if err := s.waitReady(ctx, s.cfg.apiURL(i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (s *stack) startApp(name string, isAPI bool, args ...string) (*devenv.Process, error) {
+func (s *stack) startApp(name string, i int, isAPI bool, args ...string) (*devenv.Process, error) {
 	cmd := exec.Command(filepath.Join(binDir, name), args...)
-	cmd.Env = s.cfg.appEnv(!isAPI)
+	cmd.Env = s.cfg.appEnv(!isAPI, i)
 	prefix := "[" + name + "] "
+	if s.cluster {
+		prefix = fmt.Sprintf("[%s-%d] ", name, i+1)
+	}
 	cmd.Stdout, cmd.Stderr = s.out.Prefixed(prefix), s.out.Prefixed(prefix)
 	p, err := devenv.StartProcess(cmd)
 	if err != nil {
@@ -220,10 +273,10 @@ func (s *stack) startApp(name string, isAPI bool, args ...string) (*devenv.Proce
 
 // waitReady polls the API's /readyz (PostgreSQL and Temporal answer, the Chinese
 // dictionary is loaded: docs/tokens.md).
-func (s *stack) waitReady(ctx context.Context) error {
+func (s *stack) waitReady(ctx context.Context, api string) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	url := s.cfg.apiURL() + "/readyz"
+	url := api + "/readyz"
 	for {
 		if httpStatus(ctx, url) == 200 {
 			return nil
@@ -250,7 +303,7 @@ func (s *stack) wait(ctx context.Context) error {
 
 // anyExit reports the name of the first of our children to exit.
 func (s *stack) anyExit() <-chan string {
-	exited := make(chan string, 4)
+	exited := make(chan string, 2+len(s.workers)+len(s.starters))
 	watch := func(name string, done <-chan struct{}) {
 		go func() { <-done; exited <- name }()
 	}
@@ -263,14 +316,14 @@ func (s *stack) anyExit() <-chan string {
 			exited <- name
 		}()
 	}
-	if s.starter != nil {
-		watchApp("starter", s.starter)
+	for i, p := range s.starters {
+		watchApp(s.appName("starter", i), p)
 	}
-	if s.worker != nil {
-		watchApp("worker", s.worker)
+	for i, p := range s.workers {
+		watchApp(s.appName("worker", i), p)
 	}
 	if s.temporal != nil {
-		watch("Temporal dev server (log: "+s.temporal.LogFile()+")", s.temporal.Done())
+		watch("Temporal server (log: "+s.temporal.LogFile()+")", s.temporal.Done())
 	}
 	if s.pg != nil {
 		watch("PostgreSQL (log: "+s.pg.LogFile()+")", s.pg.Done())
@@ -285,8 +338,8 @@ func (s *stack) stop() {
 		name string
 		stop func() error
 	}{
-		{"starter", func() error { return stopProcess(s.starter) }},
-		{"worker", func() error { return stopProcess(s.worker) }},
+		{"starter", func() error { return stopAll(s.starters) }},
+		{"worker", func() error { return stopAll(s.workers) }},
 		{"Temporal", func() error {
 			if s.temporal == nil {
 				return nil
@@ -309,18 +362,43 @@ func (s *stack) stop() {
 	s.out.Say("stopped")
 }
 
-func stopProcess(p *devenv.Process) error {
-	if p == nil {
-		return nil
+// stopAll stops processes of one kind together, so their grace periods overlap.
+func stopAll(ps []*devenv.Process) error {
+	errs := make(chan error, len(ps))
+	for _, p := range ps {
+		go func() { errs <- p.Stop(syscall.SIGTERM, childGrace) }()
 	}
-	return p.Stop(syscall.SIGTERM, childGrace)
+	var all []error
+	for range ps {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
+}
+
+// appName is "worker" for make run, "worker-2" in the cluster's second worker.
+func (s *stack) appName(name string, i int) string {
+	if !s.cluster {
+		return name
+	}
+	return fmt.Sprintf("%s-%d", name, i+1)
 }
 
 func (s *stack) printWelcome() {
 	c := s.cfg
 	ui := c.temporalUI
-	if ui == "" {
+	switch {
+	case s.cluster && !c.externalTemporal:
+		ui = "(none: the bare server has no Web UI; use `temporal --address " + c.temporalAddress + " workflow list`)"
+	case ui == "":
 		ui = "(external Temporal at " + c.temporalAddress + ")"
+	}
+	apis := c.apiURL(0)
+	for i := 1; i < c.apis; i++ {
+		apis += " and " + c.apiURL(i) + " (any serves any complaint)"
+	}
+	if s.cluster {
+		s.out.Say("production shape: Temporal server %s at %s, %d workers, %d API processes",
+			devenv.TemporalServerVersion, c.temporalAddress, c.workers, c.apis)
 	}
 	s.out.Say(`complaintflow is running — Ctrl-C stops everything.
 
@@ -333,5 +411,5 @@ Next: the quick start in README.md — in another terminal, with curl and jq:
   CF=%s ADMIN=%s
 then paste its blocks: a directory, tokens, a complaint filed, acknowledged,
 escalated, decided, resolved and verified by the customer's survey answer.
-`, c.apiURL(), ui, c.adminToken, c.databaseURL, c.apiURL(), c.adminToken)
+`, apis, ui, c.adminToken, c.databaseURL, c.apiURL(0), c.adminToken)
 }

@@ -4,11 +4,16 @@ import (
 	"net"
 	"os"
 	"strconv"
+
+	"github.com/complaintflow/complaintflow/internal/devenv"
 )
 
 // settings is devstack's view of the environment, and what it passes on to the
 // worker and the API. Variable names match internal/config.
 type settings struct {
+	dataDir          string // .data, or .data/cluster for the production shape
+	workers, apis    int    // how many worker and API processes (2 each in the cluster)
+	shards           int    // TEMPORAL_SHARDS: history shards of a new cluster
 	databaseURL      string // DATABASE_URL; "" = start our own PostgreSQL
 	pgPort           int    // PG_PORT
 	temporalAddress  string // TEMPORAL_ADDRESS
@@ -17,13 +22,17 @@ type settings struct {
 	temporalUIPort   int    // TEMPORAL_UI_PORT
 	temporalUI       string // Web UI URL, known only for our own dev server
 	namespace        string // TEMPORAL_NAMESPACE
-	httpAddr         string // HTTP_ADDR of the API
-	metricsAddr      string // METRICS_ADDR of the worker
+	httpAddr         string // HTTP_ADDR of the (first) API; the i-th listens on port+i
+	metricsAddr      string // METRICS_ADDR of the (first) worker; the i-th on port+i
 	adminToken       string // BOOTSTRAP_ADMIN_TOKEN
 }
 
-func settingsFromEnv() settings {
-	return settings{
+func settingsFromEnv(cluster bool) settings {
+	c := settings{
+		dataDir:          ".data",
+		workers:          1,
+		apis:             1,
+		shards:           envInt("TEMPORAL_SHARDS", devenv.DefaultHistoryShards),
 		databaseURL:      os.Getenv("DATABASE_URL"),
 		pgPort:           envInt("PG_PORT", 55432),
 		temporalAddress:  os.Getenv("TEMPORAL_ADDRESS"),
@@ -35,31 +44,50 @@ func settingsFromEnv() settings {
 		metricsAddr:      envOr("METRICS_ADDR", "127.0.0.1:9464"),
 		adminToken:       envOr("BOOTSTRAP_ADMIN_TOKEN", "dev-admin-token"),
 	}
+	if cluster {
+		// Its own PostgreSQL cluster: complaintflow's rows there point at workflows
+		// of this Temporal server, not of make run's dev server.
+		c.dataDir = ".data/cluster"
+		c.workers, c.apis = 2, 2
+	}
+	return c
 }
 
-// appEnv is our environment plus the stack's addresses. Only the worker gets
-// METRICS_ADDR, so the API never tries to bind the worker's metrics port.
-func (c settings) appEnv(worker bool) []string {
+// appEnv is our environment plus the stack's addresses for the i-th worker or
+// API process. Only a worker gets METRICS_ADDR, so the API never tries to bind a
+// worker's metrics port.
+func (c settings) appEnv(worker bool, i int) []string {
 	env := os.Environ()
 	env = append(env,
 		"DATABASE_URL="+c.databaseURL,
 		"TEMPORAL_ADDRESS="+c.temporalAddress,
 		"TEMPORAL_NAMESPACE="+c.namespace,
-		"HTTP_ADDR="+c.httpAddr,
+		"HTTP_ADDR="+nthAddr(c.httpAddr, i),
 		"BOOTSTRAP_ADMIN_TOKEN="+c.adminToken,
 	)
 	if worker {
-		env = append(env, "METRICS_ADDR="+c.metricsAddr)
+		env = append(env, "METRICS_ADDR="+nthAddr(c.metricsAddr, i))
 	}
 	return env // later entries win in os/exec
 }
 
-// apiURL is where to reach the API: a wildcard listen address (":8080",
+// nthAddr is addr with its port moved up by i: the i-th process's address.
+func nthAddr(addr string, i int) string {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || i == 0 {
+		return addr
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+i))
+}
+
+// apiURL is where to reach the i-th API: a wildcard listen address (":8080",
 // "0.0.0.0:8080") is reached on loopback.
-func (c settings) apiURL() string {
-	host, port, err := net.SplitHostPort(c.httpAddr)
+func (c settings) apiURL(i int) string {
+	addr := nthAddr(c.httpAddr, i)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://" + c.httpAddr
+		return "http://" + addr
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
