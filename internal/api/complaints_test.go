@@ -4,26 +4,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
-	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/activities"
-	"github.com/complaintflow/complaintflow/internal/api"
-	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
-	"github.com/complaintflow/complaintflow/internal/testenv"
 )
 
 // Tokens acting for people of the directory newComplaintAPI builds.
@@ -38,21 +32,9 @@ const (
 func newComplaintAPI(t *testing.T) *directoryAPI {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default", Logger: discardLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tc.Close)
-	queue := fmt.Sprintf("api-%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
-	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
-	t.Cleanup(hs.Close)
-	w := service.NewWorker(tc, queue, config.WorkerSizing{}, st, activities.SurveyLinks{BaseURL: hs.URL},
+	srv := newAPIServer(t, true, true)
+	st := srv.store
+	w := service.NewWorker(srv.tc, srv.queue, config.WorkerSizing{}, st, activities.SurveyLinks{BaseURL: srv.url},
 		activities.CustomerMessages{DefaultLocale: message.En, Zone: time.UTC}, "quality",
 		notify.Log{Logger: slog.New(slog.DiscardHandler)})
 	if err := w.Start(); err != nil {
@@ -60,7 +42,7 @@ func newComplaintAPI(t *testing.T) *directoryAPI {
 	}
 	t.Cleanup(w.Stop)
 
-	a := &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}
+	a := &directoryAPI{t: t, url: srv.url, srv: srv.srv, store: st, tokens: map[auth.Role]string{}}
 	token := func(key auth.Role, role auth.Role, person *string) {
 		secret := "test-" + strings.ReplaceAll(string(key), ":", "-")
 		if err := st.EnsureToken(ctx, store.Token{ID: uuid.NewString(), Name: string(key), Role: string(role),

@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
@@ -36,27 +38,64 @@ type directoryAPI struct {
 
 func newDirectoryAPI(t *testing.T) *directoryAPI {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	a := newAPIServer(t, false, true)
+	return &directoryAPI{t: t, url: a.url, srv: a.srv, store: a.store, tokens: roleTokens(t, a.store, "test-")}
+}
+
+// apiServer is the API on a fresh database. With Temporal it has a client of the
+// test dev server and a task queue of its own that no worker polls unless the test
+// starts one; checked puts the OpenAPI document's request and response checks in
+// front (hostile tests send what the document refuses, so they go without).
+type apiServer struct {
+	store *store.Store
+	tc    client.Client
+	srv   *api.Server
+	url   string
+	queue string
+}
+
+func newAPIServer(t *testing.T, withTemporal, checked bool) apiServer {
+	t.Helper()
+	st, err := store.Open(context.Background(), testenv.NewDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := api.New(st, nil, "", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
+	a := apiServer{store: st}
+	if withTemporal {
+		if a.tc, err = client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default", Logger: discardLogger{}}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(a.tc.Close)
+		a.queue = fmt.Sprintf("api-%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
+	}
+	a.srv = api.New(st, a.tc, a.queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	h := a.srv.Handler()
+	if checked {
+		h = openapitest.Handler(t, h)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	a := &directoryAPI{t: t, url: hs.URL, srv: srv, store: st, tokens: map[auth.Role]string{}}
+	a.url = hs.URL
+	return a
+}
+
+// roleTokens gives each role a token named "<role>-token" whose secret is prefix
+// followed by the role.
+func roleTokens(t *testing.T, st *store.Store, prefix string) map[auth.Role]string {
+	t.Helper()
+	tokens := map[auth.Role]string{}
 	for _, role := range auth.Roles {
-		secret := "test-" + string(role)
-		if err := st.EnsureToken(ctx, store.Token{
+		secret := prefix + string(role)
+		if err := st.EnsureToken(context.Background(), store.Token{
 			ID: uuid.NewString(), Name: string(role) + "-token", Role: string(role),
 			Hash: auth.Hash(secret), CreatedBy: "test",
 		}); err != nil {
 			t.Fatal(err)
 		}
-		a.tokens[role] = secret
+		tokens[role] = secret
 	}
-	return a
+	return tokens
 }
 
 type response struct {

@@ -1,59 +1,24 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
-	"go.temporal.io/sdk/client"
 
-	"github.com/complaintflow/complaintflow/internal/api"
-	"github.com/complaintflow/complaintflow/internal/api/openapi/openapitest"
 	"github.com/complaintflow/complaintflow/internal/auth"
-	"github.com/complaintflow/complaintflow/internal/store"
-	"github.com/complaintflow/complaintflow/internal/testenv"
 )
 
 // newFeedbackAPI is an API server on a fresh database with a Temporal client (feedback
 // may file complaints, which start workflows) but no worker: the workflows wait.
 func newFeedbackAPI(t *testing.T) *directoryAPI {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default", Logger: discardLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tc.Close)
-	queue := fmt.Sprintf("api-%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
-	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(openapitest.Handler(t, srv.Handler()))
-	t.Cleanup(hs.Close)
-	a := &directoryAPI{t: t, url: hs.URL, store: st, tokens: map[auth.Role]string{}}
-	for _, role := range auth.Roles {
-		secret := "test-" + string(role)
-		if err := st.EnsureToken(ctx, store.Token{
-			ID: uuid.NewString(), Name: string(role) + "-token", Role: string(role),
-			Hash: auth.Hash(secret), CreatedBy: "test",
-		}); err != nil {
-			t.Fatal(err)
-		}
-		a.tokens[role] = secret
-	}
-	return a
+	a := newAPIServer(t, true, true)
+	return &directoryAPI{t: t, url: a.url, srv: a.srv, store: a.store, tokens: roleTokens(t, a.store, "test-")}
 }
 
 type discardLogger struct{}

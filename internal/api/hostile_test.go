@@ -3,11 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,14 +12,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
-	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
-	"github.com/complaintflow/complaintflow/internal/testenv"
 )
 
 // Hostile input on every route of the router's own table (Server.Routes): SQL
@@ -113,33 +107,11 @@ type hostileAPI struct {
 func newHostileAPI(t *testing.T) *hostileAPI {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default", Logger: discardLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tc.Close)
-	// No worker polls this queue: a workflow a request started would wait, and its
+	// No worker polls the queue: a workflow a request started would wait, and its
 	// row would show in the counts.
-	queue := fmt.Sprintf("hostile-%d", time.Now().UnixNano())
-	srv := api.New(st, tc, queue, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	a := &hostileAPI{t: t, url: hs.URL, store: st, routes: srv.Routes(), tokens: map[auth.Role]string{}}
-	for _, role := range auth.Roles {
-		secret := "hostile-" + string(role)
-		if err := st.EnsureToken(ctx, store.Token{
-			ID: uuid.NewString(), Name: string(role) + "-token", Role: string(role),
-			Hash: auth.Hash(secret), CreatedBy: "test",
-		}); err != nil {
-			t.Fatal(err)
-		}
-		a.tokens[role] = secret
-	}
+	srv := newAPIServer(t, true, false)
+	st := srv.store
+	a := &hostileAPI{t: t, url: srv.url, store: st, routes: srv.srv.Routes(), tokens: roleTokens(t, st, "hostile-")}
 	id := uuid.NewString()
 	if _, _, err := st.CreateComplaint(ctx, store.NewComplaint{
 		ID: id, ExternalID: "hostile-1", RequestHash: "h-hostile-1", WorkflowID: "complaint:" + id,
