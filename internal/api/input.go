@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -59,13 +60,19 @@ func (v *validator) text(field, value string) {
 	}
 }
 
-// isUUID reports whether s is a UUID in its canonical 36-character form. uuid.Parse
-// also takes "urn:uuid:…", braces and bare hex, which PostgreSQL's uuid type
-// partly refuses: an ID taken on uuid.Parse's word alone would be a 500.
+// isUUID reports whether s is a UUID in its canonical 36-character form.
 func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	_, err := uuid.Parse(s)
+	_, err := ParseID(s)
 	return err == nil
+}
+
+// ParseID reads an ID in its canonical 36-character form only. uuid.Parse also
+// takes "urn:uuid:…", braces and bare hex, which PostgreSQL's uuid type partly
+// refuses: an ID taken on uuid.Parse's word alone would be a 500. The console reads
+// its path IDs with it too.
+func ParseID(s string) (uuid.UUID, error) {
+	if len(s) != 36 {
+		return uuid.Nil, fmt.Errorf("%q is not a canonical UUID", s)
+	}
+	return uuid.Parse(s)
 }

@@ -3,8 +3,7 @@ package console
 import (
 	"net/http"
 
-	"github.com/google/uuid"
-
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
@@ -61,7 +60,7 @@ func (c *Console) createToken(w http.ResponseWriter, r *http.Request) {
 // tokenAction rotates a token and shows the new secret once (revoking goes through
 // the confirmation page, confirm.go).
 func (c *Console) tokenAction(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil || r.PathValue("action") != "rotate" {
 		http.Error(w, "no such token action", http.StatusNotFound)
 		return

@@ -3,8 +3,7 @@ package console
 import (
 	"net/http"
 
-	"github.com/google/uuid"
-
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -37,7 +36,7 @@ var backlogFields = []string{"status", "owner", "due_on", "cycle_id"}
 
 // changeBacklogItem sends a row's values to the API.
 func (c *Console) changeBacklogItem(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such backlog item", http.StatusNotFound)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -72,7 +73,7 @@ func (c *Console) showComplaint(w http.ResponseWriter, r *http.Request, status i
 // in the session or a redirect, and the API records the reveal in the timeline. A
 // refusal comes back inline next to the button.
 func (c *Console) reveal(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such complaint", http.StatusNotFound)
 		return
@@ -94,7 +95,7 @@ func (c *Console) reveal(w http.ResponseWriter, r *http.Request) {
 // showComplaintRevealed is showComplaint with the personal data a reveal answered.
 func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal,
 	input map[string]string, rv *apiclient.PersonalDataReveal) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such complaint", http.StatusNotFound)
 		return
@@ -133,7 +134,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 // act sends a complaint form to the API; a refusal comes back inline on the form.
 func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 	action, ok := actions[r.PathValue("action")]
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if !ok || err != nil {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -41,7 +42,7 @@ var removals = map[string]removal{
 		return c.DeleteIntegration(ctx, id)
 	}, "/console/admin/integrations", "rm.integration", "rm.delete"},
 	"token": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
-		u, err := uuid.Parse(id)
+		u, err := api.ParseID(id)
 		if err != nil {
 			// Not a token's ID: the API's own answer for an unknown token.
 			return c.RevokeToken(ctx, uuid.Nil)

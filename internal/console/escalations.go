@@ -7,8 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -75,7 +74,7 @@ var decisionFields = []string{"decision", "urgency", "owner", "reason", "extend_
 
 // decide sends a decision form to the API, which decides whether this person may.
 func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	seq, serr := strconv.Atoi(r.PathValue("seq"))
 	if err != nil || serr != nil {
 		http.Error(w, "no such escalation", http.StatusNotFound)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -127,7 +128,7 @@ type chartPoint struct {
 
 // showCycle renders the cycle page; form, ref and input are a refused form's.
 func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such cycle", http.StatusNotFound)
 		return
@@ -293,7 +294,7 @@ func textBody(names ...string) func(map[string]string) map[string]any {
 // cycleAction sends a cycle form to the API; a refusal comes back inline on the form.
 func (c *Console) cycleAction(w http.ResponseWriter, r *http.Request) {
 	form, ok := cycleForms[r.PathValue("action")]
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if !ok || err != nil {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return

@@ -4,8 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/google/uuid"
-
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -49,7 +48,7 @@ func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, for
 // scorecard ("scores.<key>") and a note; what is typed goes as typed for the API
 // to judge (a number that is not one is sent as -1, which the API names).
 func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such sample", http.StatusNotFound)
 		return

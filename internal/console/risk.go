@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -96,7 +95,7 @@ var riskFields = map[string][]string{
 func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	action := r.PathValue("action")
 	fields, ok := riskFields[action]
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := api.ParseID(r.PathValue("id"))
 	if !ok || err != nil {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return
