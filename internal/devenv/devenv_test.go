@@ -111,6 +111,9 @@ func TestFindTemporalServerExplainsInstall(t *testing.T) {
 	t.Setenv("GOBIN", t.TempDir())
 	t.Setenv("GOPATH", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
+	// With GOPATH moved, `go env` would fetch the go1.27.3 toolchain into the
+	// temporary module cache, whose read-only files TempDir cannot remove.
+	t.Setenv("GOTOOLCHAIN", "local")
 	_, err := FindTemporalServer()
 	if err == nil || !strings.Contains(err.Error(), TemporalServerInstallCommand) || !strings.Contains(err.Error(), TemporalServerDirName) {
 		t.Fatalf("err = %v, want the install command and the directory", err)
