@@ -10,6 +10,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/survey"
 )
 
 // Personal data on a need-to-know basis (seed 002 §1.4, docs/privacy.md): every
@@ -79,6 +80,10 @@ type revealView struct {
 	Fields      []string  `json:"fields"`
 	RevealedBy  string    `json:"revealed_by"`
 	RevealedAt  time.Time `json:"revealed_at"`
+	// SurveyLink is the path of the complaint's open survey: the customer's
+	// credential, kept out of logs and stored notices, so that whoever may see the
+	// customer's contacts can also hand them their link (a call centre, the quick start).
+	SurveyLink *string `json:"survey_link"`
 }
 
 // complaintRecord is what entitlement to a complaint's personal data depends on:
@@ -124,7 +129,33 @@ func (s *Server) revealComplaint(w http.ResponseWriter, r *http.Request) {
 			"'s personal data: "+privacy.WhoMayReveal))
 		return
 	}
-	s.reveal(w, r, store.Reveal{ComplaintID: &c.ID}, c.CustomerID, string(c.CustomerTier), complaintContacts(c))
+	link, err := s.openSurveyLink(r, c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.reveal(w, r, store.Reveal{ComplaintID: &c.ID}, c.CustomerID, string(c.CustomerTier), complaintContacts(c), link)
+}
+
+// openSurveyLink signs the link of the complaint's open survey as the worker does
+// (the same survey always gets the same link); nil when no survey is open.
+func (s *Server) openSurveyLink(r *http.Request, complaintID string) (*string, error) {
+	svs, err := s.store.Surveys(r.Context(), complaintID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(svs) - 1; i >= 0; i-- {
+		if svs[i].Status != "open" {
+			continue
+		}
+		key, err := s.surveySigningKey(r)
+		if err != nil {
+			return nil, err
+		}
+		link := "/v1/surveys/" + survey.Sign(key, survey.Token{SurveyID: svs[i].ID, ExpiresAt: svs[i].ExpiresAt})
+		return &link, nil
+	}
+	return nil, nil
 }
 
 // revealFeedback is revealComplaint for feedback: admins and the sending token may
@@ -158,11 +189,11 @@ func (s *Server) revealFeedback(w http.ResponseWriter, r *http.Request) {
 			"'s personal data: "+privacy.WhoMayRevealFeedback))
 		return
 	}
-	s.reveal(w, r, store.Reveal{FeedbackID: &fb.ID}, *fb.CustomerID, null.Value(fb.CustomerTier), feedbackContacts(fb))
+	s.reveal(w, r, store.Reveal{FeedbackID: &fb.ID}, *fb.CustomerID, null.Value(fb.CustomerTier), feedbackContacts(fb), nil)
 }
 
 // reveal records the reveal, then answers the full values.
-func (s *Server) reveal(w http.ResponseWriter, r *http.Request, rv store.Reveal, customerID, tier string, c privacy.Contacts) {
+func (s *Server) reveal(w http.ResponseWriter, r *http.Request, rv store.Reveal, customerID, tier string, c privacy.Contacts, surveyLink *string) {
 	ctx := r.Context()
 	caller := principalFrom(ctx)
 	rv.ID, rv.Actor, rv.TokenID, rv.Fields = newID(), caller.Actor(), caller.TokenID, c.Fields()
@@ -176,6 +207,6 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, rv store.Reveal,
 	writeJSON(w, http.StatusOK, revealView{
 		ID: rec.ID, ComplaintID: rec.ComplaintID, FeedbackID: rec.FeedbackID,
 		Customer: customerView(customerID, tier, c, true), Fields: append([]string{}, rec.Fields...),
-		RevealedBy: rec.Actor, RevealedAt: rec.RevealedAt.UTC(),
+		RevealedBy: rec.Actor, RevealedAt: rec.RevealedAt.UTC(), SurveyLink: surveyLink,
 	})
 }

@@ -2865,6 +2865,12 @@ type PersonalDataReveal struct {
 
 	// RevealedBy The person the token acts for, else the token's name.
 	RevealedBy string `json:"revealed_by"`
+
+	// SurveyLink The path (under the API's base URL) of the complaint's open survey, signed as
+	// the customer's e-mail has it; null for feedback and when no survey is open.
+	// The link is the customer's credential and is kept out of logs and stored
+	// notices (docs/privacy.md), so this reveal is how staff hand it on.
+	SurveyLink *string `json:"survey_link"`
 }
 
 // PersonalDataRevealFields defines model for PersonalDataReveal.Fields.
@@ -5237,9 +5243,9 @@ type ClientInterface interface {
 	// RevealComplaintPersonalData Reveal the customer's personal data
 	//
 	// Answers the customer's name, phone, e-mail and address in full, which every
-	// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
-	// the complaint's log naming who saw which fields and when: each call is one
-	// reveal, recorded once. No body.
+	// read masks (docs/privacy.md), and the link of its open survey (`survey_link`),
+	// and appends a `personal_data_revealed` event to the complaint's log naming who
+	// saw which fields and when: each call is one reveal, recorded once. No body.
 	//
 	// Entitled: the complaint's owner, managers in the owner's reporting chain,
 	// admins and the token that filed it; anyone else gets a 403 naming the rule.
@@ -7465,9 +7471,9 @@ func (c *Client) ResumeComplaint(ctx context.Context, id ComplaintID, params *Re
 // RevealComplaintPersonalData Reveal the customer's personal data
 //
 // Answers the customer's name, phone, e-mail and address in full, which every
-// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
-// the complaint's log naming who saw which fields and when: each call is one
-// reveal, recorded once. No body.
+// read masks (docs/privacy.md), and the link of its open survey (`survey_link`),
+// and appends a `personal_data_revealed` event to the complaint's log naming who
+// saw which fields and when: each call is one reveal, recorded once. No body.
 //
 // Entitled: the complaint's owner, managers in the owner's reporting chain,
 // admins and the token that filed it; anyone else gets a 403 naming the rule.
@@ -16346,9 +16352,9 @@ type ClientWithResponsesInterface interface {
 	// RevealComplaintPersonalDataWithResponse Reveal the customer's personal data
 	//
 	// Answers the customer's name, phone, e-mail and address in full, which every
-	// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
-	// the complaint's log naming who saw which fields and when: each call is one
-	// reveal, recorded once. No body.
+	// read masks (docs/privacy.md), and the link of its open survey (`survey_link`),
+	// and appends a `personal_data_revealed` event to the complaint's log naming who
+	// saw which fields and when: each call is one reveal, recorded once. No body.
 	//
 	// Entitled: the complaint's owner, managers in the owner's reporting chain,
 	// admins and the token that filed it; anyone else gets a 403 naming the rule.
@@ -31550,9 +31556,9 @@ func (c *ClientWithResponses) ResumeComplaintWithResponse(ctx context.Context, i
 // RevealComplaintPersonalDataWithResponse Reveal the customer's personal data
 //
 // Answers the customer's name, phone, e-mail and address in full, which every
-// read masks (docs/privacy.md), and appends a `personal_data_revealed` event to
-// the complaint's log naming who saw which fields and when: each call is one
-// reveal, recorded once. No body.
+// read masks (docs/privacy.md), and the link of its open survey (`survey_link`),
+// and appends a `personal_data_revealed` event to the complaint's log naming who
+// saw which fields and when: each call is one reveal, recorded once. No body.
 //
 // Entitled: the complaint's owner, managers in the owner's reporting chain,
 // admins and the token that filed it; anyone else gets a 403 naming the rule.
