@@ -15,8 +15,17 @@ import (
 // Retry-After header and how long the answer took.
 func (f *faultStack) act(token, id, action, key string, body any) (status int, retryAfter string, took time.Duration, raw string) {
 	f.t.Helper()
+	status, retryAfter, took, raw, err := tryAct(f.url, token, id, action, key, body)
+	if err != nil {
+		f.t.Fatalf("%s: no HTTP answer after %v: %v", action, took, err)
+	}
+	return status, retryAfter, took, raw
+}
+
+// tryAct is act without failing the test, for goroutines.
+func tryAct(url, token, id, action, key string, body any) (status int, retryAfter string, took time.Duration, raw string, err error) {
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, f.url+"/v1/complaints/"+id+"/"+action, bytes.NewReader(b))
+	req, _ := http.NewRequest(http.MethodPost, url+"/v1/complaints/"+id+"/"+action, bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", key)
@@ -25,11 +34,11 @@ func (f *faultStack) act(token, id, action, key string, body any) (status int, r
 	res, err := c.Do(req)
 	took = time.Since(start)
 	if err != nil {
-		f.t.Fatalf("%s: no HTTP answer after %v: %v", action, took, err)
+		return 0, "", took, "", err
 	}
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, res.Header.Get("Retry-After"), took, string(out)
+	return res.StatusCode, res.Header.Get("Retry-After"), took, string(out), nil
 }
 
 // Defect 2: an action while no worker polls is answered within a bound — a 503
@@ -39,7 +48,7 @@ func (f *faultStack) act(token, id, action, key string, body any) (status int, r
 func TestFaultsActionWithoutAWorkerIsAnsweredAndItsRetryGetsTheOutcome(t *testing.T) {
 	f := newFaultStack(t, faultOptions{})
 	f.putPolicy(apiclient.Medium, apiclient.Medium, noLadder(apiclient.PutPolicyRequest{FirstResponse: "1h", Resolution: ptr("24h")}))
-	agent := f.personToken("agent", "ann")
+	agent := f.agent
 	id := f.file(adminToken, "no-worker-1", apiclient.Medium, apiclient.Medium).Id.String()
 	eventually(t, time.Minute, "the complaint opened", func() bool { return f.count(id, "opened") == 1 })
 

@@ -19,20 +19,32 @@ import (
 
 // intake files n complaints, one every gap, from a few concurrent callers that
 // retry each until accepted (as a client honouring Retry-After does) or until
-// deadline. It returns at once; wait on the WaitGroup.
-func (f *faultStack) intake(prefix string, n int, gap time.Duration, deadline time.Time) ([]*filing, *sync.WaitGroup) {
+// deadline. Every resolveEvery-th complaint (none if 0) is then resolved by
+// resolveAfterLadder, until 2 minutes after deadline. It returns at once; wait on
+// the first WaitGroup for the filings, on the second for the resolutions.
+func (f *faultStack) intake(prefix string, n int, gap time.Duration, deadline time.Time, resolveEvery int) ([]*filing, *sync.WaitGroup, *sync.WaitGroup) {
 	filings := make([]*filing, n)
-	var wg sync.WaitGroup
+	var filed, resolved sync.WaitGroup
 	for i := range filings {
 		filings[i] = &filing{externalID: prefix + "-" + strconv.Itoa(i)}
-		wg.Add(1)
+		resolve := resolveEvery > 0 && i%resolveEvery == 0
+		filed.Add(1)
+		if resolve {
+			resolved.Add(1)
+		}
 		go func(fl *filing, after time.Duration) {
-			defer wg.Done()
 			time.Sleep(after)
 			f.fileUntilAccepted(fl, deadline)
+			filed.Done()
+			if resolve {
+				defer resolved.Done()
+				if fl.accepted {
+					f.resolveAfterLadder(fl, deadline.Add(2*time.Minute))
+				}
+			}
 		}(filings[i], time.Duration(i)*gap)
 	}
-	return filings, &wg
+	return filings, &filed, &resolved
 }
 
 // figures logs a scenario's figures and fails on any loss or double.
@@ -67,7 +79,7 @@ func TestFaultsWorkerKilledThreeTimesDuringIntakeAndBreaches(t *testing.T) {
 	t.Logf("seed %d, kills at %v", seed, kills)
 
 	start := time.Now()
-	filings, wg := f.intake("wk", 30, 330*time.Millisecond, start.Add(2*time.Minute))
+	filings, wg, resolutions := f.intake("wk", 30, 330*time.Millisecond, start.Add(2*time.Minute), 5)
 	var recoveries []time.Duration
 	for _, at := range kills {
 		time.Sleep(time.Until(start.Add(at)))
@@ -77,8 +89,10 @@ func TestFaultsWorkerKilledThreeTimesDuringIntakeAndBreaches(t *testing.T) {
 		recoveries = append(recoveries, f.waitReady(2*time.Minute, "the restarted worker", "http://"+f.workerAt+"/readyz"))
 	}
 	wg.Wait()
+	resolutions.Wait()
 	tl := f.check(filings, 4*time.Minute)
-	f.figures("worker SIGKILL ×3", tl, "worker ready again after restart in "+durations(recoveries)+"; all done "+time.Since(start).Round(time.Second).String()+" after the first filing")
+	f.figures("worker SIGKILL ×3", tl, "worker ready again after restart in "+durations(recoveries)+"; "+resolvedWindow(filings, start)+
+		"; all done "+time.Since(start).Round(time.Second).String()+" after the first filing")
 }
 
 // PostgreSQL: stopped with `pg_ctl stop -m immediate` semantics (SIGQUIT) during
@@ -88,7 +102,7 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	f := newFaultStack(t, faultOptions{privatePostgres: true})
 	f.ladderPolicy()
 	start := time.Now()
-	filings, wg := f.intake("pg", 30, 330*time.Millisecond, start.Add(3*time.Minute))
+	filings, wg, resolutions := f.intake("pg", 30, 330*time.Millisecond, start.Add(3*time.Minute), 5)
 
 	time.Sleep(5 * time.Second) // intake under way, the first complaints' clocks running
 	if err := f.pg.StopImmediate(); err != nil {
@@ -108,6 +122,7 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	workerBack := f.waitReady(2*time.Minute, "the worker", "http://"+f.workerAt+"/readyz")
 	wg.Wait()
 	intakeDone := time.Since(restarted)
+	resolutions.Wait()
 	tl := f.check(filings, 4*time.Minute)
 	if tl.answered503 == 0 {
 		t.Errorf("no caller was answered 503 while PostgreSQL was down; the outage missed intake")
@@ -115,7 +130,8 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	f.figures("PostgreSQL stop -m immediate", tl,
 		"down "+restarted.Sub(stopped).Round(100*time.Millisecond).String()+
 			"; API ready "+apiBack.Round(100*time.Millisecond).String()+", worker ready "+workerBack.Round(100*time.Millisecond).String()+
-			" after the restart; intake complete "+intakeDone.Round(100*time.Millisecond).String()+" after it")
+			" after the restart; intake complete "+intakeDone.Round(100*time.Millisecond).String()+" after it; "+
+			resolvedWindow(filings, start)+" (PostgreSQL stopped at "+stopped.Sub(start).Round(100*time.Millisecond).String()+")")
 }
 
 // Temporal: the dev server (file DB) killed during the breach window and started
@@ -126,7 +142,7 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 	f := newFaultStack(t, faultOptions{privateTemporal: true})
 	f.ladderPolicy()
 	start := time.Now()
-	filings, wg := f.intake("tp", 20, 250*time.Millisecond, start.Add(time.Minute))
+	filings, wg, _ := f.intake("tp", 20, 250*time.Millisecond, start.Add(time.Minute), 0)
 	wg.Wait()
 	first := filings[0]
 	eventually(t, time.Minute, "the breach window", func() bool { return f.count(first.id, "sla_breached") >= 1 })
@@ -236,6 +252,22 @@ func readyzStatus(url string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
+}
+
+// resolvedWindow says when, after start, the resolutions were confirmed.
+func resolvedWindow(filings []*filing, start time.Time) string {
+	var first, last time.Duration
+	for _, fl := range filings {
+		if !fl.resolved {
+			continue
+		}
+		at := fl.resolvedAt.Sub(start)
+		if first == 0 || at < first {
+			first = at
+		}
+		last = max(last, at)
+	}
+	return "resolutions confirmed " + first.Round(100*time.Millisecond).String() + "–" + last.Round(100*time.Millisecond).String() + " after the first filing"
 }
 
 func durations(ds []time.Duration) string {
