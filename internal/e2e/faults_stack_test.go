@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,6 +50,10 @@ type faultStack struct {
 	apiProc    *exec.Cmd
 	workerProc *exec.Cmd
 	workerAt   string // the worker's metrics address, which serves /readyz
+	// resolving is closed when resolveAfterLadder first starts acting, so a
+	// scenario can time a fault into the resolutions.
+	resolving     chan struct{}
+	resolvingOnce sync.Once
 }
 
 type faultOptions struct {
@@ -59,7 +64,7 @@ func newFaultStack(t *testing.T, opts faultOptions) *faultStack {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	f := &faultStack{hooks: startWebhookReceiver(t)}
+	f := &faultStack{hooks: startWebhookReceiver(t), resolving: make(chan struct{})}
 	var dsn string
 	if opts.privatePostgres {
 		// Durable, unlike the shared test server: with synchronous_commit off a
@@ -303,6 +308,7 @@ func (f *faultStack) resolveAfterLadder(fl *filing, deadline time.Time) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	f.resolvingOnce.Do(func() { close(f.resolving) })
 	actions := []struct {
 		action string
 		body   map[string]string

@@ -67,31 +67,45 @@ func TestFaultsWorkerKilledThreeTimesDuringIntakeAndBreaches(t *testing.T) {
 	f.ladderPolicy()
 	seed := time.Now().UnixNano()
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
-	// Intake runs 0–10 s, breaches 4–26 s; kills fall in 1–20 s, at least 4 s apart.
+	// Intake runs 0–10 s, breaches 4–26 s; the first two kills fall in 1–13 s, at
+	// least 4 s apart, the third 0–3 s after the first complaints' ladders are
+	// complete and their acknowledgements and resolutions begin (resolveAfterLadder).
 	var kills []time.Duration
-	for len(kills) < 3 {
-		at := time.Second + time.Duration(rng.Int64N(int64(19*time.Second)))
+	for len(kills) < 2 {
+		at := time.Second + time.Duration(rng.Int64N(int64(12*time.Second)))
 		if !slices.ContainsFunc(kills, func(k time.Duration) bool { return (k - at).Abs() < 4*time.Second }) {
 			kills = append(kills, at)
 		}
 	}
 	slices.Sort(kills)
-	t.Logf("seed %d, kills at %v", seed, kills)
+	third := time.Duration(rng.Int64N(int64(3 * time.Second)))
+	t.Logf("seed %d, kills at %v and %v into the resolutions", seed, kills, third)
 
 	start := time.Now()
 	filings, wg, resolutions := f.intake("wk", 30, 330*time.Millisecond, start.Add(2*time.Minute), 5)
-	var recoveries []time.Duration
-	for _, at := range kills {
-		time.Sleep(time.Until(start.Add(at)))
+	var recoveries, killedAt []time.Duration
+	kill := func() {
+		killedAt = append(killedAt, time.Since(start))
 		f.killWorker()
 		time.Sleep(2 * time.Second)
 		f.startWorker()
 		recoveries = append(recoveries, f.waitReady(2*time.Minute, "the restarted worker", "http://"+f.workerAt+"/readyz"))
 	}
+	for _, at := range kills {
+		time.Sleep(time.Until(start.Add(at)))
+		kill()
+	}
+	select {
+	case <-f.resolving:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("no complaint's ladder was complete within 2 minutes: nothing to resolve")
+	}
+	time.Sleep(third)
+	kill()
 	wg.Wait()
 	resolutions.Wait()
 	tl := f.check(filings, 4*time.Minute)
-	f.figures("worker SIGKILL ×3", tl, "worker ready again after restart in "+durations(recoveries)+"; "+resolvedWindow(filings, start)+
+	f.figures("worker SIGKILL ×3", tl, "killed at "+durations(killedAt)+"; worker ready again after restart in "+durations(recoveries)+"; "+resolvedWindow(filings, start)+
 		"; all done "+time.Since(start).Round(time.Second).String()+" after the first filing")
 }
 
