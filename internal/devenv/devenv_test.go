@@ -111,9 +111,10 @@ func TestFindTemporalServerExplainsInstall(t *testing.T) {
 	t.Setenv("GOBIN", t.TempDir())
 	t.Setenv("GOPATH", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
-	// With GOPATH moved, `go env` would fetch the go1.27.3 toolchain into the
-	// temporary module cache, whose read-only files TempDir cannot remove.
-	t.Setenv("GOTOOLCHAIN", "local")
+	// No go command: with GOPATH and HOME moved, `go env` fetched the go1.27.3
+	// toolchain into the temporary module cache (read-only files) and its telemetry
+	// child wrote under HOME after it returned, so TempDir could not remove either.
+	t.Setenv("PATH", "")
 	_, err := FindTemporalServer()
 	if err == nil || !strings.Contains(err.Error(), TemporalServerInstallCommand) || !strings.Contains(err.Error(), TemporalServerDirName) {
 		t.Fatalf("err = %v, want the install command and the directory", err)
