@@ -31,7 +31,7 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	compensate := func(amount string) {
 		b.t.Helper()
 		b.run("compensate "+amount, chromedp.SetValue(chromedp.CSS(`#compensate-kind`), "compensation"),
-			fill(`#compensate-amount`, amount), chromedp.Click(chromedp.CSS(`#form-compensate button`)),
+			fill(`#compensate-amount`, amount), clickThrough(`#form-compensate button`),
 			chromedp.WaitVisible(chromedp.CSS(`#compensations`)))
 	}
 	compensate("150")
@@ -50,13 +50,13 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 
 	b.navigate(page)
 	b.run("hand over to bob", fill(`#handover-to`, "bob"), fill(`#handover-reason`, "ann is on leave"),
-		chromedp.Click(chromedp.CSS(`#form-handover button`)), chromedp.WaitVisible(chromedp.CSS(`#compensations`)))
+		clickThrough(`#form-handover button`), chromedp.WaitVisible(chromedp.CSS(`#compensations`)))
 	eventually(t, 10*time.Second, "bob to own the complaint", func() bool {
 		c, err := s.store.Complaint(context.Background(), id)
 		return err == nil && c.Owner != nil && *c.Owner == "bob"
 	})
 	b.run("hand over again", fill(`#handover-to`, "bob"), fill(`#handover-reason`, "again"),
-		chromedp.Click(chromedp.CSS(`#form-handover button`)), chromedp.WaitVisible(chromedp.CSS(`#refusal`)))
+		clickThrough(`#form-handover button`), chromedp.WaitVisible(chromedp.CSS(`#refusal`)))
 	if got := b.text(`#refusal`); !strings.Contains(got, "cannot hand over") {
 		t.Errorf("the refusal reads %q, want the workflow's reason", got)
 	}
@@ -65,8 +65,8 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	admin.signIn(adminToken)
 	admin.navigate(s.url + "/console/admin/limits")
 	admin.run("a bad limit", chromedp.SetValue(chromedp.CSS(`#limit-role`), "agent"), chromedp.SetValue(chromedp.CSS(`#limit-kind`), "refund"),
-		fill(`#limit-amount`, "0"), chromedp.Click(chromedp.CSS(`#limit-form button`)), chromedp.WaitVisible(chromedp.CSS(`.limit-error`)))
-	admin.run("raise the refund limit", fill(`#limit-amount`, "800"), chromedp.Click(chromedp.CSS(`#limit-form button`)),
+		fill(`#limit-amount`, "0"), clickThrough(`#limit-form button`), chromedp.WaitVisible(chromedp.CSS(`.limit-error`)))
+	admin.run("raise the refund limit", fill(`#limit-amount`, "800"), clickThrough(`#limit-form button`),
 		chromedp.WaitVisible(chromedp.CSS(`#limits tr[data-limit="agent/refund/CNY"]`)))
 	if got := admin.text(`#limits tr[data-limit="agent/refund/CNY"]`); !strings.Contains(got, "800 CNY") {
 		t.Errorf("the refund limit row reads %q, want 800 CNY", got)

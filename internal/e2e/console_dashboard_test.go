@@ -211,10 +211,10 @@ func TestConsoleDashboard(t *testing.T) {
 	b.navigate(s.url + "/console/dashboard?period=2y")
 	b.run("bad period",
 		chromedp.WaitVisible(chromedp.CSS(`#period-error`)))
-	b.run("sign out", chromedp.Click(chromedp.CSS(`.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#token`)))
+	b.run("sign out", clickThrough(`.signout button`), chromedp.WaitVisible(chromedp.CSS(`#token`)))
 	b.run("sign in as intake",
 		chromedp.SendKeys(chromedp.CSS(`#token`), s.token("intake")),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		clickThrough(`button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`header nav`)),
 		chromedp.Navigate(s.url+"/console/dashboard"),
 		chromedp.WaitVisible(chromedp.CSS(`#dashboard-refusal`)))

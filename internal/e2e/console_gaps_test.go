@@ -285,7 +285,7 @@ func TestConsoleActAdjustedPlan(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#adj-m0-due`), day),
 		fill(`#adj-plan-target`, "70"),
 		chromedp.SetValue(chromedp.CSS(`#adj-plan-due`), day),
-		chromedp.Click(chromedp.CSS(`#form-act button[type=submit]`)),
+		clickThrough(`#form-act button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`#adj-m0-owner-error`)))
 	// Read by script, not by a node ID chromedp keeps, which the page's load can stale.
 	if got := get(b, "the owner's error", chromedp.Evaluate[string](`(document.getElementById("adj-m0-owner-error") || {}).textContent || ""`)); got == "" {
@@ -315,18 +315,18 @@ func TestConsoleRemovalsAskFirst(t *testing.T) {
 	// A calendar: cancel, then confirm.
 	b.navigate(s.url + "/console/admin/calendars")
 	b.run("ask to delete the calendar, then cancel",
-		chromedp.Click(chromedp.CSS(`#remove-calendar-gaps-cal`)),
+		clickThrough(`#remove-calendar-gaps-cal`),
 		chromedp.WaitVisible(chromedp.CSS(`#confirm-question`)))
 	b.screenshot("gaps-confirm-calendar")
-	b.run("cancel", chromedp.Click(chromedp.CSS(`#confirm-cancel`)), chromedp.WaitVisible(chromedp.CSS(`#calendars`)))
+	b.run("cancel", clickThrough(`#confirm-cancel`), chromedp.WaitVisible(chromedp.CSS(`#calendars`)))
 	s.must(200, s.do("GET", "/v1/calendars/gaps-cal", adminToken, nil))
 	if status, _ := b.request("POST", "/console/remove/calendar/gaps-cal", url.Values{"csrf": {"wrong"}}); status != 403 {
 		t.Errorf("remove with a wrong CSRF token: HTTP %d, want 403", status)
 	}
 	s.must(200, s.do("GET", "/v1/calendars/gaps-cal", adminToken, nil))
 	b.run("delete the calendar, confirmed",
-		chromedp.Click(chromedp.CSS(`#remove-calendar-gaps-cal`)),
-		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), chromedp.Click(chromedp.CSS(`#confirm-yes`)),
+		clickThrough(`#remove-calendar-gaps-cal`),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), clickThrough(`#confirm-yes`),
 		chromedp.WaitVisible(chromedp.CSS(`#calendars`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`#calendars tr[data-id="gaps-cal"]`)))
 	s.must(404, s.do("GET", "/v1/calendars/gaps-cal", adminToken, nil))
@@ -334,8 +334,8 @@ func TestConsoleRemovalsAskFirst(t *testing.T) {
 	// A person: deactivated, not deleted.
 	b.navigate(s.url + "/console/admin/directory")
 	b.run("deactivate a person",
-		chromedp.Click(chromedp.CSS(`#remove-person-gaps-ann`)),
-		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), chromedp.Click(chromedp.CSS(`#confirm-yes`)),
+		clickThrough(`#remove-person-gaps-ann`),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), clickThrough(`#confirm-yes`),
 		chromedp.WaitVisible(chromedp.CSS(`#people`)))
 	if active := s.must(200, s.do("GET", "/v1/people/gaps-ann", adminToken, nil)).body["active"]; active != false {
 		t.Errorf("gaps-ann active = %v after the deactivation, want false", active)
@@ -344,8 +344,8 @@ func TestConsoleRemovalsAskFirst(t *testing.T) {
 	// A review schedule, from the reviews page.
 	b.navigate(s.url + "/console/reviews")
 	b.run("delete a review schedule",
-		chromedp.Click(chromedp.CSS(`#remove-schedule-`+sched)),
-		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), chromedp.Click(chromedp.CSS(`#confirm-yes`)),
+		clickThrough(`#remove-schedule-`+sched),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-yes`)), clickThrough(`#confirm-yes`),
 		chromedp.WaitVisible(chromedp.CSS(`#schedules`)))
 	if status := s.do("GET", "/v1/review-schedules/"+sched, adminToken, nil).status; status != 404 {
 		t.Errorf("schedule after the delete: HTTP %d, want 404", status)

@@ -85,7 +85,7 @@ func TestConsoleLanguagesAndTimeZone(t *testing.T) {
 
 	// The switch: English, back on the same page, still in the viewer's zone.
 	b.run("switch to English",
-		chromedp.Click(chromedp.CSS(`#langs a[lang="en"]`)),
+		clickThrough(`#langs a[lang="en"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#langs a[lang="en"][aria-current]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#created-at time`)))
 	if got := b.pageLang(); got != "en" {
@@ -112,7 +112,7 @@ func TestConsoleLanguagesAndTimeZone(t *testing.T) {
 
 	// And back to Chinese.
 	b.run("switch to Chinese",
-		chromedp.Click(chromedp.CSS(`#langs a[lang="zh-CN"]`)),
+		clickThrough(`#langs a[lang="zh-CN"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#langs a[lang="zh-CN"][aria-current]`)))
 	if got := b.text(`main h1`); got != "投诉队列" {
 		t.Errorf("queue heading after switching back %q, want 投诉队列", got)

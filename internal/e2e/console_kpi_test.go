@@ -19,7 +19,7 @@ func TestConsoleKPITargetsEditor(t *testing.T) {
 	b := newBrowser(t, s.url)
 	b.signInAs(qin)
 	b.navigate(s.url + "/console/risk")
-	b.run("the risk page links the editor", chromedp.WaitVisible(chromedp.CSS(`#kpi-edit`)), chromedp.Click(chromedp.CSS(`#kpi-edit`)),
+	b.run("the risk page links the editor", chromedp.WaitVisible(chromedp.CSS(`#kpi-edit`)), clickThrough(`#kpi-edit`),
 		chromedp.WaitVisible(chromedp.CSS(`#form-kpi`)))
 	value := func(sel string) string {
 		t.Helper()
@@ -35,7 +35,7 @@ func TestConsoleKPITargetsEditor(t *testing.T) {
 	b.run("an out-of-range target and a ticked figure without one",
 		chromedp.SetValue(chromedp.CSS(`#target-csat_score`), "150"),
 		chromedp.Click(chromedp.CSS(`#enabled-reopen_rate_pct`)),
-		chromedp.Click(chromedp.CSS(`#form-kpi button[type=submit]`)),
+		clickThrough(`#form-kpi button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`#target-csat_score-error`)),
 		chromedp.WaitVisible(chromedp.CSS(`#target-reopen_rate_pct-error`)))
 	if got := b.text(`#target-csat_score-error`); !strings.Contains(got, "from 0 up to 100") {
@@ -57,7 +57,7 @@ func TestConsoleKPITargetsEditor(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#target-csat_score`), "88"),
 		chromedp.SetValue(chromedp.CSS(`#target-reopen_rate_pct`), "5"),
 		chromedp.SetValue(chromedp.CSS(`#note-reopen_rate_pct`), "quality lead, December"),
-		chromedp.Click(chromedp.CSS(`#form-kpi button[type=submit]`)))
+		clickThrough(`#form-kpi button[type=submit]`))
 	var targets map[string]map[string]any
 	eventually(t, 20*time.Second, "the register saved", func() bool {
 		reg = s.must(200, s.do("GET", "/v1/kpi-targets", s.token("quality"), nil)).body
@@ -81,7 +81,7 @@ func TestConsoleKPITargetsEditor(t *testing.T) {
 		t.Errorf("reopen_rate_pct shown %q after saving", got)
 	}
 
-	b.run("in Chinese", chromedp.Click(chromedp.CSS(`#langs a[lang="zh-CN"]`)),
+	b.run("in Chinese", clickThrough(`#langs a[lang="zh-CN"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#langs a[lang="zh-CN"][aria-current]`)))
 	if got := b.text(`h1`); got != "常设 KPI 目标" {
 		t.Errorf("zh-CN title %q", got)

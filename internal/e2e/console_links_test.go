@@ -29,7 +29,7 @@ func (b *browser) exists(sel string) bool {
 
 func (b *browser) signOut() {
 	b.t.Helper()
-	b.run("sign out", chromedp.Click(chromedp.CSS(`.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#token`)))
+	b.run("sign out", clickThrough(`.signout button`), chromedp.WaitVisible(chromedp.CSS(`#token`)))
 }
 
 // A manager goes from the link in a notice to the decision and approves it; a team
@@ -98,7 +98,7 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	b.run("approve",
 		chromedp.SetValue(chromedp.CSS(section+` select[name=decision]`), "approve"),
 		chromedp.SendKeys(chromedp.CSS(section+` input[name=urgency]`), "high"),
-		chromedp.Click(chromedp.CSS(section+` button`)),
+		clickThrough(section+` button`),
 		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
 	eventually(t, 15*time.Second, "the approval", func() bool { return s.count(id, "escalation_decided") == 1 })
 }

@@ -23,7 +23,7 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 
 	b.navigate(s.url + "/console/complaints/" + id)
 	b.run("an empty progress update", chromedp.WaitVisible(chromedp.CSS(`#form-progress`)),
-		chromedp.Click(chromedp.CSS(`#form-progress button`)),
+		clickThrough(`#form-progress button`),
 		chromedp.WaitVisible(chromedp.CSS(`#progress-message-error`)))
 	if got := b.text(`#progress-message-error`); !strings.Contains(got, "required") {
 		t.Errorf("the refusal next to the message reads %q", got)
@@ -32,7 +32,7 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 		t.Errorf("customer language %q, want en (the stack's default)", got)
 	}
 	b.run("send a progress update",
-		fill(`#progress-message`, "The courier found your parcel"), chromedp.Click(chromedp.CSS(`#form-progress button`)),
+		fill(`#progress-message`, "The courier found your parcel"), clickThrough(`#form-progress button`),
 		chromedp.WaitVisible(chromedp.CSS(`#form-progress`)))
 	eventually(t, 20*time.Second, "the progress_sent event", func() bool { return s.count(id, "progress_sent") == 1 })
 	eventually(t, 20*time.Second, "the progress notice", func() bool {
@@ -53,19 +53,19 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 		t.Errorf("%d templates listed, want every key in both locales", n)
 	}
 	b.run("edit progress in zh-CN",
-		chromedp.Click(chromedp.CSS(`#message-templates tr[data-key="progress"][data-locale="zh-CN"] a`)),
+		clickThrough(`#message-templates tr[data-key="progress"][data-locale="zh-CN"] a`),
 		chromedp.WaitVisible(chromedp.CSS(`#message-form`)))
 	if got := b.text(`#message-variables`); !strings.Contains(got, "{{.resolution_due_at}}") {
 		t.Errorf("variables %q, want the committed time among them", got)
 	}
 	b.run("an unknown variable", fill(`#message-body`, "{{.message}} {{.refund_amount}}"),
-		chromedp.Click(chromedp.CSS(`#message-form button`)), chromedp.WaitVisible(chromedp.CSS(`#message-body-error`)))
+		clickThrough(`#message-form button`), chromedp.WaitVisible(chromedp.CSS(`#message-body-error`)))
 	if got := b.text(`#message-body-error`); !strings.Contains(got, `"refund_amount"`) {
 		t.Errorf("the refusal next to the body reads %q, want it to name the variable", got)
 	}
 	b.screenshot("admin-messages-refused")
 	b.run("a good template", fill(`#message-subject`, "进展 {{.complaint_id}}"), fill(`#message-body`, "{{.message}}"),
-		chromedp.Click(chromedp.CSS(`#message-form button`)),
+		clickThrough(`#message-form button`),
 		chromedp.WaitVisible(chromedp.CSS(`#message-templates tr[data-key="progress"][data-locale="zh-CN"]`)))
 	got := s.must(200, s.do("GET", "/v1/message-templates/progress/zh-CN", adminToken, nil)).body
 	if got["customized"] != true || got["subject"] != "进展 {{.complaint_id}}" {

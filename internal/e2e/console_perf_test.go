@@ -60,12 +60,12 @@ func TestConsolePerformance(t *testing.T) {
 		b.run("clear "+f, chromedp.SetValue(chromedp.CSS(`#weight-`+f), "0"))
 	}
 	b.run("save zero weights",
-		chromedp.Click(chromedp.CSS(`#form-weights button`)),
+		clickThrough(`#form-weights button`),
 		chromedp.WaitVisible(chromedp.CSS(`#weight-satisfaction-error`)))
 	b.screenshot("perf-weights-refused")
 
 	b.run("weigh resolution only", chromedp.SetValue(chromedp.CSS(`#weight-resolution`), "100"),
-		chromedp.Click(chromedp.CSS(`#form-weights button`)))
+		clickThrough(`#form-weights button`))
 	// The form posts, the API stores, the page comes back with the ranking.
 	eventually(t, 20*time.Second, "the weights stored", func() bool {
 		w := s.must(200, s.do("GET", "/v1/service-star-weights", s.token("quality"), nil)).body

@@ -24,7 +24,7 @@ func TestConsolePolicyInABrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#srcpolicy-source`), "social_mention"),
 		chromedp.SetValue(chromedp.CSS(`#srcpolicy-tier`), "high"),
 		fill(`#srcpolicy-first_response`, "soon"),
-		chromedp.Click(chromedp.CSS(`#source-policy-form button`)),
+		clickThrough(`#source-policy-form button`),
 		chromedp.WaitVisible(chromedp.CSS(`#srcpolicy-first_response-error`)))
 	if got := b.text(`#srcpolicy-first_response-error`); !strings.Contains(got, `"soon" is not a duration`) {
 		t.Errorf("the refusal next to first_response reads %q, want the API's message", got)
@@ -33,7 +33,7 @@ func TestConsolePolicyInABrowser(t *testing.T) {
 		t.Errorf("the refused form kept tier %q, want high", got)
 	}
 	b.run("save a source policy", fill(`#srcpolicy-first_response`, "30m"), fill(`#srcpolicy-resolution`, "12h"),
-		chromedp.Click(chromedp.CSS(`#source-policy-form button`)),
+		clickThrough(`#source-policy-form button`),
 		chromedp.WaitVisible(chromedp.CSS(`#source-policy-list tr[data-policy="social_mention/*/high"]`)))
 	b.screenshot("admin-source-policies")
 	items := s.must(200, s.do("GET", "/v1/sla-policies/sources", adminToken, nil)).body["items"].([]any)
@@ -45,11 +45,11 @@ func TestConsolePolicyInABrowser(t *testing.T) {
 	b.run("route high-tier customers",
 		chromedp.SetValue(chromedp.CSS(`#route-category`), "*"), chromedp.SetValue(chromedp.CSS(`#route-tier`), "high"),
 		chromedp.SetValue(chromedp.CSS(`#route-channel`), "phone"), fill(`#route-team_id`, "vip"),
-		chromedp.Click(chromedp.CSS(`#route-form button`)),
+		clickThrough(`#route-form button`),
 		chromedp.WaitVisible(chromedp.CSS(`#routes tr[data-route="*/high/phone"]`)))
 	b.run("a route to a team that does not exist is refused",
 		chromedp.SetValue(chromedp.CSS(`#route-category`), "logistics"), fill(`#route-team_id`, "nobody"),
-		chromedp.Click(chromedp.CSS(`#route-form button`)), chromedp.WaitVisible(chromedp.CSS(`#route-form .error`)))
+		clickThrough(`#route-form button`), chromedp.WaitVisible(chromedp.CSS(`#route-form .error`)))
 	b.screenshot("admin-routing-tiers")
 
 	// A 1-star rating's complaint says which policy applied and why.

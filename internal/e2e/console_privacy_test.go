@@ -27,7 +27,7 @@ func TestConsoleRevealsPersonalDataOnRecord(t *testing.T) {
 		t.Errorf("quality reads the customer as %q, want masked", got)
 	}
 	b.run("quality asks to see the personal data",
-		chromedp.Click(chromedp.CSS(`#form-reveal button`)),
+		clickThrough(`#form-reveal button`),
 		chromedp.WaitVisible(chromedp.CSS(`#reveal-error`)))
 	if got := b.text(`#reveal-error`); !strings.Contains(got, "403") || !strings.Contains(got, "owner") {
 		t.Errorf("quality's refusal reads %q, want the API's 403 naming the rule", got)
@@ -44,7 +44,7 @@ func TestConsoleRevealsPersonalDataOnRecord(t *testing.T) {
 		t.Errorf("the owner reads the customer as %q before revealing, want masked", got)
 	}
 	b.run("the owner shows the personal data",
-		chromedp.Click(chromedp.CSS(`#form-reveal button`)),
+		clickThrough(`#form-reveal button`),
 		chromedp.WaitVisible(chromedp.CSS(`#revealed`)))
 	if got := b.text(`#revealed`); !strings.Contains(got, phone) || !strings.Contains(got, "张伟") ||
 		!strings.Contains(got, "zhang.wei@example.com") {

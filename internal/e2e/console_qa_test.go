@@ -42,12 +42,12 @@ func TestConsolePDCACommitteeAndCheckNow(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#plan-resources`), "two agents for a week"),
 		chromedp.SendKeys(chromedp.CSS(`#plan-risks`), "the courier desk is short-staffed"),
 		chromedp.SendKeys(chromedp.CSS(`#plan-approvers`), "quinn"),
-		chromedp.Click(chromedp.CSS(`#form-plan button`)),
+		clickThrough(`#form-plan button`),
 		chromedp.WaitVisible(chromedp.CSS(`#plan-approvers-error`)))
 	b.screenshot("qa-cycle-committee-refused")
 	b.run("plan with a committee of qin",
 		chromedp.SetValue(chromedp.CSS(`#plan-approvers`), "qin"),
-		chromedp.Click(chromedp.CSS(`#form-plan button`)),
+		clickThrough(`#form-plan button`),
 		chromedp.WaitVisible(chromedp.CSS(`#plan-committee`)))
 	if got := b.text(`#plan-committee`); !strings.Contains(got, "qin") {
 		t.Errorf("committee shown %q", got)
@@ -59,7 +59,7 @@ func TestConsolePDCACommitteeAndCheckNow(t *testing.T) {
 	if got := b.text(`#cycle-next-check`); got == "" || got == "—" {
 		t.Errorf("next check %q, want a time", got)
 	}
-	b.run("check now", chromedp.Click(chromedp.CSS(`#check-now`)))
+	b.run("check now", clickThrough(`#check-now`))
 	eventually(t, 15*time.Second, "the check recorded", func() bool {
 		return s.countWhere("pdca_checks", "cycle_id = '"+id+"'") == 1
 	})
@@ -90,12 +90,12 @@ func TestConsoleQAQueue(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(field("resolution")), "30"),
 		chromedp.SendKeys(chromedp.CSS(field("attitude")), "20"),
 		chromedp.SendKeys(chromedp.CSS(field("expertise")), "25"),
-		chromedp.Click(chromedp.CSS(`tr[data-id="`+sample+`"] button`)),
+		clickThrough(`tr[data-id="`+sample+`"] button`),
 		chromedp.WaitVisible(chromedp.CSS(field("response_speed")+"-error")))
 	b.screenshot("qa-queue-refused")
 	b.run("score within it",
 		chromedp.SetValue(chromedp.CSS(field("response_speed")), "15"),
-		chromedp.Click(chromedp.CSS(`tr[data-id="`+sample+`"] button`)))
+		clickThrough(`tr[data-id="`+sample+`"] button`))
 	eventually(t, 15*time.Second, "the sample scored", func() bool {
 		return s.countWhere("qa_samples", "id = '"+sample+"' AND total = 90") == 1
 	})

@@ -21,7 +21,7 @@ func (b *browser) signInAs(token string) {
 	b.run("sign in",
 		chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), token),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		clickThrough(`button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/pdca"]`)))
 }
 
@@ -72,13 +72,13 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	// Sending back without a reason is the API's refusal, shown at the reason field.
 	b.run("send back without a reason",
 		chromedp.SetValue(chromedp.CSS(`#decision`), "send_back"),
-		chromedp.Click(chromedp.CSS(`#form-decision button`)),
+		clickThrough(`#form-decision button`),
 		chromedp.WaitVisible(chromedp.CSS(`#decision-reason-error`)))
 	b.screenshot("quality-cycle-refused")
 
 	b.run("approve",
 		chromedp.SetValue(chromedp.CSS(`#decision`), "approve"),
-		chromedp.Click(chromedp.CSS(`#form-decision button`)),
+		clickThrough(`#form-decision button`),
 		chromedp.WaitVisible(chromedp.CSS(`#cycle-stage`)))
 	eventually(t, 15*time.Second, "the plan approved", func() bool {
 		return s.do("GET", "/v1/pdca-cycles/"+id, qin, nil).body["stage"] == "do"
@@ -133,7 +133,7 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#schedule-id`), sched),
 		chromedp.SendKeys(chromedp.CSS(`#schedule-cron`), "0 9 1 * *"),
 		chromedp.SetValue(chromedp.CSS(`#schedule-zone`), "Asia/Shanghai"),
-		chromedp.Click(chromedp.CSS(`#form-schedule button`)),
+		clickThrough(`#form-schedule button`),
 		chromedp.WaitVisible(chromedp.CSS(`#next-runs`)))
 	runs := get(b, "next runs", chromedp.Evaluate[int](`document.querySelectorAll("#next-runs li").length`))
 	first := get(b, "first run", chromedp.Evaluate[string](`document.querySelector("#next-runs li time").getAttribute("datetime")`))
@@ -141,7 +141,7 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		t.Errorf("%d next runs (first %q), want 5 at 01:00 UTC", runs, first)
 	}
 	b.screenshot("quality-reviews")
-	b.run("pause it", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/pause"] button`)),
+	b.run("pause it", clickThrough(`tr[data-id="`+sched+`"] form[action$="/pause"] button`),
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/unpause"]`)))
 	if paused := s.do("GET", "/v1/review-schedules/"+sched, qin, nil).body["paused"]; paused != true {
 		t.Errorf("schedule paused = %v after the console's pause, want true", paused)
@@ -149,7 +149,7 @@ func TestConsoleQualityPDCA(t *testing.T) {
 
 	// Run now: the review it starts is listed with its findings (last month is empty
 	// on a fresh stack, so none).
-	b.run("run it now", chromedp.Click(chromedp.CSS(`tr[data-id="`+sched+`"] form[action$="/trigger"] button`)),
+	b.run("run it now", clickThrough(`tr[data-id="`+sched+`"] form[action$="/trigger"] button`),
 		chromedp.WaitVisible(chromedp.CSS(`#form-schedule`)))
 	eventually(t, 60*time.Second, "the review listed", func() bool {
 		_, html := b.request("GET", "/console/reviews", nil)
@@ -201,7 +201,7 @@ func TestConsoleQualityRisk(t *testing.T) {
 
 	b.run("respond",
 		chromedp.SendKeys(chromedp.CSS(`#respond-`+id), "contingency plan started: reroute via the north depot"),
-		chromedp.Click(chromedp.CSS(alert+` .form-respond button`)),
+		clickThrough(alert+` .form-respond button`),
 		chromedp.WaitVisible(chromedp.CSS(alert+` .form-close`)))
 	eventually(t, 15*time.Second, "the response", func() bool {
 		return s.do("GET", "/v1/risk-alerts/"+id, qin, nil).body["status"] == "responded"
@@ -212,7 +212,7 @@ func TestConsoleQualityRisk(t *testing.T) {
 	b.run("close with a root cause only",
 		chromedp.WaitVisible(chromedp.CSS(`#root_cause-`+id)),
 		chromedp.SendKeys(chromedp.CSS(`#root_cause-`+id), "a courier depot closed"),
-		chromedp.Click(chromedp.CSS(alert+` .form-close button`)),
+		clickThrough(alert+` .form-close button`),
 		chromedp.WaitVisible(chromedp.CSS(`#executor-`+id+`-error`)))
 	for _, f := range []string{"solution", "action_deadline", "verification"} {
 		b.run("refusal at "+f, chromedp.WaitVisible(chromedp.CSS(`#`+f+`-`+id+`-error`)))
@@ -225,7 +225,7 @@ func TestConsoleQualityRisk(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#executor-`+id), "quinn"),
 		chromedp.SetValue(chromedp.CSS(`#action_deadline-`+id), deadline),
 		chromedp.SendKeys(chromedp.CSS(`#verification-`+id), "volume back to 2 a day on day 3"),
-		chromedp.Click(chromedp.CSS(alert+` .form-close button`)),
+		clickThrough(alert+` .form-close button`),
 		chromedp.WaitVisible(chromedp.CSS(`#ledger tr[data-id="`+id+`"]`)))
 	if got := b.text(`#ledger tr[data-id="` + id + `"]`); !strings.Contains(got, "a courier depot closed") || !strings.Contains(got, "quinn") {
 		t.Errorf("ledger row %q, want the root cause and executor", got)

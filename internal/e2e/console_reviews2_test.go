@@ -19,7 +19,7 @@ func TestConsoleReviewNow(t *testing.T) {
 	b.run("refused period",
 		chromedp.WaitVisible(chromedp.CSS(`#form-run-review`)),
 		chromedp.SetValue(chromedp.CSS(`#run-period`), "last month"),
-		chromedp.Click(chromedp.CSS(`#form-run-review button`)),
+		clickThrough(`#form-run-review button`),
 		chromedp.WaitVisible(chromedp.CSS(`#run-period-error`)))
 	if got := b.text(`#run-period-error`); !strings.Contains(got, "is not a period") {
 		t.Errorf("period error %q", got)
@@ -32,7 +32,7 @@ func TestConsoleReviewNow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#run-period`), month),
 		chromedp.SetValue(chromedp.CSS(`#run-kind`), "quarterly_planning"),
 		chromedp.SetValue(chromedp.CSS(`#run-kind`), "monthly_planning"),
-		chromedp.Click(chromedp.CSS(`#form-run-review button`)),
+		clickThrough(`#form-run-review button`),
 		chromedp.WaitVisible(chromedp.CSS(`#review-started`)))
 	b.screenshot("reviews-review-now")
 	eventually(t, 60*time.Second, "the review recorded", func() bool {
@@ -54,13 +54,13 @@ func TestConsoleBacklogOwnerDueDone(t *testing.T) {
 	b.run("unknown owner",
 		chromedp.WaitVisible(chromedp.CSS(`#form-`+id)),
 		chromedp.SetValue(chromedp.CSS(`#owner-`+id), "nobody"),
-		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)),
+		clickThrough(`#form-`+id+` button`),
 		chromedp.WaitVisible(chromedp.CSS(`#owner-`+id+`-error`)))
 	b.run("owner and due date",
 		chromedp.SetValue(chromedp.CSS(`#owner-`+id), "quinn"),
 		chromedp.SetValue(chromedp.CSS(`#due-`+id), "2026-12-31"),
 		chromedp.SetValue(chromedp.CSS(`#status-`+id), "planned"),
-		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)),
+		clickThrough(`#form-`+id+` button`),
 		chromedp.WaitVisible(chromedp.CSS(`#backlog`)))
 	var item map[string]any
 	eventually(t, 10*time.Second, "the owner and due date saved", func() bool {
@@ -74,7 +74,7 @@ func TestConsoleBacklogOwnerDueDone(t *testing.T) {
 	b.run("done",
 		chromedp.WaitVisible(chromedp.CSS(`#status-`+id)),
 		chromedp.SetValue(chromedp.CSS(`#status-`+id), "done"),
-		chromedp.Click(chromedp.CSS(`#form-`+id+` button`)))
+		clickThrough(`#form-`+id+` button`))
 	eventually(t, 10*time.Second, "the item done", func() bool {
 		item = items(s.must(200, s.do("GET", "/v1/improvement-backlog", s.token("quality"), nil)))[0]
 		return item["status"] == "done" && item["done_at"] != nil && item["owner"] == "quinn"

@@ -33,7 +33,7 @@ func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
 	// Without a grade, the API refuses at the grade and opens nothing.
 	b.run("open without a grade",
 		chromedp.SendKeys(chromedp.CSS(`#open-description`), "Ticket system down"),
-		chromedp.Click(chromedp.CSS(`#open-alert button`)),
+		clickThrough(`#open-alert button`),
 		chromedp.WaitVisible(chromedp.CSS(`#open-grade-error`)))
 	if n := s.countWhere("risk_alerts", "true"); n != 0 {
 		t.Fatalf("%d alerts after a refusal", n)
@@ -45,7 +45,7 @@ func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
 
 	b.run("open a red alert",
 		chromedp.SetValue(chromedp.CSS(`#open-grade`), "red"),
-		chromedp.Click(chromedp.CSS(`#open-alert button`)),
+		clickThrough(`#open-alert button`),
 		chromedp.WaitVisible(chromedp.CSS(`#grade-red .alert-description`)))
 	if got := b.text(`#grade-red .alert-description`); !strings.Contains(got, "Ticket system down") || !strings.Contains(got, "qin") {
 		t.Errorf("alert description %q", got)

@@ -45,7 +45,7 @@ func TestConsoleDashboardSentiment(t *testing.T) {
 	b.screenshot("dashboard-sentiment")
 
 	b.run("switch to Chinese",
-		chromedp.Click(chromedp.CSS(`#langs a[lang="zh-CN"]`)),
+		clickThrough(`#langs a[lang="zh-CN"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#chart-sentiment-channel canvas`)))
 	if got := b.text(`#caption-sentiment-channel`); !strings.Contains(got, "反馈情感") {
 		t.Errorf("caption in Chinese %q, want 反馈情感…", got)

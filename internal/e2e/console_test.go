@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -98,10 +99,40 @@ func get[T any](b *browser, what string, a chromedp.Action[T]) T {
 	}
 }
 
+// clickThrough clicks sel, a form's button or a link, and waits for the page it
+// leads to. The next step must not meet the page it left: that page has the same
+// forms and tables, and a step on it fails as it is replaced ("No node with given
+// id found") or reads what the click has not changed yet.
+func clickThrough(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Evaluate[bool](`window.clickedThrough = true`)(ctx, t); err != nil {
+			return err
+		}
+		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, t); err != nil {
+			return err
+		}
+		for {
+			arrived, err := chromedp.Evaluate[bool](`window.clickedThrough !== true && document.readyState === "complete"`)(ctx, t)
+			switch {
+			case err == nil && arrived:
+				return nil
+			case err != nil && !pageReloading(err):
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("no new page after clicking %s: %w", sel, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // pageReloading tells the errors of a page being replaced by its next load.
 func pageReloading(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "Not attached to an active page") ||
+		strings.Contains(msg, "No node with given id found") ||
 		strings.Contains(msg, "Cannot find context with specified id") ||
 		strings.Contains(msg, "Execution context was destroyed")
 }
@@ -150,7 +181,7 @@ func (b *browser) signIn(token string) {
 		chromedp.Navigate(b.base+"/console/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), token),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		clickThrough(`button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`#queue-rows`)))
 }
 
@@ -188,12 +219,12 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	// The complaint page; a resolution without a root cause is the API's refusal, inline.
 	b.run("open the complaint",
-		chromedp.Click(chromedp.CSS(`tr[data-id="`+id+`"] a`)),
+		clickThrough(`tr[data-id="`+id+`"] a`),
 		chromedp.WaitVisible(chromedp.CSS(`#form-resolve`)))
 	b.screenshot("complaint")
 	b.run("resolve without a root cause",
 		chromedp.SendKeys(chromedp.CSS(`#resolve-summary`), "parcel found"),
-		chromedp.Click(chromedp.CSS(`#form-resolve button`)),
+		clickThrough(`#form-resolve button`),
 		chromedp.WaitVisible(chromedp.CSS(`#resolve-root_cause-error`)))
 	summary := get(b, "the kept summary", chromedp.Value(chromedp.CSS(`#resolve-summary`)))
 	if summary != "parcel found" {
@@ -203,13 +234,13 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	b.run("acknowledge",
 		chromedp.SendKeys(chromedp.CSS(`#ack-message`), "sorry, we are tracing your parcel"),
-		chromedp.Click(chromedp.CSS(`#form-acknowledge button`)))
+		clickThrough(`#form-acknowledge button`))
 	eventually(t, 15*time.Second, "the acknowledgement", func() bool { return s.count(id, "acknowledged") == 1 })
 	b.run("resolve",
 		chromedp.WaitVisible(chromedp.CSS(`#form-resolve`)),
 		chromedp.SendKeys(chromedp.CSS(`#resolve-summary`), "parcel found"),
 		chromedp.SendKeys(chromedp.CSS(`#resolve-root-cause`), "mislabelled at depot"),
-		chromedp.Click(chromedp.CSS(`#form-resolve button`)))
+		clickThrough(`#form-resolve button`))
 	eventually(t, 15*time.Second, "the resolution", func() bool { return s.count(id, "resolved") == 1 })
 
 	// Ann asks for an escalation of the second complaint through its form.
@@ -217,7 +248,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	b.run("request escalation",
 		chromedp.WaitVisible(chromedp.CSS(`#escalate-reason`)),
 		chromedp.SendKeys(chromedp.CSS(`#escalate-reason`), "the customer asks for a manager"),
-		chromedp.Click(chromedp.CSS(`#form-escalate button`)))
+		clickThrough(`#form-escalate button`))
 	eventually(t, 15*time.Second, "the escalation request", func() bool { return s.count(second.Id.String(), "escalation_requested") == 1 })
 
 	// Writes need the session's CSRF token and come from the console's own pages.
@@ -263,7 +294,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	}
 
 	// Signing out ends the session: the old cookie and token act no more.
-	b.run("sign out", chromedp.Click(chromedp.CSS(`.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#token`)))
+	b.run("sign out", clickThrough(`.signout button`), chromedp.WaitVisible(chromedp.CSS(`#token`)))
 	if got := post(url.Values{"reason": {"x"}, "csrf": {csrf}}, ""); got != http.StatusUnauthorized {
 		t.Errorf("a signed-out session's write: got HTTP %d, want 401", got)
 	}
@@ -282,7 +313,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	b.screenshot("escalations")
 	b.run("reject without a reason",
 		chromedp.SetValue(chromedp.CSS(section+` select[name=decision]`), "reject"),
-		chromedp.Click(chromedp.CSS(section+` button`)),
+		clickThrough(section+` button`),
 		chromedp.WaitVisible(chromedp.CSS(section+` .error`)))
 	if got := b.text(section + ` .error`); !strings.Contains(got, "reason") {
 		t.Errorf("refusal %q does not name the reason", got)
@@ -290,7 +321,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	b.run("reject",
 		chromedp.SetValue(chromedp.CSS(section+` select[name=decision]`), "reject"),
 		chromedp.SendKeys(chromedp.CSS(section+` input[name=reason]`), "a manager already called the customer"),
-		chromedp.Click(chromedp.CSS(section+` button`)))
+		clickThrough(section+` button`))
 	eventually(t, 15*time.Second, "the decision", func() bool { return s.count(second.Id.String(), "escalation_decided") == 1 })
 	b.navigate(s.url + "/console/escalations")
 	b.run("inbox empty", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
