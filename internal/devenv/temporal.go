@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
@@ -57,6 +58,8 @@ type Temporal struct {
 	kind      string // "temporal dev server" or "temporal server", for messages
 	register  bool   // register the namespace when missing (start-dev does it itself)
 	removeDir string // a temporary directory of ours, removed by Stop
+	// metricsURL is the real server's Prometheus endpoint when asked for one.
+	metricsURL string
 }
 
 const temporalStartTimeout = 60 * time.Second
@@ -245,7 +248,51 @@ func (t *Temporal) checkReady(ctx context.Context, attrs map[string]enumspb.Inde
 		}
 		return fmt.Errorf("namespace %s: %w", t.namespace, err)
 	}
-	return ensureSearchAttributes(dialCtx, c, t.namespace, attrs)
+	if err := ensureSearchAttributes(dialCtx, c, t.namespace, attrs); err != nil {
+		return err
+	}
+	if t.register {
+		return probeShards(ctx, c, t.namespace)
+	}
+	return nil
+}
+
+// probeShards asks every history shard of a real server about a workflow that does
+// not exist: healthy as the frontend is, a shard still being acquired answers
+// slowly or not at all, and the first complaints filed after the start timed out
+// (a bench warm-up saw 503s). 256 IDs hash onto every one of up to 16 shards with
+// near certainty, and onto most of more.
+func probeShards(ctx context.Context, c client.Client, namespace string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	const probes, parallel = 256, 16
+	errs := make(chan error, probes)
+	sem := make(chan struct{}, parallel)
+	for i := range probes {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
+				Namespace: namespace,
+				Execution: &commonpb.WorkflowExecution{WorkflowId: "devenv-shard-probe-" + strconv.Itoa(i)},
+			})
+			var notFound *serviceerror.NotFound
+			if err == nil || errors.As(err, &notFound) {
+				err = nil
+			}
+			errs <- err
+		}()
+	}
+	var first error
+	for range probes {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("history shards not all serving yet: %w", first)
+	}
+	return nil
 }
 
 // registerNamespace creates the namespace on a real server (start-dev creates its
@@ -348,6 +395,10 @@ func (t *Temporal) UIURL() string {
 	}
 	return "http://127.0.0.1:" + strconv.Itoa(t.uiPort)
 }
+
+// MetricsURL is the Prometheus endpoint of a real server started with a
+// MetricsPort, else "" (the dev server names its own in its log).
+func (t *Temporal) MetricsURL() string { return t.metricsURL }
 
 // LogFile is the path of the server log.
 func (t *Temporal) LogFile() string { return t.logPath }

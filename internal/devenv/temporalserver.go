@@ -51,6 +51,9 @@ type TemporalServerOptions struct {
 	Namespace        string   // registered at start; "" means "default"
 	SearchAttributes []string // NAME=TYPE, as for StartTemporal
 	LogFile          string   // server output; "" means a temp file removed by Stop
+	// MetricsPort serves the server's Prometheus metrics on 127.0.0.1 (histograms,
+	// as the dev server's); 0 serves none.
+	MetricsPort int
 }
 
 // StartTemporalServer creates and migrates the server's databases on opts.Postgres
@@ -91,6 +94,9 @@ func StartTemporalServer(ctx context.Context, opts TemporalServerOptions) (*Temp
 	}
 	defer logFile.Close()
 	t := &Temporal{namespace: opts.Namespace, logPath: logFile.Name(), removeLog: created, register: true, kind: "temporal server"}
+	if opts.MetricsPort != 0 {
+		t.metricsURL = "http://127.0.0.1:" + strconv.Itoa(opts.MetricsPort) + "/metrics"
+	}
 	if removeDir {
 		t.removeDir = opts.Dir
 	}
@@ -186,6 +192,11 @@ func (t *Temporal) startServer(ctx context.Context, bins TemporalServerBinaries,
 			return err
 		}
 	}
+	if opts.MetricsPort != 0 {
+		if err := checkPortFree("temporal server metrics", opts.MetricsPort); err != nil {
+			return err
+		}
+	}
 	if err := writeServerConfig(opts, t.port, membership); err != nil {
 		return err
 	}
@@ -247,7 +258,7 @@ func writeServerConfig(opts TemporalServerOptions, port, membership int) error {
 	}
 	err = serverConfig.Execute(f, map[string]any{
 		"Shards": opts.Shards, "DBPort": opts.Postgres.Port(), "Database": opts.Database,
-		"Port": port, "Membership": membership,
+		"Port": port, "Membership": membership, "MetricsPort": opts.MetricsPort,
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -298,6 +309,13 @@ global:
   membership:
     maxJoinDuration: 30s
     broadcastAddress: 127.0.0.1
+{{- if .MetricsPort}}
+  metrics:
+    prometheus:
+      framework: tally
+      timerType: histogram
+      listenAddress: "127.0.0.1:{{.MetricsPort}}"
+{{- end}}
 services:
   frontend:
     rpc: {grpcPort: {{.Port}}, membershipPort: {{.Membership}}, bindOnLocalHost: true, httpPort: {{add .Port 10}}}
