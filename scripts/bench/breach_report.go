@@ -116,10 +116,7 @@ func (r *breachReport) command() string {
 	if c.workerPollers > 0 {
 		cmd += fmt.Sprintf(" -worker-pollers %d", c.workerPollers)
 	}
-	if c.temporalAddr != "" {
-		cmd += " -temporal " + c.temporalAddr
-	}
-	return cmd
+	return cmd + c.serverFlags()
 }
 
 // cpuCores formats CPU use over a window as cores, by process group.
@@ -173,6 +170,7 @@ func (r *breachReport) print(out io.Writer) {
 	fmt.Fprintf(out, "\n=== complaintflow breach-lateness benchmark — run %s ===\n\n", r.runID)
 	fmt.Fprintf(out, "machine   %d CPUs (%s), GOMAXPROCS %d, %s %s\n", e.cpus, e.cpuModel, e.gomaxprocs, e.goVersion, e.platform)
 	fmt.Fprintf(out, "servers   %s\n          %s\n", e.postgres, e.temporal)
+	fmt.Fprintf(out, "load      %s\n", e.loadLine())
 	if r.code != "" {
 		fmt.Fprintf(out, "code      %s\n", r.code)
 	}
@@ -238,8 +236,8 @@ func (r *breachReport) markdown() string {
 	if r.code != "" {
 		code = " Code: " + r.code + "."
 	}
-	fmt.Fprintf(&b, "Machine: %d CPUs (%s), GOMAXPROCS %d, %s %s; %s; %s. Everything — load generator, API, worker, poller and both servers — shares this machine.%s\n\n",
-		e.cpus, e.cpuModel, e.gomaxprocs, e.goVersion, e.platform, e.postgres, e.temporal, code)
+	fmt.Fprintf(&b, "Machine: %d CPUs (%s), GOMAXPROCS %d, %s %s; %s; %s. Everything — load generator, API, worker, poller and both servers — shares this machine; %s.%s\n\n",
+		e.cpus, e.cpuModel, e.gomaxprocs, e.goVersion, e.platform, e.postgres, e.temporal, e.loadLine(), code)
 	rounds := ""
 	if c.rounds > 1 {
 		rounds = fmt.Sprintf(" (median of %d rounds; per round)", c.rounds)

@@ -15,7 +15,8 @@ import (
 // The Temporal dev server's own metrics show where a timer waits inside the server:
 // its timer queue loads due tasks (user timers, and the workflow-task and activity
 // timeouts every task schedules) with reader 0, and moves a range it is stuck on to
-// a slower reader. Read only from a private dev server (its log names the URL).
+// a slower reader. Read only from a private server: the dev server's log names the
+// URL; the real server serves it where the bench configured it.
 
 // timerQueueStats are counters of the history service's timer queue.
 type timerQueueStats struct {
@@ -25,14 +26,24 @@ type timerQueueStats struct {
 	// loaded).
 	loaded  map[[2]string]float64
 	loadSum map[[2]string]float64
+	// User timers processed and their summed queue latency (seconds from due to
+	// processed: loading, waiting in the scheduler, running the task).
+	userTimers, userTimerSum float64
+	// The history service's persistence calls and their summed latency (seconds):
+	// how fast its database answers.
+	persistence, persistenceSum float64
 }
 
 var metricsURLPattern = regexp.MustCompile(`Metrics:\s+(http://\S+/metrics)`)
 
-// temporalMetricsURL finds the private dev server's metrics URL in its log.
+// temporalMetricsURL is the private server's metrics URL: the real server's as
+// configured, the dev server's from its log.
 func (s *stack) temporalMetricsURL() string {
 	if s.temporal == nil {
 		return ""
+	}
+	if url := s.temporal.MetricsURL(); url != "" {
+		return url
 	}
 	raw, err := os.ReadFile(s.temporal.LogFile())
 	if err != nil {
@@ -76,6 +87,24 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		case "queue_actions":
 			if labels["operation"] == "TimerQueueProcessor" && labels["queue_action"] == "reader_stuck" {
 				st.readerStuck += value
+			}
+		case "task_latency_queue_count", "task_latency_queue_sum":
+			if labels["task_type"] != "TimerActiveTaskUserTimer" || labels["namespace"] != "default" {
+				continue
+			}
+			if name == "task_latency_queue_count" {
+				st.userTimers += value
+			} else {
+				st.userTimerSum += value
+			}
+		case "persistence_latency_count", "persistence_latency_sum":
+			if labels["service_name"] != "history" {
+				continue
+			}
+			if name == "persistence_latency_count" {
+				st.persistence += value
+			} else {
+				st.persistenceSum += value
 			}
 		case "task_latency_load_count", "task_latency_load_sum":
 			typ := labels["task_type"]
@@ -127,7 +156,9 @@ func (t *timerQueueStats) sub(before *timerQueueStats) *timerQueueStats {
 	if t == nil || before == nil {
 		return nil
 	}
-	out := &timerQueueStats{readerStuck: t.readerStuck - before.readerStuck, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
+	out := &timerQueueStats{readerStuck: t.readerStuck - before.readerStuck, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{},
+		userTimers: t.userTimers - before.userTimers, userTimerSum: t.userTimerSum - before.userTimerSum,
+		persistence: t.persistence - before.persistence, persistenceSum: t.persistenceSum - before.persistenceSum}
 	for k, v := range t.loaded {
 		out.loaded[k] = v - before.loaded[k]
 	}
@@ -171,6 +202,13 @@ func (t *timerQueueStats) describe() string {
 		return "n/a"
 	}
 	late, mean := t.lateUserTimers()
-	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average",
-		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), t.readerStuck, late, mean.Seconds())
+	meanMS := func(sum, n float64) float64 {
+		if n == 0 {
+			return 0
+		}
+		return sum / n * 1000
+	}
+	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average",
+		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), t.readerStuck, late, mean.Seconds(),
+		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence))
 }

@@ -11,7 +11,8 @@ import (
 
 // cpuUsage is CPU time by process group: "bench" is this process (HTTP client,
 // API, Temporal client and worker); every other group is a child process we
-// started and its descendants (temporal, postgres), named after the child.
+// started and its descendants (temporal, temporal-server, postgres), named after
+// the child.
 // Read from /proc, so Linux only; elsewhere it stays empty.
 type cpuUsage map[string]time.Duration
 
@@ -110,7 +111,11 @@ func sampleCPU() cpuUsage {
 			sum += procs[pid].own + procs[pid].reaped
 			stack = append(stack, children[pid]...)
 		}
-		out[procs[child].comm] += ticksToDuration(sum)
+		name := procs[child].comm
+		if name == "server" {
+			name = "temporal-server" // the real server's binary has a generic name
+		}
+		out[name] += ticksToDuration(sum)
 	}
 	return out
 }

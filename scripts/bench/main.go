@@ -6,7 +6,10 @@
 //
 // Unless -database-url / -temporal point at existing servers, it starts a private
 // PostgreSQL (fsync off) and a headless, in-memory Temporal dev server, and stops
-// them at the end. The API, the worker (the real complaint workflow and activities
+// them at the end. -temporal-server real starts the production shape instead: the
+// real Temporal server (make temporal-server installs it) with -shards history
+// shards, its persistence and SQL visibility in their own databases on the
+// private PostgreSQL. The API, the worker (the real complaint workflow and activities
 // plus the bare workflow) and the load generator run in this process; all traffic
 // is on 127.0.0.1.
 //
@@ -44,7 +47,7 @@
 //
 //	go run ./scripts/bench -mode breach [-n 2000] [-rounds 1] [-breach-rate 60] [-breach-first-response 90s]
 //
-// Target: complaintflow p99 ≤ 2 s and ≤ 1.5 × the bare timer's p99.
+// Target: complaintflow p99 ≤ 1 s and ≤ 1.5 × the bare timer's p99.
 //
 // -mode console measures the web console's pages and the dashboard's data instead
 // (see console.go): it seeds -console-open open and -console-closed resolved or
@@ -72,6 +75,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/devenv"
 )
 
 type config struct {
@@ -81,6 +86,11 @@ type config struct {
 	namespace    string
 	taskQueue    string
 	temporalDB   bool
+	// temporalServer is the private Temporal server's kind: dev (start-dev, one
+	// history shard, SQLite) or real (the production server on the private
+	// PostgreSQL, shards history shards).
+	temporalServer string
+	shards         int
 
 	conc         int
 	n            int
@@ -127,6 +137,8 @@ func main() {
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.StringVar(&cfg.taskQueue, "task-queue", "bench", "task queue of the worker, the API and the raw starts")
 	flag.BoolVar(&cfg.temporalDB, "temporal-db-file", false, "private dev server keeps state in a temp SQLite file instead of in memory")
+	flag.StringVar(&cfg.temporalServer, "temporal-server", "dev", "private Temporal server: dev (`temporal server start-dev`, one history shard, SQLite) or real (the Temporal server "+devenv.TemporalServerVersion+" on the private PostgreSQL, in its own databases: the production shape; install it with `"+devenv.TemporalServerInstallCommand+"`)")
+	flag.IntVar(&cfg.shards, "shards", devenv.DefaultHistoryShards, "-temporal-server real: history shards")
 	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
 	flag.IntVar(&cfg.n, "n", 2000, "intake: phase 1 requests per contender per round; breach: complaints, timers and poller items per arm")
 	flag.IntVar(&cfg.warmup, "warmup", 200, "requests per contender before measuring")
@@ -180,6 +192,11 @@ func main() {
 	}
 	if cfg.conc < 1 || cfg.n < 1 || cfg.rounds < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.maxInFlight < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -c, -n, -rounds, -d and -max-in-flight must be positive")
+		os.Exit(2)
+	}
+
+	if err := cfg.checkServer(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
 
@@ -324,6 +341,30 @@ func run(ctx context.Context, cfg config) error {
 		if err := os.WriteFile(cfg.markdownOut, []byte(rep.markdown()), 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkServer refuses server flags that contradict each other.
+func (cfg config) checkServer() error {
+	switch cfg.temporalServer {
+	case "dev":
+		if isFlagSet("shards") {
+			return errors.New("-shards is for -temporal-server real (the dev server has one history shard)")
+		}
+	case "real":
+		switch {
+		case cfg.temporalAddr != "":
+			return errors.New("-temporal-server real starts a private server; -temporal uses an existing one: choose one")
+		case cfg.databaseURL != "":
+			return errors.New("-temporal-server real keeps Temporal's databases on the bench's private PostgreSQL; drop -database-url")
+		case cfg.temporalDB:
+			return errors.New("-temporal-db-file is for the dev server; the real server keeps its state in PostgreSQL")
+		case cfg.shards < 1:
+			return errors.New("-shards must be positive")
+		}
+	default:
+		return errors.New("-temporal-server must be dev or real")
 	}
 	return nil
 }

@@ -34,6 +34,34 @@ type env struct {
 	postgres   string
 	temporal   string
 	dbPool     int
+	loadStart  string // /proc/loadavg's 1, 5 and 15 minute averages when the stack was up
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages ("n/a" off Linux):
+// the machine is shared, and what else ran is part of a figure.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " / ")
+	}
+	return "n/a"
+}
+
+// loadLine says what else loaded the machine: its load averages at the start and
+// at the end of the run.
+func (e env) loadLine() string {
+	return fmt.Sprintf("load average (1 / 5 / 15 min) %s at the start, %s at the end, on %d CPUs", e.loadStart, loadAverage(), e.cpus)
+}
+
+// serverFlags are the flags that chose the Temporal server, for a report's command.
+func (c config) serverFlags() string {
+	switch {
+	case c.temporalServer == "real":
+		return fmt.Sprintf(" -temporal-server real -shards %d", c.shards)
+	case c.temporalAddr != "":
+		return " -temporal " + c.temporalAddr
+	}
+	return ""
 }
 
 type report struct {
@@ -61,16 +89,19 @@ func describeEnv(s *stack) env {
 	e := env{
 		cpus: runtime.NumCPU(), gomaxprocs: runtime.GOMAXPROCS(0), cpuModel: cpuModel(),
 		goVersion: runtime.Version(), platform: runtime.GOOS + "/" + runtime.GOARCH,
-		postgres: "PostgreSQL " + s.postgresVersion,
-		temporal: "Temporal server " + s.temporalVersion,
-		dbPool:   s.store.DB().Stats().MaxOpenConnections,
+		postgres:  "PostgreSQL " + s.postgresVersion,
+		temporal:  "Temporal server " + s.temporalVersion,
+		dbPool:    s.store.DB().Stats().MaxOpenConnections,
+		loadStart: loadAverage(),
 	}
 	if s.pg != nil {
 		e.postgres += " (private, fsync/synchronous_commit off)"
 	} else {
 		e.postgres += " (-database-url)"
 	}
-	if s.temporal != nil {
+	if s.cfg.temporalServer == "real" {
+		e.temporal += fmt.Sprintf(" (private real server, %d history shards, persistence and SQL visibility in their own databases on the private PostgreSQL)", s.cfg.shards)
+	} else if s.temporal != nil {
 		storage := "in-memory SQLite"
 		if s.cfg.temporalDB {
 			storage = "SQLite file"
@@ -246,6 +277,7 @@ func (r *report) print(out io.Writer) {
 	fmt.Fprintf(out, "\n=== complaintflow intake benchmark — run %s ===\n\n", r.runID)
 	fmt.Fprintf(out, "machine   %d CPUs (%s), GOMAXPROCS %d, %s %s\n", e.cpus, e.cpuModel, e.gomaxprocs, e.goVersion, e.platform)
 	fmt.Fprintf(out, "servers   %s\n          %s\n", e.postgres, e.temporal)
+	fmt.Fprintf(out, "load      %s\n", e.loadLine())
 	fmt.Fprintf(out, "in proc   API (net/http on 127.0.0.1, DB pool max %d), worker (complaint workflow + activities + bare workflow, task queue %q), load generator\n",
 		e.dbPool, r.cfg.taskQueue)
 	fmt.Fprintf(out, "contenders  api = POST /v1/complaints (expects 201), raw = client.ExecuteWorkflow(%s) with a unique ID%s\n", BareWorkflowName, r.rawNote())
@@ -344,10 +376,11 @@ func (r *report) markdown() string {
 	if r.cfg.workerPollers > 0 {
 		flags += fmt.Sprintf(" -worker-pollers %d", r.cfg.workerPollers)
 	}
+	flags += r.cfg.serverFlags()
 	fmt.Fprintf(&b, "Intake benchmark (`go run ./scripts/bench -c %d -n %d -rounds %d -d %s%s`), run %s; raw = SDK start of a bare one-timer workflow%s.\n\n",
 		r.cfg.conc, r.cfg.n, r.cfg.rounds, r.cfg.duration, flags, r.runID, r.rawNote())
-	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s %s; %s; %s. Everything — load generator, API, worker and both servers — shares this machine.\n\n",
-		e.cpus, e.cpuModel, e.goVersion, e.platform, e.postgres, e.temporal)
+	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s %s; %s; %s. Everything — load generator, API, worker and both servers — shares this machine; %s.\n\n",
+		e.cpus, e.cpuModel, e.goVersion, e.platform, e.postgres, e.temporal, e.loadLine())
 	fmt.Fprintf(&b, "| | api: `POST /v1/complaints` | raw: SDK `ExecuteWorkflow` (bare workflow) | target |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| Sustainable throughput, closed loop, %d callers, %d rounds × %d (req/s per round) | %s | %s | |\n",

@@ -104,7 +104,11 @@ func (s *stack) start(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 
-	if s.cfg.temporalAddr == "" {
+	if s.cfg.temporalServer == "real" {
+		if err := s.startTemporalServer(ctx); err != nil {
+			return err
+		}
+	} else if s.cfg.temporalAddr == "" {
 		s.say("starting a private Temporal dev server (headless)…")
 		opts := devenv.TemporalOptions{
 			Headless: true, Namespace: s.cfg.namespace,
@@ -224,6 +228,30 @@ func (s *stack) start(ctx context.Context) error {
 		return fmt.Errorf("create intake token: %w", err)
 	}
 	s.intakeToken = tok
+	return nil
+}
+
+// startTemporalServer starts the real Temporal server on the private PostgreSQL,
+// with its Prometheus endpoint for the breach mode's timer-queue figures.
+func (s *stack) startTemporalServer(ctx context.Context) error {
+	if _, err := devenv.FindTemporalServer(); err != nil {
+		return err // names make temporal-server
+	}
+	metricsPort, err := devenv.FreePort()
+	if err != nil {
+		return err
+	}
+	s.say("starting a private Temporal server %s (%d history shards) on the private PostgreSQL…", devenv.TemporalServerVersion, s.cfg.shards)
+	t, err := devenv.StartTemporalServer(ctx, devenv.TemporalServerOptions{
+		Postgres: s.pg, Database: "temporal_bench", Shards: s.cfg.shards,
+		Namespace: s.cfg.namespace, SearchAttributes: workflows.SearchAttributeDefinitions(),
+		MetricsPort: metricsPort,
+	})
+	if err != nil {
+		return fmt.Errorf("start Temporal server: %w", err)
+	}
+	s.temporal = t
+	s.hostPort = t.Address()
 	return nil
 }
 
