@@ -144,6 +144,11 @@ type armResult struct {
 	// complaintflow: complaints whose first-response warning was recorded only after
 	// the deadline (the workflow records a warning before it arms the next timer).
 	lateWarnings  int
+	// missing breaches were not recorded by the end of -breach-wait; each counts in
+	// lateness as missingBound (the wait after the last deadline, less than any of
+	// theirs), so the arm's percentiles are lower bounds.
+	missing      int
+	missingBound time.Duration
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
@@ -227,7 +232,11 @@ func runBreach(ctx context.Context, cfg config) error {
 				continue
 			}
 			if _, err := s.quiesce(ctx); err != nil {
-				return err
+				if ctx.Err() != nil {
+					return err
+				}
+				// An incomplete arm before this one: its work goes on beside this arm.
+				s.say("round %d %s: %v; starting anyway", round, arm, err)
 			}
 			r, err := b.runArm(ctx, arm, round)
 			if err != nil {
@@ -432,7 +441,12 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 			break
 		}
 		if time.Now().After(giveUp) {
-			return r, fmt.Errorf("only %d of %d breaches recorded %s after the last deadline", got, n, b.cfg.breachWait)
+			// Report what was recorded, with the rest as at least this late, rather
+			// than nothing: on an overloaded machine that is the finding.
+			r.missing, r.missingBound = n-got, time.Since(r.lastDue)
+			b.s.say("round %d %s: only %d of %d breaches recorded %s after the last deadline; reporting lower bounds",
+				round, arm, got, n, b.cfg.breachWait)
+			break
 		}
 		if time.Since(lastSay) >= 10*time.Second {
 			now := sampleCPU()
@@ -451,14 +465,23 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 	stopCron() // every breach is in
 
 	// Let the worker finish what the breaches started (notifications, escalation
-	// notices) before counting, so a duplicate would show.
-	if _, err := b.s.quiesce(ctx); err != nil {
-		return r, err
+	// notices) before counting, so a duplicate would show; an incomplete arm's
+	// worker is still busy, so read what is there.
+	if r.missing == 0 {
+		if _, err := b.s.quiesce(ctx); err != nil {
+			return r, err
+		}
 	}
 	if err := b.readLateness(ctx, &r); err != nil {
 		return r, err
 	}
-	if r.breaches != n {
+	if r.missing > 0 {
+		r.missing = n - r.breaches
+		for range r.missing {
+			r.lateness = append(r.lateness, r.missingBound)
+		}
+	}
+	if r.breaches+r.missing != n || (r.missing == 0 && r.breaches != n) {
 		return r, fmt.Errorf("%d breaches recorded, want exactly %d", r.breaches, n)
 	}
 	if arm == armComplaintflow {

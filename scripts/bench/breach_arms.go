@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -76,23 +73,7 @@ func (b *breachBench) fileComplaint(runID string) func(context.Context, int64) e
 	url := b.s.baseURL + "/v1/complaints"
 	auth := "Bearer " + b.s.intakeToken
 	return func(ctx context.Context, seq int64) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(complaintBody(runID, seq)))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", auth)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := b.http.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
-			raw, _ := io.ReadAll(io.LimitReader(res.Body, 512))
-			return fmt.Errorf("HTTP %d: %s", res.StatusCode, raw)
-		}
-		_, err = io.Copy(io.Discard, res.Body)
-		return err
+		return postComplaint(ctx, b.http, url, auth, complaintBody(runID, seq))
 	}
 }
 

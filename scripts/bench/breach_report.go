@@ -145,6 +145,12 @@ func sdkMeans(s sdkStats) string {
 		msOf(s["act-sched"]), msOf(s["act-exec"]), s["act-exec"].count)
 }
 
+// incomplete says an arm's percentiles are lower bounds.
+func (rr armResult) incomplete(n int) string {
+	return fmt.Sprintf("INCOMPLETE — %d of %d breaches not recorded by %s after the last deadline; they count as that late, so this arm's percentiles are lower bounds (and the worker was still busy when the next arm began)",
+		rr.missing, n, fmtLate(rr.missingBound))
+}
+
 func p50p99(ds []time.Duration) string {
 	if len(ds) == 0 {
 		return "-"
@@ -192,6 +198,11 @@ func (r *breachReport) print(out io.Writer) {
 			p50p99(rr.toTask), p50p99(rr.toRecorded), rr.window.Seconds(), cpuCores(rr.cpu, rr.window), sdkMeans(rr.sdk), backlog(rr))
 	}
 	tw.Flush()
+	for _, rr := range r.results {
+		if rr.missing > 0 {
+			fmt.Fprintf(out, "round %d %s: %s\n", rr.round, rr.arm, rr.incomplete(c.n))
+		}
+	}
 	for _, rr := range r.results {
 		switch rr.arm {
 		case armCron:
@@ -293,6 +304,9 @@ func (r *breachReport) markdown() string {
 	line(fmt.Sprintf("CPU from the first deadline until all recorded (cores of %d)", e.cpus),
 		func(a string) string { return fmtCores(sums[a].cores) }, "")
 	for _, rr := range r.results {
+		if rr.missing > 0 {
+			fmt.Fprintf(&b, "\n**%s, round %d: %s.**\n", rr.arm, rr.round, rr.incomplete(c.n))
+		}
 		switch rr.arm {
 		case armCron:
 			fmt.Fprintf(&b, "\nCron scans, round %d (deadlines %s–%s local): %s.\n", rr.round,

@@ -42,7 +42,20 @@ func newAPIContender(s *stack, runID string, httpClient *http.Client) *contender
 	url := s.baseURL + "/v1/complaints"
 	auth := "Bearer " + s.intakeToken
 	return &contender{name: "api", do: func(ctx context.Context, seq int64) error {
-		body := complaintBody(runID, seq)
+		return postComplaint(ctx, httpClient, url, auth, complaintBody(runID, seq))
+	}}
+}
+
+// intakeRetries counts the 503s that postComplaint retried, for the reports.
+var intakeRetries atomic.Int64
+
+// postComplaint files one complaint and expects 201. A 503 ("recorded but its
+// workflow could not be started; retry the same request") is retried as the API
+// asks, with the same body (intake is idempotent on external_id), as the SDK
+// retries an unavailable server on the raw contender's side; the time counts.
+func postComplaint(ctx context.Context, httpClient *http.Client, url, auth string, body []byte) error {
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return err
@@ -53,6 +66,17 @@ func newAPIContender(s *stack, runID string, httpClient *http.Client) *contender
 		if err != nil {
 			return err
 		}
+		if res.StatusCode == http.StatusServiceUnavailable && attempt < attempts {
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			intakeRetries.Add(1)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+			}
+			continue
+		}
 		defer res.Body.Close()
 		if res.StatusCode != http.StatusCreated {
 			raw, _ := io.ReadAll(io.LimitReader(res.Body, 512))
@@ -61,7 +85,7 @@ func newAPIContender(s *stack, runID string, httpClient *http.Client) *contender
 		// Drain so the connection is reused.
 		_, err = io.Copy(io.Discard, res.Body)
 		return err
-	}}
+	}
 }
 
 // newRawContender starts the bare workflow with the SDK, as directly as possible.

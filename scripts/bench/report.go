@@ -47,10 +47,11 @@ func loadAverage() string {
 	return "n/a"
 }
 
-// loadLine says what else loaded the machine: its load averages at the start and
-// at the end of the run.
+// loadLine says what else loaded the machine (its load averages at the start and
+// at the end of the run) and how often that made a filing wait for a retry.
 func (e env) loadLine() string {
-	return fmt.Sprintf("load average (1 / 5 / 15 min) %s at the start, %s at the end, on %d CPUs", e.loadStart, loadAverage(), e.cpus)
+	return fmt.Sprintf("load average (1 / 5 / 15 min) %s at the start, %s at the end, on %d CPUs; %d filings retried after a 503 (workflow start timed out)",
+		e.loadStart, loadAverage(), e.cpus, intakeRetries.Load())
 }
 
 // serverFlags are the flags that chose the Temporal server, for a report's command.
