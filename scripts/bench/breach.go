@@ -143,12 +143,12 @@ type armResult struct {
 	lastBacklogWFT, lastBacklogAct int64
 	// complaintflow: complaints whose first-response warning was recorded only after
 	// the deadline (the workflow records a warning before it arms the next timer).
-	lateWarnings  int
+	lateWarnings int
 	// missing breaches were not recorded by the end of -breach-wait; each counts in
 	// lateness as missingBound (the wait after the last deadline, less than any of
 	// theirs), so the arm's percentiles are lower bounds.
-	missing      int
-	missingBound time.Duration
+	missing       int
+	missingBound  time.Duration
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
