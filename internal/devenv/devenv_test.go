@@ -167,3 +167,27 @@ func traversableTempDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// The real server serves Prometheus metrics only when asked, as histograms (the
+// bench reads its timer queue's _count and _sum series), on the port asked for.
+func TestServerConfigMetrics(t *testing.T) {
+	for _, port := range []int{0, 23456} {
+		dir := t.TempDir()
+		opts := TemporalServerOptions{Postgres: &Postgres{port: 5432}, Dir: dir, Database: "temporal", Shards: 16, MetricsPort: port}
+		if err := writeServerConfig(opts, 20000, 21000); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "config", "complaintflow.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := string(raw)
+		hasMetrics := strings.Contains(cfg, "prometheus:")
+		if port == 0 && hasMetrics {
+			t.Errorf("MetricsPort 0 configured metrics:\n%s", cfg)
+		}
+		if port != 0 && (!hasMetrics || !strings.Contains(cfg, `listenAddress: "127.0.0.1:23456"`) || !strings.Contains(cfg, "timerType: histogram")) {
+			t.Errorf("MetricsPort %d: no histogram metrics on it:\n%s", port, cfg)
+		}
+	}
+}
