@@ -78,7 +78,8 @@ func postComplaint(ctx context.Context, httpClient *http.Client, url, auth strin
 			continue
 		}
 		defer res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
+		// A retry answers 200 with the complaint the first attempt recorded.
+		if res.StatusCode != http.StatusCreated && (attempt == 1 || res.StatusCode != http.StatusOK) {
 			raw, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 			return fmt.Errorf("HTTP %d: %s", res.StatusCode, raw)
 		}
