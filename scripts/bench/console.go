@@ -50,7 +50,7 @@ type consoleResult struct {
 func runConsole(ctx context.Context, cfg config) error {
 	s := &stack{cfg: cfg, log: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))}
 	defer s.stop()
-	startCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
 	err := s.start(startCtx)
 	cancel()
 	if err != nil {

@@ -236,7 +236,7 @@ func main() {
 func run(ctx context.Context, cfg config) error {
 	s := &stack{cfg: cfg, log: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))}
 	defer s.stop()
-	startCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
 	err := s.start(startCtx)
 	cancel()
 	if err != nil {

@@ -223,6 +223,10 @@ func (s *stack) start(ctx context.Context) error {
 		}
 	}()
 
+	if err := s.waitReady(ctx); err != nil {
+		return err
+	}
+
 	tok, err := s.createToken(ctx, "intake", "bench-intake")
 	if err != nil {
 		return fmt.Errorf("create intake token: %w", err)
@@ -253,6 +257,39 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 	s.temporal = t
 	s.hostPort = t.Address()
 	return nil
+}
+
+// waitReady waits until the API's /readyz answers 200: until then the API is
+// still loading the Chinese dictionary, which the first complaints would wait on
+// (on a loaded machine for longer than a request's timeout).
+func (s *stack) waitReady(ctx context.Context) error {
+	s.say("waiting for the API's /readyz…")
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	last := ""
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.baseURL+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			raw, _ := io.ReadAll(io.LimitReader(res.Body, 512))
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				s.say("API ready after %s", time.Since(start).Round(100*time.Millisecond))
+				return nil
+			}
+			last = fmt.Sprintf("HTTP %d: %s", res.StatusCode, raw)
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("API not ready within 5 minutes; last /readyz: %s", last)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // checkPolicies makes sure no SLA policy is short enough for breaches to fire
@@ -549,3 +586,7 @@ func (u sdkStats) sub(before sdkStats) sdkStats {
 	}
 	return out
 }
+
+// startTimeout bounds bringing the stack up: servers, migrations, and the API
+// loading its dictionary, which takes minutes on a loaded machine.
+const startTimeout = 8 * time.Minute
