@@ -52,9 +52,9 @@ var intakeRetries atomic.Int64
 // postComplaint files one complaint and expects 201. A 503 ("recorded but its
 // workflow could not be started; retry the same request") is retried as the API
 // asks, with the same body (intake is idempotent on external_id), as the SDK
-// retries an unavailable server on the raw contender's side; the time counts.
+// retries an unavailable server on the raw contender's side, until the request's
+// timeout (-timeout); the time counts.
 func postComplaint(ctx context.Context, httpClient *http.Client, url, auth string, body []byte) error {
-	const attempts = 5
 	for attempt := 1; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
@@ -66,14 +66,14 @@ func postComplaint(ctx context.Context, httpClient *http.Client, url, auth strin
 		if err != nil {
 			return err
 		}
-		if res.StatusCode == http.StatusServiceUnavailable && attempt < attempts {
+		if res.StatusCode == http.StatusServiceUnavailable { // until the request's -timeout
 			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
 			intakeRetries.Add(1)
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+			case <-time.After(min(time.Duration(attempt)*500*time.Millisecond, 2*time.Second)):
 			}
 			continue
 		}
