@@ -343,5 +343,9 @@ func join(field, name string) string {
 
 // escapePointer escapes a member name for a JSON pointer (RFC 6901).
 func escapePointer(name string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+	return pointerEscaper.Replace(name)
 }
+
+// pointerEscaper is built once: a Replacer built per field was 6 % of intake's
+// CPU in the API (bench -cpuprofile, issue 18).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
