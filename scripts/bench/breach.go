@@ -240,6 +240,9 @@ func runBreach(ctx context.Context, cfg config) error {
 			}
 			r, err := b.runArm(ctx, arm, round)
 			if err != nil {
+				if len(rep.results) > 0 {
+					rep.print(os.Stdout) // the arms that finished are still a measurement
+				}
 				return fmt.Errorf("round %d, %s arm: %w", round, arm, err)
 			}
 			lat := summarize(r.lateness)
