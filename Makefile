@@ -1,6 +1,7 @@
 # complaintflow — dev stack and test orchestration.
 #   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
 #   make demo   the same, plus a seconds-long SLA policy, sample complaints and two months of history
+#   make soak   make run's stack under 20,000 complaints at its sustainable rate; fails on a wedge
 #   make cluster the production shape: the real Temporal server on PostgreSQL (16 history
 #               shards), two workers and two API processes (docs/cluster.md)
 #   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
@@ -24,7 +25,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo cluster test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
+.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
 
 ## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
 temporal-cli: $(TEMPORAL)
@@ -51,6 +52,13 @@ demo: temporal-cli console-assets
 
 cluster: temporal-server console-assets
 	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -cluster
+
+## soak: make run's stack, fresh in .data/soak on free ports, takes SOAK_N complaints at its
+## sustainable rate and fails if it wedges (docs/operations.md, "Soak"; ~25 min on 2 cores).
+## SOAK_FLAGS passes more, e.g. SOAK_FLAGS='-soak-rate 20' or '-cluster' for the production shape.
+SOAK_N ?= 20000
+soak: temporal-cli console-assets
+	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -soak $(SOAK_N) $(SOAK_FLAGS)
 
 build: console-assets
 	go build -o bin/ ./worker ./starter
