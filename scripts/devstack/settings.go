@@ -12,20 +12,20 @@ import (
 // settings is devstack's view of the environment, and what it passes on to the
 // worker and the API. Variable names match internal/config.
 type settings struct {
-	dataDir          string // .data, or .data/cluster for the production shape
-	workers, apis    int    // how many worker and API processes (2 each in the cluster)
-	shards           int    // TEMPORAL_SHARDS: history shards of a new cluster
-	databaseURL      string // DATABASE_URL; "" = start our own PostgreSQL
-	pgPort           int    // PG_PORT
-	temporalAddress  string // TEMPORAL_ADDRESS
-	externalTemporal bool   // TEMPORAL_ADDRESS was set: start no dev server
-	temporalPort     int    // TEMPORAL_PORT
-	temporalUIPort   int    // TEMPORAL_UI_PORT
-	temporalUI       string // Web UI URL, known only for our own dev server
-	namespace        string // TEMPORAL_NAMESPACE
-	httpAddr         string // HTTP_ADDR of the (first) API; the i-th listens on port+i
-	metricsAddr      string // METRICS_ADDR of the (first) worker; the i-th on port+i
-	adminToken       string // BOOTSTRAP_ADMIN_TOKEN
+	dataDir          string   // .data, or .data/cluster for the production shape
+	workers, apis    int      // how many worker and API processes (2 each in the cluster)
+	shards           int      // TEMPORAL_SHARDS: history shards of a new cluster
+	databaseURL      string   // DATABASE_URL; "" = start our own PostgreSQL
+	pgPort           int      // PG_PORT
+	temporalAddress  string   // TEMPORAL_ADDRESS
+	externalTemporal bool     // TEMPORAL_ADDRESS was set: start no dev server
+	temporalPort     int      // TEMPORAL_PORT
+	temporalUIPort   int      // TEMPORAL_UI_PORT
+	temporalUI       string   // Web UI URL, known only for our own dev server
+	namespace        string   // TEMPORAL_NAMESPACE
+	httpAddr         string   // HTTP_ADDR of the (first) API; the i-th listens on port+i
+	metricsAddr      string   // METRICS_ADDR of the (first) worker; the i-th on port+i
+	adminToken       string   // BOOTSTRAP_ADMIN_TOKEN
 	extraEnv         []string // set for every app after the stack's addresses (soak)
 }
 

@@ -166,7 +166,7 @@ func (s *stack) runSoak(ctx context.Context, cfg soakConfig) error {
 	}
 
 	start := time.Now()
-	results := r.openLoop(ctx, cfg.rate)
+	results := r.openLoop(ctx, "s", cfg.n, cfg.rate)
 	blocks, all := r.collect(results, start)
 	intake := time.Since(start)
 	if err := failed(); err != nil {
@@ -183,12 +183,12 @@ func (s *stack) runSoak(ctx context.Context, cfg soakConfig) error {
 	}
 	s.out.Say("soak: %d filed in %s (%.1f/s), %d not accepted; waiting up to %s for every workflow to open…",
 		len(all), intake.Round(time.Second), float64(len(all))/intake.Seconds(), len(bad), cfg.drain)
-	drained, drainErr := r.waitOpened(ctx, cfg.drain)
+	recorded, drained, drainErr := r.waitOpened(ctx, cfg.drain)
 	if err := failed(); err != nil {
 		return err
 	}
-	workflows, countErr := r.countWorkflows(ctx)
-	r.report(all, blocks, intake, drained)
+	workflows, countErr := r.countWorkflows(ctx, recorded)
+	r.report(all, blocks, intake, drained, recorded)
 	var problems []string
 	if len(bad) > 0 {
 		problems = append(problems, fmt.Sprintf("%d filings not answered 201, first: HTTP %d %s", len(bad), bad[0].status, bad[0].err))
@@ -198,8 +198,8 @@ func (s *stack) runSoak(ctx context.Context, cfg soakConfig) error {
 	}
 	if countErr != nil {
 		problems = append(problems, countErr.Error())
-	} else if want := r.accepted.Load(); workflows != want {
-		problems = append(problems, fmt.Sprintf("Temporal lists %d complaint workflows, %d complaints were accepted", workflows, want))
+	} else if workflows != recorded {
+		problems = append(problems, fmt.Sprintf("Temporal lists %d complaint workflows for %d recorded complaints", workflows, recorded))
 	}
 	if err := r.checkOpened(ctx, all); err != nil {
 		problems = append(problems, err.Error())
@@ -210,51 +210,58 @@ func (s *stack) runSoak(ctx context.Context, cfg soakConfig) error {
 	return nil
 }
 
-// calibrate files a short closed-loop burst and returns the stack's sustainable
-// rate: the lower of intake's throughput and the rate at which the worker opened
-// what was filed, since a rate the worker cannot follow builds a backlog without
-// bound however fast intake answers.
+// calibrate finds the stack's sustainable rate by a ramp: open-loop steps of
+// soakStep at 2, 4, 6, … complaints per second until a step fails — a filing not
+// answered 201, a p99 over a second, or workflows opening behind filing by more
+// than two seconds' worth at the step's end — and returns the last step that
+// passed. A closed loop would measure the rate at which the stack answers while
+// overloaded, and an overloaded dev server is what the soak is to avoid.
 func (r *soakRun) calibrate(ctx context.Context) (float64, error) {
-	n := min(400, max(50, r.cfg.n/20))
-	const callers = 8
-	r.s.out.Say("soak: measuring the sustainable rate with %d complaints from %d callers (closed loop)…", n, callers)
-	before := r.accepted.Load()
-	start := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	for range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				seq := int(next.Add(1))
-				if seq > n || ctx.Err() != nil {
-					return
-				}
-				if res := r.file(ctx, "cal", seq, time.Now()); res.status != http.StatusCreated {
-					firstErr.CompareAndSwap(nil, fmt.Sprintf("HTTP %d %s", res.status, res.err))
-				}
+	const stepEvery, maxRate = 2.0, 200.0
+	r.s.out.Say("soak: measuring the sustainable rate: %s open-loop steps from %.0f/s up…", soakStep, stepEvery)
+	passed := 0.0
+	for rate := stepEvery; rate <= maxRate; rate += stepEvery {
+		n := int(rate * soakStep.Seconds())
+		var lats []time.Duration
+		failed := ""
+		for res := range r.openLoop(ctx, "cal"+strconv.Itoa(int(rate))+"-", n, rate) {
+			if res.status != http.StatusCreated && failed == "" {
+				failed = fmt.Sprintf("HTTP %d %s", res.status, truncate(res.err, 200))
 			}
-		}()
+			lats = append(lats, res.latency)
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		_, _, p99, _ := percentiles(lats)
+		time.Sleep(soakProbeEvery) // the worker's share of the step's end
+		var opened int64
+		if err := r.st.DB().QueryRowContext(ctx, `SELECT count(*) FROM complaint_events WHERE kind = 'opened'`).Scan(&opened); err != nil {
+			return 0, err
+		}
+		behind := r.accepted.Load() - opened
+		r.s.out.Say("soak: calibration %.0f/s: p99 %s, %d accepted complaints without their workflow yet%s", rate, ms(p99), max(behind, 0), map[bool]string{true: ", failed: " + failed, false: ""}[failed != ""])
+		if failed != "" || p99 > time.Second || float64(behind) > 2*rate {
+			break
+		}
+		passed = rate
 	}
-	wg.Wait()
-	intake := time.Since(start)
-	if e := firstErr.Load(); e != nil {
-		return 0, fmt.Errorf("calibration: a filing failed: %s", e)
+	if passed == 0 {
+		return 0, fmt.Errorf("calibration: the stack does not sustain even %.0f complaints/s; give -soak-rate", stepEvery)
 	}
-	if _, err := r.waitOpened(ctx, 3*time.Minute); err != nil {
+	// Let what the failing step left behind drain before the soak proper.
+	if _, _, err := r.waitOpened(ctx, 3*time.Minute); err != nil {
 		return 0, fmt.Errorf("calibration: %w", err)
 	}
-	e2e := time.Since(start)
-	filed := float64(r.accepted.Load() - before)
-	r.s.out.Say("soak: calibration: intake %.1f/s, opened by the worker %.1f/s", filed/intake.Seconds(), filed/e2e.Seconds())
-	return min(filed/intake.Seconds(), filed/e2e.Seconds()), nil
+	return passed, nil
 }
+
+// soakStep is how long each calibration step files.
+const soakStep = 20 * time.Second
 
 // openLoop sends cfg.n filings on a fixed schedule, at most cfg.inFlight at once
 // (the schedule waits beyond it, and the wait counts in the latency).
-func (r *soakRun) openLoop(ctx context.Context, rate float64) <-chan soakResult {
+func (r *soakRun) openLoop(ctx context.Context, kind string, n int, rate float64) <-chan soakResult {
 	out := make(chan soakResult, r.cfg.inFlight)
 	sem := make(chan struct{}, r.cfg.inFlight)
 	go func() {
@@ -262,7 +269,7 @@ func (r *soakRun) openLoop(ctx context.Context, rate float64) <-chan soakResult 
 		defer func() { wg.Wait(); close(out) }()
 		start := time.Now()
 		interval := time.Duration(float64(time.Second) / rate)
-		for seq := range r.cfg.n {
+		for seq := range n {
 			at := start.Add(time.Duration(seq) * interval)
 			select {
 			case <-ctx.Done():
@@ -277,7 +284,7 @@ func (r *soakRun) openLoop(ctx context.Context, rate float64) <-chan soakResult 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				out <- r.file(ctx, "s", seq, at)
+				out <- r.file(ctx, kind, seq, at)
 				<-sem
 			}()
 		}
@@ -334,11 +341,11 @@ func (r *soakRun) file(ctx context.Context, kind string, seq int, at time.Time) 
 
 // soakBlockStats is one line of the report: soakBlock filings by send order.
 type soakBlockStats struct {
-	upTo                int
-	rate                float64 // filings answered per second while the block was answered
+	upTo                 int
+	rate                 float64 // filings answered per second while the block was answered
 	p50, p95, p99, worst time.Duration
-	errors              int
-	probe               soakProbe // the stack when the block's last answer came
+	errors               int
+	probe                soakProbe // the stack when the block's last answer came
 }
 
 // collect gathers the results, printing a line per soakBlock as each completes.
@@ -404,7 +411,7 @@ func (r *soakRun) monitor(ctx context.Context) {
 		}
 		p.unreadyFor = since(!p.ready, &unreadySince)
 		p.temporalFor = since(p.temporalErr != "", &temporalSince)
-		p.stalledFor = since(p.opened == lastOpened && int64(p.opened) < p.accepted, &stalledSince)
+		p.stalledFor = since(p.opened == lastOpened && p.opened < p.complaints, &stalledSince)
 		lastOpened = p.opened
 		r.mu.Lock()
 		r.last = p
@@ -417,7 +424,7 @@ func (r *soakRun) monitor(ctx context.Context) {
 			why = append(why, fmt.Sprintf("the Temporal server failing for %s: %s", p.temporalFor, p.temporalErr))
 		}
 		if p.stalledFor >= r.cfg.grace {
-			why = append(why, fmt.Sprintf("no workflow opened for %s with %d of %d accepted complaints waiting", p.stalledFor, p.accepted-int64(p.opened), p.accepted))
+			why = append(why, fmt.Sprintf("no workflow opened for %s with %d of %d recorded complaints waiting", p.stalledFor, p.complaints-p.opened, p.complaints))
 		}
 		if len(why) > 0 {
 			select {
@@ -483,24 +490,26 @@ func (r *soakRun) sqliteSize() int64 {
 	return n
 }
 
-// waitOpened waits until every accepted complaint has its 'opened' event.
-func (r *soakRun) waitOpened(ctx context.Context, timeout time.Duration) (time.Duration, error) {
+// waitOpened waits until every complaint PostgreSQL holds has its workflow's
+// 'opened' event (those answered 503 too: the reconciler starts their workflows)
+// and returns how many complaints that is.
+func (r *soakRun) waitOpened(ctx context.Context, timeout time.Duration) (int64, time.Duration, error) {
 	start := time.Now()
 	for {
-		var opened int64
-		if err := r.st.DB().QueryRowContext(ctx, `SELECT count(*) FROM complaint_events WHERE kind = 'opened'`).Scan(&opened); err != nil {
-			return 0, err
+		var recorded, opened int64
+		if err := r.st.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM complaints),
+			(SELECT count(*) FROM complaint_events WHERE kind = 'opened')`).Scan(&recorded, &opened); err != nil {
+			return 0, 0, err
 		}
-		want := r.accepted.Load()
-		if opened >= want {
-			return time.Since(start), nil
+		if opened >= recorded {
+			return recorded, time.Since(start), nil
 		}
 		if time.Since(start) > timeout {
-			return 0, fmt.Errorf("%d of %d accepted complaints had no workflow-opened event %s after intake", want-opened, want, timeout)
+			return recorded, 0, fmt.Errorf("%d of %d recorded complaints had no workflow-opened event %s after intake", recorded-opened, recorded, timeout)
 		}
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return 0, 0, ctx.Err()
 		case <-time.After(time.Second):
 		}
 	}
@@ -528,8 +537,8 @@ func (r *soakRun) checkOpened(ctx context.Context, all []soakResult) error {
 }
 
 // countWorkflows is the number of complaint workflows Temporal's visibility lists,
-// once it has caught up with the accepted count (or a minute has passed).
-func (r *soakRun) countWorkflows(ctx context.Context) (int64, error) {
+// once it has caught up with want (or a minute has passed).
+func (r *soakRun) countWorkflows(ctx context.Context, want int64) (int64, error) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -538,7 +547,7 @@ func (r *soakRun) countWorkflows(ctx context.Context) (int64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("count workflows: %w", err)
 		}
-		if res.GetCount() == r.accepted.Load() || time.Now().After(deadline) {
+		if res.GetCount() == want || time.Now().After(deadline) {
 			return res.GetCount(), nil
 		}
 		time.Sleep(2 * time.Second)
@@ -558,7 +567,7 @@ func (r *soakRun) wedged(err error) error {
 }
 
 // report prints the run's figures.
-func (r *soakRun) report(all []soakResult, blocks []soakBlockStats, intake, drained time.Duration) {
+func (r *soakRun) report(all []soakResult, blocks []soakBlockStats, intake, drained time.Duration, recorded int64) {
 	var lats []time.Duration
 	errs := map[string]int{}
 	for _, res := range all {
@@ -572,7 +581,8 @@ func (r *soakRun) report(all []soakResult, blocks []soakBlockStats, intake, drai
 	var b strings.Builder
 	fmt.Fprintf(&b, "soak report: %d complaints filed at %.1f/s scheduled, %.1f/s achieved (%s), at most %d in flight\n",
 		len(all), r.cfg.rate, float64(len(all))/intake.Seconds(), intake.Round(time.Second), r.cfg.inFlight)
-	fmt.Fprintf(&b, "  accepted %d (errors by status: %v); every workflow opened %s after intake\n", len(lats), errs, drained.Round(time.Second))
+	fmt.Fprintf(&b, "  accepted %d (errors by status: %v); %d complaints recorded in all (the calibration's included), every workflow opened %s after intake\n",
+		len(lats), errs, recorded, drained.Round(time.Second))
 	fmt.Fprintf(&b, "  latency from the scheduled send: p50 %s p95 %s p99 %s max %s\n", ms(p50), ms(p95), ms(p99), ms(worst))
 	fmt.Fprintf(&b, "  Temporal SQLite file (with WAL): %s\n", mib(r.sqliteSize()))
 	if r.logFile != "" {
@@ -631,10 +641,10 @@ func readyWord(p soakProbe) string {
 	}
 }
 
-func ms(d time.Duration) string     { return msNum(d) + "ms" }
-func msNum(d time.Duration) string  { return strconv.FormatInt(d.Milliseconds(), 10) }
-func mib(n int64) string            { return mibNum(n) + " MiB" }
-func mibNum(n int64) string         { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) }
+func ms(d time.Duration) string    { return msNum(d) + "ms" }
+func msNum(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+func mib(n int64) string           { return mibNum(n) + " MiB" }
+func mibNum(n int64) string        { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) }
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
