@@ -27,11 +27,15 @@ OAPI_CODEGEN_VERSION := v2.8.2
 
 .PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
 
-## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
-temporal-cli: $(TEMPORAL)
-$(TEMPORAL):
-	@echo "Installing Temporal CLI $(TEMPORAL_CLI_VERSION) (first time only, ~4 min on 2 cores)…"
-	go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+## temporal-cli: build the pinned Temporal CLI (dev server + UI) from tools/temporal-cli,
+## the release with the SQLite driver that does not wedge (tools/temporal-cli/tools.go);
+## a binary without that driver (an older `go install`) is rebuilt, and renamed into place
+## so a dev server running the old one keeps running
+TEMPORAL_CLI_SQLITE := $(shell sed -n 's/^[[:space:]]*modernc.org\/sqlite \(v[^ ]*\).*/\1/p' tools/temporal-cli/go.mod)
+temporal-cli:
+	@go version -m $(TEMPORAL) 2>/dev/null | grep -q "modernc.org/sqlite[[:space:]]*$(TEMPORAL_CLI_SQLITE)[[:space:]]" || { \
+	  echo "Building Temporal CLI $(TEMPORAL_CLI_VERSION) with modernc.org/sqlite $(TEMPORAL_CLI_SQLITE) (first time only, ~4 min on 2 cores)…"; \
+	  (cd tools/temporal-cli && go build -o $(TEMPORAL).new github.com/temporalio/cli/cmd/temporal) && mv -f $(TEMPORAL).new $(TEMPORAL); }
 
 ## temporal-server: install the pinned Temporal server and temporal-sql-tool (binaries
 ## `server` and `sql`, kept in their own directory under GOBIN) from the Go module proxy
@@ -96,6 +100,7 @@ chromium:
 # machine is shared; 50 min keeps a loaded run from being cut off, inside CI's 90.
 test: temporal-cli temporal-server chromium console-assets lint
 	go test -race -count=1 -timeout 50m ./...
+	cd tools/temporal-cli && go test -count=1 ./...
 	$(MAKE) fuzz
 
 ## fuzz: run every native fuzz test (func Fuzz… in any *_test.go) for FUZZTIME each,

@@ -24,11 +24,14 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run.
+// TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run,
+// built by tools/temporal-cli with a newer SQLite driver than its own (see
+// tools/temporal-cli/tools.go).
 const TemporalCLIVersion = "v1.5.1"
 
-// TemporalInstallCommand installs the pinned Temporal CLI into $(go env GOPATH)/bin.
-const TemporalInstallCommand = "go install github.com/temporalio/cli/cmd/temporal@" + TemporalCLIVersion
+// TemporalInstallCommand builds the pinned Temporal CLI into $(go env GOPATH)/bin;
+// run it in the repository.
+const TemporalInstallCommand = "make temporal-cli"
 
 // TemporalOptions configures StartTemporal.
 type TemporalOptions struct {

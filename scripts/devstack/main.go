@@ -156,7 +156,7 @@ func (s *stack) ensureTemporalCLI(ctx context.Context) error {
 		return nil
 	}
 	s.out.Say("Temporal CLI not found; running `%s` (takes ~4 minutes the first time)…", devenv.TemporalInstallCommand)
-	cmd := exec.CommandContext(ctx, "go", "install", "github.com/temporalio/cli/cmd/temporal@"+devenv.TemporalCLIVersion)
+	cmd := exec.CommandContext(ctx, "make", "temporal-cli")
 	cmd.Stdout, cmd.Stderr = s.out.Prefixed("[go install] "), s.out.Prefixed("[go install] ")
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("install Temporal CLI: %w", err)
