@@ -606,7 +606,7 @@ func logSummary(path string) string {
 	var errorLines, interrupted int
 	var lastErr string
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, `"level":"error"`) || strings.Contains(line, "level=error") {
+		if lower := strings.ToLower(line); strings.Contains(lower, `"level":"error"`) || strings.Contains(lower, "level=error") {
 			errorLines++
 			lastErr = line
 		}
