@@ -1,6 +1,7 @@
 # complaintflow — dev stack and test orchestration.
 #   make run    start PostgreSQL, Temporal dev server, worker and API on this machine
 #   make demo   the same, plus a seconds-long SLA policy, sample complaints and two months of history
+#   make soak   make run's stack under 20,000 complaints at its sustainable rate; fails on a wedge
 #   make cluster the production shape: the real Temporal server on PostgreSQL (16 history
 #               shards), two workers and two API processes (docs/cluster.md)
 #   make test   everything CI runs: vet, workflowcheck, gofmt, go test -race on real servers
@@ -24,13 +25,17 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo cluster test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
+.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
 
-## temporal-cli: install the pinned Temporal CLI (dev server + UI) from the Go module proxy
-temporal-cli: $(TEMPORAL)
-$(TEMPORAL):
-	@echo "Installing Temporal CLI $(TEMPORAL_CLI_VERSION) (first time only, ~4 min on 2 cores)…"
-	go install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+## temporal-cli: build the pinned Temporal CLI (dev server + UI) from tools/temporal-cli,
+## the release with the SQLite driver that does not wedge (tools/temporal-cli/tools.go);
+## a binary without that driver (an older `go install`) is rebuilt, and renamed into place
+## so a dev server running the old one keeps running
+TEMPORAL_CLI_SQLITE := $(shell sed -n 's/^[[:space:]]*modernc.org\/sqlite \(v[^ ]*\).*/\1/p' tools/temporal-cli/go.mod)
+temporal-cli:
+	@go version -m $(TEMPORAL) 2>/dev/null | grep -q "modernc.org/sqlite[[:space:]]*$(TEMPORAL_CLI_SQLITE)[[:space:]]" || { \
+	  echo "Building Temporal CLI $(TEMPORAL_CLI_VERSION) with modernc.org/sqlite $(TEMPORAL_CLI_SQLITE) (first time only, ~4 min on 2 cores)…"; \
+	  (cd tools/temporal-cli && go build -o $(TEMPORAL).new github.com/temporalio/cli/cmd/temporal) && mv -f $(TEMPORAL).new $(TEMPORAL); }
 
 ## temporal-server: install the pinned Temporal server and temporal-sql-tool (binaries
 ## `server` and `sql`, kept in their own directory under GOBIN) from the Go module proxy
@@ -51,6 +56,13 @@ demo: temporal-cli console-assets
 
 cluster: temporal-server console-assets
 	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -cluster
+
+## soak: make run's stack, fresh in .data/soak on free ports, takes SOAK_N complaints at its
+## sustainable rate and fails if it wedges (docs/operations.md, "Soak"; ~25 min on 2 cores).
+## SOAK_FLAGS passes more, e.g. SOAK_FLAGS='-soak-rate 20' or '-cluster' for the production shape.
+SOAK_N ?= 20000
+soak: temporal-cli console-assets
+	@mkdir -p .data/bin && go build -o .data/bin/devstack ./scripts/devstack && exec .data/bin/devstack -soak $(SOAK_N) $(SOAK_FLAGS)
 
 build: console-assets
 	go build -o bin/ ./worker ./starter
@@ -88,6 +100,7 @@ chromium:
 # machine is shared; 50 min keeps a loaded run from being cut off, inside CI's 90.
 test: temporal-cli temporal-server chromium console-assets lint
 	go test -race -count=1 -timeout 50m ./...
+	cd tools/temporal-cli && go test -count=1 ./...
 	$(MAKE) fuzz
 
 ## fuzz: run every native fuzz test (func Fuzz… in any *_test.go) for FUZZTIME each,

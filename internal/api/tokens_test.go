@@ -18,8 +18,10 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/testenv"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // revocationBound is how soon every API process must refuse a token revoked,
@@ -317,4 +319,56 @@ func TestReadyzReportsATemporalServerThatCannotServe(t *testing.T) {
 		!strings.Contains(trouble, "cannot read its stores") || !strings.Contains(trouble, "no-such-namespace") || got.body["postgres"] != "ok" {
 		t.Fatalf("got %d %v, want 503 naming the namespace Temporal cannot serve", got.status, got.body)
 	}
+}
+
+// A Temporal server that stops answering (killed, as a wedged one may as well be)
+// makes the API not ready with the server's trouble named, and ready again once
+// the server is back: an orchestrator sees why, not only intake's 503s.
+func TestReadyzReportsAStoppedTemporalServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	// Its own server: the shared one must outlive this test.
+	temporal, err := devenv.StartTemporal(ctx, devenv.TemporalOptions{Headless: true, SearchAttributes: workflows.SearchAttributeDefinitions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = temporal.Stop() })
+	tc, err := client.Dial(client.Options{HostPort: temporal.Address(), Namespace: "default",
+		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	srv := api.New(st, tc, "readyz-test", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	srv.SetWarmup(func() (time.Duration, error) { return time.Millisecond, nil })
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	a := &directoryAPI{t: t, url: hs.URL, store: st}
+	waitReadyz := func(what string, ok func(response) bool) response {
+		t.Helper()
+		var got response
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if got = a.call("", "GET", "/readyz", ""); ok(got) {
+				return got
+			}
+		}
+		t.Fatalf("/readyz never %s within 2 minutes; last %d %v", what, got.status, got.body)
+		return got
+	}
+	waitReadyz("ready", func(r response) bool { return r.status == http.StatusOK })
+
+	temporal.Kill()
+	got := waitReadyz("unready", func(r response) bool { return r.status != http.StatusOK })
+	if trouble, _ := got.body["temporal"].(string); got.status != http.StatusServiceUnavailable || trouble == "" || trouble == "ok" || got.body["postgres"] != "ok" {
+		t.Fatalf("with Temporal killed: got %d %v, want 503 naming Temporal's trouble and postgres ok", got.status, got.body)
+	}
+	if err := temporal.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitReadyz("ready again after the restart", func(r response) bool { return r.status == http.StatusOK })
 }

@@ -3,6 +3,7 @@ package devenv
 import (
 	"context"
 	"database/sql"
+	"debug/buildinfo"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,6 +189,46 @@ func TestServerConfigMetrics(t *testing.T) {
 		}
 		if port != 0 && (!hasMetrics || !strings.Contains(cfg, `listenAddress: "127.0.0.1:23456"`) || !strings.Contains(cfg, "timerType: histogram")) {
 			t.Errorf("MetricsPort %d: no histogram metrics on it:\n%s", port, cfg)
+		}
+	}
+}
+
+// The dev server we run is the CLI tools/temporal-cli builds: the pinned release,
+// with the SQLite driver its go.mod names (the release's own wedges the
+// file-backed server for good, tools/temporal-cli/tools.go). A CLI installed
+// otherwise fails here until `make temporal-cli` rebuilds it.
+func TestTheTemporalCLIWeRunHasThePinnedSQLiteDriver(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "tools", "temporal-cli", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"github.com/temporalio/cli": TemporalCLIVersion, "modernc.org/sqlite": ""}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "modernc.org/sqlite" {
+			want["modernc.org/sqlite"] = f[1]
+		}
+	}
+	if want["modernc.org/sqlite"] == "" {
+		t.Fatal("tools/temporal-cli/go.mod names no modernc.org/sqlite")
+	}
+	cli, err := FindTemporalCLI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := buildinfo.ReadFile(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{info.Main.Path: info.Main.Version}
+	for _, dep := range info.Deps {
+		if dep.Replace != nil {
+			dep = dep.Replace
+		}
+		got[dep.Path] = dep.Version
+	}
+	for path, version := range want {
+		if got[path] != version {
+			t.Errorf("%s is built with %s %q, want %s; run `%s`", cli, path, got[path], version, TemporalInstallCommand)
 		}
 	}
 }

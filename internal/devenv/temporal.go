@@ -25,11 +25,14 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run.
+// TemporalCLIVersion is the Temporal CLI release whose `server start-dev` we run,
+// built by tools/temporal-cli with a newer SQLite driver than its own (see
+// tools/temporal-cli/tools.go).
 const TemporalCLIVersion = "v1.5.1"
 
-// TemporalInstallCommand installs the pinned Temporal CLI into $(go env GOPATH)/bin.
-const TemporalInstallCommand = "go install github.com/temporalio/cli/cmd/temporal@" + TemporalCLIVersion
+// TemporalInstallCommand builds the pinned Temporal CLI into $(go env GOPATH)/bin;
+// run it in the repository.
+const TemporalInstallCommand = "make temporal-cli"
 
 // TemporalOptions configures StartTemporal.
 type TemporalOptions struct {
@@ -173,12 +176,13 @@ func (t *Temporal) start(ctx context.Context, cli string, opts TemporalOptions, 
 
 // sqlitePragmas for a file-backed dev server (make run). The server gives SQLite a
 // single connection, so every operation queues behind the one before; in the
-// default rollback journal with synchronous=FULL each commit waits for fsyncs, and
-// under sustained intake the queue outgrew the operations' deadlines (SQLite
-// "interrupted (9)" on everything, issue 18). WAL with synchronous=NORMAL commits
-// with one sequential write and no fsync per transaction (durable across a process
-// crash, not an OS crash — right for a dev stack); busy_timeout makes a lock held by
-// a checkpoint wait instead of failing.
+// default rollback journal with synchronous=FULL each commit waits for fsyncs.
+// WAL with synchronous=NORMAL commits with one sequential write and no fsync per
+// transaction (durable across a process crash, not an OS crash — right for a dev
+// stack); busy_timeout makes a lock held by a checkpoint wait instead of failing.
+// They shorten the queue; what wedged the server for good under load (issue 18,
+// "interrupted (9)" on everything until a restart) was the CLI's SQLite driver,
+// which tools/temporal-cli replaces.
 var sqlitePragmas = []string{"journal_mode=wal", "synchronous=normal", "busy_timeout=10000"}
 
 // serverEnv is our environment without TEMPORAL_* variables, which the CLI reads

@@ -41,10 +41,22 @@ const (
 func main() {
 	demo := flag.Bool("demo", false, "after start, set seconds-long SLAs for urgency high and file sample complaints")
 	cluster := flag.Bool("cluster", false, "the production shape: the real Temporal server on PostgreSQL, two workers, two APIs")
+	var soak soakConfig
+	flag.IntVar(&soak.n, "soak", 0, "soak test (make soak): start a fresh stack in .data/soak on free ports, file this many complaints at its sustainable rate, check it never wedges, report and stop")
+	flag.Float64Var(&soak.rate, "soak-rate", 0, "soak: complaints per second (0: measure the sustainable rate first and take -soak-fraction of it)")
+	flag.Float64Var(&soak.fraction, "soak-fraction", 0.5, "soak: share of the measured sustainable rate to file at (half, as the intake benchmark's latency phase: a shared machine's capacity varies during a run)")
+	flag.IntVar(&soak.inFlight, "soak-in-flight", 64, "soak: most filings outstanding at once (the schedule waits beyond, and the wait counts in the latency)")
+	flag.DurationVar(&soak.grace, "soak-grace", 60*time.Second, "soak: how long /readyz, the Temporal server or workflow opening may fail in a row before it is a wedge")
+	flag.DurationVar(&soak.drain, "soak-drain", 10*time.Minute, "soak: longest wait after intake for every accepted complaint's workflow to open")
+	flag.DurationVar(&soak.timeout, "soak-timeout", 30*time.Second, "soak: per-request timeout")
 	flag.Parse()
+	if soak.n < 0 || soak.rate < 0 || soak.fraction <= 0 || soak.inFlight < 1 || soak.grace <= 0 {
+		fmt.Fprintln(os.Stderr, "devstack: -soak, -soak-rate must not be negative; -soak-fraction, -soak-in-flight and -soak-grace must be positive")
+		os.Exit(2)
+	}
 
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	s := &stack{out: newConsole(), demo: *demo, cluster: *cluster}
+	s := &stack{out: newConsole(), demo: *demo, cluster: *cluster, soak: soak}
 	code := s.run(ctx, stopSignals)
 	os.Exit(code)
 }
@@ -54,6 +66,7 @@ type stack struct {
 	out     *console
 	demo    bool
 	cluster bool
+	soak    soakConfig // soak.n > 0: run a soak instead of waiting for Ctrl-C
 	cfg     settings
 
 	pg       *devenv.Postgres
@@ -65,21 +78,34 @@ type stack struct {
 // run starts the stack, waits for Ctrl-C or a crash, and returns the exit code.
 func (s *stack) run(ctx context.Context, stopSignals func()) int {
 	s.cfg = settingsFromEnv(s.cluster)
-	err := s.start(ctx)
+	var err error
+	if s.soak.n > 0 {
+		err = s.cfg.forSoak()
+	}
 	if err == nil {
+		err = s.start(ctx)
+	}
+	soaked := false
+	if err == nil && s.soak.n > 0 {
+		err = s.runSoak(ctx, s.soak)
+		soaked = err == nil
+	} else if err == nil {
 		err = s.wait(ctx)
 	}
 	interrupted := ctx.Err() != nil // read first: stopSignals cancels ctx too
 	// From here a second Ctrl-C kills us at once; the children then die too (Pdeathsig).
 	stopSignals()
-	if interrupted {
+	switch {
+	case soaked:
+		s.out.Say("soak passed; stopping everything…")
+	case interrupted:
 		s.out.Say("stopping (press Ctrl-C again to force)…")
-	} else {
+	default:
 		s.out.Say("error: %v", err)
 		s.out.Say("stopping everything…")
 	}
 	s.stop()
-	if interrupted {
+	if soaked || (interrupted && s.soak.n == 0) {
 		return 0
 	}
 	return 1
@@ -130,7 +156,7 @@ func (s *stack) ensureTemporalCLI(ctx context.Context) error {
 		return nil
 	}
 	s.out.Say("Temporal CLI not found; running `%s` (takes ~4 minutes the first time)…", devenv.TemporalInstallCommand)
-	cmd := exec.CommandContext(ctx, "go", "install", "github.com/temporalio/cli/cmd/temporal@"+devenv.TemporalCLIVersion)
+	cmd := exec.CommandContext(ctx, "make", "temporal-cli")
 	cmd.Stdout, cmd.Stderr = s.out.Prefixed("[go install] "), s.out.Prefixed("[go install] ")
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("install Temporal CLI: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/complaintflow/complaintflow/internal/devenv"
@@ -11,20 +12,21 @@ import (
 // settings is devstack's view of the environment, and what it passes on to the
 // worker and the API. Variable names match internal/config.
 type settings struct {
-	dataDir          string // .data, or .data/cluster for the production shape
-	workers, apis    int    // how many worker and API processes (2 each in the cluster)
-	shards           int    // TEMPORAL_SHARDS: history shards of a new cluster
-	databaseURL      string // DATABASE_URL; "" = start our own PostgreSQL
-	pgPort           int    // PG_PORT
-	temporalAddress  string // TEMPORAL_ADDRESS
-	externalTemporal bool   // TEMPORAL_ADDRESS was set: start no dev server
-	temporalPort     int    // TEMPORAL_PORT
-	temporalUIPort   int    // TEMPORAL_UI_PORT
-	temporalUI       string // Web UI URL, known only for our own dev server
-	namespace        string // TEMPORAL_NAMESPACE
-	httpAddr         string // HTTP_ADDR of the (first) API; the i-th listens on port+i
-	metricsAddr      string // METRICS_ADDR of the (first) worker; the i-th on port+i
-	adminToken       string // BOOTSTRAP_ADMIN_TOKEN
+	dataDir          string   // .data, or .data/cluster for the production shape
+	workers, apis    int      // how many worker and API processes (2 each in the cluster)
+	shards           int      // TEMPORAL_SHARDS: history shards of a new cluster
+	databaseURL      string   // DATABASE_URL; "" = start our own PostgreSQL
+	pgPort           int      // PG_PORT
+	temporalAddress  string   // TEMPORAL_ADDRESS
+	externalTemporal bool     // TEMPORAL_ADDRESS was set: start no dev server
+	temporalPort     int      // TEMPORAL_PORT
+	temporalUIPort   int      // TEMPORAL_UI_PORT
+	temporalUI       string   // Web UI URL, known only for our own dev server
+	namespace        string   // TEMPORAL_NAMESPACE
+	httpAddr         string   // HTTP_ADDR of the (first) API; the i-th listens on port+i
+	metricsAddr      string   // METRICS_ADDR of the (first) worker; the i-th on port+i
+	adminToken       string   // BOOTSTRAP_ADMIN_TOKEN
+	extraEnv         []string // set for every app after the stack's addresses (soak)
 }
 
 func settingsFromEnv(cluster bool) settings {
@@ -53,6 +55,45 @@ func settingsFromEnv(cluster bool) settings {
 	return c
 }
 
+// forSoak moves the stack out of make run's way (docs/operations.md, "Soak"): a
+// fresh data directory of its own and free ports for whatever the environment
+// does not set, so a soak runs beside a developer's make run. The intake throttle
+// is per token and not under test, and the apps log warnings only: 20,000
+// complaints at info would be the run's largest write.
+func (c *settings) forSoak() error {
+	c.dataDir = filepath.Join(c.dataDir, "soak")
+	ports := []struct {
+		env  string
+		port *int
+	}{{"PG_PORT", &c.pgPort}, {"TEMPORAL_PORT", &c.temporalPort}, {"TEMPORAL_UI_PORT", &c.temporalUIPort}}
+	for _, p := range ports {
+		if os.Getenv(p.env) != "" {
+			continue
+		}
+		n, err := devenv.FreePort()
+		if err != nil {
+			return err
+		}
+		*p.port = n
+	}
+	addrs := []struct {
+		env  string
+		addr *string
+	}{{"HTTP_ADDR", &c.httpAddr}, {"METRICS_ADDR", &c.metricsAddr}}
+	for _, a := range addrs {
+		if os.Getenv(a.env) != "" {
+			continue
+		}
+		n, err := devenv.FreePort()
+		if err != nil {
+			return err
+		}
+		*a.addr = "127.0.0.1:" + strconv.Itoa(n)
+	}
+	c.extraEnv = append(c.extraEnv, "INTAKE_RATE_PER_SECOND=0", "LOG_LEVEL="+envOr("LOG_LEVEL", "warn"))
+	return os.RemoveAll(c.dataDir)
+}
+
 // appEnv is our environment plus the stack's addresses for the i-th worker or
 // API process. Only a worker gets METRICS_ADDR, so the API never tries to bind a
 // worker's metrics port.
@@ -68,6 +109,7 @@ func (c settings) appEnv(worker bool, i int) []string {
 	if worker {
 		env = append(env, "METRICS_ADDR="+nthAddr(c.metricsAddr, i))
 	}
+	env = append(env, c.extraEnv...)
 	return env // later entries win in os/exec
 }
 
