@@ -141,6 +141,9 @@ type ComplaintSuite struct {
 	// rejections collects validator reasons in the order they arrive.
 	rejections []string
 	rejected   int // answers sent to be refused, for their update IDs
+	// revision is the complaint's ComplaintInput.Revision: the API's
+	// (workflows.CurrentRevision) unless a test runs an older execution.
+	revision int
 }
 
 func TestComplaintWorkflow(t *testing.T) { suite.Run(t, new(ComplaintSuite)) }
@@ -158,6 +161,7 @@ func (s *ComplaintSuite) SetupTest() {
 		"mia": {mia},
 	}, policies: map[complaint.Level]complaint.Policy{}, failures: map[complaint.EventKind]int{}}
 	s.rejections = nil
+	s.revision = workflows.CurrentRevision
 	s.env.RegisterActivity(s.acts)
 	s.env.RegisterWorkflowWithOptions(workflows.SurveyWorkflow, workflow.RegisterOptions{Name: workflows.SurveyWorkflowName})
 }
@@ -223,7 +227,7 @@ func invalidActionMessage(s *ComplaintSuite, err error) string {
 }
 
 func (s *ComplaintSuite) run() workflows.ComplaintState {
-	s.env.ExecuteWorkflow(workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: "c-1"})
+	s.env.ExecuteWorkflow(workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: "c-1", Revision: s.revision})
 	s.Require().True(s.env.IsWorkflowCompleted())
 	s.Require().NoError(s.env.GetWorkflowError())
 	var state workflows.ComplaintState

@@ -375,7 +375,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrEscalationPending.ValueSet(false),
 			workflows.SearchAttrOwner.ValueSet(null.Value(c.Owner)),
 		),
-	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
+	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID, Revision: workflows.CurrentRevision})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil
