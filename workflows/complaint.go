@@ -165,8 +165,10 @@ type complaintWorkflow struct {
 	// Marks that fired and still need their events and notices.
 	fired   []firedMark
 	notices []workflow.Future
-	// batch, while set, collects notices to send together in one activity.
+	// batch, while set, collects notices to send together in one activity; marks,
+	// while set, the events of fired marks to record together (versionMarkEvents).
 	batch       *[]activities.Notice
+	marks       *[]complaint.Event
 	eventCounts map[complaint.EventKind]int
 	// anger is why intake took the customer as angry; set only on executions with
 	// versionAngerRaise.
@@ -464,6 +466,10 @@ func (w *complaintWorkflow) record(ctx workflow.Context, e complaint.Event) erro
 	if w.legacy {
 		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
 	}
+	if w.marks != nil && isMarkEvent(e.Kind) {
+		*w.marks = append(*w.marks, e)
+		return nil
+	}
 	// A local activity: the event is written within the workflow task that decided
 	// it, with no activity task round trip through the server — a breach lands in
 	// PostgreSQL as soon as its timer's task runs.
@@ -473,6 +479,11 @@ func (w *complaintWorkflow) record(ctx workflow.Context, e complaint.Event) erro
 // changed reports whether this execution runs the behaviour the change introduced.
 func (w *complaintWorkflow) changed(ctx workflow.Context, c change) bool {
 	return changed(ctx, w.in.Revision, c)
+}
+
+// isMarkEvent reports whether the event is a fired mark's, which RecordMarks writes.
+func isMarkEvent(k complaint.EventKind) bool {
+	return k == complaint.EventSLAWarning || k == complaint.EventSLABreached || k == complaint.EventSLAEscalated
 }
 
 func (w *complaintWorkflow) eventKey(kind complaint.EventKind) string {

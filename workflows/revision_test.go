@@ -76,7 +76,7 @@ func (s *ComplaintSuite) TestRevisionZeroStillAsksGetVersion() {
 	s.NotEmpty(s.acts.noticesOf(complaint.EventPaused))
 	s.NotEmpty(s.acts.eventsOf(complaint.EventUrgencyRaised))
 	s.NotEmpty(s.acts.eventsOf(complaint.EventSurveySent))
-	s.ElementsMatch([]string{"escalation-ladder-1", "policy-anger-raise-1", "pause-notice-1", "feedback-loop-1"}, *upserts)
+	s.ElementsMatch([]string{"escalation-ladder-1", "policy-anger-raise-1", "pause-notice-1", "feedback-loop-1", "perf-mark-events-1"}, *upserts)
 }
 
 // A complaint started by an API newer than this worker blocks (its workflow task
