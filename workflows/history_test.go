@@ -236,7 +236,9 @@ func (s *ComplaintSuite) TestALongLifeKeepsTheHistorySmall() {
 		})
 	}
 	progress(h/2, "looking into it")
-	s.at(5*h, func() { s.update(workflows.UpdateAcknowledge, workflows.AcknowledgeRequest{Actor: "ann", Message: "on it"}) })
+	s.at(5*h, func() {
+		s.update(workflows.UpdateAcknowledge, workflows.AcknowledgeRequest{Actor: "ann", Message: "on it"})
+	})
 	progress(6*h, "the courier is searching")
 	s.at(7*h, func() {
 		s.update(workflows.UpdateRequestEscalation, workflows.EscalationRequest{Actor: "ann", Reason: "needs the warehouse"})
@@ -246,7 +248,9 @@ func (s *ComplaintSuite) TestALongLifeKeepsTheHistorySmall() {
 			Decision: complaint.Decision{Kind: complaint.DecisionExtend, ExtensionSeconds: 4 * 3600, Reason: "warehouse"}})
 	})
 	progress(9*h, "the warehouse is checking")
-	s.at(10*h, func() { s.update(workflows.UpdatePause, workflows.PauseRequest{Actor: "ann", Reason: "customer abroad"}) })
+	s.at(10*h, func() {
+		s.update(workflows.UpdatePause, workflows.PauseRequest{Actor: "ann", Reason: "customer abroad"})
+	})
 	s.at(10*h+pause, func() { s.update(workflows.UpdateResume, workflows.ResumeRequest{Actor: "ann", Note: "customer back"}) })
 	// The resolution clock (28 h with the extension) fires all its marks after the
 	// pause; each round then resolves, is answered unsolved and reopens on the
