@@ -38,6 +38,7 @@ func conflict(err error) bool {
 type Store interface {
 	OpenComplaint(ctx context.Context, complaintID, eventKey string, at time.Time) (complaint.SLA, error)
 	RecordEvent(ctx context.Context, e complaint.Event) (bool, error)
+	RecordMarks(ctx context.Context, events []complaint.Event) (int, error)
 }
 
 // Activities are the activity implementations, with their dependencies injected.
@@ -94,6 +95,20 @@ func (a *Activities) RecordEvent(ctx context.Context, e complaint.Event) error {
 	}
 	if !recorded {
 		activity.GetLogger(ctx).Info("event already recorded", "key", e.Key)
+	}
+	return nil
+}
+
+// RecordMarks records the events of SLA marks that fired together (warnings,
+// breaches, ladder steps) in one statement; each is written once per event key, so
+// a retry never doubles one.
+func (a *Activities) RecordMarks(ctx context.Context, events []complaint.Event) error {
+	recorded, err := a.Store.RecordMarks(ctx, events)
+	if err != nil {
+		return err
+	}
+	if recorded < len(events) {
+		activity.GetLogger(ctx).Info("events already recorded", "events", len(events), "new", recorded)
 	}
 	return nil
 }

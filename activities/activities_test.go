@@ -46,6 +46,13 @@ func fileTestComplaint(t *testing.T, mutate func(*store.NewComplaint)) (*store.S
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st, fileComplaint(t, st, mutate)
+}
+
+// fileComplaint files one complaint in st; mutate adjusts it before filing.
+func fileComplaint(t *testing.T, st *store.Store, mutate func(*store.NewComplaint)) store.Complaint {
+	t.Helper()
+	ctx := context.Background()
 	id := uuid.NewString()
 	nc := store.NewComplaint{
 		ID: id, ExternalID: "ext-" + id, RequestHash: "h", WorkflowID: "complaint:" + id, Channel: "wechat",
@@ -60,7 +67,7 @@ func fileTestComplaint(t *testing.T, mutate func(*store.NewComplaint)) (*store.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, c
+	return c
 }
 
 func setup(t *testing.T) (*store.Store, *countingNotifier, *testsuite.TestActivityEnvironment, store.Complaint) {

@@ -191,7 +191,7 @@ func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (Compl
 	err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventPaused, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Reason,
 	})
-	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
+	if err == nil && w.changed(ctx, versionPauseNotice) {
 		w.tellCustomer(ctx, key, complaint.EventPaused, message.Paused, map[string]string{"reason": req.Reason})
 	}
 	return w.state, err
@@ -219,7 +219,7 @@ func (w *complaintWorkflow) resume(ctx workflow.Context, req ResumeRequest) (Com
 		Key: key, Kind: complaint.EventResumed, Actor: req.Actor, At: now, Status: w.state.Status, Reason: req.Note,
 		PausedSeconds: paused.Seconds(), ResolutionDueAt: *w.state.ResolutionDueAt,
 	})
-	if err == nil && workflow.GetVersion(ctx, versionPauseNotice, workflow.DefaultVersion, 1) == 1 {
+	if err == nil && w.changed(ctx, versionPauseNotice) {
 		w.tellCustomer(ctx, key, complaint.EventResumed, message.Resumed, w.withDue(nil))
 	}
 	return w.state, err

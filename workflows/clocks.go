@@ -145,17 +145,36 @@ func (c *slaClock) describe(m *mark) string {
 	}
 }
 
+// versionMarkEvents marks executions that write the events of marks firing together
+// in one local activity and one statement (RecordMarks); executions without it
+// wrote each with a RecordEvent of its own.
+var versionMarkEvents = change{"perf-mark-events", 1}
+
 // handleFired records the events of fired marks and sends their notices, in the
-// order they fired; notices of marks that fired together go out in one activity.
+// order they fired; events of marks that fired together are written together, and
+// their notices go out together once the events are recorded.
 func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
 	if len(w.fired) == 0 {
 		return
 	}
 	if !w.legacy {
 		var batch []activities.Notice
+		var marks []complaint.Event
 		w.batch = &batch
+		if w.changed(ctx, versionMarkEvents) {
+			w.marks = &marks
+		}
 		defer func() {
-			w.batch = nil
+			w.batch, w.marks = nil, nil
+			if len(marks) > 0 {
+				err := workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordMarks, marks).Get(ctx, nil)
+				if err != nil {
+					// Retried for a year first: only a refusal ends here. The notices
+					// would tell of events that are not recorded.
+					w.logger.Error("recording fired marks failed", "Error", err, "Events", len(marks))
+					return
+				}
+			}
 			if len(batch) > 0 {
 				w.sendNow(ctx, batch)
 			}

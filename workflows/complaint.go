@@ -22,27 +22,27 @@ const DefaultCloseAfterResolved = 72 * time.Hour
 // versionLadder marks executions started once the escalation ladder existed.
 // Executions without the marker (filed before) keep the exact commands they were
 // recorded with: synchronous notices and the original search attributes.
-const versionLadder = "escalation-ladder"
+var versionLadder = change{"escalation-ladder", 1}
 
 // versionSurvey marks executions that run the survey after a resolution
 // instead of closing themselves after DefaultCloseAfterResolved.
-const versionSurvey = "feedback-loop"
+var versionSurvey = change{"feedback-loop", 1}
 
 // versionPauseNotice marks executions that tell the customer (and so the intake
 // system's callback) when work waits on them and when it resumes; executions
 // without the marker paused and resumed silently.
-const versionPauseNotice = "pause-notice"
+var versionPauseNotice = change{"pause-notice", 1}
 
 // versionAngerRaise marks executions that record an angry customer's urgency raise
 // (done at intake, 002 §3.2) as an event and escalate for anger found in the text
 // as for an angry sentiment; executions without the marker escalated only for the
 // intake system's "angry" sentiment and recorded no raise.
-const versionAngerRaise = "policy-anger-raise"
+var versionAngerRaise = change{"policy-anger-raise", 1}
 
 // versionExtensionNotice marks executions that tell the customer the new
 // resolution time when an extension is approved; executions without the marker
 // told only staff.
-const versionExtensionNotice = "notices-extension"
+var versionExtensionNotice = change{"notices-extension", 1}
 
 // Defaults for policies snapshotted without a value.
 const (
@@ -54,6 +54,9 @@ const (
 // without breaking running workflows.
 type ComplaintInput struct {
 	ComplaintID string
+	// Revision is the CurrentRevision of the code that started the execution (0:
+	// started before revisions existed); see changed.
+	Revision int `json:",omitempty"`
 	// CloseAfterResolved overrides DefaultCloseAfterResolved when positive (only
 	// executions without the survey use it).
 	CloseAfterResolved time.Duration
@@ -162,8 +165,10 @@ type complaintWorkflow struct {
 	// Marks that fired and still need their events and notices.
 	fired   []firedMark
 	notices []workflow.Future
-	// batch, while set, collects notices to send together in one activity.
+	// batch, while set, collects notices to send together in one activity; marks,
+	// while set, the events of fired marks to record together (versionMarkEvents).
 	batch       *[]activities.Notice
+	marks       *[]complaint.Event
 	eventCounts map[complaint.EventKind]int
 	// anger is why intake took the customer as angry; set only on executions with
 	// versionAngerRaise.
@@ -175,13 +180,14 @@ func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWo
 	if in.ComplaintID == "" {
 		return nil, temporal.NewNonRetryableApplicationError("ComplaintID is required", "InvalidInput", nil)
 	}
+	checkRevision(in.Revision)
 	if in.CloseAfterResolved <= 0 {
 		in.CloseAfterResolved = DefaultCloseAfterResolved
 	}
 	w := &complaintWorkflow{
 		in:          in,
 		id:          workflow.GetInfo(ctx).WorkflowExecution.ID,
-		legacy:      workflow.GetVersion(ctx, versionLadder, workflow.DefaultVersion, 1) == workflow.DefaultVersion,
+		legacy:      !changed(ctx, in.Revision, versionLadder),
 		state:       ComplaintState{ComplaintID: in.ComplaintID, Status: complaint.StatusOpen},
 		eventCounts: map[complaint.EventKind]int{},
 		logger:      log.With(workflow.GetLogger(ctx), "ComplaintID", in.ComplaintID),
@@ -287,7 +293,7 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 	if _, ok := workflow.GetTypedSearchAttributes(ctx).GetKeyword(SearchAttrStatus); !ok {
 		w.upsertSearchAttributes(ctx)
 	}
-	if workflow.GetVersion(ctx, versionAngerRaise, workflow.DefaultVersion, 1) == 1 && sla.Anger != "" {
+	if w.changed(ctx, versionAngerRaise) && sla.Anger != "" {
 		w.anger = sla.Anger
 		if sla.RaisedFrom != "" {
 			if err := w.record(ctx, complaint.Event{
@@ -460,10 +466,24 @@ func (w *complaintWorkflow) record(ctx workflow.Context, e complaint.Event) erro
 	if w.legacy {
 		return workflow.ExecuteActivity(activityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
 	}
+	if w.marks != nil && isMarkEvent(e.Kind) {
+		*w.marks = append(*w.marks, e)
+		return nil
+	}
 	// A local activity: the event is written within the workflow task that decided
 	// it, with no activity task round trip through the server — a breach lands in
 	// PostgreSQL as soon as its timer's task runs.
 	return workflow.ExecuteLocalActivity(localActivityContext(ctx), acts.RecordEvent, e).Get(ctx, nil)
+}
+
+// changed reports whether this execution runs the behaviour the change introduced.
+func (w *complaintWorkflow) changed(ctx workflow.Context, c change) bool {
+	return changed(ctx, w.in.Revision, c)
+}
+
+// isMarkEvent reports whether the event is a fired mark's, which RecordMarks writes.
+func isMarkEvent(k complaint.EventKind) bool {
+	return k == complaint.EventSLAWarning || k == complaint.EventSLABreached || k == complaint.EventSLAEscalated
 }
 
 func (w *complaintWorkflow) eventKey(kind complaint.EventKind) string {

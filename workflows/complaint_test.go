@@ -33,8 +33,11 @@ type fakeActivities struct {
 	notices  []activities.Notice
 	chains   map[string][]complaint.Member
 	policies map[complaint.Level]complaint.Policy
-	// failures makes RecordEvent fail this many more times for a kind (an outage).
+	// failures makes RecordEvent and RecordMarks fail this many more times for a
+	// kind (an outage).
 	failures map[complaint.EventKind]int
+	// markBatches is the size of each RecordMarks call, in order.
+	markBatches []int
 }
 
 func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenComplaintInput) (complaint.SLA, error) {
@@ -55,6 +58,30 @@ func (f *fakeActivities) RecordEvent(_ context.Context, e complaint.Event) error
 		}
 	}
 	f.events = append(f.events, e)
+	return nil
+}
+
+// RecordMarks records the events together, as the store's single statement does:
+// all of them or, when the database is down for any, none.
+func (f *fakeActivities) RecordMarks(_ context.Context, events []complaint.Event) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range events {
+		if f.failures[e.Kind] > 0 {
+			f.failures[e.Kind]--
+			return errors.New("database unavailable")
+		}
+	}
+	f.markBatches = append(f.markBatches, len(events))
+next:
+	for _, e := range events {
+		for _, old := range f.events {
+			if old.Key == e.Key {
+				continue next
+			}
+		}
+		f.events = append(f.events, e)
+	}
 	return nil
 }
 
@@ -141,6 +168,9 @@ type ComplaintSuite struct {
 	// rejections collects validator reasons in the order they arrive.
 	rejections []string
 	rejected   int // answers sent to be refused, for their update IDs
+	// revision is the complaint's ComplaintInput.Revision: the API's
+	// (workflows.CurrentRevision) unless a test runs an older execution.
+	revision int
 }
 
 func TestComplaintWorkflow(t *testing.T) { suite.Run(t, new(ComplaintSuite)) }
@@ -158,6 +188,7 @@ func (s *ComplaintSuite) SetupTest() {
 		"mia": {mia},
 	}, policies: map[complaint.Level]complaint.Policy{}, failures: map[complaint.EventKind]int{}}
 	s.rejections = nil
+	s.revision = workflows.CurrentRevision
 	s.env.RegisterActivity(s.acts)
 	s.env.RegisterWorkflowWithOptions(workflows.SurveyWorkflow, workflow.RegisterOptions{Name: workflows.SurveyWorkflowName})
 }
@@ -223,7 +254,7 @@ func invalidActionMessage(s *ComplaintSuite, err error) string {
 }
 
 func (s *ComplaintSuite) run() workflows.ComplaintState {
-	s.env.ExecuteWorkflow(workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: "c-1"})
+	s.env.ExecuteWorkflow(workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: "c-1", Revision: s.revision})
 	s.Require().True(s.env.IsWorkflowCompleted())
 	s.Require().NoError(s.env.GetWorkflowError())
 	var state workflows.ComplaintState
@@ -356,6 +387,9 @@ func (s *ComplaintSuite) TestLadderFiresEveryWarningAndLevelOnTime() {
 	s.Equal([]time.Duration{2 * h, 24 * h}, s.times(s.acts.eventsOf(complaint.EventSLABreached)))
 	levels := s.acts.eventsOf(complaint.EventSLAEscalated)
 	s.Equal([]time.Duration{2 * h, 4 * h, 6 * h, 24 * h, 26 * h, 28 * h}, s.times(levels))
+	// Each wake-up records its marks' events in one RecordMarks: the breach and
+	// level 1 fire together at 2 h and at 24 h.
+	s.Equal([]int{1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1}, s.acts.markBatches)
 	var recipients []string
 	for _, l := range levels {
 		recipients = append(recipients, fmt.Sprintf("%s L%d %s", l.Clock, l.Level, l.Recipient))

@@ -418,7 +418,7 @@ func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e
 		})
 	}
 	if d.Kind == complaint.DecisionExtend && w.state.ResolutionDueAt != nil &&
-		workflow.GetVersion(ctx, versionExtensionNotice, workflow.DefaultVersion, 1) == 1 {
+		w.changed(ctx, versionExtensionNotice) {
 		// 001 "give a concrete time commitment": the customer hears the new time.
 		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, message.Extension,
 			w.withDue(map[string]string{"reason": d.Reason}))

@@ -13,10 +13,10 @@ import (
 
 // versionFrontLine marks executions that took a front-line refund or compensation
 // (002 §3.1): its events, the escalation it may open and the customer notice.
-const versionFrontLine = "comp-frontline"
+var versionFrontLine = change{"comp-frontline", 1}
 
 // versionHandover marks executions handed over inside the team (000 §7.1).
-const versionHandover = "handover-team"
+var versionHandover = change{"handover-team", 1}
 
 // CompensateRequest is a front-line refund or compensation. Limit is the actor's
 // limit for Kind in Currency when the request was made (nil: none), which the API
@@ -74,7 +74,7 @@ func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateReque
 	if err := w.awaitLoaded(ctx, func() error { return w.validateCompensate(ctx, req) }); err != nil {
 		return w.state, err
 	}
-	if workflow.GetVersion(ctx, versionFrontLine, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !w.changed(ctx, versionFrontLine) {
 		return w.state, invalidAction("cannot compensate: this complaint predates front-line compensation")
 	}
 	now := workflow.Now(ctx)
@@ -191,7 +191,7 @@ func (w *complaintWorkflow) handover(ctx workflow.Context, req HandoverRequest) 
 	if err := w.awaitLoaded(ctx, func() error { return w.validateHandover(ctx, req) }); err != nil {
 		return w.state, err
 	}
-	if workflow.GetVersion(ctx, versionHandover, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if !w.changed(ctx, versionHandover) {
 		return w.state, invalidAction("cannot hand over: this complaint predates hand-over")
 	}
 	chain, err := w.loadChain(ctx, req.To)

@@ -248,7 +248,7 @@ func (f *surveyLoop) tellCustomer(ctx workflow.Context, key string, kind complai
 // outcome; executions filed before the loop existed close themselves after
 // CloseAfterResolved as they always did.
 func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
-	if w.legacy || workflow.GetVersion(ctx, versionSurvey, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if w.legacy || !w.changed(ctx, versionSurvey) {
 		return w.awaitClose(ctx)
 	}
 	round := w.state.Reopened

@@ -361,7 +361,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                  c.WorkflowID,
 		TaskQueue:           s.taskQueue,
-		WorkflowTaskTimeout: s.workflowTaskTimeout, // 0: the server's default
+		WorkflowTaskTimeout: s.workflowTaskTimeout,
 		// A retried intake joins the running workflow; a finished one stays finished.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -375,7 +375,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 			workflows.SearchAttrEscalationPending.ValueSet(false),
 			workflows.SearchAttrOwner.ValueSet(null.Value(c.Owner)),
 		),
-	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID})
+	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID, Revision: workflows.CurrentRevision})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

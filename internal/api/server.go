@@ -24,6 +24,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // Server serves the API.
@@ -31,7 +32,8 @@ type Server struct {
 	store     *store.Store
 	temporal  client.Client
 	taskQueue string
-	// workflowTaskTimeout of complaint workflows; 0 is the server's default (10 s).
+	// workflowTaskTimeout of complaint workflows (workflows.DefaultWorkflowTaskTimeout
+	// until set; 0 is the server's default, 10 s).
 	workflowTaskTimeout time.Duration
 	log                 *slog.Logger
 	registry            *prometheus.Registry
@@ -72,7 +74,7 @@ type Server struct {
 func (s *Server) UseQualityTeam(id string) { s.qualityTeam = id }
 
 // UseWorkflowTaskTimeout sets the workflow-task timeout of the complaint
-// workflows it starts (WORKFLOW_TASK_TIMEOUT); 0 keeps the server's default.
+// workflows it starts (WORKFLOW_TASK_TIMEOUT); 0 takes the server's default.
 func (s *Server) UseWorkflowTaskTimeout(d time.Duration) { s.workflowTaskTimeout = d }
 
 // New builds the server. Its metrics go into registry, which /metrics serves.
@@ -81,6 +83,7 @@ func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, 
 		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
 		schedules: schedules.New(st, tc, taskQueue, log),
 		warmup:    classify.Warm, qualityTeam: "quality",
+		workflowTaskTimeout: workflows.DefaultWorkflowTaskTimeout,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
 		}, []string{"route", "method", "status"}),

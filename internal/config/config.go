@@ -90,8 +90,8 @@ type Config struct {
 	// Worker sizes the worker process (docs/operations.md, "Sizing the worker").
 	Worker WorkerSizing
 	// WORKFLOW_TASK_TIMEOUT is the workflow-task timeout of the complaint workflows
-	// the API starts (0: Temporal's 10 s). Raise it when workers are CPU-starved, so
-	// an overloaded task is not timed out and redone.
+	// the API starts (default workflows.DefaultWorkflowTaskTimeout, 30 s, not the
+	// server's 10 s: an overloaded task must not be timed out and redone).
 	WorkflowTaskTimeout time.Duration
 }
 
@@ -227,6 +227,7 @@ func (c *Config) readSizing() error {
 		}
 		*v.dst = n
 	}
+	c.WorkflowTaskTimeout = workflows.DefaultWorkflowTaskTimeout
 	if raw := os.Getenv("WORKFLOW_TASK_TIMEOUT"); raw != "" {
 		d, err := time.ParseDuration(raw)
 		// Temporal caps the workflow-task timeout at 120 s.

@@ -168,15 +168,17 @@ func TestPayloadKeysEncryptTheClientsPayloads(t *testing.T) {
 }
 
 // The worker's sizes and the workflow-task timeout are read from the environment;
-// unset keeps the SDK's and the server's defaults (zero), and a value that is not a
+// unset keeps the SDK's sizes (zero) and a 30 s workflow-task timeout, and a value that is not a
 // positive number is refused with the variable named.
 func TestWorkerSizingFromEnv(t *testing.T) {
 	c, err := FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 0 {
-		t.Fatalf("unset: %+v, %v; want zero values (the defaults)", c.Worker, c.WorkflowTaskTimeout)
+	// The workflow-task timeout is chosen on purpose (30 s, not the server's 10 s);
+	// the worker sizes keep the SDK's defaults.
+	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 30*time.Second {
+		t.Fatalf("unset: %+v, %v; want zero sizes and a 30s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
 	}
 
 	t.Setenv("WORKER_STICKY_CACHE_SIZE", "2000")
@@ -184,14 +186,14 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 	t.Setenv("WORKER_ACTIVITY_SLOTS", "50")
 	t.Setenv("WORKER_LOCAL_ACTIVITY_SLOTS", "40")
 	t.Setenv("WORKER_MAX_POLLERS", "6")
-	t.Setenv("WORKFLOW_TASK_TIMEOUT", "30s")
+	t.Setenv("WORKFLOW_TASK_TIMEOUT", "45s")
 	c, err = FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6}
-	if c.Worker != want || c.WorkflowTaskTimeout != 30*time.Second {
-		t.Fatalf("got %+v, %v; want %+v, 30s", c.Worker, c.WorkflowTaskTimeout, want)
+	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second {
+		t.Fatalf("got %+v, %v; want %+v, 45s", c.Worker, c.WorkflowTaskTimeout, want)
 	}
 
 	for key, bad := range map[string]string{

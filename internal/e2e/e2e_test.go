@@ -345,6 +345,18 @@ func TestComplaintLifecycleThroughTheAPI(t *testing.T) {
 	if got, want := strings.Join(accepted, ","), "acknowledge,resolve,close"; got != want {
 		t.Errorf("accepted updates in history: %s, want %s", got, want)
 	}
+	// The API starts complaints at the current revision: their changes are taken
+	// without workflow.GetVersion, so no version marker and no TemporalChangeVersion
+	// upsert (a visibility write nobody reads) is in the history.
+	for _, e := range hist.Events {
+		if m := e.GetMarkerRecordedEventAttributes(); m != nil && m.GetMarkerName() == "Version" {
+			t.Errorf("version marker in the history of a new complaint: event %d", e.GetEventId())
+		}
+		if _, ok := e.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()["TemporalChangeVersion"]; ok {
+			t.Errorf("TemporalChangeVersion upsert in the history of a new complaint: event %d", e.GetEventId())
+		}
+	}
+	t.Logf("history of a complaint acknowledged, resolved and closed: %d events", len(hist.Events))
 
 	// Listing with filters and pagination.
 	// status and urgency may repeat or hold comma-separated values, so the client takes strings.
