@@ -359,7 +359,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 type latencySummary struct {
 	n                   int
-	p50, p90, p99, pmax time.Duration
+	p50, p90, p95, p99, pmax time.Duration
 	mean                time.Duration
 }
 
@@ -374,7 +374,7 @@ func summarize(lats []time.Duration) latencySummary {
 	if len(s) == 0 {
 		return out
 	}
-	out.p50, out.p90, out.p99, out.pmax = percentile(s, 50), percentile(s, 90), percentile(s, 99), s[len(s)-1]
+	out.p50, out.p90, out.p95, out.p99, out.pmax = percentile(s, 50), percentile(s, 90), percentile(s, 95), percentile(s, 99), s[len(s)-1]
 	out.mean = sum / time.Duration(len(s))
 	return out
 }

@@ -60,6 +60,18 @@
 //	go run ./scripts/bench -mode console [-console-requests 300] [-console-data-requests 50] [-console-c 1]
 //
 // Targets: pages p95 < 100 ms server time, the dashboard's data p95 < 500 ms.
+//
+// -mode scale measures what open complaints cost as they grow (see scale.go): it
+// files complaints with a week-long SLA through POST /v1/complaints up to each of
+// -scale-steps, and at each step samples intake latency at a fixed rate and reads
+// the worker's and the API's memory (separate ./worker and ./starter processes,
+// the worker's sticky cache set by -scale-cache), the sticky cache's fill, the
+// PostgreSQL and Temporal database sizes, and the latency of listings and of a
+// month of metrics.
+//
+//	go run ./scripts/bench -mode scale [-scale-steps 1000,10000,100000] [-scale-cache 2000] [-scale-budget 40m]
+//
+// Targets: worker RSS ≤ 512 MiB at 100,000 open, list p95 < 100 ms, metrics < 1 s.
 package main
 
 import (
@@ -125,6 +137,15 @@ type config struct {
 	consoleRequests     int // measured requests per page
 	consoleDataRequests int // measured requests per dashboard endpoint (each scans the month)
 	consoleConc         int // requests in flight at once
+
+	// -mode scale.
+	scaleSteps           string        // counts of open complaints to measure at, rising
+	scaleCache           int           // the worker's WORKER_STICKY_CACHE_SIZE (0: SDK default)
+	scaleSampleRate      float64       // intake sample's rate at each step
+	scaleSample          time.Duration // intake sample's duration at each step
+	scaleListRequests    int           // measured requests per listing at each step
+	scaleMetricsRequests int           // measured requests per metrics query at each step
+	scaleBudget          time.Duration // stop filling after this long and measure where it got to
 }
 
 // idleWindow is how long the idle CPU baseline is sampled.
@@ -132,7 +153,7 @@ const idleWindow = 5 * time.Second
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency), breach (breach lateness against a bare timer and a cron poller) or console (console pages and dashboard data over a seeded month)")
+	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency), breach (breach lateness against a bare timer and a cron poller), console (console pages and dashboard data over a seeded month) or scale (memory, sizes and latency as open complaints grow)")
 	flag.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL to use (migrated by the bench); default: start a private one")
 	flag.StringVar(&cfg.temporalAddr, "temporal", "", "Temporal frontend host:port to use; default: start a private dev server")
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
@@ -167,6 +188,13 @@ func main() {
 	flag.IntVar(&cfg.consoleRequests, "console-requests", 300, "console: measured requests per page")
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
+	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
+	flag.IntVar(&cfg.scaleCache, "scale-cache", 0, "scale: the worker's WORKER_STICKY_CACHE_SIZE (0: the SDK's default, 10,000)")
+	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")
+	flag.DurationVar(&cfg.scaleSample, "scale-sample", 15*time.Second, "scale: intake sample's duration at each step")
+	flag.IntVar(&cfg.scaleListRequests, "scale-list-requests", 60, "scale: measured requests per listing at each step")
+	flag.IntVar(&cfg.scaleMetricsRequests, "scale-metrics-requests", 10, "scale: measured requests per metrics query at each step")
+	flag.DurationVar(&cfg.scaleBudget, "scale-budget", 0, "scale: stop filling after this long and measure at the count reached (0: no limit)")
 	logLevel := flag.String("log-level", "", "log level of the API and worker (debug, info, warn, error; default warn, error in breach mode); logs go to stderr")
 	flag.Parse()
 	if *logLevel == "" {
@@ -220,8 +248,23 @@ func main() {
 			cfg.warmup = 20
 		}
 		runMode = runConsole
+	case "scale":
+		if cfg.scaleCache < 0 || cfg.scaleSampleRate <= 0 || cfg.scaleSample <= 0 || cfg.scaleListRequests < 1 || cfg.scaleMetricsRequests < 1 {
+			fmt.Fprintln(os.Stderr, "bench: -scale-cache must be ≥ 0; -scale-sample-rate, -scale-sample, -scale-list-requests and -scale-metrics-requests positive")
+			os.Exit(2)
+		}
+		if !isFlagSet("temporal-db-file") {
+			cfg.temporalDB = true // the Temporal database's size is one of the figures
+		}
+		if !isFlagSet("drain-timeout") {
+			cfg.drainTimeout = 15 * time.Minute
+		}
+		if !isFlagSet("timeout") {
+			cfg.timeout = 2 * time.Minute // covers the retries of a 503 (see retrying)
+		}
+		runMode = runScale
 	default:
-		fmt.Fprintln(os.Stderr, "bench: -mode must be intake, breach or console")
+		fmt.Fprintln(os.Stderr, "bench: -mode must be intake, breach, console or scale")
 		os.Exit(2)
 	}
 

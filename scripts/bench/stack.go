@@ -140,7 +140,7 @@ func (s *stack) start(ctx context.Context) error {
 	if err := st.DB().GetContext(ctx, &s.postgresVersion, `SHOW server_version`); err != nil {
 		return err
 	}
-	if s.cfg.mode != "breach" { // breach mode sets a seconds-long policy itself
+	if s.cfg.mode != "breach" && s.cfg.mode != "scale" { // these modes set their own policy
 		if err := s.checkPolicies(ctx); err != nil {
 			return err
 		}
