@@ -358,9 +358,9 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 type latencySummary struct {
-	n                   int
+	n                        int
 	p50, p90, p95, p99, pmax time.Duration
-	mean                time.Duration
+	mean                     time.Duration
 }
 
 func summarize(lats []time.Duration) latencySummary {

@@ -42,15 +42,15 @@ type scaleRow struct {
 	// timed out), retried with the same body as an intake system does: in the
 	// sample window (counted in its latency), and since the start of the run.
 	intakeRetries, retries int
-	worker    procMem
-	api       procMem
-	temporal  procMem
-	cached    float64 // temporal_sticky_cache_size from the worker's metrics
-	pgBytes   int64   // pg_database_size of complaintflow's database
-	pgTables  int64   // complaints + complaint_events, with indexes and TOAST
-	tdbBytes  int64   // the dev server's SQLite file (+ WAL, SHM); 0 when in memory
-	queries   []queryResult
-	at        time.Time
+	worker                 procMem
+	api                    procMem
+	temporal               procMem
+	cached                 float64 // temporal_sticky_cache_size from the worker's metrics
+	pgBytes                int64   // pg_database_size of complaintflow's database
+	pgTables               int64   // complaints + complaint_events, with indexes and TOAST
+	tdbBytes               int64   // the dev server's SQLite file (+ WAL, SHM); 0 when in memory
+	queries                []queryResult
+	at                     time.Time
 }
 
 // procMem is a process's memory: RSS and peak RSS from /proc, the Go heap from its
