@@ -143,7 +143,7 @@ func consoleProbes(ctx context.Context, s *stack, hc *http.Client) ([]consolePro
 	to := time.Now().UTC().Truncate(time.Second)
 	month := "from=" + url.QueryEscape(to.Add(-30*24*time.Hour).Format(time.RFC3339)) + "&to=" + url.QueryEscape(to.Format(time.RFC3339))
 	fixed := func(p string) func(int) string { return func(int) string { return p } }
-	return []consoleProbe{
+	return append([]consoleProbe{
 		{name: "queue: my queue (agent)", target: consolePageTarget, path: fixed("/console/"), cookie: agent, want: "<tr data-id="},
 		{name: "queue: all owners (manager)", target: consolePageTarget, path: fixed("/console/?owner=any"), cookie: manager, want: "<tr data-id="},
 		{name: "queue: text search (manager)", target: consolePageTarget, path: fixed("/console/?owner=any&q=refund"), cookie: manager, want: "Refund"},
@@ -155,7 +155,7 @@ func consoleProbes(ctx context.Context, s *stack, hc *http.Client) ([]consolePro
 		{name: "metrics: month by channel", target: consoleDataTarget, path: fixed("/v1/metrics?" + month + "&group_by=channel"), bearer: qualityTok, want: `"groups"`},
 		{name: "metrics: month by team", target: consoleDataTarget, path: fixed("/v1/metrics?" + month + "&group_by=team"), bearer: qualityTok, want: `"groups"`},
 		{name: "heatmap: month", target: consoleDataTarget, path: fixed("/v1/heatmap?" + month), bearer: qualityTok, want: `"keyword"`},
-	}, nil
+	}, apiListProbes(managerTok)...), nil
 }
 
 // consoleSignIn posts the token to the console's sign-in form, as a browser does,

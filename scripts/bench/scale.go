@@ -306,29 +306,37 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 	return nil
 }
 
-// scaleQueries times the listings an agent's or manager's screen sends and the
-// dashboard's month of metrics, one request at a time.
+// apiListProbes are the listings an agent's or a manager's screen, or an
+// integration, sends to GET /v1/complaints; the console mode times them too.
+func apiListProbes(bearer string) []consoleProbe {
+	fixed := func(p string) func(int) string { return func(int) string { return p } }
+	return []consoleProbe{
+		{name: "list: open, newest first", path: fixed("/v1/complaints?status=open&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
+		{name: "list: open, high urgency, one category", path: fixed("/v1/complaints?status=open&urgency=high&category=logistics&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
+		{name: "list: one customer", path: fixed("/v1/complaints?customer_id=cust-4242"), bearer: bearer, target: scaleListTarget, want: `"items"`},
+		{name: "list: text search", path: fixed("/v1/complaints?q=refund&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
+	}
+}
+
+// scaleQueries times the listings and the dashboard's month of metrics, one
+// request at a time, after two unmeasured ones.
 func scaleQueries(ctx context.Context, s *stack, hc *http.Client, cfg config, manager, quality string) ([]queryResult, error) {
 	to := time.Now().UTC().Truncate(time.Second)
 	month := "from=" + url.QueryEscape(to.Add(-30*24*time.Hour).Format(time.RFC3339)) + "&to=" + url.QueryEscape(to.Format(time.RFC3339))
-	probes := []struct {
-		name, path, bearer string
-		target             time.Duration
-		n                  int
-	}{
-		{"list: open, newest first", "/v1/complaints?status=open&limit=50", manager, scaleListTarget, cfg.scaleListRequests},
-		{"list: high urgency, one category", "/v1/complaints?status=open&urgency=high&category=" + url.QueryEscape("logistics") + "&limit=50", manager, scaleListTarget, cfg.scaleListRequests},
-		{"list: one customer", "/v1/complaints?customer_id=cust-4242", manager, scaleListTarget, cfg.scaleListRequests},
-		{"list: text search", "/v1/complaints?q=refund&limit=50", manager, scaleListTarget, cfg.scaleListRequests},
-		{"metrics: month, total", "/v1/metrics?" + month, quality, scaleMetricsTarget, cfg.scaleMetricsRequests},
-		{"metrics: month by category", "/v1/metrics?" + month + "&group_by=category", quality, scaleMetricsTarget, cfg.scaleMetricsRequests},
-	}
+	fixed := func(p string) func(int) string { return func(int) string { return p } }
+	probes := append(apiListProbes(manager),
+		consoleProbe{name: "metrics: month, total", path: fixed("/v1/metrics?" + month), bearer: quality, target: scaleMetricsTarget, want: `"volume"`},
+		consoleProbe{name: "metrics: month by category", path: fixed("/v1/metrics?" + month + "&group_by=category"), bearer: quality, target: scaleMetricsTarget, want: `"groups"`},
+	)
 	var out []queryResult
 	for _, p := range probes {
-		probe := consoleProbe{name: p.name, bearer: p.bearer, want: "{"}
+		n := cfg.scaleListRequests
+		if p.target == scaleMetricsTarget {
+			n = cfg.scaleMetricsRequests
+		}
 		q := queryResult{name: p.name, target: p.target}
-		for i := range p.n + 2 { // two warm-up requests
-			ttfb, _, _, err := fetch(ctx, hc, s.baseURL+p.path, probe, cfg.timeout)
+		for i := range n + 2 {
+			ttfb, _, _, err := fetch(ctx, hc, s.baseURL+p.path(i), p, cfg.timeout)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", p.name, err)
 			}
