@@ -25,7 +25,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console temporal-cli temporal-server record-histories clean
+.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console bench-scale temporal-cli temporal-server record-histories clean
 
 ## temporal-cli: build the pinned Temporal CLI (dev server + UI) from tools/temporal-cli,
 ## the release with the SQLite driver that does not wedge (tools/temporal-cli/tools.go);
@@ -147,6 +147,10 @@ bench-breach: temporal-cli
 ## bench-console: console pages and dashboard data over 10,000 open complaints and a month of events (~5 min)
 bench-console: temporal-cli console-assets
 	go run ./scripts/bench -mode console
+
+## bench-scale: worker/API memory, database sizes, intake and query latency as open complaints grow to 100,000 (~35–55 min at 30–50/s)
+bench-scale: temporal-cli
+	go run ./scripts/bench -mode scale -scale-cache 2000
 
 ## model: retrain the sentiment model (internal/classify/sentiment.model.gz, committed) from
 ## the labelled data in ../shared/data; the same data and options give the same bytes
