@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
@@ -62,7 +63,8 @@ func runConsole(ctx context.Context, cfg config) error {
 	defer httpClient.CloseIdleConnections()
 
 	// One complaint filed through the API: the shape (SLA snapshot) the seeded rows copy.
-	if err := newAPIContender(s, runID, httpClient).call(ctx, cfg.timeout); err != nil {
+	var retried atomic.Int64
+	if err := retrying(newAPIContender(s, runID, httpClient), &retried).call(ctx, cfg.timeout); err != nil {
 		return fmt.Errorf("file the template complaint: %w", err)
 	}
 	seedStart := time.Now()

@@ -203,7 +203,7 @@ func runScale(ctx context.Context, cfg config) error {
 
 // retrying retries a request the API answered 503 with the same body (so the same
 // external ID): the API recorded the complaint but could not start its workflow in
-// time, and an intake system retries it. A retried request's latency runs from its
+// time, and an intake system retries it; so is one whose connection was closed. A retried request's latency runs from its
 // first send.
 func retrying(c *contender, retries *atomic.Int64) *contender {
 	return &contender{name: c.name, do: func(ctx context.Context, seq int64) error {
@@ -212,7 +212,10 @@ func retrying(c *contender, retries *atomic.Int64) *contender {
 			if err != nil && attempt > 1 && strings.HasPrefix(err.Error(), "HTTP 200") {
 				return nil // the retry found the complaint the first request recorded
 			}
-			if err == nil || attempt == 10 || !strings.HasPrefix(err.Error(), "HTTP 503") {
+			// Retry a 503, and a connection the server closed (its write timeout
+			// on a slow start): both may have recorded the complaint.
+			retry := err != nil && (strings.HasPrefix(err.Error(), "HTTP 503") || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF))
+			if !retry || attempt == 10 || ctx.Err() != nil {
 				return err
 			}
 			retries.Add(1)
