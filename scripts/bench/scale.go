@@ -50,7 +50,7 @@ type scaleRow struct {
 	pgTables               int64   // complaints + complaint_events, with indexes and TOAST
 	tdbBytes               int64   // the dev server's SQLite file (+ WAL, SHM); 0 when in memory
 	queries                []queryResult
-	at                     time.Time
+	load                   string // 1-minute load average when measured
 }
 
 // procMem is a process's memory: RSS and peak RSS from /proc, the Go heap from its
@@ -145,8 +145,12 @@ func runScale(ctx context.Context, cfg config) error {
 		filled := 0
 		for filled < want {
 			if cfg.scaleBudget > 0 && time.Since(begin) > cfg.scaleBudget {
-				s.say("time budget %s spent: measuring at %d instead of %d", cfg.scaleBudget, open+filled+sample, target)
 				last = true
+				if filled == 0 && len(rows) > 0 {
+					s.say("time budget %s spent before filling towards %d", cfg.scaleBudget, target)
+					return nil // the last step measured is where it got to
+				}
+				s.say("time budget %s spent: measuring at %d instead of %d", cfg.scaleBudget, open+filled+sample, target)
 				break
 			}
 			n := min(2000, want-filled)
@@ -189,7 +193,7 @@ func runScale(ctx context.Context, cfg config) error {
 		if err != nil {
 			return err
 		}
-		row.at = time.Now()
+		row.load = loadAvg()
 		rows = append(rows, row)
 		s.say("at %d open: worker RSS %s, heap %s, %0.f cached; API RSS %s; PostgreSQL %s, Temporal file %s",
 			row.open, mib(row.worker.rss), mib(row.worker.heapInuse), row.cached, mib(row.api.rss), mib(row.pgBytes), mib(row.tdbBytes))
@@ -514,7 +518,7 @@ func scaleTable(rows []scaleRow, cfg config) string {
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s (%s) | %s | %.0f | %s / %s | %s | %s (%s) | %s | %s |\n",
 			r.open, fill, intake, mib(r.worker.rss), mib(r.worker.hwm), mib(r.worker.heapInuse), r.cached,
-			mib(r.api.rss), mib(r.api.heapInuse), mib(r.temporal.rss), mib(r.pgBytes), mib(r.pgTables), tdb, loadAvg())
+			mib(r.api.rss), mib(r.api.heapInuse), mib(r.temporal.rss), mib(r.pgBytes), mib(r.pgTables), tdb, r.load)
 	}
 	b.WriteString("\n| open complaints |")
 	if len(rows) == 0 {
