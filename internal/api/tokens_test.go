@@ -309,16 +309,23 @@ func TestReadyzReportsATemporalServerThatCannotServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	srv := api.New(st, tc, "readyz-test", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	srv.SetWarmup(func() (time.Duration, error) { return time.Millisecond, nil })
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	a := &directoryAPI{t: t, url: hs.URL, store: st}
+	a := warmAPI(t, st, tc)
 	got := a.call("", "GET", "/readyz", "")
 	if trouble, _ := got.body["temporal"].(string); got.status != http.StatusServiceUnavailable ||
 		!strings.Contains(trouble, "cannot read its stores") || !strings.Contains(trouble, "no-such-namespace") || got.body["postgres"] != "ok" {
 		t.Fatalf("got %d %v, want 503 naming the namespace Temporal cannot serve", got.status, got.body)
 	}
+}
+
+// warmAPI serves the API on st and tc with its dictionary already loaded, so that
+// /readyz answers for the stores alone.
+func warmAPI(t *testing.T, st *store.Store, tc client.Client) *directoryAPI {
+	t.Helper()
+	srv := api.New(st, tc, "readyz-test", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	srv.SetWarmup(func() (time.Duration, error) { return time.Millisecond, nil })
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &directoryAPI{t: t, url: hs.URL, store: st}
 }
 
 // A Temporal server that stops answering (killed, as a wedged one may as well be)
@@ -344,11 +351,7 @@ func TestReadyzReportsAStoppedTemporalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	srv := api.New(st, tc, "readyz-test", slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	srv.SetWarmup(func() (time.Duration, error) { return time.Millisecond, nil })
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	a := &directoryAPI{t: t, url: hs.URL, store: st}
+	a := warmAPI(t, st, tc)
 	waitReadyz := func(what string, ok func(response) bool) response {
 		t.Helper()
 		var got response
