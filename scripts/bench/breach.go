@@ -125,18 +125,19 @@ type armResult struct {
 	round int
 	runID string
 
-	load       paceResult
-	firstDue   time.Time     // the first and last deadline, as stored
-	lastDue    time.Time     //
-	margin     time.Duration // from the end of the load to the first deadline
-	window     time.Duration // first deadline until every breach was recorded
-	cpu        cpuUsage      // over window
-	sdk        sdkStats      // over window
-	breaches   int
-	lateness   []time.Duration // recorded_at − due
-	toTask     []time.Duration // timer arms: fired_at − due (timer to the workflow task that saw it)
-	toRecorded []time.Duration // timer arms: recorded_at − fired_at
-	scans      []scanResult    // cron arm
+	load        paceResult
+	openAtStart int64         // complaints open in PostgreSQL as the arm began (-breach-open's and earlier arms')
+	firstDue    time.Time     // the first and last deadline, as stored
+	lastDue     time.Time     //
+	margin      time.Duration // from the end of the load to the first deadline
+	window      time.Duration // first deadline until every breach was recorded
+	cpu         cpuUsage      // over window
+	sdk         sdkStats      // over window
+	breaches    int
+	lateness    []time.Duration // recorded_at − due
+	toTask      []time.Duration // timer arms: fired_at − due (timer to the workflow task that saw it)
+	toRecorded  []time.Duration // timer arms: recorded_at − fired_at
+	scans       []scanResult    // cron arm
 	// Temporal arms: the most tasks waiting on the task queue (normal queue, not the
 	// workers' sticky queues) at any poll in the window.
 	maxBacklogWFT, maxBacklogAct   int64
@@ -214,6 +215,11 @@ func runBreach(ctx context.Context, cfg config) error {
 			if err := b.warm(ctx, arm); err != nil {
 				return fmt.Errorf("warm-up %s: %w", arm, err)
 			}
+		}
+	}
+	if cfg.breachOpen > 0 {
+		if err := b.fileOpen(ctx); err != nil {
+			return err
 		}
 	}
 	if err := setPolicy(ctx, db, cfg.breachFirstResponse, cfg.breachResolution, cfg.breachWarnings); err != nil {
@@ -307,6 +313,41 @@ func (b *breachBench) warm(ctx context.Context, arm string) error {
 	return ctx.Err()
 }
 
+// openSLA is the first-response SLA of -breach-open's complaints: far beyond any run,
+// so they neither warn nor breach while the arms are measured.
+const openSLA = 7 * 24 * time.Hour
+
+// fileOpen files -breach-open complaints under openSLA before the arms, so every arm
+// meets a server and database that hold them open (their workflows asleep on
+// durable timers, their rows in the tables the cron arm's neighbours share), and
+// waits for the worker to go quiet after them.
+func (b *breachBench) fileOpen(ctx context.Context) error {
+	if err := setPolicy(ctx, b.db, openSLA, 2*openSLA, b.cfg.breachWarnings); err != nil {
+		return err
+	}
+	n := b.cfg.breachOpen
+	b.s.say("open complaints: %d filed at %g/s with a %s first-response SLA…", n, b.cfg.breachOpenRate, openSLA)
+	load := pace(ctx, n, b.cfg.breachOpenRate, b.cfg.maxInFlight, b.cfg.timeout, b.fileComplaint(b.runID+"-open"))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if load.errors > 0 || load.sent != n {
+		return fmt.Errorf("open complaints: %d of %d sent, %d failed; first error: %s", load.sent, n, load.errors, load.firstErr)
+	}
+	if _, err := b.s.quiesce(ctx); err != nil && ctx.Err() == nil {
+		b.s.say("open complaints: %v; going on", err)
+	}
+	b.s.say("open complaints: %d filed in %.1fs", n, load.elapsed.Seconds())
+	return ctx.Err()
+}
+
+// openComplaints counts the complaints not yet resolved, as each arm starts.
+func (b *breachBench) openComplaints(ctx context.Context) (int64, error) {
+	var n int64
+	err := b.db.GetContext(ctx, &n, `SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'closed')`)
+	return n, err
+}
+
 // savePolicies reads the SLA policy matrix and returns a function that puts it
 // back (for -database-url; a private PostgreSQL goes away anyway).
 func savePolicies(ctx context.Context, db *sqlx.DB) (func(), error) {
@@ -387,7 +428,12 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		defer stopCron()
 	}
 
-	b.s.say("round %d %s: %d %s at %g/s…", round, arm, n, what, b.cfg.breachRate)
+	open, err := b.openComplaints(ctx)
+	if err != nil {
+		return r, fmt.Errorf("count open complaints: %w", err)
+	}
+	r.openAtStart = open
+	b.s.say("round %d %s: %d %s at %g/s, %d complaints open…", round, arm, n, what, b.cfg.breachRate, open)
 	r.load = pace(ctx, n, b.cfg.breachRate, b.cfg.maxInFlight, b.cfg.timeout, create)
 	if err := ctx.Err(); err != nil {
 		return r, err

@@ -130,6 +130,8 @@ type config struct {
 	breachWarnings      string        // pre-breach warning percents for every cell: "50,75,90" or "none"
 	breachArms          []string      // which arms run
 	breachCSV           string        // write every breach to this file
+	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
+	breachOpenRate      float64       // their filing rate, open loop
 
 	// -mode console.
 	consoleOpen         int // open complaints seeded
@@ -182,6 +184,8 @@ func main() {
 	flag.StringVar(&cfg.breachWarnings, "breach-warnings", "50,75,90", `breach: pre-breach warning percents set for every policy cell ("none": breaches and the ladder only, like for like with the bare timer)`)
 	flag.DurationVar(&cfg.breachWait, "breach-wait", 3*time.Minute, "breach: longest wait for the last breach after the last deadline (the cron arm needs up to a minute)")
 	breachArms := flag.String("breach-arms", strings.Join(arms, ","), "breach: the arms to run, comma-separated (diagnostic; the report needs complaintflow and timer for the ratio)")
+	flag.IntVar(&cfg.breachOpen, "breach-open", 0, "breach: complaints filed through the API with a week-long SLA before the arms, which stay open through the run (so the arms meet a server and database holding that many open complaints)")
+	flag.Float64Var(&cfg.breachOpenRate, "breach-open-rate", 40, "breach: -breach-open's filing rate per second, open loop")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
 	flag.IntVar(&cfg.consoleClosed, "console-closed", 10000, "console: resolved or closed complaints seeded over the same month")
