@@ -1,11 +1,17 @@
 package workflows_test
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -38,5 +44,112 @@ func TestReplayRecordedHistories(t *testing.T) {
 				t.Fatalf("replay of %s failed: %v", file, err)
 			}
 		})
+	}
+}
+
+// The front-line paths have recordings of revision 1 (taken without GetVersion), not
+// only of revision 0: replaying every revision-1 ComplaintWorkflow recording, the
+// events the workflow records must include a compensation granted at once (within
+// the limit), one requested over it and granted by the manager's decision, a
+// hand-over inside the team, and an urgency raised for anger.
+func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := testenv.PayloadCodec()
+	seen := map[string][]string{} // path → the recordings that took it
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		started := hist.Events[0].GetWorkflowExecutionStartedEventAttributes()
+		if started.GetWorkflowType().GetName() != "ComplaintWorkflow" {
+			continue
+		}
+		var in workflows.ComplaintInput
+		if err := keys.DataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+			t.Fatalf("%s: input: %v", file, err)
+		}
+		if in.Revision < 1 {
+			continue
+		}
+		events := &recordedEvents{}
+		replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+			DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+			Interceptors: []interceptor.WorkerInterceptor{events},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		workflows.Register(replayer)
+		if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, e := range events.list {
+			path := string(e.Kind)
+			if c := e.Compensation; c != nil && e.Kind == complaint.EventCompensationGranted {
+				path += map[bool]string{true: " at once", false: " by decision"}[c.EscalationSeq == 0]
+			}
+			if !slices.Contains(seen[path], filepath.Base(file)) {
+				seen[path] = append(seen[path], filepath.Base(file))
+			}
+		}
+	}
+	for _, path := range []string{"compensation_granted at once", "compensation_requested", "compensation_granted by decision",
+		"handed_over", "urgency_raised"} {
+		if len(seen[path]) == 0 {
+			t.Errorf("no revision-1 recording records %s", path)
+		}
+		t.Logf("%s: %v", path, seen[path])
+	}
+}
+
+// recordedEvents collects the complaint events a replayed workflow records (in a
+// local activity, or an activity for complaints of the first revisions).
+type recordedEvents struct {
+	interceptor.WorkerInterceptorBase
+	list []complaint.Event
+}
+
+func (r *recordedEvents) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
+	return &recordedInbound{WorkflowInboundInterceptorBase: interceptor.WorkflowInboundInterceptorBase{Next: next}, r: r}
+}
+
+type recordedInbound struct {
+	interceptor.WorkflowInboundInterceptorBase
+	r *recordedEvents
+}
+
+func (i *recordedInbound) Init(outbound interceptor.WorkflowOutboundInterceptor) error {
+	return i.Next.Init(&recordedOutbound{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: outbound}, r: i.r})
+}
+
+type recordedOutbound struct {
+	interceptor.WorkflowOutboundInterceptorBase
+	r *recordedEvents
+}
+
+func (o *recordedOutbound) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	o.collect(args)
+	return o.Next.ExecuteLocalActivity(ctx, activityType, args...)
+}
+
+func (o *recordedOutbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	o.collect(args)
+	return o.Next.ExecuteActivity(ctx, activityType, args...)
+}
+
+func (o *recordedOutbound) collect(args []any) {
+	for _, a := range args {
+		if e, ok := a.(complaint.Event); ok {
+			o.r.list = append(o.r.list, e)
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -102,4 +105,75 @@ func TestCompensationAndHandoverBadInput(t *testing.T) {
 	if r.status != http.StatusOK || len(r.body["items"].([]any)) != 0 {
 		t.Errorf("list: %d %v", r.status, r.body)
 	}
+}
+
+// Issue 14 "limits at their boundaries", through HTTP on the real store with the
+// seeded limits (002 §3.1: compensation under 200, refunds under 500, in CNY): ann,
+// an agent, gets strictly-under amounts granted at once and the limit itself as an
+// escalation to her manager; a currency with no limit of hers is no authority; a
+// missing currency is refused naming it and records nothing. Each case is its own
+// complaint, since a complaint waits on one escalation at a time.
+func TestCompensationLimitsAtTheirBoundariesThroughHTTP(t *testing.T) {
+	a := newComplaintAPI(t)
+	limit := func(v float64) *float64 { return &v }
+	tests := []struct {
+		name     string
+		body     string
+		status   string   // granted at once or requested from the manager
+		limit    *float64 // the limit recorded with it (nil: none applied)
+		currency string
+	}{
+		{"compensation just under 200", `{"kind":"compensation","amount":199.99,"currency":"CNY"}`, "granted", limit(200), "CNY"},
+		{"compensation at 200", `{"kind":"compensation","amount":200,"currency":"CNY"}`, "requested", limit(200), "CNY"},
+		{"refund just under 500", `{"kind":"refund","amount":499.99,"currency":"CNY"}`, "granted", limit(500), "CNY"},
+		{"refund at 500", `{"kind":"refund","amount":500,"currency":"CNY"}`, "requested", limit(500), "CNY"},
+		{"a currency without a limit", `{"kind":"compensation","amount":1,"currency":"USD"}`, "requested", nil, "USD"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := a.fileLogistics(fmt.Sprintf("limit-%d", i), "medium")
+			c := a.as(asAnn, "POST", "/v1/complaints/"+id+"/compensations", tt.body, 201).body
+			gotLimit, _ := c["limit"].(float64)
+			if c["status"] != tt.status || c["currency"] != tt.currency || (c["limit"] == nil) != (tt.limit == nil) ||
+				tt.limit != nil && gotLimit != *tt.limit {
+				t.Fatalf("compensation %v, want %s with limit %v %s", c, tt.status, tt.limit, tt.currency)
+			}
+			escalations := func() []any {
+				return a.as(auth.RoleAdmin, "GET", "/v1/complaints/"+id+"/escalations", "", 200).body["items"].([]any)
+			}
+			if tt.status == "granted" {
+				// The workflow records a grant before the update returns, and no escalation.
+				if c["escalation_seq"] != nil || c["decided_by"] != "ann" || len(escalations()) != 0 {
+					t.Errorf("granted at once: %v; escalations %v, want none", c, escalations())
+				}
+				return
+			}
+			if c["escalation_seq"] != 1.0 || c["decided_by"] != nil {
+				t.Fatalf("over the limit: %v, want requested through escalation 1", c)
+			}
+			var e map[string]any
+			for deadline := time.Now().Add(30 * time.Second); e == nil; time.Sleep(50 * time.Millisecond) {
+				if items := escalations(); len(items) == 1 {
+					e = items[0].(map[string]any)
+				} else if time.Now().After(deadline) {
+					t.Fatalf("escalations %v, want escalation 1", items)
+				}
+			}
+			if e["seq"] != 1.0 || e["status"] != "pending" || e["automatic"] != true || e["approver"] != "max" ||
+				!strings.Contains(e["reason"].(string), "asks for approval") {
+				t.Errorf("the escalation to the manager: %v", e)
+			}
+		})
+	}
+
+	t.Run("a missing currency", func(t *testing.T) {
+		id := a.fileLogistics("limit-no-currency", "medium")
+		r := a.as(asAnn, "POST", "/v1/complaints/"+id+"/compensations", `{"kind":"compensation","amount":199.99}`, 400)
+		if got := r.fields(); !slices.Equal(got, []string{"currency"}) {
+			t.Errorf("fields %v, want [currency]", got)
+		}
+		if cs, err := a.store.Compensations(t.Context(), id); err != nil || len(cs) != 0 {
+			t.Errorf("the refused request recorded %+v, %v", cs, err)
+		}
+	})
 }

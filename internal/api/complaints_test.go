@@ -28,15 +28,25 @@ const (
 
 // newComplaintAPI is the API with a worker on a fresh database and the dev server,
 // and a directory: ann (agent) → lee (team lead) → max (manager), logistics
-// complaints routed to ann. The API's own handlers run as in production.
-func newComplaintAPI(t *testing.T) *directoryAPI {
+// complaints routed to ann. The API's own handlers run as in production; the
+// worker tells customers in en unless their complaint names a locale.
+func newComplaintAPI(t *testing.T) *directoryAPI { return newComplaintAPIOf(t, nil) }
+
+// newComplaintAPIOf is newComplaintAPI with the customer locale and time zone of
+// cfg, given to the API and the worker as the starter and worker commands give
+// them (nil: the test stack's en and UTC).
+func newComplaintAPIOf(t *testing.T, cfg *config.Config) *directoryAPI {
 	t.Helper()
 	ctx := context.Background()
 	srv := newAPIServer(t, true, true)
 	st := srv.store
+	messages := activities.CustomerMessages{DefaultLocale: message.En, Zone: time.UTC}
+	if cfg != nil {
+		srv.srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
+		messages = service.CustomerMessages(*cfg, st)
+	}
 	w := service.NewWorker(srv.tc, srv.queue, config.WorkerSizing{}, st, activities.SurveyLinks{BaseURL: srv.url},
-		activities.CustomerMessages{DefaultLocale: message.En, Zone: time.UTC}, "quality",
-		notify.Log{Logger: slog.New(slog.DiscardHandler)})
+		messages, "quality", notify.Log{Logger: slog.New(slog.DiscardHandler)})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -130,5 +130,5 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 		desc, err := s.temporal.DescribeWorkflowExecution(ctx, filed.WorkflowId, "")
 		return err == nil && desc.WorkflowExecutionInfo.GetCloseTime() != nil
 	})
-	s.checkHistory(filed.WorkflowId, "comp_frontline_compensated_handed_over")
+	s.checkHistory(filed.WorkflowId, "rev1_comp_frontline_compensated_handed_over")
 }

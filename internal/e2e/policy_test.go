@@ -112,5 +112,5 @@ func TestAngryCustomerIsRaisedAndEscalated(t *testing.T) {
 	if res.JSON201.Anger != nil {
 		t.Errorf("a calm complaint marked angry: %+v", res.JSON201.Anger)
 	}
-	s.checkHistory(workflows.ComplaintWorkflowID(id), "policy_angry_raised_escalated")
+	s.checkHistory(workflows.ComplaintWorkflowID(id), "rev1_policy_angry_raised_escalated")
 }
