@@ -2654,6 +2654,12 @@ type MetricsGroup struct {
 	NpsDetractors  int64    `json:"nps_detractors"`
 	NpsPromoters   int64    `json:"nps_promoters"`
 
+	// QaScore Their mean QA score, 0–100, rounded to 2 decimals; null when none was scored. Grouped by owner it equals the efficiency view's qa_score over the same period.
+	QaScore *float64 `json:"qa_score"`
+
+	// QaScored QA samples scored in the period (by their scored time, not the cohort): all of them for the total; grouped by owner, those of the agent sampled; by another grouping, those of the group's complaints.
+	QaScored int64 `json:"qa_scored"`
+
 	// RecoveryCost The cost of recovery (002 §3.1): compensations granted to the complaints, summed per currency.
 	RecoveryCost  []RecoveryCost `json:"recovery_cost"`
 	ReopenRatePct *float64       `json:"reopen_rate_pct"`

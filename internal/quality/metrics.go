@@ -69,6 +69,12 @@ type MetricsGroup struct {
 	// The cost of recovery (002 §3.1): compensations granted to the cohort, summed
 	// per currency (sorted); nil when none was granted.
 	RecoveryCost []RecoveryCost `json:"recovery_cost"`
+	// QA samples (002 §3.4 quality inspection) scored in the period — by their
+	// scored time, not the cohort, as QA scores are read everywhere — and their mean
+	// total, 0–100 (nil when none was scored). Grouped by owner, a group holds the
+	// samples of its agent, so it equals the efficiency view's qa_score.
+	QAScored int64    `json:"qa_scored"`
+	QAScore  *float64 `json:"qa_score"`
 }
 
 // RecoveryCost is what was granted in one currency: the sum and how many grants.

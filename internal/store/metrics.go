@@ -205,7 +205,57 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 		}
 	}
 	slices.SortFunc(report.Groups, func(a, b quality.MetricsGroup) int { return strings.Compare(a.Key, b.Key) })
-	return report, s.addRecoveryCost(ctx, &report, expr, groupBy != "")
+	if err := s.addRecoveryCost(ctx, &report, expr, groupBy != ""); err != nil {
+		return report, err
+	}
+	return report, s.addQAScores(ctx, &report, groupBy)
+}
+
+// qaQuery counts the QA samples scored in [$1, $2) and averages their totals per
+// group and over all; %[1]s is the group expression, %[2]s the join it needs.
+const qaQuery = `
+SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
+    count(*) AS scored, round(avg(total), 2)::float8 AS average
+FROM (SELECT %[1]s AS grp, s.total
+      FROM qa_samples s %[2]s
+      WHERE s.scored_at >= $1 AND s.scored_at < $2) q
+GROUP BY ROLLUP (grp)`
+
+// addQAScores fills each group's QA score: the samples scored in the period, not
+// the cohort's, so an owner's figure is the QAScores one (the agent the sample was
+// taken of, not whoever owns the complaint now). Other groupings read the sampled
+// complaint's current row, like the cohort's groups. A group key with scores but
+// no complaint in the cohort has no group to show them in.
+func (s *Store) addQAScores(ctx context.Context, report *quality.MetricsReport, groupBy string) error {
+	expr, join := "NULL::text", ""
+	switch groupBy {
+	case "":
+	case "owner":
+		expr = "s.agent"
+	default:
+		expr, join = metricsGroupings[groupBy], "JOIN complaints c ON c.id = s.complaint_id"
+	}
+	var rows []struct {
+		IsTotal bool     `db:"is_total"`
+		Key     string   `db:"key"`
+		Scored  int64    `db:"scored"`
+		Average *float64 `db:"average"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(qaQuery, expr, join), report.From, report.To); err != nil {
+		return fmt.Errorf("compute the QA scores: %w", err)
+	}
+	for _, r := range rows {
+		if r.IsTotal {
+			report.Total.QAScored, report.Total.QAScore = r.Scored, r.Average
+			continue
+		}
+		for i := range report.Groups {
+			if groupBy != "" && report.Groups[i].Key == r.Key {
+				report.Groups[i].QAScored, report.Groups[i].QAScore = r.Scored, r.Average
+			}
+		}
+	}
+	return nil
 }
 
 // recoveryQuery sums the compensations granted to the cohort per group and
