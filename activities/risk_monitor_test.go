@@ -86,3 +86,68 @@ func TestRiskMonitorOpensTheNewConditionsAtTheirThresholds(t *testing.T) {
 		})
 	}
 }
+
+// A standing KPI target (002 §9.1 「关键指标未达标」), run as the scheduled monitor
+// with the real evaluation over the store: with the register holding only
+// resolution rate ≥ 80 %, 7 of the 10 complaints of the KPI window resolved (70 %)
+// opens a yellow kpi_target alert naming the figure and its target; 8 of 10 (at
+// the target) and 10 of 10 open none.
+func TestRiskMonitorOpensAYellowAlertForAMissedKPITarget(t *testing.T) {
+	at := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		resolved int
+		want     map[quality.Condition]quality.Grade
+	}{
+		{7, map[quality.Condition]quality.Grade{quality.KPIMissed: quality.Yellow}},
+		{8, map[quality.Condition]quality.Grade{}},
+		{10, map[quality.Condition]quality.Grade{}},
+	} {
+		t.Run(fmt.Sprintf("%d of 10 resolved", c.resolved), func(t *testing.T) {
+			st, _ := riskSetup(t)
+			ctx := context.Background()
+			_, err := st.PutKPITargets(ctx, quality.KPITargets{Targets: []quality.KPITarget{
+				{KPI: quality.KPI(quality.ResolutionRate), Target: 80, Enabled: true}}}, "test", at.Add(-time.Hour))
+			require.NoError(t, err)
+			// Three days before the run: in the 30-day KPI window, out of the last
+			// 24 h the volume check counts.
+			for i := range 10 {
+				insertCycleComplaint(t, st, "logistics", at.Add(-72*time.Hour+time.Duration(i)*time.Minute), i < c.resolved)
+			}
+
+			var ts testsuite.WorkflowTestSuite
+			env := ts.NewTestWorkflowEnvironment().SetWorkerOptions(underLoad)
+			env.SetStartTime(at)
+			env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "review-schedule:risk-2026-03-15T12:00:00Z"})
+			env.RegisterActivity(&activities.Activities{Risks: st, Teams: st, QualityTeamID: "quality"})
+			env.RegisterWorkflow(workflows.RiskAlertWorkflow)
+			var alerts []string
+			env.OnWorkflow(workflows.RiskAlertWorkflow, mock.Anything, mock.Anything).Return(
+				func(_ workflow.Context, in workflows.RiskAlertInput) (workflows.RiskAlertState, error) {
+					alerts = append(alerts, in.AlertID)
+					return workflows.RiskAlertState{}, nil
+				})
+			env.ExecuteWorkflow(workflows.RiskMonitorWorkflow, workflows.RiskMonitorInput{ScheduleID: "risk"})
+			require.True(t, env.IsWorkflowCompleted())
+			require.NoError(t, env.GetWorkflowError())
+			var res workflows.RiskMonitorResult
+			require.NoError(t, env.GetWorkflowResult(&res))
+
+			got := map[quality.Condition]quality.Grade{}
+			for _, id := range res.Opened {
+				a, err := st.RiskAlert(ctx, id)
+				require.NoError(t, err)
+				got[a.Condition] = a.Grade
+				require.Equal(t, "lee", *a.OwnerID)
+				if a.Condition == quality.KPIMissed {
+					require.Equal(t, 1.0, a.Observed, "one target missed")
+					require.Equal(t, 1.0, a.Baseline, "of one judged")
+					require.Equal(t, int64(7000), a.Details.Counts["resolution_rate_pct_x100"])
+					require.Equal(t, int64(8000), a.Details.Counts["resolution_rate_pct_target_x100"])
+					require.Equal(t, int64(10), a.Details.Counts["volume"])
+				}
+			}
+			require.Equal(t, c.want, got)
+			require.ElementsMatch(t, res.Opened, alerts, "one alert workflow per alert opened")
+		})
+	}
+}
