@@ -97,6 +97,8 @@ func TestQASamplingAndScoring(t *testing.T) {
 		t.Fatalf("QA scores %+v %v", scores, err)
 	}
 
+	s.checkQAScoreInMetrics(quality, from, scored["scored_at"].(string))
+
 	// The scores feed the month's insight report, as JSON and CSV; its KPI gaps
 	// measure the KPI register's targets (77: no review rule has that number).
 	s.must(200, s.do("PUT", "/v1/kpi-targets", quality, map[string]any{"targets": []any{
@@ -118,5 +120,59 @@ func TestQASamplingAndScoring(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(s.do("GET", "/v1/insight-report?format=csv&period="+month, quality, nil).raw)).ReadAll()
 	if err != nil || !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[:6], []string{"qa_score", "bob", "", "1", "", "90"}) }) {
 		t.Errorf("insight CSV without bob's QA score: %v %v", rows, err)
+	}
+}
+
+// checkQAScoreInMetrics reads bob's QA score of 90 (one sample, scored at
+// scoredAt) where per-agent performance shows it: the metrics grouped by owner, as
+// JSON and CSV, and the daily efficiency view of the day it was scored, for which
+// bob is given a complaint filed that day. ann's samples are unscored: 0 and null.
+func (s *stack) checkQAScoreInMetrics(token string, sampledFrom time.Time, scoredAt string) {
+	s.t.Helper()
+	at, err := time.Parse(time.RFC3339Nano, scoredAt)
+	if err != nil {
+		s.t.Fatalf("scored_at %q: %v", scoredAt, err)
+	}
+	day := at.UTC().Truncate(24 * time.Hour)
+	today := s.seedComplaint("service", day.Add(time.Second), nil)
+	if _, err := s.store.DB().Exec(`UPDATE complaints SET owner = 'bob' WHERE id = $1`, today); err != nil {
+		s.t.Fatal(err)
+	}
+
+	period := "from=" + sampledFrom.Add(-2*time.Hour).UTC().Format(time.RFC3339) +
+		"&to=" + at.Add(time.Hour).UTC().Format(time.RFC3339) + "&group_by=owner"
+	m := s.must(200, s.do("GET", "/v1/metrics?"+period, token, nil)).body
+	qa := map[string]string{}
+	for _, g := range m["groups"].([]any) {
+		g := g.(map[string]any)
+		qa[g["key"].(string)] = fmt.Sprint(g["qa_scored"], " ", g["qa_score"])
+	}
+	if got := fmt.Sprint(qa); got != "map[ann:0 <nil> bob:1 90]" {
+		s.t.Errorf("metrics by owner: QA %s, want ann 0 null, bob 1 90", got)
+	}
+	if tot := m["total"].(map[string]any); tot["qa_scored"] != 1.0 || tot["qa_score"] != 90.0 {
+		s.t.Errorf("metrics total QA %v %v, want 1 90", tot["qa_scored"], tot["qa_score"])
+	}
+	rows, err := csv.NewReader(strings.NewReader(s.do("GET", "/v1/metrics?format=csv&"+period, token, nil).raw)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		s.t.Fatalf("metrics CSV: %v %v", rows, err)
+	}
+	col := func(name string) int { return slices.Index(rows[0], name) }
+	if !slices.ContainsFunc(rows[1:], func(r []string) bool {
+		return r[col("row")] == "group" && r[col("key")] == "bob" && r[col("qa_scored")] == "1" && r[col("qa_score")] == "90"
+	}) {
+		s.t.Errorf("metrics CSV without bob's QA score: %v", rows)
+	}
+
+	date := day.Format(time.DateOnly)
+	eff := s.must(200, s.do("GET", "/v1/metrics/efficiency?date="+date, token, nil)).body
+	if got := fmt.Sprint(eff["agents"]); !strings.Contains(got, "owner:bob") || !strings.Contains(got, "qa_score:90") {
+		s.t.Errorf("efficiency of %s: %s, want bob with QA score 90", date, got)
+	}
+	// The same day's metrics by owner carry the same figure as the efficiency view.
+	dayPeriod := "from=" + day.Format(time.RFC3339) + "&to=" + day.AddDate(0, 0, 1).Format(time.RFC3339) + "&group_by=owner"
+	groups := s.must(200, s.do("GET", "/v1/metrics?"+dayPeriod, token, nil)).body["groups"].([]any)
+	if len(groups) != 1 || groups[0].(map[string]any)["key"] != "bob" || groups[0].(map[string]any)["qa_score"] != 90.0 {
+		s.t.Errorf("metrics of %s by owner: %v, want bob alone with QA score 90", date, groups)
 	}
 }

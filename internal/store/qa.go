@@ -157,8 +157,9 @@ func (s *Store) ScoreQASample(ctx context.Context, id string, criteria []quality
 
 // QAScores is each agent's QA figures over the samples scored in [from, to): how
 // many and their average total (out of quality.QAScorecardTotal). Agents without a
-// scored sample are left out. It is what metrics grouped by owner and the reviews
-// read as an agent's QA score.
+// scored sample are left out. It is what the per-agent views, the insight report and
+// the reviews read as an agent's QA score; the metrics' groups count the same
+// samples in addQAScores.
 func (s *Store) QAScores(ctx context.Context, from, to time.Time) ([]quality.AgentQAScore, error) {
 	var out []quality.AgentQAScore
 	err := s.db.SelectContext(ctx, &out, `SELECT agent, count(*) AS scored, avg(total)::float8 AS average
