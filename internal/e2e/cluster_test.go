@@ -235,7 +235,9 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 
 	// The ladder, finished by the survivor: nothing lost, nothing doubled.
 	eventually(t, 3*time.Minute, "both ladders to finish on the surviving worker", func() bool { return s.count(ladder, "sla_escalated") == 4 })
-	time.Sleep(2 * time.Second) // a doubled event or notice, if there were one, would show by now
+	// A doubled event or notice would be an activity or workflow task still pending
+	// (on the survivor: the killed worker's tasks time out and move to it).
+	s.settledWithin(3*time.Minute, filed.WorkflowId)
 	counts := map[string]int{}
 	for _, k := range s.eventKinds(ladder) {
 		counts[k]++

@@ -289,7 +289,8 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 	s.startWorkerProcess(bin)
 
 	eventually(t, 60*time.Second, "both ladders to finish", func() bool { return s.count(id, "sla_escalated") == 4 })
-	time.Sleep(2 * time.Second)
+	// A doubled event or notice would be an activity or workflow task still pending.
+	s.settled(workflows.ComplaintWorkflowID(id))
 	counts := map[string]int{}
 	for _, k := range s.eventKinds(id) {
 		counts[k]++

@@ -394,6 +394,28 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 		}
 		return true
 	})
+	// A late duplicate (an event or a notice) would be an activity or a workflow
+	// task still pending: wait for every workflow to settle before counting "at
+	// most once". A complaint stored without a workflow is reported as lost below.
+	settle := func() {
+		var wfs []string
+		for _, fl := range filings {
+			if !fl.accepted && !fl.reconciled || !f.stored(fl.id) {
+				continue
+			}
+			ofIt := []string{workflows.ComplaintWorkflowID(fl.id)}
+			if fl.resolved {
+				ofIt = append(ofIt, workflows.SurveyWorkflowID(fl.id, 0))
+			}
+			for _, wf := range ofIt {
+				if _, err := f.temporal.DescribeWorkflowExecution(context.Background(), wf, ""); err == nil {
+					wfs = append(wfs, wf)
+				}
+			}
+		}
+		f.settledWithin(timeout, wfs...)
+	}
+	settle()
 	for _, fl := range filings {
 		if !fl.accepted && !fl.reconciled {
 			continue
@@ -462,6 +484,7 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 		}
 		return true
 	})
+	settle() // the survey workflows too, started by the resolutions
 	for _, id := range ids {
 		if n := len(staffAndCustomer(f.notifications(id))); n != wantNotices(id) {
 			tl.doubled++

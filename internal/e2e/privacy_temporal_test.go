@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -26,8 +27,10 @@ import (
 // address, acknowledged, resolved, surveyed by e-mail, answered through the link,
 // closed — leaves none of that personal data and not the survey link's token in
 // Temporal: the histories of its workflows, read through a client without the key,
-// hold them in no payload, failure, memo or search attribute. The notification
-// rows hold the link masked only; the customer's e-mail holds it in full.
+// hold them in no payload, failure, memo or search attribute — nor, decoded with the
+// key, in any payload: workflows carry IDs, not values, and the token is signed at
+// send time (docs/privacy.md). The notification rows hold the link masked only; the
+// customer's e-mail holds it in full.
 func TestTemporalHistoriesHoldNoPersonalDataNorSurveyLinks(t *testing.T) {
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
@@ -95,6 +98,7 @@ func TestTemporalHistoriesHoldNoPersonalDataNorSurveyLinks(t *testing.T) {
 			t.Errorf("%s: no encrypted activity input: the histories were not encrypted at all", wf)
 		}
 	}
+	s.checkDecodedHistories(secrets, complaintWF, surveyWF)
 	// With the key, the same history replays (checkHistory decrypts).
 	s.checkHistory(complaintWF, "secrets_complaint_survey_encrypted")
 	s.checkHistory(surveyWF, "secrets_feedback_answered_encrypted")
@@ -112,5 +116,61 @@ func TestTemporalHistoriesHoldNoPersonalDataNorSurveyLinks(t *testing.T) {
 	listed := s.must(200, s.do("GET", "/v1/notifications?complaint_id="+id.String(), adminToken, nil))
 	if strings.Contains(listed.raw, token) || !strings.Contains(listed.raw, survey.MaskedToken(token)) {
 		t.Errorf("GET /v1/notifications shows the token or no masked link: %s", listed.raw)
+	}
+}
+
+// checkDecodedHistories reads the workflows' histories through a client that
+// decodes every payload with the key (the codec the Web UI's codec endpoint uses),
+// as an operator holding the key would, and finds none of the secrets in any event:
+// the encryption is the second defence, not the one that keeps them out. It checks
+// the decoding happened: no payload is left encrypted, and the resolution's summary,
+// free text that is in the history only encrypted, reads in plaintext.
+func (s *stack) checkDecodedHistories(secrets map[string]string, workflowIDs ...string) {
+	s.t.Helper()
+	ctx := context.Background()
+	keys, err := codec.ParseKeys(testenv.PayloadKeys)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	decode, err := converter.NewPayloadCodecGRPCClientInterceptor(converter.PayloadCodecGRPCClientInterceptorOptions{
+		Codecs: []converter.PayloadCodec{keys.Codec()}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	keyed, err := client.Dial(client.Options{HostPort: testenv.Temporal(s.t), Namespace: "default",
+		Logger:            tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
+		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithChainUnaryInterceptor(decode)}}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer keyed.Close()
+	const summary = "Reshipped by express" // the resolution's, typed by staff
+	plain := 0
+	for _, wf := range workflowIDs {
+		iter := keyed.GetWorkflowHistory(ctx, wf, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			e, err := iter.Next()
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			b, err := proto.Marshal(e)
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte(codec.Encoding)) {
+				s.t.Errorf("%s: event %d (%s) is still encrypted through the keyed client", wf, e.GetEventId(), e.GetEventType())
+			}
+			if bytes.Contains(b, []byte(summary)) {
+				plain++
+			}
+			for what, secret := range secrets {
+				if bytes.Contains(b, []byte(secret)) {
+					s.t.Errorf("%s: event %d (%s), decoded, holds the customer's %s", wf, e.GetEventId(), e.GetEventType(), what)
+				}
+			}
+		}
+	}
+	if plain == 0 {
+		s.t.Errorf("no decoded event holds the resolution summary %q: the histories were not decoded", summary)
 	}
 }

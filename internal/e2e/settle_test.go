@@ -12,20 +12,28 @@ import (
 // positive signal, never on a sleep: a sleep that is too short on a loaded machine
 // lets a duplicate arrive after the count, and the test passes when it should fail.
 
-// settled waits until none of the workflows has an activity pending or running:
-// every notice they scheduled has finished its delivery (rows claimed, channels
-// sent), so counting what was delivered is final — a duplicate could only come from
-// another attempt, which would be pending.
+// settled waits until none of the workflows has an activity or a workflow task
+// pending or running: every notice they scheduled has finished its delivery (rows
+// claimed, channels sent), and no task is left that could schedule another, so
+// counting what was delivered or recorded is final — a duplicate could only come
+// from another attempt, which would be pending.
 func (s *stack) settled(workflowIDs ...string) {
 	s.t.Helper()
+	s.settledWithin(60*time.Second, workflowIDs...)
+}
+
+// settledWithin is settled with a deadline of the caller's (a loaded fault scenario
+// has many workflows to settle).
+func (s *stack) settledWithin(timeout time.Duration, workflowIDs ...string) {
+	s.t.Helper()
 	ctx := context.Background()
-	eventually(s.t, 60*time.Second, fmt.Sprintf("the activities of %v to finish", workflowIDs), func() bool {
+	eventually(s.t, timeout, fmt.Sprintf("the activities and workflow tasks of %d workflows to finish", len(workflowIDs)), func() bool {
 		for _, id := range workflowIDs {
 			d, err := s.temporal.DescribeWorkflowExecution(ctx, id, "")
 			if err != nil {
 				s.t.Fatalf("describe %s: %v", id, err)
 			}
-			if len(d.GetPendingActivities()) > 0 {
+			if len(d.GetPendingActivities()) > 0 || d.GetPendingWorkflowTask() != nil {
 				return false
 			}
 		}
