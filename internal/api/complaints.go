@@ -7,9 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -459,10 +462,14 @@ const (
 // complaintFilters are the query parameters of GET /v1/complaints besides limit and
 // cursor (docs/queries.md).
 var complaintFilters = []string{"external_id", "customer_id", "owner", "team_id", "status", "urgency", "category",
-	"channel", "breached", "escalation_pending", "created_from", "created_to", "q"}
+	"channel", "breached", "escalation_pending", "created_from", "created_to", "q", "sort"}
 
-// listComplaints lists complaints newest first, filtered by every parameter given
-// (AND; a parameter with several values matches any of them).
+// complaintOrders are the values of the listing's sort parameter, the default first.
+var complaintOrders = []string{string(store.ComplaintsNewestFirst), string(store.ComplaintsDueFirst)}
+
+// listComplaints lists complaints newest first or nearest deadline first (sort),
+// filtered by every parameter given (AND; a parameter with several values matches
+// any of them).
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	f, p := complaintFilter(r.URL.Query(), principalFrom(r.Context()))
 	if p != nil {
@@ -475,15 +482,49 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := principalFrom(r.Context())
-	writePage(w, cs, f.Limit, func(c store.Complaint) complaintView { return viewOf(c, caller) }, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
+	view := func(c store.Complaint) complaintView { return viewOf(c, caller) }
+	if f.Order == store.ComplaintsDueFirst {
+		items := make([]complaintView, len(cs))
+		for i, c := range cs {
+			items[i] = view(c)
+		}
+		var next *string
+		if len(cs) > 0 && len(cs) == f.Limit {
+			last := cs[len(cs)-1]
+			cur := encodeDueCursor(last.NextDueAt, last.ID)
+			next = &cur
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+		return
+	}
+	writePage(w, cs, f.Limit, view, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
 }
 
 // complaintFilter reads the listing's parameters; the problem names every bad one.
 // owner=me is the person the caller's token acts for.
 func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter, *Problem) {
 	var v validator
-	f := store.ComplaintFilter{}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, complaintFilters...)
+	f := store.ComplaintFilter{Order: store.ComplaintsNewestFirst}
+	if sort := once(&v, q, "sort", 20); sort != "" {
+		if !slices.Contains(complaintOrders, sort) {
+			v.reject("sort", FieldNotAllowed, fmt.Sprintf("%q is not one of %s", sort, strings.Join(complaintOrders, ", ")))
+		}
+		f.Order = store.ComplaintOrder(sort)
+	}
+	// The cursor is the order's: a newest-first cursor means nothing in deadline order.
+	var cursor string
+	paging := q
+	if f.Order == store.ComplaintsDueFirst {
+		cursor, paging = first(q, "cursor"), maps.Clone(q)
+		delete(paging, "cursor")
+	}
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, paging, complaintFilters...)
+	if cursor != "" {
+		var err error
+		if f.AfterDueAt, f.AfterID, err = decodeDueCursor(cursor); err != nil {
+			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned for sort=due")
+		}
+	}
 	f.ExternalID = once(&v, q, "external_id", 200)
 	f.CustomerID = once(&v, q, "customer_id", 200)
 	f.Owner = once(&v, q, "owner", 200)

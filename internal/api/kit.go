@@ -149,6 +149,36 @@ func decodeCursor(cur string) (time.Time, string, error) {
 	return at, id, err
 }
 
+// encodeDueCursor is the cursor of a nearest-deadline-first page (sort=due): the
+// last row's next due time, "none" when it had no running clock, and its id. The
+// "due" mark keeps it apart from encodeCursor's, which orders otherwise.
+func encodeDueCursor(due *time.Time, id string) string {
+	at := "none"
+	if due != nil {
+		at = due.UTC().Format(time.RFC3339Nano)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("due|" + at + "|" + id))
+}
+
+func decodeDueCursor(cur string) (*time.Time, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return nil, "", err
+	}
+	parts := strings.Split(string(b), "|")
+	if len(parts) != 3 || parts[0] != "due" || !isUUID(parts[2]) {
+		return nil, "", errors.New("malformed cursor")
+	}
+	if parts[1] == "none" {
+		return nil, parts[2], nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, parts[1])
+	if err != nil {
+		return nil, "", err
+	}
+	return &at, parts[2], nil
+}
+
 // The readers of a listing's filter parameters: each names what is wrong with a
 // value on the parameter, so one 400 lists every bad parameter. An empty value
 // filters nothing.

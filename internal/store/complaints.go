@@ -68,6 +68,9 @@ type Complaint struct {
 	// that raised it; nil when not.
 	AngerReason       *string `db:"anger_reason"`
 	UrgencyRaisedFrom *string `db:"urgency_raised_from"`
+	// NextDueAt is the nearest open SLA deadline (complaintNextDue), read by the
+	// listings only; nil there when no clock runs.
+	NextDueAt *time.Time `db:"next_due_at"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -116,6 +119,9 @@ type NewComplaint struct {
 	// Urgency is already the raised one.
 	AngerReason       *string `db:"anger_reason"`
 	UrgencyRaisedFrom *string `db:"urgency_raised_from"`
+	// NextDueAt is the nearest open SLA deadline (complaintNextDue), read by the
+	// listings only; nil there when no clock runs.
+	NextDueAt *time.Time `db:"next_due_at"`
 }
 
 // CreateComplaint files a complaint once per external ID. It returns the stored

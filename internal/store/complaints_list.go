@@ -30,19 +30,58 @@ type ComplaintFilter struct {
 	CreatedTo   *time.Time
 	// Text is a case-insensitive substring of the subject or the description.
 	Text string
-	// After is the (created_at, id) of the last row of the previous page.
+	// Order is the listing's order; the zero value is newest first.
+	Order ComplaintOrder
+	// After is the last row of the previous page: its created_at (newest first) or
+	// its NextDueAt (nearest deadline first; nil when it had no running clock), and
+	// its id.
 	AfterCreatedAt time.Time
+	AfterDueAt     *time.Time
 	AfterID        string
 	Limit          int
 }
+
+// ComplaintOrder is the order of a complaints listing.
+type ComplaintOrder string
+
+const (
+	// ComplaintsNewestFirst orders by filing time, newest first.
+	ComplaintsNewestFirst ComplaintOrder = "newest"
+	// ComplaintsDueFirst orders by the nearest open SLA deadline (complaintNextDue),
+	// soonest — or most overdue — first; complaints with no running clock last.
+	ComplaintsDueFirst ComplaintOrder = "due"
+)
+
+// complaintNextDue is a complaint's nearest open SLA deadline: the earliest due
+// time of the clocks still running — the first response until it is given, the
+// resolution until the complaint is resolved — breached or not; NULL when none
+// runs. A paused resolution clock (waiting on the customer) does not run: its due
+// time moves when the complaint resumes, so nothing is due meanwhile. Pausing
+// stops only that clock, as the workflow does. Status decides first, so a resolved
+// or closed complaint has no running clock whatever its columns say.
+const complaintNextDue = `LEAST(
+	CASE WHEN status NOT IN ('resolved', 'closed') AND first_response_at IS NULL THEN first_response_due_at END,
+	CASE WHEN status NOT IN ('resolved', 'closed') AND resolved_at IS NULL AND paused_at IS NULL
+		THEN resolution_due_at END)`
+
+// complaintDueKey orders by complaintNextDue with no running clock last. The
+// indexes of migration 00027 are on this expression; it must stay the same
+// expression (whitespace aside) for the planner to use them.
+const complaintDueKey = `COALESCE(` + complaintNextDue + `, 'infinity'::timestamptz)`
 
 // complaintText is the expression the trigram index complaints_text_trgm covers;
 // the filter must repeat it verbatim for the planner to use the index.
 const complaintText = `(subject || E'\n' || description)`
 
-// Complaints lists complaints newest first, one page at a time (keyset pagination,
-// so a page is cheap however deep it is). Each filter has an index (migration 00008).
+// Complaints lists complaints newest first or nearest deadline first, one page at
+// a time (keyset pagination, so a page is cheap however deep it is). Each filter
+// has an index (migration 00008), and the deadline order its own (00027).
 func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
+	return selectPage[Complaint](ctx, s, complaintsPage(f))
+}
+
+// complaintsPage is the listing's query for f.
+func complaintsPage(f ComplaintFilter) keyset {
 	var preds []pred
 	if len(f.Statuses) > 0 {
 		preds = append(preds, pred{"status = ANY(?)", []any{pq.Array(f.Statuses)}})
@@ -74,13 +113,22 @@ func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint,
 	if f.Text != "" {
 		preds = append(preds, pred{complaintText + " ILIKE ?", []any{"%" + likeEscaper.Replace(f.Text) + "%"}})
 	}
-	return selectPage[Complaint](ctx, s, keyset{
-		what: "complaints", query: `SELECT ` + complaintColumns + ` FROM complaints`, at: "created_at", id: "id",
+	k := keyset{
+		what:  "complaints",
+		query: `SELECT ` + complaintColumns + `, ` + complaintNextDue + ` AS next_due_at FROM complaints`,
+		at:    "created_at", id: "id",
 		filters: []filter{{"external_id", f.ExternalID}, {"customer_id", f.CustomerID}, {"owner", f.Owner},
 			{"team_id", f.TeamID}},
 		preds:   preds,
 		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
-	})
+	}
+	if f.Order == ComplaintsDueFirst {
+		k.at, k.asc, k.afterAt = complaintDueKey, true, "infinity"
+		if f.AfterDueAt != nil {
+			k.afterAt = *f.AfterDueAt
+		}
+	}
+	return k
 }
 
 func not(negate bool) string {
