@@ -270,3 +270,97 @@ func TestNotificationsListingAndRoles(t *testing.T) {
 		t.Errorf("agent li asking for mia's notices: got %d, want 403", got.status)
 	}
 }
+
+// The queue's order through the API: nearest open deadline first, page after page
+// by next_cursor, clockless complaints last; the cursor belongs to its order.
+func TestComplaintListingNearestDeadlineFirst(t *testing.T) {
+	a := newDirectoryAPI(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	// ext: first response due (hours from now), responded, resolution due (nil:
+	// none), status. Filed in this order, so newest first is the reverse.
+	rows := []struct {
+		ext       string
+		firstDue  float64
+		responded bool
+		resDue    *float64
+		status    string
+	}{
+		{"due-res-5", -40, true, new(5.0), "in_progress"},           // resolution in 5 h
+		{"due-none-backlog", -30, true, nil, "backlog"},             // no running clock
+		{"due-fr-2", 2, false, new(24.0), "open"},                   // first response in 2 h
+		{"due-breached", -1, false, new(20.0), "open"},              // first response 1 h overdue
+		{"due-paused", -40, true, new(-3.0), "waiting_on_customer"}, // paused: no running clock
+		{"due-closed", -50, true, new(-45.0), "closed"},             // not in an active queue
+		{"due-res-3", -10, true, new(3.0), "in_progress"},           // resolution in 3 h
+		{"due-fr-9", 9, false, new(30.0), "open"},                   // first response in 9 h
+	}
+	hours := func(h float64) time.Time { return now.Add(time.Duration(h * float64(time.Hour))) }
+	for i, r := range rows {
+		c := a.fileDirect(r.ext, "c1", "配送延误", complaint.High)
+		var responded, resDue, paused, closed *time.Time
+		if r.responded {
+			responded = new(hours(-45))
+		}
+		if r.resDue != nil {
+			resDue = new(hours(*r.resDue))
+		}
+		if r.status == "waiting_on_customer" {
+			paused = new(hours(-1))
+		}
+		if r.status == "closed" {
+			closed = new(hours(-44))
+		}
+		if _, err := a.store.DB().Exec(`UPDATE complaints SET status = $2, first_response_due_at = $3,
+				first_response_at = $4, resolution_due_at = $5, paused_at = $6, closed_at = $7,
+				resolved_at = $7, created_at = $8 WHERE id = $1`,
+			c.ID, r.status, hours(r.firstDue), responded, resDue, paused, closed, hours(float64(i-100))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages := func(query string) [][]string {
+		var got [][]string
+		path := "/v1/complaints?" + query
+		for range 10 {
+			res := a.as(auth.RoleManager, "GET", path, "", http.StatusOK)
+			got = append(got, externalIDsOf(res.body["items"]))
+			next, _ := res.body["next_cursor"].(string)
+			if next == "" {
+				return got
+			}
+			path = "/v1/complaints?" + query + "&cursor=" + url.QueryEscape(next)
+		}
+		t.Fatalf("%s: more than 10 pages", query)
+		return nil
+	}
+	active := "status=open,in_progress,waiting_on_customer,backlog"
+	// By hand: −1 h (breached), +2 h, +3 h, +5 h, +9 h, then paused and backlog by id.
+	timed := []string{"due-breached", "due-fr-2", "due-res-3", "due-res-5", "due-fr-9"}
+	got := pages(active + "&sort=due&limit=3")
+	if len(got) != 3 || !slices.Equal(got[0], timed[:3]) || !slices.Equal(got[1][:2], timed[3:]) ||
+		!slices.Equal(sorted(slices.Concat(got[1][2:], got[2])), []string{"due-none-backlog", "due-paused"}) {
+		t.Errorf("sort=due by pages of 3: got %v, want %v then paused and backlog", got, timed)
+	}
+	if got := slices.Concat(pages("sort=due&limit=2")...); len(got) != 8 || !slices.Equal(got[:5], timed) ||
+		!slices.Contains(got[5:], "due-closed") {
+		t.Errorf("sort=due, every status, by pages of 2: got %v", got)
+	}
+	if got := slices.Concat(pages(active + "&sort=newest&limit=4")...); !slices.Equal(got,
+		[]string{"due-fr-9", "due-res-3", "due-paused", "due-breached", "due-fr-2", "due-none-backlog", "due-res-5"}) {
+		t.Errorf("sort=newest: got %v", got)
+	}
+
+	// A cursor of one order is refused by the other; a bad sort names the parameter.
+	newest := a.as(auth.RoleManager, "GET", "/v1/complaints?limit=1", "", http.StatusOK).body["next_cursor"].(string)
+	due := a.as(auth.RoleManager, "GET", "/v1/complaints?sort=due&limit=1", "", http.StatusOK).body["next_cursor"].(string)
+	for _, tc := range []struct{ query, field string }{
+		{"sort=due&cursor=" + newest, "cursor"},
+		{"cursor=" + due, "cursor"},
+		{"sort=deadline", "sort"},
+		{"sort=due&sort=newest", "sort"},
+	} {
+		res := a.call(auth.RoleManager, "GET", "/v1/complaints?"+tc.query, "")
+		if res.status != http.StatusBadRequest || !slices.Equal(res.fields(), []string{tc.field}) {
+			t.Errorf("GET ?%s: got %d naming %v, want 400 naming %s", tc.query, res.status, res.fields(), tc.field)
+		}
+	}
+}

@@ -1446,6 +1446,24 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 	}
 }
 
+// Defines values for ListComplaintsParamsSort.
+const (
+	Due    ListComplaintsParamsSort = "due"
+	Newest ListComplaintsParamsSort = "newest"
+)
+
+// Valid indicates whether the value is a known member of the ListComplaintsParamsSort enum.
+func (e ListComplaintsParamsSort) Valid() bool {
+	switch e {
+	case Due:
+		return true
+	case Newest:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetInsightReportParamsFormat.
 const (
 	GetInsightReportParamsFormatCsv  GetInsightReportParamsFormat = "csv"
@@ -4014,6 +4032,16 @@ type ListComplaintsParams struct {
 	// Q A case-insensitive substring of the subject or the description.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Sort The order. `newest`: by filing time, newest first. `due`: by the nearest
+	// open SLA deadline, soonest first — the earliest due time of the clocks
+	// still running: the first response until it is given, the resolution until
+	// the complaint is resolved; a breached clock not yet met keeps its past due
+	// time, so it comes first. A paused resolution clock (waiting on the
+	// customer) does not run: its deadline moves when the complaint resumes.
+	// Complaints with no running clock (paused, backlog, resolved, closed) come
+	// last. Ties go by id. A cursor continues only the order it came from.
+	Sort *ListComplaintsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -4026,6 +4054,9 @@ type ListComplaintsParamsBreached string
 
 // ListComplaintsParamsEscalationPending defines parameters for ListComplaints.
 type ListComplaintsParamsEscalationPending string
+
+// ListComplaintsParamsSort defines parameters for ListComplaints.
+type ListComplaintsParamsSort string
 
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
@@ -4887,8 +4918,8 @@ type ClientInterface interface {
 
 	// ListComplaints List complaints
 	//
-	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
-	// filter given must hold; `status`, `urgency`, `category` and `channel` may
+	// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+	// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 	// repeat or hold comma-separated values (`status=open&status=resolved` is
 	// `status=open,resolved`) and then match any of them. An empty value filters
 	// nothing; the other parameters may be given once. Unknown parameters are a 400.
@@ -6815,8 +6846,8 @@ func (c *Client) PutCompensationLimits(ctx context.Context, body PutCompensation
 
 // ListComplaints List complaints
 //
-// Newest first, keyset-paginated (send the same filters with `cursor`). Every
-// filter given must hold; `status`, `urgency`, `category` and `channel` may
+// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 // repeat or hold comma-separated values (`status=open&status=resolved` is
 // `status=open,resolved`) and then match any of them. An empty value filters
 // nothing; the other parameters may be given once. Unknown parameters are a 400.
@@ -10506,6 +10537,18 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 		if params.Q != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15984,8 +16027,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListComplaintsWithResponse List complaints
 	//
-	// Newest first, keyset-paginated (send the same filters with `cursor`). Every
-	// filter given must hold; `status`, `urgency`, `category` and `channel` may
+	// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+	// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 	// repeat or hold comma-separated values (`status=open&status=resolved` is
 	// `status=open,resolved`) and then match any of them. An empty value filters
 	// nothing; the other parameters may be given once. Unknown parameters are a 400.
@@ -31295,8 +31338,8 @@ func (c *ClientWithResponses) PutCompensationLimitsWithResponse(ctx context.Cont
 
 // ListComplaintsWithResponse List complaints
 //
-// Newest first, keyset-paginated (send the same filters with `cursor`). Every
-// filter given must hold; `status`, `urgency`, `category` and `channel` may
+// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 // repeat or hold comma-separated values (`status=open&status=resolved` is
 // `status=open,resolved`) and then match any of them. An empty value filters
 // nothing; the other parameters may be given once. Unknown parameters are a 400.
