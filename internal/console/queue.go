@@ -5,11 +5,11 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
+	domain "github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // complaint is the API's complaint (the generated type, so its shape is the
@@ -55,31 +55,82 @@ func (c complaint) Next() clock {
 	return clock{}
 }
 
-// page is a list answer of the API: its items, as the generated type T.
+// page is a list answer of the API: its items, as the generated type T, and the
+// cursor of the page after it (nil on the last).
 type page[T any] struct {
-	Items []T `json:"items"`
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
 }
 
-// queueFilters are the list API's filters the queue offers, read from the query.
+// The status filter's two choices beyond one status: the statuses still awaiting
+// resolution (the queue's default), and every status.
+const (
+	statusActive = "active"
+	statusAny    = "any"
+)
+
+// activeStatuses are the statuses the queue shows by default, as the domain
+// defines them.
+var activeStatuses = func() []string {
+	var out []string
+	for _, s := range domain.Statuses {
+		if s.Active() {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}()
+
+// queueFilters are the list API's filters the queue offers, read from the query,
+// and the cursor of the page shown.
 type queueFilters struct {
 	Owner, Team, Status, Urgency, Breached, Q string
 	Category, Channel, EscalationPending      string
+	Cursor                                    string
 }
 
 func filtersOf(r *http.Request, p auth.Principal) queueFilters {
 	q := r.URL.Query()
 	f := queueFilters{Owner: q.Get("owner"), Team: q.Get("team_id"), Status: q.Get("status"),
 		Urgency: q.Get("urgency"), Breached: q.Get("breached"), Q: q.Get("q"),
-		Category: q.Get("category"), Channel: q.Get("channel"), EscalationPending: q.Get("escalation_pending")}
-	// An agent starts on their own queue; "any" is the explicit choice of all.
-	if !q.Has("owner") && p.Role == auth.RoleAgent && p.PersonID != "" {
+		Category: q.Get("category"), Channel: q.Get("channel"), EscalationPending: q.Get("escalation_pending"),
+		Cursor: q.Get("cursor")}
+	// An agent starts on their own queue, everyone else on all; "any" is the
+	// explicit choice of all.
+	switch {
+	case !q.Has("owner") && p.Role == auth.RoleAgent && p.PersonID != "":
 		f.Owner = "me"
+	case f.Owner == "":
+		f.Owner = "any"
+	}
+	// The queue is the work still to do unless another status is asked for.
+	if f.Status == "" {
+		f.Status = statusActive
 	}
 	return f
 }
 
-// Query is the filters as the console's own query string, for the fragment poll.
+// Query is the filters and the page's cursor as the console's own query string, for
+// the fragment poll, which refreshes the page shown.
 func (f queueFilters) Query() template.URL {
+	v := f.values()
+	if f.Cursor != "" {
+		v.Set("cursor", f.Cursor)
+	}
+	return template.URL(v.Encode())
+}
+
+// Next is the query of the page after this one, which cursor continues.
+func (f queueFilters) Next(cursor string) template.URL {
+	v := f.values()
+	v.Set("cursor", cursor)
+	return template.URL(v.Encode())
+}
+
+// First is the query of the first page under the same filters.
+func (f queueFilters) First() template.URL { return template.URL(f.values().Encode()) }
+
+func (f queueFilters) values() url.Values {
 	v := url.Values{}
 	v.Set("owner", f.Owner)
 	for k, s := range map[string]string{"team_id": f.Team, "status": f.Status, "urgency": f.Urgency, "breached": f.Breached, "q": f.Q,
@@ -88,11 +139,13 @@ func (f queueFilters) Query() template.URL {
 			v.Set(k, s)
 		}
 	}
-	return template.URL(v.Encode())
+	return v
 }
 
+// params are the API's: the filters, nearest deadline first, from the cursor.
 func (f queueFilters) params() *apiclient.ListComplaintsParams {
-	p := &apiclient.ListComplaintsParams{}
+	due := apiclient.Due
+	p := &apiclient.ListComplaintsParams{Sort: &due}
 	set := func(s string) *string {
 		if s == "" {
 			return nil
@@ -102,8 +155,12 @@ func (f queueFilters) params() *apiclient.ListComplaintsParams {
 	if f.Owner != "any" {
 		p.Owner = set(f.Owner)
 	}
-	p.TeamId, p.Q = set(f.Team), set(f.Q)
-	if f.Status != "" {
+	p.TeamId, p.Q, p.Cursor = set(f.Team), set(f.Q), set(f.Cursor)
+	switch f.Status {
+	case statusActive:
+		p.Status = &activeStatuses
+	case statusAny:
+	default:
 		p.Status = &[]string{f.Status}
 	}
 	if f.Urgency != "" {
@@ -126,36 +183,73 @@ func (f queueFilters) params() *apiclient.ListComplaintsParams {
 	return p
 }
 
-// list asks the API for the filtered complaints, nearest deadline first (the order
-// is presentation; the API decides what is listed).
-func (c *Console) list(r *http.Request, f queueFilters) ([]complaint, *refusal, error) {
+// preset is one of the queue's ready-made views: its element id, its name's
+// message id, its query and whether it is the view shown.
+type preset struct {
+	ID, Key string
+	Query   template.URL
+	Current bool
+}
+
+// presets are "My queue" (for a person), "My team" (for a person of a team in the
+// directory) and "All", each on the default statuses and nearest deadline first.
+func presets(f queueFilters, person, team string) []preset {
+	var out []preset
+	add := func(id, key, owner, teamID string) {
+		v := url.Values{"owner": {owner}}
+		if teamID != "" {
+			v.Set("team_id", teamID)
+		}
+		current := f.Owner == owner && f.Team == teamID && f.Status == statusActive && f.Cursor == "" &&
+			f.Urgency == "" && f.Breached == "" && f.Q == "" && f.Category == "" && f.Channel == "" && f.EscalationPending == ""
+		out = append(out, preset{ID: id, Key: key, Query: template.URL(v.Encode()), Current: current})
+	}
+	if person != "" {
+		add("preset-mine", "queue.mine", "me", "")
+	}
+	if team != "" {
+		add("preset-team", "queue.myteam", "any", team)
+	}
+	add("preset-all", "queue.all", "any", "")
+	return out
+}
+
+// list asks the API for a page of the filtered complaints, nearest deadline first
+// (the API's order), and the cursor of the page after it ("" on the last).
+func (c *Console) list(r *http.Request, f queueFilters) ([]complaint, string, *refusal, error) {
 	var got page[apiclient.Complaint]
 	ref, err := into(&got)(c.client.ListComplaints(r.Context(), f.params()))
 	if ref != nil || err != nil {
-		return nil, ref, err
+		return nil, "", ref, err
 	}
 	items := make([]complaint, len(got.Items))
 	for i, cm := range got.Items {
 		items[i] = complaint{cm}
 	}
-	slices.SortStableFunc(items, func(a, b complaint) int {
-		da, db := a.Next().Due, b.Next().Due
-		switch {
-		case da.IsZero() != db.IsZero():
-			if da.IsZero() {
-				return 1
-			}
-			return -1
-		default:
-			return da.Compare(db)
-		}
-	})
-	return items, nil, nil
+	var next string
+	if got.NextCursor != nil {
+		next = *got.NextCursor
+	}
+	return items, next, nil, nil
+}
+
+// personTeam is the team of the signed-in person in the directory, "" when they
+// are no person, have no team or may not read the directory.
+func (c *Console) personTeam(r *http.Request, person string) string {
+	if person == "" {
+		return ""
+	}
+	var p apiclient.Person
+	if ref, err := into(&p)(c.client.GetPerson(r.Context(), person)); ref != nil || err != nil || p.TeamId == nil {
+		return ""
+	}
+	return *p.TeamId
 }
 
 func (c *Console) queue(w http.ResponseWriter, r *http.Request) {
-	f := filtersOf(r, viewerFrom(r.Context()).Principal)
-	items, ref, err := c.list(r, f)
+	p := viewerFrom(r.Context()).Principal
+	f := filtersOf(r, p)
+	items, next, ref, err := c.list(r, f)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -164,13 +258,14 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request) {
 	if ref != nil {
 		status = ref.Status
 	}
-	c.render(w, r, status, "queue", map[string]any{"Filters": f, "Items": items, "Refusal": ref})
+	c.render(w, r, status, "queue", map[string]any{"Filters": f, "Items": items, "Next": next, "Refusal": ref,
+		"Presets": presets(f, p.PersonID, c.personTeam(r, p.PersonID))})
 }
 
 // queueRows is the queue's table body alone, which the page polls to stay current.
 func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 	f := filtersOf(r, viewerFrom(r.Context()).Principal)
-	items, ref, err := c.list(r, f)
+	items, _, ref, err := c.list(r, f)
 	if err != nil {
 		c.fail(w, r, err)
 		return
