@@ -322,6 +322,7 @@ func apiListProbes(bearer string) []consoleProbe {
 	fixed := func(p string) func(int) string { return func(int) string { return p } }
 	return []consoleProbe{
 		{name: "list: open, newest first", path: fixed("/v1/complaints?status=open&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
+		{name: "list: still to do, nearest deadline first", path: fixed("/v1/complaints?status=open,in_progress,waiting_on_customer,backlog&sort=due&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
 		{name: "list: open, high urgency, one category", path: fixed("/v1/complaints?status=open&urgency=high&category=logistics&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
 		{name: "list: one customer", path: fixed("/v1/complaints?customer_id=cust-4242"), bearer: bearer, target: scaleListTarget, want: `"items"`},
 		{name: "list: text search", path: fixed("/v1/complaints?q=refund&limit=50"), bearer: bearer, target: scaleListTarget, want: `"items"`},
