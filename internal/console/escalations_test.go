@@ -1,8 +1,15 @@
 package console
 
 import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
@@ -46,5 +53,38 @@ func TestClockWarningsAttribute(t *testing.T) {
 	}
 	if got := (clock{}).WarningList(); got != "" {
 		t.Errorf("a clock without warnings: data-warnings = %q, want empty", got)
+	}
+}
+
+// The inbox in Chinese: every decision the API takes, reassign too, each option and
+// field label in the viewer's language (the values stay the API's), and the entry's
+// history.
+func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
+	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/escalations.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Console{pages: map[string]*template.Template{"escalations": page}, log: slog.New(slog.DiscardHandler)}
+	id := uuid.New()
+	entry := pending{E: apiclient.Escalation{Id: "e1", ComplaintId: id, Seq: 1, RequestedBy: "ann", Reason: "refund"},
+		History: []apiclient.ComplaintEvent{{Id: 7, Kind: "escalation_requested", Actor: "ann"}}, Input: map[string]string{}}
+	r := httptest.NewRequest(http.MethodGet, "/console/escalations", nil)
+	r.Header.Set("Accept-Language", "zh-CN")
+	w := httptest.NewRecorder()
+	c.render(w, r, http.StatusOK, "escalations", map[string]any{"Entries": []pending{entry},
+		"Kinds": decisionKinds, "Urgencies": decisionUrgencies, "CompKinds": compensationKinds, "Input": map[string]string{}})
+	body := w.Body.String()
+	for _, want := range []string{`<option value="reassign">改派</option>`, `<option value="extend">延长期限</option>`,
+		`<option value="high">高</option>`, `<option value="voucher">代金券</option>`, "新负责人，人员 ID（批准、改派）",
+		"延长时长，如 6h（延长期限）", "<strong>escalation_requested</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Chinese inbox lacks %q", want)
+		}
+	}
+	for _, raw := range []string{">extend_by<", ">urgency<", ">owner<", ">reassign<"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the Chinese inbox shows the API's name %q", raw)
+		}
 	}
 }
