@@ -65,10 +65,8 @@ type firedMark struct {
 
 func (w *complaintWorkflow) newClock(name complaint.Clock, round int, since time.Time, budget time.Duration) *slaClock {
 	c := &slaClock{name: name, round: round, budget: budget, since: since, running: true}
-	for _, p := range w.policy.WarningPercents {
-		if p > 0 && p < 100 {
-			c.marks = append(c.marks, &mark{kind: markWarning, percent: p})
-		}
+	for _, p := range complaint.WarningMarks(w.policy.WarningPercents) {
+		c.marks = append(c.marks, &mark{kind: markWarning, percent: p})
 	}
 	c.marks = append(c.marks, &mark{kind: markBreach})
 	for _, l := range w.policy.EscalationLevels {

@@ -256,21 +256,12 @@ func refusalOf(p complaint.DecisionProblem, d complaint.Decision) string {
 }
 
 // checkDecider accepts only the escalation's current approver or a manager above
-// them in the owner's reporting chain.
+// them in the owner's reporting chain (complaint's DeciderRefusal, the API's rule too).
 func (w *complaintWorkflow) checkDecider(e *complaint.EscalationRecord, actor string) error {
-	if slices.Contains(e.Eligible, actor) {
-		return nil
+	if why := e.DeciderRefusal(actor, w.state.Chain, w.ownerRecipient()); why != "" {
+		return invalidAction(why)
 	}
-	i := slices.IndexFunc(w.state.Chain, func(m complaint.Member) bool { return m.ID == actor })
-	switch {
-	case actor == "":
-		return invalidAction("actor is required")
-	case i >= 0 && !w.state.Chain[i].Role.AtLeast(complaint.RoleManager):
-		return invalidAction(fmt.Sprintf("%s is a %s; only a manager or higher in the owner's chain may decide", actor, w.state.Chain[i].Role))
-	case i >= 0:
-		return invalidAction(fmt.Sprintf("escalation %d has moved up to level %d; only %v may decide", e.Seq, e.Level, e.Eligible))
-	}
-	return invalidAction(fmt.Sprintf("%s is not a manager in the reporting chain of %s", actor, w.ownerRecipient()))
+	return nil
 }
 
 // checkExtension accepts an extension (positive: CheckDecision saw to that) only of

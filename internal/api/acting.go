@@ -2,19 +2,20 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // mayAct checks, before any workflow update on complaint c, that the caller may take
-// the action at all (auth.MayActOn, and auth.MayDecide for a decision); on refusal
-// it has written a 403 and returns false. The workflow's validator still has the
-// last word on the decider's place in the reporting chain.
+// the action at all (auth.MayActOn, and for a decision auth.MayDecide and then
+// mayDecide); on refusal it has written a 403 and returns false.
 func (s *Server) mayAct(w http.ResponseWriter, r *http.Request, c store.Complaint, update string) bool {
 	caller := principalFrom(r.Context())
 	var personTeam string
@@ -27,23 +28,65 @@ func (s *Server) mayAct(w http.ResponseWriter, r *http.Request, c store.Complain
 		personTeam = null.Value(p.TeamID)
 	}
 	why := caller.MayActOn(auth.Assignment{Owner: null.Value(c.Owner), Team: null.Value(c.TeamID)}, personTeam)
-	if why == "" && update == workflows.UpdateDecideEscalation {
-		var requestedBy string
-		if seq, err := strconv.Atoi(r.PathValue("seq")); err == nil && seq >= 1 {
-			es, err := s.store.Escalations(r.Context(), c.ID)
-			if err != nil {
-				s.serverError(w, r, err)
-				return false
-			}
-			if seq <= len(es) {
-				requestedBy = es[seq-1].RequestedBy
-			}
-		}
-		why = caller.MayDecide(requestedBy)
-	}
 	if why != "" {
 		writeProblem(w, r, problem(http.StatusForbidden, why))
 		return false
 	}
-	return true
+	if update != workflows.UpdateDecideEscalation {
+		return true
+	}
+	var e *store.Escalation
+	if seq, err := strconv.Atoi(r.PathValue("seq")); err == nil && seq >= 1 {
+		es, err := s.store.Escalations(r.Context(), c.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return false
+		}
+		if seq <= len(es) {
+			e = &es[seq-1]
+		}
+	}
+	var requestedBy string
+	if e != nil {
+		requestedBy = e.RequestedBy
+	}
+	if why := caller.MayDecide(requestedBy); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return false
+	}
+	return s.mayDecide(w, r, c, e, caller.PersonID)
+}
+
+// mayDecide refuses with 403 not_approver a decision on pending escalation e by a
+// person who is not one of its eligible approvers, by the workflow's own rule
+// (complaint.EscalationRecord.DeciderRefusal) on the escalation as recorded. What
+// else stands in the way — an escalation no longer pending, a decision that does not
+// fit the complaint — stays the workflow validator's 409, and so does the moment
+// after the escalation moved up in the workflow and before its new approvers were
+// recorded.
+func (s *Server) mayDecide(w http.ResponseWriter, r *http.Request, c store.Complaint, e *store.Escalation, actor string) bool {
+	if e == nil || e.Status != "pending" {
+		return true
+	}
+	rec := complaint.EscalationRecord{Seq: e.Seq, Level: e.Level, Eligible: e.Eligible}
+	if rec.DeciderRefusal(actor, nil, "") == "" {
+		return true
+	}
+	// Refused: the owner's chain, as the directory holds it now, says why.
+	chain, err := s.store.RoutedChain(r.Context(), null.Value(c.Owner), null.Value(c.TeamID))
+	if err != nil {
+		s.serverError(w, r, err)
+		return false
+	}
+	owner := null.Value(c.Owner)
+	switch {
+	case owner != "":
+	case len(chain) > 0:
+		owner = chain[0].ID
+	default:
+		owner = "unassigned:" + c.Category
+	}
+	writeProblem(w, r, problemWithCode(http.StatusForbidden, CodeNotApprover,
+		fmt.Sprintf("%s may not decide escalation %d: %s", actor, e.Seq, rec.DeciderRefusal(actor, chain, owner))))
+	return false
 }

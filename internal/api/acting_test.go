@@ -14,9 +14,10 @@ import (
 )
 
 // actingAPI is a directory API with two teams and a reporting chain (ann and bob in
-// care under lee, max, dora; oz in other), a token per person, tokens merely named
-// after people, and three complaints: one ann owns in care, one oz owns in other,
-// one unassigned. Max asked for escalation 1 of ann's complaint.
+// care under lee, max, dora; oz in other; mia, a manager of no one in it), a token
+// per person, tokens merely named after people, and three complaints: one ann owns
+// in care, one oz owns in other, one unassigned. Max asked for escalation 1 of ann's
+// complaint, which has moved up to dora (level 2).
 func actingAPI(t *testing.T) (a *directoryAPI, owned, elsewhere, pool store.Complaint) {
 	a = newDirectoryAPI(t)
 	a.admin("PUT", "/v1/teams/care", `{"name":"Care"}`, http.StatusCreated)
@@ -28,12 +29,13 @@ func actingAPI(t *testing.T) (a *directoryAPI, owned, elsewhere, pool store.Comp
 		`ann {"name":"Ann","role":"agent","team_id":"care","manager_id":"lee"}`,
 		`bob {"name":"Bob","role":"agent","team_id":"care","manager_id":"lee"}`,
 		`oz {"name":"Oz","role":"agent","team_id":"other","manager_id":"max"}`,
+		`mia {"name":"Mia","role":"manager"}`,
 	} {
 		id, body, _ := strings.Cut(p, " ")
 		a.admin("PUT", "/v1/people/"+id, body, http.StatusCreated)
 	}
 	for person, role := range map[string]auth.Role{"dora": auth.RoleManager, "max": auth.RoleManager,
-		"ann": auth.RoleAgent, "bob": auth.RoleAgent, "oz": auth.RoleAgent} {
+		"ann": auth.RoleAgent, "bob": auth.RoleAgent, "oz": auth.RoleAgent, "lee": auth.RoleManager, "mia": auth.RoleManager} {
 		tok := a.admin("POST", "/v1/tokens", `{"role":"`+string(role)+`","name":"`+person+`","person_id":"`+person+`"}`, http.StatusCreated)
 		a.tokens[auth.Role(person)] = tok.body["token"].(string)
 	}
@@ -52,8 +54,8 @@ func actingAPI(t *testing.T) (a *directoryAPI, owned, elsewhere, pool store.Comp
 	}{
 		{`UPDATE complaints SET owner = 'ann', team_id = 'care' WHERE id = $1`, []any{owned.ID}},
 		{`UPDATE complaints SET owner = 'oz', team_id = 'other' WHERE id = $1`, []any{elsewhere.ID}},
-		{`INSERT INTO escalations (id, complaint_id, seq, status, requested_by, requested_at, reason)
-			VALUES ($1, $2, 1, 'pending', 'max', now(), 'refund over my limit')`, []any{uuid.NewString(), owned.ID}},
+		{`INSERT INTO escalations (id, complaint_id, seq, status, requested_by, requested_at, reason, approver_id, eligible, level)
+			VALUES ($1, $2, 1, 'pending', 'max', now(), 'refund over my limit', 'dora', '{dora}', 2)`, []any{uuid.NewString(), owned.ID}},
 	} {
 		if _, err := db.Exec(q.sql, q.args...); err != nil {
 			t.Fatal(err)
@@ -75,22 +77,28 @@ func TestActingForAPersonNeedsThePersonAndTheirComplaint(t *testing.T) {
 		path   string
 		want   int
 		detail string // in the 403's detail
+		code   string // the 403's code: forbidden unless said
 	}{
-		{"the owner acts", "ann", ack(owned), 400, ""},
-		{"a member of the owning team acts", "bob", ack(owned), 400, ""},
-		{"an agent of another team may not", "oz", ack(owned), 403, "oz may act only on complaints they own or their team holds"},
-		{"an agent acts on their own elsewhere", "oz", ack(elsewhere), 400, ""},
-		{"any agent takes an unassigned complaint", "oz", ack(pool), 400, ""},
-		{"an agent token named ann is not ann", "named-ann", ack(owned), 403, "does not act for a person"},
-		{"a person-less agent token acts on complaints no team holds", auth.RoleAgent, ack(pool), 400, ""},
-		{"a person-less agent token may not act on one a team holds", auth.RoleAgent, ack(elsewhere), 403, "create one with person_id"},
-		{"a manager acts on any complaint", "dora", ack(elsewhere), 400, ""},
-		{"an admin acts on any complaint", auth.RoleAdmin, ack(owned), 400, ""},
-		{"a manager token named dora does not decide as dora", "named-dora", decide, 403, "may not decide escalations; create one with person_id"},
-		{"a person-less manager token does not decide", auth.RoleManager, decide, 403, "does not act for a person"},
-		{"a person-less admin token does not decide", auth.RoleAdmin, decide, 403, "does not act for a person"},
-		{"nobody decides their own request", "max", decide, 403, "max asked for this escalation and may not decide it"},
-		{"dora, by her person, may decide", "dora", decide, 400, ""},
+		{"the owner acts", "ann", ack(owned), 400, "", ""},
+		{"a member of the owning team acts", "bob", ack(owned), 400, "", ""},
+		{"an agent of another team may not", "oz", ack(owned), 403, "oz may act only on complaints they own or their team holds", ""},
+		{"an agent acts on their own elsewhere", "oz", ack(elsewhere), 400, "", ""},
+		{"any agent takes an unassigned complaint", "oz", ack(pool), 400, "", ""},
+		{"an agent token named ann is not ann", "named-ann", ack(owned), 403, "does not act for a person", ""},
+		{"a person-less agent token acts on complaints no team holds", auth.RoleAgent, ack(pool), 400, "", ""},
+		{"a person-less agent token may not act on one a team holds", auth.RoleAgent, ack(elsewhere), 403, "create one with person_id", ""},
+		{"a manager acts on any complaint", "dora", ack(elsewhere), 400, "", ""},
+		{"an admin acts on any complaint", auth.RoleAdmin, ack(owned), 400, "", ""},
+		{"a manager token named dora does not decide as dora", "named-dora", decide, 403, "may not decide escalations; create one with person_id", ""},
+		{"a person-less manager token does not decide", auth.RoleManager, decide, 403, "does not act for a person", ""},
+		{"a person-less admin token does not decide", auth.RoleAdmin, decide, 403, "does not act for a person", ""},
+		{"nobody decides their own request", "max", decide, 403, "max asked for this escalation and may not decide it", ""},
+		{"dora, by her person, may decide", "dora", decide, 400, "", ""},
+		// Not an eligible approver, by the workflow's rule (complaint.DeciderRefusal).
+		{"a manager outside the owner's chain does not decide", "mia", decide, 403,
+			"mia may not decide escalation 1: mia is not a manager in the reporting chain of ann", "not_approver"},
+		{"a team lead in the chain does not decide", "lee", decide, 403,
+			"lee is a team_lead; only a manager or higher in the owner's chain may decide", "not_approver"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := a.call(tc.caller, "POST", tc.path, "{}")
@@ -98,8 +106,12 @@ func TestActingForAPersonNeedsThePersonAndTheirComplaint(t *testing.T) {
 			if got.status != tc.want || !strings.Contains(detail, tc.detail) {
 				t.Errorf("POST %s as %s: got %d %q, want %d with %q", tc.path, tc.caller, got.status, detail, tc.want, tc.detail)
 			}
-			if got.status == 403 && got.body["code"] != "forbidden" {
-				t.Errorf("403 code %v, want forbidden", got.body["code"])
+			code := tc.code
+			if code == "" {
+				code = "forbidden"
+			}
+			if got.status == 403 && got.body["code"] != code {
+				t.Errorf("403 code %v, want %s", got.body["code"], code)
 			}
 		})
 	}

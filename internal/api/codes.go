@@ -20,6 +20,10 @@ const (
 	CodeUnauthorized = "unauthorized"
 	// CodeForbidden: the token's role may not do this (403).
 	CodeForbidden = "forbidden"
+	// CodeNotApprover: the caller acts for a person who is not an eligible approver
+	// of the pending escalation they decide: neither its current approver nor a
+	// manager above them in the owner's reporting chain (403).
+	CodeNotApprover = "not_approver"
 	// CodeNotFound: no such resource or route (404).
 	CodeNotFound = "not_found"
 	// CodeConflict: the resource's state forbids the request, e.g. it is closed or

@@ -178,6 +178,10 @@ type slaView struct {
 	FirstResponseBreached bool       `json:"first_response_breached"`
 	ResolvedAt            *time.Time `json:"resolved_at"`
 	ResolutionBreached    bool       `json:"resolution_breached"`
+	// WarningPercents are the shares of each clock's budget at which the policy
+	// warns (the workflow's sla_warning marks), so a countdown can show the level
+	// reached without knowing the policy.
+	WarningPercents []int `json:"warning_percents"`
 	// Policy is the policy applied; null for complaints filed before policies had
 	// sources.
 	Policy *appliedPolicyView `json:"policy"`
@@ -219,6 +223,7 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 			FirstResponseBreached: c.FirstResponseBreached,
 			ResolvedAt:            utc(c.ResolvedAt),
 			ResolutionBreached:    c.ResolutionBreached,
+			WarningPercents:       complaint.WarningMarks(c.SLAWarningPercents),
 		},
 	}
 	if c.SLAResolutionSeconds != nil {

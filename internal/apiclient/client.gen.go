@@ -876,6 +876,7 @@ const (
 	ProblemCodeInvalidAction        ProblemCode = "invalid_action"
 	ProblemCodeInvalidRequest       ProblemCode = "invalid_request"
 	ProblemCodeMalformedJson        ProblemCode = "malformed_json"
+	ProblemCodeNotApprover          ProblemCode = "not_approver"
 	ProblemCodeNotFound             ProblemCode = "not_found"
 	ProblemCodePayloadTooLarge      ProblemCode = "payload_too_large"
 	ProblemCodeTooManyRequests      ProblemCode = "too_many_requests"
@@ -901,6 +902,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalidRequest:
 		return true
 	case ProblemCodeMalformedJson:
+		return true
+	case ProblemCodeNotApprover:
 		return true
 	case ProblemCodeNotFound:
 		return true
@@ -1976,6 +1979,9 @@ type ComplaintSLA struct {
 	// ResolutionBusinessLeftSeconds The same for the resolution deadline; null without a resolution clock or once resolved. Only in GET /v1/complaints/{id}.
 	ResolutionBusinessLeftSeconds *int64        `json:"resolution_business_left_seconds,omitempty"`
 	ResolvedAt                    *NullableTime `json:"resolved_at"`
+
+	// WarningPercents The shares of each clock's budget, in percent and ascending, at which the policy the complaint was filed under warns (its `warning_percents` between 0 and 100; the `sla_warning` events): a countdown shows the highest one reached. Empty when the policy has no warnings.
+	WarningPercents []int `json:"warning_percents"`
 }
 
 // ComplaintSource Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
@@ -2959,7 +2965,8 @@ type PolicyLevel string
 type Problem struct {
 	// Code What a program acts on; stable (a code is never renamed or given a new
 	// meaning; one may be added). invalid_request and malformed_json (400),
-	// unauthorized (401), forbidden (403), not_found (404), conflict and
+	// unauthorized (401), forbidden (403), not_approver (403: not an eligible
+	// approver of the escalation decided), not_found (404), conflict and
 	// invalid_action (409: the workflow refused the action), gone (410),
 	// payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 	// too_many_requests (429: retry after Retry-After), internal (500),
@@ -2983,7 +2990,8 @@ type Problem struct {
 
 // ProblemCode What a program acts on; stable (a code is never renamed or given a new
 // meaning; one may be added). invalid_request and malformed_json (400),
-// unauthorized (401), forbidden (403), not_found (404), conflict and
+// unauthorized (401), forbidden (403), not_approver (403: not an eligible
+// approver of the escalation decided), not_found (404), conflict and
 // invalid_action (409: the workflow refused the action), gone (410),
 // payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 // too_many_requests (429: retry after Retry-After), internal (500),
@@ -5103,7 +5111,8 @@ type ClientInterface interface {
 	// DecideEscalationWithBody Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
-	// decision takes depends on its kind; the others are refused.
+	// decision takes depends on its kind; the others are refused. Only the
+	// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 	//
 	// Roles: manager, admin.
 	//
@@ -5115,7 +5124,8 @@ type ClientInterface interface {
 	// DecideEscalation Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
-	// decision takes depends on its kind; the others are refused.
+	// decision takes depends on its kind; the others are refused. Only the
+	// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 	//
 	// Roles: manager, admin.
 	//
@@ -7181,7 +7191,8 @@ func (c *Client) RequestEscalation(ctx context.Context, id ComplaintID, params *
 // DecideEscalationWithBody Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
-// decision takes depends on its kind; the others are refused.
+// decision takes depends on its kind; the others are refused. Only the
+// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 //
 // Roles: manager, admin.
 //
@@ -7203,7 +7214,8 @@ func (c *Client) DecideEscalationWithBody(ctx context.Context, id ComplaintID, s
 // DecideEscalation Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
-// decision takes depends on its kind; the others are refused.
+// decision takes depends on its kind; the others are refused. Only the
+// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 //
 // Roles: manager, admin.
 //
@@ -16222,7 +16234,8 @@ type ClientWithResponsesInterface interface {
 	// DecideEscalationWithBodyWithResponse Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
-	// decision takes depends on its kind; the others are refused.
+	// decision takes depends on its kind; the others are refused. Only the
+	// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 	//
 	// Roles: manager, admin.
 	//
@@ -16234,7 +16247,8 @@ type ClientWithResponsesInterface interface {
 	// DecideEscalationWithResponse Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
-	// decision takes depends on its kind; the others are refused.
+	// decision takes depends on its kind; the others are refused. Only the
+	// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 	//
 	// Roles: manager, admin.
 	//
@@ -20202,7 +20216,7 @@ type DecideEscalationResponse struct {
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
@@ -20241,7 +20255,7 @@ func (r DecideEscalationResponse) GetApplicationproblemJSON401() *Unauthorized {
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r DecideEscalationResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r DecideEscalationResponse) GetApplicationproblemJSON403() *Problem {
 	return r.ApplicationproblemJSON403
 }
 
@@ -31623,7 +31637,8 @@ func (c *ClientWithResponses) RequestEscalationWithResponse(ctx context.Context,
 // DecideEscalationWithBodyWithResponse Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
-// decision takes depends on its kind; the others are refused.
+// decision takes depends on its kind; the others are refused. Only the
+// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 //
 // Roles: manager, admin.
 //
@@ -31641,7 +31656,8 @@ func (c *ClientWithResponses) DecideEscalationWithBodyWithResponse(ctx context.C
 // DecideEscalationWithResponse Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
-// decision takes depends on its kind; the others are refused.
+// decision takes depends on its kind; the others are refused. Only the
+// escalation's eligible approvers decide (403 `not_approver` for anyone else).
 //
 // Roles: manager, admin.
 //
@@ -36296,7 +36312,7 @@ func ParseDecideEscalationResponse(rsp *http.Response) (*DecideEscalationRespons
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -285,6 +285,19 @@ type LadderLevel struct {
 	Notify       Role  `json:"notify"`
 }
 
+// WarningMarks are the warnings of a policy's warning_percents that a clock
+// marks: those strictly between 0 and 100 (the workflow's sla_warning events, and
+// the levels the console's countdown shows), in the policy's order (ascending).
+func WarningMarks[T ~int | ~int64](percents []T) []int {
+	out := []int{}
+	for _, p := range percents {
+		if p > 0 && p < 100 {
+			out = append(out, int(p))
+		}
+	}
+	return out
+}
+
 // Policy is an SLA policy as snapshotted into a complaint when it is filed: a later
 // change to the policy or its calendar affects only complaints filed after it.
 type Policy struct {

@@ -3,6 +3,7 @@ package complaint
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,6 +81,28 @@ func CheckDecision(d Decision) []DecisionProblem {
 		out.add(RuleApplies, "urgency", "applies only to approve")
 	}
 	return append(out, checkKindFields(d)...)
+}
+
+// DeciderRefusal says why actor may not decide escalation e — "" when they may.
+// Only the escalation's eligible approvers decide: its current approver and the
+// managers above them in the owner's reporting chain (e.Eligible, which moves up
+// with the escalation). chain is that reporting chain, nearest first, and owner
+// names whose chain it is; both serve only to say why someone is refused. The
+// workflow's validator and the API's pre-check (403) both ask this.
+func (e EscalationRecord) DeciderRefusal(actor string, chain []Member, owner string) string {
+	if slices.Contains(e.Eligible, actor) {
+		return ""
+	}
+	i := slices.IndexFunc(chain, func(m Member) bool { return m.ID == actor })
+	switch {
+	case actor == "":
+		return "actor is required"
+	case i >= 0 && !chain[i].Role.AtLeast(RoleManager):
+		return fmt.Sprintf("%s is a %s; only a manager or higher in the owner's chain may decide", actor, chain[i].Role)
+	case i >= 0:
+		return fmt.Sprintf("escalation %d has moved up to level %d; only %v may decide", e.Seq, e.Level, e.Eligible)
+	}
+	return fmt.Sprintf("%s is not a manager in the reporting chain of %s", actor, owner)
 }
 
 // problems collects what CheckDecision finds, in order.

@@ -127,3 +127,22 @@ func TestCheckDecisionNamesEveryBadField(t *testing.T) {
 		}
 	}
 }
+
+// Only the eligible approvers decide; the refusal says where the actor stands.
+func TestDeciderRefusal(t *testing.T) {
+	chain := []complaint.Member{{ID: "ann", Role: complaint.RoleAgent}, {ID: "lee", Role: complaint.RoleTeamLead},
+		{ID: "max", Role: complaint.RoleManager}, {ID: "dan", Role: complaint.RoleDirector}}
+	e := complaint.EscalationRecord{Seq: 2, Level: 2, Eligible: []string{"dan"}}
+	tests := []struct{ actor, want string }{
+		{"dan", ""},
+		{"", "actor is required"},
+		{"lee", "lee is a team_lead; only a manager or higher in the owner's chain may decide"},
+		{"max", "escalation 2 has moved up to level 2; only [dan] may decide"},
+		{"tom", "tom is not a manager in the reporting chain of ann"},
+	}
+	for _, tt := range tests {
+		if got := e.DeciderRefusal(tt.actor, chain, "ann"); got != tt.want {
+			t.Errorf("DeciderRefusal(%q) = %q, want %q", tt.actor, got, tt.want)
+		}
+	}
+}

@@ -11,11 +11,35 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// pending is an inbox entry: the escalation with its complaint's context.
+// pending is an inbox entry: the escalation with its complaint's context and the
+// last events of its timeline (History, oldest first).
 type pending struct {
-	E apiclient.Escalation
-	C complaint
+	E       apiclient.Escalation
+	C       complaint
+	History []apiclient.ComplaintEvent
+	// HistoryRefusal is the API's refusal to list the events, shown in their place.
+	HistoryRefusal *refusal
+	// Input is what was typed in this entry's form when the API refused it; empty
+	// for the others.
+	Input map[string]string
 }
+
+// historyLen is how many of a complaint's latest events an inbox entry shows.
+const historyLen = 5
+
+// The decision form's choices, as the API's DecisionRequest names them (the
+// generated enums, so a choice the document drops fails to compile); the page
+// shows each in the viewer's language.
+var (
+	decisionKinds = []apiclient.DecisionRequestDecision{apiclient.DecisionRequestDecisionApprove,
+		apiclient.DecisionRequestDecisionReject, apiclient.DecisionRequestDecisionReassign,
+		apiclient.DecisionRequestDecisionExtend, apiclient.DecisionRequestDecisionCompensate}
+	decisionUrgencies = []apiclient.Level{apiclient.High, apiclient.Medium, apiclient.Low}
+	compensationKinds = []apiclient.DecisionRequestCompensationKind{apiclient.DecisionRequestCompensationKindCoupon,
+		apiclient.DecisionRequestCompensationKindVoucher, apiclient.DecisionRequestCompensationKindRefund,
+		apiclient.DecisionRequestCompensationKindUpgrade, apiclient.DecisionRequestCompensationKindGift,
+		apiclient.DecisionRequestCompensationKindPoints, apiclient.DecisionRequestCompensationKindOther}
+)
 
 func (c *Console) escalations(w http.ResponseWriter, r *http.Request) {
 	c.showInbox(w, r, http.StatusOK, "", nil, nil)
@@ -43,18 +67,21 @@ func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, 
 	// A refusal of an escalation not in this inbox (someone who may not decide it
 	// posted the form anyway) has no entry to show next to: it shows on top.
 	unlisted := refused != ""
-	for _, e := range entries {
+	for i, e := range entries {
+		entries[i].Input = map[string]string{}
 		if fmt.Sprintf("%s/%d", e.E.ComplaintId, e.E.Seq) == refused {
-			unlisted = false
+			unlisted, entries[i].Input = false, input
 		}
 	}
 	c.render(w, r, status, "escalations", map[string]any{
 		"Entries": entries, "Refused": refused, "Refusal": ref, "Input": input, "Unlisted": unlisted,
+		"Kinds": decisionKinds, "Urgencies": decisionUrgencies, "CompKinds": compensationKinds,
 	})
 }
 
 // withComplaints fetches each escalation's complaint, for its subject, customer
-// and SLA state.
+// and SLA state, and its event log, for the history: two in-process calls per
+// entry (docs/console.md says what that costs).
 func (c *Console) withComplaints(r *http.Request, es []apiclient.Escalation) ([]pending, error) {
 	out := make([]pending, 0, len(es))
 	for _, e := range es {
@@ -64,9 +91,20 @@ func (c *Console) withComplaints(r *http.Request, es []apiclient.Escalation) ([]
 		} else if ref != nil {
 			p.C.Subject = "(not visible: " + ref.Detail + ")"
 		}
+		var events page[apiclient.ComplaintEvent]
+		ref, err := into(&events)(c.client.ListComplaintEvents(r.Context(), e.ComplaintId))
+		if err != nil {
+			return nil, err
+		}
+		p.HistoryRefusal, p.History = ref, latest(events.Items, historyLen)
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// latest is the last n of a timeline the API lists oldest first.
+func latest(events []apiclient.ComplaintEvent, n int) []apiclient.ComplaintEvent {
+	return events[max(0, len(events)-n):]
 }
 
 // decisionFields are the decision form's fields, sent as the API's names.

@@ -194,6 +194,15 @@ func TestMadeMessageIDsAreInTheCatalog(t *testing.T) {
 	ids = append(ids, "dash.per.month", "dash.per.week", "dash.first.period", "dash.first.keyword",
 		"rv.kind.monthly_planning", "rv.kind.weekly_tracking", "rv.kind.risk_monitor",
 		"cy.decision.approve", "cy.decision.send_back", "clock.first", "clock.resolution", "clock.handling")
+	for _, k := range decisionKinds {
+		ids = append(ids, "esc.d."+string(k))
+	}
+	for _, l := range decisionUrgencies {
+		ids = append(ids, "esc.lvl."+string(l))
+	}
+	for _, k := range compensationKinds {
+		ids = append(ids, "esc.kind."+string(k))
+	}
 	for _, id := range ids {
 		if m, ok := messages[id]; !ok || m.en == "" || m.zh == "" {
 			t.Errorf("message %q is not in the catalog in both languages", id)

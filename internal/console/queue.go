@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -29,6 +31,18 @@ type clock struct {
 	// BusinessLeft is the working time to Due on the complaint's calendar, in
 	// seconds, as the API computed it for the complaint's own read (nil elsewhere).
 	BusinessLeft *int64
+	// Warnings are the percents of the clock's budget at which its policy warns, as
+	// the API reports them (sla.warning_percents); none for a clock without.
+	Warnings []int
+}
+
+// WarningList is Warnings as the countdown's data-warnings attribute: "50,75,90".
+func (k clock) WarningList() string {
+	out := make([]string, len(k.Warnings))
+	for i, w := range k.Warnings {
+		out[i] = strconv.Itoa(w)
+	}
+	return strings.Join(out, ",")
 }
 
 // clocks are the complaint's SLA deadlines, as the API reported them.
@@ -36,11 +50,11 @@ func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
 	out := []clock{{Name: "First response", Key: "clock.first", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
 		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused,
-		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds}}
+		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds, Warnings: c.Sla.WarningPercents}}
 	if c.ResolutionDueAt != nil {
 		out = append(out, clock{Name: "Resolution", Key: "clock.resolution", Start: c.CreatedAt, Due: *c.ResolutionDueAt,
 			Done: c.Sla.ResolvedAt != nil, Breached: c.Sla.ResolutionBreached, Paused: paused,
-			BusinessLeft: c.Sla.ResolutionBusinessLeftSeconds})
+			BusinessLeft: c.Sla.ResolutionBusinessLeftSeconds, Warnings: c.Sla.WarningPercents})
 	}
 	return out
 }

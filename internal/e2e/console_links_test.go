@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,9 +33,10 @@ func (b *browser) signOut() {
 	b.run("sign out", clickThrough(`.signout button`), chromedp.WaitVisible(chromedp.CSS(`#token`)))
 }
 
-// A manager goes from the link in a notice to the decision and approves it; a team
-// lead outside the owner's chain gets no decision form, and the API refuses the
-// decision when the form is posted anyway.
+// A manager goes from the link in a notice to the decision, with the complaint's
+// latest history and every decision offered, and approves it; a team lead outside
+// the owner's chain gets no decision form, and the API refuses the decision (403)
+// when the form is posted anyway.
 func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
@@ -78,8 +80,12 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	csrf := get(b, "tom's CSRF token", chromedp.Value(chromedp.CSS(`.signout input[name=csrf]`)))
 	status, body := b.request("POST", "/console/escalations/"+id+"/1/decide",
 		url.Values{"csrf": {csrf}, "decision": {"approve"}, "urgency": {"high"}})
-	if status != http.StatusConflict || !strings.Contains(body, "not a manager in the reporting chain") {
-		t.Errorf("tom's posted decision: HTTP %d, want the API's 409 with its refusal shown:\n%s", status, body)
+	if status != http.StatusForbidden || !strings.Contains(body, "tom may not decide escalation 1: tom is not a manager in the reporting chain of ann") {
+		t.Errorf("tom's posted decision: HTTP %d, want the API's 403 with its refusal shown:\n%s", status, body)
+	}
+	// The API itself: 403 not_approver, by the workflow's own rule.
+	if res := s.do("POST", "/v1/complaints/"+id+"/escalations/1/decision", tomTok, map[string]any{"decision": "approve", "urgency": "high"}); res.status != http.StatusForbidden || res.body["code"] != "not_approver" {
+		t.Errorf("tom's decision through the API: %d %s, want 403 not_approver", res.status, res.raw)
 	}
 	if n := s.count(id, "escalation_decided"); n != 0 {
 		t.Fatalf("tom's refused decision decided the escalation")
@@ -94,10 +100,22 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	if target := get(b, "the linked entry", chromedp.Evaluate[string](`document.querySelector(":target")?.id ?? ""`)); target != strings.TrimPrefix(section, "#") {
 		t.Errorf("the page targets %q, want the linked escalation", target)
 	}
+	// The entry's history: the complaint's latest events, the request last.
+	if got := b.text(section + ` ol.history`); !strings.Contains(got, "escalation_requested") {
+		t.Errorf("the entry's history %q lacks the escalation request", got)
+	}
+	if n := get(b, "history length", chromedp.Evaluate[int](`document.querySelectorAll("`+section+` ol.history li").length`)); n < 1 || n > 5 {
+		t.Errorf("the history shows %d events, want 1 to 5", n)
+	}
+	// Every decision the API takes is offered, reassign too, in the page's words.
+	opts := get(b, "decision options", chromedp.Evaluate[[]string](`[...document.querySelectorAll("`+section+` select[name=decision] option")].map(o => o.value + "=" + o.textContent)`))
+	if want := []string{"approve=Approve", "reject=Reject", "reassign=Reassign", "extend=Extend the deadline", "compensate=Compensate"}; !slices.Equal(opts, want) {
+		t.Errorf("decision options %q, want %q", opts, want)
+	}
 	b.screenshot("escalation-linked")
 	b.run("approve",
 		chromedp.SetValue(chromedp.CSS(section+` select[name=decision]`), "approve"),
-		chromedp.SendKeys(chromedp.CSS(section+` input[name=urgency]`), "high"),
+		chromedp.SetValue(chromedp.CSS(section+` select[name=urgency]`), "high"),
 		clickThrough(section+` button`),
 		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
 	eventually(t, 15*time.Second, "the approval", func() bool { return s.count(id, "escalation_decided") == 1 })

@@ -193,8 +193,13 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	extend := func(by string) apiclient.DecisionRequest {
 		return apiclient.DecisionRequest{Decision: apiclient.DecisionRequestDecisionExtend, ExtendBy: &by}
 	}
+	// A team lead in the chain is no eligible approver: the API refuses before the
+	// workflow (403 not_approver), by the validator's own rule.
 	res, err := lee.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("20s"))
-	s.want(409, res, err)
+	s.want(403, res, err)
+	if !strings.Contains(string(res.Body), `"code":"not_approver"`) || !strings.Contains(string(res.Body), "only a manager or higher") {
+		t.Errorf("lee's decision: %s, want not_approver with the validator's reason", res.Body)
+	}
 	res, err = max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("soon"))
 	s.want(400, res, err)
 	res, err = max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, extend("40s"))

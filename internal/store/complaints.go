@@ -71,6 +71,9 @@ type Complaint struct {
 	// NextDueAt is the nearest open SLA deadline (complaintNextDue), read by the
 	// listings only; nil there when no clock runs.
 	NextDueAt *time.Time `db:"next_due_at"`
+	// SLAWarningPercents are the warnings of the policy snapshotted at filing: the
+	// shares of a clock's budget, ascending, at which the workflow warns.
+	SLAWarningPercents pq.Int64Array `db:"sla_warning_percents"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -80,7 +83,8 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
 	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by,
 	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from,
-	customer_locale`
+	customer_locale,
+	ARRAY(SELECT CAST(jsonb_array_elements_text(sla_snapshot->'warning_percents') AS int)) AS sla_warning_percents`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
 // force at that moment.
@@ -287,14 +291,14 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 			return sla, fmt.Errorf("decode policy snapshot of complaint %s: %w", id, err)
 		}
 	}
-	sla.Chain, err = s.routedChain(ctx, sla.Owner, sla.Team)
+	sla.Chain, err = s.RoutedChain(ctx, sla.Owner, sla.Team)
 	return sla, err
 }
 
-// routedChain is the chain a complaint escalates along: its owner's, or for a
+// RoutedChain is the chain a complaint escalates along: its owner's, or for a
 // complaint waiting in a team's queue, the team lead's. Empty when the directory
 // knows neither.
-func (s *Store) routedChain(ctx context.Context, owner, team string) ([]complaint.Member, error) {
+func (s *Store) RoutedChain(ctx context.Context, owner, team string) ([]complaint.Member, error) {
 	start := owner
 	if start == "" && team != "" {
 		lead, err := s.TeamLead(ctx, team)

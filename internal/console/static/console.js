@@ -2,8 +2,8 @@
 // script anywhere (the Content-Security-Policy forbids it); this file does it all.
 "use strict";
 
-// level names the SLA state of a clock: the colour comes from the class, and the
-// same words are printed, so colour is never the only signal.
+// A countdown names the SLA state of a clock: the colour comes from the class, and
+// the same state is printed in words, so colour is never the only signal.
 // The words are the page's language: the layout puts them on <body> as data-cd-*
 // attributes (English when a page has none).
 function word(name, english) {
@@ -11,12 +11,26 @@ function word(name, english) {
   return v || english;
 }
 
-function level(fraction, breached) {
+// level is the clock's state when the fraction of its time used is fraction: the
+// highest of its policy's warnings reached (warnings: ascending percents, the API's
+// sla.warning_percents from the data-warnings attribute, so the page holds no
+// thresholds of its own), or on track, or breached. The colour says how near the
+// top warning it is: the policy's last warning is the strongest, the one before it
+// next, any earlier one the mildest.
+function level(fraction, breached, warnings) {
   if (breached || fraction >= 1) return ["breached", word("Breached", "BREACHED")];
-  if (fraction >= 0.9) return ["w90", word("W90", "90% warning")];
-  if (fraction >= 0.75) return ["w75", word("W75", "75% warning")];
-  if (fraction >= 0.5) return ["w50", word("W50", "50% warning")];
-  return ["ok", word("Ontrack", "on track")];
+  let reached = -1;
+  warnings.forEach(function (p, i) { if (fraction * 100 >= p) reached = i; });
+  if (reached < 0) return ["ok", word("Ontrack", "on track")];
+  const fromTop = warnings.length - 1 - reached;
+  const cls = fromTop === 0 ? "warn-high" : fromTop === 1 ? "warn-mid" : "warn-low";
+  return [cls, word("Warning", "{p}% warning").replace("{p}", String(warnings[reached]))];
+}
+
+// warningsOf reads a countdown's data-warnings ("60,80"), ascending.
+function warningsOf(el) {
+  return (el.dataset.warnings || "").split(",").filter(Boolean).map(Number)
+    .filter(function (p) { return p > 0 && p < 100; }).sort(function (a, b) { return a - b; });
 }
 
 function span(ms) {
@@ -29,16 +43,18 @@ function tick() {
   const now = Date.now();
   document.querySelectorAll(".countdown").forEach(function (el) {
     const start = Date.parse(el.dataset.start), due = Date.parse(el.dataset.due);
-    el.classList.remove("level-ok", "level-w50", "level-w75", "level-w90", "level-breached", "level-paused");
+    el.classList.remove("level-ok", "level-warn-low", "level-warn-mid", "level-warn-high", "level-breached", "level-paused");
     if (el.dataset.paused === "true") {
       el.classList.add("level-paused");
+      el.dataset.level = "paused";
       el.textContent = word("Paused", "paused (due {due} before the pause)").replace("{due}", el.dataset.due);
       return;
     }
     const left = due - now;
     const fraction = due > start ? (now - start) / (due - start) : 1;
-    const [cls, label] = level(fraction, el.dataset.breached === "true");
+    const [cls, label] = level(fraction, el.dataset.breached === "true", warningsOf(el));
     el.classList.add("level-" + cls);
+    el.dataset.level = cls;
     el.textContent = span(left) + " " + (left >= 0 ? word("Left", "left") : word("Overdue", "overdue")) + " · " + label;
   });
 }

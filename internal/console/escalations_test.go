@@ -1,0 +1,90 @@
+package console
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// An inbox entry's history is the last events of the timeline, oldest first.
+func TestLatestEvents(t *testing.T) {
+	events := func(ids ...int64) []apiclient.ComplaintEvent {
+		out := []apiclient.ComplaintEvent{}
+		for _, id := range ids {
+			out = append(out, apiclient.ComplaintEvent{Id: id})
+		}
+		return out
+	}
+	ids := func(es []apiclient.ComplaintEvent) []int64 {
+		out := []int64{}
+		for _, e := range es {
+			out = append(out, e.Id)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		in   []apiclient.ComplaintEvent
+		want []int64
+	}{
+		{events(), []int64{}},
+		{events(1, 2), []int64{1, 2}},
+		{events(1, 2, 3, 4, 5, 6, 7), []int64{3, 4, 5, 6, 7}},
+	} {
+		if got := ids(latest(tt.in, historyLen)); !slices.Equal(got, tt.want) {
+			t.Errorf("latest(%v) = %v, want %v", ids(tt.in), got, tt.want)
+		}
+	}
+}
+
+// A countdown carries its clock's warnings as the API reported them.
+func TestClockWarningsAttribute(t *testing.T) {
+	c := complaint{apiclient.Complaint{}}
+	c.Sla.WarningPercents = []int{60, 80}
+	if got := c.Next().WarningList(); got != "60,80" {
+		t.Errorf("data-warnings = %q, want 60,80", got)
+	}
+	if got := (clock{}).WarningList(); got != "" {
+		t.Errorf("a clock without warnings: data-warnings = %q, want empty", got)
+	}
+}
+
+// The inbox in Chinese: every decision the API takes, reassign too, each option and
+// field label in the viewer's language (the values stay the API's), and the entry's
+// history.
+func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
+	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/escalations.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Console{pages: map[string]*template.Template{"escalations": page}, log: slog.New(slog.DiscardHandler)}
+	id := uuid.New()
+	entry := pending{E: apiclient.Escalation{Id: "e1", ComplaintId: id, Seq: 1, RequestedBy: "ann", Reason: "refund"},
+		History: []apiclient.ComplaintEvent{{Id: 7, Kind: "escalation_requested", Actor: "ann"}}, Input: map[string]string{}}
+	r := httptest.NewRequest(http.MethodGet, "/console/escalations", nil)
+	r.Header.Set("Accept-Language", "zh-CN")
+	w := httptest.NewRecorder()
+	c.render(w, r, http.StatusOK, "escalations", map[string]any{"Entries": []pending{entry},
+		"Kinds": decisionKinds, "Urgencies": decisionUrgencies, "CompKinds": compensationKinds, "Input": map[string]string{}})
+	body := w.Body.String()
+	for _, want := range []string{`<option value="reassign">改派</option>`, `<option value="extend">延长期限</option>`,
+		`<option value="high">高</option>`, `<option value="voucher">代金券</option>`, "新负责人，人员 ID（批准、改派）",
+		"延长时长，如 6h（延长期限）", "<strong>escalation_requested</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Chinese inbox lacks %q", want)
+		}
+	}
+	for _, raw := range []string{">extend_by<", ">urgency<", ">owner<", ">reassign<"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the Chinese inbox shows the API's name %q", raw)
+		}
+	}
+}
