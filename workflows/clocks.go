@@ -192,6 +192,28 @@ func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
 	}
 }
 
+// versionSupersededWarnings marks executions that send no notice for a warning
+// superseded in its wake-up (see superseded); executions without it told the owner
+// of every warning.
+var versionSupersededWarnings = change{"superseded-warnings", 2}
+
+// superseded reports whether a later mark of the warning's clock and round — a
+// higher warning or the breach — fired in the same wake-up (the same task time) and
+// waits in w.fired behind it. Marks fire together only when the task that fires them
+// ran late (an overloaded or restarted worker): the owner then hears "90 % used" or
+// "breached" once instead of a stale "50 % used" seconds before it, and an
+// overloaded worker sheds a notice (contacts read, claim, send, finish) per warning
+// exactly when it is behind. Its event is still recorded.
+func (w *complaintWorkflow) superseded(f firedMark) bool {
+	for _, later := range w.fired {
+		if later.clock == f.clock && later.at.Equal(f.at) &&
+			(later.mark.kind == markBreach || (later.mark.kind == markWarning && later.mark.percent > f.mark.percent)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 	due := f.due
 	w.state.Warnings = append(w.state.Warnings, Warning{
@@ -203,6 +225,11 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 		Clock: f.clock.name, Round: f.clock.round, Percent: f.mark.percent, DueAt: due,
 	}); err != nil {
 		w.logger.Error("recording warning failed", "Error", err)
+		return
+	}
+	if w.superseded(f) && w.changed(ctx, versionSupersededWarnings) {
+		// The later mark's notice tells the owner more; asked only here, so an older
+		// execution meets GetVersion only when a warning would be dropped.
 		return
 	}
 	w.notify(ctx, activities.Notice{
