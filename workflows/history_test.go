@@ -142,7 +142,8 @@ func (o *countOutbound) GetVersion(ctx workflow.Context, changeID string, minSup
 // Every recorded ComplaintWorkflow history, replayed through historyCounter, is
 // within the counter's bound, so the bound stands for what the time-skipping
 // environment cannot show. The recordings also show the revision at work: those of
-// revision 1 and later hold no version marker and no TemporalChangeVersion upsert;
+// revision 1 and later hold no version marker and no TemporalChangeVersion upsert
+// (each revision has some, so its executions still running are replayed);
 // those of revision 0 (started before it) recorded since the ladder still do.
 func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
@@ -169,8 +170,11 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 		if err := keys.DataConverter().FromPayloads(started.GetInput(), &in); err != nil {
 			t.Fatalf("%s: input: %v", file, err)
 		}
-		markers, changeUpserts := 0, 0
+		markers, changeUpserts, retriedTasks := 0, 0, 0
 		for _, e := range hist.Events {
+			if e.GetWorkflowTaskTimedOutEventAttributes() != nil || e.GetWorkflowTaskFailedEventAttributes() != nil {
+				retriedTasks++
+			}
 			if e.GetMarkerRecordedEventAttributes().GetMarkerName() == "Version" {
 				markers++
 			}
@@ -185,7 +189,7 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 		case in.Revision == 0 && !strings.HasPrefix(name, "v1_") && (markers == 0 || changeUpserts == 0):
 			t.Errorf("%s (revision 0): %d version markers, %d TemporalChangeVersion upserts; want some", name, markers, changeUpserts)
 		}
-		seen[min(in.Revision, 1)]++
+		seen[in.Revision]++
 
 		counter := newHistoryCounter()
 		replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
@@ -199,14 +203,20 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 		if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		bound := counter.of("ComplaintWorkflow").events()
+		// A workflow task that timed out (a recording through a worker outage)
+		// adds its timeout and a new scheduled task: the fault's, not the code's.
+		bound := counter.of("ComplaintWorkflow").events() + 2*retriedTasks
 		if len(hist.Events) > bound {
 			t.Errorf("%s: %d events, above the counter's bound %d", name, len(hist.Events), bound)
 		}
 		t.Logf("%s (revision %d): %d events, bound %d", name, in.Revision, len(hist.Events), bound)
 	}
-	if seen[0] == 0 || seen[1] == 0 {
-		t.Fatalf("recorded complaint histories by revision (0, 1+): %d, %d; want some of each", seen[0], seen[1])
+	// Each revision keeps recordings: an older one's replay shows its executions,
+	// still running, keep their commands.
+	for rev := 0; rev <= workflows.CurrentRevision; rev++ {
+		if seen[rev] == 0 {
+			t.Errorf("no recorded complaint history of revision %d (by revision: %v)", rev, seen)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/testenv"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -111,11 +112,67 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 	}
 }
 
+// A recording of the current revision shows a superseded warning on the real
+// server: warnings that piled up with their breach in a worker outage are recorded
+// and not told, and the breach is.
+func TestReplayOfASupersededWarning(t *testing.T) {
+	file := filepath.Join("testdata", "complaint_superseded_warnings_after_outage.json")
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := testenv.PayloadCodec()
+	var in workflows.ComplaintInput
+	if err := keys.DataConverter().FromPayloads(hist.Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Revision != workflows.CurrentRevision {
+		t.Errorf("%s is of revision %d, want the current %d", file, in.Revision, workflows.CurrentRevision)
+	}
+	rec := &recordedEvents{}
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+		Interceptors: []interceptor.WorkerInterceptor{rec},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workflows.Register(replayer)
+	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+		t.Fatal(err)
+	}
+	told := map[string]bool{}
+	for _, n := range rec.notices {
+		told[n.EventKey] = true
+	}
+	count := map[complaint.EventKind][2]int{} // recorded, told
+	for _, e := range rec.list {
+		c := count[e.Kind]
+		c[0]++
+		if told[e.Key] {
+			c[1]++
+		}
+		count[e.Kind] = c
+	}
+	if got := count[complaint.EventSLAWarning]; got != [2]int{4, 0} {
+		t.Errorf("warnings recorded, told: %v; want 4, 0", got)
+	}
+	if got := count[complaint.EventSLABreached]; got != [2]int{2, 2} {
+		t.Errorf("breaches recorded, told: %v; want 2, 2", got)
+	}
+}
+
 // recordedEvents collects the complaint events a replayed workflow records (in a
 // local activity, or an activity for complaints of the first revisions).
 type recordedEvents struct {
 	interceptor.WorkerInterceptorBase
-	list []complaint.Event
+	list    []complaint.Event
+	notices []activities.Notice
 }
 
 func (r *recordedEvents) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
@@ -148,8 +205,15 @@ func (o *recordedOutbound) ExecuteActivity(ctx workflow.Context, activityType st
 
 func (o *recordedOutbound) collect(args []any) {
 	for _, a := range args {
-		if e, ok := a.(complaint.Event); ok {
-			o.r.list = append(o.r.list, e)
+		switch a := a.(type) {
+		case complaint.Event:
+			o.r.list = append(o.r.list, a)
+		case []complaint.Event: // RecordMarks
+			o.r.list = append(o.r.list, a...)
+		case activities.Notice:
+			o.r.notices = append(o.r.notices, a)
+		case []activities.Notice: // NotifyAll
+			o.r.notices = append(o.r.notices, a...)
 		}
 	}
 }
