@@ -12,19 +12,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
@@ -582,45 +578,6 @@ func TestOperability(t *testing.T) {
 			t.Errorf("/metrics lacks %s:\n%s", want, metrics.raw)
 		}
 	}
-}
-
-// checkHistory replays the workflow's real history against the current code, so a
-// non-deterministic change fails here first. With RECORD_HISTORIES=1 it also stores
-// the history under workflows/testdata, where the replay tests keep it for good.
-func (s *stack) checkHistory(workflowID, name string) *historypb.History {
-	s.t.Helper()
-	ctx := context.Background()
-	hist := &historypb.History{}
-	iter := s.temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, e)
-	}
-	keys := testenv.PayloadCodec()
-	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
-	})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	workflows.Register(replayer)
-	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
-		s.t.Fatalf("replaying %s: %v", workflowID, err)
-	}
-	if os.Getenv("RECORD_HISTORIES") == "" {
-		return hist
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", name+".json"), b, 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	return hist
 }
 
 // customerMessages are the e2e worker's customer texts: the defaults production
