@@ -145,14 +145,17 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	})
 
 	// Warning and breach went to ann by e-mail, level 1 to lee and level 2 to max by
-	// webhook: once each, signed, with the personal data masked.
+	// webhook: once each, signed, with the personal data masked. On a loaded machine
+	// the 1.5 s warning's task can run after the 3 s breach is due too; the warning
+	// is then recorded but not told (workflows.superseded).
+	wantMails := 2 - s.supersededWarnings(id)
 	eventually(t, 10*time.Second, "the notices to be delivered", func() bool {
-		return len(mailServer.Mails()) >= 2 && len(hooks.keys("/lee")) >= 1 && len(hooks.keys("/max")) >= 1
+		return len(mailServer.Mails()) >= wantMails && len(hooks.keys("/lee")) >= 1 && len(hooks.keys("/max")) >= 1
 	})
 	s.settled(workflows.ComplaintWorkflowID(id)) // a second delivery would be an attempt still pending
 	mails := mailServer.Mails()
-	if len(mails) != 2 {
-		t.Fatalf("SMTP server got %d mails, want 2 (warning, breach)", len(mails))
+	if len(mails) != wantMails {
+		t.Fatalf("SMTP server got %d mails, want %d (warning unless superseded, breach)", len(mails), wantMails)
 	}
 	for _, m := range mails {
 		if !slices.Equal(m.To, []string{"ann@example.com"}) {
@@ -236,10 +239,13 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	}
 	// The notification log: one row per (event, recipient, channel), every one sent.
 	wantLog := []string{
-		"sla_warning ann email", "sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
+		"sla_breached ann email", "sla_escalated lee webhook", "sla_escalated max webhook",
 		"escalation_requested max webhook", "escalation_decided ann email", "escalation_decided customer email",
 		"acknowledged customer email",
 		"resolved customer email", "survey_sent customer email",
+	}
+	if s.supersededWarnings(id) == 0 {
+		wantLog = append(wantLog, "sla_warning ann email")
 	}
 	var lines []string
 	eventually(t, 15*time.Second, "every notice recorded and sent", func() bool {
