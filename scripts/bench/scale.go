@@ -293,8 +293,11 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 	if row.api, err = memOf(ctx, p.api.Pid(), p.apiURL+"/metrics"); err != nil {
 		return err
 	}
-	if pid := childPid("temporal"); pid > 0 {
-		row.temporal, _ = memOf(ctx, pid, "")
+	// The CLI's dev server, or the real server (its comm cut to 15 characters).
+	for _, comm := range []string{"temporal", "temporal-server"} {
+		if pid := childPid(comm); pid > 0 {
+			row.temporal, _ = memOf(ctx, pid, "")
+		}
 	}
 	if m, err := scrape(ctx, p.workerMetrics); err == nil {
 		row.cached = m["temporal_sticky_cache_size"]
@@ -306,7 +309,12 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 	if err := db.GetContext(ctx, &row.pgTables, `SELECT pg_total_relation_size('complaints') + pg_total_relation_size('complaint_events')`); err != nil {
 		return err
 	}
-	if s.cfg.temporalDB && len(s.tempDirs) > 0 {
+	if s.cfg.temporalServer == "real" {
+		// Its persistence and visibility databases, beside complaintflow's.
+		if err := db.GetContext(ctx, &row.tdbBytes, `SELECT sum(pg_database_size(datname))::bigint FROM pg_database WHERE datname LIKE 'temporal_bench%'`); err != nil {
+			return err
+		}
+	} else if s.cfg.temporalDB && len(s.tempDirs) > 0 {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if fi, err := os.Stat(s.tempDirs[0] + "/temporal.db" + suffix); err == nil {
 				row.tdbBytes += fi.Size()
@@ -496,7 +504,7 @@ func scaleHeader(cfg config, e env, p *scaleProcesses) string {
 // scaleTable is the report: memory and sizes, then query latency, one row per step.
 func scaleTable(rows []scaleRow, cfg config) string {
 	var b strings.Builder
-	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal dev server RSS | PostgreSQL DB (complaints + events) | Temporal DB file | load avg |\n")
+	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal server RSS | PostgreSQL DB (complaints + events) | Temporal DB (file, or its PostgreSQL databases) | load avg |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fill := "—"
