@@ -293,8 +293,8 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 	if row.api, err = memOf(ctx, p.api.Pid(), p.apiURL+"/metrics"); err != nil {
 		return err
 	}
-	// The CLI's dev server, or the real server (its comm cut to 15 characters).
-	for _, comm := range []string{"temporal", "temporal-server"} {
+	// The CLI's dev server ("temporal"), or the real server (its binary is "server").
+	for _, comm := range []string{"temporal", "server"} {
 		if pid := childPid(comm); pid > 0 {
 			row.temporal, _ = memOf(ctx, pid, "")
 		}
