@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -241,6 +242,27 @@ func TestComposeAppEnvironment(t *testing.T) {
 	t.Run("production shape", func(t *testing.T) {
 		if got, want := envValue(t, service(t, p, "temporal"), "NUM_HISTORY_SHARDS"), strconv.Itoa(devenv.DefaultHistoryShards); got != want {
 			t.Errorf("temporal NUM_HISTORY_SHARDS: got %q, want %q", got, want)
+		}
+		// The server's dynamic configuration is the file make cluster embeds
+		// (internal/devenv), mounted where DYNAMIC_CONFIG_FILE_PATH points.
+		tp := service(t, p, "temporal")
+		target := path.Join("/etc/temporal", envValue(t, tp, "DYNAMIC_CONFIG_FILE_PATH"))
+		var source string
+		for _, v := range tp.Volumes {
+			if v.Target == target {
+				source = v.Source
+			}
+		}
+		if want, _ := filepath.Abs("../devenv/temporal-dynamicconfig.yaml"); source != want {
+			t.Errorf("temporal: the dynamic config %s is mounted from %q, want %q", target, source, want)
+		} else if b, err := os.ReadFile(source); err != nil {
+			t.Error(err)
+		} else {
+			for _, key := range []string{"limit.maxIDLength:", "history.hostLevelCacheMaxSize:"} {
+				if !strings.Contains(string(b), "\n"+key) {
+					t.Errorf("%s: no %s", source, key)
+				}
+			}
 		}
 		w := service(t, p, "worker")
 		if w.Deploy == nil || w.Deploy.Replicas == nil || *w.Deploy.Replicas != 2 {

@@ -6,6 +6,7 @@ import (
 	"debug/buildinfo"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,38 @@ func TestServerConfigMetrics(t *testing.T) {
 		if port != 0 && (!hasMetrics || !strings.Contains(cfg, `listenAddress: "127.0.0.1:23456"`) || !strings.Contains(cfg, "timerType: histogram")) {
 			t.Errorf("MetricsPort %d: no histogram metrics on it:\n%s", port, cfg)
 		}
+	}
+}
+
+// The server reads the dynamic configuration docker-compose.yml mounts too, with the
+// history cache bounded (docs/cluster.md, "Sizing the Temporal server"): the file
+// the server config names is the embedded one, byte for byte.
+func TestServerDynamicConfig(t *testing.T) {
+	dir := t.TempDir()
+	opts := TemporalServerOptions{Postgres: &Postgres{port: 5432}, Dir: dir, Database: "temporal", Shards: 16}
+	if err := writeServerConfig(opts, 20000, 21000); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile(filepath.Join(dir, "config", "complaintflow.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), "filepath: config/dynamicconfig.yaml") {
+		t.Fatalf("server config names no config/dynamicconfig.yaml:\n%s", cfg)
+	}
+	written, err := os.ReadFile(filepath.Join(dir, "config", "dynamicconfig.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := os.ReadFile("temporal-dynamicconfig.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(written) != string(source) {
+		t.Errorf("dynamicconfig.yaml written differs from temporal-dynamicconfig.yaml")
+	}
+	if !regexp.MustCompile(`(?m)^history\.hostLevelCacheMaxSize:\n  - value: [1-9][0-9]*\n`).Match(written) {
+		t.Errorf("dynamicconfig.yaml does not bound history.hostLevelCacheMaxSize:\n%s", written)
 	}
 }
 

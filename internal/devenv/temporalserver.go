@@ -2,6 +2,7 @@ package devenv
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -351,13 +352,8 @@ dynamicConfigClient:
   pollInterval: 10s
 `))
 
-// dynamicConfig: SQL visibility keeps IDs in varchar(255) columns; and the
-// search-attribute cache is read through, as start-dev does, so a workflow
-// started right after the attributes are registered may already set them.
-const dynamicConfig = `limit.maxIDLength:
-  - value: 255
-    constraints: {}
-system.forceSearchAttributesCacheRefreshOnRead:
-  - value: true
-    constraints: {}
-`
+// dynamicConfig is the server's dynamic configuration, one file for every shape
+// (docker-compose.yml mounts it too); its comments say why each setting.
+//
+//go:embed temporal-dynamicconfig.yaml
+var dynamicConfig string
