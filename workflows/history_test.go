@@ -2,17 +2,14 @@ package workflows_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -153,15 +150,7 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 	keys := testenv.PayloadCodec()
 	seen := map[int]int{}
 	for _, file := range files {
-		f, err := os.Open(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
+		hist := loadHistory(t, file)
 		started := hist.Events[0].GetWorkflowExecutionStartedEventAttributes()
 		if started.GetWorkflowType().GetName() != "ComplaintWorkflow" {
 			continue
@@ -192,15 +181,7 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 		seen[in.Revision]++
 
 		counter := newHistoryCounter()
-		replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-			DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
-			Interceptors: []interceptor.WorkerInterceptor{counter},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		workflows.Register(replayer)
-		if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+		if err := replay(hist, counter); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		// A workflow task that timed out (a recording through a worker outage)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
@@ -31,21 +32,43 @@ func TestReplayRecordedHistories(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			// Histories recorded since payloads are encrypted need the tests' key;
-			// those recorded before are plaintext, which the codec passes through.
-			keys := testenv.PayloadCodec()
-			replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-				DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			workflows.Register(replayer)
-			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+			hist := loadHistory(t, file)
+			if err := replay(hist); err != nil {
 				t.Fatalf("replay of %s failed: %v", file, err)
 			}
 		})
 	}
+}
+
+// loadHistory reads a history recorded as JSON (testdata/).
+func loadHistory(t *testing.T, file string) *historypb.History {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return hist
+}
+
+// replay replays a recorded history through the registered workflows with the
+// interceptors given. Histories recorded since payloads are encrypted need the
+// tests' key; those recorded before are plaintext, which the codec passes through.
+func replay(hist *historypb.History, interceptors ...interceptor.WorkerInterceptor) error {
+	keys := testenv.PayloadCodec()
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+		Interceptors: interceptors,
+	})
+	if err != nil {
+		return err
+	}
+	workflows.Register(replayer)
+	return replayer.ReplayWorkflowHistory(nil, hist)
 }
 
 // The front-line paths have recordings of revision 1 (taken without GetVersion), not
@@ -61,15 +84,7 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 	keys := testenv.PayloadCodec()
 	seen := map[string][]string{} // path → the recordings that took it
 	for _, file := range files {
-		f, err := os.Open(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
+		hist := loadHistory(t, file)
 		started := hist.Events[0].GetWorkflowExecutionStartedEventAttributes()
 		if started.GetWorkflowType().GetName() != "ComplaintWorkflow" {
 			continue
@@ -82,15 +97,7 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 			continue
 		}
 		events := &recordedEvents{}
-		replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-			DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
-			Interceptors: []interceptor.WorkerInterceptor{events},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		workflows.Register(replayer)
-		if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+		if err := replay(hist, events); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
 		for _, e := range events.list {
@@ -117,15 +124,7 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 // and not told, and the breach is.
 func TestReplayOfASupersededWarning(t *testing.T) {
 	file := filepath.Join("testdata", "complaint_superseded_warnings_after_outage.json")
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	hist := loadHistory(t, file)
 	keys := testenv.PayloadCodec()
 	var in workflows.ComplaintInput
 	if err := keys.DataConverter().FromPayloads(hist.Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
@@ -135,15 +134,7 @@ func TestReplayOfASupersededWarning(t *testing.T) {
 		t.Errorf("%s is of revision %d, want the current %d", file, in.Revision, workflows.CurrentRevision)
 	}
 	rec := &recordedEvents{}
-	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
-		Interceptors: []interceptor.WorkerInterceptor{rec},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	workflows.Register(replayer)
-	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+	if err := replay(hist, rec); err != nil {
 		t.Fatal(err)
 	}
 	told := map[string]bool{}
