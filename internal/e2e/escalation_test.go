@@ -148,14 +148,14 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 	// webhook: once each, signed, with the personal data masked. On a loaded machine
 	// the 1.5 s warning's task can run after the 3 s breach is due too; the warning
 	// is then recorded but not told (workflows.superseded).
-	wantMails := 2 - s.supersededWarnings(id)
+	least, most := s.warningNotices(id)
 	eventually(t, 10*time.Second, "the notices to be delivered", func() bool {
-		return len(mailServer.Mails()) >= wantMails && len(hooks.keys("/lee")) >= 1 && len(hooks.keys("/max")) >= 1
+		return len(mailServer.Mails()) >= 1+least && len(hooks.keys("/lee")) >= 1 && len(hooks.keys("/max")) >= 1
 	})
 	s.settled(workflows.ComplaintWorkflowID(id)) // a second delivery would be an attempt still pending
 	mails := mailServer.Mails()
-	if len(mails) != wantMails {
-		t.Fatalf("SMTP server got %d mails, want %d (warning unless superseded, breach)", len(mails), wantMails)
+	if len(mails) < 1+least || len(mails) > 1+most {
+		t.Fatalf("SMTP server got %d mails, want the breach's and %d–%d of the warning's (see warningNotices)", len(mails), least, most)
 	}
 	for _, m := range mails {
 		if !slices.Equal(m.To, []string{"ann@example.com"}) {
@@ -244,7 +244,9 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		"acknowledged customer email",
 		"resolved customer email", "survey_sent customer email",
 	}
-	if s.supersededWarnings(id) == 0 {
+	// The warning's notice is wanted unless superseded, and allowed either way.
+	warningTold, warningMayBeTold := s.warningNotices(id)
+	if warningTold > 0 {
 		wantLog = append(wantLog, "sla_warning ann email")
 	}
 	var lines []string
@@ -267,7 +269,7 @@ func TestLadderNotifiesOnceAndAManagerDecides(t *testing.T) {
 		}
 		seen[n.IdempotencyKey] = true
 	}
-	if len(lines) != len(wantLog) {
+	if len(lines) != len(wantLog) && !(warningMayBeTold > warningTold && len(lines) == len(wantLog)+1 && slices.Contains(lines, "sla_warning ann email")) {
 		t.Errorf("notification log %v, want exactly %v", lines, wantLog)
 	}
 	s.checkHistory(filed.WorkflowId, "complaint_ladder_escalation")
@@ -316,16 +318,36 @@ func TestKilledWorkerLosesAndDoublesNothingOfTheLadder(t *testing.T) {
 			t.Errorf("%s received %v, want two distinct level notices", path, keys)
 		}
 	}
-	eventually(t, 10*time.Second, "every notice sent", func() bool {
-		for _, n := range s.notifications(id) {
-			if n.SentAt == nil {
-				return false
-			}
+	// Warnings that piled up with a later mark while no worker ran are recorded
+	// but not told (workflows.superseded).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ns := s.notifications(id)
+		least, most := s.warningNotices(id)
+		done := len(ns) >= 2+4+least && len(ns) <= 2+4+most
+		var lines []string
+		for _, n := range ns {
+			done = done && n.SentAt != nil
+			lines = append(lines, fmt.Sprintf("%s %s sent=%t", n.EventKind, n.Recipient, n.SentAt != nil))
 		}
-		// Warnings that piled up with a later mark while no worker ran are
-		// recorded but not told (workflows.superseded).
-		return len(s.notifications(id)) == 6+2+4-s.supersededWarnings(id)
-	})
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			events, err := s.store.Events(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var marks []string
+			for _, e := range events {
+				marks = append(marks, fmt.Sprintf("%s %s %s", e.Kind, e.OccurredAt.Format("15:04:05.000000"), e.Data))
+			}
+			state := fmt.Sprintf("%d notices %v, want 6 of breaches and levels and %d–%d of warnings; events:\n%s",
+				len(ns), lines, least, most, strings.Join(marks, "\n"))
+			t.Fatalf("timed out after 10s waiting for every notice sent: %s", state)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 var commandBinaries struct {
