@@ -230,6 +230,7 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 	if w.superseded(f) && w.changed(ctx, versionSupersededWarnings) {
 		// The later mark's notice tells the owner more; asked only here, so an older
 		// execution meets GetVersion only when a warning would be dropped.
+		w.state.Warnings[len(w.state.Warnings)-1].Superseded = true
 		return
 	}
 	w.notify(ctx, activities.Notice{

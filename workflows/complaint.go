@@ -77,6 +77,9 @@ type Warning struct {
 	Percent int
 	DueAt   time.Time
 	FiredAt time.Time
+	// Superseded: recorded but not told, a later mark of its clock fired with it
+	// (see superseded).
+	Superseded bool `json:",omitempty"`
 }
 
 // LadderStep is a breach level of the escalation ladder that fired.

@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // Local-activity backoff (activityRetryPolicy): 1+2+…+32 s over the first six
@@ -46,6 +47,14 @@ func (s *ComplaintSuite) warningNotices() []int {
 	return out
 }
 
+func supersededFlags(ws []workflows.Warning) []bool {
+	var out []bool
+	for _, w := range ws {
+		out = append(out, w.Superseded)
+	}
+	return out
+}
+
 func (s *ComplaintSuite) ladderNotices() []string {
 	var out []string
 	for _, n := range s.acts.noticesOf(complaint.EventSLAEscalated) {
@@ -69,6 +78,7 @@ func (s *ComplaintSuite) TestWarningsFiringTogetherTellOnlyTheLatest() {
 		s.Equal(108*time.Minute+3*time.Second, w.At.Sub(s.start), "fired together, late")
 	}
 	s.Equal([]int{90}, s.warningNotices())
+	s.Equal([]bool{true, true, false}, supersededFlags(state.Warnings), "the state says which were not told")
 	s.Len(s.acts.noticesOf(complaint.EventSLABreached), 1)
 	s.Equal([]string{"lee", "max"}, s.ladderNotices())
 	s.Equal([]int{3, 2, 1}, s.acts.markBatches, "the warnings, the breach with level 1, level 2")
@@ -84,6 +94,7 @@ func (s *ComplaintSuite) TestTheBreachSupersedesWarningsFiringWithIt() {
 	s.Len(s.acts.eventsOf(complaint.EventSLAWarning), 3, "every warning recorded")
 	s.Len(state.Warnings, 3)
 	s.Empty(s.warningNotices())
+	s.Equal([]bool{true, true, true}, supersededFlags(state.Warnings))
 	breached := s.acts.noticesOf(complaint.EventSLABreached)
 	s.Require().Len(breached, 1)
 	s.Equal("ann", breached[0].Recipient)
@@ -97,9 +108,10 @@ func (s *ComplaintSuite) TestTheBreachSupersedesWarningsFiringWithIt() {
 func (s *ComplaintSuite) TestWarningsOnTimeAreAllTold() {
 	s.lateFirstTask(0)
 
-	s.run()
+	state := s.run()
 
 	s.Equal([]int{50, 75, 90}, s.warningNotices())
+	s.Equal([]bool{false, false, false}, supersededFlags(state.Warnings))
 	s.Len(s.acts.noticesOf(complaint.EventSLABreached), 1)
 	s.Equal([]int{1, 1, 1, 2, 1}, s.acts.markBatches)
 }

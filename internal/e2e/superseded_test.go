@@ -12,7 +12,7 @@ import (
 
 // warningNotices returns how many notices of the complaint's warnings a test may
 // find. Each warning is told unless the workflow superseded it — a later mark of
-// its clock and round fired in the same wake-up (workflows.superseded) — so at
+// its clock and round fired in the same wake-up (Warning.Superseded) — so at
 // least warnings − superseded. A superseded warning may still have been told: when
 // a worker or the server dies after a wake-up sent its notices and before Temporal
 // recorded the task, the redo runs later, with the warning's later mark due too,
@@ -33,14 +33,7 @@ func (s *stack) warningNotices(id string) (least, most int) {
 	}
 	superseded := 0
 	for _, w := range state.Warnings {
-		later := false
-		for _, b := range state.Breaches {
-			later = later || b.Clock == w.Clock && b.Round == w.Round && b.FiredAt.Equal(w.FiredAt)
-		}
-		for _, h := range state.Warnings {
-			later = later || h.Clock == w.Clock && h.Round == w.Round && h.FiredAt.Equal(w.FiredAt) && h.Percent > w.Percent
-		}
-		if later {
+		if w.Superseded {
 			superseded++
 		}
 	}
