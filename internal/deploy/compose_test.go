@@ -428,7 +428,26 @@ func TestComposeSearchAttributes(t *testing.T) {
 	if !strings.Contains(script, "already exists") {
 		t.Errorf("%s command: got no handling of %q, want re-runs to succeed", searchAttributeJob, "already exists")
 	}
+	// The job ends only when the server resolves every alias (its namespace cache
+	// lags the create), so the workers' first start may set them all.
+	served := waitQuery.FindStringSubmatch(script)
+	if served == nil {
+		t.Fatalf("%s command: no `until temporal workflow count --query ...` loop, want one waiting until the attributes are served", searchAttributeJob)
+	}
+	named := map[string]string{}
+	for _, m := range isNullTerm.FindAllStringSubmatch(served[1], -1) {
+		named[m[1]] = want[m[1]]
+	}
+	if !maps.Equal(named, want) {
+		t.Errorf("%s wait query names %v, want every attribute of %v", searchAttributeJob, slices.Sorted(maps.Keys(named)), slices.Sorted(maps.Keys(want)))
+	}
 }
+
+// waitQuery matches the job's wait for served aliases; isNullTerm one attribute in it.
+var (
+	waitQuery  = regexp.MustCompile(`until temporal workflow count [^\n]*--query "([^"]*)"`)
+	isNullTerm = regexp.MustCompile(`(\w+) IS NULL`)
+)
 
 // TestSearchAttributeParser makes sure the parser used above can fail.
 func TestSearchAttributeParser(t *testing.T) {

@@ -341,7 +341,7 @@ func ensureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		}
 	}
 	if len(missing) == 0 {
-		return nil
+		return aliasesServed(ctx, c, namespace, want)
 	}
 	if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
 		Namespace: namespace, SearchAttributes: missing,
@@ -349,6 +349,24 @@ func ensureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		return fmt.Errorf("add search attributes %s: %w", strings.Join(sortedKeys(missing), ", "), err)
 	}
 	return fmt.Errorf("search attributes %s just added, waiting until visible", strings.Join(sortedKeys(missing), ", "))
+}
+
+// aliasesServed reports whether the frontend resolves every attribute in a
+// visibility query. With SQL visibility an attribute is an alias kept in the
+// namespace, which the services cache and refresh every 2 s: listed is not yet
+// usable, and a start that sets an unknown attribute is refused.
+func aliasesServed(ctx context.Context, c client.Client, namespace string, want map[string]enumspb.IndexedValueType) error {
+	names := sortedKeys(want)
+	terms := make([]string, len(names))
+	for i, name := range names {
+		terms[i] = name + " IS NULL"
+	}
+	if _, err := c.WorkflowService().CountWorkflowExecutions(ctx, &workflowservice.CountWorkflowExecutionsRequest{
+		Namespace: namespace, Query: strings.Join(terms, " AND "),
+	}); err != nil {
+		return fmt.Errorf("search attributes %s listed but not yet served: %w", strings.Join(names, ", "), err)
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]enumspb.IndexedValueType) []string {
