@@ -157,6 +157,9 @@ func serve(ctx context.Context) error {
 		if err := srv.FlushLatencies(shutdownCtx); err != nil {
 			log.Warn("last request latencies not stored", "err", err)
 		}
+		if err := srv.FlushStarted(shutdownCtx); err != nil {
+			log.Warn("last workflow-start marks not cleared; the reconciler will start those workflows again (no-ops)", "err", err)
+		}
 	}()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -334,13 +334,14 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 	case err != nil:
 		return c, false, err
 	}
-	if err := s.StartComplaintWorkflow(ctx, c); err != nil {
+	if err := s.startComplaintWorkflow(ctx, c); err != nil {
 		// The row stays marked: the reconciler starts the workflow once Temporal
 		// is back, whether or not the caller retries.
 		s.log.ErrorContext(ctx, "starting complaint workflow failed", "complaint_id", c.ID, "error", err)
 		return c, false, problem(http.StatusServiceUnavailable,
 			"the complaint was recorded but its workflow could not be started; retry the same request")
 	}
+	s.markStarted(c.ID)
 	if created {
 		s.log.InfoContext(ctx, "complaint filed", "complaint_id", c.ID, "channel", c.Channel,
 			"urgency", c.Urgency, "tier", c.CustomerTier, "category", c.Category)
@@ -350,13 +351,14 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 
 // StartComplaintWorkflow starts the complaint's workflow unless Temporal already
 // holds it (its ID is the complaint's, so a second start is a no-op) and clears the
-// row's pending mark. Intake calls it, and the reconciler for rows whose start
-// failed; it gives up after temporalCallWait so a caller is never held by an outage.
+// row's pending mark: the reconciler's call for rows whose start failed at intake
+// (intake clears its marks in batches, started.go). Like intake's start it gives up
+// after temporalCallWait, so a caller is never held by an outage.
 func (s *Server) StartComplaintWorkflow(ctx context.Context, c store.Complaint) error {
 	if err := s.startComplaintWorkflow(ctx, c); err != nil {
 		return err
 	}
-	if err := s.store.WorkflowStarted(ctx, c.ID); err != nil {
+	if err := s.store.WorkflowsStarted(ctx, c.ID); err != nil {
 		// The workflow runs; the mark left behind costs the reconciler one no-op start.
 		s.log.WarnContext(ctx, "workflow started but not recorded so", "complaint_id", c.ID, "error", err)
 	}

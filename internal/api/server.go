@@ -65,6 +65,7 @@ type Server struct {
 	rules     ruleCache       // compiled classification rules (classifier.go)
 	schedules *schedules.Sync // review schedules in PostgreSQL and Temporal
 	lat       latencies       // request latencies for the risk monitor (latency.go)
+	started   startedMarks    // workflow-start marks to clear, batched (started.go)
 	// qualityTeam is the directory team whose lead owns manual risk alerts (QUALITY_TEAM).
 	qualityTeam string
 }

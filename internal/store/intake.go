@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -17,16 +18,26 @@ type intake struct {
 	owner  *string
 }
 
-// intakeFor reads the policies and routing rules that could apply to a complaint
-// and picks the most specific of each with the rules of package complaint
-// (PickPolicy, PickRoute), so the precedence is written once.
+// intakeFor reads the policies and routing rules that could apply to a complaint,
+// in one round trip, and picks the most specific of each with the rules of package
+// complaint (PickPolicy, PickRoute), so the precedence is written once.
 func (s *Store) intakeFor(ctx context.Context, c NewComplaint) (intake, error) {
-	const policies = `SELECT ` + policySnapshotColumns + `
+	// The candidate routes ride along as one JSON array on every candidate policy
+	// row (an uncorrelated subquery: evaluated once); with no policy there is
+	// nothing to route.
+	const q = `SELECT ` + policySnapshotColumns + `,
+			(SELECT COALESCE(json_agg(json_build_object('tier', r.tier, 'channel', r.channel,
+				'category', r.category, 'team_id', r.team_id, 'owner_id', r.owner_id)), '[]')
+			 FROM routing_rules r
+			 WHERE r.category IN ($4, '*') AND r.tier IN ($3, '*') AND r.channel IN ($5, '*')) AS routes
 		FROM sla_policies p LEFT JOIN calendars cal ON cal.id = p.calendar_id
 		WHERE p.source IN ($1, '*') AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')`
-	var rows []policyRow
-	if err := s.db.SelectContext(ctx, &rows, policies, c.Source, c.Urgency, c.CustomerTier); err != nil {
-		return intake{}, fmt.Errorf("read policies: %w", err)
+	var rows []struct {
+		policyRow
+		Routes []byte `db:"routes"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, c.Source, c.Urgency, c.CustomerTier, c.Category, c.Channel); err != nil {
+		return intake{}, fmt.Errorf("read policies and routes: %w", err)
 	}
 	want := complaint.PolicyKey{Source: string(c.Source), Urgency: string(c.Urgency), Tier: string(c.CustomerTier)}
 	keys := make([]complaint.PolicyKey, len(rows))
@@ -43,17 +54,15 @@ func (s *Store) intakeFor(ctx context.Context, c NewComplaint) (intake, error) {
 	}
 	in := intake{policy: p, key: keys[i], reason: reason}
 
-	const routes = `SELECT tier, channel, category, team_id, owner_id FROM routing_rules
-		WHERE category IN ($1, '*') AND tier IN ($2, '*') AND channel IN ($3, '*')`
 	var rs []struct {
-		Tier     string  `db:"tier"`
-		Channel  string  `db:"channel"`
-		Category string  `db:"category"`
-		TeamID   *string `db:"team_id"`
-		OwnerID  *string `db:"owner_id"`
+		Tier     string  `json:"tier"`
+		Channel  string  `json:"channel"`
+		Category string  `json:"category"`
+		TeamID   *string `json:"team_id"`
+		OwnerID  *string `json:"owner_id"`
 	}
-	if err := s.db.SelectContext(ctx, &rs, routes, c.Category, c.CustomerTier, c.Channel); err != nil {
-		return intake{}, fmt.Errorf("read routes: %w", err)
+	if err := json.Unmarshal(rows[i].Routes, &rs); err != nil {
+		return intake{}, fmt.Errorf("decode routes: %w", err)
 	}
 	routeKeys := make([]complaint.RouteKey, len(rs))
 	for i, r := range rs {

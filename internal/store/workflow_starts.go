@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // PendingWorkflowStarts lists up to limit complaints filed more than grace ago
 // whose workflow start has not been confirmed (intake marks every new row so and
-// WorkflowStarted clears it), oldest first.
+// WorkflowsStarted clears it), oldest first.
 func (s *Store) PendingWorkflowStarts(ctx context.Context, grace time.Duration, limit int) ([]Complaint, error) {
 	const q = `SELECT ` + complaintColumns + ` FROM complaints
 		WHERE workflow_start_pending AND created_at < now() - make_interval(secs => $1)
@@ -20,11 +22,12 @@ func (s *Store) PendingWorkflowStarts(ctx context.Context, grace time.Duration, 
 	return out, nil
 }
 
-// WorkflowStarted records that Temporal holds the complaint's workflow.
-func (s *Store) WorkflowStarted(ctx context.Context, complaintID string) error {
-	const q = `UPDATE complaints SET workflow_start_pending = false WHERE id = $1 AND workflow_start_pending`
-	if _, err := s.db.ExecContext(ctx, q, complaintID); err != nil {
-		return fmt.Errorf("record workflow started: %w", err)
+// WorkflowsStarted records that Temporal holds these complaints' workflows, in one
+// statement however many: intake clears its marks in batches (api.startedMarks).
+func (s *Store) WorkflowsStarted(ctx context.Context, complaintIDs ...string) error {
+	const q = `UPDATE complaints SET workflow_start_pending = false WHERE id = ANY($1) AND workflow_start_pending`
+	if _, err := s.db.ExecContext(ctx, q, pq.StringArray(complaintIDs)); err != nil {
+		return fmt.Errorf("record workflows started: %w", err)
 	}
 	return nil
 }
