@@ -203,6 +203,23 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 	}
 }
 
+// eventuallyUntil is eventually for a condition that says what it still lacks
+// ("" once met): a timeout names the last lack, not only the wait.
+func eventuallyUntil(t *testing.T, timeout time.Duration, what string, lacks func() string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		lack := lacks()
+		if lack == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s: %s", timeout, what, lack)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func (s *stack) eventKinds(id string) []string {
 	events, err := s.store.Events(context.Background(), id)
 	if err != nil {

@@ -471,22 +471,27 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 		}
 		return others + least, others + most
 	}
-	eventually(f.t, timeout, "every notice and callback sent", func() bool {
+	eventuallyUntil(f.t, timeout, "every notice and callback sent", func() string {
 		for _, id := range ids {
 			if !f.stored(id) {
 				continue
 			}
 			ns := f.notifications(id)
-			if least, _ := wantNotices(id); len(staffAndCustomer(ns)) < least || resolved[id] && len(ns)-len(staffAndCustomer(ns)) < len(callbackKinds) {
-				return false
+			least, _ := wantNotices(id)
+			if n := len(staffAndCustomer(ns)); n < least {
+				return fmt.Sprintf("complaint %s (resolved %v): %d notices logged, want at least %d; events %v",
+					id, resolved[id], n, least, f.eventKinds(id))
+			}
+			if n := len(ns) - len(staffAndCustomer(ns)); resolved[id] && n < len(callbackKinds) {
+				return fmt.Sprintf("complaint %s: %d callbacks logged, want %d; events %v", id, n, len(callbackKinds), f.eventKinds(id))
 			}
 			for _, n := range ns {
 				if n.SentAt == nil {
-					return false
+					return fmt.Sprintf("complaint %s: notice %s logged but not sent", id, n.IdempotencyKey)
 				}
 			}
 		}
-		return true
+		return ""
 	})
 	settle() // the survey workflows too, started by the resolutions
 	for _, id := range ids {
