@@ -25,7 +25,8 @@ type startedMarks struct {
 	timer *time.Timer // the pending flush; nil when none is due
 }
 
-// markStarted queues the clearing of c's mark, flushed within startedFlushAfter.
+// markStarted queues the clearing of the complaint's mark, flushed within
+// startedFlushAfter.
 func (s *Server) markStarted(id string) {
 	m := &s.started
 	m.mu.Lock()
