@@ -229,6 +229,20 @@ func TestServerDynamicConfig(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^system\.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n`).Match(written) {
 		t.Errorf("dynamicconfig.yaml does not set system.forceSearchAttributesCacheRefreshOnRead to true:\n%s", written)
 	}
+
+	// A benchmark's smaller cache replaces the bound's value and nothing else.
+	opts.HistoryCacheSize = 500
+	if err := writeServerConfig(opts, 20000, 21000); err != nil {
+		t.Fatal(err)
+	}
+	sized, err := os.ReadFile(filepath.Join(dir, "config", "dynamicconfig.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`(?m)^(history\.hostLevelCacheMaxSize:\n  - value: )[0-9]+`).ReplaceAllString(string(source), "${1}500")
+	if !strings.Contains(string(sized), "history.hostLevelCacheMaxSize:\n  - value: 500\n") || string(sized) != want {
+		t.Errorf("HistoryCacheSize 500 wrote:\n%s\nwant:\n%s", sized, want)
+	}
 }
 
 // The dev server we run is the CLI tools/temporal-cli builds: the pinned release,

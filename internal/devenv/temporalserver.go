@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,6 +56,11 @@ type TemporalServerOptions struct {
 	// MetricsPort serves the server's Prometheus metrics on 127.0.0.1 (histograms,
 	// as the dev server's); 0 serves none.
 	MetricsPort int
+	// HistoryCacheSize replaces the dynamic configuration's bound on the history
+	// service's workflow cache (history.hostLevelCacheMaxSize); 0 keeps the file's.
+	// For benchmarks that make every wake-up a cache miss, as it is in production
+	// once open complaints outnumber the cache (docs/performance.md).
+	HistoryCacheSize int
 }
 
 // StartTemporalServer creates and migrates the server's databases on opts.Postgres
@@ -267,8 +273,18 @@ func writeServerConfig(opts TemporalServerOptions, port, membership int) error {
 	if err != nil {
 		return fmt.Errorf("write temporal server config: %w", err)
 	}
-	return os.WriteFile(filepath.Join(dir, "dynamicconfig.yaml"), []byte(dynamicConfig), 0o644)
+	dynamic := dynamicConfig
+	if opts.HistoryCacheSize > 0 {
+		if !historyCacheSetting.MatchString(dynamic) {
+			return fmt.Errorf("temporal-dynamicconfig.yaml sets no history.hostLevelCacheMaxSize to replace")
+		}
+		dynamic = historyCacheSetting.ReplaceAllString(dynamic, "${1}"+strconv.Itoa(opts.HistoryCacheSize))
+	}
+	return os.WriteFile(filepath.Join(dir, "dynamicconfig.yaml"), []byte(dynamic), 0o644)
 }
+
+// historyCacheSetting is the cache bound's value in temporal-dynamicconfig.yaml.
+var historyCacheSetting = regexp.MustCompile(`(?m)(^history\.hostLevelCacheMaxSize:\n  - value: )[0-9]+`)
 
 // serverConfig is the recipe's (../shared/recipes/temporal-server.md, tested on
 // 1.29.1) with ports, shards and databases filled in by us rather than by the

@@ -32,6 +32,9 @@ type timerQueueStats struct {
 	// The history service's persistence calls and their summed latency (seconds):
 	// how fast its database answers.
 	persistence, persistenceSum float64
+	// The history service's workflow cache: lookups, and those that missed and so
+	// read the workflow's mutable state back from the database.
+	cacheRequests, cacheMisses float64
 }
 
 var metricsURLPattern = regexp.MustCompile(`Metrics:\s+(http://\S+/metrics)`)
@@ -106,6 +109,15 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 			} else {
 				st.persistenceSum += value
 			}
+		case "cache_requests", "cache_miss":
+			if labels["cache_type"] != "mutablestate" {
+				continue
+			}
+			if name == "cache_requests" {
+				st.cacheRequests += value
+			} else {
+				st.cacheMisses += value
+			}
 		case "task_latency_load_count", "task_latency_load_sum":
 			typ := labels["task_type"]
 			if !strings.HasPrefix(typ, "TimerActiveTask") || labels["namespace"] != "default" {
@@ -158,7 +170,8 @@ func (t *timerQueueStats) sub(before *timerQueueStats) *timerQueueStats {
 	}
 	out := &timerQueueStats{readerStuck: t.readerStuck - before.readerStuck, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{},
 		userTimers: t.userTimers - before.userTimers, userTimerSum: t.userTimerSum - before.userTimerSum,
-		persistence: t.persistence - before.persistence, persistenceSum: t.persistenceSum - before.persistenceSum}
+		persistence: t.persistence - before.persistence, persistenceSum: t.persistenceSum - before.persistenceSum,
+		cacheRequests: t.cacheRequests - before.cacheRequests, cacheMisses: t.cacheMisses - before.cacheMisses}
 	for k, v := range t.loaded {
 		out.loaded[k] = v - before.loaded[k]
 	}
@@ -208,7 +221,7 @@ func (t *timerQueueStats) describe() string {
 		}
 		return sum / n * 1000
 	}
-	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average",
+	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f of %.0f workflow-cache lookups missed",
 		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), t.readerStuck, late, mean.Seconds(),
-		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence))
+		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence), t.cacheMisses, t.cacheRequests)
 }

@@ -102,6 +102,9 @@ func describeEnv(s *stack) env {
 	}
 	if s.cfg.temporalServer == "real" {
 		e.temporal += fmt.Sprintf(" (private real server, %d history shards, persistence and SQL visibility in their own databases on the private PostgreSQL)", s.cfg.shards)
+		if s.cfg.historyCache > 0 {
+			e.temporal += fmt.Sprintf(", history workflow cache bounded at %d (-temporal-history-cache)", s.cfg.historyCache)
+		}
 	} else if s.temporal != nil {
 		storage := "in-memory SQLite"
 		if s.cfg.temporalDB {

@@ -249,7 +249,7 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 	t, err := devenv.StartTemporalServer(ctx, devenv.TemporalServerOptions{
 		Postgres: s.pg, Database: "temporal_bench", Shards: s.cfg.shards,
 		Namespace: s.cfg.namespace, SearchAttributes: workflows.SearchAttributeDefinitions(),
-		MetricsPort: metricsPort, LogFile: s.cfg.temporalLog,
+		MetricsPort: metricsPort, LogFile: s.cfg.temporalLog, HistoryCacheSize: s.cfg.historyCache,
 	})
 	if err != nil {
 		return fmt.Errorf("start Temporal server: %w", err)
