@@ -151,7 +151,7 @@ bench-console: temporal-cli console-assets
 ## bench-scale: worker/API/server memory, database sizes, intake and query latency as open
 ## complaints grow to 100,000 on the real server, 16 shards (~40 min at 40–60/s on 2 cores)
 bench-scale: temporal-server
-	go run ./scripts/bench -mode scale -temporal-server real -scale-cache 2000
+	go run ./scripts/bench -mode scale -temporal-server real -worker-sticky-cache 2000
 
 ## model: retrain the sentiment model (internal/classify/sentiment.model.gz, committed) from
 ## the labelled data in ../shared/data; the same data and options give the same bytes

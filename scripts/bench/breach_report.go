@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -116,6 +117,9 @@ func (r *breachReport) command() string {
 	if c.workerPollers > 0 {
 		cmd += fmt.Sprintf(" -worker-pollers %d", c.workerPollers)
 	}
+	if c.workerStickyCache > 0 {
+		cmd += fmt.Sprintf(" -worker-sticky-cache %d", c.workerStickyCache)
+	}
 	if c.breachOpen > 0 {
 		cmd += fmt.Sprintf(" -breach-open %d -breach-open-rate %g", c.breachOpen, c.breachOpenRate)
 	}
@@ -143,9 +147,10 @@ func sdkMeans(s sdkStats) string {
 	if s["wft-exec"].count == 0 && s["act-exec"].count == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("WFT %s / %s ms ×%d, act %s / %s ms ×%d",
+	return fmt.Sprintf("WFT %s / %s ms ×%d, act %s / %s ms ×%d, sticky cache %d hits / %d misses",
 		msOf(s["wft-sched"]), msOf(s["wft-exec"]), s["wft-exec"].count,
-		msOf(s["act-sched"]), msOf(s["act-exec"]), s["act-exec"].count)
+		msOf(s["act-sched"]), msOf(s["act-exec"]), s["act-exec"].count,
+		s["sticky-hit"].count, s["sticky-miss"].count)
 }
 
 // incomplete says an arm's percentiles are lower bounds.
@@ -183,8 +188,12 @@ func (r *breachReport) print(out io.Writer) {
 	if r.code != "" {
 		fmt.Fprintf(out, "code      %s\n", r.code)
 	}
-	fmt.Fprintf(out, "in proc   API (net/http on 127.0.0.1, DB pool max %d), worker (service.NewWorker plus the bare timer workflow and activity, task queue %q), load generator, cron poller\n",
-		e.dbPool, c.taskQueue)
+	sticky := "the SDK's default 10,000"
+	if c.workerStickyCache > 0 {
+		sticky = strconv.Itoa(c.workerStickyCache)
+	}
+	fmt.Fprintf(out, "in proc   API (net/http on 127.0.0.1, DB pool max %d), worker (service.NewWorker plus the bare timer workflow and activity, task queue %q, sticky cache %s), load generator, cron poller\n",
+		e.dbPool, c.taskQueue, sticky)
 	fmt.Fprintf(out, "policy    first response %s in every cell, resolution %s where the cell has one, warnings at %s %% (set by SQL; the ladder and the rest at their defaults)\n",
 		c.breachFirstResponse, c.breachResolution, c.breachWarnings)
 	fmt.Fprintf(out, "load      per arm %d deadlines, created open loop at %g/s, each due %s after it was created; arms one after another, after a warm-up of %d complaints and %d timers due in %s\n",

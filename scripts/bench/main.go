@@ -65,11 +65,11 @@
 // files complaints with a week-long SLA through POST /v1/complaints up to each of
 // -scale-steps, and at each step samples intake latency at a fixed rate and reads
 // the worker's and the API's memory (separate ./worker and ./starter processes,
-// the worker's sticky cache set by -scale-cache), the sticky cache's fill, the
+// the worker's sticky cache set by -worker-sticky-cache), the sticky cache's fill, the
 // PostgreSQL and Temporal database sizes, and the latency of listings and of a
 // month of metrics.
 //
-//	go run ./scripts/bench -mode scale [-scale-steps 1000,10000,100000] [-scale-cache 2000] [-scale-budget 40m]
+//	go run ./scripts/bench -mode scale [-scale-steps 1000,10000,100000] [-worker-sticky-cache 2000] [-scale-budget 40m]
 //
 // Targets: worker RSS ≤ 512 MiB at 100,000 open, list p95 < 100 ms, metrics < 1 s.
 package main
@@ -143,7 +143,7 @@ type config struct {
 
 	// -mode scale.
 	scaleSteps           string        // counts of open complaints to measure at, rising
-	scaleCache           int           // the worker's WORKER_STICKY_CACHE_SIZE (0: SDK default)
+	workerStickyCache    int           // the worker's WORKER_STICKY_CACHE_SIZE (0: SDK default)
 	scaleSampleRate      float64       // intake sample's rate at each step
 	scaleSample          time.Duration // intake sample's duration at each step
 	scaleListRequests    int           // measured requests per listing at each step
@@ -195,7 +195,7 @@ func main() {
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
-	flag.IntVar(&cfg.scaleCache, "scale-cache", 0, "scale: the worker's WORKER_STICKY_CACHE_SIZE (0: the SDK's default, 10,000)")
+	flag.IntVar(&cfg.workerStickyCache, "worker-sticky-cache", 0, "the worker's sticky cache, WORKER_STICKY_CACHE_SIZE: of the scale mode's worker process and the other modes' in-process worker (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache")
 	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")
 	flag.DurationVar(&cfg.scaleSample, "scale-sample", 15*time.Second, "scale: intake sample's duration at each step")
 	flag.IntVar(&cfg.scaleListRequests, "scale-list-requests", 60, "scale: measured requests per listing at each step")
@@ -237,6 +237,10 @@ func main() {
 	}
 
 	runMode := run
+	if cfg.workerStickyCache < 0 || cfg.historyCache < 0 {
+		fmt.Fprintln(os.Stderr, "bench: -worker-sticky-cache and -temporal-history-cache must be ≥ 0")
+		os.Exit(2)
+	}
 	switch cfg.mode {
 	case "intake":
 	case "breach":
@@ -255,8 +259,8 @@ func main() {
 		}
 		runMode = runConsole
 	case "scale":
-		if cfg.scaleCache < 0 || cfg.scaleSampleRate <= 0 || cfg.scaleSample <= 0 || cfg.scaleListRequests < 1 || cfg.scaleMetricsRequests < 1 {
-			fmt.Fprintln(os.Stderr, "bench: -scale-cache must be ≥ 0; -scale-sample-rate, -scale-sample, -scale-list-requests and -scale-metrics-requests positive")
+		if cfg.scaleSampleRate <= 0 || cfg.scaleSample <= 0 || cfg.scaleListRequests < 1 || cfg.scaleMetricsRequests < 1 {
+			fmt.Fprintln(os.Stderr, "bench: -scale-sample-rate, -scale-sample, -scale-list-requests and -scale-metrics-requests must be positive")
 			os.Exit(2)
 		}
 		if !isFlagSet("temporal-db-file") {

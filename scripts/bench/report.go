@@ -58,7 +58,11 @@ func (e env) loadLine() string {
 func (c config) serverFlags() string {
 	switch {
 	case c.temporalServer == "real":
-		return fmt.Sprintf(" -temporal-server real -shards %d", c.shards)
+		flags := fmt.Sprintf(" -temporal-server real -shards %d", c.shards)
+		if c.historyCache > 0 {
+			flags += fmt.Sprintf(" -temporal-history-cache %d", c.historyCache)
+		}
+		return flags
 	case c.temporalAddr != "":
 		return " -temporal " + c.temporalAddr
 	}
@@ -379,6 +383,9 @@ func (r *report) markdown() string {
 	}
 	if r.cfg.workerPollers > 0 {
 		flags += fmt.Sprintf(" -worker-pollers %d", r.cfg.workerPollers)
+	}
+	if r.cfg.workerStickyCache > 0 {
+		flags += fmt.Sprintf(" -worker-sticky-cache %d", r.cfg.workerStickyCache)
 	}
 	flags += r.cfg.serverFlags()
 	fmt.Fprintf(&b, "Intake benchmark (`go run ./scripts/bench -c %d -n %d -rounds %d -d %s%s`), run %s; raw = SDK start of a bare one-timer workflow%s.\n\n",

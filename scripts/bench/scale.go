@@ -485,8 +485,8 @@ func scrape(ctx context.Context, u string) (map[string]float64, error) {
 
 func scaleHeader(cfg config, e env, p *scaleProcesses) string {
 	cache := "SDK default (10,000)"
-	if cfg.scaleCache > 0 {
-		cache = strconv.Itoa(cfg.scaleCache)
+	if cfg.workerStickyCache > 0 {
+		cache = strconv.Itoa(cfg.workerStickyCache)
 	}
 	load := ""
 	if raw, err := os.ReadFile("/proc/loadavg"); err == nil {

@@ -53,8 +53,8 @@ func startScaleProcesses(ctx context.Context, s *stack, cfg config) (*scaleProce
 		"TEMPORAL_TASK_QUEUE=" + cfg.taskQueue, "LOG_LEVEL=warn",
 	}
 	workerEnv := append(common, "METRICS_ADDR=127.0.0.1:"+strconv.Itoa(metricsPort))
-	if cfg.scaleCache > 0 {
-		workerEnv = append(workerEnv, "WORKER_STICKY_CACHE_SIZE="+strconv.Itoa(cfg.scaleCache))
+	if cfg.workerStickyCache > 0 {
+		workerEnv = append(workerEnv, "WORKER_STICKY_CACHE_SIZE="+strconv.Itoa(cfg.workerStickyCache))
 	}
 	// The benchmark measures the service, not the intake throttle (docs/tokens.md);
 	// no risk-monitor schedule, whose runs are not what is measured.

@@ -177,7 +177,7 @@ func (s *stack) start(ctx context.Context) error {
 		s.worker.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st,
 			Notifiers: []notify.Notifier{notify.Log{Logger: s.log}}})
 	} else {
-		s.worker = service.NewWorker(tc, s.cfg.taskQueue, appconfig.WorkerSizing{}, st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log})
+		s.worker = service.NewWorker(tc, s.cfg.taskQueue, appconfig.WorkerSizing{StickyCacheSize: s.cfg.workerStickyCache}, st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log})
 	}
 	if s.worker != nil {
 		s.worker.RegisterWorkflowWithOptions(BareWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})
@@ -557,6 +557,13 @@ var sdkHistograms = []struct{ key, prefix string }{
 	{"act-exec", "temporal_activity_execution_latency"},
 }
 
+// sdkCounters are counters kept as a histogram's count: the sticky cache's hits
+// and misses (a miss replays the workflow's whole history).
+var sdkCounters = []struct{ key, prefix string }{
+	{"sticky-hit", "temporal_sticky_cache_hit"},
+	{"sticky-miss", "temporal_sticky_cache_miss"},
+}
+
 func (s *stack) sdkStats() sdkStats {
 	out := sdkStats{}
 	families, err := s.metrics.Registry.Gather()
@@ -564,6 +571,15 @@ func (s *stack) sdkStats() sdkStats {
 		return out
 	}
 	for _, f := range families {
+		for _, c := range sdkCounters {
+			if strings.HasPrefix(f.GetName(), c.prefix) {
+				acc := out[c.key]
+				for _, m := range f.GetMetric() {
+					acc.count += uint64(m.GetCounter().GetValue())
+				}
+				out[c.key] = acc
+			}
+		}
 		for _, h := range sdkHistograms {
 			if !strings.HasPrefix(f.GetName(), h.prefix) {
 				continue
