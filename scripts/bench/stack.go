@@ -575,7 +575,8 @@ func (s *stack) sdkStats() sdkStats {
 			if strings.HasPrefix(f.GetName(), c.prefix) {
 				acc := out[c.key]
 				for _, m := range f.GetMetric() {
-					acc.count += uint64(m.GetCounter().GetValue())
+					// The SDK's OpenTelemetry handler exports counters as gauges.
+					acc.count += uint64(m.GetCounter().GetValue() + m.GetGauge().GetValue())
 				}
 				out[c.key] = acc
 			}
