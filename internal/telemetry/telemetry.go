@@ -39,6 +39,9 @@ func NewMetrics() (*Metrics, error) {
 	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))
 	handler := temporalotel.NewMetricsHandler(temporalotel.MetricsHandlerOptions{
 		Meter: provider.Meter("temporal-sdk-go"),
+		// Without it the SDK's counters (task failures, sticky cache hits and misses,
+		// …) are exported as gauges, which Prometheus's rate() and increase() misread.
+		UseMonotonicCounters: true,
 		// A metrics failure must never take down the process (the default panics).
 		OnError: func(err error) { slog.Warn("temporal metrics", "error", err) },
 	})

@@ -575,8 +575,7 @@ func (s *stack) sdkStats() sdkStats {
 			if strings.HasPrefix(f.GetName(), c.prefix) {
 				acc := out[c.key]
 				for _, m := range f.GetMetric() {
-					// The SDK's OpenTelemetry handler exports counters as gauges.
-					acc.count += uint64(m.GetCounter().GetValue() + m.GetGauge().GetValue())
+					acc.count += uint64(m.GetCounter().GetValue())
 				}
 				out[c.key] = acc
 			}
