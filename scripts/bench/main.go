@@ -116,12 +116,13 @@ type config struct {
 	drainTimeout time.Duration
 	maxInFlight  int
 
-	rawOptions    string
-	workerPollers int
-	noWorker      bool
-	cpuProfileDir string
-	logLevel      slog.Level
-	markdownOut   string
+	rawOptions        string
+	workerPollers     int
+	workerStickyCache int // the worker's WORKER_STICKY_CACHE_SIZE, every mode (0: SDK default)
+	noWorker          bool
+	cpuProfileDir     string
+	logLevel          slog.Level
+	markdownOut       string
 
 	// -mode breach.
 	breachRate          float64       // complaints (timers, items) per second, open loop
@@ -143,7 +144,6 @@ type config struct {
 
 	// -mode scale.
 	scaleSteps           string        // counts of open complaints to measure at, rising
-	workerStickyCache    int           // the worker's WORKER_STICKY_CACHE_SIZE (0: SDK default)
 	scaleSampleRate      float64       // intake sample's rate at each step
 	scaleSample          time.Duration // intake sample's duration at each step
 	scaleListRequests    int           // measured requests per listing at each step
