@@ -1,0 +1,166 @@
+package main
+
+// What the stack's metrics registry says: the Temporal SDK's worker and client
+// metrics and the API's own, read as counts and sums for a window's figures.
+
+import (
+	"strings"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+)
+
+// workerTasks is how many workflow and activity tasks the worker has executed, from
+// the Temporal SDK's own metrics.
+func (s *stack) workerTasks() (float64, error) {
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return 0, err
+	}
+	var total float64
+	found := false
+	for _, f := range families {
+		name := f.GetName()
+		if !strings.Contains(name, "workflow_task_execution_latency") && !strings.Contains(name, "activity_execution_latency") {
+			continue
+		}
+		found = true
+		for _, m := range f.GetMetric() {
+			total += float64(sampleCount(m))
+		}
+	}
+	if !found {
+		return 0, nil
+	}
+	return total, nil
+}
+
+func sampleCount(m *dto.Metric) uint64 {
+	if h := m.GetHistogram(); h != nil {
+		return h.GetSampleCount()
+	}
+	if c := m.GetCounter(); c != nil {
+		return uint64(c.GetValue())
+	}
+	return 0
+}
+
+// histogram is a count and sum read from the metrics registry.
+type histogram struct {
+	count uint64
+	sum   float64
+}
+
+func (h histogram) sub(before histogram) histogram {
+	return histogram{count: h.count - before.count, sum: h.sum - before.sum}
+}
+
+// mean is the mean observation, in the histogram's unit (seconds) as a Duration.
+func (h histogram) mean() time.Duration {
+	if h.count == 0 {
+		return 0
+	}
+	return time.Duration(h.sum / float64(h.count) * float64(time.Second))
+}
+
+// timings are the histograms that split an intake request's time: the API
+// handler's own latency and the SDK's StartWorkflowExecution calls.
+type timings struct {
+	handler, start histogram
+}
+
+func (t timings) sub(before timings) timings {
+	return timings{handler: t.handler.sub(before.handler), start: t.start.sub(before.start)}
+}
+
+func (s *stack) timings() timings {
+	var t timings
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return t
+	}
+	for _, f := range families {
+		switch name := f.GetName(); {
+		case name == "complaintflow_http_request_duration_seconds":
+			for _, m := range f.GetMetric() {
+				if label(m, "route") == "POST /v1/complaints" {
+					t.handler.count += m.GetHistogram().GetSampleCount()
+					t.handler.sum += m.GetHistogram().GetSampleSum()
+				}
+			}
+		case strings.HasPrefix(name, "temporal_request_latency"):
+			for _, m := range f.GetMetric() {
+				if label(m, "operation") == "StartWorkflowExecution" {
+					t.start.count += m.GetHistogram().GetSampleCount()
+					t.start.sum += m.GetHistogram().GetSampleSum()
+				}
+			}
+		}
+	}
+	return t
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+// sdkStats are the Temporal SDK's worker histograms (count and sum), by short name.
+type sdkStats map[string]histogram
+
+var sdkHistograms = []struct{ key, prefix string }{
+	{"wft-sched", "temporal_workflow_task_schedule_to_start_latency"},
+	{"wft-exec", "temporal_workflow_task_execution_latency"},
+	{"act-sched", "temporal_activity_schedule_to_start_latency"},
+	{"act-exec", "temporal_activity_execution_latency"},
+}
+
+// sdkCounters are counters kept as a histogram's count: the sticky cache's hits
+// and misses (a miss replays the workflow's whole history).
+var sdkCounters = []struct{ key, prefix string }{
+	{"sticky-hit", "temporal_sticky_cache_hit"},
+	{"sticky-miss", "temporal_sticky_cache_miss"},
+}
+
+func (s *stack) sdkStats() sdkStats {
+	out := sdkStats{}
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return out
+	}
+	for _, f := range families {
+		for _, c := range sdkCounters {
+			if strings.HasPrefix(f.GetName(), c.prefix) {
+				acc := out[c.key]
+				for _, m := range f.GetMetric() {
+					acc.count += uint64(m.GetCounter().GetValue())
+				}
+				out[c.key] = acc
+			}
+		}
+		for _, h := range sdkHistograms {
+			if !strings.HasPrefix(f.GetName(), h.prefix) {
+				continue
+			}
+			acc := out[h.key]
+			for _, m := range f.GetMetric() {
+				acc.count += m.GetHistogram().GetSampleCount()
+				acc.sum += m.GetHistogram().GetSampleSum()
+			}
+			out[h.key] = acc
+		}
+	}
+	return out
+}
+
+func (u sdkStats) sub(before sdkStats) sdkStats {
+	out := sdkStats{}
+	for k, v := range u {
+		out[k] = v.sub(before[k])
+	}
+	return out
+}
