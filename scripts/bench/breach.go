@@ -154,6 +154,7 @@ type armResult struct {
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
 	notifications int              // complaintflow: notices of the run's complaints
+	traces        []string         // complaintflow: the latest breaches' workflow tasks (traceSlowest)
 }
 
 type scanResult struct {
@@ -506,6 +507,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		if err := b.readEvents(ctx, &r); err != nil {
 			return r, err
 		}
+		b.traceSlowest(ctx, &r)
 	}
 	return r, nil
 }

@@ -117,6 +117,9 @@ func (r *breachReport) command() string {
 	if c.workerPollers > 0 {
 		cmd += fmt.Sprintf(" -worker-pollers %d", c.workerPollers)
 	}
+	if c.taskTimeout > 0 {
+		cmd += fmt.Sprintf(" -workflow-task-timeout %s", c.taskTimeout)
+	}
 	if c.workerStickyCache > 0 {
 		cmd += fmt.Sprintf(" -worker-sticky-cache %d", c.workerStickyCache)
 	}
@@ -147,10 +150,11 @@ func sdkMeans(s sdkStats) string {
 	if s["wft-exec"].count == 0 && s["act-exec"].count == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("WFT %s / %s ms ×%d, act %s / %s ms ×%d, sticky cache %d hits / %d misses",
-		msOf(s["wft-sched"]), msOf(s["wft-exec"]), s["wft-exec"].count,
+	return fmt.Sprintf("WFT %s / %s ms ×%d (%d polled), act %s / %s ms ×%d, local activities %d run (%s ms), %d failed, %d cancelled, sticky cache %d hits / %d misses, %d workflow tasks failed, %d calls and %d polls to the server failed",
+		msOf(s["wft-sched"]), msOf(s["wft-exec"]), s["wft-exec"].count, s["wft-polled"].count,
 		msOf(s["act-sched"]), msOf(s["act-exec"]), s["act-exec"].count,
-		s["sticky-hit"].count, s["sticky-miss"].count)
+		s["la-total"].count, msOf(s["la-exec"]), s["la-failed"].count, s["la-canceled"].count,
+		s["sticky-hit"].count, s["sticky-miss"].count, s["wft-failed"].count, s["request-failed"].count, s["poll-failed"].count)
 }
 
 // incomplete says an arm's percentiles are lower bounds.
@@ -344,6 +348,12 @@ func (r *breachReport) markdown() string {
 				"In the window the SDK saw %s (mean schedule-to-start / execution), up to %s tasks waited on the task queue (workflow / activity), "+
 				"and the Temporal server's timer queue had %s.\n",
 				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe())
+			if len(rr.traces) > 0 {
+				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from the deadline on (seconds after it):\n\n", rr.round)
+				for _, t := range rr.traces {
+					fmt.Fprintf(&b, "- %s\n", t)
+				}
+			}
 		case armTimer:
 			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s.\n", rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe())
 		}

@@ -35,6 +35,10 @@ type timerQueueStats struct {
 	// The history service's workflow cache: lookups, and those that missed and so
 	// read the workflow's mutable state back from the database.
 	cacheRequests, cacheMisses float64
+	// Workflow tasks that timed out: started but not completed within the task
+	// timeout (a worker that took a task and never answered), or not picked up from
+	// a worker's sticky queue in time (then moved to the shared queue).
+	taskStartToClose, taskScheduleToStart float64
 }
 
 var metricsURLPattern = regexp.MustCompile(`Metrics:\s+(http://\S+/metrics)`)
@@ -118,6 +122,15 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 			} else {
 				st.cacheMisses += value
 			}
+		case "start_to_close_timeout", "schedule_to_start_timeout":
+			if labels["operation"] != "TimerActiveTaskWorkflowTaskTimeout" || labels["namespace"] != "default" {
+				continue
+			}
+			if name == "start_to_close_timeout" {
+				st.taskStartToClose += value
+			} else {
+				st.taskScheduleToStart += value
+			}
 		case "task_latency_load_count", "task_latency_load_sum":
 			typ := labels["task_type"]
 			if !strings.HasPrefix(typ, "TimerActiveTask") || labels["namespace"] != "default" {
@@ -171,7 +184,8 @@ func (t *timerQueueStats) sub(before *timerQueueStats) *timerQueueStats {
 	out := &timerQueueStats{readerStuck: t.readerStuck - before.readerStuck, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{},
 		userTimers: t.userTimers - before.userTimers, userTimerSum: t.userTimerSum - before.userTimerSum,
 		persistence: t.persistence - before.persistence, persistenceSum: t.persistenceSum - before.persistenceSum,
-		cacheRequests: t.cacheRequests - before.cacheRequests, cacheMisses: t.cacheMisses - before.cacheMisses}
+		cacheRequests: t.cacheRequests - before.cacheRequests, cacheMisses: t.cacheMisses - before.cacheMisses,
+		taskStartToClose: t.taskStartToClose - before.taskStartToClose, taskScheduleToStart: t.taskScheduleToStart - before.taskScheduleToStart}
 	for k, v := range t.loaded {
 		out.loaded[k] = v - before.loaded[k]
 	}
@@ -221,7 +235,7 @@ func (t *timerQueueStats) describe() string {
 		}
 		return sum / n * 1000
 	}
-	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f of %.0f workflow-cache lookups missed",
+	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f of %.0f workflow-cache lookups missed; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start",
 		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), t.readerStuck, late, mean.Seconds(),
-		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence), t.cacheMisses, t.cacheRequests)
+		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence), t.cacheMisses, t.cacheRequests, t.taskStartToClose, t.taskScheduleToStart)
 }

@@ -118,7 +118,8 @@ type config struct {
 
 	rawOptions        string
 	workerPollers     int
-	workerStickyCache int // the worker's WORKER_STICKY_CACHE_SIZE, every mode (0: SDK default)
+	workerStickyCache int           // the worker's WORKER_STICKY_CACHE_SIZE, every mode (0: SDK default)
+	taskTimeout       time.Duration // the API's WORKFLOW_TASK_TIMEOUT (0: the product's default)
 	noWorker          bool
 	cpuProfileDir     string
 	logLevel          slog.Level
@@ -132,6 +133,7 @@ type config struct {
 	breachWarnings      string        // pre-breach warning percents for every cell: "50,75,90" or "none"
 	breachArms          []string      // which arms run
 	breachCSV           string        // write every breach to this file
+	breachGoroutines    string        // write the process's goroutines here after a complaintflow arm
 	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
 	breachOpenRate      float64       // their filing rate, open loop
 
@@ -188,6 +190,7 @@ func main() {
 	breachArms := flag.String("breach-arms", strings.Join(arms, ","), "breach: the arms to run, comma-separated (diagnostic; the report needs complaintflow and timer for the ratio)")
 	flag.IntVar(&cfg.breachOpen, "breach-open", 0, "breach: complaints filed through the API with a week-long SLA before the arms, which stay open through the run (so the arms meet a server and database holding that many open complaints)")
 	flag.Float64Var(&cfg.breachOpenRate, "breach-open-rate", 40, "breach: -breach-open's filing rate per second, open loop")
+	flag.StringVar(&cfg.breachGoroutines, "breach-goroutines", "", "breach, diagnostic: after each complaintflow arm write every goroutine of the bench process (API and worker) to this file, to see what a workflow task the server timed out was waiting on")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
 	flag.IntVar(&cfg.consoleClosed, "console-closed", 10000, "console: resolved or closed complaints seeded over the same month")
@@ -195,6 +198,7 @@ func main() {
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
+	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT (0: the product's default)")
 	flag.IntVar(&cfg.workerStickyCache, "worker-sticky-cache", 0, "the worker's sticky cache, WORKER_STICKY_CACHE_SIZE: of the scale mode's worker process and the other modes' in-process worker (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache")
 	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")
 	flag.DurationVar(&cfg.scaleSample, "scale-sample", 15*time.Second, "scale: intake sample's duration at each step")

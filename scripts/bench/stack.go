@@ -189,6 +189,9 @@ func (s *stack) start(ctx context.Context) error {
 	srv := api.New(st, tc, s.cfg.taskQueue, s.log, metrics.Registry)
 	// The benchmarks measure the service, not the intake throttle (docs/tokens.md).
 	srv.UseLimits(api.Limits{})
+	if s.cfg.taskTimeout > 0 {
+		srv.UseWorkflowTaskTimeout(s.cfg.taskTimeout)
+	}
 	s.adminSecret = "bench-admin-" + randomHex(16)
 	if err := srv.Bootstrap(ctx, s.adminSecret); err != nil {
 		return fmt.Errorf("bootstrap admin token: %w", err)

@@ -113,6 +113,7 @@ func label(m *dto.Metric, name string) string {
 type sdkStats map[string]histogram
 
 var sdkHistograms = []struct{ key, prefix string }{
+	{"la-exec", "temporal_local_activity_execution_latency"},
 	{"wft-sched", "temporal_workflow_task_schedule_to_start_latency"},
 	{"wft-exec", "temporal_workflow_task_execution_latency"},
 	{"act-sched", "temporal_activity_schedule_to_start_latency"},
@@ -120,10 +121,19 @@ var sdkHistograms = []struct{ key, prefix string }{
 }
 
 // sdkCounters are counters kept as a histogram's count: the sticky cache's hits
-// and misses (a miss replays the workflow's whole history).
+// and misses (a miss replays the workflow's whole history), workflow tasks that
+// failed in the worker, and failed calls to the server (long polls apart): a
+// task whose completion did not reach the server waits out its timeout.
 var sdkCounters = []struct{ key, prefix string }{
 	{"sticky-hit", "temporal_sticky_cache_hit"},
 	{"sticky-miss", "temporal_sticky_cache_miss"},
+	{"wft-failed", "temporal_workflow_task_execution_failed"},
+	{"request-failed", "temporal_request_failure"},
+	{"poll-failed", "temporal_long_request_failure"},
+	{"wft-polled", "temporal_workflow_task_queue_poll_succeed"},
+	{"la-total", "temporal_local_activity_total"},
+	{"la-failed", "temporal_local_activity_execution_failed"},
+	{"la-canceled", "temporal_local_activity_execution_cancelled"},
 }
 
 func (s *stack) sdkStats() sdkStats {
