@@ -33,15 +33,12 @@ func localActivityContext(ctx workflow.Context) workflow.Context {
 }
 
 // DefaultWorkflowTaskTimeout is the workflow-task timeout the API starts complaints
-// with (WORKFLOW_TASK_TIMEOUT overrides it), instead of the server's 10 s. A task
-// that times out is run again from its start, redoing its local activities: under
-// overload a 10 s task that waited for a CPU redid its writes ~3.5 times (issue 18).
-// 30 s covers a wake-up's local activities (a notice batch may take 12 s) well
-// inside the 80 % (24 s) after which the SDK heartbeats a long local activity with
-// an extra workflow task. The price: a task started on a worker that then dies is
-// retried elsewhere only after 30 s instead of 10 s, a delay far below any SLA mark
-// (a worker that dies between tasks costs nothing: its sticky tasks move after 5 s).
-const DefaultWorkflowTaskTimeout = 30 * time.Second
+// with (WORKFLOW_TASK_TIMEOUT overrides it). It is what a lost task costs: under load
+// Temporal 1.29 can record a task as started and never deliver it
+// (temporalio/temporal#11733), and at 30 s such tasks set a burst's tail
+// (docs/performance.md, "Lost workflow-task starts"). Slow tasks are not at risk:
+// the SDK heartbeats long local activities at 80 % of it.
+const DefaultWorkflowTaskTimeout = 10 * time.Second
 
 // localActivityRetryLimit bounds a local activity's retries: far beyond any outage
 // someone would wait out rather than fix.

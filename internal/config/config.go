@@ -90,8 +90,8 @@ type Config struct {
 	// Worker sizes the worker process (docs/operations.md, "Sizing the worker").
 	Worker WorkerSizing
 	// WORKFLOW_TASK_TIMEOUT is the workflow-task timeout of the complaint workflows
-	// the API starts (default workflows.DefaultWorkflowTaskTimeout, 30 s, not the
-	// server's 10 s: an overloaded task must not be timed out and redone).
+	// the API starts (default workflows.DefaultWorkflowTaskTimeout, 10 s: what a task
+	// the server started but never delivered costs).
 	WorkflowTaskTimeout time.Duration
 }
 

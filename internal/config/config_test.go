@@ -168,17 +168,17 @@ func TestPayloadKeysEncryptTheClientsPayloads(t *testing.T) {
 }
 
 // The worker's sizes and the workflow-task timeout are read from the environment;
-// unset keeps the SDK's sizes (zero) and a 30 s workflow-task timeout, and a value that is not a
+// unset keeps the SDK's sizes (zero) and a 10 s workflow-task timeout, and a value that is not a
 // positive number is refused with the variable named.
 func TestWorkerSizingFromEnv(t *testing.T) {
 	c, err := FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The workflow-task timeout is chosen on purpose (30 s, not the server's 10 s);
-	// the worker sizes keep the SDK's defaults.
-	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 30*time.Second {
-		t.Fatalf("unset: %+v, %v; want zero sizes and a 30s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
+	// The workflow-task timeout is chosen on purpose (10 s: it is what a lost task
+	// costs, workflows.DefaultWorkflowTaskTimeout); the worker sizes keep the SDK's defaults.
+	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 10*time.Second {
+		t.Fatalf("unset: %+v, %v; want zero sizes and a 10s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
 	}
 
 	t.Setenv("WORKER_STICKY_CACHE_SIZE", "2000")
