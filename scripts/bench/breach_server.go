@@ -83,6 +83,27 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		return nil
 	}
 	st := &timerQueueStats{loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
+	userTimers := map[string]string{"task_type": "TimerActiveTaskUserTimer", "namespace": "default"}
+	history := map[string]string{"service_name": "history"}
+	mutableState := map[string]string{"cache_type": "mutablestate"}
+	taskTimeouts := map[string]string{"operation": "TimerActiveTaskWorkflowTaskTimeout", "namespace": "default"}
+	// The samples summed as they are: a name, the labels a sample must carry, and
+	// the counter it adds to.
+	counters := []struct {
+		name   string
+		labels map[string]string
+		to     *float64
+	}{
+		{"queue_actions", map[string]string{"operation": "TimerQueueProcessor", "queue_action": "reader_stuck"}, &st.readerStuck},
+		{"task_latency_queue_count", userTimers, &st.userTimers},
+		{"task_latency_queue_sum", userTimers, &st.userTimerSum},
+		{"persistence_latency_count", history, &st.persistence},
+		{"persistence_latency_sum", history, &st.persistenceSum},
+		{"cache_requests", mutableState, &st.cacheRequests},
+		{"cache_miss", mutableState, &st.cacheMisses},
+		{"start_to_close_timeout", taskTimeouts, &st.taskStartToClose},
+		{"schedule_to_start_timeout", taskTimeouts, &st.taskScheduleToStart},
+	}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -90,64 +111,38 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		if !ok {
 			continue
 		}
-		switch name {
-		case "queue_actions":
-			if labels["operation"] == "TimerQueueProcessor" && labels["queue_action"] == "reader_stuck" {
-				st.readerStuck += value
+		for _, c := range counters {
+			if name == c.name && hasLabels(labels, c.labels) {
+				*c.to += value
 			}
-		case "task_latency_queue_count", "task_latency_queue_sum":
-			if labels["task_type"] != "TimerActiveTaskUserTimer" || labels["namespace"] != "default" {
-				continue
-			}
-			if name == "task_latency_queue_count" {
-				st.userTimers += value
-			} else {
-				st.userTimerSum += value
-			}
-		case "persistence_latency_count", "persistence_latency_sum":
-			if labels["service_name"] != "history" {
-				continue
-			}
-			if name == "persistence_latency_count" {
-				st.persistence += value
-			} else {
-				st.persistenceSum += value
-			}
-		case "cache_requests", "cache_miss":
-			if labels["cache_type"] != "mutablestate" {
-				continue
-			}
-			if name == "cache_requests" {
-				st.cacheRequests += value
-			} else {
-				st.cacheMisses += value
-			}
-		case "start_to_close_timeout", "schedule_to_start_timeout":
-			if labels["operation"] != "TimerActiveTaskWorkflowTaskTimeout" || labels["namespace"] != "default" {
-				continue
-			}
-			if name == "start_to_close_timeout" {
-				st.taskStartToClose += value
-			} else {
-				st.taskScheduleToStart += value
-			}
-		case "task_latency_load_count", "task_latency_load_sum":
-			typ := labels["task_type"]
-			if !strings.HasPrefix(typ, "TimerActiveTask") || labels["namespace"] != "default" {
-				continue
-			}
-			key := [2]string{strings.TrimPrefix(typ, "TimerActiveTask"), labels["queue_reader_id"]}
-			if name == "task_latency_load_count" {
-				st.loaded[key] += value
-			} else {
-				st.loadSum[key] += value
-			}
+		}
+		// Timer tasks loaded, by type and reader.
+		typ := labels["task_type"]
+		if (name != "task_latency_load_count" && name != "task_latency_load_sum") ||
+			!strings.HasPrefix(typ, "TimerActiveTask") || labels["namespace"] != "default" {
+			continue
+		}
+		key := [2]string{strings.TrimPrefix(typ, "TimerActiveTask"), labels["queue_reader_id"]}
+		if name == "task_latency_load_count" {
+			st.loaded[key] += value
+		} else {
+			st.loadSum[key] += value
 		}
 	}
 	if sc.Err() != nil {
 		return nil
 	}
 	return st
+}
+
+// hasLabels reports whether a sample carries every one of want's labels.
+func hasLabels(labels, want map[string]string) bool {
+	for k, v := range want {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // parseSample parses one line of the Prometheus text format, for the simple label
