@@ -349,7 +349,7 @@ func (r *breachReport) markdown() string {
 				"and the Temporal server's timer queue had %s.\n",
 				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe())
 			if len(rr.traces) > 0 {
-				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from the deadline on (seconds after it):\n\n", rr.round)
+				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from 31 s before the deadline on (seconds after it):\n\n", rr.round)
 				for _, t := range rr.traces {
 					fmt.Fprintf(&b, "- %s\n", t)
 				}

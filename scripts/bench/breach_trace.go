@@ -17,11 +17,16 @@ import (
 // slowestTraced is how many of complaintflow's latest breaches the report traces.
 const slowestTraced = 5
 
+// traceBefore reaches back far enough to show a task that started before the
+// deadline and timed out (WORKFLOW_TASK_TIMEOUT, at most 30 s in our runs).
+const traceBefore = 31 * time.Second
+
 // traceSlowest reads the workflow histories of the arm's latest breaches and says,
-// for each, what its workflow tasks did from the deadline to the breach's record:
-// when each was scheduled, started, completed, timed out or failed (seconds after
-// the deadline). The tail of a burst is a handful of complaints; this names where
-// their time went.
+// for each, what its workflow tasks did around the deadline: when each was
+// scheduled, started, completed, timed out or failed (seconds after the deadline).
+// The tail of a burst is a handful of complaints; this names where their time went.
+// With -breach-goroutines it also writes the process's goroutines, to show what a
+// task the server timed out was waiting on in the worker.
 func (b *breachBench) traceSlowest(ctx context.Context, r *armResult) {
 	rows := slices.Clone(r.rows)
 	slices.SortFunc(rows, func(x, y breachRow) int {
@@ -43,8 +48,9 @@ func (b *breachBench) traceSlowest(ctx context.Context, r *armResult) {
 	}
 }
 
-// taskTimeline is the workflow's task and timer events from a task timeout before due,
-// each as its type and seconds after due; failures and timeouts say which.
+// taskTimeline is the workflow's task, timer and marker events from traceBefore
+// before due, each as its type and seconds after due; timeouts and failures say
+// which kind.
 func (b *breachBench) taskTimeline(ctx context.Context, workflowID string, due time.Time) string {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -56,7 +62,7 @@ func (b *breachBench) taskTimeline(ctx context.Context, workflowID string, due t
 			return "history unreadable: " + err.Error()
 		}
 		at := e.GetEventTime().AsTime()
-		if at.Before(due.Add(-31 * time.Second)) {
+		if at.Before(due.Add(-traceBefore)) {
 			continue
 		}
 		name := strings.TrimPrefix(e.GetEventType().String(), "EVENT_TYPE_")
