@@ -198,7 +198,7 @@ func main() {
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
-	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT (0: the product's default)")
+	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT, every mode (0: the product's default)")
 	flag.IntVar(&cfg.workerStickyCache, "worker-sticky-cache", 0, "the worker's sticky cache, WORKER_STICKY_CACHE_SIZE: of the scale mode's worker process and the other modes' in-process worker (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache")
 	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")
 	flag.DurationVar(&cfg.scaleSample, "scale-sample", 15*time.Second, "scale: intake sample's duration at each step")

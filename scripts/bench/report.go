@@ -384,6 +384,9 @@ func (r *report) markdown() string {
 	if r.cfg.workerPollers > 0 {
 		flags += fmt.Sprintf(" -worker-pollers %d", r.cfg.workerPollers)
 	}
+	if r.cfg.taskTimeout > 0 {
+		flags += fmt.Sprintf(" -workflow-task-timeout %s", r.cfg.taskTimeout)
+	}
 	if r.cfg.workerStickyCache > 0 {
 		flags += fmt.Sprintf(" -worker-sticky-cache %d", r.cfg.workerStickyCache)
 	}

@@ -60,6 +60,9 @@ func startScaleProcesses(ctx context.Context, s *stack, cfg config) (*scaleProce
 	// no risk-monitor schedule, whose runs are not what is measured.
 	apiEnv := append(common, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(apiPort), "INTAKE_RATE_PER_SECOND=0",
 		"AUTH_FAILURES_PER_MINUTE=0", "RISK_MONITOR_SCHEDULE=off")
+	if cfg.taskTimeout > 0 {
+		apiEnv = append(apiEnv, "WORKFLOW_TASK_TIMEOUT="+cfg.taskTimeout.String())
+	}
 	if p.worker, err = p.start(filepath.Join(dir, "worker"), nil, workerEnv, "worker"); err != nil {
 		p.stop(s)
 		return nil, err
