@@ -151,6 +151,7 @@ type armResult struct {
 	missing       int
 	missingBound  time.Duration
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
+	dbWaits       dbWaits          // Temporal arms: PostgreSQL's active backends over the window
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
 	notifications int              // complaintflow: notices of the run's complaints
@@ -455,6 +456,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 				r.maxBacklogWFT, r.maxBacklogAct = max(r.maxBacklogWFT, wft), max(r.maxBacklogAct, act)
 				r.lastBacklogWFT, r.lastBacklogAct = wft, act
 			}
+			b.sampleDBWaits(ctx, &r.dbWaits)
 		}
 		if got >= n {
 			break

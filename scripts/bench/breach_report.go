@@ -232,6 +232,7 @@ func (r *breachReport) print(out io.Writer) {
 		}
 		if rr.arm != armCron {
 			fmt.Fprintf(out, "round %d %s, Temporal timer queue in the window: %s\n", rr.round, rr.arm, rr.timerQueue.describe())
+			fmt.Fprintf(out, "round %d %s, PostgreSQL in the window: %s\n", rr.round, rr.arm, rr.dbWaits.describe())
 		}
 	}
 	fmt.Fprintln(out)
@@ -346,8 +347,8 @@ func (r *breachReport) markdown() string {
 		case armComplaintflow:
 			fmt.Fprintf(&b, "\nComplaintflow, round %d: %s; %d complaints had a first-response warning recorded only after their deadline. "+
 				"In the window the SDK saw %s (mean schedule-to-start / execution), up to %s tasks waited on the task queue (workflow / activity), "+
-				"and the Temporal server's timer queue had %s.\n",
-				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe())
+				"and the Temporal server's timer queue had %s. PostgreSQL: %s.\n",
+				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe())
 			if len(rr.traces) > 0 {
 				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from 31 s before the deadline on (seconds after it):\n\n", rr.round)
 				for _, t := range rr.traces {
@@ -355,7 +356,7 @@ func (r *breachReport) markdown() string {
 				}
 			}
 		case armTimer:
-			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s.\n", rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe())
+			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s.\n", rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe())
 		}
 	}
 	return b.String()

@@ -18,27 +18,75 @@ import (
 // a slower reader. Read only from a private server: the dev server's log names the
 // URL; the real server serves it where the bench configured it.
 
-// timerQueueStats are counters of the history service's timer queue.
+// timerQueueStats are counters of the history service's timer queue and of the
+// server's parts a wake-up passes through, from its Prometheus metrics.
 type timerQueueStats struct {
-	readerStuck float64
+	// Summed samples by serverCounters' key.
+	c map[string]float64
 	// By timer task type (user timer, workflow-task timeout, activity timeout) and
 	// queue reader: tasks loaded and their summed load latency (seconds from due to
 	// loaded).
 	loaded  map[[2]string]float64
 	loadSum map[[2]string]float64
+}
+
+var (
+	userTimerLabels    = map[string]string{"task_type": "TimerActiveTaskUserTimer", "namespace": "default"}
+	historyLabels      = map[string]string{"service_name": "history"}
+	mutableStateLabels = map[string]string{"cache_type": "mutablestate"}
+	taskTimeoutLabels  = map[string]string{"operation": "TimerActiveTaskWorkflowTaskTimeout", "namespace": "default"}
+	transferTaskLabels = map[string]string{"task_type": "TransferActiveTaskWorkflowTask", "namespace": "default"}
+	workflowPollLabels = map[string]string{"service_name": "matching", "task_type": "Workflow", "namespace": "default"}
+	// Matching asking history to record a workflow task as started, for a poller.
+	recordStartLabels = map[string]string{"operation": "HistoryClientRecordWorkflowTaskStarted", "service_name": "matching"}
+)
+
+// serverCounters are the samples summed as they are: a key, the metric's name, and
+// the labels a sample must carry.
+var serverCounters = []struct {
+	key, name string
+	labels    map[string]string
+}{
+	{"readerStuck", "queue_actions", map[string]string{"operation": "TimerQueueProcessor", "queue_action": "reader_stuck"}},
 	// User timers processed and their summed queue latency (seconds from due to
 	// processed: loading, waiting in the scheduler, running the task).
-	userTimers, userTimerSum float64
+	{"userTimers", "task_latency_queue_count", userTimerLabels},
+	{"userTimerSum", "task_latency_queue_sum", userTimerLabels},
 	// The history service's persistence calls and their summed latency (seconds):
 	// how fast its database answers.
-	persistence, persistenceSum float64
+	{"persistence", "persistence_latency_count", historyLabels},
+	{"persistenceSum", "persistence_latency_sum", historyLabels},
+	// A history shard lets history.shardIOConcurrency writes at a time reach the
+	// database (its I/O semaphore): the writes, their summed wait for a turn, and
+	// those that waited no more than 1 s.
+	{"shardIO", "semaphore_latency_count", map[string]string{"operation": "ShardInfo"}},
+	{"shardIOSum", "semaphore_latency_sum", map[string]string{"operation": "ShardInfo"}},
+	{"shardIOWithin1s", "semaphore_latency_bucket", map[string]string{"operation": "ShardInfo", "le": "1"}},
 	// The history service's workflow cache: lookups, and those that missed and so
 	// read the workflow's mutable state back from the database.
-	cacheRequests, cacheMisses float64
+	{"cacheRequests", "cache_requests", mutableStateLabels},
+	{"cacheMisses", "cache_miss", mutableStateLabels},
 	// Workflow tasks that timed out: started but not completed within the task
 	// timeout (a worker that took a task and never answered), or not picked up from
 	// a worker's sticky queue in time (then moved to the shared queue).
-	taskStartToClose, taskScheduleToStart float64
+	{"taskStartToClose", "start_to_close_timeout", taskTimeoutLabels},
+	{"taskScheduleToStart", "schedule_to_start_timeout", taskTimeoutLabels},
+	// A scheduled workflow task's transfer task: from written to done (loading,
+	// waiting, and processing: handing the task to matching, which for a task
+	// matched to a waiting poller includes recording its start).
+	{"transferTasks", "task_latency_queue_count", transferTaskLabels},
+	{"transferTaskSum", "task_latency_queue_sum", transferTaskLabels},
+	{"transferTaskProcessingSum", "task_latency_processing_sum", transferTaskLabels},
+	// Workflow tasks matching handed to pollers, and those handed straight to a
+	// waiting poller rather than from the task queue's backlog.
+	{"polled", "poll_success", workflowPollLabels},
+	{"polledSync", "poll_success_sync", workflowPollLabels},
+	// Starts matching asked history to record, those that failed, and those within
+	// 1 s: a task matched to a waiting poller gets 1 s, after which matching drops
+	// it while history may still record it — a start no worker receives.
+	{"recordStarts", "client_latency_count", recordStartLabels},
+	{"recordStartsFailed", "client_errors", recordStartLabels},
+	{"recordStartsWithin1s", "client_latency_bucket", map[string]string{"operation": "HistoryClientRecordWorkflowTaskStarted", "service_name": "matching", "le": "1"}},
 }
 
 var metricsURLPattern = regexp.MustCompile(`Metrics:\s+(http://\S+/metrics)`)
@@ -82,28 +130,7 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 	if res.StatusCode != http.StatusOK {
 		return nil
 	}
-	st := &timerQueueStats{loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
-	userTimers := map[string]string{"task_type": "TimerActiveTaskUserTimer", "namespace": "default"}
-	history := map[string]string{"service_name": "history"}
-	mutableState := map[string]string{"cache_type": "mutablestate"}
-	taskTimeouts := map[string]string{"operation": "TimerActiveTaskWorkflowTaskTimeout", "namespace": "default"}
-	// The samples summed as they are: a name, the labels a sample must carry, and
-	// the counter it adds to.
-	counters := []struct {
-		name   string
-		labels map[string]string
-		to     *float64
-	}{
-		{"queue_actions", map[string]string{"operation": "TimerQueueProcessor", "queue_action": "reader_stuck"}, &st.readerStuck},
-		{"task_latency_queue_count", userTimers, &st.userTimers},
-		{"task_latency_queue_sum", userTimers, &st.userTimerSum},
-		{"persistence_latency_count", history, &st.persistence},
-		{"persistence_latency_sum", history, &st.persistenceSum},
-		{"cache_requests", mutableState, &st.cacheRequests},
-		{"cache_miss", mutableState, &st.cacheMisses},
-		{"start_to_close_timeout", taskTimeouts, &st.taskStartToClose},
-		{"schedule_to_start_timeout", taskTimeouts, &st.taskScheduleToStart},
-	}
+	st := &timerQueueStats{c: map[string]float64{}, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -111,9 +138,9 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		if !ok {
 			continue
 		}
-		for _, c := range counters {
+		for _, c := range serverCounters {
 			if name == c.name && hasLabels(labels, c.labels) {
-				*c.to += value
+				st.c[c.key] += value
 			}
 		}
 		// Timer tasks loaded, by type and reader.
@@ -176,11 +203,10 @@ func (t *timerQueueStats) sub(before *timerQueueStats) *timerQueueStats {
 	if t == nil || before == nil {
 		return nil
 	}
-	out := &timerQueueStats{readerStuck: t.readerStuck - before.readerStuck, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{},
-		userTimers: t.userTimers - before.userTimers, userTimerSum: t.userTimerSum - before.userTimerSum,
-		persistence: t.persistence - before.persistence, persistenceSum: t.persistenceSum - before.persistenceSum,
-		cacheRequests: t.cacheRequests - before.cacheRequests, cacheMisses: t.cacheMisses - before.cacheMisses,
-		taskStartToClose: t.taskStartToClose - before.taskStartToClose, taskScheduleToStart: t.taskScheduleToStart - before.taskScheduleToStart}
+	out := &timerQueueStats{c: map[string]float64{}, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
+	for k, v := range t.c {
+		out.c[k] = v - before.c[k]
+	}
 	for k, v := range t.loaded {
 		out.loaded[k] = v - before.loaded[k]
 	}
@@ -230,7 +256,11 @@ func (t *timerQueueStats) describe() string {
 		}
 		return sum / n * 1000
 	}
-	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f of %.0f workflow-cache lookups missed; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start",
-		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), t.readerStuck, late, mean.Seconds(),
-		meanMS(t.userTimerSum, t.userTimers), t.persistence, meanMS(t.persistenceSum, t.persistence), t.cacheMisses, t.cacheRequests, t.taskStartToClose, t.taskScheduleToStart)
+	c := t.c
+	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f shard writes waited %.1f ms on average for their shard's turn, %.0f over 1 s; %.0f of %.0f workflow-cache lookups missed; %.0f workflow tasks handed to matching %.0f ms after they were written on average (%.0f ms of it handing over); matching gave pollers %.0f workflow tasks, %.0f of them straight from history; matching asked history to record %.0f workflow-task starts, %.0f failed, %.0f took over 1 s; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start",
+		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), c["readerStuck"], late, mean.Seconds(),
+		meanMS(c["userTimerSum"], c["userTimers"]), c["persistence"], meanMS(c["persistenceSum"], c["persistence"]),
+		c["shardIO"], meanMS(c["shardIOSum"], c["shardIO"]), c["shardIO"]-c["shardIOWithin1s"], c["cacheMisses"], c["cacheRequests"],
+		c["transferTasks"], meanMS(c["transferTaskSum"], c["transferTasks"]), meanMS(c["transferTaskProcessingSum"], c["transferTasks"]), c["polled"], c["polledSync"],
+		c["recordStarts"], c["recordStartsFailed"], c["recordStarts"]-c["recordStartsWithin1s"], c["taskStartToClose"], c["taskScheduleToStart"])
 }

@@ -26,6 +26,27 @@ cache_miss{cache_type="events",operation="x"} 50
 start_to_close_timeout{namespace="default",operation="TimerActiveTaskWorkflowTaskTimeout"} 5
 start_to_close_timeout{namespace="default",operation="TimerActiveTaskActivityTimeout"} 8
 schedule_to_start_timeout{namespace="default",operation="TimerActiveTaskWorkflowTaskTimeout"} 6
+semaphore_latency_count{operation="ShardInfo",priority="0",service_name="history"} 30
+semaphore_latency_count{operation="ShardInfo",priority="1",service_name="history"} 20
+semaphore_latency_sum{operation="ShardInfo",priority="0",service_name="history"} 1.5
+semaphore_latency_bucket{operation="ShardInfo",priority="0",service_name="history",le="1"} 29
+semaphore_latency_bucket{operation="ShardInfo",priority="1",service_name="history",le="1"} 20
+semaphore_latency_bucket{operation="ShardInfo",priority="1",service_name="history",le="10"} 20
+client_latency_count{operation="HistoryClientRecordWorkflowTaskStarted",service_name="matching"} 70
+client_latency_count{operation="HistoryClientRecordWorkflowTaskStarted",service_name="frontend"} 1
+client_latency_count{operation="HistoryClientRecordActivityTaskStarted",service_name="matching"} 9
+client_latency_bucket{le="0.5",operation="HistoryClientRecordWorkflowTaskStarted",service_name="matching"} 60
+client_latency_bucket{le="1",operation="HistoryClientRecordWorkflowTaskStarted",service_name="matching"} 65
+client_errors{error_type="context.DeadlineExceeded",operation="HistoryClientRecordWorkflowTaskStarted",service_name="matching"} 3
+client_errors{error_type="serviceerrors.TaskAlreadyStarted",operation="HistoryClientRecordWorkflowTaskStarted",service_name="matching"} 1
+task_latency_queue_count{namespace="default",queue_reader_id="0",task_priority="high",task_type="TransferActiveTaskWorkflowTask"} 11
+task_latency_queue_sum{namespace="default",queue_reader_id="0",task_priority="high",task_type="TransferActiveTaskWorkflowTask"} 0.25
+task_latency_processing_sum{namespace="default",task_type="TransferActiveTaskWorkflowTask"} 0.125
+task_latency_processing_sum{namespace="default",task_type="TransferActiveTaskActivityTask"} 8
+poll_success{namespace="default",partition="0",service_name="matching",task_type="Workflow",taskqueue="bench"} 13
+poll_success{namespace="default",partition="__sticky__",service_name="matching",task_type="Workflow",taskqueue="bench"} 7
+poll_success{namespace="default",partition="0",service_name="matching",task_type="Activity",taskqueue="bench"} 100
+poll_success_sync{namespace="default",partition="0",service_name="matching",task_type="Workflow",taskqueue="bench"} 12
 task_latency_load_count{namespace="default",queue_reader_id="0",task_type="TimerActiveTaskUserTimer"} 9
 task_latency_load_count{namespace="default",queue_reader_id="1",task_type="TimerActiveTaskUserTimer"} 1
 task_latency_load_sum{namespace="default",queue_reader_id="1",task_type="TimerActiveTaskUserTimer"} 4
@@ -41,19 +62,31 @@ task_latency_load_count{namespace="default",queue_reader_id="0",task_type="Trans
 	if st == nil {
 		t.Fatal("no stats")
 	}
+	c := st.c
 	for name, got := range map[string][2]float64{
-		"history persistence calls":         {st.persistence, 42},
-		"their latency":                     {st.persistenceSum, 0.5},
-		"timer reader stuck":                {st.readerStuck, 3},
-		"user timers":                       {st.userTimers, 10},
-		"user timer latency":                {st.userTimerSum, 2},
-		"mutable-state lookups":             {st.cacheRequests, 100},
-		"mutable-state misses":              {st.cacheMisses, 4},
-		"task start-to-close timeouts":      {st.taskStartToClose, 5},
-		"task schedule-to-start timeouts":   {st.taskScheduleToStart, 6},
-		"user timers loaded":                {st.tasks("UserTimer"), 10},
-		"workflow-task timeouts loaded":     {st.tasks("WorkflowTaskTimeout"), 12},
-		"user timers by a split-off reader": {st.loaded[[2]string{"UserTimer", "1"}], 1},
+		"history persistence calls":           {c["persistence"], 42},
+		"their latency":                       {c["persistenceSum"], 0.5},
+		"timer reader stuck":                  {c["readerStuck"], 3},
+		"user timers":                         {c["userTimers"], 10},
+		"user timer latency":                  {c["userTimerSum"], 2},
+		"shard I/O waits":                     {c["shardIO"], 50},
+		"shard I/O wait":                      {c["shardIOSum"], 1.5},
+		"shard I/O waits within 1 s":          {c["shardIOWithin1s"], 49},
+		"mutable-state lookups":               {c["cacheRequests"], 100},
+		"mutable-state misses":                {c["cacheMisses"], 4},
+		"task start-to-close timeouts":        {c["taskStartToClose"], 5},
+		"task schedule-to-start timeouts":     {c["taskScheduleToStart"], 6},
+		"transfer tasks":                      {c["transferTasks"], 11},
+		"transfer task latency":               {c["transferTaskSum"], 0.25},
+		"transfer task processing":            {c["transferTaskProcessingSum"], 0.125},
+		"workflow tasks polled":               {c["polled"], 20},
+		"workflow tasks polled by sync match": {c["polledSync"], 12},
+		"record-start calls":                  {c["recordStarts"], 70},
+		"record-start failures":               {c["recordStartsFailed"], 4},
+		"record-starts within 1 s":            {c["recordStartsWithin1s"], 65},
+		"user timers loaded":                  {st.tasks("UserTimer"), 10},
+		"workflow-task timeouts loaded":       {st.tasks("WorkflowTaskTimeout"), 12},
+		"user timers by a split-off reader":   {st.loaded[[2]string{"UserTimer", "1"}], 1},
 	} {
 		if got[0] != got[1] {
 			t.Errorf("%s: got %v, want %v", name, got[0], got[1])
