@@ -151,7 +151,7 @@ type armResult struct {
 	missing       int
 	missingBound  time.Duration
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
-	dbWaits       dbWaits          // Temporal arms: PostgreSQL's active backends over the window
+	dbWaits       dbWaits          // Temporal arms: PostgreSQL's busy backends over the window
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
 	notifications int              // complaintflow: notices of the run's complaints

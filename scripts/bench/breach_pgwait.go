@@ -12,25 +12,29 @@ import (
 // backends are doing, sampled with the arm's progress polls, says whether a slow
 // write waits for CPU or for another transaction (a lock, a buffer, the WAL).
 
-// dbWaits counts PostgreSQL's active backends by what they were doing, over the
+// dbWaits counts PostgreSQL's busy backends by what they were doing, over the
 // samples of a window.
 type dbWaits struct {
 	samples int
-	byWhat  map[string]int // "CPU", or wait_event_type:wait_event
+	// The database, then "CPU", wait_event_type:wait_event, or "idle in
+	// transaction": a transaction waiting for its client's next statement, i.e.
+	// for the client's own CPU.
+	byWhat map[string]int
 }
 
-// sampleDBWaits adds one sample of every database's active client backends but
-// this one. A failed query leaves the sample out: the count is a diagnosis, not
-// the run's result.
+// sampleDBWaits adds one sample of every database's busy client backends but
+// this one: running a statement, or inside a transaction between two. A failed
+// query leaves the sample out: the count is a diagnosis, not the run's result.
 func (b *breachBench) sampleDBWaits(ctx context.Context, w *dbWaits) {
 	var rows []struct {
 		What string `db:"what"`
 		N    int    `db:"n"`
 	}
 	err := b.db.SelectContext(ctx, &rows, `
-		SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS what, count(*) AS n
+		SELECT datname || ' ' || CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || wait_event, 'CPU') ELSE state END AS what,
+			count(*) AS n
 		FROM pg_stat_activity
-		WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+		WHERE state IN ('active', 'idle in transaction') AND backend_type = 'client backend' AND pid <> pg_backend_pid()
 		GROUP BY 1`)
 	if err != nil {
 		return
@@ -44,7 +48,7 @@ func (b *breachBench) sampleDBWaits(ctx context.Context, w *dbWaits) {
 	}
 }
 
-// describe is the mean number of active backends and the most frequent states.
+// describe is the mean number of busy backends and the most frequent states.
 func (w dbWaits) describe() string {
 	if w.samples == 0 {
 		return "n/a"
@@ -72,6 +76,6 @@ func (w dbWaits) describe() string {
 		}
 		parts = append(parts, fmt.Sprintf("%s %.1f", s.what, float64(s.n)/float64(w.samples)))
 	}
-	return fmt.Sprintf("%.1f backends active on average over %d samples (%s)",
+	return fmt.Sprintf("%.1f backends busy on average over %d samples (%s)",
 		float64(total)/float64(w.samples), w.samples, strings.Join(parts, ", "))
 }
