@@ -230,6 +230,12 @@ func TestServerDynamicConfig(t *testing.T) {
 		t.Errorf("dynamicconfig.yaml does not set system.forceSearchAttributesCacheRefreshOnRead to true:\n%s", written)
 	}
 
+	// Measured: at 1, writes waited on their shard and lost workflow-task starts
+	// under a burst (docs/performance.md, "One write per history shard").
+	if !regexp.MustCompile(`(?m)^history\.shardIOConcurrency:\n  - value: ([2-9]|[1-9][0-9]+)\n`).Match(written) {
+		t.Errorf("dynamicconfig.yaml does not let a shard's writes run together (history.shardIOConcurrency > 1):\n%s", written)
+	}
+
 	// A benchmark's smaller cache replaces the bound's value and nothing else.
 	opts.HistoryCacheSize = 500
 	if err := writeServerConfig(opts, 20000, 21000); err != nil {
