@@ -17,8 +17,8 @@ import (
 type dbWaits struct {
 	samples int
 	// The database, then "CPU", wait_event_type:wait_event, or "idle in
-	// transaction": a transaction waiting for its client's next statement, i.e.
-	// for the client's own CPU.
+	// transaction": a transaction waiting for its client's next statement (a
+	// client short of CPU, or busy elsewhere between two statements).
 	byWhat map[string]int
 }
 
