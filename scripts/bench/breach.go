@@ -29,7 +29,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -132,6 +131,7 @@ type armResult struct {
 	margin      time.Duration // from the end of the load to the first deadline
 	window      time.Duration // first deadline until every breach was recorded
 	cpu         cpuUsage      // over window
+	coreWait    coreWait      // over window: who waited for a core, and steal
 	sdk         sdkStats      // over window
 	breaches    int
 	lateness    []time.Duration // recorded_at − due
@@ -439,13 +439,13 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		return r, ctx.Err()
 	case <-time.After(r.margin):
 	}
-	cpuBefore, sdkBefore, t0 := sampleCPU(), b.s.sdkStats(), time.Now()
+	cpuBefore, waitBefore, sdkBefore, t0 := sampleCPU(), sampleCoreWait(), b.s.sdkStats(), time.Now()
 	if b.metricsURL == "" {
 		b.metricsURL = b.s.temporalMetricsURL() // the dev server prints it once it is up
 	}
 	tqBefore := scrapeTimerQueue(ctx, b.metricsURL)
 	giveUp := time.Now().Add(r.lastDue.Sub(r.firstDue) + b.cfg.breachWait)
-	lastSay, cpuLast := time.Now(), cpuBefore
+	lastSay, cpuLast, waitLast := time.Now(), cpuBefore, waitBefore
 	for {
 		got, err := b.countBreaches(ctx, arm, r.runID)
 		if err != nil {
@@ -470,10 +470,11 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 			break
 		}
 		if time.Since(lastSay) >= 10*time.Second {
-			now := sampleCPU()
-			b.s.say("round %d %s: %d of %d breaches recorded; last %.0fs: CPU %s cores, task queue backlog %d WFT / %d activity",
-				round, arm, got, n, time.Since(lastSay).Seconds(), cpuCores(now.sub(cpuLast), time.Since(lastSay)), r.lastBacklogWFT, r.lastBacklogAct)
-			lastSay, cpuLast = time.Now(), now
+			now, nowWait := sampleCPU(), sampleCoreWait()
+			b.s.say("round %d %s: %d of %d breaches recorded; last %.0fs: CPU %s cores, waiting for a core %s, task queue backlog %d WFT / %d activity",
+				round, arm, got, n, time.Since(lastSay).Seconds(), cpuCores(now.sub(cpuLast), time.Since(lastSay)),
+				nowWait.sub(waitLast).describe(time.Since(lastSay)), r.lastBacklogWFT, r.lastBacklogAct)
+			lastSay, cpuLast, waitLast = time.Now(), now, nowWait
 		}
 		select {
 		case <-ctx.Done():
@@ -482,6 +483,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		}
 	}
 	r.window, r.cpu, r.sdk = time.Since(t0), sampleCPU().sub(cpuBefore), b.s.sdkStats().sub(sdkBefore)
+	r.coreWait = sampleCoreWait().sub(waitBefore)
 	r.timerQueue = scrapeTimerQueue(ctx, b.metricsURL).sub(tqBefore)
 	stopCron() // every breach is in
 
@@ -568,32 +570,4 @@ func (b *breachBench) readEvents(ctx context.Context, r *armResult) error {
 type breachRow struct {
 	key                  string
 	due, fired, recorded time.Time // fired is zero when the arm has none
-}
-
-// writeCSV writes every breach of every arm and round.
-func writeCSV(path string, results []armResult) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"round", "arm", "key", "due_at", "fired_at", "recorded_at", "lateness_ms"})
-	stamp := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339Nano)
-	}
-	for _, r := range results {
-		for _, x := range r.rows {
-			_ = w.Write([]string{strconv.Itoa(r.round), r.arm, x.key, stamp(x.due), stamp(x.fired), stamp(x.recorded),
-				strconv.FormatFloat(float64(x.recorded.Sub(x.due))/float64(time.Millisecond), 'f', 3, 64)})
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

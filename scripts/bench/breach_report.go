@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -234,6 +235,9 @@ func (r *breachReport) print(out io.Writer) {
 			fmt.Fprintf(out, "round %d %s, Temporal timer queue in the window: %s\n", rr.round, rr.arm, rr.timerQueue.describe())
 			fmt.Fprintf(out, "round %d %s, PostgreSQL in the window: %s\n", rr.round, rr.arm, rr.dbWaits.describe())
 		}
+		if rr.window > 0 {
+			fmt.Fprintf(out, "round %d %s, waiting for a core in the window: %s\n", rr.round, rr.arm, rr.coreWait.describe(rr.window))
+		}
 	}
 	fmt.Fprintln(out)
 	for _, arm := range r.arms() {
@@ -347,8 +351,9 @@ func (r *breachReport) markdown() string {
 		case armComplaintflow:
 			fmt.Fprintf(&b, "\nComplaintflow, round %d: %s; %d complaints had a first-response warning recorded only after their deadline. "+
 				"In the window the SDK saw %s (mean schedule-to-start / execution), up to %s tasks waited on the task queue (workflow / activity), "+
-				"and the Temporal server's timer queue had %s. PostgreSQL: %s.\n",
-				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe())
+				"and the Temporal server's timer queue had %s. PostgreSQL: %s. Waiting for a core: %s.\n",
+				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe(),
+				rr.coreWait.describe(rr.window))
 			if len(rr.traces) > 0 {
 				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from 31 s before the deadline on (seconds after it):\n\n", rr.round)
 				for _, t := range rr.traces {
@@ -356,7 +361,8 @@ func (r *breachReport) markdown() string {
 				}
 			}
 		case armTimer:
-			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s.\n", rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe())
+			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; waiting for a core: %s.\n",
+				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), rr.coreWait.describe(rr.window))
 		}
 	}
 	return b.String()
@@ -435,4 +441,32 @@ func ratio(a, b time.Duration) float64 {
 		return math.NaN()
 	}
 	return float64(a) / float64(b)
+}
+
+// writeCSV writes every breach of every arm and round.
+func writeCSV(path string, results []armResult) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"round", "arm", "key", "due_at", "fired_at", "recorded_at", "lateness_ms"})
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	for _, r := range results {
+		for _, x := range r.rows {
+			_ = w.Write([]string{strconv.Itoa(r.round), r.arm, x.key, stamp(x.due), stamp(x.fired), stamp(x.recorded),
+				strconv.FormatFloat(float64(x.recorded.Sub(x.due))/float64(time.Millisecond), 'f', 3, 64)})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

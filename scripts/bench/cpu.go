@@ -84,9 +84,24 @@ func readProcStat(path string) (procStat, bool) {
 
 // sampleCPU reads the CPU time of this process and of each child's process tree.
 func sampleCPU() cpuUsage {
+	out := cpuUsage{}
+	for name, procs := range procGroups() {
+		var sum int64
+		for _, p := range procs {
+			sum += p.own + p.reaped
+		}
+		out[name] += ticksToDuration(sum)
+	}
+	return out
+}
+
+// procGroups is this process and each child's process tree, by group name.
+// Our own reaped children (short-lived helpers like `go env`) are not what we
+// measure, so "bench" counts only our own time; a child's tree counts in full.
+func procGroups() map[string][]procStat {
 	self, ok := readProcStat("/proc/self/stat")
 	if !ok {
-		return cpuUsage{}
+		return nil
 	}
 	procs := map[int]procStat{}
 	children := map[int][]int{}
@@ -99,23 +114,20 @@ func sampleCPU() cpuUsage {
 		procs[p.pid] = p
 		children[p.ppid] = append(children[p.ppid], p.pid)
 	}
-	// Our own reaped children (short-lived helpers like `go env`) are not what we
-	// measure, so count only our own time; a child's tree counts in full.
-	out := cpuUsage{"bench": ticksToDuration(self.own)}
+	self.reaped = 0
+	out := map[string][]procStat{"bench": {self}}
 	for _, child := range children[self.pid] {
-		var sum int64
-		stack := []int{child}
-		for len(stack) > 0 {
-			pid := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			sum += procs[pid].own + procs[pid].reaped
-			stack = append(stack, children[pid]...)
-		}
 		name := procs[child].comm
 		if name == "server" {
 			name = "temporal-server" // the real server's binary has a generic name
 		}
-		out[name] += ticksToDuration(sum)
+		stack := []int{child}
+		for len(stack) > 0 {
+			pid := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			out[name] = append(out[name], procs[pid])
+			stack = append(stack, children[pid]...)
+		}
 	}
 	return out
 }

@@ -104,6 +104,7 @@ type config struct {
 	temporalServer string
 	shards         int
 	historyCache   int    // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
+	serverNice     int    // -temporal-server real: nice value of the server's threads (0: unchanged)
 	temporalLog    string // keep the private server's log here
 
 	conc         int
@@ -167,6 +168,7 @@ func main() {
 	flag.StringVar(&cfg.temporalServer, "temporal-server", "dev", "private Temporal server: dev (`temporal server start-dev`, one history shard, SQLite) or real (the Temporal server "+devenv.TemporalServerVersion+" on the private PostgreSQL, in its own databases: the production shape; install it with `"+devenv.TemporalServerInstallCommand+"`)")
 	flag.IntVar(&cfg.shards, "shards", devenv.DefaultHistoryShards, "-temporal-server real: history shards")
 	flag.IntVar(&cfg.historyCache, "temporal-history-cache", 0, "-temporal-server real: the history service's workflow cache bound (history.hostLevelCacheMaxSize; 0: the shipped dynamic configuration's). Smaller than the complaints a run touches, every wake-up reads its workflow back from PostgreSQL, as in production once open complaints outnumber the cache")
+	flag.IntVar(&cfg.serverNice, "temporal-server-nice", 0, "-temporal-server real, diagnostic: set the server's threads to this nice value once it is up (negative: priority over the API, worker and PostgreSQL; needs root or CAP_SYS_NICE), to see whether its wait for a core is what makes breaches late")
 	flag.StringVar(&cfg.temporalLog, "temporal-log", "", "keep the private Temporal server's log in this file (default: a temporary file, removed at the end)")
 	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
 	flag.IntVar(&cfg.n, "n", 2000, "intake: phase 1 requests per contender per round; breach: complaints, timers and poller items per arm")
@@ -408,8 +410,8 @@ func run(ctx context.Context, cfg config) error {
 func (cfg config) checkServer() error {
 	switch cfg.temporalServer {
 	case "dev":
-		if isFlagSet("shards") {
-			return errors.New("-shards is for -temporal-server real (the dev server has one history shard)")
+		if isFlagSet("shards") || isFlagSet("temporal-server-nice") {
+			return errors.New("-shards and -temporal-server-nice are for -temporal-server real")
 		}
 	case "real":
 		switch {
@@ -421,6 +423,8 @@ func (cfg config) checkServer() error {
 			return errors.New("-temporal-db-file is for the dev server; the real server keeps its state in PostgreSQL")
 		case cfg.shards < 1:
 			return errors.New("-shards must be positive")
+		case cfg.serverNice < -20 || cfg.serverNice > 19:
+			return errors.New("-temporal-server-nice must be a nice value, -20 to 19")
 		}
 	default:
 		return errors.New("-temporal-server must be dev or real")

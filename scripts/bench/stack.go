@@ -257,6 +257,10 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 	}
 	s.temporal = t
 	s.hostPort = t.Address()
+	if s.cfg.serverNice != 0 {
+		s.say("setting the Temporal server's threads to nice %d", s.cfg.serverNice)
+		return reniceGroup("temporal-server", s.cfg.serverNice)
+	}
 	return nil
 }
 
