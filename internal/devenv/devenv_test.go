@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestPostgresKeepsDataDir restarts a server on the same directory, as `make run`
@@ -171,11 +173,15 @@ func traversableTempDir(t *testing.T) string {
 }
 
 // The real server serves Prometheus metrics only when asked, as histograms (the
-// bench reads its timer queue's _count and _sum series), on the port asked for.
+// bench reads its timer queue's _count and _sum series), on the port asked for;
+// its Go profiles likewise.
 func TestServerConfigMetrics(t *testing.T) {
 	for _, port := range []int{0, 23456} {
 		dir := t.TempDir()
 		opts := TemporalServerOptions{Postgres: &Postgres{port: 5432}, Dir: dir, Database: "temporal", Shards: 16, MetricsPort: port}
+		if port != 0 {
+			opts.PprofPort = port + 1
+		}
 		if err := writeServerConfig(opts, 20000, 21000); err != nil {
 			t.Fatal(err)
 		}
@@ -190,6 +196,17 @@ func TestServerConfigMetrics(t *testing.T) {
 		}
 		if port != 0 && (!hasMetrics || !strings.Contains(cfg, `listenAddress: "127.0.0.1:23456"`) || !strings.Contains(cfg, "timerType: histogram")) {
 			t.Errorf("MetricsPort %d: no histogram metrics on it:\n%s", port, cfg)
+		}
+		var parsed struct {
+			Global struct {
+				Pprof struct{ Port int }
+			}
+		}
+		if err := yaml.Unmarshal(raw, &parsed); err != nil {
+			t.Fatal(err)
+		}
+		if parsed.Global.Pprof.Port != opts.PprofPort {
+			t.Errorf("PprofPort %d: global.pprof.port is %d:\n%s", opts.PprofPort, parsed.Global.Pprof.Port, cfg)
 		}
 	}
 }

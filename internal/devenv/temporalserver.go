@@ -56,6 +56,9 @@ type TemporalServerOptions struct {
 	// MetricsPort serves the server's Prometheus metrics on 127.0.0.1 (histograms,
 	// as the dev server's); 0 serves none.
 	MetricsPort int
+	// PprofPort serves the server's Go profiles (net/http/pprof) on localhost; 0
+	// serves none. For benchmarks that look at what its goroutines wait on.
+	PprofPort int
 	// HistoryCacheSize replaces the dynamic configuration's bound on the history
 	// service's workflow cache (history.hostLevelCacheMaxSize); 0 keeps the file's.
 	// For benchmarks that make every wake-up a cache miss, as it is in production
@@ -204,6 +207,11 @@ func (t *Temporal) startServer(ctx context.Context, bins TemporalServerBinaries,
 			return err
 		}
 	}
+	if opts.PprofPort != 0 {
+		if err := checkPortFree("temporal server pprof", opts.PprofPort); err != nil {
+			return err
+		}
+	}
 	if err := writeServerConfig(opts, t.port, membership); err != nil {
 		return err
 	}
@@ -265,7 +273,7 @@ func writeServerConfig(opts TemporalServerOptions, port, membership int) error {
 	}
 	err = serverConfig.Execute(f, map[string]any{
 		"Shards": opts.Shards, "DBPort": opts.Postgres.Port(), "Database": opts.Database,
-		"Port": port, "Membership": membership, "MetricsPort": opts.MetricsPort,
+		"Port": port, "Membership": membership, "MetricsPort": opts.MetricsPort, "PprofPort": opts.PprofPort,
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -332,6 +340,10 @@ global:
       framework: tally
       timerType: histogram
       listenAddress: "127.0.0.1:{{.MetricsPort}}"
+{{- end}}
+{{- if .PprofPort}}
+  pprof:
+    port: {{.PprofPort}}
 {{- end}}
 services:
   frontend:

@@ -152,6 +152,7 @@ type armResult struct {
 	missingBound  time.Duration
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
 	dbWaits       dbWaits          // Temporal arms: PostgreSQL's busy backends over the window
+	txGoroutines  txGoroutines     // complaintflow with -temporal-goroutines: the server's goroutines in a transaction
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
 	notifications int              // complaintflow: notices of the run's complaints
@@ -457,6 +458,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 				r.lastBacklogWFT, r.lastBacklogAct = wft, act
 			}
 			b.sampleDBWaits(ctx, &r.dbWaits)
+			b.sampleTxGoroutines(ctx, arm, round, &r.txGoroutines)
 		}
 		if got >= n {
 			break

@@ -127,6 +127,9 @@ func (r *breachReport) command() string {
 	if c.breachOpen > 0 {
 		cmd += fmt.Sprintf(" -breach-open %d -breach-open-rate %g", c.breachOpen, c.breachOpenRate)
 	}
+	if c.niceFlag != "" {
+		cmd += " -nice " + c.niceFlag
+	}
 	return cmd + c.serverFlags()
 }
 
@@ -234,6 +237,9 @@ func (r *breachReport) print(out io.Writer) {
 		if rr.arm != armCron {
 			fmt.Fprintf(out, "round %d %s, Temporal timer queue in the window: %s\n", rr.round, rr.arm, rr.timerQueue.describe())
 			fmt.Fprintf(out, "round %d %s, PostgreSQL in the window: %s\n", rr.round, rr.arm, rr.dbWaits.describe())
+		}
+		if rr.txGoroutines.dumps > 0 {
+			fmt.Fprintf(out, "round %d %s, the Temporal server's goroutines: %s\n", rr.round, rr.arm, rr.txGoroutines.describe())
 		}
 		if rr.window > 0 {
 			fmt.Fprintf(out, "round %d %s, waiting for a core in the window: %s\n", rr.round, rr.arm, rr.coreWait.describe(rr.window))
@@ -354,6 +360,9 @@ func (r *breachReport) markdown() string {
 				"and the Temporal server's timer queue had %s. PostgreSQL: %s. Waiting for a core: %s.\n",
 				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe(),
 				rr.coreWait.describe(rr.window))
+			if rr.txGoroutines.dumps > 0 {
+				fmt.Fprintf(&b, "\nThe Temporal server's goroutines, round %d: %s.\n", rr.round, rr.txGoroutines.describe())
+			}
 			if len(rr.traces) > 0 {
 				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from 31 s before the deadline on (seconds after it):\n\n", rr.round)
 				for _, t := range rr.traces {

@@ -103,9 +103,10 @@ type config struct {
 	// PostgreSQL, shards history shards).
 	temporalServer string
 	shards         int
-	historyCache   int    // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
-	serverNice     int    // -temporal-server real: nice value of the server's threads (0: unchanged)
-	temporalLog    string // keep the private server's log here
+	historyCache   int            // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
+	niceFlag       string         // -nice as given, for the report's command
+	nice           map[string]int // -nice: nice value by process group, set once the stack is up
+	temporalLog    string         // keep the private server's log here
 
 	conc         int
 	n            int
@@ -135,6 +136,7 @@ type config struct {
 	breachArms          []string      // which arms run
 	breachCSV           string        // write every breach to this file
 	breachGoroutines    string        // write the process's goroutines here after a complaintflow arm
+	serverGoroutines    string        // -temporal-server real: the server's goroutine dumps during complaintflow arms
 	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
 	breachOpenRate      float64       // their filing rate, open loop
 
@@ -168,7 +170,7 @@ func main() {
 	flag.StringVar(&cfg.temporalServer, "temporal-server", "dev", "private Temporal server: dev (`temporal server start-dev`, one history shard, SQLite) or real (the Temporal server "+devenv.TemporalServerVersion+" on the private PostgreSQL, in its own databases: the production shape; install it with `"+devenv.TemporalServerInstallCommand+"`)")
 	flag.IntVar(&cfg.shards, "shards", devenv.DefaultHistoryShards, "-temporal-server real: history shards")
 	flag.IntVar(&cfg.historyCache, "temporal-history-cache", 0, "-temporal-server real: the history service's workflow cache bound (history.hostLevelCacheMaxSize; 0: the shipped dynamic configuration's). Smaller than the complaints a run touches, every wake-up reads its workflow back from PostgreSQL, as in production once open complaints outnumber the cache")
-	flag.IntVar(&cfg.serverNice, "temporal-server-nice", 0, "-temporal-server real, diagnostic: set the server's threads to this nice value once it is up (negative: priority over the API, worker and PostgreSQL; needs root or CAP_SYS_NICE), to see whether its wait for a core is what makes breaches late")
+	flag.StringVar(&cfg.niceFlag, "nice", "", "diagnostic: group=n,… sets every thread of a process group (bench: API and worker; postgres; temporal-server or temporal) to nice n once the stack is up (negative needs root or CAP_SYS_NICE), to see whether a group's wait for a core is what makes it slow")
 	flag.StringVar(&cfg.temporalLog, "temporal-log", "", "keep the private Temporal server's log in this file (default: a temporary file, removed at the end)")
 	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
 	flag.IntVar(&cfg.n, "n", 2000, "intake: phase 1 requests per contender per round; breach: complaints, timers and poller items per arm")
@@ -193,6 +195,7 @@ func main() {
 	flag.IntVar(&cfg.breachOpen, "breach-open", 0, "breach: complaints filed through the API with a week-long SLA before the arms, which stay open through the run (so the arms meet a server and database holding that many open complaints)")
 	flag.Float64Var(&cfg.breachOpenRate, "breach-open-rate", 40, "breach: -breach-open's filing rate per second, open loop")
 	flag.StringVar(&cfg.breachGoroutines, "breach-goroutines", "", "breach, diagnostic: after each complaintflow arm write every goroutine of the bench process (API and worker) to this file, to see what a workflow task the server timed out was waiting on")
+	flag.StringVar(&cfg.serverGoroutines, "temporal-goroutines", "", "breach with -temporal-server real, diagnostic: every 5 s of a complaintflow arm's window append the server's goroutines (pprof, debug=2) to this file, and report what those inside a persistence transaction were doing")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
 	flag.IntVar(&cfg.consoleClosed, "console-closed", 10000, "console: resolved or closed complaints seeded over the same month")
@@ -222,6 +225,12 @@ func main() {
 			cfg.rounds = 1
 		}
 	}
+	nice, err := parseNice(cfg.niceFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -nice:", err)
+		os.Exit(2)
+	}
+	cfg.nice = nice
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: -log-level:", err)
 		os.Exit(2)
@@ -410,8 +419,8 @@ func run(ctx context.Context, cfg config) error {
 func (cfg config) checkServer() error {
 	switch cfg.temporalServer {
 	case "dev":
-		if isFlagSet("shards") || isFlagSet("temporal-server-nice") {
-			return errors.New("-shards and -temporal-server-nice are for -temporal-server real")
+		if isFlagSet("shards") {
+			return errors.New("-shards is for -temporal-server real (the dev server has one history shard)")
 		}
 	case "real":
 		switch {
@@ -423,8 +432,6 @@ func (cfg config) checkServer() error {
 			return errors.New("-temporal-db-file is for the dev server; the real server keeps its state in PostgreSQL")
 		case cfg.shards < 1:
 			return errors.New("-shards must be positive")
-		case cfg.serverNice < -20 || cfg.serverNice > 19:
-			return errors.New("-temporal-server-nice must be a nice value, -20 to 19")
 		}
 	default:
 		return errors.New("-temporal-server must be dev or real")

@@ -62,9 +62,6 @@ func (c config) serverFlags() string {
 		if c.historyCache > 0 {
 			flags += fmt.Sprintf(" -temporal-history-cache %d", c.historyCache)
 		}
-		if c.serverNice != 0 {
-			flags += fmt.Sprintf(" -temporal-server-nice %d", c.serverNice)
-		}
 		return flags
 	case c.temporalAddr != "":
 		return " -temporal " + c.temporalAddr

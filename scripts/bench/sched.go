@@ -133,3 +133,20 @@ func reniceGroup(group string, nice int) error {
 	}
 	return nil
 }
+
+// parseNice reads -nice: group=n pairs, comma-separated.
+func parseNice(flag string) (map[string]int, error) {
+	out := map[string]int{}
+	if flag == "" {
+		return out, nil
+	}
+	for _, pair := range strings.Split(flag, ",") {
+		group, value, ok := strings.Cut(pair, "=")
+		n, err := strconv.Atoi(value)
+		if !ok || group == "" || err != nil || n < -20 || n > 19 {
+			return nil, fmt.Errorf("%q: want group=n with n a nice value, -20 to 19", pair)
+		}
+		out[group] = n
+	}
+	return out, nil
+}

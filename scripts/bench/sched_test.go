@@ -56,3 +56,18 @@ func TestSampleCoreWaitSeesOversubscription(t *testing.T) {
 		t.Errorf("this process's threads waited %v for a core, want at least %v (%d threads on %d cores)", got.byGroup()["bench"], min, n, runtime.NumCPU())
 	}
 }
+
+func TestParseNice(t *testing.T) {
+	got, err := parseNice("temporal-server=-10,bench=5")
+	if err != nil || len(got) != 2 || got["temporal-server"] != -10 || got["bench"] != 5 {
+		t.Errorf("parseNice = %v, %v", got, err)
+	}
+	if got, err := parseNice(""); err != nil || len(got) != 0 {
+		t.Errorf("empty: %v, %v", got, err)
+	}
+	for _, bad := range []string{"bench", "bench=x", "=3", "bench=-21", "bench=20", "bench=1,"} {
+		if _, err := parseNice(bad); err == nil {
+			t.Errorf("parseNice(%q) accepted", bad)
+		}
+	}
+}

@@ -57,6 +57,8 @@ type stack struct {
 	temporal *devenv.Temporal
 	dsn      string
 	hostPort string
+	// serverGoroutinesURL is the real server's goroutine dump (-temporal-goroutines).
+	serverGoroutinesURL string
 
 	store   *store.Store
 	metrics *telemetry.Metrics
@@ -233,6 +235,12 @@ func (s *stack) start(ctx context.Context) error {
 		return fmt.Errorf("create intake token: %w", err)
 	}
 	s.intakeToken = tok
+	for group, n := range s.cfg.nice {
+		s.say("setting the threads of %s to nice %d", group, n)
+		if err := reniceGroup(group, n); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -246,21 +254,24 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pprofPort := 0
+	if s.cfg.serverGoroutines != "" {
+		if pprofPort, err = devenv.FreePort(); err != nil {
+			return err
+		}
+		s.serverGoroutinesURL = fmt.Sprintf("http://localhost:%d/debug/pprof/goroutine?debug=2", pprofPort)
+	}
 	s.say("starting a private Temporal server %s (%d history shards) on the private PostgreSQL…", devenv.TemporalServerVersion, s.cfg.shards)
 	t, err := devenv.StartTemporalServer(ctx, devenv.TemporalServerOptions{
 		Postgres: s.pg, Database: "temporal_bench", Shards: s.cfg.shards,
 		Namespace: s.cfg.namespace, SearchAttributes: workflows.SearchAttributeDefinitions(),
-		MetricsPort: metricsPort, LogFile: s.cfg.temporalLog, HistoryCacheSize: s.cfg.historyCache,
+		MetricsPort: metricsPort, PprofPort: pprofPort, LogFile: s.cfg.temporalLog, HistoryCacheSize: s.cfg.historyCache,
 	})
 	if err != nil {
 		return fmt.Errorf("start Temporal server: %w", err)
 	}
 	s.temporal = t
 	s.hostPort = t.Address()
-	if s.cfg.serverNice != 0 {
-		s.say("setting the Temporal server's threads to nice %d", s.cfg.serverNice)
-		return reniceGroup("temporal-server", s.cfg.serverNice)
-	}
 	return nil
 }
 
