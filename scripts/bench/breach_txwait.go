@@ -23,10 +23,12 @@ import (
 const txGoroutineEvery = 5 * time.Second
 
 // txGoroutines counts the server's goroutines inside a persistence transaction,
-// over the dumps of a window, by their state and what they wait in.
+// over the dumps of a window, by their state and what they wait in; and every
+// goroutine waiting for a lock, by the code that takes it.
 type txGoroutines struct {
 	dumps, all, inTx int
 	byWhat           map[string]int
+	locks            map[string]int
 	last             time.Time
 }
 
@@ -64,7 +66,7 @@ func (b *breachBench) sampleTxGoroutines(ctx context.Context, arm string, round 
 // lines, each a "goroutine N [state, wait]:" line and its frames, innermost first.
 func (g *txGoroutines) add(dump string) {
 	if g.byWhat == nil {
-		g.byWhat = map[string]int{}
+		g.byWhat, g.locks = map[string]int{}, map[string]int{}
 	}
 	g.dumps++
 	for _, block := range strings.Split(dump, "\n\n") {
@@ -73,6 +75,9 @@ func (g *txGoroutines) add(dump string) {
 			continue
 		}
 		g.all++
+		if state := goroutineState(lines[0]); strings.HasPrefix(state, "sync.") || state == "semacquire" {
+			g.locks[waitingIn(lines[1:])]++
+		}
 		// Every transaction of the SQL persistence runs inside txExecute, from
 		// BeginTx to Commit.
 		if !strings.Contains(block, "persistence/sql.(*SqlStore).txExecute") {
@@ -125,13 +130,24 @@ func (g txGoroutines) describe() string {
 	if g.dumps == 0 {
 		return "n/a"
 	}
+	locked := 0
+	for _, n := range g.locks {
+		locked += n
+	}
+	return fmt.Sprintf("%.1f of %.0f goroutines inside a persistence transaction on average over %d dumps (%s); %.1f waiting for a lock (%s)",
+		float64(g.inTx)/float64(g.dumps), float64(g.all)/float64(g.dumps), g.dumps, g.top(g.byWhat, 6),
+		float64(locked)/float64(g.dumps), g.top(g.locks, 3))
+}
+
+// top lists the most frequent labels of counts with their mean per dump.
+func (g txGoroutines) top(counts map[string]int, n int) string {
 	type what struct {
 		label string
 		n     int
 	}
 	var all []what
-	for label, n := range g.byWhat {
-		all = append(all, what{label, n})
+	for label, c := range counts {
+		all = append(all, what{label, c})
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].n != all[j].n {
@@ -139,13 +155,12 @@ func (g txGoroutines) describe() string {
 		}
 		return all[i].label < all[j].label
 	})
-	parts := make([]string, 0, 6)
+	parts := make([]string, 0, n)
 	for i, w := range all {
-		if i == 6 {
+		if i == n {
 			break
 		}
 		parts = append(parts, fmt.Sprintf("%s %.1f", w.label, float64(w.n)/float64(g.dumps)))
 	}
-	return fmt.Sprintf("%.1f of %.0f goroutines inside a persistence transaction on average over %d dumps (%s)",
-		float64(g.inTx)/float64(g.dumps), float64(g.all)/float64(g.dumps), g.dumps, strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }

@@ -7,7 +7,7 @@ import (
 
 // A dump in pprof's debug=2 format: two goroutines inside a transaction, one
 // waiting for PostgreSQL's answer and one runnable in the server's own code, and
-// one outside any transaction.
+// two outside any transaction, one of them waiting for a lock.
 const sampleDump = `goroutine 7 [IO wait]:
 internal/poll.runtime_pollWait(0x7f3c, 0x72)
 	/usr/local/go/src/runtime/netpoll.go:351 +0x85
@@ -30,6 +30,16 @@ go.temporal.io/server/common/persistence/serialization.(*serializerImpl).Workflo
 go.temporal.io/server/common/persistence/sql.(*SqlStore).txExecute(0xc000aa, {0x2d3c, 0xc000bb}, {0x1c, 0x17}, 0xc000cc)
 	/root/go/pkg/mod/go.temporal.io/server@v1.29.1/common/persistence/sql/common.go:55 +0x6d
 
+goroutine 10 [sync.Mutex.Lock, 1 minutes]:
+sync.runtime_SemacquireMutex(0xc000aa, 0x0, 0x1)
+	/usr/local/go/src/runtime/sema.go:95 +0x25
+sync.(*Mutex).lockSlow(0xc000bb)
+	/usr/local/go/src/sync/mutex.go:173 +0x15d
+sync.(*Mutex).Lock(...)
+	/usr/local/go/src/sync/mutex.go:92
+go.temporal.io/server/common/searchattribute.(*managerImpl).refreshCache(0xc000cc, 0x0, {0x1, 0x2, 0x3})
+	/root/go/pkg/mod/go.temporal.io/server@v1.29.1/common/searchattribute/manager.go:102 +0x8f
+
 goroutine 9 [select, 2 minutes]:
 google.golang.org/grpc/internal/transport.(*controlBuffer).get(0xc000ff, 0x1)
 	/root/go/pkg/mod/google.golang.org/grpc@v1.72.2/internal/transport/controlbuf.go:418 +0x113
@@ -42,8 +52,9 @@ func TestTxGoroutines(t *testing.T) {
 	var g txGoroutines
 	g.add(sampleDump)
 	g.add(sampleDump + "\n")
-	want := "2.0 of 3 goroutines inside a persistence transaction on average over 2 dumps " +
-		"(IO wait in pq.(*conn).recvMessage 1.0, runnable in serialization.(*serializerImpl).WorkflowMutableStateToBlob 1.0)"
+	want := "2.0 of 4 goroutines inside a persistence transaction on average over 2 dumps " +
+		"(IO wait in pq.(*conn).recvMessage 1.0, runnable in serialization.(*serializerImpl).WorkflowMutableStateToBlob 1.0); " +
+		"1.0 waiting for a lock (searchattribute.(*managerImpl).refreshCache 1.0)"
 	if got := g.describe(); got != want {
 		t.Errorf("describe =\n%s\nwant\n%s", got, want)
 	}
