@@ -422,6 +422,9 @@ func (cfg config) checkServer() error {
 		if isFlagSet("shards") {
 			return errors.New("-shards is for -temporal-server real (the dev server has one history shard)")
 		}
+		if isFlagSet("temporal-goroutines") {
+			return errors.New("-temporal-goroutines is for -temporal-server real (the dev server serves no profiles here)")
+		}
 	case "real":
 		switch {
 		case cfg.temporalAddr != "":

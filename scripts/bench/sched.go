@@ -115,8 +115,8 @@ func stealTime() time.Duration {
 
 // reniceGroup sets the nice value of every thread of a process group: Linux's
 // nice is per thread, and threads started later inherit their creator's. A
-// diagnostic: a process given priority over the rest stops waiting for a core,
-// so whether its lateness goes with it tells whether that wait was the cause.
+// diagnostic: whether lateness follows a group's priority tells whether its wait
+// for a core is what makes it late.
 func reniceGroup(group string, nice int) error {
 	procs := procGroups()[group]
 	if len(procs) == 0 {
