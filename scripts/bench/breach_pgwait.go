@@ -53,29 +53,30 @@ func (w dbWaits) describe() string {
 	if w.samples == 0 {
 		return "n/a"
 	}
-	type state struct {
-		what string
-		n    int
-	}
-	var states []state
 	total := 0
-	for what, n := range w.byWhat {
-		states = append(states, state{what, n})
+	for _, n := range w.byWhat {
 		total += n
 	}
-	sort.Slice(states, func(i, j int) bool {
-		if states[i].n != states[j].n {
-			return states[i].n > states[j].n
-		}
-		return states[i].what < states[j].what
-	})
-	parts := make([]string, 0, 6)
-	for i, s := range states {
-		if i == 6 {
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s %.1f", s.what, float64(s.n)/float64(w.samples)))
-	}
 	return fmt.Sprintf("%.1f backends busy on average over %d samples (%s)",
-		float64(total)/float64(w.samples), w.samples, strings.Join(parts, ", "))
+		float64(total)/float64(w.samples), w.samples, topMeans(w.byWhat, w.samples, 6))
+}
+
+// topMeans lists the n most frequent labels of counts taken over samples, each
+// with its mean per sample, most frequent first (ties by label).
+func topMeans(counts map[string]int, samples, n int) string {
+	labels := make([]string, 0, len(counts))
+	for label := range counts {
+		labels = append(labels, label)
+	}
+	sort.Slice(labels, func(i, j int) bool {
+		if counts[labels[i]] != counts[labels[j]] {
+			return counts[labels[i]] > counts[labels[j]]
+		}
+		return labels[i] < labels[j]
+	})
+	parts := make([]string, 0, n)
+	for _, label := range labels[:min(n, len(labels))] {
+		parts = append(parts, fmt.Sprintf("%s %.1f", label, float64(counts[label])/float64(samples)))
+	}
+	return strings.Join(parts, ", ")
 }

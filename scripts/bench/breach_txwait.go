@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"time"
 )
@@ -135,32 +134,6 @@ func (g txGoroutines) describe() string {
 		locked += n
 	}
 	return fmt.Sprintf("%.1f of %.0f goroutines inside a persistence transaction on average over %d dumps (%s); %.1f waiting for a lock (%s)",
-		float64(g.inTx)/float64(g.dumps), float64(g.all)/float64(g.dumps), g.dumps, g.top(g.byWhat, 6),
-		float64(locked)/float64(g.dumps), g.top(g.locks, 3))
-}
-
-// top lists the most frequent labels of counts with their mean per dump.
-func (g txGoroutines) top(counts map[string]int, n int) string {
-	type what struct {
-		label string
-		n     int
-	}
-	var all []what
-	for label, c := range counts {
-		all = append(all, what{label, c})
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].n != all[j].n {
-			return all[i].n > all[j].n
-		}
-		return all[i].label < all[j].label
-	})
-	parts := make([]string, 0, n)
-	for i, w := range all {
-		if i == n {
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s %.1f", w.label, float64(w.n)/float64(g.dumps)))
-	}
-	return strings.Join(parts, ", ")
+		float64(g.inTx)/float64(g.dumps), float64(g.all)/float64(g.dumps), g.dumps, topMeans(g.byWhat, g.dumps, 6),
+		float64(locked)/float64(g.dumps), topMeans(g.locks, g.dumps, 3))
 }
