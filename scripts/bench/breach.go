@@ -142,6 +142,7 @@ type armResult struct {
 	// workers' sticky queues) at any poll in the window.
 	maxBacklogWFT, maxBacklogAct   int64
 	lastBacklogWFT, lastBacklogAct int64
+	workerLoad                     workerLoad // Temporal arms: the worker's pollers and slots in use, sampled likewise
 	// complaintflow: complaints whose first-response warning was recorded only after
 	// the deadline (the workflow records a warning before it arms the next timer).
 	lateWarnings int
@@ -457,6 +458,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 				r.maxBacklogWFT, r.maxBacklogAct = max(r.maxBacklogWFT, wft), max(r.maxBacklogAct, act)
 				r.lastBacklogWFT, r.lastBacklogAct = wft, act
 			}
+			b.s.sampleWorkerLoad(&r.workerLoad)
 			b.sampleDBWaits(ctx, &r.dbWaits)
 			b.sampleTxGoroutines(ctx, arm, round, &r.txGoroutines)
 		}

@@ -121,9 +121,7 @@ func (r *breachReport) command() string {
 	if c.taskTimeout > 0 {
 		cmd += fmt.Sprintf(" -workflow-task-timeout %s", c.taskTimeout)
 	}
-	if c.workerStickyCache > 0 {
-		cmd += fmt.Sprintf(" -worker-sticky-cache %d", c.workerStickyCache)
-	}
+	cmd += workerSizingArgs(c.worker)
 	if c.breachOpen > 0 {
 		cmd += fmt.Sprintf(" -breach-open %d -breach-open-rate %g", c.breachOpen, c.breachOpenRate)
 	}
@@ -196,12 +194,8 @@ func (r *breachReport) print(out io.Writer) {
 	if r.code != "" {
 		fmt.Fprintf(out, "code      %s\n", r.code)
 	}
-	sticky := "the SDK's default 10,000"
-	if c.workerStickyCache > 0 {
-		sticky = strconv.Itoa(c.workerStickyCache)
-	}
-	fmt.Fprintf(out, "in proc   API (net/http on 127.0.0.1, DB pool max %d), worker (service.NewWorker plus the bare timer workflow and activity, task queue %q, sticky cache %s), load generator, cron poller\n",
-		e.dbPool, c.taskQueue, sticky)
+	fmt.Fprintf(out, "in proc   API (net/http on 127.0.0.1, DB pool max %d), worker (service.NewWorker plus the bare timer workflow and activity, task queue %q, %s), load generator, cron poller\n",
+		e.dbPool, c.taskQueue, workerSizingNote(c.worker))
 	fmt.Fprintf(out, "policy    first response %s in every cell, resolution %s where the cell has one, warnings at %s %% (set by SQL; the ladder and the rest at their defaults)\n",
 		c.breachFirstResponse, c.breachResolution, c.breachWarnings)
 	fmt.Fprintf(out, "load      per arm %d deadlines, created open loop at %g/s, each due %s after it was created; arms one after another, after a warm-up of %d complaints and %d timers due in %s\n",
@@ -243,6 +237,9 @@ func (r *breachReport) print(out io.Writer) {
 		}
 		if rr.window > 0 {
 			fmt.Fprintf(out, "round %d %s, waiting for a core in the window: %s\n", rr.round, rr.arm, rr.coreWait.describe(rr.window))
+		}
+		if rr.arm != armCron {
+			fmt.Fprintf(out, "round %d %s, the worker in the window: %s\n", rr.round, rr.arm, rr.workerLoad.describe())
 		}
 	}
 	fmt.Fprintln(out)
@@ -357,9 +354,9 @@ func (r *breachReport) markdown() string {
 		case armComplaintflow:
 			fmt.Fprintf(&b, "\nComplaintflow, round %d: %s; %d complaints had a first-response warning recorded only after their deadline. "+
 				"In the window the SDK saw %s (mean schedule-to-start / execution), up to %s tasks waited on the task queue (workflow / activity), "+
-				"and the Temporal server's timer queue had %s. PostgreSQL: %s. Waiting for a core: %s.\n",
+				"and the Temporal server's timer queue had %s. PostgreSQL: %s. Waiting for a core: %s. The worker: %s.\n",
 				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe(),
-				rr.coreWait.describe(rr.window))
+				rr.coreWait.describe(rr.window), rr.workerLoad.describe())
 			if rr.txGoroutines.dumps > 0 {
 				fmt.Fprintf(&b, "\nThe Temporal server's goroutines, round %d: %s.\n", rr.round, rr.txGoroutines.describe())
 			}
@@ -370,8 +367,8 @@ func (r *breachReport) markdown() string {
 				}
 			}
 		case armTimer:
-			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; waiting for a core: %s.\n",
-				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), rr.coreWait.describe(rr.window))
+			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; waiting for a core: %s; the worker: %s.\n",
+				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), rr.coreWait.describe(rr.window), rr.workerLoad.describe())
 		}
 	}
 	return b.String()

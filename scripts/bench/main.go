@@ -37,7 +37,10 @@
 // process (this one, temporal, postgres; from /proc, Linux only). Diagnostic flags
 // change what is compared, and the report says so: -raw-options chooses the raw
 // starts' options, -no-worker runs no worker, -worker-pollers
-// changes the worker's poller counts, -cpuprofile profiles this process.
+// changes the worker's poller counts, -cpuprofile profiles this process. The
+// worker's production sizes are flags named as their environment variables
+// (-worker-sticky-cache for WORKER_STICKY_CACHE_SIZE, -worker-workflow-task-slots,
+// -worker-max-pollers, …; worker_sizing.go), in every mode.
 //
 // -mode breach measures breach lateness instead (see breach.go): how long after each
 // SLA deadline its breach is recorded in PostgreSQL, for complaintflow (N complaints
@@ -88,6 +91,7 @@ import (
 	"syscall"
 	"time"
 
+	appconfig "github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 )
 
@@ -118,14 +122,14 @@ type config struct {
 	drainTimeout time.Duration
 	maxInFlight  int
 
-	rawOptions        string
-	workerPollers     int
-	workerStickyCache int           // the worker's WORKER_STICKY_CACHE_SIZE, every mode (0: SDK default)
-	taskTimeout       time.Duration // the API's WORKFLOW_TASK_TIMEOUT (0: the product's default)
-	noWorker          bool
-	cpuProfileDir     string
-	logLevel          slog.Level
-	markdownOut       string
+	rawOptions    string
+	workerPollers int
+	worker        appconfig.WorkerSizing // the worker's WORKER_* sizes, every mode (0: SDK default; worker_sizing.go)
+	taskTimeout   time.Duration          // the API's WORKFLOW_TASK_TIMEOUT (0: the product's default)
+	noWorker      bool
+	cpuProfileDir string
+	logLevel      slog.Level
+	markdownOut   string
 
 	// -mode breach.
 	breachRate          float64       // complaints (timers, items) per second, open loop
@@ -204,7 +208,7 @@ func main() {
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
 	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT, every mode (0: the product's default)")
-	flag.IntVar(&cfg.workerStickyCache, "worker-sticky-cache", 0, "the worker's sticky cache, WORKER_STICKY_CACHE_SIZE: of the scale mode's worker process and the other modes' in-process worker (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache")
+	workerSizingFlags(flag.CommandLine, &cfg.worker)
 	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")
 	flag.DurationVar(&cfg.scaleSample, "scale-sample", 15*time.Second, "scale: intake sample's duration at each step")
 	flag.IntVar(&cfg.scaleListRequests, "scale-list-requests", 60, "scale: measured requests per listing at each step")
@@ -252,8 +256,17 @@ func main() {
 	}
 
 	runMode := run
-	if cfg.workerStickyCache < 0 || cfg.historyCache < 0 {
-		fmt.Fprintln(os.Stderr, "bench: -worker-sticky-cache and -temporal-history-cache must be ≥ 0")
+	if err := checkWorkerSizing(cfg.worker); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if cfg.workerPollers > 0 && workerSizingArgs(cfg.worker) != "" {
+		// That diagnostic worker is built without service.NewWorker, which applies them.
+		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes (-worker-sticky-cache, -worker-*-slots, -worker-max-pollers)")
+		os.Exit(2)
+	}
+	if cfg.historyCache < 0 {
+		fmt.Fprintln(os.Stderr, "bench: -temporal-history-cache must be ≥ 0")
 		os.Exit(2)
 	}
 	switch cfg.mode {

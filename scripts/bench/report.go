@@ -387,9 +387,7 @@ func (r *report) markdown() string {
 	if r.cfg.taskTimeout > 0 {
 		flags += fmt.Sprintf(" -workflow-task-timeout %s", r.cfg.taskTimeout)
 	}
-	if r.cfg.workerStickyCache > 0 {
-		flags += fmt.Sprintf(" -worker-sticky-cache %d", r.cfg.workerStickyCache)
-	}
+	flags += workerSizingArgs(r.cfg.worker)
 	flags += r.cfg.serverFlags()
 	fmt.Fprintf(&b, "Intake benchmark (`go run ./scripts/bench -c %d -n %d -rounds %d -d %s%s`), run %s; raw = SDK start of a bare one-timer workflow%s.\n\n",
 		r.cfg.conc, r.cfg.n, r.cfg.rounds, r.cfg.duration, flags, r.runID, r.rawNote())

@@ -484,19 +484,15 @@ func scrape(ctx context.Context, u string) (map[string]float64, error) {
 }
 
 func scaleHeader(cfg config, e env, p *scaleProcesses) string {
-	cache := "SDK default (10,000)"
-	if cfg.workerStickyCache > 0 {
-		cache = strconv.Itoa(cfg.workerStickyCache)
-	}
 	load := ""
 	if raw, err := os.ReadFile("/proc/loadavg"); err == nil {
 		load = strings.Join(strings.Fields(string(raw))[:3], " ")
 	}
-	return fmt.Sprintf("\nopen-complaint scale: steps %s, WORKER_STICKY_CACHE_SIZE %s, long SLA (first response %s, resolution %s)\n"+
+	return fmt.Sprintf("\nopen-complaint scale: steps %s, worker: %s; long SLA (first response %s, resolution %s)\n"+
 		"worker: ./worker pid %d; API: ./starter serve pid %d; load generator: this process\n"+
 		"%s; %s\n%s (%d CPUs, GOMAXPROCS %d), %s; load average at start %s\n"+
 		"filling: closed loop, %d callers; intake sample: open loop %.0f/s for %s at each step\n",
-		cfg.scaleSteps, cache, scaleFirstResponse, scaleResolution, p.worker.Pid(), p.api.Pid(),
+		cfg.scaleSteps, workerSizingNote(cfg.worker), scaleFirstResponse, scaleResolution, p.worker.Pid(), p.api.Pid(),
 		e.postgres, e.temporal, e.cpuModel, e.cpus, e.gomaxprocs, e.goVersion, load,
 		cfg.conc, cfg.scaleSampleRate, cfg.scaleSample)
 }

@@ -53,9 +53,7 @@ func startScaleProcesses(ctx context.Context, s *stack, cfg config) (*scaleProce
 		"TEMPORAL_TASK_QUEUE=" + cfg.taskQueue, "LOG_LEVEL=warn",
 	}
 	workerEnv := append(common, "METRICS_ADDR=127.0.0.1:"+strconv.Itoa(metricsPort))
-	if cfg.workerStickyCache > 0 {
-		workerEnv = append(workerEnv, "WORKER_STICKY_CACHE_SIZE="+strconv.Itoa(cfg.workerStickyCache))
-	}
+	workerEnv = append(workerEnv, workerSizingEnv(cfg.worker)...)
 	// The benchmark measures the service, not the intake throttle (docs/tokens.md);
 	// no risk-monitor schedule, whose runs are not what is measured.
 	apiEnv := append(common, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(apiPort), "INTAKE_RATE_PER_SECOND=0",

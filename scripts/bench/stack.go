@@ -27,7 +27,6 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
-	appconfig "github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/notify"
@@ -177,7 +176,7 @@ func (s *stack) start(ctx context.Context) error {
 		s.worker.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st,
 			Notifiers: []notify.Notifier{notify.Log{Logger: s.log}}})
 	} else {
-		s.worker = service.NewWorker(tc, s.cfg.taskQueue, appconfig.WorkerSizing{StickyCacheSize: s.cfg.workerStickyCache}, st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log})
+		s.worker = service.NewWorker(tc, s.cfg.taskQueue, s.cfg.worker, st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log})
 	}
 	if s.worker != nil {
 		s.worker.RegisterWorkflowWithOptions(BareWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})

@@ -4,6 +4,7 @@ package main
 // metrics and the API's own, read as counts and sums for a window's figures.
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -173,4 +174,48 @@ func (u sdkStats) sub(before sdkStats) sdkStats {
 		out[k] = v.sub(before[k])
 	}
 	return out
+}
+
+// workerLoad is what the worker had going at once over a window, from the SDK's
+// gauges sampled with the task-queue backlog: its workflow-task pollers (the
+// normal and sticky queues') and its workflow-task slots in use — how much of the
+// server's and the machine's work the worker's sizes let in at a time.
+type workerLoad struct {
+	samples              int
+	pollers, slots       float64 // sums over the samples
+	maxPollers, maxSlots float64
+}
+
+func (s *stack) sampleWorkerLoad(w *workerLoad) {
+	families, err := s.metrics.Registry.Gather()
+	if err != nil {
+		return
+	}
+	var pollers, slots float64
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			switch {
+			case strings.HasPrefix(f.GetName(), "temporal_num_pollers"):
+				if t := label(m, "poller_type"); t == "workflow_task" || t == "workflow_sticky_task" {
+					pollers += m.GetGauge().GetValue()
+				}
+			case strings.HasPrefix(f.GetName(), "temporal_worker_task_slots_used"):
+				if label(m, "worker_type") == "WorkflowWorker" {
+					slots += m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	w.samples++
+	w.pollers, w.slots = w.pollers+pollers, w.slots+slots
+	w.maxPollers, w.maxSlots = max(w.maxPollers, pollers), max(w.maxSlots, slots)
+}
+
+func (w workerLoad) describe() string {
+	if w.samples == 0 {
+		return "not sampled"
+	}
+	n := float64(w.samples)
+	return fmt.Sprintf("workflow-task pollers %.1f on average (max %.0f), workflow-task slots in use %.1f (max %.0f), %d samples",
+		w.pollers/n, w.maxPollers, w.slots/n, w.maxSlots, w.samples)
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"flag"
+	"slices"
+	"strings"
+	"testing"
+
+	appconfig "github.com/complaintflow/complaintflow/internal/config"
+)
+
+// The bench's worker flags set the sizes production reads from the environment, and
+// a report's command and header say which were set.
+func TestWorkerSizingFlagsNameTheProductionSettings(t *testing.T) {
+	var s appconfig.WorkerSizing
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	workerSizingFlags(fs, &s)
+	if err := fs.Parse([]string{"-worker-workflow-task-slots", "8", "-worker-max-pollers", "4", "-worker-sticky-cache", "2000"}); err != nil {
+		t.Fatal(err)
+	}
+	want := appconfig.WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, MaxPollers: 4}
+	if s != want {
+		t.Fatalf("sizing = %+v, want %+v", s, want)
+	}
+	if got := workerSizingArgs(s); got != " -worker-sticky-cache 2000 -worker-workflow-task-slots 8 -worker-max-pollers 4" {
+		t.Errorf("args = %q", got)
+	}
+	env := workerSizingEnv(s)
+	if !slices.Equal(env, []string{"WORKER_STICKY_CACHE_SIZE=2000", "WORKER_WORKFLOW_TASK_SLOTS=8", "WORKER_MAX_POLLERS=4"}) {
+		t.Errorf("env = %q", env)
+	}
+	// What the worker process reads back from that environment is what was set.
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	c, err := appconfig.FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Worker != want {
+		t.Errorf("the worker reads %+v, want %+v", c.Worker, want)
+	}
+	if note := workerSizingNote(s); !strings.Contains(note, "WORKER_MAX_POLLERS=4") {
+		t.Errorf("note = %q", note)
+	}
+	if note := workerSizingNote(appconfig.WorkerSizing{}); !strings.Contains(note, "default") {
+		t.Errorf("note without sizes = %q", note)
+	}
+	if workerSizingArgs(appconfig.WorkerSizing{}) != "" {
+		t.Error("no sizes set, yet args")
+	}
+}
+
+func TestWorkerSizingRefusesNegativeSizes(t *testing.T) {
+	err := checkWorkerSizing(appconfig.WorkerSizing{ActivitySlots: -1, MaxPollers: -2})
+	if err == nil || !strings.Contains(err.Error(), "-worker-activity-slots, -worker-max-pollers") {
+		t.Fatalf("err = %v", err)
+	}
+	if err := checkWorkerSizing(appconfig.WorkerSizing{}); err != nil {
+		t.Fatal(err)
+	}
+}
