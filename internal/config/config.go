@@ -108,6 +108,22 @@ type WorkerSizing struct {
 	MaxPollers int
 }
 
+// WorkerSize is one of WorkerSizing's sizes and the environment variable that sets it.
+type WorkerSize struct {
+	Env   string
+	Field func(*WorkerSizing) *int
+}
+
+// WorkerSizes are every size an operator sets, as FromEnv reads them; tools that
+// size a worker another way (the benchmark's flags) name them from here.
+var WorkerSizes = []WorkerSize{
+	{"WORKER_STICKY_CACHE_SIZE", func(s *WorkerSizing) *int { return &s.StickyCacheSize }},
+	{"WORKER_WORKFLOW_TASK_SLOTS", func(s *WorkerSizing) *int { return &s.WorkflowTaskSlots }},
+	{"WORKER_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.ActivitySlots }},
+	{"WORKER_LOCAL_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.LocalActivitySlots }},
+	{"WORKER_MAX_POLLERS", func(s *WorkerSizing) *int { return &s.MaxPollers }},
+}
+
 // FromEnv reads the configuration, falling back to local defaults.
 func FromEnv() (Config, error) {
 	c := Config{
@@ -207,25 +223,16 @@ func (c *Config) readLimits() error {
 // readSizing reads the worker's sizes and the workflow-task timeout; a value that
 // is not a positive number is refused, not silently replaced by a default.
 func (c *Config) readSizing() error {
-	for _, v := range []struct {
-		key string
-		dst *int
-	}{
-		{"WORKER_STICKY_CACHE_SIZE", &c.Worker.StickyCacheSize},
-		{"WORKER_WORKFLOW_TASK_SLOTS", &c.Worker.WorkflowTaskSlots},
-		{"WORKER_ACTIVITY_SLOTS", &c.Worker.ActivitySlots},
-		{"WORKER_LOCAL_ACTIVITY_SLOTS", &c.Worker.LocalActivitySlots},
-		{"WORKER_MAX_POLLERS", &c.Worker.MaxPollers},
-	} {
-		raw := os.Getenv(v.key)
+	for _, v := range WorkerSizes {
+		raw := os.Getenv(v.Env)
 		if raw == "" {
 			continue
 		}
 		n, err := strconv.Atoi(raw)
 		if err != nil || n <= 0 {
-			return fmt.Errorf("%s: %q is not a positive integer", v.key, raw)
+			return fmt.Errorf("%s: %q is not a positive integer", v.Env, raw)
 		}
-		*v.dst = n
+		*v.Field(&c.Worker) = n
 	}
 	c.WorkflowTaskTimeout = workflows.DefaultWorkflowTaskTimeout
 	if raw := os.Getenv("WORKFLOW_TASK_TIMEOUT"); raw != "" {

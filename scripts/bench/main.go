@@ -260,7 +260,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if cfg.workerPollers > 0 && workerSizingArgs(cfg.worker) != "" {
+	if cfg.workerPollers > 0 && cfg.worker != (appconfig.WorkerSizing{}) {
 		// That diagnostic worker is built without service.NewWorker, which applies them.
 		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes (-worker-sticky-cache, -worker-*-slots, -worker-max-pollers)")
 		os.Exit(2)

@@ -9,41 +9,32 @@ import (
 	appconfig "github.com/complaintflow/complaintflow/internal/config"
 )
 
-// workerSize is one of the worker's sizes an operator sets (docs/operations.md,
-// "Sizing the worker"): the bench's flag and the production environment variable
-// name the same setting, so a run's command says what to set in production.
-type workerSize struct {
-	flag, env, usage string
-	field            func(*appconfig.WorkerSizing) *int
-}
-
-var workerSizes = []workerSize{
-	{"worker-sticky-cache", "WORKER_STICKY_CACHE_SIZE", "workflows kept in the sticky cache between tasks (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache",
-		func(s *appconfig.WorkerSizing) *int { return &s.StickyCacheSize }},
-	{"worker-workflow-task-slots", "WORKER_WORKFLOW_TASK_SLOTS", "workflow tasks the worker runs at once (0: the SDK's default, 1,000)",
-		func(s *appconfig.WorkerSizing) *int { return &s.WorkflowTaskSlots }},
-	{"worker-activity-slots", "WORKER_ACTIVITY_SLOTS", "activity tasks the worker runs at once (0: the SDK's default, 1,000)",
-		func(s *appconfig.WorkerSizing) *int { return &s.ActivitySlots }},
-	{"worker-local-activity-slots", "WORKER_LOCAL_ACTIVITY_SLOTS", "local activities the worker runs at once (0: the SDK's default, 1,000)",
-		func(s *appconfig.WorkerSizing) *int { return &s.LocalActivitySlots }},
-	{"worker-max-pollers", "WORKER_MAX_POLLERS", "ceiling of the worker's autoscaling pollers per task kind (0: the SDK's default, 100)",
-		func(s *appconfig.WorkerSizing) *int { return &s.MaxPollers }},
+// workerFlags names the bench's flag for each of the worker's sizes
+// (appconfig.WorkerSizes, docs/operations.md "Sizing the worker"), by the
+// environment variable production reads, so a run's command says what to set there.
+var workerFlags = map[string]struct{ flag, usage string }{
+	"WORKER_STICKY_CACHE_SIZE":    {"worker-sticky-cache", "workflows kept in the sticky cache between tasks (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache"},
+	"WORKER_WORKFLOW_TASK_SLOTS":  {"worker-workflow-task-slots", "workflow tasks the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_ACTIVITY_SLOTS":       {"worker-activity-slots", "activity tasks the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_LOCAL_ACTIVITY_SLOTS": {"worker-local-activity-slots", "local activities the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_MAX_POLLERS":          {"worker-max-pollers", "ceiling of the worker's autoscaling pollers per task kind (0: the SDK's default, 100)"},
 }
 
 // workerSizingFlags registers one flag per size, for the scale mode's worker process
 // and the other modes' in-process worker alike.
 func workerSizingFlags(fs *flag.FlagSet, s *appconfig.WorkerSizing) {
-	for _, w := range workerSizes {
-		fs.IntVar(w.field(s), w.flag, 0, "the worker's "+w.env+": "+w.usage)
+	for _, w := range appconfig.WorkerSizes {
+		f := workerFlags[w.Env]
+		fs.IntVar(w.Field(s), f.flag, 0, "the worker's "+w.Env+": "+f.usage)
 	}
 }
 
 // checkWorkerSizing refuses a negative size; 0 keeps the SDK's default.
 func checkWorkerSizing(s appconfig.WorkerSizing) error {
 	var bad []string
-	for _, w := range workerSizes {
-		if *w.field(&s) < 0 {
-			bad = append(bad, "-"+w.flag)
+	for _, w := range appconfig.WorkerSizes {
+		if *w.Field(&s) < 0 {
+			bad = append(bad, "-"+workerFlags[w.Env].flag)
 		}
 	}
 	if len(bad) > 0 {
@@ -56,9 +47,9 @@ func checkWorkerSizing(s appconfig.WorkerSizing) error {
 // command line), each with a leading space.
 func workerSizingArgs(s appconfig.WorkerSizing) string {
 	var b strings.Builder
-	for _, w := range workerSizes {
-		if v := *w.field(&s); v > 0 {
-			fmt.Fprintf(&b, " -%s %d", w.flag, v)
+	for _, w := range appconfig.WorkerSizes {
+		if v := *w.Field(&s); v > 0 {
+			fmt.Fprintf(&b, " -%s %d", workerFlags[w.Env].flag, v)
 		}
 	}
 	return b.String()
@@ -67,9 +58,9 @@ func workerSizingArgs(s appconfig.WorkerSizing) string {
 // workerSizingEnv is the sizes set, as the environment a worker process reads.
 func workerSizingEnv(s appconfig.WorkerSizing) []string {
 	var env []string
-	for _, w := range workerSizes {
-		if v := *w.field(&s); v > 0 {
-			env = append(env, w.env+"="+strconv.Itoa(v))
+	for _, w := range appconfig.WorkerSizes {
+		if v := *w.Field(&s); v > 0 {
+			env = append(env, w.Env+"="+strconv.Itoa(v))
 		}
 	}
 	return env

@@ -52,6 +52,24 @@ func TestWorkerSizingFlagsNameTheProductionSettings(t *testing.T) {
 	}
 }
 
+// Every size production reads has a flag, and no two share one.
+func TestEveryWorkerSizeHasAFlag(t *testing.T) {
+	seen := map[string]bool{}
+	for _, w := range appconfig.WorkerSizes {
+		f, ok := workerFlags[w.Env]
+		if !ok || f.flag == "" {
+			t.Errorf("%s has no flag", w.Env)
+		}
+		if seen[f.flag] {
+			t.Errorf("flag -%s names two sizes", f.flag)
+		}
+		seen[f.flag] = true
+	}
+	if len(workerFlags) != len(appconfig.WorkerSizes) {
+		t.Errorf("%d flags for %d sizes", len(workerFlags), len(appconfig.WorkerSizes))
+	}
+}
+
 func TestWorkerSizingRefusesNegativeSizes(t *testing.T) {
 	err := checkWorkerSizing(appconfig.WorkerSizing{ActivitySlots: -1, MaxPollers: -2})
 	if err == nil || !strings.Contains(err.Error(), "-worker-activity-slots, -worker-max-pollers") {
