@@ -106,22 +106,62 @@ type WorkerSizing struct {
 	WorkflowTaskSlots, ActivitySlots, LocalActivitySlots int
 	// WORKER_MAX_POLLERS: the autoscaling pollers' ceiling per task kind (SDK default 100).
 	MaxPollers int
+	// WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT: how long a workflow task waits on this
+	// worker's own (sticky) queue before the server moves it to the shared one and
+	// any worker replays it (SDK default 5 s).
+	StickyScheduleToStartTimeout time.Duration
 }
 
-// WorkerSize is one of WorkerSizing's sizes and the environment variable that sets it.
+// WorkerSize is one of WorkerSizing's sizes and the environment variable that sets
+// it: a count (Count) or a duration (Duration).
 type WorkerSize struct {
-	Env   string
-	Field func(*WorkerSizing) *int
+	Env      string
+	Count    func(*WorkerSizing) *int
+	Duration func(*WorkerSizing) *time.Duration
+}
+
+// Set parses raw, as the environment variable takes it, into s; a size is positive
+// (unset is how to keep the SDK's default).
+func (w WorkerSize) Set(s *WorkerSizing, raw string) error {
+	if w.Duration != nil {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: %q is not a positive duration", w.Env, raw)
+		}
+		*w.Duration(s) = d
+		return nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%s: %q is not a positive integer", w.Env, raw)
+	}
+	*w.Count(s) = n
+	return nil
+}
+
+// Format is s's size as the environment variable takes it, "" when unset.
+func (w WorkerSize) Format(s WorkerSizing) string {
+	if w.Duration != nil {
+		if d := *w.Duration(&s); d > 0 {
+			return d.String()
+		}
+		return ""
+	}
+	if n := *w.Count(&s); n > 0 {
+		return strconv.Itoa(n)
+	}
+	return ""
 }
 
 // WorkerSizes are every size an operator sets, as FromEnv reads them; tools that
 // size a worker another way (the benchmark's flags) name them from here.
 var WorkerSizes = []WorkerSize{
-	{"WORKER_STICKY_CACHE_SIZE", func(s *WorkerSizing) *int { return &s.StickyCacheSize }},
-	{"WORKER_WORKFLOW_TASK_SLOTS", func(s *WorkerSizing) *int { return &s.WorkflowTaskSlots }},
-	{"WORKER_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.ActivitySlots }},
-	{"WORKER_LOCAL_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.LocalActivitySlots }},
-	{"WORKER_MAX_POLLERS", func(s *WorkerSizing) *int { return &s.MaxPollers }},
+	{"WORKER_STICKY_CACHE_SIZE", func(s *WorkerSizing) *int { return &s.StickyCacheSize }, nil},
+	{"WORKER_WORKFLOW_TASK_SLOTS", func(s *WorkerSizing) *int { return &s.WorkflowTaskSlots }, nil},
+	{"WORKER_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.ActivitySlots }, nil},
+	{"WORKER_LOCAL_ACTIVITY_SLOTS", func(s *WorkerSizing) *int { return &s.LocalActivitySlots }, nil},
+	{"WORKER_MAX_POLLERS", func(s *WorkerSizing) *int { return &s.MaxPollers }, nil},
+	{"WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", nil, func(s *WorkerSizing) *time.Duration { return &s.StickyScheduleToStartTimeout }},
 }
 
 // FromEnv reads the configuration, falling back to local defaults.
@@ -228,11 +268,9 @@ func (c *Config) readSizing() error {
 		if raw == "" {
 			continue
 		}
-		n, err := strconv.Atoi(raw)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("%s: %q is not a positive integer", v.Env, raw)
+		if err := v.Set(&c.Worker, raw); err != nil {
+			return err
 		}
-		*v.Field(&c.Worker) = n
 	}
 	c.WorkflowTaskTimeout = workflows.DefaultWorkflowTaskTimeout
 	if raw := os.Getenv("WORKFLOW_TASK_TIMEOUT"); raw != "" {

@@ -186,19 +186,21 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 	t.Setenv("WORKER_ACTIVITY_SLOTS", "50")
 	t.Setenv("WORKER_LOCAL_ACTIVITY_SLOTS", "40")
 	t.Setenv("WORKER_MAX_POLLERS", "6")
+	t.Setenv("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "30s")
 	t.Setenv("WORKFLOW_TASK_TIMEOUT", "45s")
 	c, err = FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6}
+	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6,
+		StickyScheduleToStartTimeout: 30 * time.Second}
 	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second {
 		t.Fatalf("got %+v, %v; want %+v, 45s", c.Worker, c.WorkflowTaskTimeout, want)
 	}
 
 	for key, bad := range map[string]string{
 		"WORKER_STICKY_CACHE_SIZE": "-1", "WORKER_WORKFLOW_TASK_SLOTS": "many", "WORKER_MAX_POLLERS": "0",
-		"WORKFLOW_TASK_TIMEOUT": "5m",
+		"WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT": "30", "WORKFLOW_TASK_TIMEOUT": "5m",
 	} {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv(key, bad)

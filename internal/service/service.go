@@ -106,7 +106,7 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	// The sticky cache is process-wide in the SDK and must be sized before the
-	// first worker starts.
+	// first worker starts. Zero sizes keep the SDK's defaults.
 	if sizing.StickyCacheSize > 0 {
 		worker.SetStickyWorkflowCacheSize(sizing.StickyCacheSize)
 	}
@@ -117,6 +117,7 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 		MaxConcurrentWorkflowTaskExecutionSize:  sizing.WorkflowTaskSlots,
 		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
 		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
+		StickyScheduleToStartTimeout:            sizing.StickyScheduleToStartTimeout,
 	})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{

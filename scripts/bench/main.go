@@ -256,13 +256,9 @@ func main() {
 	}
 
 	runMode := run
-	if err := checkWorkerSizing(cfg.worker); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(2)
-	}
 	if cfg.workerPollers > 0 && cfg.worker != (appconfig.WorkerSizing{}) {
 		// That diagnostic worker is built without service.NewWorker, which applies them.
-		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes (-worker-sticky-cache, -worker-*-slots, -worker-max-pollers)")
+		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes (-worker-sticky-cache, -worker-*-slots, -worker-max-pollers, -worker-sticky-schedule-to-start-timeout)")
 		os.Exit(2)
 	}
 	if cfg.historyCache < 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"strconv"
 	"strings"
 
 	appconfig "github.com/complaintflow/complaintflow/internal/config"
@@ -13,34 +12,27 @@ import (
 // (appconfig.WorkerSizes, docs/operations.md "Sizing the worker"), by the
 // environment variable production reads, so a run's command says what to set there.
 var workerFlags = map[string]struct{ flag, usage string }{
-	"WORKER_STICKY_CACHE_SIZE":    {"worker-sticky-cache", "workflows kept in the sticky cache between tasks (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache"},
-	"WORKER_WORKFLOW_TASK_SLOTS":  {"worker-workflow-task-slots", "workflow tasks the worker runs at once (0: the SDK's default, 1,000)"},
-	"WORKER_ACTIVITY_SLOTS":       {"worker-activity-slots", "activity tasks the worker runs at once (0: the SDK's default, 1,000)"},
-	"WORKER_LOCAL_ACTIVITY_SLOTS": {"worker-local-activity-slots", "local activities the worker runs at once (0: the SDK's default, 1,000)"},
-	"WORKER_MAX_POLLERS":          {"worker-max-pollers", "ceiling of the worker's autoscaling pollers per task kind (0: the SDK's default, 100)"},
+	"WORKER_STICKY_CACHE_SIZE":                {"worker-sticky-cache", "workflows kept in the sticky cache between tasks (0: the SDK's default, 10,000). Smaller than the complaints a run touches, every wake-up replays its workflow's history, as in production once open complaints outnumber the cache"},
+	"WORKER_WORKFLOW_TASK_SLOTS":              {"worker-workflow-task-slots", "workflow tasks the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_ACTIVITY_SLOTS":                   {"worker-activity-slots", "activity tasks the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_LOCAL_ACTIVITY_SLOTS":             {"worker-local-activity-slots", "local activities the worker runs at once (0: the SDK's default, 1,000)"},
+	"WORKER_MAX_POLLERS":                      {"worker-max-pollers", "ceiling of the worker's autoscaling pollers per task kind (0: the SDK's default, 100)"},
+	"WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT": {"worker-sticky-schedule-to-start-timeout", "how long a workflow task waits on the worker's sticky queue before the server moves it to the shared one (unset: the SDK's default, 5s)"},
 }
 
 // workerSizingFlags registers one flag per size, for the scale mode's worker process
-// and the other modes' in-process worker alike.
+// and the other modes' in-process worker alike. A flag takes what the environment
+// variable takes, by the same rule (appconfig.WorkerSize.Set); 0 leaves it unset.
 func workerSizingFlags(fs *flag.FlagSet, s *appconfig.WorkerSizing) {
 	for _, w := range appconfig.WorkerSizes {
 		f := workerFlags[w.Env]
-		fs.IntVar(w.Field(s), f.flag, 0, "the worker's "+w.Env+": "+f.usage)
+		fs.Func(f.flag, "the worker's "+w.Env+": "+f.usage, func(raw string) error {
+			if raw == "0" {
+				return nil
+			}
+			return w.Set(s, raw)
+		})
 	}
-}
-
-// checkWorkerSizing refuses a negative size; 0 keeps the SDK's default.
-func checkWorkerSizing(s appconfig.WorkerSizing) error {
-	var bad []string
-	for _, w := range appconfig.WorkerSizes {
-		if *w.Field(&s) < 0 {
-			bad = append(bad, "-"+workerFlags[w.Env].flag)
-		}
-	}
-	if len(bad) > 0 {
-		return fmt.Errorf("%s must be ≥ 0", strings.Join(bad, ", "))
-	}
-	return nil
 }
 
 // workerSizingArgs is the sizes set, as the flags that set them (for a report's
@@ -48,8 +40,8 @@ func checkWorkerSizing(s appconfig.WorkerSizing) error {
 func workerSizingArgs(s appconfig.WorkerSizing) string {
 	var b strings.Builder
 	for _, w := range appconfig.WorkerSizes {
-		if v := *w.Field(&s); v > 0 {
-			fmt.Fprintf(&b, " -%s %d", workerFlags[w.Env].flag, v)
+		if v := w.Format(s); v != "" {
+			fmt.Fprintf(&b, " -%s %s", workerFlags[w.Env].flag, v)
 		}
 	}
 	return b.String()
@@ -59,8 +51,8 @@ func workerSizingArgs(s appconfig.WorkerSizing) string {
 func workerSizingEnv(s appconfig.WorkerSizing) []string {
 	var env []string
 	for _, w := range appconfig.WorkerSizes {
-		if v := *w.Field(&s); v > 0 {
-			env = append(env, w.Env+"="+strconv.Itoa(v))
+		if v := w.Format(s); v != "" {
+			env = append(env, w.Env+"="+v)
 		}
 	}
 	return env
@@ -70,7 +62,7 @@ func workerSizingEnv(s appconfig.WorkerSizing) []string {
 func workerSizingNote(s appconfig.WorkerSizing) string {
 	env := workerSizingEnv(s)
 	if len(env) == 0 {
-		return "the SDK's default sizes (sticky cache 10,000, 1,000 slots per task kind, up to 100 pollers)"
+		return "the SDK's default sizes (sticky cache 10,000, 1,000 slots per task kind, up to 100 pollers, sticky schedule-to-start timeout 5 s)"
 	}
 	return strings.Join(env, ", ") + ", the SDK's defaults otherwise"
 }

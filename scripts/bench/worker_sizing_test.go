@@ -2,9 +2,11 @@ package main
 
 import (
 	"flag"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appconfig "github.com/complaintflow/complaintflow/internal/config"
 )
@@ -15,18 +17,19 @@ func TestWorkerSizingFlagsNameTheProductionSettings(t *testing.T) {
 	var s appconfig.WorkerSizing
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	workerSizingFlags(fs, &s)
-	if err := fs.Parse([]string{"-worker-workflow-task-slots", "8", "-worker-max-pollers", "4", "-worker-sticky-cache", "2000"}); err != nil {
+	if err := fs.Parse([]string{"-worker-workflow-task-slots", "8", "-worker-max-pollers", "4", "-worker-sticky-cache", "2000",
+		"-worker-sticky-schedule-to-start-timeout", "30s", "-worker-activity-slots", "0"}); err != nil {
 		t.Fatal(err)
 	}
-	want := appconfig.WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, MaxPollers: 4}
+	want := appconfig.WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, MaxPollers: 4, StickyScheduleToStartTimeout: 30 * time.Second}
 	if s != want {
 		t.Fatalf("sizing = %+v, want %+v", s, want)
 	}
-	if got := workerSizingArgs(s); got != " -worker-sticky-cache 2000 -worker-workflow-task-slots 8 -worker-max-pollers 4" {
+	if got := workerSizingArgs(s); got != " -worker-sticky-cache 2000 -worker-workflow-task-slots 8 -worker-max-pollers 4 -worker-sticky-schedule-to-start-timeout 30s" {
 		t.Errorf("args = %q", got)
 	}
 	env := workerSizingEnv(s)
-	if !slices.Equal(env, []string{"WORKER_STICKY_CACHE_SIZE=2000", "WORKER_WORKFLOW_TASK_SLOTS=8", "WORKER_MAX_POLLERS=4"}) {
+	if !slices.Equal(env, []string{"WORKER_STICKY_CACHE_SIZE=2000", "WORKER_WORKFLOW_TASK_SLOTS=8", "WORKER_MAX_POLLERS=4", "WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT=30s"}) {
 		t.Errorf("env = %q", env)
 	}
 	// What the worker process reads back from that environment is what was set.
@@ -70,12 +73,23 @@ func TestEveryWorkerSizeHasAFlag(t *testing.T) {
 	}
 }
 
-func TestWorkerSizingRefusesNegativeSizes(t *testing.T) {
-	err := checkWorkerSizing(appconfig.WorkerSizing{ActivitySlots: -1, MaxPollers: -2})
-	if err == nil || !strings.Contains(err.Error(), "-worker-activity-slots, -worker-max-pollers") {
-		t.Fatalf("err = %v", err)
-	}
-	if err := checkWorkerSizing(appconfig.WorkerSizing{}); err != nil {
-		t.Fatal(err)
+// A flag refuses what the environment variable refuses, naming the variable.
+func TestWorkerSizingFlagsRefuseWhatTheEnvironmentRefuses(t *testing.T) {
+	for _, args := range [][]string{
+		{"-worker-activity-slots", "-1"},
+		{"-worker-max-pollers", "many"},
+		{"-worker-sticky-schedule-to-start-timeout", "30"},
+	} {
+		var s appconfig.WorkerSizing
+		fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		workerSizingFlags(fs, &s)
+		err := fs.Parse(args)
+		if err == nil || !strings.Contains(err.Error(), args[0]) || !strings.Contains(err.Error(), "WORKER_") {
+			t.Errorf("%q: err = %v, want a refusal naming the flag and its variable", args, err)
+		}
+		if s != (appconfig.WorkerSizing{}) {
+			t.Errorf("%q: refused, yet set %+v", args, s)
+		}
 	}
 }
