@@ -23,6 +23,9 @@ type startedMarks struct {
 	mu    sync.Mutex
 	ids   []string
 	timer *time.Timer // the pending flush; nil when none is due
+	// flushing is held through a flush's UPDATE, so a FlushStarted that returns has
+	// also seen a timer's flush already under way through to its end.
+	flushing sync.Mutex
 }
 
 // markStarted queues the clearing of the complaint's mark, flushed within
@@ -43,9 +46,12 @@ func (s *Server) markStarted(id string) {
 	}
 }
 
-// FlushStarted clears the marks queued so far; the starter calls it on shutdown.
+// FlushStarted clears the marks queued so far, those a concurrent flush took
+// included; the starter calls it on shutdown.
 func (s *Server) FlushStarted(ctx context.Context) error {
 	m := &s.started
+	m.flushing.Lock()
+	defer m.flushing.Unlock()
 	m.mu.Lock()
 	ids := m.ids
 	m.ids = nil

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Intake clears its complaints' workflow-start marks by itself, in batches, so the
@@ -39,5 +41,69 @@ func TestIntakeClearsItsWorkflowStartMarks(t *testing.T) {
 			t.Fatalf("5 s after filing: %d complaints still marked pending, want 0 (the batch flushes within 100 ms)", pending())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A FlushStarted that returns has seen through a timer's flush already under way
+// (the starter's shutdown relies on it): here the timer's UPDATE is held on the
+// complaint's row lock, and FlushStarted must not return before it commits.
+func TestFlushStartedWaitsForAFlushUnderWay(t *testing.T) {
+	ctx := context.Background()
+	a := newComplaintAPI(t)
+	db := a.store.DB()
+	var lock *sqlx.Tx
+	for i := 0; lock == nil; i++ {
+		if i == 20 {
+			t.Fatal("the batch's timer cleared every mark before the test could lock its row")
+		}
+		id := a.fileLogistics(fmt.Sprintf("under-way-%d", i), "medium")
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pending bool
+		if err := tx.GetContext(ctx, &pending, `SELECT workflow_start_pending FROM complaints WHERE id = $1 FOR UPDATE`, id); err != nil {
+			t.Fatal(err)
+		}
+		if pending {
+			lock = tx
+		} else {
+			_ = tx.Rollback()
+		}
+	}
+	defer func() { _ = lock.Rollback() }()
+	// The timer fires within 100 ms and its UPDATE waits for the lock.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var waiting int
+		if err := db.GetContext(ctx, &waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE complaints SET workflow_start_pending = false%'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the batch's UPDATE never waited on the locked row")
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.srv.FlushStarted(ctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("FlushStarted returned (%v) while the flush under way was still waiting to commit", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	cs, err := a.store.PendingWorkflowStarts(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 0 {
+		t.Errorf("after FlushStarted: %d complaints still marked pending, want 0", len(cs))
 	}
 }
