@@ -258,7 +258,7 @@ func main() {
 	runMode := run
 	if cfg.workerPollers > 0 && cfg.worker != (appconfig.WorkerSizing{}) {
 		// That diagnostic worker is built without service.NewWorker, which applies them.
-		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes (-worker-sticky-cache, -worker-*-slots, -worker-max-pollers, -worker-sticky-schedule-to-start-timeout)")
+		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes; set:"+workerSizingArgs(cfg.worker))
 		os.Exit(2)
 	}
 	if cfg.historyCache < 0 {
