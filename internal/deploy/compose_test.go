@@ -232,8 +232,9 @@ func TestComposeAppEnvironment(t *testing.T) {
 		if got := envValue(t, temporal, "POSTGRES_SEEDS"); got != "postgres" {
 			t.Errorf("temporal POSTGRES_SEEDS: got %q, want %q", got, "postgres")
 		}
-		if got := envValue(t, temporal, "DB"); got != "postgres12" {
-			t.Errorf("temporal DB: got %q, want %q", got, "postgres12")
+		// The driver make cluster runs the server with (devenv.DefaultSQLPlugin).
+		if got := envValue(t, temporal, "DB"); got != devenv.DefaultSQLPlugin {
+			t.Errorf("temporal DB: got %q, want %q", got, devenv.DefaultSQLPlugin)
 		}
 	})
 

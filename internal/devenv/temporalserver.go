@@ -37,6 +37,13 @@ const TemporalServerInstallCommand = "make temporal-server"
 // fixed when the databases are first set up.
 const DefaultHistoryShards = 16
 
+// DefaultSQLPlugin is the server's PostgreSQL driver. postgres12_pgx (pgx) prepares
+// each statement once per connection and reuses it; postgres12 (lib/pq) has
+// PostgreSQL parse and plan every statement again, which cost a burst of breaches
+// about a quarter of PostgreSQL's CPU (docs/performance.md). Behind PgBouncer in
+// transaction mode use postgres12: pgx would need its simple protocol there.
+const DefaultSQLPlugin = "postgres12_pgx"
+
 // TemporalServerOptions configures StartTemporalServer.
 type TemporalServerOptions struct {
 	// Postgres holds persistence and SQL visibility, in their own databases.
@@ -64,6 +71,9 @@ type TemporalServerOptions struct {
 	// For benchmarks that make every wake-up a cache miss, as it is in production
 	// once open complaints outnumber the cache (docs/performance.md).
 	HistoryCacheSize int
+	// SQLPlugin is the server's database driver, postgres12_pgx or postgres12
+	// ("" = DefaultSQLPlugin).
+	SQLPlugin string
 }
 
 // StartTemporalServer creates and migrates the server's databases on opts.Postgres
@@ -87,6 +97,9 @@ func StartTemporalServer(ctx context.Context, opts TemporalServerOptions) (*Temp
 	}
 	if opts.Shards == 0 {
 		opts.Shards = DefaultHistoryShards
+	}
+	if opts.SQLPlugin == "" {
+		opts.SQLPlugin = DefaultSQLPlugin
 	}
 	removeDir := false
 	if opts.Dir == "" {
@@ -172,7 +185,7 @@ func setupSchemas(ctx context.Context, bins TemporalServerBinaries, opts Tempora
 			{"setup-schema", "-v", "0.0"},
 			{"update-schema", "--schema-name", db.schema},
 		} {
-			full := append([]string{"--plugin", "postgres12", "--endpoint", "127.0.0.1",
+			full := append([]string{"--plugin", opts.SQLPlugin, "--endpoint", "127.0.0.1",
 				"--port", strconv.Itoa(opts.Postgres.Port()), "--user", "postgres", "--db", db.name}, args...)
 			cmd := exec.CommandContext(ctx, bins.SQL, full...)
 			cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -274,6 +287,7 @@ func writeServerConfig(opts TemporalServerOptions, port, membership int) error {
 	err = serverConfig.Execute(f, map[string]any{
 		"Shards": opts.Shards, "DBPort": opts.Postgres.Port(), "Database": opts.Database,
 		"Port": port, "Membership": membership, "MetricsPort": opts.MetricsPort, "PprofPort": opts.PprofPort,
+		"Plugin": opts.SQLPlugin,
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -312,7 +326,7 @@ persistence:
   datastores:
     postgres-default:
       sql:
-        pluginName: postgres12
+        pluginName: {{.Plugin}}
         databaseName: {{.Database}}
         connectAddr: "127.0.0.1:{{.DBPort}}"
         connectProtocol: tcp
@@ -322,7 +336,7 @@ persistence:
         maxConnLifetime: 1h
     postgres-visibility:
       sql:
-        pluginName: postgres12
+        pluginName: {{.Plugin}}
         databaseName: {{.Database}}_visibility
         connectAddr: "127.0.0.1:{{.DBPort}}"
         connectProtocol: tcp

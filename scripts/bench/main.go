@@ -108,6 +108,7 @@ type config struct {
 	temporalServer string
 	shards         int
 	historyCache   int            // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
+	sqlPlugin      string         // -temporal-server real: the server's database driver
 	niceFlag       string         // -nice as given, for the report's command
 	nice           map[string]int // -nice: nice value by process group, set once the stack is up
 	temporalLog    string         // keep the private server's log here
@@ -173,6 +174,7 @@ func main() {
 	flag.BoolVar(&cfg.temporalDB, "temporal-db-file", false, "private dev server keeps state in a temp SQLite file instead of in memory")
 	flag.StringVar(&cfg.temporalServer, "temporal-server", "dev", "private Temporal server: dev (`temporal server start-dev`, one history shard, SQLite) or real (the Temporal server "+devenv.TemporalServerVersion+" on the private PostgreSQL, in its own databases: the production shape; install it with `"+devenv.TemporalServerInstallCommand+"`)")
 	flag.IntVar(&cfg.shards, "shards", devenv.DefaultHistoryShards, "-temporal-server real: history shards")
+	flag.StringVar(&cfg.sqlPlugin, "temporal-sql-plugin", devenv.DefaultSQLPlugin, "-temporal-server real: the server's PostgreSQL driver, postgres12_pgx (prepares each statement once per connection) or postgres12 (lib/pq: parses and plans every statement)")
 	flag.IntVar(&cfg.historyCache, "temporal-history-cache", 0, "-temporal-server real: the history service's workflow cache bound (history.hostLevelCacheMaxSize; 0: the shipped dynamic configuration's). Smaller than the complaints a run touches, every wake-up reads its workflow back from PostgreSQL, as in production once open complaints outnumber the cache")
 	flag.StringVar(&cfg.niceFlag, "nice", "", "diagnostic: group=n,… sets every thread of a process group (bench: API and worker; postgres; temporal-server or temporal) to nice n once the stack is up (negative needs root or CAP_SYS_NICE), to see whether a group's wait for a core is what makes it slow")
 	flag.StringVar(&cfg.temporalLog, "temporal-log", "", "keep the private Temporal server's log in this file (default: a temporary file, removed at the end)")
@@ -259,6 +261,10 @@ func main() {
 	if cfg.workerPollers > 0 && cfg.worker != (appconfig.WorkerSizing{}) {
 		// That diagnostic worker is built without service.NewWorker, which applies them.
 		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes; set:"+workerSizingArgs(cfg.worker))
+		os.Exit(2)
+	}
+	if cfg.sqlPlugin != "postgres12_pgx" && cfg.sqlPlugin != "postgres12" {
+		fmt.Fprintf(os.Stderr, "bench: -temporal-sql-plugin %q: want postgres12_pgx or postgres12\n", cfg.sqlPlugin)
 		os.Exit(2)
 	}
 	if cfg.historyCache < 0 {

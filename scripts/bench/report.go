@@ -62,6 +62,9 @@ func (c config) serverFlags() string {
 		if c.historyCache > 0 {
 			flags += fmt.Sprintf(" -temporal-history-cache %d", c.historyCache)
 		}
+		if c.sqlPlugin != devenv.DefaultSQLPlugin {
+			flags += " -temporal-sql-plugin " + c.sqlPlugin
+		}
 		return flags
 	case c.temporalAddr != "":
 		return " -temporal " + c.temporalAddr
@@ -105,7 +108,7 @@ func describeEnv(s *stack) env {
 		e.postgres += " (-database-url)"
 	}
 	if s.cfg.temporalServer == "real" {
-		e.temporal += fmt.Sprintf(" (private real server, %d history shards, persistence and SQL visibility in their own databases on the private PostgreSQL)", s.cfg.shards)
+		e.temporal += fmt.Sprintf(" (private real server, %d history shards, persistence and SQL visibility in their own databases on the private PostgreSQL through %s)", s.cfg.shards, s.cfg.sqlPlugin)
 		if s.cfg.historyCache > 0 {
 			e.temporal += fmt.Sprintf(", history workflow cache bounded at %d (-temporal-history-cache)", s.cfg.historyCache)
 		}

@@ -265,6 +265,7 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 		Postgres: s.pg, Database: "temporal_bench", Shards: s.cfg.shards,
 		Namespace: s.cfg.namespace, SearchAttributes: workflows.SearchAttributeDefinitions(),
 		MetricsPort: metricsPort, PprofPort: pprofPort, LogFile: s.cfg.temporalLog, HistoryCacheSize: s.cfg.historyCache,
+		SQLPlugin: s.cfg.sqlPlugin,
 	})
 	if err != nil {
 		return fmt.Errorf("start Temporal server: %w", err)
