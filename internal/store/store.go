@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -67,10 +68,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // with it, so they come up (unready) while PostgreSQL is away and need no restart
 // when it returns.
 func Dial(dsn string) (*Store, error) {
-	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
+	connector, err := pq.NewConnector(withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(cachingConnector{connector}), "postgres")
 	db.SetMaxOpenConns(40)
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
