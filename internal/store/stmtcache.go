@@ -63,33 +63,36 @@ type cachedStmt struct {
 	stmt  driver.Stmt
 }
 
-// QueryContext runs a parameterised query through its prepared statement. A query
-// without parameters keeps lib/pq's simple protocol, which needs no statement.
+// QueryContext runs a parameterised query through its prepared statement.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) == 0 {
-		return c.pqConn.QueryContext(ctx, query, args)
-	}
-	st, err := c.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
-	c.dropIfStale(query, err)
-	return rows, err
+	return viaStatement(ctx, c, query, args, c.pqConn.QueryContext, func(st driver.Stmt) (driver.Rows, error) {
+		return st.(driver.StmtQueryContext).QueryContext(ctx, args)
+	})
 }
 
 // ExecContext is QueryContext for statements whose rows nobody reads.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return viaStatement(ctx, c, query, args, c.pqConn.ExecContext, func(st driver.Stmt) (driver.Result, error) {
+		return st.(driver.StmtExecContext).ExecContext(ctx, args)
+	})
+}
+
+// viaStatement runs query with run on its prepared statement. A query without
+// parameters goes to unprepared instead: lib/pq's simple protocol needs no
+// statement and is its fastest path.
+func viaStatement[T any](ctx context.Context, c *cachingConn, query string, args []driver.NamedValue,
+	unprepared func(context.Context, string, []driver.NamedValue) (T, error), run func(driver.Stmt) (T, error)) (T, error) {
 	if len(args) == 0 {
-		return c.pqConn.ExecContext(ctx, query, args)
+		return unprepared(ctx, query, args)
 	}
 	st, err := c.prepared(ctx, query)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
-	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+	v, err := run(st)
 	c.dropIfStale(query, err)
-	return res, err
+	return v, err
 }
 
 // prepared returns the query's statement, preparing it on first use and closing

@@ -3,18 +3,28 @@ package store_test
 import (
 	"context"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
 )
+
+// pinnedConn is one connection of a fresh store's pool, so that every statement of
+// a test runs in the same PostgreSQL session.
+func pinnedConn(t *testing.T) *sqlx.Conn {
+	t.Helper()
+	conn, err := newStore(t).DB().Connx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
 
 // The pool prepares a parameterised statement once per connection and runs it by
 // name afterwards; PostgreSQL lists a session's prepared statements in
 // pg_prepared_statements.
 func TestStatementsArePreparedOncePerConnection(t *testing.T) {
 	ctx := context.Background()
-	conn, err := newStore(t).DB().Connx(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := pinnedConn(t)
 
 	const q = `SELECT count(*) FROM complaints WHERE urgency = $1`
 	for i := range 3 {
@@ -44,11 +54,7 @@ func TestStatementsArePreparedOncePerConnection(t *testing.T) {
 // prepares it again instead of failing for the rest of its life.
 func TestAStatementStaleAfterAMigrationIsPreparedAgain(t *testing.T) {
 	ctx := context.Background()
-	conn, err := newStore(t).DB().Connx(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := pinnedConn(t)
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE stmtcache_probe (a int)`); err != nil {
 		t.Fatal(err)
 	}
@@ -80,11 +86,7 @@ func TestAStatementStaleAfterAMigrationIsPreparedAgain(t *testing.T) {
 // pooler) fails the next run of each once and then prepares it again.
 func TestAStatementTheSessionLostIsPreparedAgain(t *testing.T) {
 	ctx := context.Background()
-	conn, err := newStore(t).DB().Connx(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := pinnedConn(t)
 	const q = `SELECT count(*) FROM complaints WHERE channel = $1`
 	var n int
 	if err := conn.GetContext(ctx, &n, q, "web"); err != nil {
