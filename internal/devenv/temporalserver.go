@@ -40,9 +40,13 @@ const DefaultHistoryShards = 16
 // DefaultSQLPlugin is the server's PostgreSQL driver. postgres12_pgx (pgx) prepares
 // each statement once per connection and reuses it; postgres12 (lib/pq) has
 // PostgreSQL parse and plan every statement again, which cost a burst of breaches
-// about a quarter of PostgreSQL's CPU (docs/performance.md). Behind PgBouncer in
-// transaction mode use postgres12: pgx would need its simple protocol there.
+// about a quarter of PostgreSQL's CPU (docs/performance.md). Behind a PgBouncer
+// older than 1.21 in transaction mode use postgres12: pgx would need its simple
+// protocol there.
 const DefaultSQLPlugin = "postgres12_pgx"
+
+// SQLPlugins are the server's PostgreSQL drivers StartTemporalServer can run.
+var SQLPlugins = []string{DefaultSQLPlugin, "postgres12"}
 
 // TemporalServerOptions configures StartTemporalServer.
 type TemporalServerOptions struct {
@@ -71,7 +75,7 @@ type TemporalServerOptions struct {
 	// For benchmarks that make every wake-up a cache miss, as it is in production
 	// once open complaints outnumber the cache (docs/performance.md).
 	HistoryCacheSize int
-	// SQLPlugin is the server's database driver, postgres12_pgx or postgres12
+	// SQLPlugin is the server's database driver, one of SQLPlugins
 	// ("" = DefaultSQLPlugin).
 	SQLPlugin string
 }

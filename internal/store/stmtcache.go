@@ -9,9 +9,9 @@ import (
 	"github.com/lib/pq"
 )
 
-// stmtCacheSize bounds the prepared statements each connection keeps: more than
-// the statements the service runs with parameters, so in steady state every one
-// is parsed and planned once per connection.
+// stmtCacheSize bounds the prepared statements each connection keeps: room for
+// the store's ~75 fixed statements and the variants its listings build, so in
+// steady state each is parsed and planned once per connection.
 const stmtCacheSize = 256
 
 // cachingConnector hands out connections that prepare each parameterised
@@ -131,11 +131,4 @@ func (c *cachingConn) dropIfStale(query string, err error) {
 	if e, ok := c.byQuery[query]; ok {
 		c.evict(e)
 	}
-}
-
-// Close closes the connection; its statements go with it on the server.
-func (c *cachingConn) Close() error {
-	c.lru.Init()
-	clear(c.byQuery)
-	return c.pqConn.Close()
 }

@@ -87,6 +87,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -263,8 +264,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: -worker-pollers takes none of the worker's sizes; set:"+workerSizingArgs(cfg.worker))
 		os.Exit(2)
 	}
-	if cfg.sqlPlugin != "postgres12_pgx" && cfg.sqlPlugin != "postgres12" {
-		fmt.Fprintf(os.Stderr, "bench: -temporal-sql-plugin %q: want postgres12_pgx or postgres12\n", cfg.sqlPlugin)
+	if !slices.Contains(devenv.SQLPlugins, cfg.sqlPlugin) {
+		fmt.Fprintf(os.Stderr, "bench: -temporal-sql-plugin %q: want one of %s\n", cfg.sqlPlugin, strings.Join(devenv.SQLPlugins, ", "))
 		os.Exit(2)
 	}
 	if cfg.historyCache < 0 {
