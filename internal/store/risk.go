@@ -369,6 +369,7 @@ func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]quality.Ri
 // RiskLedger lists the closed alerts opened in [from, to) (a zero bound is open),
 // oldest first, as a ledger reads.
 func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.RiskAlert, error) {
+	ctx = planEachRun(ctx) // a report over a period
 	bound := func(t time.Time) any {
 		if t.IsZero() {
 			return nil

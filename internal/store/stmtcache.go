@@ -79,10 +79,10 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 
 // viaStatement runs query with run on its prepared statement. A query without
 // parameters goes to unprepared instead: lib/pq's simple protocol needs no
-// statement and is its fastest path.
+// statement and is its fastest path. So does a report's (planEachRun).
 func viaStatement[T any](ctx context.Context, c *cachingConn, query string, args []driver.NamedValue,
 	unprepared func(context.Context, string, []driver.NamedValue) (T, error), run func(driver.Stmt) (T, error)) (T, error) {
-	if len(args) == 0 {
+	if len(args) == 0 || ctx.Value(planEachRunKey{}) != nil {
 		return unprepared(ctx, query, args)
 	}
 	st, err := c.prepared(ctx, query)
@@ -131,4 +131,18 @@ func (c *cachingConn) dropIfStale(query string, err error) {
 	if e, ok := c.byQuery[query]; ok {
 		c.evict(e)
 	}
+}
+
+type planEachRunKey struct{}
+
+// planEachRun marks ctx's statements as reports over a period, which the cache
+// leaves unprepared so that PostgreSQL plans each run for its arguments. After
+// five runs of a prepared statement PostgreSQL may settle on a generic plan,
+// costed without the period's bounds (it guesses 0.5 % of the rows); for a
+// month's metrics over 200,000 complaints that plan walked an index and looked up
+// every complaint one by one — 1.5–1.8 s where the plan for the actual month
+// takes 0.45–0.55 s (docs/performance.md). A report's parse and plan are a
+// fraction of a millisecond against its hundreds of milliseconds.
+func planEachRun(ctx context.Context) context.Context {
+	return context.WithValue(ctx, planEachRunKey{}, true)
 }

@@ -2,9 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // pinnedConn is one connection of a fresh store's pool, so that every statement of
@@ -100,5 +104,40 @@ func TestAStatementTheSessionLostIsPreparedAgain(t *testing.T) {
 	}
 	if err := conn.GetContext(ctx, &n, q, "web"); err != nil {
 		t.Fatalf("the run after: %v, want the statement prepared again", err)
+	}
+}
+
+// Reports over a period are planned for their period on every run: the cache leaves
+// their statements unprepared, so PostgreSQL never settles on a generic plan that
+// guesses the period's size. Other statements of the same session are prepared.
+func TestReportsAreNotPrepared(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	st.DB().SetMaxOpenConns(1) // one session, whose prepared statements the test reads
+	to := time.Now()
+	from := to.AddDate(0, 0, -30)
+	for range 6 { // past the fifth run, after which PostgreSQL may choose a generic plan
+		if _, err := st.Metrics(ctx, from, to, "category"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Heatmap(ctx, store.HeatmapQuery{From: from, To: to, Source: store.HeatmapAll, Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Complaint(ctx, "00000000-0000-0000-0000-000000000000"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a complaint that does not exist: %v, want ErrNotFound", err)
+	}
+	var reports, others int
+	if err := st.DB().QueryRowxContext(ctx, `SELECT
+			count(*) FILTER (WHERE statement LIKE '%complaint_metrics f%' OR statement LIKE '%WITH src AS%'),
+			count(*) FILTER (WHERE statement LIKE '%FROM complaints%')
+		FROM pg_prepared_statements`).Scan(&reports, &others); err != nil {
+		t.Fatal(err)
+	}
+	if reports != 0 {
+		t.Errorf("%d report statements prepared, want 0", reports)
+	}
+	if others == 0 {
+		t.Error("the complaint's read was not prepared either; the test no longer sees the cache at work")
 	}
 }
