@@ -85,6 +85,7 @@ SELECT
 // EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
 // the thresholds in force.
 func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEvaluation, error) {
+	ctx = planEachRun(ctx) // counts over the risk windows, a report over periods
 	t, err := s.RiskThresholds(ctx)
 	if err != nil {
 		return quality.RiskEvaluation{}, err
