@@ -89,7 +89,7 @@ type HeatCell struct {
 // most frequent keywords first. With source "all", feedback that was filed as a
 // complaint counts once, through its complaint.
 func (s *Store) Heatmap(ctx context.Context, hq HeatmapQuery) ([]HeatCell, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `WITH src AS (
 			SELECT category, keywords FROM complaints
 			WHERE $3 IN ('complaints', 'all') AND created_at >= $1 AND created_at < $2

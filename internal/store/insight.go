@@ -14,7 +14,7 @@ import (
 // feedback ("feedback") received in [from, to) and in [prevFrom, from), the most
 // frequent now first, at most limit keywords carried in the period.
 func (s *Store) KeywordTrends(ctx context.Context, source string, prevFrom, from, to time.Time, limit int) ([]quality.KeywordTrend, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	table, at := "complaints", "created_at"
 	switch source {
 	case "complaints":
@@ -40,7 +40,7 @@ func (s *Store) KeywordTrends(ctx context.Context, source string, prevFrom, from
 // RootCauses counts the root causes of the complaints opened in [from, to) that
 // have one, by category, the most frequent first.
 func (s *Store) RootCauses(ctx context.Context, from, to time.Time) ([]quality.RootCauseCount, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `SELECT category, lower(btrim(root_cause)) AS root_cause, count(*) AS complaints
 		FROM complaints
 		WHERE created_at >= $1 AND created_at < $2 AND btrim(COALESCE(root_cause, '')) <> ''
@@ -55,7 +55,7 @@ func (s *Store) RootCauses(ctx context.Context, from, to time.Time) ([]quality.R
 
 // BacklogSuggestions lists the backlog items created in [from, to), oldest first.
 func (s *Store) BacklogSuggestions(ctx context.Context, from, to time.Time) ([]BacklogItem, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	q := `SELECT ` + backlogColumns + ` FROM improvement_backlog
 		WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id`
 	out := []BacklogItem{}
@@ -70,7 +70,7 @@ func (s *Store) BacklogSuggestions(ctx context.Context, from, to time.Time) ([]B
 // zone (overdue) and without an owner (unassigned), and the items done in
 // [from, to). An item's status is its current one: the list keeps no history.
 func (s *Store) BacklogTracking(ctx context.Context, from, to time.Time, zone string) (quality.BacklogTracking, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `SELECT
 			count(*) FILTER (WHERE open) AS open,
 			count(*) FILTER (WHERE open AND due_on < CAST(timezone($3, $2) AS date)) AS overdue,

@@ -178,7 +178,7 @@ func (r metricsRow) group() quality.MetricsGroup {
 // for a complaint of the cohort, so a period's figures settle as its complaints are
 // resolved and answered.
 func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	report := quality.MetricsReport{From: from, To: to, GroupBy: groupBy, Groups: []quality.MetricsGroup{}}
 	if !from.Before(to) {
 		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
@@ -313,7 +313,7 @@ func (s *Store) addRecoveryCost(ctx context.Context, report *quality.MetricsRepo
 // KeywordVolume counts the complaints opened in [from, to) whose intake keywords
 // include keyword, within category unless it is "".
 func (s *Store) KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `SELECT count(*) FROM complaints
 		WHERE created_at >= $1 AND created_at < $2 AND $3 = ANY (keywords) AND ($4 = '' OR category = $4)`
 	var n int64
@@ -338,7 +338,7 @@ type SentimentShare struct {
 // problem type and per channel (issue 16: what customers praise and where they
 // complain), each sorted by key.
 func (s *Store) SentimentShares(ctx context.Context, from, to time.Time) (byCategory, byChannel []SentimentShare, err error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `SELECT %s AS key, count(*) AS feedback,
 			count(*) FILTER (WHERE sentiment = 'negative') AS negative,
 			count(*) FILTER (WHERE sentiment = 'neutral') AS neutral,

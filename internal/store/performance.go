@@ -28,7 +28,6 @@ func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights) error
 // service-star ranking. Agents without a scored sample are left out, so their input
 // is null.
 func (s *Store) AgentQAScores(ctx context.Context, from, to time.Time) (map[string]float64, error) {
-	ctx = planEachRun(ctx) // a report over a period
 	scores, err := s.QAScores(ctx, from, to)
 	if err != nil {
 		return nil, err

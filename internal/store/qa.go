@@ -61,7 +61,7 @@ func (s *Store) PutQAScorecard(ctx context.Context, sc quality.QAScorecard, by s
 // ClosedComplaints lists the complaints closed in [from, to) that have an owner,
 // each marked if it is already in the QA queue.
 func (s *Store) ClosedComplaints(ctx context.Context, from, to time.Time) ([]quality.ClosedComplaint, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	var out []quality.ClosedComplaint
 	err := s.db.SelectContext(ctx, &out, `SELECT c.id, c.owner, c.closed_at, (q.id IS NOT NULL) AS sampled
 		FROM complaints c LEFT JOIN qa_samples q ON q.complaint_id = c.id
@@ -162,7 +162,7 @@ func (s *Store) ScoreQASample(ctx context.Context, id string, criteria []quality
 // the reviews read as an agent's QA score; the metrics' groups count the same
 // samples in addQAScores.
 func (s *Store) QAScores(ctx context.Context, from, to time.Time) ([]quality.AgentQAScore, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	var out []quality.AgentQAScore
 	err := s.db.SelectContext(ctx, &out, `SELECT agent, count(*) AS scored, avg(total)::float8 AS average
 		FROM qa_samples WHERE scored_at >= $1 AND scored_at < $2

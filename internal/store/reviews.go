@@ -272,7 +272,7 @@ func (s *Store) Reviews(ctx context.Context, f ReviewFilter) ([]quality.Review, 
 // KeywordCounts lists the keywords carried by at least min complaints created in
 // [from, to) (the cohort KeywordVolume counts), the most frequent first.
 func (s *Store) KeywordCounts(ctx context.Context, from, to time.Time, min int) ([]quality.KeywordCount, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	const q = `SELECT k AS keyword, count(*) AS complaints
 		FROM complaints, unnest(keywords) AS k
 		WHERE created_at >= $1 AND created_at < $2

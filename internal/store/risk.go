@@ -85,7 +85,7 @@ SELECT
 // EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
 // the thresholds in force.
 func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEvaluation, error) {
-	ctx = planEachRun(ctx) // counts over the risk windows, a report over periods
+	ctx = planEachRun(ctx) // the counts over the risk windows
 	t, err := s.RiskThresholds(ctx)
 	if err != nil {
 		return quality.RiskEvaluation{}, err
@@ -370,7 +370,7 @@ func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]quality.Ri
 // RiskLedger lists the closed alerts opened in [from, to) (a zero bound is open),
 // oldest first, as a ledger reads.
 func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.RiskAlert, error) {
-	ctx = planEachRun(ctx) // a report over a period
+	ctx = planEachRun(ctx)
 	bound := func(t time.Time) any {
 		if t.IsZero() {
 			return nil
