@@ -140,8 +140,8 @@ type planEachRunKey struct{}
 // five runs of a prepared statement PostgreSQL may settle on a generic plan,
 // costed without the period's bounds (it guesses 0.5 % of the rows); for a
 // month's metrics over 200,000 complaints that plan walked an index and looked up
-// every complaint one by one — 1.5–1.8 s where the plan for the actual month
-// takes 0.45–0.55 s (docs/performance.md). A report's parse and plan are a
+// every complaint one by one — about 1.7 s where the plan for the actual month
+// takes about 0.5 s (docs/performance.md). A report's parse and plan are a
 // fraction of a millisecond against its hundreds of milliseconds.
 func planEachRun(ctx context.Context) context.Context {
 	return context.WithValue(ctx, planEachRunKey{}, true)
