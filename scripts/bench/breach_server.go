@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -113,31 +114,8 @@ func (s *stack) temporalMetricsURL() string {
 // scrapeTimerQueue reads the timer queue's counters; nil when there is no URL or
 // the scrape fails (the report then says n/a).
 func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
-	if url == "" {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil
-	}
 	st := &timerQueueStats{c: map[string]float64{}, loaded: map[[2]string]float64{}, loadSum: map[[2]string]float64{}}
-	sc := bufio.NewScanner(res.Body)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		name, labels, value, ok := parseSample(sc.Text())
-		if !ok {
-			continue
-		}
+	err := eachSample(ctx, url, func(name string, labels map[string]string, value float64) {
 		for _, c := range serverCounters {
 			if name == c.name && hasLabels(labels, c.labels) {
 				st.c[c.key] += value
@@ -147,7 +125,7 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		typ := labels["task_type"]
 		if (name != "task_latency_load_count" && name != "task_latency_load_sum") ||
 			!strings.HasPrefix(typ, "TimerActiveTask") || labels["namespace"] != "default" {
-			continue
+			return
 		}
 		key := [2]string{strings.TrimPrefix(typ, "TimerActiveTask"), labels["queue_reader_id"]}
 		if name == "task_latency_load_count" {
@@ -155,11 +133,40 @@ func scrapeTimerQueue(ctx context.Context, url string) *timerQueueStats {
 		} else {
 			st.loadSum[key] += value
 		}
-	}
-	if sc.Err() != nil {
+	})
+	if err != nil {
 		return nil
 	}
 	return st
+}
+
+// eachSample scrapes a Prometheus text exposition and calls fn with every sample.
+func eachSample(ctx context.Context, url string, fn func(name string, labels map[string]string, value float64)) error {
+	if url == "" {
+		return errors.New("no metrics URL")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: HTTP %d", url, res.StatusCode)
+	}
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if name, labels, value, ok := parseSample(sc.Text()); ok {
+			fn(name, labels, value)
+		}
+	}
+	return sc.Err()
 }
 
 // hasLabels reports whether a sample carries every one of want's labels.

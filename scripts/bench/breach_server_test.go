@@ -96,3 +96,28 @@ task_latency_load_count{namespace="default",queue_reader_id="0",task_type="Trans
 		t.Errorf("late user timers: got %v at %v, want 1 at 4s", n, mean)
 	}
 }
+
+// The server's memory is read from its runtime gauges, which every service of the
+// one process reports alike (taken once, not summed), and its workflow cache.
+func TestScrapeServerMem(t *testing.T) {
+	const exposition = `cache_pinned_usage{cache_type="mutablestate",service_name="history"} 0
+cache_usage{cache_type="events",service_name="history"} 9783
+cache_usage{cache_type="mutablestate",service_name="history"} 792
+memory_heap{service_name="frontend"} 5.5204512e+07
+memory_heapinuse{service_name="frontend"} 7.7979648e+07
+memory_heapinuse{service_name="history"} 7.7979648e+07
+memory_heapinuse{service_name="matching"} 7.7979648e+07
+memory_heapinuse{service_name="worker"} 7.7979648e+07
+`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(exposition))
+	}))
+	defer srv.Close()
+	m := scrapeServerMem(context.Background(), srv.URL)
+	if !m.read || m.heapInuse != 77979648 || m.workflows != 792 {
+		t.Fatalf("scrapeServerMem = %+v, want read, heap 77979648, 792 workflows", m)
+	}
+	if m := scrapeServerMem(context.Background(), ""); m.read {
+		t.Fatalf("no URL: %+v, want unread", m)
+	}
+}

@@ -45,12 +45,40 @@ type scaleRow struct {
 	worker                 procMem
 	api                    procMem
 	temporal               procMem
-	cached                 float64 // temporal_sticky_cache_size from the worker's metrics
-	pgBytes                int64   // pg_database_size of complaintflow's database
-	pgTables               int64   // complaints + complaint_events, with indexes and TOAST
-	tdbBytes               int64   // the dev server's SQLite file (+ WAL, SHM); 0 when in memory
+	server                 serverMem // the real server's own gauges; zero for the dev server
+	cached                 float64   // temporal_sticky_cache_size from the worker's metrics
+	pgBytes                int64     // pg_database_size of complaintflow's database
+	pgTables               int64     // complaints + complaint_events, with indexes and TOAST
+	tdbBytes               int64     // the dev server's SQLite file (+ WAL, SHM); 0 when in memory
 	queries                []queryResult
 	load                   string // 1-minute load average when measured
+}
+
+// serverMem is what the real Temporal server's own metrics say of its memory: its
+// Go heap, and the workflows in its host-level cache (history.hostLevelCacheMaxSize
+// entries), which grows with the workflows it touches. (Its events caches are per
+// shard, 512 KiB each by default, and small.)
+type serverMem struct {
+	heapInuse int64   // memory_heapinuse
+	workflows float64 // cache_usage{cache_type="mutablestate"}
+	read      bool
+}
+
+// scrapeServerMem reads serverMem from the server's metrics; read is false when
+// they could not be read. Every service of the one process reports the same runtime
+// gauges, so the heap is the largest sample rather than their sum.
+func scrapeServerMem(ctx context.Context, url string) serverMem {
+	var m serverMem
+	err := eachSample(ctx, url, func(name string, labels map[string]string, value float64) {
+		switch {
+		case name == "memory_heapinuse":
+			m.heapInuse = max(m.heapInuse, int64(value))
+		case name == "cache_usage" && labels["cache_type"] == "mutablestate":
+			m.workflows += value
+		}
+	})
+	m.read = err == nil && m.heapInuse > 0
+	return m
 }
 
 // procMem is a process's memory: RSS and peak RSS from /proc, the Go heap from its
@@ -195,8 +223,9 @@ func runScale(ctx context.Context, cfg config) error {
 		}
 		row.load = loadAvg()
 		rows = append(rows, row)
-		s.say("at %d open: worker RSS %s, heap %s, %0.f cached; API RSS %s; PostgreSQL %s, Temporal file %s",
-			row.open, mib(row.worker.rss), mib(row.worker.heapInuse), row.cached, mib(row.api.rss), mib(row.pgBytes), mib(row.tdbBytes))
+		s.say("at %d open: worker RSS %s, heap %s, %0.f cached; API RSS %s; Temporal server RSS %s (heap %s, %.0f workflows cached); PostgreSQL %s, Temporal file %s",
+			row.open, mib(row.worker.rss), mib(row.worker.heapInuse), row.cached, mib(row.api.rss),
+			mib(row.temporal.rss), mib(row.server.heapInuse), row.server.workflows, mib(row.pgBytes), mib(row.tdbBytes))
 		flush(rows)
 		if last {
 			break
@@ -298,6 +327,9 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 		if pid := childPid(comm); pid > 0 {
 			row.temporal, _ = memOf(ctx, pid, "")
 		}
+	}
+	if s.cfg.temporalServer == "real" {
+		row.server = scrapeServerMem(ctx, s.temporalMetricsURL())
 	}
 	if m, err := scrape(ctx, p.workerMetrics); err == nil {
 		row.cached = m["temporal_sticky_cache_size"]
@@ -500,8 +532,8 @@ func scaleHeader(cfg config, e env, p *scaleProcesses) string {
 // scaleTable is the report: memory and sizes, then query latency, one row per step.
 func scaleTable(rows []scaleRow, cfg config) string {
 	var b strings.Builder
-	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal server RSS | PostgreSQL DB (complaints + events) | Temporal DB (file, or its PostgreSQL databases) | load avg |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal server RSS / Go heap in use | workflows in the server's cache | PostgreSQL DB (complaints + events) | Temporal DB (file, or its PostgreSQL databases) | load avg |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fill := "—"
 		if r.fillRate > 0 {
@@ -521,9 +553,14 @@ func scaleTable(rows []scaleRow, cfg config) string {
 		if r.tdbBytes > 0 {
 			tdb = mib(r.tdbBytes)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s (%s) | %s | %.0f | %s / %s | %s | %s (%s) | %s | %s |\n",
+		server, caches := mib(r.temporal.rss), "—"
+		if r.server.read {
+			server += " / " + mib(r.server.heapInuse)
+			caches = fmt.Sprintf("%.0f", r.server.workflows)
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s (%s) | %s | %.0f | %s / %s | %s | %s | %s (%s) | %s | %s |\n",
 			r.open, fill, intake, mib(r.worker.rss), mib(r.worker.hwm), mib(r.worker.heapInuse), r.cached,
-			mib(r.api.rss), mib(r.api.heapInuse), mib(r.temporal.rss), mib(r.pgBytes), mib(r.pgTables), tdb, r.load)
+			mib(r.api.rss), mib(r.api.heapInuse), server, caches, mib(r.pgBytes), mib(r.pgTables), tdb, r.load)
 	}
 	b.WriteString("\n| open complaints |")
 	if len(rows) == 0 {
