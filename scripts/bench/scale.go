@@ -59,7 +59,7 @@ type scaleRow struct {
 // entries), which grows with the workflows it touches. (Its events caches are per
 // shard, 512 KiB each by default, and small.)
 type serverMem struct {
-	heapInuse int64   // memory_heapinuse
+	heapInuse int64   // memory_heapinuse: each service reports it once a minute, so up to a minute old
 	workflows float64 // cache_usage{cache_type="mutablestate"}
 	read      bool
 }
