@@ -149,7 +149,7 @@ bench-console: temporal-cli console-assets
 	go run ./scripts/bench -mode console
 
 ## bench-scale: worker/API/server memory, database sizes, intake and query latency as open
-## complaints grow to 100,000 on the real server, 16 shards (~40 min at 40–60/s on 2 cores)
+## complaints grow to 100,000 on the real server, 16 shards (~20 min at 110–170/s on a quiet 2-core machine; ~40 at 40–60/s under load)
 bench-scale: temporal-server
 	go run ./scripts/bench -mode scale -temporal-server real -worker-sticky-cache 2000
 
