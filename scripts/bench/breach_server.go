@@ -145,7 +145,7 @@ func eachSample(ctx context.Context, url string, fn func(name string, labels map
 	if url == "" {
 		return errors.New("no metrics URL")
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -120,4 +120,9 @@ memory_heapinuse{service_name="worker"} 7.7979648e+07
 	if m := scrapeServerMem(context.Background(), ""); m.read {
 		t.Fatalf("no URL: %+v, want unread", m)
 	}
+	// scrape, for the worker's and the API's gauges, sums a metric over its labels.
+	vals, err := scrape(context.Background(), srv.URL)
+	if err != nil || vals["cache_usage"] != 9783+792 || vals["memory_heap"] != 55204512 {
+		t.Fatalf("scrape = %v, %v; want cache_usage %d, memory_heap 55204512", vals, err, 9783+792)
+	}
 }

@@ -472,42 +472,9 @@ func memOf(ctx context.Context, pid int, metricsURL string) (procMem, error) {
 // scrape reads a Prometheus text exposition and sums each metric's samples over
 // their labels; enough for the gauges read here.
 func scrape(ctx context.Context, u string) (map[string]float64, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, err
-	}
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d", u, res.StatusCode)
-	}
 	out := map[string]float64{}
-	for _, line := range strings.Split(string(body), "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		sp := strings.LastIndexByte(line, ' ')
-		if sp < 0 {
-			continue
-		}
-		name := line[:sp]
-		if i := strings.IndexByte(name, '{'); i >= 0 {
-			name = name[:i]
-		}
-		v, err := strconv.ParseFloat(line[sp+1:], 64)
-		if err != nil {
-			continue
-		}
-		out[strings.TrimSpace(name)] += v
+	if err := eachSample(ctx, u, func(name string, _ map[string]string, v float64) { out[name] += v }); err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, errors.New("GET " + u + ": no metrics")
