@@ -98,7 +98,7 @@ task_latency_load_count{namespace="default",queue_reader_id="0",task_type="Trans
 }
 
 // The server's memory is read from its runtime gauges, which every service of the
-// one process reports alike (taken once, not summed), and its workflow cache.
+// one process reports alike (taken once, not summed), and its workflow cache's entries.
 func TestScrapeServerMem(t *testing.T) {
 	const exposition = `cache_pinned_usage{cache_type="mutablestate",service_name="history"} 0
 cache_usage{cache_type="events",service_name="history"} 9783
@@ -114,8 +114,8 @@ memory_heapinuse{service_name="worker"} 7.7979648e+07
 	}))
 	defer srv.Close()
 	m := scrapeServerMem(context.Background(), srv.URL)
-	if !m.read || m.heapInuse != 77979648 || m.workflows != 792 {
-		t.Fatalf("scrapeServerMem = %+v, want read, heap 77979648, 792 workflows", m)
+	if !m.read || m.heapInuse != 77979648 || m.entries != 792 {
+		t.Fatalf("scrapeServerMem = %+v, want read, heap 77979648, 792 entries", m)
 	}
 	if m := scrapeServerMem(context.Background(), ""); m.read {
 		t.Fatalf("no URL: %+v, want unread", m)

@@ -55,12 +55,13 @@ type scaleRow struct {
 }
 
 // serverMem is what the real Temporal server's own metrics say of its memory: its
-// Go heap, and the workflows in its host-level cache (history.hostLevelCacheMaxSize
-// entries), which grows with the workflows it touches. (Its events caches are per
-// shard, 512 KiB each by default, and small.)
+// Go heap, and the entries of its host-level workflow cache (at most
+// history.hostLevelCacheMaxSize; two per workflow started: its run's mutable state
+// and the lock on its ID's current run). Its events caches are per shard, 512 KiB
+// each by default, and left out.
 type serverMem struct {
 	heapInuse int64   // memory_heapinuse: each service reports it once a minute, so up to a minute old
-	workflows float64 // cache_usage{cache_type="mutablestate"}
+	entries   float64 // cache_usage{cache_type="mutablestate"}
 	read      bool
 }
 
@@ -74,7 +75,7 @@ func scrapeServerMem(ctx context.Context, url string) serverMem {
 		case name == "memory_heapinuse":
 			m.heapInuse = max(m.heapInuse, int64(value))
 		case name == "cache_usage" && labels["cache_type"] == "mutablestate":
-			m.workflows += value
+			m.entries += value
 		}
 	})
 	m.read = err == nil && m.heapInuse > 0
@@ -223,9 +224,9 @@ func runScale(ctx context.Context, cfg config) error {
 		}
 		row.load = loadAvg()
 		rows = append(rows, row)
-		s.say("at %d open: worker RSS %s, heap %s, %0.f cached; API RSS %s; Temporal server RSS %s (heap %s, %.0f workflows cached); PostgreSQL %s, Temporal file %s",
+		s.say("at %d open: worker RSS %s, heap %s, %0.f cached; API RSS %s; Temporal server RSS %s (heap %s, %.0f entries in its workflow cache); PostgreSQL %s, Temporal file %s",
 			row.open, mib(row.worker.rss), mib(row.worker.heapInuse), row.cached, mib(row.api.rss),
-			mib(row.temporal.rss), mib(row.server.heapInuse), row.server.workflows, mib(row.pgBytes), mib(row.tdbBytes))
+			mib(row.temporal.rss), mib(row.server.heapInuse), row.server.entries, mib(row.pgBytes), mib(row.tdbBytes))
 		flush(rows)
 		if last {
 			break
@@ -499,7 +500,7 @@ func scaleHeader(cfg config, e env, p *scaleProcesses) string {
 // scaleTable is the report: memory and sizes, then query latency, one row per step.
 func scaleTable(rows []scaleRow, cfg config) string {
 	var b strings.Builder
-	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal server RSS / Go heap in use | workflows in the server's cache | PostgreSQL DB (complaints + events) | Temporal DB (file, or its PostgreSQL databases) | load avg |\n")
+	b.WriteString("| open complaints | filing rate | intake p50 / p95 / p99 | worker RSS (peak) | worker Go heap in use | cached workflows | API RSS / heap | Temporal server RSS / Go heap in use | entries in the server's workflow cache | PostgreSQL DB (complaints + events) | Temporal DB (file, or its PostgreSQL databases) | load avg |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fill := "—"
@@ -523,7 +524,7 @@ func scaleTable(rows []scaleRow, cfg config) string {
 		server, caches := mib(r.temporal.rss), "—"
 		if r.server.read {
 			server += " / " + mib(r.server.heapInuse)
-			caches = fmt.Sprintf("%.0f", r.server.workflows)
+			caches = fmt.Sprintf("%.0f", r.server.entries)
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s (%s) | %s | %.0f | %s / %s | %s | %s | %s (%s) | %s | %s |\n",
 			r.open, fill, intake, mib(r.worker.rss), mib(r.worker.hwm), mib(r.worker.heapInuse), r.cached,
