@@ -96,7 +96,7 @@ type Config struct {
 }
 
 // WorkerSizing is what an operator may size in a worker process; zero values keep
-// the SDK's defaults.
+// the SDK's defaults, except the sticky timeout's (StickyTimeout).
 type WorkerSizing struct {
 	// WORKER_STICKY_CACHE_SIZE: workflows kept in memory between tasks (SDK default
 	// 10,000; ≈ 50–57 KiB RSS each).
@@ -108,8 +108,25 @@ type WorkerSizing struct {
 	MaxPollers int
 	// WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT: how long a workflow task waits on this
 	// worker's own (sticky) queue before the server moves it to the shared one and
-	// any worker replays it (SDK default 5 s).
+	// any worker replays it (zero: DefaultStickyScheduleToStartTimeout).
 	StickyScheduleToStartTimeout time.Duration
+}
+
+// DefaultStickyScheduleToStartTimeout replaces the SDK's 5 s. On a saturated
+// worker its own queue runs more than 5 s behind; at 5 s the server then moves
+// thousands of tasks to the shared queue, where the same worker gets them again
+// after a failed start, a replay and a second wait — breaches came 26–64 s late
+// where they came at most 15 s late with 30 s (docs/performance.md). The cost is
+// paid when a worker is killed: a task queued for it in the ~10 s before the
+// server notices waits this long for another worker.
+const DefaultStickyScheduleToStartTimeout = 30 * time.Second
+
+// StickyTimeout is the sticky schedule-to-start timeout the worker runs with.
+func (s WorkerSizing) StickyTimeout() time.Duration {
+	if s.StickyScheduleToStartTimeout > 0 {
+		return s.StickyScheduleToStartTimeout
+	}
+	return DefaultStickyScheduleToStartTimeout
 }
 
 // WorkerSize is one of WorkerSizing's sizes and the environment variable that sets

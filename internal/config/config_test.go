@@ -180,22 +180,25 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 10*time.Second {
 		t.Fatalf("unset: %+v, %v; want zero sizes and a 10s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
 	}
+	if got := c.Worker.StickyTimeout(); got != 30*time.Second {
+		t.Fatalf("unset: the worker's sticky timeout is %v, want complaintflow's 30s, not the SDK's 5s", got)
+	}
 
 	t.Setenv("WORKER_STICKY_CACHE_SIZE", "2000")
 	t.Setenv("WORKER_WORKFLOW_TASK_SLOTS", "8")
 	t.Setenv("WORKER_ACTIVITY_SLOTS", "50")
 	t.Setenv("WORKER_LOCAL_ACTIVITY_SLOTS", "40")
 	t.Setenv("WORKER_MAX_POLLERS", "6")
-	t.Setenv("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "30s")
+	t.Setenv("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "12s")
 	t.Setenv("WORKFLOW_TASK_TIMEOUT", "45s")
 	c, err = FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6,
-		StickyScheduleToStartTimeout: 30 * time.Second}
-	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second {
-		t.Fatalf("got %+v, %v; want %+v, 45s", c.Worker, c.WorkflowTaskTimeout, want)
+		StickyScheduleToStartTimeout: 12 * time.Second}
+	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second || c.Worker.StickyTimeout() != 12*time.Second {
+		t.Fatalf("got %+v (sticky timeout %v), %v; want %+v, 45s", c.Worker, c.Worker.StickyTimeout(), c.WorkflowTaskTimeout, want)
 	}
 
 	for key, bad := range map[string]string{

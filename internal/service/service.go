@@ -106,7 +106,8 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
 	// the SDK's fixed default of two pollers.
 	// The sticky cache is process-wide in the SDK and must be sized before the
-	// first worker starts. Zero sizes keep the SDK's defaults.
+	// first worker starts. Zero sizes keep the SDK's defaults, but for the sticky
+	// timeout (config.DefaultStickyScheduleToStartTimeout).
 	if sizing.StickyCacheSize > 0 {
 		worker.SetStickyWorkflowCacheSize(sizing.StickyCacheSize)
 	}
@@ -117,7 +118,7 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 		MaxConcurrentWorkflowTaskExecutionSize:  sizing.WorkflowTaskSlots,
 		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
 		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
-		StickyScheduleToStartTimeout:            sizing.StickyScheduleToStartTimeout,
+		StickyScheduleToStartTimeout:            sizing.StickyTimeout(),
 	})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{
