@@ -115,8 +115,8 @@ type WorkerSizing struct {
 // DefaultStickyScheduleToStartTimeout replaces the SDK's 5 s. On a saturated
 // worker its own queue runs more than 5 s behind; at 5 s the server then moves
 // thousands of tasks to the shared queue, where the same worker gets them again
-// after a failed start, a replay and a second wait — breaches came 26–64 s late
-// where they came at most 15 s late with 30 s (docs/performance.md). The cost is
+// after a failed start and a second wait — saturated, breaches came at
+// worst 26–64 s late, with 30 s 13–24 s (docs/performance.md). The cost is
 // paid when a worker is killed: a task queued for it in the ~10 s before the
 // server notices waits this long for another worker.
 const DefaultStickyScheduleToStartTimeout = 30 * time.Second

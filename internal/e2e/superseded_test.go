@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/workflows"
+	"go.temporal.io/sdk/converter"
 )
 
 // warningNotices returns how many notices of the complaint's warnings a test may
@@ -21,11 +23,24 @@ import (
 // stands, since a redone wake-up's marks keep the first attempt's occurred_at.
 func (s *stack) warningNotices(id string) (least, most int) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	v, err := s.temporal.QueryWorkflow(ctx, workflows.ComplaintWorkflowID(id), "", workflows.QueryState)
-	if err != nil {
-		s.t.Fatalf("query complaint %s: %v", id, err)
+	// A query goes to the sticky queue of the worker that ran the workflow's last
+	// task. When that worker has just been killed, the query times out (the SDK
+	// gives a call at most 10 s) until the sticky timeout has moved the workflow to
+	// the shared queue, so it is retried until then.
+	deadline := time.Now().Add(config.DefaultStickyScheduleToStartTimeout + 30*time.Second)
+	var v converter.EncodedValue
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		var err error
+		v, err = s.temporal.QueryWorkflow(ctx, workflows.ComplaintWorkflowID(id), "", workflows.QueryState)
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("query complaint %s: %v", id, err)
+		}
+		time.Sleep(time.Second)
 	}
 	var state workflows.ComplaintState
 	if err := v.Get(&state); err != nil {
