@@ -27,21 +27,16 @@ func (s *stack) warningNotices(id string) (least, most int) {
 	// task. When that worker has just been killed, the query times out (the SDK
 	// gives a call at most 10 s) until the sticky timeout has moved the workflow to
 	// the shared queue, so it is retried until then.
-	deadline := time.Now().Add(config.DefaultStickyScheduleToStartTimeout + 30*time.Second)
 	var v converter.EncodedValue
-	for {
+	eventuallyUntil(s.t, config.DefaultStickyScheduleToStartTimeout+30*time.Second, "complaint "+id+"'s query", func() string {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
 		var err error
-		v, err = s.temporal.QueryWorkflow(ctx, workflows.ComplaintWorkflowID(id), "", workflows.QueryState)
-		cancel()
-		if err == nil {
-			break
+		if v, err = s.temporal.QueryWorkflow(ctx, workflows.ComplaintWorkflowID(id), "", workflows.QueryState); err != nil {
+			return err.Error()
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("query complaint %s: %v", id, err)
-		}
-		time.Sleep(time.Second)
-	}
+		return ""
+	})
 	var state workflows.ComplaintState
 	if err := v.Get(&state); err != nil {
 		s.t.Fatal(err)
