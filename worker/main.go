@@ -86,7 +86,7 @@ func run(ctx context.Context) error {
 	ready.Polling.Store(true)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker),
-		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout())
+		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout(), "min_pollers", cfg.Worker.PollerFloor())
 	<-ctx.Done()
 	// Stop waits for running activities to finish; workflows need no draining, their
 	// state is in Temporal.

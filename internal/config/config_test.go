@@ -183,12 +183,16 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 	if got := c.Worker.StickyTimeout(); got != 30*time.Second {
 		t.Fatalf("unset: the worker's sticky timeout is %v, want complaintflow's 30s, not the SDK's 5s", got)
 	}
+	if got := c.Worker.PollerFloor(); got != 4 {
+		t.Fatalf("unset: the worker's pollers' floor is %d, want complaintflow's 4, not the SDK's 1", got)
+	}
 
 	t.Setenv("WORKER_STICKY_CACHE_SIZE", "2000")
 	t.Setenv("WORKER_WORKFLOW_TASK_SLOTS", "8")
 	t.Setenv("WORKER_ACTIVITY_SLOTS", "50")
 	t.Setenv("WORKER_LOCAL_ACTIVITY_SLOTS", "40")
 	t.Setenv("WORKER_MAX_POLLERS", "6")
+	t.Setenv("WORKER_MIN_POLLERS", "3")
 	t.Setenv("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "12s")
 	t.Setenv("WORKFLOW_TASK_TIMEOUT", "45s")
 	c, err = FromEnv()
@@ -196,14 +200,15 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6,
-		StickyScheduleToStartTimeout: 12 * time.Second}
-	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second || c.Worker.StickyTimeout() != 12*time.Second {
+		MinPollers: 3, StickyScheduleToStartTimeout: 12 * time.Second}
+	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second || c.Worker.StickyTimeout() != 12*time.Second || c.Worker.PollerFloor() != 3 {
 		t.Fatalf("got %+v (sticky timeout %v), %v; want %+v, 45s", c.Worker, c.Worker.StickyTimeout(), c.WorkflowTaskTimeout, want)
 	}
 
 	for key, bad := range map[string]string{
 		"WORKER_STICKY_CACHE_SIZE": "-1", "WORKER_WORKFLOW_TASK_SLOTS": "many", "WORKER_MAX_POLLERS": "0",
 		"WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT": "30", "WORKFLOW_TASK_TIMEOUT": "5m",
+		"WORKER_MIN_POLLERS": "7", // above WORKER_MAX_POLLERS, 6
 	} {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv(key, bad)
@@ -211,5 +216,24 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 				t.Fatalf("%s=%s: err %v, want a refusal naming %s", key, bad, err, key)
 			}
 		})
+	}
+}
+
+// The pollers' floor is complaintflow's unless set, and a ceiling the operator set
+// lowers the default floor rather than being raised by it.
+func TestPollerFloor(t *testing.T) {
+	for _, c := range []struct {
+		sizing WorkerSizing
+		want   int
+	}{
+		{WorkerSizing{}, DefaultMinPollers},
+		{WorkerSizing{MinPollers: 1}, 1},
+		{WorkerSizing{MaxPollers: 2}, 2},
+		{WorkerSizing{MaxPollers: 50}, DefaultMinPollers},
+		{WorkerSizing{MinPollers: 8, MaxPollers: 8}, 8},
+	} {
+		if got := c.sizing.PollerFloor(); got != c.want {
+			t.Errorf("%+v: floor %d, want %d", c.sizing, got, c.want)
+		}
 	}
 }

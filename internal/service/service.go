@@ -104,14 +104,15 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 		messages.Templates = st
 	}
 	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
-	// the SDK's fixed default of two pollers.
+	// the SDK's fixed default of two pollers; their floor keeps polls open for the
+	// tasks of a burst's first moments (config.DefaultMinPollers).
 	// The sticky cache is process-wide in the SDK and must be sized before the
 	// first worker starts. Zero sizes keep the SDK's defaults, but for the sticky
-	// timeout (config.DefaultStickyScheduleToStartTimeout).
+	// timeout (config.DefaultStickyScheduleToStartTimeout) and the pollers' floor.
 	if sizing.StickyCacheSize > 0 {
 		worker.SetStickyWorkflowCacheSize(sizing.StickyCacheSize)
 	}
-	pollers := worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: sizing.MaxPollers}
+	pollers := worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: sizing.MaxPollers, MinimumNumberOfPollers: sizing.PollerFloor()}
 	w := worker.New(c, taskQueue, worker.Options{
 		WorkflowTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
 		ActivityTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),

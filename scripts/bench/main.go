@@ -238,6 +238,10 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.nice = nice
+	if err := cfg.worker.Check(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: -log-level:", err)
 		os.Exit(2)

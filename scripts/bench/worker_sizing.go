@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 
 	appconfig "github.com/complaintflow/complaintflow/internal/config"
@@ -17,6 +18,7 @@ var workerFlags = map[string]struct{ flag, usage string }{
 	"WORKER_ACTIVITY_SLOTS":                   {"worker-activity-slots", "activity tasks the worker runs at once (0: the SDK's default, 1,000)"},
 	"WORKER_LOCAL_ACTIVITY_SLOTS":             {"worker-local-activity-slots", "local activities the worker runs at once (0: the SDK's default, 1,000)"},
 	"WORKER_MAX_POLLERS":                      {"worker-max-pollers", "ceiling of the worker's autoscaling pollers per task kind (0: the SDK's default, 100)"},
+	"WORKER_MIN_POLLERS":                      {"worker-min-pollers", "floor of the worker's autoscaling pollers per task kind (unset: complaintflow's default, " + strconv.Itoa(appconfig.DefaultMinPollers) + "; the SDK's is 1)"},
 	"WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT": {"worker-sticky-schedule-to-start-timeout", "how long a workflow task waits on the worker's sticky queue before the server moves it to the shared one (unset: complaintflow's default, " + appconfig.DefaultStickyScheduleToStartTimeout.String() + "; the SDK's is 5s)"},
 }
 
@@ -63,7 +65,7 @@ func workerSizingNote(s appconfig.WorkerSizing) string {
 	env := workerSizingEnv(s)
 	if len(env) == 0 {
 		return "the default sizes (the SDK's: sticky cache 10,000, 1,000 slots per task kind, up to 100 pollers; complaintflow's sticky schedule-to-start timeout, " +
-			appconfig.DefaultStickyScheduleToStartTimeout.String() + ")"
+			appconfig.DefaultStickyScheduleToStartTimeout.String() + ", and pollers' floor, " + strconv.Itoa(appconfig.DefaultMinPollers) + ")"
 	}
 	return strings.Join(env, ", ") + ", the defaults otherwise"
 }

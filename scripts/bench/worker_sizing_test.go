@@ -17,19 +17,19 @@ func TestWorkerSizingFlagsNameTheProductionSettings(t *testing.T) {
 	var s appconfig.WorkerSizing
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	workerSizingFlags(fs, &s)
-	if err := fs.Parse([]string{"-worker-workflow-task-slots", "8", "-worker-max-pollers", "4", "-worker-sticky-cache", "2000",
+	if err := fs.Parse([]string{"-worker-workflow-task-slots", "8", "-worker-max-pollers", "4", "-worker-min-pollers", "2", "-worker-sticky-cache", "2000",
 		"-worker-sticky-schedule-to-start-timeout", "30s", "-worker-activity-slots", "0"}); err != nil {
 		t.Fatal(err)
 	}
-	want := appconfig.WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, MaxPollers: 4, StickyScheduleToStartTimeout: 30 * time.Second}
+	want := appconfig.WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, MaxPollers: 4, MinPollers: 2, StickyScheduleToStartTimeout: 30 * time.Second}
 	if s != want {
 		t.Fatalf("sizing = %+v, want %+v", s, want)
 	}
-	if got := workerSizingArgs(s); got != " -worker-sticky-cache 2000 -worker-workflow-task-slots 8 -worker-max-pollers 4 -worker-sticky-schedule-to-start-timeout 30s" {
+	if got := workerSizingArgs(s); got != " -worker-sticky-cache 2000 -worker-workflow-task-slots 8 -worker-max-pollers 4 -worker-min-pollers 2 -worker-sticky-schedule-to-start-timeout 30s" {
 		t.Errorf("args = %q", got)
 	}
 	env := workerSizingEnv(s)
-	if !slices.Equal(env, []string{"WORKER_STICKY_CACHE_SIZE=2000", "WORKER_WORKFLOW_TASK_SLOTS=8", "WORKER_MAX_POLLERS=4", "WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT=30s"}) {
+	if !slices.Equal(env, []string{"WORKER_STICKY_CACHE_SIZE=2000", "WORKER_WORKFLOW_TASK_SLOTS=8", "WORKER_MAX_POLLERS=4", "WORKER_MIN_POLLERS=2", "WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT=30s"}) {
 		t.Errorf("env = %q", env)
 	}
 	// What the worker process reads back from that environment is what was set.
