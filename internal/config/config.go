@@ -138,8 +138,9 @@ func (s WorkerSizing) StickyTimeout() time.Duration {
 // fewer whenever a poll waited a second, so between bursts the worker keeps a
 // single poll open on its own (sticky) queue; a task that comes while that poll
 // is on its way back is written to the backlog and read back from it instead of
-// handed over. Under a burst of deadlines that was a third of the wake-ups, each
-// one a write and a read more for the server and ~12 ms more for the task
+// handed over. Under a burst of deadlines 12–31 % of the workflow tasks went so
+// (64 % with 10,000 open), each a write and a read more for the server, and they
+// waited 17–21 ms for the worker on average against 5–7 ms with a floor of 4
 // (docs/performance.md). An idle long poll costs the server next to nothing.
 const DefaultMinPollers = 4
 
