@@ -158,7 +158,7 @@ func (s WorkerSizing) PollerFloor() int {
 
 // Check refuses sizes that contradict each other.
 func (s WorkerSizing) Check() error {
-	if s.MinPollers > 0 && s.MaxPollers > 0 && s.MinPollers > s.MaxPollers {
+	if s.MaxPollers > 0 && s.MinPollers > s.MaxPollers {
 		return fmt.Errorf("WORKER_MIN_POLLERS: %d is above WORKER_MAX_POLLERS (%d)", s.MinPollers, s.MaxPollers)
 	}
 	return nil

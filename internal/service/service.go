@@ -95,6 +95,23 @@ func CustomerMessages(cfg config.Config, st *store.Store) activities.CustomerMes
 	return activities.CustomerMessages{Templates: st, DefaultLocale: cfg.CustomerLocale, Zone: cfg.CustomerZone}
 }
 
+// workerOptions are the SDK's options for the sizes. Zero sizes keep the SDK's
+// defaults, but for the sticky timeout (config.DefaultStickyScheduleToStartTimeout)
+// and the pollers' floor (config.DefaultMinPollers). Autoscaling pollers follow the
+// backlog: a burst of filings does not wait behind the SDK's fixed default of two
+// pollers; their floor keeps polls open for the tasks of a burst's first moments.
+func workerOptions(sizing config.WorkerSizing) worker.Options {
+	pollers := worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: sizing.MaxPollers, MinimumNumberOfPollers: sizing.PollerFloor()}
+	return worker.Options{
+		WorkflowTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
+		ActivityTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
+		MaxConcurrentWorkflowTaskExecutionSize:  sizing.WorkflowTaskSlots,
+		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
+		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
+		StickyScheduleToStartTimeout:            sizing.StickyTimeout(),
+	}
+}
+
 // NewWorker registers every workflow and activity on the task queue. Notices go out
 // on the given channels (see Notifiers); the log channel covers recipients no
 // other channel reaches. Customer notices are rendered with messages; without
@@ -103,24 +120,12 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 	if messages.Templates == nil && st != nil {
 		messages.Templates = st
 	}
-	// Autoscaling pollers follow the backlog: a burst of filings does not wait behind
-	// the SDK's fixed default of two pollers; their floor keeps polls open for the
-	// tasks of a burst's first moments (config.DefaultMinPollers).
 	// The sticky cache is process-wide in the SDK and must be sized before the
-	// first worker starts. Zero sizes keep the SDK's defaults, but for the sticky
-	// timeout (config.DefaultStickyScheduleToStartTimeout) and the pollers' floor.
+	// first worker starts.
 	if sizing.StickyCacheSize > 0 {
 		worker.SetStickyWorkflowCacheSize(sizing.StickyCacheSize)
 	}
-	pollers := worker.PollerBehaviorAutoscalingOptions{MaximumNumberOfPollers: sizing.MaxPollers, MinimumNumberOfPollers: sizing.PollerFloor()}
-	w := worker.New(c, taskQueue, worker.Options{
-		WorkflowTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
-		ActivityTaskPollerBehavior:              worker.NewPollerBehaviorAutoscaling(pollers),
-		MaxConcurrentWorkflowTaskExecutionSize:  sizing.WorkflowTaskSlots,
-		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
-		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
-		StickyScheduleToStartTimeout:            sizing.StickyTimeout(),
-	})
+	w := worker.New(c, taskQueue, workerOptions(sizing))
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{
 		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
