@@ -215,11 +215,13 @@ type runResult struct {
 	latencies []time.Duration // successful requests only
 	// Open loop only.
 	rate        float64
-	serviceLats []time.Duration // from the actual send, for comparison
-	maxLag      time.Duration   // how late the dispatcher sent a request
-	cpuRun      cpuUsage        // CPU used while the requests ran
-	cpu         cpuUsage        // CPU used by run + drain
-	timings     timings         // API handler and StartWorkflowExecution latencies during the run
+	serviceLats []time.Duration  // from the actual send, for comparison
+	maxLag      time.Duration    // how late the dispatcher sent a request
+	cpuRun      cpuUsage         // CPU used while the requests ran
+	cpu         cpuUsage         // CPU used by run + drain
+	tasks       taskCounts       // tasks the worker executed in run + drain (phase 1)
+	server      *timerQueueStats // the Temporal server's counters over run + drain (phase 1; nil: n/a)
+	timings     timings          // API handler and StartWorkflowExecution latencies during the run
 	drain       time.Duration
 }
 

@@ -375,16 +375,26 @@ func run(ctx context.Context, cfg config) error {
 			if err != nil {
 				return err
 			}
-			before, tBefore := sampleCPU(), s.timings()
+			before, tBefore, srvBefore := sampleCPU(), s.timings(), scrapeTimerQueue(ctx, s.temporalMetricsURL())
+			tasksBefore, err := s.workerTaskCounts()
+			if err != nil {
+				return err
+			}
 			r := closedLoop(ctx, c, cfg.n, cfg.conc, cfg.timeout)
 			r.cpuRun, r.timings = sampleCPU().sub(before), s.timings().sub(tBefore)
 			stopProfile()
-			drain, err := s.quiesce(ctx)
+			drain, err := s.drainStarts(ctx, tasksBefore, r.ok())
 			if err != nil {
 				return err
 			}
 			r.drain = drain
 			r.cpu = sampleCPU().sub(before)
+			tasksAfter, err := s.workerTaskCounts()
+			if err != nil {
+				return err
+			}
+			r.tasks = tasksAfter.sub(tasksBefore)
+			r.server = scrapeTimerQueue(ctx, s.temporalMetricsURL()).sub(srvBefore)
 			rep.phase1 = append(rep.phase1, roundResult{round: round, runResult: r})
 			lat := summarize(r.latencies)
 			s.say("round %d %-3s: %d ok, %d errors, %.1f/s, p50 %s p99 %s, worker caught up %s later",
@@ -411,9 +421,13 @@ func run(ctx context.Context, cfg config) error {
 		}
 		s.say("phase 2 %s: open loop at %.1f/s for %s", c.name, rate, cfg.duration)
 		before, tBefore := sampleCPU(), s.timings()
+		tasksBefore, err := s.workerTaskCounts()
+		if err != nil {
+			return err
+		}
 		r := openLoop(ctx, c, rate, cfg.duration, cfg.timeout, cfg.maxInFlight)
 		r.cpuRun, r.timings = sampleCPU().sub(before), s.timings().sub(tBefore)
-		drain, err := s.quiesce(ctx)
+		drain, err := s.drainStarts(ctx, tasksBefore, r.ok())
 		if err != nil {
 			return err
 		}

@@ -267,6 +267,15 @@ func cpuPerRequest(u cpuUsage, ok int) string {
 	return fmt.Sprintf("%.2f (%s)", float64(u.total())/float64(time.Millisecond)/float64(ok), strings.Join(parts, ", "))
 }
 
+// tasksPerRequest formats the worker's tasks per successful request by kind.
+func tasksPerRequest(c taskCounts, ok int) string {
+	if ok == 0 {
+		return "n/a"
+	}
+	n := float64(ok)
+	return fmt.Sprintf("%.2f / %.2f / %.2f", c.workflow/n, c.local/n, c.activity/n)
+}
+
 // split is where a request's time went, as means: what the client saw, then
 // handlerStart.
 func split(rr runResult, lat latencySummary) string {
@@ -305,14 +314,21 @@ func (r *report) print(out io.Writer) {
 	fmt.Fprintf(out, "Phase 1 — sustainable throughput: closed loop, %d callers, %d requests per contender per round, %d rounds, after %d warm-up each\n",
 		r.cfg.conc, r.cfg.n, r.cfg.rounds, r.cfg.warmup)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "round\tcontender\tok\terrors\telapsed\treq/s\tp50\tp99\tworker drain\tend-to-end/s\tmean: client / handler / start RPC\tCPU ms/req during run (by process)\tCPU ms/req incl. drain, net of idle")
+	fmt.Fprintln(tw, "round\tcontender\tok\terrors\telapsed\treq/s\tp50\tp99\tworker drain\tend-to-end/s\tmean: client / handler / start RPC\tCPU ms/req during run (by process)\tCPU ms/req incl. drain, net of idle\tincl. drain, gross (by process)\tworker tasks/req incl. drain: workflow / local act. / act.")
 	for _, rr := range r.phase1 {
 		lat := summarize(rr.latencies)
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%.2fs\t%.1f\t%s\t%s\t%.1fs\t%.1f\t%s\t%s\t%s\n", rr.round, rr.contender, rr.ok(), rr.errors,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%.2fs\t%.1f\t%s\t%s\t%.1fs\t%.1f\t%s\t%s\t%s\t%s\t%s\n", rr.round, rr.contender, rr.ok(), rr.errors,
 			rr.elapsed.Seconds(), rr.throughput(), ms(lat.p50), ms(lat.p99), rr.drain.Seconds(), rr.endToEnd(), split(rr.runResult, lat),
-			cpuPerRequest(rr.cpuRun, rr.ok()), r.netCPUPerRequest(rr.runResult))
+			cpuPerRequest(rr.cpuRun, rr.ok()), r.netCPUPerRequest(rr.runResult), cpuPerRequest(rr.cpu, rr.ok()), tasksPerRequest(rr.tasks, rr.ok()))
 	}
 	tw.Flush()
+	for _, rr := range r.phase1 {
+		if rr.server != nil {
+			c := rr.server.c
+			fmt.Fprintf(out, "  round %d %s, Temporal server: matching gave pollers %.0f workflow tasks, %.0f straight from history; asked history to record %.0f starts, %.0f failed, %.0f took over 1 s; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start\n",
+				rr.round, rr.contender, c["polled"], c["polledSync"], c["recordStarts"], c["recordStartsFailed"], c["recordStarts"]-c["recordStartsWithin1s"], c["taskStartToClose"], c["taskScheduleToStart"])
+		}
+	}
 	for _, rr := range r.phase1 {
 		if rr.errors > 0 {
 			fmt.Fprintf(out, "  round %d %s: first error: %s\n", rr.round, rr.contender, rr.firstErr)

@@ -424,6 +424,15 @@ func (s *stack) backlog(ctx context.Context) (int64, error) {
 // backlog and no task executed for a whole second), so one contender's leftovers
 // never load the next one's measurement. It returns how long that took.
 func (s *stack) quiesce(ctx context.Context) (time.Duration, error) {
+	return s.drainStarts(ctx, taskCounts{}, 0)
+}
+
+// drainStarts is quiesce for a run that started `started` workflows: the worker
+// must also have run a workflow task for each of them since `since`. Quiet and an
+// empty backlog alone can end the drain early: a workflow task whose start matching
+// gave up on (temporalio/temporal#11733) is in no backlog and on no worker until
+// its timeout hands it out again.
+func (s *stack) drainStarts(ctx context.Context, since taskCounts, started int) (time.Duration, error) {
 	if s.worker == nil {
 		return 0, nil // -no-worker: nothing will catch up
 	}
@@ -449,7 +458,7 @@ func (s *stack) quiesce(ctx context.Context) (time.Duration, error) {
 		if now != last {
 			last, quietSince = now, time.Now()
 		}
-		if time.Since(quietSince) >= quietFor {
+		if time.Since(quietSince) >= quietFor && s.ranAtLeast(since, started) {
 			bl, err := s.backlog(ctx)
 			if err != nil {
 				return 0, err
@@ -462,6 +471,15 @@ func (s *stack) quiesce(ctx context.Context) (time.Duration, error) {
 			return time.Since(start), fmt.Errorf("worker still busy after %v", s.cfg.drainTimeout)
 		}
 	}
+}
+
+// ranAtLeast reports whether the worker has run n workflow tasks since `since`.
+func (s *stack) ranAtLeast(since taskCounts, n int) bool {
+	if n == 0 {
+		return true
+	}
+	now, err := s.workerTaskCounts()
+	return err == nil && now.sub(since).workflow >= float64(n)
 }
 
 // startTimeout bounds bringing the stack up: servers, migrations, and the API

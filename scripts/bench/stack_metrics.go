@@ -11,29 +11,46 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// workerTasks is how many workflow and activity tasks the worker has executed, from
-// the Temporal SDK's own metrics.
-func (s *stack) workerTasks() (float64, error) {
+// taskCounts is how many tasks the worker has executed, by kind, from the Temporal
+// SDK's own metrics.
+type taskCounts struct{ workflow, activity, local float64 }
+
+func (c taskCounts) total() float64 { return c.workflow + c.activity + c.local }
+
+func (c taskCounts) sub(o taskCounts) taskCounts {
+	return taskCounts{c.workflow - o.workflow, c.activity - o.activity, c.local - o.local}
+}
+
+// workerTaskCounts reads taskCounts from the stack's registry.
+func (s *stack) workerTaskCounts() (taskCounts, error) {
 	families, err := s.metrics.Registry.Gather()
 	if err != nil {
-		return 0, err
+		return taskCounts{}, err
 	}
-	var total float64
-	found := false
+	var c taskCounts
 	for _, f := range families {
-		name := f.GetName()
-		if !strings.Contains(name, "workflow_task_execution_latency") && !strings.Contains(name, "activity_execution_latency") {
+		var into *float64
+		switch name := f.GetName(); {
+		case strings.Contains(name, "workflow_task_execution_latency"):
+			into = &c.workflow
+		case strings.Contains(name, "local_activity_execution_latency"):
+			into = &c.local
+		case strings.Contains(name, "activity_execution_latency"):
+			into = &c.activity
+		default:
 			continue
 		}
-		found = true
 		for _, m := range f.GetMetric() {
-			total += float64(sampleCount(m))
+			*into += float64(sampleCount(m))
 		}
 	}
-	if !found {
-		return 0, nil
-	}
-	return total, nil
+	return c, nil
+}
+
+// workerTasks is how many workflow and activity tasks the worker has executed.
+func (s *stack) workerTasks() (float64, error) {
+	c, err := s.workerTaskCounts()
+	return c.total(), err
 }
 
 func sampleCount(m *dto.Metric) uint64 {

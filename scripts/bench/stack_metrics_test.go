@@ -37,3 +37,45 @@ func TestWorkerLoadReadsTheSDKGauges(t *testing.T) {
 		t.Errorf("unsampled = %q", got)
 	}
 }
+
+// The worker's tasks are counted by kind — a local activity is not an activity —
+// and a drain waits for a workflow task per start, however quiet the worker is.
+func TestWorkerTaskCountsByKind(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	hist := func(name string) prometheus.Histogram {
+		h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name})
+		reg.MustRegister(h)
+		return h
+	}
+	wft := hist("temporal_workflow_task_execution_latency")
+	local := hist("temporal_local_activity_execution_latency")
+	act := hist("temporal_activity_execution_latency")
+	s := &stack{metrics: &telemetry.Metrics{Registry: reg}}
+
+	before, err := s.workerTaskCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		wft.Observe(0.01)
+	}
+	local.Observe(0.01)
+	local.Observe(0.01)
+	act.Observe(0.01)
+	now, err := s.workerTaskCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := now.sub(before), (taskCounts{workflow: 3, local: 2, activity: 1}); got != want {
+		t.Fatalf("counts = %+v, want %+v", got, want)
+	}
+	if got := tasksPerRequest(now.sub(before), 2); got != "1.50 / 1.00 / 0.50" {
+		t.Errorf("per request = %q", got)
+	}
+	if !s.ranAtLeast(before, 3) || s.ranAtLeast(before, 4) || !s.ranAtLeast(now, 0) {
+		t.Errorf("ranAtLeast: 3 workflow tasks ran; want true for 3 and 0, false for 4")
+	}
+	if total, _ := s.workerTasks(); total != 6 {
+		t.Errorf("workerTasks = %v, want 6", total)
+	}
+}
