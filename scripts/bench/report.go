@@ -419,6 +419,10 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "| Median throughput (req/s) | **%.1f** | **%.1f** | |\n", r.medianAPI, r.medianRaw)
 	fmt.Fprintf(&b, "| Ratio api / raw | **%.3f** | | ≥ %.1f — **%s** |\n", r.ratio, targetRatio, verdict(r.ratioMet()))
 	fmt.Fprintf(&b, "| Worker end-to-end rate, same runs, until the worker caught up (median req/s) | %.1f | %.1f | |\n", r.e2eAPI, r.e2eRaw)
+	fmt.Fprintf(&b, "| CPU per request incl. the worker's catch-up, net of idle (ms per round) | %s | %s | |\n",
+		r.perRound("api", r.netCPUPerRequest), r.perRound("raw", r.netCPUPerRequest))
+	fmt.Fprintf(&b, "| First workflow tasks the server lost and timed out (per round; [#11733](https://github.com/temporalio/temporal/issues/11733)) | %s | %s | |\n",
+		r.perRound("api", lostStarts), r.perRound("raw", lostStarts))
 	fmt.Fprintf(&b, "| Phase 2 rate, open loop (%s), %s each | %.1f req/s | %.1f req/s | |\n", r.rateSource(), r.cfg.duration, r.rate, r.rate)
 	fmt.Fprintf(&b, "| p50 latency at that rate | %s | %s | |\n", ms(apiLat.p50), ms(rawLat.p50))
 	fmt.Fprintf(&b, "| p99 latency at that rate | **%s** | %s | api < %s — **%s** |\n", ms(apiLat.p99), ms(rawLat.p99), ms(targetP99), verdict(r.p99Met()))
@@ -426,6 +430,26 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "| Errors (phase 1 / phase 2) | %d / %d | %d / %d | |\n",
 		r.errorsOf("api"), apiP2.errors, r.errorsOf("raw"), rawP2.errors)
 	return b.String()
+}
+
+// perRound is a figure of each phase-1 round of a contender, joined.
+func (r *report) perRound(contender string, figure func(runResult) string) string {
+	var out []string
+	for _, rr := range r.phase1 {
+		if rr.contender == contender {
+			out = append(out, figure(rr.runResult))
+		}
+	}
+	return strings.Join(out, " / ")
+}
+
+// lostStarts is how many workflow tasks the server timed out start-to-close in a
+// run: under the closed loop, starts matching gave up on (the worker never had them).
+func lostStarts(rr runResult) string {
+	if rr.server == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f", rr.server.c["taskStartToClose"])
 }
 
 func (r *report) rateSource() string {
