@@ -264,10 +264,20 @@ func (t *timerQueueStats) describe() string {
 		return sum / n * 1000
 	}
 	c := t.c
-	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f shard writes waited %.1f ms on average for their shard's turn, %.0f over 1 s; %.0f of %.0f workflow-cache lookups missed; %.0f workflow tasks handed to matching %.0f ms after they were written on average (%.0f ms of it handing over); matching gave pollers %.0f workflow tasks, %.0f of them straight from history; matching asked history to record %.0f workflow-task starts, %.0f failed, %.0f took over 1 s; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start",
+	return fmt.Sprintf("%.0f user timers, %.0f workflow-task and %.0f activity timeouts loaded; reader stuck %.0f×; %.0f user timers loaded by a split-off reader, %.1f s after due on average; user timers due → processed %.0f ms on average; %.0f history persistence calls, %.1f ms on average; %.0f shard writes waited %.1f ms on average for their shard's turn, %.0f over 1 s; %.0f of %.0f workflow-cache lookups missed; %.0f workflow tasks handed to matching %.0f ms after they were written on average (%.0f ms of it handing over); %s",
 		t.tasks("UserTimer"), t.tasks("WorkflowTaskTimeout"), t.tasks("ActivityTimeout"), c["readerStuck"], late, mean.Seconds(),
 		meanMS(c["userTimerSum"], c["userTimers"]), c["persistence"], meanMS(c["persistenceSum"], c["persistence"]),
 		c["shardIO"], meanMS(c["shardIOSum"], c["shardIO"]), c["shardIO"]-c["shardIOWithin1s"], c["cacheMisses"], c["cacheRequests"],
-		c["transferTasks"], meanMS(c["transferTaskSum"], c["transferTasks"]), meanMS(c["transferTaskProcessingSum"], c["transferTasks"]), c["polled"], c["polledSync"],
-		c["recordStarts"], c["recordStartsFailed"], c["recordStarts"]-c["recordStartsWithin1s"], c["taskStartToClose"], c["taskScheduleToStart"])
+		c["transferTasks"], meanMS(c["transferTaskSum"], c["transferTasks"]), meanMS(c["transferTaskProcessingSum"], c["transferTasks"]), t.describeStarts())
+}
+
+// describeStarts is how matching handed workflow tasks out and how many starts
+// were lost on the way (a start-to-close timeout of a task no worker had).
+func (t *timerQueueStats) describeStarts() string {
+	if t == nil {
+		return "n/a"
+	}
+	c := t.c
+	return fmt.Sprintf("matching gave pollers %.0f workflow tasks, %.0f of them straight from history; matching asked history to record %.0f workflow-task starts, %.0f failed, %.0f took over 1 s; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start",
+		c["polled"], c["polledSync"], c["recordStarts"], c["recordStartsFailed"], c["recordStarts"]-c["recordStartsWithin1s"], c["taskStartToClose"], c["taskScheduleToStart"])
 }

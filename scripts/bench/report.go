@@ -324,9 +324,7 @@ func (r *report) print(out io.Writer) {
 	tw.Flush()
 	for _, rr := range r.phase1 {
 		if rr.server != nil {
-			c := rr.server.c
-			fmt.Fprintf(out, "  round %d %s, Temporal server: matching gave pollers %.0f workflow tasks, %.0f straight from history; asked history to record %.0f starts, %.0f failed, %.0f took over 1 s; workflow tasks timed out: %.0f start-to-close, %.0f sticky schedule-to-start\n",
-				rr.round, rr.contender, c["polled"], c["polledSync"], c["recordStarts"], c["recordStartsFailed"], c["recordStarts"]-c["recordStartsWithin1s"], c["taskStartToClose"], c["taskScheduleToStart"])
+			fmt.Fprintf(out, "  round %d %s, Temporal server: %s\n", rr.round, rr.contender, rr.server.describeStarts())
 		}
 	}
 	for _, rr := range r.phase1 {

@@ -29,4 +29,12 @@ func TestIntakeReportPerRound(t *testing.T) {
 	if got := r.perRound("raw", r.netCPUPerRequest); got != "20.00 / 10.00" {
 		t.Errorf("raw CPU = %q", got)
 	}
+	if got := (*timerQueueStats)(nil).describeStarts(); got != "n/a" {
+		t.Errorf("unscraped starts = %q", got)
+	}
+	st := &timerQueueStats{c: map[string]float64{"polled": 12, "polledSync": 9, "recordStarts": 12, "recordStartsWithin1s": 10, "taskStartToClose": 2}}
+	want := "matching gave pollers 12 workflow tasks, 9 of them straight from history; matching asked history to record 12 workflow-task starts, 0 failed, 2 took over 1 s; workflow tasks timed out: 2 start-to-close, 0 sticky schedule-to-start"
+	if got := st.describeStarts(); got != want {
+		t.Errorf("starts = %q, want %q", got, want)
+	}
 }
