@@ -191,16 +191,8 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'), true)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns
-	rows, err := s.db.NamedQueryContext(ctx, q, args)
-	if err != nil {
-		return Complaint{}, false, fmt.Errorf("insert complaint: %w", err)
-	}
 	var created Complaint
-	inserted := rows.Next()
-	if inserted {
-		err = rows.StructScan(&created)
-	}
-	rows.Close()
+	inserted, err := s.insertReturning(ctx, &created, q, args)
 	if err != nil {
 		return Complaint{}, false, fmt.Errorf("insert complaint: %w", err)
 	}

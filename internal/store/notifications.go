@@ -21,18 +21,30 @@ const notificationColumns = `idempotency_key, complaint_id, event_kind, recipien
 // won the claim and must now send and then call FinishNotification. Exactly one of
 // concurrent callers wins:
 //
-//   - pending: moved to sending, attempts+1, claimed;
+//   - new: recorded as sending, attempt 1, claimed;
+//   - pending (a retryable failure put it back): moved to sending, attempts+1, claimed;
 //   - sending, untouched for at least stale (the attempt that claimed it died
 //     mid-send): if resend, claimed again (attempts+1), for channels whose receivers
 //     deduplicate on the key; otherwise moved to uncertain and not claimed;
 //   - sending more recently: not claimed, another attempt may still be sending;
 //   - sent, failed, uncertain: not claimed, nothing more to do.
 func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error) {
-	const insert = `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body)
-		VALUES (:idempotency_key, :complaint_id, :event_kind, :recipient, :channel, :address, :subject, :body)
-		ON CONFLICT (idempotency_key) DO NOTHING`
-	if _, err := s.db.NamedExecContext(ctx, insert, n); err != nil {
+	// A new row is claimed as it is written: nobody else can hold it yet, so the
+	// first attempt of every delivery — almost all of them — takes one statement and
+	// one row version instead of an insert as pending and a claiming update (which,
+	// moving the indexed status, wrote every index of the table again).
+	const insert = `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body,
+			status, attempts)
+		VALUES (:idempotency_key, :complaint_id, :event_kind, :recipient, :channel, :address, :subject, :body, 'sending', 1)
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING ` + notificationColumns
+	var got notify.Notification
+	inserted, err := s.insertReturning(ctx, &got, insert, n)
+	if err != nil {
 		return n, false, fmt.Errorf("record notification: %w", err)
+	}
+	if inserted {
+		return got, true, nil
 	}
 	// One statement, so the row lock decides between concurrent claims: the loser
 	// re-reads the row the winner left and no longer matches.
@@ -43,8 +55,7 @@ func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, st
 		WHERE idempotency_key = $1 AND (status = 'pending'
 			OR (status = 'sending' AND updated_at <= now() - make_interval(secs => $2)))
 		RETURNING ` + notificationColumns
-	var got notify.Notification
-	err := s.db.GetContext(ctx, &got, claim, n.IdempotencyKey, stale.Seconds(), resend)
+	err = s.db.GetContext(ctx, &got, claim, n.IdempotencyKey, stale.Seconds(), resend)
 	if err == nil {
 		return got, got.Status == notify.NotificationSending, nil
 	}

@@ -52,6 +52,13 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 1 || null.Value(got.Address) != "ann@example.com" {
 		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
 	}
+	// The first attempt writes the row once, already claimed: on this fresh table its
+	// only version is the first tuple of the first page (an insert as pending and a
+	// claiming update would have left the live version at (0,2)).
+	var ctid string
+	if err := st.DB().Get(&ctid, `SELECT ctid::text FROM notifications WHERE idempotency_key = 'k1'`); err != nil || ctid != "(0,1)" {
+		t.Fatalf("first claim left the row at %s (%v), want one version at (0,1)", ctid, err)
+	}
 	if got, claimed := claim(t, st, n, true); claimed || got.Status != notify.NotificationSending {
 		t.Fatalf("claim while sending: claimed=%v status %s, want not claimed", claimed, got.Status)
 	}

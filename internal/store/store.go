@@ -104,6 +104,24 @@ func withBinaryParameters(dsn string) string {
 	return dsn + " binary_parameters=yes"
 }
 
+// insertReturning runs an INSERT … ON CONFLICT DO NOTHING … RETURNING with named
+// parameters and scans the row it returns into dest; false, with dest untouched,
+// when a row with the key existed and nothing was inserted.
+func (s *Store) insertReturning(ctx context.Context, dest any, q string, arg any) (bool, error) {
+	rows, err := s.db.NamedQueryContext(ctx, q, arg)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
+	if err := rows.StructScan(dest); err != nil {
+		return false, err
+	}
+	return true, rows.Close()
+}
+
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
