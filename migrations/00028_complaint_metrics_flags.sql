@@ -17,23 +17,29 @@ DECLARE
         SELECT DISTINCT complaint_id FROM added
         WHERE kind IN ('opened', 'acknowledged', 'resolved', 'paused', 'resumed', 'reopened', 'closed',
                        'survey_answered'));
+    -- The others with a breach or escalation event.
+    flagged uuid[] := ARRAY(
+        SELECT DISTINCT complaint_id FROM added
+        WHERE kind IN ('sla_breached', 'sla_escalated', 'escalation_requested') AND complaint_id <> ALL (ids));
 BEGIN
     IF cardinality(ids) > 0 THEN
         PERFORM complaint_metrics_refresh(ids);
     END IF;
-    -- The others' flags, by upsert: the row lock orders it with a concurrent refresh
-    -- of the same complaint (which locks the row before reading the log), sorted so
-    -- that two bulk statements lock in the same order, and a flag already set writes
-    -- no row version.
-    INSERT INTO complaint_metrics AS m (complaint_id, breached, escalated)
-    SELECT complaint_id, bool_or(kind = 'sla_breached'), bool_or(kind IN ('sla_escalated', 'escalation_requested'))
-    FROM added
-    WHERE kind IN ('sla_breached', 'sla_escalated', 'escalation_requested') AND complaint_id <> ALL (ids)
-    GROUP BY complaint_id
-    ORDER BY complaint_id
-    ON CONFLICT (complaint_id) DO UPDATE
-        SET breached = m.breached OR EXCLUDED.breached, escalated = m.escalated OR EXCLUDED.escalated
-        WHERE (m.breached, m.escalated) IS DISTINCT FROM (m.breached OR EXCLUDED.breached, m.escalated OR EXCLUDED.escalated);
+    -- Their flags, by upsert: the row lock orders it with a concurrent refresh of
+    -- the same complaint (which locks the row before reading the log), sorted so that
+    -- two bulk statements lock in the same order, and a flag already set writes no
+    -- row version. A statement of warnings alone does neither.
+    IF cardinality(flagged) > 0 THEN
+        INSERT INTO complaint_metrics AS m (complaint_id, breached, escalated)
+        SELECT complaint_id, bool_or(kind = 'sla_breached'), bool_or(kind IN ('sla_escalated', 'escalation_requested'))
+        FROM added
+        WHERE complaint_id = ANY (flagged) AND kind IN ('sla_breached', 'sla_escalated', 'escalation_requested')
+        GROUP BY complaint_id
+        ORDER BY complaint_id
+        ON CONFLICT (complaint_id) DO UPDATE
+            SET breached = m.breached OR EXCLUDED.breached, escalated = m.escalated OR EXCLUDED.escalated
+            WHERE (m.breached, m.escalated) IS DISTINCT FROM (m.breached OR EXCLUDED.breached, m.escalated OR EXCLUDED.escalated);
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
