@@ -31,6 +31,9 @@ type PostgresOptions struct {
 	// LogFile receives initdb's and the server's output; "" means a temporary
 	// file removed by Stop.
 	LogFile string
+	// Settings are more server settings (-c name=value), set after the defaults:
+	// e.g. shared_preload_libraries for a benchmark's diagnostics.
+	Settings map[string]string
 }
 
 // Postgres is a running PostgreSQL server started by StartPostgres.
@@ -41,8 +44,9 @@ type Postgres struct {
 	tempDir   string // removed by Stop; "" if the caller owns DataDir
 	removeLog bool   // logPath is a temp file of ours, removed by Stop
 	proc      *Process
-	admin     *sql.DB // connection to the "postgres" database, for CREATE/DROP DATABASE
-	fast      bool    // the server runs with PostgresOptions.Fast (for Restart)
+	admin     *sql.DB           // connection to the "postgres" database, for CREATE/DROP DATABASE
+	fast      bool              // the server runs with PostgresOptions.Fast (for Restart)
+	settings  map[string]string // PostgresOptions.Settings (for Restart)
 }
 
 const pgStartTimeout = 60 * time.Second
@@ -58,7 +62,7 @@ func StartPostgres(ctx context.Context, opts PostgresOptions) (_ *Postgres, err 
 	if err != nil {
 		return nil, err
 	}
-	pg := &Postgres{fast: opts.Fast}
+	pg := &Postgres{fast: opts.Fast, settings: opts.Settings}
 	defer func() {
 		if err != nil {
 			pg.cleanup()
@@ -189,6 +193,9 @@ func (pg *Postgres) start(ctx context.Context, bin string, fast bool, owner *sys
 		settings["fsync"] = "off"
 		settings["synchronous_commit"] = "off"
 		settings["full_page_writes"] = "off"
+	}
+	for k, v := range pg.settings {
+		settings[k] = v
 	}
 	args := []string{"-D", pg.dataDir}
 	for k, v := range settings {

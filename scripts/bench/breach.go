@@ -99,6 +99,9 @@ func (cfg config) checkBreach() error {
 	if cfg.noWorker {
 		return errors.New("-no-worker: breach mode needs the worker")
 	}
+	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && cfg.databaseURL != "") {
+		return errors.New("-pg-statements: a positive count, with the private PostgreSQL (it loads pg_stat_statements at start)")
+	}
 	for _, a := range cfg.breachArms {
 		if !slices.Contains(arms, a) {
 			return fmt.Errorf("-breach-arms: %q is not one of %s", a, strings.Join(arms, ", "))
@@ -154,6 +157,7 @@ type armResult struct {
 	timerQueue    *timerQueueStats // the dev server's timer queue over the window; nil if unknown
 	dbWaits       dbWaits          // Temporal arms: PostgreSQL's busy backends over the window
 	txGoroutines  txGoroutines     // complaintflow with -temporal-goroutines: the server's goroutines in a transaction
+	statements    []pgStatement    // Temporal arms with -pg-statements: PostgreSQL's costliest statements over the window
 	rows          []breachRow      // every breach, for -breach-csv
 	events        map[string]int   // complaintflow: events of the run's complaints by kind
 	notifications int              // complaintflow: notices of the run's complaints
@@ -446,6 +450,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		b.metricsURL = b.s.temporalMetricsURL() // the dev server prints it once it is up
 	}
 	tqBefore := scrapeTimerQueue(ctx, b.metricsURL)
+	statements := arm != armCron && b.resetStatements(ctx)
 	giveUp := time.Now().Add(r.lastDue.Sub(r.firstDue) + b.cfg.breachWait)
 	lastSay, cpuLast, waitLast := time.Now(), cpuBefore, waitBefore
 	for {
@@ -489,6 +494,9 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 	r.window, r.cpu, r.sdk = time.Since(t0), sampleCPU().sub(cpuBefore), b.s.sdkStats().sub(sdkBefore)
 	r.coreWait = sampleCoreWait().sub(waitBefore)
 	r.timerQueue = scrapeTimerQueue(ctx, b.metricsURL).sub(tqBefore)
+	if statements {
+		r.statements = b.readStatements(ctx, b.cfg.pgStatements)
+	}
 	stopCron() // every breach is in
 
 	// Let the worker finish what the breaches started (notifications, escalation

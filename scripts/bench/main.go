@@ -143,6 +143,7 @@ type config struct {
 	breachCSV           string        // write every breach to this file
 	breachGoroutines    string        // write the process's goroutines here after a complaintflow arm
 	serverGoroutines    string        // -temporal-server real: the server's goroutine dumps during complaintflow arms
+	pgStatements        int           // breach, diagnostic: report this many of PostgreSQL's costliest statements per arm
 	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
 	breachOpenRate      float64       // their filing rate, open loop
 
@@ -202,6 +203,7 @@ func main() {
 	flag.IntVar(&cfg.breachOpen, "breach-open", 0, "breach: complaints filed through the API with a week-long SLA before the arms, which stay open through the run (so the arms meet a server and database holding that many open complaints)")
 	flag.Float64Var(&cfg.breachOpenRate, "breach-open-rate", 40, "breach: -breach-open's filing rate per second, open loop")
 	flag.StringVar(&cfg.breachGoroutines, "breach-goroutines", "", "breach, diagnostic: after each complaintflow arm write every goroutine of the bench process (API and worker) to this file, to see what a workflow task the server timed out was waiting on")
+	flag.IntVar(&cfg.pgStatements, "pg-statements", 0, "breach with the private PostgreSQL, diagnostic: load pg_stat_statements (nested statements too) and report the N statements, of every database, that took the most execution time in each Temporal arm's window")
 	flag.StringVar(&cfg.serverGoroutines, "temporal-goroutines", "", "breach with -temporal-server real, diagnostic: every 5 s of a complaintflow arm's window append the server's goroutines (pprof, debug=2) to this file, and report what those inside a persistence transaction were doing")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")

@@ -87,7 +87,11 @@ func randomHex(n int) string {
 func (s *stack) start(ctx context.Context) error {
 	if s.cfg.databaseURL == "" {
 		s.say("starting a private PostgreSQL (fsync off)…")
-		pg, err := devenv.StartPostgres(ctx, devenv.PostgresOptions{Fast: true})
+		opts := devenv.PostgresOptions{Fast: true}
+		if s.cfg.pgStatements > 0 {
+			opts.Settings = pgStatementSettings
+		}
+		pg, err := devenv.StartPostgres(ctx, opts)
 		if err != nil {
 			return fmt.Errorf("start PostgreSQL: %w", err)
 		}
