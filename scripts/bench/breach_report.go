@@ -363,9 +363,6 @@ func (r *breachReport) markdown() string {
 			if rr.txGoroutines.dumps > 0 {
 				fmt.Fprintf(&b, "\nThe Temporal server's goroutines, round %d: %s.\n", rr.round, rr.txGoroutines.describe())
 			}
-			if len(rr.statements) > 0 {
-				fmt.Fprintf(&b, "\nPostgreSQL's costliest statements in round %d's window (pg_stat_statements):\n\n%s", rr.round, describeStatements(rr.statements))
-			}
 			if len(rr.traces) > 0 {
 				fmt.Fprintf(&b, "\nThe latest breaches of round %d, their workflow tasks from 31 s before the deadline on (seconds after it):\n\n", rr.round)
 				for _, t := range rr.traces {
@@ -375,9 +372,9 @@ func (r *breachReport) markdown() string {
 		case armTimer:
 			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; waiting for a core: %s; the worker: %s.\n",
 				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), rr.coreWait.describe(rr.window), rr.workerLoad.describe())
-			if len(rr.statements) > 0 {
-				fmt.Fprintf(&b, "\nPostgreSQL's costliest statements in the bare timer's round %d window:\n\n%s", rr.round, describeStatements(rr.statements))
-			}
+		}
+		if len(rr.statements) > 0 {
+			fmt.Fprintf(&b, "\nPostgreSQL's costliest statements in round %d's %s window (pg_stat_statements):\n\n%s", rr.round, rr.arm, describeStatements(rr.statements))
 		}
 	}
 	return b.String()
