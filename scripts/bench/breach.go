@@ -99,9 +99,6 @@ func (cfg config) checkBreach() error {
 	if cfg.noWorker {
 		return errors.New("-no-worker: breach mode needs the worker")
 	}
-	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && cfg.databaseURL != "") {
-		return errors.New("-pg-statements: a positive count, with the private PostgreSQL (it loads pg_stat_statements at start)")
-	}
 	for _, a := range cfg.breachArms {
 		if !slices.Contains(arms, a) {
 			return fmt.Errorf("-breach-arms: %q is not one of %s", a, strings.Join(arms, ", "))
@@ -450,7 +447,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		b.metricsURL = b.s.temporalMetricsURL() // the dev server prints it once it is up
 	}
 	tqBefore := scrapeTimerQueue(ctx, b.metricsURL)
-	statements := arm != armCron && b.resetStatements(ctx)
+	statements := arm != armCron && b.s.resetStatements(ctx)
 	giveUp := time.Now().Add(r.lastDue.Sub(r.firstDue) + b.cfg.breachWait)
 	lastSay, cpuLast, waitLast := time.Now(), cpuBefore, waitBefore
 	for {
@@ -495,7 +492,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 	r.coreWait = sampleCoreWait().sub(waitBefore)
 	r.timerQueue = scrapeTimerQueue(ctx, b.metricsURL).sub(tqBefore)
 	if statements {
-		r.statements = b.readStatements(ctx, b.cfg.pgStatements)
+		r.statements = b.s.readStatements(ctx)
 	}
 	stopCron() // every breach is in
 

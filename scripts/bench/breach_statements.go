@@ -9,7 +9,7 @@ import (
 // PostgreSQL's busy backends (breach_pgwait.go) say whether a write waits for CPU
 // or for a lock; which statements spend its time is pg_stat_statements', loaded
 // into the private PostgreSQL with -pg-statements N and read over each Temporal
-// arm's window. Nested statements count too (track = all): a trigger's and a
+// arm's window (breach) or each phase-1 run (intake). Nested statements count too (track = all): a trigger's and a
 // function's statements are listed beside the statement that ran them, whose time
 // includes theirs.
 
@@ -31,29 +31,30 @@ type pgStatement struct {
 
 // resetStatements starts a window; false without -pg-statements or if the
 // extension cannot be had.
-func (b *breachBench) resetStatements(ctx context.Context) bool {
-	if b.cfg.pgStatements == 0 {
+func (s *stack) resetStatements(ctx context.Context) bool {
+	if s.cfg.pgStatements == 0 {
 		return false
 	}
-	if _, err := b.db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
-		b.s.say("-pg-statements: %v", err)
+	db := s.store.DB()
+	if _, err := db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		s.say("-pg-statements: %v", err)
 		return false
 	}
-	_, err := b.db.ExecContext(ctx, `SELECT pg_stat_statements_reset()`)
+	_, err := db.ExecContext(ctx, `SELECT pg_stat_statements_reset()`)
 	return err == nil
 }
 
 // readStatements is the window's n statements that took the most execution time,
 // in every database; nil if they cannot be read (a diagnosis, not the result).
-func (b *breachBench) readStatements(ctx context.Context, n int) []pgStatement {
+func (s *stack) readStatements(ctx context.Context) []pgStatement {
 	var st []pgStatement
-	err := b.db.SelectContext(ctx, &st, `
+	err := s.store.DB().SelectContext(ctx, &st, `
 		SELECT d.datname AS database, s.toplevel, s.calls, s.total_exec_time AS total_ms, s.rows,
 			left(regexp_replace(s.query, '\s+', ' ', 'g'), 160) AS query
 		FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
 		WHERE s.query NOT LIKE '%pg_stat_statements%'
 		ORDER BY s.total_exec_time DESC
-		LIMIT $1`, n)
+		LIMIT $1`, s.cfg.pgStatements)
 	if err != nil {
 		return nil
 	}

@@ -222,6 +222,7 @@ type runResult struct {
 	tasks       taskCounts       // tasks the worker executed in run + drain (phase 1)
 	server      *timerQueueStats // the Temporal server's counters over run + drain (phase 1; nil: n/a)
 	timings     timings          // API handler and StartWorkflowExecution latencies during the run
+	statements  []pgStatement    // -pg-statements: PostgreSQL's costliest over run + drain (phase 1)
 	drain       time.Duration
 }
 

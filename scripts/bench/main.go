@@ -143,7 +143,7 @@ type config struct {
 	breachCSV           string        // write every breach to this file
 	breachGoroutines    string        // write the process's goroutines here after a complaintflow arm
 	serverGoroutines    string        // -temporal-server real: the server's goroutine dumps during complaintflow arms
-	pgStatements        int           // breach, diagnostic: report this many of PostgreSQL's costliest statements per arm
+	pgStatements        int           // breach and intake, diagnostic: report this many of PostgreSQL's costliest statements per arm
 	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
 	breachOpenRate      float64       // their filing rate, open loop
 
@@ -203,7 +203,7 @@ func main() {
 	flag.IntVar(&cfg.breachOpen, "breach-open", 0, "breach: complaints filed through the API with a week-long SLA before the arms, which stay open through the run (so the arms meet a server and database holding that many open complaints)")
 	flag.Float64Var(&cfg.breachOpenRate, "breach-open-rate", 40, "breach: -breach-open's filing rate per second, open loop")
 	flag.StringVar(&cfg.breachGoroutines, "breach-goroutines", "", "breach, diagnostic: after each complaintflow arm write every goroutine of the bench process (API and worker) to this file, to see what a workflow task the server timed out was waiting on")
-	flag.IntVar(&cfg.pgStatements, "pg-statements", 0, "breach with the private PostgreSQL, diagnostic: load pg_stat_statements (nested statements too) and report the N statements, of every database, that took the most execution time in each Temporal arm's window")
+	flag.IntVar(&cfg.pgStatements, "pg-statements", 0, "with the private PostgreSQL, diagnostic: load pg_stat_statements (nested statements too) and report the N statements, of every database, that took the most execution time in each Temporal arm's window (breach) or each phase-1 run (intake)")
 	flag.StringVar(&cfg.serverGoroutines, "temporal-goroutines", "", "breach with -temporal-server real, diagnostic: every 5 s of a complaintflow arm's window append the server's goroutines (pprof, debug=2) to this file, and report what those inside a persistence transaction were doing")
 	flag.StringVar(&cfg.breachCSV, "breach-csv", "", "breach: also write every breach (arm, deadline, fired, recorded, lateness) to this CSV file")
 	flag.IntVar(&cfg.consoleOpen, "console-open", 10000, "console: open complaints seeded")
@@ -382,6 +382,7 @@ func run(ctx context.Context, cfg config) error {
 			if err != nil {
 				return err
 			}
+			statements := s.resetStatements(ctx)
 			r := closedLoop(ctx, c, cfg.n, cfg.conc, cfg.timeout)
 			r.cpuRun, r.timings = sampleCPU().sub(before), s.timings().sub(tBefore)
 			stopProfile()
@@ -397,6 +398,9 @@ func run(ctx context.Context, cfg config) error {
 			}
 			r.tasks = tasksAfter.sub(tasksBefore)
 			r.server = scrapeTimerQueue(ctx, s.temporalMetricsURL()).sub(srvBefore)
+			if statements {
+				r.statements = s.readStatements(ctx)
+			}
 			rep.phase1 = append(rep.phase1, roundResult{round: round, runResult: r})
 			lat := summarize(r.latencies)
 			s.say("round %d %-3s: %d ok, %d errors, %.1f/s, p50 %s p99 %s, worker caught up %s later",
@@ -453,6 +457,9 @@ func run(ctx context.Context, cfg config) error {
 
 // checkServer refuses server flags that contradict each other.
 func (cfg config) checkServer() error {
+	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && cfg.databaseURL != "") {
+		return errors.New("-pg-statements: a positive count, with the private PostgreSQL (it loads pg_stat_statements at start)")
+	}
 	switch cfg.temporalServer {
 	case "dev":
 		if isFlagSet("shards") {

@@ -404,6 +404,9 @@ func (r *report) markdown() string {
 	if r.cfg.taskTimeout > 0 {
 		flags += fmt.Sprintf(" -workflow-task-timeout %s", r.cfg.taskTimeout)
 	}
+	if r.cfg.pgStatements > 0 {
+		flags += fmt.Sprintf(" -pg-statements %d", r.cfg.pgStatements)
+	}
 	flags += workerSizingArgs(r.cfg.worker)
 	flags += r.cfg.serverFlags()
 	fmt.Fprintf(&b, "Intake benchmark (`go run ./scripts/bench -c %d -n %d -rounds %d -d %s%s`), run %s; raw = SDK start of a bare one-timer workflow%s.\n\n",
@@ -427,6 +430,12 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "| max latency at that rate | %s | %s | |\n", ms(apiLat.pmax), ms(rawLat.pmax))
 	fmt.Fprintf(&b, "| Errors (phase 1 / phase 2) | %d / %d | %d / %d | |\n",
 		r.errorsOf("api"), apiP2.errors, r.errorsOf("raw"), rawP2.errors)
+	for _, rr := range r.phase1 {
+		if len(rr.statements) > 0 {
+			fmt.Fprintf(&b, "\nPostgreSQL's costliest statements in round %d's %s run, %d requests and the worker's catch-up (pg_stat_statements):\n\n%s",
+				rr.round, rr.contender, rr.ok(), describeStatements(rr.statements))
+		}
+	}
 	return b.String()
 }
 
