@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// Intake marks every new complaint row "workflow start pending" and clears the mark
+// Intake marks every new complaint "workflow start pending" and clears the mark
 // once Temporal has accepted the start (the reconciler starts what stays marked,
-// store.PendingWorkflowStarts). Clearing it was one UPDATE per filing; now the
+// store.PendingWorkflowStarts). Clearing it was one statement per filing; now the
 // filings started within startedFlushAfter share one. A mark still held when the
 // process dies costs the reconciler one no-op start of a running workflow, after
 // its grace (15 s) — far longer than the wait here.
@@ -23,7 +23,7 @@ type startedMarks struct {
 	mu    sync.Mutex
 	ids   []string
 	timer *time.Timer // the pending flush; nil when none is due
-	// flushing is held through a flush's UPDATE, so a FlushStarted that returns has
+	// flushing is held through a flush's statement, so a FlushStarted that returns has
 	// also seen a timer's flush already under way through to its end.
 	flushing sync.Mutex
 }

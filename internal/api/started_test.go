@@ -45,8 +45,8 @@ func TestIntakeClearsItsWorkflowStartMarks(t *testing.T) {
 }
 
 // A FlushStarted that returns has seen through a timer's flush already under way
-// (the starter's shutdown relies on it): here the timer's UPDATE is held on the
-// complaint's row lock, and FlushStarted must not return before it commits.
+// (the starter's shutdown relies on it): here the timer's DELETE is held on the
+// mark's row lock, and FlushStarted must not return before it commits.
 func TestFlushStartedWaitsForAFlushUnderWay(t *testing.T) {
 	ctx := context.Background()
 	a := newComplaintAPI(t)
@@ -61,29 +61,29 @@ func TestFlushStartedWaitsForAFlushUnderWay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var pending bool
-		if err := tx.GetContext(ctx, &pending, `SELECT workflow_start_pending FROM complaints WHERE id = $1 FOR UPDATE`, id); err != nil {
+		var marks int
+		if err := tx.GetContext(ctx, &marks, `SELECT count(*) FROM (SELECT FROM workflow_starts_pending WHERE complaint_id = $1 FOR UPDATE) m`, id); err != nil {
 			t.Fatal(err)
 		}
-		if pending {
+		if marks == 1 {
 			lock = tx
 		} else {
 			_ = tx.Rollback()
 		}
 	}
 	defer func() { _ = lock.Rollback() }()
-	// The timer fires within 100 ms and its UPDATE waits for the lock.
+	// The timer fires within 100 ms and its DELETE waits for the lock.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		var waiting int
 		if err := db.GetContext(ctx, &waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE complaints SET workflow_start_pending = false%'`); err != nil {
+			WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM workflow_starts_pending%'`); err != nil {
 			t.Fatal(err)
 		}
 		if waiting > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the batch's UPDATE never waited on the locked row")
+			t.Fatal("the batch's DELETE never waited on the locked row")
 		}
 	}
 	done := make(chan error, 1)

@@ -175,12 +175,13 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 		due := cal.Add(filedAt, time.Duration(*r)*time.Second).UTC()
 		args.ResSeconds, args.ResolutionDue = r, &due
 	}
-	q := `INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
+	// The row and its workflow-start mark (workflow_starts.go) in one statement; a
+	// retried filing inserts neither.
+	q := `WITH filed AS (INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
 			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by,
-			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale,
-			workflow_start_pending)
+			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
@@ -188,9 +189,13 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
 			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
 			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from,
-			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'), true)
+			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'))
 		ON CONFLICT (external_id) DO NOTHING
-		RETURNING ` + complaintColumns
+		RETURNING ` + complaintColumns + `
+	), pending AS (
+		INSERT INTO workflow_starts_pending (complaint_id, filed_at) SELECT id, created_at FROM filed
+	)
+	SELECT * FROM filed`
 	var created Complaint
 	inserted, err := s.insertReturning(ctx, &created, q, args)
 	if err != nil {

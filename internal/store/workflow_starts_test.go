@@ -12,6 +12,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/migrations"
 )
 
 // Intake marks a new complaint pending; it is listed once older than the grace and
@@ -87,5 +88,40 @@ func TestUnavailableTellsAnOutageFromAFailedQuery(t *testing.T) {
 		if got := store.Unavailable(tt.err); got != tt.want {
 			t.Errorf("%s (%v): Unavailable = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
+	}
+}
+
+// Migration 00029 moves the marks from the complaints' column to their own table
+// and back, keeping exactly the marked complaints.
+func TestMigrationMovesWorkflowStartMarks(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	var ids []string
+	for _, ext := range []string{"moved-a", "moved-b", "moved-c"} {
+		c, _, err := st.CreateComplaint(ctx, newComplaint(ext, complaint.Medium, complaint.Medium))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	if err := st.WorkflowsStarted(ctx, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	db := st.DB().DB
+	if err := migrations.DownTo(ctx, db, 28); err != nil {
+		t.Fatal(err)
+	}
+	var marked []string
+	if err := db.QueryRowContext(ctx, `SELECT array_agg(id::text ORDER BY created_at) FROM complaints WHERE workflow_start_pending`).Scan(pq.Array(&marked)); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{ids[0], ids[2]}; fmt.Sprint(marked) != fmt.Sprint(want) {
+		t.Fatalf("down: marked %v, want %v", marked, want)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingIDs(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{ids[0], ids[2]}) {
+		t.Fatalf("up again: pending %v, want %v", got, []string{ids[0], ids[2]})
 	}
 }
