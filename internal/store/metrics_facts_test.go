@@ -237,6 +237,59 @@ func TestComplaintMetricsUnderConcurrentWriters(t *testing.T) {
 	}
 }
 
+// The same while the complaint opens: its first facts are inserted whole from a
+// statement whose fact events are all `opened` (migration 00030), and only if no
+// other writer's event has made the row yet — a writer that loses the race to
+// insert the row must still see the opening once it commits.
+func TestComplaintMetricsUnderConcurrentWritersWhileOpening(t *testing.T) {
+	ctx := context.Background()
+	db := newStore(t).DB()
+	kinds := []string{"opened", "acknowledged", "sla_breached", "paused", "survey_sent"}
+	const rounds = 6
+	for round := range rounds {
+		opened := time.Date(2025, 5, 1+round, 0, 0, 0, 0, time.UTC)
+		id := insertBareComplaint(t, db, fmt.Sprintf("facts-opening-%d", round), opened)
+		start := make(chan struct{})
+		errs := make(chan error, len(kinds))
+		var wg sync.WaitGroup
+		for i, kind := range kinds {
+			e := factsEvent{complaintID: id, key: fmt.Sprintf("%s/%d", id, i), kind: kind,
+				at: opened.Add(time.Duration(i) * time.Hour), data: map[string]any{}}
+			// The opening commits first in half the rounds, last in the others.
+			hold := 0.05 + 0.1*float64(i%2)
+			if kind == "opened" && round%2 == 1 {
+				hold = 0.3
+			}
+			wg.Go(func() {
+				<-start
+				errs <- func() error {
+					tx, err := db.BeginTxx(ctx, nil)
+					if err != nil {
+						return err
+					}
+					defer tx.Rollback()
+					if err := insertEvents(ctx, tx, e); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, `SELECT pg_sleep($1)`, hold); err != nil {
+						return err
+					}
+					return tx.Commit()
+				}()
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		assertFactsMatchTheLog(t, db, round+1)
+	}
+}
+
 // The store's own writers — OpenComplaint's single statement and RecordEvent's
 // transaction — keep the facts, and a retried event (same key) changes nothing.
 func TestMetricsFollowRecordedEvents(t *testing.T) {
