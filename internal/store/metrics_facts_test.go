@@ -201,38 +201,12 @@ func TestComplaintMetricsUnderConcurrentWriters(t *testing.T) {
 	}
 	kinds := []string{"acknowledged", "sla_breached", "paused", "resolved", "reopened", "sla_escalated"}
 	for round := range 2 {
-		start := make(chan struct{})
-		errs := make(chan error, len(kinds))
-		var wg sync.WaitGroup
+		var writes []heldWrite
 		for i, kind := range kinds {
-			e := factsEvent{complaintID: id, key: fmt.Sprintf("%s/%d/%d", id, round, i), kind: kind,
-				at: opened.Add(time.Duration(round*10+i+1) * time.Hour), data: map[string]any{}}
-			wg.Go(func() {
-				<-start
-				errs <- func() error {
-					tx, err := db.BeginTxx(ctx, nil)
-					if err != nil {
-						return err
-					}
-					defer tx.Rollback()
-					if err := insertEvents(ctx, tx, e); err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, `SELECT pg_sleep(0.1)`); err != nil {
-						return err
-					}
-					return tx.Commit()
-				}()
-			})
+			writes = append(writes, heldWrite{hold: 0.1, event: factsEvent{complaintID: id, key: fmt.Sprintf("%s/%d/%d", id, round, i), kind: kind,
+				at: opened.Add(time.Duration(round*10+i+1) * time.Hour), data: map[string]any{}}})
 		}
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		commitTogether(t, db, writes)
 		assertFactsMatchTheLog(t, db, 1)
 	}
 }
@@ -242,51 +216,68 @@ func TestComplaintMetricsUnderConcurrentWriters(t *testing.T) {
 // other writer's event has made the row yet — a writer that loses the race to
 // insert the row must still see the opening once it commits.
 func TestComplaintMetricsUnderConcurrentWritersWhileOpening(t *testing.T) {
-	ctx := context.Background()
 	db := newStore(t).DB()
 	kinds := []string{"opened", "acknowledged", "sla_breached", "paused", "survey_sent"}
 	const rounds = 6
 	for round := range rounds {
 		opened := time.Date(2025, 5, 1+round, 0, 0, 0, 0, time.UTC)
 		id := insertBareComplaint(t, db, fmt.Sprintf("facts-opening-%d", round), opened)
-		start := make(chan struct{})
-		errs := make(chan error, len(kinds))
-		var wg sync.WaitGroup
+		var writes []heldWrite
 		for i, kind := range kinds {
-			e := factsEvent{complaintID: id, key: fmt.Sprintf("%s/%d", id, i), kind: kind,
-				at: opened.Add(time.Duration(i) * time.Hour), data: map[string]any{}}
-			// The opening commits first in half the rounds, last in the others.
+			// The opening commits among the first in half the rounds, last in the others.
 			hold := 0.05 + 0.1*float64(i%2)
 			if kind == "opened" && round%2 == 1 {
 				hold = 0.3
 			}
-			wg.Go(func() {
-				<-start
-				errs <- func() error {
-					tx, err := db.BeginTxx(ctx, nil)
-					if err != nil {
-						return err
-					}
-					defer tx.Rollback()
-					if err := insertEvents(ctx, tx, e); err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, `SELECT pg_sleep($1)`, hold); err != nil {
-						return err
-					}
-					return tx.Commit()
-				}()
-			})
+			writes = append(writes, heldWrite{hold: hold, event: factsEvent{complaintID: id, key: fmt.Sprintf("%s/%d", id, i), kind: kind,
+				at: opened.Add(time.Duration(i) * time.Hour), data: map[string]any{}}})
 		}
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		commitTogether(t, db, writes)
 		assertFactsMatchTheLog(t, db, round+1)
+	}
+}
+
+// heldWrite is one concurrent writer's event and how long, in seconds, it holds its
+// transaction open after inserting it.
+type heldWrite struct {
+	event factsEvent
+	hold  float64
+}
+
+// commitTogether starts the writers at once, each in its own transaction, and
+// fails the test on any writer's error.
+func commitTogether(t *testing.T, db *sqlx.DB, writes []heldWrite) {
+	t.Helper()
+	ctx := context.Background()
+	start := make(chan struct{})
+	errs := make(chan error, len(writes))
+	var wg sync.WaitGroup
+	for _, w := range writes {
+		wg.Go(func() {
+			<-start
+			errs <- func() error {
+				tx, err := db.BeginTxx(ctx, nil)
+				if err != nil {
+					return err
+				}
+				defer tx.Rollback()
+				if err := insertEvents(ctx, tx, w.event); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `SELECT pg_sleep($1)`, w.hold); err != nil {
+					return err
+				}
+				return tx.Commit()
+			}()
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
