@@ -13,3 +13,23 @@ func TestDescribeStatements(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// -pg-statements needs the private PostgreSQL and a mode that reports it.
+func TestPgStatementsFlagChecked(t *testing.T) {
+	for _, tt := range []struct {
+		cfg config
+		ok  bool
+	}{
+		{config{mode: "intake", temporalServer: "dev", pgStatements: 5}, true},
+		{config{mode: "breach", temporalServer: "real", shards: 16, pgStatements: 5}, true},
+		{config{mode: "scale", temporalServer: "dev", pgStatements: 5}, false},
+		{config{mode: "console", temporalServer: "dev", pgStatements: 5}, false},
+		{config{mode: "intake", temporalServer: "dev", pgStatements: 5, databaseURL: "postgres://x"}, false},
+		{config{mode: "intake", temporalServer: "dev", pgStatements: -1}, false},
+		{config{mode: "scale", temporalServer: "dev"}, true},
+	} {
+		if err := tt.cfg.checkServer(); (err == nil) != tt.ok {
+			t.Errorf("%+v: err %v, want ok=%v", tt.cfg, err, tt.ok)
+		}
+	}
+}

@@ -143,7 +143,7 @@ type config struct {
 	breachCSV           string        // write every breach to this file
 	breachGoroutines    string        // write the process's goroutines here after a complaintflow arm
 	serverGoroutines    string        // -temporal-server real: the server's goroutine dumps during complaintflow arms
-	pgStatements        int           // breach and intake, diagnostic: report this many of PostgreSQL's costliest statements per arm
+	pgStatements        int           // breach and intake, diagnostic: report this many of PostgreSQL's costliest statements per arm or phase-1 run
 	breachOpen          int           // complaints filed with a week-long SLA before the arms, open through the run
 	breachOpenRate      float64       // their filing rate, open loop
 
@@ -455,10 +455,11 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// checkServer refuses server flags that contradict each other.
+// checkServer refuses server flags, Temporal's and PostgreSQL's, that contradict
+// each other or the mode.
 func (cfg config) checkServer() error {
-	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && cfg.databaseURL != "") {
-		return errors.New("-pg-statements: a positive count, with the private PostgreSQL (it loads pg_stat_statements at start)")
+	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && (cfg.databaseURL != "" || (cfg.mode != "intake" && cfg.mode != "breach"))) {
+		return errors.New("-pg-statements: a positive count, in intake or breach mode, with the private PostgreSQL (it loads pg_stat_statements at start)")
 	}
 	switch cfg.temporalServer {
 	case "dev":
