@@ -9,9 +9,9 @@ import (
 // PostgreSQL's busy backends (breach_pgwait.go) say whether a write waits for CPU
 // or for a lock; which statements spend its time is pg_stat_statements', loaded
 // into the private PostgreSQL with -pg-statements N and read over each Temporal
-// arm's window (breach) or each phase-1 run (intake). Nested statements count too (track = all): a trigger's and a
-// function's statements are listed beside the statement that ran them, whose time
-// includes theirs.
+// arm's window (breach) or each phase-1 run (intake). Nested statements count too
+// (track = all): a trigger's and a function's statements are listed beside the
+// statement that ran them, whose time includes theirs.
 
 // pgStatementSettings are the private server's settings for -pg-statements.
 var pgStatementSettings = map[string]string{
@@ -44,8 +44,8 @@ func (s *stack) resetStatements(ctx context.Context) bool {
 	return err == nil
 }
 
-// readStatements is the window's n statements that took the most execution time,
-// in every database; nil if they cannot be read (a diagnosis, not the result).
+// readStatements is the window's N (-pg-statements) statements that took the most
+// execution time, in every database; nil if they cannot be read (a diagnosis, not the result).
 func (s *stack) readStatements(ctx context.Context) []pgStatement {
 	var st []pgStatement
 	err := s.store.DB().SelectContext(ctx, &st, `
