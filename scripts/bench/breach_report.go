@@ -125,9 +125,7 @@ func (r *breachReport) command() string {
 	if c.breachOpen > 0 {
 		cmd += fmt.Sprintf(" -breach-open %d -breach-open-rate %g", c.breachOpen, c.breachOpenRate)
 	}
-	if c.niceFlag != "" {
-		cmd += " -nice " + c.niceFlag
-	}
+	cmd += c.schedFlags()
 	if c.pgStatements > 0 {
 		cmd += fmt.Sprintf(" -pg-statements %d", c.pgStatements)
 	}

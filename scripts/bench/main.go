@@ -92,6 +92,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	appconfig "github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 )
@@ -108,11 +110,13 @@ type config struct {
 	// PostgreSQL, shards history shards).
 	temporalServer string
 	shards         int
-	historyCache   int            // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
-	sqlPlugin      string         // -temporal-server real: the server's database driver
-	niceFlag       string         // -nice as given, for the report's command
-	nice           map[string]int // -nice: nice value by process group, set once the stack is up
-	temporalLog    string         // keep the private server's log here
+	historyCache   int                    // -temporal-server real: history.hostLevelCacheMaxSize override (0: the shipped one)
+	sqlPlugin      string                 // -temporal-server real: the server's database driver
+	niceFlag       string                 // -nice as given, for the report's command
+	nice           map[string]int         // -nice: nice value by process group, set once the stack is up
+	cpusFlag       cpusFlag               // -cpus as given, for the report's command
+	cpus           map[string]unix.CPUSet // -cpus: the CPUs of each process group, set once the stack is up
+	temporalLog    string                 // keep the private server's log here
 
 	conc         int
 	n            int
@@ -179,6 +183,7 @@ func main() {
 	flag.StringVar(&cfg.sqlPlugin, "temporal-sql-plugin", devenv.DefaultSQLPlugin, "-temporal-server real: the server's PostgreSQL driver, postgres12_pgx (prepares each statement once per connection) or postgres12 (lib/pq: parses and plans every statement)")
 	flag.IntVar(&cfg.historyCache, "temporal-history-cache", 0, "-temporal-server real: the history service's workflow cache bound (history.hostLevelCacheMaxSize; 0: the shipped dynamic configuration's). Smaller than the complaints a run touches, every wake-up reads its workflow back from PostgreSQL, as in production once open complaints outnumber the cache")
 	flag.StringVar(&cfg.niceFlag, "nice", "", "diagnostic: group=n,… sets every thread of a process group (bench: API and worker; postgres; temporal-server or temporal) to nice n once the stack is up (negative needs root or CAP_SYS_NICE), to see whether a group's wait for a core is what makes it slow")
+	flag.Var(&cfg.cpusFlag, "cpus", "diagnostic, repeatable: group=cpus (a CPU list: 0, 1-3, 0,2) confines every thread of a process group (bench, postgres, temporal-server or temporal) to those CPUs once the stack is up, e.g. -cpus temporal-server=0 -cpus postgres=1 -cpus bench=1 to give the server a core of its own")
 	flag.StringVar(&cfg.temporalLog, "temporal-log", "", "keep the private Temporal server's log in this file (default: a temporary file, removed at the end)")
 	flag.IntVar(&cfg.conc, "c", 16, "phase 1: concurrent callers per contender")
 	flag.IntVar(&cfg.n, "n", 2000, "intake: phase 1 requests per contender per round; breach: complaints, timers and poller items per arm")
@@ -240,6 +245,10 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.nice = nice
+	if cfg.cpus, err = parseCPUs(cfg.cpusFlag); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -cpus:", err)
+		os.Exit(2)
+	}
 	if err := cfg.worker.Check(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)

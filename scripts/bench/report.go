@@ -72,6 +72,19 @@ func (c config) serverFlags() string {
 	return ""
 }
 
+// schedFlags are the diagnostic flags that changed how the kernel schedules the
+// stack's processes, for a report's command.
+func (c config) schedFlags() string {
+	flags := ""
+	if c.niceFlag != "" {
+		flags += " -nice " + c.niceFlag
+	}
+	for _, v := range c.cpusFlag {
+		flags += " -cpus " + v
+	}
+	return flags
+}
+
 type report struct {
 	cfg   config
 	runID string
@@ -408,6 +421,7 @@ func (r *report) markdown() string {
 		flags += fmt.Sprintf(" -pg-statements %d", r.cfg.pgStatements)
 	}
 	flags += workerSizingArgs(r.cfg.worker)
+	flags += r.cfg.schedFlags()
 	flags += r.cfg.serverFlags()
 	fmt.Fprintf(&b, "Intake benchmark (`go run ./scripts/bench -c %d -n %d -rounds %d -d %s%s`), run %s; raw = SDK start of a bare one-timer workflow%s.\n\n",
 		r.cfg.conc, r.cfg.n, r.cfg.rounds, r.cfg.duration, flags, r.runID, r.rawNote())

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestCoreWaitDescribe(t *testing.T) {
@@ -69,5 +76,75 @@ func TestParseNice(t *testing.T) {
 		if _, err := parseNice(bad); err == nil {
 			t.Errorf("parseNice(%q) accepted", bad)
 		}
+	}
+}
+
+func TestParseCPUs(t *testing.T) {
+	got, err := parseCPUs([]string{"temporal-server=0", "bench=0-1", "postgres=1,0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for group, want := range map[string]string{"temporal-server": "0", "bench": "0,1", "postgres": "0,1"} {
+		if cpus := cpuList(got[group]); cpus != want {
+			t.Errorf("%s: CPUs %s, want %s", group, cpus, want)
+		}
+	}
+	tooMany := fmt.Sprintf("bench=%d", runtime.NumCPU())
+	for _, bad := range []string{"bench", "bench=", "=0", "bench=x", "bench=1-0", "bench=-1", "bench=0,", tooMany} {
+		if _, err := parseCPUs([]string{bad}); err == nil {
+			t.Errorf("parseCPUs(%q) accepted", bad)
+		}
+	}
+}
+
+// Pinning this process ("bench") to one CPU must reach every thread it has,
+// and threads started after it, as the kernel reports them.
+func TestPinGroupConfinesEveryThread(t *testing.T) {
+	var all, one unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &all); err != nil {
+		t.Fatal(err)
+	}
+	one.Set(0)
+	if err := pinGroup("bench", one); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := pinGroup("bench", all); err != nil {
+			t.Error(err)
+		}
+	}()
+	// A thread the runtime starts now, locked so that the check runs on it.
+	done := make(chan unix.CPUSet)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+		var set unix.CPUSet
+		_ = unix.SchedGetaffinity(0, &set)
+		done <- set
+	}()
+	if got := <-done; got != one {
+		t.Errorf("a new thread's CPUs: %s, want 0", cpuList(got))
+	}
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*", os.Getpid()))
+	for _, task := range tasks {
+		tid, _ := strconv.Atoi(filepath.Base(task))
+		var set unix.CPUSet
+		if err := unix.SchedGetaffinity(tid, &set); err != nil {
+			continue // exited
+		}
+		if set != one {
+			t.Errorf("thread %d: CPUs %s, want 0", tid, cpuList(set))
+		}
+	}
+}
+
+// A report's command must reproduce the run's scheduling, -cpus repeated as given.
+func TestSchedFlagsInTheCommand(t *testing.T) {
+	c := config{niceFlag: "bench=5", cpusFlag: cpusFlag{"temporal-server=0", "bench=1"}}
+	want := " -nice bench=5 -cpus temporal-server=0 -cpus bench=1"
+	if got := c.schedFlags(); got != want {
+		t.Errorf("schedFlags = %q, want %q", got, want)
+	}
+	if got := (&breachReport{cfg: c}).command(); !strings.Contains(got, want) {
+		t.Errorf("breach command %q lacks %q", got, want)
 	}
 }

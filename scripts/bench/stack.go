@@ -244,6 +244,12 @@ func (s *stack) start(ctx context.Context) error {
 			return err
 		}
 	}
+	for group, set := range s.cfg.cpus {
+		s.say("confining the threads of %s to CPUs %s", group, cpuList(set))
+		if err := pinGroup(group, set); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
