@@ -219,6 +219,7 @@ type runResult struct {
 	maxLag      time.Duration    // how late the dispatcher sent a request
 	cpuRun      cpuUsage         // CPU used while the requests ran
 	cpu         cpuUsage         // CPU used by run + drain
+	pgCPU       cpuUsage         // of it PostgreSQL's, by database (phase 1)
 	tasks       taskCounts       // tasks the worker executed in run + drain (phase 1)
 	server      *timerQueueStats // the Temporal server's counters over run + drain (phase 1; nil: n/a)
 	timings     timings          // API handler and StartWorkflowExecution latencies during the run

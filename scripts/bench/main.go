@@ -387,6 +387,7 @@ func run(ctx context.Context, cfg config) error {
 				return err
 			}
 			before, tBefore, srvBefore := sampleCPU(), s.timings(), scrapeTimerQueue(ctx, s.temporalMetricsURL())
+			pgBefore := samplePG()
 			tasksBefore, err := s.workerTaskCounts()
 			if err != nil {
 				return err
@@ -400,7 +401,7 @@ func run(ctx context.Context, cfg config) error {
 				return err
 			}
 			r.drain = drain
-			r.cpu = sampleCPU().sub(before)
+			r.cpu, r.pgCPU = sampleCPU().sub(before), samplePG().sub(pgBefore)
 			tasksAfter, err := s.workerTaskCounts()
 			if err != nil {
 				return err

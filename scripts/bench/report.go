@@ -341,6 +341,11 @@ func (r *report) print(out io.Writer) {
 		}
 	}
 	for _, rr := range r.phase1 {
+		if len(rr.pgCPU) > 0 {
+			fmt.Fprintf(out, "  round %d %s, PostgreSQL CPU ms/req incl. drain by database: %s\n", rr.round, rr.contender, cpuPerRequest(rr.pgCPU, rr.ok()))
+		}
+	}
+	for _, rr := range r.phase1 {
 		if rr.errors > 0 {
 			fmt.Fprintf(out, "  round %d %s: first error: %s\n", rr.round, rr.contender, rr.firstErr)
 		}
@@ -436,6 +441,8 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "| Worker end-to-end rate, same runs, until the worker caught up (median req/s) | %.1f | %.1f | |\n", r.e2eAPI, r.e2eRaw)
 	fmt.Fprintf(&b, "| CPU per request incl. the worker's catch-up, net of idle (ms per round) | %s | %s | |\n",
 		r.perRound("api", r.netCPUPerRequest), r.perRound("raw", r.netCPUPerRequest))
+	fmt.Fprintf(&b, "| Of it PostgreSQL's, by database (ms per round; other: its own processes and backends that exited) | %s | %s | |\n",
+		r.perRound("api", pgPerRequest), r.perRound("raw", pgPerRequest))
 	fmt.Fprintf(&b, "| First workflow tasks the server lost and timed out (per round; [#11733](https://github.com/temporalio/temporal/issues/11733)) | %s | %s | |\n",
 		r.perRound("api", lostStarts), r.perRound("raw", lostStarts))
 	fmt.Fprintf(&b, "| Phase 2 rate, open loop (%s), %s each | %.1f req/s | %.1f req/s | |\n", r.rateSource(), r.cfg.duration, r.rate, r.rate)
@@ -452,6 +459,10 @@ func (r *report) markdown() string {
 	}
 	return b.String()
 }
+
+// pgPerRequest is a run's PostgreSQL CPU per request by database, with the run's
+// work and the worker's catch-up.
+func pgPerRequest(rr runResult) string { return cpuPerRequest(rr.pgCPU, rr.ok()) }
 
 // perRound is a figure of each phase-1 round of a contender, joined.
 func (r *report) perRound(contender string, figure func(runResult) string) string {
