@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestBackendDatabase(t *testing.T) {
 	for title, want := range map[string]string{
@@ -47,5 +50,15 @@ func TestPGSampleSub(t *testing.T) {
 	}
 	if total := got.total(); total != ticksToDuration(60+20+30+4+5) {
 		t.Errorf("total %v, want PostgreSQL's whole time in the window", total)
+	}
+}
+
+// Temporal's side is its server and its own databases, not complaintflow's.
+func TestTemporalSide(t *testing.T) {
+	rr := runResult{requests: 2,
+		cpu:   cpuUsage{"temporal-server": 20 * time.Millisecond, "bench": 10 * time.Millisecond, "postgres": 16 * time.Millisecond},
+		pgCPU: cpuUsage{temporalDatabase: 6 * time.Millisecond, temporalDatabase + "_visibility": 2 * time.Millisecond, "complaintflow_bench": 4 * time.Millisecond, "other": 4 * time.Millisecond}}
+	if got, want := temporalSide(rr), 14.0; got != want {
+		t.Errorf("temporalSide = %v ms per request, want %v", got, want)
 	}
 }

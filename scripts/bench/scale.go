@@ -344,7 +344,7 @@ func measureScale(ctx context.Context, s *stack, p *scaleProcesses, row *scaleRo
 	}
 	if s.cfg.temporalServer == "real" {
 		// Its persistence and visibility databases, beside complaintflow's.
-		if err := db.GetContext(ctx, &row.tdbBytes, `SELECT sum(pg_database_size(datname))::bigint FROM pg_database WHERE datname LIKE 'temporal_bench%'`); err != nil {
+		if err := db.GetContext(ctx, &row.tdbBytes, `SELECT sum(pg_database_size(datname))::bigint FROM pg_database WHERE datname LIKE $1 || '%'`, temporalDatabase); err != nil {
 			return err
 		}
 	} else if s.cfg.temporalDB && len(s.tempDirs) > 0 {

@@ -253,6 +253,10 @@ func (s *stack) start(ctx context.Context) error {
 	return nil
 }
 
+// temporalDatabase is the real server's database on the private PostgreSQL; its
+// visibility store is temporalDatabase+"_visibility".
+const temporalDatabase = "temporal_bench"
+
 // startTemporalServer starts the real Temporal server on the private PostgreSQL,
 // with its Prometheus endpoint for the breach mode's timer-queue figures.
 func (s *stack) startTemporalServer(ctx context.Context) error {
@@ -272,7 +276,7 @@ func (s *stack) startTemporalServer(ctx context.Context) error {
 	}
 	s.say("starting a private Temporal server %s (%d history shards) on the private PostgreSQL…", devenv.TemporalServerVersion, s.cfg.shards)
 	t, err := devenv.StartTemporalServer(ctx, devenv.TemporalServerOptions{
-		Postgres: s.pg, Database: "temporal_bench", Shards: s.cfg.shards,
+		Postgres: s.pg, Database: temporalDatabase, Shards: s.cfg.shards,
 		Namespace: s.cfg.namespace, SearchAttributes: workflows.SearchAttributeDefinitions(),
 		MetricsPort: metricsPort, PprofPort: pprofPort, LogFile: s.cfg.temporalLog, HistoryCacheSize: s.cfg.historyCache,
 		SQLPlugin: s.cfg.sqlPlugin,
