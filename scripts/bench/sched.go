@@ -121,16 +121,27 @@ func stealTime() time.Duration {
 // diagnostic: whether lateness follows a group's priority tells whether its wait
 // for a core is what makes it late.
 func reniceGroup(group string, nice int) error {
+	return eachThread(group, func(tid int) error {
+		if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice); err != nil && err != syscall.ESRCH {
+			return fmt.Errorf("renice thread %d of %s to %d: %w", tid, group, nice, err)
+		}
+		return nil
+	})
+}
+
+// eachThread calls f with every thread of every process of a group, until f fails.
+// A thread may exit before f reaches it (ESRCH).
+func eachThread(group string, f func(tid int) error) error {
 	procs := procGroups()[group]
 	if len(procs) == 0 {
-		return fmt.Errorf("no %s process to renice", group)
+		return fmt.Errorf("no %s process", group)
 	}
 	for _, p := range procs {
 		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*", p.pid))
 		for _, task := range tasks {
 			tid, _ := strconv.Atoi(filepath.Base(task))
-			if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice); err != nil && err != syscall.ESRCH {
-				return fmt.Errorf("renice thread %d of %s to %d: %w", tid, group, nice, err)
+			if err := f(tid); err != nil {
+				return err
 			}
 		}
 	}
@@ -219,18 +230,10 @@ func cpuList(set unix.CPUSet) string {
 // run shows what each side would do if it did not share cores with the other, as
 // in production, where the server has machines of its own.
 func pinGroup(group string, set unix.CPUSet) error {
-	procs := procGroups()[group]
-	if len(procs) == 0 {
-		return fmt.Errorf("no %s process to pin", group)
-	}
-	for _, p := range procs {
-		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*", p.pid))
-		for _, task := range tasks {
-			tid, _ := strconv.Atoi(filepath.Base(task))
-			if err := unix.SchedSetaffinity(tid, &set); err != nil && err != unix.ESRCH {
-				return fmt.Errorf("pin thread %d of %s: %w", tid, group, err)
-			}
+	return eachThread(group, func(tid int) error {
+		if err := unix.SchedSetaffinity(tid, &set); err != nil && err != unix.ESRCH {
+			return fmt.Errorf("pin thread %d of %s: %w", tid, group, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
