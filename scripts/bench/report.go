@@ -341,8 +341,8 @@ func (r *report) print(out io.Writer) {
 		}
 	}
 	for _, rr := range r.phase1 {
-		if len(rr.pgCPU) > 0 {
-			fmt.Fprintf(out, "  round %d %s, PostgreSQL CPU ms/req incl. drain by database: %s\n", rr.round, rr.contender, cpuPerRequest(rr.pgCPU, rr.ok()))
+		if rr.pgCPU.total() > 0 { // a private PostgreSQL
+			fmt.Fprintf(out, "  round %d %s, PostgreSQL CPU ms/req incl. drain by database: %s\n", rr.round, rr.contender, pgPerRequest(rr.runResult))
 		}
 	}
 	for _, rr := range r.phase1 {
@@ -445,8 +445,10 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "| Worker end-to-end rate, same runs, until the worker caught up (median req/s) | %.1f | %.1f | |\n", r.e2eAPI, r.e2eRaw)
 	fmt.Fprintf(&b, "| CPU per request incl. the worker's catch-up, net of idle (ms per round) | %s | %s | |\n",
 		r.perRound("api", r.netCPUPerRequest), r.perRound("raw", r.netCPUPerRequest))
-	fmt.Fprintf(&b, "| Of it PostgreSQL's, by database (ms per round; other: its own processes and backends that exited) | %s | %s | |\n",
-		r.perRound("api", pgPerRequest), r.perRound("raw", pgPerRequest))
+	if len(r.phase1) > 0 && r.phase1[0].pgCPU.total() > 0 { // a private PostgreSQL
+		fmt.Fprintf(&b, "| Of it PostgreSQL's, by database (ms per round; other: its own processes and backends that exited) | %s | %s | |\n",
+			r.perRound("api", pgPerRequest), r.perRound("raw", pgPerRequest))
+	}
 	if api, raw := r.medianTemporalSide("api"), r.medianTemporalSide("raw"); api > 0 {
 		fmt.Fprintf(&b, "| Of it Temporal's alone: its server and its databases (median ms) — the ratio if Temporal, on machines of its own, were the limit | %.2f | %.2f | %.3f |\n", api, raw, raw/api)
 	}
