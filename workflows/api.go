@@ -9,6 +9,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // TaskQueue is the task queue the worker polls and the API starts workflows on.
@@ -95,6 +97,22 @@ var (
 	SearchAttrEscalationPending = temporal.NewSearchAttributeKeyBool("EscalationPending")
 	SearchAttrOwner             = temporal.NewSearchAttributeKeyKeyword("ComplaintOwner")
 )
+
+// StartSearchAttributes are a filed complaint's search attributes, set when its
+// workflow starts so that it is listed from the first moment; the workflow upserts
+// them as they change.
+func StartSearchAttributes(urgency, tier complaint.Level, category, owner string) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		SearchAttrStatus.ValueSet(string(complaint.StatusOpen)),
+		SearchAttrUrgency.ValueSet(string(urgency)),
+		SearchAttrTier.ValueSet(string(tier)),
+		SearchAttrCategory.ValueSet(category),
+		SearchAttrBreached.ValueSet(false),
+		SearchAttrEscalationLevel.ValueSet(0),
+		SearchAttrEscalationPending.ValueSet(false),
+		SearchAttrOwner.ValueSet(owner),
+	)
+}
 
 // SearchAttributeDefinitions lists the custom search attributes as NAME=TYPE pairs,
 // the form `temporal server start-dev --search-attribute` and

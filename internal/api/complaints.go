@@ -19,7 +19,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/calendar"
@@ -375,16 +374,7 @@ func (s *Server) startComplaintWorkflow(ctx context.Context, c store.Complaint) 
 		// A retried intake joins the running workflow; a finished one stays finished.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchAttrStatus.ValueSet(string(complaint.StatusOpen)),
-			workflows.SearchAttrUrgency.ValueSet(string(c.Urgency)),
-			workflows.SearchAttrTier.ValueSet(string(c.CustomerTier)),
-			workflows.SearchAttrCategory.ValueSet(c.Category),
-			workflows.SearchAttrBreached.ValueSet(false),
-			workflows.SearchAttrEscalationLevel.ValueSet(0),
-			workflows.SearchAttrEscalationPending.ValueSet(false),
-			workflows.SearchAttrOwner.ValueSet(null.Value(c.Owner)),
-		),
+		TypedSearchAttributes:    workflows.StartSearchAttributes(c.Urgency, c.CustomerTier, c.Category, null.Value(c.Owner)),
 	}, workflows.ComplaintWorkflow, workflows.ComplaintInput{ComplaintID: c.ID, Revision: workflows.CurrentRevision})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {

@@ -17,7 +17,6 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -91,7 +90,7 @@ func postComplaint(ctx context.Context, httpClient *http.Client, url, auth strin
 
 // newRawContender starts the bare workflow with the SDK, as directly as possible.
 // extra adds start options the API passes, to tell their cost from the API's own:
-// "search-attributes" (the five typed search attributes), "id-policies" (ID
+// "search-attributes" (a new complaint's, workflows.StartSearchAttributes), "id-policies" (ID
 // conflict policy USE_EXISTING, reuse policy REJECT_DUPLICATE) or "api" (both).
 func newRawContender(s *stack, runID, extra string) *contender {
 	withSA := extra == "search-attributes" || extra == "api"
@@ -105,13 +104,8 @@ func newRawContender(s *stack, runID, extra string) *contender {
 		}
 		if withSA {
 			h := splitmix64(uint64(seq))
-			opts.TypedSearchAttributes = temporal.NewSearchAttributes(
-				workflows.SearchAttrStatus.ValueSet(string(complaint.StatusOpen)),
-				workflows.SearchAttrUrgency.ValueSet(urgencyMix.pick(h>>24)),
-				workflows.SearchAttrTier.ValueSet(tierMix.pick(h>>8)),
-				workflows.SearchAttrCategory.ValueSet(complaint.Categories[(h>>16)%uint64(len(complaint.Categories))]),
-				workflows.SearchAttrBreached.ValueSet(false),
-			)
+			opts.TypedSearchAttributes = workflows.StartSearchAttributes(complaint.Level(urgencyMix.pick(h>>24)),
+				complaint.Level(tierMix.pick(h>>8)), complaint.Categories[(h>>16)%uint64(len(complaint.Categories))], "")
 		}
 		_, err := s.tc.ExecuteWorkflow(ctx, opts, BareWorkflowName, id)
 		return err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/devenv"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 const (
@@ -537,13 +538,14 @@ func (r *report) rateSource() string {
 }
 
 func (r *report) rawNote() string {
+	n := workflows.StartSearchAttributes("", "", "", "").Size()
 	switch r.cfg.rawOptions {
 	case "search-attributes":
-		return " plus the API's 5 search attributes (-raw-options search-attributes)"
+		return fmt.Sprintf(" plus the API's %d search attributes (-raw-options search-attributes)", n)
 	case "id-policies":
 		return " plus the API's ID conflict/reuse policies (-raw-options id-policies)"
 	case "api":
-		return " with the API's start options (5 search attributes, ID conflict/reuse policies), as the API starts a complaint"
+		return fmt.Sprintf(" with the API's start options (%d search attributes, ID conflict/reuse policies), as the API starts a complaint", n)
 	}
 	return " and no other start options (-raw-options none)"
 }
