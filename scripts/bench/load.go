@@ -90,8 +90,9 @@ func postComplaint(ctx context.Context, httpClient *http.Client, url, auth strin
 
 // newRawContender starts the bare workflow with the SDK, as directly as possible.
 // extra adds start options the API passes, to tell their cost from the API's own:
-// "search-attributes" (a new complaint's, workflows.StartSearchAttributes), "id-policies" (ID
-// conflict policy USE_EXISTING, reuse policy REJECT_DUPLICATE) or "api" (both).
+// "search-attributes" (a new complaint's, workflows.StartSearchAttributes),
+// "id-policies" (ID conflict policy USE_EXISTING, reuse policy REJECT_DUPLICATE) or
+// "api" (both).
 func newRawContender(s *stack, runID, extra string) *contender {
 	withSA := extra == "search-attributes" || extra == "api"
 	withPolicies := extra == "id-policies" || extra == "api"
