@@ -37,6 +37,7 @@ type NotificationStore interface {
 	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
+	UnsettledNotifications(ctx context.Context, complaintID, eventKey string) ([]notify.Notification, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
 	EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error)
 }
@@ -62,6 +63,10 @@ type Notice struct {
 	// SurveyID names the survey whose link the template's {{.link}} is: the activity
 	// signs it when it delivers, so the customer's credential is in no history.
 	SurveyID string `json:",omitempty"`
+	// Resume asks only to finish the deliveries of this notice that an earlier
+	// attempt began and left unsettled, and to start none (see resume). Only
+	// EventKey and ComplaintID matter then.
+	Resume bool `json:",omitempty"`
 }
 
 // recordTimeout bounds recording a send's outcome, which runs even when the
@@ -84,6 +89,9 @@ const recordTimeout = 5 * time.Second
 // phone, e-mail or address, and end with a deep link into the web console (see
 // consoleLink); the customer's and the intake callback's do not.
 func (a *Activities) Notify(ctx context.Context, n Notice) error {
+	if n.Resume {
+		return a.resume(ctx, n)
+	}
 	personID := n.Recipient
 	if personID == CustomerRecipient {
 		personID = ""
@@ -102,7 +110,6 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	if err != nil {
 		return err
 	}
-	info := activity.GetInfo(ctx)
 	ds := a.deliveries(n, contacts, link)
 	if n.ComplaintID != "" && (n.Recipient == CustomerRecipient || n.EventKind == complaint.EventEscalationDecision) {
 		// What the customer is told, the intake system they came through is told too;
@@ -115,6 +122,50 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 			ds = append(ds, cb)
 		}
 	}
+	return a.deliverAll(ctx, ds)
+}
+
+// resume finishes the deliveries of a notice that an attempt began and that no
+// attempt of the notice itself will finish: the workflow task that sent it died
+// before Temporal recorded it, and the task's redo decided not to send the notice
+// (a warning superseded in the redo's wake-up). Each unsettled row goes through
+// its state machine as any retry's would — a stale one sent again where the
+// channel's receivers deduplicate, else marked uncertain; a fresh one waited for
+// — rebuilt from the row, which holds what the first attempt meant to send.
+// Nothing is started: a notice no attempt began stays unsent. Staff notices only:
+// a customer's row holds the address masked.
+func (a *Activities) resume(ctx context.Context, n Notice) error {
+	rows, err := a.Notifications.UnsettledNotifications(ctx, n.ComplaintID, n.EventKey)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	ds := make([]delivery, 0, len(rows))
+	for _, row := range rows {
+		channel := a.notifier(row.Channel)
+		if row.Channel == notify.ChannelLog {
+			channel = a.logNotifier()
+		}
+		if channel == nil || row.Recipient == CustomerRecipient {
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("notification %s cannot be resumed from its row", row.IdempotencyKey), ErrTypeNotificationFailed, nil)
+		}
+		ds = append(ds, delivery{
+			channel: channel,
+			msg: notify.Message{
+				Key: row.IdempotencyKey, ComplaintID: n.ComplaintID, EventKind: row.EventKind, Recipient: row.Recipient,
+				Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
+			},
+			row: row,
+		})
+	}
+	return a.deliverAll(ctx, ds)
+}
+
+// deliverAll runs the deliveries together and says what is left: a retryable error
+// while one may still succeed, the non-retryable ErrTypeNotificationFailed once one
+// cannot, nil when all are done.
+func (a *Activities) deliverAll(ctx context.Context, ds []delivery) error {
+	info := activity.GetInfo(ctx)
 	errs := make([]error, len(ds))
 	var wg sync.WaitGroup
 	for i, d := range ds {
@@ -207,11 +258,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		add(notify.ChannelWebhook, c.PersonWebhookURL)
 	}
 	if len(targets) == 0 {
-		log := a.notifier(notify.ChannelLog)
-		if log == nil {
-			log = notify.Log{Logger: slog.Default()}
-		}
-		targets = append(targets, target{log, ""})
+		targets = append(targets, target{a.logNotifier(), ""})
 	}
 
 	ds := make([]delivery, 0, len(targets))
@@ -310,6 +357,15 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	default:
 		return fmt.Errorf("notification %s: %s", key, errText)
 	}
+}
+
+// logNotifier is the log channel, which reaches whoever no other channel does: the
+// configured one, else the default logger.
+func (a *Activities) logNotifier() notify.Notifier {
+	if log := a.notifier(notify.ChannelLog); log != nil {
+		return log
+	}
+	return notify.Log{Logger: slog.Default()}
 }
 
 func (a *Activities) notifier(channel string) notify.Notifier {

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -328,6 +330,82 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 	if reqs := f.hook.received(); len(reqs) != 1 || reqs[0].key != n.EventKey+"|ann|webhook" ||
 		rows["webhook"].Status != notify.NotificationSent || rows["webhook"].Attempts != 2 {
 		t.Errorf("webhook: %d requests, row %+v; want one resend with the same key", len(reqs), rows["webhook"])
+	}
+}
+
+// A workflow task that sent a warning died before Temporal recorded it, and its redo
+// superseded the warning: the redo asks only to resume the notice. Deliveries the
+// dead attempt began are finished from their rows — the webhook sent again with its
+// key and first words, the e-mail marked uncertain, the log line written — once
+// they are stale; a notice no attempt began is not started.
+func TestNotifyResumeFinishesOnlyWhatAnAttemptBegan(t *testing.T) {
+	f := newNotifyFixture(t)
+	f.person(t, "ann", "ann@example.com", f.hook.URL+"/ann")
+	f.person(t, "bob", "", "")
+	warning := func(n int) string { return fmt.Sprintf("%s/sla_warning/%d", f.c.WorkflowID, n) }
+	began := func(key, recipient, channel, address string) notify.Notification {
+		t.Helper()
+		row, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
+			IdempotencyKey: key + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
+			Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
+		}, time.Minute, false)
+		if err != nil || !claimed {
+			t.Fatalf("claim: %v %v", claimed, err)
+		}
+		return row
+	}
+	began(warning(1), "ann", "email", "ann@example.com")
+	began(warning(1), "ann", "webhook", f.hook.URL+"/ann")
+	// bob's log line failed once and went back to pending.
+	row := began(warning(2), "bob", "log", "")
+	if ok, err := f.st.FinishNotification(context.Background(), row.IdempotencyKey, row.Attempts, notify.NotificationPending, "x", time.Now()); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	resume := func(key, recipient string) error {
+		return f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: recipient, Resume: true})
+	}
+
+	if err := resume(warning(3), "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := f.st.Notifications(context.Background(), f.c.ID); len(rows) != 3 {
+		t.Fatalf("resuming a notice nobody began wrote %d rows, want the 3 begun", len(rows))
+	}
+	// Fresh: the attempt that claimed them may still be sending.
+	if err := resume(warning(1), "ann"); errKind(err) != "retry" || len(f.smtp.Mails()) != 0 || len(f.hook.received()) != 0 {
+		t.Fatalf("fresh rows: got %v, want a retryable error and nothing sent", err)
+	}
+	if err := resume(warning(2), "bob"); err != nil || !strings.Contains(f.log.String(), "first words") {
+		t.Fatalf("pending log line: %v, log %q; want it written", err, f.log.String())
+	}
+	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '1 hour' WHERE status = 'sending'`); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := resume(warning(1), "ann"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ns, err := f.st.Notifications(context.Background(), f.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]notify.NotificationStatus{}
+	for _, n := range ns {
+		status[n.IdempotencyKey] = n.Status
+	}
+	want := map[string]notify.NotificationStatus{
+		warning(1) + "|ann|email": notify.NotificationUncertain, warning(1) + "|ann|webhook": notify.NotificationSent,
+		warning(2) + "|bob|log": notify.NotificationSent,
+	}
+	if !maps.Equal(status, want) {
+		t.Errorf("rows %v, want %v", status, want)
+	}
+	if len(f.smtp.Mails()) != 0 {
+		t.Errorf("%d e-mails sent again, want none", len(f.smtp.Mails()))
+	}
+	if reqs := f.hook.received(); len(reqs) != 1 || reqs[0].key != warning(1)+"|ann|webhook" || !strings.Contains(reqs[0].body, "first words") {
+		t.Errorf("webhook: %+v, want one resend with the key and the first words", reqs)
 	}
 }
 

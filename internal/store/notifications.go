@@ -85,6 +85,21 @@ func (s *Store) FinishNotification(ctx context.Context, key string, attempt int,
 	return n == 1, err
 }
 
+// UnsettledNotifications lists the deliveries of one notice about a complaint (the
+// event key every channel's key starts with) that are still pending or sending,
+// oldest first: what an attempt began and has not finished. By the complaint's
+// index, so a notice with none (nearly every one) costs one indexed read.
+func (s *Store) UnsettledNotifications(ctx context.Context, complaintID, eventKey string) ([]notify.Notification, error) {
+	const q = `SELECT ` + notificationColumns + ` FROM notifications
+		WHERE complaint_id = $1 AND starts_with(idempotency_key, $2 || '|') AND status IN ('pending', 'sending')
+		ORDER BY id`
+	var ns []notify.Notification
+	if err := s.db.SelectContext(ctx, &ns, q, complaintID, eventKey); err != nil {
+		return nil, fmt.Errorf("list unsettled notifications: %w", err)
+	}
+	return ns, nil
+}
+
 // Notifications lists the notifications about a complaint, oldest first.
 func (s *Store) Notifications(ctx context.Context, complaintID string) ([]notify.Notification, error) {
 	const q = `SELECT ` + notificationColumns + ` FROM notifications WHERE complaint_id = $1 ORDER BY id`

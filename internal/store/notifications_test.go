@@ -122,6 +122,56 @@ func TestStaleSendingNotification(t *testing.T) {
 	}
 }
 
+// A notice's unsettled deliveries are its channels' rows still pending or sending,
+// and only its own: not a longer event key that starts the same, nor another
+// complaint's.
+func TestUnsettledNotifications(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	a, _, err := st.CreateComplaint(ctx, newComplaint("u-a", complaint.High, complaint.Low))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := st.CreateComplaint(ctx, newComplaint("u-b", complaint.High, complaint.Low))
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := "complaint:" + a.ID + "/sla_warning/1"
+	row := func(complaintID, key string) notify.Notification {
+		n := notification(key)
+		n.ComplaintID = new(complaintID)
+		return n
+	}
+	// sending: claimed and never finished.
+	claim(t, st, row(a.ID, event+"|ann|email"), false)
+	// pending: a retryable failure put it back.
+	got, _ := claim(t, st, row(a.ID, event+"|ann|webhook"), false)
+	finish(t, st, got.IdempotencyKey, got.Attempts, notify.NotificationPending, "503")
+	// settled, or another notice's.
+	for _, n := range []notify.Notification{row(a.ID, event+"|ann|log"), row(a.ID, event+"0|ann|log"),
+		row(a.ID, "complaint:"+a.ID+"/sla_breached/1|ann|log")} {
+		got, _ := claim(t, st, n, false)
+		finish(t, st, got.IdempotencyKey, got.Attempts, notify.NotificationSent, "")
+	}
+	claim(t, st, row(a.ID, event+"0|ann|email"), false)
+	claim(t, st, row(b.ID, "complaint:"+b.ID+"/sla_warning/1|ann|email"), false)
+
+	ns, err := st.UnsettledNotifications(ctx, a.ID, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, n := range ns {
+		keys = append(keys, n.IdempotencyKey+" "+string(n.Status))
+	}
+	if want := []string{event + "|ann|email sending", event + "|ann|webhook pending"}; !slices.Equal(keys, want) {
+		t.Errorf("unsettled: %v, want %v", keys, want)
+	}
+	if ns, err := st.UnsettledNotifications(ctx, b.ID, event); err != nil || len(ns) != 0 {
+		t.Errorf("another complaint's: %v %v, want none", ns, err)
+	}
+}
+
 func TestConcurrentClaimsHaveOneWinner(t *testing.T) {
 	st := newStore(t)
 	var wins atomic.Int32
