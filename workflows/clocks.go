@@ -197,6 +197,14 @@ func (w *complaintWorkflow) handleFired(ctx workflow.Context) {
 // of every warning.
 var versionSupersededWarnings = change{"superseded-warnings", 2}
 
+// versionResumeSuperseded marks executions that ask, for a superseded warning, to
+// finish whatever delivery of its notice an attempt began (activities.Notice.Resume):
+// a wake-up whose task died after sending its notices is redone later, and the
+// redo can supersede a warning the dead task had begun to tell — its row would
+// stay in sending with no attempt left to settle it. Executions without it leave
+// such a row as it is.
+var versionResumeSuperseded = change{"resume-superseded", 3}
+
 // superseded reports whether a later mark of the warning's clock and round — a
 // higher warning or the breach — fired in the same wake-up (the same task time) and
 // waits in w.fired behind it. Marks fire together only when the task that fires them
@@ -231,6 +239,9 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 		// The later mark's notice tells the owner more; asked only here, so an older
 		// execution meets GetVersion only when a warning would be dropped.
 		w.state.Warnings[len(w.state.Warnings)-1].Superseded = true
+		if w.changed(ctx, versionResumeSuperseded) {
+			w.notify(ctx, activities.Notice{EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: w.ownerRecipient(), Resume: true})
+		}
 		return
 	}
 	w.notify(ctx, activities.Notice{

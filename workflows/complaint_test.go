@@ -36,6 +36,8 @@ type fakeActivities struct {
 	// failures makes RecordEvent and RecordMarks fail this many more times for a
 	// kind (an outage).
 	failures map[complaint.EventKind]int
+	// resumed are the event keys of notices only to be resumed (Notice.Resume).
+	resumed []string
 	// markBatches is the size of each RecordMarks call, in order.
 	markBatches []int
 }
@@ -88,6 +90,11 @@ next:
 func (f *fakeActivities) Notify(_ context.Context, n activities.Notice) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if n.Resume {
+		// Not a notice told: a request to finish one an attempt began.
+		f.resumed = append(f.resumed, n.EventKey)
+		return nil
+	}
 	for _, old := range f.notices {
 		if old.EventKey == n.EventKey && old.Recipient == n.Recipient {
 			return nil

@@ -119,42 +119,56 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 	}
 }
 
-// A recording of the current revision shows a superseded warning on the real
-// server: warnings that piled up with their breach in a worker outage are recorded
-// and not told, and the breach is.
+// Recordings show a superseded warning on the real server: warnings that piled up
+// with their breach in a worker outage are recorded and not told, and the breach
+// is. The current revision's also asks to resume each superseded warning's notice
+// (finishing what a dead attempt began of it); revision 2's did not.
 func TestReplayOfASupersededWarning(t *testing.T) {
-	file := filepath.Join("testdata", "complaint_superseded_warnings_after_outage.json")
-	hist := loadHistory(t, file)
-	keys := testenv.PayloadCodec()
-	var in workflows.ComplaintInput
-	if err := keys.DataConverter().FromPayloads(hist.Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
-		t.Fatal(err)
-	}
-	if in.Revision != workflows.CurrentRevision {
-		t.Errorf("%s is of revision %d, want the current %d", file, in.Revision, workflows.CurrentRevision)
-	}
-	rec := &recordedEvents{}
-	if err := replay(hist, rec); err != nil {
-		t.Fatal(err)
-	}
-	told := map[string]bool{}
-	for _, n := range rec.notices {
-		told[n.EventKey] = true
-	}
-	count := map[complaint.EventKind][2]int{} // recorded, told
-	for _, e := range rec.list {
-		c := count[e.Kind]
-		c[0]++
-		if told[e.Key] {
-			c[1]++
-		}
-		count[e.Kind] = c
-	}
-	if got := count[complaint.EventSLAWarning]; got != [2]int{4, 0} {
-		t.Errorf("warnings recorded, told: %v; want 4, 0", got)
-	}
-	if got := count[complaint.EventSLABreached]; got != [2]int{2, 2} {
-		t.Errorf("breaches recorded, told: %v; want 2, 2", got)
+	for file, want := range map[string]struct{ revision, resumed int }{
+		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev2_complaint_superseded_warnings_after_outage.json": {2, 0},
+	} {
+		t.Run(file, func(t *testing.T) {
+			hist := loadHistory(t, filepath.Join("testdata", file))
+			keys := testenv.PayloadCodec()
+			var in workflows.ComplaintInput
+			if err := keys.DataConverter().FromPayloads(hist.Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput(), &in); err != nil {
+				t.Fatal(err)
+			}
+			if in.Revision != want.revision {
+				t.Errorf("%s is of revision %d, want %d", file, in.Revision, want.revision)
+			}
+			rec := &recordedEvents{}
+			if err := replay(hist, rec); err != nil {
+				t.Fatal(err)
+			}
+			told, resumed := map[string]bool{}, map[string]bool{}
+			for _, n := range rec.notices {
+				if n.Resume {
+					resumed[n.EventKey] = true
+				} else {
+					told[n.EventKey] = true
+				}
+			}
+			count := map[complaint.EventKind][3]int{} // recorded, told, resumed
+			for _, e := range rec.list {
+				c := count[e.Kind]
+				c[0]++
+				if told[e.Key] {
+					c[1]++
+				}
+				if resumed[e.Key] {
+					c[2]++
+				}
+				count[e.Kind] = c
+			}
+			if got := count[complaint.EventSLAWarning]; got != [3]int{4, 0, want.resumed} {
+				t.Errorf("warnings recorded, told, resumed: %v; want 4, 0, %d", got, want.resumed)
+			}
+			if got := count[complaint.EventSLABreached]; got != [3]int{2, 2, 0} {
+				t.Errorf("breaches recorded, told, resumed: %v; want 2, 2, 0", got)
+			}
+		})
 	}
 }
 

@@ -47,6 +47,14 @@ func (s *ComplaintSuite) warningNotices() []int {
 	return out
 }
 
+func keysOf(events []complaint.Event) []string {
+	var out []string
+	for _, e := range events {
+		out = append(out, e.Key)
+	}
+	return out
+}
+
 func supersededFlags(ws []workflows.Warning) []bool {
 	var out []bool
 	for _, w := range ws {
@@ -79,6 +87,7 @@ func (s *ComplaintSuite) TestWarningsFiringTogetherTellOnlyTheLatest() {
 	}
 	s.Equal([]int{90}, s.warningNotices())
 	s.Equal([]bool{true, true, false}, supersededFlags(state.Warnings), "the state says which were not told")
+	s.Equal(keysOf(warnings[:2]), s.acts.resumed, "what a dead attempt began of the superseded ones is finished")
 	s.Len(s.acts.noticesOf(complaint.EventSLABreached), 1)
 	s.Equal([]string{"lee", "max"}, s.ladderNotices())
 	s.Equal([]int{3, 2, 1}, s.acts.markBatches, "the warnings, the breach with level 1, level 2")
@@ -95,6 +104,7 @@ func (s *ComplaintSuite) TestTheBreachSupersedesWarningsFiringWithIt() {
 	s.Len(state.Warnings, 3)
 	s.Empty(s.warningNotices())
 	s.Equal([]bool{true, true, true}, supersededFlags(state.Warnings))
+	s.Equal(keysOf(s.acts.eventsOf(complaint.EventSLAWarning)), s.acts.resumed)
 	breached := s.acts.noticesOf(complaint.EventSLABreached)
 	s.Require().Len(breached, 1)
 	s.Equal("ann", breached[0].Recipient)
@@ -112,6 +122,7 @@ func (s *ComplaintSuite) TestWarningsOnTimeAreAllTold() {
 
 	s.Equal([]int{50, 75, 90}, s.warningNotices())
 	s.Equal([]bool{false, false, false}, supersededFlags(state.Warnings))
+	s.Empty(s.acts.resumed)
 	s.Len(s.acts.noticesOf(complaint.EventSLABreached), 1)
 	s.Equal([]int{1, 1, 1, 2, 1}, s.acts.markBatches)
 }
@@ -129,6 +140,7 @@ func (s *ComplaintSuite) TestRevisionOneDecidesSupersededWarningsWithGetVersion(
 
 	s.Len(s.acts.eventsOf(complaint.EventSLAWarning), 3)
 	s.Equal([]int{50, 75, 90}, s.warningNotices(), "without the marker every warning is told")
+	s.Empty(s.acts.resumed)
 	s.Len(s.acts.noticesOf(complaint.EventSLABreached), 1)
 	s.Equal([]string{"lee", "max"}, s.ladderNotices())
 }
@@ -141,7 +153,34 @@ func (s *ComplaintSuite) TestRevisionOneMeetingTheChangeLiveTakesIt() {
 	s.run()
 
 	s.Empty(s.warningNotices())
-	s.Equal([]string{"superseded-warnings-1"}, *upserts)
+	s.Len(s.acts.resumed, 3)
+	s.Equal([]string{"superseded-warnings-1", "resume-superseded-1"}, *upserts)
+}
+
+// An execution of revision 2 supersedes without asking, and decides resuming with
+// GetVersion: without the marker (a task that ran before this worker, replayed) it
+// asks for no resume, as before; met live it takes the change.
+func (s *ComplaintSuite) TestRevisionTwoDecidesResumingWithGetVersion() {
+	s.revision = 2
+	s.env.OnGetVersion("resume-superseded", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	s.lateFirstTask(2*time.Hour + 3*time.Second)
+
+	state := s.run()
+
+	s.Equal([]bool{true, true, true}, supersededFlags(state.Warnings))
+	s.Empty(s.warningNotices())
+	s.Empty(s.acts.resumed)
+}
+
+func (s *ComplaintSuite) TestRevisionTwoMeetingResumingLiveTakesIt() {
+	s.revision = 2
+	upserts := s.changeVersionUpserts()
+	s.lateFirstTask(2*time.Hour + 3*time.Second)
+
+	s.run()
+
+	s.Equal(keysOf(s.acts.eventsOf(complaint.EventSLAWarning)), s.acts.resumed)
+	s.Equal([]string{"resume-superseded-1"}, *upserts)
 }
 
 // On time, a revision-1 execution never meets the change: no GetVersion, no marker.
