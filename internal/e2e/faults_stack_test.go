@@ -462,7 +462,9 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 		}
 	}
 	// A warning that fired with its breach (a task late after a fault) is recorded
-	// but not told (workflows.superseded), unless an attempt that died told it.
+	// but not told (workflows.superseded), unless an attempt that died told it — or
+	// began to: the redo finishes that delivery (activities.Notice.Resume), so every
+	// row logged is sent.
 	wantNotices := func(id string) (least, most int) {
 		least, most = f.warningNotices(id)
 		others := noticesPerComplaint - perComplaint["sla_warning"]

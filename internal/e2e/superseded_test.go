@@ -8,6 +8,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/workflows"
 	"go.temporal.io/sdk/converter"
 )
@@ -52,24 +53,35 @@ func (s *stack) warningNotices(id string) (least, most int) {
 
 // Warnings and breaches that pile up while no worker runs fire in the restarted
 // worker's first wake-up: every warning is recorded, and only the breaches are
-// told — each breach notice supersedes its clock's warnings.
+// told — each breach notice supersedes its clock's warnings. A warning notice a
+// killed worker had begun to send is finished all the same (activities.Notice.Resume):
+// the outage's first warning is planted half sent, as a worker killed mid-send
+// leaves it — its row in sending, no attempt of its own left to settle it.
 func TestBreachSupersedesWarningsPiledUpInAWorkerOutage(t *testing.T) {
 	s := newStack(t)
 	// No ladder: TestKilledWorkerLosesAndDoublesNothingOfTheLadder has one.
-	pol := noLadder(apiclient.PutPolicyRequest{FirstResponse: "6s", Resolution: ptr("12s")})
+	pol := noLadder(apiclient.PutPolicyRequest{FirstResponse: "10s", Resolution: ptr("20s")})
 	pol.WarningPercents = &[]int{50, 75}
 	s.putPolicy(apiclient.Medium, apiclient.Low, pol)
 	filedAt := time.Now()
 	id := s.file(adminToken, "piled-1", apiclient.Medium, apiclient.Low).Id.String()
 	eventually(t, 10*time.Second, "opened", func() bool { return len(s.eventKinds(id)) == 1 })
+	opened := time.Now() // the clocks started before this
 
-	// The worker dies before the first warning (3 s) and comes back after both
-	// deadlines.
+	// The worker dies before the first warning (5 s after filing at the earliest; a
+	// lone run's first task can take nearly 3 s) and comes back after both deadlines.
 	s.worker.Stop()
-	if since := time.Since(filedAt); since > 2500*time.Millisecond {
-		t.Fatalf("the worker stopped %v after filing, too close to the first warning at 3 s", since)
+	if since := time.Since(filedAt); since > 4500*time.Millisecond {
+		t.Fatalf("the worker stopped %v after filing, too close to the first warning at 5 s", since)
 	}
-	time.Sleep(time.Until(filedAt.Add(13 * time.Second)))
+	halfSent := workflows.ComplaintWorkflowID(id) + "/sla_warning/1|ann|log"
+	if _, err := s.store.DB().Exec(`INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient,
+			channel, subject, body, status, attempts, updated_at)
+		VALUES ($1, $2, 'sla_warning', 'ann', 'log', '50% used', 'begun before the kill', 'sending', 1, now() - interval '1 hour')`,
+		halfSent, id); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Until(opened.Add(21 * time.Second)))
 	if got := s.eventKinds(id); len(got) != 1 {
 		t.Fatalf("events with no worker running: %v", got)
 	}
@@ -82,9 +94,14 @@ func TestBreachSupersedesWarningsPiledUpInAWorkerOutage(t *testing.T) {
 	if least, most := s.warningNotices(id); least != 0 || most != 4 {
 		t.Errorf("%d of %d warnings to be told, want all 4 superseded by their breach", least, most)
 	}
-	for _, n := range s.exactlyOneNoticePerBreach(id, 2) {
-		if n.EventKind != "sla_breached" {
-			t.Errorf("notice of %s sent; only the breaches should be", n.EventKind)
+	for _, n := range s.exactlyOneNoticePerBreach(id, 3) { // two breaches and the half-sent warning
+		switch {
+		case n.IdempotencyKey == halfSent:
+			if n.Status != notify.NotificationSent || n.Attempts != 2 {
+				t.Errorf("the half-sent warning: %s after %d attempts, want sent by a second", n.Status, n.Attempts)
+			}
+		case n.EventKind != "sla_breached":
+			t.Errorf("notice of %s sent; only the breaches and the half-sent warning should be", n.EventKind)
 		}
 	}
 	s.checkHistory("complaint:"+id, "complaint_superseded_warnings_after_outage")
