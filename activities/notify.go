@@ -37,7 +37,7 @@ type NotificationStore interface {
 	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
-	UnsettledNotifications(ctx context.Context, complaintID, eventKey string) ([]notify.Notification, error)
+	UnsettledNotifications(ctx context.Context, complaintID string, eventKeys []string) ([]notify.Notification, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
 	EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error)
 }
@@ -90,7 +90,7 @@ const recordTimeout = 5 * time.Second
 // consoleLink); the customer's and the intake callback's do not.
 func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	if n.Resume {
-		return a.resume(ctx, n)
+		return a.resume(ctx, n.ComplaintID, n.EventKey)
 	}
 	personID := n.Recipient
 	if personID == CustomerRecipient {
@@ -125,7 +125,7 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	return a.deliverAll(ctx, ds)
 }
 
-// resume finishes the deliveries of a notice that an attempt began and that no
+// resume finishes the deliveries of notices that an attempt began and that no
 // attempt of the notice itself will finish: the workflow task that sent it died
 // before Temporal recorded it, and the task's redo decided not to send the notice
 // (a warning superseded in the redo's wake-up). Each unsettled row goes through
@@ -134,8 +134,8 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 // — rebuilt from the row, which holds what the first attempt meant to send.
 // Nothing is started: a notice no attempt began stays unsent. Staff notices only:
 // a customer's row holds the address masked.
-func (a *Activities) resume(ctx context.Context, n Notice) error {
-	rows, err := a.Notifications.UnsettledNotifications(ctx, n.ComplaintID, n.EventKey)
+func (a *Activities) resume(ctx context.Context, complaintID string, eventKeys ...string) error {
+	rows, err := a.Notifications.UnsettledNotifications(ctx, complaintID, eventKeys)
 	if err != nil || len(rows) == 0 {
 		return err
 	}
@@ -152,7 +152,7 @@ func (a *Activities) resume(ctx context.Context, n Notice) error {
 		ds = append(ds, delivery{
 			channel: channel,
 			msg: notify.Message{
-				Key: row.IdempotencyKey, ComplaintID: n.ComplaintID, EventKind: row.EventKind, Recipient: row.Recipient,
+				Key: row.IdempotencyKey, ComplaintID: complaintID, EventKind: row.EventKind, Recipient: row.Recipient,
 				Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
 			},
 			row: row,

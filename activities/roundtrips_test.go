@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -198,5 +199,63 @@ func TestFiredMarksAreRecordedInOneRoundTrip(t *testing.T) {
 		each, notify)
 	if each <= 1 {
 		t.Fatalf("RecordEvent one at a time took %d round trips; the proxy counts nothing", each)
+	}
+}
+
+// A late wake-up's superseded warnings ask to resume their notices: NotifyAll looks
+// them up together, one round trip for the complaint however many there are, and
+// with none begun (nearly always) does nothing more — the shedding stays cheap. One
+// a killed attempt began is finished.
+func TestSupersededWarningsAreLookedUpInOneRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	var pg pgCounter
+	st, err := store.Open(ctx, pg.proxy(t, testenv.NewDatabase(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	sent := &countingNotifier{}
+	a := &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{sent}}
+	env.RegisterActivity(a)
+	resumes := func(c store.Complaint) []activities.Notice {
+		var ns []activities.Notice
+		for i := range 3 {
+			ns = append(ns, activities.Notice{ComplaintID: c.ID, EventKey: fmt.Sprintf("%s/sla_warning/%d", c.WorkflowID, i+1),
+				EventKind: complaint.EventSLAWarning, Recipient: "ann", Resume: true})
+		}
+		return ns
+	}
+	// The first call prepares the statement on the pool's connection.
+	if _, err := env.ExecuteActivity(a.NotifyAll, resumes(fileComplaint(t, st, nil))); err != nil {
+		t.Fatal(err)
+	}
+	c := fileComplaint(t, st, nil)
+	pg.since()
+	if _, err := env.ExecuteActivity(a.NotifyAll, resumes(c)); err != nil {
+		t.Fatal(err)
+	}
+	if got := pg.since(); got != 1 {
+		t.Errorf("three superseded warnings, none begun: %d round trips, want 1", got)
+	}
+	if sent.sends.Load() != 0 {
+		t.Fatalf("%d notices sent for warnings nobody began", sent.sends.Load())
+	}
+
+	// The second warning's delivery was begun by an attempt whose send failed, and
+	// that attempt's task died before Temporal recorded it.
+	key := c.WorkflowID + "/sla_warning/2|ann|test"
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient,
+			channel, subject, body, status, attempts, updated_at)
+		VALUES ($1, $2, 'sla_warning', 'ann', 'test', 's', 'b', 'pending', 1, now())`, key, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.ExecuteActivity(a.NotifyAll, resumes(c)); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	if err := st.DB().GetContext(ctx, &status, `SELECT status FROM notifications WHERE idempotency_key = $1`, key); err != nil || status != "sent" || sent.sends.Load() != 1 {
+		t.Errorf("the begun warning: %s (%v), %d sent; want sent once", status, err, sent.sends.Load())
 	}
 }

@@ -85,16 +85,16 @@ func (s *Store) FinishNotification(ctx context.Context, key string, attempt int,
 	return n == 1, err
 }
 
-// UnsettledNotifications lists the deliveries of one notice about a complaint (the
-// event key every channel's key starts with) that are still pending or sending,
-// oldest first: what an attempt began and has not finished. By the complaint's
-// index, so a notice with none (nearly every one) costs one indexed read.
-func (s *Store) UnsettledNotifications(ctx context.Context, complaintID, eventKey string) ([]notify.Notification, error) {
+// UnsettledNotifications lists the deliveries of notices about a complaint (named
+// by their event keys, with which every channel's key starts) that are still
+// pending or sending, oldest first: what an attempt began and has not finished. By
+// the complaint's index, so a wake-up with none (nearly every one) costs one read.
+func (s *Store) UnsettledNotifications(ctx context.Context, complaintID string, eventKeys []string) ([]notify.Notification, error) {
 	const q = `SELECT ` + notificationColumns + ` FROM notifications
-		WHERE complaint_id = $1 AND starts_with(idempotency_key, $2 || '|') AND status IN ('pending', 'sending')
+		WHERE complaint_id = $1 AND split_part(idempotency_key, '|', 1) = ANY($2) AND status IN ('pending', 'sending')
 		ORDER BY id`
 	var ns []notify.Notification
-	if err := s.db.SelectContext(ctx, &ns, q, complaintID, eventKey); err != nil {
+	if err := s.db.SelectContext(ctx, &ns, q, complaintID, pq.Array(eventKeys)); err != nil {
 		return nil, fmt.Errorf("list unsettled notifications: %w", err)
 	}
 	return ns, nil

@@ -122,8 +122,8 @@ func TestStaleSendingNotification(t *testing.T) {
 	}
 }
 
-// A notice's unsettled deliveries are its channels' rows still pending or sending,
-// and only its own: not a longer event key that starts the same, nor another
+// Notices' unsettled deliveries are their channels' rows still pending or sending,
+// and only theirs: not a longer event key that starts the same, nor another
 // complaint's.
 func TestUnsettledNotifications(t *testing.T) {
 	ctx := context.Background()
@@ -154,9 +154,11 @@ func TestUnsettledNotifications(t *testing.T) {
 		finish(t, st, got.IdempotencyKey, got.Attempts, notify.NotificationSent, "")
 	}
 	claim(t, st, row(a.ID, event+"0|ann|email"), false)
+	other := "complaint:" + a.ID + "/sla_warning/2"
+	claim(t, st, row(a.ID, other+"|bob|log"), false)
 	claim(t, st, row(b.ID, "complaint:"+b.ID+"/sla_warning/1|ann|email"), false)
 
-	ns, err := st.UnsettledNotifications(ctx, a.ID, event)
+	ns, err := st.UnsettledNotifications(ctx, a.ID, []string{event, other})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,10 +166,10 @@ func TestUnsettledNotifications(t *testing.T) {
 	for _, n := range ns {
 		keys = append(keys, n.IdempotencyKey+" "+string(n.Status))
 	}
-	if want := []string{event + "|ann|email sending", event + "|ann|webhook pending"}; !slices.Equal(keys, want) {
+	if want := []string{event + "|ann|email sending", event + "|ann|webhook pending", other + "|bob|log sending"}; !slices.Equal(keys, want) {
 		t.Errorf("unsettled: %v, want %v", keys, want)
 	}
-	if ns, err := st.UnsettledNotifications(ctx, b.ID, event); err != nil || len(ns) != 0 {
+	if ns, err := st.UnsettledNotifications(ctx, b.ID, []string{event}); err != nil || len(ns) != 0 {
 		t.Errorf("another complaint's: %v %v, want none", ns, err)
 	}
 }
