@@ -2,7 +2,11 @@ package e2e_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,4 +109,82 @@ func TestBreachSupersedesWarningsPiledUpInAWorkerOutage(t *testing.T) {
 		}
 	}
 	s.checkHistory("complaint:"+id, "complaint_superseded_warnings_after_outage")
+}
+
+// A worker killed (SIGKILL) while it sends a warning, before Temporal recorded the
+// wake-up's task: the redo runs after the warning's breach is due too, so it fires
+// both together and supersedes the warning — and still finishes the delivery the
+// dead attempt began, which would otherwise stay in sending for good. The owner's
+// webhook holds the warning's first request, so the kill lands mid-send every run.
+func TestWorkerKilledMidSendOfAWarningItsRedoSupersedes(t *testing.T) {
+	f := newFaultStack(t, faultOptions{})
+	caught := make(chan struct{})
+	var once sync.Once
+	var mu sync.Mutex
+	var keys []string
+	hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get(notify.IdempotencyKeyHeader)
+		mu.Lock()
+		keys = append(keys, key)
+		mu.Unlock()
+		if strings.Contains(key, "/sla_warning/") {
+			first := false
+			once.Do(func() { first = true })
+			if first {
+				// The body read, the server watches the connection: the context
+				// ends when the killed worker's connection drops.
+				_, _ = io.Copy(io.Discard, r.Body)
+				close(caught)
+				<-r.Context().Done()
+				return
+			}
+		}
+	}))
+	t.Cleanup(hold.Close)
+	ctx, admin := context.Background(), f.api(adminToken)
+	res, err := admin.PutPersonWithResponse(ctx, "ann", apiclient.PutPersonRequest{Name: "Ann", Role: apiclient.PersonRoleAgent,
+		TeamId: ptr("care"), ManagerId: ptr("lee"), WebhookUrl: ptr(hold.URL + "/ann")})
+	f.want(200, res, err)
+	pol := noLadder(apiclient.PutPolicyRequest{FirstResponse: "6s", Resolution: ptr("1h")})
+	pol.WarningPercents = &[]int{50}
+	f.putPolicy(apiclient.Medium, apiclient.Low, pol)
+
+	id := f.file(adminToken, "killed-mid-send", apiclient.Medium, apiclient.Low).Id.String()
+	select {
+	case <-caught:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the warning's webhook was never sent")
+	}
+	f.killWorker()
+	warning := workflows.ComplaintWorkflowID(id) + "/sla_warning/1|ann|webhook"
+	row := func() notify.Notification {
+		for _, n := range f.notifications(id) {
+			if n.IdempotencyKey == warning {
+				return n
+			}
+		}
+		t.Fatalf("no row %s", warning)
+		return notify.Notification{}
+	}
+	if got := row(); got.Status != notify.NotificationSending {
+		t.Fatalf("after the kill the warning's row is %s, want sending", got.Status)
+	}
+	f.startWorker()
+
+	// The redo waits for the dead task's 10 s timeout, so the breach (6 s) is due
+	// with it; the dead claim goes stale ~21 s after it was made.
+	eventually(t, 2*time.Minute, "the warning's delivery finished", func() bool {
+		return row().Status == notify.NotificationSent
+	})
+	if least, most := f.warningNotices(id); least != 0 || most != 1 {
+		t.Errorf("%d of %d warnings to be told, want it superseded by its breach", least, most)
+	}
+	if got := row(); got.Attempts != 2 {
+		t.Errorf("the warning was sent in %d attempts, want the dead one and its resend", got.Attempts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(strings.Join(keys, " "), warning); n != 2 {
+		t.Errorf("the warning's key arrived %d times (%v), want the cut request and its resend", n, keys)
+	}
 }
