@@ -98,6 +98,23 @@ func (c *pgCounter) forward(client io.Reader, server io.Writer) {
 // since returns the round trips counted since the last call.
 func (c *pgCounter) since() int64 { return c.n.Swap(0) }
 
+// counted is a fresh database behind a round-trip counter, and activities on it
+// that deliver through n.
+func counted(t *testing.T, n notify.Notifier) (*pgCounter, *store.Store, *testsuite.TestActivityEnvironment, *activities.Activities) {
+	t.Helper()
+	pg := &pgCounter{}
+	st, err := store.Open(context.Background(), pg.proxy(t, testenv.NewDatabase(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	a := &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{n}}
+	env.RegisterActivity(a)
+	return pg, st, env, a
+}
+
 // A wake-up that fires a warning, a breach and a ladder step writes their events in
 // one round trip to PostgreSQL (RecordEvent took a transaction of three or four
 // each), applies them to the complaint's row, and a retry doubles nothing. The
@@ -106,16 +123,7 @@ func (c *pgCounter) since() int64 { return c.n.Swap(0) }
 // first one takes a second round trip to prepare it (internal/store/stmtcache.go).
 func TestFiredMarksAreRecordedInOneRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	var pg pgCounter
-	st, err := store.Open(ctx, pg.proxy(t, testenv.NewDatabase(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var ts testsuite.WorkflowTestSuite
-	env := ts.NewTestActivityEnvironment()
-	a := &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{&countingNotifier{}}}
-	env.RegisterActivity(a)
+	pg, st, env, a := counted(t, &countingNotifier{})
 	at := time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
 	marks := func(c store.Complaint) []complaint.Event {
 		return []complaint.Event{
@@ -208,17 +216,8 @@ func TestFiredMarksAreRecordedInOneRoundTrip(t *testing.T) {
 // a killed attempt began is finished.
 func TestSupersededWarningsAreLookedUpInOneRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	var pg pgCounter
-	st, err := store.Open(ctx, pg.proxy(t, testenv.NewDatabase(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var ts testsuite.WorkflowTestSuite
-	env := ts.NewTestActivityEnvironment()
 	sent := &countingNotifier{}
-	a := &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{sent}}
-	env.RegisterActivity(a)
+	pg, st, env, a := counted(t, sent)
 	resumes := func(c store.Complaint) []activities.Notice {
 		var ns []activities.Notice
 		for i := range 3 {
