@@ -43,11 +43,5 @@ func (a *Activities) NotifyAll(ctx context.Context, notices []Notice) error {
 			retry = append(retry, err)
 		}
 	}
-	if len(retry) > 0 {
-		return errors.Join(retry...)
-	}
-	if len(failed) > 0 {
-		return temporal.NewNonRetryableApplicationError(errors.Join(failed...).Error(), ErrTypeNotificationFailed, nil)
-	}
-	return nil
+	return settle(retry, failed)
 }

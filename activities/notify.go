@@ -28,6 +28,13 @@ import (
 // never fails a complaint.
 const ErrTypeNotificationFailed = "NotificationFailed"
 
+// ErrTypeNotificationInFlight marks a notice with nothing left to do now but wait:
+// every delivery still open is held by another attempt that may be sending it (a
+// timed-out workflow task's, still running, or a dead one's not yet stale). It is
+// retryable; a workflow sending from within its task lists it as non-retryable
+// there, so the wait moves to an activity instead of holding the task.
+const ErrTypeNotificationInFlight = "NotificationInFlight"
+
 // CustomerRecipient is the Notice.Recipient of notices to the complaint's customer.
 const CustomerRecipient = "customer"
 
@@ -183,8 +190,22 @@ func (a *Activities) deliverAll(ctx context.Context, ds []delivery) error {
 			retry = append(retry, err)
 		}
 	}
+	return settle(retry, failed)
+}
+
+// settle is what a set of deliveries or notices leaves to do: retry while any may
+// still succeed — only waiting (ErrTypeNotificationInFlight) when every open one is
+// another attempt's — else fail, non-retryably, if any failed for good.
+func settle(retry, failed []error) error {
 	if len(retry) > 0 {
-		return errors.Join(retry...)
+		joined := errors.Join(retry...)
+		for _, err := range retry {
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || appErr.Type() != ErrTypeNotificationInFlight {
+				return joined
+			}
+		}
+		return temporal.NewApplicationError(joined.Error(), ErrTypeNotificationInFlight)
 	}
 	if len(failed) > 0 {
 		return temporal.NewNonRetryableApplicationError(errors.Join(failed...).Error(), ErrTypeNotificationFailed, nil)
@@ -305,7 +326,7 @@ func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duratio
 	if !claimed {
 		switch row.Status {
 		case notify.NotificationSending:
-			return fmt.Errorf("notification %s is being sent by another attempt", key)
+			return temporal.NewApplicationError(fmt.Sprintf("notification %s is being sent by another attempt", key), ErrTypeNotificationInFlight)
 		case notify.NotificationFailed:
 			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, null.Value(row.LastError)))
 		case notify.NotificationUncertain:

@@ -186,6 +186,11 @@ func (s *syncBuffer) String() string {
 }
 
 // errKind tells how Temporal treats an activity error.
+func isType(err error, errType string) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == errType
+}
+
 func errKind(err error) string {
 	var appErr *temporal.ApplicationError
 	switch {
@@ -311,9 +316,11 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 			t.Fatalf("claim: %v %v", claimed, err)
 		}
 	}
-	// Still fresh: another attempt may be sending; try again later.
-	if err := f.notify(n); errKind(err) != "retry" || len(f.smtp.Mails()) != 0 || len(f.hook.received()) != 0 {
-		t.Fatalf("fresh sending rows: got %v, want a retryable error and nothing sent", err)
+	// Still fresh: another attempt may be sending; try again later — only waiting
+	// is left, which a workflow task hands to an activity (ErrTypeNotificationInFlight).
+	if err := f.notify(n); errKind(err) != "retry" || !isType(err, activities.ErrTypeNotificationInFlight) ||
+		len(f.smtp.Mails()) != 0 || len(f.hook.received()) != 0 {
+		t.Fatalf("fresh sending rows: got %v, want a retryable %s and nothing sent", err, activities.ErrTypeNotificationInFlight)
 	}
 	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '1 hour'`); err != nil {
 		t.Fatal(err)
@@ -406,6 +413,24 @@ func TestNotifyResumeFinishesOnlyWhatAnAttemptBegan(t *testing.T) {
 	}
 	if reqs := f.hook.received(); len(reqs) != 1 || reqs[0].key != warning(1)+"|ann|webhook" || !strings.Contains(reqs[0].body, "first words") {
 		t.Errorf("webhook: %+v, want one resend with the key and the first words", reqs)
+	}
+}
+
+// A delivery held by another attempt beside one that failed is more than waiting:
+// a plain retry, which a workflow task retries itself.
+func TestNotifyHeldAndFailingIsAPlainRetry(t *testing.T) {
+	f := newNotifyFixture(t)
+	f.person(t, "ann", "ann@example.com", f.hook.URL+"/ann")
+	n := f.notice("ann", "b")
+	if _, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
+		IdempotencyKey: n.EventKey + "|ann|email", ComplaintID: new(f.c.ID),
+		EventKind: "sla_breached", Recipient: "ann", Channel: "email", Subject: "s", Body: "b",
+	}, time.Minute, false); err != nil || !claimed {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	f.hook.answer(http.StatusServiceUnavailable)
+	if err := f.notify(n); errKind(err) != "retry" || isType(err, activities.ErrTypeNotificationInFlight) {
+		t.Fatalf("a held e-mail and a failing webhook: got %v, want a plain retry", err)
 	}
 }
 

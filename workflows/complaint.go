@@ -536,12 +536,17 @@ func (w *complaintWorkflow) notify(ctx workflow.Context, n activities.Notice) {
 // activity task round trip through the server, which is what a burst of breaches
 // would queue on). If that does not get them all out within seconds, a regular
 // activity takes over and retries with backoff, not awaited; deliveries already
-// sent are not repeated.
+// sent are not repeated. When all that is left is to wait for deliveries another
+// attempt holds (activities.ErrTypeNotificationInFlight: a redo of a timed-out task
+// whose first attempt still runs, or a begun delivery not yet stale), the activity
+// takes over at once: waiting within the task would hold it, and under overload
+// make more tasks time out.
 func (w *complaintWorkflow) sendNow(ctx workflow.Context, notices []activities.Notice) {
 	fast := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		ScheduleToCloseTimeout: 12 * time.Second,
 		StartToCloseTimeout:    11 * time.Second, // channels give up after 10 s
-		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, MaximumInterval: 2 * time.Second},
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, MaximumInterval: 2 * time.Second,
+			NonRetryableErrorTypes: []string{activities.ErrTypeNotificationInFlight}},
 	})
 	err := workflow.ExecuteLocalActivity(fast, acts.NotifyAll, notices).Get(ctx, nil)
 	var appErr *temporal.ApplicationError

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/activity"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -38,6 +39,11 @@ type fakeActivities struct {
 	failures map[complaint.EventKind]int
 	// resumed are the event keys of notices only to be resumed (Notice.Resume).
 	resumed []string
+	// inFlight makes NotifyAll answer this many more times that what is left is
+	// held by another attempt (activities.ErrTypeNotificationInFlight).
+	inFlight int
+	// notifyAllCalls says how each NotifyAll ran, in order: "local" or "activity".
+	notifyAllCalls []string
 	// markBatches is the size of each RecordMarks call, in order.
 	markBatches []int
 }
@@ -105,6 +111,16 @@ func (f *fakeActivities) Notify(_ context.Context, n activities.Notice) error {
 }
 
 func (f *fakeActivities) NotifyAll(ctx context.Context, ns []activities.Notice) error {
+	f.mu.Lock()
+	f.notifyAllCalls = append(f.notifyAllCalls, map[bool]string{true: "local", false: "activity"}[activity.GetInfo(ctx).IsLocalActivity])
+	inFlight := f.inFlight > 0
+	if inFlight {
+		f.inFlight--
+	}
+	f.mu.Unlock()
+	if inFlight {
+		return temporal.NewApplicationError("notification is being sent by another attempt", activities.ErrTypeNotificationInFlight)
+	}
 	for _, n := range ns {
 		if err := f.Notify(ctx, n); err != nil {
 			return err

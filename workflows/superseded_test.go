@@ -194,3 +194,18 @@ func (s *ComplaintSuite) TestRevisionOneOnTimeAsksNoGetVersion() {
 	s.Equal([]int{50, 75, 90}, s.warningNotices())
 	s.Empty(*upserts)
 }
+
+// A wake-up whose notices are all held by another attempt (a redo of a timed-out
+// task whose first attempt still sends them, or a delivery a dead one began) does
+// not wait for them within its task: the local activity is not retried, and a
+// regular activity takes over at once and finishes them.
+func (s *ComplaintSuite) TestNoticesHeldByAnotherAttemptAreNotAwaitedInTheTask() {
+	s.lateFirstTask(0)
+	s.acts.inFlight = 1
+
+	s.run()
+
+	s.Require().GreaterOrEqual(len(s.acts.notifyAllCalls), 2)
+	s.Equal([]string{"local", "activity"}, s.acts.notifyAllCalls[:2], "the first wake-up's notices: one local try, then the activity")
+	s.Equal([]int{50, 75, 90}, s.warningNotices(), "every warning told all the same")
+}
