@@ -131,6 +131,7 @@ type armResult struct {
 	margin      time.Duration // from the end of the load to the first deadline
 	window      time.Duration // first deadline until every breach was recorded
 	cpu         cpuUsage      // over window
+	pgCPU       cpuUsage      // over window, a private PostgreSQL's by database
 	coreWait    coreWait      // over window: who waited for a core, and steal
 	sdk         sdkStats      // over window
 	breaches    int
@@ -443,6 +444,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 	case <-time.After(r.margin):
 	}
 	cpuBefore, waitBefore, sdkBefore, t0 := sampleCPU(), sampleCoreWait(), b.s.sdkStats(), time.Now()
+	pgBefore := samplePG()
 	if b.metricsURL == "" {
 		b.metricsURL = b.s.temporalMetricsURL() // the dev server prints it once it is up
 	}
@@ -489,6 +491,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		}
 	}
 	r.window, r.cpu, r.sdk = time.Since(t0), sampleCPU().sub(cpuBefore), b.s.sdkStats().sub(sdkBefore)
+	r.pgCPU = samplePG().sub(pgBefore)
 	r.coreWait = sampleCoreWait().sub(waitBefore)
 	r.timerQueue = scrapeTimerQueue(ctx, b.metricsURL).sub(tqBefore)
 	if statements {

@@ -165,13 +165,21 @@ func (b *breachBench) spanArgs(arm, runID string) []any {
 	return []any{runID}
 }
 
-// countBreaches is how many breaches of the arm's run are recorded so far.
+// countBreaches is how many breaches of the arm's run are recorded so far. It runs
+// twice a second while an arm is measured, on the PostgreSQL the arm loads, so it
+// reads as little as it can: complaintflow's counts the run's complaints whose
+// first-response breach flag is set, which the statement recording the breach
+// event sets (store.RecordMarks) — joining the run's breach events to their
+// complaints instead took 57 ms a time at 5,000 deadlines, 10 s of PostgreSQL's
+// CPU in the window that the bare timer's count did not cost its arm; this scans
+// one table, a sixth the size, and joins nothing. readLateness then reads the
+// events.
 func (b *breachBench) countBreaches(ctx context.Context, arm, runID string) (int, error) {
 	var n int
 	var err error
 	if arm == armComplaintflow {
-		err = b.db.GetContext(ctx, &n, `SELECT count(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
-			WHERE c.external_id LIKE $1 AND e.kind = 'sla_breached' AND e.data->>'clock' = 'first_response'`, "bench-"+runID+"-%")
+		err = b.db.GetContext(ctx, &n, `SELECT count(*) FROM complaints WHERE external_id LIKE $1 AND first_response_breached`,
+			"bench-"+runID+"-%")
 	} else {
 		err = b.db.GetContext(ctx, &n, `SELECT count(*) FROM bench_breaches WHERE arm = $1 AND run_id = $2`, arm, runID)
 	}

@@ -472,14 +472,18 @@ func (r *report) markdown() string {
 
 // pgPerRequest is a run's PostgreSQL CPU per request by database, with the run's
 // work and the worker's catch-up; databases the run did not touch are left out.
-func pgPerRequest(rr runResult) string {
+func pgPerRequest(rr runResult) string { return pgPer(rr.pgCPU, rr.ok()) }
+
+// pgPer is PostgreSQL's CPU by database per unit of work (a request, a deadline),
+// leaving out databases with none.
+func pgPer(pg cpuUsage, n int) string {
 	used := cpuUsage{}
-	for db, d := range rr.pgCPU {
+	for db, d := range pg {
 		if d > 0 {
 			used[db] = d
 		}
 	}
-	return cpuPerRequest(used, rr.ok())
+	return cpuPerRequest(used, n)
 }
 
 // temporalSide is a run's CPU per request, in ms, of Temporal alone — its server
