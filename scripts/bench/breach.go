@@ -132,6 +132,7 @@ type armResult struct {
 	window      time.Duration // first deadline until every breach was recorded
 	cpu         cpuUsage      // over window
 	pgCPU       cpuUsage      // over window, a private PostgreSQL's by database
+	sessions    string        // over window: sessions PostgreSQL opened, by database
 	coreWait    coreWait      // over window: who waited for a core, and steal
 	sdk         sdkStats      // over window
 	breaches    int
@@ -444,7 +445,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 	case <-time.After(r.margin):
 	}
 	cpuBefore, waitBefore, sdkBefore, t0 := sampleCPU(), sampleCoreWait(), b.s.sdkStats(), time.Now()
-	pgBefore := samplePG()
+	pgBefore, sessionsBefore := samplePG(), b.sessionCounts(ctx)
 	if b.metricsURL == "" {
 		b.metricsURL = b.s.temporalMetricsURL() // the dev server prints it once it is up
 	}
@@ -491,7 +492,7 @@ func (b *breachBench) runArm(ctx context.Context, arm string, round int) (armRes
 		}
 	}
 	r.window, r.cpu, r.sdk = time.Since(t0), sampleCPU().sub(cpuBefore), b.s.sdkStats().sub(sdkBefore)
-	r.pgCPU = samplePG().sub(pgBefore)
+	r.pgCPU, r.sessions = samplePG().sub(pgBefore), sessionsOpened(sessionsBefore, b.sessionCounts(ctx))
 	r.coreWait = sampleCoreWait().sub(waitBefore)
 	r.timerQueue = scrapeTimerQueue(ctx, b.metricsURL).sub(tqBefore)
 	if statements {

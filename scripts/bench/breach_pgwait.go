@@ -80,3 +80,44 @@ func topMeans(counts map[string]int, samples, n int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// sessionCounts is how many sessions each database has had since the server
+// started (pg_stat_database, PostgreSQL 14 and later); nil if it cannot be read.
+func (b *breachBench) sessionCounts(ctx context.Context) map[string]int64 {
+	var rows []struct {
+		DB       string `db:"datname"`
+		Sessions int64  `db:"sessions"`
+	}
+	if err := b.db.SelectContext(ctx, &rows, `SELECT datname, sessions FROM pg_stat_database WHERE datname IS NOT NULL`); err != nil {
+		return nil
+	}
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.DB] = r.Sessions
+	}
+	return out
+}
+
+// sessionsOpened describes the sessions opened between two sessionCounts, by
+// database: a pool that closes connections it could keep pays PostgreSQL a new
+// backend, an authentication and cold caches for each.
+func sessionsOpened(before, after map[string]int64) string {
+	if before == nil || after == nil {
+		return "n/a"
+	}
+	var dbs []string
+	for db := range after {
+		if after[db] > before[db] {
+			dbs = append(dbs, db)
+		}
+	}
+	if len(dbs) == 0 {
+		return "none"
+	}
+	sort.Strings(dbs)
+	parts := make([]string, len(dbs))
+	for i, db := range dbs {
+		parts[i] = fmt.Sprintf("%s %d", db, after[db]-before[db])
+	}
+	return strings.Join(parts, ", ")
+}

@@ -235,6 +235,7 @@ func (r *breachReport) print(out io.Writer) {
 			if rr.pgCPU.total() > 0 { // a private PostgreSQL
 				fmt.Fprintf(out, "round %d %s, PostgreSQL CPU ms per deadline in the window by database: %s\n", rr.round, rr.arm, pgPer(rr.pgCPU, rr.breaches))
 			}
+			fmt.Fprintf(out, "round %d %s, PostgreSQL sessions opened in the window: %s\n", rr.round, rr.arm, rr.sessions)
 		}
 		if rr.txGoroutines.dumps > 0 {
 			fmt.Fprintf(out, "round %d %s, the Temporal server's goroutines: %s\n", rr.round, rr.arm, rr.txGoroutines.describe())
@@ -358,9 +359,9 @@ func (r *breachReport) markdown() string {
 		case armComplaintflow:
 			fmt.Fprintf(&b, "\nComplaintflow, round %d: %s; %d complaints had a first-response warning recorded only after their deadline. "+
 				"In the window the SDK saw %s (mean schedule-to-start / execution), up to %s tasks waited on the task queue (workflow / activity), "+
-				"and the Temporal server's timer queue had %s. PostgreSQL: %s; its CPU, ms per deadline by database: %s. Waiting for a core: %s. The worker: %s.\n",
+				"and the Temporal server's timer queue had %s. PostgreSQL: %s; its CPU, ms per deadline by database: %s; sessions opened: %s. Waiting for a core: %s. The worker: %s.\n",
 				rr.round, eventList(rr), rr.lateWarnings, sdkMeans(rr.sdk), backlog(rr), rr.timerQueue.describe(), rr.dbWaits.describe(),
-				pgPer(rr.pgCPU, rr.breaches), rr.coreWait.describe(rr.window), rr.workerLoad.describe())
+				pgPer(rr.pgCPU, rr.breaches), rr.sessions, rr.coreWait.describe(rr.window), rr.workerLoad.describe())
 			if rr.txGoroutines.dumps > 0 {
 				fmt.Fprintf(&b, "\nThe Temporal server's goroutines, round %d: %s.\n", rr.round, rr.txGoroutines.describe())
 			}
@@ -371,8 +372,8 @@ func (r *breachReport) markdown() string {
 				}
 			}
 		case armTimer:
-			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; its CPU, ms per deadline by database: %s; waiting for a core: %s; the worker: %s.\n",
-				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), pgPer(rr.pgCPU, rr.breaches), rr.coreWait.describe(rr.window), rr.workerLoad.describe())
+			fmt.Fprintf(&b, "\nBare timer, round %d: the SDK saw %s; the timer queue had %s; PostgreSQL: %s; its CPU, ms per deadline by database: %s; sessions opened: %s; waiting for a core: %s; the worker: %s.\n",
+				rr.round, sdkMeans(rr.sdk), rr.timerQueue.describe(), rr.dbWaits.describe(), pgPer(rr.pgCPU, rr.breaches), rr.sessions, rr.coreWait.describe(rr.window), rr.workerLoad.describe())
 		}
 		if len(rr.statements) > 0 {
 			fmt.Fprintf(&b, "\nPostgreSQL's costliest statements in round %d's %s window (pg_stat_statements):\n\n%s", rr.round, rr.arm, describeStatements(rr.statements))
