@@ -63,6 +63,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return st, nil
 }
 
+// maxConns bounds each process's pool: callers beyond it wait for a connection
+// rather than add a backend to a PostgreSQL already that busy.
+const maxConns = 40
+
 // Dial sets the pool up without connecting: the first query connects, and a
 // database that is down fails that query only. The long-running processes start
 // with it, so they come up (unready) while PostgreSQL is away and need no restart
@@ -73,8 +77,14 @@ func Dial(dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := sqlx.NewDb(sql.OpenDB(cachingConnector{connector}), "postgres")
-	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(20)
+	db.SetMaxOpenConns(maxConns)
+	// Every connection is kept while it is used at all: a pool keeping fewer idle
+	// than it opens closes one each time a burst ebbs and opens one when it flows,
+	// and each new one costs PostgreSQL a backend, an authentication, cold caches
+	// and this pool's statements prepared again (cachingConnector) — at 20 of 40,
+	// under a burst of breaches that was two thirds of PostgreSQL's CPU
+	// (docs/performance.md). An unused one still goes after five minutes.
+	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{db: db}, nil
 }
