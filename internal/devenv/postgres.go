@@ -183,7 +183,9 @@ func (pg *Postgres) start(ctx context.Context, bin string, fast bool, owner *sys
 	settings := map[string]string{
 		"listen_addresses": "127.0.0.1",
 		"port":             strconv.Itoa(pg.port),
-		"max_connections":  "200",
+		// make cluster's four processes keep up to 40 connections each
+		// (internal/store), and the Temporal server's four services 18 each.
+		"max_connections": "300",
 		// The socket lives with the cluster so parallel servers never collide, but
 		// a unix socket path is limited to 107 bytes; fall back to TCP only.
 		"unix_socket_directories": pg.socketDir(),

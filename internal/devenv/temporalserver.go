@@ -315,7 +315,7 @@ var historyCacheSetting = regexp.MustCompile(`(?m)(^history\.hostLevelCacheMaxSi
 // serverConfig is the recipe's (../shared/recipes/temporal-server.md, tested on
 // 1.29.1) with ports, shards and databases filled in by us rather than by the
 // server's own template, and smaller pools: four services each open their own, and
-// complaintflow's processes share the same PostgreSQL (max_connections=200).
+// complaintflow's processes share the same PostgreSQL (max_connections=300).
 var serverConfig = template.Must(template.New("temporal").Funcs(template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 }).Parse(`# Written by complaintflow's internal/devenv at every start.
