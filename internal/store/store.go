@@ -82,8 +82,8 @@ func Dial(dsn string) (*Store, error) {
 	// than it opens closes one each time a burst ebbs and opens one when it flows,
 	// and each new one costs PostgreSQL a backend, an authentication, cold caches
 	// and this pool's statements prepared again (cachingConnector) — at 20 of 40,
-	// under a burst of breaches that was two thirds of PostgreSQL's CPU
-	// (docs/performance.md). An unused one still goes after five minutes.
+	// a saturated burst of breaches cost PostgreSQL about 70 % more CPU per
+	// deadline (docs/performance.md). An unused one still goes after five minutes.
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{db: db}, nil
