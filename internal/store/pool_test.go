@@ -13,8 +13,8 @@ import (
 func TestThePoolKeepsItsConnectionsBetweenBursts(t *testing.T) {
 	ctx := context.Background()
 	db := newStore(t).DB()
-	max := db.Stats().MaxOpenConnections
-	if max == 0 {
+	size := db.Stats().MaxOpenConnections
+	if size == 0 {
 		t.Fatal("the pool has no bound on its connections")
 	}
 	// burst runs one statement on every connection at once and returns the
@@ -23,7 +23,7 @@ func TestThePoolKeepsItsConnectionsBetweenBursts(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		pids := map[int]bool{}
-		for range max {
+		for range size {
 			wg.Go(func() {
 				var pid int
 				if err := db.GetContext(ctx, &pid, `SELECT pg_backend_pid() FROM pg_sleep(0.3)`); err != nil {
@@ -40,9 +40,9 @@ func TestThePoolKeepsItsConnectionsBetweenBursts(t *testing.T) {
 	}
 
 	first := burst()
-	if st := db.Stats(); len(first) != max || st.MaxIdleClosed != 0 {
+	if st := db.Stats(); len(first) != size || st.MaxIdleClosed != 0 {
 		t.Fatalf("a burst of %d ran on %d backends and closed %d connections as idle ones too many; want %d and none",
-			max, len(first), st.MaxIdleClosed, max)
+			size, len(first), st.MaxIdleClosed, size)
 	}
 	var fresh int
 	for pid := range burst() {
