@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -19,6 +20,8 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -267,5 +270,31 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 	if hooks.forged != 0 {
 		t.Errorf("%d webhook deliveries failed signature verification", hooks.forged)
 	}
-	fmt.Fprintf(os.Stderr, "cluster: ladder %v; tasks before the kill on %v, after on %v\n", counts, holders, after)
+	// What the kill cost: a task queued for the dead worker waits out the sticky
+	// timeout (docs/operations.md, "Sizing the worker").
+	fmt.Fprintf(os.Stderr, "cluster: ladder %v; tasks before the kill on %v, after on %v; breaches recorded %v after their deadlines (sticky timeout %v)\n",
+		counts, holders, after, s.breachLateness(ladder), config.DefaultStickyScheduleToStartTimeout)
+}
+
+// breachLateness is how long after its deadline each of a complaint's breaches was
+// recorded, in order.
+func (s *stack) breachLateness(id string) []time.Duration {
+	events, err := s.store.Events(context.Background(), id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var late []time.Duration
+	for _, e := range events {
+		if e.Kind != string(complaint.EventSLABreached) {
+			continue
+		}
+		var data struct {
+			DueAt time.Time `json:"due_at"`
+		}
+		if err := json.Unmarshal(e.Data, &data); err != nil {
+			s.t.Fatal(err)
+		}
+		late = append(late, e.RecordedAt.Sub(data.DueAt).Round(100*time.Millisecond))
+	}
+	return late
 }
