@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -45,6 +46,7 @@ type NotificationStore interface {
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
 	UnsettledNotifications(ctx context.Context, complaintID string, eventKeys []string) ([]notify.Notification, error)
+	AbandonedNotifications(ctx context.Context, idle time.Duration, channels []string, exceptRecipient string, limit int) ([]notify.Notification, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
 	EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error)
 }
@@ -148,24 +150,45 @@ func (a *Activities) resume(ctx context.Context, complaintID string, eventKeys .
 	}
 	ds := make([]delivery, 0, len(rows))
 	for _, row := range rows {
-		channel := a.notifier(row.Channel)
-		if row.Channel == notify.ChannelLog {
-			channel = a.logNotifier()
-		}
-		if channel == nil || row.Recipient == CustomerRecipient {
+		d, ok := a.fromRow(row)
+		if !ok {
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("notification %s cannot be resumed from its row", row.IdempotencyKey), ErrTypeNotificationFailed, nil)
 		}
-		ds = append(ds, delivery{
-			channel: channel,
-			msg: notify.Message{
-				Key: row.IdempotencyKey, ComplaintID: complaintID, EventKind: row.EventKind, Recipient: row.Recipient,
-				Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
-			},
-			row: row,
-		})
+		ds = append(ds, d)
 	}
 	return a.deliverAll(ctx, ds)
+}
+
+// fromRow rebuilds a delivery from its row, which holds what the attempt that
+// began it meant to send; false where the row does not hold enough: a customer's
+// (its address is kept masked) or one on a channel rowChannel lacks.
+func (a *Activities) fromRow(row notify.Notification) (delivery, bool) {
+	channel := a.rowChannel(row.Channel)
+	if channel == nil || row.Recipient == CustomerRecipient {
+		return delivery{}, false
+	}
+	return delivery{
+		channel: channel,
+		msg: notify.Message{
+			Key: row.IdempotencyKey, ComplaintID: null.Value(row.ComplaintID), EventKind: row.EventKind, Recipient: row.Recipient,
+			Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
+		},
+		row: row,
+	}, true
+}
+
+// rowChannel is the channel that sends a delivery rebuilt from a row on name: the
+// log always, another only if this worker has it, never the callback, whose secret
+// is the integration's and not in the row.
+func (a *Activities) rowChannel(name string) notify.Notifier {
+	switch name {
+	case notify.ChannelLog:
+		return a.logNotifier()
+	case notify.ChannelCallback:
+		return nil
+	}
+	return a.notifier(name)
 }
 
 // deliverAll runs the deliveries together and says what is left: a retryable error
@@ -176,7 +199,7 @@ func (a *Activities) deliverAll(ctx context.Context, ds []delivery) error {
 	errs := make([]error, len(ds))
 	var wg sync.WaitGroup
 	for i, d := range ds {
-		wg.Go(func() { errs[i] = a.deliver(ctx, d, staleAfter(info), lastAttempt(info)) })
+		wg.Go(func() { errs[i] = a.deliver(ctx, activity.GetLogger(ctx), d, staleAfter(info), lastAttempt(info)) })
 	}
 	wg.Wait()
 
@@ -314,8 +337,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 // notify.NotificationStatus). It returns nil when there is nothing left to do, an
 // error marked notify.Permanent when the delivery failed for good, and any other
 // error when a retry of the activity should try again.
-func (a *Activities) deliver(ctx context.Context, d delivery, stale time.Duration, last bool) error {
-	log := activity.GetLogger(ctx)
+func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, stale time.Duration, last bool) error {
 	key := d.row.IdempotencyKey
 	// Staff read the rows: a survey link, the customer's credential, is kept masked.
 	d.row.Subject, d.row.Body = survey.MaskLinks(d.row.Subject), survey.MaskLinks(d.row.Body)

@@ -17,7 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/config"
+	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
@@ -74,16 +76,19 @@ func run(ctx context.Context) error {
 	// Starting checks the namespace with Temporal, so it waits for Temporal; a
 	// failed start leaves a worker that cannot be started again, hence a new one
 	// each attempt.
-	notifiers := service.Notifiers(cfg, log)
+	acts := service.NewActivities(st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
 	var w worker.Worker
 	err = service.Retry(ctx, log, "start worker", func(context.Context) error {
-		w = service.NewWorker(tc, cfg.TaskQueue, cfg.Worker, st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, notifiers...)
+		w = service.NewWorker(tc, cfg.TaskQueue, cfg.Worker, acts)
 		return w.Start()
 	})
 	if err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	ready.Polling.Store(true)
+	go reconcile.NewNotices(func(ctx context.Context) (activities.Abandoned, error) {
+		return activities.SettleAbandoned(ctx, acts, activities.AbandonedIdle, log)
+	}, log).Run(ctx)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker),
 		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout(), "min_pollers", cfg.Worker.PollerFloor())

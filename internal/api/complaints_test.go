@@ -45,8 +45,8 @@ func newComplaintAPIOf(t *testing.T, cfg *config.Config) *directoryAPI {
 		srv.srv.UseCustomerLocale(cfg.CustomerLocale, cfg.CustomerZone)
 		messages = service.CustomerMessages(*cfg, st)
 	}
-	w := service.NewWorker(srv.tc, srv.queue, config.WorkerSizing{}, st, activities.SurveyLinks{BaseURL: srv.url},
-		messages, "quality", notify.Log{Logger: slog.New(slog.DiscardHandler)})
+	w := service.NewWorker(srv.tc, srv.queue, config.WorkerSizing{}, service.NewActivities(st, activities.SurveyLinks{BaseURL: srv.url},
+		messages, "quality", notify.Log{Logger: slog.New(slog.DiscardHandler)}))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

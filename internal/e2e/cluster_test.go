@@ -102,6 +102,15 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 		t.Cleanup(func() { _ = p.Stop(syscall.SIGTERM, 30*time.Second) })
 		return p
 	}
+	// A delivery a dead process began hours ago and no attempt will finish, as an
+	// execution of revision 1 or 2 leaves a superseded warning's: the workers'
+	// sweep at start settles it (TestProductionShapeTwoWorkersTwoAPIs checks).
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO notifications (idempotency_key, event_kind, recipient, channel,
+			subject, body, status, attempts, updated_at)
+		VALUES ($1, 'sla_warning', 'role:director', 'log', 'abandoned', 'abandoned', 'sending', 1, now() - interval '4 hours')`,
+		abandonedKey); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		c.workers = append(c.workers, start("worker", env("METRICS_ADDR="+freeAddr(t))))
 	}
@@ -128,6 +137,9 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 	s := &stack{t: t, url: c.apis[0], store: st, temporal: tc, queue: workflows.TaskQueue, log: log, dsn: dsn}
 	return s, c
 }
+
+// abandonedKey is the delivery startCluster leaves abandoned for the workers.
+const abandonedKey = "complaint:planted/sla_warning/1|role:director|log"
 
 // through points the stack's requests at the i-th API process.
 func (s *stack) through(c *cluster, i int) *stack {
@@ -269,6 +281,16 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 	}
 	if hooks.forged != 0 {
 		t.Errorf("%d webhook deliveries failed signature verification", hooks.forged)
+	}
+	// The delivery left abandoned before the workers started: settled by their
+	// sweep at start, once (activities.SettleAbandoned).
+	var planted struct {
+		Status   string `db:"status"`
+		Attempts int    `db:"attempts"`
+	}
+	if err := s.store.DB().Get(&planted, `SELECT status, attempts FROM notifications WHERE idempotency_key = $1`, abandonedKey); err != nil ||
+		planted.Status != "sent" || planted.Attempts != 2 {
+		t.Errorf("abandoned delivery: %+v, %v; want sent by one sweep's attempt (attempts 2)", planted, err)
 	}
 	// What the kill cost: a task queued for the dead worker waits out the sticky
 	// timeout (docs/operations.md, "Sizing the worker").

@@ -113,7 +113,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, config.WorkerSizing{}, s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	s.worker = service.NewWorker(s.temporal, s.queue, config.WorkerSizing{}, service.NewActivities(s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...))
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}

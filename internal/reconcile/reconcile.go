@@ -1,7 +1,10 @@
-// Package reconcile gives complaints their workflows when intake could not (issue
-// 17, defect 1): a row is written before its workflow is started, so Temporal being
+// Package reconcile finishes what an interrupted process left half done. The
+// Reconciler gives complaints their workflows when intake could not (issue 17,
+// defect 1): a row is written before its workflow is started, so Temporal being
 // down at filing — or the API dying between the two — leaves a complaint with no
-// clock unless someone starts it. The reconciler is that someone.
+// clock unless someone starts it. Notices settles the deliveries of notices that no
+// attempt will finish (activities.SettleAbandoned), in the worker process, which
+// holds the channels.
 //
 // It is a sweep in the API process, not a Temporal Schedule: what it repairs is a
 // start Temporal did not take, and a schedule lives in Temporal and runs on a
@@ -54,7 +57,18 @@ func New(pending Pending, start Start, log *slog.Logger) *Reconciler {
 // Run sweeps until ctx ends. A failed sweep (a dependency down) is logged and
 // tried again on the next tick.
 func (r *Reconciler) Run(ctx context.Context) {
-	t := time.NewTicker(r.Every)
+	every(ctx, r.Every, func() {
+		if started, err := r.Sweep(ctx); err != nil {
+			r.log.Warn("reconciler: sweep incomplete", "started", started, "error", err)
+		} else if started > 0 {
+			r.log.Info("reconciler: started orphaned complaint workflows", "started", started)
+		}
+	})
+}
+
+// every calls sweep every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, sweep func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
@@ -62,11 +76,7 @@ func (r *Reconciler) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if started, err := r.Sweep(ctx); err != nil {
-			r.log.Warn("reconciler: sweep incomplete", "started", started, "error", err)
-		} else if started > 0 {
-			r.log.Info("reconciler: started orphaned complaint workflows", "started", started)
-		}
+		sweep()
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -88,5 +89,43 @@ func TestSweepIsBoundedWhenMarksStay(t *testing.T) {
 	n, err := r.Sweep(t.Context())
 	if err != nil || p.reads != 10 || n != 1000 {
 		t.Fatalf("Sweep = %d, %v after %d reads; want it to stop after 10 batches", n, err, p.reads)
+	}
+}
+
+// The notices' sweep runs once at start, then on every tick, and stops with its
+// context; a failed sweep does not stop the next.
+func TestNoticesSweepAtStartThenEveryTick(t *testing.T) {
+	calls := make(chan struct{}, 100)
+	n := reconcile.NewNotices(func(context.Context) (activities.Abandoned, error) {
+		calls <- struct{}{}
+		return activities.Abandoned{Settled: 1}, errors.New("store down")
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-calls:
+		case <-time.After(10 * time.Second):
+			t.Fatal(what + " did not come")
+		}
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	n.Every = time.Hour
+	stopped := make(chan struct{})
+	go func() { n.Run(ctx); close(stopped) }()
+	wait("the sweep at start")
+	cancel()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop with its context")
+	}
+
+	ctx, cancel = context.WithCancel(t.Context())
+	defer cancel()
+	n.Every = 10 * time.Millisecond
+	go n.Run(ctx)
+	for range 3 {
+		wait("a sweep after a failed one")
 	}
 }

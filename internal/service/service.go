@@ -112,14 +112,22 @@ func workerOptions(sizing config.WorkerSizing) worker.Options {
 	}
 }
 
-// NewWorker registers every workflow and activity on the task queue. Notices go out
-// on the given channels (see Notifiers); the log channel covers recipients no
-// other channel reaches. Customer notices are rendered with messages; without
-// templates there, with those kept in st.
-func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st *store.Store, surveys activities.SurveyLinks, messages activities.CustomerMessages, qualityTeamID string, notifiers ...notify.Notifier) worker.Worker {
+// NewActivities is what a worker's activities use: st, and the given channels
+// for notices (see Notifiers); the log channel covers recipients no other channel
+// reaches. Customer notices are rendered with messages; without templates there,
+// with those kept in st.
+func NewActivities(st *store.Store, surveys activities.SurveyLinks, messages activities.CustomerMessages, qualityTeamID string, notifiers ...notify.Notifier) *activities.Activities {
 	if messages.Templates == nil && st != nil {
 		messages.Templates = st
 	}
+	return &activities.Activities{
+		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
+		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st, QA: st, Messages: messages,
+	}
+}
+
+// NewWorker registers every workflow, and acts' activities, on the task queue.
+func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, acts *activities.Activities) worker.Worker {
 	// The sticky cache is process-wide in the SDK and must be sized before the
 	// first worker starts.
 	if sizing.StickyCacheSize > 0 {
@@ -127,9 +135,6 @@ func NewWorker(c client.Client, taskQueue string, sizing config.WorkerSizing, st
 	}
 	w := worker.New(c, taskQueue, workerOptions(sizing))
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{
-		Store: st, Directory: st, Notifications: st, Notifiers: notifiers, Surveys: st, SurveyLinks: surveys,
-		Teams: st, QualityTeamID: qualityTeamID, Reviews: st, Cycles: st, Risks: st, QA: st, Messages: messages,
-	})
+	w.RegisterActivity(acts)
 	return w
 }

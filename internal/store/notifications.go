@@ -100,6 +100,23 @@ func (s *Store) UnsettledNotifications(ctx context.Context, complaintID string, 
 	return ns, nil
 }
 
+// AbandonedNotifications lists up to limit deliveries on channels, to anyone but
+// exceptRecipient, that are still pending or sending and that nothing has touched
+// for at least idle, oldest first: work begun that no attempt is on any longer.
+// Every claim and finish touches a row, so a delivery an attempt still works on is
+// not among them. By the status index: unsettled rows are few.
+func (s *Store) AbandonedNotifications(ctx context.Context, idle time.Duration, channels []string, exceptRecipient string, limit int) ([]notify.Notification, error) {
+	const q = `SELECT ` + notificationColumns + ` FROM notifications
+		WHERE status IN ('pending', 'sending') AND updated_at <= now() - make_interval(secs => $1)
+			AND channel = ANY($2) AND recipient <> $3
+		ORDER BY created_at, id LIMIT $4`
+	var ns []notify.Notification
+	if err := s.db.SelectContext(ctx, &ns, q, idle.Seconds(), pq.Array(channels), exceptRecipient, limit); err != nil {
+		return nil, fmt.Errorf("list abandoned notifications: %w", err)
+	}
+	return ns, nil
+}
+
 // Notifications lists the notifications about a complaint, oldest first.
 func (s *Store) Notifications(ctx context.Context, complaintID string) ([]notify.Notification, error) {
 	const q = `SELECT ` + notificationColumns + ` FROM notifications WHERE complaint_id = $1 ORDER BY id`

@@ -174,6 +174,44 @@ func TestUnsettledNotifications(t *testing.T) {
 	}
 }
 
+// Abandoned deliveries are the unsettled rows nothing touched for the idle time, on
+// the channels asked for, to anyone but the recipient left out, oldest first.
+func TestAbandonedNotifications(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	row := func(key, recipient, channel string) notify.Notification {
+		n := notification(key)
+		n.Recipient, n.Channel = recipient, channel
+		return n
+	}
+	claim(t, st, row("old-sending", "ann", "email"), false)
+	got, _ := claim(t, st, row("old-pending", "ann", "webhook"), false)
+	finish(t, st, got.IdempotencyKey, got.Attempts, notify.NotificationPending, "503")
+	got, _ = claim(t, st, row("old-sent", "ann", "email"), false)
+	finish(t, st, got.IdempotencyKey, got.Attempts, notify.NotificationSent, "")
+	claim(t, st, row("old-customer", "customer", "email"), false)
+	claim(t, st, row("old-callback", "intake", "callback"), false)
+	if _, err := st.DB().ExecContext(ctx, `UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	claim(t, st, row("fresh-sending", "ann", "email"), false)
+
+	ns, err := st.AbandonedNotifications(ctx, 3*time.Hour, []string{"email", "webhook", "log"}, "customer", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, n := range ns {
+		keys = append(keys, n.IdempotencyKey+" "+string(n.Status))
+	}
+	if want := []string{"old-sending sending", "old-pending pending"}; !slices.Equal(keys, want) {
+		t.Errorf("abandoned: %v, want %v", keys, want)
+	}
+	if ns, err := st.AbandonedNotifications(ctx, 3*time.Hour, []string{"email", "webhook"}, "customer", 1); err != nil || len(ns) != 1 {
+		t.Errorf("limit 1: %d rows, %v", len(ns), err)
+	}
+}
+
 func TestConcurrentClaimsHaveOneWinner(t *testing.T) {
 	st := newStore(t)
 	var wins atomic.Int32

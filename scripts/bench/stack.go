@@ -180,7 +180,8 @@ func (s *stack) start(ctx context.Context) error {
 		s.worker.RegisterActivity(&activities.Activities{Store: st, Directory: st, Notifications: st,
 			Notifiers: []notify.Notifier{notify.Log{Logger: s.log}}})
 	} else {
-		s.worker = service.NewWorker(tc, s.cfg.taskQueue, s.cfg.worker, st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log})
+		s.worker = service.NewWorker(tc, s.cfg.taskQueue, s.cfg.worker,
+			service.NewActivities(st, activities.SurveyLinks{} /* benchmarks never resolve */, activities.CustomerMessages{}, "quality", notify.Log{Logger: s.log}))
 	}
 	if s.worker != nil {
 		s.worker.RegisterWorkflowWithOptions(BareWorkflow, workflow.RegisterOptions{Name: BareWorkflowName})

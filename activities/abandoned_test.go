@@ -1,0 +1,146 @@
+package activities_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
+)
+
+// Deliveries no attempt touched for the idle time are settled as their last attempt
+// would: the stale webhook sent again with its key and first words, the stale
+// e-mail marked uncertain and not sent, the pending log line written, the pending
+// webhook whose receiver fails marked failed. A fresh row, the customer's and the
+// callback's are not touched; a second sweep finds nothing and sends nothing.
+func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
+	f := newNotifyFixture(t)
+	ctx := context.Background()
+	event := f.c.WorkflowID + "/sla_warning/1"
+	begin := func(event, recipient, channel, address string) notify.Notification {
+		t.Helper()
+		row, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
+			IdempotencyKey: event + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
+			Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
+		}, time.Minute, false)
+		if err != nil || !claimed {
+			t.Fatalf("claim: %v %v", claimed, err)
+		}
+		return row
+	}
+	pending := func(row notify.Notification) {
+		t.Helper()
+		if ok, err := f.st.FinishNotification(ctx, row.IdempotencyKey, row.Attempts, notify.NotificationPending, "x", time.Now()); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+	}
+	// In the order they are settled (oldest first), so the receiver's first answer
+	// is the failing webhook's.
+	failing := f.c.WorkflowID + "/sla_warning/2"
+	pending(begin(failing, "ann", "webhook", f.hook.URL+"/ann"))
+	begin(event, "ann", "webhook", f.hook.URL+"/ann")
+	begin(event, "ann", "email", "ann@example.com")
+	pending(begin(event, "bob", "log", ""))
+	pending(begin(event, activities.CustomerRecipient, "email", "w***@example.com"))
+	begin(event, activities.IntakeRecipient, notify.ChannelCallback, "https://intake.example/cb")
+	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	begin(f.c.WorkflowID+"/sla_warning/3", "ann", "email", "ann@example.com") // fresh
+	f.hook.answer(http.StatusServiceUnavailable)
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	done, err := activities.SettleAbandoned(ctx, f.acts, activities.AbandonedIdle, logger)
+	if err != nil || done != (activities.Abandoned{Settled: 4}) {
+		t.Fatalf("SettleAbandoned = %+v, %v; want 4 settled", done, err)
+	}
+	want := map[string]notify.NotificationStatus{
+		failing + "|ann|webhook":                    notify.NotificationFailed,
+		event + "|ann|webhook":                      notify.NotificationSent,
+		event + "|ann|email":                        notify.NotificationUncertain,
+		event + "|bob|log":                          notify.NotificationSent,
+		event + "|customer|email":                   notify.NotificationPending,
+		event + "|intake|callback":                  notify.NotificationSending,
+		f.c.WorkflowID + "/sla_warning/3|ann|email": notify.NotificationSending,
+	}
+	if got := f.statuses(t); !maps.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	reqs := f.hook.received()
+	if len(reqs) != 2 || reqs[1].key != event+"|ann|webhook" || !strings.Contains(reqs[1].body, "first words") {
+		t.Errorf("webhook: %+v, want the failing one, then one resend with the key and the first words", reqs)
+	}
+	if len(f.smtp.Mails()) != 0 || !strings.Contains(f.log.String(), "first words") {
+		t.Errorf("%d e-mails sent, log %q; want none sent and the line written", len(f.smtp.Mails()), f.log.String())
+	}
+
+	if done, err := activities.SettleAbandoned(ctx, f.acts, activities.AbandonedIdle, logger); err != nil || done != (activities.Abandoned{}) {
+		t.Errorf("second sweep = %+v, %v; want nothing", done, err)
+	}
+	if len(f.hook.received()) != 2 || len(f.smtp.Mails()) != 0 {
+		t.Errorf("second sweep sent again: %d webhook requests, %d e-mails", len(f.hook.received()), len(f.smtp.Mails()))
+	}
+}
+
+// A row an attempt touches after the sweep read it is that attempt's: the sweep
+// leaves it and says so.
+func TestSettleAbandonedLeavesWhatAnAttemptTookMeanwhile(t *testing.T) {
+	f := newNotifyFixture(t)
+	ctx := context.Background()
+	key := f.c.WorkflowID + "/sla_warning/1|ann|webhook"
+	if _, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
+		IdempotencyKey: key, ComplaintID: new(f.c.ID), EventKind: "sla_warning", Recipient: "ann", Channel: "webhook",
+		Address: new(f.hook.URL + "/ann"), Subject: "s", Body: "b",
+	}, time.Minute, false); err != nil || !claimed {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	acts := *f.acts
+	acts.Notifications = touchAfterRead{f.acts.Notifications, func() {
+		if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now()`); err != nil {
+			t.Error(err)
+		}
+	}}
+	done, err := activities.SettleAbandoned(ctx, &acts, activities.AbandonedIdle, slog.New(slog.DiscardHandler))
+	if err != nil || done != (activities.Abandoned{Held: 1}) {
+		t.Fatalf("SettleAbandoned = %+v, %v; want 1 held", done, err)
+	}
+	if got := f.statuses(t)[key]; got != notify.NotificationSending || len(f.hook.received()) != 0 {
+		t.Errorf("row %s, %d requests; want it left sending and nothing sent", got, len(f.hook.received()))
+	}
+}
+
+// touchAfterRead is the store with an attempt that touches the rows just after
+// the sweep has read them.
+type touchAfterRead struct {
+	activities.NotificationStore
+	touch func()
+}
+
+func (s touchAfterRead) AbandonedNotifications(ctx context.Context, idle time.Duration, channels []string, exceptRecipient string, limit int) ([]notify.Notification, error) {
+	ns, err := s.NotificationStore.AbandonedNotifications(ctx, idle, channels, exceptRecipient, limit)
+	s.touch()
+	return ns, err
+}
+
+func (f *notifyFixture) statuses(t *testing.T) map[string]notify.NotificationStatus {
+	t.Helper()
+	ns, err := f.st.Notifications(context.Background(), f.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]notify.NotificationStatus{}
+	for _, n := range ns {
+		status[n.IdempotencyKey] = n.Status
+	}
+	return status
+}
