@@ -12,7 +12,6 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/notify"
-	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // Deliveries no attempt touched for the idle time are settled as their last attempt
@@ -24,17 +23,6 @@ func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 	f := newNotifyFixture(t)
 	ctx := context.Background()
 	event := f.c.WorkflowID + "/sla_warning/1"
-	begin := func(event, recipient, channel, address string) notify.Notification {
-		t.Helper()
-		row, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
-			IdempotencyKey: event + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
-			Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
-		}, time.Minute, false)
-		if err != nil || !claimed {
-			t.Fatalf("claim: %v %v", claimed, err)
-		}
-		return row
-	}
 	pending := func(row notify.Notification) {
 		t.Helper()
 		if ok, err := f.st.FinishNotification(ctx, row.IdempotencyKey, row.Attempts, notify.NotificationPending, "x", time.Now()); !ok || err != nil {
@@ -44,16 +32,16 @@ func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 	// In the order they are settled (oldest first), so the receiver's first answer
 	// is the failing webhook's.
 	failing := f.c.WorkflowID + "/sla_warning/2"
-	pending(begin(failing, "ann", "webhook", f.hook.URL+"/ann"))
-	begin(event, "ann", "webhook", f.hook.URL+"/ann")
-	begin(event, "ann", "email", "ann@example.com")
-	pending(begin(event, "bob", "log", ""))
-	pending(begin(event, activities.CustomerRecipient, "email", "w***@example.com"))
-	begin(event, activities.IntakeRecipient, notify.ChannelCallback, "https://intake.example/cb")
+	pending(f.begun(t, failing, "ann", "webhook", f.hook.URL+"/ann"))
+	f.begun(t, event, "ann", "webhook", f.hook.URL+"/ann")
+	f.begun(t, event, "ann", "email", "ann@example.com")
+	pending(f.begun(t, event, "bob", "log", ""))
+	pending(f.begun(t, event, activities.CustomerRecipient, "email", "w***@example.com"))
+	f.begun(t, event, activities.IntakeRecipient, notify.ChannelCallback, "https://intake.example/cb")
 	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
 		t.Fatal(err)
 	}
-	begin(f.c.WorkflowID+"/sla_warning/3", "ann", "email", "ann@example.com") // fresh
+	f.begun(t, f.c.WorkflowID+"/sla_warning/3", "ann", "email", "ann@example.com") // fresh
 	f.hook.answer(http.StatusServiceUnavailable)
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -130,17 +118,4 @@ func (s touchAfterRead) AbandonedNotifications(ctx context.Context, idle time.Du
 	ns, err := s.NotificationStore.AbandonedNotifications(ctx, idle, channels, exceptRecipient, limit)
 	s.touch()
 	return ns, err
-}
-
-func (f *notifyFixture) statuses(t *testing.T) map[string]notify.NotificationStatus {
-	t.Helper()
-	ns, err := f.st.Notifications(context.Background(), f.c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status := map[string]notify.NotificationStatus{}
-	for _, n := range ns {
-		status[n.IdempotencyKey] = n.Status
-	}
-	return status
 }

@@ -114,6 +114,34 @@ func (f *notifyFixture) rows(t *testing.T) map[string]notify.Notification {
 	return byChannel
 }
 
+// begun is a warning's delivery an attempt claimed and never finished: its row in
+// sending, with the words the attempt meant to send.
+func (f *notifyFixture) begun(t *testing.T, event, recipient, channel, address string) notify.Notification {
+	t.Helper()
+	row, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
+		IdempotencyKey: event + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
+		Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
+	}, time.Minute, false)
+	if err != nil || !claimed {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	return row
+}
+
+// statuses is each of the complaint's rows' status, by key.
+func (f *notifyFixture) statuses(t *testing.T) map[string]notify.NotificationStatus {
+	t.Helper()
+	ns, err := f.st.Notifications(context.Background(), f.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]notify.NotificationStatus{}
+	for _, n := range ns {
+		status[n.IdempotencyKey] = n.Status
+	}
+	return status
+}
+
 // hookReceiver is a webhook endpoint that checks every request as a receiver
 // should and answers with the scripted statuses, then 200.
 type hookReceiver struct {
@@ -350,21 +378,10 @@ func TestNotifyResumeFinishesOnlyWhatAnAttemptBegan(t *testing.T) {
 	f.person(t, "ann", "ann@example.com", f.hook.URL+"/ann")
 	f.person(t, "bob", "", "")
 	warning := func(n int) string { return fmt.Sprintf("%s/sla_warning/%d", f.c.WorkflowID, n) }
-	began := func(key, recipient, channel, address string) notify.Notification {
-		t.Helper()
-		row, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
-			IdempotencyKey: key + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
-			Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
-		}, time.Minute, false)
-		if err != nil || !claimed {
-			t.Fatalf("claim: %v %v", claimed, err)
-		}
-		return row
-	}
-	began(warning(1), "ann", "email", "ann@example.com")
-	began(warning(1), "ann", "webhook", f.hook.URL+"/ann")
+	f.begun(t, warning(1), "ann", "email", "ann@example.com")
+	f.begun(t, warning(1), "ann", "webhook", f.hook.URL+"/ann")
 	// bob's log line failed once and went back to pending.
-	row := began(warning(2), "bob", "log", "")
+	row := f.begun(t, warning(2), "bob", "log", "")
 	if ok, err := f.st.FinishNotification(context.Background(), row.IdempotencyKey, row.Attempts, notify.NotificationPending, "x", time.Now()); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
@@ -393,14 +410,7 @@ func TestNotifyResumeFinishesOnlyWhatAnAttemptBegan(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ns, err := f.st.Notifications(context.Background(), f.c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status := map[string]notify.NotificationStatus{}
-	for _, n := range ns {
-		status[n.IdempotencyKey] = n.Status
-	}
+	status := f.statuses(t)
 	want := map[string]notify.NotificationStatus{
 		warning(1) + "|ann|email": notify.NotificationUncertain, warning(1) + "|ann|webhook": notify.NotificationSent,
 		warning(2) + "|bob|log": notify.NotificationSent,
