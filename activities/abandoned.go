@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -70,11 +69,10 @@ func SettleAbandoned(ctx context.Context, a *Activities, idle time.Duration, log
 			// Claimed only if still untouched for idle, so stale is idle; the last
 			// attempt, so a failed send settles as failed rather than pending.
 			err := a.deliver(ctx, sdkLog, d, idle, true)
-			var appErr interface{ Type() string }
 			switch {
 			case err == nil || notify.IsPermanent(err):
 				done.Settled++
-			case errors.As(err, &appErr) && appErr.Type() == ErrTypeNotificationInFlight:
+			case inFlight(err):
 				done.Held++
 			default:
 				return done, err

@@ -223,8 +223,7 @@ func settle(retry, failed []error) error {
 	if len(retry) > 0 {
 		joined := errors.Join(retry...)
 		for _, err := range retry {
-			var appErr *temporal.ApplicationError
-			if !errors.As(err, &appErr) || appErr.Type() != ErrTypeNotificationInFlight {
+			if !inFlight(err) {
 				return joined
 			}
 		}
@@ -234,6 +233,12 @@ func settle(retry, failed []error) error {
 		return temporal.NewNonRetryableApplicationError(errors.Join(failed...).Error(), ErrTypeNotificationFailed, nil)
 	}
 	return nil
+}
+
+// inFlight reports whether err says only that another attempt holds the delivery.
+func inFlight(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == ErrTypeNotificationInFlight
 }
 
 // delivery is a notice on one channel.

@@ -23,6 +23,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/devenv"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/migrations"
@@ -289,7 +290,7 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 		Attempts int    `db:"attempts"`
 	}
 	if err := s.store.DB().Get(&planted, `SELECT status, attempts FROM notifications WHERE idempotency_key = $1`, abandonedKey); err != nil ||
-		planted.Status != "sent" || planted.Attempts != 2 {
+		planted.Status != string(notify.NotificationSent) || planted.Attempts != 2 {
 		t.Errorf("abandoned delivery: %+v, %v; want sent by one sweep's attempt (attempts 2)", planted, err)
 	}
 	// What the kill cost: a task queued for the dead worker waits out the sticky
