@@ -122,7 +122,11 @@ func serve(ctx context.Context) error {
 		}()
 	}
 	// Complaints whose workflow start failed at filing get it here.
-	go reconcile.New(st, srv.StartComplaintWorkflow, log).Run(ctx)
+	sweeps, err := reconcile.NewMetrics(metrics.Registry)
+	if err != nil {
+		return err
+	}
+	go reconcile.New(st, srv.StartComplaintWorkflow, log, sweeps).Run(ctx)
 	con, err := console.New(srv, st, log)
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)

@@ -86,9 +86,13 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	ready.Polling.Store(true)
+	sweeps, err := reconcile.NewMetrics(metrics.Registry)
+	if err != nil {
+		return err
+	}
 	go reconcile.NewNotices(func(ctx context.Context) (activities.Abandoned, error) {
 		return activities.SettleAbandoned(ctx, acts, activities.AbandonedIdle, log)
-	}, log).Run(ctx)
+	}, log, sweeps).Run(ctx)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker),
 		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout(), "min_pollers", cfg.Worker.PollerFloor())

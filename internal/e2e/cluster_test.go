@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,8 +35,9 @@ import (
 // Temporal server with 16 history shards on its own PostgreSQL databases, two
 // worker processes and two API processes, all on one task queue.
 type cluster struct {
-	apis    []string          // base URLs of the API processes
-	workers []*devenv.Process // the worker processes, in start order
+	apis          []string          // base URLs of the API processes
+	workers       []*devenv.Process // the worker processes, in start order
+	workerMetrics []string          // the workers' /metrics URLs, in the same order
 }
 
 // startCluster starts the shape on a private PostgreSQL. The Temporal server is
@@ -113,7 +115,9 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		c.workers = append(c.workers, start("worker", env("METRICS_ADDR="+freeAddr(t))))
+		addr := freeAddr(t)
+		c.workers = append(c.workers, start("worker", env("METRICS_ADDR="+addr)))
+		c.workerMetrics = append(c.workerMetrics, "http://"+addr+"/metrics")
 	}
 	// One API after the other, as make cluster starts them: the bootstrap token
 	// and the start-up writes are not raced.
@@ -141,6 +145,27 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 
 // abandonedKey is the delivery startCluster leaves abandoned for the workers.
 const abandonedKey = "complaint:planted/sla_warning/1|role:director|log"
+
+// counter reads one series of a Prometheus text page, e.g.
+// `complaintflow_sweep_runs_total{result="ok",sweep="notices"}`; a page that cannot be
+// read or lacks the series gives -1.
+func counter(url, series string) float64 {
+	res, err := http.Get(url)
+	if err != nil {
+		return -1
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				return f
+			}
+		}
+	}
+	return -1
+}
 
 // through points the stack's requests at the i-th API process.
 func (s *stack) through(c *cluster, i int) *stack {
@@ -198,6 +223,19 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 			{Level: 1, After: "0s", Notify: apiclient.PersonRoleTeamLead},
 			{Level: 2, After: "2s", Notify: apiclient.PersonRoleManager},
 		},
+	})
+
+	// The delivery startCluster left abandoned: both workers swept at start, and
+	// their counters say one of them settled it, once (read before a worker dies).
+	eventually(t, 60*time.Second, "both workers' first sweep, one row settled between them", func() bool {
+		settled := 0.0
+		for _, url := range c.workerMetrics {
+			if counter(url, `complaintflow_sweep_runs_total{result="ok",sweep="notices"}`) < 1 {
+				return false
+			}
+			settled += counter(url, `complaintflow_sweep_rows_total{outcome="settled",sweep="notices"}`)
+		}
+		return settled == 1
 	})
 
 	// The ladder: filed through API 1, its worker killed after the first warnings.

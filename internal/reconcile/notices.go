@@ -16,17 +16,19 @@ type Settle func(ctx context.Context) (activities.Abandoned, error)
 // worker's channels, and a sweep needs only PostgreSQL and those. Every worker
 // sweeps; a row is claimed by one statement, so two workers settle it once.
 type Notices struct {
-	settle Settle
-	log    *slog.Logger
+	settle  Settle
+	log     *slog.Logger
+	metrics *Metrics
 	// Every is the pause between sweeps.
 	Every time.Duration
 }
 
 // NewNotices sweeps every 10 minutes: an abandoned row has waited hours
 // (activities.AbandonedIdle), so minutes more cost nothing and the sweep's read of
-// the status index stays rare.
-func NewNotices(settle Settle, log *slog.Logger) *Notices {
-	return &Notices{settle: settle, log: log, Every: 10 * time.Minute}
+// the status index stays rare. Its sweeps are counted in m.
+func NewNotices(settle Settle, log *slog.Logger, m *Metrics) *Notices {
+	m.zero(sweepNotices, "settled", "held")
+	return &Notices{settle: settle, log: log, metrics: m, Every: 10 * time.Minute}
 }
 
 // Run sweeps at once, then every Every until ctx ends: a worker started after an
@@ -35,6 +37,7 @@ func NewNotices(settle Settle, log *slog.Logger) *Notices {
 func (n *Notices) Run(ctx context.Context) {
 	sweep := func() {
 		done, err := n.settle(ctx)
+		n.metrics.ran(sweepNotices, err, map[string]int{"settled": done.Settled, "held": done.Held})
 		switch {
 		case err != nil:
 			n.log.Warn("notices: sweep incomplete", "settled", done.Settled, "held", done.Held, "error", err)

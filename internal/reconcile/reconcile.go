@@ -37,6 +37,7 @@ type Reconciler struct {
 	pending Pending
 	start   Start
 	log     *slog.Logger
+	metrics *Metrics
 	// Every is the pause between sweeps.
 	Every time.Duration
 	// Grace leaves rows younger than it to intake, which is still starting them.
@@ -49,16 +50,19 @@ const batch, batches = 100, 10
 
 // New is a reconciler sweeping every 10 s for rows older than 15 s (longer than
 // intake waits for Temporal), so an orphan gets its workflow within about half a
-// minute of Temporal's return.
-func New(pending Pending, start Start, log *slog.Logger) *Reconciler {
-	return &Reconciler{pending: pending, start: start, log: log, Every: 10 * time.Second, Grace: 15 * time.Second}
+// minute of Temporal's return. Its sweeps are counted in m.
+func New(pending Pending, start Start, log *slog.Logger, m *Metrics) *Reconciler {
+	m.zero(sweepWorkflowStarts, "started")
+	return &Reconciler{pending: pending, start: start, log: log, metrics: m, Every: 10 * time.Second, Grace: 15 * time.Second}
 }
 
 // Run sweeps until ctx ends. A failed sweep (a dependency down) is logged and
 // tried again on the next tick.
 func (r *Reconciler) Run(ctx context.Context) {
 	every(ctx, r.Every, func() {
-		if started, err := r.Sweep(ctx); err != nil {
+		started, err := r.Sweep(ctx)
+		r.metrics.ran(sweepWorkflowStarts, err, map[string]int{"started": started})
+		if err != nil {
 			r.log.Warn("reconciler: sweep incomplete", "started", started, "error", err)
 		} else if started > 0 {
 			r.log.Info("reconciler: started orphaned complaint workflows", "started", started)

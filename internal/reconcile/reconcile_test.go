@@ -9,10 +9,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// counted is a fresh registry's sweep metrics.
+func counted(t *testing.T) *reconcile.Metrics {
+	t.Helper()
+	m, err := reconcile.NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
 
 // pending is a queue of unstarted complaints that a successful start removes, as
 // the store's mark does.
@@ -51,7 +65,7 @@ func TestSweepStartsEveryPendingComplaintAcrossBatches(t *testing.T) {
 		starts = append(starts, c.ID)
 		p.started(c.ID)
 		return nil
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
 	if err != nil || n != 250 || len(starts) != 250 || len(p.ids) != 0 {
 		t.Fatalf("Sweep = %d, %v; started %d, left %d; want all 250 started", n, err, len(starts), len(p.ids))
@@ -72,7 +86,7 @@ func TestSweepStopsAtTheFirstFailedStart(t *testing.T) {
 		}
 		p.started(c.ID)
 		return nil
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
 	if !errors.Is(err, down) || n != 1 || calls != 2 {
 		t.Fatalf("Sweep = %d, %v after %d starts; want 1 started, the error, no third try", n, err, calls)
@@ -85,7 +99,7 @@ func TestSweepIsBoundedWhenMarksStay(t *testing.T) {
 	for i := range 100 {
 		p.ids = append(p.ids, "stuck"+strconv.Itoa(i))
 	}
-	r := reconcile.New(p, func(context.Context, store.Complaint) error { return nil }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := reconcile.New(p, func(context.Context, store.Complaint) error { return nil }, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
 	if err != nil || p.reads != 10 || n != 1000 {
 		t.Fatalf("Sweep = %d, %v after %d reads; want it to stop after 10 batches", n, err, p.reads)
@@ -99,7 +113,7 @@ func TestNoticesSweepAtStartThenEveryTick(t *testing.T) {
 	n := reconcile.NewNotices(func(context.Context) (activities.Abandoned, error) {
 		calls <- struct{}{}
 		return activities.Abandoned{Settled: 1}, errors.New("store down")
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}, quiet, counted(t))
 	wait := func(what string) {
 		t.Helper()
 		select {
@@ -127,5 +141,134 @@ func TestNoticesSweepAtStartThenEveryTick(t *testing.T) {
 	go n.Run(ctx)
 	for range 3 {
 		wait("a sweep after a failed one")
+	}
+}
+
+// series reads one counter series from reg; found is false when the series does
+// not exist.
+func series(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (v float64, found bool) {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range f.GetMetric() {
+			if len(m.GetLabel()) != len(labels) {
+				continue
+			}
+			for _, l := range m.GetLabel() {
+				if labels[l.GetName()] != l.GetValue() {
+					continue metrics
+				}
+			}
+			return m.GetCounter().GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+// eventually polls cond until it holds or 10 s pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal(what)
+		}
+	}
+}
+
+// An operator alerts on the sweeps' counters: each series exists at 0 from the
+// start, a failed sweep counts as failed with the rows it did repair, and the rows
+// add up across sweeps.
+func TestSweepsAreCounted(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := reconcile.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pending{ids: []string{"a", "b", "c"}}
+	down := true
+	r := reconcile.New(p, func(_ context.Context, c store.Complaint) error {
+		if c.ID == "b" && down {
+			down = false
+			return errors.New("temporal unavailable")
+		}
+		p.started(c.ID)
+		return nil
+	}, quiet, m)
+	settles := 0
+	n := reconcile.NewNotices(func(context.Context) (activities.Abandoned, error) {
+		if settles++; settles == 1 {
+			return activities.Abandoned{Settled: 1}, errors.New("store down")
+		}
+		return activities.Abandoned{Settled: 2, Held: 1}, nil
+	}, quiet, m)
+
+	for _, s := range []struct {
+		sweep, label, value string
+	}{
+		{"workflow_starts", "result", "ok"}, {"workflow_starts", "result", "failed"},
+		{"notices", "result", "ok"}, {"notices", "result", "failed"},
+		{"workflow_starts", "outcome", "started"}, {"notices", "outcome", "settled"}, {"notices", "outcome", "held"},
+	} {
+		name := "complaintflow_sweep_runs_total"
+		if s.label == "outcome" {
+			name = "complaintflow_sweep_rows_total"
+		}
+		if v, found := series(t, reg, name, map[string]string{"sweep": s.sweep, s.label: s.value}); !found || v != 0 {
+			t.Errorf("before any sweep %s{sweep=%q,%s=%q} = %v, found %v; want 0 and present", name, s.sweep, s.label, s.value, v, found)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r.Every, n.Every = 5*time.Millisecond, 5*time.Millisecond
+	go r.Run(ctx)
+	go n.Run(ctx)
+	// Sweeps run concurrently with the reads; the reads only wait for the counts.
+	runs := func(sweep, result string) float64 {
+		v, _ := series(t, reg, "complaintflow_sweep_runs_total", map[string]string{"sweep": sweep, "result": result})
+		return v
+	}
+	eventually(t, "the reconciler's sweeps were not counted", func() bool {
+		return runs("workflow_starts", "failed") == 1 && runs("workflow_starts", "ok") >= 1
+	})
+	eventually(t, "the notices' sweeps were not counted", func() bool {
+		return runs("notices", "failed") == 1 && runs("notices", "ok") >= 2
+	})
+	cancel()
+	if v, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "workflow_starts", "outcome": "started"}); v != 3 {
+		t.Errorf("workflow starts counted %v, want 3 (a before the failure, b and c after)", v)
+	}
+	ok := runs("notices", "ok")
+	settled, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "notices", "outcome": "settled"})
+	held, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "notices", "outcome": "held"})
+	if settled != 1+2*ok || held != ok {
+		t.Errorf("notices settled %v, held %v after 1 failed and %v ok sweeps; want %v and %v", settled, held, ok, 1+2*ok, ok)
+	}
+}
+
+// Two sweeps in one process share one registry's counters.
+func TestMetricsRegisterTwice(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	a, err := reconcile.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := reconcile.NewMetrics(reg)
+	if err != nil {
+		t.Fatalf("second registration: %v", err)
+	}
+	reconcile.NewNotices(func(context.Context) (activities.Abandoned, error) { return activities.Abandoned{}, nil }, quiet, a)
+	reconcile.New(&pending{}, func(context.Context, store.Complaint) error { return nil }, quiet, b)
+	for _, sweep := range []string{"workflow_starts", "notices"} {
+		if _, found := series(t, reg, "complaintflow_sweep_runs_total", map[string]string{"sweep": sweep, "result": "ok"}); !found {
+			t.Errorf("no %s series in the one registry", sweep)
+		}
 	}
 }
