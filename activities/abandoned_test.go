@@ -69,6 +69,9 @@ func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 		t.Errorf("%d e-mails sent, log %q; want none sent and the line written", len(f.smtp.Mails()), f.log.String())
 	}
 
+	// The stale e-mail is marked without a send, so it is not counted.
+	f.sends.want(t, map[string]int{"webhook/failed": 1, "webhook/sent": 1, "log/sent": 1})
+
 	if done, err := activities.SettleAbandoned(ctx, f.acts, activities.AbandonedIdle, logger); err != nil || done != (activities.Abandoned{}) {
 		t.Errorf("second sweep = %+v, %v; want nothing", done, err)
 	}

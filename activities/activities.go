@@ -62,7 +62,10 @@ type Activities struct {
 	QA QAStore
 	// Messages renders customer notices (see Notice.Template).
 	Messages CustomerMessages
-	Now      func() time.Time
+	// Sends counts each send a delivery's attempt makes by channel and the status
+	// the send left the delivery in (telemetry.NewSends); nil counts nothing.
+	Sends func(channel, status string)
+	Now   func() time.Time
 }
 
 // OpenComplaintInput asks to load a complaint's SLA and record that it opened.

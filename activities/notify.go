@@ -386,6 +386,9 @@ func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, s
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
+	if a.Sends != nil {
+		a.Sends(row.Channel, string(status))
+	}
 	if ok, err := a.Notifications.FinishNotification(rctx, key, row.Attempts, status, errText, a.now()); err != nil {
 		// The row stays in sending; a later attempt finds it stale and resolves it.
 		return err

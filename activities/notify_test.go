@@ -52,6 +52,30 @@ type notifyFixture struct {
 	log  *syncBuffer
 	acts *activities.Activities
 	env  *testsuite.TestActivityEnvironment
+	// sends counts acts.Sends by "channel/status".
+	sends *sendCount
+}
+
+// sendCount is what Activities.Sends reported; deliveries send concurrently.
+type sendCount struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *sendCount) add(channel, status string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[channel+"/"+status]++
+}
+
+// want reports a difference between the sends counted and want.
+func (c *sendCount) want(t *testing.T, want map[string]int) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !maps.Equal(c.n, want) {
+		t.Errorf("sends counted %v, want %v", c.n, want)
+	}
 }
 
 func newNotifyFixture(t *testing.T) *notifyFixture {
@@ -61,12 +85,13 @@ func newNotifyFixture(t *testing.T) *notifyFixture {
 		nc.CustomerPhone, nc.CustomerEmail, nc.CustomerAddress = new(customerPhone), new(customerEmail), new(customerAddress)
 		nc.Category, nc.Subject, nc.Description = "logistics", "包裹一周未到", "物流慢"
 	})
-	f := &notifyFixture{st: st, c: c, smtp: notifytest.StartSMTP(t, notifytest.SMTPOptions{}), hook: newHookReceiver(t), log: &syncBuffer{}}
+	f := &notifyFixture{st: st, c: c, smtp: notifytest.StartSMTP(t, notifytest.SMTPOptions{}), hook: newHookReceiver(t), log: &syncBuffer{},
+		sends: &sendCount{n: map[string]int{}}}
 	f.acts = &activities.Activities{Store: st, Notifications: st, Notifiers: []notify.Notifier{
 		notify.Log{Logger: slog.New(slog.NewJSONHandler(f.log, nil))},
 		notify.SMTP{Addr: f.smtp.Addr, From: "Complaintflow <cf@example.com>", TLS: notify.TLSNone},
 		notify.Webhook{Secret: webhookSecret},
-	}}
+	}, Sends: f.sends.add}
 	var ts testsuite.WorkflowTestSuite
 	ts.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	f.env = ts.NewTestActivityEnvironment()
@@ -261,6 +286,7 @@ func TestNotifyWebhookRetriesThenDeliversOnce(t *testing.T) {
 	if len(f.smtp.Mails()) != 0 || strings.Contains(f.log.String(), "notification") {
 		t.Error("a person with only a webhook got a notice on another channel")
 	}
+	f.sends.want(t, map[string]int{"webhook/pending": 1, "webhook/sent": 1})
 }
 
 func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
@@ -279,6 +305,7 @@ func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
 	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(null.Value(row.LastError), "400") {
 		t.Errorf("row %+v, want failed after 1 attempt", row)
 	}
+	f.sends.want(t, map[string]int{"webhook/failed": 1})
 }
 
 func TestNotifyEmailRetriesThenDeliversOnce(t *testing.T) {
@@ -326,6 +353,7 @@ func TestNotifyEmailRejectedFails(t *testing.T) {
 	if row.Status != notify.NotificationFailed || !strings.Contains(null.Value(row.LastError), "550") || strings.Contains(null.Value(row.LastError), "ann@example.com") {
 		t.Errorf("row %+v, want failed with the masked reply", row)
 	}
+	f.sends.want(t, map[string]int{"email/failed": 1})
 }
 
 // A worker that died mid-send left the e-mail in sending: whether it went out is

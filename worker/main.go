@@ -77,6 +77,9 @@ func run(ctx context.Context) error {
 	// failed start leaves a worker that cannot be started again, hence a new one
 	// each attempt.
 	acts := service.NewActivities(st, service.SurveyLinks(cfg), service.CustomerMessages(cfg, st), cfg.QualityTeam, service.Notifiers(cfg, log)...)
+	if err := service.CountSends(acts, metrics.Registry); err != nil {
+		return err
+	}
 	var w worker.Worker
 	err = service.Retry(ctx, log, "start worker", func(context.Context) error {
 		w = service.NewWorker(tc, cfg.TaskQueue, cfg.Worker, acts)

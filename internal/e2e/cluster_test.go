@@ -226,16 +226,18 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 	})
 
 	// The delivery startCluster left abandoned: both workers swept at start, and
-	// their counters say one of them settled it, once (read before a worker dies).
-	eventually(t, 60*time.Second, "both workers' first sweep, one row settled between them", func() bool {
-		settled := 0.0
+	// their counters say one of them settled it, once, by a send on the log (read
+	// before a worker dies; nothing else is sent yet).
+	eventually(t, 60*time.Second, "both workers' first sweep, one row settled and sent between them", func() bool {
+		settled, sent := 0.0, 0.0
 		for _, url := range c.workerMetrics {
 			if counter(url, `complaintflow_sweep_runs_total{result="ok",sweep="notices"}`) < 1 {
 				return false
 			}
 			settled += counter(url, `complaintflow_sweep_rows_total{outcome="settled",sweep="notices"}`)
+			sent += counter(url, `complaintflow_notification_sends_total{channel="log",status="sent"}`)
 		}
-		return settled == 1
+		return settled == 1 && sent == 1
 	})
 
 	// The ladder: filed through API 1, its worker killed after the first warnings.
