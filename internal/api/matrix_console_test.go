@@ -28,6 +28,7 @@ var consoleRoutes = map[string]bool{
 	"POST /console/complaints/{id}/reveal":          true,
 	"POST /console/complaints/{id}/{action}":        true,
 	"GET /console/escalations":                      true,
+	"GET /console/notifications":                    true,
 	"POST /console/escalations/{id}/{seq}/decide":   true,
 	"GET /console/reviews":                          true,
 	"POST /console/reviews/schedules":               true,

@@ -123,6 +123,9 @@ func (c *Console) routes() *routeMux {
 	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
 	mux.Handle("GET /console/escalations", c.session(c.escalations))
 	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))
+	c.pages["notifications"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/notifications.html"))
+	mux.Handle("GET /console/notifications", c.session(c.notifications))
 	c.registerQuality(mux)
 	c.registerDashboard(mux)
 	c.registerAdmin(mux)

@@ -119,6 +119,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/{$}":                  "/console/",
 		"/console/complaints/{id}":      "/console/complaints/" + c.Id.String(),
 		"/console/escalations":          "/console/escalations",
+		"/console/notifications":        "/console/notifications",
 		"/console/reviews":              "/console/reviews",
 		"/console/pdca":                 "/console/pdca",
 		"/console/pdca/{id}":            "/console/pdca/" + cycle.body["id"].(string),

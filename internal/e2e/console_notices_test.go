@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,71 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 	b.asChineseViewerInShanghai()
 	b.navigate(s.url + "/console/admin/messages")
 	if got := b.text(`#message-templates caption`); got != "各语言的客户消息模板" {
+		t.Errorf("caption in Chinese reads %q", got)
+	}
+}
+
+// The notices page in a real browser: an admin, sent there by an alert on failed
+// sends, sees the deliveries not known to be sent — the failed one with its error
+// and a link to its complaint — and not the sent one until asking for it; an agent
+// sees only the notices to themselves (the API's rule); a Chinese viewer reads the
+// page in Chinese.
+func TestConsoleNotificationsInABrowser(t *testing.T) {
+	s := newStack(t)
+	s.directory(startWebhookReceiver(t).URL)
+	c := s.file(adminToken, "console-notifications", apiclient.Medium, apiclient.Medium)
+	id := c.Id.String()
+	plant := func(recipient, channel, status, lastError string) string {
+		t.Helper()
+		var row int64
+		if err := s.store.DB().Get(&row, `INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient, channel,
+				subject, body, status, attempts, last_error)
+			VALUES ($1, $2, 'sla_breached', $3, $4, 'planted '||$3, 'b', $5, 2, NULLIF($6, '')) RETURNING id`,
+			"planted/"+recipient+"/"+channel, id, recipient, channel, status, lastError); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(row, 10)
+	}
+	failed := plant("lee", "webhook", "failed", "webhook answered 400 Bad Request")
+	sent := plant("ann", "log", "sent", "")
+	pending := plant("ann", "email", "pending", "451 try again later")
+
+	b := newBrowser(t, s.url)
+	b.signIn(adminToken)
+	b.navigate(s.url + "/console/notifications")
+	row := func(id string) string { return `#notifications tr[data-id="` + id + `"]` }
+	b.run("the unsent deliveries", chromedp.WaitVisible(chromedp.CSS(row(failed))))
+	if got := b.text(row(failed) + ` td.error-text`); got != "webhook answered 400 Bad Request" {
+		t.Errorf("the failed delivery's error reads %q", got)
+	}
+	if !b.exists(row(pending)) || b.exists(row(sent)) {
+		t.Errorf("by default: pending shown %v, sent shown %v; want the pending one and not the sent one", b.exists(row(pending)), b.exists(row(sent)))
+	}
+	b.screenshot("notifications")
+	b.run("ask for sent ones too", chromedp.Click(chromedp.CSS(`#status-sent`)), clickThrough(`#notification-filters button`),
+		chromedp.WaitVisible(chromedp.CSS(row(sent))))
+	if !b.exists(row(failed)) {
+		t.Error("with sent ticked as well, the failed delivery is gone")
+	}
+	b.run("uncheck every status but sent", chromedp.Click(chromedp.CSS(`#status-pending`)), chromedp.Click(chromedp.CSS(`#status-sending`)),
+		chromedp.Click(chromedp.CSS(`#status-failed`)), chromedp.Click(chromedp.CSS(`#status-uncertain`)),
+		clickThrough(`#notification-filters button`), chromedp.WaitVisible(chromedp.CSS(row(sent))))
+	if b.exists(row(failed)) || b.exists(row(pending)) {
+		t.Error("with only sent ticked, unsent deliveries are listed")
+	}
+	b.run("to the complaint", clickThrough(row(sent)+` a[href="/console/complaints/`+id+`"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#notices`)))
+
+	b.signOut()
+	b.signIn(s.personToken("agent", "ann"))
+	b.navigate(s.url + "/console/notifications")
+	b.run("an agent's notices", chromedp.WaitVisible(chromedp.CSS(row(pending))))
+	if b.exists(row(failed)) {
+		t.Error("an agent sees a notice to someone else")
+	}
+	b.asChineseViewerInShanghai()
+	b.navigate(s.url + "/console/notifications")
+	if got := b.text(`#notifications caption`); got != "通知投递，最新的在前" {
 		t.Errorf("caption in Chinese reads %q", got)
 	}
 }

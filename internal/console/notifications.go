@@ -1,0 +1,54 @@
+package console
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// The notices page: every delivery of a notice by status, newest first, for the
+// admin an alert on complaintflow_notification_sends_total sends here, and for a
+// manager or the quality team checking what went out. The API decides who sees
+// what (an agent sees the notices to themselves).
+
+// notificationStatuses are the API's, in the order of a delivery's life.
+var notificationStatuses = []string{"pending", "sending", "sent", "failed", "uncertain"}
+
+// notificationsUnsent is the page's default: every delivery not known to be sent.
+var notificationsUnsent = []string{"pending", "sending", "failed", "uncertain"}
+
+func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	chosen := q["status"]
+	if len(chosen) == 0 {
+		chosen = notificationsUnsent
+	}
+	params := &apiclient.ListNotificationsParams{Status: &chosen}
+	if cur := q.Get("cursor"); cur != "" {
+		params.Cursor = &cur
+	}
+	var list page[apiclient.Notification]
+	ref, err := into(&list)(c.client.ListNotifications(r.Context(), params))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	checked := map[string]bool{}
+	for _, s := range chosen {
+		checked[s] = true
+	}
+	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked}
+	if ref != nil {
+		data["PageRefusal"] = ref
+		c.render(w, r, ref.Status, "notifications", data)
+		return
+	}
+	data["Items"] = list.Items
+	if list.NextCursor != nil {
+		next := url.Values{"status": chosen, "cursor": {*list.NextCursor}}
+		data["Next"] = template.URL("/console/notifications?" + next.Encode())
+	}
+	c.render(w, r, http.StatusOK, "notifications", data)
+}
