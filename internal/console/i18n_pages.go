@@ -43,6 +43,8 @@ var pageMessages = map[string]message{
 	"nf.title":                     {"Notices: deliveries by status", "通知：按状态查看投递"},
 	"nf.caption":                   {"Deliveries of notices, newest first", "通知投递，最新的在前"},
 	"nf.show":                      {"Show", "显示"},
+	"nf.recipient":                 {"To", "收件人"},
+	"nf.recipienthint":             {"a person ID, customer, role:quality or me", "人员 ID、customer、role:quality 或 me"},
 	"nf.complaint":                 {"Complaint", "投诉"},
 	"nf.attempts":                  {"Attempts", "尝试次数"},
 	"nf.changed":                   {"Last change", "最后变更"},

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
@@ -26,6 +27,10 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 		chosen = notificationsUnsent
 	}
 	params := &apiclient.ListNotificationsParams{Status: &chosen}
+	recipient := strings.TrimSpace(q.Get("recipient"))
+	if recipient != "" {
+		params.Recipient = &recipient
+	}
 	if cur := q.Get("cursor"); cur != "" {
 		params.Cursor = &cur
 	}
@@ -39,7 +44,7 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 	for _, s := range chosen {
 		checked[s] = true
 	}
-	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked}
+	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked, "Recipient": recipient}
 	if ref != nil {
 		data["PageRefusal"] = ref
 		c.render(w, r, ref.Status, "notifications", data)
@@ -48,6 +53,9 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 	data["Items"] = list.Items
 	if list.NextCursor != nil {
 		next := url.Values{"status": chosen, "cursor": {*list.NextCursor}}
+		if recipient != "" {
+			next.Set("recipient", recipient)
+		}
 		data["Next"] = template.URL("/console/notifications?" + next.Encode())
 	}
 	c.render(w, r, http.StatusOK, "notifications", data)

@@ -129,6 +129,18 @@ func TestConsoleNotificationsInABrowser(t *testing.T) {
 	}
 	b.run("to the complaint", clickThrough(row(sent)+` a[href="/console/complaints/`+id+`"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#notices`)))
+	b.navigate(s.url + "/console/notifications")
+	b.run("the notices to lee", chromedp.WaitVisible(chromedp.CSS(`#recipient`)), fill(`#recipient`, "lee"),
+		clickThrough(`#notification-filters button`), chromedp.WaitVisible(chromedp.CSS(row(failed))))
+	if b.exists(row(pending)) {
+		t.Error("filtered to lee, a notice to ann is listed")
+	}
+	// The bootstrap admin token acts for no person: the API's refusal, on the page.
+	b.run("the notices to me", fill(`#recipient`, "me"), clickThrough(`#notification-filters button`),
+		chromedp.WaitVisible(chromedp.CSS(`main p.error`)))
+	if got := b.text(`main p.error`); !strings.Contains(got, "person") {
+		t.Errorf("the refusal of recipient=me reads %q", got)
+	}
 
 	b.signOut()
 	b.signIn(s.personToken("agent", "ann"))
