@@ -17,6 +17,12 @@ import (
 // callers can tell a business rejection from an infrastructure failure.
 const ErrTypeInvalidAction = "InvalidAction"
 
+// ErrTypeNotReady is the type of a refusal that is about the moment, not the
+// action: the workflow is still loading, or busy with a step it finishes on its
+// own within seconds. The API tries such an action again for as long as it waits
+// for any update (the caller sees the outcome, not a 409 to retry by hand).
+const ErrTypeNotReady = "NotReady"
+
 // acts is only used to name activity methods; the worker registers the real ones.
 var acts *activities.Activities
 
@@ -80,4 +86,11 @@ func noticeContext(ctx workflow.Context) workflow.Context {
 // non-retryable so the SDK never retries a business refusal.
 func invalidAction(reason string) error {
 	return temporal.NewNonRetryableApplicationError(reason, ErrTypeInvalidAction, nil)
+}
+
+// notReady refuses an update the workflow will take in a moment (ErrTypeNotReady).
+// A validator's refusal is not recorded in the history, so its type can change
+// without a new workflow revision.
+func notReady(reason string) error {
+	return temporal.NewNonRetryableApplicationError(reason, ErrTypeNotReady, nil)
 }

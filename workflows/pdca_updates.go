@@ -45,11 +45,11 @@ type WithdrawRequest struct {
 func (c *pdcaCycle) open() error {
 	switch {
 	case !c.loaded:
-		return invalidAction("the cycle is still loading; try again")
+		return notReady("the cycle is still loading; try again")
 	case c.state.Stage == quality.StageClosed:
 		return invalidAction("the cycle is closed: " + c.state.Outcome)
 	case c.next != nil:
-		return invalidAction("the cycle is moving to its next iteration; try again")
+		return notReady("the cycle is moving to its next iteration; try again")
 	}
 	return nil
 }
@@ -266,7 +266,7 @@ func (c *pdcaCycle) validateCheckNow(_ workflow.Context, req CheckNowRequest) er
 	case c.state.Stage != quality.StageDo:
 		return invalidAction("a check runs in stage do; the cycle is in stage " + c.state.Stage)
 	case c.measuring:
-		return invalidAction("a check is being measured; try again")
+		return notReady("a check is being measured; try again")
 	}
 	return nil
 }

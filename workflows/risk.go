@@ -332,7 +332,7 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 func (w *riskAlert) validateRespond(_ workflow.Context, req RespondAlertRequest) error {
 	switch {
 	case !w.loaded:
-		return invalidAction("the alert is still loading; try again")
+		return notReady("the alert is still loading; try again")
 	case w.state.Status != quality.RiskOpen:
 		return invalidAction("the alert is " + string(w.state.Status) + " already")
 	case strings.TrimSpace(req.By) == "":
@@ -358,7 +358,7 @@ func (w *riskAlert) respond(ctx workflow.Context, req RespondAlertRequest) (Risk
 
 func (w *riskAlert) validateClose(_ workflow.Context, req CloseAlertRequest) error {
 	if !w.loaded {
-		return invalidAction("the alert is still loading; try again")
+		return notReady("the alert is still loading; try again")
 	}
 	if w.state.Status == quality.RiskClosed {
 		return invalidAction("the alert is closed already")

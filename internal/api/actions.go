@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -145,6 +146,30 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 	return c, true
 }
 
+// updateWhenReady runs the update, and again while the workflow refuses it as not
+// ready (workflows.ErrTypeNotReady: a cycle created a moment ago is still loading)
+// until ctx ends, pausing 50 ms, then twice as long up to 1 s. A refused update is
+// not recorded by Temporal, so its ID is free for the next try.
+func (s *Server) updateWhenReady(ctx context.Context, opts client.UpdateWorkflowOptions, result any) error {
+	pause := 50 * time.Millisecond
+	for {
+		handle, err := s.temporal.UpdateWorkflow(ctx, opts)
+		if err == nil {
+			err = handle.Get(ctx, result)
+		}
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrTypeNotReady {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
 // runUpdate runs a workflow update (its ID from the Idempotency-Key header unless
 // opts sets one), waits for its outcome and decodes it into result (nil: not
 // needed). On failure it has written the problem: the workflow's validator refusing
@@ -163,14 +188,11 @@ func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.U
 	opts.WaitForStage = client.WorkflowUpdateStageCompleted
 	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
 	defer cancel()
-	handle, err := s.temporal.UpdateWorkflow(ctx, opts)
-	if err == nil {
-		err = handle.Get(ctx, result)
-	}
+	err := s.updateWhenReady(ctx, opts, result)
 	var appErr *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
 	switch {
-	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
+	case errors.As(err, &appErr) && (appErr.Type() == workflows.ErrTypeInvalidAction || appErr.Type() == workflows.ErrTypeNotReady):
 		writeProblem(w, r, problemWithCode(http.StatusConflict, CodeInvalidAction, appErr.Message()))
 		return false
 	case errors.As(err, &notFound):

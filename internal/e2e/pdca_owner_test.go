@@ -84,3 +84,38 @@ func TestPDCACommitteeAndCheckNow(t *testing.T) {
 	})
 	s.checkHistory(workflows.PDCAWorkflowID(id), "pdca_committee_check_now_withdrawn")
 }
+
+// A plan sent the moment a cycle is created meets the cycle still loading (its
+// first task runs before the cycle's definition is read): the workflow refuses it
+// as not ready, and the API tries again until the cycle takes it, so the caller gets
+// the plan recorded, not a 409 to retry by hand. The worker is kept away until the
+// plan is waiting, so the plan surely arrives with that first task.
+func TestPDCAPlanSentWhileTheCycleLoads(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
+	s.worker.Stop()
+	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
+		"title": "Loading", "metric": "resolution_rate_pct", "category": "logistics",
+		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
+	})).body
+	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
+	plan := map[string]any{
+		"measures":  []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
+		"target":    80,
+		"due":       due.Format(time.RFC3339),
+		"approvers": []string{"qin"},
+	}
+	answered := make(chan response, 1)
+	go func() { answered <- s.do("POST", "/v1/pdca-cycles/"+cycle["id"].(string)+"/plan", quinn, plan) }()
+	time.Sleep(time.Second) // the plan waits at Temporal for the cycle's first task
+	s.startWorker()
+	select {
+	case got := <-answered:
+		if got.status != 200 || got.body["plan_status"] != "submitted" {
+			t.Fatalf("plan sent while the cycle loads: %d %s", got.status, got.raw)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no answer to the plan")
+	}
+}
