@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -14,11 +15,16 @@ import (
 // manager or the quality team checking what went out. The API decides who sees
 // what (an agent sees the notices to themselves).
 
-// notificationStatuses are the API's, in the order of a delivery's life.
-var notificationStatuses = []string{"pending", "sending", "sent", "failed", "uncertain"}
+// notificationStatuses are the contract's, in the order of a delivery's life.
+var notificationStatuses = []string{
+	string(apiclient.NotificationStatusPending), string(apiclient.NotificationStatusSending), string(apiclient.NotificationStatusSent),
+	string(apiclient.NotificationStatusFailed), string(apiclient.NotificationStatusUncertain),
+}
 
 // notificationsUnsent is the page's default: every delivery not known to be sent.
-var notificationsUnsent = []string{"pending", "sending", "failed", "uncertain"}
+var notificationsUnsent = slices.DeleteFunc(slices.Clone(notificationStatuses), func(s string) bool {
+	return s == string(apiclient.NotificationStatusSent)
+})
 
 func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
