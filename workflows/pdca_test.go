@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zone database
 
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -185,13 +186,16 @@ func (s *PDCASuite) update(name string, arg any) {
 	}, arg)
 }
 
-func (s *PDCASuite) reject(name string, arg any) {
+func (s *PDCASuite) reject(name string, arg any) { s.refuse(workflows.ErrTypeInvalidAction, name, arg) }
+
+// refuse sends an update the workflow must refuse with an error of type typ.
+func (s *PDCASuite) refuse(typ, name string, arg any) {
 	s.updates++
 	s.env.UpdateWorkflow(name, fmt.Sprintf("refused-%d", s.updates), &testsuite.TestUpdateCallback{
 		OnReject: func(err error) {
 			var appErr *temporal.ApplicationError
 			if s.True(errors.As(err, &appErr), "rejection %v is not an application error", err) {
-				s.Equal(workflows.ErrTypeInvalidAction, appErr.Type())
+				s.Equal(typ, appErr.Type(), appErr.Message())
 				s.rejections = append(s.rejections, appErr.Message())
 			}
 		},
@@ -519,6 +523,33 @@ func (s *PDCASuite) TestMaxIterationsClosesNotMet() {
 
 // A cycle can be withdrawn in any stage before it closes; a reason is required,
 // and nothing is taken afterwards.
+// While the cycle's definition loads, an action is refused as not ready — the API
+// tries it again rather than answering 409 — and the same action is taken once the
+// cycle has loaded; what the cycle refuses after that is an invalid action.
+func (s *PDCASuite) TestNotReadyWhileLoading() {
+	s.newRun(cst(1, 5, 9))
+	s.env.OnActivity("LoadCycle", mock.Anything, "c-1").After(time.Hour).Return(s.acts.def, nil)
+	good := s.plan("qin", 70, cst(2, 10, 9), measure("Route enquiries", "ann", cst(2, 9, 9)))
+	s.at(cst(1, 5, 9).Add(time.Minute), func() {
+		s.refuse(workflows.ErrTypeNotReady, workflows.UpdateSubmitPlan, good)
+		s.refuse(workflows.ErrTypeNotReady, workflows.UpdateWithdraw, workflows.WithdrawRequest{By: "lee", Reason: "early"})
+		s.Equal("", s.query().PlanStatus, "nothing is recorded while the cycle loads")
+	})
+	s.at(cst(1, 5, 11), func() {
+		s.update(workflows.UpdateSubmitPlan, good)
+		s.reject(workflows.UpdateSubmitPlan, good)
+	})
+	s.at(cst(1, 5, 12), func() {
+		s.update(workflows.UpdateWithdraw, workflows.WithdrawRequest{By: "lee", Reason: "end of test"})
+	})
+	s.env.ExecuteWorkflow(workflows.PDCACycleWorkflow, workflows.PDCAInput{CycleID: "c-1"})
+	s.Require().True(s.env.IsWorkflowCompleted())
+	s.Require().NoError(s.env.GetWorkflowError())
+	s.Require().Len(s.rejections, 3)
+	s.Equal([]string{"the cycle is still loading; try again", "the cycle is still loading; try again"}, s.rejections[:2])
+	s.Equal([]string{"1:plan_submitted", "1:withdrawn", "1:closed"}, s.acts.kinds())
+}
+
 func (s *PDCASuite) TestWithdraw() {
 	s.newRun(cst(1, 5, 9))
 	s.at(cst(1, 13, 10), func() {

@@ -156,11 +156,16 @@ func (s *RiskAlertSuite) update(name string, arg any) {
 }
 
 func (s *RiskAlertSuite) reject(name string, arg any) {
+	s.refuse(workflows.ErrTypeInvalidAction, name, arg)
+}
+
+// refuse sends an update the workflow must refuse with an error of type typ.
+func (s *RiskAlertSuite) refuse(typ, name string, arg any) {
 	s.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
 		OnReject: func(err error) {
 			var appErr *temporal.ApplicationError
 			s.Require().True(errors.As(err, &appErr), "%v", err)
-			s.Equal(workflows.ErrTypeInvalidAction, appErr.Type())
+			s.Equal(typ, appErr.Type(), appErr.Message())
 			s.rejections = append(s.rejections, appErr.Message())
 		},
 		OnAccept:   func() { s.Fail("update accepted", "%s %+v should have been rejected", name, arg) },
@@ -324,6 +329,24 @@ func (s *RiskAlertSuite) TestValidatorsNameWhatIsMissing() {
 	}, s.rejections)
 	s.Equal([]string{"0s notified", "40m0s responded", "2h0m0s closed"}, s.timeline(), "rejections leave no trace")
 	s.Equal("contingency plan started", state.Response)
+}
+
+// While the alert loads, a response or a close is refused as not ready (the API
+// tries it again); once loaded, the same response is taken.
+func (s *RiskAlertSuite) TestNotReadyWhileLoading() {
+	s.opened(quality.Red, "lee")
+	s.env.OnActivity("LoadAlert", mock.Anything, "a-1").After(10*time.Minute).Return(s.acts.alert, nil)
+	s.at(time.Minute, func() {
+		s.refuse(workflows.ErrTypeNotReady, workflows.UpdateRespondAlert, workflows.RespondAlertRequest{By: "lee", Response: "plan"})
+		s.refuse(workflows.ErrTypeNotReady, workflows.UpdateCloseAlert, riskLedger)
+	})
+	s.at(20*time.Minute, func() {
+		s.update(workflows.UpdateRespondAlert, workflows.RespondAlertRequest{By: "lee", Response: "plan"})
+	})
+	s.closeAt(time.Hour)
+	s.run()
+	s.Equal([]string{"the alert is still loading; try again", "the alert is still loading; try again"}, s.rejections)
+	s.Equal([]string{"10m0s notified", "20m0s responded", "1h0m0s closed"}, s.timeline(), "refusals leave no trace")
 }
 
 func (s *RiskAlertSuite) TestClosingAnOpenAlertCountsAsTheResponse() {
