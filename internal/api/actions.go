@@ -175,7 +175,8 @@ func (s *Server) updateWhenReady(ctx context.Context, opts client.UpdateWorkflow
 // needed). On failure it has written the problem: the workflow's validator refusing
 // the action is a 409 with its reason (the action leaves no trace in the history),
 // a workflow that has already ended is ended, no worker running the update within
-// updateWait (or Temporal down) a 503 with Retry-After, anything else a 500.
+// updateWait (or Temporal down), or the workflow still not ready for it when the wait
+// ends, a 503 with Retry-After, anything else a 500.
 //
 // The 503 for a missing worker is honest about what happened: Temporal may still
 // run the update when a worker returns. A retry with the same Idempotency-Key
@@ -192,8 +193,15 @@ func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.U
 	var appErr *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
 	switch {
-	case errors.As(err, &appErr) && (appErr.Type() == workflows.ErrTypeInvalidAction || appErr.Type() == workflows.ErrTypeNotReady):
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeInvalidAction:
 		writeProblem(w, r, problemWithCode(http.StatusConflict, CodeInvalidAction, appErr.Message()))
+		return false
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeNotReady:
+		// Still not ready when the wait ran out (a cycle whose first load is held up):
+		// the refusal is about the moment, not the action, so the caller is told to
+		// come back, not that the action is wrong.
+		s.writeUnavailable(w, r, err, appErr.Message()+" (still so after "+updateWait.String()+
+			"); nothing was recorded: retry the same request")
 		return false
 	case errors.As(err, &notFound):
 		writeProblem(w, r, ended)

@@ -113,7 +113,18 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 // startWorker starts a fresh worker, as a restarted worker process would.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	s.worker = service.NewWorker(s.temporal, s.queue, config.WorkerSizing{}, service.NewActivities(s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...))
+	s.startWorkerWith(nil)
+}
+
+// startWorkerWith starts a fresh worker whose activities edit changes first (nil:
+// none), e.g. to hold up one store read as a slow database would.
+func (s *stack) startWorkerWith(edit func(*activities.Activities)) {
+	s.t.Helper()
+	acts := service.NewActivities(s.store, activities.SurveyLinks{BaseURL: s.url}, customerMessages, "quality", append([]notify.Notifier{notify.Log{Logger: s.log}}, s.notifiers...)...)
+	if edit != nil {
+		edit(acts)
+	}
+	s.worker = service.NewWorker(s.temporal, s.queue, config.WorkerSizing{}, acts)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}
@@ -127,6 +138,12 @@ type response struct {
 }
 
 func (s *stack) do(method, path, token string, body any) response {
+	s.t.Helper()
+	return s.doKeyed(method, path, token, "", body)
+}
+
+// doKeyed is do with an Idempotency-Key header (none if key is empty).
+func (s *stack) doKeyed(method, path, token, key string, body any) response {
 	s.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -148,6 +165,9 @@ func (s *stack) do(method, path, token string, body any) response {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,10 +1,14 @@
 package e2e_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -118,4 +122,84 @@ func TestPDCAPlanSentWhileTheCycleLoads(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no answer to the plan")
 	}
+}
+
+// heldCycles holds the read of one cycle until release is closed, as a database
+// slow to answer would: the cycle's workflow stays loading for as long.
+type heldCycles struct {
+	activities.CycleStore
+	id      string
+	release chan struct{}
+}
+
+func (h heldCycles) Cycle(ctx context.Context, id string) (quality.Cycle, error) {
+	if id == h.id {
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+			return quality.Cycle{}, ctx.Err()
+		}
+	}
+	return h.CycleStore.Cycle(ctx, id)
+}
+
+// A cycle that stays loading for longer than an action waits: the plan is answered
+// 503 with Retry-After — come back, not "the action is wrong" — and nothing is
+// recorded; once the cycle has loaded, the same request with the same
+// Idempotency-Key is taken, and taken once however often it is sent.
+func TestPDCAPlanWhileTheCycleCannotLoad(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
+	s.worker.Stop()
+	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
+		"title": "Held", "metric": "resolution_rate_pct", "category": "logistics",
+		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
+	})).body
+	id := cycle["id"].(string)
+	path := "/v1/pdca-cycles/" + id
+	release := make(chan struct{})
+	s.startWorkerWith(func(a *activities.Activities) { a.Cycles = heldCycles{CycleStore: a.Cycles, id: id, release: release} })
+	released := false
+	t.Cleanup(func() {
+		if !released {
+			close(release)
+		}
+	})
+
+	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
+	plan := map[string]any{
+		"measures": []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
+		"target":   80,
+		"due":      due.Format(time.RFC3339),
+	}
+	start := time.Now()
+	held := s.doKeyed("POST", path+"/plan", quinn, "plan-1", plan)
+	if held.status != 503 || held.header.Get("Retry-After") == "" || held.body["code"] != "unavailable" ||
+		!strings.Contains(held.raw, "still loading") {
+		t.Fatalf("plan while the cycle cannot load: HTTP %d, Retry-After %q: %s", held.status, held.header.Get("Retry-After"), held.raw)
+	}
+	if took := time.Since(start); took < 9*time.Second || took > 30*time.Second {
+		t.Fatalf("answered after %v, want the action's wait (10 s)", took)
+	}
+	if got := s.must(200, s.do("GET", path, qin, nil)).body["plan_status"]; got == "submitted" {
+		t.Fatal("a plan refused as not ready was recorded")
+	}
+
+	close(release)
+	released = true
+	for i := range 3 { // the same request again: taken once
+		got := s.doKeyed("POST", path+"/plan", quinn, "plan-1", plan)
+		if got.status != 200 || got.body["plan_status"] != "submitted" {
+			t.Fatalf("retry %d of the plan after the cycle loaded: %d %s", i+1, got.status, got.raw)
+		}
+	}
+	var kinds []string
+	for _, e := range items(s.must(200, s.do("GET", path+"/events", qin, nil))) {
+		kinds = append(kinds, e["kind"].(string))
+	}
+	if want := []string{"proposed", "plan_submitted"}; !slices.Equal(kinds, want) {
+		t.Fatalf("events %v, want %v", kinds, want)
+	}
+	s.must(200, s.do("POST", path+"/withdraw", qin, map[string]any{"reason": "end of test"}))
 }
