@@ -18,10 +18,15 @@ type Metrics struct {
 	rows *prometheus.CounterVec
 }
 
-// The sweeps, one label value each.
+// The sweeps and the outcomes of their rows, one label value each, named once so
+// a sweep's zeroed series and its counts cannot drift apart.
 const (
 	sweepWorkflowStarts = "workflow_starts"
 	sweepNotices        = "notices"
+
+	outcomeStarted = "started" // workflow_starts: an orphan's workflow started
+	outcomeSettled = "settled" // notices: an abandoned delivery settled
+	outcomeHeld    = "held"    // notices: left to an attempt that took it meanwhile
 )
 
 // NewMetrics registers the sweeps' counters in reg. Registering twice in one

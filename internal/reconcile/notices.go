@@ -27,7 +27,7 @@ type Notices struct {
 // (activities.AbandonedIdle), so minutes more cost nothing and the sweep's read of
 // the status index stays rare. Its sweeps are counted in m.
 func NewNotices(settle Settle, log *slog.Logger, m *Metrics) *Notices {
-	m.zero(sweepNotices, "settled", "held")
+	m.zero(sweepNotices, outcomeSettled, outcomeHeld)
 	return &Notices{settle: settle, log: log, metrics: m, Every: 10 * time.Minute}
 }
 
@@ -37,7 +37,7 @@ func NewNotices(settle Settle, log *slog.Logger, m *Metrics) *Notices {
 func (n *Notices) Run(ctx context.Context) {
 	sweep := func() {
 		done, err := n.settle(ctx)
-		n.metrics.ran(sweepNotices, err, map[string]int{"settled": done.Settled, "held": done.Held})
+		n.metrics.ran(sweepNotices, err, map[string]int{outcomeSettled: done.Settled, outcomeHeld: done.Held})
 		switch {
 		case err != nil:
 			n.log.Warn("notices: sweep incomplete", "settled", done.Settled, "held", done.Held, "error", err)

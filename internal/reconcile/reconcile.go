@@ -52,7 +52,7 @@ const batch, batches = 100, 10
 // intake waits for Temporal), so an orphan gets its workflow within about half a
 // minute of Temporal's return. Its sweeps are counted in m.
 func New(pending Pending, start Start, log *slog.Logger, m *Metrics) *Reconciler {
-	m.zero(sweepWorkflowStarts, "started")
+	m.zero(sweepWorkflowStarts, outcomeStarted)
 	return &Reconciler{pending: pending, start: start, log: log, metrics: m, Every: 10 * time.Second, Grace: 15 * time.Second}
 }
 
@@ -61,7 +61,7 @@ func New(pending Pending, start Start, log *slog.Logger, m *Metrics) *Reconciler
 func (r *Reconciler) Run(ctx context.Context) {
 	every(ctx, r.Every, func() {
 		started, err := r.Sweep(ctx)
-		r.metrics.ran(sweepWorkflowStarts, err, map[string]int{"started": started})
+		r.metrics.ran(sweepWorkflowStarts, err, map[string]int{outcomeStarted: started})
 		if err != nil {
 			r.log.Warn("reconciler: sweep incomplete", "started", started, "error", err)
 		} else if started > 0 {
