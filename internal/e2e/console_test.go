@@ -108,7 +108,9 @@ func clickThrough(sel string) chromedp.Action[chromedp.Void] {
 		if _, err := chromedp.Evaluate[bool](`window.clickedThrough = true`)(ctx, t); err != nil {
 			return err
 		}
-		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, t); err != nil {
+		// The click's own navigation may close the page before chromedp's last
+		// mouse event is answered; the wait below tells whether a page came.
+		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, t); err != nil && !strings.Contains(err.Error(), navigatedAway) {
 			return err
 		}
 		for {
@@ -128,13 +130,17 @@ func clickThrough(sel string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// navigatedAway is chromedp's error for a call the page left before answering.
+const navigatedAway = "Inspected target navigated or closed"
+
 // pageReloading tells the errors of a page being replaced by its next load.
 func pageReloading(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "Not attached to an active page") ||
 		strings.Contains(msg, "No node with given id found") ||
 		strings.Contains(msg, "Cannot find context with specified id") ||
-		strings.Contains(msg, "Execution context was destroyed")
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, navigatedAway)
 }
 
 // request sends method path with the browser's session cookies from outside the
