@@ -44,11 +44,23 @@ func (w *memoryWriter) Write(p []byte) (int, error) {
 	return w.body.Write(p)
 }
 
-// refusal is a problem as a form shows it: a message per field, and the rest.
+// refusal is a problem as a form shows it: a message per field, and the rest. A 503
+// is one too: the API could not confirm the action (no worker, Temporal or
+// PostgreSQL away, a workflow not ready in time), so the form comes back as typed,
+// with its key, to be sent again.
 type refusal struct {
 	Status int
 	Fields map[string]string
 	Detail string
+}
+
+// Lead is the message key the page puts before the detail: a refusal is final for
+// what was sent, an unavailable answer is not.
+func (r *refusal) Lead() string {
+	if r.Status == http.StatusServiceUnavailable {
+		return "c.unavailable"
+	}
+	return "c.refused"
 }
 
 // into returns the reader of an API answer that decodes a success into out (nil to
@@ -58,8 +70,9 @@ func into(out any) func(*http.Response, error) (*refusal, error) {
 	return func(res *http.Response, err error) (*refusal, error) { return read(res, err, out) }
 }
 
-// read decodes a successful answer into out, or returns the API's refusal; err is
-// for answers that are neither (a transport failure, a 5xx, bad JSON).
+// read decodes a successful answer into out, or returns the API's refusal (a 4xx or
+// a 503); err is for answers that are neither (a transport failure, another 5xx,
+// bad JSON).
 func read(res *http.Response, err error, out any) (*refusal, error) {
 	if err != nil {
 		return nil, err
@@ -69,7 +82,7 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 	if err != nil {
 		return nil, err
 	}
-	if res.StatusCode >= 500 {
+	if res.StatusCode >= 500 && res.StatusCode != http.StatusServiceUnavailable {
 		return nil, fmt.Errorf("API answered %d: %s", res.StatusCode, body)
 	}
 	if res.StatusCode >= 400 {

@@ -19,34 +19,34 @@ var actions = map[string]struct {
 	call   func(c *apiclient.Client, r *http.Request, id uuid.UUID, body io.Reader) (*http.Response, error)
 }{
 	"acknowledge": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.AcknowledgeComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.AcknowledgeComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"progress": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.SendProgressWithBody(r.Context(), id, nil, "application/json", b)
+		return c.SendProgressWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"pause": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.PauseComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.PauseComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"resume": {[]string{"note"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.ResumeComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.ResumeComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"resolve": {[]string{"summary", "root_cause"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.ResolveComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.ResolveComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"reopen": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.ReopenComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.ReopenComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"close": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.CloseComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.CloseComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"escalate": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.RequestEscalationWithBody(r.Context(), id, nil, "application/json", b)
+		return c.RequestEscalationWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"compensate": {[]string{"kind", "amount", "currency", "note"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.CompensateWithBody(r.Context(), id, nil, "application/json", b)
+		return c.CompensateWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"handover": {[]string{"to_person_id", "reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.HandoverComplaintWithBody(r.Context(), id, nil, "application/json", b)
+		return c.HandoverComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 }
 
@@ -151,6 +151,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 			body[f] = v
 		}
 	}
+	keepKey(r, input)
 	ref, err := into(nil)(action.call(c.client, r, id, jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)

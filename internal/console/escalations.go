@@ -143,7 +143,8 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 		}
 		body["compensation"] = comp
 	}
-	ref, err := into(nil)(c.client.DecideEscalationWithBody(r.Context(), id, seq, nil, "application/json", jsonBody(body)))
+	keepKey(r, input)
+	ref, err := into(nil)(c.client.DecideEscalationWithBody(r.Context(), id, seq, nil, "application/json", jsonBody(body), withKey(r)))
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -73,7 +73,7 @@ func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
 	r.Header.Set("Accept-Language", "zh-CN")
 	w := httptest.NewRecorder()
 	c.render(w, r, http.StatusOK, "escalations", map[string]any{"Entries": []pending{entry},
-		"Kinds": decisionKinds, "Urgencies": decisionUrgencies, "CompKinds": compensationKinds, "Input": map[string]string{}})
+		"Kinds": decisionKinds, "Urgencies": decisionUrgencies, "CompKinds": compensationKinds, "Input": map[string]string{}, "Refused": ""})
 	body := w.Body.String()
 	for _, want := range []string{`<option value="reassign">改派</option>`, `<option value="extend">延长期限</option>`,
 		`<option value="high">高</option>`, `<option value="voucher">代金券</option>`, "新负责人，人员 ID（批准、改派）",

@@ -177,22 +177,22 @@ var cycleForms = map[string]struct {
 	call   func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error)
 }{
 	"plan": {planFields(), planBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.SubmitCyclePlanWithBody(r.Context(), id, nil, "application/json", b)
+		return c.SubmitCyclePlanWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"decision": {[]string{"decision", "reason"}, textBody("decision", "reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.DecideCyclePlanWithBody(r.Context(), id, nil, "application/json", b)
+		return c.DecideCyclePlanWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"progress": {[]string{"note", "measure", "percent"}, progressBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.ReportCycleProgressWithBody(r.Context(), id, nil, "application/json", b)
+		return c.ReportCycleProgressWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"act": {actFields(), actBody, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.ActOnCycleWithBody(r.Context(), id, nil, "application/json", b)
+		return c.ActOnCycleWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"check": {nil, func(map[string]string) map[string]any { return map[string]any{} }, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.CheckCycleNowWithBody(r.Context(), id, nil, "application/json", b)
+		return c.CheckCycleNowWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"withdraw": {[]string{"reason"}, textBody("reason"), func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
-		return c.WithdrawCycleWithBody(r.Context(), id, nil, "application/json", b)
+		return c.WithdrawCycleWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 }
 
@@ -299,7 +299,7 @@ func (c *Console) cycleAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return
 	}
-	input := formInput(r, form.fields...)
+	input := keepKey(r, formInput(r, form.fields...))
 	res, err := form.call(c.client, r, id, jsonBody(form.body(input)))
 	c.posted(w, r, res, err, "/console/pdca/"+id.String(), func(status int, ref *refusal) {
 		c.showCycle(w, r, status, r.PathValue("action"), ref, input)

@@ -325,6 +325,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+	"actionkey": actionKey,
 	"field": func(r *refusal, name string) string {
 		if r == nil {
 			return ""

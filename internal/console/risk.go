@@ -102,14 +102,15 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	}
 	input := formInput(r, fields...)
 	body := textBody(fields...)(input)
+	keepKey(r, input)
 	if d, ok := body["action_deadline"].(string); ok {
 		body["action_deadline"] = withDay(d)
 	}
 	var res *http.Response
 	if action == "respond" {
-		res, err = c.client.RespondRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body))
+		res, err = c.client.RespondRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body), withKey(r))
 	} else {
-		res, err = c.client.CloseRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body))
+		res, err = c.client.CloseRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body), withKey(r))
 	}
 	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
 		c.showRisk(w, r, status, id.String()+"/"+action, ref, input)
@@ -120,7 +121,9 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 // decides who may and what a complete request is.
 func (c *Console) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 	input := formInput(r, "grade", "description")
-	res, err := c.client.OpenRiskAlertWithBody(r.Context(), nil, "application/json", jsonBody(textBody("grade", "description")(input)))
+	body := textBody("grade", "description")(input)
+	res, err := c.client.OpenRiskAlertWithBody(r.Context(), nil, "application/json", jsonBody(body), withKey(r))
+	keepKey(r, input)
 	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
 		c.showRisk(w, r, status, "open", ref, input)
 	})
