@@ -96,22 +96,11 @@ func TestPDCACommitteeAndCheckNow(t *testing.T) {
 // plan is waiting, so the plan surely arrives with that first task.
 func TestPDCAPlanSentWhileTheCycleLoads(t *testing.T) {
 	s := newStack(t)
-	s.qualityTeam()
-	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
-	s.worker.Stop()
-	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
-		"title": "Loading", "metric": "resolution_rate_pct", "category": "logistics",
-		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
-	})).body
-	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
-	plan := map[string]any{
-		"measures":  []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
-		"target":    80,
-		"due":       due.Format(time.RFC3339),
-		"approvers": []string{"qin"},
-	}
+	id, _, quinn := cycleNotYetLoaded(s, "Loading")
+	plan := monthPlan()
+	plan["approvers"] = []string{"qin"}
 	answered := make(chan response, 1)
-	go func() { answered <- s.do("POST", "/v1/pdca-cycles/"+cycle["id"].(string)+"/plan", quinn, plan) }()
+	go func() { answered <- s.do("POST", "/v1/pdca-cycles/"+id+"/plan", quinn, plan) }()
 	time.Sleep(time.Second) // the plan waits at Temporal for the cycle's first task
 	s.startWorker()
 	select {
@@ -121,6 +110,31 @@ func TestPDCAPlanSentWhileTheCycleLoads(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("no answer to the plan")
+	}
+}
+
+// cycleNotYetLoaded creates a cycle while no worker runs, so its workflow has not
+// read it yet (the caller starts a worker); it returns the cycle's ID and the tokens
+// of the quality lead qin and of quinn.
+func cycleNotYetLoaded(s *stack, title string) (id, qin, quinn string) {
+	s.t.Helper()
+	s.qualityTeam()
+	qin, quinn = s.personToken("quality", "qin"), s.personToken("quality", "quinn")
+	s.worker.Stop()
+	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
+		"title": title, "metric": "resolution_rate_pct", "category": "logistics",
+		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
+	})).body
+	return cycle["id"].(string), qin, quinn
+}
+
+// monthPlan is a plan due in a month, with one measure of quinn's due a week before.
+func monthPlan() map[string]any {
+	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
+	return map[string]any{
+		"measures": []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
+		"target":   80,
+		"due":      due.Format(time.RFC3339),
 	}
 }
 
@@ -149,14 +163,7 @@ func (h heldCycles) Cycle(ctx context.Context, id string) (quality.Cycle, error)
 // Idempotency-Key is taken, and taken once however often it is sent.
 func TestPDCAPlanWhileTheCycleCannotLoad(t *testing.T) {
 	s := newStack(t)
-	s.qualityTeam()
-	qin, quinn := s.personToken("quality", "qin"), s.personToken("quality", "quinn")
-	s.worker.Stop()
-	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", qin, map[string]any{
-		"title": "Held", "metric": "resolution_rate_pct", "category": "logistics",
-		"baseline": 60, "target": 80, "time_zone": "Asia/Shanghai",
-	})).body
-	id := cycle["id"].(string)
+	id, qin, quinn := cycleNotYetLoaded(s, "Held")
 	path := "/v1/pdca-cycles/" + id
 	release := make(chan struct{})
 	s.startWorkerWith(func(a *activities.Activities) { a.Cycles = heldCycles{CycleStore: a.Cycles, id: id, release: release} })
@@ -167,12 +174,7 @@ func TestPDCAPlanWhileTheCycleCannotLoad(t *testing.T) {
 		}
 	})
 
-	due := time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Second)
-	plan := map[string]any{
-		"measures": []any{map[string]any{"description": "daily courier SLA review", "owner": "quinn", "due": due.AddDate(0, 0, -7).Format(time.RFC3339)}},
-		"target":   80,
-		"due":      due.Format(time.RFC3339),
-	}
+	plan := monthPlan()
 	start := time.Now()
 	held := s.doKeyed("POST", path+"/plan", quinn, "plan-1", plan)
 	if held.status != 503 || held.header.Get("Retry-After") == "" || held.body["code"] != "unavailable" ||
