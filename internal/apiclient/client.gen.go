@@ -4069,99 +4069,110 @@ type ListComplaintsParamsSort string
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CloseComplaintParams defines parameters for CloseComplaint.
 type CloseComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CompensateParams defines parameters for Compensate.
 type CompensateParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RequestEscalationParams defines parameters for RequestEscalation.
 type RequestEscalationParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideEscalationParams defines parameters for DecideEscalation.
 type DecideEscalationParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // HandoverComplaintParams defines parameters for HandoverComplaint.
 type HandoverComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // PauseComplaintParams defines parameters for PauseComplaint.
 type PauseComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SendProgressParams defines parameters for SendProgress.
 type SendProgressParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReopenComplaintParams defines parameters for ReopenComplaint.
 type ReopenComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResolveComplaintParams defines parameters for ResolveComplaint.
 type ResolveComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResumeComplaintParams defines parameters for ResumeComplaint.
 type ResumeComplaintParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4317,54 +4328,60 @@ type OpenCycleParams struct {
 // ActOnCycleParams defines parameters for ActOnCycle.
 type ActOnCycleParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CheckCycleNowParams defines parameters for CheckCycleNow.
 type CheckCycleNowParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitCyclePlanParams defines parameters for SubmitCyclePlan.
 type SubmitCyclePlanParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReportCycleProgressParams defines parameters for ReportCycleProgress.
 type ReportCycleProgressParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawCycleParams defines parameters for WithdrawCycle.
 type WithdrawCycleParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4444,18 +4461,20 @@ type OpenRiskAlertParams struct {
 // CloseRiskAlertParams defines parameters for CloseRiskAlert.
 type CloseRiskAlertParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RespondRiskAlertParams defines parameters for RespondRiskAlert.
 type RespondRiskAlertParams struct {
 	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s the answer is a 503 with
-	// `Retry-After`: the action may still be applied, and a retry with the same key
-	// is answered with its outcome (never a 409 for itself).
+	// no worker confirms an action within 10 s, or the workflow is still not ready
+	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
+	// with `Retry-After`: the action may still be applied, and a retry with the same
+	// key is answered with its outcome (never a 409 for itself).
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
