@@ -116,7 +116,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 		if pageRef != nil {
-			http.Error(w, pageRef.Detail, pageRef.Status)
+			c.refused(w, r, pageRef)
 			return
 		}
 	}

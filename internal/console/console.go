@@ -205,10 +205,26 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	}
 }
 
-// fail answers a page whose API call failed unexpectedly.
+// fail answers a page whose API call failed unexpectedly. PostgreSQL away (the
+// session cannot be read) is not a fault of the page: the user is told to try again
+// in a moment, as the API tells its callers.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if store.Unavailable(err) {
+		c.log.WarnContext(r.Context(), "console request: database unavailable", "path", r.URL.Path, "error", err)
+		c.refused(w, r, &refusal{Status: http.StatusServiceUnavailable, Detail: "the database does not answer"})
+		return
+	}
 	c.log.ErrorContext(r.Context(), "console request failed", "path", r.URL.Path, "error", err)
 	http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+}
+
+// refused answers a page the API refused to show, in plain text; a 503 says to try
+// again and when (Retry-After), as the API's own 503s do.
+func (c *Console) refused(w http.ResponseWriter, r *http.Request, ref *refusal) {
+	if ref.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	http.Error(w, translate(langOf(r), ref.Lead())+": "+ref.Detail, ref.Status)
 }
 
 // Beside serves the console under /console/ and everything else with api, so one

@@ -553,7 +553,7 @@ func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ref != nil {
-		http.Error(w, ref.Detail, ref.Status)
+		c.refused(w, r, ref)
 		return
 	}
 	t, ok := d.Tables[r.URL.Query().Get("table")]

@@ -60,7 +60,7 @@ func (c *Console) insightCSV(w http.ResponseWriter, r *http.Request) {
 			c.fail(w, r, err)
 			return
 		}
-		http.Error(w, ref.Detail, ref.Status)
+		c.refused(w, r, ref)
 		return
 	}
 	w.Header().Set("Content-Type", res.Header.Get("Content-Type"))

@@ -145,7 +145,7 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		if pageRef != nil {
-			http.Error(w, pageRef.Detail, pageRef.Status)
+			c.refused(w, r, pageRef)
 			return
 		}
 	}

@@ -60,7 +60,7 @@ func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ref != nil {
-		http.Error(w, ref.Detail, ref.Status)
+		c.refused(w, r, ref)
 		return
 	}
 	fields := []string{"note"}

@@ -285,7 +285,7 @@ func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ref != nil {
-		http.Error(w, ref.Detail, ref.Status)
+		c.refused(w, r, ref)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -138,7 +138,7 @@ func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ref != nil {
-		http.Error(w, ref.Detail, ref.Status)
+		c.refused(w, r, ref)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -7,11 +7,15 @@ package e2e_test
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -111,10 +115,16 @@ func TestFaultsWorkerKilledThreeTimesDuringIntakeAndBreaches(t *testing.T) {
 
 // PostgreSQL: stopped with `pg_ctl stop -m immediate` semantics (SIGQUIT) during
 // intake and the first breaches, started again 8 s later. Callers get 503 with
-// Retry-After meanwhile; the API and the worker recover without a restart.
+// Retry-After meanwhile; the API and the worker recover without a restart. The
+// console says "unavailable for now" (503, Retry-After), not an internal error, and
+// its session works again after.
 func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	f := newFaultStack(t, faultOptions{privatePostgres: true})
 	f.ladderPolicy()
+	console := signedInConsole(t, f.url, f.agent)
+	if status, _, body := consolePage(t, console, f.url+"/console/"); status != http.StatusOK {
+		t.Fatalf("the queue before the outage: HTTP %d: %.300s", status, body)
+	}
 	start := time.Now()
 	filings, wg, resolutions := f.intake("pg", 30, 330*time.Millisecond, start.Add(3*time.Minute), 5)
 
@@ -125,6 +135,10 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	stopped := time.Now()
 	f.waitUnready(30*time.Second, "the API", f.url+"/readyz")
 	f.waitUnready(30*time.Second, "the worker", "http://"+f.workerAt+"/readyz")
+	if status, retry, body := consolePage(t, console, f.url+"/console/"); status != http.StatusServiceUnavailable ||
+		retry == "" || !strings.Contains(body, "Unavailable for now") {
+		t.Errorf("the console's queue while PostgreSQL is down: HTTP %d, Retry-After %q: %.300s", status, retry, body)
+	}
 	time.Sleep(time.Until(stopped.Add(8 * time.Second)))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -134,6 +148,9 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	restarted := time.Now()
 	apiBack := f.waitReady(2*time.Minute, "the API", f.url+"/readyz")
 	workerBack := f.waitReady(2*time.Minute, "the worker", "http://"+f.workerAt+"/readyz")
+	if status, _, body := consolePage(t, console, f.url+"/console/"); status != http.StatusOK {
+		t.Errorf("the console's queue after the outage, same session: HTTP %d: %.300s", status, body)
+	}
 	wg.Wait()
 	intakeDone := time.Since(restarted)
 	resolutions.Wait()
@@ -293,4 +310,37 @@ func durations(ds []time.Duration) string {
 		out += d.Round(100 * time.Millisecond).String()
 	}
 	return out
+}
+
+// signedInConsole is an HTTP client holding a console session of token's, signed in
+// through the console's form; it does not follow redirects.
+func signedInConsole(t *testing.T, base, token string) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(base+"/console/login", url.Values{"token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("console sign-in: HTTP %d", res.StatusCode)
+	}
+	return c
+}
+
+// consolePage gets a console page: its status, Retry-After and body.
+func consolePage(t *testing.T, c *http.Client, url string) (status int, retryAfter, body string) {
+	t.Helper()
+	res, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Retry-After"), string(b)
 }
