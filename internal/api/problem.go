@@ -77,7 +77,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	p.Instance = r.URL.Path
 	// Every 503 is an outage the caller should wait out: tell it how long.
 	if p.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", retryAfterHeader)
+		w.Header().Set("Retry-After", RetryAfterHeader)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -41,5 +41,6 @@ func (s *Server) writeUnavailable(w http.ResponseWriter, r *http.Request, err er
 	writeProblem(w, r, problem(http.StatusServiceUnavailable, detail))
 }
 
-// retryAfterHeader is the Retry-After value every 503 carries (RFC 9110 §10.2.3).
-var retryAfterHeader = strconv.Itoa(int(retryAfter / time.Second))
+// RetryAfterHeader is the Retry-After value every 503 carries (RFC 9110 §10.2.3),
+// the console's too.
+var RetryAfterHeader = strconv.Itoa(int(retryAfter / time.Second))

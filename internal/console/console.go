@@ -222,7 +222,7 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 // again and when (Retry-After), as the API's own 503s do.
 func (c *Console) refused(w http.ResponseWriter, r *http.Request, ref *refusal) {
 	if ref.Status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", api.RetryAfterHeader)
 	}
 	http.Error(w, translate(langOf(r), ref.Lead())+": "+ref.Detail, ref.Status)
 }
