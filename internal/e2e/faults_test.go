@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // intake files n complaints, one every gap, from a few concurrent callers that
@@ -125,6 +127,8 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	if status, _, body := consolePage(t, console, f.url+"/console/"); status != http.StatusOK {
 		t.Fatalf("the queue before the outage: HTTP %d: %.300s", status, body)
 	}
+	b := newBrowser(t, f.url)
+	b.signIn(f.agent) // the queue, refreshing itself every 3 s
 	start := time.Now()
 	filings, wg, resolutions := f.intake("pg", 30, 330*time.Millisecond, start.Add(3*time.Minute), 5)
 
@@ -139,6 +143,11 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 		retry == "" || !strings.Contains(body, "Unavailable for now") {
 		t.Errorf("the console's queue while PostgreSQL is down: HTTP %d, Retry-After %q: %.300s", status, retry, body)
 	}
+	b.run("the open queue says it is not up to date", chromedp.WaitVisible(chromedp.CSS(`#queue-stale`)))
+	if note := b.text(`#queue-stale`); !strings.Contains(note, "Not up to date") || !strings.Contains(note, "HTTP 503") {
+		t.Errorf("the queue's note while PostgreSQL is down: %q", note)
+	}
+	b.screenshot("queue-stale")
 	time.Sleep(time.Until(stopped.Add(8 * time.Second)))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -151,6 +160,7 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 	if status, _, body := consolePage(t, console, f.url+"/console/"); status != http.StatusOK {
 		t.Errorf("the console's queue after the outage, same session: HTTP %d: %.300s", status, body)
 	}
+	b.run("the open queue is up to date again", chromedp.WaitNotVisible(chromedp.CSS(`#queue-stale`)))
 	wg.Wait()
 	intakeDone := time.Since(restarted)
 	resolutions.Wait()

@@ -59,12 +59,29 @@ function tick() {
   });
 }
 
-// refresh replaces the queue's rows with the server's current ones.
+// refreshedAt is when the queue's rows last came from the server.
+let refreshedAt = new Date();
+
+// refresh replaces the queue's rows with the server's current ones. While it fails
+// (the server down or busy, the session ended) the page says since when its rows
+// are not up to date, so nobody works from a list that silently stopped; the next
+// poll tries again and a success takes the note away.
 function refresh(body) {
+  const stale = document.getElementById("queue-stale");
   fetch(body.dataset.refresh, { credentials: "same-origin", headers: { Accept: "text/html" } })
     .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
-    .then(function (html) { body.innerHTML = html; localTimes(); tick(); })
-    .catch(function () { /* the next poll tries again */ });
+    .then(function (html) {
+      body.innerHTML = html; localTimes(); tick();
+      refreshedAt = new Date();
+      if (stale) stale.hidden = true;
+    })
+    .catch(function (why) {
+      if (!stale) return;
+      const since = refreshedAt.toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
+      stale.textContent = stale.dataset.message.replace("{since}", since)
+        .replace("{why}", typeof why === "number" ? "HTTP " + why : "no answer");
+      stale.hidden = false;
+    });
 }
 
 // localTimes shows each <time class="local"> in the viewer's own time zone and the
