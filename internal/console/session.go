@@ -53,23 +53,35 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusUnauthorized, "login", map[string]any{"Error": "This token is not valid (unknown, revoked or expired)."})
 		return
 	}
-	if err != nil {
-		c.fail(w, r, err)
-		return
+	if err == nil {
+		err = c.startSession(w, r, p.TokenID)
 	}
+	switch {
+	case store.Unavailable(err):
+		// The form again, not an error page: signing in is what the user will retry.
+		w.Header().Set("Retry-After", api.RetryAfterHeader)
+		c.render(w, r, http.StatusServiceUnavailable, "login", map[string]any{"Error": "The service is unavailable for now (its database does not answer); try again in a few seconds."})
+	case err != nil:
+		c.fail(w, r, err)
+	default:
+		http.Redirect(w, r, "/console/", http.StatusSeeOther)
+	}
+}
+
+// startSession stores a new session of the token and gives the browser its cookie.
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, tokenID string) error {
 	id, expires := randomToken(), time.Now().Add(sessionLifetime)
-	err = c.store.CreateConsoleSession(r.Context(), store.ConsoleSession{
-		IDHash: hashID(id), TokenID: p.TokenID, CSRFToken: randomToken(), ExpiresAt: expires,
+	err := c.store.CreateConsoleSession(r.Context(), store.ConsoleSession{
+		IDHash: hashID(id), TokenID: tokenID, CSRFToken: randomToken(), ExpiresAt: expires,
 	})
 	if err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: id, Path: "/console/", Expires: expires, MaxAge: int(sessionLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	})
-	http.Redirect(w, r, "/console/", http.StatusSeeOther)
+	return nil
 }
 
 // signOut deletes the session, so its cookie acts no more even if kept.

@@ -143,6 +143,16 @@ func TestFaultsPostgresStoppedImmediatelyDuringIntakeAndBreaches(t *testing.T) {
 		retry == "" || !strings.Contains(body, "Unavailable for now") {
 		t.Errorf("the console's queue while PostgreSQL is down: HTTP %d, Retry-After %q: %.300s", status, retry, body)
 	}
+	if res, err := http.PostForm(f.url+"/console/login", url.Values{"token": {f.agent}}); err != nil {
+		t.Fatal(err)
+	} else {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(string(body), "unavailable for now") || !strings.Contains(string(body), `id="token"`) {
+			t.Errorf("signing in while PostgreSQL is down: HTTP %d, Retry-After %q: %.300s", res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+	}
 	b.run("the open queue says it is not up to date", chromedp.WaitVisible(chromedp.CSS(`#queue-stale`)))
 	if note := b.text(`#queue-stale`); !strings.Contains(note, "Not up to date") || !strings.Contains(note, "HTTP 503") {
 		t.Errorf("the queue's note while PostgreSQL is down: %q", note)
