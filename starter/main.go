@@ -131,6 +131,7 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)
 	}
+	con.LinkWorkflows(cfg.TemporalUIURL, cfg.TemporalNamespace)
 	httpServer := &http.Server{
 		Addr:              cfg.HTTPAddr,
 		Handler:           con.Beside(srv.Handler()),

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -42,6 +43,9 @@ type Config struct {
 	// comma-separated).
 	CodecAddr    string
 	CodecOrigins []string
+	// TEMPORAL_UI_URL is the Temporal Web UI the console links each complaint's and
+	// cycle's workflow to (e.g. http://127.0.0.1:8233); empty: no links.
+	TemporalUIURL string
 
 	HTTPAddr            string        // HTTP_ADDR of the API (starter)
 	MetricsAddr         string        // METRICS_ADDR of the worker's /metrics
@@ -269,6 +273,11 @@ func FromEnv() (Config, error) {
 	for _, o := range strings.Split(os.Getenv("TEMPORAL_CODEC_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CodecOrigins = append(c.CodecOrigins, o)
+		}
+	}
+	if c.TemporalUIURL = os.Getenv("TEMPORAL_UI_URL"); c.TemporalUIURL != "" {
+		if u, err := url.Parse(c.TemporalUIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("TEMPORAL_UI_URL: %q is not an http(s) URL such as http://127.0.0.1:8233", c.TemporalUIURL)
 		}
 	}
 	if c.CodecAddr != "" && !c.PayloadKeys.Enabled() {

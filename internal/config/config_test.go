@@ -18,7 +18,7 @@ import (
 // clean unsets every variable FromEnv reads that a test may set, for this test.
 func clean(t *testing.T) {
 	for _, k := range []string{"TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS",
-		"SMTP_ADDR", "SMTP_USERNAME", "SMTP_TLS", "SMTP_FROM", "TEMPORAL_PAYLOAD_KEYS", "TEMPORAL_CODEC_ADDR", "TEMPORAL_CODEC_ORIGINS"} {
+		"SMTP_ADDR", "SMTP_USERNAME", "SMTP_TLS", "SMTP_FROM", "TEMPORAL_PAYLOAD_KEYS", "TEMPORAL_CODEC_ADDR", "TEMPORAL_CODEC_ORIGINS", "TEMPORAL_UI_URL"} {
 		t.Setenv(k, "")
 	}
 }
@@ -234,6 +234,23 @@ func TestPollerFloor(t *testing.T) {
 	} {
 		if got := c.sizing.PollerFloor(); got != c.want {
 			t.Errorf("%+v: floor %d, want %d", c.sizing, got, c.want)
+		}
+	}
+}
+
+// TEMPORAL_UI_URL is an absolute http(s) URL or nothing; anything else is refused
+// with the variable named, before the console would draw broken links.
+func TestTemporalUIURL(t *testing.T) {
+	c, err := options(t, map[string]string{"TEMPORAL_UI_URL": "http://127.0.0.1:8233/"})
+	if err != nil || c.TemporalUIURL != "http://127.0.0.1:8233/" {
+		t.Fatalf("a UI URL: %q, %v", c.TemporalUIURL, err)
+	}
+	if c, err := options(t, map[string]string{}); err != nil || c.TemporalUIURL != "" {
+		t.Fatalf("unset: %q, %v", c.TemporalUIURL, err)
+	}
+	for _, bad := range []string{"127.0.0.1:8233", "ftp://ui", "http://", "/ui"} {
+		if _, err := options(t, map[string]string{"TEMPORAL_UI_URL": bad}); err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_URL") {
+			t.Errorf("TEMPORAL_UI_URL=%q: %v, want refused", bad, err)
 		}
 	}
 }

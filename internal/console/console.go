@@ -43,6 +43,9 @@ type Console struct {
 	client  *apiclient.Client
 	pages   map[string]*template.Template
 	fragRow *template.Template
+	// workflowUI and namespace place a workflow in the Temporal Web UI
+	// (LinkWorkflows); empty: no links.
+	workflowUI, namespace string
 }
 
 // New builds the console over the API server whose handler it calls in process, and

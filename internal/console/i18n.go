@@ -200,6 +200,8 @@ var coreMessages = map[string]message{
 	"c.state":        {"State", "状态"},
 	"c.actions":      {"Actions", "操作"},
 	"c.refused":      {"Refused", "被拒绝"},
+	"c.workflow":     {"Workflow", "工作流"},
+	"c.workflow.ui":  {"open in Temporal Web UI", "在 Temporal Web UI 中打开"},
 	"c.unavailable":  {"Unavailable for now — try again (a form sent again is applied at most once)", "暂时不可用——请重试（再次提交的表单最多执行一次）"},
 	"c.ack":          {"Acknowledge", "确认受理"},
 	"c.ack.message":  {"Message to the customer", "给客户的消息"},

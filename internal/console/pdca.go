@@ -165,7 +165,7 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	c.render(w, r, status, "cycle", map[string]any{
 		"Cy": cy, "Events": events.Items, "Chart": string(chart), "Measures": []int{0, 1, 2},
-		"Form": form, "Refusal": ref, "Input": input,
+		"Form": form, "Refusal": ref, "Input": input, "WorkflowLink": c.workflowLink(cy.WorkflowId),
 	})
 }
 

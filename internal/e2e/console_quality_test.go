@@ -11,6 +11,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // signInAs signs in with a token and waits for the console's navigation: a quality
@@ -63,6 +64,12 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#form-decision`)))
 	if got := b.text(`#cycle-plan-status`); got != "submitted" {
 		t.Errorf("plan status %q, want submitted", got)
+	}
+	if got, want := b.text(`#workflow-id`), workflows.PDCAWorkflowID(id); got != want {
+		t.Errorf("the cycle page names workflow %q, want %q", got, want)
+	}
+	if link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector("#workflow-link").href`)); !strings.HasPrefix(link, temporalUI+"/namespaces/default/workflows/pdca") {
+		t.Errorf("the cycle's workflow link is %q", link)
 	}
 	b.screenshot("quality-cycle-submitted")
 

@@ -11,7 +11,8 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// Every console action form carries a key made when it is drawn, sent as the
+// The complaint page names its workflow and links it to the Temporal Web UI. Every
+// console action form carries a key made when it is drawn, sent as the
 // action's Idempotency-Key: the same form sent twice (a double click, the browser's
 // "resend") is applied once. An action sent while no worker runs comes back
 // "unavailable for now" (503) with what was typed and the same key; sent again once
@@ -20,7 +21,8 @@ func TestConsoleActionSentTwiceIsAppliedOnce(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
 	ann := s.personToken("agent", "ann")
-	id := s.file(adminToken, "resend-1", apiclient.High, apiclient.High).Id.String()
+	filed := s.file(adminToken, "resend-1", apiclient.High, apiclient.High)
+	id := filed.Id.String()
 	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", ann, map[string]any{"message": "we are on it"}))
 	b := newBrowser(t, s.url)
 	b.signIn(ann)
@@ -29,6 +31,14 @@ func TestConsoleActionSentTwiceIsAppliedOnce(t *testing.T) {
 	// The same progress form, sent twice: one progress update.
 	b.navigate(page)
 	b.run("complaint page", chromedp.WaitVisible(chromedp.CSS(`#form-progress`)))
+	// The page names its workflow and links it to the Temporal Web UI.
+	if got := b.text(`#workflow-id`); got != filed.WorkflowId {
+		t.Errorf("the page names workflow %q, want %q", got, filed.WorkflowId)
+	}
+	link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector("#workflow-link").href`))
+	if want := temporalUI + "/namespaces/default/workflows/" + url.PathEscape(filed.WorkflowId); link != want {
+		t.Errorf("the workflow's link is %q, want %q", link, want)
+	}
 	csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(`#form-progress input[name=csrf]`)))
 	key := get(b, "the progress form's key", chromedp.Value(chromedp.CSS(`#form-progress input[name=idempotency_key]`)))
 	pauseKey := get(b, "the pause form's key", chromedp.Value(chromedp.CSS(`#form-pause input[name=idempotency_key]`)))

@@ -42,6 +42,9 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 const adminToken = "e2e-admin-secret"
 
+// temporalUI is where the console's workflow links point (no UI runs there).
+const temporalUI = "http://temporal-ui.test:8233"
+
 // stack is one isolated complaintflow: its own database and task queue on the
 // shared servers.
 type stack struct {
@@ -100,6 +103,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	con.LinkWorkflows(temporalUI, "default")
 	hs := httptest.NewServer(con.Beside(openapitest.Handler(t, srv.Handler())))
 	t.Cleanup(hs.Close)
 	s.url = hs.URL

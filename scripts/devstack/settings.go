@@ -109,6 +109,9 @@ func (c settings) appEnv(worker bool, i int) []string {
 	if worker {
 		env = append(env, "METRICS_ADDR="+nthAddr(c.metricsAddr, i))
 	}
+	if c.temporalUI != "" { // our own dev server's UI: the console links workflows to it
+		env = append(env, "TEMPORAL_UI_URL="+c.temporalUI)
+	}
 	env = append(env, c.extraEnv...)
 	return env // later entries win in os/exec
 }
