@@ -12,7 +12,10 @@ import (
 )
 
 // riskAlert is the API's risk alert (the generated type) with its handling clock.
-type riskAlert struct{ apiclient.RiskAlert }
+type riskAlert struct {
+	apiclient.RiskAlert
+	WorkflowLink string // the alert's workflow in the Temporal Web UI, or ""
+}
 
 // Clock is the alert's handling deadline as the countdown markup reads it; it stops
 // once the alert is responded to (responding stops the escalation).
@@ -71,7 +74,7 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 		groups[i] = gradeGroup{Grade: g.Grade, Label: g.Label}
 		for _, a := range alerts.Items {
 			if string(a.Grade) == g.Grade {
-				groups[i].Alerts = append(groups[i].Alerts, riskAlert{a})
+				groups[i].Alerts = append(groups[i].Alerts, riskAlert{a, c.workflowLink(a.WorkflowId)})
 			}
 		}
 	}

@@ -65,10 +65,10 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	if got := b.text(`#cycle-plan-status`); got != "submitted" {
 		t.Errorf("plan status %q, want submitted", got)
 	}
-	if got, want := b.text(`#workflow-id`), workflows.PDCAWorkflowID(id); got != want {
+	if got, want := b.text(`.facts .workflow-id`), workflows.PDCAWorkflowID(id); got != want {
 		t.Errorf("the cycle page names workflow %q, want %q", got, want)
 	}
-	if link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector("#workflow-link").href`)); !strings.HasPrefix(link, temporalUI+"/namespaces/default/workflows/pdca") {
+	if link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector(".facts .workflow-link").href`)); !strings.HasPrefix(link, temporalUI+"/namespaces/default/workflows/pdca") {
 		t.Errorf("the cycle's workflow link is %q", link)
 	}
 	b.screenshot("quality-cycle-submitted")
@@ -200,6 +200,12 @@ func TestConsoleQualityRisk(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#grade-red `+alert+` .countdown`)))
 	if got := b.text(alert + ` .countdown`); !strings.Contains(got, "left") {
 		t.Errorf("handling countdown %q, want a running countdown", got)
+	}
+	if got, want := b.text(alert+` .workflow-id`), workflows.RiskAlertWorkflowID(id); got != want {
+		t.Errorf("the alert names workflow %q, want %q", got, want)
+	}
+	if link := get(b, "the alert's workflow link", chromedp.Evaluate[string](`document.querySelector("`+alert+` .workflow-link").href`)); !strings.HasPrefix(link, temporalUI+"/namespaces/default/workflows/risk-alert") {
+		t.Errorf("the alert's workflow link is %q", link)
 	}
 	b.screenshot("quality-risk-open")
 

@@ -32,10 +32,10 @@ func TestConsoleActionSentTwiceIsAppliedOnce(t *testing.T) {
 	b.navigate(page)
 	b.run("complaint page", chromedp.WaitVisible(chromedp.CSS(`#form-progress`)))
 	// The page names its workflow and links it to the Temporal Web UI.
-	if got := b.text(`#workflow-id`); got != filed.WorkflowId {
+	if got := b.text(`.facts .workflow-id`); got != filed.WorkflowId {
 		t.Errorf("the page names workflow %q, want %q", got, filed.WorkflowId)
 	}
-	link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector("#workflow-link").href`))
+	link := get(b, "the workflow's link", chromedp.Evaluate[string](`document.querySelector(".facts .workflow-link").href`))
 	if want := temporalUI + "/namespaces/default/workflows/" + url.PathEscape(filed.WorkflowId); link != want {
 		t.Errorf("the workflow's link is %q, want %q", link, want)
 	}
