@@ -163,6 +163,7 @@ var coreMessages = map[string]message{
 	"queue.yes":        {"yes", "是"},
 	"queue.no":         {"no", "否"},
 	"queue.caption":    {"Complaints, nearest deadline first", "投诉（最近截止时间在前）"},
+	"queue.noanswer":   {"no answer", "无应答"},
 	"queue.stale":      {"Not up to date: not refreshed since {since} ({why}); trying again every 3 s", "列表未更新：自 {since} 起未能刷新（{why}）；每 3 秒重试"},
 	"queue.views":      {"Queues", "队列"},
 	"queue.mine":       {"My queue", "我的队列"},

@@ -79,7 +79,7 @@ function refresh(body) {
       if (!stale) return;
       const since = refreshedAt.toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
       stale.textContent = stale.dataset.message.replace("{since}", since)
-        .replace("{why}", typeof why === "number" ? "HTTP " + why : "no answer");
+        .replace("{why}", typeof why === "number" ? "HTTP " + why : stale.dataset.noanswer);
       stale.hidden = false;
     });
 }
