@@ -132,6 +132,7 @@ func serve(ctx context.Context) error {
 		return fmt.Errorf("web console: %w", err)
 	}
 	con.LinkWorkflows(cfg.TemporalUIURL, cfg.TemporalNamespace)
+	con.WatchWorkers(ctx, tc, cfg.TaskQueue)
 	httpServer := &http.Server{
 		Addr:              cfg.HTTPAddr,
 		Handler:           con.Beside(srv.Handler()),

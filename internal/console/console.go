@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
@@ -46,6 +47,8 @@ type Console struct {
 	// workflowUI and namespace place a workflow in the Temporal Web UI
 	// (LinkWorkflows); empty: no links.
 	workflowUI, namespace string
+	// noWorker is set while no worker polls the task queue (WatchWorkers).
+	noWorker atomic.Pointer[noWorker]
 }
 
 // New builds the console over the API server whose handler it calls in process, and
@@ -194,6 +197,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	data["Viewer"] = viewerFrom(r.Context())
 	data["Lang"] = langOf(r)
 	data["Here"] = r.URL.RequestURI()
+	data["NoWorker"] = c.noWorker.Load()
 	// Rendered whole before anything is sent, so a template that fails is a 500, not
 	// a half page under a 200.
 	var buf bytes.Buffer

@@ -201,6 +201,8 @@ var coreMessages = map[string]message{
 	"c.state":        {"State", "状态"},
 	"c.actions":      {"Actions", "操作"},
 	"c.refused":      {"Refused", "被拒绝"},
+	"nw.banner":      {"No worker is running: actions will not be confirmed and SLA deadlines will fire late until one starts — tell your administrator", "没有运行中的工作进程：在其启动前，操作无法确认，SLA 截止提醒会延迟——请通知管理员"},
+	"nw.since":       {"Last seen", "最后一次出现于"},
 	"c.workflow":     {"Workflow", "工作流"},
 	"c.workflow.ui":  {"open in Temporal Web UI", "在 Temporal Web UI 中打开"},
 	"c.unavailable":  {"Unavailable for now — try again (a form sent again is applied at most once)", "暂时不可用——请重试（再次提交的表单最多执行一次）"},

@@ -54,6 +54,7 @@ type stack struct {
 	temporal client.Client
 	queue    string
 	worker   worker.Worker
+	console  *console.Console
 	log      *slog.Logger
 	// notifiers are the channels besides the log the worker delivers on.
 	notifiers []notify.Notifier
@@ -104,6 +105,7 @@ func newStack(t *testing.T, notifiers ...notify.Notifier) *stack {
 		t.Fatal(err)
 	}
 	con.LinkWorkflows(temporalUI, "default")
+	s.console = con
 	hs := httptest.NewServer(con.Beside(openapitest.Handler(t, srv.Handler())))
 	t.Cleanup(hs.Close)
 	s.url = hs.URL
