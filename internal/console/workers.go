@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 )
 
@@ -30,14 +29,21 @@ func (c *Console) WatchWorkers(ctx context.Context, tc client.Client, queue stri
 	look := func() {
 		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		res, err := tc.DescribeTaskQueue(lctx, queue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+		// The enhanced describe: the queue's partitions together (the plain one
+		// reports the root partition's pollers only, and a worker's polls are
+		// spread over all of them).
+		res, err := tc.DescribeTaskQueueEnhanced(lctx, client.DescribeTaskQueueEnhancedOptions{
+			TaskQueue: queue, TaskQueueTypes: []client.TaskQueueType{client.TaskQueueTypeWorkflow}, ReportPollers: true,
+		})
 		if err != nil {
 			c.log.DebugContext(ctx, "console: task queue not described", "queue", queue, "error", err)
 			return
 		}
 		var last []time.Time
-		for _, p := range res.GetPollers() {
-			last = append(last, p.GetLastAccessTime().AsTime())
+		for _, version := range res.VersionsInfo {
+			for _, p := range version.TypesInfo[client.TaskQueueTypeWorkflow].Pollers {
+				last = append(last, p.LastAccessTime)
+			}
 		}
 		c.noWorker.Store(workersGone(last, time.Now()))
 	}
