@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/client"
 )
 
 // Every console page says when no worker polls the task queue — actions will not
@@ -22,6 +24,21 @@ func TestConsoleSaysWhenNoWorkerRuns(t *testing.T) {
 		return body
 	}
 
+	// Temporal lists the stack's worker among the queue's pollers first (it may be
+	// starting its polls on a busy machine).
+	eventually(t, 30*time.Second, "the worker's pollers in Temporal", func() bool {
+		d, err := s.temporal.DescribeTaskQueueEnhanced(context.Background(), client.DescribeTaskQueueEnhancedOptions{
+			TaskQueue: s.queue, TaskQueueTypes: []client.TaskQueueType{client.TaskQueueTypeWorkflow}, ReportPollers: true})
+		if err != nil {
+			return false
+		}
+		for _, v := range d.VersionsInfo {
+			if len(v.TypesInfo[client.TaskQueueTypeWorkflow].Pollers) > 0 {
+				return true
+			}
+		}
+		return false
+	})
 	polled, stop := context.WithCancel(context.Background())
 	s.console.WatchWorkers(polled, s.temporal, s.queue)
 	time.Sleep(2 * time.Second) // the watch's first look
