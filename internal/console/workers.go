@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+
+	"github.com/complaintflow/complaintflow/internal/service"
 )
 
 // workerGone is how long the task queue may go unpolled before the console says no
@@ -49,16 +51,7 @@ func (c *Console) WatchWorkers(ctx context.Context, tc client.Client, queue stri
 	}
 	go func() {
 		look()
-		t := time.NewTicker(workerCheckEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				look()
-			}
-		}
+		service.Every(ctx, workerCheckEvery, look)
 	}()
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/service"
 )
 
 // Settle settles abandoned deliveries (activities.SettleAbandoned).
@@ -46,5 +47,5 @@ func (n *Notices) Run(ctx context.Context) {
 		}
 	}
 	sweep()
-	every(ctx, n.Every, sweep)
+	service.Every(ctx, n.Every, sweep)
 }

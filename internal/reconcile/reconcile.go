@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -59,7 +60,7 @@ func New(pending Pending, start Start, log *slog.Logger, m *Metrics) *Reconciler
 // Run sweeps until ctx ends. A failed sweep (a dependency down) is logged and
 // tried again on the next tick.
 func (r *Reconciler) Run(ctx context.Context) {
-	every(ctx, r.Every, func() {
+	service.Every(ctx, r.Every, func() {
 		started, err := r.Sweep(ctx)
 		r.metrics.ran(sweepWorkflowStarts, err, map[string]int{outcomeStarted: started})
 		if err != nil {
@@ -68,20 +69,6 @@ func (r *Reconciler) Run(ctx context.Context) {
 			r.log.Info("reconciler: started orphaned complaint workflows", "started", started)
 		}
 	})
-}
-
-// every calls sweep every interval until ctx ends.
-func every(ctx context.Context, interval time.Duration, sweep func()) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		sweep()
-	}
 }
 
 // Sweep starts the workflow of every pending complaint and returns how many it

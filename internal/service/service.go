@@ -60,6 +60,22 @@ func Retry(ctx context.Context, log *slog.Logger, what string, step func(context
 	}
 }
 
+// Every calls f every interval until ctx ends (not at once: a caller that wants a
+// first run now makes it), for the processes' periodic work — the repair sweeps,
+// the console's look at the task queue.
+func Every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		f()
+	}
+}
+
 // retryCap is Retry's longest wait, short enough that a process is ready within
 // seconds of its dependency's return.
 const retryCap = 5 * time.Second
