@@ -25,7 +25,8 @@ const abandonedBatch, abandonedBatches = 100, 10
 type Abandoned struct {
 	// Settled deliveries are sent, failed or marked uncertain now.
 	Settled int
-	// Held ones were touched by an attempt since they were read, and left to it.
+	// Held ones were touched by an attempt since they were read: left to it, or
+	// found finished by it (two workers sweeping at once count each row once).
 	Held int
 }
 
@@ -68,11 +69,11 @@ func SettleAbandoned(ctx context.Context, a *Activities, idle time.Duration, log
 			}
 			// Claimed only if still untouched for idle, so stale is idle; the last
 			// attempt, so a failed send settles as failed rather than pending.
-			err := a.deliver(ctx, sdkLog, d, idle, true)
+			changed, err := a.deliver(ctx, sdkLog, d, idle, true)
 			switch {
-			case err == nil || notify.IsPermanent(err):
+			case (err == nil || notify.IsPermanent(err)) && changed:
 				done.Settled++
-			case inFlight(err):
+			case err == nil || notify.IsPermanent(err) || inFlight(err):
 				done.Held++
 			default:
 				return done, err

@@ -43,7 +43,7 @@ const CustomerRecipient = "customer"
 type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
 	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
-	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error)
+	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, notify.Claim, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
 	UnsettledNotifications(ctx context.Context, complaintID string, eventKeys []string) ([]notify.Notification, error)
 	AbandonedNotifications(ctx context.Context, idle time.Duration, channels []string, exceptRecipient string, limit int) ([]notify.Notification, error)
@@ -199,7 +199,7 @@ func (a *Activities) deliverAll(ctx context.Context, ds []delivery) error {
 	errs := make([]error, len(ds))
 	var wg sync.WaitGroup
 	for i, d := range ds {
-		wg.Go(func() { errs[i] = a.deliver(ctx, activity.GetLogger(ctx), d, staleAfter(info), lastAttempt(info)) })
+		wg.Go(func() { _, errs[i] = a.deliver(ctx, activity.GetLogger(ctx), d, staleAfter(info), lastAttempt(info)) })
 	}
 	wg.Wait()
 
@@ -341,27 +341,29 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 // deliver runs one delivery through its row's state machine (see
 // notify.NotificationStatus). It returns nil when there is nothing left to do, an
 // error marked notify.Permanent when the delivery failed for good, and any other
-// error when a retry of the activity should try again.
-func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, stale time.Duration, last bool) error {
+// error when a retry of the activity should try again; and whether this call
+// changed the row (claimed it, or gave it up as uncertain) rather than finding it
+// another attempt's or finished.
+func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, stale time.Duration, last bool) (bool, error) {
 	key := d.row.IdempotencyKey
 	// Staff read the rows: a survey link, the customer's credential, is kept masked.
 	d.row.Subject, d.row.Body = survey.MaskLinks(d.row.Subject), survey.MaskLinks(d.row.Body)
-	row, claimed, err := a.Notifications.ClaimNotification(ctx, d.row, stale, notify.Resendable(d.channel))
+	row, claim, err := a.Notifications.ClaimNotification(ctx, d.row, stale, notify.Resendable(d.channel))
 	if err != nil {
-		return err
+		return false, err
 	}
-	if !claimed {
+	if claim != notify.ClaimWon {
 		switch row.Status {
 		case notify.NotificationSending:
-			return temporal.NewApplicationError(fmt.Sprintf("notification %s is being sent by another attempt", key), ErrTypeNotificationInFlight)
+			return false, temporal.NewApplicationError(fmt.Sprintf("notification %s is being sent by another attempt", key), ErrTypeNotificationInFlight)
 		case notify.NotificationFailed:
-			return notify.Permanent(fmt.Errorf("notification %s failed: %s", key, null.Value(row.LastError)))
+			return false, notify.Permanent(fmt.Errorf("notification %s failed: %s", key, null.Value(row.LastError)))
 		case notify.NotificationUncertain:
 			log.Warn("notification may or may not have been delivered; not sending it again", "key", key)
 		default:
 			log.Info("notification already sent", "key", key)
 		}
-		return nil
+		return claim == notify.ClaimGaveUp, nil
 	}
 
 	// What goes out is what the row recorded first, so every attempt of a delivery
@@ -391,22 +393,22 @@ func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, s
 	}
 	if ok, err := a.Notifications.FinishNotification(rctx, key, row.Attempts, status, errText, a.now()); err != nil {
 		// The row stays in sending; a later attempt finds it stale and resolves it.
-		return err
+		return true, err
 	} else if !ok {
 		log.Warn("notification was taken over by another attempt", "key", key)
 	}
 
 	switch status {
 	case notify.NotificationSent:
-		return nil
+		return true, nil
 	case notify.NotificationUncertain:
 		log.Warn("notification may or may not have been delivered; not sending it again", "key", key, "error", errText)
-		return nil
+		return true, nil
 	case notify.NotificationFailed:
 		log.Error("notification failed", "key", key, "attempt", row.Attempts, "error", errText)
-		return notify.Permanent(fmt.Errorf("notification %s: %s", key, errText))
+		return true, notify.Permanent(fmt.Errorf("notification %s: %s", key, errText))
 	default:
-		return fmt.Errorf("notification %s: %s", key, errText)
+		return true, fmt.Errorf("notification %s: %s", key, errText)
 	}
 }
 

@@ -147,7 +147,7 @@ func (f *notifyFixture) begun(t *testing.T, event, recipient, channel, address s
 		IdempotencyKey: event + "|" + recipient + "|" + channel, ComplaintID: new(f.c.ID), EventKind: "sla_warning",
 		Recipient: recipient, Channel: channel, Address: null.IfEmpty(address), Subject: "50% used", Body: "first words",
 	}, time.Minute, false)
-	if err != nil || !claimed {
+	if err != nil || claimed != notify.ClaimWon {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
 	return row
@@ -368,7 +368,7 @@ func TestNotifyAfterADeathMidSend(t *testing.T) {
 			IdempotencyKey: n.EventKey + "|ann|" + channel, ComplaintID: new(f.c.ID),
 			EventKind: "sla_breached", Recipient: "ann", Channel: channel, Subject: "s", Body: "b",
 		}, time.Minute, false)
-		if err != nil || !claimed {
+		if err != nil || claimed != notify.ClaimWon {
 			t.Fatalf("claim: %v %v", claimed, err)
 		}
 	}
@@ -463,7 +463,7 @@ func TestNotifyHeldAndFailingIsAPlainRetry(t *testing.T) {
 	if _, claimed, err := f.st.ClaimNotification(context.Background(), notify.Notification{
 		IdempotencyKey: n.EventKey + "|ann|email", ComplaintID: new(f.c.ID),
 		EventKind: "sla_breached", Recipient: "ann", Channel: "email", Subject: "s", Body: "b",
-	}, time.Minute, false); err != nil || !claimed {
+	}, time.Minute, false); err != nil || claimed != notify.ClaimWon {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
 	f.hook.answer(http.StatusServiceUnavailable)

@@ -26,6 +26,19 @@ var NotificationStatuses = []NotificationStatus{
 	NotificationPending, NotificationSending, NotificationSent, NotificationFailed, NotificationUncertain,
 }
 
+// Claim is what a claim of a delivery's row did to it.
+type Claim int
+
+const (
+	// ClaimNone left the row as it was: another attempt holds it, or it is finished.
+	ClaimNone Claim = iota
+	// ClaimWon took the row for sending: the caller sends, then finishes it.
+	ClaimWon
+	// ClaimGaveUp found a stale sending row its channel cannot send again and
+	// marked it uncertain: settled by this claim, with nothing to send.
+	ClaimGaveUp
+)
+
 // Notification is one notice to one recipient over one channel.
 type Notification struct {
 	IdempotencyKey string             `db:"idempotency_key"`

@@ -17,18 +17,18 @@ const notificationColumns = `idempotency_key, complaint_id, event_kind, recipien
 	status, attempts, last_error, created_at, updated_at, sent_at`
 
 // ClaimNotification records n unless a notification with its key exists, and claims
-// it for sending. It returns the row as the call left it and whether the caller
-// won the claim and must now send and then call FinishNotification. Exactly one of
-// concurrent callers wins:
+// it for sending. It returns the row as the call left it and what the call did: won
+// (the caller must now send and then call FinishNotification), gave up, or nothing.
+// Exactly one of concurrent callers changes the row:
 //
-//   - new: recorded as sending, attempt 1, claimed;
-//   - pending (a retryable failure put it back): moved to sending, attempts+1, claimed;
+//   - new: recorded as sending, attempt 1, won;
+//   - pending (a retryable failure put it back): moved to sending, attempts+1, won;
 //   - sending, untouched for at least stale (the attempt that claimed it died
-//     mid-send): if resend, claimed again (attempts+1), for channels whose receivers
-//     deduplicate on the key; otherwise moved to uncertain and not claimed;
-//   - sending more recently: not claimed, another attempt may still be sending;
-//   - sent, failed, uncertain: not claimed, nothing more to do.
-func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, bool, error) {
+//     mid-send): if resend, won again (attempts+1), for channels whose receivers
+//     deduplicate on the key; otherwise moved to uncertain, gave up;
+//   - sending more recently: nothing, another attempt may still be sending;
+//   - sent, failed, uncertain: nothing, nothing more to do.
+func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, notify.Claim, error) {
 	// A new row is claimed as it is written: nobody else can hold it yet, so the
 	// first attempt of every delivery — almost all of them — takes one statement and
 	// one row version instead of an insert as pending and a claiming update (which,
@@ -41,10 +41,10 @@ func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, st
 	var got notify.Notification
 	inserted, err := s.insertReturning(ctx, &got, insert, n)
 	if err != nil {
-		return n, false, fmt.Errorf("record notification: %w", err)
+		return n, notify.ClaimNone, fmt.Errorf("record notification: %w", err)
 	}
 	if inserted {
-		return got, true, nil
+		return got, notify.ClaimWon, nil
 	}
 	// One statement, so the row lock decides between concurrent claims: the loser
 	// re-reads the row the winner left and no longer matches.
@@ -57,16 +57,19 @@ func (s *Store) ClaimNotification(ctx context.Context, n notify.Notification, st
 		RETURNING ` + notificationColumns
 	err = s.db.GetContext(ctx, &got, claim, n.IdempotencyKey, stale.Seconds(), resend)
 	if err == nil {
-		return got, got.Status == notify.NotificationSending, nil
+		if got.Status == notify.NotificationSending {
+			return got, notify.ClaimWon, nil
+		}
+		return got, notify.ClaimGaveUp, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return n, false, fmt.Errorf("claim notification: %w", err)
+		return n, notify.ClaimNone, fmt.Errorf("claim notification: %w", err)
 	}
 	const read = `SELECT ` + notificationColumns + ` FROM notifications WHERE idempotency_key = $1`
 	if err := s.db.GetContext(ctx, &got, read, n.IdempotencyKey); err != nil {
-		return n, false, fmt.Errorf("read notification: %w", err)
+		return n, notify.ClaimNone, fmt.Errorf("read notification: %w", err)
 	}
-	return got, false, nil
+	return got, notify.ClaimNone, nil
 }
 
 // FinishNotification records the outcome of the send that claim attempt made:

@@ -26,7 +26,7 @@ func notification(key string) notify.Notification {
 
 const stale = time.Minute
 
-func claim(t *testing.T, st *store.Store, n notify.Notification, resend bool) (notify.Notification, bool) {
+func claim(t *testing.T, st *store.Store, n notify.Notification, resend bool) (notify.Notification, notify.Claim) {
 	t.Helper()
 	got, claimed, err := st.ClaimNotification(context.Background(), n, stale, resend)
 	if err != nil {
@@ -49,7 +49,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	n := notification("k1")
 
 	got, claimed := claim(t, st, n, false)
-	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 1 || null.Value(got.Address) != "ann@example.com" {
+	if claimed != notify.ClaimWon || got.Status != notify.NotificationSending || got.Attempts != 1 || null.Value(got.Address) != "ann@example.com" {
 		t.Fatalf("first claim: claimed=%v %+v, want sending, attempt 1", claimed, got)
 	}
 	// The first attempt writes the row once, already claimed: on this fresh table its
@@ -59,7 +59,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	if err := st.DB().Get(&ctid, `SELECT ctid::text FROM notifications WHERE idempotency_key = 'k1'`); err != nil || ctid != "(0,1)" {
 		t.Fatalf("first claim left the row at %s (%v), want one version at (0,1)", ctid, err)
 	}
-	if got, claimed := claim(t, st, n, true); claimed || got.Status != notify.NotificationSending {
+	if got, claimed := claim(t, st, n, true); claimed != notify.ClaimNone || got.Status != notify.NotificationSending {
 		t.Fatalf("claim while sending: claimed=%v status %s, want not claimed", claimed, got.Status)
 	}
 	// A retryable failure puts it back for the next attempt.
@@ -67,7 +67,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 		t.Fatal("finish of the claiming attempt refused")
 	}
 	got, claimed = claim(t, st, n, false)
-	if !claimed || got.Attempts != 2 || null.Value(got.LastError) != "451 try later" {
+	if claimed != notify.ClaimWon || got.Attempts != 2 || null.Value(got.LastError) != "451 try later" {
 		t.Fatalf("retry claim: claimed=%v %+v, want attempt 2 with the last error", claimed, got)
 	}
 	if finish(t, st, "k1", 1, notify.NotificationSent, "") {
@@ -77,7 +77,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 		t.Fatal("finish sent refused")
 	}
 	for _, resend := range []bool{false, true} {
-		if got, claimed := claim(t, st, n, resend); claimed || got.Status != notify.NotificationSent || got.SentAt == nil || got.Attempts != 2 {
+		if got, claimed := claim(t, st, n, resend); claimed != notify.ClaimNone || got.Status != notify.NotificationSent || got.SentAt == nil || got.Attempts != 2 {
 			t.Fatalf("claim after sent: claimed=%v %+v, want nothing to do", claimed, got)
 		}
 	}
@@ -85,7 +85,7 @@ func TestNotificationDeliveryStates(t *testing.T) {
 	failed := notification("k2")
 	claim(t, st, failed, false)
 	finish(t, st, "k2", 1, notify.NotificationFailed, "550 no such user")
-	if got, claimed := claim(t, st, failed, true); claimed || got.Status != notify.NotificationFailed || null.Value(got.LastError) != "550 no such user" {
+	if got, claimed := claim(t, st, failed, true); claimed != notify.ClaimNone || got.Status != notify.NotificationFailed || null.Value(got.LastError) != "550 no such user" {
 		t.Fatalf("claim after failed: claimed=%v %+v", claimed, got)
 	}
 }
@@ -103,7 +103,7 @@ func TestStaleSendingNotification(t *testing.T) {
 	}
 
 	got, claimed := claim(t, st, notification("webhook"), true)
-	if !claimed || got.Status != notify.NotificationSending || got.Attempts != 2 {
+	if claimed != notify.ClaimWon || got.Status != notify.NotificationSending || got.Attempts != 2 {
 		t.Fatalf("stale webhook: claimed=%v %+v, want claimed again, attempt 2", claimed, got)
 	}
 	if finish(t, st, "webhook", 1, notify.NotificationSent, "") || !finish(t, st, "webhook", 2, notify.NotificationSent, "") {
@@ -111,13 +111,13 @@ func TestStaleSendingNotification(t *testing.T) {
 	}
 
 	got, claimed = claim(t, st, notification("email"), false)
-	if claimed || got.Status != notify.NotificationUncertain || got.Attempts != 1 {
-		t.Fatalf("stale e-mail: claimed=%v %+v, want uncertain, not claimed", claimed, got)
+	if claimed != notify.ClaimGaveUp || got.Status != notify.NotificationUncertain || got.Attempts != 1 {
+		t.Fatalf("stale e-mail: claimed=%v %+v, want uncertain, given up by this claim", claimed, got)
 	}
 	if finish(t, st, "email", 1, notify.NotificationSent, "") {
 		t.Fatal("an uncertain row was finished")
 	}
-	if got, claimed := claim(t, st, notification("email"), true); claimed || got.Status != notify.NotificationUncertain {
+	if got, claimed := claim(t, st, notification("email"), true); claimed != notify.ClaimNone || got.Status != notify.NotificationUncertain {
 		t.Fatalf("uncertain is final: claimed=%v status %s", claimed, got.Status)
 	}
 }
@@ -222,7 +222,7 @@ func TestConcurrentClaimsHaveOneWinner(t *testing.T) {
 			if err != nil {
 				t.Error(err)
 			}
-			if claimed {
+			if claimed == notify.ClaimWon {
 				wins.Add(1)
 			}
 		})
