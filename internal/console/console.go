@@ -128,6 +128,7 @@ func (c *Console) routes() *routeMux {
 	mux.Handle("POST /console/complaints/{id}/reveal", c.session(c.reveal))
 	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
 	mux.Handle("GET /console/escalations", c.session(c.escalations))
+	mux.Handle("GET /console/escalations/pending", c.session(c.inboxKeys))
 	mux.Handle("POST /console/escalations/{id}/{seq}/decide", c.session(c.decide))
 	c.pages["notifications"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
 		"templates/layout.html", "templates/rows.html", "templates/notifications.html"))

@@ -24,6 +24,9 @@ type pending struct {
 	Input map[string]string
 }
 
+// Key names the entry as its form and the page's poll do.
+func (p pending) Key() string { return inboxKey(p.E) }
+
 // historyLen is how many of a complaint's latest events an inbox entry shows.
 const historyLen = 5
 
@@ -45,12 +48,46 @@ func (c *Console) escalations(w http.ResponseWriter, r *http.Request) {
 	c.showInbox(w, r, http.StatusOK, "", nil, nil)
 }
 
+// inbox is the viewer's pending escalations as the API lists them: the page and
+// its poll ask the same question, so they agree on what waits.
+func (c *Console) inbox(r *http.Request) (page[apiclient.Escalation], *refusal, error) {
+	var inbox page[apiclient.Escalation]
+	pending := apiclient.EscalationStatusPending
+	ref, err := into(&inbox)(c.client.EscalationInbox(r.Context(), &apiclient.EscalationInboxParams{Status: &pending}))
+	return inbox, ref, err
+}
+
+// inboxKey names an escalation on the inbox page and in its poll.
+func inboxKey(e apiclient.Escalation) string { return fmt.Sprintf("%s/%d", e.ComplaintId, e.Seq) }
+
+// inboxKeys answers the open inbox's poll with the keys of what waits now, so the
+// page can say what came in and close the forms of what was decided elsewhere
+// without redrawing the form a manager is typing in.
+func (c *Console) inboxKeys(w http.ResponseWriter, r *http.Request) {
+	inbox, ref, err := c.inbox(r)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.refused(w, r, ref)
+		return
+	}
+	keys := make([]string, len(inbox.Items))
+	for i, e := range inbox.Items {
+		keys[i] = inboxKey(e)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := json.NewEncoder(w).Encode(map[string][]string{"pending": keys}); err != nil {
+		c.log.ErrorContext(r.Context(), "console inbox poll failed", "error", err)
+	}
+}
+
 // showInbox renders the manager's pending escalations; refused names the
 // escalation whose form ref and input belong to.
 func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, refused string, ref *refusal, input map[string]string) {
-	var inbox page[apiclient.Escalation]
-	pending := apiclient.EscalationStatusPending
-	pageRef, err := into(&inbox)(c.client.EscalationInbox(r.Context(), &apiclient.EscalationInboxParams{Status: &pending}))
+	inbox, pageRef, err := c.inbox(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -69,7 +106,7 @@ func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, 
 	unlisted := refused != ""
 	for i, e := range entries {
 		entries[i].Input = map[string]string{}
-		if fmt.Sprintf("%s/%d", e.E.ComplaintId, e.E.Seq) == refused {
+		if inboxKey(e.E) == refused {
 			unlisted, entries[i].Input = false, input
 		}
 	}

@@ -1,5 +1,6 @@
-// complaintflow console: live SLA countdowns and a self-refreshing queue. No inline
-// script anywhere (the Content-Security-Policy forbids it); this file does it all.
+// complaintflow console: live SLA countdowns, a self-refreshing queue and a watched
+// escalation inbox. No inline script anywhere (the Content-Security-Policy forbids
+// it); this file does it all.
 "use strict";
 
 // A countdown names the SLA state of a clock: the colour comes from the class, and
@@ -59,29 +60,63 @@ function tick() {
   });
 }
 
-// refreshedAt is when the queue's rows last came from the server.
-let refreshedAt = new Date();
+// poll asks url every 3 s and hands a good answer to apply. While it fails (the
+// server down or busy) the stale note says since when the page is not up to date,
+// so nobody works from a list that silently stopped; the next poll tries again and
+// a success takes the note away. A session that ended sends the poll to the
+// sign-in page: the note says so, links it, and the polling stops.
+function poll(url, accept, stale, apply) {
+  let refreshedAt = new Date();
+  const timer = setInterval(function () {
+    fetch(url, { credentials: "same-origin", headers: { Accept: accept } })
+      .then(function (res) {
+        if (res.redirected) return Promise.reject("signedout");
+        return res.ok ? res.text() : Promise.reject(res.status);
+      })
+      .then(function (body) {
+        apply(body);
+        refreshedAt = new Date();
+        if (stale) stale.hidden = true;
+      })
+      .catch(function (why) {
+        if (why === "signedout") clearInterval(timer);
+        if (!stale) return;
+        const since = refreshedAt.toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
+        if (why === "signedout") {
+          stale.textContent = stale.dataset.signedout.replace("{since}", since) + " ";
+          const a = document.createElement("a");
+          a.href = "/console/login";
+          a.textContent = stale.dataset.signin;
+          stale.appendChild(a);
+        } else {
+          stale.textContent = stale.dataset.message.replace("{since}", since)
+            .replace("{why}", typeof why === "number" ? "HTTP " + why : stale.dataset.noanswer);
+        }
+        stale.hidden = false;
+      });
+  }, 3000);
+}
 
-// refresh replaces the queue's rows with the server's current ones. While it fails
-// (the server down or busy, the session ended) the page says since when its rows
-// are not up to date, so nobody works from a list that silently stopped; the next
-// poll tries again and a success takes the note away.
-function refresh(body) {
-  const stale = document.getElementById("queue-stale");
-  fetch(body.dataset.refresh, { credentials: "same-origin", headers: { Accept: "text/html" } })
-    .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
-    .then(function (html) {
-      body.innerHTML = html; localTimes(); tick();
-      refreshedAt = new Date();
-      if (stale) stale.hidden = true;
-    })
-    .catch(function (why) {
-      if (!stale) return;
-      const since = refreshedAt.toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
-      stale.textContent = stale.dataset.message.replace("{since}", since)
-        .replace("{why}", typeof why === "number" ? "HTTP " + why : stale.dataset.noanswer);
-      stale.hidden = false;
+// inboxUpdate applies the inbox poll's answer (the keys of what waits now) to the
+// open inbox without redrawing it, so a form being typed in keeps what is typed:
+// an entry no longer waiting has its form closed and says why, and a note counts
+// what came in since the page was drawn.
+function inboxUpdate(note) {
+  return function (body) {
+    const waiting = new Set(JSON.parse(body).pending || []);
+    const shown = new Set();
+    document.querySelectorAll("section.escalation[data-key]").forEach(function (s) {
+      shown.add(s.dataset.key);
+      const gone = !waiting.has(s.dataset.key);
+      s.classList.toggle("gone", gone);
+      s.querySelector(".gone-note").hidden = !gone;
+      s.querySelectorAll("form input, form select, form button").forEach(function (el) { el.disabled = gone; });
     });
+    let fresh = 0;
+    waiting.forEach(function (k) { if (!shown.has(k)) fresh++; });
+    note.querySelector("span").textContent = note.dataset.message.replace("{n}", String(fresh));
+    note.hidden = fresh === 0;
+  };
 }
 
 // localTimes shows each <time class="local"> in the viewer's own time zone and the
@@ -109,6 +144,12 @@ document.addEventListener("DOMContentLoaded", function () {
   setInterval(tick, 1000);
   const body = document.getElementById("queue-rows");
   if (body && body.dataset.refresh) {
-    setInterval(function () { refresh(body); }, 3000);
+    poll(body.dataset.refresh, "text/html", document.getElementById("queue-stale"), function (html) {
+      body.innerHTML = html; localTimes(); tick();
+    });
+  }
+  const inbox = document.getElementById("inbox-new");
+  if (inbox && inbox.dataset.poll) {
+    poll(inbox.dataset.poll, "application/json", document.getElementById("inbox-stale"), inboxUpdate(inbox));
   }
 });

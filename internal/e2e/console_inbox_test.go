@@ -1,0 +1,90 @@
+package e2e_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
+)
+
+// The open escalation inbox watches what waits without redrawing the form a
+// manager is typing in: an escalation requested meanwhile is counted in a note that
+// links the fresh inbox, one decided elsewhere (the same manager on another device)
+// has its form closed and says why, and a session ended elsewhere stops the watch
+// with "Signed out" and a sign-in link instead of showing the sign-in page inside
+// the inbox.
+func TestConsoleInboxWatchesWhatWaits(t *testing.T) {
+	s := newStack(t)
+	s.directory(startWebhookReceiver(t).URL)
+	ctx := context.Background()
+	ann, maxTok := s.api(s.personToken("agent", "ann")), s.personToken("manager", "max")
+	first := s.file(adminToken, "inbox-1", apiclient.High, apiclient.High)
+	second := s.file(adminToken, "inbox-2", apiclient.High, apiclient.High)
+	requested, err := ann.RequestEscalationWithResponse(ctx, first.Id, nil, apiclient.ReasonRequest{Reason: "the customer asks for a manager"})
+	s.want(201, requested, err)
+
+	b := newBrowser(t, s.url)
+	b.signIn(maxTok)
+	b.navigate(s.url + "/console/escalations")
+	section := `#esc-` + first.Id.String() + `-1`
+	b.run("the inbox", chromedp.WaitVisible(chromedp.CSS(section)))
+	typed := "calling the customer back first"
+	b.run("type a reason", chromedp.SendKeys(chromedp.CSS(section+` input[name=reason]`), typed))
+
+	// Requested while the page is open: counted, and what is typed stays.
+	requested, err = ann.RequestEscalationWithResponse(ctx, second.Id, nil, apiclient.ReasonRequest{Reason: "a refund above the limit"})
+	s.want(201, requested, err)
+	b.run("the note of a new escalation", chromedp.WaitVisible(chromedp.CSS(`#inbox-new`)))
+	if note := b.text(`#inbox-new`); !strings.Contains(note, "1 more escalation") {
+		t.Errorf("the new-escalation note says %q, want one more", note)
+	}
+	if got := get(b, "the typed reason", chromedp.Value(chromedp.CSS(section+` input[name=reason]`))); got != typed {
+		t.Errorf("the reason being typed is %q after the watch, want %q: the page was redrawn", got, typed)
+	}
+
+	// Decided elsewhere: its form closes and says why.
+	by := "2h"
+	decided, err := s.api(maxTok).DecideEscalationWithResponse(ctx, first.Id, 1, nil,
+		apiclient.DecisionRequest{Decision: apiclient.DecisionRequestDecisionExtend, ExtendBy: &by, Reason: ptr("decided on the phone")})
+	s.want(200, decided, err)
+	b.run("the decided escalation says so", chromedp.WaitVisible(chromedp.CSS(section+` .gone-note`)))
+	if !get(b, "the closed form", chromedp.Evaluate[bool](`document.querySelector("`+section+` button").disabled`)) {
+		t.Error("the form of an escalation decided elsewhere can still be sent")
+	}
+	b.screenshot("inbox-watched")
+
+	// The note's link draws the inbox as it is now.
+	b.run("show the new ones", clickThrough(`#inbox-new a`), chromedp.WaitVisible(chromedp.CSS(`#esc-`+second.Id.String()+`-1`)))
+	if n := get(b, "entries", chromedp.Evaluate[int](`document.querySelectorAll("section.escalation").length`)); n != 1 {
+		t.Errorf("the fresh inbox shows %d entries, want the one still waiting", n)
+	}
+
+	// Signed out elsewhere: the watch says so and stops — on the inbox, and on the
+	// queue, whose rows the poll would otherwise replace with the sign-in page.
+	signOutElsewhere := func(csrfSel string) {
+		t.Helper()
+		csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(csrfSel)))
+		if status, body := b.request("POST", "/console/logout", url.Values{"csrf": {csrf}}); status >= 400 {
+			t.Fatalf("signing out: HTTP %d: %.300s", status, body)
+		}
+	}
+	signOutElsewhere(`section.escalation input[name=csrf]`)
+	b.run("the inbox's signed-out note", chromedp.WaitVisible(chromedp.CSS(`#inbox-stale a[href="/console/login"]`)))
+	if note := b.text(`#inbox-stale`); !strings.Contains(note, "Signed out") {
+		t.Errorf("the inbox's note after the session ended: %q", note)
+	}
+	b.signIn(maxTok)
+	b.run("the queue's row", chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+second.Id.String()+`"]`)))
+	signOutElsewhere(`.signout input[name=csrf]`)
+	b.run("the queue's signed-out note", chromedp.WaitVisible(chromedp.CSS(`#queue-stale a[href="/console/login"]`)))
+	if n := get(b, "sign-in fields in the queue", chromedp.Evaluate[int](`document.querySelectorAll("#queue-rows #token").length`)); n != 0 {
+		t.Error("the queue's rows were replaced by the sign-in page")
+	}
+	if n := get(b, "rows kept", chromedp.Evaluate[int](`document.querySelectorAll("#queue-rows tr[data-id]").length`)); n == 0 {
+		t.Error("the queue's rows are gone after the session ended; want them kept under the note")
+	}
+}
