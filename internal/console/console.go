@@ -235,6 +235,21 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, ref *refusal) 
 	http.Error(w, translate(langOf(r), ref.Lead())+": "+ref.Detail, ref.Status)
 }
 
+// refusedPlain answers a request whose API call failed or was refused where there
+// is no page to show it on (a fragment, a poll, a download, a form's setup), and
+// reports whether it did.
+func (c *Console) refusedPlain(w http.ResponseWriter, r *http.Request, ref *refusal, err error) bool {
+	if err != nil {
+		c.fail(w, r, err)
+		return true
+	}
+	if ref != nil {
+		c.refused(w, r, ref)
+		return true
+	}
+	return false
+}
+
 // Beside serves the console under /console/ and everything else with api, so one
 // listener carries both and /v1 stays exactly the API's.
 func (c *Console) Beside(api http.Handler) http.Handler {

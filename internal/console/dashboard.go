@@ -548,12 +548,7 @@ func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy, interval)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.refused(w, r, ref)
+	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	t, ok := d.Tables[r.URL.Query().Get("table")]

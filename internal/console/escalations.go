@@ -65,12 +65,7 @@ func inboxKey(e apiclient.Escalation) string { return fmt.Sprintf("%s/%d", e.Com
 // without redrawing the form a manager is typing in.
 func (c *Console) inboxKeys(w http.ResponseWriter, r *http.Request) {
 	inbox, ref, err := c.inbox(r)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.refused(w, r, ref)
+	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	keys := make([]string, len(inbox.Items))

@@ -55,12 +55,7 @@ func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
 	}
 	var card apiclient.QAScorecard
 	ref, err := into(&card)(c.client.GetQAScorecard(r.Context()))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.refused(w, r, ref)
+	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	fields := []string{"note"}

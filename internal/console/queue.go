@@ -280,12 +280,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request) {
 func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 	f := filtersOf(r, viewerFrom(r.Context()).Principal)
 	items, _, ref, err := c.list(r, f)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.refused(w, r, ref)
+	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

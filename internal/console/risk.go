@@ -136,12 +136,7 @@ func (c *Console) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 	var ledger page[apiclient.RiskLedgerEntry]
 	ref, err := into(&ledger)(c.client.RiskLedger(r.Context(), nil))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.refused(w, r, ref)
+	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
