@@ -81,63 +81,44 @@ func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 }
 
 // A row an attempt touches after the sweep read it is that attempt's: the sweep
-// leaves it and says so.
+// leaves it and says so. So is a row another sweep finished meanwhile (two workers
+// sweeping at start): counted held, not settled, so the workers' counters add up
+// to one settled row (the cluster test's check).
 func TestSettleAbandonedLeavesWhatAnAttemptTookMeanwhile(t *testing.T) {
-	f := newNotifyFixture(t)
-	ctx := context.Background()
-	key := f.c.WorkflowID + "/sla_warning/1|ann|webhook"
-	if _, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
-		IdempotencyKey: key, ComplaintID: new(f.c.ID), EventKind: "sla_warning", Recipient: "ann", Channel: "webhook",
-		Address: new(f.hook.URL + "/ann"), Subject: "s", Body: "b",
-	}, time.Minute, false); err != nil || claimed != notify.ClaimWon {
-		t.Fatalf("claim: %v %v", claimed, err)
-	}
-	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
-		t.Fatal(err)
-	}
-	acts := *f.acts
-	acts.Notifications = touchAfterRead{f.acts.Notifications, func() {
-		if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now()`); err != nil {
-			t.Error(err)
-		}
-	}}
-	done, err := activities.SettleAbandoned(ctx, &acts, activities.AbandonedIdle, slog.New(slog.DiscardHandler))
-	if err != nil || done != (activities.Abandoned{Held: 1}) {
-		t.Fatalf("SettleAbandoned = %+v, %v; want 1 held", done, err)
-	}
-	if got := f.statuses(t)[key]; got != notify.NotificationSending || len(f.hook.received()) != 0 {
-		t.Errorf("row %s, %d requests; want it left sending and nothing sent", got, len(f.hook.received()))
-	}
-}
-
-// A row another sweep settles after this one read it (two workers sweeping at
-// start) is that sweep's: this one counts it held, not settled, and sends nothing —
-// so the workers' counters add up to one settled row (the cluster test's check).
-func TestSettleAbandonedCountsARowAnotherSweepFinishedAsHeld(t *testing.T) {
-	f := newNotifyFixture(t)
-	ctx := context.Background()
-	key := f.c.WorkflowID + "/sla_warning/1|ann|webhook"
-	if _, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
-		IdempotencyKey: key, ComplaintID: new(f.c.ID), EventKind: "sla_warning", Recipient: "ann", Channel: "webhook",
-		Address: new(f.hook.URL + "/ann"), Subject: "s", Body: "b",
-	}, time.Minute, false); err != nil || claimed != notify.ClaimWon {
-		t.Fatalf("claim: %v %v", claimed, err)
-	}
-	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
-		t.Fatal(err)
-	}
-	acts := *f.acts
-	acts.Notifications = touchAfterRead{f.acts.Notifications, func() {
-		if _, err := f.st.DB().Exec(`UPDATE notifications SET status = 'sent', updated_at = now()`); err != nil {
-			t.Error(err)
-		}
-	}}
-	done, err := activities.SettleAbandoned(ctx, &acts, activities.AbandonedIdle, slog.New(slog.DiscardHandler))
-	if err != nil || done != (activities.Abandoned{Held: 1}) {
-		t.Fatalf("SettleAbandoned = %+v, %v; want 1 held", done, err)
-	}
-	if got := f.statuses(t)[key]; got != notify.NotificationSent || len(f.hook.received()) != 0 {
-		t.Errorf("row %s, %d requests; want it as the other sweep left it and nothing sent", got, len(f.hook.received()))
+	for _, tc := range []struct {
+		name, meanwhile string
+		want            notify.NotificationStatus
+	}{
+		{"an attempt took it", `UPDATE notifications SET updated_at = now()`, notify.NotificationSending},
+		{"another sweep sent it", `UPDATE notifications SET status = 'sent', updated_at = now()`, notify.NotificationSent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newNotifyFixture(t)
+			ctx := context.Background()
+			key := f.c.WorkflowID + "/sla_warning/1|ann|webhook"
+			if _, claimed, err := f.st.ClaimNotification(ctx, notify.Notification{
+				IdempotencyKey: key, ComplaintID: new(f.c.ID), EventKind: "sla_warning", Recipient: "ann", Channel: "webhook",
+				Address: new(f.hook.URL + "/ann"), Subject: "s", Body: "b",
+			}, time.Minute, false); err != nil || claimed != notify.ClaimWon {
+				t.Fatalf("claim: %v %v", claimed, err)
+			}
+			if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '4 hours'`); err != nil {
+				t.Fatal(err)
+			}
+			acts := *f.acts
+			acts.Notifications = touchAfterRead{f.acts.Notifications, func() {
+				if _, err := f.st.DB().Exec(tc.meanwhile); err != nil {
+					t.Error(err)
+				}
+			}}
+			done, err := activities.SettleAbandoned(ctx, &acts, activities.AbandonedIdle, slog.New(slog.DiscardHandler))
+			if err != nil || done != (activities.Abandoned{Held: 1}) {
+				t.Fatalf("SettleAbandoned = %+v, %v; want 1 held", done, err)
+			}
+			if got := f.statuses(t)[key]; got != tc.want || len(f.hook.received()) != 0 {
+				t.Errorf("row %s, %d requests; want it left %s and nothing sent", got, len(f.hook.received()), tc.want)
+			}
+		})
 	}
 }
 
