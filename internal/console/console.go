@@ -133,6 +133,7 @@ func (c *Console) routes() *routeMux {
 	c.pages["notifications"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
 		"templates/layout.html", "templates/rows.html", "templates/notifications.html"))
 	mux.Handle("GET /console/notifications", c.session(c.notifications))
+	mux.Handle("GET /console/notifications/rows", c.session(c.notificationRows))
 	c.registerQuality(mux)
 	c.registerDashboard(mux)
 	c.registerAdmin(mux)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // The notices page: every delivery of a notice by status, newest first, for the
@@ -26,20 +27,29 @@ var notificationsUnsent = slices.DeleteFunc(slices.Clone(notificationStatuses), 
 	return s == string(apiclient.NotificationStatusSent)
 })
 
-func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
+// noticesQuery is the notices page's filters and cursor as the API's parameters,
+// and as the query string that asks for the same page again.
+func noticesQuery(r *http.Request) (*apiclient.ListNotificationsParams, url.Values) {
 	q := r.URL.Query()
 	chosen := q["status"]
 	if len(chosen) == 0 {
 		chosen = notificationsUnsent
 	}
 	params := &apiclient.ListNotificationsParams{Status: &chosen}
-	recipient := strings.TrimSpace(q.Get("recipient"))
-	if recipient != "" {
+	again := url.Values{"status": chosen}
+	if recipient := strings.TrimSpace(q.Get("recipient")); recipient != "" {
 		params.Recipient = &recipient
+		again.Set("recipient", recipient)
 	}
 	if cur := q.Get("cursor"); cur != "" {
 		params.Cursor = &cur
+		again.Set("cursor", cur)
 	}
+	return params, again
+}
+
+func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
+	params, again := noticesQuery(r)
 	var list page[apiclient.Notification]
 	ref, err := into(&list)(c.client.ListNotifications(r.Context(), params))
 	if err != nil {
@@ -47,10 +57,11 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	checked := map[string]bool{}
-	for _, s := range chosen {
+	for _, s := range *params.Status {
 		checked[s] = true
 	}
-	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked, "Recipient": recipient}
+	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked, "Recipient": null.Value(params.Recipient),
+		"Refresh": template.URL("/console/notifications/rows?" + again.Encode())}
 	if ref != nil {
 		data["PageRefusal"] = ref
 		c.render(w, r, ref.Status, "notifications", data)
@@ -58,11 +69,23 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Items"] = list.Items
 	if list.NextCursor != nil {
-		next := url.Values{"status": chosen, "cursor": {*list.NextCursor}}
-		if recipient != "" {
-			next.Set("recipient", recipient)
-		}
-		data["Next"] = template.URL("/console/notifications?" + next.Encode())
+		again.Set("cursor", *list.NextCursor)
+		data["Next"] = template.URL("/console/notifications?" + again.Encode())
 	}
 	c.render(w, r, http.StatusOK, "notifications", data)
+}
+
+// notificationRows is the notices table's body alone, which the page polls to
+// stay current: a delivery that fails or is settled shows without a reload.
+func (c *Console) notificationRows(w http.ResponseWriter, r *http.Request) {
+	params, _ := noticesQuery(r)
+	var list page[apiclient.Notification]
+	ref, err := into(&list)(c.client.ListNotifications(r.Context(), params))
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := c.fragRow.ExecuteTemplate(w, "notification-rows", map[string]any{"Items": list.Items, "Lang": langOf(r)}); err != nil {
+		c.log.ErrorContext(r.Context(), "console notice rows failed", "error", err)
+	}
 }

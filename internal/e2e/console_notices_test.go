@@ -81,7 +81,8 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 
 // The notices page in a real browser: an admin, sent there by an alert on failed
 // sends, sees the deliveries not known to be sent — the failed one with its error
-// and a link to its complaint — and not the sent one until asking for it; an agent
+// and a link to its complaint — and not the sent one until asking for it; the open
+// page shows a delivery that fails, and drops one sent, without a reload; an agent
 // sees only the notices to themselves (the API's rule); a Chinese viewer reads the
 // page in Chinese.
 func TestConsoleNotificationsInABrowser(t *testing.T) {
@@ -116,6 +117,17 @@ func TestConsoleNotificationsInABrowser(t *testing.T) {
 		t.Errorf("by default: pending shown %v, sent shown %v; want the pending one and not the sent one", b.exists(row(pending)), b.exists(row(sent)))
 	}
 	b.screenshot("notifications")
+	// The open page keeps up by itself: a delivery failing now appears, and the
+	// pending one, sent meanwhile, leaves the list of unsent ones.
+	later := plant("max", "webhook", "failed", "webhook answered 410 Gone")
+	if _, err := s.store.DB().Exec(`UPDATE notifications SET status = 'sent', updated_at = now() WHERE id = $1`, pending); err != nil {
+		t.Fatal(err)
+	}
+	b.run("a delivery failing while the page is open", chromedp.WaitVisible(chromedp.CSS(row(later))),
+		chromedp.WaitNotPresent(chromedp.CSS(row(pending))))
+	if _, err := s.store.DB().Exec(`UPDATE notifications SET status = 'pending', updated_at = now() WHERE id = $1`, pending); err != nil {
+		t.Fatal(err)
+	}
 	b.run("ask for sent ones too", chromedp.Click(chromedp.CSS(`#status-sent`)), clickThrough(`#notification-filters button`),
 		chromedp.WaitVisible(chromedp.CSS(row(sent))))
 	if !b.exists(row(failed)) {

@@ -1,5 +1,5 @@
-// complaintflow console: live SLA countdowns, a self-refreshing queue and a watched
-// escalation inbox. No inline script anywhere (the Content-Security-Policy forbids
+// complaintflow console: live SLA countdowns, a self-refreshing queue and notices
+// list, and a watched escalation inbox. No inline script anywhere (the Content-Security-Policy forbids
 // it); this file does it all.
 "use strict";
 
@@ -142,12 +142,13 @@ document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
   setInterval(tick, 1000);
-  const body = document.getElementById("queue-rows");
-  if (body && body.dataset.refresh) {
-    poll(body.dataset.refresh, "text/html", document.getElementById("queue-stale"), function (html) {
+  // A table body with data-refresh (the queue, the notices) is swapped for the
+  // server's current rows of the page shown.
+  document.querySelectorAll("tbody[data-refresh]").forEach(function (body) {
+    poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), function (html) {
       body.innerHTML = html; localTimes(); tick();
     });
-  }
+  });
   const inbox = document.getElementById("inbox-new");
   if (inbox && inbox.dataset.poll) {
     poll(inbox.dataset.poll, "application/json", document.getElementById("inbox-stale"), inboxUpdate(inbox));
