@@ -24,6 +24,8 @@ var consoleRoutes = map[string]bool{
 	"POST /console/logout":                          true,
 	"GET /console/{$}":                              true,
 	"GET /console/queue/rows":                       true,
+	"GET /console/notifications/rows":               true,
+	"GET /console/escalations/pending":              true,
 	"GET /console/complaints/{id}":                  true,
 	"POST /console/complaints/{id}/reveal":          true,
 	"POST /console/complaints/{id}/{action}":        true,
