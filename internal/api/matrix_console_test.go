@@ -26,6 +26,7 @@ var consoleRoutes = map[string]bool{
 	"GET /console/queue/rows":                       true,
 	"GET /console/notifications/rows":               true,
 	"GET /console/escalations/pending":              true,
+	"GET /console/complaints/{id}/events":           true,
 	"GET /console/complaints/{id}":                  true,
 	"POST /console/complaints/{id}/reveal":          true,
 	"POST /console/complaints/{id}/{action}":        true,

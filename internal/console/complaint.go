@@ -131,6 +131,28 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 	})
 }
 
+// complaintEvents answers the open complaint page's watch with the kinds of the
+// complaint's events, oldest first: the page knows how many it drew, so it can say
+// what happened since (a breach, a decision, the customer's answer) without being
+// redrawn under the form someone is typing in.
+func (c *Console) complaintEvents(w http.ResponseWriter, r *http.Request) {
+	id, err := api.ParseID(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such complaint", http.StatusNotFound)
+		return
+	}
+	var events page[apiclient.ComplaintEvent]
+	ref, err := into(&events)(c.client.ListComplaintEvents(r.Context(), id))
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	kinds := make([]string, len(events.Items))
+	for i, e := range events.Items {
+		kinds[i] = e.Kind
+	}
+	c.pollAnswer(w, r, map[string][]string{"kinds": kinds})
+}
+
 // act sends a complaint form to the API; a refusal comes back inline on the form.
 func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 	action, ok := actions[r.PathValue("action")]

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -125,6 +126,7 @@ func (c *Console) routes() *routeMux {
 	mux.Handle("GET /console/{$}", c.session(c.queue))
 	mux.Handle("GET /console/queue/rows", c.session(c.queueRows))
 	mux.Handle("GET /console/complaints/{id}", c.session(c.complaint))
+	mux.Handle("GET /console/complaints/{id}/events", c.session(c.complaintEvents))
 	mux.Handle("POST /console/complaints/{id}/reveal", c.session(c.reveal))
 	mux.Handle("POST /console/complaints/{id}/{action}", c.session(c.act))
 	mux.Handle("GET /console/escalations", c.session(c.escalations))
@@ -249,6 +251,15 @@ func (c *Console) refusedPlain(w http.ResponseWriter, r *http.Request, ref *refu
 		return true
 	}
 	return false
+}
+
+// pollAnswer is the JSON a page's watch fetches; never cached, so each poll asks.
+func (c *Console) pollAnswer(w http.ResponseWriter, r *http.Request, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		c.log.ErrorContext(r.Context(), "console poll answer failed", "path", r.URL.Path, "error", err)
+	}
 }
 
 // Beside serves the console under /console/ and everything else with api, so one

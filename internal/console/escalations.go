@@ -72,11 +72,7 @@ func (c *Console) inboxKeys(w http.ResponseWriter, r *http.Request) {
 	for i, e := range inbox.Items {
 		keys[i] = inboxKey(e)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	if err := json.NewEncoder(w).Encode(map[string][]string{"pending": keys}); err != nil {
-		c.log.ErrorContext(r.Context(), "console inbox poll failed", "error", err)
-	}
+	c.pollAnswer(w, r, map[string][]string{"pending": keys})
 }
 
 // showInbox renders the manager's pending escalations; refused names the

@@ -226,6 +226,8 @@ var coreMessages = map[string]message{
 	"c.surveys":      {"Surveys", "满意度调查"},
 	"c.notices":      {"Notices sent", "已发送通知"},
 	"c.escalations":  {"Escalations", "升级"},
+	"c.changed":      {"Changed since this page was drawn: {events}.", "本页显示后有新的变化：{events}。"},
+	"c.reload":       {"Show the complaint as it is now", "查看投诉的最新状态"},
 	"c.timeline":     {"Timeline", "时间线"},
 	"c.pii.masked":   {"personal data masked", "个人信息已脱敏"},
 	"c.pii.show":     {"Show personal data", "显示个人信息"},

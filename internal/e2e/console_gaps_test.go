@@ -144,14 +144,15 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 	}
 	// Routes that answer something other than a page.
 	notPages := map[string]string{
-		"/console/static/":             "the console's files",
-		"/console/queue/rows":          "the queue's table body, fetched by its script",
-		"/console/notifications/rows":  "the notices table's body, fetched by its script",
-		"/console/escalations/pending": "the open inbox's poll, JSON",
-		"/console/risk/ledger.csv":     "a CSV download",
-		"/console/insight.csv":         "a CSV download",
-		"/console/dashboard.csv":       "a CSV download",
-		"/console/lang":                "sets the language and redirects",
+		"/console/static/":                "the console's files",
+		"/console/queue/rows":             "the queue's table body, fetched by its script",
+		"/console/notifications/rows":     "the notices table's body, fetched by its script",
+		"/console/escalations/pending":    "the open inbox's poll, JSON",
+		"/console/complaints/{id}/events": "the open complaint page's poll, JSON",
+		"/console/risk/ledger.csv":        "a CSV download",
+		"/console/insight.csv":            "a CSV download",
+		"/console/dashboard.csv":          "a CSV download",
+		"/console/lang":                   "sets the language and redirects",
 	}
 	for _, r := range consoleGETRoutes(t) {
 		if _, ok := pages[r]; !ok && notPages[r] == "" {

@@ -1,5 +1,5 @@
 // complaintflow console: live SLA countdowns, a self-refreshing queue and notices
-// list, and a watched escalation inbox. No inline script anywhere (the Content-Security-Policy forbids
+// list, and a watched escalation inbox and complaint page. No inline script anywhere (the Content-Security-Policy forbids
 // it); this file does it all.
 "use strict";
 
@@ -138,6 +138,18 @@ function localTimes() {
   });
 }
 
+// complaintUpdate applies the complaint page's poll (the kinds of its events,
+// oldest first) without redrawing the page: the events past those drawn are named
+// in a note that links the complaint as it is now.
+function complaintUpdate(note) {
+  const shown = Number(note.dataset.shown);
+  return function (body) {
+    const fresh = (JSON.parse(body).kinds || []).slice(shown);
+    note.querySelector("span").textContent = note.dataset.message.replace("{events}", fresh.join(", "));
+    note.hidden = fresh.length === 0;
+  };
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
@@ -152,5 +164,9 @@ document.addEventListener("DOMContentLoaded", function () {
   const inbox = document.getElementById("inbox-new");
   if (inbox && inbox.dataset.poll) {
     poll(inbox.dataset.poll, "application/json", document.getElementById("inbox-stale"), inboxUpdate(inbox));
+  }
+  const changed = document.getElementById("complaint-changed");
+  if (changed && changed.dataset.poll) {
+    poll(changed.dataset.poll, "application/json", document.getElementById("complaint-stale"), complaintUpdate(changed));
   }
 });

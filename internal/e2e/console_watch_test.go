@@ -88,3 +88,37 @@ func TestConsoleInboxWatchesWhatWaits(t *testing.T) {
 		t.Error("the queue's rows are gone after the session ended; want them kept under the note")
 	}
 }
+
+// The open complaint page says what happened since it was drawn — here an
+// acknowledgement sent from another device — naming the events, without redrawing
+// the form being typed in; its link shows the complaint as it is now.
+func TestConsoleComplaintPageSaysWhatChanged(t *testing.T) {
+	s := newStack(t)
+	s.directory(startWebhookReceiver(t).URL)
+	ann := s.personToken("agent", "ann")
+	filed := s.file(adminToken, "watch-1", apiclient.High, apiclient.High)
+	id := filed.Id.String()
+	b := newBrowser(t, s.url)
+	b.signIn(ann)
+	b.navigate(s.url + "/console/complaints/" + id)
+	b.run("the complaint page", chromedp.WaitVisible(chromedp.CSS(`#form-progress`)))
+	typed := "the courier is on the way"
+	b.run("type a progress update", chromedp.SendKeys(chromedp.CSS(`#progress-message`), typed))
+	if b.exists(`#complaint-changed:not([hidden])`) {
+		t.Fatal("the page says it changed before anything happened")
+	}
+
+	s.must(200, s.do("POST", "/v1/complaints/"+id+"/acknowledge", ann, map[string]any{"message": "we are on it"}))
+	b.run("the change note", chromedp.WaitVisible(chromedp.CSS(`#complaint-changed`)))
+	if note := b.text(`#complaint-changed`); !strings.Contains(note, "acknowledged") {
+		t.Errorf("the change note says %q, want the acknowledgement named", note)
+	}
+	if got := get(b, "the typed update", chromedp.Value(chromedp.CSS(`#progress-message`))); got != typed {
+		t.Errorf("the update being typed is %q after the watch, want %q: the page was redrawn", got, typed)
+	}
+	b.run("show the complaint as it is now", clickThrough(`#complaint-changed a`),
+		chromedp.WaitVisible(chromedp.Search(`//ol[@class="timeline"]/li[contains(., "acknowledged")]`)))
+	if b.exists(`#complaint-changed:not([hidden])`) {
+		t.Error("the redrawn page still says it changed")
+	}
+}
