@@ -40,6 +40,33 @@ type gradeGroup struct {
 	Alerts       []riskAlert
 }
 
+// riskLimit is how many alerts the page lists, newest first (the API's order); its
+// watch asks for the same ones.
+const riskLimit = 200
+
+// riskAlerts lists the alerts the page shows.
+func (c *Console) riskAlerts(r *http.Request) (page[apiclient.RiskAlert], *refusal, error) {
+	var alerts page[apiclient.RiskAlert]
+	limit := riskLimit
+	ref, err := into(&alerts)(c.client.ListRiskAlerts(r.Context(), &apiclient.ListRiskAlertsParams{Limit: &limit}))
+	return alerts, ref, err
+}
+
+// riskStatuses answers the open risk page's watch with each listed alert's status
+// by ID, so the page can count the alerts opened since it was drawn and say which
+// were responded to or closed elsewhere, without redrawing the forms.
+func (c *Console) riskStatuses(w http.ResponseWriter, r *http.Request) {
+	alerts, ref, err := c.riskAlerts(r)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	statuses := make(map[string]string, len(alerts.Items))
+	for _, a := range alerts.Items {
+		statuses[a.Id.String()] = string(a.Status)
+	}
+	c.pollAnswer(w, r, map[string]map[string]string{"alerts": statuses})
+}
+
 func (c *Console) risk(w http.ResponseWriter, r *http.Request) {
 	c.showRisk(w, r, http.StatusOK, "", nil, nil)
 }
@@ -50,12 +77,14 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 	var alerts page[apiclient.RiskAlert]
 	var ledger page[apiclient.RiskLedgerEntry]
 	var metrics apiclient.MetricsReport
-	limit := 200
 	for _, get := range []func() (*refusal, error){
 		// The standing KPI targets against the last 30 days (the API's default period).
 		func() (*refusal, error) { return into(&metrics)(c.client.GetMetrics(r.Context(), nil)) },
 		func() (*refusal, error) {
-			return into(&alerts)(c.client.ListRiskAlerts(r.Context(), &apiclient.ListRiskAlertsParams{Limit: &limit}))
+			var ref *refusal
+			var err error
+			alerts, ref, err = c.riskAlerts(r)
+			return ref, err
 		},
 		func() (*refusal, error) { return into(&ledger)(c.client.RiskLedger(r.Context(), nil)) },
 	} {

@@ -11,7 +11,8 @@ import (
 )
 
 // An alert opened by hand in the browser, and the standing KPI targets against the
-// last 30 days: the API's refusal shows at the field; a red alert tells the director.
+// last 30 days: the API's refusal shows at the field; a red alert tells the director;
+// the open page counts an alert opened elsewhere and marks one responded to elsewhere.
 func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
 	s := newStack(t)
 	s.qualityTeam()
@@ -54,4 +55,29 @@ func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
 		return s.countWhere("notifications", "recipient = 'dora' AND subject LIKE '[RED]%Ticket system down%'") == 1
 	})
 	b.screenshot("risk-open-red")
+
+	// The open page watches the alerts: one opened elsewhere is counted on top, one
+	// responded to elsewhere says so, and the form being typed in stays.
+	var redID string
+	if err := s.store.DB().Get(&redID, `SELECT id FROM risk_alerts`); err != nil {
+		t.Fatal(err)
+	}
+	article := `#alert-` + redID
+	b.run("type a response", chromedp.SendKeys(chromedp.CSS(article+` textarea[name=response]`), "failing over to the standby"))
+	s.must(201, s.do("POST", "/v1/risk-alerts", qin, map[string]any{"grade": "yellow", "description": "Survey answers slipping"}))
+	s.must(200, s.do("POST", "/v1/risk-alerts/"+redID+"/respond", qin, map[string]any{"response": "on it from the phone"}))
+	b.run("the watch's notes", chromedp.WaitVisible(chromedp.CSS(`#risk-new`)), chromedp.WaitVisible(chromedp.CSS(article+` .changed-note`)))
+	if got := b.text(`#risk-new`); !strings.Contains(got, "1 more alert") {
+		t.Errorf("the new-alert note says %q", got)
+	}
+	if got := b.text(article + ` .changed-note`); !strings.Contains(got, "Now responded") {
+		t.Errorf("the changed alert's note says %q", got)
+	}
+	if got := get(b, "the typed response", chromedp.Value(chromedp.CSS(article+` textarea[name=response]`))); got != "failing over to the standby" {
+		t.Errorf("the response being typed is %q after the watch: the page was redrawn", got)
+	}
+	b.run("show the new alert", clickThrough(`#risk-new a`), chromedp.WaitVisible(chromedp.CSS(`#grade-yellow .alert-description`)))
+	if b.exists(article + ` .changed-note:not([hidden])`) {
+		t.Error("the redrawn page still says the alert changed")
+	}
 }

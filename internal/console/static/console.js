@@ -1,5 +1,5 @@
 // complaintflow console: live SLA countdowns, a self-refreshing queue and notices
-// list, and a watched escalation inbox and complaint page. No inline script anywhere (the Content-Security-Policy forbids
+// list, and a watched escalation inbox, complaint page and risk page. No inline script anywhere (the Content-Security-Policy forbids
 // it); this file does it all.
 "use strict";
 
@@ -150,6 +150,26 @@ function complaintUpdate(note) {
   };
 }
 
+// riskUpdate applies the risk page's poll (each listed alert's status by ID)
+// without redrawing the page: an alert whose status changed says so in its own
+// note, and the alerts opened since the page was drawn are counted on top.
+function riskUpdate(note) {
+  return function (body) {
+    const now = JSON.parse(body).alerts || {};
+    const shown = new Set();
+    document.querySelectorAll("article.alert[data-id]").forEach(function (a) {
+      shown.add(a.dataset.id);
+      const changed = a.querySelector(".changed-note");
+      const status = now[a.dataset.id];
+      changed.hidden = !status || status === a.dataset.status;
+      if (!changed.hidden) changed.textContent = changed.dataset.message.replace("{status}", status);
+    });
+    const fresh = Object.keys(now).filter(function (id) { return !shown.has(id); }).length;
+    note.querySelector("span").textContent = note.dataset.message.replace("{n}", String(fresh));
+    note.hidden = fresh === 0;
+  };
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
@@ -164,6 +184,10 @@ document.addEventListener("DOMContentLoaded", function () {
   const inbox = document.getElementById("inbox-new");
   if (inbox && inbox.dataset.poll) {
     poll(inbox.dataset.poll, "application/json", document.getElementById("inbox-stale"), inboxUpdate(inbox));
+  }
+  const risk = document.getElementById("risk-new");
+  if (risk && risk.dataset.poll) {
+    poll(risk.dataset.poll, "application/json", document.getElementById("risk-stale"), riskUpdate(risk));
   }
   const changed = document.getElementById("complaint-changed");
   if (changed && changed.dataset.poll) {
