@@ -131,24 +131,30 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 	})
 }
 
-// complaintEvents answers the open complaint page's watch with the kinds of the
-// complaint's events, oldest first: the page knows how many it drew, so it can say
-// what happened since (a breach, a decision, the customer's answer) without being
-// redrawn under the form someone is typing in.
+// complaintEvents answers the open complaint page's watch (eventKinds).
 func (c *Console) complaintEvents(w http.ResponseWriter, r *http.Request) {
 	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
 		http.Error(w, "no such complaint", http.StatusNotFound)
 		return
 	}
-	var events page[apiclient.ComplaintEvent]
-	ref, err := into(&events)(c.client.ListComplaintEvents(r.Context(), id))
+	res, err := c.client.ListComplaintEvents(r.Context(), id)
+	eventKinds(c, w, r, res, err, func(e apiclient.ComplaintEvent) string { return e.Kind })
+}
+
+// eventKinds answers a page's watch with the kinds of its object's events, oldest
+// first: the page knows how many it drew, so it can say what happened since (a
+// breach, a decision, the customer's answer, a check) without being redrawn under
+// the form someone is typing in.
+func eventKinds[E any](c *Console, w http.ResponseWriter, r *http.Request, res *http.Response, err error, kind func(E) string) {
+	var events page[E]
+	ref, err := into(&events)(res, err)
 	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
 	kinds := make([]string, len(events.Items))
 	for i, e := range events.Items {
-		kinds[i] = e.Kind
+		kinds[i] = kind(e)
 	}
 	c.pollAnswer(w, r, map[string][]string{"kinds": kinds})
 }

@@ -133,6 +133,7 @@ var pageMessages = map[string]message{
 	"rm.integration":               {"integration", "集成"},
 	"rm.token":                     {"token", "令牌"},
 	"rm.schedule":                  {"review schedule", "评审计划"},
+	"cy.reload":                    {"Show the cycle as it is now", "查看循环的最新状态"},
 	"cy.board":                     {"the PDCA board", "PDCA 看板"},
 	"cy.stage":                     {"Stage", "阶段"},
 	"cy.plan":                      {"Plan", "计划"},

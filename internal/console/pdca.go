@@ -110,6 +110,17 @@ func (c *Console) cycle(w http.ResponseWriter, r *http.Request) {
 	c.showCycle(w, r, http.StatusOK, "", nil, nil)
 }
 
+// cycleEvents answers the open cycle page's watch (eventKinds).
+func (c *Console) cycleEvents(w http.ResponseWriter, r *http.Request) {
+	id, err := api.ParseID(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such cycle", http.StatusNotFound)
+		return
+	}
+	res, err := c.client.ListCycleEvents(r.Context(), id)
+	eventKinds(c, w, r, res, err, func(e apiclient.CycleEvent) string { return e.Kind })
+}
+
 // chartData is what the cycle page's chart draws: each check with its baseline and
 // target, labelled by iteration.
 type chartData struct {

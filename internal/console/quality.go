@@ -29,6 +29,7 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("POST /console/backlog/{id}", c.session(c.changeBacklogItem))
 	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
 	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
+	mux.Handle("GET /console/pdca/{id}/events", c.session(c.cycleEvents))
 	mux.Handle("POST /console/pdca/{id}/{action}", c.session(c.cycleAction))
 	mux.Handle("GET /console/risk", c.session(c.risk))
 	mux.Handle("GET /console/risk/ledger.csv", c.session(c.ledgerCSV))

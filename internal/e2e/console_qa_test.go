@@ -54,8 +54,12 @@ func TestConsolePDCACommitteeAndCheckNow(t *testing.T) {
 	}
 	s.must(200, s.do("POST", "/v1/pdca-cycles/"+id+"/decision", qin, map[string]any{"decision": "approve"}))
 
-	b.navigate(page)
-	b.run("cycle in do", chromedp.WaitVisible(chromedp.CSS(`#check-now`)))
+	// The open page says the committee decided, and its link shows the cycle now.
+	b.run("the decision named on the open page", chromedp.WaitVisible(chromedp.CSS(`#cycle-changed`)))
+	if got := b.text(`#cycle-changed`); !strings.Contains(got, "approv") {
+		t.Errorf("the change note says %q, want the approval named", got)
+	}
+	b.run("cycle in do", clickThrough(`#cycle-changed a`), chromedp.WaitVisible(chromedp.CSS(`#check-now`)))
 	if got := b.text(`#cycle-next-check`); got == "" || got == "—" {
 		t.Errorf("next check %q, want a time", got)
 	}

@@ -1,5 +1,5 @@
 // complaintflow console: live SLA countdowns, a self-refreshing queue and notices
-// list, and a watched escalation inbox, complaint page and risk page. No inline script anywhere (the Content-Security-Policy forbids
+// list, and watched pages: the escalation inbox, a complaint, a PDCA cycle, risk. No inline script anywhere (the Content-Security-Policy forbids
 // it); this file does it all.
 "use strict";
 
@@ -138,10 +138,10 @@ function localTimes() {
   });
 }
 
-// complaintUpdate applies the complaint page's poll (the kinds of its events,
-// oldest first) without redrawing the page: the events past those drawn are named
-// in a note that links the complaint as it is now.
-function complaintUpdate(note) {
+// eventsUpdate applies a watched page's poll (the kinds of its complaint's or
+// cycle's events, oldest first) without redrawing the page: the events past those
+// drawn are named in a note that links the page as it is now.
+function eventsUpdate(note) {
   const shown = Number(note.dataset.shown);
   return function (body) {
     const fresh = (JSON.parse(body).kinds || []).slice(shown);
@@ -189,8 +189,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (risk && risk.dataset.poll) {
     poll(risk.dataset.poll, "application/json", document.getElementById("risk-stale"), riskUpdate(risk));
   }
-  const changed = document.getElementById("complaint-changed");
-  if (changed && changed.dataset.poll) {
-    poll(changed.dataset.poll, "application/json", document.getElementById("complaint-stale"), complaintUpdate(changed));
-  }
+  document.querySelectorAll("p.events-watch[data-poll]").forEach(function (note) {
+    poll(note.dataset.poll, "application/json", document.getElementById(note.dataset.stale), eventsUpdate(note));
+  });
 });
