@@ -88,3 +88,25 @@ func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// An inbox the API refuses to list has nothing to watch: no poll, so no
+// "not up to date" note under the refusal every 3 s.
+func TestRefusedInboxIsNotWatched(t *testing.T) {
+	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/escalations.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Console{pages: map[string]*template.Template{"escalations": page}, log: slog.New(slog.DiscardHandler)}
+	render := func(data map[string]any) string {
+		w := httptest.NewRecorder()
+		c.render(w, httptest.NewRequest(http.MethodGet, "/console/escalations", nil), http.StatusOK, "escalations", data)
+		return w.Body.String()
+	}
+	if body := render(map[string]any{"Entries": []pending{}}); !strings.Contains(body, `data-poll="/console/escalations/pending"`) {
+		t.Fatal("the inbox is not watched")
+	}
+	if body := render(map[string]any{"PageRefusal": &refusal{Status: http.StatusForbidden, Detail: "role agent may not"}}); strings.Contains(body, "data-poll") {
+		t.Error("a refused inbox is watched")
+	}
+}
