@@ -1,9 +1,13 @@
 package console
 
 import (
+	"html/template"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -124,4 +128,27 @@ func shown(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// A queue whose filters the API refused is not polled: the same request would be
+// refused every 3 s under a "not up to date" note.
+func TestRefusedQueueIsNotPolled(t *testing.T) {
+	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/queue.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Console{pages: map[string]*template.Template{"queue": page}, log: slog.New(slog.DiscardHandler)}
+	render := func(ref *refusal) string {
+		w := httptest.NewRecorder()
+		c.render(w, httptest.NewRequest(http.MethodGet, "/console/", nil), http.StatusOK, "queue",
+			map[string]any{"Filters": queueFilters{Owner: "any", Status: "open"}, "Refusal": ref})
+		return w.Body.String()
+	}
+	if body := render(nil); !strings.Contains(body, `data-refresh="/console/queue/rows?`) {
+		t.Fatal("the queue is not polled")
+	}
+	if body := render(&refusal{Status: http.StatusBadRequest, Detail: "invalid query", Fields: map[string]string{"urgency": "must be one of high, medium, low"}}); strings.Contains(body, "data-refresh") {
+		t.Error("a refused queue is polled")
+	}
 }
