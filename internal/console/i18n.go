@@ -166,6 +166,7 @@ var coreMessages = map[string]message{
 	"queue.noanswer":   {"no answer", "无应答"},
 	"queue.stale":      {"Not up to date: not refreshed since {since} ({why}); trying again every 3 s", "列表未更新：自 {since} 起未能刷新（{why}）；每 3 秒重试"},
 	"queue.signedout":  {"Signed out: not refreshed since {since}.", "已退出登录：自 {since} 起未再刷新。"},
+	"queue.updated":    {"List updated at {at}", "列表已于 {at} 更新"},
 	"queue.signin":     {"Sign in again", "重新登录"},
 	"queue.views":      {"Queues", "队列"},
 	"queue.mine":       {"My queue", "我的队列"},

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -120,5 +121,43 @@ func TestConsoleComplaintPageSaysWhatChanged(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//ol[@class="timeline"]/li[contains(., "acknowledged")]`)))
 	if b.exists(`#complaint-changed:not([hidden])`) {
 		t.Error("the redrawn page still says it changed")
+	}
+}
+
+// The queue's rows are swapped only when they changed: unchanged answers leave the
+// drawn rows alone; a change swaps them, puts the keyboard focus back on the link
+// it was on, and says "List updated at …" in the status a screen reader hears.
+func TestConsoleQueueSwapsOnlyWhatChanged(t *testing.T) {
+	s := newStack(t)
+	s.directory(startWebhookReceiver(t).URL)
+	ann := s.personToken("agent", "ann")
+	first := s.file(adminToken, "swap-1", apiclient.High, apiclient.High)
+	b := newBrowser(t, s.url)
+	b.signIn(ann)
+	row := `#queue-rows tr[data-id="` + first.Id.String() + `"]`
+	b.run("the queue", chromedp.WaitVisible(chromedp.CSS(row)))
+	time.Sleep(4 * time.Second) // the first answer is swapped in silently
+	get(b, "mark the row and focus its link", chromedp.Evaluate[bool](`document.querySelector('`+row+`').dataset.mark = "drawn";
+		document.querySelector('`+row+` a').focus(); true`))
+	time.Sleep(7 * time.Second) // two polls with nothing new
+	if !b.exists(row + `[data-mark="drawn"]`) {
+		t.Fatal("the rows were swapped although nothing changed")
+	}
+	if got := b.text(`#queue-updated`); got != "" {
+		t.Errorf("the status says %q with nothing changed", got)
+	}
+
+	second := s.file(adminToken, "swap-2", apiclient.High, apiclient.High)
+	b.run("the new row", chromedp.WaitVisible(chromedp.CSS(`#queue-rows tr[data-id="`+second.Id.String()+`"]`)))
+	if b.exists(row + `[data-mark="drawn"]`) {
+		t.Error("the rows were not swapped for the new complaint")
+	}
+	focused := get(b, "the focused link", chromedp.Evaluate[string](`document.activeElement.getAttribute("href") || ""`))
+	if want := "/console/complaints/" + first.Id.String(); focused != want {
+		t.Errorf("focus on %q after the swap, want back on %q", focused, want)
+	}
+	status := get(b, "the status", chromedp.Evaluate[string](`document.getElementById("queue-updated").textContent`))
+	if !strings.Contains(status, "List updated at") {
+		t.Errorf("the status says %q after the change", status)
 	}
 }

@@ -97,6 +97,32 @@ function poll(url, accept, stale, apply) {
   }, 3000);
 }
 
+// tableUpdate applies a table poll's answer (the queue's or the notices' rows of
+// the page shown): the rows are swapped only when they differ from the last answer,
+// so a keyboard user's focus stays on its link (and is put back on the same link
+// after a swap) and a screen reader hears one short "updated" status rather than
+// the table. The first answer is swapped in silently: the page drew the same rows.
+function tableUpdate(body) {
+  const updated = document.getElementById(body.dataset.updated);
+  let last = null;
+  return function (html) {
+    if (html === last) return;
+    const first = last === null;
+    last = html;
+    const focused = document.activeElement;
+    const href = focused && body.contains(focused) ? focused.getAttribute("href") : null;
+    body.innerHTML = html; localTimes(); tick();
+    if (href) {
+      const again = body.querySelector('a[href="' + CSS.escape(href) + '"]');
+      if (again) again.focus();
+    }
+    if (!first && updated) {
+      const at = new Date().toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
+      updated.textContent = updated.dataset.message.replace("{at}", at);
+    }
+  };
+}
+
 // inboxUpdate applies the inbox poll's answer (the keys of what waits now) to the
 // open inbox without redrawing it, so a form being typed in keeps what is typed:
 // an entry no longer waiting has its form closed and says why, and a note counts
@@ -174,12 +200,8 @@ document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
   setInterval(tick, 1000);
-  // A table body with data-refresh (the queue, the notices) is swapped for the
-  // server's current rows of the page shown.
   document.querySelectorAll("tbody[data-refresh]").forEach(function (body) {
-    poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), function (html) {
-      body.innerHTML = html; localTimes(); tick();
-    });
+    poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), tableUpdate(body));
   });
   const inbox = document.getElementById("inbox-new");
   if (inbox && inbox.dataset.poll) {
