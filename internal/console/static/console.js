@@ -1,6 +1,7 @@
-// complaintflow console: live SLA countdowns, a self-refreshing queue and notices
-// list, and watched pages: the escalation inbox, a complaint, a PDCA cycle, risk. No inline script anywhere (the Content-Security-Policy forbids
-// it); this file does it all.
+// complaintflow console: live SLA countdowns, the queue's and the notices' rows
+// refreshed, and watched pages (the escalation inbox, a complaint, a PDCA cycle,
+// risk) that say what changed without redrawing a form. No inline script anywhere
+// (the Content-Security-Policy forbids it); this file does it all.
 "use strict";
 
 // A countdown names the SLA state of a clock: the colour comes from the class, and
