@@ -322,7 +322,6 @@ var pageMessages = map[string]message{
 	"rk.threshold":                 {"threshold", "阈值"},
 	"rk.opened":                    {"Opened", "发生时间"},
 	"rk.new":                       {"New since this page was drawn: {n} more alert(s).", "本页显示后新增 {n} 条预警。"},
-	"rk.shownew":                   {"Show them", "显示"},
 	"rk.changed":                   {"Now {status}: changed since this page was drawn.", "本页显示后已变为 {status}。"},
 	"rk.seen":                      {"times seen:", "出现次数："},
 	"rk.escalatedto":               {"escalated to", "已升级至"},
