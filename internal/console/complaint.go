@@ -111,12 +111,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 		func() (*refusal, error) { return into(&comps)(c.client.ListCompensations(r.Context(), id)) },
 	} {
 		pageRef, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if pageRef != nil {
-			c.refused(w, r, pageRef)
+		if c.refusedPlain(w, r, pageRef, err) {
 			return
 		}
 	}

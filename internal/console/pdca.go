@@ -151,12 +151,7 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 		func() (*refusal, error) { return into(&events)(c.client.ListCycleEvents(r.Context(), id)) },
 	} {
 		pageRef, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if pageRef != nil {
-			c.refused(w, r, pageRef)
+		if c.refusedPlain(w, r, pageRef, err) {
 			return
 		}
 	}
