@@ -29,6 +29,7 @@ var consoleRoutes = map[string]bool{
 	"GET /console/complaints/{id}/events":           true,
 	"GET /console/risk/alerts":                      true,
 	"GET /console/pdca/{id}/events":                 true,
+	"GET /console/pdca/board":                       true,
 	"GET /console/complaints/{id}":                  true,
 	"POST /console/complaints/{id}/reveal":          true,
 	"POST /console/complaints/{id}/{action}":        true,

@@ -77,9 +77,7 @@ type boardColumn struct {
 }
 
 func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
-	var cycles page[apiclient.Cycle]
-	limit := 200
-	ref, err := into(&cycles)(c.client.ListCycles(r.Context(), &apiclient.ListCyclesParams{Limit: &limit}))
+	cols, ref, err := c.board(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -87,6 +85,31 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 	if ref != nil {
 		c.render(w, r, ref.Status, "pdca", map[string]any{"PageRefusal": ref})
 		return
+	}
+	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Columns": cols})
+}
+
+// boardColumnsNow is the board's columns alone, which the open board fetches every
+// 3 s: it has no forms, so its cards are simply swapped when they changed.
+func (c *Console) boardColumnsNow(w http.ResponseWriter, r *http.Request) {
+	cols, ref, err := c.board(r)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := c.pages["pdca"].ExecuteTemplate(w, "board", map[string]any{"Columns": cols, "Lang": langOf(r)}); err != nil {
+		c.log.ErrorContext(r.Context(), "console board failed", "error", err)
+	}
+}
+
+// board is the cycles by column; a cycle in do past its due date is shown in check,
+// where it waits for its check.
+func (c *Console) board(r *http.Request) ([]boardColumn, *refusal, error) {
+	var cycles page[apiclient.Cycle]
+	limit := 200
+	ref, err := into(&cycles)(c.client.ListCycles(r.Context(), &apiclient.ListCyclesParams{Limit: &limit}))
+	if err != nil || ref != nil {
+		return nil, ref, err
 	}
 	cols := make([]boardColumn, len(boardColumns))
 	at := map[string]int{}
@@ -103,7 +126,7 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 			cols[i].Cycles = append(cols[i].Cycles, cycleOf(cy))
 		}
 	}
-	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Columns": cols})
+	return cols, nil, nil
 }
 
 func (c *Console) cycle(w http.ResponseWriter, r *http.Request) {

@@ -28,6 +28,7 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("GET /console/insight.csv", c.session(c.insightCSV))
 	mux.Handle("POST /console/backlog/{id}", c.session(c.changeBacklogItem))
 	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
+	mux.Handle("GET /console/pdca/board", c.session(c.boardColumnsNow))
 	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
 	mux.Handle("GET /console/pdca/{id}/events", c.session(c.cycleEvents))
 	mux.Handle("POST /console/pdca/{id}/{action}", c.session(c.cycleAction))

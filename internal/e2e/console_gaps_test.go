@@ -151,6 +151,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/complaints/{id}/events": "the open complaint page's poll, JSON",
 		"/console/risk/alerts":            "the open risk page's poll, JSON",
 		"/console/pdca/{id}/events":       "the open cycle page's poll, JSON",
+		"/console/pdca/board":             "the board's columns, fetched by its script",
 		"/console/risk/ledger.csv":        "a CSV download",
 		"/console/insight.csv":            "a CSV download",
 		"/console/dashboard.csv":          "a CSV download",

@@ -126,6 +126,14 @@ func TestConsoleQualityPDCA(t *testing.T) {
 	b.run("board",
 		chromedp.WaitVisible(chromedp.CSS(`#column-do li[data-id="`+id+`"]`)))
 	b.screenshot("quality-pdca-board")
+	// The open board keeps up: a cycle opened elsewhere appears in plan by itself.
+	another := s.do("POST", "/v1/pdca-cycles", qin, map[string]any{"title": "Billing first response",
+		"metric": "resolution_rate_pct", "category": "billing", "baseline": 50, "target": 70, "time_zone": "UTC"})
+	if another.status != 201 {
+		t.Fatalf("open another cycle: HTTP %d %v", another.status, another.body)
+	}
+	b.run("the new cycle on the open board",
+		chromedp.WaitVisible(chromedp.CSS(`#column-plan li[data-id="`+another.body["id"].(string)+`"]`)))
 
 	// Review schedules: a created schedule shows the API's preview of its next runs;
 	// pause goes through PATCH.

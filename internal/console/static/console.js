@@ -99,7 +99,7 @@ function poll(url, accept, stale, apply) {
 }
 
 // tableUpdate applies a table poll's answer (the queue's or the notices' rows of
-// the page shown): the rows are swapped only when they differ from the last answer,
+// the page shown, the PDCA board's columns): the rows are swapped only when they differ from the last answer,
 // so a keyboard user's focus stays on its link (and is put back on the same link
 // after a swap) and a screen reader hears one short "updated" status rather than
 // the table. The first answer is swapped in silently: the page drew the same rows.
@@ -201,7 +201,7 @@ document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
   setInterval(tick, 1000);
-  document.querySelectorAll("tbody[data-refresh]").forEach(function (body) {
+  document.querySelectorAll("[data-refresh]").forEach(function (body) {
     poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), tableUpdate(body));
   });
   const inbox = document.getElementById("inbox-new");
