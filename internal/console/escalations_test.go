@@ -60,12 +60,7 @@ func TestClockWarningsAttribute(t *testing.T) {
 // field label in the viewer's language (the values stay the API's), and the entry's
 // history.
 func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
-	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
-		"templates/layout.html", "templates/rows.html", "templates/escalations.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Console{pages: map[string]*template.Template{"escalations": page}, log: slog.New(slog.DiscardHandler)}
+	c := withPage(t, "escalations")
 	id := uuid.New()
 	entry := pending{E: apiclient.Escalation{Id: "e1", ComplaintId: id, Seq: 1, RequestedBy: "ann", Reason: "refund"},
 		History: []apiclient.ComplaintEvent{{Id: 7, Kind: "escalation_requested", Actor: "ann"}}, Input: map[string]string{}}
@@ -92,12 +87,7 @@ func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
 // An inbox the API refuses to list has nothing to watch: no poll, so no
 // "not up to date" note under the refusal every 3 s.
 func TestRefusedInboxIsNotWatched(t *testing.T) {
-	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
-		"templates/layout.html", "templates/rows.html", "templates/escalations.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Console{pages: map[string]*template.Template{"escalations": page}, log: slog.New(slog.DiscardHandler)}
+	c := withPage(t, "escalations")
 	render := func(data map[string]any) string {
 		w := httptest.NewRecorder()
 		c.render(w, httptest.NewRequest(http.MethodGet, "/console/escalations", nil), http.StatusOK, "escalations", data)
@@ -109,4 +99,16 @@ func TestRefusedInboxIsNotWatched(t *testing.T) {
 	if body := render(map[string]any{"PageRefusal": &refusal{Status: http.StatusForbidden, Detail: "role agent may not"}}); strings.Contains(body, "data-poll") {
 		t.Error("a refused inbox is watched")
 	}
+}
+
+// withPage is a console that renders one page (with the layout and the shared
+// fragments), for tests of its markup.
+func withPage(t *testing.T, name string) *Console {
+	t.Helper()
+	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/rows.html", "templates/"+name+".html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Console{pages: map[string]*template.Template{name: page}, log: slog.New(slog.DiscardHandler)}
 }

@@ -1,8 +1,6 @@
 package console
 
 import (
-	"html/template"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -133,12 +131,7 @@ func shown(s *string) string {
 // A queue whose filters the API refused is not polled: the same request would be
 // refused every 3 s under a "not up to date" note.
 func TestRefusedQueueIsNotPolled(t *testing.T) {
-	page, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
-		"templates/layout.html", "templates/rows.html", "templates/queue.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Console{pages: map[string]*template.Template{"queue": page}, log: slog.New(slog.DiscardHandler)}
+	c := withPage(t, "queue")
 	render := func(ref *refusal) string {
 		w := httptest.NewRecorder()
 		c.render(w, httptest.NewRequest(http.MethodGet, "/console/", nil), http.StatusOK, "queue",

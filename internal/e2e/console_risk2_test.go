@@ -73,6 +73,7 @@ func TestConsoleRiskOpenAlertAndKPITargets(t *testing.T) {
 	if got := b.text(article + ` .changed-note`); !strings.Contains(got, "Now responded") {
 		t.Errorf("the changed alert's note says %q", got)
 	}
+	b.screenshot("risk-watched")
 	if got := get(b, "the typed response", chromedp.Value(chromedp.CSS(article+` textarea[name=response]`))); got != "failing over to the standby" {
 		t.Errorf("the response being typed is %q after the watch: the page was redrawn", got)
 	}

@@ -114,6 +114,7 @@ func TestConsoleComplaintPageSaysWhatChanged(t *testing.T) {
 	if note := b.text(`#complaint-changed`); !strings.Contains(note, "acknowledged") {
 		t.Errorf("the change note says %q, want the acknowledgement named", note)
 	}
+	b.screenshot("complaint-changed")
 	if got := get(b, "the typed update", chromedp.Value(chromedp.CSS(`#progress-message`))); got != typed {
 		t.Errorf("the update being typed is %q after the watch, want %q: the page was redrawn", got, typed)
 	}
