@@ -59,6 +59,7 @@ var consoleRoutes = map[string]bool{
 	"POST /console/risk/open":                       true,
 	"GET /console/dashboard":                        true,
 	"GET /console/dashboard.csv":                    true,
+	"GET /console/dashboard/figures":                true,
 	"GET /console/admin/{$}":                        true,
 	"GET /console/admin/policies":                   true,
 	"POST /console/admin/policies/{urgency}/{tier}": true,

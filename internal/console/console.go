@@ -10,7 +10,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -259,6 +261,47 @@ func (c *Console) pollAnswer(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		c.log.ErrorContext(r.Context(), "console poll answer failed", "path", r.URL.Path, "error", err)
+	}
+}
+
+// part is a part of a page that keeps up by itself (the queue's and the notices'
+// rows, the PDCA board, the dashboard's figures), rendered alone both where the
+// page embeds it and where its poll answers, with its fingerprint. The open page
+// sends the fingerprint back (If-None-Match) and hears 304 while the part says the
+// same, so it swaps the part only when it changed and a poll of nothing new costs
+// no bytes.
+type part struct {
+	HTML template.HTML
+	ETag string
+}
+
+// part renders the template name of t with data.
+func (c *Console) part(t *template.Template, name string, data map[string]any) (part, error) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return part{}, fmt.Errorf("part %s: %w", name, err)
+	}
+	sum := fnv.New64a()
+	sum.Write(buf.Bytes())
+	return part{HTML: template.HTML(buf.String()), ETag: fmt.Sprintf(`"%x"`, sum.Sum64())}, nil
+}
+
+// partAnswer answers a part's poll: the part with its ETag, or 304 when it is the
+// one the page shows.
+func (c *Console) partAnswer(w http.ResponseWriter, r *http.Request, t *template.Template, name string, data map[string]any) {
+	p, err := c.part(t, name, data)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", p.ETag)
+	if r.Header.Get("If-None-Match") == p.ETag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if _, err := io.WriteString(w, string(p.HTML)); err != nil {
+		c.log.DebugContext(r.Context(), "console part not sent", "part", name, "error", err)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
 // Writes from another site are refused before any handler runs; reads are not, and
@@ -67,6 +69,53 @@ func TestCSPAllowsNothingInline(t *testing.T) {
 	for _, banned := range []string{"unsafe-inline", "unsafe-eval", "*", "data:"} {
 		if strings.Contains(csp, banned) {
 			t.Errorf("CSP %q allows %s", csp, banned)
+		}
+	}
+}
+
+// A refreshing part's poll hears 304 while the part is the one the page shows
+// (its ETag sent back) and the part with a new ETag when it changed; the page
+// embeds the same HTML the poll answers.
+func TestPartAnswersNotModifiedWhileUnchanged(t *testing.T) {
+	c := withPage(t, "queue")
+	rows := func(subject string) map[string]any {
+		return map[string]any{"Items": []complaint{{apiclient.Complaint{Subject: subject}}}, "Lang": "en"}
+	}
+	drawn, err := c.part(c.pages["queue"], "rows", rows("parcel late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(etag string, data map[string]any) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/console/queue/rows", nil)
+		if etag != "" {
+			r.Header.Set("If-None-Match", etag)
+		}
+		w := httptest.NewRecorder()
+		c.partAnswer(w, r, c.pages["queue"], "rows", data)
+		return w
+	}
+	for _, tc := range []struct {
+		name, etag string
+		data       map[string]any
+		status     int
+		changed    bool
+	}{
+		{"nothing changed", drawn.ETag, rows("parcel late"), http.StatusNotModified, false},
+		{"a row changed", drawn.ETag, rows("parcel lost"), http.StatusOK, true},
+		{"no fingerprint sent", "", rows("parcel late"), http.StatusOK, false},
+	} {
+		w := ask(tc.etag, tc.data)
+		if w.Code != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.name, w.Code, tc.status)
+		}
+		if got := w.Header().Get("ETag"); (got != drawn.ETag) != tc.changed || got == "" {
+			t.Errorf("%s: ETag %q (drawn %q), changed %v", tc.name, got, drawn.ETag, tc.changed)
+		}
+		if tc.status == http.StatusNotModified && w.Body.Len() != 0 {
+			t.Errorf("%s: a 304 with a body of %d bytes", tc.name, w.Body.Len())
+		}
+		if tc.status == http.StatusOK && !tc.changed && w.Body.String() != string(drawn.HTML) {
+			t.Errorf("%s: the poll answers %q, the page drew %q", tc.name, w.Body.String(), drawn.HTML)
 		}
 	}
 }

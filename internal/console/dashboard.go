@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,13 +158,41 @@ func plot(id, kind, title, unit string, t dashTable, cols ...int) dashChart {
 	return ch
 }
 
-// dashboard is everything the page shows.
-type dashboard struct {
+// dashView is what the pickers chose.
+type dashView struct {
 	Period, GroupBy string
 	Interval        string // day, week or month: one row per bucket
-	Buckets         []bucket
-	Tables          map[string]dashTable
-	Sections        []section
+	// Refresh is how often the open page fetches its figures again, in seconds
+	// (0: never): a dashboard left open on a wall keeps up by itself.
+	Refresh int
+}
+
+// refreshes are the refresh picker's choices; the first is the default. Any whole
+// number of seconds in [minRefresh, maxRefresh] is taken from the address too.
+var refreshes = []int{60, 300, 0}
+
+const minRefresh, maxRefresh = 10, 3600
+
+// Query is the query of the view's figures, for the table downloads and the page's
+// refresh; the refresh itself is the open page's business.
+func (v dashView) Query() template.URL {
+	return template.URL(url.Values{"period": {v.Period}, "group_by": {v.GroupBy}, "interval": {v.Interval}}.Encode())
+}
+
+// Refreshes are the refresh picker's choices, with the address's own if it is not one.
+func (v dashView) Refreshes() []int {
+	if slices.Contains(refreshes, v.Refresh) {
+		return refreshes
+	}
+	return append([]int{v.Refresh}, refreshes...)
+}
+
+// dashboard is everything the page shows.
+type dashboard struct {
+	dashView
+	Buckets  []bucket
+	Tables   map[string]dashTable
+	Sections []section
 }
 
 // section is a table with the charts drawn from it, in the page's order.
@@ -182,6 +211,18 @@ func (d dashboard) Unit() string { return d.Interval }
 // dashFuncs are the dashboard template's own helpers.
 var dashFuncs = template.FuncMap{
 	"periodName": func(lang, p string) string { return translate(lang, "dash.period."+p) },
+	"refreshName": func(lang string, seconds int) string {
+		switch seconds {
+		case 0:
+			return translate(lang, "dash.refresh.never")
+		case 60:
+			return translate(lang, "dash.refresh.minute")
+		}
+		if seconds%60 == 0 {
+			return strings.Replace(translate(lang, "dash.refresh.minutes"), "{n}", strconv.Itoa(seconds/60), 1)
+		}
+		return strings.Replace(translate(lang, "dash.refresh.seconds"), "{n}", strconv.Itoa(seconds), 1)
+	},
 }
 
 // BucketsJSON are the buckets' bounds, for the page's readers and tests.
@@ -192,36 +233,44 @@ func (d dashboard) BucketsJSON() string {
 
 // dashFilters reads the pickers; a value not offered is named in the refusal. The
 // interval defaults to the period's own unit (weeks for 4w and 12w, months else).
-func dashFilters(r *http.Request) (period, groupBy, interval string, ref *refusal) {
+func dashFilters(r *http.Request) (v dashView, ref *refusal) {
 	q := r.URL.Query()
-	period, groupBy, interval = q.Get("period"), q.Get("group_by"), q.Get("interval")
+	v = dashView{Period: q.Get("period"), GroupBy: q.Get("group_by"), Interval: q.Get("interval"), Refresh: refreshes[0]}
 	ref = &refusal{Status: http.StatusBadRequest, Fields: map[string]string{}, Detail: "choose a period and a grouping offered"}
-	if period == "" {
-		period = periodOrder[0]
-	} else if _, ok := periods[period]; !ok {
-		ref.Fields["period"] = fmt.Sprintf("%q is not one of %v", period, periodOrder)
-		period = periodOrder[0]
+	if v.Period == "" {
+		v.Period = periodOrder[0]
+	} else if _, ok := periods[v.Period]; !ok {
+		ref.Fields["period"] = fmt.Sprintf("%q is not one of %v", v.Period, periodOrder)
+		v.Period = periodOrder[0]
 	}
-	if groupBy == "" {
-		groupBy = groupings[0]
-	} else if !slices.Contains(groupings, groupBy) {
-		ref.Fields["group_by"] = fmt.Sprintf("%q is not one of %v", groupBy, groupings)
-		groupBy = groupings[0]
+	if v.GroupBy == "" {
+		v.GroupBy = groupings[0]
+	} else if !slices.Contains(groupings, v.GroupBy) {
+		ref.Fields["group_by"] = fmt.Sprintf("%q is not one of %v", v.GroupBy, groupings)
+		v.GroupBy = groupings[0]
 	}
-	if interval != "" && !slices.Contains(intervalOrder, interval) {
-		ref.Fields["interval"] = fmt.Sprintf("%q is not one of %v", interval, intervalOrder)
-		interval = ""
+	if v.Interval != "" && !slices.Contains(intervalOrder, v.Interval) {
+		ref.Fields["interval"] = fmt.Sprintf("%q is not one of %v", v.Interval, intervalOrder)
+		v.Interval = ""
 	}
-	if interval == "" {
-		interval = "week"
-		if periods[period].month {
-			interval = "month"
+	if v.Interval == "" {
+		v.Interval = "week"
+		if periods[v.Period].month {
+			v.Interval = "month"
+		}
+	}
+	if s := q.Get("refresh"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n != 0 && (n < minRefresh || n > maxRefresh) {
+			ref.Fields["refresh"] = fmt.Sprintf("%q is not 0 (never) or a number of seconds from %d to %d", s, minRefresh, maxRefresh)
+		} else {
+			v.Refresh = n
 		}
 	}
 	if len(ref.Fields) == 0 {
 		ref = nil
 	}
-	return period, groupBy, interval, ref
+	return v, ref
 }
 
 // metrics calls GET /v1/metrics for [from, to), grouped when groupBy is not empty.
@@ -237,8 +286,9 @@ func (c *Console) metrics(r *http.Request, from, to time.Time, groupBy string) (
 }
 
 // buildDashboard makes the dashboard's calls and lays out its tables and charts.
-func (c *Console) buildDashboard(r *http.Request, lang, period, groupBy, interval string) (dashboard, *refusal, error) {
-	d := dashboard{Period: period, GroupBy: groupBy, Interval: interval, Buckets: buckets(period, time.Now()), Tables: map[string]dashTable{}}
+func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dashboard, *refusal, error) {
+	d := dashboard{dashView: v, Buckets: buckets(v.Period, time.Now()), Tables: map[string]dashTable{}}
+	interval, groupBy := v.Interval, v.GroupBy
 	from, to := d.From(), d.To()
 	// One series call per grouping: the API cuts the period at the interval.
 	byChannel, cut, ref, err := c.series(r, from, to, "channel", interval)
@@ -512,21 +562,21 @@ func (c *Console) registerDashboard(mux *routeMux) {
 	c.pages["dashboard"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(dashFuncs).ParseFS(templateFiles,
 		"templates/layout.html", "templates/rows.html", "templates/dashboard.html"))
 	mux.Handle("GET /console/dashboard", c.session(c.dashboardPage))
+	mux.Handle("GET /console/dashboard/figures", c.session(c.dashboardFigures))
 	mux.Handle("GET /console/dashboard.csv", c.session(c.dashboardCSV))
 }
 
 // dashboardPage shows the charts and their tables; a refusal of the API (a role
 // without access) is shown as its message.
 func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
-	period, groupBy, interval, bad := dashFilters(r)
-	data := map[string]any{"Period": period, "GroupBy": groupBy, "Interval": interval, "Periods": periodOrder,
-		"Groupings": groupings, "Intervals": intervalOrder}
+	v, bad := dashFilters(r)
+	data := map[string]any{"V": v, "Periods": periodOrder, "Groupings": groupings, "Intervals": intervalOrder}
 	if bad != nil {
 		data["PageRefusal"] = bad
 		c.render(w, r, bad.Status, "dashboard", data)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy, interval)
+	d, ref, err := c.buildDashboard(r, langOf(r), v)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -536,18 +586,39 @@ func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, ref.Status, "dashboard", data)
 		return
 	}
-	data["D"] = d
+	figures, err := c.part(c.pages["dashboard"], "figures", map[string]any{"D": d, "Lang": langOf(r)})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	data["D"], data["Figures"] = d, figures
 	c.render(w, r, http.StatusOK, "dashboard", data)
 }
 
-// dashboardCSV downloads one table of the dashboard, for the same filters.
-func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
-	period, groupBy, interval, bad := dashFilters(r)
+// dashboardFigures is the page's figures alone (its note, charts and tables),
+// which the open page fetches every Refresh seconds and swaps when they changed:
+// the dashboard has no forms to lose.
+func (c *Console) dashboardFigures(w http.ResponseWriter, r *http.Request) {
+	v, bad := dashFilters(r)
 	if bad != nil {
 		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
 		return
 	}
-	d, ref, err := c.buildDashboard(r, langOf(r), period, groupBy, interval)
+	d, ref, err := c.buildDashboard(r, langOf(r), v)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	c.partAnswer(w, r, c.pages["dashboard"], "figures", map[string]any{"D": d, "Lang": langOf(r)})
+}
+
+// dashboardCSV downloads one table of the dashboard, for the same filters.
+func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
+	v, bad := dashFilters(r)
+	if bad != nil {
+		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
+		return
+	}
+	d, ref, err := c.buildDashboard(r, langOf(r), v)
 	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
@@ -557,7 +628,7 @@ func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="complaintflow-%s-%s.csv"`, t.ID, period))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="complaintflow-%s-%s.csv"`, t.ID, v.Period))
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(t.Records()); err != nil {
 		c.log.ErrorContext(r.Context(), "dashboard CSV failed", "error", err)

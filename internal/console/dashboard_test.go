@@ -54,15 +54,19 @@ func TestTableRecords(t *testing.T) {
 // A picker value the page does not offer is named; the defaults are used instead.
 func TestDashFilters(t *testing.T) {
 	for _, tc := range []struct {
-		query, period, groupBy, interval string
-		bad                              []string
+		query string
+		want  dashView
+		bad   []string
 	}{
-		{"", "12w", "category", "week", nil},
-		{"period=6m&group_by=team", "6m", "team", "month", nil},
-		{"period=4w&group_by=owner&interval=day", "4w", "owner", "day", nil},
-		{"period=2y&group_by=moon&interval=hour", "12w", "category", "week", []string{"group_by", "interval", "period"}},
+		{"", dashView{"12w", "category", "week", 60}, nil},
+		{"period=6m&group_by=team&refresh=300", dashView{"6m", "team", "month", 300}, nil},
+		{"period=4w&group_by=owner&interval=day&refresh=0", dashView{"4w", "owner", "day", 0}, nil},
+		{"refresh=10", dashView{"12w", "category", "week", 10}, nil},
+		{"period=2y&group_by=moon&interval=hour&refresh=5", dashView{"12w", "category", "week", 60}, []string{"group_by", "interval", "period", "refresh"}},
+		{"refresh=3601", dashView{"12w", "category", "week", 60}, []string{"refresh"}},
+		{"refresh=soon", dashView{"12w", "category", "week", 60}, []string{"refresh"}},
 	} {
-		p, g, i, ref := dashFilters(httptest.NewRequest("GET", "/console/dashboard?"+tc.query, nil))
+		v, ref := dashFilters(httptest.NewRequest("GET", "/console/dashboard?"+tc.query, nil))
 		var bad []string
 		if ref != nil {
 			for f := range ref.Fields {
@@ -70,8 +74,24 @@ func TestDashFilters(t *testing.T) {
 			}
 		}
 		slices.Sort(bad)
-		if p != tc.period || g != tc.groupBy || i != tc.interval || !slices.Equal(bad, tc.bad) {
-			t.Errorf("%q: got %s, %s, %s, bad %v; want %s, %s, %s, bad %v", tc.query, p, g, i, bad, tc.period, tc.groupBy, tc.interval, tc.bad)
+		if v != tc.want || !slices.Equal(bad, tc.bad) {
+			t.Errorf("%q: got %+v, bad %v; want %+v, bad %v", tc.query, v, bad, tc.want, tc.bad)
 		}
+	}
+}
+
+// The figures' query is the view's, without the page's own refresh; the picker
+// offers an address's own refresh beside its choices.
+func TestDashViewQueryAndRefreshes(t *testing.T) {
+	v := dashView{"4w", "owner", "day", 20}
+	if got, want := string(v.Query()), "group_by=owner&interval=day&period=4w"; got != want {
+		t.Errorf("query %q, want %q", got, want)
+	}
+	if got := v.Refreshes(); !slices.Equal(got, []int{20, 60, 300, 0}) {
+		t.Errorf("refreshes %v, want 20 first", got)
+	}
+	v.Refresh = 300
+	if got := v.Refreshes(); !slices.Equal(got, refreshes) {
+		t.Errorf("refreshes %v, want %v", got, refreshes)
 	}
 }

@@ -67,7 +67,12 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, ref.Status, "notifications", data)
 		return
 	}
-	data["Items"] = list.Items
+	rows, err := c.part(c.fragRow, "notification-rows", map[string]any{"Items": list.Items, "Lang": langOf(r)})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	data["Rows"] = rows
 	if list.NextCursor != nil {
 		again.Set("cursor", *list.NextCursor)
 		data["Next"] = template.URL("/console/notifications?" + again.Encode())
@@ -84,8 +89,5 @@ func (c *Console) notificationRows(w http.ResponseWriter, r *http.Request) {
 	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := c.fragRow.ExecuteTemplate(w, "notification-rows", map[string]any{"Items": list.Items, "Lang": langOf(r)}); err != nil {
-		c.log.ErrorContext(r.Context(), "console notice rows failed", "error", err)
-	}
+	c.partAnswer(w, r, c.fragRow, "notification-rows", map[string]any{"Items": list.Items, "Lang": langOf(r)})
 }

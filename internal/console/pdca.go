@@ -86,7 +86,12 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, ref.Status, "pdca", map[string]any{"PageRefusal": ref})
 		return
 	}
-	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Columns": cols})
+	board, err := c.part(c.pages["pdca"], "board", map[string]any{"Columns": cols, "Lang": langOf(r)})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Board": board})
 }
 
 // boardColumnsNow is the board's columns alone, which the open board fetches every
@@ -96,10 +101,7 @@ func (c *Console) boardColumnsNow(w http.ResponseWriter, r *http.Request) {
 	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := c.pages["pdca"].ExecuteTemplate(w, "board", map[string]any{"Columns": cols, "Lang": langOf(r)}); err != nil {
-		c.log.ErrorContext(r.Context(), "console board failed", "error", err)
-	}
+	c.partAnswer(w, r, c.pages["pdca"], "board", map[string]any{"Columns": cols, "Lang": langOf(r)})
 }
 
 // board is the cycles by column; a cycle in do past its due date is shown in check,

@@ -272,7 +272,12 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request) {
 	if ref != nil {
 		status = ref.Status
 	}
-	c.render(w, r, status, "queue", map[string]any{"Filters": f, "Items": items, "Next": next, "Refusal": ref,
+	rows, err := c.part(c.fragRow, "rows", map[string]any{"Items": items, "Lang": langOf(r)})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, status, "queue", map[string]any{"Filters": f, "Rows": rows, "Next": next, "Refusal": ref,
 		"Presets": presets(f, p.PersonID, c.personTeam(r, p.PersonID))})
 }
 
@@ -283,10 +288,7 @@ func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 	if c.refusedPlain(w, r, ref, err) {
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := c.fragRow.ExecuteTemplate(w, "rows", map[string]any{"Items": items, "Lang": langOf(r)}); err != nil {
-		c.log.ErrorContext(r.Context(), "console rows failed", "error", err)
-	}
+	c.partAnswer(w, r, c.fragRow, "rows", map[string]any{"Items": items, "Lang": langOf(r)})
 }
 
 // funcs are the templates' helpers: formatting only.

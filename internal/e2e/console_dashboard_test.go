@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/lib/pq"
 
+	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
@@ -222,6 +224,74 @@ func TestConsoleDashboard(t *testing.T) {
 		t.Errorf("an intake token sees %q, want the API's 403", got)
 	}
 	b.screenshot("dashboard-refused")
+}
+
+// The open dashboard keeps up by itself: at the chosen refresh it fetches its
+// figures, leaves the drawn charts alone while nothing changed, and when a complaint
+// is filed swaps the tables in, draws the charts again from them and says "Figures
+// updated at …"; "never" draws a page that does not fetch.
+func TestConsoleDashboardRefreshes(t *testing.T) {
+	s := newStack(t)
+	s.directory(startWebhookReceiver(t).URL)
+	s.seedDashboard(time.Now())
+	b := newBrowser(t, s.url)
+	b.signIn(s.personToken("manager", "max"))
+
+	total := func() string {
+		return b.text(`#table-volume-channel tbody tr:last-child td:last-child`)
+	}
+	b.navigate(s.url + "/console/dashboard?period=4w&refresh=10")
+	b.run("open the dashboard", chromedp.WaitVisible(chromedp.CSS(`#chart-volume-channel canvas`)))
+	if got := get(b, "the refresh chosen", chromedp.Evaluate[string](`document.getElementById("refresh").selectedOptions[0].textContent`)); got != "every 10 s" {
+		t.Errorf("the refresh picker shows %q, want the address's \"every 10 s\"", got)
+	}
+	before := total()
+	get(b, "mark the drawn chart", chromedp.Evaluate[bool](`document.getElementById("chart-volume-channel").dataset.mark = "drawn"; true`))
+	time.Sleep(12 * time.Second) // a refresh with nothing new
+	if !b.exists(`#chart-volume-channel[data-mark="drawn"]`) {
+		t.Fatal("the figures were swapped although nothing changed")
+	}
+	if got := b.text(`#dashboard-updated`); got != "" {
+		t.Errorf("the status says %q with nothing changed", got)
+	}
+
+	s.file(adminToken, "dash-live-1", apiclient.High, apiclient.High)
+	b.run("the figures swapped in", chromedp.WaitNotPresent(chromedp.CSS(`#chart-volume-channel[data-mark="drawn"]`)))
+	after := total()
+	if n, m := atoi(t, before), atoi(t, after); m != n+1 {
+		t.Errorf("this week's total went from %s to %s, want one more", before, after)
+	}
+	o := b.option("chart-volume-channel")
+	var week float64
+	for _, sr := range o.Series {
+		if v, ok := sr.Data[len(sr.Data)-1].(float64); ok {
+			week += v
+		}
+	}
+	if week != float64(atoi(t, after)) {
+		t.Errorf("the redrawn chart's bars add up to %v this week, want the table's %s", week, after)
+	}
+	if got := b.text(`#dashboard-updated`); !strings.Contains(got, "Figures updated at") {
+		t.Errorf("the status says %q after the change", got)
+	}
+
+	b.navigate(s.url + "/console/dashboard?period=4w&refresh=0")
+	b.run("a dashboard that does not refresh", chromedp.WaitVisible(chromedp.CSS(`#chart-volume-channel canvas`)))
+	if b.exists(`#dashboard-figures[data-refresh]`) {
+		t.Error("refresh=0 still fetches the figures")
+	}
+	b.navigate(s.url + "/console/dashboard?refresh=5")
+	b.run("too often", chromedp.WaitVisible(chromedp.CSS(`#refresh-error`)))
+}
+
+// atoi is a table cell's count.
+func atoi(t *testing.T, cell string) int {
+	t.Helper()
+	n, err := strconv.Atoi(cell)
+	if err != nil {
+		t.Fatalf("cell %q is not a count", cell)
+	}
+	return n
 }
 
 // jsString quotes s as a JavaScript string literal.

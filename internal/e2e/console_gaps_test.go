@@ -155,6 +155,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/risk/ledger.csv":        "a CSV download",
 		"/console/insight.csv":            "a CSV download",
 		"/console/dashboard.csv":          "a CSV download",
+		"/console/dashboard/figures":      "the open dashboard's figures, fetched by its script",
 		"/console/lang":                   "sets the language and redirects",
 	}
 	for _, r := range consoleGETRoutes(t) {

@@ -61,21 +61,29 @@ function tick() {
   });
 }
 
-// poll asks url every 3 s and hands a good answer to apply. While it fails (the
-// server down or busy) the stale note says since when the page is not up to date,
-// so nobody works from a list that silently stopped; the next poll tries again and
-// a success takes the note away. A session that ended sends the poll to the
-// sign-in page: the note says so, links it, and the polling stops.
-function poll(url, accept, stale, apply) {
+// poll asks url every `every` seconds (3 unless given) and hands a good answer to
+// apply. A refreshing part names its fingerprint (etag, from the page and then from
+// each answer): the poll sends it back, and a 304 — nothing changed — is a success
+// with nothing to apply. While the poll fails (the server down or busy) the stale
+// note says since when the page is not up to date, so nobody works from a list
+// that silently stopped; the next poll tries again and a success takes the note
+// away. A session that ended sends the poll to the sign-in page: the note says so,
+// links it, and the polling stops.
+function poll(url, accept, stale, apply, every, etag) {
   let refreshedAt = new Date();
   const timer = setInterval(function () {
-    fetch(url, { credentials: "same-origin", headers: { Accept: accept } })
+    const headers = { Accept: accept };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(url, { credentials: "same-origin", headers: headers })
       .then(function (res) {
         if (res.redirected) return Promise.reject("signedout");
-        return res.ok ? res.text() : Promise.reject(res.status);
+        if (res.status === 304) return null;
+        if (!res.ok) return Promise.reject(res.status);
+        etag = res.headers.get("ETag") || etag;
+        return res.text();
       })
       .then(function (body) {
-        apply(body);
+        if (body !== null) apply(body);
         refreshedAt = new Date();
         if (stale) stale.hidden = true;
       })
@@ -95,29 +103,27 @@ function poll(url, accept, stale, apply) {
         }
         stale.hidden = false;
       });
-  }, 3000);
+  }, (every || 3) * 1000);
 }
 
-// tableUpdate applies a table poll's answer (the queue's or the notices' rows of
-// the page shown, the PDCA board's columns): the rows are swapped only when they differ from the last answer,
-// so a keyboard user's focus stays on its link (and is put back on the same link
-// after a swap) and a screen reader hears one short "updated" status rather than
-// the table. The first answer is swapped in silently: the page drew the same rows.
+// tableUpdate swaps a refreshing part's answer in (the queue's or the notices' rows
+// of the page shown, the PDCA board's columns, the dashboard's figures; the poll
+// hands it only what changed). A keyboard user's focus is put back on the same
+// link after the swap, and a screen reader hears one short "updated" status rather
+// than the table. A "refreshed" event tells the page's own script (the dashboard's
+// charts) to draw what was swapped in.
 function tableUpdate(body) {
   const updated = document.getElementById(body.dataset.updated);
-  let last = null;
   return function (html) {
-    if (html === last) return;
-    const first = last === null;
-    last = html;
     const focused = document.activeElement;
     const href = focused && body.contains(focused) ? focused.getAttribute("href") : null;
     body.innerHTML = html; localTimes(); tick();
+    body.dispatchEvent(new Event("refreshed"));
     if (href) {
       const again = body.querySelector('a[href="' + CSS.escape(href) + '"]');
       if (again) again.focus();
     }
-    if (!first && updated) {
+    if (updated) {
       const at = new Date().toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
       updated.textContent = updated.dataset.message.replace("{at}", at);
     }
@@ -202,7 +208,8 @@ document.addEventListener("DOMContentLoaded", function () {
   tick();
   setInterval(tick, 1000);
   document.querySelectorAll("[data-refresh]").forEach(function (body) {
-    poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), tableUpdate(body));
+    poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), tableUpdate(body),
+      Number(body.dataset.every), body.dataset.etag);
   });
   const inbox = document.getElementById("inbox-new");
   if (inbox && inbox.dataset.poll) {

@@ -32,15 +32,22 @@ function option(c) {
   });
 }
 
+// drawCharts draws every chart on the page, after disposing of those drawn before:
+// the open dashboard swaps its figures in when they changed (console.js), and each
+// swap brings new chart elements.
+let charts = [];
 function drawCharts() {
   if (typeof echarts === "undefined") return;
-  const charts = [];
+  charts.forEach(function (c) { c.dispose(); });
+  charts = [];
   document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
     const chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(JSON.parse(el.dataset.chart)));
     charts.push(chart);
   });
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 }
 
+window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+const figures = document.getElementById("dashboard-figures");
+if (figures) figures.addEventListener("refreshed", drawCharts);
 drawCharts();
