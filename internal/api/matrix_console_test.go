@@ -55,6 +55,8 @@ var consoleRoutes = map[string]bool{
 	"GET /console/kpi-targets":                      true,
 	"POST /console/kpi-targets":                     true,
 	"GET /console/qa":                               true,
+	"GET /console/qa/pending":                       true,
+	"GET /console/backlog/items":                    true,
 	"POST /console/qa/{id}/score":                   true,
 	"POST /console/risk/open":                       true,
 	"GET /console/dashboard":                        true,

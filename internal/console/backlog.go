@@ -1,7 +1,9 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -14,10 +16,44 @@ func (c *Console) backlog(w http.ResponseWriter, r *http.Request) {
 	c.showBacklog(w, r, http.StatusOK, map[string]any{})
 }
 
-// showBacklog renders the newest items; extra carries a row's refusal and input.
-func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+// backlogRow is an item as the page shows it, with what it is now.
+type backlogRow struct {
+	apiclient.BacklogItem
+	Now string
+}
+
+// backlogNow is what an item is now, as the open page's watch compares it: its
+// status and its last change (who, when), which any edit moves.
+func backlogNow(it apiclient.BacklogItem) string {
+	return fmt.Sprintf("%s (%s, %s)", it.Status, it.UpdatedBy, it.UpdatedAt.UTC().Format(time.RFC3339))
+}
+
+// backlogItems are the newest items (the API's first page).
+func (c *Console) backlogItems(r *http.Request) (page[apiclient.BacklogItem], *refusal, error) {
 	var items page[apiclient.BacklogItem]
 	ref, err := into(&items)(c.client.ListBacklog(r.Context(), nil))
+	return items, ref, err
+}
+
+// backlogVersions answers the open list's watch with what each item is now by ID,
+// so the page can count the items filed since it was drawn and say which were
+// edited elsewhere — a row saved after that would overwrite the edit — without
+// redrawing the rows being edited.
+func (c *Console) backlogVersions(w http.ResponseWriter, r *http.Request) {
+	items, ref, err := c.backlogItems(r)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	now := make(map[string]string, len(items.Items))
+	for _, it := range items.Items {
+		now[it.Id.String()] = backlogNow(it)
+	}
+	c.pollAnswer(w, r, map[string]map[string]string{"items": now})
+}
+
+// showBacklog renders the newest items; extra carries a row's refusal and input.
+func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	items, ref, err := c.backlogItems(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -26,7 +62,11 @@ func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int
 		c.render(w, r, ref.Status, "backlog", map[string]any{"PageRefusal": ref})
 		return
 	}
-	extra["Items"] = items.Items
+	rows := make([]backlogRow, len(items.Items))
+	for i, it := range items.Items {
+		rows[i] = backlogRow{it, backlogNow(it)}
+	}
+	extra["Items"] = rows
 	c.render(w, r, status, "backlog", extra)
 }
 

@@ -15,14 +15,37 @@ func (c *Console) qaQueue(w http.ResponseWriter, r *http.Request) {
 	c.showQA(w, r, http.StatusOK, "", nil, nil)
 }
 
+// qaPending answers the open QA queue's poll with the IDs of the samples awaiting a
+// score now, so the page can count what came in and close the form of a sample
+// scored by another reviewer without redrawing the form being filled in.
+func (c *Console) qaPending(w http.ResponseWriter, r *http.Request) {
+	samples, ref, err := c.qaSamples(r)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	ids := make([]string, len(samples.Items))
+	for i, s := range samples.Items {
+		ids[i] = s.Id.String()
+	}
+	c.pollAnswer(w, r, map[string][]string{"pending": ids})
+}
+
+// qaSamples are the samples awaiting a score (the API's first 100).
+func (c *Console) qaSamples(r *http.Request) (page[apiclient.QASample], *refusal, error) {
+	var samples page[apiclient.QASample]
+	limit, pending := 100, apiclient.ListQAQueueParamsStatusPending
+	ref, err := into(&samples)(c.client.ListQAQueue(r.Context(), &apiclient.ListQAQueueParams{Status: &pending, Limit: &limit}))
+	return samples, ref, err
+}
+
 // showQA renders the queue; form names the sample a refusal and input belong to.
 func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
 	var samples page[apiclient.QASample]
 	var card apiclient.QAScorecard
-	limit, pending := 100, apiclient.ListQAQueueParamsStatusPending
 	for _, get := range []func() (*refusal, error){
-		func() (*refusal, error) {
-			return into(&samples)(c.client.ListQAQueue(r.Context(), &apiclient.ListQAQueueParams{Status: &pending, Limit: &limit}))
+		func() (ref *refusal, err error) {
+			samples, ref, err = c.qaSamples(r)
+			return ref, err
 		},
 		func() (*refusal, error) { return into(&card)(c.client.GetQAScorecard(r.Context())) },
 	} {

@@ -64,7 +64,7 @@ func (c *Console) riskStatuses(w http.ResponseWriter, r *http.Request) {
 	for _, a := range alerts.Items {
 		statuses[a.Id.String()] = string(a.Status)
 	}
-	c.pollAnswer(w, r, map[string]map[string]string{"alerts": statuses})
+	c.pollAnswer(w, r, map[string]map[string]string{"items": statuses})
 }
 
 func (c *Console) risk(w http.ResponseWriter, r *http.Request) {

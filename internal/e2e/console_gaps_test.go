@@ -148,6 +148,8 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/queue/rows":             "the queue's table body, fetched by its script",
 		"/console/notifications/rows":     "the notices table's body, fetched by its script",
 		"/console/escalations/pending":    "the open inbox's poll, JSON",
+		"/console/qa/pending":             "the open QA queue's poll, JSON",
+		"/console/backlog/items":          "the open improvement list's poll, JSON",
 		"/console/complaints/{id}/events": "the open complaint page's poll, JSON",
 		"/console/risk/alerts":            "the open risk page's poll, JSON",
 		"/console/pdca/{id}/events":       "the open cycle page's poll, JSON",

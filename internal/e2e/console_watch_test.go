@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // The open escalation inbox watches what waits without redrawing the form a
@@ -159,5 +160,98 @@ func TestConsoleQueueSwapsOnlyWhatChanged(t *testing.T) {
 	status := get(b, "the status", chromedp.Evaluate[string](`document.getElementById("queue-updated").textContent`))
 	if !strings.Contains(status, "List updated at") {
 		t.Errorf("the status says %q after the change", status)
+	}
+}
+
+// The open QA queue watches what awaits a score as the inbox does: a sample scored
+// by another reviewer has its form closed (what was typed in it stays) and says
+// so, and a sample drawn since the page was drawn is counted in a note.
+func TestConsoleQAQueueWatchesWhatAwaits(t *testing.T) {
+	s := newStack(t)
+	closed := time.Now().UTC().Add(-48 * time.Hour)
+	sampleOf := func(agent string) string {
+		cid := s.seedComplaint("logistics", closed.Add(-time.Hour), nil)
+		if _, err := s.store.AddQASamples(context.Background(), "review:qa-watch", closed.Add(-time.Hour), closed.Add(time.Hour),
+			[]quality.ClosedComplaint{{ID: cid, Agent: agent, ClosedAt: closed}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items(s.must(200, s.do("GET", "/v1/qa-queue", s.token("quality"), nil))) {
+			if it["complaint_id"] == cid {
+				return it["id"].(string)
+			}
+		}
+		t.Fatalf("no sample of %s in the QA queue", cid)
+		return ""
+	}
+	first := sampleOf("ann")
+	b := newBrowser(t, s.url)
+	b.signInAs(s.token("quality"))
+	b.navigate(s.url + "/console/qa")
+	row := `#qa-queue tr[data-key="` + first + `"]`
+	typed := "checked the call recording"
+	b.run("type a note", chromedp.WaitVisible(chromedp.CSS(row)), chromedp.SendKeys(chromedp.CSS(`#note-`+first), typed))
+
+	s.must(200, s.do("POST", "/v1/qa-queue/"+first+"/score", s.token("quality"), map[string]any{
+		"scores": map[string]int{"response_speed": 15, "resolution": 30, "attitude": 20, "expertise": 25}}))
+	b.run("the scored sample's note", chromedp.WaitVisible(chromedp.CSS(row+` .gone-note`)))
+	if !b.exists(row + ` button[disabled]`) {
+		t.Error("the scored sample's form is still open")
+	}
+	if got := get(b, "the typed note", chromedp.Evaluate[string](`document.getElementById("note-`+first+`").value`)); got != typed {
+		t.Errorf("the note reads %q after the watch, want what was typed, %q", got, typed)
+	}
+
+	sampleOf("bob")
+	b.run("the note of a new sample", chromedp.WaitVisible(chromedp.CSS(`#qa-new`)))
+	if note := b.text(`#qa-new`); !strings.Contains(note, "1 more sample") {
+		t.Errorf("the note says %q, want one more sample", note)
+	}
+	b.screenshot("qa-queue-watched")
+}
+
+// The open improvement list is watched as the risk page is: an item edited
+// elsewhere says what it is now and that saving its row would overwrite that (what
+// is typed stays), a row the viewer saves is drawn anew without that note, and an
+// item filed since the page was drawn is counted.
+func TestConsoleBacklogWatchesEditsElsewhere(t *testing.T) {
+	s := newStack(t)
+	s.qualityTeam()
+	suggest := func(text string) string {
+		return s.must(201, s.do("POST", "/v1/feedback", s.token("intake"), map[string]any{
+			"kind": "suggestion", "channel": "app", "text": text})).body["backlog_id"].(string)
+	}
+	id := suggest("建议增加夜间配送时段，希望晚上也能送货")
+	b := newBrowser(t, s.url)
+	b.signInAs(s.personToken("quality", "qin"))
+	b.navigate(s.url + "/console/backlog")
+	row := `#item-` + id
+	b.run("type an owner", chromedp.WaitVisible(chromedp.CSS(`#form-`+id)), chromedp.SetValue(chromedp.CSS(`#owner-`+id), "quinn"))
+	time.Sleep(4 * time.Second) // a poll with nothing new
+	if b.exists(row + ` .changed-note:not([hidden])`) {
+		t.Fatal("the row says it changed although nothing did")
+	}
+
+	s.must(200, s.do("PATCH", "/v1/improvement-backlog/"+id, s.personToken("quality", "quinn"), map[string]any{"status": "planned"}))
+	b.run("the edited row's note", chromedp.WaitVisible(chromedp.CSS(row+` .changed-note`)))
+	if note := b.text(row + ` .changed-note`); !strings.Contains(note, "now planned (quinn,") || !strings.Contains(note, "overwrite") {
+		t.Errorf("the row's note says %q, want what it is now and the overwrite warning", note)
+	}
+	if owner := get(b, "the owner field", chromedp.Value(chromedp.CSS(`#owner-`+id))); owner != "quinn" {
+		t.Errorf("the owner field reads %q after the watch, want what was typed", owner)
+	}
+
+	suggest("希望增加发票抬头修改功能")
+	b.run("the note of a new item", chromedp.WaitVisible(chromedp.CSS(`#backlog-new`)))
+	if note := b.text(`#backlog-new`); !strings.Contains(note, "1 more item") {
+		t.Errorf("the note says %q, want one more item", note)
+	}
+	b.screenshot("backlog-watched")
+
+	b.navigate(s.url + "/console/backlog")
+	b.run("save the row", chromedp.WaitVisible(chromedp.CSS(`#form-`+id)), chromedp.SetValue(chromedp.CSS(`#owner-`+id), "quinn"),
+		clickThrough(`#form-`+id+` button`), chromedp.WaitVisible(chromedp.CSS(`#form-`+id)))
+	time.Sleep(4 * time.Second) // a poll after the viewer's own save
+	if b.exists(row + ` .changed-note:not([hidden])`) {
+		t.Error("the viewer's own save shows as a change made elsewhere")
 	}
 }

@@ -130,20 +130,21 @@ function tableUpdate(body) {
   };
 }
 
-// inboxUpdate applies the inbox poll's answer (the keys of what waits now) to the
-// open inbox without redrawing it, so a form being typed in keeps what is typed:
-// an entry no longer waiting has its form closed and says why, and a note counts
-// what came in since the page was drawn.
-function inboxUpdate(note) {
+// waitingUpdate applies a waiting list's poll (the keys of what waits now: the
+// inbox's escalations, the QA queue's samples) to the open page without redrawing
+// it, so a form being typed in keeps what is typed: an entry (note.dataset.items
+// names them) no longer waiting has its form closed and says why, and the note
+// counts what came in since the page was drawn.
+function waitingUpdate(note) {
   return function (body) {
     const waiting = new Set(JSON.parse(body).pending || []);
     const shown = new Set();
-    document.querySelectorAll("section.escalation[data-key]").forEach(function (s) {
+    document.querySelectorAll(note.dataset.items).forEach(function (s) {
       shown.add(s.dataset.key);
       const gone = !waiting.has(s.dataset.key);
       s.classList.toggle("gone", gone);
       s.querySelector(".gone-note").hidden = !gone;
-      s.querySelectorAll("form input, form select, form button").forEach(function (el) { el.disabled = gone; });
+      s.querySelectorAll("form input, form select, form textarea, form button").forEach(function (el) { el.disabled = gone; });
     });
     let fresh = 0;
     waiting.forEach(function (k) { if (!shown.has(k)) fresh++; });
@@ -183,19 +184,21 @@ function eventsUpdate(note) {
   };
 }
 
-// riskUpdate applies the risk page's poll (each listed alert's status by ID)
-// without redrawing the page: an alert whose status changed says so in its own
-// note, and the alerts opened since the page was drawn are counted on top.
-function riskUpdate(note) {
+// changedUpdate applies a changing list's poll (what each listed object is now, by
+// ID: a risk alert's status, a backlog item's status and last change) to the open
+// page without redrawing it: an object (note.dataset.items names them) whose
+// data-version differs says what it is now in its own note, and the objects that
+// came in since the page was drawn are counted in the note.
+function changedUpdate(note) {
   return function (body) {
-    const now = JSON.parse(body).alerts || {};
+    const now = JSON.parse(body).items || {};
     const shown = new Set();
-    document.querySelectorAll("article.alert[data-id]").forEach(function (a) {
+    document.querySelectorAll(note.dataset.items).forEach(function (a) {
       shown.add(a.dataset.id);
       const changed = a.querySelector(".changed-note");
-      const status = now[a.dataset.id];
-      changed.hidden = !status || status === a.dataset.status;
-      if (!changed.hidden) changed.textContent = changed.dataset.message.replace("{status}", status);
+      const version = now[a.dataset.id];
+      changed.hidden = !version || version === a.dataset.version;
+      if (!changed.hidden) changed.textContent = changed.dataset.message.replace("{now}", version);
     });
     const fresh = Object.keys(now).filter(function (id) { return !shown.has(id); }).length;
     note.querySelector("span").textContent = note.dataset.message.replace("{n}", String(fresh));
@@ -211,14 +214,12 @@ document.addEventListener("DOMContentLoaded", function () {
     poll(body.dataset.refresh, "text/html", document.getElementById(body.dataset.stale), tableUpdate(body),
       Number(body.dataset.every), body.dataset.etag);
   });
-  const inbox = document.getElementById("inbox-new");
-  if (inbox && inbox.dataset.poll) {
-    poll(inbox.dataset.poll, "application/json", document.getElementById("inbox-stale"), inboxUpdate(inbox));
-  }
-  const risk = document.getElementById("risk-new");
-  if (risk && risk.dataset.poll) {
-    poll(risk.dataset.poll, "application/json", document.getElementById("risk-stale"), riskUpdate(risk));
-  }
+  document.querySelectorAll("p.waiting-watch[data-poll]").forEach(function (note) {
+    poll(note.dataset.poll, "application/json", document.getElementById(note.dataset.stale), waitingUpdate(note));
+  });
+  document.querySelectorAll("p.changed-watch[data-poll]").forEach(function (note) {
+    poll(note.dataset.poll, "application/json", document.getElementById(note.dataset.stale), changedUpdate(note));
+  });
   document.querySelectorAll("p.events-watch[data-poll]").forEach(function (note) {
     poll(note.dataset.poll, "application/json", document.getElementById(note.dataset.stale), eventsUpdate(note));
   });
