@@ -56,6 +56,7 @@ var consoleRoutes = map[string]bool{
 	"POST /console/kpi-targets":                     true,
 	"GET /console/qa":                               true,
 	"GET /console/qa/pending":                       true,
+	"GET /console/reviews/list":                     true,
 	"GET /console/backlog/items":                    true,
 	"POST /console/qa/{id}/score":                   true,
 	"POST /console/risk/open":                       true,

@@ -20,6 +20,7 @@ func (c *Console) registerQuality(mux *routeMux) {
 			"templates/layout.html", "templates/rows.html", "templates/quality.html", "templates/"+page+".html"))
 	}
 	mux.Handle("GET /console/reviews", c.session(c.reviews))
+	mux.Handle("GET /console/reviews/list", c.session(c.reviewsNow))
 	mux.Handle("POST /console/reviews/schedules", c.session(c.createSchedule))
 	mux.Handle("POST /console/reviews/run", c.session(c.runReview))
 	mux.Handle("POST /console/reviews/schedules/{id}/{action}", c.session(c.scheduleAction))

@@ -69,10 +69,13 @@ func (c *Console) reviews(w http.ResponseWriter, r *http.Request) {
 // and input, or the schedule just created.
 func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	var schedules page[apiclient.ReviewSchedule]
-	var reviews page[apiclient.Review]
+	var reviews []review
 	for _, get := range []func() (*refusal, error){
 		func() (*refusal, error) { return into(&schedules)(c.client.ListReviewSchedules(r.Context())) },
-		func() (*refusal, error) { return into(&reviews)(c.client.ListReviews(r.Context(), nil)) },
+		func() (ref *refusal, err error) {
+			reviews, ref, err = c.reviewList(r)
+			return ref, err
+		},
 	} {
 		ref, err := get()
 		if err != nil {
@@ -84,11 +87,12 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 	}
-	views := make([]review, len(reviews.Items))
-	for i, rv := range reviews.Items {
-		views[i] = reviewOf(rv)
+	list, err := c.part(c.pages["reviews"], "review-list", map[string]any{"Reviews": reviews, "Lang": langOf(r)})
+	if err != nil {
+		c.fail(w, r, err)
+		return
 	}
-	extra["Schedules"], extra["Reviews"] = schedules.Items, views
+	extra["Schedules"], extra["ReviewList"] = schedules.Items, list
 	if extra["Input"] == nil {
 		extra["Input"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
 	}
@@ -96,6 +100,28 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 		extra["RunInput"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
 	}
 	c.render(w, r, status, "reviews", extra)
+}
+
+// reviewList is the newest reviews (the API's first page) as the page reads them.
+func (c *Console) reviewList(r *http.Request) ([]review, *refusal, error) {
+	var reviews page[apiclient.Review]
+	ref, err := into(&reviews)(c.client.ListReviews(r.Context(), nil))
+	views := make([]review, len(reviews.Items))
+	for i, rv := range reviews.Items {
+		views[i] = reviewOf(rv)
+	}
+	return views, ref, err
+}
+
+// reviewsNow is the list of reviews alone, which the open page fetches every 3 s:
+// a review started here or by a schedule appears, running, and then with its
+// findings, without a reload; the list has no forms to lose.
+func (c *Console) reviewsNow(w http.ResponseWriter, r *http.Request) {
+	reviews, ref, err := c.reviewList(r)
+	if c.refusedPlain(w, r, ref, err) {
+		return
+	}
+	c.partAnswer(w, r, c.pages["reviews"], "review-list", map[string]any{"Reviews": reviews, "Lang": langOf(r)})
 }
 
 // createSchedule creates a schedule and shows the page with the API's preview of its

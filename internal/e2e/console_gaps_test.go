@@ -149,6 +149,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/notifications/rows":     "the notices table's body, fetched by its script",
 		"/console/escalations/pending":    "the open inbox's poll, JSON",
 		"/console/qa/pending":             "the open QA queue's poll, JSON",
+		"/console/reviews/list":           "the open reviews page's list, fetched by its script",
 		"/console/backlog/items":          "the open improvement list's poll, JSON",
 		"/console/complaints/{id}/events": "the open complaint page's poll, JSON",
 		"/console/risk/alerts":            "the open risk page's poll, JSON",

@@ -9,7 +9,8 @@ import (
 )
 
 // "Review now" in the browser: a period the API cannot read is refused at the
-// period field; a month two months back starts a review, shown as started.
+// period field; a month two months back starts a review, shown as started, and the
+// open page's list shows it finished when the workflow is done.
 func TestConsoleReviewNow(t *testing.T) {
 	s := newStack(t)
 	s.qualityTeam()
@@ -38,6 +39,16 @@ func TestConsoleReviewNow(t *testing.T) {
 	eventually(t, 60*time.Second, "the review recorded", func() bool {
 		return s.countWhere("reviews", "schedule_id = 'on-demand' AND finished_at IS NOT NULL") == 1
 	})
+	// The open page's list of reviews keeps up: the review shows, finished, without a reload.
+	eventually(t, 15*time.Second, "the review shown finished", func() bool {
+		return strings.Contains(b.text(`#review-list`), "on-demand; started")
+	})
+	if got := b.text(`#review-list section.review`); !strings.Contains(got, "finished") {
+		t.Errorf("the review shows as %q, want finished", got)
+	}
+	if got := get(b, "the status", chromedp.Evaluate[string](`document.getElementById("reviews-updated").textContent`)); !strings.Contains(got, "List updated at") {
+		t.Errorf("the status says %q after the review came", got)
+	}
 }
 
 // The improvement list in the browser: an unknown owner is the API's refusal at
