@@ -107,10 +107,10 @@ function poll(url, accept, stale, apply, every, etag) {
 }
 
 // tableUpdate swaps a refreshing part's answer in (the queue's or the notices' rows
-// of the page shown, the PDCA board's columns, the dashboard's figures; the poll
-// hands it only what changed). A keyboard user's focus is put back on the same
-// link after the swap, and a screen reader hears one short "updated" status rather
-// than the table. A "refreshed" event tells the page's own script (the dashboard's
+// of the page shown, the PDCA board's columns, the list of reviews, the dashboard's
+// figures; the poll hands it only what changed). A keyboard user's focus is put
+// back on the same link after the swap, and a screen reader hears one short
+// "updated" status rather than the table. A "refreshed" event tells the page's own script (the dashboard's
 // charts) to draw what was swapped in.
 function tableUpdate(body) {
   const updated = document.getElementById(body.dataset.updated);
