@@ -212,7 +212,7 @@ func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.U
 		if opts.UpdateID == "" {
 			detail += " (this request had none, so a retry is a new action)"
 		}
-		s.writeUnavailable(w, r, err, detail)
+		s.writeUnconfirmed(w, r, err, detail)
 		return false
 	case err != nil:
 		s.serverError(w, r, err)

@@ -49,6 +49,11 @@ const (
 	CodeInternal = "internal"
 	// CodeUnavailable: a dependency is down or busy; retry later (503).
 	CodeUnavailable = "unavailable"
+	// CodeUnconfirmed: the action reached its workflow's queue but was not confirmed
+	// in time (no worker, or Temporal unavailable) — unlike unavailable, it may
+	// still be applied; the same request with the same Idempotency-Key is the same
+	// action and learns its outcome (503).
+	CodeUnconfirmed = "unconfirmed"
 )
 
 // Field codes: the "code" of an item of a problem's errors list, one per way a

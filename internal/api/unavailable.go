@@ -35,10 +35,21 @@ func unavailable(err error) bool {
 		errors.Is(err, context.DeadlineExceeded)
 }
 
-// writeUnavailable answers 503; writeProblem adds Retry-After.
+// writeUnavailable answers 503 unavailable: nothing was done; writeProblem adds
+// Retry-After.
 func (s *Server) writeUnavailable(w http.ResponseWriter, r *http.Request, err error, detail string) {
-	s.log.WarnContext(r.Context(), "dependency unavailable", "method", r.Method, "path", survey.MaskLinks(r.URL.Path), "error", err)
-	writeProblem(w, r, problem(http.StatusServiceUnavailable, detail))
+	s.write503(w, r, err, CodeUnavailable, detail)
+}
+
+// writeUnconfirmed answers 503 unconfirmed: an action handed to its workflow that
+// no worker confirmed in time, which may still be applied.
+func (s *Server) writeUnconfirmed(w http.ResponseWriter, r *http.Request, err error, detail string) {
+	s.write503(w, r, err, CodeUnconfirmed, detail)
+}
+
+func (s *Server) write503(w http.ResponseWriter, r *http.Request, err error, code, detail string) {
+	s.log.WarnContext(r.Context(), "dependency unavailable", "code", code, "method", r.Method, "path", survey.MaskLinks(r.URL.Path), "error", err)
+	writeProblem(w, r, problemWithCode(http.StatusServiceUnavailable, code, detail))
 }
 
 // RetryAfterHeader is the Retry-After value every 503 carries (RFC 9110 §10.2.3),

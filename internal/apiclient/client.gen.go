@@ -882,6 +882,7 @@ const (
 	ProblemCodeTooManyRequests      ProblemCode = "too_many_requests"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
 	ProblemCodeUnavailable          ProblemCode = "unavailable"
+	ProblemCodeUnconfirmed          ProblemCode = "unconfirmed"
 	ProblemCodeUnprocessable        ProblemCode = "unprocessable"
 	ProblemCodeUnsupportedMediaType ProblemCode = "unsupported_media_type"
 )
@@ -914,6 +915,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnauthorized:
 		return true
 	case ProblemCodeUnavailable:
+		return true
+	case ProblemCodeUnconfirmed:
 		return true
 	case ProblemCodeUnprocessable:
 		return true
@@ -2970,7 +2973,9 @@ type Problem struct {
 	// invalid_action (409: the workflow refused the action), gone (410),
 	// payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 	// too_many_requests (429: retry after Retry-After), internal (500),
-	// unavailable (503: retry).
+	// unavailable (503: retry), unconfirmed (503: an action not confirmed in time
+	// that may still be applied; the same request with the same Idempotency-Key
+	// learns its outcome).
 	Code ProblemCode `json:"code"`
 
 	// Detail What went wrong, for people; may be reworded.
@@ -2995,7 +3000,9 @@ type Problem struct {
 // invalid_action (409: the workflow refused the action), gone (410),
 // payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 // too_many_requests (429: retry after Retry-After), internal (500),
-// unavailable (503: retry).
+// unavailable (503: retry), unconfirmed (503: an action not confirmed in time
+// that may still be applied; the same request with the same Idempotency-Key
+// learns its outcome).
 type ProblemCode string
 
 // ProgressRequest defines model for ProgressRequest.

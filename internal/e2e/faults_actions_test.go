@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,8 +56,8 @@ func TestFaultsActionWithoutAWorkerIsAnsweredAndItsRetryGetsTheOutcome(t *testin
 	f.killWorker()
 	ack := map[string]string{"message": "We are on it"}
 	status, retry, took, raw := f.act(agent, id, "acknowledge", "ack-1", ack)
-	if status != http.StatusServiceUnavailable || retry == "" {
-		t.Fatalf("acknowledge without a worker: HTTP %d, Retry-After %q, want 503 with Retry-After: %s", status, retry, raw)
+	if status != http.StatusServiceUnavailable || retry == "" || !strings.Contains(raw, `"code":"unconfirmed"`) {
+		t.Fatalf("acknowledge without a worker: HTTP %d, Retry-After %q, want 503 unconfirmed with Retry-After: %s", status, retry, raw)
 	}
 	if took > 20*time.Second {
 		t.Errorf("acknowledge without a worker answered after %v, want within the 10 s bound (and slack)", took)
