@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -50,6 +51,7 @@ func (w *memoryWriter) Write(p []byte) (int, error) {
 // with its key, to be sent again.
 type refusal struct {
 	Status int
+	Code   string // the API's problem code; empty for the console's own refusals
 	Fields map[string]string
 	Detail string
 }
@@ -57,10 +59,24 @@ type refusal struct {
 // Lead is the message key the page puts before the detail: a refusal is final for
 // what was sent, an unavailable answer is not.
 func (r *refusal) Lead() string {
-	if r.Status == http.StatusServiceUnavailable {
+	switch {
+	case r.Code == api.CodeUnconfirmed:
+		return "c.unconfirmed"
+	case r.Status == http.StatusServiceUnavailable:
 		return "c.unavailable"
 	}
 	return "c.refused"
+}
+
+// Says is the refusal as a page shows it in lang: its lead, status and the API's
+// detail. An action not confirmed is the exception: its detail advises an API
+// caller to retry with the same Idempotency-Key, and the form comes back with its
+// key, so the console's own lead says it all — send the form again.
+func (r *refusal) Says(lang string) string {
+	if r.Code == api.CodeUnconfirmed {
+		return fmt.Sprintf("%s (%d)", translate(lang, r.Lead()), r.Status)
+	}
+	return fmt.Sprintf("%s (%d): %s", translate(lang, r.Lead()), r.Status, r.Detail)
 }
 
 // into returns the reader of an API answer that decodes a success into out (nil to
@@ -90,7 +106,7 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 		if err := json.Unmarshal(body, &p); err != nil {
 			return nil, fmt.Errorf("API answered %d with no problem: %s", res.StatusCode, body)
 		}
-		ref := &refusal{Status: res.StatusCode, Fields: map[string]string{}, Detail: p.Title}
+		ref := &refusal{Status: res.StatusCode, Code: string(p.Code), Fields: map[string]string{}, Detail: p.Title}
 		if p.Detail != nil && *p.Detail != "" {
 			ref.Detail = *p.Detail
 		}

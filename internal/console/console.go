@@ -237,7 +237,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, ref *refusal) 
 	if ref.Status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", api.RetryAfterHeader)
 	}
-	http.Error(w, translate(langOf(r), ref.Lead())+": "+ref.Detail, ref.Status)
+	http.Error(w, ref.Says(langOf(r)), ref.Status)
 }
 
 // refusedPlain answers a request whose API call failed or was refused where there

@@ -119,3 +119,30 @@ func TestPartAnswersNotModifiedWhileUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// A refusal reads as its lead, status and the API's detail — but an action not
+// confirmed in time gets the console's own words: the API's advice (retry with the
+// same Idempotency-Key) is for API callers, and the form comes back with its key.
+func TestRefusalSays(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		r       refusal
+		lang    string
+		want    string
+		mustNot string
+	}{
+		{"a field refused", refusal{Status: 400, Code: "invalid_request", Detail: "owner: no person nobody"}, "en",
+			"Refused (400): owner: no person nobody", ""},
+		{"nothing done", refusal{Status: 503, Code: "unavailable", Detail: "the database does not answer"}, "en",
+			"Unavailable for now — try again (a form sent again is applied at most once) (503): the database does not answer", ""},
+		{"not confirmed", refusal{Status: 503, Code: "unconfirmed", Detail: "the action was not confirmed within 10s (no worker, or Temporal unavailable); it may still be applied: retry with the same Idempotency-Key to learn its outcome"}, "en",
+			"Not confirmed yet — no worker took the action in time", "Idempotency-Key"},
+		{"not confirmed, in Chinese", refusal{Status: 503, Code: "unconfirmed", Detail: "…"}, langZH,
+			"尚未确认", "…"},
+	} {
+		got := tc.r.Says(tc.lang)
+		if !strings.HasPrefix(got, tc.want) || tc.mustNot != "" && strings.Contains(got, tc.mustNot) {
+			t.Errorf("%s: %q, want %q first and no %q", tc.name, got, tc.want, tc.mustNot)
+		}
+	}
+}

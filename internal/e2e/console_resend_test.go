@@ -15,7 +15,7 @@ import (
 // console action form carries a key made when it is drawn, sent as the
 // action's Idempotency-Key: the same form sent twice (a double click, the browser's
 // "resend") is applied once. An action sent while no worker runs comes back
-// "unavailable for now" (503) with what was typed and the same key; sent again once
+// "not confirmed yet" (503 unconfirmed) with what was typed and the same key; sent again once
 // the worker is back, it is applied, once.
 func TestConsoleActionSentTwiceIsAppliedOnce(t *testing.T) {
 	s := newStack(t)
@@ -68,8 +68,9 @@ func TestConsoleActionSentTwiceIsAppliedOnce(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#resolve-root-cause`), "mislabelled at depot"),
 		clickThrough(`#form-resolve button`),
 		chromedp.WaitVisible(chromedp.CSS(`#refusal`)))
-	if msg := b.text(`#refusal`); !strings.Contains(msg, "Unavailable for now") || !strings.Contains(msg, "(503)") {
-		t.Fatalf("the page after an unconfirmed resolution says %q", msg)
+	if msg := b.text(`#refusal`); !strings.Contains(msg, "Not confirmed yet") || !strings.Contains(msg, "(503)") ||
+		strings.Contains(msg, "Idempotency-Key") {
+		t.Fatalf("the page after an unconfirmed resolution says %q, want the console's own words (no API advice)", msg)
 	}
 	b.screenshot("complaint-unavailable")
 	if got := get(b, "the kept summary", chromedp.Value(chromedp.CSS(`#resolve-summary`))); got != "parcel found" {
