@@ -3,7 +3,6 @@ package console
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -25,7 +24,7 @@ type backlogRow struct {
 // backlogNow is what an item is now, as the open page's watch compares it: its
 // status and its last change (who, when), which any edit moves.
 func backlogNow(it apiclient.BacklogItem) string {
-	return fmt.Sprintf("%s (%s, %s)", it.Status, it.UpdatedBy, it.UpdatedAt.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("%s (%s, %s)", it.Status, it.UpdatedBy, it.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 }
 
 // backlogItems are the newest items (the API's first page).
