@@ -599,27 +599,30 @@ func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
 // which the open page fetches every Refresh seconds and swaps when they changed:
 // the dashboard has no forms to lose.
 func (c *Console) dashboardFigures(w http.ResponseWriter, r *http.Request) {
-	v, bad := dashFilters(r)
-	if bad != nil {
-		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
-		return
-	}
-	d, ref, err := c.buildDashboard(r, langOf(r), v)
-	if c.refusedPlain(w, r, ref, err) {
+	d, ok := c.plainDashboard(w, r)
+	if !ok {
 		return
 	}
 	c.partAnswer(w, r, c.pages["dashboard"], "figures", map[string]any{"D": d, "Lang": langOf(r)})
 }
 
-// dashboardCSV downloads one table of the dashboard, for the same filters.
-func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
+// plainDashboard builds the dashboard of r's filters for an answer that is not the
+// page (its figures, a download), or answers a bad filter or the API's refusal in
+// plain text and reports false.
+func (c *Console) plainDashboard(w http.ResponseWriter, r *http.Request) (dashboard, bool) {
 	v, bad := dashFilters(r)
 	if bad != nil {
 		http.Error(w, bad.Detail+": "+fmt.Sprint(bad.Fields), bad.Status)
-		return
+		return dashboard{}, false
 	}
 	d, ref, err := c.buildDashboard(r, langOf(r), v)
-	if c.refusedPlain(w, r, ref, err) {
+	return d, !c.refusedPlain(w, r, ref, err)
+}
+
+// dashboardCSV downloads one table of the dashboard, for the same filters.
+func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
+	d, ok := c.plainDashboard(w, r)
+	if !ok {
 		return
 	}
 	t, ok := d.Tables[r.URL.Query().Get("table")]
@@ -628,7 +631,7 @@ func (c *Console) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="complaintflow-%s-%s.csv"`, t.ID, v.Period))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="complaintflow-%s-%s.csv"`, t.ID, d.Period))
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(t.Records()); err != nil {
 		c.log.ErrorContext(r.Context(), "dashboard CSV failed", "error", err)
