@@ -70,7 +70,7 @@ func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 	}
 
 	// The stale e-mail is marked without a send, so it is not counted.
-	f.sends.want(t, map[string]int{"webhook/failed": 1, "webhook/sent": 1, "log/sent": 1})
+	f.sends.want(t, map[string]int{"webhook/staff/failed": 1, "webhook/staff/sent": 1, "log/staff/sent": 1})
 
 	if done, err := activities.SettleAbandoned(ctx, f.acts, activities.AbandonedIdle, logger); err != nil || done != (activities.Abandoned{}) {
 		t.Errorf("second sweep = %+v, %v; want nothing", done, err)

@@ -62,9 +62,10 @@ type Activities struct {
 	QA QAStore
 	// Messages renders customer notices (see Notice.Template).
 	Messages CustomerMessages
-	// Sends counts each send a delivery's attempt makes by channel and the status
-	// the send left the delivery in (telemetry.NewSends); nil counts nothing.
-	Sends func(channel, status string)
+	// Sends counts each send a delivery's attempt makes by channel, recipient
+	// (RecipientKind) and the status the send left the delivery in
+	// (service.CountSends); nil counts nothing.
+	Sends func(channel, recipient, status string)
 	Now   func() time.Time
 }
 

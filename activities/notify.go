@@ -39,6 +39,25 @@ const ErrTypeNotificationInFlight = "NotificationInFlight"
 // CustomerRecipient is the Notice.Recipient of notices to the complaint's customer.
 const CustomerRecipient = "customer"
 
+// The kinds of recipient the send counter splits deliveries by: an SMTP server
+// refusing customers' addresses and one refusing staff's are different troubles.
+const (
+	RecipientCustomer = "customer" // the complaint's customer
+	RecipientIntake   = "intake"   // the intake system, by its callback
+	RecipientStaff    = "staff"    // a person of the directory, or a role
+)
+
+// RecipientKind is the kind of recipient a delivery on channel to recipient goes to.
+func RecipientKind(channel, recipient string) string {
+	switch {
+	case channel == notify.ChannelCallback:
+		return RecipientIntake
+	case recipient == CustomerRecipient:
+		return RecipientCustomer
+	}
+	return RecipientStaff
+}
+
 // NotificationStore is what Notify needs of the system of record.
 type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
@@ -389,7 +408,7 @@ func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, s
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if a.Sends != nil {
-		a.Sends(row.Channel, string(status))
+		a.Sends(row.Channel, RecipientKind(row.Channel, row.Recipient), string(status))
 	}
 	if ok, err := a.Notifications.FinishNotification(rctx, key, row.Attempts, status, errText, a.now()); err != nil {
 		// The row stays in sending; a later attempt finds it stale and resolves it.

@@ -52,7 +52,7 @@ type notifyFixture struct {
 	log  *syncBuffer
 	acts *activities.Activities
 	env  *testsuite.TestActivityEnvironment
-	// sends counts acts.Sends by "channel/status".
+	// sends counts acts.Sends by "channel/recipient/status".
 	sends *sendCount
 }
 
@@ -62,10 +62,10 @@ type sendCount struct {
 	n  map[string]int
 }
 
-func (c *sendCount) add(channel, status string) {
+func (c *sendCount) add(channel, recipient, status string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.n[channel+"/"+status]++
+	c.n[channel+"/"+recipient+"/"+status]++
 }
 
 // want reports a difference between the sends counted and want.
@@ -286,7 +286,7 @@ func TestNotifyWebhookRetriesThenDeliversOnce(t *testing.T) {
 	if len(f.smtp.Mails()) != 0 || strings.Contains(f.log.String(), "notification") {
 		t.Error("a person with only a webhook got a notice on another channel")
 	}
-	f.sends.want(t, map[string]int{"webhook/pending": 1, "webhook/sent": 1})
+	f.sends.want(t, map[string]int{"webhook/staff/pending": 1, "webhook/staff/sent": 1})
 }
 
 func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
@@ -305,7 +305,7 @@ func TestNotifyWebhookClientErrorFailsWithoutRetry(t *testing.T) {
 	if row := f.rows(t)["webhook"]; row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(null.Value(row.LastError), "400") {
 		t.Errorf("row %+v, want failed after 1 attempt", row)
 	}
-	f.sends.want(t, map[string]int{"webhook/failed": 1})
+	f.sends.want(t, map[string]int{"webhook/staff/failed": 1})
 }
 
 func TestNotifyEmailRetriesThenDeliversOnce(t *testing.T) {
@@ -353,7 +353,7 @@ func TestNotifyEmailRejectedFails(t *testing.T) {
 	if row.Status != notify.NotificationFailed || !strings.Contains(null.Value(row.LastError), "550") || strings.Contains(null.Value(row.LastError), "ann@example.com") {
 		t.Errorf("row %+v, want failed with the masked reply", row)
 	}
-	f.sends.want(t, map[string]int{"email/failed": 1})
+	f.sends.want(t, map[string]int{"email/staff/failed": 1})
 }
 
 // A worker that died mid-send left the e-mail in sending: whether it went out is
@@ -604,4 +604,21 @@ func notifyWorkflow(ctx workflow.Context, n activities.Notice) error {
 	})
 	var a *activities.Activities
 	return workflow.ExecuteActivity(ctx, a.Notify, n).Get(ctx, nil)
+}
+
+// The send counter's recipient: the callback is the intake system's whatever it is
+// addressed to; the customer is the customer on every other channel; anyone else —
+// a person, a role — is staff.
+func TestRecipientKind(t *testing.T) {
+	for _, tc := range []struct{ channel, recipient, want string }{
+		{notify.ChannelCallback, "intake", activities.RecipientIntake},
+		{notify.ChannelEmail, activities.CustomerRecipient, activities.RecipientCustomer},
+		{notify.ChannelLog, activities.CustomerRecipient, activities.RecipientCustomer},
+		{notify.ChannelEmail, "ann", activities.RecipientStaff},
+		{notify.ChannelWebhook, "role:quality", activities.RecipientStaff},
+	} {
+		if got := activities.RecipientKind(tc.channel, tc.recipient); got != tc.want {
+			t.Errorf("%s to %s: %s, want %s", tc.channel, tc.recipient, got, tc.want)
+		}
+	}
 }

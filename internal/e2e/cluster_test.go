@@ -235,7 +235,7 @@ func TestProductionShapeTwoWorkersTwoAPIs(t *testing.T) {
 				return false
 			}
 			settled += counter(url, `complaintflow_sweep_rows_total{outcome="settled",sweep="notices"}`)
-			sent += counter(url, `complaintflow_notification_sends_total{channel="log",status="sent"}`)
+			sent += counter(url, `complaintflow_notification_sends_total{channel="log",recipient="staff",status="sent"}`)
 		}
 		return settled == 1 && sent == 1
 	})
