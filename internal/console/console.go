@@ -295,7 +295,7 @@ func (c *Console) partAnswer(w http.ResponseWriter, r *http.Request, t *template
 		return
 	}
 	w.Header().Set("ETag", p.ETag)
-	if r.Header.Get("If-None-Match") == p.ETag {
+	if shows(r.Header.Get("If-None-Match"), p.ETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -303,6 +303,18 @@ func (c *Console) partAnswer(w http.ResponseWriter, r *http.Request, t *template
 	if _, err := io.WriteString(w, string(p.HTML)); err != nil {
 		c.log.DebugContext(r.Context(), "console part not sent", "part", name, "error", err)
 	}
+}
+
+// shows reports whether an If-None-Match header names etag: one of its list, by the
+// weak comparison a conditional GET uses (RFC 9110 §13.1.2), so a proxy that
+// marks the ETag weak (W/) on the way does not turn every poll into a swap.
+func shows(ifNoneMatch, etag string) bool {
+	for _, tag := range strings.Split(ifNoneMatch, ",") {
+		if tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/"); tag == etag || tag == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 // Beside serves the console under /console/ and everything else with api, so one

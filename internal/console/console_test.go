@@ -146,3 +146,25 @@ func TestRefusalSays(t *testing.T) {
 		}
 	}
 }
+
+// A poll's If-None-Match names the part shown by the weak comparison: a proxy's W/
+// or a list of tags still match; another tag or none does not.
+func TestShows(t *testing.T) {
+	const etag = `"9f86d081"`
+	for _, tc := range []struct {
+		header string
+		want   bool
+	}{
+		{`"9f86d081"`, true},
+		{`W/"9f86d081"`, true},
+		{`"0badc0de", W/"9f86d081"`, true},
+		{`*`, true},
+		{`"0badc0de"`, false},
+		{`9f86d081`, false},
+		{``, false},
+	} {
+		if got := shows(tc.header, etag); got != tc.want {
+			t.Errorf("If-None-Match %q: %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}
