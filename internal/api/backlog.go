@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -122,16 +124,24 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 			v.reject("cycle_id", FieldInvalidFormat, "must be the ID of a PDCA cycle, or empty to clear it")
 		}
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	_, it, err := s.store.ChangeBacklogItem(r.Context(), id, store.BacklogChange{
+	was, it, err := s.store.ChangeBacklogItem(r.Context(), id, store.BacklogChange{
 		Status: req.Status, Owner: req.Owner, DueOn: req.DueOn, CycleID: req.CycleID, By: principalFrom(r.Context()).Actor(),
+		Version: version,
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, r, problem(http.StatusNotFound, "no backlog item "+id))
+		return
+	case errors.Is(err, store.ErrStale):
+		w.Header().Set("ETag", TimeETag(was.UpdatedAt))
+		writeProblem(w, r, problemWithCode(http.StatusPreconditionFailed, CodePreconditionFailed, fmt.Sprintf(
+			"backlog item %s changed since %s: %s updated it at %s (now %s); read it again and send the change against that",
+			id, version.UTC().Format(time.RFC3339Nano), was.UpdatedBy, was.UpdatedAt.UTC().Format(time.RFC3339Nano), was.Status)))
 		return
 	case errors.Is(err, store.ErrInvalid):
 		s.storeError(w, r, err)
@@ -146,7 +156,27 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	w.Header().Set("ETag", TimeETag(it.UpdatedAt))
 	writeJSON(w, http.StatusOK, backlogViewOf(it))
+}
+
+// TimeETag is the entity tag of a row versioned by its updated_at: the time,
+// quoted, as the API writes it (the console's forms send it back as If-Match).
+func TimeETag(t time.Time) string { return `"` + t.UTC().Format(time.RFC3339Nano) + `"` }
+
+// ifMatchTime reads an If-Match naming a TimeETag: nil without one or for "*" (any
+// version); a tag that is no such time is named in v.
+func ifMatchTime(r *http.Request, v *validator) *time.Time {
+	tag := strings.TrimSpace(r.Header.Get("If-Match"))
+	if tag == "" || tag == "*" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.Trim(tag, `"`))
+	if err != nil || !strings.HasPrefix(tag, `"`) || !strings.HasSuffix(tag, `"`) {
+		v.reject("If-Match", FieldInvalidFormat, `must be the entity tag the API gave (the updated_at in double quotes), or *`)
+		return nil
+	}
+	return &t
 }
 
 // startSuggestionDone starts the notice telling the item's customer it is done:

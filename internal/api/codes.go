@@ -35,6 +35,9 @@ const (
 	// CodeGone: the resource existed but is no longer available, e.g. an expired
 	// survey link (410).
 	CodeGone = "gone"
+	// CodePreconditionFailed: the resource changed since the version the request's
+	// If-Match names; nothing changed (412).
+	CodePreconditionFailed = "precondition_failed"
 	// CodePayloadTooLarge: the body exceeds 64 KiB (413).
 	CodePayloadTooLarge = "payload_too_large"
 	// CodeUnsupportedMediaType: the body's Content-Type is not application/json (415).

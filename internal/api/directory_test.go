@@ -114,7 +114,8 @@ func (r response) fields() []string {
 	return names
 }
 
-func (a *directoryAPI) call(role auth.Role, method, path, body string) response {
+// call sends a request as role; header is more header lines, name then value.
+func (a *directoryAPI) call(role auth.Role, method, path, body string, header ...string) response {
 	a.t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -129,6 +130,9 @@ func (a *directoryAPI) call(role auth.Role, method, path, body string) response 
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -29,9 +29,9 @@ func (discardLogger) Warn(string, ...any)  {}
 func (discardLogger) Error(string, ...any) {}
 
 // as calls with a role and checks the status.
-func (a *directoryAPI) as(role auth.Role, method, path, body string, want int) response {
+func (a *directoryAPI) as(role auth.Role, method, path, body string, want int, header ...string) response {
 	a.t.Helper()
-	r := a.call(role, method, path, body)
+	r := a.call(role, method, path, body, header...)
 	if r.status != want {
 		a.t.Fatalf("%s %s %s as %s: got %d %v, want %d", method, path, body, role, r.status, r.body, want)
 	}
@@ -302,7 +302,31 @@ func TestFeedbackListingAndTheBacklog(t *testing.T) {
 	if planned.body["status"] != "planned" || planned.body["updated_by"] != "quality-token" {
 		t.Errorf("patched: %v", planned.body)
 	}
-	bad := a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"someday"}`, http.StatusBadRequest)
+	// Optimistic concurrency: the answer's ETag is the item's version; a change
+	// against an older one is 412 and changes nothing, against this one it is made.
+	etag := planned.header.Get("ETag")
+	if want := `"` + planned.body["updated_at"].(string) + `"`; etag != want {
+		t.Errorf("ETag %q, want the updated_at quoted, %s", etag, want)
+	}
+	older := `"` + item["updated_at"].(string) + `"`
+	stale := a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"rejected"}`, http.StatusPreconditionFailed, "If-Match", older)
+	if stale.body["code"] != "precondition_failed" || stale.header.Get("ETag") != etag ||
+		!strings.Contains(stale.body["detail"].(string), "quality-token updated it") {
+		t.Errorf("a stale change: %v (ETag %q), want precondition_failed naming who changed it and the ETag now", stale.body, stale.header.Get("ETag"))
+	}
+	if got := a.as(auth.RoleAdmin, "GET", "/v1/improvement-backlog?status=planned", "", http.StatusOK); len(got.body["items"].([]any)) != 1 {
+		t.Errorf("after the stale change: %v, want the item still planned", got.body)
+	}
+	bad := a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"rejected"}`, http.StatusBadRequest, "If-Match", "yesterday")
+	if !slices.Equal(bad.fields(), []string{"If-Match"}) {
+		t.Errorf("a bad If-Match names %v", bad.fields())
+	}
+	current := a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"planned","owner":""}`, http.StatusOK, "If-Match", etag)
+	if current.header.Get("ETag") == etag {
+		t.Errorf("the change against the current version kept ETag %s", etag)
+	}
+	a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"owner":""}`, http.StatusOK, "If-Match", "*")
+	bad = a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"someday"}`, http.StatusBadRequest)
 	if !slices.Equal(bad.fields(), []string{"status"}) {
 		t.Errorf("bad status names %v", bad.fields())
 	}

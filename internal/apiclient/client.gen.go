@@ -879,6 +879,7 @@ const (
 	ProblemCodeNotApprover          ProblemCode = "not_approver"
 	ProblemCodeNotFound             ProblemCode = "not_found"
 	ProblemCodePayloadTooLarge      ProblemCode = "payload_too_large"
+	ProblemCodePreconditionFailed   ProblemCode = "precondition_failed"
 	ProblemCodeTooManyRequests      ProblemCode = "too_many_requests"
 	ProblemCodeUnauthorized         ProblemCode = "unauthorized"
 	ProblemCodeUnavailable          ProblemCode = "unavailable"
@@ -909,6 +910,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeNotFound:
 		return true
 	case ProblemCodePayloadTooLarge:
+		return true
+	case ProblemCodePreconditionFailed:
 		return true
 	case ProblemCodeTooManyRequests:
 		return true
@@ -2971,6 +2974,7 @@ type Problem struct {
 	// unauthorized (401), forbidden (403), not_approver (403: not an eligible
 	// approver of the escalation decided), not_found (404), conflict and
 	// invalid_action (409: the workflow refused the action), gone (410),
+	// precondition_failed (412: the resource changed since the If-Match version),
 	// payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 	// too_many_requests (429: retry after Retry-After), internal (500),
 	// unavailable (503: retry), unconfirmed (503: an action not confirmed in time
@@ -2998,6 +3002,7 @@ type Problem struct {
 // unauthorized (401), forbidden (403), not_approver (403: not an eligible
 // approver of the escalation decided), not_found (404), conflict and
 // invalid_action (409: the workflow refused the action), gone (410),
+// precondition_failed (412: the resource changed since the If-Match version),
 // payload_too_large (413), unsupported_media_type (415), unprocessable (422),
 // too_many_requests (429: retry after Retry-After), internal (500),
 // unavailable (503: retry), unconfirmed (503: an action not confirmed in time
@@ -3941,6 +3946,9 @@ type Cursor = string
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -3970,6 +3978,9 @@ type NotFound = Problem
 
 // PayloadTooLarge An RFC 9457 problem detail (docs/errors.md).
 type PayloadTooLarge = Problem
+
+// PreconditionFailed An RFC 9457 problem detail (docs/errors.md).
+type PreconditionFailed = Problem
 
 // ServiceUnavailable An RFC 9457 problem detail (docs/errors.md).
 type ServiceUnavailable = Problem
@@ -4233,6 +4244,14 @@ type ListBacklogParams struct {
 
 	// Cursor The `next_cursor` of the page before.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// PatchBacklogItemParams defines parameters for PatchBacklogItem.
+type PatchBacklogItemParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`); another version is `412 precondition_failed` and nothing changes.
+	// `*` is any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // GetInsightReportParams defines parameters for GetInsightReport.
@@ -5448,12 +5467,18 @@ type ClientInterface interface {
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
 	// from, once (customer text `suggestion_done`).
 	//
+	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+	// the change is made only if the item is still that version — checked and
+	// written in one transaction — else `412 precondition_failed` and nothing
+	// changes: two people editing one item never overwrite each other unseen.
+	//
 	// Roles: manager, quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-	PatchBacklogItemWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchBacklogItemWithBody(ctx context.Context, id UUID, params *PatchBacklogItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchBacklogItem Change a backlog item
 	//
@@ -5463,12 +5488,18 @@ type ClientInterface interface {
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
 	// from, once (customer text `suggestion_done`).
 	//
+	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+	// the change is made only if the item is still that version — checked and
+	// written in one transaction — else `412 precondition_failed` and nothing
+	// changes: two people editing one item never overwrite each other unseen.
+	//
 	// Roles: manager, quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-	PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchBacklogItem(ctx context.Context, id UUID, params *PatchBacklogItemParams, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetInsightReport The customer-needs insight report of a period
 	//
@@ -7798,13 +7829,19 @@ func (c *Client) ListBacklog(ctx context.Context, params *ListBacklogParams, req
 // or cycle_id clears it. An item done tells the customer whose feedback it came
 // from, once (customer text `suggestion_done`).
 //
+// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+// the change is made only if the item is still that version — checked and
+// written in one transaction — else `412 precondition_failed` and nothing
+// changes: two people editing one item never overwrite each other unseen.
+//
 // Roles: manager, quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchBacklogItemRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, params *PatchBacklogItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchBacklogItemRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7823,13 +7860,19 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, contentT
 // or cycle_id clears it. An item done tells the customer whose feedback it came
 // from, once (customer text `suggestion_done`).
 //
+// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+// the change is made only if the item is still that version — checked and
+// written in one transaction — else `412 precondition_failed` and nothing
+// changes: two people editing one item never overwrite each other unseen.
+//
 // Roles: manager, quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchBacklogItemRequest(c.Server, id, body)
+func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, params *PatchBacklogItemParams, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchBacklogItemRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12146,18 +12189,18 @@ func NewListBacklogRequest(server string, params *ListBacklogParams) (*http.Requ
 }
 
 // NewPatchBacklogItemRequest calls the generic PatchBacklogItem builder with application/json body
-func NewPatchBacklogItemRequest(server string, id UUID, body PatchBacklogItemJSONRequestBody) (*http.Request, error) {
+func NewPatchBacklogItemRequest(server string, id UUID, params *PatchBacklogItemParams, body PatchBacklogItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchBacklogItemRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPatchBacklogItemRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPatchBacklogItemRequestWithBody constructs an http.Request for the PatchBacklogItem method, with any body, and a specified content type
-func NewPatchBacklogItemRequestWithBody(server string, id UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchBacklogItemRequestWithBody(server string, id UUID, params *PatchBacklogItemParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12188,6 +12231,21 @@ func NewPatchBacklogItemRequestWithBody(server string, id UUID, contentType stri
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -16593,12 +16651,18 @@ type ClientWithResponsesInterface interface {
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
 	// from, once (customer text `suggestion_done`).
 	//
+	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+	// the change is made only if the item is still that version — checked and
+	// written in one transaction — else `412 precondition_failed` and nothing
+	// changes: two people editing one item never overwrite each other unseen.
+	//
 	// Roles: manager, quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-	PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
+	PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, params *PatchBacklogItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
 
 	// PatchBacklogItemWithResponse Change a backlog item
 	//
@@ -16608,12 +16672,18 @@ type ClientWithResponsesInterface interface {
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
 	// from, once (customer text `suggestion_done`).
 	//
+	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+	// the change is made only if the item is still that version — checked and
+	// written in one transaction — else `412 precondition_failed` and nothing
+	// changes: two people editing one item never overwrite each other unseen.
+	//
 	// Roles: manager, quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-	PatchBacklogItemWithResponse(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
+	PatchBacklogItemWithResponse(ctx context.Context, id UUID, params *PatchBacklogItemParams, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error)
 
 	// GetInsightReportWithResponse The customer-needs insight report of a period
 	//
@@ -22442,9 +22512,19 @@ func (r ListBacklogResponse) ContentType() string {
 	return ""
 }
 
+// PatchBacklogItemResponse200Headers the declared response headers of an HTTP 200 response for PatchBacklogItem
+type PatchBacklogItemResponse200Headers struct {
+	ETag *string
+}
+
 // PatchBacklogItemResponse401Headers the declared response headers of an HTTP 401 response for PatchBacklogItem
 type PatchBacklogItemResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PatchBacklogItemResponse412Headers the declared response headers of an HTTP 412 response for PatchBacklogItem
+type PatchBacklogItemResponse412Headers struct {
+	ETag *string
 }
 
 // PatchBacklogItemResponse429Headers the declared response headers of an HTTP 429 response for PatchBacklogItem
@@ -22470,6 +22550,8 @@ type PatchBacklogItemResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -22480,8 +22562,12 @@ type PatchBacklogItemResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchBacklogItemResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PatchBacklogItemResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PatchBacklogItemResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PatchBacklogItemResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -22511,6 +22597,11 @@ func (r PatchBacklogItemResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchBacklogItemResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchBacklogItemResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -32158,13 +32249,19 @@ func (c *ClientWithResponses) ListBacklogWithResponse(ctx context.Context, param
 // or cycle_id clears it. An item done tells the customer whose feedback it came
 // from, once (customer text `suggestion_done`).
 //
+// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+// the change is made only if the item is still that version — checked and
+// written in one transaction — else `412 precondition_failed` and nothing
+// changes: two people editing one item never overwrite each other unseen.
+//
 // Roles: manager, quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error) {
-	rsp, err := c.PatchBacklogItemWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.Context, id UUID, params *PatchBacklogItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error) {
+	rsp, err := c.PatchBacklogItemWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32179,13 +32276,19 @@ func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.C
 // or cycle_id clears it. An item done tells the customer whose feedback it came
 // from, once (customer text `suggestion_done`).
 //
+// An item's entity tag is its `updated_at` in double quotes, as this API gave it
+// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
+// the change is made only if the item is still that version — checked and
+// written in one transaction — else `412 precondition_failed` and nothing
+// changes: two people editing one item never overwrite each other unseen.
+//
 // Roles: manager, quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/improvement-backlog/{id} (the `PatchBacklogItem` operationId).
-func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, id UUID, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error) {
-	rsp, err := c.PatchBacklogItem(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, id UUID, params *PatchBacklogItemParams, body PatchBacklogItemJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchBacklogItemResponse, error) {
+	rsp, err := c.PatchBacklogItem(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38494,6 +38597,13 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38532,6 +38642,16 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchBacklogItemResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PatchBacklogItemResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -38542,6 +38662,16 @@ func ParsePatchBacklogItemResponse(rsp *http.Response) (*PatchBacklogItemRespons
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PatchBacklogItemResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PatchBacklogItemResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

@@ -62,6 +62,8 @@ func (r *refusal) Lead() string {
 	switch {
 	case r.Code == api.CodeUnconfirmed:
 		return "c.unconfirmed"
+	case r.Code == api.CodePreconditionFailed:
+		return "c.stale"
 	case r.Status == http.StatusServiceUnavailable:
 		return "c.unavailable"
 	}

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -15,10 +16,12 @@ func (c *Console) backlog(w http.ResponseWriter, r *http.Request) {
 	c.showBacklog(w, r, http.StatusOK, map[string]any{})
 }
 
-// backlogRow is an item as the page shows it, with what it is now.
+// backlogRow is an item as the page shows it, with what it is now (for the watch)
+// and its entity tag (for the row's form, so a save made against a version
+// changed elsewhere is refused rather than overwriting it).
 type backlogRow struct {
 	apiclient.BacklogItem
-	Now string
+	Now, ETag string
 }
 
 // backlogNow is what an item is now, as the open page's watch compares it: its
@@ -63,7 +66,7 @@ func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int
 	}
 	rows := make([]backlogRow, len(items.Items))
 	for i, it := range items.Items {
-		rows[i] = backlogRow{it, backlogNow(it)}
+		rows[i] = backlogRow{it, backlogNow(it), api.TimeETag(it.UpdatedAt)}
 	}
 	extra["Items"] = rows
 	c.render(w, r, status, "backlog", extra)
@@ -73,7 +76,10 @@ func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int
 // emptied owner, date or cycle is cleared.
 var backlogFields = []string{"status", "owner", "due_on", "cycle_id"}
 
-// changeBacklogItem sends a row's values to the API.
+// changeBacklogItem sends a row's values to the API, against the version the row
+// was drawn with (If-Match): an item changed elsewhere meanwhile is the API's 412,
+// shown at the row with what was typed; the row is then drawn at the new version,
+// so sending it again applies it over that change, knowingly.
 func (c *Console) changeBacklogItem(w http.ResponseWriter, r *http.Request) {
 	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
@@ -85,7 +91,11 @@ func (c *Console) changeBacklogItem(w http.ResponseWriter, r *http.Request) {
 	for _, f := range backlogFields {
 		body[f] = input[f]
 	}
-	res, err := c.client.PatchBacklogItemWithBody(r.Context(), id, "application/json", jsonBody(body))
+	params := &apiclient.PatchBacklogItemParams{}
+	if v := strings.TrimSpace(r.PostFormValue("version")); v != "" {
+		params.IfMatch = &v
+	}
+	res, err := c.client.PatchBacklogItemWithBody(r.Context(), id, params, "application/json", jsonBody(body))
 	c.posted(w, r, res, err, "/console/backlog", func(status int, ref *refusal) {
 		c.showBacklog(w, r, status, map[string]any{"Form": "item-" + id.String(), "Refusal": ref, "Input": input})
 	})

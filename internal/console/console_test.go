@@ -137,6 +137,8 @@ func TestRefusalSays(t *testing.T) {
 			"Unavailable for now — try again (a form sent again is applied at most once) (503): the database does not answer", ""},
 		{"not confirmed", refusal{Status: 503, Code: "unconfirmed", Detail: "the action was not confirmed within 10s (no worker, or Temporal unavailable); it may still be applied: retry with the same Idempotency-Key to learn its outcome"}, "en",
 			"Not confirmed yet — no worker took the action in time", "Idempotency-Key"},
+		{"changed elsewhere", refusal{Status: 412, Code: "precondition_failed", Detail: "backlog item 1 changed since …"}, "en",
+			"Not saved: changed elsewhere since this page was drawn. What you typed is still here", ""},
 		{"not confirmed, in Chinese", refusal{Status: 503, Code: "unconfirmed", Detail: "…"}, langZH,
 			"尚未确认", "…"},
 	} {

@@ -262,7 +262,7 @@ var pageMessages = map[string]message{
 	"bl.save":                      {"Save", "保存"},
 	"bl.none":                      {"The backlog is empty.", "改进清单为空。"},
 	"bl.new":                       {"New since this page was drawn: {n} more item(s).", "本页显示后新增 {n} 条改进项。"},
-	"bl.changed":                   {"Changed elsewhere since this page was drawn, now {now}; saving this row would overwrite that change; reload the list first.", "本页显示后此项已在别处修改，现为 {now}；此时保存会覆盖该修改，请先重新载入清单。"},
+	"bl.changed":                   {"Changed elsewhere since this page was drawn, now {now}. Saving this row is refused rather than overwriting that; reload the list to see it.", "本页显示后此项已在别处修改，现为 {now}。此时保存会被拒绝而不会覆盖该修改；请重新载入清单查看。"},
 	"in.title":                     {"Customer-needs insight report", "客户需求洞察报告"},
 	"in.show":                      {"Show the report", "查看报告"},
 	"in.csv":                       {"Download CSV", "下载 CSV"},

@@ -211,8 +211,10 @@ func TestConsoleQAQueueWatchesWhatAwaits(t *testing.T) {
 
 // The open improvement list is watched as the risk page is: an item edited
 // elsewhere says what it is now and that saving its row would overwrite that (what
-// is typed stays), a row the viewer saves is drawn anew without that note, and an
-// item filed since the page was drawn is counted.
+// is typed stays), and an item filed since the page was drawn is counted. Saving
+// that row is refused (412: the form sends the version it was drawn with) with
+// what was typed kept; sent again, knowingly, it is applied, and the viewer's own
+// save is not taken for a change made elsewhere.
 func TestConsoleBacklogWatchesEditsElsewhere(t *testing.T) {
 	s := newStack(t)
 	s.qualityTeam()
@@ -233,8 +235,8 @@ func TestConsoleBacklogWatchesEditsElsewhere(t *testing.T) {
 
 	s.must(200, s.do("PATCH", "/v1/improvement-backlog/"+id, s.personToken("quality", "quinn"), map[string]any{"status": "planned"}))
 	b.run("the edited row's note", chromedp.WaitVisible(chromedp.CSS(row+` .changed-note`)))
-	if note := b.text(row + ` .changed-note`); !strings.Contains(note, "now planned (quinn,") || !strings.Contains(note, "overwrite") {
-		t.Errorf("the row's note says %q, want what it is now and the overwrite warning", note)
+	if note := b.text(row + ` .changed-note`); !strings.Contains(note, "now planned (quinn,") || !strings.Contains(note, "refused rather than overwriting") {
+		t.Errorf("the row's note says %q, want what it is now and that a save is refused", note)
 	}
 	if owner := get(b, "the owner field", chromedp.Value(chromedp.CSS(`#owner-`+id))); owner != "quinn" {
 		t.Errorf("the owner field reads %q after the watch, want what was typed", owner)
@@ -247,9 +249,36 @@ func TestConsoleBacklogWatchesEditsElsewhere(t *testing.T) {
 	}
 	b.screenshot("backlog-watched")
 
-	b.navigate(s.url + "/console/backlog")
-	b.run("save the row", chromedp.WaitVisible(chromedp.CSS(`#form-`+id)), chromedp.SetValue(chromedp.CSS(`#owner-`+id), "quinn"),
-		clickThrough(`#form-`+id+` button`), chromedp.WaitVisible(chromedp.CSS(`#form-`+id)))
+	// Saving the row drawn before the change is refused (412), not an overwrite:
+	// what was typed comes back, the item keeps quinn's change.
+	b.run("save the stale row", clickThrough(`#form-`+id+` button`), chromedp.WaitVisible(chromedp.CSS(row+` #refusal`)))
+	if msg := b.text(row + ` #refusal`); !strings.Contains(msg, "Not saved: changed elsewhere") || !strings.Contains(msg, "(412)") {
+		t.Errorf("the stale save says %q", msg)
+	}
+	item := func() map[string]any {
+		for _, it := range items(s.must(200, s.do("GET", "/v1/improvement-backlog", s.token("quality"), nil))) {
+			if it["id"] == id {
+				return it
+			}
+		}
+		t.Fatalf("no backlog item %s", id)
+		return nil
+	}
+	if it := item(); it["status"] != "planned" || it["owner"] != nil || it["updated_by"] != "quinn" {
+		t.Errorf("after the stale save the item is %v, want quinn's change kept", it)
+	}
+	if owner := get(b, "the owner field", chromedp.Value(chromedp.CSS(`#owner-`+id))); owner != "quinn" {
+		t.Errorf("the refused row's owner field reads %q, want what was typed", owner)
+	}
+	b.screenshot("backlog-stale-save")
+
+	// Sent again, knowingly, it is applied over that change; the viewer's own save
+	// does not show as a change made elsewhere.
+	b.run("save again", clickThrough(`#form-`+id+` button`), chromedp.WaitNotPresent(chromedp.CSS(row+` #refusal`)))
+	eventually(t, 10*time.Second, "the row saved", func() bool {
+		it := item()
+		return it["owner"] == "quinn" && it["status"] == "new" && it["updated_by"] == "qin"
+	})
 	time.Sleep(4 * time.Second) // a poll after the viewer's own save
 	if b.exists(row + ` .changed-note:not([hidden])`) {
 		t.Error("the viewer's own save shows as a change made elsewhere")

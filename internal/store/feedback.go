@@ -239,19 +239,22 @@ func (s *Store) BacklogItems(ctx context.Context, f BacklogFilter) ([]BacklogIte
 }
 
 // BacklogChange is a change to a backlog item: nil fields are kept; an empty Owner,
-// DueOn or CycleID clears it.
+// DueOn or CycleID clears it. Version, when set, is the item's updated_at the
+// change was made against: another is ErrStale.
 type BacklogChange struct {
 	Status  *string
 	Owner   *string
 	DueOn   *string
 	CycleID *string
 	By      string
+	Version *time.Time
 }
 
 // ChangeBacklogItem applies a change to an item and answers the item as it was
 // before and after (done_at is set when it first becomes done, cleared when it
 // leaves done). ErrNotFound for an unknown item; ErrInvalid when the owner or the
-// cycle does not exist.
+// cycle does not exist; ErrStale, with the item as it is in before, when it is no
+// longer c.Version (checked under the row's lock, so no change slips between).
 func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChange) (before, after BacklogItem, err error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -264,6 +267,9 @@ func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChang
 				return ErrNotFound
 			}
 			return err
+		}
+		if c.Version != nil && !c.Version.Equal(before.UpdatedAt) {
+			return ErrStale
 		}
 		const q = `UPDATE improvement_backlog SET
 				status   = COALESCE($2, status),
@@ -286,7 +292,7 @@ func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChang
 		}
 		return tx.Commit()
 	}()
-	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) {
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrStale) {
 		err = fmt.Errorf("change backlog item %s: %w", id, err)
 	}
 	return before, after, err

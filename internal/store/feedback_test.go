@@ -236,6 +236,20 @@ func TestFeedbackAndBacklogPageAndFilter(t *testing.T) {
 	if _, _, err := st.ChangeBacklogItem(ctx, items[1].ID, store.BacklogChange{Status: ptr("someday")}); err == nil {
 		t.Error("the database accepted status someday")
 	}
+	// A change made against the version before "planned" is stale and changes
+	// nothing; against the version now, it is made.
+	was := items[0].UpdatedAt
+	if cur, _, err := st.ChangeBacklogItem(ctx, items[0].ID, store.BacklogChange{Owner: ptr(""), By: "ann", Version: &was}); !errors.Is(err, store.ErrStale) ||
+		!cur.UpdatedAt.Equal(moved.UpdatedAt) || cur.Status != "planned" {
+		t.Errorf("a stale change: %v, the item answered %+v; want ErrStale and the item as it is", err, cur)
+	}
+	if again, _ := st.BacklogItems(ctx, store.BacklogFilter{Status: "planned", Limit: 10}); len(again) != 1 || again[0].UpdatedBy != "quality-lead" {
+		t.Errorf("after a stale change: %+v, want the item unchanged", again)
+	}
+	if done := changeBacklog(t, st, items[0].ID, store.BacklogChange{Status: ptr("rejected"), By: "ann", Version: &moved.UpdatedAt}); done.Status != "rejected" {
+		t.Errorf("a change against the current version: %+v", done)
+	}
+	changeBacklog(t, st, items[0].ID, store.BacklogChange{Status: ptr("planned"), By: "quality-lead"})
 	planned, err := st.BacklogItems(ctx, store.BacklogFilter{Status: "planned", ProblemType: "logistics", Limit: 10})
 	if err != nil || len(planned) != 1 || planned[0].ID != items[0].ID {
 		t.Errorf("planned items: %+v err %v", planned, err)

@@ -27,6 +27,9 @@ var (
 	ErrNotFound error = &sentinel{msg: "not found", notFound: true}
 	// ErrConflict means an idempotency key was reused with a different request.
 	ErrConflict error = &sentinel{msg: "conflict", conflict: true}
+	// ErrStale means a change was made against a version of a row that is no
+	// longer the row's (an If-Match that does not match); nothing changed.
+	ErrStale error = &sentinel{msg: "changed since the version given"}
 )
 
 // sentinel is the type of the store's sentinel errors; each is one pointer, so
