@@ -72,17 +72,30 @@ func TestConsolePDCACommitteeAndCheckNow(t *testing.T) {
 	b.screenshot("qa-cycle-checked")
 }
 
+// qaSample seeds a complaint of agent closed two days ago, samples it for QA as a
+// sampling run would, and returns the sample's ID as the API lists it.
+func (s *stack) qaSample(agent string) string {
+	s.t.Helper()
+	closed := time.Now().UTC().Add(-48 * time.Hour)
+	cid := s.seedComplaint("logistics", closed.Add(-time.Hour), nil)
+	if _, err := s.store.AddQASamples(context.Background(), "review:qa-test", closed.Add(-time.Hour), closed.Add(time.Hour),
+		[]quality.ClosedComplaint{{ID: cid, Agent: agent, ClosedAt: closed}}); err != nil {
+		s.t.Fatal(err)
+	}
+	for _, it := range items(s.must(200, s.do("GET", "/v1/qa-queue", s.token("quality"), nil))) {
+		if it["complaint_id"] == cid {
+			return it["id"].(string)
+		}
+	}
+	s.t.Fatalf("no sample of %s in the QA queue", cid)
+	return ""
+}
+
 // The QA queue page: a sampled complaint is scored criterion by criterion; points
 // over a criterion's maximum are the API's refusal, shown at that field.
 func TestConsoleQAQueue(t *testing.T) {
 	s := newStack(t)
-	closed := time.Now().UTC().Add(-48 * time.Hour)
-	cid := s.seedComplaint("logistics", closed.Add(-time.Hour), nil)
-	if _, err := s.store.AddQASamples(context.Background(), "review:qa-test", closed.Add(-time.Hour), closed.Add(time.Hour),
-		[]quality.ClosedComplaint{{ID: cid, Agent: "ann", ClosedAt: closed}}); err != nil {
-		t.Fatal(err)
-	}
-	sample := items(s.must(200, s.do("GET", "/v1/qa-queue", s.token("quality"), nil)))[0]["id"].(string)
+	sample := s.qaSample("ann")
 
 	b := newBrowser(t, s.url)
 	b.signInAs(s.token("quality"))

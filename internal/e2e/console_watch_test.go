@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
-	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // The open escalation inbox watches what waits without redrawing the form a
@@ -127,8 +126,9 @@ func TestConsoleComplaintPageSaysWhatChanged(t *testing.T) {
 }
 
 // The queue's rows are swapped only when they changed: unchanged answers — the
-// first one too, which is what the page drew — leave the drawn rows alone; a change swaps them, puts the keyboard focus back on the link
-// it was on, and says "List updated at …" in the status a screen reader hears.
+// first one too, which is what the page drew — leave the drawn rows alone; a
+// change swaps them, puts the keyboard focus back on the link it was on, and says
+// "List updated at …" in the status a screen reader hears.
 func TestConsoleQueueSwapsOnlyWhatChanged(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
@@ -168,22 +168,7 @@ func TestConsoleQueueSwapsOnlyWhatChanged(t *testing.T) {
 // so, and a sample drawn since the page was drawn is counted in a note.
 func TestConsoleQAQueueWatchesWhatAwaits(t *testing.T) {
 	s := newStack(t)
-	closed := time.Now().UTC().Add(-48 * time.Hour)
-	sampleOf := func(agent string) string {
-		cid := s.seedComplaint("logistics", closed.Add(-time.Hour), nil)
-		if _, err := s.store.AddQASamples(context.Background(), "review:qa-watch", closed.Add(-time.Hour), closed.Add(time.Hour),
-			[]quality.ClosedComplaint{{ID: cid, Agent: agent, ClosedAt: closed}}); err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range items(s.must(200, s.do("GET", "/v1/qa-queue", s.token("quality"), nil))) {
-			if it["complaint_id"] == cid {
-				return it["id"].(string)
-			}
-		}
-		t.Fatalf("no sample of %s in the QA queue", cid)
-		return ""
-	}
-	first := sampleOf("ann")
+	first := s.qaSample("ann")
 	b := newBrowser(t, s.url)
 	b.signInAs(s.token("quality"))
 	b.navigate(s.url + "/console/qa")
@@ -201,7 +186,7 @@ func TestConsoleQAQueueWatchesWhatAwaits(t *testing.T) {
 		t.Errorf("the note reads %q after the watch, want what was typed, %q", got, typed)
 	}
 
-	sampleOf("bob")
+	s.qaSample("bob")
 	b.run("the note of a new sample", chromedp.WaitVisible(chromedp.CSS(`#qa-new`)))
 	if note := b.text(`#qa-new`); !strings.Contains(note, "1 more sample") {
 		t.Errorf("the note says %q, want one more sample", note)
