@@ -35,7 +35,7 @@ func TestCustomerNoticesAreRenderedInTheCustomersLocale(t *testing.T) {
 			"王芳，您好：\n\n已找到包裹\n\n我们仍将在 2026年3月4日 14:30（Asia/Shanghai） 前解决您的问题。"},
 		{"the admins' zh-CN version", "k2", func() {
 			if _, _, err := f.st.PutMessageTemplate(context.Background(), message.Template{Key: message.Progress, Locale: message.ZhCN,
-				Subject: "进展 {{.complaint_id}}", Body: "{{.message}}", UpdatedBy: "admin"}); err != nil {
+				Subject: "进展 {{.complaint_id}}", Body: "{{.message}}", UpdatedBy: "admin"}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}, "进展 " + f.c.ID, "已找到包裹"},

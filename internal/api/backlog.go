@@ -3,10 +3,8 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -138,10 +136,7 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no backlog item "+id))
 		return
 	case errors.Is(err, store.ErrStale):
-		w.Header().Set("ETag", TimeETag(was.UpdatedAt))
-		writeProblem(w, r, problemWithCode(http.StatusPreconditionFailed, CodePreconditionFailed, fmt.Sprintf(
-			"backlog item %s changed since %s: %s updated it at %s (now %s); read it again and send the change against that",
-			id, version.UTC().Format(time.RFC3339Nano), was.UpdatedBy, was.UpdatedAt.UTC().Format(time.RFC3339Nano), was.Status)))
+		writeStale(w, r, "backlog item "+id, *version, was.UpdatedBy, was.UpdatedAt, was.Status)
 		return
 	case errors.Is(err, store.ErrInvalid):
 		s.storeError(w, r, err)
@@ -158,25 +153,6 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", TimeETag(it.UpdatedAt))
 	writeJSON(w, http.StatusOK, backlogViewOf(it))
-}
-
-// TimeETag is the entity tag of a row versioned by its updated_at: the time,
-// quoted, as the API writes it (the console's forms send it back as If-Match).
-func TimeETag(t time.Time) string { return `"` + t.UTC().Format(time.RFC3339Nano) + `"` }
-
-// ifMatchTime reads an If-Match naming a TimeETag: nil without one or for "*" (any
-// version); a tag that is no such time is named in v.
-func ifMatchTime(r *http.Request, v *validator) *time.Time {
-	tag := strings.TrimSpace(r.Header.Get("If-Match"))
-	if tag == "" || tag == "*" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, strings.Trim(tag, `"`))
-	if err != nil || !strings.HasPrefix(tag, `"`) || !strings.HasSuffix(tag, `"`) {
-		v.reject("If-Match", FieldInvalidFormat, `must be the entity tag the API gave (the updated_at in double quotes), or *`)
-		return nil
-	}
-	return &t
 }
 
 // startSuggestionDone starts the notice telling the item's customer it is done:

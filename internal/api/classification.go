@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,6 +30,7 @@ func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(store.RulesVersion(rows)))
 	writeItems(w, rows, ruleViewOf)
 }
 
@@ -67,6 +69,7 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := req.validate(&v)
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		for i, e := range p.Errors { // JSON pointers: /rules/3/dimension
 			p.Errors[i].Pointer = "/" + strings.NewReplacer("[", "/", "]", "", ".", "/").Replace(e.Field)
@@ -74,13 +77,22 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	stored, err := s.store.ReplaceClassificationRules(r.Context(), rows, principalFrom(r.Context()).Actor())
+	stored, err := s.store.ReplaceClassificationRules(r.Context(), rows, principalFrom(r.Context()).Actor(), version)
+	if errors.Is(err, store.ErrStale) {
+		by := ""
+		if len(stored) > 0 {
+			by = stored[0].UpdatedBy
+		}
+		writeStale(w, r, "the classification rule set", *version, by, store.RulesVersion(stored), fmt.Sprintf("%d rules", len(stored)))
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.useRules(r.Context(), stored)
 	s.log.InfoContext(r.Context(), "classification rules replaced", "rules", len(stored), "by", principalFrom(r.Context()).Actor())
+	w.Header().Set("ETag", TimeETag(store.RulesVersion(stored)))
 	writeItems(w, stored, ruleViewOf)
 }
 

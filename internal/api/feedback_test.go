@@ -311,7 +311,7 @@ func TestFeedbackListingAndTheBacklog(t *testing.T) {
 	older := `"` + item["updated_at"].(string) + `"`
 	stale := a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"rejected"}`, http.StatusPreconditionFailed, "If-Match", older)
 	if stale.body["code"] != "precondition_failed" || stale.header.Get("ETag") != etag ||
-		!strings.Contains(stale.body["detail"].(string), "quality-token updated it") {
+		!strings.Contains(stale.body["detail"].(string), "quality-token changed it") {
 		t.Errorf("a stale change: %v (ETag %q), want precondition_failed naming who changed it and the ETag now", stale.body, stale.header.Get("ETag"))
 	}
 	if got := a.as(auth.RoleAdmin, "GET", "/v1/improvement-backlog?status=planned", "", http.StatusOK); len(got.body["items"].([]any)) != 1 {

@@ -121,10 +121,12 @@ func (s *Server) getMessageTemplate(w http.ResponseWriter, r *http.Request) {
 	t, err := s.store.MessageTemplate(r.Context(), d.Key, locale)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		w.Header().Set("ETag", SeedETag)
 		writeJSON(w, http.StatusOK, messageTemplateViewOf(d, locale, nil))
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
+		w.Header().Set("ETag", TimeETag(t.UpdatedAt))
 		writeJSON(w, http.StatusOK, messageTemplateViewOf(d, locale, &t))
 	}
 }
@@ -159,17 +161,23 @@ func (s *Server) putMessageTemplate(w http.ResponseWriter, r *http.Request) {
 			v.reject(e.Field, code, e.Reason)
 		}
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	t, created, err := s.store.PutMessageTemplate(r.Context(), message.Template{
 		Key: d.Key, Locale: locale, Subject: body.Subject, Body: body.Body, UpdatedBy: principalFrom(r.Context()).Actor(),
-	})
+	}, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "customer text "+string(d.Key)+" ("+string(locale)+")", *version, t.UpdatedBy, t.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(t.UpdatedAt))
 	writePut(w, r, created, messageTemplateViewOf(d, locale, &t))
 }
 

@@ -215,26 +215,58 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	current, err := s.store.Policy(r.Context(), complaint.Level(urgency), complaint.Level(tier))
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	body.apply(&v, &current)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	current.UpdatedBy = principalFrom(r.Context()).Actor()
-	p, err := s.store.PutPolicy(r.Context(), current)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Code: FieldNotFound, Message: "no calendar " + null.Value(current.CalendarID)}))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	p, _, ok := s.writePolicy(w, r, "SLA policy "+urgency+"/"+tier, &v, &body, func() (store.Policy, bool, error) {
+		p, err := s.store.Policy(r.Context(), complaint.Level(urgency), complaint.Level(tier))
+		return p, false, err
+	})
+	if !ok {
 		return
 	}
 	s.log.InfoContext(r.Context(), "SLA policy changed", "urgency", urgency, "tier", tier, "by", p.UpdatedBy)
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writeJSON(w, http.StatusOK, policyViewOf(p))
+}
+
+// writePolicy merges the body into the policy read and writes it against the
+// If-Match, or without one against the version read — read again if another
+// change came between, since a PUT changes only the fields it names and must not
+// undo another's. read answers created for a policy not there yet (its fields
+// where it starts from). false: the answer (a refusal) is written.
+func (s *Server) writePolicy(w http.ResponseWriter, r *http.Request, what string, v *validator, body *putPolicyBody,
+	read func() (store.Policy, bool, error)) (store.Policy, bool, bool) {
+	ifMatch := ifMatchTime(r, v)
+	for tries := 1; ; tries++ {
+		current, created, err := read()
+		if err != nil {
+			s.serverError(w, r, err)
+			return current, false, false
+		}
+		version := current.UpdatedAt
+		if created {
+			version = time.Time{}
+		}
+		if ifMatch != nil {
+			version = *ifMatch
+		}
+		body.apply(v, &current)
+		if p := v.problem(); p != nil {
+			writeProblem(w, r, p)
+			return current, false, false
+		}
+		current.UpdatedBy = principalFrom(r.Context()).Actor()
+		p, err := s.store.PutPolicy(r.Context(), current, &version)
+		switch {
+		case errors.Is(err, store.ErrStale) && ifMatch == nil && tries < 5:
+			continue
+		case errors.Is(err, store.ErrStale):
+			writeStale(w, r, what, version, p.UpdatedBy, p.UpdatedAt, "")
+		case errors.Is(err, store.ErrNotFound):
+			writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Code: FieldNotFound, Message: "no calendar " + null.Value(current.CalendarID)}))
+		case err != nil:
+			s.serverError(w, r, err)
+		default:
+			return p, created, true
+		}
+		return p, false, false
+	}
 }

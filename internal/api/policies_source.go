@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
-	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -53,38 +52,26 @@ func (s *Server) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	current, err := s.store.SourcePolicy(r.Context(), key)
-	created := errors.Is(err, store.ErrNotFound)
-	if created {
-		cell := func(l string) complaint.Level {
-			if l == complaint.Any {
-				return complaint.Medium
+	p, created, ok := s.writePolicy(w, r, "source policy "+key.ID(), &v, &body, func() (store.Policy, bool, error) {
+		current, err := s.store.SourcePolicy(r.Context(), key)
+		created := errors.Is(err, store.ErrNotFound)
+		if created {
+			cell := func(l string) complaint.Level {
+				if l == complaint.Any {
+					return complaint.Medium
+				}
+				return complaint.Level(l)
 			}
-			return complaint.Level(l)
+			current, err = s.store.Policy(r.Context(), cell(key.Urgency), cell(key.Tier))
 		}
-		current, err = s.store.Policy(r.Context(), cell(key.Urgency), cell(key.Tier))
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	current.Source, current.Urgency, current.Tier = key.Source, complaint.Level(key.Urgency), complaint.Level(key.Tier)
-	body.apply(&v, &current)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	current.UpdatedBy = principalFrom(r.Context()).Actor()
-	p, err := s.store.PutPolicy(r.Context(), current)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Code: FieldNotFound, Message: "no calendar " + null.Value(current.CalendarID)}))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+		current.Source, current.Urgency, current.Tier = key.Source, complaint.Level(key.Urgency), complaint.Level(key.Tier)
+		return current, created, err
+	})
+	if !ok {
 		return
 	}
 	s.log.InfoContext(r.Context(), "source SLA policy changed", "policy", key.ID(), "by", p.UpdatedBy)
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writePut(w, r, created, policyViewOf(p))
 }
 

@@ -4017,6 +4017,15 @@ type GetCalendar200JSONResponseBody struct {
 	union json.RawMessage
 }
 
+// PutClassificationRulesParams defines parameters for PutClassificationRules.
+type PutClassificationRulesParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListComplaintsParams defines parameters for ListComplaints.
 type ListComplaintsParams struct {
 	// ExternalId The intake system's id; how an intake system finds its complaint.
@@ -4249,8 +4258,9 @@ type ListBacklogParams struct {
 // PatchBacklogItemParams defines parameters for PatchBacklogItem.
 type PatchBacklogItemParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
-	// `ETag`); another version is `412 precondition_failed` and nothing changes.
-	// `*` is any version.
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
@@ -4268,6 +4278,15 @@ type GetInsightReportParamsFormat string
 type ListIntegrationDeliveriesParams struct {
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// PutMessageTemplateParams defines parameters for PutMessageTemplate.
+type PutMessageTemplateParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // GetMetricsParams defines parameters for GetMetrics.
@@ -4526,6 +4545,24 @@ type PutRouteParams struct {
 
 	// Channel The channel the rule is for; left out or `*` for every channel.
 	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
+// PutSourcePolicyParams defines parameters for PutSourcePolicy.
+type PutSourcePolicyParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PutPolicyParams defines parameters for PutPolicy.
+type PutPolicyParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ListTokensParams defines parameters for ListTokens.
@@ -4893,23 +4930,33 @@ type ClientInterface interface {
 	//
 	// The whole rule set at once (1 to 500 rules); it applies to the next text.
 	//
+	// The set's entity tag is the latest `updated_at` of its rules in double quotes
+	// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+	// only if it is still that version, else `412 precondition_failed` and nothing
+	// changes: an edit of the set read earlier never drops rules saved since.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-	PutClassificationRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutClassificationRulesWithBody(ctx context.Context, params *PutClassificationRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutClassificationRules Replace the classification rules
 	//
 	// The whole rule set at once (1 to 500 rules); it applies to the next text.
+	//
+	// The set's entity tag is the latest `updated_at` of its rules in double quotes
+	// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+	// only if it is still that version, else `412 precondition_failed` and nothing
+	// changes: an edit of the set read earlier never drops rules saved since.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-	PutClassificationRules(ctx context.Context, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutClassificationRules(ctx context.Context, params *PutClassificationRulesParams, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClassifyTextWithBody Preview a classification
 	//
@@ -5629,12 +5676,17 @@ type ClientInterface interface {
 	// template that does not parse (`invalid_format`) or uses a variable its key
 	// does not offer (`not_found`, naming it) is refused with 400.
 	//
+	// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+	// seeded text is in use (the `ETag` of the text and of this answer). With
+	// `If-Match` the text is changed only if it is still that version, else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-	PutMessageTemplateWithBody(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutMessageTemplateWithBody(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutMessageTemplate Change a customer text
 	//
@@ -5642,12 +5694,17 @@ type ClientInterface interface {
 	// template that does not parse (`invalid_format`) or uses a variable its key
 	// does not offer (`not_found`, naming it) is refused with 400.
 	//
+	// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+	// seeded text is in use (the `ETag` of the text and of this answer). With
+	// `If-Match` the text is changed only if it is still that version, else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-	PutMessageTemplate(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutMessageTemplate(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics Service metrics
 	//
@@ -6403,12 +6460,15 @@ type ClientInterface interface {
 	// left out keep their value or, for a new policy, start from the matrix cell
 	// it narrows (medium for `*`). Complaints filed before keep their policy.
 	//
+	// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+	// creates the policy only if it does not exist yet.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-	PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutSourcePolicy Create or replace a source's SLA policy
 	//
@@ -6416,12 +6476,15 @@ type ClientInterface interface {
 	// left out keep their value or, for a new policy, start from the matrix cell
 	// it narrows (medium for `*`). Complaints filed before keep their policy.
 	//
+	// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+	// creates the policy only if it does not exist yet.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-	PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutPolicyWithBody Change an SLA policy
 	//
@@ -6429,12 +6492,18 @@ type ClientInterface interface {
 	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
+	// A policy's entity tag is its `updated_at` in double quotes (the answer's
+	// `ETag`). With `If-Match` the change is made only if the policy is still that
+	// version, else `412 precondition_failed` and nothing changes. Without it the
+	// fields sent are merged into the policy as it is when written, so two changes of
+	// different fields both apply.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-	PutPolicyWithBody(ctx context.Context, urgency Level, tier Level, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutPolicyWithBody(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutPolicy Change an SLA policy
 	//
@@ -6442,12 +6511,18 @@ type ClientInterface interface {
 	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
+	// A policy's entity tag is its `updated_at` in double quotes (the answer's
+	// `ETag`). With `If-Match` the change is made only if the policy is still that
+	// version, else `412 precondition_failed` and nothing changes. Without it the
+	// fields sent are merged into the policy as it is when written, so two changes of
+	// different fields both apply.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-	PutPolicy(ctx context.Context, urgency Level, tier Level, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutPolicy(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSurvey The survey form
 	//
@@ -6765,13 +6840,18 @@ func (c *Client) ListClassificationRules(ctx context.Context, reqEditors ...Requ
 //
 // The whole rule set at once (1 to 500 rules); it applies to the next text.
 //
+// The set's entity tag is the latest `updated_at` of its rules in double quotes
+// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+// only if it is still that version, else `412 precondition_failed` and nothing
+// changes: an edit of the set read earlier never drops rules saved since.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-func (c *Client) PutClassificationRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutClassificationRulesRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutClassificationRulesWithBody(ctx context.Context, params *PutClassificationRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutClassificationRulesRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6786,13 +6866,18 @@ func (c *Client) PutClassificationRulesWithBody(ctx context.Context, contentType
 //
 // The whole rule set at once (1 to 500 rules); it applies to the next text.
 //
+// The set's entity tag is the latest `updated_at` of its rules in double quotes
+// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+// only if it is still that version, else `412 precondition_failed` and nothing
+// changes: an edit of the set read earlier never drops rules saved since.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-func (c *Client) PutClassificationRules(ctx context.Context, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutClassificationRulesRequest(c.Server, body)
+func (c *Client) PutClassificationRules(ctx context.Context, params *PutClassificationRulesParams, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutClassificationRulesRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8131,13 +8216,18 @@ func (c *Client) GetMessageTemplate(ctx context.Context, key string, locale stri
 // template that does not parse (`invalid_format`) or uses a variable its key
 // does not offer (`not_found`, naming it) is refused with 400.
 //
+// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+// seeded text is in use (the `ETag` of the text and of this answer). With
+// `If-Match` the text is changed only if it is still that version, else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-func (c *Client) PutMessageTemplateWithBody(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutMessageTemplateRequestWithBody(c.Server, key, locale, contentType, body)
+func (c *Client) PutMessageTemplateWithBody(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutMessageTemplateRequestWithBody(c.Server, key, locale, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8154,13 +8244,18 @@ func (c *Client) PutMessageTemplateWithBody(ctx context.Context, key string, loc
 // template that does not parse (`invalid_format`) or uses a variable its key
 // does not offer (`not_found`, naming it) is refused with 400.
 //
+// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+// seeded text is in use (the `ETag` of the text and of this answer). With
+// `If-Match` the text is changed only if it is still that version, else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-func (c *Client) PutMessageTemplate(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutMessageTemplateRequest(c.Server, key, locale, body)
+func (c *Client) PutMessageTemplate(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutMessageTemplateRequest(c.Server, key, locale, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9635,13 +9730,16 @@ func (c *Client) DeleteSourcePolicy(ctx context.Context, source ComplaintSource,
 // left out keep their value or, for a new policy, start from the matrix cell
 // it narrows (medium for `*`). Complaints filed before keep their policy.
 //
+// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+// creates the policy only if it does not exist yet.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-func (c *Client) PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutSourcePolicyRequestWithBody(c.Server, source, urgency, tier, contentType, body)
+func (c *Client) PutSourcePolicyWithBody(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequestWithBody(c.Server, source, urgency, tier, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9658,13 +9756,16 @@ func (c *Client) PutSourcePolicyWithBody(ctx context.Context, source ComplaintSo
 // left out keep their value or, for a new policy, start from the matrix cell
 // it narrows (medium for `*`). Complaints filed before keep their policy.
 //
+// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+// creates the policy only if it does not exist yet.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-func (c *Client) PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutSourcePolicyRequest(c.Server, source, urgency, tier, body)
+func (c *Client) PutSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutSourcePolicyRequest(c.Server, source, urgency, tier, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9681,13 +9782,19 @@ func (c *Client) PutSourcePolicy(ctx context.Context, source ComplaintSource, ur
 // resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
+// A policy's entity tag is its `updated_at` in double quotes (the answer's
+// `ETag`). With `If-Match` the change is made only if the policy is still that
+// version, else `412 precondition_failed` and nothing changes. Without it the
+// fields sent are merged into the policy as it is when written, so two changes of
+// different fields both apply.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-func (c *Client) PutPolicyWithBody(ctx context.Context, urgency Level, tier Level, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutPolicyRequestWithBody(c.Server, urgency, tier, contentType, body)
+func (c *Client) PutPolicyWithBody(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPolicyRequestWithBody(c.Server, urgency, tier, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9704,13 +9811,19 @@ func (c *Client) PutPolicyWithBody(ctx context.Context, urgency Level, tier Leve
 // resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
+// A policy's entity tag is its `updated_at` in double quotes (the answer's
+// `ETag`). With `If-Match` the change is made only if the policy is still that
+// version, else `412 precondition_failed` and nothing changes. Without it the
+// fields sent are merged into the policy as it is when written, so two changes of
+// different fields both apply.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-func (c *Client) PutPolicy(ctx context.Context, urgency Level, tier Level, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutPolicyRequest(c.Server, urgency, tier, body)
+func (c *Client) PutPolicy(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPolicyRequest(c.Server, urgency, tier, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10297,18 +10410,18 @@ func NewListClassificationRulesRequest(server string) (*http.Request, error) {
 }
 
 // NewPutClassificationRulesRequest calls the generic PutClassificationRules builder with application/json body
-func NewPutClassificationRulesRequest(server string, body PutClassificationRulesJSONRequestBody) (*http.Request, error) {
+func NewPutClassificationRulesRequest(server string, params *PutClassificationRulesParams, body PutClassificationRulesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutClassificationRulesRequestWithBody(server, "application/json", bodyReader)
+	return NewPutClassificationRulesRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutClassificationRulesRequestWithBody constructs an http.Request for the PutClassificationRules method, with any body, and a specified content type
-func NewPutClassificationRulesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutClassificationRulesRequestWithBody(server string, params *PutClassificationRulesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -10332,6 +10445,21 @@ func NewPutClassificationRulesRequestWithBody(server string, contentType string,
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12663,18 +12791,18 @@ func NewGetMessageTemplateRequest(server string, key string, locale string) (*ht
 }
 
 // NewPutMessageTemplateRequest calls the generic PutMessageTemplate builder with application/json body
-func NewPutMessageTemplateRequest(server string, key string, locale string, body PutMessageTemplateJSONRequestBody) (*http.Request, error) {
+func NewPutMessageTemplateRequest(server string, key string, locale string, params *PutMessageTemplateParams, body PutMessageTemplateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutMessageTemplateRequestWithBody(server, key, locale, "application/json", bodyReader)
+	return NewPutMessageTemplateRequestWithBody(server, key, locale, params, "application/json", bodyReader)
 }
 
 // NewPutMessageTemplateRequestWithBody constructs an http.Request for the PutMessageTemplate method, with any body, and a specified content type
-func NewPutMessageTemplateRequestWithBody(server string, key string, locale string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutMessageTemplateRequestWithBody(server string, key string, locale string, params *PutMessageTemplateParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12712,6 +12840,21 @@ func NewPutMessageTemplateRequestWithBody(server string, key string, locale stri
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -15382,18 +15525,18 @@ func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency
 }
 
 // NewPutSourcePolicyRequest calls the generic PutSourcePolicy builder with application/json body
-func NewPutSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody) (*http.Request, error) {
+func NewPutSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, body PutSourcePolicyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutSourcePolicyRequestWithBody(server, source, urgency, tier, "application/json", bodyReader)
+	return NewPutSourcePolicyRequestWithBody(server, source, urgency, tier, params, "application/json", bodyReader)
 }
 
 // NewPutSourcePolicyRequestWithBody constructs an http.Request for the PutSourcePolicy method, with any body, and a specified content type
-func NewPutSourcePolicyRequestWithBody(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutSourcePolicyRequestWithBody(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15439,22 +15582,37 @@ func NewPutSourcePolicyRequestWithBody(server string, source ComplaintSource, ur
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewPutPolicyRequest calls the generic PutPolicy builder with application/json body
-func NewPutPolicyRequest(server string, urgency Level, tier Level, body PutPolicyJSONRequestBody) (*http.Request, error) {
+func NewPutPolicyRequest(server string, urgency Level, tier Level, params *PutPolicyParams, body PutPolicyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutPolicyRequestWithBody(server, urgency, tier, "application/json", bodyReader)
+	return NewPutPolicyRequestWithBody(server, urgency, tier, params, "application/json", bodyReader)
 }
 
 // NewPutPolicyRequestWithBody constructs an http.Request for the PutPolicy method, with any body, and a specified content type
-func NewPutPolicyRequestWithBody(server string, urgency Level, tier Level, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutPolicyRequestWithBody(server string, urgency Level, tier Level, params *PutPolicyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15492,6 +15650,21 @@ func NewPutPolicyRequestWithBody(server string, urgency Level, tier Level, conte
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -16043,23 +16216,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// The whole rule set at once (1 to 500 rules); it applies to the next text.
 	//
+	// The set's entity tag is the latest `updated_at` of its rules in double quotes
+	// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+	// only if it is still that version, else `412 precondition_failed` and nothing
+	// changes: an edit of the set read earlier never drops rules saved since.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-	PutClassificationRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error)
+	PutClassificationRulesWithBodyWithResponse(ctx context.Context, params *PutClassificationRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error)
 
 	// PutClassificationRulesWithResponse Replace the classification rules
 	//
 	// The whole rule set at once (1 to 500 rules); it applies to the next text.
+	//
+	// The set's entity tag is the latest `updated_at` of its rules in double quotes
+	// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+	// only if it is still that version, else `412 precondition_failed` and nothing
+	// changes: an edit of the set read earlier never drops rules saved since.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-	PutClassificationRulesWithResponse(ctx context.Context, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error)
+	PutClassificationRulesWithResponse(ctx context.Context, params *PutClassificationRulesParams, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error)
 
 	// ClassifyTextWithBodyWithResponse Preview a classification
 	//
@@ -16829,12 +17012,17 @@ type ClientWithResponsesInterface interface {
 	// template that does not parse (`invalid_format`) or uses a variable its key
 	// does not offer (`not_found`, naming it) is refused with 400.
 	//
+	// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+	// seeded text is in use (the `ETag` of the text and of this answer). With
+	// `If-Match` the text is changed only if it is still that version, else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-	PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
+	PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
 
 	// PutMessageTemplateWithResponse Change a customer text
 	//
@@ -16842,12 +17030,17 @@ type ClientWithResponsesInterface interface {
 	// template that does not parse (`invalid_format`) or uses a variable its key
 	// does not offer (`not_found`, naming it) is refused with 400.
 	//
+	// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+	// seeded text is in use (the `ETag` of the text and of this answer). With
+	// `If-Match` the text is changed only if it is still that version, else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-	PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
+	PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error)
 
 	// GetMetricsWithResponse Service metrics
 	//
@@ -17665,12 +17858,15 @@ type ClientWithResponsesInterface interface {
 	// left out keep their value or, for a new policy, start from the matrix cell
 	// it narrows (medium for `*`). Complaints filed before keep their policy.
 	//
+	// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+	// creates the policy only if it does not exist yet.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-	PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
+	PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
 
 	// PutSourcePolicyWithResponse Create or replace a source's SLA policy
 	//
@@ -17678,12 +17874,15 @@ type ClientWithResponsesInterface interface {
 	// left out keep their value or, for a new policy, start from the matrix cell
 	// it narrows (medium for `*`). Complaints filed before keep their policy.
 	//
+	// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+	// creates the policy only if it does not exist yet.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-	PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
+	PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error)
 
 	// PutPolicyWithBodyWithResponse Change an SLA policy
 	//
@@ -17691,12 +17890,18 @@ type ClientWithResponsesInterface interface {
 	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
+	// A policy's entity tag is its `updated_at` in double quotes (the answer's
+	// `ETag`). With `If-Match` the change is made only if the policy is still that
+	// version, else `412 precondition_failed` and nothing changes. Without it the
+	// fields sent are merged into the policy as it is when written, so two changes of
+	// different fields both apply.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-	PutPolicyWithBodyWithResponse(ctx context.Context, urgency Level, tier Level, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error)
+	PutPolicyWithBodyWithResponse(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error)
 
 	// PutPolicyWithResponse Change an SLA policy
 	//
@@ -17704,12 +17909,18 @@ type ClientWithResponsesInterface interface {
 	// resolution deadline; every other field left out (or null) keeps its value.
 	// Complaints filed before keep the policy they were filed under.
 	//
+	// A policy's entity tag is its `updated_at` in double quotes (the answer's
+	// `ETag`). With `If-Match` the change is made only if the policy is still that
+	// version, else `412 precondition_failed` and nothing changes. Without it the
+	// fields sent are merged into the policy as it is when written, so two changes of
+	// different fields both apply.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-	PutPolicyWithResponse(ctx context.Context, urgency Level, tier Level, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error)
+	PutPolicyWithResponse(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error)
 
 	// GetSurveyWithResponse The survey form
 	//
@@ -18459,6 +18670,11 @@ func (r PutCalendarResponse) ContentType() string {
 	return ""
 }
 
+// ListClassificationRulesResponse200Headers the declared response headers of an HTTP 200 response for ListClassificationRules
+type ListClassificationRulesResponse200Headers struct {
+	ETag *string
+}
+
 // ListClassificationRulesResponse401Headers the declared response headers of an HTTP 401 response for ListClassificationRules
 type ListClassificationRulesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18493,6 +18709,8 @@ type ListClassificationRulesResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListClassificationRulesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListClassificationRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -18567,9 +18785,19 @@ func (r ListClassificationRulesResponse) ContentType() string {
 	return ""
 }
 
+// PutClassificationRulesResponse200Headers the declared response headers of an HTTP 200 response for PutClassificationRules
+type PutClassificationRulesResponse200Headers struct {
+	ETag *string
+}
+
 // PutClassificationRulesResponse401Headers the declared response headers of an HTTP 401 response for PutClassificationRules
 type PutClassificationRulesResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutClassificationRulesResponse412Headers the declared response headers of an HTTP 412 response for PutClassificationRules
+type PutClassificationRulesResponse412Headers struct {
+	ETag *string
 }
 
 // PutClassificationRulesResponse429Headers the declared response headers of an HTTP 429 response for PutClassificationRules
@@ -18595,6 +18823,8 @@ type PutClassificationRulesResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -18605,8 +18835,12 @@ type PutClassificationRulesResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutClassificationRulesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutClassificationRulesResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutClassificationRulesResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutClassificationRulesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -18633,6 +18867,11 @@ func (r PutClassificationRulesResponse) GetApplicationproblemJSON401() *Unauthor
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutClassificationRulesResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutClassificationRulesResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -23662,6 +23901,11 @@ func (r ListMessageTemplatesResponse) ContentType() string {
 	return ""
 }
 
+// GetMessageTemplateResponse200Headers the declared response headers of an HTTP 200 response for GetMessageTemplate
+type GetMessageTemplateResponse200Headers struct {
+	ETag *string
+}
+
 // GetMessageTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetMessageTemplate
 type GetMessageTemplateResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23696,6 +23940,8 @@ type GetMessageTemplateResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetMessageTemplateResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMessageTemplateResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -23773,14 +24019,25 @@ func (r GetMessageTemplateResponse) ContentType() string {
 	return ""
 }
 
+// PutMessageTemplateResponse200Headers the declared response headers of an HTTP 200 response for PutMessageTemplate
+type PutMessageTemplateResponse200Headers struct {
+	ETag *string
+}
+
 // PutMessageTemplateResponse201Headers the declared response headers of an HTTP 201 response for PutMessageTemplate
 type PutMessageTemplateResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutMessageTemplateResponse401Headers the declared response headers of an HTTP 401 response for PutMessageTemplate
 type PutMessageTemplateResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutMessageTemplateResponse412Headers the declared response headers of an HTTP 412 response for PutMessageTemplate
+type PutMessageTemplateResponse412Headers struct {
+	ETag *string
 }
 
 // PutMessageTemplateResponse429Headers the declared response headers of an HTTP 429 response for PutMessageTemplate
@@ -23808,6 +24065,8 @@ type PutMessageTemplateResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -23818,10 +24077,14 @@ type PutMessageTemplateResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutMessageTemplateResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutMessageTemplateResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutMessageTemplateResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutMessageTemplateResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutMessageTemplateResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23856,6 +24119,11 @@ func (r PutMessageTemplateResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PutMessageTemplateResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutMessageTemplateResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29819,14 +30087,25 @@ func (r DeleteSourcePolicyResponse) ContentType() string {
 	return ""
 }
 
+// PutSourcePolicyResponse200Headers the declared response headers of an HTTP 200 response for PutSourcePolicy
+type PutSourcePolicyResponse200Headers struct {
+	ETag *string
+}
+
 // PutSourcePolicyResponse201Headers the declared response headers of an HTTP 201 response for PutSourcePolicy
 type PutSourcePolicyResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutSourcePolicyResponse401Headers the declared response headers of an HTTP 401 response for PutSourcePolicy
 type PutSourcePolicyResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutSourcePolicyResponse412Headers the declared response headers of an HTTP 412 response for PutSourcePolicy
+type PutSourcePolicyResponse412Headers struct {
+	ETag *string
 }
 
 // PutSourcePolicyResponse429Headers the declared response headers of an HTTP 429 response for PutSourcePolicy
@@ -29852,6 +30131,8 @@ type PutSourcePolicyResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -29862,10 +30143,14 @@ type PutSourcePolicyResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutSourcePolicyResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutSourcePolicyResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutSourcePolicyResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutSourcePolicyResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutSourcePolicyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -29895,6 +30180,11 @@ func (r PutSourcePolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutSourcePolicyResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29951,9 +30241,19 @@ func (r PutSourcePolicyResponse) ContentType() string {
 	return ""
 }
 
+// PutPolicyResponse200Headers the declared response headers of an HTTP 200 response for PutPolicy
+type PutPolicyResponse200Headers struct {
+	ETag *string
+}
+
 // PutPolicyResponse401Headers the declared response headers of an HTTP 401 response for PutPolicy
 type PutPolicyResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutPolicyResponse412Headers the declared response headers of an HTTP 412 response for PutPolicy
+type PutPolicyResponse412Headers struct {
+	ETag *string
 }
 
 // PutPolicyResponse429Headers the declared response headers of an HTTP 429 response for PutPolicy
@@ -29977,6 +30277,8 @@ type PutPolicyResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -29987,8 +30289,12 @@ type PutPolicyResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutPolicyResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutPolicyResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutPolicyResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutPolicyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -30013,6 +30319,11 @@ func (r PutPolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutPolicyResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutPolicyResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -31347,13 +31658,18 @@ func (c *ClientWithResponses) ListClassificationRulesWithResponse(ctx context.Co
 //
 // The whole rule set at once (1 to 500 rules); it applies to the next text.
 //
+// The set's entity tag is the latest `updated_at` of its rules in double quotes
+// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+// only if it is still that version, else `412 precondition_failed` and nothing
+// changes: an edit of the set read earlier never drops rules saved since.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-func (c *ClientWithResponses) PutClassificationRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error) {
-	rsp, err := c.PutClassificationRulesWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutClassificationRulesWithBodyWithResponse(ctx context.Context, params *PutClassificationRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error) {
+	rsp, err := c.PutClassificationRulesWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31364,13 +31680,18 @@ func (c *ClientWithResponses) PutClassificationRulesWithBodyWithResponse(ctx con
 //
 // The whole rule set at once (1 to 500 rules); it applies to the next text.
 //
+// The set's entity tag is the latest `updated_at` of its rules in double quotes
+// (the `ETag` of the list and of this answer). With `If-Match` the set is replaced
+// only if it is still that version, else `412 precondition_failed` and nothing
+// changes: an edit of the set read earlier never drops rules saved since.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/classification-rules (the `PutClassificationRules` operationId).
-func (c *ClientWithResponses) PutClassificationRulesWithResponse(ctx context.Context, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error) {
-	rsp, err := c.PutClassificationRules(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutClassificationRulesWithResponse(ctx context.Context, params *PutClassificationRulesParams, body PutClassificationRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutClassificationRulesResponse, error) {
+	rsp, err := c.PutClassificationRules(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32511,13 +32832,18 @@ func (c *ClientWithResponses) GetMessageTemplateWithResponse(ctx context.Context
 // template that does not parse (`invalid_format`) or uses a variable its key
 // does not offer (`not_found`, naming it) is refused with 400.
 //
+// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+// seeded text is in use (the `ETag` of the text and of this answer). With
+// `If-Match` the text is changed only if it is still that version, else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-func (c *ClientWithResponses) PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
-	rsp, err := c.PutMessageTemplateWithBody(ctx, key, locale, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutMessageTemplateWithBodyWithResponse(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
+	rsp, err := c.PutMessageTemplateWithBody(ctx, key, locale, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32530,13 +32856,18 @@ func (c *ClientWithResponses) PutMessageTemplateWithBodyWithResponse(ctx context
 // template that does not parse (`invalid_format`) or uses a variable its key
 // does not offer (`not_found`, naming it) is refused with 400.
 //
+// A text's entity tag is its `updated_at` in double quotes, or `"seed"` while the
+// seeded text is in use (the `ETag` of the text and of this answer). With
+// `If-Match` the text is changed only if it is still that version, else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/message-templates/{key}/{locale} (the `PutMessageTemplate` operationId).
-func (c *ClientWithResponses) PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
-	rsp, err := c.PutMessageTemplate(ctx, key, locale, body, reqEditors...)
+func (c *ClientWithResponses) PutMessageTemplateWithResponse(ctx context.Context, key string, locale string, params *PutMessageTemplateParams, body PutMessageTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*PutMessageTemplateResponse, error) {
+	rsp, err := c.PutMessageTemplate(ctx, key, locale, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33785,13 +34116,16 @@ func (c *ClientWithResponses) DeleteSourcePolicyWithResponse(ctx context.Context
 // left out keep their value or, for a new policy, start from the matrix cell
 // it narrows (medium for `*`). Complaints filed before keep their policy.
 //
+// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+// creates the policy only if it does not exist yet.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-func (c *ClientWithResponses) PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
-	rsp, err := c.PutSourcePolicyWithBody(ctx, source, urgency, tier, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutSourcePolicyWithBodyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicyWithBody(ctx, source, urgency, tier, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33804,13 +34138,16 @@ func (c *ClientWithResponses) PutSourcePolicyWithBodyWithResponse(ctx context.Co
 // left out keep their value or, for a new policy, start from the matrix cell
 // it narrows (medium for `*`). Complaints filed before keep their policy.
 //
+// `If-Match` as for a matrix cell (`ETag`: the `updated_at` quoted); `"seed"`
+// creates the policy only if it does not exist yet.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `PutSourcePolicy` operationId).
-func (c *ClientWithResponses) PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
-	rsp, err := c.PutSourcePolicy(ctx, source, urgency, tier, body, reqEditors...)
+func (c *ClientWithResponses) PutSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *PutSourcePolicyParams, body PutSourcePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutSourcePolicyResponse, error) {
+	rsp, err := c.PutSourcePolicy(ctx, source, urgency, tier, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33823,13 +34160,19 @@ func (c *ClientWithResponses) PutSourcePolicyWithResponse(ctx context.Context, s
 // resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
+// A policy's entity tag is its `updated_at` in double quotes (the answer's
+// `ETag`). With `If-Match` the change is made only if the policy is still that
+// version, else `412 precondition_failed` and nothing changes. Without it the
+// fields sent are merged into the policy as it is when written, so two changes of
+// different fields both apply.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-func (c *ClientWithResponses) PutPolicyWithBodyWithResponse(ctx context.Context, urgency Level, tier Level, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error) {
-	rsp, err := c.PutPolicyWithBody(ctx, urgency, tier, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutPolicyWithBodyWithResponse(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error) {
+	rsp, err := c.PutPolicyWithBody(ctx, urgency, tier, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33842,13 +34185,19 @@ func (c *ClientWithResponses) PutPolicyWithBodyWithResponse(ctx context.Context,
 // resolution deadline; every other field left out (or null) keeps its value.
 // Complaints filed before keep the policy they were filed under.
 //
+// A policy's entity tag is its `updated_at` in double quotes (the answer's
+// `ETag`). With `If-Match` the change is made only if the policy is still that
+// version, else `412 precondition_failed` and nothing changes. Without it the
+// fields sent are merged into the policy as it is when written, so two changes of
+// different fields both apply.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/sla-policies/{urgency}/{tier} (the `PutPolicy` operationId).
-func (c *ClientWithResponses) PutPolicyWithResponse(ctx context.Context, urgency Level, tier Level, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error) {
-	rsp, err := c.PutPolicy(ctx, urgency, tier, body, reqEditors...)
+func (c *ClientWithResponses) PutPolicyWithResponse(ctx context.Context, urgency Level, tier Level, params *PutPolicyParams, body PutPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPolicyResponse, error) {
+	rsp, err := c.PutPolicy(ctx, urgency, tier, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34696,6 +35045,16 @@ func ParseListClassificationRulesResponse(rsp *http.Response) (*ListClassificati
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListClassificationRulesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListClassificationRulesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -34775,6 +35134,13 @@ func ParsePutClassificationRulesResponse(rsp *http.Response) (*PutClassification
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34813,6 +35179,16 @@ func ParsePutClassificationRulesResponse(rsp *http.Response) (*PutClassification
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutClassificationRulesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutClassificationRulesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -34823,6 +35199,16 @@ func ParsePutClassificationRulesResponse(rsp *http.Response) (*PutClassification
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutClassificationRulesResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutClassificationRulesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -39750,6 +40136,16 @@ func ParseGetMessageTemplateResponse(rsp *http.Response) (*GetMessageTemplateRes
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetMessageTemplateResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMessageTemplateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -39841,6 +40237,13 @@ func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateRes
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39879,8 +40282,25 @@ func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateRes
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutMessageTemplateResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutMessageTemplateResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -39899,6 +40319,16 @@ func ParsePutMessageTemplateResponse(rsp *http.Response) (*PutMessageTemplateRes
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutMessageTemplateResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutMessageTemplateResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -45705,6 +46135,13 @@ func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse,
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45743,8 +46180,25 @@ func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutSourcePolicyResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutSourcePolicyResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -45763,6 +46217,16 @@ func ParsePutSourcePolicyResponse(rsp *http.Response) (*PutSourcePolicyResponse,
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutSourcePolicyResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutSourcePolicyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -45830,6 +46294,13 @@ func ParsePutPolicyResponse(rsp *http.Response) (*PutPolicyResponse, error) {
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45868,6 +46339,16 @@ func ParsePutPolicyResponse(rsp *http.Response) (*PutPolicyResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutPolicyResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutPolicyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -45878,6 +46359,16 @@ func ParsePutPolicyResponse(rsp *http.Response) (*PutPolicyResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutPolicyResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutPolicyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

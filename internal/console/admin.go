@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/api"
 )
 
 // adminSections are the admin area's pages in sub-navigation order: the path under
@@ -59,6 +62,20 @@ var adminFuncs = template.FuncMap{
 		return out
 	},
 	"join": join,
+	// version is the entity tag of what a form edits (its updated_at; nil: none
+	// yet), sent back as the API's If-Match so a save over a change made elsewhere
+	// since the page was drawn is refused rather than overwriting it.
+	"version": func(t any) string {
+		switch t := t.(type) {
+		case time.Time:
+			return api.TimeETag(t)
+		case *time.Time:
+			if t != nil {
+				return api.TimeETag(*t)
+			}
+		}
+		return api.SeedETag
+	},
 }
 
 // join writes a list of the API's (strings, dates; or a pointer to one, nil for
@@ -116,6 +133,15 @@ type adminForm struct {
 	Name    string
 	Refusal *refusal
 	Input   map[string]string
+}
+
+// drawnVersion is the version a form was drawn with (its hidden "version"), for
+// the API's If-Match: nil when it has none.
+func drawnVersion(r *http.Request) *string {
+	if v := strings.TrimSpace(r.PostFormValue("version")); v != "" {
+		return &v
+	}
+	return nil
 }
 
 // formValues reads the named form fields, trimmed.

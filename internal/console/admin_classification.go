@@ -16,7 +16,12 @@ func (c *Console) classification(w http.ResponseWriter, r *http.Request) {
 // back whole: the API replaces every rule or none.
 func (c *Console) showRules(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
 	var rules page[apiclient.StoredClassificationRule]
-	ref, err := into(&rules)(c.client.ListClassificationRules(r.Context()))
+	res, err := c.client.ListClassificationRules(r.Context())
+	var version string // the set's ETag, the form's If-Match
+	if err == nil {
+		version = res.Header.Get("ETag")
+	}
+	ref, err := into(&rules)(res, err)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -39,18 +44,20 @@ func (c *Console) showRules(w http.ResponseWriter, r *http.Request, status int, 
 		text, _ := json.MarshalIndent(es, "", "  ")
 		form.Input = map[string]string{"rules": string(text)}
 	}
-	c.renderAdmin(w, r, status, "classification", ref, form, map[string]any{"Rules": rules.Items})
+	c.renderAdmin(w, r, status, "classification", ref, form, map[string]any{"Rules": rules.Items, "Version": version})
 }
 
-// putRules sends the textarea as the rule set; text that is not JSON goes as a
-// string, for the API to refuse by name.
+// putRules sends the textarea as the rule set, against the set's version the page
+// was drawn with (a set saved elsewhere since is refused, not dropped); text that
+// is not JSON goes as a string, for the API to refuse by name.
 func (c *Console) putRules(w http.ResponseWriter, r *http.Request) {
 	in := map[string]string{"rules": strings.TrimSpace(r.PostFormValue("rules"))}
 	body := map[string]any{"rules": in["rules"]}
 	if json.Valid([]byte(in["rules"])) {
 		body["rules"] = json.RawMessage(in["rules"])
 	}
-	ref, err := into(nil)(c.client.PutClassificationRulesWithBody(r.Context(), "application/json", jsonBody(body)))
+	ref, err := into(nil)(c.client.PutClassificationRulesWithBody(r.Context(),
+		&apiclient.PutClassificationRulesParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return

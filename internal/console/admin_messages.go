@@ -36,13 +36,15 @@ func (c *Console) showMessageTemplates(w http.ResponseWriter, r *http.Request, s
 	c.renderAdmin(w, r, status, "messages", ref, form, map[string]any{"Templates": list.Items, "Editing": editing})
 }
 
-// putMessageTemplate changes one customer text; the API's refusal (a template that
-// does not parse, an unknown variable) is shown next to the field.
+// putMessageTemplate changes one customer text, against the version the form was
+// drawn with; the API's refusal (a template that does not parse, an unknown
+// variable, a text changed elsewhere) is shown with what was typed.
 func (c *Console) putMessageTemplate(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, "key", "locale", "subject", "body")
 	in["body"] = r.PostFormValue("body") // a template's line breaks and spaces are its own
 	body := map[string]any{"subject": in["subject"], "body": in["body"]}
-	ref, err := into(nil)(c.client.PutMessageTemplateWithBody(r.Context(), in["key"], in["locale"], "application/json", jsonBody(body)))
+	ref, err := into(nil)(c.client.PutMessageTemplateWithBody(r.Context(), in["key"], in["locale"],
+		&apiclient.PutMessageTemplateParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return

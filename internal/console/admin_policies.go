@@ -84,11 +84,14 @@ func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status in
 	c.renderAdmin(w, r, status, "policies", ref, form, data)
 }
 
-// putPolicy sends a cell's form as the API's body.
+// putPolicy sends a cell's form as the API's body, against the version the form
+// was drawn with; refused, the form is drawn again at the version now, so sending
+// it again applies it over that change, knowingly.
 func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
 	urgency, tier := r.PathValue("urgency"), r.PathValue("tier")
 	in, body := policyBody(r)
-	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier), "application/json", jsonBody(body)))
+	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier),
+		&apiclient.PutPolicyParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -3,7 +3,6 @@ package console
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -91,10 +90,7 @@ func (c *Console) changeBacklogItem(w http.ResponseWriter, r *http.Request) {
 	for _, f := range backlogFields {
 		body[f] = input[f]
 	}
-	params := &apiclient.PatchBacklogItemParams{}
-	if v := strings.TrimSpace(r.PostFormValue("version")); v != "" {
-		params.IfMatch = &v
-	}
+	params := &apiclient.PatchBacklogItemParams{IfMatch: drawnVersion(r)}
 	res, err := c.client.PatchBacklogItemWithBody(r.Context(), id, params, "application/json", jsonBody(body))
 	c.posted(w, r, res, err, "/console/backlog", func(status int, ref *refusal) {
 		c.showBacklog(w, r, status, map[string]any{"Form": "item-" + id.String(), "Refusal": ref, "Input": input})

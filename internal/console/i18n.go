@@ -211,7 +211,7 @@ var coreMessages = map[string]message{
 	"c.workflow":     {"Workflow", "工作流"},
 	"c.workflow.ui":  {"open in Temporal Web UI", "在 Temporal Web UI 中打开"},
 	"c.unavailable":  {"Unavailable for now — try again (a form sent again is applied at most once)", "暂时不可用——请重试（再次提交的表单最多执行一次）"},
-	"c.stale":        {"Not saved: changed elsewhere since this page was drawn. What you typed is still here and the row now stands at the new version — send it again to apply it over that change", "未保存：本页显示后已在别处修改。您输入的内容仍在，此行已更新为新版本——再次提交即会覆盖该修改"},
+	"c.stale":        {"Not saved: changed elsewhere since this page was drawn. What you typed is still here, now against the new version — send it again to apply it over that change", "未保存：本页显示后已在别处修改。您输入的内容仍在，现已对应新版本——再次提交即会覆盖该修改"},
 	"c.unconfirmed":  {"Not confirmed yet — no worker took the action in time (none running, or Temporal unavailable), so it may still be applied. Send the form again to learn what happened: it is applied at most once", "尚未确认——没有 worker 及时处理该操作（没有运行中的 worker，或 Temporal 不可用），它仍可能被执行。再次提交表单即可得知结果：最多执行一次"},
 	"c.ack":          {"Acknowledge", "确认受理"},
 	"c.ack.message":  {"Message to the customer", "给客户的消息"},

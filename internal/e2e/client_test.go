@@ -95,7 +95,7 @@ func (s *stack) file(token, externalID string, urgency, tier apiclient.Level) ap
 // putPolicy changes an SLA policy as the admin through the client.
 func (s *stack) putPolicy(urgency, tier apiclient.Level, p apiclient.PutPolicyRequest) apiclient.Policy {
 	s.t.Helper()
-	res, err := s.api(adminToken).PutPolicyWithResponse(context.Background(), urgency, tier, p)
+	res, err := s.api(adminToken).PutPolicyWithResponse(context.Background(), urgency, tier, nil, p)
 	s.want(200, res, err)
 	return *res.JSON200
 }

@@ -416,7 +416,7 @@ func TestBreachWithASecondsLongPolicy(t *testing.T) {
 	if pol.FirstResponseSeconds != 2 {
 		t.Fatalf("policy: %s", s.last)
 	}
-	forbidden, err := s.api(s.token("agent")).PutPolicyWithResponse(context.Background(), apiclient.High, apiclient.High,
+	forbidden, err := s.api(s.token("agent")).PutPolicyWithResponse(context.Background(), apiclient.High, apiclient.High, nil,
 		apiclient.PutPolicyRequest{FirstResponse: "1s"})
 	s.want(403, forbidden, err)
 

@@ -48,7 +48,7 @@ func TestOneStarRatingFilesAComplaintDueIn15Minutes(t *testing.T) {
 
 	// An admin tightens the source policy; the next 1-star complaint breaches it.
 	put, err := admin.PutSourcePolicyWithResponse(ctx, apiclient.ComplaintSourceNegativeFeedback, apiclient.PolicyAny,
-		apiclient.PolicyAny, apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("1h")})
+		apiclient.PolicyAny, nil, apiclient.PutPolicyRequest{FirstResponse: "2s", Resolution: ptr("1h")})
 	s.want(200, put, err)
 	c = rate("star-2")
 	if c.Sla.FirstResponse != "2s" {

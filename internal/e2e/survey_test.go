@@ -341,7 +341,7 @@ func TestUnansweredSurveyClosesUnverified(t *testing.T) {
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	s := newStack(t, notify.SMTP{Addr: mails.Addr, From: "complaintflow@example.com", TLS: notify.TLSNone})
 	ctx := context.Background()
-	bad, err := s.api(adminToken).PutPolicyWithResponse(ctx, apiclient.Medium, apiclient.Medium, apiclient.PutPolicyRequest{
+	bad, err := s.api(adminToken).PutPolicyWithResponse(ctx, apiclient.Medium, apiclient.Medium, nil, apiclient.PutPolicyRequest{
 		FirstResponse: "24h", Resolution: ptr("48h"), SurveyReminder: ptr("5s"), SurveyTimeout: ptr("5s")})
 	s.want(400, bad, err)
 	if p := bad.ApplicationproblemJSON400; p.Errors == nil || (*p.Errors)[0].Field != "survey_reminder" {

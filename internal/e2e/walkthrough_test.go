@@ -42,7 +42,7 @@ func hasInOrder(got, want []string) bool {
 }
 
 func TestAPIGuideRunsAsWritten(t *testing.T) {
-	blocks := bashBlocks(t, "docs/api-guide.md", "", 15)
+	blocks := bashBlocks(t, "docs/api-guide.md", "", 16)
 	s := newStack(t)
 	s.runBlocks("docs/api-guide.md", blocks, 4*time.Minute)
 
@@ -69,6 +69,9 @@ func TestAPIGuideRunsAsWritten(t *testing.T) {
 	}
 	if s.countWhere("people", "id = 'dora' AND manager_id IS NULL") != 1 {
 		t.Errorf("the refused reporting cycle changed dora")
+	}
+	if s.countWhere("message_templates", "key = 'progress' AND locale = 'en' AND subject LIKE 'Your complaint%'") != 1 {
+		t.Errorf("the customer text is not the one changed against its version, or the refused change changed it")
 	}
 }
 

@@ -32,9 +32,24 @@ func (s *Store) ClassificationRules(ctx context.Context) ([]ClassificationRule, 
 	return rs, nil
 }
 
+// RulesVersion is the version of a rule set: the latest updated_at of its rules
+// (a set is replaced whole, so every rule of it has the same one); the zero time
+// for no rules.
+func RulesVersion(rules []ClassificationRule) time.Time {
+	var v time.Time
+	for _, r := range rules {
+		if r.UpdatedAt.After(v) {
+			v = r.UpdatedAt
+		}
+	}
+	return v
+}
+
 // ReplaceClassificationRules swaps the whole rule set in one transaction, so a
-// reader sees the old set or the new one, never a mix.
-func (s *Store) ReplaceClassificationRules(ctx context.Context, rules []ClassificationRule, by string) ([]ClassificationRule, error) {
+// reader sees the old set or the new one, never a mix. With a version (see
+// ErrStale) the set is replaced only if it is still that version, else ErrStale
+// and the set as it is.
+func (s *Store) ReplaceClassificationRules(ctx context.Context, rules []ClassificationRule, by string, version *time.Time) ([]ClassificationRule, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("replace classification rules: %w", err)
@@ -43,6 +58,16 @@ func (s *Store) ReplaceClassificationRules(ctx context.Context, rules []Classifi
 	// Lock out a concurrent replacement: two interleaved sets would merge.
 	if _, err := tx.ExecContext(ctx, `LOCK TABLE classification_rules IN EXCLUSIVE MODE`); err != nil {
 		return nil, fmt.Errorf("replace classification rules: %w", err)
+	}
+	if version != nil {
+		var now []ClassificationRule
+		if err := tx.SelectContext(ctx, &now, `SELECT id, dimension, value, keywords, priority, updated_at, updated_by
+			FROM classification_rules ORDER BY id`); err != nil {
+			return nil, fmt.Errorf("replace classification rules: %w", err)
+		}
+		if !RulesVersion(now).Equal(*version) {
+			return now, ErrStale
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM classification_rules`); err != nil {
 		return nil, fmt.Errorf("replace classification rules: %w", err)

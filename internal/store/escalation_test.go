@@ -53,7 +53,7 @@ func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.CalendarID, p.UpdatedBy = new("sundays"), "t"
-	if _, err := st.PutPolicy(ctx, p); err != nil {
+	if _, err := st.PutPolicy(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}
 

@@ -263,7 +263,7 @@ func TestReplaceClassificationRules(t *testing.T) {
 		{Dimension: "urgency", Value: "high", Keywords: pq.StringArray{"起火", "fire"}, Priority: 9},
 		{Dimension: "problem_type", Value: "logistics", Keywords: pq.StringArray{"物流"}, Priority: 1},
 	}
-	got, err := st.ReplaceClassificationRules(ctx, want, "admin")
+	got, err := st.ReplaceClassificationRules(ctx, want, "admin", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestReplaceClassificationRules(t *testing.T) {
 		t.Errorf("replaced rules: %+v", got)
 	}
 	bad := []store.ClassificationRule{want[0], {Dimension: "urgency", Value: "logistics", Keywords: pq.StringArray{"x"}}}
-	if _, err := st.ReplaceClassificationRules(ctx, bad, "admin"); err == nil {
+	if _, err := st.ReplaceClassificationRules(ctx, bad, "admin", nil); err == nil {
 		t.Fatal("the database accepted urgency logistics")
 	}
 	if after, _ := st.ClassificationRules(ctx); len(after) != 2 {

@@ -169,8 +169,10 @@ func (s *Store) PolicySnapshot(ctx context.Context, urgency, tier complaint.Leve
 
 // PutPolicy creates or replaces one cell. Complaints already filed keep the SLA they
 // were filed under; only later complaints see the change. A calendar_id that names
-// no calendar is ErrNotFound.
-func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
+// no calendar is ErrNotFound. With a version (see ErrStale) the write is made only
+// if the policy is still that version — checked by the write itself, so no change
+// slips between — else ErrStale and the policy as it is (zero when there is none).
+func (s *Store) PutPolicy(ctx context.Context, p Policy, version *time.Time) (Policy, error) {
 	levels, err := json.Marshal(p.EscalationLevels)
 	if err != nil {
 		return p, fmt.Errorf("encode escalation levels: %w", err)
@@ -183,7 +185,10 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 			warning_percents, escalation_levels, follow_up_seconds, decision_seconds, max_extension_seconds,
 			auto_escalate_angry, auto_escalate_high_tier, calendar_id, survey_reminder_seconds,
 			survey_timeout_seconds, updated_at, updated_by)
-		VALUES ($16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, now(), $13)
+		SELECT $16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, now(), $13
+		-- A version names a policy that exists: none, or the conflict's check below.
+		WHERE $17::timestamptz IS NULL OR $17 = '0001-01-01T00:00:00Z' OR EXISTS (
+			SELECT FROM sla_policies WHERE source = $16 AND urgency = $1 AND tier = $2)
 		ON CONFLICT (source, urgency, tier) DO UPDATE SET
 			first_response_seconds = EXCLUDED.first_response_seconds,
 			resolution_seconds = EXCLUDED.resolution_seconds,
@@ -199,12 +204,20 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy) (Policy, error) {
 			survey_timeout_seconds = EXCLUDED.survey_timeout_seconds,
 			updated_at = EXCLUDED.updated_at,
 			updated_by = EXCLUDED.updated_by
+		WHERE $17::timestamptz IS NULL OR p.updated_at = $17
 		RETURNING ` + policyColumns
 	var r policyRow
 	err = s.db.GetContext(ctx, &r, q, p.Urgency, p.Tier, p.FirstResponseSeconds, p.ResolutionSeconds,
 		warnings, string(levels), p.FollowUpSeconds, p.DecisionSeconds, p.MaxExtensionSeconds,
 		p.AutoEscalateAngry, p.AutoEscalateHighTier, p.CalendarID, p.UpdatedBy,
-		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds, cmp.Or(p.Source, complaint.Any))
+		p.SurveyReminderSeconds, p.SurveyTimeoutSeconds, cmp.Or(p.Source, complaint.Any), version)
+	if errors.Is(err, sql.ErrNoRows) { // only a version can keep the row from being written
+		now, err := s.SourcePolicy(ctx, complaint.PolicyKey{Source: cmp.Or(p.Source, complaint.Any), Urgency: string(p.Urgency), Tier: string(p.Tier)})
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return p, err
+		}
+		return now, ErrStale
+	}
 	if isForeignKeyViolation(err) {
 		return p, fmt.Errorf("no calendar %q: %w", null.Value(p.CalendarID), ErrNotFound)
 	}

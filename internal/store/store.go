@@ -28,7 +28,9 @@ var (
 	// ErrConflict means an idempotency key was reused with a different request.
 	ErrConflict error = &sentinel{msg: "conflict", conflict: true}
 	// ErrStale means a change was made against a version of a row that is no
-	// longer the row's (an If-Match that does not match); nothing changed.
+	// longer the row's (an If-Match that does not match); nothing changed. A
+	// version is the row's updated_at; the zero time is "none yet" (a source
+	// policy not created, a customer text still the seeded one), and nil any.
 	ErrStale error = &sentinel{msg: "changed since the version given"}
 )
 

@@ -106,7 +106,7 @@ func TestPolicyChangeAppliesOnlyToLaterComplaints(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.FirstResponseSeconds, p.ResolutionSeconds, p.UpdatedBy = 30, new(int64(60)), "admin"
-	if _, err := st.PutPolicy(ctx, p); err != nil {
+	if _, err := st.PutPolicy(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	after, _, err := st.CreateComplaint(ctx, newComplaint("after", complaint.High, complaint.High))

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Optimistic concurrency: a resource that people edit whole (an improvement item,
+// an SLA policy, the classification rules, a customer text) is versioned by its
+// updated_at. Its answer carries that as the ETag; a change sent with If-Match is
+// made only if the resource is still that version, checked by the store's write
+// itself, else 412 precondition_failed and nothing changes — so two people editing
+// the same thing never overwrite each other unseen.
+
+// SeedETag is the entity tag of a resource with no version yet: a customer text
+// still the seeded one.
+const SeedETag = `"seed"`
+
+// TimeETag is the entity tag of a resource versioned by its updated_at: the time,
+// quoted, as the API writes it (the console's forms send it back as If-Match);
+// SeedETag for the zero time.
+func TimeETag(t time.Time) string {
+	if t.IsZero() {
+		return SeedETag
+	}
+	return `"` + t.UTC().Format(time.RFC3339Nano) + `"`
+}
+
+// ifMatchTime reads an If-Match naming a TimeETag: nil without one or for "*" (any
+// version), the zero time for SeedETag; a tag that is no such time is named in v.
+func ifMatchTime(r *http.Request, v *validator) *time.Time {
+	tag := strings.TrimSpace(r.Header.Get("If-Match"))
+	switch tag {
+	case "", "*":
+		return nil
+	case SeedETag:
+		return &time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.Trim(tag, `"`))
+	if err != nil || !strings.HasPrefix(tag, `"`) || !strings.HasSuffix(tag, `"`) {
+		v.reject("If-Match", FieldInvalidFormat, `must be the entity tag the API gave (the updated_at in double quotes, or "seed"), or *`)
+		return nil
+	}
+	return &t
+}
+
+// writeStale refuses a change to what made against the version sent: 412, with
+// the version it is now as the ETag and who made it when (now, if not empty, says
+// what it is now).
+func writeStale(w http.ResponseWriter, r *http.Request, what string, sent time.Time, by string, at time.Time, now string) {
+	w.Header().Set("ETag", TimeETag(at))
+	var detail string
+	switch {
+	case at.IsZero():
+		detail = fmt.Sprintf("%s has no version %s: it is still the seeded one", what, TimeETag(sent))
+	case sent.IsZero():
+		detail = fmt.Sprintf("%s is no longer the seeded one: %s changed it at %s", what, by, at.UTC().Format(time.RFC3339Nano))
+	default:
+		detail = fmt.Sprintf("%s changed since %s: %s changed it at %s", what, sent.UTC().Format(time.RFC3339Nano), by, at.UTC().Format(time.RFC3339Nano))
+	}
+	if now != "" {
+		detail += " (now " + now + ")"
+	}
+	writeProblem(w, r, problemWithCode(http.StatusPreconditionFailed, CodePreconditionFailed,
+		detail+"; read it again and send the change against that"))
+}
