@@ -27,15 +27,15 @@ func riskSetup(t *testing.T) (*store.Store, *testsuite.TestActivityEnvironment) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, _, err := st.PutTeam(ctx, store.Team{ID: "quality", Name: "Quality", UpdatedBy: "test"}); err != nil {
+	if _, _, err := st.PutTeam(ctx, store.Team{ID: "quality", Name: "Quality", UpdatedBy: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.PutPerson(ctx, store.Person{ID: "lee", Name: "Lee", Role: complaint.RoleTeamLead,
-		TeamID: new("quality"), Active: true, UpdatedBy: "test"}); err != nil {
+		TeamID: new("quality"), Active: true, UpdatedBy: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.PutTeam(ctx, store.Team{ID: "quality", Name: "Quality", LeadID: new("lee"),
-		UpdatedBy: "test"}); err != nil {
+		UpdatedBy: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var ts testsuite.WorkflowTestSuite

@@ -70,17 +70,23 @@ func (s *Server) putCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.validate(&v)
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	c, created, err := s.store.PutCalendar(r.Context(), store.Calendar{
 		ID: id, Name: body.Name, Spec: body.spec(), UpdatedBy: principalFrom(r.Context()).Actor(),
-	})
+	}, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "calendar "+id, *version, c.UpdatedBy, c.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(c.UpdatedAt))
 	writePut(w, r, created, calendarViewOf(c))
 }
 
@@ -117,6 +123,7 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	if len(q) == 0 {
+		w.Header().Set("ETag", TimeETag(c.UpdatedAt))
 		writeJSON(w, http.StatusOK, calendarViewOf(c))
 		return
 	}

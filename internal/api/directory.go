@@ -159,17 +159,23 @@ func (s *Server) putTeam(w http.ResponseWriter, r *http.Request) {
 	}
 	v.required("name", body.Name, 200)
 	v.optionalID("lead_id", body.LeadID)
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	t, created, err := s.store.PutTeam(r.Context(), store.Team{
 		ID: id, Name: body.Name, LeadID: null.IfEmpty(body.LeadID), UpdatedBy: principalFrom(r.Context()).Actor(),
-	})
+	}, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "team "+id, *version, t.UpdatedBy, t.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(t.UpdatedAt))
 	writePut(w, r, created, teamViewOf(t))
 }
 
@@ -200,6 +206,7 @@ func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(t.UpdatedAt))
 	writeJSON(w, http.StatusOK, struct {
 		teamView
 		Members []personView `json:"members"`
@@ -274,6 +281,7 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.validate(&v)
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -283,11 +291,16 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 		TeamID: null.IfEmpty(body.TeamID), ManagerID: null.IfEmpty(body.ManagerID),
 		Email: null.IfEmpty(body.Email), WebhookURL: null.IfEmpty(body.WebhookURL),
 		Active: body.Active == nil || *body.Active, UpdatedBy: principalFrom(r.Context()).Actor(),
-	})
+	}, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "person "+id, *version, p.UpdatedBy, p.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writePut(w, r, created, personViewOf(p))
 }
 
@@ -334,6 +347,7 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writeJSON(w, http.StatusOK, struct {
 		personView
 		Chain []complaint.Member `json:"chain"`
@@ -423,6 +437,7 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	v.id("team_id", body.TeamID)
 	v.optionalID("owner_id", body.OwnerID)
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -430,11 +445,16 @@ func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 	rt, created, err := s.store.PutRoute(r.Context(), store.Route{
 		Category: key.Category, Tier: key.Tier, Channel: key.Channel, TeamID: body.TeamID, OwnerID: null.IfEmpty(body.OwnerID),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
-	})
+	}, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "routing rule "+key.Category+"/"+key.Tier+"/"+key.Channel, *version, rt.UpdatedBy, rt.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(rt.UpdatedAt))
 	writePut(w, r, created, routeViewOf(rt))
 }
 

@@ -234,7 +234,7 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 		{ID: "ann", Name: "Ann", Role: complaint.RoleAgent, Active: true, UpdatedBy: "test"},
 		{ID: "old", Name: "Old", Role: complaint.RoleAgent, Active: false, UpdatedBy: "test"},
 	} {
-		if _, _, err := a.store.PutPerson(ctx, p); err != nil {
+		if _, _, err := a.store.PutPerson(ctx, p, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,15 +7,16 @@ import (
 	"time"
 )
 
-// Optimistic concurrency: a resource that people edit whole (an improvement item,
-// an SLA policy, the classification rules, a customer text) is versioned by its
-// updated_at. Its answer carries that as the ETag; a change sent with If-Match is
+// Optimistic concurrency: what people edit whole (an improvement item, an SLA
+// policy, the classification rules, a customer text, the directory, routing rules,
+// calendars) is versioned by its updated_at. Its answer carries that as the ETag; a change sent with If-Match is
 // made only if the resource is still that version, checked by the store's write
 // itself, else 412 precondition_failed and nothing changes — so two people editing
 // the same thing never overwrite each other unseen.
 
 // SeedETag is the entity tag of a resource with no version yet: a customer text
-// still the seeded one.
+// still the seeded one, or what is not created yet (If-Match "seed": create it only
+// if nobody did meanwhile).
 const SeedETag = `"seed"`
 
 // TimeETag is the entity tag of a resource versioned by its updated_at: the time,
@@ -54,9 +55,9 @@ func writeStale(w http.ResponseWriter, r *http.Request, what string, sent time.T
 	var detail string
 	switch {
 	case at.IsZero():
-		detail = fmt.Sprintf("%s has no version %s: it is still the seeded one", what, TimeETag(sent))
+		detail = fmt.Sprintf("%s has no version %s: it is not created yet, or still seeded", what, TimeETag(sent))
 	case sent.IsZero():
-		detail = fmt.Sprintf("%s is no longer the seeded one: %s changed it at %s", what, by, at.UTC().Format(time.RFC3339Nano))
+		detail = fmt.Sprintf("%s is no longer new or seeded: %s changed it at %s", what, by, at.UTC().Format(time.RFC3339Nano))
 	default:
 		detail = fmt.Sprintf("%s changed since %s: %s changed it at %s", what, sent.UTC().Format(time.RFC3339Nano), by, at.UTC().Format(time.RFC3339Nano))
 	}

@@ -13,7 +13,8 @@ import (
 )
 
 // What admins edit whole — an SLA policy, a source policy, the classification
-// rules, a customer text — answers its version as the ETag and takes If-Match: a
+// rules, a customer text, a team, a person, a routing rule, a calendar — answers
+// its version as the ETag and takes If-Match: a
 // change against another version is 412 precondition_failed naming who changed it,
 // and changes nothing; against the version now it is made.
 func TestEditsAgainstAnOlderVersionAreRefused(t *testing.T) {
@@ -23,6 +24,7 @@ func TestEditsAgainstAnOlderVersionAreRefused(t *testing.T) {
 		name, path, read string
 		first, second    string // two bodies, each a change
 		seed             bool   // the resource starts with no version: If-Match "seed" creates it
+		after            string // where to read it after a refused change, if not read
 	}{
 		{name: "an SLA policy", path: "/v1/sla-policies/high/high",
 			first: `{"first_response":"1h"}`, second: `{"first_response":"30m"}`},
@@ -32,6 +34,15 @@ func TestEditsAgainstAnOlderVersionAreRefused(t *testing.T) {
 			first: fmt.Sprintf(rules, "起火"), second: fmt.Sprintf(rules, "爆炸")},
 		{name: "a customer text", path: "/v1/message-templates/progress/en", read: "/v1/message-templates/progress/en", seed: true,
 			first: `{"subject":"Progress","body":"first"}`, second: `{"subject":"Progress","body":"second"}`},
+		{name: "a team", path: "/v1/teams/care", seed: true, after: "/v1/teams/care",
+			first: `{"name":"Care"}`, second: `{"name":"Customer care"}`},
+		{name: "a person", path: "/v1/people/ann", seed: true, after: "/v1/people/ann",
+			first: `{"name":"Ann","role":"agent"}`, second: `{"name":"Ann Li","role":"team_lead"}`},
+		{name: "a routing rule", path: "/v1/routing/logistics", seed: true,
+			first: `{"team_id":"care"}`, second: `{"team_id":"care","owner_id":"ann"}`},
+		{name: "a calendar", path: "/v1/calendars/office", seed: true, after: "/v1/calendars/office",
+			first:  `{"name":"Office","time_zone":"UTC","weekly_hours":{"mon":[{"start":"09:00","end":"18:00"}]}}`,
+			second: `{"name":"Office","time_zone":"Asia/Shanghai","weekly_hours":{"mon":[{"start":"09:00","end":"18:00"}]}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var drawn string
@@ -62,8 +73,8 @@ func TestEditsAgainstAnOlderVersionAreRefused(t *testing.T) {
 				t.Errorf("a change against the version before: %v (ETag %q), want precondition_failed, who changed it and ETag %s",
 					stale.body, stale.header.Get("ETag"), now)
 			}
-			if tc.read != "" {
-				if got := a.as(auth.RoleAdmin, "GET", tc.read, "", http.StatusOK); got.header.Get("ETag") != now {
+			if read := tc.read + tc.after; read != "" {
+				if got := a.as(auth.RoleAdmin, "GET", read, "", http.StatusOK); got.header.Get("ETag") != now {
 					t.Errorf("after the refused change the ETag is %q, want %q: it changed something", got.header.Get("ETag"), now)
 				}
 			}

@@ -4017,6 +4017,15 @@ type GetCalendar200JSONResponseBody struct {
 	union json.RawMessage
 }
 
+// PutCalendarParams defines parameters for PutCalendar.
+type PutCalendarParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PutClassificationRulesParams defines parameters for PutClassificationRules.
 type PutClassificationRulesParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
@@ -4440,6 +4449,15 @@ type ListPeopleParams struct {
 // ListPeopleParamsActive defines parameters for ListPeople.
 type ListPeopleParamsActive string
 
+// PutPersonParams defines parameters for PutPerson.
+type PutPersonParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListQAQueueParams defines parameters for ListQAQueue.
 type ListQAQueueParams struct {
 	Status *ListQAQueueParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -4545,6 +4563,12 @@ type PutRouteParams struct {
 
 	// Channel The channel the rule is for; left out or `*` for every channel.
 	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PutSourcePolicyParams defines parameters for PutSourcePolicy.
@@ -4558,6 +4582,15 @@ type PutSourcePolicyParams struct {
 
 // PutPolicyParams defines parameters for PutPolicy.
 type PutPolicyParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PutTeamParams defines parameters for PutTeam.
+type PutTeamParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
 	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
 	// another version is `412 precondition_failed` and nothing changes. `*` is
@@ -4903,21 +4936,31 @@ type ClientInterface interface {
 
 	// PutCalendarWithBody Create or replace a calendar
 	//
+	// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-	PutCalendarWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutCalendarWithBody(ctx context.Context, id DirectoryID, params *PutCalendarParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutCalendar Create or replace a calendar
+	//
+	// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-	PutCalendar(ctx context.Context, id DirectoryID, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutCalendar(ctx context.Context, id DirectoryID, params *PutCalendarParams, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListClassificationRules Classification rules
 	//
@@ -5974,21 +6017,31 @@ type ClientInterface interface {
 
 	// PutPersonWithBody Create or replace a person
 	//
+	// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of their read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-	PutPersonWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutPersonWithBody(ctx context.Context, id DirectoryID, params *PutPersonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutPerson Create or replace a person
+	//
+	// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of their read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-	PutPerson(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutPerson(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListQAQueue QA queue
 	//
@@ -6377,6 +6430,11 @@ type ClientInterface interface {
 
 	// PutRouteWithBody Create or replace a routing rule
 	//
+	// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
@@ -6385,6 +6443,11 @@ type ClientInterface interface {
 	PutRouteWithBody(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRoute Create or replace a routing rule
+	//
+	// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
@@ -6569,21 +6632,31 @@ type ClientInterface interface {
 
 	// PutTeamWithBody Create or replace a team
 	//
+	// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-	PutTeamWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutTeamWithBody(ctx context.Context, id DirectoryID, params *PutTeamParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutTeam Create or replace a team
+	//
+	// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-	PutTeam(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutTeam(ctx context.Context, id DirectoryID, params *PutTeamParams, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTokens API tokens
 	//
@@ -6783,13 +6856,18 @@ func (c *Client) GetCalendar(ctx context.Context, id DirectoryID, params *GetCal
 
 // PutCalendarWithBody Create or replace a calendar
 //
+// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-func (c *Client) PutCalendarWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutCalendarRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PutCalendarWithBody(ctx context.Context, id DirectoryID, params *PutCalendarParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCalendarRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6802,13 +6880,18 @@ func (c *Client) PutCalendarWithBody(ctx context.Context, id DirectoryID, conten
 
 // PutCalendar Create or replace a calendar
 //
+// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-func (c *Client) PutCalendar(ctx context.Context, id DirectoryID, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutCalendarRequest(c.Server, id, body)
+func (c *Client) PutCalendar(ctx context.Context, id DirectoryID, params *PutCalendarParams, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCalendarRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8784,13 +8867,18 @@ func (c *Client) GetPerson(ctx context.Context, id DirectoryID, reqEditors ...Re
 
 // PutPersonWithBody Create or replace a person
 //
+// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of their read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutPersonRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, params *PutPersonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8803,13 +8891,18 @@ func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, contentT
 
 // PutPerson Create or replace a person
 //
+// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of their read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-func (c *Client) PutPerson(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutPersonRequest(c.Server, id, body)
+func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutPersonRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9567,6 +9660,11 @@ func (c *Client) DeleteRoute(ctx context.Context, category RouteCategory, params
 
 // PutRouteWithBody Create or replace a routing rule
 //
+// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
@@ -9585,6 +9683,11 @@ func (c *Client) PutRouteWithBody(ctx context.Context, category RouteCategory, p
 }
 
 // PutRoute Create or replace a routing rule
+//
+// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
 //
 // Roles: admin.
 //
@@ -9929,13 +10032,18 @@ func (c *Client) GetTeam(ctx context.Context, id DirectoryID, reqEditors ...Requ
 
 // PutTeamWithBody Create or replace a team
 //
+// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-func (c *Client) PutTeamWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutTeamRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PutTeamWithBody(ctx context.Context, id DirectoryID, params *PutTeamParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutTeamRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9948,13 +10056,18 @@ func (c *Client) PutTeamWithBody(ctx context.Context, id DirectoryID, contentTyp
 
 // PutTeam Create or replace a team
 //
+// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-func (c *Client) PutTeam(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutTeamRequest(c.Server, id, body)
+func (c *Client) PutTeam(ctx context.Context, id DirectoryID, params *PutTeamParams, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutTeamRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10336,18 +10449,18 @@ func NewGetCalendarRequest(server string, id DirectoryID, params *GetCalendarPar
 }
 
 // NewPutCalendarRequest calls the generic PutCalendar builder with application/json body
-func NewPutCalendarRequest(server string, id DirectoryID, body PutCalendarJSONRequestBody) (*http.Request, error) {
+func NewPutCalendarRequest(server string, id DirectoryID, params *PutCalendarParams, body PutCalendarJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutCalendarRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPutCalendarRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPutCalendarRequestWithBody constructs an http.Request for the PutCalendar method, with any body, and a specified content type
-func NewPutCalendarRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutCalendarRequestWithBody(server string, id DirectoryID, params *PutCalendarParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10378,6 +10491,21 @@ func NewPutCalendarRequestWithBody(server string, id DirectoryID, contentType st
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -13990,18 +14118,18 @@ func NewGetPersonRequest(server string, id DirectoryID) (*http.Request, error) {
 }
 
 // NewPutPersonRequest calls the generic PutPerson builder with application/json body
-func NewPutPersonRequest(server string, id DirectoryID, body PutPersonJSONRequestBody) (*http.Request, error) {
+func NewPutPersonRequest(server string, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutPersonRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPutPersonRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPutPersonRequestWithBody constructs an http.Request for the PutPerson method, with any body, and a specified content type
-func NewPutPersonRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutPersonRequestWithBody(server string, id DirectoryID, params *PutPersonParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14032,6 +14160,21 @@ func NewPutPersonRequestWithBody(server string, id DirectoryID, contentType stri
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -15352,6 +15495,21 @@ func NewPutRouteRequestWithBody(server string, category RouteCategory, params *P
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -15812,18 +15970,18 @@ func NewGetTeamRequest(server string, id DirectoryID) (*http.Request, error) {
 }
 
 // NewPutTeamRequest calls the generic PutTeam builder with application/json body
-func NewPutTeamRequest(server string, id DirectoryID, body PutTeamJSONRequestBody) (*http.Request, error) {
+func NewPutTeamRequest(server string, id DirectoryID, params *PutTeamParams, body PutTeamJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutTeamRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPutTeamRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPutTeamRequestWithBody constructs an http.Request for the PutTeam method, with any body, and a specified content type
-func NewPutTeamRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutTeamRequestWithBody(server string, id DirectoryID, params *PutTeamParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15854,6 +16012,21 @@ func NewPutTeamRequestWithBody(server string, id DirectoryID, contentType string
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -16187,21 +16360,31 @@ type ClientWithResponsesInterface interface {
 
 	// PutCalendarWithBodyWithResponse Create or replace a calendar
 	//
+	// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-	PutCalendarWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
+	PutCalendarWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutCalendarParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
 
 	// PutCalendarWithResponse Create or replace a calendar
+	//
+	// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-	PutCalendarWithResponse(ctx context.Context, id DirectoryID, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
+	PutCalendarWithResponse(ctx context.Context, id DirectoryID, params *PutCalendarParams, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
 
 	// ListClassificationRulesWithResponse Classification rules
 	//
@@ -17332,21 +17515,31 @@ type ClientWithResponsesInterface interface {
 
 	// PutPersonWithBodyWithResponse Create or replace a person
 	//
+	// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of their read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-	PutPersonWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
+	PutPersonWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
 
 	// PutPersonWithResponse Create or replace a person
+	//
+	// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of their read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-	PutPersonWithResponse(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
+	PutPersonWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
 
 	// ListQAQueueWithResponse QA queue
 	//
@@ -17767,6 +17960,11 @@ type ClientWithResponsesInterface interface {
 
 	// PutRouteWithBodyWithResponse Create or replace a routing rule
 	//
+	// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -17775,6 +17973,11 @@ type ClientWithResponsesInterface interface {
 	PutRouteWithBodyWithResponse(ctx context.Context, category RouteCategory, params *PutRouteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRouteResponse, error)
 
 	// PutRouteWithResponse Create or replace a routing rule
+	//
+	// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
@@ -17973,21 +18176,31 @@ type ClientWithResponsesInterface interface {
 
 	// PutTeamWithBodyWithResponse Create or replace a team
 	//
+	// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-	PutTeamWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutTeamResponse, error)
+	PutTeamWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutTeamParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutTeamResponse, error)
 
 	// PutTeamWithResponse Create or replace a team
+	//
+	// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+	// this answer and of its read). With `If-Match` it is replaced only if it is still that
+	// version (`"seed"`: created only if it does not exist yet), else `412
+	// precondition_failed` and nothing changes.
 	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-	PutTeamWithResponse(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*PutTeamResponse, error)
+	PutTeamWithResponse(ctx context.Context, id DirectoryID, params *PutTeamParams, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*PutTeamResponse, error)
 
 	// ListTokensWithResponse API tokens
 	//
@@ -18427,6 +18640,11 @@ func (r DeleteCalendarResponse) ContentType() string {
 	return ""
 }
 
+// GetCalendarResponse200Headers the declared response headers of an HTTP 200 response for GetCalendar
+type GetCalendarResponse200Headers struct {
+	ETag *string
+}
+
 // GetCalendarResponse401Headers the declared response headers of an HTTP 401 response for GetCalendar
 type GetCalendarResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18461,6 +18679,8 @@ type GetCalendarResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCalendarResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCalendarResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -18538,14 +18758,25 @@ func (r GetCalendarResponse) ContentType() string {
 	return ""
 }
 
+// PutCalendarResponse200Headers the declared response headers of an HTTP 200 response for PutCalendar
+type PutCalendarResponse200Headers struct {
+	ETag *string
+}
+
 // PutCalendarResponse201Headers the declared response headers of an HTTP 201 response for PutCalendar
 type PutCalendarResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutCalendarResponse401Headers the declared response headers of an HTTP 401 response for PutCalendar
 type PutCalendarResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutCalendarResponse412Headers the declared response headers of an HTTP 412 response for PutCalendar
+type PutCalendarResponse412Headers struct {
+	ETag *string
 }
 
 // PutCalendarResponse429Headers the declared response headers of an HTTP 429 response for PutCalendar
@@ -18571,6 +18802,8 @@ type PutCalendarResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -18581,10 +18814,14 @@ type PutCalendarResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutCalendarResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutCalendarResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutCalendarResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutCalendarResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutCalendarResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -18614,6 +18851,11 @@ func (r PutCalendarResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutCalendarResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutCalendarResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -26137,6 +26379,11 @@ func (r DeactivatePersonResponse) ContentType() string {
 	return ""
 }
 
+// GetPersonResponse200Headers the declared response headers of an HTTP 200 response for GetPerson
+type GetPersonResponse200Headers struct {
+	ETag *string
+}
+
 // GetPersonResponse401Headers the declared response headers of an HTTP 401 response for GetPerson
 type GetPersonResponse401Headers struct {
 	WWWAuthenticate *string
@@ -26171,6 +26418,8 @@ type GetPersonResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPersonResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetPersonResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -26248,14 +26497,25 @@ func (r GetPersonResponse) ContentType() string {
 	return ""
 }
 
+// PutPersonResponse200Headers the declared response headers of an HTTP 200 response for PutPerson
+type PutPersonResponse200Headers struct {
+	ETag *string
+}
+
 // PutPersonResponse201Headers the declared response headers of an HTTP 201 response for PutPerson
 type PutPersonResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutPersonResponse401Headers the declared response headers of an HTTP 401 response for PutPerson
 type PutPersonResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutPersonResponse412Headers the declared response headers of an HTTP 412 response for PutPerson
+type PutPersonResponse412Headers struct {
+	ETag *string
 }
 
 // PutPersonResponse429Headers the declared response headers of an HTTP 429 response for PutPerson
@@ -26283,6 +26543,8 @@ type PutPersonResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -26293,10 +26555,14 @@ type PutPersonResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutPersonResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutPersonResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutPersonResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutPersonResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutPersonResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -26331,6 +26597,11 @@ func (r PutPersonResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PutPersonResponse) GetApplicationproblemJSON409() *Conflict {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutPersonResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29406,14 +29677,25 @@ func (r DeleteRouteResponse) ContentType() string {
 	return ""
 }
 
+// PutRouteResponse200Headers the declared response headers of an HTTP 200 response for PutRoute
+type PutRouteResponse200Headers struct {
+	ETag *string
+}
+
 // PutRouteResponse201Headers the declared response headers of an HTTP 201 response for PutRoute
 type PutRouteResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutRouteResponse401Headers the declared response headers of an HTTP 401 response for PutRoute
 type PutRouteResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutRouteResponse412Headers the declared response headers of an HTTP 412 response for PutRoute
+type PutRouteResponse412Headers struct {
+	ETag *string
 }
 
 // PutRouteResponse429Headers the declared response headers of an HTTP 429 response for PutRoute
@@ -29441,6 +29723,8 @@ type PutRouteResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -29451,10 +29735,14 @@ type PutRouteResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutRouteResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutRouteResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutRouteResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutRouteResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutRouteResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -29489,6 +29777,11 @@ func (r PutRouteResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PutRouteResponse) GetApplicationproblemJSON409() *Conflict {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutRouteResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -30668,6 +30961,11 @@ func (r ListTeamsResponse) ContentType() string {
 	return ""
 }
 
+// GetTeamResponse200Headers the declared response headers of an HTTP 200 response for GetTeam
+type GetTeamResponse200Headers struct {
+	ETag *string
+}
+
 // GetTeamResponse401Headers the declared response headers of an HTTP 401 response for GetTeam
 type GetTeamResponse401Headers struct {
 	WWWAuthenticate *string
@@ -30702,6 +31000,8 @@ type GetTeamResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTeamResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetTeamResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -30779,14 +31079,25 @@ func (r GetTeamResponse) ContentType() string {
 	return ""
 }
 
+// PutTeamResponse200Headers the declared response headers of an HTTP 200 response for PutTeam
+type PutTeamResponse200Headers struct {
+	ETag *string
+}
+
 // PutTeamResponse201Headers the declared response headers of an HTTP 201 response for PutTeam
 type PutTeamResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutTeamResponse401Headers the declared response headers of an HTTP 401 response for PutTeam
 type PutTeamResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutTeamResponse412Headers the declared response headers of an HTTP 412 response for PutTeam
+type PutTeamResponse412Headers struct {
+	ETag *string
 }
 
 // PutTeamResponse429Headers the declared response headers of an HTTP 429 response for PutTeam
@@ -30814,6 +31125,8 @@ type PutTeamResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -30824,10 +31137,14 @@ type PutTeamResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutTeamResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutTeamResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutTeamResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutTeamResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutTeamResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -30862,6 +31179,11 @@ func (r PutTeamResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PutTeamResponse) GetApplicationproblemJSON409() *Conflict {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutTeamResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -31611,13 +31933,18 @@ func (c *ClientWithResponses) GetCalendarWithResponse(ctx context.Context, id Di
 
 // PutCalendarWithBodyWithResponse Create or replace a calendar
 //
+// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-func (c *ClientWithResponses) PutCalendarWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error) {
-	rsp, err := c.PutCalendarWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutCalendarWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutCalendarParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error) {
+	rsp, err := c.PutCalendarWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -31626,13 +31953,18 @@ func (c *ClientWithResponses) PutCalendarWithBodyWithResponse(ctx context.Contex
 
 // PutCalendarWithResponse Create or replace a calendar
 //
+// The calendar's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/calendars/{id} (the `PutCalendar` operationId).
-func (c *ClientWithResponses) PutCalendarWithResponse(ctx context.Context, id DirectoryID, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error) {
-	rsp, err := c.PutCalendar(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PutCalendarWithResponse(ctx context.Context, id DirectoryID, params *PutCalendarParams, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error) {
+	rsp, err := c.PutCalendar(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33314,13 +33646,18 @@ func (c *ClientWithResponses) GetPersonWithResponse(ctx context.Context, id Dire
 
 // PutPersonWithBodyWithResponse Create or replace a person
 //
+// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of their read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-func (c *ClientWithResponses) PutPersonWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonResponse, error) {
-	rsp, err := c.PutPersonWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutPersonWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutPersonResponse, error) {
+	rsp, err := c.PutPersonWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33329,13 +33666,18 @@ func (c *ClientWithResponses) PutPersonWithBodyWithResponse(ctx context.Context,
 
 // PutPersonWithResponse Create or replace a person
 //
+// The person's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of their read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
-func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id DirectoryID, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error) {
-	rsp, err := c.PutPerson(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error) {
+	rsp, err := c.PutPerson(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33977,6 +34319,11 @@ func (c *ClientWithResponses) DeleteRouteWithResponse(ctx context.Context, categ
 
 // PutRouteWithBodyWithResponse Create or replace a routing rule
 //
+// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -33991,6 +34338,11 @@ func (c *ClientWithResponses) PutRouteWithBodyWithResponse(ctx context.Context, 
 }
 
 // PutRouteWithResponse Create or replace a routing rule
+//
+// The rule's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
 //
 // Roles: admin.
 //
@@ -34285,13 +34637,18 @@ func (c *ClientWithResponses) GetTeamWithResponse(ctx context.Context, id Direct
 
 // PutTeamWithBodyWithResponse Create or replace a team
 //
+// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-func (c *ClientWithResponses) PutTeamWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutTeamResponse, error) {
-	rsp, err := c.PutTeamWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutTeamWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutTeamParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutTeamResponse, error) {
+	rsp, err := c.PutTeamWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34300,13 +34657,18 @@ func (c *ClientWithResponses) PutTeamWithBodyWithResponse(ctx context.Context, i
 
 // PutTeamWithResponse Create or replace a team
 //
+// The team's entity tag is its `updated_at` in double quotes (the `ETag` of
+// this answer and of its read). With `If-Match` it is replaced only if it is still that
+// version (`"seed"`: created only if it does not exist yet), else `412
+// precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/teams/{id} (the `PutTeam` operationId).
-func (c *ClientWithResponses) PutTeamWithResponse(ctx context.Context, id DirectoryID, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*PutTeamResponse, error) {
-	rsp, err := c.PutTeam(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PutTeamWithResponse(ctx context.Context, id DirectoryID, params *PutTeamParams, body PutTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*PutTeamResponse, error) {
+	rsp, err := c.PutTeam(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34810,6 +35172,16 @@ func ParseGetCalendarResponse(rsp *http.Response) (*GetCalendarResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCalendarResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCalendarResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -34894,6 +35266,13 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34932,8 +35311,25 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutCalendarResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutCalendarResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -34952,6 +35348,16 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutCalendarResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutCalendarResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -42319,6 +42725,16 @@ func ParseGetPersonResponse(rsp *http.Response) (*GetPersonResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPersonResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetPersonResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -42410,6 +42826,13 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42448,8 +42871,25 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutPersonResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutPersonResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -42468,6 +42908,16 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutPersonResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutPersonResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -45477,6 +45927,13 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45515,8 +45972,25 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutRouteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutRouteResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -45535,6 +46009,16 @@ func ParsePutRouteResponse(rsp *http.Response) (*PutRouteResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutRouteResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutRouteResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -46735,6 +47219,16 @@ func ParseGetTeamResponse(rsp *http.Response) (*GetTeamResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTeamResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetTeamResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -46826,6 +47320,13 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46864,8 +47365,25 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutTeamResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutTeamResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -46884,6 +47402,16 @@ func ParsePutTeamResponse(rsp *http.Response) (*PutTeamResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutTeamResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutTeamResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

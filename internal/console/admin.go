@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -142,6 +143,25 @@ func drawnVersion(r *http.Request) *string {
 		return &v
 	}
 	return nil
+}
+
+// drawAt records in a form's input the entry it is drawn for (key) and that
+// entry's version — versions[key], "seed" for none yet — for its hidden version_of
+// and version fields (template "drawnat").
+func drawAt(in map[string]string, key string, versions map[string]string) {
+	in["version_of"], in["version"] = key, cmp.Or(versions[key], api.SeedETag)
+}
+
+// sentVersion is the If-Match of a form sent for the entry key names: the version
+// it was drawn with when sent for that entry; else "seed" — its key fields were
+// changed, so the entry they name must not exist yet: a form never overwrites an
+// entry it did not show.
+func sentVersion(r *http.Request, key string) *string {
+	if r.PostFormValue("version_of") == key {
+		return drawnVersion(r)
+	}
+	seed := api.SeedETag
+	return &seed
 }
 
 // formValues reads the named form fields, trimmed.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -52,6 +53,11 @@ func (c *Console) showCalendars(w http.ResponseWriter, r *http.Request, status i
 				"working_days": join(cal.WorkingDays, ", ")}
 		}
 	}
+	versions := map[string]string{}
+	for _, cal := range list.Items {
+		versions[cal.Id] = api.TimeETag(cal.UpdatedAt)
+	}
+	drawAt(form.Input, form.Input["id"], versions)
 	data := map[string]any{"Calendars": cals}
 	pv := map[string]string{"preview": q.Get("preview"), "from": q.Get("from"), "add": q.Get("add")}
 	if pv["from"] == "" {
@@ -104,7 +110,8 @@ func (c *Console) putCalendar(w http.ResponseWriter, r *http.Request) {
 	if in["id"] == "" {
 		ref = &refusal{Status: http.StatusBadRequest, Detail: "the calendar needs an ID", Fields: map[string]string{"id": "is required"}}
 	} else {
-		ref, err = into(nil)(c.client.PutCalendarWithBody(r.Context(), in["id"], "application/json", jsonBody(body)))
+		ref, err = into(nil)(c.client.PutCalendarWithBody(r.Context(), in["id"], &apiclient.PutCalendarParams{IfMatch: sentVersion(r, in["id"])},
+			"application/json", jsonBody(body)))
 	}
 	if err != nil {
 		c.fail(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -64,6 +65,15 @@ func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status i
 	if _, editing := personIn["id"]; !editing {
 		personIn["active"] = "on"
 	}
+	teamVersions, personVersions := map[string]string{}, map[string]string{}
+	for _, t := range teams.Items {
+		teamVersions[t.Id] = api.TimeETag(t.UpdatedAt)
+	}
+	for _, p := range people.Items {
+		personVersions[p.Id] = api.TimeETag(p.UpdatedAt)
+	}
+	drawAt(teamIn, teamIn["id"], teamVersions)
+	drawAt(personIn, personIn["id"], personVersions)
 	c.renderAdmin(w, r, status, "directory", ref, form, map[string]any{
 		"Teams": teams.Items, "People": people.Items, "Roles": personRoles, "TeamIn": teamIn, "PersonIn": personIn,
 		"TeamRef": teamRef, "PersonRef": personRef,
@@ -76,7 +86,8 @@ func (c *Console) putTeam(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"name": in["name"]}
 	setIfGiven(body, in, "lead_id")
 	c.putEntry(w, r, "team", in, func() (*refusal, error) {
-		return into(nil)(c.client.PutTeamWithBody(r.Context(), in["id"], "application/json", jsonBody(body)))
+		return into(nil)(c.client.PutTeamWithBody(r.Context(), in["id"], &apiclient.PutTeamParams{IfMatch: sentVersion(r, in["id"])},
+			"application/json", jsonBody(body)))
 	}, "/console/admin/directory?team="+url.QueryEscape(in["id"]))
 }
 
@@ -87,12 +98,14 @@ func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"name": in["name"], "role": in["role"], "active": in["active"] == "on"}
 	setIfGiven(body, in, "team_id", "manager_id", "email", "webhook_url")
 	c.putEntry(w, r, "person", in, func() (*refusal, error) {
-		return into(nil)(c.client.PutPersonWithBody(r.Context(), in["id"], "application/json", jsonBody(body)))
+		return into(nil)(c.client.PutPersonWithBody(r.Context(), in["id"], &apiclient.PutPersonParams{IfMatch: sentVersion(r, in["id"])},
+			"application/json", jsonBody(body)))
 	}, "/console/admin/directory?person="+url.QueryEscape(in["id"]))
 }
 
-// putEntry sends a directory form; an ID is part of the path, so a missing one is
-// refused here as the API would refuse an empty path segment.
+// putEntry sends a directory form, against the version of the entry it was drawn
+// for (sentVersion); an ID is part of the path, so a missing one is refused here as
+// the API would refuse an empty path segment.
 func (c *Console) putEntry(w http.ResponseWriter, r *http.Request, name string, in map[string]string, put func() (*refusal, error), next string) {
 	var ref *refusal
 	var err error

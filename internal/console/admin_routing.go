@@ -1,8 +1,10 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -56,16 +58,29 @@ func (c *Console) showRouting(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
+	versions := map[string]string{}
+	for _, rt := range routes.Items {
+		versions[string(rt.Category)+"/"+string(rt.Tier)+"/"+string(rt.Channel)] = api.TimeETag(rt.UpdatedAt)
+	}
+	drawAt(form.Input, routeKey(form.Input), versions)
 	c.renderAdmin(w, r, status, "routing", ref, form, map[string]any{"Routes": routes.Items, "Categories": routeCategories,
 		"Tiers": anyLevels, "Channels": routeChannels})
 }
 
-// putRoute creates or changes a route of a category, tier and channel.
+// routeKey is the rule a form names, category/tier/channel (an empty tier or
+// channel is the API's "*").
+func routeKey(in map[string]string) string {
+	return in["category"] + "/" + cmp.Or(in["tier"], "*") + "/" + cmp.Or(in["channel"], "*")
+}
+
+// putRoute creates or changes a route of a category, tier and channel, against
+// the version of the rule the form was drawn for (sentVersion).
 func (c *Console) putRoute(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, "category", "tier", "channel", "team_id", "owner_id")
 	body := map[string]any{"team_id": in["team_id"]}
 	setIfGiven(body, in, "owner_id")
 	params, _ := routeParams(in["tier"], in["channel"])
+	params.IfMatch = sentVersion(r, routeKey(in))
 	ref, err := into(nil)(c.client.PutRouteWithBody(r.Context(), apiclient.RouteCategory(in["category"]), params, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)

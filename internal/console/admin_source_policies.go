@@ -44,30 +44,24 @@ func (c *Console) sourcePolicies(r *http.Request, form adminForm, data map[strin
 			}
 		}
 	}
-	// The form is drawn at the version of the policy it shows ("seed": none yet),
-	// sent only if the same key is sent back (the selects may name another).
-	in["version_of"], in["version"] = in["source"]+"/"+in["urgency"]+"/"+in["tier"], api.SeedETag
+	versions := map[string]string{}
 	for _, p := range list.Items {
-		if string(p.Source)+"/"+string(p.Urgency)+"/"+string(p.Tier) == in["version_of"] {
-			in["version"] = api.TimeETag(p.UpdatedAt)
-		}
+		versions[string(p.Source)+"/"+string(p.Urgency)+"/"+string(p.Tier)] = api.TimeETag(p.UpdatedAt)
 	}
+	drawAt(in, in["source"]+"/"+in["urgency"]+"/"+in["tier"], versions)
 	data["Sources"], data["SourceNames"], data["AnyLevels"] = list.Items, sourceNames, anyLevels
 	data["SrcIn"], data["SrcRefusal"] = in, refused
 	return nil, nil
 }
 
 // putSourcePolicy sends the source policy form to the API, against the version
-// the form was drawn with when it names the same policy.
+// the form was drawn with (sentVersion).
 func (c *Console) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
 	in, body := policyBody(r)
 	for _, k := range []string{"source", "urgency", "tier"} {
 		in[k] = r.PostFormValue(k)
 	}
-	params := &apiclient.PutSourcePolicyParams{}
-	if r.PostFormValue("version_of") == in["source"]+"/"+in["urgency"]+"/"+in["tier"] {
-		params.IfMatch = drawnVersion(r)
-	}
+	params := &apiclient.PutSourcePolicyParams{IfMatch: sentVersion(r, in["source"]+"/"+in["urgency"]+"/"+in["tier"])}
 	ref, err := into(nil)(c.client.PutSourcePolicyWithBody(r.Context(), apiclient.ComplaintSource(in["source"]),
 		apiclient.PolicyLevel(in["urgency"]), apiclient.PolicyLevel(in["tier"]), params, "application/json", jsonBody(body)))
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
-	bob, err := s.api(adminToken).PutPersonWithResponse(context.Background(), "bob", apiclient.PutPersonRequest{
+	bob, err := s.api(adminToken).PutPersonWithResponse(context.Background(), "bob", nil, apiclient.PutPersonRequest{
 		Name: "Bob", Role: apiclient.PersonRoleAgent, TeamId: ptr("care"), ManagerId: ptr("lee")})
 	s.want(201, bob, err)
 	id := s.file(adminToken, "console-comp-1", apiclient.Medium, apiclient.Medium).Id.String()

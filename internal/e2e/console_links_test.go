@@ -41,9 +41,9 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
 	ctx, admin := context.Background(), s.api(adminToken)
-	team, err := admin.PutTeamWithResponse(ctx, "billing", apiclient.PutTeamRequest{Name: "Billing"})
+	team, err := admin.PutTeamWithResponse(ctx, "billing", nil, apiclient.PutTeamRequest{Name: "Billing"})
 	s.want(201, team, err)
-	tom, err := admin.PutPersonWithResponse(ctx, "tom", apiclient.PutPersonRequest{Name: "Tom", Role: apiclient.PersonRoleTeamLead,
+	tom, err := admin.PutPersonWithResponse(ctx, "tom", nil, apiclient.PutPersonRequest{Name: "Tom", Role: apiclient.PersonRoleTeamLead,
 		TeamId: ptr("billing"), ManagerId: ptr("dora")})
 	s.want(201, tom, err)
 	ann, maxTok, tomTok := s.personToken("agent", "ann"), s.personToken("manager", "max"), s.personToken("manager", "tom")

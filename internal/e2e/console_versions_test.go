@@ -87,6 +87,40 @@ func TestConsoleAdminSaveOverAnotherAdminsChangeIsRefused(t *testing.T) {
 	}
 }
 
+// A directory form drawn for a new team, sent with the ID of a team another admin
+// created meanwhile, is refused rather than replacing that team; drawn for a team,
+// it is refused over a change made since.
+func TestConsoleDirectoryFormNeverReplacesATeamItDidNotShow(t *testing.T) {
+	s := newStack(t)
+	other := s.token("admin") // "admin-bot"
+	b := newBrowser(t, s.url)
+	b.signIn(adminToken)
+	teamName := func() any { return s.must(200, s.do("GET", "/v1/teams/care", adminToken, nil)).body["name"] }
+
+	b.navigate(s.url + "/console/admin/directory")
+	b.run("a new team", chromedp.WaitVisible(chromedp.CSS(`#team-form`)), fill(`#team-id`, "care"), fill(`#team-name`, "Care desk"))
+	s.must(201, s.do("PUT", "/v1/teams/care", other, map[string]any{"name": "Customer care"}))
+	b.run("saved over the team created meanwhile", clickThrough(`#team-form button`), chromedp.WaitVisible(chromedp.CSS(`#team-form .error`)))
+	if msg := b.text(`#team-form .error`); !strings.Contains(msg, "(412)") || !strings.Contains(msg, "no longer new") {
+		t.Errorf("the refusal reads %q, want 412 and that the team exists now", msg)
+	}
+	if got := teamName(); got != "Customer care" {
+		t.Errorf("the team is named %v after the refused save, want the other admin's name", got)
+	}
+	b.run("sent again, knowingly", clickThrough(`#team-form button`), chromedp.WaitNotPresent(chromedp.CSS(`#team-form .error`)))
+	if got := teamName(); got != "Care desk" {
+		t.Errorf("sent again, the team is named %v, want Care desk", got)
+	}
+
+	b.navigate(s.url + "/console/admin/directory?team=care")
+	b.run("edit the team", chromedp.WaitVisible(chromedp.CSS(`#team-form`)), fill(`#team-name`, "Care team"))
+	s.must(200, s.do("PUT", "/v1/teams/care", other, map[string]any{"name": "Care & returns"}))
+	b.run("saved over a change since", clickThrough(`#team-form button`), chromedp.WaitVisible(chromedp.CSS(`#team-form .error`)))
+	if got := teamName(); got != "Care & returns" {
+		t.Errorf("the team is named %v after the refused save, want the other admin's name", got)
+	}
+}
+
 func anyStrings(v any) []string {
 	var out []string
 	for _, x := range v.([]any) {

@@ -67,7 +67,7 @@ func (r *webhookReceiver) keys(path string) []string {
 func (s *stack) directory(hook string) {
 	s.t.Helper()
 	ctx, admin := context.Background(), s.api(adminToken)
-	team, err := admin.PutTeamWithResponse(ctx, "care", apiclient.PutTeamRequest{Name: "Customer care"})
+	team, err := admin.PutTeamWithResponse(ctx, "care", nil, apiclient.PutTeamRequest{Name: "Customer care"})
 	s.want(201, team, err)
 	people := []struct {
 		id     string
@@ -79,10 +79,10 @@ func (s *stack) directory(hook string) {
 		{"ann", apiclient.PutPersonRequest{Name: "Ann", Role: apiclient.PersonRoleAgent, TeamId: ptr("care"), ManagerId: ptr("lee"), Email: ptr("ann@example.com")}},
 	}
 	for _, p := range people {
-		res, err := admin.PutPersonWithResponse(ctx, p.id, p.person)
+		res, err := admin.PutPersonWithResponse(ctx, p.id, nil, p.person)
 		s.want(201, res, err)
 	}
-	team, err = admin.PutTeamWithResponse(ctx, "care", apiclient.PutTeamRequest{Name: "Customer care", LeadId: ptr("lee")})
+	team, err = admin.PutTeamWithResponse(ctx, "care", nil, apiclient.PutTeamRequest{Name: "Customer care", LeadId: ptr("lee")})
 	s.want(200, team, err)
 	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryLogistics, nil, apiclient.PutRouteRequest{TeamId: "care", OwnerId: ptr("ann")})
 	s.want(201, route, err)
@@ -493,7 +493,7 @@ func TestCalendarDeadlinesAgreeAcrossAPIWorkflowAndPreview(t *testing.T) {
 	s := newStack(t)
 	ctx, admin := context.Background(), s.api(adminToken)
 	mornings := &[]apiclient.Span{{Start: "09:00", End: "10:00"}}
-	cal, err := admin.PutCalendarWithResponse(ctx, "mornings", apiclient.PutCalendarRequest{
+	cal, err := admin.PutCalendarWithResponse(ctx, "mornings", nil, apiclient.PutCalendarRequest{
 		Name: "Shanghai mornings", TimeZone: "Asia/Shanghai",
 		WeeklyHours: apiclient.WeeklyHours{"mon": mornings, "wed": mornings},
 	})

@@ -19,7 +19,7 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
 	ctx := context.Background()
-	bob, err := s.api(adminToken).PutPersonWithResponse(ctx, "bob", apiclient.PutPersonRequest{
+	bob, err := s.api(adminToken).PutPersonWithResponse(ctx, "bob", nil, apiclient.PutPersonRequest{
 		Name: "Bob", Role: apiclient.PersonRoleAgent, TeamId: ptr("care"), ManagerId: ptr("lee"), Email: ptr("bob@example.com")})
 	s.want(201, bob, err)
 	filed := s.file(adminToken, "comp-1", apiclient.Medium, apiclient.Medium)

@@ -72,7 +72,7 @@ func TestAngryCustomerIsRaisedAndEscalated(t *testing.T) {
 	s := newStack(t)
 	s.directory("http://127.0.0.1:1/hooks") // lee and max's webhooks go nowhere: only events matter here
 	ctx, admin := context.Background(), s.api(adminToken)
-	vip, err := admin.PutTeamWithResponse(ctx, "vip", apiclient.PutTeamRequest{Name: "VIP desk"})
+	vip, err := admin.PutTeamWithResponse(ctx, "vip", nil, apiclient.PutTeamRequest{Name: "VIP desk"})
 	s.want(201, vip, err)
 	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryAsterisk,
 		&apiclient.PutRouteParams{Tier: ptr(apiclient.PolicyHigh)}, apiclient.PutRouteRequest{TeamId: "vip"})

@@ -56,7 +56,7 @@ func (s *stack) seedComplaint(category string, opened time.Time, events map[time
 func (s *stack) qualityTeam() {
 	s.t.Helper()
 	ctx, admin := context.Background(), s.api(adminToken)
-	team, err := admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality"})
+	team, err := admin.PutTeamWithResponse(ctx, "quality", nil, apiclient.PutTeamRequest{Name: "Quality"})
 	s.want(201, team, err)
 	for _, p := range []struct {
 		id     string
@@ -66,10 +66,10 @@ func (s *stack) qualityTeam() {
 		{"qin", apiclient.PutPersonRequest{Name: "Qin", Role: apiclient.PersonRoleManager, TeamId: ptr("quality"), ManagerId: ptr("dora"), Email: ptr("qin@example.com")}},
 		{"quinn", apiclient.PutPersonRequest{Name: "Quinn", Role: apiclient.PersonRoleAgent, TeamId: ptr("quality"), ManagerId: ptr("qin"), Email: ptr("quinn@example.com")}},
 	} {
-		res, err := admin.PutPersonWithResponse(ctx, p.id, p.person)
+		res, err := admin.PutPersonWithResponse(ctx, p.id, nil, p.person)
 		s.want(201, res, err)
 	}
-	team, err = admin.PutTeamWithResponse(ctx, "quality", apiclient.PutTeamRequest{Name: "Quality", LeadId: ptr("qin")})
+	team, err = admin.PutTeamWithResponse(ctx, "quality", nil, apiclient.PutTeamRequest{Name: "Quality", LeadId: ptr("qin")})
 	s.want(200, team, err)
 }
 

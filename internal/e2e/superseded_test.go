@@ -142,7 +142,7 @@ func TestWorkerKilledMidSendOfAWarningItsRedoSupersedes(t *testing.T) {
 	}))
 	t.Cleanup(hold.Close)
 	ctx, admin := context.Background(), f.api(adminToken)
-	res, err := admin.PutPersonWithResponse(ctx, "ann", apiclient.PutPersonRequest{Name: "Ann", Role: apiclient.PersonRoleAgent,
+	res, err := admin.PutPersonWithResponse(ctx, "ann", nil, apiclient.PutPersonRequest{Name: "Ann", Role: apiclient.PersonRoleAgent,
 		TeamId: ptr("care"), ManagerId: ptr("lee"), WebhookUrl: ptr(hold.URL + "/ann")})
 	f.want(200, res, err)
 	pol := noLadder(apiclient.PutPolicyRequest{FirstResponse: "6s", Resolution: ptr("1h")})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/calendar"
@@ -59,8 +60,10 @@ const calendarColumns = `id, name, spec, created_at, updated_at, updated_by`
 
 // PutCalendar creates or replaces a calendar and reports whether it was created. The
 // caller validates the spec. Complaints already filed keep the calendar snapshotted
-// into their SLA; only later complaints see the change.
-func (s *Store) PutCalendar(ctx context.Context, c Calendar) (Calendar, bool, error) {
+// into their SLA; only later complaints see the change. With a version, only if
+// the calendar is still that version (see ErrStale; the calendar as it is comes
+// back with it). Written under the directory's lock, as the directory is.
+func (s *Store) PutCalendar(ctx context.Context, c Calendar, version *time.Time) (Calendar, bool, error) {
 	spec, err := json.Marshal(c.Spec)
 	if err != nil {
 		return c, false, fmt.Errorf("encode calendar %s: %w", c.ID, err)
@@ -74,7 +77,17 @@ func (s *Store) PutCalendar(ctx context.Context, c Calendar) (Calendar, bool, er
 		calendarRow
 		Created bool `db:"created"`
 	}
-	if err := s.db.GetContext(ctx, &out, q, c.ID, c.Name, string(spec), c.UpdatedBy); err != nil {
+	err = s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := atVersion(ctx, tx, version, `SELECT updated_at FROM calendars WHERE id = $1`, c.ID); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &out, q, c.ID, c.Name, string(spec), c.UpdatedBy)
+	})
+	if errors.Is(err, ErrStale) {
+		now, err := staleAs(err, func() (Calendar, error) { return s.Calendar(ctx, c.ID) })
+		return now, false, err
+	}
+	if err != nil {
 		return c, false, fmt.Errorf("put calendar %s: %w", c.ID, err)
 	}
 	saved, err := out.calendar()

@@ -97,6 +97,33 @@ const (
 	routeColumns  = `category, tier, channel, team_id, owner_id, updated_at, updated_by`
 )
 
+// atVersion holds a write made in tx to the version given (see ErrStale): the
+// updated_at query reads (no row: the zero time) must be it. Race-free because the
+// caller holds the directory lock, which every write of these tables takes.
+func atVersion(ctx context.Context, tx *sqlx.Tx, version *time.Time, query string, args ...any) error {
+	if version == nil {
+		return nil
+	}
+	var at time.Time
+	if err := tx.GetContext(ctx, &at, query, args...); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if !at.Equal(*version) {
+		return ErrStale
+	}
+	return nil
+}
+
+// staleAs answers a write refused as stale with what it was refused against: the
+// row as it is now (read), or none.
+func staleAs[T any](err error, read func() (T, error)) (T, error) {
+	now, rerr := read()
+	if rerr != nil && !errors.Is(rerr, ErrNotFound) {
+		return now, rerr
+	}
+	return now, err
+}
+
 // inDirectoryTx runs fn in a transaction holding the directory lock.
 func (s *Store) inDirectoryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -114,8 +141,9 @@ func (s *Store) inDirectoryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) e
 }
 
 // PutTeam creates or replaces a team and reports whether it was created. A lead must
-// be an active person.
-func (s *Store) PutTeam(ctx context.Context, t Team) (Team, bool, error) {
+// be an active person. With a version, only if the team is still that version (see
+// ErrStale; the team as it is comes back with it).
+func (s *Store) PutTeam(ctx context.Context, t Team, version *time.Time) (Team, bool, error) {
 	const q = `INSERT INTO teams (id, name, lead_id, updated_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, lead_id = EXCLUDED.lead_id,
 			updated_at = now(), updated_by = EXCLUDED.updated_by
@@ -125,11 +153,18 @@ func (s *Store) PutTeam(ctx context.Context, t Team) (Team, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := atVersion(ctx, tx, version, `SELECT updated_at FROM teams WHERE id = $1`, t.ID); err != nil {
+			return err
+		}
 		if err := checkActivePerson(ctx, tx, "lead_id", t.LeadID); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, t.ID, t.Name, t.LeadID, t.UpdatedBy)
 	})
+	if errors.Is(err, ErrStale) {
+		now, err := staleAs(err, func() (Team, error) { return s.Team(ctx, t.ID) })
+		return now, false, err
+	}
 	if err != nil {
 		return t, false, fmt.Errorf("put team %s: %w", t.ID, err)
 	}
@@ -172,8 +207,10 @@ func (s *Store) TeamLead(ctx context.Context, teamID string) (string, error) {
 
 // PutPerson creates or replaces a person and reports whether they were created. The
 // team must exist; the manager must be an active person who does not already report,
-// directly or not, to this person — the reporting chain stays acyclic.
-func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
+// directly or not, to this person — the reporting chain stays acyclic. With a
+// version, only if the person is still that version (see ErrStale; the person as
+// they are comes back with it).
+func (s *Store) PutPerson(ctx context.Context, p Person, version *time.Time) (Person, bool, error) {
 	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, active, updated_by, deactivated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 THEN NULL ELSE now() END)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
@@ -189,6 +226,9 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := atVersion(ctx, tx, version, `SELECT updated_at FROM people WHERE id = $1`, p.ID); err != nil {
+			return err
+		}
 		if err := checkTeam(ctx, tx, "team_id", p.TeamID); err != nil {
 			return err
 		}
@@ -198,6 +238,10 @@ func (s *Store) PutPerson(ctx context.Context, p Person) (Person, bool, error) {
 		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
 			p.Email, p.WebhookURL, p.Active, p.UpdatedBy)
 	})
+	if errors.Is(err, ErrStale) {
+		now, err := staleAs(err, func() (Person, error) { return s.Person(ctx, p.ID) })
+		return now, false, err
+	}
 	if err != nil {
 		return p, false, fmt.Errorf("put person %s: %w", p.ID, err)
 	}
@@ -343,8 +387,9 @@ func (s *Store) Chain(ctx context.Context, personID string) ([]complaint.Member,
 
 // PutRoute creates or replaces the routing rule of a category, tier and channel
 // (each complaint.Any for every value) and reports whether it was created. The team
-// must exist; an owner must be an active person.
-func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
+// must exist; an owner must be an active person. With a version, only if the rule
+// is still that version (see ErrStale; the rule as it is comes back with it).
+func (s *Store) PutRoute(ctx context.Context, r Route, version *time.Time) (Route, bool, error) {
 	const q = `INSERT INTO routing_rules (category, tier, channel, team_id, owner_id, updated_by)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (category, tier, channel) DO UPDATE SET team_id = EXCLUDED.team_id, owner_id = EXCLUDED.owner_id,
@@ -356,6 +401,10 @@ func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
 		Created bool `db:"created"`
 	}
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		if err := atVersion(ctx, tx, version, `SELECT updated_at FROM routing_rules
+			WHERE category = $1 AND tier = $2 AND channel = $3`, r.Category, r.Tier, r.Channel); err != nil {
+			return err
+		}
 		if err := checkTeam(ctx, tx, "team_id", &r.TeamID); err != nil {
 			return err
 		}
@@ -364,10 +413,28 @@ func (s *Store) PutRoute(ctx context.Context, r Route) (Route, bool, error) {
 		}
 		return tx.GetContext(ctx, &out, q, r.Category, r.Tier, r.Channel, r.TeamID, r.OwnerID, r.UpdatedBy)
 	})
+	if errors.Is(err, ErrStale) {
+		now, err := staleAs(err, func() (Route, error) { return s.route(ctx, r.Category, r.Tier, r.Channel) })
+		return now, false, err
+	}
 	if err != nil {
 		return r, false, fmt.Errorf("put route %s/%s/%s: %w", r.Category, r.Tier, r.Channel, err)
 	}
 	return out.Route, out.Created, nil
+}
+
+// route reads the routing rule of one key; ErrNotFound when there is none.
+func (s *Store) route(ctx context.Context, category, tier, channel string) (Route, error) {
+	var r Route
+	err := s.db.GetContext(ctx, &r, `SELECT `+routeColumns+` FROM routing_rules
+		WHERE category = $1 AND tier = $2 AND channel = $3`, category, tier, channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("read route %s/%s/%s: %w", category, tier, channel, err)
+	}
+	return r, nil
 }
 
 // Routes lists every routing rule by category, tier and channel ("*" first).

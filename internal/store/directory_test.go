@@ -30,7 +30,7 @@ func person(id string, role complaint.Role, manager string) store.Person {
 func mustPut(t *testing.T, st *store.Store, people ...store.Person) {
 	t.Helper()
 	for _, p := range people {
-		if _, _, err := st.PutPerson(context.Background(), p); err != nil {
+		if _, _, err := st.PutPerson(context.Background(), p, nil); err != nil {
 			t.Fatalf("put %s: %v", p.ID, err)
 		}
 	}
@@ -103,12 +103,12 @@ func TestPutPersonRefusesAManagerWhoWouldCloseACycle(t *testing.T) {
 	newOrg(t, st)
 	before, _ := st.Person(ctx, "d")
 
-	_, _, err := st.PutPerson(ctx, person("d", complaint.RoleDirector, "a"))
+	_, _, err := st.PutPerson(ctx, person("d", complaint.RoleDirector, "a"), nil)
 	var fe *store.FieldError
 	if !errors.As(err, &fe) || fe.Field != "manager_id" || !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("d reporting to a (who reports up to d): got %v, want a conflict on manager_id", err)
 	}
-	_, _, err = st.PutPerson(ctx, person("d", complaint.RoleDirector, "d"))
+	_, _, err = st.PutPerson(ctx, person("d", complaint.RoleDirector, "d"), nil)
 	if !errors.As(err, &fe) || fe.Field != "manager_id" || !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("d reporting to d: got %v, want manager_id invalid", err)
 	}
@@ -138,7 +138,7 @@ func TestPutPersonRefusesMissingAndInactiveReferences(t *testing.T) {
 		{"inactive manager", person("x", complaint.RoleAgent, "m"), "manager_id"},
 		{"unknown team", withTeam, "team_id"},
 	} {
-		_, _, err := st.PutPerson(ctx, tc.p)
+		_, _, err := st.PutPerson(ctx, tc.p, nil)
 		var fe *store.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("%s: got %v, want %s invalid", tc.name, err, tc.field)
@@ -159,7 +159,7 @@ func TestConcurrentManagerChangesNeverCloseACycle(t *testing.T) {
 		errs := make(chan error, 2)
 		for _, p := range []store.Person{person("x", complaint.RoleManager, "y"), person("y", complaint.RoleManager, "x")} {
 			go func() {
-				_, _, err := st.PutPerson(ctx, p)
+				_, _, err := st.PutPerson(ctx, p, nil)
 				errs <- err
 			}()
 		}
@@ -221,14 +221,14 @@ func TestTeamLeadIsTheActiveLeadOrNobody(t *testing.T) {
 		return id
 	}
 	team := store.Team{ID: "care", Name: "Customer care", UpdatedBy: "test"}
-	if _, created, err := st.PutTeam(ctx, team); err != nil || !created {
+	if _, created, err := st.PutTeam(ctx, team, nil); err != nil || !created {
 		t.Fatalf("create team: created=%v err=%v", created, err)
 	}
 	if got := lead("care"); got != "" {
 		t.Errorf("team without a lead: got %q", got)
 	}
 	team.LeadID = some("l")
-	if _, created, err := st.PutTeam(ctx, team); err != nil || created {
+	if _, created, err := st.PutTeam(ctx, team, nil); err != nil || created {
 		t.Fatalf("replace team: created=%v err=%v", created, err)
 	}
 	if got := lead("care"); got != "l" {
@@ -244,7 +244,7 @@ func TestTeamLeadIsTheActiveLeadOrNobody(t *testing.T) {
 		t.Errorf("unknown team: got %q, want none", got)
 	}
 	team.LeadID = some("l")
-	if _, _, err := st.PutTeam(ctx, team); !errors.Is(err, store.ErrInvalid) {
+	if _, _, err := st.PutTeam(ctx, team, nil); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("making an inactive person lead: got %v, want ErrInvalid", err)
 	}
 }
@@ -252,7 +252,7 @@ func TestTeamLeadIsTheActiveLeadOrNobody(t *testing.T) {
 func TestPeopleFilters(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	if _, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Care", UpdatedBy: "test"}); err != nil {
+	if _, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Care", UpdatedBy: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	newOrg(t, st)
@@ -293,7 +293,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	st := newStore(t)
 	newOrg(t, st)
 	for _, id := range []string{"care", "logistics"} {
-		if _, _, err := st.PutTeam(ctx, store.Team{ID: id, Name: id, UpdatedBy: "test"}); err != nil {
+		if _, _, err := st.PutTeam(ctx, store.Team{ID: id, Name: id, UpdatedBy: "test"}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -303,7 +303,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	put := func(r store.Route) {
 		t.Helper()
 		r.UpdatedBy = "test"
-		if _, _, err := st.PutRoute(ctx, r); err != nil {
+		if _, _, err := st.PutRoute(ctx, r, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -321,7 +321,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if r, _ := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); r.OwnerID != nil {
 		t.Errorf("an inactive owner still receives complaints: %+v", r)
 	}
-	_, _, err := st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"})
+	_, _, err := st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"}, nil)
 	var fe *store.FieldError
 	if !errors.As(err, &fe) || fe.Field != "team_id" {
 		t.Errorf("unknown team: got %v, want team_id invalid", err)
@@ -351,7 +351,7 @@ var officeHours = calendar.Spec{
 func TestCalendarInUseCannotBeDeleted(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	c, created, err := st.PutCalendar(ctx, store.Calendar{ID: "office", Name: "Office", Spec: officeHours, UpdatedBy: "test"})
+	c, created, err := st.PutCalendar(ctx, store.Calendar{ID: "office", Name: "Office", Spec: officeHours, UpdatedBy: "test"}, nil)
 	if err != nil || !created {
 		t.Fatalf("create: created=%v err=%v", created, err)
 	}

@@ -22,30 +22,30 @@ func directory(t *testing.T, st *store.Store) {
 			t.Fatal(err)
 		}
 	}
-	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", UpdatedBy: "t"}))
-	must(st.PutPerson(ctx, store.Person{ID: "max", Name: "Max", Role: complaint.RoleManager, Active: true, UpdatedBy: "t"}))
+	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", UpdatedBy: "t"}, nil))
+	must(st.PutPerson(ctx, store.Person{ID: "max", Name: "Max", Role: complaint.RoleManager, Active: true, UpdatedBy: "t"}, nil))
 	must(st.PutPerson(ctx, store.Person{ID: "lee", Name: "Lee", Role: complaint.RoleTeamLead, TeamID: some("care"),
-		ManagerID: some("max"), Active: true, UpdatedBy: "t"}))
+		ManagerID: some("max"), Active: true, UpdatedBy: "t"}, nil))
 	must(st.PutPerson(ctx, store.Person{ID: "ann", Name: "Ann", Role: complaint.RoleAgent, TeamID: some("care"),
-		ManagerID: some("lee"), Active: true, UpdatedBy: "t"}))
-	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", LeadID: some("lee"), UpdatedBy: "t"}))
+		ManagerID: some("lee"), Active: true, UpdatedBy: "t"}, nil))
+	must(st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", LeadID: some("lee"), UpdatedBy: "t"}, nil))
 }
 
 func TestIntakeRoutesSnapshotsThePolicyAndCountsOnItsCalendar(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	directory(t, st)
-	if _, _, err := st.PutRoute(ctx, store.Route{Category: "*", TeamID: "care", UpdatedBy: "t"}); err != nil {
+	if _, _, err := st.PutRoute(ctx, store.Route{Category: "*", TeamID: "care", UpdatedBy: "t"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.PutRoute(ctx, store.Route{Category: "logistics", TeamID: "care",
-		OwnerID: new("ann"), UpdatedBy: "t"}); err != nil {
+		OwnerID: new("ann"), UpdatedBy: "t"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A calendar open only on Sunday 2099-01-04 in Shanghai and later: every
 	// deadline lands on a Sunday, which a 24×7 computation would not.
 	spec := calendar.Spec{TimeZone: "Asia/Shanghai", WeeklyHours: map[string][]calendar.Span{"sun": {{Start: "09:00", End: "10:00"}}}}
-	if _, _, err := st.PutCalendar(ctx, store.Calendar{ID: "sundays", Name: "Sunday mornings", Spec: spec, UpdatedBy: "t"}); err != nil {
+	if _, _, err := st.PutCalendar(ctx, store.Calendar{ID: "sundays", Name: "Sunday mornings", Spec: spec, UpdatedBy: "t"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	p, err := st.Policy(ctx, complaint.High, complaint.Medium)

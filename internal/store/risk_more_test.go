@@ -121,7 +121,7 @@ func TestDeactivationIsRecorded(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
 	p := store.Person{ID: "leaver", Name: "Leaver", Role: "agent", Active: true}
-	if _, _, err := st.PutPerson(ctx, p); err != nil {
+	if _, _, err := st.PutPerson(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	var left *time.Time
@@ -146,7 +146,7 @@ func TestDeactivationIsRecorded(t *testing.T) {
 	if left == nil || !left.Equal(first) {
 		t.Errorf("deactivating again moved deactivated_at from %v to %v", first, left)
 	}
-	if _, _, err := st.PutPerson(ctx, p); err != nil {
+	if _, _, err := st.PutPerson(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	read()

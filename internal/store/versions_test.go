@@ -125,3 +125,29 @@ func TestMessageTemplateWrittenOnlyAtTheVersionGiven(t *testing.T) {
 		t.Errorf("the stale write stored a zh-CN text: %v", err)
 	}
 }
+
+func TestDirectoryWrittenOnlyAtTheVersionGiven(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	seed := time.Time{}
+	care, created, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Care", UpdatedBy: "ann"}, &seed)
+	if err != nil || !created {
+		t.Fatalf("a team created as new: %+v, %v", care, err)
+	}
+	if now, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Bob's care", UpdatedBy: "bob"}, &seed); !errors.Is(err, store.ErrStale) ||
+		now.UpdatedBy != "ann" || now.Name != "Care" {
+		t.Errorf("the team created as new again: %+v, %v; want ErrStale and ann's team", now, err)
+	}
+	if _, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Customer care", UpdatedBy: "bob"}, &care.UpdatedAt); err != nil {
+		t.Errorf("a write at the team's version: %v", err)
+	}
+	if now, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "Stale", UpdatedBy: "cy"}, &care.UpdatedAt); !errors.Is(err, store.ErrStale) || now.Name != "Customer care" {
+		t.Errorf("a write at the version before bob's: %+v, %v; want ErrStale and bob's", now, err)
+	}
+	if _, _, err := st.PutRoute(ctx, store.Route{Category: "logistics", TeamID: "care", UpdatedBy: "ann"}, &care.UpdatedAt); !errors.Is(err, store.ErrStale) {
+		t.Errorf("a version of a routing rule not there: %v, want ErrStale", err)
+	}
+	if rs, _ := st.Routes(ctx); len(rs) != 0 {
+		t.Errorf("the stale write created a rule: %+v", rs)
+	}
+}
