@@ -73,7 +73,7 @@ func (f *notifyFixture) withIntegration(t *testing.T) (*intakeReceiver, activiti
 	rcv := newIntakeReceiver(t, secret)
 	if _, _, _, err := f.st.PutIntegration(ctx, store.Integration{
 		ID: "crm", Name: "CRM", CallbackURL: rcv.URL + "/callbacks", Secret: secret, UpdatedBy: "test",
-	}, false); err != nil {
+	}, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.st.DB().ExecContext(ctx, `UPDATE complaints SET integration_id = 'crm' WHERE id = $1`, f.c.ID); err != nil {

@@ -64,7 +64,9 @@ func TestMonthlyReviewProposesACycleWhenSatisfactionSlipsTwoMonthsRunning(t *tes
 			st, real := reviewStore(t)
 			rules := quality.DefaultReviewRules()
 			rules.ResolutionRateEnabled, rules.SLAComplianceEnabled, rules.CSATDropEnabled = false, false, false
-			require.NoError(t, st.PutReviewRules(context.Background(), rules))
+			if _, err := st.PutReviewRules(context.Background(), rules, "test", time.Now(), nil); err != nil {
+				t.Fatal(err)
+			}
 			month := func(start time.Time, satisfied int) {
 				seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "service", opened: start.Add(24 * time.Hour),
 					resolved: true, csat: 5}, func(i int, s *reviewSeed) {

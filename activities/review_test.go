@@ -192,7 +192,9 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	// Rules switched off find nothing.
 	rules := quality.DefaultReviewRules()
 	rules.ResolutionRateEnabled, rules.SLAComplianceEnabled = false, false
-	require.NoError(t, st.PutReviewRules(ctx, rules))
+	if _, err := st.PutReviewRules(ctx, rules, "test", time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
 	got, err = a.PlanningReview(ctx, reviewFebruary("review:m-feb-2"))
 	require.NoError(t, err)
 	require.Empty(t, got.Proposals)
@@ -203,7 +205,9 @@ func TestPlanningReviewKeywordClusterAtItsSize(t *testing.T) {
 	st, a := reviewStore(t)
 	rules := quality.DefaultReviewRules()
 	rules.KeywordClusterMin, rules.CheckSpec, rules.MaxIterations = 5, "0 9 * * MON", 3
-	require.NoError(t, st.PutReviewRules(ctx, rules))
+	if _, err := st.PutReviewRules(ctx, rules, "test", time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
 	day := reviewFeb.Add(48 * time.Hour)
 	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: day, keywords: []string{"物流慢", "late"}}, func(i int, c *reviewSeed) {
 		if i == 4 {
@@ -245,7 +249,9 @@ func TestPlanningReviewCSATDropAtTheThreshold(t *testing.T) {
 		{5, 11, false},     // fewer answers than min_volume: not judged
 	} {
 		rules.CSATDropPoints, rules.MinVolume = c.points, c.minVolume
-		require.NoError(t, st.PutReviewRules(ctx, rules))
+		if _, err := st.PutReviewRules(ctx, rules, "test", time.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
 		got, err := a.PlanningReview(ctx, reviewFebruary(fmt.Sprintf("review:csat-%v-%d", c.points, c.minVolume)))
 		require.NoError(t, err)
 		if !c.want {

@@ -106,7 +106,7 @@ func TestRiskMonitorOpensAYellowAlertForAMissedKPITarget(t *testing.T) {
 			st, _ := riskSetup(t)
 			ctx := context.Background()
 			_, err := st.PutKPITargets(ctx, quality.KPITargets{Targets: []quality.KPITarget{
-				{KPI: quality.KPI(quality.ResolutionRate), Target: 80, Enabled: true}}}, "test", at.Add(-time.Hour))
+				{KPI: quality.KPI(quality.ResolutionRate), Target: 80, Enabled: true}}}, "test", at.Add(-time.Hour), nil)
 			require.NoError(t, err)
 			// Three days before the run: in the 30-day KPI window, out of the last
 			// 24 h the volume check counts.

@@ -160,6 +160,7 @@ func (s *Server) listCompensationLimits(w http.ResponseWriter, r *http.Request) 
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(store.LimitsVersion(ls)))
 	writeItems(w, ls, limitViewOf)
 }
 
@@ -209,15 +210,25 @@ func (s *Server) putCompensationLimits(w http.ResponseWriter, r *http.Request) {
 		ls = append(ls, store.CompensationLimit{Role: complaint.Role(it.Role), Kind: complaint.RecoveryKind(it.Kind),
 			Currency: it.Currency, Amount: *it.Amount})
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	saved, err := s.store.ReplaceCompensationLimits(r.Context(), ls, principalFrom(r.Context()).Actor())
+	saved, err := s.store.ReplaceCompensationLimits(r.Context(), ls, principalFrom(r.Context()).Actor(), version)
+	if errors.Is(err, store.ErrStale) {
+		by := "" // the set is replaced whole: every limit has the same
+		if len(saved) > 0 {
+			by = saved[0].UpdatedBy
+		}
+		writeStale(w, r, "the compensation limits", *version, by, store.LimitsVersion(saved), "")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(store.LimitsVersion(saved)))
 	writeItems(w, saved, limitViewOf)
 }
 

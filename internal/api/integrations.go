@@ -74,6 +74,7 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.webhookURL("callback_url", body.CallbackURL)
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -81,7 +82,11 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	in, created, issued, err := s.store.PutIntegration(r.Context(), store.Integration{
 		ID: id, Name: body.Name, CallbackURL: body.CallbackURL, Secret: newCallbackSecret(),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
-	}, body.RotateSecret)
+	}, body.RotateSecret, version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "integration "+id, *version, in.UpdatedBy, in.UpdatedAt, "")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -90,6 +95,7 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	if issued {
 		view.Secret = in.Secret
 	}
+	w.Header().Set("ETag", TimeETag(in.UpdatedAt))
 	writePut(w, r, created, view)
 }
 
@@ -107,6 +113,7 @@ func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	w.Header().Set("ETag", TimeETag(in.UpdatedAt))
 	writeJSON(w, http.StatusOK, integrationViewOf(in))
 }
 

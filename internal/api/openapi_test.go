@@ -181,3 +181,40 @@ func TestTheDocumentEnumeratesTheErrorCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryChangeTakesIfMatch holds the contract's concurrency rule: every PUT and
+// PATCH takes If-Match, may answer 412, and answers the version it made as the
+// ETag — so no change of /v1 can overwrite another unseen.
+func TestEveryChangeTakesIfMatch(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if method != http.MethodPut && method != http.MethodPatch {
+				continue
+			}
+			changes++
+			takes := false
+			for _, p := range op.Parameters {
+				takes = takes || p.Value.In == "header" && p.Value.Name == "If-Match"
+			}
+			if !takes {
+				t.Errorf("%s %s does not take If-Match", method, path)
+			}
+			if op.Responses.Value("412") == nil {
+				t.Errorf("%s %s does not answer 412", method, path)
+			}
+			for status, res := range op.Responses.Map() {
+				if strings.HasPrefix(status, "2") && res.Value.Headers["ETag"] == nil {
+					t.Errorf("%s %s: its %s has no ETag", method, path, status)
+				}
+			}
+		}
+	}
+	if changes < 17 {
+		t.Errorf("%d PUT and PATCH operations, want the 17 there are", changes)
+	}
+}

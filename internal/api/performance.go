@@ -1,12 +1,14 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // Per-agent performance (002 §3.3, §7.2; docs/metrics.md): the daily efficiency
@@ -118,7 +120,7 @@ func (s *Server) getServiceStars(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to := from.AddDate(0, 1, 0)
-	weights, err := s.store.StarWeights(r.Context())
+	weights, _, err := s.store.StarWeights(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -156,11 +158,12 @@ func (s *Server) getServiceStars(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getStarWeights(w http.ResponseWriter, r *http.Request) {
-	weights, err := s.store.StarWeights(r.Context())
+	weights, version, err := s.store.StarWeights(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(version.At))
 	writeJSON(w, http.StatusOK, weights)
 }
 
@@ -190,14 +193,21 @@ func (s *Server) putStarWeights(w http.ResponseWriter, r *http.Request) {
 			v.reject(f.name, FieldOutOfRange, "at least one of quality, satisfaction, resolution, teamwork must be above 0")
 		}
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	if err := s.store.PutStarWeights(r.Context(), weights); err != nil {
+	saved, err := s.store.PutStarWeights(r.Context(), weights, principalFrom(r.Context()).Actor(), time.Now(), version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "the service star weights", *version, saved.By, saved.At, "")
+		return
+	}
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.log.InfoContext(r.Context(), "service star weights replaced", "by", principalFrom(r.Context()).Actor())
+	w.Header().Set("ETag", TimeETag(saved.At))
 	writeJSON(w, http.StatusOK, weights)
 }

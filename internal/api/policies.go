@@ -227,11 +227,9 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, policyViewOf(p))
 }
 
-// writePolicy merges the body into the policy read and writes it against the
-// If-Match, or without one against the version read — read again if another
-// change came between, since a PUT changes only the fields it names and must not
-// undo another's. read answers created for a policy not there yet (its fields
-// where it starts from). false: the answer (a refusal) is written.
+// writePolicy merges the body into the policy read and writes it (a
+// read-merge-write, see retryMerge). read answers created for a policy not there
+// yet (its fields where it starts from). false: the answer (a refusal) is written.
 func (s *Server) writePolicy(w http.ResponseWriter, r *http.Request, what string, v *validator, body *putPolicyBody,
 	read func() (store.Policy, bool, error)) (store.Policy, bool, bool) {
 	ifMatch := ifMatchTime(r, v)
@@ -241,25 +239,23 @@ func (s *Server) writePolicy(w http.ResponseWriter, r *http.Request, what string
 			s.serverError(w, r, err)
 			return current, false, false
 		}
-		version := current.UpdatedAt
+		read := current.UpdatedAt
 		if created {
-			version = time.Time{}
+			read = time.Time{}
 		}
-		if ifMatch != nil {
-			version = *ifMatch
-		}
+		version := mergedAgainst(ifMatch, read)
 		body.apply(v, &current)
 		if p := v.problem(); p != nil {
 			writeProblem(w, r, p)
 			return current, false, false
 		}
 		current.UpdatedBy = principalFrom(r.Context()).Actor()
-		p, err := s.store.PutPolicy(r.Context(), current, &version)
+		p, err := s.store.PutPolicy(r.Context(), current, version)
 		switch {
-		case errors.Is(err, store.ErrStale) && ifMatch == nil && tries < 5:
+		case retryMerge(err, ifMatch, tries):
 			continue
 		case errors.Is(err, store.ErrStale):
-			writeStale(w, r, what, version, p.UpdatedBy, p.UpdatedAt, "")
+			writeStale(w, r, what, *version, p.UpdatedBy, p.UpdatedAt, "")
 		case errors.Is(err, store.ErrNotFound):
 			writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: "calendar_id", Code: FieldNotFound, Message: "no calendar " + null.Value(current.CalendarID)}))
 		case err != nil:

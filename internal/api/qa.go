@@ -41,6 +41,7 @@ func (s *Server) getQAScorecard(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(null.Value(at)))
 	writeJSON(w, http.StatusOK, qaScorecardView{Criteria: sc.Criteria, SamplePct: sc.SamplePct, UpdatedAt: utc(at), UpdatedBy: null.IfEmpty(by)})
 }
 
@@ -58,30 +59,43 @@ func (s *Server) putQAScorecard(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	current, _, _, err := s.store.QAScorecard(r.Context())
-	if err != nil {
-		s.serverError(w, r, err)
+	ifMatch := ifMatchTime(r, &v)
+	for i := range body.Criteria {
+		body.Criteria[i].Name = strings.TrimSpace(body.Criteria[i].Name)
+	}
+	for tries := 1; ; tries++ { // a read-merge-write (retryMerge): sample_pct may be kept
+		current, at, _, err := s.store.QAScorecard(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		version := mergedAgainst(ifMatch, null.Value(at))
+		sc := quality.QAScorecard{Criteria: body.Criteria, SamplePct: current.SamplePct}
+		if body.SamplePct != nil {
+			sc.SamplePct = *body.SamplePct
+		}
+		for _, p := range quality.CheckQAScorecard(sc) {
+			v.reject(p.Field, qaCode(p.Detail), p.Detail)
+		}
+		if p := v.problem(); p != nil {
+			writeProblem(w, r, p)
+			return
+		}
+		saved, err := s.store.PutQAScorecard(r.Context(), sc, principalFrom(r.Context()).Actor(), version)
+		switch {
+		case retryMerge(err, ifMatch, tries):
+			continue
+		case errors.Is(err, store.ErrStale):
+			writeStale(w, r, "the QA scorecard", *version, saved.By, saved.At, "")
+		case err != nil:
+			s.serverError(w, r, err)
+		default:
+			w.Header().Set("ETag", TimeETag(saved.At))
+			writeJSON(w, http.StatusOK, qaScorecardView{Criteria: sc.Criteria, SamplePct: sc.SamplePct,
+				UpdatedAt: utc(&saved.At), UpdatedBy: null.IfEmpty(saved.By)})
+		}
 		return
 	}
-	sc := quality.QAScorecard{Criteria: body.Criteria, SamplePct: current.SamplePct}
-	if body.SamplePct != nil {
-		sc.SamplePct = *body.SamplePct
-	}
-	for i := range sc.Criteria {
-		sc.Criteria[i].Name = strings.TrimSpace(sc.Criteria[i].Name)
-	}
-	for _, p := range quality.CheckQAScorecard(sc) {
-		v.reject(p.Field, qaCode(p.Detail), p.Detail)
-	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	if err := s.store.PutQAScorecard(r.Context(), sc, principalFrom(r.Context()).Actor()); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.getQAScorecard(w, r)
 }
 
 type qaSampleView struct {

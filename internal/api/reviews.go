@@ -204,6 +204,7 @@ func (s *Server) getReviewSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := reviewScheduleViewOf(row)
+	w.Header().Set("ETag", TimeETag(row.UpdatedAt))
 	desc, err := s.schedules.Describe(r.Context(), row.ID)
 	if err != nil {
 		// The row still answers; "temporal" is left out and the reason logged.
@@ -270,13 +271,17 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	if req.Note != nil {
 		v.optional("note", *req.Note, 500)
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	actor := principalFrom(r.Context()).Actor()
 	id := r.PathValue("id")
-	row, err := s.schedules.Update(r.Context(), id, func(old store.ReviewSchedule) store.ReviewSchedule {
+	row, err := s.schedules.Update(r.Context(), id, func(old store.ReviewSchedule) (store.ReviewSchedule, error) {
+		if version != nil && !version.Equal(old.UpdatedAt) {
+			return old, store.ErrStale
+		}
 		next := old
 		if req.CronSpec != nil {
 			next.CronSpec = strings.TrimSpace(*req.CronSpec)
@@ -291,10 +296,14 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 			next.Note = *req.Note
 		}
 		next.UpdatedBy = actor
-		return next
+		return next, nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
+		return
+	}
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "review schedule "+id, *version, row.UpdatedBy, row.UpdatedAt, "")
 		return
 	}
 	if err != nil {
@@ -303,6 +312,7 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.InfoContext(r.Context(), "review schedule changed", "id", row.ID, "cron_spec", row.CronSpec,
 		"time_zone", row.TimeZone, "paused", row.Paused, "by", actor)
+	w.Header().Set("ETag", TimeETag(row.UpdatedAt))
 	writeJSON(w, http.StatusOK, reviewScheduleViewOf(row))
 }
 
@@ -346,11 +356,12 @@ func (s *Server) triggerReviewSchedule(w http.ResponseWriter, r *http.Request) {
 // --- opportunity rules ----------------------------------------------------------
 
 func (s *Server) getReviewRules(w http.ResponseWriter, r *http.Request) {
-	rules, err := s.store.ReviewRules(r.Context())
+	rules, version, err := s.store.VersionedReviewRules(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(version.At))
 	writeJSON(w, http.StatusOK, rules)
 }
 
@@ -380,15 +391,22 @@ func (s *Server) putReviewRules(w http.ResponseWriter, r *http.Request) {
 	between("max_iterations", rules.MaxIterations, 1, 24)
 	rules.CheckSpec = strings.TrimSpace(rules.CheckSpec)
 	checkReviewCronSpec(&v, "check_spec", rules.CheckSpec, "UTC")
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	if err := s.store.PutReviewRules(r.Context(), rules); err != nil {
+	saved, err := s.store.PutReviewRules(r.Context(), rules, principalFrom(r.Context()).Actor(), time.Now(), version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "the review rules", *version, saved.By, saved.At, "")
+		return
+	}
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.log.InfoContext(r.Context(), "review rules replaced", "by", principalFrom(r.Context()).Actor())
+	w.Header().Set("ETag", TimeETag(saved.At))
 	writeJSON(w, http.StatusOK, rules)
 }
 

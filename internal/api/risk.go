@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -90,6 +92,7 @@ func (s *Server) getRiskThresholds(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(null.Value(t.UpdatedAt)))
 	writeJSON(w, http.StatusOK, riskThresholdsViewOf(t))
 }
 
@@ -210,23 +213,34 @@ func (s *Server) putRiskThresholds(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	t, err := s.store.RiskThresholds(r.Context())
-	if err != nil {
-		s.serverError(w, r, err)
+	ifMatch := ifMatchTime(r, &v)
+	for tries := 1; ; tries++ { // a read-merge-write (retryMerge)
+		t, err := s.store.RiskThresholds(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		version := mergedAgainst(ifMatch, null.Value(t.UpdatedAt))
+		body.apply(&v, &t)
+		if p := v.problem(); p != nil {
+			writeProblem(w, r, p)
+			return
+		}
+		stored, err := s.store.PutRiskThresholds(r.Context(), t, principalFrom(r.Context()).Actor(), time.Now(), version)
+		switch {
+		case retryMerge(err, ifMatch, tries):
+			continue
+		case errors.Is(err, store.ErrStale):
+			writeStale(w, r, "the risk thresholds", *version, stored.UpdatedBy, null.Value(stored.UpdatedAt), "")
+		case err != nil:
+			s.serverError(w, r, err)
+		default:
+			s.log.InfoContext(r.Context(), "risk thresholds changed", "by", stored.UpdatedBy)
+			w.Header().Set("ETag", TimeETag(null.Value(stored.UpdatedAt)))
+			writeJSON(w, http.StatusOK, riskThresholdsViewOf(stored))
+		}
 		return
 	}
-	body.apply(&v, &t)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	stored, err := s.store.PutRiskThresholds(r.Context(), t, principalFrom(r.Context()).Actor(), time.Now())
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.log.InfoContext(r.Context(), "risk thresholds changed", "by", stored.UpdatedBy)
-	writeJSON(w, http.StatusOK, riskThresholdsViewOf(stored))
 }
 
 // --- alerts ---------------------------------------------------------------------------

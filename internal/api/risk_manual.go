@@ -13,7 +13,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -134,6 +136,7 @@ func (s *Server) getKPITargets(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(null.Value(t.UpdatedAt)))
 	writeJSON(w, http.StatusOK, kpiTargetsViewOf(t))
 }
 
@@ -197,15 +200,21 @@ func (s *Server) putKPITargets(w http.ResponseWriter, r *http.Request) {
 		out.Targets = append(out.Targets, quality.KPITarget{KPI: quality.KPI(t.KPI), Target: *t.Target, Enabled: enabled,
 			Note: strings.TrimSpace(t.Note)})
 	}
+	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
-	stored, err := s.store.PutKPITargets(r.Context(), out, principalFrom(r.Context()).Actor(), time.Now())
+	stored, err := s.store.PutKPITargets(r.Context(), out, principalFrom(r.Context()).Actor(), time.Now(), version)
+	if errors.Is(err, store.ErrStale) {
+		writeStale(w, r, "the KPI targets", *version, stored.UpdatedBy, null.Value(stored.UpdatedAt), "")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.log.InfoContext(r.Context(), "KPI targets changed", "by", stored.UpdatedBy)
+	w.Header().Set("ETag", TimeETag(null.Value(stored.UpdatedAt)))
 	writeJSON(w, http.StatusOK, kpiTargetsViewOf(stored))
 }

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // Optimistic concurrency: what people edit whole (an improvement item, an SLA
@@ -45,6 +48,27 @@ func ifMatchTime(r *http.Request, v *validator) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// A PUT that changes only the fields it names is a read-merge-write. Made against
+// the If-Match, a change between is the client's 412; without one it is made
+// against the version read (mergedAgainst), and when another change came between
+// it is read and merged again (retryMerge) — so two changes of different fields
+// sent at once both apply, neither undone by the other's earlier read.
+
+// mergedAgainst is the version a read-merge-write is written against: the
+// If-Match, or the version read.
+func mergedAgainst(ifMatch *time.Time, read time.Time) *time.Time {
+	if ifMatch != nil {
+		return ifMatch
+	}
+	return &read
+}
+
+// retryMerge reports whether a read-merge-write refused as stale is read and
+// merged again: only without an If-Match, a few times.
+func retryMerge(err error, ifMatch *time.Time, tries int) bool {
+	return errors.Is(err, store.ErrStale) && ifMatch == nil && tries < 5
 }
 
 // writeStale refuses a change to what made against the version sent: 412, with

@@ -4035,6 +4035,15 @@ type PutClassificationRulesParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// PutCompensationLimitsParams defines parameters for PutCompensationLimits.
+type PutCompensationLimitsParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListComplaintsParams defines parameters for ListComplaints.
 type ListComplaintsParams struct {
 	// ExternalId The intake system's id; how an intake system finds its complaint.
@@ -4283,10 +4292,28 @@ type GetInsightReportParams struct {
 // GetInsightReportParamsFormat defines parameters for GetInsightReport.
 type GetInsightReportParamsFormat string
 
+// PutIntegrationParams defines parameters for PutIntegration.
+type PutIntegrationParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListIntegrationDeliveriesParams defines parameters for ListIntegrationDeliveries.
 type ListIntegrationDeliveriesParams struct {
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// PutKPITargetsParams defines parameters for PutKPITargets.
+type PutKPITargetsParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PutMessageTemplateParams defines parameters for PutMessageTemplate.
@@ -4481,6 +4508,33 @@ type ListQAQueueParamsStatus string
 // ListQAQueueParamsFormat defines parameters for ListQAQueue.
 type ListQAQueueParamsFormat string
 
+// PutQAScorecardParams defines parameters for PutQAScorecard.
+type PutQAScorecardParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PutReviewRulesParams defines parameters for PutReviewRules.
+type PutReviewRulesParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PatchReviewScheduleParams defines parameters for PatchReviewSchedule.
+type PatchReviewScheduleParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
 	Kind *ReviewKind `form:"kind,omitempty" json:"kind,omitempty"`
@@ -4547,6 +4601,15 @@ type RiskLedgerParams struct {
 	To   *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// PutRiskThresholdsParams defines parameters for PutRiskThresholds.
+type PutRiskThresholdsParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // DeleteRouteParams defines parameters for DeleteRoute.
 type DeleteRouteParams struct {
 	// Tier The customer tier the rule is for; left out or `*` for every tier.
@@ -4564,6 +4627,15 @@ type PutRouteParams struct {
 	// Channel The channel the rule is for; left out or `*` for every channel.
 	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
 
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// PutServiceStarWeightsParams defines parameters for PutServiceStarWeights.
+type PutServiceStarWeightsParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
 	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
 	// another version is `412 precondition_failed` and nothing changes. `*` is
@@ -5040,24 +5112,32 @@ type ClientInterface interface {
 	// Replaces the whole set; a role, kind and currency left out has no
 	// authority (its requests go to the manager).
 	//
+	// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-	PutCompensationLimitsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutCompensationLimitsWithBody(ctx context.Context, params *PutCompensationLimitsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutCompensationLimits Replace the compensation limits
 	//
 	// Replaces the whole set; a role, kind and currency left out has no
 	// authority (its requests go to the manager).
 	//
+	// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-	PutCompensationLimits(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutCompensationLimits(ctx context.Context, params *PutCompensationLimitsParams, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListComplaints List complaints
 	//
@@ -5637,12 +5717,16 @@ type ClientInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-	PutIntegrationWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutIntegrationWithBody(ctx context.Context, id DirectoryID, params *PutIntegrationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutIntegration Create or update an intake integration
 	//
@@ -5650,12 +5734,16 @@ type ClientInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-	PutIntegration(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutIntegration(ctx context.Context, id DirectoryID, params *PutIntegrationParams, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIntegrationDeliveries An integration's callback deliveries
 	//
@@ -5679,23 +5767,31 @@ type ClientInterface interface {
 	//
 	// One target per figure; `enabled` defaults to true.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-	PutKPITargetsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutKPITargetsWithBody(ctx context.Context, params *PutKPITargetsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutKPITargets Replace the standing KPI targets
 	//
 	// One target per figure; `enabled` defaults to true.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-	PutKPITargets(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutKPITargets(ctx context.Context, params *PutKPITargetsParams, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMessageTemplates List the customer texts
 	//
@@ -6106,24 +6202,32 @@ type ClientInterface interface {
 	// The criteria's points must add up to 100; `sample_pct` left out keeps its
 	// value. Samples scored before keep the criteria they were scored on.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-	PutQAScorecardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutQAScorecardWithBody(ctx context.Context, params *PutQAScorecardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutQAScorecard Replace the QA scorecard
 	//
 	// The criteria's points must add up to 100; `sample_pct` left out keeps its
 	// value. Samples scored before keep the criteria they were scored on.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-	PutQAScorecard(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutQAScorecard(ctx context.Context, params *PutQAScorecardParams, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReviewRules Review rules
 	//
@@ -6138,23 +6242,31 @@ type ClientInterface interface {
 	//
 	// Fields left out take their defaults.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-	PutReviewRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutReviewRulesWithBody(ctx context.Context, params *PutReviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutReviewRules Replace the review rules
 	//
 	// Fields left out take their defaults.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-	PutReviewRules(ctx context.Context, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutReviewRules(ctx context.Context, params *PutReviewRulesParams, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListReviewSchedules Review schedules
 	//
@@ -6209,23 +6321,31 @@ type ClientInterface interface {
 	//
 	// At least one field; the Temporal Schedule changes with it.
 	//
+	// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-	PatchReviewScheduleWithBody(ctx context.Context, id ReviewScheduleID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchReviewScheduleWithBody(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchReviewSchedule Change a review schedule
 	//
 	// At least one field; the Temporal Schedule changes with it.
+	//
+	// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-	PatchReviewSchedule(ctx context.Context, id ReviewScheduleID, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchReviewSchedule(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerReviewSchedule Run a review now
 	//
@@ -6392,23 +6512,31 @@ type ClientInterface interface {
 	//
 	// Fields left out keep their value.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-	PutRiskThresholdsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRiskThresholdsWithBody(ctx context.Context, params *PutRiskThresholdsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutRiskThresholds Change the risk thresholds
 	//
 	// Fields left out keep their value.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-	PutRiskThresholds(ctx context.Context, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutRiskThresholds(ctx context.Context, params *PutRiskThresholdsParams, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRoutes Routing rules
 	//
@@ -6469,23 +6597,31 @@ type ClientInterface interface {
 	//
 	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-	PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutServiceStarWeightsWithBody(ctx context.Context, params *PutServiceStarWeightsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutServiceStarWeights Replace the service star weights
 	//
 	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-	PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PutServiceStarWeights(ctx context.Context, params *PutServiceStarWeightsParams, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies SLA policies
 	//
@@ -7040,13 +7176,17 @@ func (c *Client) ListCompensationLimits(ctx context.Context, reqEditors ...Reque
 // Replaces the whole set; a role, kind and currency left out has no
 // authority (its requests go to the manager).
 //
+// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-func (c *Client) PutCompensationLimitsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutCompensationLimitsRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutCompensationLimitsWithBody(ctx context.Context, params *PutCompensationLimitsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompensationLimitsRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7062,13 +7202,17 @@ func (c *Client) PutCompensationLimitsWithBody(ctx context.Context, contentType 
 // Replaces the whole set; a role, kind and currency left out has no
 // authority (its requests go to the manager).
 //
+// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-func (c *Client) PutCompensationLimits(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutCompensationLimitsRequest(c.Server, body)
+func (c *Client) PutCompensationLimits(ctx context.Context, params *PutCompensationLimitsParams, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutCompensationLimitsRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8137,13 +8281,17 @@ func (c *Client) GetIntegration(ctx context.Context, id DirectoryID, reqEditors 
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-func (c *Client) PutIntegrationWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutIntegrationRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PutIntegrationWithBody(ctx context.Context, id DirectoryID, params *PutIntegrationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIntegrationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8160,13 +8308,17 @@ func (c *Client) PutIntegrationWithBody(ctx context.Context, id DirectoryID, con
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutIntegrationRequest(c.Server, id, body)
+func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, params *PutIntegrationParams, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIntegrationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8219,13 +8371,17 @@ func (c *Client) GetKPITargets(ctx context.Context, reqEditors ...RequestEditorF
 //
 // One target per figure; `enabled` defaults to true.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-func (c *Client) PutKPITargetsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutKPITargetsRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutKPITargetsWithBody(ctx context.Context, params *PutKPITargetsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutKPITargetsRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8240,13 +8396,17 @@ func (c *Client) PutKPITargetsWithBody(ctx context.Context, contentType string, 
 //
 // One target per figure; `enabled` defaults to true.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-func (c *Client) PutKPITargets(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutKPITargetsRequest(c.Server, body)
+func (c *Client) PutKPITargets(ctx context.Context, params *PutKPITargetsParams, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutKPITargetsRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9026,13 +9186,17 @@ func (c *Client) GetQAScorecard(ctx context.Context, reqEditors ...RequestEditor
 // The criteria's points must add up to 100; `sample_pct` left out keeps its
 // value. Samples scored before keep the criteria they were scored on.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-func (c *Client) PutQAScorecardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutQAScorecardRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutQAScorecardWithBody(ctx context.Context, params *PutQAScorecardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutQAScorecardRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9048,13 +9212,17 @@ func (c *Client) PutQAScorecardWithBody(ctx context.Context, contentType string,
 // The criteria's points must add up to 100; `sample_pct` left out keeps its
 // value. Samples scored before keep the criteria they were scored on.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-func (c *Client) PutQAScorecard(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutQAScorecardRequest(c.Server, body)
+func (c *Client) PutQAScorecard(ctx context.Context, params *PutQAScorecardParams, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutQAScorecardRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9088,13 +9256,17 @@ func (c *Client) GetReviewRules(ctx context.Context, reqEditors ...RequestEditor
 //
 // Fields left out take their defaults.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-func (c *Client) PutReviewRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutReviewRulesRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutReviewRulesWithBody(ctx context.Context, params *PutReviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutReviewRulesRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9109,13 +9281,17 @@ func (c *Client) PutReviewRulesWithBody(ctx context.Context, contentType string,
 //
 // Fields left out take their defaults.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-func (c *Client) PutReviewRules(ctx context.Context, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutReviewRulesRequest(c.Server, body)
+func (c *Client) PutReviewRules(ctx context.Context, params *PutReviewRulesParams, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutReviewRulesRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9229,13 +9405,17 @@ func (c *Client) GetReviewSchedule(ctx context.Context, id ReviewScheduleID, req
 //
 // At least one field; the Temporal Schedule changes with it.
 //
+// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-func (c *Client) PatchReviewScheduleWithBody(ctx context.Context, id ReviewScheduleID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchReviewScheduleRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PatchReviewScheduleWithBody(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchReviewScheduleRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9250,13 +9430,17 @@ func (c *Client) PatchReviewScheduleWithBody(ctx context.Context, id ReviewSched
 //
 // At least one field; the Temporal Schedule changes with it.
 //
+// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-func (c *Client) PatchReviewSchedule(ctx context.Context, id ReviewScheduleID, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchReviewScheduleRequest(c.Server, id, body)
+func (c *Client) PatchReviewSchedule(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchReviewScheduleRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9582,13 +9766,17 @@ func (c *Client) GetRiskThresholds(ctx context.Context, reqEditors ...RequestEdi
 //
 // Fields left out keep their value.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-func (c *Client) PutRiskThresholdsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRiskThresholdsRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutRiskThresholdsWithBody(ctx context.Context, params *PutRiskThresholdsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRiskThresholdsRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9603,13 +9791,17 @@ func (c *Client) PutRiskThresholdsWithBody(ctx context.Context, contentType stri
 //
 // Fields left out keep their value.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-func (c *Client) PutRiskThresholds(ctx context.Context, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutRiskThresholdsRequest(c.Server, body)
+func (c *Client) PutRiskThresholds(ctx context.Context, params *PutRiskThresholdsParams, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutRiskThresholdsRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9729,13 +9921,17 @@ func (c *Client) GetServiceStarWeights(ctx context.Context, reqEditors ...Reques
 //
 // Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-func (c *Client) PutServiceStarWeightsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutServiceStarWeightsRequestWithBody(c.Server, contentType, body)
+func (c *Client) PutServiceStarWeightsWithBody(ctx context.Context, params *PutServiceStarWeightsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9750,13 +9946,17 @@ func (c *Client) PutServiceStarWeightsWithBody(ctx context.Context, contentType 
 //
 // Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-func (c *Client) PutServiceStarWeights(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPutServiceStarWeightsRequest(c.Server, body)
+func (c *Client) PutServiceStarWeights(ctx context.Context, params *PutServiceStarWeightsParams, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStarWeightsRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10660,18 +10860,18 @@ func NewListCompensationLimitsRequest(server string) (*http.Request, error) {
 }
 
 // NewPutCompensationLimitsRequest calls the generic PutCompensationLimits builder with application/json body
-func NewPutCompensationLimitsRequest(server string, body PutCompensationLimitsJSONRequestBody) (*http.Request, error) {
+func NewPutCompensationLimitsRequest(server string, params *PutCompensationLimitsParams, body PutCompensationLimitsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutCompensationLimitsRequestWithBody(server, "application/json", bodyReader)
+	return NewPutCompensationLimitsRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutCompensationLimitsRequestWithBody constructs an http.Request for the PutCompensationLimits method, with any body, and a specified content type
-func NewPutCompensationLimitsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutCompensationLimitsRequestWithBody(server string, params *PutCompensationLimitsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -10695,6 +10895,21 @@ func NewPutCompensationLimitsRequestWithBody(server string, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12676,18 +12891,18 @@ func NewGetIntegrationRequest(server string, id DirectoryID) (*http.Request, err
 }
 
 // NewPutIntegrationRequest calls the generic PutIntegration builder with application/json body
-func NewPutIntegrationRequest(server string, id DirectoryID, body PutIntegrationJSONRequestBody) (*http.Request, error) {
+func NewPutIntegrationRequest(server string, id DirectoryID, params *PutIntegrationParams, body PutIntegrationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutIntegrationRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPutIntegrationRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPutIntegrationRequestWithBody constructs an http.Request for the PutIntegration method, with any body, and a specified content type
-func NewPutIntegrationRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutIntegrationRequestWithBody(server string, id DirectoryID, params *PutIntegrationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12718,6 +12933,21 @@ func NewPutIntegrationRequestWithBody(server string, id DirectoryID, contentType
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12811,18 +13041,18 @@ func NewGetKPITargetsRequest(server string) (*http.Request, error) {
 }
 
 // NewPutKPITargetsRequest calls the generic PutKPITargets builder with application/json body
-func NewPutKPITargetsRequest(server string, body PutKPITargetsJSONRequestBody) (*http.Request, error) {
+func NewPutKPITargetsRequest(server string, params *PutKPITargetsParams, body PutKPITargetsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutKPITargetsRequestWithBody(server, "application/json", bodyReader)
+	return NewPutKPITargetsRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutKPITargetsRequestWithBody constructs an http.Request for the PutKPITargets method, with any body, and a specified content type
-func NewPutKPITargetsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutKPITargetsRequestWithBody(server string, params *PutKPITargetsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12846,6 +13076,21 @@ func NewPutKPITargetsRequestWithBody(server string, contentType string, body io.
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -14390,18 +14635,18 @@ func NewGetQAScorecardRequest(server string) (*http.Request, error) {
 }
 
 // NewPutQAScorecardRequest calls the generic PutQAScorecard builder with application/json body
-func NewPutQAScorecardRequest(server string, body PutQAScorecardJSONRequestBody) (*http.Request, error) {
+func NewPutQAScorecardRequest(server string, params *PutQAScorecardParams, body PutQAScorecardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutQAScorecardRequestWithBody(server, "application/json", bodyReader)
+	return NewPutQAScorecardRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutQAScorecardRequestWithBody constructs an http.Request for the PutQAScorecard method, with any body, and a specified content type
-func NewPutQAScorecardRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutQAScorecardRequestWithBody(server string, params *PutQAScorecardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -14425,6 +14670,21 @@ func NewPutQAScorecardRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -14457,18 +14717,18 @@ func NewGetReviewRulesRequest(server string) (*http.Request, error) {
 }
 
 // NewPutReviewRulesRequest calls the generic PutReviewRules builder with application/json body
-func NewPutReviewRulesRequest(server string, body PutReviewRulesJSONRequestBody) (*http.Request, error) {
+func NewPutReviewRulesRequest(server string, params *PutReviewRulesParams, body PutReviewRulesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutReviewRulesRequestWithBody(server, "application/json", bodyReader)
+	return NewPutReviewRulesRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutReviewRulesRequestWithBody constructs an http.Request for the PutReviewRules method, with any body, and a specified content type
-func NewPutReviewRulesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutReviewRulesRequestWithBody(server string, params *PutReviewRulesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -14492,6 +14752,21 @@ func NewPutReviewRulesRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -14632,18 +14907,18 @@ func NewGetReviewScheduleRequest(server string, id ReviewScheduleID) (*http.Requ
 }
 
 // NewPatchReviewScheduleRequest calls the generic PatchReviewSchedule builder with application/json body
-func NewPatchReviewScheduleRequest(server string, id ReviewScheduleID, body PatchReviewScheduleJSONRequestBody) (*http.Request, error) {
+func NewPatchReviewScheduleRequest(server string, id ReviewScheduleID, params *PatchReviewScheduleParams, body PatchReviewScheduleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchReviewScheduleRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPatchReviewScheduleRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPatchReviewScheduleRequestWithBody constructs an http.Request for the PatchReviewSchedule method, with any body, and a specified content type
-func NewPatchReviewScheduleRequestWithBody(server string, id ReviewScheduleID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchReviewScheduleRequestWithBody(server string, id ReviewScheduleID, params *PatchReviewScheduleParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14674,6 +14949,21 @@ func NewPatchReviewScheduleRequestWithBody(server string, id ReviewScheduleID, c
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -15273,18 +15563,18 @@ func NewGetRiskThresholdsRequest(server string) (*http.Request, error) {
 }
 
 // NewPutRiskThresholdsRequest calls the generic PutRiskThresholds builder with application/json body
-func NewPutRiskThresholdsRequest(server string, body PutRiskThresholdsJSONRequestBody) (*http.Request, error) {
+func NewPutRiskThresholdsRequest(server string, params *PutRiskThresholdsParams, body PutRiskThresholdsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutRiskThresholdsRequestWithBody(server, "application/json", bodyReader)
+	return NewPutRiskThresholdsRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutRiskThresholdsRequestWithBody constructs an http.Request for the PutRiskThresholds method, with any body, and a specified content type
-func NewPutRiskThresholdsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutRiskThresholdsRequestWithBody(server string, params *PutRiskThresholdsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -15308,6 +15598,21 @@ func NewPutRiskThresholdsRequestWithBody(server string, contentType string, body
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -15541,18 +15846,18 @@ func NewGetServiceStarWeightsRequest(server string) (*http.Request, error) {
 }
 
 // NewPutServiceStarWeightsRequest calls the generic PutServiceStarWeights builder with application/json body
-func NewPutServiceStarWeightsRequest(server string, body PutServiceStarWeightsJSONRequestBody) (*http.Request, error) {
+func NewPutServiceStarWeightsRequest(server string, params *PutServiceStarWeightsParams, body PutServiceStarWeightsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPutServiceStarWeightsRequestWithBody(server, "application/json", bodyReader)
+	return NewPutServiceStarWeightsRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPutServiceStarWeightsRequestWithBody constructs an http.Request for the PutServiceStarWeights method, with any body, and a specified content type
-func NewPutServiceStarWeightsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPutServiceStarWeightsRequestWithBody(server string, params *PutServiceStarWeightsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -15576,6 +15881,21 @@ func NewPutServiceStarWeightsRequestWithBody(server string, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -16468,24 +16788,32 @@ type ClientWithResponsesInterface interface {
 	// Replaces the whole set; a role, kind and currency left out has no
 	// authority (its requests go to the manager).
 	//
+	// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-	PutCompensationLimitsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
+	PutCompensationLimitsWithBodyWithResponse(ctx context.Context, params *PutCompensationLimitsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
 
 	// PutCompensationLimitsWithResponse Replace the compensation limits
 	//
 	// Replaces the whole set; a role, kind and currency left out has no
 	// authority (its requests go to the manager).
 	//
+	// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-	PutCompensationLimitsWithResponse(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
+	PutCompensationLimitsWithResponse(ctx context.Context, params *PutCompensationLimitsParams, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error)
 
 	// ListComplaintsWithResponse List complaints
 	//
@@ -17105,12 +17433,16 @@ type ClientWithResponsesInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-	PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
+	PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutIntegrationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
 
 	// PutIntegrationWithResponse Create or update an intake integration
 	//
@@ -17118,12 +17450,16 @@ type ClientWithResponsesInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-	PutIntegrationWithResponse(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
+	PutIntegrationWithResponse(ctx context.Context, id DirectoryID, params *PutIntegrationParams, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error)
 
 	// ListIntegrationDeliveriesWithResponse An integration's callback deliveries
 	//
@@ -17151,23 +17487,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// One target per figure; `enabled` defaults to true.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-	PutKPITargetsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
+	PutKPITargetsWithBodyWithResponse(ctx context.Context, params *PutKPITargetsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
 
 	// PutKPITargetsWithResponse Replace the standing KPI targets
 	//
 	// One target per figure; `enabled` defaults to true.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-	PutKPITargetsWithResponse(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
+	PutKPITargetsWithResponse(ctx context.Context, params *PutKPITargetsParams, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error)
 
 	// ListMessageTemplatesWithResponse List the customer texts
 	//
@@ -17610,24 +17954,32 @@ type ClientWithResponsesInterface interface {
 	// The criteria's points must add up to 100; `sample_pct` left out keeps its
 	// value. Samples scored before keep the criteria they were scored on.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-	PutQAScorecardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
+	PutQAScorecardWithBodyWithResponse(ctx context.Context, params *PutQAScorecardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
 
 	// PutQAScorecardWithResponse Replace the QA scorecard
 	//
 	// The criteria's points must add up to 100; `sample_pct` left out keeps its
 	// value. Samples scored before keep the criteria they were scored on.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-	PutQAScorecardWithResponse(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
+	PutQAScorecardWithResponse(ctx context.Context, params *PutQAScorecardParams, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error)
 
 	// GetReviewRulesWithResponse Review rules
 	//
@@ -17644,23 +17996,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Fields left out take their defaults.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-	PutReviewRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error)
+	PutReviewRulesWithBodyWithResponse(ctx context.Context, params *PutReviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error)
 
 	// PutReviewRulesWithResponse Replace the review rules
 	//
 	// Fields left out take their defaults.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-	PutReviewRulesWithResponse(ctx context.Context, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error)
+	PutReviewRulesWithResponse(ctx context.Context, params *PutReviewRulesParams, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error)
 
 	// ListReviewSchedulesWithResponse Review schedules
 	//
@@ -17721,23 +18081,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// At least one field; the Temporal Schedule changes with it.
 	//
+	// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-	PatchReviewScheduleWithBodyWithResponse(ctx context.Context, id ReviewScheduleID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error)
+	PatchReviewScheduleWithBodyWithResponse(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error)
 
 	// PatchReviewScheduleWithResponse Change a review schedule
 	//
 	// At least one field; the Temporal Schedule changes with it.
+	//
+	// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-	PatchReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error)
+	PatchReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error)
 
 	// TriggerReviewScheduleWithResponse Run a review now
 	//
@@ -17918,23 +18286,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Fields left out keep their value.
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-	PutRiskThresholdsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error)
+	PutRiskThresholdsWithBodyWithResponse(ctx context.Context, params *PutRiskThresholdsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error)
 
 	// PutRiskThresholdsWithResponse Change the risk thresholds
 	//
 	// Fields left out keep their value.
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is changed only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-	PutRiskThresholdsWithResponse(ctx context.Context, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error)
+	PutRiskThresholdsWithResponse(ctx context.Context, params *PutRiskThresholdsParams, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error)
 
 	// ListRoutesWithResponse Routing rules
 	//
@@ -18001,23 +18377,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-	PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
+	PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, params *PutServiceStarWeightsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
 
 	// PutServiceStarWeightsWithResponse Replace the service star weights
 	//
 	// Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
+	//
+	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+	// its read and of this answer). With `If-Match` it is replaced only if it is still
+	// that version, else `412 precondition_failed` and nothing changes.
 	//
 	// Roles: quality, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-	PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
+	PutServiceStarWeightsWithResponse(ctx context.Context, params *PutServiceStarWeightsParams, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error)
 
 	// ListPoliciesWithResponse SLA policies
 	//
@@ -19288,6 +19672,11 @@ func (r ClassifyTextResponse) ContentType() string {
 	return ""
 }
 
+// ListCompensationLimitsResponse200Headers the declared response headers of an HTTP 200 response for ListCompensationLimits
+type ListCompensationLimitsResponse200Headers struct {
+	ETag *string
+}
+
 // ListCompensationLimitsResponse401Headers the declared response headers of an HTTP 401 response for ListCompensationLimits
 type ListCompensationLimitsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -19320,6 +19709,8 @@ type ListCompensationLimitsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompensationLimitsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCompensationLimitsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -19392,9 +19783,19 @@ func (r ListCompensationLimitsResponse) ContentType() string {
 	return ""
 }
 
+// PutCompensationLimitsResponse200Headers the declared response headers of an HTTP 200 response for PutCompensationLimits
+type PutCompensationLimitsResponse200Headers struct {
+	ETag *string
+}
+
 // PutCompensationLimitsResponse401Headers the declared response headers of an HTTP 401 response for PutCompensationLimits
 type PutCompensationLimitsResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutCompensationLimitsResponse412Headers the declared response headers of an HTTP 412 response for PutCompensationLimits
+type PutCompensationLimitsResponse412Headers struct {
+	ETag *string
 }
 
 // PutCompensationLimitsResponse429Headers the declared response headers of an HTTP 429 response for PutCompensationLimits
@@ -19418,6 +19819,8 @@ type PutCompensationLimitsResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -19428,8 +19831,12 @@ type PutCompensationLimitsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutCompensationLimitsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutCompensationLimitsResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutCompensationLimitsResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutCompensationLimitsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -19454,6 +19861,11 @@ func (r PutCompensationLimitsResponse) GetApplicationproblemJSON401() *Unauthori
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutCompensationLimitsResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutCompensationLimitsResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -23455,6 +23867,11 @@ func (r DeleteIntegrationResponse) ContentType() string {
 	return ""
 }
 
+// GetIntegrationResponse200Headers the declared response headers of an HTTP 200 response for GetIntegration
+type GetIntegrationResponse200Headers struct {
+	ETag *string
+}
+
 // GetIntegrationResponse401Headers the declared response headers of an HTTP 401 response for GetIntegration
 type GetIntegrationResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23489,6 +23906,8 @@ type GetIntegrationResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIntegrationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetIntegrationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -23566,14 +23985,25 @@ func (r GetIntegrationResponse) ContentType() string {
 	return ""
 }
 
+// PutIntegrationResponse200Headers the declared response headers of an HTTP 200 response for PutIntegration
+type PutIntegrationResponse200Headers struct {
+	ETag *string
+}
+
 // PutIntegrationResponse201Headers the declared response headers of an HTTP 201 response for PutIntegration
 type PutIntegrationResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
 // PutIntegrationResponse401Headers the declared response headers of an HTTP 401 response for PutIntegration
 type PutIntegrationResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutIntegrationResponse412Headers the declared response headers of an HTTP 412 response for PutIntegration
+type PutIntegrationResponse412Headers struct {
+	ETag *string
 }
 
 // PutIntegrationResponse429Headers the declared response headers of an HTTP 429 response for PutIntegration
@@ -23599,6 +24029,8 @@ type PutIntegrationResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -23609,10 +24041,14 @@ type PutIntegrationResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutIntegrationResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *PutIntegrationResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutIntegrationResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutIntegrationResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutIntegrationResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23642,6 +24078,11 @@ func (r PutIntegrationResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutIntegrationResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutIntegrationResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -23813,6 +24254,11 @@ func (r ListIntegrationDeliveriesResponse) ContentType() string {
 	return ""
 }
 
+// GetKPITargetsResponse200Headers the declared response headers of an HTTP 200 response for GetKPITargets
+type GetKPITargetsResponse200Headers struct {
+	ETag *string
+}
+
 // GetKPITargetsResponse401Headers the declared response headers of an HTTP 401 response for GetKPITargets
 type GetKPITargetsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23845,6 +24291,8 @@ type GetKPITargetsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetKPITargetsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetKPITargetsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -23917,9 +24365,19 @@ func (r GetKPITargetsResponse) ContentType() string {
 	return ""
 }
 
+// PutKPITargetsResponse200Headers the declared response headers of an HTTP 200 response for PutKPITargets
+type PutKPITargetsResponse200Headers struct {
+	ETag *string
+}
+
 // PutKPITargetsResponse401Headers the declared response headers of an HTTP 401 response for PutKPITargets
 type PutKPITargetsResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutKPITargetsResponse412Headers the declared response headers of an HTTP 412 response for PutKPITargets
+type PutKPITargetsResponse412Headers struct {
+	ETag *string
 }
 
 // PutKPITargetsResponse429Headers the declared response headers of an HTTP 429 response for PutKPITargets
@@ -23943,6 +24401,8 @@ type PutKPITargetsResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -23953,8 +24413,12 @@ type PutKPITargetsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutKPITargetsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutKPITargetsResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutKPITargetsResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutKPITargetsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23979,6 +24443,11 @@ func (r PutKPITargetsResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutKPITargetsResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutKPITargetsResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -27022,6 +27491,11 @@ func (r ScoreQASampleResponse) ContentType() string {
 	return ""
 }
 
+// GetQAScorecardResponse200Headers the declared response headers of an HTTP 200 response for GetQAScorecard
+type GetQAScorecardResponse200Headers struct {
+	ETag *string
+}
+
 // GetQAScorecardResponse401Headers the declared response headers of an HTTP 401 response for GetQAScorecard
 type GetQAScorecardResponse401Headers struct {
 	WWWAuthenticate *string
@@ -27054,6 +27528,8 @@ type GetQAScorecardResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetQAScorecardResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetQAScorecardResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -27126,9 +27602,19 @@ func (r GetQAScorecardResponse) ContentType() string {
 	return ""
 }
 
+// PutQAScorecardResponse200Headers the declared response headers of an HTTP 200 response for PutQAScorecard
+type PutQAScorecardResponse200Headers struct {
+	ETag *string
+}
+
 // PutQAScorecardResponse401Headers the declared response headers of an HTTP 401 response for PutQAScorecard
 type PutQAScorecardResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutQAScorecardResponse412Headers the declared response headers of an HTTP 412 response for PutQAScorecard
+type PutQAScorecardResponse412Headers struct {
+	ETag *string
 }
 
 // PutQAScorecardResponse429Headers the declared response headers of an HTTP 429 response for PutQAScorecard
@@ -27152,6 +27638,8 @@ type PutQAScorecardResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -27162,8 +27650,12 @@ type PutQAScorecardResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutQAScorecardResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutQAScorecardResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutQAScorecardResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutQAScorecardResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -27188,6 +27680,11 @@ func (r PutQAScorecardResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutQAScorecardResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutQAScorecardResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -27244,6 +27741,11 @@ func (r PutQAScorecardResponse) ContentType() string {
 	return ""
 }
 
+// GetReviewRulesResponse200Headers the declared response headers of an HTTP 200 response for GetReviewRules
+type GetReviewRulesResponse200Headers struct {
+	ETag *string
+}
+
 // GetReviewRulesResponse401Headers the declared response headers of an HTTP 401 response for GetReviewRules
 type GetReviewRulesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -27276,6 +27778,8 @@ type GetReviewRulesResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetReviewRulesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReviewRulesResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -27348,9 +27852,19 @@ func (r GetReviewRulesResponse) ContentType() string {
 	return ""
 }
 
+// PutReviewRulesResponse200Headers the declared response headers of an HTTP 200 response for PutReviewRules
+type PutReviewRulesResponse200Headers struct {
+	ETag *string
+}
+
 // PutReviewRulesResponse401Headers the declared response headers of an HTTP 401 response for PutReviewRules
 type PutReviewRulesResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutReviewRulesResponse412Headers the declared response headers of an HTTP 412 response for PutReviewRules
+type PutReviewRulesResponse412Headers struct {
+	ETag *string
 }
 
 // PutReviewRulesResponse429Headers the declared response headers of an HTTP 429 response for PutReviewRules
@@ -27374,6 +27888,8 @@ type PutReviewRulesResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -27384,8 +27900,12 @@ type PutReviewRulesResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutReviewRulesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutReviewRulesResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutReviewRulesResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutReviewRulesResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -27410,6 +27930,11 @@ func (r PutReviewRulesResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutReviewRulesResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutReviewRulesResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -27810,6 +28335,11 @@ func (r DeleteReviewScheduleResponse) ContentType() string {
 	return ""
 }
 
+// GetReviewScheduleResponse200Headers the declared response headers of an HTTP 200 response for GetReviewSchedule
+type GetReviewScheduleResponse200Headers struct {
+	ETag *string
+}
+
 // GetReviewScheduleResponse401Headers the declared response headers of an HTTP 401 response for GetReviewSchedule
 type GetReviewScheduleResponse401Headers struct {
 	WWWAuthenticate *string
@@ -27844,6 +28374,8 @@ type GetReviewScheduleResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetReviewScheduleResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReviewScheduleResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -27921,9 +28453,19 @@ func (r GetReviewScheduleResponse) ContentType() string {
 	return ""
 }
 
+// PatchReviewScheduleResponse200Headers the declared response headers of an HTTP 200 response for PatchReviewSchedule
+type PatchReviewScheduleResponse200Headers struct {
+	ETag *string
+}
+
 // PatchReviewScheduleResponse401Headers the declared response headers of an HTTP 401 response for PatchReviewSchedule
 type PatchReviewScheduleResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PatchReviewScheduleResponse412Headers the declared response headers of an HTTP 412 response for PatchReviewSchedule
+type PatchReviewScheduleResponse412Headers struct {
+	ETag *string
 }
 
 // PatchReviewScheduleResponse429Headers the declared response headers of an HTTP 429 response for PatchReviewSchedule
@@ -27949,6 +28491,8 @@ type PatchReviewScheduleResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -27959,8 +28503,12 @@ type PatchReviewScheduleResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchReviewScheduleResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PatchReviewScheduleResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PatchReviewScheduleResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PatchReviewScheduleResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -27990,6 +28538,11 @@ func (r PatchReviewScheduleResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchReviewScheduleResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchReviewScheduleResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29243,6 +29796,11 @@ func (r RiskLedgerResponse) ContentType() string {
 	return ""
 }
 
+// GetRiskThresholdsResponse200Headers the declared response headers of an HTTP 200 response for GetRiskThresholds
+type GetRiskThresholdsResponse200Headers struct {
+	ETag *string
+}
+
 // GetRiskThresholdsResponse401Headers the declared response headers of an HTTP 401 response for GetRiskThresholds
 type GetRiskThresholdsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -29275,6 +29833,8 @@ type GetRiskThresholdsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRiskThresholdsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetRiskThresholdsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -29347,9 +29907,19 @@ func (r GetRiskThresholdsResponse) ContentType() string {
 	return ""
 }
 
+// PutRiskThresholdsResponse200Headers the declared response headers of an HTTP 200 response for PutRiskThresholds
+type PutRiskThresholdsResponse200Headers struct {
+	ETag *string
+}
+
 // PutRiskThresholdsResponse401Headers the declared response headers of an HTTP 401 response for PutRiskThresholds
 type PutRiskThresholdsResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutRiskThresholdsResponse412Headers the declared response headers of an HTTP 412 response for PutRiskThresholds
+type PutRiskThresholdsResponse412Headers struct {
+	ETag *string
 }
 
 // PutRiskThresholdsResponse429Headers the declared response headers of an HTTP 429 response for PutRiskThresholds
@@ -29373,6 +29943,8 @@ type PutRiskThresholdsResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -29383,8 +29955,12 @@ type PutRiskThresholdsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutRiskThresholdsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutRiskThresholdsResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutRiskThresholdsResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutRiskThresholdsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -29409,6 +29985,11 @@ func (r PutRiskThresholdsResponse) GetApplicationproblemJSON401() *Unauthorized 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutRiskThresholdsResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutRiskThresholdsResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -29838,6 +30419,11 @@ func (r PutRouteResponse) ContentType() string {
 	return ""
 }
 
+// GetServiceStarWeightsResponse200Headers the declared response headers of an HTTP 200 response for GetServiceStarWeights
+type GetServiceStarWeightsResponse200Headers struct {
+	ETag *string
+}
+
 // GetServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for GetServiceStarWeights
 type GetServiceStarWeightsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -29870,6 +30456,8 @@ type GetServiceStarWeightsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetServiceStarWeightsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetServiceStarWeightsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -29942,9 +30530,19 @@ func (r GetServiceStarWeightsResponse) ContentType() string {
 	return ""
 }
 
+// PutServiceStarWeightsResponse200Headers the declared response headers of an HTTP 200 response for PutServiceStarWeights
+type PutServiceStarWeightsResponse200Headers struct {
+	ETag *string
+}
+
 // PutServiceStarWeightsResponse401Headers the declared response headers of an HTTP 401 response for PutServiceStarWeights
 type PutServiceStarWeightsResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// PutServiceStarWeightsResponse412Headers the declared response headers of an HTTP 412 response for PutServiceStarWeights
+type PutServiceStarWeightsResponse412Headers struct {
+	ETag *string
 }
 
 // PutServiceStarWeightsResponse429Headers the declared response headers of an HTTP 429 response for PutServiceStarWeights
@@ -29968,6 +30566,8 @@ type PutServiceStarWeightsResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -29978,8 +30578,12 @@ type PutServiceStarWeightsResponse struct {
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutServiceStarWeightsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutServiceStarWeightsResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PutServiceStarWeightsResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PutServiceStarWeightsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -30004,6 +30608,11 @@ func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON401() *Unauthori
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutServiceStarWeightsResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -32089,13 +32698,17 @@ func (c *ClientWithResponses) ListCompensationLimitsWithResponse(ctx context.Con
 // Replaces the whole set; a role, kind and currency left out has no
 // authority (its requests go to the manager).
 //
+// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-func (c *ClientWithResponses) PutCompensationLimitsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
-	rsp, err := c.PutCompensationLimitsWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutCompensationLimitsWithBodyWithResponse(ctx context.Context, params *PutCompensationLimitsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
+	rsp, err := c.PutCompensationLimitsWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32107,13 +32720,17 @@ func (c *ClientWithResponses) PutCompensationLimitsWithBodyWithResponse(ctx cont
 // Replaces the whole set; a role, kind and currency left out has no
 // authority (its requests go to the manager).
 //
+// Its entity tag is its `updated_at` in double quotes — the latest of the set (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/compensation-limits (the `PutCompensationLimits` operationId).
-func (c *ClientWithResponses) PutCompensationLimitsWithResponse(ctx context.Context, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
-	rsp, err := c.PutCompensationLimits(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutCompensationLimitsWithResponse(ctx context.Context, params *PutCompensationLimitsParams, body PutCompensationLimitsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCompensationLimitsResponse, error) {
+	rsp, err := c.PutCompensationLimits(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33026,13 +33643,17 @@ func (c *ClientWithResponses) GetIntegrationWithResponse(ctx context.Context, id
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-func (c *ClientWithResponses) PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
-	rsp, err := c.PutIntegrationWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutIntegrationWithBodyWithResponse(ctx context.Context, id DirectoryID, params *PutIntegrationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
+	rsp, err := c.PutIntegrationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33045,13 +33666,17 @@ func (c *ClientWithResponses) PutIntegrationWithBodyWithResponse(ctx context.Con
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/integrations/{id} (the `PutIntegration` operationId).
-func (c *ClientWithResponses) PutIntegrationWithResponse(ctx context.Context, id DirectoryID, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
-	rsp, err := c.PutIntegration(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PutIntegrationWithResponse(ctx context.Context, id DirectoryID, params *PutIntegrationParams, body PutIntegrationJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIntegrationResponse, error) {
+	rsp, err := c.PutIntegration(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33096,13 +33721,17 @@ func (c *ClientWithResponses) GetKPITargetsWithResponse(ctx context.Context, req
 //
 // One target per figure; `enabled` defaults to true.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-func (c *ClientWithResponses) PutKPITargetsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
-	rsp, err := c.PutKPITargetsWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutKPITargetsWithBodyWithResponse(ctx context.Context, params *PutKPITargetsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
+	rsp, err := c.PutKPITargetsWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33113,13 +33742,17 @@ func (c *ClientWithResponses) PutKPITargetsWithBodyWithResponse(ctx context.Cont
 //
 // One target per figure; `enabled` defaults to true.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/kpi-targets (the `PutKPITargets` operationId).
-func (c *ClientWithResponses) PutKPITargetsWithResponse(ctx context.Context, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
-	rsp, err := c.PutKPITargets(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutKPITargetsWithResponse(ctx context.Context, params *PutKPITargetsParams, body PutKPITargetsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutKPITargetsResponse, error) {
+	rsp, err := c.PutKPITargets(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33783,13 +34416,17 @@ func (c *ClientWithResponses) GetQAScorecardWithResponse(ctx context.Context, re
 // The criteria's points must add up to 100; `sample_pct` left out keeps its
 // value. Samples scored before keep the criteria they were scored on.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
-	rsp, err := c.PutQAScorecardWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Context, params *PutQAScorecardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
+	rsp, err := c.PutQAScorecardWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33801,13 +34438,17 @@ func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Con
 // The criteria's points must add up to 100; `sample_pct` left out keeps its
 // value. Samples scored before keep the criteria they were scored on.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/qa-scorecard (the `PutQAScorecard` operationId).
-func (c *ClientWithResponses) PutQAScorecardWithResponse(ctx context.Context, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
-	rsp, err := c.PutQAScorecard(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutQAScorecardWithResponse(ctx context.Context, params *PutQAScorecardParams, body PutQAScorecardJSONRequestBody, reqEditors ...RequestEditorFn) (*PutQAScorecardResponse, error) {
+	rsp, err := c.PutQAScorecard(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33835,13 +34476,17 @@ func (c *ClientWithResponses) GetReviewRulesWithResponse(ctx context.Context, re
 //
 // Fields left out take their defaults.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-func (c *ClientWithResponses) PutReviewRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error) {
-	rsp, err := c.PutReviewRulesWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutReviewRulesWithBodyWithResponse(ctx context.Context, params *PutReviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error) {
+	rsp, err := c.PutReviewRulesWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33852,13 +34497,17 @@ func (c *ClientWithResponses) PutReviewRulesWithBodyWithResponse(ctx context.Con
 //
 // Fields left out take their defaults.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/review-rules (the `PutReviewRules` operationId).
-func (c *ClientWithResponses) PutReviewRulesWithResponse(ctx context.Context, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error) {
-	rsp, err := c.PutReviewRules(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutReviewRulesWithResponse(ctx context.Context, params *PutReviewRulesParams, body PutReviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutReviewRulesResponse, error) {
+	rsp, err := c.PutReviewRules(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33954,13 +34603,17 @@ func (c *ClientWithResponses) GetReviewScheduleWithResponse(ctx context.Context,
 //
 // At least one field; the Temporal Schedule changes with it.
 //
+// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-func (c *ClientWithResponses) PatchReviewScheduleWithBodyWithResponse(ctx context.Context, id ReviewScheduleID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error) {
-	rsp, err := c.PatchReviewScheduleWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PatchReviewScheduleWithBodyWithResponse(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error) {
+	rsp, err := c.PatchReviewScheduleWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33971,13 +34624,17 @@ func (c *ClientWithResponses) PatchReviewScheduleWithBodyWithResponse(ctx contex
 //
 // At least one field; the Temporal Schedule changes with it.
 //
+// Its entity tag is its `updated_at` in double quotes (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v1/review-schedules/{id} (the `PatchReviewSchedule` operationId).
-func (c *ClientWithResponses) PatchReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error) {
-	rsp, err := c.PatchReviewSchedule(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PatchReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, params *PatchReviewScheduleParams, body PatchReviewScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchReviewScheduleResponse, error) {
+	rsp, err := c.PatchReviewSchedule(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34253,13 +34910,17 @@ func (c *ClientWithResponses) GetRiskThresholdsWithResponse(ctx context.Context,
 //
 // Fields left out keep their value.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-func (c *ClientWithResponses) PutRiskThresholdsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error) {
-	rsp, err := c.PutRiskThresholdsWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutRiskThresholdsWithBodyWithResponse(ctx context.Context, params *PutRiskThresholdsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error) {
+	rsp, err := c.PutRiskThresholdsWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34270,13 +34931,17 @@ func (c *ClientWithResponses) PutRiskThresholdsWithBodyWithResponse(ctx context.
 //
 // Fields left out keep their value.
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is changed only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/risk-thresholds (the `PutRiskThresholds` operationId).
-func (c *ClientWithResponses) PutRiskThresholdsWithResponse(ctx context.Context, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error) {
-	rsp, err := c.PutRiskThresholds(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutRiskThresholdsWithResponse(ctx context.Context, params *PutRiskThresholdsParams, body PutRiskThresholdsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutRiskThresholdsResponse, error) {
+	rsp, err := c.PutRiskThresholds(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34378,13 +35043,17 @@ func (c *ClientWithResponses) GetServiceStarWeightsWithResponse(ctx context.Cont
 //
 // Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-func (c *ClientWithResponses) PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
-	rsp, err := c.PutServiceStarWeightsWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PutServiceStarWeightsWithBodyWithResponse(ctx context.Context, params *PutServiceStarWeightsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeightsWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34395,13 +35064,17 @@ func (c *ClientWithResponses) PutServiceStarWeightsWithBodyWithResponse(ctx cont
 //
 // Each 0–100, at least one above 0; a field left out is 0 (its input not counted).
 //
+// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the defaults apply (the `ETag` of
+// its read and of this answer). With `If-Match` it is replaced only if it is still
+// that version, else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/service-star-weights (the `PutServiceStarWeights` operationId).
-func (c *ClientWithResponses) PutServiceStarWeightsWithResponse(ctx context.Context, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
-	rsp, err := c.PutServiceStarWeights(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PutServiceStarWeightsWithResponse(ctx context.Context, params *PutServiceStarWeightsParams, body PutServiceStarWeightsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStarWeightsResponse, error) {
+	rsp, err := c.PutServiceStarWeights(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35821,6 +36494,16 @@ func ParseListCompensationLimitsResponse(rsp *http.Response) (*ListCompensationL
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompensationLimitsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListCompensationLimitsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -35898,6 +36581,13 @@ func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLim
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35936,6 +36626,16 @@ func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLim
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutCompensationLimitsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutCompensationLimitsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -35946,6 +36646,16 @@ func ParsePutCompensationLimitsResponse(rsp *http.Response) (*PutCompensationLim
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutCompensationLimitsResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutCompensationLimitsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -39873,6 +40583,16 @@ func ParseGetIntegrationResponse(rsp *http.Response) (*GetIntegrationResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIntegrationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetIntegrationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -39957,6 +40677,13 @@ func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, e
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39995,8 +40722,25 @@ func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutIntegrationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers PutIntegrationResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -40015,6 +40759,16 @@ func ParsePutIntegrationResponse(rsp *http.Response) (*PutIntegrationResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutIntegrationResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutIntegrationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -40216,6 +40970,16 @@ func ParseGetKPITargetsResponse(rsp *http.Response) (*GetKPITargetsResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetKPITargetsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetKPITargetsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -40293,6 +41057,13 @@ func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, err
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -40331,6 +41102,16 @@ func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutKPITargetsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutKPITargetsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -40341,6 +41122,16 @@ func ParsePutKPITargetsResponse(rsp *http.Response) (*PutKPITargetsResponse, err
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutKPITargetsResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutKPITargetsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -43365,6 +44156,16 @@ func ParseGetQAScorecardResponse(rsp *http.Response) (*GetQAScorecardResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetQAScorecardResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetQAScorecardResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -43442,6 +44243,13 @@ func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, e
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43480,6 +44288,16 @@ func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutQAScorecardResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutQAScorecardResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -43490,6 +44308,16 @@ func ParsePutQAScorecardResponse(rsp *http.Response) (*PutQAScorecardResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutQAScorecardResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutQAScorecardResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -43581,6 +44409,16 @@ func ParseGetReviewRulesResponse(rsp *http.Response) (*GetReviewRulesResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetReviewRulesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetReviewRulesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -43658,6 +44496,13 @@ func ParsePutReviewRulesResponse(rsp *http.Response) (*PutReviewRulesResponse, e
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43696,6 +44541,16 @@ func ParsePutReviewRulesResponse(rsp *http.Response) (*PutReviewRulesResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutReviewRulesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutReviewRulesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -43706,6 +44561,16 @@ func ParsePutReviewRulesResponse(rsp *http.Response) (*PutReviewRulesResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutReviewRulesResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutReviewRulesResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -44140,6 +45005,16 @@ func ParseGetReviewScheduleResponse(rsp *http.Response) (*GetReviewScheduleRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetReviewScheduleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetReviewScheduleResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -44224,6 +45099,13 @@ func ParsePatchReviewScheduleResponse(rsp *http.Response) (*PatchReviewScheduleR
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44262,6 +45144,16 @@ func ParsePatchReviewScheduleResponse(rsp *http.Response) (*PatchReviewScheduleR
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchReviewScheduleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PatchReviewScheduleResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -44272,6 +45164,16 @@ func ParsePatchReviewScheduleResponse(rsp *http.Response) (*PatchReviewScheduleR
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PatchReviewScheduleResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PatchReviewScheduleResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -45514,6 +46416,16 @@ func ParseGetRiskThresholdsResponse(rsp *http.Response) (*GetRiskThresholdsRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRiskThresholdsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetRiskThresholdsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -45591,6 +46503,13 @@ func ParsePutRiskThresholdsResponse(rsp *http.Response) (*PutRiskThresholdsRespo
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45629,6 +46548,16 @@ func ParsePutRiskThresholdsResponse(rsp *http.Response) (*PutRiskThresholdsRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutRiskThresholdsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutRiskThresholdsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -45639,6 +46568,16 @@ func ParsePutRiskThresholdsResponse(rsp *http.Response) (*PutRiskThresholdsRespo
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutRiskThresholdsResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutRiskThresholdsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -46110,6 +47049,16 @@ func ParseGetServiceStarWeightsResponse(rsp *http.Response) (*GetServiceStarWeig
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetServiceStarWeightsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetServiceStarWeightsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -46187,6 +47136,13 @@ func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeig
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46225,6 +47181,16 @@ func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeig
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PutServiceStarWeightsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutServiceStarWeightsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -46235,6 +47201,16 @@ func ParsePutServiceStarWeightsResponse(rsp *http.Response) (*PutServiceStarWeig
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PutServiceStarWeightsResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers PutServiceStarWeightsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

@@ -16,12 +16,8 @@ func (c *Console) classification(w http.ResponseWriter, r *http.Request) {
 // back whole: the API replaces every rule or none.
 func (c *Console) showRules(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
 	var rules page[apiclient.StoredClassificationRule]
-	res, err := c.client.ListClassificationRules(r.Context())
 	var version string // the set's ETag, the form's If-Match
-	if err == nil {
-		version = res.Header.Get("ETag")
-	}
-	ref, err := into(&rules)(res, err)
+	ref, err := versioned(&rules, &version)(c.client.ListClassificationRules(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -19,7 +19,7 @@ func (c *Console) limits(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) showLimits(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
-	limits, ref, err := c.readLimits(r)
+	limits, _, ref, err := c.readLimits(r)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -27,21 +27,25 @@ func (c *Console) showLimits(w http.ResponseWriter, r *http.Request, status int,
 	c.renderAdmin(w, r, status, "limits", ref, form, map[string]any{"Limits": limits, "Roles": limitRoles, "Kinds": limitKinds})
 }
 
-func (c *Console) readLimits(r *http.Request) ([]apiclient.CompensationLimit, *refusal, error) {
+// readLimits reads the set of limits and its version.
+func (c *Console) readLimits(r *http.Request) ([]apiclient.CompensationLimit, string, *refusal, error) {
 	var list apiclient.CompensationLimitList
-	ref, err := into(&list)(c.client.ListCompensationLimits(r.Context()))
-	return list.Items, ref, err
+	var version string
+	ref, err := versioned(&list, &version)(c.client.ListCompensationLimits(r.Context()))
+	return list.Items, version, ref, err
 }
 
 // putLimit adds or changes one limit (action "save") or removes one ("delete"): the
-// API replaces the whole set, so the form sends the set it read with that change.
+// API replaces the whole set, so the form sends the set it reads now with that
+// change, against that set's version — a change of another limit made meanwhile
+// is kept, and one made between this read and the write is a 412, not lost.
 func (c *Console) putLimit(w http.ResponseWriter, r *http.Request) {
 	if a := r.PathValue("action"); a != "save" && a != "delete" {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return
 	}
 	in := formValues(r, "role", "kind", "currency", "amount")
-	limits, ref, err := c.readLimits(r)
+	limits, version, ref, err := c.readLimits(r)
 	if err == nil && ref == nil {
 		items := []map[string]any{}
 		for _, l := range limits {
@@ -57,7 +61,8 @@ func (c *Console) putLimit(w http.ResponseWriter, r *http.Request) {
 			}
 			items = append(items, item)
 		}
-		ref, err = into(nil)(c.client.PutCompensationLimitsWithBody(r.Context(), "application/json", jsonBody(map[string]any{"items": items})))
+		ref, err = into(nil)(c.client.PutCompensationLimitsWithBody(r.Context(), &apiclient.PutCompensationLimitsParams{IfMatch: &version},
+			"application/json", jsonBody(map[string]any{"items": items})))
 	}
 	if err != nil {
 		c.fail(w, r, err)

@@ -54,6 +54,9 @@ type refusal struct {
 	Code   string // the API's problem code; empty for the console's own refusals
 	Fields map[string]string
 	Detail string
+	// Version is what a refused change's resource is at now (a 412's ETag): the
+	// form drawn again is sent against it.
+	Version string
 }
 
 // Lead is the message key the page puts before the detail: a refusal is final for
@@ -88,6 +91,17 @@ func into(out any) func(*http.Response, error) (*refusal, error) {
 	return func(res *http.Response, err error) (*refusal, error) { return read(res, err, out) }
 }
 
+// versioned is into that also answers the read's ETag: the version of what was
+// read, for a form to send back as If-Match.
+func versioned(out any, version *string) func(*http.Response, error) (*refusal, error) {
+	return func(res *http.Response, err error) (*refusal, error) {
+		if err == nil {
+			*version = res.Header.Get("ETag")
+		}
+		return read(res, err, out)
+	}
+}
+
 // read decodes a successful answer into out, or returns the API's refusal (a 4xx or
 // a 503); err is for answers that are neither (a transport failure, another 5xx,
 // bad JSON).
@@ -109,6 +123,9 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 			return nil, fmt.Errorf("API answered %d with no problem: %s", res.StatusCode, body)
 		}
 		ref := &refusal{Status: res.StatusCode, Code: string(p.Code), Fields: map[string]string{}, Detail: p.Title}
+		if res.StatusCode == http.StatusPreconditionFailed {
+			ref.Version = res.Header.Get("ETag")
+		}
 		if p.Detail != nil && *p.Detail != "" {
 			ref.Detail = *p.Detail
 		}

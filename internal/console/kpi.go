@@ -26,7 +26,8 @@ type kpiTargetRow struct {
 
 func (c *Console) kpiTargets(w http.ResponseWriter, r *http.Request) {
 	var reg apiclient.KPITargets
-	ref, err := into(&reg)(c.client.GetKPITargets(r.Context()))
+	var version string // the register's, the form's If-Match
+	ref, err := versioned(&reg, &version)(c.client.GetKPITargets(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -49,7 +50,7 @@ func (c *Console) kpiTargets(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	data := map[string]any{"Rows": rows}
+	data := map[string]any{"Rows": rows, "Version": version}
 	if reg.UpdatedAt != nil && reg.UpdatedBy != nil {
 		data["UpdatedAt"], data["UpdatedBy"] = reg.UpdatedAt, *reg.UpdatedBy
 	}
@@ -78,8 +79,13 @@ func (c *Console) putKPITargets(w http.ResponseWriter, r *http.Request) {
 		}
 		rows[i] = row
 	}
-	res, err := c.client.PutKPITargetsWithBody(r.Context(), "application/json", jsonBody(map[string]any{"targets": targets}))
+	res, err := c.client.PutKPITargetsWithBody(r.Context(), &apiclient.PutKPITargetsParams{IfMatch: drawnVersion(r)},
+		"application/json", jsonBody(map[string]any{"targets": targets}))
 	c.posted(w, r, res, err, "/console/kpi-targets", func(status int, ref *refusal) {
-		c.render(w, r, status, "kpi", map[string]any{"Rows": rows, "Form": "kpi", "Refusal": ref})
+		version := r.PostFormValue("version")
+		if ref.Version != "" { // changed elsewhere: sent again, it applies over that
+			version = ref.Version
+		}
+		c.render(w, r, status, "kpi", map[string]any{"Rows": rows, "Form": "kpi", "Refusal": ref, "Version": version})
 	})
 }

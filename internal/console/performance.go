@@ -23,6 +23,8 @@ func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status
 	date, month, zone := q.Get("date"), q.Get("month"), q.Get("time_zone")
 	var eff apiclient.EfficiencyView
 	var stars apiclient.ServiceStars
+	var weights apiclient.StarWeights
+	var version string
 	extra["Date"], extra["Month"], extra["Zone"] = date, month, zone
 	// The pickers' text goes to the API as typed: it parses them and names a bad one.
 	raw := func(name, value string) apiclient.RequestEditorFn {
@@ -45,6 +47,11 @@ func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status
 		func() (*refusal, error) {
 			return into(&stars)(c.client.GetServiceStars(r.Context(), nil, raw("month", month)))
 		},
+		// The weights' form is drawn at their version now (refused, too: sent
+		// again, it applies over a change made elsewhere).
+		func() (*refusal, error) {
+			return versioned(&weights, &version)(c.client.GetServiceStarWeights(r.Context()))
+		},
 	} {
 		ref, err := get()
 		if err != nil {
@@ -57,10 +64,10 @@ func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status
 			return
 		}
 	}
-	extra["Eff"], extra["Stars"] = eff, stars
+	extra["Eff"], extra["Stars"], extra["WeightsVersion"] = eff, stars, version
 	if extra["Input"] == nil {
-		extra["Input"] = map[string]string{"quality": trimFloat(stars.Weights.Quality), "satisfaction": trimFloat(stars.Weights.Satisfaction),
-			"resolution": trimFloat(stars.Weights.Resolution), "teamwork": trimFloat(stars.Weights.Teamwork)}
+		extra["Input"] = map[string]string{"quality": trimFloat(weights.Quality), "satisfaction": trimFloat(weights.Satisfaction),
+			"resolution": trimFloat(weights.Resolution), "teamwork": trimFloat(weights.Teamwork)}
 	}
 	c.render(w, r, status, "performance", extra)
 }
@@ -78,7 +85,8 @@ func (c *Console) putWeights(w http.ResponseWriter, r *http.Request) {
 			body[f] = v // not a number: the API names the field
 		}
 	}
-	res, err := c.client.PutServiceStarWeightsWithBody(r.Context(), "application/json", jsonBody(body))
+	res, err := c.client.PutServiceStarWeightsWithBody(r.Context(), &apiclient.PutServiceStarWeightsParams{IfMatch: drawnVersion(r)},
+		"application/json", jsonBody(body))
 	c.posted(w, r, res, err, "/console/performance", func(status int, ref *refusal) {
 		c.showPerformance(w, r, status, map[string]any{"Form": "weights", "Refusal": ref, "Input": input})
 	})

@@ -154,8 +154,10 @@ func (c *Console) scheduleAction(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch action := r.PathValue("action"); action {
 	case "pause", "unpause":
+		// No If-Match: the one field is set to what the button says, whatever
+		// another change did to the schedule.
 		paused := action == "pause"
-		res, err = c.client.PatchReviewSchedule(r.Context(), id, apiclient.PatchReviewScheduleJSONRequestBody{Paused: &paused})
+		res, err = c.client.PatchReviewSchedule(r.Context(), id, nil, apiclient.PatchReviewScheduleJSONRequestBody{Paused: &paused})
 	case "trigger":
 		res, err = c.client.TriggerReviewSchedule(r.Context(), id)
 	default:

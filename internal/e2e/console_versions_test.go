@@ -11,7 +11,7 @@ import (
 // was drawn is refused — not silently overwriting it — with what was typed kept and
 // who changed it said; sent again, it applies over that change, knowingly. The SLA
 // matrix, the classification rules (replaced whole: a stale save would drop the
-// other admin's rules) and a customer text.
+// other admin's rules), a customer text and the KPI register.
 func TestConsoleAdminSaveOverAnotherAdminsChangeIsRefused(t *testing.T) {
 	s := newStack(t)
 	ada := s.token("admin") // another admin, "admin-bot"
@@ -84,6 +84,27 @@ func TestConsoleAdminSaveOverAnotherAdminsChangeIsRefused(t *testing.T) {
 	}, chromedp.WaitNotPresent(chromedp.CSS(`#message-form .error`)))
 	if got := s.must(200, s.do("GET", "/v1/message-templates/progress/en", adminToken, nil)).body["body"]; got != "Mine: {{.message}}" {
 		t.Errorf("saved again, the text is %v, want the one typed", got)
+	}
+
+	// The KPI register, saved whole; drawn with the seeds' defaults.
+	csat := func() any {
+		for _, k := range s.must(200, s.do("GET", "/v1/kpi-targets", adminToken, nil)).body["targets"].([]any) {
+			if k := k.(map[string]any); k["kpi"] == "csat_score" {
+				return k["target"]
+			}
+		}
+		return nil
+	}
+	b.navigate(s.url + "/console/kpi-targets")
+	b.run("edit a target", chromedp.WaitVisible(chromedp.CSS(`#form-kpi`)), fill(`#target-csat_score`, "88"))
+	s.must(200, s.do("PUT", "/v1/kpi-targets", ada, map[string]any{"targets": []map[string]any{{"kpi": "csat_score", "target": 90}}}))
+	refusedThenApplied("KPI targets", `#form-kpi`, `#form-kpi #refusal`, `#target-csat_score`, "88", func() {
+		if got := csat(); got != 90.0 {
+			t.Errorf("after the refused save the csat target is %v, want ada's 90", got)
+		}
+	}, chromedp.WaitNotPresent(chromedp.CSS(`#form-kpi #refusal`)))
+	if got := csat(); got != 88.0 {
+		t.Errorf("saved again, the csat target is %v, want 88", got)
 	}
 }
 

@@ -325,12 +325,22 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	})
 
 	// Pause, unpause and delete reach Temporal.
-	patched, err := reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(true)})
+	patched, err := reader.PatchReviewScheduleWithResponse(ctx, id, nil, apiclient.PatchReviewScheduleRequest{Paused: ptr(true)})
 	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
 		t.Fatalf("paused: %v %v", err, desc)
 	}
-	patched, err = reader.PatchReviewScheduleWithResponse(ctx, id, apiclient.PatchReviewScheduleRequest{Paused: ptr(false), CronSpec: ptr("30 8 * * MON")})
+	// A change against the version before the pause is refused and reaches neither
+	// the row nor Temporal; against the version now, it is made.
+	stale, err := reader.PatchReviewScheduleWithResponse(ctx, id, &apiclient.PatchReviewScheduleParams{
+		IfMatch: ptr(`"` + created.UpdatedAt.UTC().Format(time.RFC3339Nano) + `"`)},
+		apiclient.PatchReviewScheduleRequest{Paused: ptr(false)})
+	s.want(412, stale, err)
+	if desc, err = handle.Describe(context.Background()); err != nil || !desc.Schedule.State.Paused {
+		t.Fatalf("after a stale change: %v %v, want still paused", err, desc)
+	}
+	patched, err = reader.PatchReviewScheduleWithResponse(ctx, id, &apiclient.PatchReviewScheduleParams{IfMatch: ptr(patched.HTTPResponse.Header.Get("ETag"))},
+		apiclient.PatchReviewScheduleRequest{Paused: ptr(false), CronSpec: ptr("30 8 * * MON")})
 	s.want(200, patched, err)
 	if desc, err = handle.Describe(context.Background()); err != nil || desc.Schedule.State.Paused ||
 		desc.Info.NextActionTimes[0].In(shanghai).Weekday() != time.Monday || desc.Info.NextActionTimes[0].In(shanghai).Hour() != 8 {

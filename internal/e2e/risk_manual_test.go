@@ -144,7 +144,7 @@ func TestKPITargetsRegister(t *testing.T) {
 		t.Fatalf("manager changing targets: %d", res.status)
 	}
 
-	put, err := quality.PutKPITargetsWithResponse(ctx, apiclient.PutKPITargetsRequest{Targets: []struct {
+	put, err := quality.PutKPITargetsWithResponse(ctx, nil, apiclient.PutKPITargetsRequest{Targets: []struct {
 		Enabled *bool    `json:"enabled,omitempty"`
 		Kpi     string   `json:"kpi"`
 		Note    *string  `json:"note,omitempty"`

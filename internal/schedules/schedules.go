@@ -68,10 +68,14 @@ func (s *Sync) Create(ctx context.Context, row store.ReviewSchedule, spec *cron.
 
 // Update locks the schedule id, lets change compute its next definition from the
 // current one and applies it to Temporal and the row; store.ErrNotFound for an
-// unknown id. A change that alters nothing touches neither.
-func (s *Sync) Update(ctx context.Context, id string, change func(old store.ReviewSchedule) store.ReviewSchedule) (store.ReviewSchedule, error) {
+// unknown id, change's error (the schedule as it is with it) when it refuses. A
+// change that alters nothing touches neither.
+func (s *Sync) Update(ctx context.Context, id string, change func(old store.ReviewSchedule) (store.ReviewSchedule, error)) (store.ReviewSchedule, error) {
 	return s.store.UpdateReviewSchedule(ctx, id, func(old store.ReviewSchedule) (store.ReviewSchedule, store.Apply, error) {
-		next := change(old)
+		next, err := change(old)
+		if err != nil {
+			return old, nil, err
+		}
 		if next.SameDefinition(old) {
 			return next, nil, nil
 		}

@@ -79,9 +79,9 @@ func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
 		t.Fatalf("create: %v, created %v", err, created)
 	}
 	t.Cleanup(func() { _ = sync.Delete(context.Background(), id) })
-	if _, err := sync.Update(ctx, id, func(old store.ReviewSchedule) store.ReviewSchedule {
+	if _, err := sync.Update(ctx, id, func(old store.ReviewSchedule) (store.ReviewSchedule, error) {
 		old.Note, old.Paused, old.UpdatedBy = "fail-commit", true, "test"
-		return old
+		return old, nil
 	}); err == nil {
 		t.Fatal("the update committed despite the failing commit")
 	}

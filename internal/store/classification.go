@@ -36,10 +36,15 @@ func (s *Store) ClassificationRules(ctx context.Context) ([]ClassificationRule, 
 // (a set is replaced whole, so every rule of it has the same one); the zero time
 // for no rules.
 func RulesVersion(rules []ClassificationRule) time.Time {
+	return latest(rules, func(r ClassificationRule) time.Time { return r.UpdatedAt })
+}
+
+// latest is the latest of the items' times: a set's version (the zero time for none).
+func latest[T any](items []T, at func(T) time.Time) time.Time {
 	var v time.Time
-	for _, r := range rules {
-		if r.UpdatedAt.After(v) {
-			v = r.UpdatedAt
+	for _, it := range items {
+		if t := at(it); t.After(v) {
+			v = t
 		}
 	}
 	return v

@@ -67,13 +67,34 @@ func (s *Store) CompensationLimit(ctx context.Context, role complaint.Role, kind
 	return &amounts[0], nil
 }
 
-// ReplaceCompensationLimits replaces every limit with ls, in one transaction.
-func (s *Store) ReplaceCompensationLimits(ctx context.Context, ls []CompensationLimit, by string) ([]CompensationLimit, error) {
+// LimitsVersion is the version of the set of limits: the latest updated_at of them
+// (the set is replaced whole); the zero time for none.
+func LimitsVersion(ls []CompensationLimit) time.Time {
+	return latest(ls, func(l CompensationLimit) time.Time { return l.UpdatedAt })
+}
+
+// ReplaceCompensationLimits replaces every limit with ls, in one transaction. With
+// a version (see ErrStale) only if the set is still that version, else ErrStale
+// and the set as it is.
+func (s *Store) ReplaceCompensationLimits(ctx context.Context, ls []CompensationLimit, by string, version *time.Time) ([]CompensationLimit, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("replace compensation limits: %w", err)
 	}
 	defer tx.Rollback()
+	// Lock out a concurrent replacement: two interleaved sets would merge.
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE compensation_limits IN EXCLUSIVE MODE`); err != nil {
+		return nil, fmt.Errorf("replace compensation limits: %w", err)
+	}
+	if version != nil {
+		var now []CompensationLimit
+		if err := tx.SelectContext(ctx, &now, `SELECT `+limitColumns+` FROM compensation_limits ORDER BY role, kind, currency`); err != nil {
+			return nil, fmt.Errorf("replace compensation limits: %w", err)
+		}
+		if !LimitsVersion(now).Equal(*version) {
+			return now, ErrStale
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM compensation_limits`); err != nil {
 		return nil, fmt.Errorf("replace compensation limits: %w", err)
 	}

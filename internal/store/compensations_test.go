@@ -46,7 +46,7 @@ func TestCompensationLimitsAreSeededAndReplaced(t *testing.T) {
 	}
 	replaced, err := st.ReplaceCompensationLimits(ctx, []store.CompensationLimit{
 		{Role: complaint.RoleTeamLead, Kind: complaint.RecoveryRefund, Currency: "CNY", Amount: 1000.5},
-	}, "admin")
+	}, "admin", nil)
 	if err != nil || len(replaced) != 1 || replaced[0].Amount != 1000.5 || replaced[0].UpdatedBy != "admin" {
 		t.Fatalf("replaced: %+v, %v", replaced, err)
 	}

@@ -28,19 +28,30 @@ const integrationColumns = `id, name, callback_url, secret, created_at, created_
 
 // PutIntegration creates or replaces an integration and reports whether it was
 // created and whether it now signs with secret. A new integration, one deleted
-// before, or one asked to rotate takes secret; any other keeps its own.
-func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool) (Integration, bool, bool, error) {
-	const q = `INSERT INTO integrations (id, name, callback_url, secret, created_by, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $5)
+// before, or one asked to rotate takes secret; any other keeps its own. With a
+// version (see ErrStale; a deleted integration has none, the zero time) it is
+// written only if the integration is still that version, else ErrStale and the
+// integration as it is (zero when there is none).
+func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool, version *time.Time) (Integration, bool, bool, error) {
+	const q = `INSERT INTO integrations AS i (id, name, callback_url, secret, created_by, updated_by)
+		SELECT $1, $2, $3, $4, $5, $5
+		WHERE $7::timestamptz IS NULL OR $7 = '0001-01-01T00:00:00Z' OR EXISTS (SELECT FROM integrations WHERE id = $1)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, callback_url = EXCLUDED.callback_url,
-			secret = CASE WHEN integrations.deleted_at IS NOT NULL OR $6 THEN EXCLUDED.secret ELSE integrations.secret END,
+			secret = CASE WHEN i.deleted_at IS NOT NULL OR $6 THEN EXCLUDED.secret ELSE i.secret END,
 			deleted_at = NULL, updated_at = now(), updated_by = EXCLUDED.updated_by
+		WHERE $7::timestamptz IS NULL
+			OR CASE WHEN i.deleted_at IS NULL THEN i.updated_at ELSE '0001-01-01T00:00:00Z' END = $7
 		RETURNING ` + integrationColumns + `, (xmax = 0) AS created`
 	var out struct {
 		Integration
 		Created bool `db:"created"`
 	}
-	if err := s.db.GetContext(ctx, &out, q, in.ID, in.Name, in.CallbackURL, in.Secret, in.UpdatedBy, rotate); err != nil {
+	err := s.db.GetContext(ctx, &out, q, in.ID, in.Name, in.CallbackURL, in.Secret, in.UpdatedBy, rotate, version)
+	if errors.Is(err, sql.ErrNoRows) { // only a version can keep the row from being written
+		now, err := staleAs(ErrStale, func() (Integration, error) { return s.Integration(ctx, in.ID) })
+		return now, false, false, err
+	}
+	if err != nil {
 		return in, false, false, fmt.Errorf("put integration %s: %w", in.ID, err)
 	}
 	return out.Integration, out.Created, out.Secret == in.Secret, nil

@@ -20,7 +20,7 @@ func TestPutIntegrationKeepsTheSecretUnlessNewRotatedOrRevived(t *testing.T) {
 		t.Helper()
 		in, created, issued, err := st.PutIntegration(ctx, store.Integration{
 			ID: "crm", Name: "CRM " + secret, CallbackURL: "https://crm.example.com/cb", Secret: secret, UpdatedBy: "admin",
-		}, rotate)
+		}, rotate, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestComplaintsRememberTheirIntegration(t *testing.T) {
 	st := newStore(t)
 	if _, _, _, err := st.PutIntegration(ctx, store.Integration{
 		ID: "crm", Name: "CRM", CallbackURL: "https://crm.example.com/cb", Secret: "s", UpdatedBy: "admin",
-	}, false); err != nil {
+	}, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := st.CreateToken(ctx, store.Token{ID: uuid.NewString(), Name: "crm-intake", Role: "intake",

@@ -11,16 +11,17 @@ import (
 const StarWeightsSetting = "service_star_weights"
 
 // StarWeights reads the service-star weights: the seed's defaults overlaid with
-// what was stored.
-func (s *Store) StarWeights(ctx context.Context) (quality.StarWeights, error) {
+// what was stored, and their version.
+func (s *Store) StarWeights(ctx context.Context) (quality.StarWeights, Version, error) {
 	w := quality.DefaultStarWeights()
-	_, err := s.readSetting(ctx, StarWeightsSetting, &w)
-	return w, err
+	v, err := s.readSetting(ctx, StarWeightsSetting, &w)
+	return w, v, err
 }
 
-// PutStarWeights replaces the service-star weights.
-func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights) error {
-	return s.writeSetting(ctx, StarWeightsSetting, w)
+// PutStarWeights replaces the service-star weights; with a version, only if they
+// are still that version (see ErrStale).
+func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights, by string, at time.Time, version *time.Time) (Version, error) {
+	return s.writeSetting(ctx, StarWeightsSetting, w, by, at, version)
 }
 
 // AgentQAScores is the mean QA score (0–100) per agent of the samples scored in

@@ -42,20 +42,36 @@ func (s *Store) QAScorecard(ctx context.Context) (quality.QAScorecard, *time.Tim
 }
 
 // PutQAScorecard saves the scorecard. Samples scored before keep the criteria they
-// were scored on.
-func (s *Store) PutQAScorecard(ctx context.Context, sc quality.QAScorecard, by string) error {
+// were scored on. With a version (see ErrStale; zero: the default, never saved) it
+// is saved only if the scorecard is still that version, else ErrStale and the
+// version it is.
+func (s *Store) PutQAScorecard(ctx context.Context, sc quality.QAScorecard, by string, version *time.Time) (Version, error) {
 	criteria, err := json.Marshal(sc.Criteria)
 	if err != nil {
-		return err
+		return Version{}, err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO qa_scorecard (id, criteria, sample_pct, updated_at, updated_by)
-		VALUES (true, $1, $2, now(), $3)
-		ON CONFLICT (id) DO UPDATE SET criteria = $1, sample_pct = $2, updated_at = now(), updated_by = $3`,
-		string(criteria), sc.SamplePct, by)
+	var saved Version
+	err = s.db.GetContext(ctx, &saved, `INSERT INTO qa_scorecard AS q (id, criteria, sample_pct, updated_at, updated_by)
+		SELECT true, $1, $2, now(), $3
+		WHERE $4::timestamptz IS NULL OR $4 = '0001-01-01T00:00:00Z' OR EXISTS (SELECT FROM qa_scorecard)
+		ON CONFLICT (id) DO UPDATE SET criteria = $1, sample_pct = $2, updated_at = now(), updated_by = $3
+		WHERE $4::timestamptz IS NULL OR q.updated_at = $4
+		RETURNING updated_at, updated_by`,
+		string(criteria), sc.SamplePct, by, version)
+	if errors.Is(err, sql.ErrNoRows) { // only a version can keep the row from being written
+		_, at, by, err := s.QAScorecard(ctx)
+		if err != nil {
+			return Version{}, err
+		}
+		if at != nil {
+			saved = Version{At: *at, By: by}
+		}
+		return saved, ErrStale
+	}
 	if err != nil {
-		return fmt.Errorf("save QA scorecard: %w", err)
+		return saved, fmt.Errorf("save QA scorecard: %w", err)
 	}
-	return nil
+	return saved, nil
 }
 
 // ClosedComplaints lists the complaints closed in [from, to) that have an owner,

@@ -177,14 +177,21 @@ const ReviewRulesSetting = "review_rules"
 // ReviewRules reads the rules: the defaults overlaid with what was stored, so a rule
 // added later starts at its default.
 func (s *Store) ReviewRules(ctx context.Context) (quality.ReviewRules, error) {
-	rules := quality.DefaultReviewRules()
-	_, err := s.readSetting(ctx, ReviewRulesSetting, &rules)
+	rules, _, err := s.VersionedReviewRules(ctx)
 	return rules, err
 }
 
-// PutReviewRules replaces the rules.
-func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules) error {
-	return s.writeSetting(ctx, ReviewRulesSetting, rules)
+// VersionedReviewRules reads the rules and, in the same read, their version.
+func (s *Store) VersionedReviewRules(ctx context.Context) (quality.ReviewRules, Version, error) {
+	rules := quality.DefaultReviewRules()
+	v, err := s.readSetting(ctx, ReviewRulesSetting, &rules)
+	return rules, v, err
+}
+
+// PutReviewRules replaces the rules; with a version, only if they are still that
+// version (see ErrStale).
+func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules, by string, at time.Time, version *time.Time) (Version, error) {
+	return s.writeSetting(ctx, ReviewRulesSetting, rules, by, at, version)
 }
 
 const reviewColumns = `id, schedule_id, kind, time_zone, period_from, period_to, started_at, finished_at,

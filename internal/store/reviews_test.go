@@ -129,7 +129,9 @@ func TestReviewRulesDefaultAndOverlay(t *testing.T) {
 	}, rules)
 
 	rules.ResolutionRateTargetPct, rules.CSATDropEnabled = 75.5, false
-	require.NoError(t, st.PutReviewRules(ctx, rules))
+	if _, err := st.PutReviewRules(ctx, rules, "test", time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
 	got, err := st.ReviewRules(ctx)
 	require.NoError(t, err)
 	require.Equal(t, rules, got)

@@ -25,11 +25,18 @@ func (s *Store) RiskThresholds(ctx context.Context) (quality.RiskThresholds, err
 }
 
 // PutRiskThresholds stores the thresholds (checked by the caller), stamped with who
-// and when.
-func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds, by string, at time.Time) (quality.RiskThresholds, error) {
+// and when — their version. With a version, only if they are still that version,
+// else ErrStale and the thresholds as they are.
+func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds, by string, at time.Time, version *time.Time) (quality.RiskThresholds, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	t.UpdatedAt, t.UpdatedBy = &at, by
-	return t, s.writeSetting(ctx, RiskThresholdsSetting, t)
+	if _, err := s.writeSetting(ctx, RiskThresholdsSetting, t, by, at, version); err != nil {
+		if errors.Is(err, ErrStale) {
+			return staleAs(err, func() (quality.RiskThresholds, error) { return s.RiskThresholds(ctx) })
+		}
+		return t, err
+	}
+	return t, nil
 }
 
 // --- evaluation ------------------------------------------------------------------
@@ -396,18 +403,26 @@ const KPITargetsSetting = "kpi_targets"
 // KPITargets reads the register: the stored one, or the seeds' defaults.
 func (s *Store) KPITargets(ctx context.Context) (quality.KPITargets, error) {
 	var r quality.KPITargets
-	found, err := s.readSetting(ctx, KPITargetsSetting, &r)
-	if !found && err == nil {
+	v, err := s.readSetting(ctx, KPITargetsSetting, &r)
+	if v.At.IsZero() && err == nil {
 		r = quality.DefaultKPITargets()
 	}
 	return r, err
 }
 
-// PutKPITargets replaces the register (checked by the caller), stamped with who and when.
-func (s *Store) PutKPITargets(ctx context.Context, r quality.KPITargets, by string, at time.Time) (quality.KPITargets, error) {
+// PutKPITargets replaces the register (checked by the caller), stamped with who and
+// when — its version. With a version, only if it is still that version, else
+// ErrStale and the register as it is.
+func (s *Store) PutKPITargets(ctx context.Context, r quality.KPITargets, by string, at time.Time, version *time.Time) (quality.KPITargets, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	r.UpdatedAt, r.UpdatedBy = &at, by
-	return r, s.writeSetting(ctx, KPITargetsSetting, r)
+	if _, err := s.writeSetting(ctx, KPITargetsSetting, r, by, at, version); err != nil {
+		if errors.Is(err, ErrStale) {
+			return staleAs(err, func() (quality.KPITargets, error) { return s.KPITargets(ctx) })
+		}
+		return r, err
+	}
+	return r, nil
 }
 
 // --- request latencies -------------------------------------------------------------

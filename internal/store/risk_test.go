@@ -251,7 +251,7 @@ func TestRiskThresholdsDefaultAndStored(t *testing.T) {
 	}
 	changed := got
 	changed.SLATargetPct, changed.SLAMinKnown = 95, 1
-	if _, err := st.PutRiskThresholds(ctx, changed, "qa", riskAt); err != nil {
+	if _, err := st.PutRiskThresholds(ctx, changed, "qa", riskAt, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err = st.RiskThresholds(ctx)

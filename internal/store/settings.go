@@ -6,36 +6,65 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
+
+// Version is when and by whom something was last written: an If-Match names it
+// (see ErrStale). The zero At is "never": the defaults.
+type Version struct {
+	At time.Time `db:"updated_at"`
+	By string    `db:"updated_by"`
+}
 
 // readSetting decodes the JSON document stored under name over v, which holds the
 // defaults: a field added later keeps its default in documents stored before it, and
-// a name never stored leaves v as it is (found false). Decoding over a slice reuses
-// its elements, so a document holding a list is read into a zero value.
-func (s *Store) readSetting(ctx context.Context, name string, v any) (found bool, err error) {
-	var doc string
-	err = s.db.GetContext(ctx, &doc, `SELECT value FROM settings WHERE name = $1`, name)
+// a name never stored leaves v as it is (the zero Version). Decoding over a slice
+// reuses its elements, so a document holding a list is read into a zero value.
+func (s *Store) readSetting(ctx context.Context, name string, v any) (Version, error) {
+	var row struct {
+		Value string `db:"value"`
+		Version
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT value, updated_at, updated_by FROM settings WHERE name = $1`, name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return Version{}, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read setting %s: %w", name, err)
+		return Version{}, fmt.Errorf("read setting %s: %w", name, err)
 	}
-	if err := json.Unmarshal([]byte(doc), v); err != nil {
-		return true, fmt.Errorf("read setting %s: %w", name, err)
+	if err := json.Unmarshal([]byte(row.Value), v); err != nil {
+		return row.Version, fmt.Errorf("read setting %s: %w", name, err)
 	}
-	return true, nil
+	return row.Version, nil
 }
 
-// writeSetting stores v as the JSON document under name, replacing the one before.
-func (s *Store) writeSetting(ctx context.Context, name string, v any) error {
+// writeSetting stores v as the JSON document under name, replacing the one before,
+// as written by by at at (its new version, to the microsecond the database keeps).
+// With a version (see ErrStale; zero: never written) it is stored only if the
+// document is still that version — checked by the write itself — else ErrStale
+// and the version it is.
+func (s *Store) writeSetting(ctx context.Context, name string, v any, by string, at time.Time, version *time.Time) (Version, error) {
 	doc, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("write setting %s: %w", name, err)
+		return Version{}, fmt.Errorf("write setting %s: %w", name, err)
 	}
-	const q = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`
-	if _, err := s.db.ExecContext(ctx, q, name, string(doc)); err != nil {
-		return fmt.Errorf("write setting %s: %w", name, err)
+	const q = `INSERT INTO settings AS s (name, value, updated_at, updated_by)
+		SELECT $1, $2, $3, $4
+		WHERE $5::timestamptz IS NULL OR $5 = '0001-01-01T00:00:00Z' OR EXISTS (SELECT FROM settings WHERE name = $1)
+		ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+		WHERE $5::timestamptz IS NULL OR s.updated_at = $5
+		RETURNING updated_at, updated_by`
+	var written Version
+	err = s.db.GetContext(ctx, &written, q, name, string(doc), at.UTC().Truncate(time.Microsecond), by, version)
+	if errors.Is(err, sql.ErrNoRows) { // only a version can keep the row from being written
+		err = s.db.GetContext(ctx, &written, `SELECT updated_at, updated_by FROM settings WHERE name = $1`, name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return written, fmt.Errorf("write setting %s: %w", name, err)
+		}
+		return written, ErrStale
 	}
-	return nil
+	if err != nil {
+		return written, fmt.Errorf("write setting %s: %w", name, err)
+	}
+	return written, nil
 }

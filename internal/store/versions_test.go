@@ -10,7 +10,9 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/message"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/migrations"
 )
 
 // A write made against a version (an If-Match) is made only while the row is
@@ -149,5 +151,56 @@ func TestDirectoryWrittenOnlyAtTheVersionGiven(t *testing.T) {
 	}
 	if rs, _ := st.Routes(ctx); len(rs) != 0 {
 		t.Errorf("the stale write created a rule: %+v", rs)
+	}
+}
+
+func TestSettingsWrittenOnlyAtTheVersionGiven(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	w, v, err := st.StarWeights(ctx)
+	if err != nil || !v.At.IsZero() {
+		t.Fatalf("the defaults' version: %+v, %v; want none", v, err)
+	}
+	at := time.Date(2026, 12, 6, 10, 0, 0, 123456789, time.UTC)
+	ann, err := st.PutStarWeights(ctx, w, "ann", at, &v.At)
+	if err != nil || !ann.At.Equal(at.Truncate(time.Microsecond)) || ann.By != "ann" {
+		t.Fatalf("weights written over the defaults: %+v, %v", ann, err)
+	}
+	if now, err := st.PutStarWeights(ctx, w, "bob", at.Add(time.Hour), &v.At); !errors.Is(err, store.ErrStale) || now != ann {
+		t.Errorf("bob's weights against the defaults after ann's: %+v, %v; want ErrStale and ann's version", now, err)
+	}
+	if _, got, _ := st.StarWeights(ctx); got != ann {
+		t.Errorf("after the stale write the version is %+v, want ann's %+v", got, ann)
+	}
+	if _, err := st.PutStarWeights(ctx, w, "bob", at.Add(time.Hour), &ann.At); err != nil {
+		t.Errorf("bob's weights at ann's version: %v", err)
+	}
+
+	// The risk thresholds carry their version in their document too; migration
+	// 00031 gives a row written before it the document's, so a version read then
+	// still names the row.
+	th, err := st.PutRiskThresholds(ctx, quality.DefaultRiskThresholds(), "qa", at, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := st.DB().DB
+	if err := migrations.DownTo(ctx, db, 30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE settings SET created_at = now() WHERE name = $1`, store.RiskThresholdsSetting); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	changed := quality.DefaultRiskThresholds()
+	changed.CSATDropPoints = 9
+	next, err := st.PutRiskThresholds(ctx, changed, "lee", at.Add(time.Minute), th.UpdatedAt)
+	if err != nil {
+		t.Fatalf("thresholds at the version their document named before the migration: %v", err)
+	}
+	if now, err := st.PutRiskThresholds(ctx, changed, "max", at.Add(2*time.Minute), th.UpdatedAt); !errors.Is(err, store.ErrStale) ||
+		now.UpdatedBy != "lee" || !now.UpdatedAt.Equal(*next.UpdatedAt) {
+		t.Errorf("thresholds at the version before lee's: %+v, %v; want ErrStale and lee's", now, err)
 	}
 }
