@@ -10,18 +10,18 @@ import (
 // StarWeightsSetting names the service-star weights in the settings table.
 const StarWeightsSetting = "service_star_weights"
 
-// StarWeights reads the service-star weights: the seed's defaults overlaid with
-// what was stored, and their version.
+// starWeights is the service-star weights' document: the seed's defaults overlaid
+// with what was stored.
+var starWeights = document[quality.StarWeights]{StarWeightsSetting, quality.DefaultStarWeights}
+
+// StarWeights reads the service-star weights and their version.
 func (s *Store) StarWeights(ctx context.Context) (quality.StarWeights, Version, error) {
-	w := quality.DefaultStarWeights()
-	v, err := s.readSetting(ctx, StarWeightsSetting, &w)
-	return w, v, err
+	return starWeights.read(ctx, s)
 }
 
-// PutStarWeights replaces the service-star weights; with a version, only if they
-// are still that version (see ErrStale).
+// PutStarWeights replaces the service-star weights (see document.write).
 func (s *Store) PutStarWeights(ctx context.Context, w quality.StarWeights, by string, at time.Time, version *time.Time) (Version, error) {
-	return s.writeSetting(ctx, StarWeightsSetting, w, by, at, version)
+	return starWeights.write(ctx, s, w, by, at, version)
 }
 
 // AgentQAScores is the mean QA score (0–100) per agent of the samples scored in

@@ -181,17 +181,17 @@ func (s *Store) ReviewRules(ctx context.Context) (quality.ReviewRules, error) {
 	return rules, err
 }
 
+// reviewRules is the opportunity rules' document.
+var reviewRules = document[quality.ReviewRules]{ReviewRulesSetting, quality.DefaultReviewRules}
+
 // VersionedReviewRules reads the rules and, in the same read, their version.
 func (s *Store) VersionedReviewRules(ctx context.Context) (quality.ReviewRules, Version, error) {
-	rules := quality.DefaultReviewRules()
-	v, err := s.readSetting(ctx, ReviewRulesSetting, &rules)
-	return rules, v, err
+	return reviewRules.read(ctx, s)
 }
 
-// PutReviewRules replaces the rules; with a version, only if they are still that
-// version (see ErrStale).
+// PutReviewRules replaces the rules (see document.write).
 func (s *Store) PutReviewRules(ctx context.Context, rules quality.ReviewRules, by string, at time.Time, version *time.Time) (Version, error) {
-	return s.writeSetting(ctx, ReviewRulesSetting, rules, by, at, version)
+	return reviewRules.write(ctx, s, rules, by, at, version)
 }
 
 const reviewColumns = `id, schedule_id, kind, time_zone, period_from, period_to, started_at, finished_at,

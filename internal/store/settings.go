@@ -16,6 +16,26 @@ type Version struct {
 	By string    `db:"updated_by"`
 }
 
+// document is a setting kept as one JSON document over defaults, read and written
+// whole with its version.
+type document[T any] struct {
+	name     string
+	defaults func() T
+}
+
+// read reads the document over its defaults, and its version.
+func (d document[T]) read(ctx context.Context, s *Store) (T, Version, error) {
+	v := d.defaults()
+	version, err := s.readSetting(ctx, d.name, &v)
+	return v, version, err
+}
+
+// write replaces the document; with a version, only if it is still that version
+// (see ErrStale).
+func (d document[T]) write(ctx context.Context, s *Store, v T, by string, at time.Time, version *time.Time) (Version, error) {
+	return s.writeSetting(ctx, d.name, v, by, at, version)
+}
+
 // readSetting decodes the JSON document stored under name over v, which holds the
 // defaults: a field added later keeps its default in documents stored before it, and
 // a name never stored leaves v as it is (the zero Version). Decoding over a slice
