@@ -10,12 +10,12 @@ import (
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
-// Optimistic concurrency: what people edit whole (an improvement item, an SLA
-// policy, the classification rules, a customer text, the directory, routing rules,
-// calendars) is versioned by its updated_at. Its answer carries that as the ETag; a change sent with If-Match is
-// made only if the resource is still that version, checked by the store's write
-// itself, else 412 precondition_failed and nothing changes — so two people editing
-// the same thing never overwrite each other unseen.
+// Optimistic concurrency: whatever a PUT or PATCH changes is versioned by its
+// updated_at (a set replaced whole: its latest). Its answers carry that as the
+// ETag; a change sent with If-Match is made only if the resource is still that
+// version, checked by the store's write itself, else 412 precondition_failed and
+// nothing changes — so two people editing the same thing never overwrite each
+// other unseen (TestEveryChangeTakesIfMatch holds the document to it).
 
 // SeedETag is the entity tag of a resource with no version yet: a customer text
 // still the seeded one, or what is not created yet (If-Match "seed": create it only
