@@ -289,6 +289,8 @@ var pageMessages = map[string]message{
 	"kpi.help":                     {"The targets the metrics, the risk monitor and the insight report measure against. The seeds' numbers apply until saved.", "指标、风险监控和洞察报告所对照的目标；保存前使用种子文档的数值。"},
 	"kpi.updated":                  {"Last changed", "最近修改"},
 	"kpi.defaults":                 {"The seeds' defaults: never saved.", "种子文档的默认值：尚未保存。"},
+	"kpi.saved":                    {"saved elsewhere meanwhile:", "期间他处已保存为："},
+	"kpi.removed":                  {"taken out of the register elsewhere meanwhile", "期间已在他处移出目标清单"},
 	"kpi.enabled":                  {"Enabled", "启用"},
 	"kpi.note":                     {"Where the number comes from", "数值来源"},
 	"kpi.empty":                    {"A figure with an empty target is not in the register.", "目标留空的指标不纳入目标清单。"},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
@@ -15,18 +16,28 @@ import (
 
 // kpiTargetRow is one figure of the form: what the register (or the form sent) says, and
 // Index, the figure's place in the PUT body (-1: not sent), which names its fields
-// in a refusal (targets[Index].target).
+// in a refusal (targets[Index].target). Saved is the register's target when a
+// form refused as stale shows another (the change made elsewhere it would
+// overwrite); Removed, that the register no longer has the figure.
 type kpiTargetRow struct {
 	KPI     string
 	Enabled bool
 	Target  string
 	Note    string
 	Index   int
+	Saved   string
+	Removed bool
 }
 
 func (c *Console) kpiTargets(w http.ResponseWriter, r *http.Request) {
+	c.showKPITargets(w, r, http.StatusOK, nil, nil)
+}
+
+// showKPITargets draws the register as it is now (its version the form's
+// If-Match), or over it a refused form's rows and its refusal.
+func (c *Console) showKPITargets(w http.ResponseWriter, r *http.Request, status int, typed []kpiTargetRow, refused *refusal) {
 	var reg apiclient.KPITargets
-	var version string // the register's, the form's If-Match
+	var version string
 	ref, err := versioned(&reg, &version)(c.client.GetKPITargets(r.Context()))
 	if err != nil {
 		c.fail(w, r, err)
@@ -43,18 +54,29 @@ func (c *Console) kpiTargets(w http.ResponseWriter, r *http.Request) {
 	rows := make([]kpiTargetRow, len(quality.KPIs))
 	for i, k := range quality.KPIs {
 		rows[i] = kpiTargetRow{KPI: string(k), Index: -1}
-		if t, ok := set[string(k)]; ok {
-			rows[i].Enabled, rows[i].Target = t.Enabled, trimFloat(t.Target)
-			if t.Note != nil {
-				rows[i].Note = *t.Note
+		saved, ok := set[string(k)]
+		if ok {
+			rows[i].Enabled, rows[i].Target = saved.Enabled, trimFloat(saved.Target)
+			if saved.Note != nil {
+				rows[i].Note = *saved.Note
+			}
+		}
+		if typed != nil {
+			now := rows[i].Target
+			rows[i] = typed[i]
+			if refused.Code == api.CodePreconditionFailed && now != typed[i].Target {
+				rows[i].Saved, rows[i].Removed = now, now == ""
 			}
 		}
 	}
 	data := map[string]any{"Rows": rows, "Version": version}
+	if typed != nil {
+		data["Form"], data["Refusal"] = "kpi", refused
+	}
 	if reg.UpdatedAt != nil && reg.UpdatedBy != nil {
 		data["UpdatedAt"], data["UpdatedBy"] = reg.UpdatedAt, *reg.UpdatedBy
 	}
-	c.render(w, r, http.StatusOK, "kpi", data)
+	c.render(w, r, status, "kpi", data)
 }
 
 // putKPITargets replaces the register with the form's figures that have a target
@@ -82,10 +104,6 @@ func (c *Console) putKPITargets(w http.ResponseWriter, r *http.Request) {
 	res, err := c.client.PutKPITargetsWithBody(r.Context(), &apiclient.PutKPITargetsParams{IfMatch: drawnVersion(r)},
 		"application/json", jsonBody(map[string]any{"targets": targets}))
 	c.posted(w, r, res, err, "/console/kpi-targets", func(status int, ref *refusal) {
-		version := r.PostFormValue("version")
-		if ref.Version != "" { // changed elsewhere: sent again, it applies over that
-			version = ref.Version
-		}
-		c.render(w, r, status, "kpi", map[string]any{"Rows": rows, "Form": "kpi", "Refusal": ref, "Version": version})
+		c.showKPITargets(w, r, status, rows, ref)
 	})
 }

@@ -31,6 +31,7 @@ func TestConsoleAdminSaveOverAnotherAdminsChangeIsRefused(t *testing.T) {
 		if got := get(b, what+": the field", chromedp.Value(chromedp.CSS(field))); got != typed {
 			t.Errorf("%s: the field reads %q after the refusal, want what was typed %q", what, got, typed)
 		}
+		b.screenshot("stale-" + strings.ReplaceAll(what, " ", "-"))
 		unchanged()
 		b.run(what+": save again", clickThrough(form+` button[type=submit]`), done)
 	}
@@ -101,6 +102,16 @@ func TestConsoleAdminSaveOverAnotherAdminsChangeIsRefused(t *testing.T) {
 	refusedThenApplied("KPI targets", `#form-kpi`, `#form-kpi #refusal`, `#target-csat_score`, "88", func() {
 		if got := csat(); got != 90.0 {
 			t.Errorf("after the refused save the csat target is %v, want ada's 90", got)
+		}
+		// The form shows what it would overwrite, and the register's last change.
+		if got := b.text(`#saved-csat_score`); !strings.Contains(got, "saved elsewhere meanwhile: 90") {
+			t.Errorf("the csat row says %q, want ada's 90 shown beside what was typed", got)
+		}
+		if got := b.text(`#saved-nps`); !strings.Contains(got, "taken out of the register") {
+			t.Errorf("the nps row says %q, want that ada's register left it out", got)
+		}
+		if got := b.text(`#kpi-updated`); !strings.Contains(got, "admin-bot") {
+			t.Errorf("the page says %q, want the change admin-bot made", got)
 		}
 	}, chromedp.WaitNotPresent(chromedp.CSS(`#form-kpi #refusal`)))
 	if got := csat(); got != 88.0 {
