@@ -159,7 +159,7 @@ func TestNotifyCallsBackOnlyForCustomerNoticesOfLiveIntegrations(t *testing.T) {
 	if err := f.notify(staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.DeleteIntegration(context.Background(), "crm", "test"); err != nil {
+	if err := f.st.DeleteIntegration(context.Background(), "crm", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.notify(n); err != nil {

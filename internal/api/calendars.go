@@ -173,7 +173,15 @@ func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
 
 func (s *Server) deleteCalendar(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	err := s.store.DeleteCalendar(r.Context(), id)
+	answered, err := deleteAt(w, r, "calendar "+id, func(version *time.Time) error {
+		return s.store.DeleteCalendar(r.Context(), id, version)
+	}, func() (string, time.Time, error) {
+		c, err := s.store.Calendar(r.Context(), id)
+		return c.UpdatedBy, c.UpdatedAt, err
+	})
+	if answered {
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no calendar "+id))
 		return

@@ -358,7 +358,17 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
 // events and escalations name them.
 func (s *Server) deactivatePerson(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	p, err := s.store.DeactivatePerson(r.Context(), id, principalFrom(r.Context()).Actor())
+	var p store.Person
+	answered, err := deleteAt(w, r, "person "+id, func(version *time.Time) (err error) {
+		p, err = s.store.DeactivatePerson(r.Context(), id, principalFrom(r.Context()).Actor(), version)
+		return err
+	}, func() (string, time.Time, error) {
+		p, err := s.store.Person(r.Context(), id)
+		return p.UpdatedBy, p.UpdatedAt, err
+	})
+	if answered {
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
 		return
@@ -367,6 +377,7 @@ func (s *Server) deactivatePerson(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writeJSON(w, http.StatusOK, personViewOf(p))
 }
 
@@ -474,7 +485,20 @@ func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	err := s.store.DeleteRoute(r.Context(), key)
+	answered, err := deleteAt(w, r, "routing rule "+key.Category+"/"+key.Tier+"/"+key.Channel, func(version *time.Time) error {
+		return s.store.DeleteRoute(r.Context(), key, version)
+	}, func() (string, time.Time, error) {
+		rs, err := s.store.Routes(r.Context())
+		for _, rt := range rs {
+			if rt.Category == key.Category && rt.Tier == key.Tier && rt.Channel == key.Channel {
+				return rt.UpdatedBy, rt.UpdatedAt, nil
+			}
+		}
+		return "", time.Time{}, err
+	})
+	if answered {
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no routing rule for category "+key.Category+
 			", tier "+key.Tier+" and channel "+key.Channel))

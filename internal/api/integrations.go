@@ -124,7 +124,16 @@ func (s *Server) deleteIntegration(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.store.DeleteIntegration(r.Context(), in.ID, principalFrom(r.Context()).Actor()); err != nil {
+	answered, err := deleteAt(w, r, "integration "+in.ID, func(version *time.Time) error {
+		return s.store.DeleteIntegration(r.Context(), in.ID, principalFrom(r.Context()).Actor(), version)
+	}, func() (string, time.Time, error) {
+		in, err := s.store.Integration(r.Context(), in.ID)
+		return in.UpdatedBy, in.UpdatedAt, err
+	})
+	if answered {
+		return
+	}
+	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}

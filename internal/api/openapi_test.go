@@ -184,15 +184,26 @@ func TestTheDocumentEnumeratesTheErrorCodes(t *testing.T) {
 
 // TestEveryChangeTakesIfMatch holds the contract's concurrency rule: every PUT and
 // PATCH takes If-Match, may answer 412, and answers the version it made as the
-// ETag — so no change of /v1 can overwrite another unseen.
+// ETag — so no change of /v1 can overwrite another unseen; every DELETE but a
+// token's revocation (final whatever the token's state) takes If-Match too.
 func TestEveryChangeTakesIfMatch(t *testing.T) {
 	doc, err := openapi.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	changes := 0
+	changes, deletes := 0, 0
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
+			if method == http.MethodDelete && op.OperationID != "revokeToken" {
+				deletes++
+				takes := false
+				for _, p := range op.Parameters {
+					takes = takes || p.Value.In == "header" && p.Value.Name == "If-Match"
+				}
+				if !takes || op.Responses.Value("412") == nil {
+					t.Errorf("DELETE %s does not take If-Match, or does not answer 412", path)
+				}
+			}
 			if method != http.MethodPut && method != http.MethodPatch {
 				continue
 			}
@@ -214,7 +225,7 @@ func TestEveryChangeTakesIfMatch(t *testing.T) {
 			}
 		}
 	}
-	if changes < 17 {
-		t.Errorf("%d PUT and PATCH operations, want the 17 there are", changes)
+	if changes < 17 || deletes < 6 {
+		t.Errorf("%d PUT and PATCH, %d DELETE operations; want the 17 and 6 there are", changes, deletes)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -82,7 +83,15 @@ func (s *Server) deleteSourcePolicy(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	err := s.store.DeleteSourcePolicy(r.Context(), key)
+	answered, err := deleteAt(w, r, "source policy "+key.ID(), func(version *time.Time) error {
+		return s.store.DeleteSourcePolicy(r.Context(), key, version)
+	}, func() (string, time.Time, error) {
+		p, err := s.store.SourcePolicy(r.Context(), key)
+		return p.UpdatedBy, p.UpdatedAt, err
+	})
+	if answered {
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no source policy "+key.ID()))
 		return

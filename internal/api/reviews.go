@@ -320,7 +320,15 @@ func (s *Server) patchReviewSchedule(w http.ResponseWriter, r *http.Request) {
 // started run on and keep their rows.
 func (s *Server) deleteReviewSchedule(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	err := s.schedules.Delete(r.Context(), id)
+	answered, err := deleteAt(w, r, "review schedule "+id, func(version *time.Time) error {
+		return s.schedules.Delete(r.Context(), id, version)
+	}, func() (string, time.Time, error) {
+		rs, err := s.store.ReviewSchedule(r.Context(), id)
+		return rs.UpdatedBy, rs.UpdatedAt, err
+	})
+	if answered {
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no review schedule "+id))
 		return

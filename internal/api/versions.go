@@ -71,6 +71,26 @@ func retryMerge(err error, ifMatch *time.Time, tries int) bool {
 	return errors.Is(err, store.ErrStale) && ifMatch == nil && tries < 5
 }
 
+// deleteAt runs a delete (or deactivation) against the request's If-Match — it
+// removes only the version named: a bad If-Match (400) or a version changed since
+// (412, with who and when, read by now) is answered here (answered true); any
+// other result of del is the caller's to answer.
+func deleteAt(w http.ResponseWriter, r *http.Request, what string, del func(version *time.Time) error,
+	now func() (by string, at time.Time, err error)) (answered bool, err error) {
+	var v validator
+	version := ifMatchTime(r, &v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return true, nil
+	}
+	if err := del(version); !errors.Is(err, store.ErrStale) {
+		return false, err
+	}
+	by, at, _ := now()
+	writeStale(w, r, what, *version, by, at, "")
+	return true, nil
+}
+
 // writeStale refuses a change to what made against the version sent: 412, with
 // the version it is now as the ETag and who made it when (now, if not empty, says
 // what it is now).

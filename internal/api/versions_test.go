@@ -178,3 +178,45 @@ func TestChangesOfDifferentFieldsAllApply(t *testing.T) {
 		}
 	}
 }
+
+// A delete (or deactivation) sent with If-Match removes only the version named:
+// against an older one it is 412 naming who changed it, and nothing goes.
+func TestDeletesAgainstAnOlderVersionAreRefused(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.as(auth.RoleAdmin, "PUT", "/v1/teams/care", `{"name":"Care"}`, http.StatusCreated)
+	for _, tc := range []struct {
+		name, path, read, first, second string
+		gone                            int // the delete's answer
+	}{
+		{"a calendar", "/v1/calendars/office", "/v1/calendars/office",
+			`{"name":"Office","time_zone":"UTC","weekly_hours":{"mon":[{"start":"09:00","end":"18:00"}]}}`,
+			`{"name":"Office hours","time_zone":"UTC","weekly_hours":{"mon":[{"start":"09:00","end":"18:00"}]}}`, http.StatusNoContent},
+		{"a routing rule", "/v1/routing/logistics", "", `{"team_id":"care"}`, `{"team_id":"care","owner_id":""}`, http.StatusNoContent},
+		{"a person", "/v1/people/ann", "/v1/people/ann", `{"name":"Ann","role":"agent"}`, `{"name":"Ann Li","role":"agent"}`, http.StatusOK},
+		{"an integration", "/v1/integrations/crm", "/v1/integrations/crm",
+			`{"name":"CRM","callback_url":"https://crm.example.com/cb"}`, `{"name":"CRM 2","callback_url":"https://crm.example.com/cb"}`, http.StatusNoContent},
+		{"a source policy", "/v1/sla-policies/sources/social_mention/*/high", "",
+			`{"first_response":"1h"}`, `{"first_response":"30m"}`, http.StatusNoContent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			older := a.as(auth.RoleAdmin, "PUT", tc.path, tc.first, http.StatusCreated).header.Get("ETag")
+			now := a.as(auth.RoleAdmin, "PUT", tc.path, tc.second, http.StatusOK).header.Get("ETag")
+			stale := a.as(auth.RoleAdmin, "DELETE", tc.path, "", http.StatusPreconditionFailed, "If-Match", older)
+			if stale.body["code"] != "precondition_failed" || stale.header.Get("ETag") != now ||
+				!strings.Contains(fmt.Sprint(stale.body["detail"]), "admin-token changed it") {
+				t.Errorf("a delete against the version before: %v (ETag %q), want precondition_failed, who and ETag %s",
+					stale.body, stale.header.Get("ETag"), now)
+			}
+			if tc.read != "" {
+				if got := a.as(auth.RoleAdmin, "GET", tc.read, "", http.StatusOK); got.header.Get("ETag") != now {
+					t.Errorf("after the refused delete: ETag %q, want %q", got.header.Get("ETag"), now)
+				}
+			}
+			bad := a.as(auth.RoleAdmin, "DELETE", tc.path, "", http.StatusBadRequest, "If-Match", "yesterday")
+			if !slices.Equal(bad.fields(), []string{"If-Match"}) {
+				t.Errorf("a bad If-Match names %v", bad.fields())
+			}
+			a.as(auth.RoleAdmin, "DELETE", tc.path, "", tc.gone, "If-Match", now)
+		})
+	}
+}

@@ -4003,6 +4003,15 @@ type UnsupportedMediaType = Problem
 // Healthz200JSONResponseBodyStatus defines parameters for Healthz.
 type Healthz200JSONResponseBodyStatus string
 
+// DeleteCalendarParams defines parameters for DeleteCalendar.
+type DeleteCalendarParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetCalendarParams defines parameters for GetCalendar.
 type GetCalendarParams struct {
 	// From An RFC 3339 time.
@@ -4292,6 +4301,15 @@ type GetInsightReportParams struct {
 // GetInsightReportParamsFormat defines parameters for GetInsightReport.
 type GetInsightReportParamsFormat string
 
+// DeleteIntegrationParams defines parameters for DeleteIntegration.
+type DeleteIntegrationParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PutIntegrationParams defines parameters for PutIntegration.
 type PutIntegrationParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
@@ -4476,6 +4494,15 @@ type ListPeopleParams struct {
 // ListPeopleParamsActive defines parameters for ListPeople.
 type ListPeopleParamsActive string
 
+// DeactivatePersonParams defines parameters for DeactivatePerson.
+type DeactivatePersonParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PutPersonParams defines parameters for PutPerson.
 type PutPersonParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
@@ -4519,6 +4546,15 @@ type PutQAScorecardParams struct {
 
 // PutReviewRulesParams defines parameters for PutReviewRules.
 type PutReviewRulesParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// DeleteReviewScheduleParams defines parameters for DeleteReviewSchedule.
+type DeleteReviewScheduleParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
 	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
 	// another version is `412 precondition_failed` and nothing changes. `*` is
@@ -4617,6 +4653,12 @@ type DeleteRouteParams struct {
 
 	// Channel The channel the rule is for; left out or `*` for every channel.
 	Channel *RouteChannel `form:"channel,omitempty" json:"channel,omitempty"`
+
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PutRouteParams defines parameters for PutRoute.
@@ -4636,6 +4678,15 @@ type PutRouteParams struct {
 
 // PutServiceStarWeightsParams defines parameters for PutServiceStarWeights.
 type PutServiceStarWeightsParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// DeleteSourcePolicyParams defines parameters for DeleteSourcePolicy.
+type DeleteSourcePolicyParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
 	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
 	// another version is `412 precondition_failed` and nothing changes. `*` is
@@ -4991,10 +5042,13 @@ type ClientInterface interface {
 	//
 	// A calendar an SLA policy uses is a 409.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/calendars/{id} (the `DeleteCalendar` operationId).
-	DeleteCalendar(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCalendar(ctx context.Context, id DirectoryID, params *DeleteCalendarParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCalendar A calendar, or a deadline preview
 	//
@@ -5699,10 +5753,13 @@ type ClientInterface interface {
 	//
 	// Stops its callbacks; its tokens keep filing complaints, without callbacks.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
-	DeleteIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteIntegration(ctx context.Context, id DirectoryID, params *DeleteIntegrationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetIntegration Get an intake integration
 	//
@@ -6099,10 +6156,13 @@ type ClientInterface interface {
 	//
 	// People are deactivated, never deleted: their history keeps their name.
 	//
+	// With `If-Match` (its `ETag`) it is deactivated only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/people/{id} (the `DeactivatePerson` operationId).
-	DeactivatePerson(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeactivatePerson(ctx context.Context, id DirectoryID, params *DeactivatePersonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPerson A person and their reporting chain
 	//
@@ -6303,10 +6363,13 @@ type ClientInterface interface {
 	//
 	// Deletes the schedule and its Temporal Schedule.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Corresponds with DELETE /v1/review-schedules/{id} (the `DeleteReviewSchedule` operationId).
-	DeleteReviewSchedule(ctx context.Context, id ReviewScheduleID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteReviewSchedule(ctx context.Context, id ReviewScheduleID, params *DeleteReviewScheduleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReviewSchedule A review schedule and its Temporal state
 	//
@@ -6551,6 +6614,9 @@ type ClientInterface interface {
 
 	// DeleteRoute Delete a routing rule
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
@@ -6648,10 +6714,13 @@ type ClientInterface interface {
 	//
 	// Its complaints fall back to a wider policy of the source, or the matrix.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
-	DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *DeleteSourcePolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutSourcePolicyWithBody Create or replace a source's SLA policy
 	//
@@ -6955,11 +7024,14 @@ func (c *Client) ListCalendars(ctx context.Context, reqEditors ...RequestEditorF
 //
 // A calendar an SLA policy uses is a 409.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/calendars/{id} (the `DeleteCalendar` operationId).
-func (c *Client) DeleteCalendar(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCalendarRequest(c.Server, id)
+func (c *Client) DeleteCalendar(ctx context.Context, id DirectoryID, params *DeleteCalendarParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCalendarRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8243,11 +8315,14 @@ func (c *Client) ListIntegrations(ctx context.Context, reqEditors ...RequestEdit
 //
 // Stops its callbacks; its tokens keep filing complaints, without callbacks.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
-func (c *Client) DeleteIntegration(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteIntegrationRequest(c.Server, id)
+func (c *Client) DeleteIntegration(ctx context.Context, id DirectoryID, params *DeleteIntegrationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteIntegrationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8993,11 +9068,14 @@ func (c *Client) ListPeople(ctx context.Context, params *ListPeopleParams, reqEd
 //
 // People are deactivated, never deleted: their history keeps their name.
 //
+// With `If-Match` (its `ETag`) it is deactivated only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/people/{id} (the `DeactivatePerson` operationId).
-func (c *Client) DeactivatePerson(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeactivatePersonRequest(c.Server, id)
+func (c *Client) DeactivatePerson(ctx context.Context, id DirectoryID, params *DeactivatePersonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeactivatePersonRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9367,11 +9445,14 @@ func (c *Client) CreateReviewSchedule(ctx context.Context, body CreateReviewSche
 //
 // Deletes the schedule and its Temporal Schedule.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Corresponds with DELETE /v1/review-schedules/{id} (the `DeleteReviewSchedule` operationId).
-func (c *Client) DeleteReviewSchedule(ctx context.Context, id ReviewScheduleID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteReviewScheduleRequest(c.Server, id)
+func (c *Client) DeleteReviewSchedule(ctx context.Context, id ReviewScheduleID, params *DeleteReviewScheduleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteReviewScheduleRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9835,6 +9916,9 @@ func (c *Client) ListRoutes(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // DeleteRoute Delete a routing rule
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/routing/{category} (the `DeleteRoute` operationId).
@@ -10012,11 +10096,14 @@ func (c *Client) ListSourcePolicies(ctx context.Context, reqEditors ...RequestEd
 //
 // Its complaints fall back to a wider policy of the source, or the matrix.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
-func (c *Client) DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSourcePolicyRequest(c.Server, source, urgency, tier)
+func (c *Client) DeleteSourcePolicy(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *DeleteSourcePolicyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSourcePolicyRequest(c.Server, source, urgency, tier, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10542,7 +10629,7 @@ func NewListCalendarsRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteCalendarRequest constructs an http.Request for the DeleteCalendar method
-func NewDeleteCalendarRequest(server string, id DirectoryID) (*http.Request, error) {
+func NewDeleteCalendarRequest(server string, id DirectoryID, params *DeleteCalendarParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10570,6 +10657,21 @@ func NewDeleteCalendarRequest(server string, id DirectoryID) (*http.Request, err
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12823,7 +12925,7 @@ func NewListIntegrationsRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteIntegrationRequest constructs an http.Request for the DeleteIntegration method
-func NewDeleteIntegrationRequest(server string, id DirectoryID) (*http.Request, error) {
+func NewDeleteIntegrationRequest(server string, id DirectoryID, params *DeleteIntegrationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12851,6 +12953,21 @@ func NewDeleteIntegrationRequest(server string, id DirectoryID) (*http.Request, 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -14295,7 +14412,7 @@ func NewListPeopleRequest(server string, params *ListPeopleParams) (*http.Reques
 }
 
 // NewDeactivatePersonRequest constructs an http.Request for the DeactivatePerson method
-func NewDeactivatePersonRequest(server string, id DirectoryID) (*http.Request, error) {
+func NewDeactivatePersonRequest(server string, id DirectoryID, params *DeactivatePersonParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14323,6 +14440,21 @@ func NewDeactivatePersonRequest(server string, id DirectoryID) (*http.Request, e
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -14839,7 +14971,7 @@ func NewCreateReviewScheduleRequestWithBody(server string, contentType string, b
 }
 
 // NewDeleteReviewScheduleRequest constructs an http.Request for the DeleteReviewSchedule method
-func NewDeleteReviewScheduleRequest(server string, id ReviewScheduleID) (*http.Request, error) {
+func NewDeleteReviewScheduleRequest(server string, id ReviewScheduleID, params *DeleteReviewScheduleParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14867,6 +14999,21 @@ func NewDeleteReviewScheduleRequest(server string, id ReviewScheduleID) (*http.R
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -15714,6 +15861,21 @@ func NewDeleteRouteRequest(server string, category RouteCategory, params *Delete
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -15955,7 +16117,7 @@ func NewListSourcePoliciesRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteSourcePolicyRequest constructs an http.Request for the DeleteSourcePolicy method
-func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel) (*http.Request, error) {
+func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *DeleteSourcePolicyParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15997,6 +16159,21 @@ func NewDeleteSourcePolicyRequest(server string, source ComplaintSource, urgency
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -16659,12 +16836,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// A calendar an SLA policy uses is a 409.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/calendars/{id} (the `DeleteCalendar` operationId).
-	DeleteCalendarWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteCalendarResponse, error)
+	DeleteCalendarWithResponse(ctx context.Context, id DirectoryID, params *DeleteCalendarParams, reqEditors ...RequestEditorFn) (*DeleteCalendarResponse, error)
 
 	// GetCalendarWithResponse A calendar, or a deadline preview
 	//
@@ -17411,12 +17591,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Stops its callbacks; its tokens keep filing complaints, without callbacks.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
-	DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error)
+	DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, params *DeleteIntegrationParams, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error)
 
 	// GetIntegrationWithResponse Get an intake integration
 	//
@@ -17841,12 +18024,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// People are deactivated, never deleted: their history keeps their name.
 	//
+	// With `If-Match` (its `ETag`) it is deactivated only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/people/{id} (the `DeactivatePerson` operationId).
-	DeactivatePersonWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeactivatePersonResponse, error)
+	DeactivatePersonWithResponse(ctx context.Context, id DirectoryID, params *DeactivatePersonParams, reqEditors ...RequestEditorFn) (*DeactivatePersonResponse, error)
 
 	// GetPersonWithResponse A person and their reporting chain
 	//
@@ -18059,12 +18245,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Deletes the schedule and its Temporal Schedule.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: quality, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/review-schedules/{id} (the `DeleteReviewSchedule` operationId).
-	DeleteReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, reqEditors ...RequestEditorFn) (*DeleteReviewScheduleResponse, error)
+	DeleteReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, params *DeleteReviewScheduleParams, reqEditors ...RequestEditorFn) (*DeleteReviewScheduleResponse, error)
 
 	// GetReviewScheduleWithResponse A review schedule and its Temporal state
 	//
@@ -18327,6 +18516,9 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteRouteWithResponse Delete a routing rule
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -18432,12 +18624,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Its complaints fall back to a wider policy of the source, or the matrix.
 	//
+	// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+	// else `412 precondition_failed` and nothing changes.
+	//
 	// Roles: admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
-	DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error)
+	DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *DeleteSourcePolicyParams, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error)
 
 	// PutSourcePolicyWithBodyWithResponse Create or replace a source's SLA policy
 	//
@@ -18918,6 +19113,11 @@ type DeleteCalendarResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteCalendarResponse412Headers the declared response headers of an HTTP 412 response for DeleteCalendar
+type DeleteCalendarResponse412Headers struct {
+	ETag *string
+}
+
 // DeleteCalendarResponse429Headers the declared response headers of an HTTP 429 response for DeleteCalendar
 type DeleteCalendarResponse429Headers struct {
 	RetryAfter *int
@@ -18941,6 +19141,8 @@ type DeleteCalendarResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -18949,6 +19151,8 @@ type DeleteCalendarResponse struct {
 	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteCalendarResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeleteCalendarResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteCalendarResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -18978,6 +19182,11 @@ func (r DeleteCalendarResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r DeleteCalendarResponse) GetApplicationproblemJSON409() *Conflict {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteCalendarResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -23768,6 +23977,11 @@ type DeleteIntegrationResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteIntegrationResponse412Headers the declared response headers of an HTTP 412 response for DeleteIntegration
+type DeleteIntegrationResponse412Headers struct {
+	ETag *string
+}
+
 // DeleteIntegrationResponse429Headers the declared response headers of an HTTP 429 response for DeleteIntegration
 type DeleteIntegrationResponse429Headers struct {
 	RetryAfter *int
@@ -23789,6 +24003,8 @@ type DeleteIntegrationResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -23797,6 +24013,8 @@ type DeleteIntegrationResponse struct {
 	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteIntegrationResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeleteIntegrationResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteIntegrationResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23821,6 +24039,11 @@ func (r DeleteIntegrationResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeleteIntegrationResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteIntegrationResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -26737,9 +26960,19 @@ func (r ListPeopleResponse) ContentType() string {
 	return ""
 }
 
+// DeactivatePersonResponse200Headers the declared response headers of an HTTP 200 response for DeactivatePerson
+type DeactivatePersonResponse200Headers struct {
+	ETag *string
+}
+
 // DeactivatePersonResponse401Headers the declared response headers of an HTTP 401 response for DeactivatePerson
 type DeactivatePersonResponse401Headers struct {
 	WWWAuthenticate *string
+}
+
+// DeactivatePersonResponse412Headers the declared response headers of an HTTP 412 response for DeactivatePerson
+type DeactivatePersonResponse412Headers struct {
+	ETag *string
 }
 
 // DeactivatePersonResponse429Headers the declared response headers of an HTTP 429 response for DeactivatePerson
@@ -26765,14 +26998,20 @@ type DeactivatePersonResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeactivatePersonResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeactivatePersonResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeactivatePersonResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeactivatePersonResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -26802,6 +27041,11 @@ func (r DeactivatePersonResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeactivatePersonResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeactivatePersonResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -28236,6 +28480,11 @@ type DeleteReviewScheduleResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteReviewScheduleResponse412Headers the declared response headers of an HTTP 412 response for DeleteReviewSchedule
+type DeleteReviewScheduleResponse412Headers struct {
+	ETag *string
+}
+
 // DeleteReviewScheduleResponse429Headers the declared response headers of an HTTP 429 response for DeleteReviewSchedule
 type DeleteReviewScheduleResponse429Headers struct {
 	RetryAfter *int
@@ -28257,6 +28506,8 @@ type DeleteReviewScheduleResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -28265,6 +28516,8 @@ type DeleteReviewScheduleResponse struct {
 	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteReviewScheduleResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeleteReviewScheduleResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteReviewScheduleResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -28289,6 +28542,11 @@ func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON403() *Forbidden 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteReviewScheduleResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -30159,6 +30417,11 @@ type DeleteRouteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteRouteResponse412Headers the declared response headers of an HTTP 412 response for DeleteRoute
+type DeleteRouteResponse412Headers struct {
+	ETag *string
+}
+
 // DeleteRouteResponse429Headers the declared response headers of an HTTP 429 response for DeleteRoute
 type DeleteRouteResponse429Headers struct {
 	RetryAfter *int
@@ -30180,6 +30443,8 @@ type DeleteRouteResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -30188,6 +30453,8 @@ type DeleteRouteResponse struct {
 	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteRouteResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeleteRouteResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteRouteResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -30212,6 +30479,11 @@ func (r DeleteRouteResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeleteRouteResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteRouteResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -30890,6 +31162,11 @@ type DeleteSourcePolicyResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteSourcePolicyResponse412Headers the declared response headers of an HTTP 412 response for DeleteSourcePolicy
+type DeleteSourcePolicyResponse412Headers struct {
+	ETag *string
+}
+
 // DeleteSourcePolicyResponse429Headers the declared response headers of an HTTP 429 response for DeleteSourcePolicy
 type DeleteSourcePolicyResponse429Headers struct {
 	RetryAfter *int
@@ -30911,6 +31188,8 @@ type DeleteSourcePolicyResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -30919,6 +31198,8 @@ type DeleteSourcePolicyResponse struct {
 	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteSourcePolicyResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *DeleteSourcePolicyResponse412Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteSourcePolicyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -30943,6 +31224,11 @@ func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteSourcePolicyResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -32509,13 +32795,16 @@ func (c *ClientWithResponses) ListCalendarsWithResponse(ctx context.Context, req
 //
 // A calendar an SLA policy uses is a 409.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/calendars/{id} (the `DeleteCalendar` operationId).
-func (c *ClientWithResponses) DeleteCalendarWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteCalendarResponse, error) {
-	rsp, err := c.DeleteCalendar(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteCalendarWithResponse(ctx context.Context, id DirectoryID, params *DeleteCalendarParams, reqEditors ...RequestEditorFn) (*DeleteCalendarResponse, error) {
+	rsp, err := c.DeleteCalendar(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33609,13 +33898,16 @@ func (c *ClientWithResponses) ListIntegrationsWithResponse(ctx context.Context, 
 //
 // Stops its callbacks; its tokens keep filing complaints, without callbacks.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/integrations/{id} (the `DeleteIntegration` operationId).
-func (c *ClientWithResponses) DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error) {
-	rsp, err := c.DeleteIntegration(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteIntegrationWithResponse(ctx context.Context, id DirectoryID, params *DeleteIntegrationParams, reqEditors ...RequestEditorFn) (*DeleteIntegrationResponse, error) {
+	rsp, err := c.DeleteIntegration(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34249,13 +34541,16 @@ func (c *ClientWithResponses) ListPeopleWithResponse(ctx context.Context, params
 //
 // People are deactivated, never deleted: their history keeps their name.
 //
+// With `If-Match` (its `ETag`) it is deactivated only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/people/{id} (the `DeactivatePerson` operationId).
-func (c *ClientWithResponses) DeactivatePersonWithResponse(ctx context.Context, id DirectoryID, reqEditors ...RequestEditorFn) (*DeactivatePersonResponse, error) {
-	rsp, err := c.DeactivatePerson(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeactivatePersonWithResponse(ctx context.Context, id DirectoryID, params *DeactivatePersonParams, reqEditors ...RequestEditorFn) (*DeactivatePersonResponse, error) {
+	rsp, err := c.DeactivatePerson(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34569,13 +34864,16 @@ func (c *ClientWithResponses) CreateReviewScheduleWithResponse(ctx context.Conte
 //
 // Deletes the schedule and its Temporal Schedule.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: quality, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/review-schedules/{id} (the `DeleteReviewSchedule` operationId).
-func (c *ClientWithResponses) DeleteReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, reqEditors ...RequestEditorFn) (*DeleteReviewScheduleResponse, error) {
-	rsp, err := c.DeleteReviewSchedule(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteReviewScheduleWithResponse(ctx context.Context, id ReviewScheduleID, params *DeleteReviewScheduleParams, reqEditors ...RequestEditorFn) (*DeleteReviewScheduleResponse, error) {
+	rsp, err := c.DeleteReviewSchedule(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34969,6 +35267,9 @@ func (c *ClientWithResponses) ListRoutesWithResponse(ctx context.Context, reqEdi
 
 // DeleteRouteWithResponse Delete a routing rule
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -35122,13 +35423,16 @@ func (c *ClientWithResponses) ListSourcePoliciesWithResponse(ctx context.Context
 //
 // Its complaints fall back to a wider policy of the source, or the matrix.
 //
+// With `If-Match` (its `ETag`) it is deleted only if it is still that version,
+// else `412 precondition_failed` and nothing changes.
+//
 // Roles: admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/sla-policies/sources/{source}/{urgency}/{tier} (the `DeleteSourcePolicy` operationId).
-func (c *ClientWithResponses) DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error) {
-	rsp, err := c.DeleteSourcePolicy(ctx, source, urgency, tier, reqEditors...)
+func (c *ClientWithResponses) DeleteSourcePolicyWithResponse(ctx context.Context, source ComplaintSource, urgency PolicyLevel, tier PolicyLevel, params *DeleteSourcePolicyParams, reqEditors ...RequestEditorFn) (*DeleteSourcePolicyResponse, error) {
+	rsp, err := c.DeleteSourcePolicy(ctx, source, urgency, tier, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35713,6 +36017,13 @@ func ParseDeleteCalendarResponse(rsp *http.Response) (*DeleteCalendarResponse, e
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35747,6 +36058,16 @@ func ParseDeleteCalendarResponse(rsp *http.Response) (*DeleteCalendarResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeleteCalendarResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteCalendarResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -40451,6 +40772,13 @@ func ParseDeleteIntegrationResponse(rsp *http.Response) (*DeleteIntegrationRespo
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -40485,6 +40813,16 @@ func ParseDeleteIntegrationResponse(rsp *http.Response) (*DeleteIntegrationRespo
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeleteIntegrationResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteIntegrationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -43384,6 +43722,13 @@ func ParseDeactivatePersonResponse(rsp *http.Response) (*DeactivatePersonRespons
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43408,6 +43753,16 @@ func ParseDeactivatePersonResponse(rsp *http.Response) (*DeactivatePersonRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers DeactivatePersonResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeactivatePersonResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -43418,6 +43773,16 @@ func ParseDeactivatePersonResponse(rsp *http.Response) (*DeactivatePersonRespons
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeactivatePersonResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeactivatePersonResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -44873,6 +45238,13 @@ func ParseDeleteReviewScheduleResponse(rsp *http.Response) (*DeleteReviewSchedul
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44907,6 +45279,16 @@ func ParseDeleteReviewScheduleResponse(rsp *http.Response) (*DeleteReviewSchedul
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeleteReviewScheduleResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteReviewScheduleResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -46751,6 +47133,13 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46785,6 +47174,16 @@ func ParseDeleteRouteResponse(rsp *http.Response) (*DeleteRouteResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeleteRouteResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteRouteResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -47487,6 +47886,13 @@ func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyRes
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47521,6 +47927,16 @@ func ParseDeleteSourcePolicyResponse(rsp *http.Response) (*DeleteSourcePolicyRes
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers DeleteSourcePolicyResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteSourcePolicyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

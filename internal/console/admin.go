@@ -63,20 +63,21 @@ var adminFuncs = template.FuncMap{
 		return out
 	},
 	"join": join,
-	// version is the entity tag of what a form edits (its updated_at; nil: none
-	// yet), sent back as the API's If-Match so a save over a change made elsewhere
-	// since the page was drawn is refused rather than overwriting it.
-	"version": func(t any) string {
-		switch t := t.(type) {
-		case time.Time:
-			return api.TimeETag(t)
-		case *time.Time:
-			if t != nil {
-				return api.TimeETag(*t)
-			}
+}
+
+// versionTag is the entity tag of what a form changes (its updated_at; nil: none
+// yet), sent back as the API's If-Match so a save or delete over a change made
+// elsewhere since the page was drawn is refused rather than overwriting it.
+func versionTag(t any) string {
+	switch t := t.(type) {
+	case time.Time:
+		return api.TimeETag(t)
+	case *time.Time:
+		if t != nil {
+			return api.TimeETag(*t)
 		}
-		return api.SeedETag
-	},
+	}
+	return api.SeedETag
 }
 
 // join writes a list of the API's (strings, dates; or a pointer to one, nil for

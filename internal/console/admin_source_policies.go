@@ -75,11 +75,12 @@ func (c *Console) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/console/admin/policies?saved="+in["source"]+"/"+in["urgency"]+"/"+in["tier"], http.StatusSeeOther)
 }
 
-// deleteSourcePolicy removes a source policy.
+// deleteSourcePolicy removes a source policy, as the row drawn showed it (a policy
+// changed elsewhere since is the API's 412, shown with the list as it is now).
 func (c *Console) deleteSourcePolicy(w http.ResponseWriter, r *http.Request) {
 	source, urgency, tier := r.PathValue("source"), r.PathValue("urgency"), r.PathValue("tier")
 	ref, err := into(nil)(c.client.DeleteSourcePolicy(r.Context(), apiclient.ComplaintSource(source),
-		apiclient.PolicyLevel(urgency), apiclient.PolicyLevel(tier)))
+		apiclient.PolicyLevel(urgency), apiclient.PolicyLevel(tier), &apiclient.DeleteSourcePolicyParams{IfMatch: drawnVersion(r)}))
 	if err != nil {
 		c.fail(w, r, err)
 		return

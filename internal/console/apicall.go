@@ -54,6 +54,9 @@ type refusal struct {
 	Code   string // the API's problem code; empty for the console's own refusals
 	Fields map[string]string
 	Detail string
+	// Version is what a refused change's resource is at now (a 412's ETag): a page
+	// drawn again with the refusal sends it, to apply the change knowingly.
+	Version string
 }
 
 // Lead is the message key the page puts before the detail: a refusal is final for
@@ -120,6 +123,9 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 			return nil, fmt.Errorf("API answered %d with no problem: %s", res.StatusCode, body)
 		}
 		ref := &refusal{Status: res.StatusCode, Code: string(p.Code), Fields: map[string]string{}, Detail: p.Title}
+		if res.StatusCode == http.StatusPreconditionFailed {
+			ref.Version = res.Header.Get("ETag")
+		}
 		if p.Detail != nil && *p.Detail != "" {
 			ref.Detail = *p.Detail
 		}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"net/http"
@@ -16,7 +17,8 @@ import (
 // removal is one kind of thing the API deletes (or deactivates): the call, the
 // page to go back to, and the message ids that name the kind and the act.
 type removal struct {
-	call func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error)
+	// call sends the delete of id, against version when the page had one.
+	call func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error)
 	back string
 	noun string // message id of the kind, e.g. "rm.calendar"
 	verb string // message id of the act, e.g. "rm.delete"
@@ -25,23 +27,25 @@ type removal struct {
 // removals are every delete and deactivation the API offers, each behind a
 // confirmation page: a button leads to it, and only its form sends the DELETE.
 var removals = map[string]removal{
-	"calendar": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
-		return c.DeleteCalendar(ctx, id)
+	"calendar": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
+		return c.DeleteCalendar(ctx, id, &apiclient.DeleteCalendarParams{IfMatch: version})
 	}, "/console/admin/calendars", "rm.calendar", "rm.delete"},
-	"route": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+	"route": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
 		// A route is named category:tier:channel, as its row's button does.
 		category, rest, _ := strings.Cut(id, ":")
 		tier, channel, _ := strings.Cut(rest, ":")
 		_, params := routeParams(tier, channel)
+		params.IfMatch = version
 		return c.DeleteRoute(ctx, apiclient.RouteCategory(category), params)
 	}, "/console/admin/routing", "rm.route", "rm.delete"},
-	"person": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
-		return c.DeactivatePerson(ctx, id)
+	"person": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
+		return c.DeactivatePerson(ctx, id, &apiclient.DeactivatePersonParams{IfMatch: version})
 	}, "/console/admin/directory", "rm.person", "rm.deactivate"},
-	"integration": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
-		return c.DeleteIntegration(ctx, id)
+	"integration": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
+		return c.DeleteIntegration(ctx, id, &apiclient.DeleteIntegrationParams{IfMatch: version})
 	}, "/console/admin/integrations", "rm.integration", "rm.delete"},
-	"token": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
+	"token": {func(ctx context.Context, c *apiclient.Client, id string, _ *string) (*http.Response, error) {
+		// A revocation takes no version: it is final whatever the token's state.
 		u, err := api.ParseID(id)
 		if err != nil {
 			// Not a token's ID: the API's own answer for an unknown token.
@@ -49,8 +53,8 @@ var removals = map[string]removal{
 		}
 		return c.RevokeToken(ctx, u)
 	}, "/console/admin/tokens", "rm.token", "rm.revoke"},
-	"schedule": {func(ctx context.Context, c *apiclient.Client, id string) (*http.Response, error) {
-		return c.DeleteReviewSchedule(ctx, id)
+	"schedule": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
+		return c.DeleteReviewSchedule(ctx, id, &apiclient.DeleteReviewScheduleParams{IfMatch: version})
 	}, "/console/reviews", "rm.schedule", "rm.delete"},
 }
 
@@ -75,9 +79,16 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 		http.Error(w, "no such kind", http.StatusNotFound)
 		return
 	}
+	// The version of what the button's row showed: changed elsewhere since, the
+	// delete is refused; the page then holds the version now, to confirm knowingly.
+	version := r.URL.Query().Get("version")
+	if ref != nil {
+		version = cmp.Or(ref.Version, r.PostFormValue("version"))
+	}
 	c.render(w, r, status, "confirm", map[string]any{
 		"Kind": kind, "ID": r.PathValue("id"), "Noun": rm.noun, "Verb": rm.verb, "Back": rm.back,
 		"Action": "/console/remove/" + url.PathEscape(kind) + "/" + url.PathEscape(r.PathValue("id")), "Refusal": ref,
+		"Version": version,
 	})
 }
 
@@ -89,6 +100,6 @@ func (c *Console) remove(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such kind", http.StatusNotFound)
 		return
 	}
-	res, err := rm.call(r.Context(), c.client, r.PathValue("id"))
+	res, err := rm.call(r.Context(), c.client, r.PathValue("id"), drawnVersion(r))
 	c.posted(w, r, res, err, rm.back, func(status int, ref *refusal) { c.showConfirm(w, r, status, ref) })
 }

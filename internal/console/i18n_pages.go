@@ -126,6 +126,7 @@ var pageMessages = map[string]message{
 	"rm.revoke":                    {"Revoke", "吊销"},
 	"rm.confirm":                   {"Confirm", "确认"},
 	"rm.question":                  {"Really", "确定要"},
+	"rm.stale":                     {"Not done: it was changed elsewhere since you asked — look at it again; confirming now acts on it as it is now", "未执行：发起后已在别处修改——请先查看；现在确认将按其当前内容执行"},
 	"rm.cancel":                    {"Cancel", "取消"},
 	"rm.calendar":                  {"calendar", "日历"},
 	"rm.route":                     {"routing rule", "分派规则"},

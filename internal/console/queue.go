@@ -293,6 +293,7 @@ func (c *Console) queueRows(w http.ResponseWriter, r *http.Request) {
 
 // funcs are the templates' helpers: formatting only.
 var funcs = template.FuncMap{
+	"version": versionTag,
 	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"seconds": func(s float64) string { return time.Duration(s * float64(time.Second)).Round(time.Second).String() },
 	"when": func(t time.Time) string {

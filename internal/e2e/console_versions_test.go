@@ -153,6 +153,28 @@ func TestConsoleDirectoryFormNeverReplacesATeamItDidNotShow(t *testing.T) {
 	}
 }
 
+// A delete confirmed on a page asked for before the thing changed elsewhere is not
+// done; confirmed again on the page that says so, it is.
+func TestConsoleDeleteOfSomethingChangedSinceIsRefused(t *testing.T) {
+	s := newStack(t)
+	other := s.token("admin") // "admin-bot"
+	hours := map[string]any{"mon": []map[string]string{{"start": "09:00", "end": "18:00"}}}
+	s.must(201, s.do("PUT", "/v1/calendars/office", adminToken, map[string]any{"name": "Office", "time_zone": "UTC", "weekly_hours": hours}))
+	b := newBrowser(t, s.url)
+	b.signIn(adminToken)
+	b.navigate(s.url + "/console/admin/calendars")
+	b.run("ask to delete the calendar", clickThrough(`#remove-calendar-office`), chromedp.WaitVisible(chromedp.CSS(`#confirm-form`)))
+	s.must(200, s.do("PUT", "/v1/calendars/office", other, map[string]any{"name": "Office (Shanghai)", "time_zone": "Asia/Shanghai", "weekly_hours": hours}))
+	b.run("confirm", clickThrough(`#confirm-yes`), chromedp.WaitVisible(chromedp.CSS(`#refusal`)))
+	if msg := b.text(`#refusal`); !strings.Contains(msg, "Not done: it was changed elsewhere") || !strings.Contains(msg, "(412)") ||
+		!strings.Contains(msg, "admin-bot changed it") {
+		t.Errorf("the confirmation page says %q, want changed elsewhere, 412 and who", msg)
+	}
+	s.must(200, s.do("GET", "/v1/calendars/office", adminToken, nil))
+	b.run("confirm again, knowingly", clickThrough(`#confirm-yes`), chromedp.WaitVisible(chromedp.CSS(`#calendar-form`)))
+	s.must(404, s.do("GET", "/v1/calendars/office", adminToken, nil))
+}
+
 func anyStrings(v any) []string {
 	var out []string
 	for _, x := range v.([]any) {

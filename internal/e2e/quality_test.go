@@ -346,7 +346,16 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 		desc.Info.NextActionTimes[0].In(shanghai).Weekday() != time.Monday || desc.Info.NextActionTimes[0].In(shanghai).Hour() != 8 {
 		t.Fatalf("after unpause and a new spec: %v %+v", err, desc.Info.NextActionTimes)
 	}
-	deleted, err := reader.DeleteReviewScheduleWithResponse(ctx, id)
+	// A delete against the version before that change is refused and Temporal's
+	// schedule stays; against the version now, both go.
+	staleDelete, err := reader.DeleteReviewScheduleWithResponse(ctx, id, &apiclient.DeleteReviewScheduleParams{
+		IfMatch: ptr(`"` + created.UpdatedAt.UTC().Format(time.RFC3339Nano) + `"`)})
+	s.want(412, staleDelete, err)
+	if _, err := handle.Describe(context.Background()); err != nil {
+		t.Fatalf("after a stale delete Temporal's schedule: %v, want it still there", err)
+	}
+	deleted, err := reader.DeleteReviewScheduleWithResponse(ctx, id, &apiclient.DeleteReviewScheduleParams{
+		IfMatch: ptr(patched.HTTPResponse.Header.Get("ETag"))})
 	s.want(204, deleted, err)
 	var notFound *serviceerror.NotFound
 	if _, err := handle.Describe(context.Background()); !errors.As(err, &notFound) {

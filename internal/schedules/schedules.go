@@ -89,9 +89,10 @@ func (s *Sync) Update(ctx context.Context, id string, change func(old store.Revi
 }
 
 // Delete deletes the Temporal Schedule, then the row; store.ErrNotFound for an
-// unknown id. Reviews already started run on and keep their rows.
-func (s *Sync) Delete(ctx context.Context, id string) error {
-	return s.store.DeleteReviewSchedule(ctx, id, func(row store.ReviewSchedule) (func(), error) {
+// unknown id, store.ErrStale (nothing deleted) when it is no longer version.
+// Reviews already started run on and keep their rows.
+func (s *Sync) Delete(ctx context.Context, id string, version *time.Time) error {
+	return s.store.DeleteReviewSchedule(ctx, id, version, func(row store.ReviewSchedule) (func(), error) {
 		err := s.handle(ctx, id).Delete(ctx)
 		var notFound *serviceerror.NotFound
 		if err != nil && !errors.As(err, &notFound) {

@@ -78,7 +78,7 @@ func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
 	if _, created, err := sync.Create(ctx, row, spec); err != nil || !created {
 		t.Fatalf("create: %v, created %v", err, created)
 	}
-	t.Cleanup(func() { _ = sync.Delete(context.Background(), id) })
+	t.Cleanup(func() { _ = sync.Delete(context.Background(), id, nil) })
 	if _, err := sync.Update(ctx, id, func(old store.ReviewSchedule) (store.ReviewSchedule, error) {
 		old.Note, old.Paused, old.UpdatedBy = "fail-commit", true, "test"
 		return old, nil

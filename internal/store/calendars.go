@@ -126,8 +126,9 @@ func (s *Store) Calendars(ctx context.Context) ([]Calendar, error) {
 
 // DeleteCalendar removes a calendar no SLA policy uses; an *InUseError naming the
 // policies otherwise. The foreign key backs the check against a policy that takes
-// the calendar between the check and the delete.
-func (s *Store) DeleteCalendar(ctx context.Context, id string) error {
+// the calendar between the check and the delete. With a version, only if the
+// calendar is still that version (ErrStale otherwise).
+func (s *Store) DeleteCalendar(ctx context.Context, id string, version *time.Time) error {
 	users, err := s.calendarUsers(ctx, id)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, id string) error {
 	if len(users) > 0 {
 		return &InUseError{What: "calendar " + id, By: users}
 	}
-	res, err := s.db.ExecContext(ctx, `DELETE FROM calendars WHERE id = $1`, id)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM calendars WHERE id = $1 AND ($2::timestamptz IS NULL OR updated_at = $2)`, id, version)
 	if isForeignKeyViolation(err) {
 		return &InUseError{What: "calendar " + id, By: []string{"an sla policy"}}
 	}
@@ -143,7 +144,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, id string) error {
 		return fmt.Errorf("delete calendar %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return goneOrStale(version, func() error { _, err := s.Calendar(ctx, id); return err })
 	}
 	return nil
 }

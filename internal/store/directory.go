@@ -114,6 +114,23 @@ func atVersion(ctx context.Context, tx *sqlx.Tx, version *time.Time, query strin
 	return nil
 }
 
+// goneOrStale tells why a delete made against a version removed nothing: ErrStale
+// when the row is still there (at another version), else ErrNotFound. exists reads
+// it; without a version it is ErrNotFound.
+func goneOrStale(version *time.Time, exists func() error) error {
+	if version == nil {
+		return ErrNotFound
+	}
+	switch err := exists(); {
+	case err == nil:
+		return ErrStale
+	case errors.Is(err, ErrNotFound):
+		return ErrNotFound
+	default:
+		return err
+	}
+}
+
 // staleAs answers a write refused as stale with what it was refused against: the
 // row as it is now (read), or none.
 func staleAs[T any](err error, read func() (T, error)) (T, error) {
@@ -336,16 +353,17 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, error) {
 
 // DeactivatePerson marks a person inactive (idempotently). Their reports keep them as
 // manager until reassigned; Chain walks through them to the next active manager.
-func (s *Store) DeactivatePerson(ctx context.Context, id, by string) (Person, error) {
+// With a version, only if the person is still that version (ErrStale otherwise).
+func (s *Store) DeactivatePerson(ctx context.Context, id, by string, version *time.Time) (Person, error) {
 	const q = `UPDATE people SET active = false, updated_at = now(), updated_by = $2,
 			deactivated_at = CASE WHEN active THEN now() ELSE deactivated_at END
-		WHERE id = $1 RETURNING ` + personColumns
+		WHERE id = $1 AND ($3::timestamptz IS NULL OR updated_at = $3) RETURNING ` + personColumns
 	var p Person
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &p, q, id, by)
+		return tx.GetContext(ctx, &p, q, id, by, version)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
+		return p, goneOrStale(version, func() error { _, err := s.Person(ctx, id); return err })
 	}
 	if err != nil {
 		return p, fmt.Errorf("deactivate person %s: %w", id, err)
@@ -471,14 +489,16 @@ func (s *Store) RouteFor(ctx context.Context, want complaint.RouteKey) (Route, e
 }
 
 // DeleteRoute removes a rule; its complaints then take the next most specific one.
-func (s *Store) DeleteRoute(ctx context.Context, k complaint.RouteKey) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1 AND tier = $2 AND channel = $3`,
-		k.Category, cmp.Or(k.Tier, complaint.Any), cmp.Or(k.Channel, complaint.Any))
+// With a version, only if the rule is still that version (ErrStale otherwise).
+func (s *Store) DeleteRoute(ctx context.Context, k complaint.RouteKey, version *time.Time) error {
+	tier, channel := cmp.Or(k.Tier, complaint.Any), cmp.Or(k.Channel, complaint.Any)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1 AND tier = $2 AND channel = $3
+		AND ($4::timestamptz IS NULL OR updated_at = $4)`, k.Category, tier, channel, version)
 	if err != nil {
 		return fmt.Errorf("delete route %s: %w", k.Category, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return goneOrStale(version, func() error { _, err := s.route(ctx, k.Category, tier, channel); return err })
 	}
 	return nil
 }

@@ -83,13 +83,13 @@ func TestChainSkipsInactivePeopleButWalksThroughThem(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	newOrg(t, st)
-	if _, err := st.DeactivatePerson(ctx, "l", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "l", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := chainIDs(t, st, "a"), []string{"a", "m", "d"}; !slices.Equal(got, want) {
 		t.Errorf("with the lead gone: got %v, want %v", got, want)
 	}
-	if _, err := st.DeactivatePerson(ctx, "a", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "a", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := chainIDs(t, st, "a"), []string{"m", "d"}; !slices.Equal(got, want) {
@@ -124,7 +124,7 @@ func TestPutPersonRefusesMissingAndInactiveReferences(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	newOrg(t, st)
-	if _, err := st.DeactivatePerson(ctx, "m", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "m", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	withTeam := person("x", complaint.RoleAgent, "")
@@ -234,7 +234,7 @@ func TestTeamLeadIsTheActiveLeadOrNobody(t *testing.T) {
 	if got := lead("care"); got != "l" {
 		t.Errorf("got lead %q, want l", got)
 	}
-	if _, err := st.DeactivatePerson(ctx, "l", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "l", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := lead("care"); got != "" {
@@ -261,7 +261,7 @@ func TestPeopleFilters(t *testing.T) {
 		p.TeamID = some("care")
 		mustPut(t, st, p)
 	}
-	if _, err := st.DeactivatePerson(ctx, "a", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "a", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	active := true
@@ -315,7 +315,7 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if r, err := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "product"}); err != nil || r.TeamID != "care" {
 		t.Errorf("product takes the default route: got %+v, %v", r, err)
 	}
-	if _, err := st.DeactivatePerson(ctx, "a", "test"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "a", "test", nil); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); r.OwnerID != nil {
@@ -326,10 +326,10 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Field != "team_id" {
 		t.Errorf("unknown team: got %v, want team_id invalid", err)
 	}
-	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}); err != nil {
+	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}); !errors.Is(err, store.ErrNotFound) {
+	if err := st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: got %v, want ErrNotFound", err)
 	}
 	if rs, _ := st.Routes(ctx); len(rs) != 1 || rs[0].Category != store.DefaultRoute {
@@ -363,7 +363,7 @@ func TestCalendarInUseCannotBeDeleted(t *testing.T) {
 	if _, err := st.DB().Exec(`UPDATE sla_policies SET calendar_id = 'office' WHERE urgency = 'high' AND tier = 'low'`); err != nil {
 		t.Fatal(err)
 	}
-	err = st.DeleteCalendar(ctx, "office")
+	err = st.DeleteCalendar(ctx, "office", nil)
 	var inUse *store.InUseError
 	if !errors.As(err, &inUse) || !errors.Is(err, store.ErrConflict) || !slices.Equal(inUse.By, []string{"sla policy high/low"}) {
 		t.Fatalf("deleting a calendar in use: got %v, want a conflict naming sla policy high/low", err)
@@ -374,10 +374,10 @@ func TestCalendarInUseCannotBeDeleted(t *testing.T) {
 	if _, err := st.DB().Exec(`UPDATE sla_policies SET calendar_id = NULL`); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteCalendar(ctx, "office"); err != nil {
+	if err := st.DeleteCalendar(ctx, "office", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteCalendar(ctx, "office"); !errors.Is(err, store.ErrNotFound) {
+	if err := st.DeleteCalendar(ctx, "office", nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: got %v, want ErrNotFound", err)
 	}
 }

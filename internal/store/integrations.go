@@ -83,15 +83,17 @@ func (s *Store) Integrations(ctx context.Context) ([]Integration, error) {
 // DeleteIntegration stops an integration's callbacks: complaints filed through it
 // are no longer posted about, and its tokens file complaints without it. The row
 // stays for the tokens and complaints that name it.
-func (s *Store) DeleteIntegration(ctx context.Context, id, by string) error {
+//
+// With a version, only if the integration is still that version (ErrStale otherwise).
+func (s *Store) DeleteIntegration(ctx context.Context, id, by string, version *time.Time) error {
 	const q = `UPDATE integrations SET deleted_at = now(), updated_at = now(), updated_by = $2
-		WHERE id = $1 AND deleted_at IS NULL`
-	res, err := s.db.ExecContext(ctx, q, id, by)
+		WHERE id = $1 AND deleted_at IS NULL AND ($3::timestamptz IS NULL OR updated_at = $3)`
+	res, err := s.db.ExecContext(ctx, q, id, by, version)
 	if err != nil {
 		return fmt.Errorf("delete integration %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return goneOrStale(version, func() error { _, err := s.Integration(ctx, id); return err })
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func TestPutIntegrationKeepsTheSecretUnlessNewRotatedOrRevived(t *testing.T) {
 		{"revive after delete", "s4", false, true, false, true, "s4"},
 	} {
 		if tc.delete {
-			if err := st.DeleteIntegration(ctx, "crm", "admin"); err != nil {
+			if err := st.DeleteIntegration(ctx, "crm", "admin", nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := st.Integration(ctx, "crm"); !errors.Is(err, store.ErrNotFound) {
@@ -52,7 +52,7 @@ func TestPutIntegrationKeepsTheSecretUnlessNewRotatedOrRevived(t *testing.T) {
 				tc.wantCreated, tc.wantIssued, tc.wantSecret)
 		}
 	}
-	if err := st.DeleteIntegration(ctx, "ghost", "admin"); !errors.Is(err, store.ErrNotFound) {
+	if err := st.DeleteIntegration(ctx, "ghost", "admin", nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("delete of an unknown integration: %v, want ErrNotFound", err)
 	}
 }
@@ -97,7 +97,7 @@ func TestComplaintsRememberTheirIntegration(t *testing.T) {
 		t.Errorf("callback target %+v ok=%v %v", target, ok, err)
 	}
 
-	if err := st.DeleteIntegration(ctx, "crm", "admin"); err != nil {
+	if err := st.DeleteIntegration(ctx, "crm", "admin", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, err := st.CallbackTarget(ctx, c.ID, key); ok || err != nil {

@@ -229,15 +229,23 @@ func (s *Store) PutPolicy(ctx context.Context, p Policy, version *time.Time) (Po
 
 // DeleteSourcePolicy removes a source's policy; its complaints then fall back to a
 // wider policy of the source or to the matrix. ErrNotFound when there is none; the
-// matrix itself cannot be deleted (ErrNotFound too).
-func (s *Store) DeleteSourcePolicy(ctx context.Context, k complaint.PolicyKey) error {
+// matrix itself cannot be deleted (ErrNotFound too). With a version, only if the
+// policy is still that version (ErrStale otherwise).
+func (s *Store) DeleteSourcePolicy(ctx context.Context, k complaint.PolicyKey, version *time.Time) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sla_policies
-		WHERE source <> '*' AND source = $1 AND urgency = $2 AND tier = $3`, k.Source, k.Urgency, k.Tier)
+		WHERE source <> '*' AND source = $1 AND urgency = $2 AND tier = $3
+		AND ($4::timestamptz IS NULL OR updated_at = $4)`, k.Source, k.Urgency, k.Tier, version)
 	if err != nil {
 		return fmt.Errorf("delete policy %s: %w", k.ID(), err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return goneOrStale(version, func() error {
+			if k.Source == complaint.Any {
+				return ErrNotFound
+			}
+			_, err := s.SourcePolicy(ctx, k)
+			return err
+		})
 	}
 	return nil
 }

@@ -110,17 +110,19 @@ func (s *Store) UpdateReviewSchedule(ctx context.Context, id string, change func
 }
 
 // DeleteReviewSchedule locks the schedule, runs apply (which deletes the Temporal
-// Schedule) and deletes the row; ErrNotFound for an unknown ID.
-func (s *Store) DeleteReviewSchedule(ctx context.Context, id string, apply Apply) error {
+// Schedule) and deletes the row; ErrNotFound for an unknown ID. With a version,
+// only if the schedule is still that version (ErrStale, before apply, otherwise).
+func (s *Store) DeleteReviewSchedule(ctx context.Context, id string, version *time.Time, apply Apply) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("delete review schedule: %w", err)
 	}
 	defer tx.Rollback()
 	var row ReviewSchedule
-	err = tx.GetContext(ctx, &row, `DELETE FROM review_schedules WHERE id = $1 RETURNING `+reviewScheduleColumns, id)
+	err = tx.GetContext(ctx, &row, `DELETE FROM review_schedules WHERE id = $1 AND ($2::timestamptz IS NULL OR updated_at = $2)
+		RETURNING `+reviewScheduleColumns, id, version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return goneOrStale(version, func() error { _, err := s.ReviewSchedule(ctx, id); return err })
 	}
 	if err != nil {
 		return fmt.Errorf("delete review schedule: %w", err)

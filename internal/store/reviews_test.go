@@ -108,13 +108,13 @@ func TestUpdateAndDeleteReviewScheduleFollowApply(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 	require.Equal(t, 1, ok.calls, "no apply for an unknown schedule")
 
-	require.ErrorContains(t, st.DeleteReviewSchedule(ctx, "weekly", (&applyCounter{fail: errors.New("down")}).apply), "down")
+	require.ErrorContains(t, st.DeleteReviewSchedule(ctx, "weekly", nil, (&applyCounter{fail: errors.New("down")}).apply), "down")
 	_, err = st.ReviewSchedule(ctx, "weekly")
 	require.NoError(t, err, "the row stays while Temporal refuses")
-	require.NoError(t, st.DeleteReviewSchedule(ctx, "weekly", ok.apply))
+	require.NoError(t, st.DeleteReviewSchedule(ctx, "weekly", nil, ok.apply))
 	_, err = st.ReviewSchedule(ctx, "weekly")
 	require.ErrorIs(t, err, store.ErrNotFound)
-	require.ErrorIs(t, st.DeleteReviewSchedule(ctx, "weekly", ok.apply), store.ErrNotFound)
+	require.ErrorIs(t, st.DeleteReviewSchedule(ctx, "weekly", nil, ok.apply), store.ErrNotFound)
 }
 
 func TestReviewRulesDefaultAndOverlay(t *testing.T) {

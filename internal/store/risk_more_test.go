@@ -131,7 +131,7 @@ func TestDeactivationIsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.DeactivatePerson(ctx, "leaver", "admin"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "leaver", "admin", nil); err != nil {
 		t.Fatal(err)
 	}
 	read()
@@ -139,7 +139,7 @@ func TestDeactivationIsRecorded(t *testing.T) {
 		t.Fatal("deactivated_at not recorded")
 	}
 	first := *left
-	if _, err := st.DeactivatePerson(ctx, "leaver", "admin"); err != nil {
+	if _, err := st.DeactivatePerson(ctx, "leaver", "admin", nil); err != nil {
 		t.Fatal(err)
 	}
 	read()
