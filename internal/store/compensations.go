@@ -120,7 +120,9 @@ func (s *Store) Compensations(ctx context.Context, complaintID string) ([]Compen
 	return cs, nil
 }
 
-// putCompensation writes the compensation as the event leaves it.
+// putCompensation writes the compensation as the event leaves it — while it is
+// requested: granted, declined and cancelled are final, whatever order the
+// workflow's events commit in (see putEscalation).
 func putCompensation(ctx context.Context, tx execer, complaintID string, c complaint.CompensationRecord) error {
 	var escalation *int
 	if c.EscalationSeq != 0 {
@@ -130,7 +132,8 @@ func putCompensation(ctx context.Context, tx execer, complaintID string, c compl
 			requested_at, limit_amount, escalation_seq, decided_by, decided_at)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, NULLIF($12, ''), $13)
 		ON CONFLICT (complaint_id, seq) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency,
-			status = EXCLUDED.status, decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at`
+			status = EXCLUDED.status, decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at
+		WHERE compensations.status = 'requested'`
 	if _, err := tx.ExecContext(ctx, q, complaintID, c.Seq, c.Kind, c.Amount, c.Currency, c.Note, c.Status,
 		c.RequestedBy, c.RequestedAt, c.Limit, escalation, c.DecidedBy, c.DecidedAt); err != nil {
 		return fmt.Errorf("write compensation %d of %s: %w", c.Seq, complaintID, err)

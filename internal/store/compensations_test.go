@@ -82,6 +82,10 @@ func TestCompensationEventsKeepTheTableInStepAndCountAsCostOfRecovery(t *testing
 	record(complaint.EventCompensationRequested, 1, asked)
 	asked.Status, asked.Amount, asked.DecidedBy, asked.DecidedAt = complaint.CompensationGranted, 550.25, "max", &at
 	record(complaint.EventCompensationGranted, 2, asked)
+	// The request's own snapshot committing after the approval leaves it granted.
+	stale := asked
+	stale.Status, stale.Amount, stale.DecidedBy, stale.DecidedAt = complaint.CompensationRequested, 600, "", nil
+	record(complaint.EventCompensationRequested, 3, stale)
 	record(complaint.EventCompensationRequested, 2, complaint.CompensationRecord{Seq: 3, Kind: complaint.RecoveryRefund,
 		Amount: 9, Currency: "USD", Status: complaint.CompensationRequested, RequestedBy: "ann", RequestedAt: at, EscalationSeq: 2})
 

@@ -466,7 +466,11 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// putEscalation writes the escalation as the event leaves it.
+// putEscalation writes the escalation as the event leaves it — while it is pending:
+// a decided or cancelled escalation is final. The workflow's events may commit out
+// of order (its main loop's and an update's local activities run at once), and a
+// "moved up" written after the cancellation that followed it must not make the
+// escalation pending again.
 func putEscalation(ctx context.Context, tx execer, complaintID string, e complaint.EscalationRecord) error {
 	var decision *string
 	if e.Decision != nil {
@@ -481,7 +485,8 @@ func putEscalation(ctx context.Context, tx execer, complaintID string, e complai
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, $11, $12, NULLIF($13, ''), $14, $15)
 		ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, approver_id = EXCLUDED.approver_id,
 			eligible = EXCLUDED.eligible, level = EXCLUDED.level, decision_due_at = EXCLUDED.decision_due_at,
-			decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, decision = EXCLUDED.decision`
+			decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, decision = EXCLUDED.decision
+		WHERE escalations.status = 'pending'`
 	_, err := tx.ExecContext(ctx, q, e.ID, complaintID, e.Seq, e.Status, e.RequestedBy, e.RequestedAt, e.Reason,
 		e.Automatic, e.Approver, pq.StringArray(e.Eligible), e.Level, e.DecisionDueAt, e.DecidedBy, e.DecidedAt, decision)
 	if err != nil {

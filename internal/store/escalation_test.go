@@ -161,4 +161,17 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "max", Limit: 10}); len(pending) != 0 {
 		t.Errorf("decided escalation still pending: %+v", pending)
 	}
+
+	// A move up the chain decided in the same workflow task commits after the
+	// decision: the decided escalation stays decided.
+	late := complaint.EscalationRecord{ID: c.ID + "/1", Seq: 1, Status: "pending", RequestedBy: "ann", RequestedAt: now,
+		Reason: "press", Level: 2, Approver: "lee", Eligible: []string{"lee"}, DecisionDueAt: &due}
+	record(complaint.Event{Key: "k/escalation_moved_up/1", Kind: complaint.EventEscalationMovedUp, Escalation: &late})
+	if es, err = st.Escalations(ctx, c.ID); err != nil || len(es) != 1 || es[0].Status != "approved" || es[0].Level != 1 ||
+		null.Value(es[0].DecidedBy) != "max" {
+		t.Errorf("escalation after a late move up: %+v, %v; want still approved by max at level 1", es, err)
+	}
+	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "lee", Limit: 10}); len(pending) != 0 {
+		t.Errorf("a late move up made the decided escalation pending for lee: %+v", pending)
+	}
 }
