@@ -111,7 +111,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 	// Resolving at first contact is also the first response.
 	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
 	w.stopClock(w.clock(complaint.ClockResolution), now)
-	w.endWaiting(now)
+	paused := w.endWaiting(now) // resolved while waiting on the customer: that wait counts as paused
 	if w.state.FirstResponseAt == nil {
 		w.state.FirstResponseAt = &now
 	}
@@ -127,7 +127,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 	key := w.eventKey(complaint.EventResolved)
 	err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventResolved, Actor: req.Actor, At: now, Status: complaint.StatusResolved,
-		Owner: w.state.Owner, Summary: req.Summary, RootCause: req.RootCause,
+		Owner: w.state.Owner, Summary: req.Summary, RootCause: req.RootCause, PausedSeconds: paused.Seconds(),
 	})
 	if err == nil {
 		w.tellCustomer(ctx, key, complaint.EventResolved, message.Resolution, map[string]string{"summary": req.Summary})

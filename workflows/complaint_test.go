@@ -497,6 +497,26 @@ func (s *ComplaintSuite) TestPausedTimeIsExcludedFromTheResolutionClock() {
 	s.Equal([]string{"cannot pause: the complaint is already waiting on the customer"}, s.rejections)
 }
 
+// Resolved while waiting on the customer, the wait ends with the resolution and is
+// recorded as paused, as a resume would have recorded it.
+func (s *ComplaintSuite) TestResolvingWhileWaitingOnTheCustomerRecordsThePause() {
+	s.filed(complaint.High, 2*time.Hour, 24*time.Hour)
+	s.ownedBy("ann")
+	s.at(30*time.Minute, func() {
+		s.update(workflows.UpdateAcknowledge, workflows.AcknowledgeRequest{Actor: "ann", Message: "on it"})
+	})
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdatePause, workflows.PauseRequest{Actor: "ann", Reason: "waiting for the receipt"})
+	})
+	s.at(6*time.Hour, func() { s.resolveAndClose("ann") })
+
+	s.run()
+
+	resolved := s.acts.eventsOf(complaint.EventResolved)
+	s.Require().Len(resolved, 1)
+	s.InDelta(5*3600, resolved[0].PausedSeconds, 0.001)
+}
+
 func (s *ComplaintSuite) TestReopenStartsAFollowUpResolutionClock() {
 	p := s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
 	p.FollowUpSeconds = 12 * 3600
