@@ -311,16 +311,12 @@ func jsonFields(t reflect.Type) []jsonField {
 	return out
 }
 
-// matchKey finds the member of obj for the field name: the exact name, else one
-// equal under case folding, as encoding/json matches.
+// matchKey finds the member of obj for the field name: by the exact name — the
+// document's schemas are closed (additionalProperties: false), so "REASON" is an
+// unknown field, not reason as encoding/json's case folding would take it.
 func matchKey(obj map[string]any, name string, used map[string]bool) (string, bool) {
 	if _, ok := obj[name]; ok && !used[name] {
 		return name, true
-	}
-	for _, k := range sortedKeys(obj) {
-		if !used[k] && strings.EqualFold(k, name) {
-			return k, true
-		}
 	}
 	return "", false
 }

@@ -117,6 +117,15 @@ func (b *decisionBody) check(v *validator) complaint.Decision {
 		}
 		v.reject(p.Field, code, p.Detail)
 	}
+	// The Decision holds only its kind's fields; another kind's, sent, is refused
+	// rather than dropped — a manager who sent extend_by with a reject would believe
+	// the deadline moved.
+	if b.ExtendBy != "" && d.Kind != complaint.DecisionExtend {
+		v.reject("extend_by", FieldNotApplicable, "applies only to extend")
+	}
+	if b.Compensation != nil && d.Kind != complaint.DecisionCompensate {
+		v.reject("compensation", FieldNotApplicable, "applies only to compensate")
+	}
 	return d
 }
 
@@ -220,13 +229,15 @@ func (s *Server) checkOwner(r *http.Request, v *validator, id string) {
 // escalationInbox lists the escalations the caller may decide (an admin sees all).
 func (s *Server) escalationInbox(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	status := r.URL.Query().Get("status")
+	q := r.URL.Query()
+	knownParams(&v, q, "status", "limit")
+	status := once(&v, q, "status", 64)
 	if status == "" {
 		status = "pending"
 	}
 	v.oneOf("status", status, []string{"pending", "approved", "rejected", "reassigned", "extended", "compensated", "cancelled"})
 	limit := 100
-	if l := r.URL.Query().Get("limit"); l != "" {
+	if l := once(&v, q, "limit", 64); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 500 {
 			v.reject("limit", FieldOutOfRange, "must be a number from 1 to 500")

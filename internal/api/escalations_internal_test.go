@@ -10,23 +10,30 @@ import (
 )
 
 // A decision body is refused with complaint.CheckDecision's problems, in its order,
-// except that extend_by and a missing amount are worded for the JSON form; a good
-// body becomes the Decision the workflow gets, with only its kind's fields.
+// except that extend_by and a missing amount are worded for the JSON form, and
+// another kind's extend_by or compensation is refused rather than dropped; a good
+// body becomes the Decision the workflow gets.
 func TestDecisionBodyCheck(t *testing.T) {
 	tests := []struct {
 		body string
 		want []string // field: detail
 		d    complaint.Decision
 	}{
-		{`{"decision":"extend","extend_by":"6h","compensation":{"kind":"cash"}}`, nil,
+		{`{"decision":"extend","extend_by":"6h"}`, nil,
 			complaint.Decision{Kind: complaint.DecisionExtend, ExtensionSeconds: 6 * 3600}},
+		{`{"decision":"extend","extend_by":"6h","compensation":{"kind":"cash"}}`, []string{
+			"compensation: applies only to compensate"}, complaint.Decision{}},
+		{`{"decision":"reject","reason":"no","extend_by":"6h","compensation":{"kind":"refund","amount":5}}`, []string{
+			"extend_by: applies only to extend", "compensation: applies only to compensate"}, complaint.Decision{}},
 		{`{"decision":"extend"}`, []string{`extend_by: is required, e.g. "6h"`}, complaint.Decision{}},
 		{`{"decision":"extend","extend_by":"soon"}`, []string{`extend_by: "soon" is not a duration like "90m" or "6h"`}, complaint.Decision{}},
 		{`{"decision":"extend","extend_by":"1.5s"}`, []string{"extend_by: must be a positive whole number of seconds"}, complaint.Decision{}},
 		{`{"decision":"extend","extend_by":"-1h","owner":"lee"}`, []string{
 			"owner: applies only to approve and reassign", "extend_by: must be a positive whole number of seconds"}, complaint.Decision{}},
-		{`{"decision":"compensate","compensation":{"kind":"coupon","amount":50,"currency":"CNY"},"extend_by":"6h"}`, nil,
+		{`{"decision":"compensate","compensation":{"kind":"coupon","amount":50,"currency":"CNY"}}`, nil,
 			complaint.Decision{Kind: complaint.DecisionCompensate, Compensation: &complaint.Compensation{Kind: "coupon", Amount: 50, Currency: "CNY"}}},
+		{`{"decision":"compensate","compensation":{"kind":"coupon","amount":50},"extend_by":"6h"}`, []string{
+			"extend_by: applies only to extend"}, complaint.Decision{}},
 		{`{"decision":"compensate","compensation":{"kind":"cash","currency":"cny"}}`, []string{
 			`compensation.kind: "cash" is not one of coupon, voucher, refund, upgrade, gift, points, other`,
 			"compensation.amount: is required", "compensation.currency: must be an ISO 4217 code such as CNY"}, complaint.Decision{}},

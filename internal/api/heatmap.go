@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -32,11 +31,7 @@ type heatRow struct {
 func (s *Server) heatmap(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	for name := range q {
-		if !slices.Contains([]string{"from", "to", "source", "limit"}, name) {
-			v.reject(name, FieldUnknown, "unknown query parameter; use from, to, source, limit")
-		}
-	}
+	knownParams(&v, q, "from", "to", "source", "limit")
 	hq := store.HeatmapQuery{Source: store.HeatmapAll, Limit: defaultHeatmapKeywords, To: time.Now().UTC()}
 	toGiven := q.Get("to") != ""
 	if t, ok := parseInstant(&v, "to", q.Get("to")); ok && toGiven {

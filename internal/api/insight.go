@@ -38,11 +38,7 @@ type insightReport struct {
 func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	for name := range q {
-		if name != "period" && name != "time_zone" && name != "format" {
-			v.reject(name, FieldUnknown, "unknown query parameter; use period, time_zone, format")
-		}
-	}
+	knownParams(&v, q, "period", "time_zone", "format")
 	zone := "UTC"
 	if q.Has("time_zone") {
 		zone = q.Get("time_zone")

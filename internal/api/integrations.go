@@ -188,11 +188,7 @@ func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	q := r.URL.Query()
-	for name := range q {
-		if name != "limit" {
-			v.reject(name, FieldUnknown, "unknown query parameter; use limit")
-		}
-	}
+	knownParams(&v, q, "limit")
 	limit := defaultPageSize
 	if l := first(q, "limit"); l != "" {
 		n, err := strconv.Atoi(l)

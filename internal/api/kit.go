@@ -44,12 +44,7 @@ func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
 // page reads the limit and cursor of a keyset listing and rejects parameters not in
 // allowed.
 func page(v *validator, q map[string][]string, allowed ...string) (limit int, at time.Time, id string) {
-	allowed = append(allowed, "limit", "cursor")
-	for name := range q {
-		if !slices.Contains(allowed, name) {
-			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(allowed, ", "))
-		}
-	}
+	knownParams(v, q, append(allowed, "limit", "cursor")...)
 	limit = defaultPageSize
 	if l := first(q, "limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -65,6 +60,16 @@ func page(v *validator, q map[string][]string, allowed ...string) (limit int, at
 		}
 	}
 	return limit, at, id
+}
+
+// knownParams names every parameter of q not in allowed: a misspelt filter is a bad
+// request, not a listing that silently filters nothing.
+func knownParams(v *validator, q map[string][]string, allowed ...string) {
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(allowed, ", "))
+		}
+	}
 }
 
 func first(q map[string][]string, name string) string {

@@ -152,14 +152,14 @@ func (s *Server) putMessageTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	v.required("subject", body.Subject, 500)
 	v.required("body", body.Body, 10000)
-	if body.Subject != "" && body.Body != "" {
-		for _, e := range message.Check(d.Key, message.Text{Subject: body.Subject, Body: body.Body}) {
-			code := FieldInvalidFormat
-			if e.Variable != "" {
-				code = FieldNotFound // the variable does not exist for this key
-			}
-			v.reject(e.Field, code, e.Reason)
+	// Checked even when the other is missing (an empty text parses), so one 400
+	// names every bad field.
+	for _, e := range message.Check(d.Key, message.Text{Subject: body.Subject, Body: body.Body}) {
+		code := FieldInvalidFormat
+		if e.Variable != "" {
+			code = FieldNotFound // the variable does not exist for this key
 		}
+		v.reject(e.Field, code, e.Reason)
 	}
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {

@@ -22,6 +22,8 @@ func TestMessageTemplatesRefuseUnknownVariablesNamingThem(t *testing.T) {
 		{"/v1/message-templates/acknowledgement/zh-CN", `{"subject":"{{.vip_level}}","body":"{{.complaint_id"}`,
 			[]string{"subject", "body"}, `"vip_level"`},
 		{"/v1/message-templates/compensation/en", `{"subject":"","body":"x"}`, []string{"subject"}, ""},
+		// A missing subject does not hide what is wrong with the body.
+		{"/v1/message-templates/progress/en", `{"subject":"","body":"{{.nope}}"}`, []string{"subject", "body"}, `"nope"`},
 		{"/v1/message-templates/compensation/en", `{"subject":"s","body":"b","locale":"en"}`, []string{"locale"}, ""},
 	} {
 		r := a.admin("PUT", tc.path, tc.body, http.StatusBadRequest)

@@ -144,11 +144,7 @@ var metricsParamNames = []string{"from", "to", "group_by", "interval", "time_zon
 // before to), group_by, interval, time_zone and format, naming every bad parameter.
 func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	var v validator
-	for name := range q {
-		if !slices.Contains(metricsParamNames, name) {
-			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(metricsParamNames, ", "))
-		}
-	}
+	knownParams(&v, q, metricsParamNames...)
 	out := metricsParams{to: now.UTC().Truncate(time.Second), loc: time.UTC}
 	toOK, fromOK := true, true
 	if raw := q.Get("to"); raw != "" {

@@ -46,11 +46,7 @@ type starsView struct {
 func parseCalendarQuery(r *http.Request, name, layout, example string, def func(time.Time) time.Time, now time.Time) (time.Time, *time.Location, bool, *Problem) {
 	var v validator
 	q := r.URL.Query()
-	for key := range q {
-		if key != name && key != "time_zone" && key != "format" {
-			v.reject(key, FieldUnknown, "unknown query parameter; use "+name+", time_zone, format")
-		}
-	}
+	knownParams(&v, q, name, "time_zone", "format")
 	asCSV := csvAsked(r, &v)
 	loc := time.UTC
 	if q.Has("time_zone") {

@@ -12,12 +12,13 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
 
-// A body with three different problems gets one 400 naming all three, each with
-// its code and full JSON pointer; the wrong-typed field is not also "required".
-func TestOneBodyWithThreeErrorsIsOneProblem(t *testing.T) {
+// A body with four different problems gets one 400 naming all four, each with
+// its code and full JSON pointer; the wrong-typed field is not also "required",
+// and a field's name is matched exactly ("Description" is not description).
+func TestOneBodyWithFourErrorsIsOneProblem(t *testing.T) {
 	a := newDirectoryAPI(t)
 	body := `{"channel": "email", "customer": {"id": "c1", "name": "Ann", "tier": "high", "vip": true},
-		"category": "product", "urgency": "high", "subject": 42, "description": "d"}`
+		"category": "product", "urgency": "high", "subject": 42, "Description": "d"}`
 	r := a.call(auth.RoleIntake, http.MethodPost, "/v1/complaints", body)
 	if r.status != http.StatusBadRequest || r.body["code"] != "invalid_request" {
 		t.Fatalf("got %d %v, want 400 invalid_request", r.status, r.body)
@@ -33,7 +34,9 @@ func TestOneBodyWithThreeErrorsIsOneProblem(t *testing.T) {
 	want := []string{
 		"/customer/vip customer.vip unknown_field",
 		"/subject subject invalid_type",
+		"/Description Description unknown_field",
 		"/external_id external_id required",
+		"/description description required",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("errors\n got %v\nwant %v", got, want)

@@ -107,6 +107,8 @@ func TestBadListingParametersAreAllNamed(t *testing.T) {
 		{"/v1/customers/c1?cursor=abc&limit=500&kind=x", []string{"cursor", "kind", "limit"}},
 		{"/v1/notifications?complaint_id=42&status=lost&recipient=me&cursor=abc&page=2",
 			[]string{"complaint_id", "cursor", "page", "recipient", "status"}},
+		{"/v1/escalations?stauts=approved", []string{"stauts"}},
+		{"/v1/escalations?status=approved&status=pending&limit=0", []string{"limit", "status"}},
 	} {
 		res := a.call(auth.RoleAdmin, "GET", tc.path, "")
 		got := res.fields()

@@ -539,11 +539,7 @@ func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	for name := range q {
-		if name != "from" && name != "to" {
-			v.reject(name, FieldUnknown, "unknown query parameter; use from, to")
-		}
-	}
+	knownParams(&v, q, "from", "to")
 	var bounds [2]time.Time
 	for i, name := range []string{"from", "to"} {
 		if raw := q.Get(name); raw != "" {

@@ -2231,7 +2231,7 @@ type CycleStage string
 
 // DecisionRequest defines model for DecisionRequest.
 type DecisionRequest struct {
-	// Compensation compensate only.
+	// Compensation compensate only (with another decision: 400 not_applicable).
 	Compensation *struct {
 		Amount float64 `json:"amount"`
 
@@ -2242,18 +2242,18 @@ type DecisionRequest struct {
 	} `json:"compensation,omitempty"`
 	Decision DecisionRequestDecision `json:"decision"`
 
-	// ExtendBy extend only: a positive whole number of seconds.
+	// ExtendBy extend only: a positive whole number of seconds (with another decision: 400 not_applicable).
 	//
 	// Examples: 4h0m0s
 	ExtendBy *Duration `json:"extend_by,omitempty"`
 
-	// Owner approve and reassign: an active person of the directory.
+	// Owner approve and reassign: an active person of the directory (with another decision: 400 not_applicable).
 	Owner *string `json:"owner,omitempty"`
 
 	// Reason Required to reject.
 	Reason *string `json:"reason,omitempty"`
 
-	// Urgency approve only: a raised urgency.
+	// Urgency approve only: a raised urgency (with another decision: 400 not_applicable).
 	Urgency *Level `json:"urgency,omitempty"`
 }
 
@@ -31573,6 +31573,11 @@ type GetSurveyResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// GetSurveyResponse503Headers the declared response headers of an HTTP 503 response for GetSurvey
+type GetSurveyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetSurveyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31586,8 +31591,12 @@ type GetSurveyResponse struct {
 	ApplicationproblemJSON410 *Gone
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetSurveyResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSurveyResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -31613,6 +31622,11 @@ func (r GetSurveyResponse) GetApplicationproblemJSON410() *Gone {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetSurveyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -31649,6 +31663,11 @@ type AnswerSurveyResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// AnswerSurveyResponse503Headers the declared response headers of an HTTP 503 response for AnswerSurvey
+type AnswerSurveyResponse503Headers struct {
+	RetryAfter *int
+}
+
 type AnswerSurveyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31670,8 +31689,12 @@ type AnswerSurveyResponse struct {
 	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AnswerSurveyResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AnswerSurveyResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -31717,6 +31740,11 @@ func (r AnswerSurveyResponse) GetApplicationproblemJSON415() *UnsupportedMediaTy
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r AnswerSurveyResponse) GetApplicationproblemJSON500() *InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AnswerSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -48319,6 +48347,13 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	case rsp.StatusCode == 200:
 		// Content-type (text/html) unsupported
 
@@ -48335,6 +48370,16 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSurveyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -48417,6 +48462,13 @@ func ParseAnswerSurveyResponse(rsp *http.Response) (*AnswerSurveyResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -48430,6 +48482,16 @@ func ParseAnswerSurveyResponse(rsp *http.Response) (*AnswerSurveyResponse, error
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers AnswerSurveyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

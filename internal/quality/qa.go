@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Quality inspection (002 §3.4, §10.1): a share of each agent's closed complaints
@@ -69,7 +70,7 @@ func CheckQAScorecard(sc QAScorecard) []Problem {
 		case slices.ContainsFunc(sc.Criteria[:i], func(o QACriterion) bool { return o.Key == c.Key }):
 			add(field+".key", "is named twice")
 		}
-		if strings.TrimSpace(c.Name) == "" || len(c.Name) > 100 {
+		if strings.TrimSpace(c.Name) == "" || utf8.RuneCountInString(c.Name) > 100 {
 			add(field+".name", "is required, at most 100 characters")
 		}
 		if c.Points < 1 {

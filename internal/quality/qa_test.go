@@ -2,6 +2,7 @@ package quality
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,10 @@ func TestCheckQAScorecard(t *testing.T) {
 		want string
 	}{
 		{"the seed's", DefaultQAScorecard(), "[]"},
+		// Characters, not bytes: 100 Chinese characters are 300 bytes.
+		{"a name of 100 characters", QAScorecard{SamplePct: 5, Criteria: []QACriterion{{"speed", strings.Repeat("响", 100), 100}}}, "[]"},
+		{"a name of 101 characters", QAScorecard{SamplePct: 5, Criteria: []QACriterion{{"speed", strings.Repeat("响", 101), 100}}},
+			"[{criteria[0].name is required, at most 100 characters}]"},
 		{"bad", QAScorecard{SamplePct: 0, Criteria: []QACriterion{{"Speed", "s", 50}, {"a", "", 0}, {"a", "b", 40}}},
 			"[{criteria[0].key must be snake_case: a lower-case letter, then letters, digits or _ (at most 40)} {criteria[1].name is required, at most 100 characters} {criteria[1].points must be at least 1} {criteria[2].key is named twice} {criteria points add up to 90, not 100} {sample_pct must be from 1 to 100}]"},
 	} {
