@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
@@ -55,10 +54,8 @@ func (c *Console) putLimit(w http.ResponseWriter, r *http.Request) {
 			items = append(items, map[string]any{"role": l.Role, "kind": l.Kind, "currency": l.Currency, "amount": l.Amount})
 		}
 		if r.PathValue("action") == "save" {
-			item := map[string]any{"role": in["role"], "kind": in["kind"], "currency": in["currency"], "amount": in["amount"]}
-			if n, err := strconv.ParseFloat(in["amount"], 64); err == nil {
-				item["amount"] = n
-			}
+			item := map[string]any{"role": in["role"], "kind": in["kind"], "currency": in["currency"]}
+			number(item, "amount", in["amount"])
 			items = append(items, item)
 		}
 		ref, err = into(nil)(c.client.PutCompensationLimitsWithBody(r.Context(), &apiclient.PutCompensationLimitsParams{IfMatch: &version},

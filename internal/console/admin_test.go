@@ -25,6 +25,22 @@ func TestPolicyFormLists(t *testing.T) {
 	}
 }
 
+// A number typed in a form goes as a JSON number; anything else — also NaN and Inf,
+// which parse as floats but are no JSON numbers — as typed, so the body always
+// encodes and the API names the field; empty is left out.
+func TestFormNumbers(t *testing.T) {
+	body := map[string]any{}
+	for key, typed := range map[string]string{"plain": " 1e3 ", "fraction": "0.50", "nan": "NaN", "inf": "-Inf",
+		"huge": "1e400", "word": "lots", "empty": " "} {
+		number(body, key, typed)
+	}
+	b, err := json.Marshal(body)
+	want := `{"fraction":0.5,"huge":"1e400","inf":"-Inf","nan":"NaN","plain":1000,"word":"lots"}`
+	if err != nil || string(b) != want {
+		t.Errorf("got %s, %v; want %s", b, err, want)
+	}
+}
+
 // A form field shows the API's messages for itself and its parts, and only those.
 func TestErrorsOf(t *testing.T) {
 	ref := &refusal{Fields: map[string]string{

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -143,6 +146,21 @@ func read(res *http.Response, err error, out any) (*refusal, error) {
 		return nil, fmt.Errorf("decode API answer: %w", err)
 	}
 	return nil, nil
+}
+
+// number sends a number typed in a form as a JSON number, anything else as typed,
+// so the API names the field with its own reason; empty is left out. "NaN" and
+// "Inf" parse as floats but are no JSON numbers: they go as typed too (as a number
+// they would fail the body's encoding and send nothing).
+func number(body map[string]any, key, s string) {
+	if s = strings.TrimSpace(s); s == "" {
+		return
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		body[key] = json.Number(trimFloat(f))
+		return
+	}
+	body[key] = s
 }
 
 // jsonBody is a form's values as the JSON body of an API call.

@@ -3,7 +3,6 @@ package console
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -168,9 +167,10 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 		input[f] = r.PostFormValue(f)
 		name := r.PathValue("action") + "." + f
 		v := strings.TrimSpace(input[f])
-		if n, err := strconv.ParseFloat(v, 64); err == nil && numberFields[name] {
-			body[f] = n
-		} else if v != "" || !optionalFields[name] {
+		switch {
+		case numberFields[name] && v != "":
+			number(body, f, v)
+		case v != "" || !optionalFields[name]:
 			body[f] = v
 		}
 	}

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -158,12 +157,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	if input["decision"] == "compensate" {
 		comp := map[string]any{"kind": input["kind"]}
-		// A number goes as a number; anything else as typed, for the API to name.
-		if n, err := strconv.ParseFloat(input["amount"], 64); err == nil {
-			comp["amount"] = json.Number(strconv.FormatFloat(n, 'f', -1, 64))
-		} else if input["amount"] != "" {
-			comp["amount"] = input["amount"]
-		}
+		number(comp, "amount", input["amount"])
 		for _, f := range []string{"currency", "note"} {
 			if input[f] != "" {
 				comp[f] = input[f]

@@ -90,13 +90,7 @@ func (c *Console) putKPITargets(w http.ResponseWriter, r *http.Request) {
 		if row.Target != "" || row.Enabled {
 			row.Index = len(targets)
 			t := map[string]any{"kpi": row.KPI, "enabled": row.Enabled, "note": row.Note}
-			switch {
-			case row.Target == "":
-			case isNumber(row.Target):
-				t["target"] = jsonNumber(row.Target)
-			default:
-				t["target"] = row.Target // not a number: the API names the field
-			}
+			number(t, "target", row.Target)
 			targets = append(targets, t)
 		}
 		rows[i] = row

@@ -77,13 +77,7 @@ func (c *Console) putWeights(w http.ResponseWriter, r *http.Request) {
 	input := formInput(r, weightFields...)
 	body := map[string]any{}
 	for _, f := range weightFields {
-		switch v := input[f]; {
-		case v == "":
-		case isNumber(v):
-			body[f] = jsonNumber(v)
-		default:
-			body[f] = v // not a number: the API names the field
-		}
+		number(body, f, input[f])
 	}
 	res, err := c.client.PutServiceStarWeightsWithBody(r.Context(), &apiclient.PutServiceStarWeightsParams{IfMatch: drawnVersion(r)},
 		"application/json", jsonBody(body))

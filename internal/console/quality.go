@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -84,19 +83,6 @@ func withDay(s string) string {
 	return s
 }
 
-// number sends a typed number as a JSON number, anything else as typed, so the API
-// names the field with its own reason; empty is left out.
-func number(body map[string]any, key, s string) {
-	if s == "" {
-		return
-	}
-	if isNumber(s) {
-		body[key] = jsonNumber(s)
-		return
-	}
-	body[key] = s
-}
-
 // posted sends one form's call and either redirects to next or shows the page again
 // with the API's refusal.
 func (c *Console) posted(w http.ResponseWriter, r *http.Request, res *http.Response, err error, next string,
@@ -111,16 +97,6 @@ func (c *Console) posted(w http.ResponseWriter, r *http.Request, res *http.Respo
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
-}
-
-func jsonNumber(s string) json.Number {
-	f, _ := strconv.ParseFloat(s, 64)
-	return json.Number(trimFloat(f))
 }
 
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
