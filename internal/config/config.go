@@ -35,6 +35,9 @@ type Config struct {
 	TemporalTLSKey    string // TEMPORAL_TLS_KEY: client key file (mTLS)
 	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA bundle for the server certificate
 	TemporalTLS       bool   // TEMPORAL_TLS: use TLS without client certificates
+	// TEMPORAL_GRPC_COMPRESSION: gzip or none (the default) — whether the calls to
+	// Temporal are compressed; see GrpcCompression.
+	GrpcCompression string
 	// TEMPORAL_PAYLOAD_KEYS encrypts what the processes hand Temporal ("id=base64,…",
 	// the first encrypts; see internal/codec and docs/privacy.md). Empty: plaintext.
 	PayloadKeys codec.Keys
@@ -233,6 +236,7 @@ func FromEnv() (Config, error) {
 		TemporalTLSKey:      os.Getenv("TEMPORAL_TLS_KEY"),
 		TemporalTLSCA:       os.Getenv("TEMPORAL_TLS_CA"),
 		TemporalTLS:         strings.EqualFold(os.Getenv("TEMPORAL_TLS"), "true"),
+		GrpcCompression:     strings.ToLower(env("TEMPORAL_GRPC_COMPRESSION", "none")),
 		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
 		MetricsAddr:         env("METRICS_ADDR", "127.0.0.1:9464"),
 		BootstrapAdminToken: os.Getenv("BOOTSTRAP_ADMIN_TOKEN"),
@@ -279,6 +283,9 @@ func FromEnv() (Config, error) {
 		if u, err := url.Parse(c.TemporalUIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, fmt.Errorf("TEMPORAL_UI_URL: %q is not an http(s) URL such as http://127.0.0.1:8233", c.TemporalUIURL)
 		}
+	}
+	if _, err := GrpcCompression(c.GrpcCompression); err != nil {
+		return c, fmt.Errorf("TEMPORAL_GRPC_COMPRESSION: %w", err)
 	}
 	if c.CodecAddr != "" && !c.PayloadKeys.Enabled() {
 		return c, fmt.Errorf("TEMPORAL_CODEC_ADDR needs TEMPORAL_PAYLOAD_KEYS")
@@ -383,6 +390,10 @@ func isLoopback(host string) bool {
 // Cloud; payloads encrypted when there are payload keys.
 func (c Config) TemporalClientOptions() (client.Options, error) {
 	opts := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	var err error
+	if opts.ConnectionOptions.GrpcCompression, err = GrpcCompression(c.GrpcCompression); err != nil {
+		return opts, fmt.Errorf("TEMPORAL_GRPC_COMPRESSION: %w", err)
+	}
 	if c.PayloadKeys.Enabled() {
 		opts.DataConverter, opts.FailureConverter = c.PayloadKeys.DataConverter(), c.PayloadKeys.FailureConverter()
 	}
@@ -414,6 +425,23 @@ func (c Config) TemporalClientOptions() (client.Options, error) {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
 	}
 	return opts, nil
+}
+
+// GrpcCompression is the SDK's setting for a TEMPORAL_GRPC_COMPRESSION value.
+// The SDK gzips every call by default; complaintflow does not ("none", also for
+// ""), because its calls are small — a start, a task, its completion — and
+// compressing and inflating each costs CPU on both ends (the API and worker here,
+// the Temporal frontend there) to save bandwidth a LAN or a cloud region does not
+// lack (docs/operations.md, "Compression of the calls to Temporal"). "gzip" is the
+// SDK's default, for a link where bytes are dear.
+func GrpcCompression(name string) (client.GrpcCompression, error) {
+	switch name {
+	case "", "none":
+		return &client.GrpcCompressionNone{}, nil
+	case "gzip":
+		return &client.GrpcCompressionGzip{}, nil
+	}
+	return nil, fmt.Errorf("%q is not gzip or none", name)
 }
 
 func env(key, fallback string) string {

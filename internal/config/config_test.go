@@ -18,7 +18,7 @@ import (
 // clean unsets every variable FromEnv reads that a test may set, for this test.
 func clean(t *testing.T) {
 	for _, k := range []string{"TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS",
-		"SMTP_ADDR", "SMTP_USERNAME", "SMTP_TLS", "SMTP_FROM", "TEMPORAL_PAYLOAD_KEYS", "TEMPORAL_CODEC_ADDR", "TEMPORAL_CODEC_ORIGINS", "TEMPORAL_UI_URL"} {
+		"SMTP_ADDR", "SMTP_USERNAME", "SMTP_TLS", "SMTP_FROM", "TEMPORAL_PAYLOAD_KEYS", "TEMPORAL_CODEC_ADDR", "TEMPORAL_CODEC_ORIGINS", "TEMPORAL_UI_URL", "TEMPORAL_GRPC_COMPRESSION"} {
 		t.Setenv(k, "")
 	}
 }

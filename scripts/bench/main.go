@@ -132,6 +132,7 @@ type config struct {
 	workerPollers int
 	worker        appconfig.WorkerSizing // the worker's WORKER_* sizes, every mode (0: SDK default; worker_sizing.go)
 	taskTimeout   time.Duration          // the API's WORKFLOW_TASK_TIMEOUT (0: the product's default)
+	compression   string                 // TEMPORAL_GRPC_COMPRESSION of the bench's client ("": the product's default)
 	noWorker      bool
 	cpuProfileDir string
 	logLevel      slog.Level
@@ -217,6 +218,7 @@ func main() {
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
+	flag.StringVar(&cfg.compression, "temporal-grpc-compression", "", "gzip or none: compression of the calls to Temporal by the API, the worker and the raw starts, TEMPORAL_GRPC_COMPRESSION (empty: the product's default, none)")
 	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT, every mode (0: the product's default)")
 	workerSizingFlags(flag.CommandLine, &cfg.worker)
 	flag.Float64Var(&cfg.scaleSampleRate, "scale-sample-rate", 20, "scale: intake sample's rate (open loop, complaints/s) at each step")

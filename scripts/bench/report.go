@@ -427,6 +427,9 @@ func (r *report) markdown() string {
 	if r.cfg.taskTimeout > 0 {
 		flags += fmt.Sprintf(" -workflow-task-timeout %s", r.cfg.taskTimeout)
 	}
+	if r.cfg.compression != "" {
+		flags += " -temporal-grpc-compression " + r.cfg.compression
+	}
 	if r.cfg.pgStatements > 0 {
 		flags += fmt.Sprintf(" -pg-statements %d", r.cfg.pgStatements)
 	}

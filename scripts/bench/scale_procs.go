@@ -52,6 +52,9 @@ func startScaleProcesses(ctx context.Context, s *stack, cfg config) (*scaleProce
 		"DATABASE_URL=" + s.dsn, "TEMPORAL_ADDRESS=" + s.hostPort, "TEMPORAL_NAMESPACE=" + cfg.namespace,
 		"TEMPORAL_TASK_QUEUE=" + cfg.taskQueue, "LOG_LEVEL=warn",
 	}
+	if cfg.compression != "" {
+		common = append(common, "TEMPORAL_GRPC_COMPRESSION="+cfg.compression)
+	}
 	workerEnv := append(common, "METRICS_ADDR=127.0.0.1:"+strconv.Itoa(metricsPort))
 	workerEnv = append(workerEnv, workerSizingEnv(cfg.worker)...)
 	// The benchmark measures the service, not the intake throttle (docs/tokens.md);

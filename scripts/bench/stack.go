@@ -27,6 +27,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/api"
+	appconfig "github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/notify"
@@ -154,9 +155,14 @@ func (s *stack) start(ctx context.Context) error {
 		return err
 	}
 	s.metrics = metrics
+	compression, err := appconfig.GrpcCompression(s.cfg.compression)
+	if err != nil {
+		return fmt.Errorf("-temporal-grpc-compression: %w", err)
+	}
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: s.hostPort, Namespace: s.cfg.namespace,
 		Logger: tlog.NewStructuredLogger(s.log), MetricsHandler: metrics.Temporal,
+		ConnectionOptions: client.ConnectionOptions{GrpcCompression: compression},
 	})
 	if err != nil {
 		return fmt.Errorf("connect to Temporal at %s: %w", s.hostPort, err)
