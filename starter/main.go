@@ -121,12 +121,14 @@ func serve(ctx context.Context) error {
 			})
 		}()
 	}
-	// Complaints whose workflow start failed at filing get it here.
+	// Complaints, risk alerts and PDCA cycles whose workflow start failed when they
+	// were opened get it here.
 	sweeps, err := reconcile.NewMetrics(metrics.Registry)
 	if err != nil {
 		return err
 	}
 	go reconcile.New(st, srv.StartComplaintWorkflow, log, sweeps).Run(ctx)
+	go reconcile.NewQuality(st, srv.StartQualityWorkflow, log, sweeps).Run(ctx)
 	con, err := console.New(srv, st, log)
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)

@@ -117,14 +117,18 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
 		Category: body.Category, Keyword: body.Keyword, Baseline: body.Baseline, Target: body.Target,
 		TimeZone: body.TimeZone, CheckSpec: strings.TrimSpace(body.CheckSpec), MaxIterations: maxIterations,
-		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(),
+		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(), StartPending: true,
 	})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.startCycleWorkflow(r.Context(), c); err != nil {
-		s.serverError(w, r, err)
+	// Not started (Temporal down): the cycle stays marked and the reconciler starts
+	// its workflow once Temporal is back, whether or not the caller retries.
+	if err := s.startQualityWorkflow(r.Context(), store.QualityStart{CycleID: &c.ID}, func(ctx context.Context) error {
+		return s.startCycleWorkflow(ctx, c)
+	}); err != nil {
+		s.startFailed(w, r, err, "the cycle", "/v1/pdca-cycles/"+c.ID)
 		return
 	}
 	status := http.StatusOK

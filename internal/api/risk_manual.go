@@ -74,13 +74,17 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	// After the commit, so the workflow reads the row; again on a retry, so an alert
-	// whose start failed gets its workflow (starting twice is harmless).
-	if a.Status != quality.RiskClosed {
-		if err := s.startRiskAlertWorkflow(ctx, a); err != nil {
-			s.serverError(w, r, err)
-			return
+	// After the commit, so the workflow reads the row; again on a retry (starting
+	// twice is harmless). Not started (Temporal down): the alert stays marked and the
+	// reconciler starts its workflow once Temporal is back, retried or not.
+	if err := s.startQualityWorkflow(ctx, store.QualityStart{RiskAlertID: &a.ID}, func(ctx context.Context) error {
+		if a.Status == quality.RiskClosed {
+			return nil // its workflow ran to the end
 		}
+		return s.startRiskAlertWorkflow(ctx, a)
+	}); err != nil {
+		s.startFailed(w, r, err, "the risk alert", "/v1/risk-alerts/"+a.ID)
+		return
 	}
 	status := http.StatusOK
 	if created {

@@ -5978,7 +5978,9 @@ type ClientInterface interface {
 	// OpenCycleWithBody Open a PDCA cycle
 	//
 	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first.
+	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// recorded and the answer is a 503 whose `Location` names it; its workflow is
+	// started within a minute of Temporal's return, retried or not.
 	//
 	// Roles: quality, admin.
 	//
@@ -5990,7 +5992,9 @@ type ClientInterface interface {
 	// OpenCycle Open a PDCA cycle
 	//
 	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first.
+	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// recorded and the answer is a 503 whose `Location` names it; its workflow is
+	// started within a minute of Temporal's return, retried or not.
 	//
 	// Roles: quality, admin.
 	//
@@ -6484,6 +6488,9 @@ type ClientInterface interface {
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
 	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+	// names it; its workflow is started within a minute of Temporal's return, retried
+	// or not.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -6498,6 +6505,9 @@ type ClientInterface interface {
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
 	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+	// names it; its workflow is started within a minute of Temporal's return, retried
+	// or not.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -8720,7 +8730,9 @@ func (c *Client) ListCycles(ctx context.Context, params *ListCyclesParams, reqEd
 // OpenCycleWithBody Open a PDCA cycle
 //
 // Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first.
+// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// recorded and the answer is a 503 whose `Location` names it; its workflow is
+// started within a minute of Temporal's return, retried or not.
 //
 // Roles: quality, admin.
 //
@@ -8742,7 +8754,9 @@ func (c *Client) OpenCycleWithBody(ctx context.Context, params *OpenCycleParams,
 // OpenCycle Open a PDCA cycle
 //
 // Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first.
+// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// recorded and the answer is a 503 whose `Location` names it; its workflow is
+// started within a minute of Temporal's return, retried or not.
 //
 // Roles: quality, admin.
 //
@@ -9666,6 +9680,9 @@ func (c *Client) ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParam
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
 // grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+// names it; its workflow is started within a minute of Temporal's return, retried
+// or not.
 //
 // Roles: quality, manager, admin.
 //
@@ -9690,6 +9707,9 @@ func (c *Client) OpenRiskAlertWithBody(ctx context.Context, params *OpenRiskAler
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
 // grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+// names it; its workflow is started within a minute of Temporal's return, retried
+// or not.
 //
 // Roles: quality, manager, admin.
 //
@@ -17840,7 +17860,9 @@ type ClientWithResponsesInterface interface {
 	// OpenCycleWithBodyWithResponse Open a PDCA cycle
 	//
 	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first.
+	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// recorded and the answer is a 503 whose `Location` names it; its workflow is
+	// started within a minute of Temporal's return, retried or not.
 	//
 	// Roles: quality, admin.
 	//
@@ -17852,7 +17874,9 @@ type ClientWithResponsesInterface interface {
 	// OpenCycleWithResponse Open a PDCA cycle
 	//
 	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first.
+	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// recorded and the answer is a 503 whose `Location` names it; its workflow is
+	// started within a minute of Temporal's return, retried or not.
 	//
 	// Roles: quality, admin.
 	//
@@ -18378,6 +18402,9 @@ type ClientWithResponsesInterface interface {
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
 	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+	// names it; its workflow is started within a minute of Temporal's return, retried
+	// or not.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -18392,6 +18419,9 @@ type ClientWithResponsesInterface interface {
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
 	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+	// names it; its workflow is started within a minute of Temporal's return, retried
+	// or not.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -20262,6 +20292,7 @@ type FileComplaintResponse429Headers struct {
 
 // FileComplaintResponse503Headers the declared response headers of an HTTP 503 response for FileComplaint
 type FileComplaintResponse503Headers struct {
+	Location   *string
 	RetryAfter *int
 }
 
@@ -23045,6 +23076,7 @@ type PostFeedbackResponse429Headers struct {
 
 // PostFeedbackResponse503Headers the declared response headers of an HTTP 503 response for PostFeedback
 type PostFeedbackResponse503Headers struct {
+	Location   *string
 	RetryAfter *int
 }
 
@@ -25719,6 +25751,7 @@ type OpenCycleResponse429Headers struct {
 
 // OpenCycleResponse503Headers the declared response headers of an HTTP 503 response for OpenCycle
 type OpenCycleResponse503Headers struct {
+	Location   *string
 	RetryAfter *int
 }
 
@@ -25744,7 +25777,7 @@ type OpenCycleResponse struct {
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *OpenCycleResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -25801,7 +25834,7 @@ func (r OpenCycleResponse) GetApplicationproblemJSON500() *InternalError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r OpenCycleResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r OpenCycleResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -29458,6 +29491,7 @@ type OpenRiskAlertResponse429Headers struct {
 
 // OpenRiskAlertResponse503Headers the declared response headers of an HTTP 503 response for OpenRiskAlert
 type OpenRiskAlertResponse503Headers struct {
+	Location   *string
 	RetryAfter *int
 }
 
@@ -29483,7 +29517,7 @@ type OpenRiskAlertResponse struct {
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *OpenRiskAlertResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -29538,7 +29572,7 @@ func (r OpenRiskAlertResponse) GetApplicationproblemJSON500() *InternalError {
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r OpenRiskAlertResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -34283,7 +34317,9 @@ func (c *ClientWithResponses) ListCyclesWithResponse(ctx context.Context, params
 // OpenCycleWithBodyWithResponse Open a PDCA cycle
 //
 // Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first.
+// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// recorded and the answer is a 503 whose `Location` names it; its workflow is
+// started within a minute of Temporal's return, retried or not.
 //
 // Roles: quality, admin.
 //
@@ -34301,7 +34337,9 @@ func (c *ClientWithResponses) OpenCycleWithBodyWithResponse(ctx context.Context,
 // OpenCycleWithResponse Open a PDCA cycle
 //
 // Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first.
+// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// recorded and the answer is a 503 whose `Location` names it; its workflow is
+// started within a minute of Temporal's return, retried or not.
 //
 // Roles: quality, admin.
 //
@@ -35085,6 +35123,9 @@ func (c *ClientWithResponses) ListRiskAlertsWithResponse(ctx context.Context, pa
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
 // grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+// names it; its workflow is started within a minute of Temporal's return, retried
+// or not.
 //
 // Roles: quality, manager, admin.
 //
@@ -35105,6 +35146,9 @@ func (c *ClientWithResponses) OpenRiskAlertWithBodyWithResponse(ctx context.Cont
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
 // grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
+// names it; its workflow is started within a minute of Temporal's return, retried
+// or not.
 //
 // Roles: quality, manager, admin.
 //
@@ -37269,6 +37313,13 @@ func ParseFileComplaintResponse(rsp *http.Response) (*FileComplaintResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers FileComplaintResponse503Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -39963,6 +40014,13 @@ func ParsePostFeedbackResponse(rsp *http.Response) (*PostFeedbackResponse, error
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostFeedbackResponse503Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -42552,7 +42610,7 @@ func ParseOpenCycleResponse(rsp *http.Response) (*OpenCycleResponse, error) {
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest ServiceUnavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -42593,6 +42651,13 @@ func ParseOpenCycleResponse(rsp *http.Response) (*OpenCycleResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers OpenCycleResponse503Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -46247,7 +46312,7 @@ func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, err
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest ServiceUnavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -46278,6 +46343,13 @@ func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers OpenRiskAlertResponse503Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

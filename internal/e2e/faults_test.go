@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // intake files n complaints, one every gap, from a few concurrent callers that
@@ -217,6 +219,26 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 	if slowest > 15*time.Second {
 		t.Errorf("a filing while Temporal was down took %v to be refused, want promptly (the 5 s bound and slack)", slowest)
 	}
+	// A risk alert and a PDCA cycle opened by hand meanwhile are recorded too, with a
+	// 503 naming them; their workflows are the reconciler's as well.
+	opened := map[string]string{} // the Location of the 503: its workflow's ID
+	for _, o := range []struct {
+		path, key  string
+		workflowID func(string) string
+	}{
+		{"/v1/risk-alerts", "tp-alert", workflows.RiskAlertWorkflowID}, {"/v1/pdca-cycles", "tp-cycle", workflows.PDCAWorkflowID},
+	} {
+		body := map[string]any{"grade": "red", "description": "Temporal down while opening"}
+		if o.key == "tp-cycle" {
+			body = map[string]any{"title": "Temporal down while opening", "metric": "nps"}
+		}
+		res := f.doKeyed("POST", o.path, adminToken, o.key, body)
+		loc := res.header.Get("Location")
+		if res.status != http.StatusServiceUnavailable || !strings.HasPrefix(loc, o.path+"/") || res.header.Get("Retry-After") == "" {
+			t.Fatalf("POST %s while Temporal is down: HTTP %d, Location %q, %s; want 503 naming what was recorded", o.path, res.status, loc, res.raw)
+		}
+		opened[loc] = o.workflowID(strings.TrimPrefix(loc, o.path+"/"))
+	}
 	time.Sleep(time.Until(killed.Add(8 * time.Second)))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -244,6 +266,26 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 		return true
 	})
 	reconciled := time.Since(restarted)
+	eventually(t, time.Minute, "the reconciler to start the risk alert's and the cycle's workflows", func() bool {
+		for _, id := range opened {
+			if _, err := f.temporal.DescribeWorkflowExecution(context.Background(), id, ""); err != nil {
+				return false
+			}
+		}
+		marks, err := f.store.PendingQualityStarts(context.Background(), 0, 10)
+		return err == nil && len(marks) == 0
+	})
+	// A retry with the same key learns the one recorded; nothing was opened twice.
+	for _, o := range []struct{ path, key string }{{"/v1/risk-alerts", "tp-alert"}, {"/v1/pdca-cycles", "tp-cycle"}} {
+		body := map[string]any{"grade": "red", "description": "Temporal down while opening"}
+		if o.key == "tp-cycle" {
+			body = map[string]any{"title": "Temporal down while opening", "metric": "nps"}
+		}
+		res := f.must(200, f.doKeyed("POST", o.path, adminToken, o.key, body))
+		if loc := o.path + "/" + res.body["id"].(string); opened[loc] == "" {
+			t.Errorf("retried POST %s answered %s, not the one recorded while Temporal was down (%v)", o.path, loc, opened)
+		}
+	}
 	tl := f.check(append(filings, orphans...), 4*time.Minute)
 	// The orphans were sent and answered 503 on purpose: they are not "accepted".
 	tl.sent -= len(orphans)

@@ -64,6 +64,11 @@ type NewCycle struct {
 	PeriodTo       *time.Time
 	OpenedAt       time.Time
 	Actor          string // recorded on the proposed event; default the review, else "system"
+	// StartPending marks the new cycle's workflow as not yet started, for a caller
+	// that starts it after the commit and confirms it (the API; its reconciler
+	// starts what stays marked). A review's proposal is started by the review's
+	// workflow, durably, and is not marked.
+	StartPending bool
 }
 
 // CycleState is the state of a cycle after an event, as the workflow holds it.

@@ -10,8 +10,8 @@ import (
 // process left half done, which an operator wants to see on a graph and alert on;
 // a sweep that keeps failing means the repair is not happening at all.
 type Metrics struct {
-	// runs counts sweeps by sweep ("workflow_starts", "notices") and result ("ok",
-	// "failed").
+	// runs counts sweeps by sweep ("workflow_starts", "quality_workflow_starts",
+	// "notices") and result ("ok", "failed").
 	runs *prometheus.CounterVec
 	// rows counts the rows a sweep acted on by sweep and outcome ("started";
 	// "settled", "held").
@@ -22,9 +22,10 @@ type Metrics struct {
 // a sweep's zeroed series and its counts cannot drift apart.
 const (
 	sweepWorkflowStarts = "workflow_starts"
+	sweepQualityStarts  = "quality_workflow_starts"
 	sweepNotices        = "notices"
 
-	outcomeStarted = "started" // workflow_starts: an orphan's workflow started
+	outcomeStarted = "started" // workflow_starts, quality_workflow_starts: an orphan's workflow started
 	outcomeSettled = "settled" // notices: an abandoned delivery settled
 	outcomeHeld    = "held"    // notices: left to an attempt that took it meanwhile
 )
@@ -34,14 +35,14 @@ const (
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	runs, err := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "complaintflow_sweep_runs_total",
-		Help: "Repair sweeps by sweep (workflow_starts in the API, notices in the worker) and result (ok, failed).",
+		Help: "Repair sweeps by sweep (workflow_starts and quality_workflow_starts in the API, notices in the worker) and result (ok, failed).",
 	}, []string{"sweep", "result"}))
 	if err != nil {
 		return nil, err
 	}
 	rows, err := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "complaintflow_sweep_rows_total",
-		Help: "Rows a repair sweep acted on by sweep and outcome: workflow_starts started; notices settled or held (left to an attempt that took them meanwhile).",
+		Help: "Rows a repair sweep acted on by sweep and outcome: workflow_starts and quality_workflow_starts started; notices settled or held (left to an attempt that took them meanwhile).",
 	}, []string{"sweep", "outcome"}))
 	if err != nil {
 		return nil, err

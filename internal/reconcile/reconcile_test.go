@@ -272,3 +272,46 @@ func TestMetricsRegisterTwice(t *testing.T) {
 		}
 	}
 }
+
+// qualityPending is a queue of marked risk alerts and cycles.
+type qualityPending struct{ marks []store.QualityStart }
+
+func (q *qualityPending) PendingQualityStarts(_ context.Context, _ time.Duration, limit int) ([]store.QualityStart, error) {
+	return q.marks[:min(limit, len(q.marks))], nil
+}
+
+// The risk alerts' and cycles' sweep hands every mark to its start and counts the
+// starts under its own name.
+func TestQualitySweepStartsEveryMarkedAlertAndCycle(t *testing.T) {
+	alert, cycle := "a1", "c1"
+	q := &qualityPending{marks: []store.QualityStart{{RiskAlertID: &alert}, {CycleID: &cycle}}}
+	reg := prometheus.NewRegistry()
+	m, err := reconcile.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started []string
+	r := reconcile.NewQuality(q, func(_ context.Context, st store.QualityStart) error {
+		if st.RiskAlertID != nil {
+			started = append(started, "alert "+*st.RiskAlertID)
+		} else {
+			started = append(started, "cycle "+*st.CycleID)
+		}
+		q.marks = q.marks[1:]
+		return nil
+	}, quiet, m)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r.Every = 5 * time.Millisecond
+	stopped := make(chan struct{})
+	go func() { r.Run(ctx); close(stopped) }()
+	eventually(t, "the quality sweep's starts were not counted", func() bool {
+		v, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "quality_workflow_starts", "outcome": "started"})
+		return v == 2
+	})
+	cancel()
+	<-stopped
+	if len(started) != 2 || started[0] != "alert a1" || started[1] != "cycle c1" {
+		t.Errorf("started %v, want alert a1 then cycle c1", started)
+	}
+}

@@ -78,6 +78,9 @@ func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.C
 		if err != nil {
 			return fmt.Errorf("record proposed event: %w", err)
 		}
+		if c.StartPending {
+			return markQualityStart(ctx, tx, QualityStart{CycleID: &out.ID})
+		}
 		return nil
 	})
 	return out, created, err

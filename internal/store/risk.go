@@ -209,8 +209,9 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 // OpenManualRiskAlert opens an alert by hand (002 §9.1: an outage or a major
 // complaint is red at once): the given grade, handling period and description, owned
 // by ownerID ("" for none), recorded as opened by by. An ID used before returns that
-// alert, created false. The caller starts the alert's workflow after: the workflow
-// reads the committed row.
+// alert, created false. The caller starts the alert's workflow after — the workflow
+// reads the committed row — and confirms it (QualityWorkflowStarted); until then the
+// alert is marked, for the API's reconciler.
 func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRiskAlert) (quality.RiskAlert, bool, error) {
 	if !a.Grade.Valid() || a.HandlingSeconds <= 0 {
 		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: grade %q or handling period invalid", a.Grade)
@@ -243,6 +244,9 @@ func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRisk
 		AlertID: a.ID, Key: "manual:" + a.ID + "/opened", Kind: quality.RiskEventOpened, At: at, Actor: a.By,
 		Data: quality.RiskEventData{Reason: a.Description},
 	}); err != nil {
+		return quality.RiskAlert{}, false, err
+	}
+	if err := markQualityStart(ctx, tx, QualityStart{RiskAlertID: &a.ID}); err != nil {
 		return quality.RiskAlert{}, false, err
 	}
 	if err := tx.Commit(); err != nil {

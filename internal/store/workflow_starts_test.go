@@ -8,9 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/migrations"
 )
@@ -124,4 +126,71 @@ func TestMigrationMovesWorkflowStartMarks(t *testing.T) {
 	if got := pendingIDs(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{ids[0], ids[2]}) {
 		t.Fatalf("up again: pending %v, want %v", got, []string{ids[0], ids[2]})
 	}
+}
+
+// A risk alert opened by hand and a cycle proposed with StartPending are marked in
+// the transaction that writes them, listed once older than the grace, and
+// QualityWorkflowStarted clears each; a review's proposal is not marked, nor is an
+// alert's or cycle's retry.
+func TestPendingQualityStartsUntilConfirmed(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	alert, created, err := st.OpenManualRiskAlert(ctx, quality.NewManualRiskAlert{ID: uuid.NewString(), Grade: quality.Red,
+		Description: "outage", HandlingSeconds: 3600, At: time.Now(), By: "admin-token"})
+	if err != nil || !created {
+		t.Fatalf("open alert: created=%v err=%v", created, err)
+	}
+	manual := newCycle("manual/k1", time.Now())
+	manual.StartPending = true
+	cycle, _, err := st.ProposeCycle(ctx, manual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.ProposeCycle(ctx, newCycle("review/k2", time.Now())); err != nil { // a review's: not marked
+		t.Fatal(err)
+	}
+	if got := qualityPending(t, st, time.Hour); len(got) != 0 {
+		t.Errorf("within the grace: %v pending, want none", got)
+	}
+	want := []string{"alert " + alert.ID, "cycle " + cycle.ID}
+	if got := qualityPending(t, st, 0); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pending %v, want %v", got, want)
+	}
+	if err := st.QualityWorkflowStarted(ctx, store.QualityStart{RiskAlertID: &alert.ID}); err != nil {
+		t.Fatal(err)
+	}
+	// Retried with the same ID and key: the rows exist, nothing is marked again.
+	if _, created, err := st.OpenManualRiskAlert(ctx, quality.NewManualRiskAlert{ID: alert.ID, Grade: quality.Red,
+		Description: "outage", HandlingSeconds: 3600, At: time.Now(), By: "admin-token"}); err != nil || created {
+		t.Fatalf("retried alert: created=%v err=%v", created, err)
+	}
+	if got := qualityPending(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{"cycle " + cycle.ID}) {
+		t.Errorf("after confirming the alert: pending %v, want only the cycle", got)
+	}
+	if err := st.QualityWorkflowStarted(ctx, store.QualityStart{CycleID: &cycle.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := qualityPending(t, st, 0); len(got) != 0 {
+		t.Errorf("after confirming both: pending %v", got)
+	}
+}
+
+func qualityPending(t *testing.T, st *store.Store, grace time.Duration) []string {
+	t.Helper()
+	marks, err := st.PendingQualityStarts(context.Background(), grace, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{}
+	for _, m := range marks {
+		switch {
+		case m.RiskAlertID != nil && m.CycleID == nil:
+			out = append(out, "alert "+*m.RiskAlertID)
+		case m.CycleID != nil && m.RiskAlertID == nil:
+			out = append(out, "cycle "+*m.CycleID)
+		default:
+			t.Errorf("a mark naming %v and %v", m.RiskAlertID, m.CycleID)
+		}
+	}
+	return out
 }
