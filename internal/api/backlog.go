@@ -146,8 +146,12 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if it.Status == "done" {
-		if err := s.startSuggestionDone(r.Context(), it); err != nil {
-			s.serverError(w, r, err)
+		// Not started (Temporal down): the item stays marked and the reconciler
+		// starts the customer's notice once Temporal is back, retried or not.
+		if err := s.startQualityWorkflow(r.Context(), store.QualityStart{BacklogItemID: &it.ID}, func(ctx context.Context) error {
+			return s.startSuggestionDone(ctx, it)
+		}); err != nil {
+			s.startFailed(w, r, err, "the backlog item was marked done", "the notice telling its customer", "")
 			return
 		}
 	}

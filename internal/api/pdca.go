@@ -128,7 +128,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 	if err := s.startQualityWorkflow(r.Context(), store.QualityStart{CycleID: &c.ID}, func(ctx context.Context) error {
 		return s.startCycleWorkflow(ctx, c)
 	}); err != nil {
-		s.startFailed(w, r, err, "the cycle", "/v1/pdca-cycles/"+c.ID)
+		s.startFailed(w, r, err, "the cycle was recorded", "its workflow", "/v1/pdca-cycles/"+c.ID)
 		return
 	}
 	status := http.StatusOK

@@ -50,6 +50,17 @@ func (s *Server) StartQualityWorkflow(ctx context.Context, st store.QualityStart
 			}
 			return s.startRiskAlertWorkflow(ctx, a)
 		}
+	case st.BacklogItemID != nil:
+		it, err := s.store.BacklogItem(ctx, *st.BacklogItemID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		start = func(ctx context.Context) error {
+			if err != nil || it.Status != "done" {
+				return nil // gone, or taken back out of done before its notice started
+			}
+			return s.startSuggestionDone(ctx, it)
+		}
 	case st.CycleID != nil:
 		c, err := s.store.Cycle(ctx, *st.CycleID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -62,20 +73,24 @@ func (s *Server) StartQualityWorkflow(ctx context.Context, st store.QualityStart
 			return s.startCycleWorkflow(ctx, c)
 		}
 	default:
-		return fmt.Errorf("start quality workflow: the mark names neither a risk alert nor a cycle")
+		return fmt.Errorf("start quality workflow: the mark names no risk alert, cycle or backlog item")
 	}
 	return s.startQualityWorkflow(ctx, st, start)
 }
 
-// startFailed answers a start of what was recorded that failed: with Temporal
-// down, a 503 saying the row stands (Location names it) and its workflow follows
-// once Temporal is back, so the caller need not file it again.
-func (s *Server) startFailed(w http.ResponseWriter, r *http.Request, err error, what, location string) {
+// startFailed answers a start that failed after what it belongs to was written
+// (done says what was): with Temporal down, a 503 saying that stands (location,
+// when not empty, names it) and the workflow follows once Temporal is back, so the
+// caller need not send it again.
+func (s *Server) startFailed(w http.ResponseWriter, r *http.Request, err error, done, workflow, location string) {
 	if !unavailable(err) {
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Location", location)
-	s.writeUnavailable(w, r, err, what+" was recorded ("+location+") but its workflow could not be started: "+
-		"it starts once Temporal is back; retry the same request with the same Idempotency-Key to learn its outcome")
+	if location != "" {
+		w.Header().Set("Location", location)
+		done += " (" + location + ")"
+	}
+	s.writeUnavailable(w, r, err, done+" but "+workflow+" could not be started: it starts once Temporal is back; "+
+		"retry the same request (with the same Idempotency-Key) to learn its outcome")
 }

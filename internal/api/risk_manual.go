@@ -83,7 +83,7 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.startRiskAlertWorkflow(ctx, a)
 	}); err != nil {
-		s.startFailed(w, r, err, "the risk alert", "/v1/risk-alerts/"+a.ID)
+		s.startFailed(w, r, err, "the risk alert was recorded", "its workflow", "/v1/risk-alerts/"+a.ID)
 		return
 	}
 	status := http.StatusOK

@@ -5689,7 +5689,9 @@ type ClientInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`).
+	// from, once (customer text `suggestion_done`); with Temporal down the change
+	// stands, the answer is a 503, and the notice is started within a minute of
+	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
 	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -5710,7 +5712,9 @@ type ClientInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`).
+	// from, once (customer text `suggestion_done`); with Temporal down the change
+	// stands, the answer is a 503, and the notice is started within a minute of
+	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
 	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -8221,7 +8225,9 @@ func (c *Client) ListBacklog(ctx context.Context, params *ListBacklogParams, req
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`).
+// from, once (customer text `suggestion_done`); with Temporal down the change
+// stands, the answer is a 503, and the notice is started within a minute of
+// Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
 // (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -8252,7 +8258,9 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, params *
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`).
+// from, once (customer text `suggestion_done`); with Temporal down the change
+// stands, the answer is a 503, and the notice is started within a minute of
+// Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
 // (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -17543,7 +17551,9 @@ type ClientWithResponsesInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`).
+	// from, once (customer text `suggestion_done`); with Temporal down the change
+	// stands, the answer is a 503, and the notice is started within a minute of
+	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
 	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -17564,7 +17574,9 @@ type ClientWithResponsesInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`).
+	// from, once (customer text `suggestion_done`); with Temporal down the change
+	// stands, the answer is a 503, and the notice is started within a minute of
+	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
 	// (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -33868,7 +33880,9 @@ func (c *ClientWithResponses) ListBacklogWithResponse(ctx context.Context, param
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`).
+// from, once (customer text `suggestion_done`); with Temporal down the change
+// stands, the answer is a 503, and the notice is started within a minute of
+// Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
 // (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`
@@ -33895,7 +33909,9 @@ func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.C
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`).
+// from, once (customer text `suggestion_done`); with Temporal down the change
+// stands, the answer is a 503, and the notice is started within a minute of
+// Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
 // (`"2026-12-06T10:42:03.123456Z"`; the answer's `ETag` header). With `If-Match`

@@ -200,6 +200,15 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 	first := filings[0]
 	eventually(t, time.Minute, "the breach window", func() bool { return f.count(first.id, "sla_breached") >= 1 })
 
+	// A suggestion on the improvement backlog, to be marked done while Temporal is down.
+	sug := f.must(201, f.do("POST", "/v1/feedback", f.crmToken, map[string]any{"external_id": "tp-suggestion",
+		"kind": "suggestion", "channel": "app", "text": "建议增加夜间配送时段，希望晚上也能送货",
+		"customer": map[string]any{"id": "tp-cust", "name": "张伟", "tier": "medium", "email": "zw@example.com"}}))
+	backlogID, _ := sug.body["backlog_id"].(string)
+	if backlogID == "" {
+		t.Fatalf("the suggestion made no backlog item: %s", sug.raw)
+	}
+
 	f.tempo.Kill()
 	killed := time.Now()
 	f.waitUnready(30*time.Second, "the API", f.url+"/readyz")
@@ -239,6 +248,15 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 		}
 		opened[loc] = o.workflowID(strings.TrimPrefix(loc, o.path+"/"))
 	}
+	// Marked done meanwhile: the change stands, and the customer's notice is the
+	// reconciler's too.
+	if res := f.do("PATCH", "/v1/improvement-backlog/"+backlogID, adminToken, map[string]any{"status": "done"}); res.status != http.StatusServiceUnavailable {
+		t.Fatalf("backlog item done while Temporal is down: HTTP %d %s, want 503", res.status, res.raw)
+	}
+	if it, err := f.store.BacklogItem(context.Background(), backlogID); err != nil || it.Status != "done" {
+		t.Fatalf("the backlog item after the 503: %+v, %v; want done", it, err)
+	}
+	opened["/v1/improvement-backlog/"+backlogID] = workflows.SuggestionDoneWorkflowID(backlogID)
 	time.Sleep(time.Until(killed.Add(8 * time.Second)))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -266,7 +284,7 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 		return true
 	})
 	reconciled := time.Since(restarted)
-	eventually(t, time.Minute, "the reconciler to start the risk alert's and the cycle's workflows", func() bool {
+	eventually(t, time.Minute, "the reconciler to start the risk alert's, the cycle's and the notice's workflows", func() bool {
 		for _, id := range opened {
 			if _, err := f.temporal.DescribeWorkflowExecution(context.Background(), id, ""); err != nil {
 				return false

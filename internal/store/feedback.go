@@ -238,6 +238,19 @@ func (s *Store) BacklogItems(ctx context.Context, f BacklogFilter) ([]BacklogIte
 	})
 }
 
+// BacklogItem reads one item; ErrNotFound for an unknown one.
+func (s *Store) BacklogItem(ctx context.Context, id string) (BacklogItem, error) {
+	var it BacklogItem
+	err := s.db.GetContext(ctx, &it, `SELECT `+backlogColumns+` FROM improvement_backlog WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, fmt.Errorf("backlog item %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return it, fmt.Errorf("backlog item %s: %w", id, err)
+	}
+	return it, nil
+}
+
 // BacklogChange is a change to a backlog item: nil fields are kept; an empty Owner,
 // DueOn or CycleID clears it. Version, when set, is the item's updated_at the
 // change was made against: another is ErrStale.
@@ -252,7 +265,7 @@ type BacklogChange struct {
 
 // ChangeBacklogItem applies a change to an item and answers the item as it was
 // before and after (done_at is set when it first becomes done, cleared when it
-// leaves done). ErrNotFound for an unknown item; ErrInvalid when the owner or the
+// leaves done; becoming done marks its customer notice's start, QualityStart). ErrNotFound for an unknown item; ErrInvalid when the owner or the
 // cycle does not exist; ErrStale, with the item as it is in before, when it is no
 // longer c.Version (checked under the row's lock, so no change slips between).
 func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChange) (before, after BacklogItem, err error) {
@@ -289,6 +302,12 @@ func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChang
 		}
 		if err != nil {
 			return err
+		}
+		if after.Status == "done" && before.Status != "done" {
+			// The customer's notice, which the API starts after the commit.
+			if err := markQualityStart(ctx, tx, QualityStart{BacklogItemID: &after.ID}); err != nil {
+				return err
+			}
 		}
 		return tx.Commit()
 	}()

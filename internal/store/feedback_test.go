@@ -363,9 +363,23 @@ func TestChangeBacklogItemOwnerDueCycleDone(t *testing.T) {
 	if null.Value(got.Owner) != "olga" || null.Value(got.DueOn) != "2026-12-31" || got.Status != "new" || got.DoneAt != nil {
 		t.Fatalf("owner and due: %+v", got)
 	}
+	if marks, _ := st.PendingQualityStarts(ctx, 0, 10); len(marks) != 0 {
+		t.Fatalf("marks before done: %+v", marks)
+	}
 	done := changeBacklog(t, st, id, store.BacklogChange{Status: ptr("done"), By: "q"})
 	if done.DoneAt == nil || null.Value(done.Owner) != "olga" || null.Value(done.DueOn) != "2026-12-31" {
 		t.Fatalf("done: %+v", done)
+	}
+	// Becoming done marks the customer's notice for the API to start (and its
+	// reconciler, if the API could not).
+	if marks, _ := st.PendingQualityStarts(ctx, 0, 10); len(marks) != 1 || null.Value(marks[0].BacklogItemID) != id {
+		t.Fatalf("marks after done: %+v, want the item's notice", marks)
+	}
+	if read, err := st.BacklogItem(ctx, id); err != nil || read.Status != "done" || !read.UpdatedAt.Equal(done.UpdatedAt) {
+		t.Fatalf("BacklogItem: %+v, %v; want it as changed", read, err)
+	}
+	if _, err := st.BacklogItem(ctx, uuid.NewString()); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an unknown item: %v, want ErrNotFound", err)
 	}
 	before, again, err := st.ChangeBacklogItem(ctx, id, store.BacklogChange{Status: ptr("done"), By: "q"})
 	if err != nil || before.Status != "done" || again.DoneAt == nil || !again.DoneAt.Equal(*done.DoneAt) {

@@ -33,20 +33,23 @@ func (s *Store) WorkflowsStarted(ctx context.Context, complaintIDs ...string) er
 	return nil
 }
 
-// QualityStart is the workflow of a risk alert (RiskAlertID) or PDCA cycle
-// (CycleID) opened through the API whose start Temporal has not confirmed: the
-// row's transaction marks it (OpenManualRiskAlert, ProposeCycle with StartPending)
-// and QualityWorkflowStarted clears it. Alerts a monitor run opens and cycles a
-// review proposes are children of those workflows and never marked.
+// QualityStart is a workflow the API starts after writing its row and Temporal has
+// not confirmed: a risk alert's (RiskAlertID) or PDCA cycle's (CycleID) opened
+// through the API, or the done notice of a backlog item (BacklogItemID). The row's
+// transaction marks it (OpenManualRiskAlert, ProposeCycle with StartPending,
+// ChangeBacklogItem to done) and QualityWorkflowStarted clears it. Alerts a monitor
+// run opens and cycles a review proposes are children of those workflows and never
+// marked.
 type QualityStart struct {
-	RiskAlertID *string `db:"risk_alert_id"`
-	CycleID     *string `db:"cycle_id"`
+	RiskAlertID   *string `db:"risk_alert_id"`
+	CycleID       *string `db:"cycle_id"`
+	BacklogItemID *string `db:"backlog_item_id"`
 }
 
 // PendingQualityStarts lists up to limit quality workflows asked for more than
 // grace ago and not confirmed, oldest first.
 func (s *Store) PendingQualityStarts(ctx context.Context, grace time.Duration, limit int) ([]QualityStart, error) {
-	const q = `SELECT risk_alert_id, cycle_id FROM quality_workflow_starts_pending
+	const q = `SELECT risk_alert_id, cycle_id, backlog_item_id FROM quality_workflow_starts_pending
 		WHERE asked_at < now() - make_interval(secs => $1) ORDER BY asked_at LIMIT $2`
 	out := []QualityStart{}
 	if err := s.db.SelectContext(ctx, &out, q, grace.Seconds(), limit); err != nil {
@@ -57,18 +60,20 @@ func (s *Store) PendingQualityStarts(ctx context.Context, grace time.Duration, l
 
 // QualityWorkflowStarted records that Temporal holds the workflow.
 func (s *Store) QualityWorkflowStarted(ctx context.Context, st QualityStart) error {
-	const q = `DELETE FROM quality_workflow_starts_pending WHERE risk_alert_id = $1::uuid OR cycle_id = $2::uuid`
-	if _, err := s.db.ExecContext(ctx, q, st.RiskAlertID, st.CycleID); err != nil {
+	const q = `DELETE FROM quality_workflow_starts_pending
+		WHERE risk_alert_id = $1::uuid OR cycle_id = $2::uuid OR backlog_item_id = $3::uuid`
+	if _, err := s.db.ExecContext(ctx, q, st.RiskAlertID, st.CycleID, st.BacklogItemID); err != nil {
 		return fmt.Errorf("record quality workflow started: %w", err)
 	}
 	return nil
 }
 
-// markQualityStart marks a new risk alert's or cycle's workflow as asked for, in
-// the transaction that writes its row.
+// markQualityStart marks a workflow as asked for, in the transaction that writes
+// its row; marked already (an item done again before its notice started), it stays.
 func markQualityStart(ctx context.Context, tx execer, st QualityStart) error {
-	const q = `INSERT INTO quality_workflow_starts_pending (risk_alert_id, cycle_id) VALUES ($1, $2)`
-	if _, err := tx.ExecContext(ctx, q, st.RiskAlertID, st.CycleID); err != nil {
+	const q = `INSERT INTO quality_workflow_starts_pending (risk_alert_id, cycle_id, backlog_item_id)
+		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+	if _, err := tx.ExecContext(ctx, q, st.RiskAlertID, st.CycleID, st.BacklogItemID); err != nil {
 		return fmt.Errorf("mark quality workflow start: %w", err)
 	}
 	return nil
