@@ -142,6 +142,18 @@ func (s ComplaintState) PendingEscalation() *complaint.EscalationRecord {
 	return nil
 }
 
+// openingEscalation reports whether an over-limit compensation's escalation is
+// still being opened: the compensation is requested and names an escalation not
+// appended yet (its handler waits on recording the request). It is as good as
+// pending — a second over-limit request or an escalation request in that moment
+// would open another and orphan the first. Only validators ask, and they do not
+// run on replay, so recorded histories replay as before.
+func (s ComplaintState) openingEscalation() bool {
+	n := len(s.Compensations)
+	return n > 0 && s.Compensations[n-1].Status == complaint.CompensationRequested &&
+		s.Compensations[n-1].EscalationSeq > len(s.Escalations)
+}
+
 // ComplaintWorkflow runs one complaint from filing to closure: it loads the SLA the
 // complaint was filed under, runs the first-response and resolution clocks (on the
 // policy's business-hours calendar) with one durable timer for the nearest warning,

@@ -85,6 +85,9 @@ func (w *complaintWorkflow) validateRequestEscalation(_ workflow.Context, req Es
 	if e := w.state.PendingEscalation(); e != nil {
 		return invalidAction(fmt.Sprintf("cannot escalate: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
 	}
+	if w.state.openingEscalation() {
+		return invalidAction("cannot escalate: an over-limit compensation is being escalated")
+	}
 	if err := requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason"); err != nil {
 		return err
 	}

@@ -61,6 +61,9 @@ func (w *complaintWorkflow) validateCompensate(_ workflow.Context, req Compensat
 	if e := w.state.PendingEscalation(); e != nil {
 		return invalidAction(fmt.Sprintf("cannot request compensation over your limit: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
 	}
+	if w.state.openingEscalation() {
+		return invalidAction("cannot request compensation over your limit: another over-limit request is being escalated")
+	}
 	if w.loaded && len(w.approvers()) == 0 {
 		return invalidAction("cannot request compensation over your limit: no manager in the reporting chain of " + w.ownerRecipient())
 	}

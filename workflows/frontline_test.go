@@ -75,6 +75,33 @@ func (s *ComplaintSuite) TestOverLimitCompensationEscalatesAutomatically() {
 	}
 }
 
+// Two over-limit requests, or one and an escalation request, in the same moment:
+// while the first's escalation is being opened the others are refused, so one
+// escalation is opened and no compensation is left naming one that never was.
+func (s *ComplaintSuite) TestOverLimitRequestsInTheSameMomentOpenOneEscalation() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdateCompensate, compensation(300))
+		s.reject(workflows.UpdateCompensate, compensation(250))
+		s.reject(workflows.UpdateRequestEscalation, workflows.EscalationRequest{Actor: "ann", Reason: "customer insists"})
+	})
+	s.at(2*time.Hour, func() {
+		state := s.queryState()
+		s.Require().Len(state.Escalations, 1)
+		s.Require().Len(state.Compensations, 1)
+		s.Equal(1, state.Compensations[0].EscalationSeq)
+	})
+	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
+
+	s.run()
+
+	s.Equal([]string{
+		"cannot request compensation over your limit: another over-limit request is being escalated",
+		"cannot escalate: an over-limit compensation is being escalated",
+	}, s.rejections)
+}
+
 // The limit is strict: 499.99 of a 500 refund limit is granted, 500 is not; no
 // limit at all means no authority.
 func (s *ComplaintSuite) TestCompensationLimitBoundaries() {
