@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -147,18 +148,8 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 	}
 	defer tx.Rollback()
 
-	var prior struct {
-		AlertID string                `db:"alert_id"`
-		Kind    quality.RiskEventKind `db:"kind"`
-	}
-	err = tx.GetContext(ctx, &prior, `SELECT alert_id, kind FROM risk_alert_events WHERE idempotency_key = $1`, a.Key)
-	switch {
-	case err == nil:
-		tx.Rollback()
-		alert, err := s.RiskAlert(ctx, prior.AlertID)
-		return alert, prior.Kind == quality.RiskEventOpened, err
-	case !errors.Is(err, sql.ErrNoRows):
-		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
+	if alert, created, found, err := s.openedBefore(ctx, tx, a.Key); found || err != nil {
+		return alert, created, err
 	}
 
 	details, err := json.Marshal(a.Check.Details)
@@ -193,17 +184,44 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	check := a.Check
-	if err := insertRiskEvent(ctx, tx, quality.RiskAlertEvent{
+	inserted, err := insertRiskEventOnce(ctx, tx, quality.RiskAlertEvent{
 		AlertID: id, Key: a.Key, Kind: kind, At: at, Actor: "risk-monitor",
 		Data: quality.RiskEventData{MonitorRun: a.MonitorRun, Check: &check},
-	}); err != nil {
+	})
+	if err != nil {
 		return quality.RiskAlert{}, false, err
+	}
+	if !inserted {
+		// Another attempt with this key committed between the read above and this
+		// insert (a retry overlapping its first attempt): what it did stands, and
+		// this attempt's sighting is no sighting.
+		tx.Rollback()
+		alert, created, _, err := s.openedBefore(ctx, s.db, a.Key)
+		return alert, created, err
 	}
 	if err := tx.Commit(); err != nil {
 		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}
 	alert, err := s.RiskAlert(ctx, id)
 	return alert, kind == quality.RiskEventOpened, err
+}
+
+// openedBefore answers an opening already recorded under key (found): the alert,
+// and whether that opening created it.
+func (s *Store) openedBefore(ctx context.Context, q sqlx.QueryerContext, key string) (alert quality.RiskAlert, created, found bool, err error) {
+	var prior struct {
+		AlertID string                `db:"alert_id"`
+		Kind    quality.RiskEventKind `db:"kind"`
+	}
+	err = sqlx.GetContext(ctx, q, &prior, `SELECT alert_id, kind FROM risk_alert_events WHERE idempotency_key = $1`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return alert, false, false, nil
+	}
+	if err != nil {
+		return alert, false, false, fmt.Errorf("open risk alert: %w", err)
+	}
+	alert, err = s.RiskAlert(ctx, prior.AlertID)
+	return alert, prior.Kind == quality.RiskEventOpened, true, err
 }
 
 // OpenManualRiskAlert opens an alert by hand (002 §9.1: an outage or a major

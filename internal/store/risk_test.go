@@ -473,3 +473,61 @@ func TestRiskAlertListingAndLedger(t *testing.T) {
 		}
 	}
 }
+
+// Attempts of one opening that overlap — a retry started while the first attempt
+// is still committing at its timeout — all learn the opening: created, the same
+// alert, seen once, one event. (Before, an attempt that read no event before the
+// first committed took the "seen again" path, counted a sighting and answered
+// created=false, so the monitor never started the alert's workflow.)
+func TestOverlappingAttemptsOfAnOpeningAllLearnIt(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	for round := range 5 {
+		run := fmt.Sprintf("run-overlap-%d", round)
+		check := yellowCSAT()
+		type answer struct {
+			id      string
+			created bool
+			err     error
+		}
+		answers := make(chan answer, 8)
+		start := make(chan struct{})
+		for range 8 {
+			go func() {
+				<-start
+				a, created, err := st.OpenRiskAlert(ctx, quality.NewRiskAlert{
+					ID: uuid.NewString(), Key: run + "/" + string(check.Condition), MonitorRun: run, Check: check, At: riskAt, OwnerID: "lee",
+				})
+				answers <- answer{a.ID, created, err}
+			}()
+		}
+		close(start)
+		ids := map[string]bool{}
+		for range 8 {
+			a := <-answers
+			if a.err != nil || !a.created {
+				t.Fatalf("round %d: an attempt answered created=%v, %v; want the opening", round, a.created, a.err)
+			}
+			ids[a.id] = true
+		}
+		if len(ids) != 1 {
+			t.Fatalf("round %d: attempts answered %d alerts, want one", round, len(ids))
+		}
+		for id := range ids {
+			a, err := st.RiskAlert(ctx, id)
+			if err != nil || a.SeenCount != 1 {
+				t.Fatalf("round %d: alert %+v, %v; want seen once", round, a, err)
+			}
+			if got := fmt.Sprint(riskEventKinds(t, st, id)); got != "[opened]" {
+				t.Fatalf("round %d: events %s, want [opened]", round, got)
+			}
+			// Closed, so the next round's condition opens a new alert.
+			if ok, err := st.RecordRiskAlertEvent(ctx, quality.RiskAlertEvent{AlertID: id, Key: run + "/closed",
+				Kind: quality.RiskEventClosed, At: riskAt.Add(time.Hour), Actor: "lee",
+				Data: quality.RiskEventData{Ledger: &quality.RiskLedgerEntry{RootCause: "r", Solution: "s", Executor: "e",
+					ActionDeadline: riskAt.Add(72 * time.Hour), Verification: "v"}}}); !ok || err != nil {
+				t.Fatalf("round %d: close: %v %v", round, ok, err)
+			}
+		}
+	}
+}
