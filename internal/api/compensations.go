@@ -246,7 +246,7 @@ func (s *Server) handover(w http.ResponseWriter, r *http.Request) {
 	s.act(w, r, &body, func(v *validator) {
 		v.id("to_person_id", body.ToPersonID)
 		v.required("reason", body.Reason, 2000)
-		if len(v.errs) == 0 {
+		if v.ok("to_person_id") {
 			req = s.handoverFacts(r, v, body)
 		}
 	}, workflows.UpdateHandover, func(actor string) any {

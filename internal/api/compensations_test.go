@@ -86,6 +86,8 @@ func TestCompensationAndHandoverBadInput(t *testing.T) {
 		{"wrong type", "/compensations", `{"kind":"refund","amount":"150","currency":"CNY"}`, []string{"amount"}},
 		{"empty hand-over", "/handover", `{}`, []string{"to_person_id", "reason"}},
 		{"to nobody", "/handover", `{"to_person_id":"ghost","reason":"leave"}`, []string{"to_person_id"}},
+		// The person is looked up whatever else is wrong, so both are named at once.
+		{"to nobody, no reason", "/handover", `{"to_person_id":"ghost"}`, []string{"reason", "to_person_id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,12 +89,21 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *store.FieldError
 	var inUse *store.InUseError
 	switch {
+	case errors.As(err, &fe) && errors.Is(err, store.ErrInvalid):
+		// Every field the store found wrong (it joins them), a conflict among them too.
+		var fields []FieldError
+		for _, fe := range store.FieldErrors(err) {
+			code := codeOfReason(fe.Reason)
+			if errors.Is(fe, store.ErrConflict) {
+				code = FieldConflict
+			}
+			fields = append(fields, FieldError{Field: fe.Field, Code: code, Message: fe.Reason})
+		}
+		writeProblem(w, r, fieldProblem(http.StatusBadRequest, fields...))
 	case errors.As(err, &fe) && errors.Is(err, store.ErrConflict):
 		p := fieldProblem(http.StatusConflict, FieldError{Field: fe.Field, Code: FieldConflict, Message: fe.Reason})
 		p.Type, p.Title = "https://complaintflow.dev/problems/conflict", "Conflict"
 		writeProblem(w, r, p)
-	case errors.As(err, &fe):
-		writeProblem(w, r, fieldProblem(http.StatusBadRequest, FieldError{Field: fe.Field, Code: codeOfReason(fe.Reason), Message: fe.Reason}))
 	case errors.As(err, &inUse):
 		writeProblem(w, r, problem(http.StatusConflict, inUse.Error()))
 	default:

@@ -274,6 +274,9 @@ func TestBadDirectoryWritesNameTheFieldAndChangeNothing(t *testing.T) {
 		{"/v1/people/dana", `{"name":"Dana","role":"director","manager_id":"gone"}`, 400, "manager_id"},
 		{"/v1/people/dana", `{"name":"Dana","role":"director","manager_id":"dana"}`, 400, "manager_id"},
 		{"/v1/people/dana", `{"name":"Dana","role":"director","manager_id":"ann"}`, 409, "manager_id"},
+		// Every looked-up field named at once, a reporting cycle among them.
+		{"/v1/people/dana", `{"name":"Dana","role":"director","team_id":"ghosts","manager_id":"ghost"}`, 400, "team_id,manager_id"},
+		{"/v1/people/dana", `{"name":"Dana","role":"director","team_id":"ghosts","manager_id":"ann"}`, 400, "team_id,manager_id"},
 		{"/v1/teams/care", `{"name":"Care","lead_id":"ghost"}`, 400, "lead_id"},
 		{"/v1/teams/care", `{"name":"Care","lead_id":"gone"}`, 400, "lead_id"},
 		{"/v1/routing/refunds", `{"team_id":"care"}`, 400, "category"},

@@ -196,7 +196,7 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request) {
 	var decision complaint.Decision
 	c, ok := s.update(w, r, &body, func(v *validator) {
 		decision = body.check(v)
-		if body.Owner != "" && len(v.errs) == 0 {
+		if body.Owner != "" && v.ok("owner") {
 			s.checkOwner(r, v, body.Owner)
 		}
 	}, workflows.UpdateDecideEscalation, func(actor string) any {

@@ -330,6 +330,11 @@ func TestFeedbackListingAndTheBacklog(t *testing.T) {
 	if !slices.Equal(bad.fields(), []string{"status"}) {
 		t.Errorf("bad status names %v", bad.fields())
 	}
+	// An owner and a cycle that do not exist: both named in one answer.
+	bad = a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+id, `{"owner":"ghost","cycle_id":"`+uuid.NewString()+`"}`, http.StatusBadRequest)
+	if !slices.Equal(bad.fields(), []string{"owner", "cycle_id"}) {
+		t.Errorf("an unknown owner and cycle name %v, want both", bad.fields())
+	}
 	a.as(auth.RoleManager, "PATCH", "/v1/improvement-backlog/"+uuid.NewString(), `{"status":"done"}`, http.StatusNotFound)
 	a.as(auth.RoleIntake, "PATCH", "/v1/improvement-backlog/"+id, `{"status":"done"}`, http.StatusForbidden)
 	if got := a.as(auth.RoleAdmin, "GET", "/v1/improvement-backlog?status=planned&problem_type=logistics", "", http.StatusOK); len(got.body["items"].([]any)) != 1 {

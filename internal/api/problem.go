@@ -102,6 +102,18 @@ func (v *validator) reject(field, code, message string) {
 	v.errs = append(v.errs, FieldError{Field: field, Code: code, Message: message})
 }
 
+// ok reports whether nothing is named wrong with field yet: a check that looks the
+// field up (in the directory) runs when the field itself is well formed, whatever
+// else is wrong, so one 400 names every bad field.
+func (v *validator) ok(field string) bool {
+	for _, e := range v.errs {
+		if e.Field == field {
+			return false
+		}
+	}
+	return true
+}
+
 // rejectAt is reject for a field whose JSON pointer is known (decoding).
 func (v *validator) rejectAt(pointer, field, code, message string) {
 	v.errs = append(v.errs, FieldError{Pointer: pointer, Field: field, Code: code, Message: message})

@@ -443,6 +443,8 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 		{"compensation of an unknown kind", "POST", decision, max, map[string]any{"decision": "compensate",
 			"compensation": map[string]any{"kind": "cash", "amount": 5}}, 400, "compensation.kind"},
 		{"reassign to nobody in the directory", "POST", decision, max, map[string]any{"decision": "reassign", "owner": "ghost"}, 400, "owner"},
+		{"reassign to nobody, and a reason too long", "POST", decision, max, map[string]any{"decision": "reassign", "owner": "ghost",
+			"reason": strings.Repeat("x", 2001)}, 400, "no person ghost in the directory"},
 		{"decision with no escalation pending", "POST", decision, max, map[string]any{"decision": "reject", "reason": "x"}, 409, "not pending"},
 		{"seq that is not a number", "POST", path + "/escalations/one/decision", max, map[string]any{"decision": "reject", "reason": "x"}, 404, "seq"},
 		{"inbox with a bad status", "GET", "/v1/escalations?status=lost", max, nil, 400, "status"},

@@ -34,6 +34,40 @@ func invalidField(field, reason string) error {
 	return &FieldError{Field: field, Reason: reason, kind: ErrInvalid}
 }
 
+// FieldErrors lists the field errors in err, which may join several.
+func FieldErrors(err error) []*FieldError {
+	switch e := err.(type) {
+	case *FieldError:
+		return []*FieldError{e}
+	case interface{ Unwrap() []error }:
+		var out []*FieldError
+		for _, x := range e.Unwrap() {
+			out = append(out, FieldErrors(x)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		return FieldErrors(e.Unwrap())
+	}
+	return nil
+}
+
+// fieldChecks joins what the checks found wrong with the fields, so one answer
+// names every one; an error of another kind (the database) is returned alone.
+func fieldChecks(errs ...error) error {
+	var fields []error
+	for _, err := range errs {
+		var fe *FieldError
+		switch {
+		case err == nil:
+		case errors.As(err, &fe):
+			fields = append(fields, err)
+		default:
+			return err
+		}
+	}
+	return errors.Join(fields...)
+}
+
 // DefaultRoute is the routing category that catches every category without a rule.
 const DefaultRoute = "*"
 
@@ -246,10 +280,7 @@ func (s *Store) PutPerson(ctx context.Context, p Person, version *time.Time) (Pe
 		if err := atVersion(ctx, tx, version, `SELECT updated_at FROM people WHERE id = $1`, p.ID); err != nil {
 			return err
 		}
-		if err := checkTeam(ctx, tx, "team_id", p.TeamID); err != nil {
-			return err
-		}
-		if err := checkManager(ctx, tx, p.ID, p.ManagerID); err != nil {
+		if err := fieldChecks(checkTeam(ctx, tx, "team_id", p.TeamID), checkManager(ctx, tx, p.ID, p.ManagerID)); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
@@ -275,6 +306,22 @@ func checkTeam(ctx context.Context, tx *sqlx.Tx, field string, id *string) error
 	}
 	if !exists {
 		return invalidField(field, "no team "+*id)
+	}
+	return nil
+}
+
+// checkRef names field when id (neither nil nor empty) is not found by exists, a
+// query answering whether the row $1 exists; reason is a format for the id.
+func checkRef(ctx context.Context, tx *sqlx.Tx, field, exists string, id *string, reason string) error {
+	if id == nil || *id == "" {
+		return nil
+	}
+	var found bool
+	if err := tx.GetContext(ctx, &found, exists, *id); err != nil {
+		return err
+	}
+	if !found {
+		return invalidField(field, fmt.Sprintf(reason, *id))
 	}
 	return nil
 }

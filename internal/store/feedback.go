@@ -284,6 +284,14 @@ func (s *Store) ChangeBacklogItem(ctx context.Context, id string, c BacklogChang
 		if c.Version != nil && !c.Version.Equal(before.UpdatedAt) {
 			return ErrStale
 		}
+		// Both looked up first, so one answer names both when both are wrong (the
+		// foreign keys below would name only the first).
+		if err := fieldChecks(
+			checkRef(ctx, tx, "owner", `SELECT EXISTS (SELECT 1 FROM people WHERE id = $1)`, c.Owner, "no person %s in the directory"),
+			checkRef(ctx, tx, "cycle_id", `SELECT EXISTS (SELECT 1 FROM pdca_cycles WHERE id = $1::uuid)`, c.CycleID, "no PDCA cycle %s"),
+		); err != nil {
+			return err
+		}
 		const q = `UPDATE improvement_backlog SET
 				status   = COALESCE($2, status),
 				owner    = CASE WHEN $3::text IS NULL THEN owner ELSE NULLIF($3, '') END,
