@@ -50,8 +50,9 @@ type qaScorecardBody struct {
 	SamplePct *int                  `json:"sample_pct"`
 }
 
-// putQAScorecard replaces the scorecard (the criteria must add up to 100 points;
-// sample_pct left out keeps its value). Samples scored before keep theirs.
+// putQAScorecard changes the scorecard: the criteria, replaced whole (they must add
+// up to 100 points), and the sample share; either left out keeps its value.
+// Samples scored before keep theirs.
 func (s *Server) putQAScorecard(w http.ResponseWriter, r *http.Request) {
 	var body qaScorecardBody
 	var v validator
@@ -70,7 +71,10 @@ func (s *Server) putQAScorecard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		version := mergedAgainst(ifMatch, null.Value(at))
-		sc := quality.QAScorecard{Criteria: body.Criteria, SamplePct: current.SamplePct}
+		sc := current
+		if body.Criteria != nil {
+			sc.Criteria = body.Criteria
+		}
 		if body.SamplePct != nil {
 			sc.SamplePct = *body.SamplePct
 		}

@@ -1736,8 +1736,10 @@ type Channel string
 // ClassificationRule defines model for ClassificationRule.
 type ClassificationRule struct {
 	Dimension ClassificationRuleDimension `json:"dimension"`
-	Keywords  *[]string                   `json:"keywords"`
-	Priority  int                         `json:"priority"`
+
+	// Keywords 1 to 100 keywords, each 1 to 50 characters, `*` only at the end (a prefix).
+	Keywords *[]string `json:"keywords"`
+	Priority int       `json:"priority"`
 
 	// Value A value of the dimension: a category, an urgency, a scope, or `angry` for sentiment.
 	Value string `json:"value"`
@@ -6267,8 +6269,9 @@ type ClientInterface interface {
 
 	// PutQAScorecardWithBody Replace the QA scorecard
 	//
-	// The criteria's points must add up to 100; `sample_pct` left out keeps its
-	// value. Samples scored before keep the criteria they were scored on.
+	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 	// its read and of this answer). With `If-Match` it is changed only if it is still
@@ -6283,8 +6286,9 @@ type ClientInterface interface {
 
 	// PutQAScorecard Replace the QA scorecard
 	//
-	// The criteria's points must add up to 100; `sample_pct` left out keeps its
-	// value. Samples scored before keep the criteria they were scored on.
+	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 	// its read and of this answer). With `If-Match` it is changed only if it is still
@@ -9283,8 +9287,9 @@ func (c *Client) GetQAScorecard(ctx context.Context, reqEditors ...RequestEditor
 
 // PutQAScorecardWithBody Replace the QA scorecard
 //
-// The criteria's points must add up to 100; `sample_pct` left out keeps its
-// value. Samples scored before keep the criteria they were scored on.
+// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 // its read and of this answer). With `If-Match` it is changed only if it is still
@@ -9309,8 +9314,9 @@ func (c *Client) PutQAScorecardWithBody(ctx context.Context, params *PutQAScorec
 
 // PutQAScorecard Replace the QA scorecard
 //
-// The criteria's points must add up to 100; `sample_pct` left out keeps its
-// value. Samples scored before keep the criteria they were scored on.
+// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 // its read and of this answer). With `If-Match` it is changed only if it is still
@@ -18173,8 +18179,9 @@ type ClientWithResponsesInterface interface {
 
 	// PutQAScorecardWithBodyWithResponse Replace the QA scorecard
 	//
-	// The criteria's points must add up to 100; `sample_pct` left out keeps its
-	// value. Samples scored before keep the criteria they were scored on.
+	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 	// its read and of this answer). With `If-Match` it is changed only if it is still
@@ -18189,8 +18196,9 @@ type ClientWithResponsesInterface interface {
 
 	// PutQAScorecardWithResponse Replace the QA scorecard
 	//
-	// The criteria's points must add up to 100; `sample_pct` left out keeps its
-	// value. Samples scored before keep the criteria they were scored on.
+	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 	// its read and of this answer). With `If-Match` it is changed only if it is still
@@ -34790,8 +34798,9 @@ func (c *ClientWithResponses) GetQAScorecardWithResponse(ctx context.Context, re
 
 // PutQAScorecardWithBodyWithResponse Replace the QA scorecard
 //
-// The criteria's points must add up to 100; `sample_pct` left out keeps its
-// value. Samples scored before keep the criteria they were scored on.
+// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 // its read and of this answer). With `If-Match` it is changed only if it is still
@@ -34812,8 +34821,9 @@ func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Con
 
 // PutQAScorecardWithResponse Replace the QA scorecard
 //
-// The criteria's points must add up to 100; `sample_pct` left out keeps its
-// value. Samples scored before keep the criteria they were scored on.
+// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
+// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
 // its read and of this answer). With `If-Match` it is changed only if it is still
