@@ -33,49 +33,46 @@ func (s *Server) startQualityWorkflow(ctx context.Context, st store.QualityStart
 	return nil
 }
 
-// StartQualityWorkflow starts the workflow of a marked risk alert or cycle unless
-// Temporal holds it already, and clears the mark: the reconciler's call. A mark
-// whose row is gone is cleared.
+// StartQualityWorkflow starts the workflow of a marked risk alert, cycle or done
+// backlog item unless Temporal holds it already, and clears the mark: the
+// reconciler's call. A mark whose row is gone, or no longer wants its workflow (an
+// alert closed, an item taken back out of done), is cleared.
 func (s *Server) StartQualityWorkflow(ctx context.Context, st store.QualityStart) error {
 	var start func(context.Context) error
+	var err error
 	switch {
 	case st.RiskAlertID != nil:
-		a, err := s.store.RiskAlert(ctx, *st.RiskAlertID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		start = func(ctx context.Context) error {
-			if err != nil || a.Status == quality.RiskClosed {
-				return nil // nothing to start
-			}
-			return s.startRiskAlertWorkflow(ctx, a)
-		}
+		start, err = markedStart(ctx, *st.RiskAlertID, s.store.RiskAlert,
+			func(a quality.RiskAlert) bool { return a.Status != quality.RiskClosed }, s.startRiskAlertWorkflow)
 	case st.BacklogItemID != nil:
-		it, err := s.store.BacklogItem(ctx, *st.BacklogItemID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		start = func(ctx context.Context) error {
-			if err != nil || it.Status != "done" {
-				return nil // gone, or taken back out of done before its notice started
-			}
-			return s.startSuggestionDone(ctx, it)
-		}
+		start, err = markedStart(ctx, *st.BacklogItemID, s.store.BacklogItem,
+			func(it store.BacklogItem) bool { return it.Status == "done" }, s.startSuggestionDone)
 	case st.CycleID != nil:
-		c, err := s.store.Cycle(ctx, *st.CycleID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		start = func(ctx context.Context) error {
-			if err != nil {
-				return nil
-			}
-			return s.startCycleWorkflow(ctx, c)
-		}
+		start, err = markedStart(ctx, *st.CycleID, s.store.Cycle,
+			func(quality.Cycle) bool { return true }, s.startCycleWorkflow)
 	default:
-		return fmt.Errorf("start quality workflow: the mark names no risk alert, cycle or backlog item")
+		err = fmt.Errorf("start quality workflow: the mark names no risk alert, cycle or backlog item")
+	}
+	if err != nil {
+		return err
 	}
 	return s.startQualityWorkflow(ctx, st, start)
+}
+
+// markedStart reads the row id of a mark with load and answers the start of its
+// workflow — nothing to start when the row is gone or no longer wants it.
+func markedStart[T any](ctx context.Context, id string, load func(context.Context, string) (T, error),
+	wants func(T) bool, start func(context.Context, T) error) (func(context.Context) error, error) {
+	row, err := load(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return func(context.Context) error { return nil }, nil
+	case err != nil:
+		return nil, err
+	case !wants(row):
+		return func(context.Context) error { return nil }, nil
+	}
+	return func(ctx context.Context) error { return start(ctx, row) }, nil
 }
 
 // startFailed answers a start that failed after what it belongs to was written
