@@ -326,6 +326,11 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		add(notify.ChannelWebhook, c.PersonWebhookURL)
 	}
 	if len(targets) == 0 {
+		if n.Recipient == CustomerRecipient {
+			// Written to the log, which operators read: masked as for staff, the
+			// customer's name too ("Dear 王芳" is the customer's to read, not the log's).
+			subject, body = maskForLog(subject, c), maskForLog(body, c)
+		}
 		targets = append(targets, target{a.logNotifier(), ""})
 	}
 
@@ -453,6 +458,15 @@ func (a *Activities) notifier(channel string) notify.Notifier {
 // reads and notices follow one rule.
 func maskCustomer(s string, c notify.Contacts) string {
 	return privacy.Staff(s, privacy.Contacts{Phone: c.CustomerPhone, Email: c.CustomerEmail, Address: c.CustomerAddress})
+}
+
+// maskForLog is maskCustomer with the customer's name masked too: a customer's own
+// notice names them, and the log is no place for it.
+func maskForLog(s string, c notify.Contacts) string {
+	if c.CustomerName != "" {
+		s = strings.ReplaceAll(s, c.CustomerName, privacy.Name(c.CustomerName))
+	}
+	return maskCustomer(s, c)
 }
 
 // lastAttempt reports whether Temporal will not retry this attempt. Without a

@@ -553,6 +553,21 @@ func TestNotifyFallsBackToTheLog(t *testing.T) {
 	if got := strings.Count(f.log.String(), `"msg":"notification"`); got != 4 {
 		t.Errorf("%d notices logged, want 4", got)
 	}
+	// A customer's own notice falls back to the log masked, the name too: operators
+	// read the log, the customer does not.
+	dear := f.notice(activities.CustomerRecipient, "王芳您好，我们会寄往 "+customerAddress+"，电话 "+customerPhone+"。")
+	dear.EventKey += "/dear"
+	if err := f.notify(dear); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"王芳", customerAddress, customerPhone} {
+		if strings.Contains(f.log.String(), secret) {
+			t.Errorf("the log shows %q: %s", secret, f.log.String())
+		}
+	}
+	if !strings.Contains(f.log.String(), "王*您好") {
+		t.Errorf("the log lost the masked notice: %s", f.log.String())
+	}
 }
 
 // On a real Temporal server the activity sees its retry policy: when the last

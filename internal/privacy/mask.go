@@ -89,17 +89,24 @@ var (
 		`|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?` +
 		`|\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b(?::\d{1,5}\b)?` +
 		`|(\+?\d[\d\s\-().]{5,}\d)`)
-	linkPattern = regexp.MustCompile(`https?://[^\s@]+(?:\s|$)`)
+	// A link runs over the characters a URL may hold (RFC 3986) and ends at the
+	// first it may not: white space, or in Chinese text the full-width punctuation
+	// or the next character, which follow a link without a space.
+	linkPattern = regexp.MustCompile(`https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`)
 )
 
 // Text hides e-mail addresses and phone numbers inside free text (PIPL: personal
 // data must not leak into logs or notices to staff). Links are kept whole: a host
 // like 127.0.0.1 or a signed token is not a phone number, and a mangled link is
-// useless to whoever must open it.
+// useless to whoever must open it — up to the first character a URL cannot hold,
+// so what follows a link in Chinese text, with no space between, is still masked.
 func Text(s string) string {
 	var b strings.Builder
 	last := 0
 	for _, loc := range linkPattern.FindAllStringIndex(s, -1) {
+		if strings.Contains(s[loc[0]:loc[1]], "@") {
+			continue // a link with an e-mail address in it is masked as text
+		}
 		b.WriteString(maskPlain(s[last:loc[0]]))
 		b.WriteString(s[loc[0]:loc[1]])
 		last = loc[1]

@@ -23,6 +23,10 @@ func TestText(t *testing.T) {
 		"from 192.168.1.254 via [::1]:7233 and 2001:db8::7001:8333":       "from 192.168.1.254 via [::1]:7233 and 2001:db8::7001:8333",
 		"phone 138.0013.8000":   "phone ***8000",
 		"phone 010.6552.9988.1": "phone ***9881",
+		// A link ends where a URL cannot go on: in Chinese text at the full-width
+		// comma that follows it, with no space, so the number after it is masked.
+		"订单链接https://shop.example.com/o/123，电话13800138000，请回电":    "订单链接https://shop.example.com/o/123，电话***8000，请回电",
+		"链接 https://shop.example.com/o/123?a=1&b=2 电话13800138000": "链接 https://shop.example.com/o/123?a=1&b=2 电话***8000",
 		// A link with an e-mail address in it is not kept.
 		"see https://x.example/u?mail=li.lei@example.com": "see https://x.example/u?mail=l***@example.com",
 	} {
