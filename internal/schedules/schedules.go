@@ -81,6 +81,10 @@ func (s *Sync) Update(ctx context.Context, id string, change func(old store.Revi
 		}
 		return next, func(store.ReviewSchedule) (func(), error) {
 			if err := s.syncTemporal(ctx, &old, next); err != nil {
+				// Part of it may have been made (the update before a failed pause, or
+				// a call Temporal applied whose answer was lost): the row stays as it
+				// was, so Temporal goes back to it too.
+				s.restoreTemporal(next, old)
 				return nil, err
 			}
 			return func() { s.restoreTemporal(next, old) }, nil
@@ -167,7 +171,7 @@ func (s *Sync) action(row store.ReviewSchedule) *client.ScheduleWorkflowAction {
 }
 
 // createTemporal creates the Temporal Schedule of a new row, or adopts one a failed
-// earlier attempt left behind; undo deletes it.
+// earlier attempt left behind; undo deletes it, and so does a failure.
 func (s *Sync) createTemporal(ctx context.Context, row store.ReviewSchedule, spec *cron.SpecSchedule) (func(), error) {
 	_, err := s.temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID:      workflows.ReviewScheduleID(row.ID),
@@ -181,6 +185,10 @@ func (s *Sync) createTemporal(ctx context.Context, row store.ReviewSchedule, spe
 		err = s.syncTemporal(ctx, nil, row)
 	}
 	if err != nil {
+		// Temporal may have made it all the same (a create whose answer was lost):
+		// the row does not commit, so no schedule may stay without one — under a
+		// random ID no later create would adopt it.
+		s.deleteTemporal(row.ID)
 		return nil, fmt.Errorf("create Temporal schedule: %w", err)
 	}
 	return func() { s.deleteTemporal(row.ID) }, nil

@@ -3,6 +3,7 @@ package schedules_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -96,5 +97,113 @@ func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
 	saved, err := st.ReviewSchedule(ctx, id)
 	if err != nil || saved.Paused || saved.Note != "monthly planning" {
 		t.Fatalf("the row: %+v, %v", saved, err)
+	}
+}
+
+// lossy is a Temporal client whose schedule calls named in fail are made but
+// answered with an error, as a call whose answer is lost at a deadline is (create),
+// or refused after an earlier call of the same change went through (pause).
+type lossy struct {
+	client.Client
+	fail string
+}
+
+func (l lossy) ScheduleClient() client.ScheduleClient {
+	return lossySchedules{l.Client.ScheduleClient(), l.fail}
+}
+
+type lossySchedules struct {
+	client.ScheduleClient
+	fail string
+}
+
+func (l lossySchedules) Create(ctx context.Context, opts client.ScheduleOptions) (client.ScheduleHandle, error) {
+	h, err := l.ScheduleClient.Create(ctx, opts)
+	if err == nil && l.fail == "create" {
+		return nil, errors.New("the answer was lost")
+	}
+	return h, err
+}
+
+func (l lossySchedules) GetHandle(ctx context.Context, id string) client.ScheduleHandle {
+	return lossyHandle{l.ScheduleClient.GetHandle(ctx, id), l.fail}
+}
+
+type lossyHandle struct {
+	client.ScheduleHandle
+	fail string
+}
+
+func (h lossyHandle) Pause(ctx context.Context, opts client.SchedulePauseOptions) error {
+	if h.fail == "pause" {
+		return errors.New("pause refused")
+	}
+	return h.ScheduleHandle.Pause(ctx, opts)
+}
+
+// When the Temporal step itself fails after Temporal made some of it, Temporal goes
+// back to what the row (which does not commit) says: a create whose answer was lost
+// leaves no schedule, an update whose pause failed after its spec went through has
+// the spec and the unpaused state back.
+func TestAFailedTemporalStepLeavesTemporalAsTheRow(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, testenv.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default",
+		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	quiet := slog.New(slog.DiscardHandler)
+	id := "lossy-" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+	spec, err := quality.ParseSpec("0 9 1 * *", "Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := store.ReviewSchedule{ID: id, Kind: quality.MonthlyPlanning, CronSpec: "0 9 1 * *", TimeZone: "Asia/Shanghai",
+		Note: "monthly planning", CreatedBy: "test", UpdatedBy: "test"}
+	describe := func() (*client.ScheduleDescription, error) {
+		return tc.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id)).Describe(ctx)
+	}
+
+	if _, _, err := schedules.New(st, lossy{tc, "create"}, "schedules-test", quiet).Create(ctx, row, spec); err == nil {
+		t.Fatal("the create succeeded although Temporal's answer was lost")
+	}
+	var notFound *serviceerror.NotFound
+	if _, err := describe(); !errors.As(err, &notFound) {
+		t.Fatalf("after a create whose answer was lost, Temporal's schedule: %v, want not found", err)
+	}
+	if _, err := st.ReviewSchedule(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the row after the failed create: %v, want none", err)
+	}
+
+	if _, created, err := schedules.New(st, tc, "schedules-test", quiet).Create(ctx, row, spec); err != nil || !created {
+		t.Fatalf("create: %v, created %v", err, created)
+	}
+	t.Cleanup(func() { _ = schedules.New(st, tc, "schedules-test", quiet).Delete(context.Background(), id, nil) })
+	before, err := describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := schedules.New(st, lossy{tc, "pause"}, "schedules-test", quiet).Update(ctx, id, func(old store.ReviewSchedule) (store.ReviewSchedule, error) {
+		old.CronSpec, old.Paused, old.UpdatedBy = "0 9 15 * *", true, "test"
+		return old, nil
+	}); err == nil {
+		t.Fatal("the update succeeded although its pause failed")
+	}
+	after, err := describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if specOf := func(d *client.ScheduleDescription) string { return fmt.Sprintf("%+v", *d.Schedule.Spec) }; after.Schedule.State.Paused || specOf(after) != specOf(before) {
+		t.Fatalf("after an update whose pause failed, Temporal's schedule: paused %v, spec %s; want unpaused, spec %s",
+			after.Schedule.State.Paused, specOf(after), specOf(before))
+	}
+	if saved, err := st.ReviewSchedule(ctx, id); err != nil || saved.Paused || saved.CronSpec != "0 9 1 * *" {
+		t.Fatalf("the row: %+v, %v; want it unchanged", saved, err)
 	}
 }
