@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,12 @@ type fakeActivities struct {
 	notifyAllCalls []string
 	// markBatches is the size of each RecordMarks call, in order.
 	markBatches []int
+	// recordDelay makes each RecordEvent take this long; writing counts the complaint
+	// workflow's under way (not its survey's, another workflow), and overlapped says
+	// whether two ever were at once.
+	recordDelay time.Duration
+	writing     int
+	overlapped  bool
 }
 
 func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenComplaintInput) (complaint.SLA, error) {
@@ -55,6 +62,14 @@ func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenCo
 
 func (f *fakeActivities) RecordEvent(_ context.Context, e complaint.Event) error {
 	f.mu.Lock()
+	if delay := f.recordDelay; delay > 0 && !strings.HasPrefix(string(e.Kind), "survey_") {
+		f.writing++
+		f.overlapped = f.overlapped || f.writing > 1
+		f.mu.Unlock()
+		time.Sleep(delay)
+		f.mu.Lock()
+		f.writing--
+	}
 	defer f.mu.Unlock()
 	if f.failures[e.Kind] > 0 {
 		f.failures[e.Kind]--
@@ -495,6 +510,37 @@ func (s *ComplaintSuite) TestPausedTimeIsExcludedFromTheResolutionClock() {
 	s.Equal(string(message.Resumed), back[0].Template)
 	s.NotEmpty(back[0].Vars["resolution_due_at"])
 	s.Equal([]string{"cannot pause: the complaint is already waiting on the customer"}, s.rejections)
+}
+
+// Two actions in the same moment — an over-limit compensation and the
+// acknowledgement — write their events one at a time, in the order they were
+// decided (the acknowledgement was decided while the compensation's request was
+// being written, before its escalation), so the complaint's row ends at the last
+// one's snapshot. An execution of revision 3 running live takes the change too
+// (GetVersion); its recorded histories, without the marker, replay as they were.
+func (s *ComplaintSuite) TestEventsOfOneMomentAreWrittenInTheirOrder() {
+	for _, revision := range []int{workflows.CurrentRevision, 3} {
+		s.SetupTest()
+		s.revision = revision
+		s.acts.recordDelay = 20 * time.Millisecond
+		s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+		s.ownedBy("ann")
+		s.at(time.Hour, func() {
+			s.update(workflows.UpdateCompensate, compensation(300))
+			s.update(workflows.UpdateAcknowledge, workflows.AcknowledgeRequest{Actor: "ann", Message: "on it"})
+		})
+		s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
+
+		s.run()
+
+		s.False(s.acts.overlapped, "revision %d: two events written at once", revision)
+		var kinds []complaint.EventKind
+		for _, e := range s.acts.events[:4] {
+			kinds = append(kinds, e.Kind)
+		}
+		s.Equal([]complaint.EventKind{complaint.EventOpened, complaint.EventCompensationRequested,
+			complaint.EventAcknowledged, complaint.EventEscalationRequest}, kinds, "revision %d: the order written", revision)
+	}
 }
 
 // Resolved while waiting on the customer, the wait ends with the resolution and is

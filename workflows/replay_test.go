@@ -122,10 +122,11 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 // Recordings show a superseded warning on the real server: warnings that piled up
 // with their breach in a worker outage are recorded and not told, and the breach
 // is. The current revision's also asks to resume each superseded warning's notice
-// (finishing what a dead attempt began of it); revision 2's did not.
+// (finishing what a dead attempt began of it), as revision 3's did; revision 2's did not.
 func TestReplayOfASupersededWarning(t *testing.T) {
 	for file, want := range map[string]struct{ revision, resumed int }{
 		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev3_complaint_superseded_warnings_after_outage.json": {3, 4},
 		"rev2_complaint_superseded_warnings_after_outage.json": {2, 0},
 	} {
 		t.Run(file, func(t *testing.T) {
