@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -39,11 +40,18 @@ func failingCommits(t *testing.T, st *store.Store) {
 	}
 }
 
-// When the row's commit fails after Temporal changed, the change is rolled back in
-// Temporal too: a create's schedule is deleted, an update's note and pause restored.
-func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
+// fixture is a store on a fresh database, a Temporal client, and a monthly
+// planning schedule's row (ID prefixed by name, unique per run) with its spec.
+type fixture struct {
+	st   *store.Store
+	tc   client.Client
+	row  store.ReviewSchedule
+	spec *cron.SpecSchedule
+}
+
+func newFixture(t *testing.T, name, note string) fixture {
+	t.Helper()
+	st, err := store.Open(context.Background(), testenv.NewDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,18 +62,29 @@ func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	sync := schedules.New(st, tc, "schedules-test", slog.New(slog.DiscardHandler))
-	failingCommits(t, st)
-	id := "rollback-" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
 	spec, err := quality.ParseSpec("0 9 1 * *", "Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := store.ReviewSchedule{ID: id, Kind: quality.MonthlyPlanning, CronSpec: "0 9 1 * *", TimeZone: "Asia/Shanghai",
-		Note: "fail-commit", CreatedBy: "test", UpdatedBy: "test"}
-	describe := func() (*client.ScheduleDescription, error) {
-		return tc.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id)).Describe(ctx)
-	}
+	id := name + "-" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+	return fixture{st: st, tc: tc, spec: spec, row: store.ReviewSchedule{ID: id, Kind: quality.MonthlyPlanning,
+		CronSpec: "0 9 1 * *", TimeZone: "Asia/Shanghai", Note: note, CreatedBy: "test", UpdatedBy: "test"}}
+}
+
+// describe is Temporal's view of the fixture's schedule.
+func (f fixture) describe() (*client.ScheduleDescription, error) {
+	ctx := context.Background()
+	return f.tc.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(f.row.ID)).Describe(ctx)
+}
+
+// When the row's commit fails after Temporal changed, the change is rolled back in
+// Temporal too: a create's schedule is deleted, an update's note and pause restored.
+func TestAFailedCommitRollsTheTemporalScheduleBack(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "rollback", "fail-commit")
+	st, row, spec, id, describe := f.st, f.row, f.spec, f.row.ID, f.describe
+	sync := schedules.New(st, f.tc, "schedules-test", slog.New(slog.DiscardHandler))
+	failingCommits(t, st)
 
 	if _, _, err := sync.Create(ctx, row, spec); err == nil {
 		t.Fatal("the create committed despite the failing commit")
@@ -147,28 +166,9 @@ func (h lossyHandle) Pause(ctx context.Context, opts client.SchedulePauseOptions
 // the spec and the unpaused state back.
 func TestAFailedTemporalStepLeavesTemporalAsTheRow(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, testenv.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	tc, err := client.Dial(client.Options{HostPort: testenv.Temporal(t), Namespace: "default",
-		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tc.Close)
+	f := newFixture(t, "lossy", "monthly planning")
+	st, tc, row, spec, id, describe := f.st, f.tc, f.row, f.spec, f.row.ID, f.describe
 	quiet := slog.New(slog.DiscardHandler)
-	id := "lossy-" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
-	spec, err := quality.ParseSpec("0 9 1 * *", "Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	row := store.ReviewSchedule{ID: id, Kind: quality.MonthlyPlanning, CronSpec: "0 9 1 * *", TimeZone: "Asia/Shanghai",
-		Note: "monthly planning", CreatedBy: "test", UpdatedBy: "test"}
-	describe := func() (*client.ScheduleDescription, error) {
-		return tc.ScheduleClient().GetHandle(ctx, workflows.ReviewScheduleID(id)).Describe(ctx)
-	}
 
 	if _, _, err := schedules.New(st, lossy{tc, "create"}, "schedules-test", quiet).Create(ctx, row, spec); err == nil {
 		t.Fatal("the create succeeded although Temporal's answer was lost")
