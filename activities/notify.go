@@ -265,6 +265,9 @@ type delivery struct {
 	channel notify.Notifier
 	msg     notify.Message
 	row     notify.Notification
+	// mask, when set, is applied to what is sent (not to the row): a customer's
+	// notice that falls back to the log.
+	mask func(string) string
 }
 
 // consoleLinkKinds are the notices that ask their recipient for an escalation
@@ -325,11 +328,13 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		add(notify.ChannelEmail, c.PersonEmail)
 		add(notify.ChannelWebhook, c.PersonWebhookURL)
 	}
+	var mask func(string) string
 	if len(targets) == 0 {
 		if n.Recipient == CustomerRecipient {
 			// Written to the log, which operators read: masked as for staff, the
-			// customer's name too ("Dear 王芳" is the customer's to read, not the log's).
-			subject, body = maskForLog(subject, c), maskForLog(body, c)
+			// customer's name too ("Dear 王芳" is the customer's to read, not the
+			// log's). The row keeps the text, as for the customer's other notices.
+			mask = func(s string) string { return maskForLog(s, c) }
 		}
 		targets = append(targets, target{a.logNotifier(), ""})
 	}
@@ -343,6 +348,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		}
 		ds = append(ds, delivery{
 			channel: t.channel,
+			mask:    mask,
 			msg: notify.Message{
 				Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
 				Address: t.address, Subject: subject, Body: body,
@@ -395,6 +401,9 @@ func (a *Activities) deliver(ctx context.Context, log tlog.Logger, d delivery, s
 	// masked, and this attempt's own message gives their tokens back.
 	d.msg.Subject = survey.RestoreLinks(row.Subject, d.msg.Subject)
 	d.msg.Body = survey.RestoreLinks(row.Body, d.msg.Body)
+	if d.mask != nil {
+		d.msg.Subject, d.msg.Body = d.mask(d.msg.Subject), d.mask(d.msg.Body)
+	}
 	sendErr := d.channel.Send(ctx, d.msg)
 	status, errText := notify.NotificationSent, ""
 	if sendErr != nil {
