@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,7 @@ func (c *Console) showPolicies(w http.ResponseWriter, r *http.Request, status in
 // it again applies it over that change, knowingly.
 func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
 	urgency, tier := r.PathValue("urgency"), r.PathValue("tier")
-	in, body := policyBody(r)
+	in, body := policyBody(r, "warning_percents", "escalation_levels") // a cell's form shows it whole
 	ref, err := into(nil)(c.client.PutPolicyWithBody(r.Context(), apiclient.Level(urgency), apiclient.Level(tier),
 		&apiclient.PutPolicyParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(body)))
 	if err != nil {
@@ -104,8 +105,11 @@ func (c *Console) putPolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 // policyBody reads a policy form as the API's body: lists are parsed from their
-// text, and what does not parse goes as typed, for the API to refuse by name.
-func policyBody(r *http.Request) (map[string]string, map[string]any) {
+// text, and what does not parse goes as typed, for the API to refuse by name. A
+// list the form drew from the policy as it is (shown) and the user emptied is sent
+// empty — left out, the API would keep the old one, and clearing the warnings would
+// say "saved" and change nothing.
+func policyBody(r *http.Request, shown ...string) (map[string]string, map[string]any) {
 	in := formValues(r, policyFields...)
 	in["auto_escalate_angry"], in["auto_escalate_high_tier"] = r.PostFormValue("auto_escalate_angry"), r.PostFormValue("auto_escalate_high_tier")
 	body := map[string]any{
@@ -113,10 +117,10 @@ func policyBody(r *http.Request) (map[string]string, map[string]any) {
 		"auto_escalate_angry": in["auto_escalate_angry"] == "on", "auto_escalate_high_tier": in["auto_escalate_high_tier"] == "on",
 	}
 	setIfGiven(body, in, "resolution", "follow_up", "decision_time", "max_extension", "survey_reminder", "survey_timeout")
-	if in["warning_percents"] != "" {
+	if in["warning_percents"] != "" || slices.Contains(shown, "warning_percents") {
 		body["warning_percents"] = numbersOrText(in["warning_percents"])
 	}
-	if in["escalation_levels"] != "" {
+	if in["escalation_levels"] != "" || slices.Contains(shown, "escalation_levels") {
 		body["escalation_levels"] = levelsOf(in["escalation_levels"])
 	}
 	return in, body
@@ -124,7 +128,7 @@ func policyBody(r *http.Request) (map[string]string, map[string]any) {
 
 // numbersOrText reads "50, 75, 90" as numbers; a part that is no number stays text.
 func numbersOrText(s string) []any {
-	var out []any
+	out := []any{}
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if n, err := strconv.Atoi(part); err == nil {
 			out = append(out, n)

@@ -57,11 +57,19 @@ func (c *Console) sourcePolicies(r *http.Request, form adminForm, data map[strin
 // putSourcePolicy sends the source policy form to the API, against the version
 // the form was drawn with (sentVersion).
 func (c *Console) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
-	in, body := policyBody(r)
+	key := r.PostFormValue("source") + "/" + r.PostFormValue("urgency") + "/" + r.PostFormValue("tier")
+	version := sentVersion(r, key)
+	// The form of a policy there shows its warnings (a new one's leaves them to the
+	// matrix cell it narrows); it shows no ladder, which stays the policy's.
+	var shown []string
+	if version != nil && *version != api.SeedETag {
+		shown = append(shown, "warning_percents")
+	}
+	in, body := policyBody(r, shown...)
 	for _, k := range []string{"source", "urgency", "tier"} {
 		in[k] = r.PostFormValue(k)
 	}
-	params := &apiclient.PutSourcePolicyParams{IfMatch: sentVersion(r, in["source"]+"/"+in["urgency"]+"/"+in["tier"])}
+	params := &apiclient.PutSourcePolicyParams{IfMatch: version}
 	ref, err := into(nil)(c.client.PutSourcePolicyWithBody(r.Context(), apiclient.ComplaintSource(in["source"]),
 		apiclient.PolicyLevel(in["urgency"]), apiclient.PolicyLevel(in["tier"]), params, "application/json", jsonBody(body)))
 	if err != nil {

@@ -2,6 +2,9 @@ package console
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +64,24 @@ func TestErrorsOf(t *testing.T) {
 		if len(tc.got) != len(tc.want) || (len(tc.got) > 0 && tc.got[0] != tc.want[0]) {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
 		}
+	}
+}
+
+// A cell's form shows its lists: emptied, they go as empty lists (the API keeps a
+// list left out, so clearing the warnings would change nothing). A new source
+// policy's form leaves an empty list out, for the matrix cell's to apply.
+func TestPolicyFormSendsAnEmptiedListEmpty(t *testing.T) {
+	form := func() *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("first_response=2h&warning_percents=+&escalation_levels="))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	_, cell := policyBody(form(), "warning_percents", "escalation_levels")
+	if b, _ := json.Marshal(cell); !strings.Contains(string(b), `"warning_percents":[]`) || !strings.Contains(string(b), `"escalation_levels":[]`) {
+		t.Errorf("a cell's emptied lists: %s, want both sent empty", b)
+	}
+	_, fresh := policyBody(form())
+	if _, sent := fresh["warning_percents"]; sent {
+		t.Errorf("a new policy's empty warnings were sent: %v", fresh)
 	}
 }

@@ -112,3 +112,36 @@ func withPage(t *testing.T, name string) *Console {
 	}
 	return &Console{pages: map[string]*template.Template{name: page}, log: slog.New(slog.DiscardHandler)}
 }
+
+// A page whose read the API refuses (a role that may not, PostgreSQL away) shows
+// the refusal with its status — not a 500 from a form drawn without its input.
+func TestARefusedPageShowsTheRefusal(t *testing.T) {
+	quality := &Console{pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler)}
+	quality.registerQuality(&routeMux{ServeMux: http.NewServeMux()}) // the quality pages, as the console parses them
+	for _, page := range []string{"escalations", "reviews", "risk", "performance", "backlog", "kpi", "pdca", "qa"} {
+		c := quality
+		if page == "escalations" {
+			c = withPage(t, page)
+		}
+		w := httptest.NewRecorder()
+		c.render(w, httptest.NewRequest(http.MethodGet, "/console/"+page, nil), http.StatusForbidden, page,
+			map[string]any{"PageRefusal": &refusal{Status: http.StatusForbidden, Detail: "role agent may not"}})
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "role agent may not") {
+			t.Errorf("%s refused: HTTP %d, %.200s; want 403 showing the refusal", page, w.Code, w.Body.String())
+		}
+	}
+}
+
+// The insight page's CSV link carries the page's period and zone as a query the
+// CSV handler reads (not escaped whole into one meaningless parameter).
+func TestInsightCSVLinkKeepsThePeriod(t *testing.T) {
+	c := &Console{pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler)}
+	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
+	r := httptest.NewRequest(http.MethodGet, "/console/insight?period=2026-05&time_zone=Asia%2FShanghai", nil)
+	w := httptest.NewRecorder()
+	c.render(w, r, http.StatusOK, "insight", map[string]any{"Input": map[string]string{"period": "2026-05", "time_zone": "Asia/Shanghai"},
+		"Query": csvQuery(r), "Report": apiclient.InsightReport{Period: "2026-05"}})
+	if want := `href="/console/insight.csv?period=2026-05&amp;time_zone=Asia%2FShanghai"`; !strings.Contains(w.Body.String(), want) {
+		t.Errorf("HTTP %d; the CSV link is not %s: %.300s", w.Code, want, w.Body.String())
+	}
+}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"html/template"
 	"io"
 	"net/http"
 	"strings"
@@ -26,7 +27,7 @@ func (c *Console) insight(w http.ResponseWriter, r *http.Request) {
 	if p.TimeZone != nil {
 		input["time_zone"] = *p.TimeZone
 	}
-	data := map[string]any{"Input": input, "Query": r.URL.RawQuery}
+	data := map[string]any{"Input": input, "Query": csvQuery(r)}
 	if p.Period == "" {
 		c.render(w, r, http.StatusOK, "insight", data)
 		return
@@ -68,4 +69,11 @@ func (c *Console) insightCSV(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, res.Body); err != nil {
 		c.log.ErrorContext(r.Context(), "insight CSV failed", "error", err)
 	}
+}
+
+// csvQuery is the CSV link's query: the page's, re-encoded and marked safe — a
+// plain string in a URL's query is escaped whole by html/template
+// ("period%3d2026-05"), which the CSV handler would read as no period at all.
+func csvQuery(r *http.Request) template.URL {
+	return template.URL(r.URL.Query().Encode())
 }
