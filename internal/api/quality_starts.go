@@ -10,12 +10,13 @@ import (
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
-// A risk alert or PDCA cycle opened through the API is written, marked, before its
-// workflow is started (the workflow reads the row); the mark is cleared once
-// Temporal holds the workflow. A start that failed — Temporal down, or this process
-// dying between the two — is finished by the reconciler (StartQualityWorkflow), as
-// a complaint's is, so the alert's owner is told and the cycle runs whether or not
-// the caller retries.
+// A risk alert or PDCA cycle opened through the API, or a backlog item marked done
+// (whose workflow tells the customer), is written, marked, before its workflow is
+// started (the workflow reads the row); the mark is cleared once Temporal holds the
+// workflow. A start that failed — Temporal down, or this process dying between the
+// two — is finished by the reconciler (StartQualityWorkflow), as a complaint's is,
+// so the alert's owner is told, the cycle runs and the customer hears whether or
+// not the caller retries.
 
 // startQualityWorkflow runs start within temporalCallWait, so an outage never holds
 // the caller, and clears the mark of what it started.
