@@ -65,6 +65,17 @@ func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	extra["Eff"], extra["Stars"], extra["WeightsVersion"] = eff, stars, version
+	// A picker left empty shows what the API chose for it (yesterday, last month, the
+	// default zone), so the form says what the tables below are for.
+	if date == "" {
+		extra["Date"] = eff.Date.String()
+	}
+	if month == "" {
+		extra["Month"] = stars.Month
+	}
+	if zone == "" {
+		extra["Zone"] = eff.TimeZone
+	}
 	if extra["Input"] == nil {
 		extra["Input"] = map[string]string{"quality": trimFloat(weights.Quality), "satisfaction": trimFloat(weights.Satisfaction),
 			"resolution": trimFloat(weights.Resolution), "teamwork": trimFloat(weights.Teamwork)}

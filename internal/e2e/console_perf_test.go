@@ -73,4 +73,18 @@ func TestConsolePerformance(t *testing.T) {
 	})
 	b.navigate(page)
 	b.run("ranking by the new weights", chromedp.WaitVisible(chromedp.CSS(`#stars`)))
+
+	// Opened from the nav (no query), the pickers say what the tables are for — the
+	// API's choice of day, month and zone, as the headings show them.
+	b.navigate(s.url + "/console/performance")
+	b.run("performance page, defaults", chromedp.WaitVisible(chromedp.CSS(`#stars`)))
+	for sel, heading := range map[string]string{`#pf-date`: `#efficiency-title`, `#pf-month`: `#stars-title`} {
+		got := get(b, "picker "+sel, chromedp.Value(chromedp.CSS(sel)))
+		if h := b.text(heading); got == "" || !strings.Contains(h, got+" (UTC)") {
+			t.Errorf("picker %s shows %q under a page whose heading is %q", sel, got, h)
+		}
+	}
+	if got := get(b, "zone picker", chromedp.Value(chromedp.CSS(`#pf-zone`))); got != "UTC" {
+		t.Errorf("zone picker %q, want the default zone UTC", got)
+	}
 }
