@@ -100,8 +100,8 @@ func run(ctx context.Context) error {
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker),
 		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout(), "min_pollers", cfg.Worker.PollerFloor())
 	<-ctx.Done()
-	// Stop waits for running activities to finish; workflows need no draining, their
-	// state is in Temporal.
+	// Stop lets running activities finish for SHUTDOWN_TIMEOUT, then cancels them;
+	// workflows need no draining, their state is in Temporal.
 	log.Info("worker stopping")
 	w.Stop()
 	return nil

@@ -20,6 +20,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/message"
+	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
@@ -121,6 +122,10 @@ type WorkerSizing struct {
 	// worker's own (sticky) queue before the server moves it to the shared one and
 	// any worker replays it (zero: DefaultStickyScheduleToStartTimeout).
 	StickyScheduleToStartTimeout time.Duration
+	// SHUTDOWN_TIMEOUT: how long a stopping worker lets running activities finish
+	// before it cancels them (zero: the SDK's, at once). A notice cut off after the
+	// send is uncertain and never resent; a measurement is redone.
+	StopTimeout time.Duration
 }
 
 // DefaultStickyScheduleToStartTimeout replaces the SDK's 5 s. On a saturated
@@ -235,7 +240,6 @@ func FromEnv() (Config, error) {
 		TemporalTLSCert:     os.Getenv("TEMPORAL_TLS_CERT"),
 		TemporalTLSKey:      os.Getenv("TEMPORAL_TLS_KEY"),
 		TemporalTLSCA:       os.Getenv("TEMPORAL_TLS_CA"),
-		TemporalTLS:         strings.EqualFold(os.Getenv("TEMPORAL_TLS"), "true"),
 		GrpcCompression:     strings.ToLower(env("TEMPORAL_GRPC_COMPRESSION", "none")),
 		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
 		MetricsAddr:         env("METRICS_ADDR", "127.0.0.1:9464"),
@@ -249,12 +253,28 @@ func FromEnv() (Config, error) {
 		WebhookSigningSecret: os.Getenv("WEBHOOK_SIGNING_SECRET"),
 		SurveySigningSecret:  os.Getenv("SURVEY_SIGNING_SECRET"),
 		QualityTeam:          env("QUALITY_TEAM", "quality"),
-		RiskMonitorSchedule:  env("RISK_MONITOR_SCHEDULE", "*/15 * * * *"),
+		RiskMonitorSchedule:  strings.TrimSpace(env("RISK_MONITOR_SCHEDULE", "*/15 * * * *")),
 	}
 	c.PublicBaseURL = env("PUBLIC_BASE_URL", "http://"+c.HTTPAddr)
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT", "20s")); err != nil {
 		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+	}
+	if c.ShutdownTimeout <= 0 {
+		// Zero would cut every request and running activity off at once.
+		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %v is not a positive duration such as 20s", c.ShutdownTimeout)
+	}
+	// Anything but a boolean is refused: "1" or "yes" read as false would connect
+	// without the TLS the operator asked for.
+	if c.TemporalTLS, err = strconv.ParseBool(env("TEMPORAL_TLS", "false")); err != nil {
+		return c, fmt.Errorf("TEMPORAL_TLS: %q is not true or false", os.Getenv("TEMPORAL_TLS"))
+	}
+	// A spec the schedule would refuse is refused here, at start, rather than kept
+	// retrying while /readyz says the risk monitor is starting.
+	if strings.EqualFold(c.RiskMonitorSchedule, "off") {
+		c.RiskMonitorSchedule = "off"
+	} else if _, err := quality.ParseSpec(c.RiskMonitorSchedule, "UTC"); err != nil {
+		return c, fmt.Errorf("RISK_MONITOR_SCHEDULE: %q is not a five-field cron spec or off: %w", c.RiskMonitorSchedule, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
@@ -293,6 +313,7 @@ func FromEnv() (Config, error) {
 	if err := c.readSizing(); err != nil {
 		return c, err
 	}
+	c.Worker.StopTimeout = c.ShutdownTimeout
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return c, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
 	}
@@ -317,12 +338,14 @@ func (c *Config) readLimits() error {
 	} {
 		raw := env(l.name, l.def)
 		v, err := strconv.ParseFloat(raw, 64)
-		if err != nil || !(v >= 0) || math.IsInf(v, 0) || (l.whole && v != math.Trunc(v)) {
-			kind := "a number"
+		// Whole numbers stay below 1e9: converted, a larger one overflows int and a
+		// negative budget turns the limit off.
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) || (l.whole && (v != math.Trunc(v) || v >= 1e9)) {
+			kind := "a number of 0 or more"
 			if l.whole {
-				kind = "a whole number"
+				kind = "a whole number from 0 to 999999999"
 			}
-			return fmt.Errorf("%s: %q is not %s of 0 or more", l.name, raw, kind)
+			return fmt.Errorf("%s: %q is not %s", l.name, raw, kind)
 		}
 		l.set(v)
 	}

@@ -177,8 +177,9 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 	}
 	// The workflow-task timeout is chosen on purpose (10 s: it is what a lost task
 	// costs, workflows.DefaultWorkflowTaskTimeout); the worker sizes keep the SDK's defaults.
-	if c.Worker != (WorkerSizing{}) || c.WorkflowTaskTimeout != 10*time.Second {
-		t.Fatalf("unset: %+v, %v; want zero sizes and a 10s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
+	// A stopping worker lets running activities finish for SHUTDOWN_TIMEOUT's 20 s.
+	if c.Worker != (WorkerSizing{StopTimeout: 20 * time.Second}) || c.WorkflowTaskTimeout != 10*time.Second {
+		t.Fatalf("unset: %+v, %v; want zero sizes, a 20s stop and a 10s workflow-task timeout", c.Worker, c.WorkflowTaskTimeout)
 	}
 	if got := c.Worker.StickyTimeout(); got != 30*time.Second {
 		t.Fatalf("unset: the worker's sticky timeout is %v, want complaintflow's 30s, not the SDK's 5s", got)
@@ -200,7 +201,7 @@ func TestWorkerSizingFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := WorkerSizing{StickyCacheSize: 2000, WorkflowTaskSlots: 8, ActivitySlots: 50, LocalActivitySlots: 40, MaxPollers: 6,
-		MinPollers: 3, StickyScheduleToStartTimeout: 12 * time.Second}
+		MinPollers: 3, StickyScheduleToStartTimeout: 12 * time.Second, StopTimeout: 20 * time.Second}
 	if c.Worker != want || c.WorkflowTaskTimeout != 45*time.Second || c.Worker.StickyTimeout() != 12*time.Second || c.Worker.PollerFloor() != 3 {
 		t.Fatalf("got %+v (sticky timeout %v), %v; want %+v, 45s", c.Worker, c.Worker.StickyTimeout(), c.WorkflowTaskTimeout, want)
 	}
@@ -252,5 +253,41 @@ func TestTemporalUIURL(t *testing.T) {
 		if _, err := options(t, map[string]string{"TEMPORAL_UI_URL": bad}); err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_URL") {
 			t.Errorf("TEMPORAL_UI_URL=%q: %v, want refused", bad, err)
 		}
+	}
+}
+
+// A value the process would misread — TLS off for "yes", an instant shutdown, a burst
+// that overflows into no limit, a risk-monitor spec the schedule refuses for ever
+// (the API never ready) — is refused at start, naming the variable.
+func TestAValueReadAsSomethingElseIsRefused(t *testing.T) {
+	for name, bad := range map[string][]string{
+		"TEMPORAL_TLS":          {"yes", "1 ", "on"},
+		"SHUTDOWN_TIMEOUT":      {"0s", "-5s"},
+		"INTAKE_BURST":          {"1e300", "1e9"},
+		"AUTH_FAILURES_BURST":   {"9223372036854775808"},
+		"RISK_MONITOR_SCHEDULE": {"none", "@every 15m", "0 */15 * * * *", "CRON_TZ=Asia/Shanghai */15 * * * *"},
+	} {
+		for _, v := range bad {
+			t.Run(name+"="+v, func(t *testing.T) { // each its own environment
+				if _, err := options(t, map[string]string{name: v}); err == nil || !strings.Contains(err.Error(), name) {
+					t.Errorf("%s=%q: %v, want refused naming it", name, v, err)
+				}
+			})
+		}
+	}
+	for env, check := range map[string]func(Config) bool{
+		"TEMPORAL_TLS=1":                   func(c Config) bool { return c.TemporalTLS },
+		"TEMPORAL_TLS=FALSE":               func(c Config) bool { return !c.TemporalTLS },
+		"SHUTDOWN_TIMEOUT=1m":              func(c Config) bool { return c.ShutdownTimeout == time.Minute && c.Worker.StopTimeout == time.Minute },
+		"INTAKE_BURST=999999999":           func(c Config) bool { return c.IntakeBurst == 999999999 },
+		"RISK_MONITOR_SCHEDULE=OFF":        func(c Config) bool { return c.RiskMonitorSchedule == "off" },
+		"RISK_MONITOR_SCHEDULE=0 8 * * 1 ": func(c Config) bool { return c.RiskMonitorSchedule == "0 8 * * 1" },
+	} {
+		t.Run(env, func(t *testing.T) {
+			name, value, _ := strings.Cut(env, "=")
+			if c, err := options(t, map[string]string{name: value}); err != nil || !check(c) {
+				t.Errorf("%s: %+v, %v", env, c, err)
+			}
+		})
 	}
 }

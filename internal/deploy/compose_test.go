@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -160,6 +161,10 @@ func TestComposeAppServices(t *testing.T) {
 			}
 			if s.Restart != tc.restart {
 				t.Errorf("%s restart: got %q, want %q", tc.service, s.Restart, tc.restart)
+			}
+			// Docker kills after 10 s unless told; the processes drain for SHUTDOWN_TIMEOUT's 20.
+			if tc.restart != types.RestartPolicyNo && (s.StopGracePeriod == nil || time.Duration(*s.StopGracePeriod) <= 20*time.Second) {
+				t.Errorf("%s stop_grace_period %v, want more than SHUTDOWN_TIMEOUT's 20s", tc.service, s.StopGracePeriod)
 			}
 			if s.Image != "complaintflow:local" {
 				t.Errorf("%s image: got %q, want %q", tc.service, s.Image, "complaintflow:local")

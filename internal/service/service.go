@@ -125,6 +125,7 @@ func workerOptions(sizing config.WorkerSizing) worker.Options {
 		MaxConcurrentActivityExecutionSize:      sizing.ActivitySlots,
 		MaxConcurrentLocalActivityExecutionSize: sizing.LocalActivitySlots,
 		StickyScheduleToStartTimeout:            sizing.StickyTimeout(),
+		WorkerStopTimeout:                       sizing.StopTimeout,
 	}
 }
 
