@@ -43,7 +43,10 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	if q.Has("time_zone") {
 		zone = q.Get("time_zone")
 	}
-	zoneOK := checkReviewZone(&v, "time_zone", zone)
+	zoneOK := zone != "" && checkReviewZone(&v, "time_zone", zone)
+	if zone == "" { // as the metrics refuse it: PostgreSQL knows no zone ""
+		v.reject("time_zone", FieldInvalidFormat, "must be an IANA time zone like Asia/Shanghai")
+	}
 	format := "json"
 	if q.Has("format") {
 		format = q.Get("format")
@@ -111,7 +114,9 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 
 // writeInsightCSV writes the report as one table: section, item, category, then
 // the section's figures (now and before for trends; value, target and gap for KPIs;
-// now the samples scored and value the average for QA scores).
+// now the samples scored and value the average for QA scores). Text people typed —
+// a suggestion's title, a root cause, an owner — goes through csvText, so a
+// spreadsheet shows it rather than running it.
 func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	name := "insight-" + strings.NewReplacer("/", "_", ":", "_").Replace(rep.Period) + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -127,7 +132,7 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	}
 	rows := [][]string{{"section", "item", "category", "now", "before", "value", "target", "gap", "missed", "status", "owner", "due_on"}}
 	for _, it := range rep.Suggestions {
-		rows = append(rows, []string{"suggestion", it.Title, it.ProblemType, "", "", "", "", "", "", it.Status, deref(it.Owner), deref(it.DueOn)})
+		rows = append(rows, []string{"suggestion", csvText(it.Title), it.ProblemType, "", "", "", "", "", "", it.Status, csvText(deref(it.Owner)), deref(it.DueOn)})
 	}
 	b := rep.Backlog
 	for _, f := range []struct {
@@ -137,13 +142,13 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 		rows = append(rows, []string{"backlog", f.name, "", i64(f.n), "", "", "", "", "", "", "", ""})
 	}
 	for _, k := range rep.FeedbackKeywords {
-		rows = append(rows, []string{"feedback_keyword", k.Keyword, "", i64(k.Now), i64(k.Before), "", "", "", "", "", "", ""})
+		rows = append(rows, []string{"feedback_keyword", csvText(k.Keyword), "", i64(k.Now), i64(k.Before), "", "", "", "", "", "", ""})
 	}
 	for _, k := range rep.ComplaintKeywords {
-		rows = append(rows, []string{"complaint_keyword", k.Keyword, "", i64(k.Now), i64(k.Before), "", "", "", "", "", "", ""})
+		rows = append(rows, []string{"complaint_keyword", csvText(k.Keyword), "", i64(k.Now), i64(k.Before), "", "", "", "", "", "", ""})
 	}
 	for _, c := range rep.RootCauses {
-		rows = append(rows, []string{"root_cause", c.RootCause, c.Category, i64(c.Complaints), "", "", "", "", "", "", "", ""})
+		rows = append(rows, []string{"root_cause", csvText(c.RootCause), csvText(c.Category), i64(c.Complaints), "", "", "", "", "", "", "", ""})
 	}
 	for _, g := range rep.KPIGaps {
 		target := g.Target
@@ -151,7 +156,7 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 			strconv.FormatBool(g.Missed), "", "", ""})
 	}
 	for _, q := range rep.QAScores {
-		rows = append(rows, []string{"qa_score", q.Agent, "", strconv.Itoa(q.Scored), "", num(q.Average), "", "", "", "", "", ""})
+		rows = append(rows, []string{"qa_score", csvText(q.Agent), "", strconv.Itoa(q.Scored), "", num(q.Average), "", "", "", "", "", ""})
 	}
 	_ = cw.WriteAll(rows) // the status is sent; a broken connection is the client's
 }

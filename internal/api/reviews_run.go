@@ -54,6 +54,9 @@ func (s *Server) runReview(w http.ResponseWriter, r *http.Request) {
 		zone = *req.TimeZone
 	}
 	zoneOK := checkReviewZone(&v, "time_zone", zone)
+	if zoneOK && zone == "" {
+		zone = "UTC" // as LoadZone reads it, and as the review's row then says
+	}
 	var from, to time.Time
 	req.Period = strings.TrimSpace(req.Period)
 	if req.Period == "" {

@@ -88,6 +88,11 @@ func TestBacklogItemDoneTellsTheCustomer(t *testing.T) {
 	if got := fieldsOf(badQuery); badQuery.status != 400 || !slices.Equal(got, []string{"format", "period"}) {
 		t.Errorf("bad report query: %d %s", badQuery.status, badQuery.raw)
 	}
+	// An empty zone is named like the metrics name it (PostgreSQL had it: a 500).
+	noZone := s.do("GET", "/v1/insight-report?period="+month+"&time_zone=", quality, nil)
+	if got := fieldsOf(noZone); noZone.status != 400 || !slices.Equal(got, []string{"time_zone"}) {
+		t.Errorf("empty zone: %d %s", noZone.status, noZone.raw)
+	}
 }
 
 // An on-demand review of a chosen period opens a cycle: two months ago (not the
