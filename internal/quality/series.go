@@ -37,26 +37,25 @@ func Buckets(from, to time.Time, every Interval, loc *time.Location) ([]Period, 
 	}
 	local := from.In(loc)
 	y, m, d := local.Date()
-	var start time.Time
-	var next func(time.Time) time.Time
+	// boundary(i) is the i-th unit's start after the first, from the calendar date
+	// each time: stepping from the last boundary would carry a midnight that a DST
+	// change moved (Beirut's spring, at 00:00) into every boundary after it.
+	var boundary func(i int) time.Time
 	switch every {
 	case Day:
-		start = time.Date(y, m, d, 0, 0, 0, 0, loc)
-		next = func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
+		boundary = func(i int) time.Time { return time.Date(y, m, d+i, 0, 0, 0, 0, loc) }
 	case Week:
 		// Monday starts the week (ISO 8601), as the weekly tracking review does.
-		start = time.Date(y, m, d-(int(local.Weekday())+6)%7, 0, 0, 0, 0, loc)
-		next = func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }
+		monday := d - (int(local.Weekday())+6)%7
+		boundary = func(i int) time.Time { return time.Date(y, m, monday+7*i, 0, 0, 0, 0, loc) }
 	case Month:
-		start = time.Date(y, m, 1, 0, 0, 0, 0, loc)
-		next = func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }
+		boundary = func(i int) time.Time { return time.Date(y, m+time.Month(i), 1, 0, 0, 0, 0, loc) }
 	default:
 		return nil, fmt.Errorf("series: unknown interval %q", every)
 	}
 	var out []Period
-	for cur := from; cur.Before(to); {
-		// AddDate on a local midnight keeps the wall clock across a DST change.
-		start = next(start)
+	for i, cur := 1, from; cur.Before(to); i++ {
+		start := boundary(i)
 		end := start
 		if end.After(to) {
 			end = to

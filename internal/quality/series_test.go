@@ -61,3 +61,33 @@ func TestBucketsCutAtCalendarStarts(t *testing.T) {
 		t.Error("unknown interval: no error")
 	}
 }
+
+// A DST change at midnight (Beirut's spring: 00:00 becomes 01:00 on 30 March 2025)
+// moves that one day's start; every day, week and month after it starts at midnight
+// again.
+func TestBucketsStartAtMidnightAfterAMidnightDSTChange(t *testing.T) {
+	beirut, err := time.LoadLocation("Asia/Beirut")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(mo time.Month, d, h int) time.Time { return time.Date(2025, mo, d, h, 0, 0, 0, beirut) }
+	for _, c := range []struct {
+		every    Interval
+		from, to time.Time
+	}{
+		{Day, at(3, 28, 0), at(4, 3, 0)},
+		{Week, at(3, 24, 0), at(4, 21, 0)},
+		{Month, at(2, 1, 0), at(5, 1, 0)},
+	} {
+		got, err := Buckets(c.from, c.to, c.every, beirut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range got[1:] {
+			local := p.From.In(beirut)
+			if local.Hour() != 0 && !(local.Month() == 3 && local.Day() == 30) {
+				t.Errorf("%s: a point starts at %s, not midnight", c.every, local.Format(time.RFC3339))
+			}
+		}
+	}
+}
