@@ -58,12 +58,9 @@ func run(ctx context.Context) error {
 	defer tc.Close()
 
 	ready := &service.WorkerReadiness{Store: st, Temporal: tc}
-	mux := http.NewServeMux()
-	mux.Handle("/", promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
-	mux.Handle("GET /readyz", ready)
 	metricsServer := &http.Server{
 		Addr:              cfg.MetricsAddr,
-		Handler:           mux,
+		Handler:           service.WorkerEndpoints(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}), ready),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {

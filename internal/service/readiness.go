@@ -41,3 +41,18 @@ func (rd *WorkerReadiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(checks)
 }
+
+// WorkerEndpoints serves the worker's three endpoints, as the API serves its own:
+// /metrics (Prometheus), /readyz (ready) and /healthz (the process answers);
+// any other path is a 404, so a probe aimed at a wrong one fails instead of
+// downloading the metrics.
+func WorkerEndpoints(metrics http.Handler, ready http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	mux.Handle("GET /readyz", ready)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	return mux
+}
