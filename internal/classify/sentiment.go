@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,9 +198,12 @@ func (c cue) match(text string) (string, bool) {
 		if c.head == "" {
 			return c.tail, true
 		}
-		h := strings.LastIndex(text[:at], c.head)
-		if h >= 0 && utf8.RuneCountInString(text[h+len(c.head):at]) <= c.gap {
-			return text[h:from], true
+		// The head lies at most gap characters back: look there only, not at the
+		// whole text before each occurrence (quadratic on a long text).
+		window := max(0, at-len(c.head)-c.gap*utf8.UTFMax)
+		h := strings.LastIndex(text[window:at], c.head)
+		if h >= 0 && utf8.RuneCountInString(text[window+h+len(c.head):at]) <= c.gap {
+			return text[window+h : from], true
 		}
 	}
 	return "", false
@@ -221,7 +225,8 @@ func wordBounded(text string, from, to int) bool {
 // "not ", "never ", "wasn't ".
 func negatedBefore(before string) bool {
 	trimmed := before
-	for _, adverb := range []string{"太", "很", "算", "怎么", "那么", "是很", "是", "也", "都", "会", "算太"} {
+	// Longest first: "不是很慢" cuts "是很", not "很" (which left "不是" unread).
+	for _, adverb := range []string{"怎么", "那么", "是很", "算太", "太", "很", "算", "是", "也", "都", "会"} {
 		if t, ok := strings.CutSuffix(trimmed, adverb); ok {
 			trimmed = t
 			break
@@ -233,18 +238,47 @@ func negatedBefore(before string) bool {
 			return n != "别" || !strings.HasSuffix(trimmed, "特别") && !strings.HasSuffix(trimmed, "分别") && !strings.HasSuffix(trimmed, "个别")
 		}
 	}
-	words := strings.Fields(before)
+	words := lastWords(before, 2)
 	if len(words) == 0 {
 		return false
 	}
-	last := strings.ReplaceAll(words[len(words)-1], "'", "")
+	last := strings.ReplaceAll(words[0], "'", "")
 	if last == "too" || last == "very" || last == "that" || last == "so" {
 		if len(words) < 2 {
 			return false
 		}
-		last = strings.ReplaceAll(words[len(words)-2], "'", "")
+		last = strings.ReplaceAll(words[1], "'", "")
 	}
 	return latinNegators[last]
+}
+
+// lastWords is the last n words of s (as strings.Fields splits them), last first,
+// read from its last 64 bytes only: every occurrence of a cue asks, so reading the
+// whole text before it made a long text quadratic. A negation is a word or two of a
+// few letters; a word cut by the window is left out.
+func lastWords(s string, n int) []string {
+	cut := len(s) > 64
+	if cut {
+		s = s[len(s)-64:]
+	}
+	var out []string
+	for len(out) < n {
+		s = strings.TrimRightFunc(s, unicode.IsSpace)
+		if s == "" {
+			break
+		}
+		i := strings.LastIndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			if !cut {
+				out = append(out, s)
+			}
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		out = append(out, s[i+size:])
+		s = s[:i]
+	}
+	return out
 }
 
 // failureCues name a delivery or service failure: late, cold, spilled, missing or

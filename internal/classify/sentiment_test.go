@@ -2,6 +2,7 @@ package classify_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,11 @@ func TestSentimentSentences(t *testing.T) {
 		{"送餐一点都不慢，味道很好", classify.SentimentPositive, false, ""},
 		{"不慢，挺好吃的", classify.SentimentPositive, false, ""},
 		{"味道不太好", classify.SentimentNegative, false, ""},
+		// "是很", "算太" before a cue negate it as "很", "太" do.
+		{"送餐不是很慢", classify.SentimentPositive, false, ""},
+		{"送餐不算太慢，味道可以", classify.SentimentPositive, false, ""},
+		// A negation is read a word or two back, however long the text before it.
+		{strings.Repeat("今天天气晴朗。", 30) + "The food was not cold at all, loved it", classify.SentimentPositive, false, ""},
 		{"非常差，再也不点了", classify.SentimentNegative, true, ""},
 		{"菜好吃但是送得太慢", classify.SentimentNegative, false, "太慢"},
 		{"送餐太慢了，菜都凉了", classify.SentimentNegative, false, "太慢"},
@@ -117,4 +123,32 @@ func BenchmarkClassifyP99(b *testing.B) {
 	b.StopTimer()
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkClassifyLongText: the longest texts intake takes (10,000 characters) cost
+// about as much per character whether they repeat a cue or not — each cue's
+// occurrence looks back a few words for a negation, not at everything before it
+// (a text of "慢 " repeated took ~4 s; docs/classification.md).
+func BenchmarkClassifyLongText(b *testing.B) {
+	c, err := classify.New(rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := classify.Warm(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := classify.WarmSentiment(); err != nil {
+		b.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"repeated-cue":   strings.Repeat("慢 ", 5000),
+		"repeated-latin": strings.Repeat("late ", 2000),
+		"ordinary":       strings.Repeat("送餐太慢了，菜都凉了，客服态度也不好。", 10000/19),
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				c.Classify(text)
+			}
+		})
+	}
 }
