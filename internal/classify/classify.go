@@ -7,6 +7,7 @@ package classify
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -285,8 +286,16 @@ func (c *Classifier) Classify(text string) Result {
 		case DimScope:
 			res.Scope = h.rule.Value
 		case DimSentiment:
-			// Anger words of the rules ("angry") join the model's anger reasons, once each.
+			// Anger words of the rules ("angry") count as the model's strong words do:
+			// not in praise ("I was angry at first, but you fixed it fast — thank you",
+			// "not angry at all"). Counted, they join the anger reasons once each and
+			// the text is negative, as every angry text is.
+			if res.Sentiment.Label == SentimentPositive {
+				continue
+			}
 			res.Sentiment.Anger = true
+			res.Sentiment.Label = SentimentNegative
+			res.Sentiment.Score = math.Min(res.Sentiment.Score, -NeutralBand)
 			for _, w := range h.words {
 				if !slices.Contains(res.Sentiment.AngerReasons, w) {
 					res.Sentiment.AngerReasons = append(res.Sentiment.AngerReasons, w)

@@ -319,10 +319,14 @@ var threatCues = cues(
 	"12315", "投诉到", "去投诉", "举报",
 	// Not "曝光" or "媒体" alone: a camera's exposure (曝光) and a phone's multimedia
 	// (多媒体) are praised in reviews.
-	"要曝光", "去曝光", "曝光你", "曝光他", "网上曝光", "媒体曝光", "找媒体", "联系媒体", "告诉媒体", "上媒体", "记者", "消协", "消费者协会", "工商", "市场监管", "监管部门", "起诉",
+	"要曝光", "去曝光", "曝光你", "曝光他", "网上曝光", "媒体曝光", "找媒体", "联系媒体", "告诉媒体", "上媒体", "记者", "消协", "消费者协会", "市场监管", "监管部门", "起诉",
+	// Not "工商" alone: 工商银行 (ICBC) is a bank customers praise paying with.
+	"工商局", "工商部门", "找工商", "告到工商", "向工商",
 	"律师", "法院", "报警", "维权",
-	"cfpb", "bbb", "better business bureau", "ftc", "regulator", "attorney general", "lawyer", "attorney", "sue",
-	"lawsuit", "court", "report you", "the media", "the press", "go public",
+	"cfpb", "bbb", "better business bureau", "ftc", "regulator", "attorney general", "lawyer", "attorney",
+	// Not "sue" or "court" alone: "Sue at the front desk", "the food court".
+	"sue you", "sue them", "sue the", "sue your", "will sue", "going to sue", "gonna sue",
+	"lawsuit", "to court", "in court", "small claims", "report you", "the media", "the press", "go public",
 )
 
 // furyCues are words of strong anger; they count in a negative text only.

@@ -152,3 +152,28 @@ func BenchmarkClassifyLongText(b *testing.B) {
 		})
 	}
 }
+
+// Anger takes a threat or strong words in a text that is not praise: a first name, a
+// food court or a bank (工商银行) is no threat, and a rule's anger word ("angry", as
+// migration 00015 seeds it) in praise or denied is no anger. Counted, the text is
+// negative, as every angry text is.
+func TestAngerIsNotFoundInPraise(t *testing.T) {
+	c := newClassifier(t, append(slices.Clone(rules), classify.Rule{Dimension: classify.DimSentiment, Value: "angry", Priority: 10,
+		Keywords: []string{"愤怒", "火大", "angry", "furious"}}))
+	for text, angry := range map[string]bool{
+		"Sue at the front desk was super helpful, thank you!":                      false,
+		"Ordered from the food court, delicious and fast, great service":           false,
+		"用工商银行卡付款很方便，送货也快，非常满意":                                                    false,
+		"I was angry at first but you fixed it so fast, thank you, great service!": false,
+		"Not angry at all, the courier was lovely and early":                       false,
+		"I will sue you if my refund is not paid this week":                        true,
+		"再不处理我就去工商局投诉你们":                                                           true,
+		"I am so angry, the parcel is two weeks late and nobody answers":           true,
+		"气得我火大，等了两个小时还没送到":                                                         true,
+	} {
+		s := c.Classify(text).Sentiment
+		if s.Anger != angry || (s.Anger && s.Label != classify.SentimentNegative) {
+			t.Errorf("%q: anger %v (%v), label %s; want anger %v, negative when angry", text, s.Anger, s.AngerReasons, s.Label, angry)
+		}
+	}
+}
