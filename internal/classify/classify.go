@@ -286,11 +286,12 @@ func (c *Classifier) Classify(text string) Result {
 		case DimScope:
 			res.Scope = h.rule.Value
 		case DimSentiment:
-			// Anger words of the rules ("angry") count as the model's strong words do:
-			// not in praise ("I was angry at first, but you fixed it fast — thank you",
-			// "not angry at all"). Counted, they join the anger reasons once each and
-			// the text is negative, as every angry text is.
-			if res.Sentiment.Label == SentimentPositive {
+			// Anger words of the rules ("angry") do not count in praise that names no
+			// failure ("I was angry at first, but you fixed it fast — thank you", "not
+			// angry at all"); "I am furious: the parcel is late" is no praise, whatever
+			// the model's score. Counted, they join the anger reasons once each and the
+			// text is negative, as every angry text is.
+			if res.Sentiment.Label == SentimentPositive && len(res.Sentiment.Failures) == 0 {
 				continue
 			}
 			res.Sentiment.Anger = true

@@ -169,6 +169,7 @@ func TestAngerIsNotFoundInPraise(t *testing.T) {
 		"I will sue you if my refund is not paid this week":                        true,
 		"再不处理我就去工商局投诉你们":                                                           true,
 		"I am so angry, the parcel is two weeks late and nobody answers":           true,
+		"I am furious: the parcel is a week late":                                  true, // the model scores it positive
 		"气得我火大，等了两个小时还没送到":                                                         true,
 	} {
 		s := c.Classify(text).Sentiment
