@@ -71,6 +71,9 @@ func (a *Activities) ProposeCycle(ctx context.Context, p Proposal) (ProposedCycl
 		Keyword: p.Keyword, Baseline: p.Baseline, Target: p.Target, TimeZone: p.TimeZone,
 		CheckSpec: p.CheckSpec, MaxIterations: p.MaxIterations, PeriodFrom: cycleTime(p.PeriodFrom),
 		PeriodTo: cycleTime(p.PeriodTo), OpenedAt: a.now().UTC(), Actor: cycleProposer(p.ReviewID),
+		// The review's run starts it; marked, the API's reconciler starts it should
+		// the run fail first (a later review finds the cycle open and starts nothing).
+		StartPending: true,
 	})
 	if err != nil {
 		return ProposedCycle{}, err

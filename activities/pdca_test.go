@@ -74,6 +74,12 @@ func TestProposeCycleIsIdempotentPerReviewAndOpportunity(t *testing.T) {
 		c.Baseline == nil || *c.Baseline != 60 || c.Target == nil || *c.Target != 80 || !c.OpenedAt.Equal(time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)) {
 		t.Errorf("cycle: %+v", c)
 	}
+	// Marked for the API's reconciler, once: should the review fail before starting
+	// it, the next review finds it open and starts nothing.
+	marks, err := st.PendingQualityStarts(context.Background(), 0, 10)
+	if err != nil || len(marks) != 1 || marks[0].CycleID == nil || *marks[0].CycleID != first.CycleID {
+		t.Errorf("marks %+v (%v), want the proposed cycle's", marks, err)
+	}
 
 	manual := activities.Proposal{Key: "manual/1", Title: "By hand", Metric: quality.NPS}
 	if a, b := propose(t, env, manual), propose(t, env, activities.Proposal{Key: "manual/2", Title: "By hand", Metric: quality.NPS}); !a.Created || !b.Created || a.CycleID == b.CycleID {

@@ -102,7 +102,7 @@ func (s *Server) startRiskAlertWorkflow(ctx context.Context, a quality.RiskAlert
 		TaskQueue:                s.taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		StaticSummary:            fmt.Sprintf("Risk alert (%s, manual)", a.Grade),
+		StaticSummary:            fmt.Sprintf("Risk alert (%s, %s)", a.Grade, a.Condition), // the reconciler starts the monitor's too
 	}, workflows.RiskAlertWorkflow, workflows.RiskAlertInput{AlertID: a.ID})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {

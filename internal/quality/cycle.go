@@ -64,10 +64,10 @@ type NewCycle struct {
 	PeriodTo       *time.Time
 	OpenedAt       time.Time
 	Actor          string // recorded on the proposed event; default the review, else "system"
-	// StartPending marks the new cycle's workflow as not yet started, for a caller
-	// that starts it after the commit and confirms it (the API; its reconciler
-	// starts what stays marked). A review's proposal is started by the review's
-	// workflow, durably, and is not marked.
+	// StartPending marks the new cycle's workflow as not yet started: the caller
+	// starts it after the commit, and the API's reconciler starts what stays marked
+	// (a review's proposal too: its run may fail before the start, and a later
+	// review finds the cycle open and starts nothing).
 	StartPending bool
 }
 

@@ -199,6 +199,14 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 		alert, created, _, err := s.openedBefore(ctx, s.db, a.Key)
 		return alert, created, err
 	}
+	// The monitor's run starts the new alert's workflow; should the run fail before
+	// that (PostgreSQL away past its activities' timeout), every later run sees the
+	// alert again and starts nothing — so it is marked for the API's reconciler too.
+	if kind == quality.RiskEventOpened {
+		if err := markQualityStart(ctx, tx, QualityStart{RiskAlertID: &id}); err != nil {
+			return quality.RiskAlert{}, false, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return quality.RiskAlert{}, false, fmt.Errorf("open risk alert: %w", err)
 	}

@@ -33,13 +33,14 @@ func (s *Store) WorkflowsStarted(ctx context.Context, complaintIDs ...string) er
 	return nil
 }
 
-// QualityStart is a workflow the API starts after writing its row and Temporal has
-// not confirmed: a risk alert's (RiskAlertID) or PDCA cycle's (CycleID) opened
-// through the API, or the done notice of a backlog item (BacklogItemID). The row's
-// transaction marks it (OpenManualRiskAlert, ProposeCycle with StartPending,
-// ChangeBacklogItem to done) and QualityWorkflowStarted clears it. Alerts a monitor
-// run opens and cycles a review proposes are children of those workflows and never
-// marked.
+// QualityStart is a workflow started after its row is written and not confirmed by
+// Temporal: a risk alert's (RiskAlertID) or PDCA cycle's (CycleID), or the done
+// notice of a backlog item (BacklogItemID). The row's transaction marks it
+// (OpenManualRiskAlert, OpenRiskAlert, ProposeCycle with StartPending,
+// ChangeBacklogItem to done) and QualityWorkflowStarted clears it. The alerts a
+// monitor run opens and the cycles a review proposes are started by that run, as
+// children; their marks are cleared by the reconciler's start, which finds them
+// running (a no-op), or starts them when the run failed first.
 type QualityStart struct {
 	RiskAlertID   *string `db:"risk_alert_id"`
 	CycleID       *string `db:"cycle_id"`

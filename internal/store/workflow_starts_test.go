@@ -128,10 +128,10 @@ func TestMigrationMovesWorkflowStartMarks(t *testing.T) {
 	}
 }
 
-// A risk alert opened by hand and a cycle proposed with StartPending are marked in
-// the transaction that writes them, listed once older than the grace, and
-// QualityWorkflowStarted clears each; a review's proposal is not marked, nor is an
-// alert's or cycle's retry.
+// A risk alert opened by hand or by the monitor and a cycle proposed with
+// StartPending are marked in the transaction that writes them, listed once older
+// than the grace, and QualityWorkflowStarted clears each; an alert seen again is not
+// marked, nor is an alert's or cycle's retry.
 func TestPendingQualityStartsUntilConfirmed(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
@@ -146,13 +146,18 @@ func TestPendingQualityStartsUntilConfirmed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.ProposeCycle(ctx, newCycle("review/k2", time.Now())); err != nil { // a review's: not marked
-		t.Fatal(err)
+	// A monitor's alert is marked when opened, not when seen again.
+	monitored, created := openRisk(t, st, "run-1", time.Now(), yellowCSAT())
+	if !created {
+		t.Fatal("the monitor's alert was not opened")
+	}
+	if _, created := openRisk(t, st, "run-2", time.Now(), yellowCSAT()); created {
+		t.Fatal("the monitor's alert was opened twice")
 	}
 	if got := qualityPending(t, st, time.Hour); len(got) != 0 {
 		t.Errorf("within the grace: %v pending, want none", got)
 	}
-	want := []string{"alert " + alert.ID, "cycle " + cycle.ID}
+	want := []string{"alert " + alert.ID, "cycle " + cycle.ID, "alert " + monitored.ID}
 	if got := qualityPending(t, st, 0); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("pending %v, want %v", got, want)
 	}
@@ -164,11 +169,13 @@ func TestPendingQualityStartsUntilConfirmed(t *testing.T) {
 		Description: "outage", HandlingSeconds: 3600, At: time.Now(), By: "admin-token"}); err != nil || created {
 		t.Fatalf("retried alert: created=%v err=%v", created, err)
 	}
-	if got := qualityPending(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{"cycle " + cycle.ID}) {
-		t.Errorf("after confirming the alert: pending %v, want only the cycle", got)
+	if got := qualityPending(t, st, 0); fmt.Sprint(got) != fmt.Sprint([]string{"cycle " + cycle.ID, "alert " + monitored.ID}) {
+		t.Errorf("after confirming the alert: pending %v, want the cycle and the monitor's alert", got)
 	}
-	if err := st.QualityWorkflowStarted(ctx, store.QualityStart{CycleID: &cycle.ID}); err != nil {
-		t.Fatal(err)
+	for _, done := range []store.QualityStart{{CycleID: &cycle.ID}, {RiskAlertID: &monitored.ID}} {
+		if err := st.QualityWorkflowStarted(ctx, done); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got := qualityPending(t, st, 0); len(got) != 0 {
 		t.Errorf("after confirming both: pending %v", got)
