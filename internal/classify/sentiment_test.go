@@ -95,9 +95,10 @@ func TestSentimentModelLoadsFast(t *testing.T) {
 	}
 }
 
-// BenchmarkClassifyP99 reports the p99 latency of classifying one text (rules,
-// keywords, sentiment) as a metric beside the mean.
-func BenchmarkClassifyP99(b *testing.B) {
+// warmClassifier is a classifier over the test rules with the dictionary and the
+// model loaded, so a benchmark times classification alone.
+func warmClassifier(b *testing.B) *classify.Classifier {
+	b.Helper()
 	c, err := classify.New(rules)
 	if err != nil {
 		b.Fatal(err)
@@ -108,6 +109,13 @@ func BenchmarkClassifyP99(b *testing.B) {
 	if _, err := classify.WarmSentiment(); err != nil {
 		b.Fatal(err)
 	}
+	return c
+}
+
+// BenchmarkClassifyP99 reports the p99 latency of classifying one text (rules,
+// keywords, sentiment) as a metric beside the mean.
+func BenchmarkClassifyP99(b *testing.B) {
+	c := warmClassifier(b)
 	texts := []string{
 		"送餐太慢了，菜都凉了", "非常快，态度好", "菜好吃但是送得太慢，骑手态度也很差，我要投诉到12315",
 		"@airline my flight is delayed again and nobody answers the phone, worst service ever",
@@ -128,18 +136,9 @@ func BenchmarkClassifyP99(b *testing.B) {
 // BenchmarkClassifyLongText: the longest texts intake takes (10,000 characters) cost
 // about as much per character whether they repeat a cue or not — each cue's
 // occurrence looks back a few words for a negation, not at everything before it
-// (a text of "慢 " repeated took ~4 s; docs/classification.md).
+// (a text of "慢 " repeated took 1.3 s; docs/classification.md).
 func BenchmarkClassifyLongText(b *testing.B) {
-	c, err := classify.New(rules)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := classify.Warm(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := classify.WarmSentiment(); err != nil {
-		b.Fatal(err)
-	}
+	c := warmClassifier(b)
 	for name, text := range map[string]string{
 		"repeated-cue":   strings.Repeat("慢 ", 5000),
 		"repeated-latin": strings.Repeat("late ", 2000),
