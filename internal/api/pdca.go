@@ -328,6 +328,10 @@ type cycleDecisionBody struct {
 }
 
 func (s *Server) decideCyclePlan(w http.ResponseWriter, r *http.Request) {
+	if why := principalFrom(r.Context()).MayDecidePlan(); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return
+	}
 	var body cycleDecisionBody
 	var req workflows.DecidePlanRequest
 	s.cycleAction(w, r, &body, func(v *validator, _ quality.Cycle, actor string) error {

@@ -233,11 +233,16 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	for _, p := range []store.Person{
 		{ID: "ann", Name: "Ann", Role: complaint.RoleAgent, Active: true, UpdatedBy: "test"},
 		{ID: "old", Name: "Old", Role: complaint.RoleAgent, Active: false, UpdatedBy: "test"},
+		{ID: "qin", Name: "Qin", Role: complaint.RoleAgent, Active: true, UpdatedBy: "test"},
 	} {
 		if _, _, err := a.store.PutPerson(ctx, p, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// A plan is decided by a person (the workflow compares people: nobody approves
+	// their own plan); a token only named after one is refused before anything else.
+	tok := a.as(auth.RoleAdmin, "POST", "/v1/tokens", `{"role":"quality","name":"qin","person_id":"qin"}`, http.StatusCreated)
+	a.tokens["qin"] = tok.body["token"].(string)
 	t0 := time.Now().UTC().Add(-48 * time.Hour)
 	planning := proposeCycle(t, a.store, "planning", t0)
 	actState := quality.CycleState{Stage: quality.StageAct, PlanStatus: quality.PlanApproved,
@@ -289,7 +294,15 @@ func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 			[]string{"adjusted_plan.measures[0].owner"}},
 		{planning, "withdraw", `{}`, []string{"reason"}},
 	} {
-		r := a.call(auth.RoleQuality, "POST", "/v1/pdca-cycles/"+c.cycle.ID+"/"+c.action, c.body)
+		role := auth.RoleQuality
+		if c.action == "decision" {
+			role = "qin"
+			if r := a.call(auth.RoleQuality, "POST", "/v1/pdca-cycles/"+c.cycle.ID+"/decision", c.body); r.status != http.StatusForbidden ||
+				!strings.Contains(fmt.Sprint(r.body["detail"]), "may not decide plans; create one with person_id") {
+				t.Errorf("a person-less token's decision: %d %v, want 403", r.status, r.body["detail"])
+			}
+		}
+		r := a.call(role, "POST", "/v1/pdca-cycles/"+c.cycle.ID+"/"+c.action, c.body)
 		if r.status != http.StatusBadRequest || !slices.Equal(r.fields(), c.fields) {
 			t.Errorf("%s %s %s: got %d fields %v, want 400 naming %v (%v)", c.cycle.Title, c.action, c.body,
 				r.status, r.fields(), c.fields, r.body["detail"])

@@ -6072,7 +6072,9 @@ type ClientInterface interface {
 
 	// DecideCyclePlanWithBody Approve the plan or send it back
 	//
-	// Roles: quality, admin.
+	// Roles: quality, admin. The token must act for a person of the directory
+	// (`person_id`): the plan's rules compare people, so a token without one is
+	// refused with 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6081,7 +6083,9 @@ type ClientInterface interface {
 
 	// DecideCyclePlan Approve the plan or send it back
 	//
-	// Roles: quality, admin.
+	// Roles: quality, admin. The token must act for a person of the directory
+	// (`person_id`): the plan's rules compare people, so a token without one is
+	// refused with 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -8900,7 +8904,9 @@ func (c *Client) CheckCycleNow(ctx context.Context, id UUID, params *CheckCycleN
 
 // DecideCyclePlanWithBody Approve the plan or send it back
 //
-// Roles: quality, admin.
+// Roles: quality, admin. The token must act for a person of the directory
+// (`person_id`): the plan's rules compare people, so a token without one is
+// refused with 403.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8919,7 +8925,9 @@ func (c *Client) DecideCyclePlanWithBody(ctx context.Context, id UUID, params *D
 
 // DecideCyclePlan Approve the plan or send it back
 //
-// Roles: quality, admin.
+// Roles: quality, admin. The token must act for a person of the directory
+// (`person_id`): the plan's rules compare people, so a token without one is
+// refused with 403.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -17968,7 +17976,9 @@ type ClientWithResponsesInterface interface {
 
 	// DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
 	//
-	// Roles: quality, admin.
+	// Roles: quality, admin. The token must act for a person of the directory
+	// (`person_id`): the plan's rules compare people, so a token without one is
+	// refused with 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17977,7 +17987,9 @@ type ClientWithResponsesInterface interface {
 
 	// DecideCyclePlanWithResponse Approve the plan or send it back
 	//
-	// Roles: quality, admin.
+	// Roles: quality, admin. The token must act for a person of the directory
+	// (`person_id`): the plan's rules compare people, so a token without one is
+	// refused with 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -34473,7 +34485,9 @@ func (c *ClientWithResponses) CheckCycleNowWithResponse(ctx context.Context, id 
 
 // DecideCyclePlanWithBodyWithResponse Approve the plan or send it back
 //
-// Roles: quality, admin.
+// Roles: quality, admin. The token must act for a person of the directory
+// (`person_id`): the plan's rules compare people, so a token without one is
+// refused with 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -34488,7 +34502,9 @@ func (c *ClientWithResponses) DecideCyclePlanWithBodyWithResponse(ctx context.Co
 
 // DecideCyclePlanWithResponse Approve the plan or send it back
 //
-// Roles: quality, admin.
+// Roles: quality, admin. The token must act for a person of the directory
+// (`person_id`): the plan's rules compare people, so a token without one is
+// refused with 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

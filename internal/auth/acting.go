@@ -34,6 +34,16 @@ func (p Principal) MayActOn(a Assignment, personTeam string) string {
 	return p.PersonID + " may act only on complaints they own or their team holds"
 }
 
+// MayDecidePlan says why p may not decide a PDCA plan — "" when it may. The
+// workflow's rules (nobody approves their own plan, only the committee decides its
+// plan) compare people; a token's name is never taken for one.
+func (p Principal) MayDecidePlan() string {
+	if p.PersonID == "" {
+		return "this token does not act for a person of the directory, so it may not decide plans; create one with person_id"
+	}
+	return ""
+}
+
 // MayDecide says why p may not decide an escalation that requestedBy asked for —
 // "" when nothing here stands in the way (the workflow then checks p's place in
 // the owner's reporting chain). A decision is a person's: a token's name is never
