@@ -197,7 +197,9 @@ type TokenRotation struct {
 }
 
 // RotateToken replaces a token's secret, keeping its ID, role and person. The old
-// hash is kept among the retired ones so it never becomes valid again.
+// hash is kept among the retired ones so it never becomes valid again, and the
+// console sessions signed in with it end: a session keeps only the token's ID, so it
+// would outlive the secret rotated because it leaked.
 func (s *Store) RotateToken(ctx context.Context, id string, rot TokenRotation) (Token, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -231,6 +233,9 @@ func (s *Store) RotateToken(ctx context.Context, id string, rot TokenRotation) (
 		return old, fmt.Errorf("token secret collision: %w", ErrConflict)
 	case err != nil:
 		return old, fmt.Errorf("rotate token %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE token_id = $1`, id); err != nil {
+		return old, fmt.Errorf("end the console sessions of token %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return old, fmt.Errorf("rotate token %s: %w", id, err)

@@ -99,6 +99,13 @@ func TestRotationRetiresTheOldSecretForGood(t *testing.T) {
 	st := newStore(t)
 	expires := time.Now().Add(time.Hour).Truncate(time.Microsecond)
 	tok := mustCreateToken(t, st, "bootstrap-admin", []byte("old"), &expires)
+	other := mustCreateToken(t, st, "other", []byte("other"), nil)
+	for i, id := range []string{tok.ID, other.ID} { // signed in to the console with each
+		if err := st.CreateConsoleSession(ctx, store.ConsoleSession{IDHash: []byte{byte(i)}, TokenID: id, CSRFToken: "x",
+			ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	g0 := generation(t, st)
 	got, err := st.RotateToken(ctx, tok.ID, store.TokenRotation{Hash: []byte("new")})
 	if err != nil {
@@ -115,6 +122,13 @@ func TestRotationRetiresTheOldSecretForGood(t *testing.T) {
 	}
 	if found, err := st.TokenByHash(ctx, []byte("new")); err != nil || found.ID != tok.ID {
 		t.Errorf("new secret: got %q, %v", found.ID, err)
+	}
+	// A console session signed in with the old secret ends; another token's stays.
+	if _, err := st.ConsoleSession(ctx, []byte{0}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the rotated token's console session: %v, want ended", err)
+	}
+	if s, err := st.ConsoleSession(ctx, []byte{1}); err != nil || s.TokenID != other.ID {
+		t.Errorf("another token's console session: %+v, %v", s, err)
 	}
 	// A restart seeding the bootstrap token from its old secret must not revive it.
 	if err := st.EnsureToken(ctx, store.Token{ID: uuid.NewString(), Name: "bootstrap-admin", Role: "admin", Hash: []byte("old"), CreatedBy: "env"}); err != nil {
