@@ -472,10 +472,8 @@ func maskCustomer(s string, c notify.Contacts) string {
 // maskForLog is maskCustomer with the customer's name masked too: a customer's own
 // notice names them, and the log is no place for it.
 func maskForLog(s string, c notify.Contacts) string {
-	if c.CustomerName != "" {
-		s = strings.ReplaceAll(s, c.CustomerName, privacy.Name(c.CustomerName))
-	}
-	return maskCustomer(s, c)
+	return privacy.OwnNotice(s, privacy.Contacts{Name: c.CustomerName, Phone: c.CustomerPhone, Email: c.CustomerEmail,
+		Address: c.CustomerAddress})
 }
 
 // lastAttempt reports whether Temporal will not retry this attempt. Without a

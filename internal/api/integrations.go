@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
 
@@ -170,6 +173,10 @@ func callbackViewOf(n notify.Notification) callbackView {
 	}
 }
 
+// listCallbacks lists a complaint's callbacks. Their payloads carry the customer's
+// notices ("Dear 张伟, …"): in full for the token that filed the complaint (its
+// intake system received them), with the customer's name and contacts masked for
+// everyone else, as every read masks them (docs/privacy.md).
 func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.complaintFromPath(w, r)
 	if !ok {
@@ -180,7 +187,48 @@ func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeItems(w, ns, callbackViewOf)
+	caller := principalFrom(r.Context())
+	if privacy.AccessOf(viewer(caller), privacy.Record{FiledBy: null.Value(c.FiledBy)}) == privacy.Full {
+		writeItems(w, ns, callbackViewOf)
+		return
+	}
+	contacts := complaintContacts(c)
+	writeItems(w, ns, func(n notify.Notification) callbackView {
+		v := callbackViewOf(n)
+		v.Payload = maskedPayload(v.Payload, contacts)
+		return v
+	})
+}
+
+// maskedPayload is a stored callback document with every text in it masked as a
+// customer's notice is for staff (privacy.OwnNotice); a document that does not parse
+// (none is written so) is shown as nothing rather than in full.
+func maskedPayload(doc rawJSON, c privacy.Contacts) rawJSON {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return "null"
+	}
+	var mask func(any) any
+	mask = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			return privacy.OwnNotice(t, c)
+		case map[string]any:
+			for k, e := range t {
+				t[k] = mask(e)
+			}
+		case []any:
+			for i, e := range t {
+				t[i] = mask(e)
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(mask(v))
+	if err != nil {
+		return "null"
+	}
+	return rawJSON(out)
 }
 
 // integrationDeliveries lists the newest callbacks to an integration, deleted or

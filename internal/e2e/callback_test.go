@@ -163,6 +163,22 @@ func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T)
 			t.Errorf("delivery of %s: %v, want it sent once with the posted payload", kind, d)
 		}
 	}
+	// The payloads carry the customer's notices: the filing intake system reads them
+	// as posted, anyone else with the name masked as every read masks it.
+	ackMessage := func(tok string) string {
+		for _, d := range items(s.must(200, s.do("GET", "/v1/complaints/"+id+"/callbacks", tok, nil))) {
+			if d["event_kind"] == "acknowledged" {
+				return d["payload"].(map[string]any)["data"].(map[string]any)["message"].(string)
+			}
+		}
+		return ""
+	}
+	if got := ackMessage(intake); !strings.Contains(got, "张伟") {
+		t.Errorf("the filing token's callback log: %q, want the message as posted", got)
+	}
+	if got := ackMessage(agent); strings.Contains(got, "张伟") || !strings.Contains(got, "张*") || !strings.Contains(got, "非常抱歉，我们马上处理") {
+		t.Errorf("an agent's callback log: %q, want the name masked and the rest kept", got)
+	}
 	if got := items(s.must(200, s.do("GET", "/v1/integrations/crm/deliveries", adminToken, nil))); len(got) != len(kinds) {
 		t.Errorf("integration deliveries: %d, want %d", len(got), len(kinds))
 	}

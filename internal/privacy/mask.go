@@ -71,6 +71,16 @@ func Redact(s string, c Contacts) string {
 	return s
 }
 
+// OwnNotice is what staff may read of a notice to the customer — a callback's
+// message, a notice that fell back to the log: it names the customer ("Dear 张伟"),
+// so the name is masked too, then everything Staff masks.
+func OwnNotice(s string, c Contacts) string {
+	if c.Name != "" {
+		s = strings.ReplaceAll(s, c.Name, Name(c.Name))
+	}
+	return Staff(s, c)
+}
+
 // Staff is what a notice to staff may say: the customer's own contacts redacted,
 // then anything else shaped like a phone number or an e-mail masked (Text).
 func Staff(s string, c Contacts) string {
