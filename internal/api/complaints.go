@@ -68,6 +68,10 @@ type customer struct {
 	Address string `json:"address,omitempty"`
 }
 
+func (c customer) contacts() privacy.Contacts {
+	return privacy.Contacts{Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address}
+}
+
 var levelNames = []string{string(complaint.High), string(complaint.Medium), string(complaint.Low)}
 
 func (req *fileRequest) validate(v *validator) {
@@ -286,8 +290,9 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 	if err != nil {
 		return store.Complaint{}, false, err
 	}
-	// Segmentation only: the dictionary is loaded once per process.
-	res := cl.Classify(req.Subject + "\n" + req.Description)
+	// Segmentation only: the dictionary is loaded once per process. The keywords are
+	// read by every role: the customer's contacts are left out of what is analysed.
+	res := cl.Classify(privacy.ForAnalysis(req.Subject+"\n"+req.Description, req.Customer.contacts()))
 	if !req.analysed {
 		req.keywords, req.scope = res.Keywords, res.Scope
 	}

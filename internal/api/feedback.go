@@ -187,7 +187,11 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	res := cl.Classify(req.Text)
+	var contacts privacy.Contacts
+	if req.Customer != nil {
+		contacts = req.Customer.contacts()
+	}
+	res := cl.Classify(privacy.ForAnalysis(req.Text, contacts)) // as a complaint's: no contacts in the keywords
 	hasText := strings.TrimSpace(req.Text) != ""
 	f := classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: hasText}
 	if hasText {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,4 +204,25 @@ func TestFeedbackPersonalData(t *testing.T) {
 	noCustomer := a.as(auth.RoleIntake, "POST", "/v1/feedback", `{"kind":"suggestion","channel":"app","text":"建议增加夜间配送"}`,
 		http.StatusCreated)
 	a.as(auth.RoleAdmin, "POST", "/v1/feedback/"+noCustomer.body["id"].(string)+"/reveal", "", http.StatusNotFound)
+}
+
+// Keywords are read by every role (and feed the heat map): a customer's address or
+// e-mail in their text gives none, though the text mentions them.
+func TestKeywordsHoldNoContacts(t *testing.T) {
+	a := newFeedbackAPI(t)
+	res := a.as(auth.RoleIntake, "POST", "/v1/feedback", `{"external_id":"app-pii","kind":"suggestion","channel":"app",
+		"text":"建议增加夜间配送时段，请送到北京市朝阳区建国路88号，邮箱 zhang.wei@example.com",
+		"customer":{"id":"cust-8","name":"张伟","tier":"low","email":"zhang.wei@example.com","address":"北京市朝阳区建国路88号"}}`,
+		http.StatusCreated)
+	kws := strs(res.body["keywords"])
+	for _, kw := range kws {
+		for _, leak := range []string{"建国路", "zhang", "wei", "example"} {
+			if strings.Contains(kw, leak) {
+				t.Errorf("keyword %q of %v comes from the customer's contacts", kw, kws)
+			}
+		}
+	}
+	if !slices.Contains(kws, "配送") {
+		t.Errorf("keywords %v lost the suggestion's own", kws)
+	}
 }

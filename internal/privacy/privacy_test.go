@@ -2,6 +2,7 @@ package privacy_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/complaintflow/complaintflow/internal/privacy"
@@ -103,5 +104,23 @@ func TestAccessOf(t *testing.T) {
 		if got := privacy.AccessOf(tc.v, tc.r); got != tc.want {
 			t.Errorf("%s: AccessOf = %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// What classification reads holds none of the customer's contacts, nor any e-mail
+// address, so no keyword is drawn from them; the rest of the text stays.
+func TestForAnalysisLeavesTheContactsOut(t *testing.T) {
+	c := privacy.Contacts{Name: "Zhang Wei", Phone: "+86 138 0013 8000", Email: "zhang.wei@example.com", Address: "北京市朝阳区建国路88号"}
+	got := privacy.ForAnalysis("请送到北京市朝阳区建国路88号，我的邮箱 zhang.wei@example.com，同事 li.na@example.cn 也可以；电话 +86 138 0013 8000。Zhang Wei, 包裹一周未到", c)
+	for _, gone := range []string{"建国路", "zhang", "li.na", "example", "0013", "Zhang Wei"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("%q still holds %q", got, gone)
+		}
+	}
+	if !strings.Contains(got, "包裹一周未到") || !strings.Contains(got, "请送到") {
+		t.Errorf("%q lost the complaint itself", got)
+	}
+	if got := privacy.ForAnalysis("Li is late", privacy.Contacts{Name: "L"}); got != "Li is late" {
+		t.Errorf("a one-character name cut %q", got)
 	}
 }
