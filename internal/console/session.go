@@ -36,8 +36,14 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 	c.render(w, r, http.StatusOK, "login", nil)
 }
 
+// maxFormBytes bounds a console form's body. What a form sends goes to the API,
+// which takes 64 KiB; unbounded, Go read up to ~42 MB of a form into memory (and
+// more to temporary files) for anyone, signed in or not.
+const maxFormBytes = 256 << 10
+
 // signIn checks the token with the API's own check and opens a session for it.
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	secret := strings.TrimSpace(r.PostFormValue("token"))
 	if secret == "" {
 		c.render(w, r, http.StatusBadRequest, "login", map[string]any{"Error": "Enter your API token."})
@@ -114,6 +120,9 @@ func (c *Console) session(h http.HandlerFunc) http.Handler {
 		if err != nil {
 			c.fail(w, r, err)
 			return
+		}
+		if r.Method != http.MethodGet {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		}
 		if r.Method != http.MethodGet && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(v.CSRF)) != 1 {
 			http.Error(w, "missing or wrong CSRF token", http.StatusForbidden)
