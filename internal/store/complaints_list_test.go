@@ -199,3 +199,27 @@ func TestFeedbackByCustomer(t *testing.T) {
 		}
 	}
 }
+
+// q finds a complaint by its words, not by the customer's phone, e-mail or address
+// quoted in it — every masked read shows those redacted, and a substring search
+// would otherwise reveal them a digit at a time.
+func TestTextSearchLeavesTheCustomersContactsOut(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	nc := newComplaint("pii-q", complaint.Medium, complaint.Low)
+	nc.CustomerPhone, nc.CustomerEmail, nc.CustomerAddress = new("+86 138 0013 8000"), new("zhang.wei@example.com"), new("北京市朝阳区建国路88号")
+	nc.Description = "Call me on +86 138 0013 8000 or zhang.wei@example.com, deliver to 北京市朝阳区建国路88号; order 12345678"
+	if _, _, err := st.CreateComplaint(ctx, nc); err != nil {
+		t.Fatal(err)
+	}
+	for q, found := range map[string]bool{"on +86 13": false, "0013 8000": false, "zhang.wei": false, "建国路": false,
+		"order 1234": true, "call me on": true, "deliver to": true} {
+		cs, err := st.Complaints(ctx, store.ComplaintFilter{Text: q, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(cs) == 1) != found {
+			t.Errorf("q=%q: %d found, want found=%v", q, len(cs), found)
+		}
+	}
+}
