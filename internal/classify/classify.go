@@ -220,6 +220,35 @@ func New(rules []Rule) (*Classifier, error) {
 // Per dimension the winner is the matching rule with the highest priority; ties go
 // to the rule with more matching keywords, then to the one whose first match comes
 // earlier in the text, then to the value listed first in Values.
+// ruleAngerStands says whether a classification rule's anger words stand in text:
+// not when each occurrence is negated ("not angry at all", "并不愤怒"), nor when a
+// text the model reads as praise turns after them ("I was angry at first, but you
+// fixed it — thank you"). A word not found as written (a wildcard's other forms)
+// stands: anger reaching a human is the safe side (002 §3.2).
+func ruleAngerStands(text string, words []string, label string) bool {
+	plain := strings.ReplaceAll(normalize(text), "'", "")
+	contrast := lastContrast(plain)
+	for _, w := range words {
+		w = strings.ReplaceAll(strings.TrimSuffix(strings.ToLower(w), "*"), "'", "")
+		found := false
+		for from := 0; w != ""; {
+			i := strings.Index(plain[from:], w)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from, found = at+len(w), true
+			if !negatedBefore(plain[:at]) && (label != SentimentPositive || contrast < at) {
+				return true
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *Classifier) Classify(text string) Result {
 	d := analyse(text)
 	var sent Sentiment
@@ -286,12 +315,10 @@ func (c *Classifier) Classify(text string) Result {
 		case DimScope:
 			res.Scope = h.rule.Value
 		case DimSentiment:
-			// Anger words of the rules ("angry") do not count in praise that names no
-			// failure ("I was angry at first, but you fixed it fast — thank you", "not
-			// angry at all"); "I am furious: the parcel is late" is no praise, whatever
-			// the model's score. Counted, they join the anger reasons once each and the
-			// text is negative, as every angry text is.
-			if res.Sentiment.Label == SentimentPositive && len(res.Sentiment.Failures) == 0 {
+			// Anger words of the rules ("angry", "愤怒") count unless denied or taken
+			// back (ruleAngerStands). Counted, they join the anger reasons once each
+			// and the text is negative, as every angry text is.
+			if !ruleAngerStands(text, h.words, res.Sentiment.Label) {
 				continue
 			}
 			res.Sentiment.Anger = true

@@ -169,6 +169,8 @@ func TestAngerIsNotFoundInPraise(t *testing.T) {
 		"再不处理我就去工商局投诉你们":                                                           true,
 		"I am so angry, the parcel is two weeks late and nobody answers":           true,
 		"I am furious: the parcel is a week late":                                  true, // the model scores it positive
+		"我很愤怒，包裹一周未到":                                                              true, // the model scores it positive, no failure cue
+		"我并不愤怒，快递员很好":                                                              false,
 		"气得我火大，等了两个小时还没送到":                                                         true,
 	} {
 		s := c.Classify(text).Sentiment
