@@ -144,45 +144,77 @@ func (s *Server) surveyLocale(r *http.Request, sv survey.Survey) (message.Locale
 	return s.customerLocale(), c
 }
 
-// surveyFromToken checks the link's token and loads its survey. A forged token is
-// 401 and an expired one 410, both before any lookup.
-func (s *Server) surveyFromToken(w http.ResponseWriter, r *http.Request) (survey.Survey, bool) {
+// surveyLinkRefusal is why a survey link cannot be used: the problem API clients
+// get, and for an expired link its token (the survey it names, when it expired).
+type surveyLinkRefusal struct {
+	problem *Problem
+	token   survey.Token
+	expired bool
+}
+
+// resolveSurveyLink checks the link's token and loads its survey. A forged token is
+// refused 401 and an expired one 410, both before any lookup; a genuine token of a
+// survey the database does not hold is 404. err is a failure to answer at all.
+func (s *Server) resolveSurveyLink(r *http.Request) (survey.Survey, survey.Token, *surveyLinkRefusal, error) {
 	key, err := s.surveySigningKey(r)
 	if err != nil {
-		s.serverError(w, r, err)
-		return survey.Survey{}, false
+		return survey.Survey{}, survey.Token{}, nil, err
 	}
 	token, err := survey.Verify(key, r.PathValue("token"), time.Now())
 	switch {
 	case errors.Is(err, survey.ErrForged):
-		writeProblem(w, r, problem(http.StatusUnauthorized, "the survey link is not valid"))
-		return survey.Survey{}, false
+		return survey.Survey{}, token, &surveyLinkRefusal{problem: problem(http.StatusUnauthorized, "the survey link is not valid")}, nil
 	case errors.Is(err, survey.ErrExpired):
-		writeProblem(w, r, problem(http.StatusGone, "the survey link expired at "+token.ExpiresAt.Format(time.RFC3339)))
-		return survey.Survey{}, false
+		return survey.Survey{}, token, &surveyLinkRefusal{token: token, expired: true,
+			problem: problem(http.StatusGone, "the survey link expired at "+token.ExpiresAt.Format(time.RFC3339))}, nil
 	}
 	sv, err := s.store.Survey(r.Context(), token.SurveyID)
 	if errors.Is(err, store.ErrNotFound) {
 		// Signed by us but unknown: the database was reset under the link.
-		writeProblem(w, r, problem(http.StatusNotFound, "the survey no longer exists"))
-		return sv, false
+		return sv, token, &surveyLinkRefusal{problem: problem(http.StatusNotFound, "the survey no longer exists")}, nil
 	}
 	if err != nil {
+		return sv, token, nil, err
+	}
+	return sv, token, nil, nil
+}
+
+// surveyFromToken is resolveSurveyLink answering a refused link with its problem.
+func (s *Server) surveyFromToken(w http.ResponseWriter, r *http.Request) (survey.Survey, bool) {
+	sv, _, refusal, err := s.resolveSurveyLink(r)
+	switch {
+	case err != nil:
 		s.serverError(w, r, err)
+		return sv, false
+	case refusal != nil:
+		writeProblem(w, r, refusal.problem)
 		return sv, false
 	}
 	return sv, true
 }
 
+// wantsHTML reports whether the request is a browser's asking for a page.
+func wantsHTML(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "text/html") }
+
 // getSurvey describes the survey and its questions: JSON for apps, or a small form
-// for a customer who opened the e-mailed link in a browser.
+// for a customer who opened the e-mailed link in a browser. A browser opening a
+// link that cannot be used gets a page saying so in the customer's language, with
+// the status the JSON answer has.
 func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
-	sv, ok := s.surveyFromToken(w, r)
-	if !ok {
+	sv, token, refusal, err := s.resolveSurveyLink(r)
+	switch {
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	case refusal != nil && wantsHTML(r):
+		s.writeSurveyLinkPage(w, r, refusal)
+		return
+	case refusal != nil:
+		writeProblem(w, r, refusal.problem)
 		return
 	}
 	locale, c := s.surveyLocale(r, sv)
-	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+	if !wantsHTML(r) {
 		writeJSON(w, http.StatusOK, map[string]any{"survey": surveyViewOf(sv), "questions": surveyQuestions(locale)})
 		return
 	}
@@ -203,9 +235,12 @@ func (s *Server) getSurvey(w http.ResponseWriter, r *http.Request) {
 		}
 		questions = append(questions, pq)
 	}
+	words := message.SurveyPageWords(locale)
 	err = surveyPage.Execute(w, map[string]any{
 		"Lang": string(locale), "Title": page.Subject, "Intro": page.Body, "Status": sv.Status,
-		"Questions": questions, "Words": message.SurveyPageWords(locale), "Nonce": nonce,
+		"Questions": questions, "Words": words, "Nonce": nonce,
+		"Closed": s.surveyClosedText(locale, sv, words),
+		"Script": s.surveyScriptWords(locale, token, words),
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "rendering the survey page", "error", err)

@@ -6818,7 +6818,9 @@ type ClientInterface interface {
 	//
 	// The survey and its questions as JSON, or, when `Accept` asks for `text/html`,
 	// the form a customer fills in. No token: the link's signed token is the key
-	// (401 when forged, 410 when expired).
+	// (401 when forged, 410 when expired, 404 when its survey is gone). A browser
+	// (`Accept: text/html`) opening such a link gets a small page saying so in the
+	// customer's language, with the same status.
 	//
 	// Corresponds with GET /v1/surveys/{token} (the `GetSurvey` operationId).
 	GetSurvey(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10270,7 +10272,9 @@ func (c *Client) PutPolicy(ctx context.Context, urgency Level, tier Level, param
 //
 // The survey and its questions as JSON, or, when `Accept` asks for `text/html`,
 // the form a customer fills in. No token: the link's signed token is the key
-// (401 when forged, 410 when expired).
+// (401 when forged, 410 when expired, 404 when its survey is gone). A browser
+// (`Accept: text/html`) opening such a link gets a small page saying so in the
+// customer's language, with the same status.
 //
 // Corresponds with GET /v1/surveys/{token} (the `GetSurvey` operationId).
 func (c *Client) GetSurvey(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -18770,7 +18774,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// The survey and its questions as JSON, or, when `Accept` asks for `text/html`,
 	// the form a customer fills in. No token: the link's signed token is the key
-	// (401 when forged, 410 when expired).
+	// (401 when forged, 410 when expired, 404 when its survey is gone). A browser
+	// (`Accept: text/html`) opening such a link gets a small page saying so in the
+	// customer's language, with the same status.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31634,11 +31640,6 @@ func (r PutPolicyResponse) ContentType() string {
 	return ""
 }
 
-// GetSurveyResponse401Headers the declared response headers of an HTTP 401 response for GetSurvey
-type GetSurveyResponse401Headers struct {
-	WWWAuthenticate *string
-}
-
 // GetSurveyResponse503Headers the declared response headers of an HTTP 503 response for GetSurvey
 type GetSurveyResponse503Headers struct {
 	RetryAfter *int
@@ -31650,17 +31651,15 @@ type GetSurveyResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SurveyForm
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
-	ApplicationproblemJSON410 *Gone
+	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Unavailable
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *GetSurveyResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetSurveyResponse503Headers
 }
@@ -31671,17 +31670,17 @@ func (r GetSurveyResponse) GetJSON200() *SurveyForm {
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetSurveyResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r GetSurveyResponse) GetApplicationproblemJSON401() *Problem {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetSurveyResponse) GetApplicationproblemJSON404() *NotFound {
+func (r GetSurveyResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
-func (r GetSurveyResponse) GetApplicationproblemJSON410() *Gone {
+func (r GetSurveyResponse) GetApplicationproblemJSON410() *Problem {
 	return r.ApplicationproblemJSON410
 }
 
@@ -35651,7 +35650,9 @@ func (c *ClientWithResponses) PutPolicyWithResponse(ctx context.Context, urgency
 //
 // The survey and its questions as JSON, or, when `Accept` asks for `text/html`,
 // the form a customer fills in. No token: the link's signed token is the key
-// (401 when forged, 410 when expired).
+// (401 when forged, 410 when expired, 404 when its survey is gone). A browser
+// (`Accept: text/html`) opening such a link gets a small page saying so in the
+// customer's language, with the same status.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -48434,21 +48435,21 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
-		var dest Gone
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -48469,21 +48470,20 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 		response.ApplicationproblemJSON503 = &dest
 
 	case rsp.StatusCode == 200:
+	// Content-type (text/html) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/html) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/html) unsupported
+
+	case rsp.StatusCode == 410:
 		// Content-type (text/html) unsupported
 
 	}
 
 	switch {
-	case rsp.StatusCode == 401:
-		var headers GetSurveyResponse401Headers
-		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.WWWAuthenticate = &value
-		}
-		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetSurveyResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
