@@ -26,18 +26,15 @@ var adminSections = [][2]string{
 // adminFuncs are the admin templates' helpers, beside funcs.
 var adminFuncs = template.FuncMap{
 	"sections": func() [][2]string { return adminSections },
-	// errorsOf collects the API's messages for a form field and its parts: the
-	// "warning_percents" input shows "warning_percents[1]" too.
-	"errorsOf": func(r *refusal, name string) []string {
+	// leafErrors is the API's messages for the fields named leaf in any part of
+	// the body ("items[3].amount" for the limits form's amount).
+	"leafErrors": func(r *refusal, leaf string) []string {
 		if r == nil {
 			return nil
 		}
 		var out []string
 		for f, m := range r.Fields {
-			if f == name || strings.HasPrefix(f, name+"[") || strings.HasPrefix(f, name+".") {
-				if f != name {
-					m = f + ": " + m
-				}
+			if f == leaf || strings.HasSuffix(f, "."+leaf) {
 				out = append(out, m)
 			}
 		}

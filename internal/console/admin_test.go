@@ -49,7 +49,6 @@ func TestErrorsOf(t *testing.T) {
 	ref := &refusal{Fields: map[string]string{
 		"warning_percents[1]": "must be larger", "first_response": "is required", "resolution_x": "other",
 	}}
-	errorsOf := adminFuncs["errorsOf"].(func(*refusal, string) []string)
 	unclaimed := adminFuncs["unclaimed"].(func(*refusal, ...string) []string)
 	for _, tc := range []struct {
 		name      string

@@ -63,18 +63,25 @@ func New(srv *api.Server, st *store.Store, log *slog.Logger) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}}
-	for _, page := range []string{"login", "queue", "complaint", "escalations"} {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/rows.html", "templates/"+page+".html")
-		if err != nil {
-			return nil, err
-		}
-		c.pages[page] = t
-	}
-	c.fragRow, err = template.New("rows.html").Funcs(funcs).ParseFS(templateFiles, "templates/rows.html")
-	if err != nil {
+	if err := c.parseFirstPages(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// parseFirstPages parses the sign-in, queue, complaint and inbox pages and the
+// queue's rows; the other pages are parsed where their routes are registered.
+func (c *Console) parseFirstPages() error {
+	for _, page := range []string{"login", "queue", "complaint", "escalations"} {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/rows.html", "templates/"+page+".html")
+		if err != nil {
+			return err
+		}
+		c.pages[page] = t
+	}
+	var err error
+	c.fragRow, err = template.New("rows.html").Funcs(funcs).ParseFS(templateFiles, "templates/rows.html")
+	return err
 }
 
 // Handler serves everything under /console/.
@@ -200,8 +207,10 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if data == nil {
 		data = map[string]any{}
 	}
+	lang := langOf(r)
 	data["Viewer"] = viewerFrom(r.Context())
-	data["Lang"] = langOf(r)
+	data["Lang"] = lang
+	data["PageTitle"] = pageTitle(lang, page, status)
 	data["Here"] = r.URL.RequestURI()
 	data["NoWorker"] = c.noWorker.Load()
 	// Rendered whole before anything is sent, so a template that fails is a 500, not

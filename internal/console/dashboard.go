@@ -110,7 +110,13 @@ type dashChart struct {
 	Cells  [][3]float64 `json:"cells,omitempty"`
 	Max    float64      `json:"max,omitempty"`
 	Table  string       `json:"table"`
+	// Count: the figures are counts (complaints, feedback), so the value axis
+	// steps by whole numbers, never "0.2 complaints".
+	Count bool `json:"count,omitempty"`
 }
+
+// counted is the chart of counts c.
+func counted(c dashChart) dashChart { c.Count = true; return c }
 
 // chartLine is one series: its id is the API field it plots.
 type chartLine struct {
@@ -221,16 +227,16 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.cap.sentiment-category"), "category", whole.Sentiment.ByCategory, lang))
 	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.cap.sentiment-channel"), "channel", whole.Sentiment.ByChannel, lang))
 	d.Sections = []section{
-		{ch, []dashChart{plot("chart-volume-channel", "bar", ch.Caption, tr("dash.unit.complaints"), ch, seq(len(ch.Cols)-1)...)}},
-		{ca, []dashChart{plot("chart-volume-category", "bar", ca.Caption, tr("dash.unit.complaints"), ca, seq(len(ca.Cols)-1)...)}},
+		{ch, []dashChart{counted(plot("chart-volume-channel", "bar", ch.Caption, tr("dash.unit.complaints"), ch, seq(len(ch.Cols)-1)...))}},
+		{ca, []dashChart{counted(plot("chart-volume-category", "bar", ca.Caption, tr("dash.unit.complaints"), ca, seq(len(ca.Cols)-1)...))}},
 		{rates, []dashChart{plot("chart-rates", "line", tr("dash.chart.rates"), "%", rates)}},
 		{times, []dashChart{plot("chart-times", "line", tr("dash.chart.times"), tr("dash.unit.hours"), times)}},
 		{voice, []dashChart{plot("chart-nps", "line", "NPS", "−100 … 100", voice, 0),
 			plot("chart-ces", "line", tr("dash.chart.ces"), "1 … 7", voice, 1)}},
 		{hm, []dashChart{heatChart(hm, tr("dash.unit.mentions"))}},
-		{br, []dashChart{plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0)}},
-		{sc, []dashChart{plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2)}},
-		{sn, []dashChart{plot("chart-sentiment-channel", "bar", sn.Caption, translate(lang, "dash.sentiment.unit"), sn, 0, 1, 2)}},
+		{br, []dashChart{counted(plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0))}},
+		{sc, []dashChart{counted(plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2))}},
+		{sn, []dashChart{counted(plot("chart-sentiment-channel", "bar", sn.Caption, translate(lang, "dash.sentiment.unit"), sn, 0, 1, 2))}},
 	}
 	return d, nil, nil
 }

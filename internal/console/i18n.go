@@ -98,7 +98,7 @@ func localTime(v any) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = merged(coreMessages, pageMessages)
+var messages = merged(coreMessages, pageMessages, titleMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
 func merged(parts ...map[string]message) map[string]message {
@@ -116,7 +116,6 @@ func merged(parts ...map[string]message) map[string]message {
 
 // coreMessages are the layout's, sign-in's, queue's, complaint page's and inbox's texts.
 var coreMessages = map[string]message{
-	"title":           {"complaintflow console", "complaintflow 控制台"},
 	"nav.label":       {"Console", "控制台"},
 	"nav.queue":       {"Queue", "队列"},
 	"nav.escalations": {"Escalations", "升级"},
@@ -187,6 +186,9 @@ var coreMessages = map[string]message{
 	"cd.left":     {"left", "剩余"},
 	"cd.overdue":  {"overdue", "逾期"},
 	"cd.paused":   {"paused (due {due} before the pause)", "已暂停（暂停前截止 {due}）"},
+	"cd.h":        {"h", "小时"},
+	"cd.m":        {"m", "分"},
+	"cd.s":        {"s", "秒"},
 
 	"c.status":       {"Status", "状态"},
 	"c.channel":      {"Channel", "渠道"},
@@ -317,6 +319,7 @@ var coreMessages = map[string]message{
 	"esc.new":          {"New since this page was drawn: {n} more escalation(s) wait for your decision.", "本页显示后，又有 {n} 个升级等待您决定。"},
 	"esc.gone":         {"No longer waiting for you: decided, cancelled or moved up the chain since this page was drawn. Its form is closed.", "本页显示后，此升级已不再等待您：已被决定、取消或已上移至更高一级。表单已关闭。"},
 	"esc.none":         {"No escalation waits for you.", "没有等待您决定的升级。"},
+	"esc.linked":       {"Linked from your notice", "来自您收到的通知中的链接"},
 	"esc.history":      {"History (latest events)", "历史（最近事件）"},
 	"esc.nohistory":    {"History not shown", "未显示历史"},
 	"esc.fullhistory":  {"Full timeline", "完整时间线"},

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -69,7 +68,8 @@ func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, for
 
 // scoreQA sends a sample's scoring form: a point field per criterion of the
 // scorecard ("scores.<key>") and a note; what is typed goes as typed for the API
-// to judge (a number that is not one is sent as -1, which the API names).
+// to judge, as every number field of the console does (number): "4.5" is a number
+// the API names as not whole, "abc" text it names as no number, each at its field.
 func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
 	id, err := api.ParseID(r.PathValue("id"))
 	if err != nil {
@@ -86,17 +86,7 @@ func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
 		fields = append(fields, "scores."+k.Key)
 	}
 	input := formInput(r, fields...)
-	scores := map[string]int{}
-	for _, k := range card.Criteria {
-		if v := input["scores."+k.Key]; v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				n = -1
-			}
-			scores[k.Key] = n
-		}
-	}
-	body := map[string]any{"scores": scores}
+	body := map[string]any{"scores": qaScores(card, input)}
 	if input["note"] != "" {
 		body["note"] = input["note"]
 	}
@@ -104,4 +94,14 @@ func (c *Console) scoreQA(w http.ResponseWriter, r *http.Request) {
 	c.posted(w, r, res, err, "/console/qa", func(status int, ref *refusal) {
 		c.showQA(w, r, status, id.String(), ref, input)
 	})
+}
+
+// qaScores is the scores of a scoring form's input for the API: each criterion's
+// points as typed (number), a criterion left empty left out for the API to name.
+func qaScores(card apiclient.QAScorecard, input map[string]string) map[string]any {
+	scores := map[string]any{}
+	for _, k := range card.Criteria {
+		number(scores, k.Key, input["scores."+k.Key])
+	}
+	return scores
 }

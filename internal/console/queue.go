@@ -309,10 +309,11 @@ var funcs = template.FuncMap{
 		return *s
 	},
 	"list": func(s ...string) []string { return s },
-	// span is a length of working time as hours and minutes: "26h 5m".
-	"span": func(secs int64) string {
+	// span is a length of working time as hours and minutes in lang: "26h 5m",
+	// "26小时 5分" (the countdown's units).
+	"span": func(lang string, secs int64) string {
 		d := time.Duration(secs) * time.Second
-		return fmt.Sprintf("%dh %dm", int64(d.Hours()), int64(d.Minutes())%60)
+		return fmt.Sprintf("%d%s %d%s", int64(d.Hours()), translate(lang, "cd.h"), int64(d.Minutes())%60, translate(lang, "cd.m"))
 	},
 	"t":  translate,
 	"at": localTime,
@@ -324,10 +325,8 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"actionkey": actionKey,
-	"field": func(r *refusal, name string) string {
-		if r == nil {
-			return ""
-		}
-		return r.Fields[name]
-	},
+	"field":     fieldOf,
+	"errorsOf":  errorsOf,
+	"fieldaria": fieldaria,
+	"formaria":  formaria,
 }

@@ -35,10 +35,12 @@ function warningsOf(el) {
     .filter(function (p) { return p > 0 && p < 100; }).sort(function (a, b) { return a - b; });
 }
 
+// span is a length of time as hours, minutes and seconds in the page's units
+// ("2h 5m 3s", "2小时 5分 3秒").
 function span(ms) {
   const s = Math.floor(Math.abs(ms) / 1000);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-  return (h ? h + "h " : "") + (h || m ? m + "m " : "") + sec + "s";
+  return (h ? h + word("H", "h") + " " : "") + (h || m ? m + word("M", "m") + " " : "") + sec + word("S", "s");
 }
 
 function tick() {
@@ -49,7 +51,7 @@ function tick() {
     if (el.dataset.paused === "true") {
       el.classList.add("level-paused");
       el.dataset.level = "paused";
-      el.textContent = word("Paused", "paused (due {due} before the pause)").replace("{due}", el.dataset.due);
+      el.textContent = word("Paused", "paused (due {due} before the pause)").replace("{due}", localText(new Date(el.dataset.due)));
       return;
     }
     const left = due - now;
@@ -106,23 +108,49 @@ function poll(url, accept, stale, apply, every, etag) {
   }, (every || 3) * 1000);
 }
 
+// focusKey says where the keyboard focus is in a refreshing part, to put it back
+// after a swap: the focused element's own id, else the row it is in — the nearest
+// element with a data-id (a queue or notices row, a PDCA card) or an id (a review) —
+// and its link. Several rows may link the same complaint (the notices of one
+// complaint), so the link alone does not say which row the focus was on.
+function focusKey(body) {
+  const el = document.activeElement;
+  if (!el || el === body || !body.contains(el)) return null;
+  const key = { id: el.id, row: null, href: el.getAttribute("href") };
+  const row = el.parentElement && el.parentElement.closest("[data-id], [id]");
+  if (row && row !== body && body.contains(row)) {
+    key.row = row.dataset.id !== undefined ? '[data-id="' + CSS.escape(row.dataset.id) + '"]' : '[id="' + CSS.escape(row.id) + '"]';
+  }
+  return key;
+}
+
+// refocus puts the focus back where focusKey found it, in the swapped-in part: on
+// the element of that id, else on the same row's link. A row that left the part
+// takes the focus with it rather than moving it to another row.
+function refocus(body, key) {
+  if (!key) return;
+  let again = key.id ? document.getElementById(key.id) : null;
+  if (again && !body.contains(again)) again = null;
+  if (!again && key.href !== null) {
+    const link = 'a[href="' + CSS.escape(key.href) + '"]';
+    again = body.querySelector(key.row ? key.row + " " + link : link);
+  }
+  if (again) again.focus();
+}
+
 // tableUpdate swaps a refreshing part's answer in (the queue's or the notices' rows
 // of the page shown, the PDCA board's columns, the list of reviews, the dashboard's
 // figures; the poll hands it only what changed). A keyboard user's focus is put
-// back on the same link after the swap, and a screen reader hears one short
-// "updated" status rather than the table. A "refreshed" event tells the page's own script (the dashboard's
-// charts) to draw what was swapped in.
+// back on the same link of the same row after the swap, and a screen reader hears
+// one short "updated" status rather than the table. A "refreshed" event tells the
+// page's own script (the dashboard's charts) to draw what was swapped in.
 function tableUpdate(body) {
   const updated = document.getElementById(body.dataset.updated);
   return function (html) {
-    const focused = document.activeElement;
-    const href = focused && body.contains(focused) ? focused.getAttribute("href") : null;
+    const key = focusKey(body);
     body.innerHTML = html; localTimes(); tick();
     body.dispatchEvent(new Event("refreshed"));
-    if (href) {
-      const again = body.querySelector('a[href="' + CSS.escape(href) + '"]');
-      if (again) again.focus();
-    }
+    refocus(body, key);
     if (updated) {
       const at = new Date().toLocaleTimeString(document.documentElement.lang || "en", { hourCycle: "h23" });
       updated.textContent = updated.dataset.message.replace("{at}", at);
@@ -153,22 +181,30 @@ function waitingUpdate(note) {
   };
 }
 
-// localTimes shows each <time class="local"> in the viewer's own time zone and the
-// page's language, as numbers with the zone's offset (e.g. 2026-01-02 16:04:05 GMT+8);
+// localText is a time in the viewer's own time zone and the page's language, as
+// numbers with the zone's offset (e.g. 2026-01-02 16:04:05 GMT+8).
+let localFormat = null;
+function localText(d) {
+  if (isNaN(d)) return "—";
+  if (!localFormat) {
+    localFormat = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
+    });
+  }
+  const p = {};
+  localFormat.formatToParts(d).forEach(function (part) { p[part.type] = part.value; });
+  return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second + " " + p.timeZoneName;
+}
+
+// localTimes shows each <time class="local"> in the viewer's own time zone (localText);
 // the server wrote it in UTC, which stays in the title.
 function localTimes() {
-  const lang = document.documentElement.lang || "en";
-  const fmt = new Intl.DateTimeFormat(lang, {
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-    second: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
-  });
   document.querySelectorAll("time.local[datetime]").forEach(function (el) {
     const d = new Date(el.getAttribute("datetime"));
     if (isNaN(d)) return;
-    const p = {};
-    fmt.formatToParts(d).forEach(function (part) { p[part.type] = part.value; });
     if (!el.title) el.title = el.textContent;
-    el.textContent = p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second + " " + p.timeZoneName;
+    el.textContent = localText(d);
   });
 }
 

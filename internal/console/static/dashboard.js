@@ -9,7 +9,10 @@ function option(c) {
     title: { text: c.title, textStyle: { fontSize: 14 } },
     tooltip: { trigger: c.kind === "heatmap" ? "item" : "axis" },
     grid: { left: 60, right: 20, top: 60, bottom: 70, containLabel: true },
-    aria: { enabled: true, decal: { show: true } }, // patterns as well as colours
+    // Patterns as well as colours. ECharts' own label stays off: it would replace
+    // the element's translated aria-label (dashboard.html, which names the table
+    // holding the figures) with generated English that misreads the figures.
+    aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
   };
   if (c.kind === "heatmap") {
     return Object.assign(base, {
@@ -22,7 +25,8 @@ function option(c) {
   return Object.assign(base, {
     legend: { type: "scroll", top: 25 },
     xAxis: { type: "category", data: c.x },
-    yAxis: { type: "value", name: c.unit },
+    // A count steps by whole numbers: no "0.2 complaints" on the axis.
+    yAxis: Object.assign({ type: "value", name: c.unit }, c.count ? { minInterval: 1 } : {}),
     series: c.series.map(function (s) {
       const one = { id: s.id, name: s.name, type: c.kind, data: s.data, connectNulls: false };
       if (c.kind === "bar") one.stack = "total";

@@ -6,10 +6,17 @@
 // drawChecks plots each check's value against its baseline and target, in order,
 // labelled by iteration; each series has its own line style and marker shape, so
 // colour is never the only signal, and the table under the chart says it in words.
+// The series' and the axis' names are the page's language, in the element's data-value,
+// data-baseline, data-target and data-axis (English when a page has none). The
+// element's own aria-label says what the chart is: ECharts' aria stays off, so it
+// does not replace it.
 function drawChecks(el) {
   const data = JSON.parse(el.dataset.chart || "{}");
   const checks = data.checks || [];
   const labels = checks.map(function (c) { return c.label; });
+  const names = {
+    value: el.dataset.value || "value", baseline: el.dataset.baseline || "baseline", target: el.dataset.target || "target",
+  };
   const line = function (name, pick, extra) {
     return Object.assign({ name: name, type: "line", data: checks.map(pick), connectNulls: false }, extra || {});
   };
@@ -17,13 +24,13 @@ function drawChecks(el) {
   chart.setOption({
     animation: false,
     tooltip: { trigger: "axis" },
-    legend: { data: ["value", "baseline", "target"] },
-    xAxis: { type: "category", data: labels, name: "iteration · check" },
+    legend: { data: [names.value, names.baseline, names.target] },
+    xAxis: { type: "category", data: labels, name: el.dataset.axis || "iteration · check" },
     yAxis: { type: "value", scale: true },
     series: [
-      line("value", function (c) { return c.value; }, { symbol: "circle", symbolSize: 10 }),
-      line("baseline", function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "rect", symbolSize: 7 }),
-      line("target", function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "triangle", symbolSize: 9 }),
+      line(names.value, function (c) { return c.value; }, { symbol: "circle", symbolSize: 10 }),
+      line(names.baseline, function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "rect", symbolSize: 7 }),
+      line(names.target, function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "triangle", symbolSize: 9 }),
     ],
   });
   window.addEventListener("resize", function () { chart.resize(); });
