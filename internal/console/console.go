@@ -173,20 +173,33 @@ func secured(next http.Handler) http.Handler {
 }
 
 // crossSite reports whether the browser says the request came from another site.
+// A browser's Sec-Fetch-Site "same-origin" settles it: behind a proxy that rewrites
+// Host the Origin cannot be compared. Without it (older browsers) the Origin must
+// be this console's, on the scheme the browser used (servedOverTLS).
 func crossSite(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
+	case "same-origin":
+		return false
+	case "", "none":
 	default:
 		return true
 	}
 	if origin := r.Header.Get("Origin"); origin != "" {
 		scheme := "http"
-		if r.TLS != nil {
+		if servedOverTLS(r) {
 			scheme = "https"
 		}
 		return origin != scheme+"://"+r.Host
 	}
 	return false
+}
+
+// servedOverTLS reports whether the browser reached the console over TLS: directly,
+// or through a proxy that terminated it and says so (X-Forwarded-Proto: https; the
+// starter serves plain HTTP). A browser cannot set that header on a cross-site form,
+// and a client claiming it over plain HTTP only gets cookies it cannot send back.
+func servedOverTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 // viewer is the signed-in person a page is rendered for.

@@ -16,10 +16,14 @@ func TestSecuredRefusesCrossSiteWrites(t *testing.T) {
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	h := secured(ok)
 	for _, tc := range []struct {
-		name, method, origin, fetchSite string
-		tls                             bool
-		want                            int
+		name, method, origin, fetchSite, proto string
+		tls                                    bool
+		want                                   int
 	}{
+		{name: "behind a TLS proxy", method: "POST", origin: "https://console.test", proto: "https", want: 204},
+		{name: "behind a TLS proxy, plain Origin", method: "POST", origin: "http://console.test", proto: "https", want: 403},
+		{name: "a proxy rewrote Host; the browser says same-origin", method: "POST", origin: "https://public.example",
+			fetchSite: "same-origin", proto: "https", want: 204},
 		{name: "same-origin POST", method: "POST", origin: "http://console.test", fetchSite: "same-origin", want: 204},
 		{name: "POST without browser headers", method: "POST", want: 204},
 		{name: "cross-site fetch metadata", method: "POST", fetchSite: "cross-site", want: 403},
@@ -38,6 +42,9 @@ func TestSecuredRefusesCrossSiteWrites(t *testing.T) {
 		}
 		if tc.tls {
 			r.TLS = &tls.ConnectionState{}
+		}
+		if tc.proto != "" {
+			r.Header.Set("X-Forwarded-Proto", tc.proto)
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)

@@ -51,7 +51,7 @@ func (c *Console) setLang(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/console/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: servedOverTLS(r)})
 	back := "/console/"
 	// Only a path of our own: never an open redirect to another site.
 	if u, err := url.Parse(r.URL.Query().Get("back")); err == nil && u.Scheme == "" && u.Host == "" &&

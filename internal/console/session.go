@@ -85,7 +85,7 @@ func (c *Console) startSession(w http.ResponseWriter, r *http.Request, tokenID s
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: id, Path: "/console/", Expires: expires, MaxAge: int(sessionLifetime.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: servedOverTLS(r),
 	})
 	return nil
 }
@@ -99,7 +99,7 @@ func (c *Console) signOut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/console/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: servedOverTLS(r)})
 	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
 }
 

@@ -21,3 +21,21 @@ func TestSignInReadsNoMoreThanAFormsWorth(t *testing.T) {
 		t.Errorf("an oversized sign-in form: HTTP %d, want 400", w.Code)
 	}
 }
+
+// Behind a proxy that terminates TLS (the starter serves plain HTTP) the console's
+// cookies are Secure, as they are over TLS directly; over plain HTTP they cannot be.
+func TestCookiesAreSecureBehindATLSProxy(t *testing.T) {
+	c := &Console{}
+	for proto, secure := range map[string]bool{"https": true, "": false, "http": false} {
+		r := httptest.NewRequest(http.MethodGet, "/console/lang?to=zh-CN", nil)
+		if proto != "" {
+			r.Header.Set("X-Forwarded-Proto", proto)
+		}
+		w := httptest.NewRecorder()
+		c.setLang(w, r)
+		cookies := w.Result().Cookies()
+		if len(cookies) != 1 || cookies[0].Secure != secure {
+			t.Errorf("X-Forwarded-Proto %q: cookies %v, want one, Secure %v", proto, cookies, secure)
+		}
+	}
+}
