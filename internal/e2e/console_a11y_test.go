@@ -157,18 +157,7 @@ func TestConsoleDashboardChartsKeepTheirLabels(t *testing.T) {
 func TestConsoleQAScoreAsTyped(t *testing.T) {
 	s := newStack(t)
 	sample := s.qaSample("ann")
-	b := newBrowser(t, s.url)
-	b.signInAs(s.token("quality"))
-	b.navigate(s.url + "/console/qa")
-	field := func(key string) string { return "#score-" + sample + "-" + key }
-	b.run("score with a fraction",
-		chromedp.WaitVisible(chromedp.CSS(`#qa-queue`)),
-		chromedp.SendKeys(chromedp.CSS(field("response_speed")), "4.5"),
-		chromedp.SendKeys(chromedp.CSS(field("resolution")), "30"),
-		chromedp.SendKeys(chromedp.CSS(field("attitude")), "20"),
-		chromedp.SendKeys(chromedp.CSS(field("expertise")), "25"),
-		clickThrough(`tr[data-id="`+sample+`"] button`),
-		chromedp.WaitVisible(chromedp.CSS(field("response_speed")+"-error")))
+	b, field := refusedQAScore(t, s, sample, "4.5")
 	if got := b.text(field("response_speed") + "-error"); !strings.Contains(got, "integer") {
 		t.Errorf("the refusal of 4.5 reads %q, want it to say a score is whole", got)
 	}

@@ -96,19 +96,7 @@ func (s *stack) qaSample(agent string) string {
 func TestConsoleQAQueue(t *testing.T) {
 	s := newStack(t)
 	sample := s.qaSample("ann")
-
-	b := newBrowser(t, s.url)
-	b.signInAs(s.token("quality"))
-	b.navigate(s.url + "/console/qa")
-	field := func(key string) string { return "#score-" + sample + "-" + key }
-	b.run("score over the maximum",
-		chromedp.WaitVisible(chromedp.CSS(`#qa-queue`)),
-		chromedp.SendKeys(chromedp.CSS(field("response_speed")), "21"),
-		chromedp.SendKeys(chromedp.CSS(field("resolution")), "30"),
-		chromedp.SendKeys(chromedp.CSS(field("attitude")), "20"),
-		chromedp.SendKeys(chromedp.CSS(field("expertise")), "25"),
-		clickThrough(`tr[data-id="`+sample+`"] button`),
-		chromedp.WaitVisible(chromedp.CSS(field("response_speed")+"-error")))
+	b, field := refusedQAScore(t, s, sample, "21")
 	b.screenshot("qa-queue-refused")
 	b.run("score within it",
 		chromedp.SetValue(chromedp.CSS(field("response_speed")), "15"),
@@ -121,4 +109,24 @@ func TestConsoleQAQueue(t *testing.T) {
 	if got := b.text(`#qa-queue tbody`); !strings.Contains(got, "Nothing awaits") && !strings.Contains(got, "暂无") {
 		t.Errorf("queue after scoring: %q", got)
 	}
+}
+
+// refusedQAScore opens the QA queue as the quality team, scores sample with the
+// response speed typed as speed and the rest within their maximums, and waits for
+// the refusal at that field; field names a criterion's input.
+func refusedQAScore(t *testing.T, s *stack, sample, speed string) (*browser, func(key string) string) {
+	t.Helper()
+	b := newBrowser(t, s.url)
+	b.signInAs(s.token("quality"))
+	b.navigate(s.url + "/console/qa")
+	field := func(key string) string { return "#score-" + sample + "-" + key }
+	b.run("score with the speed "+speed,
+		chromedp.WaitVisible(chromedp.CSS(`#qa-queue`)),
+		chromedp.SendKeys(chromedp.CSS(field("response_speed")), speed),
+		chromedp.SendKeys(chromedp.CSS(field("resolution")), "30"),
+		chromedp.SendKeys(chromedp.CSS(field("attitude")), "20"),
+		chromedp.SendKeys(chromedp.CSS(field("expertise")), "25"),
+		clickThrough(`tr[data-id="`+sample+`"] button`),
+		chromedp.WaitVisible(chromedp.CSS(field("response_speed")+"-error")))
+	return b, field
 }
