@@ -39,20 +39,13 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	knownParams(&v, q, "period", "time_zone", "format")
-	zone := "UTC"
-	if q.Has("time_zone") {
-		zone = q.Get("time_zone")
-	}
-	zoneOK := zone != "" && checkReviewZone(&v, "time_zone", zone)
-	if zone == "" { // as the metrics refuse it: PostgreSQL knows no zone ""
-		v.reject("time_zone", FieldInvalidFormat, "must be an IANA time zone like Asia/Shanghai")
-	}
+	loc := zoneParam(&v, q)
+	zone := loc.String()
 	format := "json"
 	if q.Has("format") {
 		format = q.Get("format")
 		v.oneOf("format", format, []string{"json", "csv"})
 	}
-	loc, _ := quality.LoadZone(reviewZoneIf(zoneOK, zone))
 	period := strings.TrimSpace(q.Get("period"))
 	var from, to time.Time
 	if period == "" {

@@ -13,18 +13,27 @@ import (
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
+// zoneParam reads the time_zone query parameter of a report: an IANA zone, UTC when
+// absent; empty, "Local" or unknown is named (PostgreSQL knows no zone "", and
+// "Local" is the server's, whatever it is) and UTC stands in.
+func zoneParam(v *validator, q url.Values) *time.Location {
+	if !q.Has("time_zone") {
+		return time.UTC
+	}
+	raw := q.Get("time_zone")
+	loc, err := time.LoadLocation(raw)
+	if err != nil || raw == "" || raw == "Local" {
+		v.reject("time_zone", FieldInvalidFormat, "must be an IANA time zone like Asia/Shanghai")
+		return time.UTC
+	}
+	return loc
+}
+
 // parseSeriesQuery reads interval (day, week or month), time_zone (IANA, default
 // UTC: where a day starts) and format (json or csv; Accept: text/csv asks for CSV
 // too) into out. ok says from and to are valid, so the series can be cut.
 func parseSeriesQuery(q url.Values, out *metricsParams, v *validator, ok bool) {
-	if raw := q.Get("time_zone"); q.Has("time_zone") {
-		loc, err := time.LoadLocation(raw)
-		if err != nil || raw == "" || raw == "Local" {
-			v.reject("time_zone", FieldInvalidFormat, "must be an IANA time zone like Asia/Shanghai")
-		} else {
-			out.loc = loc
-		}
-	}
+	out.loc = zoneParam(v, q)
 	if q.Has("interval") {
 		raw, names := q.Get("interval"), []string{}
 		for _, i := range quality.Intervals() {

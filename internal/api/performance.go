@@ -48,16 +48,7 @@ func parseCalendarQuery(r *http.Request, name, layout, example string, def func(
 	q := r.URL.Query()
 	knownParams(&v, q, name, "time_zone", "format")
 	asCSV := csvAsked(r, &v)
-	loc := time.UTC
-	if q.Has("time_zone") {
-		raw := q.Get("time_zone")
-		l, err := time.LoadLocation(raw)
-		if err != nil || raw == "" || raw == "Local" {
-			v.reject("time_zone", FieldInvalidFormat, "must be an IANA time zone like Asia/Shanghai")
-		} else {
-			loc = l
-		}
-	}
+	loc := zoneParam(&v, q)
 	local := now.In(loc)
 	start := def(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc))
 	if q.Has(name) {

@@ -133,15 +133,23 @@ func surveyQuestions(locale message.Locale) []map[string]any {
 // surveyLocale is the locale of the survey's customer; the default when the
 // complaint cannot be read.
 func (s *Server) surveyLocale(r *http.Request, sv survey.Survey) (message.Locale, store.Complaint) {
-	c, err := s.store.Complaint(r.Context(), sv.ComplaintID)
+	l, c, ok := s.complaintLocale(r, sv.ComplaintID)
+	if !ok {
+		l = s.customerLocale()
+	}
+	return l, c
+}
+
+// complaintLocale is the customer locale of a survey's complaint; ok false when the
+// complaint cannot be read or names none.
+func (s *Server) complaintLocale(r *http.Request, complaintID string) (message.Locale, store.Complaint, bool) {
+	c, err := s.store.Complaint(r.Context(), complaintID)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "survey page: reading the complaint", "error", err)
-		return s.customerLocale(), c
+		return "", c, false
 	}
-	if l, ok := message.ParseLocale(c.CustomerLocale); ok {
-		return l, c
-	}
-	return s.customerLocale(), c
+	l, ok := message.ParseLocale(c.CustomerLocale)
+	return l, c, ok
 }
 
 // surveyLinkRefusal is why a survey link cannot be used: the problem API clients

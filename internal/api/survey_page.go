@@ -64,12 +64,8 @@ func (s *Server) expiredLinkLocale(r *http.Request, token survey.Token) (message
 		}
 		return "", false
 	}
-	c, err := s.store.Complaint(r.Context(), sv.ComplaintID)
-	if err != nil {
-		s.log.WarnContext(r.Context(), "survey link page: reading the complaint", "error", err)
-		return "", false
-	}
-	return message.ParseLocale(c.CustomerLocale)
+	l, _, ok := s.complaintLocale(r, sv.ComplaintID)
+	return l, ok
 }
 
 // acceptedLocale is the most preferred supported locale of Accept-Language.
