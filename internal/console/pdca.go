@@ -245,7 +245,7 @@ func planBody(in map[string]string) map[string]any {
 	body := map[string]any{}
 	number(body, "target", in["target"])
 	if in["due"] != "" {
-		body["due"] = withDay(in["due"])
+		body["due"] = endOfDay(in["due"], in[zoneField])
 	}
 	for _, f := range []string{"resources", "risks"} {
 		if in[f] != "" {
@@ -262,7 +262,7 @@ func planBody(in map[string]string) map[string]any {
 	measures := []map[string]string{}
 	for i := range 3 {
 		key := func(f string) string { return fmt.Sprintf("measures[%d].%s", i, f) }
-		m := map[string]string{"description": in[key("description")], "owner": in[key("owner")], "due": withDay(in[key("due")])}
+		m := map[string]string{"description": in[key("description")], "owner": in[key("owner")], "due": endOfDay(in[key("due")], in[zoneField])}
 		if m["description"] == "" && m["owner"] == "" && m["due"] == "" {
 			continue
 		}
@@ -297,6 +297,7 @@ func actBody(in map[string]string) map[string]any {
 		given = given || plan[f] != ""
 	}
 	if given {
+		plan[zoneField] = in[zoneField]
 		body["adjusted_plan"] = planBody(plan)
 	}
 	return body
@@ -330,7 +331,7 @@ func (c *Console) cycleAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such action", http.StatusNotFound)
 		return
 	}
-	input := keepKey(r, formInput(r, form.fields...))
+	input := withZone(r, keepKey(r, formInput(r, form.fields...)))
 	res, err := form.call(c.client, r, id, jsonBody(form.body(input)))
 	c.posted(w, r, res, err, "/console/pdca/"+id.String(), func(status int, ref *refusal) {
 		c.showCycle(w, r, status, r.PathValue("action"), ref, input)

@@ -74,15 +74,6 @@ func formInput(r *http.Request, names ...string) map[string]string {
 	return in
 }
 
-// withDay turns a date picker's YYYY-MM-DD into the end of that day in UTC, the
-// RFC 3339 time the API takes; anything else goes as typed, for the API to name.
-func withDay(s string) string {
-	if d, err := time.Parse("2006-01-02", s); err == nil {
-		return d.Add(24*time.Hour - time.Second).Format(time.RFC3339)
-	}
-	return s
-}
-
 // posted sends one form's call and either redirects to next or shows the page again
 // with the API's refusal.
 func (c *Console) posted(w http.ResponseWriter, r *http.Request, res *http.Response, err error, next string,

@@ -11,8 +11,9 @@ import (
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
-// The plan form becomes the API's plan body: dates to end-of-day RFC 3339, numbers
-// as numbers, anything else as typed (for the API to name), empty measure rows left out.
+// The plan form becomes the API's plan body: dates to the end of the day in the
+// viewer's zone (tz; none: UTC) as RFC 3339, numbers as numbers, anything else as
+// typed (for the API to name), empty measure rows left out.
 func TestPlanBody(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -22,6 +23,8 @@ func TestPlanBody(t *testing.T) {
 		{"one measure", map[string]string{"target": "80", "due": "2027-01-31",
 			"measures[0].description": "audit", "measures[0].owner": "quinn", "measures[0].due": "2027-01-10"},
 			`{"due":"2027-01-31T23:59:59Z","measures":[{"description":"audit","due":"2027-01-10T23:59:59Z","owner":"quinn"}],"target":80}`},
+		{"picked in Shanghai", map[string]string{"due": "2027-01-31", "measures[0].due": "2027-01-10", "tz": "Asia/Shanghai"},
+			`{"due":"2027-01-31T23:59:59+08:00","measures":[{"description":"","due":"2027-01-10T23:59:59+08:00","owner":""}]}`},
 		{"typed as is", map[string]string{"target": "eighty", "due": "soon", "measures[1].owner": "x"},
 			`{"due":"soon","measures":[{"description":"","due":"","owner":"x"}],"target":"eighty"}`},
 		{"empty", map[string]string{}, `{"measures":[]}`},

@@ -136,7 +136,7 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	body := textBody(fields...)(input)
 	keepKey(r, input)
 	if d, ok := body["action_deadline"].(string); ok {
-		body["action_deadline"] = withDay(d)
+		body["action_deadline"] = endOfDay(d, r.PostFormValue(zoneField))
 	}
 	var res *http.Response
 	if action == "respond" {

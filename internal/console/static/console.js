@@ -242,6 +242,22 @@ function changedUpdate(note) {
   };
 }
 
+// A posted form with a date picker says the browser's zone (field tz), the one
+// localText shows times in: the console sends a picked day as its end there, so a
+// due reads back on the day picked. Added on submit, so forms drawn later have it too.
+document.addEventListener("submit", function (e) {
+  const form = e.target;
+  if (!(form instanceof HTMLFormElement) || form.method !== "post" || !form.querySelector('input[type="date"]')) return;
+  let zone = form.querySelector('input[name="tz"]');
+  if (!zone) {
+    zone = document.createElement("input");
+    zone.type = "hidden";
+    zone.name = "tz";
+    form.appendChild(zone);
+  }
+  zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+}, true);
+
 document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
