@@ -512,13 +512,18 @@ func (s *Store) Routes(ctx context.Context) ([]Route, error) {
 	return rs, nil
 }
 
+// routeOwner is a routing rule's owner as a complaint gets it (people joined as o):
+// an owner who is no longer active is left out, and the complaint waits in the
+// team's queue instead of on a desk nobody sits at.
+const routeOwner = `CASE WHEN o.active THEN r.owner_id END`
+
 // RouteFor returns the most specific rule for a complaint's tier, channel and
 // category (complaint.PickRoute); ErrNotFound when none matches. An owner who is no
 // longer active is left out: the complaint then waits in the team's queue.
 func (s *Store) RouteFor(ctx context.Context, want complaint.RouteKey) (Route, error) {
-	const q = `SELECT r.category, r.tier, r.channel, r.team_id, CASE WHEN p.active THEN r.owner_id END AS owner_id,
+	const q = `SELECT r.category, r.tier, r.channel, r.team_id, ` + routeOwner + ` AS owner_id,
 			r.updated_at, r.updated_by
-		FROM routing_rules r LEFT JOIN people p ON p.id = r.owner_id
+		FROM routing_rules r LEFT JOIN people o ON o.id = r.owner_id
 		WHERE r.category IN ($1, '*') AND r.tier IN ($2, '*') AND r.channel IN ($3, '*')`
 	var rs []Route
 	if err := s.db.SelectContext(ctx, &rs, q, want.Category, want.Tier, want.Channel); err != nil {

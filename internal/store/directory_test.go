@@ -321,7 +321,12 @@ func TestRoutesFallBackToTheDefault(t *testing.T) {
 	if r, _ := st.RouteFor(ctx, complaint.RouteKey{Tier: "low", Channel: "web", Category: "logistics"}); r.OwnerID != nil {
 		t.Errorf("an inactive owner still receives complaints: %+v", r)
 	}
-	_, _, err := st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"}, nil)
+	// Intake reads the routes itself (one round trip with the policies): same rule.
+	c, _, err := st.CreateComplaint(ctx, newComplaint("to-inactive", complaint.Medium, complaint.Low))
+	if err != nil || c.Owner != nil || null.Value(c.TeamID) != "logistics" {
+		t.Errorf("filed to an inactive owner: owner %v, team %v, %v", null.Value(c.Owner), null.Value(c.TeamID), err)
+	}
+	_, _, err = st.PutRoute(ctx, store.Route{Category: "product", TeamID: "ghosts", UpdatedBy: "test"}, nil)
 	var fe *store.FieldError
 	if !errors.As(err, &fe) || fe.Field != "team_id" {
 		t.Errorf("unknown team: got %v, want team_id invalid", err)

@@ -27,8 +27,8 @@ func (s *Store) intakeFor(ctx context.Context, c NewComplaint) (intake, error) {
 	// nothing to route.
 	const q = `SELECT ` + policySnapshotColumns + `,
 			(SELECT COALESCE(json_agg(json_build_object('tier', r.tier, 'channel', r.channel,
-				'category', r.category, 'team_id', r.team_id, 'owner_id', r.owner_id)), '[]')
-			 FROM routing_rules r
+				'category', r.category, 'team_id', r.team_id, 'owner_id', ` + routeOwner + `)), '[]')
+			 FROM routing_rules r LEFT JOIN people o ON o.id = r.owner_id
 			 WHERE r.category IN ($4, '*') AND r.tier IN ($3, '*') AND r.channel IN ($5, '*')) AS routes
 		FROM sla_policies p LEFT JOIN calendars cal ON cal.id = p.calendar_id
 		WHERE p.source IN ($1, '*') AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')`
