@@ -13,8 +13,8 @@ type Metrics struct {
 	// runs counts sweeps by sweep ("workflow_starts", "quality_workflow_starts",
 	// "notices") and result ("ok", "failed").
 	runs *prometheus.CounterVec
-	// rows counts the rows a sweep acted on by sweep and outcome ("started";
-	// "settled", "held").
+	// rows counts the rows a sweep acted on by sweep and outcome ("started",
+	// "failed"; "settled", "held").
 	rows *prometheus.CounterVec
 }
 
@@ -26,6 +26,7 @@ const (
 	sweepNotices        = "notices"
 
 	outcomeStarted = "started" // workflow_starts, quality_workflow_starts: an orphan's workflow started
+	outcomeFailed  = "failed"  // the same: the start failed; the row stays marked
 	outcomeSettled = "settled" // notices: an abandoned delivery settled
 	outcomeHeld    = "held"    // notices: left to an attempt that took it meanwhile
 )
@@ -42,7 +43,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	rows, err := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "complaintflow_sweep_rows_total",
-		Help: "Rows a repair sweep acted on by sweep and outcome: workflow_starts and quality_workflow_starts started; notices settled or held (left to an attempt that took them meanwhile).",
+		Help: "Rows a repair sweep acted on by sweep and outcome: workflow_starts and quality_workflow_starts started or failed (left marked); notices settled or held (left to an attempt that took them meanwhile).",
 	}, []string{"sweep", "outcome"}))
 	if err != nil {
 		return nil, err

@@ -3,13 +3,16 @@ package reconcile_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/reconcile"
@@ -67,29 +70,85 @@ func TestSweepStartsEveryPendingComplaintAcrossBatches(t *testing.T) {
 		return nil
 	}, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
-	if err != nil || n != 250 || len(starts) != 250 || len(p.ids) != 0 {
-		t.Fatalf("Sweep = %d, %v; started %d, left %d; want all 250 started", n, err, len(starts), len(p.ids))
+	if err != nil || n != (reconcile.Swept{Started: 250}) || len(starts) != 250 || len(p.ids) != 0 {
+		t.Fatalf("Sweep = %+v, %v; started %d, left %d; want all 250 started", n, err, len(starts), len(p.ids))
 	}
 	if p.reads != 3 || p.grace != 15*time.Second {
 		t.Errorf("read %d batches with grace %v, want 3 with 15s", p.reads, p.grace)
 	}
 }
 
-func TestSweepStopsAtTheFirstFailedStart(t *testing.T) {
-	p := &pending{ids: []string{"a", "b", "c"}}
-	down := errors.New("temporal unavailable")
-	calls := 0
+// A row whose start fails is passed over, so it cannot starve the rows behind it;
+// the sweep's error names it.
+func TestSweepGoesPastAFailedStart(t *testing.T) {
+	p := &pending{ids: []string{"a", "poison", "c"}}
+	bad := errors.New("invalid search attribute")
 	r := reconcile.New(p, func(_ context.Context, c store.Complaint) error {
-		calls++
-		if c.ID == "b" {
-			return down
+		if c.ID == "poison" {
+			return bad
 		}
 		p.started(c.ID)
 		return nil
 	}, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
-	if !errors.Is(err, down) || n != 1 || calls != 2 {
-		t.Fatalf("Sweep = %d, %v after %d starts; want 1 started, the error, no third try", n, err, calls)
+	if !errors.Is(err, bad) || !strings.Contains(err.Error(), "complaint poison") ||
+		n != (reconcile.Swept{Started: 2, Failed: 1}) || len(p.ids) != 1 {
+		t.Fatalf("Sweep = %+v, %v, left %v; want a and c started, the poisoned row's error", n, err, p.ids)
+	}
+}
+
+// A whole batch of failing rows does not hold back the rows behind it either, and
+// each failing row is tried once a sweep.
+func TestAFullBatchOfFailingRowsStarvesNothingBehind(t *testing.T) {
+	p := &pending{}
+	for i := range 100 {
+		p.ids = append(p.ids, "poison"+strconv.Itoa(i))
+	}
+	for i := range 130 {
+		p.ids = append(p.ids, "ok"+strconv.Itoa(i))
+	}
+	tries := map[string]int{}
+	r := reconcile.New(p, func(_ context.Context, c store.Complaint) error {
+		if tries[c.ID]++; strings.HasPrefix(c.ID, "poison") {
+			return errors.New("poisoned")
+		}
+		p.started(c.ID)
+		return nil
+	}, quiet, counted(t))
+	n, err := r.Sweep(t.Context())
+	if err == nil || n != (reconcile.Swept{Started: 130, Failed: 100}) || len(p.ids) != 100 {
+		t.Fatalf("Sweep = %+v, %v, left %d; want the 130 behind started", n, err, len(p.ids))
+	}
+	for id, n := range tries {
+		if n != 1 {
+			t.Errorf("%s tried %d times in one sweep, want once", id, n)
+		}
+	}
+}
+
+// An outage stops the sweep: every row after it would fail too, each after a
+// timeout. So does the end of the sweep's context.
+func TestSweepStopsAtAnOutage(t *testing.T) {
+	for name, fail := range map[string]error{
+		"temporal unavailable": serviceerror.NewUnavailable("connection refused"),
+		"temporal too slow":    fmt.Errorf("start: %w", context.DeadlineExceeded),
+	} {
+		p := &pending{ids: []string{"a", "poison", "b", "c"}}
+		calls := 0
+		r := reconcile.New(p, func(_ context.Context, c store.Complaint) error {
+			switch calls++; c.ID {
+			case "poison":
+				return errors.New("poisoned")
+			case "b":
+				return fail
+			}
+			p.started(c.ID)
+			return nil
+		}, quiet, counted(t))
+		n, err := r.Sweep(t.Context())
+		if !errors.Is(err, fail) || n != (reconcile.Swept{Started: 1, Failed: 2}) || calls != 3 {
+			t.Errorf("%s: Sweep = %+v, %v after %d starts; want a started, the outage's error, c not tried", name, n, err, calls)
+		}
 	}
 }
 
@@ -101,8 +160,8 @@ func TestSweepIsBoundedWhenMarksStay(t *testing.T) {
 	}
 	r := reconcile.New(p, func(context.Context, store.Complaint) error { return nil }, quiet, counted(t))
 	n, err := r.Sweep(t.Context())
-	if err != nil || p.reads != 10 || n != 1000 {
-		t.Fatalf("Sweep = %d, %v after %d reads; want it to stop after 10 batches", n, err, p.reads)
+	if err != nil || p.reads != 10 || n.Started != 1000 {
+		t.Fatalf("Sweep = %+v, %v after %d reads; want it to stop after 10 batches", n, err, p.reads)
 	}
 }
 
@@ -191,12 +250,12 @@ func TestSweepsAreCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pending{ids: []string{"a", "b", "c"}}
+	p := &pending{ids: []string{"a", "b", "c", "d"}}
 	down := true
 	r := reconcile.New(p, func(_ context.Context, c store.Complaint) error {
 		if c.ID == "b" && down {
 			down = false
-			return errors.New("temporal unavailable")
+			return errors.New("bad row")
 		}
 		p.started(c.ID)
 		return nil
@@ -214,7 +273,9 @@ func TestSweepsAreCounted(t *testing.T) {
 	}{
 		{"workflow_starts", "result", "ok"}, {"workflow_starts", "result", "failed"},
 		{"notices", "result", "ok"}, {"notices", "result", "failed"},
-		{"workflow_starts", "outcome", "started"}, {"notices", "outcome", "settled"}, {"notices", "outcome", "held"},
+		{"workflow_starts", "outcome", "started"},
+		{"workflow_starts", "outcome", "failed"},
+		{"notices", "outcome", "settled"}, {"notices", "outcome", "held"},
 	} {
 		name := "complaintflow_sweep_runs_total"
 		if s.label == "outcome" {
@@ -242,8 +303,10 @@ func TestSweepsAreCounted(t *testing.T) {
 		return runs("notices", "failed") == 1 && runs("notices", "ok") >= 2
 	})
 	cancel()
-	if v, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "workflow_starts", "outcome": "started"}); v != 3 {
-		t.Errorf("workflow starts counted %v, want 3 (a before the failure, b and c after)", v)
+	for outcome, want := range map[string]float64{"started": 4, "failed": 1} {
+		if v, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "workflow_starts", "outcome": outcome}); v != want {
+			t.Errorf("workflow starts %s counted %v, want %v (a, c and d past b's failure, b on the next sweep)", outcome, v, want)
+		}
 	}
 	ok := runs("notices", "ok")
 	settled, _ := series(t, reg, "complaintflow_sweep_rows_total", map[string]string{"sweep": "notices", "outcome": "settled"})
