@@ -219,7 +219,7 @@ func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		teamView
 		Members []personView `json:"members"`
-	}{teamViewOf(t), personViewsOf(people)})
+	}{teamViewOf(t), personViewsFor(principalFrom(r.Context()), people)})
 }
 
 // --- people
@@ -274,10 +274,20 @@ func personViewOf(p store.Person) personView {
 	}
 }
 
-func personViewsOf(ps []store.Person) []personView {
+// personViewFor is the person as reader may see them: a webhook URL may carry its
+// receiver's credential in its query, so only admins, who set it, read it back.
+func personViewFor(reader auth.Principal, p store.Person) personView {
+	v := personViewOf(p)
+	if reader.Role != auth.RoleAdmin {
+		v.WebhookURL = nil
+	}
+	return v
+}
+
+func personViewsFor(reader auth.Principal, ps []store.Person) []personView {
 	views := make([]personView, len(ps))
 	for i, p := range ps {
-		views[i] = personViewOf(p)
+		views[i] = personViewFor(reader, p)
 	}
 	return views
 }
@@ -337,7 +347,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": personViewsOf(ps)})
+	writeJSON(w, http.StatusOK, map[string]any{"items": personViewsFor(principalFrom(r.Context()), ps)})
 }
 
 // getPerson shows a person with their reporting chain: themselves (when active)
@@ -356,7 +366,7 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		personView
 		Chain []complaint.Member `json:"chain"`
-	}{personViewOf(p), chain})
+	}{personViewFor(principalFrom(r.Context()), p), chain})
 }
 
 // deactivatePerson is DELETE: people stay in the directory, inactive, because past

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -421,5 +422,48 @@ func TestTokenActsForAnActivePerson(t *testing.T) {
 	plain := a.admin("POST", "/v1/tokens", `{"role":"intake","name":"web form"}`, http.StatusCreated)
 	if v, ok := plain.body["person_id"]; !ok || v != nil {
 		t.Errorf("token without a person: person_id %v (present %v), want null", v, ok)
+	}
+}
+
+// A webhook URL may carry its receiver's credential in the query: only admins, who
+// set it, read it back; every other reader sees null.
+func TestWebhookURLsAreShownToAdminsOnly(t *testing.T) {
+	a := newDirectoryAPI(t)
+	const hook = "https://hooks.example.com/ann?token=s3cret"
+	a.admin("PUT", "/v1/teams/care", `{"name":"Care"}`, http.StatusCreated)
+	if put := a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","team_id":"care","webhook_url":"`+hook+`"}`,
+		http.StatusCreated); put.body["webhook_url"] != hook {
+		t.Errorf("PUT answer to the admin: webhook_url %v, want %s", put.body["webhook_url"], hook)
+	}
+	hooks := func(role auth.Role) []any {
+		t.Helper()
+		var out []any
+		for _, path := range []string{"/v1/people", "/v1/teams/care"} {
+			r := a.call(role, "GET", path, "")
+			items, _ := cmp.Or(r.body["items"], r.body["members"]).([]any)
+			if r.status != http.StatusOK || len(items) != 1 {
+				t.Fatalf("%s GET %s: %d %v", role, path, r.status, r.body)
+			}
+			out = append(out, items[0].(map[string]any)["webhook_url"])
+		}
+		one := a.call(role, "GET", "/v1/people/ann", "")
+		if v, present := one.body["webhook_url"]; !present {
+			t.Errorf("%s GET /v1/people/ann: webhook_url missing, want it present (null when hidden)", role)
+		} else {
+			out = append(out, v)
+		}
+		return out
+	}
+	for _, role := range []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality} {
+		for _, v := range hooks(role) {
+			if v != nil {
+				t.Errorf("%s reads webhook_url %v, want null", role, v)
+			}
+		}
+	}
+	for _, v := range hooks(auth.RoleAdmin) {
+		if v != hook {
+			t.Errorf("admin reads webhook_url %v, want %s", v, hook)
+		}
 	}
 }
