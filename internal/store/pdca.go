@@ -209,7 +209,7 @@ func (s *Store) RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (qua
 		SELECT * FROM ins UNION ALL
 		SELECT ` + checkColumns + ` FROM pdca_checks WHERE cycle_id = $1 AND iteration = $2 AND checked_at = $3 LIMIT 1`
 	var out quality.CycleCheck
-	err := s.db.GetContext(ctx, &out, q, c.CycleID, c.Iteration, c.CheckedAt, c.WindowFrom, c.WindowTo,
+	err := s.insertedOrStored(ctx, &out, q, c.CycleID, c.Iteration, c.CheckedAt, c.WindowFrom, c.WindowTo,
 		c.Value, c.Baseline, c.Target, c.Met, c.Final)
 	if isForeignKeyViolation(err) {
 		return out, fmt.Errorf("record check: cycle %s: %w", c.CycleID, ErrNotFound)

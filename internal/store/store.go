@@ -137,6 +137,19 @@ func (s *Store) insertReturning(ctx context.Context, dest any, q string, arg any
 	return true, rows.Close()
 }
 
+// insertedOrStored runs a statement that inserts a row unless its key exists and
+// reads back the row either way (INSERT … ON CONFLICT DO NOTHING RETURNING, UNION
+// ALL the stored row), into dest. When another transaction commits the key while
+// the statement runs, the insert waits for it and skips, yet the row is newer than
+// the statement's snapshot and the read finds nothing; the next statement sees it.
+func (s *Store) insertedOrStored(ctx context.Context, dest any, q string, args ...any) error {
+	err := s.db.GetContext(ctx, dest, q, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.db.GetContext(ctx, dest, q, args...)
+	}
+	return err
+}
+
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"

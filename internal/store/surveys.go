@@ -37,12 +37,7 @@ func (s *Store) signingKey(ctx context.Context, name, configured string) ([]byte
 		)
 		SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE name = $1 LIMIT 1`
 	var value string
-	err := s.db.GetContext(ctx, &value, q, name, hex.EncodeToString(random))
-	if errors.Is(err, sql.ErrNoRows) {
-		// Another process inserted it after this statement's snapshot: it is there now.
-		err = s.db.GetContext(ctx, &value, `SELECT value FROM settings WHERE name = $1`, name)
-	}
-	if err != nil {
+	if err := s.insertedOrStored(ctx, &value, q, name, hex.EncodeToString(random)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return []byte(value), nil
@@ -64,7 +59,7 @@ func (s *Store) OpenSurvey(ctx context.Context, sv survey.Survey) (survey.Survey
 		SELECT * FROM ins UNION ALL
 		SELECT ` + surveyColumns + ` FROM surveys WHERE complaint_id = $2 AND round = $3 LIMIT 1`
 	var out survey.Survey
-	err := s.db.GetContext(ctx, &out, q, sv.ID, sv.ComplaintID, sv.Round, sv.WorkflowID, sv.SentAt, sv.ExpiresAt)
+	err := s.insertedOrStored(ctx, &out, q, sv.ID, sv.ComplaintID, sv.Round, sv.WorkflowID, sv.SentAt, sv.ExpiresAt)
 	if isForeignKeyViolation(err) {
 		return out, fmt.Errorf("open survey: complaint %s: %w", sv.ComplaintID, ErrNotFound)
 	}
