@@ -136,14 +136,22 @@ func (s *Store) DeleteCalendar(ctx context.Context, id string, version *time.Tim
 	if len(users) > 0 {
 		return &InUseError{What: "calendar " + id, By: users}
 	}
-	res, err := s.db.ExecContext(ctx, `DELETE FROM calendars WHERE id = $1 AND ($2::timestamptz IS NULL OR updated_at = $2)`, id, version)
+	var n int64
+	// Under the directory lock, as PutCalendar (see DeleteRoute).
+	err = s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = $1 AND ($2::timestamptz IS NULL OR updated_at = $2)`, id, version)
+		if err == nil {
+			n, _ = res.RowsAffected()
+		}
+		return err
+	})
 	if isForeignKeyViolation(err) {
 		return &InUseError{What: "calendar " + id, By: []string{"an sla policy"}}
 	}
 	if err != nil {
 		return fmt.Errorf("delete calendar %s: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return goneOrStale(version, func() error { _, err := s.Calendar(ctx, id); return err })
 	}
 	return nil

@@ -544,12 +544,21 @@ func (s *Store) RouteFor(ctx context.Context, want complaint.RouteKey) (Route, e
 // With a version, only if the rule is still that version (ErrStale otherwise).
 func (s *Store) DeleteRoute(ctx context.Context, k complaint.RouteKey, version *time.Time) error {
 	tier, channel := cmp.Or(k.Tier, complaint.Any), cmp.Or(k.Channel, complaint.Any)
-	res, err := s.db.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1 AND tier = $2 AND channel = $3
-		AND ($4::timestamptz IS NULL OR updated_at = $4)`, k.Category, tier, channel, version)
+	var n int64
+	// Under the directory lock, as PutRoute: a put checked at a version cannot then
+	// upsert back a rule deleted in between.
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM routing_rules WHERE category = $1 AND tier = $2 AND channel = $3
+			AND ($4::timestamptz IS NULL OR updated_at = $4)`, k.Category, tier, channel, version)
+		if err == nil {
+			n, _ = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("delete route %s: %w", k.Category, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return goneOrStale(version, func() error { _, err := s.route(ctx, k.Category, tier, channel); return err })
 	}
 	return nil

@@ -19,13 +19,21 @@ import (
 // the committed row, not fail.
 func whileAnotherInserts(t *testing.T, st *store.Store, insert string, args []any, call func() error) {
 	t.Helper()
+	whileAnotherHolds(t, st, insert, args, call)
+}
+
+// whileAnotherHolds runs call while another transaction has run hold and not yet
+// committed, commits once call waits on it (fails if it never does), and fails if
+// call then fails.
+func whileAnotherHolds(t *testing.T, st *store.Store, hold string, args []any, call func() error) {
+	t.Helper()
 	ctx := t.Context()
 	tx, err := st.DB().BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
+	if _, err := tx.ExecContext(ctx, hold, args...); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -50,7 +58,7 @@ func whileAnotherInserts(t *testing.T, st *store.Store, insert string, args []an
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
-		t.Errorf("while another transaction inserted the same key: %v", err)
+		t.Errorf("while another transaction held %q: %v", hold, err)
 	}
 }
 
@@ -92,4 +100,28 @@ func TestRecordCycleCheckWhileAnotherAttemptRecordsIt(t *testing.T) {
 	if got.Value == nil || *got.Value != 65.5 || got.Met {
 		t.Errorf("got check %+v, want the first attempt's measurement", got)
 	}
+}
+
+// A directory delete waits for the directory lock, as the puts do: a put checked at
+// a version cannot then write back a rule or calendar deleted in between.
+func TestDirectoryDeletesTakeTheDirectoryLock(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	newOrg(t, st)
+	if _, _, err := st.PutTeam(ctx, store.Team{ID: "care", Name: "care", UpdatedBy: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.PutRoute(ctx, store.Route{Category: "logistics", TeamID: "care", UpdatedBy: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.PutCalendar(ctx, store.Calendar{ID: "office", Name: "Office", Spec: officeHours, UpdatedBy: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	lock := `SELECT pg_advisory_xact_lock($1)`
+	whileAnotherHolds(t, st, lock, []any{store.DirectoryLock}, func() error {
+		return st.DeleteRoute(ctx, complaint.RouteKey{Category: "logistics"}, nil)
+	})
+	whileAnotherHolds(t, st, lock, []any{store.DirectoryLock}, func() error {
+		return st.DeleteCalendar(ctx, "office", nil)
+	})
 }

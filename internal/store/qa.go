@@ -95,10 +95,11 @@ func (s *Store) ClosedComplaints(ctx context.Context, from, to time.Time) ([]qua
 func (s *Store) AddQASamples(ctx context.Context, runID string, from, to time.Time, cs []quality.ClosedComplaint) (int, error) {
 	added := 0
 	for _, c := range cs {
-		// The ID follows from the complaint, so the sample is the same whichever run adds it.
+		// The ID follows from the complaint, so the sample is the same whichever run adds
+		// it; no conflict target, as two runs adding it at once may meet on either key.
 		id := uuid.NewSHA1(uuid.NameSpaceURL, []byte("complaintflow:qa:"+c.ID)).String()
 		res, err := s.db.ExecContext(ctx, `INSERT INTO qa_samples (id, complaint_id, agent, closed_at, run_id, period_from, period_to)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (complaint_id) DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 			id, c.ID, c.Agent, c.ClosedAt, runID, from, to)
 		if err != nil {
 			return added, fmt.Errorf("add QA sample: %w", err)
