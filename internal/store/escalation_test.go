@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -173,5 +174,39 @@ func TestEscalationEventsKeepTheEscalationsTableInStep(t *testing.T) {
 	}
 	if pending, _ := st.EscalationInbox(ctx, store.EscalationFilter{Status: "pending", Person: "lee", Limit: 10}); len(pending) != 0 {
 		t.Errorf("a late move up made the decided escalation pending for lee: %+v", pending)
+	}
+}
+
+// Decided escalations list the latest decision first, so a limit keeps the newest.
+func TestDecidedEscalationsListTheLatestFirst(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	directory(t, st)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	var ids []string
+	for i := range 3 {
+		c, _, err := st.CreateComplaint(ctx, newComplaint(fmt.Sprint("decided-", i), complaint.Medium, complaint.Medium))
+		if err != nil {
+			t.Fatal(err)
+		}
+		requested, decided := now.Add(time.Duration(i)*time.Minute), now.Add(time.Duration(i+1)*time.Hour)
+		due := requested.Add(4 * time.Hour)
+		e := complaint.EscalationRecord{ID: c.ID + "/1", Seq: 1, Status: "pending", RequestedBy: "ann", RequestedAt: requested,
+			Reason: "press", Level: 1, Approver: "max", Eligible: []string{"max"}, DecisionDueAt: &due}
+		if _, err := st.RecordEvent(ctx, complaint.Event{ComplaintID: c.ID, At: requested, Actor: "ann",
+			Key: c.ID + "/escalation_requested/1", Kind: complaint.EventEscalationRequest, Escalation: &e}); err != nil {
+			t.Fatal(err)
+		}
+		e.Status, e.DecidedBy, e.DecidedAt, e.DecisionDueAt = "rejected", "max", &decided, nil
+		e.Decision = &complaint.Decision{Kind: complaint.DecisionReject, Reason: "no"}
+		if _, err := st.RecordEvent(ctx, complaint.Event{ComplaintID: c.ID, At: decided, Actor: "max",
+			Key: c.ID + "/escalation_decided/1", Kind: complaint.EventEscalationDecision, Escalation: &e}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	got, err := st.EscalationInbox(ctx, store.EscalationFilter{Status: "rejected", Person: "max", Limit: 2})
+	if err != nil || len(got) != 2 || got[0].ComplaintID != ids[2] || got[1].ComplaintID != ids[1] {
+		t.Errorf("rejected, limit 2: %+v, %v; want the two latest decisions, latest first", got, err)
 	}
 }

@@ -49,10 +49,12 @@ type EscalationFilter struct {
 	Limit  int
 }
 
-// EscalationInbox lists escalations by status, the most urgent decision first.
+// EscalationInbox lists escalations by status: pending ones the most urgent decision
+// first, decided ones the latest decision first (a decision clears its due time, and
+// oldest first would keep the newest out of reach of the limit for good).
 func (s *Store) EscalationInbox(ctx context.Context, f EscalationFilter) ([]Escalation, error) {
 	q := `SELECT ` + escalationColumns + ` FROM escalations WHERE status = $1 AND ($2 = '' OR $2 = ANY (eligible))
-		ORDER BY decision_due_at NULLS LAST, requested_at LIMIT $3`
+		ORDER BY decision_due_at NULLS LAST, decided_at DESC NULLS LAST, requested_at, id LIMIT $3`
 	var es []Escalation
 	if err := s.db.SelectContext(ctx, &es, q, f.Status, f.Person, f.Limit); err != nil {
 		return nil, fmt.Errorf("list escalation inbox: %w", err)
