@@ -77,9 +77,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		// No resolution clock in the policy: the complaint joins the improvement backlog.
 		w.state.Status = complaint.StatusBacklog
 	}
-	if w.state.Owner == "" {
-		w.takeOwnership(ctx, req.Actor)
-	}
+	loadChain := w.claimOwnership(ctx, req.Actor)
 	w.state.FirstResponseAt = &now
 	w.upsertSearchAttributes(ctx)
 	key := w.eventKey(complaint.EventAcknowledged)
@@ -91,6 +89,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		w.tellCustomer(ctx, key, complaint.EventAcknowledged, message.Acknowledgement,
 			w.withDue(map[string]string{"message": req.Message}))
 	}
+	loadChain()
 	return w.state, err
 }
 
@@ -115,12 +114,11 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 	if w.state.FirstResponseAt == nil {
 		w.state.FirstResponseAt = &now
 	}
-	if w.state.Owner == "" {
-		w.takeOwnership(ctx, req.Actor)
-	}
+	loadChain := w.claimOwnership(ctx, req.Actor)
 	w.state.Status = complaint.StatusResolved
 	w.state.ResolvedAt = &now
 	if err := w.cancelPendingEscalation(ctx, now); err != nil {
+		loadChain()
 		return w.state, err
 	}
 	w.upsertSearchAttributes(ctx)
@@ -132,6 +130,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 	if err == nil {
 		w.tellCustomer(ctx, key, complaint.EventResolved, message.Resolution, map[string]string{"summary": req.Summary})
 	}
+	loadChain()
 	return w.state, err
 }
 
@@ -282,6 +281,38 @@ func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason strin
 	})
 	w.tellCustomer(ctx, key, complaint.EventReopened, tmpl, w.withDue(vars))
 	return key, nil
+}
+
+// versionChainAfterDecision: an action that makes its actor the owner of an
+// unassigned complaint (acknowledge, resolve) loads the owner's chain after its
+// events are written instead of before deciding. The load blocked between the
+// validation and the decision, so a second resolution was accepted meanwhile (two
+// resolved events, two notices), and a pause accepted meanwhile was written before
+// the acknowledgement, which then carried the pause's status.
+var versionChainAfterDecision = change{"owner-chain-after-decision", 5}
+
+// claimOwnership makes the actor the owner of an unassigned complaint, and returns
+// what loads their reporting chain, to run once the action's events are written;
+// nothing blocks before then, so the action is decided, and takes its write turn,
+// in the moment it was validated. Executions of revision 4 or older load the chain
+// here, first, as they were recorded (and ask GetVersion only for an unassigned
+// complaint, the only one that loads).
+func (w *complaintWorkflow) claimOwnership(ctx workflow.Context, owner string) (loadChain func()) {
+	loadChain = func() {}
+	if w.state.Owner != "" {
+		return loadChain
+	}
+	if w.legacy || !w.changed(ctx, versionChainAfterDecision) {
+		w.takeOwnership(ctx, owner)
+		return loadChain
+	}
+	w.state.Owner = owner
+	return func() {
+		// Handed over meanwhile: the new owner's chain stays.
+		if chain, err := w.loadChain(ctx, owner); err == nil && w.state.Owner == owner {
+			w.state.Chain = chain
+		}
+	}
 }
 
 // takeOwnership makes the actor the owner and loads their reporting chain, which

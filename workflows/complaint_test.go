@@ -53,6 +53,10 @@ type fakeActivities struct {
 	recordDelay time.Duration
 	writing     int
 	overlapped  bool
+	// linkEarly makes OpenSurvey's ticket expire this much before the workflow
+	// scheduled it to (SentAt+Timeout): the row an attempt stored before a
+	// database outage, whose link the retry that succeeds returns.
+	linkEarly time.Duration
 }
 
 func (f *fakeActivities) OpenComplaint(ctx context.Context, in activities.OpenComplaintInput) (complaint.SLA, error) {
@@ -155,7 +159,7 @@ func (f *fakeActivities) LoadChain(_ context.Context, person string) ([]complain
 // OpenSurvey returns one survey per round, as the store does.
 func (f *fakeActivities) OpenSurvey(_ context.Context, in activities.OpenSurveyInput) (activities.SurveyTicket, error) {
 	id := fmt.Sprintf("survey-%s-%d", in.ComplaintID, in.Round)
-	return activities.SurveyTicket{SurveyID: id, ExpiresAt: in.SentAt.Add(in.Timeout)}, nil
+	return activities.SurveyTicket{SurveyID: id, ExpiresAt: in.SentAt.Add(in.Timeout - f.linkEarly)}, nil
 }
 
 func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyInput) (complaint.Policy, error) {

@@ -18,6 +18,13 @@ var versionFrontLine = change{"comp-frontline", 1}
 // versionHandover marks executions handed over inside the team (000 §7.1).
 var versionHandover = change{"handover-team", 1}
 
+// versionResolvedMeanwhile: an over-limit request whose complaint was resolved
+// while its event was written is cancelled instead of opening an escalation on the
+// resolved complaint (which no resolution would cancel any more: a manager asked
+// to decide, the escalation pending after the close, the compensation requested
+// for good). Executions of revision 4 or older ask GetVersion, only in that race.
+var versionResolvedMeanwhile = change{"compensation-resolved-meanwhile", 5}
+
 // CompensateRequest is a front-line refund or compensation. Limit is the actor's
 // limit for Kind in Currency when the request was made (nil: none), which the API
 // reads from the compensation limits; the workflow applies complaint.WithinAuthority.
@@ -97,6 +104,14 @@ func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateReque
 		Key: key, Kind: complaint.EventCompensationRequested, Actor: req.Actor, At: now, Compensation: &rec,
 	}); err != nil {
 		return w.state, err
+	}
+	// Resolved (or closed) while the request was written: resolving cancels a pending
+	// request, and this one is as good as pending (versionResolvedMeanwhile).
+	if !w.state.Status.Active() && w.changed(ctx, versionResolvedMeanwhile) {
+		if err := w.cancelCompensation(ctx, rec.EscalationSeq); err != nil {
+			return w.state, err
+		}
+		return w.state, invalidAction("cannot request compensation over your limit: the complaint was resolved while the request was recorded; it is cancelled")
 	}
 	limit := "none"
 	if req.Limit != nil {

@@ -122,10 +122,11 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 // Recordings show a superseded warning on the real server: warnings that piled up
 // with their breach in a worker outage are recorded and not told, and the breach
 // is. The current revision's also asks to resume each superseded warning's notice
-// (finishing what a dead attempt began of it), as revision 3's did; revision 2's did not.
+// (finishing what a dead attempt began of it), as revisions 3 and 4 did; revision 2's did not.
 func TestReplayOfASupersededWarning(t *testing.T) {
 	for file, want := range map[string]struct{ revision, resumed int }{
 		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev4_complaint_superseded_warnings_after_outage.json": {4, 4},
 		"rev3_complaint_superseded_warnings_after_outage.json": {3, 4},
 		"rev2_complaint_superseded_warnings_after_outage.json": {2, 0},
 	} {
@@ -221,5 +222,42 @@ func (o *recordedOutbound) collect(args []any) {
 		case []activities.Notice: // NotifyAll
 			o.r.notices = append(o.r.notices, a...)
 		}
+	}
+}
+
+// The survey recordings of each revision: the current one's survey takes the
+// complaint's revision and asks GetVersion nothing (no marker, no
+// TemporalChangeVersion upsert); revision 4's, started before the survey took a
+// revision, is of revision 0 and replays without the survey-link-expiry marker, as
+// it was recorded.
+func TestReplayOfTheSurveyRevisions(t *testing.T) {
+	for file, revision := range map[string]int{
+		"feedback_answered.json":      workflows.CurrentRevision,
+		"feedback_expired.json":       workflows.CurrentRevision,
+		"rev4_feedback_answered.json": 0,
+		"rev4_feedback_expired.json":  0,
+	} {
+		t.Run(file, func(t *testing.T) {
+			hist := loadHistory(t, filepath.Join("testdata", file))
+			started := hist.Events[0].GetWorkflowExecutionStartedEventAttributes()
+			if name := started.GetWorkflowType().GetName(); name != workflows.SurveyWorkflowName {
+				t.Fatalf("%s records %s", file, name)
+			}
+			var in workflows.SurveyInput
+			if err := testenv.PayloadCodec().DataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+				t.Fatal(err)
+			}
+			if in.Revision != revision {
+				t.Errorf("%s is of revision %d, want %d", file, in.Revision, revision)
+			}
+			for _, e := range hist.Events {
+				if e.GetMarkerRecordedEventAttributes().GetMarkerName() == "Version" {
+					t.Errorf("%s: a version marker", file)
+				}
+			}
+			if err := replay(hist); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

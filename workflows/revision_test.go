@@ -64,7 +64,8 @@ func (s *ComplaintSuite) TestCurrentRevisionAsksNoGetVersion() {
 
 // An execution started before revisions existed (Revision 0, every running
 // complaint's) asks GetVersion as it always did: each change it meets is a marker
-// and an upsert, and it takes the same paths.
+// and an upsert, and it takes the same paths. Its survey, of revision 0 too, asks
+// for the survey's change (survey-link-expiry).
 func (s *ComplaintSuite) TestRevisionZeroStillAsksGetVersion() {
 	s.revision = 0
 	upserts := s.changeVersionUpserts()
@@ -76,7 +77,8 @@ func (s *ComplaintSuite) TestRevisionZeroStillAsksGetVersion() {
 	s.NotEmpty(s.acts.noticesOf(complaint.EventPaused))
 	s.NotEmpty(s.acts.eventsOf(complaint.EventUrgencyRaised))
 	s.NotEmpty(s.acts.eventsOf(complaint.EventSurveySent))
-	s.ElementsMatch([]string{"escalation-ladder-1", "policy-anger-raise-1", "pause-notice-1", "feedback-loop-1", "perf-mark-events-1"}, *upserts)
+	s.ElementsMatch([]string{"escalation-ladder-1", "policy-anger-raise-1", "pause-notice-1", "feedback-loop-1", "perf-mark-events-1",
+		"survey-link-expiry-1"}, *upserts)
 }
 
 // A complaint started by an API newer than this worker blocks (its workflow task

@@ -154,7 +154,8 @@ func (s *ComplaintSuite) TestRevisionOneMeetingTheChangeLiveTakesIt() {
 
 	s.Empty(s.warningNotices())
 	s.Len(s.acts.resumed, 3)
-	s.Equal([]string{"superseded-warnings-1", "resume-superseded-1"}, *upserts)
+	// And its survey, of revision 1 too, asks for the survey's change.
+	s.Equal([]string{"superseded-warnings-1", "resume-superseded-1", "survey-link-expiry-1"}, *upserts)
 }
 
 // An execution of revision 2 supersedes without asking, and decides resuming with
@@ -180,10 +181,11 @@ func (s *ComplaintSuite) TestRevisionTwoMeetingResumingLiveTakesIt() {
 	s.run()
 
 	s.Equal(keysOf(s.acts.eventsOf(complaint.EventSLAWarning)), s.acts.resumed)
-	s.Equal([]string{"resume-superseded-1"}, *upserts)
+	s.Equal([]string{"resume-superseded-1", "survey-link-expiry-1"}, *upserts, "and its survey's change")
 }
 
-// On time, a revision-1 execution never meets the change: no GetVersion, no marker.
+// On time, a revision-1 execution never meets the change: no GetVersion, no marker
+// (only its survey, of revision 1 too, asks for the survey's change).
 func (s *ComplaintSuite) TestRevisionOneOnTimeAsksNoGetVersion() {
 	s.revision = 1
 	upserts := s.changeVersionUpserts()
@@ -192,7 +194,7 @@ func (s *ComplaintSuite) TestRevisionOneOnTimeAsksNoGetVersion() {
 	s.run()
 
 	s.Equal([]int{50, 75, 90}, s.warningNotices())
-	s.Empty(*upserts)
+	s.Equal([]string{"survey-link-expiry-1"}, *upserts)
 }
 
 // A wake-up whose notices are all held by another attempt (a redo of a timed-out

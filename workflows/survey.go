@@ -26,7 +26,19 @@ type SurveyInput struct {
 	Round       int
 	Reminder    time.Duration // after sending, if unanswered
 	Timeout     time.Duration // after sending: no answer closes the complaint unverified
+	// Revision is the complaint's (ComplaintInput.Revision; 0 for surveys started
+	// before it was passed on), which decides the survey's versioned changes too.
+	Revision int `json:",omitempty"`
 }
+
+// versionSurveyExpiry ends the survey when its link expires (the ticket's
+// ExpiresAt) instead of Timeout after the survey went out, and reminds the customer
+// only of a link still valid then. The link expires Timeout after the survey was
+// first asked for — or a row an earlier attempt stored says — while the workflow
+// started its timers only once OpenSurvey (retried through a database outage) and
+// the survey_sent event were done, so it reminded of, and waited on, a link the API
+// refused. A link already expired when the survey could go out is not sent.
+var versionSurveyExpiry = change{"survey-link-expiry", 5}
 
 // SurveyOutcome is how a survey ended.
 type SurveyOutcome string
@@ -74,6 +86,7 @@ func SurveyWorkflow(ctx workflow.Context, in SurveyInput) (SurveyState, error) {
 			fmt.Sprintf("invalid feedback input: complaint %q, reminder %s, timeout %s", in.ComplaintID, in.Reminder, in.Timeout),
 			"InvalidInput", nil)
 	}
+	checkRevision(in.Revision)
 	f := &surveyLoop{
 		in:     in,
 		id:     workflow.GetInfo(ctx).WorkflowExecution.ID,
@@ -114,42 +127,26 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 		return fmt.Errorf("open survey: %w", err)
 	}
 	f.state.SurveyID, f.state.SentAt, f.state.ExpiresAt = ticket.SurveyID, workflow.Now(ctx), ticket.ExpiresAt
-	key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveySent, Actor: "system", At: f.state.SentAt})
-	if err != nil {
-		return err
-	}
-	f.sent = true
-	// The link itself is signed by Notify (Notice.SurveyID): it is in no history.
-	link := map[string]string{"expires_at": message.Time(ticket.ExpiresAt)}
-	f.tellCustomer(ctx, key, complaint.EventSurveySent, message.Survey, link)
-
-	answered := func() bool { return f.state.Answer != nil }
-	ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-		Timeout: f.in.Reminder, TimerOptions: workflow.TimerOptions{Summary: "survey reminder"},
-	}, answered)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		now := workflow.Now(ctx)
-		f.state.RemindedAt = &now
-		key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveyReminded, Actor: "system", At: now})
-		if err != nil {
-			return err
-		}
-		f.tellCustomer(ctx, key, complaint.EventSurveyReminded, message.SurveyReminder, link)
-		if ok, err = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-			Timeout: f.in.Timeout - f.in.Reminder, TimerOptions: workflow.TimerOptions{Summary: "survey timeout"},
-		}, answered); err != nil {
+	// expiring: the link's expiry ends the wait (versionSurveyExpiry).
+	expiring := changed(ctx, f.in.Revision, versionSurveyExpiry)
+	ok := false
+	if !expiring || ticket.ExpiresAt.After(f.state.SentAt) {
+		if ok, err = f.send(ctx, ticket, expiring); err != nil {
 			return err
 		}
 	}
 	if !ok {
 		f.closed = true
 		f.state.Outcome = OutcomeUnverified
+		reason := "no answer within " + f.in.Timeout.String()
+		switch {
+		case expiring && !f.sent:
+			reason = "the survey link expired at " + message.Time(ticket.ExpiresAt) + ", before the survey could be sent"
+		case expiring:
+			reason = "no answer before the survey link expired at " + message.Time(ticket.ExpiresAt)
+		}
 		if _, err := f.record(ctx, complaint.Event{
-			Kind: complaint.EventSurveyExpired, Actor: "system", At: workflow.Now(ctx),
-			Reason: "no answer within " + f.in.Timeout.String(),
+			Kind: complaint.EventSurveyExpired, Actor: "system", At: workflow.Now(ctx), Reason: reason,
 		}); err != nil {
 			return err
 		}
@@ -162,6 +159,50 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 		_ = n.Get(ctx, nil) // failures are kept in the notification's row
 	}
 	return nil
+}
+
+// send sends the survey, reminds the customer once and waits for the answer; it
+// reports whether one came. Expiring, the wait ends when the link expires, and the
+// reminder is sent only if it is due before then; otherwise after Timeout from
+// sending, as executions of revision 4 or older were recorded.
+func (f *surveyLoop) send(ctx workflow.Context, ticket activities.SurveyTicket, expiring bool) (bool, error) {
+	key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveySent, Actor: "system", At: f.state.SentAt})
+	if err != nil {
+		return false, err
+	}
+	f.sent = true
+	// The link itself is signed by Notify (Notice.SurveyID): it is in no history.
+	link := map[string]string{"expires_at": message.Time(ticket.ExpiresAt)}
+	f.tellCustomer(ctx, key, complaint.EventSurveySent, message.Survey, link)
+
+	answered := func() bool { return f.state.Answer != nil }
+	await := func(d time.Duration, summary string) (bool, error) {
+		if d <= 0 {
+			return answered(), nil
+		}
+		return workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+			Timeout: d, TimerOptions: workflow.TimerOptions{Summary: summary},
+		}, answered)
+	}
+	left := func() time.Duration { return ticket.ExpiresAt.Sub(workflow.Now(ctx)) }
+	if expiring && left() <= f.in.Reminder {
+		return await(left(), "survey timeout")
+	}
+	ok, err := await(f.in.Reminder, "survey reminder")
+	if err != nil || ok {
+		return ok, err
+	}
+	now := workflow.Now(ctx)
+	f.state.RemindedAt = &now
+	key, err = f.record(ctx, complaint.Event{Kind: complaint.EventSurveyReminded, Actor: "system", At: now})
+	if err != nil {
+		return false, err
+	}
+	f.tellCustomer(ctx, key, complaint.EventSurveyReminded, message.SurveyReminder, link)
+	if expiring {
+		return await(left(), "survey timeout")
+	}
+	return await(f.in.Timeout-f.in.Reminder, "survey timeout")
 }
 
 func (f *surveyLoop) validateAnswer(_ workflow.Context, req SurveyAnswerRequest) error {
@@ -262,7 +303,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 		StaticSummary:       fmt.Sprintf("feedback loop of complaint %s, round %d", w.in.ComplaintID, round),
 	})
 	loop := workflow.ExecuteChildWorkflow(loopCtx, SurveyWorkflowName, SurveyInput{
-		ComplaintID: w.in.ComplaintID, Round: round, Reminder: reminder, Timeout: timeout,
+		ComplaintID: w.in.ComplaintID, Round: round, Reminder: reminder, Timeout: timeout, Revision: w.in.Revision,
 	})
 	w.state.Survey = &SurveyRound{Round: round, WorkflowID: SurveyWorkflowID(w.in.ComplaintID, round)}
 	if err := workflow.Await(ctx, func() bool {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -246,4 +247,62 @@ func (s *ComplaintSuite) TestAnOutageLongerThanTheActivityTimeoutDelaysTheEvent(
 	s.Equal(complaint.Verified, state.Verification)
 	s.Len(s.acts.eventsOf(complaint.EventSurveyAnswered), 1)
 	s.Zero(s.acts.failures[complaint.EventSurveyAnswered])
+}
+
+// A survey link that expires before the workflow would stop waiting — its row was
+// stored by an OpenSurvey attempt before a database outage, and the retry that
+// succeeded returned it 30 h later: the workflow waits for the link's own expiry
+// (44 h), not 72 h after it finally sent the survey, so the customer is never
+// reminded of, nor waited on for, a link the API refuses.
+func (s *ComplaintSuite) TestTheSurveyEndsWhenItsLinkExpires() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.acts.linkEarly = 30 * time.Hour
+	s.resolveAt(2 * time.Hour)
+
+	state := s.run()
+
+	s.Equal([]time.Duration{26 * time.Hour}, s.times(s.acts.eventsOf(complaint.EventSurveyReminded)))
+	s.Equal([]time.Duration{44 * time.Hour}, s.times(s.acts.eventsOf(complaint.EventSurveyExpired)))
+	s.Equal(44*time.Hour, state.ClosedAt.Sub(s.start))
+	s.Equal(complaint.Unverified, state.Verification)
+}
+
+// A link that expires before the reminder is due gets no reminder; one already
+// expired when the survey could be sent is not sent at all.
+func (s *ComplaintSuite) TestNoReminderOrSurveyOfAnExpiredLink() {
+	for _, c := range []struct {
+		early         time.Duration
+		sent, expired []time.Duration
+	}{
+		{early: 60 * time.Hour, sent: []time.Duration{2 * time.Hour}, expired: []time.Duration{14 * time.Hour}},
+		{early: 80 * time.Hour, expired: []time.Duration{2 * time.Hour}},
+	} {
+		s.SetupTest()
+		s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+		s.acts.linkEarly = c.early
+		s.resolveAt(2 * time.Hour)
+
+		state := s.run()
+
+		s.Empty(s.acts.eventsOf(complaint.EventSurveyReminded), "expiring %s early", c.early)
+		s.Empty(s.acts.noticesOf(complaint.EventSurveyReminded), "expiring %s early", c.early)
+		s.Equal(c.sent, append([]time.Duration(nil), s.times(s.acts.eventsOf(complaint.EventSurveySent))...), "expiring %s early", c.early)
+		s.Len(s.acts.noticesOf(complaint.EventSurveySent), len(c.sent), "expiring %s early", c.early)
+		s.Equal(c.expired, s.times(s.acts.eventsOf(complaint.EventSurveyExpired)), "expiring %s early", c.early)
+		s.Equal(complaint.Unverified, state.Verification)
+	}
+}
+
+// A survey of a revision-4 complaint decides it with GetVersion: without the marker
+// (its recorded history) it waits the full timeout from sending, as it did.
+func (s *ComplaintSuite) TestRevisionFourSurveyWaitsTheFullTimeoutWithoutTheMarker() {
+	s.revision = 4
+	s.env.OnGetVersion("survey-link-expiry", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.acts.linkEarly = 30 * time.Hour
+	s.resolveAt(2 * time.Hour)
+
+	s.run()
+
+	s.Equal([]time.Duration{74 * time.Hour}, s.times(s.acts.eventsOf(complaint.EventSurveyExpired)))
 }
