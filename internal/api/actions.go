@@ -96,7 +96,7 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) {
 // act runs an agent action as a workflow update and answers with the complaint as
 // recorded afterwards.
 func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) {
-	if c, ok := s.update(w, r, body, check, update, args); ok {
+	if c, ok := s.update(w, r, body, check, update, args, nil); ok {
 		writeJSON(w, http.StatusOK, viewOf(c, principalFrom(r.Context())))
 	}
 }
@@ -104,9 +104,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, body any, check fun
 // update checks the caller may act on the complaint (acting.go), decodes and checks the body, then runs the workflow update and returns the
 // complaint as recorded afterwards; on failure it has written the problem. The
 // workflow's validator has the last word: a rejected action is a 409 with its reason
-// and leaves no trace in the workflow history. An Idempotency-Key header becomes the
-// update ID, so a retried request is applied once.
-func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string, args func(actor string) any) (store.Complaint, bool) {
+// and leaves no trace in the workflow history. An Idempotency-Key header names the
+// update (actionUpdateID), so a retried request is applied once; the update's
+// outcome is decoded into result (nil: not needed).
+func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check func(*validator), update string,
+	args func(actor string) any, result any) (store.Complaint, bool) {
 	c, ok := s.complaintFromPath(w, r)
 	if !ok || !s.mayAct(w, r, c, update) {
 		return c, false
@@ -121,16 +123,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 		writeProblem(w, r, p)
 		return c, false
 	}
-	// A retry (same Idempotency-Key) of an action that closed the complaint goes
-	// to Temporal, which answers with the first attempt's outcome.
-	if c.Status == complaint.StatusClosed && r.Header.Get("Idempotency-Key") == "" {
-		writeProblem(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed"))
+	if c.Status == complaint.StatusClosed &&
+		refusedUnlessKeyed(w, r, problem(http.StatusConflict, "cannot "+update+": the complaint is closed")) {
 		return c, false
 	}
 	// A workflow that finished between our read and the update has closed.
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{
 		WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args(principalFrom(r.Context()).Actor())},
-	}, nil, problem(http.StatusConflict, "cannot "+update+": the complaint is closed")) {
+	}, result, problem(http.StatusConflict, "cannot "+update+": the complaint is closed")) {
 		return c, false
 	}
 	id := c.ID
@@ -144,6 +144,42 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, body any, check 
 		return c, false
 	}
 	return c, true
+}
+
+// refusedUnlessKeyed is the shortcut of an action whose target the record already
+// shows it cannot apply to (a closed complaint, an alert responded to, a closed PDCA
+// cycle): without an Idempotency-Key it writes p (a 409) and returns true. With one
+// it returns false and the action goes to its workflow: the request may be the
+// retry of the very action that brought that state, which only the workflow can
+// tell by the update's ID, and a retry with the same key is answered with its
+// outcome, never a 409 for itself. A first attempt is refused by the workflow
+// (its validator's 409, or the 409 for a workflow that has ended).
+func refusedUnlessKeyed(w http.ResponseWriter, r *http.Request, p *Problem) bool {
+	if r.Header.Get("Idempotency-Key") != "" {
+		return false
+	}
+	writeProblem(w, r, p)
+	return true
+}
+
+// actionUpdateID is the ID of the workflow update an action sent with an
+// Idempotency-Key runs: the action and the key, "resolve:K" ("decide_escalation/2:K"
+// for a decision on escalation 2); "" without a key, each request then being a new
+// update. Temporal runs an update ID once per workflow whatever the update's name
+// and arguments, so the key alone would make an acknowledge with K and then a
+// resolve with K one update: the resolve answered with the acknowledgement's
+// outcome and never applied. Scoped to the action, the same key on the same action
+// is its retry and on another action is that action. The workflows record their
+// events under keys of their own and never read an update's ID.
+func actionUpdateID(r *http.Request, update string) string {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return ""
+	}
+	if seq := r.PathValue("seq"); seq != "" {
+		update += "/" + seq
+	}
+	return update + ":" + key
 }
 
 // updateWhenReady runs the update, and again while the workflow refuses it as not
@@ -170,8 +206,8 @@ func (s *Server) updateWhenReady(ctx context.Context, opts client.UpdateWorkflow
 	}
 }
 
-// runUpdate runs a workflow update (its ID from the Idempotency-Key header unless
-// opts sets one), waits for its outcome and decodes it into result (nil: not
+// runUpdate runs a workflow update (its ID from the action and the Idempotency-Key
+// header, actionUpdateID, unless opts sets one), waits for its outcome and decodes it into result (nil: not
 // needed). On failure it has written the problem: the workflow's validator refusing
 // the action is a 409 with its reason (the action leaves no trace in the history),
 // a workflow that has already ended is ended, no worker running the update within
@@ -184,7 +220,7 @@ func (s *Server) updateWhenReady(ctx context.Context, opts client.UpdateWorkflow
 // and never refused as a repeat of itself.
 func (s *Server) runUpdate(w http.ResponseWriter, r *http.Request, opts client.UpdateWorkflowOptions, result any, ended *Problem) bool {
 	if opts.UpdateID == "" {
-		opts.UpdateID = r.Header.Get("Idempotency-Key")
+		opts.UpdateID = actionUpdateID(r, opts.UpdateName)
 	}
 	opts.WaitForStage = client.WorkflowUpdateStageCompleted
 	ctx, cancel := context.WithTimeout(r.Context(), updateWait)

@@ -12,17 +12,21 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
 // The improvement list (002 §3.4 「建立改进清单，明确责任人和完成时限，每月跟踪进度」):
-// backlog items from classified feedback, with an owner, a due date, the PDCA cycle
-// that took them up; when one is done, the customer who suggested it is told.
+// backlog items from classified feedback and from low-urgency complaints
+// (backlog_complaints.go), with an owner, a due date, the PDCA cycle that took them
+// up; when one is done, the customer who suggested it is told, or the complaint it
+// came from is resolved.
 
 type backlogView struct {
 	ID          string     `json:"id"`
-	FeedbackID  string     `json:"feedback_id"`
+	FeedbackID  *string    `json:"feedback_id"`
+	ComplaintID *string    `json:"complaint_id"`
 	Title       string     `json:"title"`
 	ProblemType string     `json:"problem_type"`
 	Keywords    []string   `json:"keywords"`
@@ -41,7 +45,7 @@ func backlogViewOf(b store.BacklogItem) backlogView {
 	if kw == nil {
 		kw = []string{}
 	}
-	v := backlogView{ID: b.ID, FeedbackID: b.FeedbackID, Title: b.Title, ProblemType: b.ProblemType, Keywords: kw,
+	v := backlogView{ID: b.ID, FeedbackID: b.FeedbackID, ComplaintID: b.ComplaintID, Title: b.Title, ProblemType: b.ProblemType, Keywords: kw,
 		Status: b.Status, Owner: b.Owner, DueOn: b.DueOn, CycleID: b.CycleID,
 		CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(), UpdatedBy: b.UpdatedBy}
 	if b.DoneAt != nil {
@@ -90,7 +94,8 @@ var backlogOwnerPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // patchBacklog moves an item through new → planned → done, or to rejected (any
 // status may follow any other: a rejected idea may come back when it recurs), and
 // sets its owner, due date and PDCA cycle. An item done starts the notice to its
-// customer; asking again is harmless (one notice per item).
+// customer, or resolves its complaint; asking again is harmless (one notice, one
+// resolution per item).
 func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !isUUID(id) {
@@ -147,11 +152,16 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 	}
 	if it.Status == "done" {
 		// Not started (Temporal down): the item stays marked and the reconciler
-		// starts the customer's notice once Temporal is back, retried or not.
+		// starts the customer's notice, or resolves the complaint, once Temporal is
+		// back, retried or not.
 		if err := s.startQualityWorkflow(r.Context(), store.QualityStart{BacklogItemID: &it.ID}, func(ctx context.Context) error {
-			return s.startSuggestionDone(ctx, it)
+			return s.startBacklogDone(ctx, it)
 		}); err != nil {
-			s.startFailed(w, r, err, "the backlog item was marked done", "the notice telling its customer", "")
+			what := "the notice telling its customer"
+			if it.ComplaintID != nil {
+				what = "the resolution of its complaint"
+			}
+			s.startFailed(w, r, err, "the backlog item was marked done", what, "")
 			return
 		}
 	}
@@ -159,8 +169,8 @@ func (s *Server) patchBacklog(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, backlogViewOf(it))
 }
 
-// startSuggestionDone starts the notice telling the item's customer it is done:
-// once per item, however often it is marked done.
+// startSuggestionDone starts the notice telling the customer of the item's feedback
+// it is done: once per item, however often it is marked done.
 func (s *Server) startSuggestionDone(ctx context.Context, it store.BacklogItem) error {
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.SuggestionDoneWorkflowID(it.ID),
@@ -168,7 +178,7 @@ func (s *Server) startSuggestionDone(ctx context.Context, it store.BacklogItem) 
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		StaticSummary:            "Suggestion done: " + it.Title,
-	}, workflows.SuggestionDoneWorkflow, workflows.SuggestionDoneInput{BacklogID: it.ID, FeedbackID: it.FeedbackID, Title: it.Title})
+	}, workflows.SuggestionDoneWorkflow, workflows.SuggestionDoneInput{BacklogID: it.ID, FeedbackID: null.Value(it.FeedbackID), Title: it.Title})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

@@ -154,13 +154,18 @@ func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
 		return ""
 	}
 	from, err := time.Parse(time.RFC3339, get("from"))
-	if err != nil {
+	switch {
+	case get("from") == "":
 		v.reject("from", FieldRequired, "is required with add: an RFC 3339 time like 2025-01-06T09:00:00Z")
+	case err != nil:
+		v.reject("from", FieldInvalidFormat, "must be an RFC 3339 time like 2025-01-06T09:00:00Z")
 	}
 	add, err := time.ParseDuration(get("add"))
 	switch {
-	case err != nil:
+	case get("add") == "":
 		v.reject("add", FieldRequired, `is required with from: a duration like "90m" or "24h"`)
+	case err != nil:
+		v.reject("add", FieldInvalidFormat, `must be a duration like "90m" or "24h"`)
 	case add < 0 || add > maxSLA:
 		v.reject("add", FieldOutOfRange, "must be between 0s and 8784h")
 	}

@@ -75,10 +75,14 @@ func (v *validator) amount(field string, value *float64) {
 
 // compensate records a refund or compensation: granted at once under the caller's
 // limit (201, status granted), else an escalation to the manager (201, status
-// requested). The limit is the one of the caller's role in the directory.
+// requested). The limit is the one of the caller's role in the directory. The 201
+// answers the compensation this request made (its retry's too, after others were
+// made); Location reads it.
 func (s *Server) compensate(w http.ResponseWriter, r *http.Request) {
 	var body compensateBody
 	var limit *float64
+	var state workflows.ComplaintState
+	actor := principalFrom(r.Context()).Actor()
 	c, ok := s.update(w, r, &body, func(v *validator) {
 		v.oneOf("kind", body.Kind, recoveryKinds())
 		v.amount("amount", body.Amount)
@@ -93,20 +97,69 @@ func (s *Server) compensate(w http.ResponseWriter, r *http.Request) {
 	}, workflows.UpdateCompensate, func(actor string) any {
 		return workflows.CompensateRequest{Actor: actor, Kind: complaint.RecoveryKind(body.Kind), Amount: *body.Amount,
 			Currency: body.Currency, Note: body.Note, Limit: limit}
-	})
+	}, &state)
 	if !ok {
 		return
 	}
-	cs, err := s.store.Compensations(r.Context(), c.ID)
-	if err != nil || len(cs) == 0 {
-		s.serverError(w, r, fmt.Errorf("compensation of %s not recorded: %w", c.ID, err))
+	// The update's outcome is the state as the request left it (a retry's, as its
+	// first attempt left it): the last compensation asked for as this request asks;
+	// else (a retry whose body differs from its first attempt's) the last one then.
+	seq := 0
+	if n := len(state.Compensations); n > 0 {
+		seq = state.Compensations[n-1].Seq
+	}
+	for _, rec := range state.Compensations {
+		if rec.RequestedBy == actor && rec.Kind == complaint.RecoveryKind(body.Kind) && rec.Amount == *body.Amount &&
+			rec.Currency == body.Currency && rec.Note == body.Note {
+			seq = rec.Seq
+		}
+	}
+	comp, err := s.compensation(r, c.ID, seq)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("compensation %d of %s not recorded: %w", seq, c.ID, err))
 		return
 	}
-	// The latest is this request's: the workflow takes one update at a time, and a
-	// retried request (same Idempotency-Key) gets the answer of the first.
-	latest := cs[len(cs)-1]
-	w.Header().Set("Location", fmt.Sprintf("/v1/complaints/%s/compensations/%d", c.ID, latest.Seq))
-	writeJSON(w, http.StatusCreated, compensationViewOf(latest))
+	w.Header().Set("Location", fmt.Sprintf("/v1/complaints/%s/compensations/%d", c.ID, comp.Seq))
+	writeJSON(w, http.StatusCreated, compensationViewOf(comp))
+}
+
+// compensation is compensation seq of the complaint as recorded; store.ErrNotFound
+// when there is none.
+func (s *Server) compensation(r *http.Request, complaintID string, seq int) (store.Compensation, error) {
+	cs, err := s.store.Compensations(r.Context(), complaintID)
+	if err != nil {
+		return store.Compensation{}, err
+	}
+	for _, c := range cs {
+		if c.Seq == seq {
+			return c, nil
+		}
+	}
+	return store.Compensation{}, store.ErrNotFound
+}
+
+// getCompensation reads one compensation of a complaint, by its number.
+func (s *Server) getCompensation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	var v validator
+	seq := seqParam(&v, r, "a compensation")
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	comp, err := s.compensation(r, c.ID, seq)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, fmt.Sprintf("no compensation %d of complaint %s", seq, c.ID)))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, compensationViewOf(comp))
 }
 
 // limitOf is the caller's limit for kind in currency: the limit of their role in

@@ -188,10 +188,22 @@ type slaView struct {
 	// Policy is the policy applied; null for complaints filed before policies had
 	// sources.
 	Policy *appliedPolicyView `json:"policy"`
-	// Business time left to each running clock's deadline, in seconds, on the
-	// complaint's calendar; only in GET /v1/complaints/{id} (see businessLeft).
-	FirstResponseBusinessLeft *int64 `json:"first_response_business_left_seconds,omitempty"`
-	ResolutionBusinessLeft    *int64 `json:"resolution_business_left_seconds,omitempty"`
+}
+
+// complaintDetailView is the complaint as GET /v1/complaints/{id} answers it: its
+// SLA with the business time left to each clock's deadline.
+type complaintDetailView struct {
+	complaintView
+	SLA slaDetailView `json:"sla"` // over complaintView's
+}
+
+// slaDetailView adds the business time left to each clock's deadline, in seconds,
+// on the complaint's calendar (see businessLeft): null, as the document says, once
+// the clock has stopped or without one.
+type slaDetailView struct {
+	slaView
+	FirstResponseBusinessLeft *int64 `json:"first_response_business_left_seconds"`
+	ResolutionBusinessLeft    *int64 `json:"resolution_business_left_seconds"`
 }
 
 type resolutionVw struct {
@@ -393,12 +405,13 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := viewOf(c, principalFrom(r.Context()))
+	v := complaintDetailView{complaintView: viewOf(c, principalFrom(r.Context()))}
 	cal, err := s.store.ComplaintCalendar(r.Context(), c.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	v.SLA.slaView = v.complaintView.SLA
 	v.SLA.FirstResponseBusinessLeft, v.SLA.ResolutionBusinessLeft = businessLeft(cal, c, time.Now())
 	writeJSON(w, http.StatusOK, v)
 }

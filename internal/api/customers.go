@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -61,7 +62,10 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	var v validator
-	limit, _, _ := page(&v, q)
+	// A cursor is refused whatever its value (not_applicable), so it is named once.
+	paging := maps.Clone(q)
+	delete(paging, "cursor")
+	limit, _, _ := page(&v, paging)
 	if q.Has("cursor") {
 		v.reject("cursor", FieldNotApplicable, "a history has two lists; page on with the links in complaints.next and feedback.next")
 	}

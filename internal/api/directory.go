@@ -447,11 +447,7 @@ func routeKeyOf(v *validator, r *http.Request) complaint.RouteKey {
 
 func (s *Server) putRoute(w http.ResponseWriter, r *http.Request) {
 	var v validator
-	key := routeKeyOf(&v, r)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
+	key := routeKeyOf(&v, r) // its problems are named with the body's, below
 	var body putRouteBody
 	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
@@ -492,8 +488,9 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	key := routeKeyOf(&v, r)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
+	if v.problem() != nil {
+		ifMatchTime(r, &v) // named with the key's problems
+		writeProblem(w, r, v.problem())
 		return
 	}
 	answered, err := deleteAt(w, r, "routing rule "+key.Category+"/"+key.Tier+"/"+key.Channel, func(version *time.Time) error {

@@ -51,26 +51,65 @@ func escalationViewOf(e store.Escalation) escalationView {
 	return v
 }
 
-// requestEscalation asks a manager to step in: 201 with the escalation, routed to
-// the nearest manager in the owner's chain.
+// requestEscalation asks a manager to step in: 201 with the escalation this request
+// opened (its retry's too, after others were opened), routed to the nearest manager
+// in the owner's chain; Location reads it.
 func (s *Server) requestEscalation(w http.ResponseWriter, r *http.Request) {
 	var body reasonBody
+	var state workflows.ComplaintState
+	actor := principalFrom(r.Context()).Actor()
 	c, ok := s.update(w, r, &body, func(v *validator) {
 		v.required("reason", body.Reason, 2000)
 	}, workflows.UpdateRequestEscalation, func(actor string) any {
 		return workflows.EscalationRequest{Actor: actor, Reason: body.Reason}
-	})
+	}, &state)
 	if !ok {
 		return
 	}
-	es, err := s.store.Escalations(r.Context(), c.ID)
-	if err != nil || len(es) == 0 {
-		s.serverError(w, r, fmt.Errorf("escalation of %s not recorded: %w", c.ID, err))
+	// The update's outcome is the state as the request left it (a retry's, as its
+	// first attempt left it): the last escalation asked for as this request asks;
+	// else (a retry whose body differs from its first attempt's) the last one then.
+	seq := 0
+	if n := len(state.Escalations); n > 0 {
+		seq = state.Escalations[n-1].Seq
+	}
+	for _, e := range state.Escalations {
+		if !e.Automatic && e.RequestedBy == actor && e.Reason == body.Reason {
+			seq = e.Seq
+		}
+	}
+	e, err := s.escalation(r, c.ID, seq)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("escalation %d of %s not recorded: %w", seq, c.ID, err))
 		return
 	}
-	latest := es[len(es)-1]
-	w.Header().Set("Location", fmt.Sprintf("/v1/complaints/%s/escalations/%d", c.ID, latest.Seq))
-	writeJSON(w, http.StatusCreated, escalationViewOf(latest))
+	w.Header().Set("Location", fmt.Sprintf("/v1/complaints/%s/escalations/%d", c.ID, e.Seq))
+	writeJSON(w, http.StatusCreated, escalationViewOf(e))
+}
+
+// escalation is escalation seq of the complaint as recorded; store.ErrNotFound
+// when there is none.
+func (s *Server) escalation(r *http.Request, complaintID string, seq int) (store.Escalation, error) {
+	es, err := s.store.Escalations(r.Context(), complaintID)
+	if err != nil {
+		return store.Escalation{}, err
+	}
+	for _, e := range es {
+		if e.Seq == seq {
+			return e, nil
+		}
+	}
+	return store.Escalation{}, store.ErrNotFound
+}
+
+// seqParam is the path's {seq}, an escalation's or a compensation's number from 1;
+// a malformed one is named in v.
+func seqParam(v *validator, r *http.Request, what string) int {
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil || seq < 1 {
+		v.reject("seq", FieldInvalidFormat, "is not "+what+" number (1, 2, …)")
+	}
+	return seq
 }
 
 func (s *Server) listComplaintEscalations(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +123,30 @@ func (s *Server) listComplaintEscalations(w http.ResponseWriter, r *http.Request
 		return
 	}
 	writeItems(w, es, escalationViewOf)
+}
+
+// getEscalation reads one escalation of a complaint, by its number.
+func (s *Server) getEscalation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	var v validator
+	seq := seqParam(&v, r, "an escalation")
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	e, err := s.escalation(r, c.ID, seq)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, fmt.Sprintf("no escalation %d of complaint %s", seq, c.ID)))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, escalationViewOf(e))
 }
 
 // decisionBody is a manager's decision. extend_by uses Go duration syntax ("6h").
@@ -186,31 +249,29 @@ func (b *decisionBody) decision() (complaint.Decision, map[complaint.DecisionRul
 
 // decideEscalation is a manager's decision. The workflow's validator accepts only
 // the current approver or a manager above them in the owner's chain.
+// A malformed {seq} is bad input, named with the body's problems.
 func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request) {
-	seq, err := strconv.Atoi(r.PathValue("seq"))
-	if err != nil || seq < 1 {
-		writeProblem(w, r, fieldProblem(http.StatusNotFound, FieldError{Field: "seq", Code: FieldNotFound, Message: "is not an escalation number"}))
-		return
-	}
+	var seq int
 	var body decisionBody
 	var decision complaint.Decision
 	c, ok := s.update(w, r, &body, func(v *validator) {
+		seq = seqParam(v, r, "an escalation")
 		decision = body.check(v)
 		if body.Owner != "" && v.ok("owner") {
 			s.checkOwner(r, v, body.Owner)
 		}
 	}, workflows.UpdateDecideEscalation, func(actor string) any {
 		return workflows.DecisionRequest{Actor: actor, Seq: seq, Decision: decision}
-	})
+	}, nil)
 	if !ok {
 		return
 	}
-	es, err := s.store.Escalations(r.Context(), c.ID)
-	if err != nil || len(es) < seq {
+	e, err := s.escalation(r, c.ID, seq)
+	if err != nil {
 		s.serverError(w, r, fmt.Errorf("escalation %d of %s not recorded: %w", seq, c.ID, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, escalationViewOf(es[seq-1]))
+	writeJSON(w, http.StatusOK, escalationViewOf(e))
 }
 
 // checkOwner makes sure a new owner is an active person of the directory.

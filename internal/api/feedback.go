@@ -11,7 +11,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
@@ -204,7 +203,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		Kind: req.Kind, Channel: req.Channel, Text: req.Text,
 		ProblemType: res.ProblemType, Urgency: d.Urgency, Scope: res.Scope, MatchedRules: string(matched),
 		Keywords: res.Keywords, Disposition: string(d.Disposition), DispositionReason: d.Reason,
-		BacklogID: newID(), BacklogTitle: backlogTitle(req.Text),
+		BacklogID: newID(), BacklogTitle: store.ItemTitle(contacts, req.Text),
 		FeedbackSentiment: store.FeedbackSentiment{
 			Sentiment: res.Sentiment.Label, SentimentScore: res.Sentiment.Score, Anger: res.Sentiment.Anger,
 			AngerReasons: res.Sentiment.AngerReasons, Failures: res.Sentiment.Failures,
@@ -266,7 +265,7 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		ExternalID: "feedback:" + fb.ID, Channel: fb.Channel,
 		Customer: customer{ID: "anonymous:" + fb.ID, Name: "Anonymous (" + fb.Channel + ")", Tier: anonymousTier},
 		Category: fb.ProblemType, Urgency: fb.Urgency,
-		Subject: backlogTitle(fb.Text), Description: fb.Text,
+		Subject: store.BacklogTitle(fb.Text), Description: fb.Text,
 		// The complaint carries the feedback's keywords: counted once, from its text.
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
 		// Filed by the token that sent the feedback: it supplied the personal data.
@@ -317,19 +316,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// backlogTitle is the first line of the text, at most 120 characters.
-func backlogTitle(text string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
-	line = strings.TrimSpace(line)
-	if utf8.RuneCountInString(line) > 120 {
-		line = string([]rune(line)[:119]) + "…"
-	}
-	if line == "" {
-		return "(no text)"
-	}
-	return line
 }
 
 func (s *Server) getFeedback(w http.ResponseWriter, r *http.Request) {

@@ -268,15 +268,14 @@ func typed[S ~string](xs []string) []S {
 	return out
 }
 
-// decodePut checks the {id} a PUT names and decodes its body into body; ok is false
-// when it wrote a problem. The handler's own checks then add to v.
+// decodePut checks the {id} a PUT names and decodes its body into body, naming
+// what is wrong with either in v; ok is false when it wrote a problem (the body is
+// not a JSON object it can read: 400 malformed_json, 413, 415). The handler's own
+// checks then add to v, and its v.problem() names a bad {id} with the body's bad
+// fields in one 400: the id is used only once v holds nothing.
 func decodePut(w http.ResponseWriter, r *http.Request, v *validator, body any) (id string, ok bool) {
 	id = r.PathValue("id")
 	v.id("id", id)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return "", false
-	}
 	if p := decodeBody(w, r, body, v); p != nil {
 		writeProblem(w, r, p)
 		return "", false

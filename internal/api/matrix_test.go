@@ -25,6 +25,7 @@ var routeRows = map[string][]string{
 	"read complaints, their events, escalations, compensations, surveys and callbacks; feedback; a customer's history; SLA policies; preview a classification; reveal personal data as [docs/privacy.md](docs/privacy.md) allows": {
 		"GET /v1/complaints", "GET /v1/complaints/{id}", "GET /v1/complaints/{id}/events",
 		"GET /v1/complaints/{id}/escalations", "GET /v1/complaints/{id}/compensations",
+		"GET /v1/complaints/{id}/escalations/{seq}", "GET /v1/complaints/{id}/compensations/{seq}",
 		"GET /v1/sla-policies", "GET /v1/sla-policies/sources", "GET /v1/complaints/{id}/surveys",
 		"POST /v1/classify", "GET /v1/feedback", "GET /v1/feedback/{id}", "GET /v1/customers/{id}",
 		"GET /v1/complaints/{id}/callbacks", "POST /v1/complaints/{id}/reveal", "POST /v1/feedback/{id}/reveal",

@@ -466,9 +466,10 @@ func (s *Server) checkCycleNow(w http.ResponseWriter, r *http.Request) {
 }
 
 // cycleAction reads the cycle, decodes and checks the body (400 naming each bad
-// field, nothing changed), refuses a closed cycle (409), then runs the workflow
-// update: its validator has the last word, a refusal for the cycle's state being a
-// 409 with its reason. The Idempotency-Key header becomes the update ID. The answer
+// field, nothing changed), refuses a closed cycle (409, but not for a request with
+// an Idempotency-Key: refusedUnlessKeyed), then runs the workflow update: its
+// validator has the last word, a refusal for the cycle's state being a 409 with its
+// reason. The Idempotency-Key header names the update (actionUpdateID). The answer
 // is the cycle as recorded afterwards.
 func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 	check func(v *validator, c quality.Cycle, actor string) error, update string, args func() any) {
@@ -489,8 +490,7 @@ func (s *Server) cycleAction(w http.ResponseWriter, r *http.Request, body any,
 		writeProblem(w, r, p)
 		return
 	}
-	if c.ClosedAt != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "the cycle is closed: "+null.Value(c.Outcome)))
+	if c.ClosedAt != nil && refusedUnlessKeyed(w, r, problem(http.StatusConflict, "the cycle is closed: "+null.Value(c.Outcome))) {
 		return
 	}
 	if !s.runUpdate(w, r, client.UpdateWorkflowOptions{WorkflowID: c.WorkflowID, UpdateName: update, Args: []any{args()}},

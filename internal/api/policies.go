@@ -201,21 +201,23 @@ func (b *putPolicyBody) apply(v *validator, p *store.Policy) {
 	}
 }
 
+// putPolicy changes a cell of the matrix. A path naming no cell is named in the
+// same 400 as the body's bad fields (writePolicy).
 func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	urgency, tier := r.PathValue("urgency"), r.PathValue("tier")
 	v.oneOf("urgency", urgency, levelNames)
 	v.oneOf("tier", tier, levelNames)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
+	named := len(v.errs) == 0
 	var body putPolicyBody
 	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	p, _, ok := s.writePolicy(w, r, "SLA policy "+urgency+"/"+tier, &v, &body, func() (store.Policy, bool, error) {
+		if !named {
+			return s.unnamedPolicy(r)
+		}
 		p, err := s.store.Policy(r.Context(), complaint.Level(urgency), complaint.Level(tier))
 		return p, false, err
 	})
@@ -225,6 +227,14 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 	s.log.InfoContext(r.Context(), "SLA policy changed", "urgency", urgency, "tier", tier, "by", p.UpdatedBy)
 	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writeJSON(w, http.StatusOK, policyViewOf(p))
+}
+
+// unnamedPolicy is what a body is checked against when the path names no policy:
+// the medium × medium cell, so the 400 that names the path names the body's bad
+// fields too (nothing is written: v holds the path's problem).
+func (s *Server) unnamedPolicy(r *http.Request) (store.Policy, bool, error) {
+	p, err := s.store.Policy(r.Context(), complaint.Medium, complaint.Medium)
+	return p, false, err
 }
 
 // writePolicy merges the body into the policy read and writes it (a

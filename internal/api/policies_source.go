@@ -44,16 +44,16 @@ func sourcePolicyKey(v *validator, r *http.Request) complaint.PolicyKey {
 func (s *Server) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	key := sourcePolicyKey(&v, r)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
+	named := len(v.errs) == 0 // else named in the same 400 as the body's bad fields
 	var body putPolicyBody
 	if p := decodeBody(w, r, &body, &v); p != nil {
 		writeProblem(w, r, p)
 		return
 	}
 	p, created, ok := s.writePolicy(w, r, "source policy "+key.ID(), &v, &body, func() (store.Policy, bool, error) {
+		if !named {
+			return s.unnamedPolicy(r)
+		}
 		current, err := s.store.SourcePolicy(r.Context(), key)
 		created := errors.Is(err, store.ErrNotFound)
 		if created {
@@ -79,8 +79,9 @@ func (s *Server) putSourcePolicy(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteSourcePolicy(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	key := sourcePolicyKey(&v, r)
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
+	if len(v.errs) > 0 {
+		ifMatchTime(r, &v) // a bad If-Match is named with the path's problems
+		writeProblem(w, r, v.problem())
 		return
 	}
 	answered, err := deleteAt(w, r, "source policy "+key.ID(), func(version *time.Time) error {

@@ -225,4 +225,21 @@ func TestKeywordsHoldNoContacts(t *testing.T) {
 	if !slices.Contains(kws, "配送") {
 		t.Errorf("keywords %v lost the suggestion's own", kws)
 	}
+	// Its improvement item's title is read by quality roles too.
+	if res.body["disposition"] != "backlog" {
+		t.Fatalf("disposition %v, want backlog", res.body["disposition"])
+	}
+	items := a.as(auth.RoleQuality, "GET", "/v1/improvement-backlog", "", http.StatusOK).body["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("%d backlog items, want 1", len(items))
+	}
+	title := items[0].(map[string]any)["title"].(string)
+	for _, leak := range []string{"建国路", "zhang.wei"} {
+		if strings.Contains(title, leak) {
+			t.Errorf("backlog title %q holds the customer's contacts", title)
+		}
+	}
+	if !strings.Contains(title, "夜间配送") {
+		t.Errorf("backlog title %q lost the suggestion", title)
+	}
 }

@@ -11,12 +11,12 @@ import (
 )
 
 // A risk alert or PDCA cycle opened through the API, or a backlog item marked done
-// (whose workflow tells the customer), is written, marked, before its workflow is
-// started (the workflow reads the row); the mark is cleared once Temporal holds the
-// workflow. A start that failed — Temporal down, or this process dying between the
-// two — is finished by the reconciler (StartQualityWorkflow), as a complaint's is,
-// so the alert's owner is told, the cycle runs and the customer hears whether or
-// not the caller retries.
+// (whose workflow tells the customer; a complaint's item resolves the complaint
+// instead), is written, marked, before its workflow is started (the workflow reads
+// the row); the mark is cleared once Temporal holds the workflow. A start that
+// failed — Temporal down, or this process dying between the two — is finished by
+// the reconciler (StartQualityWorkflow), as a complaint's is, so the alert's owner
+// is told, the cycle runs and the customer hears whether or not the caller retries.
 
 // startQualityWorkflow runs start within temporalCallWait, so an outage never holds
 // the caller, and clears the mark of what it started.
@@ -47,7 +47,7 @@ func (s *Server) StartQualityWorkflow(ctx context.Context, st store.QualityStart
 			func(a quality.RiskAlert) bool { return a.Status != quality.RiskClosed }, s.startRiskAlertWorkflow)
 	case st.BacklogItemID != nil:
 		start, err = markedStart(ctx, *st.BacklogItemID, s.store.BacklogItem,
-			func(it store.BacklogItem) bool { return it.Status == "done" }, s.startSuggestionDone)
+			func(it store.BacklogItem) bool { return it.Status == "done" }, s.startBacklogDone)
 	case st.CycleID != nil:
 		start, err = markedStart(ctx, *st.CycleID, s.store.Cycle,
 			func(quality.Cycle) bool { return true }, s.startCycleWorkflow)

@@ -457,10 +457,11 @@ func (s *Server) closeRiskAlert(w http.ResponseWriter, r *http.Request) {
 }
 
 // riskUpdate reads the alert (404), decodes and checks the body (400), checks the
-// alert's recorded status (409), then runs the workflow update and answers with the
-// alert as recorded afterwards. The workflow's validator has the last word: a
-// rejection is a 409 with its reason. An Idempotency-Key header becomes the update
-// ID, so a retried request is applied once.
+// alert's recorded status (409, but not for a request with an Idempotency-Key:
+// refusedUnlessKeyed), then runs the workflow update and answers with the alert as
+// recorded afterwards. The workflow's validator has the last word: a rejection is a
+// 409 with its reason. An Idempotency-Key header names the update
+// (actionUpdateID), so a retried request is applied once.
 func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, check func(*validator),
 	conflict func(quality.RiskAlert) string, update string, args func(actor string) any) {
 	a, ok := s.riskAlertFromPath(w, r)
@@ -477,8 +478,7 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, ch
 		writeProblem(w, r, p)
 		return
 	}
-	if reason := conflict(a); reason != "" {
-		writeProblem(w, r, problem(http.StatusConflict, reason))
+	if reason := conflict(a); reason != "" && refusedUnlessKeyed(w, r, problem(http.StatusConflict, reason)) {
 		return
 	}
 	// A workflow that ended between our read and the update: the alert closed.

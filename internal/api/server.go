@@ -186,11 +186,13 @@ func (s *Server) routes() *serveMux {
 	mux.Handle("POST /v1/complaints/{id}/reopen", s.authorize(s.reopen, staff...))
 	mux.Handle("POST /v1/complaints/{id}/escalations", s.authorize(s.requestEscalation, staff...))
 	mux.Handle("GET /v1/complaints/{id}/escalations", s.authorize(s.listComplaintEscalations, everyone...))
+	mux.Handle("GET /v1/complaints/{id}/escalations/{seq}", s.authorize(s.getEscalation, everyone...))
 	mux.Handle("POST /v1/complaints/{id}/escalations/{seq}/decision",
 		s.authorize(s.decideEscalation, auth.RoleManager, auth.RoleAdmin))
 	mux.Handle("GET /v1/escalations", s.authorize(s.escalationInbox, auth.RoleManager, auth.RoleAdmin))
 	mux.Handle("POST /v1/complaints/{id}/compensations", s.authorize(s.compensate, staff...))
 	mux.Handle("GET /v1/complaints/{id}/compensations", s.authorize(s.listCompensations, everyone...))
+	mux.Handle("GET /v1/complaints/{id}/compensations/{seq}", s.authorize(s.getCompensation, everyone...))
 	mux.Handle("POST /v1/complaints/{id}/handover", s.authorize(s.handover, staff...))
 	mux.Handle("GET /v1/compensation-limits", s.authorize(s.listCompensationLimits, staff...))
 	mux.Handle("PUT /v1/compensation-limits", s.authorize(s.putCompensationLimits, auth.RoleAdmin))

@@ -1636,9 +1636,13 @@ type AgentQAScore struct {
 // AnyJSON Any JSON value, as recorded.
 type AnyJSON = interface{}
 
-// BacklogItem defines model for BacklogItem.
+// BacklogItem An item of the improvement backlog: from low-urgency feedback (`feedback_id`)
+// or from a complaint acknowledged without a resolution clock, which joined the
+// backlog (`complaint_id`, 002 §9.3); exactly one of the two is set.
 type BacklogItem struct {
-	CreatedAt Time `json:"created_at"`
+	// ComplaintId The complaint the item came from; null for a feedback item.
+	ComplaintId *openapi_types.UUID `json:"complaint_id"`
+	CreatedAt   Time                `json:"created_at"`
 
 	// CycleId The PDCA cycle that took the item up.
 	CycleId *openapi_types.UUID `json:"cycle_id"`
@@ -1647,8 +1651,10 @@ type BacklogItem struct {
 	DoneAt *NullableTime `json:"done_at"`
 
 	// DueOn When the item is due.
-	DueOn      *openapi_types.Date `json:"due_on"`
-	FeedbackId openapi_types.UUID  `json:"feedback_id"`
+	DueOn *openapi_types.Date `json:"due_on"`
+
+	// FeedbackId The feedback the item came from; null for a complaint's item.
+	FeedbackId *openapi_types.UUID `json:"feedback_id"`
 	Id         openapi_types.UUID  `json:"id"`
 	Keywords   []string            `json:"keywords"`
 
@@ -1656,9 +1662,11 @@ type BacklogItem struct {
 	Owner       *NullableString `json:"owner"`
 	ProblemType string          `json:"problem_type"`
 	Status      BacklogStatus   `json:"status"`
-	Title       string          `json:"title"`
-	UpdatedAt   Time            `json:"updated_at"`
-	UpdatedBy   string          `json:"updated_by"`
+
+	// Title The first line of the feedback's text, or of the complaint's subject without the customer's personal data.
+	Title     string `json:"title"`
+	UpdatedAt Time   `json:"updated_at"`
+	UpdatedBy string `json:"updated_by"`
 }
 
 // BacklogPatch defines model for BacklogPatch.
@@ -3945,6 +3953,9 @@ type ComplaintID = openapi_types.UUID
 // Cursor defines model for Cursor.
 type Cursor = string
 
+// EscalationSeq defines model for EscalationSeq.
+type EscalationSeq = int
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -4124,111 +4135,210 @@ type ListComplaintsParamsSort string
 
 // AcknowledgeComplaintParams defines parameters for AcknowledgeComplaint.
 type AcknowledgeComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CloseComplaintParams defines parameters for CloseComplaint.
 type CloseComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CompensateParams defines parameters for Compensate.
 type CompensateParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RequestEscalationParams defines parameters for RequestEscalation.
 type RequestEscalationParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideEscalationParams defines parameters for DecideEscalation.
 type DecideEscalationParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // HandoverComplaintParams defines parameters for HandoverComplaint.
 type HandoverComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // PauseComplaintParams defines parameters for PauseComplaint.
 type PauseComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SendProgressParams defines parameters for SendProgress.
 type SendProgressParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReopenComplaintParams defines parameters for ReopenComplaint.
 type ReopenComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResolveComplaintParams defines parameters for ResolveComplaint.
 type ResolveComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ResumeComplaintParams defines parameters for ResumeComplaint.
 type ResumeComplaintParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4428,61 +4538,115 @@ type OpenCycleParams struct {
 
 // ActOnCycleParams defines parameters for ActOnCycle.
 type ActOnCycleParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CheckCycleNowParams defines parameters for CheckCycleNow.
 type CheckCycleNowParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // DecideCyclePlanParams defines parameters for DecideCyclePlan.
 type DecideCyclePlanParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // SubmitCyclePlanParams defines parameters for SubmitCyclePlan.
 type SubmitCyclePlanParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReportCycleProgressParams defines parameters for ReportCycleProgress.
 type ReportCycleProgressParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // WithdrawCycleParams defines parameters for WithdrawCycle.
 type WithdrawCycleParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4615,21 +4779,39 @@ type OpenRiskAlertParams struct {
 
 // CloseRiskAlertParams defines parameters for CloseRiskAlert.
 type CloseRiskAlertParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RespondRiskAlertParams defines parameters for RespondRiskAlert.
 type RespondRiskAlertParams struct {
-	// IdempotencyKey Becomes the workflow update's ID, so a retried action is applied once. When
-	// no worker confirms an action within 10 s, or the workflow is still not ready
-	// for it by then (a PDCA cycle or risk alert still loading), the answer is a 503
-	// with `Retry-After`: the action may still be applied, and a retry with the same
-	// key is answered with its outcome (never a 409 for itself).
+	// IdempotencyKey Names the action's workflow update together with the action (`resolve:<key>`;
+	// a decision's with its escalation's number), so a retried action is applied
+	// once: the same key on the same action is a retry, answered with the first
+	// attempt's outcome (its body is not compared again); the same key on another
+	// action (a resolve after an acknowledge with that key, a decision on another
+	// escalation) is that action, applied as its own. When no worker confirms an
+	// action within 10 s, or the workflow is still not ready for it by then (a PDCA
+	// cycle or risk alert still loading), the answer is a 503 with `Retry-After`:
+	// the action may still be applied, and a retry with the same key is answered
+	// with its outcome. A retry is never a 409 for itself: with a key, an action on
+	// a complaint, risk alert or PDCA cycle whose record already shows it done (the
+	// complaint or cycle closed, the alert responded to or closed) goes to the
+	// workflow, which answers a retry with its outcome and refuses a first attempt
+	// (409); without one the record's state is a 409 at once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -5346,6 +5528,17 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
 	Compensate(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetComplaintCompensation One of a complaint's compensations
+	//
+	// The compensation by its number, as `compensate`'s `Location` names it; 404
+	// when the complaint has no such compensation, 400 naming `seq` when it is not
+	// a number from 1.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
+	GetComplaintCompensation(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComplaintEscalations A complaint's escalations
 	//
 	// Oldest first.
@@ -5379,6 +5572,17 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/escalations (the `RequestEscalation` operationId).
 	RequestEscalation(ctx context.Context, id ComplaintID, params *RequestEscalationParams, body RequestEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetComplaintEscalation One of a complaint's escalations
+	//
+	// The escalation by its number, as `requestEscalation`'s `Location` names it;
+	// 404 when the complaint has no such escalation, 400 naming `seq` when it is not
+	// a number from 1.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/complaints/{id}/escalations/{seq} (the `GetComplaintEscalation` operationId).
+	GetComplaintEscalation(ctx context.Context, id ComplaintID, seq EscalationSeq, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DecideEscalationWithBody Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
@@ -5390,7 +5594,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-	DecideEscalationWithBody(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DecideEscalationWithBody(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DecideEscalation Decide an escalation
 	//
@@ -5403,7 +5607,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-	DecideEscalation(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DecideEscalation(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListComplaintEvents A complaint's event log
 	//
@@ -5605,7 +5809,8 @@ type ClientInterface interface {
 	//
 	// Escalations awaiting (or given) the caller's decision: the token must act for a
 	// person of the directory (403 otherwise), except an admin token without a
-	// person, which sees everyone's.
+	// person, which sees everyone's. Pending ones come the most urgent decision first
+	// (`decision_due_at`), decided ones the latest decision first.
 	//
 	// Roles: manager, admin.
 	//
@@ -5678,7 +5883,8 @@ type ClientInterface interface {
 
 	// ListBacklog The improvement backlog
 	//
-	// Newest first, keyset-paginated.
+	// The items of low-urgency feedback and of complaints that joined the backlog
+	// (acknowledged without a resolution clock), newest first, keyset-paginated.
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -5691,8 +5897,12 @@ type ClientInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`); with Temporal down the change
-	// stands, the answer is a 503, and the notice is started within a minute of
+	// from, once (customer text `suggestion_done`); a complaint's item done resolves
+	// the complaint, once, if it is still in the backlog (in the name of the caller,
+	// saying it was done in the product; the customer hears it with the resolution
+	// notice and the satisfaction survey verifies it); a complaint resolved or
+	// closed meanwhile is left as it is. With Temporal down the change stands, the
+	// answer is a 503, and the notice or the resolution follows within a minute of
 	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -5714,8 +5924,12 @@ type ClientInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`); with Temporal down the change
-	// stands, the answer is a 503, and the notice is started within a minute of
+	// from, once (customer text `suggestion_done`); a complaint's item done resolves
+	// the complaint, once, if it is still in the backlog (in the name of the caller,
+	// saying it was done in the product; the customer hears it with the resolution
+	// notice and the satisfaction survey verifies it); a complaint resolved or
+	// closed meanwhile is left as it is. With Temporal down the change stands, the
+	// answer is a 503, and the notice or the resolution follows within a minute of
 	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -7590,6 +7804,27 @@ func (c *Client) Compensate(ctx context.Context, id ComplaintID, params *Compens
 	return c.Client.Do(req)
 }
 
+// GetComplaintCompensation One of a complaint's compensations
+//
+// The compensation by its number, as `compensate`'s `Location` names it; 404
+// when the complaint has no such compensation, 400 naming `seq` when it is not
+// a number from 1.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
+func (c *Client) GetComplaintCompensation(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetComplaintCompensationRequest(c.Server, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListComplaintEscalations A complaint's escalations
 //
 // Oldest first.
@@ -7653,6 +7888,27 @@ func (c *Client) RequestEscalation(ctx context.Context, id ComplaintID, params *
 	return c.Client.Do(req)
 }
 
+// GetComplaintEscalation One of a complaint's escalations
+//
+// The escalation by its number, as `requestEscalation`'s `Location` names it;
+// 404 when the complaint has no such escalation, 400 naming `seq` when it is not
+// a number from 1.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/complaints/{id}/escalations/{seq} (the `GetComplaintEscalation` operationId).
+func (c *Client) GetComplaintEscalation(ctx context.Context, id ComplaintID, seq EscalationSeq, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetComplaintEscalationRequest(c.Server, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DecideEscalationWithBody Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
@@ -7664,7 +7920,7 @@ func (c *Client) RequestEscalation(ctx context.Context, id ComplaintID, params *
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-func (c *Client) DecideEscalationWithBody(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DecideEscalationWithBody(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDecideEscalationRequestWithBody(c.Server, id, seq, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -7687,7 +7943,7 @@ func (c *Client) DecideEscalationWithBody(ctx context.Context, id ComplaintID, s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-func (c *Client) DecideEscalation(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DecideEscalation(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDecideEscalationRequest(c.Server, id, seq, params, body)
 	if err != nil {
 		return nil, err
@@ -8069,7 +8325,8 @@ func (c *Client) GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 //
 // Escalations awaiting (or given) the caller's decision: the token must act for a
 // person of the directory (403 otherwise), except an admin token without a
-// person, which sees everyone's.
+// person, which sees everyone's. Pending ones come the most urgent decision first
+// (`decision_due_at`), decided ones the latest decision first.
 //
 // Roles: manager, admin.
 //
@@ -8212,7 +8469,8 @@ func (c *Client) Heatmap(ctx context.Context, params *HeatmapParams, reqEditors 
 
 // ListBacklog The improvement backlog
 //
-// Newest first, keyset-paginated.
+// The items of low-urgency feedback and of complaints that joined the backlog
+// (acknowledged without a resolution clock), newest first, keyset-paginated.
 //
 // Roles: manager, quality, admin.
 //
@@ -8235,8 +8493,12 @@ func (c *Client) ListBacklog(ctx context.Context, params *ListBacklogParams, req
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`); with Temporal down the change
-// stands, the answer is a 503, and the notice is started within a minute of
+// from, once (customer text `suggestion_done`); a complaint's item done resolves
+// the complaint, once, if it is still in the backlog (in the name of the caller,
+// saying it was done in the product; the customer hears it with the resolution
+// notice and the satisfaction survey verifies it); a complaint resolved or
+// closed meanwhile is left as it is. With Temporal down the change stands, the
+// answer is a 503, and the notice or the resolution follows within a minute of
 // Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -8268,8 +8530,12 @@ func (c *Client) PatchBacklogItemWithBody(ctx context.Context, id UUID, params *
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`); with Temporal down the change
-// stands, the answer is a 503, and the notice is started within a minute of
+// from, once (customer text `suggestion_done`); a complaint's item done resolves
+// the complaint, once, if it is still in the backlog (in the name of the caller,
+// saying it was done in the product; the customer hears it with the resolution
+// notice and the satisfaction survey verifies it); a complaint resolved or
+// closed meanwhile is left as it is. With Temporal down the change stands, the
+// answer is a 503, and the notice or the resolution follows within a minute of
 // Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -11624,6 +11890,47 @@ func NewCompensateRequestWithBody(server string, id ComplaintID, params *Compens
 	return req, nil
 }
 
+// NewGetComplaintCompensationRequest constructs an http.Request for the GetComplaintCompensation method
+func NewGetComplaintCompensationRequest(server string, id ComplaintID, seq int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "seq", seq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/compensations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListComplaintEscalationsRequest constructs an http.Request for the ListComplaintEscalations method
 func NewListComplaintEscalationsRequest(server string, id ComplaintID) (*http.Request, error) {
 	var err error
@@ -11720,8 +12027,49 @@ func NewRequestEscalationRequestWithBody(server string, id ComplaintID, params *
 	return req, nil
 }
 
+// NewGetComplaintEscalationRequest constructs an http.Request for the GetComplaintEscalation method
+func NewGetComplaintEscalationRequest(server string, id ComplaintID, seq EscalationSeq) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "seq", seq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/escalations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDecideEscalationRequest calls the generic DecideEscalation builder with application/json body
-func NewDecideEscalationRequest(server string, id ComplaintID, seq int, params *DecideEscalationParams, body DecideEscalationJSONRequestBody) (*http.Request, error) {
+func NewDecideEscalationRequest(server string, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, body DecideEscalationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -11732,7 +12080,7 @@ func NewDecideEscalationRequest(server string, id ComplaintID, seq int, params *
 }
 
 // NewDecideEscalationRequestWithBody constructs an http.Request for the DecideEscalation method, with any body, and a specified content type
-func NewDecideEscalationRequestWithBody(server string, id ComplaintID, seq int, params *DecideEscalationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDecideEscalationRequestWithBody(server string, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17200,6 +17548,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/compensations (the `Compensate` operationId).
 	CompensateWithResponse(ctx context.Context, id ComplaintID, params *CompensateParams, body CompensateJSONRequestBody, reqEditors ...RequestEditorFn) (*CompensateResponse, error)
 
+	// GetComplaintCompensationWithResponse One of a complaint's compensations
+	//
+	// The compensation by its number, as `compensate`'s `Location` names it; 404
+	// when the complaint has no such compensation, 400 naming `seq` when it is not
+	// a number from 1.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
+	GetComplaintCompensationWithResponse(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*GetComplaintCompensationResponse, error)
+
 	// ListComplaintEscalationsWithResponse A complaint's escalations
 	//
 	// Oldest first.
@@ -17235,6 +17596,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/complaints/{id}/escalations (the `RequestEscalation` operationId).
 	RequestEscalationWithResponse(ctx context.Context, id ComplaintID, params *RequestEscalationParams, body RequestEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestEscalationResponse, error)
 
+	// GetComplaintEscalationWithResponse One of a complaint's escalations
+	//
+	// The escalation by its number, as `requestEscalation`'s `Location` names it;
+	// 404 when the complaint has no such escalation, 400 naming `seq` when it is not
+	// a number from 1.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/complaints/{id}/escalations/{seq} (the `GetComplaintEscalation` operationId).
+	GetComplaintEscalationWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, reqEditors ...RequestEditorFn) (*GetComplaintEscalationResponse, error)
+
 	// DecideEscalationWithBodyWithResponse Decide an escalation
 	//
 	// Approve, reject, reassign, extend the SLA or compensate. Which fields a
@@ -17246,7 +17620,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-	DecideEscalationWithBodyWithResponse(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error)
+	DecideEscalationWithBodyWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error)
 
 	// DecideEscalationWithResponse Decide an escalation
 	//
@@ -17259,7 +17633,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-	DecideEscalationWithResponse(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error)
+	DecideEscalationWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error)
 
 	// ListComplaintEventsWithResponse A complaint's event log
 	//
@@ -17471,7 +17845,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Escalations awaiting (or given) the caller's decision: the token must act for a
 	// person of the directory (403 otherwise), except an admin token without a
-	// person, which sees everyone's.
+	// person, which sees everyone's. Pending ones come the most urgent decision first
+	// (`decision_due_at`), decided ones the latest decision first.
 	//
 	// Roles: manager, admin.
 	//
@@ -17554,7 +17929,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListBacklogWithResponse The improvement backlog
 	//
-	// Newest first, keyset-paginated.
+	// The items of low-urgency feedback and of complaints that joined the backlog
+	// (acknowledged without a resolution clock), newest first, keyset-paginated.
 	//
 	// Roles: manager, quality, admin.
 	//
@@ -17569,8 +17945,12 @@ type ClientWithResponsesInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`); with Temporal down the change
-	// stands, the answer is a 503, and the notice is started within a minute of
+	// from, once (customer text `suggestion_done`); a complaint's item done resolves
+	// the complaint, once, if it is still in the backlog (in the name of the caller,
+	// saying it was done in the product; the customer hears it with the resolution
+	// notice and the satisfaction survey verifies it); a complaint resolved or
+	// closed meanwhile is left as it is. With Temporal down the change stands, the
+	// answer is a 503, and the notice or the resolution follows within a minute of
 	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -17592,8 +17972,12 @@ type ClientWithResponsesInterface interface {
 	// (a person of the directory), due date and the PDCA cycle that took it up (002
 	// §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 	// or cycle_id clears it. An item done tells the customer whose feedback it came
-	// from, once (customer text `suggestion_done`); with Temporal down the change
-	// stands, the answer is a 503, and the notice is started within a minute of
+	// from, once (customer text `suggestion_done`); a complaint's item done resolves
+	// the complaint, once, if it is still in the backlog (in the name of the caller,
+	// saying it was done in the product; the customer hears it with the resolution
+	// notice and the satisfaction survey verifies it); a complaint resolved or
+	// closed meanwhile is left as it is. With Temporal down the change stands, the
+	// answer is a 503, and the notice or the resolution follows within a minute of
 	// Temporal's return.
 	//
 	// An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -18948,6 +19332,8 @@ type HealthzResponse struct {
 	JSON200 *struct {
 		Status Healthz200JSONResponseBodyStatus `json:"status"`
 	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18955,6 +19341,11 @@ func (r HealthzResponse) GetJSON200() *struct {
 	Status Healthz200JSONResponseBodyStatus `json:"status"`
 } {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r HealthzResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetBody returns the raw response body bytes
@@ -18989,6 +19380,13 @@ func (r HealthzResponse) ContentType() string {
 type PrometheusMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PrometheusMetricsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetBody returns the raw response body bytes
@@ -19025,6 +19423,8 @@ type ReadyzResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Readiness
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Readiness
 }
@@ -19032,6 +19432,11 @@ type ReadyzResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ReadyzResponse) GetJSON200() *Readiness {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReadyzResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
@@ -21204,6 +21609,117 @@ func (r CompensateResponse) ContentType() string {
 	return ""
 }
 
+// GetComplaintCompensationResponse401Headers the declared response headers of an HTTP 401 response for GetComplaintCompensation
+type GetComplaintCompensationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetComplaintCompensationResponse429Headers the declared response headers of an HTTP 429 response for GetComplaintCompensation
+type GetComplaintCompensationResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetComplaintCompensationResponse503Headers the declared response headers of an HTTP 503 response for GetComplaintCompensation
+type GetComplaintCompensationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetComplaintCompensationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Compensation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetComplaintCompensationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetComplaintCompensationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetComplaintCompensationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetComplaintCompensationResponse) GetJSON200() *Compensation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetComplaintCompensationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetComplaintCompensationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetComplaintCompensationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetComplaintCompensationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetComplaintCompensationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListComplaintEscalationsResponse401Headers the declared response headers of an HTTP 401 response for ListComplaintEscalations
 type ListComplaintEscalationsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -21452,6 +21968,117 @@ func (r RequestEscalationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RequestEscalationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetComplaintEscalationResponse401Headers the declared response headers of an HTTP 401 response for GetComplaintEscalation
+type GetComplaintEscalationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetComplaintEscalationResponse429Headers the declared response headers of an HTTP 429 response for GetComplaintEscalation
+type GetComplaintEscalationResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetComplaintEscalationResponse503Headers the declared response headers of an HTTP 503 response for GetComplaintEscalation
+type GetComplaintEscalationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetComplaintEscalationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Escalation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetComplaintEscalationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetComplaintEscalationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetComplaintEscalationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetComplaintEscalationResponse) GetJSON200() *Escalation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetComplaintEscalationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetComplaintEscalationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetComplaintEscalationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetComplaintEscalationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetComplaintEscalationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22837,8 +23464,15 @@ func (r GetCustomerHistoryResponse) ContentType() string {
 type GetDocsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetDocsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -25615,6 +26249,8 @@ type GetOpenAPIResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 }
@@ -25622,6 +26258,11 @@ type GetOpenAPIResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetOpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetOpenAPIResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -31650,6 +32291,8 @@ type GetSurveyResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SurveyForm
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
@@ -31667,6 +32310,11 @@ type GetSurveyResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetSurveyResponse) GetJSON200() *SurveyForm {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetSurveyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -33350,6 +33998,25 @@ func (c *ClientWithResponses) CompensateWithResponse(ctx context.Context, id Com
 	return ParseCompensateResponse(rsp)
 }
 
+// GetComplaintCompensationWithResponse One of a complaint's compensations
+//
+// The compensation by its number, as `compensate`'s `Location` names it; 404
+// when the complaint has no such compensation, 400 naming `seq` when it is not
+// a number from 1.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
+func (c *ClientWithResponses) GetComplaintCompensationWithResponse(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*GetComplaintCompensationResponse, error) {
+	rsp, err := c.GetComplaintCompensation(ctx, id, seq, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetComplaintCompensationResponse(rsp)
+}
+
 // ListComplaintEscalationsWithResponse A complaint's escalations
 //
 // Oldest first.
@@ -33403,6 +34070,25 @@ func (c *ClientWithResponses) RequestEscalationWithResponse(ctx context.Context,
 	return ParseRequestEscalationResponse(rsp)
 }
 
+// GetComplaintEscalationWithResponse One of a complaint's escalations
+//
+// The escalation by its number, as `requestEscalation`'s `Location` names it;
+// 404 when the complaint has no such escalation, 400 naming `seq` when it is not
+// a number from 1.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/complaints/{id}/escalations/{seq} (the `GetComplaintEscalation` operationId).
+func (c *ClientWithResponses) GetComplaintEscalationWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, reqEditors ...RequestEditorFn) (*GetComplaintEscalationResponse, error) {
+	rsp, err := c.GetComplaintEscalation(ctx, id, seq, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetComplaintEscalationResponse(rsp)
+}
+
 // DecideEscalationWithBodyWithResponse Decide an escalation
 //
 // Approve, reject, reassign, extend the SLA or compensate. Which fields a
@@ -33414,7 +34100,7 @@ func (c *ClientWithResponses) RequestEscalationWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-func (c *ClientWithResponses) DecideEscalationWithBodyWithResponse(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error) {
+func (c *ClientWithResponses) DecideEscalationWithBodyWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error) {
 	rsp, err := c.DecideEscalationWithBody(ctx, id, seq, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33433,7 +34119,7 @@ func (c *ClientWithResponses) DecideEscalationWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/complaints/{id}/escalations/{seq}/decision (the `DecideEscalation` operationId).
-func (c *ClientWithResponses) DecideEscalationWithResponse(ctx context.Context, id ComplaintID, seq int, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error) {
+func (c *ClientWithResponses) DecideEscalationWithResponse(ctx context.Context, id ComplaintID, seq EscalationSeq, params *DecideEscalationParams, body DecideEscalationJSONRequestBody, reqEditors ...RequestEditorFn) (*DecideEscalationResponse, error) {
 	rsp, err := c.DecideEscalation(ctx, id, seq, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33753,7 +34439,8 @@ func (c *ClientWithResponses) GetDocsWithResponse(ctx context.Context, reqEditor
 //
 // Escalations awaiting (or given) the caller's decision: the token must act for a
 // person of the directory (403 otherwise), except an admin token without a
-// person, which sees everyone's.
+// person, which sees everyone's. Pending ones come the most urgent decision first
+// (`decision_due_at`), decided ones the latest decision first.
 //
 // Roles: manager, admin.
 //
@@ -33878,7 +34565,8 @@ func (c *ClientWithResponses) HeatmapWithResponse(ctx context.Context, params *H
 
 // ListBacklogWithResponse The improvement backlog
 //
-// Newest first, keyset-paginated.
+// The items of low-urgency feedback and of complaints that joined the backlog
+// (acknowledged without a resolution clock), newest first, keyset-paginated.
 //
 // Roles: manager, quality, admin.
 //
@@ -33899,8 +34587,12 @@ func (c *ClientWithResponses) ListBacklogWithResponse(ctx context.Context, param
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`); with Temporal down the change
-// stands, the answer is a 503, and the notice is started within a minute of
+// from, once (customer text `suggestion_done`); a complaint's item done resolves
+// the complaint, once, if it is still in the backlog (in the name of the caller,
+// saying it was done in the product; the customer hears it with the resolution
+// notice and the satisfaction survey verifies it); a complaint resolved or
+// closed meanwhile is left as it is. With Temporal down the change stands, the
+// answer is a 503, and the notice or the resolution follows within a minute of
 // Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -33928,8 +34620,12 @@ func (c *ClientWithResponses) PatchBacklogItemWithBodyWithResponse(ctx context.C
 // (a person of the directory), due date and the PDCA cycle that took it up (002
 // §3.4, the improvement list). A field left out is kept; an empty owner, due_on
 // or cycle_id clears it. An item done tells the customer whose feedback it came
-// from, once (customer text `suggestion_done`); with Temporal down the change
-// stands, the answer is a 503, and the notice is started within a minute of
+// from, once (customer text `suggestion_done`); a complaint's item done resolves
+// the complaint, once, if it is still in the backlog (in the name of the caller,
+// saying it was done in the product; the customer hears it with the resolution
+// notice and the satisfaction survey verifies it); a complaint resolved or
+// closed meanwhile is left as it is. With Temporal down the change stands, the
+// answer is a 503, and the notice or the resolution follows within a minute of
 // Temporal's return.
 //
 // An item's entity tag is its `updated_at` in double quotes, as this API gave it
@@ -35923,6 +36619,13 @@ func ParseHealthzResponse(rsp *http.Response) (*HealthzResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	}
 
 	return response, nil
@@ -35939,6 +36642,16 @@ func ParsePrometheusMetricsResponse(rsp *http.Response) (*PrometheusMetricsRespo
 	response := &PrometheusMetricsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	}
 
 	return response, nil
@@ -35964,6 +36677,13 @@ func ParseReadyzResponse(rsp *http.Response) (*ReadyzResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest Readiness
@@ -38101,6 +38821,114 @@ func ParseCompensateResponse(rsp *http.Response) (*CompensateResponse, error) {
 	return response, nil
 }
 
+// ParseGetComplaintCompensationResponse parses an HTTP response from a GetComplaintCompensationWithResponse call
+func ParseGetComplaintCompensationResponse(rsp *http.Response) (*GetComplaintCompensationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetComplaintCompensationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Compensation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetComplaintCompensationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetComplaintCompensationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetComplaintCompensationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListComplaintEscalationsResponse parses an HTTP response from a ListComplaintEscalationsWithResponse call
 func ParseListComplaintEscalationsResponse(rsp *http.Response) (*ListComplaintEscalationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -38337,6 +39165,114 @@ func ParseRequestEscalationResponse(rsp *http.Response) (*RequestEscalationRespo
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers RequestEscalationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetComplaintEscalationResponse parses an HTTP response from a GetComplaintEscalationWithResponse call
+func ParseGetComplaintEscalationResponse(rsp *http.Response) (*GetComplaintEscalationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetComplaintEscalationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Escalation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetComplaintEscalationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetComplaintEscalationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetComplaintEscalationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -39703,6 +40639,13 @@ func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42456,6 +43399,13 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -48433,6 +49383,13 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Problem

@@ -328,7 +328,8 @@ type EventRow struct {
 
 // RecordEvent appends a transition to the event log and applies it to the complaint
 // row, in one transaction. It reports false, and changes nothing, when an event with
-// the same key was recorded before (a retried activity).
+// the same key was recorded before (a retried activity). An acknowledgement that
+// puts the complaint in the backlog writes its improvement item (addComplaintToBacklog).
 func (s *Store) RecordEvent(ctx context.Context, e complaint.Event) (bool, error) {
 	data, err := json.Marshal(eventData(e))
 	if err != nil {
@@ -352,6 +353,11 @@ func (s *Store) RecordEvent(ctx context.Context, e complaint.Event) (bool, error
 	}
 	if err := applyEvent(ctx, tx, e); err != nil {
 		return false, err
+	}
+	if joinsBacklog(e) {
+		if err := addComplaintToBacklog(ctx, tx, e.ComplaintID); err != nil {
+			return false, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("record %s event: %w", e.Kind, err)

@@ -195,10 +195,12 @@ func (s *Store) FeedbackList(ctx context.Context, f FeedbackFilter) ([]Feedback,
 	})
 }
 
-// BacklogItem is a row of improvement_backlog.
+// BacklogItem is a row of improvement_backlog: from low-urgency feedback
+// (FeedbackID) or a complaint that joined the backlog (ComplaintID), exactly one.
 type BacklogItem struct {
 	ID          string         `db:"id"`
-	FeedbackID  string         `db:"feedback_id"`
+	FeedbackID  *string        `db:"feedback_id"`
+	ComplaintID *string        `db:"complaint_id"`
 	Title       string         `db:"title"`
 	ProblemType string         `db:"problem_type"`
 	Keywords    pq.StringArray `db:"keywords"`
@@ -217,7 +219,7 @@ type BacklogItem struct {
 // BacklogStatuses lists the statuses of a backlog item.
 var BacklogStatuses = []string{"new", "planned", "done", "rejected"}
 
-const backlogColumns = `id, feedback_id, title, problem_type, keywords, status, created_at, updated_at, updated_by,
+const backlogColumns = `id, feedback_id, complaint_id, title, problem_type, keywords, status, created_at, updated_at, updated_by,
 	owner, to_char(due_on, 'YYYY-MM-DD') AS due_on, cycle_id, done_at`
 
 // BacklogFilter selects backlog items for a listing page.
