@@ -114,6 +114,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 	}
+	cm.Run = runOf(events.Items)
 	rec, err := c.complaintRecord(r, id, events.Items)
 	if err != nil {
 		c.fail(w, r, err)

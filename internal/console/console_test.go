@@ -86,7 +86,7 @@ func TestCSPAllowsNothingInline(t *testing.T) {
 func TestPartAnswersNotModifiedWhileUnchanged(t *testing.T) {
 	c := withPage(t, "queue")
 	rows := func(subject string) map[string]any {
-		return map[string]any{"Items": []complaint{{apiclient.Complaint{Subject: subject}}}, "Lang": "en"}
+		return map[string]any{"Items": []complaint{{Complaint: apiclient.Complaint{Subject: subject}}}, "Lang": "en"}
 	}
 	drawn, err := c.part(c.pages["queue"], "rows", rows("parcel late"))
 	if err != nil {

@@ -46,7 +46,7 @@ func TestLatestEvents(t *testing.T) {
 
 // A countdown carries its clock's warnings as the API reported them.
 func TestClockWarningsAttribute(t *testing.T) {
-	c := complaint{apiclient.Complaint{}}
+	c := complaint{Complaint: apiclient.Complaint{}}
 	c.Sla.WarningPercents = []int{60, 80}
 	if got := c.Next().WarningList(); got != "60,80" {
 		t.Errorf("data-warnings = %q, want 60,80", got)

@@ -98,7 +98,7 @@ func localTime(v any) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = merged(coreMessages, pageMessages, titleMessages)
+var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
 func merged(parts ...map[string]message) map[string]message {
@@ -191,6 +191,7 @@ var coreMessages = map[string]message{
 	"cd.s":        {"s", "秒"},
 
 	"c.status":       {"Status", "状态"},
+	"c.onbacklog":    {"(on the improvement list: resolved when its item there is done)", "（已纳入改进清单：该改进项完成时即解决）"},
 	"c.channel":      {"Channel", "渠道"},
 	"c.category":     {"Category", "类别"},
 	"c.urgency":      {"Urgency", "紧急程度"},

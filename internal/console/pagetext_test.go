@@ -180,11 +180,11 @@ func TestARefusedFieldIsDescribedByItsMessage(t *testing.T) {
 		want      map[string]string // control id → its aria-describedby
 		unrelated []string
 	}{
-		{"complaint", map[string]any{"C": complaint{apiclient.Complaint{}}, "Record": record{}, "Events": []apiclient.ComplaintEvent{}, "Form": "compensate",
+		{"complaint", map[string]any{"C": complaint{Complaint: apiclient.Complaint{}}, "Record": record{}, "Events": []apiclient.ComplaintEvent{}, "Form": "compensate",
 			"Input":   map[string]string{"amount": "lots"},
 			"Refusal": &refusal{Status: 400, Detail: "invalid", Fields: map[string]string{"amount": "must be a number", "kind": "is required"}}},
 			map[string]string{"compensate-amount": "compensate-amount-error", "compensate-kind": "compensate-hint compensate-kind-error"}, nil},
-		{"complaint", map[string]any{"C": complaint{apiclient.Complaint{}}, "Record": record{}, "Events": []apiclient.ComplaintEvent{}, "Form": "resolve",
+		{"complaint", map[string]any{"C": complaint{Complaint: apiclient.Complaint{}}, "Record": record{}, "Events": []apiclient.ComplaintEvent{}, "Form": "resolve",
 			"Input":   map[string]string{},
 			"Refusal": &refusal{Status: 400, Detail: "invalid", Fields: map[string]string{"root_cause": "is required"}}},
 			map[string]string{"resolve-root-cause": "resolve-root_cause-error"}, nil},

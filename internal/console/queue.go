@@ -16,7 +16,12 @@ import (
 
 // complaint is the API's complaint (the generated type, so its shape is the
 // OpenAPI document's) with the page's reading of its SLA clocks.
-type complaint struct{ apiclient.Complaint }
+type complaint struct {
+	apiclient.Complaint
+	// Run is the resolution clock's current run as the complaint's events tell it;
+	// nil where they were not read (a complaint never reopened needs none).
+	Run *clockRun
+}
 
 // clock is one SLA deadline as the countdown script reads it from data attributes.
 type clock struct {
@@ -28,6 +33,9 @@ type clock struct {
 	Done     bool // met: the response was given or the complaint resolved
 	Breached bool
 	Paused   bool
+	// Budget is the clock's time (clockBudget): the share of it used is what its
+	// warnings are percents of.
+	Budget time.Duration
 	// BusinessLeft is the working time to Due on the complaint's calendar, in
 	// seconds, as the API computed it for the complaint's own read (nil elsewhere).
 	BusinessLeft *int64
@@ -45,28 +53,43 @@ func (k clock) WarningList() string {
 	return strings.Join(out, ",")
 }
 
+// BudgetSeconds is Budget as the countdown's data-budget attribute: the script's
+// share used is 1 - (time to Due) / budget, so time waited on the customer is not
+// counted as used.
+func (k clock) BudgetSeconds() int64 { return int64(k.Budget / time.Second) }
+
 // clocks are the complaint's SLA deadlines, as the API reported them.
 func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
 	out := []clock{{Name: "First response", Key: "clock.first", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
 		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused,
 		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds, Warnings: c.Sla.WarningPercents}}
+	out[0].Budget = clockBudget(out[0].Start, out[0].Due, 0)
 	if c.ResolutionDueAt != nil {
-		out = append(out, clock{Name: "Resolution", Key: "clock.resolution", Start: c.CreatedAt, Due: *c.ResolutionDueAt,
+		start, waited := c.resolutionRun()
+		out = append(out, clock{Name: "Resolution", Key: "clock.resolution", Start: start, Due: *c.ResolutionDueAt,
 			Done: c.Sla.ResolvedAt != nil, Breached: c.Sla.ResolutionBreached, Paused: paused,
-			BusinessLeft: c.Sla.ResolutionBusinessLeftSeconds, Warnings: c.Sla.WarningPercents})
+			BusinessLeft: c.Sla.ResolutionBusinessLeftSeconds, Warnings: c.Sla.WarningPercents,
+			Budget: clockBudget(start, *c.ResolutionDueAt, waited)})
 	}
 	return out
 }
 
-// Next is the clock still running that is due first; the zero clock when none runs.
+// Next is the clock the queue shows: the running one due first; when none runs, a
+// breached one (a clock met late is no success), else the last one met.
 func (c complaint) Next() clock {
-	for _, k := range c.Clocks() {
+	clocks := c.Clocks()
+	for _, k := range clocks {
 		if !k.Done {
 			return k
 		}
 	}
-	return clock{}
+	for _, k := range clocks {
+		if k.Breached {
+			return k
+		}
+	}
+	return clocks[len(clocks)-1]
 }
 
 // page is a list answer of the API: its items, as the generated type T, and the
@@ -238,7 +261,10 @@ func (c *Console) list(r *http.Request, f queueFilters) ([]complaint, string, *r
 	}
 	items := make([]complaint, len(got.Items))
 	for i, cm := range got.Items {
-		items[i] = complaint{cm}
+		items[i] = complaint{Complaint: cm}
+	}
+	if err := c.readRuns(r, items); err != nil {
+		return nil, "", nil, err
 	}
 	var next string
 	if got.NextCursor != nil {

@@ -23,7 +23,8 @@ func (a riskAlert) Clock() clock {
 	if a.Status != "open" {
 		return clock{}
 	}
-	return clock{Name: "Handling", Key: "clock.handling", Start: a.HandlingDueAt.Add(-time.Duration(a.HandlingSeconds) * time.Second), Due: a.HandlingDueAt}
+	budget := time.Duration(a.HandlingSeconds) * time.Second
+	return clock{Name: "Handling", Key: "clock.handling", Start: a.HandlingDueAt.Add(-budget), Due: a.HandlingDueAt, Budget: budget}
 }
 
 // grades are the alert grades, worst first, each with the message id of the words

@@ -46,7 +46,7 @@ function span(ms) {
 function tick() {
   const now = Date.now();
   document.querySelectorAll(".countdown").forEach(function (el) {
-    const start = Date.parse(el.dataset.start), due = Date.parse(el.dataset.due);
+    const due = Date.parse(el.dataset.due), budget = Number(el.dataset.budget) * 1000;
     el.classList.remove("level-ok", "level-warn-low", "level-warn-mid", "level-warn-high", "level-breached", "level-paused");
     if (el.dataset.paused === "true") {
       el.classList.add("level-paused");
@@ -55,7 +55,10 @@ function tick() {
       return;
     }
     const left = due - now;
-    const fraction = due > start ? (now - start) / (due - start) : 1;
+    // The share used is of the clock's budget (data-budget, seconds: from its start
+    // to its deadline less the time waited on the customer, as the server reckons
+    // it), so a pause or a reopening does not count as time used.
+    const fraction = budget > 0 ? 1 - left / budget : 1;
     const [cls, label] = level(fraction, el.dataset.breached === "true", warningsOf(el));
     el.classList.add("level-" + cls);
     el.dataset.level = cls;
