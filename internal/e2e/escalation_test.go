@@ -446,7 +446,7 @@ func TestBadEscalationInputChangesNothing(t *testing.T) {
 		{"reassign to nobody, and a reason too long", "POST", decision, max, map[string]any{"decision": "reassign", "owner": "ghost",
 			"reason": strings.Repeat("x", 2001)}, 400, "no person ghost in the directory"},
 		{"decision with no escalation pending", "POST", decision, max, map[string]any{"decision": "reject", "reason": "x"}, 409, "not pending"},
-		{"seq that is not a number", "POST", path + "/escalations/one/decision", max, map[string]any{"decision": "reject", "reason": "x"}, 404, "seq"},
+		{"seq that is not a number", "POST", path + "/escalations/one/decision", max, map[string]any{"decision": "reject", "reason": "x"}, 400, "seq"},
 		{"inbox with a bad status", "GET", "/v1/escalations?status=lost", max, nil, 400, "status"},
 		{"warning percent out of range", "PUT", "/v1/sla-policies/medium/medium", adminToken,
 			map[string]any{"first_response": "24h", "resolution": "48h", "warning_percents": []int{50, 120}}, 400, "warning_percents[1]"},
