@@ -13,6 +13,7 @@ import (
 type Directory interface {
 	Chain(ctx context.Context, personID string) ([]complaint.Member, error)
 	PolicySnapshot(ctx context.Context, urgency, tier complaint.Level) (complaint.Policy, error)
+	ComplaintPolicySnapshot(ctx context.Context, complaintID string, urgency, tier complaint.Level) (complaint.Policy, error)
 }
 
 // LoadChain returns the reporting chain of a person: the person, then upward. A
@@ -26,16 +27,28 @@ func (a *Activities) LoadChain(ctx context.Context, personID string) ([]complain
 	return chain, err
 }
 
-// LoadPolicyInput names one cell of the SLA matrix.
+// LoadPolicyInput names the complaint and the urgency and tier it now has.
 type LoadPolicyInput struct {
-	Urgency complaint.Level
-	Tier    complaint.Level
+	// ComplaintID names the complaint, whose source's policies outrank the matrix.
+	// Empty only in a task scheduled by a worker from before it was passed: the
+	// matrix cell, as then.
+	ComplaintID string `json:",omitempty"`
+	Urgency     complaint.Level
+	Tier        complaint.Level
 }
 
-// LoadPolicy returns the SLA policy now in force for an urgency and tier, for a
-// complaint whose urgency a manager raised.
+// LoadPolicy returns the SLA policy now in force for a complaint whose urgency a
+// manager raised: for its source, the raised urgency and its tier, picked by the
+// precedence intake uses (complaint.PickPolicy, docs/policies.md) — a policy of the
+// complaint's source outranks the urgency × tier matrix.
 func (a *Activities) LoadPolicy(ctx context.Context, in LoadPolicyInput) (complaint.Policy, error) {
-	p, err := a.Directory.PolicySnapshot(ctx, in.Urgency, in.Tier)
+	var p complaint.Policy
+	var err error
+	if in.ComplaintID == "" {
+		p, err = a.Directory.PolicySnapshot(ctx, in.Urgency, in.Tier)
+	} else {
+		p, err = a.Directory.ComplaintPolicySnapshot(ctx, in.ComplaintID, in.Urgency, in.Tier)
+	}
 	if notFound(err) {
 		return p, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("no SLA policy for urgency %s and tier %s", in.Urgency, in.Tier), ErrTypeNotFound, err)

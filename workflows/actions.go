@@ -308,9 +308,11 @@ func (w *complaintWorkflow) claimOwnership(ctx workflow.Context, owner string) (
 	}
 	w.state.Owner = owner
 	return func() {
-		// Handed over meanwhile: the new owner's chain stays.
+		// Handed over meanwhile: the new owner's chain stays. An escalation waiting
+		// for a manager goes to the first the new chain names.
 		if chain, err := w.loadChain(ctx, owner); err == nil && w.state.Owner == owner {
 			w.state.Chain = chain
+			w.routeWaitingEscalation(ctx)
 		}
 	}
 }

@@ -35,6 +35,8 @@ type fakeActivities struct {
 	notices  []activities.Notice
 	chains   map[string][]complaint.Member
 	policies map[complaint.Level]complaint.Policy
+	// policyInputs are the LoadPolicy calls, in order.
+	policyInputs []activities.LoadPolicyInput
 	// failures makes RecordEvent and RecordMarks fail this many more times for a
 	// kind (an outage).
 	failures map[complaint.EventKind]int
@@ -163,6 +165,9 @@ func (f *fakeActivities) OpenSurvey(_ context.Context, in activities.OpenSurveyI
 }
 
 func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyInput) (complaint.Policy, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.policyInputs = append(f.policyInputs, in)
 	return f.policies[in.Urgency], nil
 }
 

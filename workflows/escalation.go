@@ -83,7 +83,7 @@ func (w *complaintWorkflow) validateRequestEscalation(_ workflow.Context, req Es
 		return w.requireStatus("escalate")
 	}
 	if e := w.state.PendingEscalation(); e != nil {
-		return invalidAction(fmt.Sprintf("cannot escalate: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
+		return invalidAction(fmt.Sprintf("cannot escalate: escalation %d already awaits %s", e.Seq, awaiting(e)))
 	}
 	if w.state.openingEscalation() {
 		return invalidAction("cannot escalate: an over-limit compensation is being escalated")
@@ -105,11 +105,23 @@ func (w *complaintWorkflow) requestEscalation(ctx workflow.Context, req Escalati
 	return w.state, err
 }
 
+// versionUnroutedEscalation: an automatic escalation (an angry or high-tier
+// customer, an over-limit compensation) whose reporting chain names no manager is
+// requested all the same — pending, level 0, no approver yet — and the people the
+// chain does name (the owner, the team lead; the team's queue when none) are told;
+// the first manager a later chain names (someone takes the complaint, it is handed
+// over) gets it with the full decision time (routeWaitingEscalation). Before, it was
+// only logged: no event, no notice, never opened (002 §3.2 "escalated to a human at
+// once"). Executions of revision 4 or older ask GetVersion, only when there is no
+// manager to route to.
+var versionUnroutedEscalation = change{"escalation-awaits-manager", 5}
+
 // openEscalation records a request and routes it to the nearest approver, who has
-// the policy's decision time before it moves up a level.
+// the policy's decision time before it moves up a level. An automatic one with no
+// manager in the chain waits for one (versionUnroutedEscalation).
 func (w *complaintWorkflow) openEscalation(ctx workflow.Context, actor, reason string, automatic bool) error {
 	approvers := w.approvers()
-	if len(approvers) == 0 {
+	if len(approvers) == 0 && !w.changed(ctx, versionUnroutedEscalation) {
 		w.logger.Warn("no manager in the reporting chain; escalation not requested", "Reason", reason)
 		return nil
 	}
@@ -118,25 +130,90 @@ func (w *complaintWorkflow) openEscalation(ctx workflow.Context, actor, reason s
 	w.state.Escalations = append(w.state.Escalations, complaint.EscalationRecord{
 		ID: fmt.Sprintf("%s/%d", w.in.ComplaintID, seq), Seq: seq, Status: escalationPending,
 		RequestedBy: actor, RequestedAt: now, Reason: reason, Automatic: automatic,
-		Level: 1, Approver: approvers[0].ID, Eligible: memberIDs(approvers), DecisionDueAt: w.decisionDue(now),
 	})
-	e := w.state.Escalations[seq-1]
+	e := &w.state.Escalations[seq-1]
+	if len(approvers) > 0 {
+		e.Level, e.Approver, e.Eligible, e.DecisionDueAt = 1, approvers[0].ID, memberIDs(approvers), w.decisionDue(now)
+	}
+	snapshot := *e
 	w.upsertSearchAttributes(ctx)
 	key := w.eventKey(complaint.EventEscalationRequest)
 	if err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventEscalationRequest, Actor: actor, At: now, Reason: reason,
-		Level: 1, Escalation: &e,
+		Level: snapshot.Level, Escalation: &snapshot,
 	}); err != nil {
 		return err
 	}
+	if snapshot.Approver == "" {
+		w.tellUnrouted(ctx, key, snapshot)
+		return nil
+	}
 	w.notify(ctx, activities.Notice{
-		EventKey: key, EventKind: complaint.EventEscalationRequest, Recipient: e.Approver,
+		EventKey: key, EventKind: complaint.EventEscalationRequest, Recipient: snapshot.Approver,
 		Subject: fmt.Sprintf("Decision needed: escalation %d of complaint %s", seq, w.in.ComplaintID),
 		Body: fmt.Sprintf("%s asks for a decision on complaint %s (urgency %s, tier %s, category %s, owner %s): %s. Decide by %s, or it moves up a level.",
 			actor, w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, orNone(w.state.Owner),
-			reason, formatTime(*e.DecisionDueAt)),
+			reason, formatTime(*snapshot.DecisionDueAt)),
 	})
 	return nil
+}
+
+// tellUnrouted tells the people the chain names — the owner (or, for a complaint in
+// its team's queue, the team lead or the queue itself) and whoever is above them,
+// none a manager — that escalation e waits for a manager.
+func (w *complaintWorkflow) tellUnrouted(ctx workflow.Context, key string, e complaint.EscalationRecord) {
+	told := []string{w.ownerRecipient()}
+	for _, m := range w.above() {
+		if !slices.Contains(told, m.ID) {
+			told = append(told, m.ID)
+		}
+	}
+	for _, to := range told {
+		w.notify(ctx, activities.Notice{
+			EventKey: key, EventKind: complaint.EventEscalationRequest, Recipient: to,
+			Subject: fmt.Sprintf("Escalation %d of complaint %s awaits a manager", e.Seq, w.in.ComplaintID),
+			Body: fmt.Sprintf("%s escalated complaint %s (urgency %s, tier %s, category %s, owner %s): %s. No manager in the reporting chain of %s can decide it (see the directory); it goes to the first manager the complaint's chain names, once someone takes the complaint or it is handed over.",
+				e.RequestedBy, w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, orNone(w.state.Owner),
+				e.Reason, w.ownerRecipient()),
+		})
+	}
+}
+
+// routeWaitingEscalation gives a pending escalation that waits for a manager
+// (versionUnroutedEscalation) to the nearest one the chain names now, with the
+// policy's decision time from now: recorded as its move up to level 1. Only
+// executions that opened one have one, so older histories meet nothing here.
+func (w *complaintWorkflow) routeWaitingEscalation(ctx workflow.Context) {
+	e := w.state.PendingEscalation()
+	approvers := w.approvers()
+	if e == nil || e.Approver != "" || len(approvers) == 0 {
+		return
+	}
+	now := workflow.Now(ctx)
+	e.Level, e.Approver, e.Eligible, e.DecisionDueAt = 1, approvers[0].ID, memberIDs(approvers), w.decisionDue(now)
+	snapshot := *e
+	key := w.eventKey(complaint.EventEscalationMovedUp)
+	if err := w.record(ctx, complaint.Event{
+		Key: key, Kind: complaint.EventEscalationMovedUp, Actor: "system", At: now, Level: 1, Escalation: &snapshot,
+	}); err != nil {
+		w.logger.Error("recording the escalation's approver failed", "Error", err)
+		return
+	}
+	w.notify(ctx, activities.Notice{
+		EventKey: key, EventKind: complaint.EventEscalationMovedUp, Recipient: snapshot.Approver,
+		Subject: fmt.Sprintf("Decision needed: escalation %d of complaint %s", e.Seq, w.in.ComplaintID),
+		Body: fmt.Sprintf("%s asked for a decision on complaint %s (urgency %s, tier %s, category %s, owner %s) when its reporting chain named no manager: %s. You are the first it names. Decide by %s, or it moves up a level.",
+			snapshot.RequestedBy, w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, orNone(w.state.Owner),
+			snapshot.Reason, formatTime(*snapshot.DecisionDueAt)),
+	})
+}
+
+// awaiting words who a pending escalation waits for, for a refusal.
+func awaiting(e *complaint.EscalationRecord) string {
+	if e.Approver == "" {
+		return "a manager in the reporting chain"
+	}
+	return "a decision by " + e.Approver
 }
 
 // moveUpOverdue moves a pending escalation whose decision deadline passed to the
@@ -304,9 +381,12 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 	}
 	var raised *complaint.Policy
 	if d.Urgency != "" {
+		// The raised urgency's policy for the complaint's source and tier, by the
+		// precedence of intake (activities.LoadPolicy). The input is not part of the
+		// command Temporal compares on replay, so every execution passes the ID.
 		var p complaint.Policy
 		err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadPolicy,
-			activities.LoadPolicyInput{Urgency: d.Urgency, Tier: w.state.Tier}).Get(ctx, &p)
+			activities.LoadPolicyInput{ComplaintID: w.in.ComplaintID, Urgency: d.Urgency, Tier: w.state.Tier}).Get(ctx, &p)
 		if err != nil {
 			return w.state, err
 		}

@@ -25,9 +25,17 @@ var versionHandover = change{"handover-team", 1}
 // for good). Executions of revision 4 or older ask GetVersion, only in that race.
 var versionResolvedMeanwhile = change{"compensation-resolved-meanwhile", 5}
 
+// versionInclusiveLimit: an amount at the requester's limit is within it — 002 §3.1
+// 「小額退款(500元以下)」, and 以下 includes the stated number (PRC Civil Code Art.
+// 1259) — so it is granted at once; before, it went to the manager
+// (complaint.StrictlyWithinAuthority). Executions of revision 4 or older ask
+// GetVersion, only for an amount exactly at the limit.
+var versionInclusiveLimit = change{"compensation-limit-inclusive", 5}
+
 // CompensateRequest is a front-line refund or compensation. Limit is the actor's
 // limit for Kind in Currency when the request was made (nil: none), which the API
-// reads from the compensation limits; the workflow applies complaint.WithinAuthority.
+// reads from the compensation limits; the workflow applies complaint.WithinAuthority
+// (withinAuthority).
 type CompensateRequest struct {
 	Actor    string
 	Kind     complaint.RecoveryKind
@@ -61,12 +69,15 @@ func (w *complaintWorkflow) validateCompensate(_ workflow.Context, req Compensat
 	if req.Amount <= 0 || math.IsNaN(req.Amount) || req.Amount > complaint.MaxCompensation {
 		return invalidAction("amount must be more than 0 and at most 1e9")
 	}
-	if complaint.WithinAuthority(req.Amount, req.Limit) {
+	// At the limit an execution of revision 4 or older decides with GetVersion, which
+	// a validator may not ask: it is checked as over the limit, the stricter reading.
+	if complaint.StrictlyWithinAuthority(req.Amount, req.Limit) ||
+		w.in.Revision >= versionInclusiveLimit.since && complaint.WithinAuthority(req.Amount, req.Limit) {
 		return nil
 	}
 	// Over the limit: the manager decides, through an escalation.
 	if e := w.state.PendingEscalation(); e != nil {
-		return invalidAction(fmt.Sprintf("cannot request compensation over your limit: escalation %d already awaits a decision by %s", e.Seq, e.Approver))
+		return invalidAction(fmt.Sprintf("cannot request compensation over your limit: escalation %d already awaits %s", e.Seq, awaiting(e)))
 	}
 	if w.state.openingEscalation() {
 		return invalidAction("cannot request compensation over your limit: another over-limit request is being escalated")
@@ -92,7 +103,7 @@ func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateReque
 		Seq: len(w.state.Compensations) + 1, Kind: req.Kind, Amount: req.Amount, Currency: req.Currency,
 		Note: req.Note, RequestedBy: req.Actor, RequestedAt: now, Limit: req.Limit,
 	}
-	if complaint.WithinAuthority(req.Amount, req.Limit) {
+	if w.withinAuthority(ctx, req.Amount, req.Limit) {
 		rec.Status, rec.DecidedBy, rec.DecidedAt = complaint.CompensationGranted, req.Actor, &now
 		w.state.Compensations = append(w.state.Compensations, rec)
 		return w.state, w.grantCompensation(ctx, req.Actor, rec)
@@ -123,6 +134,16 @@ func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateReque
 		reason += ": " + rec.Note
 	}
 	return w.state, w.openEscalation(ctx, req.Actor, reason, true)
+}
+
+// withinAuthority applies complaint.WithinAuthority (an amount at the limit is
+// within it) or, for an execution of revision 4 or older that recorded otherwise,
+// the strict rule; only an amount exactly at the limit asks (versionInclusiveLimit).
+func (w *complaintWorkflow) withinAuthority(ctx workflow.Context, amount float64, limit *float64) bool {
+	if complaint.StrictlyWithinAuthority(amount, limit) || !complaint.WithinAuthority(amount, limit) {
+		return complaint.WithinAuthority(amount, limit)
+	}
+	return w.changed(ctx, versionInclusiveLimit)
 }
 
 // grantCompensation records a granted compensation and tells the customer.
@@ -243,6 +264,7 @@ func (w *complaintWorkflow) handover(ctx workflow.Context, req HandoverRequest) 
 			Body:    fmt.Sprintf("%s handed complaint %s over to %s: %s.", req.Actor, w.in.ComplaintID, req.To, req.Reason),
 		})
 	}
+	w.routeWaitingEscalation(ctx)
 	return w.state, nil
 }
 

@@ -1,7 +1,10 @@
 package workflows_test
 
 import (
+	"fmt"
 	"time"
+
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
@@ -102,16 +105,19 @@ func (s *ComplaintSuite) TestOverLimitRequestsInTheSameMomentOpenOneEscalation()
 	}, s.rejections)
 }
 
-// The limit is strict: 499.99 of a 500 refund limit is granted, 500 is not; no
-// limit at all means no authority.
+// 002 §3.1 「小額退款(500元以下)、服務補償(200元以下)」: 以下 includes the stated
+// number (PRC Civil Code Art. 1259), so 500 of a 500 refund limit and 200 of a 200
+// compensation limit are granted at once; 500.01 goes to the manager; no limit at
+// all means no authority.
 func (s *ComplaintSuite) TestCompensationLimitBoundaries() {
 	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
 	s.ownedBy("ann")
 	refund := func(amount float64, l *float64) workflows.CompensateRequest {
 		return workflows.CompensateRequest{Actor: "ann", Kind: complaint.RecoveryRefund, Amount: amount, Currency: "CNY", Limit: l}
 	}
-	s.at(time.Hour, func() { s.update(workflows.UpdateCompensate, refund(499.99, limit(500))) })
-	s.at(2*time.Hour, func() { s.update(workflows.UpdateCompensate, refund(500, limit(500))) })
+	s.at(30*time.Minute, func() { s.update(workflows.UpdateCompensate, compensation(200)) })
+	s.at(time.Hour, func() { s.update(workflows.UpdateCompensate, refund(500, limit(500))) })
+	s.at(2*time.Hour, func() { s.update(workflows.UpdateCompensate, refund(500.01, limit(500))) })
 	s.at(3*time.Hour, func() {
 		s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: 1,
 			Decision: complaint.Decision{Kind: complaint.DecisionReject, Reason: "the order was already refunded"}})
@@ -127,13 +133,56 @@ func (s *ComplaintSuite) TestCompensationLimitBoundaries() {
 
 	var got []string
 	for _, c := range state.Compensations {
-		got = append(got, c.Status)
+		got = append(got, fmt.Sprintf("%g %s", c.Amount, c.Status))
 	}
-	s.Equal([]string{"granted", "declined", "cancelled"}, got)
+	s.Equal([]string{"200 granted", "500 granted", "500.01 declined", "1 cancelled"}, got)
 	s.Len(s.rejections, 2)
+	s.Len(s.acts.eventsOf(complaint.EventCompensationGranted), 2)
 	s.Len(s.acts.eventsOf(complaint.EventCompensationDeclined), 1)
 	s.Len(s.acts.eventsOf(complaint.EventCompensationCancelled), 1)
 	s.Len(s.acts.eventsOf(complaint.EventEscalationCancelled), 1)
+}
+
+// refundAtTheLimit asks for a refund just under ann's limit of 500 and one at it.
+func (s *ComplaintSuite) refundAtTheLimit() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	refund := func(amount float64) workflows.CompensateRequest {
+		return workflows.CompensateRequest{Actor: "ann", Kind: complaint.RecoveryRefund, Amount: amount, Currency: "CNY", Limit: limit(500)}
+	}
+	s.at(time.Hour, func() { s.update(workflows.UpdateCompensate, refund(499.99)) })
+	s.at(2*time.Hour, func() { s.update(workflows.UpdateCompensate, refund(500)) })
+	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
+}
+
+// A revision-4 execution decides an amount at the limit with GetVersion: without the
+// marker (its recorded history) 500 goes to the manager, as it did; below the limit
+// nothing is asked.
+func (s *ComplaintSuite) TestRevisionFourKeepsTheStrictLimitWithoutTheMarker() {
+	s.revision = 4
+	s.env.OnGetVersion("compensation-limit-inclusive", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion).Once()
+	s.refundAtTheLimit()
+
+	state := s.run()
+
+	s.Require().Len(state.Compensations, 2)
+	s.Equal(complaint.CompensationGranted, state.Compensations[0].Status)
+	s.Equal(complaint.CompensationCancelled, state.Compensations[1].Status, "requested from the manager, cancelled by the resolution")
+	s.Len(state.Escalations, 1)
+}
+
+func (s *ComplaintSuite) TestRevisionFourMeetingTheLimitLiveGrantsIt() {
+	s.revision = 4
+	upserts := s.changeVersionUpserts()
+	s.refundAtTheLimit()
+
+	state := s.run()
+
+	s.Require().Len(state.Compensations, 2)
+	s.Equal(complaint.CompensationGranted, state.Compensations[1].Status)
+	s.Empty(state.Escalations)
+	s.ElementsMatch([]string{"compensation-limit-inclusive-1", "survey-link-expiry-1"}, *upserts,
+		"the change, asked once, and the survey's")
 }
 
 // A team lead hands the complaint to bob; the clocks run on as they were, and bob

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"time"
 
+	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -81,4 +82,31 @@ func (s *ComplaintSuite) TestAngerRaiseIsRecordedAndEscalated() {
 			s.Equal("max", requested[0].Escalation.Approver)
 		})
 	}
+}
+
+// A manager raises a social-media complaint's urgency: the raised urgency's policy
+// is the one intake's precedence picks for the complaint's source and tier
+// (docs/policies.md) — so LoadPolicy is asked for this complaint, whose source the
+// activity reads (activities TestLoadPolicyPicksTheRaisedUrgencysPolicyByTheComplaintsSource:
+// social_mention/high/* over the matrix's high cell), not for a cell of the matrix.
+func (s *ComplaintSuite) TestRaisingTheUrgencyAsksForTheComplaintsOwnPolicy() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	twelve := int64(12 * 3600)
+	s.acts.policies[complaint.High] = complaint.Policy{FirstResponseSeconds: 1800, ResolutionSeconds: &twelve}
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdateRequestEscalation, workflows.EscalationRequest{Actor: "ann", Reason: "a viral post"})
+	})
+	s.at(2*time.Hour, func() {
+		s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: 1,
+			Decision: complaint.Decision{Kind: complaint.DecisionApprove, Urgency: complaint.High}})
+	})
+	s.at(3*time.Hour, func() {
+		s.Equal(14*time.Hour, s.queryState().ResolutionDueAt.Sub(s.start), "2 h used, then the picked policy's 12 h")
+		s.resolveAndClose("ann")
+	})
+
+	s.run()
+
+	s.Equal([]activities.LoadPolicyInput{{ComplaintID: "c-1", Urgency: complaint.High, Tier: complaint.Medium}}, s.acts.policyInputs)
 }

@@ -126,9 +126,12 @@ func TestCompensationLimitsAtTheirBoundariesThroughHTTP(t *testing.T) {
 		currency string
 	}{
 		{"compensation just under 200", `{"kind":"compensation","amount":199.99,"currency":"CNY"}`, "granted", limit(200), "CNY"},
-		{"compensation at 200", `{"kind":"compensation","amount":200,"currency":"CNY"}`, "requested", limit(200), "CNY"},
+		// 以下 includes the number (Civil Code Art. 1259): 200 and 500 are within.
+		{"compensation at 200", `{"kind":"compensation","amount":200,"currency":"CNY"}`, "granted", limit(200), "CNY"},
+		{"compensation just over 200", `{"kind":"compensation","amount":200.01,"currency":"CNY"}`, "requested", limit(200), "CNY"},
 		{"refund just under 500", `{"kind":"refund","amount":499.99,"currency":"CNY"}`, "granted", limit(500), "CNY"},
-		{"refund at 500", `{"kind":"refund","amount":500,"currency":"CNY"}`, "requested", limit(500), "CNY"},
+		{"refund at 500", `{"kind":"refund","amount":500,"currency":"CNY"}`, "granted", limit(500), "CNY"},
+		{"refund just over 500", `{"kind":"refund","amount":500.01,"currency":"CNY"}`, "requested", limit(500), "CNY"},
 		{"a currency without a limit", `{"kind":"compensation","amount":1,"currency":"USD"}`, "requested", nil, "USD"},
 	}
 	for i, tt := range tests {

@@ -44,7 +44,7 @@ const (
 )
 
 // CompensationLimit is how much one role may grant of one kind in one currency
-// without approval: amounts strictly below Amount.
+// without approval: amounts up to Amount, Amount included (WithinAuthority).
 type CompensationLimit struct {
 	Role     Role         `json:"role"`
 	Kind     RecoveryKind `json:"kind"`
@@ -59,8 +59,17 @@ var DefaultCompensationLimits = []CompensationLimit{
 }
 
 // WithinAuthority reports whether an amount may be granted at once under limit:
-// "under 500" means strictly below it. No limit (nil) means no authority.
+// 「500元以下」 includes 500 — in Chinese legal usage 以下 includes the stated number
+// (PRC Civil Code Art. 1259: 「民法所称的"以上"、"以下"、"以内"、"届满"，包括本数」),
+// so an amount at the limit is within it. No limit (nil) means no authority.
 func WithinAuthority(amount float64, limit *float64) bool {
+	return limit != nil && amount <= *limit
+}
+
+// StrictlyWithinAuthority is the rule complaints of workflow revision 4 or older
+// were recorded under: only amounts strictly below the limit. It differs from
+// WithinAuthority at the limit alone.
+func StrictlyWithinAuthority(amount float64, limit *float64) bool {
 	return limit != nil && amount < *limit
 }
 

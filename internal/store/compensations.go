@@ -8,7 +8,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
-// CompensationLimit is a row of compensation_limits: amounts strictly below Amount
+// CompensationLimit is a row of compensation_limits: amounts up to and including Amount
 // of Kind in Currency are granted by Role at once (002 §3.1).
 type CompensationLimit struct {
 	Role      complaint.Role         `db:"role"`

@@ -167,6 +167,40 @@ func (s *Store) PolicySnapshot(ctx context.Context, urgency, tier complaint.Leve
 	return r.snapshot()
 }
 
+// ComplaintPolicySnapshot reads the policy complaint complaintID takes at urgency ×
+// tier, as a complaint would snapshot it, calendar included: of the policies of the
+// complaint's source and the matrix's cell, the one complaint.PickPolicy picks —
+// the precedence of intake (intakeFor), so a source policy outranks the matrix when
+// a manager raises the urgency too. ErrNotFound when no policy matches, or there is
+// no such complaint.
+func (s *Store) ComplaintPolicySnapshot(ctx context.Context, complaintID string, urgency, tier complaint.Level) (complaint.Policy, error) {
+	const q = `SELECT ` + policySnapshotColumns + `, c.source AS complaint_source
+		FROM complaints c
+		JOIN sla_policies p ON p.source IN (c.source, '*') AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')
+		LEFT JOIN calendars cal ON cal.id = p.calendar_id
+		WHERE c.id = $1`
+	var rows []struct {
+		policyRow
+		ComplaintSource string `db:"complaint_source"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, complaintID, urgency, tier); err != nil {
+		return complaint.Policy{}, fmt.Errorf("read policies of complaint %s: %w", complaintID, err)
+	}
+	if len(rows) == 0 {
+		return complaint.Policy{}, ErrNotFound
+	}
+	want := complaint.PolicyKey{Source: rows[0].ComplaintSource, Urgency: string(urgency), Tier: string(tier)}
+	keys := make([]complaint.PolicyKey, len(rows))
+	for i, r := range rows {
+		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
+	}
+	i, _ := complaint.PickPolicy(want, keys)
+	if i < 0 {
+		return complaint.Policy{}, ErrNotFound
+	}
+	return rows[i].snapshot()
+}
+
 // PutPolicy creates or replaces one cell. Complaints already filed keep the SLA they
 // were filed under; only later complaints see the change. A calendar_id that names
 // no calendar is ErrNotFound. With a version (see ErrStale) the write is made only

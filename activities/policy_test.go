@@ -1,0 +1,83 @@
+package activities_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/complaintflow/complaintflow/activities"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// A manager raises a complaint's urgency: the raised urgency's policy is picked for
+// the complaint's source and tier by the precedence intake uses (complaint.PickPolicy,
+// docs/policies.md), not read from the matrix alone. An admin defined
+// social_mention/high/* as 30 min / 12 h; the matrix's high × medium cell says 24 h.
+func TestLoadPolicyPicksTheRaisedUrgencysPolicyByTheComplaintsSource(t *testing.T) {
+	ctx := context.Background()
+	st, social := fileTestComplaint(t, func(c *store.NewComplaint) {
+		c.Source, c.Urgency, c.CustomerTier = complaint.SourceSocialMention, complaint.Medium, complaint.Medium
+	})
+	direct := fileComplaint(t, st, func(c *store.NewComplaint) {
+		c.Urgency, c.CustomerTier = complaint.Medium, complaint.Medium
+	})
+	matrix, err := st.Policy(ctx, complaint.High, complaint.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twelve, day := int64(12*3600), int64(24*3600)
+	sourcePolicy := func(urgency complaint.Level, first int64, resolution *int64) {
+		t.Helper()
+		p := matrix // the cell's other fields: follow-up, decision time, survey times …
+		p.Source, p.Urgency, p.Tier = string(complaint.SourceSocialMention), urgency, complaint.Any
+		p.FirstResponseSeconds, p.ResolutionSeconds, p.UpdatedBy = first, resolution, "t"
+		if _, err := st.PutPolicy(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sourcePolicy(complaint.Any, 3600, &day) // social_mention/*/*: outranked by the narrower one
+	sourcePolicy(complaint.High, 1800, &twelve)
+	if matrix.ResolutionSeconds == nil || *matrix.ResolutionSeconds == twelve || matrix.FirstResponseSeconds == 1800 {
+		t.Fatalf("the matrix's high × medium cell %+v must differ from the source policy", matrix)
+	}
+
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	env.RegisterActivity(&activities.Activities{Store: st, Directory: st})
+	load := func(in activities.LoadPolicyInput) complaint.Policy {
+		t.Helper()
+		v, err := env.ExecuteActivity((&activities.Activities{}).LoadPolicy, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p complaint.Policy
+		if err := v.Get(&p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	seconds := func(p complaint.Policy) (time.Duration, time.Duration) {
+		if p.ResolutionSeconds == nil {
+			return time.Duration(p.FirstResponseSeconds) * time.Second, 0
+		}
+		return time.Duration(p.FirstResponseSeconds) * time.Second, time.Duration(*p.ResolutionSeconds) * time.Second
+	}
+
+	first, resolution := seconds(load(activities.LoadPolicyInput{ComplaintID: social.ID, Urgency: complaint.High, Tier: complaint.Medium}))
+	if first != 30*time.Minute || resolution != 12*time.Hour {
+		t.Errorf("social-media complaint raised to high: %s / %s, want social_mention/high/*'s 30m0s / 12h0m0s", first, resolution)
+	}
+	wantFirst, wantResolution := time.Duration(matrix.FirstResponseSeconds)*time.Second, time.Duration(*matrix.ResolutionSeconds)*time.Second
+	first, resolution = seconds(load(activities.LoadPolicyInput{ComplaintID: direct.ID, Urgency: complaint.High, Tier: complaint.Medium}))
+	if first != wantFirst || resolution != wantResolution {
+		t.Errorf("direct complaint raised to high: %s / %s, want the matrix's %s / %s", first, resolution, wantFirst, wantResolution)
+	}
+	// A task a worker from before the complaint's ID was passed scheduled: the matrix.
+	first, resolution = seconds(load(activities.LoadPolicyInput{Urgency: complaint.High, Tier: complaint.Medium}))
+	if first != wantFirst || resolution != wantResolution {
+		t.Errorf("no complaint named: %s / %s, want the matrix's %s / %s", first, resolution, wantFirst, wantResolution)
+	}
+}
