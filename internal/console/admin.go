@@ -91,8 +91,9 @@ func join(list any, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-// registerAdmin parses the admin pages and serves them. Every read and write is an
-// admin-only /v1 call, so the API's 403 is what another role sees.
+// registerAdmin parses the admin pages and serves them, each only to who may make
+// its changes (adminOnly): some of their reads (the directory, routing, calendars,
+// SLA policies) are open to other roles through the API, the pages are not.
 func (c *Console) registerAdmin(mux *routeMux) {
 	for _, s := range adminSections {
 		page := "admin_" + s[0]
@@ -102,28 +103,28 @@ func (c *Console) registerAdmin(mux *routeMux) {
 	mux.Handle("GET /console/admin/{$}", c.session(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/admin/policies", http.StatusSeeOther)
 	}))
-	mux.Handle("GET /console/admin/policies", c.session(c.policies))
-	mux.Handle("POST /console/admin/policies/{urgency}/{tier}", c.session(c.putPolicy))
-	mux.Handle("POST /console/admin/policies/sources", c.session(c.putSourcePolicy))
-	mux.Handle("POST /console/admin/policies/sources/{source}/{urgency}/{tier}/delete", c.session(c.deleteSourcePolicy))
-	mux.Handle("GET /console/admin/directory", c.session(c.directory))
-	mux.Handle("POST /console/admin/teams", c.session(c.putTeam))
-	mux.Handle("POST /console/admin/people", c.session(c.putPerson))
-	mux.Handle("GET /console/admin/routing", c.session(c.routing))
-	mux.Handle("POST /console/admin/routing", c.session(c.putRoute))
-	mux.Handle("GET /console/admin/calendars", c.session(c.calendars))
-	mux.Handle("POST /console/admin/calendars", c.session(c.putCalendar))
-	mux.Handle("GET /console/admin/classification", c.session(c.classification))
-	mux.Handle("POST /console/admin/classification", c.session(c.putRules))
-	mux.Handle("GET /console/admin/tokens", c.session(c.tokens))
-	mux.Handle("POST /console/admin/tokens", c.session(c.createToken))
-	mux.Handle("POST /console/admin/tokens/{id}/{action}", c.session(c.tokenAction))
-	mux.Handle("GET /console/admin/limits", c.session(c.limits))
-	mux.Handle("POST /console/admin/limits/{action}", c.session(c.putLimit))
-	mux.Handle("GET /console/admin/integrations", c.session(c.integrations))
+	mux.Handle("GET /console/admin/policies", c.adminOnly("policies", c.policies))
+	mux.Handle("POST /console/admin/policies/{urgency}/{tier}", c.adminOnly("policies", c.putPolicy))
+	mux.Handle("POST /console/admin/policies/sources", c.adminOnly("policies", c.putSourcePolicy))
+	mux.Handle("POST /console/admin/policies/sources/{source}/{urgency}/{tier}/delete", c.adminOnly("policies", c.deleteSourcePolicy))
+	mux.Handle("GET /console/admin/directory", c.adminOnly("directory", c.directory))
+	mux.Handle("POST /console/admin/teams", c.adminOnly("directory", c.putTeam))
+	mux.Handle("POST /console/admin/people", c.adminOnly("directory", c.putPerson))
+	mux.Handle("GET /console/admin/routing", c.adminOnly("routing", c.routing))
+	mux.Handle("POST /console/admin/routing", c.adminOnly("routing", c.putRoute))
+	mux.Handle("GET /console/admin/calendars", c.adminOnly("calendars", c.calendars))
+	mux.Handle("POST /console/admin/calendars", c.adminOnly("calendars", c.putCalendar))
+	mux.Handle("GET /console/admin/classification", c.adminOnly("classification", c.classification))
+	mux.Handle("POST /console/admin/classification", c.adminOnly("classification", c.putRules))
+	mux.Handle("GET /console/admin/tokens", c.adminOnly("tokens", c.tokens))
+	mux.Handle("POST /console/admin/tokens", c.adminOnly("tokens", c.createToken))
+	mux.Handle("POST /console/admin/tokens/{id}/{action}", c.adminOnly("tokens", c.tokenAction))
+	mux.Handle("GET /console/admin/limits", c.adminOnly("limits", c.limits))
+	mux.Handle("POST /console/admin/limits/{action}", c.adminOnly("limits", c.putLimit))
+	mux.Handle("GET /console/admin/integrations", c.adminOnly("integrations", c.integrations))
 	c.registerRemovals(mux)
-	mux.Handle("GET /console/admin/messages", c.session(c.messageTemplates))
-	mux.Handle("POST /console/admin/messages", c.session(c.putMessageTemplate))
+	mux.Handle("GET /console/admin/messages", c.adminOnly("messages", c.messageTemplates))
+	mux.Handle("POST /console/admin/messages", c.adminOnly("messages", c.putMessageTemplate))
 }
 
 // adminForm is a refused admin form to show again: which form, the API's refusal

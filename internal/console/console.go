@@ -47,6 +47,9 @@ type Console struct {
 	client  *apiclient.Client
 	pages   map[string]*template.Template
 	fragRow *template.Template
+	// grants is who may call each API route, as the API's authorisation admits
+	// them: the forms a page offers follow it (roles.go).
+	grants grants
 	// workflowUI and namespace place a workflow in the Temporal Web UI
 	// (LinkWorkflows); empty: no links.
 	workflowUI, namespace string
@@ -62,7 +65,7 @@ func New(srv *api.Server, st *store.Store, log *slog.Logger) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}}
+	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}, grants: grantsOf(srv.Routes())}
 	if err := c.parseFirstPages(); err != nil {
 		return nil, err
 	}
@@ -222,6 +225,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	}
 	lang := langOf(r)
 	data["Viewer"] = viewerFrom(r.Context())
+	data["May"] = c.may(viewerFrom(r.Context()))
 	data["Lang"] = lang
 	data["PageTitle"] = pageTitle(lang, page, status)
 	data["Here"] = r.URL.RequestURI()

@@ -98,7 +98,7 @@ func localTime(v any) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages)
+var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
 func merged(parts ...map[string]message) map[string]message {
@@ -249,7 +249,7 @@ var coreMessages = map[string]message{
 	"comp.currency":        {"Currency", "币种"},
 	"comp.note":            {"Note (optional)", "备注（可选）"},
 	"comp.btn":             {"Grant", "给予"},
-	"comp.hint":            {"Under your limit it is granted at once; otherwise it goes to your manager.", "低于您的权限额度时立即给予，否则提交经理审批。"},
+	"comp.hint":            {"Up to your limit it is granted at once; otherwise it goes to your manager.", "在您的权限额度以内（含本数）立即给予，否则提交经理审批。"},
 	"comp.seq":             {"#", "序号"},
 	"comp.status":          {"Status", "状态"},
 	"comp.requested":       {"Requested by", "申请人"},
@@ -261,7 +261,7 @@ var coreMessages = map[string]message{
 	"ho.to":                {"To (person ID)", "移交给（人员 ID）"},
 	"ho.btn":               {"Hand over", "移交"},
 	"lim.title":            {"Compensation limits", "补偿额度"},
-	"lim.caption":          {"Amounts strictly below a limit are granted at once", "严格低于额度的金额立即给予"},
+	"lim.caption":          {"Amounts up to and including a limit are granted at once", "额度以内（含本数）的金额立即给予"},
 	"lim.role":             {"Role", "角色"},
 	"lim.kind":             {"Kind", "类型"},
 	"lim.currency":         {"Currency", "币种"},

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"html/template"
 	"io"
@@ -16,12 +17,13 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/auth"
 )
 
 // everyPage is a console with every page parsed as the console parses them.
 func everyPage(t *testing.T) *Console {
 	t.Helper()
-	c := &Console{pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler)}
+	c := &Console{pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler), grants: apiGrants()}
 	if err := c.parseFirstPages(); err != nil {
 		t.Fatal(err)
 	}
@@ -29,10 +31,12 @@ func everyPage(t *testing.T) *Console {
 	return c
 }
 
-// drawn renders page name at status with data for a viewer of lang and returns the HTML.
+// drawn renders page name at status with data for a viewer of lang — an admin, who
+// is offered every form — and returns the HTML.
 func drawn(t *testing.T, c *Console, lang, name string, status int, data map[string]any) string {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodGet, "/console/", nil)
+	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, viewer{Principal: auth.Principal{Role: auth.RoleAdmin}}))
 	r.Header.Set("Accept-Language", lang)
 	w := httptest.NewRecorder()
 	c.render(w, r, status, name, data)

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -337,12 +336,13 @@ var funcs = template.FuncMap{
 	"list": func(s ...string) []string { return s },
 	// span is a length of working time as hours and minutes in lang: "26h 5m",
 	// "26小时 5分" (the countdown's units).
-	"span": func(lang string, secs int64) string {
-		d := time.Duration(secs) * time.Second
-		return fmt.Sprintf("%d%s %d%s", int64(d.Hours()), translate(lang, "cd.h"), int64(d.Minutes())%60, translate(lang, "cd.m"))
-	},
-	"t":  translate,
-	"at": localTime,
+	"span": spanOf,
+	// decided and happened are what an escalation's decision and an event say
+	// beyond a kind and a name (decided.go), as template "details" lays them out.
+	"decided":  decidedDetails,
+	"happened": eventDetails,
+	"t":        translate,
+	"at":       localTime,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

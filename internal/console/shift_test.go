@@ -58,7 +58,7 @@ func (f *fakeAPI) console(t *testing.T) *Console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Console{client: client, pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler)}
+	c := &Console{client: client, pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler), grants: apiGrants()}
 	if err := c.parseFirstPages(); err != nil {
 		t.Fatal(err)
 	}

@@ -161,11 +161,38 @@ function tableUpdate(body) {
   };
 }
 
+// closeForm closes (or opens again) the form fields of an entry that left the
+// waiting list, without taking the keyboard focus or what was typed away: text
+// fields turn read-only, so their text stays readable, selectable and copyable;
+// the other controls are disabled — except the one holding the focus, which a
+// disabled state would drop to <body>: it is marked aria-disabled instead, and the
+// entry's form refuses to be sent (the submit listener below). Its gone-note is a live
+// region, so a screen reader hears why.
+function closeForm(entry, gone) {
+  entry.querySelectorAll("form input, form select, form textarea, form button").forEach(function (el) {
+    const text = (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(checkbox|radio|submit|button|hidden|file|range|color)$/.test(el.type)));
+    if (text) {
+      el.readOnly = gone;
+      return;
+    }
+    const focused = gone && el === document.activeElement;
+    el.disabled = gone && !focused;
+    if (focused) el.setAttribute("aria-disabled", "true");
+    else el.removeAttribute("aria-disabled");
+  });
+}
+
+// closedSubmit stops a form of an entry closed by the watch from being sent (a
+// focused control was left enabled, and Enter in a text field submits).
+document.addEventListener("submit", function (e) {
+  if (e.target instanceof HTMLFormElement && e.target.closest(".gone")) e.preventDefault();
+}, true);
+
 // waitingUpdate applies a waiting list's poll (the keys of what waits now: the
 // inbox's escalations, the QA queue's samples) to the open page without redrawing
 // it, so a form being typed in keeps what is typed: an entry (note.dataset.items
-// names them) no longer waiting has its form closed and says why, and the note
-// counts what came in since the page was drawn.
+// names them) no longer waiting has its form closed (closeForm) and says why, and
+// the note counts what came in since the page was drawn.
 function waitingUpdate(note) {
   return function (body) {
     const waiting = new Set(JSON.parse(body).pending || []);
@@ -173,9 +200,10 @@ function waitingUpdate(note) {
     document.querySelectorAll(note.dataset.items).forEach(function (s) {
       shown.add(s.dataset.key);
       const gone = !waiting.has(s.dataset.key);
+      const was = s.classList.contains("gone");
       s.classList.toggle("gone", gone);
       s.querySelector(".gone-note").hidden = !gone;
-      s.querySelectorAll("form input, form select, form textarea, form button").forEach(function (el) { el.disabled = gone; });
+      if (gone !== was) closeForm(s, gone);
     });
     let fresh = 0;
     waiting.forEach(function (k) { if (!shown.has(k)) fresh++; });

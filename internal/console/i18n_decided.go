@@ -1,0 +1,18 @@
+package console
+
+// decidedMessages are the labels of what a decision or an event says (decided.go)
+// and the notes that say who may use a form another role sees in its place
+// (roles.go).
+var decidedMessages = map[string]message{
+	"may.only":        {"Only these roles may do this here:", "仅以下角色可在此操作："},
+	"may.admin":       {"role {role} may not use this page; only {roles} may", "角色 {role} 无权使用此页面；仅 {roles} 可以使用"},
+	"ev.decision":     {"Decision", "决定"},
+	"ev.urgency":      {"Urgency", "紧急程度"},
+	"ev.owner":        {"Owner", "负责人"},
+	"ev.extendedby":   {"Extended by", "延长"},
+	"ev.compensation": {"Compensation", "补偿"},
+	"ev.due":          {"Resolution now due", "解决期限改为"},
+	"ev.message":      {"Message", "消息"},
+	"ev.pausedfor":    {"Paused for", "暂停时长"},
+	"ev.csat":         {"CSAT", "CSAT"},
+}
