@@ -19,7 +19,8 @@ const IntakeRecipient = "intake"
 // integration, if it has one: a signed JSON document (notify.CallbackPayload) about
 // the event the notice is about, under the key EventKey|intake|callback, so it is
 // posted once per event however often Notify is retried; the Idempotency-Key header
-// and the payload's event_id are the event key. The document is built from the
+// and the payload's event_id are the event key (receivers deduplicate on event_id,
+// which the signature covers). The document is built from the
 // recorded event, and the first one built is stored with the delivery and sent on
 // every attempt.
 //

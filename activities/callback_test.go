@@ -150,6 +150,44 @@ func TestNotifyCallbackRejectedFails(t *testing.T) {
 	}
 }
 
+// A callback URL on an internal address is not posted to unless OUTBOUND_ALLOW_CIDRS
+// allows it: the delivery fails at once, and the delivery log, which API callers
+// read, says the policy refused it and nothing of the address.
+func TestNotifyCallbackToAnInternalAddressIsRefused(t *testing.T) {
+	f := newNotifyFixture(t)
+	f.acts.Notifiers = append(f.acts.Notifiers, notify.Callback{Client: notify.Egress{}.Client()})
+	rcv, n := f.withIntegration(t)
+	if err := f.notify(n); errKind(err) != "final:"+activities.ErrTypeNotificationFailed {
+		t.Fatalf("got %v, want a final NotificationFailed", err)
+	}
+	_, port, _ := strings.Cut(strings.TrimPrefix(rcv.URL, "http://"), ":")
+	row := f.rows(t)["callback"]
+	last := null.Value(row.LastError)
+	if row.Status != notify.NotificationFailed || row.Attempts != 1 || !strings.Contains(last, "refused by outbound policy") ||
+		strings.Contains(last, "127.0.0.1") || strings.Contains(last, port) || len(rcv.received()) != 0 {
+		t.Errorf("row %s after %d attempts, last error %q, %d requests; want failed at once by policy, nothing sent",
+			row.Status, row.Attempts, last, len(rcv.received()))
+	}
+	if rows := f.rows(t); rows["email"].Status != notify.NotificationSent {
+		t.Errorf("customer e-mail %s, want sent despite the refused callback", rows["email"].Status)
+	}
+}
+
+// A receiver that cannot be reached leaves a coarse reason in the delivery log, not
+// the address dialled nor how the connection failed (which would map open ports).
+func TestNotifyCallbackErrorsDoNotMapTheNetwork(t *testing.T) {
+	f := newNotifyFixture(t)
+	rcv, n := f.withIntegration(t)
+	rcv.Close()
+	if err := f.notify(n); errKind(err) != "retry" {
+		t.Fatalf("got %v, want a retryable error", err)
+	}
+	row := f.rows(t)["callback"]
+	if last := null.Value(row.LastError); row.Status != notify.NotificationPending || last != "callback to intake: could not connect" {
+		t.Errorf("row %s, last error %q; want pending with only \"could not connect\"", row.Status, last)
+	}
+}
+
 func TestNotifyCallsBackOnlyForCustomerNoticesOfLiveIntegrations(t *testing.T) {
 	f := newNotifyFixture(t)
 	rcv, n := f.withIntegration(t)

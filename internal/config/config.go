@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/message"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -62,13 +64,19 @@ type Config struct {
 	SMTPUsername string // SMTP_USERNAME: PLAIN authentication when set
 	SMTPPassword string // SMTP_PASSWORD
 	SMTPTLS      string // SMTP_TLS: none, starttls or tls
-	// WEBHOOK_SIGNING_SECRET signs webhook notices; empty disables the webhook channel.
+	// WEBHOOK_SIGNING_SECRET signs webhook notices; empty disables the webhook
+	// channel. At least MinSecretLen bytes.
 	WebhookSigningSecret string
+	// OUTBOUND_ALLOW_CIDRS lists the internal networks (loopback, private,
+	// link-local, …) webhooks and callbacks may be posted to; empty: none
+	// (notify.Egress). Comma-separated CIDR prefixes; a malformed one is refused.
+	OutboundAllow []netip.Prefix
 
 	// PUBLIC_BASE_URL is where customers reach the API: survey links point there.
 	PublicBaseURL string
 	// SURVEY_SIGNING_SECRET signs survey links; empty: a key generated on first use
 	// and kept in PostgreSQL (the worker and the API share it through the database).
+	// At least MinSecretLen bytes.
 	SurveySigningSecret string
 
 	// QUALITY_TEAM is the directory team that owns reviews, PDCA cycles and risk
@@ -320,7 +328,33 @@ func FromEnv() (Config, error) {
 	if err := c.checkSMTP(); err != nil {
 		return c, err
 	}
+	if err := c.checkSecrets(); err != nil {
+		return c, err
+	}
+	if c.OutboundAllow, err = notify.ParseCIDRs(os.Getenv("OUTBOUND_ALLOW_CIDRS")); err != nil {
+		return c, fmt.Errorf("OUTBOUND_ALLOW_CIDRS: %w", err)
+	}
 	return c, nil
+}
+
+// MinSecretLen is the shortest signing secret accepted: a short one can be found
+// offline by brute force from a single signed survey link or webhook request, and
+// then links and notices forged at will.
+const MinSecretLen = 32
+
+// checkSecrets refuses signing secrets shorter than MinSecretLen; empty keeps its
+// meaning (no webhooks; a generated survey key).
+func (c Config) checkSecrets() error {
+	for _, s := range []struct{ name, value string }{
+		{"WEBHOOK_SIGNING_SECRET", c.WebhookSigningSecret},
+		{"SURVEY_SIGNING_SECRET", c.SurveySigningSecret},
+	} {
+		if s.value != "" && len(s.value) < MinSecretLen {
+			return fmt.Errorf("%s: %d bytes is too short, at least %d random bytes are needed (e.g. openssl rand -hex 32)",
+				s.name, len(s.value), MinSecretLen)
+		}
+	}
+	return nil
 }
 
 // readLimits reads the throttling budgets: numbers of zero or more, with defaults

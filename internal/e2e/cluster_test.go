@@ -27,6 +27,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/notify/notifytest"
 	"github.com/complaintflow/complaintflow/internal/store"
+	"github.com/complaintflow/complaintflow/internal/testenv"
 	"github.com/complaintflow/complaintflow/migrations"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -89,7 +90,7 @@ func startCluster(t *testing.T, smtpAddr string) (*stack, *cluster) {
 			"DATABASE_URL="+dsn, "TEMPORAL_ADDRESS="+ts.Address(), "TEMPORAL_NAMESPACE=default",
 			"BOOTSTRAP_ADMIN_TOKEN="+adminToken, "LOG_LEVEL=warn", "RISK_MONITOR_SCHEDULE=off",
 			"CUSTOMER_LOCALE=en", // as the in-process stacks, so the test reads what customers are told
-			"WEBHOOK_SIGNING_SECRET="+webhookSecret,
+			"WEBHOOK_SIGNING_SECRET="+webhookSecret, "OUTBOUND_ALLOW_CIDRS="+testenv.OutboundAllowCIDRs,
 			"SMTP_ADDR="+smtpAddr, "SMTP_TLS=none", "SMTP_FROM=complaintflow@example.com",
 			// Survey links point at the first API; the test answers through the second.
 			"PUBLIC_BASE_URL=http://"+httpAddrs[0]), extra...)

@@ -25,7 +25,7 @@ import (
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
-const webhookSecret = "e2e-webhook-signing-secret"
+const webhookSecret = "e2e-webhook-signing-secret-of-32-bytes-or-more"
 
 // webhookReceiver is a person's webhook endpoint: it verifies every signature and
 // counts deliveries per idempotency key.
@@ -396,6 +396,7 @@ func (s *stack) startWorkerProcess(bin string) *exec.Cmd {
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+s.dsn, "TEMPORAL_ADDRESS="+testenv.Temporal(s.t), "TEMPORAL_TASK_QUEUE="+s.queue,
 		"METRICS_ADDR="+metricsAddr, "WEBHOOK_SIGNING_SECRET="+webhookSecret, "LOG_LEVEL=warn",
+		"OUTBOUND_ALLOW_CIDRS="+testenv.OutboundAllowCIDRs,
 		"PUBLIC_BASE_URL="+s.url, "TEMPORAL_PAYLOAD_KEYS="+testenv.PayloadKeys)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -134,7 +134,8 @@ func newFaultStack(t *testing.T, opts faultOptions) *faultStack {
 func (f *faultStack) env() []string {
 	return append(os.Environ(),
 		"DATABASE_URL="+f.dsn, "TEMPORAL_ADDRESS="+f.temporalAt, "TEMPORAL_TASK_QUEUE="+f.queue,
-		"WEBHOOK_SIGNING_SECRET="+webhookSecret, "LOG_LEVEL=warn", "PUBLIC_BASE_URL="+f.url,
+		"WEBHOOK_SIGNING_SECRET="+webhookSecret, "OUTBOUND_ALLOW_CIDRS="+testenv.OutboundAllowCIDRs,
+		"LOG_LEVEL=warn", "PUBLIC_BASE_URL="+f.url,
 		"BOOTSTRAP_ADMIN_TOKEN="+adminToken, "RISK_MONITOR_SCHEDULE=off", "CUSTOMER_LOCALE=en",
 		// The per-token intake limit is not under test here: callers retrying
 		// through an outage would meet it and blur what the outage did.

@@ -13,14 +13,15 @@ import (
 // Message.Key is the Idempotency-Key header and Message.Secret the integration's
 // signing key. Signing and status handling are the webhook's (see Sign).
 type Callback struct {
-	// Client sends the requests; nil means the webhook's default (no redirects).
+	// Client sends the requests; nil means the webhook's default (no redirects, no
+	// internal addresses: see Egress).
 	Client *http.Client
 }
 
 // Channel names the channel.
 func (Callback) Channel() string { return ChannelCallback }
 
-// Resendable is true: intake systems deduplicate on the Idempotency-Key header.
+// Resendable is true: intake systems deduplicate on the signed payload's event_id.
 func (Callback) Resendable() bool { return true }
 
 // Send posts the payload, signed with the integration's secret. A 2xx answer
@@ -32,7 +33,8 @@ func (c Callback) Send(ctx context.Context, m Message) error {
 
 // CallbackPayload is the JSON document a callback posts: one complaint event as the
 // intake system needs it. EventID is the complaint event's key, equal to the
-// Idempotency-Key header.
+// Idempotency-Key header; receivers deduplicate on EventID, which the signature
+// covers (the header is not signed).
 type CallbackPayload struct {
 	EventID     string       `json:"event_id"`
 	Kind        string       `json:"kind"`

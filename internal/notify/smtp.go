@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -172,7 +174,7 @@ func (s SMTP) message(from, to *mail.Address, m Message, now time.Time) []byte {
 	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	header("From", from.String())
 	header("To", to.String())
-	header("Subject", mime.BEncoding.Encode("utf-8", m.Subject))
+	b.WriteString(foldSubject(m.Subject))
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-ID", "<"+hex.EncodeToString(sum[:16])+"@"+domain+">")
 	header("X-Complaintflow-Key", mime.QEncoding.Encode("utf-8", m.Key))
@@ -185,4 +187,75 @@ func (s SMTP) message(from, to *mail.Address, m Message, now time.Time) []byte {
 	qp.Write([]byte(m.Body))
 	qp.Close()
 	return b.Bytes()
+}
+
+// maxHeaderLine is the longest header line written, CRLF aside: RFC 5322's
+// recommended 78 (its hard limit is 998; strict servers refuse longer lines).
+const maxHeaderLine = 78
+
+// foldSubject is the Subject header field, CRLF included, folded onto continuation
+// lines (CRLF and a space) of at most maxHeaderLine characters. A printable ASCII
+// subject is folded at its spaces; any other — non-ASCII, control characters (a
+// line break would start a header of its own), spaces a reader would collapse, or
+// a run too long to fold — is written as RFC 2047 "B" encoded-words of UTF-8, one
+// per line, each holding whole characters, which a reader joins back without the
+// folding whitespace.
+func foldSubject(subject string) string {
+	const name = "Subject:"
+	// Readers unfold a line break and the spaces around it into one space, so
+	// runs of spaces, and spaces at the ends, survive only inside encoded-words.
+	plain := mime.BEncoding.Encode("utf-8", subject) == subject && !strings.Contains(subject, "=?") &&
+		!strings.Contains(subject, "  ") && strings.TrimSpace(subject) == subject
+	if plain {
+		if folded, ok := foldASCII(name, subject); ok {
+			return folded
+		}
+	}
+	var b strings.Builder
+	b.WriteString(name)
+	line := len(name)
+	for rest := subject; ; {
+		// A word is "=?utf-8?b?" + base64 + "?=", after a space: as many whole
+		// characters as fit the line's room (at least 42 bytes, so never none).
+		room := maxHeaderLine - line - len(" =?utf-8?b??=")
+		chunk := 0
+		for chunk < len(rest) {
+			_, n := utf8.DecodeRuneInString(rest[chunk:])
+			if base64.StdEncoding.EncodedLen(chunk+n) > room {
+				break
+			}
+			chunk += n
+		}
+		word := "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(rest[:chunk])) + "?="
+		b.WriteString(" " + word)
+		line += 1 + len(word)
+		if rest = rest[chunk:]; rest == "" {
+			break
+		}
+		b.WriteString("\r\n")
+		line = 0
+	}
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+// foldASCII folds a printable ASCII header value at its spaces; false when a run
+// without spaces is too long for a line.
+func foldASCII(name, value string) (string, bool) {
+	var b strings.Builder
+	b.WriteString(name)
+	line := len(name)
+	for i, word := range strings.Split(value, " ") {
+		if i > 0 && line+1+len(word) > maxHeaderLine {
+			b.WriteString("\r\n")
+			line = 0
+		}
+		if line+1+len(word) > maxHeaderLine {
+			return "", false
+		}
+		b.WriteString(" " + word)
+		line += 1 + len(word)
+	}
+	b.WriteString("\r\n")
+	return b.String(), true
 }

@@ -21,9 +21,12 @@ import (
 // outcome before Temporal gives up on it.
 const SendTimeout = 10 * time.Second
 
-// Webhook headers. Receivers must deduplicate on IdempotencyKeyHeader (equal to the
-// payload's "id"): after a worker dies mid-send the same notice is posted again with
-// the same key, and a 2xx for a key already seen is the right answer.
+// Webhook headers. Receivers must deduplicate on the payload's "id" (a callback's
+// "event_id"): after a worker dies mid-send the same notice is posted again with
+// the same id, and a 2xx for an id already seen is the right answer.
+// IdempotencyKeyHeader carries the same value for convenience, but the signature
+// covers the timestamp and the body only: a captured request replayed with another
+// key still verifies, so the header must not decide what is new.
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
 	TimestampHeader      = "X-Complaintflow-Timestamp"
@@ -34,16 +37,17 @@ const (
 // signed with HMAC-SHA256 so the receiver can tell them from forgeries.
 type Webhook struct {
 	Secret []byte
-	// Client sends the requests; nil means one that follows no redirects (a
-	// redirected POST would arrive as a GET without its body). Whatever the client,
-	// a request takes at most SendTimeout.
+	// Client sends the requests; nil means the default, which follows no redirects
+	// (a redirected POST would arrive as a GET without its body) and posts to no
+	// internal address (Egress; SetDefaultEgress). A client of one's own should be
+	// built by Egress.Client. Whatever the client, a request takes at most SendTimeout.
 	Client *http.Client
 }
 
 // Channel names the channel.
 func (Webhook) Channel() string { return ChannelWebhook }
 
-// Resendable is true: receivers deduplicate on the Idempotency-Key header.
+// Resendable is true: receivers deduplicate on the signed payload's "id".
 func (Webhook) Resendable() bool { return true }
 
 type webhookPayload struct {
@@ -54,10 +58,6 @@ type webhookPayload struct {
 	Subject     string    `json:"subject"`
 	Body        string    `json:"body"`
 	SentAt      time.Time `json:"sent_at"`
-}
-
-var defaultWebhookClient = &http.Client{
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
 // Send posts the message. A 2xx answer delivered it; 408, 429, 5xx and network
@@ -77,8 +77,9 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 // postSigned is the one way notices are posted to a URL, by the webhook and the
 // callback channels alike: body as JSON, the idempotency key, the timestamp and the
 // HMAC-SHA256 signature (Sign) as headers. A 2xx answer delivered it; 408, 429,
-// 5xx and network errors are worth a retry; any other answer is permanent. what
-// names the destination in errors, which never quote the URL (URLs often carry tokens).
+// 5xx and network errors are worth a retry; any other answer, and an address the
+// egress rule refuses (Egress), is permanent. what names the destination in errors,
+// which never quote the URL (URLs often carry tokens) or the address dialled.
 func postSigned(ctx context.Context, client *http.Client, secret []byte, what, address, key string, body []byte, now time.Time) error {
 	u, err := url.Parse(address)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -98,15 +99,13 @@ func postSigned(ctx context.Context, client *http.Client, secret []byte, what, a
 	req.Header.Set(SignatureHeader, Sign(secret, ts, body))
 
 	if client == nil {
-		client = defaultWebhookClient
+		client = defaultClient.Load()
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // without the URL
-		}
-		return fmt.Errorf("%s: %w", what, err)
+		// Neither the URL (URLs often carry tokens) nor the address dialled, nor
+		// how the connection failed in detail: the error is shown to API callers.
+		return postError(what, err)
 	}
 	// Drain a little so the connection can be reused; the answer's content is not ours.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

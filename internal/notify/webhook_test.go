@@ -61,7 +61,7 @@ func TestWebhookClassifiesAnswers(t *testing.T) {
 		400: "permanent", 401: "permanent", 404: "permanent", 410: "permanent", 302: "permanent",
 	} {
 		srv, calls := receiver(t, status)
-		err := notify.Webhook{Secret: secret}.Send(context.Background(), message(srv.URL+"/hook"))
+		err := notify.Webhook{Secret: secret, Client: loopback}.Send(context.Background(), message(srv.URL+"/hook"))
 		if got := kind(err); got != want || calls.Load() != 1 {
 			t.Errorf("HTTP %d: got %s (%v) after %d calls, want %s after 1", status, got, err, calls.Load(), want)
 		}
@@ -69,7 +69,7 @@ func TestWebhookClassifiesAnswers(t *testing.T) {
 }
 
 func TestWebhookRefusesBadURLsAndUnreachableHosts(t *testing.T) {
-	w := notify.Webhook{Secret: secret}
+	w := notify.Webhook{Secret: secret, Client: loopback}
 	for _, u := range []string{"", "ftp://example.com/x", "not a url", "/relative"} {
 		if err := w.Send(context.Background(), message(u)); !notify.IsPermanent(err) {
 			t.Errorf("address %q: got %v, want a permanent error", u, err)
@@ -90,7 +90,7 @@ func TestWebhookTimesOut(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if err := (notify.Webhook{Secret: secret}).Send(ctx, message(srv.URL)); kind(err) != "retry" {
+	if err := (notify.Webhook{Secret: secret, Client: loopback}).Send(ctx, message(srv.URL)); kind(err) != "retry" {
 		t.Errorf("got %v, want a retryable timeout", err)
 	}
 }

@@ -81,9 +81,15 @@ func Every(ctx context.Context, interval time.Duration, f func()) {
 const retryCap = 5 * time.Second
 
 // Notifiers builds the notification channels the configuration enables: the log
-// always, e-mail when SMTP_ADDR is set, the webhook when WEBHOOK_SIGNING_SECRET is.
+// and intake callbacks always, e-mail when SMTP_ADDR is set, the webhook when
+// WEBHOOK_SIGNING_SECRET is. Webhooks and callbacks post through one client that
+// refuses internal addresses but those OUTBOUND_ALLOW_CIDRS allows (notify.Egress).
 func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
-	ns := []notify.Notifier{notify.Log{Logger: log}}
+	posts := notify.Egress{Allow: cfg.OutboundAllow}.Client()
+	if len(cfg.OutboundAllow) > 0 {
+		log.Info("webhooks and callbacks may be posted to these internal networks", "OUTBOUND_ALLOW_CIDRS", cfg.OutboundAllow)
+	}
+	ns := []notify.Notifier{notify.Log{Logger: log}, notify.Callback{Client: posts}}
 	if cfg.SMTPAddr != "" {
 		ns = append(ns, notify.SMTP{
 			Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS,
@@ -92,7 +98,7 @@ func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 		log.Info("SMTP_ADDR is not set: e-mail notices are disabled")
 	}
 	if cfg.WebhookSigningSecret != "" {
-		ns = append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret)})
+		ns = append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret), Client: posts})
 	} else {
 		// Unsigned webhooks would let anyone forge notices, so there are none.
 		log.Warn("WEBHOOK_SIGNING_SECRET is not set: webhook notices are disabled, people's webhook URLs are ignored")

@@ -33,6 +33,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/devenv"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/migrations"
 	"github.com/complaintflow/complaintflow/workflows"
 )
@@ -66,10 +67,22 @@ var (
 	dbCounter atomic.Int64
 )
 
+// OutboundAllowCIDRs is the tests' OUTBOUND_ALLOW_CIDRS: their webhook and callback
+// receivers listen on loopback, which production refuses by default (notify.Egress).
+// Stacks that run the commands set it; Main makes it the default of the channels
+// tests build themselves.
+const OutboundAllowCIDRs = "127.0.0.0/8,::1/128"
+
 // Main runs the tests, stops the servers they started and exits with the tests'
 // result. Call it from TestMain: without it the servers still die with the test
-// binary (Linux), but PostgreSQL's temporary data directory is left behind.
+// binary (Linux), but PostgreSQL's temporary data directory is left behind. Webhooks
+// and callbacks without a client of their own may post to OutboundAllowCIDRs.
 func Main(m *testing.M) {
+	allow, err := notify.ParseCIDRs(OutboundAllowCIDRs)
+	if err != nil {
+		panic(err)
+	}
+	notify.SetDefaultEgress(notify.Egress{Allow: allow})
 	code := m.Run()
 	if err := stopAll(); err != nil {
 		fmt.Fprintln(os.Stderr, "testenv: stopping servers:", err)

@@ -105,6 +105,9 @@ func (c settings) appEnv(worker bool, i int) []string {
 		"TEMPORAL_NAMESPACE="+c.namespace,
 		"HTTP_ADDR="+nthAddr(c.httpAddr, i),
 		"BOOTSTRAP_ADMIN_TOKEN="+c.adminToken,
+		// A developer's webhook and callback receivers run on this machine, which
+		// production refuses to post to unless allowed (docs/operations.md).
+		"OUTBOUND_ALLOW_CIDRS="+envOr("OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128"),
 	)
 	if worker {
 		env = append(env, "METRICS_ADDR="+nthAddr(c.metricsAddr, i))
