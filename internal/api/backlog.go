@@ -59,7 +59,7 @@ func (s *Server) listBacklog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	f := store.BacklogFilter{}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q, "status", "problem_type")
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q)
 	if st := q.Get("status"); st != "" {
 		v.oneOf("status", st, store.BacklogStatuses)
 		f.Status = st

@@ -146,7 +146,6 @@ func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request) {
 // parsePreview reads the from and add query parameters of a deadline preview.
 func parsePreview(q map[string][]string) (time.Time, time.Duration, *Problem) {
 	var v validator
-	knownParams(&v, q, "from", "add")
 	get := func(name string) string {
 		if vals := q[name]; len(vals) > 0 {
 			return vals[0]

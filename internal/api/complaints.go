@@ -474,11 +474,6 @@ const (
 	maxPageSize     = 200
 )
 
-// complaintFilters are the query parameters of GET /v1/complaints besides limit and
-// cursor (docs/queries.md).
-var complaintFilters = []string{"external_id", "customer_id", "owner", "team_id", "status", "urgency", "category",
-	"channel", "breached", "escalation_pending", "created_from", "created_to", "q", "sort"}
-
 // complaintOrders are the values of the listing's sort parameter, the default first.
 var complaintOrders = []string{string(store.ComplaintsNewestFirst), string(store.ComplaintsDueFirst)}
 
@@ -533,7 +528,7 @@ func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter
 		cursor, paging = first(q, "cursor"), maps.Clone(q)
 		delete(paging, "cursor")
 	}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, paging, complaintFilters...)
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, paging)
 	if cursor != "" {
 		var err error
 		if f.AfterDueAt, f.AfterID, err = decodeDueCursor(cursor); err != nil {

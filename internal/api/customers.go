@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -60,15 +59,10 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no customer "+id))
 		return
 	}
-	q := r.URL.Query()
 	var v validator
-	// A cursor is refused whatever its value (not_applicable), so it is named once.
-	paging := maps.Clone(q)
-	delete(paging, "cursor")
-	limit, _, _ := page(&v, paging)
-	if q.Has("cursor") {
-		v.reject("cursor", FieldNotApplicable, "a history has two lists; page on with the links in complaints.next and feedback.next")
-	}
+	// No cursor: the document declares none (a history has two lists, paged on by
+	// the links in complaints.next and feedback.next), so declaredQuery refuses one.
+	limit, _, _ := page(&v, r.URL.Query())
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return

@@ -327,7 +327,6 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	knownParams(&v, q, "team", "role", "active")
 	f := store.PeopleFilter{TeamID: q.Get("team"), Role: complaint.Role(q.Get("role"))}
 	v.optionalID("team", f.TeamID)
 	if f.Role != "" {
@@ -433,7 +432,6 @@ var routeCategories = append(slices.Clone(complaint.Categories), store.DefaultRo
 // complaint.PickRoute's: tier, then channel, then category.
 func routeKeyOf(v *validator, r *http.Request) complaint.RouteKey {
 	q := r.URL.Query()
-	knownParams(v, q, "tier", "channel")
 	k := complaint.RouteKey{
 		Category: r.PathValue("category"),
 		Tier:     cmp.Or(once(v, q, "tier", 20), complaint.Any),

@@ -291,7 +291,6 @@ func (s *Server) checkOwner(r *http.Request, v *validator, id string) {
 func (s *Server) escalationInbox(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	q := r.URL.Query()
-	knownParams(&v, q, "status", "limit")
 	status := once(&v, q, "status", 64)
 	if status == "" {
 		status = "pending"

@@ -330,7 +330,7 @@ func (s *Server) listFeedback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	f := store.FeedbackFilter{}
-	f.Limit, f.AfterReceivedAt, f.AfterID = page(&v, q, "kind", "disposition", "customer_id")
+	f.Limit, f.AfterReceivedAt, f.AfterID = page(&v, q)
 	f.CustomerID = once(&v, q, "customer_id", 200)
 	if k := q.Get("kind"); k != "" {
 		v.oneOf("kind", k, feedbackKinds)

@@ -31,7 +31,6 @@ type heatRow struct {
 func (s *Server) heatmap(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	knownParams(&v, q, "from", "to", "source", "limit")
 	hq := store.HeatmapQuery{Source: store.HeatmapAll, Limit: defaultHeatmapKeywords, To: time.Now().UTC()}
 	toGiven := q.Get("to") != ""
 	if t, ok := parseInstant(&v, "to", q.Get("to")); ok && toGiven {

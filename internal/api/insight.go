@@ -38,7 +38,6 @@ type insightReport struct {
 func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	knownParams(&v, q, "period", "time_zone", "format")
 	loc := zoneParam(&v, q)
 	zone := loc.String()
 	format := "json"

@@ -236,7 +236,6 @@ func maskedPayload(doc rawJSON, c privacy.Contacts) rawJSON {
 func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	q := r.URL.Query()
-	knownParams(&v, q, "limit")
 	limit := defaultPageSize
 	if l := first(q, "limit"); l != "" {
 		n, err := strconv.Atoi(l)

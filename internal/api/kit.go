@@ -41,10 +41,9 @@ func writeItems[T, V any](w http.ResponseWriter, xs []T, view func(T) V) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
-// page reads the limit and cursor of a keyset listing and rejects parameters not in
-// allowed.
-func page(v *validator, q map[string][]string, allowed ...string) (limit int, at time.Time, id string) {
-	knownParams(v, q, append(allowed, "limit", "cursor")...)
+// page reads the limit and cursor of a keyset listing. Which parameters a listing
+// takes, and which may repeat, is the OpenAPI document's word (declaredQuery).
+func page(v *validator, q map[string][]string) (limit int, at time.Time, id string) {
 	limit = defaultPageSize
 	if l := first(q, "limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -60,16 +59,6 @@ func page(v *validator, q map[string][]string, allowed ...string) (limit int, at
 		}
 	}
 	return limit, at, id
-}
-
-// knownParams names every parameter of q not in allowed: a misspelt filter is a bad
-// request, not a listing that silently filters nothing.
-func knownParams(v *validator, q map[string][]string, allowed ...string) {
-	for name := range q {
-		if !slices.Contains(allowed, name) {
-			v.reject(name, FieldUnknown, "unknown query parameter; use "+strings.Join(allowed, ", "))
-		}
-	}
 }
 
 func first(q map[string][]string, name string) string {
@@ -186,14 +175,11 @@ func decodeDueCursor(cur string) (*time.Time, string, error) {
 
 // The readers of a listing's filter parameters: each names what is wrong with a
 // value on the parameter, so one 400 lists every bad parameter. An empty value
-// filters nothing.
+// filters nothing. Unknown parameters, and the repetition of a single-valued one,
+// were refused before the handler ran (declaredQuery).
 
-// once is the value of a parameter that may be given at most once.
+// once is the value of a single-valued parameter, at most maxRunes long.
 func once(v *validator, q url.Values, name string, maxRunes int) string {
-	vs := q[name]
-	if len(vs) > 1 {
-		v.reject(name, FieldNotAllowed, "may be given once")
-	}
 	val := first(q, name)
 	v.optional(name, val, maxRunes)
 	return val

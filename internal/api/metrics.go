@@ -137,14 +137,10 @@ type metricsParams struct {
 	csv      bool
 }
 
-// metricsParamNames are the query parameters GET /v1/metrics reads.
-var metricsParamNames = []string{"from", "to", "group_by", "interval", "time_zone", "format"}
-
 // parseMetricsQuery reads from, to (RFC 3339; to defaults to now, from to 30 days
 // before to), group_by, interval, time_zone and format, naming every bad parameter.
 func parseMetricsQuery(q url.Values, now time.Time) (metricsParams, *Problem) {
 	var v validator
-	knownParams(&v, q, metricsParamNames...)
 	out := metricsParams{to: now.UTC().Truncate(time.Second), loc: time.UTC}
 	toOK, fromOK := true, true
 	if raw := q.Get("to"); raw != "" {

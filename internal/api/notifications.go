@@ -66,7 +66,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 			rest[k] = vs
 		}
 	}
-	f.Limit, _, _ = page(&v, rest, "complaint_id", "recipient", "status")
+	f.Limit, _, _ = page(&v, rest)
 	if cur := q.Get("cursor"); cur != "" {
 		at, id, ok := decodeReviewCursor(cur)
 		n, err := strconv.ParseInt(id, 10, 64)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -40,105 +39,6 @@ func (s *Server) registerCycleRoutes(mux *serveMux) {
 	mux.Handle("POST /v1/pdca-cycles/{id}/check", s.authorize(s.checkCycleNow, writers...))
 }
 
-// maxCycleIterations bounds the spiral (the column's CHECK agrees).
-const maxCycleIterations = 24
-
-type cycleBody struct {
-	Title         string   `json:"title"`
-	Metric        string   `json:"metric"`
-	Category      string   `json:"category"`
-	Keyword       string   `json:"keyword"`
-	Baseline      *float64 `json:"baseline"`
-	Target        *float64 `json:"target"`
-	TimeZone      string   `json:"time_zone"`
-	CheckSpec     string   `json:"check_spec"`
-	MaxIterations *int     `json:"max_iterations"`
-}
-
-func (b *cycleBody) check(v *validator) {
-	v.required("title", b.Title, 200)
-	names := make([]string, len(quality.Metrics))
-	for i, m := range quality.Metrics {
-		names[i] = string(m)
-	}
-	v.oneOf("metric", b.Metric, names)
-	metric := quality.Metric(b.Metric)
-	v.optional("category", b.Category, 100)
-	switch {
-	case metric == quality.KeywordVolume:
-		v.required("keyword", b.Keyword, 100)
-	case b.Keyword != "":
-		v.reject("keyword", FieldNotApplicable, "applies to keyword_volume only")
-	}
-	if _, err := quality.LoadZone(b.TimeZone); err != nil {
-		v.reject("time_zone", FieldInvalidFormat, err.Error())
-	} else if b.CheckSpec != "" {
-		if _, err := quality.ParseSpec(b.CheckSpec, b.TimeZone); err != nil {
-			v.reject("check_spec", FieldInvalidFormat, err.Error())
-		}
-	}
-	if b.MaxIterations != nil && (*b.MaxIterations < 1 || *b.MaxIterations > maxCycleIterations) {
-		v.reject("max_iterations", FieldOutOfRange, fmt.Sprintf("must be from 1 to %d", maxCycleIterations))
-	}
-	if b.Baseline != nil && b.Target != nil && metric.Valid() && !metric.Improves(*b.Baseline, *b.Target) {
-		v.reject("target", FieldOutOfRange, fmt.Sprintf("%g does not improve on the baseline %g", *b.Target, *b.Baseline))
-	}
-}
-
-// openCycle opens a cycle by hand and starts its workflow. An Idempotency-Key
-// header names the opportunity ("manual/<key>"): a retry while the cycle is open
-// answers 200 with it.
-func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
-	var body cycleBody
-	var v validator
-	if p := decodeBody(w, r, &body, &v); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	body.check(&v)
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 200 {
-		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
-	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	if key == "" {
-		key = uuid.NewString()
-	}
-	id := uuid.NewString()
-	maxIterations := 0
-	if body.MaxIterations != nil {
-		maxIterations = *body.MaxIterations
-	}
-	c, created, err := s.store.ProposeCycle(r.Context(), quality.NewCycle{
-		ID: id, WorkflowID: workflows.PDCAWorkflowID(id), OpportunityKey: "manual/" + key,
-		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
-		Category: body.Category, Keyword: body.Keyword, Baseline: body.Baseline, Target: body.Target,
-		TimeZone: body.TimeZone, CheckSpec: strings.TrimSpace(body.CheckSpec), MaxIterations: maxIterations,
-		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(), StartPending: true,
-	})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	// Not started (Temporal down): the cycle stays marked and the reconciler starts
-	// its workflow once Temporal is back, whether or not the caller retries.
-	if err := s.startQualityWorkflow(r.Context(), store.QualityStart{CycleID: &c.ID}, func(ctx context.Context) error {
-		return s.startCycleWorkflow(ctx, c)
-	}); err != nil {
-		s.startFailed(w, r, err, "the cycle was recorded", "its workflow", "/v1/pdca-cycles/"+c.ID)
-		return
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		w.Header().Set("Location", "/v1/pdca-cycles/"+c.ID)
-	}
-	writeJSON(w, status, cycleViewOf(c, nil))
-}
-
 func (s *Server) startCycleWorkflow(ctx context.Context, c quality.Cycle) error {
 	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        c.WorkflowID,
@@ -161,7 +61,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	var f store.CycleFilter
-	f.Limit, f.AfterOpenedAt, f.AfterID = page(&v, q, "stage", "open")
+	f.Limit, f.AfterOpenedAt, f.AfterID = page(&v, q)
 	if st := q.Get("stage"); st != "" {
 		v.oneOf("stage", st, cycleStages)
 		f.Stage = st

@@ -46,7 +46,6 @@ type starsView struct {
 func parseCalendarQuery(r *http.Request, name, layout, example string, def func(time.Time) time.Time, now time.Time) (time.Time, *time.Location, bool, *Problem) {
 	var v validator
 	q := r.URL.Query()
-	knownParams(&v, q, name, "time_zone", "format")
 	asCSV := csvAsked(r, &v)
 	loc := zoneParam(&v, q)
 	local := now.In(loc)

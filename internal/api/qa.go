@@ -138,7 +138,7 @@ func (s *Server) listQAQueue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	var f store.QASampleFilter
-	f.Limit, f.AfterSampledAt, f.AfterID = page(&v, q, "status", "agent", "format")
+	f.Limit, f.AfterSampledAt, f.AfterID = page(&v, q)
 	asCSV := csvAsked(r, &v)
 	switch st := q.Get("status"); st {
 	case "":

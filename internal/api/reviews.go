@@ -467,7 +467,7 @@ func (s *Server) listReviews(w http.ResponseWriter, r *http.Request) {
 			rest[k] = vs
 		}
 	}
-	f.Limit, _, _ = page(&v, rest, "kind")
+	f.Limit, _, _ = page(&v, rest)
 	if cur := q.Get("cursor"); cur != "" {
 		var ok bool
 		if f.AfterStarted, f.AfterID, ok = decodeReviewCursor(cur); !ok {

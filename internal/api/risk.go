@@ -352,7 +352,7 @@ func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	f := store.RiskAlertFilter{}
-	f.Limit, f.AfterOpenedAt, f.AfterID = page(&v, q, "status", "grade", "condition")
+	f.Limit, f.AfterOpenedAt, f.AfterID = page(&v, q)
 	for _, p := range []struct {
 		name    string
 		allowed []string
@@ -539,7 +539,6 @@ func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
-	knownParams(&v, q, "from", "to")
 	var bounds [2]time.Time
 	for i, name := range []string{"from", "to"} {
 		if raw := q.Get(name); raw != "" {

@@ -29,7 +29,10 @@ type openRiskAlertBody struct {
 
 // openRiskAlert opens an alert by hand with a grade and a description and starts its
 // workflow, which tells the owner (the quality lead) and, of a red alert, the
-// nearest director at once. An Idempotency-Key makes a retry return the same alert.
+// nearest director at once. With an Idempotency-Key it is opened once under the
+// key, which is the caller's (keyedOpening): a retry answers 200 with the alert
+// opened first, whatever its status by now; the key sent with another body is a
+// 409 naming the alert.
 func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 	var body openRiskAlertBody
 	var v validator
@@ -50,10 +53,6 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	id := uuid.NewString()
-	if key != "" {
-		id = uuid.NewSHA1(uuid.NameSpaceURL, []byte("complaintflow:risk-alert:"+key)).String()
-	}
 	ctx := r.Context()
 	t, err := s.store.RiskThresholds(ctx)
 	if err != nil {
@@ -66,10 +65,15 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	grade := quality.Grade(body.Grade)
-	a, created, err := s.store.OpenManualRiskAlert(ctx, quality.NewManualRiskAlert{
-		ID: id, Grade: grade, Description: strings.TrimSpace(body.Description),
+	a, created, err := s.store.OpenManualRiskAlertKeyed(ctx, quality.NewManualRiskAlert{
+		ID: uuid.NewString(), Grade: grade, Description: strings.TrimSpace(body.Description),
 		HandlingSeconds: t.HandlingSeconds(grade), At: time.Now(), By: principalFrom(ctx).Actor(), OwnerID: owner,
-	})
+	}, keyedOpening(r, key, body))
+	if errors.Is(err, store.ErrConflict) {
+		writeProblem(w, r, problem(http.StatusConflict,
+			"Idempotency-Key "+key+" was already used with a different body (risk alert "+a.ID+")"))
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/api/openapi"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/message"
@@ -143,7 +144,8 @@ type serveMux struct {
 
 // Handle registers h and records its pattern with the roles authorize was given;
 // the method-less fallback ("/") is no route and is not recorded. Every route's
-// path, query and Idempotency-Key are checked before its handler (checkedInput).
+// path, query (against the OpenAPI document) and Idempotency-Key are checked before
+// its handler (checkedInput).
 func (m *serveMux) Handle(pattern string, h http.Handler) {
 	if strings.Contains(pattern, " ") {
 		route := Route{Pattern: pattern}
@@ -164,6 +166,9 @@ func (m *serveMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.
 
 // routes registers every route on a fresh mux, recording each pattern and its roles.
 func (s *Server) routes() *serveMux {
+	if _, err := openapi.QueryParameters(); err != nil {
+		panic(err) // the query of every route is held to the embedded document (declaredQuery)
+	}
 	mux := &serveMux{ServeMux: http.NewServeMux()}
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	staff := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleAdmin}

@@ -210,7 +210,8 @@ func TestSurveyPageScriptSpeaksTheCustomersLanguage(t *testing.T) {
 		expires := time.Now().Add(time.Hour)
 		// The link's expiry, as every customer text shows a time.
 		want["expired"] = message.SurveyLinkExpired(locale, expires, mustShanghai(t))
-		res, body := p.get(p.link(p.surveys[locale].ID, expires), "Accept", "text/html")
+		// As opened from a mail whose links a tracking tool tagged.
+		res, body := p.get(p.link(p.surveys[locale].ID, expires)+"?utm_source=mail&utm_source=sms", "Accept", "text/html")
 		m := scriptWords.FindStringSubmatch(body)
 		if res.StatusCode != http.StatusOK || m == nil {
 			t.Fatalf("%s: %d, no words for the script:\n%s", locale, res.StatusCode, body)

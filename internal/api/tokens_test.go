@@ -200,7 +200,8 @@ func TestBadTokenInputNamesEveryFieldAndChangesNothing(t *testing.T) {
 		{"POST", rotate, `{"expires_in":"1s"}`, []string{"expires_in"}},
 		{"POST", rotate, `{"expires_at":"` + past + `"}`, []string{"expires_at"}},
 		{"POST", rotate, `{"role":"admin"}`, []string{"role"}},
-		{"GET", "/v1/tokens?limit=0&state=x", "", []string{"limit", "state"}},
+		{"GET", "/v1/tokens?limit=0&state=x", "", []string{"state"}}, // unknown: refused before the values are read
+		{"GET", "/v1/tokens?limit=0", "", []string{"limit"}},
 	}
 	before := a.count("api_tokens")
 	for _, tt := range tests {

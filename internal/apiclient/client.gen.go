@@ -1849,7 +1849,7 @@ type CompensationStatus string
 
 // CompensationLimit defines model for CompensationLimit.
 type CompensationLimit struct {
-	// Amount Amounts strictly below are granted at once.
+	// Amount Amounts up to and including it are granted at once.
 	Amount   float64 `json:"amount"`
 	Currency string  `json:"currency"`
 
@@ -2823,8 +2823,8 @@ type OpenCycleRequest struct {
 	// Target Must improve on the baseline.
 	Target *float64 `json:"target,omitempty"`
 
-	// TimeZone An IANA zone.
-	TimeZone string `json:"time_zone"`
+	// TimeZone An IANA zone; UTC when left out or empty.
+	TimeZone string `json:"time_zone,omitempty"`
 	Title    string `json:"title"`
 }
 
@@ -4532,7 +4532,7 @@ type ListCyclesParamsOpen string
 
 // OpenCycleParams defines parameters for OpenCycle.
 type OpenCycleParams struct {
-	// IdempotencyKey Opens the cycle once under this key (at most 200 characters).
+	// IdempotencyKey Opens the cycle once under this key, the caller's (at most 200 characters).
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4774,6 +4774,7 @@ type ListRiskAlertsParams struct {
 
 // OpenRiskAlertParams defines parameters for OpenRiskAlert.
 type OpenRiskAlertParams struct {
+	// IdempotencyKey Opens the alert once under this key, the caller's (at most 200 characters).
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
@@ -5337,7 +5338,7 @@ type ClientInterface interface {
 
 	// ListCompensationLimits Front-line compensation limits
 	//
-	// Per role, kind and currency: amounts strictly below a limit are granted at
+	// Per role, kind and currency: amounts up to and including a limit are granted at
 	// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
 	//
 	// Roles: agent, manager, admin.
@@ -5497,7 +5498,7 @@ type ClientInterface interface {
 	// CompensateWithBody Grant a refund or compensation
 	//
 	// Front-line authority (002 §3.1): the amount is granted at once (status
-	// `granted`, the customer is told) when it is strictly below the limit of the
+	// `granted`, the customer is told) when it is at most the limit of the
 	// caller's role in the directory for the kind and currency (see
 	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 	// automatically (status `requested`, 409 while another escalation is pending),
@@ -5514,7 +5515,7 @@ type ClientInterface interface {
 	// Compensate Grant a refund or compensation
 	//
 	// Front-line authority (002 §3.1): the amount is granted at once (status
-	// `granted`, the customer is told) when it is strictly below the limit of the
+	// `granted`, the customer is told) when it is at most the limit of the
 	// caller's role in the directory for the kind and currency (see
 	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 	// automatically (status `requested`, 409 while another escalation is pending),
@@ -6197,8 +6198,11 @@ type ClientInterface interface {
 
 	// OpenCycleWithBody Open a PDCA cycle
 	//
-	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+	// cycle is opened once under the key, which is the caller's own (keys of other
+	// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+	// closed by now, and the key sent with a different body is a 409 naming that
+	// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 	// recorded and the answer is a 503 whose `Location` names it; its workflow is
 	// started within a minute of Temporal's return, retried or not.
 	//
@@ -6211,8 +6215,11 @@ type ClientInterface interface {
 
 	// OpenCycle Open a PDCA cycle
 	//
-	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+	// cycle is opened once under the key, which is the caller's own (keys of other
+	// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+	// closed by now, and the key sent with a different body is a 409 naming that
+	// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 	// recorded and the answer is a 503 whose `Location` names it; its workflow is
 	// started within a minute of Temporal's return, retried or not.
 	//
@@ -6713,7 +6720,10 @@ type ClientInterface interface {
 	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
-	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+	// which is the caller's own (keys of other tokens never meet it): a retry answers
+	// 200 with the alert opened first, whatever its status by now, and the key sent
+	// with a different body is a 409 naming that alert.
 	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 	// names it; its workflow is started within a minute of Temporal's return, retried
 	// or not.
@@ -6730,7 +6740,10 @@ type ClientInterface interface {
 	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
-	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+	// which is the caller's own (keys of other tokens never meet it): a retry answers
+	// 200 with the alert opened first, whatever its status by now, and the key sent
+	// with a different body is a 409 naming that alert.
 	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 	// names it; its workflow is started within a minute of Temporal's return, retried
 	// or not.
@@ -7463,7 +7476,7 @@ func (c *Client) ClassifyText(ctx context.Context, body ClassifyTextJSONRequestB
 
 // ListCompensationLimits Front-line compensation limits
 //
-// Per role, kind and currency: amounts strictly below a limit are granted at
+// Per role, kind and currency: amounts up to and including a limit are granted at
 // once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
 //
 // Roles: agent, manager, admin.
@@ -7753,7 +7766,7 @@ func (c *Client) ListCompensations(ctx context.Context, id ComplaintID, reqEdito
 // CompensateWithBody Grant a refund or compensation
 //
 // Front-line authority (002 §3.1): the amount is granted at once (status
-// `granted`, the customer is told) when it is strictly below the limit of the
+// `granted`, the customer is told) when it is at most the limit of the
 // caller's role in the directory for the kind and currency (see
 // `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 // automatically (status `requested`, 409 while another escalation is pending),
@@ -7780,7 +7793,7 @@ func (c *Client) CompensateWithBody(ctx context.Context, id ComplaintID, params 
 // Compensate Grant a refund or compensation
 //
 // Front-line authority (002 §3.1): the amount is granted at once (status
-// `granted`, the customer is told) when it is strictly below the limit of the
+// `granted`, the customer is told) when it is at most the limit of the
 // caller's role in the directory for the kind and currency (see
 // `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 // automatically (status `requested`, 409 while another escalation is pending),
@@ -9013,8 +9026,11 @@ func (c *Client) ListCycles(ctx context.Context, params *ListCyclesParams, reqEd
 
 // OpenCycleWithBody Open a PDCA cycle
 //
-// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+// cycle is opened once under the key, which is the caller's own (keys of other
+// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+// closed by now, and the key sent with a different body is a 409 naming that
+// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 // recorded and the answer is a 503 whose `Location` names it; its workflow is
 // started within a minute of Temporal's return, retried or not.
 //
@@ -9037,8 +9053,11 @@ func (c *Client) OpenCycleWithBody(ctx context.Context, params *OpenCycleParams,
 
 // OpenCycle Open a PDCA cycle
 //
-// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+// cycle is opened once under the key, which is the caller's own (keys of other
+// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+// closed by now, and the key sent with a different body is a 409 naming that
+// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 // recorded and the answer is a 503 whose `Location` names it; its workflow is
 // started within a minute of Temporal's return, retried or not.
 //
@@ -9969,7 +9988,10 @@ func (c *Client) ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParam
 // A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
-// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+// which is the caller's own (keys of other tokens never meet it): a retry answers
+// 200 with the alert opened first, whatever its status by now, and the key sent
+// with a different body is a 409 naming that alert.
 // With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 // names it; its workflow is started within a minute of Temporal's return, retried
 // or not.
@@ -9996,7 +10018,10 @@ func (c *Client) OpenRiskAlertWithBody(ctx context.Context, params *OpenRiskAler
 // A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
-// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+// which is the caller's own (keys of other tokens never meet it): a retry answers
+// 200 with the alert opened first, whatever its status by now, and the key sent
+// with a different body is a 409 naming that alert.
 // With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 // names it; its workflow is started within a minute of Temporal's return, retried
 // or not.
@@ -17347,7 +17372,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCompensationLimitsWithResponse Front-line compensation limits
 	//
-	// Per role, kind and currency: amounts strictly below a limit are granted at
+	// Per role, kind and currency: amounts up to and including a limit are granted at
 	// once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
 	//
 	// Roles: agent, manager, admin.
@@ -17517,7 +17542,7 @@ type ClientWithResponsesInterface interface {
 	// CompensateWithBodyWithResponse Grant a refund or compensation
 	//
 	// Front-line authority (002 §3.1): the amount is granted at once (status
-	// `granted`, the customer is told) when it is strictly below the limit of the
+	// `granted`, the customer is told) when it is at most the limit of the
 	// caller's role in the directory for the kind and currency (see
 	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 	// automatically (status `requested`, 409 while another escalation is pending),
@@ -17534,7 +17559,7 @@ type ClientWithResponsesInterface interface {
 	// CompensateWithResponse Grant a refund or compensation
 	//
 	// Front-line authority (002 §3.1): the amount is granted at once (status
-	// `granted`, the customer is told) when it is strictly below the limit of the
+	// `granted`, the customer is told) when it is at most the limit of the
 	// caller's role in the directory for the kind and currency (see
 	// `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 	// automatically (status `requested`, 409 while another escalation is pending),
@@ -18273,8 +18298,11 @@ type ClientWithResponsesInterface interface {
 
 	// OpenCycleWithBodyWithResponse Open a PDCA cycle
 	//
-	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+	// cycle is opened once under the key, which is the caller's own (keys of other
+	// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+	// closed by now, and the key sent with a different body is a 409 naming that
+	// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 	// recorded and the answer is a 503 whose `Location` names it; its workflow is
 	// started within a minute of Temporal's return, retried or not.
 	//
@@ -18287,8 +18315,11 @@ type ClientWithResponsesInterface interface {
 
 	// OpenCycleWithResponse Open a PDCA cycle
 	//
-	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-	// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+	// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+	// cycle is opened once under the key, which is the caller's own (keys of other
+	// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+	// closed by now, and the key sent with a different body is a 409 naming that
+	// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 	// recorded and the answer is a 503 whose `Location` names it; its workflow is
 	// started within a minute of Temporal's return, retried or not.
 	//
@@ -18821,7 +18852,10 @@ type ClientWithResponsesInterface interface {
 	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
-	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+	// which is the caller's own (keys of other tokens never meet it): a retry answers
+	// 200 with the alert opened first, whatever its status by now, and the key sent
+	// with a different body is a 409 naming that alert.
 	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 	// names it; its workflow is started within a minute of Temporal's return, retried
 	// or not.
@@ -18838,7 +18872,10 @@ type ClientWithResponsesInterface interface {
 	// A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 	// an outage or a major complaint is red at once). Its workflow tells the quality lead
 	// and, of a red alert, the nearest director at once; the handling deadline of the
-	// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+	// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+	// which is the caller's own (keys of other tokens never meet it): a retry answers
+	// 200 with the alert opened first, whatever its status by now, and the key sent
+	// with a different body is a 409 naming that alert.
 	// With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 	// names it; its workflow is started within a minute of Temporal's return, retried
 	// or not.
@@ -26447,6 +26484,8 @@ type OpenCycleResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -26490,6 +26529,11 @@ func (r OpenCycleResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r OpenCycleResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r OpenCycleResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -30187,6 +30231,8 @@ type OpenRiskAlertResponse struct {
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -30228,6 +30274,11 @@ func (r OpenRiskAlertResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r OpenRiskAlertResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r OpenRiskAlertResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -33707,7 +33758,7 @@ func (c *ClientWithResponses) ClassifyTextWithResponse(ctx context.Context, body
 
 // ListCompensationLimitsWithResponse Front-line compensation limits
 //
-// Per role, kind and currency: amounts strictly below a limit are granted at
+// Per role, kind and currency: amounts up to and including a limit are granted at
 // once. Seeded: agent refund 500 CNY, agent compensation 200 CNY.
 //
 // Roles: agent, manager, admin.
@@ -33955,7 +34006,7 @@ func (c *ClientWithResponses) ListCompensationsWithResponse(ctx context.Context,
 // CompensateWithBodyWithResponse Grant a refund or compensation
 //
 // Front-line authority (002 §3.1): the amount is granted at once (status
-// `granted`, the customer is told) when it is strictly below the limit of the
+// `granted`, the customer is told) when it is at most the limit of the
 // caller's role in the directory for the kind and currency (see
 // `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 // automatically (status `requested`, 409 while another escalation is pending),
@@ -33978,7 +34029,7 @@ func (c *ClientWithResponses) CompensateWithBodyWithResponse(ctx context.Context
 // CompensateWithResponse Grant a refund or compensation
 //
 // Front-line authority (002 §3.1): the amount is granted at once (status
-// `granted`, the customer is told) when it is strictly below the limit of the
+// `granted`, the customer is told) when it is at most the limit of the
 // caller's role in the directory for the kind and currency (see
 // `/v1/compensation-limits`); otherwise an escalation to the manager is opened
 // automatically (status `requested`, 409 while another escalation is pending),
@@ -35047,8 +35098,11 @@ func (c *ClientWithResponses) ListCyclesWithResponse(ctx context.Context, params
 
 // OpenCycleWithBodyWithResponse Open a PDCA cycle
 //
-// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+// cycle is opened once under the key, which is the caller's own (keys of other
+// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+// closed by now, and the key sent with a different body is a 409 naming that
+// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 // recorded and the answer is a 503 whose `Location` names it; its workflow is
 // started within a minute of Temporal's return, retried or not.
 //
@@ -35067,8 +35121,11 @@ func (c *ClientWithResponses) OpenCycleWithBodyWithResponse(ctx context.Context,
 
 // OpenCycleWithResponse Open a PDCA cycle
 //
-// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key`, a
-// retry answers 200 with the cycle opened first. With Temporal down the cycle is
+// Opens a cycle by hand and starts its workflow. With an `Idempotency-Key` the
+// cycle is opened once under the key, which is the caller's own (keys of other
+// tokens never meet it): a retry answers 200 with the cycle opened first, open or
+// closed by now, and the key sent with a different body is a 409 naming that
+// cycle. Without `time_zone` the cycle checks in UTC. With Temporal down the cycle is
 // recorded and the answer is a 503 whose `Location` names it; its workflow is
 // started within a minute of Temporal's return, retried or not.
 //
@@ -35859,7 +35916,10 @@ func (c *ClientWithResponses) ListRiskAlertsWithResponse(ctx context.Context, pa
 // A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
-// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+// which is the caller's own (keys of other tokens never meet it): a retry answers
+// 200 with the alert opened first, whatever its status by now, and the key sent
+// with a different body is a 409 naming that alert.
 // With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 // names it; its workflow is started within a minute of Temporal's return, retried
 // or not.
@@ -35882,7 +35942,10 @@ func (c *ClientWithResponses) OpenRiskAlertWithBodyWithResponse(ctx context.Cont
 // A quality lead or a manager opens an alert with a grade and a description (002 §9.1:
 // an outage or a major complaint is red at once). Its workflow tells the quality lead
 // and, of a red alert, the nearest director at once; the handling deadline of the
-// grade applies. An `Idempotency-Key` makes a retry return the same alert (200).
+// grade applies. With an `Idempotency-Key` the alert is opened once under the key,
+// which is the caller's own (keys of other tokens never meet it): a retry answers
+// 200 with the alert opened first, whatever its status by now, and the key sent
+// with a different body is a 409 naming that alert.
 // With Temporal down the alert is recorded and the answer is a 503 whose `Location`
 // names it; its workflow is started within a minute of Temporal's return, retried
 // or not.
@@ -43574,6 +43637,13 @@ func ParseOpenCycleResponse(rsp *http.Response) (*OpenCycleResponse, error) {
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47275,6 +47345,13 @@ func ParseOpenRiskAlertResponse(rsp *http.Response) (*OpenRiskAlertResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

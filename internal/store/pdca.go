@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -26,6 +27,22 @@ func ProposedEventKey(workflowID string) string { return workflowID + "/1/propos
 // cycle and created is false — unless that cycle has c.ID, which a retry of the
 // same proposal carries, so the retry learns it created it.
 func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.Cycle, bool, error) {
+	return s.proposeCycle(ctx, c, Keyed{})
+}
+
+// Keyed is what a resource opened by hand is opened once under: the caller's
+// Idempotency-Key, scoped to the caller by the API, and the SHA-256 of the request
+// body; the zero Keyed opens it without a key.
+type Keyed struct{ Key, RequestHash string }
+
+// OpenManualCycle is ProposeCycle for a cycle opened by hand, once under k when it
+// has a key: the cycle opened before under it is returned, created false, whether
+// it is open or closed by now — or, with another request hash, ErrConflict.
+func (s *Store) OpenManualCycle(ctx context.Context, c quality.NewCycle, k Keyed) (quality.Cycle, bool, error) {
+	return s.proposeCycle(ctx, c, k)
+}
+
+func (s *Store) proposeCycle(ctx context.Context, c quality.NewCycle, k Keyed) (quality.Cycle, bool, error) {
 	if c.CheckSpec == "" {
 		c.CheckSpec = quality.DefaultCycleCheckSpec
 	}
@@ -42,13 +59,33 @@ func (s *Store) ProposeCycle(ctx context.Context, c quality.NewCycle) (quality.C
 	created := false
 	err := s.inCycleTx(ctx, func(tx *sqlx.Tx) error {
 		q := `INSERT INTO pdca_cycles (id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric,
-				category, keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, opened_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+				category, keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, opened_at,
+				idempotency_key, request_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			ON CONFLICT DO NOTHING
 			RETURNING ` + cycleColumns
 		err := tx.GetContext(ctx, &out, q, c.ID, c.WorkflowID, c.ReviewID, c.OpportunityKey, c.Title, c.Rule,
 			c.Evidence, c.Metric, c.Category, c.Keyword, c.Baseline, c.Target, c.TimeZone, c.CheckSpec,
-			c.MaxIterations, c.PeriodFrom, c.PeriodTo, c.OpenedAt)
+			c.MaxIterations, c.PeriodFrom, c.PeriodTo, c.OpenedAt, null.IfEmpty(k.Key), null.IfEmpty(k.RequestHash))
+		if errors.Is(err, sql.ErrNoRows) && k.Key != "" {
+			// Opened before under the key, open or closed by now.
+			var prior struct {
+				quality.Cycle
+				RequestHash string `db:"request_hash"`
+			}
+			err = tx.GetContext(ctx, &prior, `SELECT `+cycleColumns+`, request_hash FROM pdca_cycles
+				WHERE idempotency_key = $1`, k.Key)
+			if err == nil {
+				out = prior.Cycle
+				if prior.RequestHash != k.RequestHash {
+					return fmt.Errorf("idempotency key %q was used with a different body: %w", k.Key, ErrConflict)
+				}
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("find cycle by idempotency key: %w", err)
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			// The opportunity is open already (or this very proposal was recorded and closed).
 			err = tx.GetContext(ctx, &out, `SELECT `+cycleColumns+` FROM pdca_cycles

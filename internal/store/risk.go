@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -239,6 +240,13 @@ func (s *Store) openedBefore(ctx context.Context, q sqlx.QueryerContext, key str
 // reads the committed row — and confirms it (QualityWorkflowStarted); until then the
 // alert is marked, for the API's reconciler.
 func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRiskAlert) (quality.RiskAlert, bool, error) {
+	return s.OpenManualRiskAlertKeyed(ctx, a, Keyed{})
+}
+
+// OpenManualRiskAlertKeyed is OpenManualRiskAlert once under k when it has a key:
+// the alert opened before under it is returned, created false, whatever its status
+// — or, with another request hash, ErrConflict.
+func (s *Store) OpenManualRiskAlertKeyed(ctx context.Context, a quality.NewManualRiskAlert, k Keyed) (quality.RiskAlert, bool, error) {
 	if !a.Grade.Valid() || a.HandlingSeconds <= 0 {
 		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: grade %q or handling period invalid", a.Grade)
 	}
@@ -252,19 +260,22 @@ func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRisk
 		owner = &a.OwnerID
 	}
 	at := a.At.UTC()
+	// A used ID or key conflicts; the risk_alerts_one_open_per_condition index
+	// leaves manual alerts out.
 	const insert = `INSERT INTO risk_alerts (id, condition, grade, opened_at, handling_seconds, handling_due_at,
-			observed, baseline, threshold, monitor_run, owner_id, last_seen_at, description, opened_by)
-		VALUES ($1, 'manual', $2, $3, $4, $5, 0, 0, 0, '', $6, $3, $7, $8)
-		ON CONFLICT (id) DO NOTHING`
+			observed, baseline, threshold, monitor_run, owner_id, last_seen_at, description, opened_by,
+			idempotency_key, request_hash)
+		VALUES ($1, 'manual', $2, $3, $4, $5, 0, 0, 0, '', $6, $3, $7, $8, $9, $10)
+		ON CONFLICT DO NOTHING`
 	res, err := tx.ExecContext(ctx, insert, a.ID, a.Grade, at, a.HandlingSeconds,
-		at.Add(time.Duration(a.HandlingSeconds)*time.Second), owner, a.Description, a.By)
+		at.Add(time.Duration(a.HandlingSeconds)*time.Second), owner, a.Description, a.By,
+		null.IfEmpty(k.Key), null.IfEmpty(k.RequestHash))
 	if err != nil {
 		return quality.RiskAlert{}, false, fmt.Errorf("open manual risk alert: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		tx.Rollback()
-		alert, err := s.RiskAlert(ctx, a.ID)
-		return alert, false, err
+		return s.manualRiskAlertBefore(ctx, a.ID, k)
 	}
 	if err := insertRiskEvent(ctx, tx, quality.RiskAlertEvent{
 		AlertID: a.ID, Key: "manual:" + a.ID + "/opened", Kind: quality.RiskEventOpened, At: at, Actor: a.By,
@@ -280,6 +291,29 @@ func (s *Store) OpenManualRiskAlert(ctx context.Context, a quality.NewManualRisk
 	}
 	alert, err := s.RiskAlert(ctx, a.ID)
 	return alert, err == nil, err
+}
+
+// manualRiskAlertBefore is the alert a manual opening conflicted with: the one
+// opened under k's key when it has one (ErrConflict with another request hash),
+// else the one with the ID.
+func (s *Store) manualRiskAlertBefore(ctx context.Context, id string, k Keyed) (quality.RiskAlert, bool, error) {
+	if k.Key != "" {
+		var prior struct{ ID, RequestHash string }
+		err := s.db.QueryRowContext(ctx, `SELECT id, request_hash FROM risk_alerts WHERE idempotency_key = $1`,
+			k.Key).Scan(&prior.ID, &prior.RequestHash)
+		switch {
+		case err == nil:
+			alert, err := s.RiskAlert(ctx, prior.ID)
+			if err == nil && prior.RequestHash != k.RequestHash {
+				err = fmt.Errorf("idempotency key %q was used with a different body: %w", k.Key, ErrConflict)
+			}
+			return alert, false, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return quality.RiskAlert{}, false, fmt.Errorf("find risk alert by idempotency key: %w", err)
+		}
+	}
+	alert, err := s.RiskAlert(ctx, id)
+	return alert, false, err
 }
 
 // insertRiskEvent appends an event, whose key is new within the transaction.

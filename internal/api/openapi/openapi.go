@@ -54,3 +54,39 @@ func Load(ctx context.Context) (*openapi3.T, error) {
 	}
 	return doc, nil
 }
+
+// Parameters is what the document declares of one operation's query parameters:
+// each name, and whether it takes a list (`type: array`: it may repeat or hold
+// comma-separated values) or a single value.
+type Parameters map[string]bool
+
+// QueryParameters is every operation's query parameters, keyed by method and path
+// as the API's ServeMux patterns are ("GET /v1/complaints/{id}"), read from the
+// document once: the API refuses a query parameter its operation does not declare,
+// and the repetition of one that takes a single value. An operation marked
+// x-query-open (a link a person opens from a message, to which mail and tracking
+// tools add utm_source and the like) has nil Parameters: any query is let be.
+var QueryParameters = sync.OnceValues(func() (map[string]Parameters, error) {
+	doc, err := Load(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	ops := map[string]Parameters{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			params := Parameters{}
+			for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+				for _, ref := range list {
+					if p := ref.Value; p != nil && p.In == openapi3.ParameterInQuery {
+						params[p.Name] = p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type.Is(openapi3.TypeArray)
+					}
+				}
+			}
+			if open, _ := op.Extensions["x-query-open"].(bool); open {
+				params = nil
+			}
+			ops[method+" "+path] = params
+		}
+	}
+	return ops, nil
+})
