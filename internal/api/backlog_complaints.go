@@ -71,8 +71,9 @@ func (s *Server) resolveBacklogComplaint(ctx context.Context, it store.BacklogIt
 // locale, and the root cause, which staff read.
 func backlogDoneResolution(c store.Complaint, it store.BacklogItem) (summary, rootCause string) {
 	rootCause = "A product improvement (low urgency): done through the improvement backlog (item " + it.ID + ")."
-	if l, ok := message.ParseLocale(c.CustomerLocale); ok && l == message.En {
-		return "What you raised has been done in the product: " + it.Title + ". Thank you for helping us improve.", rootCause
+	locale, ok := message.ParseLocale(c.CustomerLocale)
+	if !ok {
+		locale = message.DefaultLocale
 	}
-	return "您反馈的「" + it.Title + "」已纳入产品迭代并完成改进。感谢您帮助我们做得更好。", rootCause
+	return message.ImprovementDone(locale, it.Title), rootCause
 }

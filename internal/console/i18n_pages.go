@@ -25,7 +25,6 @@ var pageMessages = map[string]message{
 	"clock.resolution":             {"Resolution", "解决"},
 	"clock.handling":               {"Handling", "处置"},
 	"cd.met":                       {"met", "已达成"},
-	"cd.afterbreach":               {", after breaching", "（曾超时）"},
 	"queue.nomatch":                {"No complaints match.", "没有符合条件的投诉。"},
 	"p.paused":                     {"Paused", "暂停于"},
 	"p.resumed":                    {"Resumed", "恢复于"},

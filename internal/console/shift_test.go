@@ -240,6 +240,15 @@ func TestComplaintPageLinksAPendingEscalation(t *testing.T) {
 	if strings.Contains(body, `#esc-`+shiftComplaint+`-1"`) {
 		t.Error("a decided escalation links the inbox")
 	}
+
+	// An angry customer's escalation opened while the chain names no manager says it
+	// waits for one, with no link to an inbox that holds it nowhere.
+	f.answers["/v1/complaints/"+shiftComplaint+"/escalations"] = items(escalationJSON(1, "angry customer",
+		map[string]any{"automatic": true, "level": 0, "approver": "", "eligible": []string{}}))
+	body = get(t, f.console(t).complaint, "/console/complaints/"+shiftComplaint, shiftComplaint)
+	if !strings.Contains(body, "awaits a manager") || strings.Contains(body, `#esc-`+shiftComplaint+`-1"`) {
+		t.Errorf("an escalation awaiting a manager: want it said, and no decide link:\n%s", body)
+	}
 }
 
 var budgetAttr = regexp.MustCompile(`data-budget="(\d+)"`)

@@ -298,3 +298,13 @@ type Template struct {
 
 // Text is the template's subject and body.
 func (t Template) Text() Text { return Text{Subject: t.Subject, Body: t.Body} }
+
+// ImprovementDone is the resolution summary of a low-urgency complaint whose
+// improvement item (titled title) was done in the product: the customer reads it in
+// the resolution notice before the survey asks whether it is solved.
+func ImprovementDone(locale Locale, title string) string {
+	if locale == En {
+		return "What you raised has been done in the product: " + title + ". Thank you for helping us improve."
+	}
+	return "您反馈的「" + title + "」已纳入产品迭代并完成改进。感谢您帮助我们做得更好。"
+}
