@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,48 @@ func TestAngryCustomerIsRaisedAndEscalated(t *testing.T) {
 		t.Errorf("a calm complaint marked angry: %+v", res.JSON201.Anger)
 	}
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "rev1_policy_angry_raised_escalated")
+}
+
+// An angry customer whose complaint lands in a queue no manager stands above (a
+// team with nobody in it) is escalated all the same (002 §3.2): the escalation is
+// recorded pending, awaiting a manager, in PostgreSQL as in the workflow — and
+// nothing behind it waits: the manager max acknowledging it becomes its owner, and
+// the escalation goes to the first above him (director dora) with a decision deadline.
+func TestAngryCustomerWithNoManagerAboveIsEscalatedOnceOneIsNamed(t *testing.T) {
+	s := newStack(t)
+	s.directory("http://127.0.0.1:1/hooks")
+	ctx, admin := context.Background(), s.api(adminToken)
+	nobody, err := admin.PutTeamWithResponse(ctx, "night", nil, apiclient.PutTeamRequest{Name: "Night desk"})
+	s.want(201, nobody, err)
+	route, err := admin.PutRouteWithResponse(ctx, apiclient.RouteCategoryAsterisk,
+		&apiclient.PutRouteParams{Tier: ptr(apiclient.PolicyHigh)}, apiclient.PutRouteRequest{TeamId: "night"})
+	s.want(201, route, err)
+
+	req := complaintRequest("angry-unrouted", apiclient.Medium, apiclient.High)
+	req.Description = "I am furious: nobody has answered for a week"
+	res, err := admin.FileComplaintWithResponse(ctx, req)
+	s.want(201, res, err)
+	c := *res.JSON201
+	id := c.Id.String()
+	eventually(t, 30*time.Second, "the escalation to be recorded", func() bool {
+		return s.count(id, "escalation_requested") == 1
+	})
+	es, err := admin.ListComplaintEscalationsWithResponse(ctx, c.Id)
+	s.want(200, es, err)
+	if len(es.JSON200.Items) != 1 || es.JSON200.Items[0].Status != apiclient.EscalationStatusPending ||
+		es.JSON200.Items[0].Level != 0 || len(es.JSON200.Items[0].Eligible) != 0 {
+		t.Fatalf("escalations %s: want one pending, awaiting a manager", es.Body)
+	}
+
+	ack, err := s.api(s.personToken("manager", "max")).AcknowledgeComplaintWithResponse(ctx, c.Id, nil,
+		apiclient.AcknowledgeRequest{Message: "I am on it"})
+	s.want(200, ack, err)
+	eventually(t, 30*time.Second, "the escalation to reach dora", func() bool {
+		es, err := admin.ListComplaintEscalationsWithResponse(ctx, c.Id)
+		if err != nil || es.JSON200 == nil || len(es.JSON200.Items) != 1 {
+			return false
+		}
+		e := es.JSON200.Items[0]
+		return e.Level == 1 && slices.Equal(e.Eligible, []string{"dora"}) && e.DecisionDueAt != nil
+	})
 }

@@ -494,11 +494,21 @@ func putEscalation(ctx context.Context, tx execer, complaintID string, e complai
 			decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, decision = EXCLUDED.decision
 		WHERE escalations.status = 'pending'`
 	_, err := tx.ExecContext(ctx, q, e.ID, complaintID, e.Seq, e.Status, e.RequestedBy, e.RequestedAt, e.Reason,
-		e.Automatic, e.Approver, pq.StringArray(e.Eligible), e.Level, e.DecisionDueAt, e.DecidedBy, e.DecidedAt, decision)
+		e.Automatic, e.Approver, eligibleOf(e), e.Level, e.DecisionDueAt, e.DecidedBy, e.DecidedAt, decision)
 	if err != nil {
 		return fmt.Errorf("write escalation %s: %w", e.ID, err)
 	}
 	return nil
+}
+
+// eligibleOf is who may decide e, as stored: none is the empty array, not NULL (an
+// escalation that awaits a manager the chain does not name yet has nobody), which
+// lib/pq would send for a nil slice and the column refuses.
+func eligibleOf(e complaint.EscalationRecord) pq.StringArray {
+	if e.Eligible == nil {
+		return pq.StringArray{}
+	}
+	return pq.StringArray(e.Eligible)
 }
 
 type execer interface {

@@ -210,3 +210,26 @@ func TestDecidedEscalationsListTheLatestFirst(t *testing.T) {
 		t.Errorf("rejected, limit 2: %+v, %v; want the two latest decisions, latest first", got, err)
 	}
 }
+
+// An angry customer's escalation opened while the chain names no manager has no
+// approver, nobody eligible, level 0 and no deadline: it is stored all the same
+// (a failed write would hold every later event of the complaint behind it).
+func TestAnEscalationAwaitingAManagerIsStored(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	c, _, err := st.CreateComplaint(ctx, newComplaint("unrouted", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	e := complaint.EscalationRecord{ID: c.ID + "/1", Seq: 1, Status: "pending", RequestedBy: "system", RequestedAt: now,
+		Reason: "angry customer", Automatic: true, Level: 0}
+	if _, err := st.RecordEvent(ctx, complaint.Event{ComplaintID: c.ID, At: now, Actor: "system",
+		Key: c.ID + "/escalation_requested/1", Kind: complaint.EventEscalationRequest, Escalation: &e}); err != nil {
+		t.Fatalf("recording an escalation awaiting a manager: %v", err)
+	}
+	es, err := st.Escalations(ctx, c.ID)
+	if err != nil || len(es) != 1 || es[0].Level != 0 || es[0].ApproverID != nil || len(es[0].Eligible) != 0 {
+		t.Errorf("stored %+v, %v; want one at level 0 with nobody to decide", es, err)
+	}
+}
