@@ -63,9 +63,11 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	if !slices.Contains(fb.Keywords, "质量差") || !slices.Contains(fb.Keywords, "充电器") {
 		t.Errorf("mention keywords: %v", fb.Keywords)
 	}
-	// The complaint's workflow runs: it records the opening and carries the SLA.
-	eventually(t, 10*time.Second, "the complaint workflow opened the complaint", func() bool {
-		return strings.Join(s.eventKinds(id), ",") == "opened"
+	// The complaint's workflow runs: it records the opening and carries the SLA; the
+	// threat (12315) is anger, escalated at once although no manager stands above
+	// the (unrouted) complaint yet: it awaits one (revision 5).
+	eventually(t, 10*time.Second, "the complaint workflow opened the complaint and escalated it", func() bool {
+		return strings.Join(s.eventKinds(id), ",") == "opened,escalation_requested"
 	})
 	eventually(t, 10*time.Second, "the workflow visible with its category", func() bool {
 		return s.countWorkflows(onQueue+" AND ComplaintCategory = 'product' AND ComplaintUrgency = 'high'") == 1
