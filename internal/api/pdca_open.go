@@ -78,10 +78,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.check(&v)
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 200 {
-		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
-	}
+	key := openingKey(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
@@ -138,4 +135,14 @@ func keyedOpening(r *http.Request, key string, body any) store.Keyed {
 	sum := sha256.Sum256(raw)
 	p := principalFrom(r.Context())
 	return store.Keyed{Key: cmp.Or(p.TokenID, p.Actor()) + ":" + key, RequestHash: hex.EncodeToString(sum[:])}
+}
+
+// openingKey is the Idempotency-Key of a POST that opens something by hand (a PDCA
+// cycle, a risk alert), named in v when it is longer than the column keeps.
+func openingKey(r *http.Request, v *validator) string {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
+	}
+	return key
 }

@@ -45,10 +45,7 @@ func (s *Server) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 		v.oneOf("grade", body.Grade, riskGrades)
 	}
 	v.required("description", body.Description, 10000)
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 200 {
-		v.reject("Idempotency-Key", FieldTooLong, "must be at most 200 characters")
-	}
+	key := openingKey(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return
