@@ -20,6 +20,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/codec"
 	"github.com/complaintflow/complaintflow/internal/config"
 	"github.com/complaintflow/complaintflow/internal/console"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/service"
@@ -103,6 +104,7 @@ func serve(ctx context.Context) error {
 	srv.UseLimits(api.Limits{BadTokensPerMinute: cfg.AuthFailuresPerMinute, BadTokenBurst: cfg.AuthFailuresBurst,
 		IntakePerSecond: cfg.IntakePerSecond, IntakeBurst: cfg.IntakeBurst})
 	srv.UseWorkflowTaskTimeout(cfg.WorkflowTaskTimeout)
+	srv.UseEgress(notify.Egress{Allow: cfg.OutboundAllow})
 	// Start-up steps wait for their dependency; /readyz names them until done.
 	bootstrapped := srv.Starting("bootstrap_admin_token")
 	go func() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -71,15 +72,22 @@ func (v *validator) email(field, value string) {
 	}
 }
 
-// webhookURL accepts absolute http(s) URLs only: the notifier posts to it.
-func (v *validator) webhookURL(field, value string) {
+// webhookURL accepts absolute http(s) URLs the worker may post to: one whose host
+// the egress rule refuses (an internal address or name OUTBOUND_ALLOW_CIDRS does
+// not allow) would only fail at delivery. Names are not resolved here; the worker
+// checks the address it dials.
+func (v *validator) webhookURL(field, value string, egress notify.Egress) {
 	v.optional(field, value, 2000)
 	if value == "" {
 		return
 	}
 	u, err := url.Parse(value)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "":
 		v.reject(field, FieldInvalidFormat, "must be an absolute http or https URL")
+	case !egress.PermitsHost(u.Hostname()):
+		v.reject(field, FieldInvalid, "must not name this machine or an internal network, "+
+			"unless OUTBOUND_ALLOW_CIDRS allows it: the worker does not post there")
 	}
 }
 
@@ -243,13 +251,13 @@ var personRoles = func() []string {
 	return names
 }()
 
-func (b *putPersonBody) validate(v *validator) {
+func (b *putPersonBody) validate(v *validator, egress notify.Egress) {
 	v.required("name", b.Name, 200)
 	v.oneOf("role", b.Role, personRoles)
 	v.optionalID("team_id", b.TeamID)
 	v.optionalID("manager_id", b.ManagerID)
 	v.email("email", b.Email)
-	v.webhookURL("webhook_url", b.WebhookURL)
+	v.webhookURL("webhook_url", b.WebhookURL, egress)
 }
 
 type personView struct {
@@ -299,7 +307,7 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body.validate(&v)
+	body.validate(&v, s.egress)
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

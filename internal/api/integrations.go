@@ -75,7 +75,7 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	if body.CallbackURL == "" {
 		v.reject("callback_url", FieldRequired, "is required")
 	} else {
-		v.webhookURL("callback_url", body.CallbackURL)
+		v.webhookURL("callback_url", body.CallbackURL, s.egress)
 	}
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/message"
+	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/schedules"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/survey"
@@ -69,7 +70,14 @@ type Server struct {
 	started   startedMarks    // workflow-start marks to clear, batched (started.go)
 	// qualityTeam is the directory team whose lead owns manual risk alerts (QUALITY_TEAM).
 	qualityTeam string
+	// egress judges the webhook and callback URLs callers register, as the worker
+	// judges what it posts to (OUTBOUND_ALLOW_CIDRS).
+	egress notify.Egress
 }
+
+// UseEgress sets the rule registered webhook and callback URLs must pass: the
+// worker's, from OUTBOUND_ALLOW_CIDRS (notify.DefaultEgress until set).
+func (s *Server) UseEgress(e notify.Egress) { s.egress = e }
 
 // UseQualityTeam names the directory team whose lead owns risk alerts opened by
 // hand (QUALITY_TEAM; "quality" until set).
@@ -84,7 +92,7 @@ func New(st *store.Store, tc client.Client, taskQueue string, log *slog.Logger, 
 	s := &Server{
 		store: st, temporal: tc, taskQueue: taskQueue, log: log, registry: registry,
 		schedules: schedules.New(st, tc, taskQueue, log),
-		warmup:    classify.Warm, qualityTeam: "quality",
+		warmup:    classify.Warm, qualityTeam: "quality", egress: notify.DefaultEgress(),
 		workflowTaskTimeout: workflows.DefaultWorkflowTaskTimeout,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "complaintflow_http_requests_total", Help: "HTTP requests by route, method and status.",
