@@ -48,26 +48,45 @@ type OpenedAlert struct {
 	Created bool
 }
 
-// OpenAlert opens an alert owned by the quality lead, once per monitor run and
-// condition: a retry returns what the first attempt did, Created included, so the
-// monitor starts the alert's workflow even if it failed right after opening it.
+// OpenAlert opens an alert, once per monitor run, condition and subject: a retry
+// returns what the first attempt did, Created included, so the monitor starts the
+// alert's workflow even if it failed right after opening it.
 func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAlert, error) {
-	var owner string
-	if a.Teams != nil {
-		lead, _, err := a.Teams.TeamRoster(ctx, a.QualityTeamID)
-		if err != nil {
-			return OpenedAlert{}, err
-		}
-		owner = lead
+	owner, err := a.alertOwner(ctx, in.Check)
+	if err != nil {
+		return OpenedAlert{}, err
+	}
+	key := in.MonitorRun + "/" + string(in.Check.Condition)
+	if in.Check.Subject != "" {
+		key += "/" + in.Check.Subject
 	}
 	alert, created, err := a.Risks.OpenRiskAlert(ctx, quality.NewRiskAlert{
-		ID: uuid.NewString(), Key: in.MonitorRun + "/" + string(in.Check.Condition), MonitorRun: in.MonitorRun,
-		Check: in.Check, At: in.At, OwnerID: owner,
+		ID: uuid.NewString(), Key: key, MonitorRun: in.MonitorRun, Check: in.Check, At: in.At, OwnerID: owner,
 	})
 	if err != nil {
 		return OpenedAlert{}, err
 	}
 	return OpenedAlert{AlertID: alert.ID, Created: created}, nil
+}
+
+// alertOwner is who answers a check's alert: for a training gap the lead of the
+// agent's (or the) team, who plans the training — unless the lead is the agent or
+// the team has none; else the quality lead. "" without a directory or a lead.
+func (a *Activities) alertOwner(ctx context.Context, c quality.RiskCheck) (string, error) {
+	if a.Teams == nil {
+		return "", nil
+	}
+	if tr := c.Details.Training; tr != nil && tr.Team != "" {
+		lead, _, err := a.Teams.TeamRoster(ctx, tr.Team)
+		if err != nil {
+			return "", err
+		}
+		if lead != "" && lead != tr.Agent {
+			return lead, nil
+		}
+	}
+	lead, _, err := a.Teams.TeamRoster(ctx, a.QualityTeamID)
+	return lead, err
 }
 
 // LoadAlert reads an alert; a missing one is a non-retryable NotFound.

@@ -447,6 +447,8 @@ func (w *riskAlert) title() string {
 		return "staff turnover over the monthly limit"
 	case quality.KPIMissed:
 		return "KPI target missed"
+	case quality.TrainingGap:
+		return "training gap of " + strings.Replace(w.figures.Subject, ":", " ", 1)
 	case quality.Manual:
 		title, _, _ := strings.Cut(w.figures.Description, "\n")
 		return title
@@ -478,8 +480,30 @@ func (w *riskAlert) summary() string {
 		what = fmt.Sprintf("%g of %g KPI targets judged were missed in the window to %s.", a.Observed, a.Baseline, at)
 	case quality.Manual:
 		what = fmt.Sprintf("Opened by hand by %s at %s: %s", a.OpenedBy, at, a.Description)
+	case quality.TrainingGap:
+		what = trainingSummary(a, at)
 	}
 	return fmt.Sprintf("Risk alert %s (%s, %s). %s", w.state.AlertID, w.state.Condition, w.state.Grade, what)
+}
+
+// trainingSummary is a training gap's evidence for the team lead: the criteria
+// under the threshold, everyone's averages beside them, and the scorecards.
+func trainingSummary(a quality.RiskAlert, at string) string {
+	tr := a.Details.Training
+	if tr == nil {
+		return ""
+	}
+	below := make([]string, len(tr.Below))
+	for i, k := range tr.Below {
+		below[i] = fmt.Sprintf("%s %g%% (all agents %g%%)", k, tr.Averages[k], tr.Everyone[k])
+	}
+	cards := tr.Scorecards
+	if len(cards) > 10 {
+		cards = append(cards[:10:10], "…")
+	}
+	return fmt.Sprintf("The %d QA scorecards scored from %s to %s average under %g%% of the points on: %s. "+
+		"Scorecards (QA samples): %s.", a.Details.Counts["scorecards"], formatTime(a.Details.From), at, a.Threshold,
+		strings.Join(below, ", "), strings.Join(cards, ", "))
 }
 
 // demand is the response the grade asks for (DOMAIN.md §4).

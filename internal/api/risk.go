@@ -56,6 +56,9 @@ type riskThresholdsView struct {
 	TurnoverMinHeadcount  int64      `json:"turnover_min_headcount"`
 	KPIWindowDays         int        `json:"kpi_window_days"`
 	KPIMinVolume          int64      `json:"kpi_min_volume"`
+	TrainingWindowDays    int        `json:"training_window_days"`
+	TrainingCriterionPct  float64    `json:"training_criterion_pct"`
+	TrainingMinScorecards int64      `json:"training_min_scorecards"`
 	RedHandling           string     `json:"red_handling"`
 	RedHandlingSeconds    int64      `json:"red_handling_seconds"`
 	YellowHandling        string     `json:"yellow_handling"`
@@ -74,7 +77,8 @@ func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
 		SLATargetPct:          t.SLATargetPct, SLARedPoints: t.SLARedPoints, SLAMinKnown: t.SLAMinKnown,
 		SlowWindowMinutes: t.SlowWindowMinutes, SlowPct: t.SlowPct, SlowRedPct: t.SlowRedPct, SlowMinRequests: t.SlowMinRequests,
 		TurnoverPct: t.TurnoverPct, TurnoverMinHeadcount: t.TurnoverMinHeadcount,
-		KPIWindowDays: t.KPIWindowDays, KPIMinVolume: t.KPIMinVolume,
+		KPIWindowDays: t.KPIWindowDays, KPIMinVolume: t.KPIMinVolume, TrainingWindowDays: t.TrainingWindowDays,
+		TrainingCriterionPct: t.TrainingCriterionPct, TrainingMinScorecards: t.TrainingMinScorecards,
 		RedHandling: seconds(t.RedHandlingSeconds), RedHandlingSeconds: t.RedHandlingSeconds,
 		YellowHandling: seconds(t.YellowHandlingSeconds), YellowHandlingSeconds: t.YellowHandlingSeconds,
 		BlueHandling: seconds(t.BlueHandlingSeconds), BlueHandlingSeconds: t.BlueHandlingSeconds,
@@ -117,6 +121,9 @@ type putRiskThresholdsBody struct {
 	TurnoverMinHeadcount  *int64   `json:"turnover_min_headcount"`
 	KPIWindowDays         *int     `json:"kpi_window_days"`
 	KPIMinVolume          *int64   `json:"kpi_min_volume"`
+	TrainingWindowDays    *int     `json:"training_window_days"`
+	TrainingCriterionPct  *float64 `json:"training_criterion_pct"`
+	TrainingMinScorecards *int64   `json:"training_min_scorecards"`
 	RedHandling           *string  `json:"red_handling"`
 	YellowHandling        *string  `json:"yellow_handling"`
 	BlueHandling          *string  `json:"blue_handling"`
@@ -139,6 +146,7 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	set(&t.SlowPct, b.SlowPct)
 	set(&t.SlowRedPct, b.SlowRedPct)
 	set(&t.TurnoverPct, b.TurnoverPct)
+	set(&t.TrainingCriterionPct, b.TrainingCriterionPct)
 	setInt := func(dst *int64, src *int64) {
 		if src != nil {
 			*dst = *src
@@ -147,11 +155,15 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	setInt(&t.SlowMinRequests, b.SlowMinRequests)
 	setInt(&t.TurnoverMinHeadcount, b.TurnoverMinHeadcount)
 	setInt(&t.KPIMinVolume, b.KPIMinVolume)
+	setInt(&t.TrainingMinScorecards, b.TrainingMinScorecards)
 	if b.SlowWindowMinutes != nil {
 		t.SlowWindowMinutes = *b.SlowWindowMinutes
 	}
 	if b.KPIWindowDays != nil {
 		t.KPIWindowDays = *b.KPIWindowDays
+	}
+	if b.TrainingWindowDays != nil {
+		t.TrainingWindowDays = *b.TrainingWindowDays
 	}
 	if b.CSATMinAnswers != nil {
 		t.CSATMinAnswers = *b.CSATMinAnswers
@@ -190,6 +202,9 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	between("turnover_min_headcount", float64(t.TurnoverMinHeadcount), 1, 1e6, true)
 	between("kpi_window_days", float64(t.KPIWindowDays), 1, 366, true)
 	between("kpi_min_volume", float64(t.KPIMinVolume), 1, 1e6, true)
+	between("training_window_days", float64(t.TrainingWindowDays), 1, 366, true)
+	between("training_criterion_pct", t.TrainingCriterionPct, 0, 100, false)
+	between("training_min_scorecards", float64(t.TrainingMinScorecards), 1, 1e6, true)
 	between("sla_min_known", float64(t.SLAMinKnown), 1, 1e6, true)
 	for _, d := range []struct {
 		field string
@@ -257,6 +272,7 @@ type riskAlertView struct {
 	ID              string              `json:"id"`
 	WorkflowID      string              `json:"workflow_id"`
 	Condition       string              `json:"condition"`
+	Subject         string              `json:"subject"`
 	Grade           string              `json:"grade"`
 	Status          string              `json:"status"`
 	OpenedAt        time.Time           `json:"opened_at"`
@@ -285,8 +301,8 @@ type riskAlertView struct {
 
 func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 	v := riskAlertView{
-		ID: a.ID, WorkflowID: workflows.RiskAlertWorkflowID(a.ID), Condition: string(a.Condition), Grade: string(a.Grade),
-		Status: string(a.Status), OpenedAt: a.OpenedAt.UTC(),
+		ID: a.ID, WorkflowID: workflows.RiskAlertWorkflowID(a.ID), Condition: string(a.Condition),
+		Subject: a.Subject, Grade: string(a.Grade), Status: string(a.Status), OpenedAt: a.OpenedAt.UTC(),
 		Handling: seconds(a.HandlingSeconds), HandlingSeconds: a.HandlingSeconds, HandlingDueAt: a.HandlingDueAt.UTC(),
 		EscalationLevel: a.EscalationLevel, EscalatedTo: a.EscalatedTo,
 		Observed: a.Observed, Baseline: a.Baseline, Threshold: a.Threshold, Details: a.Details,
@@ -501,6 +517,7 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, ch
 type riskLedgerEntryView struct {
 	ID              string     `json:"id"`
 	Condition       string     `json:"condition"`
+	Subject         string     `json:"subject"`
 	Grade           string     `json:"grade"`
 	OpenedAt        time.Time  `json:"opened_at"`
 	Observed        float64    `json:"observed"`
@@ -518,7 +535,7 @@ type riskLedgerEntryView struct {
 func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 	v := riskAlertViewOf(a)
 	out := riskLedgerEntryView{
-		ID: a.ID, Condition: v.Condition, Grade: v.Grade, OpenedAt: v.OpenedAt, Observed: a.Observed, Baseline: a.Baseline,
+		ID: a.ID, Condition: v.Condition, Subject: a.Subject, Grade: v.Grade, OpenedAt: v.OpenedAt, Observed: a.Observed, Baseline: a.Baseline,
 		Threshold: a.Threshold, EscalationLevel: a.EscalationLevel,
 		Response: a.Response, RespondedBy: a.RespondedBy, RespondedAt: v.RespondedAt,
 	}

@@ -14,7 +14,14 @@ import (
 // riskAlert is the API's risk alert (the generated type) with its handling clock.
 type riskAlert struct {
 	apiclient.RiskAlert
-	WorkflowLink string // the alert's workflow in the Temporal Web UI, or ""
+	WorkflowLink string   // the alert's workflow in the Temporal Web UI, or ""
+	About        *subject // whom it is about; nil for the whole service
+}
+
+// ledgerRow is a risk ledger entry with whom its alert was about.
+type ledgerRow struct {
+	apiclient.RiskLedgerEntry
+	About *subject
 }
 
 // Clock is the alert's handling deadline as the countdown markup reads it; it stops
@@ -99,20 +106,33 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 			return
 		}
 	}
+	// Training gaps are one alert per agent or team: the subject tells them apart.
+	var subjects []string
+	for _, a := range alerts.Items {
+		subjects = append(subjects, a.Subject)
+	}
+	for _, e := range ledger.Items {
+		subjects = append(subjects, e.Subject)
+	}
+	names := c.riskSubjectNames(r, subjects)
 	groups := make([]gradeGroup, len(grades))
 	for i, g := range grades {
 		groups[i] = gradeGroup{Grade: g.Grade, Label: g.Label}
 		for _, a := range alerts.Items {
 			if string(a.Grade) == g.Grade {
-				groups[i].Alerts = append(groups[i].Alerts, riskAlert{a, c.workflowLink(a.WorkflowId)})
+				groups[i].Alerts = append(groups[i].Alerts, riskAlert{a, c.workflowLink(a.WorkflowId), names.about(a.Subject)})
 			}
 		}
+	}
+	rows := make([]ledgerRow, len(ledger.Items))
+	for i, e := range ledger.Items {
+		rows[i] = ledgerRow{e, names.about(e.Subject)}
 	}
 	if input == nil {
 		input = map[string]string{}
 	}
 	c.render(w, r, status, "risk", map[string]any{
-		"Groups": groups, "Ledger": ledger.Items, "Form": form, "Refusal": ref, "Input": input,
+		"Groups": groups, "Ledger": rows, "Form": form, "Refusal": ref, "Input": input,
 		"KPIs": kpiRowsOf(metrics.KpiTargets), "KPIFrom": metrics.From, "KPITo": metrics.To, "Grades": grades,
 	})
 }

@@ -34,8 +34,8 @@ type RiskCounts struct {
 // at At: the last 24 h start at Day, the last 7 days at Week, the 7 days before
 // them at TwoWeeks, and the trailing days before the last 24 h at Trailing.
 // Slow starts the slow-response window, Month the turnover window (30 days), KPI the
-// KPI targets' window.
-type RiskWindows struct{ At, Day, Week, TwoWeeks, Trailing, Slow, Month, KPI time.Time }
+// KPI targets' window, Training the training-gap window.
+type RiskWindows struct{ At, Day, Week, TwoWeeks, Trailing, Slow, Month, KPI, Training time.Time }
 
 // RiskWindowsAt are the windows of an evaluation at the moment at (in UTC) under
 // the thresholds t, whose VolumeTrailingDays sets the trailing window.
@@ -47,7 +47,9 @@ func RiskWindowsAt(at time.Time, t RiskThresholds) RiskWindows {
 	slow := at.Add(-time.Duration(t.SlowWindowMinutes) * time.Minute)
 	month := at.Add(-TurnoverWindow)
 	kpi := at.Add(-time.Duration(t.KPIWindowDays) * 24 * time.Hour)
-	return RiskWindows{At: at, Day: day, Week: week, TwoWeeks: twoWeeks, Trailing: trailing, Slow: slow, Month: month, KPI: kpi}
+	training := at.Add(-time.Duration(t.TrainingWindowDays) * 24 * time.Hour)
+	return RiskWindows{At: at, Day: day, Week: week, TwoWeeks: twoWeeks, Trailing: trailing, Slow: slow, Month: month, KPI: kpi,
+		Training: training}
 }
 
 // TurnoverWindow is the "month" of 002 §9.1's monthly turnover: the 30 days before
@@ -59,13 +61,15 @@ const TurnoverWindow = 30 * 24 * time.Hour
 const SlowRequest = 5 * time.Second
 
 // EvaluateRisks grades every condition of DOMAIN.md §4 and 002 §9.1 from the counts
-// of the windows w and the KPI window's metrics under the thresholds t and the
-// targets: one check per condition, in Conditions order.
-func EvaluateRisks(n RiskCounts, kpi MetricsGroup, targets KPITargets, t RiskThresholds, w RiskWindows) RiskEvaluation {
-	return RiskEvaluation{At: w.At, Thresholds: t, Checks: []RiskCheck{
+// of the windows w, the KPI window's metrics and the training window's QA scores
+// under the thresholds t and the targets: one check per condition (per subject
+// found for a training gap), in Conditions order.
+func EvaluateRisks(n RiskCounts, kpi MetricsGroup, targets KPITargets, qa []TrainingScores, t RiskThresholds, w RiskWindows) RiskEvaluation {
+	checks := []RiskCheck{
 		CheckCSAT(n, t, w), CheckVolume(n, t, w), CheckSLA(n, t, w),
 		CheckSlowResponse(n, t, w), CheckTurnover(n, t, w), CheckKPITargets(kpi, targets, t, w),
-	}}
+	}
+	return RiskEvaluation{At: w.At, Thresholds: t, Checks: append(checks, CheckTrainingGaps(qa, t, w)...)}
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -97,7 +97,8 @@ func TestEvaluateRisksChecksEveryConditionOverItsWindows(t *testing.T) {
 	require.Equal(t, gradingAt.Add(-15*time.Minute), w.Slow)
 	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.Month)
 	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.KPI)
-	ev := quality.EvaluateRisks(quality.RiskCounts{}, quality.MetricsGroup{}, quality.DefaultKPITargets(), th, w)
+	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.Training)
+	ev := quality.EvaluateRisks(quality.RiskCounts{}, quality.MetricsGroup{}, quality.DefaultKPITargets(), nil, th, w)
 	require.Equal(t, gradingAt, ev.At)
 	var conditions []quality.Condition
 	for _, c := range ev.Checks {

@@ -190,8 +190,9 @@ func (g Grade) DefaultHandling() time.Duration {
 	}
 }
 
-// Condition is a risk the monitor watches for; at most one alert per condition is
-// open at a time. Manual alerts are the exception: any number may be open.
+// Condition is a risk the monitor watches for; at most one alert per condition and
+// subject (a training gap's agent or team; none for the others) is open at a time.
+// Manual alerts are the exception: any number may be open.
 type Condition string
 
 // The conditions of DOMAIN.md §4 and 002 §9.1.
@@ -202,8 +203,9 @@ const (
 	SlowResponse  Condition = "slow_response"  // the API's requests taking over 5 s
 	StaffTurnover Condition = "staff_turnover" // people leaving the directory, over 15 % in a month
 	KPIMissed     Condition = "kpi_target"     // a standing KPI target missed
+	TrainingGap   Condition = "training_gap"   // an agent's or a team's QA scores under the threshold on a criterion
 	Manual        Condition = "manual"         // opened by hand with a grade and a description
 )
 
 // Conditions lists every condition the monitor checks, in the order it checks them.
-var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall, SlowResponse, StaffTurnover, KPIMissed}
+var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall, SlowResponse, StaffTurnover, KPIMissed, TrainingGap}

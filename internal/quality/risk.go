@@ -20,6 +20,8 @@ type RiskDetails struct {
 	BaselineFrom *time.Time       `json:"baseline_from,omitempty"` // the window the baseline comes from, if any
 	BaselineTo   *time.Time       `json:"baseline_to,omitempty"`
 	Counts       map[string]int64 `json:"counts"`
+	// A training gap's evidence (training_gap only).
+	Training *TrainingEvidence `json:"training,omitempty"`
 }
 
 // Scan reads details stored as JSON.
@@ -42,8 +44,11 @@ func (d *RiskDetails) Scan(src any) error {
 // complaints a day). Threshold is the observed value at which Grade begins (or, when
 // the condition does not hold, at which the lowest grade would): CSAT ≤ baseline −
 // drop points, volume ≥ baseline × (1 + spike %), SLA compliance under target.
+// Subject is whom the check is about: "agent:<id>" or "team:<id>" for a training
+// gap, "" for a condition of the whole service.
 type RiskCheck struct {
 	Condition       Condition   `json:"condition"`
+	Subject         string      `json:"subject,omitempty"`
 	Grade           Grade       `json:"grade,omitempty"`
 	Note            string      `json:"note,omitempty"`
 	Observed        float64     `json:"observed"`
@@ -60,7 +65,7 @@ func (c RiskCheck) Holds() bool { return c.Grade != "" }
 type RiskEvaluation struct {
 	At         time.Time      `json:"at"`
 	Thresholds RiskThresholds `json:"thresholds"`
-	Checks     []RiskCheck    `json:"checks"` // one per condition, in Conditions order
+	Checks     []RiskCheck    `json:"checks"` // in Conditions order: one per condition, one per subject found for a training gap
 }
 
 // Findings are the checks whose condition holds.
@@ -92,6 +97,7 @@ var RiskAlertStatuses = []RiskAlertStatus{RiskOpen, RiskResponded, RiskClosed}
 type RiskAlert struct {
 	ID              string          `db:"id"`
 	Condition       Condition       `db:"condition"`
+	Subject         string          `db:"subject"` // a training gap's agent or team; "" for the others
 	Grade           Grade           `db:"grade"`
 	Status          RiskAlertStatus `db:"status"`
 	OpenedAt        time.Time       `db:"opened_at"`

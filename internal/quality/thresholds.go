@@ -34,6 +34,12 @@ type RiskThresholds struct {
 	// metric only with at least KPIMinVolume complaints opened in it.
 	KPIWindowDays int   `json:"kpi_window_days"`
 	KPIMinVolume  int64 `json:"kpi_min_volume"`
+	// Training gaps (002 §9.1 blue, from the QA scorecards of 002 §10.1): an agent's or
+	// a team's average on a criterion, as % of its points, over the samples scored in
+	// the last window days.
+	TrainingWindowDays    int     `json:"training_window_days"`
+	TrainingCriterionPct  float64 `json:"training_criterion_pct"`  // under this % on any criterion: blue
+	TrainingMinScorecards int64   `json:"training_min_scorecards"` // fewer scorecards on the criterion: no verdict
 	// Handling deadlines by grade.
 	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
 	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
@@ -52,6 +58,7 @@ func DefaultRiskThresholds() RiskThresholds {
 		SlowWindowMinutes: 15, SlowPct: 5, SlowRedPct: 50, SlowMinRequests: 20,
 		TurnoverPct: 15, TurnoverMinHeadcount: 10,
 		KPIWindowDays: 30, KPIMinVolume: 10,
+		TrainingWindowDays: 30, TrainingCriterionPct: 60, TrainingMinScorecards: 5,
 		RedHandlingSeconds:    int64(Red.DefaultHandling() / time.Second),
 		YellowHandlingSeconds: int64(Yellow.DefaultHandling() / time.Second),
 		BlueHandlingSeconds:   int64(Blue.DefaultHandling() / time.Second),

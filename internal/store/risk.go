@@ -112,19 +112,23 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEv
 	if err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
-	return quality.EvaluateRisks(c, kpi.Total, targets, t, w), nil
+	qa, err := s.TrainingScores(ctx, w.Training, w.At)
+	if err != nil {
+		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+	}
+	return quality.EvaluateRisks(c, kpi.Total, targets, qa, t, w), nil
 }
 
 // --- alerts ------------------------------------------------------------------------
 
-const riskAlertColumns = `id, condition, grade, status, opened_at, handling_seconds, handling_due_at,
+const riskAlertColumns = `id, condition, subject, grade, status, opened_at, handling_seconds, handling_due_at,
 	escalation_level, escalated_to, observed::float8 AS observed, baseline::float8 AS baseline,
 	threshold::float8 AS threshold, CAST(details AS text) AS details, monitor_run, owner_id, response,
 	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
 	closed_by, last_seen_at, seen_count, description, opened_by`
 
-// OpenRiskAlert opens an alert for the check's condition, or, when one is already
-// open (or responded) for it, returns that one (created false) and records that it
+// OpenRiskAlert opens an alert for the check's condition and subject, or, when one
+// is already open (or responded) for them, returns that one (created false) and records that it
 // was seen again. A retry with the same key returns what the first call did.
 func (s *Store) OpenRiskAlert(ctx context.Context, a quality.NewRiskAlert) (quality.RiskAlert, bool, error) {
 	if !a.Check.Holds() || a.Check.HandlingSeconds <= 0 {
@@ -163,20 +167,20 @@ func (s *Store) openRiskAlert(ctx context.Context, a quality.NewRiskAlert) (qual
 	}
 	at := a.At.UTC()
 	due := at.Add(time.Duration(a.Check.HandlingSeconds) * time.Second)
-	const insert = `INSERT INTO risk_alerts (id, condition, grade, opened_at, handling_seconds, handling_due_at,
+	const insert = `INSERT INTO risk_alerts (id, condition, subject, grade, opened_at, handling_seconds, handling_due_at,
 			observed, baseline, threshold, details, monitor_run, owner_id, last_seen_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS jsonb), $11, $12, $4)
-		ON CONFLICT (condition) WHERE status <> 'closed' AND condition <> 'manual' DO NOTHING
+		VALUES ($1, $2, $13, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS jsonb), $11, $12, $4)
+		ON CONFLICT (condition, subject) WHERE status <> 'closed' AND condition <> 'manual' DO NOTHING
 		RETURNING id`
 	var id string
 	kind := quality.RiskEventOpened
 	err = tx.GetContext(ctx, &id, insert, a.ID, a.Check.Condition, a.Check.Grade, at, a.Check.HandlingSeconds, due,
-		a.Check.Observed, a.Check.Baseline, a.Check.Threshold, string(details), a.MonitorRun, owner)
+		a.Check.Observed, a.Check.Baseline, a.Check.Threshold, string(details), a.MonitorRun, owner, a.Check.Subject)
 	if errors.Is(err, sql.ErrNoRows) {
 		kind = quality.RiskEventSeenAgain
 		const seen = `UPDATE risk_alerts SET last_seen_at = GREATEST(last_seen_at, $2), seen_count = seen_count + 1
-			WHERE condition = $1 AND status <> 'closed' RETURNING id`
-		err = tx.GetContext(ctx, &id, seen, a.Check.Condition, at)
+			WHERE condition = $1 AND subject = $3 AND status <> 'closed' RETURNING id`
+		err = tx.GetContext(ctx, &id, seen, a.Check.Condition, at, a.Check.Subject)
 		if errors.Is(err, sql.ErrNoRows) {
 			return quality.RiskAlert{}, false, errAlertClosedMeanwhile
 		}

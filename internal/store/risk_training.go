@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// trainingScoresQuery takes each criterion's score of the QA samples scored in
+// [$2, $1) as % of the criterion's points on the scorecard the sample was scored on,
+// and averages it by agent, by the agent's team (of the directory today) and over
+// everyone (quality.TrainingAll). An agent's or a team's samples scored before its
+// last training_gap alert closed are left out: that alert judged them, and the
+// rectification plan it was answered with is judged by the samples after it.
+const trainingScoresQuery = `
+WITH scored AS (
+    SELECT s.id, s.agent, COALESCE(p.team_id, '') AS team, s.scored_at, c->>'key' AS criterion,
+           100 * (s.scores->>(c->>'key'))::numeric / (c->>'points')::numeric AS pct
+    FROM qa_samples s
+    CROSS JOIN LATERAL jsonb_array_elements(s.criteria) c
+    LEFT JOIN people p ON p.id = s.agent
+    WHERE s.scored_at >= $2 AND s.scored_at < $1
+      AND s.scores ? (c->>'key') AND (c->>'points')::numeric > 0
+), subjects AS (
+    SELECT 'agent:' || agent AS subject, team, agent, id, scored_at, criterion, pct FROM scored
+    UNION ALL
+    SELECT 'team:' || team, team, agent, id, scored_at, criterion, pct FROM scored WHERE team <> ''
+    UNION ALL
+    SELECT 'all', '', agent, id, scored_at, criterion, pct FROM scored
+), judged AS (
+    SELECT subject, max(closed_at) AS until
+    FROM risk_alerts
+    WHERE condition = 'training_gap' AND status = 'closed' AND closed_at < $1
+    GROUP BY subject
+)
+SELECT x.subject, min(x.team) AS team, x.criterion, count(*) AS scorecards, count(DISTINCT x.agent) AS agents,
+       round(avg(x.pct), 2)::float8 AS average_pct,
+       CASE WHEN x.subject = 'all' THEN '{}'
+            ELSE array_agg(x.id::text ORDER BY x.scored_at, x.id) END AS samples
+FROM subjects x LEFT JOIN judged j ON j.subject = x.subject
+WHERE j.until IS NULL OR x.scored_at >= j.until
+GROUP BY x.subject, x.criterion
+ORDER BY x.subject, x.criterion`
+
+// TrainingScores reads the QA figures the training-gap check grades, over the
+// samples scored in [from, at).
+func (s *Store) TrainingScores(ctx context.Context, from, at time.Time) ([]quality.TrainingScores, error) {
+	var rows []struct {
+		Subject    string         `db:"subject"`
+		Team       string         `db:"team"`
+		Criterion  string         `db:"criterion"`
+		Scorecards int64          `db:"scorecards"`
+		Agents     int64          `db:"agents"`
+		AveragePct float64        `db:"average_pct"`
+		Samples    pq.StringArray `db:"samples"`
+	}
+	if err := s.db.SelectContext(planEachRun(ctx), &rows, trainingScoresQuery, at.UTC(), from.UTC()); err != nil {
+		return nil, fmt.Errorf("training scores: %w", err)
+	}
+	out := make([]quality.TrainingScores, len(rows))
+	for i, r := range rows {
+		out[i] = quality.TrainingScores{Subject: r.Subject, Team: r.Team, Criterion: r.Criterion, Scorecards: r.Scorecards,
+			Agents: r.Agents, AveragePct: r.AveragePct, Samples: r.Samples}
+	}
+	return out, nil
+}

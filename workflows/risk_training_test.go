@@ -1,0 +1,38 @@
+package workflows_test
+
+import (
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/workflows"
+)
+
+// A training gap's notice tells its owner — nina, ann's team lead — whom it is
+// about, the criteria under the threshold beside everyone's averages, and the
+// scorecards, and asks for a rectification plan within 24 h.
+func (s *RiskAlertSuite) TestATrainingGapTellsTheTeamLeadItsEvidence() {
+	s.opened(quality.Blue, "nina")
+	s.acts.chains["nina"] = []complaint.Member{{ID: "nina", Role: complaint.RoleTeamLead}}
+	a := &s.acts.alert
+	a.Condition, a.Subject, a.Observed, a.Baseline, a.Threshold = quality.TrainingGap, "agent:ann", 44, 65, 60
+	a.Details = quality.RiskDetails{From: s.start.Add(-30 * 24 * time.Hour), To: s.start,
+		Counts: map[string]int64{"scorecards": 5},
+		Training: &quality.TrainingEvidence{Agent: "ann", Team: "north", Scorecards: []string{"qa-1", "qa-2"},
+			Averages: map[string]float64{"expertise": 44, "attitude": 52}, Everyone: map[string]float64{"expertise": 65, "attitude": 70},
+			Below: []string{"expertise", "attitude"}}}
+	s.closeAt(time.Hour)
+	s.run()
+
+	s.Require().Len(s.acts.notices, 1)
+	n := s.acts.notices[0]
+	s.Equal("nina", n.Recipient)
+	s.Equal("[BLUE] Risk alert: training gap of agent ann", n.Subject)
+	for _, want := range []string{"The 5 QA scorecards scored from 2026-02-13", "under 60% of the points on: " +
+		"expertise 44% (all agents 65%), attitude 52% (all agents 70%)", "Scorecards (QA samples): qa-1, qa-2.",
+		"a rectification plan"} {
+		s.True(strings.Contains(n.Body, want), "notice %q lacks %q", n.Body, want)
+	}
+	s.Equal(workflows.EventRiskAlertOpened, n.EventKind)
+}
