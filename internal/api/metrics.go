@@ -45,6 +45,8 @@ type metricsView struct {
 	// KPITargets is each enabled standing target against the period's total (000
 	// §3.1, 002 §2.1): actual and met are null when the period has no data for it.
 	KPITargets []quality.KPIStanding `json:"kpi_targets"`
+	// WaitTarget is the wait every group's wait_seconds.within_target counts up to.
+	WaitTarget float64 `json:"wait_target_seconds"`
 }
 
 // seriesPoint is one interval of a series: its total and, with group_by, its groups.
@@ -89,7 +91,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), TimeZone: q.loc.String(),
 		Total: report.Total, Groups: nonNilGroups(report.Groups), Series: []seriesPoint{},
 		Sentiment:  sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel},
-		KPITargets: targets.Standings(report.Total, 1)}
+		KPITargets: targets.Standings(report.Total, 1), WaitTarget: report.WaitTarget}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}

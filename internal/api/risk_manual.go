@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -194,7 +196,9 @@ func (s *Server) putKPITargets(w http.ResponseWriter, r *http.Request) {
 			v.reject(field("target"), FieldOutOfRange, "must be from -100 up to 100")
 		case quality.KPI(t.KPI) == quality.FirstResponseMinutes && (*t.Target <= 0 || *t.Target > 100000):
 			v.reject(field("target"), FieldOutOfRange, "must be above 0 up to 100000")
-		case quality.KPI(t.KPI) != quality.KPI(quality.NPS) && quality.KPI(t.KPI) != quality.FirstResponseMinutes &&
+		case quality.KPI(t.KPI) == quality.WaitSeconds && (*t.Target <= 0 || *t.Target > complaint.MaxWaitSeconds):
+			v.reject(field("target"), FieldOutOfRange, fmt.Sprintf("must be above 0 up to %d", complaint.MaxWaitSeconds))
+		case !slices.Contains([]quality.KPI{quality.KPI(quality.NPS), quality.FirstResponseMinutes, quality.WaitSeconds}, quality.KPI(t.KPI)) &&
 			(*t.Target < 0 || *t.Target > 100):
 			v.reject(field("target"), FieldOutOfRange, "must be from 0 up to 100")
 		}

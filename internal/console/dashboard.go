@@ -222,6 +222,9 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 	rates := add(seriesTable("rates", "Rates (%)", d.Buckets, byChannel, rateCols))
 	times := add(seriesTable("times", "First response and resolution (hours)", d.Buckets, byChannel, timeCols))
 	voice := add(seriesTable("voice", "Customer voice", d.Buckets, byChannel, voiceCols))
+	wait := add(seriesTable("wait", "Customer wait", d.Buckets, byChannel, waitCols))
+	// The share is within the register's target, which the chart names (002 §7.1: 90 s).
+	target := fmt.Sprintf(tr("dash.wait.target"), whole.WaitTargetSeconds)
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
 	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.cap.sentiment-category"), "category", whole.Sentiment.ByCategory, lang))
@@ -233,6 +236,8 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 		{times, []dashChart{plot("chart-times", "line", tr("dash.chart.times"), tr("dash.unit.hours"), times)}},
 		{voice, []dashChart{plot("chart-nps", "line", "NPS", "−100 … 100", voice, 0),
 			plot("chart-ces", "line", tr("dash.chart.ces"), "1 … 7", voice, 1)}},
+		{wait, []dashChart{plot("chart-wait", "line", tr("dash.chart.wait")+" "+target, tr("dash.unit.seconds"), wait, 0, 1),
+			plot("chart-wait-share", "line", tr("dash.chart.wait-share")+" "+target, "%", wait, 2)}},
 		{hm, []dashChart{heatChart(hm, tr("dash.unit.mentions"))}},
 		{br, []dashChart{counted(plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0))}},
 		{sc, []dashChart{counted(plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2))}},
@@ -315,6 +320,15 @@ var timeCols = []field{
 	{column{"resolution p90 (h)", "resolution_p90"}, func(g apiclient.MetricsGroup) *float64 { return hours(g.ResolutionSeconds.P90) }},
 }
 
+// waitCols are the customers' wait before reaching a person (002 §7.1), in seconds
+// as the API gives it, and the share within the target.
+var waitCols = []field{
+	{column{"wait p50 (s)", "wait_p50"}, func(g apiclient.MetricsGroup) *float64 { return g.WaitSeconds.P50 }},
+	{column{"wait p90 (s)", "wait_p90"}, func(g apiclient.MetricsGroup) *float64 { return g.WaitSeconds.P90 }},
+	{column{"wait within target %", "wait_within_pct"}, func(g apiclient.MetricsGroup) *float64 { return g.WaitSeconds.WithinTargetPct }},
+	{column{"waits filed", "wait_count"}, func(g apiclient.MetricsGroup) *float64 { return count(g.WaitSeconds.Count) }},
+}
+
 var voiceCols = []field{
 	{column{"NPS", "nps"}, func(g apiclient.MetricsGroup) *float64 { return g.Nps }},
 	{column{"CES", "ces"}, func(g apiclient.MetricsGroup) *float64 { return g.Ces }},
@@ -383,7 +397,7 @@ func key(g apiclient.MetricsGroup) string {
 // breakdownCols are the breakdown table's figures per group.
 var breakdownCols = slices.Concat([]field{
 	{column{"volume", "volume"}, func(g apiclient.MetricsGroup) *float64 { return count(g.Volume) }},
-}, rateCols, timeCols, voiceCols[:2])
+}, rateCols, timeCols, voiceCols[:2], waitCols[:3])
 
 // breakdownTable is one row per group of the whole period, then the total.
 func breakdownTable(groupBy string, m apiclient.MetricsReport) dashTable {

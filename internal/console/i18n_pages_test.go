@@ -176,16 +176,19 @@ func TestMadeMessageIDsAreInTheCatalog(t *testing.T) {
 	for _, f := range riskFields["close"] {
 		ids = append(ids, "rk.f."+f)
 	}
+	for _, id := range subjectKinds {
+		ids = append(ids, id)
+	}
 	for _, g := range groupings {
 		ids = append(ids, "dash.group."+g, "dash.first."+g)
 	}
 	for _, p := range periodOrder {
 		ids = append(ids, "dash.period."+p)
 	}
-	for _, id := range []string{"volume-channel", "volume-category", "rates", "times", "voice", "heatmap", "breakdown"} {
+	for _, id := range []string{"volume-channel", "volume-category", "rates", "times", "voice", "wait", "heatmap", "breakdown"} {
 		ids = append(ids, "dash.cap."+id)
 	}
-	for _, f := range slices.Concat(rateCols, timeCols, voiceCols, breakdownCols) {
+	for _, f := range slices.Concat(rateCols, timeCols, voiceCols, waitCols, breakdownCols) {
 		ids = append(ids, "dash.col."+f.Key)
 	}
 	for _, rm := range removals {

@@ -13,6 +13,9 @@ type MetricsReport struct {
 	GroupBy string         `json:"group_by,omitempty"`
 	Total   MetricsGroup   `json:"total"`
 	Groups  []MetricsGroup `json:"groups"`
+	// WaitTarget is the wait, in seconds, the groups' WaitSeconds.WithinTarget
+	// counts up to: the register's wait_seconds target (KPITargets.WaitTarget).
+	WaitTarget float64 `json:"wait_target_seconds"`
 }
 
 // Percentiles summarises a duration, in seconds, over the complaints that have one.
@@ -21,6 +24,15 @@ type Percentiles struct {
 	Count int64    `json:"count"`
 	P50   *float64 `json:"p50"`
 	P90   *float64 `json:"p90"`
+}
+
+// WaitTime is the customers' wait (002 §7.1 wait time) over the complaints filed
+// with one (Count), and how many of them waited no longer than the report's target
+// — their share of Count, nil when Count is 0.
+type WaitTime struct {
+	Percentiles
+	WithinTarget    int64    `json:"within_target"`
+	WithinTargetPct *float64 `json:"within_target_pct"`
 }
 
 // MetricsGroup holds the metrics of one group of the cohort (or of all of it, with an
@@ -34,6 +46,8 @@ type MetricsGroup struct {
 	FirstResponseSeconds Percentiles `json:"first_response_seconds"`
 	// From the opened event to the first resolved event, less the time paused before it.
 	ResolutionSeconds Percentiles `json:"resolution_seconds"`
+	// The customer's wait before reaching a person, over the complaints filed with one.
+	WaitSeconds WaitTime `json:"wait_seconds"`
 	// Complaints with a resolved event: the denominator of reopen, FCR and loop closure.
 	Resolved int64 `json:"resolved"`
 	// Complaints whose SLA outcome is known (resolved or breached), and those of them never breached.

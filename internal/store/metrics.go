@@ -43,9 +43,11 @@ func MetricsGroupings() []string {
 // added, with the expressions this query used to apply to the whole event log. Here
 // only the cohort's rows are read, through the opened_at index, and aggregated.
 // %[1]s is the group expression, taken from metricsGroupings, over the complaint's
-// current row, and %[2]s the join that brings that row (none for the total); $1 and
-// $2 bound the cohort. Rates are computed in numeric and rounded to 2 decimals,
-// percentiles to the millisecond, so the answer carries no floating-point noise.
+// current row c, which every report joins for the customer's wait (filed on the
+// complaint, not an event: docs/metrics.md "Wait time"); $1 and $2 bound the cohort,
+// $3 is the wait target in seconds. Rates are computed in numeric and rounded to 2
+// decimals, percentiles to the millisecond, so the answer carries no floating-point
+// noise.
 const metricsQuery = `
 WITH facts AS (
     SELECT %[1]s AS grp,
@@ -55,10 +57,11 @@ WITH facts AS (
         f.attitude_n, f.attitude_sum,
         extract(epoch FROM f.responded_at - f.opened_at)::float8 AS first_response_s,
         (extract(epoch FROM f.resolved_at - f.opened_at) - f.paused_seconds)::float8 AS resolution_s,
+        c.wait_seconds::float8 AS wait_s,
         f.resolved OR f.breached AS sla_known,
         f.resolved AND NOT f.acknowledged_first AND NOT f.reopened AS fcr
     FROM complaint_metrics f
-    %[2]s
+    JOIN complaints c ON c.id = f.complaint_id
     -- The cohort: complaints whose first opened event falls in [from, to).
     WHERE f.opened_at >= $1 AND f.opened_at < $2
 )
@@ -70,6 +73,11 @@ SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
     count(resolution_s) AS resolution_count,
     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_s)::numeric, 3)::float8 AS resolution_p50,
     round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resolution_s)::numeric, 3)::float8 AS resolution_p90,
+    count(wait_s) AS wait_count,
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_s)::numeric, 3)::float8 AS wait_p50,
+    round(percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s)::numeric, 3)::float8 AS wait_p90,
+    count(*) FILTER (WHERE wait_s <= $3) AS wait_within,
+    round(100 * (count(*) FILTER (WHERE wait_s <= $3))::numeric / NULLIF(count(wait_s), 0), 2)::float8 AS wait_within_pct,
     count(*) FILTER (WHERE resolved) AS resolved,
     count(*) FILTER (WHERE sla_known) AS sla_known,
     count(*) FILTER (WHERE sla_known AND NOT breached) AS sla_met,
@@ -117,6 +125,11 @@ type metricsRow struct {
 	ResolutionCount      int64    `db:"resolution_count"`
 	ResolutionP50        *float64 `db:"resolution_p50"`
 	ResolutionP90        *float64 `db:"resolution_p90"`
+	WaitCount            int64    `db:"wait_count"`
+	WaitP50              *float64 `db:"wait_p50"`
+	WaitP90              *float64 `db:"wait_p90"`
+	WaitWithin           int64    `db:"wait_within"`
+	WaitWithinPct        *float64 `db:"wait_within_pct"`
 	Resolved             int64    `db:"resolved"`
 	SLAKnown             int64    `db:"sla_known"`
 	SLAMet               int64    `db:"sla_met"`
@@ -153,8 +166,10 @@ func (r metricsRow) group() quality.MetricsGroup {
 		Key: r.Key, Volume: r.Volume,
 		FirstResponseSeconds: quality.Percentiles{Count: r.FirstResponseCount, P50: r.FirstResponseP50, P90: r.FirstResponseP90},
 		ResolutionSeconds:    quality.Percentiles{Count: r.ResolutionCount, P50: r.ResolutionP50, P90: r.ResolutionP90},
-		Resolved:             r.Resolved,
-		SLAKnown:             r.SLAKnown, SLAMet: r.SLAMet, SLACompliancePct: r.SLACompliancePct,
+		WaitSeconds: quality.WaitTime{Percentiles: quality.Percentiles{Count: r.WaitCount, P50: r.WaitP50, P90: r.WaitP90},
+			WithinTarget: r.WaitWithin, WithinTargetPct: r.WaitWithinPct},
+		Resolved: r.Resolved,
+		SLAKnown: r.SLAKnown, SLAMet: r.SLAMet, SLACompliancePct: r.SLACompliancePct,
 		Escalated: r.Escalated, EscalationRatePct: r.EscalationRatePct,
 		Reopened: r.Reopened, ReopenRatePct: r.ReopenRatePct,
 		FirstContactResolved: r.FirstContactResolved, FCRPct: r.FCRPct,
@@ -183,18 +198,21 @@ func (s *Store) Metrics(ctx context.Context, from, to time.Time, groupBy string)
 	if !from.Before(to) {
 		return report, fmt.Errorf("metrics: from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
-	// No grouping: the one group equals the total and is dropped, and the
-	// complaints rows are not needed.
-	expr, join := "NULL::text", ""
+	// No grouping: the one group equals the total and is dropped.
+	expr := "NULL::text"
 	if groupBy != "" {
 		var ok bool
 		if expr, ok = metricsGroupings[groupBy]; !ok {
 			return report, fmt.Errorf("metrics: group by %q: %w", groupBy, ErrUnknownGrouping)
 		}
-		join = "JOIN complaints c ON c.id = f.complaint_id"
 	}
+	targets, err := s.KPITargets(ctx)
+	if err != nil {
+		return report, err
+	}
+	report.WaitTarget = targets.WaitTarget()
 	var rows []metricsRow
-	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr, join), from, to); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(metricsQuery, expr), from, to, report.WaitTarget); err != nil {
 		return report, fmt.Errorf("compute metrics: %w", err)
 	}
 	for _, r := range rows {
