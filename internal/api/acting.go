@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,20 +15,15 @@ import (
 )
 
 // mayAct checks, before any workflow update on complaint c, that the caller may take
-// the action at all (auth.MayActOn, and for a decision auth.MayDecide and then
+// the action at all (ActingRefusal, and for a decision auth.MayDecide and then
 // mayDecide); on refusal it has written a 403 and returns false.
 func (s *Server) mayAct(w http.ResponseWriter, r *http.Request, c store.Complaint, update string) bool {
 	caller := principalFrom(r.Context())
-	var personTeam string
-	if caller.Role == auth.RoleAgent && caller.PersonID != "" {
-		p, err := s.store.Person(r.Context(), caller.PersonID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.serverError(w, r, err)
-			return false
-		}
-		personTeam = null.Value(p.TeamID)
+	why, err := s.ActingRefusal(r.Context(), caller, auth.Assignment{Owner: null.Value(c.Owner), Team: null.Value(c.TeamID)})
+	if err != nil {
+		s.serverError(w, r, err)
+		return false
 	}
-	why := caller.MayActOn(auth.Assignment{Owner: null.Value(c.Owner), Team: null.Value(c.TeamID)}, personTeam)
 	if why != "" {
 		writeProblem(w, r, problem(http.StatusForbidden, why))
 		return false
@@ -55,6 +51,22 @@ func (s *Server) mayAct(w http.ResponseWriter, r *http.Request, c store.Complain
 		return false
 	}
 	return s.mayDecide(w, r, c, e, caller.PersonID)
+}
+
+// ActingRefusal says why caller may not act on a complaint with assignment a at
+// all — "" when it may: auth.MayActOn, with the team the directory holds for the
+// caller's person. Every complaint action asks it first (mayAct); the console asks
+// it too, to offer a complaint's forms only to who may send them.
+func (s *Server) ActingRefusal(ctx context.Context, caller auth.Principal, a auth.Assignment) (string, error) {
+	var personTeam string
+	if caller.Role == auth.RoleAgent && caller.PersonID != "" {
+		p, err := s.store.Person(ctx, caller.PersonID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+		personTeam = null.Value(p.TeamID)
+	}
+	return caller.MayActOn(a, personTeam), nil
 }
 
 // mayDecide refuses with 403 not_approver a decision on pending escalation e by a

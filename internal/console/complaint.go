@@ -9,6 +9,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/auth"
 )
 
 // actions are the complaint forms: the form fields each sends as its JSON body, and
@@ -120,8 +121,13 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 		c.fail(w, r, err)
 		return
 	}
+	m := c.may(viewerFrom(r.Context()))
+	if m.acting, err = c.acting(r.Context(), m.viewer, auth.Assignment{Owner: deref(cm.Owner), Team: deref(cm.TeamId)}); err != nil {
+		c.fail(w, r, err)
+		return
+	}
 	c.render(w, r, status, "complaint", map[string]any{
-		"C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
+		"May": m, "C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv, "WorkflowLink": c.workflowLink(cm.WorkflowId),
 	})
 }

@@ -50,6 +50,9 @@ type Console struct {
 	// grants is who may call each API route, as the API's authorisation admits
 	// them: the forms a page offers follow it (roles.go).
 	grants grants
+	// acting is the API's rule of who may act on a complaint at all
+	// (api.Server.ActingRefusal): a complaint's forms follow it (roles.go).
+	acting func(ctx context.Context, p auth.Principal, a auth.Assignment) (string, error)
 	// workflowUI and namespace place a workflow in the Temporal Web UI
 	// (LinkWorkflows); empty: no links.
 	workflowUI, namespace string
@@ -65,7 +68,8 @@ func New(srv *api.Server, st *store.Store, log *slog.Logger) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}, grants: grantsOf(srv.Routes())}
+	c := &Console{api: srv, store: st, log: log, client: client, pages: map[string]*template.Template{}, grants: grantsOf(srv.Routes()),
+		acting: srv.ActingRefusal}
 	if err := c.parseFirstPages(); err != nil {
 		return nil, err
 	}
@@ -225,7 +229,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	}
 	lang := langOf(r)
 	data["Viewer"] = viewerFrom(r.Context())
-	data["May"] = c.may(viewerFrom(r.Context()))
+	if _, ok := data["May"]; !ok { // a page may have asked more of it (a complaint's)
+		data["May"] = c.may(viewerFrom(r.Context()))
+	}
 	data["Lang"] = lang
 	data["PageTitle"] = pageTitle(lang, page, status)
 	data["Here"] = r.URL.RequestURI()

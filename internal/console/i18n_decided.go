@@ -5,6 +5,7 @@ package console
 // (roles.go).
 var decidedMessages = map[string]message{
 	"may.only":        {"Only these roles may do this here:", "仅以下角色可在此操作："},
+	"may.notyours":    {"You may not act on this complaint:", "您不能处理此投诉："},
 	"may.admin":       {"role {role} may not use this page; only {roles} may", "角色 {role} 无权使用此页面；仅 {roles} 可以使用"},
 	"ev.decision":     {"Decision", "决定"},
 	"ev.urgency":      {"Urgency", "紧急程度"},

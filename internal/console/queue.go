@@ -60,8 +60,13 @@ func (k clock) BudgetSeconds() int64 { return int64(k.Budget / time.Second) }
 // clocks are the complaint's SLA deadlines, as the API reported them.
 func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
-	out := []clock{{Name: "First response", Key: "clock.first", Start: c.CreatedAt, Due: c.FirstResponseDueAt,
-		Done: c.Sla.FirstResponseAt != nil, Breached: c.Sla.FirstResponseBreached, Paused: paused,
+	start, done := c.CreatedAt, c.Sla.FirstResponseAt != nil && !c.Sla.FirstResponseRunning
+	if c.Sla.FirstResponseAt != nil && c.Sla.FirstResponseRunning {
+		// A round the customer's dissatisfied answer reopened: its clock started then.
+		start, _ = c.resolutionRun()
+	}
+	out := []clock{{Name: "First response", Key: "clock.first", Start: start, Due: c.FirstResponseDueAt,
+		Done: done, Breached: c.Sla.FirstResponseBreached, Paused: paused,
 		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds, Warnings: c.Sla.WarningPercents}}
 	out[0].Budget = clockBudget(out[0].Start, out[0].Due, 0)
 	if c.ResolutionDueAt != nil {
@@ -122,7 +127,10 @@ var activeStatuses = func() []string {
 type queueFilters struct {
 	Owner, Team, Status, Urgency, Breached, Q string
 	Category, Channel, EscalationPending      string
-	Cursor                                    string
+	// Breaching is breaching_within (hours: what breaches soon), ReportsTo
+	// reports_to (me: what a manager's reports own).
+	Breaching, ReportsTo string
+	Cursor               string
 }
 
 func filtersOf(r *http.Request, p auth.Principal) queueFilters {
@@ -130,7 +138,7 @@ func filtersOf(r *http.Request, p auth.Principal) queueFilters {
 	f := queueFilters{Owner: q.Get("owner"), Team: q.Get("team_id"), Status: q.Get("status"),
 		Urgency: q.Get("urgency"), Breached: q.Get("breached"), Q: q.Get("q"),
 		Category: q.Get("category"), Channel: q.Get("channel"), EscalationPending: q.Get("escalation_pending"),
-		Cursor: q.Get("cursor")}
+		Breaching: q.Get("breaching_within"), ReportsTo: q.Get("reports_to"), Cursor: q.Get("cursor")}
 	// An agent starts on their own queue, everyone else on all; "any" is the
 	// explicit choice of all.
 	switch {
@@ -170,7 +178,8 @@ func (f queueFilters) values() url.Values {
 	v := url.Values{}
 	v.Set("owner", f.Owner)
 	for k, s := range map[string]string{"team_id": f.Team, "status": f.Status, "urgency": f.Urgency, "breached": f.Breached, "q": f.Q,
-		"category": f.Category, "channel": f.Channel, "escalation_pending": f.EscalationPending} {
+		"category": f.Category, "channel": f.Channel, "escalation_pending": f.EscalationPending,
+		"breaching_within": f.Breaching, "reports_to": f.ReportsTo} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -191,7 +200,12 @@ func (f queueFilters) params() *apiclient.ListComplaintsParams {
 	if f.Owner != "any" {
 		p.Owner = set(f.Owner)
 	}
-	p.TeamId, p.Q, p.Cursor = set(f.Team), set(f.Q), set(f.Cursor)
+	p.TeamId, p.Q, p.Cursor, p.ReportsTo = set(f.Team), set(f.Q), set(f.Cursor), set(f.ReportsTo)
+	if f.Breaching != "" {
+		// Not a number is sent as 0, which the API refuses naming the parameter.
+		hours, _ := strconv.Atoi(f.Breaching)
+		p.BreachingWithin = &hours
+	}
 	switch f.Status {
 	case statusActive:
 		p.Status = &activeStatuses
@@ -228,27 +242,38 @@ type preset struct {
 }
 
 // presets are "My queue" (for a person), "My team" (for a person of a team in the
-// directory) and "All", each on the default statuses and nearest deadline first.
-func presets(f queueFilters, person, team string) []preset {
+// directory), "My reports" (for a manager who is a person) and "All", each on the
+// default statuses and nearest deadline first.
+func presets(f queueFilters, p auth.Principal, team string) []preset {
 	var out []preset
-	add := func(id, key, owner, teamID string) {
+	add := func(id, key, owner, teamID, reportsTo string) {
 		v := url.Values{"owner": {owner}}
 		if teamID != "" {
 			v.Set("team_id", teamID)
 		}
-		current := f.Owner == owner && f.Team == teamID && f.Status == statusActive && f.Cursor == "" &&
-			f.Urgency == "" && f.Breached == "" && f.Q == "" && f.Category == "" && f.Channel == "" && f.EscalationPending == ""
+		if reportsTo != "" {
+			v.Set("reports_to", reportsTo)
+		}
+		current := f.Owner == owner && f.Team == teamID && f.ReportsTo == reportsTo && f.Status == statusActive &&
+			f.Cursor == "" && f.Urgency == "" && f.Breached == "" && f.Q == "" && f.Category == "" && f.Channel == "" &&
+			f.EscalationPending == "" && f.Breaching == ""
 		out = append(out, preset{ID: id, Key: key, Query: template.URL(v.Encode()), Current: current})
 	}
-	if person != "" {
-		add("preset-mine", "queue.mine", "me", "")
+	if p.PersonID != "" {
+		add("preset-mine", "queue.mine", "me", "", "")
 	}
 	if team != "" {
-		add("preset-team", "queue.myteam", "any", team)
+		add("preset-team", "queue.myteam", "any", team, "")
 	}
-	add("preset-all", "queue.all", "any", "")
+	if p.PersonID != "" && p.Role == auth.RoleManager {
+		add("preset-reports", "queue.myreports", "any", "", "me")
+	}
+	add("preset-all", "queue.all", "any", "", "")
 	return out
 }
+
+// breachingChoices are the breaching-soon filter's windows, in hours.
+var breachingChoices = []string{"1", "2", "4", "8", "24"}
 
 // list asks the API for a page of the filtered complaints, nearest deadline first
 // (the API's order), and the cursor of the page after it ("" on the last).
@@ -303,7 +328,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.render(w, r, status, "queue", map[string]any{"Filters": f, "Rows": rows, "Next": next, "Refusal": ref,
-		"Presets": presets(f, p.PersonID, c.personTeam(r, p.PersonID))})
+		"Presets": presets(f, p, c.personTeam(r, p.PersonID)), "BreachingChoices": breachingChoices})
 }
 
 // queueRows is the queue's table body alone, which the page polls to stay current.

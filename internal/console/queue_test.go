@@ -55,15 +55,23 @@ func TestQueueAsksForActiveComplaintsNearestDeadlineFirst(t *testing.T) {
 // The poll refreshes the page shown (its cursor); the next page keeps the filters
 // with the API's cursor; the first page drops the cursor.
 func TestQueueLinksKeepTheFilters(t *testing.T) {
-	f := filtersOf(httptest.NewRequest("GET", "/console/?owner=me&urgency=high&cursor=c1", nil), auth.Principal{Role: auth.RoleAgent})
+	f := filtersOf(httptest.NewRequest("GET", "/console/?owner=me&urgency=high&breaching_within=4&reports_to=me&cursor=c1", nil),
+		auth.Principal{Role: auth.RoleAgent})
+	kept := func(cursor string) url.Values {
+		v := url.Values{"owner": {"me"}, "urgency": {"high"}, "status": {"active"}, "breaching_within": {"4"}, "reports_to": {"me"}}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		return v
+	}
 	for _, tc := range []struct {
 		name string
 		got  string
 		want url.Values
 	}{
-		{"poll", string(f.Query()), url.Values{"owner": {"me"}, "urgency": {"high"}, "status": {"active"}, "cursor": {"c1"}}},
-		{"next", string(f.Next("c2")), url.Values{"owner": {"me"}, "urgency": {"high"}, "status": {"active"}, "cursor": {"c2"}}},
-		{"first", string(f.First()), url.Values{"owner": {"me"}, "urgency": {"high"}, "status": {"active"}}},
+		{"poll", string(f.Query()), kept("c1")},
+		{"next", string(f.Next("c2")), kept("c2")},
+		{"first", string(f.First()), kept("")},
 	} {
 		got, err := url.ParseQuery(tc.got)
 		if err != nil {
@@ -72,6 +80,11 @@ func TestQueueLinksKeepTheFilters(t *testing.T) {
 		if got.Encode() != tc.want.Encode() {
 			t.Errorf("%s: %s, want %s", tc.name, got.Encode(), tc.want.Encode())
 		}
+	}
+	// The API gets both: breaching soon in hours, and whose reports.
+	p := f.params()
+	if p.BreachingWithin == nil || *p.BreachingWithin != 4 || !equalPtr(p.ReportsTo, new("me")) {
+		t.Errorf("breaching_within %v reports_to %s, want 4 and me", p.BreachingWithin, shown(p.ReportsTo))
 	}
 }
 
@@ -103,17 +116,25 @@ func TestQueuePresets(t *testing.T) {
 		{"next page is no preset", "owner=any&cursor=x", "ann", "", []string{"preset-mine", "preset-all"}, nil},
 		{"no team", "owner=any", "ann", "", []string{"preset-mine", "preset-all"}, []string{"preset-all"}},
 		{"no person", "", "", "", []string{"preset-all"}, []string{"preset-all"}},
+		{"breaching soon is no preset", "owner=me&breaching_within=4", "ann", "", []string{"preset-mine", "preset-all"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			who := agent
 			who.PersonID = tc.person
-			ps := presets(filtersOf(httptest.NewRequest("GET", "/console/?"+tc.query, nil), who), tc.person, tc.team)
+			ps := presets(filtersOf(httptest.NewRequest("GET", "/console/?"+tc.query, nil), who), who, tc.team)
 			if !slices.Equal(ids(ps), tc.want) || !slices.Equal(current(ps), tc.current) {
 				t.Errorf("presets %v current %v, want %v current %v", ids(ps), current(ps), tc.want, tc.current)
 			}
 		})
 	}
-	ps := presets(queueFilters{Owner: "me", Status: statusActive}, "ann", "ops")
+	// A manager who is a person has "My reports": what the people below them own.
+	mgr := auth.Principal{Role: auth.RoleManager, PersonID: "max"}
+	ps := presets(filtersOf(httptest.NewRequest("GET", "/console/?owner=any&reports_to=me", nil), mgr), mgr, "")
+	if !slices.Equal(ids(ps), []string{"preset-mine", "preset-reports", "preset-all"}) || !slices.Equal(current(ps), []string{"preset-reports"}) ||
+		string(ps[1].Query) != "owner=any&reports_to=me" {
+		t.Errorf("a manager's presets %v current %v (reports: %q)", ids(ps), current(ps), ps[1].Query)
+	}
+	ps = presets(queueFilters{Owner: "me", Status: statusActive}, agent, "ops")
 	if got := string(ps[1].Query); got != "owner=any&team_id=ops" {
 		t.Errorf("my team's query %q, want owner=any&team_id=ops", got)
 	}

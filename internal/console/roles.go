@@ -29,6 +29,22 @@ var formRoutes = map[string]string{
 	"escalate":    "POST /v1/complaints/{id}/escalations",
 	"compensate":  "POST /v1/complaints/{id}/compensations",
 	"handover":    "POST /v1/complaints/{id}/handover",
+	// The quality team's forms: a manager reads these pages but may not send them.
+	"pdca.check":      "POST /v1/pdca-cycles/{id}/check",
+	"pdca.plan":       "POST /v1/pdca-cycles/{id}/plan",
+	"pdca.decision":   "POST /v1/pdca-cycles/{id}/decision",
+	"pdca.progress":   "POST /v1/pdca-cycles/{id}/progress",
+	"pdca.act":        "POST /v1/pdca-cycles/{id}/act",
+	"pdca.withdraw":   "POST /v1/pdca-cycles/{id}/withdraw",
+	"qa.score":        "POST /v1/qa-queue/{id}/score",
+	"reviews.create":  "POST /v1/review-schedules",
+	"reviews.pause":   "PATCH /v1/review-schedules/{id}",
+	"reviews.trigger": "POST /v1/review-schedules/{id}/trigger",
+	"reviews.delete":  "DELETE /v1/review-schedules/{id}",
+	"reviews.run":     "POST /v1/reviews",
+	"risk.open":       "POST /v1/risk-alerts",
+	"risk.respond":    "POST /v1/risk-alerts/{id}/respond",
+	"risk.close":      "POST /v1/risk-alerts/{id}/close",
 	// An admin page is for who may make its changes.
 	"admin.policies":       "PUT /v1/sla-policies/{urgency}/{tier}",
 	"admin.directory":      "PUT /v1/people/{id}",
@@ -53,18 +69,47 @@ func grantsOf(routes []api.Route) grants {
 	return g
 }
 
+// personal are the forms whose route, beyond the role, asks who the principal is:
+// the API's own rule (internal/auth), which the page asks as the API does.
+var personal = map[string]func(auth.Principal) string{
+	"pdca.decision": auth.Principal.MayDecidePlan,
+}
+
 // may is what the signed-in viewer may send, as pages ask it ({{if $.May.Use
 // "weights"}}): the page data "May".
 type may struct {
 	viewer auth.Principal
 	grants grants
+	// acting is why the viewer may not act on the complaint the page shows, by the
+	// rule every complaint action checks first (api.Server.ActingRefusal); "" when
+	// they may, or on a page of no complaint.
+	acting string
 }
 
 // may is the viewer's; a form the table does not name is nobody's.
 func (c *Console) may(v viewer) may { return may{viewer: v.Principal, grants: c.grants} }
 
-// Use reports whether the viewer's role is one the API admits to form's route.
-func (m may) Use(form string) bool { return m.viewer.Allowed(m.roles(form)...) }
+// Use reports whether the API would take form from the viewer here: their role is
+// one it admits to the form's route, and nothing else refuses them (Refused).
+func (m may) Use(form string) bool {
+	return m.viewer.Allowed(m.roles(form)...) && m.Refused(form) == ""
+}
+
+// Refused is why a viewer whose role the form's route admits may still not send it
+// here, as the API would say it: the complaint is not theirs to act on, or the
+// route wants a person; "" when nothing does, or when the role is refused (Only).
+func (m may) Refused(form string) string {
+	if !m.viewer.Allowed(m.roles(form)...) {
+		return ""
+	}
+	if _, ok := actions[form]; ok {
+		return m.acting
+	}
+	if rule, ok := personal[form]; ok {
+		return rule(m.viewer)
+	}
+	return ""
+}
 
 // Only is the roles that may use form, as a note in its place says them.
 func (m may) Only(form string) string {

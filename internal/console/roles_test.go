@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -37,7 +38,7 @@ func getAs(t *testing.T, h http.HandlerFunc, role auth.Role, target string, path
 	return w.Code, w.Body.String()
 }
 
-var mayCall = regexp.MustCompile(`May\.(?:Use|Only) "([^"]+)"`)
+var mayCall = regexp.MustCompile(`May\.(?:Use|Only|Refused) "([^"]+)"`)
 
 // Every form the console names is a route of the API (a typo would hide a form
 // from everyone), and every form a template asks about is named.
@@ -166,4 +167,78 @@ func snippet(body, s string) string {
 		return "(" + s + " not found)"
 	}
 	return body[max(0, i-100):min(len(body), i+200)]
+}
+
+// A complaint's forms are offered only to who the API lets act on this complaint
+// (api.Server.ActingRefusal: auth.MayActOn): an agent outside its owner's team sees
+// none, and one short line saying why; the team's agent and a manager see them.
+func TestComplaintFormsFollowWhoMayActOnIt(t *testing.T) {
+	f := overLimit()
+	f.answers["/v1/complaints/"+shiftComplaint] = complaintJSON(map[string]any{"owner": "bob", "team_id": "ops"})
+	f.answers["/v1/complaints/"+shiftComplaint+"/surveys"] = items()
+	f.answers["/v1/notifications"] = items()
+	c := f.console(t)
+	forms := regexp.MustCompile(`action="/console/complaints/` + shiftComplaint + `/(\w+)"`)
+	for _, tc := range []struct {
+		name     string
+		role     auth.Role
+		team     string // the team of the viewer's person ("agent", "manager")
+		forms    bool
+		why      string
+		whoShown bool
+	}{
+		{"an agent of another team", auth.RoleAgent, "care", false, "agent may act only on complaints they own or their team holds", false},
+		{"an agent of no team", auth.RoleAgent, "", false, "agent may act only on complaints they own or their team holds", false},
+		{"an agent of the team", auth.RoleAgent, "ops", true, "", false},
+		{"a manager", auth.RoleManager, "", true, "", false},
+		{"quality (no complaint actions)", auth.RoleQuality, "", false, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.teams = map[string]string{string(tc.role): tc.team}
+			status, body := getAs(t, c.complaint, tc.role, "/console/complaints/"+shiftComplaint, shiftComplaint)
+			var shown []string
+			for _, m := range forms.FindAllStringSubmatch(body, -1) {
+				if m[1] != "reveal" {
+					shown = append(shown, m[1])
+				}
+			}
+			if status != http.StatusOK || (len(shown) > 0) != tc.forms {
+				t.Errorf("HTTP %d, forms %v; want forms %v", status, shown, tc.forms)
+			}
+			why := regexp.MustCompile(`<p class="note" id="actions-why">([^<]*)</p>`).FindStringSubmatch(body)
+			switch {
+			case tc.why == "" && why != nil:
+				t.Errorf("says why not %q, to one who may", why[1])
+			case tc.why != "" && (why == nil || why[1] != "You may not act on this complaint: "+tc.why+"."):
+				t.Errorf("the line saying why: %v, want %q", why, tc.why)
+			}
+			if strings.Contains(body, `id="actions-who"`) != tc.whoShown {
+				t.Errorf("the note of who may shown: %v, want %v", !tc.whoShown, tc.whoShown)
+			}
+		})
+	}
+}
+
+// The quality team's forms — scoring a QA sample here — are offered to whom the
+// API admits to them: quality and admin, not a manager who reads the page.
+func TestQualityFormsAreNotAManagers(t *testing.T) {
+	sample := map[string]any{"id": "00000000-0000-0000-0000-0000000000a1", "agent": "ann", "complaint_id": shiftComplaint,
+		"closed_at": ago(time.Hour), "period_from": ago(48 * time.Hour), "period_to": ago(0), "run_id": "qa:1",
+		"status": "pending", "criteria": nil, "note": nil}
+	f := &fakeAPI{answers: map[string]any{"/v1/qa-queue": items(sample),
+		"/v1/qa-scorecard": map[string]any{"sample_pct": 5, "criteria": []any{
+			map[string]any{"key": "speed", "name": "Response speed", "points": 20}}}}}
+	c := f.console(t)
+	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
+	for _, tc := range []struct {
+		role auth.Role
+		form bool
+	}{{auth.RoleQuality, true}, {auth.RoleAdmin, true}, {auth.RoleManager, false}} {
+		status, body := getAs(t, c.qaQueue, tc.role, "/console/qa")
+		form := strings.Contains(body, `class="form-score"`)
+		note := strings.Contains(body, `id="qa-who"`) && strings.Contains(body, "quality, admin")
+		if status != http.StatusOK || !strings.Contains(body, `data-id="`+sample["id"].(string)) || form != tc.form || note == tc.form {
+			t.Errorf("the QA queue as %s: HTTP %d, form %v, note %v; want form %v", tc.role, status, form, note, tc.form)
+		}
+	}
 }

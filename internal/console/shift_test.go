@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/auth"
 )
 
 // fakeAPI answers a GET with the JSON of answers[path] (404 without one) and a write
@@ -23,6 +25,9 @@ type fakeAPI struct {
 	answers map[string]any
 	writes  []sentWrite
 	gets    []string // the paths and queries read, in order
+	// teams places people in teams, as the directory behind the API's rule of who
+	// may act on a complaint (auth.MayActOn) would.
+	teams map[string]string
 }
 
 // sentWrite is one write the console sent: its path, Idempotency-Key and JSON body.
@@ -58,7 +63,10 @@ func (f *fakeAPI) console(t *testing.T) *Console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Console{client: client, pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler), grants: apiGrants()}
+	c := &Console{client: client, pages: map[string]*template.Template{}, log: slog.New(slog.DiscardHandler), grants: apiGrants(),
+		acting: func(_ context.Context, p auth.Principal, a auth.Assignment) (string, error) {
+			return p.MayActOn(a, f.teams[p.PersonID]), nil
+		}}
 	if err := c.parseFirstPages(); err != nil {
 		t.Fatal(err)
 	}

@@ -175,6 +175,7 @@ func TestNearestDeadlineFirstReadsTheIndex(t *testing.T) {
 	}
 	active := []complaint.Status{complaint.StatusOpen, complaint.StatusInProgress, complaint.StatusWaitingOnCustomer, complaint.StatusBacklog}
 	later := dueNow.AddDate(5, 0, 0)
+	now, soon := time.Now(), time.Now().Add(4*time.Hour)
 	for _, tc := range []struct {
 		name, index string
 		f           store.ComplaintFilter
@@ -183,6 +184,8 @@ func TestNearestDeadlineFirstReadsTheIndex(t *testing.T) {
 		{"next page", "complaints_by_due", store.ComplaintFilter{Statuses: active, Limit: 50, AfterDueAt: &later, AfterID: dueID(1)}},
 		{"my queue", "complaints_by_owner_due", store.ComplaintFilter{Owner: "agent-3", Statuses: active, Limit: 50}},
 		{"my team", "complaints_by_team_due", store.ComplaintFilter{TeamID: "team-2", Statuses: active, Limit: 50}},
+		// Breaching soon is a range of the same index.
+		{"breaching soon", "complaints_by_due", store.ComplaintFilter{Statuses: active, DueFrom: &now, DueTo: &soon, Limit: 50}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.Order = store.ComplaintsDueFirst

@@ -30,6 +30,14 @@ type ComplaintFilter struct {
 	CreatedTo   *time.Time
 	// Text is a case-insensitive substring of the subject or the description.
 	Text string
+	// DueFrom and DueTo bound the nearest running deadline (complaintNextDue), from
+	// inclusive, to exclusive; a complaint with no running clock matches neither.
+	// Together they are "breaching soon": due from now to now + N hours.
+	DueFrom *time.Time
+	DueTo   *time.Time
+	// ReportsTo is a person: complaints owned by anyone below them in the reporting
+	// line (people.manager_id, at any depth) — their reports, not their own.
+	ReportsTo string
 	// Order is the listing's order; the zero value is newest first.
 	Order ComplaintOrder
 	// After is the last row of the previous page: its created_at (newest first) or
@@ -53,20 +61,30 @@ const (
 )
 
 // complaintNextDue is a complaint's nearest open SLA deadline: the earliest due
-// time of the clocks still running — the first response until it is given, the
-// resolution until the complaint is resolved — breached or not; NULL when none
-// runs. A paused resolution clock (waiting on the customer) does not run: its due
-// time moves when the complaint resumes, so nothing is due meanwhile. Pausing
-// stops only that clock, as the workflow does. Status decides first, so a resolved
-// or closed complaint has no running clock whatever its columns say.
+// time of the clocks still running — the first response until it is given, and
+// again while a round the customer's dissatisfied answer reopened awaits its own
+// (firstResponseRuns); the resolution until the complaint is resolved — breached
+// or not; NULL when none runs. A paused resolution clock (waiting on the customer)
+// does not run: its due time moves when the complaint resumes, so nothing is due
+// meanwhile. Pausing stops only that clock, as the workflow does. Status decides
+// first, so a resolved or closed complaint has no running clock whatever its
+// columns say.
 const complaintNextDue = `LEAST(
-	CASE WHEN status NOT IN ('resolved', 'closed') AND first_response_at IS NULL THEN first_response_due_at END,
+	CASE WHEN ` + firstResponseRuns + `
+		THEN first_response_due_at END,
 	CASE WHEN status NOT IN ('resolved', 'closed') AND resolved_at IS NULL AND paused_at IS NULL
 		THEN resolution_due_at END)`
 
+// firstResponseRuns is whether the first-response clock first_response_due_at
+// names runs: until the complaint's first response (first_response_at, which
+// stays the first for the metrics), and again from a reopening that gave its
+// round a first response until that round's acknowledgement or resolution
+// (round_response_pending, migration 00037). Complaint.FirstResponseRunning reads it.
+const firstResponseRuns = `status NOT IN ('resolved', 'closed') AND (first_response_at IS NULL OR round_response_pending)`
+
 // complaintDueKey orders by complaintNextDue with no running clock last. The
-// indexes of migration 00027 are on this expression; it must stay the same
-// expression (whitespace aside) for the planner to use them.
+// indexes of migration 00037 (which rebuilt 00027's) are on this expression; it
+// must stay the same expression (whitespace aside) for the planner to use them.
 const complaintDueKey = `COALESCE(` + complaintNextDue + `, 'infinity'::timestamptz)`
 
 // complaintText is the expression the trigram index complaints_text_trgm covers;
@@ -114,6 +132,21 @@ func complaintsPage(f ComplaintFilter) keyset {
 	}
 	if f.CreatedTo != nil {
 		preds = append(preds, pred{"created_at < ?", []any{*f.CreatedTo}})
+	}
+	// On the deadline index's own expression (migration 00027), so a range of it is
+	// an index range.
+	if f.DueFrom != nil {
+		preds = append(preds, pred{complaintDueKey + " >= ?", []any{*f.DueFrom}})
+	}
+	if f.DueTo != nil {
+		preds = append(preds, pred{complaintDueKey + " < ?", []any{*f.DueTo}})
+	}
+	if f.ReportsTo != "" {
+		// UNION, not UNION ALL: a cycle the store refuses could still not loop here.
+		preds = append(preds, pred{`owner IN (WITH RECURSIVE below (id) AS (
+				SELECT id FROM people WHERE manager_id = ?
+				UNION SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id)
+			SELECT id FROM below)`, []any{f.ReportsTo}})
 	}
 	if f.Text != "" {
 		// The first match uses the trigram index; the second leaves out the customer's
