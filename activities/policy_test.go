@@ -2,9 +2,11 @@ package activities_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/complaintflow/complaintflow/activities"
@@ -79,5 +81,66 @@ func TestLoadPolicyPicksTheRaisedUrgencysPolicyByTheComplaintsSource(t *testing.
 	first, resolution = seconds(load(activities.LoadPolicyInput{Urgency: complaint.High, Tier: complaint.Medium}))
 	if first != wantFirst || resolution != wantResolution {
 		t.Errorf("no complaint named: %s / %s, want the matrix's %s / %s", first, resolution, wantFirst, wantResolution)
+	}
+}
+
+// A round the customer's dissatisfied survey answer reopened asks for the
+// negative_feedback policy at the complaint's urgency and tier, whatever the
+// complaint's own source: of that source's policies, the one PickPolicy picks
+// (the seeded negative_feedback/*/* 15 min / 24 h, or a narrower one an admin
+// added), never the matrix — with none left, NotFound, and the workflow takes its
+// 15-minute default.
+func TestLoadPolicyOfASourcePicksAmongThatSourcesPolicies(t *testing.T) {
+	ctx := context.Background()
+	st, direct := fileTestComplaint(t, func(c *store.NewComplaint) {
+		c.Urgency, c.CustomerTier = complaint.High, complaint.Medium
+	})
+	seeded := complaint.PolicyKey{Source: string(complaint.SourceNegativeFeedback), Urgency: complaint.Any, Tier: complaint.Any}
+	narrow := complaint.PolicyKey{Source: string(complaint.SourceNegativeFeedback), Urgency: complaint.Any, Tier: string(complaint.High)}
+	p, err := st.Policy(ctx, complaint.High, complaint.High)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Source, p.Urgency, p.Tier, p.FirstResponseSeconds, p.UpdatedBy = narrow.Source, complaint.Any, complaint.High, 300, "t"
+	if _, err := st.PutPolicy(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	env.RegisterActivity(&activities.Activities{Store: st, Directory: st})
+	load := func(tier complaint.Level) (time.Duration, time.Duration, error) {
+		t.Helper()
+		v, err := env.ExecuteActivity((&activities.Activities{}).LoadPolicy, activities.LoadPolicyInput{
+			ComplaintID: direct.ID, Source: complaint.SourceNegativeFeedback, Urgency: complaint.High, Tier: tier})
+		if err != nil {
+			return 0, 0, err
+		}
+		var p complaint.Policy
+		if err := v.Get(&p); err != nil {
+			t.Fatal(err)
+		}
+		var resolution time.Duration
+		if p.ResolutionSeconds != nil {
+			resolution = time.Duration(*p.ResolutionSeconds) * time.Second
+		}
+		return time.Duration(p.FirstResponseSeconds) * time.Second, resolution, nil
+	}
+
+	if first, resolution, err := load(complaint.Medium); err != nil || first != 15*time.Minute || resolution != 24*time.Hour {
+		t.Errorf("direct complaint, tier medium: %s / %s, %v; want the seeded negative_feedback/*/*'s 15m0s / 24h0m0s", first, resolution, err)
+	}
+	if first, _, err := load(complaint.High); err != nil || first != 5*time.Minute {
+		t.Errorf("tier high: %s, %v; want negative_feedback/*/high's 5m0s", first, err)
+	}
+	for _, k := range []complaint.PolicyKey{seeded, narrow} {
+		if err := st.DeleteSourcePolicy(ctx, k, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err = load(complaint.Medium)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeNotFound || !appErr.NonRetryable() {
+		t.Errorf("no negative_feedback policy left: %v; want a non-retryable NotFound, not the matrix", err)
 	}
 }

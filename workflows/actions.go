@@ -60,7 +60,12 @@ type CustomerProgressRequest struct {
 }
 
 func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
-	if err := w.requireStatus("acknowledge", complaint.StatusOpen); err != nil {
+	allowed := complaint.StatusOpen
+	if w.awaitingResponse() {
+		// A round the customer's dissatisfied answer reopened: this is its first response.
+		allowed = complaint.StatusInProgress
+	}
+	if err := w.requireStatus("acknowledge", allowed); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
@@ -71,6 +76,10 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
+	tmpl := message.Acknowledgement
+	if w.awaitingResponse() {
+		tmpl = message.Progress // the customer was told of the reopening already
+	}
 	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
 	w.state.Status = complaint.StatusInProgress
 	if w.clock(complaint.ClockResolution) == nil {
@@ -78,7 +87,9 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		w.state.Status = complaint.StatusBacklog
 	}
 	loadChain := w.claimOwnership(ctx, req.Actor)
-	w.state.FirstResponseAt = &now
+	if w.state.FirstResponseAt == nil { // a reopened round's response is not the complaint's first
+		w.state.FirstResponseAt = &now
+	}
 	w.upsertSearchAttributes(ctx)
 	key := w.eventKey(complaint.EventAcknowledged)
 	err := w.record(ctx, complaint.Event{
@@ -86,8 +97,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 		Owner: w.state.Owner, Message: req.Message,
 	})
 	if err == nil {
-		w.tellCustomer(ctx, key, complaint.EventAcknowledged, message.Acknowledgement,
-			w.withDue(map[string]string{"message": req.Message}))
+		w.tellCustomer(ctx, key, complaint.EventAcknowledged, tmpl, w.withDue(map[string]string{"message": req.Message}))
 	}
 	loadChain()
 	return w.state, err
@@ -172,6 +182,9 @@ func (w *complaintWorkflow) validatePause(_ workflow.Context, req PauseRequest) 
 	if c := w.clock(complaint.ClockResolution); c == nil || c.stopped {
 		return invalidAction("cannot pause: the complaint has no resolution clock")
 	}
+	if w.awaitingResponse() {
+		return invalidAction("cannot pause: the customer's dissatisfied survey answer awaits a first response; acknowledge it first")
+	}
 	return requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason")
 }
 
@@ -247,20 +260,23 @@ func (w *complaintWorkflow) reopen(ctx workflow.Context, req ReopenRequest) (Com
 	if err := w.awaitLoaded(ctx, func() error { return w.validateReopen(ctx, req) }); err != nil {
 		return w.state, err
 	}
-	_, err := w.reopenWith(ctx, req.Actor, req.Reason, message.Reopened, nil)
+	_, err := w.reopenWith(ctx, req.Actor, req.Reason, message.Reopened, nil, w.followUpSLA())
 	return w.state, err
 }
 
-// reopenWith reopens the complaint on the follow-up SLA, tells the owner and tells
+// reopenWith reopens the complaint on the round's SLA f, tells the owner and tells
 // the customer (the text tmpl, with vars and the new deadline). It returns the event key.
-func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason string, tmpl message.Key, vars map[string]string) (string, error) {
+func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason string, tmpl message.Key, vars map[string]string, f followUp) (string, error) {
 	now := workflow.Now(ctx)
-	followUp := secs(w.policy.FollowUpSeconds)
-	if followUp <= 0 {
-		followUp = defaultFollowUp
-	}
 	w.state.Reopened++
-	w.clocks = append(w.clocks, w.newClock(complaint.ClockResolution, w.state.Reopened, now, followUp))
+	var responseDue time.Time // zero: the round has no first-response clock
+	if f.firstResponse > 0 {
+		c := w.newClock(complaint.ClockFirstResponse, w.state.Reopened, now, f.firstResponse)
+		w.clocks = append(w.clocks, c)
+		responseDue = c.due(w.cal)
+		w.state.FirstResponseDueAt = responseDue
+	}
+	w.clocks = append(w.clocks, w.newClock(complaint.ClockResolution, w.state.Reopened, now, f.resolution))
 	w.state.Status = complaint.StatusInProgress
 	w.state.ResolvedAt = nil
 	w.state.ResolutionDueAt = w.resolutionDue()
@@ -269,6 +285,7 @@ func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason strin
 	err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventReopened, Actor: actor, At: now, Status: w.state.Status,
 		Reason: reason, Round: w.state.Reopened, ResolutionDueAt: *w.state.ResolutionDueAt,
+		FirstResponseDueAt: responseDue,
 	})
 	if err != nil {
 		return key, err
@@ -276,8 +293,8 @@ func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason strin
 	w.notify(ctx, activities.Notice{
 		EventKey: key, EventKind: complaint.EventReopened, Recipient: w.ownerRecipient(),
 		Subject: "Complaint " + w.in.ComplaintID + " was reopened",
-		Body: fmt.Sprintf("Complaint %s was reopened by %s: %s. The new resolution deadline is %s.",
-			w.in.ComplaintID, actor, reason, formatTime(*w.state.ResolutionDueAt)),
+		Body: fmt.Sprintf("Complaint %s was reopened by %s: %s. The new resolution deadline is %s.%s",
+			w.in.ComplaintID, actor, reason, formatTime(*w.state.ResolutionDueAt), w.responseDueText()),
 	})
 	w.tellCustomer(ctx, key, complaint.EventReopened, tmpl, w.withDue(vars))
 	return key, nil
@@ -373,6 +390,9 @@ func (w *complaintWorkflow) awaitLoaded(ctx workflow.Context, validate func() er
 }
 
 func (w *complaintWorkflow) requireStatus(action string, allowed ...complaint.Status) error {
+	if w.reopening {
+		return notReady(fmt.Sprintf("cannot %s yet: the customer's survey answer is reopening the complaint; try again", action))
+	}
 	if complaint.Valid(w.state.Status, allowed) {
 		return nil
 	}

@@ -189,8 +189,10 @@ type complaintWorkflow struct {
 	recording turns
 	// anger is why intake took the customer as angry; set only on executions with
 	// versionAngerRaise.
-	anger  string
-	logger log.Logger
+	anger string
+	// reopening: a dissatisfied answer's round is loading its policy (dissatisfiedFollowUp).
+	reopening bool
+	logger    log.Logger
 }
 
 func newComplaintWorkflow(ctx workflow.Context, in ComplaintInput) (*complaintWorkflow, error) {

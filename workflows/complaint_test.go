@@ -35,8 +35,13 @@ type fakeActivities struct {
 	notices  []activities.Notice
 	chains   map[string][]complaint.Member
 	policies map[complaint.Level]complaint.Policy
+	// sourcePolicies are LoadPolicy's answers for a source (LoadPolicyInput.Source);
+	// a source without one is NotFound, as the store's.
+	sourcePolicies map[complaint.Source]complaint.Policy
 	// policyInputs are the LoadPolicy calls, in order.
 	policyInputs []activities.LoadPolicyInput
+	// policyFailures makes LoadPolicy fail this many more times (an outage).
+	policyFailures int
 	// failures makes RecordEvent and RecordMarks fail this many more times for a
 	// kind (an outage).
 	failures map[complaint.EventKind]int
@@ -168,6 +173,17 @@ func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyI
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.policyInputs = append(f.policyInputs, in)
+	if f.policyFailures > 0 {
+		f.policyFailures--
+		return complaint.Policy{}, errors.New("database unavailable")
+	}
+	if in.Source != "" {
+		p, ok := f.sourcePolicies[in.Source]
+		if !ok {
+			return p, temporal.NewNonRetryableApplicationError("no "+string(in.Source)+" policy", activities.ErrTypeNotFound, nil)
+		}
+		return p, nil
+	}
 	return f.policies[in.Urgency], nil
 }
 

@@ -203,8 +203,8 @@ func TestRecordedHistoriesStayWithinTheCountersBound(t *testing.T) {
 
 // A long life: every warning, breach and ladder level of both clocks, progress
 // updates, an escalation with an extension, a 30-day pause, then three rounds of
-// resolution, a dissatisfied survey and a reopening with its own follow-up clock and
-// marks, and a final verified close. Its history stays far below Temporal's 10,240-
+// resolution, a dissatisfied survey and a reopening with its own first-response and
+// follow-up clocks and their marks, and a final verified close. Its history stays far below Temporal's 10,240-
 // event warning: the bound is logged, and held under 2,000 (a fifth of the warning).
 func (s *ComplaintSuite) TestALongLifeKeepsTheHistorySmall() {
 	counter := newHistoryCounter()
@@ -244,8 +244,9 @@ func (s *ComplaintSuite) TestALongLifeKeepsTheHistorySmall() {
 	})
 	s.at(10*h+pause, func() { s.update(workflows.UpdateResume, workflows.ResumeRequest{Actor: "ann", Note: "customer back"}) })
 	// The resolution clock (28 h with the extension) fires all its marks after the
-	// pause; each round then resolves, is answered unsolved and reopens on the
-	// follow-up clock, which fires all its marks too.
+	// pause; each round then resolves, is answered unsolved and reopens with a
+	// first-response clock nobody meets and the follow-up clock, which fire all their
+	// marks too.
 	resolved := pause + 34*h
 	for round := range 4 {
 		s.resolveAt(resolved)
@@ -263,9 +264,9 @@ func (s *ComplaintSuite) TestALongLifeKeepsTheHistorySmall() {
 	s.Equal(complaint.StatusClosed, state.Status)
 	s.Equal(complaint.Verified, state.Verification)
 	s.Equal(3, state.Reopened)
-	s.Len(state.Breaches, 5, "first response, resolution and three follow-ups")
-	s.Len(state.Warnings, 15)
-	s.Len(state.Ladder, 14, "acknowledged before the first-response clock's level 3")
+	s.Len(state.Breaches, 8, "first response, resolution, and each reopened round's first response and follow-up")
+	s.Len(state.Warnings, 24)
+	s.Len(state.Ladder, 23, "acknowledged before the first first-response clock's level 3")
 	n := counter.of("ComplaintWorkflow")
 	s.T().Logf("long life: %d local activities, %d activities, %d timers, %d upserts, %d surveys, %d updates, %d change IDs: at most %d history events",
 		n.localActivities, n.activities, n.timers, n.upserts, n.children, n.updates, len(n.versions), n.events())

@@ -122,10 +122,11 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 // Recordings show a superseded warning on the real server: warnings that piled up
 // with their breach in a worker outage are recorded and not told, and the breach
 // is. The current revision's also asks to resume each superseded warning's notice
-// (finishing what a dead attempt began of it), as revisions 3 and 4 did; revision 2's did not.
+// (finishing what a dead attempt began of it), as revisions 3 to 5 did; revision 2's did not.
 func TestReplayOfASupersededWarning(t *testing.T) {
 	for file, want := range map[string]struct{ revision, resumed int }{
 		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev5_complaint_superseded_warnings_after_outage.json": {5, 4},
 		"rev4_complaint_superseded_warnings_after_outage.json": {4, 4},
 		"rev3_complaint_superseded_warnings_after_outage.json": {3, 4},
 		"rev2_complaint_superseded_warnings_after_outage.json": {2, 0},
@@ -178,8 +179,9 @@ func TestReplayOfASupersededWarning(t *testing.T) {
 // local activity, or an activity for complaints of the first revisions).
 type recordedEvents struct {
 	interceptor.WorkerInterceptorBase
-	list    []complaint.Event
-	notices []activities.Notice
+	list     []complaint.Event
+	notices  []activities.Notice
+	policies []activities.LoadPolicyInput
 }
 
 func (r *recordedEvents) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
@@ -221,19 +223,23 @@ func (o *recordedOutbound) collect(args []any) {
 			o.r.notices = append(o.r.notices, a)
 		case []activities.Notice: // NotifyAll
 			o.r.notices = append(o.r.notices, a...)
+		case activities.LoadPolicyInput:
+			o.r.policies = append(o.r.policies, a)
 		}
 	}
 }
 
 // The survey recordings of each revision: the current one's survey takes the
 // complaint's revision and asks GetVersion nothing (no marker, no
-// TemporalChangeVersion upsert); revision 4's, started before the survey took a
-// revision, is of revision 0 and replays without the survey-link-expiry marker, as
-// it was recorded.
+// TemporalChangeVersion upsert), as revision 5's did; revision 4's, started before
+// the survey took a revision, is of revision 0 and replays without the
+// survey-link-expiry marker, as it was recorded.
 func TestReplayOfTheSurveyRevisions(t *testing.T) {
 	for file, revision := range map[string]int{
 		"feedback_answered.json":      workflows.CurrentRevision,
 		"feedback_expired.json":       workflows.CurrentRevision,
+		"rev5_feedback_answered.json": 5,
+		"rev5_feedback_expired.json":  5,
 		"rev4_feedback_answered.json": 0,
 		"rev4_feedback_expired.json":  0,
 	} {
@@ -257,6 +263,31 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 			}
 			if err := replay(hist); err != nil {
 				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// The reopened round on the real server: the current revision's recording loads the
+// negative_feedback policy when the customer's "not solved" reopens the complaint
+// (the round's first-response clock, which the agent's resolution then meets);
+// revision 5's, recorded without the change and replayed without its marker,
+// reopened on the follow-up alone and loads nothing.
+func TestReplayOfTheDissatisfiedRound(t *testing.T) {
+	for file, want := range map[string][]activities.LoadPolicyInput{
+		"complaint_survey_reopened.json":      {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
+		"rev5_complaint_survey_reopened.json": nil,
+	} {
+		t.Run(file, func(t *testing.T) {
+			rec := &recordedEvents{}
+			if err := replay(loadHistory(t, filepath.Join("testdata", file)), rec); err != nil {
+				t.Fatal(err)
+			}
+			for i := range rec.policies {
+				rec.policies[i].ComplaintID = "" // the recording's own
+			}
+			if !slices.Equal(rec.policies, want) {
+				t.Errorf("LoadPolicy inputs %+v, want %+v", rec.policies, want)
 			}
 		})
 	}

@@ -345,16 +345,20 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		if c := strings.TrimSpace(r.Answer.Comment); c != "" {
 			reason += ` ("` + c + `")`
 		}
+		round := w.followUpSLA()
+		if w.changed(ctx, versionDissatisfiedResponse) {
+			round = w.dissatisfiedFollowUp(ctx)
+		}
 		key, err := w.reopenWith(ctx, "customer", reason, message.ReopenedDissatisfied,
-			map[string]string{"reasons": strings.Join(r.Answer.Reasons(), "; ")})
+			map[string]string{"reasons": strings.Join(r.Answer.Reasons(), "; ")}, round)
 		if err != nil {
 			return err
 		}
 		w.notify(ctx, activities.Notice{
 			EventKey: key, EventKind: complaint.EventReopened, Recipient: w.ladderRecipient(complaint.RoleManager),
 			Subject: "Customer dissatisfied: complaint " + w.in.ComplaintID + " reopened",
-			Body: fmt.Sprintf("The customer's survey sent complaint %s (owner %s) back: %s. Follow-up deadline %s.",
-				w.in.ComplaintID, orNone(w.state.Owner), reason, formatTime(*w.state.ResolutionDueAt)),
+			Body: fmt.Sprintf("The customer's survey sent complaint %s (owner %s) back: %s. Follow-up deadline %s.%s",
+				w.in.ComplaintID, orNone(w.state.Owner), reason, formatTime(*w.state.ResolutionDueAt), w.responseDueText()),
 		})
 		return nil
 	default:

@@ -134,6 +134,8 @@ func (s *ComplaintSuite) TestSatisfiedAnswerClosesVerified() {
 
 // "Not solved" reopens the complaint on the follow-up SLA, tells the owner's manager
 // and tells the customer why and by when; the next resolution gets its own survey.
+// The owner answers the customer within the round's 15-minute first response
+// (followup_test.go).
 func (s *ComplaintSuite) TestDissatisfiedAnswerReopensWithTheFollowUpSLA() {
 	p := s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
 	p.FollowUpSeconds = 12 * 3600
@@ -142,6 +144,7 @@ func (s *ComplaintSuite) TestDissatisfiedAnswerReopensWithTheFollowUpSLA() {
 	s.at(4*time.Hour, func() {
 		s.answer(0, complaint.SurveyAnswer{CSAT: 4, Solved: false, Comment: "the parcel is still missing"})
 	})
+	s.at(4*time.Hour+10*time.Minute, func() { s.acknowledge("ann") })
 	s.at(5*time.Hour, func() {
 		state := s.queryState()
 		s.Equal(complaint.StatusInProgress, state.Status)

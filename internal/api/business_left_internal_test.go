@@ -29,16 +29,21 @@ func TestBusinessLeft(t *testing.T) {
 		wantRes   *int64
 	}{
 		{"over the weekend only working hours count", office,
-			store.Complaint{FirstResponseDueAt: at(9, 10), ResolutionDueAt: ptr(at(10, 18))}, at(6, 17), secs(2), secs(19)},
+			store.Complaint{FirstResponseDueAt: at(9, 10), FirstResponseRunning: true, ResolutionDueAt: ptr(at(10, 18))}, at(6, 17), secs(2), secs(19)},
 		{"around the clock without a calendar", nil,
-			store.Complaint{FirstResponseDueAt: at(9, 10)}, at(6, 17), secs(65), nil},
+			store.Complaint{FirstResponseDueAt: at(9, 10), FirstResponseRunning: true}, at(6, 17), secs(65), nil},
 		{"past the deadline is 0", office,
-			store.Complaint{FirstResponseDueAt: at(6, 10)}, at(6, 17), secs(0), nil},
+			store.Complaint{FirstResponseDueAt: at(6, 10), FirstResponseRunning: true}, at(6, 17), secs(0), nil},
 		{"a met clock has none", office,
 			store.Complaint{FirstResponseDueAt: at(9, 10), FirstResponseAt: ptr(at(6, 12)), ResolutionDueAt: ptr(at(9, 12)),
 				ResolvedAt: ptr(at(6, 13))}, at(6, 17), nil, nil},
 		{"paused: counted from the pause", office,
-			store.Complaint{FirstResponseDueAt: at(9, 10), PausedAt: ptr(at(6, 15))}, at(9, 12), secs(4), nil},
+			store.Complaint{FirstResponseDueAt: at(9, 10), FirstResponseRunning: true, PausedAt: ptr(at(6, 15))}, at(9, 12), secs(4), nil},
+		// The customer's dissatisfied answer reopened it: its round's first response
+		// runs though the complaint's first response was given.
+		{"a reopened round's first response", office,
+			store.Complaint{FirstResponseDueAt: at(9, 10), FirstResponseAt: ptr(at(2, 12)), FirstResponseRunning: true,
+				ResolutionDueAt: ptr(at(10, 9))}, at(6, 17), secs(2), secs(10)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,6 +43,10 @@ type fileRequest struct {
 	// CustomerLocale is the language the customer is told in (zh-CN, en); empty
 	// takes the configured default (UseCustomerLocale).
 	CustomerLocale string `json:"customer_locale,omitempty"`
+	// WaitSeconds is how long the customer queued before reaching a person (002
+	// §7.1 wait time); only for channels with a queue (complaint.Waits). Left out
+	// of the hash when absent, so a retry filed before the field existed still matches.
+	WaitSeconds *int64 `json:"wait_seconds,omitempty"`
 
 	// Set when the text was classified already (feedback filed as a complaint);
 	// unexported, so not part of the body or its hash.
@@ -101,6 +105,14 @@ func (req *fileRequest) validate(v *validator) {
 	if req.CustomerLocale != "" {
 		v.oneOf("customer_locale", req.CustomerLocale, localeNames)
 	}
+	switch w := req.WaitSeconds; {
+	case w == nil:
+	case *w < 0 || *w > complaint.MaxWaitSeconds:
+		v.reject("wait_seconds", FieldOutOfRange, fmt.Sprintf("must be whole seconds from 0 to %d", complaint.MaxWaitSeconds))
+	case !complaint.Waits(req.Channel):
+		v.reject("wait_seconds", FieldNotAllowed, "is a queue's wait; channel "+req.Channel+
+			" has none (taken for "+strings.Join(complaint.WaitChannels(), ", ")+")")
+	}
 }
 
 // hash fingerprints the request so a retry can be told from a different complaint
@@ -154,6 +166,8 @@ type complaintView struct {
 	// Anger is why intake took the customer as angry and raised the urgency; null
 	// when it did not.
 	Anger *angerView `json:"anger"`
+	// WaitSeconds is the customer's wait before reaching a person; null when not filed.
+	WaitSeconds *int64 `json:"wait_seconds"`
 }
 
 // angerView is an angry customer's treatment at intake (002 §3.2).
@@ -181,6 +195,9 @@ type slaView struct {
 	FirstResponseBreached bool       `json:"first_response_breached"`
 	ResolvedAt            *time.Time `json:"resolved_at"`
 	ResolutionBreached    bool       `json:"resolution_breached"`
+	// FirstResponseRunning: the first-response clock of first_response_due_at runs
+	// — the complaint's first response, or a reopened round's (docs/workflows.md).
+	FirstResponseRunning bool `json:"first_response_running"`
 	// WarningPercents are the shares of each clock's budget at which the policy
 	// warns (the workflow's sla_warning marks), so a countdown can show the level
 	// reached without knowing the policy.
@@ -231,11 +248,12 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 		EscalationLevel: c.EscalationLevel, WaitingSince: utc(c.PausedAt), PausedSeconds: c.PausedSeconds,
 		ReopenedCount: c.ReopenedCount, ExtendedSeconds: c.ExtendedSeconds,
 		Verification: c.Verification, Scope: c.Scope, Keywords: append([]string{}, c.Keywords...),
-		IntegrationID: c.IntegrationID, Source: string(c.Source),
+		IntegrationID: c.IntegrationID, Source: string(c.Source), WaitSeconds: c.WaitSeconds,
 		SLA: slaView{
 			FirstResponse:         (time.Duration(c.SLAFirstResponseSeconds) * time.Second).String(),
 			FirstResponseAt:       utc(c.FirstResponseAt),
 			FirstResponseBreached: c.FirstResponseBreached,
+			FirstResponseRunning:  c.FirstResponseRunning,
 			ResolvedAt:            utc(c.ResolvedAt),
 			ResolutionBreached:    c.ResolutionBreached,
 			WarningPercents:       complaint.WarningMarks(c.SLAWarningPercents),
@@ -339,6 +357,7 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 		IntegrationID:  null.IfEmpty(req.integrationID),
 		FiledBy:        null.IfEmpty(req.filedBy),
 		CustomerLocale: cmp.Or(req.CustomerLocale, string(s.customerLocale())),
+		WaitSeconds:    req.WaitSeconds,
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -430,7 +449,7 @@ func businessLeft(cal *calendar.Calendar, c store.Complaint, now time.Time) (fir
 		s := int64(cal.Between(from, due) / time.Second)
 		return &s
 	}
-	if c.FirstResponseAt == nil {
+	if c.FirstResponseRunning {
 		first = left(c.FirstResponseDueAt)
 	}
 	if c.ResolvedAt == nil && c.ResolutionDueAt != nil {
@@ -511,7 +530,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 }
 
 // complaintFilter reads the listing's parameters; the problem names every bad one.
-// owner=me is the person the caller's token acts for.
+// owner=me and reports_to=me are the person the caller's token acts for.
 func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter, *Problem) {
 	var v validator
 	f := store.ComplaintFilter{Order: store.ComplaintsNewestFirst}
@@ -520,6 +539,10 @@ func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter
 			v.reject("sort", FieldNotAllowed, fmt.Sprintf("%q is not one of %s", sort, strings.Join(complaintOrders, ", ")))
 		}
 		f.Order = store.ComplaintOrder(sort)
+	}
+	f.DueFrom, f.DueTo = breachingWithin(&v, q, time.Now())
+	if f.DueTo != nil && first(q, "sort") == "" {
+		f.Order = store.ComplaintsDueFirst // what breaches first comes first
 	}
 	// The cursor is the order's: a newest-first cursor means nothing in deadline order.
 	var cursor string
@@ -537,12 +560,8 @@ func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter
 	}
 	f.ExternalID = once(&v, q, "external_id", 200)
 	f.CustomerID = once(&v, q, "customer_id", 200)
-	f.Owner = once(&v, q, "owner", 200)
-	if f.Owner == "me" {
-		if f.Owner = caller.PersonID; f.Owner == "" {
-			v.reject("owner", FieldNotApplicable, "is me, but this token acts for no person of the directory")
-		}
-	}
+	f.Owner = personParam(&v, q, "owner", caller)
+	f.ReportsTo = personParam(&v, q, "reports_to", caller)
 	f.TeamID = once(&v, q, "team_id", 200)
 	f.Statuses = typed[complaint.Status](anyOf(&v, q, "status", stringsOf(complaint.Statuses)))
 	f.Urgencies = typed[complaint.Level](anyOf(&v, q, "urgency", levelNames))

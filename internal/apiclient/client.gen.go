@@ -1025,6 +1025,7 @@ const (
 	SlaCompliance RiskCondition = "sla_compliance"
 	SlowResponse  RiskCondition = "slow_response"
 	StaffTurnover RiskCondition = "staff_turnover"
+	TrainingGap   RiskCondition = "training_gap"
 	VolumeSpike   RiskCondition = "volume_spike"
 )
 
@@ -1042,6 +1043,8 @@ func (e RiskCondition) Valid() bool {
 	case SlowResponse:
 		return true
 	case StaffTurnover:
+		return true
+	case TrainingGap:
 		return true
 	case VolumeSpike:
 		return true
@@ -1888,11 +1891,17 @@ type Complaint struct {
 	Customer Customer `json:"customer"`
 
 	// CustomerLocale A customer's language.
-	CustomerLocale     Locale             `json:"customer_locale"`
-	Description        string             `json:"description"`
-	EscalationLevel    int                `json:"escalation_level"`
-	ExtendedSeconds    int64              `json:"extended_seconds"`
-	ExternalId         string             `json:"external_id"`
+	CustomerLocale  Locale `json:"customer_locale"`
+	Description     string `json:"description"`
+	EscalationLevel int    `json:"escalation_level"`
+	ExtendedSeconds int64  `json:"extended_seconds"`
+	ExternalId      string `json:"external_id"`
+
+	// FirstResponseDueAt The first-response deadline: the complaint's own until its first response, then a
+	// round's when the customer's dissatisfied survey answer reopened it (the
+	// negative_feedback policy's first response, 15 min by default; docs/workflows.md),
+	// met by that round's acknowledgement or resolution. `sla.first_response_running`
+	// says whether it still runs.
 	FirstResponseDueAt Time               `json:"first_response_due_at"`
 	Id                 openapi_types.UUID `json:"id"`
 
@@ -1936,6 +1945,9 @@ type Complaint struct {
 	// Verification How the closing was verified: verified or unverified; null while open.
 	Verification *string `json:"verification"`
 
+	// WaitSeconds The customer's wait before reaching a person, as filed; null when not filed.
+	WaitSeconds *int64 `json:"wait_seconds"`
+
 	// WaitingSince Set while waiting on the customer.
 	WaitingSince *NullableTime `json:"waiting_since"`
 	WorkflowId   string        `json:"workflow_id"`
@@ -1964,12 +1976,19 @@ type ComplaintSLA struct {
 	// FirstResponse A Go duration: "90s", "2h", "1h30m0s".
 	//
 	// Examples: 4h0m0s
-	FirstResponse         Duration      `json:"first_response"`
-	FirstResponseAt       *NullableTime `json:"first_response_at"`
-	FirstResponseBreached bool          `json:"first_response_breached"`
+	FirstResponse Duration `json:"first_response"`
 
-	// FirstResponseBusinessLeftSeconds Working time left to the first-response deadline on the complaint's business-hours calendar (the one snapshotted at filing; around the clock without one), in seconds, counted from now — or from the pause while the complaint waits on the customer; 0 once past the deadline, null once the clock has stopped. Only in GET /v1/complaints/{id}.
+	// FirstResponseAt The complaint's first response; a reopened round's response does not move it.
+	FirstResponseAt *NullableTime `json:"first_response_at"`
+
+	// FirstResponseBreached A first-response clock was breached: the complaint's own or a reopened round's (the `sla_breached` event's `round` says which), as `resolution_breached` is for every round's resolution clock.
+	FirstResponseBreached bool `json:"first_response_breached"`
+
+	// FirstResponseBusinessLeftSeconds Working time left to the first-response deadline on the complaint's business-hours calendar (the one snapshotted at filing; around the clock without one), in seconds, counted from now — or from the pause while the complaint waits on the customer; 0 once past the deadline, null once the clock has stopped (`first_response_running`). Only in GET /v1/complaints/{id}.
 	FirstResponseBusinessLeftSeconds *int64 `json:"first_response_business_left_seconds,omitempty"`
+
+	// FirstResponseRunning The clock of `first_response_due_at` runs: until the first response, and again from the customer's dissatisfied survey answer until that round's acknowledgement or resolution. False once the complaint is resolved or closed.
+	FirstResponseRunning bool `json:"first_response_running"`
 
 	// Policy The policy applied and why it was chosen (docs/policies.md); `id` is
 	// `<source>/<urgency>/<tier>`, `*` meaning any. Null for complaints filed
@@ -2455,6 +2474,12 @@ type FileComplaintRequest struct {
 
 	// Urgency An urgency or a customer tier.
 	Urgency Level `json:"urgency"`
+
+	// WaitSeconds How long the customer queued before reaching a person, in whole seconds (002 §7.1 wait time, target
+	// 90 s), as the intake system measured it. Only for channels with a queue: every channel but email,
+	// social_media, mystery_shopper and survey, which answer 400 naming wait_seconds. Left out: not counted
+	// in the wait metrics.
+	WaitSeconds *int64 `json:"wait_seconds,omitempty"`
 }
 
 // HandoverRequest defines model for HandoverRequest.
@@ -2579,7 +2604,7 @@ type IssuedToken struct {
 // IssuedTokenState defines model for IssuedToken.State.
 type IssuedTokenState string
 
-// KPI One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+// KPI One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct, wait_seconds,
 // resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
 // names are those of the metrics, whose generated constants they would clash with).
 type KPI = string
@@ -2589,7 +2614,7 @@ type KPIStanding struct {
 	Actual  *float64 `json:"actual"`
 	Enabled bool     `json:"enabled"`
 
-	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct, wait_seconds,
 	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
 	// names are those of the metrics, whose generated constants they would clash with).
 	Kpi    KPI     `json:"kpi"`
@@ -2602,7 +2627,7 @@ type KPIStanding struct {
 type KPITarget struct {
 	Enabled bool `json:"enabled"`
 
-	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct,
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct, wait_seconds,
 	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
 	// names are those of the metrics, whose generated constants they would clash with).
 	Kpi    KPI     `json:"kpi"`
@@ -2721,6 +2746,9 @@ type MetricsGroup struct {
 	} `json:"survey"`
 	Verified int64 `json:"verified"`
 	Volume   int64 `json:"volume"`
+
+	// WaitSeconds The customers' wait before reaching a person (002 §7.1) over the complaints filed with one (count; p50 and p90 null when 0), and how many waited no longer than the report's wait_target_seconds (within_target, and its share of count, null when count is 0).
+	WaitSeconds WaitTime `json:"wait_seconds"`
 }
 
 // MetricsGrouping defines model for MetricsGrouping.
@@ -2766,6 +2794,9 @@ type MetricsReport struct {
 
 	// Total Percentages are 0–100, rounded to 2 decimals; a rate without a denominator is null.
 	Total MetricsGroup `json:"total"`
+
+	// WaitTargetSeconds The wait every group's wait_seconds.within_target counts up to: the wait_seconds KPI target (GET /v1/kpi-targets), enabled or not; the seeds' 90 s when the register has none.
+	WaitTargetSeconds float64 `json:"wait_target_seconds"`
 }
 
 // NextCursor Pass as `cursor` for the next page; null when this page is not full.
@@ -3062,7 +3093,7 @@ type PutCompensationLimitsRequest struct {
 
 // PutIntegrationRequest defines model for PutIntegrationRequest.
 type PutIntegrationRequest struct {
-	// CallbackUrl An absolute http or https URL.
+	// CallbackUrl An absolute http or https URL. A host on this machine or an internal network (an address such as 169.254.169.254, or a name such as localhost or *.internal) is refused (`invalid`) unless OUTBOUND_ALLOW_CIDRS allows it; other names are checked when posted to.
 	CallbackUrl string `json:"callback_url"`
 	Name        string `json:"name"`
 
@@ -3097,7 +3128,7 @@ type PutPersonRequest struct {
 	Role   PersonRole `json:"role"`
 	TeamId *string    `json:"team_id,omitempty"`
 
-	// WebhookUrl An absolute http or https URL.
+	// WebhookUrl An absolute http or https URL. A host on this machine or an internal network (an address such as 169.254.169.254, or a name such as localhost or *.internal) is refused (`invalid`) unless OUTBOUND_ALLOW_CIDRS allows it; other names are checked when posted to.
 	WebhookUrl *string `json:"webhook_url,omitempty"`
 }
 
@@ -3156,6 +3187,9 @@ type PutRiskThresholdsRequest struct {
 	SlowPct               *float64          `json:"slow_pct,omitempty"`
 	SlowRedPct            *float64          `json:"slow_red_pct,omitempty"`
 	SlowWindowMinutes     *int              `json:"slow_window_minutes,omitempty"`
+	TrainingCriterionPct  *float64          `json:"training_criterion_pct,omitempty"`
+	TrainingMinScorecards *int64            `json:"training_min_scorecards,omitempty"`
+	TrainingWindowDays    *int              `json:"training_window_days,omitempty"`
 	TurnoverMinHeadcount  *int64            `json:"turnover_min_headcount,omitempty"`
 	TurnoverPct           *float64          `json:"turnover_pct,omitempty"`
 	VolumeMinDailyAverage *float64          `json:"volume_min_daily_average,omitempty"`
@@ -3421,8 +3455,11 @@ type RiskAlert struct {
 	Response    *NullableString `json:"response"`
 	SeenCount   int             `json:"seen_count"`
 	Status      RiskAlertStatus `json:"status"`
-	Threshold   float64         `json:"threshold"`
-	WorkflowId  string          `json:"workflow_id"`
+
+	// Subject A training gap's agent:<id> or team:<id>; empty for the other conditions.
+	Subject    string  `json:"subject"`
+	Threshold  float64 `json:"threshold"`
+	WorkflowId string  `json:"workflow_id"`
 }
 
 // RiskAlertDetail defines model for RiskAlertDetail.
@@ -3463,8 +3500,11 @@ type RiskAlertDetail struct {
 	Response    *NullableString `json:"response"`
 	SeenCount   int             `json:"seen_count"`
 	Status      RiskAlertStatus `json:"status"`
-	Threshold   float64         `json:"threshold"`
-	WorkflowId  string          `json:"workflow_id"`
+
+	// Subject A training gap's agent:<id> or team:<id>; empty for the other conditions.
+	Subject    string  `json:"subject"`
+	Threshold  float64 `json:"threshold"`
+	WorkflowId string  `json:"workflow_id"`
 }
 
 // RiskAlertStatus defines model for RiskAlertStatus.
@@ -3479,6 +3519,7 @@ type RiskCheck struct {
 	HandlingSeconds *int64        `json:"handling_seconds,omitempty"`
 	Note            *string       `json:"note,omitempty"`
 	Observed        float64       `json:"observed"`
+	Subject         *string       `json:"subject,omitempty"`
 	Threshold       float64       `json:"threshold"`
 }
 
@@ -3492,6 +3533,9 @@ type RiskDetails struct {
 	Counts       *map[string]int64 `json:"counts"`
 	From         Time              `json:"from"`
 	To           Time              `json:"to"`
+
+	// Training A training gap's evidence; staff and QA samples only, no customer.
+	Training *TrainingEvidence `json:"training,omitempty"`
 }
 
 // RiskEvent defines model for RiskEvent.
@@ -3547,8 +3591,11 @@ type RiskLedgerEntry struct {
 	Response        *NullableString    `json:"response"`
 	RootCause       string             `json:"root_cause"`
 	Solution        string             `json:"solution"`
-	Threshold       float64            `json:"threshold"`
-	Verification    string             `json:"verification"`
+
+	// Subject A training gap's agent:<id> or team:<id>; empty for the other conditions.
+	Subject      string  `json:"subject"`
+	Threshold    float64 `json:"threshold"`
+	Verification string  `json:"verification"`
 }
 
 // RiskThresholds defines model for RiskThresholds.
@@ -3567,17 +3614,20 @@ type RiskThresholds struct {
 	// RedHandling A Go duration: "90s", "2h", "1h30m0s".
 	//
 	// Examples: 4h0m0s
-	RedHandling          Duration `json:"red_handling"`
-	RedHandlingSeconds   int64    `json:"red_handling_seconds"`
-	SlaMinKnown          int64    `json:"sla_min_known"`
-	SlaRedPoints         float64  `json:"sla_red_points"`
-	SlaTargetPct         float64  `json:"sla_target_pct"`
-	SlowMinRequests      int64    `json:"slow_min_requests"`
-	SlowPct              float64  `json:"slow_pct"`
-	SlowRedPct           float64  `json:"slow_red_pct"`
-	SlowWindowMinutes    int      `json:"slow_window_minutes"`
-	TurnoverMinHeadcount int64    `json:"turnover_min_headcount"`
-	TurnoverPct          float64  `json:"turnover_pct"`
+	RedHandling           Duration `json:"red_handling"`
+	RedHandlingSeconds    int64    `json:"red_handling_seconds"`
+	SlaMinKnown           int64    `json:"sla_min_known"`
+	SlaRedPoints          float64  `json:"sla_red_points"`
+	SlaTargetPct          float64  `json:"sla_target_pct"`
+	SlowMinRequests       int64    `json:"slow_min_requests"`
+	SlowPct               float64  `json:"slow_pct"`
+	SlowRedPct            float64  `json:"slow_red_pct"`
+	SlowWindowMinutes     int      `json:"slow_window_minutes"`
+	TrainingCriterionPct  float64  `json:"training_criterion_pct"`
+	TrainingMinScorecards int64    `json:"training_min_scorecards"`
+	TrainingWindowDays    int      `json:"training_window_days"`
+	TurnoverMinHeadcount  int64    `json:"turnover_min_headcount"`
+	TurnoverPct           float64  `json:"turnover_pct"`
 
 	// UpdatedAt Null while the defaults apply.
 	UpdatedAt             *NullableTime   `json:"updated_at"`
@@ -3944,6 +3994,36 @@ type TokenExpiry struct {
 	ExpiresIn *string `json:"expires_in,omitempty"`
 }
 
+// TrainingEvidence A training gap's evidence; staff and QA samples only, no customer.
+type TrainingEvidence struct {
+	// Agent The agent, for an agent's gap.
+	Agent *string `json:"agent,omitempty"`
+
+	// Averages Criterion key to the average score, % of its points.
+	Averages map[string]float64 `json:"averages"`
+
+	// Below The criteria under the threshold, lowest first.
+	Below *[]string `json:"below"`
+
+	// Everyone Criterion key to the average over every agent's samples.
+	Everyone map[string]float64 `json:"everyone"`
+
+	// Scorecards IDs of the QA samples judged (at most 200).
+	Scorecards *[]string `json:"scorecards"`
+
+	// Team The agent's team, or the team whose gap it is.
+	Team *string `json:"team,omitempty"`
+}
+
+// WaitTime The customers' wait before reaching a person (002 §7.1) over the complaints filed with one (count; p50 and p90 null when 0), and how many waited no longer than the report's wait_target_seconds (within_target, and its share of count, null when count is 0).
+type WaitTime struct {
+	Count           int64    `json:"count"`
+	P50             *float64 `json:"p50"`
+	P90             *float64 `json:"p90"`
+	WithinTarget    int64    `json:"within_target"`
+	WithinTargetPct *float64 `json:"within_target_pct"`
+}
+
 // WeeklyHours Opening spans by weekday (`mon` … `sun`).
 type WeeklyHours map[string]*[]Span
 
@@ -4079,6 +4159,18 @@ type ListComplaintsParams struct {
 
 	// TeamId The team the complaint was routed to.
 	TeamId *string `form:"team_id,omitempty" json:"team_id,omitempty"`
+
+	// ReportsTo A person's id, or `me` for the person the token acts for (400 when it acts
+	// for none): complaints owned by anyone below them in the directory's
+	// reporting line (`manager_id`, at any depth) — a manager's reports, not
+	// the manager's own complaints.
+	ReportsTo *string `form:"reports_to,omitempty" json:"reports_to,omitempty"`
+
+	// BreachingWithin Breaching soon: whole hours, 1–168. Complaints whose nearest running SLA
+	// deadline (as `sort=due` reads it) falls from now to this many hours from
+	// now — not those already overdue, paused or without a running clock.
+	// Nearest first unless `sort` is given.
+	BreachingWithin *int `form:"breaching_within,omitempty" json:"breaching_within,omitempty"`
 
 	// Status Any of open, in_progress, waiting_on_customer, backlog, resolved, closed.
 	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
@@ -5430,9 +5522,12 @@ type ClientInterface interface {
 
 	// AcknowledgeComplaintWithBody Acknowledge (first response)
 	//
-	// Stops the first-response clock. The workflow has the last word: an action it
-	// refuses, or any action on a closed complaint, is a 409 with the reason and
-	// changes nothing.
+	// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+	// one the customer's dissatisfied survey answer reopened, whose round is due a
+	// first response on the `negative_feedback` policy (15 min by default); the
+	// customer is told the message. Refused once that clock is met. The workflow has
+	// the last word: an action it refuses, or any action on a closed complaint, is a
+	// 409 with the reason and changes nothing.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -5443,9 +5538,12 @@ type ClientInterface interface {
 
 	// AcknowledgeComplaint Acknowledge (first response)
 	//
-	// Stops the first-response clock. The workflow has the last word: an action it
-	// refuses, or any action on a closed complaint, is a 409 with the reason and
-	// changes nothing.
+	// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+	// one the customer's dissatisfied survey answer reopened, whose round is due a
+	// first response on the `negative_feedback` policy (15 min by default); the
+	// customer is told the message. Refused once that clock is met. The workflow has
+	// the last word: an action it refuses, or any action on a closed complaint, is a
+	// 409 with the reason and changes nothing.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -7638,9 +7736,12 @@ func (c *Client) GetComplaint(ctx context.Context, id ComplaintID, reqEditors ..
 
 // AcknowledgeComplaintWithBody Acknowledge (first response)
 //
-// Stops the first-response clock. The workflow has the last word: an action it
-// refuses, or any action on a closed complaint, is a 409 with the reason and
-// changes nothing.
+// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+// one the customer's dissatisfied survey answer reopened, whose round is due a
+// first response on the `negative_feedback` policy (15 min by default); the
+// customer is told the message. Refused once that clock is met. The workflow has
+// the last word: an action it refuses, or any action on a closed complaint, is a
+// 409 with the reason and changes nothing.
 //
 // Roles: agent, manager, admin.
 //
@@ -7661,9 +7762,12 @@ func (c *Client) AcknowledgeComplaintWithBody(ctx context.Context, id ComplaintI
 
 // AcknowledgeComplaint Acknowledge (first response)
 //
-// Stops the first-response clock. The workflow has the last word: an action it
-// refuses, or any action on a closed complaint, is a 409 with the reason and
-// changes nothing.
+// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+// one the customer's dissatisfied survey answer reopened, whose round is due a
+// first response on the `negative_feedback` policy (15 min by default); the
+// customer is told the message. Refused once that clock is met. The workflow has
+// the last word: an action it refuses, or any action on a closed complaint, is a
+// 409 with the reason and changes nothing.
 //
 // Roles: agent, manager, admin.
 //
@@ -11420,6 +11524,30 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 		if params.TeamId != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "team_id", *params.TeamId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ReportsTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reports_to", *params.ReportsTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BreachingWithin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "breaching_within", *params.BreachingWithin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -17470,9 +17598,12 @@ type ClientWithResponsesInterface interface {
 
 	// AcknowledgeComplaintWithBodyWithResponse Acknowledge (first response)
 	//
-	// Stops the first-response clock. The workflow has the last word: an action it
-	// refuses, or any action on a closed complaint, is a 409 with the reason and
-	// changes nothing.
+	// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+	// one the customer's dissatisfied survey answer reopened, whose round is due a
+	// first response on the `negative_feedback` policy (15 min by default); the
+	// customer is told the message. Refused once that clock is met. The workflow has
+	// the last word: an action it refuses, or any action on a closed complaint, is a
+	// 409 with the reason and changes nothing.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -17483,9 +17614,12 @@ type ClientWithResponsesInterface interface {
 
 	// AcknowledgeComplaintWithResponse Acknowledge (first response)
 	//
-	// Stops the first-response clock. The workflow has the last word: an action it
-	// refuses, or any action on a closed complaint, is a 409 with the reason and
-	// changes nothing.
+	// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+	// one the customer's dissatisfied survey answer reopened, whose round is due a
+	// first response on the `negative_feedback` policy (15 min by default); the
+	// customer is told the message. Refused once that clock is met. The workflow has
+	// the last word: an action it refuses, or any action on a closed complaint, is a
+	// 409 with the reason and changes nothing.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -33898,9 +34032,12 @@ func (c *ClientWithResponses) GetComplaintWithResponse(ctx context.Context, id C
 
 // AcknowledgeComplaintWithBodyWithResponse Acknowledge (first response)
 //
-// Stops the first-response clock. The workflow has the last word: an action it
-// refuses, or any action on a closed complaint, is a 409 with the reason and
-// changes nothing.
+// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+// one the customer's dissatisfied survey answer reopened, whose round is due a
+// first response on the `negative_feedback` policy (15 min by default); the
+// customer is told the message. Refused once that clock is met. The workflow has
+// the last word: an action it refuses, or any action on a closed complaint, is a
+// 409 with the reason and changes nothing.
 //
 // Roles: agent, manager, admin.
 //
@@ -33917,9 +34054,12 @@ func (c *ClientWithResponses) AcknowledgeComplaintWithBodyWithResponse(ctx conte
 
 // AcknowledgeComplaintWithResponse Acknowledge (first response)
 //
-// Stops the first-response clock. The workflow has the last word: an action it
-// refuses, or any action on a closed complaint, is a 409 with the reason and
-// changes nothing.
+// Stops the first-response clock: of an `open` complaint, or of an `in_progress`
+// one the customer's dissatisfied survey answer reopened, whose round is due a
+// first response on the `negative_feedback` policy (15 min by default); the
+// customer is told the message. Refused once that clock is met. The workflow has
+// the last word: an action it refuses, or any action on a closed complaint, is a
+// 409 with the reason and changes nothing.
 //
 // Roles: agent, manager, admin.
 //

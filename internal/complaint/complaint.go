@@ -163,6 +163,11 @@ type Event struct {
 	PausedSeconds   float64   `json:"paused_seconds,omitempty"` // resumed: length of the pause
 	ExtendedSeconds int64     `json:"extended_seconds,omitempty"`
 
+	// FirstResponseDueAt is, on a reopened event, the round's first-response
+	// deadline when the round has that clock (the customer's dissatisfied survey
+	// answer reopened it, workflow revision 6); zero otherwise.
+	FirstResponseDueAt time.Time `json:"first_response_due_at,omitzero"`
+
 	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*
 	// compensation_*: the front-line refund or compensation as the event leaves it.
 	Compensation *CompensationRecord `json:"compensation,omitempty"`

@@ -245,8 +245,9 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 }
 
 // "Not solved" reopens the complaint on the follow-up SLA, the owner's manager hears
-// by signed webhook, the customer is told why and by when; the next resolution sends
-// a new survey and the old link no longer works.
+// by signed webhook, the customer is told why and by when; the API shows the round's
+// 15-minute first response until the owner's acknowledgement meets it; the next
+// resolution sends a new survey and the old link no longer works.
 func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	mails := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
 	hooks := startWebhookReceiver(t)
@@ -255,7 +256,7 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		notify.Webhook{Secret: []byte(webhookSecret)})
 	s.directory(hooks.URL)
 	s.putPolicy(apiclient.Medium, apiclient.Medium, noLadder(apiclient.PutPolicyRequest{
-		FirstResponse: "24h", Resolution: ptr("48h"), FollowUp: ptr("1h")}))
+		FirstResponse: "24h", Resolution: ptr("48h"), FollowUp: ptr("2h")}))
 	ann := s.personToken("agent", "ann")
 	start := time.Now().Add(-time.Second)
 	id := s.fileAndResolve("survey-reopened", ann)
@@ -288,9 +289,10 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 	if reopened.Kind != "reopened" || reopened.Actor != "customer" {
 		t.Fatalf("last event %s by %s, want reopened by customer", reopened.Kind, reopened.Actor)
 	}
-	if due := null.Value(c.ResolutionDueAt).Sub(reopened.OccurredAt); due < time.Hour-time.Second || due > time.Hour+time.Second {
-		t.Errorf("follow-up deadline %v after reopening, want 1h", due)
+	if due := null.Value(c.ResolutionDueAt).Sub(reopened.OccurredAt); due < 2*time.Hour-time.Second || due > 2*time.Hour+time.Second {
+		t.Errorf("follow-up deadline %v after reopening, want 2h", due)
 	}
+	s.checkRoundFirstResponse(id, ann, reopened.OccurredAt)
 	eventually(t, 20*time.Second, "the manager's webhook", func() bool { return len(hooks.keys("/max")) == 1 })
 	eventually(t, 20*time.Second, "the customer's reopened mail", func() bool {
 		return len(mailsTo(mails, "We have reopened your complaint")) == 1
@@ -334,6 +336,54 @@ func TestDissatisfiedAnswerReopensAndTellsTheManager(t *testing.T) {
 		"csat_satisfied_pct": 50.0, "nps": nil, "verified": 1.0, "loop_closure_pct": 100.0,
 	})
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_reopened")
+}
+
+// checkRoundFirstResponse checks that GET /v1/complaints/{id} and breaching soon
+// show the first response the customer's dissatisfied answer is due (the seeded
+// negative_feedback policy's 15 minutes from the reopening), and that the owner's
+// acknowledgement meets it, the complaint's own first response staying.
+func (s *stack) checkRoundFirstResponse(id, agent string, reopenedAt time.Time) {
+	t := s.t
+	t.Helper()
+	ctx, api := context.Background(), s.api(agent)
+	get := func() apiclient.Complaint {
+		t.Helper()
+		got, err := api.GetComplaintWithResponse(ctx, uuid.MustParse(id))
+		s.want(200, got, err)
+		return *got.JSON200
+	}
+	c := get()
+	firstAt := c.Sla.FirstResponseAt
+	if due := c.FirstResponseDueAt.Sub(reopenedAt); due < 15*time.Minute-time.Second || due > 15*time.Minute+time.Second ||
+		!c.Sla.FirstResponseRunning {
+		t.Errorf("after the dissatisfied answer: first response due %v after reopening (running %t), want 15m0s, running",
+			due, c.Sla.FirstResponseRunning)
+	}
+	if left := c.Sla.FirstResponseBusinessLeftSeconds; left == nil || *left <= 0 || *left > 15*60 {
+		t.Errorf("after the dissatisfied answer: first response business left %v, want (0, 900]", left)
+	}
+	within := 1
+	soon, err := api.ListComplaintsWithResponse(ctx, &apiclient.ListComplaintsParams{BreachingWithin: &within})
+	s.want(200, soon, err)
+	if len(soon.JSON200.Items) != 1 || soon.JSON200.Items[0].Id.String() != id {
+		t.Errorf("breaching within 1 h: %s, want the reopened complaint", soon.Body)
+	}
+
+	ack, err := api.AcknowledgeComplaintWithResponse(ctx, uuid.MustParse(id), nil,
+		apiclient.AcknowledgeRequest{Message: "抱歉，我们再查一次"})
+	s.want(200, ack, err)
+	eventually(t, 20*time.Second, "the round's first response to be met", func() bool { return !get().Sla.FirstResponseRunning })
+	c = get()
+	if c.Sla.FirstResponseBusinessLeftSeconds != nil || firstAt == nil || c.Sla.FirstResponseAt == nil ||
+		!c.Sla.FirstResponseAt.Equal(*firstAt) || c.Sla.FirstResponseBreached {
+		t.Errorf("after the acknowledgement: business left %v, first response at %v (was %v), breached %t; want none, kept, no",
+			c.Sla.FirstResponseBusinessLeftSeconds, c.Sla.FirstResponseAt, firstAt, c.Sla.FirstResponseBreached)
+	}
+	soon, err = api.ListComplaintsWithResponse(ctx, &apiclient.ListComplaintsParams{BreachingWithin: &within})
+	s.want(200, soon, err)
+	if len(soon.JSON200.Items) != 0 {
+		t.Errorf("breaching within 1 h after the acknowledgement: %s, want none (the follow-up is due in 2 h)", soon.Body)
+	}
 }
 
 // No answer: one reminder, then the complaint closes unverified and the link is gone.

@@ -71,9 +71,16 @@ type Complaint struct {
 	// NextDueAt is the nearest open SLA deadline (complaintNextDue), read by the
 	// listings only; nil there when no clock runs.
 	NextDueAt *time.Time `db:"next_due_at"`
+	// FirstResponseRunning: the clock FirstResponseDueAt names runs — the
+	// complaint's first response is not given, or a round the customer's
+	// dissatisfied answer reopened awaits its own (firstResponseRuns).
+	FirstResponseRunning bool `db:"first_response_running"`
 	// SLAWarningPercents are the warnings of the policy snapshotted at filing: the
 	// shares of a clock's budget, ascending, at which the workflow warns.
 	SLAWarningPercents pq.Int64Array `db:"sla_warning_percents"`
+	// WaitSeconds is how long the customer queued before reaching a person, as
+	// filed (complaint.Waits); nil when not given.
+	WaitSeconds *int64 `db:"wait_seconds"`
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -83,7 +90,7 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
 	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by,
 	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from,
-	customer_locale,
+	customer_locale, wait_seconds, ` + firstResponseRuns + ` AS first_response_running,
 	ARRAY(SELECT CAST(jsonb_array_elements_text(sla_snapshot->'warning_percents') AS int)) AS sla_warning_percents`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
@@ -126,6 +133,8 @@ type NewComplaint struct {
 	// NextDueAt is the nearest open SLA deadline (complaintNextDue), read by the
 	// listings only; nil there when no clock runs.
 	NextDueAt *time.Time `db:"next_due_at"`
+	// WaitSeconds is the customer's wait before reaching a person; nil for none.
+	WaitSeconds *int64 `db:"wait_seconds"`
 }
 
 // CreateComplaint files a complaint once per external ID. It returns the stored
@@ -181,7 +190,8 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			customer_tier, customer_phone, customer_email, customer_address, category, urgency, subject, description,
 			sentiment, team_id, owner, sla_snapshot, sla_first_response_seconds, sla_resolution_seconds,
 			created_at, updated_at, first_response_due_at, resolution_due_at, keywords, scope, integration_id, filed_by,
-			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale)
+			source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from, customer_locale,
+			wait_seconds)
 		VALUES (:id, :external_id, :request_hash, :workflow_id, :channel, :customer_id, :customer_name,
 			:customer_tier, :customer_phone, :customer_email, :customer_address, :category, :urgency, :subject, :description,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
@@ -189,7 +199,7 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
 			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
 			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from,
-			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'))
+			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'), :wait_seconds)
 		ON CONFLICT (external_id) DO NOTHING
 		RETURNING ` + complaintColumns + `
 	), pending AS (
@@ -384,8 +394,11 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 	case complaint.EventOpened, complaint.EventSLAWarning, complaint.EventUrgencyRaised, complaint.EventProgressSent:
 		return nil // urgency_raised: intake stamped the raised urgency already
 	case complaint.EventAcknowledged:
+		// The complaint's first response, or a reopened round's (which meets that
+		// round's clock and leaves first_response_at the first).
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
-			first_response_at = COALESCE(first_response_at, $2), updated_at = now() WHERE id = $1`
+			first_response_at = COALESCE(first_response_at, $2), round_response_pending = false,
+			updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, e.Owner)
 	case complaint.EventSLABreached:
 		column := "first_response_breached"
@@ -406,14 +419,17 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		args = []any{e.ComplaintID, e.Status, e.PausedSeconds, e.ResolutionDueAt}
 	case complaint.EventResolved:
 		q = `UPDATE complaints SET status = $3, owner = COALESCE(owner, NULLIF($4, '')),
-			first_response_at = COALESCE(first_response_at, $2), resolved_at = $2,
+			first_response_at = COALESCE(first_response_at, $2), round_response_pending = false, resolved_at = $2,
 			resolution_summary = $5, root_cause = $6, paused_at = NULL, paused_seconds = paused_seconds + $7,
 			updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause, e.PausedSeconds)
 	case complaint.EventReopened:
+		// A round with a first-response clock (the customer's dissatisfied answer)
+		// shows it as the complaint's first-response deadline until it is met.
 		q = `UPDATE complaints SET status = $2, resolved_at = NULL, reopened_count = reopened_count + 1,
-			resolution_due_at = $3, updated_at = now() WHERE id = $1`
-		args = []any{e.ComplaintID, e.Status, e.ResolutionDueAt}
+			resolution_due_at = $3, first_response_due_at = COALESCE($4, first_response_due_at),
+			round_response_pending = CAST($4 AS timestamptz) IS NOT NULL, updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Status, e.ResolutionDueAt, timeOrNil(e.FirstResponseDueAt)}
 	case complaint.EventClosed:
 		q = `UPDATE complaints SET status = $3, closed_at = $2, verification = NULLIF($4, ''), updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, string(e.Verification))
@@ -547,6 +563,9 @@ func eventData(e complaint.Event) map[string]any {
 	}
 	if !e.ResolutionDueAt.IsZero() {
 		d["resolution_due_at"] = e.ResolutionDueAt.UTC().Format(time.RFC3339Nano)
+	}
+	if !e.FirstResponseDueAt.IsZero() {
+		d["first_response_due_at"] = e.FirstResponseDueAt.UTC().Format(time.RFC3339Nano)
 	}
 	for k, v := range map[string]int64{"round": int64(e.Round), "percent": int64(e.Percent), "level": int64(e.Level),
 		"extended_seconds": e.ExtendedSeconds} {

@@ -201,6 +201,32 @@ func (s *Store) ComplaintPolicySnapshot(ctx context.Context, complaintID string,
 	return rows[i].snapshot()
 }
 
+// SourcePolicySnapshot reads the policy source has for urgency × tier, as a
+// complaint would snapshot it, calendar included: of that source's own policies,
+// the one complaint.PickPolicy picks — the matrix is not among them. A complaint
+// reopened by the customer's dissatisfied survey answer takes its first response
+// from the negative_feedback policy (activities.LoadPolicy). ErrNotFound when the
+// source has no policy that matches.
+func (s *Store) SourcePolicySnapshot(ctx context.Context, source complaint.Source, urgency, tier complaint.Level) (complaint.Policy, error) {
+	const q = `SELECT ` + policySnapshotColumns + ` FROM sla_policies p
+		LEFT JOIN calendars cal ON cal.id = p.calendar_id
+		WHERE p.source = $1 AND p.urgency IN ($2, '*') AND p.tier IN ($3, '*')`
+	var rows []policyRow
+	if err := s.db.SelectContext(ctx, &rows, q, source, urgency, tier); err != nil {
+		return complaint.Policy{}, fmt.Errorf("read policies of source %s: %w", source, err)
+	}
+	want := complaint.PolicyKey{Source: string(source), Urgency: string(urgency), Tier: string(tier)}
+	keys := make([]complaint.PolicyKey, len(rows))
+	for i, r := range rows {
+		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
+	}
+	i, _ := complaint.PickPolicy(want, keys)
+	if i < 0 {
+		return complaint.Policy{}, ErrNotFound
+	}
+	return rows[i].snapshot()
+}
+
 // PutPolicy creates or replaces one cell. Complaints already filed keep the SLA they
 // were filed under; only later complaints see the change. A calendar_id that names
 // no calendar is ErrNotFound. With a version (see ErrStale) the write is made only
