@@ -189,7 +189,16 @@ func (s *Store) ComplaintPolicySnapshot(ctx context.Context, complaintID string,
 	if len(rows) == 0 {
 		return complaint.Policy{}, ErrNotFound
 	}
-	want := complaint.PolicyKey{Source: rows[0].ComplaintSource, Urgency: string(urgency), Tier: string(tier)}
+	policies := make([]policyRow, len(rows))
+	for i, r := range rows {
+		policies[i] = r.policyRow
+	}
+	return pickSnapshot(policies, complaint.PolicyKey{Source: rows[0].ComplaintSource, Urgency: string(urgency), Tier: string(tier)})
+}
+
+// pickSnapshot is the snapshot of the policy of rows that complaint.PickPolicy picks
+// for want — intake's precedence, written once — or ErrNotFound when none matches.
+func pickSnapshot(rows []policyRow, want complaint.PolicyKey) (complaint.Policy, error) {
 	keys := make([]complaint.PolicyKey, len(rows))
 	for i, r := range rows {
 		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
@@ -215,16 +224,7 @@ func (s *Store) SourcePolicySnapshot(ctx context.Context, source complaint.Sourc
 	if err := s.db.SelectContext(ctx, &rows, q, source, urgency, tier); err != nil {
 		return complaint.Policy{}, fmt.Errorf("read policies of source %s: %w", source, err)
 	}
-	want := complaint.PolicyKey{Source: string(source), Urgency: string(urgency), Tier: string(tier)}
-	keys := make([]complaint.PolicyKey, len(rows))
-	for i, r := range rows {
-		keys[i] = complaint.PolicyKey{Source: r.Source, Urgency: string(r.Urgency), Tier: string(r.Tier)}
-	}
-	i, _ := complaint.PickPolicy(want, keys)
-	if i < 0 {
-		return complaint.Policy{}, ErrNotFound
-	}
-	return rows[i].snapshot()
+	return pickSnapshot(rows, complaint.PolicyKey{Source: string(source), Urgency: string(urgency), Tier: string(tier)})
 }
 
 // PutPolicy creates or replaces one cell. Complaints already filed keep the SLA they
