@@ -137,8 +137,17 @@ type KPIStanding struct {
 	Met    *bool    `json:"met"`    // nil when Actual is
 }
 
-// Standings judges every enabled target against the group; with fewer than
-// minVolume complaints in the group nothing is judged (Actual and Met nil).
+// samples is how many of the group's complaints the KPI's figure is taken from:
+// the waits filed for the wait (only queue channels file one), else the volume.
+func (k KPI) samples(g MetricsGroup) int64 {
+	if k == WaitSeconds {
+		return g.WaitSeconds.Count
+	}
+	return g.Volume
+}
+
+// Standings judges every enabled target against the group; a figure taken from
+// fewer than minVolume complaints is not judged (Actual and Met nil).
 func (r KPITargets) Standings(g MetricsGroup, minVolume int64) []KPIStanding {
 	out := []KPIStanding{}
 	for _, t := range r.Targets {
@@ -146,7 +155,7 @@ func (r KPITargets) Standings(g MetricsGroup, minVolume int64) []KPIStanding {
 			continue
 		}
 		s := KPIStanding{KPITarget: t}
-		if g.Volume >= minVolume {
+		if g.Volume >= minVolume && t.KPI.samples(g) >= minVolume {
 			if v := t.KPI.Value(g); v != nil {
 				met := t.KPI.Met(*v, t.Target)
 				s.Actual, s.Met = v, &met

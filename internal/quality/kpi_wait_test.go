@@ -25,6 +25,11 @@ func TestTheWaitIsAStandingKPI(t *testing.T) {
 	require.True(t, strings.Contains(c.Note, "wait_seconds 90.5 (target 90)"), c.Note)
 	require.Equal(t, int64(9050), c.Details.Counts["wait_seconds_x100"])
 
+	// Waits are filed on queue channels only: one slow call among ten complaints is
+	// too few waits to judge, however slow.
+	g.WaitSeconds.Count, g.WaitSeconds.P50, g.WaitSeconds.P90 = 1, ptr(200), ptr(200)
+	assertGrading(t, quality.CheckKPITargets(g, quality.DefaultKPITargets(), th, w), gradingWant{"", 0, 0, 1, 0, false})
+
 	// No wait filed: nothing to judge.
 	assertGrading(t, quality.CheckKPITargets(quality.MetricsGroup{Volume: 10}, quality.DefaultKPITargets(), th, w),
 		gradingWant{"", 0, 0, 1, 0, false})
