@@ -19,11 +19,17 @@ func TestADissatisfiedRoundsFirstResponseCountsDownFromTheReopening(t *testing.T
 		FirstResponseDueAt: reopenedAt.Add(15 * time.Minute), ResolutionDueAt: &resolutionDue, ReopenedCount: 1},
 		Run: &clockRun{Start: reopenedAt}}
 	c.Sla.FirstResponseAt, c.Sla.FirstResponseRunning = &firstAt, true
+	c.Sla.FirstResponseBreached = true // the first round's 24 h, breached days ago
 
-	if k := c.Next(); k.Key != "clock.first" || k.Done || k.Budget != 15*time.Minute {
-		t.Errorf("round awaiting its first response: shows %s (done %t, budget %s), want clock.first running on 15m0s",
-			k.Key, k.Done, k.Budget)
+	if k := c.Next(); k.Key != "clock.first" || k.Done || k.Budget != 15*time.Minute || k.Breached {
+		t.Errorf("round awaiting its first response: shows %s (done %t, budget %s, breached %t), want clock.first running on 15m0s, not breached",
+			k.Key, k.Done, k.Budget, k.Breached)
 	}
+	c.FirstResponseDueAt = reopenedAt.Add(-time.Minute)
+	if k := c.Next(); !k.Breached {
+		t.Error("the round's own deadline passed: its clock is not shown breached")
+	}
+	c.FirstResponseDueAt = reopenedAt.Add(15 * time.Minute)
 	c.Sla.FirstResponseRunning = false
 	if k := c.Clocks()[0]; !k.Done {
 		t.Error("the round's first response met: its clock still counts down")

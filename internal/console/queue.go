@@ -61,12 +61,16 @@ func (k clock) BudgetSeconds() int64 { return int64(k.Budget / time.Second) }
 func (c complaint) Clocks() []clock {
 	paused := c.WaitingSince != nil
 	start, done := c.CreatedAt, c.Sla.FirstResponseAt != nil && !c.Sla.FirstResponseRunning
+	breached := c.Sla.FirstResponseBreached
 	if c.Sla.FirstResponseAt != nil && c.Sla.FirstResponseRunning {
-		// A round the customer's dissatisfied answer reopened: its clock started then.
+		// A round the customer's dissatisfied answer reopened: its clock started then,
+		// and is breached only once its own deadline passed — the row's flag is sticky
+		// and may be an earlier round's.
 		start, _ = c.resolutionRun()
+		breached = !time.Now().Before(c.FirstResponseDueAt)
 	}
 	out := []clock{{Name: "First response", Key: "clock.first", Start: start, Due: c.FirstResponseDueAt,
-		Done: done, Breached: c.Sla.FirstResponseBreached, Paused: paused,
+		Done: done, Breached: breached, Paused: paused,
 		BusinessLeft: c.Sla.FirstResponseBusinessLeftSeconds, Warnings: c.Sla.WarningPercents}}
 	out[0].Budget = clockBudget(out[0].Start, out[0].Due, 0)
 	if c.ResolutionDueAt != nil {
