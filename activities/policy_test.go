@@ -84,17 +84,15 @@ func TestLoadPolicyPicksTheRaisedUrgencysPolicyByTheComplaintsSource(t *testing.
 	}
 }
 
-// A round the customer's dissatisfied survey answer reopened asks for the
-// negative_feedback policy at the complaint's urgency and tier, whatever the
-// complaint's own source: of that source's policies, the one PickPolicy picks
-// (the seeded negative_feedback/*/* 15 min / 24 h, or a narrower one an admin
-// added), never the matrix — with none left, NotFound, and the workflow takes its
-// 15-minute default.
-func TestLoadPolicyOfASourcePicksAmongThatSourcesPolicies(t *testing.T) {
+// A round the customer's dissatisfied survey answer reopened asks LoadSourcePolicy
+// for the negative_feedback policy at the complaint's urgency and tier (no
+// complaint: its own source plays no part): of that source's policies, the one
+// PickPolicy picks (the seeded negative_feedback/*/* 15 min / 24 h, or a narrower
+// one an admin added), never the matrix — with none left, NotFound, and the
+// workflow takes its 15-minute default.
+func TestLoadSourcePolicyPicksAmongThatSourcesPolicies(t *testing.T) {
 	ctx := context.Background()
-	st, direct := fileTestComplaint(t, func(c *store.NewComplaint) {
-		c.Urgency, c.CustomerTier = complaint.High, complaint.Medium
-	})
+	st, _ := fileTestComplaint(t, nil)
 	seeded := complaint.PolicyKey{Source: string(complaint.SourceNegativeFeedback), Urgency: complaint.Any, Tier: complaint.Any}
 	narrow := complaint.PolicyKey{Source: string(complaint.SourceNegativeFeedback), Urgency: complaint.Any, Tier: string(complaint.High)}
 	p, err := st.Policy(ctx, complaint.High, complaint.High)
@@ -111,8 +109,8 @@ func TestLoadPolicyOfASourcePicksAmongThatSourcesPolicies(t *testing.T) {
 	env.RegisterActivity(&activities.Activities{Store: st, Directory: st})
 	load := func(tier complaint.Level) (time.Duration, time.Duration, error) {
 		t.Helper()
-		v, err := env.ExecuteActivity((&activities.Activities{}).LoadPolicy, activities.LoadPolicyInput{
-			ComplaintID: direct.ID, Source: complaint.SourceNegativeFeedback, Urgency: complaint.High, Tier: tier})
+		v, err := env.ExecuteActivity((&activities.Activities{}).LoadSourcePolicy, activities.SourcePolicyInput{
+			Source: complaint.SourceNegativeFeedback, Urgency: complaint.High, Tier: tier})
 		if err != nil {
 			return 0, 0, err
 		}
@@ -128,7 +126,7 @@ func TestLoadPolicyOfASourcePicksAmongThatSourcesPolicies(t *testing.T) {
 	}
 
 	if first, resolution, err := load(complaint.Medium); err != nil || first != 15*time.Minute || resolution != 24*time.Hour {
-		t.Errorf("direct complaint, tier medium: %s / %s, %v; want the seeded negative_feedback/*/*'s 15m0s / 24h0m0s", first, resolution, err)
+		t.Errorf("tier medium: %s / %s, %v; want the seeded negative_feedback/*/*'s 15m0s / 24h0m0s", first, resolution, err)
 	}
 	if first, _, err := load(complaint.High); err != nil || first != 5*time.Minute {
 		t.Errorf("tier high: %s, %v; want negative_feedback/*/high's 5m0s", first, err)

@@ -35,12 +35,15 @@ type fakeActivities struct {
 	notices  []activities.Notice
 	chains   map[string][]complaint.Member
 	policies map[complaint.Level]complaint.Policy
-	// sourcePolicies are LoadPolicy's answers for a source (LoadPolicyInput.Source);
-	// a source without one is NotFound, as the store's.
+	// sourcePolicies are LoadSourcePolicy's answers; a source without one is
+	// NotFound, as the store's.
 	sourcePolicies map[complaint.Source]complaint.Policy
-	// policyInputs are the LoadPolicy calls, in order.
-	policyInputs []activities.LoadPolicyInput
-	// policyFailures makes LoadPolicy fail this many more times (an outage).
+	// policyInputs are the LoadPolicy calls, sourcePolicyInputs the
+	// LoadSourcePolicy calls, in order.
+	policyInputs       []activities.LoadPolicyInput
+	sourcePolicyInputs []activities.SourcePolicyInput
+	// policyFailures makes LoadPolicy and LoadSourcePolicy fail this many more times
+	// (an outage).
 	policyFailures int
 	// failures makes RecordEvent and RecordMarks fail this many more times for a
 	// kind (an outage).
@@ -169,22 +172,40 @@ func (f *fakeActivities) OpenSurvey(_ context.Context, in activities.OpenSurveyI
 	return activities.SurveyTicket{SurveyID: id, ExpiresAt: in.SentAt.Add(in.Timeout - f.linkEarly)}, nil
 }
 
+// LoadPolicy answers the complaint's own policy, whatever else the workflow meant to
+// ask, as a worker of every revision does (one of revision 5 drops fields it does
+// not know).
 func (f *fakeActivities) LoadPolicy(_ context.Context, in activities.LoadPolicyInput) (complaint.Policy, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.policyInputs = append(f.policyInputs, in)
-	if f.policyFailures > 0 {
-		f.policyFailures--
-		return complaint.Policy{}, errors.New("database unavailable")
-	}
-	if in.Source != "" {
-		p, ok := f.sourcePolicies[in.Source]
-		if !ok {
-			return p, temporal.NewNonRetryableApplicationError("no "+string(in.Source)+" policy", activities.ErrTypeNotFound, nil)
-		}
-		return p, nil
+	if err := f.policyOutage(); err != nil {
+		return complaint.Policy{}, err
 	}
 	return f.policies[in.Urgency], nil
+}
+
+func (f *fakeActivities) LoadSourcePolicy(_ context.Context, in activities.SourcePolicyInput) (complaint.Policy, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sourcePolicyInputs = append(f.sourcePolicyInputs, in)
+	if err := f.policyOutage(); err != nil {
+		return complaint.Policy{}, err
+	}
+	p, ok := f.sourcePolicies[in.Source]
+	if !ok {
+		return p, temporal.NewNonRetryableApplicationError("no "+string(in.Source)+" policy", activities.ErrTypeNotFound, nil)
+	}
+	return p, nil
+}
+
+// policyOutage fails a policy load while policyFailures lasts; f.mu is held.
+func (f *fakeActivities) policyOutage() error {
+	if f.policyFailures == 0 {
+		return nil
+	}
+	f.policyFailures--
+	return errors.New("database unavailable")
 }
 
 func (f *fakeActivities) eventsOf(kind complaint.EventKind) []complaint.Event {

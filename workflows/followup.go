@@ -39,23 +39,26 @@ func (w *complaintWorkflow) followUpSLA() followUp {
 	return followUp{resolution: d}
 }
 
-// dissatisfiedFollowUp is the round a dissatisfied answer reopens: the complaint's
-// negative_feedback policy at its urgency and tier, picked by intake's precedence
-// (LoadPolicy), gives the first response and caps the follow-up; with none, the
-// default first response and the follow-up. While the policy loads the complaint
-// still reads resolved, so actions are told to try again (w.reopening) rather than
-// decided against a state about to change.
+// dissatisfiedFollowUp is the round a dissatisfied answer reopens: the
+// negative_feedback policy at the complaint's urgency and tier, picked by intake's
+// precedence (LoadSourcePolicy: an activity of its own, so that no worker of an
+// earlier revision answers it with the complaint's own policy), gives the first
+// response and caps the follow-up; with none, the default first response and the
+// follow-up. While the policy loads the complaint still reads resolved, so actions
+// are told to try again (w.reopening) rather than decided against a state about to
+// change.
 func (w *complaintWorkflow) dissatisfiedFollowUp(ctx workflow.Context) followUp {
 	f := w.followUpSLA()
 	f.firstResponse = DefaultDissatisfiedFirstResponse
 	w.reopening = true
 	defer func() { w.reopening = false }()
 	var p complaint.Policy
-	err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadPolicy, activities.LoadPolicyInput{
-		ComplaintID: w.in.ComplaintID, Source: complaint.SourceNegativeFeedback, Urgency: w.state.Urgency, Tier: w.state.Tier,
+	err := workflow.ExecuteActivity(activityContext(ctx), acts.LoadSourcePolicy, activities.SourcePolicyInput{
+		Source: complaint.SourceNegativeFeedback, Urgency: w.state.Urgency, Tier: w.state.Tier,
 	}).Get(ctx, &p)
 	if err != nil {
-		// Retried without a cap: only NotFound (no such policy) ends here.
+		// Retried without a cap (also when a worker without the activity takes the
+		// task): only NotFound (no such policy) ends here.
 		w.logger.Info("no negative_feedback policy; the default first response", "Error", err)
 		return f
 	}

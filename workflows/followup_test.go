@@ -63,8 +63,8 @@ func (s *ComplaintSuite) TestADissatisfiedAnswerIsDueAFirstResponseIn15Minutes()
 	state := s.run()
 
 	s.Equal(complaint.Verified, state.Verification)
-	s.Equal([]activities.LoadPolicyInput{{ComplaintID: "c-1", Source: complaint.SourceNegativeFeedback,
-		Urgency: complaint.Medium, Tier: complaint.Medium}}, s.acts.policyInputs)
+	s.Equal([]activities.SourcePolicyInput{{Source: complaint.SourceNegativeFeedback,
+		Urgency: complaint.Medium, Tier: complaint.Medium}}, s.acts.sourcePolicyInputs)
 	due := s.start.Add(reopenedAt + 15*time.Minute)
 	reopened := s.acts.eventsOf(complaint.EventReopened)
 	s.Require().Len(reopened, 1)
@@ -87,6 +87,28 @@ func (s *ComplaintSuite) TestADissatisfiedAnswerIsDueAFirstResponseIn15Minutes()
 			s.Contains(n.Body, "first response by 2026-11-23T13:15:00Z", "to %s", n.Recipient)
 		}
 	}
+}
+
+// During a rolling deploy a worker of revision 5 may take any activity task of the
+// queue. Asked LoadPolicy, it answers the complaint's own policy (24 h first
+// response) — so the round's policy is asked of LoadSourcePolicy, which such a worker
+// does not register (the task is retried until a worker that does takes it), and
+// LoadPolicy is not asked at all.
+func (s *ComplaintSuite) TestNoWorkerOfAnEarlierRevisionAnswersTheDissatisfiedRoundsPolicy() {
+	own := s.answeredDissatisfied()
+	s.acts.policies = map[complaint.Level]complaint.Policy{complaint.Medium: *own}
+	s.acts.sourcePolicies = map[complaint.Source]complaint.Policy{
+		complaint.SourceNegativeFeedback: {FirstResponseSeconds: 900},
+	}
+	s.at(reopenedAt+time.Minute, func() {
+		s.Equal(reopenedAt+15*time.Minute, s.queryState().FirstResponseDueAt.Sub(s.start))
+	})
+	s.closedVerifiedAfter(10 * time.Hour)
+
+	s.run()
+
+	s.Empty(s.acts.policyInputs)
+	s.Len(s.acts.sourcePolicyInputs, 1)
 }
 
 // The owner answers at +10 min: the round's first response is met (the warning at
@@ -153,7 +175,7 @@ func (s *ComplaintSuite) TestAnAgentsReopeningGetsNoFirstResponseClock() {
 
 	s.Empty(state.Breaches)
 	s.Empty(state.Warnings)
-	s.Empty(s.acts.policyInputs)
+	s.Empty(s.acts.sourcePolicyInputs)
 	s.Equal([]string{"cannot acknowledge: the complaint was already acknowledged"}, s.rejections)
 	reopened := s.acts.eventsOf(complaint.EventReopened)
 	s.Require().Len(reopened, 1)
@@ -174,7 +196,7 @@ func (s *ComplaintSuite) TestRevisionFiveReopensOnTheFollowUpAloneWithoutTheMark
 
 	s.Empty(state.Breaches)
 	s.Empty(state.Warnings)
-	s.Empty(s.acts.policyInputs)
+	s.Empty(s.acts.sourcePolicyInputs)
 }
 
 func (s *ComplaintSuite) TestRevisionFiveMeetingADissatisfiedAnswerLiveTakesIt() {

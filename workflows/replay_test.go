@@ -182,6 +182,8 @@ type recordedEvents struct {
 	list     []complaint.Event
 	notices  []activities.Notice
 	policies []activities.LoadPolicyInput
+	// sourcePolicies are the LoadSourcePolicy inputs.
+	sourcePolicies []activities.SourcePolicyInput
 }
 
 func (r *recordedEvents) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
@@ -225,6 +227,8 @@ func (o *recordedOutbound) collect(args []any) {
 			o.r.notices = append(o.r.notices, a...)
 		case activities.LoadPolicyInput:
 			o.r.policies = append(o.r.policies, a)
+		case activities.SourcePolicyInput:
+			o.r.sourcePolicies = append(o.r.sourcePolicies, a)
 		}
 	}
 }
@@ -269,12 +273,14 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 }
 
 // The reopened round on the real server: the current revision's recording loads the
-// negative_feedback policy when the customer's "not solved" reopens the complaint
-// (the round's first-response clock, which the agent's resolution then meets);
-// revision 5's, recorded without the change and replayed without its marker,
-// reopened on the follow-up alone and loads nothing.
+// negative_feedback policy (LoadSourcePolicy; LoadPolicy, which a worker of an
+// earlier revision would answer with the complaint's own policy, is not asked) when
+// the customer's "not solved" reopens the complaint (the round's first-response
+// clock, which the agent's resolution then meets); revision 5's, recorded without the
+// change and replayed without its marker, reopened on the follow-up alone and loads
+// nothing.
 func TestReplayOfTheDissatisfiedRound(t *testing.T) {
-	for file, want := range map[string][]activities.LoadPolicyInput{
+	for file, want := range map[string][]activities.SourcePolicyInput{
 		"complaint_survey_reopened.json":      {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
 		"rev5_complaint_survey_reopened.json": nil,
 	} {
@@ -283,11 +289,8 @@ func TestReplayOfTheDissatisfiedRound(t *testing.T) {
 			if err := replay(loadHistory(t, filepath.Join("testdata", file)), rec); err != nil {
 				t.Fatal(err)
 			}
-			for i := range rec.policies {
-				rec.policies[i].ComplaintID = "" // the recording's own
-			}
-			if !slices.Equal(rec.policies, want) {
-				t.Errorf("LoadPolicy inputs %+v, want %+v", rec.policies, want)
+			if !slices.Equal(rec.sourcePolicies, want) || len(rec.policies) > 0 {
+				t.Errorf("LoadSourcePolicy inputs %+v, LoadPolicy inputs %+v; want %+v and none", rec.sourcePolicies, rec.policies, want)
 			}
 		})
 	}

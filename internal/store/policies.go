@@ -214,8 +214,8 @@ func pickSnapshot(rows []policyRow, want complaint.PolicyKey) (complaint.Policy,
 // complaint would snapshot it, calendar included: of that source's own policies,
 // the one complaint.PickPolicy picks — the matrix is not among them. A complaint
 // reopened by the customer's dissatisfied survey answer takes its first response
-// from the negative_feedback policy (activities.LoadPolicy). ErrNotFound when the
-// source has no policy that matches.
+// from the negative_feedback policy (activities.LoadSourcePolicy). ErrNotFound when
+// the source has no policy that matches.
 func (s *Store) SourcePolicySnapshot(ctx context.Context, source complaint.Source, urgency, tier complaint.Level) (complaint.Policy, error) {
 	const q = `SELECT ` + policySnapshotColumns + ` FROM sla_policies p
 		LEFT JOIN calendars cal ON cal.id = p.calendar_id
