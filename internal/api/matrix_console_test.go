@@ -28,6 +28,7 @@ var consoleRoutes = map[string]bool{
 	"GET /console/escalations/pending":              true,
 	"GET /console/complaints/{id}/events":           true,
 	"GET /console/risk/alerts":                      true,
+	"GET /console/risk/{id}":                        true,
 	"GET /console/pdca/{id}/events":                 true,
 	"GET /console/pdca/board":                       true,
 	"GET /console/complaints/{id}":                  true,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -19,8 +20,12 @@ import (
 // handling (respond, close with a ledger entry) and the risk ledger.
 
 func (s *Server) registerRiskRoutes(mux *serveMux) {
-	readers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
-	handlers := []auth.Role{auth.RoleQuality, auth.RoleManager, auth.RoleAdmin}
+	readers := auth.AlertHandlers
+	handlers := auth.AlertHandlers
+	// One alert is also its owner's, whatever their token's role: the role admits
+	// an agent, riskAlertFromPath refuses one who is not the owner. The list stays
+	// the handlers': an owner reaches their alert from its notice.
+	owned := append(slices.Clone(handlers), auth.RoleAgent)
 
 	mux.Handle("GET /v1/risk-thresholds", s.authorize(s.getRiskThresholds, readers...))
 	mux.Handle("PUT /v1/risk-thresholds", s.authorize(s.putRiskThresholds, auth.RoleQuality, auth.RoleAdmin))
@@ -28,9 +33,9 @@ func (s *Server) registerRiskRoutes(mux *serveMux) {
 	mux.Handle("POST /v1/risk-alerts", s.authorize(s.openRiskAlert, handlers...))
 	mux.Handle("GET /v1/kpi-targets", s.authorize(s.getKPITargets, readers...))
 	mux.Handle("PUT /v1/kpi-targets", s.authorize(s.putKPITargets, auth.RoleQuality, auth.RoleAdmin))
-	mux.Handle("GET /v1/risk-alerts/{id}", s.authorize(s.getRiskAlert, readers...))
-	mux.Handle("POST /v1/risk-alerts/{id}/respond", s.authorize(s.respondRiskAlert, handlers...))
-	mux.Handle("POST /v1/risk-alerts/{id}/close", s.authorize(s.closeRiskAlert, handlers...))
+	mux.Handle("GET /v1/risk-alerts/{id}", s.authorize(s.getRiskAlert, owned...))
+	mux.Handle("POST /v1/risk-alerts/{id}/respond", s.authorize(s.respondRiskAlert, owned...))
+	mux.Handle("POST /v1/risk-alerts/{id}/close", s.authorize(s.closeRiskAlert, owned...))
 	mux.Handle("GET /v1/risk-ledger", s.authorize(s.riskLedger, readers...))
 }
 
@@ -395,9 +400,18 @@ func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 	writePage(w, alerts, f.Limit, riskAlertViewOf, func(a quality.RiskAlert) (time.Time, string) { return a.OpenedAt, a.ID })
 }
 
-// riskAlertFromPath reads the alert the path names; on failure it has written the problem.
+// riskAlertFromPath reads the alert the path names and checks the caller may handle
+// it (auth.Principal.MayHandleAlert); on failure it has written the problem.
 func (s *Server) riskAlertFromPath(w http.ResponseWriter, r *http.Request) (quality.RiskAlert, bool) {
-	return fromPath(s, w, r, "risk alert", true, s.store.RiskAlert)
+	a, ok := fromPath(s, w, r, "risk alert", true, s.store.RiskAlert)
+	if !ok {
+		return a, false
+	}
+	if why := principalFrom(r.Context()).MayHandleAlert(null.Value(a.OwnerID)); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return a, false
+	}
+	return a, true
 }
 
 func (s *Server) getRiskAlert(w http.ResponseWriter, r *http.Request) {

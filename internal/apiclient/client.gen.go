@@ -6806,7 +6806,8 @@ type ClientInterface interface {
 
 	// ListRiskAlerts Risk alerts
 	//
-	// Newest first, keyset-paginated.
+	// Newest first, keyset-paginated. An alert's owner holding an agent token
+	// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -6855,14 +6856,20 @@ type ClientInterface interface {
 
 	// GetRiskAlert A risk alert with its events
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Corresponds with GET /v1/risk-alerts/{id} (the `GetRiskAlert` operationId).
 	GetRiskAlert(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseRiskAlertWithBody Close an alert with its ledger entry
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6871,7 +6878,10 @@ type ClientInterface interface {
 
 	// CloseRiskAlert Close an alert with its ledger entry
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6882,7 +6892,10 @@ type ClientInterface interface {
 	//
 	// The contingency plan, analysis report or rectification plan its grade asks for.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6893,7 +6906,10 @@ type ClientInterface interface {
 	//
 	// The contingency plan, analysis report or rectification plan its grade asks for.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -10070,7 +10086,8 @@ func (c *Client) GetReview(ctx context.Context, id string, reqEditors ...Request
 
 // ListRiskAlerts Risk alerts
 //
-// Newest first, keyset-paginated.
+// Newest first, keyset-paginated. An alert's owner holding an agent token
+// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
 //
 // Roles: quality, manager, admin.
 //
@@ -10149,7 +10166,10 @@ func (c *Client) OpenRiskAlert(ctx context.Context, params *OpenRiskAlertParams,
 
 // GetRiskAlert A risk alert with its events
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Corresponds with GET /v1/risk-alerts/{id} (the `GetRiskAlert` operationId).
 func (c *Client) GetRiskAlert(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10166,7 +10186,10 @@ func (c *Client) GetRiskAlert(ctx context.Context, id UUID, reqEditors ...Reques
 
 // CloseRiskAlertWithBody Close an alert with its ledger entry
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes any type of body and a specified content type.
 //
@@ -10185,7 +10208,10 @@ func (c *Client) CloseRiskAlertWithBody(ctx context.Context, id UUID, params *Cl
 
 // CloseRiskAlert Close an alert with its ledger entry
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10206,7 +10232,10 @@ func (c *Client) CloseRiskAlert(ctx context.Context, id UUID, params *CloseRiskA
 //
 // The contingency plan, analysis report or rectification plan its grade asks for.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes any type of body and a specified content type.
 //
@@ -10227,7 +10256,10 @@ func (c *Client) RespondRiskAlertWithBody(ctx context.Context, id UUID, params *
 //
 // The contingency plan, analysis report or rectification plan its grade asks for.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -18972,7 +19004,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListRiskAlertsWithResponse Risk alerts
 	//
-	// Newest first, keyset-paginated.
+	// Newest first, keyset-paginated. An alert's owner holding an agent token
+	// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -19023,7 +19056,10 @@ type ClientWithResponsesInterface interface {
 
 	// GetRiskAlertWithResponse A risk alert with its events
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19032,7 +19068,10 @@ type ClientWithResponsesInterface interface {
 
 	// CloseRiskAlertWithBodyWithResponse Close an alert with its ledger entry
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19041,7 +19080,10 @@ type ClientWithResponsesInterface interface {
 
 	// CloseRiskAlertWithResponse Close an alert with its ledger entry
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19052,7 +19094,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// The contingency plan, analysis report or rectification plan its grade asks for.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19063,7 +19108,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// The contingency plan, analysis report or rectification plan its grade asks for.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent only for the alert their
+	// token's person owns (`owner_id`): the monitor sends a training gap to the
+	// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+	// other agent gets a 403.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -36036,7 +36084,8 @@ func (c *ClientWithResponses) GetReviewWithResponse(ctx context.Context, id stri
 
 // ListRiskAlertsWithResponse Risk alerts
 //
-// Newest first, keyset-paginated.
+// Newest first, keyset-paginated. An alert's owner holding an agent token
+// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
 //
 // Roles: quality, manager, admin.
 //
@@ -36105,7 +36154,10 @@ func (c *ClientWithResponses) OpenRiskAlertWithResponse(ctx context.Context, par
 
 // GetRiskAlertWithResponse A risk alert with its events
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36120,7 +36172,10 @@ func (c *ClientWithResponses) GetRiskAlertWithResponse(ctx context.Context, id U
 
 // CloseRiskAlertWithBodyWithResponse Close an alert with its ledger entry
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36135,7 +36190,10 @@ func (c *ClientWithResponses) CloseRiskAlertWithBodyWithResponse(ctx context.Con
 
 // CloseRiskAlertWithResponse Close an alert with its ledger entry
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36152,7 +36210,10 @@ func (c *ClientWithResponses) CloseRiskAlertWithResponse(ctx context.Context, id
 //
 // The contingency plan, analysis report or rectification plan its grade asks for.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -36169,7 +36230,10 @@ func (c *ClientWithResponses) RespondRiskAlertWithBodyWithResponse(ctx context.C
 //
 // The contingency plan, analysis report or rectification plan its grade asks for.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent only for the alert their
+// token's person owns (`owner_id`): the monitor sends a training gap to the
+// agent's team lead (002 §9.1 推送至责任人), who may hold an agent's token. Any
+// other agent gets a 403.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -36,6 +36,7 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("GET /console/risk", c.session(c.risk))
 	mux.Handle("GET /console/risk/ledger.csv", c.session(c.ledgerCSV))
 	mux.Handle("GET /console/risk/alerts", c.session(c.riskStatuses))
+	mux.Handle("GET /console/risk/{id}", c.session(c.riskAlertPage))
 	mux.Handle("POST /console/risk/{id}/{action}", c.session(c.riskAction))
 	mux.Handle("GET /console/performance", c.session(c.performance))
 	mux.Handle("POST /console/performance/weights", c.session(c.putWeights))

@@ -137,6 +137,44 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 	})
 }
 
+// riskAlertPage is one alert alone, the page its notice opens: its owner reaches it
+// whatever their token's role (the API's rule, auth.Principal.MayHandleAlert),
+// though the list is refused them; anyone else sees the API's refusal.
+func (c *Console) riskAlertPage(w http.ResponseWriter, r *http.Request) {
+	c.showAlert(w, r, http.StatusOK, "", nil, nil)
+}
+
+func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
+	id, err := api.ParseID(r.PathValue("id"))
+	if err != nil {
+		http.Error(w, "no such alert", http.StatusNotFound)
+		return
+	}
+	var a apiclient.RiskAlert
+	pageRef, err := into(&a)(c.client.GetRiskAlert(r.Context(), id))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if pageRef != nil {
+		c.render(w, r, pageRef.Status, "risk", map[string]any{"PageRefusal": pageRef})
+		return
+	}
+	if input == nil {
+		input = map[string]string{}
+	}
+	names := c.riskSubjectNames(r, []string{a.Subject})
+	group := gradeGroup{Grade: string(a.Grade), Alerts: []riskAlert{{a, c.workflowLink(a.WorkflowId), names.about(a.Subject)}}}
+	for _, g := range grades {
+		if g.Grade == group.Grade {
+			group.Label = g.Label
+		}
+	}
+	c.render(w, r, status, "risk", map[string]any{
+		"Alone": a.Id.String(), "Groups": []gradeGroup{group}, "Form": form, "Refusal": ref, "Input": input,
+	})
+}
+
 // riskFields are the respond and close forms' fields.
 var riskFields = map[string][]string{
 	"respond": {"response"},
@@ -165,8 +203,13 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	} else {
 		res, err = c.client.CloseRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body), withKey(r))
 	}
-	c.posted(w, r, res, err, "/console/risk", func(status int, ref *refusal) {
-		c.showRisk(w, r, status, id.String()+"/"+action, ref, input)
+	// A form of the alert's own page returns there (its owner may not see the list).
+	next, again := "/console/risk", c.showRisk
+	if r.PostFormValue("alone") != "" {
+		next, again = "/console/risk/"+id.String(), c.showAlert
+	}
+	c.posted(w, r, res, err, next, func(status int, ref *refusal) {
+		again(w, r, status, id.String()+"/"+action, ref, input)
 	})
 }
 
