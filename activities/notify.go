@@ -88,6 +88,9 @@ type Notice struct {
 	// FeedbackID names the feedback whose customer a notice about no complaint is
 	// for (an improvement they suggested is done): their contacts come from it.
 	FeedbackID string `json:",omitempty"`
+	// AlertID names the risk alert a notice is about (none is about a complaint):
+	// its console link opens the alert's page, where its owner answers it.
+	AlertID string `json:",omitempty"`
 	// SurveyID names the survey whose link the template's {{.link}} is: the activity
 	// signs it when it delivers, so the customer's credential is in no history.
 	SurveyID string `json:",omitempty"`
@@ -277,13 +280,19 @@ var consoleLinkKinds = []complaint.EventKind{
 }
 
 // consoleLink is where a staff notice sends its reader in the web console: the
-// decision an escalation notice asks for, or the complaint. It is empty for the
-// customer, for a notice about no complaint and when no public base URL is set.
-// It depends only on the notice and recorded events, so every retry builds the
-// same body.
+// decision an escalation notice asks for, the complaint, or the risk alert. It is
+// empty for the customer, for a notice about neither and when no public base URL
+// is set. It depends only on the notice and recorded events, so every retry builds
+// the same body.
 func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) {
 	base := strings.TrimRight(a.SurveyLinks.BaseURL, "/")
-	if base == "" || n.ComplaintID == "" || n.Recipient == CustomerRecipient {
+	if base == "" || n.Recipient == CustomerRecipient {
+		return "", nil
+	}
+	if n.AlertID != "" {
+		return fmt.Sprintf("%s/console/risk/%s", base, url.PathEscape(n.AlertID)), nil
+	}
+	if n.ComplaintID == "" {
 		return "", nil
 	}
 	if slices.Contains(consoleLinkKinds, n.EventKind) {

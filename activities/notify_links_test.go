@@ -79,3 +79,26 @@ func TestNotifyLinksStaffNoticesToTheConsole(t *testing.T) {
 		t.Errorf("log %s lacks the complaint link", f.log.String())
 	}
 }
+
+// A risk alert's notice, about no complaint, links to the alert's page, where its
+// owner — whatever their token's role — answers it.
+func TestNotifyLinksARiskAlertsNoticeToItsPage(t *testing.T) {
+	f := newNotifyFixture(t)
+	f.acts.SurveyLinks.BaseURL = "https://cf.example/"
+	f.person(t, "ann", "ann@example.com", "")
+	n := activities.Notice{EventKey: "risk-alert:a-1/opened", EventKind: complaint.EventKind("risk_opened"), Recipient: "ann",
+		AlertID: "a-1", Subject: "[BLUE] training gap", Body: "plan the training"}
+	if err := f.notify(n); err != nil {
+		t.Fatal(err)
+	}
+	want := "plan the training\n\nOpen in the console: https://cf.example/console/risk/a-1"
+	for _, m := range f.smtp.Mails() {
+		if m.To[0] == "ann@example.com" {
+			if got := strings.TrimSpace(strings.ReplaceAll(m.Body, "\r\n", "\n")); got != want {
+				t.Errorf("e-mail to ann: got %q, want %q", got, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no e-mail to ann; sent %+v", f.smtp.Mails())
+}

@@ -427,7 +427,7 @@ func (w *riskAlert) recordLocked(ctx workflow.Context, e quality.RiskAlertEvent)
 func (w *riskAlert) tell(ctx workflow.Context, key string, kind complaint.EventKind, to []string, subject, body string) {
 	for _, r := range to {
 		w.notices = append(w.notices, workflow.ExecuteActivity(noticeContext(ctx), acts.Notify, activities.Notice{
-			EventKey: key, EventKind: kind, Recipient: r,
+			EventKey: key, EventKind: kind, Recipient: r, AlertID: w.state.AlertID,
 			Subject: fmt.Sprintf("[%s] %s", strings.ToUpper(string(w.state.Grade)), subject), Body: body,
 		}))
 	}

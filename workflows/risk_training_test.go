@@ -35,4 +35,5 @@ func (s *RiskAlertSuite) TestATrainingGapTellsTheTeamLeadItsEvidence() {
 		s.True(strings.Contains(n.Body, want), "notice %q lacks %q", n.Body, want)
 	}
 	s.Equal(workflows.EventRiskAlertOpened, n.EventKind)
+	s.Equal(s.acts.alert.ID, n.AlertID, "the notice names its alert: its console link opens the alert's page")
 }
