@@ -69,7 +69,7 @@ func TestConsoleKPITargetsEditor(t *testing.T) {
 		return reg["updated_by"] == "qin"
 	})
 	if c, r := targets["csat_score"], targets["reopen_rate_pct"]; c["target"] != 88.0 || c["enabled"] != true ||
-		r["target"] != 5.0 || r["enabled"] != true || r["note"] != "quality lead, December" || len(targets) != 7 {
+		r["target"] != 5.0 || r["enabled"] != true || r["note"] != "quality lead, December" || len(targets) != 8 {
 		t.Errorf("saved register %v", reg)
 	}
 	b.navigate(s.url + "/console/kpi-targets")
