@@ -92,9 +92,11 @@ internal/console/static/vendor/echarts.min.js: node_modules/.package-lock.json
 generate:
 	go generate ./internal/apiclient
 
-## chromium: install Debian's chromium for the console's browser tests, when missing (as root)
+## chromium: install Debian's chromium for the console's browser tests, and a CJK font so the
+## console's Chinese pages and screenshots render their text, when missing (as root)
 chromium:
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@(command -v chromium >/dev/null && fc-list :lang=zh family | grep -q .) || \
+		(apt-get update && apt-get install -y chromium fonts-noto-cjk)
 
 # The e2e package alone takes 10–15 min on a quiet 2-core machine and 30 when the
 # machine is shared; 50 min keeps a loaded run from being cut off, inside CI's 90.
