@@ -96,7 +96,7 @@ generate:
 ## console's Chinese pages and screenshots render their text, when missing (as root)
 chromium:
 	@(command -v chromium >/dev/null && fc-list :lang=zh family | grep -q .) || \
-		(apt-get update && apt-get install -y chromium fonts-noto-cjk)
+		(apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
 # The e2e package alone takes 10–15 min on a quiet 2-core machine and 30 when the
 # machine is shared; 50 min keeps a loaded run from being cut off, inside CI's 90.
@@ -127,11 +127,10 @@ fuzz:
 	done; echo "fuzz: $$total executions in all"
 
 ## screenshots: run the console's browser tests saving their screenshots in docs/screenshots
-## (the README shows a few of them; the others are ignored by git); a small CJK font is
-## installed when none is, so the sample complaints' Chinese text is legible
+## (the README shows a few of them; the others are ignored by git); make chromium installs
+## a small CJK font, so the sample complaints' Chinese text is legible
 .PHONY: screenshots
 screenshots: temporal-cli chromium console-assets
-	@fc-list :lang=zh | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei)
 	mkdir -p docs/screenshots
 	CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -timeout 15m -run 'Console' ./internal/e2e
 
