@@ -109,6 +109,7 @@ func consoleGETRoutes(t *testing.T) []string {
 func TestConsoleEveryPageScreenshotted(t *testing.T) {
 	s := newStack(t)
 	c := s.file(adminToken, "walk-1", apiclient.Medium, apiclient.High)
+	alert := s.must(201, s.do("POST", "/v1/risk-alerts", adminToken, map[string]any{"grade": "yellow", "description": "Walk alert"}))
 	cycle := s.must(201, s.do("POST", "/v1/pdca-cycles", adminToken, map[string]any{"title": "Walk cycle",
 		"metric": "resolution_rate_pct", "category": "logistics", "baseline": 60, "target": 80, "time_zone": "UTC"}))
 	s.must(201, s.do("PUT", "/v1/calendars/walk-cal", adminToken, map[string]any{"name": "Walk", "time_zone": "UTC",
@@ -124,6 +125,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/pdca":                 "/console/pdca",
 		"/console/pdca/{id}":            "/console/pdca/" + cycle.body["id"].(string),
 		"/console/risk":                 "/console/risk",
+		"/console/risk/{id}":            "/console/risk/" + alert.body["id"].(string),
 		"/console/qa":                   "/console/qa",
 		"/console/dashboard":            "/console/dashboard",
 		"/console/performance":          "/console/performance",
