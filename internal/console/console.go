@@ -287,6 +287,20 @@ func (c *Console) refusedPlain(w http.ResponseWriter, r *http.Request, ref *refu
 	return false
 }
 
+// refusedPage answers a page whose API call failed or was refused with the page
+// tmpl showing the refusal, and reports whether it did.
+func (c *Console) refusedPage(w http.ResponseWriter, r *http.Request, tmpl string, ref *refusal, err error) bool {
+	if err != nil {
+		c.fail(w, r, err)
+		return true
+	}
+	if ref != nil {
+		c.render(w, r, ref.Status, tmpl, map[string]any{"PageRefusal": ref})
+		return true
+	}
+	return false
+}
+
 // pollAnswer is the JSON a page's watch fetches; never cached, so each poll asks.
 func (c *Console) pollAnswer(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Set("Content-Type", "application/json")

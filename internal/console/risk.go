@@ -96,13 +96,7 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 		},
 		func() (*refusal, error) { return into(&ledger)(c.client.RiskLedger(r.Context(), nil)) },
 	} {
-		pageRef, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if pageRef != nil {
-			c.render(w, r, pageRef.Status, "risk", map[string]any{"PageRefusal": pageRef})
+		if pageRef, err := get(); c.refusedPage(w, r, "risk", pageRef, err) {
 			return
 		}
 	}
@@ -151,13 +145,7 @@ func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	var a apiclient.RiskAlert
-	pageRef, err := into(&a)(c.client.GetRiskAlert(r.Context(), id))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if pageRef != nil {
-		c.render(w, r, pageRef.Status, "risk", map[string]any{"PageRefusal": pageRef})
+	if pageRef, err := into(&a)(c.client.GetRiskAlert(r.Context(), id)); c.refusedPage(w, r, "risk", pageRef, err) {
 		return
 	}
 	if input == nil {
