@@ -47,6 +47,8 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		Escalation      *struct {
 			Decision *complaint.Decision `json:"decision"`
 		} `json:"escalation"`
+		// The round's first-response deadline: reopened by the customer's answer.
+		FirstResponseDueAt *time.Time `json:"first_response_due_at"`
 	}
 	if len(t.EventData) > 0 {
 		if err := json.Unmarshal(t.EventData, &ev); err != nil {
@@ -59,6 +61,7 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		Data: notify.CallbackData{
 			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
 			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
+			FirstResponseDueAt: ev.FirstResponseDueAt,
 		},
 	}
 	if n.EventKind == complaint.EventSurveySent {

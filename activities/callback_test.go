@@ -272,3 +272,53 @@ func TestEscalationDecisionsTheCustomerSeesAreCalledBackOnce(t *testing.T) {
 		})
 	}
 }
+
+// The reopened callback says when the round's first response is due when the
+// customer's dissatisfied answer reopened it (workflow revision 6, 15 minutes by
+// the negative_feedback policy), and nothing of one for an agent's reopening.
+func TestReopenedCallbackCarriesTheRoundsFirstResponseDeadline(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		responseDue time.Time // zero: the round has no first-response clock
+	}{
+		{"by the customer's answer", at.Add(15 * time.Minute)},
+		{"by an agent", time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newNotifyFixture(t)
+			rcv, _ := f.withIntegration(t)
+			key := f.c.WorkflowID + "/reopened/1"
+			if _, err := f.st.RecordEvent(context.Background(), complaint.Event{
+				ComplaintID: f.c.ID, Key: key, Kind: complaint.EventReopened, Actor: "customer", At: at,
+				Status: complaint.StatusInProgress, Reason: "not solved", Round: 1,
+				ResolutionDueAt: at.Add(24 * time.Hour), FirstResponseDueAt: tc.responseDue,
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: key, EventKind: complaint.EventReopened,
+				Recipient: activities.CustomerRecipient, Subject: "We have reopened your complaint", Body: "reopened"}); err != nil {
+				t.Fatal(err)
+			}
+			reqs := rcv.received()
+			if len(reqs) != 1 {
+				t.Fatalf("got %d callbacks, want 1", len(reqs))
+			}
+			var got notify.CallbackPayload
+			if err := json.Unmarshal([]byte(reqs[0].body), &got); err != nil {
+				t.Fatal(err)
+			}
+			d := got.Data
+			if got.Kind != "reopened" || d.Round != 1 || d.Reason != "not solved" || d.ResolutionDueAt == nil ||
+				!d.ResolutionDueAt.Equal(at.Add(24*time.Hour)) {
+				t.Errorf("payload %s, want reopened round 1 with its reason and resolution deadline", reqs[0].body)
+			}
+			switch {
+			case tc.responseDue.IsZero() && strings.Contains(reqs[0].body, "first_response_due_at"):
+				t.Errorf("payload %s, want no first_response_due_at for a round without that clock", reqs[0].body)
+			case !tc.responseDue.IsZero() && (d.FirstResponseDueAt == nil || !d.FirstResponseDueAt.Equal(tc.responseDue)):
+				t.Errorf("payload %s, want first_response_due_at %s", reqs[0].body, tc.responseDue)
+			}
+		})
+	}
+}

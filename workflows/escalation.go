@@ -397,6 +397,7 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
+	responseDue := w.state.FirstResponseDueAt
 	if chain != nil {
 		w.state.Owner, w.state.Chain = d.Owner, chain
 	}
@@ -424,6 +425,12 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 	if w.state.ResolutionDueAt != nil {
 		event.ResolutionDueAt = *w.state.ResolutionDueAt
 	}
+	// A raised urgency may tighten a running first-response clock: the complaint
+	// row, its listings and countdowns must show the deadline the timer now keeps.
+	// Only an activity's input changes, which replay does not compare.
+	if !w.state.FirstResponseDueAt.Equal(responseDue) {
+		event.FirstResponseDueAt = w.state.FirstResponseDueAt
+	}
 	if err := w.record(ctx, event); err != nil {
 		return w.state, err
 	}
@@ -444,7 +451,10 @@ func (w *complaintWorkflow) raiseUrgency(urgency complaint.Level, p complaint.Po
 			c.budget = used + budget
 		}
 	}
-	tighten(w.clock(complaint.ClockFirstResponse), secs(p.FirstResponseSeconds))
+	if c := w.clock(complaint.ClockFirstResponse); c != nil && !c.stopped {
+		tighten(c, secs(p.FirstResponseSeconds))
+		w.state.FirstResponseDueAt = c.due(w.cal)
+	}
 	if p.ResolutionSeconds == nil {
 		return
 	}
@@ -455,9 +465,6 @@ func (w *complaintWorkflow) raiseUrgency(urgency complaint.Level, p complaint.Po
 		if w.state.Status == complaint.StatusBacklog {
 			w.state.Status = complaint.StatusInProgress
 		}
-	}
-	if c := w.clock(complaint.ClockFirstResponse); !c.stopped {
-		w.state.FirstResponseDueAt = c.due(w.cal)
 	}
 }
 

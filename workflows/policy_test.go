@@ -110,3 +110,52 @@ func (s *ComplaintSuite) TestRaisingTheUrgencyAsksForTheComplaintsOwnPolicy() {
 
 	s.Equal([]activities.LoadPolicyInput{{ComplaintID: "c-1", Urgency: complaint.High, Tier: complaint.Medium}}, s.acts.policyInputs)
 }
+
+// A manager raises the urgency of a complaint still awaiting its first response:
+// the high policy's 2 h tightens the first-response clock to 2 h after the
+// decision (2 h used of 24), and the decision's event carries that deadline so the
+// complaint row shows what the timer keeps. Once the first response was given, the
+// clock is met and the event carries none.
+func (s *ComplaintSuite) TestRaisedUrgencyRecordsTheTighterFirstResponseDeadline() {
+	for _, tt := range []struct {
+		name         string
+		acknowledged bool
+		want         time.Duration // from the start; 0: no first-response deadline on the event
+	}{
+		{"awaiting the first response", false, 4 * time.Hour},
+		{"first response given", true, 0},
+	} {
+		s.Run(tt.name, func() {
+			s.SetupTest()
+			s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+			s.ownedBy("ann")
+			high := int64(24 * 3600)
+			s.acts.policies[complaint.High] = complaint.Policy{FirstResponseSeconds: 2 * 3600, ResolutionSeconds: &high}
+			s.at(time.Hour, func() {
+				if tt.acknowledged {
+					s.update(workflows.UpdateAcknowledge, workflows.AcknowledgeRequest{Actor: "ann", Message: "on it"})
+				}
+				s.update(workflows.UpdateRequestEscalation, workflows.EscalationRequest{Actor: "ann", Reason: "food safety"})
+			})
+			s.at(2*time.Hour, func() {
+				s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: 1,
+					Decision: complaint.Decision{Kind: complaint.DecisionApprove, Urgency: complaint.High}})
+			})
+			s.at(5*time.Hour, func() { s.resolveAndClose("ann") })
+
+			s.run()
+
+			decided := s.acts.eventsOf(complaint.EventEscalationDecision)
+			s.Require().Len(decided, 1)
+			if tt.want == 0 {
+				s.True(decided[0].FirstResponseDueAt.IsZero(), "a met clock moves no deadline: got %s", decided[0].FirstResponseDueAt)
+				return
+			}
+			s.Equal(tt.want, decided[0].FirstResponseDueAt.Sub(s.start))
+			breaches := s.acts.eventsOf(complaint.EventSLABreached)
+			s.Require().NotEmpty(breaches)
+			s.Equal(complaint.ClockFirstResponse, breaches[0].Clock)
+			s.Equal(tt.want, breaches[0].At.Sub(s.start), "the timer fires at the recorded deadline")
+		})
+	}
+}

@@ -165,7 +165,9 @@ type Event struct {
 
 	// FirstResponseDueAt is, on a reopened event, the round's first-response
 	// deadline when the round has that clock (the customer's dissatisfied survey
-	// answer reopened it, workflow revision 6); zero otherwise.
+	// answer reopened it, workflow revision 6); on an escalation_decided event, the
+	// running first-response clock's deadline when the raised urgency moved it;
+	// zero otherwise.
 	FirstResponseDueAt time.Time `json:"first_response_due_at,omitzero"`
 
 	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*

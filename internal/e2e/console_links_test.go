@@ -119,6 +119,14 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 		clickThrough(section+` button`),
 		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No escalation waits for you")]`)))
 	eventually(t, 15*time.Second, "the approval", func() bool { return s.count(id, "escalation_decided") == 1 })
+
+	// Raised to high (first response 2 h), the unanswered complaint's clock tightened:
+	// GET shows the decision's deadline, not the medium one it was filed with.
+	got, err := s.api(maxTok).GetComplaintWithResponse(ctx, c.Id)
+	s.want(200, got, err)
+	if due := got.JSON200.FirstResponseDueAt; !due.Before(c.FirstResponseDueAt) || due.After(time.Now().Add(2*time.Hour)) {
+		t.Errorf("first response due %s after the raise, want within 2 h of it, before the filed %s", due, c.FirstResponseDueAt)
+	}
 }
 
 // A breach that fires while the queue is open shows on its row without a reload.

@@ -66,6 +66,9 @@ type CallbackData struct {
 	ExtensionSeconds int64 `json:"extension_seconds,omitempty"`
 	// Compensation is what a compensation_granted decision gave the customer.
 	Compensation *CallbackCompensation `json:"compensation,omitempty"`
+	// FirstResponseDueAt is, for reopened, the round's first-response deadline when
+	// the customer's dissatisfied answer reopened it; absent for an agent's reopening.
+	FirstResponseDueAt *time.Time `json:"first_response_due_at,omitempty"`
 }
 
 // CallbackCompensation is service recovery granted to the customer.

@@ -463,10 +463,13 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		q = `UPDATE complaints SET owner = $2, updated_at = now() WHERE id = $1`
 		args = []any{e.ComplaintID, e.Owner}
 	case complaint.EventEscalationDecision:
+		// A raised urgency may have tightened the running first-response clock.
 		q = `UPDATE complaints SET owner = COALESCE(NULLIF($2, ''), owner), urgency = COALESCE(NULLIF($3, ''), urgency),
 			resolution_due_at = COALESCE($4, resolution_due_at), extended_seconds = $5,
-			status = COALESCE(NULLIF($6, ''), status), updated_at = now() WHERE id = $1`
-		args = []any{e.ComplaintID, e.Owner, string(e.Urgency), timeOrNil(e.ResolutionDueAt), e.ExtendedSeconds, string(e.Status)}
+			status = COALESCE(NULLIF($6, ''), status), first_response_due_at = COALESCE($7, first_response_due_at),
+			updated_at = now() WHERE id = $1`
+		args = []any{e.ComplaintID, e.Owner, string(e.Urgency), timeOrNil(e.ResolutionDueAt), e.ExtendedSeconds, string(e.Status),
+			timeOrNil(e.FirstResponseDueAt)}
 	default:
 		return fmt.Errorf("record event: unknown kind %q", e.Kind)
 	}

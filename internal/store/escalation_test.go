@@ -233,3 +233,53 @@ func TestAnEscalationAwaitingAManagerIsStored(t *testing.T) {
 		t.Errorf("stored %+v, %v; want one at level 0 with nobody to decide", es, err)
 	}
 }
+
+// A decision that raises the urgency tightens the running first-response clock:
+// its event carries the new deadline, and the row shows it — GET, the
+// nearest-deadline order and breaching soon — as the workflow's timer keeps it. A
+// decision whose event carries none (the clock met, or not moved) leaves it alone.
+func TestARaisedUrgencyShowsTheTighterFirstResponseDeadline(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	c, _, err := st.CreateComplaint(ctx, newComplaint("raised", complaint.Medium, complaint.Medium))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	tighter := now.Add(time.Hour)
+	if !c.FirstResponseDueAt.After(tighter.Add(time.Hour)) {
+		t.Fatalf("filed with first response due %s, want later than %s", c.FirstResponseDueAt, tighter.Add(time.Hour))
+	}
+	decide := func(seq int, d complaint.Decision, responseDue time.Time) {
+		t.Helper()
+		e := complaint.EscalationRecord{ID: fmt.Sprintf("%s/%d", c.ID, seq), Seq: seq, Status: "approved", RequestedBy: "ann",
+			RequestedAt: now, Reason: "press", Level: 1, Eligible: []string{"max"}, DecidedBy: "max", DecidedAt: &now, Decision: &d}
+		if _, err := st.RecordEvent(ctx, complaint.Event{ComplaintID: c.ID, Key: fmt.Sprintf("k/escalation_decided/%d", seq),
+			Kind: complaint.EventEscalationDecision, Actor: "max", At: now, Escalation: &e, Urgency: d.Urgency,
+			ResolutionDueAt: now.Add(20 * time.Hour), FirstResponseDueAt: responseDue}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		got, err := st.Complaint(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.FirstResponseDueAt.Equal(tighter) || !got.FirstResponseRunning {
+			t.Errorf("%s: first response due %s, running %t; want %s, running", when, got.FirstResponseDueAt, got.FirstResponseRunning, tighter)
+		}
+		soon, err := st.Complaints(ctx, store.ComplaintFilter{DueFrom: &now, DueTo: new(now.Add(2 * time.Hour)),
+			Order: store.ComplaintsDueFirst, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := externalIDs(soon); len(ids) != 1 || ids[0] != "raised" {
+			t.Errorf("%s: breaching within 2 h: %v, want the raised complaint", when, ids)
+		}
+	}
+	decide(1, complaint.Decision{Kind: complaint.DecisionApprove, Urgency: complaint.High}, tighter)
+	check("after the raise")
+	decide(2, complaint.Decision{Kind: complaint.DecisionReassign, Owner: "lee"}, time.Time{})
+	check("after a decision that moved no first-response deadline")
+}
