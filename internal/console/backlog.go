@@ -55,12 +55,7 @@ func (c *Console) backlogVersions(w http.ResponseWriter, r *http.Request) {
 // showBacklog renders the newest items; extra carries a row's refusal and input.
 func (c *Console) showBacklog(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	items, ref, err := c.backlogItems(r)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.render(w, r, ref.Status, "backlog", map[string]any{"PageRefusal": ref})
+	if c.refusedPage(w, r, "backlog", ref, err) {
 		return
 	}
 	rows := make([]backlogRow, len(items.Items))

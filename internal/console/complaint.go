@@ -50,6 +50,55 @@ var actions = map[string]struct {
 	}},
 }
 
+// actionForm is a complaint form as the page draws it (template "actionform"): its
+// legend, button and fields, which are the fields its action sends.
+type actionForm struct {
+	Action, Legend, Button string
+	Hint                   string // a note under the legend that a Hinted field is described by
+	Fields                 []actionField
+}
+
+// actionField is one labelled control of an action form: an input unless Area (a
+// textarea) or Options (a select of value and label pairs). Default is its value
+// when the form was not the one sent.
+type actionField struct {
+	Name, ID, Label    string
+	Area, Hinted       bool
+	Options            [][2]string
+	Default, InputMode string
+}
+
+// actionForms are the complaint page's forms, in the page's order. Their control
+// ids are the browser tests' and the accessibility tree's: keep them.
+var actionForms = []actionForm{
+	{Action: "acknowledge", Legend: "c.ack", Button: "c.ack", Fields: []actionField{
+		{Name: "message", ID: "ack-message", Label: "c.ack.message", Area: true}}},
+	{Action: "progress", Legend: "c.progress", Button: "c.progress.btn", Fields: []actionField{
+		{Name: "message", ID: "progress-message", Label: "c.progress.message", Area: true}}},
+	{Action: "pause", Legend: "c.pause", Button: "c.pause.btn", Fields: []actionField{
+		{Name: "reason", ID: "pause-reason", Label: "c.reason"}}},
+	{Action: "resume", Legend: "c.resume", Button: "c.resume", Fields: []actionField{
+		{Name: "note", ID: "resume-note", Label: "c.note"}}},
+	{Action: "resolve", Legend: "c.resolve", Button: "c.resolve", Fields: []actionField{
+		{Name: "summary", ID: "resolve-summary", Label: "c.summary", Area: true},
+		{Name: "root_cause", ID: "resolve-root-cause", Label: "c.rootcause"}}},
+	{Action: "escalate", Legend: "c.escalate", Button: "c.escalate", Fields: []actionField{
+		{Name: "reason", ID: "escalate-reason", Label: "c.reason", Area: true}}},
+	{Action: "compensate", Legend: "comp.form", Button: "comp.btn", Hint: "comp.hint", Fields: []actionField{
+		{Name: "kind", ID: "compensate-kind", Label: "comp.kind", Hinted: true,
+			Options: [][2]string{{"compensation", "comp.comp"}, {"refund", "comp.refund"}}},
+		{Name: "amount", ID: "compensate-amount", Label: "comp.amount", InputMode: "decimal"},
+		{Name: "currency", ID: "compensate-currency", Label: "comp.currency", Default: "CNY"},
+		{Name: "note", ID: "compensate-note", Label: "comp.note"}}},
+	{Action: "handover", Legend: "ho.form", Button: "ho.btn", Fields: []actionField{
+		{Name: "to_person_id", ID: "handover-to", Label: "ho.to"},
+		{Name: "reason", ID: "handover-reason", Label: "c.reason"}}},
+	{Action: "reopen", Legend: "c.reopen", Button: "c.reopen", Fields: []actionField{
+		{Name: "reason", ID: "reopen-reason", Label: "c.reason", Area: true}}},
+	{Action: "close", Legend: "c.close", Button: "c.close", Fields: []actionField{
+		{Name: "reason", ID: "close-reason", Label: "c.reason.opt"}}},
+}
+
 // optionalFields are the form fields left out of the API call when empty; any
 // other empty field is sent, for the API to name.
 var optionalFields = map[string]bool{"resume.note": true, "close.reason": true, "compensate.note": true}
@@ -110,8 +159,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 		func() (*refusal, error) { return into(&escs)(c.client.ListComplaintEscalations(r.Context(), id)) },
 		func() (*refusal, error) { return into(&comps)(c.client.ListCompensations(r.Context(), id)) },
 	} {
-		pageRef, err := get()
-		if c.refusedPlain(w, r, pageRef, err) {
+		if pageRef, err := get(); c.refusedPage(w, r, "complaint", pageRef, err) {
 			return
 		}
 	}

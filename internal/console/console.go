@@ -290,15 +290,29 @@ func (c *Console) refusedPlain(w http.ResponseWriter, r *http.Request, ref *refu
 // refusedPage answers a page whose API call failed or was refused with the page
 // tmpl showing the refusal, and reports whether it did.
 func (c *Console) refusedPage(w http.ResponseWriter, r *http.Request, tmpl string, ref *refusal, err error) bool {
+	return c.refusedPageWith(w, r, tmpl, nil, ref, err)
+}
+
+// refusedPageWith is refusedPage for a page that keeps data over its refusal: the
+// filters or pickers the API refused, shown as sent so they can be put right. A 503
+// says when to try again, as refused does.
+func (c *Console) refusedPageWith(w http.ResponseWriter, r *http.Request, tmpl string, data map[string]any, ref *refusal, err error) bool {
 	if err != nil {
 		c.fail(w, r, err)
 		return true
 	}
-	if ref != nil {
-		c.render(w, r, ref.Status, tmpl, map[string]any{"PageRefusal": ref})
-		return true
+	if ref == nil {
+		return false
 	}
-	return false
+	if ref.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", api.RetryAfterHeader)
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["PageRefusal"] = ref
+	c.render(w, r, ref.Status, tmpl, data)
+	return true
 }
 
 // pollAnswer is the JSON a page's watch fetches; never cached, so each poll asks.

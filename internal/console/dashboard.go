@@ -490,19 +490,11 @@ func (c *Console) registerDashboard(mux *routeMux) {
 func (c *Console) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	v, bad := dashFilters(r)
 	data := map[string]any{"V": v, "Periods": periodOrder, "Groupings": groupings, "Intervals": intervalOrder}
-	if bad != nil {
-		data["PageRefusal"] = bad
-		c.render(w, r, bad.Status, "dashboard", data)
+	if c.refusedPageWith(w, r, "dashboard", data, bad, nil) {
 		return
 	}
 	d, ref, err := c.buildDashboard(r, langOf(r), v)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		data["PageRefusal"] = ref
-		c.render(w, r, ref.Status, "dashboard", data)
+	if c.refusedPageWith(w, r, "dashboard", data, ref, err) {
 		return
 	}
 	figures, err := c.part(c.pages["dashboard"], "figures", map[string]any{"D": d, "Lang": langOf(r)})

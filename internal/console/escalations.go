@@ -91,12 +91,7 @@ func (c *Console) inboxKeys(w http.ResponseWriter, r *http.Request) {
 // escalation whose form ref and input belong to.
 func (c *Console) showInbox(w http.ResponseWriter, r *http.Request, status int, refused string, ref *refusal, input map[string]string) {
 	inbox, more, pageRef, err := c.inbox(r)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if pageRef != nil {
-		c.render(w, r, pageRef.Status, "escalations", map[string]any{"PageRefusal": pageRef})
+	if c.refusedPage(w, r, "escalations", pageRef, err) {
 		return
 	}
 	entries, err := c.withComplaints(r, inbox.Items)

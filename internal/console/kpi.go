@@ -38,13 +38,7 @@ func (c *Console) kpiTargets(w http.ResponseWriter, r *http.Request) {
 func (c *Console) showKPITargets(w http.ResponseWriter, r *http.Request, status int, typed []kpiTargetRow, refused *refusal) {
 	var reg apiclient.KPITargets
 	var version string
-	ref, err := versioned(&reg, &version)(c.client.GetKPITargets(r.Context()))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.render(w, r, ref.Status, "kpi", map[string]any{"PageRefusal": ref})
+	if ref, err := versioned(&reg, &version)(c.client.GetKPITargets(r.Context())); c.refusedPage(w, r, "kpi", ref, err) {
 		return
 	}
 	set := map[string]apiclient.KPITarget{}

@@ -52,19 +52,13 @@ func (c *Console) notifications(w http.ResponseWriter, r *http.Request) {
 	params, again := noticesQuery(r)
 	var list page[apiclient.Notification]
 	ref, err := into(&list)(c.client.ListNotifications(r.Context(), params))
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
 	checked := map[string]bool{}
 	for _, s := range *params.Status {
 		checked[s] = true
 	}
 	data := map[string]any{"Statuses": notificationStatuses, "Checked": checked, "Recipient": null.Value(params.Recipient),
 		"Refresh": template.URL("/console/notifications/rows?" + again.Encode())}
-	if ref != nil {
-		data["PageRefusal"] = ref
-		c.render(w, r, ref.Status, "notifications", data)
+	if c.refusedPageWith(w, r, "notifications", data, ref, err) {
 		return
 	}
 	rows, err := c.part(c.fragRow, "notification-rows", map[string]any{"Items": list.Items, "Lang": langOf(r)})

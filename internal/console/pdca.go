@@ -78,12 +78,7 @@ type boardColumn struct {
 
 func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 	cols, ref, err := c.board(r)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	if ref != nil {
-		c.render(w, r, ref.Status, "pdca", map[string]any{"PageRefusal": ref})
+	if c.refusedPage(w, r, "pdca", ref, err) {
 		return
 	}
 	board, err := c.part(c.pages["pdca"], "board", map[string]any{"Columns": cols, "Lang": langOf(r)})
@@ -175,8 +170,7 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 		func() (*refusal, error) { return into(&api)(c.client.GetCycle(r.Context(), id)) },
 		func() (*refusal, error) { return into(&events)(c.client.ListCycleEvents(r.Context(), id)) },
 	} {
-		pageRef, err := get()
-		if c.refusedPlain(w, r, pageRef, err) {
+		if pageRef, err := get(); c.refusedPage(w, r, "cycle", pageRef, err) {
 			return
 		}
 	}

@@ -53,14 +53,7 @@ func (c *Console) showPerformance(w http.ResponseWriter, r *http.Request, status
 			return versioned(&weights, &version)(c.client.GetServiceStarWeights(r.Context()))
 		},
 	} {
-		ref, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if ref != nil {
-			extra["PageRefusal"] = ref
-			c.render(w, r, ref.Status, "performance", extra)
+		if ref, err := get(); c.refusedPageWith(w, r, "performance", extra, ref, err) {
 			return
 		}
 	}

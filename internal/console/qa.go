@@ -48,13 +48,7 @@ func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, for
 		},
 		func() (*refusal, error) { return into(&card)(c.client.GetQAScorecard(r.Context())) },
 	} {
-		pageRef, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if pageRef != nil {
-			c.render(w, r, pageRef.Status, "qa", map[string]any{"PageRefusal": pageRef})
+		if pageRef, err := get(); c.refusedPage(w, r, "qa", pageRef, err) {
 			return
 		}
 	}

@@ -379,9 +379,10 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"actionkey": actionKey,
-	"field":     fieldOf,
-	"errorsOf":  errorsOf,
-	"fieldaria": fieldaria,
-	"formaria":  formaria,
+	"actionkey":   actionKey,
+	"actionforms": func() []actionForm { return actionForms },
+	"field":       fieldOf,
+	"errorsOf":    errorsOf,
+	"fieldaria":   fieldaria,
+	"formaria":    formaria,
 }

@@ -77,13 +77,7 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 			return ref, err
 		},
 	} {
-		ref, err := get()
-		if err != nil {
-			c.fail(w, r, err)
-			return
-		}
-		if ref != nil {
-			c.render(w, r, ref.Status, "reviews", map[string]any{"PageRefusal": ref})
+		if ref, err := get(); c.refusedPage(w, r, "reviews", ref, err) {
 			return
 		}
 	}
