@@ -69,10 +69,15 @@ func (a *Activities) OpenAlert(ctx context.Context, in OpenAlertInput) (OpenedAl
 	return OpenedAlert{AlertID: alert.ID, Created: created}, nil
 }
 
-// alertOwner is who answers a check's alert: for a training gap the lead of the
-// agent's (or the) team, who plans the training — unless the lead is the agent or
-// the team has none; else the quality lead. "" without a directory or a lead.
+// alertOwner is who answers a check's alert: for stale knowledge the articles'
+// owner, who keeps them current, while an active person; for a training gap the
+// lead of the agent's (or the) team, who plans the training — unless the lead is
+// the agent or the team has none; else the quality lead. "" without a directory or
+// a lead.
 func (a *Activities) alertOwner(ctx context.Context, c quality.RiskCheck) (string, error) {
+	if kb := c.Details.Knowledge; kb != nil && kb.OwnerActive {
+		return kb.Owner, nil
+	}
 	if a.Teams == nil {
 		return "", nil
 	}

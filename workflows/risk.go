@@ -449,6 +449,8 @@ func (w *riskAlert) title() string {
 		return "KPI target missed"
 	case quality.TrainingGap:
 		return "training gap of " + strings.Replace(w.figures.Subject, ":", " ", 1)
+	case quality.StaleKnowledge:
+		return "knowledge base articles past their review, kept by " + strings.TrimPrefix(w.figures.Subject, "agent:")
 	case quality.Manual:
 		title, _, _ := strings.Cut(w.figures.Description, "\n")
 		return title
@@ -482,6 +484,8 @@ func (w *riskAlert) summary() string {
 		what = fmt.Sprintf("Opened by hand by %s at %s: %s", a.OpenedBy, at, a.Description)
 	case quality.TrainingGap:
 		what = trainingSummary(a, at)
+	case quality.StaleKnowledge:
+		what = knowledgeSummary(a, at)
 	}
 	return fmt.Sprintf("Risk alert %s (%s, %s). %s", w.state.AlertID, w.state.Condition, w.state.Grade, what)
 }
@@ -504,6 +508,26 @@ func trainingSummary(a quality.RiskAlert, at string) string {
 	return fmt.Sprintf("The %d QA scorecards scored from %s to %s average under %g%% of the points on: %s. "+
 		"Scorecards (QA samples): %s.", a.Details.Counts["scorecards"], formatTime(a.Details.From), at, a.Threshold,
 		strings.Join(below, ", "), strings.Join(cards, ", "))
+}
+
+// knowledgeSummary is stale knowledge's evidence for the articles' owner: the
+// articles past their review date and the update rates.
+func knowledgeSummary(a quality.RiskAlert, at string) string {
+	kb := a.Details.Knowledge
+	if kb == nil {
+		return ""
+	}
+	articles := make([]string, 0, min(len(kb.Articles), 11))
+	for i, x := range kb.Articles {
+		if i == 10 {
+			articles = append(articles, "…")
+			break
+		}
+		articles = append(articles, fmt.Sprintf("%q (%s, due %s)", x.Title, x.ID, formatTime(x.DueAt)))
+	}
+	return fmt.Sprintf("%d of the %d live knowledge base articles kept by %s were past their review date at %s; "+
+		"their update rate is %g%% (everyone's %g%%). Review or edit them: %s.", a.Details.Counts["stale"],
+		a.Details.Counts["live"], kb.Owner, at, kb.UpdateRatePct, kb.OverallUpdateRatePct, strings.Join(articles, ", "))
 }
 
 // demand is the response the grade asks for (DOMAIN.md §4).

@@ -47,18 +47,26 @@ var routeRows = map[string][]string{
 	"read agents' efficiency, the service star ranking and its weights": {
 		"GET /v1/metrics/efficiency", "GET /v1/metrics/service-stars", "GET /v1/service-star-weights",
 	},
-	"read reviews, PDCA cycles, the QA queue, risk alerts, the risk ledger and KPI targets; change backlog items; open risk alerts": {
+	"read reviews, PDCA cycles, the QA queue, risk thresholds and KPI targets; change backlog items; open risk alerts": {
 		"GET /v1/improvement-backlog", "PATCH /v1/improvement-backlog/{id}", "GET /v1/review-schedules",
 		"GET /v1/review-schedules/{id}", "GET /v1/review-rules", "GET /v1/reviews", "GET /v1/insight-report",
 		"GET /v1/reviews/{id}", "GET /v1/pdca-cycles", "GET /v1/pdca-cycles/{id}", "GET /v1/pdca-cycles/{id}/events",
 		"GET /v1/qa-scorecard", "GET /v1/qa-queue", "GET /v1/qa-queue/{id}", "GET /v1/risk-thresholds",
-		"GET /v1/risk-alerts", "POST /v1/risk-alerts", "GET /v1/kpi-targets", "GET /v1/risk-ledger",
+		"POST /v1/risk-alerts", "GET /v1/kpi-targets",
 	},
 	// An agent is admitted by role and refused unless they own the alert
-	// (auth.Principal.MayHandleAlert; TestRiskAlertOwnerHandlesItWhateverTheirRole).
-	"read, answer and close one risk alert: its owner with any of these roles, else only `manager`, `quality`, `admin`": {
+	// (auth.Principal.MayHandleAlert; TestRiskAlertOwnerHandlesItWhateverTheirRole);
+	// their list and ledger hold only the alerts they own (auth.Principal.AlertsListed).
+	"list risk alerts and the risk ledger (`agent`: only the alerts they own); read, answer and close one risk alert: its owner with any of these roles, else only `manager`, `quality`, `admin`": {
 		"GET /v1/risk-alerts/{id}", "POST /v1/risk-alerts/{id}/respond", "POST /v1/risk-alerts/{id}/close",
+		"GET /v1/risk-alerts", "GET /v1/risk-ledger",
 	},
+	// An agent is admitted by role and refused unless they own the article
+	// (auth.Principal.MayKeepArticle; TestKnowledgeBaseSearchStaleReviewEditRetire).
+	"search and read the knowledge base; edit and review one article: its owner with any of these roles, else only `manager`, `quality`, `admin`": {
+		"GET /v1/knowledge", "GET /v1/knowledge/{id}", "PATCH /v1/knowledge/{id}", "POST /v1/knowledge/{id}/review",
+	},
+	"write and retire knowledge base articles": {"POST /v1/knowledge", "POST /v1/knowledge/{id}/retire"},
 	"run the quality loop: review schedules and rules, reviews, PDCA cycles, QA scores, risk thresholds, KPI targets, star weights": {
 		"PUT /v1/service-star-weights", "POST /v1/review-schedules", "PATCH /v1/review-schedules/{id}",
 		"DELETE /v1/review-schedules/{id}", "POST /v1/review-schedules/{id}/trigger", "PUT /v1/review-rules",

@@ -22,21 +22,21 @@ import (
 func (s *Server) registerRiskRoutes(mux *serveMux) {
 	readers := auth.AlertHandlers
 	handlers := auth.AlertHandlers
-	// One alert is also its owner's, whatever their token's role: the role admits
-	// an agent, riskAlertFromPath refuses one who is not the owner. The list stays
-	// the handlers': an owner reaches their alert from its notice.
+	// An alert is also its owner's, whatever their token's role: the role admits
+	// an agent, riskAlertFromPath refuses one who is not the owner, and an agent's
+	// list and ledger hold only the alerts they own (listedOwner).
 	owned := append(slices.Clone(handlers), auth.RoleAgent)
 
 	mux.Handle("GET /v1/risk-thresholds", s.authorize(s.getRiskThresholds, readers...))
 	mux.Handle("PUT /v1/risk-thresholds", s.authorize(s.putRiskThresholds, auth.RoleQuality, auth.RoleAdmin))
-	mux.Handle("GET /v1/risk-alerts", s.authorize(s.listRiskAlerts, readers...))
+	mux.Handle("GET /v1/risk-alerts", s.authorize(s.listRiskAlerts, owned...))
 	mux.Handle("POST /v1/risk-alerts", s.authorize(s.openRiskAlert, handlers...))
 	mux.Handle("GET /v1/kpi-targets", s.authorize(s.getKPITargets, readers...))
 	mux.Handle("PUT /v1/kpi-targets", s.authorize(s.putKPITargets, auth.RoleQuality, auth.RoleAdmin))
 	mux.Handle("GET /v1/risk-alerts/{id}", s.authorize(s.getRiskAlert, owned...))
 	mux.Handle("POST /v1/risk-alerts/{id}/respond", s.authorize(s.respondRiskAlert, owned...))
 	mux.Handle("POST /v1/risk-alerts/{id}/close", s.authorize(s.closeRiskAlert, owned...))
-	mux.Handle("GET /v1/risk-ledger", s.authorize(s.riskLedger, readers...))
+	mux.Handle("GET /v1/risk-ledger", s.authorize(s.riskLedger, owned...))
 }
 
 // --- thresholds ---------------------------------------------------------------------
@@ -72,6 +72,7 @@ type riskThresholdsView struct {
 	BlueHandlingSeconds   int64      `json:"blue_handling_seconds"`
 	UpdatedAt             *time.Time `json:"updated_at"` // null: the defaults
 	UpdatedBy             *string    `json:"updated_by"`
+	knowledgeThresholds
 }
 
 func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
@@ -86,7 +87,7 @@ func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
 		TrainingCriterionPct: t.TrainingCriterionPct, TrainingMinScorecards: t.TrainingMinScorecards,
 		RedHandling: seconds(t.RedHandlingSeconds), RedHandlingSeconds: t.RedHandlingSeconds,
 		YellowHandling: seconds(t.YellowHandlingSeconds), YellowHandlingSeconds: t.YellowHandlingSeconds,
-		BlueHandling: seconds(t.BlueHandlingSeconds), BlueHandlingSeconds: t.BlueHandlingSeconds,
+		BlueHandling: seconds(t.BlueHandlingSeconds), BlueHandlingSeconds: t.BlueHandlingSeconds, knowledgeThresholds: knowledgeThresholdsOf(t),
 	}
 	if t.UpdatedAt != nil {
 		at := t.UpdatedAt.UTC()
@@ -132,6 +133,7 @@ type putRiskThresholdsBody struct {
 	RedHandling           *string  `json:"red_handling"`
 	YellowHandling        *string  `json:"yellow_handling"`
 	BlueHandling          *string  `json:"blue_handling"`
+	knowledgeThresholds
 }
 
 // apply merges the body into t, naming every value out of range.
@@ -211,6 +213,7 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	between("training_criterion_pct", t.TrainingCriterionPct, 0, 100, false)
 	between("training_min_scorecards", float64(t.TrainingMinScorecards), 1, 1e6, true)
 	between("sla_min_known", float64(t.SLAMinKnown), 1, 1e6, true)
+	b.knowledgeThresholds.apply(v, t)
 	for _, d := range []struct {
 		field string
 		value *string
@@ -368,7 +371,8 @@ var riskConditions = func() []string {
 	return append(out, string(quality.Manual))
 }()
 
-// listRiskAlerts lists alerts newest first, filtered by status, grade and condition.
+// listRiskAlerts lists alerts newest first, filtered by status, grade, condition and
+// owner.
 func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
@@ -388,8 +392,8 @@ func (s *Server) listRiskAlerts(w http.ResponseWriter, r *http.Request) {
 			*p.dst = value
 		}
 	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
+	var ok bool
+	if f.OwnerID, ok = listedOwner(w, r, &v); !ok {
 		return
 	}
 	alerts, err := s.store.RiskAlerts(r.Context(), f)
@@ -566,7 +570,7 @@ func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 }
 
 // riskLedger lists the closed alerts opened in [from, to), oldest first; either
-// bound may be left out.
+// bound may be left out. An owner filters it as it does the list.
 func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
@@ -583,11 +587,11 @@ func (s *Server) riskLedger(w http.ResponseWriter, r *http.Request) {
 	if !bounds[0].IsZero() && !bounds[1].IsZero() && !bounds[0].Before(bounds[1]) {
 		v.reject("from", FieldOutOfRange, "must be before to ("+bounds[1].UTC().Format(time.RFC3339)+")")
 	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
+	owner, ok := listedOwner(w, r, &v)
+	if !ok {
 		return
 	}
-	alerts, err := s.store.RiskLedger(r.Context(), bounds[0], bounds[1])
+	alerts, err := s.store.RiskLedger(r.Context(), bounds[0], bounds[1], owner)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

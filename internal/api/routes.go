@@ -117,6 +117,12 @@ var routeActions = map[string]string{
 	"GET /v1/message-templates":                                 "list customer message templates",
 	"GET /v1/message-templates/{key}/{locale}":                  "read customer message templates",
 	"PUT /v1/message-templates/{key}/{locale}":                  "change customer message templates",
+	"GET /v1/knowledge":                                         "search the knowledge base",
+	"POST /v1/knowledge":                                        "write knowledge base articles",
+	"GET /v1/knowledge/{id}":                                    "read knowledge base articles",
+	"PATCH /v1/knowledge/{id}":                                  "edit knowledge base articles",
+	"POST /v1/knowledge/{id}/review":                            "review knowledge base articles",
+	"POST /v1/knowledge/{id}/retire":                            "retire knowledge base articles",
 }
 
 // actionOf words what the route pattern does: from routeActions, else from the

@@ -230,6 +230,7 @@ func (s *Server) routes() *serveMux {
 	s.registerIntegrationRoutes(mux)
 	s.registerPrivacyRoutes(mux)
 	s.registerMessageRoutes(mux)
+	s.registerKnowledgeRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path))

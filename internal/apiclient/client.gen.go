@@ -1019,14 +1019,15 @@ func (e RiskAlertStatus) Valid() bool {
 
 // Defines values for RiskCondition.
 const (
-	CsatDrop      RiskCondition = "csat_drop"
-	KpiTarget     RiskCondition = "kpi_target"
-	Manual        RiskCondition = "manual"
-	SlaCompliance RiskCondition = "sla_compliance"
-	SlowResponse  RiskCondition = "slow_response"
-	StaffTurnover RiskCondition = "staff_turnover"
-	TrainingGap   RiskCondition = "training_gap"
-	VolumeSpike   RiskCondition = "volume_spike"
+	CsatDrop       RiskCondition = "csat_drop"
+	KpiTarget      RiskCondition = "kpi_target"
+	Manual         RiskCondition = "manual"
+	SlaCompliance  RiskCondition = "sla_compliance"
+	SlowResponse   RiskCondition = "slow_response"
+	StaffTurnover  RiskCondition = "staff_turnover"
+	StaleKnowledge RiskCondition = "stale_knowledge"
+	TrainingGap    RiskCondition = "training_gap"
+	VolumeSpike    RiskCondition = "volume_spike"
 )
 
 // Valid indicates whether the value is a known member of the RiskCondition enum.
@@ -1043,6 +1044,8 @@ func (e RiskCondition) Valid() bool {
 	case SlowResponse:
 		return true
 	case StaffTurnover:
+		return true
+	case StaleKnowledge:
 		return true
 	case TrainingGap:
 		return true
@@ -1488,6 +1491,42 @@ func (e GetInsightReportParamsFormat) Valid() bool {
 	case GetInsightReportParamsFormatCsv:
 		return true
 	case GetInsightReportParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListKnowledgeParamsStale.
+const (
+	ListKnowledgeParamsStaleFalse ListKnowledgeParamsStale = "false"
+	ListKnowledgeParamsStaleTrue  ListKnowledgeParamsStale = "true"
+)
+
+// Valid indicates whether the value is a known member of the ListKnowledgeParamsStale enum.
+func (e ListKnowledgeParamsStale) Valid() bool {
+	switch e {
+	case ListKnowledgeParamsStaleFalse:
+		return true
+	case ListKnowledgeParamsStaleTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListKnowledgeParamsRetired.
+const (
+	ListKnowledgeParamsRetiredFalse ListKnowledgeParamsRetired = "false"
+	ListKnowledgeParamsRetiredTrue  ListKnowledgeParamsRetired = "true"
+)
+
+// Valid indicates whether the value is a known member of the ListKnowledgeParamsRetired enum.
+func (e ListKnowledgeParamsRetired) Valid() bool {
+	switch e {
+	case ListKnowledgeParamsRetiredFalse:
+		return true
+	case ListKnowledgeParamsRetiredTrue:
 		return true
 	default:
 		return false
@@ -2654,6 +2693,88 @@ type KeywordTrend struct {
 	Now int `json:"now"`
 }
 
+// KnowledgeArticle A knowledge base article: a frequent question and its standard answer, kept
+// current by its owner. It holds no customer data.
+type KnowledgeArticle struct {
+	Body      string             `json:"body"`
+	Category  Category           `json:"category"`
+	CreatedAt Time               `json:"created_at"`
+	CreatedBy string             `json:"created_by"`
+	Id        openapi_types.UUID `json:"id"`
+	Keywords  []string           `json:"keywords"`
+
+	// Owner The person of the directory who keeps the article current.
+	Owner           string          `json:"owner"`
+	RetiredAt       *NullableTime   `json:"retired_at"`
+	RetiredBy       *NullableString `json:"retired_by"`
+	ReviewDueAt     Time            `json:"review_due_at"`
+	ReviewEveryDays int             `json:"review_every_days"`
+	ReviewedAt      Time            `json:"reviewed_at"`
+	ReviewedBy      string          `json:"reviewed_by"`
+
+	// Stale Live and past review_due_at.
+	Stale bool `json:"stale"`
+
+	// Title Examples: 物流慢怎么办
+	Title     string `json:"title"`
+	UpdatedAt Time   `json:"updated_at"`
+	UpdatedBy string `json:"updated_by"`
+}
+
+// KnowledgeArticlePatch defines model for KnowledgeArticlePatch.
+type KnowledgeArticlePatch struct {
+	Body     *string   `json:"body,omitempty"`
+	Category *Category `json:"category,omitempty"`
+	Keywords *[]string `json:"keywords,omitempty"`
+
+	// Owner An active person; only quality, manager or admin changes it.
+	Owner           *string `json:"owner,omitempty"`
+	ReviewEveryDays *int    `json:"review_every_days,omitempty"`
+	Title           *string `json:"title,omitempty"`
+}
+
+// KnowledgeArticleRequest defines model for KnowledgeArticleRequest.
+type KnowledgeArticleRequest struct {
+	// Body Examples: 先查询物流单号的最新节点,向客户致歉并说明预计送达时间;超过3天未更新的,联系承运商催件。
+	Body     string   `json:"body"`
+	Category Category `json:"category"`
+
+	// Keywords Examples: ["物流慢","催件"]
+	Keywords *[]string `json:"keywords,omitempty"`
+
+	// Owner An active person of the directory.
+	Owner string `json:"owner"`
+
+	// ReviewEveryDays Default the risk thresholds' knowledge_review_days.
+	ReviewEveryDays *int `json:"review_every_days,omitempty"`
+
+	// Title Examples: 物流慢怎么办
+	Title string `json:"title"`
+}
+
+// KnowledgeEvidence Stale knowledge's evidence - the owner's articles past their review date; staff content only, no customer.
+type KnowledgeEvidence struct {
+	// Articles The stale articles, longest overdue first (at most 200).
+	Articles []struct {
+		DueAt      Time               `json:"due_at"`
+		Id         openapi_types.UUID `json:"id"`
+		ReviewedAt Time               `json:"reviewed_at"`
+		Title      string             `json:"title"`
+	} `json:"articles"`
+
+	// OverallUpdateRatePct The same over every live article.
+	OverallUpdateRatePct float64 `json:"overall_update_rate_pct"`
+
+	// Owner The person who keeps the articles.
+	Owner string `json:"owner"`
+
+	// OwnerActive false when the owner left the directory; the quality lead then owns the alert.
+	OwnerActive bool `json:"owner_active"`
+
+	// UpdateRatePct The knowledge update rate (002 「知識更新率」) of the owner's live articles - % reviewed within their interval.
+	UpdateRatePct float64 `json:"update_rate_pct"`
+}
+
 // Level An urgency or a customer tier.
 type Level string
 
@@ -3171,12 +3292,14 @@ type PutPolicyRequest struct {
 // PutRiskThresholdsRequest defines model for PutRiskThresholdsRequest.
 type PutRiskThresholdsRequest struct {
 	// BlueHandling A Go duration ("4h0m0s"), or null.
-	BlueHandling      *NullableDuration `json:"blue_handling,omitempty"`
-	CsatDropPoints    *float64          `json:"csat_drop_points,omitempty"`
-	CsatDropRedPoints *float64          `json:"csat_drop_red_points,omitempty"`
-	CsatMinAnswers    *int64            `json:"csat_min_answers,omitempty"`
-	KpiMinVolume      *int64            `json:"kpi_min_volume,omitempty"`
-	KpiWindowDays     *int              `json:"kpi_window_days,omitempty"`
+	BlueHandling        *NullableDuration `json:"blue_handling,omitempty"`
+	CsatDropPoints      *float64          `json:"csat_drop_points,omitempty"`
+	CsatDropRedPoints   *float64          `json:"csat_drop_red_points,omitempty"`
+	CsatMinAnswers      *int64            `json:"csat_min_answers,omitempty"`
+	KnowledgeReviewDays *int              `json:"knowledge_review_days,omitempty"`
+	KnowledgeStaleMin   *int64            `json:"knowledge_stale_min,omitempty"`
+	KpiMinVolume        *int64            `json:"kpi_min_volume,omitempty"`
+	KpiWindowDays       *int              `json:"kpi_window_days,omitempty"`
 
 	// RedHandling A Go duration ("4h0m0s"), or null.
 	RedHandling           *NullableDuration `json:"red_handling,omitempty"`
@@ -3532,7 +3655,10 @@ type RiskDetails struct {
 	BaselineTo   *Time             `json:"baseline_to,omitempty"`
 	Counts       *map[string]int64 `json:"counts"`
 	From         Time              `json:"from"`
-	To           Time              `json:"to"`
+
+	// Knowledge Stale knowledge's evidence - the owner's articles past their review date; staff content only, no customer.
+	Knowledge *KnowledgeEvidence `json:"knowledge,omitempty"`
+	To        Time               `json:"to"`
 
 	// Training A training gap's evidence; staff and QA samples only, no customer.
 	Training *TrainingEvidence `json:"training,omitempty"`
@@ -3608,8 +3734,14 @@ type RiskThresholds struct {
 	CsatDropPoints      float64  `json:"csat_drop_points"`
 	CsatDropRedPoints   float64  `json:"csat_drop_red_points"`
 	CsatMinAnswers      int64    `json:"csat_min_answers"`
-	KpiMinVolume        int64    `json:"kpi_min_volume"`
-	KpiWindowDays       int      `json:"kpi_window_days"`
+
+	// KnowledgeReviewDays The review interval of an article created without one.
+	KnowledgeReviewDays int `json:"knowledge_review_days"`
+
+	// KnowledgeStaleMin An owner keeping at least this many live articles past their review date is a blue stale_knowledge alert.
+	KnowledgeStaleMin int64 `json:"knowledge_stale_min"`
+	KpiMinVolume      int64 `json:"kpi_min_volume"`
+	KpiWindowDays     int   `json:"kpi_window_days"`
 
 	// RedHandling A Go duration: "90s", "2h", "1h30m0s".
 	//
@@ -4047,6 +4179,9 @@ type Limit = int
 
 // ReviewScheduleID defines model for ReviewScheduleID.
 type ReviewScheduleID = string
+
+// RiskOwner defines model for RiskOwner.
+type RiskOwner = string
 
 // UUID defines model for UUID.
 type UUID = openapi_types.UUID
@@ -4529,6 +4664,58 @@ type ListIntegrationDeliveriesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListKnowledgeParams defines parameters for ListKnowledge.
+type ListKnowledgeParams struct {
+	// Q Text the title, body or keywords hold (at most 200 characters).
+	Q        *string   `form:"q,omitempty" json:"q,omitempty"`
+	Category *Category `form:"category,omitempty" json:"category,omitempty"`
+
+	// Owner The person who keeps the articles.
+	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
+
+	// Stale true keeps the articles whose review is due.
+	Stale *ListKnowledgeParamsStale `form:"stale,omitempty" json:"stale,omitempty"`
+
+	// Retired true lists the retired articles instead of the live ones.
+	Retired *ListKnowledgeParamsRetired `form:"retired,omitempty" json:"retired,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the page before.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListKnowledgeParamsStale defines parameters for ListKnowledge.
+type ListKnowledgeParamsStale string
+
+// ListKnowledgeParamsRetired defines parameters for ListKnowledge.
+type ListKnowledgeParamsRetired string
+
+// CreateKnowledgeArticleParams defines parameters for CreateKnowledgeArticle.
+type CreateKnowledgeArticleParams struct {
+	// IdempotencyKey Creates the article once under this key, the caller's (at most 200 characters).
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// PatchKnowledgeArticleParams defines parameters for PatchKnowledgeArticle.
+type PatchKnowledgeArticleParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ReviewKnowledgeArticleParams defines parameters for ReviewKnowledgeArticle.
+type ReviewKnowledgeArticleParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // PutKPITargetsParams defines parameters for PutKPITargets.
 type PutKPITargetsParams struct {
 	// IfMatch The entity tag of the version the change is made against (the resource's
@@ -4857,6 +5044,9 @@ type ListRiskAlertsParams struct {
 	Grade     *RiskGrade       `form:"grade,omitempty" json:"grade,omitempty"`
 	Condition *RiskCondition   `form:"condition,omitempty" json:"condition,omitempty"`
 
+	// Owner The alerts one person owns, a person's id or `me` for the person the token acts for (400 when it acts for none).
+	Owner *RiskOwner `form:"owner,omitempty" json:"owner,omitempty"`
+
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -4910,8 +5100,10 @@ type RespondRiskAlertParams struct {
 
 // RiskLedgerParams defines parameters for RiskLedger.
 type RiskLedgerParams struct {
-	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
-	To   *time.Time `form:"to,omitempty" json:"to,omitempty"`
+	// Owner The alerts one person owns, a person's id or `me` for the person the token acts for (400 when it acts for none).
+	Owner *RiskOwner `form:"owner,omitempty" json:"owner,omitempty"`
+	From  *time.Time `form:"from,omitempty" json:"from,omitempty"`
+	To    *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
 // PutRiskThresholdsParams defines parameters for PutRiskThresholds.
@@ -5063,6 +5255,12 @@ type PatchBacklogItemJSONRequestBody = BacklogPatch
 
 // PutIntegrationJSONRequestBody defines body for PutIntegration for application/json ContentType.
 type PutIntegrationJSONRequestBody = PutIntegrationRequest
+
+// CreateKnowledgeArticleJSONRequestBody defines body for CreateKnowledgeArticle for application/json ContentType.
+type CreateKnowledgeArticleJSONRequestBody = KnowledgeArticleRequest
+
+// PatchKnowledgeArticleJSONRequestBody defines body for PatchKnowledgeArticle for application/json ContentType.
+type PatchKnowledgeArticleJSONRequestBody = KnowledgeArticlePatch
 
 // PutKPITargetsJSONRequestBody defines body for PutKPITargets for application/json ContentType.
 type PutKPITargetsJSONRequestBody = PutKPITargetsRequest
@@ -6130,6 +6328,117 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListKnowledge Search the knowledge base
+	//
+	// Live articles (retired ones with `retired=true`), newest first, keyset-paginated
+	// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
+	// keywords hold it as written, in any case: a substring match, so `物流` finds
+	// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
+	// "Refunds". `stale=true` keeps the articles past their review date.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/knowledge (the `ListKnowledge` operationId).
+	ListKnowledge(ctx context.Context, params *ListKnowledgeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateKnowledgeArticleWithBody Write a knowledge base article
+	//
+	// Creates an article (a frequent question and its standard answer, 001
+	// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+	// directory, keeps it current: it is due for review every `review_every_days`
+	// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+	// reads articles, so a title or body holding a phone number or an e-mail address is
+	// refused. One 400 names every bad field, and nothing is stored. With an
+	// `Idempotency-Key` the article is created once under the key, the caller's own: a
+	// retry answers 200 with it, the key sent with a different body is a 409.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+	CreateKnowledgeArticleWithBody(ctx context.Context, params *CreateKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateKnowledgeArticle Write a knowledge base article
+	//
+	// Creates an article (a frequent question and its standard answer, 001
+	// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+	// directory, keeps it current: it is due for review every `review_every_days`
+	// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+	// reads articles, so a title or body holding a phone number or an e-mail address is
+	// refused. One 400 names every bad field, and nothing is stored. With an
+	// `Idempotency-Key` the article is created once under the key, the caller's own: a
+	// retry answers 200 with it, the key sent with a different body is a 409.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+	CreateKnowledgeArticle(ctx context.Context, params *CreateKnowledgeArticleParams, body CreateKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetKnowledgeArticle A knowledge base article
+	//
+	// The article, live or retired.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/knowledge/{id} (the `GetKnowledgeArticle` operationId).
+	GetKnowledgeArticle(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchKnowledgeArticleWithBody Edit a knowledge base article
+	//
+	// Changes the fields given and keeps the others; an edit counts as a review
+	// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+	// only quality, manager or admin hands it to another owner. A retired article is
+	// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+	// is made only if the article is still that version, else 412.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+	PatchKnowledgeArticleWithBody(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchKnowledgeArticle Edit a knowledge base article
+	//
+	// Changes the fields given and keeps the others; an edit counts as a review
+	// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+	// only quality, manager or admin hands it to another owner. A retired article is
+	// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+	// is made only if the article is still that version, else 412.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+	PatchKnowledgeArticle(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, body PatchKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RetireKnowledgeArticle Retire a knowledge base article
+	//
+	// The article leaves the lists and the risk monitor and stays readable by its ID,
+	// history and all: articles are never deleted. Retiring it again answers it as
+	// it is. No body.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Corresponds with POST /v1/knowledge/{id}/retire (the `RetireKnowledgeArticle` operationId).
+	RetireKnowledgeArticle(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReviewKnowledgeArticle Mark a knowledge base article reviewed
+	//
+	// The owner (or a keeper) read the article and found it current: `reviewed_at`
+	// is now and nothing else changes, so it is no longer stale and the risk monitor's
+	// `stale_knowledge` alert about it may be closed. No body. A retired article is a
+	// 409; `If-Match` as for an edit.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Corresponds with POST /v1/knowledge/{id}/review (the `ReviewKnowledgeArticle` operationId).
+	ReviewKnowledgeArticle(ctx context.Context, id UUID, params *ReviewKnowledgeArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetKPITargets Standing KPI targets
 	//
 	// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
@@ -6806,10 +7115,14 @@ type ClientInterface interface {
 
 	// ListRiskAlerts Risk alerts
 	//
-	// Newest first, keyset-paginated. An alert's owner holding an agent token
-	// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
+	// Newest first, keyset-paginated.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. Quality, manager and admin list every
+	// alert, or one person's with `owner`. An agent lists only the alerts their
+	// token's person owns (`owner_id`) — a training gap goes to the agent's team
+	// lead (002 §9.1 推送至责任人), who may hold an agent's token; the filter is
+	// part of the query, so pages and cursors count only those. An agent's token
+	// that acts for no person, or an `owner` other than the agent's own, is a 403.
 	//
 	// Corresponds with GET /v1/risk-alerts (the `ListRiskAlerts` operationId).
 	ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6920,7 +7233,8 @@ type ClientInterface interface {
 	//
 	// Closed alerts with their ledger entries, opened in [from, to).
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent's ledger, and `owner`,
+	// keep the alerts of one owner as `GET /v1/risk-alerts` does.
 	//
 	// Corresponds with GET /v1/risk-ledger (the `RiskLedger` operationId).
 	RiskLedger(ctx context.Context, params *RiskLedgerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8850,6 +9164,197 @@ func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, 
 	return c.Client.Do(req)
 }
 
+// ListKnowledge Search the knowledge base
+//
+// Live articles (retired ones with `retired=true`), newest first, keyset-paginated
+// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
+// keywords hold it as written, in any case: a substring match, so `物流` finds
+// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
+// "Refunds". `stale=true` keeps the articles past their review date.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/knowledge (the `ListKnowledge` operationId).
+func (c *Client) ListKnowledge(ctx context.Context, params *ListKnowledgeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListKnowledgeRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateKnowledgeArticleWithBody Write a knowledge base article
+//
+// Creates an article (a frequent question and its standard answer, 001
+// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+// directory, keeps it current: it is due for review every `review_every_days`
+// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+// reads articles, so a title or body holding a phone number or an e-mail address is
+// refused. One 400 names every bad field, and nothing is stored. With an
+// `Idempotency-Key` the article is created once under the key, the caller's own: a
+// retry answers 200 with it, the key sent with a different body is a 409.
+//
+// Roles: quality, manager, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+func (c *Client) CreateKnowledgeArticleWithBody(ctx context.Context, params *CreateKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateKnowledgeArticleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateKnowledgeArticle Write a knowledge base article
+//
+// Creates an article (a frequent question and its standard answer, 001
+// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+// directory, keeps it current: it is due for review every `review_every_days`
+// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+// reads articles, so a title or body holding a phone number or an e-mail address is
+// refused. One 400 names every bad field, and nothing is stored. With an
+// `Idempotency-Key` the article is created once under the key, the caller's own: a
+// retry answers 200 with it, the key sent with a different body is a 409.
+//
+// Roles: quality, manager, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+func (c *Client) CreateKnowledgeArticle(ctx context.Context, params *CreateKnowledgeArticleParams, body CreateKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateKnowledgeArticleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetKnowledgeArticle A knowledge base article
+//
+// The article, live or retired.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/knowledge/{id} (the `GetKnowledgeArticle` operationId).
+func (c *Client) GetKnowledgeArticle(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetKnowledgeArticleRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchKnowledgeArticleWithBody Edit a knowledge base article
+//
+// Changes the fields given and keeps the others; an edit counts as a review
+// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+// only quality, manager or admin hands it to another owner. A retired article is
+// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+// is made only if the article is still that version, else 412.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+func (c *Client) PatchKnowledgeArticleWithBody(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchKnowledgeArticleRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchKnowledgeArticle Edit a knowledge base article
+//
+// Changes the fields given and keeps the others; an edit counts as a review
+// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+// only quality, manager or admin hands it to another owner. A retired article is
+// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+// is made only if the article is still that version, else 412.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+func (c *Client) PatchKnowledgeArticle(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, body PatchKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchKnowledgeArticleRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RetireKnowledgeArticle Retire a knowledge base article
+//
+// The article leaves the lists and the risk monitor and stays readable by its ID,
+// history and all: articles are never deleted. Retiring it again answers it as
+// it is. No body.
+//
+// Roles: quality, manager, admin.
+//
+// Corresponds with POST /v1/knowledge/{id}/retire (the `RetireKnowledgeArticle` operationId).
+func (c *Client) RetireKnowledgeArticle(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetireKnowledgeArticleRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReviewKnowledgeArticle Mark a knowledge base article reviewed
+//
+// The owner (or a keeper) read the article and found it current: `reviewed_at`
+// is now and nothing else changes, so it is no longer stale and the risk monitor's
+// `stale_knowledge` alert about it may be closed. No body. A retired article is a
+// 409; `If-Match` as for an edit.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Corresponds with POST /v1/knowledge/{id}/review (the `ReviewKnowledgeArticle` operationId).
+func (c *Client) ReviewKnowledgeArticle(ctx context.Context, id UUID, params *ReviewKnowledgeArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReviewKnowledgeArticleRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetKPITargets Standing KPI targets
 //
 // The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
@@ -10086,10 +10591,14 @@ func (c *Client) GetReview(ctx context.Context, id string, reqEditors ...Request
 
 // ListRiskAlerts Risk alerts
 //
-// Newest first, keyset-paginated. An alert's owner holding an agent token
-// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
+// Newest first, keyset-paginated.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. Quality, manager and admin list every
+// alert, or one person's with `owner`. An agent lists only the alerts their
+// token's person owns (`owner_id`) — a training gap goes to the agent's team
+// lead (002 §9.1 推送至责任人), who may hold an agent's token; the filter is
+// part of the query, so pages and cursors count only those. An agent's token
+// that acts for no person, or an `owner` other than the agent's own, is a 403.
 //
 // Corresponds with GET /v1/risk-alerts (the `ListRiskAlerts` operationId).
 func (c *Client) ListRiskAlerts(ctx context.Context, params *ListRiskAlertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10280,7 +10789,8 @@ func (c *Client) RespondRiskAlert(ctx context.Context, id UUID, params *RespondR
 //
 // Closed alerts with their ledger entries, opened in [from, to).
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent's ledger, and `owner`,
+// keep the alerts of one owner as `GET /v1/risk-alerts` does.
 //
 // Corresponds with GET /v1/risk-ledger (the `RiskLedger` operationId).
 func (c *Client) RiskLedger(ctx context.Context, params *RiskLedgerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13709,6 +14219,366 @@ func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *
 	return req, nil
 }
 
+// NewListKnowledgeRequest constructs an http.Request for the ListKnowledge method
+func NewListKnowledgeRequest(server string, params *ListKnowledgeParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Category != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stale != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stale", *params.Stale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Retired != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "retired", *params.Retired, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateKnowledgeArticleRequest calls the generic CreateKnowledgeArticle builder with application/json body
+func NewCreateKnowledgeArticleRequest(server string, params *CreateKnowledgeArticleParams, body CreateKnowledgeArticleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateKnowledgeArticleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateKnowledgeArticleRequestWithBody constructs an http.Request for the CreateKnowledgeArticle method, with any body, and a specified content type
+func NewCreateKnowledgeArticleRequestWithBody(server string, params *CreateKnowledgeArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetKnowledgeArticleRequest constructs an http.Request for the GetKnowledgeArticle method
+func NewGetKnowledgeArticleRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPatchKnowledgeArticleRequest calls the generic PatchKnowledgeArticle builder with application/json body
+func NewPatchKnowledgeArticleRequest(server string, id UUID, params *PatchKnowledgeArticleParams, body PatchKnowledgeArticleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchKnowledgeArticleRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchKnowledgeArticleRequestWithBody constructs an http.Request for the PatchKnowledgeArticle method, with any body, and a specified content type
+func NewPatchKnowledgeArticleRequestWithBody(server string, id UUID, params *PatchKnowledgeArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRetireKnowledgeArticleRequest constructs an http.Request for the RetireKnowledgeArticle method
+func NewRetireKnowledgeArticleRequest(server string, id UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge/%s/retire", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReviewKnowledgeArticleRequest constructs an http.Request for the ReviewKnowledgeArticle method
+func NewReviewKnowledgeArticleRequest(server string, id UUID, params *ReviewKnowledgeArticleParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/knowledge/%s/review", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetKPITargetsRequest constructs an http.Request for the GetKPITargets method
 func NewGetKPITargetsRequest(server string) (*http.Request, error) {
 	var err error
@@ -15944,6 +16814,18 @@ func NewListRiskAlertsRequest(server string, params *ListRiskAlertsParams) (*htt
 
 		}
 
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -16222,6 +17104,18 @@ func NewRiskLedgerRequest(server string, params *RiskLedgerParams) (*http.Reques
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.Owner != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.From != nil {
 
@@ -18280,6 +19174,125 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error)
 
+	// ListKnowledgeWithResponse Search the knowledge base
+	//
+	// Live articles (retired ones with `retired=true`), newest first, keyset-paginated
+	// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
+	// keywords hold it as written, in any case: a substring match, so `物流` finds
+	// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
+	// "Refunds". `stale=true` keeps the articles past their review date.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/knowledge (the `ListKnowledge` operationId).
+	ListKnowledgeWithResponse(ctx context.Context, params *ListKnowledgeParams, reqEditors ...RequestEditorFn) (*ListKnowledgeResponse, error)
+
+	// CreateKnowledgeArticleWithBodyWithResponse Write a knowledge base article
+	//
+	// Creates an article (a frequent question and its standard answer, 001
+	// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+	// directory, keeps it current: it is due for review every `review_every_days`
+	// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+	// reads articles, so a title or body holding a phone number or an e-mail address is
+	// refused. One 400 names every bad field, and nothing is stored. With an
+	// `Idempotency-Key` the article is created once under the key, the caller's own: a
+	// retry answers 200 with it, the key sent with a different body is a 409.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+	CreateKnowledgeArticleWithBodyWithResponse(ctx context.Context, params *CreateKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateKnowledgeArticleResponse, error)
+
+	// CreateKnowledgeArticleWithResponse Write a knowledge base article
+	//
+	// Creates an article (a frequent question and its standard answer, 001
+	// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+	// directory, keeps it current: it is due for review every `review_every_days`
+	// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+	// reads articles, so a title or body holding a phone number or an e-mail address is
+	// refused. One 400 names every bad field, and nothing is stored. With an
+	// `Idempotency-Key` the article is created once under the key, the caller's own: a
+	// retry answers 200 with it, the key sent with a different body is a 409.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+	CreateKnowledgeArticleWithResponse(ctx context.Context, params *CreateKnowledgeArticleParams, body CreateKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateKnowledgeArticleResponse, error)
+
+	// GetKnowledgeArticleWithResponse A knowledge base article
+	//
+	// The article, live or retired.
+	//
+	// Roles: agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/knowledge/{id} (the `GetKnowledgeArticle` operationId).
+	GetKnowledgeArticleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetKnowledgeArticleResponse, error)
+
+	// PatchKnowledgeArticleWithBodyWithResponse Edit a knowledge base article
+	//
+	// Changes the fields given and keeps the others; an edit counts as a review
+	// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+	// only quality, manager or admin hands it to another owner. A retired article is
+	// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+	// is made only if the article is still that version, else 412.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+	PatchKnowledgeArticleWithBodyWithResponse(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchKnowledgeArticleResponse, error)
+
+	// PatchKnowledgeArticleWithResponse Edit a knowledge base article
+	//
+	// Changes the fields given and keeps the others; an edit counts as a review
+	// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+	// only quality, manager or admin hands it to another owner. A retired article is
+	// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+	// is made only if the article is still that version, else 412.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+	PatchKnowledgeArticleWithResponse(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, body PatchKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchKnowledgeArticleResponse, error)
+
+	// RetireKnowledgeArticleWithResponse Retire a knowledge base article
+	//
+	// The article leaves the lists and the risk monitor and stays readable by its ID,
+	// history and all: articles are never deleted. Retiring it again answers it as
+	// it is. No body.
+	//
+	// Roles: quality, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/knowledge/{id}/retire (the `RetireKnowledgeArticle` operationId).
+	RetireKnowledgeArticleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RetireKnowledgeArticleResponse, error)
+
+	// ReviewKnowledgeArticleWithResponse Mark a knowledge base article reviewed
+	//
+	// The owner (or a keeper) read the article and found it current: `reviewed_at`
+	// is now and nothing else changes, so it is no longer stale and the risk monitor's
+	// `stale_knowledge` alert about it may be closed. No body. A retired article is a
+	// 409; `If-Match` as for an edit.
+	//
+	// Roles: quality, manager, admin, agent. An agent only for an article they own.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/knowledge/{id}/review (the `ReviewKnowledgeArticle` operationId).
+	ReviewKnowledgeArticleWithResponse(ctx context.Context, id UUID, params *ReviewKnowledgeArticleParams, reqEditors ...RequestEditorFn) (*ReviewKnowledgeArticleResponse, error)
+
 	// GetKPITargetsWithResponse Standing KPI targets
 	//
 	// The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
@@ -19004,10 +20017,14 @@ type ClientWithResponsesInterface interface {
 
 	// ListRiskAlertsWithResponse Risk alerts
 	//
-	// Newest first, keyset-paginated. An alert's owner holding an agent token
-	// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
+	// Newest first, keyset-paginated.
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. Quality, manager and admin list every
+	// alert, or one person's with `owner`. An agent lists only the alerts their
+	// token's person owns (`owner_id`) — a training gap goes to the agent's team
+	// lead (002 §9.1 推送至责任人), who may hold an agent's token; the filter is
+	// part of the query, so pages and cursors count only those. An agent's token
+	// that acts for no person, or an `owner` other than the agent's own, is a 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19122,7 +20139,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Closed alerts with their ledger entries, opened in [from, to).
 	//
-	// Roles: quality, manager, admin.
+	// Roles: quality, manager, admin, agent. An agent's ledger, and `owner`,
+	// keep the alerts of one owner as `GET /v1/risk-alerts` does.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -25394,6 +26412,795 @@ func (r ListIntegrationDeliveriesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListIntegrationDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListKnowledgeResponse401Headers the declared response headers of an HTTP 401 response for ListKnowledge
+type ListKnowledgeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListKnowledgeResponse429Headers the declared response headers of an HTTP 429 response for ListKnowledge
+type ListKnowledgeResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListKnowledgeResponse503Headers the declared response headers of an HTTP 503 response for ListKnowledge
+type ListKnowledgeResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListKnowledgeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []KnowledgeArticle `json:"items"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListKnowledgeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListKnowledgeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListKnowledgeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListKnowledgeResponse) GetJSON200() *struct {
+	Items []KnowledgeArticle `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+	NextCursor *NextCursor `json:"next_cursor"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListKnowledgeResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListKnowledgeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListKnowledgeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListKnowledgeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListKnowledgeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateKnowledgeArticleResponse200Headers the declared response headers of an HTTP 200 response for CreateKnowledgeArticle
+type CreateKnowledgeArticleResponse200Headers struct {
+	ETag *string
+}
+
+// CreateKnowledgeArticleResponse201Headers the declared response headers of an HTTP 201 response for CreateKnowledgeArticle
+type CreateKnowledgeArticleResponse201Headers struct {
+	ETag     *string
+	Location *string
+}
+
+// CreateKnowledgeArticleResponse401Headers the declared response headers of an HTTP 401 response for CreateKnowledgeArticle
+type CreateKnowledgeArticleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateKnowledgeArticleResponse429Headers the declared response headers of an HTTP 429 response for CreateKnowledgeArticle
+type CreateKnowledgeArticleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CreateKnowledgeArticleResponse503Headers the declared response headers of an HTTP 503 response for CreateKnowledgeArticle
+type CreateKnowledgeArticleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateKnowledgeArticleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KnowledgeArticle
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *KnowledgeArticle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateKnowledgeArticleResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateKnowledgeArticleResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateKnowledgeArticleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateKnowledgeArticleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateKnowledgeArticleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateKnowledgeArticleResponse) GetJSON201() *KnowledgeArticle {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateKnowledgeArticleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateKnowledgeArticleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateKnowledgeArticleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateKnowledgeArticleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateKnowledgeArticleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetKnowledgeArticleResponse200Headers the declared response headers of an HTTP 200 response for GetKnowledgeArticle
+type GetKnowledgeArticleResponse200Headers struct {
+	ETag *string
+}
+
+// GetKnowledgeArticleResponse401Headers the declared response headers of an HTTP 401 response for GetKnowledgeArticle
+type GetKnowledgeArticleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetKnowledgeArticleResponse429Headers the declared response headers of an HTTP 429 response for GetKnowledgeArticle
+type GetKnowledgeArticleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetKnowledgeArticleResponse503Headers the declared response headers of an HTTP 503 response for GetKnowledgeArticle
+type GetKnowledgeArticleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetKnowledgeArticleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KnowledgeArticle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetKnowledgeArticleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetKnowledgeArticleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetKnowledgeArticleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetKnowledgeArticleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetKnowledgeArticleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetKnowledgeArticleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetKnowledgeArticleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetKnowledgeArticleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetKnowledgeArticleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchKnowledgeArticleResponse200Headers the declared response headers of an HTTP 200 response for PatchKnowledgeArticle
+type PatchKnowledgeArticleResponse200Headers struct {
+	ETag *string
+}
+
+// PatchKnowledgeArticleResponse401Headers the declared response headers of an HTTP 401 response for PatchKnowledgeArticle
+type PatchKnowledgeArticleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchKnowledgeArticleResponse412Headers the declared response headers of an HTTP 412 response for PatchKnowledgeArticle
+type PatchKnowledgeArticleResponse412Headers struct {
+	ETag *string
+}
+
+// PatchKnowledgeArticleResponse429Headers the declared response headers of an HTTP 429 response for PatchKnowledgeArticle
+type PatchKnowledgeArticleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// PatchKnowledgeArticleResponse503Headers the declared response headers of an HTTP 503 response for PatchKnowledgeArticle
+type PatchKnowledgeArticleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PatchKnowledgeArticleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KnowledgeArticle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchKnowledgeArticleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchKnowledgeArticleResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *PatchKnowledgeArticleResponse412Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchKnowledgeArticleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchKnowledgeArticleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PatchKnowledgeArticleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchKnowledgeArticleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchKnowledgeArticleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchKnowledgeArticleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchKnowledgeArticleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RetireKnowledgeArticleResponse200Headers the declared response headers of an HTTP 200 response for RetireKnowledgeArticle
+type RetireKnowledgeArticleResponse200Headers struct {
+	ETag *string
+}
+
+// RetireKnowledgeArticleResponse401Headers the declared response headers of an HTTP 401 response for RetireKnowledgeArticle
+type RetireKnowledgeArticleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RetireKnowledgeArticleResponse429Headers the declared response headers of an HTTP 429 response for RetireKnowledgeArticle
+type RetireKnowledgeArticleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RetireKnowledgeArticleResponse503Headers the declared response headers of an HTTP 503 response for RetireKnowledgeArticle
+type RetireKnowledgeArticleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RetireKnowledgeArticleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KnowledgeArticle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RetireKnowledgeArticleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RetireKnowledgeArticleResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RetireKnowledgeArticleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RetireKnowledgeArticleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RetireKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RetireKnowledgeArticleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RetireKnowledgeArticleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RetireKnowledgeArticleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RetireKnowledgeArticleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RetireKnowledgeArticleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReviewKnowledgeArticleResponse200Headers the declared response headers of an HTTP 200 response for ReviewKnowledgeArticle
+type ReviewKnowledgeArticleResponse200Headers struct {
+	ETag *string
+}
+
+// ReviewKnowledgeArticleResponse401Headers the declared response headers of an HTTP 401 response for ReviewKnowledgeArticle
+type ReviewKnowledgeArticleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReviewKnowledgeArticleResponse412Headers the declared response headers of an HTTP 412 response for ReviewKnowledgeArticle
+type ReviewKnowledgeArticleResponse412Headers struct {
+	ETag *string
+}
+
+// ReviewKnowledgeArticleResponse429Headers the declared response headers of an HTTP 429 response for ReviewKnowledgeArticle
+type ReviewKnowledgeArticleResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ReviewKnowledgeArticleResponse503Headers the declared response headers of an HTTP 503 response for ReviewKnowledgeArticle
+type ReviewKnowledgeArticleResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ReviewKnowledgeArticleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KnowledgeArticle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReviewKnowledgeArticleResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReviewKnowledgeArticleResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *ReviewKnowledgeArticleResponse412Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReviewKnowledgeArticleResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReviewKnowledgeArticleResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReviewKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReviewKnowledgeArticleResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReviewKnowledgeArticleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReviewKnowledgeArticleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReviewKnowledgeArticleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReviewKnowledgeArticleResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -35024,6 +36831,173 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 	return ParseListIntegrationDeliveriesResponse(rsp)
 }
 
+// ListKnowledgeWithResponse Search the knowledge base
+//
+// Live articles (retired ones with `retired=true`), newest first, keyset-paginated
+// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
+// keywords hold it as written, in any case: a substring match, so `物流` finds
+// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
+// "Refunds". `stale=true` keeps the articles past their review date.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/knowledge (the `ListKnowledge` operationId).
+func (c *ClientWithResponses) ListKnowledgeWithResponse(ctx context.Context, params *ListKnowledgeParams, reqEditors ...RequestEditorFn) (*ListKnowledgeResponse, error) {
+	rsp, err := c.ListKnowledge(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListKnowledgeResponse(rsp)
+}
+
+// CreateKnowledgeArticleWithBodyWithResponse Write a knowledge base article
+//
+// Creates an article (a frequent question and its standard answer, 001
+// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+// directory, keeps it current: it is due for review every `review_every_days`
+// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+// reads articles, so a title or body holding a phone number or an e-mail address is
+// refused. One 400 names every bad field, and nothing is stored. With an
+// `Idempotency-Key` the article is created once under the key, the caller's own: a
+// retry answers 200 with it, the key sent with a different body is a 409.
+//
+// Roles: quality, manager, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+func (c *ClientWithResponses) CreateKnowledgeArticleWithBodyWithResponse(ctx context.Context, params *CreateKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateKnowledgeArticleResponse, error) {
+	rsp, err := c.CreateKnowledgeArticleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateKnowledgeArticleResponse(rsp)
+}
+
+// CreateKnowledgeArticleWithResponse Write a knowledge base article
+//
+// Creates an article (a frequent question and its standard answer, 001
+// 「常见问题库」「标准化解决方案」), reviewed now. `owner`, an active person of the
+// directory, keeps it current: it is due for review every `review_every_days`
+// (default the risk thresholds' `knowledge_review_days`, 90). Every staff member
+// reads articles, so a title or body holding a phone number or an e-mail address is
+// refused. One 400 names every bad field, and nothing is stored. With an
+// `Idempotency-Key` the article is created once under the key, the caller's own: a
+// retry answers 200 with it, the key sent with a different body is a 409.
+//
+// Roles: quality, manager, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/knowledge (the `CreateKnowledgeArticle` operationId).
+func (c *ClientWithResponses) CreateKnowledgeArticleWithResponse(ctx context.Context, params *CreateKnowledgeArticleParams, body CreateKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateKnowledgeArticleResponse, error) {
+	rsp, err := c.CreateKnowledgeArticle(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateKnowledgeArticleResponse(rsp)
+}
+
+// GetKnowledgeArticleWithResponse A knowledge base article
+//
+// The article, live or retired.
+//
+// Roles: agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/knowledge/{id} (the `GetKnowledgeArticle` operationId).
+func (c *ClientWithResponses) GetKnowledgeArticleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*GetKnowledgeArticleResponse, error) {
+	rsp, err := c.GetKnowledgeArticle(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetKnowledgeArticleResponse(rsp)
+}
+
+// PatchKnowledgeArticleWithBodyWithResponse Edit a knowledge base article
+//
+// Changes the fields given and keeps the others; an edit counts as a review
+// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+// only quality, manager or admin hands it to another owner. A retired article is
+// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+// is made only if the article is still that version, else 412.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+func (c *ClientWithResponses) PatchKnowledgeArticleWithBodyWithResponse(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchKnowledgeArticleResponse, error) {
+	rsp, err := c.PatchKnowledgeArticleWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchKnowledgeArticleResponse(rsp)
+}
+
+// PatchKnowledgeArticleWithResponse Edit a knowledge base article
+//
+// Changes the fields given and keeps the others; an edit counts as a review
+// (`reviewed_at` is now). The article's owner may edit it whatever their role;
+// only quality, manager or admin hands it to another owner. A retired article is
+// a 409. With `If-Match` (its `updated_at` in double quotes, the `ETag`) the edit
+// is made only if the article is still that version, else 412.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/knowledge/{id} (the `PatchKnowledgeArticle` operationId).
+func (c *ClientWithResponses) PatchKnowledgeArticleWithResponse(ctx context.Context, id UUID, params *PatchKnowledgeArticleParams, body PatchKnowledgeArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchKnowledgeArticleResponse, error) {
+	rsp, err := c.PatchKnowledgeArticle(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchKnowledgeArticleResponse(rsp)
+}
+
+// RetireKnowledgeArticleWithResponse Retire a knowledge base article
+//
+// The article leaves the lists and the risk monitor and stays readable by its ID,
+// history and all: articles are never deleted. Retiring it again answers it as
+// it is. No body.
+//
+// Roles: quality, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/knowledge/{id}/retire (the `RetireKnowledgeArticle` operationId).
+func (c *ClientWithResponses) RetireKnowledgeArticleWithResponse(ctx context.Context, id UUID, reqEditors ...RequestEditorFn) (*RetireKnowledgeArticleResponse, error) {
+	rsp, err := c.RetireKnowledgeArticle(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRetireKnowledgeArticleResponse(rsp)
+}
+
+// ReviewKnowledgeArticleWithResponse Mark a knowledge base article reviewed
+//
+// The owner (or a keeper) read the article and found it current: `reviewed_at`
+// is now and nothing else changes, so it is no longer stale and the risk monitor's
+// `stale_knowledge` alert about it may be closed. No body. A retired article is a
+// 409; `If-Match` as for an edit.
+//
+// Roles: quality, manager, admin, agent. An agent only for an article they own.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/knowledge/{id}/review (the `ReviewKnowledgeArticle` operationId).
+func (c *ClientWithResponses) ReviewKnowledgeArticleWithResponse(ctx context.Context, id UUID, params *ReviewKnowledgeArticleParams, reqEditors ...RequestEditorFn) (*ReviewKnowledgeArticleResponse, error) {
+	rsp, err := c.ReviewKnowledgeArticle(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReviewKnowledgeArticleResponse(rsp)
+}
+
 // GetKPITargetsWithResponse Standing KPI targets
 //
 // The register of targets (000 §3.1, 002 §2.1); the seeds' numbers until stored.
@@ -36084,10 +38058,14 @@ func (c *ClientWithResponses) GetReviewWithResponse(ctx context.Context, id stri
 
 // ListRiskAlertsWithResponse Risk alerts
 //
-// Newest first, keyset-paginated. An alert's owner holding an agent token
-// reads their alert by its id (`GET /v1/risk-alerts/{id}`), not here.
+// Newest first, keyset-paginated.
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. Quality, manager and admin list every
+// alert, or one person's with `owner`. An agent lists only the alerts their
+// token's person owns (`owner_id`) — a training gap goes to the agent's team
+// lead (002 §9.1 推送至责任人), who may hold an agent's token; the filter is
+// part of the query, so pages and cursors count only those. An agent's token
+// that acts for no person, or an `owner` other than the agent's own, is a 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36250,7 +38228,8 @@ func (c *ClientWithResponses) RespondRiskAlertWithResponse(ctx context.Context, 
 //
 // Closed alerts with their ledger entries, opened in [from, to).
 //
-// Roles: quality, manager, admin.
+// Roles: quality, manager, admin, agent. An agent's ledger, and `owner`,
+// keep the alerts of one owner as `GET /v1/risk-alerts` does.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -42568,6 +44547,802 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListIntegrationDeliveriesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListKnowledgeResponse parses an HTTP response from a ListKnowledgeWithResponse call
+func ParseListKnowledgeResponse(rsp *http.Response) (*ListKnowledgeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListKnowledgeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []KnowledgeArticle `json:"items"`
+
+			// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+			NextCursor *NextCursor `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListKnowledgeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListKnowledgeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListKnowledgeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateKnowledgeArticleResponse parses an HTTP response from a CreateKnowledgeArticleWithResponse call
+func ParseCreateKnowledgeArticleResponse(rsp *http.Response) (*CreateKnowledgeArticleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateKnowledgeArticleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateKnowledgeArticleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreateKnowledgeArticleResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateKnowledgeArticleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateKnowledgeArticleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateKnowledgeArticleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetKnowledgeArticleResponse parses an HTTP response from a GetKnowledgeArticleWithResponse call
+func ParseGetKnowledgeArticleResponse(rsp *http.Response) (*GetKnowledgeArticleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetKnowledgeArticleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetKnowledgeArticleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetKnowledgeArticleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetKnowledgeArticleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetKnowledgeArticleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchKnowledgeArticleResponse parses an HTTP response from a PatchKnowledgeArticleWithResponse call
+func ParsePatchKnowledgeArticleResponse(rsp *http.Response) (*PatchKnowledgeArticleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchKnowledgeArticleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchKnowledgeArticleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchKnowledgeArticleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers PatchKnowledgeArticleResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchKnowledgeArticleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchKnowledgeArticleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRetireKnowledgeArticleResponse parses an HTTP response from a RetireKnowledgeArticleWithResponse call
+func ParseRetireKnowledgeArticleResponse(rsp *http.Response) (*RetireKnowledgeArticleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RetireKnowledgeArticleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RetireKnowledgeArticleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RetireKnowledgeArticleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RetireKnowledgeArticleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RetireKnowledgeArticleResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReviewKnowledgeArticleResponse parses an HTTP response from a ReviewKnowledgeArticleWithResponse call
+func ParseReviewKnowledgeArticleResponse(rsp *http.Response) (*ReviewKnowledgeArticleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReviewKnowledgeArticleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KnowledgeArticle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReviewKnowledgeArticleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReviewKnowledgeArticleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers ReviewKnowledgeArticleResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReviewKnowledgeArticleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReviewKnowledgeArticleResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -1,7 +1,5 @@
 package auth
 
-import "strings"
-
 // AlertHandlers are the roles that read, answer and close every risk alert.
 var AlertHandlers = []Role{RoleQuality, RoleManager, RoleAdmin}
 
@@ -11,12 +9,5 @@ var AlertHandlers = []Role{RoleQuality, RoleManager, RoleAdmin}
 // (002 §9.1 推送至责任人), whose token is often an agent's. A token's name is never
 // taken for the owner.
 func (p Principal) MayHandleAlert(owner string) string {
-	if p.Allowed(AlertHandlers...) || (p.PersonID != "" && p.PersonID == owner) {
-		return ""
-	}
-	names := make([]string, len(AlertHandlers))
-	for i, r := range AlertHandlers {
-		names[i] = string(r)
-	}
-	return "only the alert's owner or " + strings.Join(names, ", ") + " may read, respond to or close it"
+	return p.ownerOr(owner, AlertHandlers, "only the alert's owner or %s may read, respond to or close it")
 }

@@ -69,15 +69,15 @@ func TestWriteLedger(t *testing.T) {
 	at := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	resp := "rerouted, at once"
 	id := uuid.MustParse("00000000-0000-0000-0000-0000000000a1")
-	e := apiclient.RiskLedgerEntry{Id: id, Condition: "volume_spike", Grade: "red", OpenedAt: at, Observed: 10, Baseline: 2, Threshold: 4,
+	e := apiclient.RiskLedgerEntry{Id: id, Condition: "training_gap", Subject: "agent:ann", Grade: "red", OpenedAt: at, Observed: 10, Baseline: 2, Threshold: 4,
 		Response: &resp, RootCause: "depot closed", Solution: "north depot", Executor: "quinn",
 		ActionDeadline: at.AddDate(0, 0, 2), Verification: "=HYPERLINK(1)", ClosedAt: at.Add(time.Hour), ClosedBy: "qin"}
 	var buf bytes.Buffer
 	if err := writeLedger(&buf, []apiclient.RiskLedgerEntry{e}); err != nil {
 		t.Fatal(err)
 	}
-	want := "id,condition,grade,opened_at,observed,baseline,threshold,escalation_level,response,responded_by,root_cause,solution,executor,action_deadline,verification,closed_at,closed_by\n" +
-		"00000000-0000-0000-0000-0000000000a1,volume_spike,red,2026-03-01T02:00:00Z,10,2,4,0,\"rerouted, at once\",,depot closed,north depot,quinn,2026-03-03T02:00:00Z,'=HYPERLINK(1),2026-03-01T03:00:00Z,qin\n"
+	want := "id,condition,subject,grade,opened_at,observed,baseline,threshold,escalation_level,response,responded_by,root_cause,solution,executor,action_deadline,verification,closed_at,closed_by\n" +
+		"00000000-0000-0000-0000-0000000000a1,training_gap,agent:ann,red,2026-03-01T02:00:00Z,10,2,4,0,\"rerouted, at once\",,depot closed,north depot,quinn,2026-03-03T02:00:00Z,'=HYPERLINK(1),2026-03-01T03:00:00Z,qin\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

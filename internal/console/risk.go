@@ -132,8 +132,8 @@ func (c *Console) showRisk(w http.ResponseWriter, r *http.Request, status int, f
 }
 
 // riskAlertPage is one alert alone, the page its notice opens: its owner reaches it
-// whatever their token's role (the API's rule, auth.Principal.MayHandleAlert),
-// though the list is refused them; anyone else sees the API's refusal.
+// whatever their token's role (the API's rule, auth.Principal.MayHandleAlert);
+// anyone else sees the API's refusal. (The list shows an agent the alerts they own.)
 func (c *Console) riskAlertPage(w http.ResponseWriter, r *http.Request) {
 	c.showAlert(w, r, http.StatusOK, "", nil, nil)
 }
@@ -191,7 +191,7 @@ func (c *Console) riskAction(w http.ResponseWriter, r *http.Request) {
 	} else {
 		res, err = c.client.CloseRiskAlertWithBody(r.Context(), id, nil, "application/json", jsonBody(body), withKey(r))
 	}
-	// A form of the alert's own page returns there (its owner may not see the list).
+	// A form of the alert's own page returns there, where its notice led.
 	next, again := "/console/risk", c.showRisk
 	if r.PostFormValue("alone") != "" {
 		next, again = "/console/risk/"+id.String(), c.showAlert
@@ -213,7 +213,8 @@ func (c *Console) openRiskAlert(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// ledgerCSV downloads the risk ledger the API lists, one closed alert a row.
+// ledgerCSV downloads the risk ledger the API lists, one closed alert a row; an
+// agent's holds the alerts they own (the API's filter).
 func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 	var ledger page[apiclient.RiskLedgerEntry]
 	ref, err := into(&ledger)(c.client.RiskLedger(r.Context(), nil))
@@ -227,8 +228,10 @@ func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ledgerHeader names the CSV's columns.
-var ledgerHeader = []string{"id", "condition", "grade", "opened_at", "observed", "baseline", "threshold",
+// ledgerHeader names the CSV's columns: the API's ledger entry's, in its order.
+// subject is whom the alert is about (a training gap's agent:<id> or team:<id>),
+// empty for the whole service.
+var ledgerHeader = []string{"id", "condition", "subject", "grade", "opened_at", "observed", "baseline", "threshold",
 	"escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
 	"verification", "closed_at", "closed_by"}
 
@@ -244,7 +247,7 @@ func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 		return text(*s)
 	}
 	for _, e := range entries {
-		if err := out.Write([]string{e.Id.String(), string(e.Condition), string(e.Grade), e.OpenedAt.UTC().Format(time.RFC3339),
+		if err := out.Write([]string{e.Id.String(), string(e.Condition), text(e.Subject), string(e.Grade), e.OpenedAt.UTC().Format(time.RFC3339),
 			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), trimFloat(float64(e.EscalationLevel)),
 			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
 			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
@@ -14,7 +15,7 @@ import (
 // An alert's notice opens the alert alone (/console/risk/{id}): its owner, here a
 // team lead holding an agent's token, is offered the respond and close forms the
 // API takes from them (auth.Principal.MayHandleAlert), without the list, KPIs or
-// ledger an agent may not read; a form sent there returns there. Whoever the API
+// ledger of the risk page; a form sent there returns there. Whoever the API
 // refuses sees its refusal instead of the alert.
 func TestAnAlertsOwnerWithAnAgentTokenAnswersItOnItsPage(t *testing.T) {
 	f := &fakeAPI{answers: map[string]any{
@@ -65,5 +66,38 @@ func TestAnAlertsOwnerWithAnAgentTokenAnswersItOnItsPage(t *testing.T) {
 	c.riskAlertPage(w, as(httptest.NewRequest(http.MethodGet, "/console/risk/"+testID, nil)))
 	if w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "form-respond") {
 		t.Errorf("an alert the API refuses: %d %.300s", w.Code, w.Body.String())
+	}
+}
+
+// The risk page shows an agent the alerts the API lists them — the ones they own
+// (auth.Principal.AlertsListed) — with the respond and close forms the API takes
+// from an owner, and their ledger, but not the form that opens an alert, which is
+// the handlers'. The nav offers the page to whoever may list alerts: an agent,
+// not an intake token.
+func TestAnAgentsRiskPageListsTheAlertsTheyOwn(t *testing.T) {
+	f := &fakeAPI{answers: map[string]any{
+		"/v1/metrics":     map[string]any{"from": ago(30 * 24 * time.Hour), "to": ago(0), "group_by": nil, "groups": []any{}, "kpi_targets": []any{}},
+		"/v1/risk-alerts": items(trainingGapJSON(testID, "agent:ann", "qa-1", "qa-2", "qa-3")),
+		"/v1/risk-ledger": items(),
+		"/v1/teams":       items(),
+		"/v1/people":      items(),
+	}}
+	c := f.console(t)
+	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
+	status, body := getAs(t, c.risk, auth.RoleAgent, "/console/risk")
+	if status != http.StatusOK {
+		t.Fatalf("the risk page as an agent: %d %.500s", status, body)
+	}
+	for _, want := range []string{`id="alert-` + testID + `"`, `action="/console/risk/` + testID + `/respond"`,
+		`action="/console/risk/` + testID + `/close"`, `id="ledger"`, `id="nav-risk"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the agent's risk page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `id="open-alert"`) {
+		t.Error("the agent's risk page offers the form that opens an alert, which the API refuses them")
+	}
+	if _, body := getAs(t, c.risk, auth.RoleIntake, "/console/risk"); strings.Contains(body, `id="nav-risk"`) {
+		t.Error("the nav offers the risk page to an intake token, which may not list alerts")
 	}
 }

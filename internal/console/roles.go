@@ -45,6 +45,8 @@ var formRoutes = map[string]string{
 	"risk.open":       "POST /v1/risk-alerts",
 	"risk.respond":    "POST /v1/risk-alerts/{id}/respond",
 	"risk.close":      "POST /v1/risk-alerts/{id}/close",
+	// The risk page's link is for who may list alerts: an agent lists their own.
+	"risk.list": "GET /v1/risk-alerts",
 	// An admin page is for who may make its changes.
 	"admin.policies":       "PUT /v1/sla-policies/{urgency}/{tier}",
 	"admin.directory":      "PUT /v1/people/{id}",

@@ -191,21 +191,24 @@ func (g Grade) DefaultHandling() time.Duration {
 }
 
 // Condition is a risk the monitor watches for; at most one alert per condition and
-// subject (a training gap's agent or team; none for the others) is open at a time.
+// subject (a training gap's agent or team, stale knowledge's owner; none for the
+// others) is open at a time.
 // Manual alerts are the exception: any number may be open.
 type Condition string
 
 // The conditions of DOMAIN.md §4 and 002 §9.1.
 const (
-	CSATDrop      Condition = "csat_drop"      // CSAT % satisfied down week on week
-	VolumeSpike   Condition = "volume_spike"   // complaints of the last 24 h over the trailing daily average
-	SLAShortfall  Condition = "sla_compliance" // SLA compliance under target
-	SlowResponse  Condition = "slow_response"  // the API's requests taking over 5 s
-	StaffTurnover Condition = "staff_turnover" // people leaving the directory, over 15 % in a month
-	KPIMissed     Condition = "kpi_target"     // a standing KPI target missed
-	TrainingGap   Condition = "training_gap"   // an agent's or a team's QA scores under the threshold on a criterion
-	Manual        Condition = "manual"         // opened by hand with a grade and a description
+	CSATDrop       Condition = "csat_drop"       // CSAT % satisfied down week on week
+	VolumeSpike    Condition = "volume_spike"    // complaints of the last 24 h over the trailing daily average
+	SLAShortfall   Condition = "sla_compliance"  // SLA compliance under target
+	SlowResponse   Condition = "slow_response"   // the API's requests taking over 5 s
+	StaffTurnover  Condition = "staff_turnover"  // people leaving the directory, over 15 % in a month
+	KPIMissed      Condition = "kpi_target"      // a standing KPI target missed
+	TrainingGap    Condition = "training_gap"    // an agent's or a team's QA scores under the threshold on a criterion
+	StaleKnowledge Condition = "stale_knowledge" // knowledge base articles past their review date, per owner
+	Manual         Condition = "manual"          // opened by hand with a grade and a description
 )
 
 // Conditions lists every condition the monitor checks, in the order it checks them.
-var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall, SlowResponse, StaffTurnover, KPIMissed, TrainingGap}
+var Conditions = []Condition{CSATDrop, VolumeSpike, SLAShortfall, SlowResponse, StaffTurnover, KPIMissed, TrainingGap,
+	StaleKnowledge}

@@ -22,6 +22,8 @@ type RiskDetails struct {
 	Counts       map[string]int64 `json:"counts"`
 	// A training gap's evidence (training_gap only).
 	Training *TrainingEvidence `json:"training,omitempty"`
+	// Stale knowledge's evidence (stale_knowledge only).
+	Knowledge *KnowledgeEvidence `json:"knowledge,omitempty"`
 }
 
 // Scan reads details stored as JSON.
@@ -45,7 +47,7 @@ func (d *RiskDetails) Scan(src any) error {
 // the condition does not hold, at which the lowest grade would): CSAT ≤ baseline −
 // drop points, volume ≥ baseline × (1 + spike %), SLA compliance under target.
 // Subject is whom the check is about: "agent:<id>" or "team:<id>" for a training
-// gap, "" for a condition of the whole service.
+// gap, "agent:<owner>" for stale knowledge, "" for a condition of the whole service.
 type RiskCheck struct {
 	Condition       Condition   `json:"condition"`
 	Subject         string      `json:"subject,omitempty"`
@@ -65,7 +67,7 @@ func (c RiskCheck) Holds() bool { return c.Grade != "" }
 type RiskEvaluation struct {
 	At         time.Time      `json:"at"`
 	Thresholds RiskThresholds `json:"thresholds"`
-	Checks     []RiskCheck    `json:"checks"` // in Conditions order: one per condition, one per subject found for a training gap
+	Checks     []RiskCheck    `json:"checks"` // in Conditions order: one per condition, one per subject found for a training gap or stale knowledge
 }
 
 // Findings are the checks whose condition holds.
@@ -97,7 +99,7 @@ var RiskAlertStatuses = []RiskAlertStatus{RiskOpen, RiskResponded, RiskClosed}
 type RiskAlert struct {
 	ID              string          `db:"id"`
 	Condition       Condition       `db:"condition"`
-	Subject         string          `db:"subject"` // a training gap's agent or team; "" for the others
+	Subject         string          `db:"subject"` // a training gap's agent or team, stale knowledge's owner; "" for the others
 	Grade           Grade           `db:"grade"`
 	Status          RiskAlertStatus `db:"status"`
 	OpenedAt        time.Time       `db:"opened_at"`

@@ -40,6 +40,11 @@ type RiskThresholds struct {
 	TrainingWindowDays    int     `json:"training_window_days"`
 	TrainingCriterionPct  float64 `json:"training_criterion_pct"`  // under this % on any criterion: blue
 	TrainingMinScorecards int64   `json:"training_min_scorecards"` // fewer scorecards on the criterion: no verdict
+	// Stale knowledge (002 §9.1 blue 「知识库更新滞后」): an owner keeping at least this many
+	// live articles past their review date. KnowledgeReviewDays is the review interval
+	// of an article created without one.
+	KnowledgeStaleMin   int64 `json:"knowledge_stale_min"`
+	KnowledgeReviewDays int   `json:"knowledge_review_days"`
 	// Handling deadlines by grade.
 	RedHandlingSeconds    int64 `json:"red_handling_seconds"`
 	YellowHandlingSeconds int64 `json:"yellow_handling_seconds"`
@@ -59,6 +64,7 @@ func DefaultRiskThresholds() RiskThresholds {
 		TurnoverPct: 15, TurnoverMinHeadcount: 10,
 		KPIWindowDays: 30, KPIMinVolume: 10,
 		TrainingWindowDays: 30, TrainingCriterionPct: 60, TrainingMinScorecards: 5,
+		KnowledgeStaleMin: 1, KnowledgeReviewDays: 90,
 		RedHandlingSeconds:    int64(Red.DefaultHandling() / time.Second),
 		YellowHandlingSeconds: int64(Yellow.DefaultHandling() / time.Second),
 		BlueHandlingSeconds:   int64(Blue.DefaultHandling() / time.Second),

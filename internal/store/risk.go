@@ -116,7 +116,11 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEv
 	if err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
-	return quality.EvaluateRisks(c, kpi.Total, targets, qa, t, w), nil
+	kb, err := s.KnowledgeDue(ctx)
+	if err != nil {
+		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+	}
+	return quality.EvaluateRisks(c, kpi.Total, targets, qa, kb, t, w), nil
 }
 
 // --- alerts ------------------------------------------------------------------------
@@ -427,6 +431,9 @@ type RiskAlertFilter struct {
 	Status    string
 	Grade     string
 	Condition string
+	// OwnerID keeps the alerts of one owner: the list of a caller who may see only
+	// their own, filtered here so that pages and cursors count only theirs.
+	OwnerID string
 	// After is the (opened_at, id) of the last row of the previous page.
 	AfterOpenedAt time.Time
 	AfterID       string
@@ -437,14 +444,14 @@ type RiskAlertFilter struct {
 func (s *Store) RiskAlerts(ctx context.Context, f RiskAlertFilter) ([]quality.RiskAlert, error) {
 	return selectPage[quality.RiskAlert](ctx, s, keyset{
 		what: "risk alerts", query: `SELECT ` + riskAlertColumns + ` FROM risk_alerts`, at: "opened_at", id: "id",
-		filters: []filter{{"status", f.Status}, {"grade", f.Grade}, {"condition", f.Condition}},
+		filters: []filter{{"status", f.Status}, {"grade", f.Grade}, {"condition", f.Condition}, {"owner_id", f.OwnerID}},
 		afterAt: f.AfterOpenedAt, afterID: f.AfterID, limit: f.Limit,
 	})
 }
 
 // RiskLedger lists the closed alerts opened in [from, to) (a zero bound is open),
-// oldest first, as a ledger reads.
-func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.RiskAlert, error) {
+// oldest first, as a ledger reads; with an ownerID, only that owner's.
+func (s *Store) RiskLedger(ctx context.Context, from, to time.Time, ownerID string) ([]quality.RiskAlert, error) {
 	ctx = planEachRun(ctx)
 	bound := func(t time.Time) any {
 		if t.IsZero() {
@@ -456,8 +463,9 @@ func (s *Store) RiskLedger(ctx context.Context, from, to time.Time) ([]quality.R
 	q := `SELECT ` + riskAlertColumns + ` FROM risk_alerts
 		WHERE status = 'closed' AND ($1::timestamptz IS NULL OR opened_at >= $1)
 		  AND ($2::timestamptz IS NULL OR opened_at < $2)
+		  AND ($3 = '' OR owner_id = $3)
 		ORDER BY opened_at, id`
-	if err := s.db.SelectContext(ctx, &out, q, bound(from), bound(to)); err != nil {
+	if err := s.db.SelectContext(ctx, &out, q, bound(from), bound(to), ownerID); err != nil {
 		return nil, fmt.Errorf("list risk ledger: %w", err)
 	}
 	return out, nil

@@ -458,17 +458,17 @@ func TestRiskAlertListingAndLedger(t *testing.T) {
 		t.Errorf("page after the volume alert %v", got)
 	}
 
-	ledger, err := st.RiskLedger(ctx, time.Time{}, time.Time{})
+	ledger, err := st.RiskLedger(ctx, time.Time{}, time.Time{}, "")
 	if err != nil || len(ledger) != 1 || ledger[0].ID != vol.ID || *ledger[0].ClosedBy != "dora" {
 		t.Fatalf("ledger %+v %v", ledger, err)
 	}
 	for _, bounds := range [][2]time.Time{{riskAt.Add(time.Hour), riskAt.Add(time.Hour + time.Microsecond)}, {riskAt, time.Time{}}} {
-		if got, _ := st.RiskLedger(ctx, bounds[0], bounds[1]); len(got) != 1 {
+		if got, _ := st.RiskLedger(ctx, bounds[0], bounds[1], ""); len(got) != 1 {
 			t.Errorf("ledger in %v: %d entries, want 1", bounds, len(got))
 		}
 	}
 	for _, bounds := range [][2]time.Time{{riskAt.Add(time.Hour + time.Microsecond), time.Time{}}, {time.Time{}, riskAt.Add(time.Hour)}} {
-		if got, _ := st.RiskLedger(ctx, bounds[0], bounds[1]); len(got) != 0 {
+		if got, _ := st.RiskLedger(ctx, bounds[0], bounds[1], ""); len(got) != 0 {
 			t.Errorf("ledger in %v: %d entries, want 0", bounds, len(got))
 		}
 	}

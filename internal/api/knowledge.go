@@ -1,0 +1,361 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/privacy"
+	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// The knowledge base (001 「建立集中化的知识库和学习平台,支持员工即时获取所需信息,促进经验分享」,
+// its 「常见问题库」 and 「标准化解决方案」): every staff role looks articles up; quality,
+// managers and admins write them, and an article's owner keeps it current whatever
+// their role (auth.Principal.MayKeepArticle). An article past its review date is
+// stale knowledge, a blue risk for its owner (internal/quality/knowledge.go).
+
+const (
+	maxKnowledgeBody     = 20000
+	maxKnowledgeKeywords = 20
+	maxReviewEveryDays   = 3650
+)
+
+func (s *Server) registerKnowledgeRoutes(mux *serveMux) {
+	readers := []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
+	// An edit or a review is also the owner's: the role admits every reader, and
+	// knowledgeToKeep refuses one who neither owns the article nor keeps them all.
+	mux.Handle("GET /v1/knowledge", s.authorize(s.listKnowledge, readers...))
+	mux.Handle("POST /v1/knowledge", s.authorize(s.createKnowledge, auth.KnowledgeKeepers...))
+	mux.Handle("GET /v1/knowledge/{id}", s.authorize(s.getKnowledge, readers...))
+	mux.Handle("PATCH /v1/knowledge/{id}", s.authorize(s.patchKnowledge, readers...))
+	mux.Handle("POST /v1/knowledge/{id}/review", s.authorize(s.reviewKnowledge, readers...))
+	mux.Handle("POST /v1/knowledge/{id}/retire", s.authorize(s.retireKnowledge, auth.KnowledgeKeepers...))
+}
+
+type knowledgeView struct {
+	ID              string     `json:"id"`
+	Title           string     `json:"title"`
+	Body            string     `json:"body"`
+	Category        string     `json:"category"`
+	Keywords        []string   `json:"keywords"`
+	Owner           string     `json:"owner"`
+	ReviewEveryDays int        `json:"review_every_days"`
+	ReviewedAt      time.Time  `json:"reviewed_at"`
+	ReviewedBy      string     `json:"reviewed_by"`
+	ReviewDueAt     time.Time  `json:"review_due_at"`
+	Stale           bool       `json:"stale"` // live and past review_due_at
+	CreatedAt       time.Time  `json:"created_at"`
+	CreatedBy       string     `json:"created_by"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	UpdatedBy       string     `json:"updated_by"`
+	RetiredAt       *time.Time `json:"retired_at"`
+	RetiredBy       *string    `json:"retired_by"`
+}
+
+func knowledgeViewOf(a store.KnowledgeArticle) knowledgeView {
+	kw := []string(a.Keywords)
+	if kw == nil {
+		kw = []string{}
+	}
+	due := a.DueAt().UTC()
+	return knowledgeView{ID: a.ID, Title: a.Title, Body: a.Body, Category: a.Category, Keywords: kw, Owner: a.Owner,
+		ReviewEveryDays: a.ReviewEveryDays, ReviewedAt: a.ReviewedAt.UTC(), ReviewedBy: a.ReviewedBy, ReviewDueAt: due,
+		Stale:     a.RetiredAt == nil && !due.After(time.Now()),
+		CreatedAt: a.CreatedAt.UTC(), CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt.UTC(), UpdatedBy: a.UpdatedBy,
+		RetiredAt: utc(a.RetiredAt), RetiredBy: a.RetiredBy}
+}
+
+// knowledgeBody creates an article or, in a PATCH, changes the fields it holds.
+type knowledgeBody struct {
+	Title           *string   `json:"title"`
+	Body            *string   `json:"body"`
+	Category        *string   `json:"category"`
+	Keywords        *[]string `json:"keywords"`
+	Owner           *string   `json:"owner"`
+	ReviewEveryDays *int      `json:"review_every_days"`
+}
+
+// check names every bad field; creating, the title, body, category and owner are
+// required. An article is read by every staff member: it holds no personal data.
+func (b *knowledgeBody) check(v *validator, creating bool) {
+	text := func(field string, value *string, maxRunes int) {
+		switch {
+		case value == nil && creating:
+			v.reject(field, FieldRequired, "is required")
+		case value == nil:
+		default:
+			v.required(field, *value, maxRunes)
+			if privacy.Text(*value) != *value {
+				v.reject(field, FieldInvalid, "must not hold personal data (a phone number or an e-mail address): every staff member reads it")
+			}
+		}
+	}
+	text("title", b.Title, 200)
+	text("body", b.Body, maxKnowledgeBody)
+	if b.Category != nil || creating {
+		v.oneOf("category", null.Value(b.Category), complaint.Categories)
+	}
+	if b.Owner != nil || creating {
+		v.required("owner", null.Value(b.Owner), 64)
+	}
+	if b.Keywords != nil {
+		if len(*b.Keywords) > maxKnowledgeKeywords {
+			v.reject("keywords", FieldTooLong, fmt.Sprintf("must hold at most %d keywords", maxKnowledgeKeywords))
+		}
+		for i, k := range *b.Keywords {
+			v.required(fmt.Sprintf("keywords[%d]", i), k, 50)
+			if slices.Index(*b.Keywords, k) < i {
+				v.reject(fmt.Sprintf("keywords[%d]", i), FieldConflict, fmt.Sprintf("%q is listed twice", k))
+			}
+		}
+	}
+	if b.ReviewEveryDays != nil && (*b.ReviewEveryDays < 1 || *b.ReviewEveryDays > maxReviewEveryDays) {
+		v.reject("review_every_days", FieldOutOfRange, fmt.Sprintf("must be from 1 to %d", maxReviewEveryDays))
+	}
+}
+
+// createKnowledge creates an article, reviewed now. Without review_every_days its
+// interval is the risk thresholds' knowledge_review_days. With an Idempotency-Key
+// it is created once under the key (as a PDCA cycle opened by hand).
+func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
+	var body knowledgeBody
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	body.check(&v, true)
+	key := openingKey(r, &v)
+	if body.Owner != nil && v.ok("owner") { // looked up once well formed, so one 400 names it with the others
+		s.checkOwner(r, &v, *body.Owner)
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if body.ReviewEveryDays == nil {
+		t, err := s.store.RiskThresholds(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		body.ReviewEveryDays = &t.KnowledgeReviewDays
+	}
+	var keywords []string
+	if body.Keywords != nil {
+		keywords = *body.Keywords
+	}
+	a, created, err := s.store.CreateKnowledgeArticle(r.Context(), store.NewKnowledgeArticle{
+		ID: newID(), Title: strings.TrimSpace(*body.Title), Body: *body.Body, Category: *body.Category, Keywords: keywords,
+		Owner: *body.Owner, ReviewEveryDays: *body.ReviewEveryDays, By: principalFrom(r.Context()).Actor(), At: time.Now(),
+	}, keyedOpening(r, key, body))
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(w, r, problem(http.StatusConflict,
+			"Idempotency-Key "+key+" was already used with a different body (knowledge article "+a.ID+")"))
+		return
+	case errors.Is(err, store.ErrInvalid):
+		s.storeError(w, r, err) // the owner left between the check and the insert
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		w.Header().Set("Location", "/v1/knowledge/"+a.ID)
+	}
+	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
+	writeJSON(w, status, knowledgeViewOf(a))
+}
+
+// listKnowledge lists live articles (retired ones with retired=true), newest
+// first: of a category or an owner, holding q in the title, body or keywords, and
+// with stale=true only those past their review date.
+func (s *Server) listKnowledge(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	f := store.KnowledgeFilter{}
+	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, q)
+	if c := q.Get("category"); c != "" {
+		v.oneOf("category", c, complaint.Categories)
+		f.Category = c
+	}
+	f.Owner = once(&v, q, "owner", 64)
+	f.Text = strings.TrimSpace(once(&v, q, "q", 200))
+	if stale := boolean(&v, q, "stale"); stale != nil && *stale {
+		now := time.Now()
+		f.StaleAt = &now
+	}
+	if retired := boolean(&v, q, "retired"); retired != nil {
+		f.Retired = *retired
+	}
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	articles, err := s.store.KnowledgeArticles(r.Context(), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writePage(w, articles, f.Limit, knowledgeViewOf, func(a store.KnowledgeArticle) (time.Time, string) { return a.CreatedAt, a.ID })
+}
+
+func (s *Server) getKnowledge(w http.ResponseWriter, r *http.Request) {
+	a, ok := fromPath(s, w, r, "knowledge article", true, s.store.KnowledgeArticle)
+	if !ok {
+		return
+	}
+	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
+	writeJSON(w, http.StatusOK, knowledgeViewOf(a))
+}
+
+// knowledgeToKeep reads the article the path names and checks the caller may keep
+// it (auth.Principal.MayKeepArticle); on failure it has written the problem.
+func (s *Server) knowledgeToKeep(w http.ResponseWriter, r *http.Request) (store.KnowledgeArticle, bool) {
+	a, ok := fromPath(s, w, r, "knowledge article", true, s.store.KnowledgeArticle)
+	if !ok {
+		return a, false
+	}
+	if why := principalFrom(r.Context()).MayKeepArticle(a.Owner); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return a, false
+	}
+	return a, true
+}
+
+// patchKnowledge edits an article: the fields given change, the others are kept,
+// and the edit counts as a review. Only a keeper (not the owner alone) hands the
+// article to another owner.
+func (s *Server) patchKnowledge(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.knowledgeToKeep(w, r)
+	if !ok {
+		return
+	}
+	var body knowledgeBody
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if body == (knowledgeBody{}) && len(v.errs) == 0 {
+		v.reject("title", FieldRequired, "give at least one of title, body, category, keywords, owner, review_every_days; "+
+			"POST /v1/knowledge/{id}/review marks the article reviewed without a change")
+	}
+	body.check(&v, false)
+	if body.Owner != nil && *body.Owner != a.Owner && !principalFrom(r.Context()).Allowed(auth.KnowledgeKeepers...) {
+		v.reject("owner", FieldNotAllowed, "only quality, manager or admin hands an article to another owner")
+	}
+	if body.Owner != nil && v.ok("owner") { // looked up once well formed, so one 400 names it with the others
+		s.checkOwner(r, &v, *body.Owner)
+	}
+	version := ifMatchTime(r, &v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if body.Title != nil {
+		body.Title = new(strings.TrimSpace(*body.Title))
+	}
+	s.changeKnowledge(w, r, a.ID, store.KnowledgeChange{Title: body.Title, Body: body.Body, Category: body.Category,
+		Keywords: body.Keywords, Owner: body.Owner, ReviewEveryDays: body.ReviewEveryDays, Version: version})
+}
+
+// reviewKnowledge marks an article reviewed now, unchanged: its owner (or a keeper)
+// read it and found it current. The body is empty or {}.
+func (s *Server) reviewKnowledge(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.knowledgeToKeep(w, r)
+	if !ok {
+		return
+	}
+	var v validator
+	version := ifMatchTime(r, &v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	s.changeKnowledge(w, r, a.ID, store.KnowledgeChange{Version: version})
+}
+
+// changeKnowledge applies an edit or a review, by the caller, now.
+func (s *Server) changeKnowledge(w http.ResponseWriter, r *http.Request, id string, c store.KnowledgeChange) {
+	c.By, c.At = principalFrom(r.Context()).Actor(), time.Now()
+	was, a, err := s.store.ChangeKnowledgeArticle(r.Context(), id, c)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, r, problem(http.StatusNotFound, "no knowledge article "+id))
+		return
+	case errors.Is(err, store.ErrRetired):
+		writeProblem(w, r, problem(http.StatusConflict, "knowledge article "+id+" is retired: it is kept as it was"))
+		return
+	case errors.Is(err, store.ErrStale):
+		writeStale(w, r, "knowledge article "+id, *c.Version, was.UpdatedBy, was.UpdatedAt, "")
+		return
+	case errors.Is(err, store.ErrInvalid):
+		s.storeError(w, r, err)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
+	writeJSON(w, http.StatusOK, knowledgeViewOf(a))
+}
+
+// retireKnowledge retires an article: it leaves the lists and the risk monitor and
+// stays readable by its ID. Retiring it again answers it as it is.
+func (s *Server) retireKnowledge(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !isUUID(id) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no knowledge article "+id))
+		return
+	}
+	a, err := s.store.RetireKnowledgeArticle(r.Context(), id, principalFrom(r.Context()).Actor(), time.Now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, r, problem(http.StatusNotFound, "no knowledge article "+id))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
+	writeJSON(w, http.StatusOK, knowledgeViewOf(a))
+}
+
+// knowledgeThresholds are the stale-knowledge settings among the risk thresholds
+// (GET/PUT /v1/risk-thresholds): a field left out of a PUT keeps its value.
+type knowledgeThresholds struct {
+	KnowledgeStaleMin   *int64 `json:"knowledge_stale_min"`
+	KnowledgeReviewDays *int   `json:"knowledge_review_days"`
+}
+
+func knowledgeThresholdsOf(t quality.RiskThresholds) knowledgeThresholds {
+	return knowledgeThresholds{KnowledgeStaleMin: &t.KnowledgeStaleMin, KnowledgeReviewDays: &t.KnowledgeReviewDays}
+}
+
+// apply merges the fields given into t, naming every value out of range.
+func (k knowledgeThresholds) apply(v *validator, t *quality.RiskThresholds) {
+	if k.KnowledgeStaleMin != nil {
+		t.KnowledgeStaleMin = *k.KnowledgeStaleMin
+	}
+	if k.KnowledgeReviewDays != nil {
+		t.KnowledgeReviewDays = *k.KnowledgeReviewDays
+	}
+	if t.KnowledgeStaleMin < 1 || t.KnowledgeStaleMin > 1e6 {
+		v.reject("knowledge_stale_min", FieldOutOfRange, "must be from 1 up to 1e+06")
+	}
+	if t.KnowledgeReviewDays < 1 || t.KnowledgeReviewDays > maxReviewEveryDays {
+		v.reject("knowledge_review_days", FieldOutOfRange, fmt.Sprintf("must be from 1 up to %d", maxReviewEveryDays))
+	}
+}

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/complaintflow/complaintflow/internal/quality"
+)
+
+// The knowledge base (migration 00038): articles staff look up, each reviewed by its
+// owner every review_every_days. An edit counts as a review; an article is retired,
+// never deleted.
+
+// KnowledgeArticle is a row of knowledge_articles.
+type KnowledgeArticle struct {
+	ID              string         `db:"id"`
+	Title           string         `db:"title"`
+	Body            string         `db:"body"`
+	Category        string         `db:"category"`
+	Keywords        pq.StringArray `db:"keywords"`
+	Owner           string         `db:"owner"`
+	ReviewEveryDays int            `db:"review_every_days"`
+	ReviewedAt      time.Time      `db:"reviewed_at"`
+	ReviewedBy      string         `db:"reviewed_by"`
+	CreatedAt       time.Time      `db:"created_at"`
+	CreatedBy       string         `db:"created_by"`
+	UpdatedAt       time.Time      `db:"updated_at"`
+	UpdatedBy       string         `db:"updated_by"`
+	RetiredAt       *time.Time     `db:"retired_at"`
+	RetiredBy       *string        `db:"retired_by"`
+}
+
+// DueAt is when the article's next review is due.
+func (a KnowledgeArticle) DueAt() time.Time {
+	return a.ReviewedAt.Add(time.Duration(a.ReviewEveryDays) * 24 * time.Hour)
+}
+
+const knowledgeColumns = `id, title, body, category, keywords, owner, review_every_days, reviewed_at, reviewed_by,
+	created_at, created_by, updated_at, updated_by, retired_at, retired_by`
+
+// knowledgeDue is when a row's review is due, in SQL.
+const knowledgeDue = `(reviewed_at + review_every_days * interval '1 day')`
+
+// knowledgeText is the expression the trigram index knowledge_articles_text_trgm
+// covers; the filter repeats it verbatim for the planner to use the index.
+const knowledgeText = `knowledge_search_text(title, body, keywords)`
+
+// ErrRetired means a change to a retired article: it is kept as it was.
+var ErrRetired = errors.New("the article is retired")
+
+// NewKnowledgeArticle is an article to create, reviewed at At by By.
+type NewKnowledgeArticle struct {
+	ID              string
+	Title, Body     string
+	Category        string
+	Keywords        []string
+	Owner           string
+	ReviewEveryDays int
+	By              string
+	At              time.Time
+}
+
+// CreateKnowledgeArticle creates an article (created true), or, under a key it was
+// created with before, answers that one (created false) — ErrConflict, with it,
+// when the key came with another body. The owner must be an active person of the
+// directory (ErrInvalid naming owner).
+func (s *Store) CreateKnowledgeArticle(ctx context.Context, a NewKnowledgeArticle, k Keyed) (KnowledgeArticle, bool, error) {
+	var out KnowledgeArticle
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return out, false, fmt.Errorf("create knowledge article: %w", err)
+	}
+	defer tx.Rollback()
+	if prior, found, err := knowledgeCreatedBefore(ctx, tx, k); found || err != nil {
+		return prior, false, err
+	}
+	if err := checkActivePerson(ctx, tx, "owner", &a.Owner); err != nil {
+		return out, false, err
+	}
+	at := a.At.UTC().Truncate(time.Microsecond)
+	keywords := pq.StringArray(a.Keywords)
+	if keywords == nil {
+		keywords = pq.StringArray{}
+	}
+	const q = `INSERT INTO knowledge_articles (id, title, body, category, keywords, owner, review_every_days,
+			reviewed_at, reviewed_by, created_at, created_by, updated_at, updated_by, idempotency_key, request_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9, $8, $9, NULLIF($10, ''), NULLIF($11, ''))
+		ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING ` + knowledgeColumns
+	err = tx.GetContext(ctx, &out, q, a.ID, a.Title, a.Body, a.Category, keywords, a.Owner, a.ReviewEveryDays, at, a.By,
+		k.Key, k.RequestHash)
+	if errors.Is(err, sql.ErrNoRows) { // created meanwhile under the key
+		prior, _, err := knowledgeCreatedBefore(ctx, tx, k)
+		return prior, false, err
+	}
+	if err != nil {
+		return out, false, fmt.Errorf("create knowledge article: %w", err)
+	}
+	return out, true, tx.Commit()
+}
+
+// knowledgeCreatedBefore finds the article created under k's key, if any:
+// ErrConflict, with it, when it came with another body.
+func knowledgeCreatedBefore(ctx context.Context, tx *sqlx.Tx, k Keyed) (KnowledgeArticle, bool, error) {
+	var prior struct {
+		KnowledgeArticle
+		RequestHash string `db:"request_hash"`
+	}
+	if k.Key == "" {
+		return prior.KnowledgeArticle, false, nil
+	}
+	err := tx.GetContext(ctx, &prior, `SELECT `+knowledgeColumns+`, request_hash FROM knowledge_articles WHERE idempotency_key = $1`, k.Key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return prior.KnowledgeArticle, false, nil
+	case err != nil:
+		return prior.KnowledgeArticle, false, fmt.Errorf("create knowledge article: %w", err)
+	case prior.RequestHash != k.RequestHash:
+		return prior.KnowledgeArticle, true, ErrConflict
+	}
+	return prior.KnowledgeArticle, true, nil
+}
+
+// KnowledgeArticle reads one article, retired or not; ErrNotFound for an unknown one.
+func (s *Store) KnowledgeArticle(ctx context.Context, id string) (KnowledgeArticle, error) {
+	var a KnowledgeArticle
+	err := s.db.GetContext(ctx, &a, `SELECT `+knowledgeColumns+` FROM knowledge_articles WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("knowledge article %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("knowledge article %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// KnowledgeFilter selects articles: live ones, or retired ones with Retired; of a
+// category and an owner; whose title, body or keywords hold Text (any case); with
+// StaleAt, only those whose review is due at that moment.
+type KnowledgeFilter struct {
+	Category, Owner, Text string
+	Retired               bool
+	StaleAt               *time.Time
+	Limit                 int
+	AfterCreatedAt        time.Time
+	AfterID               string
+}
+
+// KnowledgeArticles lists articles newest first, one page at a time. Text is a
+// substring match (ILIKE over the trigram index, as the complaints' q): Chinese has
+// no spaces between words, so "物流" finds "物流慢怎么办" where word-based full text
+// search would not.
+func (s *Store) KnowledgeArticles(ctx context.Context, f KnowledgeFilter) ([]KnowledgeArticle, error) {
+	preds := []pred{{"retired_at IS NULL", nil}}
+	if f.Retired {
+		preds[0] = pred{"retired_at IS NOT NULL", nil}
+	}
+	if f.Text != "" {
+		preds = append(preds, pred{knowledgeText + " ILIKE ?", []any{"%" + likeEscaper.Replace(f.Text) + "%"}})
+	}
+	if f.StaleAt != nil {
+		preds = append(preds, pred{knowledgeDue + " <= ?", []any{f.StaleAt.UTC()}})
+	}
+	return selectPage[KnowledgeArticle](ctx, s, keyset{
+		what: "knowledge articles", query: `SELECT ` + knowledgeColumns + ` FROM knowledge_articles`, at: "created_at", id: "id",
+		filters: []filter{{"category", f.Category}, {"owner", f.Owner}}, preds: preds,
+		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
+	})
+}
+
+// KnowledgeChange is an edit of an article (nil fields are kept) or, with none
+// set, a review without change. Either way the article counts as reviewed at At
+// by By. Version, when set, is the updated_at the change was made against.
+type KnowledgeChange struct {
+	Title, Body, Category, Owner *string
+	Keywords                     *[]string
+	ReviewEveryDays              *int
+	By                           string
+	At                           time.Time
+	Version                      *time.Time
+}
+
+// ChangeKnowledgeArticle applies a change (or a review) and answers the article as
+// it was before and after. ErrNotFound for an unknown article; ErrRetired for a
+// retired one; ErrInvalid naming owner for a new owner who is not an active person;
+// ErrStale, with the article as it is in before, when it is no longer c.Version.
+func (s *Store) ChangeKnowledgeArticle(ctx context.Context, id string, c KnowledgeChange) (before, after KnowledgeArticle, err error) {
+	var keywords any
+	if c.Keywords != nil {
+		keywords = pq.StringArray(append([]string{}, *c.Keywords...))
+	}
+	at := c.At.UTC().Truncate(time.Microsecond)
+	err = s.changeKnowledge(ctx, id, c.Version, &before, func(tx *sqlx.Tx) error {
+		if err := checkActivePerson(ctx, tx, "owner", c.Owner); err != nil {
+			return err
+		}
+		const q = `UPDATE knowledge_articles SET
+				title = COALESCE($2, title), body = COALESCE($3, body), category = COALESCE($4, category),
+				keywords = COALESCE($5, keywords), owner = COALESCE($6, owner),
+				review_every_days = COALESCE($7, review_every_days),
+				reviewed_at = $8, reviewed_by = $9, updated_at = $8, updated_by = $9
+			WHERE id = $1 RETURNING ` + knowledgeColumns
+		return tx.GetContext(ctx, &after, q, id, c.Title, c.Body, c.Category, keywords, c.Owner, c.ReviewEveryDays, at, c.By)
+	})
+	return before, after, err
+}
+
+// RetireKnowledgeArticle retires an article: it leaves the lists and the risk
+// monitor, and stays readable by its ID. Retiring a retired article changes nothing
+// and answers it.
+func (s *Store) RetireKnowledgeArticle(ctx context.Context, id, by string, at time.Time) (KnowledgeArticle, error) {
+	var before, after KnowledgeArticle
+	err := s.changeKnowledge(ctx, id, nil, &before, func(tx *sqlx.Tx) error {
+		const q = `UPDATE knowledge_articles SET retired_at = $2, retired_by = $3, updated_at = $2, updated_by = $3
+			WHERE id = $1 RETURNING ` + knowledgeColumns
+		return tx.GetContext(ctx, &after, q, id, at.UTC().Truncate(time.Microsecond), by)
+	})
+	if errors.Is(err, ErrRetired) {
+		return before, nil
+	}
+	return after, err
+}
+
+// changeKnowledge locks the article, reads it into before, refuses a retired or a
+// stale one, and applies update in the same transaction.
+func (s *Store) changeKnowledge(ctx context.Context, id string, version *time.Time, before *KnowledgeArticle, update func(*sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("change knowledge article %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	err = func() error {
+		if err := tx.GetContext(ctx, before, `SELECT `+knowledgeColumns+` FROM knowledge_articles WHERE id = $1 FOR UPDATE`, id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		switch {
+		case before.RetiredAt != nil:
+			return ErrRetired
+		case version != nil && !version.Equal(before.UpdatedAt):
+			return ErrStale
+		}
+		if err := update(tx); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrStale) &&
+		!errors.Is(err, ErrRetired) {
+		err = fmt.Errorf("change knowledge article %s: %w", id, err)
+	}
+	return err
+}
+
+// KnowledgeDue reads every live article's review as the risk monitor judges it at.
+func (s *Store) KnowledgeDue(ctx context.Context) ([]quality.KnowledgeDue, error) {
+	var rows []struct {
+		ID          string    `db:"id"`
+		Title       string    `db:"title"`
+		Owner       string    `db:"owner"`
+		OwnerActive bool      `db:"owner_active"`
+		ReviewedAt  time.Time `db:"reviewed_at"`
+		DueAt       time.Time `db:"due_at"`
+	}
+	const q = `SELECT k.id, k.title, k.owner, COALESCE(p.active, false) AS owner_active, k.reviewed_at,
+			` + knowledgeDue + ` AS due_at
+		FROM knowledge_articles k LEFT JOIN people p ON p.id = k.owner
+		WHERE k.retired_at IS NULL
+		ORDER BY k.owner, k.id`
+	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
+		return nil, fmt.Errorf("knowledge due: %w", err)
+	}
+	out := make([]quality.KnowledgeDue, len(rows))
+	for i, r := range rows {
+		out[i] = quality.KnowledgeDue{ID: r.ID, Title: r.Title, Owner: r.Owner, OwnerActive: r.OwnerActive,
+			ReviewedAt: r.ReviewedAt.UTC(), DueAt: r.DueAt.UTC()}
+	}
+	return out, nil
+}
