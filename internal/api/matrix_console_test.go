@@ -88,6 +88,10 @@ var consoleRoutes = map[string]bool{
 	"POST /console/remove/{kind}/{id}":                                      true,
 	"GET /console/admin/messages":                                           true,
 	"POST /console/admin/messages":                                          true,
+	"GET /console/knowledge":                                                true,
+	"POST /console/knowledge":                                               true,
+	"GET /console/knowledge/{id}":                                           true,
+	"POST /console/knowledge/{id}/{action}":                                 true,
 }
 
 // TestConsoleRouteMatrix holds the console's registered routes to consoleRoutes and

@@ -177,6 +177,7 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 	c.render(w, r, status, "complaint", map[string]any{
 		"May": m, "C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv, "WorkflowLink": c.workflowLink(cm.WorkflowId),
+		"Knowledge": c.knowledgeFor(r, cm.Complaint),
 	})
 }
 

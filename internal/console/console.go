@@ -153,6 +153,7 @@ func (c *Console) routes() *routeMux {
 	mux.Handle("GET /console/notifications", c.session(c.notifications))
 	mux.Handle("GET /console/notifications/rows", c.session(c.notificationRows))
 	c.registerQuality(mux)
+	c.registerKnowledge(mux)
 	c.registerDashboard(mux)
 	c.registerAdmin(mux)
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {

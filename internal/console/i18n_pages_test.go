@@ -37,7 +37,7 @@ func visibleText(t *testing.T, name string) []string {
 		t.Fatal(err)
 	}
 	all := template.FuncMap{}
-	for _, m := range []template.FuncMap{funcs, qualityFuncs, adminFuncs, dashFuncs} {
+	for _, m := range []template.FuncMap{funcs, qualityFuncs, adminFuncs, dashFuncs, knowledgeFuncs} {
 		for k, v := range m {
 			all[k] = v
 		}

@@ -63,6 +63,8 @@ func TestEveryPageShowsTheAPIsRefusalAlike(t *testing.T) {
 		{"performance", func(c *Console) http.HandlerFunc { return c.performance }, "/console/performance"},
 		{"dashboard", func(c *Console) http.HandlerFunc { return c.dashboardPage }, "/console/dashboard"},
 		{"notifications", func(c *Console) http.HandlerFunc { return c.notifications }, "/console/notifications"},
+		{"knowledge", func(c *Console) http.HandlerFunc { return c.knowledge }, "/console/knowledge"},
+		{"article", func(c *Console) http.HandlerFunc { return c.article }, "/console/knowledge/" + testID},
 	}
 	for _, status := range []int{http.StatusForbidden, http.StatusNotFound, http.StatusServiceUnavailable, http.StatusBadGateway} {
 		c := refusingConsole(t, status)

@@ -47,6 +47,13 @@ var formRoutes = map[string]string{
 	"risk.close":      "POST /v1/risk-alerts/{id}/close",
 	// The risk page's link is for who may list alerts: an agent lists their own.
 	"risk.list": "GET /v1/risk-alerts",
+	// The knowledge base: every staff role reads it; its keepers write articles, and
+	// an article's owner edits and reviews it too (keeping).
+	"knowledge.list":   "GET /v1/knowledge",
+	"knowledge.create": "POST /v1/knowledge",
+	"knowledge.edit":   "PATCH /v1/knowledge/{id}",
+	"knowledge.review": "POST /v1/knowledge/{id}/review",
+	"knowledge.retire": "POST /v1/knowledge/{id}/retire",
 	// An admin page is for who may make its changes.
 	"admin.policies":       "PUT /v1/sla-policies/{urgency}/{tier}",
 	"admin.directory":      "PUT /v1/people/{id}",
@@ -77,6 +84,11 @@ var personal = map[string]func(auth.Principal) string{
 	"pdca.decision": auth.Principal.MayDecidePlan,
 }
 
+// keeping are the forms of an article whose route, beyond the role, asks whether
+// the viewer keeps that article (auth.Principal.MayKeepArticle: its owner, or a
+// keeper of them all): the article page asks it as the API does (may.article).
+var keeping = map[string]bool{"knowledge.edit": true, "knowledge.review": true}
+
 // may is what the signed-in viewer may send, as pages ask it ({{if $.May.Use
 // "weights"}}): the page data "May".
 type may struct {
@@ -86,6 +98,9 @@ type may struct {
 	// rule every complaint action checks first (api.Server.ActingRefusal); "" when
 	// they may, or on a page of no complaint.
 	acting string
+	// article is why the viewer may not keep the article the page shows
+	// (auth.Principal.MayKeepArticle); "" when they may, or on a page of no article.
+	article string
 }
 
 // may is the viewer's; a form the table does not name is nobody's.
@@ -106,6 +121,9 @@ func (m may) Refused(form string) string {
 	}
 	if _, ok := actions[form]; ok {
 		return m.acting
+	}
+	if keeping[form] {
+		return m.article
 	}
 	if rule, ok := personal[form]; ok {
 		return rule(m.viewer)

@@ -114,6 +114,10 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"metric": "resolution_rate_pct", "category": "logistics", "baseline": 60, "target": 80, "time_zone": "UTC"}))
 	s.must(201, s.do("PUT", "/v1/calendars/walk-cal", adminToken, map[string]any{"name": "Walk", "time_zone": "UTC",
 		"weekly_hours": map[string]any{"mon": []map[string]string{{"start": "09:00", "end": "18:00"}}}}))
+	s.must(201, s.do("PUT", "/v1/people/walk-owner", adminToken, map[string]any{"name": "Walk Owner", "role": "agent"}))
+	article := s.must(201, s.do("POST", "/v1/knowledge", adminToken, map[string]any{"title": "物流慢怎么办",
+		"body": "先查询物流单号。\n超过3天未更新的,联系承运商催件。", "category": "logistics", "keywords": []string{"物流慢"},
+		"owner": "walk-owner"}))
 
 	pages := map[string]string{
 		"/console/login":                "/console/login",
@@ -143,6 +147,8 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/insight":              "/console/insight?period=2026-11",
 		"/console/admin/messages":       "/console/admin/messages",
 		"/console/confirm/{kind}/{id}":  "/console/confirm/calendar/walk-cal",
+		"/console/knowledge":            "/console/knowledge",
+		"/console/knowledge/{id}":       "/console/knowledge/" + article.body["id"].(string),
 	}
 	// Routes that answer something other than a page.
 	notPages := map[string]string{
