@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -490,24 +491,36 @@ func (w *riskAlert) summary() string {
 	return fmt.Sprintf("Risk alert %s (%s, %s). %s", w.state.AlertID, w.state.Condition, w.state.Grade, what)
 }
 
-// trainingSummary is a training gap's evidence for the team lead: the criteria
-// under the threshold, everyone's averages beside them, and the scorecards.
+// trainingSummary is a training gap's evidence for the team lead, a sentence per
+// signal that fired: the criteria under the threshold, everyone's averages beside
+// them, and the scorecards; the customers' reopenings and the complaints reopened.
 func trainingSummary(a quality.RiskAlert, at string) string {
 	tr := a.Details.Training
 	if tr == nil {
 		return ""
 	}
-	below := make([]string, len(tr.Below))
-	for i, k := range tr.Below {
-		below[i] = fmt.Sprintf("%s %g%% (all agents %g%%)", k, tr.Averages[k], tr.Everyone[k])
+	first10 := func(ids []string) string {
+		if len(ids) > 10 {
+			ids = append(ids[:10:10], "…")
+		}
+		return strings.Join(ids, ", ")
 	}
-	cards := tr.Scorecards
-	if len(cards) > 10 {
-		cards = append(cards[:10:10], "…")
+	var says []string
+	if len(tr.Below) > 0 {
+		below := make([]string, len(tr.Below))
+		for i, k := range tr.Below {
+			below[i] = fmt.Sprintf("%s %g%% (all agents %g%%)", k, tr.Averages[k], tr.Everyone[k])
+		}
+		says = append(says, fmt.Sprintf("The %d QA scorecards scored from %s to %s average under %g%% of the points on: %s. "+
+			"Scorecards (QA samples): %s.", a.Details.Counts["scorecards"], formatTime(a.Details.From), at, a.Threshold,
+			strings.Join(below, ", "), first10(tr.Scorecards)))
 	}
-	return fmt.Sprintf("The %d QA scorecards scored from %s to %s average under %g%% of the points on: %s. "+
-		"Scorecards (QA samples): %s.", a.Details.Counts["scorecards"], formatTime(a.Details.From), at, a.Threshold,
-		strings.Join(below, ", "), strings.Join(cards, ", "))
+	if r := tr.Reopens; r != nil && slices.Contains(tr.Signals, quality.TrainingSignalReopens) {
+		says = append(says, fmt.Sprintf("Customers reopened %d of the %d complaints resolved from %s to %s (%g%%, all agents %g%%), "+
+			"at or over %g%%. Reopened complaints: %s.", r.Reopened, r.Resolved, formatTime(a.Details.From), at, r.RatePct,
+			r.Everyone, r.Threshold, first10(r.Complaints)))
+	}
+	return strings.Join(says, " ")
 }
 
 // knowledgeSummary is stale knowledge's evidence for the articles' owner: the

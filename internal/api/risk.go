@@ -61,9 +61,6 @@ type riskThresholdsView struct {
 	TurnoverMinHeadcount  int64      `json:"turnover_min_headcount"`
 	KPIWindowDays         int        `json:"kpi_window_days"`
 	KPIMinVolume          int64      `json:"kpi_min_volume"`
-	TrainingWindowDays    int        `json:"training_window_days"`
-	TrainingCriterionPct  float64    `json:"training_criterion_pct"`
-	TrainingMinScorecards int64      `json:"training_min_scorecards"`
 	RedHandling           string     `json:"red_handling"`
 	RedHandlingSeconds    int64      `json:"red_handling_seconds"`
 	YellowHandling        string     `json:"yellow_handling"`
@@ -73,6 +70,7 @@ type riskThresholdsView struct {
 	UpdatedAt             *time.Time `json:"updated_at"` // null: the defaults
 	UpdatedBy             *string    `json:"updated_by"`
 	knowledgeThresholds
+	trainingThresholds
 }
 
 func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
@@ -83,8 +81,7 @@ func riskThresholdsViewOf(t quality.RiskThresholds) riskThresholdsView {
 		SLATargetPct:          t.SLATargetPct, SLARedPoints: t.SLARedPoints, SLAMinKnown: t.SLAMinKnown,
 		SlowWindowMinutes: t.SlowWindowMinutes, SlowPct: t.SlowPct, SlowRedPct: t.SlowRedPct, SlowMinRequests: t.SlowMinRequests,
 		TurnoverPct: t.TurnoverPct, TurnoverMinHeadcount: t.TurnoverMinHeadcount,
-		KPIWindowDays: t.KPIWindowDays, KPIMinVolume: t.KPIMinVolume, TrainingWindowDays: t.TrainingWindowDays,
-		TrainingCriterionPct: t.TrainingCriterionPct, TrainingMinScorecards: t.TrainingMinScorecards,
+		KPIWindowDays: t.KPIWindowDays, KPIMinVolume: t.KPIMinVolume, trainingThresholds: trainingThresholdsOf(t),
 		RedHandling: seconds(t.RedHandlingSeconds), RedHandlingSeconds: t.RedHandlingSeconds,
 		YellowHandling: seconds(t.YellowHandlingSeconds), YellowHandlingSeconds: t.YellowHandlingSeconds,
 		BlueHandling: seconds(t.BlueHandlingSeconds), BlueHandlingSeconds: t.BlueHandlingSeconds, knowledgeThresholds: knowledgeThresholdsOf(t),
@@ -127,13 +124,11 @@ type putRiskThresholdsBody struct {
 	TurnoverMinHeadcount  *int64   `json:"turnover_min_headcount"`
 	KPIWindowDays         *int     `json:"kpi_window_days"`
 	KPIMinVolume          *int64   `json:"kpi_min_volume"`
-	TrainingWindowDays    *int     `json:"training_window_days"`
-	TrainingCriterionPct  *float64 `json:"training_criterion_pct"`
-	TrainingMinScorecards *int64   `json:"training_min_scorecards"`
 	RedHandling           *string  `json:"red_handling"`
 	YellowHandling        *string  `json:"yellow_handling"`
 	BlueHandling          *string  `json:"blue_handling"`
 	knowledgeThresholds
+	trainingThresholds
 }
 
 // apply merges the body into t, naming every value out of range.
@@ -153,7 +148,6 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	set(&t.SlowPct, b.SlowPct)
 	set(&t.SlowRedPct, b.SlowRedPct)
 	set(&t.TurnoverPct, b.TurnoverPct)
-	set(&t.TrainingCriterionPct, b.TrainingCriterionPct)
 	setInt := func(dst *int64, src *int64) {
 		if src != nil {
 			*dst = *src
@@ -162,15 +156,11 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	setInt(&t.SlowMinRequests, b.SlowMinRequests)
 	setInt(&t.TurnoverMinHeadcount, b.TurnoverMinHeadcount)
 	setInt(&t.KPIMinVolume, b.KPIMinVolume)
-	setInt(&t.TrainingMinScorecards, b.TrainingMinScorecards)
 	if b.SlowWindowMinutes != nil {
 		t.SlowWindowMinutes = *b.SlowWindowMinutes
 	}
 	if b.KPIWindowDays != nil {
 		t.KPIWindowDays = *b.KPIWindowDays
-	}
-	if b.TrainingWindowDays != nil {
-		t.TrainingWindowDays = *b.TrainingWindowDays
 	}
 	if b.CSATMinAnswers != nil {
 		t.CSATMinAnswers = *b.CSATMinAnswers
@@ -209,11 +199,9 @@ func (b putRiskThresholdsBody) apply(v *validator, t *quality.RiskThresholds) {
 	between("turnover_min_headcount", float64(t.TurnoverMinHeadcount), 1, 1e6, true)
 	between("kpi_window_days", float64(t.KPIWindowDays), 1, 366, true)
 	between("kpi_min_volume", float64(t.KPIMinVolume), 1, 1e6, true)
-	between("training_window_days", float64(t.TrainingWindowDays), 1, 366, true)
-	between("training_criterion_pct", t.TrainingCriterionPct, 0, 100, false)
-	between("training_min_scorecards", float64(t.TrainingMinScorecards), 1, 1e6, true)
 	between("sla_min_known", float64(t.SLAMinKnown), 1, 1e6, true)
 	b.knowledgeThresholds.apply(v, t)
+	b.trainingThresholds.apply(v, t)
 	for _, d := range []struct {
 		field string
 		value *string

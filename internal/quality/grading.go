@@ -62,15 +62,16 @@ const SlowRequest = 5 * time.Second
 
 // EvaluateRisks grades every condition of DOMAIN.md §4 and 002 §9.1 from the counts
 // of the windows w, the KPI window's metrics, the training window's QA scores and
-// the live knowledge articles under the thresholds t and the targets: one check per
-// condition (per subject found for a training gap or stale knowledge), in
-// Conditions order.
-func EvaluateRisks(n RiskCounts, kpi MetricsGroup, targets KPITargets, qa []TrainingScores, kb []KnowledgeDue, t RiskThresholds, w RiskWindows) RiskEvaluation {
+// reopenings, and the live knowledge articles under the thresholds t and the
+// targets: one check per condition (per subject found for a training gap or stale
+// knowledge), in Conditions order.
+func EvaluateRisks(n RiskCounts, kpi MetricsGroup, targets KPITargets, qa []TrainingScores, reopens []TrainingReopens,
+	kb []KnowledgeDue, t RiskThresholds, w RiskWindows) RiskEvaluation {
 	checks := []RiskCheck{
 		CheckCSAT(n, t, w), CheckVolume(n, t, w), CheckSLA(n, t, w),
 		CheckSlowResponse(n, t, w), CheckTurnover(n, t, w), CheckKPITargets(kpi, targets, t, w),
 	}
-	checks = append(checks, CheckTrainingGaps(qa, t, w)...)
+	checks = append(checks, CheckTrainingGaps(qa, reopens, t, w)...)
 	return RiskEvaluation{At: w.At, Thresholds: t, Checks: append(checks, CheckStaleKnowledge(kb, t, w)...)}
 }
 

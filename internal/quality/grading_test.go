@@ -98,7 +98,7 @@ func TestEvaluateRisksChecksEveryConditionOverItsWindows(t *testing.T) {
 	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.Month)
 	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.KPI)
 	require.Equal(t, gradingAt.Add(-30*24*time.Hour), w.Training)
-	ev := quality.EvaluateRisks(quality.RiskCounts{}, quality.MetricsGroup{}, quality.DefaultKPITargets(), nil, nil, th, w)
+	ev := quality.EvaluateRisks(quality.RiskCounts{}, quality.MetricsGroup{}, quality.DefaultKPITargets(), nil, nil, nil, th, w)
 	require.Equal(t, gradingAt, ev.At)
 	var conditions []quality.Condition
 	for _, c := range ev.Checks {

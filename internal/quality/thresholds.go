@@ -40,6 +40,10 @@ type RiskThresholds struct {
 	TrainingWindowDays    int     `json:"training_window_days"`
 	TrainingCriterionPct  float64 `json:"training_criterion_pct"`  // under this % on any criterion: blue
 	TrainingMinScorecards int64   `json:"training_min_scorecards"` // fewer scorecards on the criterion: no verdict
+	// The customer's verdict over the same window (002 §7.1 reopen rate): of the
+	// complaints an agent (or a team) resolved, the % the customer's survey reopened.
+	TrainingReopenPct      float64 `json:"training_reopen_pct"`      // at or over this %: blue
+	TrainingMinResolutions int64   `json:"training_min_resolutions"` // fewer resolutions: no verdict
 	// Stale knowledge (002 §9.1 blue 「知识库更新滞后」): an owner keeping at least this many
 	// live articles past their review date. KnowledgeReviewDays is the review interval
 	// of an article created without one.
@@ -64,6 +68,7 @@ func DefaultRiskThresholds() RiskThresholds {
 		TurnoverPct: 15, TurnoverMinHeadcount: 10,
 		KPIWindowDays: 30, KPIMinVolume: 10,
 		TrainingWindowDays: 30, TrainingCriterionPct: 60, TrainingMinScorecards: 5,
+		TrainingReopenPct: 20, TrainingMinResolutions: 10,
 		KnowledgeStaleMin: 1, KnowledgeReviewDays: 90,
 		RedHandlingSeconds:    int64(Red.DefaultHandling() / time.Second),
 		YellowHandlingSeconds: int64(Yellow.DefaultHandling() / time.Second),
@@ -86,7 +91,7 @@ func (t RiskThresholds) HandlingSeconds(g Grade) int64 {
 // ReviewRules are the monthly planning review's opportunity rules (DOMAIN.md §3 Plan):
 // which figures make an improvement opportunity, and how the cycles it proposes check.
 type ReviewRules struct {
-	// A category's resolution rate (resolved of opened, %) under the target.
+	// A category's resolution rate (resolved of those due, %) under the target.
 	ResolutionRateEnabled   bool    `json:"resolution_rate_enabled"`
 	ResolutionRateTargetPct float64 `json:"resolution_rate_target_pct"`
 	// A category's SLA compliance under the target.

@@ -12,6 +12,9 @@ import (
 // expertise 25) show what an agent — or a whole team — has not learnt yet: an
 // average under the threshold on one criterion, over enough scorecards, is a blue
 // alert for the team lead, who answers with a rectification (training) plan.
+// Scorecards are a sample (002 「传统质检依赖人工抽检(平均抽检率10%)」), so the
+// customer's own verdict is a second signal: the share of an agent's resolutions the
+// customer reopened (training_reopen.go). Both grade the same alert of the subject.
 
 // TrainingAll is the subject of the figures over every scored sample: the baseline
 // a subject's averages are set against.
@@ -40,38 +43,68 @@ type TrainingEvidence struct {
 	Averages   map[string]float64 `json:"averages"`        // criterion → average, % of its points
 	Everyone   map[string]float64 `json:"everyone"`        // criterion → the average over every agent's samples
 	Below      []string           `json:"below"`           // the criteria under the threshold, lowest first
+	// The customer's reopenings of the subject's resolutions, when enough to judge.
+	Reopens *ReopenEvidence `json:"reopens,omitempty"`
+	// The signals that fired (TrainingSignalQA, TrainingSignalReopens), in that order.
+	Signals []string `json:"signals,omitempty"`
 }
+
+// The signals a training gap rests on.
+const (
+	TrainingSignalQA      = "qa_criterion" // a QA criterion's average under the threshold
+	TrainingSignalReopens = "reopen_rate"  // the customer reopened too many resolutions
+)
 
 // TrainingEvidenceMax bounds the scorecards an alert lists (a team's may be many);
 // the counts say how many there were.
 const TrainingEvidenceMax = 200
 
-// CheckTrainingGaps grades each agent and team from the QA scores of the training
-// window: a criterion is judged over at least TrainingMinScorecards scorecards (a
-// team's only when they are of two agents or more — one agent's gap is that agent's),
-// and a subject whose average on a judged criterion is strictly under
-// TrainingCriterionPct of its points is blue. Observed is the lowest such average,
-// Threshold the %, Baseline everyone's average on that criterion. One check per
-// subject with a gap, ordered by subject; none found is one check without a grade.
-func CheckTrainingGaps(qa []TrainingScores, t RiskThresholds, w RiskWindows) []RiskCheck {
+// CheckTrainingGaps grades each agent and team from the QA scores and the
+// customers' reopenings of the training window: a criterion is judged over at least
+// TrainingMinScorecards scorecards (a team's only when they are of two agents or
+// more — one agent's gap is that agent's), and a subject whose average on a judged
+// criterion is strictly under TrainingCriterionPct of its points is blue. Observed
+// is the lowest such average, Threshold the %, Baseline everyone's average on that
+// criterion. A subject without such a criterion is blue on its reopen rate as
+// checkReopens says, which then sets the figures. One check per subject with a gap,
+// ordered by subject; none found is one check without a grade.
+func CheckTrainingGaps(qa []TrainingScores, reopens []TrainingReopens, t RiskThresholds, w RiskWindows) []RiskCheck {
 	everyone := map[string]float64{}
 	bySubject := map[string][]TrainingScores{}
+	reopensOf := map[string]TrainingReopens{}
+	var all TrainingReopens
 	var subjects []string
+	known := map[string]bool{}
+	subject := func(s string) {
+		if !known[s] {
+			known[s] = true
+			subjects = append(subjects, s)
+		}
+	}
 	for _, s := range qa {
 		if s.Subject == TrainingAll {
 			everyone[s.Criterion] = s.AveragePct
 			continue
 		}
-		if _, ok := bySubject[s.Subject]; !ok {
-			subjects = append(subjects, s.Subject)
-		}
+		subject(s.Subject)
 		bySubject[s.Subject] = append(bySubject[s.Subject], s)
+	}
+	for _, r := range reopens {
+		if r.Subject == TrainingAll {
+			all = r
+			continue
+		}
+		subject(r.Subject)
+		reopensOf[r.Subject] = r
 	}
 	slices.Sort(subjects)
 	var out []RiskCheck
 	judged := 0
 	for _, subject := range subjects {
 		c, ok := checkTrainingSubject(subject, bySubject[subject], everyone, t, w)
+		if r, found := reopensOf[subject]; found && checkReopens(&c, r, all, t) {
+			ok = true
+		}
 		if ok {
 			judged++
 		}
@@ -84,8 +117,9 @@ func CheckTrainingGaps(qa []TrainingScores, t RiskThresholds, w RiskWindows) []R
 	}
 	return []RiskCheck{{Condition: TrainingGap, Threshold: t.TrainingCriterionPct,
 		Details: RiskDetails{From: w.Training, To: w.At, Counts: map[string]int64{"judged": int64(judged)}},
-		Note: fmt.Sprintf("no agent or team under %g%% on a criterion; %d of %d judged (%d scorecards needed on a criterion)",
-			t.TrainingCriterionPct, judged, len(subjects), t.TrainingMinScorecards)}}
+		Note: fmt.Sprintf("no agent or team under %g%% on a criterion or with %g%% of its resolutions reopened; "+
+			"%d of %d judged (%d scorecards needed on a criterion, %d resolutions)",
+			t.TrainingCriterionPct, t.TrainingReopenPct, judged, len(subjects), t.TrainingMinScorecards, t.TrainingMinResolutions)}}
 }
 
 // checkTrainingSubject grades one subject's criteria; judged reports that at least
@@ -133,5 +167,6 @@ func checkTrainingSubject(subject string, rows []TrainingScores, everyone map[st
 		notes = append(notes, fmt.Sprintf("%s %g%%", k, ev.Averages[k]))
 	}
 	c.Note = fmt.Sprintf("under %g%% of the points over %d scorecards: %s", t.TrainingCriterionPct, len(seen), strings.Join(notes, ", "))
+	ev.Signals = []string{TrainingSignalQA}
 	return graded(c, t, Blue, t.TrainingCriterionPct), judged
 }

@@ -44,7 +44,7 @@ func TestCheckTrainingGapsGradesBlueUnderTheThreshold(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			checks := quality.CheckTrainingGaps(append(everyone, c.rows...), th, w)
+			checks := quality.CheckTrainingGaps(append(everyone, c.rows...), nil, th, w)
 			var subjects []string
 			for _, ch := range checks {
 				require.Equal(t, quality.TrainingGap, ch.Condition)
@@ -70,7 +70,7 @@ func TestCheckTrainingGapsEvidence(t *testing.T) {
 		{Subject: "agent:ann", Team: "north", Criterion: "attitude", Scorecards: 5, Agents: 1, AveragePct: 52, Samples: []string{"a", "b", "c", "d", "e"}},
 		{Subject: "agent:ann", Team: "north", Criterion: "expertise", Scorecards: 5, Agents: 1, AveragePct: 44, Samples: []string{"a", "b", "c", "d", "e"}},
 		{Subject: "agent:ann", Team: "north", Criterion: "resolution", Scorecards: 5, Agents: 1, AveragePct: 96, Samples: []string{"a", "b", "c", "d", "e"}},
-	}, th, w)
+	}, nil, th, w)
 	require.Len(t, checks, 1)
 	c := checks[0]
 	require.Equal(t, "agent:ann", c.Subject)
@@ -78,7 +78,7 @@ func TestCheckTrainingGapsEvidence(t *testing.T) {
 	require.Equal(t, &quality.TrainingEvidence{Agent: "ann", Team: "north", Scorecards: []string{"a", "b", "c", "d", "e"},
 		Averages: map[string]float64{"attitude": 52, "expertise": 44, "resolution": 96},
 		Everyone: map[string]float64{"attitude": 70, "expertise": 65, "resolution": 90},
-		Below:    []string{"expertise", "attitude"}}, c.Details.Training)
+		Below:    []string{"expertise", "attitude"}, Signals: []string{quality.TrainingSignalQA}}, c.Details.Training)
 	require.Equal(t, map[string]int64{"scorecards": 5, "agents": 1, "min_scorecards": 5}, c.Details.Counts)
 	require.Equal(t, 44.0, c.Observed)
 	require.Equal(t, 65.0, c.Baseline)

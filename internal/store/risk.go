@@ -116,11 +116,15 @@ func (s *Store) EvaluateRisks(ctx context.Context, at time.Time) (quality.RiskEv
 	if err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
+	reopens, err := s.TrainingReopens(ctx, w.Training, w.At)
+	if err != nil {
+		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
+	}
 	kb, err := s.KnowledgeDue(ctx)
 	if err != nil {
 		return quality.RiskEvaluation{}, fmt.Errorf("evaluate risks: %w", err)
 	}
-	return quality.EvaluateRisks(c, kpi.Total, targets, qa, kb, t, w), nil
+	return quality.EvaluateRisks(c, kpi.Total, targets, qa, reopens, kb, t, w), nil
 }
 
 // --- alerts ------------------------------------------------------------------------

@@ -68,3 +68,69 @@ func (s *Store) TrainingScores(ctx context.Context, from, at time.Time) ([]quali
 	}
 	return out, nil
 }
+
+// trainingReopensQuery takes each resolution of [$2, $1) — a resolved event, the
+// agent being the complaint's owner it names (the owner the metrics credit with the
+// complaint) — and whether the complaint's next reopening, before $1, was the
+// customer's: the survey loop reopens as "customer" (workflows/survey.go), while an
+// agent's or a manager's reopening carries their ID and is not the customer's
+// verdict. A reopening always follows the resolution it undoes, as only a resolved
+// complaint reopens. It counts them by agent, by the agent's team (of the directory
+// today) and over everyone (quality.TrainingAll), leaving out, as the QA figures do,
+// the resolutions before the subject's last training_gap alert closed.
+const trainingReopensQuery = `
+WITH resolutions AS (
+    SELECT r.complaint_id, r.data->>'owner' AS agent, COALESCE(p.team_id, '') AS team, r.occurred_at,
+           COALESCE(n.actor = 'customer', false) AS reopened
+    FROM complaint_events r
+    LEFT JOIN people p ON p.id = r.data->>'owner'
+    LEFT JOIN LATERAL (
+        SELECT o.actor FROM complaint_events o
+        WHERE o.complaint_id = r.complaint_id AND o.kind = 'reopened' AND o.occurred_at < $1
+          AND (o.occurred_at, o.id) > (r.occurred_at, r.id)
+        ORDER BY o.occurred_at, o.id
+        LIMIT 1) n ON true
+    WHERE r.kind = 'resolved' AND r.occurred_at >= $2 AND r.occurred_at < $1 AND r.data->>'owner' <> ''
+), subjects AS (
+    SELECT 'agent:' || agent AS subject, team, agent, complaint_id, occurred_at, reopened FROM resolutions
+    UNION ALL
+    SELECT 'team:' || team, team, agent, complaint_id, occurred_at, reopened FROM resolutions WHERE team <> ''
+    UNION ALL
+    SELECT 'all', '', agent, complaint_id, occurred_at, reopened FROM resolutions
+), judged AS (
+    SELECT subject, max(closed_at) AS until
+    FROM risk_alerts
+    WHERE condition = 'training_gap' AND status = 'closed' AND closed_at < $1
+    GROUP BY subject
+)
+SELECT x.subject, min(x.team) AS team, count(*) AS resolved, count(*) FILTER (WHERE x.reopened) AS reopened,
+       count(DISTINCT x.agent) AS agents,
+       CASE WHEN x.subject = 'all' THEN '{}'
+            ELSE COALESCE(array_agg(x.complaint_id::text ORDER BY x.occurred_at, x.complaint_id)
+                          FILTER (WHERE x.reopened), '{}') END AS complaints
+FROM subjects x LEFT JOIN judged j ON j.subject = x.subject
+WHERE j.until IS NULL OR x.occurred_at >= j.until
+GROUP BY x.subject
+ORDER BY x.subject`
+
+// TrainingReopens reads the resolutions the training-gap check grades by their
+// reopen rate, those resolved in [from, at).
+func (s *Store) TrainingReopens(ctx context.Context, from, at time.Time) ([]quality.TrainingReopens, error) {
+	var rows []struct {
+		Subject    string         `db:"subject"`
+		Team       string         `db:"team"`
+		Resolved   int64          `db:"resolved"`
+		Reopened   int64          `db:"reopened"`
+		Agents     int64          `db:"agents"`
+		Complaints pq.StringArray `db:"complaints"`
+	}
+	if err := s.db.SelectContext(planEachRun(ctx), &rows, trainingReopensQuery, at.UTC(), from.UTC()); err != nil {
+		return nil, fmt.Errorf("training reopens: %w", err)
+	}
+	out := make([]quality.TrainingReopens, len(rows))
+	for i, r := range rows {
+		out[i] = quality.TrainingReopens{Subject: r.Subject, Team: r.Team, Resolved: r.Resolved, Reopened: r.Reopened,
+			Agents: r.Agents, Complaints: r.Complaints}
+	}
+	return out, nil
+}
