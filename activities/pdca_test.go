@@ -138,8 +138,9 @@ func TestRecordCycleEventWritesTheStateOnce(t *testing.T) {
 	}
 }
 
-// insertCycleComplaint writes a complaint opened at opened, resolved an hour later
-// if resolved, carrying keywords.
+// insertCycleComplaint writes a complaint opened at opened, carrying keywords:
+// resolved an hour later if resolved, else past its resolution deadline (breached
+// 24 h later), so that it counts unresolved in the resolution rate.
 func insertCycleComplaint(t *testing.T, st *store.Store, category string, opened time.Time, resolved bool, keywords ...string) {
 	t.Helper()
 	id := uuid.NewString()
@@ -154,6 +155,8 @@ func insertCycleComplaint(t *testing.T, st *store.Store, category string, opened
 	events := []complaint.Event{{Kind: complaint.EventOpened, At: opened}}
 	if resolved {
 		events = append(events, complaint.Event{Kind: complaint.EventResolved, At: opened.Add(time.Hour)})
+	} else {
+		events = append(events, complaint.Event{Kind: complaint.EventSLABreached, Clock: complaint.ClockResolution, At: opened.Add(24 * time.Hour)})
 	}
 	for i, e := range events {
 		e.ComplaintID, e.Key, e.Actor = id, fmt.Sprintf("%s/%d", id, i), "test"

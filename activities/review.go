@@ -174,7 +174,8 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 // category), the previous period's total and the period's keyword counts:
 //
 //   - resolution_rate: a category with at least MinVolume complaints resolved under
-//     the target (baseline its rate, target the rule's);
+//     the target — resolved of those due, so complaints still within their
+//     deadline do not count against it (baseline its rate, target the rule's);
 //   - sla_compliance: the same for SLA compliance;
 //   - keyword_cluster: a keyword carried by at least KeywordClusterMin complaints
 //     (metric keyword_volume, baseline the count, target KeywordClusterMin − 1: the
@@ -209,7 +210,9 @@ func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.M
 		}
 	}
 	categoryRule(RuleResolutionRate, quality.ResolutionRate, rules.ResolutionRateEnabled, rules.ResolutionRateTargetPct,
-		"resolution rate", func(g quality.MetricsGroup) string { return fmt.Sprintf("%d of %d resolved", g.Resolved, g.Volume) })
+		"resolution rate", func(g quality.MetricsGroup) string {
+			return fmt.Sprintf("%d resolved of %d due", g.Resolved, g.ResolutionDue)
+		})
 	categoryRule(RuleSLACompliance, quality.SLACompliance, rules.SLAComplianceEnabled, rules.SLAComplianceTargetPct,
 		"SLA compliance", func(g quality.MetricsGroup) string { return fmt.Sprintf("%d of %d met", g.SLAMet, g.SLAKnown) })
 

@@ -102,16 +102,20 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	ctx := context.Background()
 	st, a := reviewStore(t)
 	day := reviewFeb.Add(24 * time.Hour)
-	// logistics: 6 of 10 resolved = 60 % < 80 %; SLA 6 of 6 met.
-	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "logistics", opened: day}, func(i int, c *reviewSeed) { c.resolved = i < 6 })...)
-	// product: 8 of 10 resolved = 80 %, at the target; SLA 7 of 8 met = 87.5 % < 90 %.
+	// logistics: 6 resolved, 4 past their resolution deadline: 6 of 10 due = 60 % < 80 %;
+	// SLA 6 of 10 met = 60 % < 90 %.
+	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "logistics", opened: day}, func(i int, c *reviewSeed) {
+		c.resolved, c.breached = i < 6, i >= 6
+	})...)
+	// product: 8 resolved, 2 still within their deadline (not due): 8 of 8 = 100 %, no
+	// opportunity (of all 10 opened it would read 80 %); SLA 7 of 8 met = 87.5 % < 90 %.
 	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "product", opened: day}, func(i int, c *reviewSeed) {
 		c.resolved, c.breached = i < 8, i == 0
 	})...)
-	// service: 0 of 9 resolved, but fewer than min_volume (10) complaints: not judged.
-	seedReviewComplaints(t, st, reviewMany(9, reviewSeed{category: "service", opened: day}, nil)...)
+	// service: 0 of 9 resolved, all late, but fewer than min_volume (10) complaints: not judged.
+	seedReviewComplaints(t, st, reviewMany(9, reviewSeed{category: "service", opened: day, breached: true}, nil)...)
 	// Outside the period: would pull logistics under 60 % and product's SLA down.
-	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: reviewMar}, nil)...)
+	seedReviewComplaints(t, st, reviewMany(5, reviewSeed{category: "logistics", opened: reviewMar, breached: true}, nil)...)
 	seedReviewComplaints(t, st, reviewSeed{category: "product", opened: reviewFeb.Add(-time.Hour), resolved: true, breached: true})
 
 	// QA scores (quality inspection feeds the review): ann scored 80 and 85 in February
@@ -142,15 +146,18 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	require.NoError(t, err)
 	common := activities.Proposal{ReviewID: "review:m-feb", CheckSpec: "0 9 1,15 * *", TimeZone: "UTC", MaxIterations: 6,
 		PeriodFrom: reviewFeb, PeriodTo: reviewMar}
-	logistics, product := common, common
+	logistics, logisticsSLA, product := common, common, common
 	logistics.Key, logistics.Rule, logistics.Metric, logistics.Category = "resolution_rate/category:logistics", "resolution_rate", quality.ResolutionRate, "logistics"
-	logistics.Title, logistics.Evidence = "Raise the logistics resolution rate to 80 %", "logistics resolution rate 60 % < 80 % (6 of 10 resolved)"
+	logistics.Title, logistics.Evidence = "Raise the logistics resolution rate to 80 %", "logistics resolution rate 60 % < 80 % (6 resolved of 10 due)"
 	logistics.Baseline, logistics.Target = reviewFP(60), reviewFP(80)
+	logisticsSLA.Key, logisticsSLA.Rule, logisticsSLA.Metric, logisticsSLA.Category = "sla_compliance/category:logistics", "sla_compliance", quality.SLACompliance, "logistics"
+	logisticsSLA.Title, logisticsSLA.Evidence = "Raise the logistics SLA compliance to 90 %", "logistics SLA compliance 60 % < 90 % (6 of 10 met)"
+	logisticsSLA.Baseline, logisticsSLA.Target = reviewFP(60), reviewFP(90)
 	product.Key, product.Rule, product.Metric, product.Category = "sla_compliance/category:product", "sla_compliance", quality.SLACompliance, "product"
 	product.Title, product.Evidence = "Raise the product SLA compliance to 90 %", "product SLA compliance 87.5 % < 90 % (7 of 8 met)"
 	product.Baseline, product.Target = reviewFP(87.5), reviewFP(90)
 	// No feedback and an empty improvement list: read, and reported as such.
-	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, product},
+	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, logisticsSLA, product},
 		FeedbackKeywords: []quality.KeywordTrend{}, Backlog: &quality.BacklogTracking{},
 		QAScores: []quality.AgentQAScore{{Agent: "ann", Scored: 2, Average: reviewFP(82.5)}, {Agent: "ben", Scored: 1, Average: reviewFP(70)}}}, got)
 
@@ -163,7 +170,8 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	require.True(t, row.PeriodFrom.Equal(reviewFeb) && row.PeriodTo.Equal(reviewMar))
 	var opps []activities.Opportunity
 	require.NoError(t, json.Unmarshal([]byte(row.Opportunities), &opps))
-	require.Equal(t, []activities.Opportunity{activities.OpportunityOf(logistics, nil), activities.OpportunityOf(product, nil)}, opps)
+	require.Equal(t, []activities.Opportunity{activities.OpportunityOf(logistics, nil), activities.OpportunityOf(logisticsSLA, nil),
+		activities.OpportunityOf(product, nil)}, opps)
 	var metrics struct {
 		Current  quality.MetricsReport `json:"current"`
 		Previous quality.MetricsReport `json:"previous"`
@@ -278,6 +286,8 @@ func TestTrackingReviewComparesTheWeekAndFlagsStalledCycles(t *testing.T) {
 	prev := week.AddDate(0, 0, -7)
 	seedReviewComplaints(t, st,
 		reviewSeed{category: "logistics", opened: week, resolved: true, csat: 5},
+		// Opened two hours before the week's end, inside its deadline: not due yet,
+		// so not unresolved (the week's resolution rate is 1 of 1, not 1 of 2).
 		reviewSeed{category: "logistics", opened: next.Add(-2 * time.Hour)},
 		reviewSeed{category: "product", opened: prev, resolved: true},
 		reviewSeed{category: "product", opened: next}, // the week after
@@ -302,11 +312,11 @@ func TestTrackingReviewComparesTheWeekAndFlagsStalledCycles(t *testing.T) {
 	got, err := a.TrackingReview(ctx, in)
 	require.NoError(t, err)
 	require.Equal(t, activities.WeekTrend{
-		Now:    activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(50), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)},
+		Now:    activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)},
 		Before: activities.PeriodFigures{Volume: 1, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100)},
 	}, got.Total)
 	require.Equal(t, []activities.WeekTrend{
-		{Category: "logistics", Now: activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(50), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)}},
+		{Category: "logistics", Now: activities.PeriodFigures{Volume: 2, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100), CSATSatisfiedPct: reviewFP(100)}},
 		{Category: "product", Before: activities.PeriodFigures{Volume: 1, ResolutionRatePct: reviewFP(100), SLACompliancePct: reviewFP(100)}},
 	}, got.Categories)
 	progressed := week.Add(50 * time.Hour)

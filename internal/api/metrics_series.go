@@ -116,7 +116,7 @@ var metricsCSVHeader = []string{"from", "to", "row", "key", "volume",
 	"overall_satisfaction_answers", "overall_satisfaction_mean", "response_speed_answers", "response_speed_mean",
 	"problem_solved_answers", "problem_solved_mean", "service_attitude_answers", "service_attitude_mean",
 	"verified", "loop_closure_pct", "recovery_cost", "qa_scored", "qa_score",
-	"wait_count", "wait_p50", "wait_p90", "wait_within_target", "wait_within_target_pct"}
+	"wait_count", "wait_p50", "wait_p90", "wait_within_target", "wait_within_target_pct", "resolution_due"}
 
 // writeMetricsCSV writes the report as CSV: the period's total and groups, then
 // each series point's total and groups. A null metric is an empty cell.
@@ -164,7 +164,8 @@ func metricsCSVRow(from, to time.Time, row string, g quality.MetricsGroup) []str
 		n(s.OverallSatisfaction.Answers), f(s.OverallSatisfaction.Mean), n(s.ResponseSpeed.Answers), f(s.ResponseSpeed.Mean),
 		n(s.ProblemSolved.Answers), f(s.ProblemSolved.Mean), n(s.ServiceAttitude.Answers), f(s.ServiceAttitude.Mean),
 		n(g.Verified), f(g.LoopClosurePct), strings.Join(costs, "; "), n(g.QAScored), f(g.QAScore),
-		n(g.WaitSeconds.Count), f(g.WaitSeconds.P50), f(g.WaitSeconds.P90), n(g.WaitSeconds.WithinTarget), f(g.WaitSeconds.WithinTargetPct)}
+		n(g.WaitSeconds.Count), f(g.WaitSeconds.P50), f(g.WaitSeconds.P90), n(g.WaitSeconds.WithinTarget), f(g.WaitSeconds.WithinTargetPct),
+		n(g.ResolutionDue)}
 }
 
 // csvText makes a cell that would start like a spreadsheet formula inert (OWASP

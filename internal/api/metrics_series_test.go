@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,15 +16,18 @@ import (
 )
 
 // seriesFixture files three complaints in March 2025: product on the 2nd (owner
-// ann, resolved after 3 h), service on the 2nd and the 10th (owner bob and none,
-// never resolved).
+// ann, resolved after 3 h), service on the 2nd (owner bob, never resolved, its
+// resolution deadline breached after 48 h) and logistics on the 10th (no owner,
+// never resolved, not due: no resolution breach).
 func seriesFixture(t *testing.T, a *directoryAPI) {
 	t.Helper()
 	march := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	insertMetricsComplaint(t, a.store, "product", march.AddDate(0, 0, 1).Add(20*time.Hour), map[float64]complaint.Event{
 		3: {Kind: complaint.EventResolved},
 	})
-	insertMetricsComplaint(t, a.store, "service", march.AddDate(0, 0, 1).Add(time.Hour), map[float64]complaint.Event{})
+	insertMetricsComplaint(t, a.store, "service", march.AddDate(0, 0, 1).Add(time.Hour), map[float64]complaint.Event{
+		48: {Kind: complaint.EventSLABreached, Clock: complaint.ClockResolution},
+	})
 	insertMetricsComplaint(t, a.store, "logistics", march.AddDate(0, 0, 9), map[float64]complaint.Event{})
 	for _, q := range []string{`UPDATE complaints SET owner = 'ann' WHERE category = 'product'`,
 		`UPDATE complaints SET owner = 'bob' WHERE category = 'service'`} {
@@ -130,16 +134,20 @@ func TestMetricsAnswersCSV(t *testing.T) {
 		if status != http.StatusOK || !strings.HasPrefix(ctype, "text/csv") {
 			t.Fatalf("%s: got %d %s", c.name, status, ctype)
 		}
+		due := slices.Index(rows[0], "resolution_due")
+		if due < 0 {
+			t.Fatalf("%s: no resolution_due column in %v", c.name, rows[0])
+		}
 		var got []string
 		for _, row := range rows[1:] {
-			// from, row, key, volume, resolved (column 11)
-			got = append(got, strings.Join([]string{row[0][5:10], row[2], row[3], row[4], row[11]}, " "))
+			// from, row, key, volume, resolved (column 11), resolution_due
+			got = append(got, strings.Join([]string{row[0][5:10], row[2], row[3], row[4], row[11], row[due]}, " "))
 		}
 		want := []string{
-			"03-01 total  3 1", "03-01 group ann 1 1", "03-01 group bob 1 0", "03-01 group unassigned 1 0", // the period
-			"03-01 total  2 1", "03-01 group ann 1 1", "03-01 group bob 1 0", // week of 1–2 March
-			"03-03 total  0 0",                               // 3–9 March
-			"03-10 total  1 0", "03-10 group unassigned 1 0", // 10–16 March
+			"03-01 total  3 1 2", "03-01 group ann 1 1 1", "03-01 group bob 1 0 1", "03-01 group unassigned 1 0 0", // the period
+			"03-01 total  2 1 2", "03-01 group ann 1 1 1", "03-01 group bob 1 0 1", // week of 1–2 March
+			"03-03 total  0 0 0",                                 // 3–9 March
+			"03-10 total  1 0 0", "03-10 group unassigned 1 0 0", // 10–16 March
 		}
 		if rows[0][0] != "from" || rows[0][4] != "volume" || rows[0][11] != "resolved" || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s: header %v\n got  %q\n want %q", c.name, rows[0], got, want)

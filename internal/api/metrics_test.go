@@ -85,15 +85,16 @@ func TestMetricsReportsTheCohortByGroup(t *testing.T) {
 		want map[string]any // nil: JSON null
 	}{
 		{"total", total, map[string]any{
-			"volume": 2.0, "resolved": 1.0, "first_response_seconds": map[string]any{"count": 1.0, "p50": 3600.0, "p90": 3600.0},
+			"volume": 2.0, "resolved": 1.0, "resolution_due": 1.0, "first_response_seconds": map[string]any{"count": 1.0, "p50": 3600.0, "p90": 3600.0},
 			"resolution_seconds": map[string]any{"count": 1.0, "p50": 10800.0, "p90": 10800.0},
 			"sla_known":          1.0, "sla_compliance_pct": 100.0, "escalation_rate_pct": 0.0, "reopen_rate_pct": 0.0,
 			"fcr_pct": 0.0, "csat_answers": 1.0, "csat_satisfied_pct": 100.0, "nps": 100.0, "ces_answers": 0.0, "ces": nil,
 			"loop_closure_pct": 100.0,
 		}},
 		{"service", service, map[string]any{
-			"volume": 1.0, "resolved": 0.0, "first_response_seconds": map[string]any{"count": 0.0, "p50": nil, "p90": nil},
-			"sla_known": 0.0, "sla_compliance_pct": nil, "escalation_rate_pct": 0.0, "reopen_rate_pct": nil,
+			"volume": 1.0, "resolved": 0.0, "resolution_due": 0.0, // within its deadline: not due yet
+			"first_response_seconds": map[string]any{"count": 0.0, "p50": nil, "p90": nil},
+			"sla_known":              0.0, "sla_compliance_pct": nil, "escalation_rate_pct": 0.0, "reopen_rate_pct": nil,
 			"fcr_pct": nil, "csat_satisfied_pct": nil, "nps": nil, "ces": nil, "loop_closure_pct": nil,
 		}},
 		{"product", product, map[string]any{"volume": 1.0, "loop_closure_pct": 100.0}},

@@ -21,9 +21,10 @@ func TestEfficiencyIsPerAgentPerDay(t *testing.T) {
 		got = append(got, fmt.Sprintf("%v handled %v resolved %v in %v sla %v csat %v qa %v", e["owner"], e["handled"],
 			e["resolved"], e["handling_seconds"], e["sla_compliance_pct"], e["csat_satisfied_pct"], e["qa_score"]))
 	}
-	// ann's product complaint resolved 3 h after 20:00; bob's is open; the unowned one is the 10th's.
+	// ann's product complaint resolved 3 h after 20:00; bob's is open and past its
+	// resolution deadline (SLA 0 of 1 met); the unowned one is the 10th's.
 	want := []string{"ann handled 1 resolved 1 in 10800 sla 100 csat <nil> qa <nil>",
-		"bob handled 1 resolved 0 in <nil> sla <nil> csat <nil> qa <nil>"}
+		"bob handled 1 resolved 0 in <nil> sla 0 csat <nil> qa <nil>"}
 	if fmt.Sprint(got) != fmt.Sprint(want) || r.body["from"] != "2025-03-02T00:00:00Z" {
 		t.Errorf("got  %q from %v\nwant %q", got, r.body["from"], want)
 	}
@@ -63,7 +64,8 @@ func TestServiceStarsRankByTheWeightsInForce(t *testing.T) {
 		}
 		return fmt.Sprint(got)
 	}
-	// Only resolution has a value (no answers, no QA): ann 1 of 1 resolved, bob 0 of 1.
+	// Only resolution has a value (no answers, no QA): ann 1 of 1 resolved, bob 0 of 1
+	// due (past its deadline).
 	if got, want := ranking(), "[1:ann=100(q <nil> s <nil> r 100 t <nil>) 2:bob=0(q <nil> s <nil> r 0 t <nil>)]"; got != want {
 		t.Errorf("default weights:\n got  %s\n want %s", got, want)
 	}

@@ -1410,6 +1410,24 @@ func (e TokenState) Valid() bool {
 	}
 }
 
+// Defines values for TrainingEvidenceSignals.
+const (
+	QaCriterion TrainingEvidenceSignals = "qa_criterion"
+	ReopenRate  TrainingEvidenceSignals = "reopen_rate"
+)
+
+// Valid indicates whether the value is a known member of the TrainingEvidenceSignals enum.
+func (e TrainingEvidenceSignals) Valid() bool {
+	switch e {
+	case QaCriterion:
+		return true
+	case ReopenRate:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Healthz200JSONResponseBodyStatus.
 const (
 	Ok Healthz200JSONResponseBodyStatus = "ok"
@@ -2851,6 +2869,9 @@ type MetricsGroup struct {
 	ReopenRatePct *float64       `json:"reopen_rate_pct"`
 	Reopened      int64          `json:"reopened"`
 
+	// ResolutionDue Complaints due for resolution: resolved, or with a resolution deadline breached (an sla_breached event of the resolution clock). The resolution rate is resolved ÷ resolution_due; a complaint still within its deadline, or without a resolution clock (the backlog), is not counted.
+	ResolutionDue int64 `json:"resolution_due"`
+
 	// ResolutionSeconds A duration in seconds over the complaints that have one; p50 and p90 are null when count is 0.
 	ResolutionSeconds Percentiles `json:"resolution_seconds"`
 	Resolved          int64       `json:"resolved"`
@@ -3302,23 +3323,25 @@ type PutRiskThresholdsRequest struct {
 	KpiWindowDays       *int              `json:"kpi_window_days,omitempty"`
 
 	// RedHandling A Go duration ("4h0m0s"), or null.
-	RedHandling           *NullableDuration `json:"red_handling,omitempty"`
-	SlaMinKnown           *int64            `json:"sla_min_known,omitempty"`
-	SlaRedPoints          *float64          `json:"sla_red_points,omitempty"`
-	SlaTargetPct          *float64          `json:"sla_target_pct,omitempty"`
-	SlowMinRequests       *int64            `json:"slow_min_requests,omitempty"`
-	SlowPct               *float64          `json:"slow_pct,omitempty"`
-	SlowRedPct            *float64          `json:"slow_red_pct,omitempty"`
-	SlowWindowMinutes     *int              `json:"slow_window_minutes,omitempty"`
-	TrainingCriterionPct  *float64          `json:"training_criterion_pct,omitempty"`
-	TrainingMinScorecards *int64            `json:"training_min_scorecards,omitempty"`
-	TrainingWindowDays    *int              `json:"training_window_days,omitempty"`
-	TurnoverMinHeadcount  *int64            `json:"turnover_min_headcount,omitempty"`
-	TurnoverPct           *float64          `json:"turnover_pct,omitempty"`
-	VolumeMinDailyAverage *float64          `json:"volume_min_daily_average,omitempty"`
-	VolumeSpikePct        *float64          `json:"volume_spike_pct,omitempty"`
-	VolumeSpikeRedPct     *float64          `json:"volume_spike_red_pct,omitempty"`
-	VolumeTrailingDays    *int              `json:"volume_trailing_days,omitempty"`
+	RedHandling            *NullableDuration `json:"red_handling,omitempty"`
+	SlaMinKnown            *int64            `json:"sla_min_known,omitempty"`
+	SlaRedPoints           *float64          `json:"sla_red_points,omitempty"`
+	SlaTargetPct           *float64          `json:"sla_target_pct,omitempty"`
+	SlowMinRequests        *int64            `json:"slow_min_requests,omitempty"`
+	SlowPct                *float64          `json:"slow_pct,omitempty"`
+	SlowRedPct             *float64          `json:"slow_red_pct,omitempty"`
+	SlowWindowMinutes      *int              `json:"slow_window_minutes,omitempty"`
+	TrainingCriterionPct   *float64          `json:"training_criterion_pct,omitempty"`
+	TrainingMinResolutions *int64            `json:"training_min_resolutions,omitempty"`
+	TrainingMinScorecards  *int64            `json:"training_min_scorecards,omitempty"`
+	TrainingReopenPct      *float64          `json:"training_reopen_pct,omitempty"`
+	TrainingWindowDays     *int              `json:"training_window_days,omitempty"`
+	TurnoverMinHeadcount   *int64            `json:"turnover_min_headcount,omitempty"`
+	TurnoverPct            *float64          `json:"turnover_pct,omitempty"`
+	VolumeMinDailyAverage  *float64          `json:"volume_min_daily_average,omitempty"`
+	VolumeSpikePct         *float64          `json:"volume_spike_pct,omitempty"`
+	VolumeSpikeRedPct      *float64          `json:"volume_spike_red_pct,omitempty"`
+	VolumeTrailingDays     *int              `json:"volume_trailing_days,omitempty"`
 
 	// YellowHandling A Go duration ("4h0m0s"), or null.
 	YellowHandling *NullableDuration `json:"yellow_handling,omitempty"`
@@ -3426,6 +3449,23 @@ type RecoveryCost struct {
 
 // RecoveryKind What an agent grants on their own authority (002 §3.1).
 type RecoveryKind string
+
+// ReopenEvidence The customer's reopenings of the subject's resolutions in the training window (an agent's own reopening is not counted); present when there were enough to judge.
+type ReopenEvidence struct {
+	// Complaints IDs of the reopened complaints (at most 200).
+	Complaints []string `json:"complaints"`
+
+	// Everyone The rate over every agent's resolutions.
+	Everyone float64 `json:"everyone"`
+	RatePct  float64 `json:"rate_pct"`
+
+	// Reopened Of the resolutions, those the customer reopened.
+	Reopened int64 `json:"reopened"`
+	Resolved int64 `json:"resolved"`
+
+	// Threshold The rate at which the signal fires.
+	Threshold float64 `json:"threshold"`
+}
 
 // ResolveRequest defines model for ResolveRequest.
 type ResolveRequest struct {
@@ -3746,20 +3786,26 @@ type RiskThresholds struct {
 	// RedHandling A Go duration: "90s", "2h", "1h30m0s".
 	//
 	// Examples: 4h0m0s
-	RedHandling           Duration `json:"red_handling"`
-	RedHandlingSeconds    int64    `json:"red_handling_seconds"`
-	SlaMinKnown           int64    `json:"sla_min_known"`
-	SlaRedPoints          float64  `json:"sla_red_points"`
-	SlaTargetPct          float64  `json:"sla_target_pct"`
-	SlowMinRequests       int64    `json:"slow_min_requests"`
-	SlowPct               float64  `json:"slow_pct"`
-	SlowRedPct            float64  `json:"slow_red_pct"`
-	SlowWindowMinutes     int      `json:"slow_window_minutes"`
-	TrainingCriterionPct  float64  `json:"training_criterion_pct"`
-	TrainingMinScorecards int64    `json:"training_min_scorecards"`
-	TrainingWindowDays    int      `json:"training_window_days"`
-	TurnoverMinHeadcount  int64    `json:"turnover_min_headcount"`
-	TurnoverPct           float64  `json:"turnover_pct"`
+	RedHandling          Duration `json:"red_handling"`
+	RedHandlingSeconds   int64    `json:"red_handling_seconds"`
+	SlaMinKnown          int64    `json:"sla_min_known"`
+	SlaRedPoints         float64  `json:"sla_red_points"`
+	SlaTargetPct         float64  `json:"sla_target_pct"`
+	SlowMinRequests      int64    `json:"slow_min_requests"`
+	SlowPct              float64  `json:"slow_pct"`
+	SlowRedPct           float64  `json:"slow_red_pct"`
+	SlowWindowMinutes    int      `json:"slow_window_minutes"`
+	TrainingCriterionPct float64  `json:"training_criterion_pct"`
+
+	// TrainingMinResolutions Fewer resolutions in the training window are not judged on the reopen rate.
+	TrainingMinResolutions int64 `json:"training_min_resolutions"`
+	TrainingMinScorecards  int64 `json:"training_min_scorecards"`
+
+	// TrainingReopenPct The customer reopening this % or more of an agent's (or a team's) resolutions in the training window is a blue training_gap alert.
+	TrainingReopenPct    float64 `json:"training_reopen_pct"`
+	TrainingWindowDays   int     `json:"training_window_days"`
+	TurnoverMinHeadcount int64   `json:"turnover_min_headcount"`
+	TurnoverPct          float64 `json:"turnover_pct"`
 
 	// UpdatedAt Null while the defaults apply.
 	UpdatedAt             *NullableTime   `json:"updated_at"`
@@ -4140,12 +4186,21 @@ type TrainingEvidence struct {
 	// Everyone Criterion key to the average over every agent's samples.
 	Everyone map[string]float64 `json:"everyone"`
 
+	// Reopens The customer's reopenings of the subject's resolutions in the training window (an agent's own reopening is not counted); present when there were enough to judge.
+	Reopens *ReopenEvidence `json:"reopens,omitempty"`
+
 	// Scorecards IDs of the QA samples judged (at most 200).
 	Scorecards *[]string `json:"scorecards"`
+
+	// Signals The rules that fired, QA criterion first.
+	Signals *[]TrainingEvidenceSignals `json:"signals,omitempty"`
 
 	// Team The agent's team, or the team whose gap it is.
 	Team *string `json:"team,omitempty"`
 }
+
+// TrainingEvidenceSignals defines model for TrainingEvidence.Signals.
+type TrainingEvidenceSignals string
 
 // WaitTime The customers' wait before reaching a person (002 §7.1) over the complaints filed with one (count; p50 and p90 null when 0), and how many waited no longer than the report's wait_target_seconds (within_target, and its share of count, null when count is 0).
 type WaitTime struct {

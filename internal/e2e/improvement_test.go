@@ -96,8 +96,9 @@ func TestBacklogItemDoneTellsTheCustomer(t *testing.T) {
 }
 
 // An on-demand review of a chosen period opens a cycle: two months ago (not the
-// month a schedule would judge) logistics resolved 6 of 12; a monthly planning
-// review of that month, asked for now, proposes the cycle and starts it.
+// month a schedule would judge) logistics resolved 6 of 12, the others late; a
+// monthly planning review of that month, asked for now, proposes the cycle and
+// starts it.
 func TestOnDemandReviewOfAChosenPeriodOpensACycle(t *testing.T) {
 	s := newStack(t)
 	s.qualityTeam()
@@ -105,12 +106,13 @@ func TestOnDemandReviewOfAChosenPeriodOpensACycle(t *testing.T) {
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Now().In(shanghai)
 	chosen := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, shanghai)
+	s.resolutionRuleOnly()
 	for i := range 12 {
 		opened := chosen.Add(48*time.Hour + time.Duration(i)*time.Hour)
 		if i%2 == 0 {
 			s.seedComplaint("logistics", opened, map[time.Duration]complaint.Event{2 * time.Hour: {Kind: complaint.EventResolved}})
 		} else {
-			s.seedComplaint("logistics", opened, nil)
+			s.seedComplaint("logistics", opened, lateResolution())
 		}
 	}
 

@@ -51,6 +51,21 @@ func (s *stack) seedComplaint(category string, opened time.Time, events map[time
 	return id
 }
 
+// lateResolution is the history of a complaint left unresolved past its 24 h
+// resolution deadline: only then does it count against the resolution rate
+// (docs/metrics.md "Resolution rate").
+func lateResolution() map[time.Duration]complaint.Event {
+	return map[time.Duration]complaint.Event{24 * time.Hour: {Kind: complaint.EventSLABreached, Clock: complaint.ClockResolution}}
+}
+
+// resolutionRuleOnly switches the planning review's SLA compliance rule off: the
+// complaints a test leaves unresolved are past their deadline, so they miss the SLA
+// too, and the test follows the resolution-rate opportunity alone.
+func (s *stack) resolutionRuleOnly() {
+	s.t.Helper()
+	s.must(200, s.do("PUT", "/v1/review-rules", s.token("quality"), map[string]any{"sla_compliance_enabled": false}))
+}
+
 // qualityTeam puts a quality team in the directory: its lead qin reports to the
 // director dora.
 func (s *stack) qualityTeam() {
@@ -134,8 +149,10 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai)
 	lastMonth := thisMonth.AddDate(0, -1, 0)
 
-	// Last month: logistics resolved 6 of 12 (50 %, under the 80 % target); product
-	// resolved all 12. This month's logistics complaints are outside the period.
+	// Last month: logistics resolved 6 of 12, the other 6 past their deadline (50 %,
+	// under the 80 % target); product resolved all 12. This month's logistics
+	// complaints are outside the period.
+	s.resolutionRuleOnly()
 	for i := range 12 {
 		opened := lastMonth.Add(48*time.Hour + time.Duration(i)*time.Hour)
 		resolved := map[time.Duration]complaint.Event{2 * time.Hour: {Kind: complaint.EventResolved}}
@@ -143,7 +160,7 @@ func TestScheduledPlanningReviewOpensACycleFromLastMonthsData(t *testing.T) {
 		if i%2 == 0 {
 			s.seedComplaint("logistics", opened, resolved)
 		} else {
-			s.seedComplaint("logistics", opened, nil)
+			s.seedComplaint("logistics", opened, lateResolution())
 		}
 		s.seedComplaint("logistics", thisMonth.Add(time.Duration(i)*time.Minute), nil)
 	}

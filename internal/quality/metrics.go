@@ -50,6 +50,11 @@ type MetricsGroup struct {
 	WaitSeconds WaitTime `json:"wait_seconds"`
 	// Complaints with a resolved event: the denominator of reopen, FCR and loop closure.
 	Resolved int64 `json:"resolved"`
+	// Complaints due for resolution: resolved, or with their resolution deadline
+	// breached (any round). The resolution rate is Resolved of ResolutionDue, so a
+	// complaint still within its deadline, or without a resolution clock (a backlog
+	// item), is not counted unresolved.
+	ResolutionDue int64 `json:"resolution_due"`
 	// Complaints whose SLA outcome is known (resolved or breached), and those of them never breached.
 	SLAKnown         int64    `json:"sla_known"`
 	SLAMet           int64    `json:"sla_met"`
@@ -120,10 +125,10 @@ type SurveyDimensions struct {
 func (g MetricsGroup) Value(m Metric) *float64 {
 	switch m {
 	case ResolutionRate:
-		if g.Volume == 0 {
+		if g.ResolutionDue == 0 {
 			return nil
 		}
-		pct := math.Round(float64(g.Resolved)*10000/float64(g.Volume)) / 100
+		pct := math.Round(float64(g.Resolved)*10000/float64(g.ResolutionDue)) / 100
 		return &pct
 	case SLACompliance:
 		return g.SLACompliancePct

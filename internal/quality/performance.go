@@ -35,7 +35,8 @@ func DefaultStarWeights() StarWeights {
 //   - Quality: the agent's mean QA score (quality inspection, issue 15 item 6); nil
 //     until QA scores exist.
 //   - Satisfaction: CSAT % satisfied of the answers to the agent's complaints.
-//   - Resolution: resolved ÷ volume × 100 of the agent's complaints.
+//   - Resolution: the resolution rate of the agent's complaints (resolved of those
+//     due, MetricsGroup.Value).
 //   - Teamwork: always nil — nothing the system records measures one agent helping
 //     another (docs/metrics.md says why no stand-in is used).
 type StarInputs struct {
@@ -85,11 +86,7 @@ func RankStars(groups []MetricsGroup, qa map[string]float64, w StarWeights) []St
 		if g.Key == Unassigned {
 			continue
 		}
-		in := StarInputs{Satisfaction: g.CSATSatisfiedPct}
-		if g.Volume > 0 {
-			r := math.Round(float64(g.Resolved)/float64(g.Volume)*10000) / 100
-			in.Resolution = &r
-		}
+		in := StarInputs{Satisfaction: g.CSATSatisfiedPct, Resolution: g.Value(ResolutionRate)}
 		if q, ok := qa[g.Key]; ok {
 			in.Quality = &q
 		}

@@ -37,11 +37,12 @@ func TestStarScoreWeighsTheInputsPresent(t *testing.T) {
 
 func TestRankStars(t *testing.T) {
 	groups := []MetricsGroup{
-		{Key: "ann", Volume: 4, Resolved: 4, CSATSatisfiedPct: pf(50)},  // (30·50 + 20·100)/50 = 70
-		{Key: "ben", Volume: 2, Resolved: 1, CSATSatisfiedPct: pf(100)}, // (30·100 + 20·50)/50 = 80
-		{Key: "cai", Volume: 5, Resolved: 5, CSATSatisfiedPct: pf(50)},  // 70, more complaints than ann
+		{Key: "ann", Volume: 4, Resolved: 4, ResolutionDue: 4, CSATSatisfiedPct: pf(50)}, // (30·50 + 20·100)/50 = 70
+		// One resolved, one past its deadline, one not due yet: resolution 1 of 2 = 50.
+		{Key: "ben", Volume: 3, Resolved: 1, ResolutionDue: 2, CSATSatisfiedPct: pf(100)}, // (30·100 + 20·50)/50 = 80
+		{Key: "cai", Volume: 5, Resolved: 5, ResolutionDue: 5, CSATSatisfiedPct: pf(50)},  // 70, more complaints than ann
 		{Key: "dan", Volume: 0}, // nothing to score
-		{Key: Unassigned, Volume: 9, Resolved: 9, CSATSatisfiedPct: pf(100)}, // not an agent
+		{Key: Unassigned, Volume: 9, Resolved: 9, ResolutionDue: 9, CSATSatisfiedPct: pf(100)}, // not an agent
 	}
 	var got []string
 	for _, e := range RankStars(groups, map[string]float64{}, DefaultStarWeights()) {

@@ -116,7 +116,7 @@ type Metric string
 
 // The metrics a PDCA cycle can target.
 const (
-	ResolutionRate Metric = "resolution_rate_pct" // resolved of opened, %
+	ResolutionRate Metric = "resolution_rate_pct" // resolved of those due (MetricsGroup.ResolutionDue), %
 	SLACompliance  Metric = "sla_compliance_pct"
 	CSATSatisfied  Metric = "csat_satisfied_pct"
 	FCR            Metric = "fcr_pct"

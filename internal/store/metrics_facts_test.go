@@ -53,6 +53,10 @@ func randomLogs(t *testing.T, db *sqlx.DB, r *rand.Rand, n int) []factsEvent {
 			kind := factsKinds[r.IntN(len(factsKinds))]
 			data := map[string]any{}
 			switch kind {
+			case "sla_breached":
+				if clock := []string{"first_response", "resolution", ""}[r.IntN(3)]; clock != "" {
+					data["clock"] = clock
+				}
 			case "closed":
 				data["verification"] = []string{"verified", "unverified", ""}[r.IntN(3)]
 			case "survey_answered":
@@ -316,7 +320,7 @@ func TestMetricsFollowRecordedEvents(t *testing.T) {
 	// First response 1 h; resolution 4 h less the 30 min paused = 12600 s; resolved
 	// after an acknowledgement, so not first-contact.
 	want := quality.MetricsGroup{}
-	want.Volume, want.Resolved, want.SLAKnown, want.SLAMet, want.SLACompliancePct = 1, 1, 1, 1, fxNum(100)
+	want.Volume, want.Resolved, want.ResolutionDue, want.SLAKnown, want.SLAMet, want.SLACompliancePct = 1, 1, 1, 1, 1, fxNum(100)
 	want.FirstResponseSeconds = fxDist(1, fxNum(3600), fxNum(3600))
 	want.ResolutionSeconds = fxDist(1, fxNum(12600), fxNum(12600))
 	want.EscalationRatePct, want.ReopenRatePct, want.FCRPct, want.LoopClosurePct = fxNum(0), fxNum(0), fxNum(0), fxNum(0)

@@ -30,8 +30,10 @@ import (
 //	                                                   breached 24h, resolved 30h, answer csat 4 nps 8, closed verified
 //	C6   logistics web     logi        low     low     resolved 4h (no ack), answer csat 2 nps 5 ces 5, reopened 5h, paused 6h,
 //	                                                   resumed 7h, resolved 9h, answer csat 5 nps 9 ces 1, closed verified
-//	C7   product   app     (none)      high    medium  escalation_requested 1h, breached 2h; never answered or resolved
-//	C8   service   phone   (none)      low     high    ack 20h; not resolved
+//	C7   product   app     (none)      high    medium  escalation_requested 1h, breached 2h, resolution breached 24h;
+//	                                                   never answered or resolved
+//	C8   service   phone   (none)      low     high    ack 20h; not resolved, and not due: low urgency has no resolution
+//	                                                   clock (the backlog), so it is out of resolution_due
 //	C11  logistics app     logi        medium  medium  opened 31 Mar 22:00, resolved 6h later (in April) with no ack, survey sent
 //	Owners (group_by=owner): ann C1 C3 C5, bob C2 C4 C6 C11, none C7 C8.
 //	C9   opened 28 Feb 23:59:59 — before the period; its bad answers and escalation must not count
@@ -40,6 +42,7 @@ import (
 // Per-complaint facts of the cohort (C1–C8, C11), in seconds:
 //
 //	     first response      resolution (net of pauses)           resolved sla known/breached esc reopen FCR verified
+//	(resolution_due: every resolved complaint, and C7, whose resolution deadline passed)
 //	C1   1h    = 3600        5h                      = 18000      yes      yes/no           no  no     no  yes
 //	C2   2h    = 7200        2h                      = 7200       yes      yes/no           no  no     yes yes
 //	C3   0.5h  = 1800        10h − (4h−1h) = 7h      = 25200      yes      yes/no           no  no     no  yes
@@ -129,7 +132,8 @@ var metricsFixture = []metricsComplaint{
 			fxStep(5, complaint.EventReopened), fxStep(6, complaint.EventPaused), fxStep(7, complaint.EventResumed),
 			fxStep(9, complaint.EventResolved), fxAnswer(10, 5, fxInt(9), fxInt(1)), fxClosed(10, complaint.Verified)}},
 	{name: "C7", category: "product", channel: "app", team: "", urgency: "high", tier: "medium", opened: fxDay(7),
-		steps: []metricsStep{fxStep(1, complaint.EventEscalationRequest), fxBreach(2, complaint.ClockFirstResponse)}},
+		steps: []metricsStep{fxStep(1, complaint.EventEscalationRequest), fxBreach(2, complaint.ClockFirstResponse),
+			fxBreach(24, complaint.ClockResolution)}},
 	{name: "C8", category: "service", channel: "phone", team: "", urgency: "low", tier: "high", opened: fxDay(8),
 		steps: []metricsStep{fxStep(20, complaint.EventAcknowledged)}},
 	{name: "C11", owner: "bob", category: "logistics", channel: "app", team: "logi", urgency: "medium", tier: "medium",
@@ -201,6 +205,8 @@ var wantTotal = quality.MetricsGroup{
 	// (Not subtracting pauses would give C3 36000 and C4 28800, p50 21600.)
 	ResolutionSeconds: fxDist(7, fxNum(18000), fxNum(58320)),
 	Resolved:          7,
+	// The 7 resolved + C7 (resolution breached); C8 has no resolution clock.
+	ResolutionDue: 8,
 	// Known: the 7 resolved + C7 (breached) = 8; breached C5, C7 → met 6; 6/8 = 75 %.
 	SLAKnown: 8, SLAMet: 6, SLACompliancePct: fxNum(75),
 	// C5, C7 of 9 = 22.22 %.
@@ -226,7 +232,7 @@ var wantUnassigned = quality.MetricsGroup{
 	FirstResponseSeconds: fxDist(1, fxNum(72000), fxNum(72000)), // C8 alone
 	ResolutionSeconds:    fxDist(0, nil, nil),
 	// Nothing resolved: every rate over the resolved complaints is null.
-	Resolved: 0, SLAKnown: 1, SLAMet: 0, SLACompliancePct: fxNum(0), // C7 breached
+	Resolved: 0, ResolutionDue: 1, SLAKnown: 1, SLAMet: 0, SLACompliancePct: fxNum(0), // C7 breached
 	Escalated: 1, EscalationRatePct: fxNum(50), // C7
 	Reopened: 0, ReopenRatePct: nil,
 	FirstContactResolved: 0, FCRPct: nil,
@@ -244,7 +250,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(14400), fxNum(20160)),
 			// 14400 21600 108000: p50 21600; p90 1.8 → 21600 + 0.8·86400 = 90720.
 			ResolutionSeconds: fxDist(3, fxNum(21600), fxNum(90720)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C11
@@ -260,7 +266,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(2, fxNum(5400), fxNum(6840)),
 			// 7200 18000: p50 12600; p90 7200 + 0.9·10800 = 16920.
 			ResolutionSeconds: fxDist(2, fxNum(12600), fxNum(16920)),
-			Resolved:          2, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
+			Resolved:          2, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C7
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2 of 2
@@ -276,7 +282,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(58320)),
 			// 7200 25200: p50 16200; p90 7200 + 0.9·18000 = 23400.
 			ResolutionSeconds: fxDist(2, fxNum(16200), fxNum(23400)),
-			Resolved:          2, SLAKnown: 2, SLAMet: 2, SLACompliancePct: fxNum(100), // C8's outcome unknown
+			Resolved:          2, ResolutionDue: 2, SLAKnown: 2, SLAMet: 2, SLACompliancePct: fxNum(100), // C8's outcome unknown
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
@@ -294,7 +300,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(2, fxNum(12600), fxNum(19800)),
 			// 7200 21600: p50 14400; p90 7200 + 0.9·14400 = 20160.
 			ResolutionSeconds: fxDist(2, fxNum(14400), fxNum(20160)),
-			Resolved:          2, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
+			Resolved:          2, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33),
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C11
@@ -311,7 +317,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(10800), fxNum(59760)),
 			// 7200 108000: p50 57600; p90 7200 + 0.9·100800 = 97920.
 			ResolutionSeconds: fxDist(2, fxNum(57600), fxNum(97920)),
-			Resolved:          2, SLAKnown: 2, SLAMet: 1, SLACompliancePct: fxNum(50), // C5 breached
+			Resolved:          2, ResolutionDue: 2, SLAKnown: 2, SLAMet: 1, SLACompliancePct: fxNum(50), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2
@@ -327,7 +333,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(12240)),
 			// 14400 18000 25200: p50 18000; p90 1.8 → 18000 + 0.8·7200 = 23760.
 			ResolutionSeconds: fxDist(3, fxNum(18000), fxNum(23760)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 0, FCRPct: fxNum(0), // C6 was reopened
@@ -345,7 +351,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(9360)),
 			// 18000 25200 108000: p50 25200; p90 1.8 → 25200 + 0.8·82800 = 91440.
 			ResolutionSeconds: fxDist(3, fxNum(25200), fxNum(91440)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 0, FCRPct: fxNum(0), // all three acknowledged first
@@ -361,7 +367,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(4, fxNum(10800), fxNum(19440)),
 			// 7200 7200 14400 21600: p50 1.5 → 10800; p90 2.7 → 19440.
 			ResolutionSeconds: fxDist(4, fxNum(10800), fxNum(19440)),
-			Resolved:          4, SLAKnown: 4, SLAMet: 4, SLACompliancePct: fxNum(100),
+			Resolved:          4, ResolutionDue: 4, SLAKnown: 4, SLAMet: 4, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 1, ReopenRatePct: fxNum(25), // C6
 			FirstContactResolved: 2, FCRPct: fxNum(50), // C2 C11
@@ -380,7 +386,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(6480)),
 			// 7200 18000 25200: p50 18000; p90 1.8 → 18000 + 0.8·7200 = 23760.
 			ResolutionSeconds: fxDist(3, fxNum(18000), fxNum(23760)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C2
@@ -396,7 +402,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(4, fxNum(12600), fxNum(19440)),
 			// 7200 14400 21600 108000: p50 1.5 → 18000; p90 2.7 → 21600 + 0.7·86400 = 82080.
 			ResolutionSeconds: fxDist(4, fxNum(18000), fxNum(82080)),
-			Resolved:          4, SLAKnown: 4, SLAMet: 3, SLACompliancePct: fxNum(75), // C5 breached
+			Resolved:          4, ResolutionDue: 4, SLAKnown: 4, SLAMet: 3, SLACompliancePct: fxNum(75), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(25), // C5
 			Reopened: 1, ReopenRatePct: fxNum(25), // C6
 			FirstContactResolved: 1, FCRPct: fxNum(25), // C11
@@ -415,7 +421,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(3600), fxNum(9360)),
 			// 18000 25200 108000: p50 25200; p90 1.8 → 25200 + 0.8·82800 = 91440.
 			ResolutionSeconds: fxDist(3, fxNum(25200), fxNum(91440)),
-			Resolved:          3, SLAKnown: 4, SLAMet: 2, SLACompliancePct: fxNum(50), // C5 C7 breached
+			Resolved:          3, ResolutionDue: 4, SLAKnown: 4, SLAMet: 2, SLACompliancePct: fxNum(50), // C5 C7 breached
 			Escalated: 2, EscalationRatePct: fxNum(50), // C5 C7
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
@@ -431,7 +437,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(2, fxNum(43200), fxNum(66240)),
 			// C6 alone; counting its post-reopening pause would give 10800.
 			ResolutionSeconds: fxDist(1, fxNum(14400), fxNum(14400)),
-			Resolved:          1, SLAKnown: 1, SLAMet: 1, SLACompliancePct: fxNum(100),
+			Resolved:          1, ResolutionDue: 1, SLAKnown: 1, SLAMet: 1, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 1, ReopenRatePct: fxNum(100),
 			FirstContactResolved: 0, FCRPct: fxNum(0),
@@ -447,7 +453,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(7200), fxNum(18720)),
 			// 7200 7200 21600: p50 7200; p90 1.8 → 7200 + 0.8·14400 = 18720.
 			ResolutionSeconds: fxDist(3, fxNum(7200), fxNum(18720)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 2, FCRPct: fxNum(66.67), // C2 C11
@@ -465,7 +471,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(7200), fxNum(59040)),
 			// 7200 18000: p50 12600; p90 7200 + 0.9·10800 = 16920.
 			ResolutionSeconds: fxDist(2, fxNum(12600), fxNum(16920)),
-			Resolved:          2, SLAKnown: 2, SLAMet: 2, SLACompliancePct: fxNum(100),
+			Resolved:          2, ResolutionDue: 2, SLAKnown: 2, SLAMet: 2, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C2
@@ -481,7 +487,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(3, fxNum(10800), fxNum(13680)),
 			// 7200 14400 108000: p50 14400; p90 1.8 → 14400 + 0.8·93600 = 89280.
 			ResolutionSeconds: fxDist(3, fxNum(14400), fxNum(89280)),
-			Resolved:          3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
+			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
 			FirstContactResolved: 0, FCRPct: fxNum(0),
@@ -497,7 +503,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			FirstResponseSeconds: fxDist(2, fxNum(11700), fxNum(19620)),
 			// 21600 25200: p50 23400; p90 21600 + 0.9·3600 = 24840.
 			ResolutionSeconds: fxDist(2, fxNum(23400), fxNum(24840)),
-			Resolved:          2, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
+			Resolved:          2, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C7
 			Reopened: 0, ReopenRatePct: fxNum(0),
 			FirstContactResolved: 1, FCRPct: fxNum(50), // C11

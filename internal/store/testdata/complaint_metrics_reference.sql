@@ -2,7 +2,7 @@
 -- migration 00013 (the cohort, ev and per steps of that query, verbatim but for the
 -- cohort's period bounds): the reference complaint_metrics must equal, row for row,
 -- whatever order and batching the events were written in. Columns in
--- complaint_metrics' order.
+-- complaint_metrics' order (resolution_breached, added by 00039, last).
 WITH cohort AS (
     SELECT o.complaint_id, o.occurred_at AS opened_at
     FROM complaint_events o
@@ -29,6 +29,8 @@ WITH cohort AS (
         bool_or(kind = 'resolved') AS resolved,
         bool_or(kind = 'acknowledged' AND resolved_before = 0) AS acknowledged_first,
         bool_or(kind = 'sla_breached') AS breached,
+        -- Migration 00039: a breach of the resolution clock.
+        bool_or(kind = 'sla_breached' AND data->>'clock' = 'resolution') AS resolution_breached,
         bool_or(kind IN ('sla_escalated', 'escalation_requested')) AS escalated,
         bool_or(kind = 'reopened') AS reopened,
         bool_or(kind = 'closed' AND data->>'verification' = 'verified') AS verified,
@@ -52,5 +54,6 @@ WITH cohort AS (
 SELECT per.complaint_id, cohort.opened_at, per.responded_at, per.resolved_at, per.paused_seconds,
     per.resolved, per.acknowledged_first, per.breached, per.escalated, per.reopened, per.verified,
     per.csat_answers, per.csat_satisfied, per.nps_answers, per.nps_promoters, per.nps_detractors,
-    per.ces_answers, per.ces_sum, per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum
+    per.ces_answers, per.ces_sum, per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum,
+    per.resolution_breached
 FROM per JOIN cohort USING (complaint_id)
