@@ -251,8 +251,8 @@ func TestConsoleQualityRisk(t *testing.T) {
 	b.screenshot("quality-risk-ledger")
 
 	status, csv := b.request("GET", "/console/risk/ledger.csv", nil)
-	if status != 200 || !strings.HasPrefix(csv, "id,condition,grade,") ||
-		!strings.Contains(csv, id+",volume_spike,red,") || !strings.Contains(csv, "rerouted to the north depot,quinn,"+deadline) {
+	if status != 200 || !strings.HasPrefix(csv, "id,condition,subject,grade,") ||
+		!strings.Contains(csv, id+",volume_spike,,red,") || !strings.Contains(csv, "rerouted to the north depot,quinn,"+deadline) {
 		t.Errorf("ledger CSV (HTTP %d):\n%s", status, csv)
 	}
 }
