@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -66,29 +67,35 @@ func TestRiskMonitorOpensTheNewConditionsAtTheirThresholds(t *testing.T) {
 
 // A standing KPI target (002 §9.1 「关键指标未达标」), run as the scheduled monitor
 // with the real evaluation over the store: with the register holding only
-// resolution rate ≥ 80 %, 7 of the 10 complaints of the KPI window resolved (70 %)
-// opens a yellow kpi_target alert naming the figure and its target; 8 of 10 (at
-// the target) and 10 of 10 open none.
+// resolution rate ≥ 80 %, 7 of the 10 complaints due in the KPI window resolved
+// (70 %) opens a yellow kpi_target alert naming the figure and its target, however
+// many more are still within their deadline; 8 of 10 (at the target) and 10 of 10
+// open none. 7 of 9 due is too few complaints due to judge, even among 19 filed.
 func TestRiskMonitorOpensAYellowAlertForAMissedKPITarget(t *testing.T) {
 	at := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
-		resolved int
-		want     map[quality.Condition]quality.Grade
+		resolved, due, pending int
+		want                   map[quality.Condition]quality.Grade
 	}{
-		{7, map[quality.Condition]quality.Grade{quality.KPIMissed: quality.Yellow}},
-		{8, map[quality.Condition]quality.Grade{}},
-		{10, map[quality.Condition]quality.Grade{}},
+		{7, 10, 0, map[quality.Condition]quality.Grade{quality.KPIMissed: quality.Yellow}},
+		{7, 10, 10, map[quality.Condition]quality.Grade{quality.KPIMissed: quality.Yellow}},
+		{8, 10, 0, map[quality.Condition]quality.Grade{}},
+		{10, 10, 0, map[quality.Condition]quality.Grade{}},
+		{7, 9, 10, map[quality.Condition]quality.Grade{}},
 	} {
-		t.Run(fmt.Sprintf("%d of 10 resolved", c.resolved), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d of %d due resolved, %d within the deadline", c.resolved, c.due, c.pending), func(t *testing.T) {
 			st, _ := riskSetup(t)
 			ctx := context.Background()
 			_, err := st.PutKPITargets(ctx, quality.KPITargets{Targets: []quality.KPITarget{
 				{KPI: quality.KPI(quality.ResolutionRate), Target: 80, Enabled: true}}}, "test", at.Add(-time.Hour), nil)
 			require.NoError(t, err)
 			// Three days before the run: in the 30-day KPI window, out of the last
-			// 24 h the volume check counts.
-			for i := range 10 {
+			// 24 h the volume check counts. Those not resolved are past their deadline.
+			for i := range c.due {
 				insertCycleComplaint(t, st, "logistics", at.Add(-72*time.Hour+time.Duration(i)*time.Minute), i < c.resolved)
+			}
+			for i := range c.pending {
+				insertPendingComplaint(t, st, at.Add(-48*time.Hour+time.Duration(i)*time.Minute))
 			}
 
 			res := runRiskMonitor(t, st, at)
@@ -104,10 +111,26 @@ func TestRiskMonitorOpensAYellowAlertForAMissedKPITarget(t *testing.T) {
 					require.Equal(t, 1.0, a.Baseline, "of one judged")
 					require.Equal(t, int64(7000), a.Details.Counts["resolution_rate_pct_x100"])
 					require.Equal(t, int64(8000), a.Details.Counts["resolution_rate_pct_target_x100"])
-					require.Equal(t, int64(10), a.Details.Counts["volume"])
+					require.Equal(t, int64(c.due+c.pending), a.Details.Counts["volume"])
 				}
 			}
 			require.Equal(t, c.want, got)
 		})
 	}
+}
+
+// insertPendingComplaint files a complaint opened at opened and nothing since: within
+// its resolution deadline, so not yet due (docs/metrics.md "Resolution rate").
+func insertPendingComplaint(t *testing.T, st *store.Store, opened time.Time) {
+	t.Helper()
+	id := uuid.NewString()
+	_, err := st.DB().Exec(`INSERT INTO complaints (id, external_id, request_hash, workflow_id, channel, customer_id,
+			customer_name, customer_tier, category, urgency, subject, description, sla_first_response_seconds,
+			created_at, first_response_due_at)
+		VALUES ($1::uuid, $1::text, 'hash', $1::text, 'web', 'cust', 'name', 'medium', 'logistics', 'medium', 's', 'd', 86400, $2, $2)`,
+		id, opened)
+	require.NoError(t, err)
+	_, err = st.DB().Exec(`INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
+		VALUES ($1::uuid, $1::text || '/opened', 'opened', 'test', $2, '{}')`, id, opened)
+	require.NoError(t, err)
 }

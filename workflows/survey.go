@@ -244,7 +244,7 @@ func (f *surveyLoop) answer(ctx workflow.Context, req SurveyAnswerRequest) (Surv
 		f.state.Outcome = OutcomeDissatisfied
 	}
 	_, err := f.record(ctx, complaint.Event{
-		Kind: complaint.EventSurveyAnswered, Actor: "customer", At: now, Survey: &answer,
+		Kind: complaint.EventSurveyAnswered, Actor: complaint.ActorCustomer, At: now, Survey: &answer,
 		Reason: strings.Join(answer.Reasons(), "; "),
 	})
 	return f.state, err
@@ -334,7 +334,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) error {
 	switch r.Outcome {
 	case OutcomeVerified:
-		key, err := w.closeAs(ctx, "customer", complaint.Verified,
+		key, err := w.closeAs(ctx, complaint.ActorCustomer, complaint.Verified,
 			fmt.Sprintf("the customer confirmed the fix (CSAT %d/5)", r.Answer.CSAT))
 		if err == nil {
 			w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedVerified, nil)
@@ -349,7 +349,7 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		if w.changed(ctx, versionDissatisfiedResponse) {
 			round = w.dissatisfiedFollowUp(ctx)
 		}
-		key, err := w.reopenWith(ctx, "customer", reason, message.ReopenedDissatisfied,
+		key, err := w.reopenWith(ctx, complaint.ActorCustomer, reason, message.ReopenedDissatisfied,
 			map[string]string{"reasons": strings.Join(r.Answer.Reasons(), "; ")}, round)
 		if err != nil {
 			return err

@@ -307,6 +307,11 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if id == complaint.ActorCustomer {
+		// A person by that ID would pass for the customer in the event log: their
+		// reopening read as the customer's verdict on the fix.
+		v.reject("id", FieldInvalid, "is reserved: the event log records the customer's own steps as "+id)
+	}
 	body.validate(&v, s.egress)
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {

@@ -10,10 +10,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
-// A training gap on the customers' reopenings (bob: 3 of his 10 resolutions) is
+// A training gap on the customers' reopenings (bob: 3 of his 10 judged resolutions) is
 // listed with its reopen evidence under the OpenAPI document's checks, and the
 // reopen rule's thresholds are read and changed like the others, out of range refused.
 func TestTrainingGapOnReopeningsInTheRiskList(t *testing.T) {
@@ -31,11 +32,14 @@ func TestTrainingGapOnReopeningsInTheRiskList(t *testing.T) {
 		}
 		events := `INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
 			VALUES ($1::uuid, $1::text || '/resolved', 'resolved', 'bob', $2, '{"owner": "bob"}')`
+		// The customer's verdict: 3 reopened, the other fixes held (closed verified).
 		if i < 3 {
-			events += `, ($1::uuid, $1::text || '/reopened', 'reopened', 'customer', $2::timestamptz + interval '1 hour', '{"round": 1}')`
+			events += `, ($1::uuid, $1::text || '/reopened', 'reopened', $3, $2::timestamptz + interval '1 hour', '{"round": 1}')`
 			reopened = append([]string{id}, reopened...)
+		} else {
+			events += `, ($1::uuid, $1::text || '/closed', 'closed', $3, $2::timestamptz + interval '1 hour', '{}')`
 		}
-		if _, err := a.store.DB().Exec(events, id, at); err != nil {
+		if _, err := a.store.DB().Exec(events, id, at, complaint.ActorCustomer); err != nil {
 			t.Fatal(err)
 		}
 	}

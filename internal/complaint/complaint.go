@@ -134,6 +134,13 @@ const (
 	EventUrgencyRaised EventKind = "urgency_raised"
 )
 
+// ActorCustomer is the actor of the customer's own steps in the event log: the
+// survey's answer and what it decides, a verified close or a reopening
+// (workflows/survey.go). No staff member may take it as an ID (the directory
+// refuses it), so a reopening by it is the customer's verdict on a fix (the
+// training-gap reopen rate, store.TrainingReopens).
+const ActorCustomer = "customer"
+
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
 // a retried activity writes the event (and its effect on the complaint) only once.
 type Event struct {

@@ -159,9 +159,11 @@ func ptr(v float64) *float64 { return &v }
 func TestCheckKPITargets(t *testing.T) {
 	th := quality.DefaultRiskThresholds()
 	w := quality.RiskWindowsAt(gradingAt, th)
+	// Ten of each figure's own samples: first responses, answers, resolutions, SLA outcomes.
 	onTarget := quality.MetricsGroup{Volume: 10, FirstResponseSeconds: quality.Percentiles{Count: 10, P90: ptr(1800)},
-		CSATSatisfiedPct: ptr(90), NPS: ptr(45), FCRPct: ptr(80), SLACompliancePct: ptr(90)}
-	onTarget.Survey.OverallSatisfaction.Mean = ptr(4.25)
+		CSATAnswers: 10, CSATSatisfiedPct: ptr(90), NPSAnswers: 10, NPS: ptr(45), Resolved: 10, FCRPct: ptr(80),
+		SLAKnown: 10, SLACompliancePct: ptr(90)}
+	onTarget.Survey.OverallSatisfaction = quality.Mean{Answers: 10, Mean: ptr(4.25)}
 	late := onTarget
 	late.FirstResponseSeconds.P90 = ptr(1801)
 	cases := []struct {
@@ -172,7 +174,7 @@ func TestCheckKPITargets(t *testing.T) {
 		{"every target met is nothing", onTarget, gradingWant{"", 0, 6, 1, 0, false}},
 		{"first response 30.02 min is yellow", late, gradingWant{quality.Yellow, 1, 6, 1, 4 * 3600, true}},
 		{"9 complaints is no verdict", quality.MetricsGroup{Volume: 9}, gradingWant{"", 0, 0, 1, 0, true}},
-		{"no survey data judges the rest", quality.MetricsGroup{Volume: 10, FCRPct: ptr(79.99)},
+		{"no survey data judges the rest", quality.MetricsGroup{Volume: 10, Resolved: 10, FCRPct: ptr(79.99)},
 			gradingWant{quality.Yellow, 1, 1, 1, 4 * 3600, true}},
 	}
 	for _, c := range cases {

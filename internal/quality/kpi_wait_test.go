@@ -28,11 +28,14 @@ func TestTheWaitIsAStandingKPI(t *testing.T) {
 	// Waits are filed on queue channels only: one slow call among ten complaints is
 	// too few waits to judge, however slow.
 	g.WaitSeconds.Count, g.WaitSeconds.P50, g.WaitSeconds.P90 = 1, ptr(200), ptr(200)
-	assertGrading(t, quality.CheckKPITargets(g, quality.DefaultKPITargets(), th, w), gradingWant{"", 0, 0, 1, 0, false})
+	c = quality.CheckKPITargets(g, quality.DefaultKPITargets(), th, w)
+	assertGrading(t, c, gradingWant{"", 0, 0, 1, 0, true})
+	require.Contains(t, c.Note, "wait_seconds 1")
 
 	// No wait filed: nothing to judge.
-	assertGrading(t, quality.CheckKPITargets(quality.MetricsGroup{Volume: 10}, quality.DefaultKPITargets(), th, w),
-		gradingWant{"", 0, 0, 1, 0, false})
+	c = quality.CheckKPITargets(quality.MetricsGroup{Volume: 10}, quality.DefaultKPITargets(), th, w)
+	assertGrading(t, c, gradingWant{"", 0, 0, 1, 0, true})
+	require.Contains(t, c.Note, "wait_seconds 0")
 }
 
 // The share within target counts up to the register's wait target, enabled or not;

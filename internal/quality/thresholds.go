@@ -31,7 +31,8 @@ type RiskThresholds struct {
 	TurnoverPct          float64 `json:"turnover_pct"`           // over this %: yellow
 	TurnoverMinHeadcount int64   `json:"turnover_min_headcount"` // fewer people at the start: no verdict
 	// KPI targets (000 §3.1, 002 §2.1): judged over the last KPI window days, each
-	// metric only with at least KPIMinVolume complaints opened in it.
+	// figure only on at least KPIMinVolume of its own samples (complaints due,
+	// answers, waits…: KPI.samples).
 	KPIWindowDays int   `json:"kpi_window_days"`
 	KPIMinVolume  int64 `json:"kpi_min_volume"`
 	// Training gaps (002 §9.1 blue, from the QA scorecards of 002 §10.1): an agent's or

@@ -6,21 +6,25 @@ import (
 )
 
 // The customer's verdict on an agent's fixes: a resolution the customer's survey
-// sends back (workflows/survey.go, a `reopened` event by "customer") says the fix did
-// not hold — the reopen rate of 002 §7.1, per agent. An agent's or a manager's own
-// reopening is not the customer's verdict and is not counted. Unlike the QA sample
-// (about 10 % of complaints, scored by hand) it covers every resolution, so it shows
-// the gaps the sample misses.
+// sends back (workflows/survey.go, a `reopened` event by complaint.ActorCustomer) says
+// the fix did not hold — the reopen rate of 002 §7.1, per agent. An agent's or a
+// manager's own reopening is not the customer's verdict and is not counted; nor is a
+// resolution whose verdict is not known yet (its survey still open), which would
+// otherwise count as holding and thin the rate of recent work. Unlike the QA sample
+// (about 10 % of complaints, scored by hand) it covers every judged resolution, so it
+// shows the gaps the sample misses.
 
 // TrainingReopens are one subject's resolutions over the training window, as the
-// store counts them from the event log: each resolved event, attributed to the
-// complaint's owner it names (the agent the metrics' owner grouping credits), and
-// whether the customer reopened it before the evaluation. Complaints are the reopened
+// store counts them from the event log: each resolved event whose customer's verdict
+// was known before the evaluation (reopened by the customer, the survey answered or
+// expired, or the complaint closed), attributed to the complaint's owner it names
+// (the agent the metrics' owner grouping credits), and whether that verdict was a
+// reopening. Complaints are the reopened
 // ones, oldest resolution first; none for TrainingAll.
 type TrainingReopens struct {
 	Subject    string // "agent:<id>", "team:<id>" or TrainingAll
 	Team       string // the agent's team or the team; "" for an agent in none
-	Resolved   int64  // resolutions
+	Resolved   int64  // resolutions with the customer's verdict known
 	Reopened   int64  // of them, reopened by the customer
 	Agents     int64  // distinct agents among the resolutions
 	Complaints []string

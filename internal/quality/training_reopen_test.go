@@ -9,8 +9,9 @@ import (
 )
 
 // The reopen rule at its edges (defaults: the customer reopened 20 % or more of at
-// least 10 resolutions; a team's of two agents or more), from the store's counts.
-// An agent's own reopening is not in them: the store counts the customer's only.
+// least 10 resolutions; a team's of two agents or more), from the store's counts:
+// Resolved is the resolutions whose customer's verdict is known, Reopened those the
+// customer reopened (an agent's own reopening is not the customer's verdict).
 func TestCheckTrainingGapsGradesBlueOnTheReopenRate(t *testing.T) {
 	th := quality.DefaultRiskThresholds()
 	w := quality.RiskWindowsAt(gradingAt, th)

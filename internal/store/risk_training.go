@@ -7,6 +7,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -71,26 +72,37 @@ func (s *Store) TrainingScores(ctx context.Context, from, at time.Time) ([]quali
 
 // trainingReopensQuery takes each resolution of [$2, $1) — a resolved event, the
 // agent being the complaint's owner it names (the owner the metrics credit with the
-// complaint) — and whether the complaint's next reopening, before $1, was the
-// customer's: the survey loop reopens as "customer" (workflows/survey.go), while an
-// agent's or a manager's reopening carries their ID and is not the customer's
-// verdict. A reopening always follows the resolution it undoes, as only a resolved
-// complaint reopens. It counts them by agent, by the agent's team (of the directory
-// today) and over everyone (quality.TrainingAll), leaving out, as the QA figures do,
-// the resolutions before the subject's last training_gap alert closed.
+// complaint) — whose customer's verdict was known before $1, and whether the
+// verdict was a reopening. The survey loop reopens as $3 (complaint.ActorCustomer,
+// workflows/survey.go), while an agent's or a manager's reopening carries their ID
+// and is not the customer's verdict. The verdict is known once, after the
+// resolution and before any other reopening, the customer reopened it, the survey
+// was answered or expired, or the complaint closed: a resolution whose survey is
+// still open is left out rather than counted as holding, and so is one an agent
+// reopened before the customer could judge it (its survey withdrawn). The events
+// say it as of $1 (the surveys table holds only each survey's state now). A
+// reopening always follows the resolution it undoes, as only a resolved complaint
+// reopens. It counts them by agent, by the agent's team (of the directory today)
+// and over everyone (quality.TrainingAll), leaving out, as the QA figures do, the
+// resolutions before the subject's last training_gap alert closed.
 const trainingReopensQuery = `
 WITH resolutions AS (
     SELECT r.complaint_id, r.data->>'owner' AS agent, COALESCE(p.team_id, '') AS team, r.occurred_at,
-           COALESCE(n.actor = 'customer', false) AS reopened
+           COALESCE(n.actor = $3, false) AS reopened
     FROM complaint_events r
     LEFT JOIN people p ON p.id = r.data->>'owner'
     LEFT JOIN LATERAL (
-        SELECT o.actor FROM complaint_events o
+        SELECT o.actor, o.occurred_at, o.id FROM complaint_events o
         WHERE o.complaint_id = r.complaint_id AND o.kind = 'reopened' AND o.occurred_at < $1
           AND (o.occurred_at, o.id) > (r.occurred_at, r.id)
         ORDER BY o.occurred_at, o.id
         LIMIT 1) n ON true
     WHERE r.kind = 'resolved' AND r.occurred_at >= $2 AND r.occurred_at < $1 AND r.data->>'owner' <> ''
+      AND (n.actor = $3 OR EXISTS (
+          SELECT 1 FROM complaint_events v
+          WHERE v.complaint_id = r.complaint_id AND v.kind IN ('survey_answered', 'survey_expired', 'closed')
+            AND v.occurred_at < $1 AND (v.occurred_at, v.id) > (r.occurred_at, r.id)
+            AND (n.id IS NULL OR (v.occurred_at, v.id) < (n.occurred_at, n.id))))
 ), subjects AS (
     SELECT 'agent:' || agent AS subject, team, agent, complaint_id, occurred_at, reopened FROM resolutions
     UNION ALL
@@ -114,7 +126,7 @@ GROUP BY x.subject
 ORDER BY x.subject`
 
 // TrainingReopens reads the resolutions the training-gap check grades by their
-// reopen rate, those resolved in [from, at).
+// reopen rate: those resolved in [from, at) whose customer's verdict was known by at.
 func (s *Store) TrainingReopens(ctx context.Context, from, at time.Time) ([]quality.TrainingReopens, error) {
 	var rows []struct {
 		Subject    string         `db:"subject"`
@@ -124,7 +136,7 @@ func (s *Store) TrainingReopens(ctx context.Context, from, at time.Time) ([]qual
 		Agents     int64          `db:"agents"`
 		Complaints pq.StringArray `db:"complaints"`
 	}
-	if err := s.db.SelectContext(planEachRun(ctx), &rows, trainingReopensQuery, at.UTC(), from.UTC()); err != nil {
+	if err := s.db.SelectContext(planEachRun(ctx), &rows, trainingReopensQuery, at.UTC(), from.UTC(), complaint.ActorCustomer); err != nil {
 		return nil, fmt.Errorf("training reopens: %w", err)
 	}
 	out := make([]quality.TrainingReopens, len(rows))
