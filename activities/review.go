@@ -173,10 +173,11 @@ func (a *Activities) PlanningReview(ctx context.Context, in ReviewPeriod) (Plann
 // FindOpportunities applies the rules to a period's metrics (cur, grouped by
 // category), the previous period's total and the period's keyword counts:
 //
-//   - resolution_rate: a category with at least MinVolume complaints resolved under
-//     the target — resolved of those due, so complaints still within their
+//   - resolution_rate: a category with at least MinVolume complaints due resolved
+//     under the target — resolved of those due, so complaints still within their
 //     deadline do not count against it (baseline its rate, target the rule's);
-//   - sla_compliance: the same for SLA compliance;
+//   - sla_compliance: the same for SLA compliance, on at least MinVolume complaints
+//     whose clocks were judged;
 //   - keyword_cluster: a keyword carried by at least KeywordClusterMin complaints
 //     (metric keyword_volume, baseline the count, target KeywordClusterMin − 1: the
 //     keyword no longer forms a cluster);
@@ -198,7 +199,9 @@ func FindOpportunities(rules quality.ReviewRules, in ReviewPeriod, cur quality.M
 		}
 		for _, g := range cur.Groups {
 			v := g.Value(m)
-			if g.Volume < int64(rules.MinVolume) || v == nil || *v >= target {
+			// Judged on the figure's own samples: 2 complaints due among 200 filed
+			// are no resolution rate to plan on.
+			if g.Samples(m) < int64(rules.MinVolume) || v == nil || *v >= target {
 				continue
 			}
 			out = append(out, common(Proposal{

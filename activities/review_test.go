@@ -107,10 +107,15 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "logistics", opened: day}, func(i int, c *reviewSeed) {
 		c.resolved, c.breached = i < 6, i >= 6
 	})...)
-	// product: 8 resolved, 2 still within their deadline (not due): 8 of 8 = 100 %, no
-	// opportunity (of all 10 opened it would read 80 %); SLA 7 of 8 met = 87.5 % < 90 %.
-	seedReviewComplaints(t, st, reviewMany(10, reviewSeed{category: "product", opened: day}, func(i int, c *reviewSeed) {
-		c.resolved, c.breached = i < 8, i == 0
+	// product: 10 resolved, 2 still within their deadline (not due): 10 of 10 = 100 %,
+	// no opportunity (of all 12 opened it would read 83.3 %); SLA 8 of 10 met = 80 % < 90 %.
+	seedReviewComplaints(t, st, reviewMany(12, reviewSeed{category: "product", opened: day}, func(i int, c *reviewSeed) {
+		c.resolved, c.breached = i < 10, i < 2
+	})...)
+	// after_sales: 20 opened but only 2 due, both late and unresolved: 0 of 2, too few
+	// due to judge a rate or a compliance by (min_volume 10), however many were filed.
+	seedReviewComplaints(t, st, reviewMany(20, reviewSeed{category: "after_sales", opened: day}, func(i int, c *reviewSeed) {
+		c.breached = i < 2
 	})...)
 	// service: 0 of 9 resolved, all late, but fewer than min_volume (10) complaints: not judged.
 	seedReviewComplaints(t, st, reviewMany(9, reviewSeed{category: "service", opened: day, breached: true}, nil)...)
@@ -154,10 +159,10 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 	logisticsSLA.Title, logisticsSLA.Evidence = "Raise the logistics SLA compliance to 90 %", "logistics SLA compliance 60 % < 90 % (6 of 10 met)"
 	logisticsSLA.Baseline, logisticsSLA.Target = reviewFP(60), reviewFP(90)
 	product.Key, product.Rule, product.Metric, product.Category = "sla_compliance/category:product", "sla_compliance", quality.SLACompliance, "product"
-	product.Title, product.Evidence = "Raise the product SLA compliance to 90 %", "product SLA compliance 87.5 % < 90 % (7 of 8 met)"
-	product.Baseline, product.Target = reviewFP(87.5), reviewFP(90)
+	product.Title, product.Evidence = "Raise the product SLA compliance to 90 %", "product SLA compliance 80 % < 90 % (8 of 10 met)"
+	product.Baseline, product.Target = reviewFP(80), reviewFP(90)
 	// No feedback and an empty improvement list: read, and reported as such.
-	require.Equal(t, activities.PlanningResult{Volume: 29, Proposals: []activities.Proposal{logistics, logisticsSLA, product},
+	require.Equal(t, activities.PlanningResult{Volume: 51, Proposals: []activities.Proposal{logistics, logisticsSLA, product},
 		FeedbackKeywords: []quality.KeywordTrend{}, Backlog: &quality.BacklogTracking{},
 		QAScores: []quality.AgentQAScore{{Agent: "ann", Scored: 2, Average: reviewFP(82.5)}, {Agent: "ben", Scored: 1, Average: reviewFP(70)}}}, got)
 
@@ -178,8 +183,8 @@ func TestPlanningReviewJudgesCategoriesAgainstTheirTargets(t *testing.T) {
 		Rules    quality.ReviewRules   `json:"rules"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(row.Metrics), &metrics))
-	require.Equal(t, int64(29), metrics.Current.Total.Volume)
-	require.Len(t, metrics.Current.Groups, 3)
+	require.Equal(t, int64(51), metrics.Current.Total.Volume)
+	require.Len(t, metrics.Current.Groups, 4)
 	require.Equal(t, int64(1), metrics.Previous.Total.Volume)
 	require.Equal(t, quality.DefaultReviewRules(), metrics.Rules)
 

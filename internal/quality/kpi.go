@@ -151,19 +151,7 @@ func (k KPI) samples(g MetricsGroup) int64 {
 	case CSATScore:
 		return g.Survey.OverallSatisfaction.Answers
 	}
-	switch Metric(k) {
-	case ResolutionRate:
-		return g.ResolutionDue
-	case SLACompliance:
-		return g.SLAKnown
-	case CSATSatisfied:
-		return g.CSATAnswers
-	case NPS:
-		return g.NPSAnswers
-	case FCR, LoopClosure, ReopenRate:
-		return g.Resolved
-	}
-	return g.Volume // the escalation rate
+	return g.Samples(Metric(k))
 }
 
 // Standings judges every enabled target against the group; a figure taken from

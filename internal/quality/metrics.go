@@ -119,6 +119,27 @@ type SurveyDimensions struct {
 	ServiceAttitude     Mean `json:"service_attitude"`
 }
 
+// Samples is how many of the group's complaints or answers the metric m is taken
+// from — its own denominator, not the volume — so that a rule judges a figure only on
+// enough of them (the KPI check, the planning review): the resolution rate's
+// complaints due, SLA compliance's complaints whose clocks were judged, the survey
+// figures' answers, the resolutions; the volume for the rest.
+func (g MetricsGroup) Samples(m Metric) int64 {
+	switch m {
+	case ResolutionRate:
+		return g.ResolutionDue
+	case SLACompliance:
+		return g.SLAKnown
+	case CSATSatisfied:
+		return g.CSATAnswers
+	case NPS:
+		return g.NPSAnswers
+	case FCR, LoopClosure, ReopenRate:
+		return g.Resolved
+	}
+	return g.Volume
+}
+
 // Value returns one of the group's metrics by name: nil when the group has no
 // denominator for it, or for KeywordVolume, which is not a column of the report
 // (the store counts it on its own: store.KeywordVolume).
