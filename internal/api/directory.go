@@ -307,11 +307,7 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if id == complaint.ActorCustomer {
-		// A person by that ID would pass for the customer in the event log: their
-		// reopening read as the customer's verdict on the fix.
-		v.reject("id", FieldInvalid, "is reserved: the event log records the customer's own steps as "+id)
-	}
+	reserveCustomer(&v, "id", id)
 	body.validate(&v, s.egress)
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
@@ -528,4 +524,14 @@ func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// reserveCustomer refuses field when it would make its holder's actor ID the
+// customer's (complaint.ActorCustomer): a person's ID, or the name a token for no
+// person acts under (auth.Principal.Actor). Its steps would pass for the customer's
+// in the event log, its reopening for the customer's verdict on a fix.
+func reserveCustomer(v *validator, field, actor string) {
+	if actor == complaint.ActorCustomer {
+		v.reject(field, FieldInvalid, "is reserved: the event log records the customer's own steps as "+actor)
+	}
 }

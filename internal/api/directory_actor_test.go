@@ -25,3 +25,15 @@ func TestAPersonCannotTakeTheCustomersID(t *testing.T) {
 	a.admin("GET", "/v1/people/"+complaint.ActorCustomer, "", http.StatusNotFound)
 	a.admin("PUT", "/v1/people/customer-care", `{"name":"Cass","role":"agent"}`, http.StatusCreated)
 }
+
+// A token for no person acts under its name: it may not be the customer's either. A
+// token acting for a person acts as them, whatever its name.
+func TestATokenForNoPersonCannotActAsTheCustomer(t *testing.T) {
+	a := newDirectoryAPI(t)
+	got := a.call(auth.RoleAdmin, http.MethodPost, "/v1/tokens", `{"role":"agent","name":"`+complaint.ActorCustomer+`"}`)
+	if got.status != http.StatusBadRequest || strings.Join(got.fields(), ",") != "name" {
+		t.Fatalf("POST /v1/tokens named %s: got %d naming %v, want 400 naming name", complaint.ActorCustomer, got.status, got.fields())
+	}
+	a.admin("PUT", "/v1/people/cass", `{"name":"Cass","role":"agent"}`, http.StatusCreated)
+	a.admin("POST", "/v1/tokens", `{"role":"agent","name":"`+complaint.ActorCustomer+`","person_id":"cass"}`, http.StatusCreated)
+}

@@ -100,6 +100,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	v.oneOf("role", body.Role, roles)
 	v.required("name", body.Name, 200)
+	if body.PersonID == "" {
+		reserveCustomer(&v, "name", body.Name)
+	}
 	expires, _ := body.check(&v, time.Now())
 	if body.PersonID != "" {
 		reason, err := s.unusablePerson(r.Context(), body.PersonID)
