@@ -14,8 +14,9 @@ import (
 // §7.3): for a period, the suggestions the improvement backlog received, the keyword
 // trends of feedback and complaints against the period before, the root causes the
 // complaints were resolved with, the KPIs against the standing targets (the KPI
-// register), the improvement list's tracking and each agent's QA score (quality
-// inspection, 002 §10.1). As JSON, or as CSV with format=csv.
+// register), the improvement list's tracking, each agent's QA score (quality
+// inspection, 002 §10.1) and the knowledge update rate at the period's end. As
+// JSON, or as CSV with format=csv.
 
 // insightKeywordLimit is how many keywords each trend lists.
 const insightKeywordLimit = 20
@@ -33,6 +34,7 @@ type insightReport struct {
 	RootCauses        []quality.RootCauseCount `json:"root_causes"`
 	KPIGaps           []quality.KPIGap         `json:"kpi_gaps"`
 	QAScores          []quality.AgentQAScore   `json:"qa_scores"`
+	Knowledge         quality.KnowledgeUpdate  `json:"knowledge"`
 }
 
 func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
@@ -93,6 +95,18 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 			rep.QAScores = quality.RoundedQAScores(scores)
 		}
 	}
+	if err == nil {
+		// The knowledge update rate (002 「老員工知識更新率不足20%」) at the period's end,
+		// or now for a period not over yet: a rate of the future would be a guess.
+		at := to
+		if now := time.Now(); now.Before(at) {
+			at = now
+		}
+		var live []quality.KnowledgeDue
+		if live, err = s.store.KnowledgeDueAt(ctx, at); err == nil {
+			rep.Knowledge = quality.KnowledgeUpdateAt(live, at)
+		}
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -150,6 +164,9 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	for _, q := range rep.QAScores {
 		rows = append(rows, []string{"qa_score", csvText(q.Agent), "", strconv.Itoa(q.Scored), "", num(q.Average), "", "", "", "", "", ""})
 	}
+	// now the articles reviewed within their interval, value the rate of the live ones.
+	k := rep.Knowledge
+	rows = append(rows, []string{"knowledge", "update_rate", "", i64(k.Current), "", num(k.UpdateRatePct), "", "", "", "", "", ""})
 	_ = cw.WriteAll(rows) // the status is sent; a broken connection is the client's
 }
 

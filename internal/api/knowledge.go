@@ -1,9 +1,11 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -178,9 +180,29 @@ func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, knowledgeViewOf(a))
 }
 
+// anyWord is the words of a list parameter (repeated or comma-separated, as
+// anyOf reads them), each trimmed and at most maxRunes long as q, at most
+// maxKnowledgeKeywords of them, each once.
+func anyWord(v *validator, q url.Values, name string, maxRunes int) []string {
+	var out []string
+	for _, raw := range q[name] {
+		for w := range strings.SplitSeq(raw, ",") {
+			if w = strings.TrimSpace(w); w != "" && !slices.Contains(out, w) {
+				v.optional(name, w, maxRunes)
+				out = append(out, w)
+			}
+		}
+	}
+	if len(out) > maxKnowledgeKeywords {
+		v.reject(name, FieldTooLong, fmt.Sprintf("must hold at most %d words", maxKnowledgeKeywords))
+	}
+	return out
+}
+
 // listKnowledge lists live articles (retired ones with retired=true), newest
 // first: of a category or an owner, holding q in the title, body or keywords, and
-// with stale=true only those past their review date.
+// any= at least one of several words there (the complaint page's suggestions: a
+// complaint's keywords), and with stale=true only those past their review date.
 func (s *Server) listKnowledge(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
@@ -192,6 +214,7 @@ func (s *Server) listKnowledge(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Owner = once(&v, q, "owner", 64)
 	f.Text = strings.TrimSpace(once(&v, q, "q", 200))
+	f.Any = anyWord(&v, q, "any", 200)
 	if stale := boolean(&v, q, "stale"); stale != nil && *stale {
 		now := time.Now()
 		f.StaleAt = &now
@@ -216,8 +239,49 @@ func (s *Server) getKnowledge(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	history, err := s.store.KnowledgeHistory(r.Context(), a.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	detail := knowledgeDetailView{knowledgeViewOf(a), make([]knowledgeEventView, len(history))}
+	for i, e := range history {
+		detail.Events[i] = knowledgeEventView{Kind: e.Kind, At: e.At.UTC(), Actor: e.Actor}
+		if err := json.Unmarshal(e.Data, &detail.Events[i]); err != nil {
+			s.serverError(w, r, fmt.Errorf("knowledge article %s history: %w", a.ID, err))
+			return
+		}
+	}
 	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
-	writeJSON(w, http.StatusOK, knowledgeViewOf(a))
+	writeJSON(w, http.StatusOK, detail)
+}
+
+// knowledgeDetailView is an article with its history (migration 00040), oldest
+// first, as an alert comes with its events.
+type knowledgeDetailView struct {
+	knowledgeView
+	Events []knowledgeEventView `json:"events"`
+}
+
+// knowledgeEventView is a change of an article: created, edited, reviewed or
+// retired; an edit names the fields it changed and what they held before (a
+// handover is an edit of owner).
+type knowledgeEventView struct {
+	Kind    string          `json:"kind"`
+	At      time.Time       `json:"at"`
+	Actor   string          `json:"actor"`
+	Changed []string        `json:"changed,omitempty"`
+	Before  *knowledgeValue `json:"before,omitempty"`
+}
+
+// knowledgeValue is what an edit's changed fields held before it.
+type knowledgeValue struct {
+	Title           *string   `json:"title,omitempty"`
+	Body            *string   `json:"body,omitempty"`
+	Category        *string   `json:"category,omitempty"`
+	Keywords        *[]string `json:"keywords,omitempty"`
+	Owner           *string   `json:"owner,omitempty"`
+	ReviewEveryDays *int      `json:"review_every_days,omitempty"`
 }
 
 // knowledgeToKeep reads the article the path names and checks the caller may keep

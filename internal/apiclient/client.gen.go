@@ -618,6 +618,60 @@ func (e IssuedTokenState) Valid() bool {
 	}
 }
 
+// Defines values for KnowledgeEventChanged.
+const (
+	KnowledgeEventChangedBody            KnowledgeEventChanged = "body"
+	KnowledgeEventChangedCategory        KnowledgeEventChanged = "category"
+	KnowledgeEventChangedKeywords        KnowledgeEventChanged = "keywords"
+	KnowledgeEventChangedOwner           KnowledgeEventChanged = "owner"
+	KnowledgeEventChangedReviewEveryDays KnowledgeEventChanged = "review_every_days"
+	KnowledgeEventChangedTitle           KnowledgeEventChanged = "title"
+)
+
+// Valid indicates whether the value is a known member of the KnowledgeEventChanged enum.
+func (e KnowledgeEventChanged) Valid() bool {
+	switch e {
+	case KnowledgeEventChangedBody:
+		return true
+	case KnowledgeEventChangedCategory:
+		return true
+	case KnowledgeEventChangedKeywords:
+		return true
+	case KnowledgeEventChangedOwner:
+		return true
+	case KnowledgeEventChangedReviewEveryDays:
+		return true
+	case KnowledgeEventChangedTitle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for KnowledgeEventKind.
+const (
+	Created  KnowledgeEventKind = "created"
+	Edited   KnowledgeEventKind = "edited"
+	Retired  KnowledgeEventKind = "retired"
+	Reviewed KnowledgeEventKind = "reviewed"
+)
+
+// Valid indicates whether the value is a known member of the KnowledgeEventKind enum.
+func (e KnowledgeEventKind) Valid() bool {
+	switch e {
+	case Created:
+		return true
+	case Edited:
+		return true
+	case Retired:
+		return true
+	case Reviewed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Level.
 const (
 	High   Level = "high"
@@ -2580,6 +2634,18 @@ type InsightReport struct {
 	FeedbackKeywords  []KeywordTrend `json:"feedback_keywords"`
 	From              Time           `json:"from"`
 
+	// Knowledge The knowledge update rate (002 「知識更新率」) at the period's end (`at`; now for a period not over):
+	// of the knowledge base articles live then, those reviewed within their interval as they stood then,
+	// read from each article's history.
+	Knowledge struct {
+		At      Time `json:"at"`
+		Current int  `json:"current"`
+		Live    int  `json:"live"`
+
+		// UpdateRatePct current / live in %; null when none was live.
+		UpdateRatePct *float64 `json:"update_rate_pct"`
+	} `json:"knowledge"`
+
 	// KpiGaps Each enabled standing KPI target (GET /v1/kpi-targets, in its order) against the period's total (no
 	// category) and each category.
 	KpiGaps []struct {
@@ -2739,6 +2805,34 @@ type KnowledgeArticle struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
+// KnowledgeArticleDetail An article with its history.
+type KnowledgeArticleDetail struct {
+	Body      string             `json:"body"`
+	Category  Category           `json:"category"`
+	CreatedAt Time               `json:"created_at"`
+	CreatedBy string             `json:"created_by"`
+	Events    []KnowledgeEvent   `json:"events"`
+	Id        openapi_types.UUID `json:"id"`
+	Keywords  []string           `json:"keywords"`
+
+	// Owner The person of the directory who keeps the article current.
+	Owner           string          `json:"owner"`
+	RetiredAt       *NullableTime   `json:"retired_at"`
+	RetiredBy       *NullableString `json:"retired_by"`
+	ReviewDueAt     Time            `json:"review_due_at"`
+	ReviewEveryDays int             `json:"review_every_days"`
+	ReviewedAt      Time            `json:"reviewed_at"`
+	ReviewedBy      string          `json:"reviewed_by"`
+
+	// Stale Live and past review_due_at.
+	Stale bool `json:"stale"`
+
+	// Title Examples: 物流慢怎么办
+	Title     string `json:"title"`
+	UpdatedAt Time   `json:"updated_at"`
+	UpdatedBy string `json:"updated_by"`
+}
+
 // KnowledgeArticlePatch defines model for KnowledgeArticlePatch.
 type KnowledgeArticlePatch struct {
 	Body     *string   `json:"body,omitempty"`
@@ -2769,6 +2863,29 @@ type KnowledgeArticleRequest struct {
 	// Title Examples: 物流慢怎么办
 	Title string `json:"title"`
 }
+
+// KnowledgeEvent A change of an article, recorded with it and never altered. `changed` and
+// `before` come with an edit: the fields it changed, and what they held before it.
+type KnowledgeEvent struct {
+	Actor  string `json:"actor"`
+	At     Time   `json:"at"`
+	Before *struct {
+		Body            *string   `json:"body,omitempty"`
+		Category        *Category `json:"category,omitempty"`
+		Keywords        *[]string `json:"keywords,omitempty"`
+		Owner           *string   `json:"owner,omitempty"`
+		ReviewEveryDays *int      `json:"review_every_days,omitempty"`
+		Title           *string   `json:"title,omitempty"`
+	} `json:"before,omitempty"`
+	Changed *[]KnowledgeEventChanged `json:"changed,omitempty"`
+	Kind    KnowledgeEventKind       `json:"kind"`
+}
+
+// KnowledgeEventChanged defines model for KnowledgeEvent.Changed.
+type KnowledgeEventChanged string
+
+// KnowledgeEventKind defines model for KnowledgeEvent.Kind.
+type KnowledgeEventKind string
 
 // KnowledgeEvidence Stale knowledge's evidence - the owner's articles past their review date; staff content only, no customer.
 type KnowledgeEvidence struct {
@@ -3461,6 +3578,8 @@ type ReopenEvidence struct {
 
 	// Reopened Of the resolutions, those the customer reopened.
 	Reopened int64 `json:"reopened"`
+
+	// Resolved Resolutions whose customer's verdict is known: reopened by the customer, the survey answered or expired, or the complaint closed. One still awaiting its survey is not counted.
 	Resolved int64 `json:"resolved"`
 
 	// Threshold The rate at which the signal fires.
@@ -4722,7 +4841,12 @@ type ListIntegrationDeliveriesParams struct {
 // ListKnowledgeParams defines parameters for ListKnowledge.
 type ListKnowledgeParams struct {
 	// Q Text the title, body or keywords hold (at most 200 characters).
-	Q        *string   `form:"q,omitempty" json:"q,omitempty"`
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Any Words of which the title, body or keywords hold at least one, each as `q`
+	// (at most 200 characters); repeated (`any=物流&any=退款`) or comma-separated
+	// (`any=物流,退款`), at most 20 words.
+	Any      *[]string `form:"any,omitempty" json:"any,omitempty"`
 	Category *Category `form:"category,omitempty" json:"category,omitempty"`
 
 	// Owner The person who keeps the articles.
@@ -6303,9 +6427,12 @@ type ClientInterface interface {
 	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
 	// improvement backlog received, the improvement list's tracking at the period's
 	// end, the keyword trends of feedback and complaints against the period before,
-	// the root causes of the period's complaints and its KPIs against their targets.
+	// the root causes of the period's complaints and its KPIs against their targets,
+	// and the knowledge update rate at the period's end (`knowledge`).
 	// `format=csv` answers the same as one CSV table (section, item, category, now,
-	// before, value, target, gap, missed, status, owner, due_on).
+	// before, value, target, gap, missed, status, owner, due_on; the update rate is
+	// the row `knowledge,update_rate` with the current articles in now and the rate
+	// in value).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -6389,7 +6516,10 @@ type ClientInterface interface {
 	// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
 	// keywords hold it as written, in any case: a substring match, so `物流` finds
 	// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
-	// "Refunds". `stale=true` keeps the articles past their review date.
+	// "Refunds". `any` finds the articles holding at least one of several words, each
+	// matched as `q` is, over every article (the console suggests articles for a
+	// complaint with its keywords). `stale=true` keeps the articles past their review
+	// date.
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -6434,7 +6564,10 @@ type ClientInterface interface {
 
 	// GetKnowledgeArticle A knowledge base article
 	//
-	// The article, live or retired.
+	// The article, live or retired, with its history (`events`, oldest first): who
+	// created, edited, reviewed or retired it and when; an edit names the fields it
+	// changed and what they held before (handing the article to another owner is an
+	// edit of `owner`). An edit that changes nothing is recorded as a review.
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -9069,9 +9202,12 @@ func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, params *PatchBac
 // `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
 // improvement backlog received, the improvement list's tracking at the period's
 // end, the keyword trends of feedback and complaints against the period before,
-// the root causes of the period's complaints and its KPIs against their targets.
+// the root causes of the period's complaints and its KPIs against their targets,
+// and the knowledge update rate at the period's end (`knowledge`).
 // `format=csv` answers the same as one CSV table (section, item, category, now,
-// before, value, target, gap, missed, status, owner, due_on).
+// before, value, target, gap, missed, status, owner, due_on; the update rate is
+// the row `knowledge,update_rate` with the current articles in now and the rate
+// in value).
 //
 // Roles: quality, manager, admin.
 //
@@ -9225,7 +9361,10 @@ func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, 
 // (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
 // keywords hold it as written, in any case: a substring match, so `物流` finds
 // 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
-// "Refunds". `stale=true` keeps the articles past their review date.
+// "Refunds". `any` finds the articles holding at least one of several words, each
+// matched as `q` is, over every article (the console suggests articles for a
+// complaint with its keywords). `stale=true` keeps the articles past their review
+// date.
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -9300,7 +9439,10 @@ func (c *Client) CreateKnowledgeArticle(ctx context.Context, params *CreateKnowl
 
 // GetKnowledgeArticle A knowledge base article
 //
-// The article, live or retired.
+// The article, live or retired, with its history (`events`, oldest first): who
+// created, edited, reviewed or retired it and when; an edit names the fields it
+// changed and what they held before (handing the article to another owner is an
+// edit of `owner`). An edit that changes nothing is recorded as a review.
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -14314,6 +14456,18 @@ func NewListKnowledgeRequest(server string, params *ListKnowledgeParams) (*http.
 
 		}
 
+		if params.Any != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "any", *params.Any, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Category != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -19139,9 +19293,12 @@ type ClientWithResponsesInterface interface {
 	// `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
 	// improvement backlog received, the improvement list's tracking at the period's
 	// end, the keyword trends of feedback and complaints against the period before,
-	// the root causes of the period's complaints and its KPIs against their targets.
+	// the root causes of the period's complaints and its KPIs against their targets,
+	// and the knowledge update rate at the period's end (`knowledge`).
 	// `format=csv` answers the same as one CSV table (section, item, category, now,
-	// before, value, target, gap, missed, status, owner, due_on).
+	// before, value, target, gap, missed, status, owner, due_on; the update rate is
+	// the row `knowledge,update_rate` with the current articles in now and the rate
+	// in value).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -19235,7 +19392,10 @@ type ClientWithResponsesInterface interface {
 	// (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
 	// keywords hold it as written, in any case: a substring match, so `物流` finds
 	// 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
-	// "Refunds". `stale=true` keeps the articles past their review date.
+	// "Refunds". `any` finds the articles holding at least one of several words, each
+	// matched as `q` is, over every article (the console suggests articles for a
+	// complaint with its keywords). `stale=true` keeps the articles past their review
+	// date.
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -19282,7 +19442,10 @@ type ClientWithResponsesInterface interface {
 
 	// GetKnowledgeArticleWithResponse A knowledge base article
 	//
-	// The article, live or retired.
+	// The article, live or retired, with its history (`events`, oldest first): who
+	// created, edited, reviewed or retired it and when; an edit names the fields it
+	// changed and what they held before (handing the article to another owner is an
+	// edit of `owner`). An edit that changes nothing is recorded as a review.
 	//
 	// Roles: agent, manager, quality, admin.
 	//
@@ -26758,7 +26921,7 @@ type GetKnowledgeArticleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *KnowledgeArticle
+	JSON200 *KnowledgeArticleDetail
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -26784,7 +26947,7 @@ type GetKnowledgeArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetKnowledgeArticleResponse) GetJSON200() *KnowledgeArticle {
+func (r GetKnowledgeArticleResponse) GetJSON200() *KnowledgeArticleDetail {
 	return r.JSON200
 }
 
@@ -36754,9 +36917,12 @@ func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, 
 // `POST /v1/reviews`, read in `time_zone`, default UTC), the suggestions the
 // improvement backlog received, the improvement list's tracking at the period's
 // end, the keyword trends of feedback and complaints against the period before,
-// the root causes of the period's complaints and its KPIs against their targets.
+// the root causes of the period's complaints and its KPIs against their targets,
+// and the knowledge update rate at the period's end (`knowledge`).
 // `format=csv` answers the same as one CSV table (section, item, category, now,
-// before, value, target, gap, missed, status, owner, due_on).
+// before, value, target, gap, missed, status, owner, due_on; the update rate is
+// the row `knowledge,update_rate` with the current articles in now and the rate
+// in value).
 //
 // Roles: quality, manager, admin.
 //
@@ -36892,7 +37058,10 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 // (001 「支持员工即时获取所需信息」). `q` finds the articles whose title, body or
 // keywords hold it as written, in any case: a substring match, so `物流` finds
 // 「物流慢怎么办」 (Chinese has no spaces between words) and `refund` finds
-// "Refunds". `stale=true` keeps the articles past their review date.
+// "Refunds". `any` finds the articles holding at least one of several words, each
+// matched as `q` is, over every article (the console suggests articles for a
+// complaint with its keywords). `stale=true` keeps the articles past their review
+// date.
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -36957,7 +37126,10 @@ func (c *ClientWithResponses) CreateKnowledgeArticleWithResponse(ctx context.Con
 
 // GetKnowledgeArticleWithResponse A knowledge base article
 //
-// The article, live or retired.
+// The article, live or retired, with its history (`events`, oldest first): who
+// created, edited, reviewed or retired it and when; an edit names the fields it
+// changed and what they held before (handing the article to another owner is an
+// edit of `owner`). An edit that changes nothing is recorded as a review.
 //
 // Roles: agent, manager, quality, admin.
 //
@@ -44892,7 +45064,7 @@ func ParseGetKnowledgeArticleResponse(rsp *http.Response) (*GetKnowledgeArticleR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest KnowledgeArticle
+		var dest KnowledgeArticleDetail
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

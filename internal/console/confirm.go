@@ -19,13 +19,13 @@ import (
 type removal struct {
 	// call sends the delete of id, against version when the page had one.
 	call func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error)
-	back string
+	back string // {id} stands for the thing's ID
 	noun string // message id of the kind, e.g. "rm.calendar"
 	verb string // message id of the act, e.g. "rm.delete"
 }
 
-// removals are every delete and deactivation the API offers, each behind a
-// confirmation page: a button leads to it, and only its form sends the DELETE.
+// removals are every delete, deactivation and retirement the API offers, each
+// behind a confirmation page: a button leads to it, and only its form sends it.
 var removals = map[string]removal{
 	"calendar": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
 		return c.DeleteCalendar(ctx, id, &apiclient.DeleteCalendarParams{IfMatch: version})
@@ -56,6 +56,20 @@ var removals = map[string]removal{
 	"schedule": {func(ctx context.Context, c *apiclient.Client, id string, version *string) (*http.Response, error) {
 		return c.DeleteReviewSchedule(ctx, id, &apiclient.DeleteReviewScheduleParams{IfMatch: version})
 	}, "/console/reviews", "rm.schedule", "rm.delete"},
+	// A retired article stays readable: back to its page, which says so.
+	"article": {func(ctx context.Context, c *apiclient.Client, id string, _ *string) (*http.Response, error) {
+		// A retirement takes no version: it only ends the article's life.
+		u, err := api.ParseID(id)
+		if err != nil {
+			return c.RetireKnowledgeArticle(ctx, uuid.Nil) // the API's own answer for an unknown article
+		}
+		return c.RetireKnowledgeArticle(ctx, u)
+	}, "/console/knowledge/{id}", "rm.article", "rm.retire"},
+}
+
+// backFrom is the page to return to from the confirmation of id.
+func (rm removal) backFrom(id string) string {
+	return strings.ReplaceAll(rm.back, "{id}", url.PathEscape(id))
 }
 
 // registerRemovals parses the confirmation page and serves it and its action.
@@ -86,7 +100,7 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 		version = cmp.Or(ref.Version, r.PostFormValue("version"))
 	}
 	c.render(w, r, status, "confirm", map[string]any{
-		"Kind": kind, "ID": r.PathValue("id"), "Noun": rm.noun, "Verb": rm.verb, "Back": rm.back,
+		"Kind": kind, "ID": r.PathValue("id"), "Noun": rm.noun, "Verb": rm.verb, "Back": rm.backFrom(r.PathValue("id")),
 		"Action": "/console/remove/" + url.PathEscape(kind) + "/" + url.PathEscape(r.PathValue("id")), "Refusal": ref,
 		"Version": version,
 	})
@@ -101,5 +115,5 @@ func (c *Console) remove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := rm.call(r.Context(), c.client, r.PathValue("id"), drawnVersion(r))
-	c.posted(w, r, res, err, rm.back, func(status int, ref *refusal) { c.showConfirm(w, r, status, ref) })
+	c.posted(w, r, res, err, rm.backFrom(r.PathValue("id")), func(status int, ref *refusal) { c.showConfirm(w, r, status, ref) })
 }

@@ -34,6 +34,15 @@ var knowledgeMessages = map[string]message{
 	"kb.save":         {"Save (counts as a review)", "保存（视为复核）"},
 	"kb.retire":       {"Retire", "停用"},
 	"kb.retirehint":   {"The article leaves the list and the risk monitor; it stays readable here.", "文章将移出列表和风险监测，仍可在此查看。"},
+	"kb.history":      {"History", "修改记录"},
+	"kb.ev.created":   {"created", "创建"},
+	"kb.ev.edited":    {"edited", "编辑"},
+	"kb.ev.reviewed":  {"reviewed", "复核"},
+	"kb.ev.retired":   {"retired", "停用"},
+	"kb.ev.changed":   {"changed", "修改了"},
+	"kb.ev.was":       {"was", "原为"},
+	"rm.article":      {"knowledge article", "知识库文章"},
+	"rm.retire":       {"Retire", "停用"},
 	"kb.notyours":     {"You may read this article but not change it:", "你可以阅读本文，但不能修改："},
 
 	"kb.panel":       {"Knowledge", "知识库"},
@@ -43,5 +52,6 @@ var knowledgeMessages = map[string]message{
 	"rk.kb.title":   {"Stale knowledge: articles past their review date", "知识库更新滞后：超过复核日期的文章"},
 	"rk.kb.rate":    {"Knowledge update rate", "知识更新率"},
 	"rk.kb.overall": {"everyone's", "全员"},
+	"in.kbcurrent":  {"live articles reviewed within their interval", "篇有效文章在复核周期内"},
 	"rk.kb.left":    {"the owner left the directory", "负责人已离开组织目录"},
 }

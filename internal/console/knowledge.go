@@ -33,7 +33,14 @@ var knowledgeFuncs = template.FuncMap{
 	// lines splits an article's body at its line breaks, for the page to draw each
 	// line as text: a body is never HTML.
 	"lines": func(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") },
+	// fieldlabel is the message id of an article's field, by its API name, as the
+	// history names the fields an edit changed.
+	"fieldlabel": func(field apiclient.KnowledgeEventChanged) string { return articleFieldLabels[string(field)] },
 }
+
+// articleFieldLabels are the message ids of articleFields, as the forms label them.
+var articleFieldLabels = map[string]string{"title": "kb.articletitle", "body": "kb.body", "category": "c.category",
+	"keywords": "c.keywords", "owner": "c.owner", "review_every_days": "kb.every"}
 
 // registerKnowledge parses the knowledge pages and adds their routes.
 func (c *Console) registerKnowledge(mux *routeMux) {
@@ -150,7 +157,7 @@ func (c *Console) showArticle(w http.ResponseWriter, r *http.Request, status int
 		http.Error(w, "no such article", http.StatusNotFound)
 		return
 	}
-	var a apiclient.KnowledgeArticle
+	var a apiclient.KnowledgeArticleDetail
 	var version string
 	if pageRef, err := versioned(&a, &version)(c.client.GetKnowledgeArticle(r.Context(), id)); c.refusedPage(w, r, "article", pageRef, err) {
 		return
@@ -165,8 +172,9 @@ func (c *Console) showArticle(w http.ResponseWriter, r *http.Request, status int
 		"Form": form, "Refusal": ref, "Input": input})
 }
 
-// articleAction edits, reviews or retires an article; a refusal comes back on its
-// form. An edit and a review are made against the version the page showed.
+// articleAction edits or reviews an article; a refusal comes back on its form.
+// Both are made against the version the page showed. Retiring goes through the
+// confirmation page (confirm.go), as every irreversible act.
 func (c *Console) articleAction(w http.ResponseWriter, r *http.Request) {
 	action := r.PathValue("action")
 	id, err := api.ParseID(r.PathValue("id"))
@@ -182,8 +190,6 @@ func (c *Console) articleAction(w http.ResponseWriter, r *http.Request) {
 			"application/json", jsonBody(articleBody(input)))
 	case "review":
 		res, err = c.client.ReviewKnowledgeArticle(r.Context(), id, &apiclient.ReviewKnowledgeArticleParams{IfMatch: drawnVersion(r)})
-	case "retire":
-		res, err = c.client.RetireKnowledgeArticle(r.Context(), id)
 	default:
 		http.Error(w, "no such action", http.StatusNotFound)
 		return
@@ -203,16 +209,28 @@ type knowledgePanel struct {
 	Articles []apiclient.KnowledgeArticle
 }
 
+// knowledgeWords is how many of a complaint's keywords the panel asks with: as
+// many as the API's any= takes.
+const knowledgeWords = 20
+
 // knowledgeFor suggests up to three articles for a complaint, 「员工即时获取所需信息」:
-// one call for the newest live articles of its category (a page of the API's
-// default size), kept when their title, body or keywords hold one of the
-// complaint's keywords in any case — the API's q, for several words — most
-// keywords held first. nil when the API refuses or fails: the panel helps, it
-// never fails the page.
+// one call for the newest live articles of its category holding any of the
+// complaint's keywords (the API's any=, over every article), the most keywords
+// held first. nil when the API refuses or fails: the panel helps, it never fails
+// the page.
 func (c *Console) knowledgeFor(r *http.Request, cm apiclient.Complaint) *knowledgePanel {
 	cat := apiclient.Category(cm.Category)
+	var words []string
+	for _, k := range cm.Keywords {
+		if k = strings.TrimSpace(k); k != "" && len(words) < knowledgeWords {
+			words = append(words, k)
+		}
+	}
+	if len(words) == 0 {
+		return &knowledgePanel{Category: string(cat)}
+	}
 	var list page[apiclient.KnowledgeArticle]
-	ref, err := into(&list)(c.client.ListKnowledge(r.Context(), &apiclient.ListKnowledgeParams{Category: &cat}))
+	ref, err := into(&list)(c.client.ListKnowledge(r.Context(), &apiclient.ListKnowledgeParams{Category: &cat, Any: &words}))
 	if ref != nil || err != nil {
 		c.log.DebugContext(r.Context(), "complaint page: no knowledge panel", "refusal", ref, "error", err)
 		return nil

@@ -72,7 +72,8 @@ func TestAnAlertsOwnerWithAnAgentTokenAnswersItOnItsPage(t *testing.T) {
 // The risk page shows an agent the alerts the API lists them — the ones they own
 // (auth.Principal.AlertsListed) — with the respond and close forms the API takes
 // from an owner, and their ledger, but not the form that opens an alert, which is
-// the handlers'. The nav offers the page to whoever may list alerts: an agent,
+// the handlers', nor the link to edit the KPI targets, which is quality's and
+// admin's. The nav offers the page to whoever may list alerts: an agent,
 // not an intake token.
 func TestAnAgentsRiskPageListsTheAlertsTheyOwn(t *testing.T) {
 	f := &fakeAPI{answers: map[string]any{
@@ -96,6 +97,13 @@ func TestAnAgentsRiskPageListsTheAlertsTheyOwn(t *testing.T) {
 	}
 	if strings.Contains(body, `id="open-alert"`) {
 		t.Error("the agent's risk page offers the form that opens an alert, which the API refuses them")
+	}
+	// The KPI table's edit link is for whom the API lets edit the targets.
+	if strings.Contains(body, `id="kpi-edit"`) {
+		t.Error("the agent's risk page links the KPI targets' editor, which the API refuses them")
+	}
+	if _, body := getAs(t, c.risk, auth.RoleQuality, "/console/risk"); !strings.Contains(body, `<a href="/console/kpi-targets" id="kpi-edit">`) {
+		t.Error("quality's risk page does not link the KPI targets' editor")
 	}
 	if _, body := getAs(t, c.risk, auth.RoleIntake, "/console/risk"); strings.Contains(body, `id="nav-risk"`) {
 		t.Error("the nav offers the risk page to an intake token, which may not list alerts")

@@ -34,16 +34,20 @@ type fakeAPI struct {
 type sentWrite struct {
 	Path, Key string
 	Body      map[string]any
+	IfMatch   string // the version it was sent against, if any
 }
 
 func (f *fakeAPI) console(t *testing.T) *Console {
 	t.Helper()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
-			b, _ := io.ReadAll(r.Body)
+			var b []byte
+			if r.Body != nil { // a review or a retirement has none
+				b, _ = io.ReadAll(r.Body)
+			}
 			var body map[string]any
 			_ = json.Unmarshal(b, &body)
-			f.writes = append(f.writes, sentWrite{r.URL.Path, r.Header.Get("Idempotency-Key"), body})
+			f.writes = append(f.writes, sentWrite{r.URL.Path, r.Header.Get("Idempotency-Key"), body, r.Header.Get("If-Match")})
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, "{}")
 			return

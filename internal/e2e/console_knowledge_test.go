@@ -16,7 +16,7 @@ import (
 // 信息」): a quality person writes an article owned by the agent ann; bob, another
 // agent, finds it by a Chinese word of its answer and from the panel of a complaint
 // about slow logistics, and may not change it; ann, its owner with an agent token,
-// marks it reviewed.
+// marks it reviewed, as its history shows; quinn retires it after confirming.
 func TestConsoleKnowledgeBaseFromWritingToReview(t *testing.T) {
 	s := newStack(t)
 	s.qualityTeam()
@@ -90,6 +90,24 @@ func TestConsoleKnowledgeBaseFromWritingToReview(t *testing.T) {
 	if reviewed["reviewed_by"] == created["reviewed_by"] || !(reviewed["reviewed_at"].(string) > created["reviewed_at"].(string)) {
 		t.Errorf("after ann's review: reviewed %v by %v, before %v by %v", reviewed["reviewed_at"], reviewed["reviewed_by"],
 			created["reviewed_at"], created["reviewed_by"])
+	}
+	if got := b.count(`#article-history > li`); got != 2 || !strings.Contains(b.text(`#article-history > li[data-kind="reviewed"]`), "ann") {
+		t.Errorf("the article's history: %d entries, %q; want its creation and ann's review", got, b.text(`#article-history`))
+	}
+	b.signOut()
+
+	// Quinn retires it, asked first: nothing changes until the confirmation is sent.
+	b.signInAs(quinn)
+	b.navigate(s.url + "/console/knowledge/" + id)
+	b.run("quinn asks to retire", clickThrough(`#retire-article`), chromedp.WaitVisible(chromedp.CSS(`#confirm-form`)))
+	b.screenshot("knowledge-retire-confirm")
+	if live := s.must(200, s.do("GET", "/v1/knowledge/"+id, quinn, nil)).body; live["retired_at"] != nil {
+		t.Fatalf("retired before the confirmation: %v", live["retired_at"])
+	}
+	b.run("quinn confirms", clickThrough(`#confirm-yes`), chromedp.WaitVisible(chromedp.CSS(`#article-retired`)))
+	if retired := s.must(200, s.do("GET", "/v1/knowledge/"+id, quinn, nil)).body; retired["retired_at"] == nil ||
+		b.count(`#article-history > li`) != 3 || b.exists(`#form-edit`) {
+		t.Errorf("after confirming: retired_at %v, history %q, edit form %v", retired["retired_at"], b.text(`#article-history`), b.exists(`#form-edit`))
 	}
 	for _, e := range errs.take() {
 		t.Errorf("the browser reports %s", e)

@@ -72,6 +72,27 @@ func KnowledgeUpdateRate(live []KnowledgeDue, at time.Time) (pctCurrent float64,
 	return pct(current, int64(len(live))), current
 }
 
+// KnowledgeUpdate is the knowledge update rate at a moment, as the insight report
+// gives it for a period's end: the articles live then, those reviewed within their
+// interval, and their share in % (nil when none was live).
+type KnowledgeUpdate struct {
+	At            time.Time `json:"at"`
+	Live          int64     `json:"live"`
+	Current       int64     `json:"current"`
+	UpdateRatePct *float64  `json:"update_rate_pct"`
+}
+
+// KnowledgeUpdateAt is the update rate of the articles live at the moment at, each
+// as it stood then.
+func KnowledgeUpdateAt(live []KnowledgeDue, at time.Time) KnowledgeUpdate {
+	rate, current := KnowledgeUpdateRate(live, at)
+	u := KnowledgeUpdate{At: at.UTC(), Live: int64(len(live)), Current: current}
+	if len(live) > 0 {
+		u.UpdateRatePct = &rate
+	}
+	return u
+}
+
 // CheckStaleKnowledge grades each owner of live articles: at least
 // KnowledgeStaleMin of theirs past their review date is blue. Observed is the
 // owner's stale articles, Baseline their live ones, Threshold the minimum. One check

@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -99,6 +103,9 @@ func (s *Store) CreateKnowledgeArticle(ctx context.Context, a NewKnowledgeArticl
 		prior, _, err := knowledgeCreatedBefore(ctx, tx, k)
 		return prior, false, err
 	}
+	if err == nil {
+		err = knowledgeEvent(ctx, tx, out.ID, "created", at, a.By, nil)
+	}
 	if err != nil {
 		return out, false, fmt.Errorf("create knowledge article: %w", err)
 	}
@@ -141,10 +148,11 @@ func (s *Store) KnowledgeArticle(ctx context.Context, id string) (KnowledgeArtic
 }
 
 // KnowledgeFilter selects articles: live ones, or retired ones with Retired; of a
-// category and an owner; whose title, body or keywords hold Text (any case); with
-// StaleAt, only those whose review is due at that moment.
+// category and an owner; whose title, body or keywords hold Text, and at least one
+// of Any (any case); with StaleAt, only those whose review is due at that moment.
 type KnowledgeFilter struct {
 	Category, Owner, Text string
+	Any                   []string
 	Retired               bool
 	StaleAt               *time.Time
 	Limit                 int
@@ -163,6 +171,14 @@ func (s *Store) KnowledgeArticles(ctx context.Context, f KnowledgeFilter) ([]Kno
 	}
 	if f.Text != "" {
 		preds = append(preds, pred{knowledgeText + " ILIKE ?", []any{"%" + likeEscaper.Replace(f.Text) + "%"}})
+	}
+	if len(f.Any) > 0 {
+		// One ILIKE per word, each on the trigram index (a bitmap OR of its scans).
+		ors, args := make([]string, len(f.Any)), make([]any, len(f.Any))
+		for i, w := range f.Any {
+			ors[i], args[i] = knowledgeText+" ILIKE ?", "%"+likeEscaper.Replace(w)+"%"
+		}
+		preds = append(preds, pred{"(" + strings.Join(ors, " OR ") + ")", args})
 	}
 	if f.StaleAt != nil {
 		preds = append(preds, pred{knowledgeDue + " <= ?", []any{f.StaleAt.UTC()}})
@@ -206,9 +222,75 @@ func (s *Store) ChangeKnowledgeArticle(ctx context.Context, id string, c Knowled
 				review_every_days = COALESCE($7, review_every_days),
 				reviewed_at = $8, reviewed_by = $9, updated_at = $8, updated_by = $9
 			WHERE id = $1 RETURNING ` + knowledgeColumns
-		return tx.GetContext(ctx, &after, q, id, c.Title, c.Body, c.Category, keywords, c.Owner, c.ReviewEveryDays, at, c.By)
+		if err := tx.GetContext(ctx, &after, q, id, c.Title, c.Body, c.Category, keywords, c.Owner, c.ReviewEveryDays, at, c.By); err != nil {
+			return err
+		}
+		// An edit that changes nothing is a review.
+		if changed := knowledgeChanged(before, after); changed != nil {
+			return knowledgeEvent(ctx, tx, id, "edited", at, c.By, changed)
+		}
+		return knowledgeEvent(ctx, tx, id, "reviewed", at, c.By, nil)
 	})
 	return before, after, err
+}
+
+// knowledgeChanged is an edit's record: the fields it changed and what they held
+// before; nil when it changed none.
+func knowledgeChanged(before, after KnowledgeArticle) map[string]any {
+	was := map[string]any{}
+	for _, f := range []struct {
+		name    string
+		old     any
+		changed bool
+	}{
+		{"title", before.Title, before.Title != after.Title},
+		{"body", before.Body, before.Body != after.Body},
+		{"category", before.Category, before.Category != after.Category},
+		{"keywords", append([]string{}, before.Keywords...), !slices.Equal(before.Keywords, after.Keywords)},
+		{"owner", before.Owner, before.Owner != after.Owner},
+		{"review_every_days", before.ReviewEveryDays, before.ReviewEveryDays != after.ReviewEveryDays},
+	} {
+		if f.changed {
+			was[f.name] = f.old
+		}
+	}
+	if len(was) == 0 {
+		return nil
+	}
+	return map[string]any{"changed": slices.Sorted(maps.Keys(was)), "before": was}
+}
+
+// knowledgeEvent appends an event to the article's history (migration 00040), in
+// the transaction of the change it records.
+func knowledgeEvent(ctx context.Context, tx *sqlx.Tx, id, kind string, at time.Time, actor string, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO knowledge_article_events (article_id, kind, occurred_at, actor, data)
+		VALUES ($1, $2, $3, $4, $5)`, id, kind, at, actor, string(b))
+	return err
+}
+
+// KnowledgeEvent is a row of an article's history (migration 00040).
+type KnowledgeEvent struct {
+	Kind  string          `db:"kind"`
+	At    time.Time       `db:"occurred_at"`
+	Actor string          `db:"actor"`
+	Data  json.RawMessage `db:"data"`
+}
+
+// KnowledgeHistory reads an article's history, oldest first.
+func (s *Store) KnowledgeHistory(ctx context.Context, id string) ([]KnowledgeEvent, error) {
+	var out []KnowledgeEvent
+	const q = `SELECT kind, occurred_at, actor, data FROM knowledge_article_events WHERE article_id = $1 ORDER BY id`
+	if err := s.db.SelectContext(ctx, &out, q, id); err != nil {
+		return nil, fmt.Errorf("knowledge article %s history: %w", id, err)
+	}
+	return out, nil
 }
 
 // RetireKnowledgeArticle retires an article: it leaves the lists and the risk
@@ -216,10 +298,14 @@ func (s *Store) ChangeKnowledgeArticle(ctx context.Context, id string, c Knowled
 // and answers it.
 func (s *Store) RetireKnowledgeArticle(ctx context.Context, id, by string, at time.Time) (KnowledgeArticle, error) {
 	var before, after KnowledgeArticle
+	at = at.UTC().Truncate(time.Microsecond)
 	err := s.changeKnowledge(ctx, id, nil, &before, func(tx *sqlx.Tx) error {
 		const q = `UPDATE knowledge_articles SET retired_at = $2, retired_by = $3, updated_at = $2, updated_by = $3
 			WHERE id = $1 RETURNING ` + knowledgeColumns
-		return tx.GetContext(ctx, &after, q, id, at.UTC().Truncate(time.Microsecond), by)
+		if err := tx.GetContext(ctx, &after, q, id, at, by); err != nil {
+			return err
+		}
+		return knowledgeEvent(ctx, tx, id, "retired", at, by, nil)
 	})
 	if errors.Is(err, ErrRetired) {
 		return before, nil
@@ -282,6 +368,43 @@ func (s *Store) KnowledgeDue(ctx context.Context) ([]quality.KnowledgeDue, error
 	for i, r := range rows {
 		out[i] = quality.KnowledgeDue{ID: r.ID, Title: r.Title, Owner: r.Owner, OwnerActive: r.OwnerActive,
 			ReviewedAt: r.ReviewedAt.UTC(), DueAt: r.DueAt.UTC()}
+	}
+	return out, nil
+}
+
+// KnowledgeDueAt reads the articles live at the moment at, each with its review as
+// it stood then, from their history (migration 00040): the last creation, edit or
+// review by then, and the interval in force then — the current one unless a later
+// edit changed it, whose "before" holds it. An article whose reviewed_at is not
+// after at was not reviewed since, which also covers the reviews of the articles
+// written before their history was kept.
+func (s *Store) KnowledgeDueAt(ctx context.Context, at time.Time) ([]quality.KnowledgeDue, error) {
+	var rows []struct {
+		ID         string    `db:"id"`
+		Title      string    `db:"title"`
+		Owner      string    `db:"owner"`
+		ReviewedAt time.Time `db:"reviewed_at"`
+		DueAt      time.Time `db:"due_at"`
+	}
+	const q = `WITH as_then AS (
+			SELECT k.id, k.title, k.owner,
+				CASE WHEN k.reviewed_at <= $1 THEN k.reviewed_at ELSE
+					COALESCE((SELECT max(e.occurred_at) FROM knowledge_article_events e
+						WHERE e.article_id = k.id AND e.kind IN ('created', 'edited', 'reviewed') AND e.occurred_at <= $1), k.created_at)
+				END AS reviewed_at,
+				COALESCE((SELECT (e.data #>> '{before,review_every_days}')::int FROM knowledge_article_events e
+					WHERE e.article_id = k.id AND e.kind = 'edited' AND e.occurred_at > $1
+						AND e.data -> 'before' ? 'review_every_days'
+					ORDER BY e.id LIMIT 1), k.review_every_days) AS every
+			FROM knowledge_articles k
+			WHERE k.created_at <= $1 AND (k.retired_at IS NULL OR k.retired_at > $1))
+		SELECT id, title, owner, reviewed_at, reviewed_at + every * interval '1 day' AS due_at FROM as_then ORDER BY id`
+	if err := s.db.SelectContext(ctx, &rows, q, at.UTC()); err != nil {
+		return nil, fmt.Errorf("knowledge due at %s: %w", at, err)
+	}
+	out := make([]quality.KnowledgeDue, len(rows))
+	for i, r := range rows {
+		out[i] = quality.KnowledgeDue{ID: r.ID, Title: r.Title, Owner: r.Owner, ReviewedAt: r.ReviewedAt.UTC(), DueAt: r.DueAt.UTC()}
 	}
 	return out, nil
 }
