@@ -88,6 +88,11 @@ type knowledgeBody struct {
 // check names every bad field; creating, the title, body, category and owner are
 // required. An article is read by every staff member: it holds no personal data.
 func (b *knowledgeBody) check(v *validator, creating bool) {
+	impersonal := func(field, value string) {
+		if privacy.Text(value) != value {
+			v.reject(field, FieldInvalid, "must not hold personal data (a phone number or an e-mail address): every staff member reads it")
+		}
+	}
 	text := func(field string, value *string, maxRunes int) {
 		switch {
 		case value == nil && creating:
@@ -95,9 +100,7 @@ func (b *knowledgeBody) check(v *validator, creating bool) {
 		case value == nil:
 		default:
 			v.required(field, *value, maxRunes)
-			if privacy.Text(*value) != *value {
-				v.reject(field, FieldInvalid, "must not hold personal data (a phone number or an e-mail address): every staff member reads it")
-			}
+			impersonal(field, *value)
 		}
 	}
 	text("title", b.Title, 200)
@@ -114,6 +117,7 @@ func (b *knowledgeBody) check(v *validator, creating bool) {
 		}
 		for i, k := range *b.Keywords {
 			v.required(fmt.Sprintf("keywords[%d]", i), k, 50)
+			impersonal(fmt.Sprintf("keywords[%d]", i), k) // searched and shown as the text is
 			if slices.Index(*b.Keywords, k) < i {
 				v.reject(fmt.Sprintf("keywords[%d]", i), FieldConflict, fmt.Sprintf("%q is listed twice", k))
 			}
@@ -143,6 +147,9 @@ func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	// Keyed on the body as sent: a retry after the default interval changed is still
+	// the same request.
+	opening := keyedOpening(r, key, body)
 	if body.ReviewEveryDays == nil {
 		t, err := s.store.RiskThresholds(r.Context())
 		if err != nil {
@@ -158,7 +165,7 @@ func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
 	a, created, err := s.store.CreateKnowledgeArticle(r.Context(), store.NewKnowledgeArticle{
 		ID: newID(), Title: strings.TrimSpace(*body.Title), Body: *body.Body, Category: *body.Category, Keywords: keywords,
 		Owner: *body.Owner, ReviewEveryDays: *body.ReviewEveryDays, By: principalFrom(r.Context()).Actor(), At: time.Now(),
-	}, keyedOpening(r, key, body))
+	}, opening)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		writeProblem(w, r, problem(http.StatusConflict,
@@ -221,6 +228,10 @@ func (s *Server) listKnowledge(w http.ResponseWriter, r *http.Request) {
 	}
 	if retired := boolean(&v, q, "retired"); retired != nil {
 		f.Retired = *retired
+	}
+	if f.Retired && f.StaleAt != nil {
+		// Only a live article is stale: a retired one is reviewed by no one.
+		v.reject("stale", FieldConflict, "only live articles are stale: leave it out with retired=true")
 	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)

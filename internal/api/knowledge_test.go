@@ -166,6 +166,15 @@ func TestKnowledgeBadInputNamesEveryFieldAndStoresNothing(t *testing.T) {
 		"category": "after_sales", "owner": "oz"}`); r.status != http.StatusBadRequest || fmt.Sprint(r.fields()) != "[body]" {
 		t.Errorf("an e-mail address: %d %v", r.status, r.body)
 	}
+	if r := a.call(auth.RoleQuality, http.MethodPost, "/v1/knowledge", `{"title": "Refunds", "body": "Call the depot.",
+		"category": "after_sales", "keywords": ["退款", "13800138000"], "owner": "oz"}`); r.status != http.StatusBadRequest ||
+		fmt.Sprint(r.fields()) != "[keywords[1]]" {
+		t.Errorf("a phone number as a keyword: %d %v", r.status, r.body)
+	}
+	if r := a.call(auth.RoleAgent, http.MethodGet, "/v1/knowledge?stale=true&retired=true", ""); r.status != http.StatusBadRequest ||
+		fmt.Sprint(r.fields()) != "[stale]" {
+		t.Errorf("stale and retired: %d %v", r.status, r.body)
+	}
 	var n int
 	if err := a.store.DB().Get(&n, `SELECT count(*) FROM knowledge_articles`); err != nil || n != 0 {
 		t.Fatalf("stored %d articles (%v)", n, err)
@@ -198,5 +207,14 @@ func TestKnowledgeBadInputNamesEveryFieldAndStoresNothing(t *testing.T) {
 	if first.status != http.StatusCreated || retry.status != http.StatusOK || retry.body["id"] != first.body["id"] ||
 		other.status != http.StatusConflict {
 		t.Errorf("keyed: %d, %d %v, %d", first.status, retry.status, retry.body["id"], other.status)
+	}
+	// The key holds the body as sent: a retry after the default interval changed is the
+	// same request, answered with the article it created.
+	if put := a.call(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"knowledge_review_days": 60}`); put.status != http.StatusOK {
+		t.Fatalf("thresholds: %d %v", put.status, put.body)
+	}
+	if late := a.call(auth.RoleQuality, http.MethodPost, "/v1/knowledge", body, "Idempotency-Key", "kb-1"); late.status != http.StatusOK ||
+		late.body["id"] != first.body["id"] || late.body["review_every_days"] != 30.0 {
+		t.Errorf("retried after the default changed: %d %v", late.status, late.body)
 	}
 }

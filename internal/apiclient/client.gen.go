@@ -4852,7 +4852,7 @@ type ListKnowledgeParams struct {
 	// Owner The person who keeps the articles.
 	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
 
-	// Stale true keeps the articles whose review is due.
+	// Stale true keeps the articles whose review is due; a 400 with retired=true (only live articles are stale).
 	Stale *ListKnowledgeParamsStale `form:"stale,omitempty" json:"stale,omitempty"`
 
 	// Retired true lists the retired articles instead of the live ones.

@@ -114,17 +114,16 @@ func (c *Console) showKnowledge(w http.ResponseWriter, r *http.Request, status i
 }
 
 // articleBody is a create or edit form's fields as the API's JSON body: the
-// keywords one per comma (or Chinese comma, or line), the interval a number, an
-// empty field left out (the API names a missing one).
+// keywords one per comma (or Chinese comma, or line) — an emptied field an empty
+// list, which clears them on an edit —, the interval a number, another empty field
+// left out (the API names a missing one).
 func articleBody(in map[string]string) map[string]any {
 	body := textBody("title", "body", "category", "owner")(in)
-	if in["keywords"] != "" {
-		keywords := strings.FieldsFunc(in["keywords"], func(r rune) bool { return strings.ContainsRune(",，、\n", r) })
-		for i := range keywords {
-			keywords[i] = strings.TrimSpace(keywords[i])
-		}
-		body["keywords"] = slices.DeleteFunc(keywords, func(k string) bool { return k == "" })
+	keywords := strings.FieldsFunc(in["keywords"], func(r rune) bool { return strings.ContainsRune(",，、\n", r) })
+	for i := range keywords {
+		keywords[i] = strings.TrimSpace(keywords[i])
 	}
+	body["keywords"] = append([]string{}, slices.DeleteFunc(keywords, func(k string) bool { return k == "" })...)
 	number(body, "review_every_days", in["review_every_days"])
 	return body
 }

@@ -300,6 +300,13 @@ func TestEditingAnArticleSendsItsFieldsAndReturnsToIt(t *testing.T) {
 		!slices.Equal(kw, []any{"物流慢", "催件"}) || f.writes[0].Body["review_every_days"] != float64(14) {
 		t.Errorf("sent %+v", f.writes[0])
 	}
+	// An emptied keywords field clears them: sent as an empty list, not left out
+	// (which the API reads as "unchanged").
+	post(url.Values{"version": {`"v1"`}, "title": {"物流慢怎么办"}, "body": {"新的解答"}, "category": {"logistics"},
+		"keywords": {" "}, "owner": {"ann"}, "review_every_days": {"14"}})
+	if kw, ok := f.writes[len(f.writes)-1].Body["keywords"].([]any); !ok || len(kw) != 0 {
+		t.Errorf("emptied keywords sent as %#v, want []", f.writes[len(f.writes)-1].Body["keywords"])
+	}
 }
 
 // A refused new article comes back on its form as typed, under the API's status,
