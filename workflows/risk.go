@@ -516,7 +516,7 @@ func trainingSummary(a quality.RiskAlert, at string) string {
 			strings.Join(below, ", "), first10(tr.Scorecards)))
 	}
 	if r := tr.Reopens; r != nil && slices.Contains(tr.Signals, quality.TrainingSignalReopens) {
-		says = append(says, fmt.Sprintf("Customers reopened %d of the %d complaints resolved from %s to %s (%g%%, all agents %g%%), "+
+		says = append(says, fmt.Sprintf("Customers reopened %d of the %d resolutions they had judged, resolved from %s to %s (%g%%, all agents %g%%), "+
 			"at or over %g%%. Reopened complaints: %s.", r.Reopened, r.Resolved, formatTime(a.Details.From), at, r.RatePct,
 			r.Everyone, r.Threshold, first10(r.Complaints)))
 	}

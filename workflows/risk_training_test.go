@@ -66,7 +66,7 @@ func (s *RiskAlertSuite) reopenNotice(withQA bool) {
 
 	s.Require().Len(s.acts.notices, 1)
 	body := s.acts.notices[0].Body
-	s.True(strings.Contains(body, "Customers reopened 3 of the 12 complaints resolved from 2026-02-13"), body)
+	s.True(strings.Contains(body, "Customers reopened 3 of the 12 resolutions they had judged, resolved from 2026-02-13"), body)
 	s.True(strings.Contains(body, "(25%, all agents 10%), at or over 20%. Reopened complaints: c-1, c-2, c-3."), body)
 	s.Equal(withQA, strings.Contains(body, "under 60% of the points on: expertise 44% (all agents 65%)"), body)
 }

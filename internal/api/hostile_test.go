@@ -31,10 +31,10 @@ import (
 var writtenTables = []string{
 	"api_tokens", "api_token_generation", "api_token_retired_hashes", "calendars", "classification_rules",
 	"compensation_limits", "compensations", "complaint_events", "complaint_metrics", "complaints",
-	"escalations", "feedback", "improvement_backlog", "integrations", "message_templates", "notifications",
-	"pdca_checks", "pdca_cycles", "pdca_events", "people", "personal_data_reveals", "qa_samples",
-	"qa_scorecard", "review_schedules", "reviews", "risk_alert_events", "risk_alerts", "routing_rules",
-	"settings", "sla_policies", "surveys", "teams",
+	"escalations", "feedback", "improvement_backlog", "integrations", "knowledge_article_events",
+	"knowledge_articles", "message_templates", "notifications", "pdca_checks", "pdca_cycles", "pdca_events",
+	"people", "personal_data_reveals", "qa_samples", "qa_scorecard", "review_schedules", "reviews",
+	"risk_alert_events", "risk_alerts", "routing_rules", "settings", "sla_policies", "surveys", "teams",
 }
 
 // hostileIDs replace a route's path parameters: none names anything, and each must
