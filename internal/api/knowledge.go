@@ -75,14 +75,15 @@ func knowledgeViewOf(a store.KnowledgeArticle) knowledgeView {
 		RetiredAt: utc(a.RetiredAt), RetiredBy: a.RetiredBy}
 }
 
-// knowledgeBody creates an article or, in a PATCH, changes the fields it holds.
+// knowledgeBody creates an article or, in a PATCH, changes the fields it holds; in
+// an edit's history it is what the changed fields held before.
 type knowledgeBody struct {
-	Title           *string   `json:"title"`
-	Body            *string   `json:"body"`
-	Category        *string   `json:"category"`
-	Keywords        *[]string `json:"keywords"`
-	Owner           *string   `json:"owner"`
-	ReviewEveryDays *int      `json:"review_every_days"`
+	Title           *string   `json:"title,omitempty"`
+	Body            *string   `json:"body,omitempty"`
+	Category        *string   `json:"category,omitempty"`
+	Keywords        *[]string `json:"keywords,omitempty"`
+	Owner           *string   `json:"owner,omitempty"`
+	ReviewEveryDays *int      `json:"review_every_days,omitempty"`
 }
 
 // check names every bad field; creating, the title, body, category and owner are
@@ -278,21 +279,11 @@ type knowledgeDetailView struct {
 // retired; an edit names the fields it changed and what they held before (a
 // handover is an edit of owner).
 type knowledgeEventView struct {
-	Kind    string          `json:"kind"`
-	At      time.Time       `json:"at"`
-	Actor   string          `json:"actor"`
-	Changed []string        `json:"changed,omitempty"`
-	Before  *knowledgeValue `json:"before,omitempty"`
-}
-
-// knowledgeValue is what an edit's changed fields held before it.
-type knowledgeValue struct {
-	Title           *string   `json:"title,omitempty"`
-	Body            *string   `json:"body,omitempty"`
-	Category        *string   `json:"category,omitempty"`
-	Keywords        *[]string `json:"keywords,omitempty"`
-	Owner           *string   `json:"owner,omitempty"`
-	ReviewEveryDays *int      `json:"review_every_days,omitempty"`
+	Kind    string         `json:"kind"`
+	At      time.Time      `json:"at"`
+	Actor   string         `json:"actor"`
+	Changed []string       `json:"changed,omitempty"`
+	Before  *knowledgeBody `json:"before,omitempty"`
 }
 
 // knowledgeToKeep reads the article the path names and checks the caller may keep
