@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
@@ -92,7 +93,7 @@ func CycleWorkflowID(cycleID string) string { return "pdca:" + cycleID }
 
 func cycleProposer(reviewID string) string {
 	if reviewID == "" {
-		return "system"
+		return complaint.ActorSystem
 	}
 	return reviewID
 }

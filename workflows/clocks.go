@@ -229,7 +229,7 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 	})
 	key := w.eventKey(complaint.EventSLAWarning)
 	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventSLAWarning, Actor: "system", At: f.at,
+		Key: key, Kind: complaint.EventSLAWarning, Actor: complaint.ActorSystem, At: f.at,
 		Clock: f.clock.name, Round: f.clock.round, Percent: f.mark.percent, DueAt: due,
 	}); err != nil {
 		w.logger.Error("recording warning failed", "Error", err)
@@ -261,7 +261,7 @@ func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
 	w.upsertSearchAttributes(ctx)
 	key := w.eventKey(complaint.EventSLABreached)
 	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventSLABreached, Actor: "system", At: f.at, Clock: c.name, Round: c.round, DueAt: due,
+		Key: key, Kind: complaint.EventSLABreached, Actor: complaint.ActorSystem, At: f.at, Clock: c.name, Round: c.round, DueAt: due,
 	}); err != nil {
 		w.logger.Error("recording breach failed", "Error", err)
 		return
@@ -290,7 +290,7 @@ func (w *complaintWorkflow) escalateLevel(ctx workflow.Context, f firedMark) {
 	due := f.due
 	key := w.eventKey(complaint.EventSLAEscalated)
 	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventSLAEscalated, Actor: "system", At: f.at, Clock: f.clock.name,
+		Key: key, Kind: complaint.EventSLAEscalated, Actor: complaint.ActorSystem, At: f.at, Clock: f.clock.name,
 		Round: f.clock.round, DueAt: due, Level: level.Level, Recipient: recipient,
 	}); err != nil {
 		w.logger.Error("recording ladder level failed", "Error", err)

@@ -316,7 +316,7 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 		w.anger = sla.Anger
 		if sla.RaisedFrom != "" {
 			if err := w.record(ctx, complaint.Event{
-				Kind: complaint.EventUrgencyRaised, Actor: "system", At: workflow.Now(ctx), Urgency: sla.Urgency,
+				Kind: complaint.EventUrgencyRaised, Actor: complaint.ActorSystem, At: workflow.Now(ctx), Urgency: sla.Urgency,
 				Reason: fmt.Sprintf("urgency raised from %s to %s: %s", sla.RaisedFrom, sla.Urgency, sla.Anger),
 			}); err != nil {
 				return err
@@ -324,7 +324,7 @@ func (w *complaintWorkflow) open(ctx workflow.Context) error {
 		}
 	}
 	if reason := w.autoEscalationReason(); reason != "" {
-		w.openEscalation(ctx, "system", reason, true)
+		w.openEscalation(ctx, complaint.ActorSystem, reason, true)
 	}
 	return nil
 }
@@ -470,7 +470,7 @@ func (w *complaintWorkflow) awaitClose(ctx workflow.Context) error {
 	w.state.ClosedAt = &now
 	w.upsertSearchAttributes(ctx)
 	return w.record(ctx, complaint.Event{
-		Kind: complaint.EventClosed, Actor: "system", At: now, Status: complaint.StatusClosed,
+		Kind: complaint.EventClosed, Actor: complaint.ActorSystem, At: now, Status: complaint.StatusClosed,
 		Reason: "no objection within " + w.in.CloseAfterResolved.String() + " of resolution",
 	})
 }

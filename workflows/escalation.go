@@ -194,7 +194,7 @@ func (w *complaintWorkflow) routeWaitingEscalation(ctx workflow.Context) {
 	snapshot := *e
 	key := w.eventKey(complaint.EventEscalationMovedUp)
 	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: complaint.EventEscalationMovedUp, Actor: "system", At: now, Level: 1, Escalation: &snapshot,
+		Key: key, Kind: complaint.EventEscalationMovedUp, Actor: complaint.ActorSystem, At: now, Level: 1, Escalation: &snapshot,
 	}); err != nil {
 		w.logger.Error("recording the escalation's approver failed", "Error", err)
 		return
@@ -237,7 +237,7 @@ func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
 	snapshot := *e
 	key := w.eventKey(kind)
 	if err := w.record(ctx, complaint.Event{
-		Key: key, Kind: kind, Actor: "system", At: now, Level: e.Level, Escalation: &snapshot,
+		Key: key, Kind: kind, Actor: complaint.ActorSystem, At: now, Level: e.Level, Escalation: &snapshot,
 	}); err != nil {
 		w.logger.Error("recording escalation move failed", "Error", err)
 		return
@@ -481,7 +481,7 @@ func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e
 	}
 	var told []string
 	for _, to := range []string{e.RequestedBy, w.state.Owner} {
-		if to == "" || to == "system" || slices.Contains(told, to) {
+		if to == "" || to == complaint.ActorSystem || slices.Contains(told, to) {
 			continue
 		}
 		told = append(told, to)
@@ -515,7 +515,7 @@ func (w *complaintWorkflow) cancelPendingEscalation(ctx workflow.Context, now ti
 	e.Status, e.DecisionDueAt = "cancelled", nil
 	snapshot := *e
 	if err := w.record(ctx, complaint.Event{
-		Kind: complaint.EventEscalationCancelled, Actor: "system", At: now, Level: e.Level,
+		Kind: complaint.EventEscalationCancelled, Actor: complaint.ActorSystem, At: now, Level: e.Level,
 		Reason: "the complaint was resolved", Escalation: &snapshot,
 	}); err != nil {
 		return err

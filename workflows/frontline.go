@@ -201,7 +201,7 @@ func (w *complaintWorkflow) cancelCompensation(ctx workflow.Context, seq int) er
 	c.Status = complaint.CompensationCancelled
 	snapshot := *c
 	return w.record(ctx, complaint.Event{
-		Kind: complaint.EventCompensationCancelled, Actor: "system", At: workflow.Now(ctx),
+		Kind: complaint.EventCompensationCancelled, Actor: complaint.ActorSystem, At: workflow.Now(ctx),
 		Reason: "the complaint was resolved", Compensation: &snapshot,
 	})
 }

@@ -262,7 +262,7 @@ func (c *pdcaCycle) check(ctx workflow.Context) error {
 			return nil
 		}
 	}
-	_, err := c.measure(ctx, *c.state.NextCheckAt, "system", true)
+	_, err := c.measure(ctx, *c.state.NextCheckAt, complaint.ActorSystem, true)
 	return err
 }
 
@@ -362,7 +362,7 @@ func (c *pdcaCycle) remind(ctx workflow.Context) error {
 		what, subject = "plan", "a plan is awaited"
 	}
 	c.setRemindFrom(now)
-	key, err := c.record(ctx, "reminded", "system", map[string]any{"what": what, "recipients": pdcaUnique(recipients)})
+	key, err := c.record(ctx, "reminded", complaint.ActorSystem, map[string]any{"what": what, "recipients": pdcaUnique(recipients)})
 	if err != nil {
 		return err
 	}

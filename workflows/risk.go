@@ -247,7 +247,7 @@ func (w *riskAlert) announce(ctx workflow.Context) error {
 	if w.state.Grade == quality.Red {
 		to = riskAppendNew(to, w.director())
 	}
-	key, err := w.record(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventNotified, Actor: "system",
+	key, err := w.record(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventNotified, Actor: complaint.ActorSystem,
 		At: workflow.Now(ctx), Data: quality.RiskEventData{Recipients: to}})
 	if err != nil {
 		return err
@@ -304,7 +304,7 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 		if w.state.EscalatedTo != "" {
 			to = riskAppendNew(to, w.state.EscalatedTo)
 		}
-		key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventOverdue, Actor: "system", At: now,
+		key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventOverdue, Actor: complaint.ActorSystem, At: now,
 			Data: quality.RiskEventData{Recipients: to, Reason: "no response by " + formatTime(due) + " and nobody left to escalate to"}})
 		if err != nil {
 			return true, err
@@ -318,7 +318,7 @@ func (w *riskAlert) missed(ctx workflow.Context, due time.Time) (done bool, err 
 	next := due.Add(w.state.HandlingPeriod)
 	up := w.chain[level].ID
 	to := riskAppendNew([]string{up}, w.owners()...)
-	key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventEscalated, Actor: "system", At: now,
+	key, err := w.recordLocked(ctx, quality.RiskAlertEvent{Kind: quality.RiskEventEscalated, Actor: complaint.ActorSystem, At: now,
 		Data: quality.RiskEventData{Level: level, To: up, NextDueAt: &next, Recipients: to}})
 	if err != nil {
 		return true, err

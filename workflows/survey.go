@@ -146,7 +146,7 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 			reason = "no answer before the survey link expired at " + message.Time(ticket.ExpiresAt)
 		}
 		if _, err := f.record(ctx, complaint.Event{
-			Kind: complaint.EventSurveyExpired, Actor: "system", At: workflow.Now(ctx), Reason: reason,
+			Kind: complaint.EventSurveyExpired, Actor: complaint.ActorSystem, At: workflow.Now(ctx), Reason: reason,
 		}); err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (f *surveyLoop) run(ctx workflow.Context) error {
 // reminder is sent only if it is due before then; otherwise after Timeout from
 // sending, as executions of revision 4 or older were recorded.
 func (f *surveyLoop) send(ctx workflow.Context, ticket activities.SurveyTicket, expiring bool) (bool, error) {
-	key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveySent, Actor: "system", At: f.state.SentAt})
+	key, err := f.record(ctx, complaint.Event{Kind: complaint.EventSurveySent, Actor: complaint.ActorSystem, At: f.state.SentAt})
 	if err != nil {
 		return false, err
 	}
@@ -194,7 +194,7 @@ func (f *surveyLoop) send(ctx workflow.Context, ticket activities.SurveyTicket, 
 	}
 	now := workflow.Now(ctx)
 	f.state.RemindedAt = &now
-	key, err = f.record(ctx, complaint.Event{Kind: complaint.EventSurveyReminded, Actor: "system", At: now})
+	key, err = f.record(ctx, complaint.Event{Kind: complaint.EventSurveyReminded, Actor: complaint.ActorSystem, At: now})
 	if err != nil {
 		return false, err
 	}
@@ -259,7 +259,7 @@ func (f *surveyLoop) withdraw(ctx workflow.Context) {
 	}
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	if _, err := f.record(dctx, complaint.Event{
-		Kind: complaint.EventSurveyCancelled, Actor: "system", At: workflow.Now(dctx),
+		Kind: complaint.EventSurveyCancelled, Actor: complaint.ActorSystem, At: workflow.Now(dctx),
 		Reason: "the complaint was reopened or closed before the customer answered",
 	}); err != nil {
 		f.logger.Error("recording the withdrawn survey failed", "Error", err)
@@ -322,7 +322,7 @@ func (w *complaintWorkflow) afterResolution(ctx workflow.Context) error {
 		// The loop's activities retry without end, so this is a bug or an operator
 		// terminating it; the fix cannot be verified, but the complaint must not hang.
 		w.logger.Error("feedback loop failed; closing unverified", "Error", err)
-		_, err := w.closeAs(ctx, "system", complaint.Unverified, "the feedback loop failed: "+err.Error())
+		_, err := w.closeAs(ctx, complaint.ActorSystem, complaint.Unverified, "the feedback loop failed: "+err.Error())
 		return err
 	}
 	w.state.Survey.Outcome = result.Outcome
@@ -363,7 +363,7 @@ func (w *complaintWorkflow) actOnFeedback(ctx workflow.Context, r SurveyState) e
 		return nil
 	default:
 		_, timeout := w.surveyTimes()
-		key, err := w.closeAs(ctx, "system", complaint.Unverified,
+		key, err := w.closeAs(ctx, complaint.ActorSystem, complaint.Unverified,
 			fmt.Sprintf("no answer to the satisfaction survey within %s", timeout))
 		if err == nil {
 			w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedUnverified, nil)

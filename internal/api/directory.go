@@ -307,7 +307,7 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	reserveCustomer(&v, "id", id)
+	reserveActor(&v, "id", id)
 	body.validate(&v, s.egress)
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
@@ -526,12 +526,13 @@ func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// reserveCustomer refuses field when it would make its holder's actor ID the
-// customer's (complaint.ActorCustomer): a person's ID, or the name a token for no
-// person acts under (auth.Principal.Actor). Its steps would pass for the customer's
-// in the event log, its reopening for the customer's verdict on a fix.
-func reserveCustomer(v *validator, field, actor string) {
-	if actor == complaint.ActorCustomer {
-		v.reject(field, FieldInvalid, "is reserved: the event log records the customer's own steps as "+actor)
+// reserveActor refuses field when it would make its holder's actor ID one the event
+// log records for no staff member (complaint.ReservedActor): a person's ID, or the
+// name a token for no person acts under (auth.Principal.Actor). Its steps would pass
+// for the customer's (a reopening for their verdict on a fix) or the system's.
+func reserveActor(v *validator, field, actor string) {
+	if complaint.ReservedActor(actor) {
+		v.reject(field, FieldInvalid, "is reserved: the event log records the customer's own steps and the system's as "+
+			complaint.ActorCustomer+" and "+complaint.ActorSystem)
 	}
 }

@@ -101,7 +101,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	v.oneOf("role", body.Role, roles)
 	v.required("name", body.Name, 200)
 	if body.PersonID == "" {
-		reserveCustomer(&v, "name", body.Name)
+		reserveActor(&v, "name", body.Name)
 	}
 	expires, _ := body.check(&v, time.Now())
 	if body.PersonID != "" {

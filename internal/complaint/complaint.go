@@ -136,10 +136,22 @@ const (
 
 // ActorCustomer is the actor of the customer's own steps in the event log: the
 // survey's answer and what it decides, a verified close or a reopening
-// (workflows/survey.go). No staff member may take it as an ID (the directory
-// refuses it), so a reopening by it is the customer's verdict on a fix (the
-// training-gap reopen rate, store.TrainingReopens).
+// (workflows/survey.go). No staff member may take it as an ID (ReservedActor), so
+// a reopening by it is the customer's verdict on a fix (the training-gap reopen
+// rate, store.TrainingReopens).
 const ActorCustomer = "customer"
+
+// ActorSystem is the actor of the steps the workflows take on their own: a timer's
+// warning, breach or expiry, an escalation moving up, the close after the feedback
+// loop. No staff member may take it as an ID (ReservedActor), so those steps never
+// pass for a person's in the history and metrics, and a person named by a step is
+// never mistaken for it (an escalation's decision is told to its requester unless
+// that was the system).
+const ActorSystem = "system"
+
+// ReservedActor reports whether id is an actor the event log records for no staff
+// member, which no person's ID and no token's name may be.
+func ReservedActor(id string) bool { return id == ActorCustomer || id == ActorSystem }
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
 // a retried activity writes the event (and its effect on the complaint) only once.

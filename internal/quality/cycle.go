@@ -63,7 +63,7 @@ type NewCycle struct {
 	PeriodFrom     *time.Time
 	PeriodTo       *time.Time
 	OpenedAt       time.Time
-	Actor          string // recorded on the proposed event; default the review, else "system"
+	Actor          string // recorded on the proposed event; default the review, else complaint.ActorSystem
 	// StartPending marks the new cycle's workflow as not yet started: the caller
 	// starts it after the commit, and the API's reconciler starts what stays marked
 	// (a review's proposal too: its run may fail before the start, and a later

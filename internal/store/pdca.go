@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
@@ -125,7 +126,7 @@ func (s *Store) proposeCycle(ctx context.Context, c quality.NewCycle, k Keyed) (
 
 func cycleActor(actor string) string {
 	if actor == "" {
-		return "system"
+		return complaint.ActorSystem
 	}
 	return actor
 }
