@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -308,16 +307,12 @@ func (s *Server) escalationInbox(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	caller := principalFrom(r.Context())
-	filter := store.EscalationFilter{Status: status, Person: caller.PersonID, Limit: limit}
-	if caller.Role != auth.RoleAdmin && caller.PersonID == "" {
-		writeProblem(w, r, problem(http.StatusForbidden,
-			"this token does not act for a person of the directory, so it has no inbox; create one with person_id"))
+	person, why := principalFrom(r.Context()).Inbox()
+	if why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
 		return
 	}
-	if caller.Role == auth.RoleAdmin && caller.PersonID == "" {
-		filter.Person = ""
-	}
+	filter := store.EscalationFilter{Status: status, Person: person, Limit: limit}
 	es, err := s.store.EscalationInbox(r.Context(), filter)
 	if err != nil {
 		s.serverError(w, r, err)

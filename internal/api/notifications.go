@@ -91,19 +91,12 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	if caller.Role == auth.RoleAgent {
-		switch {
-		case caller.PersonID == "":
-			writeProblem(w, r, problem(http.StatusForbidden,
-				"an agent sees its own notices: this token must act for a person of the directory"))
-			return
-		case f.Recipient == "":
-			f.Recipient = caller.PersonID
-		case f.Recipient != caller.PersonID:
-			writeProblem(w, r, problem(http.StatusForbidden, "an agent sees only notices to "+caller.PersonID))
-			return
-		}
+	recipient, why := caller.NoticesListed(f.Recipient)
+	if why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return
 	}
+	f.Recipient = recipient
 	ns, err := s.store.NotificationPage(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, err)

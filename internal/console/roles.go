@@ -45,8 +45,19 @@ var formRoutes = map[string]string{
 	"risk.open":       "POST /v1/risk-alerts",
 	"risk.respond":    "POST /v1/risk-alerts/{id}/respond",
 	"risk.close":      "POST /v1/risk-alerts/{id}/close",
-	// The risk page's link is for who may list alerts: an agent lists their own.
-	"risk.list": "GET /v1/risk-alerts",
+	// A page's link (the navigation's, say) is for who may read what the page shows:
+	// the risk page's for who may list alerts, an agent their own (personal).
+	"risk.list":          "GET /v1/risk-alerts",
+	"escalations.list":   "GET /v1/escalations",
+	"reviews.list":       "GET /v1/review-schedules",
+	"pdca.list":          "GET /v1/pdca-cycles",
+	"backlog.list":       "GET /v1/improvement-backlog",
+	"insight.read":       "GET /v1/insight-report",
+	"qa.list":            "GET /v1/qa-queue",
+	"dashboard.read":     "GET /v1/metrics",
+	"performance.read":   "GET /v1/metrics/efficiency",
+	"kpi.read":           "GET /v1/kpi-targets",
+	"notifications.list": "GET /v1/notifications",
 	// The knowledge base: every staff role reads it; its keepers write articles, and
 	// an article's owner edits and reviews it too (keeping).
 	"knowledge.list":   "GET /v1/knowledge",
@@ -81,7 +92,10 @@ func grantsOf(routes []api.Route) grants {
 // personal are the forms whose route, beyond the role, asks who the principal is:
 // the API's own rule (internal/auth), which the page asks as the API does.
 var personal = map[string]func(auth.Principal) string{
-	"pdca.decision": auth.Principal.MayDecidePlan,
+	"pdca.decision":      auth.Principal.MayDecidePlan,
+	"risk.list":          func(p auth.Principal) string { _, why := p.AlertsListed(""); return why },
+	"escalations.list":   func(p auth.Principal) string { _, why := p.Inbox(); return why },
+	"notifications.list": func(p auth.Principal) string { _, why := p.NoticesListed(""); return why },
 }
 
 // keeping are the forms of an article whose route, beyond the role, asks whether

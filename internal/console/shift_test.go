@@ -233,7 +233,9 @@ func TestInboxSaysWhenTheListIsCut(t *testing.T) {
 }
 
 // The complaint page's pending escalation says when it moves up, at what level and
-// who may decide, and links its entry in the inbox, where it is decided.
+// who may decide, and links its entry in the inbox, where it is decided — for a
+// viewer who has an inbox (the API's rule, auth.Principal.Inbox): an agent's page
+// says who may decide, with no link to a page that would refuse them.
 func TestComplaintPageLinksAPendingEscalation(t *testing.T) {
 	f := overLimit()
 	due := shiftNow.Add(time.Hour)
@@ -242,7 +244,18 @@ func TestComplaintPageLinksAPendingEscalation(t *testing.T) {
 		escalationJSON(2, "waits", map[string]any{"level": 2, "eligible": []string{"lee", "kim"}, "decision_due_at": due.Format(time.RFC3339)}))
 	f.answers["/v1/notifications"] = items()
 	f.answers["/v1/complaints/"+shiftComplaint+"/surveys"] = items()
-	body := get(t, f.console(t).complaint, "/console/complaints/"+shiftComplaint, shiftComplaint)
+	page := func(role auth.Role) string {
+		t.Helper()
+		w := serveAs(t, f.console(t).complaint, role, "/console/complaints/"+shiftComplaint, shiftComplaint)
+		if w.Code != http.StatusOK {
+			t.Fatalf("the complaint page as %s: HTTP %d: %.500s", role, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	if body := page(auth.RoleAgent); strings.Contains(body, `#esc-`+shiftComplaint+`-2"`) || !strings.Contains(body, "lee, kim") {
+		t.Errorf("an agent's page: want who may decide and no link to the inbox:\n%s", body)
+	}
+	body := page(auth.RoleManager)
 	for _, want := range []string{`href="/console/escalations#esc-` + shiftComplaint + `-2"`,
 		`<time class="local" datetime="` + due.Format(time.RFC3339) + `"`, "lee, kim"} {
 		if !strings.Contains(body, want) {
@@ -257,7 +270,7 @@ func TestComplaintPageLinksAPendingEscalation(t *testing.T) {
 	// waits for one, with no link to an inbox that holds it nowhere.
 	f.answers["/v1/complaints/"+shiftComplaint+"/escalations"] = items(escalationJSON(1, "angry customer",
 		map[string]any{"automatic": true, "level": 0, "approver": "", "eligible": []string{}}))
-	body = get(t, f.console(t).complaint, "/console/complaints/"+shiftComplaint, shiftComplaint)
+	body = page(auth.RoleManager)
 	if !strings.Contains(body, "awaits a manager") || strings.Contains(body, `#esc-`+shiftComplaint+`-1"`) {
 		t.Errorf("an escalation awaiting a manager: want it said, and no decide link:\n%s", body)
 	}

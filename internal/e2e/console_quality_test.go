@@ -14,8 +14,9 @@ import (
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
-// signInAs signs in with a token and waits for the console's navigation: a quality
-// person's landing page is the queue, which their role may or may not list.
+// signInAs signs in with a token and waits for the console's navigation (its queue
+// link, which every role is shown; the others follow the role): a quality person's
+// landing page is the queue, which their role may or may not list.
 func (b *browser) signInAs(token string) {
 	b.t.Helper()
 	b.navigate(b.base + "/console/login")
@@ -23,7 +24,7 @@ func (b *browser) signInAs(token string) {
 		chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), token),
 		clickThrough(`button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/pdca"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/"]`)))
 }
 
 // The PDCA cycle in the browser: the owner's plan (sent through the API) is approved
