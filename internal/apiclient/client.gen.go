@@ -2647,7 +2647,9 @@ type InsightReport struct {
 	} `json:"knowledge"`
 
 	// KpiGaps Each enabled standing KPI target (GET /v1/kpi-targets, in its order) against the period's total (no
-	// category) and each category.
+	// category) and each category. A figure is judged as the risk monitor's KPI check judges it: on at least
+	// `kpi_min_volume` (GET /v1/risk-thresholds) of its own samples; on fewer, `value` and `gap` are null and
+	// `missed` is false.
 	KpiGaps []struct {
 		Category *string `json:"category,omitempty"`
 

@@ -44,25 +44,31 @@ type KPIGap struct {
 
 // KPIGaps measures the report's total and each group against each enabled target
 // of the register, in the register's order, the total first. The register is the
-// one source of targets: the metrics, the risk monitor and this report read it.
-func KPIGaps(targets KPITargets, r MetricsReport) []KPIGap {
+// one source of targets: the metrics, the risk monitor and this report read it. A
+// figure is judged as the risk monitor's KPI check judges it (Standings): on at
+// least minSamples (kpi_min_volume) of its own samples, else it has no value and no
+// gap, so the report and the KPI alert never disagree on whether a target was missed.
+func KPIGaps(targets KPITargets, r MetricsReport, minSamples int64) []KPIGap {
+	groups := append([]MetricsGroup{r.Total}, r.Groups...)
+	standings := make([][]KPIStanding, len(groups))
+	for i, g := range groups {
+		standings[i] = targets.Standings(g, minSamples)
+	}
 	out := []KPIGap{}
-	for _, t := range targets.Targets {
-		if !t.Enabled {
-			continue
-		}
-		for i, g := range append([]MetricsGroup{r.Total}, r.Groups...) {
-			gap := KPIGap{KPI: t.KPI, Target: t.Target, Value: t.KPI.Value(g)}
+	for k := range standings[0] {
+		for i, g := range groups {
+			s := standings[i][k]
+			gap := KPIGap{KPI: s.KPI, Target: s.Target, Value: s.Actual}
 			if i > 0 {
 				gap.Category = g.Key
 			}
-			if gap.Value != nil {
-				d := t.Target - *gap.Value
-				if !t.KPI.HigherIsBetter() {
+			if s.Actual != nil {
+				d := s.Target - *s.Actual
+				if !s.KPI.HigherIsBetter() {
 					d = -d
 				}
 				d = math.Round(d*100) / 100
-				gap.Gap, gap.Missed = &d, !t.KPI.Met(*gap.Value, t.Target)
+				gap.Gap, gap.Missed = &d, !*s.Met
 			}
 			out = append(out, gap)
 		}

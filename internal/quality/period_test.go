@@ -37,6 +37,10 @@ func TestParsePeriodAndPreviousPeriod(t *testing.T) {
 	}
 }
 
+// The insight report's KPI gaps judge a figure as the risk monitor's KPI check
+// does: on at least kpi_min_volume of its own samples. A category whose figures
+// miss their targets on too few samples has no gap, and the KPI check finds as many
+// targets missed in each group as the gaps say.
 func TestKPIGaps(t *testing.T) {
 	// The register's enabled targets, in its order; the disabled one is left out.
 	targets := KPITargets{Targets: []KPITarget{
@@ -45,22 +49,30 @@ func TestKPIGaps(t *testing.T) {
 		{KPI: KPI(ReopenRate), Target: 5, Enabled: true},
 		{KPI: FirstResponseMinutes, Target: 30, Enabled: true},
 	}}
+	const minSamples = 3
 	pct := func(v float64) *float64 { return &v }
 	r := MetricsReport{
 		// p90 first response 1440 s = 24 min: 6 under the 30-minute target. Resolution:
 		// 3 resolved of the 4 due (one past its deadline; the fifth not due yet) = 75 %.
 		Total: MetricsGroup{Volume: 5, Resolved: 3, ResolutionDue: 4, ReopenRatePct: pct(7.5),
-			FirstResponseSeconds: Percentiles{P90: pct(1440)}},
-		Groups: []MetricsGroup{{Key: "logistics", Volume: 0}},
+			FirstResponseSeconds: Percentiles{Count: 5, P90: pct(1440)}},
+		Groups: []MetricsGroup{{Key: "logistics", Volume: 0},
+			// Every figure misses its target, each on fewer than 3 of its own samples:
+			// 1 resolved of the 2 due (50 %), 1 resolution reopened, 2 first responses.
+			{Key: "product", Volume: 4, Resolved: 1, ResolutionDue: 2, ReopenRatePct: pct(100),
+				FirstResponseSeconds: Percentiles{Count: 2, P90: pct(7200)}}},
 	}
-	got := KPIGaps(targets, r)
+	got := KPIGaps(targets, r, minSamples)
 	want := []KPIGap{
 		{KPI: KPI(ResolutionRate), Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
 		{KPI: KPI(ResolutionRate), Category: "logistics", Target: 80},
+		{KPI: KPI(ResolutionRate), Category: "product", Target: 80},
 		{KPI: KPI(ReopenRate), Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
 		{KPI: KPI(ReopenRate), Category: "logistics", Target: 5},
+		{KPI: KPI(ReopenRate), Category: "product", Target: 5},
 		{KPI: FirstResponseMinutes, Value: pct(24), Target: 30, Gap: pct(-6)},
 		{KPI: FirstResponseMinutes, Category: "logistics", Target: 30},
+		{KPI: FirstResponseMinutes, Category: "product", Target: 30},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d gaps, want %d: %+v", len(got), len(want), got)
@@ -70,6 +82,18 @@ func TestKPIGaps(t *testing.T) {
 		if g.KPI != w.KPI || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
 			(g.Gap == nil) != (w.Gap == nil) || g.Value != nil && *g.Value != *w.Value || g.Gap != nil && *g.Gap != *w.Gap {
 			t.Errorf("gap %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	for _, g := range append([]MetricsGroup{r.Total}, r.Groups...) {
+		missed := 0
+		for _, gap := range got {
+			if gap.Missed && (gap.Category == g.Key) {
+				missed++
+			}
+		}
+		check := CheckKPITargets(g, targets, RiskThresholds{KPIMinVolume: minSamples}, RiskWindows{})
+		if check.Observed != float64(missed) {
+			t.Errorf("group %q: the KPI check finds %g targets missed, the gaps %d", g.Key, check.Observed, missed)
 		}
 	}
 }
