@@ -63,7 +63,10 @@ func SettleAbandoned(ctx context.Context, a *Activities, idle time.Duration, log
 			return done, err
 		}
 		for _, row := range rows {
-			d, ok := a.fromRow(row)
+			d, ok, err := a.fromRow(ctx, row)
+			if err != nil {
+				return done, err
+			}
 			if !ok {
 				continue // not read (see above)
 			}

@@ -172,7 +172,10 @@ func (a *Activities) resume(ctx context.Context, complaintID string, eventKeys .
 	}
 	ds := make([]delivery, 0, len(rows))
 	for _, row := range rows {
-		d, ok := a.fromRow(row)
+		d, ok, err := a.fromRow(ctx, row)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("notification %s cannot be resumed from its row", row.IdempotencyKey), ErrTypeNotificationFailed, nil)
@@ -184,20 +187,29 @@ func (a *Activities) resume(ctx context.Context, complaintID string, eventKeys .
 
 // fromRow rebuilds a delivery from its row, which holds what the attempt that
 // began it meant to send; false where the row does not hold enough: a customer's
-// (its address is kept masked) or one on a channel rowChannel lacks.
-func (a *Activities) fromRow(row notify.Notification) (delivery, bool) {
+// (its address is kept masked) or one on a channel rowChannel lacks. A webhook's
+// key is not in the row: it is the person's as they hold it now, as for any retry.
+func (a *Activities) fromRow(ctx context.Context, row notify.Notification) (delivery, bool, error) {
 	channel := a.rowChannel(row.Channel)
 	if channel == nil || row.Recipient == CustomerRecipient {
-		return delivery{}, false
+		return delivery{}, false, nil
+	}
+	var secret string
+	if row.Channel == notify.ChannelWebhook {
+		c, err := a.Notifications.NotificationContacts(ctx, "", row.Recipient)
+		if err != nil {
+			return delivery{}, false, err
+		}
+		secret = c.PersonWebhookSecret
 	}
 	return delivery{
 		channel: channel,
 		msg: notify.Message{
 			Key: row.IdempotencyKey, ComplaintID: null.Value(row.ComplaintID), EventKind: row.EventKind, Recipient: row.Recipient,
-			Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
+			Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body, Secret: []byte(secret),
 		},
 		row: row,
-	}, true
+	}, true, nil
 }
 
 // rowChannel is the channel that sends a delivery rebuilt from a row on name: the
@@ -324,18 +336,21 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 	type target struct {
 		channel notify.Notifier
 		address string
+		secret  string
 	}
 	var targets []target
-	add := func(channel, address string) {
+	add := func(channel, address, secret string) {
 		if ch := a.notifier(channel); ch != nil && address != "" {
-			targets = append(targets, target{ch, address})
+			targets = append(targets, target{ch, address, secret})
 		}
 	}
 	if n.Recipient == CustomerRecipient {
-		add(notify.ChannelEmail, c.CustomerEmail)
+		add(notify.ChannelEmail, c.CustomerEmail, "")
 	} else {
-		add(notify.ChannelEmail, c.PersonEmail)
-		add(notify.ChannelWebhook, c.PersonWebhookURL)
+		add(notify.ChannelEmail, c.PersonEmail, "")
+		// The person's own key, as they hold it now: a retry after a rotation signs
+		// with the new key, the one their receiver then checks.
+		add(notify.ChannelWebhook, c.PersonWebhookURL, c.PersonWebhookSecret)
 	}
 	var mask func(string) string
 	if len(targets) == 0 {
@@ -345,7 +360,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 			// log's). The row keeps the text, as for the customer's other notices.
 			mask = func(s string) string { return maskForLog(s, c) }
 		}
-		targets = append(targets, target{a.logNotifier(), ""})
+		targets = append(targets, target{a.logNotifier(), "", ""})
 	}
 
 	ds := make([]delivery, 0, len(targets))
@@ -360,7 +375,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 			mask:    mask,
 			msg: notify.Message{
 				Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
-				Address: t.address, Subject: subject, Body: body,
+				Address: t.address, Subject: subject, Body: body, Secret: []byte(t.secret),
 			},
 			row: notify.Notification{
 				IdempotencyKey: key,

@@ -32,6 +32,7 @@ func (s *Server) registerDirectoryRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/people", s.authorize(s.listPeople, readers...))
 	mux.Handle("GET /v1/people/{id}", s.authorize(s.getPerson, readers...))
 	mux.Handle("DELETE /v1/people/{id}", s.authorize(s.deactivatePerson, auth.RoleAdmin))
+	mux.Handle("POST /v1/people/{id}/webhook-secret", s.authorize(s.rotateWebhookSecret, auth.RoleAdmin))
 
 	mux.Handle("PUT /v1/routing/{category}", s.authorize(s.putRoute, auth.RoleAdmin))
 	mux.Handle("GET /v1/routing", s.authorize(s.listRoutes, readers...))
@@ -272,6 +273,9 @@ type personView struct {
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	UpdatedBy  string    `json:"updated_by"`
+	// WebhookSecret signs the person's webhooks. Only the answer that issues or
+	// rotates it shows it; it is never shown again.
+	WebhookSecret string `json:"webhook_secret,omitempty"`
 }
 
 func personViewOf(p store.Person) personView {
@@ -314,10 +318,11 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
+	secret := newWebhookSecret() // taken only by a person given a webhook they had not
 	p, created, err := s.store.PutPerson(r.Context(), store.Person{
 		ID: id, Name: body.Name, Role: complaint.Role(body.Role),
 		TeamID: null.IfEmpty(body.TeamID), ManagerID: null.IfEmpty(body.ManagerID),
-		Email: null.IfEmpty(body.Email), WebhookURL: null.IfEmpty(body.WebhookURL),
+		Email: null.IfEmpty(body.Email), WebhookURL: null.IfEmpty(body.WebhookURL), WebhookSecret: &secret,
 		Active: body.Active == nil || *body.Active, UpdatedBy: principalFrom(r.Context()).Actor(),
 	}, version)
 	if errors.Is(err, store.ErrStale) {
@@ -328,8 +333,10 @@ func (s *Server) putPerson(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	view := personViewOf(p)
+	view.WebhookSecret = issuedWebhookSecret(p, secret)
 	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
-	writePut(w, r, created, personViewOf(p))
+	writePut(w, r, created, view)
 }
 
 // listPeople filters by ?team=, ?role= and ?active=true|false; all people by default.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -59,7 +58,7 @@ func integrationViewOf(in store.Integration) integrationView {
 
 // newCallbackSecret returns a fresh signing secret for an integration.
 func newCallbackSecret() string {
-	return "cbsec_" + strings.TrimPrefix(auth.NewSecret(), "cf_")
+	return newSigningSecret("cbsec_")
 }
 
 // putIntegration creates an integration (201, with its secret, shown once) or

@@ -72,6 +72,7 @@ var consoleRoutes = map[string]bool{
 	"GET /console/admin/directory":                                          true,
 	"POST /console/admin/teams":                                             true,
 	"POST /console/admin/people":                                            true,
+	"POST /console/admin/people/{id}/webhook-secret":                        true,
 	"GET /console/admin/routing":                                            true,
 	"POST /console/admin/routing":                                           true,
 	"GET /console/admin/calendars":                                          true,

@@ -55,6 +55,7 @@ var routeActions = map[string]string{
 	"GET /v1/people":                                            "list people",
 	"GET /v1/people/{id}":                                       "read people",
 	"DELETE /v1/people/{id}":                                    "deactivate people",
+	"POST /v1/people/{id}/webhook-secret":                       "rotate people's webhook keys",
 	"PUT /v1/routing/{category}":                                "change routing rules",
 	"GET /v1/routing":                                           "list routing rules",
 	"DELETE /v1/routing/{category}":                             "delete routing rules",

@@ -3153,11 +3153,14 @@ type Person struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
-	Role       PersonRole      `json:"role"`
-	TeamId     *NullableString `json:"team_id"`
-	UpdatedAt  Time            `json:"updated_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	WebhookUrl *NullableString `json:"webhook_url"`
+	Role      PersonRole      `json:"role"`
+	TeamId    *NullableString `json:"team_id"`
+	UpdatedAt Time            `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+
+	// WebhookSecret The key that signs the person's webhooks; only in the answer that issued or rotated it.
+	WebhookSecret *string         `json:"webhook_secret,omitempty"`
+	WebhookUrl    *NullableString `json:"webhook_url"`
 }
 
 // PersonDetail A person with their reporting chain, nearest first.
@@ -3178,11 +3181,14 @@ type PersonDetail struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
-	Role       PersonRole      `json:"role"`
-	TeamId     *NullableString `json:"team_id"`
-	UpdatedAt  Time            `json:"updated_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	WebhookUrl *NullableString `json:"webhook_url"`
+	Role      PersonRole      `json:"role"`
+	TeamId    *NullableString `json:"team_id"`
+	UpdatedAt Time            `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+
+	// WebhookSecret The key that signs the person's webhooks; only in the answer that issued or rotated it.
+	WebhookSecret *string         `json:"webhook_secret,omitempty"`
+	WebhookUrl    *NullableString `json:"webhook_url"`
 }
 
 // PersonRole A person's rank in the reporting chain, lowest first.
@@ -5138,6 +5144,15 @@ type PutPersonParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// RotatePersonWebhookSecretParams defines parameters for RotatePersonWebhookSecret.
+type RotatePersonWebhookSecretParams struct {
+	// IfMatch The entity tag of the version the change is made against (the resource's
+	// `ETag`: its `updated_at` in double quotes, or `"seed"` for none yet);
+	// another version is `412 precondition_failed` and nothing changes. `*` is
+	// any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListQAQueueParams defines parameters for ListQAQueue.
 type ListQAQueueParams struct {
 	Status *ListQAQueueParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -7010,6 +7025,11 @@ type ClientInterface interface {
 	// version (`"seed"`: created only if it does not exist yet), else `412
 	// precondition_failed` and nothing changes.
 	//
+	// A person given a `webhook_url` they did not have gets a key of their own to
+	// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+	// the URL keeps the key; removing it drops the key. Rotate it with
+	// `POST /v1/people/{id}/webhook-secret`.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type.
@@ -7024,12 +7044,32 @@ type ClientInterface interface {
 	// version (`"seed"`: created only if it does not exist yet), else `412
 	// precondition_failed` and nothing changes.
 	//
+	// A person given a `webhook_url` they did not have gets a key of their own to
+	// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+	// the URL keeps the key; removing it drops the key. Rotate it with
+	// `POST /v1/people/{id}/webhook-secret`.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPerson(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotatePersonWebhookSecret Rotate a person's webhook signing key
+	//
+	// Issues a new key to sign the person's webhooks, shown in this answer only
+	// (`webhook_secret`); the old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+	// without a `webhook_url` is a 409 naming it.
+	//
+	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+	// version, else `412 precondition_failed` and nothing changes.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+	RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListQAQueue QA queue
 	//
@@ -10255,6 +10295,11 @@ func (c *Client) GetPerson(ctx context.Context, id DirectoryID, reqEditors ...Re
 // version (`"seed"`: created only if it does not exist yet), else `412
 // precondition_failed` and nothing changes.
 //
+// A person given a `webhook_url` they did not have gets a key of their own to
+// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+// the URL keeps the key; removing it drops the key. Rotate it with
+// `POST /v1/people/{id}/webhook-secret`.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type.
@@ -10279,6 +10324,11 @@ func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, params *
 // version (`"seed"`: created only if it does not exist yet), else `412
 // precondition_failed` and nothing changes.
 //
+// A person given a `webhook_url` they did not have gets a key of their own to
+// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+// the URL keeps the key; removing it drops the key. Rotate it with
+// `POST /v1/people/{id}/webhook-secret`.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type.
@@ -10286,6 +10336,31 @@ func (c *Client) PutPersonWithBody(ctx context.Context, id DirectoryID, params *
 // Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutPersonRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotatePersonWebhookSecret Rotate a person's webhook signing key
+//
+// Issues a new key to sign the person's webhooks, shown in this answer only
+// (`webhook_secret`); the old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+// without a `webhook_url` is a 409 naming it.
+//
+// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+// version, else `412 precondition_failed` and nothing changes.
+//
+// Roles: admin.
+//
+// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+func (c *Client) RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotatePersonWebhookSecretRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -16216,6 +16291,55 @@ func NewPutPersonRequestWithBody(server string, id DirectoryID, params *PutPerso
 	return req, nil
 }
 
+// NewRotatePersonWebhookSecretRequest constructs an http.Request for the RotatePersonWebhookSecret method
+func NewRotatePersonWebhookSecretRequest(server string, id DirectoryID, params *RotatePersonWebhookSecretParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/webhook-secret", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListQAQueueRequest constructs an http.Request for the ListQAQueue method
 func NewListQAQueueRequest(server string, params *ListQAQueueParams) (*http.Request, error) {
 	var err error
@@ -19922,6 +20046,11 @@ type ClientWithResponsesInterface interface {
 	// version (`"seed"`: created only if it does not exist yet), else `412
 	// precondition_failed` and nothing changes.
 	//
+	// A person given a `webhook_url` they did not have gets a key of their own to
+	// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+	// the URL keeps the key; removing it drops the key. Rotate it with
+	// `POST /v1/people/{id}/webhook-secret`.
+	//
 	// Roles: admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -19936,12 +20065,34 @@ type ClientWithResponsesInterface interface {
 	// version (`"seed"`: created only if it does not exist yet), else `412
 	// precondition_failed` and nothing changes.
 	//
+	// A person given a `webhook_url` they did not have gets a key of their own to
+	// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+	// the URL keeps the key; removing it drops the key. Rotate it with
+	// `POST /v1/people/{id}/webhook-secret`.
+	//
 	// Roles: admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPersonWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
+
+	// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+	//
+	// Issues a new key to sign the person's webhooks, shown in this answer only
+	// (`webhook_secret`); the old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+	// without a `webhook_url` is a 409 naming it.
+	//
+	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+	// version, else `412 precondition_failed` and nothing changes.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+	RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error)
 
 	// ListQAQueueWithResponse QA queue
 	//
@@ -30336,6 +30487,145 @@ func (r PutPersonResponse) ContentType() string {
 	return ""
 }
 
+// RotatePersonWebhookSecretResponse200Headers the declared response headers of an HTTP 200 response for RotatePersonWebhookSecret
+type RotatePersonWebhookSecretResponse200Headers struct {
+	ETag *string
+}
+
+// RotatePersonWebhookSecretResponse401Headers the declared response headers of an HTTP 401 response for RotatePersonWebhookSecret
+type RotatePersonWebhookSecretResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RotatePersonWebhookSecretResponse412Headers the declared response headers of an HTTP 412 response for RotatePersonWebhookSecret
+type RotatePersonWebhookSecretResponse412Headers struct {
+	ETag *string
+}
+
+// RotatePersonWebhookSecretResponse429Headers the declared response headers of an HTTP 429 response for RotatePersonWebhookSecret
+type RotatePersonWebhookSecretResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RotatePersonWebhookSecretResponse503Headers the declared response headers of an HTTP 503 response for RotatePersonWebhookSecret
+type RotatePersonWebhookSecretResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RotatePersonWebhookSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Person
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RotatePersonWebhookSecretResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RotatePersonWebhookSecretResponse401Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *RotatePersonWebhookSecretResponse412Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RotatePersonWebhookSecretResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RotatePersonWebhookSecretResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotatePersonWebhookSecretResponse) GetJSON200() *Person {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RotatePersonWebhookSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotatePersonWebhookSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotatePersonWebhookSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotatePersonWebhookSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListQAQueueResponse200Headers the declared response headers of an HTTP 200 response for ListQAQueue
 type ListQAQueueResponse200Headers struct {
 	Link *string
@@ -37828,6 +38118,11 @@ func (c *ClientWithResponses) GetPersonWithResponse(ctx context.Context, id Dire
 // version (`"seed"`: created only if it does not exist yet), else `412
 // precondition_failed` and nothing changes.
 //
+// A person given a `webhook_url` they did not have gets a key of their own to
+// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+// the URL keeps the key; removing it drops the key. Rotate it with
+// `POST /v1/people/{id}/webhook-secret`.
+//
 // Roles: admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -37848,6 +38143,11 @@ func (c *ClientWithResponses) PutPersonWithBodyWithResponse(ctx context.Context,
 // version (`"seed"`: created only if it does not exist yet), else `412
 // precondition_failed` and nothing changes.
 //
+// A person given a `webhook_url` they did not have gets a key of their own to
+// sign their webhooks, shown in this answer only (`webhook_secret`). Changing
+// the URL keeps the key; removing it drops the key. Rotate it with
+// `POST /v1/people/{id}/webhook-secret`.
+//
 // Roles: admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -37859,6 +38159,29 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 		return nil, err
 	}
 	return ParsePutPersonResponse(rsp)
+}
+
+// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+//
+// Issues a new key to sign the person's webhooks, shown in this answer only
+// (`webhook_secret`); the old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+// without a `webhook_url` is a 409 naming it.
+//
+// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+// version, else `412 precondition_failed` and nothing changes.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+func (c *ClientWithResponses) RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error) {
+	rsp, err := c.RotatePersonWebhookSecret(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotatePersonWebhookSecretResponse(rsp)
 }
 
 // ListQAQueueWithResponse QA queue
@@ -48450,6 +48773,148 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PutPersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotatePersonWebhookSecretResponse parses an HTTP response from a RotatePersonWebhookSecretWithResponse call
+func ParseRotatePersonWebhookSecretResponse(rsp *http.Response) (*RotatePersonWebhookSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotatePersonWebhookSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RotatePersonWebhookSecretResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RotatePersonWebhookSecretResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 412:
+		var headers RotatePersonWebhookSecretResponse412Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 429:
+		var headers RotatePersonWebhookSecretResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RotatePersonWebhookSecretResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -64,8 +64,9 @@ type Config struct {
 	SMTPUsername string // SMTP_USERNAME: PLAIN authentication when set
 	SMTPPassword string // SMTP_PASSWORD
 	SMTPTLS      string // SMTP_TLS: none, starttls or tls
-	// WEBHOOK_SIGNING_SECRET signs webhook notices; empty disables the webhook
-	// channel. At least MinSecretLen bytes.
+	// WEBHOOK_SIGNING_SECRET signs the webhook notices of people with no key of
+	// their own (webhooks set before people had keys); empty: theirs fail, others'
+	// are signed with their own keys. At least MinSecretLen bytes.
 	WebhookSigningSecret string
 	// OUTBOUND_ALLOW_CIDRS lists the internal networks (loopback, private,
 	// link-local, …) webhooks and callbacks may be posted to; empty: none
@@ -343,7 +344,7 @@ func FromEnv() (Config, error) {
 const MinSecretLen = 32
 
 // checkSecrets refuses signing secrets shorter than MinSecretLen; empty keeps its
-// meaning (no webhooks; a generated survey key).
+// meaning (only people's own webhook keys; a generated survey key).
 func (c Config) checkSecrets() error {
 	for _, s := range []struct{ name, value string }{
 		{"WEBHOOK_SIGNING_SECRET", c.WebhookSigningSecret},

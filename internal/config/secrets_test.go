@@ -6,7 +6,8 @@ import (
 )
 
 // A signing secret short enough to guess offline from one signed link or request
-// is refused; empty keeps its meaning (webhooks off, a generated survey key).
+// is refused; empty keeps its meaning (only people's own webhook keys, a generated
+// survey key).
 func TestShortSigningSecretsAreRefused(t *testing.T) {
 	long := strings.Repeat("k", 32)
 	for _, name := range []string{"WEBHOOK_SIGNING_SECRET", "SURVEY_SIGNING_SECRET"} {

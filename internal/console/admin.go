@@ -110,6 +110,7 @@ func (c *Console) registerAdmin(mux *routeMux) {
 	mux.Handle("GET /console/admin/directory", c.adminOnly("directory", c.directory))
 	mux.Handle("POST /console/admin/teams", c.adminOnly("directory", c.putTeam))
 	mux.Handle("POST /console/admin/people", c.adminOnly("directory", c.putPerson))
+	mux.Handle("POST /console/admin/people/{id}/webhook-secret", c.adminOnly("directory", c.rotateWebhookKey))
 	mux.Handle("GET /console/admin/routing", c.adminOnly("routing", c.routing))
 	mux.Handle("POST /console/admin/routing", c.adminOnly("routing", c.putRoute))
 	mux.Handle("GET /console/admin/calendars", c.adminOnly("calendars", c.calendars))

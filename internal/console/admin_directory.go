@@ -16,12 +16,14 @@ var (
 )
 
 func (c *Console) directory(w http.ResponseWriter, r *http.Request) {
-	c.showDirectory(w, r, http.StatusOK, adminForm{})
+	c.showDirectory(w, r, http.StatusOK, adminForm{}, nil)
 }
 
 // showDirectory renders teams and people, each person with their reporting chain;
-// ?team= and ?person= open that entry in its form.
-func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm) {
+// ?team= and ?person= open that entry in its form. keyed is a person just given a
+// webhook signing key (issued or rotated), which this answer shows once, as a new
+// token's secret (showTokens): the page is not cached and not redirected to.
+func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm, keyed *apiclient.Person) {
 	var teams page[apiclient.Team]
 	var people page[apiclient.PersonDetail]
 	ref, err := into(&teams)(c.client.ListTeams(r.Context()))
@@ -76,7 +78,7 @@ func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status i
 	drawAt(personIn, personIn["id"], personVersions)
 	c.renderAdmin(w, r, status, "directory", ref, form, map[string]any{
 		"Teams": teams.Items, "People": people.Items, "Roles": personRoles, "TeamIn": teamIn, "PersonIn": personIn,
-		"TeamRef": teamRef, "PersonRef": personRef,
+		"TeamRef": teamRef, "PersonRef": personRef, "Keyed": keyed,
 	})
 }
 
@@ -85,28 +87,57 @@ func (c *Console) putTeam(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, teamFields...)
 	body := map[string]any{"name": in["name"]}
 	setIfGiven(body, in, "lead_id")
-	c.putEntry(w, r, "team", in, func() (*refusal, error) {
+	if c.putEntry(w, r, "team", in, func() (*refusal, error) {
 		return into(nil)(c.client.PutTeamWithBody(r.Context(), in["id"], &apiclient.PutTeamParams{IfMatch: sentVersion(r, in["id"])},
 			"application/json", jsonBody(body)))
-	}, "/console/admin/directory?team="+url.QueryEscape(in["id"]))
+	}) {
+		http.Redirect(w, r, "/console/admin/directory?team="+url.QueryEscape(in["id"]), http.StatusSeeOther)
+	}
 }
 
-// putPerson creates or changes a person.
+// putPerson creates or changes a person. A person given a webhook they did not
+// have gets a signing key, in the API's answer only: the page shows it then.
 func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 	in := formValues(r, personFields...)
 	in["active"] = r.PostFormValue("active")
 	body := map[string]any{"name": in["name"], "role": in["role"], "active": in["active"] == "on"}
 	setIfGiven(body, in, "team_id", "manager_id", "email", "webhook_url")
-	c.putEntry(w, r, "person", in, func() (*refusal, error) {
-		return into(nil)(c.client.PutPersonWithBody(r.Context(), in["id"], &apiclient.PutPersonParams{IfMatch: sentVersion(r, in["id"])},
+	var saved apiclient.Person
+	if !c.putEntry(w, r, "person", in, func() (*refusal, error) {
+		return into(&saved)(c.client.PutPersonWithBody(r.Context(), in["id"], &apiclient.PutPersonParams{IfMatch: sentVersion(r, in["id"])},
 			"application/json", jsonBody(body)))
-	}, "/console/admin/directory?person="+url.QueryEscape(in["id"]))
+	}) {
+		return
+	}
+	if deref(saved.WebhookSecret) != "" {
+		c.showDirectory(w, r, http.StatusOK, adminForm{}, &saved)
+		return
+	}
+	http.Redirect(w, r, "/console/admin/directory?person="+url.QueryEscape(in["id"]), http.StatusSeeOther)
+}
+
+// rotateWebhookKey gives a person with a webhook a new signing key and shows it
+// once; the old key signs nothing more (as a token's rotation, tokenAction).
+func (c *Console) rotateWebhookKey(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var rotated apiclient.Person
+	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecret(r.Context(), id, nil))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if ref != nil {
+		c.showDirectory(w, r, ref.Status, adminForm{Name: "webhook-key-" + id, Refusal: ref}, nil)
+		return
+	}
+	c.showDirectory(w, r, http.StatusOK, adminForm{}, &rotated)
 }
 
 // putEntry sends a directory form, against the version of the entry it was drawn
 // for (sentVersion); an ID is part of the path, so a missing one is refused here as
-// the API would refuse an empty path segment.
-func (c *Console) putEntry(w http.ResponseWriter, r *http.Request, name string, in map[string]string, put func() (*refusal, error), next string) {
+// the API would refuse an empty path segment. It reports whether the entry was
+// saved; when not, it has answered with the form and the refusal.
+func (c *Console) putEntry(w http.ResponseWriter, r *http.Request, name string, in map[string]string, put func() (*refusal, error)) bool {
 	var ref *refusal
 	var err error
 	if in["id"] == "" {
@@ -116,11 +147,11 @@ func (c *Console) putEntry(w http.ResponseWriter, r *http.Request, name string, 
 	}
 	if err != nil {
 		c.fail(w, r, err)
-		return
+		return false
 	}
 	if ref != nil {
-		c.showDirectory(w, r, ref.Status, adminForm{Name: name, Refusal: ref, Input: in})
-		return
+		c.showDirectory(w, r, ref.Status, adminForm{Name: name, Refusal: ref, Input: in}, nil)
+		return false
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	return true
 }

@@ -91,6 +91,8 @@ var pageMessages = map[string]message{
 	"dir.personform":               {"Create or change a person", "新建或修改人员"},
 	"dir.activebox":                {"Active (in reporting chains)", "在职（参与汇报链）"},
 	"dir.saveperson":               {"Save person", "保存人员"},
+	"dir.keyonce":                  {"their webhook signing key, shown this once; copy it now:", "其 Webhook 签名密钥仅显示这一次，请立即复制："},
+	"dir.rotatekey":                {"Rotate the signing key", "轮换签名密钥"},
 	"pol.saved":                    {"Saved the policy for urgency/tier", "已保存紧急程度/客户等级的策略："},
 	"pol.caption":                  {"First response / resolution by urgency (rows) and customer tier (columns); pick a cell to edit it", "按紧急程度（行）与客户等级（列）的首次响应 / 解决时限；点击单元格编辑"},
 	"pol.corner":                   {"urgency \\ tier", "紧急程度 \\ 等级"},

@@ -68,4 +68,7 @@ type Contacts struct {
 	// CustomerName and CustomerLocale fill and choose the customer's texts.
 	CustomerName   string `db:"customer_name"`
 	CustomerLocale string `db:"customer_locale"`
+	// PersonWebhookSecret is the key of the person's own that signs their webhooks;
+	// empty: the channel's shared key (Webhook.Secret).
+	PersonWebhookSecret string `db:"person_webhook_secret"`
 }

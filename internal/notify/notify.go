@@ -39,7 +39,8 @@ type Message struct {
 	Subject string
 	Body    string
 	// Secret signs the message for a recipient with a key of its own (an intake
-	// integration's callbacks); channels with one key for everyone ignore it.
+	// integration's callbacks, a person's webhooks); empty, the webhook channel
+	// signs with its shared key. Channels that do not sign ignore it.
 	Secret []byte
 }
 

@@ -34,7 +34,10 @@ const (
 )
 
 // Webhook posts notices as JSON to the recipient's webhook URL (Message.Address),
-// signed with HMAC-SHA256 so the receiver can tell them from forgeries.
+// signed with HMAC-SHA256 so the receiver can tell them from forgeries: under the
+// recipient's own key (Message.Secret), so no receiver can forge a notice to
+// another, else under Secret, the key shared by webhooks set before people had keys.
+// With neither, nothing is posted (see Send).
 type Webhook struct {
 	Secret []byte
 	// Client sends the requests; nil means the default, which follows no redirects
@@ -61,8 +64,19 @@ type webhookPayload struct {
 }
 
 // Send posts the message. A 2xx answer delivered it; 408, 429, 5xx and network
-// errors are worth a retry; any other answer is permanent.
+// errors are worth a retry; any other answer is permanent. A recipient with no key
+// of their own, when there is no shared one, is a permanent failure: an unsigned
+// notice is one a receiver cannot tell from a forgery, and only a new key (an
+// admin's rotation) mends it, not a retry.
 func (w Webhook) Send(ctx context.Context, m Message) error {
+	secret := w.Secret
+	if len(m.Secret) > 0 {
+		secret = m.Secret
+	}
+	if len(secret) == 0 {
+		return Permanent(fmt.Errorf("webhook of %s: no signing key: they have none of their own and WEBHOOK_SIGNING_SECRET is not set; "+
+			"an admin gives them one by rotating it (POST /v1/people/%s/webhook-secret)", m.Recipient, m.Recipient))
+	}
 	now := time.Now()
 	body, err := json.Marshal(webhookPayload{
 		ID: m.Key, ComplaintID: m.ComplaintID, EventKind: m.EventKind, Recipient: m.Recipient,
@@ -71,7 +85,7 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return Permanent(err)
 	}
-	return postSigned(ctx, w.Client, w.Secret, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+	return postSigned(ctx, w.Client, secret, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
 }
 
 // postSigned is the one way notices are posted to a URL, by the webhook and the

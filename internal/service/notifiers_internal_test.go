@@ -48,3 +48,20 @@ func TestNotifiersPostOnlyWhereTheEgressRuleAllows(t *testing.T) {
 		t.Errorf("receiver got %d requests, want 2", n)
 	}
 }
+
+// The webhook channel is there whether WEBHOOK_SIGNING_SECRET is set or not: a
+// person's own key signs their webhooks, the shared key only those set before.
+func TestNotifiersOfferTheWebhookWithoutTheSharedKey(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, secret := range []string{"", strings.Repeat("k", config.MinSecretLen)} {
+		var hooks int
+		for _, n := range Notifiers(config.Config{WebhookSigningSecret: secret}, log) {
+			if n.Channel() == notify.ChannelWebhook {
+				hooks++
+			}
+		}
+		if hooks != 1 {
+			t.Errorf("WEBHOOK_SIGNING_SECRET of %d bytes: %d webhook channels, want 1", len(secret), hooks)
+		}
+	}
+}

@@ -81,8 +81,10 @@ func Every(ctx context.Context, interval time.Duration, f func()) {
 const retryCap = 5 * time.Second
 
 // Notifiers builds the notification channels the configuration enables: the log
-// and intake callbacks always, e-mail when SMTP_ADDR is set, the webhook when
-// WEBHOOK_SIGNING_SECRET is. Webhooks and callbacks post through one client that
+// and intake callbacks always, e-mail when SMTP_ADDR is set, the webhook always:
+// a person's webhooks are signed with their own key, and WEBHOOK_SIGNING_SECRET
+// only signs those set before people had keys (without it, their notices fail
+// until an admin rotates their key). Webhooks and callbacks post through one client that
 // refuses internal addresses but those OUTBOUND_ALLOW_CIDRS allows (notify.Egress).
 func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 	posts := notify.Egress{Allow: cfg.OutboundAllow}.Client()
@@ -97,13 +99,11 @@ func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 	} else {
 		log.Info("SMTP_ADDR is not set: e-mail notices are disabled")
 	}
-	if cfg.WebhookSigningSecret != "" {
-		ns = append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret), Client: posts})
-	} else {
-		// Unsigned webhooks would let anyone forge notices, so there are none.
-		log.Warn("WEBHOOK_SIGNING_SECRET is not set: webhook notices are disabled, people's webhook URLs are ignored")
+	if cfg.WebhookSigningSecret == "" {
+		log.Info("WEBHOOK_SIGNING_SECRET is not set: webhooks are signed with each person's own key; " +
+			"a webhook set before people had keys fails until an admin rotates its key")
 	}
-	return ns
+	return append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret), Client: posts})
 }
 
 // SurveyLinks is how the worker builds survey links from the configuration.

@@ -101,10 +101,12 @@ type Person struct {
 	ManagerID  *string        `db:"manager_id"`
 	Email      *string        `db:"email"`
 	WebhookURL *string        `db:"webhook_url"`
-	Active     bool           `db:"active"`
-	CreatedAt  time.Time      `db:"created_at"`
-	UpdatedAt  time.Time      `db:"updated_at"`
-	UpdatedBy  string         `db:"updated_by"`
+	// WebhookSecret signs the person's webhooks (see PutPerson); nil: the shared key.
+	WebhookSecret *string   `db:"webhook_secret"`
+	Active        bool      `db:"active"`
+	CreatedAt     time.Time `db:"created_at"`
+	UpdatedAt     time.Time `db:"updated_at"`
+	UpdatedBy     string    `db:"updated_by"`
 }
 
 // Route sends new complaints of a category to a team, and optionally to an owner.
@@ -127,7 +129,7 @@ type PeopleFilter struct {
 
 const (
 	teamColumns   = `id, name, lead_id, created_at, updated_at, updated_by`
-	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, active, created_at, updated_at, updated_by`
+	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, webhook_secret, active, created_at, updated_at, updated_by`
 	routeColumns  = `category, tier, channel, team_id, owner_id, updated_at, updated_by`
 )
 
@@ -258,15 +260,21 @@ func (s *Store) TeamLead(ctx context.Context, teamID string) (string, error) {
 
 // PutPerson creates or replaces a person and reports whether they were created. The
 // team must exist; the manager must be an active person who does not already report,
-// directly or not, to this person — the reporting chain stays acyclic. With a
-// version, only if the person is still that version (see ErrStale; the person as
-// they are comes back with it).
+// directly or not, to this person — the reporting chain stays acyclic. A person
+// given a webhook who had none takes p.WebhookSecret as their signing key; one who
+// keeps a webhook keeps their key (none, for a webhook set before keys: the shared
+// one); one left without a webhook loses it. With a version, only if the person is
+// still that version (see ErrStale; the person as they are comes back with it).
 func (s *Store) PutPerson(ctx context.Context, p Person, version *time.Time) (Person, bool, error) {
-	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, active, updated_by, deactivated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 THEN NULL ELSE now() END)
+	const q = `INSERT INTO people (id, name, role, team_id, manager_id, email, webhook_url, webhook_secret, active, updated_by,
+			deactivated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7::text IS NOT NULL THEN $10::text END, $8, $9,
+			CASE WHEN $8 THEN NULL ELSE now() END)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
 			team_id = EXCLUDED.team_id, manager_id = EXCLUDED.manager_id, email = EXCLUDED.email,
 			webhook_url = EXCLUDED.webhook_url, active = EXCLUDED.active,
+			webhook_secret = CASE WHEN people.webhook_url IS NULL OR EXCLUDED.webhook_url IS NULL
+				THEN EXCLUDED.webhook_secret ELSE people.webhook_secret END,
 			updated_at = now(), updated_by = EXCLUDED.updated_by,
 			-- When they left, for the monthly staff turnover (002 §9.1); back again, not left.
 			deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN people.active THEN now()
@@ -284,7 +292,7 @@ func (s *Store) PutPerson(ctx context.Context, p Person, version *time.Time) (Pe
 			return err
 		}
 		return tx.GetContext(ctx, &out, q, p.ID, p.Name, p.Role, p.TeamID, p.ManagerID,
-			p.Email, p.WebhookURL, p.Active, p.UpdatedBy)
+			p.Email, p.WebhookURL, p.Active, p.UpdatedBy, p.WebhookSecret)
 	})
 	if errors.Is(err, ErrStale) {
 		now, err := staleAs(err, func() (Person, error) { return s.Person(ctx, p.ID) })

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// A person's webhooks are signed with a key of their own, as an integration's
+// callbacks are: issued when the person is given a webhook, shown in that answer
+// only, rotated on request, never read back. Webhooks set before people had keys
+// have none and are signed with WEBHOOK_SIGNING_SECRET until an admin rotates.
+
+// newSigningSecret returns a fresh key to sign posts with, named by prefix so a
+// leaked one tells what it signs.
+func newSigningSecret(prefix string) string {
+	return prefix + strings.TrimPrefix(auth.NewSecret(), "cf_")
+}
+
+// newWebhookSecret returns a fresh signing key for a person's webhooks.
+func newWebhookSecret() string { return newSigningSecret("whsec_") }
+
+// issuedWebhookSecret is the key p holds if it is the one just offered to the store
+// (it was issued by this write), else "": a key is shown once, when issued.
+func issuedWebhookSecret(p store.Person, offered string) string {
+	if p.WebhookSecret != nil && *p.WebhookSecret == offered {
+		return offered
+	}
+	return ""
+}
+
+// rotateWebhookSecret gives a person with a webhook a new signing key, shown in
+// this answer only; the old key (or the shared one) signs nothing more. A person
+// without a webhook is a 409 naming webhook_url. With If-Match, only if the person
+// is still that version.
+func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
+	var v validator
+	version := ifMatchTime(r, &v)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	id := r.PathValue("id")
+	secret := newWebhookSecret()
+	p, err := s.store.RotateWebhookSecret(r.Context(), id, secret, principalFrom(r.Context()).Actor(), version)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
+		return
+	case errors.Is(err, store.ErrStale):
+		writeStale(w, r, "person "+id, *version, p.UpdatedBy, p.UpdatedAt, "")
+		return
+	case err != nil:
+		s.storeError(w, r, err)
+		return
+	}
+	view := personViewOf(p)
+	view.WebhookSecret = secret
+	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
+	writeJSON(w, http.StatusOK, view)
+}

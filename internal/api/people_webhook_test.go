@@ -1,0 +1,110 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/null"
+)
+
+// storedWebhookSecret is the key the store holds for a person ("" for none).
+func (a *directoryAPI) storedWebhookSecret(id string) string {
+	a.t.Helper()
+	p, err := a.store.Person(context.Background(), id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return null.Value(p.WebhookSecret)
+}
+
+// A person given a webhook gets a signing key of their own, shown in that answer
+// only, as an integration's secret is; an admin rotates it; no read shows it.
+func TestPersonWebhookSecretIsShownOnceAndRotated(t *testing.T) {
+	a := newDirectoryAPI(t)
+	created := a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
+	secret, _ := created.body["webhook_secret"].(string)
+	if !strings.HasPrefix(secret, "whsec_") || a.storedWebhookSecret("ann") != secret {
+		t.Fatalf("created: %v, want the person's own key shown once", created.body)
+	}
+	for _, r := range []response{
+		a.admin("GET", "/v1/people/ann", "", http.StatusOK),
+		a.call(auth.RoleAgent, "GET", "/v1/people/ann", ""),
+		// Kept while the person keeps a webhook, whatever its URL.
+		a.admin("PUT", "/v1/people/ann", `{"name":"Ann L","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusOK),
+		a.admin("PUT", "/v1/people/ann", `{"name":"Ann L","role":"agent","webhook_url":"https://hooks.example.com/v2/ann"}`, http.StatusOK),
+	} {
+		if _, shown := r.body["webhook_secret"]; shown || r.body["id"] != "ann" {
+			t.Errorf("%v: the key is shown again", r.body)
+		}
+	}
+	if got := a.storedWebhookSecret("ann"); got != secret {
+		t.Errorf("after updates the key is %q, want %q kept", got, secret)
+	}
+	for _, item := range a.admin("GET", "/v1/people", "", http.StatusOK).body["items"].([]any) {
+		if _, shown := item.(map[string]any)["webhook_secret"]; shown {
+			t.Errorf("list: %v shows the key", item)
+		}
+	}
+
+	rotated := a.admin("POST", "/v1/people/ann/webhook-secret", "", http.StatusOK)
+	newSecret, _ := rotated.body["webhook_secret"].(string)
+	if !strings.HasPrefix(newSecret, "whsec_") || newSecret == secret || a.storedWebhookSecret("ann") != newSecret {
+		t.Errorf("rotated: %v, want a new key shown once (stored %q)", rotated.body, a.storedWebhookSecret("ann"))
+	}
+	if rotated.header.Get("ETag") == "" || rotated.body["updated_by"] == nil {
+		t.Errorf("rotated: ETag %q, %v", rotated.header.Get("ETag"), rotated.body)
+	}
+	if _, shown := a.admin("GET", "/v1/people/ann", "", http.StatusOK).body["webhook_secret"]; shown {
+		t.Error("the rotated key is shown again")
+	}
+
+	// Rotation is the admin's, against the person's version when asked.
+	if r := a.call(auth.RoleManager, "POST", "/v1/people/ann/webhook-secret", ""); r.status != http.StatusForbidden {
+		t.Errorf("manager rotating: %d, want 403", r.status)
+	}
+	if r := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", "", "If-Match", "yesterday"); r.status != http.StatusBadRequest ||
+		!slices.Equal(r.fields(), []string{"If-Match"}) {
+		t.Errorf("bad If-Match: %d, blamed %v", r.status, r.fields())
+	}
+	stale := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", "", "If-Match", created.header.Get("ETag"))
+	if stale.status != http.StatusPreconditionFailed || a.storedWebhookSecret("ann") != newSecret {
+		t.Errorf("stale If-Match: %d, key %q, want 412 and the key kept", stale.status, a.storedWebhookSecret("ann"))
+	}
+	a.admin("POST", "/v1/people/ghost/webhook-secret", "", http.StatusNotFound)
+	a.admin("PUT", "/v1/people/bob", `{"name":"Bob","role":"agent","email":"bob@example.com"}`, http.StatusCreated)
+	if r := a.admin("POST", "/v1/people/bob/webhook-secret", "", http.StatusConflict); !slices.Equal(r.fields(), []string{"webhook_url"}) {
+		t.Errorf("rotating without a webhook: blamed %v", r.fields())
+	}
+
+	// Without a webhook the key goes; a webhook given again comes with a new one.
+	a.admin("PUT", "/v1/people/ann", `{"name":"Ann L","role":"agent"}`, http.StatusOK)
+	if got := a.storedWebhookSecret("ann"); got != "" {
+		t.Errorf("webhook removed, key %q kept", got)
+	}
+	again := a.admin("PUT", "/v1/people/ann", `{"name":"Ann L","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusOK)
+	if s, _ := again.body["webhook_secret"].(string); s == "" || s == newSecret || a.storedWebhookSecret("ann") != s {
+		t.Errorf("webhook given again: %v, want a new key", again.body)
+	}
+}
+
+// A webhook set before people had keys keeps none (its webhooks stay signed with
+// the shared key) until an admin rotates, which gives it one.
+func TestWebhookSetBeforeKeysIsSignedWithTheSharedKeyUntilRotated(t *testing.T) {
+	a := newDirectoryAPI(t)
+	if _, err := a.store.DB().ExecContext(context.Background(),
+		`INSERT INTO people (id, name, role, webhook_url, updated_by) VALUES ('old', 'Old', 'agent', 'https://hooks.example.com/old', 'test')`); err != nil {
+		t.Fatal(err)
+	}
+	r := a.admin("PUT", "/v1/people/old", `{"name":"Old","role":"manager","webhook_url":"https://hooks.example.com/old"}`, http.StatusOK)
+	if _, shown := r.body["webhook_secret"]; shown || a.storedWebhookSecret("old") != "" {
+		t.Errorf("updated: %v, key %q; want none issued", r.body, a.storedWebhookSecret("old"))
+	}
+	rotated := a.admin("POST", "/v1/people/old/webhook-secret", "", http.StatusOK)
+	if s, _ := rotated.body["webhook_secret"].(string); s == "" || a.storedWebhookSecret("old") != s {
+		t.Errorf("rotated: %v, want a key of their own", rotated.body)
+	}
+}

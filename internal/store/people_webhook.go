@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// RotateWebhookSecret makes secret the key that signs a person's webhooks, in place
+// of their own (or of the shared key, for a webhook set before keys): the old key
+// signs nothing more. ErrNotFound when there is no such person; a field error
+// naming webhook_url (ErrConflict) when they have no webhook to sign. With a
+// version, only if the person is still that version (ErrStale otherwise, with the
+// person as they are).
+func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, version *time.Time) (Person, error) {
+	const q = `UPDATE people SET webhook_secret = $2, updated_at = now(), updated_by = $3
+		WHERE id = $1 AND webhook_url IS NOT NULL AND ($4::timestamptz IS NULL OR updated_at = $4)
+		RETURNING ` + personColumns
+	var p Person
+	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &p, q, id, secret, by, version)
+	})
+	if err == nil {
+		return p, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("rotate webhook secret of %s: %w", id, err)
+	}
+	// Nothing written: say why.
+	now, err := s.Person(ctx, id)
+	switch {
+	case err != nil:
+		return now, err
+	case version != nil && !now.UpdatedAt.Equal(*version):
+		return now, ErrStale
+	}
+	return now, &FieldError{Field: "webhook_url", kind: ErrConflict,
+		Reason: "person " + id + " has no webhook to sign; set webhook_url first"}
+}
