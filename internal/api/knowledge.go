@@ -141,7 +141,11 @@ func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
 	}
 	body.check(&v, true)
 	key := openingKey(r, &v)
-	if body.Owner != nil && v.ok("owner") { // looked up once well formed, so one 400 names it with the others
+	// A refused body names its owner with the other bad fields (looked up once well
+	// formed). A valid one's owner is the store's to check, after the replay under
+	// its key: a retry is answered the article it created though the owner left the
+	// directory since.
+	if v.problem() != nil && body.Owner != nil && v.ok("owner") {
 		s.checkOwner(r, &v, *body.Owner)
 	}
 	if p := v.problem(); p != nil {
@@ -173,7 +177,7 @@ func (s *Server) createKnowledge(w http.ResponseWriter, r *http.Request) {
 			"Idempotency-Key "+key+" was already used with a different body (knowledge article "+a.ID+")"))
 		return
 	case errors.Is(err, store.ErrInvalid):
-		s.storeError(w, r, err) // the owner left between the check and the insert
+		s.storeError(w, r, err) // the owner is not an active person
 		return
 	case err != nil:
 		s.serverError(w, r, err)
@@ -287,7 +291,8 @@ type knowledgeEventView struct {
 }
 
 // knowledgeToKeep reads the article the path names and checks the caller may keep
-// it (auth.Principal.MayKeepArticle); on failure it has written the problem.
+// it (auth.Principal.MayKeepArticle); on failure it has written the problem. It
+// refuses early; changeKnowledge judges again on the article as it is changed.
 func (s *Server) knowledgeToKeep(w http.ResponseWriter, r *http.Request) (store.KnowledgeArticle, bool) {
 	a, ok := fromPath(s, w, r, "knowledge article", true, s.store.KnowledgeArticle)
 	if !ok {
@@ -353,11 +358,25 @@ func (s *Server) reviewKnowledge(w http.ResponseWriter, r *http.Request) {
 	s.changeKnowledge(w, r, a.ID, store.KnowledgeChange{Version: version})
 }
 
-// changeKnowledge applies an edit or a review, by the caller, now.
+// changeKnowledge applies an edit or a review, by the caller, now — if the caller
+// may keep the article as it is in the change's transaction: an owner replaced
+// since knowledgeToKeep read it gets a 403, not a 412, since no If-Match need be
+// sent and the refusal is of who they are, not of what they saw.
 func (s *Server) changeKnowledge(w http.ResponseWriter, r *http.Request, id string, c store.KnowledgeChange) {
-	c.By, c.At = principalFrom(r.Context()).Actor(), time.Now()
+	p := principalFrom(r.Context())
+	c.By, c.At = p.Actor(), time.Now()
+	c.May = func(a store.KnowledgeArticle) error {
+		if why := p.MayKeepArticle(a.Owner); why != "" {
+			return mayNotKeep(why)
+		}
+		return nil
+	}
 	was, a, err := s.store.ChangeKnowledgeArticle(r.Context(), id, c)
+	var refused mayNotKeep
 	switch {
+	case errors.As(err, &refused):
+		writeProblem(w, r, problem(http.StatusForbidden, string(refused)))
+		return
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, r, problem(http.StatusNotFound, "no knowledge article "+id))
 		return
@@ -377,6 +396,11 @@ func (s *Server) changeKnowledge(w http.ResponseWriter, r *http.Request, id stri
 	w.Header().Set("ETag", TimeETag(a.UpdatedAt))
 	writeJSON(w, http.StatusOK, knowledgeViewOf(a))
 }
+
+// mayNotKeep is why the caller may not keep an article (auth.Principal.MayKeepArticle).
+type mayNotKeep string
+
+func (e mayNotKeep) Error() string { return string(e) }
 
 // retireKnowledge retires an article: it leaves the lists and the risk monitor and
 // stays readable by its ID. Retiring it again answers it as it is.

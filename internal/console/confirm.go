@@ -24,6 +24,13 @@ type removal struct {
 	verb string // message id of the act, e.g. "rm.delete"
 }
 
+// removalNames read what the confirmation names a thing of their kind by, instead
+// of its ID ("" when they cannot: the page then names the ID, and the act gets the
+// API's answer).
+var removalNames = map[string]func(ctx context.Context, c *apiclient.Client, id string) string{
+	"article": articleTitle,
+}
+
 // removals are every delete, deactivation and retirement the API offers, each
 // behind a confirmation page: a button leads to it, and only its form sends it.
 var removals = map[string]removal{
@@ -99,8 +106,12 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 	if ref != nil {
 		version = cmp.Or(ref.Version, r.PostFormValue("version"))
 	}
+	name := r.PathValue("id")
+	if named, ok := removalNames[kind]; ok {
+		name = cmp.Or(named(r.Context(), c.client, name), name)
+	}
 	c.render(w, r, status, "confirm", map[string]any{
-		"Kind": kind, "ID": r.PathValue("id"), "Noun": rm.noun, "Verb": rm.verb, "Back": rm.backFrom(r.PathValue("id")),
+		"Kind": kind, "ID": r.PathValue("id"), "Name": name, "Noun": rm.noun, "Verb": rm.verb, "Back": rm.backFrom(r.PathValue("id")),
 		"Action": "/console/remove/" + url.PathEscape(kind) + "/" + url.PathEscape(r.PathValue("id")), "Refusal": ref,
 		"Version": version,
 	})

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -196,6 +197,20 @@ func (c *Console) articleAction(w http.ResponseWriter, r *http.Request) {
 	c.posted(w, r, res, err, "/console/knowledge/"+id.String(), func(status int, ref *refusal) {
 		c.showArticle(w, r, status, action, ref, input)
 	})
+}
+
+// articleTitle is what the retirement's confirmation names the article by: its
+// title, as its page does ("" when it cannot be read).
+func articleTitle(ctx context.Context, c *apiclient.Client, id string) string {
+	u, err := api.ParseID(id)
+	if err != nil {
+		return ""
+	}
+	var a apiclient.KnowledgeArticleDetail
+	if ref, err := into(&a)(c.GetKnowledgeArticle(ctx, u)); ref != nil || err != nil {
+		return ""
+	}
+	return a.Title
 }
 
 // knowledgePanelSize is how many articles the complaint page suggests.

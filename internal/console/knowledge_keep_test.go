@@ -170,3 +170,38 @@ func TestInsightPageShowsTheKnowledgeUpdateRate(t *testing.T) {
 		t.Errorf("the insight page: %d, lacks %q: %s", status, want, snippet(body, "insight-knowledge"))
 	}
 }
+
+// The retirement's confirmation names the article by its title, escaped, as the
+// other pages name it — not by its ID; an article the API does not answer is
+// named by its ID, and the retirement then gets the API's answer.
+func TestRetiringAnArticleNamesItByItsTitle(t *testing.T) {
+	f := &fakeAPI{answers: map[string]any{"/v1/knowledge/" + articleA: articleJSON(articleA, map[string]any{"title": `退款 <b>"加急"</b>`})}}
+	c := knowledgeConsole(t, f)
+	c.registerRemovals(&routeMux{ServeMux: http.NewServeMux()})
+	confirm := func(id string) string {
+		t.Helper()
+		r := httptest.NewRequest(http.MethodGet, "/console/confirm/article/"+id, nil)
+		r.SetPathValue("kind", "article")
+		r.SetPathValue("id", id)
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, viewer{Principal: auth.Principal{Role: auth.RoleQuality}, CSRF: "csrf"}))
+		w := httptest.NewRecorder()
+		c.confirmRemoval(w, r)
+		if w.Code != http.StatusOK {
+			t.Fatalf("the confirmation of %s: %d", id, w.Code)
+		}
+		return w.Body.String()
+	}
+	page := confirm(articleA)
+	title := `“退款 &lt;b&gt;&#34;加急&#34;&lt;/b&gt;”`
+	for _, want := range []string{"Retire: knowledge article " + title + "</h1>", "Really Retire knowledge article " + title + "?</p>", "Retire " + title + "</button>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the confirmation lacks %q: %s", want, snippet(page, "confirm-form"))
+		}
+	}
+	if strings.Contains(page, "“"+articleA+"”") || strings.Contains(page, "<b>") {
+		t.Errorf("the confirmation names the article by its ID, or its title unescaped: %s", snippet(page, "confirm-form"))
+	}
+	if page := confirm(articleB); !strings.Contains(page, "Retire “"+articleB+"”</button>") {
+		t.Errorf("an article the API does not answer: %s", snippet(page, "confirm-form"))
+	}
+}

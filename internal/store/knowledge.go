@@ -192,7 +192,9 @@ func (s *Store) KnowledgeArticles(ctx context.Context, f KnowledgeFilter) ([]Kno
 
 // KnowledgeChange is an edit of an article (nil fields are kept) or, with none
 // set, a review without change. Either way the article counts as reviewed at At
-// by By. Version, when set, is the updated_at the change was made against.
+// by By. Version, when set, is the updated_at the change was made against. May,
+// when set, says whether By may change the article as it is, locked for the
+// change: it refuses the change with its error, and nothing changes.
 type KnowledgeChange struct {
 	Title, Body, Category, Owner *string
 	Keywords                     *[]string
@@ -200,19 +202,21 @@ type KnowledgeChange struct {
 	By                           string
 	At                           time.Time
 	Version                      *time.Time
+	May                          func(KnowledgeArticle) error
 }
 
 // ChangeKnowledgeArticle applies a change (or a review) and answers the article as
 // it was before and after. ErrNotFound for an unknown article; ErrRetired for a
 // retired one; ErrInvalid naming owner for a new owner who is not an active person;
-// ErrStale, with the article as it is in before, when it is no longer c.Version.
+// ErrStale, with the article as it is in before, when it is no longer c.Version;
+// c.May's error when it refuses the article as it is.
 func (s *Store) ChangeKnowledgeArticle(ctx context.Context, id string, c KnowledgeChange) (before, after KnowledgeArticle, err error) {
 	var keywords any
 	if c.Keywords != nil {
 		keywords = pq.StringArray(append([]string{}, *c.Keywords...))
 	}
 	at := c.At.UTC().Truncate(time.Microsecond)
-	err = s.changeKnowledge(ctx, id, c.Version, &before, func(tx *sqlx.Tx) error {
+	err = s.changeKnowledge(ctx, id, c.Version, c.May, &before, func(tx *sqlx.Tx) error {
 		if err := checkActivePerson(ctx, tx, "owner", c.Owner); err != nil {
 			return err
 		}
@@ -283,10 +287,12 @@ type KnowledgeEvent struct {
 	Data  json.RawMessage `db:"data"`
 }
 
-// KnowledgeHistory reads an article's history, oldest first.
+// KnowledgeHistory reads an article's history, oldest first: by when each change
+// happened, as a review backfilled from the row (00042) was appended after later ones.
 func (s *Store) KnowledgeHistory(ctx context.Context, id string) ([]KnowledgeEvent, error) {
 	var out []KnowledgeEvent
-	const q = `SELECT kind, occurred_at, actor, data FROM knowledge_article_events WHERE article_id = $1 ORDER BY id`
+	const q = `SELECT kind, occurred_at, actor, data FROM knowledge_article_events WHERE article_id = $1
+		ORDER BY occurred_at, id`
 	if err := s.db.SelectContext(ctx, &out, q, id); err != nil {
 		return nil, fmt.Errorf("knowledge article %s history: %w", id, err)
 	}
@@ -299,7 +305,7 @@ func (s *Store) KnowledgeHistory(ctx context.Context, id string) ([]KnowledgeEve
 func (s *Store) RetireKnowledgeArticle(ctx context.Context, id, by string, at time.Time) (KnowledgeArticle, error) {
 	var before, after KnowledgeArticle
 	at = at.UTC().Truncate(time.Microsecond)
-	err := s.changeKnowledge(ctx, id, nil, &before, func(tx *sqlx.Tx) error {
+	err := s.changeKnowledge(ctx, id, nil, nil, &before, func(tx *sqlx.Tx) error {
 		const q = `UPDATE knowledge_articles SET retired_at = $2, retired_by = $3, updated_at = $2, updated_by = $3
 			WHERE id = $1 RETURNING ` + knowledgeColumns
 		if err := tx.GetContext(ctx, &after, q, id, at, by); err != nil {
@@ -313,9 +319,12 @@ func (s *Store) RetireKnowledgeArticle(ctx context.Context, id, by string, at ti
 	return after, err
 }
 
-// changeKnowledge locks the article, reads it into before, refuses a retired or a
-// stale one, and applies update in the same transaction.
-func (s *Store) changeKnowledge(ctx context.Context, id string, version *time.Time, before *KnowledgeArticle, update func(*sqlx.Tx) error) error {
+// changeKnowledge locks the article, reads it into before, refuses one may refuses
+// (nil: none), a retired or a stale one, and applies update in the same
+// transaction: who may change the article is judged on the row as it is changed,
+// not as an earlier read found it (its owner may have been replaced since).
+func (s *Store) changeKnowledge(ctx context.Context, id string, version *time.Time, may func(KnowledgeArticle) error,
+	before *KnowledgeArticle, update func(*sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("change knowledge article %s: %w", id, err)
@@ -327,6 +336,11 @@ func (s *Store) changeKnowledge(ctx context.Context, id string, version *time.Ti
 				return ErrNotFound
 			}
 			return err
+		}
+		if may != nil {
+			if err := may(*before); err != nil {
+				return err
+			}
 		}
 		switch {
 		case before.RetiredAt != nil:

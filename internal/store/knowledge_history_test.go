@@ -153,7 +153,8 @@ func fmtLines(xs []string) string {
 }
 
 // Migration 00040 gives the articles written before it their creation and their
-// retirement, as their rows say them; down drops the history and keeps them.
+// retirement, as their rows say them (00042 their last review); down drops the
+// history and keeps them.
 func TestMigrationKnowledgeHistoryBackfills(t *testing.T) {
 	st := knowledgeStore(t)
 	ctx := context.Background()
@@ -178,7 +179,7 @@ func TestMigrationKnowledgeHistoryBackfills(t *testing.T) {
 	for _, e := range history {
 		got = append(got, e.At.UTC().Format("01-02")+" "+e.Kind+" "+e.Actor)
 	}
-	if fmt.Sprint(got) != "[01-01 created qa 01-03 retired mgr]" {
+	if fmt.Sprint(got) != "[01-01 created qa 01-02 reviewed ann 01-03 retired mgr]" {
 		t.Errorf("backfilled %v", got)
 	}
 }
@@ -235,5 +236,87 @@ func TestKnowledgeUpdateRateAtAPastMoment(t *testing.T) {
 		if u.Live != tc.live || u.Current != tc.current {
 			t.Errorf("at %s: %d of %d live current, want %d of %d", tc.at.Format("01-02"), u.Current, u.Live, tc.current, tc.live)
 		}
+	}
+}
+
+// Migration 00042 records the last review of each article written before the
+// history was kept (00040), as its row proves it, so that a later review does not
+// lose it: the rate of a period it covered counts the article current. A review
+// the history records is not added again, down removes only what up added, and up
+// again adds it once.
+func TestMigrationKnowledgeHistoryBackfillsTheLastReview(t *testing.T) {
+	st := knowledgeStore(t)
+	ctx := context.Background()
+	db := st.DB().DB
+	if err := migrations.DownTo(ctx, db, 39); err != nil {
+		t.Fatal(err)
+	}
+	const reviewed, never = "00000000-0000-0000-0000-0000000000b1", "00000000-0000-0000-0000-0000000000b2"
+	if _, err := st.DB().Exec(`INSERT INTO knowledge_articles (id, title, body, category, owner, review_every_days,
+			reviewed_at, reviewed_by, created_at, created_by, updated_at, updated_by)
+		VALUES ($1, 't', 'b', 'other', 'ann', 30, '2026-03-01Z', 'ann', '2026-01-01Z', 'qa', '2026-03-01Z', 'ann'),
+			($2, 't', 'b', 'other', 'bob', 30, '2026-01-01Z', 'qa', '2026-01-01Z', 'qa', '2026-01-01Z', 'qa')`, reviewed, never); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	history := func(id string) string {
+		t.Helper()
+		events, err := st.KnowledgeHistory(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range events {
+			got = append(got, fmt.Sprintf("%s %s %s %s", e.At.UTC().Format("01-02"), e.Kind, e.Actor, e.Data))
+		}
+		return fmt.Sprint(got)
+	}
+	want := map[string]string{reviewed: `[01-01 created qa {} 03-01 reviewed ann {"backfilled": true}]`, never: `[01-01 created qa {}]`}
+	for id, w := range want {
+		if got := history(id); got != w {
+			t.Errorf("%s backfilled %s, want %s", id, got, w)
+		}
+	}
+	if err := migrations.DownTo(ctx, db, 41); err != nil {
+		t.Fatal(err)
+	}
+	if got := history(reviewed); got != `[01-01 created qa {}]` {
+		t.Errorf("down kept %s", got)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	for id, w := range want {
+		if got := history(id); got != w {
+			t.Errorf("%s up again: %s, want %s", id, got, w)
+		}
+	}
+
+	// Reviewed again since: the row no longer says 1 March, the history does.
+	if _, _, err := st.ChangeKnowledgeArticle(ctx, reviewed, store.KnowledgeChange{By: "ann",
+		At: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at            time.Time
+		live, current int64
+	}{
+		{time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC), 2, 2},
+		{time.Date(2026, 2, 15, 0, 0, 0, 0, time.UTC), 2, 0}, // both 30 days past their creation
+		{time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), 2, 1}, // reviewed on 1 March
+		{time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC), 2, 0},
+	} {
+		live, err := st.KnowledgeDueAt(ctx, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := quality.KnowledgeUpdateAt(live, tc.at); u.Live != tc.live || u.Current != tc.current {
+			t.Errorf("at %s: %d of %d live current, want %d of %d", tc.at.Format("01-02"), u.Current, u.Live, tc.current, tc.live)
+		}
+	}
+	if got := history(reviewed); got != `[01-01 created qa {} 03-01 reviewed ann {"backfilled": true} 06-01 reviewed ann {}]` {
+		t.Errorf("after a later review: %s", got)
 	}
 }
