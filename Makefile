@@ -25,7 +25,7 @@ export PATH := $(GOBIN):$(PATH)
 
 OAPI_CODEGEN_VERSION := v2.8.2
 
-.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console bench-scale temporal-cli temporal-server record-histories clean
+.PHONY: console-assets chromium run demo cluster soak test lint lint-openapi generate build bench bench-breach bench-console bench-risk bench-scale temporal-cli temporal-server record-histories clean
 
 ## temporal-cli: build the pinned Temporal CLI (dev server + UI) from tools/temporal-cli,
 ## the release with the SQLite driver that does not wedge (tools/temporal-cli/tools.go);
@@ -148,6 +148,11 @@ bench-breach: temporal-cli
 ## bench-console: console pages and dashboard data over 10,000 open complaints and a month of events (~5 min)
 bench-console: temporal-cli console-assets
 	go run ./scripts/bench -mode console
+
+## bench-risk: the risk monitor's queries over a seeded month of 200,000 complaints (100,000 open),
+## with QA samples and customer reopenings, one at a time (~10 min on 2 cores)
+bench-risk: temporal-cli
+	go run ./scripts/bench -mode risk -console-open 100000 -console-closed 100000 -console-data-requests 12 -warmup 2
 
 ## bench-scale: worker/API/server memory, database sizes, intake and query latency as open
 ## complaints grow to 100,000 on the real server, 16 shards (~20 min at 110–170/s on a quiet 2-core machine; ~40 at 40–60/s under load)

@@ -5,3 +5,6 @@ func ComplaintsQuery(f ComplaintFilter) (string, []any, error) { return complain
 
 // DirectoryLock is the advisory lock key directory writes take.
 const DirectoryLock = directoryLock
+
+// TrainingReopensQuery is the SQL TrainingReopens runs, for plan tests.
+const TrainingReopensQuery = trainingReopensQuery

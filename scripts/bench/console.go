@@ -49,40 +49,14 @@ type consoleResult struct {
 // runConsole measures the console's pages and the dashboard's data over a seeded
 // month (see seedConsole), in one run, and prints the table beside the targets.
 func runConsole(ctx context.Context, cfg config) error {
-	s := &stack{cfg: cfg, log: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))}
+	s, counts, err := startSeeded(ctx, cfg)
 	defer s.stop()
-	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
-	err := s.start(startCtx)
-	cancel()
 	if err != nil {
 		return err
 	}
-	runID := time.Now().UTC().Format("20060102t150405") + "-" + randomHex(3)
 	httpClient := newHTTPClient(max(cfg.consoleConc, 4))
 	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	defer httpClient.CloseIdleConnections()
-
-	// One complaint filed through the API: the shape (SLA snapshot) the seeded rows copy.
-	var retried atomic.Int64
-	if err := retrying(newAPIContender(s, runID, httpClient), &retried).call(ctx, cfg.timeout); err != nil {
-		return fmt.Errorf("file the template complaint: %w", err)
-	}
-	seedStart := time.Now()
-	if err := seedConsole(ctx, s, "bench-"+runID+"-1", cfg.consoleOpen, cfg.consoleClosed); err != nil {
-		return err
-	}
-	var counts struct {
-		Open   int `db:"open"`
-		All    int `db:"all"`
-		Events int `db:"events"`
-	}
-	if err := s.store.DB().GetContext(ctx, &counts, `SELECT
-			(SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'closed')) AS open,
-			(SELECT count(*) FROM complaints) AS all,
-			(SELECT count(*) FROM complaint_events) AS events`); err != nil {
-		return err
-	}
-	s.say("seeded in %s: %d complaints (%d open), %d events", time.Since(seedStart).Round(time.Millisecond), counts.All, counts.Open, counts.Events)
 
 	probes, err := consoleProbes(ctx, s, httpClient)
 	if err != nil {
@@ -109,6 +83,46 @@ func runConsole(ctx context.Context, cfg config) error {
 		return os.WriteFile(cfg.markdownOut, []byte(table), 0o644)
 	}
 	return nil
+}
+
+// seedCounts is what a seeded database holds.
+type seedCounts struct {
+	Open   int `db:"open"`
+	All    int `db:"all"`
+	Events int `db:"events"`
+}
+
+// startSeeded starts the stack, files one complaint through the API (the shape the
+// seeded rows copy) and seeds the console mode's month (seedConsole). The caller
+// stops the stack, also after an error.
+func startSeeded(ctx context.Context, cfg config) (*stack, seedCounts, error) {
+	s := &stack{cfg: cfg, log: slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))}
+	var counts seedCounts
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	err := s.start(startCtx)
+	cancel()
+	if err != nil {
+		return s, counts, err
+	}
+	runID := time.Now().UTC().Format("20060102t150405") + "-" + randomHex(3)
+	httpClient := newHTTPClient(1)
+	defer httpClient.CloseIdleConnections()
+	var retried atomic.Int64
+	if err := retrying(newAPIContender(s, runID, httpClient), &retried).call(ctx, cfg.timeout); err != nil {
+		return s, counts, fmt.Errorf("file the template complaint: %w", err)
+	}
+	seedStart := time.Now()
+	if err := seedConsole(ctx, s, "bench-"+runID+"-1", cfg.consoleOpen, cfg.consoleClosed); err != nil {
+		return s, counts, err
+	}
+	if err := s.store.DB().GetContext(ctx, &counts, `SELECT
+			(SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'closed')) AS open,
+			(SELECT count(*) FROM complaints) AS all,
+			(SELECT count(*) FROM complaint_events) AS events`); err != nil {
+		return s, counts, err
+	}
+	s.say("seeded in %s: %d complaints (%d open), %d events", time.Since(seedStart).Round(time.Millisecond), counts.All, counts.Open, counts.Events)
+	return s, counts, nil
 }
 
 // consoleProbes signs in through the console's real sign-in and lists what to measure.

@@ -154,7 +154,7 @@ var eventSeeds = []eventSeed{
 	{"paused", "c.paused_at", "coalesce(c.owner, 'bench-a01')", `'{"reason":"waiting for the order number"}'`, "c.paused_at IS NOT NULL"},
 	{"sla_breached", "c.resolution_due_at", "'system'", `'{"clock":"resolution"}'`, "c.resolution_breached"},
 	{"resolved", "c.resolved_at", "coalesce(c.owner, 'bench-a01')",
-		`jsonb_build_object('summary', c.resolution_summary, 'root_cause', c.root_cause)`, "c.resolved_at IS NOT NULL"},
+		`jsonb_strip_nulls(jsonb_build_object('summary', c.resolution_summary, 'root_cause', c.root_cause, 'owner', c.owner))`, "c.resolved_at IS NOT NULL"},
 	{"closed", "c.closed_at", "'system'", `jsonb_build_object('verification', c.verification)`, "c.closed_at IS NOT NULL"},
 	{"survey_answered", "c.closed_at - interval '1 minute'", "'customer'",
 		`jsonb_build_object('survey', jsonb_build_object('csat', 1 + abs(hashtext(c.id::text)) % 5, 'nps', abs(hashtext(c.external_id)) % 11, 'ces', 1 + abs(hashtext(c.subject)) % 7))`,

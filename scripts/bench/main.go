@@ -64,6 +64,12 @@
 //
 // Targets: pages p95 < 100 ms server time, the dashboard's data p95 < 500 ms.
 //
+// -mode risk seeds the same month, with QA samples, customer reopenings and
+// knowledge articles (see risk.go), and times the risk monitor's store calls
+// -console-data-requests times each, one at a time, with pg_stat_statements.
+//
+//	go run ./scripts/bench -mode risk [-console-open 100000] [-console-closed 100000]
+//
 // -mode scale measures what open complaints cost as they grow (see scale.go): it
 // files complaints with a week-long SLA through POST /v1/complaints up to each of
 // -scale-steps, and at each step samples intake latency at a fixed rate and reads
@@ -99,7 +105,7 @@ import (
 )
 
 type config struct {
-	mode         string // intake, breach or console
+	mode         string // intake, breach, console, risk or scale
 	databaseURL  string
 	temporalAddr string
 	namespace    string
@@ -173,7 +179,7 @@ const idleWindow = 5 * time.Second
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency), breach (breach lateness against a bare timer and a cron poller), console (console pages and dashboard data over a seeded month) or scale (memory, sizes and latency as open complaints grow)")
+	flag.StringVar(&cfg.mode, "mode", "intake", "what to measure: intake (filing throughput and latency), breach (breach lateness against a bare timer and a cron poller), console (console pages and dashboard data over a seeded month), risk (the risk monitor's queries over that month) or scale (memory, sizes and latency as open complaints grow)")
 	flag.StringVar(&cfg.databaseURL, "database-url", "", "PostgreSQL to use (migrated by the bench); default: start a private one")
 	flag.StringVar(&cfg.temporalAddr, "temporal", "", "Temporal frontend host:port to use; default: start a private dev server")
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
@@ -297,7 +303,7 @@ func main() {
 			os.Exit(2)
 		}
 		runMode = runBreach
-	case "console":
+	case "console", "risk":
 		if cfg.consoleOpen < 100 || cfg.consoleClosed < 0 || cfg.consoleRequests < 1 || cfg.consoleDataRequests < 1 || cfg.consoleConc < 1 {
 			fmt.Fprintln(os.Stderr, "bench: -console-open must be ≥ 100, -console-closed ≥ 0, -console-requests, -console-data-requests and -console-c positive")
 			os.Exit(2)
@@ -306,6 +312,9 @@ func main() {
 			cfg.warmup = 20
 		}
 		runMode = runConsole
+		if cfg.mode == "risk" {
+			runMode = runRisk
+		}
 	case "scale":
 		if cfg.scaleSampleRate <= 0 || cfg.scaleSample <= 0 || cfg.scaleListRequests < 1 || cfg.scaleMetricsRequests < 1 {
 			fmt.Fprintln(os.Stderr, "bench: -scale-sample-rate, -scale-sample, -scale-list-requests and -scale-metrics-requests must be positive")
@@ -322,7 +331,7 @@ func main() {
 		}
 		runMode = runScale
 	default:
-		fmt.Fprintln(os.Stderr, "bench: -mode must be intake, breach, console or scale")
+		fmt.Fprintln(os.Stderr, "bench: -mode must be intake, breach, console, risk or scale")
 		os.Exit(2)
 	}
 
@@ -470,8 +479,8 @@ func run(ctx context.Context, cfg config) error {
 // checkServer refuses server flags, Temporal's and PostgreSQL's, that contradict
 // each other or the mode.
 func (cfg config) checkServer() error {
-	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && (cfg.databaseURL != "" || (cfg.mode != "intake" && cfg.mode != "breach"))) {
-		return errors.New("-pg-statements: a positive count, in intake or breach mode, with the private PostgreSQL (it loads pg_stat_statements at start)")
+	if cfg.pgStatements < 0 || (cfg.pgStatements > 0 && (cfg.databaseURL != "" || (cfg.mode != "intake" && cfg.mode != "breach" && cfg.mode != "risk"))) {
+		return errors.New("-pg-statements: a positive count, in intake, breach or risk mode, with the private PostgreSQL (it loads pg_stat_statements at start)")
 	}
 	switch cfg.temporalServer {
 	case "dev":
