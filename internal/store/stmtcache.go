@@ -28,6 +28,12 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ex, ok := conn.(driver.ExecerContext); ok {
+		if err := withoutJIT(ctx, ex); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+	}
 	pc, ok := conn.(pqConn)
 	if !ok {
 		// lib/pq's conn implements all of pqConn; if a release stops doing so,

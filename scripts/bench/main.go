@@ -159,11 +159,12 @@ type config struct {
 	breachOpenRate      float64       // their filing rate, open loop
 
 	// -mode console.
-	consoleOpen         int // open complaints seeded
-	consoleClosed       int // resolved or closed complaints seeded, over the same month
-	consoleRequests     int // measured requests per page
-	consoleDataRequests int // measured requests per dashboard endpoint (each scans the month)
-	consoleConc         int // requests in flight at once
+	consoleOpen         int    // open complaints seeded
+	consoleClosed       int    // resolved or closed complaints seeded, over the same month
+	consoleRequests     int    // measured requests per page
+	consoleDataRequests int    // measured requests per dashboard endpoint (each scans the month)
+	consoleConc         int    // requests in flight at once
+	jit                 string // -mode risk: "both" times each report with the sessions' jit on and off, interleaved
 
 	// -mode scale.
 	scaleSteps           string        // counts of open complaints to measure at, rising
@@ -223,6 +224,7 @@ func main() {
 	flag.IntVar(&cfg.consoleRequests, "console-requests", 300, "console: measured requests per page")
 	flag.IntVar(&cfg.consoleDataRequests, "console-data-requests", 50, "console: measured requests per dashboard endpoint (each scans the whole month)")
 	flag.IntVar(&cfg.consoleConc, "console-c", 1, "console: requests in flight at once (1: server time unloaded by other requests)")
+	flag.StringVar(&cfg.jit, "jit", "", `risk: "both" times each of the store's reports (the risk monitor's and the dashboard's) with the sessions' jit on and off, interleaved, instead of the evaluation's table`)
 	flag.StringVar(&cfg.scaleSteps, "scale-steps", "1000,10000,25000,50000,100000", "scale: counts of open complaints to measure at")
 	flag.StringVar(&cfg.compression, "temporal-grpc-compression", "", "gzip or none: compression of the calls to Temporal by the API, the worker and the raw starts, TEMPORAL_GRPC_COMPRESSION (empty: the product's default, none)")
 	flag.DurationVar(&cfg.taskTimeout, "workflow-task-timeout", 0, "the workflow-task timeout the API starts complaints with, WORKFLOW_TASK_TIMEOUT, every mode (0: the product's default)")
@@ -293,6 +295,10 @@ func main() {
 	}
 	if cfg.historyCache < 0 {
 		fmt.Fprintln(os.Stderr, "bench: -temporal-history-cache must be ≥ 0")
+		os.Exit(2)
+	}
+	if cfg.jit != "" && (cfg.mode != "risk" || cfg.jit != "both") {
+		fmt.Fprintln(os.Stderr, `bench: -jit takes "both", with -mode risk`)
 		os.Exit(2)
 	}
 	switch cfg.mode {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/quality"
+	"github.com/complaintflow/complaintflow/internal/store"
 )
 
 // riskProbe is one store call the risk monitor's EvaluateRisks activity makes,
@@ -27,6 +28,7 @@ type riskProbe struct {
 // private PostgreSQL loads it; -database-url's may), it also lists the evaluation's statements by their
 // execution time in PostgreSQL: the counts of the satisfaction, volume, SLA,
 // latency and turnover checks are one statement no exported call runs alone.
+// -jit both times the store's reports with jit on and off instead (runRiskJIT).
 func runRisk(ctx context.Context, cfg config) error {
 	if cfg.pgStatements == 0 {
 		cfg.pgStatements = 12 // the private PostgreSQL loads pg_stat_statements; -database-url's may have it
@@ -46,30 +48,11 @@ func runRisk(ctx context.Context, cfg config) error {
 	}
 	// One moment for every run, so each run reads the same windows.
 	w := quality.RiskWindowsAt(time.Now(), t)
-	var checks int
-	probes := []riskProbe{
-		{"EvaluateRisks: the whole evaluation", func(ctx context.Context) error {
-			ev, err := st.EvaluateRisks(ctx, w.At)
-			checks = len(ev.Checks)
-			return err
-		}},
-		{"KPI check: Metrics over the KPI window", func(ctx context.Context) error {
-			_, err := st.Metrics(ctx, w.KPI, w.At, "")
-			return err
-		}},
-		{"training gaps: QA scores (TrainingScores)", func(ctx context.Context) error {
-			_, err := st.TrainingScores(ctx, w.Training, w.At)
-			return err
-		}},
-		{"training gaps: reopen rate (TrainingReopens)", func(ctx context.Context) error {
-			_, err := st.TrainingReopens(ctx, w.Training, w.At)
-			return err
-		}},
-		{"stale knowledge (KnowledgeDue)", func(ctx context.Context) error {
-			_, err := st.KnowledgeDue(ctx)
-			return err
-		}},
+	if cfg.jit == "both" {
+		return runRiskJIT(ctx, s, cfg, counts, w)
 	}
+	var checks int
+	probes := riskProbes(st, w, &checks)
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nrisk monitor benchmark: %d complaints (%d open) and %d events over the last 30 days\n",
 		counts.All, counts.Open, counts.Events)
@@ -115,6 +98,37 @@ func runRisk(ctx context.Context, cfg config) error {
 		return os.WriteFile(cfg.markdownOut, []byte(b.String()), 0o644)
 	}
 	return nil
+}
+
+// riskProbes are the store calls of the risk monitor's evaluation: the whole of
+// it, then each call of it that runs on its own. checks, when not nil, gets the
+// evaluation's count of checks.
+func riskProbes(st *store.Store, w quality.RiskWindows, checks *int) []riskProbe {
+	return []riskProbe{
+		{"EvaluateRisks: the whole evaluation", func(ctx context.Context) error {
+			ev, err := st.EvaluateRisks(ctx, w.At)
+			if checks != nil {
+				*checks = len(ev.Checks)
+			}
+			return err
+		}},
+		{"KPI check: Metrics over the KPI window", func(ctx context.Context) error {
+			_, err := st.Metrics(ctx, w.KPI, w.At, "")
+			return err
+		}},
+		{"training gaps: QA scores (TrainingScores)", func(ctx context.Context) error {
+			_, err := st.TrainingScores(ctx, w.Training, w.At)
+			return err
+		}},
+		{"training gaps: reopen rate (TrainingReopens)", func(ctx context.Context) error {
+			_, err := st.TrainingReopens(ctx, w.Training, w.At)
+			return err
+		}},
+		{"stale knowledge (KnowledgeDue)", func(ctx context.Context) error {
+			_, err := st.KnowledgeDue(ctx)
+			return err
+		}},
+	}
 }
 
 // seedRisk adds to the console month what the training-gap and knowledge checks
