@@ -82,15 +82,12 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var targets quality.KPITargets
-		var thresholds quality.RiskThresholds
-		if targets, err = s.store.KPITargets(ctx); err == nil {
-			thresholds, err = s.store.RiskThresholds(ctx)
-		}
-		if err == nil {
+		var minSamples int64
+		if targets, minSamples, err = s.kpiRule(ctx); err == nil {
 			var m quality.MetricsReport
 			if m, err = s.store.Metrics(ctx, from, to, "category"); err == nil {
 				// judged on as many samples as the risk monitor's KPI check asks
-				rep.KPIGaps = quality.KPIGaps(targets, m, thresholds.KPIMinVolume)
+				rep.KPIGaps = quality.KPIGaps(targets, m, minSamples)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -43,7 +44,8 @@ type metricsView struct {
 	// category (problem type) and per channel; complaints are not in it.
 	Sentiment sentimentSharesView `json:"sentiment"`
 	// KPITargets is each enabled standing target against the period's total (000
-	// §3.1, 002 §2.1): actual and met are null when the period has no data for it.
+	// §3.1, 002 §2.1), judged by kpiRule: actual and met are null when the figure has
+	// fewer than kpi_min_volume of its own samples in the period.
 	KPITargets []quality.KPIStanding `json:"kpi_targets"`
 	// WaitTarget is the wait every group's wait_seconds.within_target counts up to.
 	WaitTarget float64 `json:"wait_target_seconds"`
@@ -83,7 +85,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	targets, err := s.store.KPITargets(r.Context())
+	targets, minSamples, err := s.kpiRule(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -91,7 +93,7 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 	view := metricsView{From: report.From.UTC(), To: report.To.UTC(), TimeZone: q.loc.String(),
 		Total: report.Total, Groups: nonNilGroups(report.Groups), Series: []seriesPoint{},
 		Sentiment:  sentimentSharesView{ByCategory: byCategory, ByChannel: byChannel},
-		KPITargets: targets.Standings(report.Total, 1), WaitTarget: report.WaitTarget}
+		KPITargets: targets.Standings(report.Total, minSamples), WaitTarget: report.WaitTarget}
 	if q.groupBy != "" {
 		view.GroupBy = &q.groupBy
 	}
@@ -129,6 +131,19 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, view)
+}
+
+// kpiRule reads the standing targets and how many of its own samples a figure needs
+// to be judged: the risk thresholds' kpi_min_volume, the risk monitor's KPI check's
+// minimum. The metrics and the insight report judge by it too, so neither calls a
+// target missed on fewer samples than the KPI alert needs.
+func (s *Server) kpiRule(ctx context.Context) (quality.KPITargets, int64, error) {
+	targets, err := s.store.KPITargets(ctx)
+	if err != nil {
+		return quality.KPITargets{}, 0, err
+	}
+	thresholds, err := s.store.RiskThresholds(ctx)
+	return targets, thresholds.KPIMinVolume, err
 }
 
 type metricsParams struct {

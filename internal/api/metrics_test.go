@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -177,5 +178,47 @@ func TestMetricsRefusesBadParameters(t *testing.T) {
 	// 366 days exactly is allowed.
 	if r := a.call(auth.RoleManager, "GET", "/v1/metrics?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", ""); r.status != http.StatusOK {
 		t.Errorf("366 days: got %d %v", r.status, r.body)
+	}
+}
+
+// GET /v1/metrics judges its kpi_targets as the risk monitor's KPI check and the
+// insight report do, on at least kpi_min_volume of the figure's own samples: three
+// customers who waited 10 minutes against the 90 s target are not judged while the
+// minimum is 10 (actual and met null), and miss the target once it is 3.
+func TestMetricsKPITargetsNeedTheKPICheckMinimum(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.as(auth.RoleQuality, http.MethodPut, "/v1/kpi-targets", `{"targets": [{"kpi": "wait_seconds", "target": 90}]}`, http.StatusOK)
+	for i := range 3 {
+		c := a.fileDirect(fmt.Sprintf("wait-%d", i), "cust-1", "Kept waiting", complaint.Medium)
+		if _, err := a.store.OpenComplaint(context.Background(), c.ID, c.WorkflowID+"/opened", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.store.DB().Exec(`UPDATE complaints SET wait_seconds = 600 WHERE id = $1`, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A period around now: the default one ends at the request's second, truncated, so
+	// it can leave out a complaint opened within that second.
+	now := time.Now().UTC()
+	period := url.Values{"from": {now.Add(-time.Hour).Format(time.RFC3339)}, "to": {now.Add(time.Hour).Format(time.RFC3339)}}
+	standing := func() map[string]any {
+		t.Helper()
+		r := a.as(auth.RoleManager, http.MethodGet, "/v1/metrics?"+period.Encode(), "", http.StatusOK)
+		if w := r.body["total"].(map[string]any)["wait_seconds"].(map[string]any); w["count"] != 3.0 || w["p90"] != 600.0 {
+			t.Fatalf("total wait %v, want the 3 waits of 600 s", w)
+		}
+		if s := r.body["kpi_targets"].([]any); len(s) == 1 {
+			return s[0].(map[string]any)
+		}
+		t.Fatalf("kpi_targets %v, want the wait_seconds target alone", r.body["kpi_targets"])
+		return nil
+	}
+	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 10}`, http.StatusOK)
+	if s := standing(); s["kpi"] != "wait_seconds" || s["actual"] != nil || s["met"] != nil {
+		t.Errorf("3 waits, 10 needed: got %v, want no actual, not judged", s)
+	}
+	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 3}`, http.StatusOK)
+	if s := standing(); s["actual"] != 600.0 || s["met"] != false {
+		t.Errorf("3 waits, 3 needed: got %v, want 600 s, missed", s)
 	}
 }

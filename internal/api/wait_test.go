@@ -129,6 +129,8 @@ func TestMetricsReportTheWaitAgainstItsTarget(t *testing.T) {
 		return "none"
 	}
 
+	// Four waits are a verdict once the KPI check's minimum is four.
+	a.as(auth.RoleQuality, "PUT", "/v1/risk-thresholds", `{"kpi_min_volume": 4}`, http.StatusOK)
 	r := a.as(auth.RoleQuality, "GET", "/v1/metrics?"+period, "", http.StatusOK)
 	// 20 60 100 200: p50 1.5 → 60 + 0.5·40 = 80; p90 2.7 → 100 + 0.7·100 = 170; ≤ 90 s: 20 and 60.
 	if got := waitOf(r.body["total"]); r.body["wait_target_seconds"] != 90.0 || got != "4 80 170 2 50" {

@@ -3037,7 +3037,7 @@ type MetricsReport struct {
 	// Interval The series' interval; null without one.
 	Interval *string `json:"interval"`
 
-	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total; actual and met are null when the period has no data for the figure.
+	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total, judged as the risk monitor's KPI check and the insight report's kpi_gaps judge it: on at least `kpi_min_volume` (GET /v1/risk-thresholds) of the figure's own samples; on fewer (no data included), actual and met are null.
 	KpiTargets []KPIStanding `json:"kpi_targets"`
 
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.

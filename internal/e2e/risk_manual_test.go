@@ -102,7 +102,11 @@ func TestKPITargetsRegister(t *testing.T) {
 	}
 
 	// Metrics show each target against the period: two complaints resolved without
-	// an acknowledgement, one reopened: FCR 50 % < 80 %; no survey, so no NPS.
+	// an acknowledgement, one reopened: FCR 50 % < 80 %; no survey, so no NPS. Two
+	// samples are a verdict once the KPI check's minimum (kpi_min_volume) is two.
+	if res := s.do("PUT", "/v1/risk-thresholds", s.token("quality"), map[string]any{"kpi_min_volume": 2}); res.status != 200 {
+		t.Fatalf("thresholds: %d %s", res.status, res.raw)
+	}
 	now := time.Now().UTC()
 	s.seedComplaint("product", now.Add(-48*time.Hour), map[time.Duration]complaint.Event{time.Hour: {Kind: complaint.EventResolved}})
 	s.seedComplaint("product", now.Add(-47*time.Hour), map[time.Duration]complaint.Event{

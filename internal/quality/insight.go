@@ -47,7 +47,8 @@ type KPIGap struct {
 // one source of targets: the metrics, the risk monitor and this report read it. A
 // figure is judged as the risk monitor's KPI check judges it (Standings): on at
 // least minSamples (kpi_min_volume) of its own samples, else it has no value and no
-// gap, so the report and the KPI alert never disagree on whether a target was missed.
+// gap. It is the KPI alert's rule, not its verdict: the alert judges the total of
+// its own window (kpi_window_days), the report its period and each category.
 func KPIGaps(targets KPITargets, r MetricsReport, minSamples int64) []KPIGap {
 	groups := append([]MetricsGroup{r.Total}, r.Groups...)
 	standings := make([][]KPIStanding, len(groups))
