@@ -21,6 +21,7 @@ import (
 // callback's are not touched; a second sweep finds nothing and sends nothing.
 func TestSettleAbandonedFinishesWhatNoAttemptWill(t *testing.T) {
 	f := newNotifyFixture(t)
+	f.person(t, "ann", "ann@example.com", f.hook.URL+"/ann") // the webhook the rows were begun for
 	ctx := context.Background()
 	event := f.c.WorkflowID + "/sla_warning/1"
 	pending := func(row notify.Notification) {

@@ -61,6 +61,7 @@ func RecipientKind(channel, recipient string) string {
 // NotificationStore is what Notify needs of the system of record.
 type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
+	PersonWebhook(ctx context.Context, personID string) (url, secret string, err error)
 	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, notify.Claim, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
@@ -188,7 +189,10 @@ func (a *Activities) resume(ctx context.Context, complaintID string, eventKeys .
 // fromRow rebuilds a delivery from its row, which holds what the attempt that
 // began it meant to send; false where the row does not hold enough: a customer's
 // (its address is kept masked) or one on a channel rowChannel lacks. A webhook's
-// key is not in the row: it is the person's as they hold it now, as for any retry.
+// key is not in the row: it is the person's as they hold it now, as for any retry;
+// so a webhook whose address is no longer the row's (changed or removed since) is
+// not sent: that key may not be the one the old receiver checks, nor the person
+// still the one it serves. Its delivery settles the row as failed, saying so.
 func (a *Activities) fromRow(ctx context.Context, row notify.Notification) (delivery, bool, error) {
 	channel := a.rowChannel(row.Channel)
 	if channel == nil || row.Recipient == CustomerRecipient {
@@ -196,11 +200,14 @@ func (a *Activities) fromRow(ctx context.Context, row notify.Notification) (deli
 	}
 	var secret string
 	if row.Channel == notify.ChannelWebhook {
-		c, err := a.Notifications.NotificationContacts(ctx, "", row.Recipient)
+		address, key, err := a.Notifications.PersonWebhook(ctx, row.Recipient)
 		if err != nil {
 			return delivery{}, false, err
 		}
-		secret = c.PersonWebhookSecret
+		if address != null.Value(row.Address) {
+			channel = webhookChanged{channel}
+		}
+		secret = key
 	}
 	return delivery{
 		channel: channel,
@@ -210,6 +217,18 @@ func (a *Activities) fromRow(ctx context.Context, row notify.Notification) (deli
 		},
 		row: row,
 	}, true, nil
+}
+
+// webhookChanged stands in for the webhook channel on a row whose address is no
+// longer the person's webhook: its send fails for good, naming why.
+type webhookChanged struct{ notify.Notifier }
+
+// Resendable as the webhook is: a stale row is claimed, not given up, so it says why.
+func (webhookChanged) Resendable() bool { return true }
+
+func (webhookChanged) Send(_ context.Context, m notify.Message) error {
+	return notify.Permanent(fmt.Errorf("webhook of %s changed since this notice was begun (another address, or none): "+
+		"not sent to the address it was meant for", m.Recipient))
 }
 
 // rowChannel is the channel that sends a delivery rebuilt from a row on name: the
@@ -349,8 +368,13 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 	} else {
 		add(notify.ChannelEmail, c.PersonEmail, "")
 		// The person's own key, as they hold it now: a retry after a rotation signs
-		// with the new key, the one their receiver then checks.
-		add(notify.ChannelWebhook, c.PersonWebhookURL, c.PersonWebhookSecret)
+		// with the new key, the one their receiver then checks. With no key to sign
+		// (none of their own, no shared one) they are not reached by webhook at all,
+		// as before people had keys: no row, no failure (the worker warns of them at
+		// start, service.WarnUnkeyedWebhooks).
+		if signs(a.notifier(notify.ChannelWebhook), c.PersonWebhookSecret) {
+			add(notify.ChannelWebhook, c.PersonWebhookURL, c.PersonWebhookSecret)
+		}
 	}
 	var mask func(string) string
 	if len(targets) == 0 {
@@ -476,6 +500,13 @@ func (a *Activities) logNotifier() notify.Notifier {
 		return log
 	}
 	return notify.Log{Logger: slog.Default()}
+}
+
+// signs reports whether channel signs a post to a recipient holding key: true for
+// channels that do not say (a test's stand-in).
+func signs(channel notify.Notifier, key string) bool {
+	s, ok := channel.(interface{ Signs(own []byte) bool })
+	return !ok || s.Signs([]byte(key))
 }
 
 func (a *Activities) notifier(channel string) notify.Notifier {

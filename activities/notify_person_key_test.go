@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -139,20 +140,20 @@ func TestNotifyWebhookRetryAfterRotationSignsWithTheNewKey(t *testing.T) {
 }
 
 // Without the shared key the webhook channel still serves everyone with a key of
-// their own. A webhook set before keys then cannot be signed: its notice fails for
-// good, its row naming the missing key and the rotation that mends it, and
-// nothing unsigned is posted; the person's e-mail still goes out.
-func TestNotifyWebhookWithNoKeyFailsNamingIt(t *testing.T) {
+// their own. A webhook set before keys then cannot be signed, and is not offered,
+// as before people had keys: no row, no failure, nothing posted; the person's
+// e-mail still goes out, and one with no other address is reached by the log.
+func TestNotifyWebhookWithNoKeyIsNotOffered(t *testing.T) {
 	f := newNotifyFixture(t)
 	f.acts.Notifiers[2] = notify.Webhook{} // WEBHOOK_SIGNING_SECRET unset
 	hook := newSignedReceiver(t)
 	f.personWithKey(t, "ann", hook.URL, "whsec_ann")
 	f.person(t, "old", "old@example.com", hook.URL+"/old")
-	if err := f.notify(f.notice("ann", "for ann")); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.notify(f.notice("old", "for old")); errKind(err) != "final:"+activities.ErrTypeNotificationFailed {
-		t.Fatalf("old's notice: got %v, want it failed for good", err)
+	f.person(t, "hookonly", "", hook.URL+"/hookonly")
+	for _, who := range []string{"ann", "old", "hookonly"} {
+		if err := f.notify(f.notice(who, "for "+who)); err != nil {
+			t.Fatalf("%s's notice: %v", who, err)
+		}
 	}
 	if reqs := hook.received(); len(reqs) != 1 || reqs[0].recipient != "ann" || !reqs[0].verifies("whsec_ann") {
 		t.Fatalf("webhook requests %+v, want ann's alone, signed with her key", reqs)
@@ -161,16 +162,61 @@ func TestNotifyWebhookWithNoKeyFailsNamingIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]notify.Notification{}
+	got := map[string]notify.NotificationStatus{}
 	for _, n := range ns {
-		got[n.Recipient+"/"+n.Channel] = n
+		got[n.Recipient+"/"+n.Channel] = n.Status
 	}
-	hookRow, mail := got["old/webhook"], got["old/email"]
-	if why := null.Value(hookRow.LastError); hookRow.Status != notify.NotificationFailed ||
-		!strings.Contains(why, "WEBHOOK_SIGNING_SECRET") || !strings.Contains(why, "/v1/people/old/webhook-secret") {
-		t.Errorf("old's webhook row %s %q, want failed naming the missing key and the rotation", hookRow.Status, why)
+	want := map[string]notify.NotificationStatus{"ann/webhook": notify.NotificationSent, "old/email": notify.NotificationSent,
+		"hookonly/log": notify.NotificationSent}
+	if !maps.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
 	}
-	if mail.Status != notify.NotificationSent || got["ann/webhook"].Status != notify.NotificationSent {
-		t.Errorf("old's e-mail %s, ann's webhook %s; want both sent", mail.Status, got["ann/webhook"].Status)
+}
+
+// A delivery finished from its row (resumed, or swept as abandoned) is not posted
+// to the row's address once the person's webhook is another, or none: the key it
+// would be signed with is the person's now. The row settles as failed, saying why.
+func TestNotifyResumedWebhookIsNotSentOnceTheWebhookChanged(t *testing.T) {
+	f := newNotifyFixture(t)
+	hook := newSignedReceiver(t)
+	f.personWithKey(t, "ann", hook.URL, "whsec_ann")
+	f.personWithKey(t, "bob", hook.URL, "whsec_bob")
+	f.personWithKey(t, "cat", hook.URL, "whsec_cat")
+	warning := fmt.Sprintf("%s/sla_warning/1", f.c.WorkflowID)
+	for _, who := range []string{"ann", "bob", "cat"} {
+		f.begun(t, warning, who, "webhook", hook.URL+"/"+who)
+	}
+	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '1 hour' WHERE status = 'sending'`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	moved := hook.URL + "/bob-new"
+	if _, _, err := f.st.PutPerson(ctx, store.Person{ID: "bob", Name: "bob", Role: complaint.RoleAgent, WebhookURL: &moved,
+		Active: true, UpdatedBy: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.st.PutPerson(ctx, store.Person{ID: "cat", Name: "cat", Role: complaint.RoleAgent, Active: true, UpdatedBy: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: warning, EventKind: complaint.EventSLAWarning,
+		Recipient: "ann", Resume: true})
+	if errKind(err) != "final:"+activities.ErrTypeNotificationFailed {
+		t.Fatalf("resume: got %v, want failed for good (bob's and cat's webhooks changed)", err)
+	}
+	if reqs := hook.received(); len(reqs) != 1 || reqs[0].recipient != "ann" {
+		t.Fatalf("webhook requests %+v, want ann's alone", reqs)
+	}
+	ns, err := f.st.Notifications(ctx, f.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		why := null.Value(n.LastError)
+		switch changed := n.Recipient != "ann"; {
+		case changed && (n.Status != notify.NotificationFailed || !strings.Contains(why, "changed since")):
+			t.Errorf("%s's row %s %q, want failed saying the webhook changed since", n.Recipient, n.Status, why)
+		case !changed && n.Status != notify.NotificationSent:
+			t.Errorf("ann's row %s %q, want sent", n.Status, why)
+		}
 	}
 }

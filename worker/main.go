@@ -90,6 +90,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	go service.WarnUnkeyedWebhooks(ctx, cfg, st.UnkeyedWebhooks, log)
 	go reconcile.NewNotices(func(ctx context.Context) (activities.Abandoned, error) {
 		return activities.SettleAbandoned(ctx, acts, activities.AbandonedIdle, log)
 	}, log, sweeps).Run(ctx)

@@ -39,6 +39,11 @@ func issuedWebhookSecret(p store.Person, offered string) string {
 func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	version := ifMatchTime(r, &v)
+	if version != nil && version.IsZero() {
+		// "seed" names a thing not created yet; a rotation needs a person who is.
+		v.reject("If-Match", FieldInvalidFormat, `must be the person's entity tag (their updated_at in double quotes), or *: `+
+			`"seed" names no version of a person who exists`)
+	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/complaintflow/complaintflow/internal/api/openapi"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/null"
 )
@@ -107,4 +110,70 @@ func TestWebhookSetBeforeKeysIsSignedWithTheSharedKeyUntilRotated(t *testing.T) 
 	if s, _ := rotated.body["webhook_secret"].(string); s == "" || a.storedWebhookSecret("old") != s {
 		t.Errorf("rotated: %v, want a key of their own", rotated.body)
 	}
+}
+
+// A rotation names a person who exists: If-Match "seed" (no version yet) is a bad
+// If-Match, not a 412 reporting a zero-time version.
+func TestRotateWebhookSecretRefusesIfMatchSeed(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
+	key := a.storedWebhookSecret("ann")
+	r := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", "", "If-Match", `"seed"`)
+	if r.status != http.StatusBadRequest || !slices.Equal(r.fields(), []string{"If-Match"}) || a.storedWebhookSecret("ann") != key {
+		t.Errorf(`If-Match "seed": %d, blamed %v, key kept %v; want 400 naming If-Match`, r.status, r.fields(), a.storedWebhookSecret("ann") == key)
+	}
+}
+
+// The document declares webhook_secret only in the answers that issue a key: a
+// person's PUT and the rotation; no read or list says it may be there.
+func TestOnlyTheKeyIssuingAnswersDeclareTheWebhookSecret(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declaring []string
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for status, res := range op.Responses.Map() {
+				if !strings.HasPrefix(status, "2") || res.Value == nil {
+					continue
+				}
+				for _, media := range res.Value.Content {
+					if media.Schema != nil && declares(media.Schema.Value, "webhook_secret", map[*openapi3.Schema]bool{}) {
+						declaring = append(declaring, method+" "+path+" "+status)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(declaring)
+	want := []string{"POST /v1/people/{id}/webhook-secret 200", "PUT /v1/people/{id} 200", "PUT /v1/people/{id} 201"}
+	if !slices.Equal(declaring, want) {
+		t.Errorf("answers declaring webhook_secret: %v, want %v", declaring, want)
+	}
+}
+
+// declares reports whether s, or a schema within it, has the property name.
+func declares(s *openapi3.Schema, name string, seen map[*openapi3.Schema]bool) bool {
+	if s == nil || seen[s] {
+		return false
+	}
+	seen[s] = true
+	if _, ok := s.Properties[name]; ok {
+		return true
+	}
+	var within []*openapi3.SchemaRef
+	for _, p := range s.Properties {
+		within = append(within, p)
+	}
+	within = append(append(append(within, s.AllOf...), s.OneOf...), s.AnyOf...)
+	if s.Items != nil {
+		within = append(within, s.Items)
+	}
+	for _, ref := range within {
+		if ref != nil && declares(ref.Value, name, seen) {
+			return true
+		}
+	}
+	return false
 }

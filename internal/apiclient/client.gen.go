@@ -3153,14 +3153,11 @@ type Person struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
-	Role      PersonRole      `json:"role"`
-	TeamId    *NullableString `json:"team_id"`
-	UpdatedAt Time            `json:"updated_at"`
-	UpdatedBy string          `json:"updated_by"`
-
-	// WebhookSecret The key that signs the person's webhooks; only in the answer that issued or rotated it.
-	WebhookSecret *string         `json:"webhook_secret,omitempty"`
-	WebhookUrl    *NullableString `json:"webhook_url"`
+	Role       PersonRole      `json:"role"`
+	TeamId     *NullableString `json:"team_id"`
+	UpdatedAt  Time            `json:"updated_at"`
+	UpdatedBy  string          `json:"updated_by"`
+	WebhookUrl *NullableString `json:"webhook_url"`
 }
 
 // PersonDetail A person with their reporting chain, nearest first.
@@ -3181,6 +3178,28 @@ type PersonDetail struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
+	Role       PersonRole      `json:"role"`
+	TeamId     *NullableString `json:"team_id"`
+	UpdatedAt  Time            `json:"updated_at"`
+	UpdatedBy  string          `json:"updated_by"`
+	WebhookUrl *NullableString `json:"webhook_url"`
+}
+
+// PersonRole A person's rank in the reporting chain, lowest first.
+type PersonRole string
+
+// PersonWithKey A person as a write that may issue their webhook signing key answers it.
+type PersonWithKey struct {
+	Active    bool            `json:"active"`
+	CreatedAt Time            `json:"created_at"`
+	Email     *NullableString `json:"email"`
+
+	// Id 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
+	Id        DirectoryID     `json:"id"`
+	ManagerId *NullableString `json:"manager_id"`
+	Name      string          `json:"name"`
+
+	// Role A person's rank in the reporting chain, lowest first.
 	Role      PersonRole      `json:"role"`
 	TeamId    *NullableString `json:"team_id"`
 	UpdatedAt Time            `json:"updated_at"`
@@ -3190,9 +3209,6 @@ type PersonDetail struct {
 	WebhookSecret *string         `json:"webhook_secret,omitempty"`
 	WebhookUrl    *NullableString `json:"webhook_url"`
 }
-
-// PersonRole A person's rank in the reporting chain, lowest first.
-type PersonRole string
 
 // PersonalDataReveal A customer's personal data in full, and the record of who saw it (docs/privacy.md).
 type PersonalDataReveal struct {
@@ -7064,7 +7080,8 @@ type ClientInterface interface {
 	// without a `webhook_url` is a 409 naming it.
 	//
 	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
-	// version, else `412 precondition_failed` and nothing changes.
+	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+	// no version of a person who exists: a 400 naming `If-Match`.
 	//
 	// Roles: admin.
 	//
@@ -10354,7 +10371,8 @@ func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPerso
 // without a `webhook_url` is a 409 naming it.
 //
 // With `If-Match` (their `ETag`) it is rotated only if the person is still that
-// version, else `412 precondition_failed` and nothing changes.
+// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+// no version of a person who exists: a 400 naming `If-Match`.
 //
 // Roles: admin.
 //
@@ -20085,7 +20103,8 @@ type ClientWithResponsesInterface interface {
 	// without a `webhook_url` is a 409 naming it.
 	//
 	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
-	// version, else `412 precondition_failed` and nothing changes.
+	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+	// no version of a person who exists: a 400 naming `If-Match`.
 	//
 	// Roles: admin.
 	//
@@ -30361,9 +30380,9 @@ type PutPersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Person
+	JSON200 *PersonWithKey
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Person
+	JSON201 *PersonWithKey
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -30399,12 +30418,12 @@ type PutPersonResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PutPersonResponse) GetJSON200() *Person {
+func (r PutPersonResponse) GetJSON200() *PersonWithKey {
 	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r PutPersonResponse) GetJSON201() *Person {
+func (r PutPersonResponse) GetJSON201() *PersonWithKey {
 	return r.JSON201
 }
 
@@ -30516,7 +30535,7 @@ type RotatePersonWebhookSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Person
+	JSON200 *PersonWithKey
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -30548,7 +30567,7 @@ type RotatePersonWebhookSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RotatePersonWebhookSecretResponse) GetJSON200() *Person {
+func (r RotatePersonWebhookSecretResponse) GetJSON200() *PersonWithKey {
 	return r.JSON200
 }
 
@@ -38169,7 +38188,8 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 // without a `webhook_url` is a 409 naming it.
 //
 // With `If-Match` (their `ETag`) it is rotated only if the person is still that
-// version, else `412 precondition_failed` and nothing changes.
+// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+// no version of a person who exists: a 400 naming `If-Match`.
 //
 // Roles: admin.
 //
@@ -48628,14 +48648,14 @@ func ParsePutPersonResponse(rsp *http.Response) (*PutPersonResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Person
+		var dest PersonWithKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Person
+		var dest PersonWithKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -48801,7 +48821,7 @@ func ParseRotatePersonWebhookSecretResponse(rsp *http.Response) (*RotatePersonWe
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Person
+		var dest PersonWithKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -23,23 +23,25 @@ func (c *Console) directory(w http.ResponseWriter, r *http.Request) {
 // ?team= and ?person= open that entry in its form. keyed is a person just given a
 // webhook signing key (issued or rotated), which this answer shows once, as a new
 // token's secret (showTokens): the page is not cached and not redirected to.
-func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm, keyed *apiclient.Person) {
+func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status int, form adminForm, keyed *apiclient.PersonWithKey) {
 	var teams page[apiclient.Team]
 	var people page[apiclient.PersonDetail]
 	ref, err := into(&teams)(c.client.ListTeams(r.Context()))
 	if err == nil && ref == nil {
 		ref, err = into(&people)(c.client.ListPeople(r.Context(), nil))
 	}
+	// The list leaves chains out; each person's own read has it.
+	for i := 0; err == nil && ref == nil && i < len(people.Items); i++ {
+		_, err = into(&people.Items[i])(c.client.GetPerson(r.Context(), people.Items[i].Id))
+	}
+	if err != nil && keyed != nil {
+		// The key is in this answer only: shown even when the directory is not.
+		c.log.ErrorContext(r.Context(), "console request: directory not read", "path", r.URL.Path, "error", err)
+		ref, err = &refusal{Status: http.StatusInternalServerError, Detail: "the directory could not be read; see the server log"}, nil
+	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
-	}
-	// The list leaves chains out; each person's own read has it.
-	for i := range people.Items {
-		if _, err := into(&people.Items[i])(c.client.GetPerson(r.Context(), people.Items[i].Id)); err != nil {
-			c.fail(w, r, err)
-			return
-		}
 	}
 	teamIn, personIn := map[string]string{}, map[string]string{"role": "agent"}
 	var teamRef, personRef *refusal
@@ -102,7 +104,7 @@ func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 	in["active"] = r.PostFormValue("active")
 	body := map[string]any{"name": in["name"], "role": in["role"], "active": in["active"] == "on"}
 	setIfGiven(body, in, "team_id", "manager_id", "email", "webhook_url")
-	var saved apiclient.Person
+	var saved apiclient.PersonWithKey
 	if !c.putEntry(w, r, "person", in, func() (*refusal, error) {
 		return into(&saved)(c.client.PutPersonWithBody(r.Context(), in["id"], &apiclient.PutPersonParams{IfMatch: sentVersion(r, in["id"])},
 			"application/json", jsonBody(body)))
@@ -117,17 +119,22 @@ func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotateWebhookKey gives a person with a webhook a new signing key and shows it
-// once; the old key signs nothing more (as a token's rotation, tokenAction).
+// once; the old key signs nothing more (as a token's rotation, tokenAction). It is
+// the confirmation page's act (removals' "webhook-key"), against the version of the
+// person the directory showed: a misclick does not break their receiver, and a
+// refusal (changed since, no webhook now) is shown on that page.
 func (c *Console) rotateWebhookKey(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var rotated apiclient.Person
-	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecret(r.Context(), id, nil))
+	var rotated apiclient.PersonWithKey
+	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecret(r.Context(), id,
+		&apiclient.RotatePersonWebhookSecretParams{IfMatch: drawnVersion(r)}))
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
 	if ref != nil {
-		c.showDirectory(w, r, ref.Status, adminForm{Name: "webhook-key-" + id, Refusal: ref}, nil)
+		r.SetPathValue("kind", webhookKeyKind)
+		c.showConfirm(w, r, ref.Status, ref)
 		return
 	}
 	c.showDirectory(w, r, http.StatusOK, adminForm{}, &rotated)

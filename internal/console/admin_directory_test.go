@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -30,7 +31,14 @@ func (k keyAnswers) Do(r *http.Request) (*http.Response, error) {
 	if !ok {
 		return k.next.Do(r)
 	}
-	*k.sent = append(*k.sent, r.Method+" "+r.URL.Path)
+	if err, ok := a.(error); ok { // the API not reached
+		return nil, err
+	}
+	sent := r.Method + " " + r.URL.Path
+	if v := r.Header.Get("If-Match"); v != "" {
+		sent += " If-Match: " + v
+	}
+	*k.sent = append(*k.sent, sent)
 	b, _ := json.Marshal(a)
 	status := http.StatusOK
 	if p, _ := a.(map[string]any); p["status"] != nil { // a problem
@@ -69,7 +77,7 @@ func TestDirectoryShowsAWebhookKeyOnce(t *testing.T) {
 	var sent []string
 	answers := map[string]any{"PUT /v1/people/ann": issued, "POST /v1/people/ann/webhook-secret": rotated}
 	c.client.Client = keyAnswers{next: c.client.Client, answers: answers, sent: &sent}
-	rotate := `action="/console/admin/people/ann/webhook-secret"`
+	rotate := `action="/console/confirm/webhook-key/ann"`
 
 	w := postAsAdmin(c.putPerson, "", url.Values{"id": {"ann"}, "name": {"Ann Example"}, "role": {"agent"},
 		"webhook_url": {"https://hooks.example.com/ann"}, "active": {"on"}})
@@ -81,8 +89,8 @@ func TestDirectoryShowsAWebhookKeyOnce(t *testing.T) {
 	if status != http.StatusOK || strings.Contains(body, "whsec_") || strings.Contains(body, `id="new-secret"`) {
 		t.Errorf("the directory reloaded: HTTP %d, a key shown again", status)
 	}
-	if !strings.Contains(body, rotate) || strings.Contains(body, `action="/console/admin/people/bob/webhook-secret"`) {
-		t.Errorf("the rotate form: want it for ann (a webhook) and not for bob (none):\n%s", snippet(body, "webhook-secret"))
+	if !strings.Contains(body, rotate) || strings.Contains(body, `action="/console/confirm/webhook-key/bob"`) {
+		t.Errorf("the rotate button: want it for ann (a webhook) and not for bob (none):\n%s", snippet(body, "webhook-key"))
 	}
 
 	// A save that issues no key (the URL changed, the key kept) goes back to the form.
@@ -92,20 +100,87 @@ func TestDirectoryShowsAWebhookKeyOnce(t *testing.T) {
 		t.Errorf("saving ann again: HTTP %d, want 303 and no key", w.Code)
 	}
 
-	w = postAsAdmin(c.rotateWebhookKey, "ann", url.Values{})
+	version := `"` + ago(0) + `"`
+	w = postAsAdmin(c.rotateWebhookKey, "ann", url.Values{"version": {version}})
 	if body := w.Body.String(); w.Code != http.StatusOK || strings.Count(body, "whsec_rotated") != 1 || strings.Contains(body, "whsec_issued") {
 		t.Errorf("rotating ann's key: HTTP %d, new key shown %d times; want it once", w.Code, strings.Count(body, "whsec_rotated"))
 	}
-	if want := []string{"PUT /v1/people/ann", "PUT /v1/people/ann", "POST /v1/people/ann/webhook-secret"}; strings.Join(sent, ",") != strings.Join(want, ",") {
+	if want := []string{`PUT /v1/people/ann If-Match: "seed"`, `PUT /v1/people/ann If-Match: "seed"`, "POST /v1/people/ann/webhook-secret If-Match: " + version}; strings.Join(sent, ",") != strings.Join(want, ",") {
 		t.Errorf("writes sent %v, want %v", sent, want)
 	}
 
-	// The API's refusal (no webhook to sign) is said on the page, and no key shown.
+	// The API's refusal (no webhook to sign) is said on the confirmation page, and no key shown.
 	answers["POST /v1/people/ann/webhook-secret"] = map[string]any{"type": "about:blank", "title": "conflict", "status": 409,
 		"code": "conflict", "detail": "person ann has no webhook to sign; set webhook_url first"}
-	w = postAsAdmin(c.rotateWebhookKey, "ann", url.Values{})
-	if body := w.Body.String(); w.Code != http.StatusConflict || !strings.Contains(body, `id="action-refusal"`) ||
-		!strings.Contains(body, "no webhook to sign") || strings.Contains(body, `id="new-secret"`) {
-		t.Errorf("a refused rotation: HTTP %d, want 409 saying why:\n%s", w.Code, snippet(body, "action-refusal"))
+	w = postAsAdmin(c.rotateWebhookKey, "ann", url.Values{"version": {version}})
+	if body := w.Body.String(); w.Code != http.StatusConflict || !strings.Contains(body, `id="refusal"`) ||
+		!strings.Contains(body, "no webhook to sign") || strings.Contains(body, `id="new-secret"`) ||
+		!strings.Contains(body, `action="/console/admin/people/ann/webhook-secret"`) {
+		t.Errorf("a refused rotation: HTTP %d, want 409 saying why on the confirmation:\n%s", w.Code, snippet(body, "refusal"))
+	}
+}
+
+// "Rotate the signing key" asks first, naming the person, and its confirmation
+// rotates against the version of the person the directory showed: a misclick does
+// not break the person's receiver.
+func TestRotatingAWebhookKeyAsksFirst(t *testing.T) {
+	ann := map[string]any{"id": "ann", "name": "Ann Example", "role": "agent", "active": true,
+		"webhook_url": "https://hooks.example.com/ann", "created_at": ago(0), "updated_at": ago(0), "updated_by": "admin"}
+	f := &fakeAPI{answers: map[string]any{"/v1/teams": items(), "/v1/people": items(ann), "/v1/people/ann": ann}}
+	c := f.console(t)
+	c.registerAdmin(&routeMux{ServeMux: http.NewServeMux()})
+	_, body := getAs(t, c.directory, auth.RoleAdmin, "/console/admin/directory")
+	button := snippet(body, `/console/confirm/webhook-key/ann`)
+	if !strings.Contains(button, `method="get"`) || !strings.Contains(button, `name="version" value="&#34;`+ago(0)+`&#34;"`) {
+		t.Errorf("the rotate button: want a GET of the confirmation with ann's version:\n%s", button)
+	}
+	if len(f.writes) != 0 {
+		t.Errorf("the directory sent %v", f.writes)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/console/confirm/webhook-key/ann?version=v1", nil)
+	r.SetPathValue("kind", "webhook-key")
+	r.SetPathValue("id", "ann")
+	v := viewer{Principal: auth.Principal{TokenID: "tok", Name: "admin", Role: auth.RoleAdmin}, CSRF: "csrf"}
+	w := httptest.NewRecorder()
+	c.confirmRemoval(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
+	page := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(page, `action="/console/admin/people/ann/webhook-secret"`) ||
+		!strings.Contains(page, `name="version" value="v1"`) || !strings.Contains(page, "Rotate the signing key") ||
+		!strings.Contains(page, "“ann”") {
+		t.Errorf("the confirmation: HTTP %d, want it posting the rotation of ann against v1:\n%s", w.Code, snippet(page, "confirm-form"))
+	}
+	if len(f.writes) != 0 {
+		t.Errorf("asking sent %v", f.writes)
+	}
+	// The generic removal does not carry it out (it has no call for it).
+	w = postAsAdmin(func(w http.ResponseWriter, r *http.Request) { r.SetPathValue("kind", "webhook-key"); c.remove(w, r) }, "ann", url.Values{})
+	if w.Code != http.StatusNotFound || len(f.writes) != 0 {
+		t.Errorf("POST /console/remove/webhook-key/ann: HTTP %d, writes %v; want 404 and none", w.Code, f.writes)
+	}
+}
+
+// A key just issued or rotated is shown even when the directory around it cannot
+// be read: that answer is the only one that has it.
+func TestDirectoryShowsANewKeyEvenWhenItCannotBeRead(t *testing.T) {
+	ann := map[string]any{"id": "ann", "name": "Ann Example", "role": "agent", "active": true,
+		"webhook_url": "https://hooks.example.com/ann", "created_at": ago(0), "updated_at": ago(0), "updated_by": "admin"}
+	rotated := maps.Clone(ann)
+	rotated["webhook_secret"] = "whsec_rotated"
+	for what, teams := range map[string]any{
+		"the API refuses the list": map[string]any{"type": "about:blank", "title": "unavailable", "status": 503,
+			"code": "unavailable", "detail": "the database does not answer"},
+		"the API is not reached": errors.New("connection refused"),
+	} {
+		f := &fakeAPI{answers: map[string]any{"/v1/people": items(ann), "/v1/people/ann": ann}}
+		c := f.console(t)
+		c.registerAdmin(&routeMux{ServeMux: http.NewServeMux()})
+		var sent []string
+		c.client.Client = keyAnswers{next: c.client.Client, sent: &sent,
+			answers: map[string]any{"POST /v1/people/ann/webhook-secret": rotated, "GET /v1/teams": teams}}
+		w := postAsAdmin(c.rotateWebhookKey, "ann", url.Values{})
+		if body := w.Body.String(); strings.Count(body, "whsec_rotated") != 1 || !strings.Contains(body, `id="page-refusal"`) {
+			t.Errorf("%s: HTTP %d, key shown %d times; want it once, with the refusal:\n%.1500s", what, w.Code,
+				strings.Count(body, "whsec_rotated"), body)
+		}
 	}
 }

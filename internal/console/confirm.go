@@ -72,7 +72,18 @@ var removals = map[string]removal{
 		}
 		return c.RetireKnowledgeArticle(ctx, u)
 	}, "/console/knowledge/{id}", "rm.article", "rm.retire"},
+	// Not a removal, but as easily regretted: the person's receiver checks the old key.
+	webhookKeyKind: {nil, "/console/admin/directory", "rm.person", "dir.rotatekey"},
 }
+
+// webhookKeyKind is the confirmation of a person's webhook key rotation: its form
+// posts to the rotation's own handler (rotateWebhookKey), which shows the new key
+// in its answer, where a removal's would redirect; so it has no call.
+const webhookKeyKind = "webhook-key"
+
+// confirmedElsewhere are the acts whose confirmation posts to a handler of their
+// own, by kind ({id} stands for the thing's ID).
+var confirmedElsewhere = map[string]string{webhookKeyKind: "/console/admin/people/{id}/webhook-secret"}
 
 // backFrom is the page to return to from the confirmation of id.
 func (rm removal) backFrom(id string) string {
@@ -110,9 +121,13 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 	if named, ok := removalNames[kind]; ok {
 		name = cmp.Or(named(r.Context(), c.client, name), name)
 	}
+	action := "/console/remove/" + url.PathEscape(kind) + "/{id}"
+	if elsewhere, ok := confirmedElsewhere[kind]; ok {
+		action = elsewhere
+	}
 	c.render(w, r, status, "confirm", map[string]any{
 		"Kind": kind, "ID": r.PathValue("id"), "Name": name, "Noun": rm.noun, "Verb": rm.verb, "Back": rm.backFrom(r.PathValue("id")),
-		"Action": "/console/remove/" + url.PathEscape(kind) + "/" + url.PathEscape(r.PathValue("id")), "Refusal": ref,
+		"Action": strings.ReplaceAll(action, "{id}", url.PathEscape(r.PathValue("id"))), "Refusal": ref,
 		"Version": version,
 	})
 }
@@ -121,7 +136,7 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 // already gone) is shown on the confirmation page.
 func (c *Console) remove(w http.ResponseWriter, r *http.Request) {
 	rm, ok := removals[r.PathValue("kind")]
-	if !ok {
+	if !ok || rm.call == nil {
 		http.Error(w, "no such kind", http.StatusNotFound)
 		return
 	}

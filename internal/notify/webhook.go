@@ -69,10 +69,7 @@ type webhookPayload struct {
 // notice is one a receiver cannot tell from a forgery, and only a new key (an
 // admin's rotation) mends it, not a retry.
 func (w Webhook) Send(ctx context.Context, m Message) error {
-	secret := w.Secret
-	if len(m.Secret) > 0 {
-		secret = m.Secret
-	}
+	secret := w.key(m.Secret)
 	if len(secret) == 0 {
 		return Permanent(fmt.Errorf("webhook of %s: no signing key: they have none of their own and WEBHOOK_SIGNING_SECRET is not set; "+
 			"an admin gives them one by rotating it (POST /v1/people/%s/webhook-secret)", m.Recipient, m.Recipient))
@@ -86,6 +83,19 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 		return Permanent(err)
 	}
 	return postSigned(ctx, w.Client, secret, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+}
+
+// Signs reports whether a webhook to a recipient holding own (nil: no key of their
+// own) is signed: Notify offers no webhook to whom it is not, as before people had
+// keys, and Send refuses to post one unsigned all the same.
+func (w Webhook) Signs(own []byte) bool { return len(w.key(own)) > 0 }
+
+// key is what signs a webhook to a recipient holding own: their key, else the shared one.
+func (w Webhook) key(own []byte) []byte {
+	if len(own) > 0 {
+		return own
+	}
+	return w.Secret
 }
 
 // postSigned is the one way notices are posted to a URL, by the webhook and the

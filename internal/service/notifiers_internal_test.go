@@ -65,3 +65,26 @@ func TestNotifiersOfferTheWebhookWithoutTheSharedKey(t *testing.T) {
 		}
 	}
 }
+
+// Without the shared key the worker says at start how many people have a webhook
+// nothing signs (Notify skips it) and how to mend it; with it, those are signed.
+func TestWorkerWarnsOfWebhooksNothingSigns(t *testing.T) {
+	count := func(n int) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) { return n, nil }
+	}
+	for _, c := range []struct {
+		secret string
+		people int
+		warned bool
+	}{{"", 2, true}, {"", 0, false}, {strings.Repeat("k", config.MinSecretLen), 2, false}} {
+		var out strings.Builder
+		WarnUnkeyedWebhooks(context.Background(), config.Config{WebhookSigningSecret: c.secret}, count(c.people),
+			slog.New(slog.NewTextHandler(&out, nil)))
+		got := out.String()
+		warned := strings.Contains(got, "level=WARN") && strings.Contains(got, "people=2") &&
+			strings.Contains(got, "POST /v1/people/{id}/webhook-secret")
+		if warned != c.warned || (!c.warned && got != "") {
+			t.Errorf("shared key %t, %d people: logged %q, want a warning %v", c.secret != "", c.people, got, c.warned)
+		}
+	}
+}

@@ -83,8 +83,8 @@ const retryCap = 5 * time.Second
 // Notifiers builds the notification channels the configuration enables: the log
 // and intake callbacks always, e-mail when SMTP_ADDR is set, the webhook always:
 // a person's webhooks are signed with their own key, and WEBHOOK_SIGNING_SECRET
-// only signs those set before people had keys (without it, their notices fail
-// until an admin rotates their key). Webhooks and callbacks post through one client that
+// only signs those set before people had keys (without it, those people get no
+// webhook notices until an admin rotates their key: WarnUnkeyedWebhooks). Webhooks and callbacks post through one client that
 // refuses internal addresses but those OUTBOUND_ALLOW_CIDRS allows (notify.Egress).
 func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 	posts := notify.Egress{Allow: cfg.OutboundAllow}.Client()
@@ -101,9 +101,28 @@ func Notifiers(cfg config.Config, log *slog.Logger) []notify.Notifier {
 	}
 	if cfg.WebhookSigningSecret == "" {
 		log.Info("WEBHOOK_SIGNING_SECRET is not set: webhooks are signed with each person's own key; " +
-			"a webhook set before people had keys fails until an admin rotates its key")
+			"a webhook set before people had keys gets no notices until an admin rotates its key")
 	}
 	return append(ns, notify.Webhook{Secret: []byte(cfg.WebhookSigningSecret), Client: posts})
+}
+
+// WarnUnkeyedWebhooks warns, once count answers (the store may be down at start),
+// how many people have a webhook nothing signs: set before people had keys, with
+// WEBHOOK_SIGNING_SECRET unset. Notify skips those webhooks, as it did before keys,
+// so without this an operator would not know they are dead.
+func WarnUnkeyedWebhooks(ctx context.Context, cfg config.Config, count func(context.Context) (int, error), log *slog.Logger) {
+	if cfg.WebhookSigningSecret != "" {
+		return
+	}
+	var n int
+	err := Retry(ctx, log, "count webhooks without a signing key", func(ctx context.Context) (err error) {
+		n, err = count(ctx)
+		return err
+	})
+	if err == nil && n > 0 {
+		log.Warn("people with a webhook but no signing key get no webhook notices (WEBHOOK_SIGNING_SECRET is not set): "+
+			"an admin gives each a key by rotating it (POST /v1/people/{id}/webhook-secret)", "people", n)
+	}
 }
 
 // SurveyLinks is how the worker builds survey links from the configuration.

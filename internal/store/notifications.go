@@ -168,12 +168,11 @@ func (s *Store) NotificationPage(ctx context.Context, f NotificationFilter) ([]S
 
 // NotificationContacts returns the e-mail and webhook URL of personID, if that is
 // an active person of the directory, and the contact details of the customer of
-// complaintID, if that is a complaint. Either ID may be empty. The person's webhook
-// key comes active or not: a delivery begun before they left is finished signed
-// with it (activities' resume).
+// complaintID, if that is a complaint. Either ID may be empty. A delivery begun
+// before the person left is finished from its row (PersonWebhook).
 func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error) {
 	const q = `SELECT COALESCE(p.email, '') AS person_email, COALESCE(p.webhook_url, '') AS person_webhook_url,
-			COALESCE((SELECT webhook_secret FROM people WHERE id = $2), '') AS person_webhook_secret,
+			COALESCE(p.webhook_secret, '') AS person_webhook_secret,
 			COALESCE(c.customer_phone, '') AS customer_phone, COALESCE(c.customer_email, '') AS customer_email,
 			COALESCE(c.customer_address, '') AS customer_address,
 			COALESCE(c.customer_name, '') AS customer_name, COALESCE(c.customer_locale, '') AS customer_locale

@@ -41,3 +41,31 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, 
 	return now, &FieldError{Field: "webhook_url", kind: ErrConflict,
 		Reason: "person " + id + " has no webhook to sign; set webhook_url first"}
 }
+
+// PersonWebhook returns the webhook URL and key of a person, active or not ("" for
+// none, or no such person): a delivery begun before they left is finished, signed
+// with their key, if their webhook is still the one it was begun for.
+func (s *Store) PersonWebhook(ctx context.Context, id string) (url, secret string, err error) {
+	const q = `SELECT COALESCE(webhook_url, '') AS url, COALESCE(webhook_secret, '') AS secret FROM people WHERE id = $1`
+	var hook struct {
+		URL    string `db:"url"`
+		Secret string `db:"secret"`
+	}
+	err = s.db.GetContext(ctx, &hook, q, id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("webhook of %s: %w", id, err)
+	}
+	return hook.URL, hook.Secret, nil
+}
+
+// UnkeyedWebhooks counts the active people whose webhook has no key of its own (set
+// before keys existed, migration 00041): without WEBHOOK_SIGNING_SECRET nothing
+// signs it, so they get no webhook notices until an admin rotates their key.
+func (s *Store) UnkeyedWebhooks(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM people WHERE active AND webhook_url IS NOT NULL AND webhook_secret IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("count unkeyed webhooks: %w", err)
+	}
+	return n, nil
+}

@@ -76,6 +76,29 @@ func TestRotateWebhookSecret(t *testing.T) {
 	}
 }
 
+// UnkeyedWebhooks counts the active people whose webhook has no key of its own;
+// PersonWebhook reads a person's webhook, active or not.
+func TestUnkeyedWebhooksAndPersonWebhook(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	if _, err := st.DB().Exec(`INSERT INTO people (id, name, role, webhook_url, webhook_secret, active, updated_by) VALUES
+		('old', 'Old', 'agent', 'https://hooks.example.com/old', NULL, true, 'test'),
+		('gone', 'Gone', 'agent', 'https://hooks.example.com/gone', NULL, false, 'test'),
+		('new', 'New', 'agent', 'https://hooks.example.com/new', 'k', true, 'test'),
+		('none', 'None', 'agent', NULL, NULL, true, 'test')`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.UnkeyedWebhooks(ctx); err != nil || n != 1 {
+		t.Errorf("unkeyed webhooks: %d (%v), want 1 (old)", n, err)
+	}
+	for id, want := range map[string][2]string{"gone": {"https://hooks.example.com/gone", ""},
+		"new": {"https://hooks.example.com/new", "k"}, "none": {}, "ghost": {}} {
+		if url, key, err := st.PersonWebhook(ctx, id); err != nil || [2]string{url, key} != want {
+			t.Errorf("%s's webhook: %q %q (%v), want %q", id, url, key, err, want)
+		}
+	}
+}
+
 // Migration 00041: people whose webhook was set before get no key (their webhooks
 // stay signed with the shared one); a key needs a webhook; down removes the column.
 func TestMigrationPersonWebhookSecret(t *testing.T) {
