@@ -93,10 +93,14 @@ func (v *validator) webhookURL(field, value string, egress notify.Egress) {
 }
 
 // storeError answers a write the store refused because of a field (400, or 409
-// when it clashes with other rows) or because other rows still use the target (409).
+// when it clashes with other rows or a rule the database holds) or because other
+// rows still use the target (409).
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *store.FieldError
 	var inUse *store.InUseError
+	if cv := store.CheckViolation(err); cv != nil {
+		err = cv // a row written before a rule the database holds (a NOT VALID check)
+	}
 	switch {
 	case errors.As(err, &fe) && errors.Is(err, store.ErrInvalid):
 		// Every field the store found wrong (it joins them), a conflict among them too.
@@ -109,6 +113,8 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 			fields = append(fields, FieldError{Field: fe.Field, Code: code, Message: fe.Reason})
 		}
 		writeProblem(w, r, fieldProblem(http.StatusBadRequest, fields...))
+	case errors.As(err, &fe) && errors.Is(err, store.ErrConflict) && fe.Field == "":
+		writeProblem(w, r, problem(http.StatusConflict, fe.Reason))
 	case errors.As(err, &fe) && errors.Is(err, store.ErrConflict):
 		p := fieldProblem(http.StatusConflict, FieldError{Field: fe.Field, Code: FieldConflict, Message: fe.Reason})
 		p.Type, p.Title = "https://complaintflow.dev/problems/conflict", "Conflict"

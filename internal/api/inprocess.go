@@ -21,7 +21,7 @@ type actingKey struct{}
 
 // SignIn resolves a token's secret to the principal it acts as, as the bearer
 // check does, throttled as it is (Throttled); store.ErrNotFound when the secret is
-// unknown, revoked or expired.
+// unknown, revoked or expired, or acts as a reserved actor.
 func (s *Server) SignIn(r *http.Request, secret string) (auth.Principal, error) {
 	return s.principal(r, secret)
 }
@@ -38,7 +38,8 @@ func Throttled(err error) (time.Duration, bool) {
 
 // ActingAs returns ctx marked so that the Handler serves requests made with it as
 // the token with this ID, and that token's principal; store.ErrNotFound when the
-// token is unknown, revoked or expired (a session outliving its token dies with it).
+// token is unknown, revoked or expired (a session outliving its token dies with it),
+// or acts as a reserved actor (refuseReservedActor).
 // The mark is an unexported context key: no HTTP request can carry it.
 func (s *Server) ActingAs(ctx context.Context, tokenID string) (context.Context, auth.Principal, error) {
 	t, err := s.store.Token(ctx, tokenID)
@@ -47,6 +48,9 @@ func (s *Server) ActingAs(ctx context.Context, tokenID string) (context.Context,
 	}
 	if t.RevokedAt != nil || (t.ExpiresAt != nil && !time.Now().Before(*t.ExpiresAt)) {
 		return ctx, auth.Principal{}, fmt.Errorf("token %s is revoked or expired: %w", tokenID, store.ErrNotFound)
+	}
+	if err := s.refuseReservedActor(t); err != nil {
+		return ctx, auth.Principal{}, err
 	}
 	p := principalOf(t)
 	return context.WithValue(ctx, actingKey{}, p), p, nil

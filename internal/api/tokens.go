@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -282,6 +284,7 @@ type tokenCache struct {
 	generation int64
 	checked    time.Time            // when generation was last read; zero forces a read
 	used       map[string]time.Time // token ID → when its use was last recorded
+	reserved   map[string]struct{}  // IDs of tokens refuseReservedActor has logged
 	// bad holds hashes of secrets the store did not know, under the current
 	// generation: a client repeating one bad token costs no query. A new generation
 	// (any token change) drops them, as it drops the principals.
@@ -380,6 +383,21 @@ func (c *tokenCache) dueForUse(id string, now time.Time) bool {
 	return true
 }
 
+// firstRefusal reports whether token id is refused as a reserved actor for the first
+// time in this process, and notes it.
+func (c *tokenCache) firstRefusal(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.reserved[id]; ok {
+		return false
+	}
+	if c.reserved == nil {
+		c.reserved = map[string]struct{}{}
+	}
+	c.reserved[id] = struct{}{}
+	return true
+}
+
 // throttledError: the client's budget of refused tokens is spent (throttle.go); its
 // token was not looked up.
 type throttledError struct{ wait time.Duration }
@@ -413,6 +431,9 @@ func (s *Server) principal(r *http.Request, secret string) (auth.Principal, erro
 			return auth.Principal{}, store.ErrNotFound
 		}
 		t, err := s.store.TokenByHash(ctx, hash)
+		if err == nil {
+			err = s.refuseReservedActor(t)
+		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			s.lookups.WithLabelValues("unknown").Inc()
@@ -431,6 +452,22 @@ func (s *Server) principal(r *http.Request, secret string) (auth.Principal, erro
 	}
 	s.recordUse(p.TokenID, now)
 	return p, nil
+}
+
+// refuseReservedActor refuses a token for no person named as an actor the event log
+// records for no staff member (complaint.ReservedActor), as if it were revoked: it
+// would act as the customer or the system. The API refuses such names, and
+// migration 00044 refuses such people, but a token named so before stays and is
+// refused here. Logged once per token and process, with the fix.
+func (s *Server) refuseReservedActor(t store.Token) error {
+	if t.PersonID != nil || !complaint.ReservedActor(t.Name) {
+		return nil
+	}
+	if s.tokens.firstRefusal(t.ID) {
+		s.log.Warn("a token for no person named as a reserved actor authenticates as nothing: revoke it and create one under another name",
+			"token_id", t.ID, "name", t.Name)
+	}
+	return fmt.Errorf("token %s is named as the reserved actor %s: %w", t.ID, t.Name, store.ErrNotFound)
 }
 
 // principalOf is the caller a token row stands for.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // RotateWebhookSecret makes secret the key that signs a person's webhooks, in place
@@ -60,10 +62,14 @@ func (s *Store) PersonWebhook(ctx context.Context, id string) (url, secret strin
 
 // UnkeyedWebhooks counts the active people whose webhook has no key of its own (set
 // before keys existed, migration 00041): without WEBHOOK_SIGNING_SECRET nothing
-// signs it, so they get no webhook notices until an admin rotates their key.
+// signs it, so they get no webhook notices until an admin rotates their key. People
+// with a reserved actor's ID (complaint.ReservedActor, written before migration
+// 00044) are left out: no key can be given them, only their deactivation.
 func (s *Store) UnkeyedWebhooks(ctx context.Context) (int, error) {
+	const q = `SELECT count(*) FROM people
+		WHERE active AND webhook_url IS NOT NULL AND webhook_secret IS NULL AND id NOT IN ($1, $2)`
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM people WHERE active AND webhook_url IS NOT NULL AND webhook_secret IS NULL`)
+	err := s.db.GetContext(ctx, &n, q, complaint.ActorCustomer, complaint.ActorSystem)
 	if err != nil {
 		return 0, fmt.Errorf("count unkeyed webhooks: %w", err)
 	}

@@ -155,6 +155,30 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }
 
+// checkedFields names the field each CHECK constraint that a change to a stored row
+// can violate guards, and what it holds: a NOT VALID check passes the rows written
+// before it, but not a change to them.
+var checkedFields = map[string]FieldError{
+	"people_id_not_reserved": {Field: "id", Reason: "is one the event log records the customer's or the system's steps under " +
+		"(migration 00044): a person so named may only be deactivated"},
+}
+
+// CheckViolation is err as a conflict (ErrConflict) if it is PostgreSQL refusing a
+// row a CHECK constraint forbids (SQLSTATE 23514), naming the field the constraint
+// guards when it is known (else Field is ""); nil otherwise.
+func CheckViolation(err error) *FieldError {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) || pqErr.Code != "23514" {
+		return nil
+	}
+	fe, ok := checkedFields[pqErr.Constraint]
+	if !ok {
+		fe.Reason = "the change breaks the rule " + pqErr.Constraint + " the database holds"
+	}
+	fe.kind = ErrConflict
+	return &fe
+}
+
 // Unavailable reports whether err means PostgreSQL could not be reached or is
 // shutting down or starting up — an outage a caller should wait out and retry —
 // rather than a query that failed on its own terms.
