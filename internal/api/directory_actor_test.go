@@ -124,3 +124,33 @@ func TestALegacyPersonWithAReservedIDCannotBeGivenAWebhookKey(t *testing.T) {
 	}
 	a.admin("DELETE", "/v1/people/system", "", http.StatusOK)
 }
+
+// A token for a person whose ID is a reserved actor's, both written before migration
+// 00044, acts as that actor (Principal.Actor is the person): it authenticates as
+// nothing, as a token so named does.
+func TestALegacyTokenForAPersonWithAReservedIDAuthenticatesAsNothing(t *testing.T) {
+	a := newDirectoryAPI(t)
+	ctx := context.Background()
+	db := a.store.DB().DB
+	if err := migrations.DownTo(ctx, db, 43); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO people (id, name, role, updated_by) VALUES ('system', 'Old', 'manager', 'test')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	const legacy, secret = "00000000-0000-0000-0000-0000000000b1", "legacy-for-system"
+	if _, err := db.ExecContext(ctx, `INSERT INTO api_tokens (id, name, role, token_hash, created_by, person_id)
+		VALUES ($1::uuid, 'old manager', 'manager', $2, 'test', 'system')`, legacy, auth.Hash(secret)); err != nil {
+		t.Fatal(err)
+	}
+	a.tokens[auth.Role(legacy)] = secret
+	if got := a.call(auth.Role(legacy), http.MethodGet, "/v1/people", ""); got.status != http.StatusUnauthorized {
+		t.Errorf("GET /v1/people with a token for the person system: %d %v, want 401", got.status, got.body)
+	}
+	if _, _, err := a.srv.ActingAs(ctx, legacy); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("console session on it: %v, want not found", err)
+	}
+}

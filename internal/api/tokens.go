@@ -454,20 +454,22 @@ func (s *Server) principal(r *http.Request, secret string) (auth.Principal, erro
 	return p, nil
 }
 
-// refuseReservedActor refuses a token for no person named as an actor the event log
-// records for no staff member (complaint.ReservedActor), as if it were revoked: it
-// would act as the customer or the system. The API refuses such names, and
-// migration 00044 refuses such people, but a token named so before stays and is
-// refused here. Logged once per token and process, with the fix.
+// refuseReservedActor refuses a token whose actor (auth.Principal.Actor: its person,
+// else its name) is one the event log records for no staff member
+// (complaint.ReservedActor), as if it were revoked: its steps would pass for the
+// customer's or the system's. The API refuses such names and people, and migration
+// 00044 such people, but a token named so, or for a person so named, before them
+// stays and is refused here. Logged once per token and process, with the fix.
 func (s *Server) refuseReservedActor(t store.Token) error {
-	if t.PersonID != nil || !complaint.ReservedActor(t.Name) {
+	actor := principalOf(t).Actor()
+	if !complaint.ReservedActor(actor) {
 		return nil
 	}
 	if s.tokens.firstRefusal(t.ID) {
-		s.log.Warn("a token for no person named as a reserved actor authenticates as nothing: revoke it and create one under another name",
-			"token_id", t.ID, "name", t.Name)
+		s.log.Warn("a token acting as a reserved actor authenticates as nothing: revoke it and create one under another name or for another person",
+			"token_id", t.ID, "actor", actor)
 	}
-	return fmt.Errorf("token %s is named as the reserved actor %s: %w", t.ID, t.Name, store.ErrNotFound)
+	return fmt.Errorf("token %s acts as the reserved actor %s: %w", t.ID, actor, store.ErrNotFound)
 }
 
 // principalOf is the caller a token row stands for.

@@ -7077,7 +7077,9 @@ type ClientInterface interface {
 	// Issues a new key to sign the person's webhooks, shown in this answer only
 	// (`webhook_secret`); the old key — or, for a webhook set before people had
 	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
-	// without a `webhook_url` is a 409 naming it.
+	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+	// (`customer`, `system`), kept from before they were refused and only to be
+	// deactivated, a 409 naming `id`.
 	//
 	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
 	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
@@ -10368,7 +10370,9 @@ func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPerso
 // Issues a new key to sign the person's webhooks, shown in this answer only
 // (`webhook_secret`); the old key — or, for a webhook set before people had
 // keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
-// without a `webhook_url` is a 409 naming it.
+// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+// (`customer`, `system`), kept from before they were refused and only to be
+// deactivated, a 409 naming `id`.
 //
 // With `If-Match` (their `ETag`) it is rotated only if the person is still that
 // version, else `412 precondition_failed` and nothing changes. `"seed"` names
@@ -20100,7 +20104,9 @@ type ClientWithResponsesInterface interface {
 	// Issues a new key to sign the person's webhooks, shown in this answer only
 	// (`webhook_secret`); the old key — or, for a webhook set before people had
 	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
-	// without a `webhook_url` is a 409 naming it.
+	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+	// (`customer`, `system`), kept from before they were refused and only to be
+	// deactivated, a 409 naming `id`.
 	//
 	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
 	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
@@ -38185,7 +38191,9 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 // Issues a new key to sign the person's webhooks, shown in this answer only
 // (`webhook_secret`); the old key — or, for a webhook set before people had
 // keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
-// without a `webhook_url` is a 409 naming it.
+// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+// (`customer`, `system`), kept from before they were refused and only to be
+// deactivated, a 409 naming `id`.
 //
 // With `If-Match` (their `ETag`) it is rotated only if the person is still that
 // version, else `412 precondition_failed` and nothing changes. `"seed"` names
