@@ -36,13 +36,26 @@ type webhookReceiver struct {
 	forged     int
 }
 
+// webhookKeys holds each person's webhook signing key by their webhook URL, as the
+// directory's PUT issued it: a receiver verifies a post with the key of the URL it
+// came to, as a real one would, and with the shared webhookSecret where none was
+// issued.
+var webhookKeys sync.Map // URL → []byte
+
+func webhookKeyOf(url string) []byte {
+	if key, ok := webhookKeys.Load(url); ok {
+		return key.([]byte)
+	}
+	return []byte(webhookSecret)
+}
+
 func startWebhookReceiver(t *testing.T) *webhookReceiver {
 	rcv := &webhookReceiver{deliveries: map[string][]string{}}
 	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
-		err := notify.VerifySignature([]byte(webhookSecret), r.Header.Get(notify.TimestampHeader),
+		err := notify.VerifySignature(webhookKeyOf(rcv.URL+r.URL.Path), r.Header.Get(notify.TimestampHeader),
 			r.Header.Get(notify.SignatureHeader), body, 5*time.Minute, time.Now())
 		if err != nil {
 			rcv.forged++
@@ -81,6 +94,12 @@ func (s *stack) directory(hook string) {
 	for _, p := range people {
 		res, err := admin.PutPersonWithResponse(ctx, p.id, nil, p.person)
 		s.want(201, res, err)
+		if p.person.WebhookUrl != nil {
+			if res.JSON201.WebhookSecret == nil {
+				s.t.Fatalf("%s was given a webhook and no key to verify it by", p.id)
+			}
+			webhookKeys.Store(*p.person.WebhookUrl, []byte(*res.JSON201.WebhookSecret))
+		}
 	}
 	team, err = admin.PutTeamWithResponse(ctx, "care", nil, apiclient.PutTeamRequest{Name: "Customer care", LeadId: ptr("lee")})
 	s.want(200, team, err)
