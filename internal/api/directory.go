@@ -545,7 +545,7 @@ func (s *Server) deleteRoute(w http.ResponseWriter, r *http.Request) {
 // for the customer's (a reopening for their verdict on a fix) or the system's.
 func reserveActor(v *validator, field, actor string) {
 	if complaint.ReservedActor(actor) {
-		v.reject(field, FieldInvalid, "is reserved: the event log records the customer's own steps and the system's as "+
+		v.reject(field, FieldInvalid, "is reserved, in any case or spacing: the event log records the customer's own steps and the system's as "+
 			complaint.ActorCustomer+" and "+complaint.ActorSystem)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,6 +105,11 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	v.required("name", body.Name, 200)
 	if body.PersonID == "" {
 		reserveActor(&v, "name", body.Name)
+	}
+	// Refused, not trimmed: a padded name is a slip the admin should see, and no
+	// name is changed behind their back.
+	if v.ok("name") && strings.TrimSpace(body.Name) != body.Name {
+		v.reject("name", FieldInvalidFormat, "must not begin or end with white space")
 	}
 	expires, _ := body.check(&v, time.Now())
 	if body.PersonID != "" {

@@ -2162,7 +2162,9 @@ type CreateTokenRequest struct {
 
 	// IntegrationId An intake integration; intake tokens only.
 	IntegrationId *string `json:"integration_id,omitempty"`
-	Name          string  `json:"name"`
+
+	// Name What the token is called; without person_id, the actor its actions are recorded under. It may not begin or end with white space, nor, without person_id, read as `customer` or `system` in any case.
+	Name string `json:"name"`
 
 	// PersonId An active person of the directory the token acts for.
 	PersonId *string `json:"person_id,omitempty"`

@@ -7,7 +7,11 @@ package complaint
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/complaintflow/complaintflow/internal/calendar"
 )
@@ -149,9 +153,20 @@ const ActorCustomer = "customer"
 // that was the system).
 const ActorSystem = "system"
 
-// ReservedActor reports whether id is an actor the event log records for no staff
-// member, which no person's ID and no token's name may be.
-func ReservedActor(id string) bool { return id == ActorCustomer || id == ActorSystem }
+// ReservedActor reports whether id is, or reads to a person as, an actor the event
+// log records for no staff member, which no person's ID and no token's name may be.
+// A history shows "System " or "ＣＵＳＴＯＭＥＲ" as it shows the system or the
+// customer, so case, compatibility forms (full-width letters), surrounding spaces
+// and invisible characters (a zero-width space) are not told apart.
+func ReservedActor(id string) bool {
+	read := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(id)))
+	return strings.EqualFold(read, ActorCustomer) || strings.EqualFold(read, ActorSystem)
+}
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
 // a retried activity writes the event (and its effect on the complaint) only once.

@@ -259,7 +259,7 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 			FROM complaints WHERE id = $1
 		), opened AS (
 			INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, data)
-			SELECT id, $2, 'opened', 'system', $3, jsonb_build_object('status', status) FROM c
+			SELECT id, $2, 'opened', $4::text, $3, jsonb_build_object('status', status) FROM c
 			ON CONFLICT (idempotency_key) DO NOTHING
 		)
 		SELECT * FROM c`
@@ -279,7 +279,7 @@ func (s *Store) OpenComplaint(ctx context.Context, id, eventKey string, at time.
 		AngerReason        string           `db:"anger_reason"`
 		RaisedFrom         complaint.Level  `db:"urgency_raised_from"`
 	}
-	err := s.db.GetContext(ctx, &row, q, id, eventKey, at)
+	err := s.db.GetContext(ctx, &row, q, id, eventKey, at, complaint.ActorSystem)
 	if errors.Is(err, sql.ErrNoRows) {
 		return complaint.SLA{}, ErrNotFound
 	}

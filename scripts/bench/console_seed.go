@@ -59,7 +59,7 @@ func seedConsole(ctx context.Context, s *stack, template string, open, closed in
 			name string
 			sql  string
 			args []any
-		}{"events " + ev.kind, fmt.Sprintf(eventSeedSQL, ev.at, ev.actor, ev.data, ev.where), []any{ev.kind}})
+		}{"events " + ev.kind, fmt.Sprintf(eventSeedSQL, ev.at, ev.actor, ev.data, ev.where), []any{ev.kind, ev.by}})
 	}
 	for _, st := range stmts {
 		start := time.Now()
@@ -142,30 +142,32 @@ SELECT id, 'bench-console-' || i, md5(i::text), 'complaint-' || id,
 FROM (SELECT timed.*, md5('bench-console-' || i)::uuid AS id FROM timed) t`
 
 // eventSeed is one kind of event, derived from the complaints rows (alias c): when
-// it happened, by whom, its data and which complaints have it.
-type eventSeed struct{ kind, at, actor, data, where string }
+// it happened, by whom (actor, an expression that may be NULL, else by, passed as a
+// parameter so the reserved actors are written once, in internal/complaint), its
+// data and which complaints have it.
+type eventSeed struct{ kind, at, actor, by, data, where string }
 
 var eventSeeds = []eventSeed{
-	{"opened", "c.created_at", "'intake'", `jsonb_build_object('channel', c.channel, 'urgency', c.urgency, 'category', c.category)`, "true"},
-	{"sla_warning", "c.created_at + (c.first_response_due_at - c.created_at) / 2", "'system'",
+	{"opened", "c.created_at", "NULL", "intake", `jsonb_build_object('channel', c.channel, 'urgency', c.urgency, 'category', c.category)`, "true"},
+	{"sla_warning", "c.created_at + (c.first_response_due_at - c.created_at) / 2", "NULL", complaint.ActorSystem,
 		`'{"clock":"first_response","percent":50}'`, "c.created_at + (c.first_response_due_at - c.created_at) / 2 < coalesce(c.first_response_at, now())"},
-	{"sla_breached", "c.first_response_due_at", "'system'", `'{"clock":"first_response"}'`, "c.first_response_breached"},
-	{"acknowledged", "c.first_response_at", "coalesce(c.owner, 'bench-a01')", `'{"message":"We are looking into it."}'`, "c.first_response_at IS NOT NULL"},
-	{"paused", "c.paused_at", "coalesce(c.owner, 'bench-a01')", `'{"reason":"waiting for the order number"}'`, "c.paused_at IS NOT NULL"},
-	{"sla_breached", "c.resolution_due_at", "'system'", `'{"clock":"resolution"}'`, "c.resolution_breached"},
-	{"resolved", "c.resolved_at", "coalesce(c.owner, 'bench-a01')",
+	{"sla_breached", "c.first_response_due_at", "NULL", complaint.ActorSystem, `'{"clock":"first_response"}'`, "c.first_response_breached"},
+	{"acknowledged", "c.first_response_at", "c.owner", "bench-a01", `'{"message":"We are looking into it."}'`, "c.first_response_at IS NOT NULL"},
+	{"paused", "c.paused_at", "c.owner", "bench-a01", `'{"reason":"waiting for the order number"}'`, "c.paused_at IS NOT NULL"},
+	{"sla_breached", "c.resolution_due_at", "NULL", complaint.ActorSystem, `'{"clock":"resolution"}'`, "c.resolution_breached"},
+	{"resolved", "c.resolved_at", "c.owner", "bench-a01",
 		`jsonb_strip_nulls(jsonb_build_object('summary', c.resolution_summary, 'root_cause', c.root_cause, 'owner', c.owner))`, "c.resolved_at IS NOT NULL"},
-	{"closed", "c.closed_at", "'system'", `jsonb_build_object('verification', c.verification)`, "c.closed_at IS NOT NULL"},
-	{"survey_answered", "c.closed_at - interval '1 minute'", "'customer'",
+	{"closed", "c.closed_at", "NULL", complaint.ActorSystem, `jsonb_build_object('verification', c.verification)`, "c.closed_at IS NOT NULL"},
+	{"survey_answered", "c.closed_at - interval '1 minute'", "NULL", complaint.ActorCustomer,
 		`jsonb_build_object('survey', jsonb_build_object('csat', 1 + abs(hashtext(c.id::text)) % 5, 'nps', abs(hashtext(c.external_id)) % 11, 'ces', 1 + abs(hashtext(c.subject)) % 7))`,
 		"c.verification = 'verified'"},
 }
 
-// eventSeedSQL appends one kind ($1) of event to the seeded complaints; the verbs
-// are eventSeed's fields.
+// eventSeedSQL appends one kind ($1) of event by $2 (eventSeed.by) to the seeded
+// complaints; the verbs are eventSeed's other fields.
 const eventSeedSQL = `
 INSERT INTO complaint_events (complaint_id, idempotency_key, kind, actor, occurred_at, recorded_at, data)
-SELECT c.id, 'bench:' || c.id || ':' || $1::text || ':' || %[1]s, $1, %[2]s, %[1]s, %[1]s, %[3]s
+SELECT c.id, 'bench:' || c.id || ':' || $1::text || ':' || %[1]s, $1, coalesce(%[2]s, $2::text), %[1]s, %[1]s, %[3]s
 FROM complaints c
 WHERE c.external_id LIKE 'bench-console-%%' AND (%[4]s)
 ORDER BY %[1]s`
