@@ -1,14 +1,11 @@
 package api_test
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
-	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // The insight report's KPI gaps judge a target on at least kpi_min_volume of its
@@ -17,16 +14,7 @@ import (
 // a missed target once it is 3.
 func TestInsightKPIGapsNeedTheKPICheckMinimum(t *testing.T) {
 	a := newDirectoryAPI(t)
-	a.as(auth.RoleQuality, http.MethodPut, "/v1/kpi-targets", `{"targets": [{"kpi": "wait_seconds", "target": 90}]}`, http.StatusOK)
-	for i := range 3 {
-		c := a.fileDirect(fmt.Sprintf("wait-%d", i), "cust-1", "Kept waiting", complaint.Medium)
-		if _, err := a.store.OpenComplaint(context.Background(), c.ID, c.WorkflowID+"/opened", time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.store.DB().Exec(`UPDATE complaints SET wait_seconds = 600 WHERE id = $1`, c.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.keptWaiting()
 	total := func() map[string]any {
 		t.Helper()
 		report := a.as(auth.RoleQuality, http.MethodGet, "/v1/insight-report?period="+time.Now().UTC().Format("2006-01"), "", http.StatusOK)
@@ -39,8 +27,8 @@ func TestInsightKPIGapsNeedTheKPICheckMinimum(t *testing.T) {
 		return nil
 	}
 	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 10}`, http.StatusOK)
-	if g := total(); g["value"] != nil || g["gap"] != nil || g["missed"] != false {
-		t.Errorf("3 waits, 10 needed: got %v, want no value, no gap, not missed", g)
+	if g := total(); g["value"] != nil || g["gap"] != nil || g["missed"] != false || g["samples"] != 3.0 {
+		t.Errorf("3 waits, 10 needed: got %v, want no value, no gap, not missed, 3 samples", g)
 	}
 	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 3}`, http.StatusOK)
 	if g := total(); g["value"] != 600.0 || g["gap"] != 510.0 || g["missed"] != true {

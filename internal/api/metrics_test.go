@@ -187,16 +187,7 @@ func TestMetricsRefusesBadParameters(t *testing.T) {
 // minimum is 10 (actual and met null), and miss the target once it is 3.
 func TestMetricsKPITargetsNeedTheKPICheckMinimum(t *testing.T) {
 	a := newDirectoryAPI(t)
-	a.as(auth.RoleQuality, http.MethodPut, "/v1/kpi-targets", `{"targets": [{"kpi": "wait_seconds", "target": 90}]}`, http.StatusOK)
-	for i := range 3 {
-		c := a.fileDirect(fmt.Sprintf("wait-%d", i), "cust-1", "Kept waiting", complaint.Medium)
-		if _, err := a.store.OpenComplaint(context.Background(), c.ID, c.WorkflowID+"/opened", time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.store.DB().Exec(`UPDATE complaints SET wait_seconds = 600 WHERE id = $1`, c.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.keptWaiting()
 	// A period around now: the default one ends at the request's second, truncated, so
 	// it can leave out a complaint opened within that second.
 	now := time.Now().UTC()
@@ -214,11 +205,28 @@ func TestMetricsKPITargetsNeedTheKPICheckMinimum(t *testing.T) {
 		return nil
 	}
 	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 10}`, http.StatusOK)
-	if s := standing(); s["kpi"] != "wait_seconds" || s["actual"] != nil || s["met"] != nil {
-		t.Errorf("3 waits, 10 needed: got %v, want no actual, not judged", s)
+	if s := standing(); s["kpi"] != "wait_seconds" || s["actual"] != nil || s["met"] != nil || s["samples"] != 3.0 || s["min_samples"] != 10.0 {
+		t.Errorf("3 waits, 10 needed: got %v, want no actual, not judged on 3 samples of 10", s)
 	}
 	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 3}`, http.StatusOK)
 	if s := standing(); s["actual"] != 600.0 || s["met"] != false {
 		t.Errorf("3 waits, 3 needed: got %v, want 600 s, missed", s)
+	}
+}
+
+// keptWaiting makes the register the 90 s wait target alone and files three
+// complaints whose customers waited 10 minutes: the figure has three samples and
+// misses its target once judged.
+func (a *directoryAPI) keptWaiting() {
+	a.t.Helper()
+	a.as(auth.RoleQuality, http.MethodPut, "/v1/kpi-targets", `{"targets": [{"kpi": "wait_seconds", "target": 90}]}`, http.StatusOK)
+	for i := range 3 {
+		c := a.fileDirect(fmt.Sprintf("wait-%d", i), "cust-1", "Kept waiting", complaint.Medium)
+		if _, err := a.store.OpenComplaint(context.Background(), c.ID, c.WorkflowID+"/opened", time.Now()); err != nil {
+			a.t.Fatal(err)
+		}
+		if _, err := a.store.DB().Exec(`UPDATE complaints SET wait_seconds = 600 WHERE id = $1`, c.ID); err != nil {
+			a.t.Fatal(err)
+		}
 	}
 }

@@ -2651,7 +2651,7 @@ type InsightReport struct {
 	// KpiGaps Each enabled standing KPI target (GET /v1/kpi-targets, in its order) against the period's total (no
 	// category) and each category. A figure is judged as the risk monitor's KPI check judges it: on at least
 	// `kpi_min_volume` (GET /v1/risk-thresholds) of its own samples; on fewer, `value` and `gap` are null and
-	// `missed` is false.
+	// `missed` is false, and `samples` (0: no data) says how many there were.
 	KpiGaps []struct {
 		Category *string `json:"category,omitempty"`
 
@@ -2659,10 +2659,13 @@ type InsightReport struct {
 		Gap *float64 `json:"gap"`
 
 		// Kpi The figure, as the KPI register names it.
-		Kpi    string   `json:"kpi"`
-		Missed bool     `json:"missed"`
-		Target float64  `json:"target"`
-		Value  *float64 `json:"value"`
+		Kpi    string `json:"kpi"`
+		Missed bool   `json:"missed"`
+
+		// Samples The figure's own samples (its denominator).
+		Samples int64    `json:"samples"`
+		Target  float64  `json:"target"`
+		Value   *float64 `json:"value"`
 	} `json:"kpi_gaps"`
 	Period       string `json:"period"`
 	PreviousFrom Time   `json:"previous_from"`
@@ -2744,10 +2747,16 @@ type KPIStanding struct {
 	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct, wait_seconds,
 	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
 	// names are those of the metrics, whose generated constants they would clash with).
-	Kpi    KPI     `json:"kpi"`
-	Met    *bool   `json:"met"`
-	Note   *string `json:"note,omitempty"`
-	Target float64 `json:"target"`
+	Kpi KPI   `json:"kpi"`
+	Met *bool `json:"met"`
+
+	// MinSamples The samples it takes to be judged: kpi_min_volume (GET /v1/risk-thresholds).
+	MinSamples int64   `json:"min_samples"`
+	Note       *string `json:"note,omitempty"`
+
+	// Samples The figure's own samples in the period (its denominator); 0 is no data.
+	Samples int64   `json:"samples"`
+	Target  float64 `json:"target"`
 }
 
 // KPITarget defines model for KPITarget.
@@ -3039,7 +3048,7 @@ type MetricsReport struct {
 	// Interval The series' interval; null without one.
 	Interval *string `json:"interval"`
 
-	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total, judged as the risk monitor's KPI check and the insight report's kpi_gaps judge it: on at least `kpi_min_volume` (GET /v1/risk-thresholds) of the figure's own samples; on fewer (no data included), actual and met are null.
+	// KpiTargets Each enabled standing KPI target (GET /v1/kpi-targets) against the period's total, judged as the risk monitor's KPI check and the insight report's kpi_gaps judge it: on at least `kpi_min_volume` (GET /v1/risk-thresholds) of the figure's own samples; on fewer (no data included), actual and met are null, and samples against min_samples says which.
 	KpiTargets []KPIStanding `json:"kpi_targets"`
 
 	// Sentiment The feedback received in the period counted by sentiment (docs/metrics.md), per category (problem type) and per channel; complaints filed directly are not in it.

@@ -29,7 +29,8 @@ type BacklogTracking struct {
 }
 
 // KPIGap is a standing KPI target (the register, GET /v1/kpi-targets) against a
-// period: Value is nil when the period had nothing to measure; Missed when a value
+// period: Value is nil when the period had nothing to measure, or too little
+// (Samples, the figure's own, fewer than kpi_min_volume); Missed when a value
 // does not reach the target in the figure's direction; Gap is target − value for a
 // figure where higher is better, value − target otherwise (positive: short of the
 // target).
@@ -40,6 +41,7 @@ type KPIGap struct {
 	Target   float64  `json:"target"`
 	Gap      *float64 `json:"gap"`
 	Missed   bool     `json:"missed"`
+	Samples  int64    `json:"samples"`
 }
 
 // KPIGaps measures the report's total and each group against each enabled target
@@ -59,7 +61,7 @@ func KPIGaps(targets KPITargets, r MetricsReport, minSamples int64) []KPIGap {
 	for k := range standings[0] {
 		for i, g := range groups {
 			s := standings[i][k]
-			gap := KPIGap{KPI: s.KPI, Target: s.Target, Value: s.Actual}
+			gap := KPIGap{KPI: s.KPI, Target: s.Target, Value: s.Actual, Samples: s.Samples}
 			if i > 0 {
 				gap.Category = g.Key
 			}

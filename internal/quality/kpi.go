@@ -130,11 +130,15 @@ func (r KPITargets) WaitTarget() float64 {
 	return t.Target
 }
 
-// KPIStanding is one target against the actual value of a period.
+// KPIStanding is one target against the actual value of a period. Samples and
+// MinSamples tell a figure too thin to judge (some samples, fewer than the minimum)
+// from one with no data at all, which both have no Actual.
 type KPIStanding struct {
 	KPITarget
-	Actual *float64 `json:"actual"` // nil: no data, or too little to judge
-	Met    *bool    `json:"met"`    // nil when Actual is
+	Actual     *float64 `json:"actual"` // nil: no data, or too little to judge
+	Met        *bool    `json:"met"`    // nil when Actual is
+	Samples    int64    `json:"samples"`
+	MinSamples int64    `json:"min_samples"`
 }
 
 // samples is how many the KPI's figure is taken from — its own denominator, not the
@@ -162,8 +166,8 @@ func (r KPITargets) Standings(g MetricsGroup, minSamples int64) []KPIStanding {
 		if !t.Enabled {
 			continue
 		}
-		s := KPIStanding{KPITarget: t}
-		if t.KPI.samples(g) >= minSamples {
+		s := KPIStanding{KPITarget: t, Samples: t.KPI.samples(g), MinSamples: minSamples}
+		if s.Samples >= minSamples {
 			if v := t.KPI.Value(g); v != nil {
 				met := t.KPI.Met(*v, t.Target)
 				s.Actual, s.Met = v, &met

@@ -60,6 +60,8 @@ func TestEachKPIIsJudgedOnItsOwnSamples(t *testing.T) {
 				c.set(&g, n)
 				got := quality.CheckKPITargets(g, r, th, w)
 				standing := r.Standings(g, th.KPIMinVolume)[0]
+				// The standing says how thin the figure was, so a reader tells it from no data.
+				require.Equal(t, [2]int64{n, th.KPIMinVolume}, [2]int64{standing.Samples, standing.MinSamples})
 				if n < th.KPIMinVolume {
 					assertGrading(t, got, gradingWant{"", 0, 0, 1, 0, true})
 					require.Contains(t, got.Note, fmt.Sprintf("%s %d", c.kpi, n))

@@ -63,23 +63,25 @@ func TestKPIGaps(t *testing.T) {
 				FirstResponseSeconds: Percentiles{Count: 2, P90: pct(7200)}}},
 	}
 	got := KPIGaps(targets, r, minSamples)
+	// Samples tells the figures judged on too few (product's) from those with none
+	// (logistics').
 	want := []KPIGap{
-		{KPI: KPI(ResolutionRate), Value: pct(75), Target: 80, Gap: pct(5), Missed: true},
+		{KPI: KPI(ResolutionRate), Value: pct(75), Target: 80, Gap: pct(5), Missed: true, Samples: 4},
 		{KPI: KPI(ResolutionRate), Category: "logistics", Target: 80},
-		{KPI: KPI(ResolutionRate), Category: "product", Target: 80},
-		{KPI: KPI(ReopenRate), Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true},
+		{KPI: KPI(ResolutionRate), Category: "product", Target: 80, Samples: 2},
+		{KPI: KPI(ReopenRate), Value: pct(7.5), Target: 5, Gap: pct(2.5), Missed: true, Samples: 3},
 		{KPI: KPI(ReopenRate), Category: "logistics", Target: 5},
-		{KPI: KPI(ReopenRate), Category: "product", Target: 5},
-		{KPI: FirstResponseMinutes, Value: pct(24), Target: 30, Gap: pct(-6)},
+		{KPI: KPI(ReopenRate), Category: "product", Target: 5, Samples: 1},
+		{KPI: FirstResponseMinutes, Value: pct(24), Target: 30, Gap: pct(-6), Samples: 5},
 		{KPI: FirstResponseMinutes, Category: "logistics", Target: 30},
-		{KPI: FirstResponseMinutes, Category: "product", Target: 30},
+		{KPI: FirstResponseMinutes, Category: "product", Target: 30, Samples: 2},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d gaps, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.KPI != w.KPI || g.Category != w.Category || g.Missed != w.Missed || (g.Value == nil) != (w.Value == nil) ||
+		if g.KPI != w.KPI || g.Category != w.Category || g.Missed != w.Missed || g.Samples != w.Samples || (g.Value == nil) != (w.Value == nil) ||
 			(g.Gap == nil) != (w.Gap == nil) || g.Value != nil && *g.Value != *w.Value || g.Gap != nil && *g.Gap != *w.Gap {
 			t.Errorf("gap %d: got %+v, want %+v", i, g, w)
 		}
