@@ -465,8 +465,11 @@ func (w *riskAlert) summary() string {
 	var what string
 	switch w.state.Condition {
 	case quality.CSATDrop:
-		what = fmt.Sprintf("%g%% of survey answers were satisfied (CSAT 4-5) in the 7 days to %s, against %g%% the week before; "+
-			"the alert is at %g%% or less.", a.Observed, at, a.Baseline, a.Threshold)
+		n := a.Details.Counts
+		what = fmt.Sprintf("%g%% of survey answers and touch-point ratings were satisfied (4-5 of 5) in the 7 days to %s "+
+			"(%d of %d answers, %d of %d ratings), against %g%% the week before (%d of %d answers, %d of %d ratings); "+
+			"the alert is at %g%% or less.", a.Observed, at, n["satisfied"], n["answers"], n["ratings_satisfied"], n["ratings"],
+			a.Baseline, n["previous_satisfied"], n["previous_answers"], n["previous_ratings_satisfied"], n["previous_ratings"], a.Threshold)
 	case quality.VolumeSpike:
 		what = fmt.Sprintf("%g complaints were opened in the 24 h to %s, against a daily average of %g; the alert is at %g or more.",
 			a.Observed, at, a.Baseline, a.Threshold)

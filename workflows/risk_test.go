@@ -262,6 +262,19 @@ func (s *RiskAlertSuite) TestYellowAlertEscalatesEveryFourHours() {
 	s.Equal([]string{"lee"}, s.acts.events[0].Data.Recipients, "no director for a yellow alert")
 }
 
+// A CSAT drop's notice says how many survey answers and touch-point ratings it counted.
+func (s *RiskAlertSuite) TestCSATDropNoticeCountsAnswersAndRatings() {
+	s.opened(quality.Yellow, "lee")
+	s.acts.alert.Condition, s.acts.alert.Observed, s.acts.alert.Baseline, s.acts.alert.Threshold = quality.CSATDrop, 80, 90, 85
+	s.acts.alert.Details.Counts = map[string]int64{"answers": 2, "satisfied": 2, "ratings": 18, "ratings_satisfied": 14,
+		"previous_answers": 2, "previous_satisfied": 2, "previous_ratings": 18, "previous_ratings_satisfied": 16}
+	s.closeAt(time.Hour)
+	s.run()
+	s.Require().NotEmpty(s.acts.notices)
+	s.Contains(s.acts.notices[0].Body, "80% of survey answers and touch-point ratings were satisfied (4-5 of 5) in the 7 days "+
+		"to 2026-03-15T12:00:00Z (2 of 2 answers, 14 of 18 ratings), against 90% the week before (2 of 2 answers, 16 of 18 ratings)")
+}
+
 func (s *RiskAlertSuite) TestBlueAlertEscalatesEveryDay() {
 	s.opened(quality.Blue, "lee")
 	s.closeAt(100 * time.Hour)

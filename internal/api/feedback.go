@@ -270,7 +270,8 @@ func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
 		// Filed by the token that sent the feedback: it supplied the personal data.
 		filedBy: null.Value(fb.FiledBy),
-		source:  classify.Source(classify.Feedback{Kind: fb.Kind, Rating: int(null.Value(fb.Rating))}),
+		source: classify.Source(classify.Feedback{Kind: fb.Kind, Rating: int(null.Value(fb.Rating)),
+			Sentiment: &classify.Sentiment{Label: fb.Sentiment, Anger: fb.Anger}}),
 	}
 	if fb.CustomerID != nil {
 		req.Customer = customer{

@@ -194,3 +194,25 @@ func TestOneStarRatingFilesAComplaintDueIn15Minutes(t *testing.T) {
 		t.Errorf("social mention: source %v policy %v", c["source"], p)
 	}
 }
+
+// 001 "实时反馈机制" 「对负面反馈在15分钟内进行初步响应」: negative text at a touch point
+// is negative feedback whatever its kind or rating — due a first response in 15 minutes.
+func TestNegativeTouchPointTextFilesAComplaintDueIn15Minutes(t *testing.T) {
+	a := newFeedbackAPI(t)
+	for _, body := range []string{
+		`{"kind":"rating","channel":"app","rating":3,"text":"送餐太慢了，菜都凉了"}`,
+		`{"kind":"other","channel":"app","text":"送餐太慢了，菜都凉了"}`,
+	} {
+		fb := a.as(auth.RoleIntake, "POST", "/v1/feedback", body, http.StatusCreated)
+		id, _ := fb.body["complaint_id"].(string)
+		if id == "" {
+			t.Fatalf("%s: no complaint: %v", body, fb.body)
+		}
+		c := a.as(auth.RoleAgent, "GET", "/v1/complaints/"+id, "", http.StatusOK).body
+		created, _ := time.Parse(time.RFC3339Nano, c["created_at"].(string))
+		due, _ := time.Parse(time.RFC3339Nano, c["first_response_due_at"].(string))
+		if c["source"] != "negative_feedback" || due.Sub(created) != 15*time.Minute {
+			t.Errorf("%s: source %v, first response due after %s, want negative_feedback in 15m", body, c["source"], due.Sub(created))
+		}
+	}
+}

@@ -2043,7 +2043,8 @@ type Complaint struct {
 	Sla ComplaintSLA `json:"sla"`
 
 	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
-	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	// (negative touch-point feedback: a rating of 1 or 2, or negative or angry text,
+	// any kind but a social mention), `social_mention`, or other `feedback`.
 	Source    ComplaintSource `json:"source"`
 	Status    ComplaintStatus `json:"status"`
 	Subject   string          `json:"subject"`
@@ -2131,7 +2132,8 @@ type ComplaintSLA struct {
 }
 
 // ComplaintSource Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
-// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+// (negative touch-point feedback: a rating of 1 or 2, or negative or angry text,
+// any kind but a social mention), `social_mention`, or other `feedback`.
 type ComplaintSource string
 
 // ComplaintStatus defines model for ComplaintStatus.
@@ -4073,7 +4075,8 @@ type SourcePolicy struct {
 	ResolutionSeconds *int64            `json:"resolution_seconds"`
 
 	// Source Where a complaint came from: `direct` (POST /v1/complaints), `negative_feedback`
-	// (a touch-point rating of 1 or 2), `social_mention`, or other `feedback`.
+	// (negative touch-point feedback: a rating of 1 or 2, or negative or angry text,
+	// any kind but a social mention), `social_mention`, or other `feedback`.
 	Source ComplaintSource `json:"source"`
 
 	// SurveyReminder A Go duration: "90s", "2h", "1h30m0s".
@@ -7637,8 +7640,8 @@ type ClientInterface interface {
 
 	// ListSourcePolicies SLA policies of complaint sources
 	//
-	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
-	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`:
+	// negative touch-point feedback, seeded 15 min / 24 h). Any policy of the
 	// complaint's source outranks the urgency × tier matrix; among a source's
 	// policies the most specific wins, urgency before tier (docs/policies.md).
 	//
@@ -11360,8 +11363,8 @@ func (c *Client) ListPolicies(ctx context.Context, reqEditors ...RequestEditorFn
 
 // ListSourcePolicies SLA policies of complaint sources
 //
-// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
-// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`:
+// negative touch-point feedback, seeded 15 min / 24 h). Any policy of the
 // complaint's source outranks the urgency × tier matrix; among a source's
 // policies the most specific wins, urgency before tier (docs/policies.md).
 //
@@ -20702,8 +20705,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListSourcePoliciesWithResponse SLA policies of complaint sources
 	//
-	// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
-	// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+	// Policies chosen by where a complaint came from (e.g. `negative_feedback`:
+	// negative touch-point feedback, seeded 15 min / 24 h). Any policy of the
 	// complaint's source outranks the urgency × tier matrix; among a source's
 	// policies the most specific wins, urgency before tier (docs/policies.md).
 	//
@@ -39047,8 +39050,8 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, reqE
 
 // ListSourcePoliciesWithResponse SLA policies of complaint sources
 //
-// Policies chosen by where a complaint came from (e.g. `negative_feedback`: a
-// touch-point rating of 1 or 2, seeded 15 min / 24 h). Any policy of the
+// Policies chosen by where a complaint came from (e.g. `negative_feedback`:
+// negative touch-point feedback, seeded 15 min / 24 h). Any policy of the
 // complaint's source outranks the urgency × tier matrix; among a source's
 // policies the most specific wins, urgency before tier (docs/policies.md).
 //

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/complaintflow/complaintflow/internal/classify"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // rules is a compact version of the rule set migration 00004 seeds.
@@ -282,6 +283,35 @@ func TestDispose(t *testing.T) {
 		got := classify.Dispose(tt.f, tt.urgency)
 		if got.Disposition != tt.disposition || got.Urgency != tt.wantUrgency || got.Reason == "" {
 			t.Errorf("%+v at %s: got %+v, want %s at %s", tt.f, tt.urgency, got, tt.disposition, tt.wantUrgency)
+		}
+	}
+}
+
+// 001 "实时反馈机制": 「对负面反馈在15分钟内进行初步响应」 — every negative or angry
+// touch-point feedback filed as a complaint is negative_feedback, not only a 1–2 rating.
+func TestSourceOfFeedbackFiledAsAComplaint(t *testing.T) {
+	negative := &classify.Sentiment{Label: classify.SentimentNegative}
+	angry := &classify.Sentiment{Label: classify.SentimentNeutral, Anger: true}
+	neutral := &classify.Sentiment{Label: classify.SentimentNeutral}
+	tests := []struct {
+		f    classify.Feedback
+		want complaint.Source
+	}{
+		{classify.Feedback{Kind: "rating", Rating: 1}, complaint.SourceNegativeFeedback},
+		{classify.Feedback{Kind: "rating", Rating: 2, Sentiment: neutral}, complaint.SourceNegativeFeedback},
+		{classify.Feedback{Kind: "rating", Rating: 3, Sentiment: negative}, complaint.SourceNegativeFeedback},
+		{classify.Feedback{Kind: "other", Sentiment: negative}, complaint.SourceNegativeFeedback},
+		{classify.Feedback{Kind: "suggestion", Sentiment: angry}, complaint.SourceNegativeFeedback},
+		{classify.Feedback{Kind: "rating", Rating: 3, Sentiment: neutral}, complaint.SourceFeedback},
+		{classify.Feedback{Kind: "other", Sentiment: neutral}, complaint.SourceFeedback},
+		{classify.Feedback{Kind: "other"}, complaint.SourceFeedback},
+		// A social mention is public, not a touch point: a source of its own.
+		{classify.Feedback{Kind: "social_mention", Sentiment: negative}, complaint.SourceSocialMention},
+		{classify.Feedback{Kind: "social_mention", Sentiment: angry}, complaint.SourceSocialMention},
+	}
+	for _, tt := range tests {
+		if got := classify.Source(tt.f); got != tt.want {
+			t.Errorf("%+v (sentiment %+v): source %s, want %s", tt.f, tt.f.Sentiment, got, tt.want)
 		}
 	}
 }

@@ -107,14 +107,19 @@ func Dispose(f Feedback, urgency string) Decision {
 }
 
 // Source is where feedback filed as a complaint comes from, which may select a
-// policy of its own (complaint.PickPolicy): a rating of 1 or 2 is negative
-// touch-point feedback (001 "实时反馈机制": first response within 15 minutes).
+// policy of its own (complaint.PickPolicy). Negative touch-point feedback — a
+// rating of 1 or 2, or a negative or angry text sent at a touch point (any kind
+// but a social mention, which is public, not a touch point) — is
+// negative_feedback: 001 "实时反馈机制" 「对负面反馈在15分钟内进行初步响应」.
 func Source(f Feedback) complaint.Source {
+	s := f.Sentiment
 	switch {
 	case f.Rating >= 1 && f.Rating <= 2:
 		return complaint.SourceNegativeFeedback
 	case f.Kind == "social_mention":
 		return complaint.SourceSocialMention
+	case s != nil && (s.Anger || s.Label == SentimentNegative):
+		return complaint.SourceNegativeFeedback
 	}
 	return complaint.SourceFeedback
 }

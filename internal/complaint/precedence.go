@@ -16,7 +16,7 @@ type Source string
 const (
 	// SourceDirect is a complaint filed through POST /v1/complaints.
 	SourceDirect Source = "direct"
-	// SourceNegativeFeedback is a touch-point rating of 1 or 2 out of 5.
+	// SourceNegativeFeedback is negative touch-point feedback (classify.Source).
 	SourceNegativeFeedback Source = "negative_feedback"
 	// SourceSocialMention is a social-media mention filed as a complaint.
 	SourceSocialMention Source = "social_mention"

@@ -17,10 +17,17 @@ type RiskCounts struct {
 	CSATSatisfied         int64 `db:"csat_satisfied"`
 	PreviousCSATAnswers   int64 `db:"previous_csat_answers"`
 	PreviousCSATSatisfied int64 `db:"previous_csat_satisfied"`
-	Opened                int64 `db:"opened"`
-	TrailingOpened        int64 `db:"trailing_opened"`
-	SLAKnown              int64 `db:"sla_known"`
-	SLAMet                int64 `db:"sla_met"`
+	// Touch-point ratings (POST /v1/feedback, kind rating) in the same weeks, and
+	// those of 4–5: 002 §9.1 names the instant post-service rating a satisfaction source.
+	Ratings                  int64 `db:"ratings"`
+	RatingsSatisfied         int64 `db:"ratings_satisfied"`
+	PreviousRatings          int64 `db:"previous_ratings"`
+	PreviousRatingsSatisfied int64 `db:"previous_ratings_satisfied"`
+
+	Opened         int64 `db:"opened"`
+	TrailingOpened int64 `db:"trailing_opened"`
+	SLAKnown       int64 `db:"sla_known"`
+	SLAMet         int64 `db:"sla_met"`
 	// The API's requests in the slow-response window, those over 5 s and the slowest.
 	Requests     int64 `db:"requests"`
 	SlowRequests int64 `db:"slow_requests"`
@@ -89,21 +96,26 @@ func graded(c RiskCheck, t RiskThresholds, g Grade, threshold float64) RiskCheck
 	return c
 }
 
-// CheckCSAT grades the drop of CSAT % satisfied week on week: previous % − current
-// %, in points rounded to 2 decimals; too few answers in either week is no verdict.
+// CheckCSAT grades the drop of % satisfied (4–5 of 5) week on week, over survey
+// answers and touch-point ratings together: previous % − current %, in points
+// rounded to 2 decimals; too few of them in either week is no verdict.
 func CheckCSAT(n RiskCounts, t RiskThresholds, w RiskWindows) RiskCheck {
+	answers, satisfied := n.CSATAnswers+n.Ratings, n.CSATSatisfied+n.RatingsSatisfied
+	previous, previousSatisfied := n.PreviousCSATAnswers+n.PreviousRatings, n.PreviousCSATSatisfied+n.PreviousRatingsSatisfied
 	c := RiskCheck{
 		Condition: CSATDrop,
-		Observed:  pct(n.CSATSatisfied, n.CSATAnswers), Baseline: pct(n.PreviousCSATSatisfied, n.PreviousCSATAnswers),
+		Observed:  pct(satisfied, answers), Baseline: pct(previousSatisfied, previous),
 		Details: RiskDetails{From: w.Week, To: w.At, BaselineFrom: &w.TwoWeeks, BaselineTo: &w.Week, Counts: map[string]int64{
 			"answers": n.CSATAnswers, "satisfied": n.CSATSatisfied,
 			"previous_answers": n.PreviousCSATAnswers, "previous_satisfied": n.PreviousCSATSatisfied,
+			"ratings": n.Ratings, "ratings_satisfied": n.RatingsSatisfied,
+			"previous_ratings": n.PreviousRatings, "previous_ratings_satisfied": n.PreviousRatingsSatisfied,
 		}},
 	}
 	c.Threshold = round2(c.Baseline - t.CSATDropPoints)
-	if n.CSATAnswers < t.CSATMinAnswers || n.PreviousCSATAnswers < t.CSATMinAnswers {
-		c.Note = fmt.Sprintf("too few survey answers for a verdict: %d this week and %d the week before, %d needed in each",
-			n.CSATAnswers, n.PreviousCSATAnswers, t.CSATMinAnswers)
+	if answers < t.CSATMinAnswers || previous < t.CSATMinAnswers {
+		c.Note = fmt.Sprintf("too few survey answers and touch-point ratings for a verdict: %d this week and %d the week before, %d needed in each",
+			answers, previous, t.CSATMinAnswers)
 		return c
 	}
 	drop := round2(c.Baseline - c.Observed)

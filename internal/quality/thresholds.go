@@ -5,7 +5,8 @@ import "time"
 // RiskThresholds are the risk monitor's thresholds (DOMAIN.md §4). Points are
 // percentage points; handling periods are seconds.
 type RiskThresholds struct {
-	// CSAT: % of answers with CSAT 4–5 in the last 7 days against the 7 days before.
+	// CSAT: % of survey answers and touch-point ratings of 4–5 in the last 7 days
+	// against the 7 days before.
 	CSATDropPoints    float64 `json:"csat_drop_points"`     // drop ≥ this: yellow
 	CSATDropRedPoints float64 `json:"csat_drop_red_points"` // drop ≥ this: red
 	CSATMinAnswers    int64   `json:"csat_min_answers"`     // per week; fewer: no verdict

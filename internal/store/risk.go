@@ -45,7 +45,9 @@ func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds,
 
 // riskCountsQuery counts, with every window ending at the monitor's time $1 (never
 // SQL's now()), mirroring store.Metrics' definitions:
-//   - survey answers with a CSAT (and those of 4–5) in [$4, $1) and [$5, $4), $4 = $1−7d, $5 = $1−14d;
+//   - survey answers with a CSAT, and touch-point ratings (feedback of kind rating,
+//     by received_at), each with those of 4–5, in [$4, $1) and [$5, $4), $4 = $1−7d,
+//     $5 = $1−14d — one scan each, aggregated once;
 //   - complaints whose first opened event is in [$2, $1) and [$3, $2), $2 = $1−24h, $3 = $2 − trailing days;
 //   - complaints whose SLA outcome became known in [$2, $1) — their first resolved or
 //     sla_breached event is in it — and those of them with no sla_breached event before $1;
@@ -54,10 +56,25 @@ func (s *Store) PutRiskThresholds(ctx context.Context, t quality.RiskThresholds,
 //     deactivated in [$7, $1).
 const riskCountsQuery = `
 WITH answers AS (
-    SELECT occurred_at, (data->'survey'->>'csat')::int AS csat
+    SELECT false AS rating, occurred_at, (data->'survey'->>'csat')::int AS score
     FROM complaint_events
     WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL
       AND occurred_at >= $5 AND occurred_at < $1
+    UNION ALL
+    SELECT true, received_at, rating
+    FROM feedback
+    WHERE kind = 'rating' AND received_at >= $5 AND received_at < $1
+), satisfaction AS (
+    SELECT
+        count(*) FILTER (WHERE NOT rating AND occurred_at >= $4) AS csat_answers,
+        count(*) FILTER (WHERE NOT rating AND occurred_at >= $4 AND score >= 4) AS csat_satisfied,
+        count(*) FILTER (WHERE NOT rating AND occurred_at < $4) AS previous_csat_answers,
+        count(*) FILTER (WHERE NOT rating AND occurred_at < $4 AND score >= 4) AS previous_csat_satisfied,
+        count(*) FILTER (WHERE rating AND occurred_at >= $4) AS ratings,
+        count(*) FILTER (WHERE rating AND occurred_at >= $4 AND score >= 4) AS ratings_satisfied,
+        count(*) FILTER (WHERE rating AND occurred_at < $4) AS previous_ratings,
+        count(*) FILTER (WHERE rating AND occurred_at < $4 AND score >= 4) AS previous_ratings_satisfied
+    FROM answers
 ), opened AS (
     SELECT o.occurred_at
     FROM complaint_events o
@@ -74,11 +91,7 @@ WITH answers AS (
           SELECT 1 FROM complaint_events p
           WHERE p.complaint_id = k.complaint_id AND p.kind IN ('resolved', 'sla_breached') AND p.occurred_at < $2)
 )
-SELECT
-    (SELECT count(*) FROM answers WHERE occurred_at >= $4) AS csat_answers,
-    (SELECT count(*) FROM answers WHERE occurred_at >= $4 AND csat >= 4) AS csat_satisfied,
-    (SELECT count(*) FROM answers WHERE occurred_at < $4) AS previous_csat_answers,
-    (SELECT count(*) FROM answers WHERE occurred_at < $4 AND csat >= 4) AS previous_csat_satisfied,
+SELECT satisfaction.*,
     (SELECT count(*) FROM opened WHERE occurred_at >= $2) AS opened,
     (SELECT count(*) FROM opened WHERE occurred_at < $2) AS trailing_opened,
     (SELECT count(*) FROM known) AS sla_known,
@@ -89,7 +102,8 @@ SELECT
     (SELECT COALESCE(sum(slow), 0) FROM api_latency_minutes WHERE minute >= $6 AND minute < $1) AS slow_requests,
     (SELECT COALESCE(max(max_ms), 0) FROM api_latency_minutes WHERE minute >= $6 AND minute < $1) AS max_ms,
     (SELECT count(*) FROM people WHERE created_at < $7 AND (deactivated_at IS NULL OR deactivated_at >= $7)) AS headcount,
-    (SELECT count(*) FROM people WHERE deactivated_at >= $7 AND deactivated_at < $1) AS departed`
+    (SELECT count(*) FROM people WHERE deactivated_at >= $7 AND deactivated_at < $1) AS departed
+FROM satisfaction`
 
 // EvaluateRisks checks every condition of DOMAIN.md §4 at the moment at against
 // the thresholds in force.

@@ -133,7 +133,8 @@ func TestCSATDropTriggersExactlyAtItsThresholds(t *testing.T) {
 		riskAnswers(t, st, 5, 1, riskAt) // at the monitor's moment: not yet
 		got := riskCheck(t, st, quality.CSATDrop)
 		assertRisk(t, got, riskWant{quality.Yellow, 90, 100, 95, 4 * 3600, false})
-		want := map[string]int64{"answers": 10, "satisfied": 9, "previous_answers": 10, "previous_satisfied": 10}
+		want := map[string]int64{"answers": 10, "satisfied": 9, "previous_answers": 10, "previous_satisfied": 10,
+			"ratings": 0, "ratings_satisfied": 0, "previous_ratings": 0, "previous_ratings_satisfied": 0}
 		if fmt.Sprint(got.Details.Counts) != fmt.Sprint(want) {
 			t.Errorf("counts %v, want %v", got.Details.Counts, want)
 		}
@@ -142,6 +143,48 @@ func TestCSATDropTriggersExactlyAtItsThresholds(t *testing.T) {
 			t.Errorf("windows %+v", got.Details)
 		}
 	})
+}
+
+// riskRatings records n touch-point ratings (POST /v1/feedback, kind rating) received at a moment.
+func riskRatings(t *testing.T, st *store.Store, n, rating int, at time.Time) {
+	t.Helper()
+	_, err := st.DB().Exec(`INSERT INTO feedback (id, request_hash, kind, channel, rating, problem_type, urgency, scope,
+			disposition, received_at)
+		SELECT gen_random_uuid(), 'hash', 'rating', 'app', $2, 'service', 'low', 'individual', 'recorded', $3
+		FROM generate_series(1, $1)`, n, rating, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// 002 §9.1 「客户满意度异常波动(单周下降≥5%)」 collects the instant post-service rating
+// (「满意度评价系统(服务结束后即时评分)」) beside the survey: touch-point ratings alone
+// slide from 90 % to 80 % satisfied (4–5) week on week, with a few steady survey
+// answers, and the monitor raises a yellow alert that says what it counted. Without the
+// ratings there are too few answers for a verdict.
+func TestCSATDropCountsTouchPointRatings(t *testing.T) {
+	st := newStore(t)
+	riskReset(t, st)
+	week := 7 * 24 * time.Hour
+	lastWeek, weekBefore := riskAt.Add(-time.Hour), riskAt.Add(-week-time.Hour)
+	riskAnswers(t, st, 2, 5, weekBefore)
+	riskAnswers(t, st, 2, 5, lastWeek)
+	riskRatings(t, st, 16, 4, weekBefore) // with the answers, 18 of 20 satisfied: 90 %
+	riskRatings(t, st, 2, 3, weekBefore)
+	riskRatings(t, st, 14, 5, lastWeek) // with the answers, 16 of 20: 80 %
+	riskRatings(t, st, 4, 2, lastWeek)
+	riskRatings(t, st, 5, 1, riskAt.Add(-2*week-time.Second)) // before the windows: ignored
+	got := riskCheck(t, st, quality.CSATDrop)
+	assertRisk(t, got, riskWant{quality.Yellow, 80, 90, 85, 4 * 3600, false})
+	want := map[string]int64{"answers": 2, "satisfied": 2, "previous_answers": 2, "previous_satisfied": 2,
+		"ratings": 18, "ratings_satisfied": 14, "previous_ratings": 18, "previous_ratings_satisfied": 16}
+	if fmt.Sprint(got.Details.Counts) != fmt.Sprint(want) {
+		t.Errorf("counts %v, want %v", got.Details.Counts, want)
+	}
+	a, created := openRisk(t, st, "ratings-run", riskAt, got)
+	if !created || a.Grade != quality.Yellow || fmt.Sprint(a.Details.Counts) != fmt.Sprint(want) {
+		t.Errorf("alert created %v grade %s counts %v, want a new yellow alert with %v", created, a.Grade, a.Details.Counts, want)
+	}
 }
 
 // Volume: complaints first opened in [at−24h, at) against the daily average of
