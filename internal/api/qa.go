@@ -113,6 +113,7 @@ type qaSampleView struct {
 	SampledAt   time.Time             `json:"sampled_at"`
 	Scores      map[string]int        `json:"scores"`
 	Criteria    []quality.QACriterion `json:"criteria"`
+	Dimensions  []quality.QADimension `json:"dimensions"`
 	Total       *int                  `json:"total"`
 	Note        *string               `json:"note"`
 	ScoredBy    *string               `json:"scored_by"`
@@ -131,6 +132,7 @@ func qaSampleViewOf(q quality.QASample) qaSampleView {
 	if q.Criteria != nil {
 		_ = json.Unmarshal([]byte(*q.Criteria), &v.Criteria)
 	}
+	v.Dimensions = quality.QADimensionScores(v.Criteria, v.Scores)
 	return v
 }
 

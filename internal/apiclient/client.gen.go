@@ -1736,12 +1736,28 @@ type AcknowledgeRequest struct {
 	Message string `json:"message"`
 }
 
+// AgentQADimension defines model for AgentQADimension.
+type AgentQADimension struct {
+	// Average Mean points scored on its criteria, two decimals.
+	Average   float64 `json:"average"`
+	Dimension string  `json:"dimension"`
+
+	// Points Mean points they were worth (the same unless the card changed), two decimals.
+	Points float64 `json:"points"`
+
+	// Scored Samples scored on it.
+	Scored int `json:"scored"`
+}
+
 // AgentQAScore defines model for AgentQAScore.
 type AgentQAScore struct {
 	Agent string `json:"agent"`
 
 	// Average Their mean total, two decimals.
 	Average *float64 `json:"average"`
+
+	// Dimensions The agent's average per scorecard dimension, over the samples scored on a card with dimensions, in the card's order; left out when there is none.
+	Dimensions *[]AgentQADimension `json:"dimensions,omitempty"`
 
 	// Scored Samples scored.
 	Scored int `json:"scored"`
@@ -3516,9 +3532,25 @@ type PutTeamRequest struct {
 
 // QACriterion defines model for QACriterion.
 type QACriterion struct {
-	Key    string `json:"key"`
-	Name   string `json:"name"`
-	Points int    `json:"points"`
+	// Dimension The dimension it scores (002 §10.1: four dimensions of 3–5 items). Optional; a card that names one names one on every criterion, and each dimension holds 3 to 5 criteria.
+	Dimension *string `json:"dimension,omitempty"`
+	Key       string  `json:"key"`
+	Name      string  `json:"name"`
+	Points    int     `json:"points"`
+}
+
+// QADimension defines model for QADimension.
+type QADimension struct {
+	Dimension string `json:"dimension"`
+
+	// Items Its criteria.
+	Items int `json:"items"`
+
+	// Points What they are worth.
+	Points int `json:"points"`
+
+	// Scored What was scored on them.
+	Scored int `json:"scored"`
 }
 
 // QASample defines model for QASample.
@@ -3529,7 +3561,10 @@ type QASample struct {
 	ComplaintId openapi_types.UUID `json:"complaint_id"`
 
 	// Criteria The scorecard's criteria it was scored on; null while pending.
-	Criteria   *[]QACriterion     `json:"criteria"`
+	Criteria *[]QACriterion `json:"criteria"`
+
+	// Dimensions Points scored per dimension of the criteria it was scored on, beside the total; empty while pending or on a card without dimensions.
+	Dimensions []QADimension      `json:"dimensions"`
 	Id         openapi_types.UUID `json:"id"`
 	Note       *NullableString    `json:"note"`
 	PeriodFrom Time               `json:"period_from"`
@@ -7164,8 +7199,10 @@ type ClientInterface interface {
 
 	// PutQAScorecardWithBody Replace the QA scorecard
 	//
-	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+	// if one names a `dimension` every one does, and each dimension holds 3 to 5
+	// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+	// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -7181,8 +7218,10 @@ type ClientInterface interface {
 
 	// PutQAScorecard Replace the QA scorecard
 	//
-	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+	// if one names a `dimension` every one does, and each dimension holds 3 to 5
+	// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+	// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -10517,8 +10556,10 @@ func (c *Client) GetQAScorecard(ctx context.Context, reqEditors ...RequestEditor
 
 // PutQAScorecardWithBody Replace the QA scorecard
 //
-// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+// if one names a `dimension` every one does, and each dimension holds 3 to 5
+// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 // the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -10544,8 +10585,10 @@ func (c *Client) PutQAScorecardWithBody(ctx context.Context, params *PutQAScorec
 
 // PutQAScorecard Replace the QA scorecard
 //
-// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+// if one names a `dimension` every one does, and each dimension holds 3 to 5
+// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 // the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -20199,8 +20242,10 @@ type ClientWithResponsesInterface interface {
 
 	// PutQAScorecardWithBodyWithResponse Replace the QA scorecard
 	//
-	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+	// if one names a `dimension` every one does, and each dimension holds 3 to 5
+	// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+	// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -20216,8 +20261,10 @@ type ClientWithResponsesInterface interface {
 
 	// PutQAScorecardWithResponse Replace the QA scorecard
 	//
-	// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-	// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+	// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+	// if one names a `dimension` every one does, and each dimension holds 3 to 5
+	// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+	// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 	// the criteria they were scored on.
 	//
 	// Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -38322,8 +38369,10 @@ func (c *ClientWithResponses) GetQAScorecardWithResponse(ctx context.Context, re
 
 // PutQAScorecardWithBodyWithResponse Replace the QA scorecard
 //
-// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+// if one names a `dimension` every one does, and each dimension holds 3 to 5
+// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 // the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of
@@ -38345,8 +38394,10 @@ func (c *ClientWithResponses) PutQAScorecardWithBodyWithResponse(ctx context.Con
 
 // PutQAScorecardWithResponse Replace the QA scorecard
 //
-// The criteria, replaced whole, must hold 1 to 10 whose points add up to 100;
-// `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
+// The criteria, replaced whole, must hold 1 to 25 whose points add up to 100;
+// if one names a `dimension` every one does, and each dimension holds 3 to 5
+// (002 §10.1); every bad field is named (`criteria[i].dimension`, …) and nothing
+// changes. `criteria` or `sample_pct` left out keeps its value. Samples scored before keep
 // the criteria they were scored on.
 //
 // Its entity tag is its `updated_at` in double quotes, or `"seed"` while the default applies (the `ETag` of

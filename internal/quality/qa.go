@@ -16,11 +16,15 @@ import (
 // default every Monday at 06:00, over the previous ISO week).
 const QASampling ScheduleKind = "qa_sampling"
 
-// QACriterion is one line of the scorecard: a key, a name and its maximum points.
+// QACriterion is one line of the scorecard: a key, a name, its maximum points and
+// the dimension it scores, if the card has dimensions (002 §10.1 《客服質檢評分表模板》
+// 「四大維度,每個維度細分為3-5個具體評分項,如"服務態度"包含"語氣語調"、"同理心表達"、
+// "主動關懷"等評分項」).
 type QACriterion struct {
-	Key    string `json:"key"`
-	Name   string `json:"name"`
-	Points int    `json:"points"`
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Points    int    `json:"points"`
+	Dimension string `json:"dimension,omitempty"`
 }
 
 // QAScorecard is what QA staff score a sampled complaint on, and the share of each
@@ -52,15 +56,30 @@ type Problem struct {
 	Detail string
 }
 
-// CheckQAScorecard checks a scorecard: 1 to 10 criteria with distinct snake_case
-// keys, names, points from 1 that add up to QAScorecardTotal (so a score reads as a
-// percentage), and a sample of 1 to 100 %.
+// QAMaxCriteria bounds a scorecard: room for the seed's card, four to five
+// dimensions of 3 to 5 items.
+const QAMaxCriteria = 25
+
+// The items a dimension holds (002 §10.1 「每個維度細分為3-5個具體評分項」).
+const (
+	QAMinDimensionItems = 3
+	QAMaxDimensionItems = 5
+)
+
+// CheckQAScorecard checks a scorecard: 1 to QAMaxCriteria criteria with distinct
+// snake_case keys, names, points from 1 that add up to QAScorecardTotal (so a score
+// reads as a percentage), and a sample of 1 to 100 %. Dimensions are optional, but a
+// card that names one names one on every criterion, each a snake_case key holding
+// QAMinDimensionItems to QAMaxDimensionItems criteria: the seed's template is what
+// makes a dimension's points comparable between agents, and a one-item dimension
+// is only a criterion.
 func CheckQAScorecard(sc QAScorecard) []Problem {
 	var out []Problem
 	add := func(field, detail string) { out = append(out, Problem{field, detail}) }
-	if len(sc.Criteria) == 0 || len(sc.Criteria) > 10 {
-		add("criteria", "must hold 1 to 10 criteria")
+	if len(sc.Criteria) == 0 || len(sc.Criteria) > QAMaxCriteria {
+		add("criteria", fmt.Sprintf("must hold 1 to %d criteria", QAMaxCriteria))
 	}
+	dimensioned := slices.ContainsFunc(sc.Criteria, func(c QACriterion) bool { return c.Dimension != "" })
 	sum := 0
 	for i, c := range sc.Criteria {
 		field := fmt.Sprintf("criteria[%d]", i)
@@ -76,13 +95,61 @@ func CheckQAScorecard(sc QAScorecard) []Problem {
 		if c.Points < 1 {
 			add(field+".points", "must be at least 1")
 		}
+		switch {
+		case dimensioned && c.Dimension == "":
+			add(field+".dimension", "is required: the other criteria name their dimension")
+		case c.Dimension != "" && !qaKey.MatchString(c.Dimension):
+			add(field+".dimension", "must be snake_case: a lower-case letter, then letters, digits or _ (at most 40)")
+		}
 		sum += c.Points
 	}
 	if len(sc.Criteria) > 0 && sum != QAScorecardTotal {
 		add("criteria", fmt.Sprintf("points add up to %d, not %d", sum, QAScorecardTotal))
 	}
+	for _, d := range QADimensionsOf(sc.Criteria) {
+		if d.Items < QAMinDimensionItems || d.Items > QAMaxDimensionItems {
+			add("criteria", fmt.Sprintf("dimension %s must hold %d to %d criteria, not %d",
+				d.Dimension, QAMinDimensionItems, QAMaxDimensionItems, d.Items))
+		}
+	}
 	if sc.SamplePct < 1 || sc.SamplePct > 100 {
 		add("sample_pct", "must be from 1 to 100")
+	}
+	return out
+}
+
+// QADimension is one dimension of a scorecard, or of a scored sample: its criteria,
+// the points they are worth and, on a sample, the points scored on them.
+type QADimension struct {
+	Dimension string `json:"dimension"`
+	Items     int    `json:"items"`
+	Points    int    `json:"points"`
+	Scored    int    `json:"scored"`
+}
+
+// QADimensionsOf are the dimensions of criteria in the order they first appear;
+// none on a card without dimensions.
+func QADimensionsOf(criteria []QACriterion) []QADimension {
+	return QADimensionScores(criteria, nil)
+}
+
+// QADimensionScores are the dimensions of the criteria a sample was scored on, each
+// with the points scored on its criteria: where a quality lead sees which part of
+// the work an agent misses (002 §10.1).
+func QADimensionScores(criteria []QACriterion, scores map[string]int) []QADimension {
+	out := []QADimension{}
+	for _, c := range criteria {
+		if c.Dimension == "" {
+			continue
+		}
+		i := slices.IndexFunc(out, func(d QADimension) bool { return d.Dimension == c.Dimension })
+		if i < 0 {
+			out = append(out, QADimension{Dimension: c.Dimension})
+			i = len(out) - 1
+		}
+		out[i].Items++
+		out[i].Points += c.Points
+		out[i].Scored += scores[c.Key]
 	}
 	return out
 }
@@ -194,6 +261,19 @@ type AgentQAScore struct {
 	Agent   string   `db:"agent" json:"agent"`
 	Scored  int      `db:"scored" json:"scored"`
 	Average *float64 `db:"average" json:"average"`
+	// Dimensions: the agent's average per dimension of the samples scored on a card
+	// with dimensions, in the card's order — which part of the work to train.
+	Dimensions []AgentQADimension `db:"-" json:"dimensions,omitempty"`
+}
+
+// AgentQADimension is an agent's average on one scorecard dimension: over how many
+// samples, the mean points scored and the mean points the dimension was worth (the
+// same unless the card changed in the period).
+type AgentQADimension struct {
+	Dimension string  `db:"dimension" json:"dimension"`
+	Scored    int     `db:"scored" json:"scored"`
+	Average   float64 `db:"average" json:"average"`
+	Points    float64 `db:"points" json:"points"`
 }
 
 // RoundedQAScores are scores with each average rounded to two decimals, as reports
@@ -205,6 +285,10 @@ func RoundedQAScores(scores []AgentQAScore) []AgentQAScore {
 		if s.Average != nil {
 			v := round2(*s.Average)
 			out[i].Average = &v
+		}
+		out[i].Dimensions = slices.Clone(s.Dimensions)
+		for j, d := range out[i].Dimensions {
+			out[i].Dimensions[j].Average, out[i].Dimensions[j].Points = round2(d.Average), round2(d.Points)
 		}
 	}
 	return out

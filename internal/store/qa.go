@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -190,5 +191,32 @@ func (s *Store) QAScores(ctx context.Context, from, to time.Time) ([]quality.Age
 	if out == nil {
 		out = []quality.AgentQAScore{}
 	}
-	return out, nil
+	return out, s.addQADimensions(ctx, out, from, to)
+}
+
+// addQADimensions gives each agent's scores their per-dimension averages: each
+// sample's points on a dimension are the sum over the criteria it was scored on
+// (quality.QADimensionScores), averaged per agent; dimensions in the order they
+// first appear on a card.
+func (s *Store) addQADimensions(ctx context.Context, scores []quality.AgentQAScore, from, to time.Time) error {
+	var rows []struct {
+		Agent string `db:"agent"`
+		quality.AgentQADimension
+	}
+	err := s.db.SelectContext(ctx, &rows, `WITH d AS (
+			SELECT q.agent, q.id, c.v->>'dimension' AS dimension, min(c.n) AS n,
+				sum(coalesce((q.scores->>(c.v->>'key'))::int, 0)) AS scored, sum((c.v->>'points')::int) AS points
+			FROM qa_samples q, jsonb_array_elements(q.criteria) WITH ORDINALITY AS c(v, n)
+			WHERE q.scored_at >= $1 AND q.scored_at < $2 AND coalesce(c.v->>'dimension', '') <> ''
+			GROUP BY q.agent, q.id, c.v->>'dimension')
+		SELECT agent, dimension, count(*) AS scored, avg(scored)::float8 AS average, avg(points)::float8 AS points
+		FROM d GROUP BY agent, dimension ORDER BY agent, min(n), dimension`, from, to)
+	if err != nil {
+		return fmt.Errorf("QA scores by dimension: %w", err)
+	}
+	for _, r := range rows {
+		i := slices.IndexFunc(scores, func(a quality.AgentQAScore) bool { return a.Agent == r.Agent })
+		scores[i].Dimensions = append(scores[i].Dimensions, r.AgentQADimension)
+	}
+	return nil
 }

@@ -192,3 +192,60 @@ func fmtQA(s []quality.AgentQAScore) string {
 	}
 	return out
 }
+
+// TestQAScoresAverageEachDimension: an agent's samples scored on a card with
+// dimensions carry the agent's average per dimension, in the card's order; a
+// sample scored on a card without dimensions counts in the total only.
+func TestQAScoresAverageEachDimension(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	insertMetricsFixture(t, st)
+	card := []quality.QACriterion{
+		{Key: "first_reply", Name: "首次响应", Points: 10, Dimension: "speed"},
+		{Key: "updates", Name: "进度告知", Points: 5, Dimension: "speed"},
+		{Key: "tone", Name: "语气语调", Points: 10, Dimension: "care"},
+		{Key: "empathy", Name: "同理心表达", Points: 10, Dimension: "care"},
+		{Key: "closing", Name: "结束语", Points: 5, Dimension: "speed"},
+		{Key: "proactive", Name: "主动关怀", Points: 10, Dimension: "care"},
+		{Key: "fixed", Name: "问题解决", Points: 50, Dimension: "skill"},
+	}
+	score := func(complaint, agent string, criteria []quality.QACriterion, scores map[string]int) {
+		t.Helper()
+		var id string
+		if err := st.DB().Get(&id, `SELECT id FROM complaints WHERE external_id = $1`, "metrics-"+complaint); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddQASamples(ctx, "run-1", metricsFrom, metricsTo, []quality.ClosedComplaint{{ID: id, Agent: agent, ClosedAt: metricsFrom}}); err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, v := range scores {
+			total += v
+		}
+		if _, err := st.ScoreQASample(ctx, uuidOfSample(t, st, id), criteria, scores, total, nil, "qa1", fxDay(5)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	score("C1", "ann", card, map[string]int{"first_reply": 10, "updates": 5, "closing": 5, "fixed": 50}) // no care
+	score("C3", "ann", card, map[string]int{"first_reply": 5, "updates": 5, "closing": 0, "tone": 10, "empathy": 10, "proactive": 10, "fixed": 40})
+	score("C2", "bob", quality.DefaultQAScorecard().Criteria, map[string]int{"response_speed": 20, "resolution": 30, "attitude": 25, "expertise": 5})
+
+	scores, err := st.QAScores(ctx, metricsFrom, metricsTo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ann: speed (20+10)/2 of 20, care (0+30)/2 of 30, skill (50+40)/2 of 50.
+	if len(scores) != 2 || fmt.Sprint(scores[0].Dimensions) != "[{speed 2 15 20} {care 2 15 30} {skill 2 45 50}]" ||
+		!sameMetric(*scores[0].Average, 75.0) || scores[1].Dimensions != nil || !sameMetric(*scores[1].Average, 80.0) {
+		t.Errorf("QA scores by dimension: %s %v", fmtQA(scores), scores)
+	}
+}
+
+func uuidOfSample(t *testing.T, st *store.Store, complaintID string) string {
+	t.Helper()
+	var id string
+	if err := st.DB().Get(&id, `SELECT id FROM qa_samples WHERE complaint_id = $1`, complaintID); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
