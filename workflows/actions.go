@@ -60,12 +60,7 @@ type CustomerProgressRequest struct {
 }
 
 func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
-	allowed := complaint.StatusOpen
-	if w.awaitingResponse() {
-		// A round the customer's dissatisfied answer reopened: this is its first response.
-		allowed = complaint.StatusInProgress
-	}
-	if err := w.requireStatus("acknowledge", allowed); err != nil {
+	if err := w.requireStatus("acknowledge", complaint.ActionAcknowledge); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
@@ -104,8 +99,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 }
 
 func (w *complaintWorkflow) validateResolve(_ workflow.Context, req ResolveRequest) error {
-	if err := w.requireStatus("resolve", complaint.StatusOpen, complaint.StatusInProgress,
-		complaint.StatusWaitingOnCustomer, complaint.StatusBacklog); err != nil {
+	if err := w.requireStatus("resolve", complaint.ActionResolve); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor, "summary": req.Summary, "root_cause": req.RootCause},
@@ -145,7 +139,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 }
 
 func (w *complaintWorkflow) validateClose(_ workflow.Context, req CloseRequest) error {
-	if err := w.requireStatus("close", complaint.StatusResolved); err != nil {
+	if err := w.requireStatus("close", complaint.ActionClose); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor}, "actor")
@@ -176,7 +170,7 @@ func (w *complaintWorkflow) closeAs(ctx workflow.Context, actor string, v compla
 }
 
 func (w *complaintWorkflow) validatePause(_ workflow.Context, req PauseRequest) error {
-	if err := w.requireStatus("pause", complaint.StatusInProgress); err != nil {
+	if err := w.requireStatus("pause", complaint.ActionPause); err != nil {
 		return err
 	}
 	if c := w.clock(complaint.ClockResolution); c == nil || c.stopped {
@@ -210,7 +204,7 @@ func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (Compl
 }
 
 func (w *complaintWorkflow) validateResume(_ workflow.Context, req ResumeRequest) error {
-	if err := w.requireStatus("resume", complaint.StatusWaitingOnCustomer); err != nil {
+	if err := w.requireStatus("resume", complaint.ActionResume); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor}, "actor")
@@ -249,7 +243,7 @@ func (w *complaintWorkflow) endWaiting(now time.Time) time.Duration {
 }
 
 func (w *complaintWorkflow) validateReopen(_ workflow.Context, req ReopenRequest) error {
-	if err := w.requireStatus("reopen", complaint.StatusResolved); err != nil {
+	if err := w.requireStatus("reopen", complaint.ActionReopen); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason")
@@ -389,22 +383,29 @@ func (w *complaintWorkflow) awaitLoaded(ctx workflow.Context, validate func() er
 	return validate()
 }
 
-func (w *complaintWorkflow) requireStatus(action string, allowed ...complaint.Status) error {
+// takes reports whether the complaint's status takes action a now: the rule the
+// console offers its forms by (complaint.Allows).
+func (w *complaintWorkflow) takes(a complaint.Action) bool {
+	return complaint.Allows(w.state.Status, a, w.awaitingResponse())
+}
+
+// requireStatus refuses action a, worded verb, in a status that does not take it.
+func (w *complaintWorkflow) requireStatus(verb string, a complaint.Action) error {
 	if w.reopening {
-		return notReady(fmt.Sprintf("cannot %s yet: the customer's survey answer is reopening the complaint; try again", action))
+		return notReady(fmt.Sprintf("cannot %s yet: the customer's survey answer is reopening the complaint; try again", verb))
 	}
-	if complaint.Valid(w.state.Status, allowed) {
+	if w.takes(a) {
 		return nil
 	}
-	reason := fmt.Sprintf("cannot %s a complaint that is %s", action, w.state.Status)
+	reason := fmt.Sprintf("cannot %s a complaint that is %s", verb, w.state.Status)
 	switch {
 	case w.state.Status == complaint.StatusClosed:
-		reason = fmt.Sprintf("cannot %s: the complaint is closed", action)
-	case action == "acknowledge" && w.state.FirstResponseAt != nil:
+		reason = fmt.Sprintf("cannot %s: the complaint is closed", verb)
+	case a == complaint.ActionAcknowledge && w.state.FirstResponseAt != nil:
 		reason = "cannot acknowledge: the complaint was already acknowledged"
-	case action == "resolve" && w.state.Status == complaint.StatusResolved:
+	case a == complaint.ActionResolve && w.state.Status == complaint.StatusResolved:
 		reason = "cannot resolve: the complaint is already resolved"
-	case action == "pause" && w.state.Status == complaint.StatusWaitingOnCustomer:
+	case a == complaint.ActionPause && w.state.Status == complaint.StatusWaitingOnCustomer:
 		reason = "cannot pause: the complaint is already waiting on the customer"
 	}
 	return invalidAction(reason)
@@ -420,8 +421,7 @@ func requireFields(values map[string]string, order ...string) error {
 }
 
 func (w *complaintWorkflow) validateSendProgress(_ workflow.Context, req CustomerProgressRequest) error {
-	if err := w.requireStatus("send progress on", complaint.StatusOpen, complaint.StatusInProgress,
-		complaint.StatusWaitingOnCustomer, complaint.StatusBacklog); err != nil {
+	if err := w.requireStatus("send progress on", complaint.ActionProgress); err != nil {
 		return err
 	}
 	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")

@@ -79,8 +79,8 @@ func (w *complaintWorkflow) decisionDue(from time.Time) *time.Time {
 }
 
 func (w *complaintWorkflow) validateRequestEscalation(_ workflow.Context, req EscalationRequest) error {
-	if !w.state.Status.Active() {
-		return w.requireStatus("escalate")
+	if !w.takes(complaint.ActionEscalate) {
+		return w.requireStatus("escalate", complaint.ActionEscalate)
 	}
 	if e := w.state.PendingEscalation(); e != nil {
 		return invalidAction(fmt.Sprintf("cannot escalate: escalation %d already awaits %s", e.Seq, awaiting(e)))

@@ -57,8 +57,8 @@ type HandoverRequest struct {
 }
 
 func (w *complaintWorkflow) validateCompensate(_ workflow.Context, req CompensateRequest) error {
-	if !w.state.Status.Active() {
-		return w.requireStatus("compensate")
+	if !w.takes(complaint.ActionCompensate) {
+		return w.requireStatus("compensate", complaint.ActionCompensate)
 	}
 	if err := requireFields(map[string]string{"actor": req.Actor, "currency": req.Currency}, "actor", "currency"); err != nil {
 		return err
@@ -207,8 +207,8 @@ func (w *complaintWorkflow) cancelCompensation(ctx workflow.Context, seq int) er
 }
 
 func (w *complaintWorkflow) validateHandover(_ workflow.Context, req HandoverRequest) error {
-	if !w.state.Status.Active() {
-		return w.requireStatus("hand over")
+	if !w.takes(complaint.ActionHandover) {
+		return w.requireStatus("hand over", complaint.ActionHandover)
 	}
 	if err := requireFields(map[string]string{"actor": req.Actor, "to_person_id": req.To, "reason": req.Reason},
 		"actor", "to_person_id", "reason"); err != nil {

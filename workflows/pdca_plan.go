@@ -141,7 +141,7 @@ func (c *pdcaCycle) validateSubmitPlan(ctx workflow.Context, req PlanRequest) er
 	switch {
 	case c.state.Stage != quality.StagePlan:
 		return invalidAction("a plan is submitted in stage plan; the cycle is in stage " + c.state.Stage)
-	case c.state.PlanStatus == quality.PlanSubmitted:
+	case !c.takes(quality.CycleSubmitPlan):
 		return invalidAction("a submitted plan awaits a decision")
 	}
 	return pdcaPlanError("", CheckPlan(req, c.state.Metric, c.state.Baseline, workflow.Now(ctx)))
@@ -195,7 +195,7 @@ func (c *pdcaCycle) validateDecidePlan(_ workflow.Context, req DecidePlanRequest
 		return err
 	}
 	switch {
-	case c.state.Stage != quality.StagePlan || c.state.PlanStatus != quality.PlanSubmitted:
+	case !c.takes(quality.CycleDecidePlan):
 		return invalidAction("no plan awaits a decision")
 	case req.Decision != PlanApprove && req.Decision != PlanSendBack:
 		return invalidAction(fmt.Sprintf("decision %q is not %s or %s", req.Decision, PlanApprove, PlanSendBack))

@@ -54,6 +54,12 @@ func (c *pdcaCycle) open() error {
 	return nil
 }
 
+// takes reports whether the cycle's stage takes the update now: the rule the
+// console offers its forms by (quality.CycleTakes).
+func (c *pdcaCycle) takes(update string) bool {
+	return quality.CycleTakes(update, c.state.Stage, c.state.PlanStatus, c.finalCheck() != nil)
+}
+
 func pdcaRequireBy(by string) error {
 	if strings.TrimSpace(by) == "" {
 		return invalidAction("by is required")
@@ -69,7 +75,7 @@ func (c *pdcaCycle) validateReportProgress(_ workflow.Context, req ProgressReque
 		return err
 	}
 	switch {
-	case c.state.Stage != quality.StageDo:
+	case !c.takes(quality.CycleProgress):
 		return invalidAction("progress is reported in stage do; the cycle is in stage " + c.state.Stage)
 	case strings.TrimSpace(req.Note) == "":
 		return invalidAction("note is required")
@@ -120,7 +126,7 @@ func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
 	}
 	final := c.finalCheck()
 	switch {
-	case c.state.Stage != quality.StageAct || final == nil:
+	case !c.takes(quality.CycleAct):
 		return invalidAction("no act decision is awaited; the cycle is in stage " + c.state.Stage)
 	case final.Met && strings.TrimSpace(req.SOPChange) == "":
 		return invalidAction("the final check met the target: sop_change is required")
@@ -263,7 +269,7 @@ func (c *pdcaCycle) validateCheckNow(_ workflow.Context, req CheckNowRequest) er
 		return err
 	}
 	switch {
-	case c.state.Stage != quality.StageDo:
+	case !c.takes(quality.CycleCheckNow):
 		return invalidAction("a check runs in stage do; the cycle is in stage " + c.state.Stage)
 	case c.measuring:
 		return notReady("a check is being measured; try again")
