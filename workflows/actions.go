@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,11 +54,18 @@ type ReopenRequest struct {
 	Reason string
 }
 
-// CustomerProgressRequest is an agent's progress update to the customer.
+// CustomerProgressRequest is an agent's progress update to the customer, with why
+// it is not resolved yet and when they now expect to resolve it, both optional
+// (002 §9.3). ExpectedBy is only shown: it moves no deadline.
 type CustomerProgressRequest struct {
-	Actor   string
-	Message string
+	Actor      string
+	Message    string
+	Reason     string     `json:",omitempty"`
+	ExpectedBy *time.Time `json:",omitempty"`
 }
+
+// MaxExpectedAhead bounds how far ahead a progress update may expect the resolution.
+const MaxExpectedAhead = 90 * 24 * time.Hour
 
 func (w *complaintWorkflow) validateAcknowledge(_ workflow.Context, req AcknowledgeRequest) error {
 	if err := w.requireStatus("acknowledge", complaint.ActionAcknowledge); err != nil {
@@ -420,15 +428,50 @@ func requireFields(values map[string]string, order ...string) error {
 	return nil
 }
 
-func (w *complaintWorkflow) validateSendProgress(_ workflow.Context, req CustomerProgressRequest) error {
+func (w *complaintWorkflow) validateSendProgress(ctx workflow.Context, req CustomerProgressRequest) error {
 	if err := w.requireStatus("send progress on", complaint.ActionProgress); err != nil {
 		return err
 	}
-	return requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message")
+	if err := requireFields(map[string]string{"actor": req.Actor, "message": req.Message}, "actor", "message"); err != nil {
+		return err
+	}
+	if req.ExpectedBy == nil {
+		return nil
+	}
+	now := workflow.Now(ctx)
+	switch due := w.committedDue(now); {
+	case !req.ExpectedBy.After(now) || req.ExpectedBy.After(now.Add(MaxExpectedAhead)):
+		return invalidAction(fmt.Sprintf("expected_by must be in the future and within %d days", MaxExpectedAhead/(24*time.Hour)))
+	case !w.overdue() && due != nil && req.ExpectedBy.After(*due):
+		// Only a manager's extension moves the committed time (and tells the customer).
+		return invalidAction(fmt.Sprintf("expected_by is after the committed resolution time %s: ask a manager for an extension", formatTime(*due)))
+	}
+	return nil
 }
 
+// committedDue is the resolution time an expected time must stay within: the
+// committed one, or, while the clock is paused, the one resuming now would set (as
+// resume computes it), since the paused time moves the deadline; the committed one
+// may already have passed without a breach, none firing while paused.
+func (w *complaintWorkflow) committedDue(now time.Time) *time.Time {
+	c := w.clock(complaint.ClockResolution)
+	if c == nil || c.stopped || c.running {
+		return w.state.ResolutionDueAt
+	}
+	resumed := *c
+	resumed.resume(now)
+	due := resumed.due(w.cal)
+	return &due
+}
+
+// versionOverdueNotices marks executions that tell the customer when the resolution
+// deadline passes, and whose progress updates after it say we are late instead of
+// promising the missed time; executions without it did neither.
+var versionOverdueNotices = change{"overdue-notices", 7}
+
 // sendProgress records an agent's progress update and tells the customer, with the
-// resolution time still committed to (001 LESCANT "Notify"). It changes no clock.
+// resolution time still committed to or, once it has passed, that we are late, why
+// and when we now expect to resolve (001 LESCANT "Notify"). It changes no clock.
 func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgressRequest) (ComplaintState, error) {
 	if err := w.awaitLoaded(ctx, func() error { return w.validateSendProgress(ctx, req) }); err != nil {
 		return w.state, err
@@ -436,10 +479,33 @@ func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgr
 	key := w.eventKey(complaint.EventProgressSent)
 	err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventProgressSent, Actor: req.Actor, At: workflow.Now(ctx), Message: req.Message,
+		Reason: req.Reason,
 	})
-	if err == nil {
-		w.tellCustomer(ctx, key, complaint.EventProgressSent, message.Progress,
-			w.withDue(map[string]string{"message": req.Message}))
+	if err != nil {
+		return w.state, err
 	}
-	return w.state, err
+	vars := map[string]string{"message": req.Message, "reason": req.Reason}
+	if req.ExpectedBy != nil {
+		vars["expected_by"] = message.Time(*req.ExpectedBy)
+	}
+	if w.overdue() && w.changed(ctx, versionOverdueNotices) {
+		w.tellCustomer(ctx, key, complaint.EventProgressSent, message.ProgressOverdue, vars)
+	} else {
+		vars = w.withDue(vars)
+		if due := w.committedDue(workflow.Now(ctx)); req.ExpectedBy != nil && due != nil {
+			vars["resolution_due_at"] = message.Time(*due) // the time the expected one was checked within
+		}
+		w.tellCustomer(ctx, key, complaint.EventProgressSent, message.Progress, vars)
+	}
+	return w.state, nil
+}
+
+// overdue reports whether the latest resolution round missed its deadline: its
+// breach fired (on the policy's calendar, paused time excluded), and a missed
+// deadline is not extended, so it stays missed until the round is resolved.
+func (w *complaintWorkflow) overdue() bool {
+	c := w.clock(complaint.ClockResolution)
+	return c != nil && !c.stopped && slices.ContainsFunc(w.state.Breaches, func(b Breach) bool {
+		return b.Clock == c.name && b.Round == c.round
+	})
 }

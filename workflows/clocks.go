@@ -11,6 +11,7 @@ import (
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/calendar"
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/message"
 )
 
 // slaClock is one SLA clock: a budget of business time (on the policy's calendar)
@@ -253,7 +254,9 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 	})
 }
 
-// breach records a missed deadline and tells the owner.
+// breach records a missed deadline and tells the owner; a missed resolution
+// deadline is told to the customer too, once per round: an apology, and that the
+// agent will say why and when (002 §9.3; the agent's progress update does).
 func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
 	c, due := f.clock, f.due
 	w.state.Breaches = append(w.state.Breaches, Breach{Clock: c.name, Round: c.round, DueAt: due, FiredAt: f.at})
@@ -275,6 +278,9 @@ func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
 			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, c.name,
 			formatTime(due), formatTime(f.at)),
 	})
+	if c.name == complaint.ClockResolution && w.changed(ctx, versionOverdueNotices) {
+		w.tellCustomer(ctx, key, complaint.EventSLABreached, message.ResolutionOverdue, nil)
+	}
 }
 
 // escalateLevel tells the level's recipient: the nearest person above the owner whose

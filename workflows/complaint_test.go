@@ -387,9 +387,11 @@ func (s *ComplaintSuite) TestHighUrgencyBreachesFirstResponseAt2hAndResolutionAt
 	s.Equal(complaint.StatusClosed, state.Status)
 
 	notices := s.acts.noticesOf(complaint.EventSLABreached)
-	s.Require().Len(notices, 2, "one notice per breach")
+	s.Require().Len(notices, 3, "one notice per breach, and the customer's of the resolution's")
 	s.Equal("unassigned:logistics", notices[0].Recipient)
 	s.Contains(notices[0].Subject, "first-response")
+	s.Equal(activities.CustomerRecipient, notices[2].Recipient)
+	s.Equal(breaches[1].Key, notices[2].EventKey)
 }
 
 func (s *ComplaintSuite) TestAcknowledgingBeforeTheDeadlineStopsTheFirstResponseClock() {

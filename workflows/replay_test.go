@@ -126,6 +126,7 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 func TestReplayOfASupersededWarning(t *testing.T) {
 	for file, want := range map[string]struct{ revision, resumed int }{
 		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev6_complaint_superseded_warnings_after_outage.json": {6, 4},
 		"rev5_complaint_superseded_warnings_after_outage.json": {5, 4},
 		"rev4_complaint_superseded_warnings_after_outage.json": {4, 4},
 		"rev3_complaint_superseded_warnings_after_outage.json": {3, 4},
@@ -242,6 +243,8 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 	for file, revision := range map[string]int{
 		"feedback_answered.json":      workflows.CurrentRevision,
 		"feedback_expired.json":       workflows.CurrentRevision,
+		"rev6_feedback_answered.json": 6,
+		"rev6_feedback_expired.json":  6,
 		"rev5_feedback_answered.json": 5,
 		"rev5_feedback_expired.json":  5,
 		"rev4_feedback_answered.json": 0,
@@ -282,6 +285,7 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 func TestReplayOfTheDissatisfiedRound(t *testing.T) {
 	for file, want := range map[string][]activities.SourcePolicyInput{
 		"complaint_survey_reopened.json":      {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
+		"rev6_complaint_survey_reopened.json": {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
 		"rev5_complaint_survey_reopened.json": nil,
 	} {
 		t.Run(file, func(t *testing.T) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -182,17 +183,25 @@ func (s *Server) putMessageTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 type progressBody struct {
-	Message string `json:"message"`
+	Message    string     `json:"message"`
+	Reason     string     `json:"reason"`
+	ExpectedBy *time.Time `json:"expected_by"`
 }
 
 // sendProgress sends the customer an agent's progress update (001 LESCANT
 // "Notify"), recorded as a progress_sent event; the customer hears it in their
-// language with the resolution time still committed to.
+// language with the resolution time still committed to or, once it has passed,
+// that we are late, why and when we now expect to resolve (002 §9.3). The workflow
+// judges expected_by again in its own time, and against the committed time.
 func (s *Server) sendProgress(w http.ResponseWriter, r *http.Request) {
 	var body progressBody
 	s.act(w, r, &body, func(v *validator) {
 		v.required("message", body.Message, 5000)
+		v.optional("reason", body.Reason, 2000)
+		if now := time.Now(); body.ExpectedBy != nil && (!body.ExpectedBy.After(now) || body.ExpectedBy.After(now.Add(workflows.MaxExpectedAhead))) {
+			v.add("expected_by", fmt.Sprintf("must be in the future and within %d days", workflows.MaxExpectedAhead/(24*time.Hour)))
+		}
 	}, workflows.UpdateSendProgress, func(actor string) any {
-		return workflows.CustomerProgressRequest{Actor: actor, Message: body.Message}
+		return workflows.CustomerProgressRequest{Actor: actor, Message: body.Message, Reason: body.Reason, ExpectedBy: body.ExpectedBy}
 	})
 }

@@ -3365,8 +3365,14 @@ type ProblemCode string
 
 // ProgressRequest defines model for ProgressRequest.
 type ProgressRequest struct {
+	// ExpectedBy When the agent now expects to resolve it; shown to the customer. Must be in the future and within 90 days; before the resolution deadline passes, no later than it (409 otherwise: only a manager's extension moves the deadline). It moves no deadline.
+	ExpectedBy *time.Time `json:"expected_by,omitempty"`
+
 	// Message What the customer is told.
 	Message string `json:"message"`
+
+	// Reason Why it is not resolved yet; shown to the customer.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // PutCalendarRequest defines model for PutCalendarRequest.
@@ -6230,8 +6236,12 @@ type ClientInterface interface {
 	//
 	// Tells the customer how work is going, in their language, with the resolution
 	// time still committed to (template `progress`); recorded as a `progress_sent`
-	// event and posted to the intake integration's callback. Refused (409) once the
-	// complaint is resolved or closed.
+	// event and posted to the intake integration's callback. Once the resolution
+	// deadline has passed, the customer is told instead that we are late, why
+	// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+	// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+	// is a 400 naming each field. Refused (409) once the complaint is resolved or
+	// closed, or when `expected_by` is after a deadline not yet passed.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -6244,8 +6254,12 @@ type ClientInterface interface {
 	//
 	// Tells the customer how work is going, in their language, with the resolution
 	// time still committed to (template `progress`); recorded as a `progress_sent`
-	// event and posted to the intake integration's callback. Refused (409) once the
-	// complaint is resolved or closed.
+	// event and posted to the intake integration's callback. Once the resolution
+	// deadline has passed, the customer is told instead that we are late, why
+	// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+	// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+	// is a 400 naming each field. Refused (409) once the complaint is resolved or
+	// closed, or when `expected_by` is after a deadline not yet passed.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -8817,8 +8831,12 @@ func (c *Client) PauseComplaint(ctx context.Context, id ComplaintID, params *Pau
 //
 // Tells the customer how work is going, in their language, with the resolution
 // time still committed to (template `progress`); recorded as a `progress_sent`
-// event and posted to the intake integration's callback. Refused (409) once the
-// complaint is resolved or closed.
+// event and posted to the intake integration's callback. Once the resolution
+// deadline has passed, the customer is told instead that we are late, why
+// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+// is a 400 naming each field. Refused (409) once the complaint is resolved or
+// closed, or when `expected_by` is after a deadline not yet passed.
 //
 // Roles: agent, manager, admin.
 //
@@ -8841,8 +8859,12 @@ func (c *Client) SendProgressWithBody(ctx context.Context, id ComplaintID, param
 //
 // Tells the customer how work is going, in their language, with the resolution
 // time still committed to (template `progress`); recorded as a `progress_sent`
-// event and posted to the intake integration's callback. Refused (409) once the
-// complaint is resolved or closed.
+// event and posted to the intake integration's callback. Once the resolution
+// deadline has passed, the customer is told instead that we are late, why
+// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+// is a 400 naming each field. Refused (409) once the complaint is resolved or
+// closed, or when `expected_by` is after a deadline not yet passed.
 //
 // Roles: agent, manager, admin.
 //
@@ -19199,8 +19221,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// Tells the customer how work is going, in their language, with the resolution
 	// time still committed to (template `progress`); recorded as a `progress_sent`
-	// event and posted to the intake integration's callback. Refused (409) once the
-	// complaint is resolved or closed.
+	// event and posted to the intake integration's callback. Once the resolution
+	// deadline has passed, the customer is told instead that we are late, why
+	// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+	// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+	// is a 400 naming each field. Refused (409) once the complaint is resolved or
+	// closed, or when `expected_by` is after a deadline not yet passed.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -19213,8 +19239,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// Tells the customer how work is going, in their language, with the resolution
 	// time still committed to (template `progress`); recorded as a `progress_sent`
-	// event and posted to the intake integration's callback. Refused (409) once the
-	// complaint is resolved or closed.
+	// event and posted to the intake integration's callback. Once the resolution
+	// deadline has passed, the customer is told instead that we are late, why
+	// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+	// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+	// is a 400 naming each field. Refused (409) once the complaint is resolved or
+	// closed, or when `expected_by` is after a deadline not yet passed.
 	//
 	// Roles: agent, manager, admin.
 	//
@@ -36864,8 +36894,12 @@ func (c *ClientWithResponses) PauseComplaintWithResponse(ctx context.Context, id
 //
 // Tells the customer how work is going, in their language, with the resolution
 // time still committed to (template `progress`); recorded as a `progress_sent`
-// event and posted to the intake integration's callback. Refused (409) once the
-// complaint is resolved or closed.
+// event and posted to the intake integration's callback. Once the resolution
+// deadline has passed, the customer is told instead that we are late, why
+// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+// is a 400 naming each field. Refused (409) once the complaint is resolved or
+// closed, or when `expected_by` is after a deadline not yet passed.
 //
 // Roles: agent, manager, admin.
 //
@@ -36884,8 +36918,12 @@ func (c *ClientWithResponses) SendProgressWithBodyWithResponse(ctx context.Conte
 //
 // Tells the customer how work is going, in their language, with the resolution
 // time still committed to (template `progress`); recorded as a `progress_sent`
-// event and posted to the intake integration's callback. Refused (409) once the
-// complaint is resolved or closed.
+// event and posted to the intake integration's callback. Once the resolution
+// deadline has passed, the customer is told instead that we are late, why
+// (`reason`) and when we now expect to resolve (`expected_by`), never the missed
+// time (template `progress_overdue`; 002 §9.3). A bad `expected_by` or `reason`
+// is a 400 naming each field. Refused (409) once the complaint is resolved or
+// closed, or when `expected_by` is after a deadline not yet passed.
 //
 // Roles: agent, manager, admin.
 //

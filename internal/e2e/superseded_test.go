@@ -98,6 +98,7 @@ func TestBreachSupersedesWarningsPiledUpInAWorkerOutage(t *testing.T) {
 	if least, most := s.warningNotices(id); least != 0 || most != 4 {
 		t.Errorf("%d of %d warnings to be told, want all 4 superseded by their breach", least, most)
 	}
+	s.customerToldOfTheMissedResolution(id)
 	for _, n := range s.exactlyOneNoticePerBreach(id, 3) { // two breaches and the half-sent warning
 		switch {
 		case n.IdempotencyKey == halfSent:

@@ -71,6 +71,13 @@ const (
 	// SuggestionDone tells a customer that the improvement their feedback proposed
 	// is done (002 §3.4: the loop closes for suggestions too).
 	SuggestionDone Key = "suggestion_done"
+	// ProgressOverdue is the progress update once the resolution deadline has passed:
+	// it says we are late, why and when we now expect to resolve, never the missed
+	// time (002 §9.3: 对未解决的问题说明原因及预计解决时间).
+	ProgressOverdue Key = "progress_overdue"
+	// ResolutionOverdue tells the customer, once, that the resolution deadline passed
+	// unresolved: an apology, and that the agent will say why and when.
+	ResolutionOverdue Key = "resolution_overdue"
 )
 
 // VarKind is how a variable's value is shown.

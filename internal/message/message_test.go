@@ -94,3 +94,52 @@ func TestParseLocale(t *testing.T) {
 		}
 	}
 }
+
+// The late texts say why and when, in both locales, and never show the missed
+// deadline even when it is passed; the on-time progress shows the expected time
+// beside the committed one (002 §9.3).
+func TestOverdueTextsExplainWhyAndWhenNeverTheMissedTime(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := Time(time.Date(2026, 3, 4, 6, 30, 0, 0, time.UTC))
+	expected := Time(time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC))
+	vars := map[string]string{"complaint_id": "c1", "customer_name": "李雷", "message": "仓库已找到包裹",
+		"reason": "暴雨导致仓库关闭", "expected_by": expected, "resolution_due_at": missed}
+	tests := []struct {
+		key    Key
+		locale Locale
+		want   []string
+	}{
+		{ProgressOverdue, ZhCN, []string{"仓库已找到包裹", "未能在承诺的时间内", "原因：暴雨导致仓库关闭", "2026年3月5日 18:00"}},
+		{ProgressOverdue, En, []string{"not resolved your complaint in the time we committed to", "Why: 暴雨导致仓库关闭", "5 March 2026, 18:00"}},
+		{ResolutionOverdue, ZhCN, []string{"非常抱歉", "新的预计解决时间"}},
+		{ResolutionOverdue, En, []string{"We are sorry", "when we now expect to resolve it"}},
+		{Progress, ZhCN, []string{"尚未解决的原因：暴雨导致仓库关闭", "2026年3月5日 18:00", "不晚于承诺的 2026年3月4日 14:30"}},
+		{Progress, En, []string{"Why it is not resolved yet", "5 March 2026, 18:00", "(4 March 2026, 14:30 (Asia/Shanghai))"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.key)+"/"+string(tt.locale), func(t *testing.T) {
+			seed, _ := Seed(tt.key, tt.locale)
+			got, err := Render(tt.key, tt.locale, seed, vars, shanghai)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got.Body, w) {
+					t.Errorf("%q lacks %q", got.Body, w)
+				}
+			}
+			if tt.key != Progress && (strings.Contains(got.Body, "3月4日") || strings.Contains(got.Body, "4 March")) {
+				t.Errorf("%q shows the missed deadline", got.Body)
+			}
+		})
+	}
+	// Without a reason or an expected time, the late progress says a time will follow.
+	seed, _ := Seed(ProgressOverdue, En)
+	got, err := Render(ProgressOverdue, En, seed, map[string]string{"message": "still on it"}, shanghai)
+	if err != nil || !strings.Contains(got.Body, "We will tell you when") || strings.Contains(got.Body, "Why:") {
+		t.Errorf("bare late progress: %q, %v", got.Body, err)
+	}
+}

@@ -14,6 +14,8 @@ var (
 	varLink    = Var{"link", KindText, "the survey link"}
 	varExpires = Var{"expires_at", KindTime, "when the survey link stops working"}
 	varReasons = Var{"reasons", KindText, "why the answer sent the complaint back"}
+	varWhy     = Var{"reason", KindText, "why it is not resolved yet, if the agent said"}
+	varExpects = Var{"expected_by", KindTime, "when the agent now expects to resolve it, if they said"}
 )
 
 // definitions are the customer texts with their seeded zh-CN and en texts.
@@ -25,12 +27,32 @@ var definitions = []Definition{
 			En: {"We have received your complaint ({{.complaint_id}})",
 				"Dear {{.customer_name}},\n\n{{.message}}\n{{if .resolution_due_at}}\nWe commit to resolving it by {{.resolution_due_at}}.{{end}}"},
 		}},
-	{Key: Progress, Description: "an agent's progress update",
-		Vars: vars(varMessage, varDue), Seeds: map[Locale]Text{
+	{Key: Progress, Description: "an agent's progress update, within the committed resolution time",
+		Vars: vars(varMessage, varDue, varWhy, varExpects), Seeds: map[Locale]Text{
 			ZhCN: {"您的投诉处理进展（{{.complaint_id}}）",
-				"{{.customer_name}}，您好：\n\n{{.message}}{{if .resolution_due_at}}\n\n我们仍将在 {{.resolution_due_at}} 前解决您的问题。{{end}}"},
+				"{{.customer_name}}，您好：\n\n{{.message}}{{if .reason}}\n\n尚未解决的原因：{{.reason}}{{end}}" +
+					"{{if .expected_by}}\n\n我们预计在 {{.expected_by}} 前解决您的问题{{if .resolution_due_at}}，不晚于承诺的 {{.resolution_due_at}}{{end}}。" +
+					"{{else if .resolution_due_at}}\n\n我们仍将在 {{.resolution_due_at}} 前解决您的问题。{{end}}"},
 			En: {"An update on your complaint ({{.complaint_id}})",
-				"Dear {{.customer_name}},\n\n{{.message}}{{if .resolution_due_at}}\n\nWe still expect to resolve it by {{.resolution_due_at}}.{{end}}"},
+				"Dear {{.customer_name}},\n\n{{.message}}{{if .reason}}\n\nWhy it is not resolved yet: {{.reason}}{{end}}" +
+					"{{if .expected_by}}\n\nWe expect to resolve it by {{.expected_by}}{{if .resolution_due_at}}, within the time we committed to ({{.resolution_due_at}}){{end}}." +
+					"{{else if .resolution_due_at}}\n\nWe still expect to resolve it by {{.resolution_due_at}}.{{end}}"},
+		}},
+	{Key: ProgressOverdue, Description: "an agent's progress update after the resolution deadline passed (never shows the missed time)",
+		Vars: vars(varMessage, varWhy, varExpects), Seeds: map[Locale]Text{
+			ZhCN: {"您的投诉处理进展（{{.complaint_id}}）",
+				"{{.customer_name}}，您好：\n\n{{.message}}\n\n非常抱歉，我们未能在承诺的时间内解决您的问题。{{if .reason}}\n原因：{{.reason}}{{end}}" +
+					"{{if .expected_by}}\n我们现在预计在 {{.expected_by}} 前解决。{{else}}\n我们确定新的预计解决时间后会立即告诉您。{{end}}"},
+			En: {"An update on your complaint ({{.complaint_id}})",
+				"Dear {{.customer_name}},\n\n{{.message}}\n\nWe are sorry: we have not resolved your complaint in the time we committed to.{{if .reason}}\nWhy: {{.reason}}{{end}}" +
+					"{{if .expected_by}}\nWe now expect to resolve it by {{.expected_by}}.{{else}}\nWe will tell you when we now expect to resolve it as soon as we know.{{end}}"},
+		}},
+	{Key: ResolutionOverdue, Description: "the resolution deadline passed unresolved (once per round)",
+		Vars: vars(), Seeds: map[Locale]Text{
+			ZhCN: {"很抱歉，您的投诉处理超出了承诺时间（{{.complaint_id}}）",
+				"{{.customer_name}}，您好：\n\n非常抱歉，我们未能在承诺的时间内解决您的投诉（{{.complaint_id}}）。我们仍在处理，处理人员会尽快告诉您原因和新的预计解决时间。"},
+			En: {"We are sorry: your complaint is taking longer than we committed to ({{.complaint_id}})",
+				"Dear {{.customer_name}},\n\nWe are sorry: we have not resolved your complaint ({{.complaint_id}}) in the time we committed to. We are still working on it, and the person handling it will tell you why and when we now expect to resolve it."},
 		}},
 	{Key: Extension, Description: "an approved extension of the resolution time",
 		Vars: vars(varDue, Var{"reason", KindText, "why more time is needed"}), Seeds: map[Locale]Text{
