@@ -466,6 +466,13 @@ func (w *riskAlert) summary() string {
 	switch w.state.Condition {
 	case quality.CSATDrop:
 		n := a.Details.Counts
+		if _, rated := n["ratings"]; !rated {
+			// Evidence of an alert opened before touch-point ratings counted: answers alone.
+			what = fmt.Sprintf("%g%% of survey answers were satisfied (4-5 of 5) in the 7 days to %s (%d of %d answers), "+
+				"against %g%% the week before (%d of %d answers); the alert is at %g%% or less.", a.Observed, at,
+				n["satisfied"], n["answers"], a.Baseline, n["previous_satisfied"], n["previous_answers"], a.Threshold)
+			break
+		}
 		what = fmt.Sprintf("%g%% of survey answers and touch-point ratings were satisfied (4-5 of 5) in the 7 days to %s "+
 			"(%d of %d answers, %d of %d ratings), against %g%% the week before (%d of %d answers, %d of %d ratings); "+
 			"the alert is at %g%% or less.", a.Observed, at, n["satisfied"], n["answers"], n["ratings_satisfied"], n["ratings"],

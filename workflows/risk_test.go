@@ -275,6 +275,21 @@ func (s *RiskAlertSuite) TestCSATDropNoticeCountsAnswersAndRatings() {
 		"to 2026-03-15T12:00:00Z (2 of 2 answers, 14 of 18 ratings), against 90% the week before (2 of 2 answers, 16 of 18 ratings)")
 }
 
+// An alert whose evidence was computed before touch-point ratings counted (no
+// "ratings" count) says so: answers alone, no "0 of 0 ratings".
+func (s *RiskAlertSuite) TestCSATDropNoticeOfEvidenceWithoutRatingsCountsAnswersAlone() {
+	s.opened(quality.Yellow, "lee")
+	s.acts.alert.Condition, s.acts.alert.Observed, s.acts.alert.Baseline, s.acts.alert.Threshold = quality.CSATDrop, 80, 90, 85
+	s.acts.alert.Details.Counts = map[string]int64{"answers": 10, "satisfied": 8, "previous_answers": 10, "previous_satisfied": 9}
+	s.closeAt(time.Hour)
+	s.run()
+	s.Require().NotEmpty(s.acts.notices)
+	body := s.acts.notices[0].Body
+	s.Contains(body, "80% of survey answers were satisfied (4-5 of 5) in the 7 days to 2026-03-15T12:00:00Z (8 of 10 answers), "+
+		"against 90% the week before (9 of 10 answers); the alert is at 85% or less.")
+	s.NotContains(body, "ratings")
+}
+
 func (s *RiskAlertSuite) TestBlueAlertEscalatesEveryDay() {
 	s.opened(quality.Blue, "lee")
 	s.closeAt(100 * time.Hour)
