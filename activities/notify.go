@@ -61,7 +61,7 @@ func RecipientKind(channel, recipient string) string {
 // NotificationStore is what Notify needs of the system of record.
 type NotificationStore interface {
 	NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error)
-	PersonWebhook(ctx context.Context, personID string) (url, secret string, err error)
+	PersonWebhook(ctx context.Context, personID string) (notify.Contacts, error)
 	FeedbackContacts(ctx context.Context, feedbackID string) (notify.Contacts, error)
 	ClaimNotification(ctx context.Context, n notify.Notification, stale time.Duration, resend bool) (notify.Notification, notify.Claim, error)
 	FinishNotification(ctx context.Context, key string, attempt int, status notify.NotificationStatus, lastError string, at time.Time) (bool, error)
@@ -198,25 +198,28 @@ func (a *Activities) fromRow(ctx context.Context, row notify.Notification) (deli
 	if channel == nil || row.Recipient == CustomerRecipient {
 		return delivery{}, false, nil
 	}
-	var secret string
+	msg := notify.Message{
+		Key: row.IdempotencyKey, ComplaintID: null.Value(row.ComplaintID), EventKind: row.EventKind, Recipient: row.Recipient,
+		Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body,
+	}
 	if row.Channel == notify.ChannelWebhook {
-		address, key, err := a.Notifications.PersonWebhook(ctx, row.Recipient)
+		hook, err := a.Notifications.PersonWebhook(ctx, row.Recipient)
 		if err != nil {
 			return delivery{}, false, err
 		}
-		if address != null.Value(row.Address) {
+		if hook.PersonWebhookURL != msg.Address {
 			channel = webhookChanged{channel}
 		}
-		secret = key
+		signWebhook(&msg, hook)
 	}
-	return delivery{
-		channel: channel,
-		msg: notify.Message{
-			Key: row.IdempotencyKey, ComplaintID: null.Value(row.ComplaintID), EventKind: row.EventKind, Recipient: row.Recipient,
-			Address: null.Value(row.Address), Subject: row.Subject, Body: row.Body, Secret: []byte(secret),
-		},
-		row: row,
-	}, true, nil
+	return delivery{channel: channel, msg: msg, row: row}, true, nil
+}
+
+// signWebhook gives m the keys that sign the webhooks of the person of c: their
+// own and, for a while after a rotation, the one it replaced.
+func signWebhook(m *notify.Message, c notify.Contacts) {
+	m.Secret = []byte(c.PersonWebhookSecret)
+	m.PreviousSecret, m.PreviousUntil = []byte(c.PersonWebhookPreviousSecret), null.Value(c.PersonWebhookPreviousUntil)
 }
 
 // webhookChanged stands in for the webhook channel on a row whose address is no
@@ -355,25 +358,25 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 	type target struct {
 		channel notify.Notifier
 		address string
-		secret  string
 	}
 	var targets []target
-	add := func(channel, address, secret string) {
+	add := func(channel, address string) {
 		if ch := a.notifier(channel); ch != nil && address != "" {
-			targets = append(targets, target{ch, address, secret})
+			targets = append(targets, target{ch, address})
 		}
 	}
 	if n.Recipient == CustomerRecipient {
-		add(notify.ChannelEmail, c.CustomerEmail, "")
+		add(notify.ChannelEmail, c.CustomerEmail)
 	} else {
-		add(notify.ChannelEmail, c.PersonEmail, "")
-		// The person's own key, as they hold it now: a retry after a rotation signs
-		// with the new key, the one their receiver then checks. With no key to sign
+		add(notify.ChannelEmail, c.PersonEmail)
+		// The person's own keys, as they hold them now (signWebhook): a retry after a
+		// rotation signs with the new key, the one their receiver then checks, and
+		// with the replaced one beside it while its window lasts. With no key to sign
 		// (none of their own, no shared one) they are not reached by webhook at all,
 		// as before people had keys: no row, no failure (the worker warns of them at
 		// start, service.WarnUnkeyedWebhooks).
 		if signs(a.notifier(notify.ChannelWebhook), c.PersonWebhookSecret) {
-			add(notify.ChannelWebhook, c.PersonWebhookURL, c.PersonWebhookSecret)
+			add(notify.ChannelWebhook, c.PersonWebhookURL)
 		}
 	}
 	var mask func(string) string
@@ -384,7 +387,7 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 			// log's). The row keeps the text, as for the customer's other notices.
 			mask = func(s string) string { return maskForLog(s, c) }
 		}
-		targets = append(targets, target{a.logNotifier(), "", ""})
+		targets = append(targets, target{a.logNotifier(), ""})
 	}
 
 	ds := make([]delivery, 0, len(targets))
@@ -394,13 +397,17 @@ func (a *Activities) deliveries(n Notice, c notify.Contacts, link string) []deli
 		if n.Recipient == CustomerRecipient && stored != "" {
 			stored = privacy.Email(stored) // the row is read by staff
 		}
+		msg := notify.Message{
+			Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
+			Address: t.address, Subject: subject, Body: body,
+		}
+		if t.channel.Channel() == notify.ChannelWebhook {
+			signWebhook(&msg, c)
+		}
 		ds = append(ds, delivery{
 			channel: t.channel,
 			mask:    mask,
-			msg: notify.Message{
-				Key: key, ComplaintID: n.ComplaintID, EventKind: string(n.EventKind), Recipient: n.Recipient,
-				Address: t.address, Subject: subject, Body: body, Secret: []byte(t.secret),
-			},
+			msg:     msg,
 			row: notify.Notification{
 				IdempotencyKey: key,
 				ComplaintID:    null.IfEmpty(n.ComplaintID),

@@ -20,11 +20,12 @@ import (
 )
 
 // signedRequest is a webhook request as it arrived, to verify under any key.
-type signedRequest struct{ recipient, timestamp, signature, body string }
+// previous is its X-Complaintflow-Signature-Previous, "" when absent.
+type signedRequest struct{ recipient, timestamp, signature, previous, body string }
 
-// verifies reports whether the request verifies under key.
+// verifies reports whether the request verifies under key, by either header.
 func (r signedRequest) verifies(key string) bool {
-	return notify.VerifySignature([]byte(key), r.timestamp, r.signature, []byte(r.body), time.Minute, time.Now()) == nil
+	return notify.VerifySignatures([]byte(key), r.timestamp, r.signature, r.previous, []byte(r.body), time.Minute, time.Now()) == nil
 }
 
 // signedReceiver records every webhook request, whatever its signature, and
@@ -43,7 +44,7 @@ func newSignedReceiver(t *testing.T) *signedReceiver {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.requests = append(h.requests, signedRequest{r.URL.Path[1:], r.Header.Get(notify.TimestampHeader),
-			r.Header.Get(notify.SignatureHeader), string(body)})
+			r.Header.Get(notify.SignatureHeader), r.Header.Get(notify.PreviousSignatureHeader), string(body)})
 		status := http.StatusOK
 		if len(h.statuses) > 0 {
 			status, h.statuses = h.statuses[0], h.statuses[1:]
@@ -99,8 +100,9 @@ func TestNotifyWebhookIsSignedWithThePersonsOwnKey(t *testing.T) {
 	}
 }
 
-// A retry after the person's key was rotated signs with the new key, the one their
-// receiver checks from then on; so does a delivery finished from its row.
+// A retry after the person's key was rotated with no grace signs with the new key
+// alone, the one their receiver checks from then on; so does a delivery finished
+// from its row.
 func TestNotifyWebhookRetryAfterRotationSignsWithTheNewKey(t *testing.T) {
 	f := newNotifyFixture(t)
 	hook := newSignedReceiver(t)
@@ -110,7 +112,7 @@ func TestNotifyWebhookRetryAfterRotationSignsWithTheNewKey(t *testing.T) {
 	if err := f.notify(n); errKind(err) != "retry" {
 		t.Fatalf("503: got %v, want a retryable error", err)
 	}
-	if _, err := f.st.RotateWebhookSecret(context.Background(), "ann", "whsec_new", "admin", nil); err != nil {
+	if _, err := f.st.RotateWebhookSecret(context.Background(), "ann", "whsec_new", "admin", 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.notify(n); err != nil {
@@ -136,6 +138,61 @@ func TestNotifyWebhookRetryAfterRotationSignsWithTheNewKey(t *testing.T) {
 		if !r.verifies("whsec_new") || r.verifies("whsec_old") || r.verifies(string(webhookSecret)) {
 			t.Errorf("request %d after the rotation is not signed with the new key alone", i+2)
 		}
+	}
+}
+
+// Rotated with a grace, the person's webhooks carry the old key's signature in the
+// Previous header while it lasts, beside the new key's alone in the signature
+// header, a retry's and a delivery finished from its row alike, so their receiver
+// verifies with either key; once it has passed (judged by the sending clock, with
+// no write in between) the new key signs alone.
+func TestNotifyWebhookAfterRotationSignsWithBothKeysForTheGrace(t *testing.T) {
+	f := newNotifyFixture(t)
+	hook := newSignedReceiver(t)
+	f.personWithKey(t, "ann", hook.URL, "whsec_old")
+	hook.statuses = []int{http.StatusServiceUnavailable}
+	n := f.notice("ann", "please call back")
+	if err := f.notify(n); errKind(err) != "retry" {
+		t.Fatalf("503: got %v, want a retryable error", err)
+	}
+	ctx := context.Background()
+	if _, err := f.st.RotateWebhookSecret(ctx, "ann", "whsec_new", "admin", time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.notify(n); err != nil {
+		t.Fatal(err)
+	}
+	warning := fmt.Sprintf("%s/sla_warning/1", f.c.WorkflowID)
+	f.begun(t, warning, "ann", "webhook", hook.URL+"/ann")
+	if _, err := f.st.DB().Exec(`UPDATE notifications SET updated_at = now() - interval '1 hour' WHERE status = 'sending'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: warning, EventKind: complaint.EventSLAWarning,
+		Recipient: "ann", Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The window ends: the row still holds the old key, but its end has passed.
+	if _, err := f.st.DB().Exec(`UPDATE people SET webhook_secret_previous_until = now() - interval '1 second' WHERE id = 'ann'`); err != nil {
+		t.Fatal(err)
+	}
+	later := f.notice("ann", "after the grace")
+	later.EventKey = f.c.WorkflowID + "/sla_breached/2"
+	if err := f.notify(later); err != nil {
+		t.Fatal(err)
+	}
+
+	reqs := hook.received()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests, want 4", len(reqs))
+	}
+	for i, r := range reqs[1:3] {
+		if r.signature != notify.Sign([]byte("whsec_new"), r.timestamp, []byte(r.body)) ||
+			r.previous != notify.Sign([]byte("whsec_old"), r.timestamp, []byte(r.body)) {
+			t.Errorf("request %d within the grace: signature %q, previous %q; want the new key's, the old key's", i+2, r.signature, r.previous)
+		}
+	}
+	if last := reqs[3]; !last.verifies("whsec_new") || last.verifies("whsec_old") || last.previous != "" {
+		t.Errorf("the request after the grace: signature %q, previous %q; want the new key's alone", last.signature, last.previous)
 	}
 }
 

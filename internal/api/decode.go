@@ -41,8 +41,24 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
 // unknown fields (unknown_field) go to v, with their pointers, and are left out of
 // dst; every other field is decoded.
 func decodeBody(w http.ResponseWriter, r *http.Request, dst any, v *validator) *Problem {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+	return decodeBodyOf(w, r, dst, v, false)
+}
+
+// decodeOptionalBody is decodeBody for a body that may be left out: an empty (or
+// all-whitespace) one leaves dst as it is, whatever its Content-Type and however it
+// came (Content-Length: 0, or chunked, whose length is not known before reading).
+func decodeOptionalBody(w http.ResponseWriter, r *http.Request, dst any, v *validator) *Problem {
+	return decodeBodyOf(w, r, dst, v, true)
+}
+
+func decodeBodyOf(w http.ResponseWriter, r *http.Request, dst any, v *validator, optional bool) *Problem {
+	ct := r.Header.Get("Content-Type")
+	wrongType := func() *Problem {
 		return problem(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+ct)
+	}
+	notJSON := ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json")
+	if notJSON && !optional { // an optional body's type matters only if there is one
+		return wrongType()
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	var tooLarge *http.MaxBytesError
@@ -55,8 +71,13 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, v *validator) *
 	malformed := func(detail string) *Problem {
 		return problemWithCode(http.StatusBadRequest, CodeMalformedJSON, detail)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	switch {
+	case len(bytes.TrimSpace(body)) == 0 && optional:
+		return nil
+	case len(bytes.TrimSpace(body)) == 0:
 		return malformed("request body is empty; a JSON object is required")
+	case notJSON:
+		return wrongType()
 	}
 	if !utf8.Valid(body) {
 		return malformed("request body is not valid UTF-8")

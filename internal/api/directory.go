@@ -282,6 +282,9 @@ type personView struct {
 	// WebhookSecret signs the person's webhooks. Only the answer that issues or
 	// rotates it shows it; it is never shown again.
 	WebhookSecret string `json:"webhook_secret,omitempty"`
+	// PreviousKeyValidUntil is when the key a rotation replaced stops signing beside
+	// the new one; only in the rotation's answer, and only with a grace.
+	PreviousKeyValidUntil *time.Time `json:"previous_key_valid_until,omitempty"`
 }
 
 func personViewOf(p store.Person) personView {

@@ -2,8 +2,10 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -32,12 +34,37 @@ func issuedWebhookSecret(p store.Person, offered string) string {
 	return ""
 }
 
+// WebhookKeyGrace is how long a rotated webhook key keeps signing beside the new
+// one when the rotation names no grace_seconds: a day for the receiver's owner to
+// deploy the new key. MaxWebhookKeyGrace bounds what it may name.
+const (
+	WebhookKeyGrace    = 24 * time.Hour
+	MaxWebhookKeyGrace = 7 * 24 * time.Hour
+)
+
 // rotateWebhookSecret gives a person with a webhook a new signing key, shown in
-// this answer only; the old key (or the shared one) signs nothing more. A person
-// without a webhook is a 409 naming webhook_url. With If-Match, only if the person
-// is still that version.
+// this answer only. The old key (or the shared one) signs beside it for the
+// optional body's grace_seconds (WebhookKeyGrace if none; 0: it signs nothing
+// more, as after a leak one may want), so their receiver keeps verifying until it
+// holds the new key; the answer says until when. A person without a webhook is a
+// 409 naming webhook_url. With If-Match, only if the person is still that version.
 func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		GraceSeconds *int64 `json:"grace_seconds"`
+	}
 	var v validator
+	// No body, an empty one (even chunked) or one of whitespace: no grace given.
+	if p := decodeOptionalBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	grace := WebhookKeyGrace
+	if body.GraceSeconds != nil {
+		grace = time.Duration(*body.GraceSeconds) * time.Second
+		if most := int64(MaxWebhookKeyGrace / time.Second); *body.GraceSeconds < 0 || *body.GraceSeconds > most {
+			v.reject("grace_seconds", FieldOutOfRange, fmt.Sprintf("must be from 0 to %d", most))
+		}
+	}
 	version := ifMatchTime(r, &v)
 	if version != nil && version.IsZero() {
 		// "seed" names a thing not created yet; a rotation needs a person who is.
@@ -50,7 +77,7 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	secret := newWebhookSecret()
-	p, err := s.store.RotateWebhookSecret(r.Context(), id, secret, principalFrom(r.Context()).Actor(), version)
+	p, err := s.store.RotateWebhookSecret(r.Context(), id, secret, principalFrom(r.Context()).Actor(), grace, version)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, r, problem(http.StatusNotFound, "no person "+id))
@@ -64,6 +91,9 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	}
 	view := personViewOf(p)
 	view.WebhookSecret = secret
+	if u := p.WebhookPreviousUntil; u != nil {
+		view.PreviousKeyValidUntil = new(u.UTC())
+	}
 	w.Header().Set("ETag", TimeETag(p.UpdatedAt))
 	writeJSON(w, http.StatusOK, view)
 }

@@ -2,13 +2,17 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/api/openapi"
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/null"
@@ -109,6 +113,84 @@ func TestWebhookSetBeforeKeysIsSignedWithTheSharedKeyUntilRotated(t *testing.T) 
 	rotated := a.admin("POST", "/v1/people/old/webhook-secret", "", http.StatusOK)
 	if s, _ := rotated.body["webhook_secret"].(string); s == "" || a.storedWebhookSecret("old") != s {
 		t.Errorf("rotated: %v, want a key of their own", rotated.body)
+	}
+}
+
+// A rotation's answer says until when the replaced key still signs: a day from now
+// by default, the body's grace_seconds when given, and nothing when that is 0. A
+// grace out of bounds or an unknown field is a 400 naming it, and rotates nothing;
+// If-Match holds as without a body.
+func TestRotationAnswersUntilWhenTheOldKeySigns(t *testing.T) {
+	a := newDirectoryAPI(t)
+	created := a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
+	for _, tc := range []struct {
+		body string
+		want time.Duration // 0: no window, no field
+	}{{"", 24 * time.Hour}, {`{}`, 24 * time.Hour}, {`{"grace_seconds":3600}`, time.Hour}, {`{"grace_seconds":604800}`, 7 * 24 * time.Hour},
+		{`{"grace_seconds":0}`, 0}} {
+		before := time.Now()
+		r := a.admin("POST", "/v1/people/ann/webhook-secret", tc.body, http.StatusOK)
+		until, shown := r.body["previous_key_valid_until"].(string)
+		if tc.want == 0 {
+			if shown {
+				t.Errorf("%s: previous_key_valid_until %s, want none", tc.body, until)
+			}
+			continue
+		}
+		at, err := time.Parse(time.RFC3339, until)
+		if err != nil || at.Before(before.Add(tc.want-time.Second)) || at.After(time.Now().Add(tc.want+time.Second)) {
+			t.Errorf("%s: previous_key_valid_until %q, want %v from now", tc.body, until, tc.want)
+		}
+	}
+	key := a.storedWebhookSecret("ann")
+	for body, field := range map[string]string{`{"grace_seconds":-1}`: "grace_seconds", `{"grace_seconds":604801}`: "grace_seconds",
+		`{"grace_seconds":"1h"}`: "grace_seconds", `{"grace":60}`: "grace"} {
+		if r := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", body); r.status != http.StatusBadRequest ||
+			!slices.Equal(r.fields(), []string{field}) || a.storedWebhookSecret("ann") != key {
+			t.Errorf("%s: %d, blamed %v; want 400 naming %s and the key kept", body, r.status, r.fields(), field)
+		}
+	}
+	stale := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", `{"grace_seconds":60}`, "If-Match", created.header.Get("ETag"))
+	if stale.status != http.StatusPreconditionFailed || a.storedWebhookSecret("ann") != key {
+		t.Errorf("stale If-Match with a grace: %d, want 412 and the key kept", stale.status)
+	}
+	current := a.admin("GET", "/v1/people/ann", "", http.StatusOK).header.Get("ETag")
+	r := a.call(auth.RoleAdmin, "POST", "/v1/people/ann/webhook-secret", `{"grace_seconds":60}`, "If-Match", current)
+	if _, shown := r.body["previous_key_valid_until"]; r.status != http.StatusOK || !shown {
+		t.Errorf("current If-Match with a grace: %d %v, want 200 saying until when", r.status, r.body)
+	}
+}
+
+// A rotation's body is optional however it comes: an empty chunked one (its length
+// unknown until read) or one of whitespace is no grace given, as no body is, not a
+// 400 for an empty body. (Without the document's checks, whose validator cannot
+// read a body of whitespace as none.)
+func TestRotationWithAnEmptyChunkedBodyTakesTheDefaultGrace(t *testing.T) {
+	srv := newAPIServer(t, false, false)
+	a := &directoryAPI{t: t, url: srv.url, srv: srv.srv, store: srv.store, tokens: roleTokens(t, srv.store, "test-")}
+	a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
+	for _, body := range []string{"", " \r\n\t"} {
+		before := time.Now()
+		// Not an in-memory reader, and no length: the client sends it chunked.
+		req, err := http.NewRequest("POST", a.url+"/v1/people/ann/webhook-secret", io.MultiReader(strings.NewReader(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength, req.TransferEncoding = -1, []string{"chunked"}
+		req.Header.Set("Authorization", "Bearer "+a.tokens[auth.RoleAdmin])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		until, _ := got["previous_key_valid_until"].(string)
+		at, perr := time.Parse(time.RFC3339, until)
+		if err != nil || resp.StatusCode != http.StatusOK || perr != nil || at.Before(before.Add(api.WebhookKeyGrace-time.Second)) {
+			t.Errorf("chunked body %q: %d %v, want 200 with the old key signing a day", body, resp.StatusCode, got)
+		}
 	}
 }
 

@@ -3228,6 +3228,9 @@ type PersonWithKey struct {
 	ManagerId *NullableString `json:"manager_id"`
 	Name      string          `json:"name"`
 
+	// PreviousKeyValidUntil When the old key (see the rotation) stops signing beside the new one; only in a rotation's answer, and not when it named no grace (grace_seconds 0).
+	PreviousKeyValidUntil *time.Time `json:"previous_key_valid_until,omitempty"`
+
 	// Role A person's rank in the reporting chain, lowest first.
 	Role      PersonRole      `json:"role"`
 	TeamId    *NullableString `json:"team_id"`
@@ -4409,6 +4412,11 @@ type WaitTime struct {
 	WithinTargetPct *float64 `json:"within_target_pct"`
 }
 
+// WebhookKeyRotation How long the replaced key keeps signing beside the new one; without it, a day.
+type WebhookKeyRotation struct {
+	GraceSeconds *int64 `json:"grace_seconds,omitempty"`
+}
+
 // WeeklyHours Opening spans by weekday (`mon` … `sun`).
 type WeeklyHours map[string]*[]Span
 
@@ -5558,6 +5566,9 @@ type WithdrawCycleJSONRequestBody = ReasonRequest
 
 // PutPersonJSONRequestBody defines body for PutPerson for application/json ContentType.
 type PutPersonJSONRequestBody = PutPersonRequest
+
+// RotatePersonWebhookSecretJSONRequestBody defines body for RotatePersonWebhookSecret for application/json ContentType.
+type RotatePersonWebhookSecretJSONRequestBody = WebhookKeyRotation
 
 // ScoreQASampleJSONRequestBody defines body for ScoreQASample for application/json ContentType.
 type ScoreQASampleJSONRequestBody = QAScoreRequest
@@ -7135,11 +7146,21 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPerson(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RotatePersonWebhookSecret Rotate a person's webhook signing key
+	// RotatePersonWebhookSecretWithBody Rotate a person's webhook signing key
 	//
 	// Issues a new key to sign the person's webhooks, shown in this answer only
-	// (`webhook_secret`); the old key — or, for a webhook set before people had
-	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+	// (`webhook_secret`). The old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+	// grace window, so their receiver can switch at its own pace: until
+	// `previous_key_valid_until` in the answer, each webhook carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new key's),
+	// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+	// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+	// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+	// rotation with a grace within the window keeps the old key already kept
+	// (the oldest still valid, which the receiver most likely holds) and ends it
+	// that grace from now; the key it replaces signs nothing more. A new
+	// `webhook_url` on the person's PUT ends the window. A person
 	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
 	// (`customer`, `system`), kept from before they were refused and only to be
 	// deactivated, a 409 naming `id`.
@@ -7150,8 +7171,40 @@ type ClientInterface interface {
 	//
 	// Roles: admin.
 	//
+	// Takes any type of body and a specified content type.
+	//
 	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
-	RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RotatePersonWebhookSecretWithBody(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotatePersonWebhookSecret Rotate a person's webhook signing key
+	//
+	// Issues a new key to sign the person's webhooks, shown in this answer only
+	// (`webhook_secret`). The old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+	// grace window, so their receiver can switch at its own pace: until
+	// `previous_key_valid_until` in the answer, each webhook carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new key's),
+	// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+	// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+	// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+	// rotation with a grace within the window keeps the old key already kept
+	// (the oldest still valid, which the receiver most likely holds) and ends it
+	// that grace from now; the key it replaces signs nothing more. A new
+	// `webhook_url` on the person's PUT ends the window. A person
+	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+	// (`customer`, `system`), kept from before they were refused and only to be
+	// deactivated, a 409 naming `id`.
+	//
+	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+	// no version of a person who exists: a 400 naming `If-Match`.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+	RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, body RotatePersonWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListQAQueue QA queue
 	//
@@ -10440,11 +10493,21 @@ func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPerso
 	return c.Client.Do(req)
 }
 
-// RotatePersonWebhookSecret Rotate a person's webhook signing key
+// RotatePersonWebhookSecretWithBody Rotate a person's webhook signing key
 //
 // Issues a new key to sign the person's webhooks, shown in this answer only
-// (`webhook_secret`); the old key — or, for a webhook set before people had
-// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+// (`webhook_secret`). The old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+// grace window, so their receiver can switch at its own pace: until
+// `previous_key_valid_until` in the answer, each webhook carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new key's),
+// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+// rotation with a grace within the window keeps the old key already kept
+// (the oldest still valid, which the receiver most likely holds) and ends it
+// that grace from now; the key it replaces signs nothing more. A new
+// `webhook_url` on the person's PUT ends the window. A person
 // without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
 // (`customer`, `system`), kept from before they were refused and only to be
 // deactivated, a 409 naming `id`.
@@ -10455,9 +10518,51 @@ func (c *Client) PutPerson(ctx context.Context, id DirectoryID, params *PutPerso
 //
 // Roles: admin.
 //
+// Takes any type of body and a specified content type.
+//
 // Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
-func (c *Client) RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRotatePersonWebhookSecretRequest(c.Server, id, params)
+func (c *Client) RotatePersonWebhookSecretWithBody(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotatePersonWebhookSecretRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotatePersonWebhookSecret Rotate a person's webhook signing key
+//
+// Issues a new key to sign the person's webhooks, shown in this answer only
+// (`webhook_secret`). The old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+// grace window, so their receiver can switch at its own pace: until
+// `previous_key_valid_until` in the answer, each webhook carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new key's),
+// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+// rotation with a grace within the window keeps the old key already kept
+// (the oldest still valid, which the receiver most likely holds) and ends it
+// that grace from now; the key it replaces signs nothing more. A new
+// `webhook_url` on the person's PUT ends the window. A person
+// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+// (`customer`, `system`), kept from before they were refused and only to be
+// deactivated, a 409 naming `id`.
+//
+// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+// no version of a person who exists: a 400 naming `If-Match`.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+func (c *Client) RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, body RotatePersonWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotatePersonWebhookSecretRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16392,8 +16497,19 @@ func NewPutPersonRequestWithBody(server string, id DirectoryID, params *PutPerso
 	return req, nil
 }
 
-// NewRotatePersonWebhookSecretRequest constructs an http.Request for the RotatePersonWebhookSecret method
-func NewRotatePersonWebhookSecretRequest(server string, id DirectoryID, params *RotatePersonWebhookSecretParams) (*http.Request, error) {
+// NewRotatePersonWebhookSecretRequest calls the generic RotatePersonWebhookSecret builder with application/json body
+func NewRotatePersonWebhookSecretRequest(server string, id DirectoryID, params *RotatePersonWebhookSecretParams, body RotatePersonWebhookSecretJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRotatePersonWebhookSecretRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewRotatePersonWebhookSecretRequestWithBody constructs an http.Request for the RotatePersonWebhookSecret method, with any body, and a specified content type
+func NewRotatePersonWebhookSecretRequestWithBody(server string, id DirectoryID, params *RotatePersonWebhookSecretParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16418,10 +16534,12 @@ func NewRotatePersonWebhookSecretRequest(server string, id DirectoryID, params *
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -20186,11 +20304,21 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/people/{id} (the `PutPerson` operationId).
 	PutPersonWithResponse(ctx context.Context, id DirectoryID, params *PutPersonParams, body PutPersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PutPersonResponse, error)
 
-	// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+	// RotatePersonWebhookSecretWithBodyWithResponse Rotate a person's webhook signing key
 	//
 	// Issues a new key to sign the person's webhooks, shown in this answer only
-	// (`webhook_secret`); the old key — or, for a webhook set before people had
-	// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+	// (`webhook_secret`). The old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+	// grace window, so their receiver can switch at its own pace: until
+	// `previous_key_valid_until` in the answer, each webhook carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new key's),
+	// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+	// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+	// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+	// rotation with a grace within the window keeps the old key already kept
+	// (the oldest still valid, which the receiver most likely holds) and ends it
+	// that grace from now; the key it replaces signs nothing more. A new
+	// `webhook_url` on the person's PUT ends the window. A person
 	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
 	// (`customer`, `system`), kept from before they were refused and only to be
 	// deactivated, a 409 naming `id`.
@@ -20201,10 +20329,40 @@ type ClientWithResponsesInterface interface {
 	//
 	// Roles: admin.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
-	RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error)
+	RotatePersonWebhookSecretWithBodyWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error)
+
+	// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+	//
+	// Issues a new key to sign the person's webhooks, shown in this answer only
+	// (`webhook_secret`). The old key — or, for a webhook set before people had
+	// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+	// grace window, so their receiver can switch at its own pace: until
+	// `previous_key_valid_until` in the answer, each webhook carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new key's),
+	// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+	// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+	// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+	// rotation with a grace within the window keeps the old key already kept
+	// (the oldest still valid, which the receiver most likely holds) and ends it
+	// that grace from now; the key it replaces signs nothing more. A new
+	// `webhook_url` on the person's PUT ends the window. A person
+	// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+	// (`customer`, `system`), kept from before they were refused and only to be
+	// deactivated, a 409 naming `id`.
+	//
+	// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+	// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+	// no version of a person who exists: a 400 naming `If-Match`.
+	//
+	// Roles: admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+	RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, body RotatePersonWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error)
 
 	// ListQAQueueWithResponse QA queue
 	//
@@ -30645,6 +30803,10 @@ type RotatePersonWebhookSecretResponse struct {
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
 	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -30696,6 +30858,16 @@ func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON409() *Confl
 // GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
 func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON412() *PreconditionFailed {
 	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RotatePersonWebhookSecretResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -38285,11 +38457,21 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 	return ParsePutPersonResponse(rsp)
 }
 
-// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+// RotatePersonWebhookSecretWithBodyWithResponse Rotate a person's webhook signing key
 //
 // Issues a new key to sign the person's webhooks, shown in this answer only
-// (`webhook_secret`); the old key — or, for a webhook set before people had
-// keys, the shared `WEBHOOK_SIGNING_SECRET` — signs nothing more. A person
+// (`webhook_secret`). The old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+// grace window, so their receiver can switch at its own pace: until
+// `previous_key_valid_until` in the answer, each webhook carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new key's),
+// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+// rotation with a grace within the window keeps the old key already kept
+// (the oldest still valid, which the receiver most likely holds) and ends it
+// that grace from now; the key it replaces signs nothing more. A new
+// `webhook_url` on the person's PUT ends the window. A person
 // without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
 // (`customer`, `system`), kept from before they were refused and only to be
 // deactivated, a 409 naming `id`.
@@ -38300,11 +38482,47 @@ func (c *ClientWithResponses) PutPersonWithResponse(ctx context.Context, id Dire
 //
 // Roles: admin.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
-func (c *ClientWithResponses) RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error) {
-	rsp, err := c.RotatePersonWebhookSecret(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RotatePersonWebhookSecretWithBodyWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error) {
+	rsp, err := c.RotatePersonWebhookSecretWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotatePersonWebhookSecretResponse(rsp)
+}
+
+// RotatePersonWebhookSecretWithResponse Rotate a person's webhook signing key
+//
+// Issues a new key to sign the person's webhooks, shown in this answer only
+// (`webhook_secret`). The old key — or, for a webhook set before people had
+// keys, the shared `WEBHOOK_SIGNING_SECRET` — keeps signing beside it for a
+// grace window, so their receiver can switch at its own pace: until
+// `previous_key_valid_until` in the answer, each webhook carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new key's),
+// `X-Complaintflow-Signature-Previous`: the old key's, same form, same
+// timestamp and body. The optional body's `grace_seconds` sets the window (default 86400,
+// at most 604800; `0`: no old key signs any more, e.g. after a leak). A
+// rotation with a grace within the window keeps the old key already kept
+// (the oldest still valid, which the receiver most likely holds) and ends it
+// that grace from now; the key it replaces signs nothing more. A new
+// `webhook_url` on the person's PUT ends the window. A person
+// without a `webhook_url` is a 409 naming it; one whose ID is a reserved actor's
+// (`customer`, `system`), kept from before they were refused and only to be
+// deactivated, a 409 naming `id`.
+//
+// With `If-Match` (their `ETag`) it is rotated only if the person is still that
+// version, else `412 precondition_failed` and nothing changes. `"seed"` names
+// no version of a person who exists: a 400 naming `If-Match`.
+//
+// Roles: admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{id}/webhook-secret (the `RotatePersonWebhookSecret` operationId).
+func (c *ClientWithResponses) RotatePersonWebhookSecretWithResponse(ctx context.Context, id DirectoryID, params *RotatePersonWebhookSecretParams, body RotatePersonWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*RotatePersonWebhookSecretResponse, error) {
+	rsp, err := c.RotatePersonWebhookSecret(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -48979,6 +49197,20 @@ func ParseRotatePersonWebhookSecretResponse(rsp *http.Response) (*RotatePersonWe
 			return nil, err
 		}
 		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

@@ -28,7 +28,7 @@ func (Callback) Resendable() bool { return true }
 // delivered it; 408, 429, 5xx and network errors are worth a retry; any other
 // answer is permanent.
 func (c Callback) Send(ctx context.Context, m Message) error {
-	return postSigned(ctx, c.Client, m.Secret, "callback to "+m.Recipient, m.Address, m.Key, []byte(m.Body), time.Now())
+	return postSigned(ctx, c.Client, m.Secret, nil, "callback to "+m.Recipient, m.Address, m.Key, []byte(m.Body), time.Now())
 }
 
 // CallbackPayload is the JSON document a callback posts: one complaint event as the

@@ -71,4 +71,9 @@ type Contacts struct {
 	// PersonWebhookSecret is the key of the person's own that signs their webhooks;
 	// empty: the channel's shared key (Webhook.Secret).
 	PersonWebhookSecret string `db:"person_webhook_secret"`
+	// PersonWebhookPreviousSecret is the key their last rotation replaced, which
+	// signs beside PersonWebhookSecret until PersonWebhookPreviousUntil (nil: it
+	// signs nothing); empty with an end: the shared key was the one replaced.
+	PersonWebhookPreviousSecret string     `db:"person_webhook_previous_secret"`
+	PersonWebhookPreviousUntil  *time.Time `db:"person_webhook_previous_until"`
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/survey"
@@ -42,6 +43,12 @@ type Message struct {
 	// integration's callbacks, a person's webhooks); empty, the webhook channel
 	// signs with its shared key. Channels that do not sign ignore it.
 	Secret []byte
+	// PreviousSecret is the key a rotation replaced (empty: the shared key), which
+	// the webhook channel signs with too, beside Secret, while PreviousUntil is
+	// ahead of the sending clock, so the receiver can switch keys at its own pace.
+	// The zero PreviousUntil: no such window.
+	PreviousSecret []byte
+	PreviousUntil  time.Time
 }
 
 // Notifier sends a message over one channel. Send returns nil when the message was

@@ -31,6 +31,12 @@ const (
 	IdempotencyKeyHeader = "Idempotency-Key"
 	TimestampHeader      = "X-Complaintflow-Timestamp"
 	SignatureHeader      = "X-Complaintflow-Signature"
+	// PreviousSignatureHeader carries, for a while after a person's key is
+	// rotated, the signature under the key the rotation replaced, in the same form
+	// and over the same timestamp and body; SignatureHeader always carries exactly
+	// one signature, the current key's. A receiver still holding the replaced key
+	// checks this header (VerifySignatures); one holding the new key needs nothing new.
+	PreviousSignatureHeader = "X-Complaintflow-Signature-Previous"
 )
 
 // Webhook posts notices as JSON to the recipient's webhook URL (Message.Address),
@@ -82,7 +88,13 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return Permanent(err)
 	}
-	return postSigned(ctx, w.Client, secret, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+	// A rotated key signs beside the new one, in a header of its own, until its
+	// window ends, by this clock.
+	var previous []byte
+	if old := w.key(m.PreviousSecret); len(old) > 0 && now.Before(m.PreviousUntil) {
+		previous = old
+	}
+	return postSigned(ctx, w.Client, secret, previous, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
 }
 
 // Signs reports whether a webhook to a recipient holding own (nil: no key of their
@@ -100,11 +112,12 @@ func (w Webhook) key(own []byte) []byte {
 
 // postSigned is the one way notices are posted to a URL, by the webhook and the
 // callback channels alike: body as JSON, the idempotency key, the timestamp and the
-// HMAC-SHA256 signature (Sign) as headers. A 2xx answer delivered it; 408, 429,
+// HMAC-SHA256 signature (Sign) under secret as headers, and with previous (nil:
+// none) its signature too, in PreviousSignatureHeader. A 2xx answer delivered it; 408, 429,
 // 5xx and network errors are worth a retry; any other answer, and an address the
 // egress rule refuses (Egress), is permanent. what names the destination in errors,
 // which never quote the URL (URLs often carry tokens) or the address dialled.
-func postSigned(ctx context.Context, client *http.Client, secret []byte, what, address, key string, body []byte, now time.Time) error {
+func postSigned(ctx context.Context, client *http.Client, secret, previous []byte, what, address, key string, body []byte, now time.Time) error {
 	u, err := url.Parse(address)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return Permanent(fmt.Errorf("%s: not an http(s) URL", what))
@@ -121,6 +134,9 @@ func postSigned(ctx context.Context, client *http.Client, secret []byte, what, a
 	req.Header.Set(IdempotencyKeyHeader, key)
 	req.Header.Set(TimestampHeader, ts)
 	req.Header.Set(SignatureHeader, Sign(secret, ts, body))
+	if len(previous) > 0 {
+		req.Header.Set(PreviousSignatureHeader, Sign(previous, ts, body))
+	}
 
 	if client == nil {
 		client = defaultClient.Load()
@@ -156,9 +172,18 @@ func Sign(secret []byte, timestamp string, body []byte) string {
 }
 
 // VerifySignature checks a webhook request as a receiver should: the signature
-// matches (compared in constant time) and the timestamp is within maxAge of now,
-// either way, so a captured request cannot be replayed later.
+// (SignatureHeader) matches (compared in constant time) and the timestamp is within
+// maxAge of now, either way, so a captured request cannot be replayed later.
 func VerifySignature(secret []byte, timestamp, signature string, body []byte, maxAge time.Duration, now time.Time) error {
+	return VerifySignatures(secret, timestamp, signature, "", body, maxAge, now)
+}
+
+// VerifySignatures is VerifySignature for a receiver that may still hold a key
+// its person's last rotation replaced: the request verifies if either signature
+// (SignatureHeader, else PreviousSignatureHeader, "" when absent) is secret's.
+// The previous one is sent only while the replaced key's window lasts, so a
+// receiver holding that key alone stops verifying when the window ends.
+func VerifySignatures(secret []byte, timestamp, signature, previous string, body []byte, maxAge time.Duration, now time.Time) error {
 	sec, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
 		return fmt.Errorf("webhook timestamp %q is not unix seconds", timestamp)
@@ -166,8 +191,11 @@ func VerifySignature(secret []byte, timestamp, signature string, body []byte, ma
 	if age := now.Sub(time.Unix(sec, 0)); age > maxAge || age < -maxAge {
 		return fmt.Errorf("webhook timestamp is %v away from now, more than %v", age.Round(time.Second), maxAge)
 	}
-	if !hmac.Equal([]byte(signature), []byte(Sign(secret, timestamp, body))) {
-		return errors.New("webhook signature does not match")
+	want := []byte(Sign(secret, timestamp, body))
+	// Both compared, in constant time, whichever matches.
+	current, old := hmac.Equal([]byte(signature), want), previous != "" && hmac.Equal([]byte(previous), want)
+	if current || old {
+		return nil
 	}
-	return nil
+	return errors.New("webhook signature does not match")
 }

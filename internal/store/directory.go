@@ -102,11 +102,13 @@ type Person struct {
 	Email      *string        `db:"email"`
 	WebhookURL *string        `db:"webhook_url"`
 	// WebhookSecret signs the person's webhooks (see PutPerson); nil: the shared key.
-	WebhookSecret *string   `db:"webhook_secret"`
-	Active        bool      `db:"active"`
-	CreatedAt     time.Time `db:"created_at"`
-	UpdatedAt     time.Time `db:"updated_at"`
-	UpdatedBy     string    `db:"updated_by"`
+	WebhookSecret *string `db:"webhook_secret"`
+	// WebhookPreviousUntil is when the key the last rotation replaced stops signing beside it; nil: none does.
+	WebhookPreviousUntil *time.Time `db:"webhook_secret_previous_until"`
+	Active               bool       `db:"active"`
+	CreatedAt            time.Time  `db:"created_at"`
+	UpdatedAt            time.Time  `db:"updated_at"`
+	UpdatedBy            string     `db:"updated_by"`
 }
 
 // Route sends new complaints of a category to a team, and optionally to an owner.
@@ -129,7 +131,7 @@ type PeopleFilter struct {
 
 const (
 	teamColumns   = `id, name, lead_id, created_at, updated_at, updated_by`
-	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, webhook_secret, active, created_at, updated_at, updated_by`
+	personColumns = `id, name, role, team_id, manager_id, email, webhook_url, webhook_secret, webhook_secret_previous_until, active, created_at, updated_at, updated_by`
 	routeColumns  = `category, tier, channel, team_id, owner_id, updated_at, updated_by`
 )
 
@@ -275,6 +277,8 @@ func (s *Store) PutPerson(ctx context.Context, p Person, version *time.Time) (Pe
 			webhook_url = EXCLUDED.webhook_url, active = EXCLUDED.active,
 			webhook_secret = CASE WHEN people.webhook_url IS NULL OR EXCLUDED.webhook_url IS NULL
 				THEN EXCLUDED.webhook_secret ELSE people.webhook_secret END,
+			webhook_secret_previous = CASE WHEN people.webhook_url = EXCLUDED.webhook_url THEN people.webhook_secret_previous END,
+			webhook_secret_previous_until = CASE WHEN people.webhook_url = EXCLUDED.webhook_url THEN people.webhook_secret_previous_until END,
 			updated_at = now(), updated_by = EXCLUDED.updated_by,
 			-- When they left, for the monthly staff turnover (002 §9.1); back again, not left.
 			deactivated_at = CASE WHEN EXCLUDED.active THEN NULL WHEN people.active THEN now()

@@ -171,8 +171,7 @@ func (s *Store) NotificationPage(ctx context.Context, f NotificationFilter) ([]S
 // complaintID, if that is a complaint. Either ID may be empty. A delivery begun
 // before the person left is finished from its row (PersonWebhook).
 func (s *Store) NotificationContacts(ctx context.Context, complaintID, personID string) (notify.Contacts, error) {
-	const q = `SELECT COALESCE(p.email, '') AS person_email, COALESCE(p.webhook_url, '') AS person_webhook_url,
-			COALESCE(p.webhook_secret, '') AS person_webhook_secret,
+	const q = `SELECT COALESCE(p.email, '') AS person_email, ` + personWebhookColumns + `,
 			COALESCE(c.customer_phone, '') AS customer_phone, COALESCE(c.customer_email, '') AS customer_email,
 			COALESCE(c.customer_address, '') AS customer_address,
 			COALESCE(c.customer_name, '') AS customer_name, COALESCE(c.customer_locale, '') AS customer_locale

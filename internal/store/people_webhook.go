@@ -10,21 +10,31 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/notify"
 )
 
 // RotateWebhookSecret makes secret the key that signs a person's webhooks, in place
-// of their own (or of the shared key, for a webhook set before keys): the old key
-// signs nothing more. ErrNotFound when there is no such person; a field error
-// naming webhook_url (ErrConflict) when they have no webhook to sign. With a
-// version, only if the person is still that version (ErrStale otherwise, with the
-// person as they are).
-func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, version *time.Time) (Person, error) {
-	const q = `UPDATE people SET webhook_secret = $2, updated_at = now(), updated_by = $3
+// of their own (or of the shared key, for a webhook set before keys). The key it
+// replaces keeps signing beside it for grace (none: it signs nothing more), so
+// their receiver can switch at its own pace. A rotation with a grace within an
+// earlier one's window keeps that window's key (the oldest still valid, which the
+// receiver is the likeliest to hold: a second rotation mostly means the key the
+// first one showed was lost, never deployed) and ends it grace from now; the key
+// it replaces signs nothing more. A rotation without a grace stops every old key.
+// ErrNotFound when there is no such person; a field error naming webhook_url
+// (ErrConflict) when they have no webhook to sign. With a version, only if the
+// person is still that version (ErrStale otherwise, with the person as they are).
+func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, grace time.Duration, version *time.Time) (Person, error) {
+	const q = `UPDATE people SET webhook_secret = $2, updated_at = now(), updated_by = $3,
+			webhook_secret_previous = CASE WHEN $5::bigint <= 0 THEN NULL
+				WHEN webhook_secret_previous_until > now() THEN webhook_secret_previous
+				ELSE webhook_secret END,
+			webhook_secret_previous_until = CASE WHEN $5::bigint > 0 THEN now() + $5::bigint * interval '1 microsecond' END
 		WHERE id = $1 AND webhook_url IS NOT NULL AND ($4::timestamptz IS NULL OR updated_at = $4)
 		RETURNING ` + personColumns
 	var p Person
 	err := s.inDirectoryTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &p, q, id, secret, by, version)
+		return tx.GetContext(ctx, &p, q, id, secret, by, version, grace.Microseconds())
 	})
 	if err == nil {
 		return p, nil
@@ -44,21 +54,24 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, 
 		Reason: "person " + id + " has no webhook to sign; set webhook_url first"}
 }
 
-// PersonWebhook returns the webhook URL and key of a person, active or not ("" for
-// none, or no such person): a delivery begun before they left is finished, signed
-// with their key, if their webhook is still the one it was begun for.
-func (s *Store) PersonWebhook(ctx context.Context, id string) (url, secret string, err error) {
-	const q = `SELECT COALESCE(webhook_url, '') AS url, COALESCE(webhook_secret, '') AS secret FROM people WHERE id = $1`
-	var hook struct {
-		URL    string `db:"url"`
-		Secret string `db:"secret"`
-	}
-	err = s.db.GetContext(ctx, &hook, q, id)
+// PersonWebhook returns the webhook of a person, active or not, as Contacts' webhook
+// fields (empty for none, or no such person): a delivery begun before they left is
+// finished, signed with their keys, if their webhook is still the one it was begun for.
+func (s *Store) PersonWebhook(ctx context.Context, id string) (notify.Contacts, error) {
+	const q = `SELECT ` + personWebhookColumns + ` FROM people p WHERE id = $1`
+	var c notify.Contacts
+	err := s.db.GetContext(ctx, &c, q, id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", "", fmt.Errorf("webhook of %s: %w", id, err)
+		return c, fmt.Errorf("webhook of %s: %w", id, err)
 	}
-	return hook.URL, hook.Secret, nil
+	return c, nil
 }
+
+// personWebhookColumns are the webhook fields of notify.Contacts, of people p.
+const personWebhookColumns = `COALESCE(p.webhook_url, '') AS person_webhook_url,
+	COALESCE(p.webhook_secret, '') AS person_webhook_secret,
+	COALESCE(p.webhook_secret_previous, '') AS person_webhook_previous_secret,
+	p.webhook_secret_previous_until AS person_webhook_previous_until`
 
 // UnkeyedWebhooks counts the active people whose webhook has no key of its own (set
 // before keys existed, migration 00041): without WEBHOOK_SIGNING_SECRET nothing
