@@ -232,11 +232,9 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 func (s *Server) rotateToken(w http.ResponseWriter, r *http.Request) {
 	var body expiryFields
 	var v validator
-	if r.ContentLength != 0 {
-		if p := decodeBody(w, r, &body, &v); p != nil {
-			writeProblem(w, r, p)
-			return
-		}
+	if p := decodeOptionalBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
 	}
 	expires, set := body.check(&v, time.Now())
 	if p := v.problem(); p != nil {
