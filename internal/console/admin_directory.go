@@ -57,8 +57,14 @@ func (c *Console) showDirectory(w http.ResponseWriter, r *http.Request, status i
 			teamIn = map[string]string{"id": t.Id, "name": t.Name, "lead_id": deref(t.LeadId)}
 		}
 	}
+	// The person just keyed (saved with a new webhook, or rotated) is opened in
+	// the form, as a save's redirect to ?person= opens them.
+	open := q.Get("person")
+	if keyed != nil {
+		open = keyed.Id
+	}
 	for _, p := range people.Items {
-		if form.Name == "" && p.Id == q.Get("person") {
+		if form.Name == "" && p.Id == open {
 			personIn = map[string]string{"id": p.Id, "name": p.Name, "role": string(p.Role), "team_id": deref(p.TeamId),
 				"manager_id": deref(p.ManagerId), "email": deref(p.Email), "webhook_url": deref(p.WebhookUrl)}
 			if p.Active {
@@ -119,15 +125,16 @@ func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotateWebhookKey gives a person with a webhook a new signing key and shows it
-// once; the old key signs nothing more (as a token's rotation, tokenAction). It is
+// once, with when the old key, which signs beside it for the API's default grace
+// (api.WebhookKeyGrace), stops, so their receiver keeps working meanwhile. It is
 // the confirmation page's act (removals' "webhook-key"), against the version of the
 // person the directory showed: a misclick does not break their receiver, and a
 // refusal (changed since, no webhook now) is shown on that page.
 func (c *Console) rotateWebhookKey(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var rotated apiclient.PersonWithKey
-	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecret(r.Context(), id,
-		&apiclient.RotatePersonWebhookSecretParams{IfMatch: drawnVersion(r)}))
+	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecretWithBody(r.Context(), id,
+		&apiclient.RotatePersonWebhookSecretParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(map[string]any{})))
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -117,6 +118,68 @@ func TestDirectoryShowsAWebhookKeyOnce(t *testing.T) {
 		!strings.Contains(body, "no webhook to sign") || strings.Contains(body, `id="new-secret"`) ||
 		!strings.Contains(body, `action="/console/admin/people/ann/webhook-secret"`) {
 		t.Errorf("a refused rotation: HTTP %d, want 409 saying why on the confirmation:\n%s", w.Code, snippet(body, "refusal"))
+	}
+}
+
+// The page that shows a key just issued or rotated opens that person in the form,
+// at their version, as a save's redirect does: the form does not come back blank,
+// as for a new person, nor would a save from it collide with the person as "seed".
+// A rotation's notice says until when the old key keeps signing beside the new one;
+// its confirmation says so before, for how long.
+func TestDirectoryKeyNoticeSaysTheGraceAndKeepsThePerson(t *testing.T) {
+	at := ago(0)
+	ann := map[string]any{"id": "ann", "name": "Ann Example", "role": "manager", "active": true, "email": "ann@example.com",
+		"webhook_url": "https://hooks.example.com/ann", "created_at": at, "updated_at": at, "updated_by": "admin"}
+	f := &fakeAPI{answers: map[string]any{"/v1/teams": items(), "/v1/people": items(ann), "/v1/people/ann": ann}}
+	c := f.console(t)
+	c.registerAdmin(&routeMux{ServeMux: http.NewServeMux()})
+	c.registerRemovals(&routeMux{ServeMux: http.NewServeMux()})
+	issued, rotated := maps.Clone(ann), maps.Clone(ann)
+	issued["webhook_secret"], rotated["webhook_secret"] = "whsec_issued", "whsec_rotated"
+	until := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	rotated["previous_key_valid_until"] = until.Format(time.RFC3339)
+	var sent []string
+	c.client.Client = keyAnswers{next: c.client.Client, sent: &sent,
+		answers: map[string]any{"PUT /v1/people/ann": issued, "POST /v1/people/ann/webhook-secret": rotated}}
+	form := func(body string) string {
+		i := strings.Index(body, `id="person-form"`)
+		if i < 0 {
+			return ""
+		}
+		return body[i : i+strings.Index(body[i:], "</form>")]
+	}
+	for what, w := range map[string]*httptest.ResponseRecorder{
+		"saved with a new webhook": postAsAdmin(c.putPerson, "", url.Values{"id": {"ann"}, "name": {"Ann Example"}, "role": {"manager"},
+			"email": {"ann@example.com"}, "webhook_url": {"https://hooks.example.com/ann"}, "active": {"on"}}),
+		"rotated": postAsAdmin(c.rotateWebhookKey, "ann", url.Values{"version": {`"` + at + `"`}}),
+	} {
+		body := w.Body.String()
+		got := form(body)
+		for _, want := range []string{`name="id" value="ann"`, `name="name" value="Ann Example"`, `<option selected>manager</option>`,
+			`name="email" value="ann@example.com"`, `name="webhook_url" value="https://hooks.example.com/ann"`,
+			`name="version" value="&#34;` + at + `&#34;"`, `name="active" checked`} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: HTTP %d, the person form lacks %s:\n%s", what, w.Code, want, got)
+			}
+		}
+		notice := snippet(body, `id="previous-key"`)
+		if what == "rotated" && (!strings.Contains(notice, "the old key keeps signing beside it until") ||
+			!strings.Contains(notice, `datetime="2030-01-02T03:04:05Z"`)) {
+			t.Errorf("rotated: the notice does not say until when the old key signs:\n%s", notice)
+		}
+		if what != "rotated" && strings.Contains(body, `id="previous-key"`) {
+			t.Errorf("%s: a first key's notice speaks of an old key", what)
+		}
+	}
+
+	r := httptest.NewRequest(http.MethodGet, "/console/confirm/webhook-key/ann?version=v1", nil)
+	r.SetPathValue("kind", "webhook-key")
+	r.SetPathValue("id", "ann")
+	v := viewer{Principal: auth.Principal{TokenID: "tok", Name: "admin", Role: auth.RoleAdmin}, CSRF: "csrf"}
+	w := httptest.NewRecorder()
+	c.confirmRemoval(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
+	if note := snippet(w.Body.String(), `id="confirm-note"`); !strings.Contains(note, "old key keeps signing beside the new one for 24 hours") {
+		t.Errorf("the rotation's confirmation does not say the old key keeps signing:\n%s", note)
 	}
 }
 

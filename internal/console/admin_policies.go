@@ -21,12 +21,14 @@ var policyFields = []string{"first_response", "resolution", "warning_percents", 
 // names them, highest first.
 var levels = []string{string(apiclient.High), string(apiclient.Medium), string(apiclient.Low)}
 
-// input is the policy as its form shows it: lists as text, one level a line.
+// input is the policy as its form shows it: lists as text, one level a line, and
+// durations compact ("24h", not the API's "24h0m0s"), which the API reads back alike.
 func (p policy) input() map[string]string {
+	c := compactDuration
 	in := map[string]string{
-		"first_response": p.FirstResponse, "resolution": deref(p.Resolution), "follow_up": p.FollowUp,
-		"decision_time": p.DecisionTime, "max_extension": p.MaxExtension, "calendar_id": deref(p.CalendarId),
-		"survey_reminder": p.SurveyReminder, "survey_timeout": p.SurveyTimeout,
+		"first_response": c(p.FirstResponse), "resolution": c(deref(p.Resolution)), "follow_up": c(p.FollowUp),
+		"decision_time": c(p.DecisionTime), "max_extension": c(p.MaxExtension), "calendar_id": deref(p.CalendarId),
+		"survey_reminder": c(p.SurveyReminder), "survey_timeout": c(p.SurveyTimeout),
 	}
 	var ws, ls []string
 	if p.WarningPercents != nil {
@@ -35,7 +37,7 @@ func (p policy) input() map[string]string {
 		}
 	}
 	for _, l := range p.EscalationLevels {
-		ls = append(ls, strconv.Itoa(l.Level)+" "+l.After+" "+string(l.Notify))
+		ls = append(ls, strconv.Itoa(l.Level)+" "+c(l.After)+" "+string(l.Notify))
 	}
 	in["warning_percents"], in["escalation_levels"] = strings.Join(ws, ", "), strings.Join(ls, "\n")
 	if p.AutoEscalateAngry {

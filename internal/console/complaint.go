@@ -10,6 +10,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
+	domain "github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 // actions are the complaint forms: the form fields each sends as its JSON body, and
@@ -21,7 +22,7 @@ var actions = map[string]struct {
 	"acknowledge": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.AcknowledgeComplaintWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
-	"progress": {[]string{"message"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
+	"progress": {[]string{"message", "reason", "expected_by"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
 		return c.SendProgressWithBody(r.Context(), id, nil, "application/json", b, withKey(r))
 	}},
 	"pause": {[]string{"reason"}, func(c *apiclient.Client, r *http.Request, id uuid.UUID, b io.Reader) (*http.Response, error) {
@@ -58,14 +59,14 @@ type actionForm struct {
 	Fields                 []actionField
 }
 
-// actionField is one labelled control of an action form: an input unless Area (a
-// textarea) or Options (a select of value and label pairs). Default is its value
-// when the form was not the one sent.
+// actionField is one labelled control of an action form: an input (of Type, if
+// set) unless Area (a textarea) or Options (a select of value and label pairs).
+// Default is its value when the form was not the one sent.
 type actionField struct {
-	Name, ID, Label    string
-	Area, Hinted       bool
-	Options            [][2]string
-	Default, InputMode string
+	Name, ID, Label          string
+	Area, Hinted             bool
+	Options                  [][2]string
+	Default, InputMode, Type string
 }
 
 // actionForms are the complaint page's forms, in the page's order. Their control
@@ -74,7 +75,9 @@ var actionForms = []actionForm{
 	{Action: "acknowledge", Legend: "c.ack", Button: "c.ack", Fields: []actionField{
 		{Name: "message", ID: "ack-message", Label: "c.ack.message", Area: true}}},
 	{Action: "progress", Legend: "c.progress", Button: "c.progress.btn", Fields: []actionField{
-		{Name: "message", ID: "progress-message", Label: "c.progress.message", Area: true}}},
+		{Name: "message", ID: "progress-message", Label: "c.progress.message", Area: true},
+		{Name: "reason", ID: "progress-reason", Label: "c.progress.reason"},
+		{Name: "expected_by", ID: "progress-expected-by", Label: "c.progress.expected", Type: "datetime-local"}}},
 	{Action: "pause", Legend: "c.pause", Button: "c.pause.btn", Fields: []actionField{
 		{Name: "reason", ID: "pause-reason", Label: "c.reason"}}},
 	{Action: "resume", Legend: "c.resume", Button: "c.resume", Fields: []actionField{
@@ -99,9 +102,34 @@ var actionForms = []actionForm{
 		{Name: "reason", ID: "close-reason", Label: "c.reason.opt"}}},
 }
 
+// Takes reports whether the complaint's status takes action (a form of
+// actionForms) by the workflow's rule (complaint.Allows): a form the workflow would
+// refuse for the status is not offered.
+func (c complaint) Takes(action string) bool {
+	return domain.Allows(domain.Status(c.Status), domain.Action(action), c.awaitingResponse())
+}
+
+// awaitingResponse reports whether a round the customer's dissatisfied answer
+// reopened awaits its first response: a first-response clock runs again after a
+// reopening (an agent's reopening starts none).
+func (c complaint) awaitingResponse() bool { return c.ReopenedCount > 0 && c.Sla.FirstResponseRunning }
+
+// ActionsNote is the message id of the line saying which actions the complaint's
+// status leaves out.
+func (c complaint) ActionsNote() string {
+	if c.Status == apiclient.ComplaintStatusInProgress && c.awaitingResponse() {
+		return "act.round"
+	}
+	return "act." + string(c.Status)
+}
+
 // optionalFields are the form fields left out of the API call when empty; any
 // other empty field is sent, for the API to name.
-var optionalFields = map[string]bool{"resume.note": true, "close.reason": true, "compensate.note": true}
+var optionalFields = map[string]bool{"resume.note": true, "close.reason": true, "compensate.note": true,
+	"progress.reason": true, "progress.expected_by": true}
+
+// timeFields are date-and-time pickers, sent as RFC 3339 in the browser's zone.
+var timeFields = map[string]bool{"progress.expected_by": true}
 
 // numberFields are sent as JSON numbers when they read as one; otherwise as typed,
 // for the API to name.
@@ -226,6 +254,8 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case numberFields[name] && v != "":
 			number(body, f, v)
+		case timeFields[name] && v != "":
+			body[f] = zonedTime(v, r.PostFormValue(zoneField))
 		case v != "" || !optionalFields[name]:
 			body[f] = v
 		}

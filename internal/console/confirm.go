@@ -125,11 +125,16 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 	if elsewhere, ok := confirmedElsewhere[kind]; ok {
 		action = elsewhere
 	}
-	c.render(w, r, status, "confirm", map[string]any{
+	data := map[string]any{
 		"Kind": kind, "ID": r.PathValue("id"), "Name": name, "Noun": rm.noun, "Verb": rm.verb, "Back": rm.backFrom(r.PathValue("id")),
 		"Action": strings.ReplaceAll(action, "{id}", url.PathEscape(r.PathValue("id"))), "Refusal": ref,
 		"Version": version,
-	})
+	}
+	if kind == webhookKeyKind {
+		// Said before the act: the old key keeps signing, so the receiver keeps working.
+		data["KeyGraceHours"] = int(api.WebhookKeyGrace.Hours())
+	}
+	c.render(w, r, status, "confirm", data)
 }
 
 // remove sends the DELETE; a refusal (a calendar a policy still uses, a schedule

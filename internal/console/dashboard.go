@@ -247,12 +247,18 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 }
 
 // localized is the table in lang: its caption, first column, the headings of the
-// API's figures and the row labels the console made ("week of …", "total"); the
-// API's own values (a category, a keyword) stay as they are.
+// API's figures, the row labels the console made ("week of …", "total") and the
+// API's enum values that name columns or rows (a channel, a category, an urgency;
+// values.go). A keyword, an owner or a team stays as it is.
 func localized(t dashTable, lang string) dashTable {
 	t.Caption = translate(lang, "dash.cap."+t.ID)
 	if t.ID == "breakdown" {
 		t.Caption += " " + translate(lang, "dash.group."+t.First)
+	}
+	colsOf := map[string]string{"volume-channel": "channel", "volume-category": "category", "heatmap": "category"}[t.ID]
+	rowsOf := ""
+	if t.ID == "breakdown" || strings.HasPrefix(t.ID, "sentiment-") {
+		rowsOf = t.First
 	}
 	t.First = translate(lang, "dash.first."+t.First)
 	cols := make([]column, len(t.Cols))
@@ -261,6 +267,8 @@ func localized(t dashTable, lang string) dashTable {
 			c.Head = translate(lang, "dash.total")
 		} else if _, ok := messages["dash.col."+c.Key]; ok {
 			c.Head = translate(lang, "dash.col."+c.Key)
+		} else if colsOf != "" {
+			c.Head = enumName(lang, colsOf, c.Key)
 		}
 		cols[i] = c
 	}
@@ -271,6 +279,8 @@ func localized(t dashTable, lang string) dashTable {
 			r.Label = translate(lang, "dash.weekof") + " " + rest
 		} else if r.Label == "total" {
 			r.Label = translate(lang, "dash.total")
+		} else if rowsOf != "" {
+			r.Label = enumName(lang, rowsOf, r.Label)
 		}
 		rows[i] = r
 	}

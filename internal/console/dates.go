@@ -32,3 +32,18 @@ func endOfDay(day, zone string) string {
 	// Not d plus 24h: a day that changes its offset is 23 or 25 hours long.
 	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc).Format(time.RFC3339)
 }
+
+// zonedTime turns a date-and-time picker's YYYY-MM-DDTHH:MM into RFC 3339 in the
+// viewer's zone (UTC without one, as endOfDay). Anything else goes as typed, for the
+// API to name.
+func zonedTime(at, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "Local" {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", at, loc)
+	if err != nil {
+		return at
+	}
+	return t.Format(time.RFC3339)
+}

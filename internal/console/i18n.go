@@ -98,7 +98,8 @@ func localTime(v any) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages, knowledgeMessages)
+var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages, knowledgeMessages, layoutMessages,
+	valueMessages, actionMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
 func merged(parts ...map[string]message) map[string]message {
@@ -296,6 +297,8 @@ var coreMessages = map[string]message{
 	"c.progress":           {"Send the customer a progress update", "向客户发送进展"},
 	"c.progress.message":   {"Progress update (sent in the customer's language template)", "进展内容（按客户语言的模板发送）"},
 	"c.progress.btn":       {"Send progress", "发送进展"},
+	"c.progress.reason":    {"Why it is not resolved yet (optional)", "尚未解决的原因（可选）"},
+	"c.progress.expected":  {"Expected resolution time (optional; no later than the deadline until it has passed)", "预计解决时间（可选；截止时间未过时不得晚于截止时间）"},
 	"c.locale":             {"Customer language", "客户语言"},
 	"msg.title":            {"Admin: customer messages", "管理：客户消息"},
 	"msg.intro":            {"What customers are told, per language; a template may use only its variables.", "客户收到的文字，按语言区分；模板只能使用其变量。"},

@@ -193,7 +193,7 @@ func TestRetiringAnArticleNamesItByItsTitle(t *testing.T) {
 	}
 	page := confirm(articleA)
 	title := `“退款 &lt;b&gt;&#34;加急&#34;&lt;/b&gt;”`
-	for _, want := range []string{"Retire: knowledge article " + title + "</h1>", "Really Retire knowledge article " + title + "?</p>", "Retire " + title + "</button>"} {
+	for _, want := range []string{"Retire: knowledge article " + title + "</h1>", "Really retire knowledge article " + title + "?</p>", "Retire " + title + "</button>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the confirmation lacks %q: %s", want, snippet(page, "confirm-form"))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // cycle is the API's PDCA cycle (the generated type) with the two parts a page
@@ -64,6 +66,14 @@ func cycleOf(api apiclient.Cycle) cycle {
 		}
 	}
 	return cy
+}
+
+// Takes reports whether the cycle's stage takes the form's update by the
+// workflow's rule (quality.CycleTakes): a form the workflow would refuse for the
+// stage is not offered. The act decision waits for the iteration's final check.
+func (cy cycle) Takes(update string) bool {
+	final := slices.ContainsFunc(cy.Checks, func(k apiclient.CycleCheck) bool { return k.Iteration == cy.Iteration && k.Final })
+	return quality.CycleTakes(update, string(cy.Stage), string(cy.PlanStatus), final)
 }
 
 // boardColumns are the board's columns. The API's stages are plan, do, act and

@@ -2,13 +2,16 @@ package console
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
 // The QA queue page (docs/quality.md, "Quality inspection"): the pending samples,
-// each with a scoring form over the scorecard's criteria; the API checks the points.
+// each with a scoring form over the scorecard's criteria, grouped by dimension; the
+// API checks the points. Below, the samples scored last, each total beside its
+// points per dimension.
 
 func (c *Console) qaQueue(w http.ResponseWriter, r *http.Request) {
 	c.showQA(w, r, http.StatusOK, "", nil, nil)
@@ -37,9 +40,12 @@ func (c *Console) qaSamples(r *http.Request) (page[apiclient.QASample], *refusal
 	return samples, ref, err
 }
 
+// qaScoredShown is how many of the samples scored last the page shows.
+const qaScoredShown = 20
+
 // showQA renders the queue; form names the sample a refusal and input belong to.
 func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, form string, ref *refusal, input map[string]string) {
-	var samples page[apiclient.QASample]
+	var samples, scored page[apiclient.QASample]
 	var card apiclient.QAScorecard
 	for _, get := range []func() (*refusal, error){
 		func() (ref *refusal, err error) {
@@ -47,6 +53,10 @@ func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, for
 			return ref, err
 		},
 		func() (*refusal, error) { return into(&card)(c.client.GetQAScorecard(r.Context())) },
+		func() (*refusal, error) {
+			limit, done := qaScoredShown, apiclient.ListQAQueueParamsStatusScored
+			return into(&scored)(c.client.ListQAQueue(r.Context(), &apiclient.ListQAQueueParams{Status: &done, Limit: &limit}))
+		},
 	} {
 		if pageRef, err := get(); c.refusedPage(w, r, "qa", pageRef, err) {
 			return
@@ -56,8 +66,37 @@ func (c *Console) showQA(w http.ResponseWriter, r *http.Request, status int, for
 		input = map[string]string{}
 	}
 	c.render(w, r, status, "qa", map[string]any{
-		"Samples": samples.Items, "Card": card, "Form": form, "Refusal": ref, "Input": input,
+		"Samples": samples.Items, "Card": card, "Scored": scored.Items,
+		"Form": form, "Refusal": ref, "Input": input,
 	})
+}
+
+// qaGroup is a dimension of the scorecard with its criteria and the points they
+// are worth, as the scoring form shows them; a card without dimensions is one group
+// without a name.
+type qaGroup struct {
+	Dimension string
+	Points    int
+	Criteria  []apiclient.QACriterion
+}
+
+// qaGroups groups criteria by dimension, in the order each first appears.
+func qaGroups(criteria []apiclient.QACriterion) []qaGroup {
+	var out []qaGroup
+	for _, k := range criteria {
+		d := ""
+		if k.Dimension != nil {
+			d = *k.Dimension
+		}
+		i := slices.IndexFunc(out, func(g qaGroup) bool { return g.Dimension == d })
+		if i < 0 {
+			out = append(out, qaGroup{Dimension: d})
+			i = len(out) - 1
+		}
+		out[i].Points += k.Points
+		out[i].Criteria = append(out[i].Criteria, k)
+	}
+	return out
 }
 
 // scoreQA sends a sample's scoring form: a point field per criterion of the

@@ -58,6 +58,8 @@ var qualityFuncs = template.FuncMap{
 	},
 	// opened: whether an opportunity opened its cycle (false: an open one covers it).
 	"opened": func(b *bool) bool { return b == nil || *b },
+	// qagroups: the scoring form's criteria by dimension.
+	"qagroups": qaGroups,
 	"whenp": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

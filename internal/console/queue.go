@@ -372,6 +372,14 @@ var funcs = template.FuncMap{
 	"happened": eventDetails,
 	"t":        translate,
 	"at":       localTime,
+	// enum, kpi, kpivalue and dur show the API's values in the viewer's
+	// language (values.go).
+	"enum":     enumName,
+	"kpi":      kpiName,
+	"kpivalue": kpiValue,
+	"dur":      durationIn,
+	// lower is a verb inside a sentence ("Really delete …").
+	"lower": strings.ToLower,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -268,18 +268,22 @@ func text(s string) string {
 }
 
 // kpiRow is a standing KPI target as the risk page shows it; Met is the message id
-// of its verdict ("" without data).
+// of its verdict ("" without data). Without an actual, Thin says the figure had
+// samples, too few to be judged (Samples of MinSamples), rather than none.
 type kpiRow struct {
-	Kpi    string
-	Actual *float64
-	Target float64
-	Met    string
+	Kpi                 string
+	Actual              *float64
+	Target              float64
+	Met                 string
+	Thin                bool
+	Samples, MinSamples int64
 }
 
 func kpiRowsOf(standings []apiclient.KPIStanding) []kpiRow {
 	out := make([]kpiRow, len(standings))
 	for i, s := range standings {
-		out[i] = kpiRow{Kpi: string(s.Kpi), Actual: s.Actual, Target: s.Target}
+		out[i] = kpiRow{Kpi: string(s.Kpi), Actual: s.Actual, Target: s.Target, Samples: s.Samples, MinSamples: s.MinSamples,
+			Thin: s.Actual == nil && s.Samples > 0 && s.Samples < s.MinSamples}
 		if s.Met != nil {
 			out[i].Met = map[bool]string{true: "rk.kpi.yes", false: "rk.kpi.no"}[*s.Met]
 		}

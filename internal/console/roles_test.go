@@ -92,7 +92,7 @@ func TestFormsFollowTheAPIsRoles(t *testing.T) {
 			[]auth.Role{auth.RoleQuality, auth.RoleAdmin}, []auth.Role{auth.RoleManager}},
 		{"kpi", c.kpiTargets, "/console/kpi-targets", `action="/console/kpi-targets"`, `id="kpi-who"`,
 			[]auth.Role{auth.RoleQuality, auth.RoleAdmin}, []auth.Role{auth.RoleManager}},
-		{"complaint", c.complaint, "/console/complaints/" + shiftComplaint, `action="/console/complaints/` + shiftComplaint + `/acknowledge"`,
+		{"complaint", c.complaint, "/console/complaints/" + shiftComplaint, `action="/console/complaints/` + shiftComplaint + `/resolve"`,
 			`id="actions-who"`, []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleAdmin}, []auth.Role{auth.RoleQuality}},
 	} {
 		for _, role := range tc.may {

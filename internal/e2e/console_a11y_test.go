@@ -142,7 +142,9 @@ func TestConsoleDashboardChartsKeepTheirLabels(t *testing.T) {
 		}
 		return o.YAxis[0].MinInterval
 	}
-	for _, id := range []string{"chart-volume-channel", "chart-volume-category", "chart-breakdown", "chart-sentiment-category"} {
+	// The seeds hold no feedback: the sentiment charts say "No data in this period"
+	// instead of drawing (console_layout_test.go); TestConsoleDashboardSentiment draws them.
+	for _, id := range []string{"chart-volume-channel", "chart-volume-category", "chart-breakdown"} {
 		if got := interval(id); got == nil || *got != 1 {
 			t.Errorf("%s: minInterval %v, want 1 (counts)", id, got)
 		}

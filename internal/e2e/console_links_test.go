@@ -173,6 +173,7 @@ func TestConsoleComplaintShowsSurveyAndNotices(t *testing.T) {
 	path := s.awaitSurveyPath(mails, 0)
 	s.must(200, s.do("POST", path, "", map[string]any{"csat": 4, "nps": 9, "solved": true, "comment": "fast"}))
 	eventually(t, 20*time.Second, "the answer", func() bool { return s.count(id, "survey_answered") == 1 })
+	eventually(t, 20*time.Second, "the verified close", func() bool { return s.count(id, "closed") == 1 })
 
 	for _, n := range s.notifications(id) {
 		link := consoleLink.FindString(n.Body)
@@ -198,8 +199,12 @@ func TestConsoleComplaintShowsSurveyAndNotices(t *testing.T) {
 			t.Errorf("notices table lacks %q:\n%s", want, notices)
 		}
 	}
-	if !b.exists(`#form-reopen`) || !b.exists(`#form-close`) || !b.exists(`#pauses`) {
-		t.Errorf("the complaint page lacks the reopen or close form or the pause history")
+	// The satisfied answer closed the complaint: no action applies, and a line says so.
+	if n := b.count(`.actions form`); n != 0 || !b.exists(`#pauses`) {
+		t.Errorf("the closed complaint's page offers %d action forms, or lacks the pause history", n)
+	}
+	if got := b.text(`#actions-state`); got != "Closed: no action applies any more." {
+		t.Errorf("the line saying why no action is offered: %q", got)
 	}
 	b.screenshot("complaint-full")
 	// The README's picture: the record part of the page, one screen high.

@@ -36,8 +36,8 @@ func TestConsoleDashboardSentiment(t *testing.T) {
 		t.Errorf("chart-sentiment-channel lacks series %v", want)
 	}
 	row := b.text(`#table-sentiment-channel tbody tr`)
-	if !strings.Contains(row, "social_media") {
-		t.Errorf("sentiment by channel row %q, want social_media", row)
+	if !strings.Contains(row, "social media") {
+		t.Errorf("sentiment by channel row %q, want social media", row)
 	}
 	if got := b.text(`#caption-sentiment-category`); !strings.Contains(got, "Feedback sentiment by category") {
 		t.Errorf("caption %q", got)

@@ -260,8 +260,8 @@ func TestConsoleInABrowser(t *testing.T) {
 	// Writes need the session's CSRF token and come from the console's own pages.
 	b.navigate(s.url + "/console/complaints/" + second.Id.String())
 	b.run("complaint page",
-		chromedp.WaitVisible(chromedp.CSS(`#form-pause`)))
-	csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(`#form-pause input[name=csrf]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#form-progress`)))
+	csrf := get(b, "the CSRF token", chromedp.Value(chromedp.CSS(`#form-progress input[name=csrf]`)))
 	jar, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{})
 	if err != nil {
 		t.Fatal(err)

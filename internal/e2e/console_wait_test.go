@@ -81,7 +81,7 @@ func TestConsoleDashboardShowsTheWait(t *testing.T) {
 		}
 	}
 
-	// The breakdown by channel: phone's two waits (30, 150) and wechat's one, e-mail none.
+	// The breakdown by channel, named in English: phone's two waits (30, 150) and WeChat's one, e-mail none.
 	cells := get(b, "cells of the breakdown", chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll("#table-breakdown tr"))
 		.map(tr => Array.from(tr.children).map(c => c.textContent.trim()))`))
 	col := map[string]int{}
@@ -92,7 +92,7 @@ func TestConsoleDashboardShowsTheWait(t *testing.T) {
 	for _, row := range cells[1:] {
 		got[row[0]] = strings.Join([]string{row[col["wait p50 (s)"]], row[col["wait p90 (s)"]], row[col["wait within target %"]]}, " ")
 	}
-	want := map[string]string{"phone": "90 138 50", "wechat": "60 60 100", "email": "  ", "total": "60 132 66.67"}
+	want := map[string]string{"phone": "90 138 50", "WeChat": "60 60 100", "email": "  ", "total": "60 132 66.67"}
 	for k, w := range want {
 		if got[k] != w {
 			t.Errorf("breakdown %s: wait p50 p90 within %q, want %q (all rows: %q)", k, got[k], w, cells)

@@ -273,12 +273,12 @@ function changedUpdate(note) {
   };
 }
 
-// A posted form with a date picker says the browser's zone (field tz), the one
+// A posted form with a date (or date-and-time) picker says the browser's zone (field tz), the one
 // localText shows times in: the console sends a picked day as its end there, so a
 // due reads back on the day picked. Added on submit, so forms drawn later have it too.
 document.addEventListener("submit", function (e) {
   const form = e.target;
-  if (!(form instanceof HTMLFormElement) || form.method !== "post" || !form.querySelector('input[type="date"]')) return;
+  if (!(form instanceof HTMLFormElement) || form.method !== "post" || !form.querySelector('input[type="date"], input[type="datetime-local"]')) return;
   let zone = form.querySelector('input[name="tz"]');
   if (!zone) {
     zone = document.createElement("input");

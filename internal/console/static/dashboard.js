@@ -8,7 +8,8 @@ function option(c) {
   const base = {
     title: { text: c.title, textStyle: { fontSize: 14 } },
     tooltip: { trigger: c.kind === "heatmap" ? "item" : "axis" },
-    grid: { left: 60, right: 20, top: 60, bottom: 70, containLabel: true },
+    // The legend sits below the title's box (which ends at 50 px), the plot below both.
+    grid: { left: 60, right: 20, top: 92, bottom: 70, containLabel: true },
     // Patterns as well as colours. ECharts' own label stays off: it would replace
     // the element's translated aria-label (dashboard.html, which names the table
     // holding the figures) with generated English that misreads the figures.
@@ -23,7 +24,7 @@ function option(c) {
     });
   }
   return Object.assign(base, {
-    legend: { type: "scroll", top: 25 },
+    legend: { type: "scroll", top: 50 },
     xAxis: { type: "category", data: c.x },
     // A count steps by whole numbers: no "0.2 complaints" on the axis.
     yAxis: Object.assign({ type: "value", name: c.unit }, c.count ? { minInterval: 1 } : {}),
