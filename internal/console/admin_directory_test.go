@@ -181,6 +181,9 @@ func TestDirectoryKeyNoticeSaysTheGraceAndKeepsThePerson(t *testing.T) {
 	if note := snippet(w.Body.String(), `id="confirm-note"`); !strings.Contains(note, "old key keeps signing beside the new one for 24 hours") {
 		t.Errorf("the rotation's confirmation does not say the old key keeps signing:\n%s", note)
 	}
+	if q := snippet(w.Body.String(), `id="confirm-question"`); !strings.Contains(q, "Really rotate the webhook signing key of “ann”?") {
+		t.Errorf("the rotation's question does not name whose key it is:\n%s", q)
+	}
 }
 
 // "Rotate the signing key" asks first, naming the person, and its confirmation

@@ -133,6 +133,8 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 	if kind == webhookKeyKind {
 		// Said before the act: the old key keeps signing, so the receiver keeps working.
 		data["KeyGraceHours"] = int(api.WebhookKeyGrace.Hours())
+		// "Really rotate the signing key person …?" reads wrong: the key is the person's.
+		data["Question"] = "dir.rotatequestion"
 	}
 	c.render(w, r, status, "confirm", data)
 }

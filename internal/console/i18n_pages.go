@@ -93,6 +93,7 @@ var pageMessages = map[string]message{
 	"dir.saveperson":               {"Save person", "保存人员"},
 	"dir.keyonce":                  {"their webhook signing key, shown this once; copy it now:", "其 Webhook 签名密钥仅显示这一次，请立即复制："},
 	"dir.rotatekey":                {"Rotate the signing key", "轮换签名密钥"},
+	"dir.rotatequestion":           {"Really rotate the webhook signing key of “%s”?", "确定要轮换“%s”的 Webhook 签名密钥吗？"},
 	"dir.keyuntil":                 {"the old key keeps signing beside it until", "旧密钥仍与新密钥一同签名，直至"},
 	"dir.keygrace":                 {"Their old key keeps signing beside the new one for %d hours: their receiver verifies until it holds the new key.", "旧密钥将与新密钥一同签名 %d 小时，接收方换上新密钥之前仍可验证。"},
 	"pol.saved":                    {"Saved the policy for urgency/tier", "已保存紧急程度/客户等级的策略："},
