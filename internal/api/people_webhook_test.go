@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -171,25 +169,11 @@ func TestRotationWithAnEmptyChunkedBodyTakesTheDefaultGrace(t *testing.T) {
 	a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
 	for _, body := range []string{"", " \r\n\t"} {
 		before := time.Now()
-		// Not an in-memory reader, and no length: the client sends it chunked.
-		req, err := http.NewRequest("POST", a.url+"/v1/people/ann/webhook-secret", io.MultiReader(strings.NewReader(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.ContentLength, req.TransferEncoding = -1, []string{"chunked"}
-		req.Header.Set("Authorization", "Bearer "+a.tokens[auth.RoleAdmin])
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got map[string]any
-		err = json.NewDecoder(resp.Body).Decode(&got)
-		resp.Body.Close()
+		status, got := postChunked(t, a.url+"/v1/people/ann/webhook-secret", a.tokens[auth.RoleAdmin], body)
 		until, _ := got["previous_key_valid_until"].(string)
 		at, perr := time.Parse(time.RFC3339, until)
-		if err != nil || resp.StatusCode != http.StatusOK || perr != nil || at.Before(before.Add(api.WebhookKeyGrace-time.Second)) {
-			t.Errorf("chunked body %q: %d %v, want 200 with the old key signing a day", body, resp.StatusCode, got)
+		if status != http.StatusOK || perr != nil || at.Before(before.Add(api.WebhookKeyGrace-time.Second)) {
+			t.Errorf("chunked body %q: %d %v, want 200 with the old key signing a day", body, status, got)
 		}
 	}
 }
