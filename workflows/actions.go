@@ -184,9 +184,6 @@ func (w *complaintWorkflow) validatePause(_ workflow.Context, req PauseRequest) 
 	if c := w.clock(complaint.ClockResolution); c == nil || c.stopped {
 		return invalidAction("cannot pause: the complaint has no resolution clock")
 	}
-	if w.awaitingResponse() {
-		return invalidAction("cannot pause: the customer's dissatisfied survey answer awaits a first response; acknowledge it first")
-	}
 	return requireFields(map[string]string{"actor": req.Actor, "reason": req.Reason}, "actor", "reason")
 }
 
@@ -415,6 +412,8 @@ func (w *complaintWorkflow) requireStatus(verb string, a complaint.Action) error
 		reason = "cannot resolve: the complaint is already resolved"
 	case a == complaint.ActionPause && w.state.Status == complaint.StatusWaitingOnCustomer:
 		reason = "cannot pause: the complaint is already waiting on the customer"
+	case a == complaint.ActionPause && w.awaitingResponse():
+		reason = "cannot pause: the customer's dissatisfied survey answer awaits a first response; acknowledge it first"
 	}
 	return invalidAction(reason)
 }

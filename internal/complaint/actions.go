@@ -24,9 +24,11 @@ const (
 // (none for an unknown action), so the console offers only what it would take.
 // An acknowledgement is a first response: an open complaint's or, while a round
 // the customer's dissatisfied survey answer reopened awaits its first response
-// (awaitingResponse), that in-progress round's. The workflow may refuse an action
-// for more than the status (a pause while a round awaits its first response, an
-// escalation while another awaits its decision, a field missing).
+// (awaitingResponse), that in-progress round's. Such a round is not paused until
+// it is acknowledged: a complaint waiting on a customer nobody has answered would
+// keep the first-response clock running where acknowledging is not valid. The
+// workflow may refuse an action for more than this (an escalation while another
+// awaits its decision, a field missing).
 func ActionStatuses(a Action, awaitingResponse bool) []Status {
 	switch a {
 	case ActionAcknowledge:
@@ -35,6 +37,9 @@ func ActionStatuses(a Action, awaitingResponse bool) []Status {
 		}
 		return []Status{StatusOpen}
 	case ActionPause:
+		if awaitingResponse {
+			return nil
+		}
 		return []Status{StatusInProgress}
 	case ActionResume:
 		return []Status{StatusWaitingOnCustomer}

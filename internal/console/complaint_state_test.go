@@ -39,7 +39,7 @@ func noteOf(body, id string) string {
 // A complaint offers the actions its status takes (complaint.Allows), with a line
 // saying why the others are missing: a closed complaint none, a resolved one only
 // reopen and close, an open one no resume, reopen or close; a round the customer's
-// answer reopened is acknowledged again.
+// answer reopened is acknowledged again, and not paused before it is.
 func TestComplaintFormsFollowItsStatus(t *testing.T) {
 	f := overLimit()
 	f.answers["/v1/complaints/"+shiftComplaint+"/surveys"] = items()
@@ -57,7 +57,7 @@ func TestComplaintFormsFollowItsStatus(t *testing.T) {
 		{"in progress", map[string]any{"status": "in_progress"}, with("pause"), "In progress: it was acknowledged"},
 		{"in progress, reopened by the customer's answer", map[string]any{"status": "in_progress", "reopened_count": 1,
 			"sla": map[string]any{"first_response": "15m0s", "first_response_running": true, "warning_percents": []int{}}},
-			with("acknowledge", "pause"), "reopened by the customer's answer: Acknowledge gives this round's first response"},
+			with("acknowledge"), "reopened by the customer's answer: Acknowledge gives this round's first response; Pause, Resume, Reopen and Close do not apply"},
 		{"reopened by an agent", map[string]any{"status": "in_progress", "reopened_count": 1}, with("pause"), "In progress: it was acknowledged"},
 		{"waiting on the customer", map[string]any{"status": "waiting_on_customer"}, with("resume"), "Waiting on the customer: Resume restarts"},
 		{"backlog", map[string]any{"status": "backlog"}, active, "On the improvement list"},
