@@ -19,6 +19,10 @@ func TestATokenNameThatReadsAsAReservedActorIsRefused(t *testing.T) {
 		{" system", "", "reserved"}, {"System", "", "reserved"}, {"SYSTEM ", "", "reserved"},
 		{"customer\t", "", "reserved"}, {"Customer", "", "reserved"}, {"\u200bsystem", "", "reserved"},
 		{" system", "cass", "white space"}, {"ops bot ", "", "white space"}, {"\tops bot", "cass", "white space"},
+		// Default-ignorable code points read as nothing, as the format characters do.
+		{"system\u034F", "", "reserved"}, {"system\u3164", "", "reserved"}, {"system\u115F", "", "reserved"},
+		{"system\uFFA0", "", "reserved"}, {"\uFE0Fcustomer", "", "reserved"},
+		{"\u200bops", "", "invisible"}, {"ops\u3164", "cass", "invisible"}, {"ops bot\u034F", "", "invisible"},
 	} {
 		name, _ := json.Marshal(c.name)
 		body := `{"role":"agent","name":` + string(name) + `}`

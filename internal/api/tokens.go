@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,9 +106,10 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		reserveActor(&v, "name", body.Name)
 	}
 	// Refused, not trimmed: a padded name is a slip the admin should see, and no
-	// name is changed behind their back.
-	if v.ok("name") && strings.TrimSpace(body.Name) != body.Name {
-		v.reject("name", FieldInvalidFormat, "must not begin or end with white space")
+	// name is changed behind their back. An invisible character (a zero-width space)
+	// pads it as white space does.
+	if v.ok("name") && complaint.TrimInvisible(body.Name) != body.Name {
+		v.reject("name", FieldInvalidFormat, "must not begin or end with white space or an invisible character")
 	}
 	expires, _ := body.check(&v, time.Now())
 	if body.PersonID != "" {

@@ -157,15 +157,33 @@ const ActorSystem = "system"
 // log records for no staff member, which no person's ID and no token's name may be.
 // A history shows "System " or "ＣＵＳＴＯＭＥＲ" as it shows the system or the
 // customer, so case, compatibility forms (full-width letters), surrounding spaces
-// and invisible characters (a zero-width space) are not told apart.
+// and invisible characters (Invisible: a zero-width space, a Hangul filler) are not
+// told apart.
 func ReservedActor(id string) bool {
 	read := strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
+		if Invisible(r) {
 			return -1
 		}
 		return r
 	}, norm.NFKC.String(id)))
 	return strings.EqualFold(read, ActorCustomer) || strings.EqualFold(read, ActorSystem)
+}
+
+// Invisible reports whether r shows nothing where a name is read: a Unicode
+// default-ignorable code point. The Default_Ignorable_Code_Point property is derived
+// from the format characters (Cf: a zero-width space, a tag), the variation
+// selectors and Other_Default_Ignorable_Code_Point (a combining grapheme joiner, the
+// Hangul fillers U+115F, U+1160, U+3164 and U+FFA0); the standard library holds
+// those three, not the derived property. All of Cf is taken, the few format
+// characters the property leaves out (U+0600 and the other prepended marks) included.
+func Invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// TrimInvisible is s without the white space and invisible characters (Invisible)
+// at its ends.
+func TrimInvisible(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || Invisible(r) })
 }
 
 // Event is one transition of a complaint. The workflow sets Key deterministically, so
