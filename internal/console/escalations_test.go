@@ -72,12 +72,12 @@ func TestInboxFormSpeaksTheViewersLanguage(t *testing.T) {
 	body := w.Body.String()
 	for _, want := range []string{`<option value="reassign">改派</option>`, `<option value="extend">延长期限</option>`,
 		`<option value="high">高</option>`, `<option value="voucher">代金券</option>`, "新负责人，人员 ID（批准、改派）",
-		"延长时长，如 6h（延长期限）", "<strong>escalation_requested</strong>"} {
+		"延长时长，如 6h（延长期限）", "<strong>已申请升级</strong>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Chinese inbox lacks %q", want)
 		}
 	}
-	for _, raw := range []string{">extend_by<", ">urgency<", ">owner<", ">reassign<"} {
+	for _, raw := range []string{">extend_by<", ">urgency<", ">owner<", ">reassign<", ">escalation_requested<"} {
 		if strings.Contains(body, raw) {
 			t.Errorf("the Chinese inbox shows the API's name %q", raw)
 		}

@@ -78,7 +78,7 @@ func TestRiskPageNamesTheSubjectAndShowsTheTrainingEvidence(t *testing.T) {
 		t.Errorf("an alert about the whole service shows a subject or training evidence:\n%s", other)
 	}
 	_, ledger, _ := strings.Cut(body, `id="ledger"`)
-	if !strings.Contains(ledger, "<td>training_gap</td><td>agent Ann Lee (ann)</td>") {
+	if !strings.Contains(ledger, "<td>training gap</td><td>agent Ann Lee (ann)</td>") {
 		t.Errorf("the ledger does not say whom the closed training gap was about:\n%s", ledger)
 	}
 

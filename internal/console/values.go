@@ -32,7 +32,9 @@ func plain(v any) string {
 var levelFields = map[string]bool{"urgency": true, "tier": true}
 
 // enumName is the value of one of the API's enums (field: status, urgency, tier,
-// category, channel, source, scope) in lang, "enum.<field>.<value>" in the catalog;
+// category, channel, source, scope; riskstatus, condition; stage, plan;
+// notification, via (a notice's channel), event; recovery, compensation, survey,
+// escalation) in lang, "enum.<field>.<value>" in the catalog;
 // a value the catalog does not know yet (one the API added) shows as the API
 // spells it, and so does a field that has no names (an owner, a keyword).
 func enumName(lang, field string, v any) string {

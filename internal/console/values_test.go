@@ -3,8 +3,13 @@ package console
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,8 +37,15 @@ func TestEveryEnumValueIsNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for schema, field := range map[string]string{"ComplaintStatus": "status", "Level": "level", "Category": "category",
-		"Channel": "channel", "ComplaintSource": "source", "Scope": "scope"} {
-		s := doc.Components.Schemas[schema]
+		"Channel": "channel", "ComplaintSource": "source", "Scope": "scope",
+		"RiskAlertStatus": "riskstatus", "RiskCondition": "condition", "CycleStage": "stage", "Cycle.plan_status": "plan",
+		"NotificationStatus": "notification", "RecoveryKind": "recovery", "Compensation.status": "compensation",
+		"Survey.status": "survey", "EscalationStatus": "escalation"} {
+		name, prop, _ := strings.Cut(schema, ".")
+		s := doc.Components.Schemas[name]
+		if s != nil && s.Value != nil && prop != "" {
+			s = s.Value.Properties[prop]
+		}
 		if s == nil || s.Value == nil || len(s.Value.Enum) == 0 {
 			t.Errorf("the document has no enum %s", schema)
 			continue
@@ -49,11 +61,58 @@ func TestEveryEnumValueIsNamed(t *testing.T) {
 	for _, l := range domain.Levels {
 		lists["level"] = append(lists["level"], string(l))
 	}
+	lists["event"] = append(constants(t, "../complaint", "EventKind"), constants(t, "../store", "RevealedKind")...)
+	lists["via"] = constants(t, "../notify", "Channel")
 	for field, values := range lists {
 		for _, v := range values {
 			named(t, "enum."+field+"."+v)
 		}
 	}
+}
+
+// constants are the values of the string constants of the package in dir whose
+// type is named prefix, or whose name starts with it: every one the code declares,
+// so a kind added there needs its names here.
+func constants(t *testing.T, dir, prefix string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range g.Specs {
+				vs := spec.(*ast.ValueSpec)
+				typ, _ := vs.Type.(*ast.Ident)
+				for i, n := range vs.Names {
+					if i >= len(vs.Values) {
+						continue
+					}
+					lit, ok := vs.Values[i].(*ast.BasicLit)
+					if ok && lit.Kind == token.STRING && ((typ != nil && typ.Name == prefix) || (typ == nil && strings.HasPrefix(n.Name, prefix))) {
+						v, _ := strconv.Unquote(lit.Value)
+						values = append(values, v)
+					}
+				}
+			}
+		}
+	}
+	if len(values) == 0 {
+		t.Fatalf("%s declares no %s", dir, prefix)
+	}
+	return values
 }
 
 func TestEnumName(t *testing.T) {

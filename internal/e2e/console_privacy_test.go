@@ -51,7 +51,7 @@ func TestConsoleRevealsPersonalDataOnRecord(t *testing.T) {
 		t.Errorf("revealed %q, want the phone, name and e-mail in full", got)
 	}
 	b.screenshot("console-privacy-revealed")
-	if got := b.text(`ol.timeline`); !strings.Contains(got, "personal_data_revealed by ann") {
+	if got := b.text(`ol.timeline`); !strings.Contains(got, "personal data revealed by ann") {
 		t.Errorf("timeline %q, want the reveal by ann", got)
 	}
 
@@ -61,7 +61,7 @@ func TestConsoleRevealsPersonalDataOnRecord(t *testing.T) {
 	if b.exists(`#revealed`) || strings.Contains(b.text(`#customer`), phone) {
 		t.Error("the personal data is still shown after leaving the page")
 	}
-	if got := strings.Count(b.text(`ol.timeline`), "personal_data_revealed"); got != 1 {
+	if got := strings.Count(b.text(`ol.timeline`), "personal data revealed"); got != 1 {
 		t.Errorf("%d reveal events in the timeline, want 1", got)
 	}
 }

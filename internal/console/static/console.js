@@ -265,7 +265,8 @@ function changedUpdate(note) {
       const changed = a.querySelector(".changed-note");
       const version = now[a.dataset.id];
       changed.hidden = !version || version === a.dataset.version;
-      if (!changed.hidden) changed.textContent = changed.dataset.message.replace("{now}", version);
+      // data-name-<version>, when the page gives one, is the version in the viewer's language.
+      if (!changed.hidden) changed.textContent = changed.dataset.message.replace("{now}", changed.getAttribute("data-name-" + version) || version);
     });
     const fresh = Object.keys(now).filter(function (id) { return !shown.has(id); }).length;
     note.querySelector("span").textContent = note.dataset.message.replace("{n}", String(fresh));
