@@ -46,6 +46,7 @@ var consoleRoutes = map[string]bool{
 	"GET /console/insight.csv":                      true,
 	"POST /console/backlog/{id}":                    true,
 	"GET /console/pdca":                             true,
+	"POST /console/pdca":                            true,
 	"GET /console/pdca/{id}":                        true,
 	"POST /console/pdca/{id}/{action}":              true,
 	"GET /console/risk":                             true,

@@ -87,8 +87,14 @@ type boardColumn struct {
 }
 
 func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
-	cols, ref, err := c.board(r)
-	if c.refusedPage(w, r, "pdca", ref, err) {
+	c.showBoard(w, r, http.StatusOK, nil, nil)
+}
+
+// showBoard renders the board with the form that opens a cycle (pdca_open.go); ref
+// and input are that form's refusal and what was typed, to show again.
+func (c *Console) showBoard(w http.ResponseWriter, r *http.Request, status int, ref *refusal, input map[string]string) {
+	cols, pageRef, err := c.board(r)
+	if c.refusedPage(w, r, "pdca", pageRef, err) {
 		return
 	}
 	board, err := c.part(c.pages["pdca"], "board", map[string]any{"Columns": cols, "Lang": langOf(r)})
@@ -96,7 +102,9 @@ func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "pdca", map[string]any{"Board": board})
+	data := openCycleForm(ref, input)
+	data["Board"] = board
+	c.render(w, r, status, "pdca", data)
 }
 
 // boardColumnsNow is the board's columns alone, which the open board fetches every

@@ -18,6 +18,8 @@ func (c *Console) registerQuality(mux *routeMux) {
 		c.pages[page] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(qualityFuncs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/rows.html", "templates/quality.html", "templates/"+page+".html"))
 	}
+	// The board's form that opens a cycle has a template of its own (pdca_open.go).
+	template.Must(c.pages["pdca"].ParseFS(templateFiles, "templates/pdca_open.html"))
 	mux.Handle("GET /console/reviews", c.session(c.reviews))
 	mux.Handle("GET /console/reviews/list", c.session(c.reviewsNow))
 	mux.Handle("POST /console/reviews/schedules", c.session(c.createSchedule))
@@ -29,6 +31,7 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("GET /console/insight.csv", c.session(c.insightCSV))
 	mux.Handle("POST /console/backlog/{id}", c.session(c.changeBacklogItem))
 	mux.Handle("GET /console/pdca", c.session(c.pdcaBoard))
+	mux.Handle("POST /console/pdca", c.session(c.openCycle))
 	mux.Handle("GET /console/pdca/board", c.session(c.boardColumnsNow))
 	mux.Handle("GET /console/pdca/{id}", c.session(c.cycle))
 	mux.Handle("GET /console/pdca/{id}/events", c.session(c.cycleEvents))

@@ -30,6 +30,7 @@ var formRoutes = map[string]string{
 	"compensate":  "POST /v1/complaints/{id}/compensations",
 	"handover":    "POST /v1/complaints/{id}/handover",
 	// The quality team's forms: a manager reads these pages but may not send them.
+	"pdca.open":       "POST /v1/pdca-cycles",
 	"pdca.check":      "POST /v1/pdca-cycles/{id}/check",
 	"pdca.plan":       "POST /v1/pdca-cycles/{id}/plan",
 	"pdca.decision":   "POST /v1/pdca-cycles/{id}/decision",

@@ -290,6 +290,15 @@ document.addEventListener("submit", function (e) {
   zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
 }, true);
 
+// A zone field drawn fresh (data-zone="browser": a new PDCA cycle's) starts as the
+// browser's zone, which the server does not know; without script it stays empty (UTC).
+document.addEventListener("DOMContentLoaded", function () {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  document.querySelectorAll('input[data-zone="browser"]').forEach(function (el) {
+    if (!el.value) el.value = zone;
+  });
+});
+
 document.addEventListener("DOMContentLoaded", function () {
   localTimes();
   tick();
