@@ -93,7 +93,7 @@ func (s *Server) getInsightReport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var scores []quality.AgentQAScore
-		if scores, err = s.store.QAScores(ctx, from, to); err == nil {
+		if scores, err = s.store.QAScoresByDimension(ctx, from, to); err == nil {
 			rep.QAScores = quality.RoundedQAScores(scores)
 		}
 	}
@@ -138,7 +138,7 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 		}
 		return strconv.FormatFloat(*p, 'f', -1, 64)
 	}
-	rows := [][]string{{"section", "item", "category", "now", "before", "value", "target", "gap", "missed", "status", "owner", "due_on"}}
+	rows := [][]string{{"section", "item", "category", "now", "before", "value", "target", "gap", "missed", "status", "owner", "due_on", "samples"}}
 	for _, it := range rep.Suggestions {
 		rows = append(rows, []string{"suggestion", csvText(it.Title), it.ProblemType, "", "", "", "", "", "", it.Status, csvText(deref(it.Owner)), deref(it.DueOn)})
 	}
@@ -161,7 +161,7 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	for _, g := range rep.KPIGaps {
 		target := g.Target
 		rows = append(rows, []string{"kpi", string(g.KPI), g.Category, "", "", num(g.Value), num(&target), num(g.Gap),
-			strconv.FormatBool(g.Missed), "", "", ""})
+			strconv.FormatBool(g.Missed), "", "", "", i64(g.Samples)})
 	}
 	for _, q := range rep.QAScores {
 		rows = append(rows, []string{"qa_score", csvText(q.Agent), "", strconv.Itoa(q.Scored), "", num(q.Average), "", "", "", "", "", ""})
@@ -169,6 +169,11 @@ func writeInsightCSV(w http.ResponseWriter, rep insightReport) {
 	// now the articles reviewed within their interval, value the rate of the live ones.
 	k := rep.Knowledge
 	rows = append(rows, []string{"knowledge", "update_rate", "", i64(k.Current), "", num(k.UpdateRatePct), "", "", "", "", "", ""})
+	for i := range rows { // samples is the kpi rows' alone
+		for len(rows[i]) < len(rows[0]) {
+			rows[i] = append(rows[i], "")
+		}
+	}
 	_ = cw.WriteAll(rows) // the status is sent; a broken connection is the client's
 }
 

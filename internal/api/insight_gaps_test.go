@@ -30,6 +30,23 @@ func TestInsightKPIGapsNeedTheKPICheckMinimum(t *testing.T) {
 	if g := total(); g["value"] != nil || g["gap"] != nil || g["missed"] != false || g["samples"] != 3.0 {
 		t.Errorf("3 waits, 10 needed: got %v, want no value, no gap, not missed, 3 samples", g)
 	}
+	// The CSV tells too few samples (3) from no data (0) too.
+	rows, _ := getCSV(t, a, "/v1/insight-report?format=csv&period="+time.Now().UTC().Format("2006-01"), "")
+	if len(rows[0]) != 13 || rows[0][12] != "samples" {
+		t.Fatalf("insight CSV header %q", rows[0])
+	}
+	var kpi []string
+	for _, r := range rows[1:] {
+		if len(r) != 13 {
+			t.Fatalf("insight CSV row %q, want 13 columns", r)
+		}
+		if r[0] == "kpi" && r[1] == total()["kpi"] && r[2] == "" {
+			kpi = r
+		}
+	}
+	if kpi == nil || kpi[5] != "" || kpi[8] != "false" || kpi[12] != "3" {
+		t.Errorf("insight CSV kpi row %q, want no value, not missed, 3 samples", kpi)
+	}
 	a.as(auth.RoleQuality, http.MethodPut, "/v1/risk-thresholds", `{"kpi_min_volume": 3}`, http.StatusOK)
 	if g := total(); g["value"] != 600.0 || g["gap"] != 510.0 || g["missed"] != true {
 		t.Errorf("3 waits, 3 needed: got %v, want 600 s, 510 s short, missed", g)

@@ -140,7 +140,7 @@ func (s *Server) listQAQueue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v validator
 	var f store.QASampleFilter
-	f.Limit, f.AfterSampledAt, f.AfterID = page(&v, q)
+	f.Limit, f.AfterAt, f.AfterID = page(&v, q)
 	asCSV := csvAsked(r, &v)
 	switch st := q.Get("status"); st {
 	case "":
@@ -160,7 +160,11 @@ func (s *Server) listQAQueue(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// A listing of scored samples is by scoring time, the last scored first.
 	key := func(q quality.QASample) (time.Time, string) { return q.SampledAt, q.ID }
+	if f.Scored != nil && *f.Scored {
+		key = func(q quality.QASample) (time.Time, string) { return *q.ScoredAt, q.ID }
+	}
 	if asCSV {
 		s.writeQAScoresCSV(w, r, qs, nextCursor(qs, f.Limit, key))
 		return
@@ -267,7 +271,8 @@ func (s *Server) scoreQASample(w http.ResponseWriter, r *http.Request) {
 func qaCode(detail string) string {
 	switch {
 	case strings.HasPrefix(detail, "must be from"), strings.HasPrefix(detail, "must be at least"),
-		strings.HasPrefix(detail, "points add up"), strings.HasPrefix(detail, "must hold"):
+		strings.HasPrefix(detail, "points add up"), strings.HasPrefix(detail, "must hold"),
+		strings.HasPrefix(detail, "dimension ") && strings.Contains(detail, " must hold "): // a dimension's size
 		return FieldOutOfRange
 	case strings.HasPrefix(detail, "is not a criterion"):
 		return FieldUnknown

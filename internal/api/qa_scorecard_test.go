@@ -48,9 +48,17 @@ func TestQAScorecardDimensions(t *testing.T) {
 		t.Fatalf("the 4×3 card: %v", got)
 	}
 	bad := strings.Replace(strings.Replace(card, `,"dimension":"response_speed"}`, `}`, 1), `"dimension":"attitude"`, `"dimension":"Attitude"`, 1)
-	fields := a.admin("PUT", "/v1/qa-scorecard", bad, http.StatusBadRequest).fields()
-	if want := []string{"criteria[0].dimension", "criteria[6].dimension", "criteria", "criteria", "criteria"}; !slices.Equal(fields, want) {
-		t.Errorf("a bad card names %v, want %v", fields, want)
+	refused := a.admin("PUT", "/v1/qa-scorecard", bad, http.StatusBadRequest)
+	if want := []string{"criteria[0].dimension", "criteria[6].dimension", "criteria", "criteria", "criteria"}; !slices.Equal(refused.fields(), want) {
+		t.Errorf("a bad card names %v, want %v", refused.fields(), want)
+	}
+	// A dimension of the wrong size is out of range, as a wrong number of criteria is.
+	var codes []string
+	for _, e := range refused.body["errors"].([]any) {
+		codes = append(codes, fmt.Sprint(e.(map[string]any)["code"]))
+	}
+	if len(codes) != 5 || !slices.Equal(codes[2:], []string{"out_of_range", "out_of_range", "out_of_range"}) {
+		t.Errorf("a bad card's codes %v, want the dimensions' sizes out_of_range", codes)
 	}
 	if got := a.admin("GET", "/v1/qa-scorecard", "", http.StatusOK).body; !strings.Contains(fmt.Sprint(got["criteria"]), "dimension:response_speed") ||
 		strings.Contains(fmt.Sprint(got["criteria"]), "Attitude") {

@@ -6537,9 +6537,9 @@ type ClientInterface interface {
 	// the root causes of the period's complaints and its KPIs against their targets,
 	// and the knowledge update rate at the period's end (`knowledge`).
 	// `format=csv` answers the same as one CSV table (section, item, category, now,
-	// before, value, target, gap, missed, status, owner, due_on; the update rate is
-	// the row `knowledge,update_rate` with the current articles in now and the rate
-	// in value).
+	// before, value, target, gap, missed, status, owner, due_on, samples; the update
+	// rate is the row `knowledge,update_rate` with the current articles in now and
+	// the rate in value; samples, on the kpi rows only, is the kpi gap's samples).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -7208,7 +7208,8 @@ type ClientInterface interface {
 
 	// ListQAQueue QA queue
 	//
-	// The sampled complaints, newest sample first, keyset-paginated.
+	// The sampled complaints, newest sample first, keyset-paginated; with
+	// `status=scored` by scoring time, the last scored first.
 	// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
 	// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
 	// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
@@ -9394,9 +9395,9 @@ func (c *Client) PatchBacklogItem(ctx context.Context, id UUID, params *PatchBac
 // the root causes of the period's complaints and its KPIs against their targets,
 // and the knowledge update rate at the period's end (`knowledge`).
 // `format=csv` answers the same as one CSV table (section, item, category, now,
-// before, value, target, gap, missed, status, owner, due_on; the update rate is
-// the row `knowledge,update_rate` with the current articles in now and the rate
-// in value).
+// before, value, target, gap, missed, status, owner, due_on, samples; the update
+// rate is the row `knowledge,update_rate` with the current articles in now and
+// the rate in value; samples, on the kpi rows only, is the kpi gap's samples).
 //
 // Roles: quality, manager, admin.
 //
@@ -10575,7 +10576,8 @@ func (c *Client) RotatePersonWebhookSecret(ctx context.Context, id DirectoryID, 
 
 // ListQAQueue QA queue
 //
-// The sampled complaints, newest sample first, keyset-paginated.
+// The sampled complaints, newest sample first, keyset-paginated; with
+// `status=scored` by scoring time, the last scored first.
 // `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
 // one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
 // scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
@@ -19649,9 +19651,9 @@ type ClientWithResponsesInterface interface {
 	// the root causes of the period's complaints and its KPIs against their targets,
 	// and the knowledge update rate at the period's end (`knowledge`).
 	// `format=csv` answers the same as one CSV table (section, item, category, now,
-	// before, value, target, gap, missed, status, owner, due_on; the update rate is
-	// the row `knowledge,update_rate` with the current articles in now and the rate
-	// in value).
+	// before, value, target, gap, missed, status, owner, due_on, samples; the update
+	// rate is the row `knowledge,update_rate` with the current articles in now and
+	// the rate in value; samples, on the kpi rows only, is the kpi gap's samples).
 	//
 	// Roles: quality, manager, admin.
 	//
@@ -20366,7 +20368,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListQAQueueWithResponse QA queue
 	//
-	// The sampled complaints, newest sample first, keyset-paginated.
+	// The sampled complaints, newest sample first, keyset-paginated; with
+	// `status=scored` by scoring time, the last scored first.
 	// `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
 	// one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
 	// scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's
@@ -37508,9 +37511,9 @@ func (c *ClientWithResponses) PatchBacklogItemWithResponse(ctx context.Context, 
 // the root causes of the period's complaints and its KPIs against their targets,
 // and the knowledge update rate at the period's end (`knowledge`).
 // `format=csv` answers the same as one CSV table (section, item, category, now,
-// before, value, target, gap, missed, status, owner, due_on; the update rate is
-// the row `knowledge,update_rate` with the current articles in now and the rate
-// in value).
+// before, value, target, gap, missed, status, owner, due_on, samples; the update
+// rate is the row `knowledge,update_rate` with the current articles in now and
+// the rate in value; samples, on the kpi rows only, is the kpi gap's samples).
 //
 // Roles: quality, manager, admin.
 //
@@ -38531,7 +38534,8 @@ func (c *ClientWithResponses) RotatePersonWebhookSecretWithResponse(ctx context.
 
 // ListQAQueueWithResponse QA queue
 //
-// The sampled complaints, newest sample first, keyset-paginated.
+// The sampled complaints, newest sample first, keyset-paginated; with
+// `status=scored` by scoring time, the last scored first.
 // `format=csv` or `Accept: text/csv` answers the page as CSV, the export of QA scores:
 // one row per sample (`id, complaint_id, agent, closed_at, sampled_at, scored_at,
 // scored_by, total, scores, note`; `scores` is `key=points; …` in the scorecard's

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
@@ -113,23 +114,29 @@ func (s *Store) AddQASamples(ctx context.Context, runID string, from, to time.Ti
 
 // QASampleFilter narrows QASamples; zero fields match every sample.
 type QASampleFilter struct {
-	Scored         *bool
-	Agent          string
-	AfterSampledAt time.Time
-	AfterID        string
-	Limit          int
+	Scored  *bool
+	Agent   string
+	AfterAt time.Time // the previous page's last sampled_at; scored_at when Scored is true
+	AfterID string
+	Limit   int
 }
 
-// QASamples lists the QA queue, newest first, one keyset page at a time.
+// QASamples lists the QA queue, newest first, one keyset page at a time: by
+// sampled_at, or by scored_at when only scored samples are asked for (the last
+// scored first).
 func (s *Store) QASamples(ctx context.Context, f QASampleFilter) ([]quality.QASample, error) {
-	scored := ""
+	scored, at := "", "sampled_at"
+	var preds []pred
 	if f.Scored != nil {
 		scored = fmt.Sprint(*f.Scored)
+		if *f.Scored {
+			at, preds = "scored_at", []pred{{sql: "scored_at IS NOT NULL"}} // the partial index's
+		}
 	}
 	return selectPage[quality.QASample](ctx, s, keyset{
-		what: "QA samples", query: `SELECT ` + qaSampleColumns + ` FROM qa_samples`, at: "sampled_at", id: "id",
-		filters: []filter{{"agent", f.Agent}, {"(scored_at IS NOT NULL)::text", scored}},
-		afterAt: f.AfterSampledAt, afterID: f.AfterID, limit: f.Limit,
+		what: "QA samples", query: `SELECT ` + qaSampleColumns + ` FROM qa_samples`, at: at, id: "id",
+		filters: []filter{{"agent", f.Agent}, {"(scored_at IS NOT NULL)::text", scored}}, preds: preds,
+		afterAt: f.AfterAt, afterID: f.AfterID, limit: f.Limit,
 	})
 }
 
@@ -176,47 +183,77 @@ func (s *Store) ScoreQASample(ctx context.Context, id string, criteria []quality
 
 // QAScores is each agent's QA figures over the samples scored in [from, to): how
 // many and their average total (out of quality.QAScorecardTotal). Agents without a
-// scored sample are left out. It is what the per-agent views, the insight report and
-// the reviews read as an agent's QA score; the metrics' groups count the same
-// samples in addQAScores.
+// scored sample are left out. It is what the per-agent views and the reviews read
+// as an agent's QA score; the metrics' groups count the same samples in
+// addQAScores. It leaves out the dimensions: QAScoresByDimension has them.
 func (s *Store) QAScores(ctx context.Context, from, to time.Time) ([]quality.AgentQAScore, error) {
+	return qaScores(planEachRun(ctx), s.db, from, to)
+}
+
+// QAScoresByDimension is QAScores with each agent's per-dimension averages, where
+// they are shown (the insight report). Both are read in one read-only REPEATABLE
+// READ transaction, so a sample scored meanwhile counts in both or in neither.
+func (s *Store) QAScoresByDimension(ctx context.Context, from, to time.Time) ([]quality.AgentQAScore, error) {
 	ctx = planEachRun(ctx)
-	var out []quality.AgentQAScore
-	err := s.db.SelectContext(ctx, &out, `SELECT agent, count(*) AS scored, avg(total)::float8 AS average
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("QA scores: %w", err)
+	}
+	defer tx.Rollback()
+	out, err := qaScores(ctx, tx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var rows []qaDimensionRow
+	err = tx.SelectContext(ctx, &rows, qaDimensionsQuery, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("QA scores by dimension: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("QA scores: %w", err)
+	}
+	return mergeQADimensions(out, rows), nil
+}
+
+func qaScores(ctx context.Context, q sqlx.QueryerContext, from, to time.Time) ([]quality.AgentQAScore, error) {
+	out := []quality.AgentQAScore{}
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT agent, count(*) AS scored, avg(total)::float8 AS average
 		FROM qa_samples WHERE scored_at >= $1 AND scored_at < $2
 		GROUP BY agent ORDER BY agent`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("QA scores: %w", err)
 	}
-	if out == nil {
-		out = []quality.AgentQAScore{}
-	}
-	return out, s.addQADimensions(ctx, out, from, to)
+	return out, nil
 }
 
-// addQADimensions gives each agent's scores their per-dimension averages: each
-// sample's points on a dimension are the sum over the criteria it was scored on
-// (quality.QADimensionScores), averaged per agent; dimensions in the order they
-// first appear on a card.
-func (s *Store) addQADimensions(ctx context.Context, scores []quality.AgentQAScore, from, to time.Time) error {
-	var rows []struct {
-		Agent string `db:"agent"`
-		quality.AgentQADimension
-	}
-	err := s.db.SelectContext(ctx, &rows, `WITH d AS (
-			SELECT q.agent, q.id, c.v->>'dimension' AS dimension, min(c.n) AS n,
-				sum(coalesce((q.scores->>(c.v->>'key'))::int, 0)) AS scored, sum((c.v->>'points')::int) AS points
-			FROM qa_samples q, jsonb_array_elements(q.criteria) WITH ORDINALITY AS c(v, n)
-			WHERE q.scored_at >= $1 AND q.scored_at < $2 AND coalesce(c.v->>'dimension', '') <> ''
-			GROUP BY q.agent, q.id, c.v->>'dimension')
-		SELECT agent, dimension, count(*) AS scored, avg(scored)::float8 AS average, avg(points)::float8 AS points
-		FROM d GROUP BY agent, dimension ORDER BY agent, min(n), dimension`, from, to)
-	if err != nil {
-		return fmt.Errorf("QA scores by dimension: %w", err)
-	}
+// qaDimensionsQuery is each agent's per-dimension averages over the samples scored
+// in [$1, $2): each sample's points on a dimension are the sum over the criteria it
+// was scored on (quality.QADimensionScores), averaged per agent; dimensions in the
+// order they first appear on a card. Samples scored on a card without dimensions
+// are skipped before their criteria are unpacked.
+const qaDimensionsQuery = `WITH d AS (
+		SELECT q.agent, q.id, c.v->>'dimension' AS dimension, min(c.n) AS n,
+			sum(coalesce((q.scores->>(c.v->>'key'))::int, 0)) AS scored, sum((c.v->>'points')::int) AS points
+		FROM qa_samples q, jsonb_array_elements(q.criteria) WITH ORDINALITY AS c(v, n)
+		WHERE q.scored_at >= $1 AND q.scored_at < $2
+		  AND jsonb_path_exists(q.criteria, '$[*] ? (exists(@.dimension))')
+		  AND coalesce(c.v->>'dimension', '') <> ''
+		GROUP BY q.agent, q.id, c.v->>'dimension')
+	SELECT agent, dimension, count(*) AS scored, avg(scored)::float8 AS average, avg(points)::float8 AS points
+	FROM d GROUP BY agent, dimension ORDER BY agent, min(n), dimension`
+
+type qaDimensionRow struct {
+	Agent string `db:"agent"`
+	quality.AgentQADimension
+}
+
+// mergeQADimensions gives each agent's scores their dimension rows; a row of an
+// agent not among the scores (which one transaction rules out) is dropped.
+func mergeQADimensions(scores []quality.AgentQAScore, rows []qaDimensionRow) []quality.AgentQAScore {
 	for _, r := range rows {
-		i := slices.IndexFunc(scores, func(a quality.AgentQAScore) bool { return a.Agent == r.Agent })
-		scores[i].Dimensions = append(scores[i].Dimensions, r.AgentQADimension)
+		if i := slices.IndexFunc(scores, func(a quality.AgentQAScore) bool { return a.Agent == r.Agent }); i >= 0 {
+			scores[i].Dimensions = append(scores[i].Dimensions, r.AgentQADimension)
+		}
 	}
-	return nil
+	return scores
 }

@@ -230,7 +230,11 @@ func TestQAScoresAverageEachDimension(t *testing.T) {
 	score("C3", "ann", card, map[string]int{"first_reply": 5, "updates": 5, "closing": 0, "tone": 10, "empathy": 10, "proactive": 10, "fixed": 40})
 	score("C2", "bob", quality.DefaultQAScorecard().Criteria, map[string]int{"response_speed": 20, "resolution": 30, "attitude": 25, "expertise": 5})
 
-	scores, err := st.QAScores(ctx, metricsFrom, metricsTo)
+	plain, err := st.QAScores(ctx, metricsFrom, metricsTo)
+	if err != nil || len(plain) != 2 || plain[0].Dimensions != nil || plain[1].Dimensions != nil {
+		t.Errorf("QAScores, which no reader of dimensions calls, has them: %v %v", plain, err)
+	}
+	scores, err := st.QAScoresByDimension(ctx, metricsFrom, metricsTo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,4 +252,14 @@ func uuidOfSample(t *testing.T, st *store.Store, complaintID string) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestMergeQADimensionsSkipsAnAgentWithoutScores: a dimension row of an agent the
+// scores do not hold (a sample scored between two reads) is dropped, not a panic.
+func TestMergeQADimensionsSkipsAnAgentWithoutScores(t *testing.T) {
+	scores := []quality.AgentQAScore{{Agent: "ann", Scored: 1}}
+	got := store.MergeQADimensions(scores, [2]string{"ann", "speed"}, [2]string{"zoe", "care"})
+	if len(got) != 1 || len(got[0].Dimensions) != 1 || got[0].Dimensions[0].Dimension != "speed" {
+		t.Errorf("merged %v", got)
+	}
 }
