@@ -104,20 +104,7 @@ func TestKnowledgePageSearchesThroughTheAPI(t *testing.T) {
 func TestNewArticleFormFollowsTheAPIsRoles(t *testing.T) {
 	f := &fakeAPI{answers: map[string]any{"/v1/knowledge": items()}}
 	c := knowledgeConsole(t, f)
-	for _, tc := range []struct {
-		role auth.Role
-		form bool
-	}{{auth.RoleQuality, true}, {auth.RoleManager, true}, {auth.RoleAdmin, true}, {auth.RoleAgent, false}} {
-		status, body := getAs(t, c.knowledge, tc.role, "/console/knowledge")
-		if status != http.StatusOK {
-			t.Fatalf("the knowledge page as %s: %d %.300s", tc.role, status, body)
-		}
-		form := strings.Contains(body, `id="form-article"`)
-		note := strings.Contains(body, `id="knowledge-who"`) && strings.Contains(body, "quality, manager, admin")
-		if form != tc.form || note == tc.form {
-			t.Errorf("the knowledge page as %s: form %v, note %v; want form %v", tc.role, form, note, tc.form)
-		}
-	}
+	formOfferedTo(t, c.knowledge, "/console/knowledge", "form-article", "knowledge-who", "quality, manager, admin", auth.RoleQuality, auth.RoleManager, auth.RoleAdmin)
 
 	form := url.Values{"csrf": {"csrf"}, "idempotency_key": {"k1"}, "title": {" 物流慢怎么办 "}, "body": {"先查询物流单号。"},
 		"category": {"logistics"}, "keywords": {"物流慢，催件, ,快递"}, "owner": {"ann"}, "review_every_days": {"30"}}

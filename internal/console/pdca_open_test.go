@@ -80,20 +80,7 @@ func postOpen(c *Console, role auth.Role, form url.Values) *httptest.ResponseRec
 func TestBoardOffersTheOpenFormToWhoMayOpen(t *testing.T) {
 	var sent []sentWrite
 	c := openingConsole(t, &sent)
-	for _, tc := range []struct {
-		role auth.Role
-		form bool
-	}{{auth.RoleQuality, true}, {auth.RoleAdmin, true}, {auth.RoleManager, false}, {auth.RoleAgent, false}} {
-		status, body := getAs(t, c.pdcaBoard, tc.role, "/console/pdca")
-		if status != http.StatusOK {
-			t.Fatalf("the board as %s: %d %.300s", tc.role, status, body)
-		}
-		form := strings.Contains(body, `id="form-open-cycle"`)
-		note := strings.Contains(body, `id="open-cycle-who"`) && strings.Contains(body, "quality, admin")
-		if form != tc.form || note == tc.form {
-			t.Errorf("the board as %s: form %v, note %v; want form %v", tc.role, form, note, tc.form)
-		}
-	}
+	formOfferedTo(t, c.pdcaBoard, "/console/pdca", "form-open-cycle", "open-cycle-who", "quality, admin", auth.RoleQuality, auth.RoleAdmin)
 	_, body := getAs(t, c.pdcaBoard, auth.RoleQuality, "/console/pdca")
 	for _, want := range []string{`action="/console/pdca"`, `name="idempotency_key" value="`,
 		`<option value="keyword_volume">Complaints with the keyword (count)</option>`,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -239,6 +240,24 @@ func TestQualityFormsAreNotAManagers(t *testing.T) {
 		note := strings.Contains(body, `id="qa-who"`) && strings.Contains(body, "quality, admin")
 		if status != http.StatusOK || !strings.Contains(body, `data-id="`+sample["id"].(string)) || form != tc.form || note == tc.form {
 			t.Errorf("the QA queue as %s: HTTP %d, form %v, note %v; want form %v", tc.role, status, form, note, tc.form)
+		}
+	}
+}
+
+// formOfferedTo checks a page offers its form (id form) to the roles in mayWrite
+// and, to every other role, the note (id note) naming who may (writers).
+func formOfferedTo(t *testing.T, h http.HandlerFunc, target, form, note, writers string, mayWrite ...auth.Role) {
+	t.Helper()
+	for _, role := range []auth.Role{auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin} {
+		status, body := getAs(t, h, role, target)
+		if status != http.StatusOK {
+			t.Fatalf("%s as %s: %d %.300s", target, role, status, body)
+		}
+		want := slices.Contains(mayWrite, role)
+		hasForm := strings.Contains(body, `id="`+form+`"`)
+		hasNote := strings.Contains(body, `id="`+note+`"`) && strings.Contains(body, writers)
+		if hasForm != want || hasNote == want {
+			t.Errorf("%s as %s: form %v, note %v; want form %v", target, role, hasForm, hasNote, want)
 		}
 	}
 }
