@@ -27,6 +27,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/internal/devenv"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/store"
@@ -468,7 +469,7 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 	// row logged is sent.
 	wantNotices := func(id string) (least, most int) {
 		least, most = f.warningNotices(id)
-		others := noticesPerComplaint - perComplaint["sla_warning"]
+		others := noticesPerComplaint - perComplaint["sla_warning"] + f.missedResolution(id)
 		if resolved[id] {
 			others += customerNoticesPerResolution
 		}
@@ -485,8 +486,8 @@ func (f *faultStack) check(filings []*filing, timeout time.Duration) tally {
 				return fmt.Sprintf("complaint %s (resolved %v): %d notices logged, want at least %d; events %v",
 					id, resolved[id], n, least, f.eventKinds(id))
 			}
-			if n := len(ns) - len(staffAndCustomer(ns)); resolved[id] && n < len(callbackKinds) {
-				return fmt.Sprintf("complaint %s: %d callbacks logged, want %d; events %v", id, n, len(callbackKinds), f.eventKinds(id))
+			if n, want := len(ns)-len(staffAndCustomer(ns)), f.callbacksDue(id, resolved[id]); n < want {
+				return fmt.Sprintf("complaint %s: %d callbacks logged, want %d; events %v", id, n, want, f.eventKinds(id))
 			}
 			for _, n := range ns {
 				if n.SentAt == nil {
@@ -584,11 +585,7 @@ func (f *faultStack) checkCallbacksAndSurveys(ids []string, resolved map[string]
 				logged[key] = true
 			}
 		}
-		want := 0
-		if resolved[id] {
-			want = len(callbackKinds)
-		}
-		if len(logged) != want {
+		if want := f.callbacksDue(id, resolved[id]); len(logged) != want {
 			f.t.Errorf("complaint %s: %d callbacks logged, want %d", id, len(logged), want)
 		}
 		for _, kind := range callbackKinds {
@@ -596,6 +593,10 @@ func (f *faultStack) checkCallbacksAndSurveys(ids []string, resolved map[string]
 				tl.missing++
 				f.t.Errorf("complaint %s: no %s callback received", id, kind)
 			}
+		}
+		if f.missedResolution(id) == 1 && !kinds[id][string(complaint.EventSLABreached)] {
+			tl.missing++
+			f.t.Errorf("complaint %s: its missed resolution was told the customer and not called back", id)
 		}
 		for key := range logged {
 			if got[id][key] == 0 {
@@ -648,6 +649,31 @@ func (f *faultStack) checkCallbacksAndSurveys(ids []string, resolved map[string]
 		// with the same key: the receiver drops it. Reported, not hidden.
 		f.t.Logf("callbacks: %d deliveries repeated an earlier key (dropped by the receiver)", tl.repeats)
 	}
+}
+
+// missedResolution is 1 when the complaint's resolution deadline passed before
+// it was resolved (each complaint left alone; a resolved one only if a fault held
+// it up so long): that breach tells the customer too, and so calls the intake
+// system back (revision 7, docs/workflows.md), once.
+func (f *faultStack) missedResolution(id string) int {
+	f.t.Helper()
+	var n int
+	if err := f.store.DB().Get(&n, `SELECT count(*) FROM complaint_events
+		WHERE complaint_id = $1 AND kind = $2 AND data->>'clock' = $3`, id, complaint.EventSLABreached, complaint.ClockResolution); err != nil {
+		f.t.Fatal(err)
+	}
+	return min(n, 1)
+}
+
+// callbacksDue is how many callbacks the complaint's intake system is owed: the
+// acknowledgement's and the resolution's when it was resolved, and its missed
+// resolution's.
+func (f *faultStack) callbacksDue(id string, resolved bool) int {
+	n := f.missedResolution(id)
+	if resolved {
+		n += len(callbackKinds)
+	}
+	return n
 }
 
 // stored reports whether the complaint's row exists.
