@@ -101,7 +101,7 @@ func TestConsoleDeepLinkToTheDecision(t *testing.T) {
 		t.Errorf("the page targets %q, want the linked escalation", target)
 	}
 	// The entry's history: the complaint's latest events, the request last.
-	if got := b.text(section + ` ol.history`); !strings.Contains(got, "escalation_requested") {
+	if got := b.text(section + ` ol.history`); !strings.Contains(got, "escalation requested") {
 		t.Errorf("the entry's history %q lacks the escalation request", got)
 	}
 	if n := get(b, "history length", chromedp.Evaluate[int](`document.querySelectorAll("`+section+` ol.history li").length`)); n < 1 || n > 5 {
