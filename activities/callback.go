@@ -49,6 +49,9 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		} `json:"escalation"`
 		// The round's first-response deadline: reopened by the customer's answer.
 		FirstResponseDueAt *time.Time `json:"first_response_due_at"`
+		// A compensation granted; on a decision, one recorded with it (revision 8),
+		// whose own compensation_granted event calls back.
+		Compensation *complaint.CompensationRecord `json:"compensation"`
 	}
 	if len(t.EventData) > 0 {
 		if err := json.Unmarshal(t.EventData, &ev); err != nil {
@@ -78,6 +81,15 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		}
 		p.Kind, p.Data.Status, p.Data.Summary = string(complaint.EventResolved), res.Status, res.Summary
 	}
+	if c := ev.Compensation; n.EventKind == complaint.EventCompensationGranted && c != nil {
+		// What was granted, in the words the customer heard: a decision's kind (a
+		// coupon, points…), else the record's (refund, compensation).
+		kind := string(c.Kind)
+		if v := n.Vars["kind"]; v != "" {
+			kind = v
+		}
+		p.Data.Compensation = &notify.CallbackCompensation{Kind: kind, Amount: c.Amount, Currency: c.Currency}
+	}
 	if n.EventKind == complaint.EventEscalationDecision {
 		var d complaint.Decision
 		if ev.Escalation != nil && ev.Escalation.Decision != nil {
@@ -87,6 +99,8 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		switch {
 		case d.Kind == complaint.DecisionExtend:
 			p.Kind, p.Data.ExtensionSeconds = notify.CallbackDeadlineExtended, d.ExtensionSeconds
+		case d.Kind == complaint.DecisionCompensate && ev.Compensation != nil:
+			return delivery{}, false, nil // called back once, by the grant's own event
 		case d.Kind == complaint.DecisionCompensate && d.Compensation != nil:
 			c := d.Compensation
 			p.Kind = notify.CallbackCompensationGranted

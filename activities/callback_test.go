@@ -273,6 +273,53 @@ func TestEscalationDecisionsTheCustomerSeesAreCalledBackOnce(t *testing.T) {
 	}
 }
 
+// A compensation a decision grants is recorded with it (workflow revision 8): the
+// decision's event carries it, and the intake system hears of it once, by the
+// grant's own compensation_granted event, with what was granted in the words the
+// customer heard and the customer's text — not also by the decision's staff notice.
+func TestACompensationRecordedWithItsDecisionIsCalledBackOnceByTheGrant(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	f := newNotifyFixture(t)
+	rcv, _ := f.withIntegration(t)
+	f.person(t, "ann", "ann@example.com", "")
+	d := complaint.Decision{Kind: complaint.DecisionCompensate, Compensation: &complaint.Compensation{Kind: "coupon", Amount: 50, Currency: "CNY"}}
+	grant := complaint.CompensationRecord{Seq: 1, Kind: complaint.RecoveryCompensation, Amount: 50, Currency: "CNY", Note: "coupon",
+		Status: complaint.CompensationGranted, RequestedBy: "mgr", RequestedAt: at, EscalationSeq: 1, DecidedBy: "mgr", DecidedAt: &at}
+	decided, granted := f.c.WorkflowID+"/escalation_decided/1", f.c.WorkflowID+"/compensation_granted/1"
+	for _, e := range []complaint.Event{
+		{ComplaintID: f.c.ID, Key: decided, Kind: complaint.EventEscalationDecision, Actor: "mgr", At: at, Compensation: &grant,
+			Escalation: &complaint.EscalationRecord{ID: f.c.ID + "/1", Seq: 1, Status: "compensated", RequestedBy: "ann",
+				RequestedAt: at.Add(-time.Hour), Reason: "more", Level: 1, Eligible: []string{"mgr"}, Decision: &d}},
+		{ComplaintID: f.c.ID, Key: granted, Kind: complaint.EventCompensationGranted, Actor: "mgr", At: at, Compensation: &grant},
+	} {
+		if _, err := f.st.RecordEvent(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: decided, EventKind: complaint.EventEscalationDecision,
+		Recipient: "ann", Subject: "Escalation 1 decided", Body: "internal words"}); err != nil {
+		t.Fatal(err)
+	}
+	vars := grant.CompensationFields()
+	vars["kind"], vars["note"] = "coupon", ""
+	if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: granted, EventKind: complaint.EventCompensationGranted,
+		Recipient: activities.CustomerRecipient, Template: "compensation", Vars: vars}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rcv.received()
+	if len(reqs) != 1 || reqs[0].key != granted {
+		t.Fatalf("got %d callbacks %+v, want one keyed %s", len(reqs), reqs, granted)
+	}
+	var got notify.CallbackPayload
+	if err := json.Unmarshal([]byte(reqs[0].body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if c := got.Data.Compensation; got.Kind != notify.CallbackCompensationGranted || c == nil || c.Kind != "coupon" || c.Amount != 50 ||
+		c.Currency != "CNY" || !strings.Contains(got.Data.Message, "50") {
+		t.Errorf("payload %s, want compensation_granted with the coupon of 50 CNY and the customer's text", reqs[0].body)
+	}
+}
+
 // The reopened callback says when the round's first response is due when the
 // customer's dissatisfied answer reopened it (workflow revision 6, 15 minutes by
 // the negative_feedback policy), and nothing of one for an agent's reopening.

@@ -83,6 +83,7 @@ func (w *complaintWorkflow) acknowledge(ctx workflow.Context, req AcknowledgeReq
 	if w.awaitingResponse() {
 		tmpl = message.Progress // the customer was told of the reopening already
 	}
+	w.fireDueBeforeAction(ctx, now)
 	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
 	w.state.Status = complaint.StatusInProgress
 	if w.clock(complaint.ClockResolution) == nil {
@@ -119,6 +120,7 @@ func (w *complaintWorkflow) resolve(ctx workflow.Context, req ResolveRequest) (C
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
+	w.fireDueBeforeAction(ctx, now)
 	// Resolving at first contact is also the first response.
 	w.stopClock(w.clock(complaint.ClockFirstResponse), now)
 	w.stopClock(w.clock(complaint.ClockResolution), now)
@@ -194,6 +196,7 @@ func (w *complaintWorkflow) pause(ctx workflow.Context, req PauseRequest) (Compl
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
+	w.fireDueBeforeAction(ctx, now)
 	w.pauseClock(w.clock(complaint.ClockResolution), now)
 	w.state.Status = complaint.StatusWaitingOnCustomer
 	w.state.WaitingSince = &now

@@ -144,6 +144,35 @@ func (c *slaClock) describe(m *mark) string {
 	}
 }
 
+// versionMarksBeforeActions marks executions in which an action that changes the
+// clocks (acknowledge, resolve, pause, a decision) first fires every mark whose time
+// has come (fireDueBeforeAction); executions without it fired only the stopped
+// clock's breach then (stopClock), so the ladder levels and warnings a late task had
+// not fired yet were dropped.
+var versionMarksBeforeActions = change{"marks-before-actions", 8}
+
+// fireDueBeforeAction fires, before an action changes the clocks, every mark whose
+// time has come, as if the action had come after the timer that fires them. The SDK
+// runs an update before the workflow's main coroutine, so an action that arrives in
+// the same task as a fired timer — a worker behind, or back from an outage — runs
+// first: without this it dropped the ladder levels already due (the owner's
+// managers never heard of the breach), and the redo of a task whose worker died
+// after recording its marks recorded others under the same event keys (the level of
+// one clock where the attempt that died had the other's), their notices never sent.
+// Asked only when a mark is due, so an older execution meets GetVersion only then.
+func (w *complaintWorkflow) fireDueBeforeAction(ctx workflow.Context, now time.Time) {
+	due := slices.ContainsFunc(w.clocks, func(c *slaClock) bool {
+		m := c.nextMark()
+		return c.running && m != nil && m.offset(c.budget) <= c.usedAt(now, w.cal)
+	})
+	if !due || !w.changed(ctx, versionMarksBeforeActions) {
+		return
+	}
+	for _, c := range w.clocks {
+		w.fireDue(c, now)
+	}
+}
+
 // versionMarkEvents marks executions that write the events of marks firing together
 // in one local activity and one statement (RecordMarks); executions without it
 // wrote each with a RecordEvent of its own.

@@ -765,13 +765,25 @@ func (s *ComplaintSuite) TestDecisionValidatorsAcceptOnlyManagersInTheChainWithi
 	s.Equal("compensated", decided[1].Escalation.Status)
 	s.Equal(&complaint.Compensation{Kind: "coupon", Amount: 50, Currency: "CNY"}, decided[1].Escalation.Decision.Compensation)
 	var toCustomer []string
-	for _, n := range s.acts.noticesOf(complaint.EventEscalationDecision) {
-		if n.Recipient == "customer" {
-			toCustomer = append(toCustomer, n.Template+" "+n.Vars["resolution_due_at"]+n.Vars["amount"]+" "+n.Vars["currency"])
+	for _, kind := range []complaint.EventKind{complaint.EventEscalationDecision, complaint.EventCompensationGranted} {
+		for _, n := range s.acts.noticesOf(kind) {
+			if n.Recipient == "customer" {
+				toCustomer = append(toCustomer, n.Template+" "+n.Vars["resolution_due_at"]+n.Vars["amount"]+" "+n.Vars["currency"]+" "+n.Vars["kind"])
+			}
 		}
 	}
-	// The extension tells the customer the new time; the compensation its amount.
-	s.Equal([]string{"extension " + message.Time(s.start.Add(68*time.Hour)) + " ", "compensation 50 CNY"}, toCustomer)
+	// The extension tells the customer the new time; the compensation its amount,
+	// in the decision's words.
+	s.Equal([]string{"extension " + message.Time(s.start.Add(68*time.Hour)) + "  ", "compensation 50 CNY coupon"}, toCustomer)
+	// The compensation the decision grants is recorded (revision 8): in the
+	// complaint's compensations and the metrics' recovery cost.
+	granted := s.acts.eventsOf(complaint.EventCompensationGranted)
+	s.Require().Len(granted, 1)
+	s.Equal(complaint.CompensationRecord{
+		Seq: 1, Kind: complaint.RecoveryCompensation, Amount: 50, Currency: "CNY", Note: "coupon",
+		Status: complaint.CompensationGranted, RequestedBy: "dora", RequestedAt: *decided[1].Escalation.DecidedAt,
+		EscalationSeq: 2, DecidedBy: "dora", DecidedAt: decided[1].Escalation.DecidedAt,
+	}, *granted[0].Compensation)
 }
 
 func (s *ComplaintSuite) TestApprovingHigherUrgencyTightensTheDeadline() {

@@ -255,7 +255,7 @@ func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
 	})
 }
 
-func (w *complaintWorkflow) validateDecideEscalation(_ workflow.Context, req DecisionRequest) error {
+func (w *complaintWorkflow) validateDecideEscalation(ctx workflow.Context, req DecisionRequest) error {
 	e := w.state.PendingEscalation()
 	if e == nil || e.Seq != req.Seq {
 		return w.notPending(req.Seq)
@@ -276,7 +276,7 @@ func (w *complaintWorkflow) validateDecideEscalation(_ workflow.Context, req Dec
 		return invalidAction(d.Owner + " already owns the complaint")
 	}
 	if d.Kind == complaint.DecisionExtend {
-		return w.checkExtension(d.ExtensionSeconds)
+		return w.checkExtension(workflow.Now(ctx), d.ExtensionSeconds)
 	}
 	return nil
 }
@@ -345,13 +345,19 @@ func (w *complaintWorkflow) checkDecider(e *complaint.EscalationRecord, actor st
 }
 
 // checkExtension accepts an extension (positive: CheckDecision saw to that) only of
-// a running resolution clock not yet breached, within the policy's bound.
-func (w *complaintWorkflow) checkExtension(seconds int64) error {
+// a running resolution clock not yet breached, within the policy's bound. Breached
+// by now counts, fired or not: a decision that arrives with the breach's timer runs
+// before it (fireDueBeforeAction), and its revision judges it as if after. Older
+// revisions judge by the fired mark alone, as they did (no GetVersion in a validator).
+func (w *complaintWorkflow) checkExtension(now time.Time, seconds int64) error {
 	c := w.clock(complaint.ClockResolution)
+	missed := func() bool {
+		return c.breached() || (w.in.Revision >= versionMarksBeforeActions.since && c.usedAt(now, w.cal) >= c.budget)
+	}
 	switch {
 	case c == nil || c.stopped:
 		return invalidAction("cannot extend: the complaint has no running resolution clock")
-	case c.breached():
+	case missed():
 		return invalidAction("cannot extend: the resolution deadline was already missed")
 	}
 	bound := secs(w.policy.MaxExtensionSeconds)
@@ -397,6 +403,7 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
+	w.fireDueBeforeAction(ctx, now) // an extension or a raised urgency moves the marks
 	responseDue := w.state.FirstResponseDueAt
 	if chain != nil {
 		w.state.Owner, w.state.Chain = d.Owner, chain
@@ -431,12 +438,14 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 	if !w.state.FirstResponseDueAt.Equal(responseDue) {
 		event.FirstResponseDueAt = w.state.FirstResponseDueAt
 	}
+	grant := w.decisionGrant(ctx, snapshot)
+	event.Compensation = grant // granted with the decision: its row, and one callback (the grant's)
 	if err := w.record(ctx, event); err != nil {
 		return w.state, err
 	}
-	w.announceDecision(ctx, key, snapshot)
+	w.announceDecision(ctx, key, snapshot, grant != nil)
 	// A front-line compensation over the limit is settled by the decision.
-	return w.state, w.settleCompensation(ctx, snapshot)
+	return w.state, w.settleCompensation(ctx, snapshot, grant)
 }
 
 // raiseUrgency applies the tighter policy from now on: no deadline moves later, and
@@ -470,7 +479,7 @@ func (w *complaintWorkflow) raiseUrgency(urgency complaint.Level, p complaint.Po
 
 // announceDecision tells the requester and the owner; the customer hears of
 // compensation granted (service recovery).
-func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e complaint.EscalationRecord) {
+func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e complaint.EscalationRecord, granted bool) {
 	d := e.Decision
 	body := fmt.Sprintf("%s decided escalation %d of complaint %s: %s.", e.DecidedBy, e.Seq, w.in.ComplaintID, d.Kind)
 	if d.Reason != "" {
@@ -491,8 +500,9 @@ func (w *complaintWorkflow) announceDecision(ctx workflow.Context, key string, e
 			Body:    body,
 		})
 	}
-	// A compensation a front-line request asked for is told by settleCompensation.
-	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil && w.compensationOf(e.Seq) == nil {
+	// A compensation recorded is told by settleCompensation: the one a front-line
+	// request asked for, and (revision 8 on) any the decision grants.
+	if c := d.Compensation; d.Kind == complaint.DecisionCompensate && c != nil && w.compensationOf(e.Seq) == nil && !granted {
 		w.tellCustomer(ctx, key, complaint.EventEscalationDecision, message.Compensation, map[string]string{
 			"amount": strconv.FormatFloat(c.Amount, 'f', -1, 64), "currency": c.Currency, "kind": c.Kind,
 			"status": "granted", "note": c.Note,

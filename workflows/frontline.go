@@ -168,12 +168,75 @@ func (w *complaintWorkflow) compensationOf(seq int) *complaint.CompensationRecor
 	return nil
 }
 
+// versionDecisionCompensation marks executions in which a "compensate" decision
+// records the compensation it grants with the decision (decisionGrant): the
+// decision's event carries it, so its row is granted with the decision and the
+// intake system hears of it once, by the grant's callback; and a decision on an
+// escalation that asked for no compensation records one of its own. Executions
+// without it only told the customer of that one: it was in no listing and not in
+// the metrics' recovery cost.
+var versionDecisionCompensation = change{"decision-compensation", 8}
+
+// decisionGrant is the compensation e's "compensate" decision grants, as recorded
+// (versionDecisionCompensation): the one a front-line request asked for, at the
+// amount the manager granted, or one of its own, requested and decided by the
+// decider. Nil for any other decision, and for an execution without the change.
+func (w *complaintWorkflow) decisionGrant(ctx workflow.Context, e complaint.EscalationRecord) *complaint.CompensationRecord {
+	d := e.Decision
+	if d == nil || d.Kind != complaint.DecisionCompensate || d.Compensation == nil || !w.changed(ctx, versionDecisionCompensation) {
+		return nil
+	}
+	granted := d.Compensation
+	if c := w.compensationOf(e.Seq); c != nil {
+		rec := *c
+		rec.Status, rec.Amount, rec.DecidedBy, rec.DecidedAt = complaint.CompensationGranted, granted.Amount, e.DecidedBy, e.DecidedAt
+		if granted.Currency != "" {
+			rec.Currency = granted.Currency
+		}
+		return &rec
+	}
+	// A decision names what it grants more finely (a coupon, points…) than the
+	// record's two kinds: a refund stays one, the rest are compensation, with the
+	// decision's kind kept in the note.
+	kind, note := complaint.RecoveryCompensation, granted.Kind
+	if granted.Note != "" {
+		note += ": " + granted.Note
+	}
+	if granted.Kind == string(complaint.RecoveryRefund) {
+		kind, note = complaint.RecoveryRefund, granted.Note
+	}
+	return &complaint.CompensationRecord{
+		Seq: len(w.state.Compensations) + 1, Kind: kind, Amount: granted.Amount, Currency: granted.Currency, Note: note,
+		Status: complaint.CompensationGranted, RequestedBy: e.DecidedBy, RequestedAt: *e.DecidedAt,
+		EscalationSeq: e.Seq, DecidedBy: e.DecidedBy, DecidedAt: e.DecidedAt,
+	}
+}
+
 // settleCompensation ends the compensation escalation e asked for: a "compensate"
 // decision grants it (at the amount the manager granted), any other declines it.
-func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint.EscalationRecord) error {
+// grant is what the decision grants (decisionGrant): for an escalation that asked
+// for none, a compensation of its own, told the customer in the decision's words.
+func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint.EscalationRecord, grant *complaint.CompensationRecord) error {
+	if grant != nil && w.compensationOf(e.Seq) == nil {
+		w.state.Compensations = append(w.state.Compensations, *grant)
+		key := w.eventKey(complaint.EventCompensationGranted)
+		if err := w.record(ctx, complaint.Event{
+			Key: key, Kind: complaint.EventCompensationGranted, Actor: e.DecidedBy, At: *e.DecidedAt, Compensation: grant,
+		}); err != nil {
+			return err
+		}
+		vars := grant.CompensationFields()
+		vars["kind"], vars["note"] = e.Decision.Compensation.Kind, e.Decision.Compensation.Note
+		w.tellCustomer(ctx, key, complaint.EventCompensationGranted, message.Compensation, vars)
+		return nil
+	}
 	c := w.compensationOf(e.Seq)
 	if c == nil || e.Decision == nil {
 		return nil
+	}
+	if grant != nil {
+		*c = *grant
+		return w.grantCompensation(ctx, e.DecidedBy, *c)
 	}
 	c.DecidedBy, c.DecidedAt = e.DecidedBy, e.DecidedAt
 	if d := e.Decision; d.Kind == complaint.DecisionCompensate && d.Compensation != nil {

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 
 // Front-line authority on the real stack with the seeded limits (002 §3.1): ann (an
 // agent) compensates 150 CNY at once; 300 CNY goes to max's inbox as an escalation
-// and his "compensate" decision grants it. Then lee, the team lead, hands the
+// and his "compensate" decision grants it; his "compensate" decision on an escalation
+// ann asks without a compensation grants one of its own. Then lee, the team lead, hands the
 // complaint to bob without an escalation, and the clocks keep their due times.
 func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 	s := newStack(t)
@@ -60,13 +62,21 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 	decided, err := max.DecideEscalationWithResponse(ctx, filed.Id, 1, nil, decision)
 	s.want(200, decided, err)
 
+	// A "compensate" decision on an escalation that asked for none grants a
+	// compensation of its own (revision 8): listed, and in the cost of recovery.
+	asked, err := ann.RequestEscalationWithResponse(ctx, filed.Id, nil, apiclient.ReasonRequest{Reason: "the customer asks for more"})
+	s.want(201, asked, err)
+	decision.Compensation.Amount, decision.Compensation.Kind = 12, apiclient.DecisionRequestCompensationKindCoupon
+	decided, err = max.DecideEscalationWithResponse(ctx, filed.Id, 2, nil, decision)
+	s.want(200, decided, err)
+
 	list, err := ann.ListCompensationsWithResponse(ctx, filed.Id)
 	s.want(200, list, err)
 	var got []string
 	for _, c := range list.JSON200.Items {
-		got = append(got, string(c.Status)+" "+null.Value(c.DecidedBy))
+		got = append(got, fmt.Sprintf("%s %s %g %s %d", c.Status, null.Value(c.DecidedBy), c.Amount, c.Kind, null.Value(c.EscalationSeq)))
 	}
-	if want := []string{"granted ann", "granted max"}; !slices.Equal(got, want) {
+	if want := []string{"granted ann 150 compensation 0", "granted max 300 compensation 1", "granted max 12 compensation 2"}; !slices.Equal(got, want) {
 		t.Fatalf("compensations %v, want %v", got, want)
 	}
 
@@ -91,7 +101,8 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 	s.want(200, closed, err)
 
 	want := []string{"opened", "compensation_granted", "compensation_requested", "escalation_requested",
-		"escalation_decided", "compensation_granted", "handed_over", "resolved"}
+		"escalation_decided", "compensation_granted", "escalation_requested", "escalation_decided", "compensation_granted",
+		"handed_over", "resolved"}
 	kinds := slices.DeleteFunc(s.eventKinds(id), func(k string) bool { return strings.HasPrefix(k, "survey_") || k == "closed" })
 	if !slices.Equal(kinds, want) {
 		t.Errorf("events %v, want %v", kinds, want)
@@ -107,13 +118,13 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 				handover++
 			}
 		}
-		if grants != 2 || handover != 1 {
+		if grants != 3 || handover != 1 {
 			t.Logf("grants %d, hand-over notices %d", grants, handover)
 			for _, n := range s.notifications(id) {
 				t.Logf("%s %s %s %q", n.EventKind, n.Recipient, n.Channel, n.Body)
 			}
 		}
-		return grants == 2 && handover == 1
+		return grants == 3 && handover == 1
 	})
 
 	// The period's end is explicit: the default ends at now truncated to the second,
@@ -121,14 +132,16 @@ func TestAgentCompensates150AtOnceAnd300GoesToTheManager(t *testing.T) {
 	to := time.Now().Add(time.Minute).UTC().Format(time.RFC3339)
 	metrics := s.must(200, s.do("GET", "/v1/metrics?group_by=category&to="+to, adminToken, nil)).body
 	cost := metrics["total"].(map[string]any)["recovery_cost"].([]any)
-	if len(cost) != 1 || cost[0].(map[string]any)["amount"] != 450.0 || cost[0].(map[string]any)["granted"] != 2.0 {
+	if len(cost) != 1 || cost[0].(map[string]any)["amount"] != 462.0 || cost[0].(map[string]any)["granted"] != 3.0 {
 		cs, _ := s.store.Compensations(ctx, id)
 		r, err := s.store.Metrics(ctx, time.Now().Add(-time.Hour), time.Now(), "category")
-		t.Errorf("cost of recovery %v, want 450 CNY in 2 grants; rows %+v; store %+v %v; %v", cost, cs, r.Total.RecoveryCost, err, metrics)
+		t.Errorf("cost of recovery %v, want 462 CNY in 3 grants; rows %+v; store %+v %v; %v", cost, cs, r.Total.RecoveryCost, err, metrics)
 	}
 	eventually(t, 20*time.Second, "the workflow to complete", func() bool {
 		desc, err := s.temporal.DescribeWorkflowExecution(ctx, filed.WorkflowId, "")
 		return err == nil && desc.WorkflowExecutionInfo.GetCloseTime() != nil
 	})
 	s.checkHistory(filed.WorkflowId, "rev1_comp_frontline_compensated_handed_over")
+	// Revision 8's: the decisions' compensations recorded with them.
+	s.checkHistory(filed.WorkflowId, "complaint_decisions_compensations_recorded")
 }
