@@ -313,9 +313,12 @@ var consoleLinkKinds = []complaint.EventKind{
 	complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
 }
 
+// A review's summary notice has the key review:<review ID>/summary (workflows).
+const reviewKeyPrefix, reviewKeySuffix = "review:", "/summary"
+
 // consoleLink is where a staff notice sends its reader in the web console: the
-// decision an escalation notice asks for, the complaint, or the risk alert. It is
-// empty for the customer, for a notice about neither and when no public base URL
+// decision an escalation notice asks for, the complaint, the risk alert or the
+// review. It is empty for the customer, for a notice about none and when no public base URL
 // is set. It depends only on the notice and recorded events, so every retry builds
 // the same body.
 func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) {
@@ -327,6 +330,10 @@ func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) 
 		return fmt.Sprintf("%s/console/risk/%s", base, url.PathEscape(n.AlertID)), nil
 	}
 	if n.ComplaintID == "" {
+		// A review's summary opens the review on the reviews page, by its anchor.
+		if id, ok := strings.CutPrefix(n.EventKey, reviewKeyPrefix); ok && strings.HasSuffix(id, reviewKeySuffix) {
+			return fmt.Sprintf("%s/console/reviews#review-%s", base, url.PathEscape(strings.TrimSuffix(id, reviewKeySuffix))), nil
+		}
 		return "", nil
 	}
 	if slices.Contains(consoleLinkKinds, n.EventKind) {

@@ -102,3 +102,25 @@ func TestNotifyLinksARiskAlertsNoticeToItsPage(t *testing.T) {
 	}
 	t.Errorf("no e-mail to ann; sent %+v", f.smtp.Mails())
 }
+
+// A review's summary, about no complaint, links to the review on the reviews page.
+func TestNotifyLinksAReviewSummaryToTheReview(t *testing.T) {
+	f := newNotifyFixture(t)
+	f.acts.SurveyLinks.BaseURL = "https://cf.example/"
+	f.person(t, "qin", "qin@example.com", "")
+	n := activities.Notice{EventKey: "review:review:weekly-2026-03-02T09:00:00Z/summary", EventKind: complaint.EventKind("tracking_review"),
+		Recipient: "qin", Subject: "Weekly tracking review", Body: "2 cycles"}
+	if err := f.notify(n); err != nil {
+		t.Fatal(err)
+	}
+	want := "2 cycles\n\nOpen in the console: https://cf.example/console/reviews#review-review:weekly-2026-03-02T09:00:00Z"
+	for _, m := range f.smtp.Mails() {
+		if m.To[0] == "qin@example.com" {
+			if got := strings.TrimSpace(strings.ReplaceAll(m.Body, "\r\n", "\n")); got != want {
+				t.Errorf("e-mail to qin: got %q, want %q", got, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no e-mail to qin; sent %+v", f.smtp.Mails())
+}

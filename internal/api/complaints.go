@@ -335,7 +335,13 @@ func (s *Server) file(ctx context.Context, req fileRequest) (store.Complaint, bo
 	if res.Sentiment.Anger {
 		words = res.Sentiment.AngerReasons
 	}
-	if why := complaint.AngerReason(req.Sentiment, words); why != "" {
+	// Feedback's "angry" is its own text's anger, whose words say why; only a
+	// sentiment sent with the complaint is the intake system's.
+	reported := req.Sentiment
+	if req.analysed {
+		reported = ""
+	}
+	if why := complaint.AngerReason(reported, words); why != "" {
 		anger = &why
 		if up, ok := urgency.Raised(); ok {
 			raisedFrom, urgency = new(string(urgency)), up

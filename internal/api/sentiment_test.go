@@ -43,3 +43,21 @@ func TestFeedbackSentiment(t *testing.T) {
 		t.Errorf("by_channel[0] = %v, want social: 1 positive, 2 negative, 1 angry", social)
 	}
 }
+
+// TestFeedbackAngerReasonNamesTheText: feedback sends no sentiment, so the angry
+// complaint it files gives the text's anger words as the reason, never an intake
+// system's report (the rules' "angry" is the text's).
+func TestFeedbackAngerReasonNamesTheText(t *testing.T) {
+	a := newFeedbackAPI(t)
+	fb := a.as(auth.RoleIntake, "POST", "/v1/feedback",
+		`{"external_id":"angry-1","kind":"social_mention","channel":"social_media","text":"菜都凉了，我要投诉到12315"}`, http.StatusCreated)
+	id, _ := fb.body["complaint_id"].(string)
+	if id == "" {
+		t.Fatalf("no complaint: %v", fb.body)
+	}
+	c := a.as(auth.RoleAgent, "GET", "/v1/complaints/"+id, "", http.StatusOK).body
+	anger, _ := c["anger"].(map[string]any)
+	if anger["reason"] != "anger words in the text: 12315, 投诉到" {
+		t.Errorf("anger %v, want the reason to name the text's anger words only", anger)
+	}
+}
