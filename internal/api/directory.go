@@ -279,6 +279,9 @@ type personView struct {
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	UpdatedBy  string    `json:"updated_by"`
+	// WebhookPreviousKeyUntil is until when the key the last rotation replaced
+	// still signs beside the current one: nil once it no longer does.
+	WebhookPreviousKeyUntil *time.Time `json:"webhook_previous_key_until"`
 	// WebhookSecret signs the person's webhooks. Only the answer that issues or
 	// rotates it shows it; it is never shown again.
 	WebhookSecret string `json:"webhook_secret,omitempty"`
@@ -288,11 +291,17 @@ type personView struct {
 }
 
 func personViewOf(p store.Person) personView {
-	return personView{
+	v := personView{
 		ID: p.ID, Name: p.Name, Role: string(p.Role), TeamID: p.TeamID, ManagerID: p.ManagerID,
 		Email: p.Email, WebhookURL: p.WebhookURL, Active: p.Active,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), UpdatedBy: p.UpdatedBy,
 	}
+	// The store keeps a window's end after it passes (the notifier compares it with
+	// now); the person's reader learns only of a key that still signs.
+	if u := p.WebhookPreviousUntil; u != nil && time.Now().Before(*u) {
+		v.WebhookPreviousKeyUntil = new(u.UTC())
+	}
+	return v
 }
 
 // personViewFor is the person as reader may see them: a webhook URL may carry its
@@ -300,7 +309,7 @@ func personViewOf(p store.Person) personView {
 func personViewFor(reader auth.Principal, p store.Person) personView {
 	v := personViewOf(p)
 	if reader.Role != auth.RoleAdmin {
-		v.WebhookURL = nil
+		v.WebhookURL, v.WebhookPreviousKeyUntil = nil, nil
 	}
 	return v
 }

@@ -243,3 +243,45 @@ func declares(s *openapi3.Schema, name string, seen map[*openapi3.Schema]bool) b
 	}
 	return false
 }
+
+// A person's reading says until when the key their last rotation replaced still
+// signs (null when none does: no rotation, one without a grace, a window past), to
+// admins, who rotate it; other readers see null, as they do the webhook's URL.
+func TestPersonSaysUntilWhenThePreviousKeySigns(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.admin("PUT", "/v1/people/ann", `{"name":"Ann","role":"agent","webhook_url":"https://hooks.example.com/ann"}`, http.StatusCreated)
+	until := func(role auth.Role) (any, any) {
+		t.Helper()
+		one := a.as(role, "GET", "/v1/people/ann", "", http.StatusOK)
+		v, present := one.body["webhook_previous_key_until"]
+		if !present {
+			t.Fatalf("%s GET /v1/people/ann: webhook_previous_key_until missing, want it present (null when none)", role)
+		}
+		for _, p := range a.as(role, "GET", "/v1/people", "", http.StatusOK).body["items"].([]any) {
+			if p := p.(map[string]any); p["id"] == "ann" {
+				return v, p["webhook_previous_key_until"]
+			}
+		}
+		t.Fatalf("%s GET /v1/people: no ann", role)
+		return nil, nil
+	}
+	if one, listed := until(auth.RoleAdmin); one != nil || listed != nil {
+		t.Errorf("before any rotation: %v, %v, want null", one, listed)
+	}
+	rotated := a.admin("POST", "/v1/people/ann/webhook-secret", `{"grace_seconds":3600}`, http.StatusOK).body["previous_key_valid_until"]
+	if one, listed := until(auth.RoleAdmin); rotated == nil || one != rotated || listed != rotated {
+		t.Errorf("after a rotation keeping the old key until %v: %v, %v", rotated, one, listed)
+	}
+	if one, listed := until(auth.RoleManager); one != nil || listed != nil {
+		t.Errorf("a manager reads %v, %v, want null", one, listed)
+	}
+	a.admin("POST", "/v1/people/ann/webhook-secret", `{"grace_seconds":0}`, http.StatusOK)
+	if one, _ := until(auth.RoleAdmin); one != nil {
+		t.Errorf("after a rotation without a grace: %v, want null", one)
+	}
+	a.admin("POST", "/v1/people/ann/webhook-secret", `{"grace_seconds":1}`, http.StatusOK)
+	time.Sleep(1100 * time.Millisecond)
+	if one, _ := until(auth.RoleAdmin); one != nil {
+		t.Errorf("after the window passed: %v, want null", one)
+	}
+}

@@ -3182,11 +3182,14 @@ type Person struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
-	Role       PersonRole      `json:"role"`
-	TeamId     *NullableString `json:"team_id"`
-	UpdatedAt  Time            `json:"updated_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	WebhookUrl *NullableString `json:"webhook_url"`
+	Role      PersonRole      `json:"role"`
+	TeamId    *NullableString `json:"team_id"`
+	UpdatedAt Time            `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+
+	// WebhookPreviousKeyUntil Until when the webhook key the last rotation replaced still signs beside the current one (see the rotation's previous_key_valid_until); null when none does. Admin tokens only, null for other roles.
+	WebhookPreviousKeyUntil *NullableTime   `json:"webhook_previous_key_until"`
+	WebhookUrl              *NullableString `json:"webhook_url"`
 }
 
 // PersonDetail A person with their reporting chain, nearest first.
@@ -3207,11 +3210,14 @@ type PersonDetail struct {
 	Name      string          `json:"name"`
 
 	// Role A person's rank in the reporting chain, lowest first.
-	Role       PersonRole      `json:"role"`
-	TeamId     *NullableString `json:"team_id"`
-	UpdatedAt  Time            `json:"updated_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	WebhookUrl *NullableString `json:"webhook_url"`
+	Role      PersonRole      `json:"role"`
+	TeamId    *NullableString `json:"team_id"`
+	UpdatedAt Time            `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+
+	// WebhookPreviousKeyUntil Until when the webhook key the last rotation replaced still signs beside the current one (see the rotation's previous_key_valid_until); null when none does. Admin tokens only, null for other roles.
+	WebhookPreviousKeyUntil *NullableTime   `json:"webhook_previous_key_until"`
+	WebhookUrl              *NullableString `json:"webhook_url"`
 }
 
 // PersonRole A person's rank in the reporting chain, lowest first.
@@ -3236,6 +3242,9 @@ type PersonWithKey struct {
 	TeamId    *NullableString `json:"team_id"`
 	UpdatedAt Time            `json:"updated_at"`
 	UpdatedBy string          `json:"updated_by"`
+
+	// WebhookPreviousKeyUntil Until when the webhook key the last rotation replaced still signs beside the current one (see the rotation's previous_key_valid_until); null when none does. Admin tokens only, null for other roles.
+	WebhookPreviousKeyUntil *NullableTime `json:"webhook_previous_key_until"`
 
 	// WebhookSecret The key that signs the person's webhooks; only in the answer that issued or rotated it.
 	WebhookSecret *string         `json:"webhook_secret,omitempty"`

@@ -3,6 +3,8 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -13,7 +15,17 @@ var (
 	personFields = []string{"id", "name", "role", "team_id", "manager_id", "email", "webhook_url"}
 	// personRoles are the directory's roles, lowest first.
 	personRoles = []string{"agent", "team_lead", "manager", "director", "executive"}
+	// keyGraces are how long a rotation may keep the old key signing, in seconds
+	// as the API's grace_seconds: the API's default first, its most, and none, for
+	// a key that leaked.
+	keyGraces = []keyGrace{{seconds(api.WebhookKeyGrace), "dir.grace.day"}, {seconds(api.MaxWebhookKeyGrace), "dir.grace.week"},
+		{"0", "dir.grace.none"}}
 )
+
+// keyGrace is a grace a rotation offers: its grace_seconds and its label's id.
+type keyGrace struct{ Seconds, Label string }
+
+func seconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
 func (c *Console) directory(w http.ResponseWriter, r *http.Request) {
 	c.showDirectory(w, r, http.StatusOK, adminForm{}, nil)
@@ -125,16 +137,23 @@ func (c *Console) putPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotateWebhookKey gives a person with a webhook a new signing key and shows it
-// once, with when the old key, which signs beside it for the API's default grace
-// (api.WebhookKeyGrace), stops, so their receiver keeps working meanwhile. It is
+// once, with when the old key, which signs beside it for the grace chosen (none
+// chosen: the API's default), stops, so their receiver keeps working meanwhile. It is
 // the confirmation page's act (removals' "webhook-key"), against the version of the
 // person the directory showed: a misclick does not break their receiver, and a
 // refusal (changed since, no webhook now) is shown on that page.
 func (c *Console) rotateWebhookKey(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	body := map[string]any{}
+	if grace := r.PostFormValue("grace_seconds"); grace != "" {
+		body["grace_seconds"] = grace // not a number: sent as it is, for the API to refuse
+		if n, err := strconv.ParseInt(grace, 10, 64); err == nil {
+			body["grace_seconds"] = n
+		}
+	}
 	var rotated apiclient.PersonWithKey
 	ref, err := into(&rotated)(c.client.RotatePersonWebhookSecretWithBody(r.Context(), id,
-		&apiclient.RotatePersonWebhookSecretParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(map[string]any{})))
+		&apiclient.RotatePersonWebhookSecretParams{IfMatch: drawnVersion(r)}, "application/json", jsonBody(body)))
 	if err != nil {
 		c.fail(w, r, err)
 		return

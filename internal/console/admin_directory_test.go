@@ -155,7 +155,7 @@ func TestDirectoryKeyNoticeSaysTheGraceAndKeepsThePerson(t *testing.T) {
 	} {
 		body := w.Body.String()
 		got := form(body)
-		for _, want := range []string{`name="id" value="ann"`, `name="name" value="Ann Example"`, `<option selected>manager</option>`,
+		for _, want := range []string{`name="id" value="ann"`, `name="name" value="Ann Example"`, `<option value="manager" selected>manager</option>`,
 			`name="email" value="ann@example.com"`, `name="webhook_url" value="https://hooks.example.com/ann"`,
 			`name="version" value="&#34;` + at + `&#34;"`, `name="active" checked`} {
 			if !strings.Contains(got, want) {
@@ -178,7 +178,7 @@ func TestDirectoryKeyNoticeSaysTheGraceAndKeepsThePerson(t *testing.T) {
 	v := viewer{Principal: auth.Principal{TokenID: "tok", Name: "admin", Role: auth.RoleAdmin}, CSRF: "csrf"}
 	w := httptest.NewRecorder()
 	c.confirmRemoval(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
-	if note := snippet(w.Body.String(), `id="confirm-note"`); !strings.Contains(note, "old key keeps signing beside the new one for 24 hours") {
+	if note := snippet(w.Body.String(), `id="confirm-note"`); !strings.Contains(note, "old key keeps signing beside the new one for the time chosen") {
 		t.Errorf("the rotation's confirmation does not say the old key keeps signing:\n%s", note)
 	}
 	if q := snippet(w.Body.String(), `id="confirm-question"`); !strings.Contains(q, "Really rotate the webhook signing key of “ann”?") {

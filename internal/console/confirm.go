@@ -131,8 +131,9 @@ func (c *Console) showConfirm(w http.ResponseWriter, r *http.Request, status int
 		"Version": version,
 	}
 	if kind == webhookKeyKind {
-		// Said before the act: the old key keeps signing, so the receiver keeps working.
-		data["KeyGraceHours"] = int(api.WebhookKeyGrace.Hours())
+		// Chosen before the act: the old key keeps signing, so the receiver keeps
+		// working, unless it leaked; a refused rotation keeps the choice.
+		data["KeyGraces"], data["KeyGrace"] = keyGraces, cmp.Or(r.PostFormValue("grace_seconds"), keyGraces[0].Seconds)
 		// "Really rotate the signing key person …?" reads wrong: the key is the person's.
 		data["Question"] = "dir.rotatequestion"
 	}

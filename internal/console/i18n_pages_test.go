@@ -195,7 +195,6 @@ func TestMadeMessageIDsAreInTheCatalog(t *testing.T) {
 		ids = append(ids, rm.noun, rm.verb)
 	}
 	ids = append(ids, "dash.per.month", "dash.per.week", "dash.first.period", "dash.first.keyword",
-		"rv.kind.monthly_planning", "rv.kind.weekly_tracking", "rv.kind.risk_monitor",
 		"cy.decision.approve", "cy.decision.send_back", "clock.first", "clock.resolution", "clock.handling")
 	for _, k := range decisionKinds {
 		ids = append(ids, "esc.d."+string(k))

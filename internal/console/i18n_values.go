@@ -128,6 +128,51 @@ var valueMessages = map[string]message{
 	"enum.escalation.compensated": {"compensated", "已补偿"},
 	"enum.escalation.cancelled":   {"cancelled", "已取消"},
 
+	// A review's kind (ReviewScheduleKind, ReviewKind) and an improvement item's
+	// status (BacklogStatus).
+	"enum.review.monthly_planning":   {"monthly planning", "月度策划"},
+	"enum.review.weekly_tracking":    {"weekly tracking", "每周跟踪"},
+	"enum.review.quarterly_planning": {"quarterly planning", "季度策划"},
+	"enum.review.risk_monitor":       {"risk monitor", "风险监测"},
+	"enum.review.qa_sampling":        {"QA sampling", "质检抽样"},
+	"enum.backlog.new":               {"new", "新建"},
+	"enum.backlog.planned":           {"planned", "已计划"},
+	"enum.backlog.done":              {"done", "已完成"},
+	"enum.backlog.rejected":          {"rejected", "已拒绝"},
+
+	// What happened to a PDCA cycle (its history's kinds, which the workflow
+	// records) and how it ended (Cycle.outcome).
+	"enum.cycleevent.proposed":               {"proposed", "已提出"},
+	"enum.cycleevent.plan_submitted":         {"plan submitted", "计划已提交"},
+	"enum.cycleevent.plan_approval_recorded": {"plan approval recorded", "已记录计划审批"},
+	"enum.cycleevent.plan_sent_back":         {"plan sent back", "计划已退回"},
+	"enum.cycleevent.plan_approved":          {"plan approved", "计划已批准"},
+	"enum.cycleevent.progress_reported":      {"progress reported", "已报告进展"},
+	"enum.cycleevent.checked":                {"checked", "已检查"},
+	"enum.cycleevent.reminded":               {"reminder sent", "已发送提醒"},
+	"enum.cycleevent.act_decided":            {"action decided", "已决定处置"},
+	"enum.cycleevent.standardised":           {"standardised", "已标准化"},
+	"enum.cycleevent.continued":              {"next iteration begun", "已进入下一轮"},
+	"enum.cycleevent.closed":                 {"closed", "已关闭"},
+	"enum.cycleevent.withdrawn":              {"withdrawn", "已撤回"},
+	"enum.outcome.standardised":              {"standardised", "已标准化"},
+	"enum.outcome.not_met":                   {"target not met", "未达目标"},
+	"enum.outcome.withdrawn":                 {"withdrawn", "已撤回"},
+
+	// A token's role (Role) and a person's rank (PersonRole).
+	"enum.role.intake":    {"intake", "接入系统"},
+	"enum.role.agent":     {"agent", "坐席"},
+	"enum.role.team_lead": {"team lead", "组长"},
+	"enum.role.manager":   {"manager", "经理"},
+	"enum.role.director":  {"director", "总监"},
+	"enum.role.quality":   {"quality", "质量"},
+	"enum.role.admin":     {"admin", "管理员"},
+
+	// An API token's state (Token.state).
+	"enum.token.active":  {"active", "有效"},
+	"enum.token.expired": {"expired", "已过期"},
+	"enum.token.revoked": {"revoked", "已吊销"},
+
 	// The KPIs (quality.KPIs) and PDCA metrics (quality.Metrics), named with the
 	// unit of their values, as the dashboard's columns are.
 	"enum.kpi.first_response_minutes": {"First response p90 (min)", "首次响应 p90（分钟）"},
@@ -149,4 +194,9 @@ var valueMessages = map[string]message{
 	"unit.h":   {"h", "小时"},
 	"unit.m":   {"m", "分钟"},
 	"unit.s":   {"s", "秒"},
+
+	// The other units of a risk alert's figures (riskUnits).
+	"unit.perday":   {"complaints a day", "件/天"},
+	"unit.targets":  {"KPI targets", "项指标"},
+	"unit.articles": {"articles", "篇"},
 }

@@ -372,12 +372,13 @@ var funcs = template.FuncMap{
 	"happened": eventDetails,
 	"t":        translate,
 	"at":       localTime,
-	// enum, kpi, kpivalue and dur show the API's values in the viewer's
-	// language (values.go).
-	"enum":     enumName,
-	"kpi":      kpiName,
-	"kpivalue": kpiValue,
-	"dur":      durationIn,
+	// enum, kpi, kpivalue, riskvalue and dur show the API's values in the
+	// viewer's language (values.go).
+	"enum":      enumName,
+	"kpi":       kpiName,
+	"kpivalue":  kpiValue,
+	"riskvalue": riskValue,
+	"dur":       durationIn,
 	// lower is a verb inside a sentence ("Really delete …").
 	"lower": strings.ToLower,
 	"dict": func(kv ...any) map[string]any {

@@ -34,7 +34,8 @@ var levelFields = map[string]bool{"urgency": true, "tier": true}
 // enumName is the value of one of the API's enums (field: status, urgency, tier,
 // category, channel, source, scope; riskstatus, condition; stage, plan;
 // notification, via (a notice's channel), event; recovery, compensation, survey,
-// escalation) in lang, "enum.<field>.<value>" in the catalog;
+// escalation; review, backlog, cycleevent, outcome; role, token) in lang,
+// "enum.<field>.<value>" in the catalog;
 // a value the catalog does not know yet (one the API added) shows as the API
 // spells it, and so does a field that has no names (an owner, a keyword).
 func enumName(lang, field string, v any) string {
@@ -82,6 +83,24 @@ func kpiValue(lang string, key any, v any) string {
 		return trimFloat(f) + " " + translate(lang, unit)
 	}
 	return trimFloat(f)
+}
+
+// riskUnits are the units of a risk alert's observed, baseline and threshold
+// figures by its condition (quality's checks): a share in %, complaints a day, KPI
+// targets (missed, judged), knowledge articles (overdue, live). A manual alert has
+// no figures to give a unit.
+var riskUnits = map[string]string{
+	"csat_drop": "unit.pct", "sla_compliance": "unit.pct", "slow_response": "unit.pct", "staff_turnover": "unit.pct",
+	"training_gap": "unit.pct", "volume_spike": "unit.perday", "kpi_target": "unit.targets", "stale_knowledge": "unit.articles",
+}
+
+// riskValue is a figure of a risk alert of condition in lang with its unit:
+// "55 %", "120 件/天".
+func riskValue(lang string, condition any, v float64) string {
+	if unit := riskUnits[plain(condition)]; unit != "" {
+		return trimFloat(v) + " " + translate(lang, unit)
+	}
+	return trimFloat(v)
 }
 
 // spelled is d in hours, minutes and seconds with the units given, a unit that is

@@ -2,12 +2,17 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/api/openapi"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/auth"
 )
@@ -128,4 +133,105 @@ func TestSourcePolicyFormAndPerformanceName(t *testing.T) {
 	perf := drawn(t, c, langZH, "performance", http.StatusOK, map[string]any{"Eff": apiclient.EfficiencyView{TimeZone: "UTC",
 		Agents: []apiclient.Efficiency{{Owner: "ann", HandlingSeconds: &secs, SlaCompliancePct: &pct}}}, "Input": map[string]string{}})
 	namesIn(t, "the performance page", perf, []string{"<td>5400 秒</td><td>95 %</td><td>—</td>"}, nil)
+}
+
+// rawValue is a template action printing a field that holds one of the API's
+// enums as it is, rather than through enum (or kpi, dur): {{.Status}}, {{$c.Kind}}.
+var rawValue = regexp.MustCompile(`\{\{-?\s*\$?\w*(?:\.\w+)*\.(Status|Kind|State|Stage|Outcome|Category|Condition|Channel|Source|Scope|Urgency|Tier|PlanStatus|Role|Metric)\s*-?\}\}`)
+
+// No page prints an enum's value as the API spells it in its text; attributes
+// (option values, data- and id attributes) keep the API's spelling.
+func TestTemplatesPrintNoRawValue(t *testing.T) {
+	files, err := filepath.Glob("templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no templates: %v", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, name := string(src), filepath.Base(f)
+		for _, m := range rawValue.FindAllStringSubmatchIndex(s, -1) {
+			at, action := m[0], s[m[0]:m[1]]
+			if strings.LastIndex(s[:at], "<") > strings.LastIndex(s[:at], ">") {
+				continue // inside a tag: an attribute's value
+			}
+			if s[m[2]:m[3]] == "Status" && strings.Contains(s[max(0, at-160):at], "Refusal}}") {
+				continue // a refusal's Status is its HTTP status code
+			}
+			t.Errorf("%s:%d prints %s as the API spells it", name, strings.Count(s[:at], "\n")+1, action)
+		}
+	}
+}
+
+// The quality pages name what they show: a cycle's history and outcome, an
+// improvement item's status (its options' labels, their values the API's), a
+// suggestion's status, a review's kind and its cycles' stage.
+func TestQualityPagesNameTheirValues(t *testing.T) {
+	c := everyPage(t)
+	notMet := "not_met"
+	cy := cycleOf(apiclient.Cycle{Title: "Walk", Stage: "closed", PlanStatus: "approved", Metric: "nps", Outcome: &notMet})
+	page := drawn(t, c, langZH, "cycle", http.StatusOK, map[string]any{"Cy": cy, "Chart": `{"checks":[]}`,
+		"Events": []apiclient.CycleEvent{{Kind: "plan_sent_back", Actor: "lee"}}, "Measures": []int{0}, "Input": map[string]string{}, "Form": ""})
+	namesIn(t, "the cycle page", page, []string{"<strong>计划已退回</strong>", "<dd>未达目标</dd>"}, []string{"plan_sent_back", "not_met"})
+
+	backlog := drawn(t, c, langZH, "backlog", http.StatusOK, map[string]any{"Items": []backlogRow{{BacklogItem: apiclient.BacklogItem{Title: "Wrap", Status: "planned"}}}})
+	namesIn(t, "the improvement list", backlog, []string{`<option value="planned" selected>已计划</option>`, `<option value="rejected">已拒绝</option>`},
+		[]string{"planned", "rejected"})
+
+	insight := drawn(t, c, langZH, "insight", http.StatusOK, map[string]any{"Input": map[string]string{}, "Report": &apiclient.InsightReport{
+		Period: "2026-10", Suggestions: []apiclient.BacklogItem{{Title: "Wrap", Status: "done"}}}})
+	namesIn(t, "the insight report", insight, []string{"<td>Wrap</td><td>已完成</td>"}, []string{"done"})
+
+	list, err := c.part(c.pages["reviews"], "review-list", map[string]any{"Lang": langZH,
+		"Reviews": []review{{Review: apiclient.Review{Kind: "weekly_tracking"}, Cycles: []reviewCycle{{Title: "Walk", Stage: "do"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviews := drawn(t, c, langZH, "reviews", http.StatusOK, map[string]any{"Schedules": []apiclient.ReviewSchedule{{Id: "weekly", Kind: "qa_sampling"}},
+		"ReviewList": list, "Input": map[string]string{"kind": "weekly_tracking"}, "RunInput": map[string]string{}})
+	namesIn(t, "the reviews page", reviews, []string{"<td>weekly</td><td>质检抽样</td>", "<h3>每周跟踪 — ", "<td>执行</td>",
+		`<option value="weekly_tracking" selected>每周跟踪</option>`}, []string{"weekly_tracking", "qa_sampling", "planning"})
+}
+
+// A risk alert's observed, baseline and threshold figures carry the unit of its
+// condition: a share in %, complaints a day, KPI targets, articles; every
+// condition the document lists but a manual one (which has no figures) has one.
+func TestRiskAlertFiguresHaveTheirUnit(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range doc.Components.Schemas["RiskCondition"].Value.Enum {
+		if unit := riskUnits[fmt.Sprint(v)]; v != "manual" && unit == "" {
+			t.Errorf("condition %v has no unit", v)
+		} else if unit != "" {
+			named(t, unit)
+		}
+	}
+	for _, tc := range []struct {
+		lang, condition string
+		v               float64
+		want            string
+	}{
+		{langEN, "csat_drop", 62.5, "62.5 %"},
+		{langEN, "volume_spike", 120, "120 complaints a day"},
+		{langZH, "volume_spike", 7.5, "7.5 件/天"},
+		{langZH, "kpi_target", 2, "2 项指标"},
+		{langEN, "stale_knowledge", 3, "3 articles"},
+		{langZH, "manual", 0, "0"},
+	} {
+		if got := riskValue(tc.lang, apiclient.RiskCondition(tc.condition), tc.v); got != tc.want {
+			t.Errorf("riskValue(%s, %s, %g) = %q, want %q", tc.lang, tc.condition, tc.v, got, tc.want)
+		}
+	}
+	f := &fakeAPI{answers: map[string]any{"/v1/metrics": map[string]any{"from": ago(time.Hour), "to": ago(0), "group_by": nil, "groups": []any{}},
+		"/v1/risk-alerts": items(riskAlertJSON(testID, map[string]any{"observed": 30, "baseline": 12.5, "threshold": 18.75})),
+		"/v1/risk-ledger": items(), "/v1/teams": items(), "/v1/people": items()}}
+	c := f.console(t)
+	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
+	body := getZH(t, c.risk, "/console/risk")
+	namesIn(t, "the risk page", body, []string{`<dd class="alert-figures">30 件/天 (` + translate(langZH, "cy.baseline") + " 12.5 件/天, " +
+		translate(langZH, "rk.threshold") + " 18.75 件/天)</dd>"}, nil)
 }

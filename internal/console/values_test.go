@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -40,7 +41,8 @@ func TestEveryEnumValueIsNamed(t *testing.T) {
 		"Channel": "channel", "ComplaintSource": "source", "Scope": "scope",
 		"RiskAlertStatus": "riskstatus", "RiskCondition": "condition", "CycleStage": "stage", "Cycle.plan_status": "plan",
 		"NotificationStatus": "notification", "RecoveryKind": "recovery", "Compensation.status": "compensation",
-		"Survey.status": "survey", "EscalationStatus": "escalation"} {
+		"Survey.status": "survey", "EscalationStatus": "escalation", "ReviewScheduleKind": "review", "ReviewKind": "review",
+		"BacklogStatus": "backlog", "Token.state": "token", "Role": "role", "PersonRole": "role"} {
 		name, prop, _ := strings.Cut(schema, ".")
 		s := doc.Components.Schemas[name]
 		if s != nil && s.Value != nil && prop != "" {
@@ -63,6 +65,8 @@ func TestEveryEnumValueIsNamed(t *testing.T) {
 	}
 	lists["event"] = append(constants(t, "../complaint", "EventKind"), constants(t, "../store", "RevealedKind")...)
 	lists["via"] = constants(t, "../notify", "Channel")
+	lists["outcome"] = constants(t, "../quality", "Outcome")
+	lists["cycleevent"] = cycleEventKinds(t)
 	for field, values := range lists {
 		for _, v := range values {
 			named(t, "enum."+field+"."+v)
@@ -113,6 +117,35 @@ func constants(t *testing.T, dir, prefix string) []string {
 		t.Fatalf("%s declares no %s", dir, prefix)
 	}
 	return values
+}
+
+// cycleEventKinds are the kinds a PDCA cycle's history holds: those its workflow
+// records (c.record(ctx, "kind", …)) and the store's first, 'proposed'.
+func cycleEventKinds(t *testing.T) []string {
+	t.Helper()
+	var kinds []string
+	for glob, re := range map[string]*regexp.Regexp{
+		"../../workflows/pdca*.go": regexp.MustCompile(`\.record\(ctx, "([a-z_]+)"`),
+		"../store/pdca.go":         regexp.MustCompile(`INSERT INTO pdca_events [^;]*?VALUES \(\$1, \$2, '([a-z_]+)'`),
+	} {
+		files, err := filepath.Glob(glob)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no %s: %v", glob, err)
+		}
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range re.FindAllSubmatch(src, -1) {
+				kinds = append(kinds, string(m[1]))
+			}
+		}
+	}
+	if len(kinds) < 10 {
+		t.Fatalf("found only the cycle event kinds %q", kinds)
+	}
+	return kinds
 }
 
 func TestEnumName(t *testing.T) {
