@@ -92,6 +92,9 @@ type Notice struct {
 	// AlertID names the risk alert a notice is about (none is about a complaint):
 	// its console link opens the alert's page, where its owner answers it.
 	AlertID string `json:",omitempty"`
+	// ReviewID names the review whose summary a notice is (about no complaint): its
+	// console link opens the review on the reviews page.
+	ReviewID string `json:",omitempty"`
 	// SurveyID names the survey whose link the template's {{.link}} is: the activity
 	// signs it when it delivers, so the customer's credential is in no history.
 	SurveyID string `json:",omitempty"`
@@ -313,9 +316,6 @@ var consoleLinkKinds = []complaint.EventKind{
 	complaint.EventEscalationRequest, complaint.EventEscalationMovedUp, complaint.EventEscalationOverdue,
 }
 
-// A review's summary notice has the key review:<review ID>/summary (workflows).
-const reviewKeyPrefix, reviewKeySuffix = "review:", "/summary"
-
 // consoleLink is where a staff notice sends its reader in the web console: the
 // decision an escalation notice asks for, the complaint, the risk alert or the
 // review. It is empty for the customer, for a notice about none and when no public base URL
@@ -329,11 +329,11 @@ func (a *Activities) consoleLink(ctx context.Context, n Notice) (string, error) 
 	if n.AlertID != "" {
 		return fmt.Sprintf("%s/console/risk/%s", base, url.PathEscape(n.AlertID)), nil
 	}
+	if n.ReviewID != "" {
+		// The review on the reviews page, by its anchor.
+		return fmt.Sprintf("%s/console/reviews#review-%s", base, url.PathEscape(n.ReviewID)), nil
+	}
 	if n.ComplaintID == "" {
-		// A review's summary opens the review on the reviews page, by its anchor.
-		if id, ok := strings.CutPrefix(n.EventKey, reviewKeyPrefix); ok && strings.HasSuffix(id, reviewKeySuffix) {
-			return fmt.Sprintf("%s/console/reviews#review-%s", base, url.PathEscape(strings.TrimSuffix(id, reviewKeySuffix))), nil
-		}
 		return "", nil
 	}
 	if slices.Contains(consoleLinkKinds, n.EventKind) {

@@ -103,13 +103,14 @@ func TestNotifyLinksARiskAlertsNoticeToItsPage(t *testing.T) {
 	t.Errorf("no e-mail to ann; sent %+v", f.smtp.Mails())
 }
 
-// A review's summary, about no complaint, links to the review on the reviews page.
+// A review's summary, about no complaint, links to the review it names on the
+// reviews page, whatever its key.
 func TestNotifyLinksAReviewSummaryToTheReview(t *testing.T) {
 	f := newNotifyFixture(t)
 	f.acts.SurveyLinks.BaseURL = "https://cf.example/"
 	f.person(t, "qin", "qin@example.com", "")
-	n := activities.Notice{EventKey: "review:review:weekly-2026-03-02T09:00:00Z/summary", EventKind: complaint.EventKind("tracking_review"),
-		Recipient: "qin", Subject: "Weekly tracking review", Body: "2 cycles"}
+	n := activities.Notice{EventKey: "tracking-summary-1", EventKind: complaint.EventKind("tracking_review"),
+		ReviewID: "review:weekly-2026-03-02T09:00:00Z", Recipient: "qin", Subject: "Weekly tracking review", Body: "2 cycles"}
 	if err := f.notify(n); err != nil {
 		t.Fatal(err)
 	}

@@ -192,7 +192,7 @@ func (r *reviewRun) tellQualityTeam(ctx workflow.Context, kind complaint.EventKi
 	var notices []activities.Notice
 	for _, to := range team.Recipients() {
 		notices = append(notices, activities.Notice{
-			EventKey: "review:" + r.period.ReviewID + "/summary", EventKind: kind,
+			EventKey: "review:" + r.period.ReviewID + "/summary", EventKind: kind, ReviewID: r.period.ReviewID,
 			Recipient: to, Subject: subject, Body: body,
 		})
 	}

@@ -168,6 +168,7 @@ func TestMonthlyPlanningJudgesLastMonthAndStartsOneCycleEachCreated(t *testing.T
 	require.Equal(t, []string{"qa-1", "qa-lead"}, []string{acts.notices[0].Recipient, acts.notices[1].Recipient})
 	n := acts.notices[0]
 	require.Equal(t, "review:"+id+"/summary", n.EventKey)
+	require.Equal(t, id, n.ReviewID) // its console link
 	require.Equal(t, workflows.EventPlanningReview, n.EventKind)
 	require.Empty(t, n.ComplaintID)
 	require.Equal(t, "Monthly planning review February 2026: 3 opportunities", n.Subject)
@@ -267,6 +268,7 @@ func TestWeeklyTrackingFlagsCyclesWithoutProgressAndOpensNone(t *testing.T) {
 	n := acts.notices[1]
 	require.Equal(t, "qa-lead", n.Recipient)
 	require.Equal(t, workflows.EventTrackingReview, n.EventKind)
+	require.Equal(t, "review:weekly-2026-06-17T07:00:00Z", n.ReviewID)
 	require.Equal(t, "Weekly tracking review 2026-06-08: 2 open cycles, 1 without progress", n.Subject)
 	require.Equal(t, `Weekly tracking review of 2026-06-08 to 2026-06-14 (Europe/Berlin), against the week before.
 

@@ -95,6 +95,11 @@ type Var struct {
 	Name        string
 	Kind        VarKind
 	Description string
+	// Words name, per locale, the values of a variable that carries one of the API's
+	// values (a compensation's kind, its status): the template gets the customer's
+	// word, never the raw value, whoever wrote the template. A value without a word
+	// is shown as given.
+	Words map[string]map[Locale]string
 }
 
 // Text is a template's (or a rendered message's) subject and body.
@@ -181,6 +186,9 @@ func Render(key Key, locale Locale, t Text, vars map[string]string, zone *time.L
 		value := vars[v.Name]
 		if v.Kind == KindTime && value != "" {
 			value = FormatTime(value, locale, zone)
+		}
+		if word, ok := v.Words[value][locale]; ok {
+			value = word
 		}
 		data[v.Name] = value
 	}

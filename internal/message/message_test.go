@@ -1,9 +1,13 @@
 package message
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/complaintflow/complaintflow/internal/complaint"
 )
 
 func TestSeedsPassCheck(t *testing.T) {
@@ -141,5 +145,78 @@ func TestOverdueTextsExplainWhyAndWhenNeverTheMissedTime(t *testing.T) {
 	got, err := Render(ProgressOverdue, En, seed, map[string]string{"message": "still on it"}, shanghai)
 	if err != nil || !strings.Contains(got.Body, "We will tell you when") || strings.Contains(got.Body, "Why:") {
 		t.Errorf("bare late progress: %q, %v", got.Body, err)
+	}
+}
+
+// A customer reads every value the API sends in their own language: each variable
+// carrying the API's values names every one of them in every locale, every seed
+// renders the word and never the raw value, and a new variable is either free text
+// or has its words (or this test fails).
+func TestCustomerTextsNameTheAPIsValuesInTheCustomersLanguage(t *testing.T) {
+	values := map[string][]string{
+		"kind": slices.Concat(complaint.CompensationKinds,
+			[]string{string(complaint.RecoveryRefund), string(complaint.RecoveryCompensation)}),
+		"status": {complaint.CompensationGranted, complaint.CompensationRequested,
+			complaint.CompensationDeclined, complaint.CompensationCancelled},
+	}
+	// Free text: what a person wrote, an ID, a number, a link, a currency code.
+	free := []string{"complaint_id", "customer_name", "message", "reason", "reasons", "summary",
+		"link", "amount", "currency", "note", "title"}
+	latin := regexp.MustCompile(`[A-Za-z]+`)
+	for _, d := range Definitions() {
+		for _, v := range d.Vars {
+			if v.Kind == KindTime || slices.Contains(free, v.Name) {
+				continue
+			}
+			api, ok := values[v.Name]
+			if !ok {
+				t.Errorf("%s.%s: free text, or which values does it carry?", d.Key, v.Name)
+				continue
+			}
+			for _, value := range api {
+				for _, l := range Locales {
+					word := v.Words[value][l]
+					if word == "" {
+						t.Errorf("%s.%s: no %s word for %q", d.Key, v.Name, l, value)
+						continue
+					}
+					seed, _ := Seed(d.Key, l)
+					got, err := Render(d.Key, l, seed, map[string]string{v.Name: value, "currency": "CNY"}, time.UTC)
+					if err != nil {
+						t.Fatal(err)
+					}
+					text := got.Subject + got.Body
+					if !strings.Contains(text, word) {
+						t.Errorf("%s/%s with %s=%q lacks %q: %q", d.Key, l, v.Name, value, word, got.Body)
+					}
+					if l == ZhCN && slices.ContainsFunc(latin.FindAllString(text, -1), func(w string) bool { return w != "CNY" }) {
+						t.Errorf("%s/%s with %s=%q shows a raw value: %q", d.Key, l, v.Name, value, got.Body)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The compensation notice reads as a sentence in each locale, and an admin's
+// template gets the same words as the seed.
+func TestCompensationNoticeReadsInTheCustomersLanguage(t *testing.T) {
+	vars := map[string]string{"kind": "coupon", "amount": "50", "currency": "CNY", "status": "granted"}
+	for _, tt := range []struct {
+		locale Locale
+		text   Text
+		want   string
+	}{
+		{ZhCN, Text{}, "为表歉意，我们为您提供优惠券：50 CNY（已发放）。"},
+		{En, Text{}, "As an apology we have granted you a coupon of 50 CNY (granted)."},
+		{ZhCN, Text{"s", "{{.kind}}/{{.status}}"}, "优惠券/已发放"},
+	} {
+		if tt.text.Body == "" {
+			tt.text, _ = Seed(Compensation, tt.locale)
+		}
+		got, err := Render(Compensation, tt.locale, tt.text, vars, time.UTC)
+		if err != nil || got.Body != tt.want {
+			t.Errorf("%s: got %q, %v; want %q", tt.locale, got.Body, err, tt.want)
+		}
 	}
 }
