@@ -444,7 +444,7 @@ func (w *complaintWorkflow) validateSendProgress(ctx workflow.Context, req Custo
 	switch due := w.committedDue(now); {
 	case !req.ExpectedBy.After(now) || req.ExpectedBy.After(now.Add(MaxExpectedAhead)):
 		return invalidAction(fmt.Sprintf("expected_by must be in the future and within %d days", MaxExpectedAhead/(24*time.Hour)))
-	case !w.overdue() && due != nil && req.ExpectedBy.After(*due):
+	case !w.overdue(now) && due != nil && req.ExpectedBy.After(*due):
 		// Only a manager's extension moves the committed time (and tells the customer).
 		return invalidAction(fmt.Sprintf("expected_by is after the committed resolution time %s: ask a manager for an extension", formatTime(*due)))
 	}
@@ -490,7 +490,7 @@ func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgr
 	if req.ExpectedBy != nil {
 		vars["expected_by"] = message.Time(*req.ExpectedBy)
 	}
-	if w.overdue() && w.changed(ctx, versionOverdueNotices) {
+	if w.overdue(workflow.Now(ctx)) && w.changed(ctx, versionOverdueNotices) {
 		w.tellCustomer(ctx, key, complaint.EventProgressSent, message.ProgressOverdue, vars)
 	} else {
 		vars = w.withDue(vars)
@@ -502,12 +502,17 @@ func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgr
 	return w.state, nil
 }
 
-// overdue reports whether the latest resolution round missed its deadline: its
-// breach fired (on the policy's calendar, paused time excluded), and a missed
-// deadline is not extended, so it stays missed until the round is resolved.
-func (w *complaintWorkflow) overdue() bool {
+// overdue reports whether the latest resolution round missed its deadline by now: its
+// breach fired (on the policy's calendar, paused time excluded) — or, from revision 8
+// on, came due (missedBy) — and a missed deadline is not extended, so it stays
+// missed until the round is resolved.
+func (w *complaintWorkflow) overdue(now time.Time) bool {
 	c := w.clock(complaint.ClockResolution)
-	return c != nil && !c.stopped && slices.ContainsFunc(w.state.Breaches, func(b Breach) bool {
-		return b.Clock == c.name && b.Round == c.round
-	})
+	if c == nil || c.stopped {
+		return false
+	}
+	if w.in.Revision >= versionMarksBeforeActions.since {
+		return w.missedBy(c, now)
+	}
+	return slices.ContainsFunc(w.state.Breaches, func(b Breach) bool { return b.Clock == c.name && b.Round == c.round })
 }

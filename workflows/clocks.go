@@ -62,6 +62,18 @@ type firedMark struct {
 	mark  *mark
 	at    time.Time // when it fired
 	due   time.Time // the clock's deadline at that moment
+	// to is who hears of it, as the complaint stood when it fired: an action that
+	// fired it first (fireDueBeforeAction, stopClock) may then change the owner.
+	to string
+}
+
+// markRecipient is who hears of a mark: the owner (ownerRecipient) of a warning or
+// breach, the level's recipient (ladderRecipient) of a ladder level.
+func (w *complaintWorkflow) markRecipient(m *mark) string {
+	if m.kind == markLevel {
+		return w.ladderRecipient(m.level.Notify)
+	}
+	return w.ownerRecipient()
 }
 
 func (w *complaintWorkflow) newClock(name complaint.Clock, round int, since time.Time, budget time.Duration) *slaClock {
@@ -173,6 +185,15 @@ func (w *complaintWorkflow) fireDueBeforeAction(ctx workflow.Context, now time.T
 	}
 }
 
+// missedBy reports whether the clock's deadline has passed by now: its breach fired
+// or, from revision 8 on, its time has come, fired or not — an action that arrives
+// with the breach's timer runs before it (fireDueBeforeAction). Older revisions
+// judge by the fired mark alone, as they did (validators may not ask GetVersion).
+func (w *complaintWorkflow) missedBy(c *slaClock, now time.Time) bool {
+	return c.breached() ||
+		(w.in.Revision >= versionMarksBeforeActions.since && c.running && c.usedAt(now, w.cal) >= c.budget)
+}
+
 // versionMarkEvents marks executions that write the events of marks firing together
 // in one local activity and one statement (RecordMarks); executions without it
 // wrote each with a RecordEvent of its own.
@@ -270,12 +291,12 @@ func (w *complaintWorkflow) warn(ctx workflow.Context, f firedMark) {
 		// execution meets GetVersion only when a warning would be dropped.
 		w.state.Warnings[len(w.state.Warnings)-1].Superseded = true
 		if w.changed(ctx, versionResumeSuperseded) {
-			w.notify(ctx, activities.Notice{EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: w.ownerRecipient(), Resume: true})
+			w.notify(ctx, activities.Notice{EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: f.to, Resume: true})
 		}
 		return
 	}
 	w.notify(ctx, activities.Notice{
-		EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: w.ownerRecipient(),
+		EventKey: key, EventKind: complaint.EventSLAWarning, Recipient: f.to,
 		Subject: fmt.Sprintf("%d%% of the %s time used: complaint %s", f.mark.percent, clockLabel(f.clock.name), w.in.ComplaintID),
 		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s) has used %d%% of its %s time; the deadline is %s.",
 			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, f.mark.percent,
@@ -301,7 +322,7 @@ func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
 	w.notify(ctx, activities.Notice{
 		EventKey:  key,
 		EventKind: complaint.EventSLABreached,
-		Recipient: w.ownerRecipient(),
+		Recipient: f.to,
 		Subject:   fmt.Sprintf("SLA breached: %s deadline of complaint %s", strings.ReplaceAll(string(c.name), "_", "-"), w.in.ComplaintID),
 		Body: fmt.Sprintf("Complaint %s (urgency %s, tier %s, category %s) missed its %s deadline due %s; the timer fired at %s.",
 			w.in.ComplaintID, w.state.Urgency, w.state.Tier, w.state.Category, c.name,
@@ -316,7 +337,7 @@ func (w *complaintWorkflow) breach(ctx workflow.Context, f firedMark) {
 // rank is at least the level's.
 func (w *complaintWorkflow) escalateLevel(ctx workflow.Context, f firedMark) {
 	level := f.mark.level
-	recipient := w.ladderRecipient(level.Notify)
+	recipient := f.to
 	w.state.Ladder = append(w.state.Ladder, LadderStep{
 		Clock: f.clock.name, Round: f.clock.round, Level: level.Level, Recipient: recipient, FiredAt: f.at,
 	})

@@ -408,7 +408,7 @@ func (w *complaintWorkflow) fireDue(c *slaClock, now time.Time) {
 	used, due := c.usedAt(now, w.cal), c.due(w.cal)
 	for m := c.nextMark(); m != nil && m.offset(c.budget) <= used; m = c.nextMark() {
 		m.fired = true
-		w.fired = append(w.fired, firedMark{clock: c, mark: m, at: now, due: due})
+		w.fired = append(w.fired, firedMark{clock: c, mark: m, at: now, due: due, to: w.markRecipient(m)})
 	}
 }
 
@@ -422,7 +422,7 @@ func (w *complaintWorkflow) stopClock(c *slaClock, at time.Time) {
 	}
 	if b := c.breachMark(); !b.fired && c.usedAt(at, w.cal) >= c.budget {
 		b.fired = true
-		w.fired = append(w.fired, firedMark{clock: c, mark: b, at: at, due: c.due(w.cal)})
+		w.fired = append(w.fired, firedMark{clock: c, mark: b, at: at, due: c.due(w.cal), to: w.markRecipient(b)})
 	}
 	c.running, c.stopped = false, true
 }

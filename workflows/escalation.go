@@ -345,19 +345,13 @@ func (w *complaintWorkflow) checkDecider(e *complaint.EscalationRecord, actor st
 }
 
 // checkExtension accepts an extension (positive: CheckDecision saw to that) only of
-// a running resolution clock not yet breached, within the policy's bound. Breached
-// by now counts, fired or not: a decision that arrives with the breach's timer runs
-// before it (fireDueBeforeAction), and its revision judges it as if after. Older
-// revisions judge by the fired mark alone, as they did (no GetVersion in a validator).
+// a running resolution clock not yet breached (missedBy), within the policy's bound.
 func (w *complaintWorkflow) checkExtension(now time.Time, seconds int64) error {
 	c := w.clock(complaint.ClockResolution)
-	missed := func() bool {
-		return c.breached() || (w.in.Revision >= versionMarksBeforeActions.since && c.usedAt(now, w.cal) >= c.budget)
-	}
 	switch {
 	case c == nil || c.stopped:
 		return invalidAction("cannot extend: the complaint has no running resolution clock")
-	case missed():
+	case w.missedBy(c, now):
 		return invalidAction("cannot extend: the resolution deadline was already missed")
 	}
 	bound := secs(w.policy.MaxExtensionSeconds)
@@ -398,12 +392,14 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 		}
 		raised = &p
 	}
-	// Another decision may have been accepted while this one loaded.
+	// Marks already due fire first (an extension or a raised urgency moves them): so a
+	// breach that came due refuses an extension below, also in an older revision that
+	// meets this live. Another decision may have been accepted while this one loaded.
+	w.fireDueBeforeAction(ctx, workflow.Now(ctx))
 	if err := w.validateDecideEscalation(ctx, req); err != nil {
 		return w.state, err
 	}
 	now := workflow.Now(ctx)
-	w.fireDueBeforeAction(ctx, now) // an extension or a raised urgency moves the marks
 	responseDue := w.state.FirstResponseDueAt
 	if chain != nil {
 		w.state.Owner, w.state.Chain = d.Owner, chain
@@ -440,6 +436,11 @@ func (w *complaintWorkflow) decideEscalation(ctx workflow.Context, req DecisionR
 	}
 	grant := w.decisionGrant(ctx, snapshot)
 	event.Compensation = grant // granted with the decision: its row, and one callback (the grant's)
+	if grant != nil && w.compensationOf(snapshot.Seq) == nil {
+		// One of its own takes its seq now: a compensate update handled while the
+		// decision's event is written must not take the same.
+		w.state.Compensations = append(w.state.Compensations, *grant)
+	}
 	if err := w.record(ctx, event); err != nil {
 		return w.state, err
 	}

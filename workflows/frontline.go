@@ -217,8 +217,7 @@ func (w *complaintWorkflow) decisionGrant(ctx workflow.Context, e complaint.Esca
 // grant is what the decision grants (decisionGrant): for an escalation that asked
 // for none, a compensation of its own, told the customer in the decision's words.
 func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint.EscalationRecord, grant *complaint.CompensationRecord) error {
-	if grant != nil && w.compensationOf(e.Seq) == nil {
-		w.state.Compensations = append(w.state.Compensations, *grant)
+	if grant != nil && w.compensationOf(e.Seq) == nil { // in the state already (decideEscalation)
 		key := w.eventKey(complaint.EventCompensationGranted)
 		if err := w.record(ctx, complaint.Event{
 			Key: key, Kind: complaint.EventCompensationGranted, Actor: e.DecidedBy, At: *e.DecidedAt, Compensation: grant,

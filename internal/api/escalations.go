@@ -188,6 +188,11 @@ func (b *decisionBody) check(v *validator) complaint.Decision {
 	if b.Compensation != nil && d.Kind != complaint.DecisionCompensate {
 		v.reject("compensation", FieldNotApplicable, "applies only to compensate")
 	}
+	// The grant is recorded (workflow revision 8) and summed per currency in the
+	// cost of recovery: an amount in no currency would be a bucket of its own.
+	if b.Compensation != nil && d.Kind == complaint.DecisionCompensate && b.Compensation.Currency == "" {
+		v.reject("compensation.currency", FieldRequired, `is required, e.g. "CNY": the compensation is recorded in it`)
+	}
 	return d
 }
 

@@ -33,12 +33,12 @@ func TestDecisionBodyCheck(t *testing.T) {
 		{`{"decision":"compensate","compensation":{"kind":"coupon","amount":50,"currency":"CNY"}}`, nil,
 			complaint.Decision{Kind: complaint.DecisionCompensate, Compensation: &complaint.Compensation{Kind: "coupon", Amount: 50, Currency: "CNY"}}},
 		{`{"decision":"compensate","compensation":{"kind":"coupon","amount":50},"extend_by":"6h"}`, []string{
-			"extend_by: applies only to extend"}, complaint.Decision{}},
+			"extend_by: applies only to extend", `compensation.currency: is required, e.g. "CNY": the compensation is recorded in it`}, complaint.Decision{}},
 		{`{"decision":"compensate","compensation":{"kind":"cash","currency":"cny"}}`, []string{
 			`compensation.kind: "cash" is not one of coupon, voucher, refund, upgrade, gift, points, other`,
 			"compensation.amount: is required", "compensation.currency: must be an ISO 4217 code such as CNY"}, complaint.Decision{}},
 		{`{"decision":"compensate","compensation":{"kind":"gift","amount":1e10}}`, []string{
-			"compensation.amount: must be between 0 and 1e9"}, complaint.Decision{}},
+			"compensation.amount: must be between 0 and 1e9", `compensation.currency: is required, e.g. "CNY": the compensation is recorded in it`}, complaint.Decision{}},
 		{`{"decision":"compensate"}`, []string{
 			"compensation: is required: kind, amount and optionally currency and note"}, complaint.Decision{}},
 		{`{"decision":"approve","urgency":"high","owner":"lee","reason":"food safety"}`, nil,

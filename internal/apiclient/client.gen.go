@@ -2395,7 +2395,7 @@ type DecisionRequest struct {
 	Compensation *struct {
 		Amount float64 `json:"amount"`
 
-		// Currency An ISO 4217 code such as CNY.
+		// Currency An ISO 4217 code such as CNY; required (400 otherwise): the compensation granted is recorded in it and summed per currency in the cost of recovery.
 		Currency *string                         `json:"currency,omitempty"`
 		Kind     DecisionRequestCompensationKind `json:"kind"`
 		Note     *string                         `json:"note,omitempty"`
