@@ -107,6 +107,7 @@ func TestLoadSourcePolicyPicksAmongThatSourcesPolicies(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestActivityEnvironment()
 	env.RegisterActivity(&activities.Activities{Store: st, Directory: st})
+	var picked *complaint.PolicyKey // the policy the last load named, for the round's record (sla.round)
 	load := func(tier complaint.Level) (time.Duration, time.Duration, error) {
 		t.Helper()
 		v, err := env.ExecuteActivity((&activities.Activities{}).LoadSourcePolicy, activities.SourcePolicyInput{
@@ -118,6 +119,7 @@ func TestLoadSourcePolicyPicksAmongThatSourcesPolicies(t *testing.T) {
 		if err := v.Get(&p); err != nil {
 			t.Fatal(err)
 		}
+		picked = p.Key
 		var resolution time.Duration
 		if p.ResolutionSeconds != nil {
 			resolution = time.Duration(*p.ResolutionSeconds) * time.Second
@@ -128,8 +130,14 @@ func TestLoadSourcePolicyPicksAmongThatSourcesPolicies(t *testing.T) {
 	if first, resolution, err := load(complaint.Medium); err != nil || first != 15*time.Minute || resolution != 24*time.Hour {
 		t.Errorf("tier medium: %s / %s, %v; want the seeded negative_feedback/*/*'s 15m0s / 24h0m0s", first, resolution, err)
 	}
+	if picked == nil || *picked != seeded {
+		t.Errorf("tier medium: named %v, want %s", picked, seeded.ID())
+	}
 	if first, _, err := load(complaint.High); err != nil || first != 5*time.Minute {
 		t.Errorf("tier high: %s, %v; want negative_feedback/*/high's 5m0s", first, err)
+	}
+	if picked == nil || *picked != narrow {
+		t.Errorf("tier high: named %v, want %s", picked, narrow.ID())
 	}
 	for _, k := range []complaint.PolicyKey{seeded, narrow} {
 		if err := st.DeleteSourcePolicy(ctx, k, nil); err != nil {

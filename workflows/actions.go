@@ -287,7 +287,7 @@ func (w *complaintWorkflow) reopenWith(ctx workflow.Context, actor, reason strin
 	err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventReopened, Actor: actor, At: now, Status: w.state.Status,
 		Reason: reason, Round: w.state.Reopened, ResolutionDueAt: *w.state.ResolutionDueAt,
-		FirstResponseDueAt: responseDue,
+		FirstResponseDueAt: responseDue, RoundSLA: f.record(),
 	})
 	if err != nil {
 		return key, err

@@ -24,9 +24,22 @@ var versionDissatisfiedResponse = change{"dissatisfied-first-response", 6}
 const DefaultDissatisfiedFirstResponse = 15 * time.Minute
 
 // followUp is the SLA of a reopened round: its resolution budget and, for a round
-// the customer's answer reopened, its first-response budget (0: none).
+// the customer's answer reopened, its first-response budget (0: none) and the
+// negative_feedback policy it runs on (empty: none matched).
 type followUp struct {
 	firstResponse, resolution time.Duration
+	policy                    string
+}
+
+// record is the round's SLA as its reopened event records it, for the complaint
+// row and its view (sla.round); nil for a round on the follow-up alone, which runs
+// on the complaint's own policy. Event data, which replay does not compare.
+func (f followUp) record() *complaint.RoundSLA {
+	if f.firstResponse <= 0 {
+		return nil
+	}
+	return &complaint.RoundSLA{PolicyID: f.policy,
+		FirstResponseSeconds: int64(f.firstResponse / time.Second), ResolutionSeconds: int64(f.resolution / time.Second)}
 }
 
 // followUpSLA is a round on the policy's follow-up alone, as an agent's reopening
@@ -61,6 +74,9 @@ func (w *complaintWorkflow) dissatisfiedFollowUp(ctx workflow.Context) followUp 
 		// task): only NotFound (no such policy) ends here.
 		w.logger.Info("no negative_feedback policy; the default first response", "Error", err)
 		return f
+	}
+	if p.Key != nil { // nil from a worker of revision 7 or older
+		f.policy = p.Key.ID()
 	}
 	if p.FirstResponseSeconds > 0 {
 		f.firstResponse = secs(p.FirstResponseSeconds)

@@ -69,6 +69,8 @@ func (s *ComplaintSuite) TestADissatisfiedAnswerIsDueAFirstResponseIn15Minutes()
 	reopened := s.acts.eventsOf(complaint.EventReopened)
 	s.Require().Len(reopened, 1)
 	s.Equal(due, reopened[0].FirstResponseDueAt, "the store shows the round's clock from the event")
+	s.Equal(&complaint.RoundSLA{FirstResponseSeconds: 900, ResolutionSeconds: 24 * 3600}, reopened[0].RoundSLA,
+		"no policy matched: the round's defaults, named by no policy")
 	s.Equal([]workflows.Warning{{Clock: complaint.ClockFirstResponse, Round: 1, Percent: 50, DueAt: due,
 		FiredAt: s.start.Add(reopenedAt + 7*time.Minute + 30*time.Second)}}, state.Warnings)
 	s.Equal([]workflows.Breach{{Clock: complaint.ClockFirstResponse, Round: 1, DueAt: due, FiredAt: due}}, state.Breaches)
@@ -119,8 +121,9 @@ func (s *ComplaintSuite) TestNoWorkerOfAnEarlierRevisionAnswersTheDissatisfiedRo
 // second acknowledgement after it.
 func (s *ComplaintSuite) TestAcknowledgingADissatisfiedAnswerWithin15MinutesMeetsIt() {
 	six := int64(6 * 3600)
+	key := complaint.PolicyKey{Source: string(complaint.SourceNegativeFeedback), Urgency: complaint.Any, Tier: string(complaint.Medium)}
 	s.acts.sourcePolicies = map[complaint.Source]complaint.Policy{
-		complaint.SourceNegativeFeedback: {FirstResponseSeconds: 900, ResolutionSeconds: &six},
+		complaint.SourceNegativeFeedback: {FirstResponseSeconds: 900, ResolutionSeconds: &six, Key: &key},
 	}
 	s.answeredDissatisfied()
 	s.at(reopenedAt+5*time.Minute, func() {
@@ -144,6 +147,10 @@ func (s *ComplaintSuite) TestAcknowledgingADissatisfiedAnswerWithin15MinutesMeet
 	s.Empty(state.Ladder)
 	s.Equal([]time.Duration{reopenedAt + 7*time.Minute + 30*time.Second}, s.times(s.acts.eventsOf(complaint.EventSLAWarning)))
 	s.Equal([]time.Duration{time.Hour, reopenedAt + 10*time.Minute}, s.times(s.acts.eventsOf(complaint.EventAcknowledged)))
+	reopened := s.acts.eventsOf(complaint.EventReopened)
+	s.Require().Len(reopened, 1)
+	s.Equal(&complaint.RoundSLA{PolicyID: "negative_feedback/*/medium", FirstResponseSeconds: 900, ResolutionSeconds: 6 * 3600},
+		reopened[0].RoundSLA, "the event records the policy the round runs on (sla.round)")
 	acked := s.acts.noticesOf(complaint.EventAcknowledged)
 	s.Require().Len(acked, 2)
 	s.Equal(string(message.Progress), acked[1].Template, "the customer hears an update, not a new receipt")
@@ -180,6 +187,7 @@ func (s *ComplaintSuite) TestAnAgentsReopeningGetsNoFirstResponseClock() {
 	reopened := s.acts.eventsOf(complaint.EventReopened)
 	s.Require().Len(reopened, 1)
 	s.Zero(reopened[0].FirstResponseDueAt, "no round first response: the row keeps round 0's")
+	s.Nil(reopened[0].RoundSLA, "no policy of its own: the complaint's")
 }
 
 // A revision-5 execution decides it with GetVersion: without the marker (its

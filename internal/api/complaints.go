@@ -205,6 +205,8 @@ type slaView struct {
 	// Policy is the policy applied; null for complaints filed before policies had
 	// sources.
 	Policy *appliedPolicyView `json:"policy"`
+	// Round is the SLA of a round the customer's dissatisfied answer reopened.
+	Round *roundSLAView `json:"round"`
 }
 
 // complaintDetailView is the complaint as GET /v1/complaints/{id} answers it: its
@@ -257,6 +259,7 @@ func viewOf(c store.Complaint, caller auth.Principal) complaintView {
 			ResolvedAt:            utc(c.ResolvedAt),
 			ResolutionBreached:    c.ResolutionBreached,
 			WarningPercents:       complaint.WarningMarks(c.SLAWarningPercents),
+			Round:                 roundSLAOf(c),
 		},
 	}
 	if c.SLAResolutionSeconds != nil {

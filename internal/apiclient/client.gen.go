@@ -2143,6 +2143,29 @@ type ComplaintSLA struct {
 	ResolutionBusinessLeftSeconds *int64        `json:"resolution_business_left_seconds,omitempty"`
 	ResolvedAt                    *NullableTime `json:"resolved_at"`
 
+	// Round The SLA the current round runs on when the customer's dissatisfied survey answer
+	// reopened the complaint (docs/workflows.md, "A first response to a dissatisfied
+	// answer"); `policy`, `first_response` and `resolution` stay the policy it was filed
+	// under. `round` is the round (as `reopened_count`); `policy_id` the negative_feedback
+	// policy picked for it, null when none matched and the round runs on the defaults;
+	// `first_response` and `resolution` its budgets (the resolution the shorter of the
+	// follow-up and that policy's). Null in the first round, after an agent's reopening
+	// (the follow-up of the complaint's own policy) and for rounds reopened before it was
+	// recorded.
+	Round *struct {
+		// FirstResponse A Go duration: "90s", "2h", "1h30m0s".
+		//
+		// Examples: 4h0m0s
+		FirstResponse Duration        `json:"first_response"`
+		PolicyId      *NullableString `json:"policy_id"`
+
+		// Resolution A Go duration: "90s", "2h", "1h30m0s".
+		//
+		// Examples: 4h0m0s
+		Resolution Duration `json:"resolution"`
+		Round      int      `json:"round"`
+	} `json:"round,omitempty"`
+
 	// WarningPercents The shares of each clock's budget, in percent and ascending, at which the policy the complaint was filed under warns (its `warning_percents` between 0 and 100; the `sla_warning` events): a countdown shows the highest one reached. Empty when the policy has no warnings.
 	WarningPercents []int `json:"warning_percents"`
 }

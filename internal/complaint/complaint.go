@@ -221,6 +221,9 @@ type Event struct {
 	// running first-response clock's deadline when the raised urgency moved it;
 	// zero otherwise.
 	FirstResponseDueAt time.Time `json:"first_response_due_at,omitzero"`
+	// RoundSLA is, on a reopened event of a round the customer's dissatisfied answer
+	// reopened, the SLA that round runs on; nil for an agent's reopening.
+	RoundSLA *RoundSLA `json:"round_sla,omitempty"`
 
 	Escalation *EscalationRecord `json:"escalation,omitempty"` // escalation_*
 	// compensation_*: the front-line refund or compensation as the event leaves it.
@@ -232,6 +235,18 @@ type Event struct {
 	Survey   *SurveyAnswer `json:"survey,omitempty"`    // survey_answered
 	// Verification is how a closing was verified (closed).
 	Verification Verification `json:"verification,omitempty"`
+}
+
+// RoundSLA is the SLA of a round the customer's dissatisfied survey answer
+// reopened (001 「对负面反馈在15分钟内进行初步响应」): the negative_feedback policy
+// picked for it and the round's budgets — that policy's first response (or the
+// 15-minute default) and the shorter of the follow-up and its resolution.
+type RoundSLA struct {
+	// PolicyID names the policy ("negative_feedback/*/*"); empty when none matched
+	// and the round runs on the defaults.
+	PolicyID             string `json:"policy_id,omitempty"`
+	FirstResponseSeconds int64  `json:"first_response_seconds"`
+	ResolutionSeconds    int64  `json:"resolution_seconds"`
 }
 
 // Verification is whether the customer confirmed the fix before the complaint closed.
@@ -374,6 +389,10 @@ type Policy struct {
 	// The feedback loop after a resolution; 0 in snapshots taken before it existed.
 	SurveyReminderSeconds int64 `json:"survey_reminder_seconds,omitempty"`
 	SurveyTimeoutSeconds  int64 `json:"survey_timeout_seconds,omitempty"`
+	// Key names the policy picked after filing (LoadPolicy, LoadSourcePolicy), for
+	// a reopened round's record; nil in the snapshot taken at filing (the complaint
+	// row names that one).
+	Key *PolicyKey `json:"key,omitempty"`
 }
 
 // SLA is the service-level agreement a complaint was filed under: the policy in force

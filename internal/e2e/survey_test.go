@@ -362,6 +362,13 @@ func (s *stack) checkRoundFirstResponse(id, agent string, reopenedAt time.Time) 
 	if left := c.Sla.FirstResponseBusinessLeftSeconds; left == nil || *left <= 0 || *left > 15*60 {
 		t.Errorf("after the dissatisfied answer: first response business left %v, want (0, 900]", left)
 	}
+	// The round runs on the seeded negative_feedback policy, its 24 h capped by the
+	// 2 h follow-up; sla.policy stays the one the complaint was filed under.
+	if r := c.Sla.Round; r == nil || r.Round != 1 || null.Value(r.PolicyId) != "negative_feedback/*/*" ||
+		r.FirstResponse != "15m0s" || r.Resolution != "2h0m0s" || c.Sla.Policy == nil || c.Sla.Policy.Id != "*/medium/medium" {
+		t.Errorf("after the dissatisfied answer: sla.round %+v, sla.policy %+v; want round 1 on negative_feedback/*/* (15m0s / 2h0m0s) beside */medium/medium",
+			r, c.Sla.Policy)
+	}
 	within := 1
 	soon, err := api.ListComplaintsWithResponse(ctx, &apiclient.ListComplaintsParams{BreachingWithin: &within})
 	s.want(200, soon, err)

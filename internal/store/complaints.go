@@ -81,6 +81,8 @@ type Complaint struct {
 	// WaitSeconds is how long the customer queued before reaching a person, as
 	// filed (complaint.Waits); nil when not given.
 	WaitSeconds *int64 `db:"wait_seconds"`
+	// RoundSLA is the SLA of a round the customer's dissatisfied answer reopened.
+	RoundSLA
 }
 
 const complaintColumns = `id, external_id, request_hash, workflow_id, channel, customer_id, customer_name,
@@ -90,7 +92,7 @@ const complaintColumns = `id, external_id, request_hash, workflow_id, channel, c
 	resolution_breached, resolution_summary, root_cause, closed_at, sentiment, team_id, paused_at,
 	paused_seconds, reopened_count, escalation_level, extended_seconds, verification, scope, keywords, integration_id, filed_by,
 	source, policy_source, policy_urgency, policy_tier, policy_reason, anger_reason, urgency_raised_from,
-	customer_locale, wait_seconds, ` + firstResponseRuns + ` AS first_response_running,
+	customer_locale, wait_seconds, round_policy_id, round_first_response_seconds, round_resolution_seconds, ` + firstResponseRuns + ` AS first_response_running,
 	ARRAY(SELECT CAST(jsonb_array_elements_text(sla_snapshot->'warning_percents') AS int)) AS sla_warning_percents`
 
 // NewComplaint is what intake files. The store stamps the SLA from the policy in
@@ -425,11 +427,13 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		args = append(args, e.Status, e.Owner, e.Summary, e.RootCause, e.PausedSeconds)
 	case complaint.EventReopened:
 		// A round with a first-response clock (the customer's dissatisfied answer)
-		// shows it as the complaint's first-response deadline until it is met.
+		// shows it as the complaint's first-response deadline until it is met, and
+		// its SLA (roundColumns) until the next reopening.
 		q = `UPDATE complaints SET status = $2, resolved_at = NULL, reopened_count = reopened_count + 1,
 			resolution_due_at = $3, first_response_due_at = COALESCE($4, first_response_due_at),
-			round_response_pending = CAST($4 AS timestamptz) IS NOT NULL, updated_at = now() WHERE id = $1`
-		args = []any{e.ComplaintID, e.Status, e.ResolutionDueAt, timeOrNil(e.FirstResponseDueAt)}
+			round_response_pending = CAST($4 AS timestamptz) IS NOT NULL, round_policy_id = NULLIF($5, ''),
+			round_first_response_seconds = $6, round_resolution_seconds = $7, updated_at = now() WHERE id = $1`
+		args = append([]any{e.ComplaintID, e.Status, e.ResolutionDueAt, timeOrNil(e.FirstResponseDueAt)}, roundColumns(e.RoundSLA)...)
 	case complaint.EventClosed:
 		q = `UPDATE complaints SET status = $3, closed_at = $2, verification = NULLIF($4, ''), updated_at = now() WHERE id = $1`
 		args = append(args, e.Status, string(e.Verification))
@@ -481,14 +485,6 @@ func applyEvent(ctx context.Context, tx execer, e complaint.Event) error {
 		return fmt.Errorf("apply %s event to complaint %s: %w", e.Kind, e.ComplaintID, ErrNotFound)
 	}
 	return nil
-}
-
-// timeOrNil is t, or nil (SQL NULL) for the zero time.
-func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 // putEscalation writes the escalation as the event leaves it — while it is pending:
@@ -581,6 +577,9 @@ func eventData(e complaint.Event) map[string]any {
 	}
 	if e.Escalation != nil {
 		d["escalation"] = e.Escalation
+	}
+	if e.RoundSLA != nil {
+		d["round_sla"] = e.RoundSLA
 	}
 	return d
 }

@@ -198,6 +198,7 @@ func (s *Store) ComplaintPolicySnapshot(ctx context.Context, complaintID string,
 
 // pickSnapshot is the snapshot of the policy of rows that complaint.PickPolicy picks
 // for want — intake's precedence, written once — or ErrNotFound when none matches.
+// It names the policy picked (Key): a reopened round records which one it runs on.
 func pickSnapshot(rows []policyRow, want complaint.PolicyKey) (complaint.Policy, error) {
 	keys := make([]complaint.PolicyKey, len(rows))
 	for i, r := range rows {
@@ -207,7 +208,9 @@ func pickSnapshot(rows []policyRow, want complaint.PolicyKey) (complaint.Policy,
 	if i < 0 {
 		return complaint.Policy{}, ErrNotFound
 	}
-	return rows[i].snapshot()
+	p, err := rows[i].snapshot()
+	p.Key = &keys[i]
+	return p, err
 }
 
 // SourcePolicySnapshot reads the policy source has for urgency × tier, as a
