@@ -95,11 +95,13 @@ type Var struct {
 	Name        string
 	Kind        VarKind
 	Description string
-	// Words name, per locale, the values of a variable that carries one of the API's
-	// values (a compensation's kind, its status): the template gets the customer's
-	// word, never the raw value, whoever wrote the template. A value without a word
-	// is shown as given.
+	// Words name, per locale, the values of the variable Of, which carries one of
+	// the API's values (a compensation's kind, its status): this variable is the
+	// customer's word for it (kind_name: 优惠券, a coupon). Of keeps the raw value, so
+	// templates that print or compare it keep working. A value without a word is
+	// shown as given.
 	Words map[string]map[Locale]string
+	Of    string
 }
 
 // Text is a template's (or a rendered message's) subject and body.
@@ -184,11 +186,14 @@ func Render(key Key, locale Locale, t Text, vars map[string]string, zone *time.L
 	data := make(map[string]string, len(d.Vars))
 	for _, v := range d.Vars {
 		value := vars[v.Name]
+		if v.Of != "" {
+			value = vars[v.Of]
+			if word, ok := v.Words[value][locale]; ok {
+				value = word
+			}
+		}
 		if v.Kind == KindTime && value != "" {
 			value = FormatTime(value, locale, zone)
-		}
-		if word, ok := v.Words[value][locale]; ok {
-			value = word
 		}
 		data[v.Name] = value
 	}

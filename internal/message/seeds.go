@@ -2,25 +2,27 @@ package message
 
 // Variables every customer text may use.
 var common = []Var{
-	{"complaint_id", KindText, "the complaint's ID", nil},
-	{"customer_name", KindText, "the customer's name as filed", nil},
+	{"complaint_id", KindText, "the complaint's ID", nil, ""},
+	{"customer_name", KindText, "the customer's name as filed", nil, ""},
 }
 
 func vars(extra ...Var) []Var { return append(append([]Var{}, common...), extra...) }
 
 var (
-	varDue     = Var{"resolution_due_at", KindTime, "the committed resolution time", nil}
-	varMessage = Var{"message", KindText, "the agent's words to the customer", nil}
-	varLink    = Var{"link", KindText, "the survey link", nil}
-	varExpires = Var{"expires_at", KindTime, "when the survey link stops working", nil}
-	varReasons = Var{"reasons", KindText, "why the answer sent the complaint back", nil}
-	varWhy     = Var{"reason", KindText, "why it is not resolved yet, if the agent said", nil}
-	varExpects = Var{"expected_by", KindTime, "when the agent now expects to resolve it, if they said", nil}
+	varDue     = Var{"resolution_due_at", KindTime, "the committed resolution time", nil, ""}
+	varMessage = Var{"message", KindText, "the agent's words to the customer", nil, ""}
+	varLink    = Var{"link", KindText, "the survey link", nil, ""}
+	varExpires = Var{"expires_at", KindTime, "when the survey link stops working", nil, ""}
+	varReasons = Var{"reasons", KindText, "why the answer sent the complaint back", nil, ""}
+	varWhy     = Var{"reason", KindText, "why it is not resolved yet, if the agent said", nil, ""}
+	varExpects = Var{"expected_by", KindTime, "when the agent now expects to resolve it, if they said", nil, ""}
 )
 
 // The words of a compensation's kind (a manager's decision's: coupon … other; an
-// agent's: refund, compensation) and status (internal/complaint). An en word
-// carries its article, so a template writes "granted you {{.kind}}".
+// agent's: refund, compensation) and status (internal/complaint), given to templates
+// as kind_name and status_name beside the raw values, which templates saved before
+// the names existed print and compare. An en word carries its article, so a template
+// writes "granted you {{.kind_name}}".
 var (
 	compensationKinds = map[string]map[Locale]string{
 		"coupon":       {ZhCN: "优惠券", En: "a coupon"},
@@ -77,14 +79,14 @@ var definitions = []Definition{
 				"Dear {{.customer_name}},\n\nWe are sorry: we have not resolved your complaint ({{.complaint_id}}) in the time we committed to. We are still working on it, and the person handling it will tell you why and when we now expect to resolve it."},
 		}},
 	{Key: Extension, Description: "an approved extension of the resolution time",
-		Vars: vars(varDue, Var{"reason", KindText, "why more time is needed", nil}), Seeds: map[Locale]Text{
+		Vars: vars(varDue, Var{"reason", KindText, "why more time is needed", nil, ""}), Seeds: map[Locale]Text{
 			ZhCN: {"您的投诉需要更多处理时间（{{.complaint_id}}）",
 				"{{.customer_name}}，您好：\n\n很抱歉，解决您的问题需要更多时间{{if .reason}}（{{.reason}}）{{end}}。新的承诺解决时间为 {{.resolution_due_at}}。"},
 			En: {"Your complaint needs more time ({{.complaint_id}})",
 				"Dear {{.customer_name}},\n\nWe are sorry: resolving your complaint needs more time{{if .reason}} ({{.reason}}){{end}}. We now commit to resolving it by {{.resolution_due_at}}."},
 		}},
 	{Key: Paused, Description: "work waits on the customer's reply",
-		Vars: vars(Var{"reason", KindText, "what we need from the customer", nil}), Seeds: map[Locale]Text{
+		Vars: vars(Var{"reason", KindText, "what we need from the customer", nil, ""}), Seeds: map[Locale]Text{
 			ZhCN: {"我们在等待您的回复（{{.complaint_id}}）", "在收到您的回复之前，我们暂停处理您的投诉：{{.reason}}"},
 			En:   {"We are waiting for your reply ({{.complaint_id}})", "We have paused work on your complaint until we hear from you: {{.reason}}"},
 		}},
@@ -94,7 +96,7 @@ var definitions = []Definition{
 			En:   {"We are working on your complaint again ({{.complaint_id}})", "Thank you. We are working on your complaint again and will resolve it by {{.resolution_due_at}}."},
 		}},
 	{Key: Resolution, Description: "the complaint was resolved",
-		Vars: vars(Var{"summary", KindText, "what was done", nil}), Seeds: map[Locale]Text{
+		Vars: vars(Var{"summary", KindText, "what was done", nil, ""}), Seeds: map[Locale]Text{
 			ZhCN: {"您的投诉已处理完毕（{{.complaint_id}}）", "{{.customer_name}}，您好：\n\n{{.summary}}"},
 			En:   {"Your complaint has been resolved ({{.complaint_id}})", "Dear {{.customer_name}},\n\n{{.summary}}"},
 		}},
@@ -141,20 +143,22 @@ var definitions = []Definition{
 		}},
 	{Key: Compensation, Description: "compensation granted to the customer (service recovery)",
 		Vars: vars(
-			Var{"amount", KindText, "the amount, as a number", nil},
-			Var{"currency", KindText, "its ISO 4217 currency, if any", nil},
-			Var{"kind", KindText, "what is granted, in the customer's words (优惠券, a coupon …)", compensationKinds},
-			Var{"status", KindText, "where the compensation stands, in the customer's words (已发放, granted …)", compensationStatuses},
-			Var{"note", KindText, "a note to the customer, if any", nil},
+			Var{"amount", KindText, "the amount, as a number", nil, ""},
+			Var{"currency", KindText, "its ISO 4217 currency, if any", nil, ""},
+			Var{"kind", KindText, "what is granted, as the API names it (coupon, refund, compensation …): for comparisons", nil, ""},
+			Var{"kind_name", KindText, "what is granted, in the customer's words (优惠券, a coupon …)", compensationKinds, "kind"},
+			Var{"status", KindText, "where the compensation stands, as the API names it (granted …): for comparisons", nil, ""},
+			Var{"status_name", KindText, "where the compensation stands, in the customer's words (已发放, granted …)", compensationStatuses, "status"},
+			Var{"note", KindText, "a note to the customer, if any", nil, ""},
 		), Seeds: map[Locale]Text{
 			ZhCN: {"向您致歉：投诉补偿（{{.complaint_id}}）",
-				"为表歉意，我们为您提供{{.kind}}：{{.amount}} {{.currency}}（{{.status}}）。{{if .note}}\n{{.note}}{{end}}"},
+				"为表歉意，我们为您提供{{.kind_name}}：{{.amount}} {{.currency}}（{{.status_name}}）。{{if .note}}\n{{.note}}{{end}}"},
 			En: {"We are sorry: compensation for your complaint ({{.complaint_id}})",
-				"As an apology we have granted you {{.kind}} of {{.amount}} {{.currency}} ({{.status}}).{{if .note}}\n{{.note}}{{end}}"},
+				"As an apology we have granted you {{.kind_name}} of {{.amount}} {{.currency}} ({{.status_name}}).{{if .note}}\n{{.note}}{{end}}"},
 		}},
 	{Key: SuggestionDone, Description: "an improvement the customer's feedback suggested is done (improvement list)",
 		Vars: vars(
-			Var{"title", KindText, "the improvement item's title", nil},
+			Var{"title", KindText, "the improvement item's title", nil, ""},
 		), Seeds: map[Locale]Text{
 			ZhCN: {"感谢您的建议：我们已完成改进",
 				"您好{{if .customer_name}}，{{.customer_name}}{{end}}：您此前提出的建议「{{.title}}」已完成改进。感谢您帮助我们做得更好。"},
