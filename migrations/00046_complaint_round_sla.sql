@@ -8,10 +8,12 @@
 -- and the round runs on the defaults. Nullable: no row is rewritten; complaints
 -- reopened before read as without (the view's sla.round is null).
 
+-- One statement, metadata only; it waits for its lock at most 10 s rather than queue
+-- every complaint's traffic behind a long report holding the table.
 -- +goose Up
-ALTER TABLE complaints ADD COLUMN round_policy_id text;
-ALTER TABLE complaints ADD COLUMN round_first_response_seconds bigint;
-ALTER TABLE complaints ADD COLUMN round_resolution_seconds bigint;
+SET LOCAL lock_timeout = '10s';
+ALTER TABLE complaints ADD COLUMN round_policy_id text, ADD COLUMN round_first_response_seconds bigint,
+    ADD COLUMN round_resolution_seconds bigint;
 
 -- +goose Down
 ALTER TABLE complaints DROP COLUMN round_resolution_seconds;

@@ -2148,8 +2148,10 @@ type ComplaintSLA struct {
 	// answer"); `policy`, `first_response` and `resolution` stay the policy it was filed
 	// under. `round` is the round (as `reopened_count`); `policy_id` the negative_feedback
 	// policy picked for it, null when none matched and the round runs on the defaults;
-	// `first_response` and `resolution` its budgets (the resolution the shorter of the
-	// follow-up and that policy's). Null in the first round, after an agent's reopening
+	// `first_response` and `resolution` its budgets when it was reopened (the resolution
+	// the shorter of the follow-up and that policy's; an extension or a raised urgency
+	// later moves the deadlines, `first_response_due_at` and `resolution_due_at`, not
+	// these). Null in the first round, after an agent's reopening
 	// (the follow-up of the complaint's own policy) and for rounds reopened before it was
 	// recorded.
 	Round *struct {
