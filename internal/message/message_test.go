@@ -225,3 +225,20 @@ func TestCompensationNoticeReadsInTheCustomersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The reopening's reasons are staff words about the customer ("the customer says
+// the problem is not solved; CSAT 1 of 5"): no seed shows them to the customer,
+// who hears, in their language, that we are sorry and when we expect to resolve it.
+func TestTheDissatisfiedReopeningDoesNotQuoteStaffWordsToTheCustomer(t *testing.T) {
+	for _, l := range Locales {
+		seed, _ := Seed(ReopenedDissatisfied, l)
+		got, err := Render(ReopenedDissatisfied, l, seed, map[string]string{
+			"reasons": "the customer says the problem is not solved; CSAT 1 of 5", "resolution_due_at": "2026-12-08T10:00:00Z"}, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(got.Body, "the customer says") || strings.Contains(got.Body, "CSAT") {
+			t.Errorf("%s: %q quotes the staff's reasons", l, got.Body)
+		}
+	}
+}

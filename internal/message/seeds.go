@@ -13,7 +13,7 @@ var (
 	varMessage = Var{"message", KindText, "the agent's words to the customer", nil, ""}
 	varLink    = Var{"link", KindText, "the survey link", nil, ""}
 	varExpires = Var{"expires_at", KindTime, "when the survey link stops working", nil, ""}
-	varReasons = Var{"reasons", KindText, "why the answer sent the complaint back", nil, ""}
+	varReasons = Var{"reasons", KindText, "why the answer sent the complaint back, as staff read it, in English (\"the customer says the problem is not solved; CSAT 1 of 5\"): the seeds do not show it to the customer", nil, ""}
 	varWhy     = Var{"reason", KindText, "why it is not resolved yet, if the agent said", nil, ""}
 	varExpects = Var{"expected_by", KindTime, "when the agent now expects to resolve it, if they said", nil, ""}
 )
@@ -129,7 +129,7 @@ var definitions = []Definition{
 			ZhCN: {"您的投诉已重新处理（{{.complaint_id}}）",
 				"很抱歉问题尚未解决。您的投诉已重新打开，我们预计在 {{.resolution_due_at}} 前解决。"},
 			En: {"We have reopened your complaint ({{.complaint_id}})",
-				"We are sorry the problem is not solved ({{.reasons}}). Your complaint is open again with a follow-up deadline; we expect to resolve it by {{.resolution_due_at}}."},
+				"We are sorry the problem is not solved. Your complaint is open again with a follow-up deadline; we expect to resolve it by {{.resolution_due_at}}."},
 		}},
 	{Key: ClosedVerified, Description: "closed after the customer confirmed the fix",
 		Vars: vars(), Seeds: map[Locale]Text{
