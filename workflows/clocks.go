@@ -134,6 +134,14 @@ func (c *slaClock) timeOf(m *mark, cal *calendar.Calendar) time.Time {
 // due is the deadline if the clock keeps running.
 func (c *slaClock) due(cal *calendar.Calendar) time.Time { return c.timeOf(c.breachMark(), cal) }
 
+// markDue returns the running clock's next mark if its time has come by now.
+func (c *slaClock) markDue(now time.Time, cal *calendar.Calendar) *mark {
+	if m := c.nextMark(); c.running && m != nil && m.offset(c.budget) <= c.usedAt(now, cal) {
+		return m
+	}
+	return nil
+}
+
 // pause keeps since at the pause, so due reads "the deadline if resumed now".
 func (c *slaClock) pause(now time.Time, cal *calendar.Calendar) {
 	c.used = c.usedAt(now, cal)
@@ -173,10 +181,7 @@ var versionMarksBeforeActions = change{"marks-before-actions", 8}
 // one clock where the attempt that died had the other's), their notices never sent.
 // Asked only when a mark is due, so an older execution meets GetVersion only then.
 func (w *complaintWorkflow) fireDueBeforeAction(ctx workflow.Context, now time.Time) {
-	due := slices.ContainsFunc(w.clocks, func(c *slaClock) bool {
-		m := c.nextMark()
-		return c.running && m != nil && m.offset(c.budget) <= c.usedAt(now, w.cal)
-	})
+	due := slices.ContainsFunc(w.clocks, func(c *slaClock) bool { return c.markDue(now, w.cal) != nil })
 	if !due || !w.changed(ctx, versionMarksBeforeActions) {
 		return
 	}

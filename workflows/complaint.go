@@ -402,11 +402,8 @@ func (w *complaintWorkflow) nextWake() (wake, bool) {
 
 // fireDue marks every mark of the clock whose time has come as fired.
 func (w *complaintWorkflow) fireDue(c *slaClock, now time.Time) {
-	if !c.running {
-		return
-	}
-	used, due := c.usedAt(now, w.cal), c.due(w.cal)
-	for m := c.nextMark(); m != nil && m.offset(c.budget) <= used; m = c.nextMark() {
+	due := c.due(w.cal)
+	for m := c.markDue(now, w.cal); m != nil; m = c.markDue(now, w.cal) {
 		m.fired = true
 		w.fired = append(w.fired, firedMark{clock: c, mark: m, at: now, due: due, to: w.markRecipient(m)})
 	}

@@ -106,7 +106,7 @@ func (w *complaintWorkflow) compensate(ctx workflow.Context, req CompensateReque
 	if w.withinAuthority(ctx, req.Amount, req.Limit) {
 		rec.Status, rec.DecidedBy, rec.DecidedAt = complaint.CompensationGranted, req.Actor, &now
 		w.state.Compensations = append(w.state.Compensations, rec)
-		return w.state, w.grantCompensation(ctx, req.Actor, rec)
+		return w.state, w.grantCompensation(ctx, req.Actor, rec, nil)
 	}
 	rec.Status, rec.EscalationSeq = complaint.CompensationRequested, len(w.state.Escalations)+1
 	w.state.Compensations = append(w.state.Compensations, rec)
@@ -146,15 +146,22 @@ func (w *complaintWorkflow) withinAuthority(ctx workflow.Context, amount float64
 	return w.changed(ctx, versionInclusiveLimit)
 }
 
-// grantCompensation records a granted compensation and tells the customer.
-func (w *complaintWorkflow) grantCompensation(ctx workflow.Context, actor string, rec complaint.CompensationRecord) error {
+// grantCompensation records a granted compensation and tells the customer. named,
+// when a decision granted a compensation of its own (decisionGrant), is what the
+// decision named: the customer hears its finer kind (a coupon) and note, not the
+// record's two kinds.
+func (w *complaintWorkflow) grantCompensation(ctx workflow.Context, actor string, rec complaint.CompensationRecord, named *complaint.Compensation) error {
 	key := w.eventKey(complaint.EventCompensationGranted)
 	if err := w.record(ctx, complaint.Event{
 		Key: key, Kind: complaint.EventCompensationGranted, Actor: actor, At: *rec.DecidedAt, Compensation: &rec,
 	}); err != nil {
 		return err
 	}
-	w.tellCustomer(ctx, key, complaint.EventCompensationGranted, message.Compensation, rec.CompensationFields())
+	vars := rec.CompensationFields()
+	if named != nil {
+		vars["kind"], vars["note"] = named.Kind, named.Note
+	}
+	w.tellCustomer(ctx, key, complaint.EventCompensationGranted, message.Compensation, vars)
 	return nil
 }
 
@@ -218,16 +225,7 @@ func (w *complaintWorkflow) decisionGrant(ctx workflow.Context, e complaint.Esca
 // for none, a compensation of its own, told the customer in the decision's words.
 func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint.EscalationRecord, grant *complaint.CompensationRecord) error {
 	if grant != nil && w.compensationOf(e.Seq) == nil { // in the state already (decideEscalation)
-		key := w.eventKey(complaint.EventCompensationGranted)
-		if err := w.record(ctx, complaint.Event{
-			Key: key, Kind: complaint.EventCompensationGranted, Actor: e.DecidedBy, At: *e.DecidedAt, Compensation: grant,
-		}); err != nil {
-			return err
-		}
-		vars := grant.CompensationFields()
-		vars["kind"], vars["note"] = e.Decision.Compensation.Kind, e.Decision.Compensation.Note
-		w.tellCustomer(ctx, key, complaint.EventCompensationGranted, message.Compensation, vars)
-		return nil
+		return w.grantCompensation(ctx, e.DecidedBy, *grant, e.Decision.Compensation)
 	}
 	c := w.compensationOf(e.Seq)
 	if c == nil || e.Decision == nil {
@@ -235,7 +233,7 @@ func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint
 	}
 	if grant != nil {
 		*c = *grant
-		return w.grantCompensation(ctx, e.DecidedBy, *c)
+		return w.grantCompensation(ctx, e.DecidedBy, *c, nil)
 	}
 	c.DecidedBy, c.DecidedAt = e.DecidedBy, e.DecidedAt
 	if d := e.Decision; d.Kind == complaint.DecisionCompensate && d.Compensation != nil {
@@ -243,7 +241,7 @@ func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint
 		if d.Compensation.Currency != "" {
 			c.Currency = d.Compensation.Currency
 		}
-		return w.grantCompensation(ctx, e.DecidedBy, *c)
+		return w.grantCompensation(ctx, e.DecidedBy, *c, nil)
 	}
 	c.Status = complaint.CompensationDeclined
 	snapshot := *c
