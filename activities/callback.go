@@ -44,6 +44,7 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		ResolutionDueAt *time.Time `json:"resolution_due_at"`
 		Round           int        `json:"round"`
 		SurveyID        string     `json:"survey_id"`
+		ExpectedBy      *time.Time `json:"expected_by"`
 		Escalation      *struct {
 			Decision *complaint.Decision `json:"decision"`
 		} `json:"escalation"`
@@ -64,7 +65,7 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		Data: notify.CallbackData{
 			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
 			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
-			FirstResponseDueAt: ev.FirstResponseDueAt,
+			FirstResponseDueAt: ev.FirstResponseDueAt, ExpectedBy: ev.ExpectedBy,
 		},
 	}
 	if n.EventKind == complaint.EventSurveySent {

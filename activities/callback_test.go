@@ -369,3 +369,51 @@ func TestReopenedCallbackCarriesTheRoundsFirstResponseDeadline(t *testing.T) {
 		})
 	}
 }
+
+// The progress_sent callback says when the agent told the customer they now expect
+// to resolve it (002 §9.3 「预计解决时间」), so an intake system can show it in its own
+// channel; nothing of one when the agent named no time.
+func TestProgressCallbackCarriesTheTimeTheCustomerWasTold(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		expected time.Time // zero: the agent named no time
+	}{
+		{"with an expected time", at.Add(6 * time.Hour)},
+		{"without", time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newNotifyFixture(t)
+			rcv, _ := f.withIntegration(t)
+			key := f.c.WorkflowID + "/progress_sent/1"
+			if _, err := f.st.RecordEvent(context.Background(), complaint.Event{
+				ComplaintID: f.c.ID, Key: key, Kind: complaint.EventProgressSent, Actor: "ann", At: at,
+				Message: "the courier found it", Reason: "the parcel is in transit", ExpectedBy: tc.expected,
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.notify(activities.Notice{ComplaintID: f.c.ID, EventKey: key, EventKind: complaint.EventProgressSent,
+				Recipient: activities.CustomerRecipient, Subject: "News on your complaint", Body: "the courier found it"}); err != nil {
+				t.Fatal(err)
+			}
+			reqs := rcv.received()
+			if len(reqs) != 1 {
+				t.Fatalf("got %d callbacks, want 1", len(reqs))
+			}
+			var got notify.CallbackPayload
+			if err := json.Unmarshal([]byte(reqs[0].body), &got); err != nil {
+				t.Fatal(err)
+			}
+			d := got.Data
+			if got.Kind != "progress_sent" || d.Reason != "the parcel is in transit" {
+				t.Errorf("payload %s, want progress_sent with the agent's reason", reqs[0].body)
+			}
+			switch {
+			case tc.expected.IsZero() && strings.Contains(reqs[0].body, "expected_by"):
+				t.Errorf("payload %s, want no expected_by when the agent named no time", reqs[0].body)
+			case !tc.expected.IsZero() && (d.ExpectedBy == nil || !d.ExpectedBy.Equal(tc.expected)):
+				t.Errorf("payload %s, want expected_by %s", reqs[0].body, tc.expected)
+			}
+		})
+	}
+}

@@ -479,11 +479,16 @@ func (w *complaintWorkflow) sendProgress(ctx workflow.Context, req CustomerProgr
 		return w.state, err
 	}
 	key := w.eventKey(complaint.EventProgressSent)
-	err := w.record(ctx, complaint.Event{
+	event := complaint.Event{
 		Key: key, Kind: complaint.EventProgressSent, Actor: req.Actor, At: workflow.Now(ctx), Message: req.Message,
 		Reason: req.Reason,
-	})
-	if err != nil {
+	}
+	if req.ExpectedBy != nil {
+		// What the customer was promised, for staff and the intake system to see.
+		// Only the local activity's input changes, which replay does not compare.
+		event.ExpectedBy = *req.ExpectedBy
+	}
+	if err := w.record(ctx, event); err != nil {
 		return w.state, err
 	}
 	vars := map[string]string{"message": req.Message, "reason": req.Reason}

@@ -106,7 +106,12 @@ func (s *ComplaintSuite) TestAnOverdueComplaintIsExplainedToTheCustomer() {
 	s.Equal(message.Time(s.start.Add(30*time.Hour)), late.Vars["expected_by"])
 	s.Equal("a storm closed the depot", late.Vars["reason"])
 	s.Empty(bare.Vars["expected_by"])
-	s.Equal("a storm closed the depot", s.acts.eventsOf(complaint.EventProgressSent)[1].Reason)
+	events := s.acts.eventsOf(complaint.EventProgressSent)
+	s.Equal("a storm closed the depot", events[1].Reason)
+	// What the customer was promised is on the record, for staff and the intake system.
+	s.Equal(s.start.Add(20*time.Hour), events[0].ExpectedBy.UTC())
+	s.Equal(s.start.Add(30*time.Hour), events[1].ExpectedBy.UTC())
+	s.True(events[2].ExpectedBy.IsZero())
 	s.Require().Len(s.rejections, 3)
 	s.Contains(s.rejections[0], "after the committed resolution time")
 	s.Contains(s.rejections[1], "must be in the future")

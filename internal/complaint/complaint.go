@@ -201,7 +201,7 @@ type Event struct {
 	Message   string    `json:"message,omitempty"`    // acknowledged: first response to the customer
 	Summary   string    `json:"summary,omitempty"`    // resolved
 	RootCause string    `json:"root_cause,omitempty"` // resolved
-	Reason    string    `json:"reason,omitempty"`     // closed, paused, reopened, escalation_*
+	Reason    string    `json:"reason,omitempty"`     // closed, paused, reopened, progress_sent, escalation_*
 	Clock     Clock     `json:"clock,omitempty"`      // sla_warning, sla_breached, sla_escalated
 	Round     int       `json:"round,omitempty"`      // the clock's round: 0, then 1… after each reopening
 	DueAt     time.Time `json:"due_at,omitzero"`      // sla_warning, sla_breached, sla_escalated
@@ -214,6 +214,9 @@ type Event struct {
 	Urgency         Level     `json:"urgency,omitempty"`        // escalation_decided: raised urgency
 	PausedSeconds   float64   `json:"paused_seconds,omitempty"` // resumed: length of the pause
 	ExtendedSeconds int64     `json:"extended_seconds,omitempty"`
+	// ExpectedBy is, on progress_sent, when the agent told the customer they now
+	// expect to resolve it (002 §9.3 「预计解决时间」); it moves no deadline.
+	ExpectedBy time.Time `json:"expected_by,omitzero"`
 
 	// FirstResponseDueAt is, on a reopened event, the round's first-response
 	// deadline when the round has that clock (the customer's dissatisfied survey

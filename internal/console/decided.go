@@ -112,6 +112,9 @@ func eventDetails(lang string, ev apiclient.ComplaintEvent) []detail {
 			out = append(out, detail{Label: translate(lang, "ev.due"), At: due})
 		}
 	}
+	if by := timeOf(data["expected_by"]); by != nil && ev.Kind == "progress_sent" {
+		out = append(out, detail{Label: translate(lang, "ev.expected"), At: by})
+	}
 	return out
 }
 

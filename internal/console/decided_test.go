@@ -14,7 +14,7 @@ import (
 // declined compensation's reason and a resolution in the timeline and in the
 // inbox's history of the complaint.
 func TestDecisionsAndEventsSayWhatWasDecided(t *testing.T) {
-	due := shiftNow.Add(6 * time.Hour)
+	due, expected := shiftNow.Add(6*time.Hour), shiftNow.Add(4*time.Hour)
 	rejected := map[string]any{"decision": "reject", "reason": "no grounds for a refund"}
 	extended := map[string]any{"decision": "extend", "extension_seconds": 7200}
 	f := overLimit()
@@ -30,9 +30,12 @@ func TestDecisionsAndEventsSayWhatWasDecided(t *testing.T) {
 			"data": map[string]any{"reason": "over budget", "compensation": map[string]any{"kind": "refund", "amount": 300, "currency": "CNY", "status": "declined"}}},
 		map[string]any{"id": 4, "kind": "escalation_decided", "actor": "max", "occurred_at": ago(time.Hour),
 			"data": map[string]any{"escalation": map[string]any{"seq": 3, "decision": extended}, "resolution_due_at": due.Format(time.RFC3339Nano)}},
-		map[string]any{"id": 5, "kind": "resolved", "actor": "ann", "occurred_at": ago(time.Minute), "data": map[string]any{"summary": "refunded", "root_cause": "depot"}})
+		map[string]any{"id": 5, "kind": "progress_sent", "actor": "ann", "occurred_at": ago(30 * time.Minute),
+			"data": map[string]any{"message": "the courier is on the way", "reason": "depot closed", "expected_by": expected.Format(time.RFC3339Nano)}},
+		map[string]any{"id": 6, "kind": "resolved", "actor": "ann", "occurred_at": ago(time.Minute), "data": map[string]any{"summary": "refunded", "root_cause": "depot"}})
 	c := f.console(t)
 	dueAt := `<time class="local" datetime="` + due.Format(time.RFC3339) + `"`
+	expectedAt := `<time class="local" datetime="` + expected.Format(time.RFC3339) + `"`
 	page := func(h http.HandlerFunc, target, lang string) string {
 		r := httptest.NewRequest(http.MethodGet, target, nil)
 		r.SetPathValue("id", shiftComplaint)
@@ -60,19 +63,20 @@ func TestDecisionsAndEventsSayWhatWasDecided(t *testing.T) {
 	}
 	timeline := body[strings.Index(body, `id="timeline"`):]
 	for _, want := range []string{"Message: We are on it", "Reason: awaiting the receipt", "Reason: over budget",
-		"Compensation: 300 CNY, refund", "Summary: refunded", "Root cause: depot", "Extended by: 2h 0m", "Resolution now due: " + dueAt} {
+		"Compensation: 300 CNY, refund", "Summary: refunded", "Root cause: depot", "Extended by: 2h 0m", "Resolution now due: " + dueAt,
+		"Message: the courier is on the way", "Customer told: expected by: " + expectedAt} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
 	}
 	zh := page(c.complaint, "/console/complaints/"+shiftComplaint, langZH)
-	for _, want := range []string{"决定: 驳回", "原因: no grounds for a refund", "延长: 2小时 0分", "解决期限改为: " + dueAt, "消息: We are on it"} {
+	for _, want := range []string{"决定: 驳回", "原因: no grounds for a refund", "延长: 2小时 0分", "解决期限改为: " + dueAt, "消息: We are on it", "告知客户预计解决时间: " + expectedAt} {
 		if !strings.Contains(zh, want) {
 			t.Errorf("the Chinese complaint page lacks %q", want)
 		}
 	}
 	inbox := page(c.escalations, "/console/escalations", langEN)
-	for _, want := range []string{"Message: We are on it", "Reason: over budget", "Summary: refunded", "Resolution now due: " + dueAt} {
+	for _, want := range []string{"Reason: over budget", "Summary: refunded", "Resolution now due: " + dueAt, "Customer told: expected by: " + expectedAt} {
 		if !strings.Contains(inbox, want) {
 			t.Errorf("the inbox's history lacks %q", want)
 		}

@@ -13,6 +13,7 @@ var decidedMessages = map[string]message{
 	"ev.extendedby":   {"Extended by", "延长"},
 	"ev.compensation": {"Compensation", "补偿"},
 	"ev.due":          {"Resolution now due", "解决期限改为"},
+	"ev.expected":     {"Customer told: expected by", "告知客户预计解决时间"},
 	"ev.message":      {"Message", "消息"},
 	"ev.pausedfor":    {"Paused for", "暂停时长"},
 	"ev.csat":         {"CSAT", "CSAT"},

@@ -69,6 +69,9 @@ type CallbackData struct {
 	// FirstResponseDueAt is, for reopened, the round's first-response deadline when
 	// the customer's dissatisfied answer reopened it; absent for an agent's reopening.
 	FirstResponseDueAt *time.Time `json:"first_response_due_at,omitempty"`
+	// ExpectedBy is, for progress_sent, when the agent told the customer they now
+	// expect to resolve it, if they said.
+	ExpectedBy *time.Time `json:"expected_by,omitempty"`
 }
 
 // CallbackCompensation is service recovery granted to the customer.

@@ -566,6 +566,9 @@ func eventData(e complaint.Event) map[string]any {
 	if !e.FirstResponseDueAt.IsZero() {
 		d["first_response_due_at"] = e.FirstResponseDueAt.UTC().Format(time.RFC3339Nano)
 	}
+	if !e.ExpectedBy.IsZero() {
+		d["expected_by"] = e.ExpectedBy.UTC().Format(time.RFC3339Nano)
+	}
 	for k, v := range map[string]int64{"round": int64(e.Round), "percent": int64(e.Percent), "level": int64(e.Level),
 		"extended_seconds": e.ExtendedSeconds} {
 		if v != 0 {
