@@ -136,7 +136,7 @@ screenshots: temporal-cli chromium console-assets
 
 ## record-histories: refresh workflows/testdata from a real run (after a versioned change)
 record-histories: temporal-cli
-	RECORD_HISTORIES=1 go test -count=1 -run 'TestComplaintLifecycle|TestBreach|TestLadder|TestSurvey|TestDissatisfied|TestUnanswered' ./internal/e2e
+	RECORD_HISTORIES=1 go test -count=1 -run 'TestComplaintLifecycle|TestBreach|TestLadder|TestSurvey|TestDissatisfied|TestUnanswered|TestStaffClosing' ./internal/e2e
 
 bench: temporal-cli
 	go run ./scripts/bench

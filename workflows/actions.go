@@ -161,9 +161,18 @@ func (w *complaintWorkflow) close(ctx workflow.Context, req CloseRequest) (Compl
 	}
 	// Closed by an agent: whatever the survey would have said, the customer did not
 	// confirm the fix.
-	_, err := w.closeAs(ctx, req.Actor, complaint.Unverified, req.Reason)
+	key, err := w.closeAs(ctx, req.Actor, complaint.Unverified, req.Reason)
+	if err == nil && w.changed(ctx, versionStaffCloseNotice) {
+		w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedByStaff, nil)
+	}
 	return w.state, err
 }
+
+// versionStaffCloseNotice marks executions in which staff closing a resolved
+// complaint tells the customer, and so the intake system (closed_by_staff, the
+// closed callback); executions without it told no one: the intake system stayed
+// at "resolved" holding a survey link that had stopped working.
+var versionStaffCloseNotice = change{"staff-close-notice", 9}
 
 // closeAs closes the complaint with the given verification and returns the event key.
 func (w *complaintWorkflow) closeAs(ctx workflow.Context, actor string, v complaint.Verification, reason string) (string, error) {

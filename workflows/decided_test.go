@@ -102,8 +102,8 @@ func (s *ComplaintSuite) TestRevisionFourMeetingTheResolvedRequestLiveTakesIt() 
 
 	s.Empty(state.Escalations)
 	s.Equal(complaint.CompensationCancelled, state.Compensations[0].Status)
-	s.ElementsMatch([]string{"compensation-resolved-meanwhile-1", "survey-link-expiry-1"}, *upserts,
-		"the change, and the survey's (a survey of a revision-4 complaint asks too)")
+	s.ElementsMatch([]string{"compensation-resolved-meanwhile-1", "survey-link-expiry-1", "staff-close-notice-1"}, *upserts,
+		"the change, the survey's (a survey of a revision-4 complaint asks too) and the staff close's")
 }
 
 // unassignedResolvedTwice resolves an unassigned complaint as two agents in one

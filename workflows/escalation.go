@@ -49,6 +49,25 @@ func (w *complaintWorkflow) approvers() []complaint.Member {
 	return out
 }
 
+// versionNotOwnApprover marks executions in which nobody is the approver of an
+// escalation they asked for: a manager granting over their own limit (or asking
+// for a decision) leaves it to the approvers above them (approversOf). Executions
+// without it routed it to the requester, who may not decide it (the API refuses
+// one's own request), so it waited out the decision time before moving up.
+var versionNotOwnApprover = change{"not-own-approver", 9}
+
+// approversOf are the approvers of an escalation requestedBy asked for: those above
+// the requester when the requester is one of them (versionNotOwnApprover), else
+// approvers. Asked only then, so an older execution meets GetVersion only then.
+func (w *complaintWorkflow) approversOf(ctx workflow.Context, requestedBy string) []complaint.Member {
+	all := w.approvers()
+	i := slices.IndexFunc(all, func(m complaint.Member) bool { return m.ID == requestedBy })
+	if i < 0 || !w.changed(ctx, versionNotOwnApprover) {
+		return all
+	}
+	return all[i+1:]
+}
+
 func memberIDs(ms []complaint.Member) []string {
 	ids := make([]string, len(ms))
 	for i, m := range ms {
@@ -120,7 +139,7 @@ var versionUnroutedEscalation = change{"escalation-awaits-manager", 5}
 // the policy's decision time before it moves up a level. An automatic one with no
 // manager in the chain waits for one (versionUnroutedEscalation).
 func (w *complaintWorkflow) openEscalation(ctx workflow.Context, actor, reason string, automatic bool) error {
-	approvers := w.approvers()
+	approvers := w.approversOf(ctx, actor)
 	if len(approvers) == 0 && !w.changed(ctx, versionUnroutedEscalation) {
 		w.logger.Warn("no manager in the reporting chain; escalation not requested", "Reason", reason)
 		return nil
@@ -185,8 +204,11 @@ func (w *complaintWorkflow) tellUnrouted(ctx workflow.Context, key string, e com
 // executions that opened one have one, so older histories meet nothing here.
 func (w *complaintWorkflow) routeWaitingEscalation(ctx workflow.Context) {
 	e := w.state.PendingEscalation()
-	approvers := w.approvers()
-	if e == nil || e.Approver != "" || len(approvers) == 0 {
+	if e == nil || e.Approver != "" {
+		return
+	}
+	approvers := w.approversOf(ctx, e.RequestedBy)
+	if len(approvers) == 0 {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -223,7 +245,7 @@ func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
 	if e == nil || e.DecisionDueAt == nil || now.Before(*e.DecisionDueAt) {
 		return
 	}
-	approvers := w.approvers()
+	approvers := w.approversOf(ctx, e.RequestedBy)
 	kind := complaint.EventEscalationOverdue
 	if e.Level < len(approvers) {
 		kind = complaint.EventEscalationMovedUp

@@ -200,23 +200,44 @@ func (w *complaintWorkflow) decisionGrant(ctx workflow.Context, e complaint.Esca
 		if granted.Currency != "" {
 			rec.Currency = granted.Currency
 		}
+		// What the manager granted, in their words: a partial refund is not told
+		// as the agent's "full refund". Data only (the record and the notice).
+		rec.Kind, rec.Note = recordedAs(*granted, c.Note)
 		return &rec
 	}
-	// A decision names what it grants more finely (a coupon, points…) than the
-	// record's two kinds: a refund stays one, the rest are compensation, with the
-	// decision's kind kept in the note.
-	kind, note := complaint.RecoveryCompensation, granted.Kind
-	if granted.Note != "" {
-		note += ": " + granted.Note
-	}
-	if granted.Kind == string(complaint.RecoveryRefund) {
-		kind, note = complaint.RecoveryRefund, granted.Note
-	}
+	kind, note := recordedAs(*granted, "")
 	return &complaint.CompensationRecord{
 		Seq: len(w.state.Compensations) + 1, Kind: kind, Amount: granted.Amount, Currency: granted.Currency, Note: note,
 		Status: complaint.CompensationGranted, RequestedBy: e.DecidedBy, RequestedAt: *e.DecidedAt,
 		EscalationSeq: e.Seq, DecidedBy: e.DecidedBy, DecidedAt: e.DecidedAt,
 	}
+}
+
+// recordedAs is what a decision grants as a compensation record's kind and note. A
+// decision names it more finely (a coupon, points…) than the record's two kinds: a
+// refund stays one, the rest are compensation, with the decision's kind kept in the
+// note. The decision's note, or kept (the request's) when the decision gives none.
+func recordedAs(granted complaint.Compensation, kept string) (complaint.RecoveryKind, string) {
+	note := granted.Note
+	if note == "" {
+		note = kept
+	}
+	if granted.Kind == string(complaint.RecoveryRefund) {
+		return complaint.RecoveryRefund, note
+	}
+	if note == "" {
+		return complaint.RecoveryCompensation, granted.Kind
+	}
+	return complaint.RecoveryCompensation, granted.Kind + ": " + note
+}
+
+// spokenAs is what the customer hears a decision granted: its kind, and the note
+// the record keeps (recordedAs) in the decision's words.
+func spokenAs(granted complaint.Compensation, kept string) *complaint.Compensation {
+	if granted.Note == "" {
+		granted.Note = kept
+	}
+	return &granted
 }
 
 // settleCompensation ends the compensation escalation e asked for: a "compensate"
@@ -232,8 +253,9 @@ func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint
 		return nil
 	}
 	if grant != nil {
+		requested := c.Note
 		*c = *grant
-		return w.grantCompensation(ctx, e.DecidedBy, *c, nil)
+		return w.grantCompensation(ctx, e.DecidedBy, *c, spokenAs(*e.Decision.Compensation, requested))
 	}
 	c.DecidedBy, c.DecidedAt = e.DecidedBy, e.DecidedAt
 	if d := e.Decision; d.Kind == complaint.DecisionCompensate && d.Compensation != nil {

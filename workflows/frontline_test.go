@@ -71,8 +71,12 @@ func (s *ComplaintSuite) TestOverLimitCompensationEscalatesAutomatically() {
 	for i, n := range notices {
 		s.Equal(activities.CustomerRecipient, n.Recipient)
 		s.Equal(string(message.Compensation), n.Template)
-		s.Equal(map[string]string{"amount": []string{"150", "300"}[i], "currency": "CNY", "kind": "compensation", "status": "granted", "note": "late parcel"}, n.Vars)
+		// The decision's grant is told in its words (kind other), the agent's note kept.
+		s.Equal(map[string]string{"amount": []string{"150", "300"}[i], "currency": "CNY", "kind": []string{"compensation", "other"}[i],
+			"status": "granted", "note": "late parcel"}, n.Vars)
 	}
+	s.Equal(complaint.RecoveryCompensation, state.Compensations[1].Kind)
+	s.Equal("other: late parcel", state.Compensations[1].Note)
 	for _, n := range s.acts.noticesOf(complaint.EventEscalationDecision) {
 		s.NotEqual(activities.CustomerRecipient, n.Recipient, "the grant is told once, by its own notice")
 	}
@@ -181,8 +185,8 @@ func (s *ComplaintSuite) TestRevisionFourMeetingTheLimitLiveGrantsIt() {
 	s.Require().Len(state.Compensations, 2)
 	s.Equal(complaint.CompensationGranted, state.Compensations[1].Status)
 	s.Empty(state.Escalations)
-	s.ElementsMatch([]string{"compensation-limit-inclusive-1", "survey-link-expiry-1"}, *upserts,
-		"the change, asked once, and the survey's")
+	s.ElementsMatch([]string{"compensation-limit-inclusive-1", "survey-link-expiry-1", "staff-close-notice-1"}, *upserts,
+		"the change, asked once, the survey's and the staff close's")
 }
 
 // A team lead hands the complaint to bob; the clocks run on as they were, and bob

@@ -214,5 +214,5 @@ func (s *ComplaintSuite) TestRevisionSixMeetingABreachLiveTellsTheCustomer() {
 	s.Require().Len(notices, 1)
 	s.Equal(string(message.ProgressOverdue), notices[0].Template)
 	s.NotContains(notices[0].Vars, "resolution_due_at")
-	s.Equal([]string{"overdue-notices-1"}, *upserts)
+	s.Equal([]string{"overdue-notices-1", "staff-close-notice-1"}, *upserts, "and the staff close's")
 }

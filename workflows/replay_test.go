@@ -126,6 +126,7 @@ func TestReplayOfRevisionOneCoversTheFrontLine(t *testing.T) {
 func TestReplayOfASupersededWarning(t *testing.T) {
 	for file, want := range map[string]struct{ revision, resumed int }{
 		"complaint_superseded_warnings_after_outage.json":      {workflows.CurrentRevision, 4},
+		"rev8_complaint_superseded_warnings_after_outage.json": {8, 4},
 		"rev7_complaint_superseded_warnings_after_outage.json": {7, 4},
 		"rev6_complaint_superseded_warnings_after_outage.json": {6, 4},
 		"rev5_complaint_superseded_warnings_after_outage.json": {5, 4},
@@ -244,6 +245,8 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 	for file, revision := range map[string]int{
 		"feedback_answered.json":      workflows.CurrentRevision,
 		"feedback_expired.json":       workflows.CurrentRevision,
+		"rev8_feedback_answered.json": 8,
+		"rev8_feedback_expired.json":  8,
 		"rev7_feedback_answered.json": 7,
 		"rev7_feedback_expired.json":  7,
 		"rev6_feedback_answered.json": 6,
@@ -288,6 +291,7 @@ func TestReplayOfTheSurveyRevisions(t *testing.T) {
 func TestReplayOfTheDissatisfiedRound(t *testing.T) {
 	for file, want := range map[string][]activities.SourcePolicyInput{
 		"complaint_survey_reopened.json":      {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
+		"rev8_complaint_survey_reopened.json": {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
 		"rev7_complaint_survey_reopened.json": {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
 		"rev6_complaint_survey_reopened.json": {{Source: complaint.SourceNegativeFeedback, Urgency: complaint.Medium, Tier: complaint.Medium}},
 		"rev5_complaint_survey_reopened.json": nil,

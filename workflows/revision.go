@@ -16,7 +16,7 @@ import (
 //
 // To add a change: give it a change ID with since = CurrentRevision+1, raise
 // CurrentRevision to that, and branch on w.changed (see docs/workflows.md).
-const CurrentRevision = 8
+const CurrentRevision = 9
 
 // change is a versioned change of the complaint workflow: its GetVersion change ID,
 // and the first revision that always has it.

@@ -154,8 +154,9 @@ func (s *ComplaintSuite) TestRevisionOneMeetingTheChangeLiveTakesIt() {
 
 	s.Empty(s.warningNotices())
 	s.Len(s.acts.resumed, 3)
-	// And its survey, of revision 1 too, asks for the survey's change.
-	s.Equal([]string{"superseded-warnings-1", "resume-superseded-1", "survey-link-expiry-1"}, *upserts)
+	// And its survey, of revision 1 too, asks for the survey's change; its close by
+	// staff, for revision 9's notice.
+	s.Equal([]string{"superseded-warnings-1", "resume-superseded-1", "survey-link-expiry-1", "staff-close-notice-1"}, *upserts)
 }
 
 // An execution of revision 2 supersedes without asking, and decides resuming with
@@ -181,11 +182,13 @@ func (s *ComplaintSuite) TestRevisionTwoMeetingResumingLiveTakesIt() {
 	s.run()
 
 	s.Equal(keysOf(s.acts.eventsOf(complaint.EventSLAWarning)), s.acts.resumed)
-	s.Equal([]string{"resume-superseded-1", "survey-link-expiry-1"}, *upserts, "and its survey's change")
+	s.Equal([]string{"resume-superseded-1", "survey-link-expiry-1", "staff-close-notice-1"}, *upserts,
+		"and its survey's change, and the staff close's")
 }
 
 // On time, a revision-1 execution never meets the change: no GetVersion, no marker
-// (only its survey, of revision 1 too, asks for the survey's change).
+// (only its survey, of revision 1 too, asks for the survey's change, and its close
+// by staff for revision 9's notice).
 func (s *ComplaintSuite) TestRevisionOneOnTimeAsksNoGetVersion() {
 	s.revision = 1
 	upserts := s.changeVersionUpserts()
@@ -194,7 +197,7 @@ func (s *ComplaintSuite) TestRevisionOneOnTimeAsksNoGetVersion() {
 	s.run()
 
 	s.Equal([]int{50, 75, 90}, s.warningNotices())
-	s.Equal([]string{"survey-link-expiry-1"}, *upserts)
+	s.Equal([]string{"survey-link-expiry-1", "staff-close-notice-1"}, *upserts)
 }
 
 // A wake-up whose notices are all held by another attempt (a redo of a timed-out

@@ -67,7 +67,11 @@ const (
 	ReopenedDissatisfied Key = "reopened_dissatisfied"
 	ClosedVerified       Key = "closed_verified"
 	ClosedUnverified     Key = "closed_unverified"
-	Compensation         Key = "compensation"
+	// ClosedByStaff tells the customer that staff closed the complaint after its
+	// resolution, before the customer answered the survey (002 §9.3: the result is
+	// fed back to the customer); the survey link stops working.
+	ClosedByStaff Key = "closed_by_staff"
+	Compensation  Key = "compensation"
 	// SuggestionDone tells a customer that the improvement their feedback proposed
 	// is done (002 §3.4: the loop closes for suggestions too).
 	SuggestionDone Key = "suggestion_done"

@@ -141,6 +141,11 @@ var definitions = []Definition{
 			ZhCN: {"您的投诉已关闭（{{.complaint_id}}）", "我们没有收到您的回复，因此已关闭您的投诉。如果问题仍然存在，请引用投诉编号 {{.complaint_id}} 联系我们。"},
 			En:   {"Your complaint is closed ({{.complaint_id}})", "We did not hear back from you, so we have closed your complaint. If the problem persists, contact us quoting complaint {{.complaint_id}}."},
 		}},
+	{Key: ClosedByStaff, Description: "closed by staff after the resolution, before the customer answered the survey",
+		Vars: vars(), Seeds: map[Locale]Text{
+			ZhCN: {"您的投诉已关闭（{{.complaint_id}}）", "我们已关闭您的投诉，此前发给您的满意度调查不再接受回复。如果问题仍然存在，请引用投诉编号 {{.complaint_id}} 联系我们。"},
+			En:   {"Your complaint is closed ({{.complaint_id}})", "We have closed your complaint; the satisfaction survey we sent you no longer takes answers. If the problem persists, contact us quoting complaint {{.complaint_id}}."},
+		}},
 	{Key: Compensation, Description: "compensation granted to the customer (service recovery)",
 		Vars: vars(
 			Var{"amount", KindText, "the amount, as a number", nil, ""},
