@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
@@ -85,6 +88,36 @@ func (r *refusal) Says(lang string) string {
 		return fmt.Sprintf("%s (%d)", translate(lang, r.Lead()), r.Status)
 	}
 	return fmt.Sprintf("%s (%d): %s", translate(lang, r.Lead()), r.Status, r.Detail)
+}
+
+// Shown is Says for a page: each time the detail quotes in RFC 3339 (the workflow
+// words its refusals in UTC: "after the committed resolution time
+// 2026-12-07T20:12:44Z") becomes a time the page shows in the viewer's zone, as it
+// shows every other time (localTime; "… UTC" without script).
+func (r *refusal) Shown(lang string) template.HTML {
+	return template.HTML(quotedTime.ReplaceAllStringFunc(template.HTMLEscapeString(r.Says(lang)), func(s string) string {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return string(localTime(t))
+	}))
+}
+
+// quotedTime is a time in RFC 3339, as an API or workflow message quotes it.
+var quotedTime = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+
+// Unnamed are the refusal's field messages its detail does not already say, for a
+// page that lists them after it: the API's detail of an invalid request names each
+// field ("reason: is required"), which a list of the fields would name again.
+func (r *refusal) Unnamed() map[string]string {
+	out := map[string]string{}
+	for f, m := range r.Fields {
+		if !strings.Contains(r.Detail, f+": "+m) {
+			out[f] = m
+		}
+	}
+	return out
 }
 
 // into returns the reader of an API answer that decodes a success into out (nil to

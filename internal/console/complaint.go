@@ -202,11 +202,55 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 		c.fail(w, r, err)
 		return
 	}
+	var limits *ownLimits
+	if m.Use("compensate") {
+		if limits, err = c.ownLimits(r, m.viewer.PersonID); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
 	c.render(w, r, status, "complaint", map[string]any{
 		"May": m, "C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv, "WorkflowLink": c.workflowLink(cm.WorkflowId),
-		"Knowledge": c.knowledgeFor(r, cm.Complaint),
+		"Knowledge": c.knowledgeFor(r, cm.Complaint), "Limits": limits,
 	})
+}
+
+// ownLimits are the viewer's own compensation limits, which the compensation form
+// names so the agent knows before sending what is granted at once.
+type ownLimits struct{ Items []apiclient.CompensationLimit }
+
+// ownLimits reads the limits of the viewer's role in the directory, as the API
+// applies them (api.Server.limitOf): none for a token acting for no person, a person
+// not in the directory or one made inactive. Nil when the API does not say (it is
+// unavailable): the form then names no limit rather than a wrong one.
+func (c *Console) ownLimits(r *http.Request, person string) (*ownLimits, error) {
+	if person == "" {
+		return &ownLimits{}, nil
+	}
+	var p apiclient.Person
+	ref, err := into(&p)(c.client.GetPerson(r.Context(), person))
+	switch {
+	case err != nil:
+		return nil, err
+	case ref != nil && ref.Status == http.StatusNotFound:
+		return &ownLimits{}, nil
+	case ref != nil:
+		return nil, nil
+	case !p.Active:
+		return &ownLimits{}, nil
+	}
+	var all apiclient.CompensationLimitList
+	if ref, err := into(&all)(c.client.ListCompensationLimits(r.Context())); err != nil || ref != nil {
+		return nil, err
+	}
+	own := &ownLimits{}
+	for _, l := range all.Items {
+		if l.Role == p.Role {
+			own.Items = append(own.Items, l)
+		}
+	}
+	return own, nil
 }
 
 // complaintEvents answers the open complaint page's watch (eventKinds).

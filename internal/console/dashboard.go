@@ -227,6 +227,7 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 	target := fmt.Sprintf(tr("dash.wait.target"), whole.WaitTargetSeconds)
 	hm := add(heatTable(heat))
 	br := add(breakdownTable(groupBy, whole))
+	rc := add(recoveryTable(whole.Total.RecoveryCost))
 	sc := add(sentimentTable("sentiment-category", translate(lang, "dash.cap.sentiment-category"), "category", whole.Sentiment.ByCategory, lang))
 	sn := add(sentimentTable("sentiment-channel", translate(lang, "dash.cap.sentiment-channel"), "channel", whole.Sentiment.ByChannel, lang))
 	d.Sections = []section{
@@ -240,6 +241,7 @@ func (c *Console) buildDashboard(r *http.Request, lang string, v dashView) (dash
 			plot("chart-wait-share", "line", tr("dash.chart.wait-share")+" "+target, "%", wait, 2)}},
 		{hm, []dashChart{heatChart(hm, tr("dash.unit.mentions"))}},
 		{br, []dashChart{counted(plot("chart-breakdown", "bar", tr("dash.chart.breakdown")+" "+tr("dash.group."+groupBy), tr("dash.unit.complaints"), groupsOnly(br), 0))}},
+		{rc, nil},
 		{sc, []dashChart{counted(plot("chart-sentiment-category", "bar", sc.Caption, translate(lang, "dash.sentiment.unit"), sc, 0, 1, 2))}},
 		{sn, []dashChart{counted(plot("chart-sentiment-channel", "bar", sn.Caption, translate(lang, "dash.sentiment.unit"), sn, 0, 1, 2))}},
 	}

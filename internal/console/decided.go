@@ -69,8 +69,10 @@ func decisionParts(lang string, d map[string]any, data map[string]any) []detail 
 	return out
 }
 
-// eventDetails is what an event recorded beyond its kind and actor.
-func eventDetails(lang string, ev apiclient.ComplaintEvent) []detail {
+// eventDetails is what an event recorded beyond its kind and actor; comps, when
+// the page has them, are the complaint's compensations, which say an automatic
+// escalation's reason in lang (escalationReason).
+func eventDetails(lang string, ev apiclient.ComplaintEvent, comps ...[]apiclient.Compensation) []detail {
 	data := dataOf(ev)
 	if esc, ok := data["escalation"].(map[string]any); ok && ev.Kind == "escalation_decided" {
 		if d, ok := esc["decision"].(map[string]any); ok {
@@ -86,7 +88,11 @@ func eventDetails(lang string, ev apiclient.ComplaintEvent) []detail {
 	add("ev.message", str(data["message"]))
 	add("c.summary", str(data["summary"]))
 	add("c.rootcause", str(data["root_cause"]))
-	add("c.reason", str(data["reason"]))
+	reason := str(data["reason"])
+	if esc, ok := data["escalation"].(map[string]any); ok && ev.Kind == "escalation_requested" && len(comps) > 0 {
+		reason = escalationReason(lang, int(num(esc["seq"])), esc["automatic"] == true, reason, comps[0])
+	}
+	add("c.reason", reason)
 	if prev := str(data["previous_owner"]); prev != "" {
 		add("ev.owner", prev+" → "+str(data["owner"]))
 	}
@@ -139,8 +145,12 @@ func said(lang, id, raw string) string {
 	return raw
 }
 
-// spanOf is a length as the countdown's units say it: "2h 0m", "2小时 0分".
+// spanOf is a length as the countdown's units say it: "2h 0m", "2小时 0分"; under
+// a minute in seconds ("17s", "17秒"), which "0h 0m" would hide.
 func spanOf(lang string, secs int64) string {
+	if secs < 60 {
+		return fmt.Sprintf("%d%s", secs, translate(lang, "cd.s"))
+	}
 	d := time.Duration(secs) * time.Second
 	return fmt.Sprintf("%d%s %d%s", int64(d.Hours()), translate(lang, "cd.h"), int64(d.Minutes())%60, translate(lang, "cd.m"))
 }

@@ -27,6 +27,15 @@ type pending struct {
 	Input map[string]string
 }
 
+// Asked is the compensation request as the complaint's compensations the entry
+// has, for its reason in the viewer's language (escalationReason).
+func (p pending) Asked() []apiclient.Compensation {
+	if p.Request == nil {
+		return nil
+	}
+	return []apiclient.Compensation{*p.Request}
+}
+
 // Key names the entry as its form and the page's poll do.
 func (p pending) Key() string { return inboxKey(p.E) }
 

@@ -98,7 +98,7 @@ func localTime(v any) template.HTML {
 type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
-var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages, knowledgeMessages, layoutMessages,
+var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages, reasonMessages, knowledgeMessages, layoutMessages,
 	valueMessages, actionMessages, pdcaOpenMessages, webhookKeyMessages, roundMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
@@ -254,6 +254,8 @@ var coreMessages = map[string]message{
 	"comp.note":            {"Note (optional)", "备注（可选）"},
 	"comp.btn":             {"Grant", "给予"},
 	"comp.hint":            {"Up to your limit it is granted at once; otherwise it goes to your manager.", "在您的权限额度以内（含本数）立即给予，否则提交经理审批。"},
+	"comp.yours":           {"Your limits:", "您的权限额度："},
+	"comp.yours.none":      {"none: every grant goes to a manager.", "无：所有补偿都提交经理审批。"},
 	"comp.seq":             {"#", "序号"},
 	"comp.status":          {"Status", "状态"},
 	"comp.requested":       {"Requested by", "申请人"},

@@ -8,6 +8,7 @@ var escalationMessages = map[string]message{
 	"esc.more":      {"More escalations wait than this page shows (the first 100, the soonest decision due first): decide these, then reload for the rest.", "等待的升级多于本页显示的数量（仅显示决定期限最近的前 100 个）：处理后请刷新查看其余。"},
 	"esc.automatic": {"opened automatically", "系统自动发起"},
 	"esc.due":       {"Decision due (then it moves up)", "决定期限（逾期则上移）"},
+	"esc.duetop":    {"Decision due (nobody above: then it is overdue)", "决定期限（已在最高一级，逾期即标记为逾期）"},
 	"esc.nodue":     {"no deadline (top of the chain, or no decision time)", "无期限（已在最高一级，或未设决定时限）"},
 	"esc.level":     {"Level", "级别"},
 	"esc.eligible":  {"Who may decide", "可决定人"},

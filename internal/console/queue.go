@@ -379,6 +379,7 @@ var funcs = template.FuncMap{
 	"kpivalue":  kpiValue,
 	"riskvalue": riskValue,
 	"dur":       durationIn,
+	"escreason": escReason, // why an escalation was asked for (reasons.go)
 	// lower is a verb inside a sentence ("Really delete …").
 	"lower": strings.ToLower,
 	"dict": func(kv ...any) map[string]any {

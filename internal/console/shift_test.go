@@ -210,6 +210,19 @@ func TestInboxSaysWhenEachEscalationMovesUp(t *testing.T) {
 	}
 }
 
+// At the top of the chain nobody is above: the inbox says the decision then becomes
+// overdue, not that it moves up (an audit found the director told it would).
+func TestInboxSaysNothingMovesUpFromTheTop(t *testing.T) {
+	f := overLimit()
+	due := shiftNow.Add(90 * time.Minute)
+	f.answers["/v1/escalations"] = items(escalationJSON(1, "customer threatens to go to the press",
+		map[string]any{"level": 2, "approver": "dora", "eligible": []string{"dora"}, "decision_due_at": due.Format(time.RFC3339)}))
+	body := get(t, f.console(t).escalations, "/console/escalations")
+	if !strings.Contains(body, "Decision due (nobody above: then it is overdue)") || strings.Contains(body, "then it moves up") {
+		t.Errorf("the inbox entry at the top of the chain says it moves up: %s", body)
+	}
+}
+
 // The inbox asks for one more than it shows, and says so when more wait than it
 // shows.
 func TestInboxSaysWhenTheListIsCut(t *testing.T) {

@@ -14,8 +14,9 @@ import (
 // Front-line compensation and hand-over on the complaint page, and the limits on
 // their admin page, in a real browser: ann grants 150 CNY at once, 300 CNY becomes a
 // request to her manager, a bad amount and a refused hand-over come back inline as
-// the API words them, and she hands the complaint to bob; an admin raises the
-// agents' refund limit and sees a bad one refused.
+// the API words them, and she hands the complaint to bob; the form names her limits
+// beforehand, and the dashboard counts the grant in the cost of recovery; an admin
+// raises the agents' refund limit and sees a bad one refused.
 func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	s := newStack(t)
 	s.directory(startWebhookReceiver(t).URL)
@@ -28,6 +29,10 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	b.signIn(s.personToken("agent", "ann"))
 	page := s.url + "/console/complaints/" + id
 	b.navigate(page)
+	// She reads her own limits (the seeded agent ones) before sending.
+	if got := b.text(`#compensate-limits`); !strings.Contains(got, "refund 500 CNY") || !strings.Contains(got, "compensation 200 CNY") {
+		t.Errorf("the compensation form names her limits as %q, want refund 500 CNY and compensation 200 CNY", got)
+	}
 	compensate := func(amount string) {
 		b.t.Helper()
 		b.run("compensate "+amount, chromedp.SetValue(chromedp.CSS(`#compensate-kind`), "compensation"),
@@ -63,6 +68,11 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 
 	admin := newBrowser(t, s.url)
 	admin.signIn(adminToken)
+	// The 150 CNY granted is the cost of recovery on the dashboard; the request is not.
+	admin.navigate(s.url + "/console/dashboard")
+	if got := admin.text(`#table-recovery tbody tr`); !strings.Contains(got, "CNY") || !strings.Contains(got, "150") || !strings.HasSuffix(strings.TrimSpace(got), "1") {
+		t.Errorf("the dashboard's cost of recovery reads %q, want CNY 150, 1 grant", got)
+	}
 	admin.navigate(s.url + "/console/admin/limits")
 	admin.run("a bad limit", chromedp.SetValue(chromedp.CSS(`#limit-role`), "agent"), chromedp.SetValue(chromedp.CSS(`#limit-kind`), "refund"),
 		fill(`#limit-amount`, "0"), clickThrough(`#limit-form button`), chromedp.WaitVisible(chromedp.CSS(`.limit-error`)))
