@@ -21,6 +21,8 @@ type CycleStore interface {
 	Cycle(ctx context.Context, id string) (quality.Cycle, error)
 	RecordCycleEvent(ctx context.Context, e quality.CycleEvent, st quality.CycleState) (bool, error)
 	RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (quality.CycleCheck, error)
+	CycleChecks(ctx context.Context, cycleID string) ([]quality.CycleCheck, error)
+	ReviewRules(ctx context.Context) (quality.ReviewRules, error)
 	Metrics(ctx context.Context, from, to time.Time, groupBy string) (quality.MetricsReport, error)
 	KeywordVolume(ctx context.Context, keyword, category string, from, to time.Time) (int64, error)
 }
@@ -141,7 +143,9 @@ func (a *Activities) LoadCycle(ctx context.Context, cycleID string) (CycleDefini
 
 // CycleCheck is one comparison of the metric with the target, over the complaints
 // opened in [WindowFrom, WindowTo). Value is nil when there were none to compute a
-// rate over; such a check does not meet the target.
+// rate over; such a check does not meet the target. Samples is how many the value
+// rests on, MinSamples how many a verdict needs: with fewer the check is not judged
+// (Judged) and Met is false, though nothing was missed.
 type CycleCheck struct {
 	Iteration  int       `json:"iteration"`
 	CheckedAt  time.Time `json:"checked_at"`
@@ -152,7 +156,13 @@ type CycleCheck struct {
 	Target     float64   `json:"target"`
 	Met        bool      `json:"met"`
 	Final      bool      `json:"final"`
+	// Absent from checks recorded before samples were counted: those are judged.
+	Samples    *int64 `json:"samples,omitempty"`
+	MinSamples *int64 `json:"min_samples,omitempty"`
 }
+
+// Judged reports whether the check is a verdict, met or missed (quality.CheckJudged).
+func (c CycleCheck) Judged() bool { return quality.CheckJudged(c.Samples, c.MinSamples) }
 
 // CycleIteration is a finished iteration of the spiral, kept in the cycle's history.
 type CycleIteration struct {
@@ -260,17 +270,33 @@ type MeasureInput struct {
 }
 
 // MeasureCycleMetric computes the cycle's metric over the complaints opened in
-// [From, To) — within its category, or all of them — and records the check. A retry
-// returns the check the first attempt recorded.
+// [From, To) — within its category, or all of them — and records the check. The
+// final check measures the Do period as a whole, from the iteration's first check
+// window (the plan's approval) on, not only the time since the last check: the
+// verdict compares what the measures achieved with the baseline (002 §9.2 「通过对比
+// 改进前后的关键指标变化」). A check on fewer samples than the review rules'
+// min_volume is not judged. A retry returns the check the first attempt recorded.
 func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (CycleCheck, error) {
+	if in.Final {
+		from, err := a.doStart(ctx, in)
+		if err != nil {
+			return CycleCheck{}, err
+		}
+		in.From = from
+	}
+	rules, err := a.Cycles.ReviewRules(ctx)
+	if err != nil {
+		return CycleCheck{}, err
+	}
 	var value *float64
+	var samples int64
 	if in.Metric == quality.KeywordVolume {
 		n, err := a.Cycles.KeywordVolume(ctx, in.Keyword, in.Category, in.From, in.To)
 		if err != nil {
 			return CycleCheck{}, err
 		}
 		v := float64(n)
-		value = &v
+		value, samples = &v, n
 	} else {
 		groupBy := ""
 		if in.Category != "" {
@@ -289,12 +315,14 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 				}
 			}
 		}
-		value = group.Value(in.Metric)
+		value, samples = group.Value(in.Metric), group.Samples(in.Metric)
 	}
-	met := value != nil && in.Metric.Met(*value, in.Target)
+	minSamples := quality.CycleMinSamples(in.Metric, rules.MinVolume)
+	met := value != nil && quality.CheckJudged(&samples, &minSamples) && in.Metric.Met(*value, in.Target)
 	c, err := a.Cycles.RecordCycleCheck(ctx, quality.CycleCheck{
 		CycleID: in.CycleID, Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To,
 		Value: value, Baseline: in.Baseline, Target: in.Target, Met: met, Final: in.Final,
+		Samples: &samples, MinSamples: &minSamples,
 	})
 	if notFound(err) {
 		return CycleCheck{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
@@ -305,5 +333,22 @@ func (a *Activities) MeasureCycleMetric(ctx context.Context, in MeasureInput) (C
 	return CycleCheck{
 		Iteration: c.Iteration, CheckedAt: c.CheckedAt.UTC(), WindowFrom: c.WindowFrom.UTC(), WindowTo: c.WindowTo.UTC(),
 		Value: c.Value, Baseline: c.Baseline, Target: c.Target, Met: c.Met, Final: c.Final,
+		Samples: c.Samples, MinSamples: c.MinSamples,
 	}, nil
+}
+
+// doStart is where the iteration's Do period began: the window of its first check,
+// which opens at the plan's approval, or in.From when this is the first check.
+func (a *Activities) doStart(ctx context.Context, in MeasureInput) (time.Time, error) {
+	checks, err := a.Cycles.CycleChecks(ctx, in.CycleID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	from := in.From
+	for _, k := range checks {
+		if k.Iteration == in.Iteration && k.WindowFrom.Before(from) {
+			from = k.WindowFrom
+		}
+	}
+	return from, nil
 }

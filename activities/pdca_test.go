@@ -180,27 +180,20 @@ func TestMeasureCycleMetricComputesOverTheWindowAndRecordsTheCheck(t *testing.T)
 	insertCycleComplaint(t, st, "logistics", from.Add(-time.Hour), false, "延误") // before the window
 	insertCycleComplaint(t, st, "logistics", to, true, "延误")                    // at its end: the next window's
 
+	rules := quality.DefaultReviewRules()
+	rules.MinVolume = 4 // judged on 4 complaints due, so these few make a verdict
+	if _, err := st.PutReviewRules(ctx, rules, "test", time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
 	c := propose(t, env, activities.Proposal{Key: "k", Title: "t", Metric: quality.ResolutionRate, Category: "logistics"})
 	baseline := 60.0
 	in := activities.MeasureInput{CycleID: c.CycleID, Iteration: 1, Metric: quality.ResolutionRate, Category: "logistics",
 		From: from, To: to, Baseline: &baseline, Target: 80}
-	measure := func(in activities.MeasureInput) activities.CycleCheck {
-		t.Helper()
-		var a *activities.Activities
-		v, err := env.ExecuteActivity(a.MeasureCycleMetric, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out activities.CycleCheck
-		if err := v.Get(&out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	measure := func(in activities.MeasureInput) activities.CycleCheck { return measureCycle(t, env, in) }
 	got := measure(in)
 	if got.Value == nil || *got.Value != 75 || got.Met || !got.CheckedAt.Equal(to) || !got.WindowFrom.Equal(from) ||
-		got.Target != 80 || *got.Baseline != 60 || got.Final {
-		t.Errorf("logistics resolution rate: %+v, want 75 %% not meeting 80", got)
+		got.Target != 80 || *got.Baseline != 60 || got.Final || !got.Judged() || *got.Samples != 4 || *got.MinSamples != 4 {
+		t.Errorf("logistics resolution rate: %+v, want 75 %% of 4 not meeting 80", got)
 	}
 	// A retry after the data moved returns the recorded check.
 	insertCycleComplaint(t, st, "logistics", from.Add(5*time.Hour), true)
@@ -216,16 +209,79 @@ func TestMeasureCycleMetricComputesOverTheWindowAndRecordsTheCheck(t *testing.T)
 	}
 	kw := in
 	kw.Metric, kw.Keyword, kw.Target, kw.To = quality.KeywordVolume, "延误", 3, to.Add(2*time.Hour)
-	if got := measure(kw); *got.Value != 5 || got.Met { // lower is better: 5 > 3
-		t.Errorf("keyword volume: %+v, want 5 not meeting 3", got)
+	if got := measure(kw); *got.Value != 5 || got.Met || *got.Samples != 5 || *got.MinSamples != 0 { // lower is better: 5 > 3
+		t.Errorf("keyword volume: %+v, want 5 not meeting 3, a count judged however small", got)
 	}
 	empty := in
 	empty.Category, empty.To = "after_sales", to.Add(3*time.Hour)
-	if got := measure(empty); got.Value != nil || got.Met {
-		t.Errorf("a category without complaints: %+v, want no value, not met", got)
+	if got := measure(empty); got.Value != nil || got.Met || got.Judged() || *got.Samples != 0 {
+		t.Errorf("a category without complaints: %+v, want no value, not judged on 0 samples", got)
 	}
 	checks, err := st.CycleChecks(ctx, c.CycleID)
 	if err != nil || len(checks) != 4 {
 		t.Errorf("got %d checks (err %v), want 4", len(checks), err)
+	}
+}
+
+func measureCycle(t *testing.T, env *testsuite.TestActivityEnvironment, in activities.MeasureInput) activities.CycleCheck {
+	t.Helper()
+	var a *activities.Activities
+	v, err := env.ExecuteActivity(a.MeasureCycleMetric, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out activities.CycleCheck
+	if err := v.Get(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The quality lead's cycle: the measures worked during Do, then the final check
+// came moments after a check on demand. It judges the Do period as a whole, not the
+// empty moments since; and a rate on fewer complaints than the review rules'
+// min_volume (10 by default) is no verdict either way.
+func TestMeasureCycleMetricFinalJudgesTheWholeDoPeriodOnEnoughSamples(t *testing.T) {
+	st, env := cycleEnv(t)
+	ctx := context.Background()
+	approved := time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC)
+	checkedNow := approved.Add(20 * 24 * time.Hour)
+	due := checkedNow.Add(90 * time.Second)
+	for i := range 12 { // 11 of 12 resolved: 91.67 %
+		insertCycleComplaint(t, st, "logistics", approved.Add(time.Duration(i+1)*time.Hour), i != 0)
+	}
+	baseline := 60.0
+	c := propose(t, env, activities.Proposal{Key: "k", Title: "t", Metric: quality.ResolutionRate, Category: "logistics"})
+	in := activities.MeasureInput{CycleID: c.CycleID, Iteration: 1, Metric: quality.ResolutionRate, Category: "logistics",
+		From: approved, To: checkedNow, Baseline: &baseline, Target: 80}
+	if got := measureCycle(t, env, in); !got.Met || !got.Judged() || *got.Samples != 12 {
+		t.Fatalf("check on demand: %+v, want 91.67 %% of 12 meeting 80", got)
+	}
+	final := in
+	final.From, final.To, final.Final = checkedNow, due, true // the workflow's window: since the last check
+	got := measureCycle(t, env, final)
+	if !got.WindowFrom.Equal(approved) || !got.WindowTo.Equal(due) || got.Value == nil || *got.Value != 91.67 ||
+		!got.Met || !got.Judged() || *got.Samples != 12 || *got.MinSamples != 10 {
+		t.Errorf("final check: %+v, want the Do period from the approval, 91.67 %% of 12 meeting 80", got)
+	}
+	// Another iteration's checks do not stretch this one's Do period.
+	next := final
+	next.Iteration, next.From, next.To = 2, due.Add(time.Hour), due.Add(2*time.Hour)
+	if got := measureCycle(t, env, next); !got.WindowFrom.Equal(next.From) {
+		t.Errorf("iteration 2's first, final check: window from %v, want %v", got.WindowFrom, next.From)
+	}
+
+	// One complaint, resolved: 100 %, but no verdict.
+	lone := propose(t, env, activities.Proposal{Key: "lone", Title: "t", Metric: quality.ResolutionRate, Category: "returns"})
+	insertCycleComplaint(t, st, "returns", approved.Add(time.Hour), true)
+	one := activities.MeasureInput{CycleID: lone.CycleID, Iteration: 1, Metric: quality.ResolutionRate, Category: "returns",
+		From: approved, To: due, Baseline: &baseline, Target: 80, Final: true}
+	got = measureCycle(t, env, one)
+	if got.Value == nil || *got.Value != 100 || got.Met || got.Judged() || *got.Samples != 1 || *got.MinSamples != 10 {
+		t.Errorf("one complaint: %+v, want 100 %% not judged on 1 of 10 samples", got)
+	}
+	checks, err := st.CycleChecks(ctx, lone.CycleID)
+	if err != nil || len(checks) != 1 || checks[0].Judged() || *checks[0].Samples != 1 || *checks[0].MinSamples != 10 {
+		t.Errorf("stored: %+v (err %v), want the counts recorded", checks, err)
 	}
 }

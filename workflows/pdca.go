@@ -305,21 +305,31 @@ func (c *pdcaCycle) measure(ctx workflow.Context, at time.Time, actor string, sc
 		return chk, err
 	}
 	verdict := "missed"
-	if chk.Met {
+	switch {
+	case chk.Met:
 		verdict = "met"
+	case !chk.Judged():
+		verdict = fmt.Sprintf("could not judge (%s) against", thinSamples(chk))
 	}
 	team := c.team(ctx)
 	c.notify(ctx, key, "pdca_checked", append([]string{team.lead()}, team.Recipients()...),
 		fmt.Sprintf("PDCA cycle %q: final check %s the target — act now", s.Title, verdict),
 		fmt.Sprintf("The final check of iteration %d of cycle %q measured %s = %s against the target %g. %s",
-			s.Iteration, s.Title, s.Metric, pdcaValue(chk.Value), chk.Target, c.actAdvice(chk.Met)))
+			s.Iteration, s.Title, s.Metric, pdcaValue(chk.Value), chk.Target, c.actAdvice(chk)))
 	return chk, nil
 }
 
-func (c *pdcaCycle) actAdvice(met bool) string {
+// thinSamples words a check judged on too few samples: "3 of 10 samples".
+func thinSamples(chk activities.CycleCheck) string {
+	return fmt.Sprintf("%d of %d samples", *chk.Samples, *chk.MinSamples)
+}
+
+func (c *pdcaCycle) actAdvice(chk activities.CycleCheck) string {
 	switch {
-	case met:
+	case chk.Met:
 		return "Record the SOP change to standardise the measures."
+	case !chk.Judged():
+		return "Too few samples to judge: record the root cause (why) with the SOP change to standardise anyway, or with an adjusted plan to go on."
 	case c.state.Iteration >= c.state.MaxIterations:
 		return "This was the last iteration: record the root cause to close the cycle."
 	default:

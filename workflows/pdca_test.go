@@ -31,6 +31,7 @@ type pdcaFakes struct {
 	mu       sync.Mutex
 	def      activities.CycleDefinition
 	values   map[time.Time]float64 // metric value by check time (UTC)
+	thin     map[time.Time]int64   // samples of a check on fewer than 10 (UTC check time)
 	events   []activities.CycleRecord
 	measured []activities.MeasureInput
 	notices  []activities.Notice
@@ -63,10 +64,16 @@ func (f *pdcaFakes) MeasureCycleMetric(_ context.Context, in activities.MeasureI
 	if !ok {
 		return activities.CycleCheck{}, fmt.Errorf("no metric value for a check at %s", in.To)
 	}
-	return activities.CycleCheck{
+	chk := activities.CycleCheck{
 		Iteration: in.Iteration, CheckedAt: in.To, WindowFrom: in.From, WindowTo: in.To, Value: &v,
 		Baseline: in.Baseline, Target: in.Target, Met: in.Metric.Met(v, in.Target), Final: in.Final,
-	}, nil
+	}
+	if n, ok := f.thin[in.To.UTC()]; ok {
+		// As the activity records one: not judged, so not met.
+		minimum := int64(10)
+		chk.Samples, chk.MinSamples, chk.Met = &n, &minimum, false
+	}
+	return chk, nil
 }
 
 func (f *pdcaFakes) LoadQualityTeam(context.Context) (activities.QualityTeam, error) {

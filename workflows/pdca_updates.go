@@ -125,9 +125,19 @@ func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
 		return err
 	}
 	final := c.finalCheck()
+	// A final check on too few samples (quality.CycleCheck.Judged) neither met nor
+	// missed the target: the team may standardise or re-plan, giving the reason either
+	// way. Checks recorded before samples were counted are judged, as they were.
+	thin := final != nil && !final.Met && !final.Judged()
 	switch {
 	case !c.takes(quality.CycleAct):
 		return invalidAction("no act decision is awaited; the cycle is in stage " + c.state.Stage)
+	case thin && strings.TrimSpace(req.RootCause) == "":
+		return invalidAction("the final check was not judged (" + thinSamples(*final) + "): root_cause is required")
+	case thin && strings.TrimSpace(req.SOPChange) != "" && req.AdjustedPlan != nil:
+		return invalidAction("the final check was not judged: take sop_change (standardise) or adjusted_plan (go on), not both")
+	case thin && strings.TrimSpace(req.SOPChange) != "":
+		return nil
 	case final.Met && strings.TrimSpace(req.SOPChange) == "":
 		return invalidAction("the final check met the target: sop_change is required")
 	case final.Met && req.AdjustedPlan != nil:
@@ -154,18 +164,30 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 	done := activities.CycleIteration{
 		Iteration: s.Iteration, Plan: *s.Plan, Checks: s.Checks, DecidedBy: req.By, DecidedAt: now,
 	}
-	if final.Met {
+	// Standardised on a final check too thin to judge, with the team's reason
+	// (validateAct). Never for a check recorded before samples were counted.
+	thin := !final.Met && !final.Judged() && strings.TrimSpace(req.SOPChange) != ""
+	if final.Met || thin {
 		s.SOPChange = strings.TrimSpace(req.SOPChange)
+		decided := map[string]any{"met": true, "sop_change": s.SOPChange}
+		closing := "the target was met and the measures are standardised: " + s.SOPChange
+		if thin {
+			s.RootCause, s.RootCauseCategory = strings.TrimSpace(req.RootCause), req.RootCauseCategory
+			done.RootCause, done.RootCauseCategory = s.RootCause, s.RootCauseCategory
+			decided = map[string]any{"met": false, "judged": false, "sop_change": s.SOPChange, "root_cause": s.RootCause}
+			closing = fmt.Sprintf("the final check was not judged (%s); the measures are standardised: %s (why: %s)",
+				thinSamples(final), s.SOPChange, s.RootCause)
+		}
 		s.History = append(slices.Clone(s.History), done)
 		c.close(now, quality.OutcomeStandardised)
 		c.changes++
-		if _, err := c.record(ctx, "act_decided", req.By, map[string]any{"met": true, "sop_change": s.SOPChange}); err != nil {
+		if _, err := c.record(ctx, "act_decided", req.By, decided); err != nil {
 			return c.state, err
 		}
 		if _, err := c.record(ctx, "standardised", req.By, map[string]any{"sop_change": s.SOPChange}); err != nil {
 			return c.state, err
 		}
-		return c.closed(ctx, req.By, "the target was met and the measures are standardised: "+s.SOPChange)
+		return c.closed(ctx, req.By, closing)
 	}
 	s.RootCause, s.RootCauseCategory = strings.TrimSpace(req.RootCause), req.RootCauseCategory
 	done.RootCause, done.RootCauseCategory = s.RootCause, s.RootCauseCategory

@@ -452,6 +452,9 @@ type cycleCheckView struct {
 	Target     float64   `json:"target"`
 	Met        bool      `json:"met"`
 	Final      bool      `json:"final"`
+	Samples    *int64    `json:"samples"`
+	MinSamples *int64    `json:"min_samples"`
+	Judged     bool      `json:"judged"`
 }
 
 type cycleEventView struct {
@@ -485,6 +488,7 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 		v.Checks = append(v.Checks, cycleCheckView{
 			Iteration: k.Iteration, CheckedAt: k.CheckedAt.UTC(), WindowFrom: k.WindowFrom.UTC(), WindowTo: k.WindowTo.UTC(),
 			Value: k.Value, Baseline: k.Baseline, Target: k.Target, Met: k.Met, Final: k.Final,
+			Samples: k.Samples, MinSamples: k.MinSamples, Judged: k.Judged(),
 		})
 	}
 	return v

@@ -227,6 +227,36 @@ func TestCyclesListDetailAndEvents(t *testing.T) {
 // Every action's body is checked before the workflow is asked (the test server has
 // no Temporal client): a bad body is a 400 naming the field and changes nothing; a
 // closed cycle is a 409.
+// A check says how many samples it rests on and whether that was enough for a
+// verdict; one recorded before samples were counted has none and stands judged.
+func TestCycleChecksCarryTheirSampleCounts(t *testing.T) {
+	a := newDirectoryAPI(t)
+	t0 := time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC)
+	c := proposeCycle(t, a.store, "thin", t0)
+	recordCheck(t, a.store, c, t0.Add(24*time.Hour), 65, false, false)
+	one, ten := int64(1), int64(10)
+	_, err := a.store.RecordCycleCheck(context.Background(), quality.CycleCheck{
+		CycleID: c.ID, Iteration: 1, CheckedAt: t0.Add(48 * time.Hour), WindowFrom: t0, WindowTo: t0.Add(48 * time.Hour),
+		Value: cyclePtr(100.0), Baseline: cyclePtr(60.0), Target: 75, Final: true, Samples: &one, MinSamples: &ten,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.call(auth.RoleQuality, "GET", "/v1/pdca-cycles/"+c.ID, "")
+	checks, _ := r.body["checks"].([]any)
+	if r.status != http.StatusOK || len(checks) != 2 {
+		t.Fatalf("detail: got %d %v", r.status, r.body)
+	}
+	old, thin := checks[0].(map[string]any), checks[1].(map[string]any)
+	if old["samples"] != nil || old["min_samples"] != nil || old["judged"] != true {
+		t.Errorf("a check recorded before samples were counted: %v, want null counts, judged", old)
+	}
+	if thin["samples"] != 1.0 || thin["min_samples"] != 10.0 || thin["judged"] != false || thin["met"] != false ||
+		thin["window_from"] != "2026-01-05T02:00:00Z" {
+		t.Errorf("a check on 1 of 10 samples: %v, want not judged", thin)
+	}
+}
+
 func TestCycleActionsValidateBeforeTheWorkflow(t *testing.T) {
 	a := newDirectoryAPI(t)
 	ctx := context.Background()

@@ -2334,13 +2334,24 @@ type CycleActRequest struct {
 // CycleActRequestRootCauseCategory The root cause's fishbone category (002 §6.3); optional.
 type CycleActRequestRootCauseCategory string
 
-// CycleCheck defines model for CycleCheck.
+// CycleCheck The metric over the complaints opened in [window_from, window_to). The final check's window is the iteration's Do period as a whole, from the plan's approval; the others run from the check before.
 type CycleCheck struct {
-	Baseline   *float64 `json:"baseline"`
-	CheckedAt  Time     `json:"checked_at"`
-	Final      bool     `json:"final"`
-	Iteration  int      `json:"iteration"`
-	Met        bool     `json:"met"`
+	Baseline  *float64 `json:"baseline"`
+	CheckedAt Time     `json:"checked_at"`
+	Final     bool     `json:"final"`
+	Iteration int      `json:"iteration"`
+
+	// Judged False when `samples` < `min_samples`: not judged, neither met nor missed (`met` is false).
+	Judged bool `json:"judged"`
+
+	// Met The value reaches the target on enough samples (`judged`).
+	Met bool `json:"met"`
+
+	// MinSamples How many a verdict needs: the review rules' `min_volume` for a rate, 0 for a volume; null as `samples`.
+	MinSamples *int64 `json:"min_samples"`
+
+	// Samples How many the value rests on: the metric's own denominator (complaints due, answers, …), or the count itself for a volume; null on checks recorded before samples were counted.
+	Samples    *int64   `json:"samples"`
 	Target     float64  `json:"target"`
 	Value      *float64 `json:"value"`
 	WindowFrom Time     `json:"window_from"`

@@ -176,6 +176,8 @@ var pageMessages = map[string]message{
 	"cy.met":                       {"Met", "是否达成"},
 	"cy.met.yes":                   {"met", "已达成"},
 	"cy.met.no":                    {"not met", "未达成"},
+	"cy.met.thin":                  {"not judged: %d of %d samples", "样本不足，未评判：%d / %d"},
+	"cy.samples":                   {"Samples", "样本数"},
 	"cy.final":                     {"final", "最终"},
 	"cy.nocheck":                   {"No check yet.", "尚无检查。"},
 	"cy.submitplan":                {"Submit the plan (SMART)", "提交计划（SMART）"},

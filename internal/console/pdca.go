@@ -13,6 +13,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -22,8 +23,15 @@ import (
 type cycle struct {
 	apiclient.Cycle
 	Plan   *cyclePlan
-	Checks []apiclient.CycleCheck
+	Checks []cycleCheck
 }
+
+// cycleCheck is a check as the page reads it: its sample counts as numbers for a
+// message (the API gives them nullable, for checks recorded before they were counted).
+type cycleCheck struct{ apiclient.CycleCheck }
+
+func (k cycleCheck) SampleCount() int64    { return null.Value(k.Samples) }
+func (k cycleCheck) MinSampleCount() int64 { return null.Value(k.MinSamples) }
 
 // cyclePlan is the page's reading of the iteration's SMART plan (the document gives
 // the plan as an open object).
@@ -55,7 +63,9 @@ type cyclePlan struct {
 func cycleOf(api apiclient.Cycle) cycle {
 	cy := cycle{Cycle: api}
 	if api.Checks != nil {
-		cy.Checks = *api.Checks
+		for _, k := range *api.Checks {
+			cy.Checks = append(cy.Checks, cycleCheck{k})
+		}
 	}
 	if api.Plan != nil {
 		// The plan is an open object in the document: re-read it as the page's view;
@@ -72,7 +82,7 @@ func cycleOf(api apiclient.Cycle) cycle {
 // workflow's rule (quality.CycleTakes): a form the workflow would refuse for the
 // stage is not offered. The act decision waits for the iteration's final check.
 func (cy cycle) Takes(update string) bool {
-	final := slices.ContainsFunc(cy.Checks, func(k apiclient.CycleCheck) bool { return k.Iteration == cy.Iteration && k.Final })
+	final := slices.ContainsFunc(cy.Checks, func(k cycleCheck) bool { return k.Iteration == cy.Iteration && k.Final })
 	return quality.CycleTakes(update, string(cy.Stage), string(cy.PlanStatus), final)
 }
 

@@ -119,6 +119,33 @@ type CycleCheck struct {
 	Met        bool      `db:"met"`
 	Final      bool      `db:"final"`
 	RecordedAt time.Time `db:"recorded_at"`
+	// How many samples the value rests on and how many a verdict needs
+	// (CycleMinSamples); nil on checks recorded before they were counted.
+	Samples    *int64 `db:"samples"`
+	MinSamples *int64 `db:"min_samples"`
+}
+
+// Judged reports whether the check rests on enough samples for its Met to be a
+// verdict (CheckJudged).
+func (c CycleCheck) Judged() bool { return CheckJudged(c.Samples, c.MinSamples) }
+
+// CheckJudged reports whether a cycle's check with these counts is a verdict (met
+// or missed) rather than "not judged"; a check recorded before samples were
+// counted (nil) is taken as it was.
+func CheckJudged(samples, min *int64) bool {
+	return samples == nil || min == nil || *samples >= *min
+}
+
+// CycleMinSamples is how many samples a cycle's check needs for a verdict: a rate
+// is judged on at least minVolume (the review rules' min_volume) of its own samples
+// (MetricsGroup.Samples), as the reviews judge a category. A count is the figure
+// itself, not a share of samples, and is judged however small: few complaints is
+// what such a cycle aims at.
+func CycleMinSamples(m Metric, minVolume int) int64 {
+	if m == Volume || m == KeywordVolume {
+		return 0
+	}
+	return int64(minVolume)
 }
 
 // OpenCycle is a PDCA cycle not yet closed, as weekly tracking reports it.

@@ -232,15 +232,17 @@ func (s *Store) CycleEvents(ctx context.Context, cycleID string) ([]quality.Cycl
 	return out, nil
 }
 
-const checkColumns = `cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final, recorded_at`
+const checkColumns = `cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final,
+	recorded_at, samples, min_samples`
 
 // RecordCycleCheck records a check once per (cycle, iteration, checked_at) and
 // returns the stored row: a retry gets the first measurement, even if the data has
 // moved since, so the workflow's decision never depends on which attempt answered.
 func (s *Store) RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (quality.CycleCheck, error) {
 	q := `WITH ins AS (
-			INSERT INTO pdca_checks (cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			INSERT INTO pdca_checks (cycle_id, iteration, checked_at, window_from, window_to, value, baseline, target, met, final,
+				samples, min_samples)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (cycle_id, iteration, checked_at) DO NOTHING
 			RETURNING ` + checkColumns + `
 		)
@@ -248,7 +250,7 @@ func (s *Store) RecordCycleCheck(ctx context.Context, c quality.CycleCheck) (qua
 		SELECT ` + checkColumns + ` FROM pdca_checks WHERE cycle_id = $1 AND iteration = $2 AND checked_at = $3 LIMIT 1`
 	var out quality.CycleCheck
 	err := s.insertedOrStored(ctx, &out, q, c.CycleID, c.Iteration, c.CheckedAt, c.WindowFrom, c.WindowTo,
-		c.Value, c.Baseline, c.Target, c.Met, c.Final)
+		c.Value, c.Baseline, c.Target, c.Met, c.Final, c.Samples, c.MinSamples)
 	if isForeignKeyViolation(err) {
 		return out, fmt.Errorf("record check: cycle %s: %w", c.CycleID, ErrNotFound)
 	}
