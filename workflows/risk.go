@@ -491,6 +491,13 @@ func (w *riskAlert) summary() string {
 			a.Details.Counts["departed"], a.Details.Counts["headcount"], at, a.Observed, a.Threshold)
 	case quality.KPIMissed:
 		what = fmt.Sprintf("%g of %g KPI targets judged were missed in the window to %s.", a.Observed, a.Baseline, at)
+		var missed []string
+		for _, m := range quality.MissedKPIs(a.Details.Counts) {
+			missed = append(missed, m.String())
+		}
+		if len(missed) > 0 { // the figures and their targets; replay compares no notice text
+			what += " Missed: " + strings.Join(missed, ", ") + "."
+		}
 	case quality.Manual:
 		what = fmt.Sprintf("Opened by hand by %s at %s: %s", a.OpenedBy, at, a.Description)
 	case quality.TrainingGap:

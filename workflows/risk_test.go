@@ -290,6 +290,21 @@ func (s *RiskAlertSuite) TestCSATDropNoticeOfEvidenceWithoutRatingsCountsAnswers
 	s.NotContains(body, "ratings")
 }
 
+// A missed KPI's notice names each missed figure, its value and its target
+// (docs/quality.md), not only how many were missed.
+func (s *RiskAlertSuite) TestKPIMissedNoticeNamesTheMissedFigures() {
+	s.opened(quality.Yellow, "lee")
+	s.acts.alert.Condition, s.acts.alert.Observed, s.acts.alert.Baseline, s.acts.alert.Threshold = quality.KPIMissed, 2, 3, 1
+	s.acts.alert.Details.Counts = map[string]int64{"volume": 40,
+		"first_response_minutes_x100": 4525, "first_response_minutes_target_x100": 3000,
+		"csat_score_x100": 8600, "csat_score_target_x100": 8500, "fcr_pct_x100": 7000, "fcr_pct_target_x100": 8000}
+	s.closeAt(time.Hour)
+	s.run()
+	s.Require().NotEmpty(s.acts.notices)
+	s.Contains(s.acts.notices[0].Body, "2 of 3 KPI targets judged were missed in the window to 2026-03-15T12:00:00Z. "+
+		"Missed: first_response_minutes 45.25 (target 30), fcr_pct 70 (target 80).")
+}
+
 func (s *RiskAlertSuite) TestBlueAlertEscalatesEveryDay() {
 	s.opened(quality.Blue, "lee")
 	s.closeAt(100 * time.Hour)

@@ -106,6 +106,8 @@ type classifyResponse struct {
 	classify.Result
 	Disposition       string `json:"disposition,omitempty"`
 	DispositionReason string `json:"disposition_reason,omitempty"`
+	// CountsAs is what the metrics would count the feedback as; Sentiment is the text's.
+	CountsAs string `json:"counts_as,omitempty"`
 }
 
 // previewClassification classifies text without writing anything; with a kind it
@@ -135,6 +137,7 @@ func (s *Server) previewClassification(w http.ResponseWriter, r *http.Request) {
 	if req.Kind != "" {
 		d := classify.Dispose(classify.Feedback{Kind: req.Kind, Rating: null.Value(req.Rating), HasText: true, Sentiment: &res.Sentiment}, res.Urgency)
 		res.Urgency, res.Disposition, res.DispositionReason = d.Urgency, string(d.Disposition), d.Reason
+		res.CountsAs = classify.CountsAs(null.Value(req.Rating), d.Disposition, res.Sentiment)
 	}
 	writeJSON(w, http.StatusOK, res)
 }

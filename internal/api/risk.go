@@ -521,18 +521,19 @@ func (s *Server) riskUpdate(w http.ResponseWriter, r *http.Request, body any, ch
 
 // riskLedgerEntryView is one line of the risk ledger (风险处置台账).
 type riskLedgerEntryView struct {
-	ID              string     `json:"id"`
-	Condition       string     `json:"condition"`
-	Subject         string     `json:"subject"`
-	Grade           string     `json:"grade"`
-	OpenedAt        time.Time  `json:"opened_at"`
-	Observed        float64    `json:"observed"`
-	Baseline        float64    `json:"baseline"`
-	Threshold       float64    `json:"threshold"`
-	EscalationLevel int        `json:"escalation_level"`
-	Response        *string    `json:"response"`
-	RespondedBy     *string    `json:"responded_by"`
-	RespondedAt     *time.Time `json:"responded_at"`
+	ID              string            `json:"id"`
+	Condition       string            `json:"condition"`
+	Subject         string            `json:"subject"`
+	Grade           string            `json:"grade"`
+	OpenedAt        time.Time         `json:"opened_at"`
+	Observed        float64           `json:"observed"`
+	Baseline        float64           `json:"baseline"`
+	Threshold       float64           `json:"threshold"`
+	MissedKPIs      []quality.KPIMiss `json:"missed_kpis"`
+	EscalationLevel int               `json:"escalation_level"`
+	Response        *string           `json:"response"`
+	RespondedBy     *string           `json:"responded_by"`
+	RespondedAt     *time.Time        `json:"responded_at"`
 	riskLedgerView
 	ClosedAt time.Time `json:"closed_at"`
 	ClosedBy string    `json:"closed_by"`
@@ -544,6 +545,7 @@ func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 		ID: a.ID, Condition: v.Condition, Subject: a.Subject, Grade: v.Grade, OpenedAt: v.OpenedAt, Observed: a.Observed, Baseline: a.Baseline,
 		Threshold: a.Threshold, EscalationLevel: a.EscalationLevel,
 		Response: a.Response, RespondedBy: a.RespondedBy, RespondedAt: v.RespondedAt,
+		MissedKPIs: append([]quality.KPIMiss{}, quality.MissedKPIs(a.Details.Counts)...),
 	}
 	if v.Ledger != nil {
 		out.riskLedgerView = *v.Ledger

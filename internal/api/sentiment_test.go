@@ -44,6 +44,35 @@ func TestFeedbackSentiment(t *testing.T) {
 	}
 }
 
+// TestRatingsCountAsTheCustomerSaid: a 1–2-star rating is a complaint and counts as
+// negative whatever the text model makes of its text ("rating 1" reads positive to
+// it), a 5-star rating as positive; POST /v1/classify says so beside the text's
+// sentiment.
+func TestRatingsCountAsTheCustomerSaid(t *testing.T) {
+	a := newFeedbackAPI(t)
+	for i, body := range []string{`"rating":1,"text":"rating 1"`, `"rating":2,"text":"ok"`, `"rating":1`, `"rating":5,"text":"ok"`} {
+		got := a.as(auth.RoleIntake, "POST", "/v1/feedback",
+			fmt.Sprintf(`{"external_id":"r%d","kind":"rating","channel":"app",%s}`, i, body), http.StatusCreated)
+		if want := map[bool]string{true: "complaint", false: "recorded"}[i < 3]; got.body["disposition"] != want {
+			t.Errorf("%s: disposition %v, want %s", body, got.body["disposition"], want)
+		}
+	}
+	m := a.as(auth.RoleManager, "GET", "/v1/metrics?to="+time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "", http.StatusOK)
+	byChannel := m.body["sentiment"].(map[string]any)["by_channel"].([]any)
+	if len(byChannel) != 1 {
+		t.Fatalf("by_channel = %v, want one channel", byChannel)
+	}
+	app := byChannel[0].(map[string]any)
+	if app["key"] != "app" || app["feedback"] != 4.0 || app["negative"] != 3.0 || app["neutral"] != 0.0 || app["positive"] != 1.0 {
+		t.Errorf("by_channel[0] = %v, want app: 4 feedback, 3 negative, 1 positive", app)
+	}
+	// The preview says both: the text's sentiment and what the feedback counts as.
+	p := a.as(auth.RoleIntake, "POST", "/v1/classify", `{"kind":"rating","rating":1,"text":"rating 1"}`, http.StatusOK)
+	if p.body["disposition"] != "complaint" || p.body["counts_as"] != "negative" {
+		t.Errorf("preview of a 1-star rating: %v, want a complaint counted as negative", p.body)
+	}
+}
+
 // TestFeedbackAngerReasonNamesTheText: feedback sends no sentiment, so the angry
 // complaint it files gives the text's anger words as the reason, never an intake
 // system's report (the rules' "angry" is the text's).

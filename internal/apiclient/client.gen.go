@@ -138,6 +138,27 @@ func (e ClassificationRuleDimension) Valid() bool {
 	}
 }
 
+// Defines values for ClassifyResultCountsAs.
+const (
+	ClassifyResultCountsAsNegative ClassifyResultCountsAs = "negative"
+	ClassifyResultCountsAsNeutral  ClassifyResultCountsAs = "neutral"
+	ClassifyResultCountsAsPositive ClassifyResultCountsAs = "positive"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyResultCountsAs enum.
+func (e ClassifyResultCountsAs) Valid() bool {
+	switch e {
+	case ClassifyResultCountsAsNegative:
+		return true
+	case ClassifyResultCountsAsNeutral:
+		return true
+	case ClassifyResultCountsAsPositive:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CompensationStatus.
 const (
 	CompensationStatusCancelled CompensationStatus = "cancelled"
@@ -1895,6 +1916,9 @@ type ClassifyRequest struct {
 
 // ClassifyResult defines model for ClassifyResult.
 type ClassifyResult struct {
+	// CountsAs With `kind` only: the sentiment the feedback would count as in the metrics' sentiment figures (docs/metrics.md). `sentiment` is the text's; a rating of 1-2, anger or filing as a complaint count as negative, a rating of 3 as neutral, 4-5 as positive, and praise filed as work as neutral.
+	CountsAs *ClassifyResultCountsAs `json:"counts_as,omitempty"`
+
 	// Disposition With `kind` only.
 	Disposition *Disposition `json:"disposition,omitempty"`
 
@@ -1913,6 +1937,9 @@ type ClassifyResult struct {
 	// Urgency An urgency or a customer tier.
 	Urgency Level `json:"urgency"`
 }
+
+// ClassifyResultCountsAs With `kind` only: the sentiment the feedback would count as in the metrics' sentiment figures (docs/metrics.md). `sentiment` is the text's; a rating of 1-2, anger or filing as a complaint count as negative, a rating of 3 as neutral, 4-5 as positive, and praise filed as work as neutral.
+type ClassifyResultCountsAs string
 
 // CloseRequest defines model for CloseRequest.
 type CloseRequest struct {
@@ -2579,7 +2606,7 @@ type FeedbackRequest struct {
 	Channel  Channel   `json:"channel"`
 	Customer *Customer `json:"customer,omitempty"`
 
-	// ExternalId The source's id: the idempotency key.
+	// ExternalId The source's id: the idempotency key within the sending token's intake system. At most 191 characters, so that `feedback:` and it names the complaint it may become.
 	ExternalId *string      `json:"external_id,omitempty"`
 	Kind       FeedbackKind `json:"kind"`
 
@@ -2792,6 +2819,17 @@ type IssuedTokenState string
 // resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
 // names are those of the metrics, whose generated constants they would clash with).
 type KPI = string
+
+// KPIMiss defines model for KPIMiss.
+type KPIMiss struct {
+	Actual float64 `json:"actual"`
+
+	// Kpi One of first_response_minutes, csat_score, csat_satisfied_pct, nps, fcr_pct, sla_compliance_pct, wait_seconds,
+	// resolution_rate_pct, loop_closure_pct, reopen_rate_pct, escalation_rate_pct (a plain string: the
+	// names are those of the metrics, whose generated constants they would clash with).
+	Kpi    KPI     `json:"kpi"`
+	Target float64 `json:"target"`
+}
 
 // KPIStanding defines model for KPIStanding.
 type KPIStanding struct {
@@ -3995,13 +4033,16 @@ type RiskLedgerEntry struct {
 	Executor        string             `json:"executor"`
 	Grade           RiskGrade          `json:"grade"`
 	Id              openapi_types.UUID `json:"id"`
-	Observed        float64            `json:"observed"`
-	OpenedAt        Time               `json:"opened_at"`
-	RespondedAt     *NullableTime      `json:"responded_at"`
-	RespondedBy     *NullableString    `json:"responded_by"`
-	Response        *NullableString    `json:"response"`
-	RootCause       string             `json:"root_cause"`
-	Solution        string             `json:"solution"`
+
+	// MissedKpis A kpi_target alert's missed targets, each figure's value and target as the check judged them, in the register's order; empty for the other conditions.
+	MissedKpis  []KPIMiss       `json:"missed_kpis"`
+	Observed    float64         `json:"observed"`
+	OpenedAt    Time            `json:"opened_at"`
+	RespondedAt *NullableTime   `json:"responded_at"`
+	RespondedBy *NullableString `json:"responded_by"`
+	Response    *NullableString `json:"response"`
+	RootCause   string          `json:"root_cause"`
+	Solution    string          `json:"solution"`
 
 	// Subject A training gap's agent:<id> or team:<id>; empty for the other conditions.
 	Subject      string  `json:"subject"`

@@ -123,3 +123,28 @@ func Source(f Feedback) complaint.Source {
 	}
 	return complaint.SourceFeedback
 }
+
+// CountsAs is the sentiment a piece of feedback counts as in the sentiment figures
+// (docs/metrics.md), given its rating (0: none), its disposition and the sentiment
+// of its text:
+//
+//   - anger, a rating of 1 or 2, or filing as a complaint → negative: that is where
+//     customers complain, whatever the text model guessed ("rating 1" reads
+//     positive to it);
+//   - a rating of 3 → neutral, 4 or 5 → positive: the customer said how they feel,
+//     the text model only guesses;
+//   - otherwise the text's label, but praise counts as positive only when it was
+//     recorded rather than filed as work (a positive suggestion counts as neutral).
+func CountsAs(rating int, d Disposition, s Sentiment) string {
+	switch {
+	case s.Anger || (rating >= 1 && rating <= 2) || d == DispositionComplaint:
+		return SentimentNegative
+	case rating == 3:
+		return SentimentNeutral
+	case rating >= 4:
+		return SentimentPositive
+	case s.Label == SentimentPositive && d != DispositionRecorded:
+		return SentimentNeutral
+	}
+	return s.Label
+}

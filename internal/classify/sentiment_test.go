@@ -179,3 +179,33 @@ func TestAngerIsNotFoundInPraise(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsAs: an explicit rating and filing as a complaint outweigh the text
+// model's label; praise filed as work is not counted as praise.
+func TestCountsAs(t *testing.T) {
+	pos, neg := classify.Sentiment{Label: classify.SentimentPositive}, classify.Sentiment{Label: classify.SentimentNegative}
+	tests := []struct {
+		rating int
+		d      classify.Disposition
+		s      classify.Sentiment
+		want   string
+	}{
+		{1, classify.DispositionComplaint, pos, classify.SentimentNegative},
+		{1, classify.DispositionComplaint, classify.Sentiment{Label: classify.SentimentNeutral}, classify.SentimentNegative},
+		{2, classify.DispositionBacklog, pos, classify.SentimentNegative},
+		{0, classify.DispositionComplaint, pos, classify.SentimentNegative}, // high urgency by the rules
+		{5, classify.DispositionComplaint, classify.Sentiment{Label: classify.SentimentNegative, Anger: true}, classify.SentimentNegative},
+		{3, classify.DispositionRecorded, pos, classify.SentimentNeutral},
+		{3, classify.DispositionBacklog, neg, classify.SentimentNeutral},
+		{4, classify.DispositionRecorded, neg, classify.SentimentPositive},
+		{0, classify.DispositionRecorded, pos, classify.SentimentPositive},
+		{0, classify.DispositionBacklog, pos, classify.SentimentNeutral}, // a positive suggestion
+		{0, classify.DispositionBacklog, neg, classify.SentimentNegative},
+		{0, classify.DispositionRecorded, classify.Sentiment{Label: classify.SentimentNeutral}, classify.SentimentNeutral},
+	}
+	for _, tt := range tests {
+		if got := classify.CountsAs(tt.rating, tt.d, tt.s); got != tt.want {
+			t.Errorf("classify.CountsAs(%d, %s, %+v) = %s, want %s", tt.rating, tt.d, tt.s, got, tt.want)
+		}
+	}
+}

@@ -340,6 +340,7 @@ var pageMessages = map[string]message{
 	"rk.label.blue":                {"Blue — act within 24 h", "蓝色——24 小时内处置"},
 	"rk.observed":                  {"Observed", "观测值"},
 	"rk.threshold":                 {"threshold", "阈值"},
+	"rk.missed":                    {"Missed", "未达标"},
 	"rk.opened":                    {"Opened", "发生时间"},
 	"rk.new":                       {"New since this page was drawn: {n} more alert(s).", "本页显示后新增 {n} 条预警。"},
 	"rk.changed":                   {"Now {now}: changed since this page was drawn.", "本页显示后已变为 {now}。"},

@@ -23,9 +23,14 @@ func insightParams(r *http.Request, format apiclient.GetInsightReportParamsForma
 
 func (c *Console) insight(w http.ResponseWriter, r *http.Request) {
 	p := insightParams(r, apiclient.GetInsightReportParamsFormatJson)
-	input := map[string]string{"period": p.Period, "time_zone": "UTC"}
-	if p.TimeZone != nil {
+	// Drawn fresh, the zone is left to the browser (data-zone); a report asked for
+	// without one is in the API's default, UTC, and says so.
+	input := map[string]string{"period": p.Period}
+	switch {
+	case p.TimeZone != nil:
 		input["time_zone"] = *p.TimeZone
+	case p.Period != "":
+		input["time_zone"] = "UTC"
 	}
 	data := map[string]any{"Input": input, "Query": csvQuery(r)}
 	if p.Period == "" {

@@ -87,11 +87,13 @@ func (c *Console) showReviews(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	extra["Schedules"], extra["ReviewList"] = schedules.Items, list
+	// The zone is left to the browser (data-zone, as a new PDCA cycle's): a schedule
+	// cuts its periods in the team's own zone; without script it stays empty (UTC).
 	if extra["Input"] == nil {
-		extra["Input"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
+		extra["Input"] = map[string]string{"kind": "monthly_planning"}
 	}
 	if extra["RunInput"] == nil {
-		extra["RunInput"] = map[string]string{"kind": "monthly_planning", "time_zone": "UTC"}
+		extra["RunInput"] = map[string]string{"kind": "monthly_planning"}
 	}
 	c.render(w, r, status, "reviews", extra)
 }

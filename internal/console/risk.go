@@ -9,6 +9,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // riskAlert is the API's risk alert (the generated type) with its handling clock.
@@ -232,7 +233,7 @@ func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 // subject is whom the alert is about (a training gap's agent:<id> or team:<id>),
 // empty for the whole service.
 var ledgerHeader = []string{"id", "condition", "subject", "grade", "opened_at", "observed", "baseline", "threshold",
-	"escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
+	"missed_kpis", "escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
 	"verification", "closed_at", "closed_by"}
 
 func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
@@ -248,7 +249,7 @@ func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 	}
 	for _, e := range entries {
 		if err := out.Write([]string{e.Id.String(), string(e.Condition), text(e.Subject), string(e.Grade), e.OpenedAt.UTC().Format(time.RFC3339),
-			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), trimFloat(float64(e.EscalationLevel)),
+			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), missedCell(e.MissedKpis), trimFloat(float64(e.EscalationLevel)),
 			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
 			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {
 			return err
@@ -256,6 +257,16 @@ func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 	}
 	out.Flush()
 	return out.Error()
+}
+
+// missedCell names a missed-KPI alert's missed targets as its notice does
+// ("fcr_pct 70 (target 80); …"); empty for the other conditions.
+func missedCell(missed []apiclient.KPIMiss) string {
+	var out []string
+	for _, m := range missed {
+		out = append(out, quality.KPIMiss{KPI: quality.KPI(m.Kpi), Actual: m.Actual, Target: m.Target}.String())
+	}
+	return strings.Join(out, "; ")
 }
 
 // text is a free-text cell made safe for spreadsheets: one starting like a formula

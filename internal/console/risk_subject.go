@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/complaintflow/complaintflow/internal/apiclient"
+	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
 // subject is whom an alert is about (a training gap's agent or team), as the risk
@@ -113,4 +114,18 @@ func (a riskAlert) ScorecardCount() int64 {
 		n = max(n, (*c)["scorecards"])
 	}
 	return n
+}
+
+// Missed are the targets a missed-KPI alert's counts record as missed
+// (quality.MissedKPIs), each with its value and target as the KPI table shows
+// them; nil for any other alert.
+func (a riskAlert) Missed() []kpiRow {
+	if a.Details.Counts == nil {
+		return nil
+	}
+	var out []kpiRow
+	for _, m := range quality.MissedKPIs(*a.Details.Counts) {
+		out = append(out, kpiRow{Kpi: string(m.KPI), Actual: &m.Actual, Target: m.Target})
+	}
+	return out
 }

@@ -163,7 +163,7 @@ func TestCheckKPITargets(t *testing.T) {
 	onTarget := quality.MetricsGroup{Volume: 10, FirstResponseSeconds: quality.Percentiles{Count: 10, P90: ptr(1800)},
 		CSATAnswers: 10, CSATSatisfiedPct: ptr(90), NPSAnswers: 10, NPS: ptr(45), Resolved: 10, FCRPct: ptr(80),
 		SLAKnown: 10, SLACompliancePct: ptr(90)}
-	onTarget.Survey.OverallSatisfaction = quality.Mean{Answers: 10, Mean: ptr(4.25)}
+	onTarget.Survey.OverallSatisfaction = quality.Mean{Answers: 12, Sum: 51, Mean: ptr(4.25)}
 	late := onTarget
 	late.FirstResponseSeconds.P90 = ptr(1801)
 	cases := []struct {

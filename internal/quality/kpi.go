@@ -71,10 +71,11 @@ func (k KPI) Value(g MetricsGroup) *float64 {
 	case WaitSeconds:
 		return g.WaitSeconds.P90
 	case CSATScore:
-		if g.Survey.OverallSatisfaction.Mean == nil {
+		m := g.Survey.OverallSatisfaction
+		if m.Answers == 0 {
 			return nil
 		}
-		v := round2(*g.Survey.OverallSatisfaction.Mean * 20)
+		v := round2(float64(m.Sum) * 20 / float64(m.Answers)) // rounded once: 188 / 48 × 20 is 78.33, not 3.92 × 20
 		return &v
 	}
 	return g.Value(Metric(k))
@@ -198,7 +199,7 @@ func CheckKPITargets(g MetricsGroup, r KPITargets, t RiskThresholds, w RiskWindo
 		c.Details.Counts[string(s.KPI)+"_target_x100"] = int64(math.Round(s.Target * 100))
 		if !*s.Met {
 			c.Observed++
-			missed = append(missed, fmt.Sprintf("%s %g (target %g)", s.KPI, *s.Actual, s.Target))
+			missed = append(missed, KPIMiss{KPI: s.KPI, Actual: *s.Actual, Target: s.Target}.String())
 		}
 	}
 	if c.Baseline == 0 && len(unjudged) > 0 {
@@ -210,6 +211,30 @@ func CheckKPITargets(g MetricsGroup, r KPITargets, t RiskThresholds, w RiskWindo
 	}
 	c.Note = "missed: " + strings.Join(missed, ", ")
 	return graded(c, t, Yellow, 1)
+}
+
+// KPIMiss is a target the KPI check found missed: the figure's value and its target.
+type KPIMiss struct {
+	KPI    KPI     `json:"kpi"`
+	Actual float64 `json:"actual"`
+	Target float64 `json:"target"`
+}
+
+func (m KPIMiss) String() string { return fmt.Sprintf("%s %g (target %g)", m.KPI, m.Actual, m.Target) }
+
+// MissedKPIs are the missed targets a KPI check's counts record (CheckKPITargets:
+// each judged figure and its target ×100), in KPIs order, so that an alert names
+// them wherever it is read.
+func MissedKPIs(counts map[string]int64) []KPIMiss {
+	var out []KPIMiss
+	for _, k := range KPIs {
+		actual, judged := counts[string(k)+"_x100"]
+		target, known := counts[string(k)+"_target_x100"]
+		if m := (KPIMiss{KPI: k, Actual: float64(actual) / 100, Target: float64(target) / 100}); judged && known && !k.Met(m.Actual, m.Target) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // SatisfactionSlipping reports 002 §6.3's trigger for a PDCA cycle: 「客户满意度连续

@@ -25,7 +25,7 @@ func TestEachKPIIsJudgedOnItsOwnSamples(t *testing.T) {
 			g.FirstResponseSeconds = quality.Percentiles{Count: n, P90: ptr(3600)}
 		}},
 		{quality.CSATScore, 85, func(g *quality.MetricsGroup, n int64) {
-			g.Survey.OverallSatisfaction = quality.Mean{Answers: n, Mean: ptr(3)}
+			g.Survey.OverallSatisfaction = quality.Mean{Answers: n, Sum: 3 * n, Mean: ptr(3)}
 		}},
 		{quality.KPI(quality.CSATSatisfied), 90, func(g *quality.MetricsGroup, n int64) {
 			g.CSATAnswers, g.CSATSatisfiedPct = n, ptr(50)

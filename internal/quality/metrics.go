@@ -106,8 +106,11 @@ type RecoveryCost struct {
 // Mean is the mean of a 1–5 survey question over the answers that have it; nil
 // when none does.
 type Mean struct {
-	Answers int64    `json:"answers"`
-	Mean    *float64 `json:"mean"`
+	Answers int64 `json:"answers"`
+	// Sum is the answers' sum: a figure derived from the mean (CSATScore) is
+	// computed from it and rounded once, not from the rounded Mean.
+	Sum  int64    `json:"-"`
+	Mean *float64 `json:"mean"` // rounded to 2 decimals
 }
 
 // SurveyDimensions are the seeds' survey questions on 5-point scales (002 §10.1:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/complaintflow/complaintflow/internal/classify"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
 
@@ -106,12 +107,16 @@ SELECT GROUPING(grp) = 1 AS is_total, COALESCE(grp, '') AS key,
     round(sum(ces_sum) / NULLIF(sum(ces_answers), 0), 2)::float8 AS ces,
     COALESCE(sum(csat_answers), 0)::bigint AS csat_n,
     round(sum(csat_sum)::numeric / NULLIF(sum(csat_answers), 0), 2)::float8 AS csat_mean,
+    COALESCE(sum(csat_sum), 0)::bigint AS csat_sum,
     COALESCE(sum(speed_n), 0)::bigint AS speed_n,
     round(sum(speed_sum)::numeric / NULLIF(sum(speed_n), 0), 2)::float8 AS speed_mean,
+    COALESCE(sum(speed_sum), 0)::bigint AS speed_sum,
     COALESCE(sum(solved_n), 0)::bigint AS solved_n,
     round(sum(solved_sum)::numeric / NULLIF(sum(solved_n), 0), 2)::float8 AS solved_mean,
+    COALESCE(sum(solved_sum), 0)::bigint AS solved_sum,
     COALESCE(sum(attitude_n), 0)::bigint AS attitude_n,
     round(sum(attitude_sum)::numeric / NULLIF(sum(attitude_n), 0), 2)::float8 AS attitude_mean,
+    COALESCE(sum(attitude_sum), 0)::bigint AS attitude_sum,
     count(*) FILTER (WHERE resolved AND verified) AS verified,
     round(100 * (count(*) FILTER (WHERE resolved AND verified))::numeric
         / NULLIF(count(*) FILTER (WHERE resolved), 0), 2)::float8 AS loop_closure_pct
@@ -156,12 +161,16 @@ type metricsRow struct {
 	CES                  *float64 `db:"ces"`
 	CSATN                int64    `db:"csat_n"`
 	CSATMean             *float64 `db:"csat_mean"`
+	CSATSum              int64    `db:"csat_sum"`
 	SpeedN               int64    `db:"speed_n"`
 	SpeedMean            *float64 `db:"speed_mean"`
+	SpeedSum             int64    `db:"speed_sum"`
 	SolvedN              int64    `db:"solved_n"`
 	SolvedMean           *float64 `db:"solved_mean"`
+	SolvedSum            int64    `db:"solved_sum"`
 	AttitudeN            int64    `db:"attitude_n"`
 	AttitudeMean         *float64 `db:"attitude_mean"`
+	AttitudeSum          int64    `db:"attitude_sum"`
 	Verified             int64    `db:"verified"`
 	LoopClosurePct       *float64 `db:"loop_closure_pct"`
 }
@@ -182,10 +191,10 @@ func (r metricsRow) group() quality.MetricsGroup {
 		NPSAnswers: r.NPSAnswers, NPSPromoters: r.NPSPromoters, NPSDetractors: r.NPSDetractors, NPS: r.NPS,
 		CESAnswers: r.CESAnswers, CES: r.CES,
 		Survey: quality.SurveyDimensions{
-			OverallSatisfaction: quality.Mean{Answers: r.CSATN, Mean: r.CSATMean},
-			ResponseSpeed:       quality.Mean{Answers: r.SpeedN, Mean: r.SpeedMean},
-			ProblemSolved:       quality.Mean{Answers: r.SolvedN, Mean: r.SolvedMean},
-			ServiceAttitude:     quality.Mean{Answers: r.AttitudeN, Mean: r.AttitudeMean},
+			OverallSatisfaction: quality.Mean{Answers: r.CSATN, Sum: r.CSATSum, Mean: r.CSATMean},
+			ResponseSpeed:       quality.Mean{Answers: r.SpeedN, Sum: r.SpeedSum, Mean: r.SpeedMean},
+			ProblemSolved:       quality.Mean{Answers: r.SolvedN, Sum: r.SolvedSum, Mean: r.SolvedMean},
+			ServiceAttitude:     quality.Mean{Answers: r.AttitudeN, Sum: r.AttitudeSum, Mean: r.AttitudeMean},
 		},
 		Verified: r.Verified, LoopClosurePct: r.LoopClosurePct,
 	}
@@ -359,22 +368,52 @@ type SentimentShare struct {
 
 // SentimentShares counts the feedback received in [from, to) by sentiment, per
 // problem type and per channel (issue 16: what customers praise and where they
-// complain), each sorted by key.
+// complain), each sorted by key. Each piece counts as classify.CountsAs says, from
+// what was stored at intake: the rule applies to feedback recorded before it.
 func (s *Store) SentimentShares(ctx context.Context, from, to time.Time) (byCategory, byChannel []SentimentShare, err error) {
 	ctx = planEachRun(ctx)
-	const q = `SELECT %s AS key, count(*) AS feedback,
-			count(*) FILTER (WHERE sentiment = 'negative') AS negative,
-			count(*) FILTER (WHERE sentiment = 'neutral') AS neutral,
-			count(*) FILTER (WHERE sentiment = 'positive') AS positive,
-			count(*) FILTER (WHERE anger) AS angry
+	const q = `SELECT %s AS key, COALESCE(rating, 0) AS rating, disposition, sentiment, anger, count(*) AS feedback
 		FROM feedback WHERE received_at >= $1 AND received_at < $2
-		GROUP BY 1 ORDER BY 1`
-	byCategory, byChannel = []SentimentShare{}, []SentimentShare{}
-	if err := s.db.SelectContext(ctx, &byCategory, fmt.Sprintf(q, "problem_type"), from, to); err != nil {
+		GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`
+	if byCategory, err = s.sentimentShares(ctx, fmt.Sprintf(q, "problem_type"), from, to); err != nil {
 		return nil, nil, fmt.Errorf("sentiment shares by category: %w", err)
 	}
-	if err := s.db.SelectContext(ctx, &byChannel, fmt.Sprintf(q, "channel"), from, to); err != nil {
+	if byChannel, err = s.sentimentShares(ctx, fmt.Sprintf(q, "channel"), from, to); err != nil {
 		return nil, nil, fmt.Errorf("sentiment shares by channel: %w", err)
 	}
 	return byCategory, byChannel, nil
+}
+
+func (s *Store) sentimentShares(ctx context.Context, q string, from, to time.Time) ([]SentimentShare, error) {
+	var rows []struct {
+		Key         string `db:"key"`
+		Rating      int    `db:"rating"`
+		Disposition string `db:"disposition"`
+		Sentiment   string `db:"sentiment"`
+		Anger       bool   `db:"anger"`
+		Feedback    int64  `db:"feedback"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, from, to); err != nil {
+		return nil, err
+	}
+	out := []SentimentShare{}
+	for _, r := range rows { // sorted by key
+		if len(out) == 0 || out[len(out)-1].Key != r.Key {
+			out = append(out, SentimentShare{Key: r.Key})
+		}
+		sh := &out[len(out)-1]
+		sh.Feedback += r.Feedback
+		switch classify.CountsAs(r.Rating, classify.Disposition(r.Disposition), classify.Sentiment{Label: r.Sentiment, Anger: r.Anger}) {
+		case classify.SentimentNegative:
+			sh.Negative += r.Feedback
+		case classify.SentimentPositive:
+			sh.Positive += r.Feedback
+		default:
+			sh.Neutral += r.Feedback
+		}
+		if r.Anger {
+			sh.Angry += r.Feedback
+		}
+	}
+	return out, nil
 }

@@ -92,7 +92,7 @@ func fxBreach(hours float64, clock complaint.Clock) metricsStep {
 // fxSurvey is the survey dimensions of a group whose answers have only CSAT: the
 // overall satisfaction is their mean, the other questions have no answers.
 func fxSurvey(answers int64, mean float64) quality.SurveyDimensions {
-	d := quality.SurveyDimensions{OverallSatisfaction: quality.Mean{Answers: answers}}
+	d := quality.SurveyDimensions{OverallSatisfaction: quality.Mean{Answers: answers, Sum: int64(math.Round(float64(answers) * mean))}}
 	if answers > 0 {
 		d.OverallSatisfaction.Mean = fxNum(mean)
 	}

@@ -290,8 +290,9 @@ document.addEventListener("submit", function (e) {
   zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
 }, true);
 
-// A zone field drawn fresh (data-zone="browser": a new PDCA cycle's) starts as the
-// browser's zone, which the server does not know; without script it stays empty (UTC).
+// A zone field drawn fresh (data-zone="browser": a new PDCA cycle's, a review
+// schedule's or run's, the insight report's) starts as the browser's zone, which the
+// server does not know; without script it stays empty (UTC).
 document.addEventListener("DOMContentLoaded", function () {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   document.querySelectorAll('input[data-zone="browser"]').forEach(function (el) {
