@@ -162,8 +162,12 @@ func (w *complaintWorkflow) close(ctx workflow.Context, req CloseRequest) (Compl
 	// Closed by an agent: whatever the survey would have said, the customer did not
 	// confirm the fix.
 	key, err := w.closeAs(ctx, req.Actor, complaint.Unverified, req.Reason)
-	if err == nil && w.changed(ctx, versionStaffCloseNotice) {
-		w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedByStaff, nil)
+	if err == nil && !w.legacy && w.changed(ctx, versionStaffCloseNotice) {
+		var vars map[string]string
+		if w.state.Survey != nil {
+			vars = map[string]string{"survey": "closed"} // its link now answers 410
+		}
+		w.tellCustomer(ctx, key, complaint.EventClosed, message.ClosedByStaff, vars)
 	}
 	return w.state, err
 }

@@ -3,6 +3,8 @@ package workflows_test
 import (
 	"time"
 
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/complaintflow/complaintflow/activities"
 	"github.com/complaintflow/complaintflow/internal/complaint"
 	"github.com/complaintflow/complaintflow/workflows"
@@ -102,4 +104,79 @@ func (s *ComplaintSuite) TestRevisionEightMeetingAManagersOwnRequestLiveTakesIt(
 	s.run()
 
 	s.Equal([]string{"not-own-approver-1", "staff-close-notice-1"}, *upserts)
+}
+
+// A manager who only lowers the amount (no note of their own) does not send the
+// customer the agent's note: "全额退款" is not told of a partial refund (a review's
+// finding). Granting what was asked keeps the agent's note.
+func (s *ComplaintSuite) TestAPartialRefundWithoutANoteDropsTheAgentsNote() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "ann", Kind: complaint.RecoveryRefund,
+			Amount: 800, Currency: "CNY", Note: "全额退款", Limit: limit(500)})
+	})
+	s.at(2*time.Hour, func() {
+		e := s.queryState().PendingEscalation()
+		s.Require().NotNil(e)
+		s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: e.Seq,
+			Decision: complaint.Decision{Kind: complaint.DecisionCompensate,
+				Compensation: &complaint.Compensation{Kind: "refund", Amount: 600, Currency: "CNY"}}})
+	})
+	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
+
+	state := s.run()
+
+	s.Equal("", state.Compensations[0].Note)
+	told := s.acts.noticesOf(complaint.EventCompensationGranted)
+	s.Require().Len(told, 1)
+	s.Equal("", told[0].Vars["note"])
+	s.Equal("600", told[0].Vars["amount"])
+}
+
+// A director — nobody above them — may not ask for a decision over their own limit
+// from revision 9 on: the validator says so, instead of parking the request with a
+// notice that no manager can decide it (a review's finding).
+func (s *ComplaintSuite) TestTheTopOfTheChainHasNobodyToAsk() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	s.at(time.Hour, func() {
+		s.reject(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "dora", Kind: complaint.RecoveryCompensation,
+			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
+	})
+	s.at(2*time.Hour, func() { s.resolveAndClose("ann") })
+
+	s.run()
+
+	s.Equal([]string{"cannot request compensation over your limit: nobody above dora in the reporting chain of ann may decide it"}, s.rejections)
+	s.Empty(s.acts.eventsOf(complaint.EventEscalationRequest))
+}
+
+// An escalation a manager asked for under revision 8 went to that manager; moved up
+// after the change, it goes to the first approver above them, not to "overdue at
+// the top" with the requester still its approver (a review's finding).
+func (s *ComplaintSuite) TestAnOwnRequestOpenedBeforeTheChangeMovesUpToTheOneAbove() {
+	s.revision = 8
+	s.env.OnGetVersion("not-own-approver", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion).Once()
+	s.env.OnGetVersion("not-own-approver", workflow.DefaultVersion, 1).Return(workflow.Version(1))
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "max", Kind: complaint.RecoveryCompensation,
+			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
+	})
+	s.at(2*time.Hour, func() { s.Equal("max", s.queryState().PendingEscalation().Approver, "opened as revision 8 did") })
+	s.at(7*time.Hour, func() {
+		e := s.queryState().PendingEscalation()
+		s.Require().NotNil(e)
+		s.Equal("dora", e.Approver)
+		s.Equal([]string{"dora"}, e.Eligible)
+		s.NotNil(e.DecisionDueAt)
+	})
+	s.at(8*time.Hour, func() { s.resolveAndClose("ann") })
+
+	s.run()
+
+	s.Len(s.acts.eventsOf(complaint.EventEscalationMovedUp), 1)
+	s.Empty(s.acts.eventsOf(complaint.EventEscalationOverdue))
 }

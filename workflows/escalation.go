@@ -56,16 +56,37 @@ func (w *complaintWorkflow) approvers() []complaint.Member {
 // one's own request), so it waited out the decision time before moving up.
 var versionNotOwnApprover = change{"not-own-approver", 9}
 
+// approversWithout are the approvers above requestedBy when the requester is one of
+// them (shortened), else approvers.
+func (w *complaintWorkflow) approversWithout(requestedBy string) (_ []complaint.Member, shortened bool) {
+	all := w.approvers()
+	i := slices.IndexFunc(all, func(m complaint.Member) bool { return m.ID == requestedBy })
+	if i < 0 {
+		return all, false
+	}
+	return all[i+1:], true
+}
+
 // approversOf are the approvers of an escalation requestedBy asked for: those above
 // the requester when the requester is one of them (versionNotOwnApprover), else
 // approvers. Asked only then, so an older execution meets GetVersion only then.
-func (w *complaintWorkflow) approversOf(ctx workflow.Context, requestedBy string) []complaint.Member {
-	all := w.approvers()
-	i := slices.IndexFunc(all, func(m complaint.Member) bool { return m.ID == requestedBy })
-	if i < 0 || !w.changed(ctx, versionNotOwnApprover) {
-		return all
+func (w *complaintWorkflow) approversOf(ctx workflow.Context, requestedBy string) (_ []complaint.Member, shortened bool) {
+	above, shortened := w.approversWithout(requestedBy)
+	if !shortened || !w.changed(ctx, versionNotOwnApprover) {
+		return w.approvers(), false
 	}
-	return all[i+1:]
+	return above, true
+}
+
+// decidersFor is who could decide a request of actor's, as a validator judges it
+// (without GetVersion): from revision 9 on, nobody above a requester who is an
+// approver is nobody (approversOf).
+func (w *complaintWorkflow) decidersFor(actor string) []complaint.Member {
+	if w.in.Revision >= versionNotOwnApprover.since {
+		above, _ := w.approversWithout(actor)
+		return above
+	}
+	return w.approvers()
 }
 
 func memberIDs(ms []complaint.Member) []string {
@@ -113,6 +134,9 @@ func (w *complaintWorkflow) validateRequestEscalation(_ workflow.Context, req Es
 	if w.loaded && len(w.approvers()) == 0 {
 		return invalidAction("cannot escalate: no manager in the reporting chain of " + w.ownerRecipient() + " (see the directory)")
 	}
+	if w.loaded && len(w.decidersFor(req.Actor)) == 0 {
+		return invalidAction("cannot escalate: nobody above " + req.Actor + " in the reporting chain of " + w.ownerRecipient() + " may decide it")
+	}
 	return nil
 }
 
@@ -139,7 +163,7 @@ var versionUnroutedEscalation = change{"escalation-awaits-manager", 5}
 // the policy's decision time before it moves up a level. An automatic one with no
 // manager in the chain waits for one (versionUnroutedEscalation).
 func (w *complaintWorkflow) openEscalation(ctx workflow.Context, actor, reason string, automatic bool) error {
-	approvers := w.approversOf(ctx, actor)
+	approvers, _ := w.approversOf(ctx, actor)
 	if len(approvers) == 0 && !w.changed(ctx, versionUnroutedEscalation) {
 		w.logger.Warn("no manager in the reporting chain; escalation not requested", "Reason", reason)
 		return nil
@@ -207,7 +231,7 @@ func (w *complaintWorkflow) routeWaitingEscalation(ctx workflow.Context) {
 	if e == nil || e.Approver != "" {
 		return
 	}
-	approvers := w.approversOf(ctx, e.RequestedBy)
+	approvers, _ := w.approversOf(ctx, e.RequestedBy)
 	if len(approvers) == 0 {
 		return
 	}
@@ -245,13 +269,19 @@ func (w *complaintWorkflow) moveUpOverdue(ctx workflow.Context, now time.Time) {
 	if e == nil || e.DecisionDueAt == nil || now.Before(*e.DecisionDueAt) {
 		return
 	}
-	approvers := w.approversOf(ctx, e.RequestedBy)
+	approvers, shortened := w.approversOf(ctx, e.RequestedBy)
+	next := e.Level // the index of the next approver up
+	if shortened {
+		// From the current approver's place: an escalation opened before the change
+		// went to its requester, who is not in the list (-1: the first above them).
+		next = slices.IndexFunc(approvers, func(m complaint.Member) bool { return m.ID == e.Approver }) + 1
+	}
 	kind := complaint.EventEscalationOverdue
-	if e.Level < len(approvers) {
+	if next < len(approvers) {
 		kind = complaint.EventEscalationMovedUp
-		e.Level++
-		e.Approver = approvers[e.Level-1].ID
-		e.Eligible = memberIDs(approvers[e.Level-1:])
+		e.Level = next + 1
+		e.Approver = approvers[next].ID
+		e.Eligible = memberIDs(approvers[next:])
 		e.DecisionDueAt = w.decisionDue(now)
 	} else {
 		e.DecisionDueAt = nil

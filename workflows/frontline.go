@@ -85,6 +85,9 @@ func (w *complaintWorkflow) validateCompensate(_ workflow.Context, req Compensat
 	if w.loaded && len(w.approvers()) == 0 {
 		return invalidAction("cannot request compensation over your limit: no manager in the reporting chain of " + w.ownerRecipient())
 	}
+	if w.loaded && len(w.decidersFor(req.Actor)) == 0 {
+		return invalidAction("cannot request compensation over your limit: nobody above " + req.Actor + " in the reporting chain of " + w.ownerRecipient() + " may decide it")
+	}
 	return nil
 }
 
@@ -202,7 +205,7 @@ func (w *complaintWorkflow) decisionGrant(ctx workflow.Context, e complaint.Esca
 		}
 		// What the manager granted, in their words: a partial refund is not told
 		// as the agent's "full refund". Data only (the record and the notice).
-		rec.Kind, rec.Note = recordedAs(*granted, c.Note)
+		rec.Kind, rec.Note = recordedAs(*granted, keptNote(*c, *granted))
 		return &rec
 	}
 	kind, note := recordedAs(*granted, "")
@@ -231,6 +234,17 @@ func recordedAs(granted complaint.Compensation, kept string) (complaint.Recovery
 	return complaint.RecoveryCompensation, granted.Kind + ": " + note
 }
 
+// keptNote is the note of the request c a decision granting g keeps when it gives
+// none: the request's, only if g grants what was asked (amount, currency, kind) — a
+// partial refund is not told as the agent's "全额退款".
+func keptNote(c complaint.CompensationRecord, g complaint.Compensation) string {
+	kind, _ := recordedAs(g, "")
+	if g.Amount != c.Amount || (g.Currency != "" && g.Currency != c.Currency) || kind != c.Kind {
+		return ""
+	}
+	return c.Note
+}
+
 // spokenAs is what the customer hears a decision granted: its kind, and the note
 // the record keeps (recordedAs) in the decision's words.
 func spokenAs(granted complaint.Compensation, kept string) *complaint.Compensation {
@@ -253,9 +267,9 @@ func (w *complaintWorkflow) settleCompensation(ctx workflow.Context, e complaint
 		return nil
 	}
 	if grant != nil {
-		requested := c.Note
+		kept := keptNote(*c, *e.Decision.Compensation)
 		*c = *grant
-		return w.grantCompensation(ctx, e.DecidedBy, *c, spokenAs(*e.Decision.Compensation, requested))
+		return w.grantCompensation(ctx, e.DecidedBy, *c, spokenAs(*e.Decision.Compensation, kept))
 	}
 	c.DecidedBy, c.DecidedAt = e.DecidedBy, e.DecidedAt
 	if d := e.Decision; d.Kind == complaint.DecisionCompensate && d.Compensation != nil {

@@ -309,7 +309,7 @@ func (c *pdcaCycle) measure(ctx workflow.Context, at time.Time, actor string, sc
 	case chk.Met:
 		verdict = "met"
 	case !chk.Judged():
-		verdict = fmt.Sprintf("could not judge (%s) against", thinSamples(chk))
+		verdict = fmt.Sprintf("could not judge (%s) against", quality.SamplesText(chk.Samples, chk.MinSamples))
 	}
 	team := c.team(ctx)
 	c.notify(ctx, key, "pdca_checked", append([]string{team.lead()}, team.Recipients()...),
@@ -317,11 +317,6 @@ func (c *pdcaCycle) measure(ctx workflow.Context, at time.Time, actor string, sc
 		fmt.Sprintf("The final check of iteration %d of cycle %q measured %s = %s against the target %g. %s",
 			s.Iteration, s.Title, s.Metric, pdcaValue(chk.Value), chk.Target, c.actAdvice(chk)))
 	return chk, nil
-}
-
-// thinSamples words a check judged on too few samples: "3 of 10 samples".
-func thinSamples(chk activities.CycleCheck) string {
-	return fmt.Sprintf("%d of %d samples", *chk.Samples, *chk.MinSamples)
 }
 
 func (c *pdcaCycle) actAdvice(chk activities.CycleCheck) string {

@@ -32,7 +32,7 @@ func (s *PDCASuite) TestAThinFinalCheckIsStandardisedWithAReason() {
 	s.Require().NoError(s.env.GetWorkflowError())
 	s.Equal([]string{
 		"the final check was not judged (1 of 10 samples): root_cause is required",
-		"the final check was not judged: take sop_change (standardise) or adjusted_plan (go on), not both",
+		"the final check was not judged (1 of 10 samples) and sop_change standardises: no adjusted_plan is taken",
 	}, s.rejections)
 	decided := s.acts.eventsOf("act_decided")[0]
 	s.Equal(false, decided.Data["judged"])

@@ -125,34 +125,23 @@ func (c *pdcaCycle) validateAct(ctx workflow.Context, req ActRequest) error {
 		return err
 	}
 	final := c.finalCheck()
-	// A final check on too few samples (quality.CycleCheck.Judged) neither met nor
-	// missed the target: the team may standardise or re-plan, giving the reason either
-	// way. Checks recorded before samples were counted are judged, as they were.
-	thin := final != nil && !final.Met && !final.Judged()
 	switch {
 	case !c.takes(quality.CycleAct):
 		return invalidAction("no act decision is awaited; the cycle is in stage " + c.state.Stage)
-	case thin && strings.TrimSpace(req.RootCause) == "":
-		return invalidAction("the final check was not judged (" + thinSamples(*final) + "): root_cause is required")
-	case thin && strings.TrimSpace(req.SOPChange) != "" && req.AdjustedPlan != nil:
-		return invalidAction("the final check was not judged: take sop_change (standardise) or adjusted_plan (go on), not both")
-	case thin && strings.TrimSpace(req.SOPChange) != "":
-		return nil
-	case final.Met && strings.TrimSpace(req.SOPChange) == "":
-		return invalidAction("the final check met the target: sop_change is required")
-	case final.Met && req.AdjustedPlan != nil:
-		return invalidAction("the final check met the target: no adjusted_plan is taken")
 	case req.RootCauseCategory != "" && !slices.Contains(quality.RootCauseCategories, req.RootCauseCategory):
 		return invalidAction(fmt.Sprintf("root_cause_category %q is not one of %s", req.RootCauseCategory,
 			strings.Join(quality.RootCauseCategories, ", ")))
-	case final.Met:
-		return nil
-	case strings.TrimSpace(req.RootCause) == "":
-		return invalidAction("the final check missed the target: root_cause is required")
-	case c.state.Iteration >= c.state.MaxIterations:
-		return nil // the last iteration: the cycle closes not_met
-	case req.AdjustedPlan == nil:
-		return invalidAction("the final check missed the target: adjusted_plan is required")
+	}
+	// One rule with the API's (quality.CheckAct); a final check on too few samples
+	// (Judged) neither met nor missed the target. Checks recorded before samples were
+	// counted are judged, as they were.
+	if faults := quality.CheckAct(final.Met, final.Samples, final.MinSamples, strings.TrimSpace(req.SOPChange),
+		strings.TrimSpace(req.RootCause), req.AdjustedPlan != nil, c.state.Iteration >= c.state.MaxIterations); len(faults) > 0 {
+		return invalidAction(faults[0].String())
+	}
+	if req.AdjustedPlan == nil || final.Met || c.state.Iteration >= c.state.MaxIterations ||
+		(!final.Judged() && strings.TrimSpace(req.SOPChange) != "") {
+		return nil // no plan taken: the cycle closes
 	}
 	return pdcaPlanError("adjusted_plan.", CheckPlan(*req.AdjustedPlan, c.state.Metric, c.state.Baseline, workflow.Now(ctx)))
 }
@@ -176,7 +165,7 @@ func (c *pdcaCycle) act(ctx workflow.Context, req ActRequest) (PDCAState, error)
 			done.RootCause, done.RootCauseCategory = s.RootCause, s.RootCauseCategory
 			decided = map[string]any{"met": false, "judged": false, "sop_change": s.SOPChange, "root_cause": s.RootCause}
 			closing = fmt.Sprintf("the final check was not judged (%s); the measures are standardised: %s (why: %s)",
-				thinSamples(final), s.SOPChange, s.RootCause)
+				quality.SamplesText(final.Samples, final.MinSamples), s.SOPChange, s.RootCause)
 		}
 		s.History = append(slices.Clone(s.History), done)
 		c.close(now, quality.OutcomeStandardised)

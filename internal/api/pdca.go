@@ -313,16 +313,15 @@ func (s *Server) actOnCycle(w http.ResponseWriter, r *http.Request) {
 		if err != nil || final == nil {
 			return err
 		}
-		switch {
-		case final.Met && strings.TrimSpace(body.SOPChange) == "":
-			v.reject("sop_change", FieldRequired, "is required: the final check met the target")
-		case final.Met && body.AdjustedPlan != nil:
-			v.reject("adjusted_plan", FieldNotApplicable, "is not taken: the final check met the target")
-		case final.Met:
-		case strings.TrimSpace(body.RootCause) == "":
-			v.reject("root_cause", FieldRequired, "is required: the final check missed the target")
-		case body.AdjustedPlan == nil && c.Iteration < c.MaxIterations:
-			v.reject("adjusted_plan", FieldRequired, "is required: the final check missed the target")
+		// The workflow's rule (quality.CheckAct), each field named: a final check on
+		// too few samples takes sop_change or adjusted_plan with its root cause.
+		for _, f := range quality.CheckAct(final.Met, final.Samples, final.MinSamples, strings.TrimSpace(body.SOPChange),
+			strings.TrimSpace(body.RootCause), body.AdjustedPlan != nil, c.Iteration >= c.MaxIterations) {
+			if f.Required {
+				v.reject(f.Field, FieldRequired, "is required: "+f.Why)
+			} else {
+				v.reject(f.Field, FieldNotApplicable, "is not taken: "+f.Why)
+			}
 		}
 		return nil
 	}, workflows.UpdateAct, func() any { return req })

@@ -142,9 +142,11 @@ var definitions = []Definition{
 			En:   {"Your complaint is closed ({{.complaint_id}})", "We did not hear back from you, so we have closed your complaint. If the problem persists, contact us quoting complaint {{.complaint_id}}."},
 		}},
 	{Key: ClosedByStaff, Description: "closed by staff after the resolution, before the customer answered the survey",
-		Vars: vars(), Seeds: map[Locale]Text{
-			ZhCN: {"您的投诉已关闭（{{.complaint_id}}）", "我们已关闭您的投诉，此前发给您的满意度调查不再接受回复。如果问题仍然存在，请引用投诉编号 {{.complaint_id}} 联系我们。"},
-			En:   {"Your complaint is closed ({{.complaint_id}})", "We have closed your complaint; the satisfaction survey we sent you no longer takes answers. If the problem persists, contact us quoting complaint {{.complaint_id}}."},
+		Vars: vars(
+			Var{"survey", KindText, "set when a satisfaction survey was sent for the resolution: it no longer takes answers", nil, ""},
+		), Seeds: map[Locale]Text{
+			ZhCN: {"您的投诉已关闭（{{.complaint_id}}）", "我们已关闭您的投诉{{if .survey}}，此前发给您的满意度调查不再接受回复{{end}}。如果问题仍然存在，请引用投诉编号 {{.complaint_id}} 联系我们。"},
+			En:   {"Your complaint is closed ({{.complaint_id}})", "We have closed your complaint{{if .survey}}; the satisfaction survey we sent you no longer takes answers{{end}}. If the problem persists, contact us quoting complaint {{.complaint_id}}."},
 		}},
 	{Key: Compensation, Description: "compensation granted to the customer (service recovery)",
 		Vars: vars(
