@@ -64,7 +64,7 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		OccurredAt: t.OccurredAt.UTC(),
 		Data: notify.CallbackData{
 			Subject: n.Subject, Message: n.Body, Status: ev.Status, Summary: ev.Summary, Reason: ev.Reason,
-			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: ev.Round,
+			Verification: ev.Verification, ResolutionDueAt: ev.ResolutionDueAt, Round: roundOf(ev.Round),
 			FirstResponseDueAt: ev.FirstResponseDueAt, ExpectedBy: ev.ExpectedBy,
 		},
 	}
@@ -81,6 +81,10 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 			}
 		}
 		p.Kind, p.Data.Status, p.Data.Summary = string(complaint.EventResolved), res.Status, res.Summary
+	}
+	switch complaint.EventKind(p.Kind) {
+	case complaint.EventResolved, complaint.EventReopened, complaint.EventSurveyReminded:
+		p.Data.Round = &ev.Round // the first round's 0 too: these kinds always say which
 	}
 	if c := ev.Compensation; n.EventKind == complaint.EventCompensationGranted && c != nil {
 		// What was granted, in the words the customer heard: a decision's kind (a
@@ -132,6 +136,7 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 		msg: notify.Message{
 			Key: n.EventKey, ComplaintID: n.ComplaintID, EventKind: p.Kind, Recipient: IntakeRecipient,
 			Address: t.URL, Subject: p.Kind, Body: body, Secret: []byte(t.Secret),
+			PreviousSecret: []byte(t.PreviousSecret), PreviousUntil: null.Value(t.PreviousUntil),
 		},
 		row: notify.Notification{
 			IdempotencyKey: key, ComplaintID: null.IfEmpty(n.ComplaintID), EventKind: p.Kind,
@@ -139,4 +144,13 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 			Subject: p.Kind, Body: body,
 		},
 	}, true, nil
+}
+
+// roundOf is the round a callback names when its kind does not always carry one
+// (sla_breached): a reopened round's, none for the first.
+func roundOf(round int) *int {
+	if round == 0 {
+		return nil
+	}
+	return &round
 }

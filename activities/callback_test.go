@@ -73,7 +73,7 @@ func (f *notifyFixture) withIntegration(t *testing.T) (*intakeReceiver, activiti
 	rcv := newIntakeReceiver(t, secret)
 	if _, _, _, err := f.st.PutIntegration(ctx, store.Integration{
 		ID: "crm", Name: "CRM", CallbackURL: rcv.URL + "/callbacks", Secret: secret, UpdatedBy: "test",
-	}, false, nil); err != nil {
+	}, false, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.st.DB().ExecContext(ctx, `UPDATE complaints SET integration_id = 'crm' WHERE id = $1`, f.c.ID); err != nil {
@@ -356,7 +356,7 @@ func TestReopenedCallbackCarriesTheRoundsFirstResponseDeadline(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := got.Data
-			if got.Kind != "reopened" || d.Round != 1 || d.Reason != "not solved" || d.ResolutionDueAt == nil ||
+			if got.Kind != "reopened" || null.Value(d.Round) != 1 || d.Reason != "not solved" || d.ResolutionDueAt == nil ||
 				!d.ResolutionDueAt.Equal(at.Add(24*time.Hour)) {
 				t.Errorf("payload %s, want reopened round 1 with its reason and resolution deadline", reqs[0].body)
 			}

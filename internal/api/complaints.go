@@ -8,11 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/mail"
-	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -472,7 +469,9 @@ func (s *Server) complaintFromPath(w http.ResponseWriter, r *http.Request) (stor
 }
 
 type eventView struct {
-	ID         int64           `json:"id"`
+	ID int64 `json:"id"`
+	// Key is the event's idempotency key, a callback's event_id.
+	Key        string          `json:"key"`
 	Kind       string          `json:"kind"`
 	Actor      string          `json:"actor"`
 	OccurredAt time.Time       `json:"occurred_at"`
@@ -492,96 +491,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]eventView, len(events))
 	for i, e := range events {
-		out[i] = eventView{ID: e.ID, Kind: e.Kind, Actor: e.Actor, OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Data: e.Data}
+		out[i] = eventView{ID: e.ID, Key: e.IdempotencyKey, Kind: e.Kind, Actor: e.Actor, OccurredAt: e.OccurredAt.UTC(), RecordedAt: e.RecordedAt.UTC(), Data: e.Data}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
-}
-
-const (
-	defaultPageSize = 50
-	maxPageSize     = 200
-)
-
-// complaintOrders are the values of the listing's sort parameter, the default first.
-var complaintOrders = []string{string(store.ComplaintsNewestFirst), string(store.ComplaintsDueFirst)}
-
-// listComplaints lists complaints newest first or nearest deadline first (sort),
-// filtered by every parameter given (AND; a parameter with several values matches
-// any of them).
-func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
-	f, p := complaintFilter(r.URL.Query(), principalFrom(r.Context()))
-	if p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	cs, err := s.store.Complaints(r.Context(), f)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	caller := principalFrom(r.Context())
-	view := func(c store.Complaint) complaintView { return viewOf(c, caller) }
-	if f.Order == store.ComplaintsDueFirst {
-		items := make([]complaintView, len(cs))
-		for i, c := range cs {
-			items[i] = view(c)
-		}
-		var next *string
-		if len(cs) > 0 && len(cs) == f.Limit {
-			last := cs[len(cs)-1]
-			cur := encodeDueCursor(last.NextDueAt, last.ID)
-			next = &cur
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-		return
-	}
-	writePage(w, cs, f.Limit, view, func(c store.Complaint) (time.Time, string) { return c.CreatedAt, c.ID })
-}
-
-// complaintFilter reads the listing's parameters; the problem names every bad one.
-// owner=me and reports_to=me are the person the caller's token acts for.
-func complaintFilter(q url.Values, caller auth.Principal) (store.ComplaintFilter, *Problem) {
-	var v validator
-	f := store.ComplaintFilter{Order: store.ComplaintsNewestFirst}
-	if sort := once(&v, q, "sort", 20); sort != "" {
-		if !slices.Contains(complaintOrders, sort) {
-			v.reject("sort", FieldNotAllowed, fmt.Sprintf("%q is not one of %s", sort, strings.Join(complaintOrders, ", ")))
-		}
-		f.Order = store.ComplaintOrder(sort)
-	}
-	f.DueFrom, f.DueTo = breachingWithin(&v, q, time.Now())
-	if f.DueTo != nil && first(q, "sort") == "" {
-		f.Order = store.ComplaintsDueFirst // what breaches first comes first
-	}
-	// The cursor is the order's: a newest-first cursor means nothing in deadline order.
-	var cursor string
-	paging := q
-	if f.Order == store.ComplaintsDueFirst {
-		cursor, paging = first(q, "cursor"), maps.Clone(q)
-		delete(paging, "cursor")
-	}
-	f.Limit, f.AfterCreatedAt, f.AfterID = page(&v, paging)
-	if cursor != "" {
-		var err error
-		if f.AfterDueAt, f.AfterID, err = decodeDueCursor(cursor); err != nil {
-			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned for sort=due")
-		}
-	}
-	f.ExternalID = once(&v, q, "external_id", 200)
-	f.CustomerID = once(&v, q, "customer_id", 200)
-	f.Owner = personParam(&v, q, "owner", caller)
-	f.ReportsTo = personParam(&v, q, "reports_to", caller)
-	f.TeamID = once(&v, q, "team_id", 200)
-	f.Statuses = typed[complaint.Status](anyOf(&v, q, "status", stringsOf(complaint.Statuses)))
-	f.Urgencies = typed[complaint.Level](anyOf(&v, q, "urgency", levelNames))
-	f.Categories = anyOf(&v, q, "category", complaint.Categories)
-	f.Channels = anyOf(&v, q, "channel", complaint.Channels)
-	f.Breached = boolean(&v, q, "breached")
-	f.EscalationPending = boolean(&v, q, "escalation_pending")
-	f.CreatedFrom, f.CreatedTo = instant(&v, q, "created_from"), instant(&v, q, "created_to")
-	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedTo.After(*f.CreatedFrom) {
-		v.reject("created_to", FieldOutOfRange, "must be after created_from")
-	}
-	f.Text = strings.TrimSpace(once(&v, q, "q", 200))
-	return f, v.problem()
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -57,8 +58,13 @@ type feedbackRequest struct {
 	Customer   *customer `json:"customer,omitempty"`
 }
 
+// feedbackComplaint prefixes the external_id of the complaint feedback becomes
+// (fileFeedbackComplaint); a feedback's own external_id leaves it room within a
+// complaint's 200 characters.
+const feedbackComplaint = "feedback:"
+
 func (req *feedbackRequest) validate(v *validator) {
-	v.optional("external_id", req.ExternalID, 200)
+	v.optional("external_id", req.ExternalID, 200-len(feedbackComplaint))
 	if req.ExternalID != "" && strings.TrimSpace(req.ExternalID) == "" {
 		v.reject("external_id", FieldRequired, "must not be blank")
 	}
@@ -165,9 +171,10 @@ func feedbackViewOf(f store.Feedback, caller auth.Principal) feedbackView {
 }
 
 // postFeedback records classified feedback and acts on it: a backlog item (written
-// with the feedback), or a complaint filed through the complaint intake path with
-// external_id "feedback:<feedback id>". Idempotent on external_id: a retry returns
-// the first result and completes a complaint a failed attempt left unfiled.
+// with the feedback), or a complaint filed through the complaint intake path
+// (fileFeedbackComplaint). Idempotent on external_id within the token's intake
+// system: a retry returns the first result and completes a complaint a failed
+// attempt left unfiled.
 func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	var req feedbackRequest
 	var v validator
@@ -213,6 +220,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		nf.Rating = new(int64(*req.Rating))
 	}
 	nf.FiledBy = null.IfEmpty(principalFrom(ctx).TokenID)
+	nf.IntegrationID = null.IfEmpty(principalFrom(ctx).IntegrationID)
 	if c := req.Customer; c != nil {
 		nf.CustomerID, nf.CustomerName, nf.CustomerTier = new(c.ID), new(c.Name), new(c.Tier)
 		nf.CustomerPhone, nf.CustomerEmail, nf.CustomerAddress = null.IfEmpty(c.Phone), null.IfEmpty(c.Email), null.IfEmpty(c.Address)
@@ -258,18 +266,21 @@ const anonymousTier = string(complaint.Medium)
 
 // fileFeedbackComplaint files the complaint for feedback through the one complaint
 // intake path, built from the stored feedback only, so every retry sends the same
-// request. Feedback without a customer gets a customer of its own
-// ("anonymous:<feedback id>"): unrelated authors never share one history.
+// request. The complaint is the sending token's intake system's, called back like
+// the ones it files, under external_id "feedback:" and the feedback's own
+// external_id, or its ID when it has none: the system finds it, and reads its
+// callbacks, by the ID it sent. Feedback without a customer gets a customer of its
+// own ("anonymous:<feedback id>"): unrelated authors never share one history.
 func (s *Server) fileFeedbackComplaint(ctx context.Context, fb store.Feedback) (store.Complaint, error) {
 	req := fileRequest{
-		ExternalID: "feedback:" + fb.ID, Channel: fb.Channel,
+		ExternalID: feedbackComplaint + cmp.Or(null.Value(fb.ExternalID), fb.ID), Channel: fb.Channel,
 		Customer: customer{ID: "anonymous:" + fb.ID, Name: "Anonymous (" + fb.Channel + ")", Tier: anonymousTier},
 		Category: fb.ProblemType, Urgency: fb.Urgency,
 		Subject: store.BacklogTitle(fb.Text), Description: fb.Text,
 		// The complaint carries the feedback's keywords: counted once, from its text.
 		analysed: true, keywords: fb.Keywords, scope: fb.Scope,
 		// Filed by the token that sent the feedback: it supplied the personal data.
-		filedBy: null.Value(fb.FiledBy),
+		filedBy: null.Value(fb.FiledBy), integrationID: null.Value(fb.IntegrationID),
 		source: classify.Source(classify.Feedback{Kind: fb.Kind, Rating: int(null.Value(fb.Rating)),
 			Sentiment: &classify.Sentiment{Label: fb.Sentiment, Anger: fb.Anger}}),
 	}

@@ -192,7 +192,7 @@ func TestFeedbackIsClassifiedAndDisposedIdempotently(t *testing.T) {
 	}
 	c := a.as(auth.RoleAgent, "GET", "/v1/complaints/"+cid, "", http.StatusOK)
 	cust := c.body["customer"].(map[string]any)
-	if c.body["external_id"] != "feedback:"+fbID || c.body["category"] != "product" || c.body["urgency"] != "high" ||
+	if c.body["external_id"] != "feedback:weibo-1" || c.body["category"] != "product" || c.body["urgency"] != "high" ||
 		c.body["channel"] != "social_media" || cust["id"] != "anonymous:"+fbID || cust["tier"] != "medium" {
 		t.Errorf("complaint from feedback: %v", c.body)
 	}

@@ -3,9 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/complaintflow/complaintflow/internal/auth"
@@ -18,14 +16,15 @@ import (
 // registerIntegrationRoutes adds intake integrations, whose callback URL is told of
 // every customer-visible change of the complaints their intake tokens file, and the
 // delivery log of those callbacks (docs/callbacks.md). Admins manage integrations;
-// whoever may read a complaint may read its callbacks.
+// whoever may read a complaint may read its callbacks; an integration's own intake
+// tokens may read its delivery log (auth.MayReadDeliveries).
 func (s *Server) registerIntegrationRoutes(mux *serveMux) {
 	everyone := []auth.Role{auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin}
 	mux.Handle("PUT /v1/integrations/{id}", s.authorize(s.putIntegration, auth.RoleAdmin))
 	mux.Handle("GET /v1/integrations", s.authorize(s.listIntegrations, auth.RoleAdmin))
 	mux.Handle("GET /v1/integrations/{id}", s.authorize(s.getIntegration, auth.RoleAdmin))
 	mux.Handle("DELETE /v1/integrations/{id}", s.authorize(s.deleteIntegration, auth.RoleAdmin))
-	mux.Handle("GET /v1/integrations/{id}/deliveries", s.authorize(s.integrationDeliveries, auth.RoleAdmin))
+	mux.Handle("GET /v1/integrations/{id}/deliveries", s.authorize(s.integrationDeliveries, auth.RoleAdmin, auth.RoleIntake))
 	mux.Handle("GET /v1/complaints/{id}/callbacks", s.authorize(s.listCallbacks, everyone...))
 }
 
@@ -34,6 +33,9 @@ type putIntegrationBody struct {
 	CallbackURL string `json:"callback_url"`
 	// RotateSecret replaces the signing secret; the answer shows the new one, once.
 	RotateSecret bool `json:"rotate_secret,omitempty"`
+	// GraceSeconds is how long the replaced secret keeps signing beside the new
+	// one (keyGrace); with rotate_secret only.
+	GraceSeconds *int64 `json:"grace_seconds,omitempty"`
 }
 
 type integrationView struct {
@@ -44,16 +46,25 @@ type integrationView struct {
 	CreatedBy   string    `json:"created_by"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	UpdatedBy   string    `json:"updated_by"`
+	// PreviousKeyValidUntil is until when the secret the last rotation replaced
+	// still signs beside the current one: nil once it no longer does.
+	PreviousKeyValidUntil *time.Time `json:"previous_key_valid_until"`
 	// Secret signs the callbacks. Only the answer that creates or rotates it shows
 	// it; it is never shown again.
 	Secret string `json:"secret,omitempty"`
 }
 
 func integrationViewOf(in store.Integration) integrationView {
-	return integrationView{
+	v := integrationView{
 		ID: in.ID, Name: in.Name, CallbackURL: in.CallbackURL, CreatedAt: in.CreatedAt.UTC(), CreatedBy: in.CreatedBy,
 		UpdatedAt: in.UpdatedAt.UTC(), UpdatedBy: in.UpdatedBy,
 	}
+	// The store keeps a window's end after it passes; the reader learns only of a
+	// secret that still signs.
+	if u := in.PreviousUntil; u != nil && time.Now().Before(*u) {
+		v.PreviousKeyValidUntil = new(u.UTC())
+	}
+	return v
 }
 
 // newCallbackSecret returns a fresh signing secret for an integration.
@@ -62,7 +73,9 @@ func newCallbackSecret() string {
 }
 
 // putIntegration creates an integration (201, with its secret, shown once) or
-// updates its name and callback URL (200, without the secret unless rotated).
+// updates its name and callback URL (200, without the secret unless rotated). A
+// rotation keeps the replaced secret signing for grace_seconds, as a person's
+// webhook key rotation does (keyGrace).
 func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	var v validator
 	var body putIntegrationBody
@@ -76,6 +89,10 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.webhookURL("callback_url", body.CallbackURL, s.egress)
 	}
+	grace := keyGrace(body.GraceSeconds, &v)
+	if body.GraceSeconds != nil && !body.RotateSecret {
+		v.reject("grace_seconds", FieldNotApplicable, "applies only with rotate_secret: true")
+	}
 	version := ifMatchTime(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -84,7 +101,7 @@ func (s *Server) putIntegration(w http.ResponseWriter, r *http.Request) {
 	in, created, issued, err := s.store.PutIntegration(r.Context(), store.Integration{
 		ID: id, Name: body.Name, CallbackURL: body.CallbackURL, Secret: newCallbackSecret(),
 		UpdatedBy: principalFrom(r.Context()).Actor(),
-	}, body.RotateSecret, version)
+	}, body.RotateSecret, grace, version)
 	if errors.Is(err, store.ErrStale) {
 		writeStale(w, r, "integration "+id, *version, in.UpdatedBy, in.UpdatedAt, "")
 		return
@@ -228,34 +245,4 @@ func maskedPayload(doc rawJSON, c privacy.Contacts) rawJSON {
 		return "null"
 	}
 	return rawJSON(out)
-}
-
-// integrationDeliveries lists the newest callbacks to an integration, deleted or
-// not; ?limit= takes 1–200 (default 50).
-func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
-	var v validator
-	q := r.URL.Query()
-	limit := defaultPageSize
-	if l := first(q, "limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxPageSize {
-			v.reject("limit", FieldOutOfRange, fmt.Sprintf("must be an integer from 1 to %d", maxPageSize))
-		}
-		limit = n
-	}
-	if p := v.problem(); p != nil {
-		writeProblem(w, r, p)
-		return
-	}
-	id := r.PathValue("id")
-	ns, err := s.store.IntegrationDeliveries(r.Context(), id, limit)
-	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, problem(http.StatusNotFound, "no integration "+id))
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	writeItems(w, ns, callbackViewOf)
 }

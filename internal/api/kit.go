@@ -143,24 +143,25 @@ func decodeCursor(cur string) (time.Time, string, error) {
 	return at, id, err
 }
 
-// encodeDueCursor is the cursor of a nearest-deadline-first page (sort=due): the
-// last row's next due time, "none" when it had no running clock, and its id. The
-// "due" mark keeps it apart from encodeCursor's, which orders otherwise.
-func encodeDueCursor(due *time.Time, id string) string {
-	at := "none"
-	if due != nil {
-		at = due.UTC().Format(time.RFC3339Nano)
+// encodeOrderCursor is the cursor of a page in an order other than newest first:
+// the order's mark (sort=due, sort=updated), the last row's key — for sort=due its
+// next due time, "none" when it had no running clock — and its id. The mark keeps
+// it apart from encodeCursor's and the other orders', which order otherwise.
+func encodeOrderCursor(mark string, at *time.Time, id string) string {
+	key := "none"
+	if at != nil {
+		key = at.UTC().Format(time.RFC3339Nano)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte("due|" + at + "|" + id))
+	return base64.RawURLEncoding.EncodeToString([]byte(mark + "|" + key + "|" + id))
 }
 
-func decodeDueCursor(cur string) (*time.Time, string, error) {
+func decodeOrderCursor(mark, cur string) (*time.Time, string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(cur)
 	if err != nil {
 		return nil, "", err
 	}
 	parts := strings.Split(string(b), "|")
-	if len(parts) != 3 || parts[0] != "due" || !isUUID(parts[2]) {
+	if len(parts) != 3 || parts[0] != mark || !isUUID(parts[2]) {
 		return nil, "", errors.New("malformed cursor")
 	}
 	if parts[1] == "none" {

@@ -83,8 +83,11 @@ var routeRows = map[string][]string{
 		"PUT /v1/routing/{category}",
 		"DELETE /v1/routing/{category}", "PUT /v1/calendars/{id}", "DELETE /v1/calendars/{id}",
 		"PUT /v1/classification-rules", "PUT /v1/integrations/{id}", "GET /v1/integrations", "GET /v1/integrations/{id}",
-		"DELETE /v1/integrations/{id}", "GET /v1/integrations/{id}/deliveries", "GET /v1/message-templates",
+		"DELETE /v1/integrations/{id}", "GET /v1/message-templates",
 		"GET /v1/message-templates/{key}/{locale}", "PUT /v1/message-templates/{key}/{locale}",
+	},
+	"read an integration's callback delivery log (`intake`: only the integration its token is bound to)": {
+		"GET /v1/integrations/{id}/deliveries",
 	},
 }
 

@@ -42,6 +42,19 @@ const (
 	MaxWebhookKeyGrace = 7 * 24 * time.Hour
 )
 
+// keyGrace is how long a rotated key keeps signing beside the new one, by a
+// rotation's grace_seconds (nil: WebhookKeyGrace), for people's webhook keys and
+// integrations' callback secrets alike; out of range, it is rejected to v.
+func keyGrace(seconds *int64, v *validator) time.Duration {
+	if seconds == nil {
+		return WebhookKeyGrace
+	}
+	if most := int64(MaxWebhookKeyGrace / time.Second); *seconds < 0 || *seconds > most {
+		v.reject("grace_seconds", FieldOutOfRange, fmt.Sprintf("must be from 0 to %d", most))
+	}
+	return time.Duration(*seconds) * time.Second
+}
+
 // rotateWebhookSecret gives a person with a webhook a new signing key, shown in
 // this answer only. The old key (or the shared one) signs beside it for the
 // optional body's grace_seconds (WebhookKeyGrace if none; 0: it signs nothing
@@ -58,13 +71,7 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	grace := WebhookKeyGrace
-	if body.GraceSeconds != nil {
-		grace = time.Duration(*body.GraceSeconds) * time.Second
-		if most := int64(MaxWebhookKeyGrace / time.Second); *body.GraceSeconds < 0 || *body.GraceSeconds > most {
-			v.reject("grace_seconds", FieldOutOfRange, fmt.Sprintf("must be from 0 to %d", most))
-		}
-	}
+	grace := keyGrace(body.GraceSeconds, &v)
 	version := ifMatchTime(r, &v)
 	if version != nil && version.IsZero() {
 		// "seed" names a thing not created yet; a rotation needs a person who is.

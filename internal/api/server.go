@@ -253,8 +253,9 @@ func (s *Server) authorize(h http.HandlerFunc, roles ...auth.Role) http.Handler 
 			admit(w, r, h, p, roles)
 			return
 		}
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(secret) == "" {
+		// The scheme's case does not matter (RFC 9110 §11.1): "bearer" is "Bearer".
+		scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="complaintflow"`)
 			writeProblem(w, r, problem(http.StatusUnauthorized, "a bearer token is required"))
 			return

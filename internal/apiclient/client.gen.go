@@ -1556,8 +1556,9 @@ func (e ListComplaintsParamsEscalationPending) Valid() bool {
 
 // Defines values for ListComplaintsParamsSort.
 const (
-	Due    ListComplaintsParamsSort = "due"
-	Newest ListComplaintsParamsSort = "newest"
+	Due     ListComplaintsParamsSort = "due"
+	Newest  ListComplaintsParamsSort = "newest"
+	Updated ListComplaintsParamsSort = "updated"
 )
 
 // Valid indicates whether the value is a known member of the ListComplaintsParamsSort enum.
@@ -1566,6 +1567,8 @@ func (e ListComplaintsParamsSort) Valid() bool {
 	case Due:
 		return true
 	case Newest:
+		return true
+	case Updated:
 		return true
 	default:
 		return false
@@ -1879,7 +1882,7 @@ type Callback struct {
 	Key       string          `json:"key"`
 	LastError *NullableString `json:"last_error"`
 
-	// Payload The JSON document posted, byte for byte on every attempt.
+	// Payload The JSON document posted (the same bytes on every attempt), except that a survey link's token, the customer's credential, is masked; and, for any caller but the token that filed the complaint, the customer's name and contacts are masked in its texts.
 	Payload   AnyJSON            `json:"payload"`
 	SentAt    *NullableTime      `json:"sent_at"`
 	Status    NotificationStatus `json:"status"`
@@ -2119,11 +2122,14 @@ type ComplaintEvent struct {
 	Actor string `json:"actor"`
 
 	// Data Any JSON value, as recorded.
-	Data       AnyJSON `json:"data"`
-	Id         int64   `json:"id"`
-	Kind       string  `json:"kind"`
-	OccurredAt Time    `json:"occurred_at"`
-	RecordedAt Time    `json:"recorded_at"`
+	Data AnyJSON `json:"data"`
+	Id   int64   `json:"id"`
+
+	// Key The event's key, unique to the complaint; a callback's `event_id` names the event by it.
+	Key        string `json:"key"`
+	Kind       string `json:"kind"`
+	OccurredAt Time   `json:"occurred_at"`
+	RecordedAt Time   `json:"recorded_at"`
 }
 
 // ComplaintSLA The policy the complaint was filed under and how it is doing.
@@ -2659,7 +2665,7 @@ type FileComplaintRequest struct {
 	CustomerLocale *Locale `json:"customer_locale,omitempty"`
 	Description    string  `json:"description"`
 
-	// ExternalId The intake system's id: the idempotency key.
+	// ExternalId The intake system's id: the idempotency key within that system.
 	ExternalId string `json:"external_id"`
 
 	// Sentiment Optional, e.g. from call-centre emotion detection; `angry` may escalate at once.
@@ -2776,6 +2782,9 @@ type Integration struct {
 	// Id 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
 	Id   DirectoryID `json:"id"`
 	Name string      `json:"name"`
+
+	// PreviousKeyValidUntil Until when the secret the last rotation replaced still signs beside the current one (see the PUT); null once it no longer does.
+	PreviousKeyValidUntil *NullableTime `json:"previous_key_valid_until"`
 
 	// Secret The secret that signs the callbacks; only in the answer that created or rotated it.
 	Secret    *string `json:"secret,omitempty"`
@@ -3499,9 +3508,12 @@ type PutCompensationLimitsRequest struct {
 type PutIntegrationRequest struct {
 	// CallbackUrl An absolute http or https URL. A host on this machine or an internal network (an address such as 169.254.169.254, or a name such as localhost or *.internal) is refused (`invalid`) unless OUTBOUND_ALLOW_CIDRS allows it; other names are checked when posted to.
 	CallbackUrl string `json:"callback_url"`
-	Name        string `json:"name"`
 
-	// RotateSecret Issue a new signing secret (shown in the answer); the old one stops signing.
+	// GraceSeconds With `rotate_secret` only: how long the replaced secret keeps signing beside the new one; without it, a day.
+	GraceSeconds *int64 `json:"grace_seconds,omitempty"`
+	Name         string `json:"name"`
+
+	// RotateSecret Issue a new signing secret (shown in the answer); the old one keeps signing beside it for `grace_seconds`.
 	RotateSecret *bool `json:"rotate_secret,omitempty"`
 }
 
@@ -4630,11 +4642,15 @@ type PutCompensationLimitsParams struct {
 
 // ListComplaintsParams defines parameters for ListComplaints.
 type ListComplaintsParams struct {
-	// ExternalId The intake system's id; how an intake system finds its complaint.
+	// ExternalId The intake system's id; how an intake system finds its complaint. Each intake system has its own: every system's complaint under this id is listed, each with its `integration_id`.
 	ExternalId *string `form:"external_id,omitempty" json:"external_id,omitempty"`
 
 	// CustomerId The `customer.id` sent at intake.
 	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// IntegrationId The integration the complaint was filed through (the filing token's
+	// `integration_id`): how an intake system lists its own complaints.
+	IntegrationId *string `form:"integration_id,omitempty" json:"integration_id,omitempty"`
 
 	// Owner A person's id, or `me` for the person the token acts for (400 when it acts for none).
 	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
@@ -4678,6 +4694,13 @@ type ListComplaintsParams struct {
 	// CreatedTo Filed before this RFC 3339 time; after `created_from`.
 	CreatedTo *time.Time `form:"created_to,omitempty" json:"created_to,omitempty"`
 
+	// UpdatedFrom Last changed (`updated_at`) at or after this RFC 3339 time: what changed
+	// since a time, with `sort=updated` (docs/callbacks.md, "Catching up").
+	UpdatedFrom *time.Time `form:"updated_from,omitempty" json:"updated_from,omitempty"`
+
+	// UpdatedTo Last changed before this RFC 3339 time; after `updated_from`.
+	UpdatedTo *time.Time `form:"updated_to,omitempty" json:"updated_to,omitempty"`
+
 	// Q A case-insensitive substring of the subject or the description.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
@@ -4688,7 +4711,14 @@ type ListComplaintsParams struct {
 	// time, so it comes first. A paused resolution clock (waiting on the
 	// customer) does not run: its deadline moves when the complaint resumes.
 	// Complaints with no running clock (paused, backlog, resolved, closed) come
-	// last. Ties go by id. A cursor continues only the order it came from.
+	// last. `updated`: by the last change (`updated_at`), oldest first — the
+	// walk of an intake system catching up: a complaint that changes after the
+	// walk passed it moves to the end, where the walk meets it again, so no
+	// change is skipped (a complaint may appear twice; keep the newest
+	// `updated_at`). A change becomes visible when it commits, a moment after
+	// its `updated_at`: start the next walk a minute before the last
+	// `updated_at` seen. Ties go by id. A cursor continues only the order it
+	// came from.
 	Sort *ListComplaintsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
 
 	// Limit Page size.
@@ -5007,8 +5037,14 @@ type PutIntegrationParams struct {
 
 // ListIntegrationDeliveriesParams defines parameters for ListIntegrationDeliveries.
 type ListIntegrationDeliveriesParams struct {
+	// Status Any of pending, sending, sent, failed, uncertain; may repeat or hold comma-separated values.
+	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
+
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the page before.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListKnowledgeParams defines parameters for ListKnowledge.
@@ -6034,7 +6070,8 @@ type ClientInterface interface {
 
 	// ListComplaints List complaints
 	//
-	// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+	// Newest first, nearest deadline first with `sort=due`, or oldest change
+	// first with `sort=updated`; keyset-paginated
 	// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 	// repeat or hold comma-separated values (`status=open&status=resolved` is
 	// `status=open,resolved`) and then match any of them. An empty value filters
@@ -6047,9 +6084,11 @@ type ClientInterface interface {
 
 	// FileComplaintWithBody File a complaint
 	//
-	// Intake, idempotent on `external_id`: the same body again answers 200 with the
-	// complaint filed first; a different body under a used `external_id` is a 409.
-	// The complaint's workflow starts its SLA clocks under the policy for its urgency
+	// Intake, idempotent on `external_id` within the filing token's intake system
+	// (the integration it is bound to; tokens bound to none share one): the same body
+	// again answers 200 with the complaint filed first; a different body under a used
+	// `external_id` is a 409. Another intake system's complaint under the same
+	// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 	// and the customer's tier (422 when there is none; 503 when the workflow could
 	// not be started: retry the same request).
 	//
@@ -6062,9 +6101,11 @@ type ClientInterface interface {
 
 	// FileComplaint File a complaint
 	//
-	// Intake, idempotent on `external_id`: the same body again answers 200 with the
-	// complaint filed first; a different body under a used `external_id` is a 409.
-	// The complaint's workflow starts its SLA clocks under the policy for its urgency
+	// Intake, idempotent on `external_id` within the filing token's intake system
+	// (the integration it is bound to; tokens bound to none share one): the same body
+	// again answers 200 with the complaint filed first; a different body under a used
+	// `external_id` is a 409. Another intake system's complaint under the same
+	// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 	// and the customer's tier (422 when there is none; 503 when the workflow could
 	// not be started: retry the same request).
 	//
@@ -6499,7 +6540,10 @@ type ClientInterface interface {
 	//
 	// Classifies and disposes of the feedback: a complaint (filed at once), an item
 	// of the improvement backlog, or only recorded. Idempotent on `external_id`
-	// like complaints.
+	// within the sending token's intake system, like complaints. A complaint made from
+	// feedback is the sending token's intake system's (`integration_id`, called back
+	// like the ones it files), under `external_id` `feedback:` and the feedback's
+	// `external_id`, or its `id` when it has none.
 	//
 	// Roles: intake, agent, admin.
 	//
@@ -6512,7 +6556,10 @@ type ClientInterface interface {
 	//
 	// Classifies and disposes of the feedback: a complaint (filed at once), an item
 	// of the improvement backlog, or only recorded. Idempotent on `external_id`
-	// like complaints.
+	// within the sending token's intake system, like complaints. A complaint made from
+	// feedback is the sending token's intake system's (`integration_id`, called back
+	// like the ones it files), under `external_id` `feedback:` and the feedback's
+	// `external_id`, or its `id` when it has none.
 	//
 	// Roles: intake, agent, admin.
 	//
@@ -6666,6 +6713,17 @@ type ClientInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// The secret a rotation replaces keeps signing beside the new one for a grace
+	// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+	// until `previous_key_valid_until`, each callback carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new secret's),
+	// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+	// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+	// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+	// within the window keeps the old secret already kept (the oldest still valid)
+	// and ends it that grace from now. A new `callback_url`, or deleting the
+	// integration, ends the window.
+	//
 	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 	// its read and of this answer). With `If-Match` it is replaced only if it is still
 	// that version, else `412 precondition_failed` and nothing changes.
@@ -6683,6 +6741,17 @@ type ClientInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// The secret a rotation replaces keeps signing beside the new one for a grace
+	// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+	// until `previous_key_valid_until`, each callback carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new secret's),
+	// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+	// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+	// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+	// within the window keeps the old secret already kept (the oldest still valid)
+	// and ends it that grace from now. A new `callback_url`, or deleting the
+	// integration, ends the window.
+	//
 	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 	// its read and of this answer). With `If-Match` it is replaced only if it is still
 	// that version, else `412 precondition_failed` and nothing changes.
@@ -6696,9 +6765,15 @@ type ClientInterface interface {
 
 	// ListIntegrationDeliveries An integration's callback deliveries
 	//
-	// The newest callbacks to the integration, deleted or not.
+	// The callbacks to the integration, deleted or not, newest first; keyset-
+	// paginated on the delivery's row, so paging neither skips nor repeats one
+	// while more are recorded (send the same `status` with `cursor`). An intake
+	// system back from an outage finds the deliveries it missed with
+	// `status=failed` (docs/callbacks.md, "Catching up"). An intake token reads
+	// only the log of the integration it is bound to (403 for another, or when
+	// it is bound to none).
 	//
-	// Roles: admin.
+	// Roles: admin, intake.
 	//
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8432,7 +8507,8 @@ func (c *Client) PutCompensationLimits(ctx context.Context, params *PutCompensat
 
 // ListComplaints List complaints
 //
-// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+// Newest first, nearest deadline first with `sort=due`, or oldest change
+// first with `sort=updated`; keyset-paginated
 // (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 // repeat or hold comma-separated values (`status=open&status=resolved` is
 // `status=open,resolved`) and then match any of them. An empty value filters
@@ -8455,9 +8531,11 @@ func (c *Client) ListComplaints(ctx context.Context, params *ListComplaintsParam
 
 // FileComplaintWithBody File a complaint
 //
-// Intake, idempotent on `external_id`: the same body again answers 200 with the
-// complaint filed first; a different body under a used `external_id` is a 409.
-// The complaint's workflow starts its SLA clocks under the policy for its urgency
+// Intake, idempotent on `external_id` within the filing token's intake system
+// (the integration it is bound to; tokens bound to none share one): the same body
+// again answers 200 with the complaint filed first; a different body under a used
+// `external_id` is a 409. Another intake system's complaint under the same
+// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 // and the customer's tier (422 when there is none; 503 when the workflow could
 // not be started: retry the same request).
 //
@@ -8480,9 +8558,11 @@ func (c *Client) FileComplaintWithBody(ctx context.Context, contentType string, 
 
 // FileComplaint File a complaint
 //
-// Intake, idempotent on `external_id`: the same body again answers 200 with the
-// complaint filed first; a different body under a used `external_id` is a 409.
-// The complaint's workflow starts its SLA clocks under the policy for its urgency
+// Intake, idempotent on `external_id` within the filing token's intake system
+// (the integration it is bound to; tokens bound to none share one): the same body
+// again answers 200 with the complaint filed first; a different body under a used
+// `external_id` is a 409. Another intake system's complaint under the same
+// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 // and the customer's tier (422 when there is none; 503 when the workflow could
 // not be started: retry the same request).
 //
@@ -9277,7 +9357,10 @@ func (c *Client) ListFeedback(ctx context.Context, params *ListFeedbackParams, r
 //
 // Classifies and disposes of the feedback: a complaint (filed at once), an item
 // of the improvement backlog, or only recorded. Idempotent on `external_id`
-// like complaints.
+// within the sending token's intake system, like complaints. A complaint made from
+// feedback is the sending token's intake system's (`integration_id`, called back
+// like the ones it files), under `external_id` `feedback:` and the feedback's
+// `external_id`, or its `id` when it has none.
 //
 // Roles: intake, agent, admin.
 //
@@ -9300,7 +9383,10 @@ func (c *Client) PostFeedbackWithBody(ctx context.Context, contentType string, b
 //
 // Classifies and disposes of the feedback: a complaint (filed at once), an item
 // of the improvement backlog, or only recorded. Idempotent on `external_id`
-// like complaints.
+// within the sending token's intake system, like complaints. A complaint made from
+// feedback is the sending token's intake system's (`integration_id`, called back
+// like the ones it files), under `external_id` `feedback:` and the feedback's
+// `external_id`, or its `id` when it has none.
 //
 // Roles: intake, agent, admin.
 //
@@ -9564,6 +9650,17 @@ func (c *Client) GetIntegration(ctx context.Context, id DirectoryID, reqEditors 
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// The secret a rotation replaces keeps signing beside the new one for a grace
+// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+// until `previous_key_valid_until`, each callback carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new secret's),
+// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+// within the window keeps the old secret already kept (the oldest still valid)
+// and ends it that grace from now. A new `callback_url`, or deleting the
+// integration, ends the window.
+//
 // Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 // its read and of this answer). With `If-Match` it is replaced only if it is still
 // that version, else `412 precondition_failed` and nothing changes.
@@ -9591,6 +9688,17 @@ func (c *Client) PutIntegrationWithBody(ctx context.Context, id DirectoryID, par
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// The secret a rotation replaces keeps signing beside the new one for a grace
+// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+// until `previous_key_valid_until`, each callback carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new secret's),
+// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+// within the window keeps the old secret already kept (the oldest still valid)
+// and ends it that grace from now. A new `callback_url`, or deleting the
+// integration, ends the window.
+//
 // Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 // its read and of this answer). With `If-Match` it is replaced only if it is still
 // that version, else `412 precondition_failed` and nothing changes.
@@ -9614,9 +9722,15 @@ func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, params *Put
 
 // ListIntegrationDeliveries An integration's callback deliveries
 //
-// The newest callbacks to the integration, deleted or not.
+// The callbacks to the integration, deleted or not, newest first; keyset-
+// paginated on the delivery's row, so paging neither skips nor repeats one
+// while more are recorded (send the same `status` with `cursor`). An intake
+// system back from an outage finds the deliveries it missed with
+// `status=failed` (docs/callbacks.md, "Catching up"). An intake token reads
+// only the log of the integration it is bound to (403 for another, or when
+// it is bound to none).
 //
-// Roles: admin.
+// Roles: admin, intake.
 //
 // Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12619,6 +12733,18 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 
 		}
 
+		if params.IntegrationId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "integration_id", *params.IntegrationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Owner != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner", *params.Owner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -12754,6 +12880,30 @@ func NewListComplaintsRequest(server string, params *ListComplaintsParams) (*htt
 		if params.CreatedTo != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "created_to", *params.CreatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UpdatedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updated_from", *params.UpdatedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UpdatedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updated_to", *params.UpdatedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14761,9 +14911,33 @@ func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -19112,7 +19286,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListComplaintsWithResponse List complaints
 	//
-	// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+	// Newest first, nearest deadline first with `sort=due`, or oldest change
+	// first with `sort=updated`; keyset-paginated
 	// (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 	// repeat or hold comma-separated values (`status=open&status=resolved` is
 	// `status=open,resolved`) and then match any of them. An empty value filters
@@ -19127,9 +19302,11 @@ type ClientWithResponsesInterface interface {
 
 	// FileComplaintWithBodyWithResponse File a complaint
 	//
-	// Intake, idempotent on `external_id`: the same body again answers 200 with the
-	// complaint filed first; a different body under a used `external_id` is a 409.
-	// The complaint's workflow starts its SLA clocks under the policy for its urgency
+	// Intake, idempotent on `external_id` within the filing token's intake system
+	// (the integration it is bound to; tokens bound to none share one): the same body
+	// again answers 200 with the complaint filed first; a different body under a used
+	// `external_id` is a 409. Another intake system's complaint under the same
+	// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 	// and the customer's tier (422 when there is none; 503 when the workflow could
 	// not be started: retry the same request).
 	//
@@ -19142,9 +19319,11 @@ type ClientWithResponsesInterface interface {
 
 	// FileComplaintWithResponse File a complaint
 	//
-	// Intake, idempotent on `external_id`: the same body again answers 200 with the
-	// complaint filed first; a different body under a used `external_id` is a 409.
-	// The complaint's workflow starts its SLA clocks under the policy for its urgency
+	// Intake, idempotent on `external_id` within the filing token's intake system
+	// (the integration it is bound to; tokens bound to none share one): the same body
+	// again answers 200 with the complaint filed first; a different body under a used
+	// `external_id` is a 409. Another intake system's complaint under the same
+	// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 	// and the customer's tier (422 when there is none; 503 when the workflow could
 	// not be started: retry the same request).
 	//
@@ -19605,7 +19784,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Classifies and disposes of the feedback: a complaint (filed at once), an item
 	// of the improvement backlog, or only recorded. Idempotent on `external_id`
-	// like complaints.
+	// within the sending token's intake system, like complaints. A complaint made from
+	// feedback is the sending token's intake system's (`integration_id`, called back
+	// like the ones it files), under `external_id` `feedback:` and the feedback's
+	// `external_id`, or its `id` when it has none.
 	//
 	// Roles: intake, agent, admin.
 	//
@@ -19618,7 +19800,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Classifies and disposes of the feedback: a complaint (filed at once), an item
 	// of the improvement backlog, or only recorded. Idempotent on `external_id`
-	// like complaints.
+	// within the sending token's intake system, like complaints. A complaint made from
+	// feedback is the sending token's intake system's (`integration_id`, called back
+	// like the ones it files), under `external_id` `feedback:` and the feedback's
+	// `external_id`, or its `id` when it has none.
 	//
 	// Roles: intake, agent, admin.
 	//
@@ -19788,6 +19973,17 @@ type ClientWithResponsesInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// The secret a rotation replaces keeps signing beside the new one for a grace
+	// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+	// until `previous_key_valid_until`, each callback carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new secret's),
+	// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+	// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+	// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+	// within the window keeps the old secret already kept (the oldest still valid)
+	// and ends it that grace from now. A new `callback_url`, or deleting the
+	// integration, ends the window.
+	//
 	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 	// its read and of this answer). With `If-Match` it is replaced only if it is still
 	// that version, else `412 precondition_failed` and nothing changes.
@@ -19805,6 +20001,17 @@ type ClientWithResponsesInterface interface {
 	// changes its name and callback URL and shows no secret unless `rotate_secret`
 	// asks for a new one.
 	//
+	// The secret a rotation replaces keeps signing beside the new one for a grace
+	// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+	// until `previous_key_valid_until`, each callback carries, beside
+	// `X-Complaintflow-Signature` (always one signature, the new secret's),
+	// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+	// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+	// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+	// within the window keeps the old secret already kept (the oldest still valid)
+	// and ends it that grace from now. A new `callback_url`, or deleting the
+	// integration, ends the window.
+	//
 	// Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 	// its read and of this answer). With `If-Match` it is replaced only if it is still
 	// that version, else `412 precondition_failed` and nothing changes.
@@ -19818,9 +20025,15 @@ type ClientWithResponsesInterface interface {
 
 	// ListIntegrationDeliveriesWithResponse An integration's callback deliveries
 	//
-	// The newest callbacks to the integration, deleted or not.
+	// The callbacks to the integration, deleted or not, newest first; keyset-
+	// paginated on the delivery's row, so paging neither skips nor repeats one
+	// while more are recorded (send the same `status` with `cursor`). An intake
+	// system back from an outage finds the deliveries it missed with
+	// `status=failed` (docs/callbacks.md, "Catching up"). An intake token reads
+	// only the log of the integration it is bound to (403 for another, or when
+	// it is bound to none).
 	//
-	// Roles: admin.
+	// Roles: admin, intake.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -27058,6 +27271,9 @@ type ListIntegrationDeliveriesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		Items []Callback `json:"items"`
+
+		// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+		NextCursor *NextCursor `json:"next_cursor"`
 	}
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
@@ -27084,6 +27300,9 @@ type ListIntegrationDeliveriesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListIntegrationDeliveriesResponse) GetJSON200() *struct {
 	Items []Callback `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+	NextCursor *NextCursor `json:"next_cursor"`
 } {
 	return r.JSON200
 }
@@ -36696,7 +36915,8 @@ func (c *ClientWithResponses) PutCompensationLimitsWithResponse(ctx context.Cont
 
 // ListComplaintsWithResponse List complaints
 //
-// Newest first, or nearest deadline first with `sort=due`; keyset-paginated
+// Newest first, nearest deadline first with `sort=due`, or oldest change
+// first with `sort=updated`; keyset-paginated
 // (send the same filters and `sort` with `cursor`). Every filter given must hold; `status`, `urgency`, `category` and `channel` may
 // repeat or hold comma-separated values (`status=open&status=resolved` is
 // `status=open,resolved`) and then match any of them. An empty value filters
@@ -36717,9 +36937,11 @@ func (c *ClientWithResponses) ListComplaintsWithResponse(ctx context.Context, pa
 
 // FileComplaintWithBodyWithResponse File a complaint
 //
-// Intake, idempotent on `external_id`: the same body again answers 200 with the
-// complaint filed first; a different body under a used `external_id` is a 409.
-// The complaint's workflow starts its SLA clocks under the policy for its urgency
+// Intake, idempotent on `external_id` within the filing token's intake system
+// (the integration it is bound to; tokens bound to none share one): the same body
+// again answers 200 with the complaint filed first; a different body under a used
+// `external_id` is a 409. Another intake system's complaint under the same
+// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 // and the customer's tier (422 when there is none; 503 when the workflow could
 // not be started: retry the same request).
 //
@@ -36738,9 +36960,11 @@ func (c *ClientWithResponses) FileComplaintWithBodyWithResponse(ctx context.Cont
 
 // FileComplaintWithResponse File a complaint
 //
-// Intake, idempotent on `external_id`: the same body again answers 200 with the
-// complaint filed first; a different body under a used `external_id` is a 409.
-// The complaint's workflow starts its SLA clocks under the policy for its urgency
+// Intake, idempotent on `external_id` within the filing token's intake system
+// (the integration it is bound to; tokens bound to none share one): the same body
+// again answers 200 with the complaint filed first; a different body under a used
+// `external_id` is a 409. Another intake system's complaint under the same
+// `external_id` is a complaint of its own. The complaint's workflow starts its SLA clocks under the policy for its urgency
 // and the customer's tier (422 when there is none; 503 when the workflow could
 // not be started: retry the same request).
 //
@@ -37417,7 +37641,10 @@ func (c *ClientWithResponses) ListFeedbackWithResponse(ctx context.Context, para
 //
 // Classifies and disposes of the feedback: a complaint (filed at once), an item
 // of the improvement backlog, or only recorded. Idempotent on `external_id`
-// like complaints.
+// within the sending token's intake system, like complaints. A complaint made from
+// feedback is the sending token's intake system's (`integration_id`, called back
+// like the ones it files), under `external_id` `feedback:` and the feedback's
+// `external_id`, or its `id` when it has none.
 //
 // Roles: intake, agent, admin.
 //
@@ -37436,7 +37663,10 @@ func (c *ClientWithResponses) PostFeedbackWithBodyWithResponse(ctx context.Conte
 //
 // Classifies and disposes of the feedback: a complaint (filed at once), an item
 // of the improvement backlog, or only recorded. Idempotent on `external_id`
-// like complaints.
+// within the sending token's intake system, like complaints. A complaint made from
+// feedback is the sending token's intake system's (`integration_id`, called back
+// like the ones it files), under `external_id` `feedback:` and the feedback's
+// `external_id`, or its `id` when it has none.
 //
 // Roles: intake, agent, admin.
 //
@@ -37672,6 +37902,17 @@ func (c *ClientWithResponses) GetIntegrationWithResponse(ctx context.Context, id
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// The secret a rotation replaces keeps signing beside the new one for a grace
+// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+// until `previous_key_valid_until`, each callback carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new secret's),
+// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+// within the window keeps the old secret already kept (the oldest still valid)
+// and ends it that grace from now. A new `callback_url`, or deleting the
+// integration, ends the window.
+//
 // Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 // its read and of this answer). With `If-Match` it is replaced only if it is still
 // that version, else `412 precondition_failed` and nothing changes.
@@ -37695,6 +37936,17 @@ func (c *ClientWithResponses) PutIntegrationWithBodyWithResponse(ctx context.Con
 // changes its name and callback URL and shows no secret unless `rotate_secret`
 // asks for a new one.
 //
+// The secret a rotation replaces keeps signing beside the new one for a grace
+// window, as a person's webhook key does (`POST /v1/people/{id}/webhook-secret`):
+// until `previous_key_valid_until`, each callback carries, beside
+// `X-Complaintflow-Signature` (always one signature, the new secret's),
+// `X-Complaintflow-Signature-Previous`: the old secret's, same form, same
+// timestamp and body. `grace_seconds` sets the window (default 86400, at most
+// 604800; `0`: the old secret signs nothing more, e.g. after a leak). A rotation
+// within the window keeps the old secret already kept (the oldest still valid)
+// and ends it that grace from now. A new `callback_url`, or deleting the
+// integration, ends the window.
+//
 // Its entity tag is its `updated_at` in double quotes (`"seed"`: created only if it does not exist yet) (the `ETag` of
 // its read and of this answer). With `If-Match` it is replaced only if it is still
 // that version, else `412 precondition_failed` and nothing changes.
@@ -37714,9 +37966,15 @@ func (c *ClientWithResponses) PutIntegrationWithResponse(ctx context.Context, id
 
 // ListIntegrationDeliveriesWithResponse An integration's callback deliveries
 //
-// The newest callbacks to the integration, deleted or not.
+// The callbacks to the integration, deleted or not, newest first; keyset-
+// paginated on the delivery's row, so paging neither skips nor repeats one
+// while more are recorded (send the same `status` with `cursor`). An intake
+// system back from an outage finds the deliveries it missed with
+// `status=failed` (docs/callbacks.md, "Catching up"). An intake token reads
+// only the log of the integration it is bound to (403 for another, or when
+// it is bound to none).
 //
-// Roles: admin.
+// Roles: admin, intake.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -45458,6 +45716,9 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			Items []Callback `json:"items"`
+
+			// NextCursor Pass as `cursor` for the next page; null when this page is not full.
+			NextCursor *NextCursor `json:"next_cursor"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err

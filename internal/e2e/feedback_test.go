@@ -74,7 +74,7 @@ func TestFeedbackIsClassifiedAndRoutedEndToEnd(t *testing.T) {
 	})
 	c, err := intakeAPI.GetComplaintWithResponse(ctx, uuid.MustParse(id))
 	s.want(200, c, err)
-	if v := c.JSON200; v.ExternalId != "feedback:"+fb.Id.String() || v.FirstResponseDueAt.Sub(v.CreatedAt) != 2*time.Hour {
+	if v := c.JSON200; v.ExternalId != "feedback:weibo-"+run || v.FirstResponseDueAt.Sub(v.CreatedAt) != 2*time.Hour {
 		t.Errorf("complaint from the mention: %s", c.Body)
 	}
 

@@ -92,7 +92,7 @@ func TestFeedbackGuideRunsAsWritten(t *testing.T) {
 	if n := s.countWhere("feedback", "true"); n != 3 {
 		t.Errorf("%d feedback rows, want 3", n)
 	}
-	mention := s.complaintByExternalID(s.feedbackExternalID("weibo-987"))
+	mention := s.complaintByExternalID("feedback:weibo-987") // the feedback's own ID
 	if mention.Urgency != "high" || mention.Category != "product" {
 		t.Errorf("the mention's complaint: urgency %s, category %s; want high product", mention.Urgency, mention.Category)
 	}
@@ -106,17 +106,6 @@ func TestFeedbackGuideRunsAsWritten(t *testing.T) {
 	if n := s.countWhere("classification_rules", "dimension = 'urgency' AND value = 'high' AND 'swollen battery' = ANY(keywords)"); n != 1 {
 		t.Errorf("%d rules with the added keyword, want 1", n)
 	}
-}
-
-// feedbackExternalID is the external_id of the complaint filed from a piece of
-// feedback: feedback:<feedback id>.
-func (s *stack) feedbackExternalID(external string) string {
-	s.t.Helper()
-	var id string
-	if err := s.store.DB().Get(&id, `SELECT id FROM feedback WHERE external_id = $1`, external); err != nil {
-		s.t.Fatal(err)
-	}
-	return "feedback:" + id
 }
 
 func TestQualityGuideRunsAsWritten(t *testing.T) {

@@ -24,11 +24,13 @@ func (Callback) Channel() string { return ChannelCallback }
 // Resendable is true: intake systems deduplicate on the signed payload's event_id.
 func (Callback) Resendable() bool { return true }
 
-// Send posts the payload, signed with the integration's secret. A 2xx answer
-// delivered it; 408, 429, 5xx and network errors are worth a retry; any other
-// answer is permanent.
+// Send posts the payload, signed with the integration's secret and, for a while
+// after a rotation, with the one it replaced (Message.PreviousSecret), as a
+// person's webhook is. A 2xx answer delivered it; 408, 429, 5xx and network errors
+// are worth a retry; any other answer is permanent.
 func (c Callback) Send(ctx context.Context, m Message) error {
-	return postSigned(ctx, c.Client, m.Secret, nil, "callback to "+m.Recipient, m.Address, m.Key, []byte(m.Body), time.Now())
+	now := time.Now()
+	return postSigned(ctx, c.Client, m.Secret, m.previousKey(m.PreviousSecret, now), "callback to "+m.Recipient, m.Address, m.Key, []byte(m.Body), now)
 }
 
 // CallbackPayload is the JSON document a callback posts: one complaint event as the
@@ -59,7 +61,9 @@ type CallbackData struct {
 	Reason          string     `json:"reason,omitempty"`            // paused, resumed, reopened, closed
 	Verification    string     `json:"verification,omitempty"`      // closed: verified or unverified
 	ResolutionDueAt *time.Time `json:"resolution_due_at,omitempty"` // resumed, reopened, escalation_decided
-	Round           int        `json:"round,omitempty"`             // resolved, reopened, survey_reminded
+	// Round is the complaint's round: always for resolved, reopened and
+	// survey_reminded (0 the first), for sla_breached of a reopened round only.
+	Round           *int       `json:"round,omitempty"`
 	SurveyLink      string     `json:"survey_link,omitempty"`       // resolved, survey_reminded
 	SurveyExpiresAt *time.Time `json:"survey_expires_at,omitempty"` // resolved, survey_reminded
 	// ExtensionSeconds is how much a deadline_extended decision added.
@@ -91,11 +95,15 @@ const (
 // CallbackTarget is a complaint's intake integration and the event to tell it
 // about, as the store reads them for a callback.
 type CallbackTarget struct {
-	IntegrationID string    `db:"integration_id"`
-	URL           string    `db:"callback_url"`
-	Secret        string    `db:"secret"`
-	ExternalID    string    `db:"external_id"`
-	OccurredAt    time.Time `db:"occurred_at"`
+	IntegrationID string `db:"integration_id"`
+	URL           string `db:"callback_url"`
+	Secret        string `db:"secret"`
+	// PreviousSecret is the secret the last rotation replaced, which signs beside
+	// Secret until PreviousUntil (nil: none does).
+	PreviousSecret string     `db:"secret_previous"`
+	PreviousUntil  *time.Time `db:"secret_previous_until"`
+	ExternalID     string     `db:"external_id"`
+	OccurredAt     time.Time  `db:"occurred_at"`
 	// EventData is the recorded event's data (JSON), empty when the event is not
 	// recorded; SurveyExpiresAt is set for events of a survey.
 	EventData       []byte     `db:"event_data"`
@@ -105,8 +113,21 @@ type CallbackTarget struct {
 	ResolutionData []byte `db:"resolution_data"`
 }
 
-// Encode returns the payload's JSON.
+// Encode returns the payload's JSON, its times as the API gives them (StoredTime),
+// so a deadline in a callback equals the same deadline read from the API.
 func (p CallbackPayload) Encode() (string, error) {
+	p.OccurredAt = StoredTime(p.OccurredAt)
+	for _, t := range []**time.Time{&p.Data.ResolutionDueAt, &p.Data.SurveyExpiresAt, &p.Data.FirstResponseDueAt, &p.Data.ExpectedBy} {
+		if *t != nil {
+			*t = new(StoredTime(**t))
+		}
+	}
 	b, err := json.Marshal(p)
 	return string(b), err
+}
+
+// StoredTime is t as PostgreSQL stores it, and so as the API reads it back: in UTC,
+// rounded to the microsecond (event data keeps the nanoseconds the clock gave).
+func StoredTime(t time.Time) time.Time {
+	return t.UTC().Round(time.Microsecond)
 }

@@ -43,9 +43,10 @@ type Message struct {
 	// integration's callbacks, a person's webhooks); empty, the webhook channel
 	// signs with its shared key. Channels that do not sign ignore it.
 	Secret []byte
-	// PreviousSecret is the key a rotation replaced (empty: the shared key), which
-	// the webhook channel signs with too, beside Secret, while PreviousUntil is
-	// ahead of the sending clock, so the receiver can switch keys at its own pace.
+	// PreviousSecret is the key a rotation replaced (for a webhook, empty: the
+	// shared key), which the webhook and callback channels sign with too, beside
+	// Secret, while PreviousUntil is ahead of the sending clock, so the receiver
+	// can switch keys at its own pace.
 	// The zero PreviousUntil: no such window.
 	PreviousSecret []byte
 	PreviousUntil  time.Time

@@ -88,13 +88,17 @@ func (w Webhook) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return Permanent(err)
 	}
-	// A rotated key signs beside the new one, in a header of its own, until its
-	// window ends, by this clock.
-	var previous []byte
-	if old := w.key(m.PreviousSecret); len(old) > 0 && now.Before(m.PreviousUntil) {
-		previous = old
+	return postSigned(ctx, w.Client, secret, m.previousKey(w.key(m.PreviousSecret), now), "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+}
+
+// previousKey is the key replaced, which signs beside the current one, in a header
+// of its own, while m's window lasts by the sending clock now; nil after it (or
+// without one). The webhook's and the callback's rule alike.
+func (m Message) previousKey(replaced []byte, now time.Time) []byte {
+	if len(replaced) > 0 && now.Before(m.PreviousUntil) {
+		return replaced
 	}
-	return postSigned(ctx, w.Client, secret, previous, "webhook of "+m.Recipient, m.Address, m.Key, body, now)
+	return nil
 }
 
 // Signs reports whether a webhook to a recipient holding own (nil: no key of their

@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/complaintflow/complaintflow/internal/complaint"
+	"github.com/complaintflow/complaintflow/internal/null"
 )
 
 // Complaint is a row of the complaints table: the current state of one complaint.
@@ -121,7 +122,7 @@ type NewComplaint struct {
 	Keywords pq.StringArray `db:"keywords"`
 	Scope    string         `db:"scope"`
 	// IntegrationID is the intake integration of the filing token; a deleted one is
-	// not recorded.
+	// not recorded. It scopes ExternalID (intakeKey).
 	IntegrationID *string `db:"integration_id"`
 	// FiledBy is the ID of the filing token: it reads the personal data it supplied
 	// in full (docs/privacy.md).
@@ -139,10 +140,10 @@ type NewComplaint struct {
 	WaitSeconds *int64 `db:"wait_seconds"`
 }
 
-// CreateComplaint files a complaint once per external ID. It returns the stored
-// complaint and whether this call created it. A second call with the same external ID
-// and the same request hash returns the first complaint; with a different hash it
-// returns ErrConflict.
+// CreateComplaint files a complaint once per external ID of its intake system
+// (intakeKey). It returns the stored complaint and whether this call created it. A
+// second call with the same key and request hash returns the first complaint; with
+// a different hash it returns ErrConflict.
 //
 // The complaint keeps a snapshot of the policy (ladder, follow-up SLA, calendar) in
 // force when it was filed, and is routed to a team and owner by category. Due times
@@ -199,10 +200,10 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 			:sentiment, :team_id, :owner, :sla_snapshot, :first_seconds, :res_seconds,
 			:created_at, :created_at, :first_due_at, :resolution_due_at,
 			COALESCE(CAST(:keywords AS text[]), '{}'), COALESCE(NULLIF(:scope, ''), 'individual'),
-			(SELECT id FROM integrations WHERE id = :integration_id AND deleted_at IS NULL), :filed_by,
+			` + liveIntegration(":integration_id") + `, :filed_by,
 			:source, :policy_source, :policy_urgency, :policy_tier, :policy_reason, :anger_reason, :urgency_raised_from,
 			COALESCE(NULLIF(:customer_locale, ''), 'zh-CN'), :wait_seconds)
-		ON CONFLICT (external_id) DO NOTHING
+		ON CONFLICT ` + intakeKey + ` DO NOTHING
 		RETURNING ` + complaintColumns + `
 	), pending AS (
 		INSERT INTO workflow_starts_pending (complaint_id, filed_at) SELECT id, created_at FROM filed
@@ -217,7 +218,7 @@ func (s *Store) CreateComplaint(ctx context.Context, c NewComplaint) (Complaint,
 		return created, true, nil
 	}
 
-	existing, err := s.ComplaintByExternalID(ctx, c.ExternalID)
+	existing, err := s.ComplaintByExternalID(ctx, null.Value(c.IntegrationID), c.ExternalID)
 	if err != nil {
 		return Complaint{}, false, err
 	}
@@ -232,14 +233,9 @@ func (s *Store) Complaint(ctx context.Context, id string) (Complaint, error) {
 	return s.oneComplaint(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id = $1`, id)
 }
 
-// ComplaintByExternalID reads one complaint by its intake system's ID.
-func (s *Store) ComplaintByExternalID(ctx context.Context, externalID string) (Complaint, error) {
-	return s.oneComplaint(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE external_id = $1`, externalID)
-}
-
-func (s *Store) oneComplaint(ctx context.Context, q string, arg any) (Complaint, error) {
+func (s *Store) oneComplaint(ctx context.Context, q string, args ...any) (Complaint, error) {
 	var c Complaint
-	err := s.db.GetContext(ctx, &c, q, arg)
+	err := s.db.GetContext(ctx, &c, q, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}

@@ -15,12 +15,14 @@ import (
 type ComplaintFilter struct {
 	ExternalID string
 	CustomerID string
-	Owner      string
-	TeamID     string
-	Statuses   []complaint.Status
-	Urgencies  []complaint.Level
-	Categories []string
-	Channels   []string
+	// IntegrationID is the intake system the complaint was filed through.
+	IntegrationID string
+	Owner         string
+	TeamID        string
+	Statuses      []complaint.Status
+	Urgencies     []complaint.Level
+	Categories    []string
+	Channels      []string
 	// Breached: whether either SLA clock (first response, resolution) was breached.
 	Breached *bool
 	// EscalationPending: whether an escalation waits for a manager's decision.
@@ -28,6 +30,10 @@ type ComplaintFilter struct {
 	// CreatedFrom and CreatedTo bound created_at, from inclusive, to exclusive.
 	CreatedFrom *time.Time
 	CreatedTo   *time.Time
+	// UpdatedFrom and UpdatedTo bound updated_at (the last change to the row), from
+	// inclusive, to exclusive.
+	UpdatedFrom *time.Time
+	UpdatedTo   *time.Time
 	// Text is a case-insensitive substring of the subject or the description.
 	Text string
 	// DueFrom and DueTo bound the nearest running deadline (complaintNextDue), from
@@ -40,11 +46,12 @@ type ComplaintFilter struct {
 	ReportsTo string
 	// Order is the listing's order; the zero value is newest first.
 	Order ComplaintOrder
-	// After is the last row of the previous page: its created_at (newest first) or
-	// its NextDueAt (nearest deadline first; nil when it had no running clock), and
-	// its id.
+	// After is the last row of the previous page: its created_at (newest first),
+	// its NextDueAt (nearest deadline first; nil when it had no running clock) or
+	// its updated_at (oldest change first), and its id.
 	AfterCreatedAt time.Time
 	AfterDueAt     *time.Time
+	AfterUpdatedAt time.Time
 	AfterID        string
 	Limit          int
 }
@@ -58,6 +65,10 @@ const (
 	// ComplaintsDueFirst orders by the nearest open SLA deadline (complaintNextDue),
 	// soonest — or most overdue — first; complaints with no running clock last.
 	ComplaintsDueFirst ComplaintOrder = "due"
+	// ComplaintsChangedFirst orders by updated_at, oldest change first: the walk an
+	// intake system catching up makes. A row changed after the walk passed it moves
+	// to the end, where the walk meets it again.
+	ComplaintsChangedFirst ComplaintOrder = "updated"
 )
 
 // complaintNextDue is a complaint's nearest open SLA deadline: the earliest due
@@ -96,9 +107,10 @@ const complaintText = `(subject || E'\n' || description)`
 const complaintSearchText = `replace(replace(replace(` + complaintText + `, coalesce(customer_phone, ''), ' '),
 	coalesce(customer_email, ''), ' '), coalesce(customer_address, ''), ' ')`
 
-// Complaints lists complaints newest first or nearest deadline first, one page at
-// a time (keyset pagination, so a page is cheap however deep it is). Each filter
-// has an index (migration 00008), and the deadline order its own (00027).
+// Complaints lists complaints newest first, nearest deadline first or oldest
+// change first, one page at a time (keyset pagination, so a page is cheap however
+// deep it is). Each filter has an index (migration 00008), the deadline order its
+// own (00027), the change order and the integration filter theirs (00047).
 func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
 	return selectPage[Complaint](ctx, s, complaintsPage(f))
 }
@@ -133,6 +145,12 @@ func complaintsPage(f ComplaintFilter) keyset {
 	if f.CreatedTo != nil {
 		preds = append(preds, pred{"created_at < ?", []any{*f.CreatedTo}})
 	}
+	if f.UpdatedFrom != nil {
+		preds = append(preds, pred{"updated_at >= ?", []any{*f.UpdatedFrom}})
+	}
+	if f.UpdatedTo != nil {
+		preds = append(preds, pred{"updated_at < ?", []any{*f.UpdatedTo}})
+	}
 	// On the deadline index's own expression (migration 00027), so a range of it is
 	// an index range.
 	if f.DueFrom != nil {
@@ -160,15 +178,18 @@ func complaintsPage(f ComplaintFilter) keyset {
 		query: `SELECT ` + complaintColumns + `, ` + complaintNextDue + ` AS next_due_at FROM complaints`,
 		at:    "created_at", id: "id",
 		filters: []filter{{"external_id", f.ExternalID}, {"customer_id", f.CustomerID}, {"owner", f.Owner},
-			{"team_id", f.TeamID}},
+			{"team_id", f.TeamID}, {"integration_id", f.IntegrationID}},
 		preds:   preds,
 		afterAt: f.AfterCreatedAt, afterID: f.AfterID, limit: f.Limit,
 	}
-	if f.Order == ComplaintsDueFirst {
+	switch f.Order {
+	case ComplaintsDueFirst:
 		k.at, k.asc, k.afterAt = complaintDueKey, true, "infinity"
 		if f.AfterDueAt != nil {
 			k.afterAt = *f.AfterDueAt
 		}
+	case ComplaintsChangedFirst:
+		k.at, k.asc, k.afterAt = "updated_at", true, f.AfterUpdatedAt
 	}
 	return k
 }

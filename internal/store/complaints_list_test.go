@@ -50,7 +50,7 @@ func seedListing(t *testing.T, st *store.Store) time.Time {
 	}
 	// A decided escalation is not pending.
 	var c store.Complaint
-	c, err := st.ComplaintByExternalID(ctx, "c")
+	c, err := st.ComplaintByExternalID(ctx, "", "c")
 	if err != nil {
 		t.Fatal(err)
 	}

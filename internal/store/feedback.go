@@ -38,6 +38,9 @@ type Feedback struct {
 	BacklogID         *string        `db:"backlog_id"`
 	ReceivedAt        time.Time      `db:"received_at"`
 	FiledBy           *string        `db:"filed_by"` // the ID of the token that sent it
+	// IntegrationID is the intake integration of the sending token, as a complaint's:
+	// it scopes ExternalID and is the complaint's the feedback becomes.
+	IntegrationID *string `db:"integration_id"`
 	FeedbackSentiment
 }
 
@@ -53,7 +56,7 @@ type FeedbackSentiment struct {
 const feedbackColumns = `f.id, f.external_id, f.request_hash, f.kind, f.channel, f.text, f.rating, f.customer_id,
 	f.customer_name, f.customer_tier, f.customer_phone, f.customer_email, f.customer_address, f.problem_type,
 	f.urgency, f.scope, CAST(f.matched_rules AS text) AS matched_rules, f.keywords, f.disposition, f.disposition_reason,
-	f.complaint_id, b.id AS backlog_id, f.received_at, f.filed_by, f.sentiment, f.sentiment_score, f.anger, f.anger_reasons,
+	f.complaint_id, b.id AS backlog_id, f.received_at, f.filed_by, f.integration_id, f.sentiment, f.sentiment_score, f.anger, f.anger_reasons,
 	f.failures`
 
 const feedbackFrom = ` FROM feedback f LEFT JOIN improvement_backlog b ON b.feedback_id = f.id`
@@ -85,36 +88,40 @@ type NewFeedback struct {
 	BacklogTitle      string         `db:"backlog_title"`
 	// FiledBy is the ID of the sending token (docs/privacy.md).
 	FiledBy *string `db:"filed_by"`
+	// IntegrationID is the sending token's intake integration; a deleted one is not
+	// recorded. It scopes ExternalID (intakeKey).
+	IntegrationID *string `db:"integration_id"`
 	FeedbackSentiment
 }
 
 // CreateFeedback records feedback, and its backlog item, in one transaction: a retry
-// never makes a second item. Feedback with an external ID is recorded once: a second
-// call with the same request hash returns the first row (created false), with a
-// different hash ErrConflict.
+// never makes a second item. Feedback with an external ID is recorded once per intake
+// system (intakeKey): a second call with the same request hash returns the first row
+// (created false), with a different hash ErrConflict.
 func (s *Store) CreateFeedback(ctx context.Context, f NewFeedback) (Feedback, bool, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return Feedback{}, false, fmt.Errorf("create feedback: %w", err)
 	}
 	defer tx.Rollback()
-	const insert = `INSERT INTO feedback (id, external_id, request_hash, kind, channel, text, rating, customer_id,
+	insert := `INSERT INTO feedback (id, external_id, request_hash, kind, channel, text, rating, customer_id,
 			customer_name, customer_tier, customer_phone, customer_email, customer_address, problem_type, urgency,
 			scope, matched_rules, keywords, disposition, disposition_reason, filed_by, sentiment, sentiment_score, anger,
-			anger_reasons, failures)
+			anger_reasons, failures, integration_id)
 		VALUES (:id, :external_id, :request_hash, :kind, :channel, :text, :rating, :customer_id,
 			:customer_name, :customer_tier, :customer_phone, :customer_email, :customer_address, :problem_type, :urgency,
 			:scope, CAST(:matched_rules AS jsonb), COALESCE(CAST(:keywords AS text[]), '{}'), :disposition, :disposition_reason, :filed_by,
 			COALESCE(NULLIF(:sentiment, ''), 'neutral'), :sentiment_score, :anger,
-			COALESCE(CAST(:anger_reasons AS text[]), '{}'), COALESCE(CAST(:failures AS text[]), '{}'))
-		ON CONFLICT (external_id) DO NOTHING`
+			COALESCE(CAST(:anger_reasons AS text[]), '{}'), COALESCE(CAST(:failures AS text[]), '{}'),
+			` + liveIntegration(":integration_id") + `)
+		ON CONFLICT ` + intakeKey + ` DO NOTHING`
 	res, err := tx.NamedExecContext(ctx, insert, f)
 	if err != nil {
 		return Feedback{}, false, fmt.Errorf("insert feedback: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		tx.Rollback()
-		existing, err := s.FeedbackByExternalID(ctx, null.Value(f.ExternalID))
+		existing, err := s.FeedbackByExternalID(ctx, null.Value(f.IntegrationID), null.Value(f.ExternalID))
 		if err != nil {
 			return Feedback{}, false, err
 		}
@@ -157,14 +164,9 @@ func (s *Store) Feedback(ctx context.Context, id string) (Feedback, error) {
 	return s.oneFeedback(ctx, `SELECT `+feedbackColumns+feedbackFrom+` WHERE f.id = $1`, id)
 }
 
-// FeedbackByExternalID reads one piece of feedback by its intake system's ID.
-func (s *Store) FeedbackByExternalID(ctx context.Context, externalID string) (Feedback, error) {
-	return s.oneFeedback(ctx, `SELECT `+feedbackColumns+feedbackFrom+` WHERE f.external_id = $1`, externalID)
-}
-
-func (s *Store) oneFeedback(ctx context.Context, q string, arg any) (Feedback, error) {
+func (s *Store) oneFeedback(ctx context.Context, q string, args ...any) (Feedback, error) {
 	var f Feedback
-	err := s.db.GetContext(ctx, &f, q, arg)
+	err := s.db.GetContext(ctx, &f, q, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, ErrNotFound
 	}

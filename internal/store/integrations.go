@@ -22,22 +22,33 @@ type Integration struct {
 	UpdatedAt   time.Time  `db:"updated_at"`
 	UpdatedBy   string     `db:"updated_by"`
 	DeletedAt   *time.Time `db:"deleted_at"`
+	// PreviousUntil is when the secret the last rotation replaced stops signing
+	// beside Secret; nil: none does. Kept after it passes (the sender compares).
+	PreviousUntil *time.Time `db:"secret_previous_until"`
 }
 
-const integrationColumns = `id, name, callback_url, secret, created_at, created_by, updated_at, updated_by, deleted_at`
+const integrationColumns = `id, name, callback_url, secret, created_at, created_by, updated_at, updated_by, deleted_at,
+	secret_previous_until`
 
 // PutIntegration creates or replaces an integration and reports whether it was
 // created and whether it now signs with secret. A new integration, one deleted
-// before, or one asked to rotate takes secret; any other keeps its own. With a
-// version (see ErrStale; a deleted integration has none, the zero time) it is
-// written only if the integration is still that version, else ErrStale and the
+// before, or one asked to rotate takes secret; any other keeps its own. A
+// rotation keeps the secret it replaces signing for grace, by a person's webhook
+// key's rule (keyRotation); a new callback URL ends that window, as the receiver
+// that held the old secret is no longer the one posted to, and so does deleting.
+// With a version (see ErrStale; a deleted integration has none, the zero time) it
+// is written only if the integration is still that version, else ErrStale and the
 // integration as it is (zero when there is none).
-func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool, version *time.Time) (Integration, bool, bool, error) {
-	const q = `INSERT INTO integrations AS i (id, name, callback_url, secret, created_by, updated_by)
+func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool, grace time.Duration, version *time.Time) (Integration, bool, bool, error) {
+	previous, until := keyRotation("i.secret", "i.secret_previous", "i.secret_previous_until", "$8")
+	ended := `i.deleted_at IS NOT NULL OR i.callback_url <> EXCLUDED.callback_url`
+	q := `INSERT INTO integrations AS i (id, name, callback_url, secret, created_by, updated_by)
 		SELECT $1, $2, $3, $4, $5, $5
 		WHERE $7::timestamptz IS NULL OR $7 = '0001-01-01T00:00:00Z' OR EXISTS (SELECT FROM integrations WHERE id = $1)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, callback_url = EXCLUDED.callback_url,
 			secret = CASE WHEN i.deleted_at IS NOT NULL OR $6 THEN EXCLUDED.secret ELSE i.secret END,
+			secret_previous = CASE WHEN ` + ended + ` THEN NULL WHEN $6 THEN ` + previous + ` ELSE i.secret_previous END,
+			secret_previous_until = CASE WHEN ` + ended + ` THEN NULL WHEN $6 THEN ` + until + ` ELSE i.secret_previous_until END,
 			deleted_at = NULL, updated_at = now(), updated_by = EXCLUDED.updated_by
 		WHERE $7::timestamptz IS NULL
 			OR CASE WHEN i.deleted_at IS NULL THEN i.updated_at ELSE '0001-01-01T00:00:00Z' END = $7
@@ -46,7 +57,7 @@ func (s *Store) PutIntegration(ctx context.Context, in Integration, rotate bool,
 		Integration
 		Created bool `db:"created"`
 	}
-	err := s.db.GetContext(ctx, &out, q, in.ID, in.Name, in.CallbackURL, in.Secret, in.UpdatedBy, rotate, version)
+	err := s.db.GetContext(ctx, &out, q, in.ID, in.Name, in.CallbackURL, in.Secret, in.UpdatedBy, rotate, version, grace.Microseconds())
 	if errors.Is(err, sql.ErrNoRows) { // only a version can keep the row from being written
 		now, err := staleAs(ErrStale, func() (Integration, error) { return s.Integration(ctx, in.ID) })
 		return now, false, false, err
@@ -103,6 +114,7 @@ func (s *Store) DeleteIntegration(ctx context.Context, id, by string, version *t
 // integration to call back.
 func (s *Store) CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error) {
 	const q = `SELECT i.id AS integration_id, i.callback_url, i.secret, c.external_id,
+			COALESCE(i.secret_previous, '') AS secret_previous, i.secret_previous_until,
 			COALESCE(e.occurred_at, now()) AS occurred_at, COALESCE(e.data, '{}') AS event_data,
 			sv.expires_at AS survey_expires_at, COALESCE(res.data, '{}') AS resolution_data
 		FROM complaints c
@@ -132,28 +144,6 @@ func (s *Store) Callbacks(ctx context.Context, complaintID string) ([]notify.Not
 	var ns []notify.Notification
 	if err := s.db.SelectContext(ctx, &ns, q, complaintID); err != nil {
 		return nil, fmt.Errorf("list callbacks: %w", err)
-	}
-	return ns, nil
-}
-
-// IntegrationDeliveries lists the newest callback deliveries to an integration
-// (deleted or not), at most limit, newest first; ErrNotFound when there never was
-// such an integration.
-func (s *Store) IntegrationDeliveries(ctx context.Context, integrationID string, limit int) ([]notify.Notification, error) {
-	var exists bool
-	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT FROM integrations WHERE id = $1)`, integrationID); err != nil {
-		return nil, fmt.Errorf("read integration %s: %w", integrationID, err)
-	}
-	if !exists {
-		return nil, ErrNotFound
-	}
-	const q = `SELECT n.idempotency_key, n.complaint_id, n.event_kind, n.recipient, n.channel, n.address,
-			n.subject, n.body, n.status, n.attempts, n.last_error, n.created_at, n.updated_at, n.sent_at
-		FROM notifications n JOIN complaints c ON c.id = n.complaint_id
-		WHERE c.integration_id = $1 AND n.channel = 'callback' ORDER BY n.id DESC LIMIT $2`
-	var ns []notify.Notification
-	if err := s.db.SelectContext(ctx, &ns, q, integrationID, limit); err != nil {
-		return nil, fmt.Errorf("list deliveries of %s: %w", integrationID, err)
 	}
 	return ns, nil
 }

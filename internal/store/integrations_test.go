@@ -20,7 +20,7 @@ func TestPutIntegrationKeepsTheSecretUnlessNewRotatedOrRevived(t *testing.T) {
 		t.Helper()
 		in, created, issued, err := st.PutIntegration(ctx, store.Integration{
 			ID: "crm", Name: "CRM " + secret, CallbackURL: "https://crm.example.com/cb", Secret: secret, UpdatedBy: "admin",
-		}, rotate, nil)
+		}, rotate, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestComplaintsRememberTheirIntegration(t *testing.T) {
 	st := newStore(t)
 	if _, _, _, err := st.PutIntegration(ctx, store.Integration{
 		ID: "crm", Name: "CRM", CallbackURL: "https://crm.example.com/cb", Secret: "s", UpdatedBy: "admin",
-	}, false, nil); err != nil {
+	}, false, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := st.CreateToken(ctx, store.Token{ID: uuid.NewString(), Name: "crm-intake", Role: "intake",
@@ -108,4 +108,70 @@ func TestComplaintsRememberTheirIntegration(t *testing.T) {
 	if c2, _, err := st.CreateComplaint(ctx, later); err != nil || c2.IntegrationID != nil {
 		t.Errorf("filed through a deleted integration: %v, %v; want none recorded", c2.IntegrationID, err)
 	}
+}
+
+// An integration's callback secret rotates by a person's webhook key's rule: the
+// secret replaced signs beside the new one for the grace, a second rotation within
+// the window keeps the oldest still valid, one without a grace stops every old
+// secret. A save without rotation keeps the window; a new callback URL, or
+// deleting the integration, ends it.
+func TestIntegrationRotationKeepsTheReplacedSecretForItsGrace(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	url := "https://crm.example.com/cb"
+	put := func(url, secret string, rotate bool, grace time.Duration) store.Integration {
+		t.Helper()
+		in, _, _, err := st.PutIntegration(ctx, store.Integration{
+			ID: "crm", Name: "CRM", CallbackURL: url, Secret: secret, UpdatedBy: "admin",
+		}, rotate, grace, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	put(url, "s1", false, 0)
+	nc := newComplaint("ext-1", complaint.High, complaint.High)
+	nc.IntegrationID = new("crm")
+	c, _, err := st.CreateComplaint(ctx, nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// held is what a callback is signed with: the secret, the replaced one and its end.
+	held := func(what, secret, previous string, until *time.Time) {
+		t.Helper()
+		target, ok, err := st.CallbackTarget(ctx, c.ID, "none")
+		if err != nil || !ok {
+			t.Fatalf("%s: callback target ok=%v %v", what, ok, err)
+		}
+		gotUntil, wantUntil := null.Value(target.PreviousUntil), null.Value(until)
+		if target.Secret != secret || target.PreviousSecret != previous || !gotUntil.Equal(wantUntil) {
+			t.Errorf("%s: signed with %q, previous %q until %v; want %q, %q until %v", what,
+				target.Secret, target.PreviousSecret, gotUntil, secret, previous, wantUntil)
+		}
+	}
+	before := time.Now()
+	in := put(url, "s2", true, time.Hour)
+	if u := in.PreviousUntil; u == nil || u.Sub(before) < 59*time.Minute || u.Sub(before) > 61*time.Minute {
+		t.Fatalf("rotated with an hour's grace: the old secret signs until %v, want an hour from now", u)
+	}
+	held("rotated", "s2", "s1", in.PreviousUntil)
+	in = put(url, "s3", true, 2*time.Hour)
+	held("rotated again within the window", "s3", "s1", in.PreviousUntil)
+	put(url, "unused", false, 0)
+	held("saved with the same URL", "s3", "s1", in.PreviousUntil)
+	url += "/v2"
+	put(url, "unused", false, 0)
+	held("given another URL", "s3", "", nil)
+	in = put(url, "s4", true, time.Hour)
+	held("rotated after the URL change", "s4", "s3", in.PreviousUntil)
+	if in = put(url, "s5", true, 0); in.PreviousUntil != nil {
+		t.Errorf("rotated with no grace: the old secret signs until %v, want no window", in.PreviousUntil)
+	}
+	held("rotated with no grace", "s5", "", nil)
+	put(url, "s6", true, time.Hour)
+	if err := st.DeleteIntegration(ctx, "crm", "admin", nil); err != nil {
+		t.Fatal(err)
+	}
+	put(url, "s7", false, 0)
+	held("deleted and registered again", "s7", "", nil)
 }

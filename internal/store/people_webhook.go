@@ -21,15 +21,14 @@ import (
 // receiver is the likeliest to hold: a second rotation mostly means the key the
 // first one showed was lost, never deployed) and ends it grace from now; the key
 // it replaces signs nothing more. A rotation without a grace stops every old key.
+// (keyRotation; an integration's callback secret rotates by the same rule.)
 // ErrNotFound when there is no such person; a field error naming webhook_url
 // (ErrConflict) when they have no webhook to sign. With a version, only if the
 // person is still that version (ErrStale otherwise, with the person as they are).
 func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, grace time.Duration, version *time.Time) (Person, error) {
-	const q = `UPDATE people SET webhook_secret = $2, updated_at = now(), updated_by = $3,
-			webhook_secret_previous = CASE WHEN $5::bigint <= 0 THEN NULL
-				WHEN webhook_secret_previous_until > now() THEN webhook_secret_previous
-				ELSE webhook_secret END,
-			webhook_secret_previous_until = CASE WHEN $5::bigint > 0 THEN now() + $5::bigint * interval '1 microsecond' END
+	previous, until := keyRotation("webhook_secret", "webhook_secret_previous", "webhook_secret_previous_until", "$5")
+	q := `UPDATE people SET webhook_secret = $2, updated_at = now(), updated_by = $3,
+			webhook_secret_previous = ` + previous + `, webhook_secret_previous_until = ` + until + `
 		WHERE id = $1 AND webhook_url IS NOT NULL AND ($4::timestamptz IS NULL OR updated_at = $4)
 		RETURNING ` + personColumns
 	var p Person
@@ -52,6 +51,19 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, id, secret, by string, 
 	}
 	return now, &FieldError{Field: "webhook_url", kind: ErrConflict,
 		Reason: "person " + id + " has no webhook to sign; set webhook_url first"}
+}
+
+// keyRotation is the rule of a signing key's rotation (RotateWebhookSecret), as
+// the values an UPDATE sets the replaced key's columns to: previous, the key the
+// rotation replaced, and until, the end of its window. key, previous and until name
+// the row's current values; grace is the parameter of the grace in microseconds.
+// No grace: no old key. Within a window: the key already kept, the oldest still
+// valid. Else the key replaced (NULL: the shared one, for a person).
+func keyRotation(key, previous, until, grace string) (previousValue, untilValue string) {
+	return `CASE WHEN ` + grace + `::bigint <= 0 THEN NULL
+				WHEN ` + until + ` > now() THEN ` + previous + `
+				ELSE ` + key + ` END`,
+		`CASE WHEN ` + grace + `::bigint > 0 THEN now() + ` + grace + `::bigint * interval '1 microsecond' END`
 }
 
 // PersonWebhook returns the webhook of a person, active or not, as Contacts' webhook

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/store"
+)
+
+// integrationDeliveries lists the callbacks to an integration, deleted or not,
+// newest first, a keyset page at a time, filtered by status: how an intake system
+// back from an outage finds what it missed (status=failed). Admins read every
+// integration's; an intake token its own integration's (auth.MayReadDeliveries).
+func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v validator
+	f := store.DeliveryFilter{IntegrationID: r.PathValue("id")}
+	// Delivery IDs are numbers, not the UUIDs page's cursor check expects.
+	rest := make(map[string][]string, len(q))
+	for k, vs := range q {
+		if k != "cursor" {
+			rest[k] = vs
+		}
+	}
+	f.Limit, _, _ = page(&v, rest)
+	if cur := q.Get("cursor"); cur != "" {
+		var ok bool
+		if f.AfterID, ok = decodeDeliveryCursor(cur); !ok {
+			v.reject("cursor", FieldInvalidFormat, "is not a cursor this API returned for deliveries")
+		}
+	}
+	f.Statuses = typed[notify.NotificationStatus](anyOf(&v, q, "status", stringsOf(notify.NotificationStatuses)))
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if why := principalFrom(r.Context()).MayReadDeliveries(f.IntegrationID); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return
+	}
+	ns, err := s.store.Deliveries(r.Context(), f)
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, problem(http.StatusNotFound, "no integration "+f.IntegrationID))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]callbackView, len(ns))
+	for i, n := range ns {
+		items[i] = callbackViewOf(n.Notification)
+	}
+	var next *string
+	if len(ns) > 0 && len(ns) == f.Limit {
+		cur := encodeDeliveryCursor(ns[len(ns)-1].ID)
+		next = &cur
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+// The cursor of a deliveries page is the last delivery's row ID, marked so no
+// other listing's cursor passes for one.
+func encodeDeliveryCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("delivery|" + strconv.FormatInt(id, 10)))
+}
+
+func decodeDeliveryCursor(cur string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return 0, false
+	}
+	id, ok := strings.CutPrefix(string(b), "delivery|")
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, ok && err == nil && n > 0
+}
