@@ -10,10 +10,9 @@ import (
 	"github.com/complaintflow/complaintflow/workflows"
 )
 
-// A manager grants less than the agent asked for: the record and the customer's
-// text carry the manager's kind and note ("部分退款"), not the agent's ("全额退款") —
-// found by an audit of a manager's day in the console. Data only: no version.
-func (s *ComplaintSuite) TestAManagersPartialRefundIsToldInTheManagersWords() {
+// refundGrantedAs files ann's request for a full refund of 800 over her limit of
+// 500, which max grants at 2 h as granted, and closes at 3 h.
+func (s *ComplaintSuite) refundGrantedAs(granted complaint.Compensation) workflows.ComplaintState {
 	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
 	s.ownedBy("ann")
 	s.at(time.Hour, func() {
@@ -24,12 +23,28 @@ func (s *ComplaintSuite) TestAManagersPartialRefundIsToldInTheManagersWords() {
 		e := s.queryState().PendingEscalation()
 		s.Require().NotNil(e)
 		s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: e.Seq,
-			Decision: complaint.Decision{Kind: complaint.DecisionCompensate,
-				Compensation: &complaint.Compensation{Kind: "refund", Amount: 600, Currency: "CNY", Note: "部分退款"}}})
+			Decision: complaint.Decision{Kind: complaint.DecisionCompensate, Compensation: &granted}})
 	})
 	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
+	return s.run()
+}
 
-	state := s.run()
+// managerAsksOverHisLimit files a complaint of ann's on which max, a manager, grants
+// 100 over his limit of 50 at 1 h.
+func (s *ComplaintSuite) managerAsksOverHisLimit() {
+	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
+	s.ownedBy("ann")
+	s.at(time.Hour, func() {
+		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "max", Kind: complaint.RecoveryCompensation,
+			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
+	})
+}
+
+// A manager grants less than the agent asked for: the record and the customer's
+// text carry the manager's kind and note ("部分退款"), not the agent's ("全额退款") —
+// found by an audit of a manager's day in the console. Data only: no version.
+func (s *ComplaintSuite) TestAManagersPartialRefundIsToldInTheManagersWords() {
+	state := s.refundGrantedAs(complaint.Compensation{Kind: "refund", Amount: 600, Currency: "CNY", Note: "部分退款"})
 
 	s.Require().Len(state.Compensations, 1)
 	c := state.Compensations[0]
@@ -53,12 +68,7 @@ func (s *ComplaintSuite) TestAManagersPartialRefundIsToldInTheManagersWords() {
 // moved to anyone (revision 9). Before, it went to the manager, who may not decide
 // their own request, and waited out the decision time.
 func (s *ComplaintSuite) TestAManagersOwnRequestGoesToTheOneAbove() {
-	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
-	s.ownedBy("ann")
-	s.at(time.Hour, func() {
-		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "max", Kind: complaint.RecoveryCompensation,
-			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
-	})
+	s.managerAsksOverHisLimit()
 	s.at(2*time.Hour, func() {
 		e := s.queryState().PendingEscalation()
 		s.Require().NotNil(e)
@@ -92,12 +102,7 @@ func (s *ComplaintSuite) TestAManagersOwnRequestGoesToTheOneAbove() {
 func (s *ComplaintSuite) TestRevisionEightMeetingAManagersOwnRequestLiveTakesIt() {
 	s.revision = 8
 	upserts := s.changeVersionUpserts()
-	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
-	s.ownedBy("ann")
-	s.at(time.Hour, func() {
-		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "max", Kind: complaint.RecoveryCompensation,
-			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
-	})
+	s.managerAsksOverHisLimit()
 	s.at(2*time.Hour, func() { s.Equal("dora", s.queryState().PendingEscalation().Approver) })
 	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
 
@@ -110,22 +115,7 @@ func (s *ComplaintSuite) TestRevisionEightMeetingAManagersOwnRequestLiveTakesIt(
 // customer the agent's note: "全额退款" is not told of a partial refund (a review's
 // finding). Granting what was asked keeps the agent's note.
 func (s *ComplaintSuite) TestAPartialRefundWithoutANoteDropsTheAgentsNote() {
-	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
-	s.ownedBy("ann")
-	s.at(time.Hour, func() {
-		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "ann", Kind: complaint.RecoveryRefund,
-			Amount: 800, Currency: "CNY", Note: "全额退款", Limit: limit(500)})
-	})
-	s.at(2*time.Hour, func() {
-		e := s.queryState().PendingEscalation()
-		s.Require().NotNil(e)
-		s.update(workflows.UpdateDecideEscalation, workflows.DecisionRequest{Actor: "max", Seq: e.Seq,
-			Decision: complaint.Decision{Kind: complaint.DecisionCompensate,
-				Compensation: &complaint.Compensation{Kind: "refund", Amount: 600, Currency: "CNY"}}})
-	})
-	s.at(3*time.Hour, func() { s.resolveAndClose("ann") })
-
-	state := s.run()
+	state := s.refundGrantedAs(complaint.Compensation{Kind: "refund", Amount: 600, Currency: "CNY"})
 
 	s.Equal("", state.Compensations[0].Note)
 	told := s.acts.noticesOf(complaint.EventCompensationGranted)
@@ -159,12 +149,7 @@ func (s *ComplaintSuite) TestAnOwnRequestOpenedBeforeTheChangeMovesUpToTheOneAbo
 	s.revision = 8
 	s.env.OnGetVersion("not-own-approver", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion).Once()
 	s.env.OnGetVersion("not-own-approver", workflow.DefaultVersion, 1).Return(workflow.Version(1))
-	s.filed(complaint.Medium, 24*time.Hour, 48*time.Hour)
-	s.ownedBy("ann")
-	s.at(time.Hour, func() {
-		s.update(workflows.UpdateCompensate, workflows.CompensateRequest{Actor: "max", Kind: complaint.RecoveryCompensation,
-			Amount: 100, Currency: "CNY", Note: "goodwill", Limit: limit(50)})
-	})
+	s.managerAsksOverHisLimit()
 	s.at(2*time.Hour, func() { s.Equal("max", s.queryState().PendingEscalation().Approver, "opened as revision 8 did") })
 	s.at(7*time.Hour, func() {
 		e := s.queryState().PendingEscalation()

@@ -53,6 +53,18 @@ func startIntakeSystem(t *testing.T) *intakeSystem {
 	return in
 }
 
+// bindIntake registers integration crm with its callbacks to url (crm's own, or a
+// gate before it), keeps the issued secret with crm, and returns an intake token
+// bound to it.
+func (s *stack) bindIntake(crm *intakeSystem, url string) string {
+	s.t.Helper()
+	reg := s.must(201, s.do("PUT", "/v1/integrations/crm", adminToken,
+		map[string]string{"name": "CRM", "callback_url": url + "/complaintflow"}))
+	crm.setSecret(reg.body["secret"].(string))
+	return s.must(201, s.do("POST", "/v1/tokens", adminToken,
+		map[string]string{"role": "intake", "name": "crm-intake", "integration_id": "crm"})).body["token"].(string)
+}
+
 func (in *intakeSystem) setSecret(secret string) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -79,11 +91,7 @@ func (in *intakeSystem) ofKind(kind string) []intakeCallback {
 func TestIntakeIntegrationIsCalledBackOncePerCustomerVisibleChange(t *testing.T) {
 	crm := startIntakeSystem(t)
 	s := newStack(t)
-	reg := s.must(201, s.do("PUT", "/v1/integrations/crm", adminToken,
-		map[string]string{"name": "CRM", "callback_url": crm.URL + "/complaintflow"}))
-	crm.setSecret(reg.body["secret"].(string))
-	intake := s.must(201, s.do("POST", "/v1/tokens", adminToken,
-		map[string]string{"role": "intake", "name": "crm-intake", "integration_id": "crm"})).body["token"].(string)
+	intake := s.bindIntake(crm, crm.URL)
 	agent := s.token("agent")
 
 	filed := s.must(201, s.do("POST", "/v1/complaints", intake, complaintBody("crm-4711", "medium", "medium")))

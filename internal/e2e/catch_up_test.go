@@ -25,11 +25,7 @@ func TestAnIntakeSystemCatchesUpAfterItsReceiverWasDown(t *testing.T) {
 	}))
 	t.Cleanup(gate.Close)
 	s := newStack(t)
-	reg := s.must(201, s.do("PUT", "/v1/integrations/crm", adminToken,
-		map[string]string{"name": "CRM", "callback_url": gate.URL + "/complaintflow"}))
-	crm.setSecret(reg.body["secret"].(string))
-	intake := s.must(201, s.do("POST", "/v1/tokens", adminToken,
-		map[string]string{"role": "intake", "name": "crm-intake", "integration_id": "crm"})).body["token"].(string)
+	intake := s.bindIntake(crm, gate.URL)
 	other := s.must(201, s.do("POST", "/v1/tokens", adminToken,
 		map[string]string{"role": "intake", "name": "web-form"})).body["token"].(string)
 	agent := s.token("agent")

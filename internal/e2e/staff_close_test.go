@@ -16,11 +16,7 @@ import (
 func TestStaffClosingIsToldToTheCustomerAndCalledBack(t *testing.T) {
 	crm := startIntakeSystem(t)
 	s := newStack(t)
-	reg := s.must(201, s.do("PUT", "/v1/integrations/crm", adminToken,
-		map[string]string{"name": "CRM", "callback_url": crm.URL + "/complaintflow"}))
-	crm.setSecret(reg.body["secret"].(string))
-	intake := s.must(201, s.do("POST", "/v1/tokens", adminToken,
-		map[string]string{"role": "intake", "name": "crm-intake", "integration_id": "crm"})).body["token"].(string)
+	intake := s.bindIntake(crm, crm.URL)
 	agent := s.token("agent")
 
 	id := s.must(201, s.do("POST", "/v1/complaints", intake, complaintBody("crm-close-1", "medium", "medium"))).body["id"].(string)
