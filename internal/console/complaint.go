@@ -74,7 +74,7 @@ type actionField struct {
 var actionForms = []actionForm{
 	{Action: "acknowledge", Legend: "c.ack", Button: "c.ack", Fields: []actionField{
 		{Name: "message", ID: "ack-message", Label: "c.ack.message", Area: true}}},
-	{Action: "progress", Legend: "c.progress", Button: "c.progress.btn", Fields: []actionField{
+	{Action: "progress", Legend: "c.progress", Button: "c.progress.btn", Hint: "c.progress.hint", Fields: []actionField{
 		{Name: "message", ID: "progress-message", Label: "c.progress.message", Area: true},
 		{Name: "reason", ID: "progress-reason", Label: "c.progress.reason"},
 		{Name: "expected_by", ID: "progress-expected-by", Label: "c.progress.expected", Type: "datetime-local"}}},

@@ -299,6 +299,7 @@ var coreMessages = map[string]message{
 	"c.progress":           {"Send the customer a progress update", "向客户发送进展"},
 	"c.progress.message":   {"Progress update (sent in the customer's language template)", "进展内容（按客户语言的模板发送）"},
 	"c.progress.btn":       {"Send progress", "发送进展"},
+	"c.progress.hint":      {"A progress update does not stop the first-response clock: only acknowledging does, so acknowledge an open complaint first.", "发送进展不会停止首次响应计时：只有“确认受理”会，因此请先确认受理未处理的投诉。"},
 	"c.progress.reason":    {"Why it is not resolved yet (optional)", "尚未解决的原因（可选）"},
 	"c.progress.expected":  {"Expected resolution time (optional; no later than the deadline until it has passed)", "预计解决时间（可选；截止时间未过时不得晚于截止时间）"},
 	"c.locale":             {"Customer language", "客户语言"},

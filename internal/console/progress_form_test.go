@@ -22,7 +22,9 @@ func TestProgressFormSendsTheReasonAndTheExpectedTime(t *testing.T) {
 	f.answers["/v1/complaints/"+shiftComplaint] = complaintJSON(map[string]any{"status": "in_progress"})
 	_, page := getAs(t, f.console(t).complaint, auth.RoleManager, "/console/complaints/"+shiftComplaint, shiftComplaint)
 	for _, want := range []string{`<label for="progress-reason">Why it is not resolved yet (optional)</label>`, `id="progress-reason" name="reason"`,
-		`<label for="progress-expected-by">Expected resolution time`, `id="progress-expected-by" name="expected_by" type="datetime-local"`} {
+		`<label for="progress-expected-by">Expected resolution time`, `id="progress-expected-by" name="expected_by" type="datetime-local"`,
+		// An agent sending progress on an open complaint thought it answered it (an audit).
+		"A progress update does not stop the first-response clock: only acknowledging does"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the progress form lacks %q", want)
 		}
