@@ -19,8 +19,14 @@ DROP INDEX CONCURRENTLY IF EXISTS complaints_by_integration_update;
 CREATE INDEX CONCURRENTLY complaints_by_integration_update ON complaints (integration_id, updated_at, id)
     WHERE integration_id IS NOT NULL;
 DROP INDEX CONCURRENTLY IF EXISTS complaints_by_integration;
+-- The delivery log's pages (store.IntegrationDeliveries): callbacks by status, newest
+-- first; without it a page of status=failed walked every notification.
+DROP INDEX CONCURRENTLY IF EXISTS notifications_callbacks_by_status;
+CREATE INDEX CONCURRENTLY notifications_callbacks_by_status ON notifications (status, id)
+    WHERE channel = 'callback';
 
 -- +goose Down
+DROP INDEX CONCURRENTLY IF EXISTS notifications_callbacks_by_status;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS complaints_by_integration ON complaints (integration_id)
     WHERE integration_id IS NOT NULL;
 DROP INDEX CONCURRENTLY IF EXISTS complaints_by_integration_update;

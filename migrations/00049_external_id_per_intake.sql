@@ -6,6 +6,9 @@
 -- COALESCE to ''. Feedback gets the same key, and records its token's integration
 -- so the complaint it becomes is called back to that system.
 --
+-- external_id leads the indexes, so GET /v1/complaints?external_id= (every system's)
+-- still reads by it; ON CONFLICT infers an index from its columns in any order.
+--
 -- Outside a transaction, the unique indexes built CONCURRENTLY: complaints and
 -- feedback grow without bound, and a plain CREATE INDEX would hold every filing for
 -- the whole build. A build that failed half-way leaves an invalid index under the
@@ -25,12 +28,18 @@ ALTER TABLE feedback ADD CONSTRAINT feedback_integration_id_fkey
     FOREIGN KEY (integration_id) REFERENCES integrations (id) NOT VALID;
 -- +goose StatementEnd
 ALTER TABLE feedback VALIDATE CONSTRAINT feedback_integration_id_fkey;
+-- Feedback sent before under an external_id takes its token's live integration, as
+-- a filing now records it: a retry after the upgrade finds it in its system's
+-- namespace instead of filing it (and its complaint) again.
+UPDATE feedback f SET integration_id = i.id
+    FROM api_tokens t JOIN integrations i ON i.id = t.integration_id AND i.deleted_at IS NULL
+    WHERE t.id::text = f.filed_by AND f.external_id IS NOT NULL AND f.integration_id IS NULL;
 DROP INDEX CONCURRENTLY IF EXISTS complaints_external_id_per_intake;
 CREATE UNIQUE INDEX CONCURRENTLY complaints_external_id_per_intake
-    ON complaints ((COALESCE(integration_id, '')), external_id);
+    ON complaints (external_id, (COALESCE(integration_id, '')));
 DROP INDEX CONCURRENTLY IF EXISTS feedback_external_id_per_intake;
 CREATE UNIQUE INDEX CONCURRENTLY feedback_external_id_per_intake
-    ON feedback ((COALESCE(integration_id, '')), external_id);
+    ON feedback (external_id, (COALESCE(integration_id, '')));
 -- +goose StatementBegin
 SET LOCAL lock_timeout = '10s';
 ALTER TABLE complaints DROP CONSTRAINT IF EXISTS complaints_external_id_key;

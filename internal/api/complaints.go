@@ -288,6 +288,11 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.validate(&v)
+	if strings.HasPrefix(req.ExternalID, feedbackComplaint) {
+		// The complaints feedback becomes are named so in the system's namespace: its
+		// own complaint under one would turn that feedback's filing into a 409.
+		v.reject("external_id", FieldNotAllowed, `must not start with "feedback:", which names the complaints feedback becomes`)
+	}
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
 		return

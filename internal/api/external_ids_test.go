@@ -73,4 +73,13 @@ func TestIntakeSystemsEachHaveTheirExternalIDs(t *testing.T) {
 	if p := as("crm", "POST", "/v1/feedback", long, http.StatusBadRequest); p.fields()[0] != "external_id" {
 		t.Errorf("192-character external_id: blamed %v", p.fields())
 	}
+	// The system's own complaint may not take the name of one its feedback becomes: a
+	// later feedback fb-2 would conflict with it for good (a review's finding).
+	taken := strings.Replace(body, `"A-1"`, `"feedback:fb-2"`, 1)
+	if p := as("crm", "POST", "/v1/complaints", taken, http.StatusBadRequest); p.fields()[0] != "external_id" {
+		t.Errorf("a complaint named feedback:fb-2: blamed %v", p.fields())
+	}
+	if n := a.count("complaints"); n != 5 {
+		t.Errorf("%d complaints after the refusal, want 5", n)
+	}
 }

@@ -110,7 +110,7 @@ const complaintSearchText = `replace(replace(replace(` + complaintText + `, coal
 // Complaints lists complaints newest first, nearest deadline first or oldest
 // change first, one page at a time (keyset pagination, so a page is cheap however
 // deep it is). Each filter has an index (migration 00008), the deadline order its
-// own (00027), the change order and the integration filter theirs (00047).
+// own (00027), the change order and the integration filter theirs (00048).
 func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
 	return selectPage[Complaint](ctx, s, complaintsPage(f))
 }

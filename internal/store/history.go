@@ -67,7 +67,7 @@ func (s *Store) SeedHistory(ctx context.Context, complaints []HistoricComplaint,
 				team_id, keywords, sla_first_response_seconds, created_at, updated_at, first_response_due_at, closed_at)
 			VALUES ($1, $2, 'seeded', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), NULLIF($14, ''),
 				$15, 7200, $16, $17, $18, $19)
-			ON CONFLICT (external_id) DO NOTHING`,
+			ON CONFLICT `+intakeKey+` DO NOTHING`,
 			id, c.ExternalID, "seeded:"+id, c.Channel, c.CustomerID, c.CustomerName, c.Tier, c.Category, c.Urgency,
 			c.Subject, c.Description, c.Status, c.Owner, c.Team, words(c.Keywords), opened, last, opened.Add(2*time.Hour), closed)
 		if err != nil {
@@ -92,7 +92,7 @@ func (s *Store) SeedHistory(ctx context.Context, complaints []HistoricComplaint,
 		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback (id, external_id, request_hash, kind, channel, text, rating,
 				problem_type, urgency, scope, keywords, disposition, sentiment, received_at)
 			VALUES ($1, $2, 'seeded', $3, $4, $5, $6, $7, 'low', 'individual', $8, 'recorded', $9, $10)
-			ON CONFLICT (external_id) DO NOTHING`,
+			ON CONFLICT `+intakeKey+` DO NOTHING`,
 			uuid.NewString(), f.ExternalID, f.Kind, f.Channel, f.Text, f.Rating, f.ProblemType,
 			words(f.Keywords), f.Sentiment, f.ReceivedAt); err != nil {
 			return fmt.Errorf("seed feedback %s: %w", f.ExternalID, err)
