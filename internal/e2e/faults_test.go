@@ -269,7 +269,7 @@ func TestFaultsTemporalKilledDuringBreaches(t *testing.T) {
 
 	// The orphans were recorded; the reconciler starts them within a minute.
 	for _, fl := range orphans {
-		c, err := f.store.ComplaintByExternalID(context.Background(), "", fl.externalID)
+		c, err := f.store.ComplaintByExternalID(context.Background(), "crm", fl.externalID) // filed through crm
 		if err != nil {
 			t.Fatalf("orphan %s not recorded: %v", fl.externalID, err)
 		}
