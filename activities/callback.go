@@ -114,11 +114,9 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 			return delivery{}, false, nil // approvals and reassignments are internal
 		}
 	}
-	if ev.SurveyID != "" && t.SurveyExpiresAt != nil && a.Surveys != nil {
-		link, err := a.surveyLink(ctx, ev.SurveyID, *t.SurveyExpiresAt)
-		if err != nil {
-			return delivery{}, false, err
-		}
+	if link, err := a.callbackSurveyLink(ctx, ev.SurveyID, t); err != nil {
+		return delivery{}, false, err
+	} else if link != "" {
 		expires := t.SurveyExpiresAt.UTC()
 		p.Data.SurveyLink, p.Data.SurveyExpiresAt = link, &expires
 	}
@@ -126,24 +124,46 @@ func (a *Activities) callback(ctx context.Context, n Notice) (delivery, bool, er
 	if err != nil {
 		return delivery{}, false, err
 	}
-	ch := a.notifier(notify.ChannelCallback)
-	if ch == nil {
-		ch = notify.Callback{}
-	}
 	key := n.EventKey + "|" + IntakeRecipient + "|" + notify.ChannelCallback
 	return delivery{
-		channel: ch,
-		msg: notify.Message{
-			Key: n.EventKey, ComplaintID: n.ComplaintID, EventKind: p.Kind, Recipient: IntakeRecipient,
-			Address: t.URL, Subject: p.Kind, Body: body, Secret: []byte(t.Secret),
-			PreviousSecret: []byte(t.PreviousSecret), PreviousUntil: null.Value(t.PreviousUntil),
-		},
+		channel: a.callbackChannel(),
+		msg:     callbackMessage(t, n.EventKey, n.ComplaintID, p.Kind, body),
 		row: notify.Notification{
 			IdempotencyKey: key, ComplaintID: null.IfEmpty(n.ComplaintID), EventKind: p.Kind,
 			Recipient: IntakeRecipient, Channel: notify.ChannelCallback, Address: null.IfEmpty(t.URL),
 			Subject: p.Kind, Body: body,
 		},
 	}, true, nil
+}
+
+// callbackChannel is the configured callback channel, else a plain one.
+func (a *Activities) callbackChannel() notify.Notifier {
+	if ch := a.notifier(notify.ChannelCallback); ch != nil {
+		return ch
+	}
+	return notify.Callback{}
+}
+
+// callbackMessage is the callback posting body about the event eventKey to the
+// integration of t at its URL as it is now, signed with its secret as it is now
+// and, for a while after a rotation, with the one it replaced: a retry, or a
+// redelivery, after a rotation signs with the secret the receiver then checks.
+func callbackMessage(t notify.CallbackTarget, eventKey, complaintID, kind, body string) notify.Message {
+	return notify.Message{
+		Key: eventKey, ComplaintID: complaintID, EventKind: kind, Recipient: IntakeRecipient,
+		Address: t.URL, Subject: kind, Body: body, Secret: []byte(t.Secret),
+		PreviousSecret: []byte(t.PreviousSecret), PreviousUntil: null.Value(t.PreviousUntil),
+	}
+}
+
+// callbackSurveyLink is the survey link a callback about an event of the survey
+// surveyID carries (t.SurveyExpiresAt set): signed again on every attempt, since
+// the row keeps its token masked. "" for an event of no survey.
+func (a *Activities) callbackSurveyLink(ctx context.Context, surveyID string, t notify.CallbackTarget) (string, error) {
+	if surveyID == "" || t.SurveyExpiresAt == nil || a.Surveys == nil {
+		return "", nil
+	}
+	return a.surveyLink(ctx, surveyID, *t.SurveyExpiresAt)
 }
 
 // roundOf is the round a callback names when its kind does not always carry one

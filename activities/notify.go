@@ -68,6 +68,7 @@ type NotificationStore interface {
 	UnsettledNotifications(ctx context.Context, complaintID string, eventKeys []string) ([]notify.Notification, error)
 	AbandonedNotifications(ctx context.Context, idle time.Duration, channels []string, exceptRecipient string, limit int) ([]notify.Notification, error)
 	CallbackTarget(ctx context.Context, complaintID, eventKey string) (notify.CallbackTarget, bool, error)
+	Redeliveries(ctx context.Context, limit int) ([]notify.Notification, error)
 	EscalationSeq(ctx context.Context, complaintID, eventKey string) (int, bool, error)
 }
 

@@ -94,6 +94,9 @@ func run(ctx context.Context) error {
 	go reconcile.NewNotices(func(ctx context.Context) (activities.Abandoned, error) {
 		return activities.SettleAbandoned(ctx, acts, activities.AbandonedIdle, log)
 	}, log, sweeps).Run(ctx)
+	go reconcile.NewRedeliveries(func(ctx context.Context) (int, error) {
+		return activities.Redeliver(ctx, acts, log)
+	}, log).Run(ctx)
 	log.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress,
 		"namespace", cfg.TemporalNamespace, "metrics", cfg.MetricsAddr, "sizing", fmt.Sprintf("%+v", cfg.Worker),
 		"sticky_schedule_to_start_timeout", cfg.Worker.StickyTimeout(), "min_pollers", cfg.Worker.PollerFloor())

@@ -63,6 +63,53 @@ func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
+// redeliverBody names the delivery to send again by its key in the log.
+type redeliverBody struct {
+	Key string `json:"key"`
+}
+
+// redeliverDelivery asks for a callback delivery in a final state (sent, failed,
+// uncertain) to be sent again: the same event, to the integration's URL and
+// under its secret as they are now, by the worker (activities.Redeliver); the
+// API process never calls an intake system. It answers 202 with the delivery,
+// pending again. Whoever may read an integration's log may ask
+// (auth.MayReadDeliveries). A delivery pending or sending — a second request
+// while the first is not settled — is a 409: one request, one send. The key is
+// in the body: keys hold slashes, which a path segment carries only encoded, and
+// proxies often refuse or decode.
+func (s *Server) redeliverDelivery(w http.ResponseWriter, r *http.Request) {
+	var body redeliverBody
+	var v validator
+	if p := decodeBody(w, r, &body, &v); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	v.required("key", body.Key, 500)
+	if p := v.problem(); p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	id, by := r.PathValue("id"), principalFrom(r.Context())
+	if why := by.MayReadDeliveries(id); why != "" {
+		writeProblem(w, r, problem(http.StatusForbidden, why))
+		return
+	}
+	n, err := s.store.RequestRedelivery(r.Context(), id, body.Key, by.Actor())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(w, r, problem(http.StatusNotFound, "no delivery "+body.Key+" to integration "+id))
+	case errors.Is(err, store.ErrConflict) && n.Status == "":
+		writeProblem(w, r, problem(http.StatusConflict, "integration "+id+" is deleted: its callbacks are no longer sent"))
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(w, r, problem(http.StatusConflict, "delivery "+body.Key+" is "+string(n.Status)+
+			": it is being delivered; ask again once it is sent or failed"))
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		writeJSON(w, http.StatusAccepted, callbackViewOf(n))
+	}
+}
+
 // The cursor of a deliveries page is the last delivery's row ID, marked so no
 // other listing's cursor passes for one.
 func encodeDeliveryCursor(id int64) string {

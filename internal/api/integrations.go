@@ -25,6 +25,7 @@ func (s *Server) registerIntegrationRoutes(mux *serveMux) {
 	mux.Handle("GET /v1/integrations/{id}", s.authorize(s.getIntegration, auth.RoleAdmin))
 	mux.Handle("DELETE /v1/integrations/{id}", s.authorize(s.deleteIntegration, auth.RoleAdmin))
 	mux.Handle("GET /v1/integrations/{id}/deliveries", s.authorize(s.integrationDeliveries, auth.RoleAdmin, auth.RoleIntake))
+	mux.Handle("POST /v1/integrations/{id}/deliveries/redeliver", s.authorize(s.redeliverDelivery, auth.RoleAdmin, auth.RoleIntake))
 	mux.Handle("GET /v1/complaints/{id}/callbacks", s.authorize(s.listCallbacks, everyone...))
 }
 
@@ -173,6 +174,11 @@ type callbackView struct {
 	SentAt      *time.Time `json:"sent_at"`
 	// Payload is the JSON document posted, byte for byte on every attempt.
 	Payload rawJSON `json:"payload"`
+	// Redeliveries counts the requests to send it again; the last was asked by
+	// RedeliveryRequestedBy at RedeliveryRequestedAt (nil: never).
+	Redeliveries          int        `json:"redeliveries"`
+	RedeliveryRequestedBy *string    `json:"redelivery_requested_by"`
+	RedeliveryRequestedAt *time.Time `json:"redelivery_requested_at"`
 }
 
 // rawJSON is a stored JSON document shown as JSON, not as a string.
@@ -185,7 +191,8 @@ func callbackViewOf(n notify.Notification) callbackView {
 	return callbackView{
 		Key: n.IdempotencyKey, ComplaintID: n.ComplaintID, EventKind: n.EventKind, Status: string(n.Status),
 		Attempts: n.Attempts, LastError: n.LastError, CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(),
-		SentAt: utc(n.SentAt), Payload: rawJSON(n.Body),
+		SentAt: utc(n.SentAt), Payload: rawJSON(n.Body), Redeliveries: n.Redeliveries,
+		RedeliveryRequestedBy: n.RedeliveryRequestedBy, RedeliveryRequestedAt: utc(n.RedeliveryRequestedAt),
 	}
 }
 

@@ -86,8 +86,8 @@ var routeRows = map[string][]string{
 		"DELETE /v1/integrations/{id}", "GET /v1/message-templates",
 		"GET /v1/message-templates/{key}/{locale}", "PUT /v1/message-templates/{key}/{locale}",
 	},
-	"read an integration's callback delivery log (`intake`: only the integration its token is bound to)": {
-		"GET /v1/integrations/{id}/deliveries",
+	"read an integration's callback delivery log and have a callback in it sent again (`intake`: only the integration its token is bound to)": {
+		"GET /v1/integrations/{id}/deliveries", "POST /v1/integrations/{id}/deliveries/redeliver",
 	},
 }
 

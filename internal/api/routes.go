@@ -47,6 +47,7 @@ var routeActions = map[string]string{
 	"GET /v1/integrations/{id}":                                 "read integrations",
 	"DELETE /v1/integrations/{id}":                              "delete integrations",
 	"GET /v1/integrations/{id}/deliveries":                      "read an integration's deliveries",
+	"POST /v1/integrations/{id}/deliveries/redeliver":           "redeliver an integration's callbacks",
 	"GET /v1/complaints/{id}/callbacks":                         "read a complaint's callbacks",
 	"PUT /v1/teams/{id}":                                        "write teams",
 	"GET /v1/teams":                                             "list teams",

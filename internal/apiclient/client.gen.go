@@ -1873,6 +1873,7 @@ type CalendarPreview struct {
 
 // Callback One callback delivery to an intake integration.
 type Callback struct {
+	// Attempts Sends tried, redeliveries included.
 	Attempts    int             `json:"attempts"`
 	ComplaintId *NullableString `json:"complaint_id"`
 	CreatedAt   Time            `json:"created_at"`
@@ -1883,10 +1884,19 @@ type Callback struct {
 	LastError *NullableString `json:"last_error"`
 
 	// Payload The JSON document posted (the same bytes on every attempt), except that a survey link's token, the customer's credential, is masked; and, for any caller but the token that filed the complaint, the customer's name and contacts are masked in its texts.
-	Payload   AnyJSON            `json:"payload"`
-	SentAt    *NullableTime      `json:"sent_at"`
-	Status    NotificationStatus `json:"status"`
-	UpdatedAt Time               `json:"updated_at"`
+	Payload AnyJSON `json:"payload"`
+
+	// Redeliveries How often it was asked to be sent again (POST …/deliveries/redeliver).
+	Redeliveries int `json:"redeliveries"`
+
+	// RedeliveryRequestedAt When the last redelivery was asked for; null if none was.
+	RedeliveryRequestedAt *NullableTime `json:"redelivery_requested_at"`
+
+	// RedeliveryRequestedBy Who asked for the last redelivery (a person's id, else the token's name); null if none was.
+	RedeliveryRequestedBy *NullableString    `json:"redelivery_requested_by"`
+	SentAt                *NullableTime      `json:"sent_at"`
+	Status                NotificationStatus `json:"status"`
+	UpdatedAt             Time               `json:"updated_at"`
 }
 
 // Category defines model for Category.
@@ -5047,6 +5057,12 @@ type ListIntegrationDeliveriesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// RedeliverIntegrationDeliveryJSONBody defines parameters for RedeliverIntegrationDelivery.
+type RedeliverIntegrationDeliveryJSONBody struct {
+	// Key The delivery's `key` in the log.
+	Key string `json:"key"`
+}
+
 // ListKnowledgeParams defines parameters for ListKnowledge.
 type ListKnowledgeParams struct {
 	// Q Text the title, body or keywords hold (at most 200 characters).
@@ -5652,6 +5668,9 @@ type PatchBacklogItemJSONRequestBody = BacklogPatch
 
 // PutIntegrationJSONRequestBody defines body for PutIntegration for application/json ContentType.
 type PutIntegrationJSONRequestBody = PutIntegrationRequest
+
+// RedeliverIntegrationDeliveryJSONRequestBody defines body for RedeliverIntegrationDelivery for application/json ContentType.
+type RedeliverIntegrationDeliveryJSONRequestBody RedeliverIntegrationDeliveryJSONBody
 
 // CreateKnowledgeArticleJSONRequestBody defines body for CreateKnowledgeArticle for application/json ContentType.
 type CreateKnowledgeArticleJSONRequestBody = KnowledgeArticleRequest
@@ -6777,6 +6796,52 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RedeliverIntegrationDeliveryWithBody Send a callback delivery again
+	//
+	// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+	// the same event, the same body byte for byte (same `event_id`, so the
+	// receiver deduplicates it), to the integration's callback URL and under its
+	// secret as they are now, with a fresh timestamp and signature. A worker sends
+	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// delivery is `failed` again, and may be asked for again). Any delivery
+	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+	// `sending` — being delivered, or asked for already — is a 409, as is a
+	// delivery of a deleted integration. The answer is the delivery, `pending`
+	// again, with who asked and when (docs/callbacks.md, "Redelivery").
+	//
+	// Only the integration's own intake tokens, as for its delivery log (403 for
+	// another, or for one bound to none).
+	//
+	// Roles: admin, intake.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+	RedeliverIntegrationDeliveryWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RedeliverIntegrationDelivery Send a callback delivery again
+	//
+	// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+	// the same event, the same body byte for byte (same `event_id`, so the
+	// receiver deduplicates it), to the integration's callback URL and under its
+	// secret as they are now, with a fresh timestamp and signature. A worker sends
+	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// delivery is `failed` again, and may be asked for again). Any delivery
+	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+	// `sending` — being delivered, or asked for already — is a 409, as is a
+	// delivery of a deleted integration. The answer is the delivery, `pending`
+	// again, with who asked and when (docs/callbacks.md, "Redelivery").
+	//
+	// Only the integration's own intake tokens, as for its delivery log (403 for
+	// another, or for one bound to none).
+	//
+	// Roles: admin, intake.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+	RedeliverIntegrationDelivery(ctx context.Context, id DirectoryID, body RedeliverIntegrationDeliveryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKnowledge Search the knowledge base
 	//
@@ -9735,6 +9800,72 @@ func (c *Client) PutIntegration(ctx context.Context, id DirectoryID, params *Put
 // Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListIntegrationDeliveriesRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RedeliverIntegrationDeliveryWithBody Send a callback delivery again
+//
+// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+// the same event, the same body byte for byte (same `event_id`, so the
+// receiver deduplicates it), to the integration's callback URL and under its
+// secret as they are now, with a fresh timestamp and signature. A worker sends
+// it within seconds, once, as one more attempt (one only: if it fails, the
+// delivery is `failed` again, and may be asked for again). Any delivery
+// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+// `sending` — being delivered, or asked for already — is a 409, as is a
+// delivery of a deleted integration. The answer is the delivery, `pending`
+// again, with who asked and when (docs/callbacks.md, "Redelivery").
+//
+// Only the integration's own intake tokens, as for its delivery log (403 for
+// another, or for one bound to none).
+//
+// Roles: admin, intake.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+func (c *Client) RedeliverIntegrationDeliveryWithBody(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedeliverIntegrationDeliveryRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RedeliverIntegrationDelivery Send a callback delivery again
+//
+// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+// the same event, the same body byte for byte (same `event_id`, so the
+// receiver deduplicates it), to the integration's callback URL and under its
+// secret as they are now, with a fresh timestamp and signature. A worker sends
+// it within seconds, once, as one more attempt (one only: if it fails, the
+// delivery is `failed` again, and may be asked for again). Any delivery
+// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+// `sending` — being delivered, or asked for already — is a 409, as is a
+// delivery of a deleted integration. The answer is the delivery, `pending`
+// again, with who asked and when (docs/callbacks.md, "Redelivery").
+//
+// Only the integration's own intake tokens, as for its delivery log (403 for
+// another, or for one bound to none).
+//
+// Roles: admin, intake.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+func (c *Client) RedeliverIntegrationDelivery(ctx context.Context, id DirectoryID, body RedeliverIntegrationDeliveryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedeliverIntegrationDeliveryRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14961,6 +15092,53 @@ func NewListIntegrationDeliveriesRequest(server string, id DirectoryID, params *
 	return req, nil
 }
 
+// NewRedeliverIntegrationDeliveryRequest calls the generic RedeliverIntegrationDelivery builder with application/json body
+func NewRedeliverIntegrationDeliveryRequest(server string, id DirectoryID, body RedeliverIntegrationDeliveryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRedeliverIntegrationDeliveryRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewRedeliverIntegrationDeliveryRequestWithBody constructs an http.Request for the RedeliverIntegrationDelivery method, with any body, and a specified content type
+func NewRedeliverIntegrationDeliveryRequestWithBody(server string, id DirectoryID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/integrations/%s/deliveries/redeliver", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListKnowledgeRequest constructs an http.Request for the ListKnowledge method
 func NewListKnowledgeRequest(server string, params *ListKnowledgeParams) (*http.Request, error) {
 	var err error
@@ -20039,6 +20217,52 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/integrations/{id}/deliveries (the `ListIntegrationDeliveries` operationId).
 	ListIntegrationDeliveriesWithResponse(ctx context.Context, id DirectoryID, params *ListIntegrationDeliveriesParams, reqEditors ...RequestEditorFn) (*ListIntegrationDeliveriesResponse, error)
+
+	// RedeliverIntegrationDeliveryWithBodyWithResponse Send a callback delivery again
+	//
+	// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+	// the same event, the same body byte for byte (same `event_id`, so the
+	// receiver deduplicates it), to the integration's callback URL and under its
+	// secret as they are now, with a fresh timestamp and signature. A worker sends
+	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// delivery is `failed` again, and may be asked for again). Any delivery
+	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+	// `sending` — being delivered, or asked for already — is a 409, as is a
+	// delivery of a deleted integration. The answer is the delivery, `pending`
+	// again, with who asked and when (docs/callbacks.md, "Redelivery").
+	//
+	// Only the integration's own intake tokens, as for its delivery log (403 for
+	// another, or for one bound to none).
+	//
+	// Roles: admin, intake.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+	RedeliverIntegrationDeliveryWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedeliverIntegrationDeliveryResponse, error)
+
+	// RedeliverIntegrationDeliveryWithResponse Send a callback delivery again
+	//
+	// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+	// the same event, the same body byte for byte (same `event_id`, so the
+	// receiver deduplicates it), to the integration's callback URL and under its
+	// secret as they are now, with a fresh timestamp and signature. A worker sends
+	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// delivery is `failed` again, and may be asked for again). Any delivery
+	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+	// `sending` — being delivered, or asked for already — is a 409, as is a
+	// delivery of a deleted integration. The answer is the delivery, `pending`
+	// again, with who asked and when (docs/callbacks.md, "Redelivery").
+	//
+	// Only the integration's own intake tokens, as for its delivery log (403 for
+	// another, or for one bound to none).
+	//
+	// Roles: admin, intake.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+	RedeliverIntegrationDeliveryWithResponse(ctx context.Context, id DirectoryID, body RedeliverIntegrationDeliveryJSONRequestBody, reqEditors ...RequestEditorFn) (*RedeliverIntegrationDeliveryResponse, error)
 
 	// ListKnowledgeWithResponse Search the knowledge base
 	//
@@ -27365,6 +27589,138 @@ func (r ListIntegrationDeliveriesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListIntegrationDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RedeliverIntegrationDeliveryResponse401Headers the declared response headers of an HTTP 401 response for RedeliverIntegrationDelivery
+type RedeliverIntegrationDeliveryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RedeliverIntegrationDeliveryResponse429Headers the declared response headers of an HTTP 429 response for RedeliverIntegrationDelivery
+type RedeliverIntegrationDeliveryResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RedeliverIntegrationDeliveryResponse503Headers the declared response headers of an HTTP 503 response for RedeliverIntegrationDelivery
+type RedeliverIntegrationDeliveryResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RedeliverIntegrationDeliveryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *Callback
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RedeliverIntegrationDeliveryResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RedeliverIntegrationDeliveryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RedeliverIntegrationDeliveryResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RedeliverIntegrationDeliveryResponse) GetJSON202() *Callback {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RedeliverIntegrationDeliveryResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RedeliverIntegrationDeliveryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RedeliverIntegrationDeliveryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RedeliverIntegrationDeliveryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RedeliverIntegrationDeliveryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -37987,6 +38343,64 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 	return ParseListIntegrationDeliveriesResponse(rsp)
 }
 
+// RedeliverIntegrationDeliveryWithBodyWithResponse Send a callback delivery again
+//
+// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+// the same event, the same body byte for byte (same `event_id`, so the
+// receiver deduplicates it), to the integration's callback URL and under its
+// secret as they are now, with a fresh timestamp and signature. A worker sends
+// it within seconds, once, as one more attempt (one only: if it fails, the
+// delivery is `failed` again, and may be asked for again). Any delivery
+// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+// `sending` — being delivered, or asked for already — is a 409, as is a
+// delivery of a deleted integration. The answer is the delivery, `pending`
+// again, with who asked and when (docs/callbacks.md, "Redelivery").
+//
+// Only the integration's own intake tokens, as for its delivery log (403 for
+// another, or for one bound to none).
+//
+// Roles: admin, intake.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+func (c *ClientWithResponses) RedeliverIntegrationDeliveryWithBodyWithResponse(ctx context.Context, id DirectoryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedeliverIntegrationDeliveryResponse, error) {
+	rsp, err := c.RedeliverIntegrationDeliveryWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRedeliverIntegrationDeliveryResponse(rsp)
+}
+
+// RedeliverIntegrationDeliveryWithResponse Send a callback delivery again
+//
+// Asks for the delivery `key` (as the delivery log shows it) to be sent again:
+// the same event, the same body byte for byte (same `event_id`, so the
+// receiver deduplicates it), to the integration's callback URL and under its
+// secret as they are now, with a fresh timestamp and signature. A worker sends
+// it within seconds, once, as one more attempt (one only: if it fails, the
+// delivery is `failed` again, and may be asked for again). Any delivery
+// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
+// `sending` — being delivered, or asked for already — is a 409, as is a
+// delivery of a deleted integration. The answer is the delivery, `pending`
+// again, with who asked and when (docs/callbacks.md, "Redelivery").
+//
+// Only the integration's own intake tokens, as for its delivery log (403 for
+// another, or for one bound to none).
+//
+// Roles: admin, intake.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/integrations/{id}/deliveries/redeliver (the `RedeliverIntegrationDelivery` operationId).
+func (c *ClientWithResponses) RedeliverIntegrationDeliveryWithResponse(ctx context.Context, id DirectoryID, body RedeliverIntegrationDeliveryJSONRequestBody, reqEditors ...RequestEditorFn) (*RedeliverIntegrationDeliveryResponse, error) {
+	rsp, err := c.RedeliverIntegrationDelivery(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRedeliverIntegrationDeliveryResponse(rsp)
+}
+
 // ListKnowledgeWithResponse Search the knowledge base
 //
 // Live articles (retired ones with `retired=true`), newest first, keyset-paginated
@@ -45799,6 +46213,135 @@ func ParseListIntegrationDeliveriesResponse(rsp *http.Response) (*ListIntegratio
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListIntegrationDeliveriesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRedeliverIntegrationDeliveryResponse parses an HTTP response from a RedeliverIntegrationDeliveryWithResponse call
+func ParseRedeliverIntegrationDeliveryResponse(rsp *http.Response) (*RedeliverIntegrationDeliveryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RedeliverIntegrationDeliveryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest Callback
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RedeliverIntegrationDeliveryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RedeliverIntegrationDeliveryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RedeliverIntegrationDeliveryResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -4,7 +4,7 @@ package auth
 // deliveries to the intake integration integrationID — "" when it may. Admins
 // read every integration's; an intake token bound to an integration reads its
 // own, which its system received, so it can find and recover what it missed
-// (docs/callbacks.md), and no other's.
+// (docs/callbacks.md) and ask for it again (redelivery), and no other's.
 func (p Principal) MayReadDeliveries(integrationID string) string {
 	switch {
 	case p.Role == RoleAdmin:

@@ -33,6 +33,7 @@ import (
 	"github.com/complaintflow/complaintflow/internal/message"
 	"github.com/complaintflow/complaintflow/internal/notify"
 	"github.com/complaintflow/complaintflow/internal/null"
+	"github.com/complaintflow/complaintflow/internal/reconcile"
 	"github.com/complaintflow/complaintflow/internal/service"
 	"github.com/complaintflow/complaintflow/internal/store"
 	"github.com/complaintflow/complaintflow/internal/telemetry"
@@ -136,6 +137,12 @@ func (s *stack) startWorkerWith(edit func(*activities.Activities)) {
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}
+	// The worker process's redelivery loop (worker/main.go), polling faster.
+	ctx, stop := context.WithCancel(context.Background())
+	s.t.Cleanup(stop)
+	loop := reconcile.NewRedeliveries(func(ctx context.Context) (int, error) { return activities.Redeliver(ctx, acts, s.log) }, s.log)
+	loop.Every = time.Second
+	go loop.Run(ctx)
 }
 
 type response struct {

@@ -55,6 +55,11 @@ type Notification struct {
 	CreatedAt      time.Time          `db:"created_at"`
 	UpdatedAt      time.Time          `db:"updated_at"`
 	SentAt         *time.Time         `db:"sent_at"`
+	// Redeliveries counts the requests to send a callback again after it was
+	// settled; RedeliveryRequestedBy and RedeliveryRequestedAt name the last.
+	Redeliveries          int        `db:"redeliveries"`
+	RedeliveryRequestedBy *string    `db:"redelivery_requested_by"`
+	RedeliveryRequestedAt *time.Time `db:"redelivery_requested_at"`
 }
 
 // Contacts are the addresses a notice can reach, and the customer's personal data

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/lib/pq"
@@ -45,4 +47,62 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]SentNotific
 		return nil, fmt.Errorf("list deliveries of %s: %w", f.IntegrationID, err)
 	}
 	return out, nil
+}
+
+// RequestRedelivery asks for the callback delivery key to integrationID to be sent
+// again (activities.Redeliver sends it): a delivery in a final state — sent,
+// failed or uncertain — goes back to pending, its redeliveries counted and by
+// recorded as the last to ask, now. One statement decides, so of two requests at
+// once one wins and the other finds the delivery pending: ErrConflict with the
+// delivery as it is, as for one still pending or sending; ErrConflict and no
+// delivery for a deleted integration (its callbacks are no longer sent).
+// ErrNotFound when there never was such an integration, or the delivery is not
+// one of its callbacks.
+func (s *Store) RequestRedelivery(ctx context.Context, integrationID, key, by string) (notify.Notification, error) {
+	var n notify.Notification
+	var deleted bool
+	err := s.db.GetContext(ctx, &deleted, `SELECT deleted_at IS NOT NULL FROM integrations WHERE id = $1`, integrationID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return n, fmt.Errorf("no integration %s: %w", integrationID, ErrNotFound)
+	case err != nil:
+		return n, fmt.Errorf("read integration %s: %w", integrationID, err)
+	case deleted:
+		return n, fmt.Errorf("integration %s is deleted, its callbacks are no longer sent: %w", integrationID, ErrConflict)
+	}
+	const ofIntegration = ` idempotency_key = $2 AND channel = 'callback'
+		AND complaint_id IN (SELECT id FROM complaints WHERE integration_id = $1)`
+	const q = `UPDATE notifications SET status = 'pending', redeliveries = redeliveries + 1,
+			redelivery_requested_by = $3, redelivery_requested_at = now(), updated_at = now()
+		WHERE status IN ('sent', 'failed', 'uncertain') AND` + ofIntegration + `
+		RETURNING ` + notificationColumns
+	err = s.db.GetContext(ctx, &n, q, integrationID, key, by)
+	if !errors.Is(err, sql.ErrNoRows) {
+		if err != nil {
+			return n, fmt.Errorf("request redelivery of %s: %w", key, err)
+		}
+		return n, nil
+	}
+	err = s.db.GetContext(ctx, &n, `SELECT `+notificationColumns+` FROM notifications WHERE`+ofIntegration, integrationID, key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return n, fmt.Errorf("no delivery %s to integration %s: %w", key, integrationID, ErrNotFound)
+	case err != nil:
+		return n, fmt.Errorf("read delivery %s: %w", key, err)
+	}
+	return n, fmt.Errorf("delivery %s is %s: %w", key, n.Status, ErrConflict)
+}
+
+// Redeliveries lists up to limit callback deliveries asked to be sent again
+// (RequestRedelivery) that are still pending or sending, oldest request first: what
+// the workers' redelivery loop sends. By the callbacks' status index.
+func (s *Store) Redeliveries(ctx context.Context, limit int) ([]notify.Notification, error) {
+	const q = `SELECT ` + notificationColumns + ` FROM notifications
+		WHERE channel = 'callback' AND status IN ('pending', 'sending') AND redeliveries > 0
+		ORDER BY redelivery_requested_at, id LIMIT $1`
+	var ns []notify.Notification
+	if err := s.db.SelectContext(ctx, &ns, q, limit); err != nil {
+		return nil, fmt.Errorf("list redeliveries: %w", err)
+	}
+	return ns, nil
 }

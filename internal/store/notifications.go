@@ -14,7 +14,7 @@ import (
 )
 
 const notificationColumns = `idempotency_key, complaint_id, event_kind, recipient, channel, address, subject, body,
-	status, attempts, last_error, created_at, updated_at, sent_at`
+	status, attempts, last_error, created_at, updated_at, sent_at, redeliveries, redelivery_requested_by, redelivery_requested_at`
 
 // ClaimNotification records n unless a notification with its key exists, and claims
 // it for sending. It returns the row as the call left it and what the call did: won
