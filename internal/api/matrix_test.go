@@ -22,13 +22,14 @@ import (
 // is placed here and the README says who may call it.
 var routeRows = map[string][]string{
 	"file complaints and feedback": {"POST /v1/complaints", "POST /v1/feedback"},
-	"read complaints, their events, escalations, compensations, surveys and callbacks; feedback; a customer's history; SLA policies; preview a classification; reveal personal data as [docs/privacy.md](docs/privacy.md) allows": {
+	"read complaints, their events, escalations, compensations, surveys, callbacks and customer notices; feedback; a customer's history; SLA policies; preview a classification; reveal personal data as [docs/privacy.md](docs/privacy.md) allows": {
 		"GET /v1/complaints", "GET /v1/complaints/{id}", "GET /v1/complaints/{id}/events",
 		"GET /v1/complaints/{id}/escalations", "GET /v1/complaints/{id}/compensations",
 		"GET /v1/complaints/{id}/escalations/{seq}", "GET /v1/complaints/{id}/compensations/{seq}",
 		"GET /v1/sla-policies", "GET /v1/sla-policies/sources", "GET /v1/complaints/{id}/surveys",
 		"POST /v1/classify", "GET /v1/feedback", "GET /v1/feedback/{id}", "GET /v1/customers/{id}",
-		"GET /v1/complaints/{id}/callbacks", "POST /v1/complaints/{id}/reveal", "POST /v1/feedback/{id}/reveal",
+		"GET /v1/complaints/{id}/callbacks", "GET /v1/complaints/{id}/customer-notices",
+		"POST /v1/complaints/{id}/reveal", "POST /v1/feedback/{id}/reveal",
 	},
 	"act on complaints: acknowledge, pause, resume, resolve, reopen, close, ask for an escalation, compensate, hand over, send progress; read compensation limits": {
 		"POST /v1/complaints/{id}/acknowledge", "POST /v1/complaints/{id}/resolve", "POST /v1/complaints/{id}/close",

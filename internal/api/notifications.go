@@ -7,6 +7,7 @@ import (
 
 	"github.com/complaintflow/complaintflow/internal/auth"
 	"github.com/complaintflow/complaintflow/internal/notify"
+	"github.com/complaintflow/complaintflow/internal/null"
 	"github.com/complaintflow/complaintflow/internal/privacy"
 	"github.com/complaintflow/complaintflow/internal/store"
 )
@@ -19,6 +20,10 @@ func (s *Server) registerNotificationRoutes(mux *serveMux) {
 	// Agents see only their own notices (listNotifications); intake systems none.
 	mux.Handle("GET /v1/notifications", s.authorize(s.listNotifications,
 		auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
+	// What the customer was told, whoever may read the complaint may read: the agent
+	// on the customer's phone call must know what they already read.
+	mux.Handle("GET /v1/complaints/{id}/customer-notices", s.authorize(s.listCustomerNotices,
+		auth.RoleIntake, auth.RoleAgent, auth.RoleManager, auth.RoleQuality, auth.RoleAdmin))
 }
 
 type notificationView struct {
@@ -112,5 +117,54 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 	}
 	writePage(w, ns, f.Limit, view, func(n store.SentNotification) (time.Time, string) {
 		return n.CreatedAt, strconv.FormatInt(n.ID, 10)
+	})
+}
+
+// customerRecipient is the recipient of the notices to a complaint's customer
+// (activities.CustomerRecipient).
+const customerRecipient = "customer"
+
+// customerNoticeView is a notice to the customer as it was rendered for them, in
+// their locale.
+type customerNoticeView struct {
+	EventKind string     `json:"event_kind"`
+	Channel   string     `json:"channel"`
+	Subject   string     `json:"subject"`
+	Body      string     `json:"body"`
+	Status    string     `json:"status"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at"`
+}
+
+// listCustomerNotices lists the notices sent (or tried) to a complaint's customer,
+// oldest first, with their text: in full for the token that filed the complaint,
+// with the customer's name and contacts masked for everyone else, as its callbacks
+// (listCallbacks). A survey link's token, the customer's credential, is masked in
+// every stored notice (survey.MaskLinks).
+func (s *Server) listCustomerNotices(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.complaintFromPath(w, r)
+	if !ok {
+		return
+	}
+	all, err := s.store.Notifications(r.Context(), c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ns := make([]notify.Notification, 0, len(all))
+	for _, n := range all {
+		if n.Recipient == customerRecipient && n.Channel != notify.ChannelCallback {
+			ns = append(ns, n)
+		}
+	}
+	full := privacy.AccessOf(viewer(principalFrom(r.Context())), privacy.Record{FiledBy: null.Value(c.FiledBy)}) == privacy.Full
+	contacts := complaintContacts(c)
+	writeItems(w, ns, func(n notify.Notification) customerNoticeView {
+		v := customerNoticeView{EventKind: n.EventKind, Channel: n.Channel, Subject: n.Subject, Body: n.Body,
+			Status: string(n.Status), CreatedAt: n.CreatedAt.UTC(), SentAt: utc(n.SentAt)}
+		if !full {
+			v.Subject, v.Body = privacy.OwnNotice(v.Subject, contacts), privacy.OwnNotice(v.Body, contacts)
+		}
+		return v
 	})
 }

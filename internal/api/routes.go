@@ -49,6 +49,7 @@ var routeActions = map[string]string{
 	"GET /v1/integrations/{id}/deliveries":                      "read an integration's deliveries",
 	"POST /v1/integrations/{id}/deliveries/redeliver":           "redeliver an integration's callbacks",
 	"GET /v1/complaints/{id}/callbacks":                         "read a complaint's callbacks",
+	"GET /v1/complaints/{id}/customer-notices":                  "read the notices to a complaint's customer",
 	"PUT /v1/teams/{id}":                                        "write teams",
 	"GET /v1/teams":                                             "list teams",
 	"GET /v1/teams/{id}":                                        "read teams",

@@ -2303,6 +2303,17 @@ type CustomerHistory struct {
 	} `json:"feedback"`
 }
 
+// CustomerNotice A notice to a complaint's customer, as rendered for them.
+type CustomerNotice struct {
+	Body      string             `json:"body"`
+	Channel   string             `json:"channel"`
+	CreatedAt Time               `json:"created_at"`
+	EventKind string             `json:"event_kind"`
+	SentAt    *NullableTime      `json:"sent_at"`
+	Status    NotificationStatus `json:"status"`
+	Subject   string             `json:"subject"`
+}
+
 // Cycle defines model for Cycle.
 type Cycle struct {
 	Baseline  *float64 `json:"baseline"`
@@ -6260,6 +6271,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
 	GetComplaintCompensation(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCustomerNotices What the customer was told
+	//
+	// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+	// the log, oldest first, with their text as rendered for the customer in their
+	// locale, so whoever answers the customer knows what they already read. A survey
+	// link's token, the customer's credential, is masked; for any caller but the
+	// token that filed the complaint, the customer's name and contacts are masked
+	// too. What the intake system was posted is under `callbacks`.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Corresponds with GET /v1/complaints/{id}/customer-notices (the `ListCustomerNotices` operationId).
+	ListCustomerNotices(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComplaintEscalations A complaint's escalations
 	//
 	// Oldest first.
@@ -8863,6 +8888,30 @@ func (c *Client) Compensate(ctx context.Context, id ComplaintID, params *Compens
 // Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
 func (c *Client) GetComplaintCompensation(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetComplaintCompensationRequest(c.Server, id, seq)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCustomerNotices What the customer was told
+//
+// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+// the log, oldest first, with their text as rendered for the customer in their
+// locale, so whoever answers the customer knows what they already read. A survey
+// link's token, the customer's credential, is masked; for any caller but the
+// token that filed the complaint, the customer's name and contacts are masked
+// too. What the intake system was posted is under `callbacks`.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Corresponds with GET /v1/complaints/{id}/customer-notices (the `ListCustomerNotices` operationId).
+func (c *Client) ListCustomerNotices(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCustomerNoticesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -13458,6 +13507,40 @@ func NewGetComplaintCompensationRequest(server string, id ComplaintID, seq int) 
 	}
 
 	operationPath := fmt.Sprintf("/v1/complaints/%s/compensations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCustomerNoticesRequest constructs an http.Request for the ListCustomerNotices method
+func NewListCustomerNoticesRequest(server string, id ComplaintID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/complaints/%s/customer-notices", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -19645,6 +19728,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/complaints/{id}/compensations/{seq} (the `GetComplaintCompensation` operationId).
 	GetComplaintCompensationWithResponse(ctx context.Context, id ComplaintID, seq int, reqEditors ...RequestEditorFn) (*GetComplaintCompensationResponse, error)
 
+	// ListCustomerNoticesWithResponse What the customer was told
+	//
+	// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+	// the log, oldest first, with their text as rendered for the customer in their
+	// locale, so whoever answers the customer knows what they already read. A survey
+	// link's token, the customer's credential, is masked; for any caller but the
+	// token that filed the complaint, the customer's name and contacts are masked
+	// too. What the intake system was posted is under `callbacks`.
+	//
+	// Roles: intake, agent, manager, quality, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/complaints/{id}/customer-notices (the `ListCustomerNotices` operationId).
+	ListCustomerNoticesWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListCustomerNoticesResponse, error)
+
 	// ListComplaintEscalationsWithResponse A complaint's escalations
 	//
 	// Oldest first.
@@ -24122,6 +24221,121 @@ func (r GetComplaintCompensationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetComplaintCompensationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCustomerNoticesResponse401Headers the declared response headers of an HTTP 401 response for ListCustomerNotices
+type ListCustomerNoticesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCustomerNoticesResponse429Headers the declared response headers of an HTTP 429 response for ListCustomerNotices
+type ListCustomerNoticesResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListCustomerNoticesResponse503Headers the declared response headers of an HTTP 503 response for ListCustomerNotices
+type ListCustomerNoticesResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListCustomerNoticesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []CustomerNotice `json:"items"`
+	}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCustomerNoticesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCustomerNoticesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCustomerNoticesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCustomerNoticesResponse) GetJSON200() *struct {
+	Items []CustomerNotice `json:"items"`
+} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCustomerNoticesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCustomerNoticesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCustomerNoticesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCustomerNoticesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCustomerNoticesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -37530,6 +37744,28 @@ func (c *ClientWithResponses) GetComplaintCompensationWithResponse(ctx context.C
 	return ParseGetComplaintCompensationResponse(rsp)
 }
 
+// ListCustomerNoticesWithResponse What the customer was told
+//
+// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+// the log, oldest first, with their text as rendered for the customer in their
+// locale, so whoever answers the customer knows what they already read. A survey
+// link's token, the customer's credential, is masked; for any caller but the
+// token that filed the complaint, the customer's name and contacts are masked
+// too. What the intake system was posted is under `callbacks`.
+//
+// Roles: intake, agent, manager, quality, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/complaints/{id}/customer-notices (the `ListCustomerNotices` operationId).
+func (c *ClientWithResponses) ListCustomerNoticesWithResponse(ctx context.Context, id ComplaintID, reqEditors ...RequestEditorFn) (*ListCustomerNoticesResponse, error) {
+	rsp, err := c.ListCustomerNotices(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCustomerNoticesResponse(rsp)
+}
+
 // ListComplaintEscalationsWithResponse A complaint's escalations
 //
 // Oldest first.
@@ -42825,6 +43061,116 @@ func ParseGetComplaintCompensationResponse(rsp *http.Response) (*GetComplaintCom
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetComplaintCompensationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCustomerNoticesResponse parses an HTTP response from a ListCustomerNoticesWithResponse call
+func ParseListCustomerNoticesResponse(rsp *http.Response) (*ListCustomerNoticesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCustomerNoticesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []CustomerNotice `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCustomerNoticesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCustomerNoticesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCustomerNoticesResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -60,11 +60,12 @@ type actionForm struct {
 }
 
 // actionField is one labelled control of an action form: an input (of Type, if
-// set) unless Area (a textarea) or Options (a select of value and label pairs).
-// Default is its value when the form was not the one sent.
+// set) unless Area (a textarea), Options (a select of value and label pairs) or
+// Person (a select of the page's HandoverTo, when it lists anyone). Default is its
+// value when the form was not the one sent.
 type actionField struct {
 	Name, ID, Label          string
-	Area, Hinted             bool
+	Area, Hinted, Person     bool
 	Options                  [][2]string
 	Default, InputMode, Type string
 }
@@ -94,7 +95,7 @@ var actionForms = []actionForm{
 		{Name: "currency", ID: "compensate-currency", Label: "comp.currency", Default: "CNY"},
 		{Name: "note", ID: "compensate-note", Label: "comp.note"}}},
 	{Action: "handover", Legend: "ho.form", Button: "ho.btn", Fields: []actionField{
-		{Name: "to_person_id", ID: "handover-to", Label: "ho.to"},
+		{Name: "to_person_id", ID: "handover-to", Label: "ho.to", Person: true},
 		{Name: "reason", ID: "handover-reason", Label: "c.reason"}}},
 	{Action: "reopen", Legend: "c.reopen", Button: "c.reopen", Fields: []actionField{
 		{Name: "reason", ID: "reopen-reason", Label: "c.reason", Area: true}}},
@@ -209,10 +210,17 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 	}
+	var handoverTo []apiclient.Person
+	if m.Use("handover") && cm.Takes("handover") {
+		if handoverTo, err = c.handoverTo(r, cm, m.viewer); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
 	c.render(w, r, status, "complaint", map[string]any{
 		"May": m, "C": cm, "Events": events.Items, "Escalations": escs.Items, "Compensations": comps.Items, "Record": rec,
 		"Form": form, "Refusal": ref, "Input": input, "Revealed": rv, "WorkflowLink": c.workflowLink(cm.WorkflowId),
-		"Knowledge": c.knowledgeFor(r, cm.Complaint), "Limits": limits,
+		"Knowledge": c.knowledgeFor(r, cm.Complaint), "Limits": limits, "HandoverTo": handoverTo,
 	})
 }
 

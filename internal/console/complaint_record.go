@@ -17,22 +17,31 @@ type pause struct {
 	Seconds     float64
 }
 
-// record is what the complaint page shows besides the complaint itself: the notices
-// sent, the surveys and the pauses. A list the viewer may not read is replaced by
-// the API's refusal, and the rest of the page still shows.
+// record is what the complaint page shows besides the complaint itself: what the
+// customer was told, the notices sent, the surveys and the pauses. A list the viewer
+// may not read is replaced by the API's refusal, and the rest of the page still shows.
 type record struct {
-	Notices        []apiclient.Notification
-	NoticesRefusal *refusal
-	Surveys        []apiclient.Survey
-	SurveysRefusal *refusal
-	Pauses         []pause
+	// ToCustomer are the notices to the customer with their text, so whoever takes
+	// the customer's call knows what they already read.
+	ToCustomer        []apiclient.CustomerNotice
+	ToCustomerRefusal *refusal
+	Notices           []apiclient.Notification
+	NoticesRefusal    *refusal
+	Surveys           []apiclient.Survey
+	SurveysRefusal    *refusal
+	Pauses            []pause
 }
 
 func (c *Console) complaintRecord(r *http.Request, id uuid.UUID, events []apiclient.ComplaintEvent) (record, error) {
 	var rec record
-	var notices page[apiclient.Notification]
-	ref, err := into(&notices)(c.client.ListNotifications(r.Context(), &apiclient.ListNotificationsParams{ComplaintId: &id}))
+	var told page[apiclient.CustomerNotice]
+	ref, err := into(&told)(c.client.ListCustomerNotices(r.Context(), id))
 	if err != nil {
+		return rec, err
+	}
+	rec.ToCustomer, rec.ToCustomerRefusal = told.Items, ref
+	var notices page[apiclient.Notification]
+	if ref, err = into(&notices)(c.client.ListNotifications(r.Context(), &apiclient.ListNotificationsParams{ComplaintId: &id})); err != nil {
 		return rec, err
 	}
 	rec.Notices, rec.NoticesRefusal = notices.Items, ref

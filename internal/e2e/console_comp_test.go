@@ -54,6 +54,11 @@ func TestConsoleCompensationHandoverAndLimits(t *testing.T) {
 	}
 
 	b.navigate(page)
+	// She picks bob from her team by name: no ID to remember.
+	if got := get(b, "the picker's bob", chromedp.Evaluate[string](
+		`(document.querySelector('select#handover-to option[value="bob"]') || {}).textContent || ""`)); !strings.Contains(got, "Bob") {
+		t.Errorf("the hand-over picker names bob %q, want his name", got)
+	}
 	b.run("hand over to bob", fill(`#handover-to`, "bob"), fill(`#handover-reason`, "ann is on leave"),
 		clickThrough(`#form-handover button`), chromedp.WaitVisible(chromedp.CSS(`#compensations`)))
 	eventually(t, 10*time.Second, "bob to own the complaint", func() bool {

@@ -44,6 +44,13 @@ func TestConsoleNoticesInABrowser(t *testing.T) {
 		}
 		return false
 	})
+	// The agent taking the customer's call reads the message the customer was sent.
+	b.navigate(s.url + "/console/complaints/" + id)
+	b.run("open the last message to the customer", chromedp.Click(chromedp.CSS(`#to-customer li:last-child summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#to-customer li:last-child .body`)))
+	if got := b.text(`#to-customer li:last-child .body`); !strings.Contains(got, "The courier found your parcel") {
+		t.Errorf("the last message to the customer reads %q, want the progress update", got)
+	}
 	b.screenshot("complaint-progress")
 
 	b.signOut()
