@@ -306,6 +306,23 @@ type TrackedCycle struct {
 	Iteration      int        `json:"iteration"`
 	LastProgressAt *time.Time `json:"last_progress_at"`
 	Stalled        bool       `json:"stalled"`
+	// The cycle's latest check, none before the first.
+	LastCheck *TrackedCheck `json:"last_check,omitempty"`
+}
+
+// TrackedCheck is a cycle's latest check as weekly tracking reports it: Judged
+// false when it rested on fewer than MinSamples samples, so its Met is no verdict
+// (quality.CheckJudged); the counts are nil on checks recorded before they were.
+type TrackedCheck struct {
+	Iteration  int       `json:"iteration"`
+	CheckedAt  time.Time `json:"checked_at"`
+	Value      *float64  `json:"value"`
+	Target     float64   `json:"target"`
+	Met        bool      `json:"met"`
+	Final      bool      `json:"final"`
+	Samples    *int64    `json:"samples"`
+	MinSamples *int64    `json:"min_samples"`
+	Judged     bool      `json:"judged"`
 }
 
 // TrackingResult is what a weekly tracking review found.
@@ -363,6 +380,10 @@ func (a *Activities) TrackingReview(ctx context.Context, in ReviewPeriod) (Track
 			tc.LastProgressAt = &at
 		}
 		tc.Stalled = tc.LastProgressAt == nil || tc.LastProgressAt.Before(in.From)
+		if k := c.LastCheck; k != nil {
+			tc.LastCheck = &TrackedCheck{Iteration: k.Iteration, CheckedAt: k.CheckedAt.UTC(), Value: k.Value, Target: k.Target,
+				Met: k.Met, Final: k.Final, Samples: k.Samples, MinSamples: k.MinSamples, Judged: k.Judged()}
+		}
 		res.Cycles = append(res.Cycles, tc)
 	}
 	metrics, err := json.Marshal(map[string]any{"current": cur, "previous": prev})

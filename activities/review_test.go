@@ -340,3 +340,46 @@ func TestTrackingReviewComparesTheWeekAndFlagsStalledCycles(t *testing.T) {
 	require.Equal(t, got.Cycles, cycles)
 	require.JSONEq(t, `[]`, row.Opportunities)
 }
+
+// Weekly tracking reports each open cycle's latest check with its verdict, and a
+// check on fewer samples than it needs as not judged with its counts: 100 % from
+// one complaint is neither the met nor the missed target its met column says.
+func TestTrackingReviewSaysWhichCyclesLastCheckWasNotJudged(t *testing.T) {
+	ctx := context.Background()
+	st, a := reviewStore(t)
+	week := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	thin, old, none := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	for _, c := range []struct{ id, title string }{{thin, "A thin check"}, {old, "An old check"}, {none, "No check"}} {
+		_, err := st.DB().Exec(`INSERT INTO pdca_cycles (id, workflow_id, opportunity_key, title, metric, stage, iteration, opened_at)
+			VALUES ($1, $2, $3, $4, 'resolution_rate_pct', 'do', 2, $5)`, c.id, "pdca:"+c.id, "k/"+c.id, c.title, week.AddDate(0, -1, 0))
+		require.NoError(t, err)
+	}
+	check := func(cycle string, iteration int, at time.Time, value float64, met bool, samples any) {
+		_, err := st.DB().Exec(`INSERT INTO pdca_checks (cycle_id, iteration, checked_at, window_from, window_to, value, target, met, final, samples, min_samples)
+			VALUES ($1, $2, $3, $4, $3, $5, 80, $6, false, $7, CASE WHEN $7::bigint IS NULL THEN NULL ELSE 10 END)`,
+			cycle, iteration, at, at.AddDate(0, 0, -14), value, met, samples)
+		require.NoError(t, err)
+	}
+	first, latest := week.Add(-10*24*time.Hour), week.Add(2*24*time.Hour)
+	check(thin, 1, latest, 91.67, true, 12) // judged, but not the latest: a later iteration's check is
+	check(thin, 2, first, 100, false, 1)
+	check(old, 1, latest, 75, false, nil) // recorded before samples were counted: its verdict stands
+
+	got, err := a.TrackingReview(ctx, activities.ReviewPeriod{ReviewID: "review:thin", ScheduleID: "weekly",
+		Kind: quality.WeeklyTracking, TimeZone: "UTC", PrevFrom: week.AddDate(0, 0, -7), From: week, To: week.AddDate(0, 0, 7)})
+	require.NoError(t, err)
+	checks := map[string]*activities.TrackedCheck{}
+	for _, c := range got.Cycles {
+		checks[c.Title] = c.LastCheck
+	}
+	require.Equal(t, &activities.TrackedCheck{Iteration: 2, CheckedAt: first, Value: reviewFP(100), Target: 80,
+		Samples: reviewPtrTo[int64](1), MinSamples: reviewPtrTo[int64](10), Judged: false}, checks["A thin check"])
+	require.Equal(t, &activities.TrackedCheck{Iteration: 1, CheckedAt: latest, Value: reviewFP(75), Target: 80, Judged: true}, checks["An old check"])
+	require.Nil(t, checks["No check"])
+
+	row, err := st.Review(ctx, "review:thin")
+	require.NoError(t, err)
+	var recorded []activities.TrackedCycle
+	require.NoError(t, json.Unmarshal([]byte(row.Cycles), &recorded))
+	require.Equal(t, got.Cycles, recorded)
+}

@@ -438,6 +438,7 @@ type cycleView struct {
 	ClosedAt          *time.Time       `json:"closed_at"`
 	Outcome           *string          `json:"outcome"`
 	UpdatedAt         time.Time        `json:"updated_at"`
+	RiskAlertID       *string          `json:"risk_alert_id"`
 	Checks            []cycleCheckView `json:"checks,omitempty"` // the detail view only
 }
 
@@ -476,6 +477,7 @@ func cycleViewOf(c quality.Cycle, checks []quality.CycleCheck) cycleView {
 		SOPChange: c.SOPChange, RootCause: c.RootCause, History: json.RawMessage(c.History),
 		RootCauseCategory: c.RootCauseCategory, NextCheckAt: utc(c.NextCheckAt),
 		OpenedAt: c.OpenedAt.UTC(), ClosedAt: utc(c.ClosedAt), Outcome: c.Outcome, UpdatedAt: c.UpdatedAt.UTC(),
+		RiskAlertID: c.RiskAlertID,
 	}
 	if c.Plan != nil {
 		v.Plan = json.RawMessage(*c.Plan)

@@ -34,6 +34,7 @@ type cycleBody struct {
 	TimeZone      string   `json:"time_zone"`
 	CheckSpec     string   `json:"check_spec"`
 	MaxIterations *int     `json:"max_iterations"`
+	RiskAlertID   string   `json:"risk_alert_id"`
 }
 
 func (b *cycleBody) check(v *validator) {
@@ -78,6 +79,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.check(&v)
+	s.checkRiskAlert(r, &v, body.RiskAlertID)
 	key := openingKey(r, &v)
 	if p := v.problem(); p != nil {
 		writeProblem(w, r, p)
@@ -94,7 +96,7 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		Title: strings.TrimSpace(body.Title), Rule: "manual", Metric: quality.Metric(body.Metric),
 		Category: body.Category, Keyword: body.Keyword, Baseline: body.Baseline, Target: body.Target,
 		TimeZone: body.TimeZone, CheckSpec: strings.TrimSpace(body.CheckSpec), MaxIterations: maxIterations,
-		OpenedAt: time.Now().UTC(), Actor: principalFrom(r.Context()).Actor(), StartPending: true,
+		OpenedAt: time.Now().UTC(), RiskAlertID: body.RiskAlertID, Actor: principalFrom(r.Context()).Actor(), StartPending: true,
 	}, keyedOpening(r, key, body))
 	if errors.Is(err, store.ErrConflict) {
 		writeProblem(w, r, problem(http.StatusConflict,
@@ -120,6 +122,24 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/v1/pdca-cycles/"+c.ID)
 	}
 	writeJSON(w, status, cycleViewOf(c, nil))
+}
+
+// checkRiskAlert refuses a cycle opened for a risk alert that does not exist.
+func (s *Server) checkRiskAlert(r *http.Request, v *validator, id string) {
+	if id == "" {
+		return
+	}
+	if !isUUID(id) {
+		v.reject("risk_alert_id", FieldInvalidFormat, "must be a risk alert's ID")
+		return
+	}
+	_, err := s.store.RiskAlert(r.Context(), id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		v.reject("risk_alert_id", FieldNotFound, "no risk alert "+id)
+	case err != nil:
+		v.add("risk_alert_id", "could not be checked: "+err.Error())
+	}
 }
 
 // keyedOpening is what a resource opened by hand (a PDCA cycle, a risk alert) is

@@ -293,6 +293,7 @@ type riskAlertView struct {
 	SeenCount       int                 `json:"seen_count"`
 	Description     string              `json:"description"`
 	OpenedBy        string              `json:"opened_by"`
+	CycleIDs        []string            `json:"cycle_ids"` // the PDCA cycles opened for it
 }
 
 func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
@@ -305,7 +306,7 @@ func riskAlertViewOf(a quality.RiskAlert) riskAlertView {
 		MonitorRun: a.MonitorRun, OwnerID: a.OwnerID,
 		Response: a.Response, RespondedAt: utc(a.RespondedAt), RespondedBy: a.RespondedBy,
 		ClosedAt: utc(a.ClosedAt), ClosedBy: a.ClosedBy, LastSeenAt: a.LastSeenAt.UTC(), SeenCount: a.SeenCount,
-		Description: a.Description, OpenedBy: a.OpenedBy,
+		Description: a.Description, OpenedBy: a.OpenedBy, CycleIDs: append([]string{}, a.CycleIDs...),
 	}
 	if v.Details.Counts == nil {
 		v.Details.Counts = map[string]int64{}

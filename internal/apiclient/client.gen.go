@@ -2350,8 +2350,11 @@ type Cycle struct {
 	PlanStatus CyclePlanStatus         `json:"plan_status"`
 
 	// ReviewId The review that proposed it; left out for cycles opened by hand.
-	ReviewId  *string         `json:"review_id,omitempty"`
-	RootCause *NullableString `json:"root_cause"`
+	ReviewId *string `json:"review_id,omitempty"`
+
+	// RiskAlertId The risk alert it was opened for; null for none.
+	RiskAlertId *openapi_types.UUID `json:"risk_alert_id"`
+	RootCause   *NullableString     `json:"root_cause"`
 
 	// RootCauseCategory The root cause's fishbone category (002 §6.3).
 	RootCauseCategory *CycleRootCauseCategory `json:"root_cause_category"`
@@ -3245,6 +3248,9 @@ type OpenCycleRequest struct {
 	MaxIterations *int    `json:"max_iterations,omitempty"`
 	Metric        Metric  `json:"metric"`
 
+	// RiskAlertId The risk alert the cycle is opened for (400, code not_found, when there is none); the alert lists the cycle in its cycle_ids.
+	RiskAlertId *openapi_types.UUID `json:"risk_alert_id,omitempty"`
+
 	// Target Must improve on the baseline.
 	Target *float64 `json:"target,omitempty"`
 
@@ -3904,6 +3910,9 @@ type RiskAlert struct {
 	ClosedBy  *NullableString `json:"closed_by"`
 	Condition RiskCondition   `json:"condition"`
 
+	// CycleIds The PDCA cycles opened for the alert (their risk_alert_id), oldest first.
+	CycleIds []openapi_types.UUID `json:"cycle_ids"`
+
 	// Description A manual alert's description; empty for the monitor's.
 	Description     string          `json:"description"`
 	Details         RiskDetails     `json:"details"`
@@ -3947,6 +3956,9 @@ type RiskAlertDetail struct {
 	ClosedAt  *NullableTime   `json:"closed_at"`
 	ClosedBy  *NullableString `json:"closed_by"`
 	Condition RiskCondition   `json:"condition"`
+
+	// CycleIds The PDCA cycles opened for the alert (their risk_alert_id), oldest first.
+	CycleIds []openapi_types.UUID `json:"cycle_ids"`
 
 	// Description A manual alert's description; empty for the monitor's.
 	Description     *string         `json:"description,omitempty"`

@@ -330,6 +330,7 @@ var pageMessages = map[string]message{
 	"rv.noopportunity":             {"No improvement opportunity found.", "未发现改进机会。"},
 	"rv.underway":                  {"Cycles under way", "进行中的循环"},
 	"rv.stalled":                   {"no progress this week", "本周无进展"},
+	"rv.lastcheck":                 {"Last check", "最近一次检查"},
 	"rv.none":                      {"No reviews yet.", "尚无评审。"},
 	"rk.title":                     {"Risk alerts", "风险预警"},
 	"rk.grade.red":                 {"red", "红色"},

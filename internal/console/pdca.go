@@ -26,12 +26,26 @@ type cycle struct {
 	Checks []cycleCheck
 }
 
-// cycleCheck is a check as the page reads it: its sample counts as numbers for a
-// message (the API gives them nullable, for checks recorded before they were counted).
+// cycleCheck is a check as the page reads it, with its verdict in words.
 type cycleCheck struct{ apiclient.CycleCheck }
 
-func (k cycleCheck) SampleCount() int64    { return null.Value(k.Samples) }
-func (k cycleCheck) MinSampleCount() int64 { return null.Value(k.MinSamples) }
+// Verdict is the check's verdict in the viewer's language (checkVerdict).
+func (k cycleCheck) Verdict(lang string) string {
+	return checkVerdict(lang, k.Judged, k.Met, k.Samples, k.MinSamples)
+}
+
+// checkVerdict is a PDCA check's verdict in the viewer's language: met, not met,
+// or, on fewer samples than a verdict needs, "not judged: n of m samples" — its
+// met is then no miss (quality.CheckJudged).
+func checkVerdict(lang string, judged, met bool, samples, min *int64) string {
+	switch {
+	case !judged:
+		return fmt.Sprintf(translate(lang, "cy.met.thin"), null.Value(samples), null.Value(min))
+	case met:
+		return translate(lang, "cy.met.yes")
+	}
+	return translate(lang, "cy.met.no")
+}
 
 // cyclePlan is the page's reading of the iteration's SMART plan (the document gives
 // the plan as an open object).
@@ -97,7 +111,7 @@ type boardColumn struct {
 }
 
 func (c *Console) pdcaBoard(w http.ResponseWriter, r *http.Request) {
-	c.showBoard(w, r, http.StatusOK, nil, nil)
+	c.showBoard(w, r, http.StatusOK, nil, forAlert(r))
 }
 
 // showBoard renders the board with the form that opens a cycle (pdca_open.go); ref
@@ -183,6 +197,10 @@ type chartPoint struct {
 	Target    float64  `json:"target"`
 	Met       bool     `json:"met"`
 	Final     bool     `json:"final"`
+	// Judged false: too few samples for Met to be a verdict; the chart draws the
+	// point hollow and Verdict says why in the viewer's language.
+	Judged  bool   `json:"judged"`
+	Verdict string `json:"verdict"`
 }
 
 // showCycle renders the cycle page; form, ref and input are a refused form's.
@@ -206,7 +224,8 @@ func (c *Console) showCycle(w http.ResponseWriter, r *http.Request, status int, 
 	var data chartData
 	for _, k := range cy.Checks {
 		data.Checks = append(data.Checks, chartPoint{Label: fmt.Sprintf("#%d %s", k.Iteration, k.CheckedAt.UTC().Format("2006-01-02")),
-			Iteration: k.Iteration, Value: k.Value, Baseline: k.Baseline, Target: k.Target, Met: k.Met, Final: k.Final})
+			Iteration: k.Iteration, Value: k.Value, Baseline: k.Baseline, Target: k.Target, Met: k.Met, Final: k.Final,
+			Judged: k.Judged, Verdict: k.Verdict(langOf(r))})
 	}
 	chart, err := json.Marshal(data)
 	if err != nil {

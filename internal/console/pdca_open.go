@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/quality"
 )
@@ -16,13 +17,13 @@ import (
 
 // openCycleFields are the open form's fields, under the API's names.
 var openCycleFields = []string{"title", "metric", "category", "keyword", "baseline", "target", "time_zone", "check_spec",
-	"max_iterations"}
+	"max_iterations", "risk_alert_id"}
 
 // openCycleBody is the open form as the API's body: the baseline, target and
 // iterations as numbers, an empty field left out (an empty zone is UTC, an empty
 // check spec the default; the API names a missing field that is needed).
 func openCycleBody(in map[string]string) map[string]any {
-	body := textBody("title", "metric", "category", "keyword", "time_zone", "check_spec")(in)
+	body := textBody("title", "metric", "category", "keyword", "time_zone", "check_spec", "risk_alert_id")(in)
 	for _, f := range []string{"baseline", "target", "max_iterations"} {
 		number(body, f, in[f])
 	}
@@ -44,6 +45,17 @@ func openCycleForm(ref *refusal, input map[string]string) map[string]any {
 		data["Input"] = map[string]string{}
 	}
 	return data
+}
+
+// forAlert is the open form's input when the board is reached from a risk alert
+// (?risk_alert_id=, the alert's "open a PDCA cycle" link): the cycle is opened for
+// that alert, which then lists it. Anything else opens a cycle for none.
+func forAlert(r *http.Request) map[string]string {
+	id := r.URL.Query().Get("risk_alert_id")
+	if _, err := api.ParseID(id); err != nil {
+		return nil
+	}
+	return map[string]string{"risk_alert_id": id}
 }
 
 // openCycle opens a cycle, once under the form's key — a double submit, or the form

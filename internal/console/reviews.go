@@ -32,10 +32,32 @@ type opportunity struct {
 type reviewCycle struct {
 	ID             string     `json:"id"`
 	Title          string     `json:"title"`
+	Metric         string     `json:"metric"`
 	Stage          string     `json:"stage"`
 	Iteration      int        `json:"iteration"`
 	LastProgressAt *time.Time `json:"last_progress_at"`
 	Stalled        bool       `json:"stalled"`
+	// The cycle's latest check when the review ran; none in reviews recorded
+	// before the review reported it.
+	LastCheck *reviewCheck `json:"last_check"`
+}
+
+// reviewCheck is a tracked cycle's latest check as the review recorded it.
+type reviewCheck struct {
+	Iteration  int       `json:"iteration"`
+	CheckedAt  time.Time `json:"checked_at"`
+	Value      *float64  `json:"value"`
+	Target     float64   `json:"target"`
+	Met        bool      `json:"met"`
+	Final      bool      `json:"final"`
+	Samples    *int64    `json:"samples"`
+	MinSamples *int64    `json:"min_samples"`
+	Judged     bool      `json:"judged"`
+}
+
+// Verdict is the check's verdict in the viewer's language (checkVerdict).
+func (k reviewCheck) Verdict(lang string) string {
+	return checkVerdict(lang, k.Judged, k.Met, k.Samples, k.MinSamples)
 }
 
 // reviewOf is the page's view of an API review; a finding that does not fit the

@@ -89,34 +89,51 @@ func TestConsoleQualityPDCA(t *testing.T) {
 		return s.do("GET", "/v1/pdca-cycles/"+id, qin, nil).body["stage"] == "do"
 	})
 
-	// A check exists (recorded as the workflow's check activity records it); the
-	// page's chart is given its value, baseline and target.
+	// Two checks exist (recorded as the workflow's check activity records them);
+	// the page's chart is given each one's value, baseline and target, and the
+	// second, on 1 of the 10 samples a verdict needs, is drawn hollow and labelled
+	// not judged.
 	at := time.Now().UTC().Truncate(time.Second)
-	value, baseline := 67.5, 60.0
-	if _, err := s.store.RecordCycleCheck(context.Background(), quality.CycleCheck{CycleID: id, Iteration: 1, CheckedAt: at,
-		WindowFrom: at.AddDate(0, 0, -14), WindowTo: at, Value: &value, Baseline: &baseline, Target: 80}); err != nil {
-		t.Fatal(err)
+	value, baseline, thin, one, ten := 67.5, 60.0, 100.0, int64(1), int64(10)
+	for _, k := range []quality.CycleCheck{
+		{CycleID: id, Iteration: 1, CheckedAt: at, WindowFrom: at.AddDate(0, 0, -14), WindowTo: at, Value: &value, Baseline: &baseline, Target: 80},
+		{CycleID: id, Iteration: 1, CheckedAt: at.Add(time.Minute), WindowFrom: at, WindowTo: at.Add(time.Minute), Value: &thin,
+			Baseline: &baseline, Target: 80, Samples: &one, MinSamples: &ten},
+	} {
+		if _, err := s.store.RecordCycleCheck(context.Background(), k); err != nil {
+			t.Fatal(err)
+		}
 	}
 	b.navigate(page)
-	b.run("cycle page with its check",
+	b.run("cycle page with its checks",
 		chromedp.WaitVisible(chromedp.CSS(`#cycle-chart svg`)))
+	// A point is its value, or an object with the value and how it is drawn.
+	type point struct {
+		Value  *float64 `json:"value"`
+		Symbol string   `json:"symbol"`
+	}
 	type series struct {
-		Name string     `json:"name"`
-		Data []*float64 `json:"data"`
+		Name string  `json:"name"`
+		Data []point `json:"data"`
 	}
 	option := get(b, "read the chart", chromedp.Evaluate[[]series](
-		`echarts.getInstanceByDom(document.getElementById("cycle-chart")).getOption().series.map(s => ({name: s.name, data: s.data}))`))
-	got := map[string][]float64{}
+		`echarts.getInstanceByDom(document.getElementById("cycle-chart")).getOption().series.map(s => ({name: s.name,
+			data: s.data.map(d => d !== null && typeof d === "object" ? {value: d.value, symbol: d.symbol} : {value: d})}))`))
+	got := map[string][]string{}
 	for _, sr := range option {
 		for _, d := range sr.Data {
-			if d != nil {
-				got[sr.Name] = append(got[sr.Name], *d)
+			if d.Value != nil {
+				got[sr.Name] = append(got[sr.Name], strings.TrimSpace(fmt.Sprint(*d.Value)+" "+d.Symbol))
 			}
 		}
 	}
-	want := map[string][]float64{"value": {67.5}, "baseline": {60}, "target": {80}}
+	want := map[string][]string{"value": {"67.5", "100 emptyCircle"}, "baseline": {"60", "60"}, "target": {"80", "80"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("chart series %v, want %v", got, want)
+	}
+	drawn := get(b, "read the chart's text", chromedp.Evaluate[string](`document.getElementById("cycle-chart").textContent`))
+	if !strings.Contains(drawn, "not judged: 1 of 10 samples") {
+		t.Errorf("the chart does not say the second check was not judged: %q", drawn)
 	}
 	if got := b.text(`#cycle-stage`); got != "do" {
 		t.Errorf("stage %q after approval, want do", got)

@@ -40,6 +40,9 @@ type Cycle struct {
 	Outcome     *string    `db:"outcome"`
 	StateSeq    int64      `db:"state_seq"`
 	UpdatedAt   time.Time  `db:"updated_at"`
+	// The risk alert the cycle was opened for; nil for a review's or one opened
+	// for no alert.
+	RiskAlertID *string `db:"risk_alert_id"`
 }
 
 // NewCycle is a proposed cycle. Zero CheckSpec, TimeZone and MaxIterations take
@@ -63,6 +66,7 @@ type NewCycle struct {
 	PeriodFrom     *time.Time
 	PeriodTo       *time.Time
 	OpenedAt       time.Time
+	RiskAlertID    string // the risk alert it is opened for; "" for none
 	Actor          string // recorded on the proposed event; default the review, else complaint.ActorSystem
 	// StartPending marks the new cycle's workflow as not yet started: the caller
 	// starts it after the commit, and the API's reconciler starts what stays marked
@@ -156,4 +160,7 @@ type OpenCycle struct {
 	Stage          string     `db:"stage"`
 	Iteration      int        `db:"iteration"`
 	LastProgressAt *time.Time `db:"last_progress_at"`
+	// The latest check, nil before the first: weekly tracking reports its verdict,
+	// or that it was not judged (CycleCheck.Judged).
+	LastCheck *CycleCheck `db:"-"`
 }

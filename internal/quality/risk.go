@@ -127,6 +127,25 @@ type RiskAlert struct {
 	SeenCount       int             `db:"seen_count"`
 	Description     string          `db:"description"` // a manual alert's; "" for the monitor's
 	OpenedBy        string          `db:"opened_by"`   // risk-monitor, or who opened it by hand
+	// The PDCA cycles opened for the alert (Cycle.RiskAlertID), oldest first.
+	CycleIDs IDs `db:"cycle_ids"`
+}
+
+// IDs is a list of IDs stored as a JSON array.
+type IDs []string
+
+// Scan reads IDs stored as a JSON array; NULL is none.
+func (ids *IDs) Scan(src any) error {
+	*ids = IDs{}
+	switch v := src.(type) {
+	case []byte:
+		return json.Unmarshal(v, ids)
+	case string:
+		return json.Unmarshal([]byte(v), ids)
+	case nil:
+		return nil
+	}
+	return fmt.Errorf("ids: cannot scan %T", src)
 }
 
 // RiskEventKind is the kind of an alert's event.

@@ -18,7 +18,7 @@ import (
 const cycleColumns = `id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric, category,
 	keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, stage, iteration,
 	plan, plan_status, due_at, last_progress_at, sop_change, root_cause, root_cause_category, next_check_at, history, opened_at, closed_at, outcome,
-	state_seq, updated_at`
+	state_seq, updated_at, risk_alert_id`
 
 // ProposedEventKey is the key of a cycle's proposed event.
 func ProposedEventKey(workflowID string) string { return workflowID + "/1/proposed/1" }
@@ -61,13 +61,13 @@ func (s *Store) proposeCycle(ctx context.Context, c quality.NewCycle, k Keyed) (
 	err := s.inCycleTx(ctx, func(tx *sqlx.Tx) error {
 		q := `INSERT INTO pdca_cycles (id, workflow_id, review_id, opportunity_key, title, rule, evidence, metric,
 				category, keyword, baseline, target, time_zone, check_spec, max_iterations, period_from, period_to, opened_at,
-				idempotency_key, request_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+				idempotency_key, request_hash, risk_alert_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 			ON CONFLICT DO NOTHING
 			RETURNING ` + cycleColumns
 		err := tx.GetContext(ctx, &out, q, c.ID, c.WorkflowID, c.ReviewID, c.OpportunityKey, c.Title, c.Rule,
 			c.Evidence, c.Metric, c.Category, c.Keyword, c.Baseline, c.Target, c.TimeZone, c.CheckSpec,
-			c.MaxIterations, c.PeriodFrom, c.PeriodTo, c.OpenedAt, null.IfEmpty(k.Key), null.IfEmpty(k.RequestHash))
+			c.MaxIterations, c.PeriodFrom, c.PeriodTo, c.OpenedAt, null.IfEmpty(k.Key), null.IfEmpty(k.RequestHash), null.IfEmpty(c.RiskAlertID))
 		if errors.Is(err, sql.ErrNoRows) && k.Key != "" {
 			// Opened before under the key, open or closed by now.
 			var prior struct {

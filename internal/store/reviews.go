@@ -294,13 +294,28 @@ func (s *Store) KeywordCounts(ctx context.Context, from, to time.Time, min int) 
 	return out, nil
 }
 
-// OpenCycles lists the PDCA cycles not yet closed, by title.
+// OpenCycles lists the PDCA cycles not yet closed, by title, each with its latest
+// check (nil before the first).
 func (s *Store) OpenCycles(ctx context.Context) ([]quality.OpenCycle, error) {
 	const q = `SELECT CAST(id AS text) AS id, title, metric, stage, iteration, last_progress_at
 		FROM pdca_cycles WHERE closed_at IS NULL ORDER BY title, id`
 	out := []quality.OpenCycle{}
 	if err := s.db.SelectContext(ctx, &out, q); err != nil {
 		return nil, fmt.Errorf("open cycles: %w", err)
+	}
+	var checks []quality.CycleCheck
+	err := s.db.SelectContext(ctx, &checks, `SELECT DISTINCT ON (cycle_id) `+checkColumns+` FROM pdca_checks
+		WHERE cycle_id IN (SELECT id FROM pdca_cycles WHERE closed_at IS NULL)
+		ORDER BY cycle_id, iteration DESC, checked_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("open cycles' last checks: %w", err)
+	}
+	last := map[string]*quality.CycleCheck{}
+	for i := range checks {
+		last[checks[i].CycleID] = &checks[i]
+	}
+	for i := range out {
+		out[i].LastCheck = last[out[i].ID]
 	}
 	return out, nil
 }

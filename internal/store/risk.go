@@ -147,7 +147,9 @@ const riskAlertColumns = `id, condition, subject, grade, status, opened_at, hand
 	escalation_level, escalated_to, observed::float8 AS observed, baseline::float8 AS baseline,
 	threshold::float8 AS threshold, CAST(details AS text) AS details, monitor_run, owner_id, response,
 	responded_at, responded_by, root_cause, solution, executor, action_deadline, verification, closed_at,
-	closed_by, last_seen_at, seen_count, description, opened_by`
+	closed_by, last_seen_at, seen_count, description, opened_by,
+	(SELECT CAST(json_agg(CAST(c.id AS text) ORDER BY c.opened_at, c.id) AS text) FROM pdca_cycles c
+		WHERE c.risk_alert_id = risk_alerts.id) AS cycle_ids`
 
 // OpenRiskAlert opens an alert for the check's condition and subject, or, when one
 // is already open (or responded) for them, returns that one (created false) and records that it

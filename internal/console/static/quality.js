@@ -3,6 +3,14 @@
 // the Content-Security-Policy forbids it).
 "use strict";
 
+// judgedOrNot is a check's value point: a check on too few samples for a verdict
+// (judged false) is drawn hollow and says so beside it, in the page's words
+// (verdict), so it reads neither as a miss nor as a pass.
+function judgedOrNot(c) {
+  if (c.judged !== false) return c.value;
+  return { value: c.value, symbol: "emptyCircle", label: { show: true, position: "top", formatter: c.verdict } };
+}
+
 // drawChecks plots each check's value against its baseline and target, in order,
 // labelled by iteration; each series has its own line style and marker shape, so
 // colour is never the only signal, and the table under the chart says it in words.
@@ -28,7 +36,7 @@ function drawChecks(el) {
     xAxis: { type: "category", data: labels, name: el.dataset.axis || "iteration · check" },
     yAxis: { type: "value", scale: true },
     series: [
-      line(names.value, function (c) { return c.value; }, { symbol: "circle", symbolSize: 10 }),
+      line(names.value, judgedOrNot, { symbol: "circle", symbolSize: 10 }),
       line(names.baseline, function (c) { return c.baseline; }, { lineStyle: { type: "dashed" }, symbol: "rect", symbolSize: 7 }),
       line(names.target, function (c) { return c.target; }, { lineStyle: { type: "dotted" }, symbol: "triangle", symbolSize: 9 }),
     ],
