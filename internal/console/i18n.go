@@ -99,7 +99,7 @@ type message struct{ en, zh string }
 
 // messages is the catalog the templates read with {{t $.Lang "id"}}.
 var messages = merged(coreMessages, pageMessages, titleMessages, escalationMessages, decidedMessages, reasonMessages, knowledgeMessages, layoutMessages,
-	valueMessages, actionMessages, pdcaOpenMessages, webhookKeyMessages, roundMessages, alertCycleMessages)
+	valueMessages, actionMessages, pdcaOpenMessages, webhookKeyMessages, roundMessages, alertCycleMessages, setupMessages)
 
 // merged is one catalog of several; an id in two is a mistake caught at start.
 func merged(parts ...map[string]message) map[string]message {

@@ -12,7 +12,7 @@ import (
 // The QA page groups the scoring form by the scorecard's dimensions, each with the
 // points its criteria are worth, and shows each scored sample's points per
 // dimension beside its total (002 §10.1); the insight page each agent's average
-// per dimension.
+// per dimension. A dimension the seed names is shown by its name, not its key.
 func TestQAPagesShowTheScorecardDimensions(t *testing.T) {
 	crit := func(key, dim string, points int) map[string]any {
 		return map[string]any{"key": key, "name": key, "points": points, "dimension": dim}
@@ -39,17 +39,17 @@ func TestQAPagesShowTheScorecardDimensions(t *testing.T) {
 
 	status, body := getAs(t, c.qaQueue, auth.RoleQuality, "/console/qa")
 	form := between(body, "form-score", "</form>")
-	att, exp := strings.Index(form, `<legend>attitude (0–25)</legend>`), strings.Index(form, `<legend>expertise (0–75)</legend>`)
+	att, exp := strings.Index(form, `<legend>Attitude (0–25)</legend>`), strings.Index(form, `<legend>Expertise (0–75)</legend>`)
 	care, know := strings.Index(form, `name="scores.care"`), strings.Index(form, `name="scores.know"`)
 	if status != http.StatusOK || att < 0 || exp < 0 || !(att < care && care < exp && exp < know) {
 		t.Errorf("the scoring form, by dimension (attitude's care before expertise's know): HTTP %d %s", status, form)
 	}
-	if scored := between(body, `id="qa-scored"`, "</table>"); !strings.Contains(scored, `<td class="qa-total">78/100</td><td class="qa-dimensions">attitude 8/25; expertise 70/75</td>`) {
+	if scored := between(body, `id="qa-scored"`, "</table>"); !strings.Contains(scored, `<td class="qa-total">78/100</td><td class="qa-dimensions">Attitude 8/25; Expertise 70/75</td>`) {
 		t.Errorf("the scored samples: %s", scored)
 	}
 
 	status, body = getAs(t, c.insight, auth.RoleManager, "/console/insight?period=2026-05")
-	if qa := between(body, "insight-qa", "</table>"); status != http.StatusOK || !strings.Contains(qa, "<td>77.5</td><td>attitude 12.5/25</td>") ||
+	if qa := between(body, "insight-qa", "</table>"); status != http.StatusOK || !strings.Contains(qa, "<td>77.5</td><td>Attitude 12.5/25</td>") ||
 		!strings.Contains(qa, "<td>60</td><td>—</td>") {
 		t.Errorf("the insight page's QA scores: HTTP %d %s", status, qa)
 	}

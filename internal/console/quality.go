@@ -9,7 +9,7 @@ import (
 )
 
 // qualityPages are the quality team's pages (docs/console.md, "Quality pages").
-var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa", "backlog", "insight", "kpi"}
+var qualityPages = []string{"reviews", "pdca", "cycle", "risk", "performance", "qa", "backlog", "insight", "kpi", "setup"}
 
 // registerQuality parses the quality pages and adds their routes. The templates are
 // embedded, so a parse error is a programming error caught by any test.
@@ -49,6 +49,10 @@ func (c *Console) registerQuality(mux *routeMux) {
 	mux.Handle("POST /console/risk/open", c.session(c.openRiskAlert))
 	mux.Handle("GET /console/kpi-targets", c.session(c.kpiTargets))
 	mux.Handle("POST /console/kpi-targets", c.session(c.putKPITargets))
+	mux.Handle("GET /console/quality-setup", c.session(c.qualitySetup))
+	mux.Handle("POST /console/quality-setup/scorecard", c.session(c.setupScorecard))
+	mux.Handle("POST /console/quality-setup/rules", c.session(c.setupRules))
+	mux.Handle("POST /console/quality-setup/thresholds", c.session(c.setupThresholds))
 }
 
 // qualityFuncs are the quality templates' helpers: formatting only.

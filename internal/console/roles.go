@@ -46,6 +46,10 @@ var formRoutes = map[string]string{
 	"risk.open":       "POST /v1/risk-alerts",
 	"risk.respond":    "POST /v1/risk-alerts/{id}/respond",
 	"risk.close":      "POST /v1/risk-alerts/{id}/close",
+	// The quality setup page's forms (setup.go).
+	"setup.card":       "PUT /v1/qa-scorecard",
+	"setup.rules":      "PUT /v1/review-rules",
+	"setup.thresholds": "PUT /v1/risk-thresholds",
 	// A page's link (the navigation's, say) is for who may read what the page shows:
 	// the risk page's for who may list alerts, an agent their own (personal).
 	"risk.list":          "GET /v1/risk-alerts",
@@ -58,6 +62,7 @@ var formRoutes = map[string]string{
 	"dashboard.read":     "GET /v1/metrics",
 	"performance.read":   "GET /v1/metrics/efficiency",
 	"kpi.read":           "GET /v1/kpi-targets",
+	"setup.read":         "GET /v1/qa-scorecard",
 	"notifications.list": "GET /v1/notifications",
 	// The knowledge base: every staff role reads it; its keepers write articles, and
 	// an article's owner edits and reviews it too (keeping).

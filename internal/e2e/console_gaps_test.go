@@ -134,6 +134,7 @@ func TestConsoleEveryPageScreenshotted(t *testing.T) {
 		"/console/dashboard":            "/console/dashboard",
 		"/console/performance":          "/console/performance",
 		"/console/kpi-targets":          "/console/kpi-targets",
+		"/console/quality-setup":        "/console/quality-setup",
 		"/console/admin/{$}":            "/console/admin/",
 		"/console/admin/policies":       "/console/admin/policies",
 		"/console/admin/directory":      "/console/admin/directory",
