@@ -89,7 +89,8 @@ func TestMetricsReportsTheCohortByGroup(t *testing.T) {
 			"volume": 2.0, "resolved": 1.0, "resolution_due": 1.0, "first_response_seconds": map[string]any{"count": 1.0, "p50": 3600.0, "p90": 3600.0},
 			"resolution_seconds": map[string]any{"count": 1.0, "p50": 10800.0, "p90": 10800.0},
 			"sla_known":          1.0, "sla_compliance_pct": 100.0, "escalation_rate_pct": 0.0, "reopen_rate_pct": 0.0,
-			"fcr_pct": 0.0, "csat_answers": 1.0, "csat_satisfied_pct": 100.0, "nps": 100.0, "ces_answers": 0.0, "ces": nil,
+			// Acknowledged, then resolved by the same handling: first-contact resolution.
+			"fcr_pct": 100.0, "csat_answers": 1.0, "csat_satisfied_pct": 100.0, "nps": 100.0, "ces_answers": 0.0, "ces": nil,
 			"loop_closure_pct": 100.0,
 		}},
 		{"service", service, map[string]any{

@@ -228,7 +228,7 @@ func TestSurveyAnswerVerifiesTheFixAndTokensCannotBeReusedOrForged(t *testing.T)
 	// The metrics read the answer and the verified closing from the event log.
 	expectMetrics(t, s.metricsSince(start), map[string]any{
 		"volume": 1.0, "resolved": 1.0, "csat_answers": 1.0, "csat_satisfied_pct": 100.0, "nps": 100.0, "ces": 2.0,
-		"verified": 1.0, "loop_closure_pct": 100.0, "reopen_rate_pct": 0.0, "fcr_pct": 0.0,
+		"verified": 1.0, "loop_closure_pct": 100.0, "reopen_rate_pct": 0.0, "fcr_pct": 100.0, // acknowledged, then resolved
 	})
 	s.checkHistory(workflows.ComplaintWorkflowID(id), "complaint_survey_verified")
 	s.checkHistory(workflows.SurveyWorkflowID(id, 0), "feedback_answered")

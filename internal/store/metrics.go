@@ -63,7 +63,11 @@ WITH facts AS (
         (extract(epoch FROM f.resolved_at - f.opened_at) - f.paused_seconds)::float8 AS resolution_s,
         c.wait_seconds::float8 AS wait_s,
         f.resolved OR f.breached AS sla_known,
-        f.resolved AND NOT f.acknowledged_first AND NOT f.reopened AS fcr
+        -- Resolved at first contact (docs/metrics.md "First-contact resolution"): by its
+        -- first handling, acknowledging included, without the customer coming back
+        -- (reopened; waited on, i.e. paused, before the first resolution) or the
+        -- complaint being passed on (escalated, handed over).
+        f.resolved AND NOT f.reopened AND f.paused_seconds = 0 AND NOT f.escalated AND NOT f.handed_over AS fcr
     FROM complaint_metrics f
     JOIN complaints c ON c.id = f.complaint_id
     -- The cohort: complaints whose first opened event falls in [from, to).

@@ -43,7 +43,8 @@ import (
 //
 //	     first response      resolution (net of pauses)           resolved sla known/breached esc reopen FCR verified
 //	(resolution_due: every resolved complaint, and C7, whose resolution deadline passed)
-//	C1   1h    = 3600        5h                      = 18000      yes      yes/no           no  no     no  yes
+//	(FCR: resolved, never reopened, escalated, handed over or paused; an acknowledgement does not count against it)
+//	C1   1h    = 3600        5h                      = 18000      yes      yes/no           no  no     yes yes
 //	C2   2h    = 7200        2h                      = 7200       yes      yes/no           no  no     yes yes
 //	C3   0.5h  = 1800        10h − (4h−1h) = 7h      = 25200      yes      yes/no           no  no     no  yes
 //	C4   1h    = 3600        8h − (8h−2h)  = 2h      = 7200       yes      yes/no           no  no     no  no (unverified)
@@ -213,8 +214,8 @@ var wantTotal = quality.MetricsGroup{
 	Escalated: 2, EscalationRatePct: fxNum(22.22),
 	// C6 of 7 resolved = 14.29 %.
 	Reopened: 1, ReopenRatePct: fxNum(14.29),
-	// C2, C11 (C6 had no ack but was reopened) of 7 = 28.57 %.
-	FirstContactResolved: 2, FCRPct: fxNum(28.57),
+	// C1, C2, C11 of 7 = 42.86 % (C3 and C4 were paused, C5 escalated, C6 reopened).
+	FirstContactResolved: 3, FCRPct: fxNum(42.86),
 	// csat 5 4 3 4 2 5: 4 of 6 ≥ 4 = 66.67 %.
 	CSATAnswers: 6, CSATSatisfied: 4, CSATSatisfiedPct: fxNum(66.67),
 	Survey: fxSurvey(6, 3.83), // overall satisfaction: the mean CSAT
@@ -269,7 +270,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          2, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C7 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C7
 			Reopened: 0, ReopenRatePct: fxNum(0),
-			FirstContactResolved: 1, FCRPct: fxNum(50), // C2 of 2
+			FirstContactResolved: 2, FCRPct: fxNum(100), // C1 C2
 			CSATAnswers: 2, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(100), // 5 4
 			Survey:     fxSurvey(2, 4.5),                                      // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(100), // 10
@@ -336,7 +337,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 1, ReopenRatePct: fxNum(33.33), // C6
-			FirstContactResolved: 0, FCRPct: fxNum(0), // C6 was reopened
+			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C1; C3 was paused, C6 reopened
 			CSATAnswers: 4, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(50), // 5 3 2 5
 			Survey:     fxSurvey(4, 3.75),                                    // overall satisfaction: the mean CSAT
 			NPSAnswers: 4, NPSPromoters: 2, NPSDetractors: 1, NPS: fxNum(25), // 10 7 5 9: (2−1)/4
@@ -354,7 +355,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 2, SLACompliancePct: fxNum(66.67), // C5 breached
 			Escalated: 1, EscalationRatePct: fxNum(33.33), // C5
 			Reopened: 0, ReopenRatePct: fxNum(0),
-			FirstContactResolved: 0, FCRPct: fxNum(0), // all three acknowledged first
+			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C1; C3 was paused, C5 escalated
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 3 4
 			Survey:     fxSurvey(3, 4),                                          // (5+3+4)/3
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(33.33), // 10 7 8: (1−0)/3
@@ -389,7 +390,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          3, ResolutionDue: 3, SLAKnown: 3, SLAMet: 3, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
-			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C2
+			FirstContactResolved: 2, FCRPct: fxNum(66.67), // C1 C2
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 4 3
 			Survey:     fxSurvey(3, 4),                                       // overall satisfaction: the mean CSAT
 			NPSAnswers: 2, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(50), // 10 7
@@ -424,7 +425,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          3, ResolutionDue: 4, SLAKnown: 4, SLAMet: 2, SLACompliancePct: fxNum(50), // C5 C7 breached
 			Escalated: 2, EscalationRatePct: fxNum(50), // C5 C7
 			Reopened: 0, ReopenRatePct: fxNum(0),
-			FirstContactResolved: 0, FCRPct: fxNum(0),
+			FirstContactResolved: 1, FCRPct: fxNum(33.33), // C1
 			CSATAnswers: 3, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(66.67), // 5 3 4
 			Survey:     fxSurvey(3, 4),                                          // overall satisfaction: the mean CSAT
 			NPSAnswers: 3, NPSPromoters: 1, NPSDetractors: 0, NPS: fxNum(33.33), // 10 7 8
@@ -474,7 +475,7 @@ var wantGroups = map[string][]quality.MetricsGroup{
 			Resolved:          2, ResolutionDue: 2, SLAKnown: 2, SLAMet: 2, SLACompliancePct: fxNum(100),
 			Escalated: 0, EscalationRatePct: fxNum(0),
 			Reopened: 0, ReopenRatePct: fxNum(0),
-			FirstContactResolved: 1, FCRPct: fxNum(50), // C2
+			FirstContactResolved: 2, FCRPct: fxNum(100), // C1 C2
 			CSATAnswers: 2, CSATSatisfied: 2, CSATSatisfiedPct: fxNum(100), // 5 4
 			Survey:     fxSurvey(2, 4.5),                    // overall satisfaction: the mean CSAT
 			NPSAnswers: 1, NPSPromoters: 1, NPS: fxNum(100), // 10
