@@ -5,8 +5,9 @@
 -- NULL: opened from a review, or by hand for no alert. Alerts are never deleted;
 -- the reference keeps a cycle from naming one that does not exist.
 
--- A nullable column (catalogue only) and an index on it (pdca_cycles is small);
--- each waits for its lock at most 10 s.
+-- A nullable column with its reference — the reference also takes a lock on
+-- risk_alerts that holds off writes to it while the migration commits — and an
+-- index (pdca_cycles is small); each waits for its lock at most 10 s.
 -- +goose Up
 SET LOCAL lock_timeout = '10s';
 ALTER TABLE pdca_cycles ADD COLUMN risk_alert_id uuid REFERENCES risk_alerts (id);

@@ -51,9 +51,14 @@ func (s *Server) integrationDeliveries(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	items := make([]callbackView, len(ns))
+	plain := make([]notify.Notification, len(ns))
 	for i, n := range ns {
-		items[i] = callbackViewOf(n.Notification)
+		plain[i] = n.Notification
+	}
+	items, err := s.deliveryViews(r.Context(), principalFrom(r.Context()), plain)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	var next *string
 	if len(ns) > 0 && len(ns) == f.Limit {
@@ -97,16 +102,22 @@ func (s *Server) redeliverDelivery(w http.ResponseWriter, r *http.Request) {
 	n, err := s.store.RequestRedelivery(r.Context(), id, body.Key, by.Actor())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		writeProblem(w, r, problem(http.StatusNotFound, "no delivery "+body.Key+" to integration "+id))
+		writeProblem(w, r, fieldProblem(http.StatusNotFound, FieldError{Field: "key", Code: FieldNotFound,
+			Message: "no delivery " + body.Key + " to integration " + id}))
 	case errors.Is(err, store.ErrConflict) && n.Status == "":
 		writeProblem(w, r, problem(http.StatusConflict, "integration "+id+" is deleted: its callbacks are no longer sent"))
 	case errors.Is(err, store.ErrConflict):
-		writeProblem(w, r, problem(http.StatusConflict, "delivery "+body.Key+" is "+string(n.Status)+
-			": it is being delivered; ask again once it is sent or failed"))
+		writeProblem(w, r, fieldProblem(http.StatusConflict, FieldError{Field: "key", Code: FieldConflict,
+			Message: "delivery " + body.Key + " is " + string(n.Status) + ": it is being delivered; ask again once it is sent or failed"}))
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		writeJSON(w, http.StatusAccepted, callbackViewOf(n))
+		views, err := s.deliveryViews(r.Context(), by, []notify.Notification{n})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, views[0])
 	}
 }
 

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -221,6 +223,31 @@ func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) {
 		v.Payload = maskedPayload(v.Payload, contacts)
 		return v
 	})
+}
+
+// deliveryViews are callbacks of an integration's delivery log as caller may read
+// them: by listCallbacks' rule, each payload in full for the token that filed its
+// complaint, its customer's name and contacts masked for everyone else — an admin
+// or another token of the integration included (docs/privacy.md).
+func (s *Server) deliveryViews(ctx context.Context, caller auth.Principal, ns []notify.Notification) ([]callbackView, error) {
+	complaints := map[string]store.Complaint{}
+	out := make([]callbackView, len(ns))
+	for i, n := range ns {
+		out[i] = callbackViewOf(n)
+		id := null.Value(n.ComplaintID)
+		c, ok := complaints[id]
+		if !ok {
+			var err error
+			if c, err = s.store.Complaint(ctx, id); err != nil {
+				return nil, fmt.Errorf("read complaint %s of delivery %s: %w", id, n.IdempotencyKey, err)
+			}
+			complaints[id] = c
+		}
+		if privacy.AccessOf(viewer(caller), privacy.Record{FiledBy: null.Value(c.FiledBy)}) != privacy.Full {
+			out[i].Payload = maskedPayload(out[i].Payload, complaintContacts(c))
+		}
+	}
+	return out, nil
 }
 
 // maskedPayload is a stored callback document with every text in it masked as a

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -106,5 +108,58 @@ func TestARedeliveryIsAskedOnceBySomeoneWhoMayReadTheLog(t *testing.T) {
 	a.admin("DELETE", "/v1/integrations/crm", "", http.StatusNoContent)
 	if r := redeliver(auth.RoleAdmin, "crm", "ev-late|intake|callback"); r.status != http.StatusConflict {
 		t.Errorf("deleted integration: got %d %v, want 409", r.status, r.body)
+	}
+}
+
+// The delivery log and a redelivery's answer show a payload as the complaint's
+// callbacks do: in full to the token that filed the complaint, its customer's name
+// and contacts masked for everyone else — an admin, another token of the same
+// integration (docs/privacy.md).
+func TestTheDeliveryLogMasksTheCustomerForAllButTheFilingToken(t *testing.T) {
+	a := newDirectoryAPI(t)
+	a.admin("PUT", "/v1/integrations/crm", `{"name":"crm","callback_url":"https://crm.example.com/cb"}`, http.StatusCreated)
+	var filer string
+	for _, name := range []string{"crm-intake", "crm-other"} {
+		tok := a.admin("POST", "/v1/tokens", `{"role":"intake","name":"`+name+`","integration_id":"crm"}`, http.StatusCreated)
+		a.tokens[auth.Role(name)] = tok.body["token"].(string)
+		if name == "crm-intake" {
+			filer = tok.body["id"].(string)
+		}
+	}
+	c := a.fileDirect("crm-1", "c1", "配送延误", complaint.High)
+	if _, err := a.store.DB().Exec(`UPDATE complaints SET integration_id = 'crm', filed_by = $2 WHERE id = $1`, c.ID, filer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.DB().Exec(`INSERT INTO notifications (idempotency_key, complaint_id, event_kind, recipient,
+			channel, address, subject, body, status, attempts)
+		VALUES ('ev-1|intake|callback', $1, 'acknowledged', 'intake', 'callback', 'https://crm.example.com/cb', '',
+			'{"message":"王芳您好，我们已收到您的投诉，将致电 +86 138 0013 8000"}', 'failed', 1)`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	payload := func(r response) string {
+		items, _ := r.body["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("got %d %v, want one delivery", r.status, r.body)
+		}
+		return fmt.Sprint(items[0].(map[string]any)["payload"])
+	}
+	if p := payload(a.as("crm-intake", "GET", "/v1/integrations/crm/deliveries", "", http.StatusOK)); !strings.Contains(p, "王芳") {
+		t.Errorf("the filing token reads %s, want the customer's name in full", p)
+	}
+	for _, role := range []auth.Role{"crm-other", auth.RoleAdmin} {
+		if p := payload(a.as(role, "GET", "/v1/integrations/crm/deliveries", "", http.StatusOK)); strings.Contains(p, "王芳") || strings.Contains(p, "0013 8000") {
+			t.Errorf("%s reads %s, want the customer's name and phone masked", role, p)
+		}
+	}
+	r := a.call(auth.RoleAdmin, "POST", "/v1/integrations/crm/deliveries/redeliver", `{"key":"ev-1|intake|callback"}`)
+	if p := fmt.Sprint(r.body["payload"]); r.status != http.StatusAccepted || strings.Contains(p, "王芳") {
+		t.Errorf("an admin's redelivery answers %d %s, want 202 with the customer masked", r.status, p)
+	}
+	// Asked again at once: a 409 naming the key, as is a key that is not the log's.
+	for key, status := range map[string]int{"ev-1|intake|callback": http.StatusConflict, "ev-2|intake|callback": http.StatusNotFound} {
+		r := a.call(auth.RoleAdmin, "POST", "/v1/integrations/crm/deliveries/redeliver", `{"key":"`+key+`"}`)
+		if r.status != status || len(r.fields()) != 1 || r.fields()[0] != "key" {
+			t.Errorf("%s: got %d %v, want %d naming key", key, r.status, r.body, status)
+		}
 	}
 }

@@ -6285,7 +6285,7 @@ type ClientInterface interface {
 
 	// ListCustomerNotices What the customer was told
 	//
-	// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+	// The notices sent (or being sent) to the complaint's customer by e-mail or
 	// the log, oldest first, with their text as rendered for the customer in their
 	// locale, so whoever answers the customer knows what they already read. A survey
 	// link's token, the customer's credential, is masked; for any caller but the
@@ -6840,7 +6840,7 @@ type ClientInterface interface {
 	// the same event, the same body byte for byte (same `event_id`, so the
 	// receiver deduplicates it), to the integration's callback URL and under its
 	// secret as they are now, with a fresh timestamp and signature. A worker sends
-	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 	// delivery is `failed` again, and may be asked for again). Any delivery
 	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 	// `sending` — being delivered, or asked for already — is a 409, as is a
@@ -6863,7 +6863,7 @@ type ClientInterface interface {
 	// the same event, the same body byte for byte (same `event_id`, so the
 	// receiver deduplicates it), to the integration's callback URL and under its
 	// secret as they are now, with a fresh timestamp and signature. A worker sends
-	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 	// delivery is `failed` again, and may be asked for again). Any delivery
 	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 	// `sending` — being delivered, or asked for already — is a 409, as is a
@@ -8912,7 +8912,7 @@ func (c *Client) GetComplaintCompensation(ctx context.Context, id ComplaintID, s
 
 // ListCustomerNotices What the customer was told
 //
-// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+// The notices sent (or being sent) to the complaint's customer by e-mail or
 // the log, oldest first, with their text as rendered for the customer in their
 // locale, so whoever answers the customer knows what they already read. A survey
 // link's token, the customer's credential, is masked; for any caller but the
@@ -9877,7 +9877,7 @@ func (c *Client) ListIntegrationDeliveries(ctx context.Context, id DirectoryID, 
 // the same event, the same body byte for byte (same `event_id`, so the
 // receiver deduplicates it), to the integration's callback URL and under its
 // secret as they are now, with a fresh timestamp and signature. A worker sends
-// it within seconds, once, as one more attempt (one only: if it fails, the
+// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 // delivery is `failed` again, and may be asked for again). Any delivery
 // `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 // `sending` — being delivered, or asked for already — is a 409, as is a
@@ -9910,7 +9910,7 @@ func (c *Client) RedeliverIntegrationDeliveryWithBody(ctx context.Context, id Di
 // the same event, the same body byte for byte (same `event_id`, so the
 // receiver deduplicates it), to the integration's callback URL and under its
 // secret as they are now, with a fresh timestamp and signature. A worker sends
-// it within seconds, once, as one more attempt (one only: if it fails, the
+// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 // delivery is `failed` again, and may be asked for again). Any delivery
 // `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 // `sending` — being delivered, or asked for already — is a 409, as is a
@@ -19742,7 +19742,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCustomerNoticesWithResponse What the customer was told
 	//
-	// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+	// The notices sent (or being sent) to the complaint's customer by e-mail or
 	// the log, oldest first, with their text as rendered for the customer in their
 	// locale, so whoever answers the customer knows what they already read. A survey
 	// link's token, the customer's credential, is masked; for any caller but the
@@ -20335,7 +20335,7 @@ type ClientWithResponsesInterface interface {
 	// the same event, the same body byte for byte (same `event_id`, so the
 	// receiver deduplicates it), to the integration's callback URL and under its
 	// secret as they are now, with a fresh timestamp and signature. A worker sends
-	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 	// delivery is `failed` again, and may be asked for again). Any delivery
 	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 	// `sending` — being delivered, or asked for already — is a 409, as is a
@@ -20358,7 +20358,7 @@ type ClientWithResponsesInterface interface {
 	// the same event, the same body byte for byte (same `event_id`, so the
 	// receiver deduplicates it), to the integration's callback URL and under its
 	// secret as they are now, with a fresh timestamp and signature. A worker sends
-	// it within seconds, once, as one more attempt (one only: if it fails, the
+	// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 	// delivery is `failed` again, and may be asked for again). Any delivery
 	// `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 	// `sending` — being delivered, or asked for already — is a 409, as is a
@@ -37758,7 +37758,7 @@ func (c *ClientWithResponses) GetComplaintCompensationWithResponse(ctx context.C
 
 // ListCustomerNoticesWithResponse What the customer was told
 //
-// The notices sent (or being sent) to the complaint's customer by e-mail, SMS or
+// The notices sent (or being sent) to the complaint's customer by e-mail or
 // the log, oldest first, with their text as rendered for the customer in their
 // locale, so whoever answers the customer knows what they already read. A survey
 // link's token, the customer's credential, is masked; for any caller but the
@@ -38597,7 +38597,7 @@ func (c *ClientWithResponses) ListIntegrationDeliveriesWithResponse(ctx context.
 // the same event, the same body byte for byte (same `event_id`, so the
 // receiver deduplicates it), to the integration's callback URL and under its
 // secret as they are now, with a fresh timestamp and signature. A worker sends
-// it within seconds, once, as one more attempt (one only: if it fails, the
+// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 // delivery is `failed` again, and may be asked for again). Any delivery
 // `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 // `sending` — being delivered, or asked for already — is a 409, as is a
@@ -38626,7 +38626,7 @@ func (c *ClientWithResponses) RedeliverIntegrationDeliveryWithBodyWithResponse(c
 // the same event, the same body byte for byte (same `event_id`, so the
 // receiver deduplicates it), to the integration's callback URL and under its
 // secret as they are now, with a fresh timestamp and signature. A worker sends
-// it within seconds, once, as one more attempt (one only: if it fails, the
+// it, oldest request first (within seconds when the receivers answer), once, as one more attempt (one only: if it fails, the
 // delivery is `failed` again, and may be asked for again). Any delivery
 // `sent`, `failed` or `uncertain` may be redelivered; one `pending` or
 // `sending` — being delivered, or asked for already — is a 409, as is a
