@@ -66,8 +66,10 @@ WITH facts AS (
         -- Resolved at first contact (docs/metrics.md "First-contact resolution"): by its
         -- first handling, acknowledging included, without the customer coming back
         -- (reopened; waited on, i.e. paused, before the first resolution) or the
-        -- complaint being passed on (escalated, handed over).
-        f.resolved AND NOT f.reopened AND f.paused_seconds = 0 AND NOT f.escalated AND NOT f.handed_over AS fcr
+        -- complaint being passed on (an escalation request, a handover: passed_on). The
+        -- breach ladder's sla_escalated, which comes with every breach, does not pass it
+        -- on: a late resolution is still first-contact.
+        f.resolved AND NOT f.reopened AND f.paused_seconds = 0 AND NOT f.passed_on AS fcr
     FROM complaint_metrics f
     JOIN complaints c ON c.id = f.complaint_id
     -- The cohort: complaints whose first opened event falls in [from, to).

@@ -15,8 +15,8 @@ import (
 
 // fcrCase is one complaint of the first-contact resolution tests: its events after
 // the opening, as hours after it, in the order they are written, and whether they are
-// written one a statement (a handover alone then sets its flag by the trigger's
-// upsert) or all in one (the recompute).
+// written one a statement (a handover or escalation alone then sets its flags by the
+// trigger's upsert) or all in one (the recompute).
 type fcrCase struct {
 	name       string
 	steps      []fxKindAt
@@ -34,13 +34,18 @@ var fcrCases = []fcrCase{
 	// Working by the book: the acknowledgement is part of the first contact.
 	{name: "acknowledged, then resolved", steps: []fxKindAt{{1, "acknowledged"}, {3, "resolved"}}, resolved: 1, firstTouch: 1},
 	{name: "resolved straight away", steps: []fxKindAt{{1, "resolved"}}, resolved: 1, firstTouch: 1},
-	// Late is an SLA matter, not a second contact.
-	{name: "resolved after its deadline", steps: []fxKindAt{{1, "acknowledged"}, {30, "sla_breached"}, {31, "resolved"}},
+	// Late is an SLA matter, not a second contact: the breach, and the notice to
+	// managers the default ladder (00002, level 1 after 0 s) writes with every breach.
+	{name: "resolved after its deadline", steps: []fxKindAt{{1, "acknowledged"}, {30, "sla_breached"}, {30, "sla_escalated"}, {31, "resolved"}},
 		resolved: 1, firstTouch: 1},
+	// The ladder's notice written alone: the trigger's flag upsert must not pass it on.
+	{name: "breach ladder notice, one event a statement", steps: []fxKindAt{{2, "sla_breached"}, {2, "sla_escalated"}, {3, "acknowledged"}, {5, "resolved"}},
+		oneByOne: true, resolved: 1, firstTouch: 1},
 	{name: "reopened", steps: []fxKindAt{{1, "acknowledged"}, {3, "resolved"}, {5, "reopened"}, {7, "resolved"}}, resolved: 1},
-	{name: "escalated to a manager", steps: []fxKindAt{{1, "acknowledged"}, {2, "escalation_requested"}, {5, "resolved"}}, resolved: 1},
-	{name: "escalated by the breach ladder", steps: []fxKindAt{{2, "sla_breached"}, {2, "sla_escalated"}, {3, "acknowledged"}, {5, "resolved"}},
-		resolved: 1},
+	// Someone asked a manager to decide: passed on.
+	{name: "escalated to a manager, in one statement", steps: []fxKindAt{{1, "acknowledged"}, {2, "escalation_requested"}, {5, "resolved"}}, resolved: 1},
+	{name: "escalated to a manager, one event a statement", steps: []fxKindAt{{1, "acknowledged"}, {5, "resolved"}, {2, "escalation_requested"}},
+		oneByOne: true, resolved: 1},
 	// The handover written last, alone: only the trigger's flag upsert can set it.
 	{name: "handed over, one event a statement", steps: []fxKindAt{{1, "acknowledged"}, {4, "resolved"}, {2, "handed_over"}},
 		oneByOne: true, resolved: 1},
@@ -100,10 +105,10 @@ func assertFCR(t *testing.T, st *store.Store) {
 			t.Errorf("%s: fcr_pct %s, want null (nothing resolved)", c.name, fmtMetric(g.FCRPct))
 		}
 	}
-	// 3 of the 9 resolved: 33.33 %.
+	// 4 of the 10 resolved: 40 %.
 	g := metrics(fcrDay(0), fcrDay(len(fcrCases)))
-	if g.Resolved != 9 || g.FirstContactResolved != 3 || g.FCRPct == nil || *g.FCRPct != 33.33 {
-		t.Errorf("month: first_contact_resolved %d of %d resolved, fcr_pct %s; want 3 of 9, 33.33",
+	if g.Resolved != 10 || g.FirstContactResolved != 4 || g.FCRPct == nil || *g.FCRPct != 40 {
+		t.Errorf("month: first_contact_resolved %d of %d resolved, fcr_pct %s; want 4 of 10, 40",
 			g.FirstContactResolved, g.Resolved, fmtMetric(g.FCRPct))
 	}
 }
@@ -121,15 +126,16 @@ func TestFirstContactResolutionIsTheFirstHandling(t *testing.T) {
 	assertFactsMatchTheLog(t, st.DB(), len(fcrCases))
 }
 
-// Migration 00053 backfills handed_over from the handovers already in the log.
-func TestHandedOverMigrationBackfillsTheLog(t *testing.T) {
+// Migration 00053 backfills passed_on from the escalation requests and handovers
+// already in the log.
+func TestPassedOnMigrationBackfillsTheLog(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
 	if err := migrations.DownTo(ctx, st.DB().DB, 52); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range fcrCases {
-		writeFCRCase(t, st.DB(), c, fcrDay(i)) // the trigger of 00052 knows no handover
+		writeFCRCase(t, st.DB(), c, fcrDay(i)) // the trigger of 00052 sets no passed_on
 	}
 	if err := migrations.Up(ctx, st.DB().DB); err != nil {
 		t.Fatal(err)
@@ -144,4 +150,68 @@ func fmtMetric(v *float64) string {
 		return "null"
 	}
 	return fmt.Sprint(*v)
+}
+
+// Migration 00053's backfill waits for the event writers in flight: a handover
+// written alone under the old trigger (which keeps no passed_on) and committed while
+// the migration runs must not be missed. The migration locks complaint_events first,
+// so it waits for the writer; without the lock it ends before the writer commits.
+func TestPassedOnMigrationWaitsForTheWritersInFlight(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	db := st.DB()
+	if err := migrations.DownTo(ctx, db.DB, 52); err != nil {
+		t.Fatal(err)
+	}
+	day := fcrDay(0)
+	id := insertBareComplaint(t, db, "fcr-in-flight", day)
+	if err := insertEvents(ctx, db, factsEvent{complaintID: id, key: id + "/opened", kind: "opened", at: day, data: map[string]any{}},
+		factsEvent{complaintID: id, key: id + "/resolved", kind: "resolved", at: day.Add(2 * time.Hour), data: map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	writer, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback() //nolint:errcheck // committed below
+	if err := insertEvents(ctx, writer, factsEvent{complaintID: id, key: id + "/handed_over", kind: "handed_over",
+		at: day.Add(time.Hour), data: map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- migrations.Up(ctx, db.DB) }()
+	// Commit once the migration has either ended or is waiting for a lock.
+	var upErr error
+	ended := false
+	for deadline := time.Now().Add(20 * time.Second); !ended && time.Now().Before(deadline); {
+		select {
+		case upErr = <-done:
+			ended = true
+		case <-time.After(50 * time.Millisecond):
+			var waiting int
+			if err := db.GetContext(ctx, &waiting, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+				t.Fatal(err)
+			}
+			if waiting > 0 {
+				deadline = time.Time{}
+			}
+		}
+	}
+	if err := writer.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if !ended {
+		upErr = <-done
+	}
+	if upErr != nil {
+		t.Fatal(upErr)
+	}
+	var passedOn bool
+	if err := db.GetContext(ctx, &passedOn, `SELECT passed_on FROM complaint_metrics WHERE complaint_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if !passedOn {
+		t.Error("passed_on false for a handover committed while the migration ran")
+	}
 }

@@ -43,7 +43,7 @@ import (
 //
 //	     first response      resolution (net of pauses)           resolved sla known/breached esc reopen FCR verified
 //	(resolution_due: every resolved complaint, and C7, whose resolution deadline passed)
-//	(FCR: resolved, never reopened, escalated, handed over or paused; an acknowledgement does not count against it)
+//	(FCR: resolved, never reopened, escalation-requested, handed over or paused; an acknowledgement or a breach does not count against it)
 //	C1   1h    = 3600        5h                      = 18000      yes      yes/no           no  no     yes yes
 //	C2   2h    = 7200        2h                      = 7200       yes      yes/no           no  no     yes yes
 //	C3   0.5h  = 1800        10h − (4h−1h) = 7h      = 25200      yes      yes/no           no  no     no  yes

@@ -2,7 +2,7 @@
 -- migration 00013 (the cohort, ev and per steps of that query, verbatim but for the
 -- cohort's period bounds): the reference complaint_metrics must equal, row for row,
 -- whatever order and batching the events were written in. Columns in
--- complaint_metrics' order (resolution_breached, added by 00039, and handed_over, by
+-- complaint_metrics' order (resolution_breached, added by 00039, and passed_on, by
 -- 00053, last).
 WITH cohort AS (
     SELECT o.complaint_id, o.occurred_at AS opened_at
@@ -33,8 +33,8 @@ WITH cohort AS (
         -- Migration 00039: a breach of the resolution clock.
         bool_or(kind = 'sla_breached' AND data->>'clock' = 'resolution') AS resolution_breached,
         bool_or(kind IN ('sla_escalated', 'escalation_requested')) AS escalated,
-        -- Migration 00053: handed over to another owner.
-        bool_or(kind = 'handed_over') AS handed_over,
+        -- Migration 00053: passed on, by an escalation request or a handover.
+        bool_or(kind IN ('escalation_requested', 'handed_over')) AS passed_on,
         bool_or(kind = 'reopened') AS reopened,
         bool_or(kind = 'closed' AND data->>'verification' = 'verified') AS verified,
         count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL) AS csat_answers,
@@ -58,5 +58,5 @@ SELECT per.complaint_id, cohort.opened_at, per.responded_at, per.resolved_at, pe
     per.resolved, per.acknowledged_first, per.breached, per.escalated, per.reopened, per.verified,
     per.csat_answers, per.csat_satisfied, per.nps_answers, per.nps_promoters, per.nps_detractors,
     per.ces_answers, per.ces_sum, per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum,
-    per.resolution_breached, per.handed_over
+    per.resolution_breached, per.passed_on
 FROM per JOIN cohort USING (complaint_id)

@@ -1,25 +1,38 @@
--- Whether a complaint was handed over to another owner (a `handed_over` event, any
--- time), kept in complaint_metrics as `handed_over` for first-contact resolution
--- (docs/metrics.md, "First-contact resolution"): a complaint passed on to someone
--- else was not resolved by its first handling. A handover is only taken while the
--- complaint awaits resolution, so after the first resolution only a reopened
--- complaint — out of FCR already — can have one; "any time" is "before the first
--- resolution" for every complaint FCR can count.
+-- Whether a complaint was passed on to someone else (an `escalation_requested` or
+-- `handed_over` event, any time), kept in complaint_metrics as `passed_on` for
+-- first-contact resolution (docs/metrics.md, "First-contact resolution"): a complaint
+-- someone asked a manager to decide, or handed to another owner, was not resolved by
+-- its first handling. The breach ladder's `sla_escalated` is not in it: it notifies
+-- managers of a breach (the default ladder, 00002, at level 1 after 0 s, so with every
+-- breach) without passing the complaint on, and a late resolution is still
+-- first-contact. It stays in `escalated`, the escalation rate's. A handover is only
+-- taken while the complaint awaits resolution, so after the first resolution only a
+-- reopened complaint — out of FCR already — can have one.
 --
 -- Like `escalated` it only ever turns on, so the trigger's flag upsert (00028) sets
 -- it without a recompute, and the recompute (00013, 00039) reads it from the log for
 -- a statement that also moves another fact. The backfill sets it from the events
 -- already in the log.
 --
--- Locks: ADD COLUMN with a constant default changes only the catalogue, but its
--- ACCESS EXCLUSIVE lock on complaint_metrics (waited for at most 10 s) lasts until
--- the migration commits, so event writes and metrics reads wait for the backfill.
--- That is short: it finds the handover events through complaint_events_risk_windows
--- (kind, occurred_at) and rewrites only the rows of complaints that were handed over.
+-- Locks, taken first and in the writers' order (complaint_events, then the trigger's
+-- complaint_metrics), each waited for at most 10 s:
+-- - SHARE on complaint_events: it waits for the transactions that have written events
+--   to end and keeps new event writes waiting until the migration commits. Without
+--   it, a statement of only a handover or escalation request, run by the old trigger
+--   (which writes no `passed_on`, or no row at all), could commit after the
+--   backfill's snapshot and keep its flag false for good. Taken after the ALTER
+--   below, it could deadlock with such a writer whose trigger waits for the ALTER's
+--   lock.
+-- - ACCESS EXCLUSIVE on complaint_metrics, by ADD COLUMN (with a constant default it
+--   changes only the catalogue): metrics reads wait too.
+-- Both last until the commit, that is for the backfill, which is short: it finds the
+-- escalation-request and handover events through complaint_events_risk_windows
+-- (kind, occurred_at) and rewrites only the rows of complaints that were passed on.
 
 -- +goose Up
 SET LOCAL lock_timeout = '10s';
-ALTER TABLE complaint_metrics ADD COLUMN handed_over boolean NOT NULL DEFAULT false;
+LOCK TABLE complaint_events IN SHARE MODE;
+ALTER TABLE complaint_metrics ADD COLUMN passed_on boolean NOT NULL DEFAULT false;
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION complaint_metrics_refresh(ids uuid[]) RETURNS void AS $$
@@ -56,7 +69,7 @@ BEGIN
             COALESCE(bool_or(kind = 'sla_breached'), false) AS breached,
             COALESCE(bool_or(kind = 'sla_breached' AND data->>'clock' = 'resolution'), false) AS resolution_breached,
             COALESCE(bool_or(kind IN ('sla_escalated', 'escalation_requested')), false) AS escalated,
-            COALESCE(bool_or(kind = 'handed_over'), false) AS handed_over,
+            COALESCE(bool_or(kind IN ('escalation_requested', 'handed_over')), false) AS passed_on,
             COALESCE(bool_or(kind = 'reopened'), false) AS reopened,
             COALESCE(bool_or(kind = 'closed' AND data->>'verification' = 'verified'), false) AS verified,
             count(*) FILTER (WHERE kind = 'survey_answered' AND data->'survey'->>'csat' IS NOT NULL) AS csat_answers,
@@ -80,7 +93,7 @@ BEGIN
         opened_at = per.opened_at, responded_at = per.responded_at, resolved_at = per.resolved_at,
         paused_seconds = per.paused_seconds, resolved = per.resolved, acknowledged_first = per.acknowledged_first,
         breached = per.breached, resolution_breached = per.resolution_breached, escalated = per.escalated,
-        handed_over = per.handed_over,
+        passed_on = per.passed_on,
         reopened = per.reopened, verified = per.verified,
         csat_answers = per.csat_answers, csat_satisfied = per.csat_satisfied,
         nps_answers = per.nps_answers, nps_promoters = per.nps_promoters, nps_detractors = per.nps_detractors,
@@ -90,12 +103,12 @@ BEGIN
     WHERE m.complaint_id = per.complaint_id
       -- An event that moves no fact (a second acknowledgement…) writes no row version.
       AND (m.opened_at, m.responded_at, m.resolved_at, m.paused_seconds, m.resolved, m.acknowledged_first,
-           m.breached, m.resolution_breached, m.escalated, m.handed_over, m.reopened, m.verified, m.csat_answers, m.csat_satisfied,
+           m.breached, m.resolution_breached, m.escalated, m.passed_on, m.reopened, m.verified, m.csat_answers, m.csat_satisfied,
            m.nps_answers, m.nps_promoters, m.nps_detractors, m.ces_answers, m.ces_sum,
            m.csat_sum, m.speed_n, m.speed_sum, m.solved_n, m.solved_sum, m.attitude_n, m.attitude_sum)
           IS DISTINCT FROM
           (per.opened_at, per.responded_at, per.resolved_at, per.paused_seconds, per.resolved, per.acknowledged_first,
-           per.breached, per.resolution_breached, per.escalated, per.handed_over, per.reopened, per.verified, per.csat_answers, per.csat_satisfied,
+           per.breached, per.resolution_breached, per.escalated, per.passed_on, per.reopened, per.verified, per.csat_answers, per.csat_satisfied,
            per.nps_answers, per.nps_promoters, per.nps_detractors, per.ces_answers, per.ces_sum,
            per.csat_sum, per.speed_n, per.speed_sum, per.solved_n, per.solved_sum, per.attitude_n, per.attitude_sum);
 END;
@@ -107,7 +120,7 @@ SET plan_cache_mode = force_generic_plan;
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION complaint_metrics_on_events() RETURNS trigger AS $$
 DECLARE
-    -- Complaints with an event that moves a fact other than the breach, escalation and handover flags.
+    -- Complaints with an event that moves a fact other than the breach, escalation and passed-on flags.
     ids uuid[] := ARRAY(
         SELECT DISTINCT complaint_id FROM added
         WHERE kind IN ('opened', 'acknowledged', 'resolved', 'paused', 'resumed', 'reopened', 'closed',
@@ -143,11 +156,12 @@ BEGIN
     -- two bulk statements lock in the same order, and a flag already set writes no
     -- row version. A statement of warnings alone does neither.
     IF cardinality(flagged) > 0 THEN
-        INSERT INTO complaint_metrics AS m (complaint_id, breached, resolution_breached, escalated, handed_over)
+        INSERT INTO complaint_metrics AS m (complaint_id, breached, resolution_breached, escalated, passed_on)
         SELECT complaint_id, bool_or(kind = 'sla_breached'),
             -- A breach recorded without a clock is not the resolution's (NULL → false).
             COALESCE(bool_or(kind = 'sla_breached' AND data->>'clock' = 'resolution'), false),
-            bool_or(kind IN ('sla_escalated', 'escalation_requested')), bool_or(kind = 'handed_over')
+            bool_or(kind IN ('sla_escalated', 'escalation_requested')),
+            bool_or(kind IN ('escalation_requested', 'handed_over'))
         FROM added
         WHERE complaint_id = ANY (flagged) AND kind IN ('sla_breached', 'sla_escalated', 'escalation_requested', 'handed_over')
         GROUP BY complaint_id
@@ -156,19 +170,20 @@ BEGIN
             SET breached = m.breached OR EXCLUDED.breached,
                 resolution_breached = m.resolution_breached OR EXCLUDED.resolution_breached,
                 escalated = m.escalated OR EXCLUDED.escalated,
-                handed_over = m.handed_over OR EXCLUDED.handed_over
-            WHERE (m.breached, m.resolution_breached, m.escalated, m.handed_over) IS DISTINCT FROM
+                passed_on = m.passed_on OR EXCLUDED.passed_on
+            WHERE (m.breached, m.resolution_breached, m.escalated, m.passed_on) IS DISTINCT FROM
                 (m.breached OR EXCLUDED.breached, m.resolution_breached OR EXCLUDED.resolution_breached,
-                 m.escalated OR EXCLUDED.escalated, m.handed_over OR EXCLUDED.handed_over);
+                 m.escalated OR EXCLUDED.escalated, m.passed_on OR EXCLUDED.passed_on);
     END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
--- Backfill: the handovers already in the log.
-UPDATE complaint_metrics m SET handed_over = true
-FROM (SELECT DISTINCT complaint_id FROM complaint_events WHERE kind = 'handed_over') h
+-- Backfill: the escalation requests and handovers already in the log, all committed
+-- (the SHARE lock above).
+UPDATE complaint_metrics m SET passed_on = true
+FROM (SELECT DISTINCT complaint_id FROM complaint_events WHERE kind IN ('escalation_requested', 'handed_over')) h
 WHERE m.complaint_id = h.complaint_id;
 
 -- +goose Down
@@ -315,4 +330,4 @@ END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
-ALTER TABLE complaint_metrics DROP COLUMN handed_over;
+ALTER TABLE complaint_metrics DROP COLUMN passed_on;
