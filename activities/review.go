@@ -306,8 +306,9 @@ type TrackedCycle struct {
 	Iteration      int        `json:"iteration"`
 	LastProgressAt *time.Time `json:"last_progress_at"`
 	Stalled        bool       `json:"stalled"`
-	// The cycle's latest check, none before the first.
-	LastCheck *TrackedCheck `json:"last_check,omitempty"`
+	// The cycle's latest check, null before the first (never left out: a review
+	// recorded before the field existed has no key, which says nothing of checks).
+	LastCheck *TrackedCheck `json:"last_check"`
 }
 
 // TrackedCheck is a cycle's latest check as weekly tracking reports it: Judged

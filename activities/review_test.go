@@ -382,4 +382,16 @@ func TestTrackingReviewSaysWhichCyclesLastCheckWasNotJudged(t *testing.T) {
 	var recorded []activities.TrackedCycle
 	require.NoError(t, json.Unmarshal([]byte(row.Cycles), &recorded))
 	require.Equal(t, got.Cycles, recorded)
+	// A cycle without a check records last_check as null, not left out: a review
+	// without the key was recorded before it was reported (the console's "—").
+	var raw []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(row.Cycles), &raw))
+	unchecked := 0
+	for _, c := range raw {
+		if string(c["title"]) == `"No check"` {
+			unchecked++
+			require.Equal(t, "null", string(c["last_check"]), "last_check of a cycle not yet checked")
+		}
+	}
+	require.Equal(t, 1, unchecked)
 }

@@ -213,8 +213,9 @@ func (c *Console) showComplaintRevealed(w http.ResponseWriter, r *http.Request, 
 	var handoverTo []apiclient.Person
 	if m.Use("handover") && cm.Takes("handover") {
 		if handoverTo, err = c.handoverTo(r, cm, m.viewer); err != nil {
-			c.fail(w, r, err)
-			return
+			// The form asks for the ID instead (handoverTo); the page still shows.
+			c.log.ErrorContext(r.Context(), "console request: hand-over picker not read", "path", r.URL.Path, "error", err)
+			handoverTo = nil
 		}
 	}
 	c.render(w, r, status, "complaint", map[string]any{

@@ -12,7 +12,8 @@ import (
 // handoverTo are the people the viewer may hand the complaint to, by the rule the
 // API applies (complaint.CheckHandover) to the directory as the API reads it: the
 // active members of the complaint's team and its lead. Nil when the directory does
-// not list them to the viewer or nobody passes the rule (the viewer is neither the
+// not list them to the viewer (or does not answer: the page logs it and still shows)
+// or nobody passes the rule (the viewer is neither the
 // lead nor the owner, the complaint has no team): the form then asks for an ID, and
 // the API's refusal says why.
 func (c *Console) handoverTo(r *http.Request, cm complaint, viewer auth.Principal) ([]apiclient.Person, error) {

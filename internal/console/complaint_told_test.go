@@ -1,7 +1,9 @@
 package console
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -58,7 +60,7 @@ func TestHandoverPicksFromTheTeam(t *testing.T) {
 		"members": []any{person("agent", "Me", "logistics"), person("ann", "安娜", "logistics")}}
 	f.answers["/v1/people/lee"] = person("lee", "李组长", "ops")
 	c := f.console(t)
-	picker := regexp.MustCompile(`(?s)<select id="handover-to" name="to_person_id">(.*?)</select>`)
+	picker := regexp.MustCompile(`(?s)<select id="handover-to" name="to_person_id" required>(.*?)</select>`)
 	_, body := getAs(t, c.complaint, auth.RoleAgent, "/console/complaints/"+shiftComplaint, shiftComplaint)
 	m := picker.FindStringSubmatch(body)
 	if m == nil {
@@ -69,9 +71,36 @@ func TestHandoverPicksFromTheTeam(t *testing.T) {
 	for _, o := range options {
 		got = append(got, o[1]+": "+o[2])
 	}
-	if want := []string{"ann: 安娜 (ann, logistics)", "lee: 李组长 (lee, ops)"}; strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("picker offers %q, want %q (not the owner)", got, want)
+	if want := []string{": — choose —", "ann: 安娜 (ann, logistics)", "lee: 李组长 (lee, ops)"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("picker offers %q, want %q (nobody chosen yet, not the owner)", got, want)
 	}
+	if strings.Contains(m[1], `value="ann" selected`) || strings.Contains(m[1], `value="lee" selected`) {
+		t.Errorf("the picker chooses someone before the lead does: %s", m[1])
+	}
+	// Refused for someone no longer offered (made inactive meanwhile): that person
+	// stays chosen, next to the refusal, not the next one on the list.
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "/console/complaints/"+shiftComplaint+"/handover", nil)
+	r.SetPathValue("id", shiftComplaint)
+	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, viewer{Principal: auth.Principal{TokenID: "tok", Name: "agent",
+		Role: auth.RoleAgent, PersonID: "agent"}, CSRF: "csrf"}))
+	c.showComplaint(w, r, http.StatusUnprocessableEntity, "handover",
+		&refusal{Status: http.StatusUnprocessableEntity, Fields: map[string]string{"to_person_id": "bo is not active"}},
+		map[string]string{"to_person_id": "bo"})
+	refused := regexp.MustCompile(`(?s)<select id="handover-to" name="to_person_id" required aria-invalid="true"[^>]*>(.*?)</select>`)
+	if m = refused.FindStringSubmatch(w.Body.String()); m == nil || !strings.Contains(m[1], `<option value="bo" selected>bo</option>`) ||
+		strings.Count(m[1], " selected") != 1 || !strings.Contains(w.Body.String(), "bo is not active") {
+		t.Errorf("refused for a person no longer offered, the picker shows %q", m)
+	}
+	// A directory that fails (not a refusal) leaves the ID to type; the page shows.
+	f.answers["/v1/teams/logistics"] = "not a team"
+	if status, body := getAs(t, c.complaint, auth.RoleAgent, "/console/complaints/"+shiftComplaint, shiftComplaint); status != http.StatusOK ||
+		picker.MatchString(body) || !strings.Contains(body, `<input id="handover-to" name="to_person_id"`) {
+		t.Errorf("a failing directory: HTTP %d, want the page with the ID to type", status)
+	}
+	f.answers["/v1/teams/logistics"] = map[string]any{"id": "logistics", "name": "Logistics", "lead_id": "lee",
+		"created_at": ago(time.Hour), "updated_at": ago(time.Hour), "updated_by": "admin",
+		"members": []any{person("agent", "Me", "logistics"), person("ann", "安娜", "logistics")}}
 	// Someone the rule lets hand over to nobody (neither its lead nor its owner), or
 	// a directory that does not answer: the ID is typed, and the API says why.
 	f.answers["/v1/complaints/"+shiftComplaint] = complaintJSON(map[string]any{"owner": "bob", "team_id": "logistics"})

@@ -270,6 +270,7 @@ var coreMessages = map[string]message{
 	"ho.form":              {"Hand over inside the team", "团队内移交"},
 	"ho.to":                {"To (person ID)", "移交给（人员 ID）"},
 	"ho.pick":              {"To (a member of the team, or its lead)", "移交给（本团队成员或团队负责人）"},
+	"ho.choose":            {"— choose —", "— 请选择 —"},
 	"ho.btn":               {"Hand over", "移交"},
 	"lim.title":            {"Compensation limits", "补偿额度"},
 	"lim.caption":          {"Amounts up to and including a limit are granted at once", "额度以内（含本数）的金额立即给予"},

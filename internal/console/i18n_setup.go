@@ -9,6 +9,8 @@ var setupMessages = map[string]message{
 	"setup.title":      {"Quality setup", "质量设置"},
 	"setup.help":       {"The QA scorecard, the review rules and the risk thresholds, each with the seed rule its default comes from. The API checks every value and names each one it refuses.", "质检评分表、复盘规则和风险阈值，并注明各默认值出自的种子规则。API 会校验每个数值，并逐项指出被拒绝的字段。"},
 	"setup.updated":    {"Last changed by", "最近修改人"},
+	"setup.saved.on":   {"on", "开启"},
+	"setup.saved.off":  {"off", "关闭"},
 	"setup.defaults":   {"The seeds' defaults: never saved.", "种子文档的默认值：尚未保存。"},
 	"setup.setting":    {"Setting", "设置项"},
 	"setup.value":      {"Value", "数值"},

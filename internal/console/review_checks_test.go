@@ -41,18 +41,21 @@ func TestTrackingReviewShowsALastCheckOnTooFewSamplesAsNotJudged(t *testing.T) {
 		return map[string]any{"id": "c-" + title, "title": title, "metric": "resolution_rate_pct", "stage": "do", "iteration": 2,
 			"stalled": false, "last_progress_at": ago(time.Hour), "last_check": last}
 	}
+	// A review recorded before last_check was reported says nothing of checks: "—".
+	before := cycle("before", nil)
+	delete(before, "last_check")
 	f := &fakeAPI{answers: map[string]any{"/v1/review-schedules": items(), "/v1/reviews": items(map[string]any{
 		"id": "review:w", "schedule_id": "weekly", "kind": "weekly_tracking", "time_zone": "UTC",
 		"period_from": ago(8 * 24 * time.Hour), "period_to": ago(24 * time.Hour), "started_at": ago(20 * time.Hour),
 		"finished_at": ago(20 * time.Hour), "summary": "", "opportunities": []any{},
-		"cycles": []any{cycle("thin", check(100, false, false, 1)), cycle("met", check(91.67, true, true, 12)), cycle("none", nil)},
+		"cycles": []any{cycle("thin", check(100, false, false, 1)), cycle("met", check(91.67, true, true, 12)), cycle("none", nil), before},
 	})}}
 	c := f.console(t)
 	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
 	cells := regexp.MustCompile(`<td class="last-check">(?:<time[^>]*>[^<]*</time>: )?([^<]*)</td>`)
 	for lang, want := range map[string][]string{
-		"en":    {"100 % → 80 %, not judged: 1 of 10 samples", "91.67 % → 80 %, met", "No check yet."},
-		"zh-CN": {"100 % → 80 %, 样本不足，未评判：1 / 10", "91.67 % → 80 %, 已达成", "尚无检查。"},
+		"en":    {"100 % → 80 %, not judged: 1 of 10 samples", "91.67 % → 80 %, met", "No check yet.", "—"},
+		"zh-CN": {"100 % → 80 %, 样本不足，未评判：1 / 10", "91.67 % → 80 %, 已达成", "尚无检查。", "—"},
 	} {
 		body := asQuality(t, c.reviews, "/console/reviews", "", lang)
 		var got []string

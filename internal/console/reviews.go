@@ -37,9 +37,26 @@ type reviewCycle struct {
 	Iteration      int        `json:"iteration"`
 	LastProgressAt *time.Time `json:"last_progress_at"`
 	Stalled        bool       `json:"stalled"`
-	// The cycle's latest check when the review ran; none in reviews recorded
-	// before the review reported it.
+	// The cycle's latest check when the review ran, nil before the first.
+	// Reported is false in reviews recorded before the review reported it (no
+	// last_check key): they say nothing of checks.
 	LastCheck *reviewCheck `json:"last_check"`
+	Reported  bool         `json:"-"`
+}
+
+// UnmarshalJSON reads a cycle, telling a last_check of null (no check yet) from
+// none at all (a review recorded before it was reported).
+func (c *reviewCycle) UnmarshalJSON(b []byte) error {
+	type plain reviewCycle
+	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return err
+	}
+	_, c.Reported = keys["last_check"]
+	return nil
 }
 
 // reviewCheck is a tracked cycle's latest check as the review recorded it.

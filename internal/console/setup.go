@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 )
 
@@ -92,12 +93,21 @@ func (c *Console) showSetup(w http.ResponseWriter, r *http.Request, status int, 
 		settingValue(thresholds["training_min_scorecards"])
 	switch typed := typed.(type) {
 	case setupCard:
-		d.Card = typed
+		// A card refused as changed elsewhere shows as it is now, not as typed: it
+		// is saved whole, so sending what was typed again would undo the other
+		// change unseen; the refusal asks to redo the edit on it.
+		if refused == nil || refused.Code != api.CodePreconditionFailed {
+			d.Card = typed
+		}
 	case []settingRow:
+		rows := &d.Thresholds
 		if form == "rules" {
-			d.Rules = typed
+			rows = &d.Rules
+		}
+		if refused != nil && refused.Code == api.CodePreconditionFailed {
+			*rows = overStale(*rows, typed)
 		} else {
-			d.Thresholds = typed
+			*rows = typed
 		}
 	}
 	d.Offered = len(d.Card.Rows)
@@ -153,7 +163,7 @@ func (c *Console) setupScorecard(w http.ResponseWriter, r *http.Request) {
 // setupRules replaces the review rules with the form's; an emptied field takes its
 // default, as the API's PUT does with a field left out.
 func (c *Console) setupRules(w http.ResponseWriter, r *http.Request) {
-	body, typed := settingsSent(r, reviewRuleSettings)
+	body, typed := settingsSent(r, reviewRuleSettings, false)
 	res, err := c.client.PutReviewRulesWithBody(r.Context(), &apiclient.PutReviewRulesParams{IfMatch: drawnVersion(r)},
 		"application/json", jsonBody(body))
 	c.posted(w, r, res, err, "/console/quality-setup#rules", func(status int, ref *refusal) {
@@ -161,10 +171,12 @@ func (c *Console) setupRules(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// setupThresholds changes the risk thresholds to the form's; an emptied field keeps
-// its value, as the API's PUT does with a field left out.
+// setupThresholds changes the risk thresholds to the form's fields the user changed
+// (the API merges field by field, so a field changed elsewhere meanwhile and left
+// alone here stays as saved); an emptied field keeps its value, as the API's PUT
+// does with a field left out.
 func (c *Console) setupThresholds(w http.ResponseWriter, r *http.Request) {
-	body, typed := settingsSent(r, riskThresholdSettings)
+	body, typed := settingsSent(r, riskThresholdSettings, true)
 	res, err := c.client.PutRiskThresholdsWithBody(r.Context(), &apiclient.PutRiskThresholdsParams{IfMatch: drawnVersion(r)},
 		"application/json", jsonBody(body))
 	c.posted(w, r, res, err, "/console/quality-setup#thresholds", func(status int, ref *refusal) {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -64,10 +65,28 @@ var riskThresholdSettings = []setting{
 }
 
 // settingRow is a setting with its value as read, or as a refused form sent it.
+// Drawn is the value the page was drawn with (a switch's "on" or ""), which the
+// form sends back (drawn-<key>) to tell the fields the user changed (Changed).
+// Saved is the value saved elsewhere meanwhile (a switch's "on" or "off"), when a form refused as stale shows
+// the user's change over it ("" when it does not differ).
 type settingRow struct {
 	setting
-	Value string
-	On    bool // a switch's state
+	Value   string
+	On      bool // a switch's state
+	Drawn   string
+	Changed bool
+	Saved   string
+}
+
+// shown is the row's value as its field holds it: a switch's "on" or "".
+func (s settingRow) shown() string {
+	if s.Unit == "onoff" {
+		if s.On {
+			return "on"
+		}
+		return ""
+	}
+	return s.Value
 }
 
 // settingRows are the settings with their values in the API's answer.
@@ -76,19 +95,56 @@ func settingRows(settings []setting, read map[string]any) []settingRow {
 	for i, s := range settings {
 		rows[i] = settingRow{setting: s, Value: settingValue(read[s.Key])}
 		rows[i].On, _ = read[s.Key].(bool)
+		rows[i].Drawn = rows[i].shown()
 	}
 	return rows
 }
 
+// overStale are the settings as they are now (current) with, over them, what the
+// user changed in a form refused as stale (typed): a field the user did not touch
+// shows what was saved elsewhere, not the value it was drawn with (sent again, it
+// would undo that change); a changed one keeps what was typed, marked with what was
+// saved elsewhere when that changed it too.
+func overStale(current, typed []settingRow) []settingRow {
+	out := slices.Clone(current)
+	for i := range out {
+		if i >= len(typed) || !typed[i].Changed {
+			continue
+		}
+		now := out[i].shown()
+		out[i].Value, out[i].On, out[i].Changed = typed[i].Value, typed[i].On, true
+		switch {
+		case now == out[i].shown() || now == typed[i].Drawn: // not changed elsewhere
+		case out[i].Unit != "onoff":
+			out[i].Saved = now
+		case now == "on":
+			out[i].Saved = "on" // setup.saved.on
+		default:
+			out[i].Saved = "off"
+		}
+	}
+	return out
+}
+
 // settingsSent is a settings form as the API's body, and as typed: a number as
 // typed (number: a word goes as it is, for the API to name), a switch as true or
-// false, a duration or cron spec as text; an empty field left out.
-func settingsSent(r *http.Request, settings []setting) (map[string]any, []settingRow) {
+// false, a duration or cron spec as text; an empty field left out, and, when
+// onlyChanged (the API merges field by field), a field the user did not change
+// from the value drawn. A form without the drawn values counts every field changed.
+func settingsSent(r *http.Request, settings []setting, onlyChanged bool) (map[string]any, []settingRow) {
 	body := map[string]any{}
 	rows := make([]settingRow, len(settings))
+	_ = r.ParseForm()
 	for i, s := range settings {
 		rows[i] = settingRow{setting: s, Value: strings.TrimSpace(r.PostFormValue(s.Key)), On: r.PostFormValue(s.Key) != ""}
+		drawn, ok := r.PostForm["drawn-"+s.Key]
+		rows[i].Changed = true
+		if ok {
+			rows[i].Drawn = drawn[0]
+			rows[i].Changed = rows[i].shown() != rows[i].Drawn
+		}
 		switch {
+		case onlyChanged && !rows[i].Changed:
 		case s.Unit == "onoff":
 			body[s.Key] = rows[i].On
 		case rows[i].Value == "":

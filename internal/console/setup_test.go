@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -192,4 +193,88 @@ func TestSetupSettingsAreInTheCatalog(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A settings form refused as stale (412: changed elsewhere since drawn) shows the
+// settings as they are now with only what the user changed over them, marked where
+// it was changed elsewhere too: sent again, it does not undo a colleague's change
+// to a field the user never touched. The thresholds send only the fields changed
+// (the API merges them field by field).
+func TestQualitySetupStaleKeepsChangesMadeElsewhere(t *testing.T) {
+	f := &fakeAPI{answers: setupAnswers()}
+	c := f.console(t)
+	c.registerQuality(&routeMux{ServeMux: http.NewServeMux()})
+	drawn := func(settings []setting, read map[string]any, changed map[string]string) url.Values {
+		form := url.Values{"version": {`"v1"`}}
+		for _, row := range settingRows(settings, read) {
+			form.Set("drawn-"+row.Key, row.Drawn)
+			if v, ok := changed[row.Key]; ok {
+				form.Set(row.Key, v)
+			} else if row.Drawn != "" {
+				form.Set(row.Key, row.Drawn)
+			}
+		}
+		return form
+	}
+	rulesRead, thresholdsRead := f.answers["/v1/review-rules"].(map[string]any), f.answers["/v1/risk-thresholds"].(map[string]any)
+	thresholdsForm := drawn(riskThresholdSettings, asRead(thresholdsRead), map[string]string{"kpi_min_volume": "4"})
+	rulesForm := drawn(reviewRuleSettings, asRead(rulesRead), map[string]string{"csat_drop_enabled": ""})
+
+	if w := postSetup(c.setupThresholds, thresholdsForm); w.Code != http.StatusSeeOther || len(f.writes) != 1 ||
+		len(f.writes[0].Body) != 1 || f.writes[0].Body["kpi_min_volume"] != 4.0 {
+		t.Fatalf("HTTP %d; the thresholds sent %+v, want only the field changed", w.Code, f.writes)
+	}
+
+	// Meanwhile a colleague saved other values.
+	rulesRead["min_volume"] = 12
+	thresholdsRead["csat_min_answers"], thresholdsRead["kpi_min_volume"] = 9, 8
+	stale := map[string]any{"type": "about:blank", "title": "changed elsewhere", "status": http.StatusPreconditionFailed,
+		"code": "precondition_failed"}
+	var sent []string
+	c.client.Client = keyAnswers{next: c.client.Client, sent: &sent, answers: map[string]any{
+		"PUT /v1/review-rules": stale, "PUT /v1/risk-thresholds": stale}}
+
+	// The scorecard, saved whole, shows as it is now: the colleague's 15 %, not the 20 typed.
+	f.answers["/v1/qa-scorecard"].(map[string]any)["sample_pct"] = 15
+	c.client.Client = keyAnswers{next: c.client.Client, sent: &sent, answers: map[string]any{"PUT /v1/qa-scorecard": stale}}
+	card := postSetup(c.setupScorecard, url.Values{"version": {`"v1"`}, "sample_pct": {"20"}, "rows": {"0"}}).Body.String()
+	if !strings.Contains(card, `name="sample_pct" inputmode="numeric" size="4" value="15">`) {
+		t.Errorf("the stale scorecard form is not the card as saved elsewhere: %s", snippet(card, `name="sample_pct"`))
+	}
+
+	body := postSetup(c.setupThresholds, thresholdsForm).Body.String()
+	for _, want := range []string{
+		`name="csat_min_answers" inputmode="decimal" size="12" value="9">`, // untouched: as saved elsewhere
+		`name="kpi_min_volume" inputmode="decimal" size="12" value="4">`,   // changed: as typed
+		`<input type="hidden" name="drawn-kpi_min_volume" value="8">`,
+		`<small class="note" id="thresholds-kpi_min_volume-saved">saved elsewhere meanwhile: 8</small>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the stale thresholds form lacks %q: %s", want, snippet(body, "thresholds-kpi_min_volume"))
+		}
+	}
+	if strings.Contains(body, "thresholds-csat_min_answers-saved") {
+		t.Error("an untouched threshold is marked as the user's change over another")
+	}
+	body = postSetup(c.setupRules, rulesForm).Body.String()
+	for _, want := range []string{
+		`name="min_volume" inputmode="decimal" size="12" value="12">`,
+		`name="csat_drop_enabled" value="on">`, // switched off, as typed
+		`name="resolution_rate_enabled" value="on" checked>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the stale rules form lacks %q: %s", want, snippet(body, "rules-min_volume"))
+		}
+	}
+	if strings.Contains(body, "-saved\"") {
+		t.Errorf("a rule not changed elsewhere is marked: %s", snippet(body, "-saved"))
+	}
+}
+
+// asRead is an answer as the console decodes it (numbers float64).
+func asRead(m map[string]any) map[string]any {
+	b, _ := json.Marshal(m)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
 }
