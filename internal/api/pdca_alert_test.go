@@ -43,6 +43,18 @@ func TestACycleOpenedForARiskAlertAndTheAlertNameEachOther(t *testing.T) {
 	if len(list) != 1 || !slices.Equal(list[0].(map[string]any)["cycle_ids"].([]any), want) {
 		t.Errorf("the alerts' list: %v, want the alert with cycle_ids %v", list, want)
 	}
+	// Closed, it goes to the ledger with its cycles: where its solution was carried
+	// out and checked (002 §9.1 「验证结果」).
+	path := "/v1/risk-alerts/" + alertID
+	a.as(auth.RoleQuality, "POST", path+"/respond", `{"response":"a second courier"}`, http.StatusOK)
+	a.eventually(auth.RoleQuality, path, "the response", func(v map[string]any) bool { return v["status"] == "responded" })
+	a.as(auth.RoleQuality, "POST", path+"/close", `{"root_cause":"strike","solution":"second courier","executor":"logistics",`+
+		`"action_deadline":"2026-04-01T00:00:00Z","verification":"see the cycle"}`, http.StatusOK)
+	a.eventually(auth.RoleQuality, path, "the closing", func(v map[string]any) bool { return v["status"] == "closed" })
+	ledger := a.as(auth.RoleQuality, "GET", "/v1/risk-ledger", "", http.StatusOK).body["items"].([]any)
+	if ids, _ := ledger[0].(map[string]any)["cycle_ids"].([]any); len(ledger) != 1 || !slices.Equal(ids, want) {
+		t.Errorf("the ledger: %v, want the alert with cycle_ids %v", ledger, want)
+	}
 
 	for _, id := range []string{uuid.NewString(), "not-an-id"} {
 		r := a.call(auth.RoleQuality, "POST", "/v1/pdca-cycles", fmt.Sprintf(`{"title":"Ghost","metric":"nps","risk_alert_id":%q}`, id))

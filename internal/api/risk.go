@@ -538,6 +538,9 @@ type riskLedgerEntryView struct {
 	riskLedgerView
 	ClosedAt time.Time `json:"closed_at"`
 	ClosedBy string    `json:"closed_by"`
+	// The PDCA cycles opened for it: where its solution was carried out and checked
+	// (002 §9.1 「验证结果」).
+	CycleIDs []string `json:"cycle_ids"`
 }
 
 func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
@@ -546,7 +549,7 @@ func riskLedgerEntryViewOf(a quality.RiskAlert) riskLedgerEntryView {
 		ID: a.ID, Condition: v.Condition, Subject: a.Subject, Grade: v.Grade, OpenedAt: v.OpenedAt, Observed: a.Observed, Baseline: a.Baseline,
 		Threshold: a.Threshold, EscalationLevel: a.EscalationLevel,
 		Response: a.Response, RespondedBy: a.RespondedBy, RespondedAt: v.RespondedAt,
-		MissedKPIs: append([]quality.KPIMiss{}, quality.MissedKPIs(a.Details.Counts)...),
+		MissedKPIs: append([]quality.KPIMiss{}, quality.MissedKPIs(a.Details.Counts)...), CycleIDs: v.CycleIDs,
 	}
 	if v.Ledger != nil {
 		out.riskLedgerView = *v.Ledger

@@ -4069,15 +4069,18 @@ type RiskLedger struct {
 
 // RiskLedgerEntry defines model for RiskLedgerEntry.
 type RiskLedgerEntry struct {
-	ActionDeadline  Time               `json:"action_deadline"`
-	Baseline        float64            `json:"baseline"`
-	ClosedAt        Time               `json:"closed_at"`
-	ClosedBy        string             `json:"closed_by"`
-	Condition       RiskCondition      `json:"condition"`
-	EscalationLevel int                `json:"escalation_level"`
-	Executor        string             `json:"executor"`
-	Grade           RiskGrade          `json:"grade"`
-	Id              openapi_types.UUID `json:"id"`
+	ActionDeadline Time          `json:"action_deadline"`
+	Baseline       float64       `json:"baseline"`
+	ClosedAt       Time          `json:"closed_at"`
+	ClosedBy       string        `json:"closed_by"`
+	Condition      RiskCondition `json:"condition"`
+
+	// CycleIds The PDCA cycles opened for the alert (their risk_alert_id), oldest first — where its solution was carried out and checked.
+	CycleIds        []openapi_types.UUID `json:"cycle_ids"`
+	EscalationLevel int                  `json:"escalation_level"`
+	Executor        string               `json:"executor"`
+	Grade           RiskGrade            `json:"grade"`
+	Id              openapi_types.UUID   `json:"id"`
 
 	// MissedKpis A kpi_target alert's missed targets, each figure's value and target as the check judged them, in the register's order; empty for the other conditions.
 	MissedKpis  []KPIMiss       `json:"missed_kpis"`

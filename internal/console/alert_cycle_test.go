@@ -19,7 +19,11 @@ func TestAnAlertAndTheCycleOpenedForItLinkEachOther(t *testing.T) {
 	f := &fakeAPI{answers: map[string]any{
 		"/v1/metrics":     map[string]any{"from": ago(30 * 24 * time.Hour), "to": ago(0), "group_by": nil, "groups": []any{}, "kpi_targets": []any{}},
 		"/v1/risk-alerts": items(riskAlertJSON(testID, map[string]any{"cycle_ids": []string{openedCycle}}), riskAlertJSON(alone, nil)),
-		"/v1/risk-ledger": items(),
+		"/v1/risk-ledger": items(map[string]any{"id": alone, "condition": "manual", "subject": "", "grade": "yellow",
+			"opened_at": ago(48 * time.Hour), "observed": 0, "baseline": 0, "threshold": 0, "escalation_level": 0, "response": nil,
+			"responded_at": nil, "responded_by": nil, "root_cause": "strike", "solution": "second courier", "executor": "lee",
+			"action_deadline": ago(-time.Hour), "verification": "see the cycle", "closed_at": ago(time.Hour), "closed_by": "lee",
+			"cycle_ids": []string{openedCycle}}),
 		"/v1/pdca-cycles/" + openedCycle + "/events": items(),
 	}}
 	cy := cycleJSON("plan", "draft")
@@ -45,6 +49,10 @@ func TestAnAlertAndTheCycleOpenedForItLinkEachOther(t *testing.T) {
 			if !strings.Contains(linked, want) {
 				t.Errorf("%s: the alert lacks %q: %s", lang, want, snippet(linked, "alert-cycles"))
 			}
+		}
+		// The ledger, the alerts closed, names the cycles that carried out each solution.
+		if want := `<td class="ledger-cycles"><a href="/console/pdca/` + openedCycle + `"` + text[1]; !strings.Contains(risk, want) {
+			t.Errorf("%s: the ledger lacks %q: %s", lang, want, snippet(risk, "ledger-cycles"))
 		}
 		if !strings.Contains(none, text[2]) || strings.Contains(none, `href="/console/pdca/`) {
 			t.Errorf("%s: the alert with no cycle: %s", lang, snippet(none, "alert-cycles"))

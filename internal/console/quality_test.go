@@ -71,7 +71,8 @@ func TestWriteLedger(t *testing.T) {
 	id := uuid.MustParse("00000000-0000-0000-0000-0000000000a1")
 	e := apiclient.RiskLedgerEntry{Id: id, Condition: "training_gap", Subject: "agent:ann", Grade: "red", OpenedAt: at, Observed: 10, Baseline: 2, Threshold: 4,
 		Response: &resp, RootCause: "depot closed", Solution: "north depot", Executor: "quinn",
-		ActionDeadline: at.AddDate(0, 0, 2), Verification: "=HYPERLINK(1)", ClosedAt: at.Add(time.Hour), ClosedBy: "qin"}
+		ActionDeadline: at.AddDate(0, 0, 2), Verification: "=HYPERLINK(1)", ClosedAt: at.Add(time.Hour), ClosedBy: "qin",
+		CycleIds: []uuid.UUID{uuid.MustParse("00000000-0000-0000-0000-0000000000c1"), uuid.MustParse("00000000-0000-0000-0000-0000000000c2")}}
 	// A missed-KPI alert's line names the missed figures, not only how many.
 	k := apiclient.RiskLedgerEntry{Id: id, Condition: "kpi_target", Grade: "yellow", OpenedAt: at, Observed: 2, Baseline: 6, Threshold: 1,
 		MissedKpis: []apiclient.KPIMiss{{Kpi: "first_response_minutes", Actual: 45.25, Target: 30}, {Kpi: "fcr_pct", Actual: 70, Target: 80}},
@@ -80,9 +81,9 @@ func TestWriteLedger(t *testing.T) {
 	if err := writeLedger(&buf, []apiclient.RiskLedgerEntry{e, k}); err != nil {
 		t.Fatal(err)
 	}
-	want := "id,condition,subject,grade,opened_at,observed,baseline,threshold,missed_kpis,escalation_level,response,responded_by,root_cause,solution,executor,action_deadline,verification,closed_at,closed_by\n" +
-		"00000000-0000-0000-0000-0000000000a1,training_gap,agent:ann,red,2026-03-01T02:00:00Z,10,2,4,,0,\"rerouted, at once\",,depot closed,north depot,quinn,2026-03-03T02:00:00Z,'=HYPERLINK(1),2026-03-01T03:00:00Z,qin\n" +
-		"00000000-0000-0000-0000-0000000000a1,kpi_target,,yellow,2026-03-01T02:00:00Z,2,6,1,first_response_minutes 45.25 (target 30); fcr_pct 70 (target 80),0,,,rota,two more,quinn,2026-03-01T02:00:00Z,met,2026-03-01T02:00:00Z,qin\n"
+	want := "id,condition,subject,grade,opened_at,observed,baseline,threshold,missed_kpis,escalation_level,response,responded_by,root_cause,solution,executor,action_deadline,verification,closed_at,closed_by,cycle_ids\n" +
+		"00000000-0000-0000-0000-0000000000a1,training_gap,agent:ann,red,2026-03-01T02:00:00Z,10,2,4,,0,\"rerouted, at once\",,depot closed,north depot,quinn,2026-03-03T02:00:00Z,'=HYPERLINK(1),2026-03-01T03:00:00Z,qin,00000000-0000-0000-0000-0000000000c1; 00000000-0000-0000-0000-0000000000c2\n" +
+		"00000000-0000-0000-0000-0000000000a1,kpi_target,,yellow,2026-03-01T02:00:00Z,2,6,1,first_response_minutes 45.25 (target 30); fcr_pct 70 (target 80),0,,,rota,two more,quinn,2026-03-01T02:00:00Z,met,2026-03-01T02:00:00Z,qin,\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/complaintflow/complaintflow/internal/api"
 	"github.com/complaintflow/complaintflow/internal/apiclient"
 	"github.com/complaintflow/complaintflow/internal/quality"
@@ -234,7 +236,7 @@ func (c *Console) ledgerCSV(w http.ResponseWriter, r *http.Request) {
 // empty for the whole service.
 var ledgerHeader = []string{"id", "condition", "subject", "grade", "opened_at", "observed", "baseline", "threshold",
 	"missed_kpis", "escalation_level", "response", "responded_by", "root_cause", "solution", "executor", "action_deadline",
-	"verification", "closed_at", "closed_by"}
+	"verification", "closed_at", "closed_by", "cycle_ids"}
 
 func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 	out := csv.NewWriter(w)
@@ -251,12 +253,22 @@ func writeLedger(w io.Writer, entries []apiclient.RiskLedgerEntry) error {
 		if err := out.Write([]string{e.Id.String(), string(e.Condition), text(e.Subject), string(e.Grade), e.OpenedAt.UTC().Format(time.RFC3339),
 			trimFloat(e.Observed), trimFloat(e.Baseline), trimFloat(e.Threshold), missedCell(e.MissedKpis), trimFloat(float64(e.EscalationLevel)),
 			str(e.Response), str(e.RespondedBy), text(e.RootCause), text(e.Solution), text(e.Executor),
-			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy)}); err != nil {
+			e.ActionDeadline.UTC().Format(time.RFC3339), text(e.Verification), e.ClosedAt.UTC().Format(time.RFC3339), text(e.ClosedBy),
+			cyclesCell(e.CycleIds)}); err != nil {
 			return err
 		}
 	}
 	out.Flush()
 	return out.Error()
+}
+
+// cyclesCell lists the PDCA cycles opened for an alert, oldest first.
+func cyclesCell(ids []uuid.UUID) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return strings.Join(out, "; ")
 }
 
 // missedCell names a missed-KPI alert's missed targets as its notice does
